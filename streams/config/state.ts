@@ -1,0 +1,162 @@
+/** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
+export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject
+
+/** An SDP parsed by sdp-transform (`parse`), the form SDP handlers receive and return. */
+export type SdpObject = import('sdp-transform').SessionDescription
+
+/** What an SDP handler is told about the SDP it shapes. */
+export interface SdpHandlerInfo {
+  /** `offer` or `answer`. */
+  readonly type: 'offer' | 'answer'
+  /** `local` or `remote`. */
+  readonly endpoint: 'local' | 'remote'
+  /** The call's bandwidth controls, where set. */
+  readonly bandwidth?: { readonly audio?: number; readonly video?: number }
+}
+
+/** An ICE server (as in RTCIceServer). */
+export interface IceServer {
+  readonly urls: string | readonly string[]
+  readonly credential?: string
+  readonly username?: string
+}
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug'
+
+export interface LogActionsConfig {
+  readonly actionOnly: boolean
+  readonly collapsed: boolean
+  readonly diff: boolean
+  readonly exposePayloads: boolean
+}
+
+export interface ConnectivityMethod {
+  readonly type: 'keepAlive' | 'pingPong'
+  readonly responsibleParty: 'client' | 'server' | undefined
+}
+
+/** The whole configuration with every default filled in (what `getConfig()` returns). */
+export interface Config {
+  readonly logs: {
+    readonly logLevel: LogLevel
+    readonly flatten: boolean
+    /** `false` turns action logs off. */
+    readonly logActions: LogActionsConfig | false
+    readonly enableFcsLogs: boolean
+    readonly enableGrouping: boolean
+  }
+  readonly authentication: {
+    readonly server: {
+      readonly base: string | undefined
+      readonly protocol: 'https' | 'http'
+      readonly port: number | string
+      readonly version: string
+    }
+    readonly clientCorrelator: string | undefined
+  }
+  readonly call: {
+    readonly sdpSemantics: 'unified-plan' | 'plan-b'
+    readonly iceServers: readonly IceServer[] | undefined
+    readonly serverTurnCredentials: boolean
+    readonly sdpHandlers: readonly SdpHandlerFunction[]
+    readonly removeH264Codecs: boolean
+  }
+  readonly connectivity: {
+    readonly method: ConnectivityMethod
+    readonly pingInterval: number
+    readonly reconnectLimit: number
+    readonly reconnectDelay: number
+    readonly reconnectTimeMultiplier: number
+    readonly reconnectTimeLimit: number
+    readonly autoReconnect: boolean
+    readonly maxMissedPings: number
+    readonly checkConnectivity: boolean
+  }
+  readonly notifications: { readonly idCacheLength: number }
+  readonly subscription: {
+    readonly channelLifetime: number
+    readonly timeout: number
+    /** Undocumented key the reference reads the channel lifetime from; honoured when set. */
+    readonly expires: number | undefined
+  }
+  readonly messaging: {
+    /** The user's own E.164 number used as SMS sender and inbound SMS subscription address. */
+    readonly smsFrom: string | undefined
+  }
+}
+
+type DeepPartial<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly unknown[]
+    ? T
+    : T extends object
+      ? { -readonly [K in keyof T]?: DeepPartial<T[K]> }
+      : T
+
+/** What an application passes to `create(config)` and `updateConfig(values)`: any subset. */
+export type UserConfig = DeepPartial<Omit<Config, 'connectivity'>> & {
+  connectivity?: DeepPartial<Omit<Config['connectivity'], 'method'>> & {
+    /** A method name, or `{ type, responsibleParty }`. */
+    method?: ConnectivityMethod['type'] | Partial<ConnectivityMethod>
+  }
+}
+
+/** Every documented default (`seed/api-reference.md`, config). */
+export const defaultConfig: Config = {
+  logs: {
+    logLevel: 'debug',
+    flatten: false,
+    logActions: { actionOnly: true, collapsed: false, diff: false, exposePayloads: false },
+    enableFcsLogs: true,
+    enableGrouping: true,
+  },
+  authentication: {
+    server: { base: undefined, protocol: 'https', port: 443, version: 'v1' },
+    clientCorrelator: undefined,
+  },
+  call: {
+    sdpSemantics: 'unified-plan',
+    iceServers: undefined,
+    serverTurnCredentials: true,
+    sdpHandlers: [],
+    removeH264Codecs: true,
+  },
+  connectivity: {
+    method: { type: 'keepAlive', responsibleParty: 'client' },
+    pingInterval: 30000,
+    reconnectLimit: 5,
+    reconnectDelay: 5000,
+    reconnectTimeMultiplier: 1,
+    reconnectTimeLimit: 640000,
+    autoReconnect: true,
+    maxMissedPings: 3,
+    checkConnectivity: false,
+  },
+  notifications: { idCacheLength: 100 },
+  subscription: { channelLifetime: 3600, timeout: 20, expires: undefined },
+  messaging: { smsFrom: undefined },
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+
+/** Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. */
+export function deepMerge<T>(base: T, update: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(update)) return (update === undefined ? base : update) as T
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(update)) {
+    if (value === undefined) continue
+    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? deepMerge(merged[key], value) : value
+  }
+  return merged as T
+}
+
+/** The pure reducer of configuration: the current config with an app's values merged in. */
+export function mergeConfig(config: Config, values: UserConfig): Config {
+  const method = values.connectivity?.method
+  const normalised: UserConfig =
+    typeof method === 'string'
+      ? { ...values, connectivity: { ...values.connectivity, method: { type: method, responsibleParty: 'client' } } }
+      : values
+  return deepMerge(config, normalised)
+}

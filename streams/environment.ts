@@ -1,0 +1,49 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs'
+
+/** A WebSocket constructor: the browser's, or `ws` in Node. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
+
+/**
+ * Everything the SDK takes from its host: injected so that one core runs in a browser, in Node
+ * (with `ws` and a Node WebRTC implementation) and under test. Missing WebRTC members are
+ * reported as errors by the features that need them, never at import time.
+ */
+export interface Environment {
+  readonly fetch: typeof fetch
+  readonly WebSocket: WebSocketConstructor | undefined
+  readonly RTCPeerConnection: typeof RTCPeerConnection | undefined
+  readonly MediaStream: typeof MediaStream | undefined
+  readonly mediaDevices: MediaDevices | undefined
+  readonly AudioContext: typeof AudioContext | undefined
+  readonly document: Document | undefined
+  readonly FormData: typeof FormData | undefined
+  /** Where log lines go. */
+  readonly console: Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'log' | 'group' | 'groupCollapsed' | 'groupEnd'>
+  /** The clock and timers of every time-based operator (virtual under marble tests). */
+  readonly scheduler: SchedulerLike
+  /** A fresh unique id (UUID v4 where the host has one). */
+  readonly randomId: () => string
+}
+
+const host = globalThis as typeof globalThis & { navigator?: Navigator; document?: Document }
+
+let counter = 0
+const fallbackId = (): string =>
+  `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+
+/** The environment of the running host (`globalThis`), with the given members replaced. Reads globals only when called. */
+export function createEnvironment(overrides: Partial<Environment> = {}): Environment {
+  return {
+    fetch: overrides.fetch ?? ((input, init) => host.fetch(input, init)),
+    WebSocket: 'WebSocket' in overrides ? overrides.WebSocket : (host.WebSocket as WebSocketConstructor | undefined),
+    RTCPeerConnection: 'RTCPeerConnection' in overrides ? overrides.RTCPeerConnection : host.RTCPeerConnection,
+    MediaStream: 'MediaStream' in overrides ? overrides.MediaStream : host.MediaStream,
+    mediaDevices: 'mediaDevices' in overrides ? overrides.mediaDevices : host.navigator?.mediaDevices,
+    AudioContext: 'AudioContext' in overrides ? overrides.AudioContext : host.AudioContext,
+    document: 'document' in overrides ? overrides.document : host.document,
+    FormData: 'FormData' in overrides ? overrides.FormData : host.FormData,
+    console: overrides.console ?? host.console,
+    scheduler: overrides.scheduler ?? asyncScheduler,
+    randomId: overrides.randomId ?? (() => host.crypto?.randomUUID?.() ?? fallbackId()),
+  }
+}

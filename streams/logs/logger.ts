@@ -1,0 +1,17 @@
+/** One feature's logger. Lines below the configured level are dropped; tokens never reach a line unless payloads are exposed. */
+export interface Logger {
+  error(message: string, ...details: unknown[]): void
+  warn(message: string, ...details: unknown[]): void
+  info(message: string, ...details: unknown[]): void
+  debug(message: string, ...details: unknown[]): void
+  /**
+   * An action log (at DEBUG, per `logs.logActions`): one state event of the feature, with the
+   * state before and after it. Payloads are hidden unless `logActions.exposePayloads`.
+   */
+  action(event: { readonly type: string }, previous: unknown, next: unknown): void
+}
+
+/** Hands out one logger per feature, all following the current `logs` configuration. */
+export interface Logs {
+  logger(feature: string): Logger
+}

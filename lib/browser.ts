@@ -1,0 +1,27 @@
+import { detectBrowser } from 'webrtc-adapter/dist/utils.js'
+
+/** What `getBrowserDetails()` returns (webrtc-adapter's `browserDetails`). */
+export interface BrowserDetails {
+  /** `chrome`, `firefox`, `safari`; or `Not a browser.` / `Not a supported browser.` */
+  readonly browser: string | null
+  /** The browser's major version, or `null` when unknown. */
+  readonly version: number | null
+  /** Safari only: whether unified plan is supported. */
+  readonly supportsUnifiedPlan?: boolean
+}
+
+/**
+ * Retrieves information about the browser being used, as webrtc-adapter detects it. Reads the
+ * host's `window` only when called (never at import), so it is safe in Node, where it reports
+ * `{ browser: 'Not a browser.', version: null }`.
+ *
+ * const { browser, version } = browserDetails()
+ */
+export function browserDetails(host: unknown = (globalThis as { window?: unknown }).window): BrowserDetails {
+  try {
+    const { browser, version, supportsUnifiedPlan } = detectBrowser(host) as BrowserDetails
+    return supportsUnifiedPlan === undefined ? { browser, version: version ?? null } : { browser, version: version ?? null, supportsUnifiedPlan }
+  } catch {
+    return { browser: null, version: null }
+  }
+}

@@ -1,0 +1,181 @@
+import { asapScheduler, observeOn, type Observable, type SchedulerLike } from 'rxjs'
+import type { Logger } from '../streams/logs/logger.js'
+
+/**
+ * Every event name of the documented API (`protocol/events.md`), including those the reference
+ * declares but never emits, so that `on(name, …)` accepts all of them.
+ */
+export const eventNames = [
+  'auth:change',
+  'auth:error',
+  'auth:resub',
+  'subscription:change',
+  'subscription:error',
+  'ws:change',
+  'notification:received',
+  'notifications:change',
+  'notifications:error',
+  'call:start',
+  'call:receive',
+  'call:stateChange',
+  'call:newMedia',
+  'call:removedMedia',
+  'call:newTrack',
+  'call:trackEnded',
+  'call:statsReceived',
+  'call:trackReplaced',
+  'call:join',
+  'call:error',
+  'devices:change',
+  'media:muted',
+  'media:unmuted',
+  'conversations:new',
+  'conversations:change',
+  'messages:change',
+  'messages:error',
+  'isTypingList:change',
+  'presence:change',
+  'presence:selfChange',
+  'presence:error',
+  'group:new',
+  'group:change',
+  'group:delete',
+  'group:refresh',
+  'group:invitation_received',
+  'group:error',
+  'contacts:new',
+  'contacts:change',
+  'contacts:error',
+  'directory:change',
+  'directory:error',
+] as const
+
+/** A documented event name (`call:stateChange`, `messages:change`, …). */
+export type EventName = (typeof eventNames)[number]
+
+/** One event as the documented API delivers it: its name and its payload (`{}` when it has none). */
+export interface PublicEvent {
+  readonly type: EventName
+  readonly payload: unknown
+}
+
+/** A listener added with `on(type, listener)`: called with the event's payload. */
+export type EventListener = (payload: unknown) => void
+
+/** A listener added with `subscribe(listener)`: called with the event's name and an array holding its payload. */
+export type GlobalListener = (type: EventName, args: [unknown]) => void
+
+/** The documented event API of the client. */
+export interface EventApi {
+  /**
+   * Adds a listener for one event type.
+   *
+   * client.on('call:stateChange', ({ callId, previous }) => render(callId))
+   * @throws Error `Invalid event type: <type>` for a name that is not a documented event;
+   *   `Listener not a function` when `listener` is not a function.
+   */
+  on(type: string, listener: EventListener): void
+  /**
+   * Removes a listener added with `on`.
+   *
+   * client.off('call:stateChange', render)
+   * @throws Error `Invalid event type: <type>`; `Listener not a function`.
+   */
+  off(type: string, listener: EventListener): void
+  /**
+   * Adds a listener for every event, called as `listener(type, [payload])`.
+   *
+   * client.subscribe((type, [payload]) => console.log(type, payload))
+   * @throws Error `Listener not a function`.
+   */
+  subscribe(listener: GlobalListener): void
+  /**
+   * Removes a listener added with `subscribe`.
+   *
+   * client.unsubscribe(logEverything)
+   * @throws Error `Listener not a function`.
+   */
+  unsubscribe(listener: GlobalListener): void
+}
+
+/** An event API bound to a stream of events, plus the teardown of its subscription. */
+export interface Emitter extends EventApi {
+  /** Stops delivering events and forgets every listener. */
+  readonly dispose: () => void
+}
+
+const known: ReadonlySet<string> = new Set(eventNames)
+
+/** True for a documented event name. */
+export const isEventName = (value: unknown): value is EventName => typeof value === 'string' && known.has(value)
+
+const checkType = (type: unknown): EventName => {
+  if (!isEventName(type)) throw new Error(`Invalid event type: ${String(type)}`)
+  return type
+}
+
+function checkListener<L>(listener: L): L {
+  if (typeof listener !== 'function') throw new Error('Listener not a function')
+  return listener
+}
+
+/**
+ * The documented `on` / `off` / `subscribe` / `unsubscribe` over a stream of public events.
+ *
+ * Delivery is asynchronous: each event reaches listeners in a microtask (`asapScheduler`) after
+ * the emission that carried it, so the state change that caused it is complete and getters
+ * called inside a listener see the new state. Events keep their order. A listener that throws
+ * is logged and skipped; the other listeners and the SDK carry on.
+ *
+ * const emitter = createEmitter(events$, logs.logger('events'))
+ * emitter.on('ws:change', ({ platform }) => …)
+ */
+export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, delivery: SchedulerLike = asapScheduler): Emitter {
+  const listeners = new Map<EventName, Set<EventListener>>()
+  const globals = new Set<GlobalListener>()
+
+  const call = (type: EventName, run: () => void): void => {
+    try {
+      run()
+    } catch (error) {
+      logger.error(`A listener of "${type}" threw`, error)
+    }
+  }
+
+  const deliver = ({ type, payload }: PublicEvent): void => {
+    const args: [unknown] = [payload ?? {}]
+    for (const listener of [...(listeners.get(type) ?? [])]) call(type, () => listener(args[0]))
+    for (const listener of [...globals]) call(type, () => listener(type, [args[0]]))
+  }
+
+  const subscription = events$.pipe(observeOn(delivery)).subscribe({
+    next: deliver,
+    error: (error: unknown) => logger.error('The event stream failed', error),
+  })
+
+  return {
+    on: (type, listener) => {
+      const name = checkType(type)
+      checkListener(listener)
+      const set = listeners.get(name) ?? new Set<EventListener>()
+      set.add(listener)
+      listeners.set(name, set)
+    },
+    off: (type, listener) => {
+      const name = checkType(type)
+      checkListener(listener)
+      listeners.get(name)?.delete(listener)
+    },
+    subscribe: (listener) => {
+      globals.add(checkListener(listener))
+    },
+    unsubscribe: (listener) => {
+      globals.delete(checkListener(listener))
+    },
+    dispose: () => {
+      subscription.unsubscribe()
+      listeners.clear()
+      globals.clear()
+    },
+  }
+}

@@ -1,0 +1,159 @@
+import { merge, type Observable } from 'rxjs'
+import type { Config, UserConfig } from '../streams/config/state.js'
+import type { Environment } from '../streams/environment.js'
+import { BasicError, errorCodes } from '../streams/errors.js'
+import { createStreams, type Streams } from '../streams/index.js'
+import { levels } from '../streams/logs/levels.js'
+import { browserDetails, type BrowserDetails } from './browser.js'
+import { createEmitter, type EventApi, type PublicEvent } from './events.js'
+
+/** What every `lib/api/<namespace>.ts` module returns: the documented functions, and its events under their documented names. */
+export interface Namespace<Api extends object> {
+  readonly api: Api
+  readonly events$: Observable<PublicEvent>
+}
+
+/**
+ * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
+ * To add one: ONE line, `<name>: <name>Api(streams),` with its import from `./api/<name>.js`.
+ */
+const namespaces = (streams: Streams) => ({
+  // call:         callApi(streams),
+  // media:        mediaApi(streams),
+  // conversation: conversationApi(streams),
+  // presence:     presenceApi(streams),
+  // groups:       groupsApi(streams),
+  // contacts:     contactsApi(streams),
+  // user:         userApi(streams),
+  // services:     servicesApi(streams),
+  // connection:   connectionApi(streams),
+  ...none(streams),
+})
+
+/**
+ * APIs whose functions sit directly on the client (`client.setTokens`, `client.getUserInfo`).
+ * To add one: ONE line, `<name>: <name>Api(streams),`.
+ */
+const topLevel = (streams: Streams) => ({
+  // auth: authApi(streams),
+  ...none(streams),
+})
+
+/** Adds nothing: keeps `streams` used while a list above has no entry yet. */
+function none(_streams: Streams): Record<never, Namespace<object>> {
+  return {}
+}
+
+type Namespaces = ReturnType<typeof namespaces>
+type TopLevel = ReturnType<typeof topLevel>
+type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never
+
+/** The documented namespaces of the client (`call`, `media`, `conversation`, …). */
+export type ClientNamespaces = { readonly [K in keyof Namespaces]: Namespaces[K]['api'] }
+/** The documented functions that sit directly on the client (`setTokens`, `getUserInfo`). */
+export type ClientTopLevel = [keyof TopLevel] extends [never] ? unknown : UnionToIntersection<TopLevel[keyof TopLevel]['api']>
+
+/** The members every client has, whatever namespaces are built in. */
+export interface ClientCore extends EventApi {
+  /**
+   * Gets the current configuration object, with every default filled in.
+   *
+   * const { logs } = client.getConfig()
+   */
+  getConfig(): Config
+  /**
+   * Updates values of the configuration: objects are merged, arrays and other values replaced.
+   * Every feature sees the new values.
+   *
+   * client.updateConfig({ logs: { logLevel: client.logger.levels.WARN } })
+   */
+  updateConfig(newConfigValues: UserConfig): void
+  /**
+   * Retrieves information about the browser being used (`browser`, `version`). Browser
+   * information being defined indicates that the browser supports basic WebRTC scenarios.
+   *
+   * const { browser, version } = client.getBrowserDetails()
+   */
+  getBrowserDetails(): BrowserDetails
+  /** The logger: its `levels` (values for `config.logs.logLevel`). */
+  readonly logger: { readonly levels: typeof levels }
+  /**
+   * Tears the client down: every stream completes, every timer stops, every socket and peer
+   * connection closes, and listeners are no longer called. Safe to call twice.
+   *
+   * client.dispose()
+   */
+  dispose(): void
+  /** The same as `dispose()`. */
+  destroy(): void
+}
+
+/** The SDK instance returned by `create(config)`. */
+export type Client = ClientCore & ClientNamespaces & ClientTopLevel
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const mapApis = <R extends Record<string, Namespace<object>>>(record: R): { [K in keyof R]: R[K]['api'] } =>
+  Object.fromEntries(Object.entries(record).map(([name, namespace]) => [name, namespace.api])) as { [K in keyof R]: R[K]['api'] }
+
+/**
+ * The SDK creation factory: an instance of the SDK with the given configuration (every
+ * documented default filled in). The optional second argument replaces members of the host
+ * environment, e.g. in Node `{ WebSocket }` from `ws` and `RTCPeerConnection` from `@roamhq/wrtc`.
+ *
+ * const client = create({ authentication: { server: { base: 'oauth-cpaas.att.com' }, clientCorrelator: 'sampleCID' } })
+ * client.on('call:stateChange', ({ callId }) => render(client.call.getById(callId)))
+ * @throws BasicError `BAD_INPUT` when `config` (or `environment`) is not an object.
+ */
+export function create(config: UserConfig = {}, environment: Partial<Environment> = {}): Client {
+  if (!isObject(config)) throw new BasicError(errorCodes.general.BAD_INPUT, 'create(config): the configuration must be an object')
+  if (!isObject(environment)) throw new BasicError(errorCodes.general.BAD_INPUT, 'create(config, environment): the environment must be an object')
+
+  const streams = createStreams(config, environment)
+  const built = namespaces(streams)
+  const flat = topLevel(streams)
+  const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), ...Object.values<Namespace<object>>(flat)]
+  const events$ = merge(...all.map((namespace) => namespace.events$))
+  const emitter = createEmitter(events$, streams.logs.logger('events'))
+
+  const apis = mapApis(built)
+  const dispose = (): void => {
+    emitter.dispose()
+    streams.dispose()
+  }
+  const core: ClientCore = {
+    on: emitter.on,
+    off: emitter.off,
+    subscribe: emitter.subscribe,
+    unsubscribe: emitter.unsubscribe,
+    getConfig: () => streams.config.current(),
+    updateConfig: (values) => {
+      if (!isObject(values)) throw new BasicError(errorCodes.general.BAD_INPUT, 'updateConfig(values): the values must be an object')
+      streams.config.update(values)
+    },
+    getBrowserDetails: () => browserDetails(),
+    logger: { levels },
+    dispose,
+    destroy: dispose,
+  }
+  const flatMembers: object = Object.assign({}, ...Object.values<Namespace<object>>(flat).map((namespace) => namespace.api))
+  return { ...flatMembers, ...apis, ...core } as Client
+}
+
+export { sdpHandlers, createCodecRemover, type CodecSelector } from '../streams/sdp/index.js'
+export { BasicError, isBasicError, errorCodes, type ErrorCode } from '../streams/errors.js'
+export { levels } from '../streams/logs/levels.js'
+export { eventNames, isEventName, type EventName, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
+export type { BrowserDetails } from './browser.js'
+export type {
+  Config,
+  UserConfig,
+  LogLevel,
+  IceServer,
+  SdpObject,
+  SdpHandlerFunction,
+  SdpHandlerInfo,
+  ConnectivityMethod,
+  LogActionsConfig,
+} from '../streams/config/state.js'
+export type { Environment, WebSocketConstructor } from '../streams/environment.js'

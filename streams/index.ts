@@ -1,0 +1,78 @@
+import { createConfig } from './config/feature.js'
+import type { UserConfig } from './config/state.js'
+import { createEnvironment, type Environment } from './environment.js'
+import { createLogs } from './logs/feature.js'
+
+/** Anything that holds resources: timers, sockets, subscriptions, subjects. */
+export interface Disposable {
+  readonly dispose: () => void
+}
+
+const isDisposable = (value: unknown): value is Disposable =>
+  typeof value === 'object' && value !== null && typeof (value as { dispose?: unknown }).dispose === 'function'
+
+/**
+ * The reactive core: every feature, built in dependency order over one configuration, one
+ * environment and one set of loggers. `dispose()` tears every feature down (in reverse order):
+ * streams complete, timers stop, sockets and peer connections close.
+ *
+ * const streams = createStreams({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
+ * streams.config.config$.subscribe(render)
+ * streams.dispose()
+ */
+export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
+  const owned: Disposable[] = []
+  /** Registers a feature's teardown (when it has a `dispose`) and returns the feature. */
+  const own = <T>(feature: T): T => {
+    if (isDisposable(feature)) owned.push(feature)
+    return feature
+  }
+
+  const environment = createEnvironment(environmentOverrides)
+  const configFeature = own(createConfig(config))
+  const logs = own(createLogs(configFeature, environment))
+  const core = { config: configFeature, environment, logs }
+
+  // ── Features, in dependency order. To add one: ONE line here, `const x = own(createX({ ...deps }))`,
+  // ── and its name in the object returned below. A feature that holds resources returns `dispose`.
+  // auth          (streams/auth)
+  // connection    (streams/connection: the PlatformLink)
+  // subscription  (streams/subscription)
+  // media         (streams/media)
+  // call          (streams/call)
+  // messaging     (streams/messaging)
+  // presence      (streams/presence)
+  // groups        (streams/groups)
+  // contacts      (streams/contacts)
+  // users         (streams/users)
+
+  let disposed = false
+  return {
+    ...core,
+    // ── Features (one name per line):
+    /** Tears down every feature, last built first. Safe to call twice. */
+    dispose: (): void => {
+      if (disposed) return
+      disposed = true
+      for (const feature of owned.reverse()) {
+        try {
+          feature.dispose()
+        } catch (error) {
+          logs.logger('streams').error('A feature failed to dispose', error)
+        }
+      }
+    },
+  }
+}
+
+/** Everything `createStreams` builds: `config`, `environment`, `logs`, each feature, and `dispose()`. */
+export type Streams = ReturnType<typeof createStreams>
+
+export type { Config, UserConfig, SdpObject, SdpHandlerFunction, SdpHandlerInfo, LogLevel } from './config/state.js'
+export type { ConfigFeature } from './config/feature.js'
+export type { Environment } from './environment.js'
+export type { Logger, Logs } from './logs/logger.js'
+export type { Feature } from './feature.js'
+export type { PlatformLink, AuthUser, RequestSpec, InboundNotification } from './connection/link.js'
+export { BasicError, isBasicError, errorCodes } from './errors.js'
+export { levels } from './logs/levels.js'

@@ -1,0 +1,82 @@
+import type { ConfigFeature } from '../config/feature.js'
+import type { Config } from '../config/state.js'
+import type { Environment } from '../environment.js'
+import { diffStates } from './diff.js'
+import { flattenDetail } from './flatten.js'
+import { isEnabled, type LineLevel } from './levels.js'
+import type { Logger, Logs } from './logger.js'
+import { redact, redactText } from './redact.js'
+
+type LogConsole = Environment['console']
+type LogsConfig = Config['logs']
+
+/** Whether payloads and tokens may be shown (`logs.logActions.exposePayloads`). */
+const exposesPayloads = (logs: LogsConfig): boolean => logs.logActions !== false && logs.logActions.exposePayloads === true
+
+/** Calls one console method, never letting a broken console reach the SDK. */
+const write = (console: LogConsole, method: keyof LogConsole, args: readonly unknown[]): void => {
+  try {
+    ;(console[method] as (...values: unknown[]) => void)(...args)
+  } catch {
+    // A console that throws must not break the feature that logged.
+  }
+}
+
+/** The arguments of one console call: a message and details, or one string when flattened. */
+const lineArgs = (logs: LogsConfig, message: string, details: readonly unknown[]): unknown[] => {
+  const expose = exposesPayloads(logs)
+  const text = expose ? message : redactText(message)
+  const values = expose ? details : details.map(redact)
+  return logs.flatten ? [[text, ...values.map(flattenDetail)].join(' ')] : [text, ...values]
+}
+
+/** The labelled parts of one action log, per `logs.logActions`. */
+const actionParts = (logs: LogsConfig, event: { readonly type: string }, previous: unknown, next: unknown): Array<[string, unknown]> => {
+  if (logs.logActions === false) return []
+  const { actionOnly, diff, exposePayloads } = logs.logActions
+  const parts: Array<[string, unknown]> = []
+  if (!actionOnly) parts.push(['prev state', previous])
+  parts.push(['action', exposePayloads ? event : { type: event.type }])
+  if (!actionOnly) parts.push(['next state', next])
+  if (diff) parts.push(['diff', diffStates(previous, next)])
+  return parts
+}
+
+/**
+ * The SDK's loggers: one per feature, each reading the current `logs` configuration at every
+ * line (so `updateConfig` applies at once) and writing to `environment.console`. Secrets are
+ * redacted from every line unless `logs.logActions.exposePayloads`.
+ *
+ * const logs = createLogs(config, environment)
+ * logs.logger('call').info('call started', { callId })
+ */
+export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: Pick<Environment, 'console'>): Logs {
+  const { console } = environment
+
+  const line = (feature: string, level: LineLevel, message: string, details: readonly unknown[]): void => {
+    const { logs } = config.current()
+    if (!isEnabled(level, logs.logLevel)) return
+    write(console, level, lineArgs(logs, `[kandy-rx:${feature}] ${message}`, details))
+  }
+
+  const action = (feature: string, event: { readonly type: string }, previous: unknown, next: unknown): void => {
+    const { logs } = config.current()
+    if (logs.logActions === false || !isEnabled('debug', logs.logLevel)) return
+    const title = `[kandy-rx:${feature}] action ${event.type}`
+    const parts = actionParts(logs, event, previous, next)
+    const grouped = logs.enableGrouping
+    write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : 'debug', lineArgs(logs, title, []))
+    for (const [label, value] of parts) write(console, 'debug', lineArgs(logs, label, [value]))
+    if (grouped) write(console, 'groupEnd', [])
+  }
+
+  return {
+    logger: (feature: string): Logger => ({
+      error: (message, ...details) => line(feature, 'error', message, details),
+      warn: (message, ...details) => line(feature, 'warn', message, details),
+      info: (message, ...details) => line(feature, 'info', message, details),
+      debug: (message, ...details) => line(feature, 'debug', message, details),
+      action: (event, previous, next) => action(feature, event, previous, next),
+    }),
+  }
+}

@@ -1,0 +1,70 @@
+// Builds every output of package.json in one go (esbuild, then tsc for declarations):
+//   dist/esm/index.js, dist/esm/streams.js   ES modules (shared chunks), dependencies external
+//   dist/cjs/index.cjs, dist/cjs/streams.cjs CommonJS, dependencies external
+//   dist/kandy-rx.js                         one minified IIFE defining the global `Kandy`
+//   dist/platform.js                         the local platform for Node (when platform/main.ts exists)
+//   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
+// fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { build } from 'esbuild'
+
+const started = Date.now()
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
+const bundled = new Set(['fp-ts'])
+const external = Object.keys(pkg.dependencies ?? {})
+  .filter((name) => !bundled.has(name))
+  .flatMap((name) => [name, `${name}/*`])
+
+for (const dir of ['dist/esm', 'dist/cjs']) rmSync(dir, { recursive: true, force: true })
+
+const entries = { index: 'lib/index.ts', streams: 'streams/index.ts' }
+const library = { bundle: true, platform: 'neutral', target: 'es2020', sourcemap: true, external, logLevel: 'warning', mainFields: ['module', 'main'] }
+// Node's ESM loader gives bundled CommonJS code no `require`; platform.js gets one back.
+const nodeRequire = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+
+const jobs = [
+  build({ ...library, entryPoints: entries, format: 'esm', splitting: true, outdir: 'dist/esm', chunkNames: 'chunks/[name]-[hash]' }),
+  ...Object.entries(entries).map(([name, entry]) =>
+    build({ ...library, entryPoints: [entry], format: 'cjs', outfile: `dist/cjs/${name}.cjs` }),
+  ),
+  build({
+    entryPoints: ['lib/index.ts'],
+    bundle: true,
+    format: 'iife',
+    globalName: 'Kandy',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    outfile: 'dist/kandy-rx.js',
+    logLevel: 'warning',
+  }),
+]
+if (existsSync('platform/main.ts')) {
+  jobs.push(
+    build({
+      entryPoints: ['platform/main.ts'],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: 'dist/platform.js',
+      external: ['ws', 'selfsigned', '@roamhq/wrtc'],
+      banner: { js: `#!/usr/bin/env node\n${nodeRequire}` },
+      sourcemap: true,
+      logLevel: 'warning',
+    }).then(() => chmodSync('dist/platform.js', 0o755)),
+  )
+}
+await Promise.all(jobs)
+
+let failed = false
+if (process.env.BUILD_TYPES !== '0') {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
+  failed = tsc.status !== 0
+  if (failed) console.error('build: type declarations failed (see the errors above)')
+}
+console.log(`build: dist/ written in ${Date.now() - started} ms${process.env.BUILD_TYPES === '0' ? ' (declarations skipped)' : ''}`)
+process.exit(failed ? 1 : 0)

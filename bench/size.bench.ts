@@ -1,0 +1,32 @@
+// Prints the size of what a browser downloads, raw and gzipped (zlib level 9): the IIFE bundle,
+// the ESM entry with its chunks (dependencies external), and that entry as an app's bundler would
+// ship it (dependencies included, tree-shaken, minified). The reference SDK's bundle is 172 KB min+gzip.
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
+
+const report = (label: string, content: Uint8Array): void => {
+  const gzip = gzipSync(content, { level: 9 }).length
+  console.log(`${label.padEnd(52)} raw ${kb(content.length).padStart(9)}   gzip ${kb(gzip).padStart(8)}`)
+}
+
+const chunks = readdirSync('dist/esm/chunks')
+  .filter((file) => file.endsWith('.js'))
+  .map((file) => join('dist/esm/chunks', file))
+
+report('dist/kandy-rx.js (IIFE, minified)', readFileSync('dist/kandy-rx.js'))
+report('dist/esm/index.js + chunks (deps external)', Buffer.concat(['dist/esm/index.js', ...chunks].map((file) => readFileSync(file))))
+
+const app = await build({
+  stdin: { contents: "export { create, sdpHandlers } from './dist/esm/index.js'", resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  write: false,
+  logLevel: 'error',
+})
+report('dist/esm/index.js bundled by an app (deps, minified)', app.outputFiles[0]!.contents)

@@ -1,0 +1,134 @@
+import * as t from 'io-ts'
+
+// Wire codecs of the notification channel, the per-service subscriptions and the TURN
+// credentials fetched after a `call` subscription (`protocol/channel-and-subscriptions.md`
+// §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2). Shared with the local platform.
+
+/** Who initiates connectivity checks on a channel (`x-connCheckRole`). */
+export const ConnCheckRole = t.keyof({ client: null, server: null })
+export type ConnCheckRole = t.TypeOf<typeof ConnCheckRole>
+
+/** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
+export const CreateChannelRequest = t.type({
+  notificationChannel: t.intersection([
+    t.type({ channelType: t.string }),
+    t.partial({
+      channelLifetime: t.number,
+      clientCorrelator: t.string,
+      'x-connCheckRole': t.string,
+    }),
+  ]),
+})
+export type CreateChannelRequest = t.TypeOf<typeof CreateChannelRequest>
+
+/** The `notificationChannel` object the platform answers with (201). */
+export const NotificationChannel = t.intersection([
+  t.type({
+    /** Opaque; copied into every subscription's `callbackReference.notifyURL`. */
+    callbackURL: t.string,
+    /** The WebSocket path (starts with `/`). */
+    channelData: t.type({ channelURL: t.string }),
+    /** `.../channels/<channelId>`: the channel id is the text after `/channels/`. */
+    resourceURL: t.string,
+  }),
+  t.partial({
+    /** Granted lifetime in seconds. */
+    channelLifetime: t.number,
+    channelType: t.string,
+    clientCorrelator: t.string,
+    'x-connCheckRole': t.string,
+  }),
+])
+export type NotificationChannel = t.TypeOf<typeof NotificationChannel>
+
+/** `POST .../channels` response. */
+export const CreateChannelResponse = t.type({ notificationChannel: NotificationChannel })
+export type CreateChannelResponse = t.TypeOf<typeof CreateChannelResponse>
+
+/** `PUT .../channels/<id>` (and `.../channelLifetime`) body. */
+export const ChannelLifetimeRequest = t.type({
+  notificationChannelLifetime: t.type({ channelLifetime: t.number }),
+})
+export type ChannelLifetimeRequest = t.TypeOf<typeof ChannelLifetimeRequest>
+
+/** `PUT .../channels/<id>` response: the granted lifetime (200), or nothing (204, read as `{}`). */
+export const ChannelLifetimeResponse = t.partial({
+  notificationChannelLifetime: t.partial({ channelLifetime: t.number }),
+})
+export type ChannelLifetimeResponse = t.TypeOf<typeof ChannelLifetimeResponse>
+
+const CallbackReference = t.type({ notifyURL: t.string })
+
+const SubscriptionObject = t.intersection([t.type({ callbackReference: CallbackReference }), t.partial({ clientCorrelator: t.string })])
+
+/** A subscription object as the platform echoes it: with the `resourceURL` naming its id. */
+const SubscriptionResource = t.intersection([SubscriptionObject, t.type({ resourceURL: t.string })])
+
+/** `POST /cpaas/webrtcsignaling/<ver>/<userId>/subscriptions` body. */
+export const CallSubscriptionRequest = t.type({ wrtcsNotificationSubscription: SubscriptionObject })
+export type CallSubscriptionRequest = t.TypeOf<typeof CallSubscriptionRequest>
+export const CallSubscriptionResponse = t.type({ wrtcsNotificationSubscription: SubscriptionResource })
+
+/** `POST /cpaas/chat/<ver>/<userId>/subscriptions` body. */
+export const ChatSubscriptionRequest = t.type({ chatNotificationSubscription: SubscriptionObject })
+export type ChatSubscriptionRequest = t.TypeOf<typeof ChatSubscriptionRequest>
+export const ChatSubscriptionResponse = t.type({ chatNotificationSubscription: SubscriptionResource })
+
+/** `POST /cpaas/smsmessaging/<ver>/<userId>/inbound/subscriptions` body. */
+export const SmsInboundSubscriptionRequest = t.type({
+  subscription: t.intersection([SubscriptionObject, t.partial({ destinationAddress: t.string })]),
+})
+export type SmsInboundSubscriptionRequest = t.TypeOf<typeof SmsInboundSubscriptionRequest>
+export const SmsInboundSubscriptionResponse = t.type({
+  subscription: t.intersection([SubscriptionResource, t.partial({ destinationAddress: t.string })]),
+})
+
+/** `POST /cpaas/smsmessaging/<ver>/<userId>/outbound/<userId>/subscriptions` body (disabled in the reference; not offered by the SDK). */
+export const SmsOutboundSubscriptionRequest = t.type({ deliveryReceiptSubscription: SubscriptionObject })
+export type SmsOutboundSubscriptionRequest = t.TypeOf<typeof SmsOutboundSubscriptionRequest>
+
+/** One presence list in `GET /cpaas/presence/<ver>/<userId>/presenceLists`. */
+const PresenceListEntry = t.intersection([t.type({ resourceURL: t.string }), t.partial({ 'x-listName': t.string })])
+
+/** `GET .../presenceLists` response; `presenceList` is an array, possibly empty. */
+export const PresenceListCollection = t.type({
+  presenceListCollection: t.type({ presenceList: t.array(PresenceListEntry) }),
+})
+export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
+
+/** `POST .../presenceLists` body. */
+export const CreatePresenceListRequest = t.type({
+  presenceList: t.type({ 'x-listName': t.string, presenceContact: t.array(t.unknown) }),
+})
+export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
+
+/** `POST .../presenceLists` response. */
+export const CreatePresenceListResponse = t.type({ presenceList: PresenceListEntry })
+
+/** `POST .../subscriptions/presenceListSubscriptions/<listId>` body. */
+export const PresenceListSubscriptionRequest = t.type({
+  presenceListSubscription: t.intersection([
+    t.type({ callbackReference: CallbackReference, duration: t.number }),
+    t.partial({ clientCorrelator: t.string }),
+  ]),
+})
+export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
+
+/** `POST .../presenceListSubscriptions/<listId>` response; `presenceListId` is required. */
+export const PresenceListSubscriptionResponse = t.type({
+  presenceListSubscription: t.intersection([
+    t.type({ resourceURL: t.string, presenceListId: t.string }),
+    t.partial({ callbackReference: CallbackReference, clientCorrelator: t.string, duration: t.number }),
+  ]),
+})
+
+/** `POST /cpaas/webrtcsignaling/<ver>/<userId>/turn` body. */
+export const TurnCredentialsRequest = t.type({ wrtcsTurnCredentials: t.partial({ clientCorrelator: t.string }) })
+export type TurnCredentialsRequest = t.TypeOf<typeof TurnCredentialsRequest>
+
+/** TURN credentials: used with every configured ICE server (`calls.md` §2). */
+export const TurnCredentials = t.type({ username: t.string, password: t.string })
+export type TurnCredentials = t.TypeOf<typeof TurnCredentials>
+
+/** `POST .../turn` response (required). */
+export const TurnCredentialsResponse = t.type({ wrtcsTurnCredentials: TurnCredentials })

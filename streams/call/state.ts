@@ -1,0 +1,416 @@
+import { BasicError, errorCodes } from '../errors.js'
+
+/** The states a call can be in (`call.states`: constant → exact wire-visible value). */
+export const callStates = {
+  INITIATING: 'Initiating',
+  INITIATED: 'Initiated',
+  RINGING: 'Ringing',
+  CANCELLED: 'Cancelled',
+  CONNECTED: 'Connected',
+  ON_HOLD: 'On Hold',
+  ENDED: 'Ended',
+} as const
+
+export type CallState = (typeof callStates)[keyof typeof callStates]
+export type CallDirection = 'outgoing' | 'incoming'
+
+/** One constraint of a media option: `exact` wins over `ideal` (api-reference MediaConstraint). */
+export interface MediaConstraint {
+  readonly exact?: string | number
+  readonly ideal?: string | number
+}
+
+/** The media options of `make` / `answer` (api-reference, Calls). */
+export interface MediaOptions {
+  readonly audio?: boolean
+  readonly video?: boolean
+  readonly audioOptions?: { readonly deviceId?: MediaConstraint }
+  readonly videoOptions?: {
+    readonly deviceId?: MediaConstraint
+    readonly height?: MediaConstraint
+    readonly width?: MediaConstraint
+    readonly frameRate?: MediaConstraint
+  }
+}
+
+/** Received-bandwidth limits in kbps (api-reference BandwidthControls); every call has both. */
+export interface Bandwidth {
+  readonly audio: number
+  readonly video: number
+}
+
+export interface RemoteParticipant {
+  readonly displayNumber: string | undefined
+  readonly displayName: string | undefined
+}
+
+/** What `call.getById` returns (api-reference CallObject, protocol/calls.md §15). */
+export interface CallObject {
+  readonly id: string
+  readonly direction: CallDirection
+  readonly state: CallState
+  /** Unset (undefined) on an incoming call until it is answered. */
+  readonly localHold: boolean | undefined
+  readonly remoteHold: boolean | undefined
+  readonly localTracks: readonly string[]
+  readonly remoteTracks: readonly string[]
+  readonly remoteParticipant: RemoteParticipant
+  readonly from: string | undefined
+  readonly to: string | undefined
+  readonly bandwidth: Bandwidth
+  readonly startTime: number | undefined
+  readonly endTime: number | undefined
+  readonly mediaConstraints: MediaOptions | undefined
+  /** The platform's session id (internal but visible, as in the reference). */
+  readonly wrtcsSessionId: string | undefined
+  readonly isSlowStart: boolean | undefined
+}
+
+/** An operation of this SDK in flight on a call; a second one is refused until it settles. */
+export type CallOperation = 'answer' | 'reject' | 'end'
+
+/** A call as the core keeps it: the CallObject plus what only the core needs. */
+export interface CallRecord extends CallObject {
+  readonly operation: CallOperation | undefined
+  /** Id of the local WebRTC session (the `id` of `call:newTrack` / `call:trackEnded`). */
+  readonly webrtcSessionId: string
+}
+
+/** Every call of this client, in creation order. */
+export interface CallsState {
+  readonly calls: Readonly<Record<string, CallRecord>>
+}
+
+export const initialCallsState: CallsState = { calls: {} }
+
+/** The hold flags and state before a change (`call:stateChange.previous`). */
+export interface CallSnapshot {
+  readonly state: CallState
+  readonly localHold: boolean | undefined
+  readonly remoteHold: boolean | undefined
+}
+
+/** Why a call changed, when the platform or an operation says so (`call:stateChange.transition`). */
+export interface Transition {
+  readonly prevState?: CallState
+  readonly statusCode?: number
+  readonly reasonText?: string
+}
+
+// ── Events: facts, in the past tense. Requests (`…Requested`) are checked against the state
+// ── and either accepted (the effect then runs) or refused (an error output, nothing changes).
+
+export type CallEvent =
+  | {
+      readonly type: 'callMade'
+      readonly callId: string
+      readonly webrtcSessionId: string
+      readonly from: string | undefined
+      readonly to: string
+      readonly remoteParticipant: RemoteParticipant
+      readonly bandwidth: Bandwidth
+      readonly mediaConstraints: MediaOptions
+    }
+  | { readonly type: 'sessionCreated'; readonly callId: string; readonly sessionId: string }
+  | { readonly type: 'callFailed'; readonly callId: string; readonly error: BasicError; readonly at: number }
+  | { readonly type: 'ringingReported'; readonly callId: string }
+  | { readonly type: 'remoteAnswered'; readonly callId: string; readonly at: number }
+  | {
+      readonly type: 'callInvited'
+      readonly callId: string
+      readonly webrtcSessionId: string
+      readonly sessionId: string
+      readonly from: string | undefined
+      readonly to: string | undefined
+      readonly remoteParticipant: RemoteParticipant
+      readonly isSlowStart: boolean
+      readonly remoteTracks: readonly string[]
+    }
+  | { readonly type: 'answerRequested'; readonly callId: string; readonly mediaConstraints: MediaOptions; readonly bandwidth: Bandwidth }
+  | { readonly type: 'answered'; readonly callId: string; readonly at: number }
+  | { readonly type: 'rejectRequested'; readonly callId: string }
+  | { readonly type: 'rejected'; readonly callId: string; readonly at: number }
+  | { readonly type: 'ignored'; readonly callId: string; readonly at: number }
+  | { readonly type: 'endRequested'; readonly callId: string }
+  | { readonly type: 'ended'; readonly callId: string; readonly at: number; readonly error?: BasicError }
+  | { readonly type: 'operationFailed'; readonly callId: string; readonly operation: CallOperation; readonly error: BasicError }
+  | { readonly type: 'remoteEnded'; readonly callId: string; readonly at: number; readonly transition?: Transition }
+  | { readonly type: 'remoteCancelled'; readonly callId: string; readonly at: number }
+  | { readonly type: 'trackAdded'; readonly callId: string; readonly trackId: string; readonly local: boolean }
+  | { readonly type: 'trackRemoved'; readonly callId: string; readonly trackId: string; readonly local: boolean }
+  | { readonly type: 'statsRequested'; readonly callId: string; readonly trackId: string | undefined }
+  | {
+      readonly type: 'statsReported'
+      readonly callId: string
+      readonly trackId: string | undefined
+      readonly result: RTCStatsReport | undefined
+      readonly error?: BasicError
+    }
+
+/** What the outside world learns from a step: the core events behind `call:*` public events. */
+export type CallOutput =
+  | { readonly type: 'callStarted'; readonly callId: string }
+  | { readonly type: 'callReceived'; readonly callId: string }
+  | {
+      readonly type: 'stateChanged'
+      readonly callId: string
+      readonly previous: CallSnapshot | undefined
+      readonly transition: Transition | undefined
+      readonly error: BasicError | undefined
+    }
+  | { readonly type: 'trackAdded'; readonly callId: string; readonly trackId: string; readonly local: boolean; readonly webrtcSessionId: string }
+  | { readonly type: 'trackEnded'; readonly callId: string; readonly trackId: string; readonly local: boolean; readonly webrtcSessionId: string }
+  | {
+      readonly type: 'statsReceived'
+      readonly callId: string
+      readonly trackId: string | undefined
+      readonly result: RTCStatsReport | undefined
+      readonly error: BasicError | undefined
+    }
+
+/** One step of the machine: the next state and what it tells the world (in order). */
+export interface CallsStep {
+  readonly state: CallsState
+  readonly outputs: readonly CallOutput[]
+}
+
+const terminal: readonly CallState[] = [callStates.ENDED, callStates.CANCELLED]
+
+/** True when a call can no longer change (`Ended` or `Cancelled`). */
+export const isTerminal = (state: CallState): boolean => terminal.includes(state)
+
+/** The CallObject view of a record (what the documented getters return). */
+export function toCallObject(record: CallRecord): CallObject {
+  const { operation: _operation, webrtcSessionId: _webrtcSessionId, ...call } = record
+  return call
+}
+
+/** The live call that owns a platform session id (notifications name sessions, not calls). */
+export function callBySession(state: CallsState, sessionId: string): CallRecord | undefined {
+  return Object.values(state.calls).find((call) => call.wrtcsSessionId === sessionId && !isTerminal(call.state))
+}
+
+const snapshot = (call: CallRecord): CallSnapshot => ({ state: call.state, localHold: call.localHold, remoteHold: call.remoteHold })
+
+const unchanged = (state: CallsState): CallsStep => ({ state, outputs: [] })
+
+const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
+
+const stateChanged = (call: CallRecord, extra: { transition?: Transition; error?: BasicError } = {}): CallOutput => ({
+  type: 'stateChanged',
+  callId: call.id,
+  previous: snapshot(call),
+  transition: extra.transition,
+  error: extra.error,
+})
+
+/** A refused request: nothing changes, the error goes out through the call's events. */
+const refused = (state: CallsState, event: CallEvent, error: BasicError): CallsStep => {
+  const call = state.calls[event.callId]
+  const output: CallOutput =
+    event.type === 'statsRequested'
+      ? { type: 'statsReceived', callId: event.callId, trackId: event.trackId, result: undefined, error }
+      : { type: 'stateChanged', callId: event.callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }
+  return { state, outputs: [output] }
+}
+
+const unknownCall = (callId: string): BasicError =>
+  new BasicError(errorCodes.call.INVALID_PARAM, `No call with id "${callId}".`)
+
+const invalidState = (call: CallRecord, operation: string, expected: string): BasicError =>
+  new BasicError(
+    errorCodes.call.INVALID_STATE,
+    `Cannot ${operation} call ${call.id}: it is ${call.direction} in state ${call.state}${call.operation === undefined ? '' : ` (${call.operation} in progress)`}; expected ${expected}.`,
+  )
+
+const isRingingIncoming = (call: CallRecord): boolean => call.direction === 'incoming' && call.state === callStates.RINGING
+
+/** The outputs that end every track of a call (call end); the lists empty. */
+const endTracks = (call: CallRecord): CallOutput[] => [
+  ...call.localTracks.map((trackId): CallOutput => ({ type: 'trackEnded', callId: call.id, trackId, local: true, webrtcSessionId: call.webrtcSessionId })),
+  ...call.remoteTracks.map((trackId): CallOutput => ({ type: 'trackEnded', callId: call.id, trackId, local: false, webrtcSessionId: call.webrtcSessionId })),
+]
+
+/** A call moved to a terminal state: tracks end first, then the state change. */
+const finish = (
+  state: CallsState,
+  call: CallRecord,
+  to: typeof callStates.ENDED | typeof callStates.CANCELLED,
+  at: number,
+  extra: { transition?: Transition; error?: BasicError } = {},
+): CallsStep => {
+  const next: CallRecord = {
+    ...call,
+    state: to,
+    operation: undefined,
+    localTracks: [],
+    remoteTracks: [],
+    startTime: to === callStates.ENDED ? (call.startTime ?? at) : call.startTime,
+    endTime: to === callStates.ENDED ? at : call.endTime,
+  }
+  return { state: put(state, next), outputs: [...endTracks(call), stateChanged(call, extra)] }
+}
+
+const connect = (state: CallsState, call: CallRecord, at: number): CallsStep => ({
+  state: put(state, { ...call, state: callStates.CONNECTED, operation: undefined, localHold: false, remoteHold: false, startTime: at }),
+  outputs: [stateChanged(call)],
+})
+
+/**
+ * The call state machine (protocol/calls.md §15): pure and total. A request that the current
+ * state does not allow is refused: the state is returned unchanged with an error output
+ * (`call:7` unknown call, `call:6` wrong state). Facts that no longer apply (a notification for
+ * an ended call, a late reply) change nothing and say nothing.
+ */
+export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
+  const call = state.calls[event.callId]
+
+  if (event.type === 'callMade' || event.type === 'callInvited') {
+    if (call !== undefined) return unchanged(state)
+    const incoming = event.type === 'callInvited'
+    const record: CallRecord = {
+      id: event.callId,
+      direction: incoming ? 'incoming' : 'outgoing',
+      state: incoming ? callStates.RINGING : callStates.INITIATING,
+      localHold: incoming ? undefined : false,
+      remoteHold: incoming ? undefined : false,
+      localTracks: [],
+      remoteTracks: incoming ? [...event.remoteTracks] : [],
+      remoteParticipant: event.remoteParticipant,
+      from: event.from,
+      to: event.to,
+      bandwidth: incoming ? { audio: 5000, video: 5000 } : event.bandwidth,
+      startTime: undefined,
+      endTime: undefined,
+      mediaConstraints: incoming ? undefined : event.mediaConstraints,
+      wrtcsSessionId: incoming ? event.sessionId : undefined,
+      isSlowStart: incoming ? event.isSlowStart : undefined,
+      operation: undefined,
+      webrtcSessionId: event.webrtcSessionId,
+    }
+    const outputs: CallOutput[] = incoming
+      ? [
+          { type: 'callReceived', callId: record.id },
+          ...record.remoteTracks.map(
+            (trackId): CallOutput => ({ type: 'trackAdded', callId: record.id, trackId, local: false, webrtcSessionId: record.webrtcSessionId }),
+          ),
+        ]
+      : []
+    return { state: put(state, record), outputs }
+  }
+
+  if (call === undefined) {
+    const isRequest = event.type.endsWith('Requested') || event.type === 'ignored'
+    return isRequest ? refused(state, event, unknownCall(event.callId)) : unchanged(state)
+  }
+
+  switch (event.type) {
+    case 'sessionCreated':
+      if (call.state !== callStates.INITIATING) return unchanged(state)
+      return {
+        state: put(state, { ...call, state: callStates.INITIATED, wrtcsSessionId: event.sessionId }),
+        outputs: [{ type: 'callStarted', callId: call.id }],
+      }
+
+    case 'callFailed':
+      if (isTerminal(call.state)) return unchanged(state)
+      return finish(state, call, callStates.ENDED, event.at, { error: event.error })
+
+    case 'ringingReported':
+      if (call.direction !== 'outgoing' || call.state !== callStates.INITIATED) return unchanged(state)
+      return { state: put(state, { ...call, state: callStates.RINGING }), outputs: [stateChanged(call)] }
+
+    case 'remoteAnswered': {
+      const outgoing = call.direction === 'outgoing' && (call.state === callStates.INITIATED || call.state === callStates.RINGING)
+      const slowStart = isRingingIncoming(call) && call.isSlowStart === true && call.operation === 'answer'
+      if (!outgoing && !slowStart) return unchanged(state)
+      return connect(state, call, event.at)
+    }
+
+    case 'answerRequested':
+      if (call.direction !== 'incoming' || call.state !== callStates.RINGING || call.operation !== undefined)
+        return refused(state, event, invalidState(call, 'answer', 'an incoming call in state Ringing'))
+      return {
+        state: put(state, { ...call, operation: 'answer', mediaConstraints: event.mediaConstraints, bandwidth: event.bandwidth }),
+        outputs: [],
+      }
+
+    case 'answered':
+      if (call.operation !== 'answer' || !isRingingIncoming(call)) return unchanged(state)
+      return connect(state, call, event.at)
+
+    case 'rejectRequested':
+      if (!isRingingIncoming(call) || call.operation !== undefined)
+        return refused(state, event, invalidState(call, 'reject', 'an incoming call in state Ringing'))
+      return { state: put(state, { ...call, operation: 'reject' }), outputs: [] }
+
+    case 'rejected':
+      if (call.operation !== 'reject' || isTerminal(call.state)) return unchanged(state)
+      return finish(state, call, callStates.ENDED, event.at)
+
+    case 'ignored':
+      if (!isRingingIncoming(call) || call.operation !== undefined)
+        return refused(state, event, invalidState(call, 'ignore', 'an incoming call in state Ringing'))
+      return finish(state, call, callStates.ENDED, event.at)
+
+    case 'endRequested':
+      if (isTerminal(call.state) || call.operation === 'end')
+        return refused(state, event, invalidState(call, 'end', 'a call that has not ended'))
+      return { state: put(state, { ...call, operation: 'end' }), outputs: [] }
+
+    case 'ended':
+      if (call.operation !== 'end' || isTerminal(call.state)) return unchanged(state)
+      return finish(state, call, callStates.ENDED, event.at, { error: event.error })
+
+    case 'operationFailed':
+      if (call.operation !== event.operation || isTerminal(call.state)) return unchanged(state)
+      return { state: put(state, { ...call, operation: undefined }), outputs: [stateChanged(call, { error: event.error })] }
+
+    case 'remoteEnded':
+      if (isTerminal(call.state)) return unchanged(state)
+      return finish(state, call, callStates.ENDED, event.at, { transition: { prevState: call.state, ...event.transition } })
+
+    case 'remoteCancelled':
+      if (isTerminal(call.state)) return unchanged(state)
+      return finish(state, call, callStates.CANCELLED, event.at)
+
+    case 'trackAdded': {
+      const list = event.local ? call.localTracks : call.remoteTracks
+      if (isTerminal(call.state) || list.includes(event.trackId)) return unchanged(state)
+      const next = event.local ? { ...call, localTracks: [...list, event.trackId] } : { ...call, remoteTracks: [...list, event.trackId] }
+      return {
+        state: put(state, next),
+        outputs: [{ type: 'trackAdded', callId: call.id, trackId: event.trackId, local: event.local, webrtcSessionId: call.webrtcSessionId }],
+      }
+    }
+
+    case 'trackRemoved': {
+      const list = event.local ? call.localTracks : call.remoteTracks
+      if (!list.includes(event.trackId)) return unchanged(state)
+      const rest = list.filter((id) => id !== event.trackId)
+      const next = event.local ? { ...call, localTracks: rest } : { ...call, remoteTracks: rest }
+      return {
+        state: put(state, next),
+        outputs: [{ type: 'trackEnded', callId: call.id, trackId: event.trackId, local: event.local, webrtcSessionId: call.webrtcSessionId }],
+      }
+    }
+
+    case 'statsRequested':
+      if (isTerminal(call.state)) return refused(state, event, invalidState(call, 'get the stats of', 'a call that has not ended'))
+      if (event.trackId !== undefined && !call.localTracks.includes(event.trackId) && !call.remoteTracks.includes(event.trackId))
+        return refused(state, event, new BasicError(errorCodes.call.INVALID_PARAM, `Track "${event.trackId}" is not a track of call ${call.id}.`))
+      return unchanged(state)
+
+    case 'statsReported':
+      return {
+        state,
+        outputs: [{ type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }],
+      }
+  }
+}
+
+/** For a request event (`…Requested`, `ignored`): the error if the machine refused it, else undefined. */
+export function refusalOf(step: CallsStep): BasicError | undefined {
+  const [first] = step.outputs
+  return first !== undefined && (first.type === 'stateChanged' || first.type === 'statsReceived') ? first.error : undefined
+}

@@ -44,8 +44,6 @@ const invited: CallEvent = {
 const run = (...events: CallEvent[]): CallsStep =>
   events.reduce<CallsStep>((step, event) => callsReducer(step.state, event), { state: initialCallsState, outputs: [] })
 
-const stateOf = (events: CallEvent[], callId: string): CallState => run(...events).state.calls[callId].state
-
 const outgoingIn = (state: CallState): CallEvent[] => {
   const base: CallEvent[] = [made]
   if (state === callStates.INITIATING) return base

@@ -1,0 +1,117 @@
+import * as t from 'io-ts'
+
+// Wire codecs of WebRTC call signalling (`protocol/calls.md` §1–§12, `notifications.md` §4),
+// shared with the local platform (`platform/features/calls.ts`). The TURN credential codecs
+// live with the subscription that fetches them (`streams/subscription/codecs.ts`).
+
+const clientCorrelator = t.partial({ clientCorrelator: t.string })
+
+/** An SDP carrier that may be empty: `{}` means "no SDP" (slow start, `calls.md` §6, §8.2). */
+export const MaybeSdp = t.partial({ sdp: t.string })
+export type MaybeSdp = t.TypeOf<typeof MaybeSdp>
+
+/** `POST .../sessions` body: a new call (`calls.md` §3.2). `offer: {}` is a slow-start caller (a gateway). */
+export const CreateSessionRequest = t.type({
+  wrtcsSession: t.intersection([
+    t.type({ tParticipantAddress: t.string, offer: MaybeSdp }),
+    clientCorrelator,
+    t.partial({ tParticipantName: t.string }),
+  ]),
+})
+export type CreateSessionRequest = t.TypeOf<typeof CreateSessionRequest>
+
+/** `POST .../sessions` response (201): only `resourceURL` is read (session id = text after `sessions/`). */
+export const CreateSessionResponse = t.type({
+  wrtcsSession: t.intersection([t.type({ resourceURL: t.string }), t.partial({ tParticipantAddress: t.string, offer: MaybeSdp })]),
+})
+export type CreateSessionResponse = t.TypeOf<typeof CreateSessionResponse>
+
+/** What a party reports with `PUT .../status`: ringing, or the audit keep-alive (`calls.md` §4, §12). */
+export const ReportedStatus = t.keyof({ Ringing: null, Connected: null })
+export type ReportedStatus = t.TypeOf<typeof ReportedStatus>
+
+/** `PUT .../sessions/<id>/status` body. */
+export const SessionStatusRequest = t.type({ wrtcsSessionStatus: t.intersection([t.type({ status: ReportedStatus }), clientCorrelator]) })
+export type SessionStatusRequest = t.TypeOf<typeof SessionStatusRequest>
+
+/** `PUT .../status` response (required): `Ringing`, `Connected` or `Closed` (any other value is tolerated). */
+export const SessionStatusResponse = t.type({ wrtcsSessionStatus: t.type({ status: t.string }) })
+export type SessionStatusResponse = t.TypeOf<typeof SessionStatusResponse>
+
+/** `PUT .../sessions/<id>/answer` body: an answer, or our offer replying to a slow-start request. */
+export const AnswerRequest = t.type({ wrtcsAnswer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })
+export type AnswerRequest = t.TypeOf<typeof AnswerRequest>
+
+/** `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7). */
+export const OfferRequest = t.type({ wrtcsOffer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })
+export type OfferRequest = t.TypeOf<typeof OfferRequest>
+
+/** `PUT .../sessions/<id>/forward` body (**Later**, `calls.md` §11). */
+export const ForwardRequest = t.type({ wrtcsForward: t.intersection([t.type({ address: t.string }), clientCorrelator]) })
+export type ForwardRequest = t.TypeOf<typeof ForwardRequest>
+
+/** `PUT .../sessions/<id>/transfer` body: direct (address) or consultative (address + the other session id). */
+export const TransferRequest = t.type({
+  wrtcsTransfer: t.intersection([t.type({ address: t.string }), clientCorrelator, t.partial({ sessionId: t.string })]),
+})
+export type TransferRequest = t.TypeOf<typeof TransferRequest>
+
+/** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`. */
+export const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.string })])
+export type Link = t.TypeOf<typeof Link>
+
+const notification = <P extends t.Props>(props: P) =>
+  t.intersection([t.type({ id: t.string, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.number })])
+
+/** `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. */
+export const SessionInvitationNotification = t.intersection([
+  notification({ offer: MaybeSdp }),
+  t.partial({ originatorAddress: t.string, originatorName: t.string }),
+])
+export type SessionInvitationNotification = t.TypeOf<typeof SessionInvitationNotification>
+
+/** `wrtcsAcceptanceNotification` / `wrtcsAnswerNotification`: the remote answer (`notifications.md` §4.2, §4.3). */
+export const AnswerNotification = notification({ answer: t.type({ sdp: t.string }) })
+export type AnswerNotification = t.TypeOf<typeof AnswerNotification>
+
+/** `wrtcsOfferNotification`: a remote re-offer; `offer: {}` = slow-start re-offer (`notifications.md` §4.4). */
+export const OfferNotification = notification({ offer: MaybeSdp })
+export type OfferNotification = t.TypeOf<typeof OfferNotification>
+
+/** `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). */
+export const EventNotification = t.intersection([
+  notification({ eventType: t.string }),
+  t.partial({ reasonText: t.string, statusCode: t.number }),
+])
+export type EventNotification = t.TypeOf<typeof EventNotification>
+
+/** The call notification kinds and their codecs (the top-level key of each frame). */
+export const callNotifications = {
+  wrtcsSessionInvitationNotification: SessionInvitationNotification,
+  wrtcsAcceptanceNotification: AnswerNotification,
+  wrtcsAnswerNotification: AnswerNotification,
+  wrtcsOfferNotification: OfferNotification,
+  wrtcsEventNotification: EventNotification,
+} as const
+
+export type CallNotificationKind = keyof typeof callNotifications
+
+/** A whole call notification frame as the platform sends it (`id` may be left to the platform core). */
+export type CallNotificationFrame =
+  | { readonly wrtcsSessionInvitationNotification: Omit<SessionInvitationNotification, 'id'> & { id?: string } }
+  | { readonly wrtcsAcceptanceNotification: Omit<AnswerNotification, 'id'> & { id?: string } }
+  | { readonly wrtcsAnswerNotification: Omit<AnswerNotification, 'id'> & { id?: string } }
+  | { readonly wrtcsOfferNotification: Omit<OfferNotification, 'id'> & { id?: string } }
+  | { readonly wrtcsEventNotification: Omit<EventNotification, 'id'> & { id?: string } }
+
+export const isCallNotificationKind = (kind: string): kind is CallNotificationKind => Object.hasOwn(callNotifications, kind)
+
+/** The id after `sessions/` in a resource path (`resourceURL`, `link[0].href`), or undefined. */
+export function sessionIdOf(path: string): string | undefined {
+  const match = /\/sessions\/([^/?#]+)\/?$/.exec(path)
+  return match === null ? undefined : match[1]
+}
+
+/** The session a notification is about: from `link[0].href` (`rel` is not examined). */
+export const notifiedSessionId = (links: readonly Link[]): string | undefined =>
+  links.length === 0 ? undefined : sessionIdOf(links[0].href)

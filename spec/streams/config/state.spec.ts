@@ -1,0 +1,84 @@
+import { expect } from 'chai'
+import { defaultConfig, mergeConfig, type SdpHandlerFunction } from '../../../streams/config/state.js'
+
+describe('config state', () => {
+  describe('documented defaults (api-reference "config")', () => {
+    const cases: Array<[string, unknown, unknown]> = [
+      ['logs.logLevel', defaultConfig.logs.logLevel, 'debug'],
+      ['logs.flatten', defaultConfig.logs.flatten, false],
+      ['logs.logActions', defaultConfig.logs.logActions, { actionOnly: true, collapsed: false, diff: false, exposePayloads: false }],
+      ['logs.enableFcsLogs', defaultConfig.logs.enableFcsLogs, true],
+      ['logs.enableGrouping', defaultConfig.logs.enableGrouping, true],
+      ['authentication.server.base', defaultConfig.authentication.server.base, undefined],
+      ['authentication.server.protocol', defaultConfig.authentication.server.protocol, 'https'],
+      ['authentication.server.port', defaultConfig.authentication.server.port, 443],
+      ['authentication.server.version', defaultConfig.authentication.server.version, 'v1'],
+      ['authentication.clientCorrelator', defaultConfig.authentication.clientCorrelator, undefined],
+      ['call.sdpSemantics', defaultConfig.call.sdpSemantics, 'unified-plan'],
+      ['call.iceServers', defaultConfig.call.iceServers, undefined],
+      ['call.serverTurnCredentials', defaultConfig.call.serverTurnCredentials, true],
+      ['call.sdpHandlers', defaultConfig.call.sdpHandlers, []],
+      ['call.removeH264Codecs', defaultConfig.call.removeH264Codecs, true],
+      ['connectivity.method', defaultConfig.connectivity.method, { type: 'keepAlive', responsibleParty: 'client' }],
+      ['connectivity.pingInterval', defaultConfig.connectivity.pingInterval, 30000],
+      ['connectivity.reconnectLimit', defaultConfig.connectivity.reconnectLimit, 5],
+      ['connectivity.reconnectDelay', defaultConfig.connectivity.reconnectDelay, 5000],
+      ['connectivity.reconnectTimeMultiplier', defaultConfig.connectivity.reconnectTimeMultiplier, 1],
+      ['connectivity.reconnectTimeLimit', defaultConfig.connectivity.reconnectTimeLimit, 640000],
+      ['connectivity.autoReconnect', defaultConfig.connectivity.autoReconnect, true],
+      ['connectivity.maxMissedPings', defaultConfig.connectivity.maxMissedPings, 3],
+      ['connectivity.checkConnectivity', defaultConfig.connectivity.checkConnectivity, false],
+      ['notifications.idCacheLength', defaultConfig.notifications.idCacheLength, 100],
+      ['subscription.channelLifetime', defaultConfig.subscription.channelLifetime, 3600],
+      ['subscription.timeout', defaultConfig.subscription.timeout, 20],
+    ]
+    for (const [path, actual, expected] of cases) {
+      it(`${path} defaults to ${JSON.stringify(expected) ?? 'undefined'}`, () => {
+        expect(actual).to.deep.equal(expected)
+      })
+    }
+  })
+
+  describe('mergeConfig', () => {
+    it('merges nested objects, keeping the siblings of what changed', () => {
+      const merged = mergeConfig(defaultConfig, { authentication: { server: { base: 'localhost', port: 8443 } } })
+      expect(merged.authentication.server).to.deep.equal({ base: 'localhost', protocol: 'https', port: 8443, version: 'v1' })
+      expect(merged.logs).to.equal(defaultConfig.logs)
+    })
+
+    it('replaces arrays instead of merging them', () => {
+      const first = mergeConfig(defaultConfig, { call: { iceServers: [{ urls: 'turn:a' }, { urls: 'turn:b' }] } })
+      const second = mergeConfig(first, { call: { iceServers: [{ urls: 'stun:c' }] } })
+      expect(second.call.iceServers).to.deep.equal([{ urls: 'stun:c' }])
+    })
+
+    it('keeps SDP handler functions as they are', () => {
+      const handler: SdpHandlerFunction = (sdp) => sdp
+      expect(mergeConfig(defaultConfig, { call: { sdpHandlers: [handler] } }).call.sdpHandlers[0]).to.equal(handler)
+    })
+
+    it('accepts connectivity.method as a string', () => {
+      const merged = mergeConfig(defaultConfig, { connectivity: { method: 'pingPong' } })
+      expect(merged.connectivity.method).to.deep.equal({ type: 'pingPong', responsibleParty: 'client' })
+    })
+
+    it('merges connectivity.method given as an object', () => {
+      const merged = mergeConfig(defaultConfig, { connectivity: { method: { responsibleParty: 'server' } } })
+      expect(merged.connectivity.method).to.deep.equal({ type: 'keepAlive', responsibleParty: 'server' })
+    })
+
+    it('ignores undefined values', () => {
+      expect(mergeConfig(defaultConfig, { logs: { logLevel: undefined } }).logs.logLevel).to.equal('debug')
+    })
+
+    it('lets logActions be turned off with false', () => {
+      expect(mergeConfig(defaultConfig, { logs: { logActions: false } }).logs.logActions).to.equal(false)
+    })
+
+    it('does not modify the configuration it merges into', () => {
+      const before = JSON.stringify(defaultConfig)
+      mergeConfig(defaultConfig, { logs: { logLevel: 'warn' }, connectivity: { method: 'pingPong' } })
+      expect(JSON.stringify(defaultConfig)).to.equal(before)
+    })
+  })
+})

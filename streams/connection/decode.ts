@@ -1,0 +1,27 @@
+import type * as t from 'io-ts'
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value)
+
+/** Combinators whose context entries name a member codec, not a property. */
+const transparent = new Set(['IntersectionType', 'UnionType'])
+
+const pathOf = (context: t.Context): string =>
+  context
+    .filter((entry, index) => entry.key !== '' && !transparent.has(String((context[index - 1]?.type as { _tag?: unknown } | undefined)?._tag)))
+    .map((entry) => entry.key)
+    .join('.')
+
+/**
+ * A short, payload-free description of why a value failed its codec: the path and the expected
+ * type of the first few failures (values are never quoted: they may hold tokens or messages).
+ *
+ * describeDecodeErrors(errors) // 'notificationChannel.resourceURL: expected string, got undefined'
+ */
+export function describeDecodeErrors(errors: t.Errors, max = 3): string {
+  const lines = errors.slice(0, max).map((error) => {
+    const path = pathOf(error.context)
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown'
+    return `${path === '' ? '(root)' : path}: expected ${expected}, got ${kindOf(error.value)}`
+  })
+  return lines.join('; ') + (errors.length > max ? ` (and ${errors.length - max} more)` : '')
+}

@@ -1,0 +1,176 @@
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import { Observable, throwError, timeout, type SchedulerLike } from 'rxjs'
+import type { ConfigFeature } from '../config/feature.js'
+import type { Config } from '../config/state.js'
+import type { Environment } from '../environment.js'
+import { BasicError, errorCodes, type ErrorCode } from '../errors.js'
+import { RequestErrorBody, type RequestException } from './codecs.js'
+import { describeDecodeErrors } from './decode.js'
+import type { AuthUser, RequestSpec } from './link.js'
+
+/** How long a REST call may take before it fails with `TimeoutError` (ms). */
+export const requestTimeout = 30000
+
+/** Code of a 2xx response whose body does not match the operation's codec (an SDK string, `protocol/events.md` §12.2). */
+export const invalidResponseCode = 'INVALID_RESPONSE'
+
+/** `<protocol>://<base>:<port>`: the port is always written, even the default one (`protocol/README.md`). */
+export const baseUrl = (server: Config['authentication']['server']): string => `${server.protocol}://${server.base ?? ''}:${server.port}`
+
+/** RFC 3986 strict: `encodeURIComponent` plus `!'()*`. */
+const encodeStrict = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/**
+ * A query string as the reference builds it: keys sorted, values percent-encoded (RFC 3986
+ * strict), `undefined` skipped; `''` when nothing remains.
+ *
+ * queryString({ userName: 'bob', max: 10, order: 'asc' }) // '?max=10&order=asc&userName=bob'
+ */
+export function queryString(query: RequestSpec<unknown>['query']): string {
+  if (query === undefined) return ''
+  const pairs = Object.keys(query)
+    .sort()
+    .flatMap((key) => {
+      const value = query[key]
+      return value === undefined ? [] : [`${encodeStrict(key)}=${encodeStrict(String(value))}`]
+    })
+  return pairs.length === 0 ? '' : `?${pairs.join('&')}`
+}
+
+/** `text` with `%1`, `%2`, … replaced by `variables[n-1]` (placeholders without a variable stay). */
+const fillPlaceholders = ({ text, variables = [] }: RequestException): string =>
+  text.replace(/%(\d+)/g, (placeholder, index: string) => {
+    const value = variables[Number(index) - 1]
+    return value === undefined ? placeholder : String(value)
+  })
+
+/**
+ * The `BasicError` of a failed request (`protocol/README.md`, Mapping to BasicError, with the
+ * Recommendation): the platform's `messageId` when its body has one, else the operation's fixed
+ * code where it has one, else the natural code (HTTP status, JavaScript error name, …).
+ */
+export function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
+  if (exception !== undefined) return new BasicError(exception.messageId, fillPlaceholders(exception))
+  return new BasicError(spec.fixedCode ?? natural, `${spec.operation} request failed: ${detail}`)
+}
+
+const isJson = (response: Response): boolean => (response.headers.get('content-type') ?? '').toLowerCase().includes('application/json')
+
+const errorName = (error: unknown): string => (error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : 'Error')
+
+const errorMessage = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error)
+  const cause = (error as { cause?: unknown }).cause
+  return cause instanceof Error && cause.message !== '' ? `${error.message} (${cause.message})` : error.message
+}
+
+const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (error) => error)
+
+/** The body of a 2xx response, decoded per the spec; or why it cannot be. */
+async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise<E.Either<BasicError, A>> {
+  if (spec.responseType === 'blob') return E.right((await response.blob()) as A)
+  let body: unknown = {}
+  if (response.status !== 204 && isJson(response)) {
+    const parsed = parseJson(await response.text())
+    if (E.isLeft(parsed)) return E.left(requestFailure(spec, errorName(parsed.left), errorMessage(parsed.left)))
+    body = parsed.right
+  }
+  if (spec.response === undefined) return E.right(undefined as A)
+  return pipe(
+    spec.response.decode(body),
+    E.mapLeft((errors) => requestFailure(spec, invalidResponseCode, `unexpected response body (${describeDecodeErrors(errors)})`)),
+  )
+}
+
+/** The error of a non-2xx response, reading the platform's `requestError` body when there is one. */
+async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
+  const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
+  if (!isJson(response)) return requestFailure(spec, response.status, statusText)
+  const parsed = parseJson(await response.text())
+  const exception = pipe(
+    parsed,
+    E.chainW((body) => RequestErrorBody.decode(body)),
+    E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
+    E.getOrElseW(() => undefined),
+  )
+  return requestFailure(spec, response.status, statusText, exception)
+}
+
+/** What `createRequest` needs. */
+export interface RequestDeps {
+  readonly config: Pick<ConfigFeature, 'current'>
+  readonly environment: Pick<Environment, 'fetch' | 'scheduler'>
+  /** The current user: its access token is read when each request starts (so `setTokens` applies to later calls). */
+  readonly user: () => AuthUser | undefined
+  /** Milliseconds before a request fails with `TimeoutError` (default `requestTimeout`). */
+  readonly timeout?: number
+  readonly scheduler?: SchedulerLike
+}
+
+/**
+ * REST calls to the platform as cold Observables (`PlatformLink.request`): subscribing sends
+ * the request with the bearer token and the headers of `protocol/README.md`, the 2xx body is
+ * decoded with the spec's codec, unsubscribing aborts, and every failure is a `BasicError`.
+ *
+ * const request = createRequest({ config, environment, user: auth.user })
+ * request({ method: 'GET', path: `/cpaas/presence/v1/${userId}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection })
+ */
+export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A>) => Observable<A> {
+  const limit = deps.timeout ?? requestTimeout
+  const scheduler = deps.scheduler ?? deps.environment.scheduler
+
+  return function request<A = void>(spec: RequestSpec<A>): Observable<A> {
+    const call$ = new Observable<A>((subscriber) => {
+      const user = deps.user()
+      const { server } = deps.config.current().authentication
+      if (user === undefined) {
+        subscriber.error(requestFailure(spec, errorCodes.authentication.INVALID_CREDENTIALS, 'no access token; call setTokens first'))
+        return
+      }
+      if (server.base === undefined || server.base === '') {
+        subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'authentication.server.base is not configured'))
+        return
+      }
+
+      const controller = new AbortController()
+      const headers: Record<string, string> = { Authorization: `Bearer ${user.accessToken}`, Accept: 'application/json' }
+      if (spec.form === undefined) headers['Content-Type'] = 'application/json'
+      const init: RequestInit = {
+        method: spec.method,
+        headers,
+        signal: controller.signal,
+        ...(spec.form !== undefined ? { body: spec.form } : spec.body !== undefined ? { body: JSON.stringify(spec.body) } : {}),
+      }
+      const url = `${baseUrl(server)}${spec.path}${queryString(spec.query)}`
+
+      const settle = async (): Promise<void> => {
+        let response: Response
+        try {
+          response = await deps.environment.fetch(url, init)
+        } catch (error) {
+          subscriber.error(requestFailure(spec, errorName(error), errorMessage(error)))
+          return
+        }
+        const outcome = response.ok ? await successBody(response, spec) : E.left(await failureBody(response, spec as RequestSpec<unknown>))
+        if (E.isLeft(outcome)) subscriber.error(outcome.left)
+        else {
+          subscriber.next(outcome.right)
+          subscriber.complete()
+        }
+      }
+      settle().catch((error: unknown) => subscriber.error(requestFailure(spec, errorName(error), errorMessage(error))))
+
+      return () => controller.abort()
+    })
+
+    return call$.pipe(
+      timeout({
+        first: limit,
+        scheduler,
+        with: () => throwError(() => requestFailure(spec, 'TimeoutError', `no response within ${limit} ms`)),
+      }),
+    )
+  }
+}

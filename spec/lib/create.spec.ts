@@ -1,0 +1,117 @@
+import { expect } from 'chai'
+import { BasicError, create, errorCodes, isBasicError, levels, sdpHandlers } from '../../lib/index.js'
+import { defaultConfig } from '../../streams/config/state.js'
+
+describe('create', () => {
+  it('returns a client whose getConfig() holds every documented default', () => {
+    const client = create()
+    expect(client.getConfig()).to.deep.equal(defaultConfig)
+    client.dispose()
+  })
+
+  it('merges the given configuration over the defaults', () => {
+    const client = create({ authentication: { server: { base: 'localhost' }, clientCorrelator: 'cid' }, connectivity: { method: 'pingPong' } })
+    const config = client.getConfig()
+    expect(config.authentication).to.deep.equal({ server: { base: 'localhost', protocol: 'https', port: 443, version: 'v1' }, clientCorrelator: 'cid' })
+    expect(config.connectivity.method).to.deep.equal({ type: 'pingPong', responsibleParty: 'client' })
+    expect(config.connectivity.pingInterval).to.equal(30000)
+    client.dispose()
+  })
+
+  for (const bad of [null, 'config', 42, [], true]) {
+    it(`throws a BasicError BAD_INPUT for a configuration ${JSON.stringify(bad)}`, () => {
+      let thrown: unknown
+      try {
+        create(bad as never)
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).to.be.instanceOf(BasicError)
+      expect(thrown).to.include({ name: 'BasicError', code: 'BAD_INPUT' })
+    })
+  }
+
+  it('throws a BasicError BAD_INPUT for an environment that is not an object', () => {
+    expect(() => create({}, 'window' as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+  })
+
+  describe('updateConfig', () => {
+    it('merges nested objects, replaces arrays, and getConfig() shows the result', () => {
+      const client = create({ call: { iceServers: [{ urls: 'turn:a' }] } })
+      client.updateConfig({ call: { iceServers: [{ urls: 'stun:b' }] }, logs: { logLevel: levels.WARN }, connectivity: { method: 'pingPong' } })
+      const config = client.getConfig()
+      expect(config.call.iceServers).to.deep.equal([{ urls: 'stun:b' }])
+      expect(config.call.removeH264Codecs).to.equal(true)
+      expect(config.logs).to.deep.include({ logLevel: 'warn', flatten: false })
+      expect(config.connectivity.method).to.deep.equal({ type: 'pingPong', responsibleParty: 'client' })
+      client.dispose()
+    })
+
+    it('throws a BasicError BAD_INPUT for values that are not an object', () => {
+      const client = create()
+      expect(() => client.updateConfig('x' as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+      client.dispose()
+    })
+  })
+
+  it('exposes the documented logger levels', () => {
+    const client = create()
+    expect(client.logger.levels).to.deep.equal({ SILENT: 'silent', ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug' })
+    client.dispose()
+  })
+
+  it('throws the documented event API errors', () => {
+    const client = create()
+    expect(() => client.on('dummy:event', () => undefined)).to.throw('Invalid event type')
+    expect(() => client.off('dummy:event', () => undefined)).to.throw('Invalid event type')
+    expect(() => client.on('call:start', 'x' as never)).to.throw('Listener not a function')
+    expect(() => client.subscribe(undefined as never)).to.throw('Listener not a function')
+    expect(() => client.unsubscribe(undefined as never)).to.throw('Listener not a function')
+    client.dispose()
+  })
+
+  it('getBrowserDetails() reports "Not a browser." in Node without throwing', () => {
+    const client = create()
+    expect(client.getBrowserDetails()).to.deep.equal({ browser: 'Not a browser.', version: null })
+    client.dispose()
+  })
+
+  it('dispose() and destroy() can be called repeatedly', () => {
+    const client = create()
+    client.dispose()
+    expect(() => {
+      client.destroy()
+      client.dispose()
+    }).not.to.throw()
+  })
+
+  it('exports sdpHandlers with createCodecRemover', () => {
+    expect(sdpHandlers.createCodecRemover).to.be.a('function')
+    expect(sdpHandlers.createCodecRemover(['VP8'])).to.be.a('function')
+  })
+})
+
+describe('BasicError', () => {
+  it('defaults to code NO_CODE and message "An error occured"', () => {
+    const error = new BasicError()
+    expect(error).to.include({ name: 'BasicError', code: 'NO_CODE', message: 'An error occured' })
+    expect(error).to.be.instanceOf(Error)
+    expect(isBasicError(error)).to.equal(true)
+  })
+
+  it('keeps the given code and message, and serialises as { name, code, message }', () => {
+    const error = new BasicError(errorCodes.call.INVALID_STATE, 'Call is not in a state to be answered')
+    expect(JSON.parse(JSON.stringify(error))).to.deep.equal({ name: 'BasicError', code: 'call:6', message: 'Call is not in a state to be answered' })
+  })
+
+  it('recognises a BasicError made by another copy of the SDK', () => {
+    expect(isBasicError({ name: 'BasicError', code: 'x', message: 'y' })).to.equal(true)
+    expect(isBasicError(new Error('x'))).to.equal(false)
+  })
+
+  it('exports the error code catalogue', () => {
+    expect(errorCodes.subscription.CPAAS_WSREQUEST_FAIL).to.equal('subscription:2')
+    expect(errorCodes.users.DIRECTORY_REQUEST_FAIL).to.equal('users:3')
+    expect(errorCodes.general).to.deep.equal({ BAD_INPUT: 'BAD_INPUT', NO_CODE: 'NO_CODE' })
+  })
+})

@@ -1,0 +1,162 @@
+import { expect } from 'chai'
+import { asapScheduler, Subject } from 'rxjs'
+import { createConfig } from '../../streams/config/feature.js'
+import { createLogs } from '../../streams/logs/feature.js'
+import { createEmitter, eventNames, isEventName, type PublicEvent } from '../../lib/events.js'
+import { captureConsole } from '../streams/logs/capture.js'
+
+/** Resolves after every event already queued for delivery (asap) has been delivered. */
+const delivered = (): Promise<void> => new Promise((resolve) => asapScheduler.schedule(() => resolve()))
+
+const setup = () => {
+  const capture = captureConsole()
+  const logger = createLogs(createConfig(), { console: capture.console }).logger('events')
+  const events$ = new Subject<PublicEvent>()
+  const emitter = createEmitter(events$, logger)
+  return { ...capture, events$, emitter }
+}
+
+describe('events', () => {
+  it('lists every event of protocol/events.md, the never-emitted ones included', () => {
+    expect([...eventNames].sort()).to.deep.equal(
+      [
+        'auth:change', 'auth:error', 'auth:resub', 'subscription:change', 'subscription:error', 'ws:change',
+        'notification:received', 'notifications:change', 'notifications:error', 'call:start', 'call:receive',
+        'call:stateChange', 'call:newMedia', 'call:removedMedia', 'call:newTrack', 'call:trackEnded',
+        'call:statsReceived', 'call:trackReplaced', 'call:join', 'call:error', 'devices:change', 'media:muted',
+        'media:unmuted', 'conversations:new', 'conversations:change', 'messages:change', 'messages:error',
+        'isTypingList:change', 'presence:change', 'presence:selfChange', 'presence:error', 'group:new',
+        'group:change', 'group:delete', 'group:refresh', 'group:invitation_received', 'group:error',
+        'contacts:new', 'contacts:change', 'contacts:error', 'directory:change', 'directory:error',
+      ].sort(),
+    )
+    expect(isEventName('call:error')).to.equal(true)
+    expect(isEventName('dummy:event')).to.equal(false)
+  })
+
+  describe('argument errors', () => {
+    const { emitter } = setup()
+    const listener = (): void => undefined
+
+    it('on throws "Invalid event type" for an unknown type', () => {
+      expect(() => emitter.on('dummy:event', listener)).to.throw(Error, 'Invalid event type: dummy:event')
+    })
+    it('off throws "Invalid event type" for an unknown type', () => {
+      expect(() => emitter.off('call:nope', listener)).to.throw(Error, 'Invalid event type')
+    })
+    it('on and off throw "Invalid event type" for a type that is not a string', () => {
+      expect(() => emitter.on(42 as unknown as string, listener)).to.throw(Error, 'Invalid event type')
+      expect(() => emitter.off(undefined as unknown as string, listener)).to.throw(Error, 'Invalid event type')
+    })
+    it('on and off throw "Listener not a function" for a listener that is not a function', () => {
+      expect(() => emitter.on('call:start', 'nope' as unknown as () => void)).to.throw(Error, 'Listener not a function')
+      expect(() => emitter.off('call:start', {} as unknown as () => void)).to.throw(Error, 'Listener not a function')
+    })
+    it('subscribe and unsubscribe throw "Listener not a function"', () => {
+      expect(() => emitter.subscribe(null as unknown as () => void)).to.throw(Error, 'Listener not a function')
+      expect(() => emitter.unsubscribe(1 as unknown as () => void)).to.throw(Error, 'Listener not a function')
+    })
+  })
+
+  it('calls on-listeners with the payload, and only for their type', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.on('call:start', (payload) => seen.push(payload))
+    events$.next({ type: 'call:receive', payload: { callId: 'c0' } })
+    events$.next({ type: 'call:start', payload: { callId: 'c1', error: undefined } })
+    await delivered()
+    expect(seen).to.deep.equal([{ callId: 'c1', error: undefined }])
+  })
+
+  it('calls subscribe-listeners with (type, [payload]) for every event, in order', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.subscribe((type, args) => seen.push([type, args]))
+    events$.next({ type: 'ws:change', payload: { platform: 'cpaas' } })
+    events$.next({ type: 'subscription:change', payload: {} })
+    await delivered()
+    expect(seen).to.deep.equal([
+      ['ws:change', [{ platform: 'cpaas' }]],
+      ['subscription:change', [{}]],
+    ])
+  })
+
+  it('gives {} to listeners of an event without payload', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.on('devices:change', (payload) => seen.push(payload))
+    events$.next({ type: 'devices:change', payload: undefined })
+    await delivered()
+    expect(seen).to.deep.equal([{}])
+  })
+
+  it('delivers asynchronously, after the change that caused the event is complete', async () => {
+    const { emitter, events$ } = setup()
+    let state = 'Initiated'
+    const seen: string[] = []
+    emitter.on('call:stateChange', () => seen.push(state))
+    events$.next({ type: 'call:stateChange', payload: {} })
+    state = 'Connected'
+    expect(seen).to.deep.equal([])
+    await delivered()
+    expect(seen).to.deep.equal(['Connected'])
+  })
+
+  it('stops calling a listener after off / unsubscribe', async () => {
+    const { emitter, events$ } = setup()
+    const seen: string[] = []
+    const listener = (): void => void seen.push('on')
+    const global = (): void => void seen.push('subscribe')
+    emitter.on('media:muted', listener)
+    emitter.subscribe(global)
+    emitter.off('media:muted', listener)
+    emitter.unsubscribe(global)
+    events$.next({ type: 'media:muted', payload: { tracks: [] } })
+    await delivered()
+    expect(seen).to.deep.equal([])
+  })
+
+  it('keeps calling the other listeners when one throws, and logs the error', async () => {
+    const { emitter, events$, calls } = setup()
+    const seen: string[] = []
+    emitter.on('presence:change', () => {
+      throw new Error('listener bug')
+    })
+    emitter.on('presence:change', () => seen.push('second'))
+    emitter.subscribe(() => seen.push('global'))
+    events$.next({ type: 'presence:change', payload: { userId: 'bob' } })
+    events$.next({ type: 'presence:change', payload: { userId: 'alice' } })
+    await delivered()
+    expect(seen).to.deep.equal(['second', 'global', 'second', 'global'])
+    const errors = calls.filter(({ method }) => method === 'error')
+    expect(errors).to.have.length(2)
+    expect(errors[0]!.args[0]).to.include('presence:change')
+    expect((errors[0]!.args[1] as Error).message).to.equal('listener bug')
+  })
+
+  it('lets a listener remove itself while the event is delivered', async () => {
+    const { emitter, events$ } = setup()
+    const seen: string[] = []
+    const once = (): void => {
+      seen.push('once')
+      emitter.off('group:new', once)
+    }
+    emitter.on('group:new', once)
+    emitter.on('group:new', () => seen.push('other'))
+    events$.next({ type: 'group:new', payload: { id: 'g1' } })
+    events$.next({ type: 'group:new', payload: { id: 'g2' } })
+    await delivered()
+    expect(seen).to.deep.equal(['once', 'other', 'other'])
+  })
+
+  it('stops delivering after dispose', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.subscribe((type) => seen.push(type))
+    emitter.dispose()
+    events$.next({ type: 'ws:change', payload: {} })
+    await delivered()
+    expect(seen).to.deep.equal([])
+    expect(events$.observed).to.equal(false)
+  })
+})

@@ -1,0 +1,113 @@
+import * as E from 'fp-ts/Either'
+import { parse, write, type MediaDescription } from 'sdp-transform'
+import type { Config, SdpHandlerFunction, SdpHandlerInfo, SdpObject } from '../config/state.js'
+import { BasicError, errorCodes, type ErrorCode } from '../errors.js'
+import { createCodecRemover } from '../sdp/codecRemover.js'
+
+// One pipeline for every SDP of a call, local and remote (`protocol/calls.md` §14.3):
+// the peer-connection layer's fixes on local SDPs, then the application's handlers, the H264
+// remover, the SDES remover and the bandwidth lines, in that order.
+
+const removeH264 = createCodecRemover(['H264'])
+
+/** Deletes `a=crypto` from every m-section that also has a DTLS fingerprint (here or at session level). */
+export const removeSdes: SdpHandlerFunction = (sdp) => ({
+  ...sdp,
+  media: sdp.media.map((media) => {
+    const { crypto: _crypto, ...rest } = media
+    return media.crypto !== undefined && (media.fingerprint !== undefined || sdp.fingerprint !== undefined) ? rest : media
+  }),
+})
+
+/**
+ * Local SDPs of a call with bandwidth values: `b=AS:<kbps>` and `b=TIAS:<bps>` on every audio and
+ * video m-section (replacing the section's `b=` lines), telling the far end how much to send us.
+ */
+export const applyBandwidth: SdpHandlerFunction = (sdp, info) => {
+  const { bandwidth } = info
+  if (info.endpoint !== 'local' || bandwidth === undefined) return sdp
+  const limitOf = (media: MediaDescription): number | undefined =>
+    media.type === 'audio' ? bandwidth.audio : media.type === 'video' ? bandwidth.video : undefined
+  return {
+    ...sdp,
+    media: sdp.media.map((media) => {
+      const limit = limitOf(media)
+      return limit === undefined
+        ? media
+        : { ...media, bandwidth: [{ type: 'AS', limit }, { type: 'TIAS', limit: limit * 1000 }] }
+    }),
+  }
+}
+
+/**
+ * The handlers every SDP of a call goes through, in order: the application's `call.sdpHandlers`,
+ * the H264 remover (when `call.removeH264Codecs`), the SDES remover, the bandwidth lines.
+ *
+ * shapeSdp(offer, { type: 'offer', endpoint: 'local', bandwidth }, sdpHandlersOf(config.call))
+ */
+export function sdpHandlersOf(call: Pick<Config['call'], 'sdpHandlers' | 'removeH264Codecs'>): readonly SdpHandlerFunction[] {
+  const application = Array.isArray(call.sdpHandlers) ? call.sdpHandlers.filter((handler) => typeof handler === 'function') : []
+  return [...application, ...(call.removeH264Codecs ? [removeH264] : []), removeSdes, applyBandwidth]
+}
+
+/** The fixes of the peer-connection layer on SDPs it generates: no trickle option, no BUNDLE group (calls.md §14.3). */
+export const localFixes: SdpHandlerFunction = (sdp) => {
+  const withoutTrickle = (options: string | undefined): string | undefined => {
+    const rest = (options ?? '').split(' ').filter((option) => option !== '' && option !== 'trickle')
+    return rest.length === 0 ? undefined : rest.join(' ')
+  }
+  const { iceOptions: _session, groups, ...session } = sdp
+  const sessionOptions = withoutTrickle(sdp.iceOptions)
+  const remainingGroups = (groups ?? []).filter((group) => group.type !== 'BUNDLE')
+  return {
+    ...session,
+    ...(sessionOptions === undefined ? {} : { iceOptions: sessionOptions }),
+    ...(remainingGroups.length === 0 ? {} : { groups: remainingGroups }),
+    media: sdp.media.map((media) => {
+      const { iceOptions: _media, ...rest } = media
+      const mediaOptions = withoutTrickle(media.iceOptions)
+      return mediaOptions === undefined ? rest : { ...rest, iceOptions: mediaOptions }
+    }),
+  }
+}
+
+/**
+ * An answer must not say `a=setup:actpass`; when a remote answer does, pick the role for this SDP
+ * only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks into later calls).
+ */
+export const dtlsRoleFix =
+  (role: 'active' | 'passive'): SdpHandlerFunction =>
+  (sdp) => ({
+    ...sdp,
+    ...(sdp.setup === 'actpass' ? { setup: role } : {}),
+    media: sdp.media.map((media) => (media.setup === 'actpass' ? { ...media, setup: role } : media)),
+  })
+
+const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
+  new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
+
+/**
+ * Runs an SDP through handlers, each called as `(newSdp, info, originalSdp)` with the SDP parsed
+ * by sdp-transform, and writes the result back. A handler that throws or returns something that
+ * is not an SDP object fails the whole step with a `BasicError` of the given code.
+ */
+export function shapeSdp(
+  sdp: string,
+  info: SdpHandlerInfo,
+  handlers: readonly SdpHandlerFunction[],
+  code: ErrorCode = errorCodes.call.GENERIC_ERROR,
+): E.Either<BasicError, string> {
+  try {
+    const original: SdpObject = parse(sdp)
+    let shaped: SdpObject = parse(sdp)
+    for (const handler of handlers) {
+      const next: unknown = handler(shaped, info, original)
+      if (typeof next !== 'object' || next === null || !Array.isArray((next as SdpObject).media))
+        return E.left(new BasicError(code, `An SDP handler returned ${next === null ? 'null' : typeof next} instead of an SDP object`))
+      shaped = next as SdpObject
+    }
+    return E.right(write(shaped))
+  } catch (cause) {
+    return E.left(failure(code, `The ${info.endpoint} ${info.type} could not be processed`, cause))
+  }
+}

@@ -93,8 +93,25 @@ export interface PlatformContext {
   baseUrl(): string
   /** True when `userId` has at least one open notification WebSocket. */
   isOnline(userId: string): boolean
+  /**
+   * Service subscriptions of notification channels. The core serves the `call`, `chat`,
+   * `smsinbound` and `smsoutbound` subscription endpoints itself; a module with its own
+   * subscription endpoint (presence) records its subscriptions here so that `notify` reaches them.
+   * A subscription lives as long as its channel (deleted or expired channels drop theirs).
+   */
+  readonly subscriptions: ChannelSubscriptions
   /** Platform log line. */
   log(message: string): void
+}
+
+/** See `PlatformContext.subscriptions`. */
+export interface ChannelSubscriptions {
+  /** Subscribes the user's channel whose `callbackURL` is `notifyURL` to `service`; undefined when the user has no such channel. */
+  add(userId: string, service: ServiceName, notifyURL: string, clientCorrelator?: string): { readonly id: string; readonly channelId: string } | undefined
+  /** Removes one of the user's subscriptions; false when the user has no subscription with that id. */
+  remove(userId: string, subscriptionId: string): boolean
+  /** True when at least one channel of the user is subscribed to `service`. */
+  has(userId: string, service: ServiceName): boolean
 }
 
 /** What a feature module may return: something to stop on shutdown (timers, bots). */

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import * as t from 'io-ts'
+import { isLeft } from 'fp-ts/Either'
+import type { Account } from './context.js'
+import seededUsers from './users.json'
+
+const AccountCodec = t.intersection([
+  t.type({
+    userId: t.string,
+    password: t.string,
+    firstName: t.string,
+    lastName: t.string,
+    email: t.string,
+    phoneNumber: t.string,
+  }),
+  t.partial({ identity: t.string, bot: t.string }),
+])
+
+/** The seeded users (`platform/users.json`): alice, bob, carol and dave `@example.com`, password `password`. */
+export const seededAccounts: readonly Account[] = readAccounts(seededUsers, 'platform/users.json')
+
+/** Accounts from a JSON array (of a `--users` file or given in code); throws with the failing entry on bad input. */
+export function readAccounts(json: unknown, source: string): Account[] {
+  if (!Array.isArray(json)) throw new Error(`${source}: expected an array of users`)
+  return json.map((entry: unknown, index) => {
+    const decoded = AccountCodec.decode(entry)
+    if (isLeft(decoded)) throw new Error(`${source}: user #${index} needs userId, password, firstName, lastName, email and phoneNumber (strings)`)
+    const { identity, ...rest } = decoded.right
+    return { ...rest, identity: identity ?? rest.userId }
+  })
+}
+
+/** Loads accounts from a `--users` JSON file. */
+export function loadAccountsFile(path: string): Account[] {
+  return readAccounts(JSON.parse(readFileSync(path, 'utf8')), path)
+}
+
+const digits = (phone: string): string => phone.replace(/[\s().-]/g, '')
+
+/** O(1) lookup of accounts by every address form a destination may take. */
+export class AccountDirectory {
+  private readonly byKey = new Map<string, Account>()
+
+  constructor(private readonly accounts: readonly Account[]) {
+    for (const account of accounts) {
+      for (const key of [account.userId, account.identity, account.email]) this.byKey.set(key.toLowerCase(), account)
+      this.byKey.set(digits(account.phoneNumber), account)
+    }
+  }
+
+  all(): readonly Account[] {
+    return this.accounts
+  }
+
+  /** By userId, identity, email or phone number, with an optional `sip:` / `tel:` prefix. */
+  find(address: string): Account | undefined {
+    const bare = address.trim().replace(/^(sip|sips|tel):/i, '')
+    return this.byKey.get(bare.toLowerCase()) ?? this.byKey.get(digits(bare))
+  }
+
+  /** The account whose `userId` is exactly this (the token subject). */
+  byUserId(userId: string): Account | undefined {
+    const account = this.byKey.get(userId.toLowerCase())
+    return account !== undefined && account.userId.toLowerCase() === userId.toLowerCase() ? account : undefined
+  }
+}

@@ -1,0 +1,97 @@
+import type { ServiceName } from './context.js'
+import type { CoreInternals, RestartOptions } from './core.js'
+import type { FailureRule, DelayRule } from './faults.js'
+import type { ChannelHub } from './channels.js'
+
+/** Options of `dropSockets`. */
+export interface DropOptions {
+  /** Only this user's sockets (any address form); default: everyone's. */
+  readonly userId?: string
+  /** Close code (default 1001); 1000 or 1001–1014 except 1004–1006, or 3000–4999. */
+  readonly code?: number
+  readonly reason?: string
+  /** Cut the TCP connection with no close frame (the client sees 1006). */
+  readonly terminate?: boolean
+}
+
+/** Options of `fail`. */
+export interface FailOptions {
+  /** Requests whose path starts with this (default `/cpaas/`); WebSocket upgrades count too. */
+  readonly prefix?: string
+  /** How many requests fail (default 1). */
+  readonly count?: number
+  /** Status to answer with (default 500), with the platform's error body unless `body` is given. */
+  readonly status?: number
+  /** Reset the connection instead of answering. */
+  readonly reset?: boolean
+  readonly body?: unknown
+}
+
+/** The platform's state as `GET /_admin/state` reports it. */
+export interface PlatformState {
+  readonly channels: number
+  readonly sockets: number
+  readonly subscriptions: number
+  readonly users: ReturnType<ChannelHub['state']>
+  readonly faults: { delays: DelayRule[]; failures: FailureRule[]; connectivityPaused: boolean | string[] }
+  readonly persisted: string[]
+}
+
+/** Faults and inspection for reliability tests; the same operations as the `/_admin/` HTTP API. */
+export interface PlatformAdmin {
+  /** Closes sockets (channels and subscriptions stay); returns how many. */
+  dropSockets(options?: DropOptions): Promise<number>
+  /** Stops answering `connCheck` (and sending server `connCheck`s) for one user or everyone. */
+  stopConnectivity(userId?: string): Promise<void>
+  resumeConnectivity(userId?: string): Promise<void>
+  /** Delays responses to paths under `prefix` (default all) by `ms`; 0 removes the delay. */
+  delay(ms: number, prefix?: string): Promise<void>
+  /** Fails the next requests of a path prefix. */
+  fail(options?: FailOptions): Promise<void>
+  /** Removes every delay, armed failure and connectivity pause. */
+  clearFaults(): Promise<void>
+  /** Sends text as it is (may be invalid JSON) to the user's sockets; returns how many sockets got it. */
+  send(userId: string, data: string): Promise<number>
+  /** Delivers a notification through the normal path (service filter, id added). */
+  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>): Promise<void>
+  /** Closes every connection and listens again on the same port. */
+  restart(options?: RestartOptions): Promise<void>
+  state(): Promise<PlatformState>
+}
+
+/** Thrown for admin input that cannot be applied (unknown user, invalid close code). */
+export class AdminInputError extends Error {}
+
+const validCloseCode = (code: number): boolean =>
+  Number.isInteger(code) && (code === 1000 || (code >= 1001 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999))
+
+/** The admin operations on one core generation (`restart` goes to the server). */
+export function adminOperations(core: CoreInternals): PlatformAdmin {
+  const user = (address: string): string => {
+    const account = core.accounts.find(address)
+    if (account === undefined) throw new AdminInputError(`unknown user ${address}`)
+    return account.userId
+  }
+  return {
+    dropSockets: async (options = {}) => {
+      if (options.code !== undefined && !validCloseCode(options.code)) throw new AdminInputError(`invalid close code ${options.code}`)
+      return core.hub.dropSockets({ ...options, userId: options.userId === undefined ? undefined : user(options.userId) })
+    },
+    stopConnectivity: async (userId) => core.faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
+    resumeConnectivity: async (userId) => core.faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
+    delay: async (ms, prefix) => core.faults.delay(ms, prefix),
+    fail: async (options = {}) =>
+      core.faults.fail({
+        prefix: options.prefix ?? '/cpaas/',
+        count: options.count ?? 1,
+        status: options.status ?? 500,
+        reset: options.reset ?? false,
+        body: options.body,
+      }),
+    clearFaults: async () => core.faults.clear(),
+    send: async (userId, data) => core.hub.sendRaw(user(userId), data),
+    notify: async (userId, service, frame) => core.hub.notify(user(userId), service, frame),
+    restart: (options = {}) => core.options.restart(options),
+    state: async () => ({ ...core.hub.counts(), users: core.hub.state(), faults: core.faults.summary(), persisted: core.store.names() }),
+  }
+}

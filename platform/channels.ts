@@ -1,0 +1,353 @@
+import { WebSocket } from 'ws'
+import type { ServiceName } from './context.js'
+import type { Faults } from './faults.js'
+
+/** Who sends the connectivity checks on a channel (`x-connCheckRole`). */
+export type ConnCheckRole = 'client' | 'server'
+
+export interface SubscriptionRecord {
+  readonly id: string
+  readonly userId: string
+  readonly service: ServiceName
+  readonly channelId: string
+  readonly clientCorrelator: string | undefined
+}
+
+export interface ChannelRecord {
+  /** Also the channel's `callbackURL` (`ws-<uuid>`), which subscriptions name as `notifyURL`. */
+  readonly id: string
+  readonly userId: string
+  readonly clientCorrelator: string | undefined
+  /** As the client sent it (`Websockets`). */
+  readonly channelType: string
+  readonly role: ConnCheckRole
+  /** Granted lifetime in seconds: how long the channel lives with no socket. */
+  lifetime: number
+  /** Open sockets, oldest first; notifications go to the newest. */
+  readonly sockets: WebSocket[]
+  /** Notifications waiting for a socket: the last `queueLimit`, dropped after `queueMaxAge`. */
+  queue: { readonly data: string; readonly at: number }[]
+  readonly subscriptions: Map<string, SubscriptionRecord>
+  /** Subscriptions per service: a notification goes once per channel whatever the count. */
+  readonly services: Map<ServiceName, number>
+  expiry: NodeJS.Timeout | undefined
+}
+
+export interface HubOptions {
+  /** Seconds between server `connCheck` frames on channels created with `x-connCheckRole: server`. */
+  readonly serverConnCheckInterval: number
+  readonly faults: Faults
+  readonly id: () => string
+  readonly now: () => number
+  readonly log: (line: string) => void
+  /** Resolves any address form to the canonical userId (or undefined). */
+  readonly canonicalUser: (address: string) => string | undefined
+}
+
+const queueLimit = 100
+const queueMaxAge = 5 * 60 * 1000
+/** Server connChecks a client may leave unanswered before its socket is terminated. */
+const maxMissedConnChecks = 3
+const maxTimer = 2 ** 31 - 1
+const connAck = JSON.stringify({ connAck: {} })
+
+/**
+ * Notification channels, their sockets and service subscriptions, and notification delivery.
+ * Every lookup is by map: per user, per channel, per subscription id.
+ */
+export class ChannelHub {
+  private readonly channels = new Map<string, ChannelRecord>()
+  private readonly byUser = new Map<string, Map<string, ChannelRecord>>()
+  private readonly subscriptions = new Map<string, SubscriptionRecord>()
+  private readonly serverChecks = new Map<WebSocket, NodeJS.Timeout>()
+
+  constructor(private readonly options: HubOptions) {}
+
+  create(userId: string, fields: { clientCorrelator: string | undefined; channelType: string; role: ConnCheckRole; lifetime: number }): ChannelRecord {
+    const channel: ChannelRecord = {
+      id: `ws-${this.options.id()}`,
+      userId,
+      ...fields,
+      sockets: [],
+      queue: [],
+      subscriptions: new Map(),
+      services: new Map(),
+      expiry: undefined,
+    }
+    this.channels.set(channel.id, channel)
+    const mine = this.byUser.get(userId) ?? new Map<string, ChannelRecord>()
+    mine.set(channel.id, channel)
+    this.byUser.set(userId, mine)
+    this.scheduleExpiry(channel)
+    return channel
+  }
+
+  /** The channel if it exists and belongs to `userId`. */
+  get(userId: string, channelId: string): ChannelRecord | undefined {
+    const channel = this.channels.get(channelId)
+    return channel?.userId === userId ? channel : undefined
+  }
+
+  channelsOf(userId: string): ChannelRecord[] {
+    return [...(this.byUser.get(userId)?.values() ?? [])]
+  }
+
+  /** Sets a new lifetime and restarts the countdown of a channel with no socket. */
+  refresh(channel: ChannelRecord, lifetime: number): void {
+    channel.lifetime = lifetime
+    this.scheduleExpiry(channel)
+  }
+
+  /** Deletes a channel: its sockets close with `code` (1000) and its subscriptions go. */
+  delete(channel: ChannelRecord, code = 1000, reason = 'channel deleted'): void {
+    if (this.channels.get(channel.id) !== channel) return
+    this.channels.delete(channel.id)
+    const mine = this.byUser.get(channel.userId)
+    mine?.delete(channel.id)
+    if (mine?.size === 0) this.byUser.delete(channel.userId)
+    for (const id of channel.subscriptions.keys()) this.subscriptions.delete(id)
+    channel.subscriptions.clear()
+    channel.services.clear()
+    channel.queue = []
+    if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+    for (const socket of [...channel.sockets]) this.closeSocket(socket, code, reason, false)
+  }
+
+  subscribe(userId: string, service: ServiceName, notifyURL: string, clientCorrelator: string | undefined): SubscriptionRecord | undefined {
+    const channel = this.get(userId, notifyURL)
+    if (channel === undefined) return undefined
+    const subscription: SubscriptionRecord = { id: this.options.id(), userId, service, channelId: channel.id, clientCorrelator }
+    this.subscriptions.set(subscription.id, subscription)
+    channel.subscriptions.set(subscription.id, subscription)
+    channel.services.set(service, (channel.services.get(service) ?? 0) + 1)
+    return subscription
+  }
+
+  subscription(userId: string, subscriptionId: string): SubscriptionRecord | undefined {
+    const found = this.subscriptions.get(subscriptionId)
+    return found?.userId === userId ? found : undefined
+  }
+
+  unsubscribe(userId: string, subscriptionId: string, service?: ServiceName): boolean {
+    const found = this.subscription(userId, subscriptionId)
+    if (found === undefined || (service !== undefined && found.service !== service)) return false
+    this.subscriptions.delete(found.id)
+    const channel = this.channels.get(found.channelId)
+    if (channel !== undefined) {
+      channel.subscriptions.delete(found.id)
+      const left = (channel.services.get(found.service) ?? 1) - 1
+      if (left > 0) channel.services.set(found.service, left)
+      else channel.services.delete(found.service)
+    }
+    return true
+  }
+
+  hasService(userId: string, service: ServiceName): boolean {
+    for (const channel of this.byUser.get(userId)?.values() ?? []) if (channel.services.has(service)) return true
+    return false
+  }
+
+  isOnline(userId: string): boolean {
+    for (const channel of this.byUser.get(userId)?.values() ?? []) if (channel.sockets.length > 0) return true
+    return false
+  }
+
+  /**
+   * Sends `frame` to every channel of the user subscribed to `service`, once per channel,
+   * serialised once; adds an `id` to the kind object when it has none.
+   */
+  notify(userId: string, service: ServiceName, frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): void {
+    const user = this.byUser.has(userId) ? userId : this.options.canonicalUser(userId)
+    const channels = user === undefined ? undefined : this.byUser.get(user)
+    if (channels === undefined) return
+    let data: string | undefined
+    for (const channel of channels.values()) {
+      if (!channel.services.has(service)) continue
+      data ??= this.serialise(frame)
+      this.deliver(channel, data)
+    }
+  }
+
+  /** Sends text as it is (even invalid JSON) to the newest socket of each channel of the user; returns how many got it. */
+  sendRaw(userId: string, data: string): number {
+    let sent = 0
+    for (const channel of this.byUser.get(userId)?.values() ?? []) {
+      const socket = newestOpen(channel)
+      if (socket !== undefined) {
+        socket.send(data)
+        sent += 1
+      }
+    }
+    return sent
+  }
+
+  /** Attaches an upgraded socket to its channel: queued notifications are flushed in order. */
+  attach(channel: ChannelRecord, socket: WebSocket): void {
+    channel.sockets.push(socket)
+    if (channel.expiry !== undefined) {
+      clearTimeout(channel.expiry)
+      channel.expiry = undefined
+    }
+    socket.on('message', (data, isBinary) => this.receive(channel, socket, isBinary ? undefined : data.toString()))
+    socket.on('close', () => this.detach(channel, socket))
+    socket.on('error', (error) => this.options.log(`channel ${channel.id}: socket error ${error.message}`))
+    const cutoff = this.options.now() - queueMaxAge
+    const queued = channel.queue.filter((entry) => entry.at >= cutoff)
+    channel.queue = []
+    for (const entry of queued) socket.send(entry.data)
+    if (channel.role === 'server') this.startServerChecks(channel, socket)
+  }
+
+  /** Closes sockets of one user (or everyone's) with `code`, or terminates them (no close frame). Channels stay. */
+  dropSockets(options: { userId?: string; code?: number; reason?: string; terminate?: boolean }): number {
+    let dropped = 0
+    const channels = options.userId === undefined ? this.channels.values() : (this.byUser.get(options.userId)?.values() ?? [].values())
+    for (const channel of [...channels]) {
+      for (const socket of [...channel.sockets]) {
+        this.closeSocket(socket, options.code ?? 1001, options.reason ?? 'dropped', options.terminate ?? false)
+        dropped += 1
+      }
+    }
+    return dropped
+  }
+
+  /** Summary for tests and `/_admin/state`. */
+  state(): Record<string, { channels: { id: string; role: ConnCheckRole; lifetime: number; sockets: number; queued: number; subscriptions: { id: string; service: ServiceName }[] }[] }> {
+    const users: ReturnType<ChannelHub['state']> = {}
+    for (const [userId, channels] of this.byUser) {
+      users[userId] = {
+        channels: [...channels.values()].map((channel) => ({
+          id: channel.id,
+          role: channel.role,
+          lifetime: channel.lifetime,
+          sockets: channel.sockets.length,
+          queued: channel.queue.length,
+          subscriptions: [...channel.subscriptions.values()].map(({ id, service }) => ({ id, service })),
+        })),
+      }
+    }
+    return users
+  }
+
+  counts(): { channels: number; sockets: number; subscriptions: number } {
+    let sockets = 0
+    for (const channel of this.channels.values()) sockets += channel.sockets.length
+    return { channels: this.channels.size, sockets, subscriptions: this.subscriptions.size }
+  }
+
+  /** Stops every timer and terminates every socket (shutdown); channels are kept in memory. */
+  stop(code = 1001, reason = 'server shutting down'): void {
+    this.dropSockets({ code, reason })
+    for (const channel of this.channels.values()) {
+      if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+      channel.expiry = undefined
+    }
+  }
+
+  /** Starts expiry countdowns again after `stop` (in-process restart). */
+  resume(): void {
+    for (const channel of this.channels.values()) this.scheduleExpiry(channel)
+  }
+
+  private serialise(frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): string {
+    const out: Record<string, unknown> = {}
+    for (const [kind, body] of Object.entries(frame)) {
+      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { id: this.options.id(), ...body } : body
+    }
+    return JSON.stringify(out)
+  }
+
+  private deliver(channel: ChannelRecord, data: string): void {
+    const socket = newestOpen(channel)
+    if (socket !== undefined) {
+      socket.send(data)
+      return
+    }
+    channel.queue.push({ data, at: this.options.now() })
+    if (channel.queue.length > queueLimit) channel.queue.splice(0, channel.queue.length - queueLimit)
+  }
+
+  private receive(channel: ChannelRecord, socket: WebSocket, text: string | undefined): void {
+    let message: unknown
+    try {
+      message = text === undefined ? undefined : JSON.parse(text)
+    } catch {
+      this.options.log(`channel ${channel.id}: ignored a frame that is not JSON`)
+      return
+    }
+    if (typeof message !== 'object' || message === null) return
+    const frame = message as Record<string, unknown>
+    if (frame.connCheck) {
+      if (!this.options.faults.connectivityPaused(channel.userId)) socket.send(connAck)
+    } else if (frame.connAck) {
+      missed.set(socket, 0)
+    }
+    // `{"message_type":"ping"}` (keepAlive) and anything else: accepted, never answered.
+  }
+
+  private detach(channel: ChannelRecord, socket: WebSocket): void {
+    const index = channel.sockets.indexOf(socket)
+    if (index >= 0) channel.sockets.splice(index, 1)
+    this.stopServerChecks(socket)
+    if (channel.sockets.length === 0 && this.channels.get(channel.id) === channel) this.scheduleExpiry(channel)
+  }
+
+  private scheduleExpiry(channel: ChannelRecord): void {
+    if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+    channel.expiry = undefined
+    if (channel.sockets.length > 0) return
+    channel.expiry = setTimeout(() => {
+      channel.expiry = undefined
+      if (channel.sockets.length > 0) return
+      this.options.log(`channel ${channel.id} of ${channel.userId} expired after ${channel.lifetime} s without a socket`)
+      this.delete(channel, 1000, 'channel expired')
+    }, Math.min(channel.lifetime * 1000, maxTimer))
+    channel.expiry.unref()
+  }
+
+  private startServerChecks(channel: ChannelRecord, socket: WebSocket): void {
+    const interval = this.options.serverConnCheckInterval
+    const frame = JSON.stringify({ connCheck: { interval } })
+    missed.set(socket, 0)
+    const timer = setInterval(() => {
+      if (socket.readyState !== WebSocket.OPEN || this.options.faults.connectivityPaused(channel.userId)) return
+      const count = missed.get(socket) ?? 0
+      if (count >= maxMissedConnChecks) {
+        this.options.log(`channel ${channel.id}: ${count} connChecks unanswered, terminating the socket`)
+        this.closeSocket(socket, 1001, 'connCheck unanswered', true)
+        return
+      }
+      missed.set(socket, count + 1)
+      socket.send(frame)
+    }, interval * 1000)
+    timer.unref()
+    this.serverChecks.set(socket, timer)
+  }
+
+  private stopServerChecks(socket: WebSocket): void {
+    const timer = this.serverChecks.get(socket)
+    if (timer !== undefined) clearInterval(timer)
+    this.serverChecks.delete(socket)
+  }
+
+  private closeSocket(socket: WebSocket, code: number, reason: string, terminate: boolean): void {
+    this.stopServerChecks(socket)
+    if (terminate) socket.terminate()
+    else if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+      socket.close(code, reason)
+      // A client that never answers the close frame must not keep the socket (and its channel) alive.
+      setTimeout(() => socket.terminate(), 2000).unref()
+    }
+  }
+}
+
+/** Server connChecks sent and not yet acknowledged, per socket. */
+const missed = new WeakMap<WebSocket, number>()
+
+function newestOpen(channel: ChannelRecord): WebSocket | undefined {
+  for (let i = channel.sockets.length - 1; i >= 0; i--) {
+    const socket = channel.sockets[i]!
+    if (socket.readyState === WebSocket.OPEN) return socket
+  }
+  return undefined
+}

@@ -1,0 +1,377 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import type { Duplex } from 'node:stream'
+import { isLeft } from 'fp-ts/Either'
+import type * as t from 'io-ts'
+import { WebSocketServer } from 'ws'
+import { AccountDirectory } from './accounts.js'
+import { ChannelHub } from './channels.js'
+import type { Account, FeatureHandle, Handler, PlatformContext, PlatformFeature, PlatformReply, RouteOptions, ServiceName } from './context.js'
+import { notFound } from './context.js'
+import { badInput, forbidden, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath, unsupportedMediaType } from './errors.js'
+import { Faults } from './faults.js'
+import { pathSegments, Router, type Method } from './router.js'
+import { Store } from './store.js'
+import { newSecret, TokenIssuer } from './tokens.js'
+
+/** Largest JSON (or form) request body, in bytes. */
+export const jsonBodyLimit = 1024 * 1024
+/** Largest body of a route with `raw: true` (file uploads), in bytes. */
+export const rawBodyLimit = 50 * 1024 * 1024
+/** Bodies above the limit are read and discarded up to this size (so the client sees the 413); beyond it the connection is cut. */
+const drainLimit = 64 * 1024 * 1024
+
+const channelSocketPattern = /^\/cpaas\/notificationchannel\/[^/]+\/([^/]+)\/channels\/([^/]+)\/websocket$/
+
+/** What a core generation is built from; `startPlatform` fills the defaults. */
+export interface CoreOptions {
+  readonly accounts: readonly Account[]
+  readonly dataDir: string | undefined
+  readonly features: readonly PlatformFeature[]
+  readonly admin: boolean
+  readonly serverConnCheckInterval: number
+  /** Access / id token lifetime in seconds. */
+  readonly tokenLifetime: number
+  readonly log: (line: string) => void
+  /** Log one line per HTTP request. */
+  readonly logRequests: boolean
+  readonly baseUrl: () => string
+  /** Serves GET requests no route matched (static files); false when it has nothing for the path. */
+  readonly fallback?: (request: IncomingMessage, response: ServerResponse, headers: Record<string, string>) => boolean
+  /** The admin API's restart (the server owns the listening socket). */
+  readonly restart: (options: RestartOptions) => Promise<void>
+  /** The signing secret to keep when there is no data directory (in-process restarts). */
+  readonly secret?: string
+}
+
+export interface RestartOptions {
+  /** Milliseconds to stay down (not listening) before listening again; default 0. */
+  readonly downtime?: number
+  /** Rebuild every module and reload persisted state from the data directory, as a process restart would (in-memory state is lost). Default false: everything in memory is kept, only connections are cut. */
+  readonly fresh?: boolean
+}
+
+/** The platform core's own parts, for the core's feature modules (tokens, channels, subscriptions, admin). */
+export interface CoreInternals {
+  readonly options: CoreOptions
+  readonly accounts: AccountDirectory
+  readonly tokens: TokenIssuer
+  readonly hub: ChannelHub
+  readonly faults: Faults
+  readonly store: Store
+  readonly router: Router
+  readonly secret: string
+}
+
+const internals = new WeakMap<PlatformContext, CoreInternals>()
+
+/** The core internals behind a context handed out by the core; throws for any other object. */
+export function coreOf(ctx: PlatformContext): CoreInternals {
+  const found = internals.get(ctx)
+  if (found === undefined) throw new Error('coreOf: not a context created by the platform core')
+  return found
+}
+
+const anonymous: Account = { userId: '', identity: '', password: '', firstName: '', lastName: '', email: '', phoneNumber: '' }
+
+/** One generation of the platform: accounts, store, channels, routes and the installed feature modules. */
+export class Core {
+  readonly internals: CoreInternals
+  readonly context: PlatformContext
+  private readonly handles: FeatureHandle[] = []
+  private readonly sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false })
+
+  constructor(readonly options: CoreOptions) {
+    const log = options.log
+    const accounts = new AccountDirectory(options.accounts)
+    const store = new Store(options.dataDir, log)
+    const secret = options.dataDir !== undefined ? store.persisted('platform-secret', () => ({ secret: newSecret() })) : undefined
+    if (secret !== undefined) secret.save()
+    const signingSecret = secret?.value.secret ?? options.secret ?? newSecret()
+    const now = (): number => Date.now()
+    const faults = new Faults()
+    const router = new Router()
+    const hub = new ChannelHub({
+      serverConnCheckInterval: options.serverConnCheckInterval,
+      faults,
+      id: randomUUID,
+      now,
+      log,
+      canonicalUser: (address) => accounts.find(address)?.userId,
+    })
+    this.internals = { options, accounts, tokens: new TokenIssuer(signingSecret, options.tokenLifetime, now), hub, faults, store, router, secret: signingSecret }
+    this.context = {
+      route: <Body>(method: Method, pattern: string, routeOptions: RouteOptions<Body>, handler: Handler<Body>) =>
+        router.add(method, pattern, routeOptions as RouteOptions<unknown>, handler as Handler<unknown>),
+      notify: (userId, service, frame) => hub.notify(userId, service, frame),
+      accounts: { all: () => accounts.all(), find: (address) => accounts.find(address) },
+      persisted: (name, initial) => store.persisted(name, initial),
+      id: randomUUID,
+      now,
+      baseUrl: options.baseUrl,
+      isOnline: (userId) => hub.isOnline(accounts.find(userId)?.userId ?? userId),
+      log,
+      subscriptions: {
+        add: (userId: string, service: ServiceName, notifyURL: string, clientCorrelator?: string) => {
+          const record = hub.subscribe(userId, service, notifyURL, clientCorrelator)
+          return record === undefined ? undefined : { id: record.id, channelId: record.channelId }
+        },
+        remove: (userId, subscriptionId) => hub.unsubscribe(userId, subscriptionId),
+        has: (userId, service) => hub.hasService(userId, service),
+      },
+    }
+    internals.set(this.context, this.internals)
+    for (const feature of options.features) {
+      const handle = feature(this.context)
+      if (handle) this.handles.push(handle)
+    }
+  }
+
+  /** Stops feature modules and timers and closes every socket. */
+  async stop(code = 1001, reason = 'server shutting down'): Promise<void> {
+    this.internals.hub.stop(code, reason)
+    for (const handle of this.handles.splice(0)) {
+      try {
+        await handle.stop()
+      } catch (error) {
+        this.options.log(`feature stop failed: ${(error as Error).stack ?? String(error)}`)
+      }
+    }
+  }
+
+  /** Serves one HTTP request; never throws. */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = Date.now()
+    const cors: Record<string, string> = { 'Access-Control-Allow-Origin': originOf(request), Vary: 'Origin' }
+    const method = request.method ?? 'GET'
+    const rawUrl = request.url ?? '/'
+    const queryAt = rawUrl.indexOf('?')
+    const path = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl
+    const finish = (reply: PlatformReply): void => {
+      writeReply(response, reply, cors)
+      if (this.options.logRequests) this.options.log(`${method} ${path} ${reply.status} ${Date.now() - started}ms`)
+    }
+    try {
+      if (method === 'OPTIONS') {
+        response.writeHead(204, {
+          ...cors,
+          'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
+          'Access-Control-Max-Age': '600',
+        })
+        response.end()
+        return
+      }
+      const admin = path.startsWith('/_admin/')
+      if (!admin) {
+        const delay = this.internals.faults.delayFor(path)
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+        const failure = this.internals.faults.takeFailure(path)
+        if (failure !== undefined) {
+          this.options.log(`${method} ${path}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
+          if (failure.reset) request.socket.destroy()
+          else if (failure.body !== undefined) finish({ status: failure.status, body: failure.body })
+          else finish(injectedFault(failure.status))
+          return
+        }
+      }
+      const segments = pathSegments(path)
+      if (segments === undefined) return finish(badInput('path: malformed percent-encoding'))
+      const match = this.internals.router.match(method, segments)
+      if (match.kind === 'wrongMethod') return finish(methodNotAllowed(method, match.allowed))
+      if (match.kind === 'none') {
+        if ((method === 'GET' || method === 'HEAD') && this.options.fallback?.(request, response, cors)) {
+          if (this.options.logRequests) this.options.log(`${method} ${path} ${response.statusCode} ${Date.now() - started}ms`)
+          return
+        }
+        return finish(unknownPath(path))
+      }
+      const { route, params } = match
+      let user = anonymous
+      const authorization = request.headers.authorization
+      if (!route.options.public || authorization !== undefined) {
+        const authenticated = this.authenticate(authorization)
+        if (typeof authenticated === 'string') {
+          if (!route.options.public) return finish(unauthorized(authenticated))
+        } else user = authenticated
+      }
+      if (!route.options.public && params.userId !== undefined && params.userId.toLowerCase() !== user.userId.toLowerCase()) {
+        return finish(forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`))
+      }
+      const rawBody = await readBody(request, route.options.raw ? rawBodyLimit : jsonBodyLimit)
+      if (rawBody === 'tooLarge') return finish(tooLarge(route.options.raw ? rawBodyLimit : jsonBodyLimit))
+      let body: unknown
+      if (!route.options.raw) {
+        const parsed = parseBody(rawBody, request.headers['content-type'])
+        if (parsed.kind !== 'ok') return finish(parsed.reply)
+        body = parsed.value
+        if (route.options.body !== undefined) {
+          const decoded = route.options.body.decode(body)
+          if (isLeft(decoded)) return finish(badInput(failingField(decoded.left)))
+          body = decoded.right
+        }
+      }
+      const reply = await route.handler({
+        method,
+        path,
+        params,
+        query: new URLSearchParams(queryAt >= 0 ? rawUrl.slice(queryAt + 1) : ''),
+        headers: request.headers,
+        body,
+        rawBody,
+        user,
+        version: params.version ?? 'v1',
+      })
+      finish(reply)
+    } catch (error) {
+      const reference = randomUUID()
+      this.options.log(`${method} ${path} failed (reference ${reference}): ${(error as Error)?.stack ?? String(error)}`)
+      if (!response.headersSent) finish(internalError(reference))
+      else response.destroy()
+    }
+  }
+
+  /** Serves one WebSocket upgrade: only the channel URL, with a valid `access_token` of the channel's owner. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy())
+    try {
+      const url = new URL(request.url ?? '/', 'http://platform.local')
+      const path = url.pathname
+      const failure = this.internals.faults.takeFailure(path)
+      if (failure !== undefined) {
+        this.options.log(`upgrade ${path}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
+        if (failure.reset) socket.destroy()
+        else refuseUpgrade(socket, request, failure.body !== undefined ? { status: failure.status, body: failure.body } : injectedFault(failure.status))
+        return
+      }
+      const match = channelSocketPattern.exec(path)
+      if (match === null) return refuseUpgrade(socket, request, unknownPath(path))
+      const userId = decodeURIComponent(match[1]!)
+      const channelId = decodeURIComponent(match[2]!)
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+      const token = url.searchParams.get('access_token') ?? bearer
+      const user = this.authenticate(token === null || token === undefined ? undefined : `Bearer ${token}`)
+      if (typeof user === 'string') return refuseUpgrade(socket, request, unauthorized(user))
+      if (user.userId.toLowerCase() !== userId.toLowerCase()) return refuseUpgrade(socket, request, forbidden(`the token of ${user.userId} does not give access to the channels of ${userId}`))
+      const channel = this.internals.hub.get(user.userId, channelId)
+      if (channel === undefined) return refuseUpgrade(socket, request, notFound(channelId))
+      this.sockets.handleUpgrade(request, socket, head, (ws) => {
+        if (this.internals.hub.get(user.userId, channelId) !== channel) {
+          ws.close(1000, 'channel deleted')
+          return
+        }
+        this.internals.hub.attach(channel, ws)
+        this.options.log(`socket open on channel ${channel.id} of ${user.userId}`)
+      })
+    } catch (error) {
+      this.options.log(`upgrade failed: ${(error as Error)?.stack ?? String(error)}`)
+      refuseUpgrade(socket, request, internalError('upgrade'))
+    }
+  }
+
+  /** The account of a valid `Bearer` access token, or why there is none. */
+  authenticate(authorization: string | undefined): Account | string {
+    if (authorization === undefined || authorization.trim() === '') return 'missing bearer token'
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
+    if (token === undefined) return 'malformed Authorization header (expected "Bearer <token>")'
+    const claims = this.internals.tokens.verify(token, 'access')
+    if (typeof claims === 'string') return `${claims} token`
+    return this.internals.accounts.byUserId(claims.sub) ?? 'unknown user'
+  }
+}
+
+function originOf(request: IncomingMessage): string {
+  const origin = request.headers.origin
+  return typeof origin === 'string' && origin !== '' && origin !== 'null' ? origin : '*'
+}
+
+/** Writes a reply: JSON unless the body is a Buffer; errors always carry a JSON body. */
+export function writeReply(response: ServerResponse, reply: PlatformReply, extraHeaders: Record<string, string>): void {
+  if (response.headersSent) return
+  const headers: Record<string, string> = { ...extraHeaders, ...reply.headers }
+  let payload: Buffer | undefined
+  let body = reply.body
+  if (body === undefined && reply.status >= 400) body = internalErrorBody(reply.status)
+  if (Buffer.isBuffer(body)) {
+    payload = body
+    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream'
+  } else if (body !== undefined && reply.status !== 204 && reply.status !== 304) {
+    payload = Buffer.from(JSON.stringify(body))
+    headers['Content-Type'] = reply.contentType ?? 'application/json'
+  }
+  if (payload !== undefined) headers['Content-Length'] = String(payload.length)
+  response.writeHead(reply.status, headers)
+  response.end(payload)
+}
+
+const internalErrorBody = (status: number): unknown => ({
+  requestError: { serviceException: { messageId: 'SVC0001', text: 'A service error occurred. Error code is %1', variables: [String(status)] } },
+})
+
+function refuseUpgrade(socket: Duplex, request: IncomingMessage, reply: PlatformReply): void {
+  const payload = JSON.stringify(reply.body ?? internalErrorBody(reply.status))
+  const lines = [
+    `HTTP/1.1 ${reply.status} ${statusText(reply.status)}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(payload)}`,
+    `Access-Control-Allow-Origin: ${originOf(request)}`,
+    'Connection: close',
+  ]
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`)
+}
+
+const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+const statusText = (status: number): string => statusTexts[status] ?? 'Error'
+
+/** The body bytes, or `tooLarge` once past `limit` (the rest is drained so the client gets the answer). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? 0)
+    if (declared > drainLimit) {
+      resolve('tooLarge')
+      request.socket.destroySoon?.()
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+      else if (size > drainLimit) request.destroy()
+    })
+    request.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)))
+    request.on('error', reject)
+    request.on('close', () => {
+      if (!request.complete) resolve('tooLarge')
+    })
+  })
+}
+
+type Parsed = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly reply: PlatformReply }
+
+function parseBody(raw: Buffer, contentType: string | undefined): Parsed {
+  if (raw.length === 0) return { kind: 'ok', value: undefined }
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase()
+  const text = raw.toString('utf8')
+  if (type === 'application/x-www-form-urlencoded') return { kind: 'ok', value: Object.fromEntries(new URLSearchParams(text)) }
+  if (type !== 'application/json' && !type.endsWith('+json')) return { kind: 'error', reply: unsupportedMediaType(type) }
+  try {
+    return { kind: 'ok', value: JSON.parse(text) }
+  } catch {
+    return { kind: 'error', reply: badInput('body: not valid JSON') }
+  }
+}
+
+/** The dotted path of the first failing field (`notificationChannel.channelType`), `body` for the whole body. */
+export function failingField(errors: t.Errors): string {
+  const first = errors[0]
+  if (first === undefined) return 'body'
+  const keys: string[] = []
+  first.context.forEach((entry, index) => {
+    if (index === 0) return
+    const parentTag = (first.context[index - 1]!.type as { _tag?: string })._tag
+    if (parentTag === 'IntersectionType' || parentTag === 'UnionType') return
+    keys.push(entry.key)
+  })
+  return keys.length > 0 ? keys.join('.') : 'body'
+}

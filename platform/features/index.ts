@@ -1,0 +1,15 @@
+import type { PlatformFeature } from '../context.js'
+import { accountsFeature } from './accounts.js'
+import { adminFeature } from './admin.js'
+import { channelsFeature } from './channels.js'
+import { subscriptionsFeature } from './subscriptions.js'
+// Feature modules: one import line each, below this comment.
+
+/** The core's own modules; always installed, whatever `features` a platform is started with. */
+export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channelsFeature, subscriptionsFeature, adminFeature]
+
+/** Every registered module, in installation order: the core's first, then one line per feature module. */
+export const platformFeatures: readonly PlatformFeature[] = [
+  ...coreFeatures,
+  // Feature modules: one line each, below this comment (calls, messaging, presence, groups, contacts, directory).
+]

@@ -1,0 +1,212 @@
+import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import { adminOperations, type PlatformAdmin } from './admin.js'
+import { loadAccountsFile, seededAccounts } from './accounts.js'
+import type { Account, PlatformContext, PlatformFeature } from './context.js'
+import { Core, type CoreOptions, type RestartOptions } from './core.js'
+import { coreFeatures, platformFeatures } from './features/index.js'
+import { repositoryRoot, staticFiles } from './static.js'
+
+/** How to start a platform (`startPlatform`); every field is optional. */
+export interface PlatformOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number
+  /** Default `127.0.0.1`. */
+  readonly host?: string
+  /** The accounts, or a JSON file of them; default the seeded users of `platform/users.json`. */
+  readonly users?: readonly Account[] | string
+  /** Keeps persisted state in `<dataDir>/<name>.json`; default: memory only. */
+  readonly dataDir?: string
+  /** HTTPS and WSS: `true` for a self-signed certificate made at start, or PEM texts. */
+  readonly tls?: boolean | { readonly cert: string; readonly key: string }
+  /** Feature modules to install besides the core's (default: every registered module). */
+  readonly features?: readonly PlatformFeature[]
+  /** The `/_admin/` API; default true when listening on a loopback address. */
+  readonly admin?: boolean
+  /** Seconds between server `connCheck`s on channels created with `x-connCheckRole: server` (default 30). */
+  readonly serverConnCheckInterval?: number
+  /** Access / id token lifetime in seconds (default 3600). */
+  readonly tokenLifetime?: number
+  /** Receives every log line (default: standard error). */
+  readonly log?: (line: string) => void
+  /** Log one line per HTTP request too (default false). */
+  readonly logRequests?: boolean
+  /** Where `/`, `/kandy-rx.js` and `/samples/` are served from (default: the repository root); `false` serves no files. */
+  readonly staticRoot?: string | false
+}
+
+/** Tokens for one user, as the token endpoint would grant them. */
+export interface UserTokens {
+  readonly accessToken: string
+  readonly idToken: string
+  readonly refreshToken: string
+}
+
+/** A started platform. */
+export interface RunningPlatform {
+  /** `http://127.0.0.1:<port>` (or `https://`). */
+  readonly url: string
+  /** `ws://127.0.0.1:<port>` (or `wss://`). */
+  readonly wsUrl: string
+  readonly port: number
+  readonly host: string
+  readonly users: readonly Account[]
+  /** Tokens for a user (any address form); `lifetime` in seconds, negative for already expired tokens. */
+  tokens(userId: string, options?: { readonly lifetime?: number }): Promise<UserTokens>
+  /** The context handed to feature modules (the current generation's). */
+  readonly context: PlatformContext
+  /** Fault injection and inspection, as `/_admin/` offers it (available even when the HTTP admin API is off). */
+  readonly admin: PlatformAdmin
+  /** Closes every connection and listens again on the same port; in-memory state is kept unless `fresh`. */
+  restart(options?: RestartOptions): Promise<void>
+  stop(): Promise<void>
+}
+
+const loopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.')
+
+/** Starts the local platform and resolves once it is listening. */
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const host = options.host ?? '127.0.0.1'
+  const accounts = typeof options.users === 'string' ? loadAccountsFile(options.users) : (options.users ?? seededAccounts)
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const tls = options.tls === true ? await selfSignedCertificate(host) : options.tls || undefined
+  const scheme = tls === undefined ? 'http' : 'https'
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  let port = options.port ?? 0
+  const url = (): string => `${scheme}://${urlHost}:${port}`
+  const features = [...coreFeatures, ...(options.features ?? platformFeatures).filter((feature) => !coreFeatures.includes(feature))]
+  const root = options.staticRoot === false ? undefined : (options.staticRoot ?? repositoryRoot())
+  const fallback = root === undefined ? undefined : staticFiles(root, () => ({ users: accounts, url: url() }))
+
+  let core: Core
+  const coreOptions = (secret?: string): CoreOptions => ({
+    accounts,
+    dataDir: options.dataDir,
+    features,
+    admin: options.admin ?? loopback(host),
+    serverConnCheckInterval: options.serverConnCheckInterval ?? 30,
+    tokenLifetime: options.tokenLifetime ?? 3600,
+    log,
+    logRequests: options.logRequests ?? false,
+    baseUrl: url,
+    fallback,
+    restart: (restartOptions) => restart(restartOptions),
+    secret,
+  })
+  core = new Core(coreOptions())
+
+  const server: Server = tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key })
+  server.keepAliveTimeout = 5000
+  server.on('request', (request, response) => void core.handle(request, response))
+  server.on('upgrade', (request, socket, head) => core.upgrade(request, socket, head))
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  const listen = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const failed = (error: Error): void => reject(error)
+      server.once('error', failed)
+      server.listen(port, host, () => {
+        server.off('error', failed)
+        port = (server.address() as AddressInfo).port
+        resolve()
+      })
+    })
+  const close = (code: number, reason: string): Promise<void> =>
+    new Promise((resolve) => {
+      core.internals.hub.stop(code, reason)
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+
+  let restarting: Promise<void> | undefined
+  const restart = (restartOptions: RestartOptions = {}): Promise<void> => {
+    restarting ??= (async () => {
+      log(`platform restarting${restartOptions.fresh ? ' (fresh)' : ''}`)
+      await close(1012, 'service restart')
+      if (restartOptions.fresh) {
+        await core.stop(1012, 'service restart')
+        core = new Core(coreOptions(core.internals.secret))
+      }
+      if ((restartOptions.downtime ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, restartOptions.downtime))
+      await listen()
+      core.internals.hub.resume()
+      log(`platform listening again on ${url()}`)
+    })().finally(() => {
+      restarting = undefined
+    })
+    return restarting
+  }
+
+  await listen()
+  const admin = (): PlatformAdmin => adminOperations(core.internals)
+  let stopped = false
+  return {
+    get url() {
+      return url()
+    },
+    get wsUrl() {
+      return url().replace(/^http/, 'ws')
+    },
+    get port() {
+      return port
+    },
+    host,
+    users: accounts,
+    get context() {
+      return core.context
+    },
+    tokens: async (userId, tokenOptions = {}) => {
+      const account = core.internals.accounts.find(userId)
+      if (account === undefined) throw new Error(`tokens: unknown user ${userId}`)
+      const { accessToken, idToken, refreshToken } = core.internals.tokens.issue(account, tokenOptions.lifetime)
+      return { accessToken, idToken, refreshToken }
+    },
+    admin: {
+      dropSockets: (o) => admin().dropSockets(o),
+      stopConnectivity: (u) => admin().stopConnectivity(u),
+      resumeConnectivity: (u) => admin().resumeConnectivity(u),
+      delay: (ms, prefix) => admin().delay(ms, prefix),
+      fail: (o) => admin().fail(o),
+      clearFaults: () => admin().clearFaults(),
+      send: (u, data) => admin().send(u, data),
+      notify: (u, service, frame) => admin().notify(u, service, frame),
+      restart: (o) => restart(o),
+      state: () => admin().state(),
+    },
+    restart,
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      await restarting?.catch(() => undefined)
+      await close(1001, 'server shutting down')
+      await core.stop()
+    },
+  }
+}
+
+async function selfSignedCertificate(host: string): Promise<{ cert: string; key: string }> {
+  const { generate } = await import('selfsigned')
+  const altNames = [
+    { type: 2 as const, value: 'localhost' },
+    { type: 7 as const, ip: '127.0.0.1' },
+    { type: 7 as const, ip: '::1' },
+    ...(host !== 'localhost' && !loopback(host) && host !== '0.0.0.0' && host !== '::' ? [/^[\d.]+$|:/.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host }] : []),
+  ]
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 30 * 24 * 3600 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+  })
+  return { cert: pems.cert, key: pems.private }
+}

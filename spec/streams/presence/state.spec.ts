@@ -1,0 +1,100 @@
+import { expect } from 'chai'
+import { BasicError } from '../../../streams/errors.js'
+import { initialPresenceState, isStale, presenceReducer, type PresenceEvent, type PresenceState } from '../../../streams/presence/state.js'
+
+const alice = { userId: 'alice@example.com', status: 'Open', activity: 'Available', note: undefined }
+const reduce = (events: PresenceEvent[], from: PresenceState = initialPresenceState): PresenceState => events.reduce(presenceReducer, from)
+
+describe('presence reducer', () => {
+  it('stores the own presence from an update, with loading and error cleared', () => {
+    const state = reduce([{ type: 'selfPresenceUpdated', status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee' }])
+    expect(state.self).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false, error: false })
+  })
+
+  it('leaves the note out of the own presence when there is none', () => {
+    const state = reduce([{ type: 'selfPresenceUpdated', status: 'Closed', activity: 'Busy', note: undefined }])
+    expect(state.self).to.deep.equal({ status: 'Closed', activity: 'Busy', loading: false, error: false })
+  })
+
+  it('keeps the error of a failed update on the own presence', () => {
+    const error = new BasicError('presence:1', 'Invalid presence status: x')
+    const state = reduce([{ type: 'presenceFailed', operation: 'update', error, userIds: [] }])
+    expect(state.self.error).to.equal(error)
+  })
+
+  it('marks fetched users loading, then stores what the platform returned', () => {
+    const loading = reduce([{ type: 'presenceFetchStarted', userIds: ['alice@example.com'] }])
+    expect(loading.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', loading: true })
+    const fetched = reduce([{ type: 'presenceFetched', userIds: ['alice@example.com'], presences: [alice] }], loading)
+    expect(fetched.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'Available', loading: false })
+  })
+
+  it('stops loading users the platform left out of a fetch, keeping what was known', () => {
+    const known = reduce([
+      { type: 'presenceReceived', presence: alice, stamp: 1 },
+      { type: 'presenceFetchStarted', userIds: ['alice@example.com', 'bob@example.com'] },
+      { type: 'presenceFetched', userIds: ['alice@example.com', 'bob@example.com'], presences: [] },
+    ])
+    expect(known.users['alice@example.com']).to.deep.include({ status: 'Open', loading: false })
+    expect(known.users['bob@example.com']).to.deep.equal({ userId: 'bob@example.com', loading: false })
+  })
+
+  it('stops loading users whose fetch failed', () => {
+    const state = reduce([
+      { type: 'presenceFetchStarted', userIds: ['bob@example.com'] },
+      { type: 'presenceFailed', operation: 'fetch', error: new BasicError(500, 'x'), userIds: ['bob@example.com'] },
+    ])
+    expect(state.users['bob@example.com']?.loading).to.equal(false)
+  })
+
+  it('stores a notified presence with its note', () => {
+    const state = reduce([{ type: 'presenceReceived', presence: { ...alice, activity: 'ActivitiesOther', note: 'In a meeting' }, stamp: 5 }])
+    expect(state.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'In a meeting', loading: false })
+    expect(state.stamps['alice@example.com']).to.equal(5)
+  })
+
+  it('never lets an older notification overwrite a newer one', () => {
+    const newer = reduce([{ type: 'presenceReceived', presence: { ...alice, status: 'Closed' }, stamp: 20 }])
+    const replayed = presenceReducer(newer, { type: 'presenceReceived', presence: alice, stamp: 10 })
+    expect(replayed).to.equal(newer)
+    expect(isStale(newer, 'alice@example.com', 10)).to.equal(true)
+    expect(isStale(newer, 'alice@example.com', 20)).to.equal(false)
+    expect(isStale(newer, 'alice@example.com', undefined)).to.equal(false)
+  })
+
+  it('applies a notification without an order stamp, keeping the last stamp', () => {
+    const stamped = reduce([{ type: 'presenceReceived', presence: alice, stamp: 20 }])
+    const next = presenceReducer(stamped, { type: 'presenceReceived', presence: { ...alice, activity: 'Busy' }, stamp: undefined })
+    expect(next.users['alice@example.com']?.activity).to.equal('Busy')
+    expect(next.stamps['alice@example.com']).to.equal(20)
+  })
+
+  it('forgets an unwatched user and its stamp', () => {
+    const state = reduce([
+      { type: 'presenceReceived', presence: alice, stamp: 3 },
+      { type: 'userUnwatched', userId: 'alice@example.com' },
+    ])
+    expect(state.users).to.deep.equal({})
+    expect(state.stamps).to.deep.equal({})
+  })
+
+  it('changes nothing for facts that carry no state', () => {
+    const state = reduce([{ type: 'presenceReceived', presence: alice, stamp: 3 }])
+    for (const event of [
+      { type: 'userWatched', userId: 'bob@example.com' },
+      { type: 'stalePresenceIgnored', userId: 'alice@example.com', stamp: 1 },
+      { type: 'userUnwatched', userId: 'nobody@example.com' },
+      { type: 'presenceFetchStarted', userIds: [] },
+      { type: 'presenceFailed', operation: 'subscribe', error: new BasicError('subscription:5', 'x'), userIds: ['bob@example.com'] },
+    ] satisfies PresenceEvent[]) {
+      expect(presenceReducer(state, event), event.type).to.equal(state)
+    }
+  })
+
+  it('keeps any user id as data, even __proto__', () => {
+    const state = reduce([{ type: 'presenceReceived', presence: { ...alice, userId: '__proto__' }, stamp: 1 }])
+    expect(Object.keys(state.users)).to.deep.equal(['__proto__'])
+    expect(Object.getPrototypeOf(state.users)).to.equal(Object.prototype)
+    expect(isStale(initialPresenceState, 'constructor', 1)).to.equal(false)
+  })
+})

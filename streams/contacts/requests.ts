@@ -1,0 +1,49 @@
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { map, type Observable } from 'rxjs'
+import type { PlatformLink } from '../connection/link.js'
+import { BasicError, errorCodes } from '../errors.js'
+import { ContactCollection, ContactResponse, type Attribute, type ContactRequest, type WireContact } from './codecs.js'
+
+const base = (userId: string): string => `/cpaas/addressbook/v1/${userId}/default/contacts`
+
+const body = (contactId: string, attribute: readonly Attribute[]): ContactRequest => ({
+  contact: { attributeList: { attribute: [...attribute] }, contactId },
+})
+
+/** Adds a contact (§3); the response is not used. */
+export function addContact(link: PlatformLink, userId: string, contactId: string, attributes: readonly Attribute[]): Observable<void> {
+  return link.request({ method: 'POST', path: base(userId), body: body(contactId, attributes), operation: 'Add Contact Request' })
+}
+
+/** Replaces a contact (§3); the response is not used. */
+export function updateContact(link: PlatformLink, userId: string, contactId: string, attributes: readonly Attribute[]): Observable<void> {
+  return link.request({ method: 'PUT', path: `${base(userId)}/${contactId}`, body: body(contactId, attributes), operation: 'Update Contact Request' })
+}
+
+export function removeContact(link: PlatformLink, userId: string, contactId: string): Observable<void> {
+  return link.request({ method: 'DELETE', path: `${base(userId)}/${contactId}`, operation: 'Delete Contact Request' })
+}
+
+export function fetchContact(link: PlatformLink, userId: string, contactId: string): Observable<WireContact> {
+  return link
+    .request({ method: 'GET', path: `${base(userId)}/${contactId}`, operation: 'Fetch Contact Request', response: ContactResponse })
+    .pipe(map((response) => response.contact))
+}
+
+/**
+ * The whole address book. A success without `contactCollection` (a 204, an empty body) fails
+ * with `users:1` (Recommendation of §3).
+ */
+export function fetchContacts(link: PlatformLink, userId: string): Observable<readonly WireContact[]> {
+  return link.request({ method: 'GET', path: base(userId), operation: 'Refresh Contact Request', response: t.unknown }).pipe(
+    map((response) => {
+      if (typeof response !== 'object' || response === null || !('contactCollection' in response)) {
+        throw new BasicError(errorCodes.users.UNKNOWN, 'Refresh Contact Request failed: the response has no contact collection')
+      }
+      const decoded = ContactCollection.decode(response)
+      if (E.isLeft(decoded)) throw new BasicError(errorCodes.users.UNKNOWN, 'Refresh Contact Request failed: the contact collection could not be read')
+      return decoded.right.contactCollection.contact
+    }),
+  )
+}

@@ -1,0 +1,86 @@
+import { map, type Observable } from 'rxjs'
+import type { PlatformLink } from '../connection/link.js'
+import {
+  AddParticipantResponse,
+  GroupListResponse,
+  GroupResponse,
+  type AddParticipantRequest,
+  type CreateGroupRequest,
+  type ParticipantStatusRequest,
+  type WireGroup,
+  type WireParticipant,
+} from './codecs.js'
+
+/** Where a user's groups live: `/cpaas/chat/<version>/<userId>/group`. */
+export interface GroupScope {
+  readonly version: string
+  readonly userId: string
+}
+
+const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
+
+export interface NewGroup {
+  readonly owner: string
+  readonly participants: readonly string[]
+  readonly name: string
+  readonly subject?: string
+  readonly image?: string
+  readonly type?: string
+}
+
+/** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
+export const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
+  groupChatSessionInformation: {
+    participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
+    ...(subject === undefined ? {} : { subject }),
+    ...(image === undefined ? {} : { 'x-image': image }),
+    'x-name': name,
+    ...(type === undefined ? {} : { 'x-type': type }),
+  },
+})
+
+export function createGroup(link: PlatformLink, scope: GroupScope, group: NewGroup): Observable<WireGroup> {
+  return link
+    .request({ method: 'POST', path: base(scope), body: createGroupBody(group), operation: 'Create group', response: GroupResponse })
+    .pipe(map((response) => response.groupChatSessionInformation))
+}
+
+export function fetchGroups(link: PlatformLink, scope: GroupScope): Observable<readonly WireGroup[]> {
+  return link
+    .request({ method: 'GET', path: base(scope), operation: 'Fetch groups', response: GroupListResponse })
+    .pipe(map((response) => response.groupChatSessionInformationList.groupChatSessionInformation))
+}
+
+export function fetchGroup(link: PlatformLink, scope: GroupScope, groupId: string): Observable<WireGroup> {
+  return link
+    .request({ method: 'GET', path: `${base(scope)}/${groupId}`, operation: 'Fetch group by groupId', response: GroupResponse })
+    .pipe(map((response) => response.groupChatSessionInformation))
+}
+
+export function deleteGroup(link: PlatformLink, scope: GroupScope, groupId: string): Observable<void> {
+  return link.request({ method: 'DELETE', path: `${base(scope)}/${groupId}`, operation: 'Delete Group' })
+}
+
+export function addParticipant(link: PlatformLink, scope: GroupScope, groupId: string, address: string): Observable<WireParticipant> {
+  const body: AddParticipantRequest = { participantInformation: { address, 'x-isAdmin': false } }
+  return link
+    .request({ method: 'POST', path: `${base(scope)}/${groupId}/participants`, body, operation: 'Add Participant', response: AddParticipantResponse })
+    .pipe(map((response) => response.participantInformation))
+}
+
+/** Removes a participant; with the user's own identity it is leaving or rejecting (the operation names the error). */
+export function removeParticipant(
+  link: PlatformLink,
+  scope: GroupScope,
+  groupId: string,
+  address: string,
+  operation: 'Remove participant' | 'Leave group' | 'Reject Invitation',
+): Observable<void> {
+  return link.request({ method: 'DELETE', path: `${base(scope)}/${groupId}/participants/${address}`, operation })
+}
+
+/** Accepts an invitation: the user's own participant becomes `Connected` (§2.4). */
+export function acceptInvitation(link: PlatformLink, scope: GroupScope, groupId: string, ownIdentity: string): Observable<void> {
+  const body: ParticipantStatusRequest = { participantSessionStatus: { status: 'Connected' } }
+  return link.request({ method: 'PUT', path: `${base(scope)}/${groupId}/participants/${ownIdentity}/status`, body, operation: 'Accept Invitation' })
+}

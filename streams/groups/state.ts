@@ -1,0 +1,132 @@
+import type { BasicError } from '../errors.js'
+import { groupIdOf, type WireGroup, type WireParticipant } from './codecs.js'
+
+/** A participant as the SDK keeps it: `x-isAdmin` renamed `isAdmin`, `resourceURL` dropped, other fields kept. */
+export interface Participant {
+  readonly address: string
+  readonly status?: string
+  readonly isAdmin?: boolean
+  readonly [field: string]: unknown
+}
+
+/** A group as `groups.get` / `getAll` return it (§2.1). */
+export interface Group {
+  readonly id: string
+  readonly name: string | undefined
+  readonly subject: string | undefined
+  readonly image: string | undefined
+  readonly participants: readonly Participant[]
+}
+
+/** A pending invitation to a group (§2.4). */
+export interface Invitation {
+  readonly id: string
+  readonly name: string | undefined
+  readonly participants: readonly Participant[]
+}
+
+export interface GroupsState {
+  readonly groups: readonly Group[]
+  readonly invitations: readonly Invitation[]
+}
+
+/** What an operation was, so that its failure reaches the documented event of that operation. */
+export type GroupOperation =
+  | 'create'
+  | 'fetch'
+  | 'leave'
+  | 'acceptInvitation'
+  | 'rejectInvitation'
+  | 'addParticipant'
+  | 'removeParticipant'
+  | 'delete'
+  | 'notification'
+
+export type GroupEvent =
+  | { readonly type: 'groupCreated'; readonly group: Group }
+  | { readonly type: 'groupsFetched'; readonly groups: readonly Group[] }
+  | { readonly type: 'invitationAccepted'; readonly group: Group }
+  | { readonly type: 'invitationRejected'; readonly groupId: string }
+  | { readonly type: 'groupLeft'; readonly groupId: string }
+  | { readonly type: 'participantAdded'; readonly groupId: string; readonly participant: Participant }
+  | { readonly type: 'participantRemoved'; readonly groupId: string; readonly address: string }
+  | { readonly type: 'groupDeleted'; readonly groupId: string; readonly group: Group | undefined }
+  | { readonly type: 'invitationReceived'; readonly invitation: Invitation }
+  | { readonly type: 'participantStatusChanged'; readonly groupId: string; readonly participant: Participant }
+  | { readonly type: 'groupEnded'; readonly groupId: string; readonly eventType: 'SessionEnded' | 'SessionCancelled' }
+  | { readonly type: 'groupFailed'; readonly operation: GroupOperation; readonly error: BasicError; readonly groupId?: string }
+
+export const initialGroupsState: GroupsState = { groups: [], invitations: [] }
+
+/** A wire participant in SDK form. */
+export const toParticipant = ({ 'x-isAdmin': isAdmin, resourceURL: _url, ...rest }: WireParticipant): Participant =>
+  isAdmin === undefined ? rest : { ...rest, isAdmin }
+
+/** A wire group in SDK form (`resourceURL` and `x-type` dropped). */
+export const toGroup = (wire: WireGroup): Group => ({
+  id: groupIdOf(wire.resourceURL),
+  name: wire['x-name'],
+  subject: wire.subject,
+  image: wire['x-image'],
+  participants: wire.participant.map(toParticipant),
+})
+
+const withoutGroup = (state: GroupsState, groupId: string, dropInvitation: boolean): GroupsState => {
+  const groups = state.groups.filter((group) => group.id !== groupId)
+  const invitations = dropInvitation ? state.invitations.filter((invitation) => invitation.id !== groupId) : state.invitations
+  return groups.length === state.groups.length && invitations.length === state.invitations.length ? state : { groups, invitations }
+}
+
+/** The group list with `group` in place of the one with its id, or appended. */
+const upsert = (groups: readonly Group[], group: Group): readonly Group[] =>
+  groups.some((known) => known.id === group.id) ? groups.map((known) => (known.id === group.id ? group : known)) : [...groups, group]
+
+const updateGroup = (state: GroupsState, groupId: string, change: (group: Group) => Group): GroupsState =>
+  state.groups.some((group) => group.id === groupId)
+    ? { ...state, groups: state.groups.map((group) => (group.id === groupId ? change(group) : group)) }
+    : state
+
+/** The pure reducer of groups and invitations. */
+export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsState {
+  switch (event.type) {
+    case 'groupCreated':
+      return { ...state, groups: upsert(state.groups, event.group) }
+    case 'groupsFetched':
+      return { ...state, groups: event.groups }
+    case 'invitationAccepted':
+      return {
+        groups: upsert(state.groups, event.group),
+        invitations: state.invitations.filter((invitation) => invitation.id !== event.group.id),
+      }
+    case 'invitationRejected':
+    case 'groupLeft':
+      return withoutGroup(state, event.groupId, true)
+    case 'groupDeleted':
+      return withoutGroup(state, event.groupId, true)
+    case 'groupEnded':
+      return withoutGroup(state, event.groupId, event.eventType === 'SessionCancelled')
+    case 'participantAdded':
+      return updateGroup(state, event.groupId, (group) => ({
+        ...group,
+        participants: [...group.participants.filter((known) => known.address !== event.participant.address), event.participant],
+      }))
+    case 'participantRemoved':
+      return updateGroup(state, event.groupId, (group) => ({
+        ...group,
+        participants: group.participants.filter((participant) => participant.address !== event.address),
+      }))
+    case 'participantStatusChanged':
+      // The participant with the same address is replaced and moved to the end (notifications.md §8.2).
+      return updateGroup(state, event.groupId, (group) => ({
+        ...group,
+        participants: [...group.participants.filter((known) => known.address !== event.participant.address), event.participant],
+      }))
+    case 'invitationReceived':
+      return {
+        ...state,
+        invitations: [...state.invitations.filter((invitation) => invitation.id !== event.invitation.id), event.invitation],
+      }
+    case 'groupFailed':
+      return state
+  }
+}

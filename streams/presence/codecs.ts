@@ -1,0 +1,106 @@
+import * as t from 'io-ts'
+
+/**
+ * Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7),
+ * shared by the SDK and the local platform.
+ */
+
+/** Wire values of `overridingWillingnessValue` (§1.1). */
+export const wireStatuses = ['Open', 'Closed'] as const
+/** Wire values of `activityValue` (§1.1). */
+export const wireActivities = ['Available', 'Busy', 'Lunch', 'Vacation', 'OnThePhone', 'ActivitiesUnknown', 'ActivitiesOther'] as const
+
+export type WireStatus = (typeof wireStatuses)[number]
+export type WireActivity = (typeof wireActivities)[number]
+
+/** The common "person" object: status, activity and the note of `ActivitiesOther`. */
+export const Person = t.type({
+  'overriding-willingness': t.type({ overridingWillingnessValue: t.string }),
+  activities: t.intersection([t.type({ activityValue: t.string }), t.partial({ other: t.string })]),
+})
+export type Person = t.TypeOf<typeof Person>
+
+export const Presence = t.type({ person: Person })
+export type Presence = t.TypeOf<typeof Presence>
+
+/** `POST .../presenceSources` body (§1.2). */
+export const PresenceSourceRequest = t.type({
+  presenceSource: t.intersection([t.type({ presence: Presence }), t.partial({ clientCorrelator: t.string })]),
+})
+export type PresenceSourceRequest = t.TypeOf<typeof PresenceSourceRequest>
+
+/** `POST .../presenceSources` response (required, §1.2). */
+export const PresenceSourceResponse = t.type({
+  presenceSource: t.intersection([t.type({ presence: Presence }), t.partial({ clientCorrelator: t.string, resourceURL: t.string })]),
+})
+export type PresenceSourceResponse = t.TypeOf<typeof PresenceSourceResponse>
+
+/** One user id, or several (the reference sends arrays in one request, §1.5). */
+export const OneOrMoreUserIds = t.union([t.string, t.array(t.string)])
+
+/** `POST .../adhocPresenceList` body (§1.3). */
+export const AdhocPresenceListRequest = t.type({ adhocPresenceList: t.type({ presentityUserId: OneOrMoreUserIds }) })
+export type AdhocPresenceListRequest = t.TypeOf<typeof AdhocPresenceListRequest>
+
+export const PresenceContact = t.type({ presentityUserId: t.string, presence: Presence })
+export type PresenceContact = t.TypeOf<typeof PresenceContact>
+
+/** `POST .../adhocPresenceList` response (required, §1.3); without `presenceContact` nothing changes. */
+export const AdhocPresenceListResponse = t.type({ presenceList: t.partial({ presenceContact: t.array(PresenceContact) }) })
+export type AdhocPresenceListResponse = t.TypeOf<typeof AdhocPresenceListResponse>
+
+const ListReference = t.intersection([t.type({ resourceURL: t.string }), t.partial({ 'x-listName': t.string })])
+
+/** `GET .../presenceLists` response (required, §1.4 step 1). */
+export const PresenceListCollection = t.type({ presenceListCollection: t.type({ presenceList: t.array(ListReference) }) })
+export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
+
+/** `POST .../presenceLists` body (§1.4 step 2). */
+export const CreatePresenceListRequest = t.type({
+  presenceList: t.partial({ 'x-listName': t.string, presenceContact: t.array(t.type({ presentityUserId: t.string })) }),
+})
+export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
+
+/** `POST .../presenceLists` response and `GET .../presenceLists/<listId>` (required). */
+export const PresenceListResponse = t.type({
+  presenceList: t.intersection([ListReference, t.partial({ presenceContact: t.array(t.type({ presentityUserId: t.string })) })]),
+})
+export type PresenceListResponse = t.TypeOf<typeof PresenceListResponse>
+
+const CallbackReference = t.type({ notifyURL: t.string })
+
+/** `POST .../subscriptions/presenceListSubscriptions/<listId>` body (§1.4 step 3). */
+export const PresenceListSubscriptionRequest = t.type({
+  presenceListSubscription: t.intersection([
+    t.type({ callbackReference: CallbackReference }),
+    t.partial({ clientCorrelator: t.string, duration: t.number }),
+  ]),
+})
+export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
+
+/** Its response (required, 201): `presenceListId` is required (§1.4). */
+export const PresenceListSubscriptionResponse = t.type({
+  presenceListSubscription: t.intersection([
+    t.type({ callbackReference: CallbackReference, presenceListId: t.string, resourceURL: t.string }),
+    t.partial({ clientCorrelator: t.string, duration: t.number }),
+  ]),
+})
+export type PresenceListSubscriptionResponse = t.TypeOf<typeof PresenceListSubscriptionResponse>
+
+/** `PUT .../presenceLists/<listId>/presenceContacts/<user>` body (§1.5). */
+export const PresenceContactRequest = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })
+export type PresenceContactRequest = t.TypeOf<typeof PresenceContactRequest>
+
+/** Its response (required, 200 or 201). */
+export const PresenceContactResponse = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })
+export type PresenceContactResponse = t.TypeOf<typeof PresenceContactResponse>
+
+/** The value under `presenceNotification` (`notifications.md` §7); ignored without `presence`. */
+export const PresenceNotification = t.intersection([
+  t.type({ presentityUserId: t.string }),
+  t.partial({ presence: Presence, dateTime: t.number }),
+])
+export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
+
+/** The last path segment of a resource URL: the id of a presence list or subscription. */
+export const lastSegment = (resourceURL: string): string => resourceURL.split('/').filter((part) => part !== '').pop() ?? ''

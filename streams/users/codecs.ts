@@ -1,0 +1,31 @@
+import * as t from 'io-ts'
+
+/**
+ * Wire payloads of the directory (`protocol/presence-groups-users.md` §4), shared by the SDK
+ * and the local platform.
+ */
+
+export const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
+export type DirectoryAttribute = t.TypeOf<typeof DirectoryAttribute>
+
+/** One result: its attributes directly under the item, or (⚠ ambiguity of §4.2) under `attributeList`. */
+export const DirectoryItem = t.union([
+  t.type({ attribute: t.array(DirectoryAttribute) }),
+  t.type({ attributeList: t.type({ attribute: t.array(DirectoryAttribute) }) }),
+])
+export type DirectoryItem = t.TypeOf<typeof DirectoryItem>
+
+/** `GET /cpaas/directory/v1/<userId>/<directoryId>/search` response (required). */
+export const DirectoryResponse = t.type({
+  directoryItemList: t.intersection([t.type({ directoryItem: t.array(DirectoryItem) }), t.partial({ next: t.string })]),
+})
+export type DirectoryResponse = t.TypeOf<typeof DirectoryResponse>
+
+/** The search filters (§4.1), in the order the documentation lists them. */
+export const searchFilters = ['userId', 'name', 'firstName', 'lastName', 'userName', 'phoneNumber'] as const
+/** The search options (§4.1). */
+export const searchOptions = ['sortBy', 'order', 'max', 'next'] as const
+
+/** The query keys the SDK sends (others are dropped); `userId` is sent as `userName`. */
+export const queryKeys = ['name', 'firstName', 'lastName', 'userName', 'phoneNumber', 'sortBy', 'order', 'max', 'next'] as const
+export type QueryKey = (typeof queryKeys)[number]

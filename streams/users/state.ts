@@ -1,0 +1,48 @@
+import type { BasicError } from '../errors.js'
+import type { DirectoryItem } from './codecs.js'
+
+/**
+ * A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`,
+ * `lastName`, `photoURL`, `buddy` (`"true"` / `"false"`) and any other attribute as is.
+ */
+export interface User {
+  readonly userId: string
+  readonly [attribute: string]: unknown
+}
+
+export interface UsersState {
+  /** Every user found so far, by user id. */
+  readonly users: Readonly<Record<string, User>>
+}
+
+export type DirectoryOperation = 'search' | 'fetch' | 'fetchSelfInfo'
+
+export type UserEvent =
+  | { readonly type: 'usersFound'; readonly operation: DirectoryOperation; readonly results: readonly User[]; readonly next: string | undefined }
+  | { readonly type: 'directoryFailed'; readonly operation: DirectoryOperation; readonly error: BasicError }
+
+export const initialUsersState: UsersState = { users: {} }
+
+/** A directory item as a user: `{ <name>: <value> }` with `primaryContact` renamed `userId`; undefined without one. */
+export const toUser = (item: DirectoryItem): User | undefined => {
+  const attributes = 'attribute' in item ? item.attribute : item.attributeList.attribute
+  const user: Record<string, unknown> = Object.fromEntries(attributes.map(({ name, value }) => [name === 'primaryContact' ? 'userId' : name, value]))
+  return typeof user.userId === 'string' && user.userId !== '' ? (user as User) : undefined
+}
+
+/** The pure reducer of known users: results are merged into what was known of them. */
+export function usersReducer(state: UsersState, event: UserEvent): UsersState {
+  switch (event.type) {
+    case 'usersFound': {
+      if (event.results.length === 0) return state
+      // Computed keys and hasOwn: a user id may be any string, `__proto__` included.
+      const users = event.results.reduce<Readonly<Record<string, User>>>(
+        (known, user) => ({ ...known, [user.userId]: { ...(Object.hasOwn(known, user.userId) ? known[user.userId] : {}), ...user } }),
+        state.users,
+      )
+      return { users }
+    }
+    case 'directoryFailed':
+      return state
+  }
+}

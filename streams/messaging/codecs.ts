@@ -1,0 +1,252 @@
+import * as t from 'io-ts'
+
+/**
+ * Wire payloads of messaging (`protocol/messaging.md`, `protocol/notifications.md` §5–§6), shared
+ * by the SDK and the local platform. Decoders accept what the reference platform may add
+ * (extra fields are ignored); required fields are those the protocol marks **required**.
+ */
+
+// ── Common pieces ───────────────────────────────────────────────────────────────────────────
+
+/** `{ rel, href }` pointing at the resource a notification concerns. */
+export const Link = t.type({ rel: t.string, href: t.string })
+export type Link = t.TypeOf<typeof Link>
+
+const NumberOrString = t.union([t.number, t.string])
+
+// ── Sending chat (§3.2) and the typing indicator (§6.1): one URL, told apart by the top key ──
+
+/** An uploaded file referenced by a chat message: `{ name, "x-id" }`. */
+export const SentAttachment = t.type({ name: t.string, 'x-id': t.string })
+export type SentAttachment = t.TypeOf<typeof SentAttachment>
+
+/** `POST .../messages` body of a chat message. */
+export const ChatMessageBody = t.type({
+  chatMessage: t.partial({ text: t.string, attachment: t.array(SentAttachment) }),
+})
+export type ChatMessageBody = t.TypeOf<typeof ChatMessageBody>
+
+/** `active` while the user types, `idle` otherwise. */
+export const ComposingState = t.keyof({ active: null, idle: null })
+export type ComposingState = t.TypeOf<typeof ComposingState>
+
+/** `POST .../messages` body of a typing indicator. */
+export const IsComposingBody = t.type({
+  isComposing: t.intersection([
+    t.type({ state: ComposingState }),
+    t.partial({ contenttype: t.string, refresh: NumberOrString, lastactive: t.number }),
+  ]),
+})
+export type IsComposingBody = t.TypeOf<typeof IsComposingBody>
+
+/** What the shared chat URL accepts: a message or a typing indicator. */
+export const ChatPostBody = t.union([ChatMessageBody, IsComposingBody])
+export type ChatPostBody = t.TypeOf<typeof ChatPostBody>
+
+/** 201 answer to a chat send: `resourceURL` holds the message id after `/messages/`. */
+export const ChatSendResponse = t.type({
+  chatMessage: t.intersection([
+    t.type({ resourceURL: t.string }),
+    t.partial({ senderAddress: t.string, status: t.string, text: t.string, dateTime: t.number }),
+  ]),
+})
+export type ChatSendResponse = t.TypeOf<typeof ChatSendResponse>
+
+// ── File upload (§3.3) ──────────────────────────────────────────────────────────────────────
+
+/** The `root-fields` form field the reference sends with every upload. */
+export const UploadRootFields = t.type({
+  object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }),
+})
+export type UploadRootFields = t.TypeOf<typeof UploadRootFields>
+
+/** An attribute of a stored object; values are strings, or arrays of strings in the OMA model. */
+export const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
+export type ObjectAttribute = t.TypeOf<typeof ObjectAttribute>
+
+/** Answer to an upload: the attribute list (`name`, `x-id`, `link`, `size`, `content-type`). */
+export const FileUploadResponse = t.type({
+  object: t.type({ attributes: t.type({ attribute: t.array(ObjectAttribute) }) }),
+})
+export type FileUploadResponse = t.TypeOf<typeof FileUploadResponse>
+
+// ── Conversation list (§7.1) and history (§7.2) ────────────────────────────────────────────
+
+/** One entry of `GET .../oneToOne/sessions` or `.../group/sessions`. */
+export const ChatSession = t.intersection([
+  t.type({
+    sessionType: t.string,
+    sessionDetails: t.partial({ lastText: t.string, lastMessageTime: t.number, lastPullTime: t.number }),
+  }),
+  t.partial({ sessionId: t.string, remoteAddress: t.string, localAddress: t.string }),
+])
+export type ChatSession = t.TypeOf<typeof ChatSession>
+
+export const ChatSessionListResponse = t.type({ chatSessionList: t.type({ chatSession: t.array(ChatSession) }) })
+export type ChatSessionListResponse = t.TypeOf<typeof ChatSessionListResponse>
+
+/** An attachment as history and notifications carry it: `link` is an absolute URL. */
+export const ReceivedAttachment = t.intersection([
+  t.type({ link: t.string }),
+  t.partial({ name: t.string, size: NumberOrString, 'x-id': t.string, 'content-type': t.string }),
+])
+export type ReceivedAttachment = t.TypeOf<typeof ReceivedAttachment>
+
+/** One message of a chat history page. */
+export const HistoryMessage = t.intersection([
+  t.type({ resourceURL: t.string }),
+  t.partial({
+    senderAddress: t.string,
+    'x-destinationAddress': t.string,
+    text: t.string,
+    attachment: t.array(ReceivedAttachment),
+    dateTime: t.number,
+    status: t.string,
+  }),
+])
+export type HistoryMessage = t.TypeOf<typeof HistoryMessage>
+
+/** `GET .../messages`: a page of history, oldest first; `next` when older messages remain (**Later**). */
+export const ChatMessageListResponse = t.type({
+  chatMessageList: t.intersection([t.type({ chatMessage: t.array(HistoryMessage) }), t.partial({ next: t.string })]),
+})
+export type ChatMessageListResponse = t.TypeOf<typeof ChatMessageListResponse>
+
+// ── SMS (§4, §7 Later) ──────────────────────────────────────────────────────────────────────
+
+/** `POST /cpaas/smsmessaging/v1/<userId>/outbound/<sender>/requests` body. */
+export const SmsSendBody = t.type({
+  outboundSMSMessageRequest: t.intersection([
+    t.type({ address: t.array(t.string), outboundSMSTextMessage: t.type({ message: t.string }) }),
+    t.partial({ clientCorrelator: t.string, senderAddress: t.string }),
+  ]),
+})
+export type SmsSendBody = t.TypeOf<typeof SmsSendBody>
+
+export const DeliveryInfo = t.intersection([t.type({ deliveryStatus: t.string }), t.partial({ address: t.string, messageId: t.string })])
+export type DeliveryInfo = t.TypeOf<typeof DeliveryInfo>
+
+/** 201 answer to an SMS send: message id after `/messages/` of `resourceURL`, status of `deliveryInfo[0]`. */
+export const SmsSendResponse = t.type({
+  outboundSMSMessageRequest: t.intersection([
+    t.type({
+      resourceURL: t.string,
+      deliveryInfoList: t.intersection([t.type({ deliveryInfo: t.array(DeliveryInfo) }), t.partial({ resourceURL: t.string })]),
+    }),
+    t.partial({
+      address: t.array(t.string),
+      clientCorrelator: t.string,
+      outboundSMSTextMessage: t.type({ message: t.string }),
+      senderAddress: t.string,
+    }),
+  ]),
+})
+export type SmsSendResponse = t.TypeOf<typeof SmsSendResponse>
+
+/** One SMS conversation of `GET .../remoteAddresses` (**Later**). */
+export const SmsThread = t.intersection([
+  t.type({ remoteAddress: t.string }),
+  t.partial({
+    localAddress: t.string,
+    resourceURL: t.string,
+    threadDetails: t.partial({ lastText: t.string, lastPullTime: t.number, firstMessageTime: t.number, lastMessageTime: t.number, length: t.number }),
+  }),
+])
+export type SmsThread = t.TypeOf<typeof SmsThread>
+
+export const SmsThreadListResponse = t.type({ smsThreadList: t.type({ smsThread: t.array(SmsThread) }) })
+export type SmsThreadListResponse = t.TypeOf<typeof SmsThreadListResponse>
+
+/** One SMS of a thread's history (**Later**): `type: outbound` is local → remote. */
+export const SmsHistoryMessage = t.intersection([
+  t.type({ resourceURL: t.string }),
+  t.partial({ message: t.string, type: t.string, status: t.string, dateTime: t.number }),
+])
+export type SmsHistoryMessage = t.TypeOf<typeof SmsHistoryMessage>
+
+export const SmsMessageListResponse = t.type({
+  smsMessageList: t.intersection([t.type({ smsMessage: t.array(SmsHistoryMessage) }), t.partial({ next: t.string })]),
+})
+export type SmsMessageListResponse = t.TypeOf<typeof SmsMessageListResponse>
+
+// ── Inbound notifications (notifications.md §5, §6) ─────────────────────────────────────────
+
+/** The message carried by a `chatMessageNotification` (`x-type` `inbound`, or `outbound` for copies of one's own sends). */
+export const NotifiedChatMessage = t.intersection([
+  t.type({ senderAddress: t.string }),
+  t.partial({
+    'x-destinationAddress': t.string,
+    text: t.string,
+    attachment: t.array(ReceivedAttachment),
+    dateTime: t.number,
+    'x-type': t.string,
+  }),
+])
+export type NotifiedChatMessage = t.TypeOf<typeof NotifiedChatMessage>
+
+/** The typing indicator carried by a `chatMessageNotification`. */
+export const NotifiedIsComposing = t.intersection([
+  t.type({ state: t.string, senderAddress: t.string }),
+  t.partial({
+    'x-destinationAddress': t.string,
+    contenttype: t.string,
+    refresh: NumberOrString,
+    lastactive: t.number,
+    'x-type': t.string,
+  }),
+])
+export type NotifiedIsComposing = t.TypeOf<typeof NotifiedIsComposing>
+
+/** Body of `chatMessageNotification`: a message or a typing indicator, and its links. */
+export const ChatMessageNotification = t.intersection([
+  t.type({ id: t.string, link: t.array(Link) }),
+  t.partial({ dateTime: t.number, chatMessage: NotifiedChatMessage, isComposing: NotifiedIsComposing }),
+])
+export type ChatMessageNotification = t.TypeOf<typeof ChatMessageNotification>
+
+/** Body of `inboundSMSMessageNotification`; the sender may come misspelled (`senderAdress`). */
+export const InboundSmsNotification = t.intersection([
+  t.type({
+    id: t.string,
+    inboundSMSMessage: t.partial({
+      senderAddress: t.string,
+      senderAdress: t.string,
+      destinationAddress: t.string,
+      message: t.string,
+      messageId: t.string,
+      dateTime: t.number,
+    }),
+  }),
+  t.partial({ dateTime: t.number }),
+])
+export type InboundSmsNotification = t.TypeOf<typeof InboundSmsNotification>
+
+/** Body of `deliveryInfoNotification`: a new status of a sent SMS. */
+export const DeliveryInfoNotification = t.type({
+  id: t.string,
+  deliveryInfo: t.type({ address: t.string, deliveryStatus: t.string, messageId: t.string }),
+})
+export type DeliveryInfoNotification = t.TypeOf<typeof DeliveryInfoNotification>
+
+/**
+ * Body of `chatMessageEventNotification` and `smsEventNotification`: something happened to the
+ * user's own history on another device. `MessageDeleted` links the message (`rel`
+ * `chatMessage` / `smsMessage`), `SessionDeleted` the conversation (`chatSession` /
+ * `smsThread`). The reference ignores both kinds (`notifications.md` §3).
+ */
+export const MessageEventNotification = t.type({
+  id: t.string,
+  eventType: t.string,
+  link: t.array(Link),
+})
+export type MessageEventNotification = t.TypeOf<typeof MessageEventNotification>
+
+/** The notification kinds messaging owns. */
+export const messagingNotificationKinds = [
+  'chatMessageNotification',
+  'inboundSMSMessageNotification',
+  'deliveryInfoNotification',
+  'chatMessageEventNotification',
+  'smsEventNotification',
+] as const
+export type MessagingNotificationKind = (typeof messagingNotificationKinds)[number]

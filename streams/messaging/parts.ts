@@ -1,0 +1,66 @@
+import { BasicError, errorCodes } from '../errors.js'
+import type { ChatType, FilePart, Part } from './state.js'
+
+/**
+ * The rules a message's parts follow (`seed/api-reference.md` Part, `protocol/messaging.md` §3.1):
+ * each part is checked when it is added, the whole message when it is sent.
+ */
+
+const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** True for a Blob or File (also one from another realm, e.g. a page's File in a test harness). */
+export const isBlob = (value: unknown): value is Blob =>
+  isObject(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
+
+/** The name a file part is uploaded under: the part's `name`, else the File's. */
+export const fileNameOf = (part: FilePart): string | undefined => {
+  if (typeof part.name === 'string' && part.name !== '') return part.name
+  const name = (part.file as { name?: unknown } | undefined)?.name
+  return typeof name === 'string' && name !== '' ? name : undefined
+}
+
+/** True for a file part that was uploaded already (forwarded or fetched): it is referenced by its `x-id`. */
+export const isUploaded = (part: FilePart): boolean => part.file === undefined && typeof part['x-id'] === 'string'
+
+const invalid = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
+
+/** Why a part cannot be added to a message, or undefined when it can. */
+export function partError(part: unknown): BasicError | undefined {
+  if (!isObject(part)) return invalid('A message part must be an object with a type')
+  if (typeof part.type !== 'string') return invalid('A message part needs a type: "text", "json" or "file"')
+  if (!partTypes.has(part.type)) return invalid(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
+  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) {
+    return invalid('A message part cannot have both json and a file')
+  }
+  switch (part.type) {
+    case 'text':
+      return typeof part.text === 'string' ? undefined : invalid('A text part needs a "text" string')
+    case 'json':
+      return isObject(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
+    case 'file': {
+      const file = part as unknown as FilePart
+      if (isUploaded(file)) return undefined
+      if (!isBlob(part.file)) return invalid('A file part needs a "file" (a File or a Blob)')
+      return fileNameOf(file) === undefined ? invalid('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/** Why a message with these parts cannot be sent in a conversation of this type, or undefined when it can. */
+export function messageError(parts: readonly Part[], type: ChatType): BasicError | undefined {
+  for (const part of parts) {
+    const error = partError(part)
+    if (error) return error
+  }
+  if (!parts.some((part) => part.type === 'text')) {
+    return invalid('A message needs a text part ({ type: "text", text }); messages with files or json still need one (the text may be empty)')
+  }
+  const files = parts.filter((part) => part.type === 'file').length
+  if (type === 'sms' && files > 0) return invalid('An SMS carries text only: remove the file part')
+  if (files > 1) return new BasicError(errorCodes.messaging.INVALID_FILE_PARTS, 'A message can carry at most one file part')
+  return undefined
+}

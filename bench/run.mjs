@@ -1,5 +1,5 @@
 // Runs every bench/*.bench.ts in turn (through tsx), each printing its own figures.
-// `npm run bench` builds first when dist/ is missing; pass file names to run only those.
+// Builds dist/ first (without declarations) so sizes are current; pass names to run only those.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 
@@ -9,10 +9,8 @@ const benches = readdirSync('bench')
   .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))
   .sort()
 
-if (!existsSync('dist/kandy-rx.js')) {
-  const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' })
-  if (build.status !== 0) process.exit(build.status ?? 1)
-}
+const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit', env: { ...process.env, BUILD_TYPES: '0' } })
+if (build.status !== 0 || !existsSync('dist/kandy-rx.js')) process.exit(build.status || 1)
 
 let failed = 0
 for (const file of benches) {

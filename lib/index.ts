@@ -1,4 +1,4 @@
-import { merge, type Observable } from 'rxjs'
+import { catchError, EMPTY, merge, type Observable } from 'rxjs'
 import type { Config, UserConfig } from '../streams/config/state.js'
 import type { Environment } from '../streams/environment.js'
 import { BasicError, errorCodes } from '../streams/errors.js'
@@ -113,8 +113,19 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
   const built = namespaces(streams)
   const flat = topLevel(streams)
   const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), ...Object.values<Namespace<object>>(flat)]
-  const events$ = merge(...all.map((namespace) => namespace.events$))
-  const emitter = createEmitter(events$, streams.logs.logger('events'))
+  const logger = streams.logs.logger('events')
+  // A namespace whose event stream fails loses its events; the others keep theirs.
+  const events$ = merge(
+    ...all.map((namespace) =>
+      namespace.events$.pipe(
+        catchError((error: unknown) => {
+          logger.error('An event stream failed', error)
+          return EMPTY
+        }),
+      ),
+    ),
+  )
+  const emitter = createEmitter(events$, logger)
 
   const apis = mapApis(built)
   const dispose = (): void => {

@@ -1,0 +1,118 @@
+import { expect } from 'chai'
+import { catchError, defer, map, of, take, toArray, type Observable } from 'rxjs'
+import { TestScheduler } from 'rxjs/testing'
+import { defaultConfig } from '../../../streams/config/state.js'
+import { ReconnectLimitReached, reconnect, reconnectPolicy, type ReconnectPolicy, type Reconnecting } from '../../../streams/connection/reconnect.js'
+
+// Marble specs in virtual time: a source is one connection attempt ('o' = opened, '#' = failed
+// or lost); the operator's output shows each announced attempt as "r<attempt>/<delay>".
+
+const policy = (values: Partial<ReconnectPolicy> = {}): ReconnectPolicy => ({ ...reconnectPolicy(defaultConfig.connectivity), ...values })
+
+const label = (value: string | Reconnecting): string => (typeof value === 'string' ? value : `r${value.attempt}/${value.delay}`)
+
+/** Replaces the final error with a value naming it, so marbles can show it. */
+const ending = (source$: Observable<string | Reconnecting>): Observable<string> =>
+  source$.pipe(
+    map(label),
+    catchError((error: unknown) => of(error instanceof ReconnectLimitReached ? `gave up after ${error.attempts}` : `error: ${(error as Error).message}`)),
+  )
+
+describe('streams/connection/reconnect', () => {
+  let scheduler: TestScheduler
+  beforeEach(() => (scheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected))))
+
+  it('backs off reconnectDelay × reconnectTimeMultiplier^(n−1) and gives up after reconnectLimit failed attempts', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const socket$ = cold<string>('#')
+      const result$ = ending(socket$.pipe(reconnect(policy({ delay: 5000, multiplier: 2, limit: 4 }), scheduler)))
+      expectObservable(result$).toBe('a 4999ms b 9999ms c 19999ms (g|)', { a: 'r2/5000', b: 'r3/10000', c: 'r4/20000', g: 'gave up after 4' })
+      expectSubscriptions(socket$.subscriptions).toBe(['(^!)', '5000ms (^!)', '15000ms (^!)', '35000ms (^!)'])
+    })
+  })
+
+  it('with the defaults makes 5 attempts 5 s apart (about 20 s in total)', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const result$ = ending(cold<string>('#').pipe(reconnect(reconnectPolicy(defaultConfig.connectivity), scheduler)))
+      expectObservable(result$).toBe('a 4999ms b 4999ms c 4999ms d 4999ms (g|)', {
+        a: 'r2/5000',
+        b: 'r3/5000',
+        c: 'r4/5000',
+        d: 'r5/5000',
+        g: 'gave up after 5',
+      })
+    })
+  })
+
+  it('caps each wait at reconnectTimeLimit', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const result$ = ending(cold<string>('#').pipe(reconnect(policy({ delay: 1000, multiplier: 10, maxDelay: 30000, limit: 5 }), scheduler)))
+      expectObservable(result$).toBe('a 999ms b 9999ms c 29999ms d 29999ms (g|)', {
+        a: 'r2/1000',
+        b: 'r3/10000',
+        c: 'r4/30000',
+        d: 'r5/30000',
+        g: 'gave up after 5',
+      })
+    })
+  })
+
+  it('never gives up with reconnectLimit 0', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const result$ = cold<string>('#').pipe(reconnect(policy({ delay: 10, multiplier: 1, limit: 0 }), scheduler), take(200), map(label), toArray())
+      const expected = Array.from({ length: 200 }, (_, index) => `r${index + 2}/10`)
+      expectObservable(result$).toBe('1990ms (v|)', { v: expected })
+    })
+  })
+
+  it('retries a lost connection at once as attempt 1, and counts failures afresh from there', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const attempts = [cold<string>('o 9ms #'), cold<string>('#'), cold<string>('#'), cold<string>('o')]
+      let index = 0
+      const socket$ = defer(() => attempts[index++] ?? cold<string>('#'))
+      const result$ = ending(socket$.pipe(reconnect(policy({ delay: 100, multiplier: 3, limit: 5 }), scheduler, (value) => value === 'o')))
+      expectObservable(result$).toBe('o 9ms (ab) 96ms c 299ms o', { o: 'o', a: 'r1/0', b: 'r2/100', c: 'r3/300' })
+    })
+  })
+
+  it('resets the failure count after every successful open', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      // Opens then drops, forever: never more than one failure in a row, so limit 1 is never reached.
+      const result$ = ending(cold<string>('o 9ms #').pipe(reconnect(policy({ limit: 1 }), scheduler, (value) => value === 'o'), take(6)))
+      expectObservable(result$).toBe('o 9ms (ao) 6ms (ao) 6ms (a|)', { o: 'o', a: 'r1/0' })
+    })
+  })
+
+  it('lets an error through at once when autoReconnect is false', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const socket$ = cold<string>('o 9ms #', undefined, new Error('lost'))
+      expectObservable(ending(socket$.pipe(reconnect(policy({ autoReconnect: false }), scheduler)))).toBe('o 9ms (e|)', { o: 'o', e: 'error: lost' })
+      expectSubscriptions(socket$.subscriptions).toBe('^ 9ms !')
+    })
+  })
+
+  it('reads the policy at each decision, so configuration updates apply to the next wait', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      let current = policy({ delay: 100, limit: 3 })
+      const socket$ = cold<string>('#')
+      const result$ = ending(
+        socket$.pipe(
+          reconnect(() => current, scheduler),
+          map((value) => {
+            current = policy({ delay: 700, limit: 3 })
+            return value
+          }),
+        ),
+      )
+      expectObservable(result$).toBe('a 99ms b 699ms (g|)', { a: 'r2/100', b: 'r3/700', g: 'gave up after 3' })
+    })
+  })
+
+  it('cancels a pending attempt when unsubscribed', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const socket$ = cold<string>('#')
+      expectObservable(ending(socket$.pipe(reconnect(policy({ delay: 1000 }), scheduler))), '^ 1500ms !').toBe('a 999ms b', { a: 'r2/1000', b: 'r3/1000' })
+      expectSubscriptions(socket$.subscriptions).toBe(['(^!)', '1000ms (^!)'])
+    })
+  })
+})

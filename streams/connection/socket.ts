@@ -1,0 +1,54 @@
+import * as E from 'fp-ts/Either'
+import { Observable, Subject, defer, map, startWith, switchMap } from 'rxjs'
+import type { WebSocketConstructor } from '../environment.js'
+import type { BasicError } from '../errors.js'
+import { parseFrame } from './frames.js'
+import { makeWebSocketObservable, type WebSocketLike } from './websocket.js'
+
+/** What one socket session emits. */
+export type SocketSignal =
+  /** The socket opened; `send` writes one frame and says whether the socket could take it. */
+  | { readonly type: 'opened'; readonly send: (frame: string) => boolean }
+  /** One received frame, parsed once. */
+  | { readonly type: 'frame'; readonly value: unknown }
+  /** A received frame that is not JSON. */
+  | { readonly type: 'unreadable'; readonly error: BasicError }
+
+const OPEN = 1
+
+/**
+ * One WebSocket connection as a cold Observable (rxjs-websockets over the given constructor):
+ * `opened` once, then every received frame; errors when the socket fails or closes without
+ * being asked to; unsubscribing closes it. Outgoing frames go through the same socket.
+ *
+ * socketSession('wss://host:443/path?access_token=t', WebSocket).subscribe(signal => …)
+ */
+export function socketSession(url: string, WebSocket: WebSocketConstructor): Observable<SocketSignal> {
+  return defer(() => {
+    let socket: WebSocket | undefined
+    const makeWebSocket = (target: string, protocols: string | string[]): WebSocketLike => {
+      socket = new WebSocket(target, protocols)
+      socket.binaryType = 'arraybuffer'
+      return socket
+    }
+    return makeWebSocketObservable<string | ArrayBuffer>(url, { protocols: [], makeWebSocket }).pipe(
+      switchMap((getResponses) => {
+        const outgoing = new Subject<string>()
+        const inbound$ = getResponses(outgoing)
+        const send = (frame: string): boolean => {
+          // A socket that is not OPEN would throw (CONNECTING) or drop the frame silently (CLOSED).
+          if (socket?.readyState !== OPEN) return false
+          outgoing.next(frame)
+          return true
+        }
+        return inbound$.pipe(
+          map((data): SocketSignal => {
+            const parsed = parseFrame(data)
+            return E.isLeft(parsed) ? { type: 'unreadable', error: parsed.left } : { type: 'frame', value: parsed.right }
+          }),
+          startWith<SocketSignal>({ type: 'opened', send }),
+        )
+      }),
+    )
+  })
+}

@@ -11,14 +11,15 @@ export interface BrowserDetails {
 }
 
 /**
- * Retrieves information about the browser being used, as webrtc-adapter detects it. Reads the
- * host's `window` only when called (never at import), so it is safe in Node, where it reports
- * `{ browser: 'Not a browser.', version: null }`.
+ * Retrieves information about the browser being used, as webrtc-adapter detects it from the
+ * window of `document` (the environment's), or the host's `window`. Reads it only when called
+ * (never at import), so it is safe in Node, where it reports `{ browser: 'Not a browser.', version: null }`.
  *
- * const { browser, version } = browserDetails()
+ * const { browser, version } = browserDetails(environment.document)
  */
-export function browserDetails(host: unknown = (globalThis as { window?: unknown }).window): BrowserDetails {
+export function browserDetails(document?: Document): BrowserDetails {
   try {
+    const host = document?.defaultView ?? (globalThis as { window?: unknown }).window
     const { browser, version, supportsUnifiedPlan } = detectBrowser(host) as BrowserDetails
     return supportsUnifiedPlan === undefined ? { browser, version: version ?? null } : { browser, version: version ?? null, supportsUnifiedPlan }
   } catch {

@@ -1,17 +1,12 @@
-import { catchError, EMPTY, merge, type Observable } from 'rxjs'
+import { catchError, EMPTY, merge } from 'rxjs'
 import type { Config, UserConfig } from '../streams/config/state.js'
 import type { Environment } from '../streams/environment.js'
 import { BasicError, errorCodes } from '../streams/errors.js'
 import { createStreams, type Streams } from '../streams/index.js'
 import { levels } from '../streams/logs/levels.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
-import { createEmitter, type EventApi, type PublicEvent } from './events.js'
-
-/** What every `lib/api/<namespace>.ts` module returns: the documented functions, and its events under their documented names. */
-export interface Namespace<Api extends object> {
-  readonly api: Api
-  readonly events$: Observable<PublicEvent>
-}
+import { createEmitter, type EventApi } from './events.js'
+import type { Namespace } from './namespace.js'
 
 /**
  * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
@@ -142,7 +137,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
       if (!isObject(values)) throw new BasicError(errorCodes.general.BAD_INPUT, 'updateConfig(values): the values must be an object')
       streams.config.update(values)
     },
-    getBrowserDetails: () => browserDetails(),
+    getBrowserDetails: () => browserDetails(streams.environment.document),
     logger: { levels },
     dispose,
     destroy: dispose,
@@ -156,6 +151,7 @@ export { BasicError, isBasicError, errorCodes, type ErrorCode } from '../streams
 export { levels } from '../streams/logs/levels.js'
 export { eventNames, isEventName, type EventName, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
 export type { BrowserDetails } from './browser.js'
+export type { Namespace } from './namespace.js'
 export type {
   Config,
   UserConfig,

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import { parse, write } from 'sdp-transform'
 import { createCodecRemover } from '../../streams/sdp/codecRemover.js'
-import { launchChromium } from '../fixtures/chromium.js'
+import { blankSecurePage, launchChromium } from '../fixtures/chromium.js'
 
 /**
  * The codec remover's output must be an SDP Chromium accepts: the munged offer is applied as the
@@ -16,10 +16,7 @@ describe('createCodecRemover output in Chromium', function () {
 
   before(async () => {
     browser = await launchChromium()
-    page = await browser.newPage()
-    // getUserMedia needs a secure context; http://localhost is one, served by the route without a socket.
-    await page.route('http://localhost/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>sdp</title>' }))
-    await page.goto('http://localhost/')
+    page = await blankSecurePage(browser)
   })
 
   after(async () => {

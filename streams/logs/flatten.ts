@@ -26,7 +26,8 @@ export function flattenDetail(value: unknown): string {
   }
 }
 
-const errorFields = (error: Error): Record<string, unknown> => {
+/** An error as plain fields: `{ name, code?, message }` (`code` only when it has one). */
+export const errorFields = (error: Error): { name: string; code?: unknown; message: string } => {
   const code = (error as { code?: unknown }).code
   return code === undefined ? { name: error.name, message: error.message } : { name: error.name, code, message: error.message }
 }

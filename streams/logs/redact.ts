@@ -1,3 +1,5 @@
+import { errorFields } from './flatten.js'
+
 /** What replaces a secret in a log line. */
 export const REDACTED = '[REDACTED]'
 
@@ -29,8 +31,7 @@ const isPlain = (value: object): boolean => {
 const redactError = (error: Error): unknown => {
   const message = redactText(error.message)
   if (message === error.message && (error.stack === undefined || redactText(error.stack) === error.stack)) return error
-  const code = (error as { code?: unknown }).code
-  return code === undefined ? { name: error.name, message } : { name: error.name, code, message }
+  return { ...errorFields(error), message }
 }
 
 /**

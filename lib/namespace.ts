@@ -1,0 +1,15 @@
+import type { Observable } from 'rxjs'
+import type { PublicEvent } from './events.js'
+
+/**
+ * What every `lib/api/<namespace>.ts` module returns: the documented functions of its namespace,
+ * and the feature's events under their documented names and payloads.
+ *
+ * export function presenceApi(streams: Streams): Namespace<PresenceApi> {
+ *   return { api: { update, get, getAll, … }, events$: streams.presence.events$.pipe(map(toPublicEvent)) }
+ * }
+ */
+export interface Namespace<Api extends object> {
+  readonly api: Api
+  readonly events$: Observable<PublicEvent>
+}

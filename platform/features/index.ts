@@ -4,6 +4,10 @@ import { adminFeature } from './admin.js'
 import { channelsFeature } from './channels.js'
 import { subscriptionsFeature } from './subscriptions.js'
 // Feature modules: one import line each, below this comment.
+import { presenceFeature } from './presence.js'
+import { groupsFeature } from './groups.js'
+import { contactsFeature } from './contacts.js'
+import { directoryFeature } from './directory.js'
 
 /** The core's own modules; always installed, whatever `features` a platform is started with. */
 export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channelsFeature, subscriptionsFeature, adminFeature]
@@ -12,4 +16,8 @@ export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channe
 export const platformFeatures: readonly PlatformFeature[] = [
   ...coreFeatures,
   // Feature modules: one line each, below this comment (calls, messaging, presence, groups, contacts, directory).
+  presenceFeature,
+  groupsFeature,
+  contactsFeature,
+  directoryFeature,
 ]

@@ -199,6 +199,7 @@ export class Core {
         return finish(forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`))
       }
       const rawBody = await readBody(request, route.options.raw ? rawBodyLimit : jsonBodyLimit)
+      if (rawBody === 'aborted') return
       if (rawBody === 'tooLarge') return finish(tooLarge(route.options.raw ? rawBodyLimit : jsonBodyLimit))
       let body: unknown
       if (!route.options.raw) {
@@ -323,8 +324,8 @@ function refuseUpgrade(socket: Duplex, request: IncomingMessage, reply: Platform
 const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
 const statusText = (status: number): string => statusTexts[status] ?? 'Error'
 
-/** The body bytes, or `tooLarge` once past `limit` (the rest is drained so the client gets the answer). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge'> {
+/** The body bytes, or `tooLarge` once past `limit` (the rest is drained so the client gets the answer), or `aborted` when the client went away mid-body. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0)
     if (declared > drainLimit) {
@@ -342,7 +343,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
     request.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)))
     request.on('error', reject)
     request.on('close', () => {
-      if (!request.complete) resolve('tooLarge')
+      if (!request.complete) resolve(size > drainLimit ? 'tooLarge' : 'aborted')
     })
   })
 }

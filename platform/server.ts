@@ -98,6 +98,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
 
   const server: Server = tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key })
   server.keepAliveTimeout = 5000
+  // A client that stalls mid-request does not hold a connection for long.
+  server.requestTimeout = 30_000
+  server.headersTimeout = 10_000
   server.on('request', (request, response) => void core.handle(request, response))
   server.on('upgrade', (request, socket, head) => core.upgrade(request, socket, head))
   server.on('clientError', (_error, socket: Socket) => {

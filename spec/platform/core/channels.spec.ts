@@ -1,0 +1,210 @@
+import { expect } from 'chai'
+import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { connect, createChannel, exceptionOf, refusedUpgrade } from './wire.js'
+
+describe('platform core: notification channels and their WebSocket', () => {
+  const platform = usePlatform({ serverConnCheckInterval: 0.1 })
+  let alice: LoginTokens
+  let bob: LoginTokens
+  before(async () => {
+    alice = await platform().login('alice@example.com')
+    bob = await platform().login('bob@example.com')
+  })
+  const channelsPath = '/cpaas/notificationchannel/v1/alice@example.com/channels'
+
+  describe('REST', () => {
+    it('creates a channel: 201 with callbackURL, channelData.channelURL (a path), resourceURL ending in the id, echoes', async () => {
+      const response = await platform().fetchAs(alice, 'POST', channelsPath, {
+        notificationChannel: { channelLifetime: 600, channelType: 'Websockets', clientCorrelator: 'device-1', 'x-connCheckRole': 'client' },
+      })
+      expect(response.status).to.equal(201)
+      expect(response.headers.get('content-type')).to.equal('application/json')
+      const { notificationChannel: channel } = (await response.json()) as { notificationChannel: Record<string, unknown> & { channelData: { channelURL: string }; resourceURL: string; callbackURL: string } }
+      const id = channel.resourceURL.split('/channels/')[1]!
+      expect(id).to.match(/^[a-z0-9-]+$/)
+      expect(channel.resourceURL).to.equal(`/cpaas/notificationchannel/v1/alice@example.com/channels/${id}`)
+      expect(channel.callbackURL).to.match(/^ws-[a-z0-9-]+$/)
+      expect(channel.channelData.channelURL).to.match(/^\/cpaas\//)
+      expect(channel).to.include({ channelLifetime: 600, channelType: 'Websockets', clientCorrelator: 'device-1', 'x-connCheckRole': 'client' })
+    })
+
+    it('grants 3600 s when channelLifetime is omitted (as the reference sends it) and defaults the role to client', async () => {
+      const channel = await createChannel(platform(), alice, {})
+      expect(channel.channelLifetime).to.equal(3600)
+      expect(channel['x-connCheckRole']).to.equal('client')
+    })
+
+    it('refuses a channel type other than Websockets and an unknown connCheck role with 400', async () => {
+      for (const [fields, part] of [
+        [{ channelType: 'Webhooks' }, 'notificationChannel.channelType'],
+        [{ channelType: 'Websockets', 'x-connCheckRole': 'nobody' }, 'notificationChannel.x-connCheckRole'],
+        [{ channelType: 'Websockets', channelLifetime: -1 }, 'notificationChannel.channelLifetime'],
+        [{ channelType: 'Websockets', channelLifetime: '60' }, 'notificationChannel.channelLifetime'],
+      ] as const) {
+        const response = await platform().fetchAs(alice, 'POST', channelsPath, { notificationChannel: fields })
+        expect(response.status).to.equal(400)
+        expect((await exceptionOf(response)).variables).to.deep.equal([part])
+      }
+    })
+
+    it('reads a channel and lists the user’s channels', async () => {
+      const channel = await createChannel(platform(), alice)
+      const one = await platform().fetchAs(alice, 'GET', channel.resourceURL)
+      expect(((await one.json()) as { notificationChannel: unknown }).notificationChannel).to.deep.equal(channel)
+      const list = (await (await platform().fetchAs(alice, 'GET', channelsPath)).json()) as { notificationChannelList: { notificationChannel: { resourceURL: string }[] } }
+      expect(list.notificationChannelList.notificationChannel.map((c) => c.resourceURL)).to.include(channel.resourceURL)
+    })
+
+    it('refreshes the lifetime with PUT .../channels/<id> and PUT .../channels/<id>/channelLifetime', async () => {
+      const channel = await createChannel(platform(), alice)
+      for (const [path, seconds] of [[channel.resourceURL, 1200], [`${channel.resourceURL}/channelLifetime`, 1800]] as const) {
+        const response = await platform().fetchAs(alice, 'PUT', path, { notificationChannelLifetime: { channelLifetime: seconds } })
+        expect(response.status).to.equal(200)
+        expect(await response.json()).to.deep.equal({ notificationChannelLifetime: { channelLifetime: seconds } })
+      }
+      const read = (await (await platform().fetchAs(alice, 'GET', channel.resourceURL)).json()) as { notificationChannel: { channelLifetime: number } }
+      expect(read.notificationChannel.channelLifetime).to.equal(1800)
+      expect((await platform().fetchAs(alice, 'PUT', channel.resourceURL, { channelLifetime: 5 })).status).to.equal(400)
+    })
+
+    it('deletes a channel: 204, then 404 for it, and its socket closes with 1000', async () => {
+      const channel = await createChannel(platform(), alice)
+      const socket = await connect(platform(), channel, alice.accessToken)
+      const response = await platform().fetchAs(alice, 'DELETE', channel.resourceURL)
+      expect(response.status).to.equal(204)
+      expect(await response.text()).to.equal('')
+      expect((await socket.closed).code).to.equal(1000)
+      const again = await platform().fetchAs(alice, 'DELETE', channel.resourceURL)
+      expect(again.status).to.equal(404)
+      expect((await exceptionOf(again)).kind).to.equal('serviceException')
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
+    })
+
+    it("never lets one user read, refresh or delete another user's channel", async () => {
+      const channel = await createChannel(platform(), alice)
+      const bobsView = channel.resourceURL.replace('alice@example.com', 'bob@example.com')
+      expect((await platform().fetchAs(bob, 'GET', bobsView)).status).to.equal(404)
+      expect((await platform().fetchAs(bob, 'DELETE', bobsView)).status).to.equal(404)
+      expect((await platform().fetchAs(bob, 'DELETE', channel.resourceURL)).status).to.equal(403)
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+    })
+  })
+
+  describe('WebSocket upgrade', () => {
+    it('accepts the channel URL with ?access_token= and any Origin; the platform sends nothing on open', async () => {
+      const channel = await createChannel(platform(), alice)
+      const socket = await connect(platform(), channel, alice.accessToken, { Origin: 'https://some.other.origin' })
+      expect(await socket.barrier()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('refuses a bad, expired or missing token with 401 and an error body', async () => {
+      const channel = await createChannel(platform(), alice)
+      const expired = await platform().tokens('alice@example.com', { lifetime: -1 })
+      for (const query of ['?access_token=garbage', `?access_token=${expired.accessToken}`, '']) {
+        const refused = await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL}${query}`)
+        expect(refused.status, query).to.equal(401)
+        expect(refused.contentType).to.equal('application/json')
+        expect(JSON.parse(refused.body)).to.have.nested.property('requestError.policyException.messageId', 'POL0401')
+      }
+    })
+
+    it("refuses an unknown or deleted channel with 404, and another user's token with 403", async () => {
+      const channel = await createChannel(platform(), alice)
+      const unknown = channel.channelData.channelURL.replace(channel.callbackURL, 'ws-unknown')
+      expect((await refusedUpgrade(`${platform().wsUrl}${unknown}?access_token=${alice.accessToken}`)).status).to.equal(404)
+      expect((await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL}?access_token=${bob.accessToken}`)).status).to.equal(403)
+      const bobsPath = channel.channelData.channelURL.replace('alice@example.com', 'bob@example.com')
+      expect((await refusedUpgrade(`${platform().wsUrl}${bobsPath}?access_token=${bob.accessToken}`)).status).to.equal(404)
+      await platform().fetchAs(alice, 'DELETE', channel.resourceURL)
+      expect((await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL}?access_token=${alice.accessToken}`)).status).to.equal(404)
+    })
+
+    it('refuses upgrades on paths that are not a channel with 404', async () => {
+      expect((await refusedUpgrade(`${platform().wsUrl}/cpaas/chat/v1/alice@example.com/subscriptions?access_token=${alice.accessToken}`)).status).to.equal(404)
+    })
+  })
+
+  describe('connectivity checks', () => {
+    it('keepAlive: accepts {"message_type":"ping"} and never answers it', async () => {
+      const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
+      socket.send({ message_type: 'ping' })
+      socket.send({ message_type: 'ping' })
+      expect(await socket.barrier()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('pingPong: answers each client connCheck with exactly one {"connAck":{}}', async () => {
+      const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
+      socket.send({ connCheck: { interval: 30 } })
+      socket.send({ connCheck: { interval: 30 } })
+      expect(await socket.next()).to.equal('{"connAck":{}}')
+      expect(await socket.next()).to.equal('{"connAck":{}}')
+      socket.send({ message_type: 'ping' })
+      expect(await socket.barrier()).to.deep.equal([])
+      expect(socket.unread()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('ignores frames that are not JSON or not objects, and keeps the socket', async () => {
+      const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
+      socket.send('not json {')
+      socket.send('42')
+      socket.send('null')
+      expect(await socket.barrier()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('server responsible: sends {"connCheck":{"interval":N}} every N s on channels created with x-connCheckRole: server', async () => {
+      const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
+      expect(channel['x-connCheckRole']).to.equal('server')
+      const socket = await connect(platform(), channel, alice.accessToken)
+      const started = Date.now()
+      for (let i = 0; i < 3; i++) {
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 0.1 } })
+        socket.send({ connAck: {} })
+      }
+      expect(Date.now() - started).to.be.at.least(250)
+      await socket.close()
+    })
+
+    it('server responsible: terminates a socket that leaves 3 connChecks unanswered; the channel stays', async () => {
+      const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      const { code } = await socket.closed
+      expect(code).to.equal(1006)
+      expect(socket.frames.filter((frame) => frame.includes('connCheck'))).to.have.length(3)
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+    })
+
+    it('sends no server connCheck on client-responsible channels', async () => {
+      const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(socket.frames).to.deep.equal([])
+      await socket.close()
+    })
+  })
+
+  describe('lifetime', () => {
+    it('expires a channel that has had no socket for channelLifetime seconds', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
+      expect(platform().logs.some((line) => line.includes(channel.callbackURL) && line.includes('expired'))).to.equal(true)
+    })
+
+    it('never expires a channel while a socket is open, and counts the lifetime again from the socket close', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(await socket.barrier()).to.deep.equal([])
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+      await socket.close()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
+    })
+  })
+})

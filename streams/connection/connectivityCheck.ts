@@ -1,0 +1,134 @@
+import {
+  EMPTY,
+  asyncScheduler,
+  connect,
+  defer,
+  distinctUntilChanged,
+  filter,
+  ignoreElements,
+  map,
+  merge,
+  scan,
+  startWith,
+  switchMap,
+  tap,
+  timer,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs'
+import type { ConnectivityMethod } from '../config/state.js'
+import { controlFrames } from './codecs.js'
+import { classifyFrame, type FrameKind } from './frames.js'
+import type { SocketSignal } from './socket.js'
+
+/** What the connectivity check needs (`connectivity` configuration and the run-time switch). */
+export interface ConnectivityOptions {
+  /** `checkConnectivity`, or the last `enableConnectivityChecking(enable)`. */
+  readonly enabled: boolean
+  readonly method: ConnectivityMethod
+  /** Milliseconds between client pings (client-responsible modes). */
+  readonly pingInterval: number
+  readonly maxMissedPings: number
+}
+
+/** The interval assumed before the platform's first `connCheck` when it is responsible (ms). */
+export const serverInitialInterval = 120000
+
+/** The error a socket ends with when the check declares the connection lost. */
+export class ConnectionLost extends Error {
+  override readonly name = 'ConnectionLost'
+}
+
+type Send = (frame: string) => boolean
+
+const sendOrLose = (send: Send, frame: string, what: string): void => {
+  if (!send(frame)) throw new ConnectionLost(`the ${what} could not be sent`)
+}
+
+/** Mode A: a keepAlive ping at once and every `pingInterval`; only a failed send counts. */
+const keepAlive = (send: Send, options: ConnectivityOptions, scheduler: SchedulerLike): Observable<never> =>
+  timer(0, options.pingInterval, scheduler).pipe(
+    tap(() => sendOrLose(send, controlFrames.keepAlive(), 'keepAlive ping')),
+    ignoreElements(),
+  )
+
+/** Mode B: a connCheck at once and every `pingInterval`; lost once no connAck came for `pingInterval × maxMissedPings`. */
+const pingPong = (send: Send, frames$: Observable<FrameKind>, options: ConnectivityOptions, scheduler: SchedulerLike): Observable<never> =>
+  defer(() => {
+    const { pingInterval, maxMissedPings } = options
+    let lastAck = scheduler.now()
+    const acks$ = frames$.pipe(
+      filter((frame) => frame.kind === 'connAck'),
+      tap(() => (lastAck = scheduler.now())),
+    )
+    const pings$ = timer(0, pingInterval, scheduler).pipe(
+      tap((tick) => {
+        const silence = scheduler.now() - lastAck
+        if (tick > 0 && silence >= pingInterval * maxMissedPings) throw new ConnectionLost(`no connAck for ${silence} ms`)
+        sendOrLose(send, controlFrames.connCheck(pingInterval), 'connCheck')
+      }),
+    )
+    return merge(acks$, pings$).pipe(ignoreElements())
+  })
+
+/** Mode C: answer each platform connCheck; lost once none came for `interval × maxMissedPings` (120 s interval before the first). */
+const serverResponsible = (send: Send, frames$: Observable<FrameKind>, options: ConnectivityOptions, scheduler: SchedulerLike): Observable<never> =>
+  frames$.pipe(
+    filter((frame): frame is Extract<FrameKind, { kind: 'connCheck' }> => frame.kind === 'connCheck'),
+    tap(() => sendOrLose(send, controlFrames.connAck(), 'connAck')),
+    // The platform's promised period, in ms; a check without a valid interval keeps the last one.
+    scan((interval, check) => (check.interval === undefined ? interval : check.interval * 1000), serverInitialInterval),
+    startWith(serverInitialInterval),
+    switchMap((interval) =>
+      timer(interval * options.maxMissedPings, scheduler).pipe(
+        tap(() => {
+          throw new ConnectionLost(`no connCheck from the platform for ${interval * options.maxMissedPings} ms`)
+        }),
+      ),
+    ),
+    ignoreElements(),
+  )
+
+const sameOptions = (a: ConnectivityOptions, b: ConnectivityOptions): boolean =>
+  a.enabled === b.enabled &&
+  a.method.type === b.method.type &&
+  a.method.responsibleParty === b.method.responsibleParty &&
+  a.pingInterval === b.pingInterval &&
+  a.maxMissedPings === b.maxMissedPings
+
+/**
+ * Checks that an open socket is alive (`channel-and-subscriptions.md` §4) and errors with
+ * `ConnectionLost` when it is not: `keepAlive` pings (a failed send is a loss), `pingPong`
+ * connChecks (no connAck for `pingInterval × maxMissedPings` is a loss), or, when the server is
+ * responsible, connAcks to the platform's connChecks (none for `interval × maxMissedPings` is a
+ * loss, 120 s interval until the first). Signals pass through untouched; a new `options$` value
+ * (e.g. checking switched on or off) restarts the check at once.
+ *
+ * socket$.pipe(connectivityCheck(of({ enabled: true, method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30000, maxMissedPings: 3 }), scheduler))
+ */
+export function connectivityCheck(options$: Observable<ConnectivityOptions>, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<SocketSignal> {
+  return (source) =>
+    source.pipe(
+      connect((signals$) => {
+        const frames$ = signals$.pipe(
+          filter((signal): signal is Extract<SocketSignal, { type: 'frame' }> => signal.type === 'frame'),
+          map((signal) => classifyFrame(signal.value)),
+        )
+        const checks$ = signals$.pipe(
+          filter((signal): signal is Extract<SocketSignal, { type: 'opened' }> => signal.type === 'opened'),
+          switchMap(({ send }) =>
+            options$.pipe(
+              distinctUntilChanged(sameOptions),
+              switchMap((options): Observable<never> => {
+                if (!options.enabled) return EMPTY
+                if (options.method.responsibleParty === 'server') return serverResponsible(send, frames$, options, scheduler)
+                return options.method.type === 'pingPong' ? pingPong(send, frames$, options, scheduler) : keepAlive(send, options, scheduler)
+              }),
+            ),
+          ),
+        )
+        return merge(signals$, checks$)
+      }),
+    )
+}

@@ -25,7 +25,9 @@ describe('streams/connection/connectivityCheck', () => {
   let signals: Record<string, SocketSignal>
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected))
+    scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected)
+    })
     sent = []
     accepts = () => true
     const send = (frame: string): boolean => {

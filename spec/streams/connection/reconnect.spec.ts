@@ -20,7 +20,9 @@ const ending = (source$: Observable<string | Reconnecting>): Observable<string> 
 
 describe('streams/connection/reconnect', () => {
   let scheduler: TestScheduler
-  beforeEach(() => (scheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected))))
+  beforeEach(() => (scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected)
+    })))
 
   it('backs off reconnectDelay × reconnectTimeMultiplier^(n−1) and gives up after reconnectLimit failed attempts', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -154,9 +154,23 @@ export function deepMerge<T>(base: T, update: unknown): T {
 /** The pure reducer of configuration: the current config with an app's values merged in. */
 export function mergeConfig(config: Config, values: UserConfig): Config {
   const method = values.connectivity?.method
-  const normalised: UserConfig =
+  const withMethod: UserConfig =
     typeof method === 'string'
       ? { ...values, connectivity: { ...values.connectivity, method: { type: method, responsibleParty: 'client' } } }
       : values
-  return deepMerge(config, normalised)
+  // Action logs turned back on after `false` start again from their documented defaults.
+  const base: Config =
+    config.logs.logActions === false && typeof withMethod.logs?.logActions === 'object'
+      ? { ...config, logs: { ...config.logs, logActions: defaultConfig.logs.logActions } }
+      : config
+  return freezeObjects(deepMerge(base, withMethod))
+}
+
+/** Freezes the plain objects of a merged configuration (not the app's own arrays or functions), so `getConfig()` cannot be mutated. */
+function freezeObjects<T>(value: T): T {
+  if (isPlainObject(value) && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) freezeObjects(child)
+    Object.freeze(value)
+  }
+  return value
 }

@@ -82,3 +82,26 @@ describe('config state', () => {
     })
   })
 })
+
+describe('mergeConfig, edge cases', () => {
+  it('turns action logs back on from false with the documented defaults for the flags not given', () => {
+    const off = mergeConfig(defaultConfig, { logs: { logActions: false } })
+    const on = mergeConfig(off, { logs: { logActions: { diff: true } } })
+    expect(on.logs.logActions).to.deep.equal({ actionOnly: true, collapsed: false, diff: true, exposePayloads: false })
+  })
+
+  it('returns a configuration that cannot be changed behind the SDK', () => {
+    const config = mergeConfig(defaultConfig, { logs: { logLevel: 'warn' } })
+    expect(() => {
+      ;(config.logs as { logLevel: string }).logLevel = 'debug'
+    }).to.throw(TypeError)
+    expect(config.logs.logLevel).to.equal('warn')
+  })
+
+  it('leaves the application its own arrays unfrozen', () => {
+    const iceServers = [{ urls: 'stun:127.0.0.1:3478' }]
+    const config = mergeConfig(defaultConfig, { call: { iceServers } })
+    expect(config.call.iceServers).to.equal(iceServers)
+    expect(Object.isFrozen(iceServers)).to.equal(false)
+  })
+})

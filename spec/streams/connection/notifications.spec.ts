@@ -1,0 +1,88 @@
+import { expect } from 'chai'
+import { IdCache, notificationIntake, toInboundNotification } from '../../../streams/connection/notifications.js'
+
+const frame = (id: string, kind = 'chatMessageNotification') => ({ [kind]: { id, chatMessage: { text: id } } })
+const accepted = (intake: ReturnType<typeof notificationIntake>, ids: string[]): string[] =>
+  ids.filter((id) => intake.accept(frame(id)).type === 'accepted')
+
+describe('streams/connection/notifications', () => {
+  it('names the kind by the first top-level key whose value has an id, and keeps the whole frame', () => {
+    const value = { first: null, second: 'text', inboundSMSMessageNotification: { id: 'n1', text: 'hi' }, later: { id: 'n2' } }
+    const decoded = toInboundNotification(value)
+    expect(decoded._tag).to.equal('Right')
+    if (decoded._tag === 'Right') {
+      expect(decoded.right.kind).to.equal('inboundSMSMessageNotification')
+      expect(decoded.right.id).to.equal('n1')
+      expect(decoded.right.body).to.equal(value.inboundSMSMessageNotification)
+      expect(decoded.right.frame).to.equal(value)
+    }
+  })
+
+  it('unwraps a notificationMessage envelope', () => {
+    const value = { notificationMessage: { presenceNotification: { id: 'p1', presence: {} } } }
+    const decoded = toInboundNotification(value)
+    expect(decoded._tag === 'Right' && [decoded.right.kind, decoded.right.id, decoded.right.frame]).to.deep.equal(['presenceNotification', 'p1', value])
+  })
+
+  it('accepts numeric ids as text', () => {
+    const decoded = toInboundNotification({ x: { id: 42 } })
+    expect(decoded._tag === 'Right' && decoded.right.id).to.equal('42')
+  })
+
+  for (const [what, value] of [
+    ['null', null],
+    ['an array', [{ x: { id: '1' } }]],
+    ['a number', 7],
+    ['a string', 'chat'],
+    ['an object whose values are null', { chatMessageNotification: null }],
+    ['an object with no id', { chatMessageNotification: { text: 'x' } }],
+    ['an object with an empty id', { chatMessageNotification: { id: '' } }],
+  ] as const) {
+    it(`rejects ${what} with a BasicError instead of throwing`, () => {
+      const decoded = toInboundNotification(value)
+      expect(decoded._tag).to.equal('Left')
+      expect(decoded._tag === 'Left' && decoded.left.code).to.equal('INVALID_NOTIFICATION')
+    })
+  }
+
+  it('drops an id seen among the last idCacheLength notifications', () => {
+    const intake = notificationIntake(3)
+    expect(accepted(intake, ['a', 'b', 'a', 'c', 'b', 'c'])).to.deep.equal(['a', 'b', 'c'])
+    expect(intake.accept(frame('a'))).to.deep.equal({ type: 'duplicate', id: 'a' })
+  })
+
+  it('accepts an id again once idCacheLength other ids came after it (first in, first out)', () => {
+    const intake = notificationIntake(3)
+    // 'a' repeated inside the window does not refresh its place: it is forgotten after b, c, d.
+    expect(accepted(intake, ['a', 'b', 'a', 'c', 'd', 'a', 'b'])).to.deep.equal(['a', 'b', 'c', 'd', 'a', 'b'])
+  })
+
+  it('de-duplicates nothing with idCacheLength 0', () => {
+    expect(accepted(notificationIntake(0), ['a', 'a', 'a'])).to.deep.equal(['a', 'a', 'a'])
+  })
+
+  it('keeps the newest ids when the window is resized', () => {
+    const cache = new IdCache(4)
+    for (const id of ['a', 'b', 'c', 'd']) cache.seen(id)
+    cache.resize(2)
+    expect(['d', 'c', 'a'].map((id) => cache.seen(id))).to.deep.equal([true, true, false])
+    const grown = new IdCache(2)
+    for (const id of ['a', 'b', 'c']) grown.seen(id)
+    grown.resize(5)
+    expect(['b', 'c', 'a'].map((id) => grown.seen(id))).to.deep.equal([true, true, false])
+  })
+
+  it('keeps a 100,000-id window exact', () => {
+    const intake = notificationIntake(100000)
+    const ids = Array.from({ length: 200000 }, (_, index) => `id-${index % 150000}`)
+    const kept = ids.filter((id) => intake.accept({ k: { id } }).type === 'accepted')
+    // 0..149999 once, then 150000..199999 repeat ids 0..49999, which left the window long ago.
+    expect(kept).to.have.length(200000)
+    // The window holds the last 100,000 accepted: id-100000..id-149999, then id-0..id-49999.
+    expect(intake.accept({ k: { id: 'id-49999' } }).type).to.equal('duplicate')
+    expect(intake.accept({ k: { id: 'id-100001' } }).type).to.equal('duplicate')
+    // A new id pushes out the oldest, id-100000.
+    expect(intake.accept({ k: { id: 'id-50000' } }).type).to.equal('accepted')
+    expect(intake.accept({ k: { id: 'id-100000' } }).type).to.equal('accepted')
+  })
+})

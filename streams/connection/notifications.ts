@@ -1,0 +1,112 @@
+import * as E from 'fp-ts/Either'
+import { BasicError } from '../errors.js'
+import type { InboundNotification } from './link.js'
+
+/** Code of a frame that is JSON but not a notification (not an object, or no kind with an id): an SDK string. */
+export const invalidNotificationCode = 'INVALID_NOTIFICATION'
+
+/**
+ * The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference): O(1)
+ * per lookup with a Set and a ring buffer. Capacity 0 remembers nothing.
+ */
+export class IdCache {
+  private readonly ids = new Set<string>()
+  private ring: Array<string | undefined>
+  private next = 0
+
+  constructor(private capacity: number) {
+    this.capacity = Math.max(0, Math.floor(capacity))
+    this.ring = new Array<string | undefined>(this.capacity)
+  }
+
+  /** True when `id` is remembered; otherwise remembers it, forgetting the oldest when full. */
+  seen(id: string): boolean {
+    if (this.ids.has(id)) return true
+    if (this.capacity === 0) return false
+    const evicted = this.ring[this.next]
+    if (evicted !== undefined) this.ids.delete(evicted)
+    this.ring[this.next] = id
+    this.ids.add(id)
+    this.next = (this.next + 1) % this.capacity
+    return false
+  }
+
+  /** Changes the capacity, keeping the newest ids that still fit. */
+  resize(capacity: number): void {
+    const size = Math.max(0, Math.floor(capacity))
+    if (size === this.capacity) return
+    const kept = this.newestFirst().slice(0, size).reverse()
+    this.capacity = size
+    this.ring = new Array<string | undefined>(size)
+    this.ids.clear()
+    this.next = 0
+    for (const id of kept) this.seen(id)
+  }
+
+  private newestFirst(): string[] {
+    const ids: string[] = []
+    for (let step = 1; step <= this.capacity; step += 1) {
+      const id = this.ring[(this.next - step + this.capacity) % this.capacity]
+      if (id !== undefined) ids.push(id)
+    }
+    return ids
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const idOf = (body: Record<string, unknown>): string | undefined => {
+  const { id } = body
+  return (typeof id === 'string' && id !== '') || (typeof id === 'number' && id !== 0 && Number.isFinite(id)) ? String(id) : undefined
+}
+
+/**
+ * A parsed frame as a notification (`notifications.md` §1–2): a `notificationMessage` wrapper is
+ * unwrapped if present (tolerance); the kind is the first top-level key whose value is an object
+ * with a truthy `id`. Anything else (not an object, no such key) is a `BasicError`, never a throw.
+ *
+ * toInboundNotification({ chatMessageNotification: { id: 'n1', chatMessage: {} } }) // E.right({ kind: 'chatMessageNotification', id: 'n1', … })
+ */
+export function toInboundNotification(value: unknown): E.Either<BasicError, InboundNotification> {
+  if (!isRecord(value)) return E.left(new BasicError(invalidNotificationCode, 'Notification frame is not a JSON object'))
+  const envelope = isRecord(value.notificationMessage) ? value.notificationMessage : value
+  for (const kind in envelope) {
+    const body = envelope[kind]
+    if (!isRecord(body)) continue
+    const id = idOf(body)
+    if (id !== undefined) return E.right({ kind, id, body, frame: value })
+  }
+  return E.left(new BasicError(invalidNotificationCode, 'Notification frame has no kind with an id'))
+}
+
+/** What becomes of one notification frame. */
+export type NotificationOutcome =
+  | { readonly type: 'accepted'; readonly notification: InboundNotification }
+  /** Its id is among the last `idCacheLength`: dropped silently. */
+  | { readonly type: 'duplicate'; readonly id: string }
+  | { readonly type: 'rejected'; readonly error: BasicError }
+
+/** Accepts notification frames once each: decode, then de-duplicate over the last `idCacheLength` ids. */
+export interface NotificationIntake {
+  readonly accept: (value: unknown) => NotificationOutcome
+  readonly resize: (idCacheLength: number) => void
+}
+
+/**
+ * The notification pipeline's decision for each parsed frame, in arrival order.
+ *
+ * const intake = notificationIntake(100)
+ * intake.accept(frame) // { type: 'accepted', notification } | { type: 'duplicate', id } | { type: 'rejected', error }
+ */
+export function notificationIntake(idCacheLength: number): NotificationIntake {
+  const cache = new IdCache(idCacheLength)
+  return {
+    accept: (value) => {
+      const decoded = toInboundNotification(value)
+      if (E.isLeft(decoded)) return { type: 'rejected', error: decoded.left }
+      const notification = decoded.right
+      return cache.seen(notification.id) ? { type: 'duplicate', id: notification.id } : { type: 'accepted', notification }
+    },
+    resize: (length) => cache.resize(length),
+  }
+}

@@ -1,4 +1,5 @@
 import { BasicError, errorCodes } from '../errors.js'
+import type { MediaOptions } from '../media/constraints.js'
 
 /** The states a call can be in (`call.states`: constant → exact wire-visible value). */
 export const callStates = {
@@ -13,25 +14,6 @@ export const callStates = {
 
 export type CallState = (typeof callStates)[keyof typeof callStates]
 export type CallDirection = 'outgoing' | 'incoming'
-
-/** One constraint of a media option: `exact` wins over `ideal` (api-reference MediaConstraint). */
-export interface MediaConstraint {
-  readonly exact?: string | number
-  readonly ideal?: string | number
-}
-
-/** The media options of `make` / `answer` (api-reference, Calls). */
-export interface MediaOptions {
-  readonly audio?: boolean
-  readonly video?: boolean
-  readonly audioOptions?: { readonly deviceId?: MediaConstraint }
-  readonly videoOptions?: {
-    readonly deviceId?: MediaConstraint
-    readonly height?: MediaConstraint
-    readonly width?: MediaConstraint
-    readonly frameRate?: MediaConstraint
-  }
-}
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); every call has both. */
 export interface Bandwidth {

@@ -1,0 +1,88 @@
+import * as E from 'fp-ts/Either'
+import { BasicError, errorCodes } from '../errors.js'
+
+/** One constraint of a media option: `exact` wins over `ideal` (api-reference MediaConstraint). */
+export interface MediaConstraint {
+  readonly exact?: string | number
+  readonly ideal?: string | number
+}
+
+/** The media options of `make`, `answer` (and later `addMedia`, `replaceTrack`): api-reference, Calls. */
+export interface MediaOptions {
+  readonly audio?: boolean
+  readonly video?: boolean
+  readonly audioOptions?: { readonly deviceId?: MediaConstraint }
+  readonly videoOptions?: {
+    readonly deviceId?: MediaConstraint
+    readonly height?: MediaConstraint
+    readonly width?: MediaConstraint
+    readonly frameRate?: MediaConstraint
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const isConstraintValue = (value: unknown): boolean => value === undefined || typeof value === 'string' || typeof value === 'number'
+
+const badConstraint = (path: string, value: unknown): string | undefined => {
+  if (value === undefined) return undefined
+  if (!isRecord(value) || !isConstraintValue(value.exact) || !isConstraintValue(value.ideal) || (value.exact === undefined && value.ideal === undefined))
+    return `${path} must be { exact } or { ideal } with a string or number`
+  return undefined
+}
+
+/** The first problem of a media options argument, or undefined when it is usable. */
+function problemOf(media: unknown): string | undefined {
+  if (!isRecord(media)) return 'the media options must be an object'
+  if (media.audio !== undefined && typeof media.audio !== 'boolean') return 'media.audio must be a boolean'
+  if (media.video !== undefined && typeof media.video !== 'boolean') return 'media.video must be a boolean'
+  if (media.audio !== true && media.video !== true) return 'media must ask for audio or video (or both)'
+  for (const [group, keys] of [
+    ['audioOptions', ['deviceId']],
+    ['videoOptions', ['deviceId', 'height', 'width', 'frameRate']],
+  ] as const) {
+    const options = media[group]
+    if (options === undefined) continue
+    if (!isRecord(options)) return `media.${group} must be an object`
+    for (const key of keys) {
+      const problem = badConstraint(`media.${group}.${key}`, options[key])
+      if (problem !== undefined) return problem
+    }
+  }
+  return undefined
+}
+
+/** Checks a media options argument: a `call:7` BasicError when it cannot be used. */
+export function checkMediaOptions(media: unknown): E.Either<BasicError, MediaOptions> {
+  const problem = problemOf(media)
+  return problem === undefined ? E.right(media as MediaOptions) : E.left(new BasicError(errorCodes.call.INVALID_PARAM, `Invalid media: ${problem}.`))
+}
+
+const constrain = (constraint: MediaConstraint | undefined): ConstrainDOMString | ConstrainULong | undefined => {
+  if (constraint === undefined) return undefined
+  if (constraint.exact !== undefined) return { exact: constraint.exact } as ConstrainDOMString
+  return { ideal: constraint.ideal } as ConstrainDOMString
+}
+
+const defined = <T extends object>(record: T): Partial<T> =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>
+
+/**
+ * The getUserMedia constraints of media options: `exact` where given (else `ideal`).
+ *
+ * constraintsOf({ audio: true, video: true, videoOptions: { height: { ideal: 720 } } })
+ * // { audio: true, video: { height: { ideal: 720 } } }
+ */
+export function constraintsOf(media: MediaOptions): MediaStreamConstraints {
+  const audio = media.audioOptions?.deviceId === undefined ? true : { deviceId: constrain(media.audioOptions.deviceId) as ConstrainDOMString }
+  const video = defined({
+    deviceId: constrain(media.videoOptions?.deviceId) as ConstrainDOMString | undefined,
+    height: constrain(media.videoOptions?.height) as ConstrainULong | undefined,
+    width: constrain(media.videoOptions?.width) as ConstrainULong | undefined,
+    frameRate: constrain(media.videoOptions?.frameRate) as ConstrainDouble | undefined,
+  })
+  return {
+    audio: media.audio === true ? audio : false,
+    video: media.video === true ? (Object.keys(video).length === 0 ? true : video) : false,
+  }
+}

@@ -1,0 +1,149 @@
+/** A media device (api-reference DeviceInfo). */
+export interface DeviceInfo {
+  readonly deviceId: string
+  readonly groupId: string
+  readonly kind: string
+  readonly label: string
+}
+
+/** The devices by use (api-reference DevicesObject). */
+export interface DevicesObject {
+  readonly camera: readonly DeviceInfo[]
+  readonly microphone: readonly DeviceInfo[]
+  readonly speaker: readonly DeviceInfo[]
+}
+
+/** A stream of audio or video from one source (api-reference TrackObject). */
+export interface TrackObject {
+  /** The CSS selectors of the containers the track is rendered in. */
+  readonly containers: readonly string[]
+  /** True once the track has ended: it cannot be enabled again. */
+  readonly disabled: boolean
+  readonly id: string
+  readonly kind: string
+  readonly label: string
+  readonly muted: boolean
+  readonly state: 'live' | 'ended'
+  readonly streamId: string
+}
+
+/** A collection of tracks from one side (api-reference MediaObject). */
+export interface MediaObject {
+  readonly id: string
+  readonly local: boolean
+  readonly tracks: readonly TrackObject[]
+}
+
+/** What the media feature keeps: devices, tracks, and which media holds which tracks. */
+export interface MediaState {
+  readonly devices: DevicesObject
+  readonly tracks: Readonly<Record<string, TrackObject>>
+  readonly media: Readonly<Record<string, { readonly id: string; readonly local: boolean; readonly trackIds: readonly string[] }>>
+}
+
+export const initialMediaState: MediaState = { devices: { camera: [], microphone: [], speaker: [] }, tracks: {}, media: {} }
+
+export type MediaEvent =
+  | { readonly type: 'devicesListed'; readonly devices: DevicesObject }
+  | {
+      readonly type: 'mediaAdded'
+      readonly mediaId: string
+      readonly local: boolean
+      readonly tracks: ReadonlyArray<Pick<TrackObject, 'id' | 'kind' | 'label'>>
+    }
+  | { readonly type: 'tracksEnded'; readonly trackIds: readonly string[] }
+  | { readonly type: 'tracksMuted'; readonly trackIds: readonly string[] }
+  | { readonly type: 'tracksUnmuted'; readonly trackIds: readonly string[] }
+  | { readonly type: 'tracksRendered'; readonly trackIds: readonly string[]; readonly selector: string }
+  | { readonly type: 'tracksUnrendered'; readonly trackIds: readonly string[]; readonly selector: string }
+
+/** What the outside world learns (`devices:change`, `media:muted`, `media:unmuted`). */
+export type MediaOutput =
+  | { readonly type: 'devicesChanged' }
+  | { readonly type: 'muted'; readonly trackIds: readonly string[] }
+  | { readonly type: 'unmuted'; readonly trackIds: readonly string[] }
+
+export interface MediaStep {
+  readonly state: MediaState
+  readonly outputs: readonly MediaOutput[]
+}
+
+const sameDevices = (a: DevicesObject, b: DevicesObject): boolean => JSON.stringify(a) === JSON.stringify(b)
+
+const updateTracks = (state: MediaState, trackIds: readonly string[], change: (track: TrackObject) => TrackObject): MediaState => {
+  const known = trackIds.filter((id) => state.tracks[id] !== undefined)
+  if (known.length === 0) return state
+  return { ...state, tracks: { ...state.tracks, ...Object.fromEntries(known.map((id) => [id, change(state.tracks[id])])) } }
+}
+
+/** The tracks of a list that exist and are live (the ones an operation can act on). */
+export const liveTracks = (state: MediaState, trackIds: readonly string[]): string[] =>
+  [...new Set(trackIds)].filter((id) => state.tracks[id]?.state === 'live')
+
+/** The media reducer: pure and total; unknown track ids are skipped. */
+export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
+  switch (event.type) {
+    case 'devicesListed':
+      return sameDevices(state.devices, event.devices)
+        ? { state, outputs: [] }
+        : { state: { ...state, devices: event.devices }, outputs: [{ type: 'devicesChanged' }] }
+
+    case 'mediaAdded': {
+      const previous = state.media[event.mediaId]?.trackIds ?? []
+      const tracks = Object.fromEntries(
+        event.tracks.map((track): [string, TrackObject] => [
+          track.id,
+          state.tracks[track.id] ?? { ...track, containers: [], disabled: false, muted: false, state: 'live', streamId: event.mediaId },
+        ]),
+      )
+      const trackIds = [...new Set([...previous, ...event.tracks.map((track) => track.id)])]
+      return {
+        state: { ...state, tracks: { ...state.tracks, ...tracks }, media: { ...state.media, [event.mediaId]: { id: event.mediaId, local: event.local, trackIds } } },
+        outputs: [],
+      }
+    }
+
+    case 'tracksEnded':
+      return { state: updateTracks(state, event.trackIds, (track) => ({ ...track, state: 'ended', disabled: true })), outputs: [] }
+
+    case 'tracksMuted':
+    case 'tracksUnmuted': {
+      const muted = event.type === 'tracksMuted'
+      const trackIds = liveTracks(state, event.trackIds)
+      if (trackIds.length === 0) return { state, outputs: [] }
+      return {
+        state: updateTracks(state, trackIds, (track) => ({ ...track, muted })),
+        outputs: [{ type: muted ? 'muted' : 'unmuted', trackIds }],
+      }
+    }
+
+    case 'tracksRendered':
+      return {
+        state: updateTracks(state, event.trackIds, (track) =>
+          track.containers.includes(event.selector) ? track : { ...track, containers: [...track.containers, event.selector] },
+        ),
+        outputs: [],
+      }
+
+    case 'tracksUnrendered':
+      return {
+        state: updateTracks(state, event.trackIds, (track) => ({ ...track, containers: track.containers.filter((selector) => selector !== event.selector) })),
+        outputs: [],
+      }
+  }
+}
+
+/** The MediaObject of a media id, with its tracks (`media.getById`). */
+export function mediaObject(state: MediaState, mediaId: string): MediaObject | undefined {
+  const media = state.media[mediaId]
+  return media === undefined
+    ? undefined
+    : { id: media.id, local: media.local, tracks: media.trackIds.flatMap((id) => (state.tracks[id] === undefined ? [] : [state.tracks[id]])) }
+}
+
+/** Sorts `enumerateDevices()` results into cameras, microphones and speakers. */
+export function devicesOf(list: readonly DeviceInfo[]): DevicesObject {
+  const pick = (kind: string): DeviceInfo[] =>
+    list.filter((device) => device.kind === kind).map(({ deviceId, groupId, kind: k, label }) => ({ deviceId, groupId, kind: k, label }))
+  return { camera: pick('videoinput'), microphone: pick('audioinput'), speaker: pick('audiooutput') }
+}

@@ -4,6 +4,7 @@ import { adminFeature } from './admin.js'
 import { channelsFeature } from './channels.js'
 import { subscriptionsFeature } from './subscriptions.js'
 // Feature modules: one import line each, below this comment.
+import { callsFeature } from './calls.js'
 import { presenceFeature } from './presence.js'
 import { groupsFeature } from './groups.js'
 import { contactsFeature } from './contacts.js'
@@ -16,6 +17,7 @@ export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channe
 export const platformFeatures: readonly PlatformFeature[] = [
   ...coreFeatures,
   // Feature modules: one line each, below this comment (calls, messaging, presence, groups, contacts, directory).
+  callsFeature,
   presenceFeature,
   groupsFeature,
   contactsFeature,

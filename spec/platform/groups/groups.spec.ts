@@ -1,0 +1,222 @@
+import { expect } from 'chai'
+import { groupParticipants } from '../../../platform/features/groups.js'
+import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
+
+type Json = Record<string, any>
+
+describe('platform: groups', () => {
+  const platform = usePlatform()
+  const sockets: SocketClient[] = []
+  after(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
+  })
+
+  interface Member {
+    readonly tokens: LoginTokens
+    readonly socket: SocketClient
+  }
+  /** A user with a channel subscribed to `chat`: group notifications arrive on its socket. */
+  const member = async (userId: string): Promise<Member> => {
+    const tokens = await platform().login(userId)
+    const channel = await createChannel(platform(), tokens)
+    const socket = await connect(platform(), channel, tokens.accessToken)
+    sockets.push(socket)
+    await subscribe(platform(), tokens, 'chat', channel)
+    return { tokens, socket }
+  }
+  const call = async (who: Member, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> => {
+    const response = await platform().fetchAs(who.tokens, method, `/cpaas/chat/v1/${who.tokens.userId}/group${path}`, body)
+    const text = await response.clone().text()
+    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
+  }
+  /** Notifications received since the last read (a connCheck round trip makes sure all have arrived). */
+  const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
+
+  let alice: Member
+  let bob: Member
+  let carol: Member
+  let dave: Member
+  before(async () => {
+    ;[alice, bob, carol, dave] = (await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'].map(member))) as [Member, Member, Member, Member]
+  })
+  const drain = () => Promise.all([alice, bob, carol, dave].map(received))
+  beforeEach(drain)
+
+  /** Alice's new group 'Team' with `invitees` invited and `members` having accepted; every socket drained afterwards. */
+  const team = async (invitees: Member[], members: Member[] = []): Promise<string> => {
+    const created = await call(alice, 'POST', '', {
+      groupChatSessionInformation: {
+        participant: [alice, ...invitees, ...members].map((m) => ({ address: m.tokens.identity, 'x-isAdmin': m === alice })),
+        'x-name': 'Team',
+      },
+    })
+    expect(created.status).to.equal(201)
+    const id: string = created.body.groupChatSessionInformation.resourceURL.split('/').pop()
+    for (const m of members) await accept(m, id)
+    await drain()
+    return id
+  }
+  const accept = (m: Member, id: string) =>
+    call(m, 'PUT', `/${id}/participants/${m.tokens.identity}/status`, { participantSessionStatus: { status: 'Connected' } })
+
+  it('creates a group with the creator as Connected administrator and the invitees Invited, and invites them', async () => {
+    const created = await call(alice, 'POST', '', {
+      groupChatSessionInformation: {
+        participant: [
+          { address: 'alice@example.com', 'x-isAdmin': true },
+          { address: 'bob@example.com', 'x-isAdmin': false },
+          { address: 'carol@example.com', 'x-isAdmin': true },
+        ],
+        subject: 'Weekly sync',
+        'x-image': 'https://example.com/team.png',
+        'x-name': 'Team',
+        'x-type': 'Closed',
+      },
+    })
+    expect(created.status).to.equal(201)
+    const group = created.body.groupChatSessionInformation
+    const groupId: string = group.resourceURL.split('/').pop()
+    expect(groupId).to.match(/^[a-z0-9-]+$/)
+    expect(group.resourceURL).to.equal(`/cpaas/chat/v1/alice@example.com/group/${groupId}`)
+    expect(group).to.deep.include({ 'x-name': 'Team', subject: 'Weekly sync', 'x-image': 'https://example.com/team.png', 'x-type': 'closed' })
+    expect(group.participant.map((p: Json) => [p.address, p.status, p['x-isAdmin']])).to.deep.equal([
+      ['alice@example.com', 'Connected', true],
+      ['bob@example.com', 'Invited', false],
+      ['carol@example.com', 'Invited', false],
+    ])
+    expect(group.participant[1].resourceURL).to.equal(`/cpaas/chat/v1/alice@example.com/group/${groupId}/participants/bob@example.com`)
+
+    for (const invitee of [bob, carol]) {
+      const [frame] = await received(invitee)
+      const invitation = frame!.groupChatSessionInvitationNotification
+      expect(invitation['x-name']).to.equal('Team')
+      expect(invitation.link).to.deep.equal([{ rel: 'groupChatSessionInformation', href: `/cpaas/chat/v1/${invitee.tokens.userId}/group/${groupId}` }])
+      expect(invitation.participant.map((p: Json) => p.address)).to.deep.equal(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    }
+    expect(await received(alice)).to.deep.equal([])
+    expect(await received(dave)).to.deep.equal([])
+  })
+
+  it('requires a name and known participants', async () => {
+    const noName = await call(alice, 'POST', '', { groupChatSessionInformation: { participant: [] } })
+    expect(noName.status).to.equal(400)
+    const unknown = await call(alice, 'POST', '', { groupChatSessionInformation: { participant: [{ address: 'nobody@example.com' }], 'x-name': 'X' } })
+    expect(unknown.status).to.equal(404)
+  })
+
+  it('hides the group from an invitee until they accept, then notifies the members', async () => {
+    const groupId = await team([bob, carol])
+    expect((await call(bob, 'GET', `/${groupId}`)).status).to.equal(404)
+    const before = (await call(bob, 'GET', '')).body.groupChatSessionInformationList.groupChatSessionInformation
+    expect(before.map((g: Json) => g.resourceURL)).not.to.include(`/cpaas/chat/v1/bob@example.com/group/${groupId}`)
+    const accepted = await call(bob, 'PUT', `/${groupId}/participants/bob@example.com/status`, { participantSessionStatus: { status: 'Connected' } })
+    expect(accepted.status).to.equal(200)
+    const fetched = await call(bob, 'GET', `/${groupId}`)
+    expect(fetched.status).to.equal(200)
+    expect(fetched.body.groupChatSessionInformation.resourceURL).to.equal(`/cpaas/chat/v1/bob@example.com/group/${groupId}`)
+    const listed = (await call(bob, 'GET', '')).body.groupChatSessionInformationList.groupChatSessionInformation
+    expect(listed.map((g: Json) => g.resourceURL)).to.include(`/cpaas/chat/v1/bob@example.com/group/${groupId}`)
+
+    const [status] = await received(alice)
+    expect(status!.chatParticipantStatusNotification.participant).to.deep.equal([
+      { address: 'bob@example.com', 'x-isAdmin': false, status: 'Connected', resourceURL: `/cpaas/chat/v1/alice@example.com/group/${groupId}/participants/bob@example.com` },
+    ])
+    expect(status!.chatParticipantStatusNotification.link[0].href).to.equal(`/cpaas/chat/v1/alice@example.com/group/${groupId}`)
+    expect(await received(bob)).to.deep.equal([])
+    expect(groupParticipants(platform().context, groupId)).to.deep.equal(['alice@example.com', 'bob@example.com'])
+    expect(groupParticipants(platform().context, 'nope')).to.equal(undefined)
+  })
+
+  it('lets only the participant accept for themselves', async () => {
+    const groupId = await team([carol], [bob])
+    const response = await call(bob, 'PUT', `/${groupId}/participants/carol@example.com/status`, { participantSessionStatus: { status: 'Connected' } })
+    expect(response.status).to.equal(403)
+  })
+
+  it('enforces the administrator: others may not add, remove or delete; the administrator may not leave', async () => {
+    const groupId = await team([carol], [bob])
+    const checks = [
+      await call(bob, 'POST', `/${groupId}/participants`, { participantInformation: { address: 'dave@example.com', 'x-isAdmin': false } }),
+      await call(bob, 'DELETE', `/${groupId}/participants/alice@example.com`),
+      await call(bob, 'DELETE', `/${groupId}`),
+      await call(alice, 'DELETE', `/${groupId}/participants/alice@example.com`),
+    ]
+    for (const { status, response } of checks) {
+      expect(status).to.equal(403)
+      expect(response.headers.get('content-type')).to.equal('application/json')
+      expect((await exceptionOf(response)).kind).to.equal('policyException')
+    }
+    expect(await received(dave)).to.deep.equal([])
+    expect((await call(alice, 'GET', `/${groupId}`)).body.groupChatSessionInformation.participant).to.have.length(3)
+  })
+
+  it('sends a rejection to the members as Disconnected', async () => {
+    const groupId = await team([carol], [bob])
+    expect((await call(carol, 'DELETE', `/${groupId}/participants/carol@example.com`)).status).to.equal(204)
+    for (const who of [alice, bob]) {
+      const [frame] = await received(who)
+      expect(frame!.chatParticipantStatusNotification.participant[0]).to.deep.include({ address: 'carol@example.com', status: 'Disconnected' })
+    }
+    expect((await call(carol, 'DELETE', `/${groupId}/participants/carol@example.com`)).status).to.equal(404)
+  })
+
+  it('adds a participant: an invitation to them, an Invited status to the other members', async () => {
+    const groupId = await team([], [bob])
+    const added = await call(alice, 'POST', `/${groupId}/participants`, { participantInformation: { address: 'dave@example.com', 'x-isAdmin': false } })
+    expect(added.status).to.equal(201)
+    expect(added.body.participantInformation).to.deep.equal({
+      address: 'dave@example.com',
+      'x-isAdmin': false,
+      status: 'Invited',
+      resourceURL: `/cpaas/chat/v1/alice@example.com/group/${groupId}/participants/dave@example.com`,
+    })
+    expect((await received(dave))[0]).to.have.property('groupChatSessionInvitationNotification')
+    expect((await received(bob))[0]!.chatParticipantStatusNotification.participant[0]).to.deep.include({ address: 'dave@example.com', status: 'Invited' })
+    expect(await received(alice)).to.deep.equal([])
+    const again = await call(alice, 'POST', `/${groupId}/participants`, { participantInformation: { address: 'dave@example.com' } })
+    expect(again.status).to.equal(409)
+  })
+
+  it('removes a member: SessionEnded to them, Disconnected to the others', async () => {
+    const groupId = await team([], [bob, carol])
+    expect((await call(alice, 'DELETE', `/${groupId}/participants/bob@example.com`)).status).to.equal(204)
+    expect((await received(bob))[0]!.chatEventNotification).to.deep.include({ eventType: 'SessionEnded' })
+    expect((await received(carol))[0]!.chatParticipantStatusNotification.participant[0]).to.deep.include({ address: 'bob@example.com', status: 'Disconnected' })
+    expect(await received(alice)).to.deep.equal([])
+    expect((await call(bob, 'GET', `/${groupId}`)).status).to.equal(404)
+    expect(groupParticipants(platform().context, groupId)).to.deep.equal(['alice@example.com', 'carol@example.com'])
+    expect((await accept(bob, groupId)).status).to.equal(404)
+  })
+
+  it('lets a removed user be invited again', async () => {
+    const groupId = await team([], [bob])
+    await call(alice, 'DELETE', `/${groupId}/participants/bob@example.com`)
+    expect((await call(alice, 'POST', `/${groupId}/participants`, { participantInformation: { address: 'bob@example.com' } })).status).to.equal(201)
+    expect((await accept(bob, groupId)).status).to.equal(200)
+    expect(groupParticipants(platform().context, groupId)).to.deep.equal(['alice@example.com', 'bob@example.com'])
+  })
+
+  it('deletes the group: SessionEnded to members, SessionCancelled to invitees', async () => {
+    const groupId = await team([dave], [bob])
+
+    expect((await call(alice, 'DELETE', `/${groupId}`)).status).to.equal(204)
+    expect((await received(bob)).map((frame) => frame.chatEventNotification?.eventType)).to.deep.equal(['SessionEnded'])
+    expect((await received(dave)).map((frame) => frame.chatEventNotification?.eventType)).to.deep.equal(['SessionCancelled'])
+    expect(await received(alice)).to.deep.equal([])
+    expect((await call(alice, 'GET', `/${groupId}`)).status).to.equal(404)
+    expect(groupParticipants(platform().context, groupId)).to.equal(undefined)
+  })
+
+  it('answers 404 for operations on an unknown group', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/nope', undefined],
+      ['DELETE', '/nope', undefined],
+      ['POST', '/nope/participants', { participantInformation: { address: 'bob@example.com' } }],
+      ['DELETE', '/nope/participants/bob@example.com', undefined],
+      ['PUT', '/nope/participants/alice@example.com/status', { participantSessionStatus: { status: 'Connected' } }],
+    ] as const) {
+      expect((await call(alice, method, path, body)).status, `${method} ${path}`).to.equal(404)
+    }
+  })
+})

@@ -1,0 +1,190 @@
+import { expect } from 'chai'
+import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { connect, createChannel, exceptionOf, type SocketClient } from '../core/wire.js'
+
+type Json = Record<string, any>
+
+const person = (status: string, activity: string, other?: string) => ({
+  'overriding-willingness': { overridingWillingnessValue: status },
+  activities: other === undefined ? { activityValue: activity } : { activityValue: activity, other },
+})
+
+describe('platform: presence', () => {
+  const platform = usePlatform()
+  const base = (tokens: LoginTokens) => `/cpaas/presence/v1/${tokens.userId}`
+  const call = async (tokens: LoginTokens, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
+    const response = await platform().fetchAs(tokens, method, `${base(tokens)}${path}`, body)
+    const text = await response.text()
+    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json) }
+  }
+  const publish = (tokens: LoginTokens, status: string, activity: string, other?: string, clientCorrelator = 'device-1') =>
+    call(tokens, 'POST', '/presenceSources', { presenceSource: { clientCorrelator, presence: { person: person(status, activity, other) } } })
+
+  /** A user with a channel, a socket, a presence list and a subscription on it, as the SDK sets it up (§1.4). */
+  interface Watcher {
+    readonly tokens: LoginTokens
+    readonly socket: SocketClient
+    readonly listId: string
+    readonly subscriptionURL: string
+  }
+  const sockets: SocketClient[] = []
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
+  })
+
+  const watcher = async (userId: string): Promise<Watcher> => {
+    const tokens = await platform().login(userId)
+    const channel = await createChannel(platform(), tokens)
+    const socket = await connect(platform(), channel, tokens.accessToken)
+    sockets.push(socket)
+    const lists = await call(tokens, 'GET', '/presenceLists')
+    expect(lists.status).to.equal(200)
+    let listURL: string = lists.body.presenceListCollection.presenceList[0]?.resourceURL
+    if (listURL === undefined) {
+      const created = await call(tokens, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'myList', presenceContact: [] } })
+      expect(created.status).to.equal(201)
+      listURL = created.body.presenceList.resourceURL
+    }
+    const listId = listURL.split('/').pop()!
+    const subscribed = await call(tokens, 'POST', `/subscriptions/presenceListSubscriptions/${listId}`, {
+      presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-1', duration: 86400 },
+    })
+    expect(subscribed.status).to.equal(201)
+    return { tokens, socket, listId, subscriptionURL: subscribed.body.presenceListSubscription.resourceURL }
+  }
+  const watch = (w: Watcher, user: string) => call(w.tokens, 'PUT', `/presenceLists/${w.listId}/presenceContacts/${user}`, { presenceContact: { presentityUserId: user } })
+  const presenceFrames = (frames: string[]) => frames.map((frame) => JSON.parse(frame) as Json).filter((frame) => 'presenceNotification' in frame).map((frame) => frame.presenceNotification)
+
+  it('stores a publish and answers 201 with the presence, the clientCorrelator and one source per device', async () => {
+    const alice = await platform().login('alice@example.com')
+    const first = await publish(alice, 'Open', 'ActivitiesOther', 'Out for coffee')
+    expect(first.status).to.equal(201)
+    expect(first.body.presenceSource.clientCorrelator).to.equal('device-1')
+    expect(first.body.presenceSource.presence.person).to.deep.equal(person('Open', 'ActivitiesOther', 'Out for coffee'))
+    expect(first.body.presenceSource.resourceURL).to.match(/^\/cpaas\/presence\/v1\/alice@example\.com\/presenceSources\/[a-z0-9-]+$/)
+    const again = await publish(alice, 'Closed', 'Busy')
+    expect(again.body.presenceSource.resourceURL).to.equal(first.body.presenceSource.resourceURL)
+    const otherDevice = await publish(alice, 'Closed', 'Busy', undefined, 'device-2')
+    expect(otherDevice.body.presenceSource.resourceURL).not.to.equal(first.body.presenceSource.resourceURL)
+  })
+
+  it('keeps the note only with ActivitiesOther', async () => {
+    const alice = await platform().login('alice@example.com')
+    const published = await publish(alice, 'Open', 'Busy', 'ignored')
+    expect(published.body.presenceSource.presence.person.activities).to.deep.equal({ activityValue: 'Busy' })
+  })
+
+  it('rejects a status or activity outside the wire values with 400 SVC0002', async () => {
+    const alice = await platform().login('alice@example.com')
+    for (const [status, activity] of [
+      ['open', 'Available'],
+      ['Open', 'Sleeping'],
+    ]) {
+      const response = await platform().fetchAs(alice, 'POST', `${base(alice)}/presenceSources`, { presenceSource: { presence: { person: person(status!, activity!) } } })
+      expect(response.status).to.equal(400)
+      expect((await exceptionOf(response)).messageId).to.equal('SVC0002')
+    }
+    const missing = await platform().fetchAs(alice, 'POST', `${base(alice)}/presenceSources`, { presenceSource: { presence: { person: {} } } })
+    expect(missing.status).to.equal(400)
+  })
+
+  it('answers a one-shot fetch for every requested user, Closed / ActivitiesUnknown for who never published', async () => {
+    const bob = await platform().login('bob@example.com')
+    await publish(bob, 'Open', 'Lunch')
+    const carol = await platform().login('carol@example.com')
+    const fetched = await call(carol, 'POST', '/adhocPresenceList', { adhocPresenceList: { presentityUserId: ['bob@example.com', 'dave@example.com', 'nobody@example.com'] } })
+    expect(fetched.status).to.equal(200)
+    expect(fetched.body.presenceList.presenceContact).to.deep.equal([
+      { presentityUserId: 'bob@example.com', presence: { person: person('Open', 'Lunch') } },
+      { presentityUserId: 'dave@example.com', presence: { person: person('Closed', 'ActivitiesUnknown') } },
+      { presentityUserId: 'nobody@example.com', presence: { person: person('Closed', 'ActivitiesUnknown') } },
+    ])
+  })
+
+  it('lists, creates and subscribes presence lists with presenceListId in the subscription (§1.4)', async () => {
+    const w = await watcher('dave@example.com')
+    const lists = await call(w.tokens, 'GET', '/presenceLists')
+    expect(lists.body.presenceListCollection.presenceList).to.deep.equal([
+      { resourceURL: `/cpaas/presence/v1/dave@example.com/presenceLists/${w.listId}`, 'x-listName': 'myList' },
+    ])
+    expect(w.subscriptionURL).to.match(new RegExp(`^/cpaas/presence/v1/dave@example\\.com/subscriptions/presenceListSubscriptions/${w.listId}/[a-z0-9-]+$`))
+    const one = await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)
+    expect(one.body.presenceList['x-listName']).to.equal('myList')
+  })
+
+  it('sends a watcher the current presence at once, then one notification per publish, in increasing order', async () => {
+    const alice = await platform().login('alice@example.com')
+    await publish(alice, 'Open', 'Available')
+    const w = await watcher('bob@example.com')
+    const watched = await watch(w, 'alice@example.com')
+    expect([200, 201]).to.include(watched.status)
+    expect(watched.body).to.deep.equal({ presenceContact: { presentityUserId: 'alice@example.com' } })
+    const [initial] = presenceFrames(await w.socket.barrier())
+    expect(initial).to.deep.include({ presentityUserId: 'alice@example.com', presence: { person: person('Open', 'Available') } })
+    expect(initial.id).to.be.a('string')
+
+    await publish(alice, 'Open', 'ActivitiesOther', 'In a meeting')
+    await publish(alice, 'Closed', 'Vacation')
+    const changes = presenceFrames(await w.socket.barrier())
+    expect(changes.map((frame) => frame.presence.person)).to.deep.equal([person('Open', 'ActivitiesOther', 'In a meeting'), person('Closed', 'Vacation')])
+    expect(changes[0].dateTime).to.be.greaterThan(initial.dateTime)
+    expect(changes[1].dateTime).to.be.greaterThan(changes[0].dateTime)
+    expect(new Set([initial.id, ...changes.map((frame) => frame.id)]).size).to.equal(3)
+  })
+
+  it('fans one publish out to every subscribed watcher, and to no one else', async () => {
+    const carol = await platform().login('carol@example.com')
+    const watchers = await Promise.all(['alice@example.com', 'bob@example.com', 'dave@example.com'].map(watcher))
+    for (const w of watchers) {
+      await watch(w, 'carol@example.com')
+      await w.socket.barrier()
+    }
+    // Dave stops watching; Bob ends his list subscription.
+    expect((await call(watchers[2]!.tokens, 'DELETE', `/presenceLists/${watchers[2]!.listId}/presenceContacts/carol@example.com`)).status).to.equal(204)
+    const unsubscribed = await platform().fetchAs(watchers[1]!.tokens, 'DELETE', watchers[1]!.subscriptionURL)
+    expect(unsubscribed.status).to.equal(204)
+
+    await publish(carol, 'Open', 'OnThePhone')
+    const [alice, bob, dave] = await Promise.all(watchers.map(async (w) => presenceFrames(await w.socket.barrier())))
+    expect(alice!.map((frame) => frame.presence.person)).to.deep.equal([person('Open', 'OnThePhone')])
+    expect(bob).to.deep.equal([])
+    expect(dave).to.deep.equal([])
+  })
+
+  it("accepts the reference's comma-joined array form when watching (§1.5)", async () => {
+    const w = await watcher('alice@example.com')
+    const response = await platform().fetchAs(w.tokens, 'PUT', `${base(w.tokens)}/presenceLists/${w.listId}/presenceContacts/bob@example.com,carol@example.com`, {
+      presenceContact: { presentityUserId: ['bob@example.com', 'carol@example.com'] },
+    })
+    expect(response.status).to.equal(201)
+    expect(presenceFrames(await w.socket.barrier()).map((frame) => frame.presentityUserId)).to.deep.equal(['bob@example.com', 'carol@example.com'])
+    const list = await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)
+    expect(list.body.presenceList.presenceContact.map((c: Json) => c.presentityUserId)).to.include.members(['bob@example.com', 'carol@example.com'])
+  })
+
+  it('answers 404 for unknown lists, contacts and subscriptions, 400 for an unknown channel', async () => {
+    const alice = await platform().login('alice@example.com')
+    expect((await call(alice, 'PUT', '/presenceLists/nope/presenceContacts/bob@example.com', { presenceContact: { presentityUserId: 'bob@example.com' } })).status).to.equal(404)
+    expect((await call(alice, 'GET', '/presenceLists/nope')).status).to.equal(404)
+    expect((await call(alice, 'DELETE', '/subscriptions/presenceListSubscriptions/nope/nope')).status).to.equal(404)
+    const w = await watcher('alice@example.com')
+    expect((await call(alice, 'DELETE', `/presenceLists/${w.listId}/presenceContacts/nobody@example.com`)).status).to.equal(404)
+    const bad = await call(alice, 'POST', `/subscriptions/presenceListSubscriptions/${w.listId}`, { presenceListSubscription: { callbackReference: { notifyURL: 'ws-unknown' } } })
+    expect(bad.status).to.equal(400)
+    expect(bad.body.requestError.serviceException.messageId).to.equal('SVC0002')
+  })
+
+  it("keeps every user's lists to themselves", async () => {
+    const w = await watcher('alice@example.com')
+    const bob = await platform().login('bob@example.com')
+    expect((await call(bob, 'GET', `/presenceLists/${w.listId}`)).status).to.equal(404)
+    expect((await platform().fetchAs(bob, 'GET', `${base(w.tokens)}/presenceLists`)).status).to.equal(403)
+  })
+
+  it('deletes a list with its subscriptions', async () => {
+    const w = await watcher('carol@example.com')
+    expect((await call(w.tokens, 'DELETE', `/presenceLists/${w.listId}`)).status).to.equal(204)
+    expect((await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)).status).to.equal(404)
+    expect((await platform().fetchAs(w.tokens, 'DELETE', w.subscriptionURL)).status).to.equal(404)
+  })
+})

@@ -101,6 +101,3 @@ export const PresenceNotification = t.intersection([
   t.partial({ presence: Presence, dateTime: t.number }),
 ])
 export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
-
-/** The last path segment of a resource URL: the id of a presence list or subscription. */
-export const lastSegment = (resourceURL: string): string => resourceURL.split('/').filter((part) => part !== '').pop() ?? ''

@@ -3,14 +3,9 @@ import type { PlatformLink } from '../connection/link.js'
 import {
   AdhocPresenceListResponse,
   PresenceContactResponse,
-  PresenceListCollection,
-  PresenceListResponse,
-  PresenceListSubscriptionResponse,
   PresenceSourceResponse,
-  lastSegment,
   type Person,
   type PresenceContact,
-  type PresenceListSubscriptionRequest,
   type PresenceSourceRequest,
   type WireActivity,
   type WireStatus,
@@ -69,67 +64,4 @@ export function watchUser(link: PlatformLink, scope: PresenceScope, listId: stri
 /** Removes one user from a presence list (§1.5). */
 export function unwatchUser(link: PlatformLink, scope: PresenceScope, listId: string, userId: string): Observable<void> {
   return link.request({ method: 'DELETE', path: `${base(scope)}/presenceLists/${listId}/presenceContacts/${userId}`, operation: 'Remove presence user' })
-}
-
-/** The ids of the user's presence lists, first one first (§1.4 step 1). */
-export function presenceListIds(link: PlatformLink, scope: PresenceScope): Observable<readonly string[]> {
-  return link
-    .request({ method: 'GET', path: `${base(scope)}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection })
-    .pipe(map((response) => response.presenceListCollection.presenceList.map((list) => lastSegment(list.resourceURL))))
-}
-
-/** Creates an empty presence list (§1.4 step 2); emits its id. */
-export function createPresenceList(link: PlatformLink, scope: PresenceScope, name = 'myList'): Observable<string> {
-  return link
-    .request({
-      method: 'POST',
-      path: `${base(scope)}/presenceLists`,
-      body: { presenceList: { 'x-listName': name, presenceContact: [] } },
-      operation: 'Create presence list',
-      response: PresenceListResponse,
-    })
-    .pipe(map((response) => lastSegment(response.presenceList.resourceURL)))
-}
-
-/** What a presence list subscription is known by: the list and the subscription id. */
-export interface PresenceListSubscription {
-  readonly presenceListId: string
-  readonly subscriptionId: string
-}
-
-/** Subscribes a notification channel to a presence list (§1.4 step 3). */
-export function subscribePresenceList(
-  link: PlatformLink,
-  scope: PresenceScope,
-  listId: string,
-  notifyURL: string,
-  clientCorrelator: string | undefined,
-  duration = 86400,
-): Observable<PresenceListSubscription> {
-  const body: PresenceListSubscriptionRequest = {
-    presenceListSubscription:
-      clientCorrelator === undefined
-        ? { callbackReference: { notifyURL }, duration }
-        : { callbackReference: { notifyURL }, clientCorrelator, duration },
-  }
-  return link
-    .request({
-      method: 'POST',
-      path: `${base(scope)}/subscriptions/presenceListSubscriptions/${listId}`,
-      body,
-      operation: 'Subscribe to presence list',
-      response: PresenceListSubscriptionResponse,
-    })
-    .pipe(
-      map(({ presenceListSubscription: { presenceListId, resourceURL } }) => ({ presenceListId, subscriptionId: lastSegment(resourceURL) })),
-    )
-}
-
-/** Ends a presence list subscription (§1.4); the list itself is kept. */
-export function unsubscribePresenceList(link: PlatformLink, scope: PresenceScope, subscription: PresenceListSubscription): Observable<void> {
-  return link.request({
-    method: 'DELETE',
-    path: `${base(scope)}/subscriptions/presenceListSubscriptions/${subscription.presenceListId}/${subscription.subscriptionId}`,
-    operation: 'Unsubscribe from presence list',
-  })
 }

@@ -1,6 +1,23 @@
 import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import * as E from 'fp-ts/Either'
+import type * as t from 'io-ts'
+import {
+  AdhocPresenceListResponse,
+  PresenceContactResponse,
+  PresenceListCollection,
+  PresenceListResponse,
+  PresenceListSubscriptionResponse,
+  PresenceNotification,
+  PresenceSourceResponse,
+} from '../../../streams/presence/codecs.js'
 import { connect, createChannel, exceptionOf, type SocketClient } from '../core/wire.js'
+
+/** Asserts that a body has the shape the SDK decodes it with (the shared codec). */
+const shaped = <A>(codec: t.Decoder<unknown, A>, body: unknown): void => {
+  const decoded = codec.decode(body)
+  expect(E.isRight(decoded), JSON.stringify(body)).to.equal(true)
+}
 
 type Json = Record<string, any>
 
@@ -39,10 +56,12 @@ describe('platform: presence', () => {
     sockets.push(socket)
     const lists = await call(tokens, 'GET', '/presenceLists')
     expect(lists.status).to.equal(200)
+    shaped(PresenceListCollection, lists.body)
     let listURL: string = lists.body.presenceListCollection.presenceList[0]?.resourceURL
     if (listURL === undefined) {
       const created = await call(tokens, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'myList', presenceContact: [] } })
       expect(created.status).to.equal(201)
+      shaped(PresenceListResponse, created.body)
       listURL = created.body.presenceList.resourceURL
     }
     const listId = listURL.split('/').pop()!
@@ -50,6 +69,7 @@ describe('platform: presence', () => {
       presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-1', duration: 86400 },
     })
     expect(subscribed.status).to.equal(201)
+    shaped(PresenceListSubscriptionResponse, subscribed.body)
     return { tokens, socket, listId, subscriptionURL: subscribed.body.presenceListSubscription.resourceURL }
   }
   const watch = (w: Watcher, user: string) => call(w.tokens, 'PUT', `/presenceLists/${w.listId}/presenceContacts/${user}`, { presenceContact: { presentityUserId: user } })
@@ -59,6 +79,7 @@ describe('platform: presence', () => {
     const alice = await platform().login('alice@example.com')
     const first = await publish(alice, 'Open', 'ActivitiesOther', 'Out for coffee')
     expect(first.status).to.equal(201)
+    shaped(PresenceSourceResponse, first.body)
     expect(first.body.presenceSource.clientCorrelator).to.equal('device-1')
     expect(first.body.presenceSource.presence.person).to.deep.equal(person('Open', 'ActivitiesOther', 'Out for coffee'))
     expect(first.body.presenceSource.resourceURL).to.match(/^\/cpaas\/presence\/v1\/alice@example\.com\/presenceSources\/[a-z0-9-]+$/)
@@ -94,6 +115,7 @@ describe('platform: presence', () => {
     const carol = await platform().login('carol@example.com')
     const fetched = await call(carol, 'POST', '/adhocPresenceList', { adhocPresenceList: { presentityUserId: ['bob@example.com', 'dave@example.com', 'nobody@example.com'] } })
     expect(fetched.status).to.equal(200)
+    shaped(AdhocPresenceListResponse, fetched.body)
     expect(fetched.body.presenceList.presenceContact).to.deep.equal([
       { presentityUserId: 'bob@example.com', presence: { person: person('Open', 'Lunch') } },
       { presentityUserId: 'dave@example.com', presence: { person: person('Closed', 'ActivitiesUnknown') } },
@@ -119,7 +141,9 @@ describe('platform: presence', () => {
     const watched = await watch(w, 'alice@example.com')
     expect([200, 201]).to.include(watched.status)
     expect(watched.body).to.deep.equal({ presenceContact: { presentityUserId: 'alice@example.com' } })
+    shaped(PresenceContactResponse, watched.body)
     const [initial] = presenceFrames(await w.socket.barrier())
+    shaped(PresenceNotification, initial)
     expect(initial).to.deep.include({ presentityUserId: 'alice@example.com', presence: { person: person('Open', 'Available') } })
     expect(initial.id).to.be.a('string')
 

@@ -35,6 +35,8 @@ export interface PlatformState {
   readonly users: ReturnType<ChannelHub['state']>
   readonly faults: { delays: DelayRule[]; failures: FailureRule[]; connectivityPaused: boolean | string[] }
   readonly persisted: string[]
+  /** The server process: resident memory and heap in bytes, uptime in seconds. */
+  readonly process: { readonly rss: number; readonly heapUsed: number; readonly uptime: number }
 }
 
 /** Faults and inspection for reliability tests; the same operations as the `/_admin/` HTTP API. */
@@ -92,6 +94,9 @@ export function adminOperations(core: CoreInternals): PlatformAdmin {
     send: async (userId, data) => core.hub.sendRaw(user(userId), data),
     notify: async (userId, service, frame) => core.hub.notify(user(userId), service, frame),
     restart: (options = {}) => core.options.restart(options),
-    state: async () => ({ ...core.hub.counts(), users: core.hub.state(), faults: core.faults.summary(), persisted: core.store.names() }),
+    state: async () => {
+      const { rss, heapUsed } = process.memoryUsage()
+      return { ...core.hub.counts(), users: core.hub.state(), faults: core.faults.summary(), persisted: core.store.names(), process: { rss, heapUsed, uptime: process.uptime() } }
+    },
   }
 }

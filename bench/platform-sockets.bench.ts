@@ -1,0 +1,124 @@
+// How many notification-channel WebSockets the platform holds at once with keepAlive, on loopback.
+// The platform runs in a child process (so its memory is its own); this process creates the
+// channels over REST, opens their sockets (bounded concurrency), sends a keepAlive ping on each,
+// holds them, checks every one is still open, and prints the figures. Self-stopping: gives up
+// after BENCH_DEADLINE seconds. BENCH_SOCKETS (default 5000), BENCH_HOLD seconds (default 10).
+import { spawn } from 'node:child_process'
+import { Agent, request } from 'node:http'
+import { WebSocket } from 'ws'
+
+const target = Number(process.env.BENCH_SOCKETS ?? 5000)
+const holdSeconds = Number(process.env.BENCH_HOLD ?? 10)
+const deadline = Number(process.env.BENCH_DEADLINE ?? 180)
+const concurrency = 100
+const users = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']
+
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+
+function call(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (response) => {
+      let text = ''
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+async function pool<T>(count: number, work: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const index = next++
+        results[index] = await work(index)
+      }
+    }),
+  )
+  return results
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+
+async function main(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const stop = setTimeout(() => {
+    console.error(`platform-sockets: gave up after ${deadline} s`)
+    child.kill('SIGKILL')
+    process.exit(1)
+  }, deadline * 1000)
+  const sockets: WebSocket[] = []
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)
+        if (match) resolve(match[1]!)
+      })
+      child.on('exit', (code) => reject(new Error(`platform exited with ${code}`)))
+    })
+    const tokens = await Promise.all(
+      users.map(async (user) => {
+        const response = await call(`${url}/cpaas/auth/v1/token`, 'POST', `grant_type=password&client_id=bench&scope=openid&username=${user}&password=password`, {
+          'Content-Type': 'application/x-www-form-urlencoded',
+        })
+        return { user, accessToken: (JSON.parse(response.body) as { access_token: string }).access_token }
+      }),
+    )
+    const baseline = (JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, {})).body) as { process: { rss: number } }).process.rss
+
+    let started = Date.now()
+    const channelURLs = await pool(target, async (index) => {
+      const { user, accessToken } = tokens[index % tokens.length]!
+      const response = await call(`${url}/cpaas/notificationchannel/v1/${user}/channels`, 'POST', JSON.stringify({ notificationChannel: { channelType: 'Websockets', clientCorrelator: `bench-${index}` } }), {
+        Authorization: `Bearer ${accessToken}`,
+        'Content-Type': 'application/json',
+      })
+      if (response.status !== 201) throw new Error(`channel ${index}: ${response.status} ${response.body}`)
+      return `${url.replace('http', 'ws')}${(JSON.parse(response.body) as { notificationChannel: { channelData: { channelURL: string } } }).notificationChannel.channelData.channelURL}?access_token=${accessToken}`
+    })
+    const channelsMs = Date.now() - started
+
+    started = Date.now()
+    let failures = 0
+    await pool(target, (index) =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(channelURLs[index]!, { perMessageDeflate: false })
+        ws.once('open', () => {
+          ws.send('{"message_type":"ping"}')
+          sockets.push(ws)
+          resolve()
+        })
+        ws.once('error', () => {
+          failures += 1
+          resolve()
+        })
+      }),
+    )
+    const openMs = Date.now() - started
+
+    await new Promise((resolve) => setTimeout(resolve, holdSeconds * 1000))
+    for (const ws of sockets) ws.send('{"message_type":"ping"}')
+    const state = JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, {})).body) as { sockets: number; channels: number; process: { rss: number; heapUsed: number } }
+    const open = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length
+
+    console.log(`platform-sockets: ${open} of ${target} channel WebSockets held open with keepAlive for ${holdSeconds} s (server counts ${state.sockets} sockets on ${state.channels} channels, ${failures} failed to open)`)
+    console.log(`  create ${target} channels over REST: ${channelsMs} ms (${Math.round((target / channelsMs) * 1000)}/s)`)
+    console.log(`  open ${target} sockets, ${concurrency} at a time: ${openMs} ms (${Math.round((target / openMs) * 1000)}/s)`)
+    console.log(`  server memory: rss ${mb(state.process.rss)} (${mb(baseline)} before, ~${((state.process.rss - baseline) / 1024 / Math.max(state.sockets, 1)).toFixed(1)} KB per socket+channel), heap ${mb(state.process.heapUsed)}`)
+  } finally {
+    for (const ws of sockets) ws.terminate()
+    agent.destroy()
+    clearTimeout(stop)
+    child.kill('SIGTERM')
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,470 @@
+import { expect } from 'chai'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileSizeLimit } from '../../../platform/features/messaging-files.js'
+import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
+import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
+
+interface Member {
+  readonly tokens: LoginTokens
+  readonly socket: SocketClient
+}
+
+const alicePhone = '+15551230001'
+const bobPhone = '+15551230002'
+
+describe('platform: messaging', () => {
+  const platform = usePlatform()
+  const sockets: SocketClient[] = []
+  after(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
+  })
+
+  /** A user with a channel subscribed to `chat` and `smsinbound`. */
+  const member = async (userId: string): Promise<Member> => {
+    const tokens = await platform().login(userId)
+    const channel = await createChannel(platform(), tokens)
+    const socket = await connect(platform(), channel, tokens.accessToken)
+    sockets.push(socket)
+    await subscribe(platform(), tokens, 'chat', channel)
+    await subscribe(platform(), tokens, 'smsinbound', channel)
+    return { tokens, socket }
+  }
+  const request = async (who: Member, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> => {
+    const response = await platform().fetchAs(who.tokens, method, path, body)
+    const text = await response.clone().text()
+    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
+  }
+  const chat = (who: Member, path: string) => `/cpaas/chat/v1/${who.tokens.userId}${path}`
+  /** Notifications received since the last read. */
+  const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
+
+  let alice: Member
+  let bob: Member
+  let carol: Member
+  let dave: Member
+  before(async () => {
+    ;[alice, bob, carol, dave] = (await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'].map(member))) as [Member, Member, Member, Member]
+  })
+  beforeEach(() => Promise.all([alice, bob, carol, dave].map(received)))
+
+  const sendText = (from: Member, to: string, text: string) => request(from, 'POST', chat(from, `/oneToOne/${to}/adhoc/messages`), { chatMessage: { text } })
+
+  describe('one-to-one chat', () => {
+    it('answers a send with the message resource, sender, status Sent, text and time', async () => {
+      const before = Date.now()
+      const sent = await sendText(alice, 'bob@example.com', 'Hello Bob')
+      expect(sent.status).to.equal(201)
+      expect(sent.response.headers.get('content-type')).to.match(/application\/json/)
+      const message = sent.body.chatMessage
+      expect(message.resourceURL).to.match(/^\/cpaas\/chat\/v1\/alice@example\.com\/oneToOne\/bob@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
+      expect(message).to.include({ senderAddress: 'alice@example.com', status: 'Sent', text: 'Hello Bob' })
+      expect(message.dateTime).to.be.within(before, Date.now())
+    })
+
+    it('notifies the recipient (inbound) and the sender\'s devices (outbound copy), each with its own message id', async () => {
+      const sent = await sendText(alice, 'bob@example.com', 'Ping')
+      const ownId = sent.body.chatMessage.resourceURL.split('/messages/')[1]
+      const [toBob] = await received(bob)
+      const notification = toBob!.chatMessageNotification
+      expect(notification.id).to.be.a('string').and.not.equal('')
+      expect(notification.chatMessage).to.include({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', text: 'Ping', 'x-type': 'inbound' })
+      expect(notification.link[0].rel).to.equal('chatMessage')
+      expect(notification.link[0].href).to.match(/^\/cpaas\/chat\/v1\/bob@example\.com\/oneToOne\/alice@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
+      const bobId = notification.link[0].href.split('/messages/')[1]
+      expect(bobId).to.not.equal(ownId)
+      const [copy] = await received(alice)
+      expect(copy!.chatMessageNotification.chatMessage).to.include({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', 'x-type': 'outbound' })
+      expect(copy!.chatMessageNotification.link[0].href).to.equal(`/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/${ownId}`)
+      expect(await received(carol)).to.deep.equal([])
+    })
+
+    it('accepts percent-encoded addresses and any version segment', async () => {
+      const sent = await request(alice, 'POST', '/cpaas/chat/v2/alice%40example.com/oneToOne/bob%40example.com/adhoc/messages', { chatMessage: { text: 'enc' } })
+      expect(sent.status).to.equal(201)
+      expect((await received(bob))[0]!.chatMessageNotification.chatMessage.text).to.equal('enc')
+    })
+
+    it('refuses malformed bodies, empty messages and unknown recipients with the platform\'s error body', async () => {
+      const noBody = await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { hello: 1 })
+      expect(noBody.status).to.equal(400)
+      expect(await exceptionOf(noBody.response)).to.include({ kind: 'serviceException', messageId: 'SVC0002' })
+      const wrongType = await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { chatMessage: { text: 5 } })
+      expect(wrongType.status).to.equal(400)
+      const empty = await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { chatMessage: {} })
+      expect(empty.status).to.equal(400)
+      const nobody = await sendText(alice, 'nobody@example.com', 'x')
+      expect(nobody.status).to.equal(404)
+      expect(await exceptionOf(nobody.response)).to.include({ messageId: 'SVC0004' })
+      const other = await request(alice, 'POST', '/cpaas/chat/v1/bob@example.com/oneToOne/carol@example.com/adhoc/messages', { chatMessage: { text: 'x' } })
+      expect(other.status).to.equal(403)
+    })
+
+    it('relays typing indicators and answers 204', async () => {
+      const typing = await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), {
+        isComposing: { contenttype: 'text/plain', refresh: '60', state: 'active', lastactive: 1_600_000_000_000 },
+      })
+      expect(typing.status).to.equal(204)
+      const [frame] = await received(bob)
+      expect(frame!.chatMessageNotification.isComposing).to.deep.equal({
+        state: 'active',
+        senderAddress: 'alice@example.com',
+        'x-destinationAddress': 'bob@example.com',
+        contenttype: 'text/plain',
+        refresh: '60',
+        lastactive: 1_600_000_000_000,
+        'x-type': 'inbound',
+      })
+      expect(frame!.chatMessageNotification.link).to.deep.equal([{ rel: 'chatSession', href: '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc' }])
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'idle', refresh: '60', lastactive: 1 } })
+      expect((await received(bob))[0]!.chatMessageNotification.isComposing.state).to.equal('idle')
+    })
+
+    it('turns a typist idle itself when no refresh came within `refresh` seconds', async () => {
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
+      expect((await bob.socket.nextJson()).chatMessageNotification!.isComposing).to.include({ state: 'active' })
+      const started = Date.now()
+      const idle = (await bob.socket.nextJson(3000)).chatMessageNotification!.isComposing as Json
+      expect(idle).to.include({ state: 'idle', senderAddress: 'alice@example.com' })
+      expect(Date.now() - started).to.be.within(500, 2500)
+    })
+
+    it('lists conversations with the last text and time', async () => {
+      await sendText(carol, 'dave@example.com', 'first')
+      const last = await sendText(carol, 'dave@example.com', 'See you')
+      const list = await request(dave, 'GET', chat(dave, '/oneToOne/sessions'))
+      expect(list.status).to.equal(200)
+      const session = (list.body.chatSessionList.chatSession as Json[]).find((entry) => entry.remoteAddress === 'carol@example.com')
+      expect(session).to.deep.include({ sessionType: 'oneToOne', localAddress: 'dave@example.com' })
+      expect(session!.sessionId).to.be.a('string')
+      expect(session!.sessionDetails).to.include({ lastText: 'See you', lastMessageTime: last.body.chatMessage.dateTime })
+      const empty = await request(dave, 'GET', chat(dave, '/group/sessions'))
+      expect(empty.body).to.deep.equal({ chatSessionList: { chatSession: [] } })
+    })
+  })
+
+  describe('history', () => {
+    it('returns every message oldest first with resource, sender, destination, text and time', async () => {
+      await sendText(bob, 'carol@example.com', 'one')
+      await sendText(carol, 'bob@example.com', 'two')
+      const history = await request(carol, 'GET', chat(carol, '/oneToOne/bob@example.com/adhoc/messages'))
+      expect(history.status).to.equal(200)
+      const items = history.body.chatMessageList.chatMessage as Json[]
+      expect(items.map((item) => [item.senderAddress, item['x-destinationAddress'], item.text])).to.deep.equal([
+        ['bob@example.com', 'carol@example.com', 'one'],
+        ['carol@example.com', 'bob@example.com', 'two'],
+      ])
+      expect(items[0]!.resourceURL).to.match(/^\/cpaas\/chat\/v1\/carol@example\.com\/oneToOne\/bob@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
+      expect(items[0]!.dateTime).to.be.a('number')
+      expect(history.body.chatMessageList).to.not.have.property('next')
+    })
+
+    it('pages back with max and next, and honours lastMessageTime as an upper bound', async () => {
+      for (let i = 1; i <= 7; i++) await sendText(dave, 'alice@example.com', `m${i}`)
+      const path = chat(alice, '/oneToOne/dave@example.com/adhoc/messages')
+      const texts = (body: Json) => (body.chatMessageList.chatMessage as Json[]).map((item) => item.text)
+      const first = await request(alice, 'GET', `${path}?max=3`)
+      expect(texts(first.body)).to.deep.equal(['m5', 'm6', 'm7'])
+      const next1 = first.body.chatMessageList.next
+      expect(next1).to.be.a('string')
+      await sendText(dave, 'alice@example.com', 'm8')
+      const second = await request(alice, 'GET', `${path}?max=3&next=${next1}`)
+      expect(texts(second.body)).to.deep.equal(['m2', 'm3', 'm4'])
+      const third = await request(alice, 'GET', `${path}?max=3&next=${second.body.chatMessageList.next}`)
+      expect(texts(third.body)).to.deep.equal(['m1'])
+      expect(third.body.chatMessageList).to.not.have.property('next')
+      const times = (first.body.chatMessageList.chatMessage as Json[]).map((item) => item.dateTime as number)
+      const bounded = await request(alice, 'GET', `${path}?max=2&lastMessageTime=${times[1]}`)
+      expect(texts(bounded.body).at(-1)).to.equal('m6')
+      expect((await request(alice, 'GET', `${path}?max=0`)).status).to.equal(400)
+      expect((await request(alice, 'GET', `${path}?next=..%2F..`)).status).to.equal(400)
+    })
+
+    it('returns an empty list for a conversation that never happened', async () => {
+      const history = await request(alice, 'GET', chat(alice, '/oneToOne/carol@example.com/adhoc/messages'))
+      expect(history.body).to.deep.equal({ chatMessageList: { chatMessage: [] } })
+    })
+  })
+
+  describe('deleting', () => {
+    it('deletes a message from the requester\'s history only and tells their other devices', async () => {
+      const sent = await sendText(bob, 'dave@example.com', 'oops')
+      const id = sent.body.chatMessage.resourceURL.split('/messages/')[1]
+      await Promise.all([received(bob), received(dave)])
+      const deleted = await request(bob, 'DELETE', chat(bob, `/oneToOne/dave@example.com/adhoc/messages/${id}`))
+      expect(deleted.status).to.equal(204)
+      const own = await request(bob, 'GET', chat(bob, '/oneToOne/dave@example.com/adhoc/messages'))
+      expect((own.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.not.include('oops')
+      const theirs = await request(dave, 'GET', chat(dave, '/oneToOne/bob@example.com/adhoc/messages'))
+      expect((theirs.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.include('oops')
+      const [event] = await received(bob)
+      expect(event!.chatMessageEventNotification).to.deep.include({
+        eventType: 'MessageDeleted',
+        link: [{ rel: 'chatMessage', href: `/cpaas/chat/v1/bob@example.com/oneToOne/dave@example.com/adhoc/messages/${id}` }],
+      })
+      expect(await received(dave)).to.deep.equal([])
+      expect((await request(bob, 'DELETE', chat(bob, `/oneToOne/dave@example.com/adhoc/messages/${id}`))).status).to.equal(404)
+    })
+
+    it('deletes a conversation from the requester\'s list', async () => {
+      await sendText(carol, 'alice@example.com', 'bye')
+      await received(carol)
+      expect((await request(carol, 'DELETE', chat(carol, '/oneToOne/alice@example.com/adhoc/messages'))).status).to.equal(204)
+      const list = await request(carol, 'GET', chat(carol, '/oneToOne/sessions'))
+      expect((list.body.chatSessionList.chatSession as Json[]).map((entry) => entry.remoteAddress)).to.not.include('alice@example.com')
+      expect((await received(carol))[0]!.chatMessageEventNotification).to.deep.include({
+        eventType: 'SessionDeleted',
+        link: [{ rel: 'chatSession', href: '/cpaas/chat/v1/carol@example.com/oneToOne/alice@example.com/adhoc' }],
+      })
+      const kept = await request(alice, 'GET', chat(alice, '/oneToOne/carol@example.com/adhoc/messages'))
+      expect((kept.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.include('bye')
+      expect((await request(carol, 'DELETE', chat(carol, '/oneToOne/alice@example.com/adhoc/messages'))).status).to.equal(404)
+    })
+  })
+
+  describe('group chat', () => {
+    let groupId: string
+    before(async () => {
+      const created = await request(alice, 'POST', chat(alice, '/group'), {
+        groupChatSessionInformation: {
+          participant: [alice, bob, carol].map((m) => ({ address: m.tokens.identity, 'x-isAdmin': m === alice })),
+          'x-name': 'Team',
+        },
+      })
+      expect(created.status).to.equal(201)
+      groupId = created.body.groupChatSessionInformation.resourceURL.split('/').pop()
+      for (const m of [bob, carol]) {
+        const accepted = await request(m, 'PUT', chat(m, `/group/${groupId}/participants/${m.tokens.identity}/status`), { participantSessionStatus: { status: 'Connected' } })
+        expect(accepted.status).to.equal(200)
+      }
+    })
+
+    it('delivers a group message to every other connected participant with the group as destination', async () => {
+      const sent = await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { chatMessage: { text: 'Hi team' } })
+      expect(sent.status).to.equal(201)
+      expect(sent.body.chatMessage.resourceURL).to.match(new RegExp(`^/cpaas/chat/v1/alice@example\\.com/group/${groupId}/messages/[a-z0-9-]+$`))
+      for (const m of [bob, carol]) {
+        const [frame] = await received(m)
+        expect(frame!.chatMessageNotification.chatMessage).to.include({ senderAddress: 'alice@example.com', 'x-destinationAddress': groupId, text: 'Hi team', 'x-type': 'inbound' })
+        expect(frame!.chatMessageNotification.link[0].href).to.match(new RegExp(`^/cpaas/chat/v1/${m.tokens.userId}/group/${groupId}/messages/[a-z0-9-]+$`))
+      }
+      expect(await received(dave)).to.deep.equal([])
+      const list = await request(bob, 'GET', chat(bob, '/group/sessions'))
+      expect(list.body.chatSessionList.chatSession).to.deep.include.members([])
+      expect((list.body.chatSessionList.chatSession as Json[]).find((entry) => entry.remoteAddress === groupId)).to.deep.include({ sessionType: 'group' })
+      const history = await request(carol, 'GET', chat(carol, `/group/${groupId}/messages`))
+      expect((history.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.include('Hi team')
+    })
+
+    it('relays group typing with the group id as destination', async () => {
+      await request(bob, 'POST', chat(bob, `/group/${groupId}/messages`), { isComposing: { state: 'active', refresh: '60', lastactive: 1 } })
+      for (const m of [alice, carol]) {
+        const [frame] = await received(m)
+        expect(frame!.chatMessageNotification.isComposing).to.include({ senderAddress: 'bob@example.com', 'x-destinationAddress': groupId, state: 'active' })
+        expect(frame!.chatMessageNotification.link[0]).to.deep.equal({ rel: 'chatSession', href: `/cpaas/chat/v1/${m.tokens.userId}/group/${groupId}` })
+      }
+      await request(bob, 'POST', chat(bob, `/group/${groupId}/messages`), { isComposing: { state: 'idle', refresh: '60', lastactive: 2 } })
+    })
+
+    it('refuses senders who are not participants, and unknown groups', async () => {
+      const outsider = await request(dave, 'POST', chat(dave, `/group/${groupId}/messages`), { chatMessage: { text: 'let me in' } })
+      expect(outsider.status).to.equal(403)
+      expect(await exceptionOf(outsider.response)).to.include({ kind: 'policyException' })
+      expect((await request(alice, 'POST', chat(alice, '/group/no-such-group/messages'), { chatMessage: { text: 'x' } })).status).to.equal(404)
+    })
+
+    it('deletes a group message from the requester\'s history', async () => {
+      const sent = await request(carol, 'POST', chat(carol, `/group/${groupId}/messages`), { chatMessage: { text: 'to delete' } })
+      const id = sent.body.chatMessage.resourceURL.split('/messages/')[1]
+      expect((await request(carol, 'DELETE', chat(carol, `/group/${groupId}/messages/${id}`))).status).to.equal(204)
+      const history = await request(carol, 'GET', chat(carol, `/group/${groupId}/messages`))
+      expect((history.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.not.include('to delete')
+    })
+  })
+
+  describe('files', () => {
+    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3])
+    const upload = async (who: Member, body: FormData | string, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${platform().url}/cpaas/nms/v1/chat/${who.tokens.userId}/objects`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${who.tokens.accessToken}`, Accept: 'application/json', ...headers },
+        body,
+      })
+      return { status: response.status, body: (await response.clone().json()) as Json, response }
+    }
+    const form = (bytes: Uint8Array, name = 'pic.png', type = 'image/png') => {
+      const data = new FormData()
+      data.append('root-fields', '{"object":{"attributes":{"attribute":[]},"flags":{"flag":[]}}}')
+      data.append('raw', new Blob([bytes], { type }), name)
+      return data
+    }
+    const attributes = (body: Json): Record<string, string> =>
+      Object.fromEntries((body.object.attributes.attribute as { name: string; value: string }[]).map(({ name, value }) => [name, value]))
+    const download = (who: Member | undefined, link: string, origin?: string) =>
+      fetch(link, { headers: { ...(who ? { Authorization: `Bearer ${who.tokens.accessToken}` } : {}), Accept: 'application/json', 'Content-Type': 'application/json', ...(origin ? { Origin: origin } : {}) } })
+
+    it('stores an upload and describes it with name, x-id, an absolute link, size and content type', async () => {
+      const uploaded = await upload(alice, form(png))
+      expect(uploaded.status).to.equal(201)
+      const attrs = attributes(uploaded.body)
+      expect(attrs).to.include({ name: 'pic.png', size: String(png.length), 'content-type': 'image/png' })
+      expect(attrs['x-id']).to.match(/^[a-z0-9-]{20,}$/)
+      expect(attrs.link).to.equal(`${platform().url}/cpaas/nms/v1/chat/alice%40example.com/objects/${attrs['x-id']}/raw`)
+      const own = await download(alice, attrs.link!, 'http://app.example')
+      expect(own.status).to.equal(200)
+      expect(own.headers.get('content-type')).to.equal('image/png')
+      expect(own.headers.get('access-control-allow-origin')).to.equal('http://app.example')
+      expect(new Uint8Array(await own.arrayBuffer())).to.deep.equal(png)
+    })
+
+    it('lets the recipients of a message carrying the file download it, and nobody else', async () => {
+      const attrs = attributes((await upload(bob, form(png, 'shot.png'))).body)
+      expect((await download(carol, attrs.link!)).status).to.equal(403)
+      const sent = await request(bob, 'POST', chat(bob, '/oneToOne/carol@example.com/adhoc/messages'), {
+        chatMessage: { text: 'Look', attachment: [{ name: 'shot.png', 'x-id': attrs['x-id'] }] },
+      })
+      expect(sent.status).to.equal(201)
+      const [frame] = await received(carol)
+      expect(frame!.chatMessageNotification.chatMessage.attachment).to.deep.equal([
+        { link: attrs.link, name: 'shot.png', size: png.length, 'x-id': attrs['x-id'], 'content-type': 'image/png' },
+      ])
+      const theirs = await download(carol, attrs.link!)
+      expect(theirs.status).to.equal(200)
+      expect(new Uint8Array(await theirs.arrayBuffer())).to.deep.equal(png)
+      expect((await download(dave, attrs.link!)).status).to.equal(403)
+      expect((await download(undefined, attrs.link!)).status).to.equal(401)
+      expect((await download(carol, attrs.link!.replace(attrs['x-id']!, 'f0000000-0000-4000-8000-000000000000'))).status).to.equal(404)
+      const history = await request(carol, 'GET', chat(carol, '/oneToOne/bob@example.com/adhoc/messages'))
+      expect((history.body.chatMessageList.chatMessage as Json[]).at(-1)!.attachment[0]).to.include({ link: attrs.link, 'x-id': attrs['x-id'] })
+    })
+
+    it('answers the CORS preflight of a download', async () => {
+      const attrs = attributes((await upload(alice, form(png))).body)
+      const preflight = await fetch(attrs.link!, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      })
+      expect(preflight.status).to.equal(204)
+      expect(preflight.headers.get('access-control-allow-headers')).to.match(/Authorization/)
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal('http://app.example')
+    })
+
+    it('refuses sends with files the sender may not use', async () => {
+      const attrs = attributes((await upload(alice, form(png))).body)
+      const stolen = await request(dave, 'POST', chat(dave, '/oneToOne/bob@example.com/adhoc/messages'), { chatMessage: { text: 'x', attachment: [{ name: 'p', 'x-id': attrs['x-id'] }] } })
+      expect(stolen.status).to.equal(400)
+    })
+
+    it('refuses uploads that are not multipart, have no file, or exceed the size limit', async () => {
+      expect((await upload(alice, '{}', { 'Content-Type': 'application/json' })).status).to.equal(415)
+      const noFile = new FormData()
+      noFile.append('root-fields', '{}')
+      expect((await upload(alice, noFile)).status).to.equal(400)
+      const big = await upload(alice, form(new Uint8Array(fileSizeLimit + 1), 'big.bin', 'application/octet-stream'))
+      expect(big.status).to.equal(413)
+      expect(await exceptionOf(big.response)).to.include({ messageId: 'SVC0002' })
+    })
+  })
+
+  describe('SMS', () => {
+    const sms = (from: Member, sender: string, to: string, text: string, clientCorrelator = 'spec') =>
+      request(from, 'POST', `/cpaas/smsmessaging/v1/${from.tokens.userId}/outbound/${sender}/requests`, {
+        outboundSMSMessageRequest: { address: [to], clientCorrelator, outboundSMSTextMessage: { message: text } },
+      })
+
+    it('delivers an SMS to a user\'s number as inbound SMS, then reports it delivered to the sender', async () => {
+      const sent = await sms(alice, 'default', bobPhone, 'Hi by SMS')
+      expect(sent.status).to.equal(201)
+      const request = sent.body.outboundSMSMessageRequest
+      expect(request).to.deep.include({ address: [bobPhone], clientCorrelator: 'spec', outboundSMSTextMessage: { message: 'Hi by SMS' }, senderAddress: alicePhone })
+      expect(request.resourceURL).to.match(new RegExp(`^/cpaas/smsmessaging/v1/alice@example\\.com/remoteAddresses/\\${bobPhone}/messages/[a-z0-9-]+$`))
+      expect(request.deliveryInfoList.deliveryInfo).to.deep.equal([{ address: bobPhone, deliveryStatus: 'DeliveredToNetwork' }])
+      expect(request.deliveryInfoList.resourceURL).to.equal(`${request.resourceURL}/deliveryInfos`)
+      const [inbound] = await received(bob)
+      expect(inbound!.inboundSMSMessageNotification.inboundSMSMessage).to.include({ senderAddress: alicePhone, destinationAddress: bobPhone, message: 'Hi by SMS' })
+      expect(inbound!.inboundSMSMessageNotification.dateTime).to.be.a('number')
+      const receipt = await alice.socket.nextJson(2000)
+      expect(receipt.deliveryInfoNotification!.deliveryInfo).to.deep.equal({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal', messageId: request.resourceURL.split('/messages/')[1] })
+    })
+
+    it('accepts an SMS to an unknown number and records it as sent', async () => {
+      const sent = await sms(bob, bobPhone, '+15559998888', 'to the outside')
+      expect(sent.status).to.equal(201)
+      const threads = await request(bob, 'GET', `/cpaas/smsmessaging/v1/bob@example.com/remoteAddresses`)
+      const thread = (threads.body.smsThreadList.smsThread as Json[]).find((entry) => entry.remoteAddress === '+15559998888')
+      expect(thread).to.deep.include({ localAddress: bobPhone, resourceURL: `/cpaas/smsmessaging/v1/bob@example.com/remoteAddresses/+15559998888/localAddresses/${bobPhone}` })
+      expect(thread!.threadDetails).to.include({ lastText: 'to the outside', length: 1 })
+      const history = await request(bob, 'GET', `/cpaas/smsmessaging/v1/bob@example.com/remoteAddresses/+15559998888/localAddresses/default/messages`)
+      expect(history.body.smsMessageList.smsMessage[0]).to.include({ message: 'to the outside', type: 'outbound', status: 'DeliveredToNetwork' })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(await received(bob)).to.deep.equal([])
+    })
+
+    it('refuses a sender number the user does not own and malformed addresses', async () => {
+      const stolen = await sms(alice, bobPhone, '+15559998888', 'x')
+      expect(stolen.status).to.equal(403)
+      expect((await sms(alice, 'default', 'not-a-number', 'x')).status).to.equal(400)
+      const noText = await request(alice, 'POST', `/cpaas/smsmessaging/v1/alice@example.com/outbound/default/requests`, { outboundSMSMessageRequest: { address: [bobPhone] } })
+      expect(noText.status).to.equal(400)
+    })
+
+    it('keeps both sides of an SMS thread in history and deletes a thread', async () => {
+      await sms(carol, 'default', '+15551230004', 'to dave')
+      const daveThreads = await request(dave, 'GET', '/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses')
+      expect((daveThreads.body.smsThreadList.smsThread as Json[]).map((entry) => entry.remoteAddress)).to.include('+15551230003')
+      const history = await request(dave, 'GET', '/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/default/messages')
+      expect(history.body.smsMessageList.smsMessage[0]).to.include({ message: 'to dave', type: 'inbound' })
+      const id = (history.body.smsMessageList.smsMessage[0].resourceURL as string).split('/messages/')[1]
+      expect((await request(dave, 'DELETE', `/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/default/messages/${id}`)).status).to.equal(204)
+      await received(dave)
+      expect((await request(dave, 'DELETE', '/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/+15551230004')).status).to.equal(204)
+      expect((await received(dave))[0]!.smsEventNotification).to.deep.include({ eventType: 'SessionDeleted' })
+    })
+
+    it('injects an SMS from outside through the admin API', async () => {
+      const response = await fetch(`${platform().url}/_admin/sms`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ from: '+15557770000', to: 'carol@example.com', text: 'external' }),
+      })
+      expect(response.status).to.equal(200)
+      const [frame] = await received(carol)
+      expect(frame!.inboundSMSMessageNotification.inboundSMSMessage).to.include({ senderAddress: '+15557770000', destinationAddress: '+15551230003', message: 'external' })
+    })
+  })
+})
+
+describe('platform: messaging persistence', () => {
+  let dir: string
+  let platform: TestPlatform
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kandy-messaging-'))
+    platform = await startTestPlatform({ dataDir: dir })
+  })
+  after(async () => {
+    await platform.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('keeps conversations and files across a stop and a start on the same data directory', async () => {
+    const alice = await platform.login('alice@example.com')
+    const data = new FormData()
+    data.append('raw', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'p.png')
+    const uploaded = (await (await fetch(`${platform.url}/cpaas/nms/v1/chat/alice@example.com/objects`, { method: 'POST', headers: { Authorization: `Bearer ${alice.accessToken}` }, body: data })).json()) as Json
+    const xId = (uploaded.object.attributes.attribute as { name: string; value: string }[]).find((a) => a.name === 'x-id')!.value
+    const sent = await platform.fetchAs(alice, 'POST', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', { chatMessage: { text: 'kept', attachment: [{ name: 'p.png', 'x-id': xId }] } })
+    expect(sent.status).to.equal(201)
+    await platform.stop()
+    platform = await startTestPlatform({ dataDir: dir })
+    const bob = await platform.login('bob@example.com')
+    const history = (await (await platform.fetchAs(bob, 'GET', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages')).json()) as Json
+    const item = history.chatMessageList.chatMessage[0]
+    expect(item.text).to.equal('kept')
+    const file = await fetch(item.attachment[0].link, { headers: { Authorization: `Bearer ${bob.accessToken}` } })
+    expect(new Uint8Array(await file.arrayBuffer())).to.deep.equal(new Uint8Array([1, 2, 3]))
+  })
+})

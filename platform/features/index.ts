@@ -5,6 +5,7 @@ import { channelsFeature } from './channels.js'
 import { subscriptionsFeature } from './subscriptions.js'
 // Feature modules: one import line each, below this comment.
 import { callsFeature } from './calls.js'
+import { messagingFeature } from './messaging.js'
 import { presenceFeature } from './presence.js'
 import { groupsFeature } from './groups.js'
 import { contactsFeature } from './contacts.js'
@@ -18,6 +19,7 @@ export const platformFeatures: readonly PlatformFeature[] = [
   ...coreFeatures,
   // Feature modules: one line each, below this comment (calls, messaging, presence, groups, contacts, directory).
   callsFeature,
+  messagingFeature,
   presenceFeature,
   groupsFeature,
   contactsFeature,

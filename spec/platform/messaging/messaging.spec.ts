@@ -296,7 +296,7 @@ describe('platform: messaging', () => {
       })
       return { status: response.status, body: (await response.clone().json()) as Json, response }
     }
-    const form = (bytes: Uint8Array, name = 'pic.png', type = 'image/png') => {
+    const form = (bytes: Uint8Array<ArrayBuffer>, name = 'pic.png', type = 'image/png') => {
       const data = new FormData()
       data.append('root-fields', '{"object":{"attributes":{"attribute":[]},"flags":{"flag":[]}}}')
       data.append('raw', new Blob([bytes], { type }), name)

@@ -1,0 +1,99 @@
+import { mergeMap, type Observable } from 'rxjs'
+import type { ContactsFeature } from '../../streams/contacts/feature.js'
+import type { Contact, ContactEvent } from '../../streams/contacts/state.js'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+/** A contact of the personal address book: `contactId` and its other fields. */
+export type ContactInfo = Contact
+
+/** What `contacts.add` and `contacts.update` take. */
+export interface ContactParams {
+  /** The contact's unique contact ID (chosen by the application). */
+  readonly contactId: string
+  /** The primary User ID of the contact (required to add). */
+  readonly primaryContact?: string
+  readonly firstName?: string
+  readonly lastName?: string
+  readonly email?: string
+  readonly emailAddress?: string
+  readonly homePhoneNumber?: string
+  readonly businessPhoneNumber?: string
+  readonly mobilePhoneNumber?: string
+  readonly photoUrl?: string
+  /** The contact list to add the contact to (`friends` by default). */
+  readonly list?: string
+  /** Whether the contact is a friend of the user. */
+  readonly buddy?: boolean
+  /** Any other property is stored the same way (as a string on the platform). */
+  readonly [field: string]: string | number | boolean | undefined
+}
+
+/** The documented `contacts` namespace. */
+export interface ContactsApi {
+  /**
+   * Adds a contact to the user's personal address book. Emits `contacts:new` with the contact,
+   * then `contacts:change`. Without `contactId` or `primaryContact`: `contacts:error` with code
+   * `users:4`, nothing sent.
+   *
+   * client.contacts.add({ contactId: 'JaneD', primaryContact: 'jane@example.com', firstName: 'Jane', buddy: true })
+   */
+  add(contact: ContactParams): void
+  /**
+   * Retrieves local information about a contact, if known.
+   *
+   * @throws BasicError `users:4` when `contactId` is not a string.
+   */
+  get(contactId: string): ContactInfo | undefined
+  /** Retrieves local information about all contacts. */
+  getAll(): ContactInfo[]
+  /** Replaces the local address book with the platform's. Emits `contacts:change`. */
+  refresh(): void
+  /** Removes a contact from the address book. Emits `contacts:change`. */
+  remove(contactId: string): void
+  /**
+   * Updates (replaces) a contact of the address book. Emits `contacts:change`. Without
+   * `contactId`: `contacts:error` with code `users:4`.
+   */
+  update(contact: ContactParams): void
+  /** Fetches one contact from the address book. Emits `contacts:change`. */
+  fetch(contactId: string): void
+}
+
+const toPublic = (event: ContactEvent): PublicEvent[] => {
+  switch (event.type) {
+    case 'contactAdded':
+      // The documented order (Recommendation of events.md §10): the new contact, then the change.
+      return [
+        { type: 'contacts:new', payload: event.contact },
+        { type: 'contacts:change', payload: {} },
+      ]
+    case 'contactUpdated':
+    case 'contactRemoved':
+    case 'contactFetched':
+    case 'contactsRefreshed':
+      return [{ type: 'contacts:change', payload: {} }]
+    case 'contactFailed':
+      return [{ type: 'contacts:error', payload: { error: event.error } }]
+  }
+}
+
+/** The documented `contacts` namespace over the contacts feature. */
+export function contactsApi(streams: { readonly contacts: ContactsFeature }): Namespace<ContactsApi> {
+  const { contacts } = streams
+  const api: ContactsApi = {
+    add: (contact) => contacts.commands.add(contact),
+    get: (contactId) => {
+      if (typeof contactId !== 'string') throw new BasicError(errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
+      return contacts.current().contacts.find((contact) => contact.contactId === contactId)
+    },
+    getAll: () => [...contacts.current().contacts],
+    refresh: () => contacts.commands.refresh(),
+    remove: (contactId) => contacts.commands.remove(contactId),
+    update: (contact) => contacts.commands.update(contact),
+    fetch: (contactId) => contacts.commands.fetch(contactId),
+  }
+  const events$: Observable<PublicEvent> = contacts.events$.pipe(mergeMap(toPublic))
+  return { api, events$ }
+}

@@ -1,0 +1,147 @@
+import { map, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { GroupsFeature } from '../../streams/groups/feature.js'
+import type { Group, GroupEvent, GroupOperation, Invitation } from '../../streams/groups/state.js'
+import type { EventName, PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+/** A group: `{ id, name, subject, image, participants: [{ address, status, isAdmin }] }`. */
+export type GroupInfo = Group
+
+/** A pending invitation to a group: `{ id, name, participants }`. */
+export type GroupInvitation = Invitation
+
+/** What `groups.create` takes. */
+export interface GroupParams {
+  /** Name of the Group (required). */
+  readonly name: string
+  /** User IDs to invite (strings, or `{ address }` objects as the tutorials pass them). */
+  readonly participants?: readonly (string | { readonly address: string })[]
+  /** Subject of the Group. */
+  readonly subject?: string
+  /** HTTP URL of the image used as the Group's avatar. */
+  readonly image?: string
+  /** `closed` (the only type: invitation-based). */
+  readonly type?: string
+}
+
+/** The documented `groups` namespace. */
+export interface GroupsApi {
+  /**
+   * Creates a Group with the current user as administrator. Emits `group:new { id, groupId }`
+   * when done; invitees receive `group:invitation_received`. Without a name: `group:new`
+   * with an error of code `groups:3`, nothing sent.
+   *
+   * client.groups.create({ name: 'Team', subject: 'Weekly sync', participants: ['bob@example.com'] })
+   */
+  create(params: GroupParams): void
+  /** Fetches every Group the user is a member of, replacing the known ones. Emits `group:refresh`. */
+  fetch(): void
+  /** Retrieves information about all available Groups. */
+  getAll(): GroupInfo[]
+  /**
+   * Retrieves information about a single Group, if available.
+   *
+   * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
+   */
+  get(groupId: string): GroupInfo | undefined
+  /**
+   * Retrieves the User IDs of the participants of an available Group (`[]` for an unknown
+   * Group; `group.get(id).participants` has their status and role).
+   *
+   * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
+   */
+  getParticipants(groupId: string): string[]
+  /** Retrieves information about all Group invitations available. */
+  getInvitations(): GroupInvitation[]
+  /** Leaves a Group (not allowed to its administrator). Emits `group:change`. */
+  leave(groupId: string): void
+  /** Accepts an invitation to a Group; the Group becomes available. Emits `group:change`. */
+  acceptInvitation(groupId: string): void
+  /** Rejects an invitation to a Group. Emits `group:change`. */
+  rejectInvitation(groupId: string): void
+  /** Adds a participant to a Group (administrator only); they receive `group:invitation_received`. Emits `group:change`. */
+  addParticipant(groupId: string, participant: string): void
+  /** Removes a participant from a Group (administrator only). Emits `group:change`. */
+  removeParticipant(groupId: string, participant: string): void
+  /** Deletes a Group (administrator only). Emits `group:delete { group }`; the other members get `group:change`. */
+  delete(groupId: string): void
+}
+
+/** Where a failed operation is reported (`protocol/events.md` §9). */
+const failureEvent: Readonly<Record<GroupOperation, EventName>> = {
+  create: 'group:new',
+  fetch: 'group:refresh',
+  delete: 'group:delete',
+  leave: 'group:change',
+  acceptInvitation: 'group:change',
+  rejectInvitation: 'group:change',
+  addParticipant: 'group:change',
+  removeParticipant: 'group:change',
+  notification: 'group:error',
+}
+
+/**
+ * The error of a group event: the BasicError, also carrying a plain `error: { code, message }`
+ * copy so that both `params.error.code` and the tutorials' `params.error.error.code` work.
+ */
+const nestedError = (error: BasicError): BasicError & { readonly error: { readonly code: BasicError['code']; readonly message: string } } =>
+  Object.assign(new BasicError(error.code, error.message), { error: { code: error.code, message: error.message } })
+
+/** `{ id, groupId }`: the reference's key and the tutorials' (Recommendation of events.md §9). */
+const ids = (groupId: string) => ({ id: groupId, groupId })
+
+const toPublic = (event: GroupEvent): PublicEvent => {
+  switch (event.type) {
+    case 'groupCreated':
+      return { type: 'group:new', payload: ids(event.group.id) }
+    case 'groupsFetched':
+      return { type: 'group:refresh', payload: {} }
+    case 'groupDeleted':
+      return { type: 'group:delete', payload: { group: event.group } }
+    case 'invitationReceived':
+      return { type: 'group:invitation_received', payload: { invitation: { ...event.invitation, groupId: event.invitation.id } } }
+    case 'invitationAccepted':
+      return { type: 'group:change', payload: ids(event.group.id) }
+    case 'invitationRejected':
+    case 'groupLeft':
+    case 'participantAdded':
+    case 'participantRemoved':
+    case 'participantStatusChanged':
+    case 'groupEnded':
+      return { type: 'group:change', payload: ids(event.groupId) }
+    case 'groupFailed':
+      return {
+        type: failureEvent[event.operation],
+        payload: event.groupId === undefined ? { error: nestedError(event.error) } : { error: nestedError(event.error), ...ids(event.groupId) },
+      }
+  }
+}
+
+const checkId = (groupId: unknown, operation: string): string => {
+  if (typeof groupId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
+  return groupId
+}
+
+/** The documented `groups` namespace over the groups feature. */
+export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
+  const { groups } = streams
+  const find = (groupId: string): GroupInfo | undefined => groups.current().groups.find((group) => group.id === groupId)
+  const { commands } = groups
+  const api: GroupsApi = {
+    create: (params) => commands.create(params),
+    fetch: () => commands.fetch(),
+    getAll: () => [...groups.current().groups],
+    get: (groupId) => find(checkId(groupId, 'get')),
+    getParticipants: (groupId) => find(checkId(groupId, 'getParticipants'))?.participants.map((participant) => participant.address) ?? [],
+    getInvitations: () => [...groups.current().invitations],
+    leave: (groupId) => commands.leave(groupId),
+    acceptInvitation: (groupId) => commands.acceptInvitation(groupId),
+    rejectInvitation: (groupId) => commands.rejectInvitation(groupId),
+    addParticipant: (groupId, participant) => commands.addParticipant(groupId, participant),
+    removeParticipant: (groupId, participant) => commands.removeParticipant(groupId, participant),
+    delete: (groupId) => commands.delete(groupId),
+  }
+  const events$: Observable<PublicEvent> = groups.events$.pipe(map(toPublic))
+  return { api, events$ }
+}

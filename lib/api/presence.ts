@@ -1,0 +1,116 @@
+import { mergeMap, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { PresenceFeature } from '../../streams/presence/feature.js'
+import type { PresenceEvent, SelfPresence, UserPresence } from '../../streams/presence/state.js'
+import { activities, statuses } from '../../streams/presence/values.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+/** The presence of a user, as `presence.get` and `presence.getAll` return it. */
+export type PresenceInfo = UserPresence
+
+/** The current user's own presence, as `presence.getSelf` returns it. */
+export type SelfPresenceInfo = SelfPresence
+
+/** The documented `presence` namespace. */
+export interface PresenceApi {
+  /**
+   * Possible presence status values: `OPEN`, `CLOSED`.
+   *
+   * client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE)
+   */
+  readonly statuses: typeof statuses
+  /**
+   * Possible presence activity values: `AVAILABLE`, `BUSY`, `LUNCH`, `VACATION`, `ON_THE_PHONE`,
+   * `ACTIVITIES_UNKNOWN`, `ACTIVITIES_OTHER`.
+   */
+  readonly activities: typeof activities
+  /**
+   * Updates the presence information for the current user. Emits `presence:selfChange` when
+   * done; watchers receive `presence:change`. An invalid status gives `presence:error` with code
+   * `presence:1`, an invalid activity `presence:2`; a note with another activity than
+   * `ACTIVITIES_OTHER` gives `presence:error` with code `BAD_INPUT`. Nothing is sent then.
+   *
+   * client.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, 'Out for coffee')
+   * @param status One of `presence.statuses`.
+   * @param activity One of `presence.activities`.
+   * @param note Only with `presence.activities.ACTIVITIES_OTHER`.
+   */
+  update(status: string, activity: string, note?: string): void
+  /**
+   * Retrieves the presence information of the given users, if available (local state only).
+   *
+   * const [alice] = client.presence.get('alice@example.com')
+   * @param user A User ID or an array of User IDs.
+   * @returns The entries of those users that are known.
+   * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
+   */
+  get(user: string | readonly string[]): PresenceInfo[]
+  /** Retrieves the presence information for all available users. */
+  getAll(): PresenceInfo[]
+  /** Retrieves the presence information for the current user (set with `presence.update`). */
+  getSelf(): SelfPresenceInfo
+  /**
+   * Fetches the presence of the given users once; afterwards `presence.get` has it and one
+   * `presence:change` is emitted per user. Errors: `presence:error`.
+   *
+   * @param user A User ID or an array of User IDs.
+   */
+  fetch(user: string | readonly string[]): void
+  /**
+   * Subscribes to other users' presence updates: `presence:change` at once with their current
+   * presence and whenever it changes. Needs the `presence` service (`services.subscribe`);
+   * without it, `presence:error` with code `subscription:5`.
+   *
+   * @param users A User ID or an array of User IDs.
+   */
+  subscribe(users: string | readonly string[]): void
+  /**
+   * Unsubscribes from other users' presence updates; they leave `presence.getAll()`.
+   *
+   * @param users A User ID or an array of User IDs.
+   */
+  unsubscribe(users: string | readonly string[]): void
+}
+
+const toPublic = (event: PresenceEvent): PublicEvent[] => {
+  switch (event.type) {
+    case 'selfPresenceUpdated':
+      return [{ type: 'presence:selfChange', payload: {} }]
+    case 'presenceReceived': {
+      const { userId, status, activity, note } = event.presence
+      return [{ type: 'presence:change', payload: { userId, status, activity, note } }]
+    }
+    case 'presenceFetched':
+      return event.presences.map(({ userId, status, activity, note }) => ({ type: 'presence:change', payload: { userId, status, activity, note } }))
+    case 'presenceFailed':
+      return [{ type: 'presence:error', payload: { error: event.error } }]
+    default:
+      return []
+  }
+}
+
+/** The documented `presence` namespace over the presence feature. */
+export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
+  const { presence } = streams
+  const known = (): PresenceInfo[] => Object.values(presence.current().users)
+  const api: PresenceApi = {
+    statuses,
+    activities,
+    update: (status, activity, note) => presence.commands.update(status, activity, note),
+    get: (user) => {
+      const ids = typeof user === 'string' ? [user] : user
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+        throw new BasicError(errorCodes.general.BAD_INPUT, 'presence.get: expected a user id or an array of user ids')
+      }
+      return known().filter((entry) => ids.includes(entry.userId))
+    },
+    getAll: known,
+    getSelf: () => presence.current().self,
+    fetch: (user) => presence.commands.fetch(user),
+    subscribe: (users) => presence.commands.subscribe(users),
+    unsubscribe: (users) => presence.commands.unsubscribe(users),
+  }
+  const events$: Observable<PublicEvent> = presence.events$.pipe(mergeMap(toPublic))
+  return { api, events$ }
+}

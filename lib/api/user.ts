@@ -1,0 +1,87 @@
+import { map, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { UsersFeature } from '../../streams/users/feature.js'
+import type { User, UserEvent } from '../../streams/users/state.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+/** A directory user: `userId`, `emailAddress`, `firstName`, `lastName`, `photoURL`, `buddy` (`"true"` / `"false"`), and any other attribute. */
+export type UserInfo = User
+
+/** The filters of `user.search`; every one matches as a case-insensitive substring. */
+export interface SearchFilters {
+  /** Matches the User ID of the user (sent as `userName`). */
+  readonly userId?: string
+  /** Matches the firstName or lastName. */
+  readonly name?: string
+  readonly firstName?: string
+  readonly lastName?: string
+  /** Matches the userName (wins over `userId`). */
+  readonly userName?: string
+  /** Matches any phone number of the user. */
+  readonly phoneNumber?: string
+}
+
+/** The sorting and paging options of `user.search`. */
+export interface SearchOptions {
+  /** One of the filter names. */
+  readonly sortBy?: keyof SearchFilters
+  readonly order?: 'asc' | 'desc'
+  /** The maximum number of results to return. */
+  readonly max?: number
+  /** The paging token of a previous `directory:change` (its `next`), for the next chunk of results. */
+  readonly next?: string
+}
+
+/** The documented `user` namespace (directory). */
+export interface UserApi {
+  /**
+   * Fetches information about a User. Emits `directory:change { results: [user] }` (`[]` when
+   * no user matched); the User is then available with `user.get`. Errors: `directory:error`
+   * with code `users:3`.
+   *
+   * client.user.fetch('jane@example.com')
+   */
+  fetch(userId: string): void
+  /** Fetches information about the current User from the directory (as `fetch` does). */
+  fetchSelfInfo(): void
+  /**
+   * Retrieves information about a User, if available.
+   *
+   * @throws BasicError `users:4` when `userId` is not a string.
+   */
+  get(userId: string): UserInfo | undefined
+  /** Retrieves information about all available Users. */
+  getAll(): UserInfo[]
+  /**
+   * Searches the domain's directory for Users. Emits `directory:change { results, next? }`, with
+   * `next` the paging token for more results; the results are also available with `user.get`.
+   * Invalid filters or options: `directory:error` with code `users:4`, nothing sent.
+   *
+   * client.user.search({ name: 'jane' }, { sortBy: 'lastName', order: 'asc', max: 10 })
+   */
+  search(filters?: SearchFilters, options?: SearchOptions): void
+}
+
+const toPublic = (event: UserEvent): PublicEvent =>
+  event.type === 'usersFound'
+    ? { type: 'directory:change', payload: event.next === undefined ? { results: event.results } : { results: event.results, next: event.next } }
+    : { type: 'directory:error', payload: { error: event.error } }
+
+/** The documented `user` namespace over the users feature. */
+export function userApi(streams: { readonly users: UsersFeature }): Namespace<UserApi> {
+  const { users } = streams
+  const api: UserApi = {
+    fetch: (userId) => users.commands.fetch(userId),
+    fetchSelfInfo: () => users.commands.fetchSelfInfo(),
+    get: (userId) => {
+      if (typeof userId !== 'string') throw new BasicError(errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string')
+      const known = users.current().users
+      return Object.hasOwn(known, userId) ? known[userId] : undefined
+    },
+    getAll: () => Object.values(users.current().users),
+    search: (filters, options) => users.commands.search(filters, options),
+  }
+  const events$: Observable<PublicEvent> = users.events$.pipe(map(toPublic))
+  return { api, events$ }
+}

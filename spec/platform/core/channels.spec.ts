@@ -155,6 +155,18 @@ describe('platform core: notification channels and their WebSocket', () => {
       await socket.close()
     })
 
+    it('closes a socket that sends a frame over 64 KiB with 1009, ignores binary frames, and keeps serving', async () => {
+      const channel = await createChannel(platform(), alice)
+      const binary = await connect(platform(), channel, alice.accessToken)
+      binary.ws.send(Buffer.from([1, 2, 3]))
+      expect(await binary.barrier()).to.deep.equal([])
+      const big = await connect(platform(), channel, alice.accessToken)
+      big.send(JSON.stringify({ connCheck: { pad: 'x'.repeat(70 * 1024) } }))
+      expect((await big.closed).code).to.equal(1009)
+      expect(await binary.barrier()).to.deep.equal([])
+      await binary.close()
+    })
+
     it('server responsible: sends {"connCheck":{"interval":N}} every N s on channels created with x-connCheckRole: server', async () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       expect(channel['x-connCheckRole']).to.equal('server')

@@ -2,7 +2,7 @@ import type { PlatformContext } from '../context.js'
 import { notFound } from '../context.js'
 import { coreOf } from '../core.js'
 import type { ChannelRecord, ConnCheckRole } from '../channels.js'
-import { ChannelLifetimeRequest, CreateChannelRequest } from '../codecs/channel.js'
+import { ChannelLifetimeRequest, CreateChannelRequest } from '../../streams/subscription/codecs.js'
 import { badInput } from '../errors.js'
 
 /** Lifetime granted when the client sends none, in seconds. */

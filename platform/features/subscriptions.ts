@@ -3,7 +3,7 @@ import type { Account, PlatformContext, ServiceName } from '../context.js'
 import { notFound } from '../context.js'
 import { coreOf } from '../core.js'
 import type { SubscriptionRecord } from '../channels.js'
-import { CallSubscriptionRequest, ChatSubscriptionRequest, SmsInboundSubscriptionRequest, SmsOutboundSubscriptionRequest } from '../codecs/channel.js'
+import { CallSubscriptionRequest, ChatSubscriptionRequest, SmsInboundSubscriptionRequest, SmsOutboundSubscriptionRequest } from '../../streams/subscription/codecs.js'
 import { badInput } from '../errors.js'
 
 interface SubscriptionObject {

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
-import { connect, createChannel, exceptionOf, refusedUpgrade } from './wire.js'
+import { ChannelLifetimeResponse, CreateChannelResponse } from '../../../streams/subscription/codecs.js'
+import { connect, createChannel, decodes, exceptionOf, refusedUpgrade } from './wire.js'
 
 describe('platform core: notification channels and their WebSocket', () => {
   const platform = usePlatform({ serverConnCheckInterval: 0.1 })
@@ -19,7 +20,9 @@ describe('platform core: notification channels and their WebSocket', () => {
       })
       expect(response.status).to.equal(201)
       expect(response.headers.get('content-type')).to.equal('application/json')
-      const { notificationChannel: channel } = (await response.json()) as { notificationChannel: Record<string, unknown> & { channelData: { channelURL: string }; resourceURL: string; callbackURL: string } }
+      const json = await response.json()
+      decodes(CreateChannelResponse, json)
+      const { notificationChannel: channel } = json as { notificationChannel: Record<string, unknown> & { channelData: { channelURL: string }; resourceURL: string; callbackURL: string } }
       const id = channel.resourceURL.split('/channels/')[1]!
       expect(id).to.match(/^[a-z0-9-]+$/)
       expect(channel.resourceURL).to.equal(`/cpaas/notificationchannel/v1/alice@example.com/channels/${id}`)
@@ -60,7 +63,7 @@ describe('platform core: notification channels and their WebSocket', () => {
       for (const [path, seconds] of [[channel.resourceURL, 1200], [`${channel.resourceURL}/channelLifetime`, 1800]] as const) {
         const response = await platform().fetchAs(alice, 'PUT', path, { notificationChannelLifetime: { channelLifetime: seconds } })
         expect(response.status).to.equal(200)
-        expect(await response.json()).to.deep.equal({ notificationChannelLifetime: { channelLifetime: seconds } })
+        expect(decodes(ChannelLifetimeResponse, await response.json())).to.deep.equal({ notificationChannelLifetime: { channelLifetime: seconds } })
       }
       const read = (await (await platform().fetchAs(alice, 'GET', channel.resourceURL)).json()) as { notificationChannel: { channelLifetime: number } }
       expect(read.notificationChannel.channelLifetime).to.equal(1800)

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import type { PlatformContext, PlatformFeature } from '../../../platform/context.js'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
-import { connect, createChannel, exceptionOf, subscribe, subscriptionPaths, type SubscribableService } from './wire.js'
+import { connect, createChannel, decodes, exceptionOf, subscribe, subscriptionPaths, type SubscribableService } from './wire.js'
 
 let context: PlatformContext | undefined
 /** Captures the context a feature module receives, to drive notify() as feature modules do. */
@@ -24,12 +24,14 @@ describe('platform core: service subscriptions and notification delivery', () =>
     for (const service of services) {
       it(`${service}: POST echoes the object with a resourceURL whose id follows /subscriptions/; GET reads it; DELETE 204 then 404`, async () => {
         const channel = await createChannel(platform(), alice)
-        const { path, wrapper } = subscriptionPaths[service]
+        const { path, wrapper, response: codec } = subscriptionPaths[service]
         const response = await platform().fetchAs(alice, 'POST', path('alice@example.com'), {
           [wrapper]: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-9' },
         })
         expect(response.status).to.equal(201)
-        const body = ((await response.json()) as Record<string, Record<string, unknown> & { resourceURL: string }>)[wrapper]!
+        const json = await response.json()
+        if (codec !== undefined) decodes(codec, json)
+        const body = (json as Record<string, Record<string, unknown> & { resourceURL: string }>)[wrapper]!
         expect(body.callbackReference).to.deep.equal({ notifyURL: channel.callbackURL })
         expect(body.clientCorrelator).to.equal('device-9')
         const id = body.resourceURL.split('/subscriptions/')[1]!

@@ -1,6 +1,16 @@
 // Plain fetch + ws clients of the platform for the core specs (no SDK code).
+import { isRight } from 'fp-ts/Either'
+import type * as t from 'io-ts'
 import { WebSocket } from 'ws'
+import { CallSubscriptionResponse, ChatSubscriptionResponse, CreateChannelResponse, SmsInboundSubscriptionResponse } from '../../../streams/subscription/codecs.js'
 import type { LoginTokens, TestPlatform } from '../../helpers/platform.js'
+
+/** Asserts that a response body decodes with the SDK's codec (one definition of every message). */
+export function decodes<A>(codec: t.Decoder<unknown, A>, body: unknown): A {
+  const decoded = codec.decode(body)
+  if (!isRight(decoded)) throw new Error(`the body does not decode with ${codec.name}: ${JSON.stringify(body)}`)
+  return decoded.right
+}
 
 export const json = { 'Content-Type': 'application/json', Accept: 'application/json' }
 
@@ -22,15 +32,19 @@ export async function createChannel(platform: TestPlatform, tokens: LoginTokens,
     notificationChannel: { channelType: 'Websockets', clientCorrelator: 'spec-device', ...fields },
   })
   if (response.status !== 201) throw new Error(`channel create failed: ${response.status} ${await response.text()}`)
-  return ((await response.json()) as { notificationChannel: ChannelBody }).notificationChannel
+  const body = await response.json()
+  decodes(CreateChannelResponse, body)
+  return (body as { notificationChannel: ChannelBody }).notificationChannel
 }
 
-export const subscriptionPaths = {
-  call: { path: (user: string) => `/cpaas/webrtcsignaling/v1/${user}/subscriptions`, wrapper: 'wrtcsNotificationSubscription' },
-  chat: { path: (user: string) => `/cpaas/chat/v1/${user}/subscriptions`, wrapper: 'chatNotificationSubscription' },
-  smsinbound: { path: (user: string) => `/cpaas/smsmessaging/v1/${user}/inbound/subscriptions`, wrapper: 'subscription' },
-  smsoutbound: { path: (user: string) => `/cpaas/smsmessaging/v1/${user}/outbound/${user}/subscriptions`, wrapper: 'deliveryReceiptSubscription' },
-} as const
+/** Path, wrapper key and (where the SDK has one) response codec of each service subscription. */
+export const subscriptionPaths: Record<'call' | 'chat' | 'smsinbound' | 'smsoutbound', { path: (user: string) => string; wrapper: string; response?: t.Decoder<unknown, unknown> }> = {
+  call: { path: (user) => `/cpaas/webrtcsignaling/v1/${user}/subscriptions`, wrapper: 'wrtcsNotificationSubscription', response: CallSubscriptionResponse },
+  chat: { path: (user) => `/cpaas/chat/v1/${user}/subscriptions`, wrapper: 'chatNotificationSubscription', response: ChatSubscriptionResponse },
+  smsinbound: { path: (user) => `/cpaas/smsmessaging/v1/${user}/inbound/subscriptions`, wrapper: 'subscription', response: SmsInboundSubscriptionResponse },
+  // Not offered by the SDK (disabled in the reference), so it has no response codec.
+  smsoutbound: { path: (user) => `/cpaas/smsmessaging/v1/${user}/outbound/${user}/subscriptions`, wrapper: 'deliveryReceiptSubscription' },
+}
 
 export type SubscribableService = keyof typeof subscriptionPaths
 
@@ -41,7 +55,9 @@ export async function subscribe(platform: TestPlatform, tokens: LoginTokens, ser
     [wrapper]: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'spec-device' },
   })
   if (response.status !== 201) throw new Error(`subscribe ${service} failed: ${response.status} ${await response.text()}`)
-  return ((await response.json()) as Record<string, Record<string, unknown> & { resourceURL: string }>)[wrapper]!
+  const body = await response.json()
+  if (subscriptionPaths[service].response !== undefined) decodes(subscriptionPaths[service].response, body)
+  return (body as Record<string, Record<string, unknown> & { resourceURL: string }>)[wrapper]!
 }
 
 /** A WebSocket client that records every text frame and can wait for the next ones. */

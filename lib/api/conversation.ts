@@ -1,0 +1,398 @@
+import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { MessagingFeature } from '../../streams/messaging/feature.js'
+import { partError } from '../../streams/messaging/parts.js'
+import {
+  chatTypes as chatTypeValues,
+  conversationKey,
+  findConversation,
+  findMessage,
+  toChatType,
+  type ChatType,
+  type Conversation as ConversationState,
+  type Message as MessageState,
+  type MessagingEvent,
+  type MessagingState,
+  type Part,
+} from '../../streams/messaging/state.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+export type { ChatType, Part, TextPart, JsonPart, FilePart, LocationPart } from '../../streams/messaging/state.js'
+
+/** Options naming a conversation type (`conversation.chatTypes`); `chat-oneToOne` when absent. */
+export interface ConversationOptions {
+  /** `chat-oneToOne` (alias `im`, `chat`), `chat-group` (alias `group`) or `sms`. */
+  readonly type?: string
+}
+
+/** What a conversation's `subscribe` subscriber is called with. */
+export interface ConversationChange {
+  /** The conversation participant (its first destination). */
+  readonly conversationId: string
+  /** The ID of the message that caused the change (undefined when none did: a history fetch, a clear). */
+  readonly messageId: string | undefined
+}
+
+/**
+ * A message held in a conversation (`seed/api-reference.md`, Message): `timestamp` (seconds for
+ * messages sent from here, the platform's milliseconds for received ones), `isPending`, `read`,
+ * `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent messages), `error` (failed
+ * sends), and the methods below.
+ */
+export interface Message extends MessageState {
+  /** Marks a received message read (locally; no request is sent). Emits `messages:change`. */
+  markRead(): void
+  /** Sends this message's parts to `participant` in a conversation of the same type. */
+  forward(participant: string): void
+  /**
+   * Downloads the message's files and stores an object URL per file part as `url` (usable as
+   * an `<img>` source). Emits `messages:change` per file.
+   */
+  createImageLinks(): void
+}
+
+/** A message being composed: add parts, then send it (`seed/api-reference.md`, MessageSender). */
+export interface MessageSender {
+  /** The parts added so far. */
+  readonly parts: readonly Part[]
+  /**
+   * Adds a Part. An invalid part (no type, unknown type, both json and a file, missing payload)
+   * is not added and is reported as `messages:error { error }` (nothing is thrown).
+   */
+  addPart(part: Part): void
+  /**
+   * Sends the message: it appears at once in the conversation as pending, then as sent (with
+   * its `messageId`) or failed (with `error`); `messages:change` follows either way. A message
+   * without a text part, or with more than one file (`messaging:10`), is refused with
+   * `messages:error { error }` and nothing is sent.
+   */
+  send(): void
+  /** Creates usable image links for the files of the sent message (see `Message.createImageLinks`). */
+  createImageLinks(): void
+}
+
+/** A conversation with a user, a group or a phone number (`seed/api-reference.md`, Conversation). */
+export interface Conversation {
+  /** The remote user ID, group ID or phone number, as an array of one. */
+  readonly destination: readonly string[]
+  /** `chat-oneToOne`, `chat-group` or `sms`. */
+  readonly type: ChatType
+  /** The ID of the current user in this conversation. */
+  readonly address: string | undefined
+  /** When a message was last received (milliseconds since epoch). */
+  readonly lastReceived: number | undefined
+  /** The last message received. */
+  readonly lastMessage: string | undefined
+  /** The messages, oldest first. */
+  readonly messages: readonly Message[]
+  /** The user IDs of the users currently typing. */
+  readonly isTypingList: readonly string[]
+  /** The platform's session id (conversations from `fetch`). */
+  readonly id: string | undefined
+  readonly lastPull: number | undefined
+  readonly description: string
+  /** True while history is being fetched. */
+  readonly isPending: boolean
+  /**
+   * Creates a message to send in this conversation, from a Part (or a text, or an array of
+   * Parts); add more with `addPart`, then `send()`.
+   *
+   * conversation.createMessage({ type: 'text', text: 'This is the message' }).send()
+   */
+  createMessage(part?: Part | string | readonly Part[]): MessageSender
+  /** Clears this conversation's messages from local state. Emits `messages:change`. */
+  clearMessages(): void
+  /** The messages of this conversation, oldest first. */
+  getMessages(): Message[]
+  /** One message of this conversation by its ID (or by the local id of a message being sent). */
+  getMessage(messageId: string): Message | undefined
+  /** Deletes messages (on the platform, for this user). Emits `messages:change` per message, `messages:error` on failure. */
+  deleteMessages(messageIds?: readonly string[]): void
+  /**
+   * Deletes the conversation (for this user). Emits `conversations:change` with the remaining
+   * conversations. For a group conversation the request is the reference's
+   * `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
+   */
+  delete(): void
+  /** Calls `subscriber({ conversationId, messageId })` whenever this conversation's messages change; returns the unsubscribe function. */
+  subscribe(subscriber: (change: ConversationChange) => void): () => void
+  /** Fetches `amount` messages of history (newest first page, then older ones on each further call). Emits `messages:change`. */
+  fetchMessages(amount?: number): void
+  /** Tells the other participants whether the user is typing (chat conversations). */
+  setIsTyping(isTyping: boolean): void
+}
+
+/** The documented Messaging namespace: `client.conversation` (also reachable as `client.messaging`). */
+export interface ConversationApi {
+  /**
+   * The conversation with a user, group or number, if there is one.
+   *
+   * const conversation = client.conversation.get('bob@example.com')
+   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string or an unknown type.
+   */
+  get(recipient: string, options?: ConversationOptions): Conversation | undefined
+  /** Every conversation, in creation order. */
+  getAll(): Conversation[]
+  /**
+   * Creates (or returns the existing) conversation; the recipient is lower-cased. Emits
+   * `conversations:new` when it is new.
+   *
+   * const conversation = client.conversation.create('bob@example.com', { type: client.conversation.chatTypes.ONETOONE })
+   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string or an unknown type.
+   */
+  create(recipient: string, options?: ConversationOptions): Conversation
+  /**
+   * Fetches the user's conversations of a type from the platform (they replace local ones with
+   * the same identity). Emits `conversations:change` with the fetched `[{ destination, type }]`,
+   * or `messages:error` (`messaging:8`).
+   *
+   * client.conversation.fetch({ type: client.conversation.chatTypes.GROUP })
+   */
+  fetch(options?: ConversationOptions): void
+  /** The conversation types: `ONETOONE` (`chat-oneToOne`), `GROUP` (`chat-group`), `SMS` (`sms`). */
+  readonly chatTypes: typeof chatTypeValues
+}
+
+const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
+
+const typeOf = (options: unknown, operation: string): ChatType => {
+  if (options === undefined || options === null) return 'chat-oneToOne'
+  if (typeof options !== 'object') throw badInput(`conversation.${operation}: options must be an object such as { type: 'chat-oneToOne' }`)
+  const { type } = options as { type?: unknown }
+  if (type === undefined) return 'chat-oneToOne'
+  const known = toChatType(type)
+  if (known === undefined) throw badInput(`conversation.${operation}: unknown conversation type "${String(type)}"; use conversation.chatTypes (chat-oneToOne, chat-group, sms)`)
+  return known
+}
+
+const recipientOf = (recipient: unknown, operation: string): string => {
+  if (typeof recipient !== 'string' || recipient.trim() === '') throw badInput(`conversation.${operation}: the recipient must be a non-empty string`)
+  return recipient
+}
+
+type Target = { readonly destination: readonly string[]; readonly chatType: ChatType }
+
+/** The messages events of one cause and the message concerned, for `Conversation.subscribe`. */
+const changedMessage = (event: MessagingEvent): { target: Target; messageId: string | undefined } | undefined => {
+  switch (event.type) {
+    case 'messageSending':
+      return { target: event, messageId: event.message.localId }
+    case 'messageSent':
+      return { target: event, messageId: event.messageId }
+    case 'messageSendFailed':
+      return { target: event, messageId: undefined }
+    case 'messageReceived':
+      return { target: event, messageId: event.message.messageId ?? undefined }
+    case 'historyFetched':
+      return { target: event, messageId: event.newMessageIds.at(-1) }
+    case 'messagesCleared':
+      return { target: event, messageId: undefined }
+    case 'messageDeleted':
+    case 'deliveryStatusChanged':
+    case 'messageRead':
+      return { target: event, messageId: event.messageId }
+    case 'linkCreated':
+      return { target: event, messageId: event.ref }
+    default:
+      return undefined
+  }
+}
+
+const pair = (conversation: Pick<ConversationState, 'destination' | 'type'>) => ({ destination: [...conversation.destination], type: conversation.type })
+
+/** The documented events of one core event (`protocol/events.md` §7); `state` is the state it produced. */
+export function messagingPublicEvents(event: MessagingEvent, state: MessagingState): PublicEvent[] {
+  const at = (target: Target) => ({ destination: [...target.destination], type: target.chatType })
+  switch (event.type) {
+    case 'conversationCreated':
+      return [{ type: 'conversations:new', payload: at(event) }]
+    case 'conversationsFetched':
+      return [{ type: 'conversations:change', payload: event.conversations.map(pair) }]
+    case 'conversationDeleted':
+      return [{ type: 'conversations:change', payload: state.conversations.map(pair) }]
+    case 'messageReceived':
+      return event.newConversation
+        ? [{ type: 'conversations:change', payload: { ...at(event), messageId: event.message.messageId } }]
+        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.message.messageId, type: event.chatType } }]
+    case 'messageSent':
+      return [{ type: 'messages:change', payload: { ...at(event), messageId: event.messageId, sender: event.sender } }]
+    case 'messageSendFailed':
+      return [{ type: 'messages:change', payload: { ...at(event), messageId: undefined, sender: undefined } }]
+    case 'historyFetched': {
+      if (!event.recovered) return [{ type: 'messages:change', payload: at(event) }]
+      const messageId = event.newMessageIds.at(-1)
+      return event.newConversation
+        ? [{ type: 'conversations:change', payload: { ...at(event), messageId } }]
+        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId, type: event.chatType } }]
+    }
+    case 'historyFailed':
+      return [{ type: 'messages:error', payload: { error: event.error } }]
+    case 'messagesCleared':
+      return [{ type: 'messages:change', payload: at(event) }]
+    case 'messageDeleted':
+    case 'messageRead':
+      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: event.chatType } }]
+    case 'deliveryStatusChanged':
+      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: 'sms' } }]
+    case 'linkCreated':
+      return [{ type: 'messages:change', payload: at(event) }]
+    case 'typingChanged':
+      return [{ type: 'isTypingList:change', payload: { destination: [...event.destination], sender: event.sender, type: event.chatType, state: event.state } }]
+    case 'messagingFailed':
+      // A failed message deletion carries the error itself; every other failure `{ error }` (events.md §7).
+      return [{ type: 'messages:error', payload: event.operation === 'deleteMessage' ? event.error : { error: event.error } }]
+    default:
+      return []
+  }
+}
+
+/** The documented Messaging namespace over the messaging feature. */
+export function conversationApi(streams: { readonly messaging: MessagingFeature; readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined } }): Namespace<ConversationApi> {
+  const { messaging } = streams
+  const { commands } = messaging
+
+  const isOwn = (sender: string | undefined): boolean => {
+    const user = streams.link?.user()
+    return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
+  }
+
+  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
+    ...message,
+    parts: message.parts.map((part) => ({ ...part })),
+    markRead: () => {
+      if (message.messageId && !isOwn(message.sender)) commands.markRead(destination, type, message.messageId)
+    },
+    forward: (participant) => {
+      const target = [recipientOf(participant, 'forward').toLowerCase()]
+      commands.create(target, type)
+      commands.send(target, type, message.parts)
+    },
+    createImageLinks: () => {
+      const ref = message.localId ?? message.messageId
+      if (ref) commands.createImageLinks(destination, type, ref)
+    },
+  })
+
+  const senderOf = (destination: readonly string[], type: ChatType, initial: readonly Part[]): MessageSender => {
+    const parts: Part[] = []
+    let localId: string | undefined
+    const sender: MessageSender = {
+      get parts() {
+        return [...parts]
+      },
+      addPart: (part) => {
+        const error = partError(part)
+        if (error) commands.reportError('addPart', error)
+        else parts.push(part)
+      },
+      send: () => {
+        localId = commands.send(destination, type, [...parts]) ?? localId
+      },
+      createImageLinks: () => {
+        if (localId) commands.createImageLinks(destination, type, localId)
+      },
+    }
+    initial.forEach(sender.addPart)
+    return sender
+  }
+
+  const conversationOf = (held: ConversationState): Conversation => {
+    const { destination, type } = held
+    const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
+    const key = conversationKey(destination, type)
+    return {
+      destination: [...destination],
+      type,
+      address: held.address,
+      lastReceived: held.lastReceived,
+      lastMessage: held.lastMessage,
+      messages: held.messages.map((message) => messageOf(message, destination, type)),
+      isTypingList: [...held.isTypingList],
+      id: held.id,
+      lastPull: held.lastPull,
+      description: held.description,
+      isPending: held.isPending,
+      createMessage: (part) => {
+        const initial = part === undefined ? [] : typeof part === 'string' ? [{ type: 'text' as const, text: part }] : Array.isArray(part) ? part : [part as Part]
+        return senderOf(destination, type, initial)
+      },
+      clearMessages: () => commands.clearMessages(destination, type),
+      getMessages: () => (current()?.messages ?? []).map((message) => messageOf(message, destination, type)),
+      getMessage: (messageId) => {
+        const conversation = current()
+        const message = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
+        return message ? messageOf(message, destination, type) : undefined
+      },
+      deleteMessages: (messageIds = []) => {
+        if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
+        commands.deleteMessages(destination, type, messageIds)
+      },
+      delete: () => commands.deleteConversation(destination, type),
+      subscribe: (subscriber) => {
+        if (typeof subscriber !== 'function') throw badInput('conversation.subscribe: the subscriber must be a function')
+        const subscription = messaging.events$
+          .pipe(
+            mergeMap((event) => {
+              const changed = changedMessage(event)
+              return changed && conversationKey(changed.target.destination, changed.target.chatType) === key ? of(changed.messageId) : EMPTY
+            }),
+            observeOn(asapScheduler),
+          )
+          .subscribe((messageId) => subscriber({ conversationId: destination[0] as string, messageId }))
+        return () => subscription.unsubscribe()
+      },
+      fetchMessages: (amount = 50) => {
+        if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
+        commands.fetchMessages(destination, type, amount)
+      },
+      setIsTyping: (isTyping) => {
+        if (typeof isTyping !== 'boolean') throw badInput('conversation.setIsTyping: isTyping must be a boolean')
+        commands.setIsTyping(destination, type, isTyping)
+      },
+    }
+  }
+
+  const find = (recipient: string, type: ChatType): ConversationState | undefined => {
+    const state = messaging.current()
+    return findConversation(state, [recipient], type) ?? findConversation(state, [recipient.toLowerCase()], type)
+  }
+
+  const api: ConversationApi = {
+    get: (recipient, options) => {
+      const held = find(recipientOf(recipient, 'get'), typeOf(options, 'get'))
+      return held ? conversationOf(held) : undefined
+    },
+    getAll: () => messaging.current().conversations.map(conversationOf),
+    create: (recipient, options) => {
+      const type = typeOf(options, 'create')
+      return conversationOf(commands.create([recipientOf(recipient, 'create').toLowerCase()], type))
+    },
+    fetch: (options) => commands.fetchConversations(typeOf(options, 'fetch')),
+    chatTypes: chatTypeValues,
+  }
+
+  const events$: Observable<PublicEvent> = messaging.events$.pipe(mergeMap((event) => messagingPublicEvents(event, messaging.current())))
+  return { api, events$ }
+}
+
+const built = new WeakMap<object, Namespace<ConversationApi>>()
+
+/** The same namespace for one set of streams (so `client.conversation` and `client.messaging` share it). */
+const sharedConversationApi = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => {
+  const existing = built.get(streams)
+  if (existing) return existing
+  const namespace = conversationApi(streams)
+  built.set(streams, namespace)
+  return namespace
+}
+
+/** `client.conversation`. */
+export const conversationNamespace = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => sharedConversationApi(streams)
+
+/** `client.messaging`: the reference's name of the same namespace (its events come through `conversation`). */
+export const messagingNamespace = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => ({
+  api: sharedConversationApi(streams).api,
+  events$: EMPTY,
+})
+

@@ -1,0 +1,100 @@
+import { expect } from 'chai'
+import { createGroups, type GroupsFeature } from '../../../streams/groups/feature.js'
+import type { GroupEvent } from '../../../streams/groups/state.js'
+import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+
+describe('groups feature: arguments', () => {
+  let link: RecordingLink
+  let groups: GroupsFeature
+  let events: GroupEvent[]
+  beforeEach(() => {
+    link = recordingLink()
+    groups = createGroups({ ...quietCore(), link })
+    events = []
+    groups.events$.subscribe((event) => events.push(event))
+  })
+  afterEach(() => groups.dispose())
+
+  const failure = () => {
+    const last = events.at(-1)
+    return last?.type === 'groupFailed' ? last : undefined
+  }
+
+  it('needs a group name: groups:3 and nothing sent', () => {
+    for (const params of [undefined, {}, { name: '' }, { subject: 'x' }]) {
+      groups.commands.create(params)
+      expect(failure()?.error.code, JSON.stringify(params)).to.equal('groups:3')
+      expect(failure()?.operation).to.equal('create')
+    }
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('rejects parameters of the wrong type with BAD_INPUT', () => {
+    for (const params of [{ name: 5 }, { name: 'T', participants: 'bob' }, { name: 'T', participants: [3] }, { name: 'T', subject: {} }, { name: 'T', image: 1 }, { name: 'T', type: true }]) {
+      groups.commands.create(params)
+      expect(failure()?.error.code, JSON.stringify(params)).to.equal('BAD_INPUT')
+    }
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('creates with the owner first as administrator, participants as strings or { address }, optional fields only when given', () => {
+    groups.commands.create({ name: 'Team', participants: ['bob@example.com', { address: 'carol@example.com' }, 'alice@example.com', 'bob@example.com'] })
+    expect(link.requests[0]).to.include({ method: 'POST', path: '/cpaas/chat/v1/alice@example.com/group', operation: 'Create group' })
+    expect(link.requests[0]?.body).to.deep.equal({
+      groupChatSessionInformation: {
+        participant: [
+          { address: 'alice@example.com', 'x-isAdmin': true },
+          { address: 'bob@example.com', 'x-isAdmin': false },
+          { address: 'carol@example.com', 'x-isAdmin': false },
+        ],
+        'x-name': 'Team',
+      },
+    })
+    groups.commands.create({ name: 'Team', subject: 'S', image: 'https://example.com/i.png', type: 'closed' })
+    expect(link.requests[1]?.body).to.deep.equal({
+      groupChatSessionInformation: {
+        participant: [{ address: 'alice@example.com', 'x-isAdmin': true }],
+        subject: 'S',
+        'x-image': 'https://example.com/i.png',
+        'x-name': 'Team',
+        'x-type': 'closed',
+      },
+    })
+  })
+
+  it('needs a group id (and a participant) for every group operation: groups:3, in the operation\'s event', () => {
+    const operations = ['leave', 'acceptInvitation', 'rejectInvitation', 'delete'] as const
+    for (const operation of operations) {
+      groups.commands[operation](undefined)
+      expect(failure()).to.deep.include({ operation })
+      expect(failure()?.error.code).to.equal('groups:3')
+      groups.commands[operation](7)
+      expect(failure()?.error.code).to.equal('BAD_INPUT')
+    }
+    groups.commands.addParticipant('g1', undefined)
+    expect(failure()).to.deep.include({ operation: 'addParticipant', groupId: 'g1' })
+    expect(failure()?.error.code).to.equal('groups:3')
+    groups.commands.removeParticipant(undefined, 'bob@example.com')
+    expect(failure()?.error.code).to.equal('groups:3')
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('uses the own identity for leave, accept and reject', () => {
+    groups.commands.leave('g1')
+    groups.commands.acceptInvitation('g2')
+    groups.commands.rejectInvitation('g3')
+    groups.commands.removeParticipant('g4', 'bob@example.com')
+    groups.commands.addParticipant('g5', 'carol@example.com')
+    groups.commands.delete('g6')
+    expect(link.requests.map((request) => `${request.method} ${request.path} ${request.operation}`)).to.deep.equal([
+      'DELETE /cpaas/chat/v1/alice@example.com/group/g1/participants/alice@example.com Leave group',
+      'PUT /cpaas/chat/v1/alice@example.com/group/g2/participants/alice@example.com/status Accept Invitation',
+      'DELETE /cpaas/chat/v1/alice@example.com/group/g3/participants/alice@example.com Reject Invitation',
+      'DELETE /cpaas/chat/v1/alice@example.com/group/g4/participants/bob@example.com Remove participant',
+      'POST /cpaas/chat/v1/alice@example.com/group/g5/participants Add Participant',
+      'DELETE /cpaas/chat/v1/alice@example.com/group/g6 Delete Group',
+    ])
+    expect(link.requests[1]?.body).to.deep.equal({ participantSessionStatus: { status: 'Connected' } })
+    expect(link.requests[4]?.body).to.deep.equal({ participantInformation: { address: 'carol@example.com', 'x-isAdmin': false } })
+  })
+})

@@ -1,0 +1,105 @@
+import { expect } from 'chai'
+import { createPresence, type PresenceFeature } from '../../../streams/presence/feature.js'
+import type { PresenceEvent } from '../../../streams/presence/state.js'
+import { quietCore, recordingLink, type RecordingLink } from './link.js'
+
+describe('presence feature: arguments', () => {
+  let link: RecordingLink
+  let presence: PresenceFeature
+  let events: PresenceEvent[]
+  let listId: string | undefined
+  beforeEach(() => {
+    link = recordingLink()
+    listId = 'list-1'
+    presence = createPresence({ ...quietCore(), link, presenceListId: () => listId })
+    events = []
+    presence.events$.subscribe((event) => events.push(event))
+  })
+  afterEach(() => presence.dispose())
+
+  const failure = () => {
+    const last = events.at(-1)
+    return last?.type === 'presenceFailed' ? last.error : undefined
+  }
+
+  it('rejects an unknown status with presence:1 and an unknown activity with presence:2, sending nothing', () => {
+    presence.commands.update('Sleeping', 'Available')
+    expect(failure()?.code).to.equal('presence:1')
+    presence.commands.update('Open', 'Sleeping')
+    expect(failure()?.code).to.equal('presence:2')
+    expect(link.requests).to.deep.equal([])
+    expect(presence.current().self.error).to.have.property('code', 'presence:2')
+  })
+
+  it('rejects a note without ACTIVITIES_OTHER, and a note that is not a string', () => {
+    presence.commands.update('Open', 'Busy', 'in a meeting')
+    expect(failure()).to.include({ code: 'BAD_INPUT' })
+    expect(failure()?.message).to.contain('ACTIVITIES_OTHER')
+    presence.commands.update('Open', 'ActivitiesOther', 42)
+    expect(failure()).to.include({ code: 'BAD_INPUT' })
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('publishes legacy values in their wire form, with the note only for ActivitiesOther', () => {
+    presence.commands.update('open', 'other', 'Out for coffee')
+    presence.commands.update('closed', 'away')
+    expect(link.requests.map((request) => request.body)).to.deep.equal([
+      {
+        presenceSource: {
+          presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: 'Out for coffee' } } },
+        },
+      },
+      { presenceSource: { presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Closed' }, activities: { activityValue: 'Busy' } } } } },
+    ])
+    expect(link.requests[0]).to.include({ method: 'POST', path: '/cpaas/presence/v1/alice@example.com/presenceSources', operation: 'Presence publish' })
+  })
+
+  it('rejects users that are not an id or a non-empty array of ids', () => {
+    for (const users of [undefined, 42, [], [''], ['a', 3], {}]) {
+      presence.commands.fetch(users)
+      expect(failure()?.code, JSON.stringify(users)).to.equal('BAD_INPUT')
+      presence.commands.subscribe(users)
+      expect(failure()?.code).to.equal('BAD_INPUT')
+    }
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('needs the presence service to watch: subscription:5 without a presence list', () => {
+    listId = undefined
+    presence.commands.subscribe('bob@example.com')
+    expect(failure()?.code).to.equal('subscription:5')
+    presence.commands.unsubscribe(['bob@example.com'])
+    expect(failure()?.code).to.equal('subscription:5')
+    expect(link.requests).to.deep.equal([])
+  })
+
+  it('watches and fetches with one request per user, duplicates dropped, users marked loading', () => {
+    presence.commands.subscribe(['bob@example.com', 'carol@example.com', 'bob@example.com'])
+    expect(link.requests.map((request) => `${request.method} ${request.path}`)).to.deep.equal([
+      'PUT /cpaas/presence/v1/alice@example.com/presenceLists/list-1/presenceContacts/bob@example.com',
+      'PUT /cpaas/presence/v1/alice@example.com/presenceLists/list-1/presenceContacts/carol@example.com',
+    ])
+    presence.commands.fetch('dave@example.com')
+    expect(link.requests.at(-1)?.body).to.deep.equal({ adhocPresenceList: { presentityUserId: ['dave@example.com'] } })
+    expect(presence.current().users['dave@example.com']).to.deep.equal({ userId: 'dave@example.com', loading: true })
+  })
+
+  it('reports a missing user (no tokens) instead of sending', () => {
+    const noUser = recordingLink(false)
+    const feature = createPresence({ ...quietCore(), link: noUser, presenceListId: () => 'list' })
+    const seen: PresenceEvent[] = []
+    feature.events$.subscribe((event) => seen.push(event))
+    feature.commands.update('Open', 'Available')
+    expect(seen.map((event) => event.type)).to.deep.equal(['presenceFailed'])
+    expect(noUser.requests).to.deep.equal([])
+    feature.dispose()
+  })
+
+  it('completes its streams on dispose', () => {
+    let completed = 0
+    presence.state$.subscribe({ complete: () => completed++ })
+    presence.events$.subscribe({ complete: () => completed++ })
+    presence.dispose()
+    expect(completed).to.equal(2)
+  })
+})

@@ -1,0 +1,52 @@
+import { expect } from 'chai'
+import { createUsers, type UsersFeature } from '../../../streams/users/feature.js'
+import type { UserEvent } from '../../../streams/users/state.js'
+import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+
+describe('users feature: arguments and queries', () => {
+  let link: RecordingLink
+  let users: UsersFeature
+  let events: UserEvent[]
+  beforeEach(() => {
+    link = recordingLink()
+    users = createUsers({ logs: quietCore().logs, link })
+    events = []
+    users.events$.subscribe((event) => events.push(event))
+  })
+  afterEach(() => users.dispose())
+
+  it('fetches a user by its full id and the current user by the local part of its identity, sorted by name', () => {
+    users.commands.fetch('jane@example.com')
+    users.commands.fetchSelfInfo()
+    expect(link.requests.map(({ method, path, query, operation, fixedCode }) => ({ method, path, query, operation, fixedCode }))).to.deep.equal([
+      {
+        method: 'GET',
+        path: '/cpaas/directory/v1/alice@example.com/default/search',
+        query: { order: 'asc', sortBy: 'name', userName: 'jane@example.com' },
+        operation: 'User Request',
+        fixedCode: 'users:3',
+      },
+      {
+        method: 'GET',
+        path: '/cpaas/directory/v1/alice@example.com/default/search',
+        query: { order: 'asc', sortBy: 'name', userName: 'alice' },
+        operation: 'User Request',
+        fixedCode: 'users:3',
+      },
+    ])
+  })
+
+  it('searches the directory named by directoryId with the filters and options', () => {
+    users.commands.search({ userId: 'jane', directoryId: 'default' }, { sortBy: 'firstName', order: 'desc', max: 10, next: 'p10' })
+    expect(link.requests[0]?.query).to.deep.include({ userName: 'jane', sortBy: 'firstName', order: 'desc', max: 10, next: 'p10' })
+  })
+
+  it('rejects a fetch without a user id, and bad search arguments, with users:4 and nothing sent', () => {
+    users.commands.fetch(undefined)
+    users.commands.fetch('')
+    users.commands.search('jane')
+    users.commands.search({}, { max: -1 })
+    expect(events.map((event) => (event.type === 'directoryFailed' ? event.error.code : event.type))).to.deep.equal(['users:4', 'users:4', 'users:4', 'users:4'])
+    expect(link.requests).to.deep.equal([])
+  })
+})

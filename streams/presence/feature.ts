@@ -23,8 +23,8 @@ export interface PresenceDeps {
   readonly config: ConfigFeature
   readonly logs: Logs
   readonly link: PlatformLink
-  /** The presence list of the current `presence` service subscription, if there is one (`streams/subscription`). */
-  readonly presenceListId: () => string | undefined
+  /** Hot, replaying: the presence list of the current `presence` service subscription, if there is one (`streams/subscription`). */
+  readonly presenceListId$: Observable<string | undefined>
 }
 
 export interface PresenceCommands {
@@ -61,11 +61,13 @@ const valueOf = (userId: string, { 'overriding-willingness': willingness, activi
 })
 
 /** Presence: the user's own presence, the presence of watched and fetched users, and their notifications. */
-export function createPresence({ config, logs, link, presenceListId }: PresenceDeps): PresenceFeature {
+export function createPresence({ config, logs, link, presenceListId$ }: PresenceDeps): PresenceFeature {
   const logger = logs.logger('presence')
   const state = new BehaviorSubject<PresenceState>(initialPresenceState)
   const events = new Subject<PresenceEvent>()
   const running = new Subscription()
+  let presenceListId: string | undefined
+  running.add(presenceListId$.subscribe((listId) => (presenceListId = listId)))
 
   const dispatch = (event: PresenceEvent): void => {
     const previous = state.getValue()
@@ -142,7 +144,7 @@ export function createPresence({ config, logs, link, presenceListId }: PresenceD
   const watching = (operation: 'subscribe' | 'unsubscribe') => (users: unknown) => {
     const userIds = userIdList(users, operation)
     if (E.isLeft(userIds)) return fail(operation, userIds.left)
-    const listId = presenceListId()
+    const listId = presenceListId
     if (listId === undefined) {
       return fail(
         operation,

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { BehaviorSubject } from 'rxjs'
 import { createPresence, type PresenceFeature } from '../../../streams/presence/feature.js'
 import type { PresenceEvent } from '../../../streams/presence/state.js'
 import { quietCore, recordingLink, type RecordingLink } from './link.js'
@@ -7,11 +8,11 @@ describe('presence feature: arguments', () => {
   let link: RecordingLink
   let presence: PresenceFeature
   let events: PresenceEvent[]
-  let listId: string | undefined
+  let listId: BehaviorSubject<string | undefined>
   beforeEach(() => {
     link = recordingLink()
-    listId = 'list-1'
-    presence = createPresence({ ...quietCore(), link, presenceListId: () => listId })
+    listId = new BehaviorSubject<string | undefined>('list-1')
+    presence = createPresence({ ...quietCore(), link, presenceListId$: listId })
     events = []
     presence.events$.subscribe((event) => events.push(event))
   })
@@ -65,7 +66,7 @@ describe('presence feature: arguments', () => {
   })
 
   it('needs the presence service to watch: subscription:5 without a presence list', () => {
-    listId = undefined
+    listId.next(undefined)
     presence.commands.subscribe('bob@example.com')
     expect(failure()?.code).to.equal('subscription:5')
     presence.commands.unsubscribe(['bob@example.com'])
@@ -86,7 +87,7 @@ describe('presence feature: arguments', () => {
 
   it('reports a missing user (no tokens) instead of sending', () => {
     const noUser = recordingLink(false)
-    const feature = createPresence({ ...quietCore(), link: noUser, presenceListId: () => 'list' })
+    const feature = createPresence({ ...quietCore(), link: noUser, presenceListId$: new BehaviorSubject<string | undefined>('list') })
     const seen: PresenceEvent[] = []
     feature.events$.subscribe((event) => seen.push(event))
     feature.commands.update('Open', 'Available')

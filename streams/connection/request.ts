@@ -46,6 +46,16 @@ const fillPlaceholders = ({ text, variables = [] }: RequestException): string =>
     return value === undefined ? placeholder : String(value)
   })
 
+const statuses = new WeakMap<BasicError, number>()
+
+/** The HTTP status of a request's failure, when the platform answered (e.g. 404: the resource is gone). */
+export const httpStatusOf = (error: unknown): number | undefined => (error instanceof BasicError ? statuses.get(error) : undefined)
+
+const withStatus = (error: BasicError, status: number): BasicError => {
+  statuses.set(error, status)
+  return error
+}
+
 /**
  * The `BasicError` of a failed request (`protocol/README.md`, Mapping to BasicError, with the
  * Recommendation): the platform's `messageId` when its body has one, else the operation's fixed
@@ -87,7 +97,7 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
 /** The error of a non-2xx response, reading the platform's `requestError` body when there is one. */
 async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
   const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
-  if (!isJson(response)) return requestFailure(spec, response.status, statusText)
+  if (!isJson(response)) return withStatus(requestFailure(spec, response.status, statusText), response.status)
   const parsed = parseJson(await response.text())
   const exception = pipe(
     parsed,
@@ -95,7 +105,7 @@ async function failureBody(response: Response, spec: RequestSpec<unknown>): Prom
     E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
     E.getOrElseW(() => undefined),
   )
-  return requestFailure(spec, response.status, statusText, exception)
+  return withStatus(requestFailure(spec, response.status, statusText, exception), response.status)
 }
 
 /** What `createRequest` needs. */

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { firstValueFrom, lastValueFrom } from 'rxjs'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { AuthUser } from '../../../streams/connection/link.js'
-import { createRequest, queryString } from '../../../streams/connection/request.js'
+import { createRequest, httpStatusOf, queryString } from '../../../streams/connection/request.js'
 import { createEnvironment } from '../../../streams/environment.js'
 import { BasicError } from '../../../streams/errors.js'
 
@@ -143,6 +143,7 @@ describe('streams/connection/request', () => {
     expect(svc.message).to.equal('Invalid input value for message part body')
     const pol = await failure(firstValueFrom(request({ method: 'POST', path: '/pol', operation: 'Create group' })))
     expect(pol.toJSON()).to.deep.equal({ name: 'BasicError', code: 'POL0001', message: 'A policy error occurred. Error code is 42' })
+    expect([httpStatusOf(svc), httpStatusOf(pol)]).to.deep.equal([400, 403])
   })
 
   it('reports other failures by HTTP status, or by the fixed code of operations that have one', async () => {
@@ -158,6 +159,7 @@ describe('streams/connection/request', () => {
     const boom = await failure(firstValueFrom(request({ method: 'POST', path: '/boom', operation: 'Create notification channel', fixedCode: 'subscription:2' })))
     expect(boom.code).to.equal('subscription:2')
     expect(boom.message).to.equal('Create notification channel request failed: Service Unavailable')
+    expect([httpStatusOf(gone), httpStatusOf(boom)]).to.deep.equal([404, 503])
   })
 
   it('reports a network failure by the error name, and unparsable JSON as SyntaxError', async () => {
@@ -178,6 +180,7 @@ describe('streams/connection/request', () => {
     const refused = await failure(firstValueFrom(request({ method: 'GET', path: '/x', operation: 'Fetch groups' })))
     expect(refused.code).to.equal('TypeError')
     expect(refused.message).to.match(/^Fetch groups request failed: fetch failed.*ECONNREFUSED/)
+    expect(httpStatusOf(refused)).to.equal(undefined)
   })
 
   it('reports a body that fails the codec with the path of the mismatch and no payload', async () => {

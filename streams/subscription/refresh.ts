@@ -1,0 +1,48 @@
+import { EMPTY, asyncScheduler, catchError, concat, concatMap, defer, map, of, take, timer, type Observable, type SchedulerLike } from 'rxjs'
+
+/** One refresh attempt's outcome; `attemptNum` counts attempts since the last success (from 1). */
+export type RefreshOutcome =
+  | { readonly ok: true; readonly attemptNum: number; readonly lifetime: number }
+  | { readonly ok: false; readonly attemptNum: number; readonly error: unknown }
+
+export interface RefreshOptions {
+  /** Errors after which no further attempt is made (e.g. the resource is gone). */
+  readonly fatal?: (error: unknown) => boolean
+  /** No attempt is made with less than this left before expiry (ms, default 1000). */
+  readonly minimum?: number
+}
+
+/**
+ * Keeps a resource with a lifetime (seconds) alive: refreshes at half of it; after a success,
+ * at half of the newly granted lifetime; after a failure, at half of the time left, until less
+ * than `minimum` is left or the error is `fatal`. Emits each attempt's outcome.
+ *
+ * refreshBefore(3600, (attemptNum) => refreshChannel(context, channel), scheduler) // at 1800 s, then every 1800 s
+ */
+export function refreshBefore(
+  lifetime: number,
+  refresh: (attemptNum: number) => Observable<number>,
+  scheduler: SchedulerLike = asyncScheduler,
+  options: RefreshOptions = {},
+): Observable<RefreshOutcome> {
+  const minimum = options.minimum ?? 1000
+  const cycle = (expiresAt: number, attemptNum: number): Observable<RefreshOutcome> =>
+    defer(() => {
+      const left = expiresAt - scheduler.now()
+      if (left < minimum) return EMPTY
+      return timer(left / 2, scheduler).pipe(
+        concatMap(() =>
+          refresh(attemptNum).pipe(
+            take(1),
+            map((granted): RefreshOutcome => ({ ok: true, attemptNum, lifetime: granted })),
+            catchError((error: unknown) => of<RefreshOutcome>({ ok: false, attemptNum, error })),
+          ),
+        ),
+        concatMap((outcome) => {
+          if (outcome.ok) return concat(of(outcome), outcome.lifetime > 0 ? cycle(scheduler.now() + outcome.lifetime * 1000, 1) : EMPTY)
+          return concat(of(outcome), options.fatal?.(outcome.error) === true ? EMPTY : cycle(expiresAt, attemptNum + 1))
+        }),
+      )
+    })
+  return lifetime > 0 ? defer(() => cycle(scheduler.now() + lifetime * 1000, 1)) : EMPTY
+}

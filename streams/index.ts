@@ -2,6 +2,9 @@ import { createConfig } from './config/feature.js'
 import type { UserConfig } from './config/state.js'
 import { createEnvironment, type Environment } from './environment.js'
 import { createLogs } from './logs/feature.js'
+import { createAuth } from './auth/feature.js'
+import { createConnection } from './connection/feature.js'
+import { createSubscription } from './subscription/feature.js'
 
 /** Anything that holds resources: timers, sockets, subscriptions, subjects. */
 export interface Disposable {
@@ -35,9 +38,11 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
 
   // ── Features, in dependency order. To add one: ONE line here, `const x = own(createX({ ...deps }))`,
   // ── and its name in the object returned below. A feature that holds resources returns `dispose`.
-  // auth          (streams/auth)
-  // connection    (streams/connection: the PlatformLink)
-  // subscription  (streams/subscription)
+  const auth = own(createAuth({ logs }))
+  const connection = own(createConnection({ ...core, auth }))
+  /** The PlatformLink every feature reaches the platform through (`streams/connection/feature.ts`). */
+  const link = connection.link
+  const subscription = own(createSubscription({ ...core, link, connection }))
   // media         (streams/media)
   // call          (streams/call)
   // messaging     (streams/messaging)
@@ -50,6 +55,10 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   return {
     ...core,
     // ── Features (one name per line):
+    auth,
+    connection,
+    link,
+    subscription,
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return

@@ -9,6 +9,7 @@ import {
   concatMap,
   defer,
   distinctUntilChanged,
+  expand,
   filter,
   finalize,
   forkJoin,
@@ -18,6 +19,7 @@ import {
   merge,
   mergeMap,
   of,
+  reduce,
   switchMap,
   tap,
   type Observable,
@@ -128,6 +130,7 @@ const typingRefreshMs = 30_000
 /** How much older than the last sync a conversation's activity may be and still be re-fetched after a reconnect. */
 const recoverySlackMs = 60_000
 const recoveryPage = 50
+const recoveryPages = 20
 
 const noUser = (): BasicError => new BasicError(errorCodes.general.BAD_INPUT, 'No user: set the tokens (setTokens) before using messaging')
 
@@ -393,7 +396,22 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       ? fetchSmsThreads(link, user.username).pipe(map(({ smsThreadList }) => smsThreadList.smsThread.map(conversationOfThread)))
       : fetchChatSessions(link, user.username, type).pipe(map(({ chatSessionList }) => chatSessionList.chatSession.map(conversationOfSession).filter(defined)))
 
-  /** After a reconnect: re-fetch the newest page of every conversation with activity since the last sync. */
+  /**
+   * The messages of a conversation newer than what it holds: pages back from the newest until a
+   * page reaches a message it holds or one older than `since` (at most `recoveryPages` pages).
+   */
+  const missedMessages$ = (user: AuthUser, found: Conversation, since: number): Observable<readonly Message[]> => {
+    const held = new Set(findConversation(state.getValue(), found.destination, found.type)?.messages.map((message) => message.messageId) ?? [])
+    const reachesKnown = (page: Page): boolean =>
+      page.messages.some((message) => held.has(message.messageId) || sortTime(message.timestamp) <= since)
+    const fetchPage = (next: string | undefined) => historyPage$(user, found.destination, found.type, recoveryPage, next)
+    return fetchPage(undefined).pipe(
+      expand((page, index) => (page.next !== undefined && !reachesKnown(page) && index + 1 < recoveryPages ? fetchPage(page.next) : EMPTY)),
+      reduce((messages: readonly Message[], page) => [...page.messages, ...messages], []),
+    )
+  }
+
+  /** After a reconnect: re-fetch what every conversation with activity since the last sync missed. */
   const recover$ = (): Observable<MessagingEvent> =>
     withUser((user) => {
       const since = lastSync - recoverySlackMs
@@ -415,17 +433,17 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
         mergeMap((lists) => from(lists.flat().filter(missed))),
         mergeMap(
           (found) =>
-            historyPage$(user, found.destination, found.type, recoveryPage, undefined).pipe(
+            missedMessages$(user, found, since).pipe(
               map(
-                (page): MessagingEvent => ({
+                (messages): MessagingEvent => ({
                   type: 'historyFetched',
                   destination: found.destination,
                   chatType: found.type,
-                  messages: page.messages,
-                  next: page.next,
+                  messages,
+                  next: undefined,
                   page: 'latest',
                   recovered: true,
-                  newMessageIds: newIds(found.destination, found.type, page.messages),
+                  newMessageIds: newIds(found.destination, found.type, messages),
                   newConversation: findConversation(state.getValue(), found.destination, found.type) === undefined,
                 }),
               ),

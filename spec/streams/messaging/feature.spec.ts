@@ -1,0 +1,204 @@
+// The messaging feature's own logic in virtual time, over a recording link (the wire itself is
+// covered by spec/integration/messaging against the local platform).
+import { expect } from 'chai'
+import { NEVER, Subject, defer, type Observable } from 'rxjs'
+import { TestScheduler } from 'rxjs/testing'
+import { createConfig } from '../../../streams/config/feature.js'
+import type { InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
+import { createEnvironment } from '../../../streams/environment.js'
+import { createLogs } from '../../../streams/logs/feature.js'
+import { createMessaging, type MessagingFeature } from '../../../streams/messaging/feature.js'
+import { findConversation, type MessagingEvent } from '../../../streams/messaging/state.js'
+
+interface Call {
+  readonly spec: RequestSpec<unknown>
+  readonly reply: Subject<unknown>
+}
+
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined, group: () => undefined, groupCollapsed: () => undefined, groupEnd: () => undefined }
+
+function setup(scheduler?: TestScheduler, reconnected$?: Observable<unknown>) {
+  const calls: Call[] = []
+  const notifications$ = new Subject<InboundNotification>()
+  const link: PlatformLink = {
+    user$: NEVER,
+    user: () => ({ username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }),
+    request: <A>(spec: RequestSpec<A>) =>
+      defer(() => {
+        const reply = new Subject<unknown>()
+        calls.push({ spec: spec as RequestSpec<unknown>, reply })
+        return reply as Observable<A>
+      }),
+    notifications$,
+  }
+  const config = createConfig({ logs: { logLevel: 'silent' } })
+  const environment = createEnvironment({ console: quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
+  const messaging = createMessaging({ link, config, environment, logs: createLogs(config, environment), ...(reconnected$ ? { reconnected$ } : {}) })
+  const events: MessagingEvent[] = []
+  messaging.events$.subscribe((event) => events.push(event))
+  return { messaging, calls, notifications$, events }
+}
+
+const bob = ['bob@example.com']
+const text = (value: string) => [{ type: 'text' as const, text: value }]
+const messagesOf = (messaging: MessagingFeature) => findConversation(messaging.current(), bob, 'chat-oneToOne')?.messages ?? []
+
+describe('messaging feature', () => {
+  it('shows a send at once as pending and sends one conversation\'s messages in order, one at a time', () => {
+    const { messaging, calls } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.send(bob, 'chat-oneToOne', text('one'))
+    messaging.commands.send(bob, 'chat-oneToOne', text('two'))
+    expect(messagesOf(messaging).map((message) => message.isPending)).to.deep.equal([true, true])
+    expect(calls).to.have.length(1)
+    expect(calls[0]!.spec).to.deep.include({ method: 'POST', path: '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', body: { chatMessage: { text: 'one' } } })
+    calls[0]!.reply.next({ chatMessage: { resourceURL: '/x/messages/m-1', senderAddress: 'alice@example.com', status: 'Sent' } })
+    calls[0]!.reply.complete()
+    expect(calls).to.have.length(2)
+    expect(calls[1]!.spec.body).to.deep.equal({ chatMessage: { text: 'two' } })
+    expect(messagesOf(messaging).map((message) => [message.messageId, message.isPending])).to.deep.equal([
+      ['m-1', false],
+      [undefined, true],
+    ])
+    messaging.dispose()
+  })
+
+  it('marks a send failed with the request\'s error, and the next send still goes', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.send(bob, 'chat-oneToOne', text('one'))
+    messaging.commands.send(bob, 'chat-oneToOne', text('two'))
+    calls[0]!.reply.error(Object.assign(new Error('Send chat message request failed: Service Unavailable'), { name: 'BasicError', code: 503 }))
+    expect(messagesOf(messaging)[0]).to.deep.include({ isPending: false, messageId: null })
+    expect(messagesOf(messaging)[0]!.error).to.include({ code: 503 })
+    expect(events.at(-1)).to.include({ type: 'messageSendFailed', localId: 'local-1' })
+    expect(calls).to.have.length(2)
+    messaging.dispose()
+  })
+
+  it('refuses a message without text, reporting it and storing nothing', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    expect(messaging.commands.send(bob, 'chat-oneToOne', [{ type: 'json', json: {} }])).to.equal(undefined)
+    expect(calls).to.deep.equal([])
+    expect(messagesOf(messaging)).to.deep.equal([])
+    expect(events.at(-1)).to.deep.include({ type: 'messagingFailed', operation: 'send' })
+    messaging.dispose()
+  })
+
+  it('sends a typing state once, again only after 30 s, and idle once', () => {
+    const scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected)
+    })
+    scheduler.run(({ flush }) => {
+      const { messaging, calls } = setup(scheduler)
+      const typing = () => calls.map((call) => (call.spec.body as { isComposing: { state: string } }).isComposing.state)
+      messaging.commands.setIsTyping(bob, 'chat-oneToOne', true)
+      messaging.commands.setIsTyping(bob, 'chat-oneToOne', true)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 29_999)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 30_000)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 31_000)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 32_000)
+      flush()
+      expect(typing()).to.deep.equal(['active', 'active', 'idle'])
+      expect(calls[0]!.spec.body).to.deep.equal({ isComposing: { contenttype: 'text/plain', refresh: '60', state: 'active', lastactive: 0 } })
+      expect(calls[0]!.spec).to.include({ fixedCode: 'messaging:11' })
+      messaging.dispose()
+    })
+  })
+
+  it('reports a malformed notification as an error and keeps handling the next ones', () => {
+    const { messaging, notifications$, events } = setup()
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body: { id: 'n1', chatMessage: 'nonsense' }, frame: {} })
+    expect(events.at(-1)).to.deep.include({ type: 'messagingFailed', operation: 'notification' })
+    const body = {
+      id: 'n2',
+      chatMessage: { senderAddress: 'bob@example.com', text: 'hi', dateTime: 5, 'x-type': 'inbound' },
+      link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-1' }],
+    }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n2', body, frame: { chatMessageNotification: body } })
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n3', body: { ...body, id: 'n3' }, frame: {} })
+    expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-1'])
+    expect(events.filter((event) => event.type === 'messageReceived')).to.have.length(1)
+    messaging.dispose()
+  })
+
+  it('pages history with the token of the previous page', () => {
+    const { messaging, calls } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(calls[0]!.spec).to.deep.include({ method: 'GET', query: { max: 2, next: undefined } })
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
+    messaging.dispose()
+  })
+
+  it('after a reconnect re-fetches the conversations with activity since the last sync', () => {
+    const reconnected$ = new Subject<void>()
+    const { messaging, calls, events } = setup(undefined, reconnected$)
+    messaging.commands.create(bob, 'chat-oneToOne')
+    reconnected$.next()
+    const lists = calls.splice(0)
+    expect(lists.map((call) => call.spec.path)).to.deep.equal([
+      '/cpaas/chat/v1/alice@example.com/oneToOne/sessions',
+      '/cpaas/chat/v1/alice@example.com/group/sessions',
+      '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses',
+    ])
+    const now = Date.now()
+    lists[0]!.reply.next({ chatSessionList: { chatSession: [{ sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: { lastMessageTime: now } }] } })
+    lists[1]!.reply.next({ chatSessionList: { chatSession: [] } })
+    lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+    lists.forEach((call) => call.reply.complete())
+    expect(calls).to.have.length(1)
+    expect(calls[0]!.spec).to.deep.include({ query: { max: 50, next: undefined } })
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-9', senderAddress: 'bob@example.com', text: 'while away', dateTime: now }] } })
+    calls[0]!.reply.complete()
+    expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-9'])
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', recovered: true, newMessageIds: ['m-9'] })
+    messaging.dispose()
+  })
+
+  it('after a reconnect pages back until it reaches a message it already holds', () => {
+    const reconnected$ = new Subject<void>()
+    const { messaging, calls, notifications$ } = setup(undefined, reconnected$)
+    const now = Date.now()
+    const body = {
+      id: 'n1',
+      chatMessage: { senderAddress: 'bob@example.com', text: 'before', dateTime: now - 1000, 'x-type': 'inbound' },
+      link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-1' }],
+    }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
+    reconnected$.next()
+    const lists = calls.splice(0)
+    lists[0]!.reply.next({ chatSessionList: { chatSession: [{ sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: { lastMessageTime: now + 2 } }] } })
+    lists[1]!.reply.next({ chatSessionList: { chatSession: [] } })
+    lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+    lists.forEach((call) => call.reply.complete())
+    const item = (id: string, time: number) => ({ resourceURL: `/x/messages/${id}`, senderAddress: 'bob@example.com', dateTime: time })
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [item('m-3', now + 1), item('m-4', now + 2)], next: 'older' } })
+    calls[0]!.reply.complete()
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 50, next: 'older' } })
+    calls[1]!.reply.next({ chatMessageList: { chatMessage: [item('m-1', now - 1000), item('m-2', now)], next: 'older-still' } })
+    calls[1]!.reply.complete()
+    expect(calls).to.have.length(2)
+    expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-1', 'm-2', 'm-3', 'm-4'])
+    messaging.dispose()
+  })
+
+  it('completes its streams on dispose and ignores commands afterwards', () => {
+    const { messaging, calls } = setup()
+    let stateDone = false
+    let eventsDone = false
+    messaging.state$.subscribe({ complete: () => (stateDone = true) })
+    messaging.events$.subscribe({ complete: () => (eventsDone = true) })
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.send(bob, 'chat-oneToOne', text('x'))
+    messaging.dispose()
+    expect([stateDone, eventsDone]).to.deep.equal([true, true])
+    expect(calls[0]!.reply.observed).to.equal(false)
+    messaging.commands.send(bob, 'chat-oneToOne', text('after'))
+    expect(calls).to.have.length(1)
+  })
+})

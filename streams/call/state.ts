@@ -118,6 +118,7 @@ export type CallEvent =
   | { readonly type: 'operationFailed'; readonly callId: string; readonly operation: CallOperation; readonly error: BasicError }
   | { readonly type: 'remoteEnded'; readonly callId: string; readonly at: number; readonly transition?: Transition }
   | { readonly type: 'remoteCancelled'; readonly callId: string; readonly at: number }
+  | { readonly type: 'notificationRejected'; readonly callId: string; readonly error: BasicError }
   | { readonly type: 'trackAdded'; readonly callId: string; readonly trackId: string; readonly local: boolean }
   | { readonly type: 'trackRemoved'; readonly callId: string; readonly trackId: string; readonly local: boolean }
   | { readonly type: 'statsRequested'; readonly callId: string; readonly trackId: string | undefined }
@@ -355,6 +356,10 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
     case 'remoteCancelled':
       if (isTerminal(call.state)) return unchanged(state)
       return finish(state, call, callStates.CANCELLED, event.at)
+
+    case 'notificationRejected':
+      if (isTerminal(call.state)) return unchanged(state)
+      return { state, outputs: [stateChanged(call, { error: event.error })] }
 
     case 'trackAdded': {
       const list = event.local ? call.localTracks : call.remoteTracks

@@ -29,8 +29,8 @@ export interface RenderOptions {
 export interface MediaCommands {
   /** Local media for options of `make` / `answer` (cold: subscribing asks the browser). Errors: `call:7` bad options, `call:4` getUserMedia failed. */
   readonly userMedia: (media: unknown) => Observable<MediaStream>
-  /** Registers a stream's tracks (local or remote) as a MediaObject; returns its id (the stream id). */
-  readonly addMedia: (stream: MediaStream, local: boolean, tracks?: readonly MediaStreamTrack[]) => string
+  /** Registers tracks (local or remote) as (part of) the MediaObject `mediaId` (the id of the stream that carries them). */
+  readonly addMedia: (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]) => void
   /** Marks tracks ended; `stop` also stops them at their source (local media). */
   readonly endTracks: (trackIds: readonly string[], stop: boolean) => void
   readonly muteTracks: (trackIds: readonly string[]) => void
@@ -115,7 +115,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       }
     })
 
-  const addMedia = (stream: MediaStream, local: boolean, tracks: readonly MediaStreamTrack[] = stream.getTracks()): string => {
+  const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
     for (const track of tracks) {
       if (live.has(track.id)) continue
       const ended = (): void => {
@@ -125,8 +125,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       track.addEventListener('ended', ended)
       live.set(track.id, { track, release: () => track.removeEventListener('ended', ended) })
     }
-    dispatch({ type: 'mediaAdded', mediaId: stream.id, local, tracks: tracks.map(({ id, kind, label }) => ({ id, kind, label: label ?? '' })) })
-    return stream.id
+    dispatch({ type: 'mediaAdded', mediaId, local, tracks: tracks.map(({ id, kind, label }) => ({ id, kind, label: label ?? '' })) })
   }
 
   const endTracks = (trackIds: readonly string[], stop: boolean): void => {

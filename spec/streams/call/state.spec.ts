@@ -388,6 +388,19 @@ describe('call state machine (streams/call/state.ts)', () => {
     })
   })
 
+  describe('malformed notifications', () => {
+    it('a malformed notification for a live call is reported on the call and changes nothing', () => {
+      const before = run(...outgoingIn('Ringing')).state
+      const step = callsReducer(before, { type: 'notificationRejected', callId: 'out', error })
+      expect(step.state).to.equal(before)
+      expect(step.outputs).to.deep.equal([
+        { type: 'stateChanged', callId: 'out', previous: { state: 'Ringing', localHold: false, remoteHold: false }, transition: undefined, error },
+      ])
+      const ended = run(...outgoingIn('Ended')).state
+      expect(callsReducer(ended, { type: 'notificationRejected', callId: 'out', error }).outputs).to.deep.equal([])
+    })
+  })
+
   describe('tracks and stats', () => {
     it('adds a track once, removes it with call:trackEnded', () => {
       const added = run(...outgoingIn('Connected'), { type: 'trackAdded', callId: 'out', trackId: 'v', local: false })

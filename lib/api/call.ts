@@ -1,0 +1,141 @@
+import { map, type Observable } from 'rxjs'
+import type { CallFeature } from '../../streams/call/feature.js'
+import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { MediaOptions } from '../../streams/media/constraints.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+export type { CallObject } from '../../streams/call/state.js'
+export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
+
+/** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
+export interface BandwidthControls {
+  readonly audio?: number
+  readonly video?: number
+}
+
+/** The options of `call.make`. */
+export interface MakeOptions {
+  /** Limits for the media received from the remote participant. */
+  readonly bandwidth?: BandwidthControls
+  /** The name the callee sees (sent as `tParticipantName`). */
+  readonly displayName?: string
+}
+
+/** The options of `call.answer`. */
+export interface AnswerOptions {
+  /** Limits for the media received from the remote participant. */
+  readonly bandwidth?: BandwidthControls
+}
+
+/** The documented `call` namespace (api-reference, Calls). */
+export interface CallApi {
+  /**
+   * Possible states of a call: `INITIATING`, `INITIATED`, `RINGING`, `CANCELLED`, `CONNECTED`,
+   * `ON_HOLD`, `ENDED` (values `'Initiating'` … `'Ended'`).
+   *
+   * client.on('call:stateChange', ({ callId }) => client.call.getById(callId).state === client.call.states.CONNECTED && render(callId))
+   */
+  readonly states: typeof callStates
+  /**
+   * Starts an outgoing call to a user id or a phone number and returns its id at once.
+   * `call:start` follows once the platform has the call; a failure (bad destination `call:7`,
+   * media `call:4`, the platform's error) gives `call:stateChange` with `error` and the call `Ended`.
+   *
+   * const callId = client.call.make('bob@example.com', { audio: true, video: true }, { bandwidth: { video: 500 } })
+   * @param destination A user id (`name@domain`, or `name` in the user's own domain) or a phone number.
+   * @param media What to send: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
+   * @param options `bandwidth` limits of the received media; `displayName` shown to the callee.
+   * @returns The id of the new call.
+   */
+  make(destination: string, media: MediaOptions, options?: MakeOptions): string
+  /**
+   * Answers an incoming call in state `Ringing`. `call:stateChange` follows (state `Connected`,
+   * or the error with the state unchanged). A call in another state gives `call:stateChange`
+   * with error `call:6`; an unknown id `call:7`.
+   *
+   * client.on('call:receive', ({ callId }) => client.call.answer(callId, { audio: true }))
+   */
+  answer(callId: string, media: MediaOptions, options?: AnswerOptions): void
+  /**
+   * Rejects an incoming call in state `Ringing`: it ends, and the caller is told.
+   *
+   * client.call.reject(callId)
+   */
+  reject(callId: string): void
+  /**
+   * Ignores an incoming call in state `Ringing`: it ends here only; the caller keeps ringing.
+   *
+   * client.call.ignore(callId)
+   */
+  ignore(callId: string): void
+  /**
+   * Ends a call (before the answer, cancels it). Local media stops (`call:trackEnded` for each
+   * track), then `call:stateChange` with the call `Ended`, also if the platform could not be told
+   * (the error is in the event). An ended call gives error `call:6`.
+   *
+   * client.call.end(callId)
+   */
+  end(callId: string): void
+  /**
+   * Every call of this session, in creation order.
+   *
+   * const connected = client.call.getAll().filter((call) => call.state === client.call.states.CONNECTED)
+   */
+  getAll(): CallObject[]
+  /**
+   * The call with this id, or undefined.
+   *
+   * const { state, remoteTracks } = client.call.getById(callId)
+   * @throws BasicError `BAD_INPUT` when `callId` is not a string.
+   */
+  getById(callId: string): CallObject | undefined
+  /**
+   * Reports low-level statistics of a call (or of one of its tracks) in `call:statsReceived`
+   * (`{ callId, trackId, result: RTCStatsReport, error }`).
+   *
+   * client.on('call:statsReceived', ({ result }) => result.forEach((stat) => stat.type === 'inbound-rtp' && show(stat.bytesReceived)))
+   * client.call.getStats(callId)
+   */
+  getStats(callId: string, trackId?: string): void
+}
+
+const toPublic = (output: CallOutput): PublicEvent => {
+  switch (output.type) {
+    case 'callStarted':
+      return { type: 'call:start', payload: { callId: output.callId, error: undefined } }
+    case 'callReceived':
+      return { type: 'call:receive', payload: { callId: output.callId, error: undefined } }
+    case 'stateChanged':
+      return { type: 'call:stateChange', payload: { callId: output.callId, error: output.error, transition: output.transition, previous: output.previous } }
+    case 'trackAdded':
+      return { type: 'call:newTrack', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
+    case 'trackEnded':
+      return { type: 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
+    case 'statsReceived':
+      return { type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }
+  }
+}
+
+/** The documented `call` namespace over the call feature. */
+export function callApi(streams: { readonly call: CallFeature }): Namespace<CallApi> {
+  const { call } = streams
+  const api: CallApi = {
+    states: callStates,
+    make: (destination, media, options) => call.commands.make(destination, media, options),
+    answer: (callId, media, options) => call.commands.answer(callId, media, options),
+    reject: (callId) => call.commands.reject(callId),
+    ignore: (callId) => call.commands.ignore(callId),
+    end: (callId) => call.commands.end(callId),
+    getAll: () => Object.values(call.current().calls).map(toCallObject),
+    getById: (callId) => {
+      if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
+      const found = call.current().calls[callId]
+      return found === undefined ? undefined : toCallObject(found)
+    },
+    getStats: (callId, trackId) => call.commands.getStats(callId, trackId),
+  }
+  const events$: Observable<PublicEvent> = call.events$.pipe(map(toPublic))
+  return { api, events$ }
+}

@@ -1,0 +1,107 @@
+import { map, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
+import { mediaObject, type DevicesObject, type MediaObject, type MediaOutput, type TrackObject } from '../../streams/media/state.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+export type { DevicesObject, DeviceInfo, MediaObject, TrackObject } from '../../streams/media/state.js'
+export type { RenderOptions } from '../../streams/media/feature.js'
+
+/** The documented `media` namespace (api-reference, Media). */
+export interface MediaApi {
+  /**
+   * The media devices available: `{ camera, microphone, speaker }` lists of DeviceInfo
+   * (`deviceId`, `groupId`, `kind`, `label`). `devices:change` says when they change.
+   *
+   * const { camera } = client.media.getDevices()
+   */
+  getDevices(): DevicesObject
+  /**
+   * The Media object (`id`, `local`, `tracks`) with this id, or undefined.
+   *
+   * @throws BasicError `BAD_INPUT` when `mediaId` is not a string.
+   */
+  getById(mediaId: string): MediaObject | undefined
+  /**
+   * The Track object (`id`, `kind`, `label`, `muted`, `state`, `streamId`, `containers`, `disabled`) with this id, or undefined.
+   *
+   * const { kind, state } = client.media.getTrackById(trackId)
+   * @throws BasicError `BAD_INPUT` when `trackId` is not a string.
+   */
+  getTrackById(trackId: string): TrackObject | undefined
+  /**
+   * Renders tracks in the element the CSS selector names: a `<video>` per video track, an
+   * `<audio>` per audio track (local tracks muted, so nobody hears themselves); audio plays on
+   * `options.speakerId` where the browser supports choosing the speaker.
+   *
+   * client.media.renderTracks(call.remoteTracks, '#remote-media', { speakerId })
+   * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids or `cssSelector` not a string.
+   */
+  renderTracks(trackIds: readonly string[], cssSelector: string, options?: RenderOptions): void
+  /**
+   * Removes the elements rendering these tracks from the container.
+   *
+   * client.media.removeTracks(call.remoteTracks, '#remote-media')
+   * @throws BasicError `BAD_INPUT` as for `renderTracks`.
+   */
+  removeTracks(trackIds: readonly string[], cssSelector: string): void
+  /**
+   * Mutes tracks at their source (audio silent, video black); a muted local track is muted for
+   * the remote participant too. `media:muted { tracks }` lists the tracks muted.
+   *
+   * client.media.muteTracks(call.localTracks)
+   * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
+   */
+  muteTracks(trackIds: readonly string[]): void
+  /**
+   * Unmutes tracks; `media:unmuted { tracks }` lists them.
+   *
+   * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
+   */
+  unmuteTracks(trackIds: readonly string[]): void
+}
+
+const trackIdsOf = (trackIds: unknown, operation: string): readonly string[] => {
+  if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string'))
+    throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the track ids must be an array of strings`)
+  return trackIds
+}
+
+const selectorOf = (selector: unknown, operation: string): string => {
+  if (typeof selector !== 'string' || selector === '') throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the container must be a CSS selector`)
+  return selector
+}
+
+const idOf = (id: unknown, operation: string): string => {
+  if (typeof id !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the id must be a string`)
+  return id
+}
+
+const toPublic = (output: MediaOutput): PublicEvent => {
+  switch (output.type) {
+    case 'devicesChanged':
+      return { type: 'devices:change', payload: {} }
+    case 'muted':
+      return { type: 'media:muted', payload: { tracks: [...output.trackIds] } }
+    case 'unmuted':
+      return { type: 'media:unmuted', payload: { tracks: [...output.trackIds] } }
+  }
+}
+
+/** The documented `media` namespace over the media feature. */
+export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<MediaApi> {
+  const { media } = streams
+  const api: MediaApi = {
+    getDevices: () => media.current().devices,
+    getById: (mediaId) => mediaObject(media.current(), idOf(mediaId, 'getById')),
+    getTrackById: (trackId) => media.current().tracks[idOf(trackId, 'getTrackById')],
+    renderTracks: (trackIds, cssSelector, options) =>
+      media.commands.renderTracks(trackIdsOf(trackIds, 'renderTracks'), selectorOf(cssSelector, 'renderTracks'), typeof options === 'object' && options !== null ? options : {}),
+    removeTracks: (trackIds, cssSelector) => media.commands.removeTracks(trackIdsOf(trackIds, 'removeTracks'), selectorOf(cssSelector, 'removeTracks')),
+    muteTracks: (trackIds) => media.commands.muteTracks(trackIdsOf(trackIds, 'muteTracks')),
+    unmuteTracks: (trackIds) => media.commands.unmuteTracks(trackIdsOf(trackIds, 'unmuteTracks')),
+  }
+  const events$: Observable<PublicEvent> = media.events$.pipe(map(toPublic))
+  return { api, events$ }
+}

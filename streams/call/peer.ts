@@ -1,0 +1,124 @@
+import * as E from 'fp-ts/Either'
+import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
+import { BasicError, errorCodes } from '../errors.js'
+
+/** A remote track and the stream the far end put it in. */
+export interface RemoteTrack {
+  readonly track: MediaStreamTrack
+  readonly stream: MediaStream | undefined
+}
+
+/** Turns an SDP into the one to use (the call's SDP pipeline for this step). */
+export type SdpStep = (sdp: string) => E.Either<BasicError, string>
+
+/** One call's RTCPeerConnection and what the call feature does with it (the "lower layer" of calls.md §14.3). */
+export interface Peer {
+  /** The id of this local WebRTC session (the `id` of track events). */
+  readonly id: string
+  readonly connection: RTCPeerConnection
+  /** Every remote track, including those that arrived before subscribing. */
+  readonly remoteTracks$: Observable<RemoteTrack>
+  addLocal(stream: MediaStream): void
+  /**
+   * Creates an offer or answer, shapes it (`shape`, before it is set), sets it, waits for ICE
+   * gathering to finish (no trickle: calls.md §14.2), and emits the SDP to send: the gathered
+   * description with `finish` applied (idempotent fixes the browser drops from what it renders).
+   */
+  localDescription(type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string>
+  /** Applies a remote description (already shaped). */
+  remoteDescription(type: 'offer' | 'answer', sdp: string): Observable<void>
+  close(): void
+}
+
+/** ICE gathering: at most this long after the description was set (calls.md §14.2). */
+export const iceGatheringLimit = 3000
+
+const unwrap = (result: E.Either<BasicError, string>): string => {
+  if (E.isLeft(result)) throw result.left
+  return result.right
+}
+
+/** Completes once gathering is complete (state or end-of-candidates), or after the limit. */
+function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike): Observable<unknown> {
+  return race(
+    fromEvent(connection, 'icegatheringstatechange').pipe(filter(() => connection.iceGatheringState === 'complete')),
+    fromEvent<RTCPeerConnectionIceEvent>(connection, 'icecandidate').pipe(filter((event) => event.candidate === null)),
+    timer(iceGatheringLimit, scheduler),
+  ).pipe(take(1))
+}
+
+/** Sets a local description and waits for gathering, listening before setting so no event is missed. */
+function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    let described = false
+    let gathered = false
+    const settle = (): void => {
+      if (!described || !gathered) return
+      subscriber.next()
+      subscriber.complete()
+    }
+    const subscription = new Subscription()
+    subscription.add(
+      gatheringDone(connection, scheduler).subscribe(() => {
+        gathered = true
+        settle()
+      }),
+    )
+    connection.setLocalDescription(description).then(
+      () => {
+        described = true
+        if (connection.iceGatheringState === 'complete') gathered = true
+        settle()
+      },
+      (error: unknown) => subscriber.error(error),
+    )
+    return subscription
+  })
+}
+
+const webrtcError = (what: string, error: unknown): BasicError =>
+  error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`)
+
+/** A peer connection with the given configuration; `RTCPeerConnection` comes from the environment. */
+export function createPeer(
+  id: string,
+  PeerConnection: typeof RTCPeerConnection,
+  configuration: RTCConfiguration,
+  scheduler: SchedulerLike,
+): Peer {
+  const connection = new PeerConnection(configuration)
+  const remoteTracks = new ReplaySubject<RemoteTrack>()
+  const onTrack = (event: RTCTrackEvent): void => remoteTracks.next({ track: event.track, stream: event.streams[0] })
+  connection.addEventListener('track', onTrack)
+
+  return {
+    id,
+    connection,
+    remoteTracks$: remoteTracks.asObservable(),
+    addLocal: (stream) => {
+      for (const track of stream.getTracks()) connection.addTrack(track, stream)
+    },
+    localDescription: (type, shape, finish) =>
+      defer(() => from(type === 'offer' ? connection.createOffer() : connection.createAnswer())).pipe(
+        map((created) => unwrap(shape(created.sdp ?? ''))),
+        switchMap((sdp) => setLocalAndGather(connection, { type, sdp }, scheduler)),
+        map(() => unwrap(finish(connection.localDescription?.sdp ?? ''))),
+        catchError((error: unknown) => throwError(() => webrtcError(`The local ${type} could not be set`, error))),
+      ),
+    remoteDescription: (type, sdp) =>
+      new Observable<void>((subscriber) => {
+        connection.setRemoteDescription({ type, sdp }).then(
+          () => {
+            subscriber.next()
+            subscriber.complete()
+          },
+          (error: unknown) => subscriber.error(webrtcError(`The remote ${type} could not be applied`, error)),
+        )
+      }),
+    close: () => {
+      connection.removeEventListener('track', onTrack)
+      remoteTracks.complete()
+      if (connection.signalingState !== 'closed') connection.close()
+    },
+  }
+}

@@ -7,14 +7,16 @@ import { levels } from '../streams/logs/levels.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
 import { createEmitter, type EventApi } from './events.js'
 import type { Namespace } from './namespace.js'
+import { callApi } from './api/call.js'
+import { mediaApi } from './api/media.js'
 
 /**
  * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
  * To add one: ONE line, `<name>: <name>Api(streams),` with its import from `./api/<name>.js`.
  */
 const namespaces = (streams: Streams) => ({
-  // call:         callApi(streams),
-  // media:        mediaApi(streams),
+  call: callApi(streams),
+  media: mediaApi(streams),
   // conversation: conversationApi(streams),
   // presence:     presenceApi(streams),
   // groups:       groupsApi(streams),

@@ -5,6 +5,8 @@ import { createLogs } from './logs/feature.js'
 import { createAuth } from './auth/feature.js'
 import { createConnection } from './connection/feature.js'
 import { createSubscription } from './subscription/feature.js'
+import { createMedia } from './media/feature.js'
+import { createCall } from './call/feature.js'
 
 /** Anything that holds resources: timers, sockets, subscriptions, subjects. */
 export interface Disposable {
@@ -43,8 +45,8 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   /** The PlatformLink every feature reaches the platform through (`streams/connection/feature.ts`). */
   const link = connection.link
   const subscription = own(createSubscription({ ...core, link, connection }))
-  // media         (streams/media)
-  // call          (streams/call)
+  const media = own(createMedia(core))
+  const call = own(createCall({ ...core, link, media, subscription }))
   // messaging     (streams/messaging)
   // presence      (streams/presence)
   // groups        (streams/groups)
@@ -59,6 +61,8 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
     connection,
     link,
     subscription,
+    media,
+    call,
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return

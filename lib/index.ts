@@ -7,6 +7,9 @@ import { levels } from '../streams/logs/levels.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
 import { createEmitter, type EventApi } from './events.js'
 import type { Namespace } from './namespace.js'
+import { authApi } from './api/auth.js'
+import { connectionApi } from './api/connection.js'
+import { servicesApi } from './api/services.js'
 import { callApi } from './api/call.js'
 import { mediaApi } from './api/media.js'
 
@@ -22,8 +25,8 @@ const namespaces = (streams: Streams) => ({
   // groups:       groupsApi(streams),
   // contacts:     contactsApi(streams),
   // user:         userApi(streams),
-  // services:     servicesApi(streams),
-  // connection:   connectionApi(streams),
+  services: servicesApi(streams),
+  connection: connectionApi(streams),
   ...none(streams),
 })
 
@@ -32,7 +35,7 @@ const namespaces = (streams: Streams) => ({
  * To add one: ONE line, `<name>: <name>Api(streams),`.
  */
 const topLevel = (streams: Streams) => ({
-  // auth: authApi(streams),
+  auth: authApi(streams),
   ...none(streams),
 })
 

@@ -1,0 +1,94 @@
+import { mergeMap, type Observable } from 'rxjs'
+import type { ConnectivityMethod } from '../../streams/config/state.js'
+import type { ConnectionFeature } from '../../streams/connection/feature.js'
+import type { ConnectionEvent } from '../../streams/connection/state.js'
+import { BasicError, errorCodes } from '../../streams/errors.js'
+import type { PublicEvent } from '../events.js'
+import type { Namespace } from '../namespace.js'
+
+/** The state of the notification WebSocket, as `connection.getSocketState('cpaas')` returns it. */
+export interface SocketState {
+  /** The backend platform: `'cpaas'`. */
+  readonly platform: 'cpaas'
+  /** The socket is open. */
+  readonly connected: boolean
+  /** Connectivity checks are running on the open socket. */
+  readonly pinging: boolean
+  /** The connectivity check method: `{ type: 'keepAlive' | 'pingPong', responsibleParty: 'client' | 'server' }`. */
+  readonly method: ConnectivityMethod
+  /** Milliseconds between client pings. */
+  readonly pingInterval: number
+  /** Connectivity checking is switched on. */
+  readonly checkConnectivity: boolean
+  /** A lost connection is being re-established. */
+  readonly reconnecting: boolean
+  /** Failed reconnection attempts in a row. */
+  readonly failedAttempts: number
+  /** The WebSocket path of the notification channel (undefined without one). */
+  readonly channelURL: string | undefined
+}
+
+/** The documented `connection` namespace (api-reference, Connectivity). */
+export interface ConnectionApi {
+  /**
+   * Gets the state of the websocket of a backend platform: pass `'cpaas'` (the notification
+   * socket); any other platform, including the default `'link'`, has none (`undefined`).
+   *
+   * const { connected, pinging } = client.connection.getSocketState('cpaas')
+   * @param platform Backend platform for which to request the websocket's state (default `'link'`).
+   * @throws BasicError `BAD_INPUT` when `platform` is not a string.
+   */
+  getSocketState(platform?: string): SocketState | undefined
+  /**
+   * Enables or disables connectivity checking at run time (both ways); the configured
+   * `connectivity.method` and `pingInterval` apply.
+   *
+   * client.connection.enableConnectivityChecking(true)
+   * @param enable Enable connectivity checking.
+   * @throws BasicError `BAD_INPUT` when `enable` is not a boolean.
+   */
+  enableConnectivityChecking(enable: boolean): void
+}
+
+const wsChange: PublicEvent = { type: 'ws:change', payload: { platform: 'cpaas' } }
+
+/** The documented events of the connection feature (`protocol/events.md` §4–5). */
+export const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] => {
+  switch (event.type) {
+    case 'connecting':
+    case 'opened':
+    case 'lost':
+    case 'reconnecting':
+    case 'closed':
+      return [wsChange]
+    case 'notificationReceived':
+      return [{ type: 'notification:received', payload: { payload: event.notification.frame } }]
+    case 'frameRejected':
+      return [{ type: 'notifications:error', payload: { channel: 'websocket', error: event.error } }]
+    case 'settingsChanged':
+    case 'checkingSwitched':
+    case 'attemptFailed':
+    case 'gaveUp':
+      return []
+  }
+}
+
+/** The `connection` namespace over the connection feature. */
+export function connectionApi(streams: { readonly connection: ConnectionFeature }): Namespace<ConnectionApi> {
+  const { connection } = streams
+  const events$: Observable<PublicEvent> = connection.events$.pipe(mergeMap(connectionPublicEvents))
+  return {
+    api: {
+      getSocketState: (platform = 'link') => {
+        if (typeof platform !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.getSocketState(platform): platform must be a string')
+        if (platform !== 'cpaas') return undefined
+        return { ...connection.current() }
+      },
+      enableConnectivityChecking: (enable) => {
+        if (typeof enable !== 'boolean') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.enableConnectivityChecking(enable): enable must be a boolean')
+        connection.commands.enableConnectivityChecking(enable)
+      },
+    },
+    events$,
+  }
+}

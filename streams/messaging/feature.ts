@@ -20,6 +20,7 @@ import {
   mergeMap,
   of,
   reduce,
+  scan,
   switchMap,
   tap,
   type Observable,
@@ -157,6 +158,26 @@ function uploadedPart(response: FileUploadResponse): FilePart {
 /** The send response's SMS status: mapped, undefined when unknown (`messaging.md` §4). */
 const smsSendStatus = (status: string | undefined): string | undefined =>
   status === 'DeliveredToNetwork' ? 'Pending' : status === 'DeliveredToTerminal' ? 'Delivered' : status === 'DeliveryImpossible' ? 'Failed' : undefined
+
+/**
+ * Emits when the notification socket opens again after it was lost (or after reconnection gave
+ * up and a new connection was made): what messaging's `reconnected$` wants from the connection
+ * feature's events.
+ *
+ * createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$) })
+ */
+export const socketReopened = (connectionEvents$: Observable<{ readonly type: string }>): Observable<void> =>
+  connectionEvents$.pipe(
+    scan(
+      (seen, event) => ({
+        lost: event.type === 'lost' || event.type === 'gaveUp' ? true : event.type === 'opened' ? false : seen.lost,
+        reopened: event.type === 'opened' && seen.lost,
+      }),
+      { lost: false, reopened: false },
+    ),
+    filter((seen) => seen.reopened),
+    map(() => undefined),
+  )
 
 /**
  * Messaging as streams: conversations and their messages as hot state, commands for chat,

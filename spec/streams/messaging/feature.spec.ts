@@ -7,7 +7,7 @@ import { createConfig } from '../../../streams/config/feature.js'
 import type { InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
 import { createEnvironment } from '../../../streams/environment.js'
 import { createLogs } from '../../../streams/logs/feature.js'
-import { createMessaging, type MessagingFeature } from '../../../streams/messaging/feature.js'
+import { createMessaging, socketReopened, type MessagingFeature } from '../../../streams/messaging/feature.js'
 import { findConversation, type MessagingEvent } from '../../../streams/messaging/state.js'
 
 interface Call {
@@ -200,5 +200,15 @@ describe('messaging feature', () => {
     expect(calls[0]!.reply.observed).to.equal(false)
     messaging.commands.send(bob, 'chat-oneToOne', text('after'))
     expect(calls).to.have.length(1)
+  })
+
+  it('sees a reopened socket only after a loss (not the first open)', () => {
+    const scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected)
+    })
+    scheduler.run(({ cold, expectObservable }) => {
+      const events = { c: { type: 'connecting' }, o: { type: 'opened' }, l: { type: 'lost' }, r: { type: 'reconnecting' }, a: { type: 'attemptFailed' }, g: { type: 'gaveUp' }, n: { type: 'notificationReceived' } }
+      expectObservable(socketReopened(cold('c o n l r a o n o g c o', events))).toBe('------x----x', { x: undefined })
+    })
   })
 })

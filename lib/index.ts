@@ -12,6 +12,7 @@ import { connectionApi } from './api/connection.js'
 import { servicesApi } from './api/services.js'
 import { callApi } from './api/call.js'
 import { mediaApi } from './api/media.js'
+import { conversationApi, messagingApi } from './api/conversation.js'
 
 /**
  * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
@@ -20,7 +21,8 @@ import { mediaApi } from './api/media.js'
 const namespaces = (streams: Streams) => ({
   call: callApi(streams),
   media: mediaApi(streams),
-  // conversation: conversationApi(streams),
+  conversation: conversationApi(streams),
+  messaging: messagingApi(streams),
   // presence:     presenceApi(streams),
   // groups:       groupsApi(streams),
   // contacts:     contactsApi(streams),

@@ -7,6 +7,7 @@ import { createConnection } from './connection/feature.js'
 import { createSubscription } from './subscription/feature.js'
 import { createMedia } from './media/feature.js'
 import { createCall } from './call/feature.js'
+import { createMessaging, socketReopened } from './messaging/feature.js'
 
 /** Anything that holds resources: timers, sockets, subscriptions, subjects. */
 export interface Disposable {
@@ -47,7 +48,7 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   const subscription = own(createSubscription({ ...core, link, connection }))
   const media = own(createMedia(core))
   const call = own(createCall({ ...core, link, media, subscription }))
-  // messaging     (streams/messaging)
+  const messaging = own(createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$) }))
   // presence      (streams/presence)
   // groups        (streams/groups)
   // contacts      (streams/contacts)
@@ -63,6 +64,7 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
     subscription,
     media,
     call,
+    messaging,
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return

@@ -247,8 +247,13 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
   }
 }
 
-/** The documented Messaging namespace over the messaging feature. */
-export function conversationApi(streams: { readonly messaging: MessagingFeature; readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined } }): Namespace<ConversationApi> {
+/** What the namespace reads: the messaging feature, and the link for the current user. */
+interface MessagingStreams {
+  readonly messaging: MessagingFeature
+  readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined }
+}
+
+function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
   const { messaging } = streams
   const { commands } = messaging
 
@@ -378,21 +383,17 @@ export function conversationApi(streams: { readonly messaging: MessagingFeature;
 
 const built = new WeakMap<object, Namespace<ConversationApi>>()
 
-/** The same namespace for one set of streams (so `client.conversation` and `client.messaging` share it). */
-const sharedConversationApi = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => {
+/**
+ * The documented Messaging namespace over the messaging feature: `client.conversation`. One
+ * instance per set of streams, shared with `client.messaging`.
+ */
+export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
   const existing = built.get(streams)
   if (existing) return existing
-  const namespace = conversationApi(streams)
+  const namespace = buildConversationApi(streams)
   built.set(streams, namespace)
   return namespace
 }
 
-/** `client.conversation`. */
-export const conversationNamespace = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => sharedConversationApi(streams)
-
 /** `client.messaging`: the reference's name of the same namespace (its events come through `conversation`). */
-export const messagingNamespace = (streams: Parameters<typeof conversationApi>[0]): Namespace<ConversationApi> => ({
-  api: sharedConversationApi(streams).api,
-  events$: EMPTY,
-})
-
+export const messagingApi = (streams: MessagingStreams): Namespace<ConversationApi> => ({ api: conversationApi(streams).api, events$: EMPTY })

@@ -13,6 +13,10 @@ import { servicesApi } from './api/services.js'
 import { callApi } from './api/call.js'
 import { mediaApi } from './api/media.js'
 import { conversationApi, messagingApi } from './api/conversation.js'
+import { presenceApi } from './api/presence.js'
+import { groupsApi } from './api/groups.js'
+import { contactsApi } from './api/contacts.js'
+import { userApi } from './api/user.js'
 
 /**
  * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
@@ -23,10 +27,10 @@ const namespaces = (streams: Streams) => ({
   media: mediaApi(streams),
   conversation: conversationApi(streams),
   messaging: messagingApi(streams),
-  // presence:     presenceApi(streams),
-  // groups:       groupsApi(streams),
-  // contacts:     contactsApi(streams),
-  // user:         userApi(streams),
+  presence: presenceApi(streams),
+  groups: groupsApi(streams),
+  contacts: contactsApi(streams),
+  user: userApi(streams),
   services: servicesApi(streams),
   connection: connectionApi(streams),
   ...none(streams),

@@ -8,6 +8,10 @@ import { createSubscription } from './subscription/feature.js'
 import { createMedia } from './media/feature.js'
 import { createCall } from './call/feature.js'
 import { createMessaging, socketReopened } from './messaging/feature.js'
+import { createPresence } from './presence/feature.js'
+import { createGroups } from './groups/feature.js'
+import { createContacts } from './contacts/feature.js'
+import { createUsers } from './users/feature.js'
 
 /** Anything that holds resources: timers, sockets, subscriptions, subjects. */
 export interface Disposable {
@@ -49,10 +53,10 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   const media = own(createMedia(core))
   const call = own(createCall({ ...core, link, media, subscription }))
   const messaging = own(createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$) }))
-  // presence      (streams/presence)
-  // groups        (streams/groups)
-  // contacts      (streams/contacts)
-  // users         (streams/users)
+  const presence = own(createPresence({ ...core, link, presenceListId$: subscription.presenceListId$ }))
+  const groups = own(createGroups({ ...core, link }))
+  const contacts = own(createContacts({ ...core, link }))
+  const users = own(createUsers({ ...core, link }))
 
   let disposed = false
   return {
@@ -65,6 +69,10 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
     media,
     call,
     messaging,
+    presence,
+    groups,
+    contacts,
+    users,
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return

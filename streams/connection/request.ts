@@ -51,7 +51,8 @@ const statuses = new WeakMap<BasicError, number>()
 /** The HTTP status of a request's failure, when the platform answered (e.g. 404: the resource is gone). */
 export const httpStatusOf = (error: unknown): number | undefined => (error instanceof BasicError ? statuses.get(error) : undefined)
 
-const withStatus = (error: BasicError, status: number): BasicError => {
+/** Marks `error` as caused by a response with this HTTP status (read back with `httpStatusOf`). */
+export const withHttpStatus = (error: BasicError, status: number): BasicError => {
   statuses.set(error, status)
   return error
 }
@@ -97,7 +98,7 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
 /** The error of a non-2xx response, reading the platform's `requestError` body when there is one. */
 async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
   const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
-  if (!isJson(response)) return withStatus(requestFailure(spec, response.status, statusText), response.status)
+  if (!isJson(response)) return withHttpStatus(requestFailure(spec, response.status, statusText), response.status)
   const parsed = parseJson(await response.text())
   const exception = pipe(
     parsed,
@@ -105,7 +106,7 @@ async function failureBody(response: Response, spec: RequestSpec<unknown>): Prom
     E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
     E.getOrElseW(() => undefined),
   )
-  return withStatus(requestFailure(spec, response.status, statusText, exception), response.status)
+  return withHttpStatus(requestFailure(spec, response.status, statusText, exception), response.status)
 }
 
 /** What `createRequest` needs. */

@@ -164,7 +164,8 @@ export function createSubscription({ config, environment, logs, link, connection
   /** The TURN fetch after a `call` subscription: owned by the feature, not by the request that started it. */
   const startTurnFetch = (): void => {
     const { call } = config.current()
-    if (!call.iceServers || !call.serverTurnCredentials) return
+    // Any list counts, even an empty one, and so does the default (unset); only null skips it (`calls.md` §2).
+    if ((call.iceServers as unknown) === null || !call.serverTurnCredentials) return
     running.add(fetchTurn().subscribe({ error: (error: unknown) => logger.warn('TURN credentials not fetched', error) }))
   }
 

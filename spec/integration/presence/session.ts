@@ -1,0 +1,49 @@
+// Per-test integration set-up for presence, groups, contacts and directory specs: a fresh local
+// platform for every test (so nothing depends on test order or on what another test left on the
+// platform), SDK clients logged in through its token endpoint, all disposed afterwards.
+import type { EventName } from '../../../lib/events.js'
+import { createTestClient, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
+
+export interface Session {
+  readonly platform: () => TestPlatform
+  /** A documented client logged in as `userId` and subscribed (all services unless `options.services`). */
+  readonly client: (userId: string, options?: TestClientOptions) => Promise<TestClient>
+}
+
+export function useSession(): Session {
+  let platform: TestPlatform | undefined
+  const clients: TestClient[] = []
+  beforeEach(async () => {
+    platform = await startTestPlatform()
+  })
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.dispose()
+    await platform?.stop()
+    platform = undefined
+  })
+  const current = (): TestPlatform => {
+    if (platform === undefined) throw new Error('useSession: no platform outside a test')
+    return platform
+  }
+  return {
+    platform: current,
+    client: async (userId, options) => {
+      const client = await createTestClient(current(), userId, options)
+      clients.push(client)
+      return client
+    },
+  }
+}
+
+export interface Recorded {
+  readonly type: EventName
+  readonly payload: any
+}
+
+/** Every event a client emits from now on, in order; `of(type)` filters them. */
+export function record(client: Pick<TestClient, 'subscribe'>): { readonly all: Recorded[]; of(type: EventName): any[] } {
+  const all: Recorded[] = []
+  client.subscribe((type, [payload]) => all.push({ type, payload }))
+  return { all, of: (type) => all.filter((event) => event.type === type).map((event) => event.payload) }
+}

@@ -1,0 +1,227 @@
+import { expect } from 'chai'
+import { isBasicError } from '../../../streams/errors.js'
+import { nextEvent, type TestClient } from '../../helpers/client.js'
+import { record, useSession } from '../presence/session.js'
+
+type Ids = { id: string; groupId: string }
+type Failure = { error: { code: string | number; message: string; error: { code: string | number; message: string } }; id?: string; groupId?: string }
+type InvitationPayload = { invitation: { id: string; groupId: string; name: string; participants: { address: string; status: string; isAdmin: boolean }[] } }
+
+describe('integration: groups', () => {
+  const session = useSession()
+  const chat = { services: ['chat'] }
+  const members = (users: string[]) => Promise.all(users.map((user) => session.client(user, chat)))
+
+  /** Alice's group "Team" with `invitees` invited; resolves once each invitee has the invitation. */
+  const team = async (alice: TestClient, invitees: TestClient[]): Promise<string> => {
+    const invited = invitees.map((invitee) => nextEvent<InvitationPayload>(invitee, 'group:invitation_received'))
+    const created = nextEvent<Ids>(alice, 'group:new')
+    alice.groups.create({ name: 'Team', subject: 'Weekly sync', participants: invitees.map((invitee) => invitee.tokens.identity) })
+    const { id } = await created
+    await Promise.all(invited)
+    return id
+  }
+  const accept = async (member: TestClient, id: string): Promise<void> => {
+    const changed = nextEvent<Ids>(member, 'group:change', (payload) => payload.id === id)
+    member.groups.acceptInvitation(id)
+    await changed
+  }
+  const expectFailure = (failure: Failure, code: string | number): void => {
+    expect(isBasicError(failure.error)).to.equal(true)
+    expect(failure.error.code).to.equal(code)
+    expect(failure.error.error.code, 'params.error.error.code').to.equal(code)
+    expect(failure.error.error.message).to.equal(failure.error.message)
+  }
+
+  it('runs a full invitation round trip: create, invitations, accept, reject, every member kept in step', async () => {
+    const [alice, bob, carol] = await members(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    const bobInvited = nextEvent<InvitationPayload>(bob, 'group:invitation_received')
+    const carolInvited = nextEvent<InvitationPayload>(carol, 'group:invitation_received')
+    const created = nextEvent<Ids>(alice, 'group:new')
+    alice.groups.create({
+      name: 'Team',
+      subject: 'Weekly sync',
+      image: 'https://example.com/team.png',
+      type: 'closed',
+      participants: ['bob@example.com', { address: 'carol@example.com' }],
+    })
+    const { id, groupId } = await created
+    expect(groupId).to.equal(id)
+    expect(alice.groups.get(id)).to.deep.equal({
+      id,
+      name: 'Team',
+      subject: 'Weekly sync',
+      image: 'https://example.com/team.png',
+      participants: [
+        { address: 'alice@example.com', status: 'Connected', isAdmin: true },
+        { address: 'bob@example.com', status: 'Invited', isAdmin: false },
+        { address: 'carol@example.com', status: 'Invited', isAdmin: false },
+      ],
+    })
+    expect(alice.groups.getParticipants(id)).to.deep.equal(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+
+    const { invitation } = await bobInvited
+    expect(invitation).to.deep.include({ id, groupId: id, name: 'Team' })
+    expect(invitation.participants.map((p) => p.address)).to.deep.equal(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    expect(bob.groups.getInvitations()).to.deep.equal([{ id, name: 'Team', participants: invitation.participants }])
+    await carolInvited
+
+    const aliceSawBob = nextEvent<Ids>(alice, 'group:change')
+    await accept(bob, id)
+    expect(bob.groups.getInvitations()).to.deep.equal([])
+    expect(bob.groups.get(id)?.participants.find((p) => p.address === 'bob@example.com')).to.deep.equal({ address: 'bob@example.com', status: 'Connected', isAdmin: false })
+    expect(await aliceSawBob).to.deep.equal({ id, groupId: id })
+    expect(alice.groups.get(id)?.participants.find((p) => p.address === 'bob@example.com')?.status).to.equal('Connected')
+
+    const aliceSawCarol = nextEvent<Ids>(alice, 'group:change')
+    const bobSawCarol = nextEvent<Ids>(bob, 'group:change')
+    const carolRejected = nextEvent<Ids>(carol, 'group:change')
+    carol.groups.rejectInvitation(id)
+    expect(await carolRejected).to.deep.equal({ id, groupId: id })
+    expect(carol.groups.getInvitations()).to.deep.equal([])
+    expect(carol.groups.get(id)).to.equal(undefined)
+    await Promise.all([aliceSawCarol, bobSawCarol])
+    for (const member of [alice, bob]) expect(member.groups.get(id)?.participants.at(-1)).to.deep.include({ address: 'carol@example.com', status: 'Disconnected' })
+  })
+
+  it('fetches the groups the user is a member of (group:refresh), replacing what was known', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    const again = await session.client('bob@example.com', chat)
+    expect(again.groups.getAll()).to.deep.equal([])
+    const refreshed = nextEvent(again, 'group:refresh')
+    again.groups.fetch()
+    expect(await refreshed).to.deep.equal({})
+    expect(again.groups.getAll().map((group) => [group.id, group.name])).to.deep.equal([[id, 'Team']])
+  })
+
+  it('leaves the administration to the administrator: others get a 403 policy error in the operation event', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    const events = record(bob)
+
+    const added = nextEvent<Failure>(bob, 'group:change', (payload) => payload.error !== undefined)
+    bob.groups.addParticipant(id, 'dave@example.com')
+    expectFailure(await added, 'POL0001')
+    const removed = nextEvent<Failure>(bob, 'group:change', (payload) => payload.error !== undefined)
+    bob.groups.removeParticipant(id, 'alice@example.com')
+    expectFailure(await removed, 'POL0001')
+    const deleted = nextEvent<Failure>(bob, 'group:delete')
+    bob.groups.delete(id)
+    const deleteFailure = await deleted
+    expectFailure(deleteFailure, 'POL0001')
+    expect(deleteFailure).to.deep.include({ id, groupId: id })
+    expect(bob.groups.get(id)?.participants).to.have.length(2)
+    expect(events.of('group:delete')).to.have.length(1)
+
+    const left = nextEvent<Failure>(alice, 'group:change', (payload) => payload.error !== undefined)
+    alice.groups.leave(id)
+    expectFailure(await left, 'POL0001')
+    expect(alice.groups.get(id)).not.to.equal(undefined)
+  })
+
+  it('adds a participant: group:change for the members, an invitation for the new one', async () => {
+    const [alice, bob, dave] = await members(['alice@example.com', 'bob@example.com', 'dave@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    const daveInvited = nextEvent<InvitationPayload>(dave, 'group:invitation_received')
+    const bobSaw = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
+    const aliceDone = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    alice.groups.addParticipant(id, 'dave@example.com')
+    expect(await aliceDone).to.deep.equal({ id, groupId: id })
+    expect(alice.groups.get(id)?.participants.at(-1)).to.deep.equal({ address: 'dave@example.com', status: 'Invited', isAdmin: false })
+    expect((await daveInvited).invitation.id).to.equal(id)
+    await bobSaw
+    expect(bob.groups.getParticipants(id)).to.include('dave@example.com')
+  })
+
+  it('removes a participant: they lose the group, the administrator drops them', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    const bobLost = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
+    const aliceDone = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    alice.groups.removeParticipant(id, 'bob@example.com')
+    await aliceDone
+    expect(alice.groups.getParticipants(id)).to.deep.equal(['alice@example.com'])
+    await bobLost
+    expect(bob.groups.get(id)).to.equal(undefined)
+  })
+
+  it('lets a member leave: group:change, the group is gone for them, Disconnected for the others', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    const aliceSaw = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    const left = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
+    bob.groups.leave(id)
+    expect(await left).to.deep.equal({ id, groupId: id })
+    expect(bob.groups.getAll()).to.deep.equal([])
+    await aliceSaw
+    expect(alice.groups.get(id)?.participants.at(-1)).to.deep.include({ address: 'bob@example.com', status: 'Disconnected' })
+  })
+
+  it('deletes a group: group:delete with the group as it was; members and invitees get group:change and lose it', async () => {
+    const [alice, bob, dave] = await members(['alice@example.com', 'bob@example.com', 'dave@example.com'])
+    const id = await team(alice, [bob, dave])
+    await accept(bob, id)
+    const before = alice.groups.get(id)
+    const bobLost = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
+    const daveLost = nextEvent<Ids>(dave, 'group:change', (payload) => payload.id === id)
+    const deleted = nextEvent<{ group: unknown }>(alice, 'group:delete')
+    alice.groups.delete(id)
+    expect(await deleted).to.deep.equal({ group: before })
+    expect(alice.groups.getAll()).to.deep.equal([])
+    await Promise.all([bobLost, daveLost])
+    expect(bob.groups.get(id)).to.equal(undefined)
+    expect(dave.groups.getInvitations()).to.deep.equal([])
+  })
+
+  it('reports a missing name or group id with groups:3, readable as params.error.code and params.error.error.code', async () => {
+    const alice = await session.client('alice@example.com', chat)
+    const failed = nextEvent<Failure>(alice, 'group:new')
+    alice.groups.create({ subject: 'no name' } as unknown as { name: string })
+    expectFailure(await failed, 'groups:3')
+    const missingId = nextEvent<Failure>(alice, 'group:change')
+    alice.groups.leave(undefined as unknown as string)
+    expectFailure(await missingId, 'groups:3')
+  })
+
+  it('surfaces platform failures in the operation events: 5xx on fetch, 404 for an unknown group, a reset on create', async () => {
+    const alice = await session.client('alice@example.com', chat)
+    const platform = session.platform()
+    await platform.admin.fail({ prefix: '/cpaas/chat/v1/alice@example.com/group', status: 500 })
+    const refresh = nextEvent<Failure>(alice, 'group:refresh')
+    alice.groups.fetch()
+    expectFailure(await refresh, 'SVC0001')
+
+    const unknown = nextEvent<Failure>(alice, 'group:change')
+    alice.groups.acceptInvitation('no-such-group')
+    const failure = await unknown
+    expectFailure(failure, 'SVC0004')
+    expect(failure).to.deep.include({ id: 'no-such-group', groupId: 'no-such-group' })
+
+    await platform.admin.fail({ prefix: '/cpaas/chat/v1/alice@example.com/group', reset: true })
+    const reset = nextEvent<Failure>(alice, 'group:new')
+    alice.groups.create({ name: 'Team' })
+    expect(isBasicError((await reset).error)).to.equal(true)
+    expect(alice.groups.getAll()).to.deep.equal([])
+  })
+
+  it('reports a malformed group notification as group:error', async () => {
+    const alice = await session.client('alice@example.com', chat)
+    const failed = nextEvent<Failure>(alice, 'group:error')
+    await session.platform().admin.notify('alice@example.com', 'chat', { chatParticipantStatusNotification: { participant: [], link: [] } })
+    expect(isBasicError((await failed).error)).to.equal(true)
+  })
+
+  it('checks the arguments of the getters', async () => {
+    const alice = await session.client('alice@example.com', { services: [] })
+    expect(alice.groups.get('unknown')).to.equal(undefined)
+    expect(alice.groups.getParticipants('unknown')).to.deep.equal([])
+    expect(() => alice.groups.get(5 as unknown as string)).to.throw().with.property('code', 'BAD_INPUT')
+    expect(() => alice.groups.getParticipants({} as unknown as string)).to.throw().with.property('code', 'BAD_INPUT')
+  })
+})

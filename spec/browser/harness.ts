@@ -49,7 +49,7 @@ export const launchBrowser = (): Promise<Browser> => chromium.launch({ executabl
 export const harnessPath = '/'
 
 const harnessHtml = `<!doctype html>
-<html><head><meta charset="utf-8"><title>kandy-rx harness</title></head>
+<html><head><meta charset="utf-8"><title>kandy-rx harness</title><link rel="icon" href="data:,"></head>
 <body><div id="local"></div><div id="remote"></div>
 <script>window.__name = (target) => target /* tsx keeps function names with __name(); functions sent from specs may use it */</script>
 <script src="/kandy-rx.js"></script></body></html>`
@@ -85,7 +85,7 @@ export interface UserPage {
   run<R, A = undefined>(fn: (client: Client, arg: A, scope: PageScope) => R | Promise<R>, arg?: A): Promise<R>
   /** Polls a page function until it returns a truthy value; returns that value. */
   until<R, A = undefined>(fn: (client: Client, arg: A, scope: PageScope) => R, arg?: A, timeout?: number): Promise<R>
-  /** The first event of `type` after index `after` whose payload has all fields of `match` (deep-equal values). */
+  /** The first event of `type` after index `after` whose payload has the fields of `match` (nested objects match as subsets). */
   waitFor(type: string, match?: Record<string, unknown>, options?: { after?: number; timeout?: number }): Promise<RecordedEvent>
   /** Every recorded event (optionally of one type). */
   events(type?: string): Promise<RecordedEvent[]>
@@ -317,7 +317,11 @@ function userPage(page: Page, tokens: LoginTokens, userId: string, errors: strin
     const index = await until(
       (_client, { wanted, fields, after }) => {
         const { events: all, plain } = window.__harness
-        const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+        // Objects in `fields` match as subsets (`{ error: { code: 'call:6' } }`), anything else by JSON equality.
+        const same = (actual: unknown, expected: unknown): boolean =>
+          typeof expected === 'object' && expected !== null && !Array.isArray(expected)
+            ? typeof actual === 'object' && actual !== null && Object.entries(expected).every(([key, value]) => same((actual as Record<string, unknown>)[key], value))
+            : JSON.stringify(actual) === JSON.stringify(expected)
         const found = all.findIndex((event, i) => {
           if (i <= after || event.type !== wanted) return false
           const payload = plain(event.payload) as Record<string, unknown>

@@ -94,8 +94,9 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
           const results = users.filter((found): found is User => found !== undefined)
           dispatch({ type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next })
         },
+        // Every directory failure carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
         error: (cause: unknown) =>
-          fail(operation, isBasicError(cause) ? cause : new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, `User Request failed: ${String(cause)}`)),
+          fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, isBasicError(cause) ? cause.message : `User Request failed: ${String(cause)}`)),
       }),
     )
   }

@@ -184,6 +184,8 @@ const changedMessage = (event: MessagingEvent): { target: Target; messageId: str
       return { target: event, messageId: undefined }
     case 'messageReceived':
       return { target: event, messageId: event.message.messageId ?? undefined }
+    case 'ownCopyReceived':
+      return { target: event, messageId: event.messageId }
     case 'historyFetched':
       return { target: event, messageId: event.newMessageIds.at(-1) }
     case 'messagesCleared':

@@ -24,6 +24,7 @@ import {
   switchMap,
   tap,
   type Observable,
+  type SchedulerLike,
 } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
@@ -73,11 +74,12 @@ export interface MessagingDeps {
   readonly environment: Environment
   readonly logs: Logs
   /**
-   * Emits each time the notification socket is open again after it was lost. Messaging then
-   * re-fetches the history of conversations that changed meanwhile, so that nothing the
-   * channel may have missed stays missing.
+   * Emits, each time the notification socket is open again after it was lost, the time it was
+   * lost (milliseconds, the environment's clock; see `socketReopened`). Messaging then re-fetches
+   * the history of conversations that changed since, so that nothing the channel may have
+   * missed stays missing.
    */
-  readonly reconnected$?: Observable<unknown>
+  readonly reconnected$?: Observable<number>
 }
 
 export interface MessagingCommands {
@@ -128,8 +130,8 @@ const silentWhenUnchanged: ReadonlySet<MessagingEvent['type']> = new Set([
 
 /** Typing indicators of the same state are sent again only after this long (the platform's refresh is 60 s). */
 const typingRefreshMs = 30_000
-/** How much older than the last sync a conversation's activity may be and still be re-fetched after a reconnect. */
-const recoverySlackMs = 60_000
+/** How far before the loss of the socket recovery looks (clocks of client and platform differ). */
+const recoverySlackMs = 30_000
 const recoveryPage = 50
 const recoveryPages = 20
 
@@ -137,6 +139,17 @@ const noUser = (): BasicError => new BasicError(errorCodes.general.BAD_INPUT, 'N
 
 const asBasicError = (error: unknown, operation: string): BasicError =>
   isBasicError(error) ? error : new BasicError(errorCodes.general.NO_CODE, `${operation} failed: ${error instanceof Error ? error.message : String(error)}`)
+
+/**
+ * Keeps the reference's fixed code of an operation (`protocol/README.md`: `messaging:5`, `:7`,
+ * `:8`, `:11`) when the request failed with the platform's own code, which stays in the message.
+ */
+const withFixedCode =
+  (code: string) =>
+  (error: unknown): never => {
+    if (isBasicError(error) && error.code !== code) throw new BasicError(code, `${error.message} (${String(error.code)})`)
+    throw error
+  }
 
 const isText = (part: Part): part is TextPart => part.type === 'text'
 const isFile = (part: Part): part is FilePart => part.type === 'file'
@@ -160,23 +173,23 @@ const smsSendStatus = (status: string | undefined): string | undefined =>
   status === 'DeliveredToNetwork' ? 'Pending' : status === 'DeliveredToTerminal' ? 'Delivered' : status === 'DeliveryImpossible' ? 'Failed' : undefined
 
 /**
- * Emits when the notification socket opens again after it was lost (or after reconnection gave
- * up and a new connection was made): what messaging's `reconnected$` wants from the connection
- * feature's events.
+ * Emits, when the notification socket opens again after it was lost (or after reconnection gave
+ * up and a new connection was made), the time it was lost: what messaging's `reconnected$`
+ * wants from the connection feature's events.
  *
- * createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$) })
+ * createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$, environment.scheduler) })
  */
-export const socketReopened = (connectionEvents$: Observable<{ readonly type: string }>): Observable<void> =>
+export const socketReopened = (connectionEvents$: Observable<{ readonly type: string }>, scheduler: SchedulerLike): Observable<number> =>
   connectionEvents$.pipe(
     scan(
-      (seen, event) => ({
-        lost: event.type === 'lost' || event.type === 'gaveUp' ? true : event.type === 'opened' ? false : seen.lost,
-        reopened: event.type === 'opened' && seen.lost,
-      }),
-      { lost: false, reopened: false },
+      (seen: { readonly lostAt: number | undefined; readonly reopened: number | undefined }, event) => {
+        if (event.type === 'opened') return { lostAt: undefined, reopened: seen.lostAt }
+        const lost = event.type === 'lost' || event.type === 'gaveUp'
+        return { lostAt: seen.lostAt ?? (lost ? scheduler.now() : undefined), reopened: undefined }
+      },
+      { lostAt: undefined, reopened: undefined },
     ),
-    filter((seen) => seen.reopened),
-    map(() => undefined),
+    mergeMap((seen) => (seen.reopened === undefined ? EMPTY : of(seen.reopened))),
   )
 
 /**
@@ -195,7 +208,6 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
   const effects = new Subscription()
   const objectUrls = new Set<string>()
   const typingSent = new Map<string, { readonly state: 'active' | 'idle'; readonly at: number }>()
-  let lastSync = environment.scheduler.now()
   let disposed = false
 
   const dispatch = (event: MessagingEvent): void => {
@@ -254,7 +266,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       const form = new FormDataClass()
       form.append('root-fields', uploadRootFields)
       form.append('raw', part.file as Blob, fileNameOf(part))
-      return uploadFile(link, user.username, form).pipe(map(uploadedPart))
+      return uploadFile(link, user.username, form).pipe(map(uploadedPart), catchError(withFixedCode(errorCodes.messaging.FILE_UPLOAD_FAIL)))
     })
 
   interface Sent {
@@ -304,6 +316,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
         if (!messageId || !info) throw new BasicError(errorCodes.messaging.SEND_MESSAGE_FAIL, 'Send SMS request failed: the response has no message id or delivery status')
         return { messageId, sender: user.username, deliveryStatus: smsSendStatus(info.deliveryStatus), parts: parts.filter(isText) }
       }),
+      catchError(withFixedCode(errorCodes.messaging.SEND_MESSAGE_FAIL)),
     )
   }
 
@@ -335,15 +348,22 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       `send:${conversationKey(destination, type)}`,
       withUser((current) => (type === 'sms' ? sendSms$(current, to, parts) : sendChat$(current, to, type, parts))).pipe(
         map((sent): MessagingEvent => ({ type: 'messageSent', ...target, localId, ...sent })),
-        catchError((error: unknown) =>
-          of<MessagingEvent>({
+        catchError((error: unknown) => {
+          // The platform's copy of this send already arrived: it was delivered, only the answer got lost.
+          const copied = findConversation(state.getValue(), destination, type)?.messages.find((message) => message.localId === localId && message.messageId)
+          if (copied?.messageId) {
+            logger.warn('A send failed after the platform had delivered it; keeping it as sent', asBasicError(error, 'Send message').message)
+            const sender = link.user()
+            return of<MessagingEvent>({ type: 'messageSent', ...target, localId, messageId: copied.messageId, sender: sender?.identity ?? sender?.username, deliveryStatus: 'Sent', parts: copied.parts })
+          }
+          return of<MessagingEvent>({
             type: 'messageSendFailed',
             ...target,
             localId,
             error: asBasicError(error, 'Send message'),
             ...(type === 'sms' ? { deliveryStatus: 'Failed' } : {}),
-          }),
-        ),
+          })
+        }),
         tap(dispatch),
       ),
     )
@@ -413,30 +433,32 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
   }
 
   const conversationList$ = (user: AuthUser, type: ChatType): Observable<readonly Conversation[]> =>
-    type === 'sms'
+    (type === 'sms'
       ? fetchSmsThreads(link, user.username).pipe(map(({ smsThreadList }) => smsThreadList.smsThread.map(conversationOfThread)))
       : fetchChatSessions(link, user.username, type).pipe(map(({ chatSessionList }) => chatSessionList.chatSession.map(conversationOfSession).filter(defined)))
+    ).pipe(catchError(withFixedCode(errorCodes.messaging.FETCH_CONVERSATIONS_FAIL)))
 
   /**
-   * The messages of a conversation newer than what it holds: pages back from the newest until a
-   * page reaches a message it holds or one older than `since` (at most `recoveryPages` pages).
+   * The messages a conversation may have missed since `since`: pages back from the newest until
+   * a page reaches a message at or before `since` (at most `recoveryPages` pages).
    */
   const missedMessages$ = (user: AuthUser, found: Conversation, since: number): Observable<readonly Message[]> => {
-    const held = new Set(findConversation(state.getValue(), found.destination, found.type)?.messages.map((message) => message.messageId) ?? [])
-    const reachesKnown = (page: Page): boolean =>
-      page.messages.some((message) => held.has(message.messageId) || sortTime(message.timestamp) <= since)
+    const reachesSince = (page: Page): boolean => page.messages.some((message) => sortTime(message.timestamp) <= since)
     const fetchPage = (next: string | undefined) => historyPage$(user, found.destination, found.type, recoveryPage, next)
     return fetchPage(undefined).pipe(
-      expand((page, index) => (page.next !== undefined && !reachesKnown(page) && index + 1 < recoveryPages ? fetchPage(page.next) : EMPTY)),
+      expand((page, index) => (page.next !== undefined && !reachesSince(page) && index + 1 < recoveryPages ? fetchPage(page.next) : EMPTY)),
       reduce((messages: readonly Message[], page) => [...page.messages, ...messages], []),
     )
   }
 
-  /** After a reconnect: re-fetch what every conversation with activity since the last sync missed. */
-  const recover$ = (): Observable<MessagingEvent> =>
+  /**
+   * After a reconnect: re-fetches the history of every conversation with activity since the
+   * socket was lost (`lostAt`, less a margin for clock differences), back to that time. What the
+   * platform queued for the socket arrives too; message ids keep each message once.
+   */
+  const recover$ = (lostAt: number): Observable<MessagingEvent> =>
     withUser((user) => {
-      const since = lastSync - recoverySlackMs
-      lastSync = environment.scheduler.now()
+      const since = lostAt - recoverySlackMs
       const list = (type: ChatType) =>
         conversationList$(user, type).pipe(
           catchError((error: unknown) => {
@@ -444,12 +466,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
             return of([] as readonly Conversation[])
           }),
         )
-      const missed = (found: Conversation): boolean => {
-        if (found.lastReceived === undefined) return false
-        const held = findConversation(state.getValue(), found.destination, found.type)
-        const newest = Math.max(since, ...(held?.messages ?? []).filter((message) => message.messageId).map((message) => sortTime(message.timestamp)))
-        return found.lastReceived > newest
-      }
+      const missed = (found: Conversation): boolean => found.lastReceived !== undefined && found.lastReceived >= since
       return forkJoin([list('chat-oneToOne'), list('chat-group'), list('sms')]).pipe(
         mergeMap((lists) => from(lists.flat().filter(missed))),
         mergeMap(
@@ -587,6 +604,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       typingSent.set(key, { state: wanted, at: now })
       run(
         withUser((user) => sendIsComposing(link, user.username, type, destination[0] as string, wanted, now)).pipe(
+          catchError(withFixedCode(errorCodes.messaging.SET_IS_TYPING_FAIL)),
           catchError((error: unknown) => {
             typingSent.delete(key)
             dispatch({ type: 'messagingFailed', operation: 'setIsTyping', error: asBasicError(error, 'Set is typing') })

@@ -20,6 +20,7 @@ import {
   emptyConversation,
   findConversation,
   messageIdOf,
+  pendingSendOf,
   smsDeliveryStatus,
   type ChatType,
   type Conversation,
@@ -101,6 +102,9 @@ function chatNotificationEvents(notification: ChatMessageNotification, state: Me
       read: false,
       ...(direction === 'outbound' ? { type: chatType } : {}),
     }
+    const held = findConversation(state, destination, chatType)
+    const localId = direction === 'outbound' ? pendingSendOf(held, message) : undefined
+    if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', destination, chatType, localId, messageId, parts: message.parts }])
     const address = direction === 'inbound' && chatType === 'chat-oneToOne' ? chatMessage['x-destinationAddress'] : undefined
     return E.right([
       {
@@ -109,7 +113,7 @@ function chatNotificationEvents(notification: ChatMessageNotification, state: Me
         chatType,
         message,
         direction,
-        newConversation: findConversation(state, destination, chatType) === undefined,
+        newConversation: held === undefined,
         ...(address === undefined ? {} : { address }),
       },
     ])

@@ -115,6 +115,18 @@ export const findConversation = (state: MessagingState, destination: readonly st
   return at === undefined ? undefined : state.conversations[at]
 }
 
+/**
+ * The local send an outbound copy belongs to: the oldest pending message of this client in the
+ * conversation (sends of a conversation go out one at a time) with the same text and number of
+ * files, not matched yet.
+ */
+export function pendingSendOf(conversation: Conversation | undefined, copy: Message): string | undefined {
+  const textOf = (message: Message) => message.parts.find((part): part is TextPart => part.type === 'text')?.text ?? ''
+  const filesOf = (message: Message) => message.parts.filter((part) => part.type === 'file').length
+  const oldest = conversation?.messages.find((message) => message.isPending === true && message.localId !== undefined && !message.messageId)
+  return oldest && textOf(oldest) === textOf(copy) && filesOf(oldest) === filesOf(copy) ? oldest.localId : undefined
+}
+
 /** A message's handle within its conversation: our local id for our own sends, else the platform id. */
 export const messageRef = (message: Message): string | undefined => message.localId ?? message.messageId ?? undefined
 
@@ -198,6 +210,11 @@ export type MessagingEvent =
       readonly newConversation: boolean
       readonly address?: string
     })
+  /**
+   * The platform's copy of a send of this client (`x-type: outbound`) arrived before the send's
+   * response: the pending message learns its id and the platform's parts, and stays one message.
+   */
+  | (Target & { readonly type: 'ownCopyReceived'; readonly localId: string; readonly messageId: string; readonly parts: readonly Part[] })
   | (Target & { readonly type: 'historyRequested' })
   /**
    * A history page arrived. `page: 'older'` moves the paging cursor to `next`; `'latest'` (the
@@ -397,6 +414,14 @@ export function messagingReducer(state: MessagingState, event: MessagingEvent): 
         return { ...conversation, ...fields, messages: insertByTime(conversation.messages, message) }
       })
     }
+
+    case 'ownCopyReceived':
+      return update(state, event.destination, event.chatType, (conversation) =>
+        withMessages(
+          conversation,
+          changeMessage(conversation.messages, (message) => message.localId === event.localId, (message) => ({ ...message, messageId: event.messageId, parts: event.parts })),
+        ),
+      )
 
     case 'historyRequested':
       return update(state, event.destination, event.chatType, (conversation) => (conversation.isPending ? conversation : { ...conversation, isPending: true }))

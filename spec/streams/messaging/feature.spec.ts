@@ -17,7 +17,7 @@ interface Call {
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined, group: () => undefined, groupCollapsed: () => undefined, groupEnd: () => undefined }
 
-function setup(scheduler?: TestScheduler, reconnected$?: Observable<unknown>) {
+function setup(scheduler?: TestScheduler, reconnected$?: Observable<number>) {
   const calls: Call[] = []
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = {
@@ -136,10 +136,10 @@ describe('messaging feature', () => {
   })
 
   it('after a reconnect re-fetches the conversations with activity since the last sync', () => {
-    const reconnected$ = new Subject<void>()
+    const reconnected$ = new Subject<number>()
     const { messaging, calls, events } = setup(undefined, reconnected$)
     messaging.commands.create(bob, 'chat-oneToOne')
-    reconnected$.next()
+    reconnected$.next(Date.now() - 1000)
     const lists = calls.splice(0)
     expect(lists.map((call) => call.spec.path)).to.deep.equal([
       '/cpaas/chat/v1/alice@example.com/oneToOne/sessions',
@@ -160,8 +160,8 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
-  it('after a reconnect pages back until it reaches a message it already holds', () => {
-    const reconnected$ = new Subject<void>()
+  it('after a reconnect pages back to the time the socket was lost', () => {
+    const reconnected$ = new Subject<number>()
     const { messaging, calls, notifications$ } = setup(undefined, reconnected$)
     const now = Date.now()
     const body = {
@@ -170,7 +170,7 @@ describe('messaging feature', () => {
       link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-1' }],
     }
     notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
-    reconnected$.next()
+    reconnected$.next(now + 30_000 - 500)
     const lists = calls.splice(0)
     lists[0]!.reply.next({ chatSessionList: { chatSession: [{ sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: { lastMessageTime: now + 2 } }] } })
     lists[1]!.reply.next({ chatSessionList: { chatSession: [] } })
@@ -202,13 +202,13 @@ describe('messaging feature', () => {
     expect(calls).to.have.length(1)
   })
 
-  it('sees a reopened socket only after a loss (not the first open)', () => {
+  it('sees a reopened socket only after a loss (not the first open), with the time of the loss', () => {
     const scheduler = new TestScheduler((actual, expected) => {
       expect(actual).to.deep.equal(expected)
     })
     scheduler.run(({ cold, expectObservable }) => {
       const events = { c: { type: 'connecting' }, o: { type: 'opened' }, l: { type: 'lost' }, r: { type: 'reconnecting' }, a: { type: 'attemptFailed' }, g: { type: 'gaveUp' }, n: { type: 'notificationReceived' } }
-      expectObservable(socketReopened(cold('c o n l r a o n o g c o', events))).toBe('------x----x', { x: undefined })
+      expectObservable(socketReopened(cold('c o n l r a o n o g c o', events), scheduler)).toBe('------x----y', { x: 3, y: 9 })
     })
   })
 })

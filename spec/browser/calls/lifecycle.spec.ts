@@ -1,0 +1,119 @@
+import { expect } from 'chai'
+import { useHarness } from '../harness.js'
+import { keepLocalTracks, keptTrackStates, peerClosed, ring, stateOf } from './steps.js'
+
+describe('calls in Chromium: calls that do not connect', function () {
+  this.timeout(60000)
+  const harness = useHarness()
+
+  it('rejected: the callee’s call ends, the caller gets Ended with transition.prevState Ringing and its media stopped', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true, video: true })
+    expect(await keepLocalTracks(alice)).to.equal(2)
+    await bob.run((client, id) => client.call.reject(id), calleeCall)
+    const mine = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
+    expect(mine.payload.error).to.equal(undefined)
+    expect(await stateOf(bob, calleeCall)).to.equal('Ended')
+    const theirs = await alice.waitFor('call:stateChange', { callId: callerCall, transition: { prevState: 'Ringing' } })
+    expect(theirs.payload.error).to.equal(undefined)
+    expect(await stateOf(alice, callerCall)).to.equal('Ended')
+    expect(await keptTrackStates(alice)).to.deep.equal(['ended', 'ended'])
+    expect(await peerClosed(alice)).to.equal(true)
+    expect(await peerClosed(bob)).to.equal(true)
+  })
+
+  it('ignored: the callee’s call ends locally; the caller is not told and keeps ringing', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await ring(alice, bob)
+    await bob.run((client, id) => client.call.ignore(id), calleeCall)
+    await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
+    expect(await stateOf(bob, calleeCall)).to.equal('Ended')
+    expect(await peerClosed(bob)).to.equal(true)
+    // Barrier: anything bob's side had sent alice's way arrives before this invitation from bob.
+    await bob.run((client) => client.call.make('alice@example.com', { audio: true }))
+    await alice.waitFor('call:receive')
+    expect(await stateOf(alice, callerCall)).to.equal('Ringing')
+    expect((await alice.events('call:stateChange')).filter((event) => event.payload.callId === callerCall)).to.have.length(1)
+    expect((await bob.events('call:stateChange')).filter((event) => event.payload.callId === calleeCall)).to.have.length(1)
+  })
+
+  it('cancelled before the answer: the caller’s call is Ended, the callee’s Cancelled (no endTime)', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true })
+    expect(await keepLocalTracks(alice)).to.equal(1)
+    await alice.run((client, id) => client.call.end(id), callerCall)
+    const cancelled = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
+    expect(cancelled.payload.error).to.equal(undefined)
+    const bobCall = await bob.run((client, id) => client.call.getById(id), calleeCall)
+    expect(bobCall?.state).to.equal('Cancelled')
+    expect(bobCall?.endTime).to.equal(undefined)
+    const aliceCall = await alice.run((client, id) => client.call.getById(id), callerCall)
+    expect(aliceCall?.state).to.equal('Ended')
+    expect(aliceCall?.startTime).to.equal(aliceCall?.endTime)
+    expect(await keptTrackStates(alice)).to.deep.equal(['ended'])
+    // Answering a cancelled call is refused and changes nothing.
+    await bob.run((client, id) => client.call.answer(id, { audio: true }), calleeCall)
+    const refused = await bob.waitFor('call:stateChange', { callId: calleeCall, error: { code: 'call:6' } })
+    expect(refused.payload.previous).to.deep.include({ state: 'Cancelled' })
+  })
+
+  it('callee offline (no call subscription): call:start, then Ended with 480 in the transition, media released', async () => {
+    const alice = await harness().open('alice@example.com')
+    await harness().open('carol@example.com', { services: ['chat'] })
+    const callId = await alice.run((client) => client.call.make('carol@example.com', { audio: true }))
+    await alice.waitFor('call:start', { callId })
+    const ended = await alice.waitFor('call:stateChange', { callId, transition: { prevState: 'Initiated', statusCode: 480 } })
+    expect(ended.payload.transition).to.deep.equal({ prevState: 'Initiated', statusCode: 480, reasonText: 'Temporarily Unavailable' })
+    expect(await stateOf(alice, callId)).to.equal('Ended')
+    expect(await peerClosed(alice)).to.equal(true)
+    const localTracks = (await alice.events('call:newTrack')).filter((event) => event.payload.callId === callId).map((event) => String(event.payload.trackId))
+    expect(await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)?.state), localTracks)).to.deep.equal(['ended'])
+  })
+
+  it('unknown destination: no call:start; Ended with the platform’s error (SVC0004); media released', async () => {
+    const alice = await harness().open('alice@example.com')
+    const callId = await alice.run((client) => client.call.make('nobody@example.com', { audio: true }))
+    const failed = await alice.waitFor('call:stateChange', { callId, previous: { state: 'Initiating' } })
+    expect(failed.payload.error).to.deep.include({ name: 'BasicError', code: 'SVC0004' })
+    expect(String((failed.payload.error as { message: string }).message)).to.contain('sip:nobody@example.com')
+    expect(await stateOf(alice, callId)).to.equal('Ended')
+    expect(await alice.events('call:start')).to.deep.equal([])
+    expect(await peerClosed(alice)).to.equal(true)
+  })
+
+  it('bad arguments and refused operations reach the call’s events as BasicErrors and change nothing', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const empty = await alice.run((client) => client.call.make('   ', { audio: true }))
+    expect((await alice.waitFor('call:stateChange', { callId: empty })).payload.error).to.deep.include({ code: 'call:7' })
+    const noMedia = await alice.run((client) => client.call.make('bob@example.com', { audio: false, video: false }))
+    expect((await alice.waitFor('call:stateChange', { callId: noMedia })).payload.error).to.deep.include({ code: 'call:7' })
+    await alice.run((client) => client.call.answer('no-such-call', { audio: true }))
+    expect((await alice.waitFor('call:stateChange', { callId: 'no-such-call' })).payload.error).to.deep.include({ code: 'call:7' })
+    expect(await alice.run((client) => client.call.getById('no-such-call'))).to.equal(undefined)
+
+    const { callerCall, calleeCall } = await ring(alice, bob)
+    const before = await alice.run((client, id) => client.call.getById(id), callerCall)
+    for (const operation of ['answer', 'reject', 'ignore'] as const) {
+      const after = (await alice.events()).length - 1
+      await alice.run((client, { id, op }) => (op === 'answer' ? client.call.answer(id, { audio: true }) : client.call[op](id)), { id: callerCall, op: operation })
+      const refused = await alice.waitFor('call:stateChange', { callId: callerCall }, { after })
+      expect(refused.payload.error, operation).to.deep.include({ code: 'call:6' })
+      expect(refused.payload.previous, operation).to.deep.equal({ state: 'Ringing', localHold: false, remoteHold: false })
+    }
+    expect(await alice.run((client, id) => client.call.getById(id), callerCall)).to.deep.equal(before)
+    expect(await stateOf(bob, calleeCall)).to.equal('Ringing')
+  })
+
+  it('sdpSemantics plan-b is refused with call:5 before anything is sent', async () => {
+    const alice = await harness().open('alice@example.com', { config: { call: { sdpSemantics: 'plan-b' } } })
+    const callId = await alice.run((client) => client.call.make('bob@example.com', { audio: true }))
+    const failed = await alice.waitFor('call:stateChange', { callId })
+    expect(failed.payload.error).to.deep.include({ code: 'call:5' })
+    expect(String((failed.payload.error as { message: string }).message)).to.contain('plan-b')
+    expect(await alice.run((_client, _arg, { peers }) => peers.length)).to.equal(0)
+  })
+})

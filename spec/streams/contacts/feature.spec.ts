@@ -79,4 +79,12 @@ describe('contacts feature: arguments', () => {
       'list',
     ])
   })
+
+  it('completes its streams on dispose', () => {
+    let completed = 0
+    contacts.state$.subscribe({ complete: () => completed++ })
+    contacts.events$.subscribe({ complete: () => completed++ })
+    contacts.dispose()
+    expect(completed).to.equal(2)
+  })
 })

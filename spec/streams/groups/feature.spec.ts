@@ -97,4 +97,12 @@ describe('groups feature: arguments', () => {
     expect(link.requests[1]?.body).to.deep.equal({ participantSessionStatus: { status: 'Connected' } })
     expect(link.requests[4]?.body).to.deep.equal({ participantInformation: { address: 'carol@example.com', 'x-isAdmin': false } })
   })
+
+  it('completes its streams on dispose', () => {
+    let completed = 0
+    groups.state$.subscribe({ complete: () => completed++ })
+    groups.events$.subscribe({ complete: () => completed++ })
+    groups.dispose()
+    expect(completed).to.equal(2)
+  })
 })

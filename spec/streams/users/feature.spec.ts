@@ -49,4 +49,12 @@ describe('users feature: arguments and queries', () => {
     expect(events.map((event) => (event.type === 'directoryFailed' ? event.error.code : event.type))).to.deep.equal(['users:4', 'users:4', 'users:4', 'users:4'])
     expect(link.requests).to.deep.equal([])
   })
+
+  it('completes its streams on dispose', () => {
+    let completed = 0
+    users.state$.subscribe({ complete: () => completed++ })
+    users.events$.subscribe({ complete: () => completed++ })
+    users.dispose()
+    expect(completed).to.equal(2)
+  })
 })

@@ -77,6 +77,17 @@ describe('messaging inbound', () => {
     expect((event as Extract<MessagingEvent, { type: 'messageReceived' }>).message).to.deep.include({ sender: 'alice@example.com', type: 'chat-oneToOne' })
   })
 
+  it('recognises the copy of a send of this client still pending', () => {
+    const state = messagingReducer(initialMessagingState, {
+      type: 'messageSending',
+      destination: ['bob@example.com'],
+      chatType: 'chat-oneToOne',
+      message: { messageId: undefined, localId: 'local-1', sender: 'alice@example.com', timestamp: 1, parts: [{ type: 'text', text: 'Hi' }], isPending: true },
+    })
+    const [event] = events(chatMessage({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', 'x-type': 'outbound' }), state)
+    expect(event).to.deep.equal({ type: 'ownCopyReceived', destination: ['bob@example.com'], chatType: 'chat-oneToOne', localId: 'local-1', messageId: 'm-1', parts: [{ type: 'text', text: 'Hi' }] })
+  })
+
   it('ignores chat messages of other x-types', () => {
     expect(events(chatMessage({ 'x-type': 'weird' }))).to.deep.equal([])
   })

@@ -8,6 +8,7 @@ import {
   initialMessagingState,
   messageIdOf,
   messagingReducer,
+  pendingSendOf,
   smsDeliveryStatus,
   sortTime,
   toChatType,
@@ -183,6 +184,26 @@ describe('messaging state', () => {
       ])
       expect(messagesOf(state)).to.have.length(1)
       expect(messagesOf(state)[0]).to.deep.include({ localId: 'local-1', messageId: 'm-9' })
+    })
+  })
+
+  describe('own copies', () => {
+    it('gives the pending send the id and parts of its copy, keeping one message still pending', () => {
+      const state = reduce([
+        pending('local-1'),
+        { type: 'ownCopyReceived', ...oneToOne, localId: 'local-1', messageId: 'm-9', parts: [{ type: 'text', text: 'hi' }] },
+      ])
+      expect(messagesOf(state)).to.have.length(1)
+      expect(messagesOf(state)[0]).to.deep.include({ localId: 'local-1', messageId: 'm-9', isPending: true })
+    })
+
+    it('matches a copy to the oldest pending send with the same text and files', () => {
+      const state = reduce([pending('local-1'), pending('local-2')])
+      const conversation = findConversation(state, bob, 'chat-oneToOne')
+      expect(pendingSendOf(conversation, inbound('m', 1, 'hi'))).to.equal('local-1')
+      expect(pendingSendOf(conversation, inbound('m', 1, 'other'))).to.equal(undefined)
+      expect(pendingSendOf(conversation, { ...inbound('m', 1, 'hi'), parts: [{ type: 'text', text: 'hi' }, { type: 'file', name: 'x' }] })).to.equal(undefined)
+      expect(pendingSendOf(undefined, inbound('m', 1, 'hi'))).to.equal(undefined)
     })
   })
 

@@ -59,12 +59,18 @@ export const withHttpStatus = (error: BasicError, status: number): BasicError =>
 
 /**
  * The `BasicError` of a failed request (`protocol/README.md`, Mapping to BasicError, with the
- * Recommendation): the platform's `messageId` when its body has one, else the operation's fixed
- * code where it has one, else the natural code (HTTP status, JavaScript error name, …).
+ * Recommendation): operations with a fixed code keep it, so that applications written for the
+ * reference keep matching on it (the platform's `messageId` and text go into the message); other
+ * operations report the platform's `messageId` when its body has one, else the natural code
+ * (HTTP status, JavaScript error name, …).
  */
 export function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
+  if (spec.fixedCode !== undefined) {
+    const reason = exception === undefined ? detail : `${fillPlaceholders(exception)} (${exception.messageId})`
+    return new BasicError(spec.fixedCode, `${spec.operation} request failed: ${reason}`)
+  }
   if (exception !== undefined) return new BasicError(exception.messageId, fillPlaceholders(exception))
-  return new BasicError(spec.fixedCode ?? natural, `${spec.operation} request failed: ${detail}`)
+  return new BasicError(natural, `${spec.operation} request failed: ${detail}`)
 }
 
 const isJson = (response: Response): boolean => (response.headers.get('content-type') ?? '').toLowerCase().includes('application/json')

@@ -132,18 +132,30 @@ describe('streams/connection/request', () => {
     expect(await firstValueFrom(request({ method: 'GET', path: '/text', operation: 'Thing', response: Anything }))).to.deep.equal({})
   })
 
-  it('reports a serviceException or policyException by its messageId with the placeholders filled', async () => {
+  it('reports a serviceException or policyException by its messageId with the placeholders filled (operations without a fixed code)', async () => {
     routes['/svc'] = (_request, response) =>
       json(response, 400, { requestError: { serviceException: { messageId: 'SVC0002', text: 'Invalid input value for message part %1', variables: ['body'] } } })
     routes['/pol'] = (_request, response) =>
       json(response, 403, { requestError: { policyException: { messageId: 'POL0001', text: 'A policy error occurred. Error code is %1', variables: ['42'] } } })
     const { request } = make()
-    const svc = await failure(firstValueFrom(request({ method: 'POST', path: '/svc', operation: 'Create group', fixedCode: 'x:1' })))
+    const svc = await failure(firstValueFrom(request({ method: 'POST', path: '/svc', operation: 'Create group' })))
     expect(svc.code).to.equal('SVC0002')
     expect(svc.message).to.equal('Invalid input value for message part body')
     const pol = await failure(firstValueFrom(request({ method: 'POST', path: '/pol', operation: 'Create group' })))
     expect(pol.toJSON()).to.deep.equal({ name: 'BasicError', code: 'POL0001', message: 'A policy error occurred. Error code is 42' })
     expect([httpStatusOf(svc), httpStatusOf(pol)]).to.deep.equal([400, 403])
+  })
+
+  it('keeps the fixed code of operations that have one, with the platform messageId and text in the message', async () => {
+    routes['/svc'] = (_request, response) =>
+      json(response, 503, { requestError: { serviceException: { messageId: 'SVC0001', text: 'A service error occurred. Error code is %1', variables: ['503'] } } })
+    const error = await failure(firstValueFrom(make().request({ method: 'POST', path: '/svc', operation: 'Create notification channel', fixedCode: 'subscription:2' })))
+    expect(error.toJSON()).to.deep.equal({
+      name: 'BasicError',
+      code: 'subscription:2',
+      message: 'Create notification channel request failed: A service error occurred. Error code is 503 (SVC0001)',
+    })
+    expect(httpStatusOf(error)).to.equal(503)
   })
 
   it('reports other failures by HTTP status, or by the fixed code of operations that have one', async () => {

@@ -245,7 +245,10 @@ export function messagingFeature(ctx: PlatformContext): FeatureHandle {
   )
 
   const sessionList = (user: Account, kind: 'oneToOne' | 'group'): PlatformReply => {
-    const sessions = Object.values(viewOf(user.userId).sessions).filter((session) => session.kind === kind)
+    // A deleted group's conversation goes with it (its `DELETE .../group/<id>` is the groups module's).
+    const sessions = Object.values(viewOf(user.userId).sessions).filter(
+      (session) => session.kind === kind && (kind !== 'group' || groupParticipants(ctx, session.remote) !== undefined),
+    )
     const chatSession = sessions.map((session) => {
       const last = session.messages[session.messages.length - 1]
       return {

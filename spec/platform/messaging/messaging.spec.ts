@@ -277,6 +277,18 @@ describe('platform: messaging', () => {
       expect((await request(alice, 'POST', chat(alice, '/group/no-such-group/messages'), { chatMessage: { text: 'x' } })).status).to.equal(404)
     })
 
+    it('drops a deleted group\'s conversation from the lists', async () => {
+      const created = await request(bob, 'POST', chat(bob, '/group'), {
+        groupChatSessionInformation: { participant: [bob, dave].map((m) => ({ address: m.tokens.identity, 'x-isAdmin': m === bob })), 'x-name': 'Short-lived' },
+      })
+      const shortLived: string = created.body.groupChatSessionInformation.resourceURL.split('/').pop()
+      await request(bob, 'POST', chat(bob, `/group/${shortLived}/messages`), { chatMessage: { text: 'soon gone' } })
+      const listed = async () => ((await request(bob, 'GET', chat(bob, '/group/sessions'))).body.chatSessionList.chatSession as Json[]).map((entry) => entry.remoteAddress)
+      expect(await listed()).to.include(shortLived)
+      expect((await request(bob, 'DELETE', chat(bob, `/group/${shortLived}`))).status).to.equal(204)
+      expect(await listed()).to.not.include(shortLived)
+    })
+
     it('deletes a group message from the requester\'s history', async () => {
       const sent = await request(carol, 'POST', chat(carol, `/group/${groupId}/messages`), { chatMessage: { text: 'to delete' } })
       const id = sent.body.chatMessage.resourceURL.split('/messages/')[1]

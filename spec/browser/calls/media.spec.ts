@@ -1,0 +1,167 @@
+import { expect } from 'chai'
+import { useHarness } from '../harness.js'
+import { connect } from './steps.js'
+
+describe('calls in Chromium: media (render, mute, stats, devices)', function () {
+  this.timeout(60000)
+  const harness = useHarness()
+
+  it('lists the fake devices, labels included after media was granted', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    await connect(alice, bob, { audio: true, video: true })
+    const devices = await alice.until((client) => {
+      const found = client.media.getDevices()
+      return found.camera.length > 0 && found.camera.every((device) => device.label !== '') ? found : false
+    })
+    expect(devices.camera[0]).to.include.keys('deviceId', 'groupId', 'kind', 'label')
+    expect(devices.camera.every((device) => device.kind === 'videoinput')).to.equal(true)
+    expect(devices.microphone.length).to.be.greaterThan(0)
+    expect(devices.speaker.every((device) => device.kind === 'audiooutput')).to.equal(true)
+    expect((await alice.events('devices:change')).length).to.be.greaterThan(0)
+  })
+
+  it('renders remote and local tracks in containers, playing; removes them again', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall } = await connect(alice, bob, { audio: true, video: true })
+    const call = await alice.run((client, id) => client.call.getById(id), callerCall)
+    const remote = call?.remoteTracks ?? []
+    const local = call?.localTracks ?? []
+    await alice.run((client, { r, l }) => {
+      client.media.renderTracks(r, '#remote')
+      client.media.renderTracks(l, '#local')
+    }, { r: remote, l: local })
+
+    const rendered = await alice.until(() => {
+      const elements = [...document.querySelectorAll<HTMLMediaElement>('#remote > *')]
+      const video = elements.find((element): element is HTMLVideoElement => element instanceof HTMLVideoElement)
+      return video !== undefined && video.videoWidth > 0 && !video.paused
+        ? elements.map((element) => ({ tag: element.tagName, track: (element.srcObject as MediaStream).getTracks()[0]?.id, muted: element.muted }))
+        : false
+    })
+    expect(rendered.map((element) => element.tag).sort()).to.deep.equal(['AUDIO', 'VIDEO'])
+    expect(rendered.map((element) => element.track).sort()).to.deep.equal([...remote].sort())
+    expect(rendered.every((element) => !element.muted)).to.equal(true)
+    const localElements = await alice.run(() => [...document.querySelectorAll<HTMLMediaElement>('#local > *')].map((element) => element.muted))
+    expect(localElements).to.deep.equal([true, true])
+
+    const tracks = await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)), remote)
+    for (const track of tracks) {
+      expect(track).to.include({ state: 'live', muted: false, disabled: false })
+      expect(track?.containers).to.deep.equal(['#remote'])
+      expect(track?.streamId).to.be.a('string')
+      expect(track?.label).to.be.a('string')
+    }
+    const mediaObject = await alice.run((client, id) => client.media.getById(id), tracks[0]?.streamId ?? '')
+    expect(mediaObject?.local).to.equal(false)
+    expect(mediaObject?.tracks.map((track) => track.id).sort()).to.deep.equal([...remote].sort())
+
+    await alice.run((client, r) => client.media.removeTracks(r, '#remote'), remote)
+    expect(await alice.run(() => document.querySelectorAll('#remote > *').length)).to.equal(0)
+    expect(await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)?.containers), remote)).to.deep.equal([[], []])
+    expect(await alice.run(() => document.querySelectorAll('#local > *').length)).to.equal(2)
+  })
+
+  it('plays audio on a chosen speaker where setSinkId exists', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall } = await connect(alice, bob, { audio: true })
+    const speaker = await alice.until((client) => client.media.getDevices().speaker.find((device) => device.deviceId !== 'default')?.deviceId ?? false)
+    const remote = await alice.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], callerCall)
+    await alice.run((client, { r, s }) => client.media.renderTracks(r, '#remote', { speakerId: s }), { r: remote, s: speaker })
+    const sink = await alice.until(() => (document.querySelector('#remote audio') as (HTMLAudioElement & { sinkId: string }) | null)?.sinkId || false)
+    expect(sink).to.equal(speaker)
+  })
+
+  it('mutes and unmutes tracks: media:muted / media:unmuted, the track disabled at its source, the remote side receives silence', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    // With a fake camera running, Chromium's fake microphone beeps (with audio alone it is silent).
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const local = await alice.run(
+      (client, id) => (client.call.getById(id)?.localTracks ?? []).filter((trackId) => client.media.getTrackById(trackId)?.kind === 'audio'),
+      callerCall,
+    )
+
+    // What Bob receives from Alice's microphone: RTP payload bytes per packet over a short window.
+    // A beeping source gives tens of bytes per Opus packet; a muted (disabled) track only silence frames of a few bytes.
+    const bytesPerPacket = async (): Promise<number> => {
+      const sample = async () => {
+        const { inbound } = await bob.rtp(calleeCall)
+        const audio = inbound.find((stream) => stream.kind === 'audio')
+        return { bytes: audio?.bytes ?? 0, packets: audio?.packets ?? 0 }
+      }
+      const first = await sample()
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      const second = await sample()
+      return (second.bytes - first.bytes) / Math.max(1, second.packets - first.packets)
+    }
+    /** The first window's figure that passes, or the last one seen (the encoder takes a moment to follow a change). */
+    const settles = async (passes: (value: number) => boolean): Promise<number> => {
+      let value = await bytesPerPacket()
+      for (let tries = 0; tries < 5 && !passes(value); tries += 1) value = await bytesPerPacket()
+      return value
+    }
+    expect(await settles((value) => value > 20)).to.be.greaterThan(20)
+
+    await alice.run((client, ids) => client.media.muteTracks(ids), local)
+    const muted = await alice.waitFor('media:muted')
+    expect(muted.payload).to.deep.equal({ tracks: local })
+    expect(await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)?.muted), local)).to.deep.equal([true])
+    expect(await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getSenders().map((sender) => [sender.track?.kind, sender.track?.enabled]))).to.deep.include(['audio', false])
+    expect(await settles((value) => value < 10)).to.be.lessThan(10)
+
+    await alice.run((client, ids) => client.media.unmuteTracks(ids), local)
+    expect((await alice.waitFor('media:unmuted')).payload).to.deep.equal({ tracks: local })
+    expect(await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)?.muted), local)).to.deep.equal([false])
+    expect(await settles((value) => value > 20)).to.be.greaterThan(20)
+  })
+
+  it('getStats for the call and for one track: call:statsReceived with an RTCStatsReport; a foreign track id is refused', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall } = await connect(alice, bob, { audio: true, video: true })
+    await alice.expectMediaFlowing(callerCall)
+    const result = await alice.run(async (client, id) => {
+      const call = client.call.getById(id)
+      const videoTrack = call?.remoteTracks.find((trackId) => client.media.getTrackById(trackId)?.kind === 'video') ?? ''
+      const next = () =>
+        new Promise<{ trackId?: string; error?: { code: string }; result?: RTCStatsReport }>((resolve) => {
+          const done = (payload: unknown) => {
+            const event = payload as { callId: string; trackId?: string; error?: { code: string }; result?: RTCStatsReport }
+            if (event.callId !== id) return
+            client.off('call:statsReceived', done)
+            resolve(event)
+          }
+          client.on('call:statsReceived', done)
+        })
+      const whole = next()
+      client.call.getStats(id)
+      const all = await whole
+      const one = next()
+      client.call.getStats(id, videoTrack)
+      const video = await one
+      const foreign = next()
+      client.call.getStats(id, 'not-a-track')
+      const refused = await foreign
+      const types = (report: RTCStatsReport | undefined) => {
+        const found: string[] = []
+        report?.forEach((stat: { type: string; kind?: string }) => found.push(stat.kind === undefined ? stat.type : `${stat.type}:${stat.kind}`))
+        return found
+      }
+      return {
+        all: { trackId: all.trackId ?? null, types: types(all.result), error: all.error ?? null },
+        video: { trackId: video.trackId, types: types(video.result), videoTrack },
+        refused: { code: refused.error?.code, hasResult: refused.result !== undefined },
+      }
+    }, callerCall)
+    expect(result.all.error).to.equal(null)
+    expect(result.all.trackId).to.equal(null)
+    expect(result.all.types).to.include.members(['inbound-rtp:audio', 'inbound-rtp:video', 'outbound-rtp:audio', 'outbound-rtp:video', 'transport'])
+    expect(result.video.trackId).to.equal(result.video.videoTrack)
+    expect(result.video.types).to.include('inbound-rtp:video')
+    expect(result.video.types).to.not.include('inbound-rtp:audio')
+    expect(result.refused).to.deep.equal({ code: 'call:7', hasResult: false })
+  })
+})

@@ -263,6 +263,24 @@ describe('integration: messaging', function () {
       expect(message!.error).to.include({ name: 'BasicError', code: 'messaging:5' })
     })
 
+    it('lists SMS conversations and fetches their history', async () => {
+      const alice = await client('alice@example.com')
+      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+      chat(alice).create('+15551230004', { type: 'sms' }).createMessage('SMS for the record').send()
+      await sent
+      const dave = await client('dave@example.com')
+      const listed = nextEvent<Json[]>(dave, 'conversations:change')
+      chat(dave).fetch({ type: 'sms' })
+      expect(await listed).to.deep.include({ destination: [alicePhone], type: 'sms' })
+      const conversation = chat(dave).get(alicePhone, { type: 'sms' })!
+      expect(conversation).to.deep.include({ lastMessage: 'SMS for the record', address: '+15551230004' })
+      const fetched = nextEvent<Json>(dave, 'messages:change')
+      conversation.fetchMessages()
+      expect(await fetched).to.deep.equal({ destination: [alicePhone], type: 'sms' })
+      const [message] = chat(dave).get(alicePhone, { type: 'sms' })!.getMessages()
+      expect(message).to.deep.include({ sender: alicePhone, parts: [{ type: 'text', text: 'SMS for the record' }] })
+    })
+
     it('receives an SMS from outside the platform', async () => {
       const carol = await client('carol@example.com')
       const arrived = nextEvent<Json>(carol, 'conversations:change')

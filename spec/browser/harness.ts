@@ -54,6 +54,9 @@ const harnessHtml = `<!doctype html>
 <script>window.__name = (target) => target /* tsx keeps function names with __name(); functions sent from specs may use it */</script>
 <script src="/kandy-rx.js"></script></body></html>`
 
+/** What `until` resolves with: the polled value once it is truthy. */
+export type Truthy<R> = Exclude<R, false | null | undefined | 0 | ''>
+
 /** One event as a page recorded it, made JSON-safe (errors as `{ name, code, message }`, stats reports summarised). */
 export interface RecordedEvent {
   readonly index: number
@@ -84,7 +87,7 @@ export interface UserPage {
   /** Runs a function in the page with the client (and recorded peers); its result must be serialisable. */
   run<R, A = undefined>(fn: (client: Client, arg: A, scope: PageScope) => R | Promise<R>, arg?: A): Promise<R>
   /** Polls a page function until it returns a truthy value; returns that value. */
-  until<R, A = undefined>(fn: (client: Client, arg: A, scope: PageScope) => R, arg?: A, timeout?: number): Promise<R>
+  until<R, A = undefined>(fn: (client: Client, arg: A, scope: PageScope) => R, arg?: A, timeout?: number): Promise<Truthy<R>>
   /** The first event of `type` after index `after` whose payload has the fields of `match` (nested objects match as subsets). */
   waitFor(type: string, match?: Record<string, unknown>, options?: { after?: number; timeout?: number }): Promise<RecordedEvent>
   /** Every recorded event (optionally of one type). */
@@ -117,6 +120,11 @@ export interface Harness {
   open(userId: string, options?: OpenOptions): Promise<UserPage>
   /** A blank page on the platform's origin (for plain RTCPeerConnection code), in this test's context. */
   blank(): Promise<Page>
+  /**
+   * A page logged in as `userId` without the SDK: `window.plainCpaas` (spec/browser/pages/plain-cpaas.js)
+   * loaded, and `window.__plain` its open connection (a channel with a `call` subscription).
+   */
+  openPlain(userId: string): Promise<{ readonly page: Page; readonly tokens: LoginTokens }>
   /** Closes this test's pages (the harness does it after each test). */
   closePages(): Promise<void>
 }
@@ -158,11 +166,23 @@ export async function startHarness(platformOptions: PlatformOptions = {}): Promi
     return userPage(page, tokens, userId, errors)
   }
 
+  const openPlain = async (userId: string): Promise<{ readonly page: Page; readonly tokens: LoginTokens }> => {
+    const tokens = await platform.login(userId)
+    const page = await blank()
+    await page.addScriptTag({ path: resolve('spec/browser/pages/plain-cpaas.js') })
+    await page.evaluate(async (login) => {
+      const scope = window as unknown as { plainCpaas: { open(login: unknown): Promise<unknown> }; __plain: unknown }
+      scope.__plain = await scope.plainCpaas.open(login)
+    }, { accessToken: tokens.accessToken, userId: tokens.userId })
+    return { page, tokens }
+  }
+
   return {
     platform,
     browser,
     open,
     blank,
+    openPlain,
     closePages: async () => {
       const closing = context
       context = undefined
@@ -221,6 +241,7 @@ async function setUpClient(setup: { tokens: { accessToken: string; idToken: stri
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
       peers.push(this)
+      window.dispatchEvent(new CustomEvent('harness:peer', { detail: this }))
     }
   }
   const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
@@ -290,7 +311,7 @@ function userPage(page: Page, tokens: LoginTokens, userId: string, errors: strin
       { source: fn.toString(), value: arg as unknown },
     ) as Promise<R>
 
-  const until = async <R, A>(fn: (client: Client, arg: A, scope: PageScope) => R, arg?: A, timeout = 15000): Promise<R> => {
+  const until = async <R, A>(fn: (client: Client, arg: A, scope: PageScope) => R, arg?: A, timeout = 15000): Promise<Truthy<R>> => {
     const handle = await page.waitForFunction(
       ({ source, value }) => {
         const { client, peers } = window.__harness
@@ -300,7 +321,7 @@ function userPage(page: Page, tokens: LoginTokens, userId: string, errors: strin
       { source: fn.toString(), value: arg as unknown },
       { polling: 50, timeout },
     )
-    const value = (await handle.jsonValue()) as R
+    const value = (await handle.jsonValue()) as Truthy<R>
     await handle.dispose()
     return value
   }

@@ -103,7 +103,9 @@ function chatNotificationEvents(notification: ChatMessageNotification, state: Me
       ...(direction === 'outbound' ? { type: chatType } : {}),
     }
     const held = findConversation(state, destination, chatType)
-    const localId = direction === 'outbound' ? pendingSendOf(held, message) : undefined
+    // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
+    const known = held?.messages.some((candidate) => candidate.messageId === messageId) ?? false
+    const localId = direction === 'outbound' && !known ? pendingSendOf(held, message) : undefined
     if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', destination, chatType, localId, messageId, parts: message.parts }])
     const address = direction === 'inbound' && chatType === 'chat-oneToOne' ? chatMessage['x-destinationAddress'] : undefined
     return E.right([

@@ -88,6 +88,23 @@ describe('messaging inbound', () => {
     expect(event).to.deep.equal({ type: 'ownCopyReceived', destination: ['bob@example.com'], chatType: 'chat-oneToOne', localId: 'local-1', messageId: 'm-1', parts: [{ type: 'text', text: 'Hi' }] })
   })
 
+  it('does not match a late copy (its send already answered) to the next pending send with the same text', () => {
+    const sending = (localId: string): MessagingEvent => ({
+      type: 'messageSending',
+      destination: ['bob@example.com'],
+      chatType: 'chat-oneToOne',
+      message: { messageId: undefined, localId, sender: 'alice@example.com', timestamp: 1, parts: [{ type: 'text', text: 'Hi' }], isPending: true },
+    })
+    const state = [
+      sending('local-1'),
+      sending('local-2'),
+      { type: 'messageSent', destination: ['bob@example.com'], chatType: 'chat-oneToOne', localId: 'local-1', messageId: 'm-1', sender: 'a', deliveryStatus: 'Sent', parts: [] } as MessagingEvent,
+    ].reduce(messagingReducer, initialMessagingState)
+    const [event] = events(chatMessage({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', 'x-type': 'outbound' }), state)
+    expect(event).to.include({ type: 'messageReceived', direction: 'outbound' })
+    expect(messagingReducer(state, event!)).to.equal(state)
+  })
+
   it('ignores chat messages of other x-types', () => {
     expect(events(chatMessage({ 'x-type': 'weird' }))).to.deep.equal([])
   })

@@ -1,0 +1,117 @@
+// Notifications per second through the connection's whole inbound pipeline, in one process:
+// frames arrive on the socket (an in-process WebSocket stand-in driven by rxjs-websockets, as the
+// real one is), each is parsed once, classified (control frame or notification), its id found,
+// de-duplicated over the last `idCacheLength` ids, dispatched as an event and routed on
+// `link.notifications$` to ten feature-like subscribers that filter by kind.
+// BENCH_FRAMES (default 100000), BENCH_DUPLICATES (fraction, default 0.05), BENCH_RUNS (default 5).
+import { filter, firstValueFrom } from 'rxjs'
+import { createAuth } from '../streams/auth/feature.js'
+import { createConfig } from '../streams/config/feature.js'
+import { createConnection } from '../streams/connection/feature.js'
+import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
+import { createLogs } from '../streams/logs/feature.js'
+
+const frameCount = Number(process.env.BENCH_FRAMES ?? 100000)
+const duplicateShare = Number(process.env.BENCH_DUPLICATES ?? 0.05)
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+
+const kinds = [
+  'chatMessageNotification',
+  'inboundSMSMessageNotification',
+  'presenceNotification',
+  'wrtcsEventNotification',
+  'groupChatSessionInvitationNotification',
+  'chatParticipantStatusNotification',
+  'chatEventNotification',
+  'outboundSMSMessageNotification',
+  'smsEventNotification',
+  'wrtcsIceNotification',
+]
+
+/** The frames of one run: unique ids, with a share of repeats of recent ids (within the de-dup window). */
+function frames(): { texts: string[]; unique: number } {
+  const texts: string[] = []
+  let unique = 0
+  for (let index = 0; index < frameCount; index += 1) {
+    const repeat = index > 50 && (index * 7919) % 1000 < duplicateShare * 1000
+    const id = repeat ? `n-${unique - 1 - (index % 50)}` : `n-${unique++}`
+    const kind = kinds[index % kinds.length]!
+    texts.push(JSON.stringify({ [kind]: { id, dateTime: 1_700_000_000_000 + index, link: [{ rel: 'x', href: `/cpaas/x/v1/alice/things/${id}` }], text: `notification ${index}` } }))
+  }
+  return { texts, unique }
+}
+
+/** A WebSocket stand-in: opens on the next tick; `deliver` hands it frames as the host would. */
+class InProcessSocket {
+  static last: InProcessSocket | undefined
+  readyState = 0
+  binaryType = 'arraybuffer'
+  onopen: ((event: unknown) => void) | null = null
+  onclose: ((event: unknown) => void) | null = null
+  onmessage: ((event: { data: string }) => void) | null = null
+  onerror: ((event: unknown) => void) | null = null
+  sent = 0
+
+  constructor(readonly url: string) {
+    InProcessSocket.last = this
+    setTimeout(() => {
+      this.readyState = 1
+      this.onopen?.({})
+    })
+  }
+
+  send(): void {
+    this.sent += 1
+  }
+
+  close(): void {
+    this.readyState = 3
+  }
+
+  deliver(data: string): void {
+    this.onmessage?.({ data })
+  }
+}
+
+const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+
+async function run(texts: string[]): Promise<{ seconds: number; routed: number; received: number }> {
+  const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test', protocol: 'http', port: 80 } } })
+  const environment = createEnvironment({ WebSocket: InProcessSocket as unknown as WebSocketConstructor })
+  const logs = createLogs(config, environment)
+  const auth = createAuth({ logs })
+  auth.commands.setTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'alice@example.com' }) })
+  const connection = createConnection({ config, environment, logs, auth })
+  await firstValueFrom(connection.commands.connect('/channels/bench/websocket'))
+  const socket = InProcessSocket.last!
+
+  // Ten feature-like consumers, each taking its own kind from the shared stream.
+  let routed = 0
+  let received = 0
+  const features = kinds.map((kind) => connection.link.notifications$.pipe(filter((notification) => notification.kind === kind)).subscribe(() => routed++))
+  const counter = connection.events$.subscribe((event) => {
+    if (event.type === 'notificationReceived') received++
+  })
+
+  const started = process.hrtime.bigint()
+  for (const text of texts) socket.deliver(text)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+
+  for (const feature of features) feature.unsubscribe()
+  counter.unsubscribe()
+  connection.dispose()
+  auth.dispose()
+  return { seconds, routed, received }
+}
+
+const { texts, unique } = frames()
+console.log(`${frameCount.toLocaleString('en')} frames (${unique.toLocaleString('en')} unique ids, ${(frameCount - unique).toLocaleString('en')} repeats within the window), ${kinds.length} kinds, ${runs} runs`)
+const rates: number[] = []
+for (let index = 0; index < runs; index += 1) {
+  const { seconds, routed, received } = await run(texts)
+  if (routed !== unique || received !== unique) throw new Error(`expected ${unique} notifications routed, got ${routed} routed / ${received} received`)
+  rates.push(frameCount / seconds)
+  console.log(`run ${index + 1}: ${(seconds * 1000).toFixed(0)} ms, ${Math.round(frameCount / seconds).toLocaleString('en')} frames/s, ${routed.toLocaleString('en')} routed`)
+}
+const sorted = [...rates].sort((a, b) => a - b)
+console.log(`median ${Math.round(sorted[Math.floor(sorted.length / 2)]!).toLocaleString('en')} frames/s decoded, de-duplicated and routed (${(1e6 / sorted[Math.floor(sorted.length / 2)]!).toFixed(2)} µs per frame)`)

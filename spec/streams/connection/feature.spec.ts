@@ -1,0 +1,139 @@
+import { expect } from 'chai'
+import type { AddressInfo } from 'node:net'
+import { firstValueFrom, toArray, take, lastValueFrom } from 'rxjs'
+import { WebSocket, WebSocketServer } from 'ws'
+import { createAuth } from '../../../streams/auth/feature.js'
+import { createConfig } from '../../../streams/config/feature.js'
+import type { UserConfig } from '../../../streams/config/state.js'
+import { createConnection, socketUrl } from '../../../streams/connection/feature.js'
+import type { ConnectionEvent } from '../../../streams/connection/state.js'
+import { createEnvironment, type WebSocketConstructor } from '../../../streams/environment.js'
+import { BasicError } from '../../../streams/errors.js'
+import { createLogs } from '../../../streams/logs/feature.js'
+
+// The connection feature over a real WebSocket server on 127.0.0.1 (the platform's own
+// behaviour is covered in spec/integration/connection/).
+
+const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+
+describe('streams/connection/feature', () => {
+  let server: WebSocketServer
+  let port: number
+  let upgrades: string[]
+  let peers: WebSocket[]
+
+  beforeEach(async () => {
+    upgrades = []
+    peers = []
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    server.on('connection', (socket, request) => {
+      upgrades.push(request.url ?? '')
+      peers.push(socket)
+    })
+    await new Promise((resolve) => server.once('listening', resolve))
+    port = (server.address() as AddressInfo).port
+  })
+  afterEach(async () => {
+    for (const peer of peers) peer.terminate()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  /** A connection to the test server; `withoutWebSocket` gives it an environment with none. */
+  const make = (config: UserConfig = {}, withoutWebSocket = false) => {
+    const configFeature = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: '127.0.0.1', protocol: 'http', port } }, ...config })
+    const environment = createEnvironment({ WebSocket: withoutWebSocket ? undefined : (WebSocket as unknown as WebSocketConstructor) })
+    const logs = createLogs(configFeature, environment)
+    const auth = createAuth({ logs })
+    auth.commands.setTokens({ accessToken: 'tok en/+=', idToken: jwt({ preferred_username: 'alice@example.com' }) })
+    const connection = createConnection({ config: configFeature, environment, logs, auth })
+    const events: ConnectionEvent['type'][] = []
+    connection.events$.subscribe((event) => events.push(event.type))
+    return { connection, auth, config: configFeature, events }
+  }
+
+  it('builds ws: for http and wss: otherwise, with the token percent-encoded as access_token', () => {
+    const server = { base: 'api.example.com', protocol: 'http', port: 8080, version: 'v1' } as const
+    expect(socketUrl(server, '/c/1/websocket', 'a b+/=')).to.equal('ws://api.example.com:8080/c/1/websocket?access_token=a%20b%2B%2F%3D')
+    expect(socketUrl({ ...server, protocol: 'https', port: 443 }, '/c/1?x=1', 't')).to.equal('wss://api.example.com:443/c/1?x=1&access_token=t')
+  })
+
+  it('opens one socket on the channel path with the current token, and connect to the same path again reuses it', async () => {
+    const { connection, events } = make()
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    expect(upgrades).to.deep.equal(['/channels/c1/websocket?access_token=tok%20en%2F%2B%3D'])
+    expect(events).to.deep.equal(['connecting', 'opened'])
+    expect(connection.current()).to.deep.include({ platform: 'cpaas', connected: true, channelURL: '/channels/c1/websocket', pinging: false })
+    connection.dispose()
+  })
+
+  it('keeps the token it was opened with when reconnecting, even after new tokens', async () => {
+    const { connection, auth } = make({ connectivity: { reconnectDelay: 10 } })
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    auth.commands.setTokens({ accessToken: 'newer', idToken: jwt({ preferred_username: 'alice@example.com' }) })
+    const reopened = firstValueFrom(connection.events$.pipe(take(3), toArray()))
+    peers[0]?.close(1001, 'going away')
+    expect((await reopened).map((event) => event.type)).to.deep.equal(['lost', 'reconnecting', 'opened'])
+    expect(upgrades).to.have.length(2)
+    expect(upgrades[1]).to.equal(upgrades[0])
+    connection.dispose()
+  })
+
+  it('sends keepAlive pings when checking is switched on by updateConfig, and stops when switched off', async () => {
+    const { connection, config } = make({ connectivity: { pingInterval: 50 } })
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const frames: string[] = []
+    peers[0]?.on('message', (data: Buffer) => frames.push(data.toString()))
+    config.update({ connectivity: { checkConnectivity: true } })
+    expect(connection.current()).to.deep.include({ checkConnectivity: true, pinging: true })
+    await new Promise((resolve) => setTimeout(resolve, 130))
+    config.update({ connectivity: { checkConnectivity: false } })
+    const count = frames.length
+    expect(count).to.be.at.least(2)
+    expect(new Set(frames)).to.deep.equal(new Set(['{"message_type":"ping"}']))
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    expect(frames).to.have.length(count)
+    expect(connection.current().pinging).to.equal(false)
+    connection.dispose()
+  })
+
+  it('follows a new idCacheLength at run time', async () => {
+    const { connection, config } = make({ notifications: { idCacheLength: 5 } })
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const ids: string[] = []
+    connection.notifications$.subscribe((notification) => ids.push(notification.id))
+    config.update({ notifications: { idCacheLength: 1 } })
+    for (const id of ['a', 'b', 'a', 'a']) peers[0]?.send(JSON.stringify({ chatMessageNotification: { id } }))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // With a window of one id, 'a' is new again after 'b', then a duplicate of itself.
+    expect(ids).to.deep.equal(['a', 'b', 'a'])
+    connection.dispose()
+  })
+
+  it('says clearly when the environment has no WebSocket', async () => {
+    const { connection, events } = make({}, true)
+    const error = await firstValueFrom(connection.commands.connect('/channels/c1/websocket')).catch((failure: unknown) => failure)
+    expect(error).to.be.instanceOf(BasicError)
+    expect((error as BasicError).code).to.equal('subscription:1')
+    expect((error as BasicError).message).to.contain('no WebSocket in the environment')
+    expect(events).to.deep.equal(['connecting', 'gaveUp'])
+    connection.dispose()
+  })
+
+  it('closes the socket on disconnect and on dispose, completing its streams', async () => {
+    const { connection, events } = make()
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const closed = new Promise((resolve) => peers[0]?.once('close', resolve))
+    connection.commands.disconnect()
+    await closed
+    expect(events.slice(-1)).to.deep.equal(['closed'])
+    expect(connection.current()).to.deep.include({ connected: false, channelURL: undefined })
+
+    await firstValueFrom(connection.commands.connect('/channels/c2/websocket'))
+    const closedAgain = new Promise((resolve) => peers[1]?.once('close', resolve))
+    const completed = lastValueFrom(connection.state$.pipe(toArray()))
+    connection.dispose()
+    await closedAgain
+    expect((await completed).length).to.be.greaterThan(0)
+  })
+})

@@ -3,10 +3,12 @@
 //   dist/cjs/index.cjs, dist/cjs/streams.cjs CommonJS, dependencies external
 //   dist/kandy-rx.js                         one minified IIFE defining the global `Kandy`
 //   dist/platform.js                         the local platform for Node (when platform/main.ts exists)
+//   dist/esm/testing.js, dist/cjs/testing.cjs the testing kit (kandy-rx/testing) for Node
 //   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
 // fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import { build } from 'esbuild'
 
 const started = Date.now()
@@ -42,6 +44,24 @@ const jobs = [
     logLevel: 'warning',
   }),
 ]
+// kandy-rx/testing: the kit (and the local platform it starts) for Node; it imports the SDK
+// through the package's own entries (./index.js, ./streams.js), so apps and kit share one copy.
+if (existsSync('testing/index.ts')) {
+  const testingDir = join(process.cwd(), 'testing') + sep
+  const sdkEntries = (extension) => ({
+    name: 'sdk-entries',
+    setup(plugin) {
+      plugin.onResolve({ filter: /\/(lib|streams)\/index\.js$/ }, ({ path, importer }) =>
+        importer.startsWith(testingDir) ? { path: `./${path.includes('/lib/') ? 'index' : 'streams'}.${extension}`, external: true } : undefined,
+      )
+    },
+  })
+  const testing = { entryPoints: ['testing/index.ts'], bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', external }
+  jobs.push(
+    build({ ...testing, format: 'esm', outfile: 'dist/esm/testing.js', plugins: [sdkEntries('js')], banner: { js: nodeRequire } }),
+    build({ ...testing, format: 'cjs', outfile: 'dist/cjs/testing.cjs', plugins: [sdkEntries('cjs')] }),
+  )
+}
 if (existsSync('platform/main.ts')) {
   jobs.push(
     build({

@@ -1,0 +1,171 @@
+import { WebSocket } from 'ws'
+import { create, type Client } from '../lib/index.js'
+import type { EventName } from '../lib/events.js'
+import { deepMerge } from '../streams/config/state.js'
+import type { Environment, WebSocketConstructor } from '../streams/environment.js'
+import { createStreams, type Streams, type UserConfig } from '../streams/index.js'
+import type { TestTokens } from './platform.js'
+
+/** Every service a client can subscribe to. */
+export const allServices = ['call', 'chat', 'smsinbound', 'presence'] as const
+
+/** What a client helper needs of a test platform. */
+export interface PlatformAddress {
+  readonly url: string
+  tokens(userId: string, password?: string): Promise<TestTokens>
+}
+
+export interface TestClientOptions {
+  /** Services to subscribe (default all four); `[]` logs in without subscribing. */
+  readonly services?: readonly string[]
+  /** Merged over `testConfig` (this platform, silent logs, no ICE servers). */
+  readonly config?: UserConfig
+  /** Members of the environment to replace; `WebSocket` is `ws` unless given (Node has none). */
+  readonly environment?: Partial<Environment>
+  /** The user's password, when it is not the account's. */
+  readonly password?: string
+  /** Milliseconds to wait for the subscription (default 10000). */
+  readonly timeout?: number
+}
+
+/** A documented client (`create()`) made by `createTestClient`, with the tokens it logged in with. */
+export type TestClient = Client & { readonly tokens: TestTokens }
+
+/** A reactive core (`createStreams()`) made by `createTestStreams`, with the tokens it logged in with. */
+export type TestStreams = Streams & { readonly tokens: TestTokens }
+
+/**
+ * The configuration of a client of a test platform: its address, silent logs, and no ICE
+ * servers (host candidates connect on loopback), with `config` merged over it.
+ *
+ * const client = create(testConfig(platform, 'ann@example.com'), { WebSocket })
+ */
+export function testConfig(platform: Pick<PlatformAddress, 'url'>, userId: string, config: UserConfig = {}): UserConfig {
+  const url = new URL(platform.url)
+  const defaults: UserConfig = {
+    authentication: {
+      server: { base: url.hostname.replace(/^\[|\]$/g, ''), protocol: url.protocol === 'https:' ? 'https' : 'http', port: Number(url.port) },
+      clientCorrelator: `testing-${userId}`,
+    },
+    logs: { logLevel: 'silent' },
+    call: { iceServers: [] },
+  }
+  return deepMerge(defaults, config)
+}
+
+const environmentOf = (options: TestClientOptions): Partial<Environment> => ({ WebSocket: WebSocket as unknown as WebSocketConstructor, ...options.environment })
+
+const missingServices = (requested: readonly string[], subscribed: readonly string[]): string[] =>
+  requested.map((service) => service.toLowerCase()).filter((service) => !subscribed.includes(service))
+
+/**
+ * Resolves with the payload of a client's next `name` event that `accept` accepts; rejects
+ * after `timeout` ms (default 10000).
+ *
+ * const { callId } = await nextEvent(bob, 'call:receive')
+ */
+export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name: EventName, accept: (payload: T) => boolean = () => true, timeout = 10000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const listener = (payload: unknown): void => {
+      if (!accept(payload as T)) return
+      clearTimeout(timer)
+      client.off(name, listener)
+      resolve(payload as T)
+    }
+    const timer = setTimeout(() => {
+      client.off(name, listener)
+      reject(new Error(`no ${name} event within ${timeout} ms`))
+    }, timeout)
+    client.on(name, listener)
+  })
+}
+
+/**
+ * A documented client (`create()` of `kandy-rx`) logged in as `userId` through the platform's
+ * token endpoint and subscribed to `services`, over real HTTP and a real WebSocket.
+ *
+ * const ann = await createTestClient(platform, 'ann@example.com', { services: ['chat'] })
+ * ann.dispose()
+ */
+export async function createTestClient(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestClient> {
+  const tokens = await platform.tokens(userId, options.password)
+  const client = create(testConfig(platform, userId, options.config), environmentOf(options))
+  const timeout = options.timeout ?? 10000
+  try {
+    const authChanged = nextEvent(client, 'auth:change', () => true, timeout)
+    client.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
+    await authChanged
+    const services = options.services ?? allServices
+    if (services.length > 0) {
+      const settled = new Promise<void>((resolve, reject) => {
+        const finish = (error?: Error): void => {
+          clearTimeout(timer)
+          client.off('subscription:change', changed)
+          client.off('subscription:error', failed)
+          if (error === undefined) resolve()
+          else reject(error)
+        }
+        const changed = (): void => {
+          if (!client.services.getSubscriptions().isPending) finish()
+        }
+        const failed = (payload: unknown): void => {
+          const error = (payload as { error?: unknown }).error
+          finish(error instanceof Error ? error : new Error(`${userId}: subscription failed`))
+        }
+        const timer = setTimeout(() => finish(new Error(`${userId}: not subscribed within ${timeout} ms`)), timeout)
+        client.on('subscription:change', changed)
+        client.on('subscription:error', failed)
+      })
+      client.services.subscribe([...services])
+      await settled
+      const missing = missingServices(services, client.services.getSubscriptions().subscribed)
+      if (missing.length > 0) throw new Error(`${userId}: services not subscribed: ${missing.join(', ')}`)
+    }
+  } catch (error) {
+    client.dispose()
+    throw error
+  }
+  return Object.assign(client, { tokens })
+}
+
+/**
+ * The reactive core (`createStreams()` of `kandy-rx/streams`) logged in as `userId` through the
+ * platform's token endpoint and subscribed to `services`.
+ *
+ * const ben = await createTestStreams(platform, 'ben@example.com', { services: ['presence'] })
+ * ben.presence.presence$.subscribe(render)
+ * ben.dispose()
+ */
+export async function createTestStreams(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestStreams> {
+  const tokens = await platform.tokens(userId, options.password)
+  const streams = createStreams(testConfig(platform, userId, options.config), environmentOf(options))
+  const timeout = options.timeout ?? 10000
+  try {
+    streams.auth.commands.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
+    if (streams.auth.user() === undefined) throw new Error(`${userId}: the platform's tokens were rejected`)
+    const services = options.services ?? allServices
+    if (services.length > 0) {
+      const settled = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          watching.unsubscribe()
+          reject(new Error(`${userId}: not subscribed within ${timeout} ms`))
+        }, timeout)
+        const watching = streams.subscription.events$.subscribe((event) => {
+          if (event.type !== 'servicesSubscribed' && event.type !== 'operationFailed' && event.type !== 'requestRejected') return
+          clearTimeout(timer)
+          watching.unsubscribe()
+          if (event.type === 'servicesSubscribed') resolve()
+          else reject(event.error)
+        })
+      })
+      streams.subscription.commands.subscribe([...services])
+      await settled
+      const missing = missingServices(services, streams.subscription.subscriptions().subscribed)
+      if (missing.length > 0) throw new Error(`${userId}: services not subscribed: ${missing.join(', ')}`)
+    }
+  } catch (error) {
+    streams.dispose()
+    throw error
+  }
+  return Object.assign(streams, { tokens })
+}

@@ -1,0 +1,178 @@
+import { startPlatform as startLocalPlatform, seededAccounts, type Account, type PlatformAdmin, type PlatformOptions, type RestartOptions } from '../platform/index.js'
+import { startBots, type BotKind, type RunningBots } from './bots.js'
+import { faultsOf, type Faults } from './faults.js'
+
+/** A user of a test platform: a user id, the rest optional (password `password`, names from the id). */
+export interface TestUser {
+  /** `name@domain`; also the identity, the email and the `<userId>` path segment unless given. */
+  readonly userId: string
+  readonly password?: string
+  readonly firstName?: string
+  readonly lastName?: string
+  readonly email?: string
+  /** E.164; default `+1555900000<n>` by position. */
+  readonly phoneNumber?: string
+  readonly identity?: string
+}
+
+/** How to start a test platform (`startPlatform`); every field is optional. */
+export interface StartOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number
+  /** Loopback only: `127.0.0.1` (default), `localhost` or `::1`. */
+  readonly host?: string
+  /** The users (ids or `TestUser`s); default the seeded users (alice, bob, carol, dave `@example.com`, and the bots). */
+  readonly users?: readonly (string | TestUser)[]
+  /** Starts the platform's bot users (`true`: every one; or the kinds named, e.g. `['echo', 'busy']`). Default none. */
+  readonly bots?: boolean | readonly BotKind[]
+  /** `true` prints the platform's log lines to standard error; a function receives them. They are always kept in `logs`. */
+  readonly log?: boolean | ((line: string) => void)
+  /** Access / id token lifetime in seconds (default 3600). */
+  readonly tokenLifetime?: number
+  /** Seconds between the platform's `connCheck`s on channels where the server checks connectivity (default 30). */
+  readonly serverConnCheckInterval?: number
+  /** Keeps persisted state in this folder (default: memory only). */
+  readonly dataDir?: string
+  /** HTTPS and WSS: `true` for a self-signed certificate, or PEM texts. */
+  readonly tls?: PlatformOptions['tls']
+  /** Serves static files from this folder as `npm start` does (`/`, `/samples/`, `/dist/`); default none. */
+  readonly staticRoot?: string | false
+}
+
+/** What the token endpoint granted, named as `client.setTokens` wants it. */
+export interface TestTokens {
+  readonly accessToken: string
+  readonly idToken: string
+  readonly refreshToken: string
+  /** The `<userId>` path segment (`preferred_username`). */
+  readonly userId: string
+  /** `services-identity`. */
+  readonly identity: string
+}
+
+/** A running test platform. */
+export interface TestPlatform {
+  /** `http://127.0.0.1:<port>` (or `https://`). */
+  readonly url: string
+  /** `ws://127.0.0.1:<port>` (or `wss://`). */
+  readonly wsUrl: string
+  readonly port: number
+  readonly host: string
+  /** Every account, with its password. */
+  readonly users: readonly Account[]
+  /** Logs a user in through the platform's token endpoint (password grant, over HTTP), as an app's login would. */
+  tokens(userId: string, password?: string): Promise<TestTokens>
+  /** Faults on purpose: drop sockets, stop answering connectivity checks, delay or fail requests. */
+  readonly faults: Faults
+  /** The platform's whole admin API (inspection, raw frames, notifications). */
+  readonly admin: PlatformAdmin
+  /** The bots started with `bots` (empty without). */
+  readonly bots: RunningBots
+  /** Every log line of the platform so far. */
+  readonly logs: readonly string[]
+  /** Stops the bots and the platform: every socket closes, the port is freed. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+const loopbackHosts = ['127.0.0.1', 'localhost', '::1']
+
+const capitalised = (word: string): string => (word === '' ? word : word[0]!.toUpperCase() + word.slice(1))
+
+/** A full account from a `TestUser` (the platform needs every field). */
+export function accountOf(user: string | TestUser, index: number): Account {
+  const given: TestUser = typeof user === 'string' ? { userId: user } : user
+  if (typeof given.userId !== 'string' || given.userId.trim() === '') throw new Error(`startPlatform: user #${index} needs a userId`)
+  const local = given.userId.split('@')[0]!
+  return {
+    userId: given.userId,
+    identity: given.identity ?? given.userId,
+    password: given.password ?? 'password',
+    firstName: given.firstName ?? capitalised(local),
+    lastName: given.lastName ?? 'Test',
+    email: given.email ?? given.userId,
+    phoneNumber: given.phoneNumber ?? `+1555900${String(index + 1).padStart(4, '0')}`,
+  }
+}
+
+/**
+ * Starts the local platform in this process on a free loopback port, with users (and bots),
+ * for an app's own tests. Stop it with `stop()`.
+ *
+ * const platform = await startPlatform({ users: ['ann@example.com', 'ben@example.com'] })
+ * const { accessToken, idToken } = await platform.tokens('ann@example.com')
+ * await platform.faults.dropSockets('ann@example.com')
+ * await platform.stop()
+ */
+export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
+  const host = options.host ?? '127.0.0.1'
+  if (!loopbackHosts.includes(host) && !host.startsWith('127.')) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
+  const logs: string[] = []
+  const print = options.log === true ? (line: string) => process.stderr.write(`[platform] ${line}\n`) : typeof options.log === 'function' ? options.log : undefined
+  const running = await startLocalPlatform({
+    port: options.port ?? 0,
+    host,
+    users: options.users === undefined ? seededAccounts : options.users.map(accountOf),
+    staticRoot: options.staticRoot ?? false,
+    admin: true,
+    ...(options.tokenLifetime === undefined ? {} : { tokenLifetime: options.tokenLifetime }),
+    ...(options.serverConnCheckInterval === undefined ? {} : { serverConnCheckInterval: options.serverConnCheckInterval }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+    log: (line) => {
+      logs.push(line)
+      print?.(line)
+    },
+  })
+
+  const tokens = async (userId: string, password?: string): Promise<TestTokens> => {
+    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].includes(userId))
+    const response = await fetch(`${running.url}/cpaas/auth/v1/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
+    })
+    const body = (await response.json()) as Record<string, unknown>
+    if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
+      throw new Error(`tokens(${userId}): the token endpoint answered ${response.status} ${JSON.stringify(body)}`)
+    }
+    const claims = JSON.parse(Buffer.from(body.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>
+    return { accessToken: body.access_token, idToken: body.id_token, refreshToken: String(body.refresh_token), userId: claims.preferred_username!, identity: claims['services-identity']! }
+  }
+
+  let bots: RunningBots
+  try {
+    bots = await startBots(options.bots ?? false, { url: running.url, users: running.users, tokens })
+  } catch (error) {
+    await running.stop()
+    throw error
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    get url() {
+      return running.url
+    },
+    get wsUrl() {
+      return running.wsUrl
+    },
+    get port() {
+      return running.port
+    },
+    host,
+    users: running.users,
+    tokens,
+    faults: faultsOf(running.admin),
+    admin: running.admin,
+    bots,
+    logs,
+    stop: () => {
+      stopping ??= (async () => {
+        await bots.stop()
+        await running.stop()
+      })()
+      return stopping
+    },
+  }
+}
+
+export type { Account, PlatformAdmin, RestartOptions }

@@ -140,17 +140,6 @@ const noUser = (): BasicError => new BasicError(errorCodes.general.BAD_INPUT, 'N
 const asBasicError = (error: unknown, operation: string): BasicError =>
   isBasicError(error) ? error : new BasicError(errorCodes.general.NO_CODE, `${operation} failed: ${error instanceof Error ? error.message : String(error)}`)
 
-/**
- * Keeps the reference's fixed code of an operation (`protocol/README.md`: `messaging:5`, `:7`,
- * `:8`, `:11`) when the request failed with the platform's own code, which stays in the message.
- */
-const withFixedCode =
-  (code: string) =>
-  (error: unknown): never => {
-    if (isBasicError(error) && error.code !== code) throw new BasicError(code, `${error.message} (${String(error.code)})`)
-    throw error
-  }
-
 const isText = (part: Part): part is TextPart => part.type === 'text'
 const isFile = (part: Part): part is FilePart => part.type === 'file'
 
@@ -266,7 +255,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       const form = new FormDataClass()
       form.append('root-fields', uploadRootFields)
       form.append('raw', part.file as Blob, fileNameOf(part))
-      return uploadFile(link, user.username, form).pipe(map(uploadedPart), catchError(withFixedCode(errorCodes.messaging.FILE_UPLOAD_FAIL)))
+      return uploadFile(link, user.username, form).pipe(map(uploadedPart))
     })
 
   interface Sent {
@@ -316,7 +305,6 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
         if (!messageId || !info) throw new BasicError(errorCodes.messaging.SEND_MESSAGE_FAIL, 'Send SMS request failed: the response has no message id or delivery status')
         return { messageId, sender: user.username, deliveryStatus: smsSendStatus(info.deliveryStatus), parts: parts.filter(isText) }
       }),
-      catchError(withFixedCode(errorCodes.messaging.SEND_MESSAGE_FAIL)),
     )
   }
 
@@ -433,10 +421,9 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
   }
 
   const conversationList$ = (user: AuthUser, type: ChatType): Observable<readonly Conversation[]> =>
-    (type === 'sms'
+    type === 'sms'
       ? fetchSmsThreads(link, user.username).pipe(map(({ smsThreadList }) => smsThreadList.smsThread.map(conversationOfThread)))
       : fetchChatSessions(link, user.username, type).pipe(map(({ chatSessionList }) => chatSessionList.chatSession.map(conversationOfSession).filter(defined)))
-    ).pipe(catchError(withFixedCode(errorCodes.messaging.FETCH_CONVERSATIONS_FAIL)))
 
   /**
    * The messages a conversation may have missed since `since`: pages back from the newest until
@@ -604,7 +591,6 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
       typingSent.set(key, { state: wanted, at: now })
       run(
         withUser((user) => sendIsComposing(link, user.username, type, destination[0] as string, wanted, now)).pipe(
-          catchError(withFixedCode(errorCodes.messaging.SET_IS_TYPING_FAIL)),
           catchError((error: unknown) => {
             typingSent.delete(key)
             dispatch({ type: 'messagingFailed', operation: 'setIsTyping', error: asBasicError(error, 'Set is typing') })

@@ -40,7 +40,7 @@ import { connectivityCheck, type ConnectivityOptions } from './connectivityCheck
 import { classifyFrame } from './frames.js'
 import type { InboundNotification, PlatformLink } from './link.js'
 import { notificationIntake } from './notifications.js'
-import { ReconnectLimitReached, reconnect, reconnectPolicy } from './reconnect.js'
+import { ReconnectLimitReached, reconnect, reconnectPolicy, type Reconnecting } from './reconnect.js'
 import { createRequest } from './request.js'
 import { socketSession, type SocketSignal } from './socket.js'
 import { connectionReducer, initialConnectionState, type ConnectionEvent, type ConnectionState } from './state.js'
@@ -148,20 +148,16 @@ export function createConnection({ config, environment, logs, auth }: Connection
       const { WebSocket } = environment
       const user = auth.user()
       const { server } = config.current().authentication
-      const unusable =
-        WebSocket === undefined
-          ? 'no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)'
-          : user === undefined
-            ? 'no access token (call setTokens first)'
-            : server.base === undefined || server.base === ''
-              ? 'authentication.server.base is not configured'
-              : undefined
-      if (unusable !== undefined || WebSocket === undefined || user === undefined) {
-        return of<ConnectionEvent[]>(connecting, { type: 'gaveUp', channelURL, error: new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, `WebSocket not opened: ${unusable}`) })
+      const notOpened = (reason: string): Observable<ConnectionEvent> => {
+        const gaveUp: ConnectionEvent = { type: 'gaveUp', channelURL, error: new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, `WebSocket not opened: ${reason}`) }
+        return of(connecting, gaveUp)
       }
+      if (WebSocket === undefined) return notOpened('no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)')
+      if (user === undefined) return notOpened('no access token (call setTokens first)')
+      if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')
 
       let open = false
-      const toEvents = (signal: SocketSignal | { type: 'reconnecting'; attempt: number; delay: number; error: unknown }): ConnectionEvent[] => {
+      const toEvents = (signal: SocketSignal | Reconnecting): ConnectionEvent[] => {
         switch (signal.type) {
           case 'opened':
             open = true

@@ -56,6 +56,7 @@ import {
   initialMessagingState,
   messageIdOf,
   messagingReducer,
+  smsDeliveryStatus,
   sortTime,
   type ChatType,
   type Conversation,
@@ -158,8 +159,10 @@ function uploadedPart(response: FileUploadResponse): FilePart {
 }
 
 /** The send response's SMS status: mapped, undefined when unknown (`messaging.md` §4). */
-const smsSendStatus = (status: string | undefined): string | undefined =>
-  status === 'DeliveredToNetwork' ? 'Pending' : status === 'DeliveredToTerminal' ? 'Delivered' : status === 'DeliveryImpossible' ? 'Failed' : undefined
+const smsSendStatus = (status: string | undefined): string | undefined => {
+  const mapped = smsDeliveryStatus(status)
+  return mapped === 'Unknown' ? undefined : mapped
+}
 
 /**
  * Emits, when the notification socket opens again after it was lost (or after reconnection gave

@@ -1,6 +1,7 @@
 import type { Account, PlatformContext, PlatformReply } from '../context.js'
 import { notFound, policyError, serviceError } from '../context.js'
 import { AddParticipantRequest, CreateGroupRequest, ParticipantStatusRequest } from '../../streams/groups/codecs.js'
+import { forgetGroupHistory, messagingStoreName, type MessagingData } from './messaging-history.js'
 
 type ParticipantStatus = 'Invited' | 'Connected' | 'Disconnected'
 
@@ -159,7 +160,18 @@ export function groupsFeature(ctx: PlatformContext): void {
     const group = groupOf(params.groupId!)
     const me = group === undefined ? undefined : memberOf(group, user)
     if (group === undefined || me === undefined) return notFound(params.groupId!)
-    if (!me.isAdmin) return adminOnly('delete the group')
+    if (!me.isAdmin) {
+      // The same URL deletes a group conversation (messaging.md §8): for anyone but the administrator, leave and forget its history.
+      if (me.status !== 'Disconnected') {
+        me.status = 'Disconnected'
+        store.save()
+        statusChanged(group, me, user.userId)
+      }
+      const history = ctx.persisted<MessagingData>(messagingStoreName, () => ({ users: {} }))
+      forgetGroupHistory(history.value, user.userId, group.id)
+      history.save()
+      return { status: 204 }
+    }
     delete groups[group.id]
     store.save()
     for (const participant of group.participants) if (participant !== me) ended(group, participant, participant.status)

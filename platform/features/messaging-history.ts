@@ -43,6 +43,16 @@ export interface MessagingData {
 export const sessionKey = (kind: SessionKind, remote: string, local: string): string =>
   kind === 'sms' ? `sms:${remote}|${local}` : `${kind}:${remote}`
 
+/** The name under which the messaging module persists its `MessagingData` (`ctx.persisted`). */
+export const messagingStoreName = 'messaging'
+
+/** Drops `userId`'s view of a group conversation (a non-administrator's "delete conversation", `messaging.md` §8). */
+export function forgetGroupHistory(data: MessagingData, userId: string, groupId: string): void {
+  const view = Object.hasOwn(data.users, userId) ? data.users[userId]! : undefined
+  const key = sessionKey('group', groupId, '')
+  if (view !== undefined && Object.hasOwn(view.sessions, key)) delete view.sessions[key]
+}
+
 /** What a history request asks for (**Later** paging, `messaging.md` §7.2). */
 export interface PageQuery {
   readonly max: number

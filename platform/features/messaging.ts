@@ -5,7 +5,7 @@ import { coreOf } from '../core.js'
 import { ChatPostBody, SmsSendBody, type ChatMessageBody, type IsComposingBody } from '../../streams/messaging/codecs.js'
 import { groupParticipants } from './groups.js'
 import { messagingFiles, type WireAttachment } from './messaging-files.js'
-import { page, pageQuery, sessionKey, type MessagingData, type SessionKind, type StoredMessage, type StoredSession, type UserView } from './messaging-history.js'
+import { messagingStoreName, page, pageQuery, sessionKey, type MessagingData, type SessionKind, type StoredMessage, type StoredSession, type UserView } from './messaging-history.js'
 
 const badInput = (what: string): PlatformReply => serviceError(400, 'SVC0002', 'Invalid input value for message part %1', [what])
 const forbidden = (why: string): PlatformReply => policyError(403, 'POL0001', 'A policy error occurred. Error code is %1', [why])
@@ -34,7 +34,7 @@ const InjectSms = t.intersection([t.type({ from: t.string, to: t.string, text: t
  * - `POST /_admin/sms { from, to, text }` (admin API only) injects an SMS from outside.
  */
 export function messagingFeature(ctx: PlatformContext): FeatureHandle {
-  const store = ctx.persisted<MessagingData>('messaging', () => ({ users: {} }))
+  const store = ctx.persisted<MessagingData>(messagingStoreName, () => ({ users: {} }))
   const { users } = store.value
   const files = messagingFiles(ctx)
   const timers = new Set<ReturnType<typeof setTimeout>>()

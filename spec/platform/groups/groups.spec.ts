@@ -128,18 +128,40 @@ describe('platform: groups', () => {
     expect(groupParticipants(platform().context, 'nope')).to.equal(undefined)
   })
 
+  it('treats a non-administrator deleting the group as leaving it and forgetting its history (messaging.md §8)', async () => {
+    const groupId = await team([carol], [bob])
+    const sent = await platform().fetchAs(alice.tokens, 'POST', `/cpaas/chat/v1/alice@example.com/group/${groupId}/messages`, {
+      chatMessage: { text: 'hello team' },
+    })
+    expect(sent.status).to.equal(201)
+    const history = (who: Member) => platform().fetchAs(who.tokens, 'GET', `/cpaas/chat/v1/${who.tokens.userId}/group/${groupId}/messages`)
+    expect(((await (await history(bob)).json()) as Json).chatMessageList?.chatMessage ?? []).to.have.length(1)
+    await received(alice)
+
+    expect((await call(bob, 'DELETE', `/${groupId}`)).status).to.equal(204)
+
+    const participants = (await call(alice, 'GET', `/${groupId}`)).body.groupChatSessionInformation.participant as Json[]
+    expect(participants.map((p) => p.address)).to.deep.equal(['alice@example.com', 'carol@example.com'])
+    const [frame] = await received(alice)
+    expect(frame!.chatParticipantStatusNotification.participant[0]).to.deep.include({ address: 'bob@example.com', status: 'Disconnected' })
+    expect(groupParticipants(platform().context, groupId)).to.not.include('bob@example.com')
+    const after = await history(bob)
+    const items = after.status === 200 ? (((await after.json()) as Json).chatMessageList?.chatMessage ?? []) : []
+    expect(items).to.deep.equal([])
+    expect(((await (await history(alice)).json()) as Json).chatMessageList.chatMessage).to.have.length(1)
+  })
+
   it('lets only the participant accept for themselves', async () => {
     const groupId = await team([carol], [bob])
     const response = await call(bob, 'PUT', `/${groupId}/participants/carol@example.com/status`, { participantSessionStatus: { status: 'Connected' } })
     expect(response.status).to.equal(403)
   })
 
-  it('enforces the administrator: others may not add, remove or delete; the administrator may not leave', async () => {
+  it('enforces the administrator: others may not add or remove; the administrator may not leave', async () => {
     const groupId = await team([carol], [bob])
     const checks = [
       await call(bob, 'POST', `/${groupId}/participants`, { participantInformation: { address: 'dave@example.com', 'x-isAdmin': false } }),
       await call(bob, 'DELETE', `/${groupId}/participants/alice@example.com`),
-      await call(bob, 'DELETE', `/${groupId}`),
       await call(alice, 'DELETE', `/${groupId}/participants/alice@example.com`),
     ]
     for (const { status, response } of checks) {

@@ -4,6 +4,7 @@
 //   dist/kandy-rx.js                         one minified IIFE defining the global `Kandy`
 //   dist/platform.js                         the local platform for Node (when platform/main.ts exists)
 //   dist/esm/testing.js, dist/cjs/testing.cjs the testing kit (kandy-rx/testing) for Node
+//   samples/angular/dist/main.js             the Angular sample (when samples/angular/main.ts exists)
 //   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
 // fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
 import { spawnSync } from 'node:child_process'
@@ -60,6 +61,26 @@ if (existsSync('testing/index.ts')) {
   jobs.push(
     build({ ...testing, format: 'esm', outfile: 'dist/esm/testing.js', plugins: [sdkEntries('js')], banner: { js: nodeRequire } }),
     build({ ...testing, format: 'cjs', outfile: 'dist/cjs/testing.cjs', plugins: [sdkEntries('cjs')] }),
+  )
+}
+// The Angular sample (JIT: @angular/compiler is bundled; its own tsconfig turns on decorators),
+// served by the platform at /samples/angular/; kandy-rx/streams comes from the source.
+if (existsSync('samples/angular/main.ts')) {
+  jobs.push(
+    build({
+      entryPoints: ['samples/angular/main.ts'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      tsconfig: 'samples/angular/tsconfig.json',
+      alias: { 'kandy-rx/streams': './streams/index.ts' },
+      outdir: 'samples/angular/dist',
+      minify: true,
+      sourcemap: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+    }),
   )
 }
 if (existsSync('platform/main.ts')) {

@@ -1,0 +1,67 @@
+import { AsyncPipe, DatePipe } from '@angular/common'
+import { Component, Input, inject } from '@angular/core'
+import { ReplaySubject, distinctUntilChanged, switchMap, tap } from 'rxjs'
+import { Kandy, type Message } from './kandy.js'
+
+/** The one-to-one chat with a contact: messages, who is typing, and a box to send. */
+@Component({
+  selector: 'kx-chat',
+  imports: [AsyncPipe, DatePipe],
+  template: `
+    @if (conversation$ | async; as conversation) {
+      <ol class="messages" aria-label="Messages" aria-live="polite">
+        @for (message of conversation.messages; track $index) {
+          <li [class.mine]="message.sender !== contact" [class.pending]="message.isPending">
+            <span class="text">{{ textOf(message) }}</span>
+            <time>{{ timeOf(message) | date: 'shortTime' }}</time>
+          </li>
+        } @empty {
+          <li class="empty">No messages yet</li>
+        }
+      </ol>
+      <p class="typing" aria-live="polite">{{ conversation.isTypingList.length > 0 ? contact + ' is typing…' : '' }}</p>
+    }
+    <form class="compose" (submit)="send($event, box.value); box.value = ''">
+      <label class="visually-hidden" for="compose-text">Message</label>
+      <input #box id="compose-text" name="text" autocomplete="off" placeholder="Message" (input)="typing(box.value)" />
+      <button type="submit">Send</button>
+    </form>
+  `,
+})
+export class ChatComponent {
+  private readonly kandy = inject(Kandy)
+  private readonly contact$ = new ReplaySubject<string>(1)
+  contact = ''
+
+  @Input({ required: true }) set with(contact: string) {
+    this.contact = contact
+    this.contact$.next(contact)
+  }
+
+  readonly conversation$ = this.contact$.pipe(
+    distinctUntilChanged(),
+    tap((contact) => this.kandy.openConversation(contact)),
+    switchMap((contact) => this.kandy.conversation$(contact)),
+  )
+
+  send(event: Event, text: string): void {
+    event.preventDefault()
+    if (text.trim() === '') return
+    this.kandy.send(this.contact, text)
+    this.kandy.setTyping(this.contact, false)
+  }
+
+  typing(text: string): void {
+    this.kandy.setTyping(this.contact, text !== '')
+  }
+
+  /** Text parts only: a message is shown as text, never as HTML (interpolation escapes it). */
+  textOf(message: Message): string {
+    return message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ')
+  }
+
+  /** Outgoing stamps are seconds, received ones milliseconds. */
+  timeOf(message: Message): number {
+    return message.timestamp < 1e11 ? message.timestamp * 1000 : message.timestamp
+  }
+}

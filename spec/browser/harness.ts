@@ -105,6 +105,8 @@ export interface RtpStream {
   readonly packets: number
   /** Inbound streams: the id of the remote track they feed. */
   readonly trackIdentifier: string | undefined
+  /** Inbound audio: `totalAudioEnergy` (measured where the audio is played). */
+  readonly audioEnergy: number | undefined
 }
 
 export interface RtpSummary {
@@ -383,9 +385,15 @@ function userPage(page: Page, tokens: LoginTokens, userId: string, errors: strin
       const outbound: RtpStream[] = []
       report.forEach((stat: Record<string, unknown>) => {
         if (stat.type === 'inbound-rtp')
-          inbound.push({ kind: String(stat.kind), bytes: Number(stat.bytesReceived ?? 0), packets: Number(stat.packetsReceived ?? 0), trackIdentifier: stat.trackIdentifier as string | undefined })
+          inbound.push({
+            kind: String(stat.kind),
+            bytes: Number(stat.bytesReceived ?? 0),
+            packets: Number(stat.packetsReceived ?? 0),
+            trackIdentifier: stat.trackIdentifier as string | undefined,
+            audioEnergy: stat.totalAudioEnergy as number | undefined,
+          })
         if (stat.type === 'outbound-rtp')
-          outbound.push({ kind: String(stat.kind), bytes: Number(stat.bytesSent ?? 0), packets: Number(stat.packetsSent ?? 0), trackIdentifier: undefined })
+          outbound.push({ kind: String(stat.kind), bytes: Number(stat.bytesSent ?? 0), packets: Number(stat.packetsSent ?? 0), trackIdentifier: undefined, audioEnergy: undefined })
       })
       return { inbound, outbound }
     }, callId)

@@ -1,0 +1,124 @@
+import { expect } from 'chai'
+import { filter, firstValueFrom, timeout } from 'rxjs'
+import { createTestClient, createTestStreams, nextEvent, startPlatform, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
+
+// Each fault as an app's test would use it, observed through a real client. Real delays are
+// short (reconnect 50 ms, ping interval 150 ms): the SDK's own timers must run.
+const fastReconnect = { connectivity: { reconnectDelay: 50, reconnectLimit: 0 } }
+
+describe('testing kit: faults', function () {
+  this.timeout(20000)
+  let platform: TestPlatform
+  const owned: Array<TestClient | TestStreams> = []
+  const client = async (userId: string, config = {}): Promise<TestClient> => {
+    const made = await createTestClient(platform, userId, { services: ['chat'], config: { ...fastReconnect, ...config } })
+    owned.push(made)
+    return made
+  }
+  const streams = async (userId: string): Promise<TestStreams> => {
+    const made = await createTestStreams(platform, userId, { services: ['presence'] })
+    owned.push(made)
+    return made
+  }
+  const socketState = (made: TestClient) => made.connection.getSocketState('cpaas')
+
+  beforeEach(async () => {
+    platform = await startPlatform()
+  })
+  afterEach(async () => {
+    for (const made of owned.splice(0)) made.dispose()
+    await platform.stop()
+  })
+
+  it('dropSockets(user) closes that user’s socket only; the client reconnects', async () => {
+    const alice = await client('alice@example.com')
+    const bob = await client('bob@example.com')
+    const lost = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === false)
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    const bobChanged: unknown[] = []
+    bob.on('ws:change', (payload) => bobChanged.push(payload))
+    expect(await platform.faults.dropSockets('alice@example.com')).to.equal(1)
+    await lost
+    await back
+    expect(bobChanged).to.deep.equal([])
+    expect(await platform.faults.dropSockets()).to.equal(2)
+  })
+
+  it('dropSockets(user, { terminate: true }) cuts the connection without a close frame', async () => {
+    const alice = await client('alice@example.com')
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    expect(await platform.faults.dropSockets('alice@example.com', { terminate: true })).to.equal(1)
+    await back
+  })
+
+  it('stopAnsweringPings leaves the socket open but silent until the client notices; resumeAnsweringPings lets it reconnect', async () => {
+    const alice = await client('alice@example.com', { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: 'pingPong', pingInterval: 150, maxMissedPings: 2 } })
+    const lost = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === false)
+    await platform.faults.stopAnsweringPings('alice@example.com')
+    expect((await platform.admin.state()).faults.connectivityPaused).to.deep.equal(['alice@example.com'])
+    await lost
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    await platform.faults.resumeAnsweringPings('alice@example.com')
+    await back
+  })
+
+  it('failNext(prefix) fails the next request under it, then requests succeed again', async () => {
+    const alice = await streams('alice@example.com')
+    await platform.faults.failNext('/cpaas/presence/', { status: 503 })
+    const failed = firstValueFrom(alice.presence.events$.pipe(filter((event) => event.type === 'presenceFailed' || event.type === 'selfPresenceUpdated'), timeout(5000)))
+    alice.presence.commands.update('Open', 'Available')
+    const first = await failed
+    expect(first.type).to.equal('presenceFailed')
+    const updated = firstValueFrom(alice.presence.events$.pipe(filter((event) => event.type === 'selfPresenceUpdated'), timeout(5000)))
+    alice.presence.commands.update('Open', 'Busy')
+    await updated
+    expect(alice.presence.current().self).to.include({ status: 'Open', activity: 'Busy' })
+  })
+
+  it('failNext with count fails that many requests, WebSocket upgrades included, so a login can be refused', async () => {
+    await platform.faults.failNext('/cpaas/notificationchannel/', { count: 1, status: 500 })
+    await createTestClient(platform, 'alice@example.com', { services: ['chat'] }).then(
+      (made) => {
+        made.dispose()
+        expect.fail('subscribed although the channel request failed')
+      },
+      (error: Error) => expect(error.message).not.to.equal(''),
+    )
+    const alice = await client('alice@example.com')
+    expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
+  })
+
+  it('delay(ms, prefix) holds requests under the prefix for at least ms; delay(0) removes it', async () => {
+    const tokens = await platform.tokens('alice@example.com')
+    const get = async (): Promise<number> => {
+      const started = Date.now()
+      const response = await fetch(`${platform.url}/cpaas/notificationchannel/v1/alice@example.com/channels`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } })
+      expect(response.status).to.equal(200)
+      return Date.now() - started
+    }
+    await platform.faults.delay(300, '/cpaas/notificationchannel/')
+    expect(await get()).to.be.at.least(290)
+    expect((await platform.admin.state()).faults.delays).to.deep.equal([{ prefix: '/cpaas/notificationchannel/', ms: 300 }])
+    await platform.faults.delay(0, '/cpaas/notificationchannel/')
+    expect((await platform.admin.state()).faults.delays).to.deep.equal([])
+  })
+
+  it('clear() removes every delay, armed failure and connectivity pause', async () => {
+    await platform.faults.delay(1000)
+    await platform.faults.failNext('/cpaas/', { count: 5 })
+    await platform.faults.stopAnsweringPings()
+    await platform.faults.clear()
+    expect((await platform.admin.state()).faults).to.deep.equal({ delays: [], failures: [], connectivityPaused: [] })
+    const alice = await client('alice@example.com')
+    expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
+  })
+
+  it('restart() closes every connection and listens again on the same port; clients reconnect', async () => {
+    const alice = await client('alice@example.com')
+    const { port } = platform
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    await platform.faults.restart({ downtime: 100 })
+    await back
+    expect(platform.port).to.equal(port)
+  })
+})

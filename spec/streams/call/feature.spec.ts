@@ -1,0 +1,229 @@
+import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
+import { VirtualTimeScheduler, filter, firstValueFrom, type Observable } from 'rxjs'
+import type { CallOutput, CallState } from '../../../streams/call/state.js'
+import type { Environment } from '../../../streams/environment.js'
+import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import { usePlatform } from '../../helpers/platform.js'
+
+// The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
+// stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
+// the environment, as it would for a bot. Media content is not checked here (Chromium specs do).
+
+/** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
+const nodeDevices = (): MediaDevices =>
+  ({
+    getUserMedia: async (constraints: MediaStreamConstraints) => {
+      const tracks: MediaStreamTrack[] = []
+      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
+      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
+      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
+    },
+    enumerateDevices: async () => [],
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+  }) as unknown as MediaDevices
+
+/** Every peer connection the SDK created, in order (recorded through the environment). */
+const peers: RTCPeerConnection[] = []
+class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+  constructor(configuration?: RTCConfiguration) {
+    super(configuration)
+    peers.push(this)
+  }
+}
+
+const webrtc = (extra: Partial<Environment> = {}): Partial<Environment> => ({
+  RTCPeerConnection: RecordedPeerConnection,
+  MediaStream: wrtc.MediaStream as unknown as typeof MediaStream,
+  mediaDevices: nodeDevices(),
+  ...extra,
+})
+
+const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string): Promise<Extract<CallOutput, { type: T }>> =>
+  firstValueFrom(
+    (streams.call.events$ as Observable<CallOutput>).pipe(
+      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId)),
+    ),
+  )
+
+const stateOf = (streams: TestStreams, callId: string): CallState | undefined => streams.call.current().calls[callId]?.state
+
+/** Waits (in real time) until a condition holds. */
+async function eventually(condition: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** Places a call from `caller` to `callee` and answers it; both Connected. */
+async function connect(caller: TestStreams, callee: TestStreams) {
+  const received = next(callee, 'callReceived')
+  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
+  const calleeCall = (await received).callId
+  callee.call.commands.answer(calleeCall, { audio: true })
+  await eventually(() => stateOf(caller, callerCall) === 'Connected' && stateOf(callee, calleeCall) === 'Connected', 'both Connected')
+  return { callerCall, calleeCall }
+}
+
+describe('call feature in Node over the local platform (streams/call/feature.ts)', function () {
+  this.timeout(20000)
+  const platform = usePlatform({ logRequests: true })
+  const cores: TestStreams[] = []
+  const core = async (userId: string, environment: Partial<Environment> = {}): Promise<TestStreams> => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(environment) })
+    cores.push(streams)
+    return streams
+  }
+  afterEach(() => {
+    for (const streams of cores.splice(0)) streams.dispose()
+  })
+
+  it('make → answer → end: states on both sides, tracks in the media feature, local media stopped and peers closed', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const call = alice.call.current().calls[callerCall]
+    expect(call?.localTracks).to.have.length(1)
+    const localTrack = alice.media.track(call?.localTracks[0] ?? '')
+    expect(localTrack?.readyState).to.equal('live')
+    expect(alice.media.current().tracks[call?.localTracks[0] ?? '']).to.include({ kind: 'audio', state: 'live' })
+
+    const remoteEnded = next(bob, 'stateChanged', calleeCall)
+    alice.call.commands.end(callerCall)
+    expect((await remoteEnded).transition).to.deep.equal({ prevState: 'Connected' })
+    await eventually(() => stateOf(alice, callerCall) === 'Ended', 'alice Ended')
+    expect(localTrack?.readyState).to.equal('ended')
+    expect(alice.media.current().tracks[call?.localTracks[0] ?? '']).to.include({ state: 'ended', disabled: true })
+    expect(stateOf(bob, calleeCall)).to.equal('Ended')
+  })
+
+  it('dispose closes the peer connections and stops the local media of live calls', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const created = peers.length
+    const { callerCall } = await connect(alice, bob)
+    const alicePeer = peers[created]
+    expect(alicePeer?.signalingState).to.equal('stable')
+    const track = alice.media.track(alice.call.current().calls[callerCall]?.localTracks[0] ?? '')
+    let completed = false
+    alice.call.state$.subscribe({ complete: () => (completed = true) })
+    alice.dispose()
+    expect(track?.readyState).to.equal('ended')
+    expect(alicePeer?.signalingState).to.equal('closed')
+    expect(completed).to.equal(true)
+  })
+
+  it('audits a connected call every 25 s and ends it (9909) once the platform no longer knows its session', async () => {
+    const clock = new VirtualTimeScheduler()
+    /** Runs the virtual clock `ms` forward (real I/O keeps running in real time). */
+    const advance = (ms: number): void => {
+      const target = clock.frame + ms
+      clock.maxFrames = target
+      clock.flush()
+      clock.frame = target
+    }
+    /** Audit requests of Alice the platform answered (one log line per response). */
+    const statusPuts = (): number => platform().logs.filter((line) => /^PUT \S+alice@example\.com\/sessions\/[^/]+\/status \d{3} /.test(line)).length
+    const alice = await core('alice@example.com', { scheduler: clock })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const before = statusPuts()
+
+    /** Waits until the SDK has set its next audit round for `ms` from now (its previous round's reply was handled). */
+    const roundSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `an audit round in ${ms} ms`)
+
+    await roundSet(25_000)
+    advance(24_000)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(statusPuts()).to.equal(before)
+    advance(1_000)
+    await eventually(() => statusPuts() === before + 1, 'the first audit')
+    await roundSet(25_000)
+    expect(stateOf(alice, callerCall)).to.equal('Connected')
+
+    // A failed round is retried after 5 s instead of 25 s.
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/`, status: 503 })
+    advance(25_000)
+    await eventually(() => statusPuts() === before + 2, 'the second audit')
+    await roundSet(5_000)
+    advance(5_000)
+    await eventually(() => statusPuts() === before + 3, 'the retry')
+    await roundSet(25_000)
+    expect(stateOf(alice, callerCall)).to.equal('Connected')
+
+    // The platform restarts and forgets the call: the next audit gets Closed and ends it.
+    await platform().restart({ fresh: true })
+    const ended = next(alice, 'stateChanged', callerCall)
+    advance(25_000)
+    const change = await ended
+    expect(change.transition).to.deep.equal({ prevState: 'Connected', statusCode: 9909, reasonText: 'Call has ended due to call audit failure.' })
+    expect(stateOf(alice, callerCall)).to.equal('Ended')
+  })
+})
+
+describe('call feature: notifications that do not fit (streams/call/feature.ts)', function () {
+  this.timeout(20000)
+  const platform = usePlatform()
+  const cores: TestStreams[] = []
+  const core = async (userId: string): Promise<TestStreams> => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc() })
+    cores.push(streams)
+    return streams
+  }
+  afterEach(() => {
+    for (const streams of cores.splice(0)) streams.dispose()
+  })
+
+  /** Alice calls Bob, who lets it ring; returns Alice's call and its platform session. */
+  async function ringing() {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const received = next(bob, 'callReceived')
+    const callId = alice.call.commands.make('bob@example.com', { audio: true })
+    const calleeCall = (await received).callId
+    await eventually(() => stateOf(alice, callId) === 'Ringing', 'alice Ringing')
+    const sessionId = alice.call.current().calls[callId]?.wrtcsSessionId ?? ''
+    const href = `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}`
+    return { alice, bob, callId, calleeCall, href }
+  }
+
+  it('a malformed notification for a live call: call:stateChange with an error, nothing changed', async () => {
+    const { alice, callId, href } = await ringing()
+    const before = alice.call.current().calls[callId]
+    const reported = next(alice, 'stateChanged', callId)
+    await platform().admin.notify('alice@example.com', 'call', { wrtcsAcceptanceNotification: { answer: { sdp: 42 }, link: [{ href }] } })
+    const change = await reported
+    expect(change.error?.code).to.equal('call:2')
+    expect(change.previous).to.deep.equal({ state: 'Ringing', localHold: false, remoteHold: false })
+    expect(alice.call.current().calls[callId]).to.equal(before)
+  })
+
+  it('notifications for unknown sessions and unknown event types change nothing', async () => {
+    const { alice, callId } = await ringing()
+    const before = alice.call.current()
+    await platform().admin.notify('alice@example.com', 'call', { wrtcsEventNotification: { eventType: 'SessionEnded', link: [{ href: '/cpaas/webrtcsignaling/v1/alice@example.com/sessions/unknown' }] } })
+    await platform().admin.notify('alice@example.com', 'call', {
+      wrtcsEventNotification: { eventType: 'SessionProgress', link: [{ href: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${before.calls[callId]?.wrtcsSessionId}` }] },
+    })
+    // Barrier: a notification the feature does act on, sent after those.
+    const ended = next(alice, 'stateChanged', callId)
+    alice.call.commands.end(callId)
+    await ended
+    expect(Object.keys(alice.call.current().calls)).to.deep.equal([callId])
+  })
+
+  it('an answer that cannot be applied ends the call with the error and ends the session on the platform', async () => {
+    const { alice, bob, callId, calleeCall, href } = await ringing()
+    const failed = next(alice, 'stateChanged', callId)
+    const told = next(bob, 'stateChanged', calleeCall)
+    await platform().admin.notify('alice@example.com', 'call', { wrtcsAcceptanceNotification: { answer: { sdp: 'not an sdp' }, link: [{ href }] } })
+    const change = await failed
+    expect(change.error?.code).to.equal('call:2')
+    expect(stateOf(alice, callId)).to.equal('Ended')
+    expect((await told).previous?.state).to.equal('Ringing')
+    expect(stateOf(bob, calleeCall)).to.equal('Cancelled')
+  })
+})

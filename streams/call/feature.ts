@@ -174,6 +174,8 @@ export function createCall({ config, environment, logs, link, media, subscriptio
 
   /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
   const own = (callId: string, effect: Observable<unknown>): void => {
+    const call = callOf(callId)
+    if (call !== undefined && isTerminal(call.state)) return
     const effects = runtime(callId).effects
     effects.add(effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
   }
@@ -468,9 +470,10 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       void dispatch({ type: 'statsReported', callId: id, trackId: track, result, ...(error === undefined ? {} : { error }) })
     const peer = runtimes.get(id)?.peer
     if (peer === undefined) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${id} has no WebRTC session yet.`))
-    const selector = track === undefined ? undefined : (media.track(track) ?? null)
+    const selector = track === undefined ? undefined : media.track(track)
+    if (track !== undefined && selector === undefined) return report(undefined, new BasicError(errorCodes.call.INVALID_PARAM, `Track ${track} is no longer live.`))
     running.add(
-      from(peer.connection.getStats(selector ?? undefined)).subscribe({
+      from(peer.connection.getStats(selector)).subscribe({
         next: (result) => report(result),
         error: (error: unknown) => report(undefined, asBasicError(error)),
       }),

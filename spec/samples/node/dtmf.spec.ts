@@ -1,0 +1,96 @@
+import { expect } from 'chai'
+import { createDtmfDetector, detectDtmf, dtmfDigits, dtmfFrequencies, dtmfSamples, goertzel, pcmToFloat } from '../../../samples/node/dtmf.js'
+
+/** A seeded generator, so the noise of each run is the same. */
+const random = (seed: number) => () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31
+  return seed / 2 ** 31
+}
+
+/** Gaussian white noise of the given RMS (Box–Muller). */
+const noise = (length: number, rms: number, seed = 7): Float32Array => {
+  const next = random(seed)
+  const out = new Float32Array(length)
+  for (let i = 0; i < length; i++) out[i] = rms * Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next())
+  return out
+}
+
+const add = (a: Float32Array, b: Float32Array): Float32Array => a.map((value, i) => value + (b[i] ?? 0))
+const rms = (samples: Float32Array): number => Math.sqrt(samples.reduce((sum, value) => sum + value * value, 0) / samples.length)
+const sine = (frequency: number, sampleRate: number, ms: number, amplitude = 0.5): Float32Array =>
+  Float32Array.from({ length: Math.round((sampleRate * ms) / 1000) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate))
+
+describe('samples/node/dtmf: in-band DTMF synthesis and Goertzel detection', () => {
+  it('maps every digit to its row and column frequency, and nothing else', () => {
+    expect(dtmfFrequencies('1')).to.deep.equal([697, 1209])
+    expect(dtmfFrequencies('#')).to.deep.equal([941, 1477])
+    expect(dtmfFrequencies('d')).to.deep.equal([941, 1633])
+    expect(dtmfFrequencies('E')).to.equal(undefined)
+    expect(dtmfFrequencies('12')).to.equal(undefined)
+  })
+
+  it('goertzel gives (A·N/2)² for a sine filling the block and next to nothing for another frequency', () => {
+    const block = sine(1000, 8000, 25, 0.5)
+    const expected = ((0.5 * block.length) / 2) ** 2
+    expect(goertzel(block, 8000, 1000) / expected).to.be.closeTo(1, 0.02)
+    expect(goertzel(block, 8000, 1633) / expected).to.be.below(0.01)
+  })
+
+  for (const sampleRate of [8000, 16000, 48000]) {
+    it(`detects all 16 digits in order at ${sampleRate} Hz`, () => {
+      expect(detectDtmf(dtmfSamples(dtmfDigits, sampleRate), sampleRate)).to.equal(dtmfDigits)
+    })
+  }
+
+  it('detects each digit alone, once, however long it lasts', () => {
+    for (const digit of dtmfDigits) {
+      expect(detectDtmf(dtmfSamples(digit, 48000, { toneMs: 400 }), 48000), digit).to.equal(digit)
+    }
+  })
+
+  it('detects repeated digits separated by short gaps as separate digits', () => {
+    expect(detectDtmf(dtmfSamples('1100##', 48000, { toneMs: 70, gapMs: 70 }), 48000)).to.equal('1100##')
+  })
+
+  it('still detects every digit in white noise at 10 dB SNR, and at a tenth of the level', () => {
+    const clean = dtmfSamples(dtmfDigits, 8000, { gapMs: 100 })
+    const toneRms = 0.25 // each sine 0.25 peak: the pair's RMS is 0.25
+    expect(detectDtmf(add(clean, noise(clean.length, toneRms / Math.sqrt(10))), 8000)).to.equal(dtmfDigits)
+    const quiet = dtmfSamples(dtmfDigits, 48000, { amplitude: 0.025 })
+    expect(detectDtmf(add(quiet, noise(quiet.length, 0.025 / Math.sqrt(10), 3)), 48000)).to.equal(dtmfDigits)
+  })
+
+  it('finds no digit in silence, white noise, a single DTMF frequency, a 1 kHz tone or two non-DTMF tones', () => {
+    expect(detectDtmf(new Float32Array(48000), 48000)).to.equal('')
+    expect(detectDtmf(noise(48000, 0.3), 48000)).to.equal('')
+    expect(rms(noise(48000, 0.3))).to.be.closeTo(0.3, 0.01)
+    expect(detectDtmf(sine(697, 48000, 500), 48000)).to.equal('')
+    expect(detectDtmf(sine(1209, 48000, 500), 48000)).to.equal('')
+    expect(detectDtmf(sine(1000, 48000, 500), 48000)).to.equal('')
+    expect(detectDtmf(add(sine(500, 48000, 500, 0.25), sine(2000, 48000, 500, 0.25)), 48000)).to.equal('')
+  })
+
+  it('rejects a pair whose twist is beyond 10 dB (one tone far stronger than the other)', () => {
+    const twisted = add(sine(770, 8000, 300, 0.5), sine(1336, 8000, 300, 0.04))
+    expect(detectDtmf(twisted, 8000)).to.equal('')
+    const mild = add(sine(770, 8000, 300, 0.5), sine(1336, 8000, 300, 0.3))
+    expect(detectDtmf(mild, 8000)).to.equal('5')
+  })
+
+  it('ignores tones shorter than two blocks (about 50 ms)', () => {
+    expect(detectDtmf(dtmfSamples('5', 8000, { toneMs: 30 }), 8000)).to.equal('')
+  })
+
+  it('streams: digits split across chunks of any size come out once, in order', () => {
+    const samples = dtmfSamples('9*0#', 48000)
+    const detector = createDtmfDetector(48000)
+    let found = ''
+    for (let at = 0; at < samples.length; at += 333) found += detector.push(samples.subarray(at, at + 333))
+    expect(found).to.equal('9*0#')
+    expect(detector.digits).to.equal('9*0#')
+  })
+
+  it('converts 16-bit PCM to ±1 samples, keeping the first channel', () => {
+    expect([...pcmToFloat(Int16Array.from([16384, 0, -32768, 5]), 2)]).to.deep.equal([0.5, -1])
+  })
+})

@@ -55,7 +55,9 @@ export type EventName = (typeof eventNames)[number]
 
 /** One event as the documented API delivers it: its name and its payload (`{}` when it has none). */
 export interface PublicEvent {
+  /** The documented event name (`call:stateChange`, …). */
   readonly type: EventName
+  /** The event's payload, as `protocol/events.md` lists it for that name. */
   readonly payload: unknown
 }
 

@@ -1,3 +1,11 @@
+/**
+ * The documented API: `create(config)` returns a client with `on`/`off`, getters and the
+ * namespaces of the Kandy CPaaS JavaScript SDK 4.8 (`call`, `media`, `conversation`, `presence`,
+ * `groups`, `contacts`, `user`, `services`, `connection`). The IIFE build puts `create` and
+ * `sdpHandlers` on the global `Kandy`.
+ *
+ * @module kandy-rx
+ */
 import { catchError, EMPTY, merge } from 'rxjs'
 import type { Config, UserConfig } from '../streams/config/state.js'
 import type { Environment } from '../streams/environment.js'

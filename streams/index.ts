@@ -1,3 +1,10 @@
+/**
+ * The reactive core: `createStreams(config, environment)` builds every feature as hot state
+ * Observables (`calls$`, `presence$`, `conversations$`, …) and command functions, for apps that
+ * use RxJS directly (Angular, RxJS) instead of the event API.
+ *
+ * @module kandy-rx/streams
+ */
 import { createConfig } from './config/feature.js'
 import type { UserConfig } from './config/state.js'
 import { createEnvironment, type Environment } from './environment.js'

@@ -1,12 +1,17 @@
-// kandy-rx/testing: a kit for testing apps built on kandy-rx against a real local platform
-// (see testing/README.md).
-//
-//   import { startPlatform, createTestClient } from 'kandy-rx/testing'
-//   const platform = await startPlatform({ users: ['ann@example.com', 'ben@example.com'] })
-//   const ann = await createTestClient(platform, 'ann@example.com')
-//   await platform.faults.dropSockets('ann@example.com')
-//   ann.dispose()
-//   await platform.stop()
+/**
+ * A kit for testing apps built on kandy-rx against a real local platform in the test process:
+ * `startPlatform` (users, bots, faults), clients already logged in and subscribed, and
+ * guidance on marble-testing app code against `kandy-rx/streams` (`testing/README.md`).
+ *
+ * import { startPlatform, createTestClient } from 'kandy-rx/testing'
+ * const platform = await startPlatform({ users: ['ann@example.com', 'ben@example.com'] })
+ * const ann = await createTestClient(platform, 'ann@example.com')
+ * await platform.faults.dropSockets('ann@example.com')
+ * ann.dispose()
+ * await platform.stop()
+ *
+ * @module kandy-rx/testing
+ */
 export { startPlatform, accountOf, type StartOptions, type TestPlatform, type TestTokens, type TestUser, type Account, type PlatformAdmin, type RestartOptions } from './platform.js'
 export { faultsOf, type Faults, type DropOptions, type FailOptions } from './faults.js'
 export type { BotKind, RunningBots } from './bots.js'

@@ -42,6 +42,7 @@ export class ChatComponent {
     distinctUntilChanged(),
     tap((contact) => this.kandy.openConversation(contact)),
     switchMap((contact) => this.kandy.conversation$(contact)),
+    tap((conversation) => conversation !== undefined && this.kandy.markRead(conversation)),
   )
 
   send(event: Event, text: string): void {

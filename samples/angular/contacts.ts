@@ -21,6 +21,9 @@ import { Kandy } from './kandy.js'
             <span class="dot" [attr.data-status]="contact.status === 'Open' ? contact.activity : 'Offline'"></span>
             <span class="name">{{ contact.name }}</span>
             <span class="presence">{{ contact.status === 'Open' ? contact.activity : 'Offline' }}</span>
+            @if (contact.unread > 0) {
+              <span class="unread" [attr.aria-label]="contact.unread + ' unread'">{{ contact.unread }}</span>
+            }
           </button>
         </li>
       } @empty {

@@ -16,12 +16,18 @@ export interface Contact {
   readonly status: string | undefined
   /** `Available`, `Busy`, `OnThePhone`, …, undefined until the platform told. */
   readonly activity: string | undefined
+  /** Messages from them not shown yet. */
+  readonly unread: number
 }
 
 /** Call states after which a call never changes. */
 const finished: readonly string[] = ['Ended', 'Cancelled']
 const services = ['call', 'chat', 'presence'] as const
 const oneToOne = 'chat-oneToOne'
+
+/** The messages of a conversation the other side sent that were not read yet. */
+const unreadFrom = (conversation: Conversation | undefined): readonly Message[] =>
+  conversation?.messages.filter((message) => message.read === false && message.sender === conversation.destination[0]) ?? []
 
 /** The local platform this page came from: same host, same port, no ICE servers needed on one machine. */
 const config = (): UserConfig => {
@@ -52,8 +58,13 @@ export class Kandy {
     distinctUntilChanged(),
   )
   /** Everyone else in the directory, with their live presence, by name. */
-  readonly contacts$: Observable<readonly Contact[]> = combineLatest([this.streams.users.users$, this.streams.presence.presence$, this.user$]).pipe(
-    map(([users, presence, user]) =>
+  readonly contacts$: Observable<readonly Contact[]> = combineLatest([
+    this.streams.users.users$,
+    this.streams.presence.presence$,
+    this.streams.messaging.conversations$,
+    this.user$,
+  ]).pipe(
+    map(([users, presence, conversations, user]) =>
       Object.values(users)
         .filter((found) => found.userId !== user?.username)
         .map((found) => ({
@@ -61,6 +72,7 @@ export class Kandy {
           name: [found['firstName'], found['lastName']].filter((part) => typeof part === 'string' && part !== '').join(' ') || found.userId,
           status: presence[found.userId]?.status,
           activity: presence[found.userId]?.activity,
+          unread: unreadFrom(conversations.find((conversation) => conversation.type === oneToOne && conversation.destination[0] === found.userId)).length,
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     ),
@@ -126,6 +138,13 @@ export class Kandy {
   openConversation(contact: string): void {
     this.streams.messaging.commands.create([contact], oneToOne)
     this.streams.messaging.commands.fetchMessages([contact], oneToOne, 50)
+  }
+
+  /** Marks what a conversation shows as read (the contacts list then shows no unread count). */
+  markRead(conversation: Conversation): void {
+    for (const message of unreadFrom(conversation)) {
+      if (typeof message.messageId === 'string') this.streams.messaging.commands.markRead(conversation.destination, conversation.type, message.messageId)
+    }
   }
 
   send(contact: string, text: string): void {

@@ -108,6 +108,26 @@ describe('calls in Chromium: calls that do not connect', function () {
     expect(await stateOf(bob, calleeCall)).to.equal('Ringing')
   })
 
+  it('media that cannot be had (no such camera): make ends with call:4; a failed answer leaves the call Ringing, and a second answer connects', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const noCamera = { audio: true, video: true, videoOptions: { deviceId: { exact: 'no-such-camera' } } }
+    const failedCall = await alice.run((client, media) => client.call.make('bob@example.com', media), noCamera)
+    const failed = await alice.waitFor('call:stateChange', { callId: failedCall, previous: { state: 'Initiating' } })
+    expect(failed.payload.error).to.deep.include({ code: 'call:4' })
+    expect(await stateOf(alice, failedCall)).to.equal('Ended')
+
+    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true })
+    await bob.run((client, { id, media }) => client.call.answer(id, media), { id: calleeCall, media: noCamera })
+    const refused = await bob.waitFor('call:stateChange', { callId: calleeCall, error: { code: 'call:4' } })
+    expect(refused.payload.previous).to.deep.include({ state: 'Ringing' })
+    expect(await stateOf(bob, calleeCall)).to.equal('Ringing')
+    expect(await stateOf(alice, callerCall)).to.equal('Ringing')
+    await bob.run((client, id) => client.call.answer(id, { audio: true }), calleeCall)
+    await alice.until((client, id) => client.call.getById(id)?.state === 'Connected', callerCall)
+    await alice.expectMediaFlowing(callerCall)
+  })
+
   it('sdpSemantics plan-b is refused with call:5 before anything is sent', async () => {
     const alice = await harness().open('alice@example.com', { config: { call: { sdpSemantics: 'plan-b' } } })
     const callId = await alice.run((client) => client.call.make('bob@example.com', { audio: true }))

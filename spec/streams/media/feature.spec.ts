@@ -1,0 +1,121 @@
+import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
+import { firstValueFrom, lastValueFrom, toArray, take } from 'rxjs'
+import { createConfig } from '../../../streams/config/feature.js'
+import { createEnvironment, type Environment } from '../../../streams/environment.js'
+import { createLogs } from '../../../streams/logs/feature.js'
+import { createMedia, type MediaFeature } from '../../../streams/media/feature.js'
+import type { MediaOutput } from '../../../streams/media/state.js'
+
+// The media feature in Node: tracks are real (wrtc media sources); the devices are a stand-in,
+// because plugging a device in cannot be done for real on a test machine.
+
+const device = (deviceId: string, kind: MediaDeviceKind, label: string) => ({ deviceId, kind, label, groupId: `g-${deviceId}`, toJSON: () => ({}) }) as MediaDeviceInfo
+
+/** A device list that can change, with `devicechange` events (stand-in for plugging a headset). */
+class Devices extends EventTarget {
+  list: MediaDeviceInfo[] = [device('mic-1', 'audioinput', 'Microphone')]
+  failWith: Error | undefined
+  constraints: MediaStreamConstraints[] = []
+  async enumerateDevices(): Promise<MediaDeviceInfo[]> {
+    return [...this.list]
+  }
+  async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    this.constraints.push(constraints)
+    if (this.failWith !== undefined) throw this.failWith
+    return new wrtc.MediaStream([new wrtc.nonstandard.RTCAudioSource().createTrack()] as never) as unknown as MediaStream
+  }
+}
+
+const audioTrack = (): MediaStreamTrack => new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
+
+describe('media feature (streams/media/feature.ts)', () => {
+  let devices: Devices
+  let media: MediaFeature
+  const build = (overrides: Partial<Environment> = {}): MediaFeature => {
+    const environment = createEnvironment({ mediaDevices: devices as unknown as MediaDevices, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, ...overrides })
+    const config = createConfig({ logs: { logLevel: 'silent' } })
+    return createMedia({ environment, logs: createLogs(config, environment) })
+  }
+  beforeEach(() => {
+    devices = new Devices()
+    media = build()
+  })
+  afterEach(() => media.dispose())
+
+  it('lists the devices at start and again on devicechange, with devices:change when the list changed', async () => {
+    const initial = await firstValueFrom(media.events$)
+    expect(initial).to.deep.equal({ type: 'devicesChanged' })
+    expect(media.current().devices.microphone.map((entry) => entry.deviceId)).to.deep.equal(['mic-1'])
+    devices.list = [...devices.list, device('cam-1', 'videoinput', 'Camera'), device('spk-1', 'audiooutput', 'Speaker')]
+    const changed = firstValueFrom(media.events$)
+    devices.dispatchEvent(new Event('devicechange'))
+    expect(await changed).to.deep.equal({ type: 'devicesChanged' })
+    expect(media.current().devices.camera.map((entry) => entry.label)).to.deep.equal(['Camera'])
+    expect(media.current().devices.speaker.map((entry) => entry.kind)).to.deep.equal(['audiooutput'])
+  })
+
+  it('stops listening to devicechange on dispose', async () => {
+    await firstValueFrom(media.events$)
+    media.dispose()
+    devices.list = []
+    devices.dispatchEvent(new Event('devicechange'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(media.current().devices.microphone).to.have.length(1)
+  })
+
+  it('userMedia asks with the constraints of the media options; a refusal is call:4, bad options call:7', async () => {
+    const stream = await firstValueFrom(media.commands.userMedia({ audio: true, audioOptions: { deviceId: { exact: 'mic-1' } } }))
+    expect(stream.getTracks()).to.have.length(1)
+    expect(devices.constraints).to.deep.equal([{ audio: { deviceId: { exact: 'mic-1' } }, video: false }])
+    devices.failWith = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' })
+    const refused = await lastValueFrom(media.commands.userMedia({ audio: true })).catch((error: unknown) => error)
+    expect(refused).to.deep.include({ code: 'call:4' })
+    expect(String((refused as Error).message)).to.contain('NotAllowedError')
+    const bad = await lastValueFrom(media.commands.userMedia({ audio: 'yes' })).catch((error: unknown) => error)
+    expect(bad).to.deep.include({ code: 'call:7' })
+  })
+
+  it('without media devices userMedia fails with call:4', async () => {
+    const bare = build({ mediaDevices: undefined })
+    const error = await lastValueFrom(bare.commands.userMedia({ audio: true })).catch((failure: unknown) => failure)
+    expect(error).to.deep.include({ code: 'call:4' })
+    bare.dispose()
+  })
+
+  it('registers tracks, mutes them at their source (enabled false) and ends them (stopped when local)', async () => {
+    const local = audioTrack()
+    const remote = audioTrack()
+    media.commands.addMedia('stream-local', true, [local])
+    media.commands.addMedia('stream-remote', false, [remote])
+    expect(media.track(local.id)).to.equal(local)
+
+    const outputs = firstValueFrom(media.events$.pipe(take(2), toArray()))
+    media.commands.muteTracks([local.id, remote.id, 'unknown'])
+    media.commands.unmuteTracks([remote.id])
+    expect(await outputs).to.deep.equal([
+      { type: 'muted', trackIds: [local.id, remote.id] },
+      { type: 'unmuted', trackIds: [remote.id] },
+    ] satisfies MediaOutput[])
+    expect([local.enabled, remote.enabled]).to.deep.equal([false, true])
+    expect(media.current().tracks[local.id]?.muted).to.equal(true)
+
+    media.commands.endTracks([local.id], true)
+    media.commands.endTracks([remote.id], false)
+    expect(local.readyState).to.equal('ended')
+    expect(remote.readyState).to.equal('live')
+    expect(media.current().tracks[remote.id]).to.include({ state: 'ended', disabled: true })
+    expect(media.track(local.id)).to.equal(undefined)
+    remote.stop()
+  })
+
+  it('rendering without a document is logged, not thrown, and changes nothing', () => {
+    const track = audioTrack()
+    media.commands.addMedia('stream', true, [track])
+    const before = media.current()
+    media.commands.renderTracks([track.id], '#remote')
+    media.commands.removeTracks([track.id], '#remote')
+    expect(media.current()).to.equal(before)
+    track.stop()
+  })
+})

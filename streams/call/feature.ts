@@ -128,12 +128,6 @@ export function bandwidthOf(options: unknown): Bandwidth {
 const asBasicError = (error: unknown, code: string = errorCodes.call.GENERIC_ERROR): BasicError =>
   isBasicError(error) ? (error as BasicError) : new BasicError(code, error instanceof Error ? error.message : String(error))
 
-const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown): E.Either<BasicError, A> =>
-  pipe(
-    codec.decode(value),
-    E.mapLeft(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'Malformed call notification')),
-  )
-
 /** Calls: making, receiving, answering and ending WebRTC calls through the platform. */
 export function createCall({ config, environment, logs, link, media, subscription }: CallDeps): CallFeature {
   const logger = logs.logger('call')
@@ -608,7 +602,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
 
   const handle = (inbound: InboundNotification): Observable<unknown> => {
     const kind = inbound.kind as CallNotificationKind
-    const decoded = decode<unknown>(callNotifications[kind], inbound.body)
+    const decoded = pipe((callNotifications[kind] as t.Decoder<unknown, unknown>).decode(inbound.body), E.mapLeft(() => kind))
     if (E.isLeft(decoded)) {
       logger.error(`A malformed ${kind} was dropped`)
       const links = isRecord(inbound.body) && Array.isArray(inbound.body.link) ? inbound.body.link : []
@@ -631,12 +625,16 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     }
   }
 
-  running.add(
-    merge(link.notifications$.pipe(filter((notification) => isCallNotificationKind(notification.kind))), replay)
-      .pipe(concatMap((notification) => defer(() => handle(notification)).pipe(catchError((error: unknown) => {
+  const handled = (notification: InboundNotification): Observable<unknown> =>
+    defer(() => handle(notification)).pipe(
+      catchError((error: unknown) => {
         logger.error(`Handling ${notification.kind} failed`, error)
         return EMPTY
-      }))))
+      }),
+    )
+  running.add(
+    merge(link.notifications$.pipe(filter((notification) => isCallNotificationKind(notification.kind))), replay)
+      .pipe(concatMap(handled))
       .subscribe(),
   )
 

@@ -3,6 +3,7 @@
 // platform), SDK clients logged in through its token endpoint, all disposed afterwards.
 import type { EventName } from '../../../lib/events.js'
 import { createTestClient, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import type { PlatformOptions } from '../../../platform/index.js'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
 
 export interface Session {
@@ -11,11 +12,12 @@ export interface Session {
   readonly client: (userId: string, options?: TestClientOptions) => Promise<TestClient>
 }
 
-export function useSession(): Session {
+/** `options` go to each test's platform (e.g. `users`). */
+export function useSession(options: PlatformOptions = {}): Session {
   let platform: TestPlatform | undefined
   const clients: TestClient[] = []
   beforeEach(async () => {
-    platform = await startTestPlatform()
+    platform = await startTestPlatform(options)
   })
   afterEach(async () => {
     for (const client of clients.splice(0)) client.dispose()

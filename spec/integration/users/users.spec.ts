@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { seededAccounts } from '../../../platform/index.js'
 import { isBasicError } from '../../../streams/errors.js'
 import { nextEvent } from '../../helpers/client.js'
 import { useSession } from '../presence/session.js'
@@ -8,7 +9,8 @@ type Failure = { error: { code: string | number; message: string } }
 const ids = (change: Change) => change.results.map((user) => user.userId)
 
 describe('integration: users and directory', () => {
-  const session = useSession()
+  // The people only: the seeded bot accounts (echo@, ivr@, …) would join every search.
+  const session = useSession({ users: seededAccounts.filter((account) => account.bot === undefined) })
   const alice = () => session.client('alice@example.com', { services: [] })
   const search = async (client: Awaited<ReturnType<typeof alice>>, filters: object, options?: object): Promise<Change> => {
     const changed = nextEvent<Change>(client, 'directory:change')

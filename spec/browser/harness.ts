@@ -22,28 +22,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../fixtures/chromium.js'
 import type { Client } from '../../lib/index.js'
 import type { PlatformOptions } from '../../platform/index.js'
 import { startTestPlatform, type LoginTokens, type TestPlatform } from '../helpers/platform.js'
 
-/** Exactly the flags of TOOLING.md. */
-export const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-]
-
-/** Starts Debian's Chromium through playwright-core; the caller closes it. */
-export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags })
+/** Debian's Chromium with exactly the flags of TOOLING.md (`spec/fixtures/chromium.ts`). */
+export { chromiumFlags, launchChromium as launchBrowser } from '../fixtures/chromium.js'
 
 /** The path of the harness page on the platform's origin. */
 export const harnessPath = '/'
@@ -138,7 +123,7 @@ export async function startHarness(platformOptions: PlatformOptions = {}): Promi
   writeFileSync(join(root, 'samples', 'browser', 'index.html'), harnessHtml)
   symlinkSync(resolve('dist'), join(root, 'dist'), 'dir')
   const platform = await startTestPlatform({ staticRoot: root, ...platformOptions })
-  const browser = await launchBrowser()
+  const browser = await launchChromium()
   let context: BrowserContext | undefined
   const contextNow = async (): Promise<BrowserContext> => {
     context ??= await browser.newContext()

@@ -3,6 +3,7 @@
 //   dist/cjs/index.cjs, dist/cjs/streams.cjs CommonJS, dependencies external
 //   dist/kandy-rx.js                         one minified IIFE defining the global `Kandy`
 //   dist/platform.js                         the local platform for Node (when platform/main.ts exists)
+//   dist/local.js                            npm start: the platform, its bots and the samples (samples/local.ts)
 //   dist/esm/testing.js, dist/cjs/testing.cjs the testing kit (kandy-rx/testing) for Node
 //   samples/angular/dist/main.js             the Angular sample (when samples/angular/main.ts exists)
 //   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
@@ -97,6 +98,24 @@ if (existsSync('platform/main.ts')) {
       sourcemap: true,
       logLevel: 'warning',
     }).then(() => chmodSync('dist/platform.js', 0o755)),
+  )
+}
+// The local system of `npm start` (samples/local.ts): the platform, its bots (Node SDK clients
+// on @roamhq/wrtc) and the samples' URLs.
+if (existsSync('samples/local.ts')) {
+  jobs.push(
+    build({
+      entryPoints: ['samples/local.ts'],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: 'dist/local.js',
+      external: ['ws', 'selfsigned', '@roamhq/wrtc'],
+      banner: { js: nodeRequire },
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
   )
 }
 await Promise.all(jobs)

@@ -1,0 +1,104 @@
+// The local system that `npm start` runs (bundled to dist/local.js): the platform, then every
+// bot, then a summary of where to go and who to call. Ctrl-C stops it all.
+//
+//   npm start                         # http://127.0.0.1:8080
+//   PORT=9000 npm start
+//   npm start -- --port 0 --data ./.local-data --tls --no-bots
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArguments, usage } from '../platform/cli.js'
+import { startPlatform, type PlatformOptions } from '../platform/index.js'
+import { repositoryRoot } from '../platform/static.js'
+import { startBots, type RunningBots } from './node/bots/index.js'
+import { localCertificate } from './local-certificate.js'
+
+const localUsage = `${usage.replace('node dist/platform.js', 'npm start --')}  --no-bots      start the platform without its bots
+`
+
+/** Splits off the launcher's own flags; the rest are the platform's (`platform/cli.ts`). */
+function launcherFlags(argv: readonly string[]): { readonly bots: boolean; readonly platform: string[] } {
+  return { bots: !argv.includes('--no-bots'), platform: argv.filter((flag) => flag !== '--no-bots') }
+}
+
+interface Person {
+  readonly userId: string
+  readonly password: string
+  readonly firstName: string
+  readonly lastName: string
+  readonly phoneNumber: string
+  readonly bot?: string
+}
+
+/** What to print once everything runs: the URLs, the people with their passwords, each bot and what it does. */
+function summary(url: string, users: readonly Person[], bots: RunningBots | undefined): string {
+  const root = repositoryRoot()
+  const lines = [
+    `kandy-rx local system on ${url}`,
+    '',
+    `  Softphone and chat sample (event API):  ${url}/`,
+    ...(existsSync(join(root, 'samples/angular/index.html')) ? [`  Angular sample (kandy-rx/streams):      ${url}/samples/angular/`] : []),
+    `  SDK bundle (global Kandy):              ${url}/kandy-rx.js`,
+    '',
+    'People (password in brackets): open the samples in two tabs and log in as two of them',
+    ...users.filter((user) => user.bot === undefined).map((user) => `  ${user.userId} (${user.password})  ${user.firstName} ${user.lastName}  ${user.phoneNumber}`),
+  ]
+  if (bots !== undefined && bots.running.length > 0) {
+    lines.push('', 'Bots: call them, chat with them, text them, watch their presence')
+    const width = Math.max(...bots.running.map((bot) => bot.userId.length))
+    for (const bot of bots.running) {
+      const phone = users.find((user) => user.userId === bot.userId)?.phoneNumber ?? ''
+      lines.push(`  ${bot.userId.padEnd(width)}  ${phone.padEnd(12)}  ${bot.description}`)
+    }
+  }
+  lines.push('', 'Ctrl-C stops everything.')
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  const flags = launcherFlags(process.argv.slice(2))
+  let options: PlatformOptions
+  try {
+    const cli = parseArguments(flags.platform, process.env)
+    if (cli.help) {
+      console.log(localUsage)
+      return
+    }
+    options = cli.options
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${localUsage}`)
+    process.exit(2)
+  }
+
+  // A self-signed certificate made here, so the bots can trust it.
+  const tls = options.tls === true ? await localCertificate() : options.tls || undefined
+  const platform = await startPlatform({ ...options, tls: tls ?? false })
+  let bots: RunningBots | undefined
+  let stopping = false
+  const stop = (code: number): void => {
+    if (stopping) return
+    stopping = true
+    bots?.stop()
+    platform.stop().then(
+      // Exiting explicitly: wrtc's native threads can crash a natural exit after media ran.
+      () => process.exit(code),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGINT', () => stop(0))
+  process.on('SIGTERM', () => stop(0))
+
+  if (flags.bots) {
+    try {
+      bots = await startBots({ url: platform.url, accounts: platform.users, ca: tls?.cert, log: options.logRequests ? (line) => console.log(line) : undefined })
+    } catch (error) {
+      console.error(`kandy-rx: the bots could not start: ${(error as Error).message}`)
+      return stop(1)
+    }
+  }
+  console.log(summary(platform.url, platform.users, bots))
+}
+
+main().catch((error: unknown) => {
+  console.error(`kandy-rx local system failed to start: ${(error as Error)?.message ?? String(error)}`)
+  process.exit(1)
+})

@@ -108,18 +108,31 @@ describe('integration: groups', () => {
     const removed = nextEvent<Failure>(bob, 'group:change', (payload) => payload.error !== undefined)
     bob.groups.removeParticipant(id, 'alice@example.com')
     expectFailure(await removed, 'POL0001')
-    const deleted = nextEvent<Failure>(bob, 'group:delete')
-    bob.groups.delete(id)
-    const deleteFailure = await deleted
-    expectFailure(deleteFailure, 'POL0001')
-    expect(deleteFailure).to.deep.include({ id, groupId: id })
     expect(bob.groups.get(id)?.participants).to.have.length(2)
-    expect(events.of('group:delete')).to.have.length(1)
+    expect(events.of('group:change').filter((payload) => (payload as Failure).error !== undefined)).to.have.length(2)
 
     const left = nextEvent<Failure>(alice, 'group:change', (payload) => payload.error !== undefined)
     alice.groups.leave(id)
     expectFailure(await left, 'POL0001')
     expect(alice.groups.get(id)).not.to.equal(undefined)
+  })
+
+  it('lets a member who deletes the group only leave it: the group stays for the others (messaging.md §8)', async () => {
+    const [alice, bob, carol] = await members(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    const id = await team(alice, [bob, carol])
+    await accept(bob, id)
+    await accept(carol, id)
+
+    const aliceSaw = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    const deleted = nextEvent<{ error?: unknown; group?: { id: string } }>(bob, 'group:delete')
+    bob.groups.delete(id)
+    const outcome = await deleted
+    expect(outcome.error).to.equal(undefined)
+    expect(outcome.group?.id).to.equal(id)
+    expect(bob.groups.get(id)).to.equal(undefined)
+    await aliceSaw
+    expect(alice.groups.get(id)?.participants.find((p) => p.address === 'bob@example.com')).to.deep.include({ status: 'Disconnected' })
+    expect(alice.groups.get(id)?.participants.find((p) => p.address === 'carol@example.com')).to.deep.include({ status: 'Connected' })
   })
 
   it('adds a participant: group:change for the members, an invitation for the new one', async () => {

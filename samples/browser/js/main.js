@@ -1,0 +1,176 @@
+// The kandy-rx browser sample: a softphone and chat page on the documented event API and the
+// `Kandy` global of /kandy-rx.js. This module signs in and out and ties the parts together:
+//   session.js  tokens from the platform, the client
+//   people.js   names, contacts with presence, directory search, own status
+//   chat.js     conversations, messages, typing, images, groups, SMS
+//   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices
+//   event-log.js every SDK event, for the curious
+import { $, errorText, showError } from './dom.js'
+import { startCalls } from './calls.js'
+import { startChat } from './chat.js'
+import { createEventLog } from './event-log.js'
+import { startPeople } from './people.js'
+import { baseUrlOf, serverOf, SignInError, signIn } from './session.js'
+
+const services = ['call', 'chat', 'smsinbound', 'presence']
+const views = ['people', 'chat', 'calls']
+
+const loginView = $('#login-view')
+const loginForm = $('#login-form')
+const loginError = $('#login-error')
+const loginButton = $('#login-submit')
+const appView = $('#app-view')
+const sessionBar = $('#session')
+const eventLog = createEventLog()
+
+$('#platform-address').textContent = baseUrlOf(serverOf())
+const rememberedUser = localStorage.getItem('kandy-rx-sample.user')
+if (rememberedUser) $('#login-user').value = rememberedUser
+
+/** On small screens one section shows at a time; on wide screens all three do. */
+function showView(name) {
+  if (!views.includes(name)) return
+  appView.dataset.view = name
+  for (const button of document.querySelectorAll('[data-view-button]')) button.setAttribute('aria-pressed', String(button.dataset.viewButton === name))
+}
+for (const button of document.querySelectorAll('[data-view-button]')) button.addEventListener('click', () => showView(button.dataset.viewButton))
+
+let session // the signed-in state: { client, stop() }
+
+loginForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const username = $('#login-user').value.trim()
+  const password = $('#login-password').value
+  if (username === '' || password === '') {
+    loginError.textContent = 'Enter your user and password.'
+    ;(username === '' ? $('#login-user') : $('#login-password')).focus()
+    return
+  }
+  loginError.textContent = ''
+  loginButton.disabled = true
+  loginButton.textContent = 'Signing in…'
+  try {
+    session = await start(username, password)
+    localStorage.setItem('kandy-rx-sample.user', username)
+  } catch (error) {
+    loginError.textContent = error instanceof SignInError ? error.message : `Sign-in failed: ${errorText(error)}`
+    $('#login-password').focus()
+  } finally {
+    loginButton.disabled = false
+    loginButton.textContent = 'Sign in'
+  }
+})
+
+/** Signs in, shows the app and starts every part of it; returns the session. */
+async function start(username, password) {
+  const { client, tokens, claims, stop: stopTokens } = await signIn({ username, password })
+  const detachLog = eventLog.attach(client)
+  eventLog.note(`signed in as ${claims.preferred_username ?? username}`)
+
+  // Who am I: the id token names the user; the directory adds the phone number later.
+  const self = {
+    name: [claims.given_name, claims.family_name].filter(Boolean).join(' '),
+    addresses: new Set([claims.preferred_username, claims['services-identity'], claims.email, claims.phone_number].filter(Boolean).map((address) => String(address).toLowerCase())),
+  }
+
+  const ui = { showView, call: (destination, video) => calls.place(destination, video) }
+  const people = startPeople(client, self, { chat: (userId) => chat.open(userId, client.conversation.chatTypes.ONETOONE, { focus: true }), call: (userId, video) => calls.place(userId, video) })
+  const chat = startChat(client, self, people, ui)
+  const calls = startCalls(client, self, people, ui)
+
+  // Connection and subscription status in the header.
+  const connection = $('#connection-status')
+  const connectionText = $('#connection-text')
+  const showConnection = () => {
+    const socket = client.connection.getSocketState('cpaas')
+    const { subscribed, isPending } = client.services.getSubscriptions()
+    const state = socket?.connected ? (isPending ? 'connecting' : 'online') : socket?.reconnecting ? 'reconnecting' : isPending ? 'connecting' : 'offline'
+    connection.dataset.state = state
+    connectionText.textContent = { online: 'Online', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' }[state]
+    connection.title = subscribed.length > 0 ? `Subscribed: ${subscribed.join(', ')}` : 'No subscriptions'
+  }
+  let subscribedOnce = false
+  const onSubscription = () => {
+    showConnection()
+    const { subscribed, isPending } = client.services.getSubscriptions()
+    if (isPending || subscribedOnce) return
+    subscribedOnce = true
+    const missing = services.filter((service) => !subscribed.includes(service))
+    if (missing.length > 0) showError(`Could not subscribe to ${missing.join(', ')}: those updates will not arrive.`)
+    if (subscribed.includes('presence')) people.presenceReady()
+  }
+  const onSubscriptionError = ({ error }) => {
+    showConnection()
+    showError(`Subscription: ${errorText(error)}`)
+  }
+  const onAuthError = ({ error }) => showError(`Sign-in: ${errorText(error)}`)
+  const onSelfInfo = ({ results }) => {
+    const me = results?.find((user) => self.addresses.has(String(user.userId).toLowerCase()))
+    if (me === undefined) return
+    for (const field of ['phoneNumber', 'emailAddress']) if (typeof me[field] === 'string') self.addresses.add(me[field].toLowerCase())
+  }
+  client.on('subscription:change', onSubscription)
+  client.on('subscription:error', onSubscriptionError)
+  client.on('ws:change', showConnection)
+  client.on('auth:error', onAuthError)
+  client.on('directory:change', onSelfInfo)
+
+  client.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
+  client.services.subscribe(services, 'websocket')
+  client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE)
+  client.contacts.refresh()
+  client.user.fetchSelfInfo()
+  chat.load()
+
+  $('#me').textContent = self.name || username
+  $('#me').title = claims.preferred_username ?? username
+  loginView.hidden = true
+  appView.hidden = false
+  sessionBar.hidden = false
+  showView('people')
+  showConnection()
+  $('#main').focus()
+
+  return {
+    client,
+    /** Tells contacts we left, then tears everything down. */
+    async stop() {
+      const leaving = new Promise((resolve) => {
+        client.on('presence:selfChange', resolve)
+        client.on('presence:error', resolve)
+        setTimeout(resolve, 1500)
+      })
+      client.presence.update(client.presence.statuses.CLOSED, client.presence.activities.AVAILABLE)
+      await leaving
+      stopTokens()
+      calls.stop()
+      chat.stop()
+      people.stop()
+      client.off('subscription:change', onSubscription)
+      client.off('subscription:error', onSubscriptionError)
+      client.off('ws:change', showConnection)
+      client.off('auth:error', onAuthError)
+      client.off('directory:change', onSelfInfo)
+      detachLog()
+      client.dispose()
+      eventLog.note('signed out')
+    },
+  }
+}
+
+$('#logout').addEventListener('click', async () => {
+  const ending = session
+  session = undefined
+  if (ending === undefined) return
+  $('#logout').disabled = true
+  await ending.stop()
+  $('#logout').disabled = false
+  sessionBar.hidden = true
+  appView.hidden = true
+  loginView.hidden = false
+  $('#login-password').value = ''
+  $('#login-password').focus()
+})
+
+// The page closes: end calls and leave cleanly where the browser lets us.
+window.addEventListener('pagehide', () => session?.client.dispose())

@@ -1,0 +1,158 @@
+import { expect } from 'chai'
+import type { Locator, Page } from 'playwright-core'
+import { screenshot, show, useSample, waitForText, type SamplePage } from './sample.js'
+
+/** The card of the call with `name` in the calls panel. */
+const callCard = (sample: SamplePage, name: string): Locator => sample.page.getByRole('article', { name })
+
+/** Waits until the video in `container` of the page's call card plays frames (readyState ≥ 2, a size). */
+async function videoPlays(page: Page, container: 'remote' | 'local'): Promise<{ width: number; height: number; readyState: number }> {
+  const selector = `.call-card .${container}-media video`
+  await page.waitForFunction(
+    (wanted) => {
+      const video = document.querySelector<HTMLVideoElement>(wanted)
+      return video !== null && video.readyState >= 2 && video.videoWidth > 0 && !video.paused
+    },
+    selector,
+    { timeout: 20000 },
+  )
+  return page.evaluate((wanted) => {
+    const video = document.querySelector<HTMLVideoElement>(wanted)!
+    return { width: video.videoWidth, height: video.videoHeight, readyState: video.readyState }
+  }, selector)
+}
+
+/** The current time of the remote video moves on: frames keep arriving. */
+async function videoAdvances(page: Page): Promise<void> {
+  const before = await page.evaluate(() => document.querySelector<HTMLVideoElement>('.call-card .remote-media video')?.currentTime ?? 0)
+  await page.waitForFunction((start) => (document.querySelector<HTMLVideoElement>('.call-card .remote-media video')?.currentTime ?? 0) > start + 0.2, before, { timeout: 10000 })
+}
+
+describe('browser sample: calls (Chromium, through the UI)', function () {
+  this.timeout(120000)
+  const sample = useSample()
+
+  it('places a video call that the callee answers with video: both see remote video, mute, hang up', async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com', { phone: true })
+
+    // Alice dials Bob by user id from the dial form.
+    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
+    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    const aliceCall = callCard(alice, 'Bob Baker')
+    await waitForText(aliceCall.getByRole('status'), /Calling…|Ringing…/)
+
+    // Bob is prompted (and told through the assertive live region), and answers with video.
+    const prompt = bob.page.getByRole('group', { name: 'Alice Archer is calling' })
+    await prompt.waitFor()
+    await waitForText(bob.page.locator('#announce-assertive'), 'Incoming video call from Alice Archer')
+    await waitForText(prompt, 'Video call')
+    await waitForText(aliceCall.getByRole('status'), 'Ringing…')
+    await screenshot(bob, 'call-incoming-bob-375')
+    await prompt.getByRole('button', { name: 'Answer with video' }).click()
+    await prompt.waitFor({ state: 'detached' })
+
+    const bobCall = callCard(bob, 'Alice Archer')
+    await waitForText(bobCall.getByRole('status'), 'Connected')
+    await waitForText(aliceCall.getByRole('status'), 'Connected')
+
+    // Remote video plays on both pages; the local preview too.
+    const bobSees = await videoPlays(bob.page, 'remote')
+    const aliceSees = await videoPlays(alice.page, 'remote')
+    expect(bobSees.width).to.be.greaterThan(0)
+    expect(aliceSees.width).to.be.greaterThan(0)
+    await videoPlays(alice.page, 'local')
+    await videoAdvances(bob.page)
+    expect(await alice.page.locator('.call-card .remote-media audio').count()).to.equal(1)
+
+    // Mute and unmute: the button follows the SDK's media:muted / media:unmuted.
+    const mute = aliceCall.getByRole('button', { name: 'Mute microphone' })
+    await mute.click()
+    await alice.page.waitForFunction(() => document.querySelector('[data-control="mute"]')?.getAttribute('aria-pressed') === 'true')
+    await mute.click()
+    await alice.page.waitForFunction(() => document.querySelector('[data-control="mute"]')?.getAttribute('aria-pressed') === 'false')
+
+    // Camera off and on.
+    const camera = bobCall.getByRole('button', { name: 'Stop video' })
+    await camera.click()
+    await bob.page.waitForFunction(() => document.querySelector('[data-control="camera"]')?.getAttribute('aria-pressed') === 'true')
+    await camera.click()
+    await bob.page.waitForFunction(() => document.querySelector('[data-control="camera"]')?.getAttribute('aria-pressed') === 'false')
+
+    // The duration runs.
+    await alice.page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('.call-timer')?.textContent ?? ''))
+
+    await screenshot(alice, 'call-alice-desktop')
+    await screenshot(bob, 'call-bob-375')
+
+    // Bob hangs up; both cards say so, then go; the media elements go with them.
+    await bobCall.getByRole('button', { name: 'End call' }).click()
+    await waitForText(aliceCall.getByRole('status'), 'Call ended')
+    await waitForText(bobCall.getByRole('status'), 'Call ended')
+    await aliceCall.waitFor({ state: 'detached' })
+    await bobCall.waitFor({ state: 'detached' })
+    expect(await alice.page.locator('video, audio').count()).to.equal(0)
+    expect(await bob.page.locator('video, audio').count()).to.equal(0)
+    await waitForText(alice.page.locator('#calls-empty'), 'No calls in progress.')
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+
+  it('calls a contact with audio only; the callee declines, and a second call is ignored', async () => {
+    const carol = await sample().open('carol@example.com')
+    const dave = await sample().open('dave@example.com')
+
+    await carol.page.getByLabel('Call a user or a phone number').fill('dave@example.com')
+    await carol.page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    const prompt = dave.page.getByRole('group', { name: 'Carol Carter is calling' })
+    await waitForText(prompt, 'Audio call')
+    await prompt.getByRole('button', { name: 'Decline' }).click()
+    await waitForText(callCard(carol, 'Dave Dalton').getByRole('status'), /Call ended|Cancelled/)
+    await callCard(carol, 'Dave Dalton').waitFor({ state: 'detached' })
+
+    // Ignored: Dave's prompt goes, Carol keeps ringing until she cancels.
+    await carol.page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await prompt.getByRole('button', { name: 'Ignore' }).click()
+    await prompt.waitFor({ state: 'detached' })
+    const ringing = callCard(carol, 'Dave Dalton')
+    await waitForText(ringing.getByRole('status'), 'Ringing…')
+    await ringing.getByRole('button', { name: 'Cancel call' }).click()
+    await waitForText(ringing.getByRole('status'), /Call ended|Cancelled/)
+    expect(carol.errors.concat(dave.errors)).to.deep.equal([])
+  })
+
+  it('answers a video call with audio only; lists the devices once media was granted and calls with the chosen camera', async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    await alice.page.getByText('Devices', { exact: true }).click()
+    const camera = alice.page.getByLabel('Camera', { exact: true })
+    const microphone = alice.page.getByLabel('Microphone', { exact: true })
+    await show(alice, 'Calls')
+
+    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
+    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await bob.page.getByRole('group', { name: 'Alice Archer is calling' }).getByRole('button', { name: 'Answer audio only' }).click()
+    await waitForText(callCard(alice, 'Bob Baker').getByRole('status'), 'Connected')
+    // Bob answered with audio only: he sees Alice's video but sends none (no camera button);
+    // Alice sees his avatar instead of video.
+    await videoPlays(bob.page, 'remote')
+    expect(await callCard(bob, 'Alice Archer').getByRole('button', { name: 'Stop video' }).count()).to.equal(0)
+    expect(await callCard(alice, 'Bob Baker').getByRole('button', { name: 'Stop video' }).isVisible()).to.equal(true)
+    expect(await callCard(alice, 'Bob Baker').locator('.stage-placeholder .avatar').isVisible()).to.equal(true)
+
+    // After getUserMedia the labels of Chromium's fake devices are known (devices:change).
+    await alice.page.waitForFunction(() => document.querySelectorAll('#device-camera option').length > 1)
+    const cameras = await camera.locator('option').allTextContents()
+    expect(cameras[0]).to.equal('System default')
+    expect(cameras.slice(1).every((label) => label.length > 0)).to.equal(true)
+    expect(await microphone.locator('option').count()).to.be.greaterThan(1)
+    await callCard(alice, 'Bob Baker').getByRole('button', { name: 'End call' }).click()
+    await callCard(alice, 'Bob Baker').waitFor({ state: 'detached' })
+
+    const chosen = await camera.locator('option').nth(1).getAttribute('value')
+    await camera.selectOption(chosen!)
+    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await bob.page.getByRole('group', { name: 'Alice Archer is calling' }).getByRole('button', { name: 'Answer with video' }).click()
+    await videoPlays(bob.page, 'remote')
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+})

@@ -137,7 +137,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const services = options.services ?? allServices
   const writeLog = options.log ?? (() => undefined)
 
-  const grant = await login(server.toString(), options.user, options.password, fetcher)
+  const grant = await login(server.toString(), options.user, options.password, fetcher).catch((error: unknown) => {
+    throw new Error(`${options.user}: ${(error as Error).message}`)
+  })
   const client = create(
     {
       authentication: {

@@ -2,7 +2,7 @@
 // callers that are Node SDK clients with their own synthetic media (@roamhq/wrtc), and media checks.
 import { firstValueFrom, take, takeUntil, timer, toArray } from 'rxjs'
 import type { SchedulerLike } from 'rxjs'
-import type { UserConfig } from '../../lib/index.js'
+import type { Client, UserConfig } from '../../lib/index.js'
 import { startBot, type BotDefinition, type RunningBot } from '../../samples/node/bots/index.js'
 import { goertzel, pcmToFloat } from '../../samples/node/dtmf.js'
 import { nodeEnvironment, type NodeEnvironment } from '../../samples/node/environment.js'
@@ -63,7 +63,7 @@ export async function caller(
 }
 
 /** Resolves once the call reaches `state` (rejects after `timeout` ms); resolves at once if it is there. */
-export async function callState(client: TestClient, callId: string, state: string, timeout = 10000): Promise<void> {
+export async function callState(client: Client, callId: string, state: string, timeout = 10000): Promise<void> {
   if (client.call.getById(callId)?.state === state) return
   await nextEvent(client, 'call:stateChange', () => client.call.getById(callId)?.state === state, timeout)
 }
@@ -168,4 +168,13 @@ export function receivedText(client: TestClient, destination: string, type: stri
     client.on('conversations:change', check)
     check()
   })
+}
+
+/** Resolves once the platform holds no open socket (closing is asynchronous); rejects after `timeout` ms. */
+export async function socketsClosed(platform: TestPlatform, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while ((await platform.admin.state()).sockets > 0) {
+    if (Date.now() > deadline) throw new Error(`sockets still open after ${timeout} ms`)
+    await firstValueFrom(timer(50))
+  }
 }

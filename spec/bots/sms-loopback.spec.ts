@@ -1,0 +1,25 @@
+import { expect } from 'chai'
+import { smsLoopbackBot } from '../../samples/node/bots/index.js'
+import { caller, receivedText, useBot, type Caller } from './helpers.js'
+
+describe('bots: sms loopback', function () {
+  this.timeout(30000)
+  const { platform } = useBot(smsLoopbackBot())
+  let alice: Caller | undefined
+  afterEach(async () => {
+    await alice?.dispose()
+    alice = undefined
+  })
+
+  it('answers every SMS to its number with "Echo: <text>"', async () => {
+    alice = await caller(platform(), 'alice@example.com', { services: ['smsinbound'] })
+    const number = platform().users.find((user) => user.bot === 'sms-loopback')!.phoneNumber
+    const conversation = alice.client.conversation.create(number, { type: 'sms' })
+    conversation.createMessage('Hello loopback').send()
+    expect(await receivedText(alice.client, number, 'sms', (text) => text.startsWith('Echo:'))).to.equal('Echo: Hello loopback')
+    conversation.createMessage('Second one').send()
+    expect(await receivedText(alice.client, number, 'sms', (text) => text === 'Echo: Second one')).to.equal('Echo: Second one')
+    const received = alice.client.conversation.get(number, { type: 'sms' })!.getMessages().filter((message) => message.type === undefined)
+    expect(received.map((message) => message.sender)).to.deep.equal([number, number])
+  })
+})

@@ -1,0 +1,32 @@
+import { expect } from 'chai'
+import { typingBot } from '../../samples/node/bots/index.js'
+import { typingReply } from '../../samples/node/bots/typing.js'
+import { caller, receivedText, useBot, type Caller } from './helpers.js'
+
+describe('bots: typing', function () {
+  this.timeout(30000)
+  const { platform } = useBot(typingBot({ typingMs: 300 }))
+  let alice: Caller | undefined
+  afterEach(async () => {
+    await alice?.dispose()
+    alice = undefined
+  })
+
+  it('shows itself typing, then replies to a chat message', async () => {
+    alice = await caller(platform(), 'alice@example.com', { services: ['chat'] })
+    const seen: string[] = []
+    alice.client.subscribe((type, [payload]) => {
+      const event = payload as { sender?: string; state?: string; destination?: string[] }
+      if (type === 'isTypingList:change' && event.destination?.[0] === 'typing@example.com') seen.push(`typing ${event.state}`)
+      if ((type === 'messages:change' || type === 'conversations:change') && event.destination?.[0] === 'typing@example.com') {
+        const received = alice!.client.conversation.get('typing@example.com')?.getMessages().filter((message) => message.type === undefined).length ?? 0
+        if (received > 0 && !seen.includes('reply')) seen.push('reply')
+      }
+    })
+    alice.client.conversation.create('typing@example.com').createMessage('Are you there?').send()
+    expect(await receivedText(alice.client, 'typing@example.com', 'chat-oneToOne', () => true)).to.equal(typingReply('Are you there?'))
+    expect(seen.indexOf('typing active'), `events: ${seen.join(', ')}`).to.be.at.least(0)
+    expect(seen.indexOf('typing active')).to.be.below(seen.indexOf('reply'))
+    expect(alice.client.conversation.get('typing@example.com')!.isTypingList).to.deep.equal([])
+  })
+})

@@ -279,6 +279,7 @@ export function startChat(client, self, people, ui) {
     placeholder.hidden = conversation !== undefined
     messageList.hidden = conversation === undefined
     composer.hidden = conversation === undefined
+    typingLine.hidden = conversation === undefined
     if (conversation === undefined) {
       messageList.replaceChildren()
       typingLine.textContent = ''

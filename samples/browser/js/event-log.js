@@ -3,10 +3,10 @@
 import { $, h } from './dom.js'
 
 const maxEntries = 300
-const maxPayloadChars = 1200
+const maxPayloadChars = 8000
 
 /** JSON of a payload that survives what events carry: errors, stats reports, files, cycles. */
-export function payloadText(value) {
+export function payloadText(value, indent) {
   const seen = new WeakSet()
   const text = JSON.stringify(value, function replace(_key, item) {
     if (item === undefined) return '(undefined)'
@@ -19,7 +19,7 @@ export function payloadText(value) {
     if (typeof File !== 'undefined' && item instanceof File) return `(File ${item.name}, ${item.size} bytes)`
     if (typeof Blob !== 'undefined' && item instanceof Blob) return `(Blob, ${item.size} bytes)`
     return item
-  })
+  }, indent)
   if (text === undefined) return ''
   return text.length > maxPayloadChars ? `${text.slice(0, maxPayloadChars)}…` : text
 }
@@ -47,12 +47,16 @@ export function createEventLog() {
     const now = new Date()
     const time = `${now.toLocaleTimeString([], { hour12: false })}.${String(now.getMilliseconds()).padStart(3, '0')}`
     const namespace = type.split(':')[0]
+    // One line per event; open it for the whole payload.
     const item = h(
       'li',
       { class: 'event', dataset: { type, namespace } },
-      h('time', { dateTime: now.toISOString(), text: time }),
-      h('span', { class: 'event-type', text: type }),
-      h('code', { class: 'event-payload', text: payloadText(payload) }),
+      h(
+        'details',
+        {},
+        h('summary', {}, h('time', { dateTime: now.toISOString(), text: time }), h('span', { class: 'event-type', text: type }), h('code', { class: 'event-payload', text: payloadText(payload) })),
+        h('pre', { class: 'event-full', text: payloadText(payload, 2) }),
+      ),
     )
     item.hidden = !matches(item)
     list.append(item)

@@ -67,3 +67,22 @@ describe('browser sample: signing in, contacts and presence (Chromium, through t
     expect(carol.errors.filter((error) => !/status of 401/.test(error))).to.deep.equal([])
   })
 })
+
+describe('browser sample over https (the platform with --tls)', function () {
+  this.timeout(60000)
+  const sample = useSample({ tls: true })
+
+  it('takes the platform address from the page: signs in, subscribes over wss and chats', async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    expect(sample().platform.url).to.match(/^https:/)
+    expect(await alice.page.evaluate(() => location.protocol)).to.equal('https:')
+    await addContact(alice, 'Bob', 'Bob Baker')
+    await waitForText(contactRow(alice, 'Bob Baker'), 'Available')
+    await contactRow(alice, 'Bob Baker').getByRole('button', { name: 'Message Bob Baker' }).click()
+    await alice.page.getByRole('textbox', { name: 'Message', exact: true }).fill('Over TLS')
+    await alice.page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter')
+    await waitForText(bob.page.locator('#announce-polite'), 'New message from Alice Archer: Over TLS')
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+})

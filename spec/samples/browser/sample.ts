@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { PlatformOptions } from '../../../platform/index.js'
 import { launchBrowser } from '../../browser/harness.js'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
 
@@ -45,7 +46,7 @@ export interface Sample {
  * Mocha hooks: Chromium once per file; a fresh platform and fresh contexts for every test, so
  * that no test sees another's contacts, conversations or calls.
  */
-export function useSample(): () => Sample {
+export function useSample(platformOptions: PlatformOptions = {}): () => Sample {
   let browser: Browser | undefined
   let platform: TestPlatform | undefined
   let contexts: BrowserContext[] = []
@@ -55,7 +56,7 @@ export function useSample(): () => Sample {
     mkdirSync(artifacts, { recursive: true })
   })
   beforeEach(async () => {
-    platform = await startTestPlatform()
+    platform = await startTestPlatform(platformOptions)
   })
   afterEach(async function () {
     // A failed test leaves a screenshot of each of its pages, to see what the user would have seen.
@@ -79,7 +80,9 @@ export function useSample(): () => Sample {
       ...running,
       open: async (userId, options = {}) => {
         const phone = options.phone === true
-        const context = await running.browser.newContext(phone ? { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, hasTouch: true } : { viewport: { width: 1366, height: 860 } })
+        const viewport = phone ? { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, hasTouch: true } : { viewport: { width: 1366, height: 860 } }
+        // The platform's --tls certificate is self-signed.
+        const context = await running.browser.newContext({ ...viewport, ignoreHTTPSErrors: true })
         contexts.push(context)
         // tsx names functions with __name(); functions this spec evaluates in the page may use it.
         await context.addInitScript({ content: 'window.__name = (target) => target' })

@@ -1,0 +1,54 @@
+import { expect } from 'chai'
+import { echoBot, smsLoopbackBot, startBots, typingBot, type RunningBots } from '../../../samples/node/bots/index.js'
+import { addContact, contactRow, screenshot, useSample, waitForText } from './sample.js'
+
+describe('browser sample with the bots: one person tries every feature (Chromium, through the UI)', function () {
+  this.timeout(90000)
+  const sample = useSample()
+  let bots: RunningBots | undefined
+  afterEach(() => {
+    bots?.stop()
+    bots = undefined
+  })
+
+  it('calls the echo bot and sees their own video come back; chats with the typing bot; texts the SMS loopback number', async () => {
+    const { platform } = sample()
+    bots = await startBots({ url: platform.url, accounts: platform.users, bots: [echoBot(), typingBot({ typingMs: 600 }), smsLoopbackBot()] })
+    const alice = await sample().open('alice@example.com')
+    const { page } = alice
+
+    // The echo bot answers and sends Alice's own camera back.
+    await page.getByLabel('Call a user or a phone number').fill('echo@example.com')
+    await page.getByRole('button', { name: 'Video call', exact: true }).click()
+    const card = page.getByRole('article', { name: 'Echo Bot' })
+    await waitForText(card.getByRole('status'), 'Connected')
+    await page.waitForFunction(() => {
+      const video = document.querySelector<HTMLVideoElement>('.call-card .remote-media video')
+      return video !== null && video.readyState >= 2 && video.videoWidth > 0
+    }, undefined, { timeout: 20000 })
+    await screenshot(alice, 'bots-echo-call')
+    await card.getByRole('button', { name: 'End call' }).click()
+    await waitForText(card.getByRole('status'), 'Call ended')
+
+    // The typing bot shows itself typing, then answers.
+    await addContact(alice, 'Typing', 'Typing Bot')
+    await contactRow(alice, 'Typing Bot').getByRole('button', { name: 'Message Typing Bot' }).click()
+    const input = page.getByRole('textbox', { name: 'Message', exact: true })
+    await input.fill('Are you a bot?')
+    await input.press('Enter')
+    await waitForText(page.locator('#typing'), 'Typing Bot is typing…')
+    await waitForText(page.getByRole('log').getByRole('listitem').last(), 'You wrote: Are you a bot?')
+    await page.waitForFunction(() => document.querySelector('#typing')?.textContent === '')
+
+    // The SMS loopback number answers every SMS.
+    await page.getByText('Text a phone number').click()
+    await page.getByLabel('Phone number', { exact: true }).fill('+15551230105')
+    await page.getByRole('button', { name: 'Start SMS' }).click()
+    await input.fill('ping')
+    await input.press('Enter')
+    await waitForText(page.getByRole('log').getByRole('listitem').last(), 'Echo: ping')
+    await waitForText(page.getByRole('heading', { level: 2 }), 'SMS Loopback')
+    expect(await page.getByRole('log').getByRole('listitem').count()).to.equal(2)
+    expect(alice.errors).to.deep.equal([])
+  })
+})

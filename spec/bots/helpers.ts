@@ -80,7 +80,7 @@ export function recordStates(client: TestClient, callId: string): string[] {
 }
 
 /** Received bytes per media kind (inbound-rtp), from `call.getStats` (the SDK's own getStats over wrtc). */
-export async function inboundBytes(client: TestClient, callId: string): Promise<Record<string, number>> {
+export async function inboundBytes(client: Client, callId: string): Promise<Record<string, number>> {
   const reported = nextEvent<{ callId: string; result?: RTCStatsReport }>(client, 'call:statsReceived', (payload) => payload.callId === callId)
   client.call.getStats(callId)
   const { result } = await reported
@@ -128,7 +128,7 @@ export function frames(track: MediaStreamTrack, count: number): Promise<VideoFra
 }
 
 /** Resolves once `kind` bytes received on the call exceed what they were when called (polling getStats). */
-export async function bytesRising(client: TestClient, callId: string, kind: string, timeout = 8000): Promise<{ before: number; after: number }> {
+export async function bytesRising(client: Client, callId: string, kind: string, timeout = 8000): Promise<{ before: number; after: number }> {
   const before = (await inboundBytes(client, callId))[kind] ?? 0
   const deadline = Date.now() + timeout
   for (;;) {
@@ -140,7 +140,7 @@ export async function bytesRising(client: TestClient, callId: string, kind: stri
 }
 
 /** The text of a received message in a conversation that satisfies `accept`, as soon as there is one. */
-export function receivedText(client: TestClient, destination: string, type: string, accept: (text: string) => boolean, timeout = 10000): Promise<string> {
+export function receivedText(client: Client, destination: string, type: string, accept: (text: string) => boolean, timeout = 10000): Promise<string> {
   const find = (): string | undefined =>
     client.conversation
       .get(destination, { type })

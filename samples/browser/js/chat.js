@@ -135,6 +135,7 @@ export function startChat(client, self, people, ui) {
       const group = client.groups.get(destination)
       if (group === undefined) return 'Group chat'
       return group.participants
+        .filter((participant) => participant.status !== 'Disconnected')
         .map((participant) => `${people.isSelf(participant.address) ? 'You' : people.nameOf(participant.address)}${participant.isAdmin ? ' (admin)' : ''}${participant.status === 'Invited' ? ' (invited)' : ''}`)
         .join(', ')
     }

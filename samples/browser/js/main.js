@@ -135,6 +135,7 @@ async function start(username, password) {
     client,
     /** Tells contacts we left, then tears everything down. */
     async stop() {
+      for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
       const leaving = new Promise((resolve) => {
         client.on('presence:selfChange', resolve)
         client.on('presence:error', resolve)

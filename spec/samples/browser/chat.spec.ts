@@ -74,7 +74,7 @@ describe('browser sample: chat (Chromium, through the UI)', function () {
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
   })
 
-  it('creates a group, whose invitee accepts it and chats; declines another invitation', async () => {
+  it('creates a group, whose invitee accepts it, chats and leaves; declines another invitation', async () => {
     const carol = await sample().open('carol@example.com')
     const dave = await sample().open('dave@example.com', { phone: true })
     await addContact(carol, 'Dave', 'Dave Dalton')
@@ -105,6 +105,11 @@ describe('browser sample: chat (Chromium, through the UI)', function () {
     await carolInput.fill('Great, see you Saturday')
     await carolInput.press('Enter')
     await waitForText(messages(dave).last(), 'Great, see you Saturday')
+
+    // Dave leaves: the group leaves his list, and Carol's member list shows it.
+    await dave.page.getByRole('button', { name: 'Leave group' }).click()
+    await dave.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Weekend plans/ }).waitFor({ state: 'detached' })
+    await carol.page.waitForFunction(() => !/Dave Dalton/.test(document.querySelector('#chat-subtitle')?.textContent ?? ''))
 
     // A second invitation, declined: it leaves the list and no conversation appears.
     await createGroup('Budget review')

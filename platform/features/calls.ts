@@ -9,6 +9,7 @@ import {
   type CallNotificationFrame,
 } from '../../streams/call/codecs.js'
 import { TurnCredentialsRequest } from '../../streams/subscription/codecs.js'
+import { transferRoutes } from './calls-transfer.js'
 
 // WebRTC signalling (`protocol/calls.md` §16, `notifications.md` §9): a relay between two
 // parties, each with its own session id. SDPs travel verbatim; the platform only tracks who
@@ -24,21 +25,25 @@ export interface CallsOptions {
   readonly endedRetention?: number
 }
 
-type Role = 'caller' | 'callee'
+export type Role = 'caller' | 'callee'
 
-interface Party {
+export interface Party {
   readonly role: Role
   readonly account: Account
   readonly sessionId: string
 }
 
-/** What the party `answerer` owes: an answer to an offer, delivered to the other party as `kind`. */
+/**
+ * What the party `answerer` owes: an answer to an offer, delivered to the other party as `kind`;
+ * `wrtcsOfferNotification`: its "answer" is an offer (to an offer-less re-offer, calls.md §8.2),
+ * relayed to the other party as a re-offer, which then owes the answer (transfer).
+ */
 interface PendingAnswer {
   readonly answerer: Role
-  readonly kind: 'wrtcsAcceptanceNotification' | 'wrtcsAnswerNotification'
+  readonly kind: 'wrtcsAcceptanceNotification' | 'wrtcsAnswerNotification' | 'wrtcsOfferNotification'
 }
 
-interface PlatformCall {
+export interface PlatformCall {
   readonly caller: Party
   readonly callee: Party
   phase: 'ringing' | 'connected' | 'ended'
@@ -103,8 +108,8 @@ export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
       call.pending = undefined
       cancel(call.timer)
       call.timer = later(endedRetention, () => {
-        sessions.delete(call.caller.sessionId)
-        sessions.delete(call.callee.sessionId)
+        // A transferred session belongs to another call by now.
+        for (const { sessionId } of [call.caller, call.callee]) if (sessions.get(sessionId)?.call === call) sessions.delete(sessionId)
       })
     }
 
@@ -195,6 +200,11 @@ export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
       if (call.pending?.answerer === party.role) {
         const { kind } = call.pending
         call.pending = undefined
+        if (kind === 'wrtcsOfferNotification') {
+          call.pending = { answerer: to.role, kind: 'wrtcsAnswerNotification' }
+          send(to, { wrtcsOfferNotification: { offer: { sdp }, link: link(to) } })
+          return { status: 204 }
+        }
         send(to, kind === 'wrtcsAcceptanceNotification' ? { wrtcsAcceptanceNotification: { answer: { sdp }, link: link(to) } } : { wrtcsAnswerNotification: { answer: { sdp }, link: link(to) } })
         return { status: 204 }
       }
@@ -222,6 +232,19 @@ export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
       event(to, call.phase === 'ringing' && party.role === 'caller' ? 'Cancelled' : 'SessionEnded')
       end(call)
       return { status: 204 }
+    })
+
+    transferRoutes(ctx, {
+      base,
+      owned,
+      peerOf: (call, party) => partyOf(call, other(party.role)),
+      register: (call) => {
+        for (const party of [call.caller, call.callee]) sessions.set(party.sessionId, { call, party })
+      },
+      end,
+      send,
+      link,
+      requestPending,
     })
 
     return {

@@ -10,7 +10,7 @@
 // fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
-import { join, sep } from 'node:path'
+import { join } from 'node:path'
 import { build } from 'esbuild'
 
 const started = Date.now()
@@ -46,16 +46,18 @@ const jobs = [
     logLevel: 'warning',
   }),
 ]
-// kandy-rx/testing: the kit (and the local platform it starts) for Node; it imports the SDK
-// through the package's own entries (./index.js, ./streams.js), so apps and kit share one copy.
+// kandy-rx/testing: the kit (with the local platform and the bots it starts) for Node; it and
+// its bots import the SDK through the package's own entries (./index.js, ./streams.js), so apps,
+// kit and bots share one copy.
 if (existsSync('testing/index.ts')) {
-  const testingDir = join(process.cwd(), 'testing') + sep
+  const sdkIndex = { [join(process.cwd(), 'lib', 'index.js')]: 'index', [join(process.cwd(), 'streams', 'index.js')]: 'streams' }
   const sdkEntries = (extension) => ({
     name: 'sdk-entries',
     setup(plugin) {
-      plugin.onResolve({ filter: /\/(lib|streams)\/index\.js$/ }, ({ path, importer }) =>
-        importer.startsWith(testingDir) ? { path: `./${path.includes('/lib/') ? 'index' : 'streams'}.${extension}`, external: true } : undefined,
-      )
+      plugin.onResolve({ filter: /\/(lib|streams)\/index\.js$/ }, ({ path, resolveDir }) => {
+        const entry = sdkIndex[join(resolveDir, path)]
+        return entry === undefined ? undefined : { path: `./${entry}.${extension}`, external: true }
+      })
     },
   })
   const testing = { entryPoints: ['testing/index.ts'], bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', external }

@@ -1,5 +1,5 @@
-import { startPlatform as startLocalPlatform, seededAccounts, type Account, type PlatformAdmin, type PlatformOptions, type RestartOptions } from '../platform/index.js'
-import { startBots, type BotKind, type RunningBots } from './bots.js'
+import { startPlatform as startLocalPlatform, seededAccounts, type Account, type PlatformAdmin, type RestartOptions } from '../platform/index.js'
+import { botsOf, missingBotAccounts, startBots, type BotKind, type RunningBots } from './bots.js'
 import { faultsOf, type Faults } from './faults.js'
 
 /** A user of a test platform: a user id, the rest optional (password `password`, names from the id). */
@@ -21,9 +21,13 @@ export interface StartOptions {
   readonly port?: number
   /** Loopback only: `127.0.0.1` (default), `localhost` or `::1`. */
   readonly host?: string
-  /** The users (ids or `TestUser`s); default the seeded users (alice, bob, carol, dave `@example.com`, and the bots). */
+  /** The users (ids or `TestUser`s); default the seeded users (alice, bob, carol, dave `@example.com`, and the bot accounts). */
   readonly users?: readonly (string | TestUser)[]
-  /** Starts the platform's bot users (`true`: every one; or the kinds named, e.g. `['echo', 'busy']`). Default none. */
+  /**
+   * Starts the platform's bots (`true`: every kind; or the kinds named, e.g. `['echo', 'busy']`),
+   * each an SDK client on its seeded account (`echo@example.com`, …), added to `users` when missing.
+   * Default none.
+   */
   readonly bots?: boolean | readonly BotKind[]
   /** `true` prints the platform's log lines to standard error; a function receives them. They are always kept in `logs`. */
   readonly log?: boolean | ((line: string) => void)
@@ -33,8 +37,6 @@ export interface StartOptions {
   readonly serverConnCheckInterval?: number
   /** Keeps persisted state in this folder (default: memory only). */
   readonly dataDir?: string
-  /** HTTPS and WSS: `true` for a self-signed certificate, or PEM texts. */
-  readonly tls?: PlatformOptions['tls']
   /** Serves static files from this folder as `npm start` does (`/`, `/samples/`, `/dist/`); default none. */
   readonly staticRoot?: string | false
 }
@@ -66,7 +68,7 @@ export interface TestPlatform {
   readonly faults: Faults
   /** The platform's whole admin API (inspection, raw frames, notifications). */
   readonly admin: PlatformAdmin
-  /** The bots started with `bots` (empty without). */
+  /** The bots started with `bots`: `running` (user id, kind, what it does). */
   readonly bots: RunningBots
   /** Every log line of the platform so far. */
   readonly logs: readonly string[]
@@ -108,16 +110,17 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   if (!loopbackHosts.includes(host) && !host.startsWith('127.')) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
   const logs: string[] = []
   const print = options.log === true ? (line: string) => process.stderr.write(`[platform] ${line}\n`) : typeof options.log === 'function' ? options.log : undefined
+  const kinds = botsOf(options.bots ?? false)
+  const people = options.users === undefined ? seededAccounts : options.users.map(accountOf)
   const running = await startLocalPlatform({
     port: options.port ?? 0,
     host,
-    users: options.users === undefined ? seededAccounts : options.users.map(accountOf),
+    users: [...people, ...missingBotAccounts(people, kinds.map((definition) => definition.kind))],
     staticRoot: options.staticRoot ?? false,
     admin: true,
     ...(options.tokenLifetime === undefined ? {} : { tokenLifetime: options.tokenLifetime }),
     ...(options.serverConnCheckInterval === undefined ? {} : { serverConnCheckInterval: options.serverConnCheckInterval }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
     log: (line) => {
       logs.push(line)
       print?.(line)
@@ -141,7 +144,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
 
   let bots: RunningBots
   try {
-    bots = await startBots(options.bots ?? false, { url: running.url, users: running.users, tokens })
+    bots = await startBots(kinds, running.url, running.users, print)
   } catch (error) {
     await running.stop()
     throw error
@@ -167,7 +170,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     logs,
     stop: () => {
       stopping ??= (async () => {
-        await bots.stop()
+        bots.stop()
         await running.stop()
       })()
       return stopping

@@ -78,7 +78,7 @@ describe('testing kit: startPlatform', () => {
 
   it('starts no bots unless asked', async () => {
     const platform = await start({ bots: false })
-    expect(platform.bots.accounts).to.deep.equal([])
+    expect(platform.bots.running).to.deep.equal([])
   })
 
   it('stop() closes the port and is safe to call twice', async () => {

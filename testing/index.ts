@@ -26,3 +26,6 @@ export {
   type TestClientOptions,
   type TestStreams,
 } from './clients.js'
+// Node has no WebRTC or devices: calls from a Node test need this environment (`@roamhq/wrtc`, synthetic camera and microphone).
+export { nodeEnvironment, type NodeEnvironment, type NodeEnvironmentOptions } from '../samples/node/environment.js'
+export { tone, silence, movingBar, playback, audioOf, framesOf, type AudioGenerator, type VideoGenerator, type AudioData, type VideoFrame } from '../samples/node/media.js'

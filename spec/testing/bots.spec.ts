@@ -1,7 +1,5 @@
 import { expect } from 'chai'
-import { nodeEnvironment } from '../../samples/node/environment.js'
-import { silence } from '../../samples/node/media.js'
-import { createTestClient, nextEvent, startPlatform, type TestClient, type TestPlatform } from '../../testing/index.js'
+import { createTestClient, nextEvent, nodeEnvironment, silence, startPlatform, type TestClient, type TestPlatform } from '../../testing/index.js'
 
 /** The sockets a user has open on the platform. */
 const socketsOf = async (platform: TestPlatform, userId: string): Promise<number> =>

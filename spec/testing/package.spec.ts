@@ -45,6 +45,27 @@ describe('testing kit: the kandy-rx/testing package entry', function () {
     }
   })
 
+  it('calls the echo bot from Node with nodeEnvironment: the call connects and audio comes back', async () => {
+    const { startPlatform, createTestClient, nextEvent, nodeEnvironment, tone, audioOf } = (await import('kandy-rx/testing')) as Kit
+    const platform = await startPlatform({ users: ['ann@example.com'], bots: ['echo'] })
+    const environment = nodeEnvironment({ audio: tone(440) })
+    const ann = await createTestClient(platform, 'ann@example.com', { services: ['call'], environment })
+    try {
+      const callId = ann.call.make('echo@example.com', { audio: true })
+      await nextEvent(ann, 'call:stateChange', () => ann.call.getById(callId)?.state === 'Connected', 15000)
+      const [remote] = ann.call.getById(callId)!.remoteTracks
+      const track = environment.media.remote(remote!)
+      expect(track?.kind).to.equal('audio')
+      const chunk = await firstValueFrom(audioOf(track!).pipe(filter(({ samples }) => samples.some((sample) => Math.abs(sample) > 1000)), timeout(10000)))
+      expect(chunk.sampleRate).to.be.greaterThan(0)
+      ann.call.end(callId)
+    } finally {
+      ann.dispose()
+      environment.media.dispose()
+      await platform.stop()
+    }
+  })
+
   it("works with require('kandy-rx/testing') in plain Node (CommonJS)", () => {
     const script = `
       const { startPlatform } = require('kandy-rx/testing')

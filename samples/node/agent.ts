@@ -5,7 +5,7 @@
 //   agent.own(agent.incomingCalls$.subscribe((call) => agent.client.call.answer(call.id, { audio: true })))
 //   agent.own(agent.messages$.subscribe((message) => agent.reply(message, `You said: ${message.text}`)))
 //   agent.stop()
-import { Observable, Subscription, asyncScheduler, concat, defer, distinctUntilChanged, filter, from, map, mergeMap, of, take, takeUntil, takeWhile, timer, type SchedulerLike, type TeardownLogic } from 'rxjs'
+import { Observable, Subscription, asyncScheduler, concat, defer, distinctUntilChanged, filter, finalize, from, fromEvent, map, mergeMap, of, switchMap, take, takeUntil, takeWhile, timer, type SchedulerLike, type TeardownLogic } from 'rxjs'
 import { create, type Client, type EventName, type UserConfig } from '../../lib/index.js'
 import type { CallObject } from '../../streams/call/state.js'
 import type { ChatType } from '../../streams/messaging/state.js'
@@ -65,6 +65,8 @@ export interface Agent {
   remoteTracks(callId: string): Observable<MediaStreamTrack>
   /** Emits the call's state on every change (starting with the current one); completes when it ends. */
   callStates(callId: string): Observable<string>
+  /** Emits once if the call's media connection fails (the other side is gone without hanging up). */
+  mediaFailed(callId: string): Observable<void>
   /** Sends a text message in a conversation (created when missing). */
   send(destination: string, type: ChatType, text: string): void
   /** Replies to a message in its conversation. */
@@ -198,6 +200,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         takeWhile((state) => !ended.has(state), true),
       )
 
+    const callEnded = (callId: string): Observable<string> =>
+      callStates(callId).pipe(
+        filter((state) => ended.has(state)),
+        take(1),
+      )
+
     const remoteTracks = (callId: string): Observable<MediaStreamTrack> =>
       concat(
         defer(() => from(callOf(callId)?.remoteTracks ?? [])),
@@ -209,8 +217,44 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         map((trackId) => environment.media.remote(trackId)),
         filter((track): track is MediaStreamTrack => track !== undefined),
         distinctUntilChanged(),
-        takeUntil(callStates(callId).pipe(filter((state) => ended.has(state)), take(1))),
+        takeUntil(callEnded(callId)),
       )
+
+    const mediaFailed = (callId: string): Observable<void> =>
+      remoteTracks(callId).pipe(
+        take(1),
+        map((track) => environment.media.connectionOf(track.id)),
+        filter((connection): connection is RTCPeerConnection => connection !== undefined),
+        switchMap((connection) =>
+          concat(of(undefined), fromEvent(connection, 'connectionstatechange')).pipe(
+            filter(() => connection.connectionState === 'failed'),
+            take(1),
+            map(() => undefined),
+          ),
+        ),
+        takeUntil(callEnded(callId)),
+      )
+
+    // A call whose media connection failed has lost its other side (a closed tab, a crashed
+    // client): hang up rather than hold it until someone notices.
+    const watched = new Set<string>()
+    running.add(
+      events<{ callId: string }>('call:stateChange')
+        .pipe(
+          filter(({ callId }) => callOf(callId)?.state === 'Connected' && !watched.has(callId)),
+          mergeMap(({ callId }) => {
+            watched.add(callId)
+            return mediaFailed(callId).pipe(
+              map(() => callId),
+              finalize(() => watched.delete(callId)),
+            )
+          }),
+        )
+        .subscribe((callId) => {
+          log(`the media of call ${callId} failed: hanging up`)
+          client.call.end(callId)
+        }),
+    )
 
     const incomingCalls$ = events<{ callId: string; error?: unknown }>('call:receive').pipe(
       filter((received) => received.error === undefined),
@@ -257,6 +301,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       events,
       remoteTracks,
       callStates,
+      mediaFailed,
       send,
       reply: (message, text) => send(message.destination, message.type, text),
       setTyping: (destination, type, isTyping) =>

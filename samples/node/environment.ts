@@ -26,6 +26,8 @@ export interface NodeMedia extends SyntheticMedia {
   remote(trackId: string): MediaStreamTrack | undefined
   /** Every remote track received by a peer connection still open. */
   remotes(): MediaStreamTrack[]
+  /** The (open) peer connection that received a remote track: its `connectionState` says whether media still flows. */
+  connectionOf(trackId: string): RTCPeerConnection | undefined
 }
 
 /** The members of the environment Node needs, plus `media` (ignored by the SDK, for the application). */
@@ -77,8 +79,8 @@ function fetchTrusting(ca: string): typeof fetch {
 export function nodeEnvironment(options: NodeEnvironmentOptions = {}): NodeEnvironment {
   const synthetic = createSyntheticMedia(options)
   /** Remote tracks by id, with the connection that received them. */
-  const remoteTracks = new Map<string, { readonly track: MediaStreamTrack; readonly owner: object }>()
-  const forget = (owner: object): void => {
+  const remoteTracks = new Map<string, { readonly track: MediaStreamTrack; readonly owner: RTCPeerConnection }>()
+  const forget = (owner: RTCPeerConnection): void => {
     for (const [id, entry] of remoteTracks) if (entry.owner === owner) remoteTracks.delete(id)
   }
 
@@ -116,6 +118,7 @@ export function nodeEnvironment(options: NodeEnvironmentOptions = {}): NodeEnvir
       ...synthetic,
       remote: (trackId) => remoteTracks.get(trackId)?.track,
       remotes: () => [...remoteTracks.values()].map((entry) => entry.track),
+      connectionOf: (trackId) => remoteTracks.get(trackId)?.owner,
     },
   }
 }

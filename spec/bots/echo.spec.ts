@@ -61,4 +61,18 @@ describe('bots: echo', function () {
     expect(botCallId).to.equal(botCall.id)
     expect(bot().agent.media.locals(), 'live synthetic tracks of the bot').to.deep.equal([])
   })
+
+  it('hangs up a call whose caller vanished without hanging up, once its media connection fails', async function () {
+    this.timeout(60000)
+    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3) })
+    const callId = alice.client.call.make('echo@example.com', { audio: true })
+    await callState(alice.client, callId, 'Connected')
+    const botCall = bot().agent.client.call.getAll().filter((call) => call.state === 'Connected').at(-1)!
+    // Gone as a closed tab is: the client and its peer connection disappear, nothing is signalled.
+    alice.client.dispose()
+    alice.environment.media.dispose()
+    alice = undefined
+    await callState(bot().agent.client, botCall.id, 'Ended', 45000)
+    expect(bot().agent.media.locals(), 'live synthetic tracks of the bot').to.deep.equal([])
+  })
 })

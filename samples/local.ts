@@ -71,7 +71,12 @@ async function main(): Promise<void> {
 
   // A self-signed certificate made here, so the bots can trust it.
   const tls = options.tls === true ? await localCertificate() : options.tls || undefined
-  const platform = await startPlatform({ ...options, tls: tls ?? false })
+  // The platform's log lines from before the summary (the bots connecting) only with --verbose.
+  let started = false
+  const log = (line: string): void => {
+    if (started || options.logRequests === true) console.log(line)
+  }
+  const platform = await startPlatform({ ...options, tls: tls ?? false, log })
   let bots: RunningBots | undefined
   let stopping = false
   const stop = (code: number): void => {
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(summary(platform.url, platform.users, bots))
+  started = true
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@
 //   const client = create({ authentication: { server: { base: '127.0.0.1', port: 8080, protocol: 'http' } } }, environment)
 //   environment.media.remote(trackId)   // the wrtc track of a remote track id, to read its audio
 import { request as httpsRequest } from 'node:https'
+import { rootCertificates } from 'node:tls'
 import wrtc from '@roamhq/wrtc'
 import { WebSocket as NodeWebSocket } from 'ws'
 import type { Environment, WebSocketConstructor } from '../../streams/environment.js'
@@ -42,13 +43,13 @@ export interface NodeEnvironment extends Partial<Environment> {
 export type { SyntheticTrack }
 
 /** A `fetch` that trusts `ca` for https URLs (Node's own fetch takes no certificate option). */
-function fetchTrusting(ca: string): typeof fetch {
+function fetchTrusting(ca: readonly string[]): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init)
     if (!request.url.startsWith('https:')) return fetch(request)
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
     return new Promise<Response>((resolve, reject) => {
-      const outgoing = httpsRequest(request.url, { method: request.method, headers: Object.fromEntries(request.headers), ca }, (incoming) => {
+      const outgoing = httpsRequest(request.url, { method: request.method, headers: Object.fromEntries(request.headers), ca: [...ca] }, (incoming) => {
         const chunks: Buffer[] = []
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
         incoming.on('error', reject)
@@ -98,15 +99,15 @@ export function nodeEnvironment(options: NodeEnvironmentOptions = {}): NodeEnvir
     }
   }
 
-  const ca = options.ca
-  const TrustingWebSocket =
-    ca === undefined
-      ? NodeWebSocket
-      : class extends NodeWebSocket {
-          constructor(url: string | URL, protocols?: string | string[]) {
-            super(url, protocols, { ca })
-          }
-        }
+  // `ca` replaces Node's trusted roots: keep them, so a certificate issued by a public CA works too.
+  const ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca]
+  const trusting = (trusted: readonly string[]) =>
+    class extends NodeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols, { ca: [...trusted] })
+      }
+    }
+  const TrustingWebSocket = ca === undefined ? NodeWebSocket : trusting(ca)
 
   return {
     WebSocket: TrustingWebSocket as unknown as WebSocketConstructor,

@@ -1,0 +1,75 @@
+// The audio bridge of a call joined locally (`call.join`, protocol/calls.md §11): the platform has
+// no conference, so this client mixes. Each leg (one remote party's session) is sent the local
+// microphone mixed with what every other leg receives; the local user hears every leg by playing
+// the legs' remote tracks. WebAudio does the mixing: one MediaStreamAudioDestinationNode per leg,
+// whose track replaces the leg's outgoing audio (`RTCRtpSender.replaceTrack`, no renegotiation).
+
+/** A running mix for `legs` legs. */
+export interface AudioBridge {
+  /** The track to send on leg `index`: the local input plus every other leg's received audio. */
+  output(index: number): MediaStreamTrack
+  /** Sets (or, with undefined, clears) the local input, e.g. the microphone. A disabled track mixes as silence. */
+  setLocal(track: MediaStreamTrack | undefined): void
+  /** Sets (or clears) what leg `index` receives from its remote party. */
+  setRemote(index: number, track: MediaStreamTrack | undefined): void
+  /** Disconnects everything, stops the output tracks and closes the audio context. */
+  close(): void
+}
+
+/** What the bridge takes from the environment. */
+export interface BridgeEnvironment {
+  readonly AudioContext: typeof AudioContext
+  readonly MediaStream: typeof MediaStream
+}
+
+/**
+ * Starts a mix for `legs` legs (at least two); inputs are set afterwards.
+ *
+ * const bridge = createAudioBridge(environment, 2)
+ * bridge.setLocal(microphone)
+ * bridge.setRemote(0, fromBob)
+ * bridge.setRemote(1, fromCarol)
+ * await senderToBob.replaceTrack(bridge.output(0)) // bob hears the microphone and carol
+ */
+export function createAudioBridge(environment: BridgeEnvironment, legs: number): AudioBridge {
+  const context = new environment.AudioContext()
+  // A context created outside a user gesture may start suspended; the join is usually a user's click.
+  if (context.state === 'suspended') context.resume().catch(() => undefined)
+  const destinations = Array.from({ length: legs }, () => context.createMediaStreamDestination())
+  const outputs = destinations.map((destination) => destination.stream.getAudioTracks()[0] as MediaStreamTrack)
+  let local: AudioNode | undefined
+  const remotes: Array<AudioNode | undefined> = Array.from({ length: legs }, () => undefined)
+
+  /** A source node for a track, connected to the destinations of the given legs. */
+  const source = (track: MediaStreamTrack | undefined, to: (index: number) => boolean): AudioNode | undefined => {
+    if (track === undefined || context.state === 'closed') return undefined
+    const node = context.createMediaStreamSource(new environment.MediaStream([track]))
+    destinations.forEach((destination, index) => {
+      if (to(index)) node.connect(destination)
+    })
+    return node
+  }
+
+  return {
+    output: (index) => {
+      const track = outputs[index]
+      if (track === undefined) throw new RangeError(`The bridge has ${legs} legs; there is no leg ${index}.`)
+      return track
+    },
+    setLocal: (track) => {
+      local?.disconnect()
+      local = source(track, () => true)
+    },
+    setRemote: (index, track) => {
+      if (index < 0 || index >= legs) throw new RangeError(`The bridge has ${legs} legs; there is no leg ${index}.`)
+      remotes[index]?.disconnect()
+      remotes[index] = source(track, (other) => other !== index)
+    },
+    close: () => {
+      local?.disconnect()
+      for (const node of remotes) node?.disconnect()
+      for (const track of outputs) track.stop()
+      if (context.state !== 'closed') context.close().catch(() => undefined)
+    },
+  }
+}

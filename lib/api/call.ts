@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import { filter, map, type Observable } from 'rxjs'
 import type { CallFeature } from '../../streams/call/feature.js'
 import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
@@ -26,6 +26,12 @@ export interface MakeOptions {
 /** The options of `call.answer`. */
 export interface AnswerOptions {
   /** Limits for the media received from the remote participant. */
+  readonly bandwidth?: BandwidthControls
+}
+
+/** The options of `call.addMedia` and `call.removeMedia`. */
+export interface MediaChangeOptions {
+  /** New limits for the media received from the remote participant (kinds left out keep their value). */
   readonly bandwidth?: BandwidthControls
 }
 
@@ -99,9 +105,65 @@ export interface CallApi {
    * client.call.getStats(callId)
    */
   getStats(callId: string, trackId?: string): void
+  /**
+   * Puts a call on hold: media stops both ways. The call must be answered and not already
+   * locally held (else `call:stateChange` with error `call:6`). When the far end answered,
+   * `call:stateChange` follows with `localHold: true` and state `On Hold`; the remote participant
+   * gets `call:stateChange` with `remoteHold: true`. A call held by both stays `On Hold` until both unhold.
+   * A failure leaves the call as it was and gives `call:stateChange` with the error.
+   *
+   * client.call.hold(callId)
+   */
+  hold(callId: string): void
+  /**
+   * Takes a locally held call off hold (else error `call:6`). `call:stateChange` follows with
+   * `localHold: false`, and state `Connected`, or still `On Hold` while the far end holds too.
+   *
+   * client.call.unhold(callId)
+   */
+  unhold(callId: string): void
+  /**
+   * Adds new media (from the given sources) to a `Connected` call: `call:newTrack` for each new
+   * local track here and each new remote track on the far end, then `call:newMedia { local: true, tracks, mediaId }`.
+   * A call in another state gives `call:newMedia` with error `call:6`; bad media options `call:7`;
+   * no media `call:4`. A failure leaves the call as it was.
+   *
+   * client.call.addMedia(callId, { video: true, videoOptions: { height: { ideal: 720 } } })
+   * @param media What to add: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
+   * @param options `bandwidth`: new limits for the received media.
+   */
+  addMedia(callId: string, media?: MediaOptions, options?: MediaChangeOptions): void
+  /**
+   * Removes local tracks from a `Connected` call: they stop, `call:trackEnded` for each here and
+   * for the matching remote tracks on the far end, then `call:removedMedia { local: true, tracks }`.
+   * `tracks` must be a non-empty array of the call's local track ids (else error `call:7`).
+   *
+   * client.call.removeMedia(callId, call.localTracks.filter((id) => client.media.getTrackById(id).kind === 'video'))
+   */
+  removeMedia(callId: string, tracks: readonly string[], options?: MediaChangeOptions): void
+  /**
+   * Replaces a local track of a `Connected` call with a new track of the same kind (another
+   * device, other constraints), without renegotiation: the far end notices nothing.
+   * `call:trackReplaced { callId, newTrackId, oldTrack }` follows (here only); the old track stops.
+   * A track that is not the call's gives error `call:7`; media of another kind `call:4`.
+   *
+   * client.call.replaceTrack(callId, videoTrack.id, { video: true, videoOptions: { deviceId: { exact: cameraId } } })
+   */
+  replaceTrack(callId: string, trackId: string, media?: MediaOptions): void
+  /**
+   * Sends DTMF tones on a `Connected` (or `Ringing`) call: out-of-band (RTP telephone-event) where
+   * the call negotiated it, otherwise mixed in-band into the outgoing audio. `tone` is one or more
+   * of `0-9 * # ,` (`,` pauses 2 s). As in the reference, no event follows, not even on error:
+   * errors (`call:7` bad tones, `call:6` wrong state) go to the log.
+   *
+   * client.call.sendDTMF(callId, '1234#', 120, 80)
+   * @param duration Milliseconds of each tone (40–6000, default 100).
+   * @param intertoneGap Milliseconds between tones (at least 30, default 70).
+   */
+  sendDTMF(callId: string, tone: string, duration?: number, intertoneGap?: number): void
 }
 
-const toPublic = (output: CallOutput): PublicEvent => {
+const toPublic = (output: CallOutput): PublicEvent | undefined => {
   switch (output.type) {
     case 'callStarted':
       return { type: 'call:start', payload: { callId: output.callId, error: undefined } }
@@ -115,6 +177,15 @@ const toPublic = (output: CallOutput): PublicEvent => {
       return { type: 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
     case 'statsReceived':
       return { type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }
+    case 'newMedia':
+      return { type: 'call:newMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds], mediaId: output.mediaId } }
+    case 'removedMedia':
+      return { type: 'call:removedMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds] } }
+    case 'trackReplaced':
+      return { type: 'call:trackReplaced', payload: { callId: output.callId, error: output.error, newTrackId: output.newTrackId, oldTrack: output.oldTrack } }
+    case 'dtmfSent':
+      // protocol/events.md §6: sendDTMF emits nothing, success or failure.
+      return undefined
   }
 }
 
@@ -135,7 +206,16 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
       return found === undefined ? undefined : toCallObject(found)
     },
     getStats: (callId, trackId) => call.commands.getStats(callId, trackId),
+    hold: (callId) => call.commands.hold(callId),
+    unhold: (callId) => call.commands.unhold(callId),
+    addMedia: (callId, media, options) => call.commands.addMedia(callId, media ?? {}, options),
+    removeMedia: (callId, tracks, options) => call.commands.removeMedia(callId, tracks, options),
+    replaceTrack: (callId, trackId, media) => call.commands.replaceTrack(callId, trackId, media ?? {}),
+    sendDTMF: (callId, tone, duration, intertoneGap) => call.commands.sendDtmf(callId, tone, duration, intertoneGap),
   }
-  const events$: Observable<PublicEvent> = call.events$.pipe(map(toPublic))
+  const events$: Observable<PublicEvent> = call.events$.pipe(
+    map(toPublic),
+    filter((event): event is PublicEvent => event !== undefined),
+  )
   return { api, events$ }
 }

@@ -37,6 +37,7 @@ import type { TurnCredentials } from '../subscription/codecs.js'
 import {
   AnswerNotification,
   EventNotification,
+  OfferNotification,
   SessionInvitationNotification,
   callNotifications,
   isCallNotificationKind,
@@ -44,7 +45,10 @@ import {
   sessionIdOf,
   type CallNotificationKind,
 } from './codecs.js'
+import type { CallContext, CallRuntime } from './context.js'
 import { displayAddress, normalizeDestination } from './destination.js'
+import { createNegotiation } from './negotiation.js'
+import { createMidCallOperations, type MidCallCommands } from './operations.js'
 import { createPeer, type Peer } from './peer.js'
 import { answerSession, createSession, endSession, reportStatus, type CallScope } from './requests.js'
 import { applyBandwidth, dtlsRoleFix, localFixes, sdpHandlersOf, shapeSdp } from './sdp.js'
@@ -78,7 +82,7 @@ export interface CallDeps {
   }
 }
 
-export interface CallCommands {
+export interface CallCommands extends MidCallCommands {
   /** Places a call; returns its id at once. Outcome: `callStarted`, or `stateChanged` with an error (call `Ended`). */
   readonly make: (destination: unknown, media: unknown, options?: unknown) => string
   /** Answers an incoming ringing call. Outcome: `stateChanged` (Connected, or the error). */
@@ -98,13 +102,6 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly calls$: Observable<readonly CallObject[]>
   readonly current: () => CallsState
   readonly dispose: () => void
-}
-
-/** What a call holds besides its state: its peer connection, local media and running effects. */
-interface CallRuntime {
-  peer: Peer | undefined
-  localStream: MediaStream | undefined
-  readonly effects: Subscription
 }
 
 /** How often a connected call confirms its session, and how soon after a failed round (calls.md §12). */
@@ -160,7 +157,15 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const runtime = (callId: string): CallRuntime => {
     let found = runtimes.get(callId)
     if (found === undefined) {
-      found = { peer: undefined, localStream: undefined, effects: new Subscription() }
+      const id = callId
+      found = {
+        peer: undefined,
+        localStream: undefined,
+        effects: new Subscription(),
+        negotiation: createNegotiation((error) => logger.error(`Call ${id}: a renegotiation failed`, error), environment.scheduler),
+        awaitingAnswer: undefined,
+        remoteIntent: undefined,
+      }
       runtimes.set(callId, found)
     }
     return found
@@ -184,6 +189,8 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     }
     if (found === undefined) return
     runtimes.delete(callId)
+    found.negotiation.dispose()
+    found.awaitingAnswer = undefined
     found.localStream?.getTracks().forEach((track) => track.stop())
     found.peer?.close()
     found.effects.unsubscribe()
@@ -277,6 +284,28 @@ export function createCall({ config, environment, logs, link, media, subscriptio
         return stream
       }),
     )
+
+  // ── Mid-call operations (calls.md §7, §8, §13), in their own module over the feature's context
+
+  const context: CallContext = {
+    config,
+    environment,
+    logger,
+    link,
+    media,
+    now,
+    dispatch,
+    callOf,
+    isLive,
+    runtime,
+    own,
+    scope,
+    iceServers,
+    newPeer,
+    localSdp,
+    remoteSdp,
+  }
+  const operations = createMidCallOperations(context)
 
   // ── Audits (calls.md §12)
 
@@ -552,6 +581,11 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       (call.direction === 'outgoing' && (call.state === 'Initiated' || call.state === 'Ringing')) ||
       (call.direction === 'incoming' && call.isSlowStart === true && call.operation === 'answer')
     const peer = runtimes.get(call.id)?.peer
+    const reoffered = runtimes.get(call.id)?.awaitingAnswer
+    if (!awaiting && reoffered !== undefined) {
+      reoffered(notification.answer.sdp)
+      return EMPTY
+    }
     if (!awaiting || peer === undefined) {
       logger.debug(`Call ${call.id}: ${inbound.kind} not expected in state ${call.state}; ignored`)
       return EMPTY
@@ -600,6 +634,17 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     return EMPTY
   }
 
+  /** A re-offer of the far end: answered in the call's negotiation queue, after any renegotiation in flight (calls.md §8). */
+  const remoteOffer = (notification: OfferNotification): Observable<unknown> => {
+    const call = callBySession(state.getValue(), notifiedSessionId(notification.link) ?? '')
+    if (call === undefined || (call.state !== 'Connected' && call.state !== 'On Hold')) {
+      logger.debug(`A re-offer for ${call === undefined ? 'an unknown session' : `call ${call.id} in state ${call.state}`} was ignored`)
+      return EMPTY
+    }
+    operations.remoteOffer(call.id, notification.offer.sdp)
+    return EMPTY
+  }
+
   const handle = (inbound: InboundNotification): Observable<unknown> => {
     const kind = inbound.kind as CallNotificationKind
     const decoded = pipe((callNotifications[kind] as t.Decoder<unknown, unknown>).decode(inbound.body), E.mapLeft(() => kind))
@@ -620,8 +665,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       case 'wrtcsEventNotification':
         return sessionEvent(decoded.right as EventNotification, inbound)
       case 'wrtcsOfferNotification':
-        logger.warn('Remote re-offers are not handled yet; ignored')
-        return EMPTY
+        return remoteOffer(decoded.right as OfferNotification)
     }
   }
 
@@ -648,7 +692,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       map((calls) => Object.values(calls).map(toCallObject)),
     ),
     current: () => state.getValue(),
-    commands: { make, answer, reject, ignore, end, getStats },
+    commands: { make, answer, reject, ignore, end, getStats, ...operations.commands },
     dispose: () => {
       for (const callId of [...runtimes.keys()]) release(callId)
       running.unsubscribe()

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
+import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
@@ -27,6 +27,8 @@ export interface Peer {
   localDescription(type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string>
   /** Applies a remote description (already shaped). */
   remoteDescription(type: 'offer' | 'answer', sdp: string): Observable<void>
+  /** Undoes an offer that was set and not answered (local or remote), back to the last stable negotiation. */
+  rollback(): Observable<void>
   close(): void
 }
 
@@ -115,6 +117,16 @@ export function createPeer(
           (error: unknown) => subscriber.error(webrtcError(`The remote ${type} could not be applied`, error)),
         )
       }),
+    rollback: () =>
+      defer(() => {
+        const state = connection.signalingState
+        if (state === 'have-local-offer') return from(connection.setLocalDescription({ type: 'rollback' }))
+        if (state === 'have-remote-offer') return from(connection.setRemoteDescription({ type: 'rollback' }))
+        return of(undefined)
+      }).pipe(
+        map(() => undefined),
+        catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
+      ),
     close: () => {
       connection.removeEventListener('track', onTrack)
       remoteTracks.complete()

@@ -7,6 +7,7 @@ import {
   sessionIdOf,
   type AnswerRequest,
   type CreateSessionRequest,
+  type OfferRequest,
   type ReportedStatus,
   type SessionStatusRequest,
 } from './codecs.js'
@@ -55,6 +56,12 @@ export function reportStatus(link: PlatformLink, scope: CallScope, sessionId: st
 export function answerSession(link: PlatformLink, scope: CallScope, sessionId: string, sdp: string): Observable<void> {
   const body: AnswerRequest = { wrtcsAnswer: { ...correlator(scope), sdp } }
   return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/answer`, body, operation: 'Answer session' }))
+}
+
+/** `PUT .../sessions/<id>/update` (calls.md §7): our re-offer; a 2xx only means "sent", the answer comes as a notification. */
+export function updateSession(link: PlatformLink, scope: CallScope, sessionId: string, sdp: string): Observable<void> {
+  const body: OfferRequest = { wrtcsOffer: { ...correlator(scope), sdp } }
+  return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/update`, body, operation: 'Update session' }))
 }
 
 /** `DELETE .../sessions/<id>` (calls.md §10): ends, cancels or rejects a call. */

@@ -1,5 +1,6 @@
 import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
+import type { TrackObject } from '../media/state.js'
 
 /** The states a call can be in (`call.states`: constant → exact wire-visible value). */
 export const callStates = {
@@ -48,8 +49,22 @@ export interface CallObject {
   readonly isSlowStart: boolean | undefined
 }
 
+/** The local operations that renegotiate with a re-offer (`PUT .../update`, protocol/calls.md §7). */
+export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia'
+
 /** An operation of this SDK in flight on a call; a second one is refused until it settles. */
-export type CallOperation = 'answer' | 'reject' | 'end'
+export type CallOperation = 'answer' | 'reject' | 'end' | ReofferOperation | 'replaceTrack'
+
+/** What a remote re-offer did, inferred by comparing SDPs (protocol/calls.md §9.2). */
+export type RemoteOperation =
+  | 'hold'
+  | 'unhold'
+  | 'startMusicOnHold'
+  | 'addMedia'
+  | 'stopMusicOnHold'
+  | 'removeMedia'
+  | 'noChange'
+  | 'unknown'
 
 /** A call as the core keeps it: the CallObject plus what only the core needs. */
 export interface CallRecord extends CallObject {
@@ -129,6 +144,25 @@ export type CallEvent =
       readonly result: RTCStatsReport | undefined
       readonly error?: BasicError
     }
+  // Mid-call operations (protocol/calls.md §7, §8, §13)
+  | { readonly type: 'reofferRequested'; readonly callId: string; readonly operation: ReofferOperation; readonly trackIds?: readonly string[] }
+  | {
+      readonly type: 'reofferAnswered'
+      readonly callId: string
+      readonly operation: ReofferOperation
+      /** addMedia / removeMedia: the tracks added or removed, their media id, the call's new bandwidth. */
+      readonly trackIds?: readonly string[]
+      readonly mediaId?: string
+      readonly bandwidth?: Bandwidth
+    }
+  | { readonly type: 'reofferFailed'; readonly callId: string; readonly operation: ReofferOperation; readonly error: BasicError }
+  | { readonly type: 'remoteOfferAnswered'; readonly callId: string; readonly operation: RemoteOperation }
+  | { readonly type: 'remoteOfferFailed'; readonly callId: string; readonly operation: RemoteOperation; readonly error: BasicError }
+  | { readonly type: 'replaceRequested'; readonly callId: string; readonly trackId: string }
+  | { readonly type: 'trackReplaced'; readonly callId: string; readonly oldTrack: TrackObject | undefined; readonly oldTrackId: string; readonly newTrackId: string }
+  | { readonly type: 'replaceFailed'; readonly callId: string; readonly trackId: string; readonly error: BasicError }
+  | { readonly type: 'dtmfRequested'; readonly callId: string; readonly tones: string }
+  | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error?: BasicError }
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =
@@ -150,6 +184,17 @@ export type CallOutput =
       readonly result: RTCStatsReport | undefined
       readonly error: BasicError | undefined
     }
+  | { readonly type: 'newMedia'; readonly callId: string; readonly trackIds: readonly string[]; readonly mediaId: string | undefined; readonly error: BasicError | undefined }
+  | { readonly type: 'removedMedia'; readonly callId: string; readonly trackIds: readonly string[]; readonly error: BasicError | undefined }
+  | {
+      readonly type: 'trackReplaced'
+      readonly callId: string
+      readonly newTrackId: string | undefined
+      readonly oldTrack: TrackObject | undefined
+      readonly error: BasicError | undefined
+    }
+  /** DTMF tones went out (or could not): no public event (protocol/events.md §6), for `streams` users and the log. */
+  | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error: BasicError | undefined }
 
 /** One step of the machine: the next state and what it tells the world (in order). */
 export interface CallsStep {
@@ -187,14 +232,43 @@ const stateChanged = (call: CallRecord, extra: { transition?: Transition; error?
   error: extra.error,
 })
 
+/** The event that reports the failure of a local operation (the documented API has one per operation). */
+const failureOf = (callId: string, call: CallRecord | undefined, operation: CallOperation | 'stats' | 'dtmf', error: BasicError, detail: { trackId?: string; tones?: string } = {}): CallOutput => {
+  switch (operation) {
+    case 'stats':
+      return { type: 'statsReceived', callId, trackId: detail.trackId, result: undefined, error }
+    case 'addMedia':
+      return { type: 'newMedia', callId, trackIds: [], mediaId: undefined, error }
+    case 'removeMedia':
+      return { type: 'removedMedia', callId, trackIds: [], error }
+    case 'replaceTrack':
+      return { type: 'trackReplaced', callId, newTrackId: undefined, oldTrack: undefined, error }
+    case 'dtmf':
+      return { type: 'dtmfSent', callId, tones: detail.tones ?? '', inBand: false, error }
+    default:
+      return { type: 'stateChanged', callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }
+  }
+}
+
+const operationOf = (event: CallEvent): CallOperation | 'stats' | 'dtmf' | undefined => {
+  switch (event.type) {
+    case 'statsRequested':
+      return 'stats'
+    case 'reofferRequested':
+      return event.operation
+    case 'replaceRequested':
+      return 'replaceTrack'
+    case 'dtmfRequested':
+      return 'dtmf'
+    default:
+      return undefined
+  }
+}
+
 /** A refused request: nothing changes, the error goes out through the call's events. */
 const refused = (state: CallsState, event: CallEvent, error: BasicError): CallsStep => {
-  const call = state.calls[event.callId]
-  const output: CallOutput =
-    event.type === 'statsRequested'
-      ? { type: 'statsReceived', callId: event.callId, trackId: event.trackId, result: undefined, error }
-      : { type: 'stateChanged', callId: event.callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }
-  return { state, outputs: [output] }
+  const detail = event.type === 'statsRequested' ? { trackId: event.trackId } : event.type === 'dtmfRequested' ? { tones: event.tones } : {}
+  return { state, outputs: [failureOf(event.callId, state.calls[event.callId], operationOf(event) ?? 'end', error, detail)] }
 }
 
 const unknownCall = (callId: string): BasicError =>
@@ -207,6 +281,36 @@ const invalidState = (call: CallRecord, operation: string, expected: string): Ba
   )
 
 const isRingingIncoming = (call: CallRecord): boolean => call.direction === 'incoming' && call.state === callStates.RINGING
+
+const isAnswered = (call: CallRecord): boolean => call.state === callStates.CONNECTED || call.state === callStates.ON_HOLD
+
+/** `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3). */
+const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
+  localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
+
+/** Why a re-offer may not start now (protocol/calls.md §7), or undefined. */
+function reofferRefusal(call: CallRecord, event: Extract<CallEvent, { type: 'reofferRequested' }>): BasicError | undefined {
+  const busy = call.operation !== undefined
+  switch (event.operation) {
+    case 'hold':
+      return !isAnswered(call) || call.localHold !== false || busy ? invalidState(call, 'hold', 'an answered call that is not locally held') : undefined
+    case 'unhold':
+      return !isAnswered(call) || call.localHold !== true || busy ? invalidState(call, 'unhold', 'a locally held call') : undefined
+    case 'addMedia':
+      return call.state !== callStates.CONNECTED || busy ? invalidState(call, 'add media to', 'a Connected call') : undefined
+    case 'removeMedia': {
+      if (call.state !== callStates.CONNECTED || busy) return invalidState(call, 'remove media from', 'a Connected call')
+      const trackIds = event.trackIds ?? []
+      const foreign = trackIds.filter((trackId) => !call.localTracks.includes(trackId))
+      if (trackIds.length === 0 || foreign.length > 0)
+        return new BasicError(
+          errorCodes.call.INVALID_PARAM,
+          trackIds.length === 0 ? 'removeMedia needs a non-empty array of track ids.' : `Not local tracks of call ${call.id}: ${foreign.join(', ')}.`,
+        )
+      return undefined
+    }
+  }
+}
 
 /** The outputs that end every track of a call (call end); the lists empty. */
 const endTracks = (call: CallRecord): CallOutput[] => [
@@ -382,6 +486,80 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
       }
     }
 
+    case 'reofferRequested': {
+      const refusal = reofferRefusal(call, event)
+      if (refusal !== undefined) return refused(state, event, refusal)
+      return { state: put(state, { ...call, operation: event.operation }), outputs: [] }
+    }
+
+    case 'reofferAnswered': {
+      if (call.operation !== event.operation || isTerminal(call.state)) return unchanged(state)
+      const settled: CallRecord = { ...call, operation: undefined, bandwidth: event.bandwidth ?? call.bandwidth }
+      switch (event.operation) {
+        case 'hold':
+        case 'unhold': {
+          const localHold = event.operation === 'hold'
+          return { state: put(state, { ...settled, localHold, state: heldState(localHold, call.remoteHold) }), outputs: [stateChanged(call)] }
+        }
+        case 'addMedia':
+          return { state: put(state, settled), outputs: [{ type: 'newMedia', callId: call.id, trackIds: event.trackIds ?? [], mediaId: event.mediaId, error: undefined }] }
+        case 'removeMedia':
+          return { state: put(state, settled), outputs: [{ type: 'removedMedia', callId: call.id, trackIds: event.trackIds ?? [], error: undefined }] }
+      }
+      return unchanged(state)
+    }
+
+    case 'reofferFailed':
+      if (call.operation !== event.operation || isTerminal(call.state)) return unchanged(state)
+      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, call, event.operation, event.error)] }
+
+    case 'remoteOfferAnswered': {
+      if (!isAnswered(call)) return unchanged(state)
+      switch (event.operation) {
+        case 'hold':
+        case 'unhold': {
+          const remoteHold = event.operation === 'hold'
+          return { state: put(state, { ...call, remoteHold, state: heldState(call.localHold, remoteHold) }), outputs: [stateChanged(call)] }
+        }
+        case 'noChange':
+        case 'unknown':
+          return { state, outputs: [stateChanged(call)] }
+        default:
+          return unchanged(state)
+      }
+    }
+
+    case 'remoteOfferFailed':
+      if (isTerminal(call.state)) return unchanged(state)
+      return { state, outputs: [stateChanged(call, { error: event.error })] }
+
+    case 'replaceRequested':
+      if (call.state !== callStates.CONNECTED || call.operation !== undefined) return refused(state, event, invalidState(call, 'replace a track of', 'a Connected call'))
+      if (!call.localTracks.includes(event.trackId))
+        return refused(state, event, new BasicError(errorCodes.call.INVALID_PARAM, `Track "${event.trackId}" is not a local track of call ${call.id}.`))
+      return { state: put(state, { ...call, operation: 'replaceTrack' }), outputs: [] }
+
+    case 'trackReplaced': {
+      if (call.operation !== 'replaceTrack' || isTerminal(call.state)) return unchanged(state)
+      const localTracks = call.localTracks.map((trackId) => (trackId === event.oldTrackId ? event.newTrackId : trackId))
+      return {
+        state: put(state, { ...call, operation: undefined, localTracks }),
+        outputs: [{ type: 'trackReplaced', callId: call.id, newTrackId: event.newTrackId, oldTrack: event.oldTrack, error: undefined }],
+      }
+    }
+
+    case 'replaceFailed':
+      if (call.operation !== 'replaceTrack' || isTerminal(call.state)) return unchanged(state)
+      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, call, 'replaceTrack', event.error)] }
+
+    case 'dtmfRequested':
+      if (call.state !== callStates.CONNECTED && call.state !== callStates.RINGING)
+        return refused(state, event, invalidState(call, 'send DTMF on', 'a Connected or Ringing call'))
+      return unchanged(state)
+
+    case 'dtmfSent':
+      return { state, outputs: [{ type: 'dtmfSent', callId: call.id, tones: event.tones, inBand: event.inBand, error: event.error }] }
+
     case 'statsRequested':
       if (isTerminal(call.state)) return refused(state, event, invalidState(call, 'get the stats of', 'a call that has not ended'))
       if (event.trackId !== undefined && !call.localTracks.includes(event.trackId) && !call.remoteTracks.includes(event.trackId))
@@ -399,5 +577,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
 /** For a request event (`…Requested`, `ignored`): the error if the machine refused it, else undefined. */
 export function refusalOf(step: CallsStep): BasicError | undefined {
   const [first] = step.outputs
-  return first !== undefined && (first.type === 'stateChanged' || first.type === 'statsReceived') ? first.error : undefined
+  return first === undefined || first.type === 'callStarted' || first.type === 'callReceived' || first.type === 'trackAdded' || first.type === 'trackEnded'
+    ? undefined
+    : first.error
 }

@@ -38,3 +38,30 @@ export const keptTrackStates = (user: UserPage): Promise<string[]> =>
 
 /** The newest peer connection of the page is closed. */
 export const peerClosed = (user: UserPage): Promise<boolean> => user.run((_client, _arg, { peers }) => peers.at(-1)?.signalingState === 'closed')
+
+/** Total inbound RTP bytes of a call, per kind (from `call.getStats`). */
+export async function inboundBytes(user: UserPage, callId: string): Promise<Record<string, number>> {
+  const { inbound } = await user.rtp(callId)
+  const totals: Record<string, number> = {}
+  for (const stream of inbound) totals[stream.kind] = (totals[stream.kind] ?? 0) + stream.bytes
+  return totals
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Whether inbound media of a call rises over a window of `ms`, per kind: `{ audio: true, … }`.
+ * Retries (up to `tries` windows) until `expected` holds for every kind, since a change takes a
+ * moment to reach the far end; returns the last figures either way.
+ */
+export async function inboundRising(user: UserPage, callId: string, expected: boolean, { ms = 700, tries = 8 } = {}): Promise<Record<string, boolean>> {
+  let rising: Record<string, boolean> = {}
+  for (let attempt = 0; attempt < tries; attempt += 1) {
+    const before = await inboundBytes(user, callId)
+    await pause(ms)
+    const after = await inboundBytes(user, callId)
+    rising = Object.fromEntries(Object.keys(after).map((kind) => [kind, after[kind]! > (before[kind] ?? 0)]))
+    if (Object.keys(rising).length > 0 && Object.values(rising).every((value) => value === expected)) return rising
+  }
+  return rising
+}

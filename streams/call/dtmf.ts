@@ -1,0 +1,168 @@
+import * as E from 'fp-ts/Either'
+import { Observable, Subscription, timer, type SchedulerLike } from 'rxjs'
+import { BasicError, errorCodes } from '../errors.js'
+
+// DTMF (protocol/calls.md §13): tones go out-of-band through the audio sender's RTCDTMFSender
+// when `telephone-event` was negotiated, else in-band: the two sines of each tone mixed into the
+// outgoing audio with WebAudio. Both paths take the same tones and the same timing rules.
+
+/** The tones `call.sendDTMF` accepts (api-reference): digits, `*`, `#`, and `,` (a 2 s pause). */
+export const dtmfTones = '0123456789*#,'
+
+/** A `,` pauses this long, as RTCDTMFSender does. */
+export const dtmfPause = 2000
+
+/** RTCDTMFSender's limits, which the in-band path follows too. */
+const minDuration = 40
+const maxDuration = 6000
+const minGap = 30
+
+export interface DtmfTiming {
+  /** Milliseconds of each tone. */
+  readonly duration: number
+  /** Milliseconds of silence after each tone. */
+  readonly gap: number
+}
+
+/** Row (low) and column (high) frequencies of each tone in Hz (ITU-T Q.23). */
+const frequencies: Readonly<Record<string, readonly [number, number]>> = {
+  '1': [697, 1209], '2': [697, 1336], '3': [697, 1477],
+  '4': [770, 1209], '5': [770, 1336], '6': [770, 1477],
+  '7': [852, 1209], '8': [852, 1336], '9': [852, 1477],
+  '*': [941, 1209], '0': [941, 1336], '#': [941, 1477],
+}
+
+/**
+ * Checks the tones of `call.sendDTMF`: a non-empty string of `0-9 * # ,` (a `call:7` BasicError
+ * otherwise, naming the characters that are not tones).
+ */
+export function checkTones(tone: unknown): E.Either<BasicError, string> {
+  if (typeof tone !== 'string' || tone === '') return E.left(new BasicError(errorCodes.call.INVALID_PARAM, 'sendDTMF needs the tone(s) to send: a non-empty string.'))
+  const invalid = [...new Set([...tone].filter((character) => !dtmfTones.includes(character)))]
+  if (invalid.length > 0)
+    return E.left(new BasicError(errorCodes.call.INVALID_PARAM, `Invalid DTMF tone(s) ${invalid.map((character) => JSON.stringify(character)).join(', ')}: valid tones are 0-9, *, # and , (pause).`))
+  return E.right(tone)
+}
+
+/**
+ * The timing of `call.sendDTMF(callId, tone, duration = 100, intertoneGap = 70)`: numbers in
+ * milliseconds, clamped as RTCDTMFSender clamps them (tone 40–6000 ms, gap at least 30 ms).
+ */
+export function dtmfTiming(duration: unknown, intertoneGap: unknown): E.Either<BasicError, DtmfTiming> {
+  const value = (given: unknown, fallback: number, name: string): E.Either<BasicError, number> =>
+    given === undefined || given === null
+      ? E.right(fallback)
+      : typeof given === 'number' && Number.isFinite(given) && given >= 0
+        ? E.right(given)
+        : E.left(new BasicError(errorCodes.call.INVALID_PARAM, `sendDTMF: ${name} must be a number of milliseconds.`))
+  const toneMs = value(duration, 100, 'duration')
+  if (E.isLeft(toneMs)) return toneMs
+  const gapMs = value(intertoneGap, 70, 'intertoneGap')
+  if (E.isLeft(gapMs)) return gapMs
+  return E.right({ duration: Math.min(maxDuration, Math.max(minDuration, toneMs.right)), gap: Math.max(minGap, gapMs.right) })
+}
+
+/** One tone of a sequence: when it starts (ms from the start) and its two frequencies. */
+export interface ScheduledTone {
+  readonly at: number
+  readonly low: number
+  readonly high: number
+}
+
+/**
+ * When each tone of a sequence plays, and how long the whole sequence lasts (a `,` is a 2 s pause in place of a tone and its gap).
+ *
+ * dtmfSchedule('1,2', { duration: 100, gap: 70 }) // { tones: [{ at: 0, … }, { at: 2170, … }], length: 2340 }
+ */
+export function dtmfSchedule(tones: string, timing: DtmfTiming): { readonly tones: readonly ScheduledTone[]; readonly length: number } {
+  let at = 0
+  const scheduled: ScheduledTone[] = []
+  for (const tone of tones) {
+    const pair = frequencies[tone]
+    if (pair === undefined) {
+      at += dtmfPause
+      continue
+    }
+    scheduled.push({ at, low: pair[0], high: pair[1] })
+    at += timing.duration + timing.gap
+  }
+  return { tones: scheduled, length: at }
+}
+
+/** Peak amplitude of each sine of a tone (the pair peaks at about −4 dBFS, above any speech). */
+const amplitude = 0.3
+
+/** What the in-band path needs from the host: WebAudio and MediaStream. */
+export interface InBandHost {
+  readonly AudioContext: typeof AudioContext | undefined
+  readonly MediaStream: typeof MediaStream | undefined
+}
+
+/**
+ * Plays tones in-band: the sender's microphone track and each tone's two sines are mixed into a
+ * new track (WebAudio), which replaces the sender's track (no renegotiation) while the tones
+ * play; then the microphone track is put back. Completes when the tones are done.
+ *
+ * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
+ */
+export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    const AudioContextClass = host.AudioContext
+    const MediaStreamClass = host.MediaStream
+    const original = sender.track
+    if (AudioContextClass === undefined || MediaStreamClass === undefined)
+      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
+    if (original === null || original.kind !== 'audio')
+      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
+    const context = new AudioContextClass()
+    const destination = context.createMediaStreamDestination()
+    const source = context.createMediaStreamSource(new MediaStreamClass([original]))
+    source.connect(destination)
+    const [mixed] = destination.stream.getAudioTracks()
+    const wait = new Subscription()
+    let restored = false
+    const restore = (): void => {
+      if (restored) return
+      restored = true
+      wait.unsubscribe()
+      source.disconnect()
+      const back = sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve()
+      void back.catch(() => undefined).finally(() => {
+        mixed?.stop()
+        void context.close().catch(() => undefined)
+      })
+    }
+    const { tones: scheduled, length } = dtmfSchedule(tones, timing)
+    context
+      .resume()
+      .then(() => sender.replaceTrack(mixed ?? null))
+      .then(() => {
+        if (restored) return
+        const start = context.currentTime + 0.02
+        for (const tone of scheduled) {
+          const gain = context.createGain()
+          gain.gain.value = amplitude
+          gain.connect(destination)
+          for (const frequency of [tone.low, tone.high]) {
+            const oscillator = context.createOscillator()
+            oscillator.frequency.value = frequency
+            oscillator.connect(gain)
+            oscillator.start(start + tone.at / 1000)
+            oscillator.stop(start + (tone.at + timing.duration) / 1000)
+          }
+        }
+        wait.add(
+          timer(length + 20, scheduler).subscribe(() => {
+            restore()
+            subscriber.next()
+            subscriber.complete()
+          }),
+        )
+      })
+      .catch((error: unknown) => {
+        restore()
+        subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, `In-band DTMF failed: ${error instanceof Error ? error.message : String(error)}`))
+      })
+    return restore
+  })
+}

@@ -1,0 +1,85 @@
+import { Subscription, timer, type SchedulerLike } from 'rxjs'
+import type { Negotiation, NegotiationTask } from './context.js'
+
+/**
+ * A call's negotiation queue: one task at a time; remote re-offers jump ahead of queued local
+ * operations; after a glare, local operations wait until a remote re-offer was handled (then the
+ * retry goes first) or until `wait` ms passed (then `giveUp` runs and the queue moves on).
+ *
+ * const negotiation = createNegotiation((error) => logger.error('A renegotiation failed', error), scheduler)
+ * negotiation.local(() => hold$)
+ */
+export function createNegotiation(onError: (error: unknown) => void, scheduler: SchedulerLike): Negotiation {
+  const locals: NegotiationTask[] = []
+  const remotes: NegotiationTask[] = []
+  let running: Subscription | undefined
+  let waiting: { readonly retry: NegotiationTask; readonly timer: Subscription } | undefined
+  let disposed = false
+
+  const pump = (): void => {
+    // A task that finishes synchronously starts the next one from its `done`.
+    while (running === undefined && !disposed) {
+      const remote = remotes.length > 0
+      const task = remote ? remotes.shift() : waiting === undefined ? locals.shift() : undefined
+      if (task === undefined) return
+      let finished = false
+      const done = (): void => {
+        if (finished) return
+        finished = true
+        if (remote && waiting !== undefined) {
+          locals.unshift(waiting.retry)
+          waiting.timer.unsubscribe()
+          waiting = undefined
+        }
+        if (running === current) {
+          running = undefined
+          pump()
+        }
+      }
+      const current = new Subscription()
+      running = current
+      try {
+        current.add(task().subscribe({ complete: done, error: (error: unknown) => (onError(error), done()) }))
+      } catch (error) {
+        onError(error)
+        done()
+      }
+    }
+  }
+
+  return {
+    local: (task) => {
+      if (disposed) return
+      locals.push(task)
+      pump()
+    },
+    remote: (task) => {
+      if (disposed) return
+      remotes.push(task)
+      pump()
+    },
+    retryAfterRemote: (retry, giveUp, wait) => {
+      if (disposed) return
+      waiting?.timer.unsubscribe()
+      const entry = {
+        retry,
+        timer: timer(wait, scheduler).subscribe(() => {
+          if (waiting !== entry) return
+          waiting = undefined
+          giveUp()
+          pump()
+        }),
+      }
+      waiting = entry
+    },
+    dispose: () => {
+      disposed = true
+      locals.length = 0
+      remotes.length = 0
+      waiting?.timer.unsubscribe()
+      waiting = undefined
+      running?.unsubscribe()
+      running = undefined
+    },
+  }
+}

@@ -119,7 +119,7 @@ describe('samples/angular: the Observable-native app in Chromium', function () {
     // Call: alice calls bob with video, bob answers, both see and hear the other.
     await alice.page.getByRole('button', { name: 'Video call' }).click()
     await bob.page.locator('.call[data-state="Ringing"]', { hasText: 'Call from' }).waitFor()
-    await bob.page.getByRole('button', { name: 'Answer' }).click()
+    await bob.page.getByRole('button', { name: 'Answer', exact: true }).click()
     await alice.page.locator('.call[data-state="Connected"]').waitFor({ timeout: 20000 })
     await bob.page.locator('.call[data-state="Connected"]').waitFor({ timeout: 20000 })
     const atAlice = await videoPlaying(alice.page, 'video.remote')

@@ -218,8 +218,10 @@ export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
       if (call.phase !== 'connected') return badInput(`wrtcsOffer: session ${params.sessionId} is not answered yet`)
       if (call.pending !== undefined) return requestPending(params.sessionId ?? '')
       const to = partyOf(call, other(party.role))
-      call.pending = { answerer: to.role, kind: 'wrtcsAnswerNotification' }
-      send(to, { wrtcsOfferNotification: { offer: { sdp: body.wrtcsOffer.sdp }, link: link(to) } })
+      const sdp = body.wrtcsOffer.sdp
+      // Offer-less (a gateway's re-INVITE without SDP): the other party is asked for an offer (slow-start re-offer, calls.md §8.2).
+      call.pending = { answerer: to.role, kind: sdp === undefined ? 'wrtcsOfferNotification' : 'wrtcsAnswerNotification' }
+      send(to, { wrtcsOfferNotification: { offer: sdp === undefined ? {} : { sdp }, link: link(to) } })
       return { status: 204 }
     })
 

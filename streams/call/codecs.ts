@@ -42,8 +42,12 @@ export type SessionStatusResponse = t.TypeOf<typeof SessionStatusResponse>
 export const AnswerRequest = t.type({ wrtcsAnswer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })
 export type AnswerRequest = t.TypeOf<typeof AnswerRequest>
 
-/** `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7). */
-export const OfferRequest = t.type({ wrtcsOffer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })
+/**
+ * `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7).
+ * The SDK always sends an SDP; the local platform also takes an offer-less update (a gateway's
+ * re-INVITE without SDP) and relays it as a slow-start re-offer (`calls.md` §8.2).
+ */
+export const OfferRequest = t.type({ wrtcsOffer: t.intersection([MaybeSdp, clientCorrelator]) })
 export type OfferRequest = t.TypeOf<typeof OfferRequest>
 
 /** `PUT .../sessions/<id>/forward` body (**Later**, `calls.md` §11). */

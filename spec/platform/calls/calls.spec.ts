@@ -146,6 +146,23 @@ describe('platform calls module (platform/features/calls.ts)', function () {
     expect(stray.status).to.equal(400)
   })
 
+  it('an offer-less update asks the other party for an offer (slow-start re-offer), relays it back as a re-offer, and its answer as wrtcsAnswerNotification', async () => {
+    const { callerSession, calleeSession } = await answered(alice, bob)
+    expect((await alice.api('PUT', `/sessions/${callerSession}/update`, { wrtcsOffer: { clientCorrelator: 'cc' } })).status).to.equal(204)
+    const request = (await bob.socket.nextJson()).wrtcsOfferNotification!
+    expect([request.offer, sessionOf(linkOf(request))]).to.deep.equal([{}, calleeSession])
+    expect((await alice.api('PUT', `/sessions/${callerSession}/update`, { wrtcsOffer: { sdp: offerSdp } })).status, 'an offer is pending').to.equal(409)
+
+    expect((await bob.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { sdp: offerSdp } })).status).to.equal(204)
+    const offer = (await alice.socket.nextJson()).wrtcsOfferNotification!
+    expect([offer.offer, sessionOf(linkOf(offer))]).to.deep.equal([{ sdp: offerSdp }, callerSession])
+    expect((await alice.api('PUT', `/sessions/${callerSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(204)
+    const answer = (await bob.socket.nextJson()).wrtcsAnswerNotification!
+    expect([answer.answer, sessionOf(linkOf(answer))]).to.deep.equal([{ sdp: answerSdp }, calleeSession])
+    expect((await bob.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status, 'nothing left to answer').to.equal(400)
+    expect(alice.socket.unread()).to.deep.equal([])
+  })
+
   it('refuses a re-offer before the call is answered', async () => {
     const { callerSession } = await placeCall(alice, bob)
     expect((await alice.api('PUT', `/sessions/${callerSession}/update`, { wrtcsOffer: { sdp: offerSdp } })).status).to.equal(400)

@@ -61,7 +61,7 @@ export async function inboundRising(user: UserPage, callId: string, expected: bo
     await pause(ms)
     const after = await inboundBytes(user, callId)
     rising = Object.fromEntries(Object.keys(after).map((kind) => [kind, after[kind]! > (before[kind] ?? 0)]))
-    if (Object.keys(rising).length > 0 && Object.values(rising).every((value) => value === expected)) return rising
+    if ((Object.keys(rising).length > 0 || !expected) && Object.values(rising).every((value) => value === expected)) return rising
   }
   return rising
 }

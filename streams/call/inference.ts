@@ -36,7 +36,7 @@ export function mediaLines(sdp: string): MediaLine[] {
 }
 
 const sends = (direction: Direction): boolean => direction.includes('send')
-const receives = (direction: Direction): boolean => direction.endsWith('recv')
+const receives = (direction: Direction): boolean => direction.includes('recv')
 const flows = (line: MediaLine): boolean => sends(line.direction) && receives(line.direction)
 
 /**

@@ -49,6 +49,14 @@ function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike):
   ).pipe(take(1))
 }
 
+/** True when every m-section that is not rejected (port 0) carries a candidate. */
+export function everySectionHasCandidates(sdp: string): boolean {
+  return sdp
+    .split(/\r?\nm=/)
+    .slice(1)
+    .every((section) => /^\w+ 0 /.test(section) || /\na=candidate:/.test(section))
+}
+
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
 function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
   return new Observable<void>((subscriber) => {
@@ -69,7 +77,8 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
     connection.setLocalDescription(description).then(
       () => {
         described = true
-        if (connection.iceGatheringState === 'complete') gathered = true
+        // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
+        if (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '')) gathered = true
         settle()
       },
       (error: unknown) => subscriber.error(error),

@@ -482,7 +482,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
     const id = idOf(callId)
     const tones = typeof tone === 'string' ? tone : ''
     const report = (inBand: boolean, error?: BasicError): void => {
-      if (error !== undefined) logger.error(`Call ${id}: DTMF not sent`, error)
+      if (error !== undefined) logger.error(`Call ${id}: DTMF not sent (${error.code}): ${error.message}`)
       ctx.dispatch({ type: 'dtmfSent', callId: id, tones, inBand, ...(error === undefined ? {} : { error }) })
     }
     const checked = checkTones(tone)
@@ -490,7 +490,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
     const timing = dtmfTiming(duration, intertoneGap)
     if (E.isLeft(timing)) return report(false, timing.left)
     const refusal = refusalOf(ctx.dispatch({ type: 'dtmfRequested', callId: id, tones }))
-    if (refusal !== undefined) return logger.error(`Call ${id}: DTMF not sent`, refusal)
+    if (refusal !== undefined) return logger.error(`Call ${id}: DTMF not sent (${refusal.code}): ${refusal.message}`)
     const peer = ctx.runtime(id).peer
     const sender = peer?.connection.getSenders().find((candidate) => candidate.track?.kind === 'audio')
     if (peer === undefined || sender === undefined) return report(false, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${id} sends no audio: no DTMF.`))

@@ -161,6 +161,38 @@ export interface CallApi {
    * @param intertoneGap Milliseconds between tones (at least 30, default 70).
    */
   sendDTMF(callId: string, tone: string, duration?: number, intertoneGap?: number): void
+  /**
+   * Consultative (warm) transfer: connects the remote participant of one call to the remote
+   * participant of another, after having spoken to both. Both calls must be locally held
+   * (else `call:stateChange` with error `call:6`; an unknown id `call:7`). The platform takes
+   * the two remote participants off hold, connected to each other; both calls here end:
+   * `call:stateChange` with state `Ended` and `transition: { statusCode: 9905, reasonText: 'Transfer Successful' }`.
+   * If the platform refuses, both calls stay held and get `call:stateChange` with the error and
+   * `transition: { statusCode: -1, reasonText: 'Transfer Failed' }`.
+   *
+   * client.call.hold(withCustomer)   // then, once held, call the colleague and talk
+   * client.call.hold(withColleague)
+   * client.call.consultativeTransfer(withCustomer, withColleague)
+   */
+  consultativeTransfer(callId: string, otherCallId: string): void
+  /**
+   * Joins two locally held calls into one audio-only call with both remote participants: each
+   * of them hears the local user and the other; the local user hears both (render the joined
+   * call's remote tracks). The platform has no conference: this client mixes the audio (WebAudio),
+   * so it works on any platform but needs an `AudioContext` (else `call:join` with error `call:5`).
+   * On success the two calls end (`call:stateChange`, state `Ended`,
+   * `transition: { statusCode: 9906, reasonText: 'Join Successful' }`) and `call:join { callId }`
+   * names the new joined call. Calls that are not both locally held give `call:join` with error
+   * `call:6` (unknown ids `call:7`); a join that fails later gives `call:join { callId, error }`
+   * and `call:stateChange` with `transition: { statusCode: -2, reasonText: 'Join Failed' }`,
+   * both calls held again (without their video). On the joined call, `hold`, `unhold` and
+   * `end` act on both remote participants, muting its microphone mutes it for both, and
+   * `replaceTrack` changes the microphone; media cannot be added or removed (`call:5`).
+   *
+   * client.on('call:join', ({ callId, error }) => error || client.media.renderTracks(client.call.getById(callId).remoteTracks, '#remote'))
+   * client.call.join(withBob, withCarol)
+   */
+  join(callId: string, otherCallId: string): void
 }
 
 const toPublic = (output: CallOutput): PublicEvent | undefined => {
@@ -186,6 +218,8 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
     case 'dtmfSent':
       // protocol/events.md §6: sendDTMF emits nothing, success or failure.
       return undefined
+    case 'joinReported':
+      return { type: 'call:join', payload: { callId: output.callId, error: output.error } }
   }
 }
 
@@ -212,6 +246,8 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     removeMedia: (callId, tracks, options) => call.commands.removeMedia(callId, tracks, options),
     replaceTrack: (callId, trackId, media) => call.commands.replaceTrack(callId, trackId, media ?? {}),
     sendDTMF: (callId, tone, duration, intertoneGap) => call.commands.sendDtmf(callId, tone, duration, intertoneGap),
+    consultativeTransfer: (callId, otherCallId) => call.commands.consultativeTransfer(callId, otherCallId),
+    join: (callId, otherCallId) => call.commands.join(callId, otherCallId),
   }
   const events$: Observable<PublicEvent> = call.events$.pipe(
     map(toPublic),

@@ -47,6 +47,7 @@ import {
 } from './codecs.js'
 import type { CallContext, CallRuntime } from './context.js'
 import { displayAddress, normalizeDestination } from './destination.js'
+import { createJoin, withJoins, type JoinCommands } from './join.js'
 import { createNegotiation } from './negotiation.js'
 import { createMidCallOperations, type MidCallCommands } from './operations.js'
 import { createPeer, type Peer } from './peer.js'
@@ -68,6 +69,7 @@ import {
   type CallsStep,
   type Transition,
 } from './state.js'
+import { createTransfer, withTransfers, type TransferCommands } from './transfer.js'
 
 export interface CallDeps {
   readonly config: ConfigFeature
@@ -82,7 +84,7 @@ export interface CallDeps {
   }
 }
 
-export interface CallCommands extends MidCallCommands {
+export interface CallCommands extends MidCallCommands, TransferCommands, JoinCommands {
   /** Places a call; returns its id at once. Outcome: `callStarted`, or `stateChanged` with an error (call `Ended`). */
   readonly make: (destination: unknown, media: unknown, options?: unknown) => string
   /** Answers an incoming ringing call. Outcome: `stateChanged` (Connected, or the error). */
@@ -103,6 +105,9 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly current: () => CallsState
   readonly dispose: () => void
 }
+
+/** The call machine with consultative transfers and joined calls around it. */
+const reduce = withJoins(withTransfers(callsReducer))
 
 /** How often a connected call confirms its session, and how soon after a failed round (calls.md §12). */
 export const auditInterval = 25_000
@@ -146,7 +151,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
 
   const dispatch = (event: CallEvent): CallsStep => {
     const previous = state.getValue()
-    const step = callsReducer(previous, event)
+    const step = reduce(previous, event)
     logger.action(event, previous, step.state)
     if (step.state !== previous) state.next(step.state)
     for (const output of step.outputs) outputs.next(output)
@@ -306,6 +311,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     remoteSdp,
   }
   const operations = createMidCallOperations(context)
+  const transfer = createTransfer(context)
 
   // ── Audits (calls.md §12)
 
@@ -682,6 +688,9 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       .subscribe(),
   )
 
+  const commands: CallCommands = { make, answer, reject, ignore, end, getStats, ...operations.commands, ...transfer, join: (callId, otherCallId) => joins.join(callId, otherCallId) }
+  const joins = createJoin({ ctx: context, base: commands, release, state$: state.asObservable(), outputs$: outputs.asObservable() })
+
   const state$ = state.asObservable()
   return {
     state$,
@@ -692,8 +701,9 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       map((calls) => Object.values(calls).map(toCallObject)),
     ),
     current: () => state.getValue(),
-    commands: { make, answer, reject, ignore, end, getStats, ...operations.commands },
+    commands: joins.route(commands),
     dispose: () => {
+      joins.dispose()
       for (const callId of [...runtimes.keys()]) release(callId)
       running.unsubscribe()
       replay.complete()

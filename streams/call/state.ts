@@ -1,6 +1,8 @@
 import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { TrackObject } from '../media/state.js'
+import type { JoinEvent, JoinOutput, JoinedInto, Joint } from './join.js'
+import type { TransferEvent } from './transfer.js'
 
 /** The states a call can be in (`call.states`: constant → exact wire-visible value). */
 export const callStates = {
@@ -53,7 +55,7 @@ export interface CallObject {
 export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia'
 
 /** An operation of this SDK in flight on a call; a second one is refused until it settles. */
-export type CallOperation = 'answer' | 'reject' | 'end' | ReofferOperation | 'replaceTrack'
+export type CallOperation = 'answer' | 'reject' | 'end' | ReofferOperation | 'replaceTrack' | 'transfer'
 
 /** What a remote re-offer did, inferred by comparing SDPs (protocol/calls.md §9.2). */
 export type RemoteOperation =
@@ -71,6 +73,10 @@ export interface CallRecord extends CallObject {
   readonly operation: CallOperation | undefined
   /** Id of the local WebRTC session (the `id` of `call:newTrack` / `call:trackEnded`). */
   readonly webrtcSessionId: string
+  /** A call (being) joined into another: it lives on as a leg of that call, the public sees `shown` (join.ts). */
+  readonly joinedInto?: JoinedInto
+  /** A joined call (`call.join`): its legs (join.ts). */
+  readonly joint?: Joint
 }
 
 /** Every call of this client, in creation order. */
@@ -163,6 +169,9 @@ export type CallEvent =
   | { readonly type: 'replaceFailed'; readonly callId: string; readonly trackId: string; readonly error: BasicError }
   | { readonly type: 'dtmfRequested'; readonly callId: string; readonly tones: string }
   | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error?: BasicError }
+  // Transfer and join (protocol/calls.md §11): reduced around this machine (transfer.ts, join.ts)
+  | TransferEvent
+  | JoinEvent
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =
@@ -195,6 +204,7 @@ export type CallOutput =
     }
   /** DTMF tones went out (or could not): no public event (protocol/events.md §6), for `streams` users and the log. */
   | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error: BasicError | undefined }
+  | JoinOutput
 
 /** One step of the machine: the next state and what it tells the world (in order). */
 export interface CallsStep {
@@ -209,7 +219,8 @@ export const isTerminal = (state: CallState): boolean => terminal.includes(state
 
 /** The CallObject view of a record (what the documented getters return). */
 export function toCallObject(record: CallRecord): CallObject {
-  const { operation: _operation, webrtcSessionId: _webrtcSessionId, ...call } = record
+  if (record.joinedInto !== undefined) return record.joinedInto.shown
+  const { operation: _operation, webrtcSessionId: _webrtcSessionId, joinedInto: _joinedInto, joint: _joint, ...call } = record
   return call
 }
 
@@ -218,11 +229,11 @@ export function callBySession(state: CallsState, sessionId: string): CallRecord 
   return Object.values(state.calls).find((call) => call.wrtcsSessionId === sessionId && !isTerminal(call.state))
 }
 
-const snapshot = (call: CallRecord): CallSnapshot => ({ state: call.state, localHold: call.localHold, remoteHold: call.remoteHold })
+export const snapshot = (call: CallRecord): CallSnapshot => ({ state: call.state, localHold: call.localHold, remoteHold: call.remoteHold })
 
 const unchanged = (state: CallsState): CallsStep => ({ state, outputs: [] })
 
-const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
+export const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
 
 const stateChanged = (call: CallRecord, extra: { transition?: Transition; error?: BasicError } = {}): CallOutput => ({
   type: 'stateChanged',
@@ -271,10 +282,10 @@ const refused = (state: CallsState, event: CallEvent, error: BasicError): CallsS
   return { state, outputs: [failureOf(event.callId, state.calls[event.callId], operationOf(event) ?? 'end', error, detail)] }
 }
 
-const unknownCall = (callId: string): BasicError =>
+export const unknownCall = (callId: string): BasicError =>
   new BasicError(errorCodes.call.INVALID_PARAM, `No call with id "${callId}".`)
 
-const invalidState = (call: CallRecord, operation: string, expected: string): BasicError =>
+export const invalidState = (call: CallRecord, operation: string, expected: string): BasicError =>
   new BasicError(
     errorCodes.call.INVALID_STATE,
     `Cannot ${operation} call ${call.id}: it is ${call.direction} in state ${call.state}${call.operation === undefined ? '' : ` (${call.operation} in progress)`}; expected ${expected}.`,
@@ -285,7 +296,7 @@ const isRingingIncoming = (call: CallRecord): boolean => call.direction === 'inc
 const isAnswered = (call: CallRecord): boolean => call.state === callStates.CONNECTED || call.state === callStates.ON_HOLD
 
 /** `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3). */
-const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
+export const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
   localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
 
 /** Why a re-offer may not start now (protocol/calls.md §7), or undefined. */
@@ -319,7 +330,7 @@ const endTracks = (call: CallRecord): CallOutput[] => [
 ]
 
 /** A call moved to a terminal state: tracks end first, then the state change. */
-const finish = (
+export const finish = (
   state: CallsState,
   call: CallRecord,
   to: typeof callStates.ENDED | typeof callStates.CANCELLED,
@@ -571,6 +582,16 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
         state,
         outputs: [{ type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }],
       }
+
+    // Reduced around this machine: transfer.ts `withTransfers`, join.ts `withJoins`.
+    case 'transferRequested':
+    case 'transferFailed':
+    case 'joinRequested':
+    case 'joined':
+    case 'joinFailed':
+    case 'jointHoldRequested':
+    case 'jointRefused':
+      return unchanged(state)
   }
 }
 

@@ -1,0 +1,166 @@
+import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
+import { filter, firstValueFrom, type Observable } from 'rxjs'
+import type { CallOutput, CallRecord } from '../../../streams/call/state.js'
+import type { Environment } from '../../../streams/environment.js'
+import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import { usePlatform } from '../../helpers/platform.js'
+
+// Consultative transfer and the join's refusals, the call feature in Node over the local platform
+// (real HTTP and WebSocket) with a real WebRTC stack (@roamhq/wrtc, media sources without content).
+// Media content is checked in Chromium (spec/browser/calls/transfer.spec.ts, join.spec.ts).
+
+const nodeDevices = (): MediaDevices =>
+  ({
+    getUserMedia: async (constraints: MediaStreamConstraints) => {
+      const tracks: MediaStreamTrack[] = []
+      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
+      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
+      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
+    },
+    enumerateDevices: async () => [],
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+  }) as unknown as MediaDevices
+
+/** Every peer connection each user's SDK created, newest last. */
+const peers = new Map<string, RTCPeerConnection[]>()
+const webrtc = (userId: string): Partial<Environment> => {
+  const own: RTCPeerConnection[] = []
+  peers.set(userId, own)
+  class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      own.push(this)
+    }
+  }
+  return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), AudioContext: undefined }
+}
+
+const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string): Promise<Extract<CallOutput, { type: T }>> =>
+  firstValueFrom(
+    (streams.call.events$ as Observable<CallOutput>).pipe(
+      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId)),
+    ),
+  )
+
+const callOf = (streams: TestStreams, callId: string): CallRecord | undefined => streams.call.current().calls[callId]
+
+async function eventually(condition: () => boolean, what: string, timeout = 8000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+async function connect(caller: TestStreams, callee: TestStreams) {
+  const received = next(callee, 'callReceived')
+  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
+  const calleeCall = (await received).callId
+  callee.call.commands.answer(calleeCall, { audio: true })
+  await eventually(() => callOf(caller, callerCall)?.state === 'Connected' && callOf(callee, calleeCall)?.state === 'Connected', 'both Connected')
+  return { callerCall, calleeCall }
+}
+
+async function hold(user: TestStreams, callId: string): Promise<void> {
+  user.call.commands.hold(callId)
+  await eventually(() => callOf(user, callId)?.localHold === true && callOf(user, callId)?.operation === undefined, `call ${callId} held`)
+}
+
+describe('call feature in Node over the local platform: consultative transfer, and join without WebAudio (streams/call/transfer.ts, join.ts)', function () {
+  this.timeout(30000)
+  const platform = usePlatform()
+  const cores: TestStreams[] = []
+  const core = async (userId: string): Promise<TestStreams> => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(userId) })
+    cores.push(streams)
+    return streams
+  }
+  afterEach(async () => {
+    for (const streams of cores.splice(0)) streams.dispose()
+    await platform().admin.clearFaults()
+  })
+
+  /** alice talks to bob (she called) and carol (who called her); both calls held by alice. */
+  async function consultation() {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const carol = await core('carol@example.com')
+    const withBob = await connect(alice, bob)
+    const withCarol = await connect(carol, alice)
+    await hold(alice, withBob.callerCall)
+    await hold(alice, withCarol.calleeCall)
+    return { alice, bob, carol, withBob, withCarol }
+  }
+
+  it('sends PUT …/transfer naming the other session and its far end; both calls end (9905); the far ends are re-connected', async () => {
+    const { alice, bob, carol, withBob, withCarol } = await consultation()
+    const bobPeers = peers.get('bob@example.com')?.length ?? 0
+    const carolPeers = peers.get('carol@example.com')?.length ?? 0
+    const sessions = [callOf(alice, withBob.callerCall)?.wrtcsSessionId, callOf(alice, withCarol.calleeCall)?.wrtcsSessionId]
+    const endings = [next(alice, 'stateChanged', withBob.callerCall), next(alice, 'stateChanged', withCarol.calleeCall)]
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
+    for (const ending of endings) expect((await ending).transition).to.deep.equal({ statusCode: 9905, reasonText: 'Transfer Successful' })
+    expect(platform().logs.some((line) => line.includes(`call transfer by alice@example.com: bob@example.com (`) && line.includes('carol@example.com ('))).to.equal(true)
+    expect(sessions.every((session) => typeof session === 'string')).to.equal(true)
+    expect([callOf(alice, withBob.callerCall)?.state, callOf(alice, withCarol.calleeCall)?.state]).to.deep.equal(['Ended', 'Ended'])
+
+    await eventually(() => callOf(bob, withBob.calleeCall)?.state === 'Connected' && callOf(carol, withCarol.callerCall)?.state === 'Connected', 'bob and carol Connected')
+    expect(callOf(bob, withBob.calleeCall)).to.include({ localHold: false, remoteHold: false })
+    expect(callOf(carol, withCarol.callerCall)).to.include({ localHold: false, remoteHold: false })
+    // Each far end got a new peer connection (the far end changed), and the two connect to each other.
+    const bobPeer = peers.get('bob@example.com')?.[bobPeers]
+    const carolPeer = peers.get('carol@example.com')?.[carolPeers]
+    await eventually(() => bobPeer?.iceConnectionState === 'connected' || bobPeer?.iceConnectionState === 'completed', 'bob’s new peer connected')
+    await eventually(() => carolPeer?.iceConnectionState === 'connected' || carolPeer?.iceConnectionState === 'completed', 'carol’s new peer connected')
+  })
+
+  it('a transfer the platform refuses leaves both calls held: the error and "Transfer Failed" (-1); they can be unheld', async () => {
+    const { alice, withBob, withCarol } = await consultation()
+    const sessionId = callOf(alice, withBob.callerCall)?.wrtcsSessionId ?? ''
+    // The platform refuses this one request (its fault injection: a 503 with an error body).
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}/transfer`, status: 503, count: 1 })
+    const failures = [next(alice, 'stateChanged', withBob.callerCall), next(alice, 'stateChanged', withCarol.calleeCall)]
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
+    for (const failure of failures) {
+      const change = await failure
+      expect(change.transition).to.deep.equal({ statusCode: -1, reasonText: 'Transfer Failed' })
+      expect(change.error?.code).to.equal('SVC0001')
+    }
+    expect(callOf(alice, withBob.callerCall)).to.include({ state: 'On Hold', localHold: true, operation: undefined })
+    alice.call.commands.unhold(withBob.callerCall)
+    await eventually(() => callOf(alice, withBob.callerCall)?.state === 'Connected', 'unheld after the failure')
+  })
+
+  it('refuses calls that are not both locally held (call:6) and unknown ids (call:7) before any request', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const carol = await core('carol@example.com')
+    const withBob = await connect(alice, bob)
+    const withCarol = await connect(alice, carol)
+    await hold(alice, withBob.callerCall)
+    const transfers = () => platform().logs.filter((line) => line.includes('/transfer')).length
+    const before = transfers()
+    const notHeld = next(alice, 'stateChanged', withBob.callerCall)
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.callerCall)
+    expect((await notHeld).error?.code).to.equal('call:6')
+    const unknown = next(alice, 'stateChanged', 'nope')
+    alice.call.commands.consultativeTransfer('nope', withBob.callerCall)
+    expect((await unknown).error?.code).to.equal('call:7')
+    expect(transfers()).to.equal(before)
+    expect(callOf(alice, withBob.callerCall)?.operation).to.equal(undefined)
+  })
+
+  it('join without WebAudio (Node): call:join with call:5, both calls untouched', async () => {
+    const { alice, withBob, withCarol } = await consultation()
+    const reported = next(alice, 'joinReported')
+    alice.call.commands.join(withBob.callerCall, withCarol.calleeCall)
+    const { callId, error } = await reported
+    expect(callId).to.equal(withBob.callerCall)
+    expect(error?.code).to.equal('call:5')
+    expect(error?.message).to.contain('AudioContext')
+    expect(callOf(alice, withBob.callerCall)).to.include({ state: 'On Hold', localHold: true, operation: undefined })
+    expect(callOf(alice, withBob.callerCall)?.joinedInto).to.equal(undefined)
+  })
+})

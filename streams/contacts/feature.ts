@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either'
 import { BehaviorSubject, Subject, Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { settle } from '../outcome.js'
+import { BasicError, errorCodes } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import * as requests from './requests.js'
@@ -76,21 +77,7 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
     return user === undefined ? E.left(new BasicError(errorCodes.general.BAD_INPUT, `${operation} failed: no user (set tokens first)`)) : E.right(user.username)
   }
 
-  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => {
-    let done = false
-    running.add(
-      request$.subscribe({
-        next: (value) => {
-          done = true
-          next(value)
-        },
-        error: (cause: unknown) => error(isBasicError(cause) ? cause : new BasicError(errorCodes.general.NO_CODE, String(cause))),
-        complete: () => {
-          if (!done) next(undefined as A)
-        },
-      }),
-    )
-  }
+  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => settle(running, request$, next, error)
 
   const add = (value: unknown): void => {
     const contact = checkContact(value, 'add')

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/Either'
 import { BehaviorSubject, Subject, Subscription, concatMap, distinctUntilChanged, filter, map, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { settle } from '../outcome.js'
+import { BasicError, errorCodes } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
@@ -90,22 +91,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   /** The user's own address: the `services-identity` claim (§2), or the username without one. */
   const ownIdentity = (user: AuthUser): string => user.identity ?? user.username
 
-  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => {
-    let done = false
-    running.add(
-      request$.subscribe({
-        next: (value) => {
-          done = true
-          next(value)
-        },
-        error: (cause: unknown) => error(isBasicError(cause) ? cause : new BasicError(errorCodes.general.NO_CODE, String(cause))),
-        // A request without a response body completes without a value.
-        complete: () => {
-          if (!done) next(undefined as A)
-        },
-      }),
-    )
-  }
+  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => settle(running, request$, next, error)
 
   const create = (params: unknown): void => {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) return fail('create', missing('group parameters (params.name)'))

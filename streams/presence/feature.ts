@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import { BehaviorSubject, Subject, Subscription, distinctUntilChanged, filter, map, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { PlatformLink } from '../connection/link.js'
+import { settle } from '../outcome.js'
 import { BasicError, errorCodes, isBasicError } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
@@ -88,21 +89,7 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   }
 
   /** Runs one request, owned by the feature (disposing aborts it); a request with no body completes without a value. */
-  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => {
-    let done = false
-    running.add(
-      request$.subscribe({
-        next: (value) => {
-          done = true
-          next(value)
-        },
-        error: (cause: unknown) => error(asBasicError(cause)),
-        complete: () => {
-          if (!done) next(undefined as A)
-        },
-      }),
-    )
-  }
+  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => settle(running, request$, next, error)
 
   const update = (status: unknown, activity: unknown, note?: unknown): void => {
     const wireStatus = toWireStatus(status)

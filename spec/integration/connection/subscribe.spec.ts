@@ -111,21 +111,23 @@ describe('integration: connection, subscription and authentication', () => {
     expect([state.channels, state.sockets, state.subscriptions]).to.deep.equal([1, 1, 4])
 
     const base = platform().url
+    const correlator = client.getConfig().authentication.clientCorrelator
+    expect(correlator).to.be.a('string').and.not.equal('')
     const channel = sent.find((request) => request.url.endsWith('/channels'))
     expect(channel).to.deep.include({
       method: 'POST',
       url: `${base}/cpaas/notificationchannel/v1/${tokens.userId}/channels`,
-      body: '{"notificationChannel":{"channelLifetime":3600,"channelType":"Websockets","clientCorrelator":"spec-alice@example.com","x-connCheckRole":"client"}}',
+      body: `{"notificationChannel":{"channelLifetime":3600,"channelType":"Websockets","clientCorrelator":"${correlator}","x-connCheckRole":"client"}}`,
     })
     const socketState = client.connection.getSocketState('cpaas')
     expect(sockets).to.deep.equal([`ws://127.0.0.1:${platform().port}${socketState?.channelURL}?access_token=${encodeURIComponent(tokens.accessToken)}`])
     const { callbackURL } = (channel?.answer as { notificationChannel: { callbackURL: string } }).notificationChannel
     const body = (path: string): unknown => JSON.parse(sent.find((request) => request.url === `${base}${path}`)?.body ?? 'null')
-    const reference = { callbackReference: { notifyURL: callbackURL }, clientCorrelator: 'spec-alice@example.com' }
+    const reference = { callbackReference: { notifyURL: callbackURL }, clientCorrelator: correlator }
     expect(body(`/cpaas/webrtcsignaling/v1/${tokens.userId}/subscriptions`)).to.deep.equal({ wrtcsNotificationSubscription: reference })
     expect(body(`/cpaas/chat/v1/${tokens.userId}/subscriptions`)).to.deep.equal({ chatNotificationSubscription: reference })
     expect(body(`/cpaas/smsmessaging/v1/${tokens.userId}/inbound/subscriptions`)).to.deep.equal({ subscription: reference })
-    expect(body(`/cpaas/webrtcsignaling/v1/${tokens.userId}/turn`)).to.deep.equal({ wrtcsTurnCredentials: { clientCorrelator: 'spec-alice@example.com' } })
+    expect(body(`/cpaas/webrtcsignaling/v1/${tokens.userId}/turn`)).to.deep.equal({ wrtcsTurnCredentials: { clientCorrelator: correlator } })
     const presence = sent.find((request) => request.url.includes('/presenceListSubscriptions/'))
     expect(JSON.parse(presence?.body ?? 'null')).to.deep.equal({ presenceListSubscription: { ...reference, duration: 86400 } })
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Observable, Subscription, catchError, defer, filter, first, from, map, of, switchMap, tap, throwError } from 'rxjs'
+import { EMPTY, Observable, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, tap, throwError } from 'rxjs'
 import { BasicError, errorCodes, isBasicError } from '../errors.js'
 import { checkMediaOptions } from '../media/constraints.js'
 import { createAudioBridge, type AudioBridge } from './bridge.js'
@@ -511,14 +511,19 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
       const reason = asBasicError(error)
       logger.warn(`Calls ${id} and ${otherId}: join failed`, reason)
       ctx.dispatch({ type: 'joinFailed', callId: id, otherCallId: otherId, error: reason })
-      // As they were: held (a leg already taken off hold is held again).
-      for (const leg of legs) if (ctx.isLive(leg) && ctx.callOf(leg)?.localHold === false) base.hold(leg)
+      // As they were: held (a leg taken off hold, or being taken off hold, is held again).
+      for (const leg of legs) {
+        const call = ctx.callOf(leg)
+        if (ctx.isLive(leg) && (call?.localHold === false || call?.operation === 'unhold')) base.hold(leg)
+      }
     }
     running.add(
       state$
         .pipe(
           map((state) => legs.map((leg) => state.calls[leg]?.joinedInto)),
           first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),
+          // Not from inside the dispatch that settled it: the join's own events come after that one's.
+          observeOn(asapScheduler),
           switchMap((marks) => {
             const error = marks.find((mark) => mark?.error !== undefined)?.error
             if (marks.every((mark) => mark?.into === joinedId && mark.ready)) return bridge(id, otherId, joinedId)

@@ -68,12 +68,12 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
   await eventually(() => callOf(user, callId)?.localHold === true && callOf(user, callId)?.operation === undefined, `call ${callId} held`)
 }
 
-describe('call feature in Node over the local platform: consultative transfer, and join without WebAudio (streams/call/transfer.ts, join.ts)', function () {
+describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
   const platform = usePlatform()
   const cores: TestStreams[] = []
-  const core = async (userId: string): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(userId) })
+  const core = async (userId: string, extra: Partial<Environment> = {}): Promise<TestStreams> => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: { ...webrtc(userId), ...extra } })
     cores.push(streams)
     return streams
   }
@@ -83,8 +83,8 @@ describe('call feature in Node over the local platform: consultative transfer, a
   })
 
   /** alice talks to bob (she called) and carol (who called her); both calls held by alice. */
-  async function consultation() {
-    const alice = await core('alice@example.com')
+  async function consultation(aliceEnvironment: Partial<Environment> = {}) {
+    const alice = await core('alice@example.com', aliceEnvironment)
     const bob = await core('bob@example.com')
     const carol = await core('carol@example.com')
     const withBob = await connect(alice, bob)
@@ -162,5 +162,31 @@ describe('call feature in Node over the local platform: consultative transfer, a
     expect(error?.message).to.contain('AudioContext')
     expect(callOf(alice, withBob.callerCall)).to.include({ state: 'On Hold', localHold: true, operation: undefined })
     expect(callOf(alice, withBob.callerCall)?.joinedInto).to.equal(undefined)
+  })
+
+  it('a join whose unhold the platform refuses: call:join with the error, "Join Failed" (-2) on both calls, both held again', async () => {
+    // Node has no WebAudio. This join fails before any mixing, so a constructor that must never run stands in for it.
+    class NeverMixed {
+      constructor() {
+        throw new Error('the failed join must not start mixing')
+      }
+    }
+    const { alice, bob, withBob, withCarol } = await consultation({ AudioContext: NeverMixed as unknown as typeof AudioContext })
+    const sessionId = callOf(alice, withBob.callerCall)?.wrtcsSessionId ?? ''
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}/update`, status: 503, count: 1 })
+    const reported = next(alice, 'joinReported')
+    const failures = [next(alice, 'stateChanged', withBob.callerCall), next(alice, 'stateChanged', withCarol.calleeCall)]
+    alice.call.commands.join(withBob.callerCall, withCarol.calleeCall)
+    const { callId, error } = await reported
+    expect([callId, error?.code]).to.deep.equal([withBob.callerCall, 'SVC0001'])
+    for (const failure of failures) expect((await failure).transition).to.deep.equal({ statusCode: -2, reasonText: 'Join Failed' })
+    await eventually(
+      () => [withBob.callerCall, withCarol.calleeCall].every((id) => callOf(alice, id)?.localHold === true && callOf(alice, id)?.operation === undefined),
+      'both calls held again',
+    )
+    expect(callOf(alice, withCarol.calleeCall)).to.include({ state: 'On Hold' })
+    expect(callOf(alice, withCarol.calleeCall)?.joinedInto).to.equal(undefined)
+    expect(callOf(bob, withBob.calleeCall)).to.include({ state: 'On Hold', remoteHold: true })
+    expect(Object.keys(alice.call.current().calls)).to.have.length(2)
   })
 })

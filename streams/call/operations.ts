@@ -190,20 +190,28 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
     ctx.runtime(id).negotiation.local(start)
   }
 
+  /** The transceivers still in use (a stopped one, e.g. of a failed addMedia, takes no direction). */
   const transceiversOf = (peer: Peer): RTCRtpTransceiver[] =>
-    peer.connection.getTransceivers().filter((transceiver) => !(transceiver as { stopped?: boolean }).stopped && transceiver.currentDirection !== 'stopped')
+    peer.connection.getTransceivers().filter((transceiver) => transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped')
 
   /** Sets directions, returning how to put the previous ones back. */
   const direct = (peer: Peer, direction: (transceiver: RTCRtpTransceiver) => RTCRtpTransceiverDirection): (() => void) => {
     const previous = transceiversOf(peer).map((transceiver) => [transceiver, transceiver.direction] as const)
     for (const [transceiver] of previous) transceiver.direction = direction(transceiver)
     return () => {
-      for (const [transceiver, was] of previous) if (transceiver.currentDirection !== 'stopped') transceiver.direction = was
+      for (const [transceiver, was] of previous) if (transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped') transceiver.direction = was
     }
   }
 
-  /** Our wish when not holding: send what we have a track for, receive everything. */
-  const openDirection = (transceiver: RTCRtpTransceiver): RTCRtpTransceiverDirection => (transceiver.sender.track === null ? 'recvonly' : 'sendrecv')
+  const transceiverOf = (peer: Peer, sender: RTCRtpSender): RTCRtpTransceiver => {
+    const found = peer.connection.getTransceivers().find((transceiver) => transceiver.sender === sender)
+    if (found === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, 'A sender without its transceiver.')
+    return found
+  }
+
+  /** Our wish when not holding: send what we have a track for, receive everything; a spare transceiver (never negotiated, no track) stays inactive. */
+  const openDirection = (transceiver: RTCRtpTransceiver): RTCRtpTransceiverDirection =>
+    transceiver.sender.track !== null ? 'sendrecv' : transceiver.mid === null ? 'inactive' : 'recvonly'
 
   // ── Hold and unhold (§7)
 
@@ -242,9 +250,18 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
             added = stream
             media.commands.addMedia(stream.id, true, stream.getTracks())
             const senders = stream.getTracks().map((track) => peer.connection.addTrack(track, stream))
+            // addTrack may reuse a spare transceiver (`inactive`, see below): we also want to receive on it.
+            for (const sender of senders) transceiverOf(peer, sender).direction = 'sendrecv'
             for (const track of stream.getTracks()) ctx.dispatch({ type: 'trackAdded', callId: id, trackId: track.id, local: true })
             return () => {
-              for (const sender of senders) peer.connection.getTransceivers().find((transceiver) => transceiver.sender === sender)?.stop()
+              // Not stop(): Chromium then negotiates the stopped, never-negotiated transceiver (with
+              // its dead track) in the next offer. A spare one without track stays `inactive` until
+              // the next addTrack of its kind reuses it.
+              for (const sender of senders) {
+                const transceiver = transceiverOf(peer, sender)
+                peer.connection.removeTrack(sender)
+                transceiver.direction = 'inactive'
+              }
               const trackIds = stream.getTracks().map((track) => track.id)
               media.commands.endTracks(trackIds, true)
               for (const trackId of trackIds) ctx.dispatch({ type: 'trackRemoved', callId: id, trackId, local: true })

@@ -1,0 +1,154 @@
+import { expect } from 'chai'
+import { useHarness, type UserPage } from '../harness.js'
+import { connect, inboundRising } from './steps.js'
+
+// Renegotiation races (protocol/calls.md §7, §8): operations issued back to back on one call run
+// one after the other; both sides re-offering at once (glare: the platform answers 409 to the
+// second offer) ends in the same state on both sides; a failed operation leaves the call as it was.
+
+const viewOf = (user: UserPage, callId: string) =>
+  user.run((client, id) => {
+    const call = client.call.getById(id)
+    const kinds = (ids: readonly string[]) => ids.map((trackId) => client.media.getTrackById(trackId)?.kind).sort()
+    return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, local: kinds(call?.localTracks ?? []), remote: kinds(call?.remoteTracks ?? []) }
+  }, callId)
+
+/** Nothing rises on any inbound stream of the call. */
+const stopped = async (user: UserPage, callId: string): Promise<boolean> => !Object.values(await inboundRising(user, callId, false)).includes(true)
+
+/** The page's newest peer connection: its signalling state and the direction of each transceiver. */
+const peerOf = (user: UserPage) =>
+  user.run((_client, _arg, { peers }) => {
+    const peer = peers.at(-1)
+    return { signalling: peer?.signalingState, directions: peer?.getTransceivers().filter((transceiver) => transceiver.direction !== 'stopped').map((transceiver) => transceiver.direction) }
+  })
+
+/** The path of a user's `PUT …/update` for their session of a call. */
+const updatePath = async (user: UserPage, callId: string): Promise<string> =>
+  `/cpaas/webrtcsignaling/v1/${user.tokens.userId}/sessions/${await user.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callId)}/update`
+
+describe('calls in Chromium: renegotiation races and failures', function () {
+  this.timeout(90000)
+  const harness = useHarness()
+  afterEach(async () => {
+    await harness().platform.admin.clearFaults()
+  })
+
+  it('hold then addMedia back to back: the hold completes, then addMedia is refused (call:6, the call is held); both sides agree', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    await alice.run((client, id) => {
+      client.call.hold(id)
+      client.call.addMedia(id, { video: true })
+    }, callerCall)
+    const refused = await alice.waitFor('call:newMedia', { callId: callerCall })
+    expect(refused.payload.error).to.deep.include({ code: 'call:6' })
+    const held = await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'Connected' } })
+    expect(held.index).to.be.lessThan(refused.index)
+    await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio'], remote: ['audio'] })
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio'] })
+    expect((await alice.events('call:newTrack')).filter((event) => event.payload.local === true)).to.have.length(1)
+    expect(await stopped(bob, calleeCall)).to.equal(true)
+
+    await alice.run((client, id) => client.call.unhold(id), callerCall)
+    await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true })
+    expect(await inboundRising(alice, callerCall, true)).to.deep.equal({ audio: true })
+  })
+
+  it('addMedia then hold back to back: video is added, then the call is held; unhold brings both kinds back', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    await alice.run((client, id) => {
+      client.call.addMedia(id, { video: true })
+      client.call.hold(id)
+    }, callerCall)
+    const added = await alice.waitFor('call:newMedia', { callId: callerCall })
+    expect(added.payload.error).to.equal(undefined)
+    const held = await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'Connected' } })
+    expect(held.payload.error).to.equal(undefined)
+    expect(added.index).to.be.lessThan(held.index)
+    await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio', 'video'], remote: ['audio'] })
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio', 'video'] })
+    expect(await stopped(bob, calleeCall)).to.equal(true)
+
+    await alice.run((client, id) => client.call.unhold(id), callerCall)
+    await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true, video: true })
+  })
+
+  it('both sides hold at once (glare): one offer gets 409, is rolled back and retried after the other; both end in dual hold', async () => {
+    const alice = await harness().open('alice@example.com', { config: { logs: { logLevel: 'info' } } })
+    const bob = await harness().open('bob@example.com', { config: { logs: { logLevel: 'info' } } })
+    const glares: string[] = []
+    for (const user of [alice, bob]) user.page.on('console', (message) => message.text().includes('glare') && glares.push(user.userId))
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    // Both offers are made before either reaches the platform: the second to arrive meets the first.
+    for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const) await harness().platform.admin.delay(400, await updatePath(user, callId))
+
+    await Promise.all([alice.run((client, id) => client.call.hold(id), callerCall), bob.run((client, id) => client.call.hold(id), calleeCall)])
+    for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const)
+      await user.until((client, id) => client.call.getById(id)?.localHold === true && client.call.getById(id)?.remoteHold === true, callId, 20000)
+    expect(glares, 'exactly one side met glare').to.have.length(1)
+    for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const) {
+      expect(await viewOf(user, callId), user.userId).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true, local: ['audio', 'video'], remote: ['audio', 'video'] })
+      expect(await peerOf(user), user.userId).to.deep.equal({ signalling: 'stable', directions: ['inactive', 'inactive'] })
+      const errors = (await user.events('call:stateChange')).filter((event) => event.payload.error !== undefined)
+      expect(errors, user.userId).to.deep.equal([])
+      expect(await stopped(user, callId), user.userId).to.equal(true)
+    }
+    await harness().platform.admin.clearFaults()
+
+    await Promise.all([alice.run((client, id) => client.call.unhold(id), callerCall), bob.run((client, id) => client.call.unhold(id), calleeCall)])
+    for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const)
+      await user.until((client, id) => client.call.getById(id)?.state === 'Connected', callId, 20000)
+    expect(await inboundRising(alice, callerCall, true)).to.deep.equal({ audio: true, video: true })
+    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true, video: true })
+  })
+
+  it('a failed hold or addMedia (the platform refuses the update) leaves the call as it was, with a BasicError; the next try works', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const path = await updatePath(alice, callerCall)
+    const bobEvents = (await bob.events()).length - 1
+
+    await harness().platform.admin.fail({ prefix: path, count: 1, status: 503 })
+    await alice.run((client, id) => client.call.hold(id), callerCall)
+    const failedHold = await alice.waitFor('call:stateChange', { callId: callerCall, error: { name: 'BasicError' } })
+    expect(failedHold.payload.previous).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, local: ['audio'], remote: ['audio'] })
+    expect(await peerOf(alice)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv'] })
+
+    await harness().platform.admin.fail({ prefix: path, count: 1, status: 503 })
+    await alice.run((client, id) => client.call.addMedia(id, { video: true }), callerCall)
+    const failedAdd = await alice.waitFor('call:newMedia', { callId: callerCall, error: { name: 'BasicError' } })
+    expect(failedAdd.payload.tracks).to.deep.equal([])
+    const added = (await alice.events('call:newTrack')).filter((event) => event.payload.local === true).at(-1)
+    await alice.waitFor('call:trackEnded', { callId: callerCall, local: true, trackId: added?.payload.trackId })
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, local: ['audio'], remote: ['audio'] })
+    // The failed video transceiver stays as an inactive spare without track, for the next video to reuse.
+    expect(await peerOf(alice)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'inactive'] })
+    expect(await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getTransceivers()[1]?.sender.track ?? null)).to.equal(null)
+
+    await alice.run((client, id) => client.call.addMedia(id, { video: true, videoOptions: { deviceId: { exact: 'no-such-camera' } } }), callerCall)
+    const noCamera = await alice.waitFor('call:newMedia', { callId: callerCall, error: { code: 'call:4' } })
+    expect(noCamera.index).to.be.greaterThan(failedAdd.index)
+    expect((await bob.events()).slice(bobEvents + 1).filter((event) => event.type.startsWith('call:') && event.type !== 'call:statsReceived')).to.deep.equal([])
+    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true })
+    expect(await inboundRising(alice, callerCall, true)).to.deep.equal({ audio: true })
+
+    await alice.run((client, id) => client.call.addMedia(id, { video: true }), callerCall)
+    expect((await alice.waitFor('call:newMedia', { callId: callerCall, error: undefined })).payload.tracks).to.have.length(1)
+    expect(await inboundRising(bob, calleeCall, true), 'the new video reaches the far end').to.deep.equal({ audio: true, video: true })
+    await alice.run((client, id) => client.call.hold(id), callerCall)
+    await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio', 'video'] })
+    expect(await peerOf(alice)).to.deep.equal({ signalling: 'stable', directions: ['inactive', 'inactive'] })
+    expect(await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getTransceivers().length), 'the spare was reused').to.equal(2)
+  })
+})

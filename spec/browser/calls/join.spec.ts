@@ -214,7 +214,6 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
       const hungUp = await user.waitFor('call:stateChange', { callId, transition: { prevState: 'Connected' } })
       expect(hungUp.payload.error).to.equal(undefined)
     }
-    await alice.until(() => true)
     expect(await alice.run((client, id) => client.media.getTrackById(id)?.state, microphone)).to.equal('ended')
     await alice.until((_client, _arg, { peers }) => peers.every((peer) => peer.signalingState === 'closed'))
     expect(alice.errors.concat(bob.errors, carol.errors)).to.deep.equal([])

@@ -19,6 +19,13 @@ const keypadKeys = [
   ['#', ''],
 ]
 const removeAfterMs = 4000
+/** How long each keypad tone lasts and the gap after it, in milliseconds. */
+const toneMs = 100
+const toneGapMs = 70
+/** How long the first key waits for more keys to send with it. */
+const toneCollectMs = 150
+/** Extra wait after a sequence's length before the next one (the tones start a little after the request). */
+const toneSettleMs = 400
 const storedDevice = (kind) => localStorage.getItem(`kandy-rx-sample.${kind}`) ?? ''
 
 /** Starts the calls part of the page. `people` names addresses; `ui.showView(name)` switches views on small screens. */
@@ -181,7 +188,7 @@ export function startCalls(client, self, people, ui) {
       h('div', { class: 'call-controls' }, mute, camera, hold, keypadToggle, end),
       keypad,
     )
-    const view = { n, card, title, state, timer, stage, face, remote, local, error, mute, camera, hold, keypadToggle, keypad, tones, end, rendered: new Set(), connectedAt: undefined, removal: undefined }
+    const view = { n, card, title, state, timer, stage, face, remote, local, error, mute, camera, hold, keypadToggle, keypad, tones, end, rendered: new Set(), connectedAt: undefined, removal: undefined, pendingTones: '', toneTimer: undefined }
     view.remoteSelector = `#${remote.id}`
     view.localSelector = `#${local.id}`
     card.addEventListener('click', (event) => control(callId, view, event))
@@ -196,9 +203,21 @@ export function startCalls(client, self, people, ui) {
     return view
   }
 
+  // Keys pressed in quick succession, or while tones still play, go out together as one
+  // sequence: one sequence at a time per call (the SDK reports no end of the tones, so the page
+  // waits for their length).
   const sendTone = (callId, view, tone) => {
-    client.call.sendDTMF(callId, tone)
     view.tones.textContent = `${view.tones.textContent}${tone}`
+    view.pendingTones += tone
+    if (view.toneTimer === undefined) view.toneTimer = setTimeout(() => flushTones(callId, view), toneCollectMs)
+  }
+  const flushTones = (callId, view) => {
+    const tones = view.pendingTones
+    view.pendingTones = ''
+    view.toneTimer = undefined
+    if (tones === '' || !views.has(callId)) return
+    client.call.sendDTMF(callId, tones, toneMs, toneGapMs)
+    view.toneTimer = setTimeout(() => flushTones(callId, view), tones.length * (toneMs + toneGapMs) + toneSettleMs)
   }
 
   const control = (callId, view, event) => {
@@ -279,7 +298,6 @@ export function startCalls(client, self, people, ui) {
     view.camera.hidden = video.length === 0
     setToggle(view.hold, call.localHold === true, up && can('hold') && can('unhold'))
     setIcon(view.hold.querySelector('svg'), call.localHold ? 'play' : 'pause')
-    view.hold.querySelector('.label').textContent = call.localHold ? 'Resume' : 'Hold'
     view.keypadToggle.disabled = call.state !== states.CONNECTED || !can('sendDTMF')
     if (view.keypadToggle.disabled && !view.keypad.hidden) {
       view.keypad.hidden = true
@@ -305,6 +323,7 @@ export function startCalls(client, self, people, ui) {
     const view = views.get(callId)
     if (view === undefined) return
     clearTimeout(view.removal)
+    clearTimeout(view.toneTimer)
     const hadFocus = view.card.contains(document.activeElement)
     ;[...view.rendered].forEach((trackId) => unrender(view, trackId))
     view.card.remove()

@@ -32,7 +32,7 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
   this.timeout(120000)
   const sample = useSample()
 
-  it('places a video call that the callee answers with video: both see remote video, mute, hang up', async () => {
+  it('places a video call that the callee answers with video: both see remote video, mute, camera, hold, keypad, hang up', async () => {
     const alice = await sample().open('alice@example.com')
     const bob = await sample().open('bob@example.com', { phone: true })
 
@@ -78,6 +78,25 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
     await bob.page.waitForFunction(() => document.querySelector('[data-control="camera"]')?.getAttribute('aria-pressed') === 'true')
     await camera.click()
     await bob.page.waitForFunction(() => document.querySelector('[data-control="camera"]')?.getAttribute('aria-pressed') === 'false')
+
+    // Hold and resume: both sides show it, and video flows again afterwards.
+    const hold = aliceCall.getByRole('button', { name: 'Hold call' })
+    await hold.click()
+    await waitForText(aliceCall.getByRole('status'), 'On hold')
+    await waitForText(bobCall.getByRole('status'), 'Held by the other side')
+    expect(await hold.getAttribute('aria-pressed')).to.equal('true')
+    await hold.click()
+    await waitForText(aliceCall.getByRole('status'), 'Connected')
+    await waitForText(bobCall.getByRole('status'), 'Connected')
+    expect(await hold.getAttribute('aria-pressed')).to.equal('false')
+    await videoPlays(bob.page, 'remote')
+    await videoAdvances(bob.page)
+    await videoAdvances(alice.page)
+
+    // The keypad sends tones (out-of-band here: both pages negotiate telephone-event).
+    await aliceCall.getByRole('button', { name: 'Keypad' }).click()
+    for (const tone of ['1', '2', '3', '#']) await aliceCall.getByRole('button', { name: `Send tone ${tone}` }).click()
+    await waitForText(aliceCall.locator('output'), '123#')
 
     // The duration runs.
     await alice.page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('.call-timer')?.textContent ?? ''))

@@ -13,6 +13,7 @@ import {
   type CallState,
   type CallsState,
   type CallsStep,
+  type RemoteOperation,
 } from '../../../streams/call/state.js'
 
 const bandwidth = { audio: 5000, video: 5000 }
@@ -418,6 +419,166 @@ describe('call state machine (streams/call/state.ts)', () => {
       const step = callsReducer(before, { type: 'statsReported', callId: 'out', trackId: 'v', result })
       expect(step.state).to.equal(before)
       expect(step.outputs).to.deep.equal([{ type: 'statsReceived', callId: 'out', trackId: 'v', result, error: undefined }])
+    })
+  })
+
+  describe('mid-call operations (protocol/calls.md §7–§9, §13)', () => {
+    const connected = (): CallsState => run(...outgoingIn('Connected'), { type: 'trackAdded', callId: 'out', trackId: 'l-audio', local: true }).state
+    const step = (state: CallsState, ...events: CallEvent[]): CallsStep =>
+      events.reduce<CallsStep>((last, event) => callsReducer(last.state, event), { state, outputs: [] })
+    const hold: CallEvent = { type: 'reofferRequested', callId: 'out', operation: 'hold' }
+    const held: CallEvent = { type: 'reofferAnswered', callId: 'out', operation: 'hold' }
+    const unhold: CallEvent = { type: 'reofferRequested', callId: 'out', operation: 'unhold' }
+    const unheld: CallEvent = { type: 'reofferAnswered', callId: 'out', operation: 'unhold' }
+    const remote = (operation: RemoteOperation): CallEvent => ({ type: 'remoteOfferAnswered', callId: 'out', operation })
+    const flags = (state: CallsState) => {
+      const call = state.calls.out
+      return { state: call.state, localHold: call.localHold, remoteHold: call.remoteHold }
+    }
+
+    it('hold: the request marks the operation and says nothing; the answer makes it On Hold with localHold, one call:stateChange', () => {
+      const requested = callsReducer(connected(), hold)
+      expect(requested.outputs).to.deep.equal([])
+      expect(requested.state.calls.out.operation).to.equal('hold')
+      const done = callsReducer(requested.state, held)
+      expect(flags(done.state)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+      expect(done.state.calls.out.operation).to.equal(undefined)
+      expect(done.outputs).to.deep.equal([{ type: 'stateChanged', callId: 'out', previous: { state: 'Connected', localHold: false, remoteHold: false }, transition: undefined, error: undefined }])
+    })
+
+    it('unhold: back to Connected; with the far end still holding, the call stays On Hold', () => {
+      const locallyHeld = step(connected(), hold, held).state
+      expect(flags(step(locallyHeld, unhold, unheld).state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+      const dual = step(locallyHeld, remote('hold')).state
+      expect(flags(dual)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
+      const done = step(dual, unhold, unheld)
+      expect(flags(done.state)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+      expect(stateChange(done).previous).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
+    })
+
+    it('remote hold and unhold set remoteHold; a call held by both stays On Hold until both have unheld', () => {
+      const remotelyHeld = callsReducer(connected(), remote('hold'))
+      expect(flags(remotelyHeld.state)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+      expect(stateChange(remotelyHeld).previous).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+      const dual = step(remotelyHeld.state, hold, held).state
+      expect(flags(dual)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
+      const remoteUnheld = step(dual, remote('unhold')).state
+      expect(flags(remoteUnheld)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+      expect(flags(step(remoteUnheld, unhold, unheld).state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    })
+
+    it('remote media changes change nothing and say nothing (their tracks do); no change or unknown is a generic call:stateChange', () => {
+      const before = connected()
+      for (const operation of ['addMedia', 'removeMedia', 'startMusicOnHold', 'stopMusicOnHold'] as const) {
+        const result = callsReducer(before, remote(operation))
+        expect([result.state, result.outputs], operation).to.deep.equal([before, []])
+      }
+      for (const operation of ['noChange', 'unknown'] as const) {
+        const result = callsReducer(before, remote(operation))
+        expect(result.state, operation).to.equal(before)
+        expect(result.outputs).to.deep.equal([{ type: 'stateChanged', callId: 'out', previous: { state: 'Connected', localHold: false, remoteHold: false }, transition: undefined, error: undefined }])
+      }
+    })
+
+    it('a remote re-offer that failed reports its error in call:stateChange and changes nothing; one for an unanswered or ended call does nothing', () => {
+      const before = connected()
+      const failed = callsReducer(before, { type: 'remoteOfferFailed', callId: 'out', operation: 'hold', error })
+      expect(failed.state).to.equal(before)
+      expect(stateChange(failed).error).to.equal(error)
+      const ringing = run(...outgoingIn('Ringing')).state
+      expect(callsReducer(ringing, remote('hold'))).to.deep.equal({ state: ringing, outputs: [] })
+      const ended = run(...outgoingIn('Ended')).state
+      expect(callsReducer(ended, remote('hold'))).to.deep.equal({ state: ended, outputs: [] })
+      expect(callsReducer(ended, { type: 'remoteOfferFailed', callId: 'out', operation: 'hold', error }).outputs).to.deep.equal([])
+    })
+
+    it('refuses hold and unhold in the wrong state (call:6) or for an unknown call (call:7), and a second operation while one runs', () => {
+      const refusedWith = (state: CallsState, event: CallEvent) => {
+        const result = callsReducer(state, event)
+        expect(result.state, event.type).to.equal(state)
+        return refusalOf(result)?.code
+      }
+      expect(refusedWith(run(...outgoingIn('Ringing')).state, hold)).to.equal('call:6')
+      expect(refusedWith(run(invited).state, { ...hold, callId: 'in' })).to.equal('call:6')
+      expect(refusedWith(run(...outgoingIn('Ended')).state, hold)).to.equal('call:6')
+      expect(refusedWith(connected(), unhold)).to.equal('call:6')
+      const locallyHeld = step(connected(), hold, held).state
+      expect(refusedWith(locallyHeld, hold)).to.equal('call:6')
+      expect(refusedWith(callsReducer(connected(), hold).state, hold)).to.equal('call:6')
+      expect(refusedWith(connected(), { ...hold, callId: 'nope' })).to.equal('call:7')
+      const refusal = callsReducer(locallyHeld, hold).outputs[0]
+      expect(refusal).to.deep.include({ type: 'stateChanged', previous: { state: 'On Hold', localHold: true, remoteHold: false } })
+    })
+
+    it('a failed hold or unhold: the call as it was, call:stateChange with the error; a late answer afterwards changes nothing', () => {
+      const requested = callsReducer(connected(), hold).state
+      const failed = callsReducer(requested, { type: 'reofferFailed', callId: 'out', operation: 'hold', error })
+      expect(flags(failed.state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+      expect(failed.state.calls.out.operation).to.equal(undefined)
+      expect(stateChange(failed)).to.deep.include({ error, previous: { state: 'Connected', localHold: false, remoteHold: false } })
+      expect(callsReducer(failed.state, held)).to.deep.equal({ state: failed.state, outputs: [] })
+      const ending = step(requested, { type: 'endRequested', callId: 'out' }).state
+      expect(callsReducer(ending, held)).to.deep.equal({ state: ending, outputs: [] })
+    })
+
+    it('addMedia: Connected only; the answer gives call:newMedia with the tracks, media id and the new bandwidth; a failure gives call:newMedia with the error', () => {
+      const add: CallEvent = { type: 'reofferRequested', callId: 'out', operation: 'addMedia' }
+      const requested = callsReducer(connected(), add).state
+      const done = callsReducer(requested, { type: 'reofferAnswered', callId: 'out', operation: 'addMedia', trackIds: ['l-video'], mediaId: 'm-2', bandwidth: { audio: 5000, video: 800 } })
+      expect(done.outputs).to.deep.equal([{ type: 'newMedia', callId: 'out', trackIds: ['l-video'], mediaId: 'm-2', error: undefined }])
+      expect(done.state.calls.out.bandwidth).to.deep.equal({ audio: 5000, video: 800 })
+      expect(flags(done.state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+      const failed = callsReducer(requested, { type: 'reofferFailed', callId: 'out', operation: 'addMedia', error })
+      expect(failed.outputs).to.deep.equal([{ type: 'newMedia', callId: 'out', trackIds: [], mediaId: undefined, error }])
+      const onHold = step(connected(), hold, held).state
+      const refused = callsReducer(onHold, add)
+      expect(refused.state).to.equal(onHold)
+      expect(refused.outputs).to.have.length(1)
+      expect(refused.outputs[0]).to.deep.include({ type: 'newMedia', trackIds: [], mediaId: undefined })
+      expect(refusalOf(refused)?.code).to.equal('call:6')
+    })
+
+    it('removeMedia: only local tracks of a Connected call (call:7 otherwise, call:6 in another state); the answer gives call:removedMedia', () => {
+      const remove = (trackIds: readonly string[]): CallEvent => ({ type: 'reofferRequested', callId: 'out', operation: 'removeMedia', trackIds })
+      for (const trackIds of [[], ['r-1'], ['l-audio', 'nope']]) {
+        const refused = callsReducer(connected(), remove(trackIds))
+        expect(refusalOf(refused)?.code, JSON.stringify(trackIds)).to.equal('call:7')
+        expect(refused.outputs[0]).to.deep.include({ type: 'removedMedia', trackIds: [] })
+      }
+      expect(refusalOf(callsReducer(step(connected(), hold, held).state, remove(['l-audio'])))?.code).to.equal('call:6')
+      const requested = callsReducer(connected(), remove(['l-audio']))
+      expect(refusalOf(requested)).to.equal(undefined)
+      const done = callsReducer(requested.state, { type: 'reofferAnswered', callId: 'out', operation: 'removeMedia', trackIds: ['l-audio'] })
+      expect(done.outputs).to.deep.equal([{ type: 'removedMedia', callId: 'out', trackIds: ['l-audio'], error: undefined }])
+      expect(callsReducer(requested.state, { type: 'reofferFailed', callId: 'out', operation: 'removeMedia', error }).outputs).to.deep.equal([
+        { type: 'removedMedia', callId: 'out', trackIds: [], error },
+      ])
+    })
+
+    it('replaceTrack: a local track of a Connected call; the new id takes the old one’s place, call:trackReplaced with the old TrackObject', () => {
+      const oldTrack = { containers: [], disabled: true, id: 'l-audio', kind: 'audio', label: 'mic', muted: false, state: 'ended' as const, streamId: 'm-1' }
+      const requested = callsReducer(connected(), { type: 'replaceRequested', callId: 'out', trackId: 'l-audio' })
+      expect(requested.outputs).to.deep.equal([])
+      const done = callsReducer(requested.state, { type: 'trackReplaced', callId: 'out', oldTrackId: 'l-audio', newTrackId: 'l-audio-2', oldTrack })
+      expect(done.state.calls.out.localTracks).to.deep.equal(['l-audio-2'])
+      expect(done.outputs).to.deep.equal([{ type: 'trackReplaced', callId: 'out', newTrackId: 'l-audio-2', oldTrack, error: undefined }])
+      const failed = callsReducer(requested.state, { type: 'replaceFailed', callId: 'out', trackId: 'l-audio', error })
+      expect(failed.outputs).to.deep.equal([{ type: 'trackReplaced', callId: 'out', newTrackId: undefined, oldTrack: undefined, error }])
+      expect(failed.state.calls.out.localTracks).to.deep.equal(['l-audio'])
+      expect(refusalOf(callsReducer(connected(), { type: 'replaceRequested', callId: 'out', trackId: 'r-1' }))?.code).to.equal('call:7')
+      expect(refusalOf(callsReducer(step(connected(), hold, held).state, { type: 'replaceRequested', callId: 'out', trackId: 'l-audio' }))?.code).to.equal('call:6')
+    })
+
+    it('DTMF: allowed on a Connected or Ringing call, refused (call:6) otherwise; the outcome is a dtmfSent output only', () => {
+      const dtmf: CallEvent = { type: 'dtmfRequested', callId: 'out', tones: '12#' }
+      expect(callsReducer(connected(), dtmf).outputs).to.deep.equal([])
+      expect(callsReducer(run(...outgoingIn('Ringing')).state, dtmf).outputs).to.deep.equal([])
+      const held = callsReducer(step(connected(), hold, { type: 'reofferAnswered', callId: 'out', operation: 'hold' }).state, dtmf)
+      expect(held.outputs[0]).to.deep.include({ type: 'dtmfSent', callId: 'out', tones: '12#' })
+      expect(refusalOf(held)?.code).to.equal('call:6')
+      expect(refusalOf(callsReducer(connected(), { ...dtmf, callId: 'nope' }))?.code).to.equal('call:7')
+      const sent = callsReducer(connected(), { type: 'dtmfSent', callId: 'out', tones: '12#', inBand: true })
+      expect(sent.outputs).to.deep.equal([{ type: 'dtmfSent', callId: 'out', tones: '12#', inBand: true, error: undefined }])
     })
   })
 

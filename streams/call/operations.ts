@@ -512,8 +512,9 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
     const sender = peer?.connection.getSenders().find((candidate) => candidate.track?.kind === 'audio')
     if (peer === undefined || sender === undefined) return report(false, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${id} sends no audio: no DTMF.`))
     const remote = peer.connection.remoteDescription?.sdp ?? ''
-    const dtmf = sender.dtmf
-    if (hasTelephoneEvent(remote) && dtmf !== null && dtmf.canInsertDTMF) {
+    // Some WebRTC stacks (Node's) have no RTCDTMFSender at all.
+    const dtmf = sender.dtmf as RTCDTMFSender | null | undefined
+    if (hasTelephoneEvent(remote) && dtmf?.canInsertDTMF === true) {
       try {
         dtmf.insertDTMF(checked.right, timing.right.duration, timing.right.gap)
         return report(false)

@@ -1,0 +1,217 @@
+import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
+import { VirtualTimeScheduler, filter, firstValueFrom, type Observable } from 'rxjs'
+import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations.js'
+import type { CallOutput } from '../../../streams/call/state.js'
+import type { Environment } from '../../../streams/environment.js'
+import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import { usePlatform } from '../../helpers/platform.js'
+
+// Mid-call operations of the call feature in Node, over the local platform (real HTTP and
+// WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
+// reach in reasonable time (a far end that never answers, a glare whose retry is refused too),
+// with the waits in virtual time. Media is checked in Chromium (spec/browser/calls/).
+
+const nodeDevices = (): MediaDevices =>
+  ({
+    getUserMedia: async (constraints: MediaStreamConstraints) => {
+      const tracks: MediaStreamTrack[] = []
+      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
+      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
+      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
+    },
+    enumerateDevices: async () => [],
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+  }) as unknown as MediaDevices
+
+/** Every peer connection each user's SDK created, newest last. */
+const peers = new Map<string, RTCPeerConnection[]>()
+const webrtc = (userId: string, extra: Partial<Environment> = {}): Partial<Environment> => {
+  const own: RTCPeerConnection[] = []
+  peers.set(userId, own)
+  class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      own.push(this)
+    }
+  }
+  return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), ...extra }
+}
+const peerOf = (userId: string): RTCPeerConnection | undefined => peers.get(userId)?.at(-1)
+
+const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string, where: (output: Extract<CallOutput, { type: T }>) => boolean = () => true): Promise<Extract<CallOutput, { type: T }>> =>
+  firstValueFrom(
+    (streams.call.events$ as Observable<CallOutput>).pipe(
+      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId) && where(output as Extract<CallOutput, { type: T }>)),
+    ),
+  )
+
+async function eventually(condition: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const flagsOf = (streams: TestStreams, callId: string) => {
+  const call = streams.call.current().calls[callId]
+  return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, operation: call?.operation }
+}
+
+describe('mid-call operations in Node over the local platform (streams/call/operations.ts)', function () {
+  this.timeout(20000)
+  const platform = usePlatform()
+  const cores: TestStreams[] = []
+  const core = async (userId: string, extra: Partial<Environment> = {}): Promise<TestStreams> => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(userId, extra) })
+    cores.push(streams)
+    return streams
+  }
+  afterEach(async () => {
+    for (const streams of cores.splice(0)) streams.dispose()
+    await platform().admin.clearFaults()
+  })
+
+  /** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
+  const virtualClock = () => {
+    const clock = new VirtualTimeScheduler()
+    const advance = (ms: number): void => {
+      const target = clock.frame + ms
+      clock.maxFrames = target
+      clock.flush()
+      clock.frame = target
+    }
+    /** Waits until the SDK has set a timer for `ms` from now. */
+    const timerSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `a ${ms} ms timer`)
+    return { clock, advance, timerSet }
+  }
+
+  async function connect(alice: TestStreams, bob: TestStreams) {
+    const received = next(bob, 'callReceived')
+    const callerCall = alice.call.commands.make('bob@example.com', { audio: true })
+    const calleeCall = (await received).callId
+    bob.call.commands.answer(calleeCall, { audio: true })
+    await eventually(() => flagsOf(alice, callerCall).state === 'Connected' && flagsOf(bob, calleeCall).state === 'Connected', 'both Connected')
+    return { callerCall, calleeCall }
+  }
+
+  it('hold and unhold: the transceivers go inactive and back; both sides see the flags', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const remotelyHeld = next(bob, 'stateChanged', calleeCall)
+    alice.call.commands.hold(callerCall)
+    await remotelyHeld
+    await eventually(() => flagsOf(alice, callerCall).localHold === true, 'alice held')
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, operation: undefined })
+    expect(flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, operation: undefined })
+    expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['inactive'])
+
+    const remotelyUnheld = next(bob, 'stateChanged', calleeCall)
+    alice.call.commands.unhold(callerCall)
+    await remotelyUnheld
+    await eventually(() => flagsOf(alice, callerCall).state === 'Connected', 'alice unheld')
+    expect(flagsOf(bob, calleeCall)).to.deep.include({ state: 'Connected', remoteHold: false })
+    expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['sendrecv'])
+  })
+
+  it('a far end that cannot answer: it reports its error; our hold fails after the answer timeout, rolled back, the call as it was', async () => {
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock })
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const bobSession = bob.call.current().calls[calleeCall]?.wrtcsSessionId ?? ''
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${bobSession}/answer`, status: 500 })
+
+    const bobFailed = next(bob, 'stateChanged', calleeCall)
+    alice.call.commands.hold(callerCall)
+    expect((await bobFailed).error?.name).to.equal('BasicError')
+    expect(flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
+    expect(peerOf('bob@example.com')?.signalingState).to.equal('stable')
+
+    await timerSet(reofferAnswerTimeout)
+    expect(flagsOf(alice, callerCall).operation).to.equal('hold')
+    const aliceFailed = next(alice, 'stateChanged', callerCall)
+    advance(reofferAnswerTimeout)
+    const failure = await aliceFailed
+    expect(failure.error).to.deep.include({ code: 'call:2' })
+    expect(failure.previous).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
+    await eventually(() => peerOf('alice@example.com')?.signalingState === 'stable', 'alice rolled back')
+    expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.direction)).to.deep.equal(['sendrecv'])
+  })
+
+  it('glare whose retry is refused again: the error is reported, our hold flags unchanged, the far end’s hold applied', async () => {
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock })
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const aliceSession = alice.call.current().calls[callerCall]?.wrtcsSessionId ?? ''
+    // Two 409s, as if each of Alice's offers met one of Bob's.
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${aliceSession}/update`, status: 409, count: 2 })
+
+    alice.call.commands.hold(callerCall)
+    await timerSet(glareWait)
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: 'hold' })
+    expect(peerOf('alice@example.com')?.signalingState).to.equal('stable')
+
+    // Bob's offer arrives; Alice answers it, then retries her hold once, which is refused too.
+    const failed = next(alice, 'stateChanged', callerCall, (output) => output.error !== undefined)
+    bob.call.commands.hold(calleeCall)
+    const failure = await failed
+    expect(failure.error).to.deep.include({ name: 'BasicError' })
+    expect(failure.previous).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, operation: undefined })
+    await eventually(() => flagsOf(bob, calleeCall).localHold === true, 'bob held')
+    expect(flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, operation: undefined })
+    advance(glareWait)
+
+    // The next try goes through: dual hold on both sides.
+    alice.call.commands.hold(callerCall)
+    await eventually(() => flagsOf(alice, callerCall).localHold === true && flagsOf(bob, calleeCall).remoteHold === true, 'dual hold')
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true, operation: undefined })
+  })
+
+  it('a glare with no remote offer: the operation gives up after the wait, with the 409 error', async () => {
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const aliceSession = alice.call.current().calls[callerCall]?.wrtcsSessionId ?? ''
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${aliceSession}/update`, status: 409 })
+    const failed = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    await timerSet(glareWait)
+    advance(glareWait)
+    expect((await failed).error).to.deep.include({ name: 'BasicError' })
+    expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
+  })
+
+  it('operations on an ended call are refused at once with call:6; sendDtmf reports in dtmfSent only', async () => {
+    const alice = await core('alice@example.com', { AudioContext: undefined })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    // Node's WebRTC has no DTMF sender, and here no WebAudio for in-band tones: a reported error, nothing thrown.
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, '1#')
+    const outcome = await sent
+    expect(outcome).to.deep.include({ tones: '1#', inBand: true })
+    expect(outcome.error?.code).to.equal('call:2')
+    const badTone = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, 'E')
+    expect((await badTone).error?.code).to.equal('call:7')
+
+    alice.call.commands.end(callerCall)
+    await eventually(() => flagsOf(alice, callerCall).state === 'Ended', 'ended')
+    const refusals = [next(alice, 'stateChanged', callerCall), next(alice, 'newMedia', callerCall), next(alice, 'trackReplaced', callerCall), next(alice, 'dtmfSent', callerCall)]
+    alice.call.commands.hold(callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    alice.call.commands.replaceTrack(callerCall, 'x', { audio: true })
+    alice.call.commands.sendDtmf(callerCall, '1')
+    const errors = (await Promise.all(refusals)).map((output) => (output as { error?: { code: unknown } }).error?.code)
+    expect(errors).to.deep.equal(['call:6', 'call:6', 'call:6', 'call:6'])
+  })
+})

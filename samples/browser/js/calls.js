@@ -55,7 +55,10 @@ export function startCalls(client, self, people, ui) {
   const isLive = (call) => call !== undefined && call.state !== states.ENDED && call.state !== states.CANCELLED
   const isUp = (call) => call?.state === states.CONNECTED || call?.state === states.ON_HOLD
   const addressOf = (call) => call.remoteParticipant?.displayNumber ?? (call.direction === 'outgoing' ? call.to : call.from) ?? ''
+  const joinedNames = new Map() // joined call id → the names of its two parties
+  let joining // the names of the two calls being joined
   const nameOf = (call) => {
+    if (joinedNames.has(call.id)) return joinedNames.get(call.id).join(' and ')
     const address = addressOf(call)
     const known = people.nameOf(address)
     return known !== address ? known : (call.remoteParticipant?.displayName ?? address)
@@ -215,7 +218,8 @@ export function startCalls(client, self, people, ui) {
     const tones = view.pendingTones
     view.pendingTones = ''
     view.toneTimer = undefined
-    if (tones === '' || !views.has(callId)) return
+    // Tones left over when the call ended or went on hold are dropped.
+    if (tones === '' || client.call.getById(callId)?.state !== states.CONNECTED) return
     client.call.sendDTMF(callId, tones, toneMs, toneGapMs)
     view.toneTimer = setTimeout(() => flushTones(callId, view), tones.length * (toneMs + toneGapMs) + toneSettleMs)
   }
@@ -282,9 +286,10 @@ export function startCalls(client, self, people, ui) {
     const up = isUp(call)
     const live = isLive(call)
     view.title.textContent = name
-    view.state.textContent = stateText(call)
+    view.state.textContent = !live && view.endNote !== undefined ? view.endNote : stateText(call)
     view.card.dataset.state = call.state
-    view.face.replaceChildren(avatar(name, 'large'))
+    const parties = joinedNames.get(callId) ?? [name]
+    view.face.replaceChildren(h('span', { class: 'faces' }, ...parties.map((party) => avatar(party, 'large'))))
     if (call.state === states.CONNECTED && view.connectedAt === undefined) view.connectedAt = Date.now()
     tick(view)
 
@@ -413,24 +418,39 @@ export function startCalls(client, self, people, ui) {
   })
   listen(joinButton, 'click', () => {
     const [first, second] = heldPair()
-    if (first !== undefined && second !== undefined) client.call.join(first.id, second.id)
+    if (first === undefined || second === undefined) return
+    joining = [nameOf(first), nameOf(second)]
+    client.call.join(first.id, second.id)
   })
 
   // ── SDK events ────────────────────────────────────────────────────────────────────────────
   on('call:start', ({ callId }) => render(callId))
   on('call:receive', ({ callId }) => render(callId))
-  on('call:stateChange', ({ callId, error, previous }) => {
+  const endNotes = { 9905: 'Transferred', 9906: 'Joined into one call' }
+  on('call:stateChange', ({ callId, error, previous, transition }) => {
     const call = client.call.getById(callId)
     const view = call === undefined ? undefined : viewOf(callId)
     if (view !== undefined) {
       view.error.hidden = !error
       view.error.textContent = error ? errorText(error) : ''
+      if (endNotes[transition?.statusCode] !== undefined) view.endNote = endNotes[transition.statusCode]
     }
     render(callId)
     if (call === undefined || previous?.state === call.state) return
     const name = nameOf(call)
     if (call.state === states.CONNECTED && previous?.state !== states.ON_HOLD) announce(`Call with ${name} connected`)
     if (!isLive(call)) announce(`Call with ${name} ended`)
+  })
+  on('call:join', ({ callId, error }) => {
+    if (error) {
+      joining = undefined
+      showError(`Join: ${errorText(error)}`)
+      return
+    }
+    if (joining !== undefined) joinedNames.set(callId, joining)
+    joining = undefined
+    render(callId)
+    announce(`Calls joined: ${joinedNames.get(callId)?.join(' and ') ?? 'one call'}`)
   })
   on('call:newTrack', ({ callId }) => render(callId))
   on('call:trackEnded', ({ callId, trackId }) => {

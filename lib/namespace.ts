@@ -10,6 +10,8 @@ import type { PublicEvent } from './events.js'
  * }
  */
 export interface Namespace<Api extends object> {
+  /** The functions the client exposes for this namespace. */
   readonly api: Api
+  /** The namespace's events, already in their documented names and payloads. */
   readonly events$: Observable<PublicEvent>
 }

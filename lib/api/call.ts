@@ -11,7 +11,9 @@ export type { MediaOptions, MediaConstraint } from '../../streams/media/constrai
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
 export interface BandwidthControls {
+  /** Audio bandwidth in kbps. */
   readonly audio?: number
+  /** Video bandwidth in kbps. */
   readonly video?: number
 }
 

@@ -14,13 +14,21 @@ export interface ContactParams {
   readonly contactId: string
   /** The primary User ID of the contact (required to add). */
   readonly primaryContact?: string
+  /** The contact's first name. */
   readonly firstName?: string
+  /** The contact's last name. */
   readonly lastName?: string
+  /** The contact's email address (the reference's name for it). */
   readonly email?: string
+  /** The contact's email address (the platform's name for it). */
   readonly emailAddress?: string
+  /** The contact's home phone number. */
   readonly homePhoneNumber?: string
+  /** The contact's business phone number. */
   readonly businessPhoneNumber?: string
+  /** The contact's mobile phone number. */
   readonly mobilePhoneNumber?: string
+  /** The URL of the contact's picture. */
   readonly photoUrl?: string
   /** The contact list to add the contact to (`friends` by default). */
   readonly list?: string

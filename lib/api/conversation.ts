@@ -90,7 +90,9 @@ export interface Conversation {
   readonly isTypingList: readonly string[]
   /** The platform's session id (conversations from `fetch`). */
   readonly id: string | undefined
+  /** When the conversation was last read on the platform (`lastPullTime` of `fetch`), in milliseconds. */
   readonly lastPull: number | undefined
+  /** A text describing the conversation (`Conversation`, as the reference's). */
   readonly description: string
   /** True while history is being fetched. */
   readonly isPending: boolean

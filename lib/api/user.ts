@@ -14,7 +14,9 @@ export interface SearchFilters {
   readonly userId?: string
   /** Matches the firstName or lastName. */
   readonly name?: string
+  /** Matches the first name. */
   readonly firstName?: string
+  /** Matches the last name. */
   readonly lastName?: string
   /** Matches the userName (wins over `userId`). */
   readonly userName?: string
@@ -26,6 +28,7 @@ export interface SearchFilters {
 export interface SearchOptions {
   /** One of the filter names. */
   readonly sortBy?: keyof SearchFilters
+  /** Ascending (default) or descending. */
   readonly order?: 'asc' | 'desc'
   /** The maximum number of results to return. */
   readonly max?: number

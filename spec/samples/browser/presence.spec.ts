@@ -41,6 +41,28 @@ describe('browser sample: signing in, contacts and presence (Chromium, through t
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
   })
 
+  it('logs the connection dropping and coming back in the event log, and keeps working after it', async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    await addContact(alice, 'Bob', 'Bob Baker')
+    const { page } = alice
+    await page.getByText('Event log').click()
+    await page.getByLabel('Filter events by name').fill('ws:change')
+    const socketEvents = page.getByRole('list', { name: 'SDK events, oldest first' }).getByRole('listitem')
+    const before = await socketEvents.count()
+    expect(before).to.be.greaterThan(0)
+    expect(await page.getByRole('list', { name: 'SDK events, oldest first' }).getByText('presence:selfChange').isVisible()).to.equal(false)
+
+    // The platform cuts Alice's socket: the SDK reconnects (ws:change: lost, connecting, open).
+    await sample().platform.admin.dropSockets({ userId: 'alice@example.com', code: 4000 })
+    await page.waitForFunction((count) => document.querySelectorAll('#event-list li:not([hidden])').length >= count + 2, before)
+    await waitForText(page.locator('#connection-status'), 'Online')
+    // Notifications reach Alice again over the new socket.
+    await bob.page.getByLabel('My status').selectOption({ label: 'Busy' })
+    await waitForText(contactRow(alice, 'Bob Baker'), 'Busy')
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+
   it('refuses a wrong password with a message, and signs in with the keyboard alone', async () => {
     const carol = await sample().open('carol@example.com', { signIn: false })
     const { page } = carol

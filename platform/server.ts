@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { adminOperations, type PlatformAdmin } from './admin.js'
 import { loadAccountsFile, seededAccounts } from './accounts.js'
+import { loopback, selfSignedCertificate } from './certificate.js'
 import type { Account, PlatformContext, PlatformFeature } from './context.js'
 import { Core, type CoreOptions, type RestartOptions } from './core.js'
 import { coreFeatures, platformFeatures } from './features/index.js'
@@ -63,7 +64,6 @@ export interface RunningPlatform {
   stop(): Promise<void>
 }
 
-const loopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.')
 
 /** Starts the local platform and resolves once it is listening. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
@@ -189,27 +189,4 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       await core.stop()
     },
   }
-}
-
-async function selfSignedCertificate(host: string): Promise<{ cert: string; key: string }> {
-  const { generate } = await import('selfsigned')
-  const altNames = [
-    { type: 2 as const, value: 'localhost' },
-    { type: 7 as const, ip: '127.0.0.1' },
-    { type: 7 as const, ip: '::1' },
-    ...(host !== 'localhost' && !loopback(host) && host !== '0.0.0.0' && host !== '::' ? [/^[\d.]+$|:/.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host }] : []),
-  ]
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 30 * 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  })
-  return { cert: pems.cert, key: pems.private }
 }

@@ -7,10 +7,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArguments, usage } from '../platform/cli.js'
-import { startPlatform, type PlatformOptions } from '../platform/index.js'
+import { selfSignedCertificate, startPlatform, type PlatformOptions } from '../platform/index.js'
 import { repositoryRoot } from '../platform/static.js'
 import { startBots, type RunningBots } from './node/bots/index.js'
-import { localCertificate } from './local-certificate.js'
 
 const localUsage = `${usage.replace('node dist/platform.js', 'npm start --')}  --no-bots      start the platform without its bots
 `
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   }
 
   // A self-signed certificate made here, so the bots can trust it.
-  const tls = options.tls === true ? await localCertificate() : options.tls || undefined
+  const tls = options.tls === true ? await selfSignedCertificate(options.host ?? '127.0.0.1') : options.tls || undefined
   // The platform's log lines from before the summary (the bots connecting) only with --verbose.
   let started = false
   const log = (line: string): void => {

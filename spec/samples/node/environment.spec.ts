@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { create } from '../../../lib/index.js'
 import { startPlatform } from '../../../platform/index.js'
-import { localCertificate } from '../../../samples/local-certificate.js'
+import { selfSignedCertificate } from '../../../platform/index.js'
 import { nodeEnvironment } from '../../../samples/node/environment.js'
 import { nextEvent } from '../../helpers/client.js'
 
@@ -44,7 +44,7 @@ describe('samples/node/environment: the SDK’s environment in Node', function (
   })
 
   it('with `ca`, fetch trusts a platform’s self-signed certificate that plain fetch refuses', async () => {
-    const tls = await localCertificate()
+    const tls = await selfSignedCertificate('127.0.0.1')
     const platform = await startPlatform({ port: 0, tls, log: () => undefined })
     try {
       const environment = nodeEnvironment({ ca: tls.cert })

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, Subscription, timer, type SchedulerLike } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, tap, timer, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 // DTMF (protocol/calls.md §13): tones go out-of-band through the audio sender's RTCDTMFSender
@@ -92,6 +92,9 @@ export function dtmfSchedule(tones: string, timing: DtmfTiming): { readonly tone
 /** Peak amplitude of each sine of a tone (the pair peaks at about −4 dBFS, above any speech). */
 const amplitude = 0.3
 
+/** How long the mixed track stays on after the last tone, so the encoder sends its tail before the microphone returns. */
+const tailMs = 250
+
 /** What the in-band path needs from the host: WebAudio and MediaStream. */
 export interface InBandHost {
   readonly AudioContext: typeof AudioContext | undefined
@@ -101,7 +104,9 @@ export interface InBandHost {
 /**
  * Plays tones in-band: the sender's microphone track and each tone's two sines are mixed into a
  * new track (WebAudio), which replaces the sender's track (no renegotiation) while the tones
- * play; then the microphone track is put back. Completes when the tones are done.
+ * play; then the microphone track is put back. Completes once the microphone is back on the
+ * sender, so sequences run one after another (see `inBandQueue`) never take a mixed track for
+ * the microphone.
  *
  * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
  */
@@ -120,24 +125,26 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
     source.connect(destination)
     const [mixed] = destination.stream.getAudioTracks()
     const wait = new Subscription()
-    let restored = false
-    const restore = (): void => {
-      if (restored) return
-      restored = true
+    let restored: Promise<void> | undefined
+    const restore = (): Promise<void> => {
+      if (restored !== undefined) return restored
       wait.unsubscribe()
       source.disconnect()
       const back = sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve()
-      void back.catch(() => undefined).finally(() => {
-        mixed?.stop()
-        void context.close().catch(() => undefined)
-      })
+      restored = back
+        .catch(() => undefined)
+        .finally(() => {
+          mixed?.stop()
+          void context.close().catch(() => undefined)
+        })
+      return restored
     }
     const { tones: scheduled, length } = dtmfSchedule(tones, timing)
     context
       .resume()
       .then(() => sender.replaceTrack(mixed ?? null))
       .then(() => {
-        if (restored) return
+        if (restored !== undefined) return
         const start = context.currentTime + 0.02
         for (const tone of scheduled) {
           const gain = context.createGain()
@@ -152,17 +159,38 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
           }
         }
         wait.add(
-          timer(length + 20, scheduler).subscribe(() => {
-            restore()
-            subscriber.next()
-            subscriber.complete()
+          timer(length + tailMs, scheduler).subscribe(() => {
+            void restore().then(() => {
+              subscriber.next()
+              subscriber.complete()
+            })
           }),
         )
       })
       .catch((error: unknown) => {
-        restore()
+        void restore()
         subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, `In-band DTMF failed: ${error instanceof Error ? error.message : String(error)}`))
       })
-    return restore
+    return () => void restore()
   })
+}
+
+/**
+ * A queue of in-band sequences for one call: each sequence swaps the sender's track, so they
+ * play one after another. `play(sequence$)` returns an Observable that runs the sequence in turn
+ * and emits its outcome; `queued$` must be subscribed once, by the call's owner.
+ *
+ * const queue = inBandQueue(); own(queue.queued$); queue.play(playInBand(...)).subscribe()
+ */
+export function inBandQueue(): { readonly queued$: Observable<unknown>; readonly play: <T>(sequence$: Observable<T>) => Observable<T> } {
+  const turns = new Subject<Observable<unknown>>()
+  return {
+    queued$: turns.pipe(concatMap((turn$) => turn$)),
+    play: <T>(sequence$: Observable<T>) =>
+      new Observable<T>((subscriber) => {
+        // The turn ends when the sequence ends, however it ends; its outcome goes to the caller.
+        // A caller that stopped waiting before its turn gives the turn up.
+        turns.next(defer(() => (subscriber.closed ? EMPTY : sequence$.pipe(tap(subscriber), catchError(() => EMPTY)))))
+      }),
+  }
 }

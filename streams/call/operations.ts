@@ -4,7 +4,7 @@ import { httpStatusOf } from '../connection/request.js'
 import { BasicError, errorCodes, isBasicError } from '../errors.js'
 import { checkMediaOptions } from '../media/constraints.js'
 import type { CallContext, NegotiationTask } from './context.js'
-import { checkTones, dtmfTiming, playInBand } from './dtmf.js'
+import { checkTones, dtmfTiming, inBandQueue, playInBand } from './dtmf.js'
 import { hasTelephoneEvent, inactivated, inferRemoteOperation, mediaFlowing, sdpSessionId, setupActiveAsActpass } from './inference.js'
 import type { Peer } from './peer.js'
 import { answerSession, updateSession, type CallScope } from './requests.js'
@@ -495,6 +495,17 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
 
   // ── DTMF (§13): no public event, success or failure; the outcome is logged and in `dtmfSent`
 
+  /** Each call's queue of in-band sequences, owned by the call. */
+  const inBandQueues = new Map<string, ReturnType<typeof inBandQueue>>()
+  const inBandOf = (id: string): ReturnType<typeof inBandQueue> => {
+    const known = inBandQueues.get(id)
+    if (known !== undefined) return known
+    const queue = inBandQueue()
+    inBandQueues.set(id, queue)
+    ctx.own(id, queue.queued$.pipe(finalize(() => inBandQueues.delete(id))))
+    return queue
+  }
+
   const sendDtmf = (callId: unknown, tone: unknown, duration?: unknown, intertoneGap?: unknown): void => {
     const id = idOf(callId)
     const tones = typeof tone === 'string' ? tone : ''
@@ -524,7 +535,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
     }
     ctx.own(
       id,
-      playInBand(ctx.environment, sender, checked.right, timing.right, scheduler).pipe(
+      inBandOf(id).play(playInBand(ctx.environment, sender, checked.right, timing.right, scheduler)).pipe(
         tap({ complete: () => report(true) }),
         catchError((error: unknown) => {
           report(true, asBasicError(error))

@@ -126,6 +126,33 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
   })
 
+  it('in-band sequences sent back to back play one after another: all heard, and the live microphone is put back', async () => {
+    const alice = await harness().open('alice@example.com')
+    const bob = await harness().open('bob@example.com')
+    await withoutTelephoneEvent(bob)
+    await bob.page.addScriptTag({ content: script })
+    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const microphone = await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track?.id)
+    await bob.expectMediaFlowing(calleeCall)
+    await listen(bob, calleeCall)
+
+    // Issued while the one before is still playing: each would otherwise take the other's mixed track for the microphone.
+    await alice.run((client, id) => {
+      for (const tones of ['1', '2', '3', '4#']) client.call.sendDTMF(id, tones)
+    }, callerCall)
+    const heard = await bob.until((_client, expected) => (window.__detector?.digits === expected ? window.__detector.digits : false), '1234#', 15000).catch(async (error: unknown) => {
+      throw new Error(`detector heard "${await bob.run(() => window.__detector?.digits ?? '')}": ${String(error)}`)
+    })
+    expect(heard).to.equal('1234#')
+    const sending = await alice.until((_client, mic, { peers }) => {
+      const track = peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track
+      return track?.id === mic ? track.readyState : false
+    }, microphone)
+    expect(sending, 'the microphone is back on the sender, still live').to.equal('live')
+    await bob.expectMediaFlowing(calleeCall)
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+
   it('bad tones, timing or state: nothing is sent and no event is emitted; the error is logged with its code', async () => {
     const alice = await harness().open('alice@example.com')
     const bob = await harness().open('bob@example.com')

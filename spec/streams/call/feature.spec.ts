@@ -1,72 +1,21 @@
 import { expect } from 'chai'
-import wrtc from '@roamhq/wrtc'
-import { VirtualTimeScheduler, filter, firstValueFrom, type Observable } from 'rxjs'
-import type { CallOutput, CallState } from '../../../streams/call/state.js'
+import { VirtualTimeScheduler } from 'rxjs'
+import type { CallState } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
 // the environment, as it would for a bot. Media content is not checked here (Chromium specs do).
 
-/** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
-const nodeDevices = (): MediaDevices =>
-  ({
-    getUserMedia: async (constraints: MediaStreamConstraints) => {
-      const tracks: MediaStreamTrack[] = []
-      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
-      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
-      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
-    },
-    enumerateDevices: async () => [],
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-  }) as unknown as MediaDevices
-
 /** Every peer connection the SDK created, in order (recorded through the environment). */
 const peers: RTCPeerConnection[] = []
-class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
-  constructor(configuration?: RTCConfiguration) {
-    super(configuration)
-    peers.push(this)
-  }
-}
-
-const webrtc = (extra: Partial<Environment> = {}): Partial<Environment> => ({
-  RTCPeerConnection: RecordedPeerConnection,
-  MediaStream: wrtc.MediaStream as unknown as typeof MediaStream,
-  mediaDevices: nodeDevices(),
-  ...extra,
-})
-
-const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string): Promise<Extract<CallOutput, { type: T }>> =>
-  firstValueFrom(
-    (streams.call.events$ as Observable<CallOutput>).pipe(
-      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId)),
-    ),
-  )
+const webrtc = (extra: Partial<Environment> = {}): Partial<Environment> => recordingWebrtc(peers, extra)
 
 const stateOf = (streams: TestStreams, callId: string): CallState | undefined => streams.call.current().calls[callId]?.state
 
-/** Waits (in real time) until a condition holds. */
-async function eventually(condition: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-/** Places a call from `caller` to `callee` and answers it; both Connected. */
-async function connect(caller: TestStreams, callee: TestStreams) {
-  const received = next(callee, 'callReceived')
-  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
-  const calleeCall = (await received).callId
-  callee.call.commands.answer(calleeCall, { audio: true })
-  await eventually(() => stateOf(caller, callerCall) === 'Connected' && stateOf(callee, calleeCall) === 'Connected', 'both Connected')
-  return { callerCall, calleeCall }
-}
 
 describe('call feature in Node over the local platform (streams/call/feature.ts)', function () {
   this.timeout(20000)

@@ -1,59 +1,24 @@
 import { expect } from 'chai'
-import wrtc from '@roamhq/wrtc'
-import { VirtualTimeScheduler, filter, firstValueFrom, type Observable } from 'rxjs'
+import { VirtualTimeScheduler } from 'rxjs'
 import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations.js'
-import type { CallOutput } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
 // reach in reasonable time (a far end that never answers, a glare whose retry is refused too),
 // with the waits in virtual time. Media is checked in Chromium (spec/browser/calls/).
 
-const nodeDevices = (): MediaDevices =>
-  ({
-    getUserMedia: async (constraints: MediaStreamConstraints) => {
-      const tracks: MediaStreamTrack[] = []
-      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
-      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
-      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
-    },
-    enumerateDevices: async () => [],
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-  }) as unknown as MediaDevices
-
 /** Every peer connection each user's SDK created, newest last. */
 const peers = new Map<string, RTCPeerConnection[]>()
 const webrtc = (userId: string, extra: Partial<Environment> = {}): Partial<Environment> => {
   const own: RTCPeerConnection[] = []
   peers.set(userId, own)
-  class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration)
-      own.push(this)
-    }
-  }
-  return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), ...extra }
+  return recordingWebrtc(own, extra)
 }
 const peerOf = (userId: string): RTCPeerConnection | undefined => peers.get(userId)?.at(-1)
-
-const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string, where: (output: Extract<CallOutput, { type: T }>) => boolean = () => true): Promise<Extract<CallOutput, { type: T }>> =>
-  firstValueFrom(
-    (streams.call.events$ as Observable<CallOutput>).pipe(
-      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId) && where(output as Extract<CallOutput, { type: T }>)),
-    ),
-  )
-
-async function eventually(condition: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 const flagsOf = (streams: TestStreams, callId: string) => {
   const call = streams.call.current().calls[callId]
@@ -86,15 +51,6 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     /** Waits until the SDK has set a timer for `ms` from now. */
     const timerSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `a ${ms} ms timer`)
     return { clock, advance, timerSet }
-  }
-
-  async function connect(alice: TestStreams, bob: TestStreams) {
-    const received = next(bob, 'callReceived')
-    const callerCall = alice.call.commands.make('bob@example.com', { audio: true })
-    const calleeCall = (await received).callId
-    bob.call.commands.answer(calleeCall, { audio: true })
-    await eventually(() => flagsOf(alice, callerCall).state === 'Connected' && flagsOf(bob, calleeCall).state === 'Connected', 'both Connected')
-    return { callerCall, calleeCall }
   }
 
   it('hold and unhold: the transceivers go inactive and back; both sides see the flags', async () => {

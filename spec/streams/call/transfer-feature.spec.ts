@@ -1,67 +1,23 @@
 import { expect } from 'chai'
-import wrtc from '@roamhq/wrtc'
-import { filter, firstValueFrom, type Observable } from 'rxjs'
-import type { CallOutput, CallRecord } from '../../../streams/call/state.js'
+import type { CallRecord } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 // Consultative transfer and the join's refusals, the call feature in Node over the local platform
 // (real HTTP and WebSocket) with a real WebRTC stack (@roamhq/wrtc, media sources without content).
 // Media content is checked in Chromium (spec/browser/calls/transfer.spec.ts, join.spec.ts).
-
-const nodeDevices = (): MediaDevices =>
-  ({
-    getUserMedia: async (constraints: MediaStreamConstraints) => {
-      const tracks: MediaStreamTrack[] = []
-      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
-      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
-      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
-    },
-    enumerateDevices: async () => [],
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-  }) as unknown as MediaDevices
 
 /** Every peer connection each user's SDK created, newest last. */
 const peers = new Map<string, RTCPeerConnection[]>()
 const webrtc = (userId: string): Partial<Environment> => {
   const own: RTCPeerConnection[] = []
   peers.set(userId, own)
-  class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration)
-      own.push(this)
-    }
-  }
-  return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), AudioContext: undefined }
+  return recordingWebrtc(own, { AudioContext: undefined })
 }
-
-const next = <T extends CallOutput['type']>(streams: TestStreams, type: T, callId?: string): Promise<Extract<CallOutput, { type: T }>> =>
-  firstValueFrom(
-    (streams.call.events$ as Observable<CallOutput>).pipe(
-      filter((output): output is Extract<CallOutput, { type: T }> => output.type === type && (callId === undefined || output.callId === callId)),
-    ),
-  )
 
 const callOf = (streams: TestStreams, callId: string): CallRecord | undefined => streams.call.current().calls[callId]
-
-async function eventually(condition: () => boolean, what: string, timeout = 8000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-async function connect(caller: TestStreams, callee: TestStreams) {
-  const received = next(callee, 'callReceived')
-  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
-  const calleeCall = (await received).callId
-  callee.call.commands.answer(calleeCall, { audio: true })
-  await eventually(() => callOf(caller, callerCall)?.state === 'Connected' && callOf(callee, calleeCall)?.state === 'Connected', 'both Connected')
-  return { callerCall, calleeCall }
-}
 
 async function hold(user: TestStreams, callId: string): Promise<void> {
   user.call.commands.hold(callId)

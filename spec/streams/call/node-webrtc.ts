@@ -1,0 +1,69 @@
+// What the call feature's Node specs share: the SDK over the local platform (real HTTP and
+// WebSocket) with a real WebRTC stack (@roamhq/wrtc). The "devices" are wrtc's media sources
+// (no content: media is checked in Chromium), and every peer connection the SDK makes is recorded.
+import wrtc from '@roamhq/wrtc'
+import { filter, firstValueFrom, type Observable } from 'rxjs'
+import type { CallOutput } from '../../../streams/call/state.js'
+import type { Environment } from '../../../streams/environment.js'
+import type { TestStreams } from '../../helpers/client.js'
+
+/** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
+export const nodeDevices = (): MediaDevices =>
+  ({
+    getUserMedia: async (constraints: MediaStreamConstraints) => {
+      const tracks: MediaStreamTrack[] = []
+      if (constraints.audio) tracks.push(new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack)
+      if (constraints.video) tracks.push(new wrtc.nonstandard.RTCVideoSource().createTrack() as unknown as MediaStreamTrack)
+      return new wrtc.MediaStream(tracks as never) as unknown as MediaStream
+    },
+    enumerateDevices: async () => [],
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+  }) as unknown as MediaDevices
+
+/** The WebRTC members of an environment for Node; every peer connection the SDK creates is pushed onto `record`. */
+export function recordingWebrtc(record: RTCPeerConnection[], extra: Partial<Environment> = {}): Partial<Environment> {
+  class RecordedPeerConnection extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      record.push(this)
+    }
+  }
+  return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), ...extra }
+}
+
+/** The next output of `type` (for `callId`, when given) that satisfies `where`. */
+export const next = <T extends CallOutput['type']>(
+  streams: TestStreams,
+  type: T,
+  callId?: string,
+  where: (output: Extract<CallOutput, { type: T }>) => boolean = () => true,
+): Promise<Extract<CallOutput, { type: T }>> =>
+  firstValueFrom(
+    (streams.call.events$ as Observable<CallOutput>).pipe(
+      filter(
+        (output): output is Extract<CallOutput, { type: T }> =>
+          output.type === type && (callId === undefined || output.callId === callId) && where(output as Extract<CallOutput, { type: T }>),
+      ),
+    ),
+  )
+
+/** Waits until a condition holds: real network I/O and WebRTC run in real time, whatever the SDK's scheduler. */
+export async function eventually(condition: () => boolean, what: string, timeout = 8000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** Places an audio call from `caller` to `callee` and answers it; resolves when both are Connected. */
+export async function connect(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {
+  const received = next(callee, 'callReceived')
+  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
+  const calleeCall = (await received).callId
+  callee.call.commands.answer(calleeCall, { audio: true })
+  const connected = (streams: TestStreams, callId: string): boolean => streams.call.current().calls[callId]?.state === 'Connected'
+  await eventually(() => connected(caller, callerCall) && connected(callee, calleeCall), 'both Connected')
+  return { callerCall, calleeCall }
+}

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, tap, timer, type SchedulerLike } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 // DTMF (protocol/calls.md §13): tones go out-of-band through the audio sender's RTCDTMFSender
@@ -146,6 +146,7 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
       .then(() => {
         if (restored !== undefined) return
         const start = context.currentTime + 0.02
+        let last: OscillatorNode | undefined
         for (const tone of scheduled) {
           const gain = context.createGain()
           gain.gain.value = amplitude
@@ -156,16 +157,20 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
             oscillator.connect(gain)
             oscillator.start(start + tone.at / 1000)
             oscillator.stop(start + (tone.at + timing.duration) / 1000)
+            last = oscillator
           }
         }
-        wait.add(
-          timer(length + tailMs, scheduler).subscribe(() => {
-            void restore().then(() => {
-              subscriber.next()
-              subscriber.complete()
-            })
-          }),
-        )
+        const finish = (): void => {
+          void restore().then(() => {
+            subscriber.next()
+            subscriber.complete()
+          })
+        }
+        // The tones run on the audio clock, which lags the wall clock on a busy machine: the
+        // microphone comes back a tail after the last tone has really ended (or, for pauses
+        // only, after the sequence's length).
+        const lastEnded$: Observable<unknown> = last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
+        wait.add(lastEnded$.pipe(switchMap(() => timer(tailMs, scheduler))).subscribe(finish))
       })
       .catch((error: unknown) => {
         void restore()

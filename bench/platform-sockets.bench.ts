@@ -4,8 +4,8 @@
 // holds them, checks every one is still open, and prints the figures. Self-stopping: gives up
 // after BENCH_DEADLINE seconds. BENCH_SOCKETS (default 5000), BENCH_HOLD seconds (default 10).
 import { spawn } from 'node:child_process'
-import { Agent, request } from 'node:http'
 import { WebSocket } from 'ws'
+import { httpClient, pool } from './loopback.js'
 
 const target = Number(process.env.BENCH_SOCKETS ?? 5000)
 const holdSeconds = Number(process.env.BENCH_HOLD ?? 10)
@@ -13,33 +13,8 @@ const deadline = Number(process.env.BENCH_DEADLINE ?? 180)
 const concurrency = 100
 const users = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']
 
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-
-function call(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (response) => {
-      let text = ''
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-async function pool<T>(count: number, work: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) {
-        const index = next++
-        results[index] = await work(index)
-      }
-    }),
-  )
-  return results
-}
+const http = httpClient(concurrency)
+const call = http.call
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
@@ -72,7 +47,7 @@ async function main(): Promise<void> {
     const baseline = (JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, {})).body) as { process: { rss: number } }).process.rss
 
     let started = Date.now()
-    const channelURLs = await pool(target, async (index) => {
+    const channelURLs = await pool(target, concurrency, async (index) => {
       const { user, accessToken } = tokens[index % tokens.length]!
       const response = await call(`${url}/cpaas/notificationchannel/v1/${user}/channels`, 'POST', JSON.stringify({ notificationChannel: { channelType: 'Websockets', clientCorrelator: `bench-${index}` } }), {
         Authorization: `Bearer ${accessToken}`,
@@ -85,7 +60,7 @@ async function main(): Promise<void> {
 
     started = Date.now()
     let failures = 0
-    await pool(target, (index) =>
+    await pool(target, concurrency, (index) =>
       new Promise<void>((resolve) => {
         const ws = new WebSocket(channelURLs[index]!, { perMessageDeflate: false })
         ws.once('open', () => {
@@ -112,7 +87,7 @@ async function main(): Promise<void> {
     console.log(`  server memory: rss ${mb(state.process.rss)} (${mb(baseline)} before, ~${((state.process.rss - baseline) / 1024 / Math.max(state.sockets, 1)).toFixed(1)} KB per socket+channel), heap ${mb(state.process.heapUsed)}`)
   } finally {
     for (const ws of sockets) ws.terminate()
-    agent.destroy()
+    http.close()
     clearTimeout(stop)
     child.kill('SIGTERM')
   }

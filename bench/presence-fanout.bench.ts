@@ -6,10 +6,10 @@
 // BENCH_WATCHERS (default 1000), BENCH_ROUNDS (default 5).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
+import { httpClient, pool } from './loopback.js'
 
 const watcherCount = Number(process.env.BENCH_WATCHERS ?? 1000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -17,28 +17,8 @@ const deadline = Number(process.env.BENCH_DEADLINE ?? 180)
 const concurrency = 50
 const activities = ['Busy', 'Available', 'Lunch', 'OnThePhone', 'Vacation']
 
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-
-function call(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (response) => {
-      let text = ''
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-async function pool(count: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++)
-    }),
-  )
-}
+const http = httpClient(concurrency)
+const call = http.call
 
 /** A watcher's socket and the activity of the last presence notification it received. */
 interface Watcher {
@@ -92,7 +72,7 @@ async function main(): Promise<void> {
     const publisherHeaders = await login(publisher)
 
     let started = Date.now()
-    await pool(watcherCount, async (index) => {
+    await pool(watcherCount, concurrency, async (index) => {
       const userId = accounts[index + 1]!.userId
       const headers = await login(userId)
       const channel = (await json(userId, headers, 'POST', 'notificationchannel/v1/<user>/channels', { notificationChannel: { channelType: 'Websockets', clientCorrelator: 'bench' } }, 201))
@@ -136,7 +116,7 @@ async function main(): Promise<void> {
     console.log(`presence-fanout: one change to ${watcherCount} subscribers: median ${typical.toFixed(1)} ms until all received (${Math.round((watcherCount / typical) * 1000)} notifications/s), best ${Math.min(...delivered).toFixed(1)} ms, worst ${Math.max(...delivered).toFixed(1)} ms`)
   } finally {
     for (const watcher of watchers) watcher.ws.terminate()
-    agent.destroy()
+    http.close()
     clearTimeout(stop)
     child.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })

@@ -54,10 +54,6 @@ describe('browser sample with the bots: one person tries every feature (Chromium
   })
 
   it('keys digits into the IVR from the call keypad: the bot hears them in-band and confirms them by chat', async function () {
-    // In-band tones cross WebAudio, Opus and the bot's detector in real time on a shared machine:
-    // now and then the tail of the last tone is lost (the SDK puts the microphone back about 90 ms
-    // after it). A retry keeps that from failing the run; broken DTMF still fails every attempt.
-    this.retries(2)
     const { platform } = sample()
     bots = await startBots({ url: platform.url, accounts: platform.users, bots: [ivrBot()] })
     const alice = await sample().open('alice@example.com')

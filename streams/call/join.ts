@@ -7,6 +7,7 @@ import type { CallContext } from './context.js'
 import type { CallCommands } from './feature.js'
 import {
   callStates,
+  failureOf,
   finish,
   heldState,
   invalidState,
@@ -127,27 +128,13 @@ function joinRefusal(state: CallsState, callId: string, otherCallId: string): Ba
   return undefined
 }
 
-/** The failure output of an operation refused on a joined call or one of its legs. */
+/** The failure output of an operation refused on a joined call or one of its legs (as the joined call shows it). */
 function refusalOutput(state: CallsState, event: Extract<JoinEvent, { type: 'jointRefused' }>): CallOutput {
   const { callId, error } = event
-  switch (event.operation) {
-    case 'addMedia':
-      return { type: 'newMedia', callId, trackIds: [], mediaId: undefined, error }
-    case 'removeMedia':
-      return { type: 'removedMedia', callId, trackIds: [], error }
-    case 'replaceTrack':
-      return { type: 'trackReplaced', callId, newTrackId: undefined, oldTrack: undefined, error }
-    case 'stats':
-      return { type: 'statsReceived', callId, trackId: event.trackId, result: undefined, error }
-    case 'dtmf':
-      return { type: 'dtmfSent', callId, tones: event.tones ?? '', inBand: false, error }
-    case 'join':
-      return { type: 'joinReported', callId, error }
-    default: {
-      const call = state.calls[callId]
-      return { type: 'stateChanged', callId, previous: call === undefined ? undefined : publicSnapshot(call), transition: undefined, error }
-    }
-  }
+  if (event.operation === 'join') return { type: 'joinReported', callId, error }
+  const call = state.calls[callId]
+  const previous = call === undefined ? undefined : publicSnapshot(call)
+  return failureOf(callId, previous, event.operation, error, { trackId: event.trackId, tones: event.tones })
 }
 
 /** Both calls become legs: the join's pending marker (nothing public changes yet). */

@@ -230,6 +230,7 @@ export function callBySession(state: CallsState, sessionId: string): CallRecord 
 }
 
 export const snapshot = (call: CallRecord): CallSnapshot => ({ state: call.state, localHold: call.localHold, remoteHold: call.remoteHold })
+const snapshotOf = (call: CallRecord | undefined): CallSnapshot | undefined => (call === undefined ? undefined : snapshot(call))
 
 const unchanged = (state: CallsState): CallsStep => ({ state, outputs: [] })
 
@@ -243,8 +244,17 @@ const stateChanged = (call: CallRecord, extra: { transition?: Transition; error?
   error: extra.error,
 })
 
-/** The event that reports the failure of a local operation (the documented API has one per operation). */
-const failureOf = (callId: string, call: CallRecord | undefined, operation: CallOperation | 'stats' | 'dtmf', error: BasicError, detail: { trackId?: string; tones?: string } = {}): CallOutput => {
+/**
+ * The event that reports the failure of a local operation (the documented API has one per
+ * operation); `previous` is what `call:stateChange` reports as the state before.
+ */
+export const failureOf = (
+  callId: string,
+  previous: CallSnapshot | undefined,
+  operation: CallOperation | 'stats' | 'dtmf',
+  error: BasicError,
+  detail: { trackId?: string; tones?: string } = {},
+): CallOutput => {
   switch (operation) {
     case 'stats':
       return { type: 'statsReceived', callId, trackId: detail.trackId, result: undefined, error }
@@ -257,7 +267,7 @@ const failureOf = (callId: string, call: CallRecord | undefined, operation: Call
     case 'dtmf':
       return { type: 'dtmfSent', callId, tones: detail.tones ?? '', inBand: false, error }
     default:
-      return { type: 'stateChanged', callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }
+      return { type: 'stateChanged', callId, previous, transition: undefined, error }
   }
 }
 
@@ -279,7 +289,7 @@ const operationOf = (event: CallEvent): CallOperation | 'stats' | 'dtmf' | undef
 /** A refused request: nothing changes, the error goes out through the call's events. */
 const refused = (state: CallsState, event: CallEvent, error: BasicError): CallsStep => {
   const detail = event.type === 'statsRequested' ? { trackId: event.trackId } : event.type === 'dtmfRequested' ? { tones: event.tones } : {}
-  return { state, outputs: [failureOf(event.callId, state.calls[event.callId], operationOf(event) ?? 'end', error, detail)] }
+  return { state, outputs: [failureOf(event.callId, snapshotOf(state.calls[event.callId]), operationOf(event) ?? 'end', error, detail)] }
 }
 
 export const unknownCall = (callId: string): BasicError =>
@@ -522,7 +532,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
 
     case 'reofferFailed':
       if (call.operation !== event.operation || isTerminal(call.state)) return unchanged(state)
-      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, call, event.operation, event.error)] }
+      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, snapshot(call), event.operation, event.error)] }
 
     case 'remoteOfferAnswered': {
       if (!isAnswered(call)) return unchanged(state)
@@ -561,7 +571,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
 
     case 'replaceFailed':
       if (call.operation !== 'replaceTrack' || isTerminal(call.state)) return unchanged(state)
-      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, call, 'replaceTrack', event.error)] }
+      return { state: put(state, { ...call, operation: undefined }), outputs: [failureOf(call.id, snapshot(call), 'replaceTrack', event.error)] }
 
     case 'dtmfRequested':
       if (call.state !== callStates.CONNECTED && call.state !== callStates.RINGING)

@@ -1,6 +1,8 @@
 // What the platform benchmarks share: a keep-alive HTTP client with a bounded number of
 // sockets, and a pool that runs a piece of work for many indexes with bounded concurrency.
+import type { ChildProcessByStdio } from 'node:child_process'
 import { Agent, request } from 'node:http'
+import type { Readable } from 'node:stream'
 
 export interface Reply {
   readonly status: number
@@ -42,4 +44,17 @@ export async function pool<T>(count: number, concurrency: number, work: (index: 
     }),
   )
   return results
+}
+
+/** The URL a platform started as a child process (`platform/main.ts`) listens on, from its one "listening on" line. */
+export function listeningUrl(child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)
+      if (match) resolve(match[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`platform exited with ${code}`)))
+  })
 }

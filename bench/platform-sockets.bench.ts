@@ -5,7 +5,7 @@
 // after BENCH_DEADLINE seconds. BENCH_SOCKETS (default 5000), BENCH_HOLD seconds (default 10).
 import { spawn } from 'node:child_process'
 import { WebSocket } from 'ws'
-import { httpClient, pool } from './loopback.js'
+import { httpClient, listeningUrl, pool } from './loopback.js'
 
 const target = Number(process.env.BENCH_SOCKETS ?? 5000)
 const holdSeconds = Number(process.env.BENCH_HOLD ?? 10)
@@ -27,15 +27,7 @@ async function main(): Promise<void> {
   }, deadline * 1000)
   const sockets: WebSocket[] = []
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)
-        if (match) resolve(match[1]!)
-      })
-      child.on('exit', (code) => reject(new Error(`platform exited with ${code}`)))
-    })
+    const url = await listeningUrl(child)
     const tokens = await Promise.all(
       users.map(async (user) => {
         const response = await call(`${url}/cpaas/auth/v1/token`, 'POST', `grant_type=password&client_id=bench&scope=openid&username=${user}&password=password`, {

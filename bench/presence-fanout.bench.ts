@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
-import { httpClient, pool } from './loopback.js'
+import { httpClient, listeningUrl, pool } from './loopback.js'
 
 const watcherCount = Number(process.env.BENCH_WATCHERS ?? 1000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -44,15 +44,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }, deadline * 1000)
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)
-        if (match) resolve(match[1]!)
-      })
-      child.on('exit', (code) => reject(new Error(`platform exited with ${code}`)))
-    })
+    const url = await listeningUrl(child)
     const login = async (userId: string): Promise<Record<string, string>> => {
       const response = await call(`${url}/cpaas/auth/v1/token`, 'POST', `grant_type=password&client_id=bench&scope=openid&username=${userId}&password=password`, {
         'Content-Type': 'application/x-www-form-urlencoded',

@@ -3,6 +3,7 @@
 // of microphone, camera and speaker. Everything follows the SDK's events; the page keeps no call
 // state of its own beyond which tracks it has put on screen.
 import { $, announce, avatar, duration, errorText, h, icon, setIcon, showError } from './dom.js'
+import { listenerScope } from './listeners.js'
 
 const keypadKeys = [
   ['1', ''],
@@ -31,16 +32,7 @@ const storedDevice = (kind) => localStorage.getItem(`kandy-rx-sample.${kind}`) ?
 /** Starts the calls part of the page. `people` names addresses; `ui.showView(name)` switches views on small screens. */
 export function startCalls(client, self, people, ui) {
   const { states } = client.call
-  const listeners = []
-  const on = (type, listener) => {
-    client.on(type, listener)
-    listeners.push([type, listener])
-  }
-  const cleanups = []
-  const listen = (target, type, listener) => {
-    target.addEventListener(type, listener)
-    cleanups.push(() => target.removeEventListener(type, listener))
-  }
+  const { on, listen, stop: stopListening } = listenerScope(client)
   /** Hold, DTMF, transfer, join and replaceTrack are used where this SDK build has them. */
   const can = (operation) => typeof client.call[operation] === 'function'
 
@@ -476,8 +468,7 @@ export function startCalls(client, self, people, ui) {
     place,
     stop: () => {
       clearInterval(ticker)
-      listeners.forEach(([type, listener]) => client.off(type, listener))
-      cleanups.forEach((cleanup) => cleanup())
+      stopListening()
       ;[...views.keys()].forEach(forget)
       prompts.forEach((prompt) => prompt.remove())
       prompts.clear()

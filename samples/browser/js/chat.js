@@ -2,6 +2,7 @@
 // typing indicators and image parts, group creation and invitations, SMS to a number.
 // Every message text is put on the page with textContent: a message is never HTML.
 import { $, announce, avatar, clock, errorText, h, icon, reconcile, showError } from './dom.js'
+import { listenerScope } from './listeners.js'
 import { presenceOf } from './people.js'
 
 const imageName = /\.(png|jpe?g|gif|webp|bmp|avif)$/i
@@ -23,16 +24,7 @@ const isImage = (part) => {
 /** Starts the chat part of the page. `people` names addresses; `ui.showView(name)` switches views on small screens. */
 export function startChat(client, self, people, ui) {
   const { chatTypes } = client.conversation
-  const listeners = []
-  const on = (type, listener) => {
-    client.on(type, listener)
-    listeners.push([type, listener])
-  }
-  const cleanups = []
-  const listen = (target, type, listener) => {
-    target.addEventListener(type, listener)
-    cleanups.push(() => target.removeEventListener(type, listener))
-  }
+  const { on, listen, stop: stopListening } = listenerScope(client)
 
   let active // { type, destination }
   let groupsLoaded = false
@@ -527,8 +519,7 @@ export function startChat(client, self, people, ui) {
     },
     stop: () => {
       stopTyping()
-      listeners.forEach(([type, listener]) => client.off(type, listener))
-      cleanups.forEach((cleanup) => cleanup())
+      stopListening()
       clearAttachment()
       objectUrls.forEach((url) => URL.revokeObjectURL(url))
       active = undefined

@@ -1,6 +1,7 @@
 // People: who is who (names for addresses), the contact list with live presence, the directory
 // search that adds contacts, and the user's own presence.
 import { $, announce, avatar, errorText, h, icon, reconcile, showError } from './dom.js'
+import { listenerScope } from './listeners.js'
 
 /** The page's words for a presence (`presence.statuses` × `presence.activities`). */
 export function presenceOf(client, entry) {
@@ -48,11 +49,7 @@ const digits = (text) => String(text).replace(/\D/g, '')
  * do (`chat(userId)`, `call(userId, video)`); `onNames()` is called when names may have changed.
  */
 export function startPeople(client, self, actions) {
-  const listeners = []
-  const on = (type, listener) => {
-    client.on(type, listener)
-    listeners.push([type, listener])
-  }
+  const { on, stop: stopListening } = listenerScope(client)
   const nameListeners = new Set()
   const watched = new Set()
   const fetched = new Set()
@@ -319,7 +316,7 @@ export function startPeople(client, self, actions) {
     /** Shows the own presence as the platform has it (after sign-in). */
     showSelf,
     stop: () => {
-      listeners.forEach(([type, listener]) => client.off(type, listener))
+      stopListening()
       statusSelect.removeEventListener('change', onStatusChange)
       form.removeEventListener('submit', search)
       list.removeEventListener('click', onContactClick)

@@ -1,13 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, inboundRising, ring } from './steps.js'
-
-/** The hold flags and state of a call on a page. */
-const holdOf = (user: UserPage, callId: string) =>
-  user.run((client, id) => {
-    const call = client.call.getById(id)
-    return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold }
-  }, callId)
+import { connect, flagsOf, inboundRising, ring } from './steps.js'
 
 /** No inbound stream of the call rises (Chromium may also drop the stats entry of a receiver that is inactive). */
 const stopped = async (user: UserPage, callId: string): Promise<boolean> => !Object.values(await inboundRising(user, callId, false)).includes(true)
@@ -28,18 +21,18 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     await alice.run((client, id) => client.call.hold(id), callerCall)
     const held = await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'Connected', localHold: false, remoteHold: false } })
     expect(held.payload.error).to.equal(undefined)
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
     const remotelyHeld = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Connected', localHold: false, remoteHold: false } })
     expect(remotelyHeld.payload.error).to.equal(undefined)
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
     expect(await stopped(alice, callerCall)).to.equal(true)
     expect(await stopped(bob, calleeCall)).to.equal(true)
 
     await alice.run((client, id) => client.call.unhold(id), callerCall)
     await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'On Hold', localHold: true, remoteHold: false } })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'On Hold', localHold: false, remoteHold: true } })
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     expect(await inboundRising(alice, callerCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
@@ -54,22 +47,22 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     await bob.run((client, id) => client.call.hold(id), calleeCall)
     await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'On Hold', localHold: false, remoteHold: true } })
     await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'On Hold', localHold: true, remoteHold: false } })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true })
 
     await alice.run((client, id) => client.call.unhold(id), callerCall)
     await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'On Hold', localHold: true, remoteHold: true } })
     await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'On Hold', localHold: true, remoteHold: true } })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
     expect(await stopped(alice, callerCall)).to.equal(true)
     expect(await stopped(bob, calleeCall)).to.equal(true)
 
     await bob.run((client, id) => client.call.unhold(id), calleeCall)
     await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'On Hold', localHold: true, remoteHold: false } })
     await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'On Hold', localHold: false, remoteHold: true } })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     expect(await inboundRising(alice, callerCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
@@ -95,7 +88,7 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     expect(heldTwice.payload.previous).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
     await bob.run((client) => client.call.hold('no-such-call'))
     expect((await bob.waitFor('call:stateChange', { callId: 'no-such-call' })).payload.error).to.deep.include({ code: 'call:7' })
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
     expect(await bob.run((_client, _arg, { peers }) => peers.at(-1)?.signalingState)).to.equal('stable')
   })
 
@@ -121,8 +114,8 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     const aliceUpdated = await alice.waitFor('call:stateChange', { callId: callerCall }, { after: lastAlice })
     expect(aliceUpdated.payload.error).to.equal(undefined)
     expect(await bob.run((_client, _arg, { peers }) => [peers.length, peers.at(-2)?.signalingState])).to.deep.equal([peersBefore + 1, 'closed'])
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     const tracksAfter = await bob.until((client, id) => ((client.call.getById(id)?.remoteTracks.length ?? 0) === 2 ? client.call.getById(id)?.remoteTracks : false), calleeCall)
     expect(tracksAfter.filter((trackId) => tracksBefore.includes(trackId))).to.deep.equal([])
     const ended = (await bob.events('call:trackEnded')).filter((event) => event.payload.callId === calleeCall && event.payload.local === false)
@@ -136,8 +129,8 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     await askForOffer()
     await bob.waitFor('call:stateChange', { callId: calleeCall }, { after: beforeHeld })
     expect(await bob.run((_client, _arg, { peers }) => peers.length)).to.equal(peersBefore + 2)
-    expect(await holdOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
-    expect(await holdOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true })
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
     // The new connection has received nothing at all: no inbound stream has any bytes, or rising ones.
     expect(await stopped(bob, calleeCall)).to.equal(true)
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect } from './steps.js'
+import { connect, flagsOf, hold } from './steps.js'
 
 // call.join with three pages (protocol/calls.md §11; the platform has no join: alice's client
 // mixes with WebAudio). alice talks to bob and to carol, holds both and joins them: one joined
@@ -57,17 +57,6 @@ const setMuted = (user: UserPage, callId: string, muted: boolean): Promise<void>
 /** Plays a call's remote tracks (the audio energy is measured at playout). */
 const render = (user: UserPage, callId: string): Promise<void> =>
   user.run((client, id) => client.media.renderTracks(client.call.getById(id)?.remoteTracks ?? [], '#remote'), callId)
-
-const flagsOf = (user: UserPage, callId: string) =>
-  user.run((client, id) => {
-    const call = client.call.getById(id)
-    return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold }
-  }, callId)
-
-async function hold(user: UserPage, callId: string): Promise<void> {
-  await user.run((client, id) => client.call.hold(id), callId)
-  await user.until((client, id) => client.call.getById(id)?.localHold === true, callId)
-}
 
 /**
  * Chromium's fake microphone only beeps while a fake camera captures; the join stops alice's

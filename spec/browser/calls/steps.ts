@@ -24,6 +24,19 @@ export async function connect(caller: UserPage, callee: UserPage, media: MediaOp
 /** The state of a call on a page. */
 export const stateOf = (user: UserPage, callId: string): Promise<string | undefined> => user.run((client, id) => client.call.getById(id)?.state, callId)
 
+/** The state and hold flags of a call on a page. */
+export const flagsOf = (user: UserPage, callId: string) =>
+  user.run((client, id) => {
+    const call = client.call.getById(id)
+    return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold }
+  }, callId)
+
+/** Holds a call and waits until it is locally held. */
+export async function hold(user: UserPage, callId: string): Promise<void> {
+  await user.run((client, id) => client.call.hold(id), callId)
+  await user.until((client, id) => client.call.getById(id)?.localHold === true, callId)
+}
+
 /** Keeps the tracks the page's newest peer connection sends, to check them after the call. */
 export const keepLocalTracks = (user: UserPage): Promise<number> =>
   user.run((_client, _arg, { peers }) => {

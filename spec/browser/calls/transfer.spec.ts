@@ -1,22 +1,10 @@
 import { expect } from 'chai'
-import { useHarness, type UserPage } from '../harness.js'
-import { connect, inboundRising, peerClosed } from './steps.js'
+import { useHarness } from '../harness.js'
+import { connect, flagsOf, hold, inboundRising, peerClosed } from './steps.js'
 
 // Consultative transfer with three pages (protocol/calls.md §11): alice talks to bob and to
 // carol, holds both and transfers; the platform re-connects bob and carol to each other
 // (re-offers), alice's calls end, and bob and carol have media both ways.
-
-const flagsOf = (user: UserPage, callId: string) =>
-  user.run((client, id) => {
-    const call = client.call.getById(id)
-    return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold }
-  }, callId)
-
-/** Holds a call and waits until it is locally held. */
-async function hold(user: UserPage, callId: string): Promise<void> {
-  await user.run((client, id) => client.call.hold(id), callId)
-  await user.until((client, id) => client.call.getById(id)?.localHold === true, callId)
-}
 
 describe('calls in Chromium: consultative transfer (three pages)', function () {
   this.timeout(120000)

@@ -358,6 +358,9 @@ export function startCalls(client, self, people, ui) {
       view.keypadToggle.setAttribute('aria-expanded', 'false')
     }
     const ringingHere = call.direction === 'incoming' && call.state === states.RINGING
+    // Until answered, the card offers only what can be done with a ringing call.
+    for (const button of [view.mute, view.hold, view.keypadToggle]) button.hidden = ringingHere
+    if (ringingHere) view.camera.hidden = true
     view.answer.hidden = !ringingHere
     view.reject.hidden = !ringingHere
     view.ignore.hidden = !ringingHere || !can('ignore')

@@ -492,7 +492,9 @@ export function startCalls(client, self, people, ui) {
     if (view !== undefined) {
       view.error.hidden = !error
       view.error.textContent = error ? errorText(error, { destination: addressOf(call) }) : ''
-      if (!isLive(call)) view.endNote ??= error ? 'Call failed' : endReason(call, transition)
+      // An error that ends a call before it connected made it fail (an error of a hang-up does not).
+      const failed = error && [states.INITIATING, states.INITIATED, states.RINGING].includes(previous?.state)
+      if (!isLive(call)) view.endNote ??= failed ? 'Call failed' : endReason(call, transition)
     }
     render(callId)
     if (call === undefined || previous?.state === call.state) return

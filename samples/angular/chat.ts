@@ -1,7 +1,7 @@
 import { AsyncPipe, DatePipe } from '@angular/common'
 import { Component, Input, inject } from '@angular/core'
-import { ReplaySubject, distinctUntilChanged, switchMap, tap } from 'rxjs'
-import { Kandy, type Message } from './kandy.js'
+import { ReplaySubject, distinctUntilChanged, map, switchMap, tap } from 'rxjs'
+import { Kandy, type Conversation, type Message } from './kandy.js'
 
 /** The one-to-one chat with a contact: messages, who is typing, and a box to send. */
 @Component({
@@ -10,10 +10,10 @@ import { Kandy, type Message } from './kandy.js'
   template: `
     @if (conversation$ | async; as conversation) {
       <ol class="messages" aria-label="Messages" aria-live="polite">
-        @for (message of conversation.messages; track $index) {
-          <li [class.mine]="message.sender !== contact" [class.pending]="message.isPending">
-            <span class="text">{{ textOf(message) }}</span>
-            <time>{{ timeOf(message) | date: 'shortTime' }}</time>
+        @for (entry of conversation.ordered; track entry.key) {
+          <li [class.mine]="entry.message.sender !== contact" [class.pending]="entry.message.isPending">
+            <span class="text">{{ textOf(entry.message) }}</span>
+            <time [attr.datetime]="isoOf(entry.message)">{{ timeOf(entry.message) | date: 'shortTime' }}</time>
           </li>
         } @empty {
           <li class="empty">No messages yet</li>
@@ -43,7 +43,26 @@ export class ChatComponent {
     tap((contact) => this.kandy.openConversation(contact)),
     switchMap((contact) => this.kandy.conversation$(contact)),
     tap((conversation) => conversation !== undefined && this.kandy.markRead(conversation)),
+    map((conversation) => (conversation === undefined ? undefined : { ...conversation, ordered: this.ordered(conversation) })),
   )
+
+  /** The order each message was first shown in (by its local id, else the platform's id). */
+  private readonly firstSeen = new Map<string, number>()
+
+  /**
+   * The messages by time, and within one second in the order they arrived here: a message sent
+   * from here is stamped in whole seconds (the SDK's send stamp) and received ones in
+   * milliseconds, so by the stamps alone a quick reply would sort above the message it answers.
+   */
+  private ordered(conversation: Conversation): readonly { readonly key: string; readonly message: Message }[] {
+    return conversation.messages
+      .map((message, index) => {
+        const key = message.localId ?? message.messageId ?? `at-${index}`
+        if (!this.firstSeen.has(key)) this.firstSeen.set(key, this.firstSeen.size)
+        return { key, message, second: Math.floor(this.timeOf(message) / 1000), seen: this.firstSeen.get(key) ?? 0 }
+      })
+      .sort((a, b) => a.second - b.second || a.seen - b.seen)
+  }
 
   send(event: Event, text: string): void {
     event.preventDefault()
@@ -59,6 +78,11 @@ export class ChatComponent {
   /** Text parts only: a message is shown as text, never as HTML (interpolation escapes it). */
   textOf(message: Message): string {
     return message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ')
+  }
+
+  /** The message's time for machines (`<time datetime>`). */
+  isoOf(message: Message): string {
+    return new Date(this.timeOf(message)).toISOString()
   }
 
   /** Outgoing stamps are seconds, received ones milliseconds. */

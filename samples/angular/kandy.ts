@@ -16,6 +16,8 @@ export interface Contact {
   readonly status: string | undefined
   /** `Available`, `Busy`, `OnThePhone`, …, undefined until the platform told. */
   readonly activity: string | undefined
+  /** What they are doing, in their words (with the `ActivitiesOther` activity). */
+  readonly note: string | undefined
   /** Messages from them not shown yet. */
   readonly unread: number
 }
@@ -72,6 +74,7 @@ export class Kandy {
           name: [found['firstName'], found['lastName']].filter((part) => typeof part === 'string' && part !== '').join(' ') || found.userId,
           status: presence[found.userId]?.status,
           activity: presence[found.userId]?.activity,
+          note: presence[found.userId]?.note,
           unread: unreadFrom(conversations.find((conversation) => conversation.type === oneToOne && conversation.destination[0] === found.userId)).length,
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),

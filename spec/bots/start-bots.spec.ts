@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { defaultBots, startBots } from '../../samples/node/bots/index.js'
+import { createTestClient, nextEvent } from '../helpers/client.js'
 import { usePlatform } from '../helpers/platform.js'
 import { socketsClosed } from './helpers.js'
 
@@ -30,6 +31,26 @@ describe('bots: startBots', function () {
     } finally {
       bots.stop()
     }
+    await socketsClosed(platform())
+  })
+
+  it('shows every bot as Open / Available while it runs (the presence bot publishes its own cycle)', async () => {
+    const bots = await startBots({ url: platform().url, accounts: platform().users, bots: defaultBots().filter((bot) => bot.kind !== 'presence') })
+    const alice = await createTestClient(platform(), 'alice@example.com', { services: ['presence'] })
+    try {
+      const userIds = bots.running.map((bot) => bot.userId)
+      const presences = () => userIds.map((userId) => alice.presence.get(userId)[0])
+      const allAvailable = () => presences().every((entry) => entry?.status === 'Open' && entry.activity === 'Available')
+      const seen = nextEvent(alice, 'presence:change', allAvailable)
+      alice.presence.subscribe(userIds)
+      await seen
+      expect(userIds).to.have.length(6)
+      expect(presences().map((entry) => `${entry?.status}/${entry?.activity}`)).to.deep.equal(userIds.map(() => 'Open/Available'))
+    } finally {
+      alice.dispose()
+      bots.stop()
+    }
+    expect(defaultBots().filter((bot) => bot.publishesPresence === true).map((bot) => bot.kind)).to.deep.equal(['presence'])
     await socketsClosed(platform())
   })
 

@@ -2,6 +2,7 @@
 // mute, camera, hold, DTMF keypad, hang up), transfer and join of two held calls, and the choice
 // of microphone, camera and speaker. Everything follows the SDK's events; the page keeps no call
 // state of its own beyond which tracks it has put on screen.
+import { destinationOf, displayAddress } from './address.js'
 import { $, announce, avatar, duration, errorText, h, icon, setIcon, showError } from './dom.js'
 import { listenerScope } from './listeners.js'
 
@@ -20,6 +21,18 @@ const keypadKeys = [
   ['#', ''],
 ]
 const removeAfterMs = 4000
+/** What the platform's status codes on an ended call mean (SIP codes, and the SDK's own transfer / join / audit codes). */
+const endReasons = {
+  404: 'Not found',
+  408: 'No answer',
+  480: 'Not available',
+  486: 'Busy',
+  487: 'Cancelled',
+  603: 'Declined',
+  9905: 'Transferred',
+  9906: 'Joined into one call',
+  9909: 'Call lost: the platform no longer knows it',
+}
 /** How long each keypad tone lasts and the gap after it, in milliseconds. */
 const toneMs = 100
 const toneGapMs = 70
@@ -46,7 +59,7 @@ export function startCalls(client, self, people, ui) {
   const kindOf = (trackId) => client.media.getTrackById(trackId)?.kind
   const isLive = (call) => call !== undefined && call.state !== states.ENDED && call.state !== states.CANCELLED
   const isUp = (call) => call?.state === states.CONNECTED || call?.state === states.ON_HOLD
-  const addressOf = (call) => call.remoteParticipant?.displayNumber ?? (call.direction === 'outgoing' ? call.to : call.from) ?? ''
+  const addressOf = (call) => displayAddress(call.remoteParticipant?.displayNumber ?? (call.direction === 'outgoing' ? call.to : call.from) ?? '')
   const joinedNames = new Map() // joined call id → the names of its two parties
   let joining // the names of the two calls being joined
   const nameOf = (call) => {
@@ -75,6 +88,19 @@ export function startCalls(client, self, people, ui) {
       default:
         return String(call.state)
     }
+  }
+
+  /**
+   * Why a call ended, from `call:stateChange`: the platform's status code when it gives one,
+   * else who ended it and when (a callee who ends a call that never connected declined it).
+   */
+  const endReason = (call, transition) => {
+    const reason = endReasons[transition?.statusCode]
+    if (reason !== undefined) return reason
+    if (transition?.prevState === undefined) return undefined
+    const beforeAnswer = transition.prevState === states.INITIATED || transition.prevState === states.RINGING
+    if (beforeAnswer) return call.direction === 'outgoing' ? 'Declined' : 'Missed call'
+    return `Call ended by ${nameOf(call)}`
   }
 
   // ── Devices ───────────────────────────────────────────────────────────────────────────────
@@ -121,9 +147,24 @@ export function startCalls(client, self, people, ui) {
   }
 
   // ── Placing calls ─────────────────────────────────────────────────────────────────────────
+  const dialInput = $('#dial-to')
+  const dialError = $('#dial-error')
+  /** Shows (or clears) what is wrong with the typed destination, next to the field. */
+  const showDialProblem = (problem) => {
+    dialError.textContent = problem ?? ''
+    dialError.hidden = problem === undefined
+    if (problem === undefined) dialInput.removeAttribute('aria-invalid')
+    else dialInput.setAttribute('aria-invalid', 'true')
+  }
+  listen(dialInput, 'input', () => showDialProblem(undefined))
   const place = (destination, video) => {
-    const to = /^[+\d\s().-]+$/.test(destination) ? destination.replace(/[\s().-]/g, '') : destination.trim()
-    if (to === '') return
+    const { address: to, problem } = destinationOf(destination)
+    if (to === undefined) {
+      ui.showView('calls')
+      showDialProblem(problem)
+      return dialInput.focus()
+    }
+    showDialProblem(undefined)
     try {
       const callId = client.call.make(to, mediaOptions(video), self.name ? { displayName: self.name } : {})
       ui.showView('calls')
@@ -165,6 +206,10 @@ export function startCalls(client, self, people, ui) {
     const keypadToggle = h('button', { type: 'button', class: 'call-button', 'aria-expanded': 'false', 'aria-controls': keypadId, dataset: { control: 'keypad' } }, icon('keypad'), h('span', { class: 'label', text: 'Keypad' }))
     const end = h('button', { type: 'button', class: 'call-button danger', dataset: { control: 'end' } }, icon('phone', 'icon hang-up'), h('span', { class: 'label', text: 'End' }))
     end.setAttribute('aria-label', 'End call')
+    // An incoming call rings: its card offers what the prompt does (answer, reject, ignore).
+    const answer = h('button', { type: 'button', class: 'call-button accept', 'aria-label': 'Answer call', dataset: { control: 'answer' }, hidden: true }, icon('phone'), h('span', { class: 'label', text: 'Answer' }))
+    const reject = h('button', { type: 'button', class: 'call-button danger', 'aria-label': 'Reject call', dataset: { control: 'reject' }, hidden: true }, icon('phone', 'icon hang-up'), h('span', { class: 'label', text: 'Reject' }))
+    const ignore = h('button', { type: 'button', class: 'call-button', 'aria-label': 'Ignore call', dataset: { control: 'ignore' }, hidden: true }, icon('x'), h('span', { class: 'label', text: 'Ignore' }))
     const tones = h('output', { class: 'dtmf-output', 'aria-live': 'polite', 'aria-label': 'Tones sent' })
     const keypad = h(
       'div',
@@ -180,10 +225,10 @@ export function startCalls(client, self, people, ui) {
       h('header', { class: 'call-header' }, h('div', {}, title, state), timer),
       stage,
       error,
-      h('div', { class: 'call-controls' }, mute, camera, hold, keypadToggle, end),
+      h('div', { class: 'call-controls' }, mute, camera, hold, keypadToggle, answer, reject, ignore, end),
       keypad,
     )
-    const view = { n, card, title, state, timer, stage, face, remote, local, error, mute, camera, hold, keypadToggle, keypad, tones, end, rendered: new Set(), connectedAt: undefined, removal: undefined, pendingTones: '', toneTimer: undefined }
+    const view = { n, card, title, state, timer, stage, face, remote, local, error, mute, camera, hold, keypadToggle, keypad, tones, answer, reject, ignore, end, rendered: new Set(), connectedAt: undefined, removal: undefined, pendingTones: '', toneTimer: undefined }
     view.remoteSelector = `#${remote.id}`
     view.localSelector = `#${local.id}`
     card.addEventListener('click', (event) => control(callId, view, event))
@@ -240,6 +285,12 @@ export function startCalls(client, self, people, ui) {
         if (opening) view.keypad.querySelector('.key')?.focus()
         return
       }
+      case 'answer':
+        return answerCall(call)
+      case 'reject':
+        return client.call.reject(callId)
+      case 'ignore':
+        return client.call.ignore(callId)
       case 'end':
         return client.call.end(callId)
     }
@@ -262,6 +313,12 @@ export function startCalls(client, self, people, ui) {
     if (!view.rendered.delete(trackId)) return
     client.media.removeTracks([trackId], view.remoteSelector)
     client.media.removeTracks([trackId], view.localSelector)
+  }
+
+  /** Takes every track of an ended call off the screen at once (the card stays a moment to say why it ended). */
+  const clearMedia = (view) => {
+    ;[...view.rendered].forEach((trackId) => unrender(view, trackId))
+    view.stage.classList.remove('has-remote-video', 'has-local-video')
   }
 
   const setToggle = (button, pressed, enabled) => {
@@ -300,12 +357,21 @@ export function startCalls(client, self, people, ui) {
       view.keypad.hidden = true
       view.keypadToggle.setAttribute('aria-expanded', 'false')
     }
+    const ringingHere = call.direction === 'incoming' && call.state === states.RINGING
+    // Until answered, the card offers only what can be done with a ringing call.
+    for (const button of [view.mute, view.hold, view.keypadToggle]) button.hidden = ringingHere
+    if (ringingHere) view.camera.hidden = true
+    view.answer.hidden = !ringingHere
+    view.reject.hidden = !ringingHere
+    view.ignore.hidden = !ringingHere || !can('ignore')
+    view.end.hidden = ringingHere
     view.end.disabled = !live
     const cancelling = call.state === states.RINGING || call.state === states.INITIATED || call.state === states.INITIATING
     view.end.querySelector('.label').textContent = cancelling ? 'Cancel' : 'End'
     view.end.setAttribute('aria-label', cancelling ? 'Cancel call' : 'End call')
 
-    if (up || call.direction === 'outgoing') renderMedia(call, view)
+    if (!live) clearMedia(view)
+    else if (up || call.direction === 'outgoing') renderMedia(call, view)
     renderPrompt(call)
 
     if (!live && view.removal === undefined) {
@@ -346,6 +412,11 @@ export function startCalls(client, self, people, ui) {
 
   // ── Incoming calls ────────────────────────────────────────────────────────────────────────
   const prompts = new Map()
+  /** Answers with video when asked to, or (from the card) when the caller sends video. */
+  const answerCall = (call, withVideo = isVideoCall(call)) => {
+    client.call.answer(call.id, mediaOptions(withVideo))
+    ui.showView('calls')
+  }
   const renderPrompt = (call) => {
     const ringing = call.direction === 'incoming' && call.state === states.RINGING
     const existing = prompts.get(call.id)
@@ -363,10 +434,7 @@ export function startCalls(client, self, people, ui) {
     const name = nameOf(call)
     const video = isVideoCall(call)
     const label = h('p', { class: 'incoming-title', id: `incoming-${call.id}`, text: `${name} is calling` })
-    const answer = (withVideo) => () => {
-      client.call.answer(call.id, mediaOptions(withVideo))
-      ui.showView('calls')
-    }
+    const answer = (withVideo) => () => answerCall(call, withVideo)
     const prompt = h(
       'div',
       { class: 'incoming-call', role: 'group', 'aria-labelledby': label.id },
@@ -418,20 +486,21 @@ export function startCalls(client, self, people, ui) {
   // ── SDK events ────────────────────────────────────────────────────────────────────────────
   on('call:start', ({ callId }) => render(callId))
   on('call:receive', ({ callId }) => render(callId))
-  const endNotes = { 9905: 'Transferred', 9906: 'Joined into one call' }
   on('call:stateChange', ({ callId, error, previous, transition }) => {
     const call = client.call.getById(callId)
     const view = call === undefined ? undefined : viewOf(callId)
     if (view !== undefined) {
       view.error.hidden = !error
-      view.error.textContent = error ? errorText(error) : ''
-      if (endNotes[transition?.statusCode] !== undefined) view.endNote = endNotes[transition.statusCode]
+      view.error.textContent = error ? errorText(error, { destination: addressOf(call) }) : ''
+      // An error that ends a call before it connected made it fail (an error of a hang-up does not).
+      const failed = error && [states.INITIATING, states.INITIATED, states.RINGING].includes(previous?.state)
+      if (!isLive(call)) view.endNote ??= failed ? 'Call failed' : endReason(call, transition)
     }
     render(callId)
     if (call === undefined || previous?.state === call.state) return
     const name = nameOf(call)
     if (call.state === states.CONNECTED && previous?.state !== states.ON_HOLD) announce(`Call with ${name} connected`)
-    if (!isLive(call)) announce(`Call with ${name} ended`)
+    if (!isLive(call)) announce(`Call with ${name} ended${view?.endNote === undefined ? '' : `: ${view.endNote}`}`)
   })
   on('call:join', ({ callId, error }) => {
     if (error) {

@@ -1,9 +1,10 @@
 // Chat: the conversation list (one-to-one, group, SMS), the open conversation with its messages,
 // typing indicators and image parts, group creation and invitations, SMS to a number.
 // Every message text is put on the page with textContent: a message is never HTML.
+import { destinationOf, displayAddress } from './address.js'
 import { $, announce, avatar, clock, errorText, h, icon, reconcile, showError } from './dom.js'
 import { listenerScope } from './listeners.js'
-import { presenceOf } from './people.js'
+import { presenceOf } from './presence.js'
 
 const imageName = /\.(png|jpe?g|gif|webp|bmp|avif)$/i
 const typingIdleMs = 4000
@@ -122,7 +123,7 @@ export function startChat(client, self, people, ui) {
 
   const subtitleOf = (conversation) => {
     const destination = conversation.destination[0]
-    if (conversation.type === chatTypes.SMS) return `SMS with ${destination}`
+    if (conversation.type === chatTypes.SMS) return `SMS with ${displayAddress(destination)}`
     if (conversation.type === chatTypes.GROUP) {
       const group = client.groups.get(destination)
       if (group === undefined) return 'Group chat'
@@ -131,8 +132,8 @@ export function startChat(client, self, people, ui) {
         .map((participant) => `${people.isSelf(participant.address) ? 'You' : people.nameOf(participant.address)}${participant.isAdmin ? ' (admin)' : ''}${participant.status === 'Invited' ? ' (invited)' : ''}`)
         .join(', ')
     }
-    const presence = presenceOf(client, client.presence.get(destination)[0])
-    return presence.key === 'unknown' ? destination : `${presence.label} · ${destination}`
+    const presence = presenceOf(client.presence.get(destination)[0])
+    return presence.key === 'unknown' ? displayAddress(destination) : `${presence.label} · ${displayAddress(destination)}`
   }
 
   const renderHeader = (conversation) => {
@@ -217,7 +218,7 @@ export function startChat(client, self, people, ui) {
     delivery.textContent = !own
       ? ''
       : message.error !== undefined || message.messageId === null
-        ? `Not sent: ${errorText(message.error)}`
+        ? `Not sent: ${errorText(message.error, { destination: conversation.destination[0] })}`
         : message.isPending
           ? 'Sending…'
           : (message.deliveryStatus ?? 'Sent')
@@ -434,12 +435,22 @@ export function startChat(client, self, people, ui) {
   })
 
   const smsForm = $('#sms-form')
+  const smsNumber = $('#sms-number')
+  const smsError = $('#sms-error')
+  /** Shows (or clears) what is wrong with the typed number, under the field. */
+  const showSmsProblem = (problem) => {
+    smsError.textContent = problem ?? ''
+    smsError.hidden = problem === undefined
+    if (problem === undefined) smsNumber.removeAttribute('aria-invalid')
+    else smsNumber.setAttribute('aria-invalid', 'true')
+  }
+  listen(smsNumber, 'input', () => showSmsProblem(undefined))
   listen(smsForm, 'submit', (event) => {
     event.preventDefault()
-    const raw = $('#sms-number').value.trim()
-    const number = raw.replace(/[\s().-]/g, '')
-    if (!/^\+?\d{3,15}$/.test(number)) return showError('Enter a phone number, such as +15551230002.')
-    $('#sms-number').value = ''
+    const { address: number, problem } = destinationOf(smsNumber.value, { phoneOnly: true })
+    showSmsProblem(problem)
+    if (number === undefined) return smsNumber.focus()
+    smsNumber.value = ''
     $('#new-sms').open = false
     open(number, chatTypes.SMS, { focus: true })
   })
@@ -466,7 +477,7 @@ export function startChat(client, self, people, ui) {
     refresh()
     if (payload.sender === undefined) newMessage(payload)
   })
-  on('messages:error', (payload) => showError(`Messaging: ${errorText(payload?.error ?? payload)}`))
+  on('messages:error', (payload) => showError(`Messaging: ${errorText(payload?.error ?? payload, { destination: payload?.destination?.[0] })}`))
   on('isTypingList:change', ({ destination, type }) => {
     if (active !== undefined && active.type === type && destination?.[0] === active.destination) renderTyping(current())
   })

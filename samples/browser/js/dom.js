@@ -1,4 +1,5 @@
 // Small DOM helpers. Text always goes in as text (textContent / text nodes), never as HTML.
+import { displayAddress, isPhoneNumber } from './address.js'
 
 /** The element matching `selector`; throws when the page lacks it (a broken page should fail loudly). */
 export function $(selector, root = document) {
@@ -118,12 +119,47 @@ export function showError(text) {
   setTimeout(remove, 10000)
 }
 
-/** A short message of an SDK error (`BasicError`: code and message). */
-export function errorText(error) {
+/**
+ * What went wrong, in words for the person using the page: the platform's codes (`SVC0004`, …)
+ * become a sentence about what they tried (`destination`: whom they called or wrote to); other
+ * SDK errors keep their message and code.
+ *
+ * errorText({ code: 'SVC0004', message: '…' }, { destination: 'nobody@example.com' }) → 'No user named nobody@example.com.'
+ */
+export function errorText(error, { destination } = {}) {
   if (error === undefined || error === null) return 'Unknown error'
   if (typeof error !== 'object') return String(error)
+  const human = platformErrorText(error.code, destination)
+  if (human !== undefined) return human
   const message = error.message ?? 'An error occurred'
   return error.code === undefined ? message : `${message} (${error.code})`
+}
+
+/** The platform's error codes (`SVCnnnn` / `POLnnnn`, HTTP statuses, network failures) as sentences. */
+function platformErrorText(code, destination) {
+  const whom = destination === undefined ? undefined : displayAddress(destination)
+  switch (code) {
+    case 'SVC0004':
+    case 404:
+      if (whom === undefined) return 'The platform does not know that address.'
+      return isPhoneNumber(whom) ? `No one has the number ${whom}.` : `No user named ${whom}.`
+    case 'SVC0002':
+    case 400:
+      return whom === undefined ? 'The platform did not accept the request.' : `The platform did not accept ${whom} as an address.`
+    case 'POL0401':
+    case 401:
+      return 'Your sign-in has expired: log out and sign in again.'
+    case 'POL0001':
+    case 403:
+      return 'The platform does not allow this.'
+    case 'SVC1000':
+    case 500:
+      return 'The platform had a problem: try again.'
+    case 'TypeError':
+      return 'Cannot reach the platform: check the connection.'
+    default:
+      return undefined
+  }
 }
 
 /** "14:03" for a time in milliseconds (or seconds) since the epoch. */

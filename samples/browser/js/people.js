@@ -1,30 +1,9 @@
 // People: who is who (names for addresses), the contact list with live presence, the directory
 // search that adds contacts, and the user's own presence.
+import { displayAddress } from './address.js'
 import { $, announce, avatar, errorText, h, icon, reconcile, showError } from './dom.js'
 import { listenerScope } from './listeners.js'
-
-/** The page's words for a presence (`presence.statuses` × `presence.activities`). */
-export function presenceOf(client, entry) {
-  const { statuses, activities } = client.presence
-  if (entry === undefined || entry.status === undefined) return { key: 'unknown', label: 'Unknown' }
-  if (entry.status === statuses.CLOSED) return { key: 'offline', label: 'Offline' }
-  switch (entry.activity) {
-    case activities.AVAILABLE:
-      return { key: 'available', label: 'Available' }
-    case activities.BUSY:
-      return { key: 'busy', label: 'Busy' }
-    case activities.ON_THE_PHONE:
-      return { key: 'busy', label: 'On the phone' }
-    case activities.LUNCH:
-      return { key: 'away', label: 'At lunch' }
-    case activities.VACATION:
-      return { key: 'away', label: 'On vacation' }
-    case activities.ACTIVITIES_OTHER:
-      return { key: 'away', label: entry.note ? String(entry.note) : 'Away' }
-    default:
-      return { key: 'available', label: 'Online' }
-  }
-}
+import { presenceOf } from './presence.js'
 
 /** The choices of the own-status menu: value → status, activity. */
 function statusChoices(client) {
@@ -74,13 +53,14 @@ export function startPeople(client, self, actions) {
   const isSelf = (address) => self.addresses.has(String(address).toLowerCase())
 
   /** A display name for a user id or number: contact, then directory, then the address itself. */
-  const nameOf = (address) => {
-    if (address === undefined || address === null || address === '') return 'Unknown'
+  const nameOf = (given) => {
+    if (given === undefined || given === null || given === '') return 'Unknown'
+    const address = displayAddress(given)
     if (isSelf(address)) return self.name || 'You'
     const known = fullName(contactOf(address)) || fullName(userOf(address))
     if (known) return known
     learn(address)
-    return String(address)
+    return address
   }
 
   /** Asks the directory once about an unknown user id or number (directory:change re-renders). */
@@ -123,7 +103,7 @@ export function startPeople(client, self, actions) {
     const own = client.presence.getSelf()
     const choice = choices.find((candidate) => candidate.status === own.status && (candidate.status === client.presence.statuses.CLOSED || candidate.activity === own.activity))
     if (choice !== undefined) statusSelect.value = choice.value
-    statusDot.dataset.presence = presenceOf(client, own).key
+    statusDot.dataset.presence = presenceOf(own).key
   }
   const onStatusChange = () => {
     const choice = choices.find((candidate) => candidate.value === statusSelect.value)
@@ -155,7 +135,7 @@ export function startPeople(client, self, actions) {
   const updateContactRow = (row, contact) => {
     const userId = contact.primaryContact
     const name = fullName(contact) || userId
-    const presence = presenceOf(client, client.presence.get(userId)[0])
+    const presence = presenceOf(client.presence.get(userId)[0])
     row.dataset.userId = userId
     row.dataset.presence = presence.key
     const face = avatar(name)

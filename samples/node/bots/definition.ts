@@ -16,6 +16,8 @@ export interface BotDefinition {
   readonly config?: UserConfig
   /** What its synthetic devices play. */
   readonly media?: SyntheticMediaOptions
+  /** True when `start` publishes the bot's presence itself; otherwise it shows as Open / Available while it runs. */
+  readonly publishesPresence?: boolean
   /** Starts reacting to the agent's events; everything it starts is given to `agent.own`. */
   start(agent: Agent): void
 }

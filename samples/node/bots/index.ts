@@ -61,7 +61,11 @@ export interface RunningBots {
   stop(): void
 }
 
-/** Starts one bot on an account: logs it in, subscribes its services, starts its reactions. */
+/**
+ * Starts one bot on an account: logs it in, subscribes its services, shows it available (a bot
+ * is there to be called and written to; the presence protocol carries a note only with an
+ * "other" activity, so the description stays in `npm start`'s list), starts its reactions.
+ */
 export async function startBot(definition: BotDefinition, account: BotAccount, options: Omit<StartBotsOptions, 'accounts' | 'bots'>): Promise<RunningBot> {
   const agent = await startAgent({
     server: options.url,
@@ -73,6 +77,7 @@ export async function startBot(definition: BotDefinition, account: BotAccount, o
     scheduler: options.scheduler,
     log: options.log,
   })
+  if (definition.publishesPresence !== true) agent.client.presence.update(agent.client.presence.statuses.OPEN, agent.client.presence.activities.AVAILABLE)
   definition.start(agent)
   return { userId: agent.userId, kind: definition.kind, description: definition.description, agent }
 }

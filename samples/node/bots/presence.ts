@@ -28,6 +28,7 @@ export const presenceBot = (options: PresenceOptions = {}): BotDefinition => ({
   kind: 'presence',
   description: `changes its presence every ${Math.round((options.periodMs ?? 10000) / 1000)} s (Available, Busy, On the phone, Lunch, a note, Closed/Vacation)`,
   services: ['presence'],
+  publishesPresence: true,
   start: (agent) =>
     agent.own(
       interval(options.periodMs ?? 10000, agent.scheduler)

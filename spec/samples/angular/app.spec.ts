@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startPlatform, type TestPlatform } from '../../../testing/index.js'
+import { createTestClient, startPlatform, type TestPlatform } from '../../../testing/index.js'
 import { launchBrowser } from '../../browser/harness.js'
 
 const artifacts = resolve('spec/artifacts')
@@ -143,5 +143,54 @@ describe('samples/angular: the Observable-native app in Chromium', function () {
 
     expect(alice.errors).to.deep.equal([])
     expect(bob.errors).to.deep.equal([])
+  })
+
+  it('names presences in words: "On the phone", a note, "Other activity"', async () => {
+    const alice = await logIn('alice@example.com')
+    const bob = await logIn('bob@example.com')
+    await presenceOf(alice.page, 'bob@example.com').filter({ hasText: 'Available' }).waitFor()
+    expect(await bob.page.getByLabel('My status').locator('option').allTextContents()).to.deep.equal(['Available', 'Busy', 'On the phone', 'At lunch', 'On vacation'])
+    await bob.page.getByLabel('My status').selectOption('On the phone')
+    await presenceOf(alice.page, 'bob@example.com').filter({ hasText: /^On the phone$/ }).waitFor()
+
+    // Carol, on another client, publishes an "other" activity with a note, then without one.
+    const carol = await createTestClient(platform, 'carol@example.com', { services: ['presence'] })
+    try {
+      carol.presence.update('Open', 'ActivitiesOther', 'Out for coffee')
+      await presenceOf(alice.page, 'carol@example.com').filter({ hasText: /^Out for coffee$/ }).waitFor()
+      carol.presence.update('Open', 'ActivitiesOther')
+      await presenceOf(alice.page, 'carol@example.com').filter({ hasText: /^Other activity$/ }).waitFor()
+      carol.presence.update('Closed', 'Available')
+      await presenceOf(alice.page, 'carol@example.com').filter({ hasText: /^Offline$/ }).waitFor()
+    } finally {
+      carol.dispose()
+    }
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+
+  it('shows a reply below the message it answers, also one sent within the same second', async () => {
+    const alice = await logIn('alice@example.com')
+    const bob = await logIn('bob@example.com')
+    await alice.page.locator('kx-contacts [data-user="bob@example.com"]').click()
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Lunch at noon?')
+    await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter')
+    await bob.page.locator('kx-contacts [data-user="alice@example.com"]').click()
+    const received = bob.page.locator('.messages li:not(.mine)', { hasText: 'Lunch at noon?' })
+    await received.waitFor()
+
+    // Bob's clock stands at the millisecond Alice's message reached the platform: his reply
+    // carries the same second (the SDK stamps a send in whole seconds), as a quick reply does.
+    const receivedAt = Date.parse((await received.locator('time').getAttribute('datetime')) ?? '')
+    expect(receivedAt).to.be.a('number').and.not.NaN
+    await bob.page.clock.setFixedTime(receivedAt)
+    await bob.page.getByRole('textbox', { name: 'Message' }).fill('Yes, see you there')
+    await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter')
+    await bob.page.locator('.messages li.mine:not(.pending)', { hasText: 'Yes, see you there' }).waitFor()
+    // (The platform is shared by this file's tests: earlier messages come first.)
+    const lastTwo = async (page: Page) => (await page.locator('.messages li .text').allTextContents()).slice(-2)
+    expect(await lastTwo(bob.page)).to.deep.equal(['Lunch at noon?', 'Yes, see you there'])
+    await alice.page.locator('.messages li:not(.mine)', { hasText: 'Yes, see you there' }).waitFor()
+    expect(await lastTwo(alice.page)).to.deep.equal(['Lunch at noon?', 'Yes, see you there'])
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { echoBot, ivrBot, smsLoopbackBot, startBots, typingBot, type RunningBots } from '../../../samples/node/bots/index.js'
+import { busyBot, echoBot, ivrBot, smsLoopbackBot, startBots, typingBot, type RunningBots } from '../../../samples/node/bots/index.js'
 import { ivrAcknowledgement } from '../../../samples/node/bots/ivr.js'
 import { addContact, contactRow, screenshot, useSample, waitForText } from './sample.js'
 
@@ -50,6 +50,25 @@ describe('browser sample with the bots: one person tries every feature (Chromium
     await waitForText(page.getByRole('log').getByRole('listitem').last(), 'Echo: ping')
     await waitForText(page.getByRole('heading', { level: 2 }), 'SMS Loopback')
     expect(await page.getByRole('log').getByRole('listitem').count()).to.equal(2)
+    expect(alice.errors).to.deep.equal([])
+  })
+
+  it('shows the bots available while they run, and says a call to the busy bot was declined', async () => {
+    const { platform } = sample()
+    bots = await startBots({ url: platform.url, accounts: platform.users, bots: [busyBot(), echoBot()] })
+    const alice = await sample().open('alice@example.com')
+    const { page } = alice
+    for (const [query, name] of [['Busy', 'Busy Signal'], ['Echo', 'Echo Bot']] as const) {
+      await addContact(alice, query, name)
+      await waitForText(contactRow(alice, name).locator('.contact-presence'), 'Available')
+      expect(await contactRow(alice, name).getAttribute('data-presence')).to.equal('available')
+    }
+
+    await page.getByLabel('Call a user or a phone number').fill('busy@example.com')
+    await page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    const card = page.getByRole('article', { name: 'Busy Signal' })
+    await waitForText(card.getByRole('status'), 'Declined')
+    await waitForText(page.locator('#announce-polite'), 'Call with Busy Signal ended: Declined')
     expect(alice.errors).to.deep.equal([])
   })
 

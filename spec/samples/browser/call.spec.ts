@@ -125,7 +125,7 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
     const prompt = dave.page.getByRole('group', { name: 'Carol Carter is calling' })
     await waitForText(prompt, 'Audio call')
     await prompt.getByRole('button', { name: 'Decline' }).click()
-    await waitForText(callCard(carol, 'Dave Dalton').getByRole('status'), /Call ended|Cancelled/)
+    await waitForText(callCard(carol, 'Dave Dalton').getByRole('status'), 'Declined')
     await callCard(carol, 'Dave Dalton').waitFor({ state: 'detached' })
 
     // Ignored: Dave's prompt goes, Carol keeps ringing until she cancels.
@@ -137,6 +137,96 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
     await ringing.getByRole('button', { name: 'Cancel call' }).click()
     await waitForText(ringing.getByRole('status'), /Call ended|Cancelled/)
     expect(carol.errors.concat(dave.errors)).to.deep.equal([])
+  })
+
+  it("rings with Answer / Reject / Ignore on the callee's card and Cancel on the caller's; letterboxes remote video; takes the video off at once when the call ends", async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
+    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    const aliceCall = callCard(alice, 'Bob Baker')
+    const bobCall = callCard(bob, 'Alice Archer')
+    await waitForText(bobCall.getByRole('status'), 'Incoming call')
+    await waitForText(aliceCall.getByRole('status'), 'Ringing…')
+
+    // The callee answers, rejects or ignores; only the caller can cancel.
+    const visibleButtons = (card: Locator) => card.locator('.call-controls button:visible').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))
+    expect(await visibleButtons(bobCall)).to.deep.equal(['Answer call', 'Reject call', 'Ignore call'])
+    expect(await visibleButtons(aliceCall)).to.include('Cancel call').and.not.include.members(['Answer call', 'Reject call', 'Ignore call'])
+    await screenshot(bob, 'call-ringing-card-bob')
+    await bobCall.getByRole('button', { name: 'Answer call' }).click()
+    await waitForText(bobCall.getByRole('status'), 'Connected')
+    expect(await visibleButtons(bobCall)).to.include('End call').and.not.include.members(['Answer call', 'Reject call', 'Ignore call', 'Cancel call'])
+
+    // The card answered with video (a video call): both see the whole remote frame, letterboxed.
+    await videoPlays(alice.page, 'remote')
+    await videoPlays(bob.page, 'remote')
+    await videoPlays(alice.page, 'local')
+    for (const { page } of [alice, bob]) expect(await page.locator('.call-card .remote-media video').evaluate((video) => getComputedStyle(video).objectFit)).to.equal('contain')
+
+    // Hang-up: while the card still says so, no video is left on it, and the camera is released.
+    await alice.page.evaluate(() => {
+      const preview = document.querySelector<HTMLVideoElement>('.call-card .local-media video')
+      Object.assign(window, { previewTrack: (preview?.srcObject as MediaStream | null)?.getVideoTracks()[0] })
+    })
+    await aliceCall.getByRole('button', { name: 'End call' }).click()
+    for (const [page, card, text] of [[alice.page, aliceCall, 'Call ended'], [bob.page, bobCall, 'Call ended by Alice Archer']] as const) {
+      await waitForText(card.getByRole('status'), text)
+      expect(await card.isVisible()).to.equal(true)
+      expect(await page.locator('.call-card video, .call-card audio').count()).to.equal(0)
+      expect(await page.locator('.stage.has-local-video, .stage.has-remote-video').count()).to.equal(0)
+    }
+    expect(await alice.page.evaluate(() => (window as unknown as { previewTrack?: MediaStreamTrack }).previewTrack?.readyState)).to.equal('ended')
+    expect(alice.errors.concat(bob.errors)).to.deep.equal([])
+  })
+
+  it('checks what is dialled, and says why a call failed in words: no such user or number, not available; numbers without a domain', async () => {
+    const alice = await sample().open('alice@example.com')
+    const { page } = alice
+    const dial = async (destination: string) => {
+      await page.getByLabel('Call a user or a phone number').fill(destination)
+      await page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    }
+
+    // Neither a user id nor a number: nothing is called, the field says why.
+    await dial('call me maybe')
+    const problem = page.locator('#dial-error')
+    await waitForText(problem, 'is neither a user ID (name@example.com) nor a phone number')
+    expect(await problem.getAttribute('role')).to.equal('alert')
+    expect(await page.getByLabel('Call a user or a phone number').getAttribute('aria-invalid')).to.equal('true')
+    expect(await page.locator('.call-card').count()).to.equal(0)
+    // Typing again clears the message.
+    await page.getByLabel('Call a user or a phone number').fill('nobody@example.com')
+    expect(await problem.isVisible()).to.equal(false)
+
+    // A user the platform does not know.
+    await dial('nobody@example.com')
+    const nobody = callCard(alice, 'nobody@example.com')
+    await waitForText(nobody.getByRole('alert'), 'No user named nobody@example.com.')
+    await waitForText(nobody.getByRole('status'), 'Call failed')
+
+    // A number nobody has: shown as dialled, without the platform's domain.
+    await dial('+1 (555) 999-0000')
+    const unknownNumber = callCard(alice, '+15559990000')
+    await waitForText(unknownNumber.getByRole('alert'), 'No one has the number +15559990000.')
+    expect(await unknownNumber.getByRole('heading').textContent()).to.equal('+15559990000')
+
+    // Carol's number while she is signed out: her name, and the platform's reason.
+    await dial('+15551230003')
+    const carol = callCard(alice, 'Carol Carter')
+    await waitForText(carol.getByRole('status'), 'Not available')
+    await screenshot(alice, 'call-failures-alice')
+    expect(await page.locator('.call-card').allTextContents()).to.satisfy((texts: string[]) => texts.every((text) => !text.includes('SVC') && !text.includes('@example.com@') && !/\+\d+@/.test(text)))
+
+    // The SMS form checks its number the same way.
+    await page.getByText('Text a phone number').click()
+    await page.getByLabel('Phone number', { exact: true }).fill('bob@example.com')
+    await page.getByRole('button', { name: 'Start SMS' }).click()
+    await waitForText(page.locator('#sms-error'), 'is not a phone number')
+    expect(await page.getByLabel('Phone number', { exact: true }).getAttribute('aria-invalid')).to.equal('true')
+    await screenshot(alice, 'sms-number-problem-alice')
+    // The 404s of the unknown user and number are the platform's answers, logged by Chromium.
+    expect(alice.errors.filter((error) => !error.startsWith('Failed to load resource'))).to.deep.equal([])
   })
 
   it('answers a video call with audio only; lists the devices once media was granted and switches the camera during the call', async () => {

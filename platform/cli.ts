@@ -12,6 +12,7 @@ export const usage = `Usage: node dist/platform.js [options]
   --tls          serve HTTPS and WSS with a self-signed certificate (also TLS=1)
   --cert F --key F   serve HTTPS and WSS with this certificate and key (PEM files)
   --no-admin     disable the /_admin/ fault-injection API
+  --admin-secret S   the secret /_admin/ requests must carry (also $KANDY_ADMIN_SECRET; default: a random one, printed at start)
   --verbose      log every request
   --help         this text
 `
@@ -32,6 +33,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let cert: string | undefined
   let key: string | undefined
   let admin: boolean | undefined
+  let adminSecret: string | undefined = env.KANDY_ADMIN_SECRET || undefined
   let verbose = false
   let help = false
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +68,9 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '--no-admin':
         admin = false
         break
+      case '--admin-secret':
+        adminSecret = value()
+        break
       case '--verbose':
         verbose = true
         break
@@ -82,6 +87,6 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const tlsOption = cert !== undefined && key !== undefined ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : tls
   return {
     help,
-    options: { port, host, users, dataDir, tls: tlsOption, admin, logRequests: verbose, log: (line) => console.log(line) },
+    options: { port, host, users, dataDir, tls: tlsOption, admin, adminSecret, logRequests: verbose, log: (line) => console.log(line) },
   }
 }

@@ -10,11 +10,12 @@ describe('platform core: command line', () => {
     expect(parseArguments([], {}).options.port).to.equal(8080)
     expect(parseArguments([], { TLS: '1' }).options.tls).to.equal(true)
     expect(parseArguments(['--no-admin'], {}).options.admin).to.equal(false)
+    expect(parseArguments(['--admin-secret', 's3'], {}).options.adminSecret).to.equal('s3')
     expect(parseArguments(['--help'], {}).help).to.equal(true)
   })
 
   it('refuses unknown options, missing values, bad ports and --cert without --key', () => {
-    for (const argv of [['--nope'], ['--port'], ['--port', 'abc'], ['--port', '70000'], ['--cert', 'c.pem']]) {
+    for (const argv of [['--nope'], ['--port'], ['--admin-secret'], ['--port', 'abc'], ['--port', '70000'], ['--cert', 'c.pem']]) {
       expect(() => parseArguments(argv, {}), argv.join(' ')).to.throw()
     }
   })

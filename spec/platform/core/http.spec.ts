@@ -90,18 +90,22 @@ describe('platform core: HTTP, routing, CORS and malformed requests', () => {
           headers: { Origin: 'http://localhost:4200', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
         })
         expect(response.status, path).to.equal(204)
-        expect(response.headers.get('access-control-allow-origin')).to.equal('http://localhost:4200')
+        expect(response.headers.get('access-control-allow-origin')).to.equal('*')
+        expect(response.headers.get('access-control-allow-credentials')).to.equal(null)
         expect(response.headers.get('access-control-allow-methods')).to.equal('GET, POST, PUT, DELETE, OPTIONS')
         expect(response.headers.get('access-control-allow-headers')).to.equal('Authorization, Content-Type, Accept')
       }
     })
 
-    it('adds Access-Control-Allow-Origin to successes and errors (the Origin, or * without one)', async () => {
+    it('adds Access-Control-Allow-Origin: * to successes and errors, never reflecting the Origin', async () => {
       const origin = { Origin: 'http://app.example:3000' }
       const ok = await fetch(url('/cpaas/echo/v1/alice@example.com/things/a'), { headers: { ...auth(alice), ...origin } })
       const unauthorised = await fetch(url('/cpaas/echo/v1/alice@example.com/things/a'), { headers: origin })
       const missing = await fetch(url('/nope'), { headers: origin })
-      for (const response of [ok, unauthorised, missing]) expect(response.headers.get('access-control-allow-origin')).to.equal('http://app.example:3000')
+      for (const response of [ok, unauthorised, missing]) {
+        expect(response.headers.get('access-control-allow-origin')).to.equal('*')
+        expect(response.headers.get('access-control-allow-credentials')).to.equal(null)
+      }
       expect((await fetch(url('/nope'))).headers.get('access-control-allow-origin')).to.equal('*')
     })
   })

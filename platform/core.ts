@@ -211,7 +211,11 @@ export class Core {
         return finish(forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`))
       }
       const rawBody = await readBody(request, route.options.raw ? rawBodyLimit : jsonBodyLimit)
-      if (rawBody === 'aborted') return
+      // The client hung up mid-body: nothing failed here, and nobody is left to answer.
+      if (rawBody === 'aborted') {
+        if (this.options.logRequests) this.options.log(`${method} ${path}: the client went away mid-body`)
+        return
+      }
       if (rawBody === 'tooLarge') return finish(tooLarge(route.options.raw ? rawBodyLimit : jsonBodyLimit))
       let body: unknown
       if (!route.options.raw) {
@@ -349,7 +353,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
       else if (size > drainLimit) request.destroy()
     })
     request.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)))
-    request.on('error', reject)
+    // A client that hangs up mid-body makes the request emit `error` (ECONNRESET, "aborted"): not a failure of ours.
+    request.on('error', (error) => (request.complete ? reject(error) : resolve('aborted')))
     request.on('close', () => {
       if (!request.complete) resolve(size > drainLimit ? 'tooLarge' : 'aborted')
     })

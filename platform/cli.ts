@@ -1,5 +1,6 @@
 // Command-line parsing of the platform (`platform/main.ts`).
 import { readFileSync } from 'node:fs'
+import type { Account } from './context.js'
 import type { PlatformOptions } from './server.js'
 
 /** The command line's help text. */
@@ -89,4 +90,17 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     help,
     options: { port, host, users, dataDir, tls: tlsOption, admin, adminSecret, logRequests: verbose, log: (line) => console.log(line) },
   }
+}
+
+/** Who can log in, without passwords: each user's id, name and number, and where the passwords are kept. */
+export function userLines(users: readonly Account[], usersFile: string | undefined): string[] {
+  const source = usersFile ?? 'platform/users.json, the seeded users'
+  return [`Users (passwords: see ${source}):`, ...users.map((user) => `  ${user.userId}  ${user.firstName} ${user.lastName}  ${user.phoneNumber}`)]
+}
+
+/** How to reach the admin API: the secret once when it was made at start, never one the operator chose. */
+export function adminLine(secret: string | undefined, chosen: boolean): string {
+  if (secret === undefined) return 'Admin API (/_admin/): off'
+  if (chosen) return 'Admin API (/_admin/): on, with the secret from --admin-secret / KANDY_ADMIN_SECRET'
+  return `Admin API (/_admin/): send "Authorization: Bearer ${secret}" (a secret made for this run; choose your own with --admin-secret or KANDY_ADMIN_SECRET)`
 }

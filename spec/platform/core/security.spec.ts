@@ -1,7 +1,9 @@
 import { expect } from 'chai'
 import { request, type IncomingHttpHeaders } from 'node:http'
 import { WebSocket } from 'ws'
+import { hostname } from 'node:os'
 import { parseArguments } from '../../../platform/cli.js'
+import { hostAllowed, ownHostNames, sameSecret } from '../../../platform/guard.js'
 import { startTestPlatform, usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { createChannel } from './wire.js'
 
@@ -174,6 +176,30 @@ describe('platform core: the perimeter (admin secret, JSON only, no CORS on admi
         const reply = await raw(url('/cpaas/notificationchannel/v1/alice@example.com/channels'), { headers: { Host: host, Authorization: `Bearer ${alice.accessToken}` } })
         expect(reply.status, host).to.equal(200)
       }
+    })
+  })
+
+  describe('the Host rule and the secret comparison, in isolation', () => {
+    it('parses Host headers strictly: its names with its port, or without one on the default port', () => {
+      const names = ownHostNames('127.0.0.1')
+      for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080', 'LocalHost:8080']) expect(hostAllowed(host, names, 8080, 80), host).to.equal(true)
+      expect(hostAllowed('localhost', names, 80, 80)).to.equal(true)
+      for (const host of [undefined, '', 'localhost', 'localhost:', 'localhost:80', 'localhost:99999', '[::1', '::1:8080', 'user@localhost:8080', 'localhost:8080/x', 'localhost.:8080', 'a b:8080', '127.0.0.2:8080']) {
+        expect(hostAllowed(host, names, 8080, 80), String(host)).to.equal(false)
+      }
+    })
+
+    it('answers to the bound name, and on every interface (0.0.0.0) to the machine’s own addresses and name as well', () => {
+      expect(hostAllowed('127.0.0.2:9000', ownHostNames('127.0.0.2'), 9000, 80)).to.equal(true)
+      expect(hostAllowed('[::1]:9000', ownHostNames('::1'), 9000, 80)).to.equal(true)
+      const everywhere = ownHostNames('0.0.0.0')
+      expect(hostAllowed(`${hostname()}:9000`, everywhere, 9000, 80)).to.equal(true)
+      expect(hostAllowed('attacker.example:9000', everywhere, 9000, 80)).to.equal(false)
+    })
+
+    it('compares secrets whole, whatever their lengths', () => {
+      expect(sameSecret('s3cret', 's3cret')).to.equal(true)
+      for (const given of ['s3cre', 's3cret ', 'S3cret', '', 's3cret\0']) expect(sameSecret(given, 's3cret'), JSON.stringify(given)).to.equal(false)
     })
   })
 

@@ -2,14 +2,16 @@
 // The platform runs in a child process (so its memory is its own); this process creates the
 // channels over REST, opens their sockets (bounded concurrency), sends a keepAlive ping on each,
 // holds them, checks every one is still open, and prints the figures. Self-stopping: gives up
-// after BENCH_DEADLINE seconds. BENCH_SOCKETS (default 5000), BENCH_HOLD seconds (default 10).
-import { spawn } from 'node:child_process'
+// after BENCH_DEADLINE seconds. BENCH_SOCKETS (default 10000), BENCH_HOLD seconds (default 10).
+// Each side holds one descriptor per socket: `ulimit -n` must exceed BENCH_SOCKETS (checked first).
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { WebSocket } from 'ws'
 import { httpClient, listeningUrl, pool } from './loopback.js'
 
-const target = Number(process.env.BENCH_SOCKETS ?? 5000)
+const target = Number(process.env.BENCH_SOCKETS ?? 10000)
 const holdSeconds = Number(process.env.BENCH_HOLD ?? 10)
-const deadline = Number(process.env.BENCH_DEADLINE ?? 180)
+const deadline = Number(process.env.BENCH_DEADLINE ?? 300)
 const concurrency = 100
 const users = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']
 
@@ -17,9 +19,23 @@ const http = httpClient(concurrency)
 const call = http.call
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+// The child platform's admin API needs its secret: this run chooses it.
+const adminSecret = randomBytes(32).toString('base64url')
+const admin = { Authorization: `Bearer ${adminSecret}` }
+
+/** The soft limit on open files of a process started from here (the child platform inherits it). */
+function openFileLimit(): number {
+  const limit = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim()
+  return limit === 'unlimited' ? Infinity : Number(limit)
+}
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const files = openFileLimit()
+  if (files < target + 200) throw new Error(`platform-sockets: ${target} sockets need \`ulimit -n\` above ${target + 200} (it is ${files})`)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KANDY_ADMIN_SECRET: adminSecret },
+  })
   const stop = setTimeout(() => {
     console.error(`platform-sockets: gave up after ${deadline} s`)
     child.kill('SIGKILL')
@@ -36,7 +52,7 @@ async function main(): Promise<void> {
         return { user, accessToken: (JSON.parse(response.body) as { access_token: string }).access_token }
       }),
     )
-    const baseline = (JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, {})).body) as { process: { rss: number } }).process.rss
+    const baseline = (JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, admin)).body) as { process: { rss: number } }).process.rss
 
     let started = Date.now()
     const channelURLs = await pool(target, concurrency, async (index) => {
@@ -70,7 +86,7 @@ async function main(): Promise<void> {
 
     await new Promise((resolve) => setTimeout(resolve, holdSeconds * 1000))
     for (const ws of sockets) ws.send('{"message_type":"ping"}')
-    const state = JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, {})).body) as { sockets: number; channels: number; process: { rss: number; heapUsed: number } }
+    const state = JSON.parse((await call(`${url}/_admin/state`, 'GET', undefined, admin)).body) as { sockets: number; channels: number; process: { rss: number; heapUsed: number } }
     const open = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length
 
     console.log(`platform-sockets: ${open} of ${target} channel WebSockets held open with keepAlive for ${holdSeconds} s (server counts ${state.sockets} sockets on ${state.channels} channels, ${failures} failed to open)`)

@@ -1,5 +1,6 @@
 // Command-line parsing of the platform (`platform/main.ts`).
 import { readFileSync } from 'node:fs'
+import type { Account } from './context.js'
 import type { PlatformOptions } from './server.js'
 
 /** The command line's help text. */
@@ -12,6 +13,7 @@ export const usage = `Usage: node dist/platform.js [options]
   --tls          serve HTTPS and WSS with a self-signed certificate (also TLS=1)
   --cert F --key F   serve HTTPS and WSS with this certificate and key (PEM files)
   --no-admin     disable the /_admin/ fault-injection API
+  --admin-secret S   the secret /_admin/ requests must carry (also $KANDY_ADMIN_SECRET; default: a random one, printed at start)
   --verbose      log every request
   --help         this text
 `
@@ -32,6 +34,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let cert: string | undefined
   let key: string | undefined
   let admin: boolean | undefined
+  let adminSecret: string | undefined = env.KANDY_ADMIN_SECRET || undefined
   let verbose = false
   let help = false
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +69,9 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '--no-admin':
         admin = false
         break
+      case '--admin-secret':
+        adminSecret = value()
+        break
       case '--verbose':
         verbose = true
         break
@@ -82,6 +88,19 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const tlsOption = cert !== undefined && key !== undefined ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : tls
   return {
     help,
-    options: { port, host, users, dataDir, tls: tlsOption, admin, logRequests: verbose, log: (line) => console.log(line) },
+    options: { port, host, users, dataDir, tls: tlsOption, admin, adminSecret, logRequests: verbose, log: (line) => console.log(line) },
   }
+}
+
+/** Who can log in, without passwords: each user's id, name and number, and where the passwords are kept. */
+export function userLines(users: readonly Account[], usersFile: string | undefined): string[] {
+  const source = usersFile ?? 'platform/users.json, the seeded users'
+  return [`Users (passwords: see ${source}):`, ...users.map((user) => `  ${user.userId}  ${user.firstName} ${user.lastName}  ${user.phoneNumber}`)]
+}
+
+/** How to reach the admin API: the secret once when it was made at start, never one the operator chose. */
+export function adminLine(secret: string | undefined, chosen: boolean): string {
+  if (secret === undefined) return 'Admin API (/_admin/): off'
+  if (chosen) return 'Admin API (/_admin/): on, with the secret from --admin-secret / KANDY_ADMIN_SECRET'
+  return `Admin API (/_admin/): send "Authorization: Bearer ${secret}" (a secret made for this run; choose your own with --admin-secret or KANDY_ADMIN_SECRET)`
 }

@@ -8,8 +8,9 @@ import { AccountDirectory } from './accounts.js'
 import { ChannelHub } from './channels.js'
 import type { Account, FeatureHandle, Handler, PlatformContext, PlatformFeature, PlatformReply, RouteOptions, ServiceName } from './context.js'
 import { notFound } from './context.js'
-import { badInput, forbidden, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath, unsupportedMediaType } from './errors.js'
+import { badInput, forbidden, hostRefused, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath, unsupportedMediaType } from './errors.js'
 import { Faults } from './faults.js'
+import { adminRefusal, isAdminPath } from './guard.js'
 import { pathSegments, Router, type Method } from './router.js'
 import { Store } from './store.js'
 import { newSecret, TokenIssuer } from './tokens.js'
@@ -29,6 +30,10 @@ export interface CoreOptions {
   readonly dataDir: string | undefined
   readonly features: readonly PlatformFeature[]
   readonly admin: boolean
+  /** The secret every `/_admin/` request must carry (when `admin`). */
+  readonly adminSecret: string | undefined
+  /** True when a `Host` header names this platform (anything else is refused: DNS rebinding). */
+  readonly isOwnHost: (host: string | undefined) => boolean
   readonly serverConnCheckInterval: number
   /** Access / id token lifetime in seconds. */
   readonly tokenLifetime: number
@@ -71,6 +76,10 @@ export function coreOf(ctx: PlatformContext): CoreInternals {
   if (found === undefined) throw new Error('coreOf: not a context created by the platform core')
   return found
 }
+
+// Browser apps on any origin call the CPaaS routes with a bearer token (never cookies), so `*`
+// without credentials is all they need; the admin API gets no CORS at all.
+const publicCors: Readonly<Record<string, string>> = { 'Access-Control-Allow-Origin': '*' }
 
 const anonymous: Account = { userId: '', identity: '', password: '', firstName: '', lastName: '', email: '', phoneNumber: '' }
 
@@ -142,16 +151,20 @@ export class Core {
   /** Serves one HTTP request; never throws. */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now()
-    const cors: Record<string, string> = { 'Access-Control-Allow-Origin': originOf(request), Vary: 'Origin' }
     const method = request.method ?? 'GET'
     const rawUrl = request.url ?? '/'
     const queryAt = rawUrl.indexOf('?')
     const path = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl
+    const admin = isAdminPath(path)
+    const cors: Record<string, string> = admin ? {} : { ...publicCors }
     const finish = (reply: PlatformReply): void => {
       writeReply(response, reply, cors)
       if (this.options.logRequests) this.options.log(`${method} ${path} ${reply.status} ${Date.now() - started}ms`)
     }
     try {
+      if (!this.options.isOwnHost(request.headers.host)) return finish(hostRefused(request.headers.host ?? ''))
+      const adminRefused = admin && this.options.adminSecret !== undefined ? adminRefusal(request, this.options.adminSecret) : undefined
+      if (adminRefused !== undefined) return finish(adminRefused)
       if (method === 'OPTIONS') {
         response.writeHead(204, {
           ...cors,
@@ -162,7 +175,6 @@ export class Core {
         response.end()
         return
       }
-      const admin = path.startsWith('/_admin/')
       if (!admin) {
         const delay = this.internals.faults.delayFor(path)
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
@@ -199,7 +211,11 @@ export class Core {
         return finish(forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`))
       }
       const rawBody = await readBody(request, route.options.raw ? rawBodyLimit : jsonBodyLimit)
-      if (rawBody === 'aborted') return
+      // The client hung up mid-body: nothing failed here, and nobody is left to answer.
+      if (rawBody === 'aborted') {
+        if (this.options.logRequests) this.options.log(`${method} ${path}: the client went away mid-body`)
+        return
+      }
       if (rawBody === 'tooLarge') return finish(tooLarge(route.options.raw ? rawBodyLimit : jsonBodyLimit))
       let body: unknown
       if (!route.options.raw) {
@@ -238,24 +254,25 @@ export class Core {
     try {
       const url = new URL(request.url ?? '/', 'http://platform.local')
       const path = url.pathname
+      if (!this.options.isOwnHost(request.headers.host)) return refuseUpgrade(socket, hostRefused(request.headers.host ?? ''))
       const failure = this.internals.faults.takeFailure(path)
       if (failure !== undefined) {
         this.options.log(`upgrade ${path}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
         if (failure.reset) socket.destroy()
-        else refuseUpgrade(socket, request, failure.body !== undefined ? { status: failure.status, body: failure.body } : injectedFault(failure.status))
+        else refuseUpgrade(socket, failure.body !== undefined ? { status: failure.status, body: failure.body } : injectedFault(failure.status))
         return
       }
       const match = channelSocketPattern.exec(path)
-      if (match === null) return refuseUpgrade(socket, request, unknownPath(path))
+      if (match === null) return refuseUpgrade(socket, unknownPath(path))
       const userId = decodeURIComponent(match[1]!)
       const channelId = decodeURIComponent(match[2]!)
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
       const token = url.searchParams.get('access_token') ?? bearer
       const user = this.authenticate(token === null || token === undefined ? undefined : `Bearer ${token}`)
-      if (typeof user === 'string') return refuseUpgrade(socket, request, unauthorized(user))
-      if (user.userId.toLowerCase() !== userId.toLowerCase()) return refuseUpgrade(socket, request, forbidden(`the token of ${user.userId} does not give access to the channels of ${userId}`))
+      if (typeof user === 'string') return refuseUpgrade(socket, unauthorized(user))
+      if (user.userId.toLowerCase() !== userId.toLowerCase()) return refuseUpgrade(socket, forbidden(`the token of ${user.userId} does not give access to the channels of ${userId}`))
       const channel = this.internals.hub.get(user.userId, channelId)
-      if (channel === undefined) return refuseUpgrade(socket, request, notFound(channelId))
+      if (channel === undefined) return refuseUpgrade(socket, notFound(channelId))
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
         if (this.internals.hub.get(user.userId, channelId) !== channel) {
           ws.close(1000, 'channel deleted')
@@ -266,7 +283,7 @@ export class Core {
       })
     } catch (error) {
       this.options.log(`upgrade failed: ${(error as Error)?.stack ?? String(error)}`)
-      refuseUpgrade(socket, request, internalError('upgrade'))
+      refuseUpgrade(socket, internalError('upgrade'))
     }
   }
 
@@ -279,11 +296,6 @@ export class Core {
     if (typeof claims === 'string') return `${claims} token`
     return this.internals.accounts.byUserId(claims.sub) ?? 'unknown user'
   }
-}
-
-function originOf(request: IncomingMessage): string {
-  const origin = request.headers.origin
-  return typeof origin === 'string' && origin !== '' && origin !== 'null' ? origin : '*'
 }
 
 /** Writes a reply: JSON unless the body is a Buffer; errors always carry a JSON body. */
@@ -309,13 +321,13 @@ const internalErrorBody = (status: number): unknown => ({
   requestError: { serviceException: { messageId: 'SVC0001', text: 'A service error occurred. Error code is %1', variables: [String(status)] } },
 })
 
-function refuseUpgrade(socket: Duplex, request: IncomingMessage, reply: PlatformReply): void {
+/** Answers a refused upgrade with the JSON error (no CORS: WebSocket handshakes do not use it). */
+function refuseUpgrade(socket: Duplex, reply: PlatformReply): void {
   const payload = JSON.stringify(reply.body ?? internalErrorBody(reply.status))
   const lines = [
     `HTTP/1.1 ${reply.status} ${statusText(reply.status)}`,
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(payload)}`,
-    `Access-Control-Allow-Origin: ${originOf(request)}`,
     'Connection: close',
   ]
   socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`)
@@ -341,7 +353,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
       else if (size > drainLimit) request.destroy()
     })
     request.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)))
-    request.on('error', reject)
+    // A client that hangs up mid-body makes the request emit `error` (ECONNRESET, "aborted"): not a failure of ours.
+    request.on('error', (error) => (request.complete ? reject(error) : resolve('aborted')))
     request.on('close', () => {
       if (!request.complete) resolve(size > drainLimit ? 'tooLarge' : 'aborted')
     })

@@ -30,3 +30,16 @@ export const internalError = (reference: string): PlatformReply => serviceError(
 
 /** The default body of a failure injected through the admin API. */
 export const injectedFault = (status: number): PlatformReply => serviceError(status, 'SVC0001', 'A service error occurred. Error code is %1', [`injected fault ${status}`])
+
+/** 403: the `Host` header is not one of the platform's own names (a DNS-rebinding page, a misdirected request). */
+export const hostRefused = (host: string): PlatformReply =>
+  policyError(403, 'POL0001', 'A policy error occurred. Error code is %1', [`Host ${JSON.stringify(host.slice(0, 100))} is not this platform's own name`])
+
+/** 401: an admin request without the admin secret. */
+export const adminUnauthorized = (): PlatformReply => ({
+  ...policyError(401, 'POL0401', 'Authentication failed: %1', ['the admin API needs the admin secret (Authorization: Bearer <secret> or X-Admin-Secret)']),
+  headers: { 'WWW-Authenticate': 'Bearer realm="kandy-rx admin"' },
+})
+
+/** 403: a CORS preflight to the admin API (no page on another origin may call it). */
+export const preflightRefused = (): PlatformReply => policyError(403, 'POL0001', 'A policy error occurred. Error code is %1', ['the admin API answers no cross-origin requests'])

@@ -1,6 +1,6 @@
 // The platform's command line: `node dist/platform.js [--port N] [--host H] [--users FILE]
-// [--data DIR] [--tls] [--cert F --key F] [--verbose]` (bundled by build.mjs; also `npm start`).
-import { parseArguments, usage, type Cli } from './cli.js'
+// [--data DIR] [--tls] [--cert F --key F] [--no-admin] [--admin-secret S] [--verbose]` (bundled by build.mjs; also `npm start`).
+import { adminLine, parseArguments, usage, userLines, type Cli } from './cli.js'
 import { startPlatform } from './index.js'
 
 async function main(): Promise<void> {
@@ -17,11 +17,11 @@ async function main(): Promise<void> {
   }
   const platform = await startPlatform(cli.options)
   console.log(`kandy-rx platform listening on ${platform.url}`)
-  console.log(`\nUsers (password in brackets):`)
-  for (const user of platform.users) console.log(`  ${user.userId} (${user.password})  ${user.firstName} ${user.lastName}  ${user.phoneNumber}`)
+  console.log(`\n${userLines(platform.users, typeof cli.options.users === 'string' ? cli.options.users : undefined).join('\n')}`)
+  console.log(`\n${adminLine(platform.adminSecret, cli.options.adminSecret !== undefined)}`)
   console.log(`\nOpen ${platform.url}/ in two browser tabs and log in as two different users, or get tokens with:`)
   console.log(
-    `  curl -X POST ${platform.url}/cpaas/auth/v1/token -d grant_type=password -d client_id=kandy-rx -d scope=openid -d username=${platform.users[0]?.userId ?? 'alice@example.com'} -d password=${platform.users[0]?.password ?? 'password'}`,
+    `  curl -X POST ${platform.url}/cpaas/auth/v1/token -d grant_type=password -d client_id=kandy-rx -d scope=openid -d username=${platform.users[0]?.userId ?? 'alice@example.com'} --data-urlencode password=YOUR_PASSWORD`,
   )
   console.log(`SDK configuration: authentication.server = { base: '${new URL(platform.url).hostname}', port: '${platform.port}', protocol: '${platform.url.startsWith('https') ? 'https' : 'http'}' }`)
   let stopping = false

@@ -7,6 +7,7 @@ import { loopback, selfSignedCertificate } from './certificate.js'
 import type { Account, PlatformContext, PlatformFeature } from './context.js'
 import { Core, type CoreOptions, type RestartOptions } from './core.js'
 import { coreFeatures, platformFeatures } from './features/index.js'
+import { hostAllowed, newAdminSecret, ownHostNames } from './guard.js'
 import { repositoryRoot, staticFiles } from './static.js'
 
 /** How to start a platform (`startPlatform`); every field is optional. */
@@ -25,6 +26,8 @@ export interface PlatformOptions {
   readonly features?: readonly PlatformFeature[]
   /** The `/_admin/` API; default true when listening on a loopback address. */
   readonly admin?: boolean
+  /** The secret every `/_admin/` request must carry (`Authorization: Bearer <secret>` or `X-Admin-Secret`); default a random one made at start. */
+  readonly adminSecret?: string
   /** Seconds between server `connCheck`s on channels created with `x-connCheckRole: server` (default 30). */
   readonly serverConnCheckInterval?: number
   /** Access / id token lifetime in seconds (default 3600). */
@@ -53,6 +56,8 @@ export interface RunningPlatform {
   readonly port: number
   readonly host: string
   readonly users: readonly Account[]
+  /** The secret of the `/_admin/` HTTP API; undefined when that API is off. */
+  readonly adminSecret: string | undefined
   /** Tokens for a user (any address form); `lifetime` in seconds, negative for already expired tokens. */
   tokens(userId: string, options?: { readonly lifetime?: number }): Promise<UserTokens>
   /** The context handed to feature modules (the current generation's). */
@@ -79,12 +84,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const root = options.staticRoot === false ? undefined : (options.staticRoot ?? repositoryRoot())
   const fallback = root === undefined ? undefined : staticFiles(root, () => ({ users: accounts, url: url() }))
 
+  const admin = options.admin ?? loopback(host)
+  if (options.adminSecret !== undefined && options.adminSecret.trim() === '') throw new Error('startPlatform: adminSecret must not be empty')
+  const adminSecret = admin ? (options.adminSecret ?? newAdminSecret()) : undefined
+  const hostNames = ownHostNames(host)
+  const defaultPort = tls === undefined ? 80 : 443
+
   let core: Core
   const coreOptions = (secret?: string): CoreOptions => ({
     accounts,
     dataDir: options.dataDir,
     features,
-    admin: options.admin ?? loopback(host),
+    admin,
+    adminSecret,
+    isOwnHost: (header) => hostAllowed(header, hostNames, port, defaultPort),
     serverConnCheckInterval: options.serverConnCheckInterval ?? 30,
     tokenLifetime: options.tokenLifetime ?? 3600,
     log,
@@ -145,7 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   }
 
   await listen()
-  const admin = (): PlatformAdmin => adminOperations(core.internals)
+  const operations = (): PlatformAdmin => adminOperations(core.internals)
   let stopped = false
   return {
     get url() {
@@ -159,6 +172,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     },
     host,
     users: accounts,
+    adminSecret,
     get context() {
       return core.context
     },
@@ -169,16 +183,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       return { accessToken, idToken, refreshToken }
     },
     admin: {
-      dropSockets: (o) => admin().dropSockets(o),
-      stopConnectivity: (u) => admin().stopConnectivity(u),
-      resumeConnectivity: (u) => admin().resumeConnectivity(u),
-      delay: (ms, prefix) => admin().delay(ms, prefix),
-      fail: (o) => admin().fail(o),
-      clearFaults: () => admin().clearFaults(),
-      send: (u, data) => admin().send(u, data),
-      notify: (u, service, frame) => admin().notify(u, service, frame),
+      dropSockets: (o) => operations().dropSockets(o),
+      stopConnectivity: (u) => operations().stopConnectivity(u),
+      resumeConnectivity: (u) => operations().resumeConnectivity(u),
+      delay: (ms, prefix) => operations().delay(ms, prefix),
+      fail: (o) => operations().fail(o),
+      clearFaults: () => operations().clearFaults(),
+      send: (u, data) => operations().send(u, data),
+      notify: (u, service, frame) => operations().notify(u, service, frame),
       restart: (o) => restart(o),
-      state: () => admin().state(),
+      state: () => operations().state(),
     },
     restart,
     stop: async () => {

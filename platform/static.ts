@@ -107,7 +107,7 @@ const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.
 
 function homePage({ users, url }: HomeInfo): string {
   const rows = users
-    .map((user) => `<tr><td>${escape(user.userId)}</td><td>${escape(user.password)}</td><td>${escape(`${user.firstName} ${user.lastName}`)}</td><td>${escape(user.phoneNumber)}</td></tr>`)
+    .map((user) => `<tr><td>${escape(user.userId)}</td><td>${escape(`${user.firstName} ${user.lastName}`)}</td><td>${escape(user.phoneNumber)}</td></tr>`)
     .join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kandy-rx platform</title>
@@ -116,13 +116,14 @@ function homePage({ users, url }: HomeInfo): string {
 <h1>The kandy-rx platform is running</h1>
 <p>REST and WebSocket at <code>${escape(url)}</code>. The SDK bundle is at <a href="/kandy-rx.js">/kandy-rx.js</a> (build it with <code>npm run build</code>).</p>
 <h2>Users</h2>
-<table><tr><th>User</th><th>Password</th><th>Name</th><th>Phone</th></tr>
+<p>Their passwords are in the users file the platform was started with (<code>platform/users.json</code> by default).</p>
+<table><tr><th>User</th><th>Name</th><th>Phone</th></tr>
 ${rows}
 </table>
 <h2>Log in</h2>
 <pre>curl -X POST ${escape(url)}/cpaas/auth/v1/token \\
   -d grant_type=password -d client_id=kandy-rx -d scope=openid \\
-  -d username=${escape(users[0]?.userId ?? 'alice@example.com')} -d password=${escape(users[0]?.password ?? 'password')}</pre>
+  -d username=${escape(users[0]?.userId ?? 'alice@example.com')} --data-urlencode password=YOUR_PASSWORD</pre>
 <p>Then <code>client.setTokens({ accessToken: access_token, idToken: id_token })</code>.</p>
 </body></html>
 `

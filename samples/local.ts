@@ -6,8 +6,8 @@
 //   npm start -- --port 0 --data ./.local-data --tls --no-bots
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseArguments, usage } from '../platform/cli.js'
-import { selfSignedCertificate, startPlatform, type PlatformOptions } from '../platform/index.js'
+import { adminLine, parseArguments, usage, userLines } from '../platform/cli.js'
+import { selfSignedCertificate, startPlatform, type Account, type PlatformOptions } from '../platform/index.js'
 import { repositoryRoot } from '../platform/static.js'
 import { startBots, type RunningBots } from './node/bots/index.js'
 
@@ -19,17 +19,18 @@ function launcherFlags(argv: readonly string[]): { readonly bots: boolean; reado
   return { bots: !argv.includes('--no-bots'), platform: argv.filter((flag) => flag !== '--no-bots') }
 }
 
-interface Person {
-  readonly userId: string
-  readonly password: string
-  readonly firstName: string
-  readonly lastName: string
-  readonly phoneNumber: string
-  readonly bot?: string
+/** What the summary needs to know besides the URL. */
+interface Started {
+  readonly users: readonly Account[]
+  /** The `--users` file, when one replaced the seeded users. */
+  readonly usersFile: string | undefined
+  readonly adminSecret: string | undefined
+  /** True when the operator chose the admin secret (then it is not printed). */
+  readonly chosenSecret: boolean
 }
 
-/** What to print once everything runs: the URLs, the people with their passwords, each bot and what it does. */
-function summary(url: string, users: readonly Person[], bots: RunningBots | undefined): string {
+/** What to print once everything runs: the URLs, the people (never their passwords), the admin API, each bot and what it does. */
+function summary(url: string, { users, usersFile, adminSecret, chosenSecret }: Started, bots: RunningBots | undefined): string {
   const root = repositoryRoot()
   const lines = [
     `kandy-rx local system on ${url}`,
@@ -38,8 +39,10 @@ function summary(url: string, users: readonly Person[], bots: RunningBots | unde
     ...(existsSync(join(root, 'samples/angular/index.html')) ? [`  Angular sample (kandy-rx/streams):      ${url}/samples/angular/`] : []),
     `  SDK bundle (global Kandy):              ${url}/kandy-rx.js`,
     '',
-    'People (password in brackets): open the samples in two tabs and log in as two of them',
-    ...users.filter((user) => user.bot === undefined).map((user) => `  ${user.userId} (${user.password})  ${user.firstName} ${user.lastName}  ${user.phoneNumber}`),
+    'Open the samples in two tabs and log in as two of these people.',
+    ...userLines(users.filter((user) => user.bot === undefined), usersFile),
+    '',
+    adminLine(adminSecret, chosenSecret),
   ]
   if (bots !== undefined && bots.running.length > 0) {
     lines.push('', 'Bots: call them, chat with them, text them, watch their presence')
@@ -99,7 +102,8 @@ async function main(): Promise<void> {
       return stop(1)
     }
   }
-  console.log(summary(platform.url, platform.users, bots))
+  const usersFile = typeof options.users === 'string' ? options.users : undefined
+  console.log(summary(platform.url, { users: platform.users, usersFile, adminSecret: platform.adminSecret, chosenSecret: options.adminSecret !== undefined }, bots))
   started = true
 }
 

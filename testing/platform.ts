@@ -66,8 +66,10 @@ export interface TestPlatform {
   tokens(userId: string, password?: string): Promise<TestTokens>
   /** Faults on purpose: drop sockets, stop answering connectivity checks, delay or fail requests. */
   readonly faults: Faults
-  /** The platform's whole admin API (inspection, raw frames, notifications). */
+  /** The platform's whole admin API (inspection, raw frames, notifications), in-process: no secret needed. */
   readonly admin: PlatformAdmin
+  /** The secret of the platform's `/_admin/` HTTP API (`Authorization: Bearer <secret>`), for tools that call it over HTTP. */
+  readonly adminSecret: string
   /** The bots started with `bots`: `running` (user id, kind, what it does). */
   readonly bots: RunningBots
   /** Every log line of the platform so far. */
@@ -166,6 +168,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     tokens,
     faults: faultsOf(running.admin),
     admin: running.admin,
+    adminSecret: running.adminSecret!,
     bots,
     logs,
     stop: () => {

@@ -24,6 +24,14 @@ describe('testing kit: startPlatform', () => {
     expect(other.port).not.to.equal(platform.port)
   })
 
+  it('gives the admin secret its HTTP admin API needs; without it the API refuses', async () => {
+    const platform = await start()
+    expect((await fetch(`${platform.url}/_admin/state`)).status).to.equal(401)
+    const state = await fetch(`${platform.url}/_admin/state`, { headers: { Authorization: `Bearer ${platform.adminSecret}` } })
+    expect(state.status).to.equal(200)
+    expect(((await state.json()) as { channels: number }).channels).to.equal((await platform.admin.state()).channels)
+  })
+
   it('tokens(user) logs in through the token endpoint and gives tokens setTokens accepts', async () => {
     const platform = await start()
     const tokens = await platform.tokens('alice@example.com')

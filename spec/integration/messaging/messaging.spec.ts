@@ -287,7 +287,7 @@ describe('integration: messaging', function () {
     it('receives an SMS from outside the platform', async () => {
       const carol = await client('carol@example.com')
       const arrived = nextEvent<Json>(carol, 'conversations:change')
-      await fetch(`${platform().url}/_admin/sms`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '+15557770000', to: 'carol@example.com', text: 'external' }) })
+      await fetch(`${platform().url}/_admin/sms`, { method: 'POST', headers: { Authorization: `Bearer ${platform().adminSecret}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '+15557770000', to: 'carol@example.com', text: 'external' }) })
       expect(await arrived).to.deep.include({ destination: ['+15557770000'], type: 'sms' })
       expect(texts(chat(carol).get('+15557770000', { type: 'sms' }))).to.deep.equal(['external'])
     })

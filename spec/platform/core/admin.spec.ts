@@ -21,7 +21,7 @@ describe('platform core: the admin API (faults on purpose)', () => {
     await platform().admin.clearFaults()
   })
   const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${platform().url}/_admin/${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    fetch(`${platform().url}/_admin/${path}`, { method, headers: { Authorization: `Bearer ${platform().adminSecret}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
 
   describe('sockets', () => {
     it("drops one user's sockets with a chosen close code; other users keep theirs; the channel survives for a reconnect", async () => {
@@ -220,7 +220,7 @@ describe('platform core: the admin API (faults on purpose)', () => {
       expect((await socket.closed).code).to.equal(1012)
       await pause(50)
       let down = false
-      await fetch(`${platform().url}/_admin/state`).catch(() => (down = true))
+      await admin('GET', 'state').catch(() => (down = true))
       expect(down).to.equal(true)
       context!.notify('alice@example.com', 'chat', { chatMessageNotification: { n: 'during restart' } })
       await restarting

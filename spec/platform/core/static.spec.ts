@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { seededAccounts } from '../../../platform/index.js'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
 
 /** GET with the path sent exactly as written (fetch would normalise `..`). */
@@ -83,14 +84,15 @@ describe('platform core: static files (npm start)', () => {
     expect(response.headers.get('content-type')).to.equal('application/json')
   })
 
-  it('without a browser sample, / is a built-in page listing the users and linking /kandy-rx.js', async () => {
+  it('without a browser sample, / is a built-in page listing the users (never their passwords) and linking /kandy-rx.js', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'kandy-static-bare-'))
-    const other = await startTestPlatform({ staticRoot: bare })
+    const other = await startTestPlatform({ staticRoot: bare, users: [...seededAccounts.slice(0, 3), { ...seededAccounts[3]!, password: 'Dave-s3cret-pass' }] })
     try {
       const page = await (await fetch(`${other.url}/`)).text()
       expect(page).to.contain('platform is running')
       expect(page).to.contain('href="/kandy-rx.js"')
       for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']) expect(page).to.contain(user)
+      expect(page).to.not.contain('Dave-s3cret-pass').and.not.match(/password=password|<td>password<\/td>/)
     } finally {
       await other.stop()
       rmSync(bare, { recursive: true, force: true })

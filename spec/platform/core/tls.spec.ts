@@ -6,7 +6,7 @@ import { WebSocket } from 'ws'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
 
 /** GET over HTTPS with node:https (fetch cannot be told to trust one certificate). */
-function get(url: string, options: { ca?: string; rejectUnauthorized?: boolean }): Promise<{ status: number; body: string; certificate: ReturnType<TLSSocket['getPeerCertificate']> }> {
+function get(url: string, options: { ca?: string; rejectUnauthorized?: boolean; headers?: Record<string, string> }): Promise<{ status: number; body: string; certificate: ReturnType<TLSSocket['getPeerCertificate']> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, options, (response) => {
       let body = ''
@@ -30,7 +30,7 @@ describe('platform core: HTTPS and WSS', () => {
     platform = await startTestPlatform({ tls: true })
     expect(platform.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/)
     expect(platform.wsUrl).to.match(/^wss:\/\//)
-    const state = await get(`${platform.url}/_admin/state`, { rejectUnauthorized: false })
+    const state = await get(`${platform.url}/_admin/state`, { rejectUnauthorized: false, headers: { Authorization: `Bearer ${platform.adminSecret}` } })
     expect(state.status).to.equal(200)
     expect(state.certificate.subjectaltname).to.contain('IP Address:127.0.0.1')
     let refused = false
@@ -69,7 +69,7 @@ describe('platform core: HTTPS and WSS', () => {
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
     })
     platform = await startTestPlatform({ tls: { cert: pems.cert, key: pems.private } })
-    const state = await get(`${platform.url}/_admin/state`, { ca: pems.cert })
+    const state = await get(`${platform.url}/_admin/state`, { ca: pems.cert, headers: { Authorization: `Bearer ${platform.adminSecret}` } })
     expect(state.status).to.equal(200)
   })
 })

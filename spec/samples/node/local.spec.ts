@@ -21,12 +21,15 @@ describe('samples/local.ts (npm start): the platform, its bots and the samples, 
     if (!existsSync('dist/local.js')) throw new Error('dist/local.js is missing: run node build.mjs first')
   })
 
-  it('prints the URL, the people with their password and each bot with what it does; serves the samples; its bots answer; SIGTERM stops it with 0', async () => {
+  it('prints the URL, the people (never a password), where their passwords are, the admin secret and each bot with what it does; serves the samples; its bots answer; SIGTERM stops it with 0', async () => {
     system = startChild(['dist/local.js', '--port', '0'])
     const [, url] = await system.waitFor(/kandy-rx local system on (http:\/\/127\.0\.0\.1:\d+)/)
     await system.waitFor(/Ctrl-C stops everything/)
     const output = system.output()
-    for (const person of ['alice', 'bob', 'carol', 'dave']) expect(output).to.include(`${person}@example.com (password)`)
+    for (const person of ['alice', 'bob', 'carol', 'dave']) expect(output).to.match(new RegExp(`${person}@example.com +[A-Z][a-z]+ [A-Z][a-z]+ +\\+1555`))
+    expect(output).to.include('passwords: see platform/users.json')
+    expect(output).to.not.match(/\(password\)|password=password\b|\bpassword\b(?!s)/)
+    expect(output).to.match(/Admin API \(\/_admin\/\): send "Authorization: Bearer [\w-]{43}"/)
     for (const [bot, what] of [
       ['echo', 'sends your audio and video back'],
       ['autoanswer', 'plays a 440 Hz tone'],
@@ -36,7 +39,6 @@ describe('samples/local.ts (npm start): the platform, its bots and the samples, 
       ['typing', 'typing'],
       ['presence', 'changes its presence'],
     ]) expect(output).to.match(new RegExp(`${bot}@example.com +\\+1555\\d+ +.*${what}`))
-    expect(output).to.not.match(/(echo|ivr)@example.com \(password\)/)
 
     const home = await fetch(`${url}/`)
     expect(home.status).to.equal(200)
@@ -65,7 +67,7 @@ describe('samples/local.ts (npm start): the platform, its bots and the samples, 
 
     system = startChild(['dist/local.js', '--port', '0', '--no-bots'])
     await system.waitFor(/Ctrl-C stops everything/)
-    expect(system.output()).to.include('alice@example.com (password)')
+    expect(system.output()).to.match(/alice@example.com +Alice Archer/)
     expect(system.output()).to.not.include('Bots:')
     expect(await system.stop()).to.equal(0)
   })

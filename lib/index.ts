@@ -168,7 +168,8 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
 export { sdpHandlers, createCodecRemover, type CodecSelector } from '../streams/sdp/index.js'
 export { BasicError, isBasicError, errorCodes, type ErrorCode } from '../streams/errors.js'
 export { levels } from '../streams/logs/levels.js'
-export { eventNames, isEventName, type EventName, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
+export { eventNames, isEventName, type EventName, type EventOf, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
+export type * from './event-map.js'
 export type { BrowserDetails } from './browser.js'
 export type { Namespace } from './namespace.js'
 export type {

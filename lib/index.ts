@@ -183,4 +183,4 @@ export type {
   ConnectivityMethod,
   LogActionsConfig,
 } from '../streams/config/state.js'
-export type { Environment, WebSocketConstructor } from '../streams/environment.js'
+export type { Environment, WebSocketConstructor, WebSocketLike, MediaDevicesLike } from '../streams/environment.js'

@@ -14,9 +14,12 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { ensureInstalled } from './check-install.mjs'
 
 const started = Date.now()
+ensureInstalled()
+// After the install check: on a fresh clone esbuild is not there yet.
+const { build } = await import('esbuild')
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
 const bundled = new Set(['fp-ts'])
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]

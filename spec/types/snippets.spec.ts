@@ -37,7 +37,10 @@ client.subscribe((type, [payload]) => console.log(type, payload))`,
 
 describe('types: what an app compiling against the package sees', function () {
   this.timeout(300000)
-  const diagnostics = diagnosticsOf([...snippets, wrongName, wrongField, wrongPayload, rightUse], ['samples/node/bot.ts', 'lib/webrtc-adapter-utils.d.ts'])
+  let diagnostics = new Map<string, string[]>()
+  before(() => {
+    diagnostics = diagnosticsOf([...snippets, wrongName, wrongField, wrongPayload, rightUse], ['samples/node/bot.ts', 'lib/webrtc-adapter-utils.d.ts'])
+  })
   const errorsOf = (path: string): string[] => diagnostics.get(path) ?? []
   const errorsUnder = (folder: string): string[] =>
     [...diagnostics.entries()].filter(([path]) => path.startsWith(`${process.cwd()}/${folder}`)).flatMap(([, errors]) => errors)

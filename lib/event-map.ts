@@ -107,7 +107,7 @@ export interface GroupErrorPayload {
 }
 
 /**
- * Every event of the documented API and its payload (`protocol/events.md`): what
+ * Every event of the documented API and its payload: what
  * `client.on(name, listener)` gives its listener. The namespaces of `lib/api/` build their
  * events against this map, so an event they emit and its documented payload cannot diverge.
  *

@@ -3,8 +3,8 @@ import type { Logger } from '../streams/logs/logger.js'
 import type { EventPayloads } from './event-map.js'
 
 /**
- * Every event name of the documented API (`protocol/events.md`), including those the reference
- * declares but never emits, so that `on(name, …)` accepts all of them.
+ * Every event name of the documented API (the events page lists them with their payloads),
+ * including those the reference declares but never emits, so that `on(name, …)` accepts all of them.
  */
 export const eventNames = [
   'auth:change',
@@ -63,7 +63,7 @@ void sameEvents
 export interface EventOf<K extends EventName> {
   /** The documented event name (`call:stateChange`, …). */
   readonly type: K
-  /** The event's payload, as `protocol/events.md` lists it for that name (`{}` when it has none). */
+  /** The event's payload, as `EventPayloads` gives it for that name (`{}` when it has none). */
   readonly payload: EventPayloads[K]
 }
 

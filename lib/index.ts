@@ -27,7 +27,7 @@ import { contactsApi } from './api/contacts.js'
 import { userApi } from './api/user.js'
 
 /**
- * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
+ * The documented namespaces, each `client.<name>`.
  * To add one: ONE line, `<name>: <name>Api(streams),` with its import from `./api/<name>.js`.
  */
 const namespaces = (streams: Streams) => ({

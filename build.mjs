@@ -7,18 +7,47 @@
 //   dist/esm/testing.js, dist/cjs/testing.cjs the testing kit (kandy-rx/testing) for Node
 //   samples/angular/dist/main.js             the Angular sample (when samples/angular/main.ts exists)
 //   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
+//   dist/types/**.d.cts                      the same declarations for `require` (CommonJS) resolvers
 // fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
+// ws, selfsigned and @roamhq/wrtc are optional peer dependencies: the entries that use them
+// (platform bin, testing kit) load them through a shim that names the package to install.
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { ensureInstalled } from './check-install.mjs'
 
 const started = Date.now()
+ensureInstalled()
+// After the install check: on a fresh clone esbuild is not there yet.
+const { build } = await import('esbuild')
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
 const bundled = new Set(['fp-ts'])
-const external = Object.keys(pkg.dependencies ?? {})
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]
   .filter((name) => !bundled.has(name))
   .flatMap((name) => [name, `${name}/*`])
+const peers = Object.keys(pkg.peerDependencies ?? {})
+
+/**
+ * Loads each optional peer dependency through a small CommonJS shim, so that an entry used
+ * without it fails with the package to install rather than Node's bare ERR_MODULE_NOT_FOUND.
+ */
+const optionalPeers = (entry) => ({
+  name: 'optional-peers',
+  setup(plugin) {
+    const filter = new RegExp(`^(${peers.map((name) => name.replace(/[/@.]/g, '\\$&')).join('|')})$`)
+    plugin.onResolve({ filter }, ({ path, namespace }) => (namespace === 'peer' ? { path, external: true } : { path, namespace: 'peer' }))
+    plugin.onLoad({ filter: /.*/, namespace: 'peer' }, ({ path }) => {
+      const hint = `${entry} needs ${path}, an optional peer dependency of kandy-rx: npm install ${path}@'${pkg.peerDependencies[path]}'`
+      return {
+        loader: 'js',
+        contents: `try { module.exports = require(${JSON.stringify(path)}) } catch (error) {
+  if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(${JSON.stringify(path)})) throw new Error(${JSON.stringify(hint)}, { cause: error })
+  throw error
+}`,
+      }
+    })
+  },
+})
 
 for (const dir of ['dist/esm', 'dist/cjs']) rmSync(dir, { recursive: true, force: true })
 
@@ -62,8 +91,8 @@ if (existsSync('testing/index.ts')) {
   })
   const testing = { entryPoints: ['testing/index.ts'], bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', external }
   jobs.push(
-    build({ ...testing, format: 'esm', outfile: 'dist/esm/testing.js', plugins: [sdkEntries('js')], banner: { js: nodeRequire } }),
-    build({ ...testing, format: 'cjs', outfile: 'dist/cjs/testing.cjs', plugins: [sdkEntries('cjs')] }),
+    build({ ...testing, format: 'esm', outfile: 'dist/esm/testing.js', plugins: [sdkEntries('js'), optionalPeers('kandy-rx/testing')], banner: { js: nodeRequire } }),
+    build({ ...testing, format: 'cjs', outfile: 'dist/cjs/testing.cjs', plugins: [sdkEntries('cjs'), optionalPeers('kandy-rx/testing')] }),
   )
 }
 // The Angular sample (JIT: @angular/compiler is bundled; its own tsconfig turns on decorators),
@@ -95,7 +124,7 @@ if (existsSync('platform/main.ts')) {
       platform: 'node',
       target: 'node20',
       outfile: 'dist/platform.js',
-      external: ['ws', 'selfsigned', '@roamhq/wrtc'],
+      plugins: [optionalPeers('kandy-rx-platform')],
       banner: { js: `#!/usr/bin/env node\n${nodeRequire}` },
       sourcemap: true,
       logLevel: 'warning',
@@ -122,11 +151,27 @@ if (existsSync('samples/local.ts')) {
 }
 await Promise.all(jobs)
 
+/**
+ * Writes a `.d.cts` beside every `.d.ts`, its relative imports pointing at `.cjs`: what
+ * TypeScript reads for `require('kandy-rx')` (the `.d.ts` files are ES modules under "type": "module").
+ */
+function writeCommonJsDeclarations(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) writeCommonJsDeclarations(path)
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8').replace(/((?:from|import\()\s*['"]\.{1,2}\/[^'"]*)\.js(['"])/g, '$1.cjs$2')
+      writeFileSync(path.replace(/\.d\.ts$/, '.d.cts'), text)
+    }
+  }
+}
+
 let failed = false
 if (process.env.BUILD_TYPES !== '0') {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
   failed = tsc.status !== 0
   if (failed) console.error('build: type declarations failed (see the errors above)')
+  else writeCommonJsDeclarations('dist/types')
 }
 console.log(`build: dist/ written in ${Date.now() - started} ms${process.env.BUILD_TYPES === '0' ? ' (declarations skipped)' : ''}`)
 process.exit(failed ? 1 : 0)

@@ -1,9 +1,10 @@
 import { asapScheduler, observeOn, type Observable, type SchedulerLike } from 'rxjs'
 import type { Logger } from '../streams/logs/logger.js'
+import type { EventPayloads } from './event-map.js'
 
 /**
- * Every event name of the documented API (`protocol/events.md`), including those the reference
- * declares but never emits, so that `on(name, …)` accepts all of them.
+ * Every event name of the documented API (the events page lists them with their payloads),
+ * including those the reference declares but never emits, so that `on(name, …)` accepts all of them.
  */
 export const eventNames = [
   'auth:change',
@@ -53,19 +54,27 @@ export const eventNames = [
 /** A documented event name (`call:stateChange`, `messages:change`, …). */
 export type EventName = (typeof eventNames)[number]
 
-/** One event as the documented API delivers it: its name and its payload (`{}` when it has none). */
-export interface PublicEvent {
+// The list above and the payload map name the same events: a name missing from either fails to compile.
+type Missing<A, B> = Exclude<A, B> extends never ? true : Exclude<A, B>
+const sameEvents: [Missing<keyof EventPayloads, EventName>, Missing<EventName, keyof EventPayloads>] = [true, true]
+void sameEvents
+
+/** One event of the given name as the documented API delivers it: its name and its payload. */
+export interface EventOf<K extends EventName> {
   /** The documented event name (`call:stateChange`, …). */
-  readonly type: EventName
-  /** The event's payload, as `protocol/events.md` lists it for that name. */
-  readonly payload: unknown
+  readonly type: K
+  /** The event's payload, as `EventPayloads` gives it for that name (`{}` when it has none). */
+  readonly payload: EventPayloads[K]
 }
 
-/** A listener added with `on(type, listener)`: called with the event's payload. */
-export type EventListener = (payload: unknown) => void
+/** Any event of the documented API: the union of `EventOf` over every name, so `type` narrows `payload`. */
+export type PublicEvent = { [K in EventName]: EventOf<K> }[EventName]
+
+/** A listener added with `on(type, listener)`: called with the payload of that event. */
+export type EventListener<K extends EventName = EventName> = (payload: EventPayloads[K]) => void
 
 /** A listener added with `subscribe(listener)`: called with the event's name and an array holding its payload. */
-export type GlobalListener = (type: EventName, args: [unknown]) => void
+export type GlobalListener = (type: EventName, args: [PublicEvent['payload']]) => void
 
 /** The documented event API of the client. */
 export interface EventApi {
@@ -76,14 +85,14 @@ export interface EventApi {
    * @throws Error `Invalid event type: <type>` for a name that is not a documented event;
    *   `Listener not a function` when `listener` is not a function.
    */
-  on(type: string, listener: EventListener): void
+  on<K extends EventName>(type: K, listener: EventListener<K>): void
   /**
    * Removes a listener added with `on`.
    *
    * client.off('call:stateChange', render)
    * @throws Error `Invalid event type: <type>`; `Listener not a function`.
    */
-  off(type: string, listener: EventListener): void
+  off<K extends EventName>(type: K, listener: EventListener<K>): void
   /**
    * Adds a listener for every event, called as `listener(type, [payload])`.
    *
@@ -133,7 +142,8 @@ function checkListener<L>(listener: L): L {
  * emitter.on('ws:change', ({ platform }) => …)
  */
 export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, delivery: SchedulerLike = asapScheduler): Emitter {
-  const listeners = new Map<EventName, Set<EventListener>>()
+  // Stored untyped: each set only ever holds listeners of its own event name.
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const globals = new Set<GlobalListener>()
 
   const call = (type: EventName, run: () => void): void => {
@@ -145,9 +155,10 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
   }
 
   const deliver = ({ type, payload }: PublicEvent): void => {
-    const args: [unknown] = [payload ?? {}]
-    for (const listener of [...(listeners.get(type) ?? [])]) call(type, () => listener(args[0]))
-    for (const listener of [...globals]) call(type, () => listener(type, [args[0]]))
+    // A malformed event without payload still gives listeners the documented `{}`.
+    const given: PublicEvent['payload'] = payload ?? {}
+    for (const listener of [...(listeners.get(type) ?? [])]) call(type, () => listener(given))
+    for (const listener of [...globals]) call(type, () => listener(type, [given]))
   }
 
   const subscription = events$.pipe(observeOn(delivery)).subscribe({
@@ -159,14 +170,14 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     on: (type, listener) => {
       const name = checkType(type)
       checkListener(listener)
-      const set = listeners.get(name) ?? new Set<EventListener>()
-      set.add(listener)
+      const set = listeners.get(name) ?? new Set<(payload: unknown) => void>()
+      set.add(listener as (payload: unknown) => void)
       listeners.set(name, set)
     },
     off: (type, listener) => {
       const name = checkType(type)
       checkListener(listener)
-      listeners.get(name)?.delete(listener)
+      listeners.get(name)?.delete(listener as (payload: unknown) => void)
     },
     subscribe: (listener) => {
       globals.add(checkListener(listener))

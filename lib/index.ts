@@ -27,7 +27,7 @@ import { contactsApi } from './api/contacts.js'
 import { userApi } from './api/user.js'
 
 /**
- * The documented namespaces, each `client.<name>` (DESIGN.md, "The documented client's shape").
+ * The documented namespaces, each `client.<name>`.
  * To add one: ONE line, `<name>: <name>Api(streams),` with its import from `./api/<name>.js`.
  */
 const namespaces = (streams: Streams) => ({
@@ -168,7 +168,8 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
 export { sdpHandlers, createCodecRemover, type CodecSelector } from '../streams/sdp/index.js'
 export { BasicError, isBasicError, errorCodes, type ErrorCode } from '../streams/errors.js'
 export { levels } from '../streams/logs/levels.js'
-export { eventNames, isEventName, type EventName, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
+export { eventNames, isEventName, type EventName, type EventOf, type PublicEvent, type EventListener, type GlobalListener, type EventApi } from './events.js'
+export type * from './event-map.js'
 export type { BrowserDetails } from './browser.js'
 export type { Namespace } from './namespace.js'
 export type {
@@ -182,4 +183,4 @@ export type {
   ConnectivityMethod,
   LogActionsConfig,
 } from '../streams/config/state.js'
-export type { Environment, WebSocketConstructor } from '../streams/environment.js'
+export type { Environment, WebSocketConstructor, WebSocketLike, MediaDevicesLike } from '../streams/environment.js'

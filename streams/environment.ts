@@ -1,7 +1,14 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
+import type { WebSocketLike as SocketLike } from 'rxjs-websockets'
+
+/** What the SDK needs of a WebSocket: the browser's and `ws`'s both have it. */
+export type WebSocketLike = SocketLike & { binaryType: string; readonly readyState: number }
 
 /** A WebSocket constructor: the browser's, or `ws` in Node. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
+
+/** What the SDK uses of `navigator.mediaDevices`; a Node host without device changes may leave out the listeners. */
+export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia' | 'enumerateDevices'> & Partial<Pick<MediaDevices, 'addEventListener' | 'removeEventListener'>>
 
 /**
  * Everything the SDK takes from its host: injected so that one core runs in a browser, in Node
@@ -13,7 +20,7 @@ export interface Environment {
   readonly WebSocket: WebSocketConstructor | undefined
   readonly RTCPeerConnection: typeof RTCPeerConnection | undefined
   readonly MediaStream: typeof MediaStream | undefined
-  readonly mediaDevices: MediaDevices | undefined
+  readonly mediaDevices: MediaDevicesLike | undefined
   readonly AudioContext: typeof AudioContext | undefined
   readonly document: Document | undefined
   readonly FormData: typeof FormData | undefined

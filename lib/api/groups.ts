@@ -2,7 +2,7 @@ import { map, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
 import type { Group, GroupEvent, GroupOperation, Invitation } from '../../streams/groups/state.js'
-import type { EventName, PublicEvent } from '../events.js'
+import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
 /** A group: `{ id, name, subject, image, participants: [{ address, status, isAdmin }] }`. */
@@ -69,7 +69,7 @@ export interface GroupsApi {
 }
 
 /** Where a failed operation is reported (`protocol/events.md` §9). */
-const failureEvent: Readonly<Record<GroupOperation, EventName>> = {
+const failureEvent: Readonly<Record<GroupOperation, 'group:new' | 'group:refresh' | 'group:delete' | 'group:change' | 'group:error'>> = {
   create: 'group:new',
   fetch: 'group:refresh',
   delete: 'group:delete',

@@ -71,7 +71,7 @@ describe('dist/kandy-rx.js in Chromium (script tag)', function () {
       await page.evaluate(() => {
         const client = Kandy.create()
         const messages: string[] = []
-        for (const attempt of [() => client.on('dummy:event', () => undefined), () => client.subscribe('x' as never)]) {
+        for (const attempt of [() => client.on('dummy:event' as never, () => undefined), () => client.subscribe('x' as never)]) {
           try {
             attempt()
           } catch (error) {

@@ -4,15 +4,20 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 // spec/run.mjs builds dist/ before mocha; these specs check what the build wrote.
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, Record<string, string>>; bin: Record<string, string> }
+type Target = string | { readonly [condition: string]: Target }
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, Target>; bin: Record<string, string> }
+
+/** Every file path of an exports entry, with the conditions that lead to it. */
+const pathsOf = (target: Target, conditions: string[] = []): [string, string][] =>
+  typeof target === 'string' ? [[conditions.join('.') || 'default', target]] : Object.entries(target).flatMap(([condition, next]) => pathsOf(next, [...conditions, condition]))
 
 /** Runs a script with plain Node (no tsx), so that Node's own ESM / CommonJS rules apply. */
 const plainNode = (args: string[]): string => execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
 
 describe('build outputs', () => {
   it('writes every path of the package.json exports map', () => {
-    for (const [entry, conditions] of Object.entries(pkg.exports)) {
-      for (const [condition, path] of Object.entries(conditions)) expect(existsSync(path), `${entry} ${condition}: ${path}`).to.equal(true)
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      for (const [condition, path] of pathsOf(target)) expect(existsSync(path), `${entry} ${condition}: ${path}`).to.equal(true)
     }
   })
 
@@ -57,10 +62,14 @@ describe('build outputs', () => {
     expect(iife).not.to.match(/\brequire\(|\bimport\s*[{(*"']/)
   })
 
-  it('writes type declarations for lib and streams', () => {
+  it('writes type declarations for lib and streams, as ES modules (.d.ts) and CommonJS (.d.cts)', () => {
     const types = readFileSync('dist/types/lib/index.d.ts', 'utf8')
     expect(types).to.include('export declare function create(')
     expect(readFileSync('dist/types/streams/index.d.ts', 'utf8')).to.include('export declare function createStreams(')
+    const commonJs = readFileSync('dist/types/lib/index.d.cts', 'utf8')
+    expect(commonJs).to.include('export declare function create(')
+    expect(commonJs).to.include("from './events.cjs'")
+    expect(commonJs).not.to.match(/from '\.{1,2}\/[^']*\.js'/)
   })
 
   it('writes dist/platform.js as an executable node script that runs', () => {

@@ -39,14 +39,14 @@ describe('events', () => {
     const listener = (): void => undefined
 
     it('on throws "Invalid event type" for an unknown type', () => {
-      expect(() => emitter.on('dummy:event', listener)).to.throw(Error, 'Invalid event type: dummy:event')
+      expect(() => emitter.on('dummy:event' as never, listener)).to.throw(Error, 'Invalid event type: dummy:event')
     })
     it('off throws "Invalid event type" for an unknown type', () => {
-      expect(() => emitter.off('call:nope', listener)).to.throw(Error, 'Invalid event type')
+      expect(() => emitter.off('call:nope' as never, listener)).to.throw(Error, 'Invalid event type')
     })
     it('on and off throw "Invalid event type" for a type that is not a string', () => {
-      expect(() => emitter.on(42 as unknown as string, listener)).to.throw(Error, 'Invalid event type')
-      expect(() => emitter.off(undefined as unknown as string, listener)).to.throw(Error, 'Invalid event type')
+      expect(() => emitter.on(42 as never, listener)).to.throw(Error, 'Invalid event type')
+      expect(() => emitter.off(undefined as never, listener)).to.throw(Error, 'Invalid event type')
     })
     it('on and off throw "Listener not a function" for a listener that is not a function', () => {
       expect(() => emitter.on('call:start', 'nope' as unknown as () => void)).to.throw(Error, 'Listener not a function')
@@ -62,7 +62,7 @@ describe('events', () => {
     const { emitter, events$ } = setup()
     const seen: unknown[] = []
     emitter.on('call:start', (payload) => seen.push(payload))
-    events$.next({ type: 'call:receive', payload: { callId: 'c0' } })
+    events$.next({ type: 'call:receive', payload: { callId: 'c0', error: undefined } })
     events$.next({ type: 'call:start', payload: { callId: 'c1', error: undefined } })
     await delivered()
     expect(seen).to.deep.equal([{ callId: 'c1', error: undefined }])
@@ -85,7 +85,7 @@ describe('events', () => {
     const { emitter, events$ } = setup()
     const seen: unknown[] = []
     emitter.on('devices:change', (payload) => seen.push(payload))
-    events$.next({ type: 'devices:change', payload: undefined })
+    events$.next({ type: 'devices:change', payload: undefined as never })
     await delivered()
     expect(seen).to.deep.equal([{}])
   })
@@ -95,7 +95,7 @@ describe('events', () => {
     let state = 'Initiated'
     const seen: string[] = []
     emitter.on('call:stateChange', () => seen.push(state))
-    events$.next({ type: 'call:stateChange', payload: {} })
+    events$.next({ type: 'call:stateChange', payload: { callId: 'c1', error: undefined, transition: undefined, previous: undefined } })
     state = 'Connected'
     expect(seen).to.deep.equal([])
     await delivered()
@@ -124,8 +124,8 @@ describe('events', () => {
     })
     emitter.on('presence:change', () => seen.push('second'))
     emitter.subscribe(() => seen.push('global'))
-    events$.next({ type: 'presence:change', payload: { userId: 'bob' } })
-    events$.next({ type: 'presence:change', payload: { userId: 'alice' } })
+    events$.next({ type: 'presence:change', payload: { userId: 'bob', status: 'open', activity: 'available', note: undefined } })
+    events$.next({ type: 'presence:change', payload: { userId: 'alice', status: 'open', activity: 'available', note: undefined } })
     await delivered()
     expect(seen).to.deep.equal(['second', 'global', 'second', 'global'])
     const errors = calls.filter(({ method }) => method === 'error')
@@ -143,8 +143,8 @@ describe('events', () => {
     }
     emitter.on('group:new', once)
     emitter.on('group:new', () => seen.push('other'))
-    events$.next({ type: 'group:new', payload: { id: 'g1' } })
-    events$.next({ type: 'group:new', payload: { id: 'g2' } })
+    events$.next({ type: 'group:new', payload: { id: 'g1', groupId: 'g1' } })
+    events$.next({ type: 'group:new', payload: { id: 'g2', groupId: 'g2' } })
     await delivered()
     expect(seen).to.deep.equal(['once', 'other', 'other'])
   })
@@ -154,7 +154,7 @@ describe('events', () => {
     const seen: unknown[] = []
     emitter.subscribe((type) => seen.push(type))
     emitter.dispose()
-    events$.next({ type: 'ws:change', payload: {} })
+    events$.next({ type: 'ws:change', payload: { platform: 'cpaas' } })
     await delivered()
     expect(seen).to.deep.equal([])
     expect(events$.observed).to.equal(false)

@@ -25,7 +25,7 @@ const OPEN = 1
  */
 export function socketSession(url: string, WebSocket: WebSocketConstructor): Observable<SocketSignal> {
   return defer(() => {
-    let socket: WebSocket | undefined
+    let socket: InstanceType<WebSocketConstructor> | undefined
     const makeWebSocket = (target: string, protocols: string | string[]): WebSocketLike => {
       socket = new WebSocket(target, protocols)
       socket.binaryType = 'arraybuffer'

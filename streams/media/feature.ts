@@ -210,7 +210,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const devices = environment.mediaDevices
   if (devices !== undefined && typeof devices.addEventListener === 'function') {
     devices.addEventListener('devicechange', refreshDevices)
-    running.add(() => devices.removeEventListener('devicechange', refreshDevices))
+    running.add(() => devices.removeEventListener?.('devicechange', refreshDevices))
   }
   refreshDevices()
 

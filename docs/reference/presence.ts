@@ -1,0 +1,7 @@
+/**
+ * `client.presence`: your own presence and other users'. Events: `presence:change`,
+ * `presence:selfChange`, `presence:error`.
+ *
+ * @module client.presence
+ */
+export type { PresenceApi, PresenceInfo, SelfPresenceInfo } from '../../lib/api/presence.js'

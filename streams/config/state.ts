@@ -1,27 +1,6 @@
-/** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
-export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject
+import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
 
-/** An SDP parsed by sdp-transform (`parse`), the form SDP handlers receive and return. */
-export type SdpObject = import('sdp-transform').SessionDescription
-
-/** What an SDP handler is told about the SDP it shapes. */
-export interface SdpHandlerInfo {
-  /** `offer` or `answer`. */
-  readonly type: 'offer' | 'answer'
-  /** `local` or `remote`. */
-  readonly endpoint: 'local' | 'remote'
-  /** The call's bandwidth controls, where set. */
-  readonly bandwidth?: { readonly audio?: number; readonly video?: number }
-}
-
-/** An ICE server (as in RTCIceServer). */
-export interface IceServer {
-  readonly urls: string | readonly string[]
-  readonly credential?: string
-  readonly username?: string
-}
-
-export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug'
+export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
 export interface LogActionsConfig {
   readonly actionOnly: boolean
@@ -82,22 +61,6 @@ export interface Config {
   readonly messaging: {
     /** The user's own E.164 number used as SMS sender and inbound SMS subscription address. */
     readonly smsFrom: string | undefined
-  }
-}
-
-type DeepPartial<T> = T extends (...args: never[]) => unknown
-  ? T
-  : T extends readonly unknown[]
-    ? T
-    : T extends object
-      ? { -readonly [K in keyof T]?: DeepPartial<T[K]> }
-      : T
-
-/** What an application passes to `create(config)` and `updateConfig(values)`: any subset. */
-export type UserConfig = DeepPartial<Omit<Config, 'connectivity'>> & {
-  connectivity?: DeepPartial<Omit<Config['connectivity'], 'method'>> & {
-    /** A method name, or `{ type, responsibleParty }`. */
-    method?: ConnectivityMethod['type'] | Partial<ConnectivityMethod>
   }
 }
 

@@ -5,6 +5,7 @@ import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { entryOf } from '../../streams/record.js'
 
 export type { CallObject } from '../../streams/call/state.js'
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
@@ -238,7 +239,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     getAll: () => Object.values(call.current().calls).map(toCallObject),
     getById: (callId) => {
       if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
-      const found = call.current().calls[callId]
+      const found = entryOf(call.current().calls, callId)
       return found === undefined ? undefined : toCallObject(found)
     },
     getStats: (callId, trackId) => call.commands.getStats(callId, trackId),

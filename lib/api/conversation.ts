@@ -1,5 +1,5 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
 import { partError } from '../../streams/messaging/parts.js'
 import {
@@ -165,7 +165,7 @@ const typeOf = (options: unknown, operation: string): ChatType => {
   const { type } = options as { type?: unknown }
   if (type === undefined) return 'chat-oneToOne'
   const known = toChatType(type)
-  if (known === undefined) throw badInput(`conversation.${operation}: unknown conversation type "${String(type)}"; use conversation.chatTypes (chat-oneToOne, chat-group, sms)`)
+  if (known === undefined) throw badInput(`conversation.${operation}: unknown conversation type "${shown(type)}"; use conversation.chatTypes (chat-oneToOne, chat-group, sms)`)
   return known
 }
 

@@ -29,7 +29,7 @@ import type { ConfigFeature } from '../config/feature.js'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo } from '../config/state.js'
 import type { InboundNotification, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import type { MediaFeature } from '../media/feature.js'
@@ -70,6 +70,7 @@ import {
   type Transition,
 } from './state.js'
 import { createTransfer, withTransfers, type TransferCommands } from './transfer.js'
+import { entryOf } from '../record.js'
 
 export interface CallDeps {
   readonly config: ConfigFeature
@@ -143,7 +144,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const pendingRemote = new Map<string, string[]>()
 
   const now = (): number => environment.scheduler.now()
-  const callOf = (callId: string): CallRecord | undefined => state.getValue().calls[callId]
+  const callOf = (callId: string): CallRecord | undefined => entryOf(state.getValue().calls, callId)
   const isLive = (callId: string): boolean => {
     const call = callOf(callId)
     return call !== undefined && !isTerminal(call.state)
@@ -363,7 +364,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       callId,
       webrtcSessionId,
       from: user?.username,
-      to: address ?? String(destination),
+      to: address ?? shown(destination),
       remoteParticipant: { displayNumber: address === undefined ? undefined : displayAddress(address), displayName: undefined },
       bandwidth,
       mediaConstraints: isRecord(mediaOptions) ? mediaOptions : {},
@@ -411,7 +412,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const requestedCall = (callId: unknown, event: (id: string) => CallEvent): CallRecord | undefined => {
-    const id = typeof callId === 'string' ? callId : String(callId)
+    const id = shown(callId)
     const step = dispatch(event(id))
     return refusalOf(step) === undefined ? callOf(id) : undefined
   }
@@ -469,7 +470,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const ignore = (callId: unknown): void => {
-    const id = typeof callId === 'string' ? callId : String(callId)
+    const id = shown(callId)
     const before = callOf(id)
     if (refusalOf(dispatch({ type: 'ignored', callId: id, at: now() })) === undefined) release(id, before)
   }
@@ -492,8 +493,8 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const getStats = (callId: unknown, trackId?: unknown): void => {
-    const id = typeof callId === 'string' ? callId : String(callId)
-    const track = trackId === undefined || trackId === null ? undefined : String(trackId)
+    const id = shown(callId)
+    const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
     if (refusalOf(dispatch({ type: 'statsRequested', callId: id, trackId: track })) !== undefined) return
     const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
       void dispatch({ type: 'statsReported', callId: id, trackId: track, result, ...(error === undefined ? {} : { error }) })

@@ -78,7 +78,8 @@ export interface SdpHandlerInfo {
 /** The `call` section. */
 export const CallUpdate = t.partial({
   sdpSemantics: t.keyof({ 'unified-plan': null, 'plan-b': null }),
-  iceServers: t.readonlyArray(IceServer),
+  // `null`: no ICE servers at all, not even the platform's TURN servers.
+  iceServers: t.union([t.readonlyArray(IceServer), t.null]),
   serverTurnCredentials: t.boolean,
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,

@@ -35,7 +35,7 @@ export interface Config {
   }
   readonly call: {
     readonly sdpSemantics: 'unified-plan' | 'plan-b'
-    readonly iceServers: readonly IceServer[] | undefined
+    readonly iceServers: readonly IceServer[] | null | undefined
     readonly serverTurnCredentials: boolean
     readonly sdpHandlers: readonly SdpHandlerFunction[]
     readonly removeH264Codecs: boolean
@@ -100,8 +100,12 @@ export const defaultConfig: Config = {
   messaging: { smsFrom: undefined },
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+/** An object literal, or one made with `Object.create(null)` (apps and JSON parsers make both). */
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
 
 /** Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. */
 export function deepMerge<T>(base: T, update: unknown): T {
@@ -109,7 +113,14 @@ export function deepMerge<T>(base: T, update: unknown): T {
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(update)) {
     if (value === undefined) continue
-    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? deepMerge(merged[key], value) : value
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined
+    // defineProperty: a `__proto__` key is data, never the object's prototype.
+    Object.defineProperty(merged, key, {
+      value: isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return merged as T
 }

@@ -4,6 +4,7 @@ import { callStates, toCallObject, type CallObject, type CallOutput } from '../.
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import type { PublicEvent } from '../events.js'
+import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
@@ -57,6 +58,7 @@ export interface CallApi {
    * @param media What to send: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
    * @param options `bandwidth` limits of the received media; `displayName` shown to the callee.
    * @returns The id of the new call.
+   * @throws BasicError `call:7` when `destination` is not a string (the reference throws too).
    */
   make(destination: string, media: MediaOptions, options?: MakeOptions): string
   /**
@@ -65,6 +67,7 @@ export interface CallApi {
    * with error `call:6`; an unknown id `call:7`.
    *
    * client.on('call:receive', ({ callId }) => client.call.answer(callId, { audio: true }))
+   * @throws BasicError `call:7` when `callId` is not a string (the reference throws too).
    */
   answer(callId: string, media: MediaOptions, options?: AnswerOptions): void
   /**
@@ -151,6 +154,7 @@ export interface CallApi {
    * A track that is not the call's gives error `call:7`; media of another kind `call:4`.
    *
    * client.call.replaceTrack(callId, videoTrack.id, { video: true, videoOptions: { deviceId: { exact: cameraId } } })
+   * @throws BasicError `call:7` when `callId` or `trackId` is not a string (the reference throws too).
    */
   replaceTrack(callId: string, trackId: string, media?: MediaOptions): void
   /**
@@ -231,8 +235,8 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
   const { call } = streams
   const api: CallApi = {
     states: callStates,
-    make: (destination, media, options) => call.commands.make(destination, media, options),
-    answer: (callId, media, options) => call.commands.answer(callId, media, options),
+    make: (destination, media, options) => call.commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
+    answer: (callId, media, options) => call.commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
     reject: (callId) => call.commands.reject(callId),
     ignore: (callId) => call.commands.ignore(callId),
     end: (callId) => call.commands.end(callId),
@@ -247,7 +251,12 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     unhold: (callId) => call.commands.unhold(callId),
     addMedia: (callId, media, options) => call.commands.addMedia(callId, media ?? {}, options),
     removeMedia: (callId, tracks, options) => call.commands.removeMedia(callId, tracks, options),
-    replaceTrack: (callId, trackId, media) => call.commands.replaceTrack(callId, trackId, media ?? {}),
+    replaceTrack: (callId, trackId, media) =>
+      call.commands.replaceTrack(
+        argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(callId)'),
+        argument(Id, trackId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(trackId)'),
+        media ?? {},
+      ),
     sendDTMF: (callId, tone, duration, intertoneGap) => call.commands.sendDtmf(callId, tone, duration, intertoneGap),
     consultativeTransfer: (callId, otherCallId) => call.commands.consultativeTransfer(callId, otherCallId),
     join: (callId, otherCallId) => call.commands.join(callId, otherCallId),

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { create } from '../../../lib/index.js'
+import { BasicError, create } from '../../../lib/index.js'
 import { apiPaths, invoke, watchUncaught } from '../../reliability/api-calls.js'
 
 /** Lets due timers run: RxJS re-throws a subscriber's error in one. */
@@ -60,6 +60,21 @@ describe('public API arguments', () => {
     client.updateConfig(JSON.parse('{ "logs": { "__proto__": { "polluted": true } } }') as never)
     expect((client.getConfig().logs as unknown as { polluted?: unknown }).polluted).to.equal(undefined)
     expect(Object.getPrototypeOf(client.getConfig().logs)).to.equal(Object.prototype)
+    client.dispose()
+  })
+
+  it('throws a BasicError where the reference throws for a value of the wrong type', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const cases: Array<[string, () => unknown, string]> = [
+      ['call.make(42)', () => client.call.make(42 as never, { audio: true }), 'call:7'],
+      ['call.answer({})', () => client.call.answer({} as never, { audio: true }), 'call:7'],
+      ['call.replaceTrack(null, …)', () => client.call.replaceTrack(null as never, 't'), 'call:7'],
+      ['call.replaceTrack(id, 5)', () => client.call.replaceTrack('c', 5 as never), 'call:7'],
+      ["services.subscribe('chat')", () => client.services.subscribe('chat' as never), 'BAD_INPUT'],
+      ['services.unsubscribe(undefined)', () => client.services.unsubscribe(undefined as never), 'BAD_INPUT'],
+    ]
+    for (const [what, run, code] of cases) expect(run, what).to.throw(BasicError).with.property('code', code)
+    expect(client.call.getAll()).to.deep.equal([])
     client.dispose()
   })
 })

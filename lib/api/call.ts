@@ -1,4 +1,4 @@
-import { filter, map, type Observable } from 'rxjs'
+import { filter, map, merge, type Observable } from 'rxjs'
 import type { CallFeature } from '../../streams/call/feature.js'
 import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
@@ -261,9 +261,13 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     consultativeTransfer: (callId, otherCallId) => call.commands.consultativeTransfer(callId, otherCallId),
     join: (callId, otherCallId) => call.commands.join(callId, otherCallId),
   }
-  const events$: Observable<PublicEvent> = call.events$.pipe(
-    map(toPublic),
-    filter((event): event is PublicEvent => event !== undefined),
+  const events$: Observable<PublicEvent> = merge(
+    call.events$.pipe(
+      map(toPublic),
+      filter((event): event is PublicEvent => event !== undefined),
+    ),
+    // A malformed call notification that names no call is a rejected frame (as the connection reports unreadable ones).
+    call.droppedNotifications$.pipe(map((error): PublicEvent => ({ type: 'notifications:error', payload: { channel: 'websocket', error } }))),
   )
   return { api, events$ }
 }

@@ -39,18 +39,22 @@ const elapsed = performance.now() - started
 // Still working: a chat message reaches bob.
 const text = `after ${done} calls`
 alice.conversation.create('bob@example.com').createMessage({ type: 'text', text }).send()
-const deadline = Date.now() + 10_000
+const deadline = Date.now() + 30_000
 const received = (): boolean =>
   (bob.conversation.get('alice@example.com')?.getMessages() ?? []).some((message) => message.parts.some((part) => part.type === 'text' && part.text === text))
 while (!received() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-const working = received() && alice.connection.getSocketState('cpaas')?.connected === true
+const delivered = received()
+const socket = alice.connection.getSocketState('cpaas')
+const working = delivered && socket?.connected === true
 
 console.log(`fuzz: ${done} public-API calls (seed ${seed}) in ${(elapsed / 1000).toFixed(1)} s`)
 console.log(`  ${Math.round(done / (busy / 1000))} calls/s in the calls themselves, ${Math.round(done / (elapsed / 1000))} calls/s with I/O between batches`)
 console.log(`  failures: ${[...failures.values()].reduce((a, b) => a + b, 0)} non-BasicError throws, ${uncaught.seen.length} uncaught errors or unhandled rejections`)
 for (const [what, count] of failures) console.log(`    ${count} × ${what}`)
 for (const error of uncaught.seen.slice(0, 5)) console.log(`    uncaught: ${String(error)}`)
-console.log(`  client afterwards: ${working ? 'working (socket open, chat message delivered)' : 'NOT working'}`)
+console.log(
+  `  client afterwards: ${working ? 'working' : 'NOT working'} (socket ${socket?.connected ? 'open' : 'closed'}, services [${alice.services.getSubscriptions().subscribed.join(', ')}], chat message ${delivered ? 'delivered' : 'not delivered within 30 s'})`,
+)
 
 uncaught.stop()
 alice.dispose()

@@ -1,4 +1,5 @@
 import { asapScheduler, observeOn, type Observable, type SchedulerLike } from 'rxjs'
+import { shown } from '../streams/errors.js'
 import type { Logger } from '../streams/logs/logger.js'
 import type { EventPayloads } from './event-map.js'
 
@@ -121,7 +122,7 @@ const known: ReadonlySet<string> = new Set(eventNames)
 export const isEventName = (value: unknown): value is EventName => typeof value === 'string' && known.has(value)
 
 const checkType = (type: unknown): EventName => {
-  if (!isEventName(type)) throw new Error(`Invalid event type: ${String(type)}`)
+  if (!isEventName(type)) throw new Error(`Invalid event type: ${shown(type)}`)
   return type
 }
 

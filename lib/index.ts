@@ -80,6 +80,8 @@ export interface ClientCore extends EventApi {
    * Every feature sees the new values.
    *
    * client.updateConfig({ logs: { logLevel: client.logger.levels.WARN } })
+   * @throws BasicError `BAD_INPUT` (also logged) when `newConfigValues` is not an object or a section
+   *   is not of its documented shape; the configuration then stays exactly as it was.
    */
   updateConfig(newConfigValues: UserConfig): void
   /**
@@ -117,7 +119,8 @@ const mapApis = <R extends Record<string, Namespace<object>>>(record: R): { [K i
  *
  * const client = create({ authentication: { server: { base: 'oauth-cpaas.att.com' }, clientCorrelator: 'sampleCID' } })
  * client.on('call:stateChange', ({ callId }) => render(client.call.getById(callId)))
- * @throws BasicError `BAD_INPUT` when `config` (or `environment`) is not an object.
+ * @throws BasicError `BAD_INPUT` when `config` (or `environment`) is not an object, or a section
+ *   of `config` is not of its documented shape (`logs: null`, `connectivity: { pingInterval: 'x' }`).
  */
 export function create(config: UserConfig = {}, environment: Partial<Environment> = {}): Client {
   if (!isObject(config)) throw new BasicError(errorCodes.general.BAD_INPUT, 'create(config): the configuration must be an object')
@@ -128,6 +131,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
   const flat = topLevel(streams)
   const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), ...Object.values<Namespace<object>>(flat)]
   const logger = streams.logs.logger('events')
+  const configLogger = streams.logs.logger('config')
   // A namespace whose event stream fails loses its events; the others keep theirs.
   const events$ = merge(
     ...all.map((namespace) =>
@@ -153,8 +157,14 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
     unsubscribe: emitter.unsubscribe,
     getConfig: () => streams.config.current(),
     updateConfig: (values) => {
-      if (!isObject(values)) throw new BasicError(errorCodes.general.BAD_INPUT, 'updateConfig(values): the values must be an object')
-      streams.config.update(values)
+      try {
+        if (!isObject(values)) throw new BasicError(errorCodes.general.BAD_INPUT, 'updateConfig(values): the values must be an object')
+        streams.config.update(values)
+      } catch (error) {
+        // Refused values leave the configuration as it was; the app learns why from the throw and the log.
+        configLogger.error('updateConfig refused its values', error)
+        throw error
+      }
     },
     getBrowserDetails: () => browserDetails(streams.environment.document),
     logger: { levels },

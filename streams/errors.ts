@@ -94,3 +94,18 @@ export const errorCodes = {
   /** Codes outside the catalogue (`protocol/events.md` §12.2). */
   general: { BAD_INPUT: 'BAD_INPUT', NO_CODE: 'NO_CODE' },
 } as const
+
+/**
+ * A value an app passed, as text for an id or a message: never throws, also for objects without
+ * a prototype or with a throwing `toString` (where `String(value)` throws a TypeError).
+ *
+ * shown(Object.create(null)) // '[object Object]'
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return value
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}

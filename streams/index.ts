@@ -6,6 +6,7 @@
  * @module kandy-rx/streams
  */
 import { createConfig } from './config/feature.js'
+import { withContainedObservables } from './contained.js'
 import type { UserConfig } from './config/state.js'
 import { createEnvironment, type Environment } from './environment.js'
 import { createLogs } from './logs/feature.js'
@@ -66,20 +67,23 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   const users = own(createUsers({ ...core, link }))
 
   let disposed = false
+  // An app's subscriber that throws is logged, never re-thrown (it would crash a Node process).
+  const forApps = <F extends object>(feature: F): F => withContainedObservables(feature, (error) => logs.logger('streams').error('A subscriber threw', error))
   return {
     ...core,
+    config: forApps(configFeature),
     // ── Features (one name per line):
-    auth,
-    connection,
-    link,
-    subscription,
-    media,
-    call,
-    messaging,
-    presence,
-    groups,
-    contacts,
-    users,
+    auth: forApps(auth),
+    connection: forApps(connection),
+    link: forApps(link),
+    subscription: forApps(subscription),
+    media: forApps(media),
+    call: forApps(call),
+    messaging: forApps(messaging),
+    presence: forApps(presence),
+    groups: forApps(groups),
+    contacts: forApps(contacts),
+    users: forApps(users),
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return

@@ -1,10 +1,12 @@
-import { filter, map, type Observable } from 'rxjs'
+import { filter, map, merge, type Observable } from 'rxjs'
 import type { CallFeature } from '../../streams/call/feature.js'
 import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import type { PublicEvent } from '../events.js'
+import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
+import { entryOf } from '../../streams/record.js'
 
 export type { CallObject } from '../../streams/call/state.js'
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
@@ -56,6 +58,7 @@ export interface CallApi {
    * @param media What to send: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
    * @param options `bandwidth` limits of the received media; `displayName` shown to the callee.
    * @returns The id of the new call.
+   * @throws BasicError `call:7` when `destination` is not a string (the reference throws too).
    */
   make(destination: string, media: MediaOptions, options?: MakeOptions): string
   /**
@@ -64,6 +67,7 @@ export interface CallApi {
    * with error `call:6`; an unknown id `call:7`.
    *
    * client.on('call:receive', ({ callId }) => client.call.answer(callId, { audio: true }))
+   * @throws BasicError `call:7` when `callId` is not a string (the reference throws too).
    */
   answer(callId: string, media: MediaOptions, options?: AnswerOptions): void
   /**
@@ -150,6 +154,7 @@ export interface CallApi {
    * A track that is not the call's gives error `call:7`; media of another kind `call:4`.
    *
    * client.call.replaceTrack(callId, videoTrack.id, { video: true, videoOptions: { deviceId: { exact: cameraId } } })
+   * @throws BasicError `call:7` when `callId` or `trackId` is not a string (the reference throws too).
    */
   replaceTrack(callId: string, trackId: string, media?: MediaOptions): void
   /**
@@ -230,15 +235,15 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
   const { call } = streams
   const api: CallApi = {
     states: callStates,
-    make: (destination, media, options) => call.commands.make(destination, media, options),
-    answer: (callId, media, options) => call.commands.answer(callId, media, options),
+    make: (destination, media, options) => call.commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
+    answer: (callId, media, options) => call.commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
     reject: (callId) => call.commands.reject(callId),
     ignore: (callId) => call.commands.ignore(callId),
     end: (callId) => call.commands.end(callId),
     getAll: () => Object.values(call.current().calls).map(toCallObject),
     getById: (callId) => {
       if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
-      const found = call.current().calls[callId]
+      const found = entryOf(call.current().calls, callId)
       return found === undefined ? undefined : toCallObject(found)
     },
     getStats: (callId, trackId) => call.commands.getStats(callId, trackId),
@@ -246,14 +251,23 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     unhold: (callId) => call.commands.unhold(callId),
     addMedia: (callId, media, options) => call.commands.addMedia(callId, media ?? {}, options),
     removeMedia: (callId, tracks, options) => call.commands.removeMedia(callId, tracks, options),
-    replaceTrack: (callId, trackId, media) => call.commands.replaceTrack(callId, trackId, media ?? {}),
+    replaceTrack: (callId, trackId, media) =>
+      call.commands.replaceTrack(
+        argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(callId)'),
+        argument(Id, trackId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(trackId)'),
+        media ?? {},
+      ),
     sendDTMF: (callId, tone, duration, intertoneGap) => call.commands.sendDtmf(callId, tone, duration, intertoneGap),
     consultativeTransfer: (callId, otherCallId) => call.commands.consultativeTransfer(callId, otherCallId),
     join: (callId, otherCallId) => call.commands.join(callId, otherCallId),
   }
-  const events$: Observable<PublicEvent> = call.events$.pipe(
-    map(toPublic),
-    filter((event): event is PublicEvent => event !== undefined),
+  const events$: Observable<PublicEvent> = merge(
+    call.events$.pipe(
+      map(toPublic),
+      filter((event): event is PublicEvent => event !== undefined),
+    ),
+    // A malformed call notification that names no call is a rejected frame (as the connection reports unreadable ones).
+    call.droppedNotifications$.pipe(map((error): PublicEvent => ({ type: 'notifications:error', payload: { channel: 'websocket', error } }))),
   )
   return { api, events$ }
 }

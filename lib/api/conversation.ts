@@ -1,5 +1,5 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
 import { partError } from '../../streams/messaging/parts.js'
 import {
@@ -15,6 +15,7 @@ import {
   type MessagingState,
   type Part,
 } from '../../streams/messaging/state.js'
+import type { Logs } from '../../streams/logs/logger.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
@@ -164,7 +165,7 @@ const typeOf = (options: unknown, operation: string): ChatType => {
   const { type } = options as { type?: unknown }
   if (type === undefined) return 'chat-oneToOne'
   const known = toChatType(type)
-  if (known === undefined) throw badInput(`conversation.${operation}: unknown conversation type "${String(type)}"; use conversation.chatTypes (chat-oneToOne, chat-group, sms)`)
+  if (known === undefined) throw badInput(`conversation.${operation}: unknown conversation type "${shown(type)}"; use conversation.chatTypes (chat-oneToOne, chat-group, sms)`)
   return known
 }
 
@@ -254,12 +255,15 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
 /** What the namespace reads: the messaging feature, and the link for the current user. */
 interface MessagingStreams {
   readonly messaging: MessagingFeature
+  /** Where a throwing app callback is reported. */
+  readonly logs?: Logs
   readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined }
 }
 
 function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
   const { messaging } = streams
   const { commands } = messaging
+  const appLogger = streams.logs?.logger('conversation')
 
   const isOwn = (sender: string | undefined): boolean => {
     const user = streams.link?.user()
@@ -348,7 +352,14 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
             }),
             observeOn(asapScheduler),
           )
-          .subscribe((messageId) => subscriber({ conversationId: destination[0] as string, messageId }))
+          .subscribe((messageId) => {
+            try {
+              subscriber({ conversationId: destination[0] as string, messageId })
+            } catch (error) {
+              // An app's subscriber that throws is reported, never re-thrown: it would crash the process.
+              appLogger?.error('A conversation subscriber threw', error)
+            }
+          })
         return () => subscription.unsubscribe()
       },
       fetchMessages: (amount = 50) => {

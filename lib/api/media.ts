@@ -4,6 +4,7 @@ import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js
 import { mediaObject, type DevicesObject, type MediaObject, type MediaOutput, type TrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { entryOf } from '../../streams/record.js'
 
 export type { DevicesObject, DeviceInfo, MediaObject, TrackObject } from '../../streams/media/state.js'
 export type { RenderOptions } from '../../streams/media/feature.js'
@@ -95,7 +96,7 @@ export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<M
   const api: MediaApi = {
     getDevices: () => media.current().devices,
     getById: (mediaId) => mediaObject(media.current(), idOf(mediaId, 'getById')),
-    getTrackById: (trackId) => media.current().tracks[idOf(trackId, 'getTrackById')],
+    getTrackById: (trackId) => entryOf(media.current().tracks, idOf(trackId, 'getTrackById')),
     renderTracks: (trackIds, cssSelector, options) =>
       media.commands.renderTracks(trackIdsOf(trackIds, 'renderTracks'), selectorOf(cssSelector, 'renderTracks'), typeof options === 'object' && options !== null ? options : {}),
     removeTracks: (trackIds, cssSelector) => media.commands.removeTracks(trackIdsOf(trackIds, 'removeTracks'), selectorOf(cssSelector, 'removeTracks')),

@@ -1,7 +1,9 @@
 import { mergeMap, type Observable } from 'rxjs'
 import type { SubscriptionEvent } from '../../streams/subscription/state.js'
 import type { SubscriptionFeature } from '../../streams/subscription/feature.js'
+import { errorCodes } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
+import { argument, Ids } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 
 /** What `services.getSubscriptions()` returns. */
@@ -27,6 +29,7 @@ export interface ServicesApi {
    * client.services.subscribe(['call', 'chat', 'smsinbound', 'presence'])
    * @param services A list of available services.
    * @param type How to receive service updates; only `'websocket'` (the default) is supported.
+   * @throws BasicError `BAD_INPUT` when `services` is not an array (the reference throws too).
    */
   subscribe(services: string[], type?: string): void
   /**
@@ -37,6 +40,7 @@ export interface ServicesApi {
    * client.services.unsubscribe(['chat'])
    * @param services A list of subscribed services.
    * @param type How the updates are received (default `'websocket'`).
+   * @throws BasicError `BAD_INPUT` when `services` is not an array (the reference throws too).
    */
   unsubscribe(services: string[], type?: string): void
   /**
@@ -79,8 +83,8 @@ export function servicesApi(streams: { readonly subscription: SubscriptionFeatur
   const events$: Observable<PublicEvent> = subscription.events$.pipe(mergeMap(subscriptionPublicEvents))
   return {
     api: {
-      subscribe: (services, type) => subscription.commands.subscribe(services, type),
-      unsubscribe: (services, type) => subscription.commands.unsubscribe(services, type),
+      subscribe: (services, type) => subscription.commands.subscribe(argument(Ids, services, errorCodes.general.BAD_INPUT, 'services.subscribe(services)'), type),
+      unsubscribe: (services, type) => subscription.commands.unsubscribe(argument(Ids, services, errorCodes.general.BAD_INPUT, 'services.unsubscribe(services)'), type),
       getSubscriptions: () => {
         const { subscribed, available, isPending } = subscription.subscriptions()
         return { subscribed: [...subscribed], available: [...available], isPending }

@@ -47,6 +47,29 @@ describe('create', () => {
       client.dispose()
     })
 
+    for (const section of ['logs', 'authentication', 'call', 'connectivity', 'notifications', 'subscription', 'messaging']) {
+      it(`refuses ${section}: null, 5, "x", [] with a logged BasicError BAD_INPUT, leaving the config and the client working`, () => {
+        const logged: unknown[][] = []
+        const quiet = () => undefined
+        const console = { debug: quiet, info: quiet, warn: quiet, log: quiet, group: quiet, groupCollapsed: quiet, groupEnd: quiet, error: (...args: unknown[]) => void logged.push(args) }
+        const client = create({ logs: { logLevel: 'error' } }, { console })
+        const before = client.getConfig()
+        for (const bad of [null, 5, 'x', []]) {
+          expect(() => client.updateConfig({ [section]: bad } as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+        }
+        expect(client.getConfig()).to.equal(before)
+        expect(logged.some((line) => line.some((part) => typeof part === 'string' && part.includes('updateConfig refused')))).to.equal(true)
+        client.updateConfig({ logs: { logLevel: 'silent' } })
+        expect(client.getConfig().logs.logLevel).to.equal('silent')
+        expect(() => client.dispose()).not.to.throw()
+      })
+    }
+
+    it('refuses a configuration with a bad section at create with a BasicError BAD_INPUT', () => {
+      expect(() => create({ logs: null } as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+      expect(() => create({ connectivity: { pingInterval: 'soon' } } as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+    })
+
     it('throws a BasicError BAD_INPUT for values that are not an object', () => {
       const client = create()
       expect(() => client.updateConfig('x' as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')

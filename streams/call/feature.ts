@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
 import type * as t from 'io-ts'
 import {
   BehaviorSubject,
@@ -27,9 +26,10 @@ import {
 } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo } from '../config/state.js'
+import { describeDecodeErrors } from '../connection/decode.js'
 import type { InboundNotification, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import type { MediaFeature } from '../media/feature.js'
@@ -44,6 +44,8 @@ import {
   notifiedSessionId,
   sessionIdOf,
   type CallNotificationKind,
+  type Link,
+  type MaybeSdp,
 } from './codecs.js'
 import type { CallContext, CallRuntime } from './context.js'
 import { displayAddress, normalizeDestination } from './destination.js'
@@ -70,6 +72,7 @@ import {
   type Transition,
 } from './state.js'
 import { createTransfer, withTransfers, type TransferCommands } from './transfer.js'
+import { entryOf } from '../record.js'
 
 export interface CallDeps {
   readonly config: ConfigFeature
@@ -102,6 +105,8 @@ export interface CallCommands extends MidCallCommands, TransferCommands, JoinCom
 export interface CallFeature extends Feature<CallsState, CallOutput, CallCommands> {
   /** Hot; every call of this client as CallObjects, in creation order. */
   readonly calls$: Observable<readonly CallObject[]>
+  /** Hot; the error of each call notification that failed its codec and names no call of this client (nothing changed). */
+  readonly droppedNotifications$: Observable<BasicError>
   readonly current: () => CallsState
   readonly dispose: () => void
 }
@@ -120,6 +125,19 @@ const auditFailure: Transition = { statusCode: 9909, reasonText: 'Call has ended
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/**
+ * Why a decoded call notification still cannot be used, or undefined: no session in its link, or
+ * an SDP that is no SDP where nothing would report it (an invitation, or a session not ours: an
+ * answer that fails on a call of ours ends that call with the error, notifications.md §4.2).
+ */
+const unusable = (notification: { readonly link: readonly Link[]; readonly offer?: MaybeSdp; readonly answer?: MaybeSdp }, known: (sessionId: string) => boolean, invitation: boolean): string | undefined => {
+  const sessionId = notifiedSessionId(notification.link)
+  if (sessionId === undefined) return 'link[0].href names no session'
+  const sdp = notification.offer?.sdp ?? notification.answer?.sdp
+  if (sdp === undefined || sdp.startsWith('v=') || (!invitation && known(sessionId))) return undefined
+  return 'the SDP does not start with v='
+}
+
 /** `options.bandwidth` → both kinds in kbps; a missing or non-numeric value is 5000 (calls.md §14.1). */
 export function bandwidthOf(options: unknown): Bandwidth {
   const bandwidth = isRecord(options) && isRecord(options.bandwidth) ? options.bandwidth : {}
@@ -135,6 +153,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const logger = logs.logger('call')
   const state = new BehaviorSubject<CallsState>(initialCallsState)
   const outputs = new Subject<CallOutput>()
+  const dropped = new Subject<BasicError>()
   const running = new Subscription()
   const runtimes = new Map<string, CallRuntime>()
   const replay = new Subject<InboundNotification>()
@@ -143,7 +162,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const pendingRemote = new Map<string, string[]>()
 
   const now = (): number => environment.scheduler.now()
-  const callOf = (callId: string): CallRecord | undefined => state.getValue().calls[callId]
+  const callOf = (callId: string): CallRecord | undefined => entryOf(state.getValue().calls, callId)
   const isLive = (callId: string): boolean => {
     const call = callOf(callId)
     return call !== undefined && !isTerminal(call.state)
@@ -363,7 +382,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       callId,
       webrtcSessionId,
       from: user?.username,
-      to: address ?? String(destination),
+      to: address ?? shown(destination),
       remoteParticipant: { displayNumber: address === undefined ? undefined : displayAddress(address), displayName: undefined },
       bandwidth,
       mediaConstraints: isRecord(mediaOptions) ? mediaOptions : {},
@@ -411,7 +430,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const requestedCall = (callId: unknown, event: (id: string) => CallEvent): CallRecord | undefined => {
-    const id = typeof callId === 'string' ? callId : String(callId)
+    const id = shown(callId)
     const step = dispatch(event(id))
     return refusalOf(step) === undefined ? callOf(id) : undefined
   }
@@ -469,7 +488,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const ignore = (callId: unknown): void => {
-    const id = typeof callId === 'string' ? callId : String(callId)
+    const id = shown(callId)
     const before = callOf(id)
     if (refusalOf(dispatch({ type: 'ignored', callId: id, at: now() })) === undefined) release(id, before)
   }
@@ -492,8 +511,8 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   const getStats = (callId: unknown, trackId?: unknown): void => {
-    const id = typeof callId === 'string' ? callId : String(callId)
-    const track = trackId === undefined || trackId === null ? undefined : String(trackId)
+    const id = shown(callId)
+    const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
     if (refusalOf(dispatch({ type: 'statsRequested', callId: id, trackId: track })) !== undefined) return
     const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
       void dispatch({ type: 'statsReported', callId: id, trackId: track, result, ...(error === undefined ? {} : { error }) })
@@ -651,17 +670,26 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     return EMPTY
   }
 
+  /** A call notification that fails its codec: reported once, on its call when it names one of ours, and never acted on. */
+  const malformed = (inbound: InboundNotification, kind: CallNotificationKind, why: string): Observable<never> => {
+    logger.error(`A malformed ${kind} was dropped: ${why}`)
+    const links = isRecord(inbound.body) && Array.isArray(inbound.body.link) ? (inbound.body.link as unknown[]) : []
+    const first = links[0]
+    const href = isRecord(first) && typeof first.href === 'string' ? first.href : undefined
+    const call = href === undefined ? undefined : callBySession(state.getValue(), sessionIdOf(href) ?? '')
+    const error = new BasicError(errorCodes.call.GENERIC_ERROR, `Malformed ${kind}: ${why}`)
+    if (call !== undefined) dispatch({ type: 'notificationRejected', callId: call.id, error })
+    else dropped.next(error)
+    return EMPTY
+  }
+
   const handle = (inbound: InboundNotification): Observable<unknown> => {
     const kind = inbound.kind as CallNotificationKind
-    const decoded = pipe((callNotifications[kind] as t.Decoder<unknown, unknown>).decode(inbound.body), E.mapLeft(() => kind))
-    if (E.isLeft(decoded)) {
-      logger.error(`A malformed ${kind} was dropped`)
-      const links = isRecord(inbound.body) && Array.isArray(inbound.body.link) ? inbound.body.link : []
-      const href = isRecord(links[0]) && typeof links[0].href === 'string' ? links[0].href : undefined
-      const call = href === undefined ? undefined : callBySession(state.getValue(), sessionIdOf(href) ?? '')
-      if (call !== undefined) dispatch({ type: 'notificationRejected', callId: call.id, error: new BasicError(errorCodes.call.GENERIC_ERROR, `Malformed ${kind} for this call`) })
-      return EMPTY
-    }
+    const decoded = (callNotifications[kind] as t.Decoder<unknown, unknown>).decode(inbound.body)
+    if (E.isLeft(decoded)) return malformed(inbound, kind, describeDecodeErrors(decoded.left))
+    const known = (sessionId: string): boolean => callBySession(state.getValue(), sessionId) !== undefined
+    const why = unusable(decoded.right as { link: readonly Link[]; offer?: MaybeSdp; answer?: MaybeSdp }, known, kind === 'wrtcsSessionInvitationNotification')
+    if (why !== undefined) return malformed(inbound, kind, why)
     switch (kind) {
       case 'wrtcsSessionInvitationNotification':
         return invited(decoded.right as SessionInvitationNotification)
@@ -695,6 +723,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   return {
     state$,
     events$: outputs.asObservable(),
+    droppedNotifications$: dropped.asObservable(),
     calls$: state$.pipe(
       map((current) => current.calls),
       distinctUntilChanged(),
@@ -709,6 +738,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       replay.complete()
       state.complete()
       outputs.complete()
+      dropped.complete()
     },
   }
 }

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, Observable, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, tap, throwError } from 'rxjs'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import { checkMediaOptions } from '../media/constraints.js'
 import { createAudioBridge, type AudioBridge } from './bridge.js'
 import type { CallContext } from './context.js'
@@ -27,6 +27,7 @@ import {
   type CallsStep,
   type Transition,
 } from './state.js'
+import { entryOf } from '../record.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this
 // client does it. Both calls are locally held; they are taken off hold audio-only (their video
@@ -119,7 +120,7 @@ const trackOutputs = (type: 'trackAdded' | 'trackEnded', call: Pick<CallRecord, 
 function joinRefusal(state: CallsState, callId: string, otherCallId: string): BasicError | undefined {
   if (callId === otherCallId) return new BasicError(errorCodes.call.INVALID_PARAM, `A join needs two different calls; both ids are "${callId}".`)
   for (const id of [callId, otherCallId]) {
-    const call = state.calls[id]
+    const call = entryOf(state.calls, id)
     if (call === undefined) return unknownCall(id)
     if (call.joint !== undefined) return new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${id} is a joined call; it cannot be joined again.`)
     const joinable = isAnswered(call) && call.localHold === true && call.operation === undefined && call.wrtcsSessionId !== undefined && call.joinedInto === undefined
@@ -132,7 +133,7 @@ function joinRefusal(state: CallsState, callId: string, otherCallId: string): Ba
 function refusalOutput(state: CallsState, event: Extract<JoinEvent, { type: 'jointRefused' }>): CallOutput {
   const { callId, error } = event
   if (event.operation === 'join') return { type: 'joinReported', callId, error }
-  const call = state.calls[callId]
+  const call = entryOf(state.calls, callId)
   const previous = call === undefined ? undefined : publicSnapshot(call)
   return failureOf(callId, previous, event.operation, error, { trackId: event.trackId, tones: event.tones })
 }
@@ -143,7 +144,7 @@ function requestJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinR
   if (error !== undefined) return { state, outputs: [{ type: 'joinReported', callId: event.callId, error }] }
   let next = state
   for (const id of [event.callId, event.otherCallId]) {
-    const call = next.calls[id] as CallRecord
+    const call = entryOf(next.calls, id) as CallRecord
     next = put(next, { ...call, joinedInto: { into: event.joinedId, shown: toCallObject(call), ready: false, error: undefined } })
   }
   return { state: next, outputs: [] }
@@ -151,10 +152,10 @@ function requestJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinR
 
 /** The legs are bridged: both calls end for the public, the joined call appears. */
 function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joined' }>): CallsStep {
-  const legs = [event.callId, event.otherCallId].map((id) => state.calls[id])
+  const legs = [event.callId, event.otherCallId].map((id) => entryOf(state.calls, id))
   const joining = (call: CallRecord | undefined): call is CallRecord & { joinedInto: JoinedInto } =>
     call !== undefined && call.joinedInto?.into === event.joinedId && call.joinedInto.shown.state !== callStates.ENDED && !isTerminal(call.state)
-  if (!legs.every(joining) || state.calls[event.joinedId] !== undefined) return { state, outputs: [] }
+  if (!legs.every(joining) || entryOf(state.calls, event.joinedId) !== undefined) return { state, outputs: [] }
   let next = state
   const outputs: CallOutput[] = []
   for (const leg of legs) {
@@ -206,7 +207,7 @@ function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFail
   let next = state
   const outputs: CallOutput[] = []
   for (const id of [event.callId, event.otherCallId]) {
-    const call = next.calls[id]
+    const call = entryOf(next.calls, id)
     const shown = call?.joinedInto?.shown
     if (call === undefined || shown === undefined || shown.state === callStates.ENDED) continue
     const lost = (shown: readonly string[], now: readonly string[]): string[] => shown.filter((trackId) => !now.includes(trackId))
@@ -225,7 +226,7 @@ function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFail
 
 /** Hold / unhold of a joined call: it waits for the legs that need the change. */
 function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: 'jointHoldRequested' }>): CallsStep {
-  const joined = state.calls[event.callId]
+  const joined = entryOf(state.calls, event.callId)
   const refuse = (error: BasicError): CallsStep => ({
     state,
     outputs: [{ type: 'stateChanged', callId: event.callId, previous: joined === undefined ? undefined : snapshot(joined), transition: undefined, error }],
@@ -235,7 +236,7 @@ function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: '
   if (!isAnswered(joined) || joined.operation !== undefined || joined.localHold === hold)
     return refuse(invalidState(joined, event.operation, hold ? 'an answered call that is not locally held' : 'a locally held call'))
   const pending = joined.joint.legs.filter((id) => {
-    const leg = state.calls[id]
+    const leg = entryOf(state.calls, id)
     return leg !== undefined && !isTerminal(leg.state) && leg.localHold !== hold
   })
   return { state: put(state, { ...joined, operation: event.operation, joint: { ...joined.joint, pending, error: undefined } }), outputs: [] }
@@ -243,10 +244,10 @@ function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: '
 
 /** A joined call after a change of its legs: its flags follow theirs; it ends with the last of them. */
 function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<string, BasicError>): CallsStep {
-  const joined = state.calls[joinedId]
+  const joined = entryOf(state.calls, joinedId)
   const joint = joined?.joint
   if (joined === undefined || joint === undefined || isTerminal(joined.state) || joined.operation === 'end') return { state, outputs: [] }
-  const legs = joint.legs.flatMap((id) => state.calls[id] ?? [])
+  const legs = joint.legs.flatMap((id) => entryOf(state.calls, id) ?? [])
   const live = legs.filter((leg) => !isTerminal(leg.state))
   if (live.length === 0) {
     const at = Math.max(...legs.map((leg) => leg.endTime ?? 0))
@@ -262,7 +263,7 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
     const target = joined.operation === 'hold'
     const error = joint.error ?? joint.pending.flatMap((id) => errors.get(id) ?? [])[0]
     const pending = joint.pending.filter((id) => {
-      const leg = state.calls[id]
+      const leg = entryOf(state.calls, id)
       return leg !== undefined && !isTerminal(leg.state) && !errors.has(id) && !(leg.operation === undefined && leg.localHold === target)
     })
     if (pending.length > 0) return { state: put(state, { ...joined, joint: { ...joint, pending, error } }), outputs: [] }
@@ -278,7 +279,7 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
  * follow their legs.
  */
 function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
-  const legOf = (state: CallsState, callId: string): JoinedInto | undefined => state.calls[callId]?.joinedInto
+  const legOf = (state: CallsState, callId: string): JoinedInto | undefined => entryOf(state.calls, callId)?.joinedInto
   const touched = new Set<string>(legOf(step.state, event.callId) === undefined ? [] : [event.callId])
   for (const output of step.outputs) if (legOf(step.state, output.callId) !== undefined) touched.add(output.callId)
   if (touched.size === 0) return step
@@ -293,7 +294,7 @@ function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
       continue
     }
     if (output.type === 'stateChanged' && output.error !== undefined && !errors.has(output.callId)) errors.set(output.callId, output.error)
-    const joined = state.calls[into.into]
+    const joined = entryOf(state.calls, into.into)
     if (joined?.joint === undefined || isTerminal(joined.state) || !(output.type === 'trackAdded' || output.type === 'trackEnded') || output.local) continue
     const has = joined.remoteTracks.includes(output.trackId)
     if (output.type === 'trackAdded' && !has) state = put(state, { ...joined, remoteTracks: [...joined.remoteTracks, output.trackId] })
@@ -304,9 +305,9 @@ function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
 
   const joinedIds = new Set<string>()
   for (const legId of touched) {
-    const leg = state.calls[legId] as CallRecord
+    const leg = entryOf(state.calls, legId) as CallRecord
     const into = leg.joinedInto as JoinedInto
-    if (state.calls[into.into]?.joint !== undefined) {
+    if (entryOf(state.calls, into.into)?.joint !== undefined) {
       joinedIds.add(into.into)
       continue
     }
@@ -378,7 +379,7 @@ interface Joined {
   microphone: MediaStreamTrack
 }
 
-const idOf = (value: unknown): string => (typeof value === 'string' ? value : String(value))
+const idOf = (value: unknown): string => shown(value)
 
 const asBasicError = (error: unknown, code: string = errorCodes.call.GENERIC_ERROR): BasicError =>
   isBasicError(error) ? error : new BasicError(code, error instanceof Error ? error.message : String(error))
@@ -458,7 +459,7 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
                 remoteTracks: transceivers.map((transceiver) => transceiver.receiver.track.id),
                 at: ctx.now(),
               })
-              if (step.state.calls[joinedId] === undefined) {
+              if (entryOf(step.state.calls, joinedId) === undefined) {
                 mix.close()
                 throw new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} changed while they were being joined.`)
               }
@@ -507,7 +508,7 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
     running.add(
       state$
         .pipe(
-          map((state) => legs.map((leg) => state.calls[leg]?.joinedInto)),
+          map((state) => legs.map((leg) => entryOf(state.calls, leg)?.joinedInto)),
           first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),
           // Not from inside the dispatch that settled it: the join's own events come after that one's.
           observeOn(asapScheduler),
@@ -557,7 +558,7 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
 
   /** Statistics of the joined call: a remote track's from its leg; otherwise every leg's in one report. */
   const jointStats = (callId: string, trackId: unknown): void => {
-    const track = trackId === undefined || trackId === null ? undefined : String(trackId)
+    const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
     if (refusalOf(ctx.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
     const legs = (ctx.callOf(callId)?.joint?.legs ?? []).filter((id) => ctx.isLive(id))
     const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
@@ -604,7 +605,7 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
           joined.microphone = replacement
           media.commands.addMedia(stream.id, true, [replacement])
           media.commands.endTracks([oldTrackId], true)
-          ctx.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: media.current().tracks[oldTrackId] })
+          ctx.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
         }),
         catchError((error: unknown) => {
           fail(error)
@@ -638,7 +639,7 @@ export function createJoin({ ctx, base, release, state$, outputs$ }: JoinDeps): 
       ignore: (callId) => void (leg(callId, 'end') || commands.ignore(callId)),
       end: (callId) => void (leg(callId, 'end') || commands.end(callId)),
       getStats: (callId, trackId) => {
-        if (leg(callId, 'stats', { ...(trackId === undefined || trackId === null ? {} : { trackId: String(trackId) }) })) return
+        if (leg(callId, 'stats', { ...(trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) }) })) return
         const id = joint(callId)
         if (id === undefined) commands.getStats(callId, trackId)
         else jointStats(id, trackId)

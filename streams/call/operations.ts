@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { AsyncSubject, EMPTY, Observable, catchError, concatMap, defer, finalize, from, map, of, switchMap, tap, throwError, timeout } from 'rxjs'
 import { httpStatusOf } from '../connection/request.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import { checkMediaOptions } from '../media/constraints.js'
 import type { CallContext, NegotiationTask } from './context.js'
 import { checkTones, dtmfTiming, inBandQueue, playInBand } from './dtmf.js'
@@ -9,6 +9,7 @@ import { hasTelephoneEvent, inactivated, inferRemoteOperation, mediaFlowing, sdp
 import type { Peer } from './peer.js'
 import { answerSession, updateSession, type CallScope } from './requests.js'
 import { refusalOf, type Bandwidth, type CallRecord, type RemoteOperation, type ReofferOperation } from './state.js'
+import { entryOf } from '../record.js'
 
 // Mid-call operations (protocol/calls.md §7, §8, §13): hold, unhold, add and remove media (local
 // re-offers), the answers to remote re-offers (with an SDP or slow start), replacing a track and
@@ -67,7 +68,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
   const { logger, link, media } = ctx
   const scheduler = ctx.environment.scheduler
 
-  const idOf = (callId: unknown): string => (typeof callId === 'string' ? callId : String(callId))
+  const idOf = (callId: unknown): string => shown(callId)
 
   const where = (): CallScope => {
     const scope = ctx.scope()
@@ -283,7 +284,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
   }
 
   const removeMedia = (callId: unknown, trackIds: unknown, options?: unknown): void => {
-    const ids = Array.isArray(trackIds) ? trackIds.map(String) : []
+    const ids = Array.isArray(trackIds) ? trackIds.map(shown) : []
     queueReoffer(
       callId,
       {
@@ -440,7 +441,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
 
   const replaceTrack = (callId: unknown, trackId: unknown, mediaOptions: unknown): void => {
     const id = idOf(callId)
-    const oldTrackId = typeof trackId === 'string' ? trackId : String(trackId)
+    const oldTrackId = shown(trackId)
     const fail = (error: unknown): void => void ctx.dispatch({ type: 'replaceFailed', callId: id, trackId: oldTrackId, error: asBasicError(error) })
     const start: NegotiationTask = () =>
       defer(() => {
@@ -475,7 +476,7 @@ export function createMidCallOperations(ctx: CallContext): MidCallOperations {
                 }
                 media.commands.addMedia(stream.id, true, [replacement])
                 media.commands.endTracks([oldTrackId], true)
-                ctx.dispatch({ type: 'trackReplaced', callId: id, oldTrackId, newTrackId: replacement.id, oldTrack: media.current().tracks[oldTrackId] })
+                ctx.dispatch({ type: 'trackReplaced', callId: id, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
               }),
             )
           }),

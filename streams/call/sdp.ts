@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { parse, write, type MediaDescription } from 'sdp-transform'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo, SdpObject } from '../config/state.js'
-import { BasicError, errorCodes, type ErrorCode } from '../errors.js'
+import { BasicError, errorCodes, shown, type ErrorCode } from '../errors.js'
 import { createCodecRemover } from '../sdp/codecRemover.js'
 
 // One pipeline for every SDP of a call, local and remote (`protocol/calls.md` §14.3):
@@ -84,7 +84,7 @@ export const dtlsRoleFix =
   })
 
 const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
-  new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
+  new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)
 
 /**
  * Runs an SDP through handlers, each called as `(newSdp, info, originalSdp)` with the SDP parsed

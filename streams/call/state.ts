@@ -3,6 +3,7 @@ import type { MediaOptions } from '../media/constraints.js'
 import type { TrackObject } from '../media/state.js'
 import type { JoinEvent, JoinOutput, JoinedInto, Joint } from './join.js'
 import type { TransferEvent } from './transfer.js'
+import { entryOf } from '../record.js'
 
 /** The states a call can be in (`call.states`: constant → exact wire-visible value). */
 export const callStates = {
@@ -289,7 +290,7 @@ const operationOf = (event: CallEvent): CallOperation | 'stats' | 'dtmf' | undef
 /** A refused request: nothing changes, the error goes out through the call's events. */
 const refused = (state: CallsState, event: CallEvent, error: BasicError): CallsStep => {
   const detail = event.type === 'statsRequested' ? { trackId: event.trackId } : event.type === 'dtmfRequested' ? { tones: event.tones } : {}
-  return { state, outputs: [failureOf(event.callId, snapshotOf(state.calls[event.callId]), operationOf(event) ?? 'end', error, detail)] }
+  return { state, outputs: [failureOf(event.callId, snapshotOf(entryOf(state.calls, event.callId)), operationOf(event) ?? 'end', error, detail)] }
 }
 
 export const unknownCall = (callId: string): BasicError =>
@@ -371,7 +372,7 @@ const connect = (state: CallsState, call: CallRecord, at: number): CallsStep => 
  * an ended call, a late reply) change nothing and say nothing.
  */
 export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
-  const call = state.calls[event.callId]
+  const call = entryOf(state.calls, event.callId)
 
   if (event.type === 'callMade' || event.type === 'callInvited') {
     if (call !== undefined) return unchanged(state)

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, defaultIfEmpty, defer, map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import type { TransferRequest } from './codecs.js'
 import type { CallContext } from './context.js'
 import type { CallScope } from './requests.js'
@@ -20,6 +20,7 @@ import {
   type CallsStep,
   type Transition,
 } from './state.js'
+import { entryOf } from '../record.js'
 
 // Consultative transfer (protocol/calls.md §11, api-reference `call.consultativeTransfer`): both
 // calls locally held; `PUT …/sessions/<id>/transfer` names the other call's session and remote
@@ -43,7 +44,7 @@ const isAnswered = (call: CallRecord): boolean => call.state === callStates.CONN
 function transferRefusal(state: CallsState, callId: string, otherCallId: string): BasicError | undefined {
   if (callId === otherCallId) return new BasicError(errorCodes.call.INVALID_PARAM, `A transfer needs two different calls; both ids are "${callId}".`)
   for (const id of [callId, otherCallId]) {
-    const call = state.calls[id]
+    const call = entryOf(state.calls, id)
     if (call === undefined) return unknownCall(id)
     const transferable = isAnswered(call) && call.localHold === true && call.operation === undefined && call.wrtcsSessionId !== undefined && call.joinedInto === undefined
     if (!transferable) return invalidState(call, 'transfer', 'a locally held call with no operation in progress')
@@ -63,17 +64,17 @@ export const withTransfers =
     switch (event.type) {
       case 'transferRequested': {
         const error = transferRefusal(state, event.callId, event.otherCallId)
-        const call = state.calls[event.callId]
+        const call = entryOf(state.calls, event.callId)
         if (error !== undefined)
           return { state, outputs: [{ type: 'stateChanged', callId: event.callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }] }
-        const other = state.calls[event.otherCallId] as CallRecord
+        const other = entryOf(state.calls, event.otherCallId) as CallRecord
         return { state: put(put(state, { ...(call as CallRecord), operation: 'transfer' }), { ...other, operation: 'transfer' }), outputs: [] }
       }
       case 'transferFailed': {
         let next = state
         const outputs: CallsStep['outputs'][number][] = []
         for (const id of [event.callId, event.otherCallId]) {
-          const call = next.calls[id]
+          const call = entryOf(next.calls, id)
           if (call === undefined || call.operation !== 'transfer' || isTerminal(call.state)) continue
           next = put(next, { ...call, operation: undefined })
           outputs.push({ type: 'stateChanged', callId: id, previous: snapshot(call), transition: transferFailed, error: event.error })
@@ -81,7 +82,7 @@ export const withTransfers =
         return { state: next, outputs }
       }
       case 'remoteEnded': {
-        const call = state.calls[event.callId]
+        const call = entryOf(state.calls, event.callId)
         if (call?.operation === 'transfer' && !isTerminal(call.state)) return finish(state, call, callStates.ENDED, event.at, { transition: transferSucceeded })
         return reducer(state, event)
       }
@@ -117,8 +118,8 @@ export interface TransferCommands {
 /** Consultative transfer over the call feature's context. */
 export function createTransfer(ctx: CallContext): TransferCommands {
   const consultativeTransfer = (callId: unknown, otherCallId: unknown): void => {
-    const id = typeof callId === 'string' ? callId : String(callId)
-    const otherId = typeof otherCallId === 'string' ? otherCallId : String(otherCallId)
+    const id = shown(callId)
+    const otherId = shown(otherCallId)
     if (refusalOf(ctx.dispatch({ type: 'transferRequested', callId: id, otherCallId: otherId })) !== undefined) return
     const fail = (error: unknown): void => {
       const reason = isBasicError(error) ? error : new BasicError(errorCodes.call.GENERIC_ERROR, error instanceof Error ? error.message : String(error))

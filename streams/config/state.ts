@@ -1,27 +1,6 @@
-/** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
-export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject
+import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
 
-/** An SDP parsed by sdp-transform (`parse`), the form SDP handlers receive and return. */
-export type SdpObject = import('sdp-transform').SessionDescription
-
-/** What an SDP handler is told about the SDP it shapes. */
-export interface SdpHandlerInfo {
-  /** `offer` or `answer`. */
-  readonly type: 'offer' | 'answer'
-  /** `local` or `remote`. */
-  readonly endpoint: 'local' | 'remote'
-  /** The call's bandwidth controls, where set. */
-  readonly bandwidth?: { readonly audio?: number; readonly video?: number }
-}
-
-/** An ICE server (as in RTCIceServer). */
-export interface IceServer {
-  readonly urls: string | readonly string[]
-  readonly credential?: string
-  readonly username?: string
-}
-
-export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug'
+export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
 export interface LogActionsConfig {
   readonly actionOnly: boolean
@@ -56,7 +35,7 @@ export interface Config {
   }
   readonly call: {
     readonly sdpSemantics: 'unified-plan' | 'plan-b'
-    readonly iceServers: readonly IceServer[] | undefined
+    readonly iceServers: readonly IceServer[] | null | undefined
     readonly serverTurnCredentials: boolean
     readonly sdpHandlers: readonly SdpHandlerFunction[]
     readonly removeH264Codecs: boolean
@@ -82,22 +61,6 @@ export interface Config {
   readonly messaging: {
     /** The user's own E.164 number used as SMS sender and inbound SMS subscription address. */
     readonly smsFrom: string | undefined
-  }
-}
-
-type DeepPartial<T> = T extends (...args: never[]) => unknown
-  ? T
-  : T extends readonly unknown[]
-    ? T
-    : T extends object
-      ? { -readonly [K in keyof T]?: DeepPartial<T[K]> }
-      : T
-
-/** What an application passes to `create(config)` and `updateConfig(values)`: any subset. */
-export type UserConfig = DeepPartial<Omit<Config, 'connectivity'>> & {
-  connectivity?: DeepPartial<Omit<Config['connectivity'], 'method'>> & {
-    /** A method name, or `{ type, responsibleParty }`. */
-    method?: ConnectivityMethod['type'] | Partial<ConnectivityMethod>
   }
 }
 
@@ -137,8 +100,12 @@ export const defaultConfig: Config = {
   messaging: { smsFrom: undefined },
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+/** An object literal, or one made with `Object.create(null)` (apps and JSON parsers make both). */
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
 
 /** Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. */
 export function deepMerge<T>(base: T, update: unknown): T {
@@ -146,7 +113,14 @@ export function deepMerge<T>(base: T, update: unknown): T {
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(update)) {
     if (value === undefined) continue
-    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? deepMerge(merged[key], value) : value
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined
+    // defineProperty: a `__proto__` key is data, never the object's prototype.
+    Object.defineProperty(merged, key, {
+      value: isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return merged as T
 }

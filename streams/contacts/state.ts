@@ -1,4 +1,4 @@
-import type { BasicError } from '../errors.js'
+import { shown, type BasicError } from '../errors.js'
 import type { Attribute, WireContact } from './codecs.js'
 
 /**
@@ -37,7 +37,7 @@ export const fromWire = ({ contactId, attributeList }: WireContact): Contact => 
 export const toAttributes = (contact: Readonly<Record<string, unknown>>, except: readonly string[]): Attribute[] =>
   Object.entries(contact)
     .filter(([name, value]) => !except.includes(name) && value !== undefined && value !== null)
-    .map(([name, value]) => ({ name, value: String(value) }))
+    .map(([name, value]) => ({ name, value: shown(value) }))
 
 const upsert = (contacts: readonly Contact[], contact: Contact): readonly Contact[] =>
   contacts.some((known) => known.contactId === contact.contactId)

@@ -15,6 +15,7 @@ import {
   type MediaOutput,
   type MediaState,
 } from './state.js'
+import { entryOf } from '../record.js'
 
 export interface MediaDeps {
   readonly environment: Environment
@@ -173,7 +174,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     const done: string[] = []
     for (const trackId of trackIds) {
       const track = live.get(trackId)?.track
-      const info = state.getValue().tracks[trackId]
+      const info = entryOf(state.getValue().tracks, trackId)
       if (track === undefined || info === undefined) {
         logger.warn(`Cannot render unknown track ${trackId}`)
         continue
@@ -182,7 +183,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       element.setAttribute(trackAttribute, trackId)
       element.autoplay = true
       if (track.kind === 'video') element.setAttribute('playsinline', '')
-      element.muted = state.getValue().media[info.streamId]?.local === true
+      element.muted = entryOf(state.getValue().media, info.streamId)?.local === true
       element.srcObject = new MediaStreamClass([track])
       if (options.speakerId !== undefined && track.kind === 'audio' && typeof element.setSinkId === 'function')
         element.setSinkId(options.speakerId).catch((error: unknown) => logger.warn(`Could not play track ${trackId} on speaker ${options.speakerId}`, error))

@@ -1,3 +1,5 @@
+import { entryOf } from '../record.js'
+
 /** A media device (api-reference DeviceInfo). */
 export interface DeviceInfo {
   readonly deviceId: string
@@ -71,14 +73,17 @@ export interface MediaStep {
 const sameDevices = (a: DevicesObject, b: DevicesObject): boolean => JSON.stringify(a) === JSON.stringify(b)
 
 const updateTracks = (state: MediaState, trackIds: readonly string[], change: (track: TrackObject) => TrackObject): MediaState => {
-  const known = trackIds.filter((id) => state.tracks[id] !== undefined)
+  const known = trackIds.flatMap((id) => {
+    const track = entryOf(state.tracks, id)
+    return track === undefined ? [] : [[id, change(track)] as const]
+  })
   if (known.length === 0) return state
-  return { ...state, tracks: { ...state.tracks, ...Object.fromEntries(known.map((id) => [id, change(state.tracks[id])])) } }
+  return { ...state, tracks: { ...state.tracks, ...Object.fromEntries(known) } }
 }
 
 /** The tracks of a list that exist and are live (the ones an operation can act on). */
 export const liveTracks = (state: MediaState, trackIds: readonly string[]): string[] =>
-  [...new Set(trackIds)].filter((id) => state.tracks[id]?.state === 'live')
+  [...new Set(trackIds)].filter((id) => entryOf(state.tracks, id)?.state === 'live')
 
 /** The media reducer: pure and total; unknown track ids are skipped. */
 export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
@@ -89,11 +94,11 @@ export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
         : { state: { ...state, devices: event.devices }, outputs: [{ type: 'devicesChanged' }] }
 
     case 'mediaAdded': {
-      const previous = state.media[event.mediaId]?.trackIds ?? []
+      const previous = entryOf(state.media, event.mediaId)?.trackIds ?? []
       const tracks = Object.fromEntries(
         event.tracks.map((track): [string, TrackObject] => [
           track.id,
-          state.tracks[track.id] ?? { ...track, containers: [], disabled: false, muted: false, state: 'live', streamId: event.mediaId },
+          entryOf(state.tracks, track.id) ?? { ...track, containers: [], disabled: false, muted: false, state: 'live', streamId: event.mediaId },
         ]),
       )
       const trackIds = [...new Set([...previous, ...event.tracks.map((track) => track.id)])]
@@ -135,10 +140,10 @@ export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
 
 /** The MediaObject of a media id, with its tracks (`media.getById`). */
 export function mediaObject(state: MediaState, mediaId: string): MediaObject | undefined {
-  const media = state.media[mediaId]
+  const media = entryOf(state.media, mediaId)
   return media === undefined
     ? undefined
-    : { id: media.id, local: media.local, tracks: media.trackIds.flatMap((id) => (state.tracks[id] === undefined ? [] : [state.tracks[id]])) }
+    : { id: media.id, local: media.local, tracks: media.trackIds.flatMap((id) => entryOf(state.tracks, id) ?? []) }
 }
 
 /** Sorts `enumerateDevices()` results into cameras, microphones and speakers. */

@@ -3,7 +3,7 @@ import { BehaviorSubject, Subject, Subscription, distinctUntilChanged, filter, m
 import type { ConfigFeature } from '../config/feature.js'
 import type { PlatformLink } from '../connection/link.js'
 import { settle } from '../outcome.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes, isBasicError, shown } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { PresenceNotification, type Person } from './codecs.js'
@@ -93,9 +93,9 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
 
   const update = (status: unknown, activity: unknown, note?: unknown): void => {
     const wireStatus = toWireStatus(status)
-    if (wireStatus === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_STATUS, `Invalid presence status: ${String(status)}`))
+    if (wireStatus === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_STATUS, `Invalid presence status: ${shown(status)}`))
     const wireActivity = toWireActivity(activity)
-    if (wireActivity === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_ACTIVITY, `Invalid presence activity: ${String(activity)}`))
+    if (wireActivity === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_ACTIVITY, `Invalid presence activity: ${shown(activity)}`))
     if (note !== undefined && note !== null && typeof note !== 'string') return fail('update', new BasicError(errorCodes.general.BAD_INPUT, 'presence.update: the note must be a string'))
     const text = typeof note === 'string' ? note : undefined
     if (text !== undefined && wireActivity !== 'ActivitiesOther') {

@@ -28,7 +28,7 @@ import type { ConnectionFeature } from '../connection/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { httpStatusOf } from '../connection/request.js'
 import type { Environment } from '../environment.js'
-import { BasicError, errorCodes } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import type { TurnCredentials } from './codecs.js'
@@ -92,13 +92,13 @@ const badInput = (message: string): BasicError => new BasicError(errorCodes.gene
  */
 export function requestedServices(operation: SubscriptionOperation, services: unknown, type: unknown = 'websocket'): E.Either<BasicError, ServiceName[]> {
   const name = `services.${operation}`
-  if (typeof type !== 'string' || type.toLowerCase() !== 'websocket') return E.left(badInput(`${name}: only the 'websocket' channel type is supported (got ${String(type)})`))
+  if (typeof type !== 'string' || type.toLowerCase() !== 'websocket') return E.left(badInput(`${name}: only the 'websocket' channel type is supported (got ${shown(type)})`))
   if (!Array.isArray(services)) return E.left(badInput(`${name}: services must be an array of service names`))
   if (services.length === 0) return E.left(badInput(`${name}: no services given; available: ${availableServices.join(', ')}`))
   const valid = [...new Set(services.filter((service): service is string => typeof service === 'string').map((service) => service.toLowerCase()))].filter(
     (service): service is ServiceName => (availableServices as readonly string[]).includes(service),
   )
-  if (valid.length === 0) return E.left(badInput(`${name}: no valid service in [${services.map(String).join(', ')}]; available: ${availableServices.join(', ')}`))
+  if (valid.length === 0) return E.left(badInput(`${name}: no valid service in [${services.map(shown).join(', ')}]; available: ${availableServices.join(', ')}`))
   return E.right(valid)
 }
 
@@ -264,7 +264,7 @@ export function createSubscription({ config, environment, logs, link, connection
         return of<SubscriptionEvent>({
           type: 'requestRejected',
           operation: 'unsubscribe',
-          error: badInput(`services.unsubscribe: none of [${services.join(', ')}] is subscribed`),
+          error: badInput(`services.unsubscribe: none of [${services.map(shown).join(', ')}] is subscribed`),
         })
       }
       const deadline$ = deadline()
@@ -405,7 +405,7 @@ export function createSubscription({ config, environment, logs, link, connection
       enqueue(of<SubscriptionEvent>({ type: 'requestRejected', operation, error: requested.left }))
       return
     }
-    if (Array.isArray(services) && requested.right.length < services.length) logger.warn(`services.${operation}: unknown services dropped from [${services.map(String).join(', ')}]`)
+    if (Array.isArray(services) && requested.right.length < services.length) logger.warn(`services.${operation}: unknown services dropped from [${services.map(shown).join(', ')}]`)
     enqueue(run(requested.right))
   }
 

@@ -117,6 +117,14 @@ describe('SDP pipeline (streams/call/sdp.ts)', () => {
     expect(E.isLeft(empty) && empty.left.code).to.equal('call:2')
   })
 
+  it('a handler that throws an object without a prototype still fails with a BasicError', () => {
+    const thrower: SdpHandlerFunction = () => {
+      throw Object.create(null)
+    }
+    const result = shapeSdp(offer, localOffer, [thrower], 'call:9')
+    expect(E.isLeft(result) && result.left.code).to.equal('call:9')
+  })
+
   it('ignores configured handlers that are not functions', () => {
     const handlers = sdpHandlersOf({ removeH264Codecs: false, sdpHandlers: ['nope' as unknown as SdpHandlerFunction] })
     expect(handlers).to.have.length(2)

@@ -32,3 +32,25 @@ describe('config feature', () => {
     expect(completed).to.equal(true)
   })
 })
+
+describe('config feature, refused values', () => {
+  it('throws a BasicError BAD_INPUT for a bad section and keeps the configuration exactly as it was', () => {
+    const config = createConfig({ logs: { logLevel: 'warn' } })
+    const before = config.current()
+    const seen: Config[] = []
+    const subscription = config.config$.subscribe((value) => seen.push(value))
+    for (const bad of [{ logs: null }, { call: 5 }, { connectivity: 'x' }, { subscription: [] }]) {
+      expect(() => config.update(bad as never)).to.throw().with.property('code', 'BAD_INPUT')
+    }
+    expect(config.current()).to.equal(before)
+    expect(seen).to.deep.equal([before])
+    config.update({ logs: { logLevel: 'error' } })
+    expect(config.current().logs.logLevel).to.equal('error')
+    subscription.unsubscribe()
+    config.dispose()
+  })
+
+  it('refuses a bad initial configuration with a BasicError BAD_INPUT', () => {
+    expect(() => createConfig({ connectivity: { pingInterval: -5 } } as never)).to.throw().with.property('code', 'BAD_INPUT')
+  })
+})

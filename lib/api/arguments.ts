@@ -1,0 +1,25 @@
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../../streams/connection/decode.js'
+import { BasicError, type ErrorCode } from '../../streams/errors.js'
+
+// The codecs of public API arguments, checked at the adapter's edge where the reference throws
+// for a value of the wrong type (it throws a TypeError from inside; we throw a BasicError).
+
+/** A call id, track id, user id or destination. */
+export const Id = t.string
+
+/** A list of service names, track ids or user ids. */
+export const Ids = t.readonlyArray(t.unknown)
+
+/**
+ * The argument when it passes its codec; otherwise a `BasicError` with `code` is thrown, saying
+ * which argument and what was expected (never quoting the value).
+ *
+ * const destination = argument(Id, value, errorCodes.call.INVALID_PARAM, 'call.make(destination)')
+ */
+export function argument<A>(codec: t.Decoder<unknown, A>, value: unknown, code: ErrorCode, what: string): A {
+  const decoded = codec.decode(value)
+  if (E.isRight(decoded)) return decoded.right
+  throw new BasicError(code, `${what}: ${describeDecodeErrors(decoded.left)}`)
+}

@@ -1,0 +1,51 @@
+import { expect } from 'chai'
+import { map, Subject } from 'rxjs'
+import { contained } from '../../streams/contained.js'
+import { createStreams } from '../../streams/index.js'
+import { captureConsole } from './logs/capture.js'
+
+/** Lets due timers run: RxJS re-throws a subscriber's error in one. */
+const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))
+
+describe('contained Observables (kandy-rx/streams)', () => {
+  const uncaught: unknown[] = []
+  const record = (error: unknown): void => void uncaught.push(error)
+  before(() => process.on('uncaughtExceptionMonitor', record))
+  after(() => process.off('uncaughtExceptionMonitor', record))
+  afterEach(() => {
+    uncaught.length = 0
+  })
+
+  it("reports an app's subscriber that throws, keeps calling the others, and re-throws nothing", async () => {
+    const capture = captureConsole()
+    const streams = createStreams({ logs: { logLevel: 'error' } }, { console: capture.console })
+    const seen: string[] = []
+    streams.config.config$.subscribe(() => {
+      throw new Error('app bug')
+    })
+    streams.config.config$.subscribe({
+      next: (config) => {
+        seen.push(config.logs.logLevel)
+      },
+    })
+    streams.config.update({ logs: { logLevel: 'warn' } })
+    await settled()
+    expect(seen).to.deep.equal(['error', 'warn'])
+    expect(uncaught).to.deep.equal([])
+    expect(capture.calls.filter(({ args }) => String(args[0]).includes('A subscriber threw'))).to.have.length(2)
+    streams.dispose()
+  })
+
+  it('passes operators through untouched: unsubscribing a piped subscription unsubscribes from the source', () => {
+    const source = new Subject<number>()
+    const values: number[] = []
+    const subscription = contained(source, () => undefined)
+      .pipe(map((value) => value * 2))
+      .subscribe((value) => values.push(value))
+    source.next(1)
+    subscription.unsubscribe()
+    source.next(2)
+    expect(values).to.deep.equal([2])
+    expect(source.observed).to.equal(false)
+  })
+})

@@ -1,0 +1,144 @@
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../connection/decode.js'
+import { BasicError, errorCodes } from '../errors.js'
+
+// What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
+// section. A section is an object whose known keys have the documented types; unknown keys are
+// kept (the reference reads some undocumented ones), and `undefined` means "leave as it is".
+
+/** A value of `typeof` "function": SDP handlers. */
+const fn = <F extends (...args: never[]) => unknown>(name: string) =>
+  new t.Type<F, F, unknown>(name, (value): value is F => typeof value === 'function', (value, context) => (typeof value === 'function' ? t.success(value as F) : t.failure(value, context)), t.identity)
+
+/** A finite number ≥ 0 (delays, limits, lifetimes): NaN or Infinity would break timers. */
+const Amount = t.refinement(t.number, (value) => Number.isFinite(value) && value >= 0, 'Amount')
+
+/** A finite number > 0: an interval of 0 would spin. */
+const Interval = t.refinement(t.number, (value) => Number.isFinite(value) && value > 0, 'Interval')
+
+const logLevels = ['silent', 'error', 'warn', 'info', 'debug'] as const
+/** A log level, in any case (`'WARN'` is `'warn'`). */
+export type LogLevel = (typeof logLevels)[number]
+const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown>(
+  'LogLevel',
+  (value): value is LogLevel | Uppercase<LogLevel> => typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase()),
+  (value, context) => (typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase()) ? t.success(value as LogLevel) : t.failure(value, context)),
+  t.identity,
+)
+
+/** `logs.logActions`: `false` turns action logs off; otherwise flags. */
+export const LogActionsUpdate = t.union([t.literal(false), t.partial({ actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
+
+/** The `logs` section. */
+export const LogsUpdate = t.partial({
+  logLevel: LogLevelInput,
+  flatten: t.boolean,
+  logActions: LogActionsUpdate,
+  enableFcsLogs: t.boolean,
+  enableGrouping: t.boolean,
+})
+export type LogsUpdate = t.TypeOf<typeof LogsUpdate>
+
+/** The `authentication` section. */
+export const AuthenticationUpdate = t.partial({
+  server: t.partial({
+    base: t.string,
+    protocol: t.keyof({ https: null, http: null }),
+    port: t.union([Amount, t.string]),
+    version: t.string,
+  }),
+  clientCorrelator: t.string,
+})
+export type AuthenticationUpdate = t.TypeOf<typeof AuthenticationUpdate>
+
+/** An ICE server (as in RTCIceServer). */
+export const IceServer = t.intersection([
+  t.type({ urls: t.union([t.string, t.readonlyArray(t.string)]) }),
+  t.partial({ credential: t.string, username: t.string }),
+])
+export type IceServer = t.TypeOf<typeof IceServer>
+
+/** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
+export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject
+
+/** An SDP parsed by sdp-transform (`parse`), the form SDP handlers receive and return. */
+export type SdpObject = import('sdp-transform').SessionDescription
+
+/** What an SDP handler is told about the SDP it shapes. */
+export interface SdpHandlerInfo {
+  /** `offer` or `answer`. */
+  readonly type: 'offer' | 'answer'
+  /** `local` or `remote`. */
+  readonly endpoint: 'local' | 'remote'
+  /** The call's bandwidth controls, where set. */
+  readonly bandwidth?: { readonly audio?: number; readonly video?: number }
+}
+
+/** The `call` section. */
+export const CallUpdate = t.partial({
+  sdpSemantics: t.keyof({ 'unified-plan': null, 'plan-b': null }),
+  // `null`: no ICE servers at all, not even the platform's TURN servers.
+  iceServers: t.union([t.readonlyArray(IceServer), t.null]),
+  serverTurnCredentials: t.boolean,
+  sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
+  removeH264Codecs: t.boolean,
+})
+export type CallUpdate = t.TypeOf<typeof CallUpdate>
+
+/** A connectivity check method's name. */
+export const ConnectivityType = t.keyof({ keepAlive: null, pingPong: null })
+/** Who sends connectivity checks. */
+export const ResponsibleParty = t.keyof({ client: null, server: null })
+
+/** The `connectivity` section; `method` is a name or `{ type, responsibleParty }`. */
+export const ConnectivityUpdate = t.partial({
+  method: t.union([ConnectivityType, t.partial({ type: ConnectivityType, responsibleParty: ResponsibleParty })]),
+  pingInterval: Interval,
+  reconnectLimit: Amount,
+  reconnectDelay: Amount,
+  reconnectTimeMultiplier: Amount,
+  reconnectTimeLimit: Amount,
+  autoReconnect: t.boolean,
+  maxMissedPings: Amount,
+  checkConnectivity: t.boolean,
+})
+export type ConnectivityUpdate = t.TypeOf<typeof ConnectivityUpdate>
+
+/** The `notifications` section. */
+export const NotificationsUpdate = t.partial({ idCacheLength: Amount })
+export type NotificationsUpdate = t.TypeOf<typeof NotificationsUpdate>
+
+/** The `subscription` section (`expires`: the undocumented key the reference reads the lifetime from). */
+export const SubscriptionUpdate = t.partial({ channelLifetime: Amount, timeout: Amount, expires: Amount })
+export type SubscriptionUpdate = t.TypeOf<typeof SubscriptionUpdate>
+
+/** The `messaging` section: the user's own E.164 number (SMS sender and inbound SMS address). */
+export const MessagingUpdate = t.partial({ smsFrom: t.string })
+export type MessagingUpdate = t.TypeOf<typeof MessagingUpdate>
+
+/** Every section an application can set, each optional. */
+export const UserConfig = t.partial({
+  logs: LogsUpdate,
+  authentication: AuthenticationUpdate,
+  call: CallUpdate,
+  connectivity: ConnectivityUpdate,
+  notifications: NotificationsUpdate,
+  subscription: SubscriptionUpdate,
+  messaging: MessagingUpdate,
+})
+/** What an application passes to `create(config)` and `updateConfig(values)`: any subset. */
+export type UserConfig = t.TypeOf<typeof UserConfig>
+
+/**
+ * The values checked against the config codecs: the values themselves, or a `BasicError`
+ * `BAD_INPUT` naming the first wrong fields (never quoting their values).
+ *
+ * checkedConfig({ logs: null }, 'updateConfig') // E.left(BasicError BAD_INPUT 'updateConfig: logs: expected …')
+ */
+export function checkedConfig(values: unknown, operation: string): E.Either<BasicError, UserConfig> {
+  const decoded = UserConfig.decode(values)
+  return E.isRight(decoded)
+    ? E.right(values as UserConfig)
+    : E.left(new BasicError(errorCodes.general.BAD_INPUT, `${operation}: invalid configuration (${describeDecodeErrors(decoded.left)})`))
+}

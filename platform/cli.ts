@@ -12,6 +12,7 @@ export const usage = `Usage: node dist/platform.js [options]
   --tls          serve HTTPS and WSS with a self-signed certificate (also TLS=1)
   --cert F --key F   serve HTTPS and WSS with this certificate and key (PEM files)
   --no-admin     disable the /_admin/ fault-injection API
+  --turn         run a TURN server (coturn's turnserver, apt-get install -y coturn) for relayed calls
   --verbose      log every request
   --help         this text
 `
@@ -33,6 +34,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let key: string | undefined
   let admin: boolean | undefined
   let verbose = false
+  let turn = false
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
@@ -69,6 +71,9 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '--verbose':
         verbose = true
         break
+      case '--turn':
+        turn = true
+        break
       case '--help':
       case '-h':
         help = true
@@ -82,6 +87,6 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const tlsOption = cert !== undefined && key !== undefined ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : tls
   return {
     help,
-    options: { port, host, users, dataDir, tls: tlsOption, admin, logRequests: verbose, log: (line) => console.log(line) },
+    options: { port, host, users, dataDir, tls: tlsOption, admin, turn, logRequests: verbose, log: (line) => console.log(line) },
   }
 }

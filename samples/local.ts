@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArguments, usage } from '../platform/cli.js'
-import { selfSignedCertificate, startPlatform, type PlatformOptions } from '../platform/index.js'
+import { coturnAvailable, coturnHint, selfSignedCertificate, startPlatform, type PlatformOptions } from '../platform/index.js'
 import { repositoryRoot } from '../platform/static.js'
 import { startBots, type RunningBots } from './node/bots/index.js'
 
@@ -29,10 +29,11 @@ interface Person {
 }
 
 /** What to print once everything runs: the URLs, the people with their passwords, each bot and what it does. */
-function summary(url: string, users: readonly Person[], bots: RunningBots | undefined): string {
+function summary(url: string, users: readonly Person[], bots: RunningBots | undefined, turnUrls: readonly string[]): string {
   const root = repositoryRoot()
   const lines = [
     `kandy-rx local system on ${url}`,
+    turnUrls.length > 0 ? `TURN server (coturn) at ${turnUrls.join(', ')} (the samples use it as their ICE server)` : coturnHint,
     '',
     `  Softphone and chat sample (event API):  ${url}/`,
     ...(existsSync(join(root, 'samples/angular/index.html')) ? [`  Angular sample (kandy-rx/streams):      ${url}/samples/angular/`] : []),
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     if (started || options.logRequests === true) console.log(line)
   }
-  const platform = await startPlatform({ ...options, tls: tls ?? false, log })
+  // TURN whenever coturn is installed (the summary says how to get it when not).
+  const platform = await startPlatform({ ...options, tls: tls ?? false, turn: options.turn === true || coturnAvailable(), log })
   let bots: RunningBots | undefined
   let stopping = false
   const stop = (code: number): void => {
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
       return stop(1)
     }
   }
-  console.log(summary(platform.url, platform.users, bots))
+  console.log(summary(platform.url, platform.users, bots, (await platform.admin.state()).turn.urls))
   started = true
 }
 

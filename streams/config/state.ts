@@ -1,3 +1,5 @@
+import type { PeerConfig } from './peer.js'
+
 /** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
 export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject
 
@@ -60,6 +62,8 @@ export interface Config {
     readonly serverTurnCredentials: boolean
     readonly sdpHandlers: readonly SdpHandlerFunction[]
     readonly removeH264Codecs: boolean
+    /** An RTCConfiguration merged into every peer connection (e.g. `{ iceTransportPolicy: 'relay' }`). */
+    readonly defaultPeerConfig: PeerConfig
   }
   readonly connectivity: {
     readonly method: ConnectivityMethod
@@ -120,6 +124,7 @@ export const defaultConfig: Config = {
     serverTurnCredentials: true,
     sdpHandlers: [],
     removeH264Codecs: true,
+    defaultPeerConfig: {},
   },
   connectivity: {
     method: { type: 'keepAlive', responsibleParty: 'client' },

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, inboundRising } from './steps.js'
+import { connect, inboundRising, ring } from './steps.js'
 
 // Relay-only calls through the platform's coturn (`turn: true`): both pages allow relay
 // candidates only (`call.defaultPeerConfig`), with the platform's TURN URLs and the credentials
@@ -54,11 +54,15 @@ describe('calls in Chromium through coturn (relay only)', function () {
     const alice = await harness().open('alice@example.com', { config })
     const bob = await harness().open('bob@example.com', { config })
     const started = Date.now()
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true, video: true })
+    const ringing = Date.now() - started
+    const answered = Date.now()
+    await bob.run((client, id) => client.call.answer(id, { audio: true, video: true }), calleeCall)
     await Promise.all([mediaStateIn(alice, callerCall, connectedStates), mediaStateIn(bob, calleeCall, connectedStates)])
-    const setUp = Date.now() - started
+    const setUp = Date.now() - answered
     await Promise.all([alice.expectMediaFlowing(callerCall), bob.expectMediaFlowing(calleeCall)])
-    console.log(`      relay call: Connected and media connected on both sides ${setUp} ms after make, media flowing both ways ${Date.now() - started} ms after make`)
+    console.log(`      relay call: ringing ${ringing} ms after make; media connected on both sides ${setUp} ms after answer, flowing both ways ${Date.now() - answered} ms after answer`)
+    expect(await alice.run((client, id) => client.call.getById(id)?.state, callerCall)).to.equal('Connected')
 
     for (const user of [alice, bob]) {
       expect(await user.run((_client, _arg, { peers }) => peers.at(-1)!.getConfiguration().iceTransportPolicy)).to.equal('relay')

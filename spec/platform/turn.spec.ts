@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto'
 import { parseArguments } from '../../platform/cli.js'
 import { turnCredentials } from '../../platform/turn.js'
 import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../helpers/platform.js'
+import { startChild } from '../samples/node/child.js'
 import { allocate } from './turn/allocate.js'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -171,5 +172,35 @@ describe('platform --turn: coturn as a child process', function () {
     expect(isAlive(pid!)).to.equal(true)
     await other.stop()
     expect(isAlive(pid!)).to.equal(false)
+  })
+})
+
+describe('npm start (samples/local.ts) with and without coturn', function () {
+  this.timeout(60_000)
+
+  it('runs coturn when turnserver is on the PATH, says where, and stops it on SIGTERM', async () => {
+    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'])
+    try {
+      const [, url] = await system.waitFor(/kandy-rx local system on (http:\/\/127\.0\.0\.1:\d+)/)
+      const [, turnUrl] = await system.waitFor(/TURN server \(coturn\) at (turn:127\.0\.0\.1:\d+\?transport=udp)/)
+      const { turn } = await (await fetch(`${url}/_admin/state`)).json()
+      expect(turn).to.include({ running: true }).and.to.deep.include({ urls: [turnUrl] })
+      expect(await system.stop()).to.equal(0)
+      expect(isAlive(turn.pid)).to.equal(false)
+    } finally {
+      if (system.process.exitCode === null) await system.stop()
+    }
+  })
+
+  it('says in one line how to get coturn when turnserver is not on the PATH, and runs without it', async () => {
+    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'], { PATH: '/nonexistent' })
+    try {
+      const [, url] = await system.waitFor(/kandy-rx local system on (http:\/\/127\.0\.0\.1:\d+)/)
+      await system.waitFor(/Ctrl-C stops everything/)
+      expect(system.output()).to.include('apt-get install -y coturn')
+      expect((await (await fetch(`${url}/_admin/state`)).json()).turn).to.include({ running: false })
+    } finally {
+      await system.stop()
+    }
   })
 })

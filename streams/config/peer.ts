@@ -16,7 +16,8 @@ const CandidatePoolSize = t.refinement(t.number, (size) => Number.isInteger(size
 /** The RTCConfiguration members an app may set for every call's peer connection. */
 export const PeerConfig = t.partial({
   iceTransportPolicy: t.keyof({ all: null, relay: null }),
-  bundlePolicy: t.keyof({ balanced: null, 'max-bundle': null, 'max-compat': null }),
+  // Not `max-bundle`: local SDPs carry no BUNDLE group (calls.md §14.3), which max-bundle refuses to set.
+  bundlePolicy: t.keyof({ balanced: null, 'max-compat': null }),
   rtcpMuxPolicy: t.literal('require'),
   iceCandidatePoolSize: CandidatePoolSize,
   iceServers: t.readonlyArray(IceServerConfig),

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto'
 import { parseArguments } from '../../platform/cli.js'
 import { turnCredentials } from '../../platform/turn.js'
 import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../helpers/platform.js'
+import { startPlatform as startKitPlatform } from '../../testing/index.js'
 import { startChild } from '../samples/node/child.js'
 import { allocate } from './turn/allocate.js'
 
@@ -172,6 +173,37 @@ describe('platform --turn: coturn as a child process', function () {
     expect(isAlive(pid!)).to.equal(true)
     await other.stop()
     expect(isAlive(pid!)).to.equal(false)
+  })
+})
+
+describe('kandy-rx/testing: startPlatform({ turn: true })', function () {
+  this.timeout(30_000)
+
+  it('gives the TURN URLs, impairs relayed media and restarts the relay through faults, and stops coturn with the platform', async () => {
+    const platform = await startKitPlatform({ turn: true })
+    try {
+      expect(platform.turnUrls).to.have.length(1)
+      const { turn } = await platform.admin.state()
+      expect(turn.urls).to.deep.equal(platform.turnUrls)
+      expect(await platform.faults.impairMedia({ blackhole: true })).to.deep.equal({ blackhole: true, lossPercent: 0, delayMs: 0 })
+      expect(await platform.faults.impairMedia({ blackhole: false, lossPercent: 10 })).to.deep.equal({ blackhole: false, lossPercent: 10, delayMs: 0 })
+      await platform.faults.restartRelay()
+      expect((await platform.admin.state()).turn.pid).to.not.equal(turn.pid)
+    } finally {
+      const { pid } = (await platform.admin.state()).turn
+      await platform.stop()
+      expect(isAlive(pid!)).to.equal(false)
+    }
+  })
+
+  it('has no TURN URLs without turn, and its media faults reject', async () => {
+    const platform = await startKitPlatform()
+    try {
+      expect(platform.turnUrls).to.deep.equal([])
+      expect(await platform.faults.impairMedia({ blackhole: true }).then(() => 'applied', (error: Error) => error.message)).to.contain('--turn')
+    } finally {
+      await platform.stop()
+    }
   })
 })
 

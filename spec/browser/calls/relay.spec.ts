@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { useHarness, type UserPage } from '../harness.js'
+import type { Client } from '../../../lib/index.js'
+import { useHarness, type PageScope, type UserPage } from '../harness.js'
 import { connect, inboundRising, ring } from './steps.js'
 
 // Relay-only calls through the platform's coturn (`turn: true`): both pages allow relay
@@ -17,6 +18,17 @@ const mediaStateIn = (user: UserPage, callId: string, states: readonly string[],
     timeout,
   )
 
+/** Runs an async page function every 100 ms until it returns something other than false (the harness's `until` takes synchronous ones). */
+async function poll<R>(user: UserPage, fn: (client: Client, arg: undefined, scope: PageScope) => Promise<R | false>, what: string, limit = 30_000): Promise<R> {
+  const deadline = Date.now() + limit
+  for (;;) {
+    const value = await user.run(fn)
+    if (value !== false) return value
+    if (Date.now() > deadline) throw new Error(`${user.userId}: not within ${limit} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 interface SelectedPair {
   readonly local: string
   readonly remote: string
@@ -24,8 +36,8 @@ interface SelectedPair {
 }
 
 /** The selected candidate pair of the page's newest peer connection: both candidates' types (polled until one is selected). */
-const selectedPair = async (user: UserPage): Promise<SelectedPair> =>
-  (await user.until(async (_client, _arg, { peers }) => {
+const selectedPair = (user: UserPage): Promise<SelectedPair> =>
+  poll(user, async (_client, _arg, { peers }) => {
     const report = await peers.at(-1)!.getStats()
     const stats = [...report.values()] as Array<Record<string, unknown>>
     const transport = stats.find((entry) => entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string')
@@ -33,7 +45,7 @@ const selectedPair = async (user: UserPage): Promise<SelectedPair> =>
     const local = stats.find((entry) => entry.id === pair?.localCandidateId)
     const remote = stats.find((entry) => entry.id === pair?.remoteCandidateId)
     return local === undefined || remote === undefined ? false : { local: String(local.candidateType), remote: String(remote.candidateType), relayProtocol: local.relayProtocol }
-  })) as SelectedPair
+  }, 'a selected candidate pair')
 
 const connectedStates = ['connected', 'completed']
 
@@ -123,6 +135,54 @@ describe('calls in Chromium through coturn (relay only)', function () {
     expect(states.at(-1), 'failed after disconnected').to.equal('disconnected')
     expect(connectedStates).to.include(states.at(-2))
     expect(await alice.run((client, id) => client.call.getById(id)?.state, callerCall)).to.equal('Connected')
+  })
+
+  it('impaired relay: lost packets and a longer round trip show in the call stats; removed, the loss stops', async () => {
+    const alice = await harness().open('alice@example.com', { config })
+    const bob = await harness().open('bob@example.com', { config })
+    const { callerCall } = await connect(alice, bob, { audio: true })
+    await alice.expectMediaFlowing(callerCall)
+    /** Inbound audio packets lost so far, and the selected pair's round trip in ms, from the page's peer connection. */
+    const quality = () =>
+      alice.run(async (_client, _arg, { peers }) => {
+        const stats = [...(await peers.at(-1)!.getStats()).values()] as Array<Record<string, unknown>>
+        const inbound = stats.find((entry) => entry.type === 'inbound-rtp' && entry.kind === 'audio')
+        const transport = stats.find((entry) => entry.type === 'transport')
+        const pair = stats.find((entry) => entry.id === transport?.selectedCandidatePairId)
+        return { lost: Number(inbound?.packetsLost ?? 0), rttMs: Number(pair?.currentRoundTripTime ?? 0) * 1000 }
+      })
+    const before = await quality()
+    await harness().platform.admin.media({ lossPercent: 25, delayMs: 100 })
+    // Each client's leg to the relay is delayed both ways: a round trip crosses the relay four times.
+    const impaired = await poll(
+      alice,
+      async (_client, _arg, { peers }) => {
+        const stats = [...(await peers.at(-1)!.getStats()).values()] as Array<Record<string, unknown>>
+        const inbound = stats.find((entry) => entry.type === 'inbound-rtp' && entry.kind === 'audio')
+        const transport = stats.find((entry) => entry.type === 'transport')
+        const pair = stats.find((entry) => entry.id === transport?.selectedCandidatePairId)
+        const rttMs = Number(pair?.currentRoundTripTime ?? 0) * 1000
+        return rttMs >= 300 ? { lost: Number(inbound?.packetsLost ?? 0), rttMs } : false
+      },
+      'a round trip of 300 ms or more',
+    )
+    expect(impaired.lost).to.be.greaterThan(before.lost)
+    console.log(`      impaired relay (25% loss, 100 ms delay): round trip ${Math.round(impaired.rttMs)} ms (was ${Math.round(before.rttMs)} ms), ${impaired.lost - before.lost} packets lost`)
+
+    await harness().platform.admin.media({ lossPercent: 0, delayMs: 0 })
+    await poll(
+      alice,
+      async (_client, _arg, { peers }) => {
+        const stats = [...(await peers.at(-1)!.getStats()).values()] as Array<Record<string, unknown>>
+        const transport = stats.find((entry) => entry.type === 'transport')
+        const pair = stats.find((entry) => entry.id === transport?.selectedCandidatePairId)
+        return Number(pair?.currentRoundTripTime ?? 1) * 1000 < 100 || false
+      },
+      'a round trip under 100 ms again',
+    )
+    const settled = await quality()
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    expect((await quality()).lost).to.equal(settled.lost)
   })
 
   it('closes the media connection when the call ends', async () => {

@@ -52,6 +52,9 @@ export interface CallRemovedMediaPayload extends CallFact<'removedMedia', 'callI
 /** `call:trackReplaced`: the outcome of `call.replaceTrack`. */
 export type CallTrackReplacedPayload = CallFact<'trackReplaced', 'callId' | 'error' | 'newTrackId' | 'oldTrack'>
 
+/** `call:mediaConnectionChange`: a call's media connection (ICE) state changed; `previous.state` is the one before. */
+export type CallMediaConnectionPayload = CallFact<'mediaConnectionChanged', 'callId' | 'previous'>
+
 /** `call:join`, `call:error`: the call and, on failure, the error. */
 export interface CallErrorPayload {
   readonly callId: string
@@ -152,6 +155,8 @@ export interface EventPayloads {
   'call:trackReplaced': CallTrackReplacedPayload
   /** `call.join` finished. */
   'call:join': CallErrorPayload
+  /** A call's media connection state changed: read `call.getById(callId).mediaConnectionState`. */
+  'call:mediaConnectionChange': CallMediaConnectionPayload
   /** Mentioned by the reference's tutorials, never emitted. */
   'call:error': CallErrorPayload
   /** The media devices changed: read `media.getDevices()`. */

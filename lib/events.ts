@@ -27,6 +27,7 @@ export const eventNames = [
   'call:statsReceived',
   'call:trackReplaced',
   'call:join',
+  'call:mediaConnectionChange',
   'call:error',
   'devices:change',
   'media:muted',

@@ -2,6 +2,8 @@ import type { ServiceName } from './context.js'
 import type { CoreInternals, RestartOptions } from './core.js'
 import type { FailureRule, DelayRule } from './faults.js'
 import type { ChannelHub } from './channels.js'
+import type { MediaImpairment } from './relay.js'
+import type { TurnService, TurnState } from './turn.js'
 
 /** Options of `dropSockets`. */
 export interface DropOptions {
@@ -37,6 +39,18 @@ export interface PlatformState {
   readonly persisted: string[]
   /** The server process: resident memory and heap in bytes, uptime in seconds. */
   readonly process: { readonly rss: number; readonly heapUsed: number; readonly uptime: number }
+  /** The TURN server (`--turn`): its URLs, whether it runs, the media faults in force. */
+  readonly turn: TurnState
+}
+
+/** Options of `media`: what changes in the impairment of relayed media (the rest stays). */
+export interface MediaOptions {
+  /** `true`: every relayed packet is dropped, both ways; `false` restores them. */
+  readonly blackhole?: boolean
+  /** Share of relayed packets dropped at random, 0..100 (0 removes the loss). */
+  readonly lossPercent?: number
+  /** Delay added to every relayed packet, in ms (0 removes it). */
+  readonly delayMs?: number
 }
 
 /** Faults and inspection for reliability tests; the same operations as the `/_admin/` HTTP API. */
@@ -59,6 +73,10 @@ export interface PlatformAdmin {
   /** Closes every connection and listens again on the same port. */
   restart(options?: RestartOptions): Promise<void>
   state(): Promise<PlatformState>
+  /** Impairs media relayed through the TURN server (`--turn` only); resolves with the impairment now in force. */
+  media(options: MediaOptions): Promise<MediaImpairment>
+  /** Restarts the TURN server (`--turn` only): every allocation is lost, as when clients move to another network. */
+  restartRelay(): Promise<void>
 }
 
 /** Thrown for admin input that cannot be applied (unknown user, invalid close code). */
@@ -67,12 +85,26 @@ export class AdminInputError extends Error {}
 const validCloseCode = (code: number): boolean =>
   Number.isInteger(code) && (code === 1000 || (code >= 1001 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999))
 
+/** Largest `delayMs` of a media fault (a minute). */
+const mediaDelayLimit = 60_000
+
+function checkedMedia(options: MediaOptions): MediaOptions {
+  const { lossPercent, delayMs } = options
+  if (lossPercent !== undefined && !(Number.isFinite(lossPercent) && lossPercent >= 0 && lossPercent <= 100)) throw new AdminInputError(`lossPercent must be 0..100, not ${lossPercent}`)
+  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0 && delayMs <= mediaDelayLimit)) throw new AdminInputError(`delayMs must be 0..${mediaDelayLimit}, not ${delayMs}`)
+  return options
+}
+
 /** The admin operations on one core generation (`restart` goes to the server). */
 export function adminOperations(core: CoreInternals): PlatformAdmin {
   const user = (address: string): string => {
     const account = core.accounts.find(address)
     if (account === undefined) throw new AdminInputError(`unknown user ${address}`)
     return account.userId
+  }
+  const turn = (): TurnService => {
+    if (core.options.turn.urls().length === 0) throw new AdminInputError('no TURN server runs: start the platform with --turn (turn: true)')
+    return core.options.turn
   }
   return {
     dropSockets: async (options = {}) => {
@@ -96,7 +128,16 @@ export function adminOperations(core: CoreInternals): PlatformAdmin {
     restart: (options = {}) => core.options.restart(options),
     state: async () => {
       const { rss, heapUsed } = process.memoryUsage()
-      return { ...core.hub.counts(), users: core.hub.state(), faults: core.faults.summary(), persisted: core.store.names(), process: { rss, heapUsed, uptime: process.uptime() } }
+      return {
+        ...core.hub.counts(),
+        users: core.hub.state(),
+        faults: core.faults.summary(),
+        persisted: core.store.names(),
+        process: { rss, heapUsed, uptime: process.uptime() },
+        turn: core.options.turn.state(),
+      }
     },
+    media: async (options) => turn().impair(checkedMedia(options)),
+    restartRelay: async () => turn().restart(),
   }
 }

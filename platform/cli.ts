@@ -14,6 +14,7 @@ export const usage = `Usage: node dist/platform.js [options]
   --cert F --key F   serve HTTPS and WSS with this certificate and key (PEM files)
   --no-admin     disable the /_admin/ fault-injection API
   --admin-secret S   the secret /_admin/ requests must carry (also $KANDY_ADMIN_SECRET; default: a random one, printed at start)
+  --turn         run a TURN server (coturn's turnserver, apt-get install -y coturn) for relayed calls
   --verbose      log every request
   --help         this text
 `
@@ -36,6 +37,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let admin: boolean | undefined
   let adminSecret: string | undefined = env.KANDY_ADMIN_SECRET || undefined
   let verbose = false
+  let turn = false
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
@@ -75,6 +77,9 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '--verbose':
         verbose = true
         break
+      case '--turn':
+        turn = true
+        break
       case '--help':
       case '-h':
         help = true
@@ -88,7 +93,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const tlsOption = cert !== undefined && key !== undefined ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : tls
   return {
     help,
-    options: { port, host, users, dataDir, tls: tlsOption, admin, adminSecret, logRequests: verbose, log: (line) => console.log(line) },
+    options: { port, host, users, dataDir, tls: tlsOption, admin, adminSecret, turn, logRequests: verbose, log: (line) => console.log(line) },
   }
 }
 

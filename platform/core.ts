@@ -14,6 +14,7 @@ import { adminRefusal, isAdminPath } from './guard.js'
 import { pathSegments, Router, type Method } from './router.js'
 import { Store } from './store.js'
 import { newSecret, TokenIssuer } from './tokens.js'
+import type { TurnService } from './turn.js'
 
 /** Largest JSON (or form) request body, in bytes. */
 export const jsonBodyLimit = 1024 * 1024
@@ -47,6 +48,8 @@ export interface CoreOptions {
   readonly restart: (options: RestartOptions) => Promise<void>
   /** The signing secret to keep when there is no data directory (in-process restarts). */
   readonly secret?: string
+  /** TURN credentials, and coturn when the platform runs one (it outlives core generations). */
+  readonly turn: TurnService
 }
 
 export interface RestartOptions {

@@ -1,5 +1,5 @@
 // The platform's command line: `node dist/platform.js [--port N] [--host H] [--users FILE]
-// [--data DIR] [--tls] [--cert F --key F] [--no-admin] [--admin-secret S] [--verbose]` (bundled by build.mjs; also `npm start`).
+// [--data DIR] [--tls] [--cert F --key F] [--no-admin] [--admin-secret S] [--turn] [--verbose]` (bundled by build.mjs; also `npm start`).
 import { adminLine, parseArguments, usage, userLines, type Cli } from './cli.js'
 import { startPlatform } from './index.js'
 
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   console.log(
     `  curl -X POST ${platform.url}/cpaas/auth/v1/token -d grant_type=password -d client_id=kandy-rx -d scope=openid -d username=${platform.users[0]?.userId ?? 'alice@example.com'} --data-urlencode password=YOUR_PASSWORD`,
   )
+  const { turn } = await platform.admin.state()
+  if (turn.urls.length > 0) console.log(`TURN (coturn): call.iceServers = ${JSON.stringify(turn.urls.map((urls) => ({ urls })))} (credentials from the platform)`)
   console.log(`SDK configuration: authentication.server = { base: '${new URL(platform.url).hostname}', port: '${platform.port}', protocol: '${platform.url.startsWith('https') ? 'https' : 'http'}' }`)
   let stopping = false
   const stop = (): void => {

@@ -9,6 +9,7 @@ import { Core, type CoreOptions, type RestartOptions } from './core.js'
 import { coreFeatures, platformFeatures } from './features/index.js'
 import { hostAllowed, newAdminSecret, ownHostNames } from './guard.js'
 import { repositoryRoot, staticFiles } from './static.js'
+import { credentialsOnly, startTurn, type TurnService } from './turn.js'
 
 /** How to start a platform (`startPlatform`); every field is optional. */
 export interface PlatformOptions {
@@ -38,6 +39,11 @@ export interface PlatformOptions {
   readonly logRequests?: boolean
   /** Where `/`, `/kandy-rx.js` and `/samples/` are served from (default: the repository root); `false` serves no files. */
   readonly staticRoot?: string | false
+  /**
+   * Runs coturn (`turnserver`, Debian package `coturn`) as a child process behind a UDP relay, for
+   * relayed calls and media faults; start fails when coturn is missing. Default false (credentials only).
+   */
+  readonly turn?: boolean
 }
 
 /** Tokens for one user, as the token endpoint would grant them. */
@@ -75,6 +81,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1'
   const accounts = typeof options.users === 'string' ? loadAccountsFile(options.users) : (options.users ?? seededAccounts)
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  // coturn's own output is debug-level: logged only with `logRequests` (`--verbose`).
+  const debugLog = (line: string): void => {
+    if (options.logRequests === true) log(line)
+  }
   const tls = options.tls === true ? await selfSignedCertificate(host) : options.tls || undefined
   const scheme = tls === undefined ? 'http' : 'https'
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
@@ -89,6 +99,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const adminSecret = admin ? (options.adminSecret ?? newAdminSecret()) : undefined
   const hostNames = ownHostNames(host)
   const defaultPort = tls === undefined ? 80 : 443
+  // coturn speaks IPv4 here: on the platform's address when it is one, else on loopback.
+  const turnHost = /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '0.0.0.0' ? host : '127.0.0.1'
+  const turn: TurnService = options.turn === true ? await startTurn({ host: turnHost, log, debug: (line) => debugLog(`turn: ${line}`) }) : credentialsOnly()
 
   let core: Core
   const coreOptions = (secret?: string): CoreOptions => ({
@@ -106,6 +119,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     fallback,
     restart: (restartOptions) => restart(restartOptions),
     secret,
+    turn,
   })
   core = new Core(coreOptions())
 
@@ -157,7 +171,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     return restarting
   }
 
-  await listen()
+  try {
+    await listen()
+  } catch (error) {
+    await turn.stop()
+    throw error
+  }
   const operations = (): PlatformAdmin => adminOperations(core.internals)
   let stopped = false
   return {
@@ -193,6 +212,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       notify: (u, service, frame) => operations().notify(u, service, frame),
       restart: (o) => restart(o),
       state: () => operations().state(),
+      media: (o) => operations().media(o),
+      restartRelay: () => operations().restartRelay(),
     },
     restart,
     stop: async () => {
@@ -201,6 +222,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       await restarting?.catch(() => undefined)
       await close(1001, 'server shutting down')
       await core.stop()
+      await turn.stop()
     },
   }
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { adminLine, parseArguments, usage, userLines } from '../platform/cli.js'
-import { selfSignedCertificate, startPlatform, type Account, type PlatformOptions } from '../platform/index.js'
+import { coturnAvailable, coturnHint, selfSignedCertificate, startPlatform, type Account, type PlatformOptions } from '../platform/index.js'
 import { repositoryRoot } from '../platform/static.js'
 import { startBots, type RunningBots } from './node/bots/index.js'
 
@@ -27,13 +27,16 @@ interface Started {
   readonly adminSecret: string | undefined
   /** True when the operator chose the admin secret (then it is not printed). */
   readonly chosenSecret: boolean
+  /** The TURN URLs the samples use; empty when coturn is not running. */
+  readonly turnUrls: readonly string[]
 }
 
-/** What to print once everything runs: the URLs, the people (never their passwords), the admin API, each bot and what it does. */
-function summary(url: string, { users, usersFile, adminSecret, chosenSecret }: Started, bots: RunningBots | undefined): string {
+/** What to print once everything runs: the URLs, TURN, the people (never their passwords), the admin API, each bot and what it does. */
+function summary(url: string, { users, usersFile, adminSecret, chosenSecret, turnUrls }: Started, bots: RunningBots | undefined): string {
   const root = repositoryRoot()
   const lines = [
     `kandy-rx local system on ${url}`,
+    turnUrls.length > 0 ? `TURN server (coturn) at ${turnUrls.join(', ')} (the samples use it as their ICE server)` : coturnHint,
     '',
     `  Softphone and chat sample (event API):  ${url}/`,
     ...(existsSync(join(root, 'samples/angular/index.html')) ? [`  Angular sample (kandy-rx/streams):      ${url}/samples/angular/`] : []),
@@ -78,7 +81,8 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     if (started || options.logRequests === true) console.log(line)
   }
-  const platform = await startPlatform({ ...options, tls: tls ?? false, log })
+  // TURN whenever coturn is installed (the summary says how to get it when not).
+  const platform = await startPlatform({ ...options, tls: tls ?? false, turn: options.turn === true || coturnAvailable(), log })
   let bots: RunningBots | undefined
   let stopping = false
   const stop = (code: number): void => {
@@ -103,7 +107,8 @@ async function main(): Promise<void> {
     }
   }
   const usersFile = typeof options.users === 'string' ? options.users : undefined
-  console.log(summary(platform.url, { users: platform.users, usersFile, adminSecret: platform.adminSecret, chosenSecret: options.adminSecret !== undefined }, bots))
+  const { turn } = await platform.admin.state()
+  console.log(summary(platform.url, { users: platform.users, usersFile, adminSecret: platform.adminSecret, chosenSecret: options.adminSecret !== undefined, turnUrls: turn.urls }, bots))
   started = true
 }
 

@@ -1,4 +1,4 @@
-import type { PlatformAdmin, RestartOptions } from '../platform/index.js'
+import type { MediaImpairment, MediaOptions, PlatformAdmin, RestartOptions } from '../platform/index.js'
 
 /** How `dropSockets` closes: a close code and reason, or a cut with no close frame. */
 export interface DropOptions {
@@ -39,6 +39,13 @@ export interface Faults {
   restart(options?: RestartOptions): Promise<void>
   /** Removes every delay, armed failure and connectivity pause. */
   clear(): Promise<void>
+  /**
+   * Impairs media relayed through the TURN server (platform started with `turn`): `{ blackhole: true }`
+   * drops every packet, `{ lossPercent, delayMs }` loses and delays them (0 removes it). Resolves with what is in force.
+   */
+  impairMedia(options: MediaOptions): Promise<MediaImpairment>
+  /** Restarts the TURN server: every allocation is lost, as when a client moves to another network. */
+  restartRelay(): Promise<void>
 }
 
 /** The faults of a running platform, over its admin operations. */
@@ -51,5 +58,7 @@ export function faultsOf(admin: PlatformAdmin): Faults {
     failNext: (prefix, options = {}) => admin.fail({ ...options, ...(prefix === undefined ? {} : { prefix }) }),
     restart: (options) => admin.restart(options),
     clear: () => admin.clearFaults(),
+    impairMedia: (options) => admin.media(options),
+    restartRelay: () => admin.restartRelay(),
   }
 }

@@ -14,6 +14,7 @@
  */
 export { startPlatform, accountOf, type StartOptions, type TestPlatform, type TestTokens, type TestUser, type Account, type PlatformAdmin, type RestartOptions } from './platform.js'
 export { faultsOf, type Faults, type DropOptions, type FailOptions } from './faults.js'
+export type { MediaOptions, MediaImpairment, TurnState } from '../platform/index.js'
 export type { BotKind, RunningBot, RunningBots } from './bots.js'
 export {
   allServices,

@@ -39,6 +39,11 @@ export interface StartOptions {
   readonly dataDir?: string
   /** Serves static files from this folder as `npm start` does (`/`, `/samples/`, `/dist/`); default none. */
   readonly staticRoot?: string | false
+  /**
+   * Runs a real TURN server (coturn's `turnserver`: `apt-get install -y coturn`) for relayed calls and
+   * media faults; starting fails when coturn is missing. Default false.
+   */
+  readonly turn?: boolean
 }
 
 /** What the token endpoint granted, named as `client.setTokens` wants it. */
@@ -70,6 +75,8 @@ export interface TestPlatform {
   readonly admin: PlatformAdmin
   /** The secret of the platform's `/_admin/` HTTP API (`Authorization: Bearer <secret>`), for tools that call it over HTTP. */
   readonly adminSecret: string
+  /** The TURN URLs to configure (`call.iceServers: turnUrls.map((urls) => ({ urls }))`); empty without `turn`. */
+  readonly turnUrls: readonly string[]
   /** The bots started with `bots`: `running` (user id, kind, what it does). */
   readonly bots: RunningBots
   /** Every log line of the platform so far. */
@@ -123,6 +130,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     ...(options.tokenLifetime === undefined ? {} : { tokenLifetime: options.tokenLifetime }),
     ...(options.serverConnCheckInterval === undefined ? {} : { serverConnCheckInterval: options.serverConnCheckInterval }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    turn: options.turn ?? false,
     log: (line) => {
       logs.push(line)
       print?.(line)
@@ -144,6 +152,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     return { accessToken: body.access_token, idToken: body.id_token, refreshToken: String(body.refresh_token), userId: claims.preferred_username!, identity: claims['services-identity']! }
   }
 
+  const { turn } = await running.admin.state()
   let bots: RunningBots
   try {
     bots = await startBots(kinds, running.url, running.users, print)
@@ -169,6 +178,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     faults: faultsOf(running.admin),
     admin: running.admin,
     adminSecret: running.adminSecret!,
+    turnUrls: turn.urls,
     bots,
     logs,
     stop: () => {

@@ -1,14 +1,29 @@
 import { filter, map, merge, type Observable } from 'rxjs'
 import type { CallFeature } from '../../streams/call/feature.js'
+import type { MediaConnectionState } from '../../streams/call/media-connection.js'
 import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
+import type { CallMediaConnectionPayload } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
 import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
 export type { CallObject } from '../../streams/call/state.js'
+export type { MediaConnectionState }
+export type { PeerConfig } from '../../streams/config/peer.js'
+
+/**
+ * The payload of `call:mediaConnectionChange`: the call's media connection (its peer connection's
+ * transport: `new`, `checking`, `connected`, `completed`, `disconnected`, `failed`, `closed`)
+ * changed from `previous.state`; `getById(callId).mediaConnectionState` is the new one. A call that
+ * ends has its media connection `closed` (after its `call:stateChange`). Relay-only calls:
+ * config `call.defaultPeerConfig: { iceTransportPolicy: 'relay' }`.
+ *
+ * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && warn(callId))
+ */
+export type MediaConnectionChange = CallMediaConnectionPayload
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
@@ -227,6 +242,10 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
       return undefined
     case 'joinReported':
       return { type: 'call:join', payload: { callId: output.callId, error: output.error } }
+    case 'mediaConnectionChanged': {
+      const payload: MediaConnectionChange = { callId: output.callId, previous: output.previous }
+      return { type: 'call:mediaConnectionChange', payload }
+    }
   }
 }
 

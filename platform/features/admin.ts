@@ -12,6 +12,7 @@ const Restart = t.partial({ downtime: t.number, fresh: t.boolean })
 const Send = t.type({ userId: t.string, data: t.string })
 const Service = t.keyof({ call: null, chat: null, smsinbound: null, presence: null, smsoutbound: null })
 const Notify = t.type({ userId: t.string, service: Service, frame: t.record(t.string, t.UnknownRecord) })
+const Media = t.partial({ blackhole: t.boolean, lossPercent: t.number, delayMs: t.number })
 const Tokens = t.intersection([t.type({ userId: t.string }), t.partial({ lifetime: t.number })])
 
 /** Admin input errors become 400s; anything else is a server error. */
@@ -49,6 +50,8 @@ export function adminFeature(ctx: PlatformContext): void {
   ctx.route('POST', '/_admin/notify', { ...open, body: Notify }, ({ body }) =>
     guarded(async () => (await admin.notify(body.userId, body.service as ServiceName, body.frame as Record<string, Record<string, unknown>>), done)),
   )
+  ctx.route('POST', '/_admin/media', { ...open, body: Media }, ({ body }) => guarded(async () => ({ status: 200, body: await admin.media(body) })))
+  ctx.route('POST', '/_admin/relay/restart', open, () => guarded(async () => (await admin.restartRelay(), done)))
   ctx.route('POST', '/_admin/tokens', { ...open, body: Tokens }, ({ body }) => {
     const account = ctx.accounts.find(body.userId)
     if (account === undefined) return badInput(`unknown user ${body.userId}`)

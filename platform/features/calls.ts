@@ -8,7 +8,6 @@ import {
   SessionStatusRequest,
   type CallNotificationFrame,
 } from '../../streams/call/codecs.js'
-import { TurnCredentialsRequest } from '../../streams/subscription/codecs.js'
 import { transferRoutes } from './calls-transfer.js'
 
 // WebRTC signalling (`protocol/calls.md` §16, `notifications.md` §9): a relay between two
@@ -120,11 +119,6 @@ export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
     }
 
     const base = '/cpaas/webrtcsignaling/:version/:userId'
-
-    ctx.route('POST', `${base}/turn`, { body: TurnCredentialsRequest }, ({ user }) => ({
-      status: 200,
-      body: { wrtcsTurnCredentials: { username: `${Math.floor(ctx.now() / 1000) + 86_400}:${user.userId}`, password: 'kandy-rx-local-turn' } },
-    }))
 
     ctx.route('POST', `${base}/sessions`, { body: CreateSessionRequest }, ({ body, user }) => {
       const { tParticipantAddress: address, tParticipantName: name, offer } = body.wrtcsSession

@@ -3,6 +3,7 @@ import { accountsFeature } from './accounts.js'
 import { adminFeature } from './admin.js'
 import { channelsFeature } from './channels.js'
 import { subscriptionsFeature } from './subscriptions.js'
+import { turnFeature } from './turn.js'
 // Feature modules: one import line each, below this comment.
 import { callsFeature } from './calls.js'
 import { messagingFeature } from './messaging.js'
@@ -12,7 +13,7 @@ import { contactsFeature } from './contacts.js'
 import { directoryFeature } from './directory.js'
 
 /** The core's own modules; always installed, whatever `features` a platform is started with. */
-export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channelsFeature, subscriptionsFeature, adminFeature]
+export const coreFeatures: readonly PlatformFeature[] = [accountsFeature, channelsFeature, subscriptionsFeature, turnFeature, adminFeature]
 
 /** Every registered module, in installation order: the core's first, then one line per feature module. */
 export const platformFeatures: readonly PlatformFeature[] = [

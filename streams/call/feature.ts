@@ -25,6 +25,7 @@ import {
   timer,
 } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
+import { checkPeerConfig, peerConfiguration } from '../config/peer.js'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo } from '../config/state.js'
 import { describeDecodeErrors } from '../connection/decode.js'
 import type { InboundNotification, PlatformLink } from '../connection/link.js'
@@ -51,6 +52,7 @@ import type { CallContext, CallRuntime } from './context.js'
 import { displayAddress, normalizeDestination } from './destination.js'
 import { createJoin, withJoins, type JoinCommands } from './join.js'
 import { createNegotiation } from './negotiation.js'
+import { mediaConnectionFacts, withMediaConnection } from './media-connection.js'
 import { createMidCallOperations, type MidCallCommands } from './operations.js'
 import { createPeer, type Peer } from './peer.js'
 import { answerSession, createSession, endSession, reportStatus, type CallScope } from './requests.js'
@@ -111,8 +113,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly dispose: () => void
 }
 
-/** The call machine with consultative transfers and joined calls around it. */
-const reduce = withJoins(withTransfers(callsReducer))
+/** The call machine with consultative transfers, joined calls and media connection states around it. */
+const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
 /** How often a connected call confirms its session, and how soon after a failed round (calls.md §12). */
 export const auditInterval = 25_000
@@ -271,9 +273,12 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const newPeer = (callId: string, webrtcSessionId: string, servers: RTCIceServer[]): Peer => {
     const PeerConnection = environment.RTCPeerConnection
     if (PeerConnection === undefined) throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This environment has no RTCPeerConnection.')
-    const peer = createPeer(webrtcSessionId, PeerConnection, { iceServers: servers }, environment.scheduler)
+    const defaults = checkPeerConfig(config.current().call.defaultPeerConfig)
+    if (E.isLeft(defaults)) logger.error('call.defaultPeerConfig is ignored', defaults.left)
+    const peer = createPeer(webrtcSessionId, PeerConnection, peerConfiguration(E.isRight(defaults) ? defaults.right : {}, servers), environment.scheduler)
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
+    own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(dispatch)))
     return peer
   }
 

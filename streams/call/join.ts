@@ -195,6 +195,8 @@ function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'join
     isSlowStart: undefined,
     operation: undefined,
     webrtcSessionId: event.webrtcSessionId,
+    // Its media travels over the legs' peer connections: it starts as the first leg's.
+    mediaConnectionState: firstLeg.mediaConnectionState,
     joint: { legs: [event.callId, event.otherCallId], pending: [], error: undefined },
   }
   next = put(next, joined)

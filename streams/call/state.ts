@@ -2,6 +2,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { TrackObject } from '../media/state.js'
 import type { JoinEvent, JoinOutput, JoinedInto, Joint } from './join.js'
+import type { MediaConnectionEvent, MediaConnectionOutput, MediaConnectionState } from './media-connection.js'
 import type { TransferEvent } from './transfer.js'
 import { entryOf } from '../record.js'
 
@@ -50,6 +51,8 @@ export interface CallObject {
   /** The platform's session id (internal but visible, as in the reference). */
   readonly wrtcsSessionId: string | undefined
   readonly isSlowStart: boolean | undefined
+  /** The state of the call's media connection (its peer connection's transport): `new` until it has one. */
+  readonly mediaConnectionState: MediaConnectionState
 }
 
 /** The local operations that renegotiate with a re-offer (`PUT .../update`, protocol/calls.md §7). */
@@ -173,6 +176,8 @@ export type CallEvent =
   // Transfer and join (protocol/calls.md §11): reduced around this machine (transfer.ts, join.ts)
   | TransferEvent
   | JoinEvent
+  // The peer connection's media state (media-connection.ts `withMediaConnection`)
+  | MediaConnectionEvent
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =
@@ -206,6 +211,7 @@ export type CallOutput =
   /** DTMF tones went out (or could not): no public event (protocol/events.md §6), for `streams` users and the log. */
   | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error: BasicError | undefined }
   | JoinOutput
+  | MediaConnectionOutput
 
 /** One step of the machine: the next state and what it tells the world (in order). */
 export interface CallsStep {
@@ -396,6 +402,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
       isSlowStart: incoming ? event.isSlowStart : undefined,
       operation: undefined,
       webrtcSessionId: event.webrtcSessionId,
+      mediaConnectionState: 'new',
     }
     const outputs: CallOutput[] = incoming
       ? [
@@ -602,6 +609,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
     case 'joinFailed':
     case 'jointHoldRequested':
     case 'jointRefused':
+    case 'mediaConnectionChanged':
       return unchanged(state)
   }
 }
@@ -609,7 +617,12 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
 /** For a request event (`…Requested`, `ignored`): the error if the machine refused it, else undefined. */
 export function refusalOf(step: CallsStep): BasicError | undefined {
   const [first] = step.outputs
-  return first === undefined || first.type === 'callStarted' || first.type === 'callReceived' || first.type === 'trackAdded' || first.type === 'trackEnded'
+  return first === undefined ||
+    first.type === 'callStarted' ||
+    first.type === 'callReceived' ||
+    first.type === 'trackAdded' ||
+    first.type === 'trackEnded' ||
+    first.type === 'mediaConnectionChanged'
     ? undefined
     : first.error
 }

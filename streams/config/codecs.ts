@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { BasicError, errorCodes } from '../errors.js'
+import { PeerConfig } from './peer.js'
 
 // What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
 // section. A section is an object whose known keys have the documented types; unknown keys are
@@ -83,6 +84,7 @@ export const CallUpdate = t.partial({
   serverTurnCredentials: t.boolean,
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,
+  defaultPeerConfig: PeerConfig,
 })
 export type CallUpdate = t.TypeOf<typeof CallUpdate>
 

@@ -1,4 +1,5 @@
 import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
+import type { PeerConfig } from './peer.js'
 
 export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
@@ -39,6 +40,8 @@ export interface Config {
     readonly serverTurnCredentials: boolean
     readonly sdpHandlers: readonly SdpHandlerFunction[]
     readonly removeH264Codecs: boolean
+    /** An RTCConfiguration merged into every peer connection (e.g. `{ iceTransportPolicy: 'relay' }`). */
+    readonly defaultPeerConfig: PeerConfig
   }
   readonly connectivity: {
     readonly method: ConnectivityMethod
@@ -83,6 +86,7 @@ export const defaultConfig: Config = {
     serverTurnCredentials: true,
     sdpHandlers: [],
     removeH264Codecs: true,
+    defaultPeerConfig: {},
   },
   connectivity: {
     method: { type: 'keepAlive', responsibleParty: 'client' },

@@ -59,6 +59,25 @@ export function claimsOf(token) {
 }
 
 /**
+ * The platform's TURN servers (`npm start` runs coturn when it is installed): the URLs that come
+ * with the TURN credentials; the SDK fetches the credentials itself. `[]` (host candidates) otherwise.
+ */
+async function iceServersOf(server, accessToken, userId) {
+  try {
+    const response = await fetch(`${baseUrlOf(server)}/cpaas/webrtcsignaling/v1/${encodeURIComponent(userId)}/turn`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ wrtcsTurnCredentials: {} }),
+    })
+    const body = await response.json()
+    const urls = body?.wrtcsTurnCredentials?.urls
+    return Array.isArray(urls) ? urls.map((url) => ({ urls: url })) : []
+  } catch {
+    return []
+  }
+}
+
+/**
  * Signs in and creates the client: tokens first (so a wrong password creates nothing), then
  * `Kandy.create`, `setTokens`. Tokens are refreshed before they expire. Returns
  * `{ client, claims, stop }`; `stop()` ends the refresh timer (the caller disposes the client).
@@ -67,8 +86,10 @@ export async function signIn({ username, password }) {
   const server = serverOf()
   const clientId = `kandy-rx-browser-sample-${randomId()}`
   const tokens = await requestTokens(server, { username, password }, clientId)
+  const iceServers = await iceServersOf(server, tokens.accessToken, claimsOf(tokens.idToken).preferred_username ?? username)
   const client = window.Kandy.create({
     authentication: { server, clientCorrelator: clientId },
+    call: { iceServers },
     logs: { logLevel: 'warn' },
   })
   let refreshToken = tokens.refreshToken

@@ -163,6 +163,7 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
         mediaConstraints: { audio: true },
         wrtcsSessionId: undefined,
         isSlowStart: undefined,
+        mediaConnectionState: 'new',
       })
       // The legs live on inside, with their sessions (notifications and audits still reach them).
       expect(step.state.calls.b).to.include({ state: 'Connected', wrtcsSessionId: 's-b' })

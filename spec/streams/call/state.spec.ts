@@ -88,6 +88,7 @@ describe('call state machine (streams/call/state.ts)', () => {
         mediaConstraints: { audio: true },
         wrtcsSessionId: undefined,
         isSlowStart: undefined,
+        mediaConnectionState: 'new',
       })
     })
 

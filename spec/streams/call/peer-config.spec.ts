@@ -1,0 +1,44 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/Either'
+import { checkPeerConfig, peerConfiguration } from '../../../streams/config/peer.js'
+import { createConfig } from '../../../streams/config/feature.js'
+
+describe('call.defaultPeerConfig (streams/config/peer.ts)', () => {
+  it('defaults to {} and is merged like any config section', () => {
+    const config = createConfig({})
+    expect(config.current().call.defaultPeerConfig).to.deep.equal({})
+    config.update({ call: { defaultPeerConfig: { iceTransportPolicy: 'relay' } } })
+    expect(config.current().call.defaultPeerConfig).to.deep.equal({ iceTransportPolicy: 'relay' })
+    config.dispose()
+  })
+
+  it('accepts the RTCConfiguration members an app sets', () => {
+    const valid = { iceTransportPolicy: 'relay', bundlePolicy: 'max-compat', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 2, iceServers: [{ urls: ['turn:h:1'], username: 'u', credential: 'c' }] }
+    expect(checkPeerConfig(valid)).to.deep.equal(E.right(valid))
+  })
+
+  it('refuses a wrong member with a BAD_INPUT error naming it', () => {
+    for (const [value, member] of [
+      [{ iceTransportPolicy: 'nohost' }, 'iceTransportPolicy'],
+      [{ iceCandidatePoolSize: -1 }, 'iceCandidatePoolSize'],
+      // Local SDPs carry no BUNDLE group (protocol/calls.md §14.3): Chromium refuses them under max-bundle.
+      [{ bundlePolicy: 'max-bundle' }, 'bundlePolicy'],
+      [{ iceServers: [{ url: 'turn:h:1' }] }, 'iceServers'],
+      ['relay', '(root)'],
+    ] as const) {
+      const checked = checkPeerConfig(value)
+      expect(E.isLeft(checked), JSON.stringify(value)).to.equal(true)
+      if (E.isLeft(checked)) {
+        expect(checked.left.code).to.equal('BAD_INPUT')
+        expect(checked.left.message).to.contain(member)
+      }
+    }
+  })
+
+  it("makes a call's RTCConfiguration: the defaults, with the call's ICE servers first", () => {
+    const servers: RTCIceServer[] = [{ urls: 'turn:127.0.0.1:3478?transport=udp', username: '1:alice', credential: 'p' }]
+    expect(peerConfiguration({ iceTransportPolicy: 'relay' }, servers)).to.deep.equal({ iceTransportPolicy: 'relay', iceServers: servers })
+    expect(peerConfiguration({ iceServers: [{ urls: ['stun:s:1'] }] }, servers)).to.deep.equal({ iceServers: [...servers, { urls: ['stun:s:1'] }] })
+    expect(peerConfiguration({}, [])).to.deep.equal({ iceServers: [] })
+  })
+})

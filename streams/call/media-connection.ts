@@ -1,0 +1,91 @@
+import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
+import { isTerminal, put, type CallEvent, type CallOutput, type CallRecord, type CallsState, type CallsStep } from './state.js'
+
+// The media connection of a call: the state of its peer connection's transport, as
+// `CallObject.mediaConnectionState` and `call:mediaConnectionChange` report it. A fact event
+// through the reducer, so a later media restart can watch it like any other call state.
+
+/** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
+export const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
+export type MediaConnectionState = (typeof mediaConnectionStates)[number]
+
+/** The peer connection's media state changed (a fact, from its state change events). */
+export interface MediaConnectionEvent {
+  readonly type: 'mediaConnectionChanged'
+  readonly callId: string
+  readonly state: MediaConnectionState
+}
+
+/** `call:mediaConnectionChange`: the call's media connection changed from `previous.state`. */
+export interface MediaConnectionOutput {
+  readonly type: 'mediaConnectionChanged'
+  readonly callId: string
+  readonly previous: { readonly state: MediaConnectionState }
+}
+
+/**
+ * The media connection state of a peer connection: its `iceConnectionState`, except that a
+ * failed or closed `connectionState` (DTLS failed, or closed) wins.
+ *
+ * mediaConnectionStateOf('connected', 'failed') // 'failed'
+ */
+export function mediaConnectionStateOf(ice: RTCIceConnectionState, connection: RTCPeerConnectionState | undefined): MediaConnectionState {
+  if (connection === 'failed' || connection === 'closed') return connection
+  return ice
+}
+
+/** The peer connection's media connection state: now, then every change (completes never; unsubscribe to stop). */
+export function mediaConnectionState$(peer: RTCPeerConnection): Observable<MediaConnectionState> {
+  return new Observable<MediaConnectionState>((subscriber) => {
+    const emit = (): void => subscriber.next(mediaConnectionStateOf(peer.iceConnectionState, peer.connectionState))
+    peer.addEventListener('iceconnectionstatechange', emit)
+    peer.addEventListener('connectionstatechange', emit)
+    emit()
+    return () => {
+      peer.removeEventListener('iceconnectionstatechange', emit)
+      peer.removeEventListener('connectionstatechange', emit)
+    }
+  }).pipe(distinctUntilChanged())
+}
+
+/** A call's media connection facts from one peer connection, while it is the call's current one (a recreated peer replaces it). */
+export function mediaConnectionFacts(callId: string, peer: RTCPeerConnection, isCurrent: () => boolean): Observable<MediaConnectionEvent> {
+  return mediaConnectionState$(peer).pipe(
+    filter(isCurrent),
+    map((state): MediaConnectionEvent => ({ type: 'mediaConnectionChanged', callId, state })),
+  )
+}
+
+type Reducer = (state: CallsState, event: CallEvent) => CallsStep
+
+const changed = (state: CallsState, call: CallRecord, to: MediaConnectionState): CallsStep => ({
+  state: put(state, { ...call, mediaConnectionState: to }),
+  outputs: [{ type: 'mediaConnectionChanged', callId: call.id, previous: { state: call.mediaConnectionState } } satisfies CallOutput],
+})
+
+/** The calls a step ended (a transfer or a join ends two) whose media connection is not closed yet. */
+const endedOpen = (before: CallsState, after: CallsState): CallRecord[] =>
+  Object.values(after.calls).filter((call) => {
+    const was = before.calls[call.id]
+    return was !== undefined && !isTerminal(was.state) && isTerminal(call.state) && call.mediaConnectionState !== 'closed'
+  })
+
+/**
+ * The call machine with media connection states: `mediaConnectionChanged` facts change a live
+ * call's state; a call that ends has its media connection `closed` (its peer connection is closed
+ * without a state change event).
+ */
+export const withMediaConnection =
+  (reducer: Reducer): Reducer =>
+  (state, event) => {
+    if (event.type === 'mediaConnectionChanged') {
+      const call = state.calls[event.callId]
+      if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return { state, outputs: [] }
+      return changed(state, call, event.state)
+    }
+    const step = reducer(state, event)
+    return endedOpen(state, step.state).reduce((sofar, call) => {
+      const closed = changed(sofar.state, call, 'closed')
+      return { state: closed.state, outputs: [...sofar.outputs, ...closed.outputs] }
+    }, step)
+  }

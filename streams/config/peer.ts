@@ -1,0 +1,50 @@
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../connection/decode.js'
+import { BasicError, errorCodes } from '../errors.js'
+
+// `call.defaultPeerConfig`: an RTCConfiguration merged into every peer connection of a call, as
+// later versions of the original SDK name it (e.g. `{ iceTransportPolicy: 'relay' }`).
+
+const IceServerConfig = t.intersection([
+  t.type({ urls: t.union([t.string, t.readonlyArray(t.string)]) }),
+  t.partial({ username: t.string, credential: t.string }),
+])
+
+const CandidatePoolSize = t.refinement(t.number, (size) => Number.isInteger(size) && size >= 0 && size <= 255, 'CandidatePoolSize')
+
+/** The RTCConfiguration members an app may set for every call's peer connection. */
+export const PeerConfig = t.partial({
+  iceTransportPolicy: t.keyof({ all: null, relay: null }),
+  // Not `max-bundle`: local SDPs carry no BUNDLE group (calls.md §14.3), which max-bundle refuses to set.
+  bundlePolicy: t.keyof({ balanced: null, 'max-compat': null }),
+  rtcpMuxPolicy: t.literal('require'),
+  iceCandidatePoolSize: CandidatePoolSize,
+  iceServers: t.readonlyArray(IceServerConfig),
+  /** RTCCertificates from `RTCPeerConnection.generateCertificate`. */
+  certificates: t.readonlyArray(t.UnknownRecord),
+})
+export type PeerConfig = t.TypeOf<typeof PeerConfig>
+
+/** `call.defaultPeerConfig` checked, or a BAD_INPUT error naming the first wrong member. */
+export function checkPeerConfig(value: unknown): E.Either<BasicError, PeerConfig> {
+  const decoded = PeerConfig.decode(value)
+  return E.isRight(decoded)
+    ? decoded
+    : E.left(new BasicError(errorCodes.general.BAD_INPUT, `call.defaultPeerConfig: ${describeDecodeErrors(decoded.left)}`))
+}
+
+/**
+ * The configuration of a call's peer connection: `defaultPeerConfig`, with the call's ICE servers
+ * (`call.iceServers` with the platform's TURN credentials) before those it names itself.
+ *
+ * peerConfiguration({ iceTransportPolicy: 'relay' }, servers) // { iceTransportPolicy: 'relay', iceServers: servers }
+ */
+export function peerConfiguration(defaults: PeerConfig, iceServers: readonly RTCIceServer[]): RTCConfiguration {
+  const { iceServers: own = [], certificates, ...rest } = defaults
+  return {
+    ...rest,
+    ...(certificates === undefined ? {} : { certificates: certificates as unknown as RTCCertificate[] }),
+    iceServers: [...iceServers, ...own.map((server) => ({ ...server, urls: typeof server.urls === 'string' ? server.urls : [...server.urls] }))],
+  }
+}

@@ -68,13 +68,13 @@ describe('platform: TURN credentials (TURN REST API)', () => {
       const credentials = await granted(platform(), alice)
       expect(credentials.username).to.match(/^\d+:alice@example\.com$/)
       expect(credentials.urls).to.deep.equal([])
-      const state = await (await fetch(`${platform().url}/_admin/state`)).json()
+      const state = await (await fetch(`${platform().url}/_admin/state`, { headers: { Authorization: `Bearer ${platform().adminSecret}` } })).json()
       expect(state.turn).to.include({ running: false }).and.to.deep.include({ urls: [] })
     })
 
     it('refuses media faults and relay restarts with 400', async () => {
       const post = (path: string, body?: unknown) =>
-        fetch(`${platform().url}/_admin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) })
+        fetch(`${platform().url}/_admin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${platform().adminSecret}` }, body: JSON.stringify(body ?? {}) })
       expect((await post('media', { blackhole: true })).status).to.equal(400)
       expect((await post('relay/restart')).status).to.equal(400)
     })
@@ -97,7 +97,7 @@ describe('platform --turn: coturn as a child process', function () {
     await platform().admin.media({ blackhole: false, lossPercent: 0, delayMs: 0 })
   })
   const post = (path: string, body?: unknown) =>
-    fetch(`${platform().url}/_admin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    fetch(`${platform().url}/_admin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${platform().adminSecret}` }, body: body === undefined ? undefined : JSON.stringify(body) })
 
   it('grants credentials that coturn accepts, valid for a day, with the TURN URL; coturn refuses a wrong password', async () => {
     const before = Math.floor(Date.now() / 1000)
@@ -112,7 +112,7 @@ describe('platform --turn: coturn as a child process', function () {
   })
 
   it('reports the TURN URLs and that coturn runs in GET /_admin/state', async () => {
-    const state = await (await fetch(`${platform().url}/_admin/state`)).json()
+    const state = await (await fetch(`${platform().url}/_admin/state`, { headers: { Authorization: `Bearer ${platform().adminSecret}` } })).json()
     expect(state.turn.running).to.equal(true)
     expect(state.turn.urls).to.deep.equal((await granted(platform(), alice)).urls)
     expect(state.turn.pid).to.be.a('number')
@@ -132,7 +132,7 @@ describe('platform --turn: coturn as a child process', function () {
 
   it('impairs relayed media with loss and delay, 0 removing them; refuses out-of-range values with 400', async () => {
     expect(await (await post('media', { lossPercent: 25, delayMs: 80 })).json()).to.deep.equal({ blackhole: false, lossPercent: 25, delayMs: 80 })
-    expect((await (await fetch(`${platform().url}/_admin/state`)).json()).turn.media).to.deep.equal({ blackhole: false, lossPercent: 25, delayMs: 80 })
+    expect((await (await fetch(`${platform().url}/_admin/state`, { headers: { Authorization: `Bearer ${platform().adminSecret}` } })).json()).turn.media).to.deep.equal({ blackhole: false, lossPercent: 25, delayMs: 80 })
     expect(await (await post('media', { lossPercent: 0, delayMs: 0 })).json()).to.deep.equal({ blackhole: false, lossPercent: 0, delayMs: 0 })
     expect((await post('media', { lossPercent: 101 })).status).to.equal(400)
     expect((await post('media', { delayMs: -1 })).status).to.equal(400)
@@ -209,13 +209,14 @@ describe('kandy-rx/testing: startPlatform({ turn: true })', function () {
 
 describe('npm start (samples/local.ts) with and without coturn', function () {
   this.timeout(60_000)
+  const adminSecret = 'turn-spec-secret'
 
   it('runs coturn when turnserver is on the PATH, says where, and stops it on SIGTERM', async () => {
-    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'])
+    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'], { KANDY_ADMIN_SECRET: adminSecret })
     try {
       const [, url] = await system.waitFor(/kandy-rx local system on (http:\/\/127\.0\.0\.1:\d+)/)
       const [, turnUrl] = await system.waitFor(/TURN server \(coturn\) at (turn:127\.0\.0\.1:\d+\?transport=udp)/)
-      const { turn } = await (await fetch(`${url}/_admin/state`)).json()
+      const { turn } = await (await fetch(`${url}/_admin/state`, { headers: { Authorization: `Bearer ${adminSecret}` } })).json()
       expect(turn).to.include({ running: true }).and.to.deep.include({ urls: [turnUrl] })
       expect(await system.stop()).to.equal(0)
       expect(isAlive(turn.pid)).to.equal(false)
@@ -225,12 +226,12 @@ describe('npm start (samples/local.ts) with and without coturn', function () {
   })
 
   it('says in one line how to get coturn when turnserver is not on the PATH, and runs without it', async () => {
-    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'], { PATH: '/nonexistent' })
+    const system = startChild(['--import', 'tsx', 'samples/local.ts', '--port', '0', '--no-bots'], { PATH: '/nonexistent', KANDY_ADMIN_SECRET: adminSecret })
     try {
       const [, url] = await system.waitFor(/kandy-rx local system on (http:\/\/127\.0\.0\.1:\d+)/)
       await system.waitFor(/Ctrl-C stops everything/)
       expect(system.output()).to.include('apt-get install -y coturn')
-      expect((await (await fetch(`${url}/_admin/state`)).json()).turn).to.include({ running: false })
+      expect((await (await fetch(`${url}/_admin/state`, { headers: { Authorization: `Bearer ${adminSecret}` } })).json()).turn).to.include({ running: false })
     } finally {
       await system.stop()
     }

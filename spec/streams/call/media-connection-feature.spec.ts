@@ -54,8 +54,9 @@ describe('call feature: media connection state and defaultPeerConfig (Node, real
     expect(configuration).to.include({ iceCandidatePoolSize: 2 })
   })
 
-  it('ignores an invalid call.defaultPeerConfig: the call still connects, with the default configuration', async () => {
-    const alice = await core('alice@example.com', { call: { defaultPeerConfig: { iceTransportPolicy: 'nohost' } as never } })
+  it('refuses an invalid call.defaultPeerConfig with BAD_INPUT and keeps the default configuration', async () => {
+    const alice = await core('alice@example.com')
+    expect(() => alice.config.update({ call: { defaultPeerConfig: { iceTransportPolicy: 'nohost' } as never } })).to.throw().with.property('code', 'BAD_INPUT')
     const bob = await core('bob@example.com')
     const created = peers.length
     const { callerCall } = await connect(alice, bob)

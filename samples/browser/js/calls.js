@@ -34,8 +34,8 @@ const endReasons = {
   9909: 'Call lost: the platform no longer knows it',
 }
 /** How long each keypad tone lasts and the gap after it, in milliseconds. */
-const toneMs = 100
-const toneGapMs = 70
+const toneMs = 160
+const toneGapMs = 90
 /** How long the first key waits for more keys to send with it. */
 const toneCollectMs = 150
 /** Extra wait after a sequence's length before the next one (the tones start a little after the request). */

@@ -108,7 +108,7 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
     const before = (await alice.events()).length - 1
 
     const sequence = '1590#*7'
-    await alice.run((client, { id, tones }) => client.call.sendDTMF(id, tones), { id: callerCall, tones: sequence })
+    await alice.run((client, { id, tones }) => client.call.sendDTMF(id, tones, 160, 90), { id: callerCall, tones: sequence })
     const mixing = await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track?.id)
     const heard = await bob.until((_client, expected) => (window.__detector?.digits === expected ? window.__detector.digits : false), sequence, 15000).catch(async (error: unknown) => {
       throw new Error(`detector heard "${await bob.run(() => window.__detector?.digits ?? '')}": ${String(error)}`)
@@ -138,7 +138,7 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
 
     // Issued while the one before is still playing: each would otherwise take the other's mixed track for the microphone.
     await alice.run((client, id) => {
-      for (const tones of ['1', '2', '3', '4#']) client.call.sendDTMF(id, tones)
+      for (const tones of ['1', '2', '3', '4#']) client.call.sendDTMF(id, tones, 160, 90)
     }, callerCall)
     const heard = await bob.until((_client, expected) => (window.__detector?.digits === expected ? window.__detector.digits : false), '1234#', 15000).catch(async (error: unknown) => {
       throw new Error(`detector heard "${await bob.run(() => window.__detector?.digits ?? '')}": ${String(error)}`)

@@ -108,7 +108,7 @@ function classify(block: ArrayLike<number>, start: number, length: number, sampl
 /**
  * A streaming DTMF detector: classifies fixed blocks with Goertzel filters at the eight DTMF
  * frequencies and reports a digit once it fills `minBlocks` consecutive blocks; the same digit
- * counts again only after a block without it.
+ * counts again only after `minBlocks` blocks without it.
  *
  * const detector = createDtmfDetector(48000)
  * sink.ondata = ({ samples }) => { const digits = detector.push(toFloat(samples)); if (digits) handle(digits) }
@@ -124,16 +124,19 @@ export function createDtmfDetector(sampleRate: number, options: DetectorOptions 
   let reported = ''
   let digits = ''
 
+  let quiet = 0
+
   const blockDone = (): string => {
     const digit = classify(block, 0, blockLength, sampleRate, minLevel)
     run = digit === candidate ? run + 1 : 1
     candidate = digit
-    if (digit === '') {
-      reported = ''
-      return ''
-    }
-    if (run < minBlocks || digit === reported) return ''
+    // A digit ends after a pause of `minBlocks` blocks, as a receiver's inter-digit pause does: one
+    // block lost or concealed inside a tone (jitter, packet loss) must not count the tone twice.
+    quiet = digit === reported ? 0 : quiet + 1
+    if (quiet >= minBlocks) reported = ''
+    if (digit === '' || run < minBlocks || digit === reported) return ''
     reported = digit
+    quiet = 0
     digits += digit
     return digit
   }

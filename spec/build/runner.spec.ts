@@ -17,7 +17,8 @@ function runner(args: string[], onLine: (line: string) => void = () => undefined
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n')
       partial = parts.pop() ?? ''
-      for (const line of parts) {
+      // Mocha colours its output where it thinks a CI shows colours (CI=true): compare plain text.
+      for (const line of parts.map((part) => part.replace(/\x1b\[[0-9;]*m/g, ''))) {
         lines.push(line)
         onLine(line)
       }

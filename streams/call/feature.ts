@@ -25,7 +25,7 @@ import {
   timer,
 } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
-import { checkPeerConfig, peerConfiguration } from '../config/peer.js'
+import { peerConfiguration } from '../config/peer.js'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo } from '../config/state.js'
 import { describeDecodeErrors } from '../connection/decode.js'
 import type { InboundNotification, PlatformLink } from '../connection/link.js'
@@ -273,9 +273,8 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const newPeer = (callId: string, webrtcSessionId: string, servers: RTCIceServer[]): Peer => {
     const PeerConnection = environment.RTCPeerConnection
     if (PeerConnection === undefined) throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This environment has no RTCPeerConnection.')
-    const defaults = checkPeerConfig(config.current().call.defaultPeerConfig)
-    if (E.isLeft(defaults)) logger.error('call.defaultPeerConfig is ignored', defaults.left)
-    const peer = createPeer(webrtcSessionId, PeerConnection, peerConfiguration(E.isRight(defaults) ? defaults.right : {}, servers), environment.scheduler)
+    // call.defaultPeerConfig was checked by the config codec when the app set it.
+    const peer = createPeer(webrtcSessionId, PeerConnection, peerConfiguration(config.current().call.defaultPeerConfig, servers), environment.scheduler)
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
     own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(dispatch)))

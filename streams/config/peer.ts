@@ -1,7 +1,4 @@
-import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { describeDecodeErrors } from '../connection/decode.js'
-import { BasicError, errorCodes } from '../errors.js'
 
 // `call.defaultPeerConfig`: an RTCConfiguration merged into every peer connection of a call, as
 // later versions of the original SDK name it (e.g. `{ iceTransportPolicy: 'relay' }`).
@@ -25,14 +22,6 @@ export const PeerConfig = t.partial({
   certificates: t.readonlyArray(t.UnknownRecord),
 })
 export type PeerConfig = t.TypeOf<typeof PeerConfig>
-
-/** `call.defaultPeerConfig` checked, or a BAD_INPUT error naming the first wrong member. */
-export function checkPeerConfig(value: unknown): E.Either<BasicError, PeerConfig> {
-  const decoded = PeerConfig.decode(value)
-  return E.isRight(decoded)
-    ? decoded
-    : E.left(new BasicError(errorCodes.general.BAD_INPUT, `call.defaultPeerConfig: ${describeDecodeErrors(decoded.left)}`))
-}
 
 /**
  * The configuration of a call's peer connection: `defaultPeerConfig`, with the call's ICE servers

@@ -1,6 +1,5 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/Either'
-import { checkPeerConfig, peerConfiguration } from '../../../streams/config/peer.js'
+import { peerConfiguration } from '../../../streams/config/peer.js'
 import { createConfig } from '../../../streams/config/feature.js'
 
 describe('call.defaultPeerConfig (streams/config/peer.ts)', () => {
@@ -13,26 +12,28 @@ describe('call.defaultPeerConfig (streams/config/peer.ts)', () => {
   })
 
   it('accepts the RTCConfiguration members an app sets', () => {
-    const valid = { iceTransportPolicy: 'relay', bundlePolicy: 'max-compat', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 2, iceServers: [{ urls: ['turn:h:1'], username: 'u', credential: 'c' }] }
-    expect(checkPeerConfig(valid)).to.deep.equal(E.right(valid))
+    const valid = { iceTransportPolicy: 'relay', bundlePolicy: 'max-compat', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 2, iceServers: [{ urls: ['turn:h:1'], username: 'u', credential: 'c' }] } as const
+    const config = createConfig({ call: { defaultPeerConfig: valid } })
+    expect(config.current().call.defaultPeerConfig).to.deep.equal(valid)
+    config.dispose()
   })
 
-  it('refuses a wrong member with a BAD_INPUT error naming it', () => {
+  it('refuses a wrong member with a BAD_INPUT error naming it, and keeps the config as it was', () => {
+    const config = createConfig({ call: { defaultPeerConfig: { iceTransportPolicy: 'relay' } } })
     for (const [value, member] of [
       [{ iceTransportPolicy: 'nohost' }, 'iceTransportPolicy'],
       [{ iceCandidatePoolSize: -1 }, 'iceCandidatePoolSize'],
       // Local SDPs carry no BUNDLE group (protocol/calls.md §14.3): Chromium refuses them under max-bundle.
       [{ bundlePolicy: 'max-bundle' }, 'bundlePolicy'],
       [{ iceServers: [{ url: 'turn:h:1' }] }, 'iceServers'],
-      ['relay', '(root)'],
+      ['relay', 'defaultPeerConfig'],
     ] as const) {
-      const checked = checkPeerConfig(value)
-      expect(E.isLeft(checked), JSON.stringify(value)).to.equal(true)
-      if (E.isLeft(checked)) {
-        expect(checked.left.code).to.equal('BAD_INPUT')
-        expect(checked.left.message).to.contain(member)
-      }
+      expect(() => config.update({ call: { defaultPeerConfig: value as never } }), JSON.stringify(value))
+        .to.throw()
+        .that.satisfies((error: { code: string; message: string }) => error.code === 'BAD_INPUT' && error.message.includes(member))
+      expect(config.current().call.defaultPeerConfig).to.deep.equal({ iceTransportPolicy: 'relay' })
     }
+    config.dispose()
   })
 
   it("makes a call's RTCConfiguration: the defaults, with the call's ICE servers first", () => {

@@ -24,7 +24,7 @@ import { selfSignedCertificate } from '../../platform/index.js'
 import { startPlatform, type TestPlatform } from '../../testing/platform.js'
 import { chromiumFlags } from '../browser/harness.js'
 import type { Client } from '../../lib/index.js'
-import { differences, normalise, type Difference } from './transcript.js'
+import { comparable, differences, normalise, type Difference } from './transcript.js'
 
 /** Which SDK a run loads: the original (oracle) or ours. */
 export type Sdk = 'oracle' | 'kandy-rx'
@@ -79,6 +79,12 @@ export interface ConformancePage {
   count(type: string): Promise<number>
   /** Waits `ms` (for "nothing more happens" checks only; never an assertion on time). */
   settle(ms?: number): Promise<void>
+  /**
+   * Waits until at least `more` new events arrived since the last step or `quiet` (default 1), then
+   * until no event arrived for a while: the SDKs name some events differently, so scenarios wait for
+   * activity, not for one SDK's event name.
+   */
+  quiet(more?: number, timeout?: number): Promise<void>
 }
 
 /** One run's record: per page, the steps in order and the events in order. */
@@ -91,6 +97,8 @@ export interface Conformance {
   /** Runs the scenario on one SDK and returns its normalised transcript. */
   record(scenario: Scenario, sdk: Sdk): Promise<Transcript>
 }
+
+const dumps = join(tmpdir(), 'kandy-rx-conformance')
 
 const pageHtml = (script: string): string => `<!doctype html>
 <html><head><meta charset="utf-8"><title>conformance</title><link rel="icon" href="data:,"></head>
@@ -111,7 +119,7 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
   const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumFlags, '--ignore-certificate-errors'] })
 
   const record = async (scenario: Scenario, sdk: Sdk): Promise<Transcript> => {
-    const platform = await startPlatform({ tls: certificate, staticRoot: root })
+    const platform = await startPlatform({ tls: certificate, staticRoot: root, log: process.env.KANDY_PLATFORM_LOG === '1' })
     const contexts: BrowserContext[] = []
     const opened: Array<{ name: string; page: Page; tokens: ConformancePage['tokens'] }> = []
     const steps = new Map<string, Array<{ label: string; value: unknown }>>()
@@ -121,6 +129,15 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
       const page = await context.newPage()
       const errors: string[] = []
       page.on('pageerror', (error) => errors.push(error.message))
+      // CONFORMANCE_TRACE=1 prints each page's HTTP requests and WebSocket events (to see a flow the platform does not serve).
+      if (process.env.CONFORMANCE_TRACE === '1') {
+        page.on('response', (response) => process.stderr.write(`[${sdk} ${userId}] ${response.request().method()} ${response.url()} ${response.status()} ${response.request().postData() ?? ''}\n`))
+        page.on('websocket', (socket) => {
+          process.stderr.write(`[${sdk} ${userId}] ws open ${socket.url()}\n`)
+          socket.on('framesent', (frame) => process.stderr.write(`[${sdk} ${userId}] ws sent ${String(frame.payload)}\n`))
+          socket.on('close', () => process.stderr.write(`[${sdk} ${userId}] ws closed\n`))
+        })
+      }
       await page.goto(`${platform.url}/${sdk === 'oracle' ? 'oracle.html' : ''}`)
       const tokens = await page.evaluate(setUp, {
         userId,
@@ -133,17 +150,30 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
       const log: Array<{ label: string; value: unknown }> = []
       steps.set(name, log)
       opened.push({ name, page, tokens })
-      return conformancePage(userId, page, tokens, log)
+      const already = await page.evaluate(() => window.__conformance.events.length)
+      return conformancePage(userId, page, tokens, log, already)
     }
-    try {
-      await scenario.run({ sdk, platform, open })
-      await new Promise((done) => setTimeout(done, 300)) // events caused by the last step arrive asynchronously
+    const collect = async (): Promise<Transcript> => {
       const transcript: Transcript = {}
       for (const { name, page } of opened) {
         const events = (await page.evaluate(() => window.__conformance.events.map((event) => ({ type: event.type, args: window.__conformance.plain(event.args) })))) as Transcript[string]['events']
         transcript[name] = { steps: steps.get(name) ?? [], events }
       }
-      return normalise(transcript, { port: platform.port, secrets: opened.flatMap(({ tokens }) => [tokens.accessToken, tokens.idToken]) }) as Transcript
+      const normalised = normalise(transcript, { port: platform.port, secrets: opened.flatMap(({ tokens }) => [tokens.accessToken, tokens.idToken]) }) as Transcript
+      // Kept for reading a failure: <tmp>/kandy-rx-conformance/<scenario>.<sdk>.json
+      mkdirSync(dumps, { recursive: true })
+      writeFileSync(join(dumps, `${scenario.name.replace(/[^\w.-]+/g, '_')}.${sdk}.json`), JSON.stringify(normalised, null, 1))
+      return normalised
+    }
+    try {
+      try {
+        await scenario.run({ sdk, platform, open })
+      } catch (error) {
+        await collect().catch(() => undefined)
+        throw new Error(`scenario "${scenario.name}" failed on ${sdk}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      await new Promise((done) => setTimeout(done, 300)) // events caused by the last step arrive asynchronously
+      return await collect()
     } finally {
       for (const context of contexts) await context.close().catch(() => undefined)
       await platform.stop()
@@ -153,7 +183,7 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
   const check = async (scenario: Scenario): Promise<{ oracle: Transcript; ours: Transcript }> => {
     const oracle = await record(scenario, 'oracle')
     const ours = await record(scenario, 'kandy-rx')
-    const found = differences(oracle, ours)
+    const found = differences(comparable(oracle), comparable(ours))
     const justified = scenario.justified ?? []
     const unjustified = found.filter((difference) => !justified.some((entry) => covers(entry.path, difference.path)))
     const unused = justified.filter((entry) => !found.some((difference) => covers(entry.path, difference.path)))
@@ -199,7 +229,7 @@ function report(name: string, unjustified: readonly Difference[], unused: readon
 
 const show = (value: unknown): string => (value === undefined ? '(absent)' : JSON.stringify(value))
 
-function conformancePage(userId: string, page: Page, tokens: ConformancePage['tokens'], log: Array<{ label: string; value: unknown }>): ConformancePage {
+function conformancePage(userId: string, page: Page, tokens: ConformancePage['tokens'], log: Array<{ label: string; value: unknown }>, already: number): ConformancePage {
   const run = <R, A>(fn: (client: PageClient, arg: A) => R | Promise<R>, arg?: A): Promise<R> =>
     page.evaluate(
       async ({ source, value }) => {
@@ -246,7 +276,29 @@ function conformancePage(userId: string, page: Page, tokens: ConformancePage['to
     }
   }
   const settle = (ms = 300): Promise<void> => new Promise((done) => setTimeout(done, ms))
-  return { userId, page, tokens, step, run, waitFor, until, count, settle }
+  let seen = already
+  const total = (): Promise<number> => page.evaluate(() => window.__conformance.events.length)
+  const quiet = async (more = 1, timeout = 15000): Promise<void> => {
+    const deadline = Date.now() + timeout
+    let last = await total()
+    while (last < seen + more && Date.now() < deadline) {
+      await settle(50)
+      last = await total()
+    }
+    for (;;) {
+      await settle(400)
+      const now = await total()
+      if (now === last || Date.now() > deadline) break
+      last = now
+    }
+    seen = last
+  }
+  const mark = async <T>(result: Promise<T>): Promise<T> => {
+    const value = await result
+    seen = await total()
+    return value
+  }
+  return { userId, page, tokens, step: (label, fn, arg) => mark(step(label, fn, arg)), run: (fn, arg) => mark(run(fn, arg)), waitFor, until, count, settle, quiet }
 }
 
 // ── In the page ──────────────────────────────────────────────────────────────────────────────
@@ -272,8 +324,9 @@ async function setUp(setup: { userId: string; login: boolean; services: string[]
     if (value === null || typeof value !== 'object') return value
     if (seen.includes(value) || seen.length > 8) return '[circular]'
     if (value instanceof Error) {
+      // As the original's BasicError (a plain object) reads: name, code, message.
       const { code, name } = value as Error & { code?: unknown }
-      return { error: { name, code: code ?? '[undefined]', message: value.message } }
+      return code === undefined ? { name, message: value.message } : { name, code, message: value.message }
     }
     if (typeof MediaStreamTrack !== 'undefined' && value instanceof MediaStreamTrack) return { track: value.kind }
     if (typeof MediaStream !== 'undefined' && value instanceof MediaStream) return { stream: value.getTracks().length }

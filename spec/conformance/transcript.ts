@@ -15,6 +15,7 @@ export interface RunFacts {
 }
 
 const uuid = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i
+const uuidInside = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const jwt = /^[\w-]+\.[\w-]+\.[\w-]+$/
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 const idKey = /^(id|.*Id|.*Ids|.*ID|msid|sessionId|correlator|clientCorrelator|channelId|callbackReference|resourceURL|url|channelURL)$/
@@ -38,6 +39,8 @@ export function normalise(value: unknown, facts: RunFacts): unknown {
   const port = String(facts.port)
   const text = (raw: string, key: string): string => {
     if (facts.secrets.includes(raw)) return '<token>'
+    if (raw.startsWith('v=0')) return '<sdp>'
+    raw = raw.replace(uuidInside, (found) => idOf(found))
     if (raw.includes(`:${port}`)) raw = raw.split(`:${port}`).join(':<port>')
     if (key === 'port' && raw === port) return '<port>'
     if (isoTime.test(raw) || (timeKey.test(key) && /^\d{10,13}$/.test(raw))) return '<time>'
@@ -86,3 +89,24 @@ export function differences(oracle: unknown, ours: unknown, path = ''): Differen
 
 const labelled = (entries: unknown[]): entries is Array<{ label: string; value: unknown }> =>
   entries.every((entry) => entry !== null && typeof entry === 'object' && typeof (entry as { label?: unknown }).label === 'string')
+
+/**
+ * A transcript shaped for comparison: per page, steps by label, and events per family (the name
+ * before `:`) as `order` (their names in order) plus each name's payloads in order. Events of
+ * different families come from independent causes, so only the order within a family counts.
+ *
+ * alice.events.call.order, alice.events.call["call:stateChange"][1]
+ */
+export function comparable(transcript: Record<string, { steps: unknown[]; events: Array<{ type: string; args: unknown }> }>): unknown {
+  return Object.fromEntries(
+    Object.entries(transcript).map(([page, { steps, events }]) => {
+      const families: Record<string, Record<string, unknown[]>> = {}
+      for (const { type, args } of events) {
+        const family = (families[type.split(':')[0]!] ??= { order: [] })
+        family.order!.push(type)
+        ;(family[type] ??= []).push(args)
+      }
+      return [page, { steps, events: families }]
+    }),
+  )
+}

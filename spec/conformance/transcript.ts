@@ -23,19 +23,12 @@ const timeKey = /^(timestamp|.*Time|.*time|.*At|duration|expires|expiresIn|lastU
 const epochMs = (value: number): boolean => value > 1e12 && value < 1e13
 
 /**
- * The transcript with run-specific values replaced: ids (by key or UUID shape) by `<id:n>` in order
- * of first appearance (so the same id stays the same placeholder), tokens by `<token>`, times by
- * `<time>`, the port by `<port>`. Keys are sorted so that diffs read the same way on both sides.
+ * The transcript with run-specific values replaced: ids (by key or UUID shape) by `<id>`, tokens by
+ * `<token>`, SDPs by `<sdp>`, times by `<time>`, the port by `<port>`. Ids are not numbered: the two
+ * SDKs create them in different orders. Keys are sorted so that diffs read the same on both sides.
  */
 export function normalise(value: unknown, facts: RunFacts): unknown {
-  const ids = new Map<string, string>()
-  const idOf = (raw: string): string => {
-    const known = ids.get(raw)
-    if (known !== undefined) return known
-    const placeholder = `<id:${ids.size + 1}>`
-    ids.set(raw, placeholder)
-    return placeholder
-  }
+  const idOf = (_raw: string): string => '<id>'
   const port = String(facts.port)
   const text = (raw: string, key: string): string => {
     if (facts.secrets.includes(raw)) return '<token>'
@@ -58,7 +51,9 @@ export function normalise(value: unknown, facts: RunFacts): unknown {
     if (Array.isArray(item)) return item.map((entry) => walk(entry, key))
     if (item !== null && typeof item === 'object') {
       const out: Record<string, unknown> = {}
-      for (const name of Object.keys(item).sort()) out[name] = walk((item as Record<string, unknown>)[name], name)
+      // An error's message is prose, not API: errors compare by name and code.
+      const isError = (item as { name?: unknown }).name === 'BasicError' && 'code' in item
+      for (const name of Object.keys(item).sort()) if (!(isError && name === 'message')) out[name] = walk((item as Record<string, unknown>)[name], name)
       return out
     }
     return item

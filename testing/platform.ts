@@ -44,6 +44,8 @@ export interface StartOptions {
    * media faults; starting fails when coturn is missing. Default false.
    */
   readonly turn?: boolean
+  /** HTTPS and WSS: `true` for a self-signed certificate made at start, or PEM texts (default plain HTTP and WS). */
+  readonly tls?: boolean | { readonly cert: string; readonly key: string }
 }
 
 /** What the token endpoint granted, named as `client.setTokens` wants it. */
@@ -131,6 +133,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     ...(options.serverConnCheckInterval === undefined ? {} : { serverConnCheckInterval: options.serverConnCheckInterval }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     turn: options.turn ?? false,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     log: (line) => {
       logs.push(line)
       print?.(line)

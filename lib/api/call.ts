@@ -1,7 +1,7 @@
 import { filter, map, merge, type Observable } from 'rxjs'
 import type { CallFeature } from '../../streams/call/feature.js'
 import type { MediaConnectionState } from '../../streams/call/media-connection.js'
-import { callStates, toCallObject, type CallObject, type CallOutput } from '../../streams/call/state.js'
+import { callStates, toCallObject, type CallObject as CoreCallObject, type CallOutput, type CallRecord } from '../../streams/call/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import type { CallMediaConnectionPayload } from '../event-map.js'
@@ -10,7 +10,6 @@ import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
-export type { CallObject } from '../../streams/call/state.js'
 export type { MediaConnectionState }
 export type { PeerConfig } from '../../streams/config/peer.js'
 
@@ -24,6 +23,19 @@ export type { PeerConfig } from '../../streams/config/peer.js'
  * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && warn(callId))
  */
 export type MediaConnectionChange = CallMediaConnectionPayload
+
+/** A call as `call.getAll` / `call.getById` return it: the core's CallObject plus the original SDK's two extra keys. */
+export interface CallObject extends CoreCallObject {
+  /** True for an outgoing call (the original SDK's key; `direction` says the same). */
+  readonly isCaller: boolean
+  /** The SDK's id of the call's WebRTC session (also the `id` of `call:newTrack` / `call:trackEnded`). */
+  readonly webrtcSessionId: string
+}
+
+/** The call states, with the original SDK's `EARLY_MEDIA` (which no CPaaS call reaches). */
+const documentedStates = { ...callStates, EARLY_MEDIA: 'Early Media' } as const
+
+const documented = (record: CallRecord): CallObject => ({ ...toCallObject(record), isCaller: record.direction === 'outgoing', webrtcSessionId: record.webrtcSessionId })
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
@@ -62,7 +74,7 @@ export interface CallApi {
    *
    * client.on('call:stateChange', ({ callId }) => client.call.getById(callId).state === client.call.states.CONNECTED && render(callId))
    */
-  readonly states: typeof callStates
+  readonly states: typeof documentedStates
   /**
    * Starts an outgoing call to a user id or a phone number and returns its id at once.
    * `call:start` follows once the platform has the call; a failure (bad destination `call:7`,
@@ -253,17 +265,17 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
 export function callApi(streams: { readonly call: CallFeature }): Namespace<CallApi> {
   const { call } = streams
   const api: CallApi = {
-    states: callStates,
+    states: documentedStates,
     make: (destination, media, options) => call.commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
     answer: (callId, media, options) => call.commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
     reject: (callId) => call.commands.reject(callId),
     ignore: (callId) => call.commands.ignore(callId),
     end: (callId) => call.commands.end(callId),
-    getAll: () => Object.values(call.current().calls).map(toCallObject),
+    getAll: () => Object.values(call.current().calls).map(documented),
     getById: (callId) => {
       if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
       const found = entryOf(call.current().calls, callId)
-      return found === undefined ? undefined : toCallObject(found)
+      return found === undefined ? undefined : documented(found)
     },
     getStats: (callId, trackId) => call.commands.getStats(callId, trackId),
     hold: (callId) => call.commands.hold(callId),

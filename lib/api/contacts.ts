@@ -54,8 +54,13 @@ export interface ContactsApi {
    * @throws BasicError `users:4` when `contactId` is not a string.
    */
   get(contactId: string): ContactInfo | undefined
-  /** Retrieves local information about all contacts. */
-  getAll(): ContactInfo[]
+  /**
+   * Retrieves local information about all contacts, keyed by contact id (the original SDK's
+   * shape; the reference text says an array).
+   *
+   * const names = Object.values(client.contacts.getAll()).map((contact) => contact.firstName)
+   */
+  getAll(): Record<string, ContactInfo>
   /** Replaces the local address book with the platform's. Emits `contacts:change`. */
   refresh(): void
   /** Removes a contact from the address book. Emits `contacts:change`. */
@@ -96,7 +101,7 @@ export function contactsApi(streams: { readonly contacts: ContactsFeature }): Na
       if (typeof contactId !== 'string') throw new BasicError(errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
       return contacts.current().contacts.find((contact) => contact.contactId === contactId)
     },
-    getAll: () => [...contacts.current().contacts],
+    getAll: () => Object.fromEntries(contacts.current().contacts.map((contact) => [contact.contactId, contact])),
     refresh: () => contacts.commands.refresh(),
     remove: (contactId) => contacts.commands.remove(contactId),
     update: (contact) => contacts.commands.update(contact),

@@ -132,9 +132,9 @@ export interface ConversationApi {
    * The conversation with a user, group or number, if there is one.
    *
    * const conversation = client.conversation.get('bob@example.com')
-   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string or an unknown type.
+   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string (or an array of one) or an unknown type.
    */
-  get(recipient: string, options?: ConversationOptions): Conversation | undefined
+  get(recipient: string | readonly [string], options?: ConversationOptions): Conversation | undefined
   /** Every conversation, in creation order. */
   getAll(): Conversation[]
   /**
@@ -142,9 +142,10 @@ export interface ConversationApi {
    * `conversations:new` when it is new.
    *
    * const conversation = client.conversation.create('bob@example.com', { type: client.conversation.chatTypes.ONETOONE })
-   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string or an unknown type.
+   * client.conversation.create(['bob@example.com'], { type: 'chat-oneToOne' }) // the same, as the original SDK also accepts
+   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string (or an array of one) or an unknown type.
    */
-  create(recipient: string, options?: ConversationOptions): Conversation
+  create(recipient: string | readonly [string], options?: ConversationOptions): Conversation
   /**
    * Fetches the user's conversations of a type from the platform (they replace local ones with
    * the same identity). Emits `conversations:change` with the fetched `[{ destination, type }]`,
@@ -170,8 +171,10 @@ const typeOf = (options: unknown, operation: string): ChatType => {
 }
 
 const recipientOf = (recipient: unknown, operation: string): string => {
-  if (typeof recipient !== 'string' || recipient.trim() === '') throw badInput(`conversation.${operation}: the recipient must be a non-empty string`)
-  return recipient
+  // The original SDK also takes the recipient in an array of one (`create([userId], …)`).
+  const single = Array.isArray(recipient) && recipient.length === 1 ? (recipient[0] as unknown) : recipient
+  if (typeof single !== 'string' || single.trim() === '') throw badInput(`conversation.${operation}: the recipient must be a non-empty string (or an array of one)`)
+  return single
 }
 
 type Target = { readonly destination: readonly string[]; readonly chatType: ChatType }

@@ -1,7 +1,7 @@
 import { map, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
-import type { Group, GroupEvent, GroupOperation, Invitation } from '../../streams/groups/state.js'
+import type { Group, GroupEvent, GroupOperation, Invitation, Participant } from '../../streams/groups/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
@@ -46,12 +46,13 @@ export interface GroupsApi {
    */
   get(groupId: string): GroupInfo | undefined
   /**
-   * Retrieves the User IDs of the participants of an available Group (`[]` for an unknown
-   * Group; `group.get(id).participants` has their status and role).
+   * Retrieves the participants of an available Group, `{ address, isAdmin, status }` each, as the
+   * original SDK returns them (the reference text says user ids); undefined for an unknown Group.
    *
+   * const admins = client.groups.getParticipants(groupId)?.filter((participant) => participant.isAdmin)
    * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
    */
-  getParticipants(groupId: string): string[]
+  getParticipants(groupId: string): Participant[] | undefined
   /** Retrieves information about all Group invitations available. */
   getInvitations(): GroupInvitation[]
   /** Leaves a Group (not allowed to its administrator). Emits `group:change`. */
@@ -133,7 +134,11 @@ export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespac
     fetch: () => commands.fetch(),
     getAll: () => [...groups.current().groups],
     get: (groupId) => find(checkId(groupId, 'get')),
-    getParticipants: (groupId) => find(checkId(groupId, 'getParticipants'))?.participants.map((participant) => participant.address) ?? [],
+    // As the original SDK: undefined for a group it does not know.
+    getParticipants: (groupId) => {
+      const participants = find(checkId(groupId, 'getParticipants'))?.participants
+      return participants === undefined ? undefined : [...participants]
+    },
     getInvitations: () => [...groups.current().invitations],
     leave: (groupId) => commands.leave(groupId),
     acceptInvitation: (groupId) => commands.acceptInvitation(groupId),

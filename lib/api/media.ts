@@ -1,12 +1,24 @@
 import { map, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
-import { mediaObject, type DevicesObject, type MediaObject, type MediaOutput, type TrackObject } from '../../streams/media/state.js'
+import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
-export type { DevicesObject, DeviceInfo, MediaObject, TrackObject } from '../../streams/media/state.js'
+export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
+
+/** A track as `media.getTrackById` returns it: the reference's keys plus `trackId`, the original SDK's name of `id`. */
+export interface TrackObject extends CoreTrackObject {
+  readonly trackId: string
+}
+
+/** A media as `media.getById` returns it: `tracks` holds track ids, as the original SDK returns them. */
+export interface MediaObject {
+  readonly id: string
+  readonly local: boolean
+  readonly tracks: readonly string[]
+}
 export type { RenderOptions } from '../../streams/media/feature.js'
 
 /** The documented `media` namespace (api-reference, Media). */
@@ -19,13 +31,13 @@ export interface MediaApi {
    */
   getDevices(): DevicesObject
   /**
-   * The Media object (`id`, `local`, `tracks`) with this id, or undefined.
+   * The Media object (`id`, `local`, `tracks`: the ids of its tracks) with this id, or undefined.
    *
    * @throws BasicError `BAD_INPUT` when `mediaId` is not a string.
    */
   getById(mediaId: string): MediaObject | undefined
   /**
-   * The Track object (`id`, `kind`, `label`, `muted`, `state`, `streamId`, `containers`, `disabled`) with this id, or undefined.
+   * The Track object (`id` and `trackId`, `kind`, `label`, `muted`, `state`, `streamId`, `containers`, `disabled`) with this id, or undefined.
    *
    * const { kind, state } = client.media.getTrackById(trackId)
    * @throws BasicError `BAD_INPUT` when `trackId` is not a string.
@@ -95,8 +107,14 @@ export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<M
   const { media } = streams
   const api: MediaApi = {
     getDevices: () => media.current().devices,
-    getById: (mediaId) => mediaObject(media.current(), idOf(mediaId, 'getById')),
-    getTrackById: (trackId) => entryOf(media.current().tracks, idOf(trackId, 'getTrackById')),
+    getById: (mediaId) => {
+      const found = mediaObject(media.current(), idOf(mediaId, 'getById'))
+      return found === undefined ? undefined : { id: found.id, local: found.local, tracks: found.tracks.map((track) => track.id) }
+    },
+    getTrackById: (trackId) => {
+      const track = entryOf(media.current().tracks, idOf(trackId, 'getTrackById'))
+      return track === undefined ? undefined : { ...track, trackId: track.id }
+    },
     renderTracks: (trackIds, cssSelector, options) =>
       media.commands.renderTracks(trackIdsOf(trackIds, 'renderTracks'), selectorOf(cssSelector, 'renderTracks'), typeof options === 'object' && options !== null ? options : {}),
     removeTracks: (trackIds, cssSelector) => media.commands.removeTracks(trackIdsOf(trackIds, 'removeTracks'), selectorOf(cssSelector, 'removeTracks')),

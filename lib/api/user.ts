@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import { mergeMap, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { UsersFeature } from '../../streams/users/feature.js'
 import type { User, UserEvent } from '../../streams/users/state.js'
@@ -39,8 +39,8 @@ export interface SearchOptions {
 /** The documented `user` namespace (directory). */
 export interface UserApi {
   /**
-   * Fetches information about a User. Emits `directory:change { results: [user] }` (`[]` when
-   * no user matched); the User is then available with `user.get`. Errors: `directory:error`
+   * Fetches information about a User. Emits `directory:change { results: [user] }` (nothing when
+   * no user matched, as the original SDK); the User is then available with `user.get`. Errors: `directory:error`
    * with code `users:3`.
    *
    * client.user.fetch('jane@example.com')
@@ -66,10 +66,12 @@ export interface UserApi {
   search(filters?: SearchFilters, options?: SearchOptions): void
 }
 
-const toPublic = (event: UserEvent): PublicEvent =>
-  event.type === 'usersFound'
-    ? { type: 'directory:change', payload: event.next === undefined ? { results: event.results } : { results: event.results, next: event.next } }
-    : { type: 'directory:error', payload: { error: event.error } }
+const toPublic = (event: UserEvent): PublicEvent[] => {
+  if (event.type !== 'usersFound') return [{ type: 'directory:error', payload: { error: event.error } }]
+  // As the original SDK: a fetch that matched nobody emits nothing (a search reports its empty results).
+  if (event.operation !== 'search' && event.results.length === 0) return []
+  return [{ type: 'directory:change', payload: event.next === undefined ? { results: event.results } : { results: event.results, next: event.next } }]
+}
 
 /** The documented `user` namespace over the users feature. */
 export function userApi(streams: { readonly users: UsersFeature }): Namespace<UserApi> {
@@ -85,6 +87,6 @@ export function userApi(streams: { readonly users: UsersFeature }): Namespace<Us
     getAll: () => Object.values(users.current().users),
     search: (filters, options) => users.commands.search(filters, options),
   }
-  const events$: Observable<PublicEvent> = users.events$.pipe(map(toPublic))
+  const events$: Observable<PublicEvent> = users.events$.pipe(mergeMap(toPublic))
   return { api, events$ }
 }

@@ -40,7 +40,9 @@ export function channelsFeature(ctx: PlatformContext): void {
     if (!Number.isFinite(lifetime) || lifetime <= 0) return badInput('notificationChannel.channelLifetime')
     const channel = hub.create(user.userId, {
       clientCorrelator: request.clientCorrelator,
-      channelType: request.channelType,
+      // Answered in lowercase: the original SDK (4.9) closes its socket and deletes the channel after
+      // the last unsubscription only when the channel's type reads exactly `websockets`.
+      channelType: request.channelType.toLowerCase(),
       role: role as ConnCheckRole,
       lifetime: grantedLifetime(lifetime),
     })

@@ -373,7 +373,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     const callId = environment.randomId()
     const webrtcSessionId = environment.randomId()
     const user = link.user()
-    const callConfig = config.current().call as Config['call'] & { normalizeDestination?: unknown }
+    const callConfig = config.current().call
     const address =
       typeof destination !== 'string' || destination.trim() === ''
         ? undefined

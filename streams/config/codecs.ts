@@ -29,7 +29,7 @@ const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown
 )
 
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
-export const LogActionsUpdate = t.union([t.literal(false), t.partial({ actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
+export const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
 
 /** The `logs` section. */
 export const LogsUpdate = t.partial({
@@ -85,6 +85,9 @@ export const CallUpdate = t.partial({
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,
   defaultPeerConfig: PeerConfig,
+  normalizeDestination: t.boolean,
+  // The original SDK's only trickle ICE mode: every candidate in the SDP.
+  trickleIceMode: t.literal('NONE'),
 })
 export type CallUpdate = t.TypeOf<typeof CallUpdate>
 
@@ -116,7 +119,7 @@ export const SubscriptionUpdate = t.partial({ channelLifetime: Amount, timeout: 
 export type SubscriptionUpdate = t.TypeOf<typeof SubscriptionUpdate>
 
 /** The `messaging` section: the user's own E.164 number (SMS sender and inbound SMS address). */
-export const MessagingUpdate = t.partial({ smsFrom: t.string })
+export const MessagingUpdate = t.partial({ smsFrom: t.string, features: t.readonlyArray(t.string) })
 export type MessagingUpdate = t.TypeOf<typeof MessagingUpdate>
 
 /** Every section an application can set, each optional. */

@@ -4,6 +4,8 @@ import type { PeerConfig } from './peer.js'
 export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
 export interface LogActionsConfig {
+  /** The level action logs are written at (the original SDK's key; `debug`). */
+  readonly level: LogLevel
   readonly actionOnly: boolean
   readonly collapsed: boolean
   readonly diff: boolean
@@ -42,6 +44,10 @@ export interface Config {
     readonly removeH264Codecs: boolean
     /** An RTCConfiguration merged into every peer connection (e.g. `{ iceTransportPolicy: 'relay' }`). */
     readonly defaultPeerConfig: PeerConfig
+    /** `false` sends `call.make` destinations as given (`protocol/calls.md` §3.1). */
+    readonly normalizeDestination: boolean
+    /** Trickle ICE mode; the original SDK's only value is `NONE` (all candidates in the SDP). */
+    readonly trickleIceMode: 'NONE'
   }
   readonly connectivity: {
     readonly method: ConnectivityMethod
@@ -64,6 +70,8 @@ export interface Config {
   readonly messaging: {
     /** The user's own E.164 number used as SMS sender and inbound SMS subscription address. */
     readonly smsFrom: string | undefined
+    /** The messaging features of conversations (the original SDK's list, also on each Conversation). */
+    readonly features: readonly string[]
   }
 }
 
@@ -72,7 +80,7 @@ export const defaultConfig: Config = {
   logs: {
     logLevel: 'debug',
     flatten: false,
-    logActions: { actionOnly: true, collapsed: false, diff: false, exposePayloads: false },
+    logActions: { level: 'debug', actionOnly: true, collapsed: false, diff: false, exposePayloads: false },
     enableFcsLogs: true,
     enableGrouping: true,
   },
@@ -87,6 +95,8 @@ export const defaultConfig: Config = {
     sdpHandlers: [],
     removeH264Codecs: true,
     defaultPeerConfig: {},
+    normalizeDestination: true,
+    trickleIceMode: 'NONE',
   },
   connectivity: {
     method: { type: 'keepAlive', responsibleParty: 'client' },
@@ -97,11 +107,12 @@ export const defaultConfig: Config = {
     reconnectTimeLimit: 640000,
     autoReconnect: true,
     maxMissedPings: 3,
-    checkConnectivity: false,
+    // The original SDK checks by default (its documentation says false; its code, which pages rely on, says true).
+    checkConnectivity: true,
   },
   notifications: { idCacheLength: 100 },
   subscription: { channelLifetime: 3600, timeout: 20, expires: undefined },
-  messaging: { smsFrom: undefined },
+  messaging: { smsFrom: undefined, features: ['base', 'history', 'rich', 'parts', 'isTyping'] },
 }
 
 /** An object literal, or one made with `Object.create(null)` (apps and JSON parsers make both). */

@@ -36,7 +36,7 @@ export function startPeople(client, self, actions) {
   let searching = false
   let searched = false
 
-  const contacts = () => client.contacts.getAll().filter((contact) => typeof contact.primaryContact === 'string')
+  const contacts = () => Object.values(client.contacts.getAll()).filter((contact) => typeof contact.primaryContact === 'string')
   const contactOf = (address) => {
     const wanted = String(address).toLowerCase()
     return contacts().find(

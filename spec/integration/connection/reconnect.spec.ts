@@ -121,9 +121,9 @@ describe('integration: connection faults and recovery', () => {
 
   it('switches connectivity checking on and off at run time', async () => {
     await start()
-    const alice = await client('alice@example.com', { connectivity: { ...fastReconnect.connectivity, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })
+    const alice = await client('alice@example.com', { connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })
     await platform().admin.stopConnectivity('alice@example.com')
-    // Checking is off by default: unanswered pings go unnoticed.
+    // Checking is off (as configured): unanswered pings go unnoticed.
     await new Promise((resolve) => setTimeout(resolve, 400))
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: false })
     const lost = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === false)

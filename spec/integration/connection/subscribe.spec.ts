@@ -134,7 +134,7 @@ describe('integration: connection, subscription and authentication', () => {
     const names = events.map(([type]) => type).filter((type) => type !== 'auth:change')
     expect(names).to.deep.equal(['subscription:change', 'ws:change', 'ws:change', 'subscription:change'])
     expect(events.find(([type]) => type === 'ws:change')?.[1]).to.deep.equal({ platform: 'cpaas' })
-    expect(socketState).to.deep.include({ platform: 'cpaas', connected: true, pinging: false, reconnecting: false })
+    expect(socketState).to.deep.include({ platform: 'cpaas', connected: true, pinging: true, reconnecting: false })
   })
 
   it('delivers a notification from a real action, once, as notification:received', async () => {

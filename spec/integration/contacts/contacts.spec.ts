@@ -31,7 +31,7 @@ describe('integration: contacts', () => {
     expect(events.all.map((event) => event.type)).to.deep.equal(['contacts:new', 'contacts:change'])
     expect(events.of('contacts:new')).to.deep.equal([jane])
     expect(client.contacts.get('JaneD')).to.deep.equal(jane)
-    expect(client.contacts.getAll()).to.deep.equal([jane])
+    expect(client.contacts.getAll()).to.deep.equal({ [jane.contactId]: jane })
   })
 
   it('refreshes from the platform: string values, list friends and buddy false by default', async () => {
@@ -43,7 +43,7 @@ describe('integration: contacts', () => {
     const refreshed = nextEvent(other, 'contacts:change')
     other.contacts.refresh()
     await refreshed
-    expect(other.contacts.getAll()).to.deep.equal([{ primaryContact: 'bob@example.com', firstName: 'Bob', list: 'friends', buddy: 'false', contactId: 'bob' }])
+    expect(other.contacts.getAll()).to.deep.equal({ bob: { primaryContact: 'bob@example.com', firstName: 'Bob', list: 'friends', buddy: 'false', contactId: 'bob' } })
   })
 
   it('updates a contact (the stored one replaced), fetches it back, and removes it', async () => {
@@ -64,7 +64,7 @@ describe('integration: contacts', () => {
     client.contacts.remove('JaneD')
     await removed
     expect(client.contacts.get('JaneD')).to.equal(undefined)
-    expect(client.contacts.getAll()).to.deep.equal([])
+    expect(client.contacts.getAll()).to.deep.equal({})
   })
 
   it('reports an update without contactId as users:4, sending nothing', async () => {
@@ -93,7 +93,7 @@ describe('integration: contacts', () => {
     const failed = nextEvent<Failure>(client, 'contacts:error')
     client.contacts.refresh()
     expect((await failed).error.code).to.equal('SVC0001')
-    expect(client.contacts.getAll()).to.deep.equal([jane])
+    expect(client.contacts.getAll()).to.deep.equal({ [jane.contactId]: jane })
   })
 
   it('reports a refresh answered without a contact collection as users:1', async () => {

@@ -45,11 +45,19 @@ describe('integration: users and directory', () => {
     expect(ids(await changed)).to.deep.equal(['alice@example.com'])
   })
 
-  it('emits directory:change with no results for a user who does not exist', async () => {
+  it('emits nothing for a user who does not exist, as the original SDK', async () => {
     const client = await alice()
-    const changed = nextEvent<Change>(client, 'directory:change')
+    const changes: Change[] = []
+    client.on('directory:change', (change) => changes.push(change as unknown as Change))
     client.user.fetch('nobody@example.com')
-    expect(await changed).to.deep.equal({ results: [] })
+    const first = nextEvent<Change>(client, 'directory:change')
+    client.user.fetch('bob@example.com')
+    expect(ids(await first)).to.deep.equal(['bob@example.com'])
+    const second = nextEvent<Change>(client, 'directory:change')
+    client.user.fetch('bob@example.com')
+    await second
+    expect(changes.map(ids)).to.deep.equal([['bob@example.com'], ['bob@example.com']])
+    expect(client.user.get('nobody@example.com')).to.equal(undefined)
   })
 
   it('searches with every filter: name, firstName, lastName, userId (sent as userName), userName, phoneNumber', async () => {

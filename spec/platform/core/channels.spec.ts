@@ -28,7 +28,7 @@ describe('platform core: notification channels and their WebSocket', () => {
       expect(channel.resourceURL).to.equal(`/cpaas/notificationchannel/v1/alice@example.com/channels/${id}`)
       expect(channel.callbackURL).to.match(/^ws-[a-z0-9-]+$/)
       expect(channel.channelData.channelURL).to.match(/^\/cpaas\//)
-      expect(channel).to.include({ channelLifetime: 600, channelType: 'Websockets', clientCorrelator: 'device-1', 'x-connCheckRole': 'client' })
+      expect(channel).to.include({ channelLifetime: 600, channelType: 'websockets', clientCorrelator: 'device-1', 'x-connCheckRole': 'client' })
     })
 
     it('grants 3600 s when channelLifetime is omitted (as the reference sends it) and defaults the role to client', async () => {

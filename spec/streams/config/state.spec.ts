@@ -6,7 +6,7 @@ describe('config state', () => {
     const cases: Array<[string, unknown, unknown]> = [
       ['logs.logLevel', defaultConfig.logs.logLevel, 'debug'],
       ['logs.flatten', defaultConfig.logs.flatten, false],
-      ['logs.logActions', defaultConfig.logs.logActions, { actionOnly: true, collapsed: false, diff: false, exposePayloads: false }],
+      ['logs.logActions', defaultConfig.logs.logActions, { level: 'debug', actionOnly: true, collapsed: false, diff: false, exposePayloads: false }],
       ['logs.enableFcsLogs', defaultConfig.logs.enableFcsLogs, true],
       ['logs.enableGrouping', defaultConfig.logs.enableGrouping, true],
       ['authentication.server.base', defaultConfig.authentication.server.base, undefined],
@@ -27,7 +27,11 @@ describe('config state', () => {
       ['connectivity.reconnectTimeLimit', defaultConfig.connectivity.reconnectTimeLimit, 640000],
       ['connectivity.autoReconnect', defaultConfig.connectivity.autoReconnect, true],
       ['connectivity.maxMissedPings', defaultConfig.connectivity.maxMissedPings, 3],
-      ['connectivity.checkConnectivity', defaultConfig.connectivity.checkConnectivity, false],
+      // The original SDK's code default (its documentation says false).
+      ['connectivity.checkConnectivity', defaultConfig.connectivity.checkConnectivity, true],
+      ['call.normalizeDestination', defaultConfig.call.normalizeDestination, true],
+      ['call.trickleIceMode', defaultConfig.call.trickleIceMode, 'NONE'],
+      ['messaging.features', defaultConfig.messaging.features, ['base', 'history', 'rich', 'parts', 'isTyping']],
       ['notifications.idCacheLength', defaultConfig.notifications.idCacheLength, 100],
       ['subscription.channelLifetime', defaultConfig.subscription.channelLifetime, 3600],
       ['subscription.timeout', defaultConfig.subscription.timeout, 20],
@@ -87,7 +91,7 @@ describe('mergeConfig, edge cases', () => {
   it('turns action logs back on from false with the documented defaults for the flags not given', () => {
     const off = mergeConfig(defaultConfig, { logs: { logActions: false } })
     const on = mergeConfig(off, { logs: { logActions: { diff: true } } })
-    expect(on.logs.logActions).to.deep.equal({ actionOnly: true, collapsed: false, diff: true, exposePayloads: false })
+    expect(on.logs.logActions).to.deep.equal({ level: 'debug', actionOnly: true, collapsed: false, diff: true, exposePayloads: false })
   })
 
   it('returns a configuration that cannot be changed behind the SDK', () => {

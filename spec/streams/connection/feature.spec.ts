@@ -63,7 +63,7 @@ describe('streams/connection/feature', () => {
     await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
     expect(upgrades).to.deep.equal(['/channels/c1/websocket?access_token=tok%20en%2F%2B%3D'])
     expect(events).to.deep.equal(['connecting', 'opened'])
-    expect(connection.current()).to.deep.include({ platform: 'cpaas', connected: true, channelURL: '/channels/c1/websocket', pinging: false })
+    expect(connection.current()).to.deep.include({ platform: 'cpaas', connected: true, channelURL: '/channels/c1/websocket', pinging: true })
     connection.dispose()
   })
 

@@ -1,0 +1,63 @@
+import { useConformance } from './harness.js'
+
+describe('conformance: presence', function () {
+  this.timeout(120000)
+  const conformance = useConformance()
+
+  it('update, getSelf, statuses and activities', () =>
+    conformance().check({
+      name: 'presence self',
+      open: [{ path: 'alice.steps.getSelf before', reason: 'open: before any update kandy-rx reports { loading: false, error: false }; the original {}' }],
+      run: async ({ open }) => {
+        const alice = await open('alice@example.com', { services: ['presence'] })
+        await alice.step('statuses', (client) => client.presence.statuses)
+        await alice.step('activities', (client) => client.presence.activities)
+        await alice.step('getSelf before', (client) => client.presence.getSelf())
+        await alice.step('update', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE))
+        await alice.quiet()
+        await alice.step('getSelf', (client) => client.presence.getSelf())
+        await alice.step('update other', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.ACTIVITIES_OTHER, 'in a meeting'))
+        await alice.quiet()
+        await alice.step('getSelf other', (client) => client.presence.getSelf())
+      },
+    }))
+
+  it('subscribe, fetch, get (one id and a list), getAll, presence:change, unsubscribe', () =>
+    conformance().check({
+      name: 'presence of others',
+      open: [{ path: 'bob.events.presence', reason: 'open: kandy-rx emits presence:change for presence.subscribe (the current presence) and again for presence.fetch; the original once' }],
+      run: async ({ open }) => {
+        const alice = await open('alice@example.com', { services: ['presence'] })
+        const bob = await open('bob@example.com', { services: ['presence'] })
+        await alice.step('update', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE))
+        await alice.quiet()
+        await bob.step('get before', (client) => client.presence.get('alice@example.com'))
+        await bob.step('subscribe', (client) => client.presence.subscribe('alice@example.com'))
+        await bob.step('fetch', (client) => client.presence.fetch('alice@example.com'))
+        await bob.quiet()
+        await bob.step('get one', (client) => client.presence.get('alice@example.com'))
+        await bob.step('get list', (client) => client.presence.get(['alice@example.com']))
+        await bob.step('getAll', (client) => client.presence.getAll())
+        await alice.step('update busy', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.BUSY))
+        await bob.quiet()
+        await bob.step('get busy', (client) => client.presence.get('alice@example.com'))
+        await bob.step('unsubscribe', (client) => client.presence.unsubscribe(['alice@example.com']))
+        await bob.settle(500)
+        await alice.step('update lunch', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.LUNCH))
+        await alice.quiet()
+        await bob.settle(500)
+        await bob.step('get after unsubscribe', (client) => client.presence.get('alice@example.com'))
+      },
+    }))
+
+  it('bad input: update with an unknown status', () =>
+    conformance().check({
+      name: 'presence bad input',
+      run: async ({ open }) => {
+        const alice = await open('alice@example.com', { services: ['presence'] })
+        await alice.step('update(unknown)', (client) => (client.presence.update as (status: string, activity: string) => void)('sleeping', 'dreaming'))
+        await alice.settle(1000)
+        await alice.step('getSelf', (client) => client.presence.getSelf())
+      },
+    }))
+})

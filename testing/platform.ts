@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly dataDir?: string
   /** Serves static files from this folder as `npm start` does (`/`, `/samples/`, `/dist/`); default none. */
   readonly staticRoot?: string | false
+  /** HTTPS and WSS: `true` for a self-signed certificate made at start, or PEM texts (default plain HTTP and WS). */
+  readonly tls?: boolean | { readonly cert: string; readonly key: string }
 }
 
 /** What the token endpoint granted, named as `client.setTokens` wants it. */
@@ -121,6 +123,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     ...(options.tokenLifetime === undefined ? {} : { tokenLifetime: options.tokenLifetime }),
     ...(options.serverConnCheckInterval === undefined ? {} : { serverConnCheckInterval: options.serverConnCheckInterval }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     log: (line) => {
       logs.push(line)
       print?.(line)

@@ -266,7 +266,16 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
   }
 
-  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
+  // Getters read the state's objects through these memos: only what changed since the last call is rebuilt.
+  const messages = new WeakMap<MessageState, Message>()
+  const conversations = new WeakMap<ConversationState, Conversation>()
+  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => {
+    let built = messages.get(message)
+    if (built === undefined) messages.set(message, (built = buildMessage(message, destination, type)))
+    return built
+  }
+
+  const buildMessage = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
     markRead: () => {
@@ -307,6 +316,12 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
   }
 
   const conversationOf = (held: ConversationState): Conversation => {
+    let built = conversations.get(held)
+    if (built === undefined) conversations.set(held, (built = buildConversation(held)))
+    return built
+  }
+
+  const buildConversation = (held: ConversationState): Conversation => {
     const { destination, type } = held
     const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
     const key = conversationKey(destination, type)

@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { Keyed } from '../keyed.js'
 
 /** The conversation types (`conversation.chatTypes`): their values on the documented API. */
 export const chatTypes = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' } as const
@@ -133,8 +134,28 @@ export const messageRef = (message: Message): string | undefined => message.loca
 export const findMessage = (conversation: Conversation, ref: string): Message | undefined =>
   conversation.messages.find((message) => message.localId === ref || message.messageId === ref)
 
+/**
+ * The platform ids of a messages array, memoised per array (a cache beside the state, not in
+ * it): `insertByTime` derives the next array's from the previous one in constant work, so that
+ * telling a known message from a new one never scans the conversation.
+ */
+const heldIds = new WeakMap<readonly Message[], Keyed<true>>()
+
+export function messageIdsOf(messages: readonly Message[]): Keyed<true> {
+  let ids = heldIds.get(messages)
+  if (ids === undefined) {
+    ids = Keyed.of(messages.flatMap((message): Array<[string, true]> => (message.messageId ? [[message.messageId, true]] : [])))
+    heldIds.set(messages, ids)
+  }
+  return ids
+}
+
+/** True when the conversation holds a message with this platform id, however old. */
+export const holdsMessage = (conversation: Conversation | undefined, messageId: string): boolean =>
+  conversation !== undefined && messageIdsOf(conversation.messages).has(messageId)
+
 export const hasMessageId = (state: MessagingState, destination: readonly string[], type: ChatType, messageId: string): boolean =>
-  findConversation(state, destination, type)?.messages.some((message) => message.messageId === messageId) ?? false
+  holdsMessage(findConversation(state, destination, type), messageId)
 
 /** A new, empty conversation. */
 export const emptyConversation = (destination: readonly string[], type: ChatType, fields: Partial<Conversation> = {}): Conversation => ({
@@ -295,8 +316,10 @@ function insertByTime(messages: readonly Message[], message: Message): readonly 
   const time = sortTime(message.timestamp)
   let at = messages.length
   while (at > 0 && sortTime(messages[at - 1]!.timestamp) > time) at--
-  if (at === messages.length) return [...messages, message]
-  return [...messages.slice(0, at), message, ...messages.slice(at)]
+  const inserted = at === messages.length ? [...messages, message] : [...messages.slice(0, at), message, ...messages.slice(at)]
+  const ids = messageIdsOf(messages)
+  heldIds.set(inserted, message.messageId ? ids.set(message.messageId, true) : ids)
+  return inserted
 }
 
 const changeMessage = (messages: readonly Message[], matches: (message: Message) => boolean, change: (message: Message) => Message): readonly Message[] => {
@@ -410,7 +433,8 @@ export function messagingReducer(state: MessagingState, event: MessagingEvent): 
       }
       const created = emptyConversation(event.destination, event.chatType, event.address === undefined ? {} : { address: event.address })
       return upsert(state, created, (conversation) => {
-        if (message.messageId && conversation.messages.some((held) => held.messageId === message.messageId)) return conversation
+        // Known however old: re-sent notifications never add a second copy.
+        if (message.messageId && holdsMessage(conversation, message.messageId)) return conversation
         return { ...conversation, ...fields, messages: insertByTime(conversation.messages, message) }
       })
     }

@@ -220,6 +220,14 @@ describe('messaging state', () => {
       expect(messagingReducer(state, received(inbound('m1', 1, 'again')))).to.equal(state)
     })
 
+    it('drops every re-sent message however old, also after a sent message learnt its id', () => {
+      const many = Array.from({ length: 500 }, (_, index) => received(inbound(`m${index}`, 1_700_000_000_000 + index)))
+      const state = reduce([pending('local-1'), { type: 'messageSent', ...oneToOne, localId: 'local-1', messageId: 'own-1', sender: 'alice@example.com', deliveryStatus: 'Sent', parts: [] }, ...many])
+      const replayed = reduce([...many.slice(0, 200).reverse(), received(inbound('own-1', 1_700_000_000_000, 'copy'))], state)
+      expect(replayed).to.equal(state)
+      expect(messagesOf(replayed)).to.have.length(501)
+    })
+
     it('orders messages by time, whatever order they arrive in', () => {
       const state = reduce([received(inbound('m3', 1_700_000_000_300)), received(inbound('m1', 1_700_000_000_100)), received(inbound('m2', 1_700_000_000_200))])
       expect(messagesOf(state).map((message) => message.messageId)).to.deep.equal(['m1', 'm2', 'm3'])

@@ -1,5 +1,4 @@
 import type { BasicError } from '../errors.js'
-import { Keyed } from '../keyed.js'
 
 /** The conversation types (`conversation.chatTypes`): their values on the documented API. */
 export const chatTypes = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' } as const
@@ -135,24 +134,35 @@ export const findMessage = (conversation: Conversation, ref: string): Message | 
   conversation.messages.find((message) => message.localId === ref || message.messageId === ref)
 
 /**
- * The platform ids of a messages array, memoised per array (a cache beside the state, not in
- * it): `insertByTime` derives the next array's from the previous one in constant work, so that
- * telling a known message from a new one never scans the conversation.
+ * The platform ids of a messages array: a cache beside the state, not in it. Arrays derived by
+ * `insertByTime` from the newest one share its set, which grows in place (constant work per
+ * message); an older array's set may then hold ids added after it, so a hit there is confirmed
+ * by a scan (only for reads of an old state), and a miss is always final.
  */
-const heldIds = new WeakMap<readonly Message[], Keyed<true>>()
+interface IdIndex {
+  readonly ids: Set<string>
+  /** The newest array the set describes exactly. */
+  owner: readonly Message[]
+}
 
-export function messageIdsOf(messages: readonly Message[]): Keyed<true> {
-  let ids = heldIds.get(messages)
-  if (ids === undefined) {
-    ids = Keyed.of(messages.flatMap((message): Array<[string, true]> => (message.messageId ? [[message.messageId, true]] : [])))
-    heldIds.set(messages, ids)
+const idIndexes = new WeakMap<readonly Message[], IdIndex>()
+
+function idIndexOf(messages: readonly Message[]): IdIndex {
+  let index = idIndexes.get(messages)
+  if (index === undefined) {
+    index = { ids: new Set(messages.flatMap((message) => (message.messageId ? [message.messageId] : []))), owner: messages }
+    idIndexes.set(messages, index)
   }
-  return ids
+  return index
 }
 
 /** True when the conversation holds a message with this platform id, however old. */
-export const holdsMessage = (conversation: Conversation | undefined, messageId: string): boolean =>
-  conversation !== undefined && messageIdsOf(conversation.messages).has(messageId)
+export function holdsMessage(conversation: Conversation | undefined, messageId: string): boolean {
+  if (conversation === undefined) return false
+  const index = idIndexOf(conversation.messages)
+  if (!index.ids.has(messageId)) return false
+  return index.owner === conversation.messages || conversation.messages.some((message) => message.messageId === messageId)
+}
 
 export const hasMessageId = (state: MessagingState, destination: readonly string[], type: ChatType, messageId: string): boolean =>
   holdsMessage(findConversation(state, destination, type), messageId)
@@ -317,8 +327,12 @@ function insertByTime(messages: readonly Message[], message: Message): readonly 
   let at = messages.length
   while (at > 0 && sortTime(messages[at - 1]!.timestamp) > time) at--
   const inserted = at === messages.length ? [...messages, message] : [...messages.slice(0, at), message, ...messages.slice(at)]
-  const ids = messageIdsOf(messages)
-  heldIds.set(inserted, message.messageId ? ids.set(message.messageId, true) : ids)
+  const index = idIndexOf(messages)
+  if (index.owner === messages) {
+    if (message.messageId) index.ids.add(message.messageId)
+    index.owner = inserted
+    idIndexes.set(inserted, index)
+  }
   return inserted
 }
 

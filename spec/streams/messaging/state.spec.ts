@@ -228,6 +228,14 @@ describe('messaging state', () => {
       expect(messagesOf(replayed)).to.have.length(501)
     })
 
+    it('tells held messages from new ones in any earlier state too, not only the newest', () => {
+      const first = reduce([received(inbound('m1', 1))])
+      const newest = reduce([received(inbound('m2', 2))], first)
+      expect(messagesOf(messagingReducer(first, received(inbound('m2', 2)))).map((message) => message.messageId)).to.deep.equal(['m1', 'm2'])
+      expect(messagingReducer(first, received(inbound('m1', 1)))).to.equal(first)
+      expect(messagingReducer(newest, received(inbound('m2', 2)))).to.equal(newest)
+    })
+
     it('orders messages by time, whatever order they arrive in', () => {
       const state = reduce([received(inbound('m3', 1_700_000_000_300)), received(inbound('m1', 1_700_000_000_100)), received(inbound('m2', 1_700_000_000_200))])
       expect(messagesOf(state).map((message) => message.messageId)).to.deep.equal(['m1', 'm2', 'm3'])

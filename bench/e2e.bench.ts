@@ -9,6 +9,7 @@
 //
 //   npm run bench                        (builds, then runs this)
 //   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
+//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -198,10 +199,14 @@ async function main(): Promise<void> {
   rows.push({ figure: 'full browser bundle, min+gz', original: kb(original), rx: kb(full), ratio: `${(full / original).toFixed(2)}×` })
   const app = await appGzipBytes('bench/size/chat-presence.ts')
   rows.push({ figure: 'chat + presence app, tree-shaken, min+gz', original: `${kb(original)} (all)`, rx: kb(app), ratio: `${(app / original).toFixed(2)}×` })
-  const setup = childFigure('bench/call-setup.bench.ts', { CALLS: calls }, /Connected on both sides ([\d.]+)×/)
-  rows.push({ figure: `call set-up / raw RTCPeerConnection (${calls} calls)`, original: '', rx: `${setup}×`, ratio: '' })
-  const held = childFigure('bench/platform-sockets.bench.ts', { BENCH_SOCKETS: sockets }, /platform-sockets: (\d+ of \d+)/)
-  rows.push({ figure: 'platform sockets held (keepAlive, 10 s)', original: '', rx: held, ratio: '' })
+  if (calls !== '0') {
+    const setup = childFigure('bench/call-setup.bench.ts', { CALLS: calls }, /Connected on both sides ([\d.]+)×/)
+    rows.push({ figure: `call set-up / raw RTCPeerConnection (${calls} calls)`, original: '', rx: `${setup}×`, ratio: '' })
+  }
+  if (sockets !== '0') {
+    const held = childFigure('bench/platform-sockets.bench.ts', { BENCH_SOCKETS: sockets }, /platform-sockets: (\d+ of \d+)/)
+    rows.push({ figure: 'platform sockets held (keepAlive, 10 s)', original: '', rx: held, ratio: '' })
+  }
 
   console.log(`\nkandy-rx against the original SDK, same Chromium, same platform, same run (${new Date().toISOString()})\n`)
   printTable(rows)

@@ -214,7 +214,7 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
     case 'conversationsFetched':
       return [{ type: 'conversations:change', payload: event.conversations.map(pair) }]
     case 'conversationDeleted':
-      return [{ type: 'conversations:change', payload: state.conversations.map(pair) }]
+      return [{ type: 'conversations:change', payload: state.conversations.values().map(pair) }]
     case 'messageReceived':
       return event.newConversation
         ? [{ type: 'conversations:change', payload: { ...at(event), messageId: event.message.messageId } }]
@@ -266,16 +266,10 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
   }
 
-  // Getters read the state's objects through these memos: only what changed since the last call is rebuilt.
-  const messages = new WeakMap<MessageState, Message>()
+  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
   const conversations = new WeakMap<ConversationState, Conversation>()
-  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => {
-    let built = messages.get(message)
-    if (built === undefined) messages.set(message, (built = buildMessage(message, destination, type)))
-    return built
-  }
 
-  const buildMessage = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
+  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
     markRead: () => {
@@ -331,7 +325,9 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       address: held.address,
       lastReceived: held.lastReceived,
       lastMessage: held.lastMessage,
-      messages: held.messages.map((message) => messageOf(message, destination, type)),
+      get messages() {
+        return held.messages.map((message) => messageOf(message, destination, type))
+      },
       isTypingList: [...held.isTypingList],
       id: held.id,
       lastPull: held.lastPull,
@@ -387,7 +383,7 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       const held = find(recipientOf(recipient, 'get'), typeOf(options, 'get'))
       return held ? conversationOf(held) : undefined
     },
-    getAll: () => messaging.current().conversations.map(conversationOf),
+    getAll: () => messaging.current().conversations.values().map(conversationOf),
     create: (recipient, options) => {
       const type = typeOf(options, 'create')
       return conversationOf(commands.create([recipientOf(recipient, 'create').toLowerCase()], type))

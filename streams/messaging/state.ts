@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { Keyed } from '../keyed.js'
 
 /** The conversation types (`conversation.chatTypes`): their values on the documented API. */
 export const chatTypes = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' } as const
@@ -99,21 +100,17 @@ export interface Conversation {
 }
 
 export interface MessagingState {
-  /** In creation order. */
-  readonly conversations: readonly Conversation[]
-  /** Position in `conversations` by `conversationKey`. */
-  readonly index: ReadonlyMap<string, number>
+  /** By `conversationKey`, in creation order (a persistent map: a change touches one entry, whatever the number of conversations). */
+  readonly conversations: Keyed<Conversation>
 }
 
-export const initialMessagingState: MessagingState = { conversations: [], index: new Map() }
+export const initialMessagingState: MessagingState = { conversations: Keyed.empty() }
 
 /** A conversation's identity: its destination array and type, compared exactly (`messaging.md` §1). */
 export const conversationKey = (destination: readonly string[], type: ChatType): string => `${type}\u0000${destination.join('\u0001')}`
 
-export const findConversation = (state: MessagingState, destination: readonly string[], type: ChatType): Conversation | undefined => {
-  const at = state.index.get(conversationKey(destination, type))
-  return at === undefined ? undefined : state.conversations[at]
-}
+export const findConversation = (state: MessagingState, destination: readonly string[], type: ChatType): Conversation | undefined =>
+  state.conversations.get(conversationKey(destination, type))
 
 /**
  * The local send an outbound copy belongs to: the oldest pending message of this client in the
@@ -291,35 +288,24 @@ type ConversationUpdate = (conversation: Conversation) => Conversation
 
 /** Replaces one conversation (keeping the state object when nothing changed). */
 function update(state: MessagingState, destination: readonly string[], type: ChatType, change: ConversationUpdate): MessagingState {
-  const at = state.index.get(conversationKey(destination, type))
-  if (at === undefined) return state
-  const before = state.conversations[at]!
+  const key = conversationKey(destination, type)
+  const before = state.conversations.get(key)
+  if (before === undefined) return state
   const after = change(before)
-  if (after === before) return state
-  const conversations = state.conversations.slice()
-  conversations[at] = after
-  return { conversations, index: state.index }
+  return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
 /** Adds a conversation at the end, or changes the existing one. */
 function upsert(state: MessagingState, conversation: Conversation, change: ConversationUpdate = (existing) => existing): MessagingState {
   const key = conversationKey(conversation.destination, conversation.type)
-  if (state.index.has(key)) return update(state, conversation.destination, conversation.type, change)
-  const index = new Map(state.index)
-  index.set(key, state.conversations.length)
-  return { conversations: [...state.conversations, change(conversation)], index }
+  if (state.conversations.has(key)) return update(state, conversation.destination, conversation.type, change)
+  return { conversations: state.conversations.set(key, change(conversation)) }
 }
 
 function remove(state: MessagingState, destination: readonly string[], type: ChatType): MessagingState {
-  const key = conversationKey(destination, type)
-  const at = state.index.get(key)
-  if (at === undefined) return state
-  const conversations = state.conversations.filter((_, position) => position !== at)
-  return { conversations, index: indexOf(conversations) }
+  const conversations = state.conversations.remove(conversationKey(destination, type))
+  return conversations === state.conversations ? state : { conversations }
 }
-
-const indexOf = (conversations: readonly Conversation[]): ReadonlyMap<string, number> =>
-  new Map(conversations.map((conversation, position) => [conversationKey(conversation.destination, conversation.type), position]))
 
 /** Inserts a message at its place by time (after messages of the same time). */
 function insertByTime(messages: readonly Message[], message: Message): readonly Message[] {

@@ -9,7 +9,7 @@
 //
 //   npm run bench                        (builds, then runs this)
 //   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
-//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out)
+//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,6 +26,7 @@ const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000,10000').split(',')
 const senders = 100
 const calls = process.env.BENCH_CALLS ?? '10'
 const sockets = process.env.BENCH_SOCKETS ?? '5000'
+const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 
 // The kit logs in over HTTPS with the platform's self-signed certificate (this process only).
@@ -80,9 +81,10 @@ async function timed(page: Page, inject: () => Promise<void>): Promise<number> {
   const started = now()
   await inject()
   injectionRates.push(notifications / ((now() - started) / 1000))
-  const handle = await page.waitForFunction(doneAt, undefined, { polling: 50, timeout: 600000 })
-  const ended = (await handle.jsonValue()) as number
-  return notifications / ((ended - started) / 1000)
+  const handle = await page.waitForFunction(doneAt, undefined, { polling: 50, timeout: runTimeout }).catch(() => undefined)
+  // A run that never shows the last change counts as 0/s (printed as "timed out").
+  const ended = handle === undefined ? undefined : ((await handle.jsonValue()) as number)
+  return ended === undefined ? 0 : notifications / ((ended - started) / 1000)
 }
 
 async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number]): Promise<{ rate: number; heap: number }> {
@@ -159,7 +161,7 @@ function printTable(rows: readonly Row[]): void {
   for (const row of rows) console.log(line([row.figure, row.original, row.rx, row.ratio]))
 }
 
-const perSecond = (rate: number) => `${(rate / 1000).toFixed(1)}k/s`
+const perSecond = (rate: number) => (rate === 0 ? 'timed out' : `${(rate / 1000).toFixed(1)}k/s`)
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 const mb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).toFixed(2)} MB`
 
@@ -173,15 +175,24 @@ async function main(): Promise<void> {
   const platform = await startPlatform({ users, staticRoot: root, tls: true })
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumFlags, '--ignore-certificate-errors', '--js-flags=--expose-gc'] })
   const rows: Row[] = []
-  const ratioOf = (rx: number, original: number) => `${(rx / original).toFixed(1)}×`
+  const ratioOf = (rx: number, original: number) => (rx === 0 || original === 0 ? '' : `${(rx / original).toFixed(1)}×`)
   try {
     const chat: Partial<Record<SdkName, { rate: number; heap: number }>> = {}
-    for (const sdk of sdks) chat[sdk.name] = await chatRun(browser, platform, sdk)
+    for (const sdk of sdks) {
+      chat[sdk.name] = await chatRun(browser, platform, sdk)
+      console.error(`chat, ${sdk.name}: ${perSecond(chat[sdk.name]!.rate)}, heap ${mb(chat[sdk.name]!.heap)}`)
+    }
     rows.push({ figure: `chat: ${notifications} 1:1 messages, ${senders} senders`, original: perSecond(chat.original!.rate), rx: perSecond(chat['kandy-rx']!.rate), ratio: ratioOf(chat['kandy-rx']!.rate, chat.original!.rate) })
     const presence: Record<number, Record<SdkName, number>> = {}
     for (const count of watchedCounts) {
       presence[count] = { original: 0, 'kandy-rx': 0 }
-      for (const sdk of sdks) presence[count]![sdk.name] = await presenceRun(browser, platform, sdk, count)
+      for (const sdk of sdks) {
+        presence[count]![sdk.name] = await presenceRun(browser, platform, sdk, count).catch((error: unknown) => {
+          console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+          return 0
+        })
+        console.error(`presence, ${count} watched, ${sdk.name}: ${perSecond(presence[count]![sdk.name])}`)
+      }
       const rates = presence[count]!
       rows.push({ figure: `presence: ${notifications} updates, ${count} watched`, original: perSecond(rates.original), rx: perSecond(rates['kandy-rx']), ratio: ratioOf(rates['kandy-rx'], rates.original) })
     }

@@ -62,7 +62,7 @@ function run(label: string, logLevel: 'silent' | 'debug') {
   const fillStarted = performance.now()
   for (let round = 0; round < perConversation; round++) for (let peer = 0; peer < conversationCount; peer++) notifications$.next(frame(peer))
   const fillMs = performance.now() - fillStarted
-  const held = messaging.current().conversations.reduce((sum, conversation) => sum + conversation.messages.length, 0)
+  const held = messaging.current().conversations.values().reduce((sum, conversation) => sum + conversation.messages.length, 0)
   const heapHeld = heapMiB() - heapBefore
 
   emissions = 0
@@ -76,7 +76,7 @@ function run(label: string, logLevel: 'silent' | 'debug') {
   const duplicateMs = performance.now() - duplicatesStarted
 
   console.log(`${label}:`)
-  console.log(`  held: ${messaging.current().conversations.length} conversations, ${held} messages; filled in ${(fillMs / 1000).toFixed(2)} s (${Math.round((held / fillMs) * 1000)} msg/s); heap for them ${heapHeld.toFixed(1)} MiB (${((heapHeld * 1024 * 1024) / held).toFixed(0)} B/message)`)
+  console.log(`  held: ${messaging.current().conversations.size} conversations, ${held} messages; filled in ${(fillMs / 1000).toFixed(2)} s (${Math.round((held / fillMs) * 1000)} msg/s); heap for them ${heapHeld.toFixed(1)} MiB (${((heapHeld * 1024 * 1024) / held).toFixed(0)} B/message)`)
   console.log(`  inbound: ${inboundCount} messages in ${elapsed.toFixed(0)} ms = ${Math.round((inboundCount / elapsed) * 1000)} msg/s, ${inboundEmissions} conversations$ emissions (${(elapsed * 1000 / inboundCount).toFixed(1)} µs/message)`)
   console.log(`  duplicates: ${inboundCount} replays of one message id dropped in ${duplicateMs.toFixed(0)} ms = ${Math.round((inboundCount / duplicateMs) * 1000)}/s`)
   counted.unsubscribe()

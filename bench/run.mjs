@@ -1,9 +1,12 @@
-// Runs every bench/*.bench.ts in turn (through tsx), each printing its own figures.
-// Builds dist/ first (without declarations) so sizes are current; pass names to run only those.
+// `npm run bench`: builds dist/ (without declarations) so sizes are current, then runs the
+// end-to-end benchmark (bench/e2e.bench.ts: one table, both SDKs, with the call set-up, sockets
+// and size figures). Pass names to run those benchmarks instead (`npm run bench -- messaging`),
+// or `all` for every bench/*.bench.ts in turn, each printing its own figures.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 
-const only = process.argv.slice(2)
+const named = process.argv.slice(2)
+const only = named.length === 0 ? ['e2e'] : named.includes('all') ? [] : named
 const benches = readdirSync('bench')
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))

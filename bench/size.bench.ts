@@ -1,10 +1,13 @@
 // Prints the size of what a browser downloads, raw and gzipped (zlib level 9): the IIFE bundle,
 // the ESM entry with its chunks (dependencies external), and that entry as an app's bundler would
-// ship it (dependencies included, tree-shaken, minified). The reference SDK's bundle is 172 KB min+gzip.
+// ship it (dependencies included, tree-shaken, minified), and a chat + presence app built on
+// `kandy-rx/streams` (bench/size/chat-presence.ts) as its bundler ships it. The reference SDK's
+// bundle is 172 KB min+gzip.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
+import { appGzipBytes } from './size/measure.js'
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -30,3 +33,6 @@ const app = await build({
   logLevel: 'error',
 })
 report('dist/esm/index.js bundled by an app (deps, minified)', app.outputFiles[0]!.contents)
+
+const chatPresence = await appGzipBytes('bench/size/chat-presence.ts')
+console.log(`${'bench/size/chat-presence.ts bundled by an app (tree-shaken)'.padEnd(52)}${''.padStart(14)}   gzip ${kb(chatPresence).padStart(8)}`)

@@ -30,60 +30,47 @@ const isDisposable = (value: unknown): value is Disposable =>
   typeof value === 'object' && value !== null && typeof (value as { dispose?: unknown }).dispose === 'function'
 
 /**
- * The reactive core: every feature, built in dependency order over one configuration, one
- * environment and one set of loggers. `dispose()` tears every feature down (in reverse order):
- * streams complete, timers stop, sockets and peer connections close.
+ * What every feature stands on: configuration, environment, loggers, authentication, the
+ * connection (its `link` reaches the platform) and the service subscription. `own` registers a
+ * feature built on it, so that `dispose()` tears everything down, last built first. An app that
+ * uses some features only builds those on a core (`withMessaging(core)`, `withPresence(core)`,
+ * …); its bundler then leaves the others out.
  *
- * const streams = createStreams({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
- * streams.config.config$.subscribe(render)
- * streams.dispose()
+ * const core = createCore({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
+ * const messaging = withMessaging(core)
+ * const presence = withPresence(core)
+ * core.dispose()
  */
-export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
+export function createCore(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const owned: Disposable[] = []
   /** Registers a feature's teardown (when it has a `dispose`) and returns the feature. */
   const own = <T>(feature: T): T => {
     if (isDisposable(feature)) owned.push(feature)
     return feature
   }
-
   const environment = createEnvironment(environmentOverrides)
   const configFeature = own(createConfig(config))
   const logs = own(createLogs(configFeature, environment))
-  const core = { config: configFeature, environment, logs }
-
-  // ── Features, in dependency order. To add one: ONE line here, `const x = own(createX({ ...deps }))`,
-  // ── and its name in the object returned below. A feature that holds resources returns `dispose`.
+  const base = { config: configFeature, environment, logs }
   const auth = own(createAuth({ logs }))
-  const connection = own(createConnection({ ...core, auth }))
+  const connection = own(createConnection({ ...base, auth }))
   /** The PlatformLink every feature reaches the platform through (`streams/connection/feature.ts`). */
   const link = connection.link
-  const subscription = own(createSubscription({ ...core, link, connection }))
-  const media = own(createMedia(core))
-  const call = own(createCall({ ...core, link, media, subscription }))
-  const messaging = own(createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$, environment.scheduler) }))
-  const presence = own(createPresence({ ...core, link, presenceListId$: subscription.presenceListId$ }))
-  const groups = own(createGroups({ ...core, link }))
-  const contacts = own(createContacts({ ...core, link }))
-  const users = own(createUsers({ ...core, link }))
+  const subscription = own(createSubscription({ ...base, link, connection }))
 
   let disposed = false
   // An app's subscriber that throws is logged, never re-thrown (it would crash a Node process).
   const forApps = <F extends object>(feature: F): F => withContainedObservables(feature, (error) => logs.logger('streams').error('A subscriber threw', error))
   return {
-    ...core,
+    ...base,
     config: forApps(configFeature),
-    // ── Features (one name per line):
     auth: forApps(auth),
     connection: forApps(connection),
     link: forApps(link),
     subscription: forApps(subscription),
-    media: forApps(media),
-    call: forApps(call),
-    messaging: forApps(messaging),
-    presence: forApps(presence),
-    groups: forApps(groups),
-    contacts: forApps(contacts),
-    users: forApps(users),
+    own,
+    /** Registers a feature built on this core and hands it out as apps see it (subscribers that throw are contained). */
+    expose: <F extends object>(feature: F): F => forApps(own(feature)),
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return
@@ -96,6 +83,64 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
         }
       }
     },
+  }
+}
+
+/** A core built by `createCore`. */
+export type Core = ReturnType<typeof createCore>
+
+/** Media (devices, local tracks) on a core. */
+export const withMedia = (core: Core) => core.expose(createMedia(core))
+
+/** Calls on a core, with their media. */
+export const withCall = (core: Core, media = withMedia(core)) => core.expose(createCall({ ...core, media }))
+
+/** Chat, group chat and SMS on a core; recovers what a lost socket missed. */
+export const withMessaging = (core: Core) => core.expose(createMessaging({ ...core, reconnected$: socketReopened(core.connection.events$, core.environment.scheduler) }))
+
+/** Presence on a core (watched users through the `presence` service subscription). */
+export const withPresence = (core: Core) => core.expose(createPresence({ ...core, presenceListId$: core.subscription.presenceListId$ }))
+
+/** Groups on a core. */
+export const withGroups = (core: Core) => core.expose(createGroups(core))
+
+/** Contacts on a core. */
+export const withContacts = (core: Core) => core.expose(createContacts(core))
+
+/** The user directory on a core. */
+export const withUsers = (core: Core) => core.expose(createUsers(core))
+
+/**
+ * The reactive core: every feature, built in dependency order over one configuration, one
+ * environment and one set of loggers. `dispose()` tears every feature down (in reverse order):
+ * streams complete, timers stop, sockets and peer connections close. An app that needs a few
+ * features only builds them on `createCore` instead.
+ *
+ * const streams = createStreams({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
+ * streams.config.config$.subscribe(render)
+ * streams.dispose()
+ */
+export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
+  const core = createCore(config, environmentOverrides)
+  const { own: _own, expose: _expose, ...shared } = core
+  // ── Features, in dependency order. To add one: a `withX(core)` above, ONE line here, and its name below.
+  const media = withMedia(core)
+  const call = withCall(core, media)
+  const messaging = withMessaging(core)
+  const presence = withPresence(core)
+  const groups = withGroups(core)
+  const contacts = withContacts(core)
+  const users = withUsers(core)
+  return {
+    ...shared,
+    // ── Features (one name per line):
+    media,
+    call,
+    messaging,
+    presence,
+    groups,
+    contacts,
+    users,
   }
 }
 

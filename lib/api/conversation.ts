@@ -218,7 +218,7 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
     case 'conversationsFetched':
       return [{ type: 'conversations:change', payload: event.conversations.map(pair) }]
     case 'conversationDeleted':
-      return [{ type: 'conversations:change', payload: state.conversations.map(pair) }]
+      return [{ type: 'conversations:change', payload: state.conversations.values().map(pair) }]
     case 'messageReceived':
       return event.newConversation
         ? [{ type: 'conversations:change', payload: { ...at(event), messageId: event.message.messageId } }]
@@ -273,6 +273,9 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
   }
 
+  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
+  const conversations = new WeakMap<ConversationState, Conversation>()
+
   const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
@@ -314,6 +317,12 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
   }
 
   const conversationOf = (held: ConversationState): Conversation => {
+    let built = conversations.get(held)
+    if (built === undefined) conversations.set(held, (built = buildConversation(held)))
+    return built
+  }
+
+  const buildConversation = (held: ConversationState): Conversation => {
     const { destination, type } = held
     const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
     const key = conversationKey(destination, type)
@@ -323,7 +332,9 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       address: held.address,
       lastReceived: held.lastReceived,
       lastMessage: held.lastMessage,
-      messages: held.messages.map((message) => messageOf(message, destination, type)),
+      get messages() {
+        return held.messages.map((message) => messageOf(message, destination, type))
+      },
       isTypingList: [...held.isTypingList],
       id: held.id,
       lastPull: held.lastPull,
@@ -386,7 +397,7 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       const held = find(recipientOf(recipient, 'get'), typeOf(options, 'get'))
       return held ? conversationOf(held) : undefined
     },
-    getAll: () => messaging.current().conversations.map(conversationOf),
+    getAll: () => messaging.current().conversations.values().map(conversationOf),
     create: (recipient, options) => {
       const type = typeOf(options, 'create')
       return conversationOf(commands.create([recipientOf(recipient, 'create').toLowerCase()], type))

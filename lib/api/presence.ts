@@ -93,7 +93,8 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
 /** The documented `presence` namespace over the presence feature. */
 export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
   const { presence } = streams
-  const known = (): PresenceInfo[] => Object.values(presence.current().users)
+  // A copy of the state's memoised list: what the app does with it cannot reach the state.
+  const known = (): PresenceInfo[] => presence.current().users.values().slice()
   const api: PresenceApi = {
     statuses,
     activities,
@@ -103,7 +104,8 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
         throw new BasicError(errorCodes.general.BAD_INPUT, 'presence.get: expected a user id or an array of user ids')
       }
-      return known().filter((entry) => ids.includes(entry.userId))
+      const wanted = new Set(ids)
+      return known().filter((entry) => wanted.has(entry.userId))
     },
     getAll: known,
     getSelf: () => presence.current().self,

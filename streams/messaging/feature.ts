@@ -646,6 +646,7 @@ export function createMessaging(deps: MessagingDeps): MessagingFeature {
     conversations$: state$.pipe(
       map((current) => current.conversations),
       distinctUntilChanged(),
+      map((conversations) => conversations.values()),
     ),
     current: () => state.getValue(),
     commands,

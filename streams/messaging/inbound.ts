@@ -19,6 +19,7 @@ import {
   chatTypeOfHref,
   emptyConversation,
   findConversation,
+  holdsMessage,
   messageIdOf,
   pendingSendOf,
   smsDeliveryStatus,
@@ -104,7 +105,7 @@ function chatNotificationEvents(notification: ChatMessageNotification, state: Me
     }
     const held = findConversation(state, destination, chatType)
     // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
-    const known = held?.messages.some((candidate) => candidate.messageId === messageId) ?? false
+    const known = holdsMessage(held, messageId)
     const localId = direction === 'outbound' && !known ? pendingSendOf(held, message) : undefined
     if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', destination, chatType, localId, messageId, parts: message.parts }])
     const address = direction === 'inbound' && chatType === 'chat-oneToOne' ? chatMessage['x-destinationAddress'] : undefined

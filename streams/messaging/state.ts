@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { Keyed } from '../keyed.js'
 
 /** The conversation types (`conversation.chatTypes`): their values on the documented API. */
 export const chatTypes = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' } as const
@@ -99,21 +100,17 @@ export interface Conversation {
 }
 
 export interface MessagingState {
-  /** In creation order. */
-  readonly conversations: readonly Conversation[]
-  /** Position in `conversations` by `conversationKey`. */
-  readonly index: ReadonlyMap<string, number>
+  /** By `conversationKey`, in creation order (a persistent map: a change touches one entry, whatever the number of conversations). */
+  readonly conversations: Keyed<Conversation>
 }
 
-export const initialMessagingState: MessagingState = { conversations: [], index: new Map() }
+export const initialMessagingState: MessagingState = { conversations: Keyed.empty() }
 
 /** A conversation's identity: its destination array and type, compared exactly (`messaging.md` §1). */
 export const conversationKey = (destination: readonly string[], type: ChatType): string => `${type}\u0000${destination.join('\u0001')}`
 
-export const findConversation = (state: MessagingState, destination: readonly string[], type: ChatType): Conversation | undefined => {
-  const at = state.index.get(conversationKey(destination, type))
-  return at === undefined ? undefined : state.conversations[at]
-}
+export const findConversation = (state: MessagingState, destination: readonly string[], type: ChatType): Conversation | undefined =>
+  state.conversations.get(conversationKey(destination, type))
 
 /**
  * The local send an outbound copy belongs to: the oldest pending message of this client in the
@@ -133,8 +130,39 @@ export const messageRef = (message: Message): string | undefined => message.loca
 export const findMessage = (conversation: Conversation, ref: string): Message | undefined =>
   conversation.messages.find((message) => message.localId === ref || message.messageId === ref)
 
+/**
+ * The platform ids of a messages array: a cache beside the state, not in it. Arrays derived by
+ * `insertByTime` from the newest one share its set, which grows in place (constant work per
+ * message); an older array's set may then hold ids added after it, so a hit there is confirmed
+ * by a scan (only for reads of an old state), and a miss is always final.
+ */
+interface IdIndex {
+  readonly ids: Set<string>
+  /** The newest array the set describes exactly. */
+  owner: readonly Message[]
+}
+
+const idIndexes = new WeakMap<readonly Message[], IdIndex>()
+
+function idIndexOf(messages: readonly Message[]): IdIndex {
+  let index = idIndexes.get(messages)
+  if (index === undefined) {
+    index = { ids: new Set(messages.flatMap((message) => (message.messageId ? [message.messageId] : []))), owner: messages }
+    idIndexes.set(messages, index)
+  }
+  return index
+}
+
+/** True when the conversation holds a message with this platform id, however old. */
+export function holdsMessage(conversation: Conversation | undefined, messageId: string): boolean {
+  if (conversation === undefined) return false
+  const index = idIndexOf(conversation.messages)
+  if (!index.ids.has(messageId)) return false
+  return index.owner === conversation.messages || conversation.messages.some((message) => message.messageId === messageId)
+}
+
 export const hasMessageId = (state: MessagingState, destination: readonly string[], type: ChatType, messageId: string): boolean =>
-  findConversation(state, destination, type)?.messages.some((message) => message.messageId === messageId) ?? false
+  holdsMessage(findConversation(state, destination, type), messageId)
 
 /** A new, empty conversation. */
 export const emptyConversation = (destination: readonly string[], type: ChatType, fields: Partial<Conversation> = {}): Conversation => ({
@@ -260,43 +288,38 @@ type ConversationUpdate = (conversation: Conversation) => Conversation
 
 /** Replaces one conversation (keeping the state object when nothing changed). */
 function update(state: MessagingState, destination: readonly string[], type: ChatType, change: ConversationUpdate): MessagingState {
-  const at = state.index.get(conversationKey(destination, type))
-  if (at === undefined) return state
-  const before = state.conversations[at]!
+  const key = conversationKey(destination, type)
+  const before = state.conversations.get(key)
+  if (before === undefined) return state
   const after = change(before)
-  if (after === before) return state
-  const conversations = state.conversations.slice()
-  conversations[at] = after
-  return { conversations, index: state.index }
+  return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
 /** Adds a conversation at the end, or changes the existing one. */
 function upsert(state: MessagingState, conversation: Conversation, change: ConversationUpdate = (existing) => existing): MessagingState {
   const key = conversationKey(conversation.destination, conversation.type)
-  if (state.index.has(key)) return update(state, conversation.destination, conversation.type, change)
-  const index = new Map(state.index)
-  index.set(key, state.conversations.length)
-  return { conversations: [...state.conversations, change(conversation)], index }
+  if (state.conversations.has(key)) return update(state, conversation.destination, conversation.type, change)
+  return { conversations: state.conversations.set(key, change(conversation)) }
 }
 
 function remove(state: MessagingState, destination: readonly string[], type: ChatType): MessagingState {
-  const key = conversationKey(destination, type)
-  const at = state.index.get(key)
-  if (at === undefined) return state
-  const conversations = state.conversations.filter((_, position) => position !== at)
-  return { conversations, index: indexOf(conversations) }
+  const conversations = state.conversations.remove(conversationKey(destination, type))
+  return conversations === state.conversations ? state : { conversations }
 }
-
-const indexOf = (conversations: readonly Conversation[]): ReadonlyMap<string, number> =>
-  new Map(conversations.map((conversation, position) => [conversationKey(conversation.destination, conversation.type), position]))
 
 /** Inserts a message at its place by time (after messages of the same time). */
 function insertByTime(messages: readonly Message[], message: Message): readonly Message[] {
   const time = sortTime(message.timestamp)
   let at = messages.length
   while (at > 0 && sortTime(messages[at - 1]!.timestamp) > time) at--
-  if (at === messages.length) return [...messages, message]
-  return [...messages.slice(0, at), message, ...messages.slice(at)]
+  const inserted = at === messages.length ? [...messages, message] : [...messages.slice(0, at), message, ...messages.slice(at)]
+  const index = idIndexOf(messages)
+  if (index.owner === messages) {
+    if (message.messageId) index.ids.add(message.messageId)
+    index.owner = inserted
+    idIndexes.set(inserted, index)
+  }
+  return inserted
 }
 
 const changeMessage = (messages: readonly Message[], matches: (message: Message) => boolean, change: (message: Message) => Message): readonly Message[] => {
@@ -410,7 +433,8 @@ export function messagingReducer(state: MessagingState, event: MessagingEvent): 
       }
       const created = emptyConversation(event.destination, event.chatType, event.address === undefined ? {} : { address: event.address })
       return upsert(state, created, (conversation) => {
-        if (message.messageId && conversation.messages.some((held) => held.messageId === message.messageId)) return conversation
+        // Known however old: re-sent notifications never add a second copy.
+        if (message.messageId && holdsMessage(conversation, message.messageId)) return conversation
         return { ...conversation, ...fields, messages: insertByTime(conversation.messages, message) }
       })
     }

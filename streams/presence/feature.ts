@@ -172,6 +172,7 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
     presence$: state.pipe(
       map((current) => current.users),
       distinctUntilChanged(),
+      map((users) => users.toRecord()),
     ),
     current: () => state.getValue(),
     commands: { update, fetch, subscribe: watching('subscribe'), unsubscribe: watching('unsubscribe') },

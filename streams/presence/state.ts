@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { Keyed } from '../keyed.js'
 
 /** The presence of another user, as `presence.get` / `getAll` return it (`presence-groups-users.md` §1.6). */
 export interface UserPresence {
@@ -22,12 +23,14 @@ export interface SelfPresence {
 
 export interface PresenceState {
   readonly self: SelfPresence
-  readonly users: Readonly<Record<string, UserPresence>>
+  /** By user id (a persistent map: one update changes one entry, in constant work). */
+  readonly users: Keyed<UserPresence>
   /**
    * Per user, the platform's order stamp (`dateTime`) of the newest notification applied, so
    * that a replayed older frame never overwrites newer presence (`channel-and-subscriptions.md` §5).
+   * One number per user held: it leaves with the user (`userUnwatched`).
    */
-  readonly stamps: Readonly<Record<string, number>>
+  readonly stamps: Keyed<number>
 }
 
 /** A presence value as read from the wire: the user, the status, the activity and the note. */
@@ -52,20 +55,8 @@ export type PresenceEvent =
 
 export const initialPresenceState: PresenceState = {
   self: { loading: false, error: false },
-  users: {},
-  stamps: {},
-}
-
-/** The entry of `key` (own properties only: a user id may be any string). */
-const entry = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined)
-
-/** `record` with `key` set; a computed key always makes an own property, even `__proto__`. */
-const withKey = <V>(record: Readonly<Record<string, V>>, key: string, value: V): Readonly<Record<string, V>> => ({ ...record, [key]: value })
-
-const withoutKey = <V>(record: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> => {
-  if (!Object.hasOwn(record, key)) return record
-  const { [key]: _removed, ...rest } = record
-  return rest
+  users: Keyed.empty(),
+  stamps: Keyed.empty(),
 }
 
 const stored = ({ userId, status, activity, note }: PresenceValue): UserPresence =>
@@ -73,7 +64,7 @@ const stored = ({ userId, status, activity, note }: PresenceValue): UserPresence
 
 /** True when a notification stamped `stamp` is older than the newest one applied for `userId`. */
 export const isStale = (state: PresenceState, userId: string, stamp: number | undefined): boolean => {
-  const newest = entry(state.stamps, userId)
+  const newest = state.stamps.get(userId)
   return stamp !== undefined && newest !== undefined && stamp < newest
 }
 
@@ -87,33 +78,34 @@ export function presenceReducer(state: PresenceState, event: PresenceEvent): Pre
     }
     case 'presenceFetchStarted': {
       if (event.userIds.length === 0) return state
-      const users = event.userIds.reduce((known, userId) => withKey(known, userId, { ...(entry(known, userId) ?? { userId }), loading: true }), state.users)
+      const users = event.userIds.reduce((known, userId) => known.set(userId, { ...(known.get(userId) ?? { userId }), loading: true }), state.users)
       return { ...state, users }
     }
     case 'presenceFetched': {
       // Users the platform left out stop loading and keep what was known of them.
-      const missing = event.userIds.filter((userId) => entry(state.users, userId)?.loading === true && !event.presences.some((p) => p.userId === userId))
+      const returned = new Set(event.presences.map((presence) => presence.userId))
+      const missing = event.userIds.filter((userId) => state.users.get(userId)?.loading === true && !returned.has(userId))
       if (event.presences.length === 0 && missing.length === 0) return state
-      const stopped = missing.reduce((known, userId) => withKey(known, userId, { ...entry(known, userId)!, loading: false }), state.users)
-      const users = event.presences.reduce((known, presence) => withKey(known, presence.userId, stored(presence)), stopped)
+      const stopped = missing.reduce((known, userId) => known.set(userId, { ...known.get(userId)!, loading: false }), state.users)
+      const users = event.presences.reduce((known, presence) => known.set(presence.userId, stored(presence)), stopped)
       return { ...state, users }
     }
     case 'presenceReceived': {
       const { presence, stamp } = event
       if (isStale(state, presence.userId, stamp)) return state
-      const users = withKey(state.users, presence.userId, stored(presence))
-      const stamps = stamp === undefined ? state.stamps : withKey(state.stamps, presence.userId, stamp)
+      const users = state.users.set(presence.userId, stored(presence))
+      const stamps = stamp === undefined ? state.stamps : state.stamps.set(presence.userId, stamp)
       return { ...state, users, stamps }
     }
     case 'userUnwatched':
-      return Object.hasOwn(state.users, event.userId) || Object.hasOwn(state.stamps, event.userId)
-        ? { ...state, users: withoutKey(state.users, event.userId), stamps: withoutKey(state.stamps, event.userId) }
+      return state.users.has(event.userId) || state.stamps.has(event.userId)
+        ? { ...state, users: state.users.remove(event.userId), stamps: state.stamps.remove(event.userId) }
         : state
     case 'presenceFailed': {
       if (event.operation === 'update') return { ...state, self: { ...state.self, loading: false, error: event.error } }
-      const loadingUsers = event.userIds.filter((userId) => entry(state.users, userId)?.loading === true)
+      const loadingUsers = event.userIds.filter((userId) => state.users.get(userId)?.loading === true)
       if (event.operation !== 'fetch' || loadingUsers.length === 0) return state
-      const users = loadingUsers.reduce((known, userId) => withKey(known, userId, { ...entry(known, userId)!, loading: false }), state.users)
+      const users = loadingUsers.reduce((known, userId) => known.set(userId, { ...known.get(userId)!, loading: false }), state.users)
       return { ...state, users }
     }
     case 'stalePresenceIgnored':

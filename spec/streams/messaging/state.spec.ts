@@ -95,8 +95,8 @@ describe('messaging state', () => {
   describe('conversations', () => {
     it('creates an empty conversation once', () => {
       const state = reduce([created, created])
-      expect(state.conversations).to.have.length(1)
-      expect(state.conversations[0]).to.deep.include({
+      expect(state.conversations.values()).to.have.length(1)
+      expect(state.conversations.values()[0]).to.deep.include({
         destination: bob,
         type: 'chat-oneToOne',
         messages: [],
@@ -116,7 +116,7 @@ describe('messaging state', () => {
       const state = reduce([created, received(inbound('m1', 1)), { type: 'conversationCreated', destination: ['carol@example.com'], chatType: 'chat-oneToOne' }])
       const fetched = emptyConversation(bob, 'chat-oneToOne', { id: 's-1', lastMessage: 'See you', lastReceived: 5 })
       const next = messagingReducer(state, { type: 'conversationsFetched', conversations: [fetched, emptyConversation(team, 'chat-group')] })
-      expect(next.conversations.map((conversation) => conversation.destination[0])).to.deep.equal(['bob@example.com', 'carol@example.com', 'team-1'])
+      expect(next.conversations.values().map((conversation) => conversation.destination[0])).to.deep.equal(['bob@example.com', 'carol@example.com', 'team-1'])
       expect(findConversation(next, bob, 'chat-oneToOne')).to.deep.include({ id: 's-1', lastMessage: 'See you', lastReceived: 5, messages: [] })
     })
 
@@ -133,7 +133,7 @@ describe('messaging state', () => {
         { type: 'conversationCreated', destination: carol, chatType: 'chat-oneToOne' },
         { type: 'conversationDeleted', ...oneToOne, remote: false },
       ])
-      expect(state.conversations.map((conversation) => conversation.destination)).to.deep.equal([carol])
+      expect(state.conversations.values().map((conversation) => conversation.destination)).to.deep.equal([carol])
       expect(findConversation(state, carol, 'chat-oneToOne')?.destination).to.deep.equal(carol)
       expect(findConversation(state, bob, 'chat-oneToOne')).to.equal(undefined)
       expect(messagingReducer(state, { type: 'conversationDeleted', ...oneToOne, remote: true })).to.equal(state)
@@ -210,14 +210,30 @@ describe('messaging state', () => {
   describe('receiving', () => {
     it('creates the conversation of a first message and sets lastReceived and lastMessage', () => {
       const state = reduce([{ ...(received(inbound('m1', 1_700_000_000_000, 'Hello')) as Extract<MessagingEvent, { type: 'messageReceived' }>), newConversation: true, address: 'alice@example.com' }])
-      expect(state.conversations).to.have.length(1)
-      expect(state.conversations[0]).to.deep.include({ lastReceived: 1_700_000_000_000, lastMessage: 'Hello', address: 'alice@example.com' })
+      expect(state.conversations.values()).to.have.length(1)
+      expect(state.conversations.values()[0]).to.deep.include({ lastReceived: 1_700_000_000_000, lastMessage: 'Hello', address: 'alice@example.com' })
       expect(messagesOf(state)[0]).to.deep.include({ messageId: 'm1', isPending: false, read: false })
     })
 
     it('drops a message whose id the conversation already holds', () => {
       const state = reduce([received(inbound('m1', 1))])
       expect(messagingReducer(state, received(inbound('m1', 1, 'again')))).to.equal(state)
+    })
+
+    it('drops every re-sent message however old, also after a sent message learnt its id', () => {
+      const many = Array.from({ length: 500 }, (_, index) => received(inbound(`m${index}`, 1_700_000_000_000 + index)))
+      const state = reduce([pending('local-1'), { type: 'messageSent', ...oneToOne, localId: 'local-1', messageId: 'own-1', sender: 'alice@example.com', deliveryStatus: 'Sent', parts: [] }, ...many])
+      const replayed = reduce([...many.slice(0, 200).reverse(), received(inbound('own-1', 1_700_000_000_000, 'copy'))], state)
+      expect(replayed).to.equal(state)
+      expect(messagesOf(replayed)).to.have.length(501)
+    })
+
+    it('tells held messages from new ones in any earlier state too, not only the newest', () => {
+      const first = reduce([received(inbound('m1', 1))])
+      const newest = reduce([received(inbound('m2', 2))], first)
+      expect(messagesOf(messagingReducer(first, received(inbound('m2', 2)))).map((message) => message.messageId)).to.deep.equal(['m1', 'm2'])
+      expect(messagingReducer(first, received(inbound('m1', 1)))).to.equal(first)
+      expect(messagingReducer(newest, received(inbound('m2', 2)))).to.equal(newest)
     })
 
     it('orders messages by time, whatever order they arrive in', () => {
@@ -239,7 +255,7 @@ describe('messaging state', () => {
 
     it('keeps SMS and chat conversations with the same address apart', () => {
       const state = reduce([received(inbound('m1', 1)), received(inbound('s1', 2), { destination: bob, chatType: 'sms' })])
-      expect(state.conversations).to.have.length(2)
+      expect(state.conversations.values()).to.have.length(2)
       expect(messagesOf(state, bob, 'sms').map((message) => message.messageId)).to.deep.equal(['s1'])
     })
   })
@@ -370,9 +386,8 @@ describe('messaging state', () => {
     it('changes only the conversation concerned (others keep their identity)', () => {
       const state = reduce([created, { type: 'conversationCreated', destination: team, chatType: 'chat-group' }])
       const next = messagingReducer(state, received(inbound('g1', 1), { destination: team, chatType: 'chat-group' }))
-      expect(next.conversations[0]).to.equal(state.conversations[0])
-      expect(next.conversations[1]).to.not.equal(state.conversations[1])
-      expect(next.index).to.equal(state.index)
+      expect(next.conversations.values()[0]).to.equal(state.conversations.values()[0])
+      expect(next.conversations.values()[1]).to.not.equal(state.conversations.values()[1])
     })
   })
 })

@@ -82,7 +82,7 @@ describe('presence feature: arguments', () => {
     ])
     presence.commands.fetch('dave@example.com')
     expect(link.requests.at(-1)?.body).to.deep.equal({ adhocPresenceList: { presentityUserId: ['dave@example.com'] } })
-    expect(presence.current().users['dave@example.com']).to.deep.equal({ userId: 'dave@example.com', loading: true })
+    expect(presence.current().users.get('dave@example.com')).to.deep.equal({ userId: 'dave@example.com', loading: true })
   })
 
   it('reports a missing user (no tokens) instead of sending', () => {

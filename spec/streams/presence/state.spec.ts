@@ -24,9 +24,9 @@ describe('presence reducer', () => {
 
   it('marks fetched users loading, then stores what the platform returned', () => {
     const loading = reduce([{ type: 'presenceFetchStarted', userIds: ['alice@example.com'] }])
-    expect(loading.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', loading: true })
+    expect(loading.users.get('alice@example.com')).to.deep.equal({ userId: 'alice@example.com', loading: true })
     const fetched = reduce([{ type: 'presenceFetched', userIds: ['alice@example.com'], presences: [alice] }], loading)
-    expect(fetched.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'Available', loading: false })
+    expect(fetched.users.get('alice@example.com')).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'Available', loading: false })
   })
 
   it('stops loading users the platform left out of a fetch, keeping what was known', () => {
@@ -35,8 +35,8 @@ describe('presence reducer', () => {
       { type: 'presenceFetchStarted', userIds: ['alice@example.com', 'bob@example.com'] },
       { type: 'presenceFetched', userIds: ['alice@example.com', 'bob@example.com'], presences: [] },
     ])
-    expect(known.users['alice@example.com']).to.deep.include({ status: 'Open', loading: false })
-    expect(known.users['bob@example.com']).to.deep.equal({ userId: 'bob@example.com', loading: false })
+    expect(known.users.get('alice@example.com')).to.deep.include({ status: 'Open', loading: false })
+    expect(known.users.get('bob@example.com')).to.deep.equal({ userId: 'bob@example.com', loading: false })
   })
 
   it('stops loading users whose fetch failed', () => {
@@ -44,13 +44,13 @@ describe('presence reducer', () => {
       { type: 'presenceFetchStarted', userIds: ['bob@example.com'] },
       { type: 'presenceFailed', operation: 'fetch', error: new BasicError(500, 'x'), userIds: ['bob@example.com'] },
     ])
-    expect(state.users['bob@example.com']?.loading).to.equal(false)
+    expect(state.users.get('bob@example.com')?.loading).to.equal(false)
   })
 
   it('stores a notified presence with its note', () => {
     const state = reduce([{ type: 'presenceReceived', presence: { ...alice, activity: 'ActivitiesOther', note: 'In a meeting' }, stamp: 5 }])
-    expect(state.users['alice@example.com']).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'In a meeting', loading: false })
-    expect(state.stamps['alice@example.com']).to.equal(5)
+    expect(state.users.get('alice@example.com')).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'In a meeting', loading: false })
+    expect(state.stamps.get('alice@example.com')).to.equal(5)
   })
 
   it('never lets an older notification overwrite a newer one', () => {
@@ -62,11 +62,27 @@ describe('presence reducer', () => {
     expect(isStale(newer, 'alice@example.com', undefined)).to.equal(false)
   })
 
+  it('ignores re-sent older notifications of every user held, however long ago they were sent', () => {
+    const userIds = Array.from({ length: 1000 }, (_, index) => `user${index}@example.com`)
+    const current = reduce(userIds.map((userId, index) => ({ type: 'presenceReceived', presence: { ...alice, userId, activity: 'Busy' }, stamp: 5000 + index })))
+    const replayed = userIds.reduce((state, userId, index) => presenceReducer(state, { type: 'presenceReceived', presence: { ...alice, userId }, stamp: 4000 + index }), current)
+    expect(replayed).to.equal(current)
+    expect(replayed.users.values().every((user) => user.activity === 'Busy')).to.equal(true)
+  })
+
+  it('changes only the notified user, the others and the previous state untouched', () => {
+    const before = reduce(['ann', 'ben', 'cy'].map((name, index) => ({ type: 'presenceReceived', presence: { ...alice, userId: name }, stamp: index })))
+    const after = presenceReducer(before, { type: 'presenceReceived', presence: { ...alice, userId: 'ben', activity: 'Lunch' }, stamp: 9 })
+    expect(after.users.get('ann')).to.equal(before.users.get('ann'))
+    expect(before.users.get('ben')?.activity).to.equal('Available')
+    expect(after.users.values().map((user) => `${user.userId}:${user.activity}`)).to.deep.equal(['ann:Available', 'ben:Lunch', 'cy:Available'])
+  })
+
   it('applies a notification without an order stamp, keeping the last stamp', () => {
     const stamped = reduce([{ type: 'presenceReceived', presence: alice, stamp: 20 }])
     const next = presenceReducer(stamped, { type: 'presenceReceived', presence: { ...alice, activity: 'Busy' }, stamp: undefined })
-    expect(next.users['alice@example.com']?.activity).to.equal('Busy')
-    expect(next.stamps['alice@example.com']).to.equal(20)
+    expect(next.users.get('alice@example.com')?.activity).to.equal('Busy')
+    expect(next.stamps.get('alice@example.com')).to.equal(20)
   })
 
   it('forgets an unwatched user and its stamp', () => {
@@ -74,8 +90,8 @@ describe('presence reducer', () => {
       { type: 'presenceReceived', presence: alice, stamp: 3 },
       { type: 'userUnwatched', userId: 'alice@example.com' },
     ])
-    expect(state.users).to.deep.equal({})
-    expect(state.stamps).to.deep.equal({})
+    expect(state.users.size).to.equal(0)
+    expect(state.stamps.size).to.equal(0)
   })
 
   it('changes nothing for facts that carry no state', () => {
@@ -93,8 +109,9 @@ describe('presence reducer', () => {
 
   it('keeps any user id as data, even __proto__', () => {
     const state = reduce([{ type: 'presenceReceived', presence: { ...alice, userId: '__proto__' }, stamp: 1 }])
-    expect(Object.keys(state.users)).to.deep.equal(['__proto__'])
-    expect(Object.getPrototypeOf(state.users)).to.equal(Object.prototype)
+    expect(Object.keys(state.users.toRecord())).to.deep.equal(['__proto__'])
+    expect(Object.getPrototypeOf(state.users.toRecord())).to.equal(Object.prototype)
+    expect(state.users.get('__proto__')?.userId).to.equal('__proto__')
     expect(isStale(initialPresenceState, 'constructor', 1)).to.equal(false)
   })
 })

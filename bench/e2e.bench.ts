@@ -1,0 +1,233 @@
+// The end-to-end benchmark: kandy-rx (dist/kandy-rx.js) and the original SDK (the conformance
+// suite's @kandy-io/cpaas-sdk, loaded as it ships, black box) side by side in one Chromium, one
+// local platform (the testing kit, over TLS: the original SDK only speaks wss), the same page
+// code through the documented API. Notifications are injected by the kit's admin `notify` (the
+// platform's normal delivery path); a rate runs from the first injected frame to the last change
+// event seen once `getAll()` reflects it. Heap is measured after a forced GC (CDP). Call set-up
+// and platform sockets come from bench/call-setup.bench.ts and bench/platform-sockets.bench.ts,
+// run as children. Prints one table, then where the bytes of dist/kandy-rx.js go.
+//
+//   npm run bench                        (builds, then runs this)
+//   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
+//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180)
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromiumFlags } from '../spec/fixtures/chromium.js'
+import { startPlatform, type TestPlatform } from '../testing/index.js'
+import { armChat, armPresence, doneAt, setUpPage, watch } from './e2e/page.js'
+import { appGzipBytes, gzipBytes, minifiedGzipBytes, moduleBreakdown } from './size/measure.js'
+import { readFileSync } from 'node:fs'
+
+const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
+const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000,10000').split(',').map(Number)
+const senders = 100
+const calls = process.env.BENCH_CALLS ?? '10'
+const sockets = process.env.BENCH_SOCKETS ?? '5000'
+const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
+const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
+
+// The kit logs in over HTTPS with the platform's self-signed certificate (this process only).
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+
+const sdks = [
+  { name: 'original', page: 'original.html', script: 'original.js' },
+  { name: 'kandy-rx', page: 'rx.html', script: 'kandy-rx.js' },
+] as const
+type SdkName = (typeof sdks)[number]['name']
+
+const pageHtml = (script: string) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script>window.__name = (target) => target</script><script src="/${script}"></script></head><body></body></html>`
+
+const now = (): number => performance.timeOrigin + performance.now()
+const sender = (index: number) => `sender${index}@bench.test`
+const watched = (index: number) => `watched${index}@bench.test`
+const reader = (sdk: SdkName, what: string) => `${sdk}-${what}@bench.test`
+
+/** A static root with one page per SDK, kandy-rx's build and the original SDK's file. */
+function pagesRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'kandy-rx-e2e-'))
+  const pages = join(root, 'samples', 'browser')
+  mkdirSync(pages, { recursive: true })
+  symlinkSync(resolve('dist'), join(root, 'dist'), 'dir')
+  symlinkSync(resolve(originalScript), join(pages, 'original.js'))
+  for (const sdk of sdks) writeFileSync(join(pages, sdk.page), pageHtml(sdk.script))
+  writeFileSync(join(pages, 'index.html'), pageHtml('kandy-rx.js'))
+  return root
+}
+
+/** Both SDKs' configuration for the platform: the same server, over TLS. */
+const configFor = (platform: TestPlatform, userId: string) => ({
+  authentication: { server: { base: platform.host, protocol: 'https', port: platform.port }, clientCorrelator: `bench-${userId}` },
+  call: { iceServers: [] },
+  logs: { logLevel: 'error' },
+})
+
+async function openPage(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], userId: string, services: string[]): Promise<Page> {
+  const page = await browser.newPage({ ignoreHTTPSErrors: true })
+  await page.goto(`${platform.url}/${sdk.page}`)
+  const { accessToken, idToken } = await platform.tokens(userId)
+  await page.evaluate(setUpPage, { tokens: { accessToken, idToken }, config: configFor(platform, userId), services })
+  return page
+}
+
+/** The rate of the platform's injection loop alone, per run: the ceiling every page rate is under. */
+const injectionRates: number[] = []
+
+/** Injected frames per second until the page has seen the last change in getAll(). */
+async function timed(page: Page, inject: () => Promise<void>): Promise<number> {
+  const started = now()
+  await inject()
+  injectionRates.push(notifications / ((now() - started) / 1000))
+  const handle = await page.waitForFunction(doneAt, undefined, { polling: 50, timeout: runTimeout }).catch(() => undefined)
+  // A run that never shows the last change counts as 0/s (printed as "timed out").
+  const ended = handle === undefined ? undefined : ((await handle.jsonValue()) as number)
+  return ended === undefined ? 0 : notifications / ((ended - started) / 1000)
+}
+
+async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number]): Promise<{ rate: number; heap: number }> {
+  const userId = reader(sdk.name, 'chat')
+  const page = await openPage(browser, platform, sdk, userId, ['chat'])
+  const cdp = await page.context().newCDPSession(page)
+  const heapAfterGc = async (): Promise<number> => {
+    await cdp.send('HeapProfiler.collectGarbage')
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize
+  }
+  await page.evaluate(armChat, notifications)
+  const before = await heapAfterGc()
+  const base = Date.now()
+  const rate = await timed(page, async () => {
+    for (let index = 0; index < notifications; index++) {
+      const from = sender(index % senders)
+      void platform.admin.notify(userId, 'chat', {
+        chatMessageNotification: {
+          dateTime: base + index,
+          chatMessage: { senderAddress: from, 'x-destinationAddress': userId, text: `Message ${index} from ${from}`, dateTime: base + index, 'x-type': 'inbound' },
+          link: [{ rel: 'chatMessage', href: `/cpaas/chat/v1/${userId}/oneToOne/${from}/adhoc/messages/bench-${index}` }],
+        },
+      })
+    }
+  })
+  const heap = (await heapAfterGc()) - before
+  await page.close()
+  return { rate, heap }
+}
+
+async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], count: number): Promise<number> {
+  const userId = reader(sdk.name, `presence${count}`)
+  const page = await openPage(browser, platform, sdk, userId, ['presence'])
+  const users = Array.from({ length: count }, (_, index) => watched(index))
+  await page.evaluate(watch, users)
+  const last = notifications - 1
+  await page.evaluate(armPresence, { userId: users[last % count]!, note: `note ${last}` })
+  const base = Date.now()
+  const rate = await timed(page, async () => {
+    for (let index = 0; index < notifications; index++) {
+      void platform.admin.notify(userId, 'presence', {
+        presenceNotification: {
+          presentityUserId: users[index % count]!,
+          presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: `note ${index}` } } },
+          dateTime: base + index,
+        },
+      })
+    }
+  })
+  await page.close()
+  return rate
+}
+
+/** Runs another benchmark as a child and picks one figure from its output. */
+function childFigure(file: string, env: Record<string, string>, pattern: RegExp): string {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const found = pattern.exec(run.stdout ?? '')
+  if (!found) console.error(`${file}: no figure (exit ${run.status})\n${run.stdout}\n${run.stderr}`)
+  return found?.[1] ?? 'n/a'
+}
+
+interface Row {
+  readonly figure: string
+  readonly original: string
+  readonly rx: string
+  readonly ratio: string
+}
+
+function printTable(rows: readonly Row[]): void {
+  const widths = [46, 14, 14, 10]
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`
+  console.log(line(['Figure', 'original', 'kandy-rx', 'ratio']))
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`)
+  for (const row of rows) console.log(line([row.figure, row.original, row.rx, row.ratio]))
+}
+
+const perSecond = (rate: number) => (rate === 0 ? 'timed out' : `${(rate / 1000).toFixed(1)}k/s`)
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
+const mb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).toFixed(2)} MB`
+
+async function main(): Promise<void> {
+  const root = pagesRoot()
+  const users = [
+    ...sdks.flatMap((sdk) => [reader(sdk.name, 'chat'), ...watchedCounts.map((count) => reader(sdk.name, `presence${count}`))]),
+    ...Array.from({ length: senders }, (_, index) => sender(index)),
+    ...Array.from({ length: Math.max(...watchedCounts) }, (_, index) => watched(index)),
+  ]
+  const platform = await startPlatform({ users, staticRoot: root, tls: true })
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumFlags, '--ignore-certificate-errors', '--js-flags=--expose-gc'] })
+  const rows: Row[] = []
+  const ratioOf = (rx: number, original: number) => (rx === 0 || original === 0 ? '' : `${(rx / original).toFixed(1)}×`)
+  try {
+    const chat: Partial<Record<SdkName, { rate: number; heap: number }>> = {}
+    for (const sdk of sdks) {
+      chat[sdk.name] = await chatRun(browser, platform, sdk)
+      console.error(`chat, ${sdk.name}: ${perSecond(chat[sdk.name]!.rate)}, heap ${mb(chat[sdk.name]!.heap)}`)
+    }
+    rows.push({ figure: `chat: ${notifications} 1:1 messages, ${senders} senders`, original: perSecond(chat.original!.rate), rx: perSecond(chat['kandy-rx']!.rate), ratio: ratioOf(chat['kandy-rx']!.rate, chat.original!.rate) })
+    const presence: Record<number, Record<SdkName, number>> = {}
+    for (const count of watchedCounts) {
+      presence[count] = { original: 0, 'kandy-rx': 0 }
+      for (const sdk of sdks) {
+        presence[count]![sdk.name] = await presenceRun(browser, platform, sdk, count).catch((error: unknown) => {
+          console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+          return 0
+        })
+        console.error(`presence, ${count} watched, ${sdk.name}: ${perSecond(presence[count]![sdk.name])}`)
+      }
+      const rates = presence[count]!
+      rows.push({ figure: `presence: ${notifications} updates, ${count} watched`, original: perSecond(rates.original), rx: perSecond(rates['kandy-rx']), ratio: ratioOf(rates['kandy-rx'], rates.original) })
+    }
+    const smallest = Math.min(...watchedCounts)
+    const largest = Math.max(...watchedCounts)
+    if (largest !== smallest) {
+      const keep = (sdk: SdkName) => `${((presence[largest]![sdk] / presence[smallest]![sdk]) * 100).toFixed(0)}%`
+      rows.push({ figure: `presence rate at ${largest} watched / at ${smallest}`, original: keep('original'), rx: keep('kandy-rx'), ratio: '' })
+    }
+    rows.push({ figure: `heap growth, ${notifications} chat messages, after GC`, original: mb(chat.original!.heap), rx: mb(chat['kandy-rx']!.heap), ratio: `${(chat['kandy-rx']!.heap / chat.original!.heap).toFixed(2)}×` })
+    rows.push({ figure: 'platform injection loop alone (slowest run)', original: '', rx: perSecond(Math.min(...injectionRates)), ratio: '' })
+  } finally {
+    await browser.close()
+    await platform.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+
+  const full = gzipBytes(readFileSync('dist/kandy-rx.js'))
+  const original = await minifiedGzipBytes(originalScript)
+  rows.push({ figure: 'full browser bundle, min+gz', original: kb(original), rx: kb(full), ratio: `${(full / original).toFixed(2)}×` })
+  const app = await appGzipBytes('bench/size/chat-presence.ts')
+  rows.push({ figure: 'chat + presence app, tree-shaken, min+gz', original: `${kb(original)} (all)`, rx: kb(app), ratio: `${(app / original).toFixed(2)}×` })
+  if (calls !== '0') {
+    const setup = childFigure('bench/call-setup.bench.ts', { CALLS: calls }, /Connected on both sides ([\d.]+)×/)
+    rows.push({ figure: `call set-up / raw RTCPeerConnection (${calls} calls)`, original: '', rx: `${setup}×`, ratio: '' })
+  }
+  if (sockets !== '0') {
+    const held = childFigure('bench/platform-sockets.bench.ts', { BENCH_SOCKETS: sockets }, /platform-sockets: (\d+ of \d+)/)
+    rows.push({ figure: 'platform sockets held (keepAlive, 10 s)', original: '', rx: held, ratio: '' })
+  }
+
+  console.log(`\nkandy-rx against the original SDK, same Chromium, same platform, same run (${new Date().toISOString()})\n`)
+  printTable(rows)
+  console.log('\nwhere the bytes of dist/kandy-rx.js go (minified, before gzip):')
+  for (const { module, bytes } of (await moduleBreakdown()).slice(0, 14)) console.log(`  ${module.padEnd(28)} ${kb(bytes).padStart(9)}`)
+}
+
+await main()

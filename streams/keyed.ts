@@ -1,0 +1,191 @@
+/**
+ * A persistent map from string keys to values (a hash array mapped trie): `set` and `remove`
+ * return a new map that shares every node but the ≤ 7 on the key's path with the old one, so
+ * a reducer changes one entry of thousands in constant work. Iteration follows insertion order,
+ * as a plain object's string keys do (a key set again keeps its place; removed and set again, it
+ * goes last).
+ *
+ * const users = Keyed.empty<UserPresence>().set('ann@example.com', ann)
+ * users.get('ann@example.com') // ann; the old map is unchanged
+ */
+export class Keyed<V> {
+  private static readonly none = new Keyed<never>({ kind: 'branch', bitmap: 0, slots: [] }, 0, 0)
+
+  /** The empty map. */
+  static empty<V>(): Keyed<V> {
+    return Keyed.none
+  }
+
+  /** A map of `[key, value]` pairs, in their order (a later pair of the same key wins). */
+  static of<V>(pairs: Iterable<readonly [string, V]>): Keyed<V> {
+    let map = Keyed.empty<V>()
+    for (const [key, value] of pairs) map = map.set(key, value)
+    return map
+  }
+
+  /** Derived views, built on first use: this version never changes. */
+  private ordered: readonly V[] | undefined
+  private record: Readonly<Record<string, V>> | undefined
+
+  private constructor(
+    private readonly root: Branch<V>,
+    /** The number of entries. */
+    readonly size: number,
+    private readonly nextOrder: number,
+  ) {}
+
+  get(key: string): V | undefined {
+    return find(this.root, hashOf(key), key)?.value
+  }
+
+  has(key: string): boolean {
+    return find(this.root, hashOf(key), key) !== undefined
+  }
+
+  /** This map with `key` set to `value` (this map itself when it already holds that value). */
+  set(key: string, value: V): Keyed<V> {
+    const hash = hashOf(key)
+    const held = find(this.root, hash, key)
+    if (held?.value === value) return this
+    const entry: Entry<V> = { kind: 'entry', key, hash, value, order: held?.order ?? this.nextOrder }
+    return new Keyed(insert(this.root, entry, 0), held === undefined ? this.size + 1 : this.size, held === undefined ? this.nextOrder + 1 : this.nextOrder)
+  }
+
+  /** This map without `key` (this map itself when it has no such key). */
+  remove(key: string): Keyed<V> {
+    const hash = hashOf(key)
+    if (find(this.root, hash, key) === undefined) return this
+    return this.size === 1 ? Keyed.empty() : new Keyed(without(this.root, hash, key, 0), this.size - 1, this.nextOrder)
+  }
+
+  /** The values in insertion order (one array per version, built on first call: do not mutate it). */
+  values(): readonly V[] {
+    this.ordered ??= this.entries().map((entry) => entry.value)
+    return this.ordered
+  }
+
+  /** The entries as a plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
+  toRecord(): Readonly<Record<string, V>> {
+    this.record ??= Object.fromEntries(this.entries().map((entry) => [entry.key, entry.value]))
+    return this.record
+  }
+
+  private entries(): Entry<V>[] {
+    const all: Entry<V>[] = []
+    collect(this.root, all)
+    return all.sort((a, b) => a.order - b.order)
+  }
+}
+
+interface Entry<V> {
+  readonly kind: 'entry'
+  readonly key: string
+  readonly hash: number
+  readonly value: V
+  /** Insertion order. */
+  readonly order: number
+}
+
+/** Up to 32 slots, present where `bitmap` has a bit (5 bits of the hash per level). */
+interface Branch<V> {
+  readonly kind: 'branch'
+  readonly bitmap: number
+  readonly slots: readonly Slot<V>[]
+}
+
+/** Keys whose whole 32-bit hashes are equal. */
+interface Bucket<V> {
+  readonly kind: 'bucket'
+  readonly hash: number
+  readonly entries: readonly Entry<V>[]
+}
+
+type Slot<V> = Entry<V> | Branch<V> | Bucket<V>
+
+/** FNV-1a over the UTF-16 code units. */
+function hashOf(key: string): number {
+  let hash = 0x811c9dc5
+  for (let at = 0; at < key.length; at++) hash = Math.imul(hash ^ key.charCodeAt(at), 0x01000193)
+  return hash >>> 0
+}
+
+/** The slot bit of `hash` at `shift` (bit 31 makes a negative number: compare bits unsigned). */
+const bitOf = (hash: number, shift: number): number => 1 << ((hash >>> shift) & 31)
+
+function popCount(bits: number): number {
+  let count = bits - ((bits >>> 1) & 0x55555555)
+  count = (count & 0x33333333) + ((count >>> 2) & 0x33333333)
+  return (((count + (count >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
+const slotAt = (bitmap: number, bit: number): number => popCount(bitmap & (bit - 1))
+
+const hashOfSlot = <V>(slot: Entry<V> | Bucket<V>): number => slot.hash
+
+function find<V>(root: Branch<V>, hash: number, key: string): Entry<V> | undefined {
+  let node: Slot<V> = root
+  for (let shift = 0; ; shift += 5) {
+    if (node.kind === 'entry') return node.key === key ? node : undefined
+    if (node.kind === 'bucket') return node.entries.find((entry) => entry.key === key)
+    const bit = bitOf(hash, shift)
+    if ((node.bitmap & bit) === 0) return undefined
+    node = node.slots[slotAt(node.bitmap, bit)]!
+  }
+}
+
+const replaced = <T>(items: readonly T[], at: number, item: T): T[] => {
+  const copy = items.slice()
+  copy[at] = item
+  return copy
+}
+
+/** A branch at `shift` holding two slots whose hashes differ. */
+function pair<V>(first: Entry<V> | Bucket<V>, second: Entry<V> | Bucket<V>, shift: number): Branch<V> {
+  const firstBit = bitOf(hashOfSlot(first), shift)
+  const secondBit = bitOf(hashOfSlot(second), shift)
+  if (firstBit === secondBit) return { kind: 'branch', bitmap: firstBit, slots: [pair(first, second, shift + 5)] }
+  return { kind: 'branch', bitmap: firstBit | secondBit, slots: firstBit >>> 0 < secondBit >>> 0 ? [first, second] : [second, first] }
+}
+
+function insert<V>(branch: Branch<V>, entry: Entry<V>, shift: number): Branch<V> {
+  const bit = bitOf(entry.hash, shift)
+  const at = slotAt(branch.bitmap, bit)
+  if ((branch.bitmap & bit) === 0) {
+    const slots = [...branch.slots.slice(0, at), entry, ...branch.slots.slice(at)]
+    return { kind: 'branch', bitmap: branch.bitmap | bit, slots }
+  }
+  const slot = branch.slots[at]!
+  return { kind: 'branch', bitmap: branch.bitmap, slots: replaced(branch.slots, at, placed(slot, entry, shift + 5)) }
+}
+
+/** What `slot` becomes once `entry` is put in it. */
+function placed<V>(slot: Slot<V>, entry: Entry<V>, shift: number): Slot<V> {
+  if (slot.kind === 'branch') return insert(slot, entry, shift)
+  if (slot.hash !== entry.hash) return pair(slot, entry, shift)
+  if (slot.kind === 'entry') return slot.key === entry.key ? entry : { kind: 'bucket', hash: entry.hash, entries: [slot, entry] }
+  const at = slot.entries.findIndex((held) => held.key === entry.key)
+  return { kind: 'bucket', hash: slot.hash, entries: at < 0 ? [...slot.entries, entry] : replaced(slot.entries, at, entry) }
+}
+
+/** `branch` without `key`, which it holds; empty branches are dropped from their parent. */
+function without<V>(branch: Branch<V>, hash: number, key: string, shift: number): Branch<V> {
+  const bit = bitOf(hash, shift)
+  const at = slotAt(branch.bitmap, bit)
+  const slot = branch.slots[at]!
+  const rest = slot.kind === 'entry' ? undefined : slot.kind === 'branch' ? without(slot, hash, key, shift + 5) : bucketWithout(slot, key)
+  if (rest === undefined || (rest.kind === 'branch' && rest.bitmap === 0)) {
+    return { kind: 'branch', bitmap: branch.bitmap & ~bit, slots: [...branch.slots.slice(0, at), ...branch.slots.slice(at + 1)] }
+  }
+  return { kind: 'branch', bitmap: branch.bitmap, slots: replaced(branch.slots, at, rest) }
+}
+
+function bucketWithout<V>(bucket: Bucket<V>, key: string): Slot<V> {
+  const entries = bucket.entries.filter((entry) => entry.key !== key)
+  return entries.length === 1 ? entries[0]! : { kind: 'bucket', hash: bucket.hash, entries }
+}
+
+function collect<V>(slot: Slot<V>, into: Entry<V>[]): void {
+  if (slot.kind === 'entry') into.push(slot)
+  else if (slot.kind === 'bucket') into.push(...slot.entries)
+  else for (const child of slot.slots) collect(child, into)
+}

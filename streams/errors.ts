@@ -109,3 +109,12 @@ export function shown(value: unknown): string {
     return Object.prototype.toString.call(value)
   }
 }
+
+/**
+ * Any failure as a BasicError: a BasicError as it is, anything else under `code` with its
+ * message (the link already maps platform errors; this covers the unexpected).
+ *
+ * asBasicError(new TypeError('x'), errorCodes.call.GENERIC_ERROR) // BasicError call:1 'x'
+ */
+export const asBasicError = (cause: unknown, code: ErrorCode = errorCodes.general.NO_CODE): BasicError =>
+  isBasicError(cause) ? cause : new BasicError(code, cause instanceof Error ? cause.message : String(cause))

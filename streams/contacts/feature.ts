@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/Either'
-import { BehaviorSubject, Subject, Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
+import { Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { settle } from '../outcome.js'
 import { BasicError, errorCodes } from '../errors.js'
 import type { Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import * as requests from './requests.js'
+import { createStore, echoing } from '../store.js'
 import { contactsReducer, fromWire, initialContactsState, toAttributes, type Contact, type ContactEvent, type ContactOperation, type ContactsState } from './state.js'
 
 export interface ContactsDeps {
@@ -58,17 +59,10 @@ const checkId = (value: unknown, operation: string): E.Either<BasicError, string
 /** Contacts: the user's personal address book on the platform. */
 export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   const logger = logs.logger('contacts')
-  const state = new BehaviorSubject<ContactsState>(initialContactsState)
-  const events = new Subject<ContactEvent>()
+  const store = createStore(initialContactsState, echoing(contactsReducer), logger)
   const running = new Subscription()
 
-  const dispatch = (event: ContactEvent): void => {
-    const previous = state.getValue()
-    const next = contactsReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
+  const dispatch = (event: ContactEvent): void => void store.dispatch(event)
   const fail = (operation: ContactOperation, error: BasicError, contactId?: string): void =>
     dispatch(contactId === undefined ? { type: 'contactFailed', operation, error } : { type: 'contactFailed', operation, error, contactId })
 
@@ -140,18 +134,17 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   }
 
   return {
-    state$: state.asObservable(),
-    events$: events.asObservable(),
-    contacts$: state.pipe(
+    state$: store.state$,
+    events$: store.outputs$,
+    contacts$: store.state$.pipe(
       map((current) => current.contacts),
       distinctUntilChanged(),
     ),
-    current: () => state.getValue(),
+    current: store.current,
     commands: { add, update, remove, fetch, refresh },
     dispose: () => {
       running.unsubscribe()
-      events.complete()
-      state.complete()
+      store.complete()
     },
   }
 }

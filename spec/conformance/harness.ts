@@ -237,6 +237,7 @@ export const everywhere: readonly Justified[] = [
   { path: '*.events.call.call:mediaConnectionChange', reason: 'later original versions: the media connection state event (issue 15)' },
   { path: '**.mediaConnectionState', reason: 'later original versions: CallObject.mediaConnectionState (issue 15)' },
   { path: '**.call.defaultPeerConfig', reason: 'later original versions: config call.defaultPeerConfig (issue 15)' },
+  { path: '**.call.automaticMediaRestart', reason: 'beyond the original: automatic media restart (issue 15)' },
 ]
 
 const covers = (prefix: string, path: string): boolean => {

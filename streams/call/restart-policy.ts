@@ -1,28 +1,13 @@
 import { EMPTY, Observable, catchError, concat, defer, exhaustMap, filter, ignoreElements, map, merge, of, race, share, switchMap, take, takeWhile, throwError, timeout, timer, type SchedulerLike } from 'rxjs'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
+import type { RestartPolicy } from '../config/media-restart.js'
 import type { MediaConnectionState } from './media-connection.js'
+
+export { defaultRestartPolicy, type RestartPolicy } from '../config/media-restart.js'
 
 // When a call restarts its media by itself: the media connection failed, stayed disconnected
 // past a grace period, or the browser came back online; attempts back off, and after the last
 // one the call is left to the app. Pure over its inputs, with the scheduler injected.
-
-/** Config `call.automaticMediaRestart` as the engine reads it. */
-export interface RestartPolicy {
-  /** Restart by itself (default true). */
-  readonly enabled: boolean
-  /** How long the media may stay disconnected before a restart, in ms (default 4000). */
-  readonly gracePeriod: number
-  /** Restarts tried in a row before giving up (default 5). */
-  readonly attempts: number
-  /** The wait before the second attempt, in ms, doubled for each next one (default 1000)… */
-  readonly delay: number
-  /** …up to this (default 16000). */
-  readonly maxDelay: number
-  /** How long one attempt may take to bring the media back, in ms (default 10000). */
-  readonly timeout: number
-}
-
-export const defaultRestartPolicy: RestartPolicy = { enabled: true, gracePeriod: 4000, attempts: 5, delay: 1000, maxDelay: 16000, timeout: 10000 }
 
 /** What the policy watches: the call's media connection state, and the browser's `online` event. */
 export type RestartSignal = { readonly type: 'state'; readonly state: MediaConnectionState } | { readonly type: 'online' }

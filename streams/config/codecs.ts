@@ -85,6 +85,7 @@ export const CallUpdate = t.partial({
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,
   defaultPeerConfig: PeerConfig,
+  automaticMediaRestart: t.partial({ enabled: t.boolean, gracePeriod: Amount, attempts: Amount, delay: Amount, maxDelay: Amount, timeout: Interval }),
   normalizeDestination: t.boolean,
   // The original SDK's only trickle ICE mode: every candidate in the SDP.
   trickleIceMode: t.literal('NONE'),

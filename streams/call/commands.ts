@@ -29,6 +29,9 @@ export interface MediaChangeOptions {
   readonly bandwidth?: BandwidthControls
 }
 
+/** The media options as a call records them (an app may pass anything). */
+export const constraintsOf = (media: MediaOptions): MediaOptions => (typeof media === 'object' && media !== null ? media : {})
+
 /** The bandwidth of a call that names none (calls.md §14.1). */
 export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 
@@ -39,14 +42,12 @@ export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
  * bandwidthOf({ bandwidth: { video: 500 } }) // { audio: 5000, video: 500 }
  */
 export function bandwidthOf(options: { readonly bandwidth?: BandwidthControls } | undefined, current: Bandwidth = defaultBandwidth): Bandwidth {
-  const given: unknown = options?.bandwidth
+  const given = options?.bandwidth
   if (typeof given !== 'object' || given === null) return current
-  const kbps = (kind: keyof Bandwidth): number => {
-    if (!(kind in given)) return current[kind]
-    const value: unknown = (given as BandwidthControls)[kind]
-    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : defaultBandwidth[kind]
-  }
-  return { audio: kbps('audio'), video: kbps('video') }
+  // An app may pass anything for a kind: what is not a positive number is the default.
+  const kbps = (kind: keyof Bandwidth, value: unknown): number =>
+    !(kind in given) ? current[kind] : typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : defaultBandwidth[kind]
+  return { audio: kbps('audio', given.audio), video: kbps('video', given.video) }
 }
 
 /** The call feature's commands: each returns at once; its outcome reaches the state and `events$`. */

@@ -2,15 +2,13 @@ import * as E from 'fp-ts/Either'
 import { from } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import { asCallError, type CallEngine } from './engine.js'
-import { accepted } from './incoming.js'
 import { endSession } from './requests.js'
 import { refusalOf } from './state.js'
 
 /** `end` (calls.md §10): local media stops at once; the call ends when the platform answered, also with its error. */
-export function createEnd(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>) {
-  const { store, runtimes, signalling, link, running, now } = engine
+export function createEnd({ store, runtimes, signalling, link, running, now }: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>) {
   return (callId: string): void => {
-    const call = accepted(engine, { type: 'endRequested', callId })
+    const call = store.request({ type: 'endRequested', callId })
     if (call === undefined) return
     runtimes.release(callId)
     const where = signalling.scope()

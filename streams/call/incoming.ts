@@ -2,24 +2,18 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, forkJoin, of, switchMap, tap } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
-import { bandwidthOf, type AnswerOptions } from './commands.js'
+import { bandwidthOf, constraintsOf, type AnswerOptions } from './commands.js'
 import { asCallError, type CallEngine } from './engine.js'
-import { constraintsOf } from './outgoing.js'
 import { answerSession, endSession } from './requests.js'
-import { refusalOf, type CallEvent, type CallRecord } from './state.js'
+import { refusalOf } from './state.js'
 
 type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media' | 'running' | 'now'>
 
-/** The call when the machine accepts the request, else undefined (the refusal is already an output). */
-export const accepted = ({ store }: Pick<CallEngine, 'store'>, event: CallEvent & { readonly callId: string }): CallRecord | undefined =>
-  refusalOf(store.dispatch(event)) === undefined ? store.callOf(event.callId) : undefined
-
 /** `answer` (calls.md §5; a slow-start invitation is answered with our offer, §6). */
-export function createAnswer(engine: Deps, startAudit: (callId: string) => void) {
-  const { store, runtimes, signalling, link, media, now } = engine
+export function createAnswer({ store, runtimes, signalling, link, media, now }: Deps, startAudit: (callId: string) => void) {
   return (callId: string, mediaOptions: MediaOptions, options?: AnswerOptions): void => {
     const bandwidth = bandwidthOf(options)
-    const call = accepted(engine, { type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
+    const call = store.request({ type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
     if (call === undefined) return
     const failed = (error: unknown): void => {
       runtimes.find(callId)?.localStream?.getTracks().forEach((track) => track.stop())
@@ -51,10 +45,9 @@ export function createAnswer(engine: Deps, startAudit: (callId: string) => void)
 }
 
 /** `reject`: the caller is told (`DELETE …/sessions/<id>`); `ignore`: the call ends here only. */
-export function createRefusals(engine: Deps) {
-  const { store, runtimes, signalling, link, running, now } = engine
+export function createRefusals({ store, runtimes, signalling, link, running, now }: Deps) {
   const reject = (callId: string): void => {
-    const call = accepted(engine, { type: 'rejectRequested', callId })
+    const call = store.request({ type: 'rejectRequested', callId })
     if (call === undefined) return
     const failed = (error: unknown): void => void store.dispatch({ type: 'operationFailed', callId, operation: 'reject', error: asCallError(error) })
     const where = signalling.scope()

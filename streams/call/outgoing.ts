@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, forkJoin, switchMap, tap } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
-import { bandwidthOf, type MakeOptions } from './commands.js'
+import { bandwidthOf, constraintsOf, type MakeOptions } from './commands.js'
 import { displayAddress, normalizeDestination } from './destination.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { createSession, endSession, type CallScope } from './requests.js'
@@ -10,9 +10,6 @@ import { createSession, endSession, type CallScope } from './requests.js'
 /** The destination as the platform wants it, or undefined for one that is no address. */
 const addressOf = (destination: string, normalize: boolean, domain: string | undefined): string | undefined =>
   destination.trim() === '' ? undefined : normalize ? normalizeDestination(destination, domain) : destination.trim()
-
-/** The media options as the call records them (an app may pass anything). */
-export const constraintsOf = (media: MediaOptions): MediaOptions => (typeof media === 'object' && media !== null ? media : {})
 
 /** `make`: an outgoing call (calls.md §3): media and ICE servers, our offer, then `POST …/sessions`. */
 export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'config' | 'environment' | 'logger' | 'running' | 'now'>) {

@@ -3,7 +3,7 @@ import { entryOf } from '../record.js'
 import { createStore, type Store } from '../store.js'
 import { withJoins } from './join.js'
 import { withMediaConnection } from './media-connection.js'
-import { callsReducer, initialCallsState, isTerminal, type CallEvent, type CallOutput, type CallRecord, type CallsState } from './state.js'
+import { callsReducer, initialCallsState, isTerminal, refusalOf, type CallEvent, type CallOutput, type CallRecord, type CallsState } from './state.js'
 import { withTransfers } from './transfer.js'
 
 /** The calls' store, with the two reads every effect makes. */
@@ -11,6 +11,8 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
   readonly callOf: (callId: string) => CallRecord | undefined
   /** The call exists and is not `Ended` / `Cancelled`. */
   readonly isLive: (callId: string) => boolean
+  /** Dispatches a request: the call when the machine accepts it, else undefined (the refusal is an output already). */
+  readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
 }
 
 /** The call machine with consultative transfers, joined calls and media connection states around it. */
@@ -24,5 +26,7 @@ export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {
     const call = callOf(callId)
     return call !== undefined && !isTerminal(call.state)
   }
-  return { ...store, callOf, isLive }
+  const request = (event: CallEvent & { readonly callId: string }): CallRecord | undefined =>
+    refusalOf(store.dispatch(event)) === undefined ? callOf(event.callId) : undefined
+  return { ...store, callOf, isLive, request }
 }

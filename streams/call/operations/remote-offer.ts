@@ -17,44 +17,44 @@ const operationOf = (call: CallRecord, intent: string, sdp: string): RemoteOpera
   return operation === 'unknown' && call.remoteHold === true && mediaFlowing(sdp) ? 'unhold' : operation
 }
 
+const endRemote = ({ store, media }: Deps, callId: string, trackId: string): void => {
+  media.commands.endTracks([trackId], false)
+  store.dispatch({ type: 'trackRemoved', callId, trackId, local: false })
+}
+
+/** Remote tracks the far end no longer sends (it removed them) end. */
+const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
+  const call = deps.store.callOf(callId)
+  if (call === undefined) return
+  for (const transceiver of peer.connection.getTransceivers()) {
+    const trackId = transceiver.receiver.track.id
+    const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
+    if (!receiving && call.remoteTracks.includes(trackId)) endRemote(deps, call.id, trackId)
+  }
+}
+
+/** A new peer connection in place of the call's (the far end changed, or a slow-start re-offer): local tracks move over, remote ones end. */
+const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
+  deps.signalling.iceServers().pipe(
+    map((servers) => {
+      const call = deps.store.callOf(callId)
+      if (call === undefined || !deps.store.isLive(callId)) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
+      const runtime = deps.runtimes.runtime(callId)
+      const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
+      runtime.peer?.close()
+      for (const trackId of call.remoteTracks) endRemote(deps, callId, trackId)
+      const peer = deps.runtimes.newPeer(callId, call.webrtcSessionId, servers)
+      const stream = runtime.localStream
+      for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
+      if (call.localHold === true) direct(peer, () => 'inactive')
+      return peer
+    }),
+  )
+
 /** Remote re-offers (calls.md §8), answered in the call's negotiation queue before its local operations. */
 export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
-  const { store, runtimes, signalling, link, media } = deps
+  const { store, runtimes, signalling, link } = deps
   const { answerFor, intentOf, peerOf, scopeOf } = renegotiation
-
-  const endRemote = (callId: string, trackId: string): void => {
-    media.commands.endTracks([trackId], false)
-    store.dispatch({ type: 'trackRemoved', callId, trackId, local: false })
-  }
-
-  /** Remote tracks the far end no longer sends (it removed them) end. */
-  const endUnreceivedTracks = (callId: string, peer: Peer): void => {
-    const call = store.callOf(callId)
-    if (call === undefined) return
-    for (const transceiver of peer.connection.getTransceivers()) {
-      const trackId = transceiver.receiver.track.id
-      const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
-      if (!receiving && call.remoteTracks.includes(trackId)) endRemote(call.id, trackId)
-    }
-  }
-
-  /** A new peer connection in place of the call's (the far end changed, or a slow-start re-offer): local tracks move over, remote ones end. */
-  const recreatePeer = (callId: string): Observable<Peer> =>
-    signalling.iceServers().pipe(
-      map((servers) => {
-        const call = store.callOf(callId)
-        if (call === undefined || !store.isLive(callId)) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
-        const runtime = runtimes.runtime(callId)
-        const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
-        runtime.peer?.close()
-        for (const trackId of call.remoteTracks) endRemote(callId, trackId)
-        const peer = runtimes.newPeer(callId, call.webrtcSessionId, servers)
-        const stream = runtime.localStream
-        for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
-        if (call.localHold === true) direct(peer, () => 'inactive')
-        return peer
-      }),
-    )
 
   /** §8.1: a re-offer with an SDP, answered with `PUT …/answer`. */
   const answerOffer = (call: CallRecord, offer: string): Observable<unknown> => {
@@ -64,7 +64,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
     const shaped = setupActiveAsActpass(call.localHold === true && mediaFlowing(offer) ? inactivated(offer) : offer)
     const previous = current.connection.remoteDescription?.sdp
     let used = current
-    return (previous !== undefined && sdpSessionId(previous) !== sdpSessionId(offer) ? recreatePeer(call.id) : of(current)).pipe(
+    return (previous !== undefined && sdpSessionId(previous) !== sdpSessionId(offer) ? recreatePeer(deps, call.id) : of(current)).pipe(
       concatMap((peer) => {
         used = peer
         return signalling.remoteSdp(peer, 'offer', shaped, call.direction).pipe(concatMap(() => signalling.localSdp(peer, 'answer', call.bandwidth)))
@@ -72,7 +72,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
       concatMap((answer) => answerSession(link, scope, call.wrtcsSessionId ?? '', answer)),
       tap(() => {
         runtimes.runtime(call.id).remoteIntent = offer
-        if (operation === 'removeMedia' || operation === 'stopMusicOnHold') endUnreceivedTracks(call.id, used)
+        if (operation === 'removeMedia' || operation === 'stopMusicOnHold') endUnreceivedTracks(deps, call.id, used)
         store.dispatch({ type: 'remoteOfferAnswered', callId: call.id, operation })
       }),
       catchError((error: unknown) =>
@@ -99,7 +99,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
         }),
       )
     }
-    return recreatePeer(call.id).pipe(
+    return recreatePeer(deps, call.id).pipe(
       concatMap((peer) =>
         signalling.localSdp(peer, 'offer', undefined).pipe(
           concatMap((offer) => {

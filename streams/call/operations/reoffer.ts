@@ -39,8 +39,26 @@ export interface Renegotiation {
 
 export type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
 
+/** The far end's answer to the offer about to be sent: it registers on the call's runtime at once, so call this before sending. */
+const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string): ReturnType<Renegotiation['answerFor']> => {
+  const runtime = runtimes.runtime(callId)
+  const answer = new AsyncSubject<string>()
+  const receive = (sdp: string): void => {
+    runtime.awaitingAnswer = undefined
+    answer.next(sdp)
+    answer.complete()
+  }
+  runtime.awaitingAnswer = receive
+  const cancel = (): void => {
+    if (runtime.awaitingAnswer === receive) runtime.awaitingAnswer = undefined
+  }
+  const late = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId}: the far end did not answer the re-offer within ${reofferAnswerTimeout / 1000} s.`))
+  return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
+}
+
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
-export function createRenegotiation({ store, runtimes, signalling, link, logger, environment }: RenegotiationDeps): Renegotiation {
+export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
+  const { store, runtimes, signalling, link, logger } = deps
   const scopeOf = (): CallScope => {
     const scope = signalling.scope()
     if (E.isLeft(scope)) throw scope.left
@@ -57,22 +75,6 @@ export function createRenegotiation({ store, runtimes, signalling, link, logger,
     const runtime = runtimes.runtime(callId)
     runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
     return runtime.remoteIntent ?? ''
-  }
-
-  const answerFor = (callId: string): ReturnType<Renegotiation['answerFor']> => {
-    const runtime = runtimes.runtime(callId)
-    const answer = new AsyncSubject<string>()
-    const receive = (sdp: string): void => {
-      runtime.awaitingAnswer = undefined
-      answer.next(sdp)
-      answer.complete()
-    }
-    runtime.awaitingAnswer = receive
-    const cancel = (): void => {
-      if (runtime.awaitingAnswer === receive) runtime.awaitingAnswer = undefined
-    }
-    const late = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId}: the far end did not answer the re-offer within ${reofferAnswerTimeout / 1000} s.`))
-    return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
   }
 
   const whenIdle = (callId: string, task: NegotiationTask): void => {
@@ -107,14 +109,14 @@ export function createRenegotiation({ store, runtimes, signalling, link, logger,
           const scope = scopeOf()
           intentOf(callId)
           let undo = (): void => undefined
-          let waiter: ReturnType<typeof answerFor> | undefined
+          let waiter: ReturnType<Renegotiation['answerFor']> | undefined
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
               return signalling.localSdp(peer, 'offer', plan.bandwidth(call))
             }),
             switchMap((offer) => {
-              waiter = answerFor(callId)
+              waiter = answerFor(deps, callId)
               const { answer$ } = waiter
               return updateSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(switchMap(() => answer$))
             }),
@@ -138,5 +140,5 @@ export function createRenegotiation({ store, runtimes, signalling, link, logger,
     whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
   }
 
-  return { queue, whenIdle, answerFor, intentOf, peerOf, scopeOf }
+  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, peerOf, scopeOf }
 }

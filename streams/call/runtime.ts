@@ -8,8 +8,7 @@ import type { MediaFeature } from '../media/feature.js'
 import { mediaConnectionFacts } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
-import type { CallRecord } from './state.js'
-import type { CallStore } from './store.js'
+import type { CallEvent, CallRecord } from './state.js'
 
 /** What a call holds besides its state: its peer connection, local media and running effects. */
 export interface CallRuntime {
@@ -47,7 +46,8 @@ export interface Runtimes {
 }
 
 export interface RuntimeDeps {
-  readonly store: CallStore
+  /** The calls' store: which calls exist, and where their tracks are reported. */
+  readonly store: { readonly callOf: (callId: string) => CallRecord | undefined; readonly isLive: (callId: string) => boolean; readonly dispatch: (event: CallEvent) => unknown }
   readonly media: Pick<MediaFeature, 'commands'>
   readonly environment: Pick<Environment, 'RTCPeerConnection' | 'scheduler'>
   readonly peerConfig: () => PeerConfig

@@ -73,7 +73,7 @@ export interface CallCommands {
   /** Removes local tracks from a Connected call; outcome in `removedMedia` (and `trackEnded` for each track). */
   readonly removeMedia: (callId: string, trackIds: readonly string[], options?: MediaChangeOptions) => void
   /** Replaces a local track with a new one of the same kind, without renegotiation; outcome in `trackReplaced`. */
-  readonly replaceTrack: (callId: string, trackId: string, media: MediaOptions) => void
+  readonly replaceTrack: (callId: string, trackId: string, media?: MediaOptions) => void
   /** Sends DTMF tones (out-of-band where negotiated, else in-band); outcome in `dtmfSent` (no public event). */
   readonly sendDtmf: (callId: string, tones: string, duration?: number, intertoneGap?: number) => void
   /** Transfers the remote party of one locally held call to the remote party of another. */

@@ -32,7 +32,7 @@ export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 
     store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
   }
 
-  return (callId: string, oldTrackId: string, mediaOptions: MediaOptions): void => {
+  return (callId: string, oldTrackId: string, mediaOptions?: MediaOptions): void => {
     const replaced = defer(() => {
       if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return EMPTY
       const checked = checkMediaOptions(mediaOptions ?? {})

@@ -10,31 +10,13 @@
  * The socket is opened by the subscription feature (`streams/subscription/`) on the channel it
  * creates; features never open it themselves.
  */
-import {
-  EMPTY,
-  BehaviorSubject,
-  Observable,
-  Subject,
-  Subscription,
-  catchError,
-  combineLatest,
-  concat,
-  defer,
-  distinctUntilChanged,
-  filter,
-  map,
-  mergeMap,
-  of,
-  skip,
-  switchMap,
-  take,
-} from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, catchError, combineLatest, concat, defer, filter, map, mergeMap, of, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { connectivityCheck, type ConnectivityOptions } from './connectivityCheck.js'
 import { classifyFrame } from './frames.js'
@@ -43,6 +25,7 @@ import { notificationIntake } from './notifications.js'
 import { ReconnectLimitReached, reconnect, reconnectPolicy, type Reconnecting } from './reconnect.js'
 import { createRequest } from './request.js'
 import { socketSession, type SocketSignal } from './socket.js'
+import { createStore, echoing } from '../store.js'
 import { connectionReducer, initialConnectionState, type ConnectionEvent, type ConnectionState } from './state.js'
 
 export interface ConnectionDeps {
@@ -94,29 +77,13 @@ export function createConnection({ config, environment, logs, auth }: Connection
   const logger = logs.logger('connection')
   const { scheduler } = environment
   const initial = config.current()
-  const state = new BehaviorSubject<ConnectionState>(
-    initialConnectionState({ ...settingsOf(initial), checkConnectivity: initial.connectivity.checkConnectivity }),
-  )
-  const events = new Subject<ConnectionEvent>()
+  const store = createStore(initialConnectionState({ ...settingsOf(initial), checkConnectivity: initial.connectivity.checkConnectivity }), echoing(connectionReducer), logger)
+  const dispatch = (event: ConnectionEvent): void => void store.dispatch(event)
   const targets = new Subject<string | undefined>()
-  const running = new Subscription()
+  const running = new Subscription(() => targets.complete())
   const intake = notificationIntake(initial.notifications.idCacheLength)
 
-  const dispatch = (event: ConnectionEvent): void => {
-    const previous = state.getValue()
-    const next = connectionReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
-
-  const checkOptions$: Observable<ConnectivityOptions> = combineLatest([
-    config.config$,
-    state.pipe(
-      map((current) => current.checkConnectivity),
-      distinctUntilChanged(),
-    ),
-  ]).pipe(
+  const checkOptions$: Observable<ConnectivityOptions> = combineLatest([config.config$, select(store.state$, (state) => state.checkConnectivity)]).pipe(
     map(([current, enabled]) => ({
       enabled,
       method: current.connectivity.method,
@@ -203,10 +170,10 @@ export function createConnection({ config, environment, logs, auth }: Connection
   running.add(
     config.config$.pipe(skip(1)).subscribe((current) => {
       intake.resize(current.notifications.idCacheLength)
-      const { method, pingInterval } = state.getValue()
+      const { method, pingInterval } = store.current()
       const settings = settingsOf(current)
       if (settings.method !== method || settings.pingInterval !== pingInterval) dispatch({ type: 'settingsChanged', ...settings })
-      if (current.connectivity.checkConnectivity !== state.getValue().checkConnectivity) {
+      if (current.connectivity.checkConnectivity !== store.current().checkConnectivity) {
         dispatch({ type: 'checkingSwitched', enabled: current.connectivity.checkConnectivity })
       }
     }),
@@ -214,13 +181,13 @@ export function createConnection({ config, environment, logs, auth }: Connection
 
   const connect = (channelURL: string): Observable<void> =>
     new Observable<void>((subscriber) => {
-      const current = state.getValue()
+      const current = store.current()
       if (current.channelURL === channelURL && current.connected) {
         subscriber.next()
         subscriber.complete()
         return undefined
       }
-      const outcome = events
+      const outcome = store.outputs$
         .pipe(
           filter(
             (event) =>
@@ -242,14 +209,14 @@ export function createConnection({ config, environment, logs, auth }: Connection
     })
 
   const disconnect = (): void => {
-    if (state.getValue().channelURL === undefined) return
+    if (store.current().channelURL === undefined) return
     targets.next(undefined)
     dispatch({ type: 'closed' })
   }
 
   const enableConnectivityChecking = (enable: boolean): void => dispatch({ type: 'checkingSwitched', enabled: enable })
 
-  const notifications$ = events.pipe(
+  const notifications$ = store.outputs$.pipe(
     filter((event): event is Extract<ConnectionEvent, { type: 'notificationReceived' }> => event.type === 'notificationReceived'),
     map((event) => event.notification),
   )
@@ -261,18 +228,5 @@ export function createConnection({ config, environment, logs, auth }: Connection
     notifications$,
   }
 
-  return {
-    state$: state.asObservable(),
-    events$: events.asObservable(),
-    commands: { connect, disconnect, enableConnectivityChecking },
-    link,
-    notifications$,
-    current: () => state.getValue(),
-    dispose: () => {
-      running.unsubscribe()
-      targets.complete()
-      state.complete()
-      events.complete()
-    },
-  }
+  return { ...storeFeature(store, running), commands: { connect, disconnect, enableConnectivityChecking }, link, notifications$ }
 }

@@ -10,6 +10,36 @@ export interface Contact {
   readonly [field: string]: unknown
 }
 
+/** What `contacts.add` and `contacts.update` take. */
+export interface ContactParams {
+  /** The contact's unique contact ID (chosen by the application). */
+  readonly contactId: string
+  /** The primary User ID of the contact (required to add). */
+  readonly primaryContact?: string
+  /** The contact's first name. */
+  readonly firstName?: string
+  /** The contact's last name. */
+  readonly lastName?: string
+  /** The contact's email address (the reference's name for it). */
+  readonly email?: string
+  /** The contact's email address (the platform's name for it). */
+  readonly emailAddress?: string
+  /** The contact's home phone number. */
+  readonly homePhoneNumber?: string
+  /** The contact's business phone number. */
+  readonly businessPhoneNumber?: string
+  /** The contact's mobile phone number. */
+  readonly mobilePhoneNumber?: string
+  /** The URL of the contact's picture. */
+  readonly photoUrl?: string
+  /** The contact list to add the contact to (`friends` by default). */
+  readonly list?: string
+  /** Whether the contact is a friend of the user. */
+  readonly buddy?: boolean
+  /** Any other property is stored the same way (as a string on the platform). */
+  readonly [field: string]: string | number | boolean | undefined
+}
+
 export interface ContactsState {
   /** In the order they became known. */
   readonly contacts: readonly Contact[]

@@ -25,6 +25,20 @@ export interface Invitation {
   readonly participants: readonly Participant[]
 }
 
+/** What `groups.create` takes. */
+export interface GroupParams {
+  /** Name of the Group (required). */
+  readonly name: string
+  /** User IDs to invite (strings, or `{ address }` objects as the tutorials pass them). */
+  readonly participants?: readonly (string | { readonly address: string })[]
+  /** Subject of the Group. */
+  readonly subject?: string
+  /** HTTP URL of the image used as the Group's avatar. */
+  readonly image?: string
+  /** `closed` (the only type: invitation-based). */
+  readonly type?: string
+}
+
 export interface GroupsState {
   readonly groups: readonly Group[]
   readonly invitations: readonly Invitation[]

@@ -1,9 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { BehaviorSubject, Observable, Subject, Subscription, distinctUntilChanged, map } from 'rxjs'
+import { Observable, Subscription } from 'rxjs'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
+import { entryOf } from '../record.js'
+import { createStore } from '../store.js'
 import { checkMediaOptions, constraintsOf } from './constraints.js'
 import {
   devicesOf,
@@ -15,7 +17,6 @@ import {
   type MediaOutput,
   type MediaState,
 } from './state.js'
-import { entryOf } from '../record.js'
 
 export interface MediaDeps {
   readonly environment: Environment
@@ -59,8 +60,8 @@ type SinkElement = HTMLMediaElement & { setSinkId?: (sinkId: string) => Promise<
 /** Media: devices, the tracks of calls (local and remote), rendering them and muting them. */
 export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const logger = logs.logger('media')
-  const state = new BehaviorSubject<MediaState>(initialMediaState)
-  const outputs = new Subject<MediaOutput>()
+  const store = createStore(initialMediaState, mediaReducer, logger)
+  const dispatch = (event: MediaEvent): void => void store.dispatch(event)
   const running = new Subscription()
   /** The browser's live tracks, each with the teardown of its `ended` listener. */
   const live = new Map<string, { readonly track: MediaStreamTrack; readonly release: () => void }>()
@@ -72,20 +73,12 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     }
   }
 
-  const dispatch = (event: MediaEvent): void => {
-    const previous = state.getValue()
-    const step = mediaReducer(previous, event)
-    logger.action(event, previous, step.state)
-    if (step.state !== previous) state.next(step.state)
-    for (const output of step.outputs) outputs.next(output)
-  }
-
   const refreshDevices = (): void => {
     const devices = environment.mediaDevices
     if (devices === undefined || typeof devices.enumerateDevices !== 'function') return
     devices.enumerateDevices().then(
       (list) => {
-        if (!state.closed) dispatch({ type: 'devicesListed', devices: devicesOf(list) })
+        if (!running.closed) dispatch({ type: 'devicesListed', devices: devicesOf(list) })
       },
       (error: unknown) => logger.warn('Could not list the media devices', error),
     )
@@ -136,7 +129,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   }
 
   const setEnabled = (trackIds: readonly string[], enabled: boolean): void => {
-    const ids = liveTracks(state.getValue(), trackIds)
+    const ids = liveTracks(store.current(), trackIds)
     for (const id of ids) {
       const entry = live.get(id)
       if (entry !== undefined) entry.track.enabled = enabled
@@ -174,7 +167,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     const done: string[] = []
     for (const trackId of trackIds) {
       const track = live.get(trackId)?.track
-      const info = entryOf(state.getValue().tracks, trackId)
+      const info = entryOf(store.current().tracks, trackId)
       if (track === undefined || info === undefined) {
         logger.warn(`Cannot render unknown track ${trackId}`)
         continue
@@ -183,7 +176,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       element.setAttribute(trackAttribute, trackId)
       element.autoplay = true
       if (track.kind === 'video') element.setAttribute('playsinline', '')
-      element.muted = entryOf(state.getValue().media, info.streamId)?.local === true
+      element.muted = entryOf(store.current().media, info.streamId)?.local === true
       element.srcObject = new MediaStreamClass([track])
       if (options.speakerId !== undefined && track.kind === 'audio' && typeof element.setSinkId === 'function')
         element.setSinkId(options.speakerId).catch((error: unknown) => logger.warn(`Could not play track ${trackId} on speaker ${options.speakerId}`, error))
@@ -215,15 +208,10 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   }
   refreshDevices()
 
-  const state$ = state.asObservable()
+  running.add(() => forget([...live.keys()]))
   return {
-    state$,
-    events$: outputs.asObservable(),
-    devices$: state$.pipe(
-      map((current) => current.devices),
-      distinctUntilChanged(),
-    ),
-    current: () => state.getValue(),
+    ...storeFeature(store, running),
+    devices$: select(store.state$, (state) => state.devices),
     track: (trackId) => live.get(trackId)?.track,
     commands: {
       userMedia,
@@ -234,12 +222,6 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       renderTracks,
       removeTracks,
       refreshDevices,
-    },
-    dispose: () => {
-      running.unsubscribe()
-      forget([...live.keys()])
-      state.complete()
-      outputs.complete()
     },
   }
 }

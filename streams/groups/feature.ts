@@ -106,6 +106,12 @@ const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | 
   ),
 }
 
+/** Where the group requests of `operation` go, or the error when there is no user. */
+const whereFor = (config: Pick<ConfigFeature, 'current'>, link: Pick<PlatformLink, 'user'>, operation: string): E.Either<BasicError, Where> =>
+  E.map((user: AuthUser) => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username }))(
+    signedIn(link, `${operation} request`),
+  )
+
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
@@ -116,10 +122,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void =>
     dispatch(groupId === undefined ? { type: 'groupFailed', operation, error } : { type: 'groupFailed', operation, error, groupId })
 
-  const where = (operation: string): E.Either<BasicError, Where> =>
-    E.map((user: AuthUser) => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username }))(
-      signedIn(link, `${operation} request`),
-    )
+  const where = (operation: string): E.Either<BasicError, Where> => whereFor(config, link, operation)
 
   /** Runs one request of `operation` (reported under `groupId` when there is one); its value becomes the event `done` makes of it. */
   const request = <A>(operation: GroupOperation, groupId: string | undefined, request$: Observable<A>, done: (value: A) => GroupEvent): void =>
@@ -140,9 +143,9 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     request('fetch', undefined, requests.fetchGroups(link, at.right.scope), (groups) => ({ type: 'groupsFetched', groups: groups.map(toGroup) }))
   }
 
-  /** A command on one group: checks the group id (and `participant`, given) and the user, then runs `effect` with them. */
+  /** A command on one group: checks the group id (and the participant, for those commands) and the user, then runs `request$` with them. */
   const onGroup =
-    (operation: GroupOperation, name: string, effect: (groupId: string, at: Where, participant: string) => void) =>
+    <A>(operation: GroupOperation, name: string, request$: (groupId: string, at: Where, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
     (groupId: string, participant?: string): void => {
       const id = requiredString(groupId, 'group id')
       if (E.isLeft(id)) return fail(operation, id.left)
@@ -150,43 +153,36 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
       if (E.isLeft(at)) return fail(operation, at.left, id.right)
       const address = operation === 'addParticipant' || operation === 'removeParticipant' ? requiredString(participant, 'participant') : E.right('')
       if (E.isLeft(address)) return fail(operation, address.left, id.right)
-      effect(id.right, at.right, address.right)
+      request(operation, id.right, request$(id.right, at.right, address.right), (value) => done(value, id.right, address.right))
     }
 
-  const leave = onGroup('leave', 'Leave group', (groupId, at) =>
-    request('leave', groupId, requests.removeParticipant(link, at.scope, groupId, at.identity, 'Leave group'), () => ({ type: 'groupLeft', groupId })),
-  )
-  const acceptInvitation = onGroup('acceptInvitation', 'Accept Invitation', (groupId, at) => {
-    const accepted$ = requests.acceptInvitation(link, at.scope, groupId, at.identity).pipe(concatMap(() => requests.fetchGroup(link, at.scope, groupId)))
-    request('acceptInvitation', groupId, accepted$, (group) => ({ type: 'invitationAccepted', group: toGroup(group) }))
-  })
-  const rejectInvitation = onGroup('rejectInvitation', 'Reject Invitation', (groupId, at) =>
-    request('rejectInvitation', groupId, requests.removeParticipant(link, at.scope, groupId, at.identity, 'Reject Invitation'), () => ({
-      type: 'invitationRejected',
-      groupId,
-    })),
-  )
-  const deleteGroup = onGroup('delete', 'Delete Group', (groupId, at) =>
-    request('delete', groupId, requests.deleteGroup(link, at.scope, groupId), () => ({
+  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, at: Where) => requests.removeParticipant(link, at.scope, groupId, at.identity, name)
+  const commands = {
+    leave: onGroup('leave', 'Leave group', leaving('Leave group'), (_, groupId) => ({ type: 'groupLeft', groupId })),
+    acceptInvitation: onGroup(
+      'acceptInvitation',
+      'Accept Invitation',
+      (groupId, at) => requests.acceptInvitation(link, at.scope, groupId, at.identity).pipe(concatMap(() => requests.fetchGroup(link, at.scope, groupId))),
+      (group) => ({ type: 'invitationAccepted', group: toGroup(group) }),
+    ),
+    rejectInvitation: onGroup('rejectInvitation', 'Reject Invitation', leaving('Reject Invitation'), (_, groupId) => ({ type: 'invitationRejected', groupId })),
+    delete: onGroup('delete', 'Delete Group', (groupId, at) => requests.deleteGroup(link, at.scope, groupId), (_, groupId) => ({
       type: 'groupDeleted',
       groupId,
       group: store.current().groups.find((group) => group.id === groupId),
     })),
-  )
-  const addParticipant = onGroup('addParticipant', 'Add Participant', (groupId, at, address) =>
-    request('addParticipant', groupId, requests.addParticipant(link, at.scope, groupId, address), (added) => ({
+    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, at, address) => requests.addParticipant(link, at.scope, groupId, address), (added, groupId) => ({
       type: 'participantAdded',
       groupId,
       participant: toParticipant(added),
     })),
-  )
-  const removeParticipant = onGroup('removeParticipant', 'Remove participant', (groupId, at, address) =>
-    request('removeParticipant', groupId, requests.removeParticipant(link, at.scope, groupId, address, 'Remove participant'), () => ({
-      type: 'participantRemoved',
-      groupId,
-      address,
-    })),
-  )
+    removeParticipant: onGroup(
+      'removeParticipant',
+      'Remove participant',
+      (groupId, at, address) => requests.removeParticipant(link, at.scope, groupId, address, 'Remove participant'),
+      (_, groupId, address) => ({ type: 'participantRemoved', groupId, address }),
+    ),
+  }
 
   const onNotification = (notification: InboundNotification): void => {
     const event = readers[notification.kind]!(notification.body)
@@ -200,6 +196,6 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   return {
     ...storeFeature(store, running),
     groups$: select(store.state$, (state) => state.groups),
-    commands: { create, fetch, leave, acceptInvitation, rejectInvitation, addParticipant, removeParticipant, delete: deleteGroup },
+    commands: { create, fetch, ...commands },
   }
 }

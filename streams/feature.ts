@@ -14,6 +14,14 @@ export interface Feature<State, Event, Commands> {
   readonly commands: Commands
 }
 
+/** A feature on a store: also its state synchronously, and its teardown. */
+export interface StoreFeature<State, Event, Commands> extends Feature<State, Event, Commands> {
+  /** The state, synchronously. */
+  readonly current: () => State
+  /** Stops the feature's work and completes its streams. */
+  readonly dispose: () => void
+}
+
 /**
  * What a feature on a store hands out besides its commands: its state, its events (the store's
  * outputs), a synchronous read, and a teardown that stops what `running` owns, then the store.

@@ -16,7 +16,7 @@ import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import type { ConnectivityOptions } from './connectivityCheck.js'
 import { cycle$, type CycleDeps } from './cycle.js'
@@ -48,14 +48,11 @@ export interface ConnectionCommands {
   readonly enableConnectivityChecking: (enable: boolean) => void
 }
 
-export interface ConnectionFeature extends Feature<ConnectionState, ConnectionEvent, ConnectionCommands> {
+export interface ConnectionFeature extends StoreFeature<ConnectionState, ConnectionEvent, ConnectionCommands> {
   /** What every other feature uses to reach the platform. */
   readonly link: PlatformLink
   /** Hot; every accepted notification, once, in arrival order. */
   readonly notifications$: Observable<InboundNotification>
-  /** The socket state, synchronously. */
-  readonly current: () => ConnectionState
-  readonly dispose: () => void
 }
 
 const settingsOf = (config: Config): { method: Config['connectivity']['method']; pingInterval: number } => ({

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
@@ -26,11 +26,9 @@ export interface ContactsCommands {
   readonly refresh: () => void
 }
 
-export interface ContactsFeature extends Feature<ContactsState, ContactEvent, ContactsCommands> {
+export interface ContactsFeature extends StoreFeature<ContactsState, ContactEvent, ContactsCommands> {
   /** Hot; the address book. */
   readonly contacts$: Observable<readonly Contact[]>
-  readonly current: () => ContactsState
-  readonly dispose: () => void
 }
 
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)

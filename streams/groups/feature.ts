@@ -4,7 +4,7 @@ import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
@@ -32,11 +32,9 @@ export interface GroupsCommands {
   readonly delete: (groupId: string) => void
 }
 
-export interface GroupsFeature extends Feature<GroupsState, GroupEvent, GroupsCommands> {
+export interface GroupsFeature extends StoreFeature<GroupsState, GroupEvent, GroupsCommands> {
   /** Hot; the groups the user belongs to. */
   readonly groups$: Observable<readonly Group[]>
-  readonly current: () => GroupsState
-  readonly dispose: () => void
 }
 
 /** Where a group request goes, and who the user is there. */

@@ -1,6 +1,6 @@
 import { Observable, Subscription } from 'rxjs'
 import type { Environment } from '../environment.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
@@ -38,13 +38,11 @@ export interface MediaCommands {
   readonly refreshDevices: () => void
 }
 
-export interface MediaFeature extends Feature<MediaState, MediaOutput, MediaCommands> {
+export interface MediaFeature extends StoreFeature<MediaState, MediaOutput, MediaCommands> {
   /** Hot; the devices by use. */
   readonly devices$: Observable<DevicesObject>
-  readonly current: () => MediaState
   /** The browser's track object of a track id. */
   readonly track: (trackId: string) => MediaStreamTrack | undefined
-  readonly dispose: () => void
 }
 
 /** Media: devices, the tracks of calls (local and remote), rendering them and muting them. */

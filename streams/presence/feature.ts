@@ -3,7 +3,7 @@ import { Subscription, filter, map, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes, shown } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
@@ -44,11 +44,9 @@ export interface PresenceCommands {
   readonly unsubscribe: (users: UserIds) => void
 }
 
-export interface PresenceFeature extends Feature<PresenceState, PresenceEvent, PresenceCommands> {
+export interface PresenceFeature extends StoreFeature<PresenceState, PresenceEvent, PresenceCommands> {
   /** Hot; the presence of other users, by user id. */
   readonly presence$: Observable<Readonly<Record<string, UserPresence>>>
-  readonly current: () => PresenceState
-  readonly dispose: () => void
 }
 
 /** The users argument of fetch / subscribe / unsubscribe: one id or a non-empty array of ids. */

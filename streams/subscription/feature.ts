@@ -6,7 +6,7 @@ import type { ConnectionFeature } from '../connection/feature.js'
 import type { PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { shown } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore, echoing } from '../store.js'
 import type { TurnCredentials } from './codecs.js'
@@ -35,16 +35,14 @@ export interface SubscriptionCommands {
   readonly fetchTurnCredentials: () => Observable<TurnCredentials>
 }
 
-export interface SubscriptionFeature extends Feature<SubscriptionState, SubscriptionEvent, SubscriptionCommands> {
+export interface SubscriptionFeature extends StoreFeature<SubscriptionState, SubscriptionEvent, SubscriptionCommands> {
   /** Hot; `{ subscribed, available, isPending }`. */
   readonly subscriptions$: Observable<Subscriptions>
   /** Hot; the TURN credentials for calls (undefined until a `call` subscription fetched them). */
   readonly turnCredentials$: Observable<TurnCredentials | undefined>
   /** Hot; the presence list of the `presence` subscription (undefined without one), needed to watch users. */
   readonly presenceListId$: Observable<string | undefined>
-  readonly current: () => SubscriptionState
   readonly subscriptions: () => Subscriptions
-  readonly dispose: () => void
 }
 
 /**

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes, isBasicError } from '../errors.js'
-import { select, storeFeature, type Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore, echoing } from '../store.js'
@@ -24,11 +24,9 @@ export interface UsersCommands {
   readonly fetchSelfInfo: () => void
 }
 
-export interface UsersFeature extends Feature<UsersState, UserEvent, UsersCommands> {
+export interface UsersFeature extends StoreFeature<UsersState, UserEvent, UsersCommands> {
   /** Hot; every user found so far, by user id. */
   readonly users$: Observable<Readonly<Record<string, User>>>
-  readonly current: () => UsersState
-  readonly dispose: () => void
 }
 
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)

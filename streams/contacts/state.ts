@@ -1,4 +1,5 @@
 import { shown, type BasicError } from '../errors.js'
+import { upsertBy } from '../record.js'
 import type { Attribute, WireContact } from './codecs.js'
 
 /**
@@ -69,10 +70,6 @@ export const toAttributes = (contact: Readonly<Record<string, unknown>>, except:
     .filter(([name, value]) => !except.includes(name) && value !== undefined && value !== null)
     .map(([name, value]) => ({ name, value: shown(value) }))
 
-const upsert = (contacts: readonly Contact[], contact: Contact): readonly Contact[] =>
-  contacts.some((known) => known.contactId === contact.contactId)
-    ? contacts.map((known) => (known.contactId === contact.contactId ? contact : known))
-    : [...contacts, contact]
 
 /** The pure reducer of the address book. */
 export function contactsReducer(state: ContactsState, event: ContactEvent): ContactsState {
@@ -80,7 +77,7 @@ export function contactsReducer(state: ContactsState, event: ContactEvent): Cont
     case 'contactAdded':
     case 'contactUpdated':
     case 'contactFetched':
-      return { contacts: upsert(state.contacts, event.contact) }
+      return { contacts: upsertBy(state.contacts, event.contact, (known) => known.contactId) }
     case 'contactRemoved': {
       const contacts = state.contacts.filter((contact) => contact.contactId !== event.contactId)
       return contacts.length === state.contacts.length ? state : { contacts }

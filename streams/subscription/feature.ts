@@ -14,7 +14,7 @@ import { keepChannel } from './keeping.js'
 import { subscriptionOperations } from './operations.js'
 import * as requests from './requests.js'
 import { requestedServices, sameSubscriptions, subscriptionsOf, type Subscriptions } from './services.js'
-import { initialSubscriptionState, subscriptionReducer, type ServiceName, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
+import { initialSubscriptionState, subscriptionReducer, type Channel, type ServiceName, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
 
 export { requestedServices, type Subscriptions } from './services.js'
 
@@ -80,8 +80,9 @@ export function createSubscription({ config, environment, logs, link, connection
     logger.error('A subscription operation failed unexpectedly', error)
     return EMPTY
   }
+  // Operations run one after the other, in the order they were asked for.
   running.add(queue.pipe(concatMap((operation) => operation.pipe(catchError(unexpected)))).subscribe(dispatch))
-  const replace = (lost: Parameters<typeof operations.replace>[0]): void => enqueue(operations.replace(lost))
+  const replace = (lost: Channel): void => enqueue(operations.replace(lost))
   running.add(keepChannel({ link, config, connectionEvents$: connection.events$, scheduler, logger, state$: store.state$, current: store.current, dispatch, replace }).subscribe())
   const gaveUp = (event: ConnectionEvent): event is Extract<ConnectionEvent, { type: 'gaveUp' }> => event.type === 'gaveUp'
   running.add(connection.events$.pipe(filter(gaveUp)).subscribe((event) => enqueue(operations.forget(event.channelURL, event.error))))

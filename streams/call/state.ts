@@ -3,6 +3,7 @@ import type { MediaOptions } from '../media/constraints.js'
 import type { TrackObject } from '../media/state.js'
 import type { JoinEvent, JoinOutput, JoinedInto, Joint } from './join.js'
 import type { MediaConnectionEvent, MediaConnectionOutput, MediaConnectionState } from './media-connection.js'
+import type { MediaRestartGaveUp, MediaRestartOutput } from './media-restart.js'
 import type { TransferEvent } from './transfer.js'
 import { entryOf } from '../record.js'
 
@@ -56,7 +57,7 @@ export interface CallObject {
 }
 
 /** The local operations that renegotiate with a re-offer (`PUT .../update`, protocol/calls.md §7). */
-export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia'
+export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia' | 'mediaRestart'
 
 /** An operation of this SDK in flight on a call; a second one is refused until it settles. */
 export type CallOperation = 'answer' | 'reject' | 'end' | ReofferOperation | 'replaceTrack' | 'transfer'
@@ -178,6 +179,7 @@ export type CallEvent =
   | JoinEvent
   // The peer connection's media state (media-connection.ts `withMediaConnection`)
   | MediaConnectionEvent
+  | MediaRestartGaveUp
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =
@@ -212,6 +214,7 @@ export type CallOutput =
   | { readonly type: 'dtmfSent'; readonly callId: string; readonly tones: string; readonly inBand: boolean; readonly error: BasicError | undefined }
   | JoinOutput
   | MediaConnectionOutput
+  | MediaRestartOutput
 
 /** One step of the machine: the next state and what it tells the world (in order). */
 export interface CallsStep {
@@ -273,6 +276,8 @@ export const failureOf = (
       return { type: 'trackReplaced', callId, newTrackId: undefined, oldTrack: undefined, error }
     case 'dtmf':
       return { type: 'dtmfSent', callId, tones: detail.tones ?? '', inBand: false, error }
+    case 'mediaRestart':
+      return { type: 'mediaRestarted', callId, error }
     default:
       return { type: 'stateChanged', callId, previous, transition: undefined, error }
   }
@@ -610,6 +615,7 @@ export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
     case 'jointHoldRequested':
     case 'jointRefused':
     case 'mediaConnectionChanged':
+    case 'mediaRestartGaveUp':
       return unchanged(state)
   }
 }

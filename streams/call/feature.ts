@@ -50,7 +50,8 @@ import {
 } from './codecs.js'
 import type { CallContext, CallRuntime } from './context.js'
 import { displayAddress, normalizeDestination } from './destination.js'
-import { createJoin, withJoins, type JoinCommands } from './join.js'
+import { createJoin, type JoinCommands } from './join-effects.js'
+import { withJoins } from './join.js'
 import { createNegotiation } from './negotiation.js'
 import { mediaConnectionFacts, withMediaConnection } from './media-connection.js'
 import { createMidCallOperations, type MidCallCommands } from './operations.js'
@@ -73,7 +74,8 @@ import {
   type CallsStep,
   type Transition,
 } from './state.js'
-import { createTransfer, withTransfers, type TransferCommands } from './transfer.js'
+import { createTransfer, type TransferCommands } from './transfer-effects.js'
+import { withTransfers } from './transfer.js'
 import { entryOf } from '../record.js'
 
 export interface CallDeps {
@@ -334,7 +336,6 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     remoteSdp,
   }
   const operations = createMidCallOperations(context)
-  const transfer = createTransfer(context)
 
   // ── Audits (calls.md §12)
 
@@ -720,8 +721,12 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       .subscribe(),
   )
 
-  const commands: CallCommands = { make, answer, reject, ignore, end, getStats, ...operations.commands, ...transfer, join: (callId, otherCallId) => joins.join(callId, otherCallId) }
-  const joins = createJoin({ ctx: context, base: commands, release, state$: state.asObservable(), outputs$: outputs.asObservable() })
+  // Transfer and join over what they use; join routes the commands of joined calls and their legs.
+  const store = { dispatch, current: () => state.getValue(), state$: state.asObservable(), outputs$: outputs.asObservable() }
+  const transfer = createTransfer({ store, link, scope, logger, afterNegotiation: (callId, task) => runtime(callId).negotiation.local(task) })
+  const base = { make, answer, reject, ignore, end, getStats, ...operations.commands, ...transfer }
+  const joins = createJoin({ store, legs: base, runtime, own, release, media, environment, now, logger })
+  const commands: CallCommands = joins.route({ ...base, join: joins.join })
 
   const state$ = state.asObservable()
   return {
@@ -734,7 +739,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       map((calls) => Object.values(calls).map(toCallObject)),
     ),
     current: () => state.getValue(),
-    commands: joins.route(commands),
+    commands,
     dispose: () => {
       joins.dispose()
       for (const callId of [...runtimes.keys()]) release(callId)

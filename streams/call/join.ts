@@ -14,7 +14,7 @@ import {
   type JoinedInto,
   type Transition,
 } from './model.js'
-import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, pairRefusal, put, snapshot, toCallObject, trackOutputs, unknownCall } from './steps.js'
+import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, toCallObject, trackOutputs, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this
 // client does it (join-effects.ts). Both calls are locally held; they are taken off hold
@@ -34,6 +34,9 @@ export const joinFailed: Transition = { statusCode: -2, reasonText: 'Join Failed
 
 /** The snapshot the public knows of a call (`call:stateChange.previous`). */
 const publicSnapshot = (call: CallRecord): CallSnapshot => snapshot(call.joinedInto?.shown ?? call)
+
+/** `call:stateChange` of a leg, as the public knows it. */
+const legChanged = (leg: CallRecord, transition: Transition, error?: BasicError): CallOutput => ({ type: 'stateChanged', callId: leg.id, previous: publicSnapshot(leg), transition, error })
 
 const withoutJoin = (call: CallRecord): CallRecord => {
   const { joinedInto: _joinedInto, ...rest } = call
@@ -71,8 +74,7 @@ function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'join
   const outputs: CallOutput[] = []
   for (const leg of legs) {
     const { shown } = leg.joinedInto
-    const change: CallOutput = { type: 'stateChanged', callId: leg.id, previous: publicSnapshot(leg), transition: joinSucceeded, error: undefined }
-    outputs.push(...trackOutputs('trackEnded', leg, shown.localTracks, shown.remoteTracks), change)
+    outputs.push(...trackOutputs('trackEnded', leg, shown.localTracks, shown.remoteTracks), legChanged(leg, joinSucceeded))
     const ended: CallObject = { ...shown, state: callStates.ENDED, localTracks: [], remoteTracks: [], startTime: shown.startTime ?? event.at, endTime: event.at }
     next = put(next, {
       ...leg,
@@ -82,29 +84,21 @@ function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'join
     })
   }
   const [firstLeg] = legs as [CallRecord, CallRecord]
-  const joined: CallRecord = {
+  const joined = newCall({
     id: event.joinedId,
     direction: 'outgoing',
     state: callStates.CONNECTED,
-    localHold: false,
-    remoteHold: false,
+    webrtcSessionId: event.webrtcSessionId,
     localTracks: [...event.localTracks],
     remoteTracks: [...event.remoteTracks],
-    remoteParticipant: { displayNumber: undefined, displayName: undefined },
     from: firstLeg.direction === 'outgoing' ? firstLeg.from : firstLeg.to,
-    to: undefined,
     bandwidth: firstLeg.bandwidth,
     startTime: event.at,
-    endTime: undefined,
     mediaConstraints: { audio: true },
-    wrtcsSessionId: undefined,
-    isSlowStart: undefined,
-    operation: undefined,
-    webrtcSessionId: event.webrtcSessionId,
     // Its media travels over the legs' peer connections: it starts as the first leg's.
     mediaConnectionState: firstLeg.mediaConnectionState,
     joint: { legs: [event.callId, event.otherCallId], pending: [], error: undefined },
-  }
+  })
   next = put(next, joined)
   outputs.push({ type: 'joinReported', callId: joined.id, error: undefined }, ...trackOutputs('trackAdded', joined, joined.localTracks, joined.remoteTracks))
   return { state: next, outputs }
@@ -119,13 +113,8 @@ function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFail
     const shown = call?.joinedInto?.shown
     if (call === undefined || shown === undefined || shown.state === callStates.ENDED) continue
     const lost = (shown: readonly string[], now: readonly string[]): string[] => shown.filter((trackId) => !now.includes(trackId))
-    outputs.push(...trackOutputs('trackEnded', call, lost(shown.localTracks, call.localTracks), lost(shown.remoteTracks, call.remoteTracks)), {
-      type: 'stateChanged',
-      callId: id,
-      previous: publicSnapshot(call),
-      transition: joinFailed,
-      error: event.error,
-    })
+    const tracks = trackOutputs('trackEnded', call, lost(shown.localTracks, call.localTracks), lost(shown.remoteTracks, call.remoteTracks))
+    outputs.push(...tracks, legChanged(call, joinFailed, event.error))
     next = put(next, withoutJoin(call))
   }
   outputs.push({ type: 'joinReported', callId: event.callId, error: event.error })
@@ -135,10 +124,7 @@ function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFail
 /** Hold / unhold of a joined call: it waits for the legs that need the change. */
 function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: 'jointHoldRequested' }>): CallsStep {
   const joined = entryOf(state.calls, event.callId)
-  const refuse = (error: BasicError): CallsStep => ({
-    state,
-    outputs: [{ type: 'stateChanged', callId: event.callId, previous: joined === undefined ? undefined : snapshot(joined), transition: undefined, error }],
-  })
+  const refuse = (error: BasicError): CallsStep => refused(state, event.callId, event.operation, error)
   if (joined?.joint === undefined) return refuse(unknownCall(event.callId))
   const hold = event.operation === 'hold'
   if (!isAnswered(joined) || joined.operation !== undefined || joined.localHold === hold)

@@ -47,15 +47,7 @@ export interface JointEngine {
 type Plain = (callId: string, ...rest: never[]) => void
 
 /** The commands that know joined calls and legs (the feature's commands have these and more). */
-export interface RoutedCommands {
-  readonly answer: Plain
-  readonly reject: Plain
-  readonly ignore: Plain
-  readonly end: Plain
-  readonly hold: Plain
-  readonly unhold: Plain
-  readonly addMedia: Plain
-  readonly removeMedia: Plain
+export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | 'end' | 'hold' | 'unhold' | 'addMedia' | 'removeMedia']: Plain } & {
   readonly getStats: (callId: string, trackId?: string) => void
   readonly replaceTrack: (callId: string, trackId: string, media?: MediaOptions) => void
   readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void
@@ -82,15 +74,10 @@ export function jointRouting(engine: JointEngine, joints: ReadonlyMap<string, Jo
     return true
   }
 
-  const audioOnly =
-    (operation: JointRefusable, what: string) =>
-    (callId: string): void =>
-      void store.dispatch({
-        type: 'jointRefused',
-        callId,
-        operation,
-        error: new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`),
-      })
+  const audioOnly = (operation: JointRefusable, what: string) => (callId: string) => {
+    const error = new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`)
+    store.dispatch({ type: 'jointRefused', callId, operation, error })
+  }
 
   /** Hold / unhold of a joined call: each leg that needs the change gets it. */
   const jointHold = (operation: 'hold' | 'unhold') => (callId: string) => {

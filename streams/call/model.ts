@@ -21,10 +21,7 @@ export type CallState = (typeof callStates)[keyof typeof callStates]
 export type CallDirection = 'outgoing' | 'incoming'
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); every call has both. */
-export interface Bandwidth {
-  readonly audio: number
-  readonly video: number
-}
+export type Bandwidth = { readonly audio: number; readonly video: number }
 
 /** The bandwidth of a call whose application set none (kbps). */
 export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
@@ -33,10 +30,7 @@ export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 export const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
 export type MediaConnectionState = (typeof mediaConnectionStates)[number]
 
-export interface RemoteParticipant {
-  readonly displayNumber: string | undefined
-  readonly displayName: string | undefined
-}
+export type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
 
 /** What `call.getById` returns (api-reference CallObject, protocol/calls.md §15). */
 export interface CallObject {
@@ -110,18 +104,10 @@ export interface CallsState {
 }
 
 /** The hold flags and state before a change (`call:stateChange.previous`). */
-export interface CallSnapshot {
-  readonly state: CallState
-  readonly localHold: boolean | undefined
-  readonly remoteHold: boolean | undefined
-}
+export type CallSnapshot = Readonly<Pick<CallObject, 'state' | 'localHold' | 'remoteHold'>>
 
 /** Why a call changed, when the platform or an operation says so (`call:stateChange.transition`). */
-export interface Transition {
-  readonly prevState?: CallState
-  readonly statusCode?: number
-  readonly reasonText?: string
-}
+export type Transition = { readonly prevState?: CallState; readonly statusCode?: number; readonly reasonText?: string }
 
 /** Operations refused on a joined call or on a call joined into one (each with its own failure output). */
 export type JointRefusable = CallOperation | 'stats' | 'dtmf' | 'join'

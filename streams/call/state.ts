@@ -2,7 +2,6 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import {
   callStates,
-  defaultBandwidth,
   type CallEvent,
   type CallOperation,
   type CallOutput,
@@ -10,7 +9,7 @@ import {
   type CallsState,
   type CallsStep,
 } from './model.js'
-import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, put, refused, snapshot, stateChanged, unchanged, unknownCall } from './steps.js'
+import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
 export * from './model.js'
@@ -223,31 +222,13 @@ const handlers: Handlers = {
 /** A new call, outgoing (`callMade`) or incoming (`callInvited`); an id taken twice changes nothing. */
 function created(state: CallsState, event: EventOf[Creation]): CallsStep {
   if (entryOf(state.calls, event.callId) !== undefined) return unchanged(state)
-  const incoming = event.type === 'callInvited'
-  const record: CallRecord = {
-    id: event.callId,
-    direction: incoming ? 'incoming' : 'outgoing',
-    state: incoming ? callStates.RINGING : callStates.INITIATING,
-    localHold: incoming ? undefined : false,
-    remoteHold: incoming ? undefined : false,
-    localTracks: [],
-    remoteTracks: incoming ? [...event.remoteTracks] : [],
-    remoteParticipant: event.remoteParticipant,
-    from: event.from,
-    to: event.to,
-    bandwidth: incoming ? defaultBandwidth : event.bandwidth,
-    startTime: undefined,
-    endTime: undefined,
-    mediaConstraints: incoming ? undefined : event.mediaConstraints,
-    wrtcsSessionId: incoming ? event.sessionId : undefined,
-    isSlowStart: incoming ? event.isSlowStart : undefined,
-    operation: undefined,
-    webrtcSessionId: event.webrtcSessionId,
-    mediaConnectionState: 'new',
-  }
-  const received: CallOutput[] = [{ type: 'callReceived', callId: record.id }]
-  const tracks = record.remoteTracks.map((trackId): CallOutput => ({ type: 'trackAdded', callId: record.id, trackId, local: false, webrtcSessionId: record.webrtcSessionId }))
-  return say(put(state, record), ...(incoming ? [...received, ...tracks] : []))
+  const { callId: id, webrtcSessionId, remoteParticipant, from, to } = event
+  const known = { id, webrtcSessionId, remoteParticipant, from, to }
+  if (event.type === 'callMade')
+    return say(put(state, newCall({ ...known, direction: 'outgoing', state: callStates.INITIATING, bandwidth: event.bandwidth, mediaConstraints: event.mediaConstraints })))
+  const { sessionId: wrtcsSessionId, isSlowStart } = event
+  const call = newCall({ ...known, direction: 'incoming', state: callStates.RINGING, localHold: undefined, remoteHold: undefined, wrtcsSessionId, isSlowStart, remoteTracks: [...event.remoteTracks] })
+  return say(put(state, call), { type: 'callReceived', callId: id }, ...trackOutputs('trackAdded', call, [], call.remoteTracks))
 }
 
 const handle = <K extends Exclude<keyof EventOf, Creation>>(type: K, event: EventOf[K], state: CallsState, call: CallRecord): CallsStep =>

@@ -2,6 +2,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import {
   callStates,
+  defaultBandwidth,
   type CallObject,
   type CallOperation,
   type CallOutput,
@@ -36,23 +37,49 @@ export function callBySession(state: CallsState, sessionId: string): CallRecord 
   return Object.values(state.calls).find((call) => call.wrtcsSessionId === sessionId && !isTerminal(call.state))
 }
 
-export const snapshot = (call: Pick<CallObject, 'state' | 'localHold' | 'remoteHold'>): CallSnapshot => ({
-  state: call.state,
-  localHold: call.localHold,
-  remoteHold: call.remoteHold,
+/** A new call record: what every call starts with, then what this one has (`call`). */
+export const newCall = ({ id, direction, state, webrtcSessionId, ...call }: Pick<CallRecord, 'id' | 'direction' | 'state' | 'webrtcSessionId'> & Partial<CallRecord>): CallRecord => ({
+  id,
+  direction,
+  state,
+  localHold: false,
+  remoteHold: false,
+  localTracks: [],
+  remoteTracks: [],
+  remoteParticipant: { displayNumber: undefined, displayName: undefined },
+  from: undefined,
+  to: undefined,
+  bandwidth: defaultBandwidth,
+  startTime: undefined,
+  endTime: undefined,
+  mediaConstraints: undefined,
+  wrtcsSessionId: undefined,
+  isSlowStart: undefined,
+  operation: undefined,
+  webrtcSessionId,
+  mediaConnectionState: 'new',
+  ...call,
 })
+
+export const snapshot = ({ state, localHold, remoteHold }: CallSnapshot): CallSnapshot => ({ state, localHold, remoteHold })
 
 export const unchanged = (state: CallsState): CallsStep => ({ state, outputs: [] })
 
 export const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
 
+/** Why a call changed: the platform's transition, or the error of an operation. */
+export interface Why {
+  readonly transition?: Transition
+  readonly error?: BasicError
+}
+
 /** `call:stateChange` of a call, from the state it had (`call`). */
-export const stateChanged = (call: CallRecord, extra: { transition?: Transition; error?: BasicError } = {}): CallOutput => ({
+export const stateChanged = (call: CallRecord, why: Why = {}): CallOutput => ({
   type: 'stateChanged',
   callId: call.id,
   previous: snapshot(call),
-  transition: extra.transition,
-  error: extra.error,
+  transition: why.transition,
+  error: why.error,
 })
 
 /** The track outputs of a call: its local tracks, then its remote ones. */
@@ -67,25 +94,14 @@ export const trackOutputs = (
 ]
 
 /** A call moved to a terminal state: tracks end first, then the state change. */
-export function finish(
-  state: CallsState,
-  call: CallRecord,
-  to: typeof callStates.ENDED | typeof callStates.CANCELLED,
-  at: number,
-  extra: { transition?: Transition; error?: BasicError } = {},
-): CallsStep {
-  const ended = to === callStates.ENDED
-  const next: CallRecord = {
-    ...call,
-    state: to,
-    operation: undefined,
-    localTracks: [],
-    remoteTracks: [],
-    startTime: ended ? (call.startTime ?? at) : call.startTime,
-    endTime: ended ? at : call.endTime,
-  }
-  return { state: put(state, next), outputs: [...trackOutputs('trackEnded', call, call.localTracks, call.remoteTracks), stateChanged(call, extra)] }
+export function finish(state: CallsState, call: CallRecord, to: typeof callStates.ENDED | typeof callStates.CANCELLED, at: number, why: Why = {}): CallsStep {
+  const times = to === callStates.ENDED ? { startTime: call.startTime ?? at, endTime: at } : {}
+  const next: CallRecord = { ...call, state: to, operation: undefined, localTracks: [], remoteTracks: [], ...times }
+  return { state: put(state, next), outputs: [...trackOutputs('trackEnded', call, call.localTracks, call.remoteTracks), stateChanged(call, why)] }
 }
+
+/** An operation whose failure has an output of its own. */
+export type Failing = CallOperation | 'stats' | 'dtmf'
 
 /** What a failure output names besides the call: the track (stats), the tones (DTMF). */
 export interface FailureDetail {
@@ -97,13 +113,7 @@ export interface FailureDetail {
  * The event that reports the failure of a local operation (the documented API has one per
  * operation); `previous` is what `call:stateChange` reports as the state before.
  */
-export function failureOf(
-  callId: string,
-  previous: CallSnapshot | undefined,
-  operation: CallOperation | 'stats' | 'dtmf',
-  error: BasicError,
-  detail: FailureDetail = {},
-): CallOutput {
+export function failureOf(callId: string, previous: CallSnapshot | undefined, operation: Failing, error: BasicError, detail: FailureDetail = {}): CallOutput {
   switch (operation) {
     case 'stats':
       return { type: 'statsReceived', callId, trackId: detail.trackId, result: undefined, error }
@@ -121,7 +131,7 @@ export function failureOf(
 }
 
 /** A refused request: nothing changes, the error goes out as the operation's failure. */
-export const refused = (state: CallsState, callId: string, operation: CallOperation | 'stats' | 'dtmf', error: BasicError, detail: FailureDetail = {}): CallsStep => {
+export const refused = (state: CallsState, callId: string, operation: Failing, error: BasicError, detail: FailureDetail = {}): CallsStep => {
   const call = entryOf(state.calls, callId)
   return { state, outputs: [failureOf(callId, call === undefined ? undefined : snapshot(call), operation, error, detail)] }
 }
@@ -134,11 +144,10 @@ export function refusalOf(step: CallsStep): BasicError | undefined {
 
 export const unknownCall = (callId: string): BasicError => new BasicError(errorCodes.call.INVALID_PARAM, `No call with id "${callId}".`)
 
-export const invalidState = (call: CallRecord, operation: string, expected: string): BasicError =>
-  new BasicError(
-    errorCodes.call.INVALID_STATE,
-    `Cannot ${operation} call ${call.id}: it is ${call.direction} in state ${call.state}${call.operation === undefined ? '' : ` (${call.operation} in progress)`}; expected ${expected}.`,
-  )
+export const invalidState = (call: CallRecord, operation: string, expected: string): BasicError => {
+  const busy = call.operation === undefined ? '' : ` (${call.operation} in progress)`
+  return new BasicError(errorCodes.call.INVALID_STATE, `Cannot ${operation} call ${call.id}: it is ${call.direction} in state ${call.state}${busy}; expected ${expected}.`)
+}
 
 /** Why two calls cannot be transferred or joined now (both must be locally held and idle), or undefined. */
 export function pairRefusal(state: CallsState, callId: string, otherCallId: string, operation: 'join' | 'transfer'): BasicError | undefined {

@@ -6,7 +6,7 @@ import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
 import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from './joined-calls.js'
 import type { CallsStore } from './model.js'
-import { isTerminal, refusalOf } from './steps.js'
+import { isTerminal, liveCall, refusalOf } from './steps.js'
 
 // Joining two calls (join.ts has the rules, protocol/calls.md §11): both legs are taken off hold
 // audio-only, a WebAudio bridge (bridge.ts) goes between them, and the joined call appears.
@@ -49,10 +49,7 @@ export function createJoin(engine: JoinEngine): Joins {
   const joints = new Map<string, Joined>()
   let disposed = false
   const callOf = (callId: string) => entryOf(store.current().calls, callId)
-  const isLive = (callId: string): boolean => {
-    const call = callOf(callId)
-    return call !== undefined && !isTerminal(call.state)
-  }
+  const isLive = (callId: string): boolean => liveCall(store.current(), callId) !== undefined
 
   /** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
   const audioOnly = (callId: string): void => {
@@ -138,8 +135,8 @@ export function createJoin(engine: JoinEngine): Joins {
     logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
     store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
     for (const leg of pair) {
-      const call = callOf(leg)
-      if (isLive(leg) && (call?.localHold === false || call?.operation === 'unhold')) legs.hold(leg)
+      const call = liveCall(store.current(), leg)
+      if (call?.localHold === false || call?.operation === 'unhold') legs.hold(leg)
     }
     return EMPTY
   }

@@ -6,7 +6,7 @@ import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
-import { isTerminal, refusalOf, type FailureDetail } from './steps.js'
+import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
 // The operations of joined calls (join-effects.ts makes them) and of their legs: the feature's
 // commands are routed here first. A leg only says that it has ended (or is being joined); a
@@ -59,10 +59,7 @@ export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | '
 export function jointRouting(engine: JointEngine, joints: ReadonlyMap<string, Joined>, running: Subscription): <C extends RoutedCommands>(commands: C) => C {
   const { store, legs, runtime, own, media } = engine
   const callOf = (callId: string) => entryOf(store.current().calls, callId)
-  const isLive = (callId: string): boolean => {
-    const call = callOf(callId)
-    return call !== undefined && !isTerminal(call.state)
-  }
+  const isLive = (callId: string): boolean => liveCall(store.current(), callId) !== undefined
 
   /** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
   const refusedByLeg = (callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean => {

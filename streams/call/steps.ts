@@ -32,6 +32,12 @@ export function toCallObject(record: CallRecord): CallObject {
   return call
 }
 
+/** The call if it exists and has not ended. */
+export const liveCall = (state: CallsState, callId: string): CallRecord | undefined => {
+  const call = entryOf(state.calls, callId)
+  return call === undefined || isTerminal(call.state) ? undefined : call
+}
+
 /** The live call that owns a platform session id (notifications name sessions, not calls). */
 export function callBySession(state: CallsState, sessionId: string): CallRecord | undefined {
   return Object.values(state.calls).find((call) => call.wrtcsSessionId === sessionId && !isTerminal(call.state))

@@ -1,19 +1,7 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
-import {
-  callStates,
-  type CallEvent,
-  type CallObject,
-  type CallOutput,
-  type CallRecord,
-  type CallSnapshot,
-  type CallsReducer,
-  type CallsState,
-  type CallsStep,
-  type JoinEvent,
-  type JoinedInto,
-  type Transition,
-} from './model.js'
+import { callStates } from './model.js'
+import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, JoinEvent, JoinedInto, Transition } from './model.js'
 import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, toCallObject, trackOutputs, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this
@@ -38,10 +26,7 @@ const publicSnapshot = (call: CallRecord): CallSnapshot => snapshot(call.joinedI
 /** `call:stateChange` of a leg, as the public knows it. */
 const legChanged = (leg: CallRecord, transition: Transition, error?: BasicError): CallOutput => ({ type: 'stateChanged', callId: leg.id, previous: publicSnapshot(leg), transition, error })
 
-const withoutJoin = (call: CallRecord): CallRecord => {
-  const { joinedInto: _joinedInto, ...rest } = call
-  return rest
-}
+const withoutJoin = ({ joinedInto: _joinedInto, ...call }: CallRecord): CallRecord => call
 
 /** The failure output of an operation refused on a joined call or one of its legs (as the joined call shows it). */
 function refusalOutput(state: CallsState, event: Extract<JoinEvent, { type: 'jointRefused' }>): CallOutput {

@@ -55,101 +55,110 @@ export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | '
   readonly join: (callId: string, otherCallId: string) => void
 }
 
+/** What the joined calls' operations run over: the engine, the joined calls, the feature's subscriptions. */
+export interface Joints {
+  readonly engine: JointEngine
+  readonly joints: ReadonlyMap<string, Joined>
+  readonly running: Subscription
+}
+
+type Store = JointEngine['store']
+
+/** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
+function refusedByLeg(store: Store, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
+  const into = entryOf(store.current().calls, callId)?.joinedInto
+  if (into === undefined) return false
+  const ended = into.shown.state === callStates.ENDED
+  const message = ended ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
+  store.dispatch({ type: 'jointRefused', callId, operation, error: new BasicError(errorCodes.call.INVALID_STATE, message), ...detail })
+  return true
+}
+
+const audioOnly = (store: Store, operation: JointRefusable, what: string) => (callId: string) => {
+  const error = new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`)
+  store.dispatch({ type: 'jointRefused', callId, operation, error })
+}
+
+/** Hold / unhold of a joined call: each leg that needs the change gets it. */
+const jointHold = ({ store, legs }: JointEngine, operation: 'hold' | 'unhold') => (callId: string) => {
+  if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
+  for (const leg of entryOf(store.current().calls, callId)?.joint?.pending ?? []) legs[operation](leg)
+}
+
+/** One report for the whole call: the legs' statistics, an id taken twice prefixed with its leg. */
+function merged(reports: readonly RTCStatsReport[]): RTCStatsReport {
+  if (reports.length === 1) return reports[0] as RTCStatsReport
+  const all = new Map<string, unknown>()
+  reports.forEach((each, index) => each.forEach((stat: unknown, key: string) => all.set(all.has(key) ? `leg${index}-${key}` : key, stat)))
+  return all as unknown as RTCStatsReport
+}
+
+/** Statistics of the joined call: a remote track's from its leg; otherwise every leg's in one report. */
+function jointStats({ engine, running }: Joints, callId: string, trackId?: string): void {
+  const { store, runtime, media } = engine
+  const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
+  if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
+  const { calls } = store.current()
+  const live = (entryOf(calls, callId)?.joint?.legs ?? []).filter((id) => liveCall(store.current(), id) !== undefined)
+  const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
+    void store.dispatch({ type: 'statsReported', callId, trackId: track, result, ...(error === undefined ? {} : { error }) })
+  const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
+  const selector = owner === undefined || track === undefined ? undefined : media.track(track)
+  const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
+  if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
+  const reports = Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))
+  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asBasicError(error, errorCodes.call.GENERIC_ERROR)) }))
+}
+
+/** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
+function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
+  const { store, runtime, own, media } = engine
+  const oldTrackId = shown(trackId)
+  if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
+  const fail = (error: unknown): Observable<never> => {
+    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asBasicError(error, errorCodes.call.GENERIC_ERROR) })
+    return EMPTY
+  }
+  const checked = checkMediaOptions(mediaOptions ?? {})
+  if (E.isLeft(checked)) return void fail(checked.left)
+  const replace = (stream: MediaStream): void => {
+    const replacement = stream.getTracks()[0]
+    const joined = joints.get(callId)
+    if (joined === undefined || replacement?.kind !== 'audio' || stream.getTracks().length !== 1) {
+      stream.getTracks().forEach((each) => each.stop())
+      throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'The joined call is audio-only: its microphone can only be replaced by one audio track.')
+    }
+    joined.bridge.setLocal(replacement)
+    runtime(callId).localStream?.removeTrack(joined.microphone)
+    runtime(callId).localStream?.addTrack(replacement)
+    joined.microphone = replacement
+    media.commands.addMedia(stream.id, true, [replacement])
+    media.commands.endTracks([oldTrackId], true)
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+  }
+  own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
+}
+
 /** The commands with joined calls and their legs handled here; every other call goes to `commands`. */
-export function jointRouting(engine: JointEngine, joints: ReadonlyMap<string, Joined>, running: Subscription): <C extends RoutedCommands>(commands: C) => C {
-  const { store, legs, runtime, own, media } = engine
-  const callOf = (callId: string) => entryOf(store.current().calls, callId)
-  const isLive = (callId: string): boolean => liveCall(store.current(), callId) !== undefined
-
-  /** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
-  const refusedByLeg = (callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean => {
-    const into = callOf(callId)?.joinedInto
-    if (into === undefined) return false
-    const ended = into.shown.state === callStates.ENDED
-    const message = ended ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
-    store.dispatch({ type: 'jointRefused', callId, operation, error: new BasicError(errorCodes.call.INVALID_STATE, message), ...detail })
-    return true
-  }
-
-  const audioOnly = (operation: JointRefusable, what: string) => (callId: string) => {
-    const error = new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`)
-    store.dispatch({ type: 'jointRefused', callId, operation, error })
-  }
-
-  /** Hold / unhold of a joined call: each leg that needs the change gets it. */
-  const jointHold = (operation: 'hold' | 'unhold') => (callId: string) => {
-    if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
-    for (const leg of callOf(callId)?.joint?.pending ?? []) legs[operation](leg)
-  }
-
-  /** Statistics of the joined call: a remote track's from its leg; otherwise every leg's in one report. */
-  const jointStats = (callId: string, trackId?: string): void => {
-    const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
-    if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
-    const live = (callOf(callId)?.joint?.legs ?? []).filter(isLive)
-    const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
-      void store.dispatch({ type: 'statsReported', callId, trackId: track, result, ...(error === undefined ? {} : { error }) })
-    const owner = track === undefined ? undefined : live.find((id) => callOf(id)?.remoteTracks.includes(track) === true)
-    const selector = owner === undefined || track === undefined ? undefined : media.track(track)
-    const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
-    if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
-    running.add(
-      from(Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))).subscribe({
-        next: (reports) => {
-          if (reports.length === 1) return report(reports[0])
-          // One report for the whole call: the legs' statistics, an id taken twice prefixed with its leg.
-          const merged = new Map<string, unknown>()
-          reports.forEach((each, index) => each.forEach((stat: unknown, key: string) => merged.set(merged.has(key) ? `leg${index}-${key}` : key, stat)))
-          report(merged as unknown as RTCStatsReport)
-        },
-        error: (error: unknown) => report(undefined, asBasicError(error, errorCodes.call.GENERIC_ERROR)),
-      }),
-    )
-  }
-
-  /** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
-  const jointReplaceTrack = (callId: string, trackId: string, mediaOptions?: MediaOptions): void => {
-    const oldTrackId = shown(trackId)
-    if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
-    const fail = (error: unknown): Observable<never> => {
-      store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asBasicError(error, errorCodes.call.GENERIC_ERROR) })
-      return EMPTY
-    }
-    const checked = checkMediaOptions(mediaOptions ?? {})
-    if (E.isLeft(checked)) return void fail(checked.left)
-    const replace = (stream: MediaStream): void => {
-      const replacement = stream.getTracks()[0]
-      const joined = joints.get(callId)
-      if (joined === undefined || replacement?.kind !== 'audio' || stream.getTracks().length !== 1) {
-        stream.getTracks().forEach((each) => each.stop())
-        throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'The joined call is audio-only: its microphone can only be replaced by one audio track.')
-      }
-      joined.bridge.setLocal(replacement)
-      runtime(callId).localStream?.removeTrack(joined.microphone)
-      runtime(callId).localStream?.addTrack(replacement)
-      joined.microphone = replacement
-      media.commands.addMedia(stream.id, true, [replacement])
-      media.commands.endTracks([oldTrackId], true)
-      store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
-    }
-    own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
-  }
-
+export function jointRouting(parts: Joints): <C extends RoutedCommands>(commands: C) => C {
+  const { store } = parts.engine
   /** A command that a leg refuses, and that a joined call does its own way (`joint`) or as any call. */
   const routed =
     <A extends unknown[]>(operation: JointRefusable, base: (callId: string, ...rest: A) => void, joint?: (callId: string, ...rest: A) => void, detail?: (...rest: A) => FailureDetail) =>
     (appCallId: string, ...rest: A): void => {
       // The documented API passes ids on unchecked: as text, whatever an app gave.
       const callId = shown(appCallId)
-      if (refusedByLeg(callId, operation, detail?.(...rest))) return
-      if (joint !== undefined && callOf(callId)?.joint !== undefined) joint(callId, ...rest)
+      if (refusedByLeg(store, callId, operation, detail?.(...rest))) return
+      if (joint !== undefined && entryOf(store.current().calls, callId)?.joint !== undefined) joint(callId, ...rest)
       else base(appCallId, ...rest)
     }
   /** A command on two calls: refused if either is a leg. */
   const paired =
     (operation: JointRefusable, base: (callId: string, otherCallId: string) => void) =>
     (callId: string, otherCallId: string): void =>
-      void (refusedByLeg(shown(callId), operation) || refusedByLeg(shown(otherCallId), operation) || base(callId, otherCallId))
+      void (refusedByLeg(store, shown(callId), operation) || refusedByLeg(store, shown(otherCallId), operation) || base(callId, otherCallId))
+  const trackOf = (trackId?: string): FailureDetail => (trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) })
+  const tonesOf = (tones: string): FailureDetail => ({ tones: typeof tones === 'string' ? tones : '' })
 
   return (commands) => {
     const joint: RoutedCommands = {
@@ -157,15 +166,13 @@ export function jointRouting(engine: JointEngine, joints: ReadonlyMap<string, Jo
       reject: routed('reject', commands.reject),
       ignore: routed('end', commands.ignore),
       end: routed('end', commands.end),
-      getStats: routed('stats', commands.getStats, jointStats, (trackId) => (trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) })),
-      hold: routed('hold', commands.hold, jointHold('hold')),
-      unhold: routed('unhold', commands.unhold, jointHold('unhold')),
-      addMedia: routed('addMedia', commands.addMedia, audioOnly('addMedia', 'media cannot be added to it')),
-      removeMedia: routed('removeMedia', commands.removeMedia, audioOnly('removeMedia', 'its microphone can be muted or replaced, not removed')),
-      replaceTrack: routed('replaceTrack', commands.replaceTrack, jointReplaceTrack),
-      sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly('dtmf', 'DTMF goes to one remote party; send it before joining'), (tones) => ({
-        tones: typeof tones === 'string' ? tones : '',
-      })),
+      getStats: routed('stats', commands.getStats, (callId, trackId) => jointStats(parts, callId, trackId), trackOf),
+      hold: routed('hold', commands.hold, jointHold(parts.engine, 'hold')),
+      unhold: routed('unhold', commands.unhold, jointHold(parts.engine, 'unhold')),
+      addMedia: routed('addMedia', commands.addMedia, audioOnly(store, 'addMedia', 'media cannot be added to it')),
+      removeMedia: routed('removeMedia', commands.removeMedia, audioOnly(store, 'removeMedia', 'its microphone can be muted or replaced, not removed')),
+      replaceTrack: routed('replaceTrack', commands.replaceTrack, (callId, trackId, media) => jointReplaceTrack(parts, callId, trackId, media)),
+      sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly(store, 'dtmf', 'DTMF goes to one remote party; send it before joining'), tonesOf),
       consultativeTransfer: paired('transfer', commands.consultativeTransfer),
       join: paired('join', commands.join),
     }

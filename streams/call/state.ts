@@ -1,14 +1,6 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
-import {
-  callStates,
-  type CallEvent,
-  type CallOperation,
-  type CallOutput,
-  type CallRecord,
-  type CallsState,
-  type CallsStep,
-} from './model.js'
+import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep } from './model.js'
 import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
@@ -23,10 +15,7 @@ type Handler<K extends keyof EventOf> = (state: CallsState, call: CallRecord, ev
 /** One handler per event of an existing call: the compiler checks that none is missing. */
 type Handlers = { readonly [K in Exclude<keyof EventOf, Creation>]: Handler<K> }
 
-const update = (state: CallsState, call: CallRecord, changes: Partial<CallRecord>, ...outputs: CallOutput[]): CallsStep => ({
-  state: put(state, { ...call, ...changes }),
-  outputs,
-})
+const update = (state: CallsState, call: CallRecord, changes: Partial<CallRecord>, ...outputs: CallOutput[]): CallsStep => ({ state: put(state, { ...call, ...changes }), outputs })
 const say = (state: CallsState, ...outputs: CallOutput[]): CallsStep => ({ state, outputs })
 
 /** The call still waits for the outcome of `operation` (a late or foreign outcome changes nothing). */

@@ -1,6 +1,6 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
-import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep } from './model.js'
+import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type LifeEvent, type MidCallEvent } from './model.js'
 import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
@@ -124,7 +124,8 @@ function tracked(state: CallsState, call: CallRecord, event: EventOf['trackAdded
   return update(state, call, event.local ? { localTracks: next } : { remoteTracks: next }, output)
 }
 
-const handlers: Handlers = {
+/** The call's own life: made or invited, answered, ended, its tracks, its statistics. */
+const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
   sessionCreated: (state, call, event) =>
     call.state !== callStates.INITIATING
       ? unchanged(state)
@@ -164,6 +165,18 @@ const handlers: Handlers = {
   notificationRejected: live((state, call, event) => say(state, stateChanged(call, { error: event.error }))),
   trackAdded: (state, call, event) => tracked(state, call, event, true),
   trackRemoved: (state, call, event) => tracked(state, call, event, false),
+  statsRequested: (state, call, event) => {
+    if (isTerminal(call.state)) return refuse(state, event, invalidState(call, 'get the stats of', 'a call that has not ended'))
+    const { trackId } = event
+    if (trackId !== undefined && !call.localTracks.includes(trackId) && !call.remoteTracks.includes(trackId))
+      return refuse(state, event, invalidParam(`Track "${trackId}" is not a track of call ${call.id}.`))
+    return unchanged(state)
+  },
+  statsReported: (state, call, event) => say(state, { type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }),
+}
+
+/** Mid-call operations. */
+const midCall: Pick<Handlers, MidCallEvent['type']> = {
   reofferRequested: (state, call, event) => {
     const error = reofferRefusal(call, event)
     return error === undefined ? update(state, call, { operation: event.operation }) : refuse(state, event, error)
@@ -189,14 +202,11 @@ const handlers: Handlers = {
       ? unchanged(state)
       : refuse(state, event, invalidState(call, 'send DTMF on', 'a Connected or Ringing call')),
   dtmfSent: (state, call, event) => say(state, { type: 'dtmfSent', callId: call.id, tones: event.tones, inBand: event.inBand, error: event.error }),
-  statsRequested: (state, call, event) => {
-    if (isTerminal(call.state)) return refuse(state, event, invalidState(call, 'get the stats of', 'a call that has not ended'))
-    const { trackId } = event
-    if (trackId !== undefined && !call.localTracks.includes(trackId) && !call.remoteTracks.includes(trackId))
-      return refuse(state, event, invalidParam(`Track "${trackId}" is not a track of call ${call.id}.`))
-    return unchanged(state)
-  },
-  statsReported: (state, call, event) => say(state, { type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }),
+}
+
+const handlers: Handlers = {
+  ...life,
+  ...midCall,
   // Reduced around this machine: transfer.ts `withTransfers`, join.ts `withJoins`, media-connection.ts `withMediaConnection`.
   transferRequested: unchanged,
   transferFailed: unchanged,

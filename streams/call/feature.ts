@@ -15,7 +15,7 @@ import { createInvitation } from './inbound/invitation.js'
 import { routeInbound } from './inbound/route.js'
 import { createSessionEvent } from './inbound/session-event.js'
 import { createAnswer, createRefusals } from './incoming.js'
-import { createJoin } from './join.js'
+import { createJoin } from './join-effects.js'
 import { createDtmf } from './operations/dtmf-send.js'
 import { createHold } from './operations/hold.js'
 import { createMediaChanges } from './operations/media.js'
@@ -27,7 +27,7 @@ import { createRuntimes } from './runtime.js'
 import { createSignalling, type SignallingDeps } from './signalling.js'
 import { toCallObject, type CallObject, type CallOutput, type CallsState } from './state.js'
 import { createCallStore } from './store.js'
-import { createTransfer } from './transfer.js'
+import { createTransfer } from './transfer-effects.js'
 
 export type { CallCommands } from './commands.js'
 
@@ -78,9 +78,10 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   }
 
   // Transfer and join over what they use; join routes the commands of joined calls and their legs.
-  const context = { ...engine, dispatch: store.dispatch, callOf: store.callOf, isLive: store.isLive, runtime: runtimes.runtime, own: runtimes.own, scope: signalling.scope }
-  const commands: CallCommands = { ...base, consultativeTransfer: createTransfer(context).consultativeTransfer, join: (callId, otherCallId) => joins.join(callId, otherCallId) }
-  const joins = createJoin({ ctx: context, base: commands, release: runtimes.release, state$: store.state$, outputs$: store.outputs$ })
+  const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })
+  const legs = { ...base, ...transfer }
+  const joins = createJoin({ store, legs, runtime: runtimes.runtime, own: runtimes.own, release: runtimes.release, media, environment, now: engine.now, logger })
+  const commands: CallCommands = joins.route({ ...legs, join: joins.join })
 
   return {
     state$: store.state$,
@@ -92,7 +93,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
       map((calls) => Object.values(calls).map(toCallObject)),
     ),
     current: store.current,
-    commands: joins.route(commands),
+    commands,
     dispose: () => {
       joins.dispose()
       runtimes.dispose()

@@ -1,7 +1,7 @@
 import type { Account, PlatformContext, PlatformReply } from '../context.js'
 import { notFound, policyError, serviceError } from '../context.js'
 import { AddParticipantRequest, CreateGroupRequest, ParticipantStatusRequest } from '../../streams/groups/codecs.js'
-import { forgetGroupHistory, messagingStoreName, type MessagingData } from './messaging-history.js'
+import { forgetGroupHistory } from './messaging/conversations.js'
 
 type ParticipantStatus = 'Invited' | 'Connected' | 'Disconnected'
 
@@ -167,9 +167,7 @@ export function groupsFeature(ctx: PlatformContext): void {
         store.save()
         statusChanged(group, me, user.userId)
       }
-      const history = ctx.persisted<MessagingData>(messagingStoreName, () => ({ users: {} }))
-      forgetGroupHistory(history.value, user.userId, group.id)
-      history.save()
+      forgetGroupHistory(ctx, user.userId, group.id)
       return { status: 204 }
     }
     delete groups[group.id]

@@ -6,7 +6,7 @@ import { subscriptionsFeature } from './subscriptions.js'
 import { turnFeature } from './turn.js'
 // Feature modules: one import line each, below this comment.
 import { callsFeature } from './calls.js'
-import { messagingFeature } from './messaging.js'
+import { messagingFeature } from './messaging/feature.js'
 import { presenceFeature } from './presence.js'
 import { groupsFeature } from './groups.js'
 import { contactsFeature } from './contacts.js'

@@ -1,6 +1,6 @@
-import type { Account, PlatformContext, PlatformReply } from '../context.js'
-import { notFound, policyError, serviceError } from '../context.js'
-import { UploadRootFields } from '../../streams/messaging/codecs.js'
+import type { Account, PlatformContext, PlatformReply } from '../../context.js'
+import { notFound, policyError, serviceError } from '../../context.js'
+import { UploadRootFields } from '../../../streams/messaging/codecs.js'
 
 /** Largest file a chat message may carry, in bytes (uploads above it get 413). */
 export const fileSizeLimit = 10 * 1024 * 1024

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileSizeLimit } from '../../../platform/features/messaging-files.js'
+import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
 import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
 import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
 

@@ -7,7 +7,7 @@ import { turnFeature } from './turn.js'
 // Feature modules: one import line each, below this comment.
 import { callsFeature } from './calls.js'
 import { messagingFeature } from './messaging/feature.js'
-import { presenceFeature } from './presence.js'
+import { presenceFeature } from './presence/feature.js'
 import { groupsFeature } from './groups.js'
 import { contactsFeature } from './contacts.js'
 import { directoryFeature } from './directory.js'

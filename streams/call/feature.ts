@@ -55,6 +55,7 @@ import { createNegotiation } from './negotiation.js'
 import { mediaConnectionFacts, withMediaConnection } from './media-connection.js'
 import { createMidCallOperations, type MidCallCommands } from './operations.js'
 import { createPeer, type Peer } from './peer.js'
+import { createCallQuality, type CallQualityFeature } from './quality/store.js'
 import { answerSession, createSession, endSession, reportStatus, type CallScope } from './requests.js'
 import { applyBandwidth, dtlsRoleFix, localFixes, sdpHandlersOf, shapeSdp } from './sdp.js'
 import {
@@ -109,6 +110,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly calls$: Observable<readonly CallObject[]>
   /** Hot; the error of each call notification that failed its codec and names no call of this client (nothing changed). */
   readonly droppedNotifications$: Observable<BasicError>
+  /** Each call's quality (sampled every second while its media is connected) and its warnings as they rise and clear. */
+  readonly quality: Pick<CallQualityFeature, 'quality$' | 'warnings$' | 'current'>
   readonly current: () => CallsState
   readonly dispose: () => void
 }
@@ -162,6 +165,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   let unmatched: Array<{ readonly notification: InboundNotification; readonly sessionId: string; readonly at: number }> = []
   /** Remote tracks that arrived before their (incoming) call was created. */
   const pendingRemote = new Map<string, string[]>()
+  const quality = createCallQuality({ thresholds: () => config.current().call.qualityThresholds, scheduler: environment.scheduler, logger })
 
   const now = (): number => environment.scheduler.now()
   const callOf = (callId: string): CallRecord | undefined => entryOf(state.getValue().calls, callId)
@@ -278,6 +282,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
     own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(dispatch)))
+    own(callId, quality.watch(callId, peer.connection))
     return peer
   }
 
@@ -728,6 +733,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     state$,
     events$: outputs.asObservable(),
     droppedNotifications$: dropped.asObservable(),
+    quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
     calls$: state$.pipe(
       map((current) => current.calls),
       distinctUntilChanged(),
@@ -738,6 +744,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     dispose: () => {
       joins.dispose()
       for (const callId of [...runtimes.keys()]) release(callId)
+      quality.dispose()
       running.unsubscribe()
       replay.complete()
       state.complete()

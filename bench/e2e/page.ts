@@ -16,6 +16,8 @@ interface BenchRun {
   events: number
   lastEventAt: number
   doneAt: number | undefined
+  heldAt?: number | undefined
+  releasedAt?: number | undefined
 }
 
 interface BenchScope {
@@ -73,7 +75,7 @@ export async function setUpPage({ tokens, config, services }: SetUp): Promise<vo
 /** Arms a chat run: done when the conversations hold `total` messages. */
 export function armChat(total: number): void {
   const { client, run } = window.__bench
-  Object.assign(run, { events: 0, lastEventAt: 0, doneAt: undefined })
+  Object.assign(run, { events: 0, lastEventAt: 0, doneAt: undefined, heldAt: undefined, releasedAt: undefined })
   window.__bench.check = () =>
     client.conversation.getAll().reduce((count, conversation) => count + (conversation.getMessages?.() ?? conversation.messages ?? []).length, 0) >= total
 }
@@ -92,8 +94,30 @@ export async function watch(userIds: string[]): Promise<void> {
 /** Arms a presence run: done when `presence.getAll()` shows `userId` with the last note injected. */
 export function armPresence({ userId, note }: { userId: string; note: string }): void {
   const { client, run } = window.__bench
-  Object.assign(run, { events: 0, lastEventAt: 0, doneAt: undefined })
+  Object.assign(run, { events: 0, lastEventAt: 0, doneAt: undefined, heldAt: undefined, releasedAt: undefined })
   window.__bench.check = () => client.presence.getAll().some((entry) => entry.userId === userId && entry.note === note)
+}
+
+/**
+ * Holds the page's main thread until `until` (epoch ms), so that the frames injected meanwhile
+ * queue up in the browser and the SDK then takes them as fast as it can: the rate measured is
+ * the SDK's, not the platform's sending loop's. Returns at once; the hold starts on the next task.
+ */
+export function holdUntil(until: number): void {
+  const now = (): number => performance.timeOrigin + performance.now()
+  setTimeout(() => {
+    window.__bench.run.heldAt = now()
+    while (now() < until) {
+      // busy: nothing else may run on this thread while frames queue
+    }
+    window.__bench.run.releasedAt = now()
+  }, 0)
+}
+
+/** When the page's hold began and ended (epoch ms), once it has. */
+export const held = (): { heldAt: number; releasedAt: number } | false => {
+  const { heldAt, releasedAt } = window.__bench.run
+  return heldAt === undefined || releasedAt === undefined ? false : { heldAt, releasedAt }
 }
 
 /** When the armed run was done (epoch ms, high resolution), or false while it is not. */

@@ -1,10 +1,11 @@
 import { filter, map, merge, type Observable } from 'rxjs'
+import type { AnswerOptions, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 import type { CallFeature } from '../../streams/call/feature.js'
 import type { MediaConnectionState } from '../../streams/call/media-connection.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
 import { callStates, toCallObject, type CallObject as CoreCallObject, type CallOutput, type CallRecord } from '../../streams/call/state.js'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import type { CallMediaConnectionPayload, CallQualityWarningPayload } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
@@ -64,34 +65,7 @@ const documented = (record: CallRecord, quality: QualityState): CallObject => ({
   quality: entryOf(quality, record.id)?.quality ?? unmeasured,
 })
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
-
-/** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
-export interface BandwidthControls {
-  /** Audio bandwidth in kbps. */
-  readonly audio?: number
-  /** Video bandwidth in kbps. */
-  readonly video?: number
-}
-
-/** The options of `call.make`. */
-export interface MakeOptions {
-  /** Limits for the media received from the remote participant. */
-  readonly bandwidth?: BandwidthControls
-  /** The name the callee sees (sent as `tParticipantName`). */
-  readonly displayName?: string
-}
-
-/** The options of `call.answer`. */
-export interface AnswerOptions {
-  /** Limits for the media received from the remote participant. */
-  readonly bandwidth?: BandwidthControls
-}
-
-/** The options of `call.addMedia` and `call.removeMedia`. */
-export interface MediaChangeOptions {
-  /** New limits for the media received from the remote participant (kinds left out keep their value). */
-  readonly bandwidth?: BandwidthControls
-}
+export type { AnswerOptions, BandwidthControls, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 
 /** The documented `call` namespace (api-reference, Calls). */
 export interface CallApi {
@@ -291,33 +265,37 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
 /** The documented `call` namespace over the call feature. */
 export function callApi(streams: { readonly call: CallFeature }): Namespace<CallApi> {
   const { call } = streams
+  const { commands } = call
+  // Ids the reference takes as they are: anything else names no call (the outcome says so).
+  const id = shown
   const api: CallApi = {
     states: documentedStates,
-    make: (destination, media, options) => call.commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
-    answer: (callId, media, options) => call.commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
-    reject: (callId) => call.commands.reject(callId),
-    ignore: (callId) => call.commands.ignore(callId),
-    end: (callId) => call.commands.end(callId),
+    make: (destination, media, options) => commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
+    answer: (callId, media, options) => commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
+    reject: (callId) => commands.reject(id(callId)),
+    ignore: (callId) => commands.ignore(id(callId)),
+    end: (callId) => commands.end(id(callId)),
     getAll: () => Object.values(call.current().calls).map((record) => documented(record, call.quality.current())),
     getById: (callId) => {
       if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
       const found = entryOf(call.current().calls, callId)
       return found === undefined ? undefined : documented(found, call.quality.current())
     },
-    getStats: (callId, trackId) => call.commands.getStats(callId, trackId),
-    hold: (callId) => call.commands.hold(callId),
-    unhold: (callId) => call.commands.unhold(callId),
-    addMedia: (callId, media, options) => call.commands.addMedia(callId, media ?? {}, options),
-    removeMedia: (callId, tracks, options) => call.commands.removeMedia(callId, tracks, options),
+    getStats: (callId, trackId) => commands.getStats(id(callId), trackId === undefined || trackId === null ? undefined : id(trackId)),
+    hold: (callId) => commands.hold(id(callId)),
+    unhold: (callId) => commands.unhold(id(callId)),
+    addMedia: (callId, media, options) => commands.addMedia(id(callId), media ?? {}, options),
+    // Not a list: no track named, which the call refuses with call:7.
+    removeMedia: (callId, tracks, options) => commands.removeMedia(id(callId), Array.isArray(tracks) ? tracks.map(id) : [], options),
     replaceTrack: (callId, trackId, media) =>
-      call.commands.replaceTrack(
+      commands.replaceTrack(
         argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(callId)'),
         argument(Id, trackId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(trackId)'),
         media ?? {},
       ),
-    sendDTMF: (callId, tone, duration, intertoneGap) => call.commands.sendDtmf(callId, tone, duration, intertoneGap),
-    consultativeTransfer: (callId, otherCallId) => call.commands.consultativeTransfer(callId, otherCallId),
-    join: (callId, otherCallId) => call.commands.join(callId, otherCallId),
+    sendDTMF: (callId, tone, duration, intertoneGap) => commands.sendDtmf(id(callId), tone, duration, intertoneGap),
+    consultativeTransfer: (callId, otherCallId) => commands.consultativeTransfer(id(callId), id(otherCallId)),
+    join: (callId, otherCallId) => commands.join(id(callId), id(otherCallId)),
   }
   const events$: Observable<PublicEvent> = merge(
     call.events$.pipe(

@@ -230,9 +230,18 @@ export const everywhere: readonly Justified[] = [
     path: '*.events.auth',
     reason: 'Recommendation (protocol/events.md §2): kandy-rx emits auth:change after setTokens and auth:error for unusable tokens; the original emits neither',
   },
+  // Timing, not behaviour: kandy-rx lists the devices once at start and says so with devices:change; on a loaded
+  // machine that can land after the page starts recording (seen once in getConfig's scenario).
+  { path: '*.events.devices', reason: 'the first device listing at start, recorded or not depending on load' },
+  // What later versions of the original SDK added (issue 15), kandy-rx has and 4.9 lacks.
+  { path: '*.events.call.call:mediaConnectionChange', reason: 'later original versions: the media connection state event (issue 15)' },
+  { path: '**.mediaConnectionState', reason: 'later original versions: CallObject.mediaConnectionState (issue 15)' },
+  { path: '**.call.defaultPeerConfig', reason: 'later original versions: config call.defaultPeerConfig (issue 15)' },
 ]
 
 const covers = (prefix: string, path: string): boolean => {
+  // `**.key`: that key (and what is under it) wherever it is.
+  if (prefix.startsWith('**.')) return [`.${prefix.slice(3)}`].some((key) => path.endsWith(key) || path.includes(`${key}.`) || path.includes(`${key}[`))
   const [page, ...rest] = prefix.split('.')
   if (page === '*') return rest.length === 0 || covers(rest.join('.'), path.slice(path.indexOf('.') + 1))
   return matches(prefix, path)

@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
 // Wire codecs of WebRTC call signalling (`protocol/calls.md` §1–§12, `notifications.md` §4),
@@ -89,24 +90,29 @@ export const EventNotification = t.intersection([
 ])
 export type EventNotification = t.TypeOf<typeof EventNotification>
 
-/** The call notification kinds and their codecs (the top-level key of each frame). */
+const tagged = <K extends string, C extends t.Mixed>(kind: K, body: C) => t.type({ kind: t.literal(kind), body })
+
+/** Each call notification kind (the top-level key of its frame) and its codec of `{ kind, body }`. */
 export const callNotifications = {
-  wrtcsSessionInvitationNotification: SessionInvitationNotification,
-  wrtcsAcceptanceNotification: AnswerNotification,
-  wrtcsAnswerNotification: AnswerNotification,
-  wrtcsOfferNotification: OfferNotification,
-  wrtcsEventNotification: EventNotification,
-} as const
+  wrtcsSessionInvitationNotification: tagged('wrtcsSessionInvitationNotification', SessionInvitationNotification),
+  wrtcsAcceptanceNotification: tagged('wrtcsAcceptanceNotification', AnswerNotification),
+  wrtcsAnswerNotification: tagged('wrtcsAnswerNotification', AnswerNotification),
+  wrtcsOfferNotification: tagged('wrtcsOfferNotification', OfferNotification),
+  wrtcsEventNotification: tagged('wrtcsEventNotification', EventNotification),
+}
 
 export type CallNotificationKind = keyof typeof callNotifications
 
+/** A decoded call notification, tagged with its kind: a switch on `kind` narrows `body`. */
+export type CallNotification = t.TypeOf<(typeof callNotifications)[CallNotificationKind]>
+
+/** Decodes the body of a call notification of a known kind into its tagged form. */
+export const decodeCallNotification = (kind: CallNotificationKind, body: unknown): t.Validation<CallNotification> => callNotifications[kind].decode({ kind, body })
+
 /** A whole call notification frame as the platform sends it (`id` may be left to the platform core). */
-export type CallNotificationFrame =
-  | { readonly wrtcsSessionInvitationNotification: Omit<SessionInvitationNotification, 'id'> & { id?: string } }
-  | { readonly wrtcsAcceptanceNotification: Omit<AnswerNotification, 'id'> & { id?: string } }
-  | { readonly wrtcsAnswerNotification: Omit<AnswerNotification, 'id'> & { id?: string } }
-  | { readonly wrtcsOfferNotification: Omit<OfferNotification, 'id'> & { id?: string } }
-  | { readonly wrtcsEventNotification: Omit<EventNotification, 'id'> & { id?: string } }
+export type CallNotificationFrame = {
+  [K in CallNotificationKind]: { readonly [P in K]: Omit<Extract<CallNotification, { kind: P }>['body'], 'id'> & { id?: string } }
+}[CallNotificationKind]
 
 export const isCallNotificationKind = (kind: string): kind is CallNotificationKind => Object.hasOwn(callNotifications, kind)
 
@@ -114,6 +120,13 @@ export const isCallNotificationKind = (kind: string): kind is CallNotificationKi
 export function sessionIdOf(path: string): string | undefined {
   const match = /\/sessions\/([^/?#]+)\/?$/.exec(path)
   return match === null ? undefined : match[1]
+}
+
+/** The session an undecodable notification names in its first link, if it names one (to report it on that call). */
+export function linkedSessionId(body: unknown): string | undefined {
+  const links = t.type({ link: t.array(t.unknown) }).decode(body)
+  const first = E.isRight(links) ? Link.decode(links.right.link[0]) : undefined
+  return first !== undefined && E.isRight(first) ? sessionIdOf(first.right.href) : undefined
 }
 
 /** The session a notification is about: from `link[0].href` (`rel` is not examined). */

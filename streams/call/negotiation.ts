@@ -1,5 +1,19 @@
-import { Subscription, timer, type SchedulerLike } from 'rxjs'
-import type { Negotiation, NegotiationTask } from './context.js'
+import { Subscription, timer, type Observable, type SchedulerLike } from 'rxjs'
+
+/** A task of a call's negotiation queue: subscribing runs it; it is done when it completes (or errors). */
+export type NegotiationTask = () => Observable<unknown>
+
+/** One call's renegotiations, one at a time (protocol/calls.md §7, §8); see createNegotiation. */
+export interface Negotiation {
+  /** Queues a local operation (hold, unhold, add / remove media, replace track). */
+  local(task: NegotiationTask): void
+  /** Queues the handling of a remote re-offer; it runs before any queued local operation. */
+  remote(task: NegotiationTask): void
+  /** After a glare: `retry` runs once a remote re-offer was handled, before other local operations; else `giveUp` after `wait` ms. */
+  retryAfterRemote(retry: NegotiationTask, giveUp: () => void, wait: number): void
+  /** Stops the running task and drops the queued ones. */
+  dispose(): void
+}
 
 /**
  * A call's negotiation queue: one task at a time; remote re-offers jump ahead of queued local

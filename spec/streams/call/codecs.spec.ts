@@ -14,7 +14,9 @@ import {
   SessionStatusRequest,
   SessionStatusResponse,
   TransferRequest,
+  decodeCallNotification,
   isCallNotificationKind,
+  linkedSessionId,
   notifiedSessionId,
   sessionIdOf,
 } from '../../../streams/call/codecs.js'
@@ -88,5 +90,13 @@ describe('call wire codecs (streams/call/codecs.ts)', () => {
       expect(isCallNotificationKind(kind), kind).to.equal(true)
     expect(isCallNotificationKind('chatMessageNotification')).to.equal(false)
     expect(isCallNotificationKind('toString')).to.equal(false)
+  })
+
+  it('decodes a call notification into its tagged form, and names the session of one that does not decode', () => {
+    const decoded = decodeCallNotification('wrtcsEventNotification', { id: 'n1', link, eventType: 'Ringing' })
+    expect(isRight(decoded) && decoded.right.kind === 'wrtcsEventNotification' && decoded.right.body.eventType).to.equal('Ringing')
+    expect(isRight(decodeCallNotification('wrtcsAnswerNotification', { id: 'n2', link, answer: {} }))).to.equal(false)
+    expect(linkedSessionId({ link, answer: 42 })).to.equal('abc-123')
+    expect(linkedSessionId({ link: 'nope' })).to.equal(undefined)
   })
 })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { VirtualTimeScheduler } from 'rxjs'
-import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations.js'
+import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations/reoffer.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
@@ -25,7 +25,7 @@ const flagsOf = (streams: TestStreams, callId: string) => {
   return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, operation: call?.operation }
 }
 
-describe('mid-call operations in Node over the local platform (streams/call/operations.ts)', function () {
+describe('mid-call operations in Node over the local platform (streams/call/operations/)', function () {
   this.timeout(20000)
   const platform = usePlatform()
   const cores: TestStreams[] = []

@@ -1,0 +1,42 @@
+import * as E from 'fp-ts/Either'
+import { EMPTY, catchError, tap, type Observable } from 'rxjs'
+import type { AnswerNotification } from '../codecs.js'
+import { asCallError, type CallEngine } from '../engine.js'
+import { endSession } from '../requests.js'
+import type { CallRecord } from '../state.js'
+
+/** The far end's answer is awaited: an outgoing call not answered yet, or a slow-start incoming call we answered with an offer. */
+const awaitsAnswer = (call: CallRecord): boolean =>
+  (call.direction === 'outgoing' && (call.state === 'Initiated' || call.state === 'Ringing')) ||
+  (call.direction === 'incoming' && call.isSlowStart === true && call.operation === 'answer')
+
+/** A remote answer (notifications.md §4.2, §4.3): completes the call, or answers a re-offer of ours in flight. */
+export function createRemoteAnswer(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'running' | 'now'>, startAudit: (callId: string) => void) {
+  const { store, runtimes, signalling, link, logger, running, now } = engine
+  return (call: CallRecord, notification: AnswerNotification): Observable<unknown> => {
+    const runtime = runtimes.find(call.id)
+    const awaiting = awaitsAnswer(call)
+    const reoffered = runtime?.awaitingAnswer
+    if (!awaiting && reoffered !== undefined) {
+      reoffered(notification.answer.sdp)
+      return EMPTY
+    }
+    if (!awaiting || runtime?.peer === undefined) {
+      logger.debug(`Call ${call.id}: an answer is not expected in state ${call.state}; ignored`)
+      return EMPTY
+    }
+    return signalling.remoteSdp(runtime.peer, 'answer', notification.answer.sdp, call.direction).pipe(
+      tap(() => {
+        store.dispatch({ type: 'remoteAnswered', callId: call.id, at: now() })
+        startAudit(call.id)
+      }),
+      catchError((error: unknown) => {
+        runtimes.release(call.id)
+        store.dispatch({ type: 'callFailed', callId: call.id, error: asCallError(error), at: now() })
+        const where = signalling.scope()
+        if (E.isRight(where)) running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ error: () => undefined }))
+        return EMPTY
+      }),
+    )
+  }
+}

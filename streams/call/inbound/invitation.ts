@@ -1,0 +1,62 @@
+import * as E from 'fp-ts/Either'
+import { EMPTY, catchError, of, switchMap, tap, type Observable } from 'rxjs'
+import type { BasicError } from '../../errors.js'
+import { notifiedSessionId, type SessionInvitationNotification } from '../codecs.js'
+import { displayAddress } from '../destination.js'
+import { asCallError, type CallEngine } from '../engine.js'
+import { endSession, reportStatus } from '../requests.js'
+import { callBySession } from '../state.js'
+
+/** An incoming call (notifications.md §4.1): its peer takes the offer, the platform hears `Ringing`, then `callInvited`. */
+export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'environment' | 'logger' | 'running' | 'now'>) {
+  const { store, runtimes, signalling, link, environment, logger, running, now } = engine
+  return (notification: SessionInvitationNotification): Observable<unknown> => {
+    const sessionId = notifiedSessionId(notification.link)
+    const where = signalling.scope()
+    if (sessionId === undefined || E.isLeft(where)) {
+      logger.error('An invitation without a session link (or before login) was dropped')
+      return EMPTY
+    }
+    if (callBySession(store.current(), sessionId) !== undefined) return EMPTY
+    const callId = environment.randomId()
+    const webrtcSessionId = environment.randomId()
+    const originator = notification.originatorAddress === undefined ? undefined : displayAddress(notification.originatorAddress)
+    const offer = notification.offer.sdp
+    const to = link.user()?.username
+    const arrive = (failure?: BasicError): void => {
+      store.dispatch({
+        type: 'callInvited',
+        callId,
+        webrtcSessionId,
+        sessionId,
+        from: originator,
+        to,
+        remoteParticipant: { displayNumber: originator, displayName: notification.originatorName },
+        isSlowStart: offer === undefined,
+        remoteTracks: runtimes.earlyTracks(callId),
+      })
+      if (failure === undefined) return
+      runtimes.release(callId)
+      store.dispatch({ type: 'callFailed', callId, error: failure, at: now() })
+      running.add(endSession(link, where.right, sessionId).subscribe({ error: (error: unknown) => logger.warn('Could not refuse a call', error) }))
+    }
+    const ringing = reportStatus(link, where.right, sessionId, 'Ringing').pipe(
+      catchError((error: unknown) => {
+        logger.warn('Could not report ringing', error)
+        return of(undefined)
+      }),
+    )
+    const prepared: Observable<unknown> =
+      offer === undefined
+        ? of(undefined)
+        : signalling.iceServers().pipe(switchMap((servers) => signalling.remoteSdp(runtimes.newPeer(callId, webrtcSessionId, servers), 'offer', offer, 'incoming')))
+    return prepared.pipe(
+      switchMap(() => ringing),
+      tap(() => arrive()),
+      catchError((error: unknown) => {
+        arrive(asCallError(error))
+        return EMPTY
+      }),
+    )
+  }
+}

@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/Either'
+import { EMPTY, catchError, forkJoin, of, switchMap, tap } from 'rxjs'
+import { BasicError, errorCodes } from '../errors.js'
+import type { MediaOptions } from '../media/constraints.js'
+import { bandwidthOf, constraintsOf, type AnswerOptions } from './commands.js'
+import { asCallError, type CallEngine } from './engine.js'
+import { answerSession, endSession } from './requests.js'
+import { refusalOf } from './state.js'
+
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media' | 'running' | 'now'>
+
+/** `answer` (calls.md §5; a slow-start invitation is answered with our offer, §6). */
+export function createAnswer({ store, runtimes, signalling, link, media, now }: Deps, startAudit: (callId: string) => void) {
+  return (callId: string, mediaOptions: MediaOptions, options?: AnswerOptions): void => {
+    const bandwidth = bandwidthOf(options)
+    const call = store.request({ type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
+    if (call === undefined) return
+    const failed = (error: unknown): void => {
+      runtimes.find(callId)?.localStream?.getTracks().forEach((track) => track.stop())
+      const local = store.callOf(callId)?.localTracks ?? []
+      media.commands.endTracks(local, true)
+      for (const trackId of local) store.dispatch({ type: 'trackRemoved', callId, trackId, local: true })
+      store.dispatch({ type: 'operationFailed', callId, operation: 'answer', error: asCallError(error) })
+    }
+    const where = signalling.scope()
+    if (E.isLeft(where)) return failed(where.left)
+    const slowStart = call.isSlowStart === true
+    const flow = forkJoin([slowStart ? signalling.iceServers() : of([]), runtimes.localMedia(callId, mediaOptions)]).pipe(
+      switchMap(([servers, stream]) => {
+        const peer = slowStart ? runtimes.newPeer(callId, call.webrtcSessionId, servers) : runtimes.find(callId)?.peer
+        if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+        peer.addLocal(stream)
+        // Slow start: our offer goes as the answer; the far end's answer completes the call (remote answer).
+        return signalling.localSdp(peer, slowStart ? 'offer' : 'answer', bandwidth)
+      }),
+      switchMap((sdp) => answerSession(link, where.right, call.wrtcsSessionId ?? '', sdp)),
+      tap(() => {
+        if (slowStart) return
+        store.dispatch({ type: 'answered', callId, at: now() })
+        startAudit(callId)
+      }),
+    )
+    runtimes.own(callId, flow.pipe(catchError((error: unknown) => (store.isLive(callId) ? of(failed(error)) : EMPTY))))
+  }
+}
+
+/** `reject`: the caller is told (`DELETE …/sessions/<id>`); `ignore`: the call ends here only. */
+export function createRefusals({ store, runtimes, signalling, link, running, now }: Deps) {
+  const reject = (callId: string): void => {
+    const call = store.request({ type: 'rejectRequested', callId })
+    if (call === undefined) return
+    const failed = (error: unknown): void => void store.dispatch({ type: 'operationFailed', callId, operation: 'reject', error: asCallError(error) })
+    const where = signalling.scope()
+    if (E.isLeft(where)) return failed(where.left)
+    const rejected = (): void => {
+      runtimes.release(callId)
+      store.dispatch({ type: 'rejected', callId, at: now() })
+    }
+    running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ complete: rejected, error: failed }))
+  }
+  const ignore = (callId: string): void => {
+    const before = store.callOf(callId)
+    if (refusalOf(store.dispatch({ type: 'ignored', callId, at: now() })) === undefined) runtimes.release(callId, before)
+  }
+  return { reject, ignore }
+}

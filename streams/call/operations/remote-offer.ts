@@ -1,0 +1,125 @@
+import { EMPTY, catchError, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
+import { BasicError, errorCodes } from '../../errors.js'
+import { asCallError, type CallEngine } from '../engine.js'
+import { inactivated, inferRemoteOperation, mediaFlowing, sdpSessionId, setupActiveAsActpass } from '../inference.js'
+import type { NegotiationTask } from '../negotiation.js'
+import type { Peer } from '../peer.js'
+import { answerSession } from '../requests.js'
+import type { CallRecord, RemoteOperation } from '../state.js'
+import type { Renegotiation } from './reoffer.js'
+import { direct } from './transceivers.js'
+
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media'>
+
+/** What a remote SDP does, with a far end that resumes media after its own hold read as `unhold`. */
+const operationOf = (call: CallRecord, intent: string, sdp: string): RemoteOperation => {
+  const operation = inferRemoteOperation(intent, sdp)
+  return operation === 'unknown' && call.remoteHold === true && mediaFlowing(sdp) ? 'unhold' : operation
+}
+
+const endRemote = ({ store, media }: Deps, callId: string, trackId: string): void => {
+  media.commands.endTracks([trackId], false)
+  store.dispatch({ type: 'trackRemoved', callId, trackId, local: false })
+}
+
+/** Remote tracks the far end no longer sends (it removed them) end. */
+const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
+  const call = deps.store.callOf(callId)
+  if (call === undefined) return
+  for (const transceiver of peer.connection.getTransceivers()) {
+    const trackId = transceiver.receiver.track.id
+    const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
+    if (!receiving && call.remoteTracks.includes(trackId)) endRemote(deps, call.id, trackId)
+  }
+}
+
+/** A new peer connection in place of the call's (the far end changed, or a slow-start re-offer): local tracks move over, remote ones end. */
+const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
+  deps.signalling.iceServers().pipe(
+    map((servers) => {
+      const call = deps.store.callOf(callId)
+      if (call === undefined || !deps.store.isLive(callId)) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
+      const runtime = deps.runtimes.runtime(callId)
+      const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
+      runtime.peer?.close()
+      for (const trackId of call.remoteTracks) endRemote(deps, callId, trackId)
+      const peer = deps.runtimes.newPeer(callId, call.webrtcSessionId, servers)
+      const stream = runtime.localStream
+      for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
+      if (call.localHold === true) direct(peer, () => 'inactive')
+      return peer
+    }),
+  )
+
+/** Remote re-offers (calls.md §8), answered in the call's negotiation queue before its local operations. */
+export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
+  const { store, runtimes, signalling, link } = deps
+  const { answerFor, intentOf, peerOf, scopeOf } = renegotiation
+
+  /** §8.1: a re-offer with an SDP, answered with `PUT …/answer`. */
+  const answerOffer = (call: CallRecord, offer: string): Observable<unknown> => {
+    const current = peerOf(call.id)
+    const scope = scopeOf()
+    const operation = operationOf(call, intentOf(call.id), offer)
+    const shaped = setupActiveAsActpass(call.localHold === true && mediaFlowing(offer) ? inactivated(offer) : offer)
+    const previous = current.connection.remoteDescription?.sdp
+    let used = current
+    return (previous !== undefined && sdpSessionId(previous) !== sdpSessionId(offer) ? recreatePeer(deps, call.id) : of(current)).pipe(
+      concatMap((peer) => {
+        used = peer
+        return signalling.remoteSdp(peer, 'offer', shaped, call.direction).pipe(concatMap(() => signalling.localSdp(peer, 'answer', call.bandwidth)))
+      }),
+      concatMap((answer) => answerSession(link, scope, call.wrtcsSessionId ?? '', answer)),
+      tap(() => {
+        runtimes.runtime(call.id).remoteIntent = offer
+        if (operation === 'removeMedia' || operation === 'stopMusicOnHold') endUnreceivedTracks(deps, call.id, used)
+        store.dispatch({ type: 'remoteOfferAnswered', callId: call.id, operation })
+      }),
+      catchError((error: unknown) =>
+        used.rollback().pipe(
+          catchError(() => of(undefined)),
+          tap(() => store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) })),
+        ),
+      ),
+    )
+  }
+
+  /** §8.2: a slow-start re-offer: a new peer connection, our offer sent as the answer, then the far end's answer. */
+  const offerForSlowStart = (call: CallRecord): Observable<unknown> => {
+    const scope = scopeOf()
+    const previous = intentOf(call.id)
+    let operation: RemoteOperation = 'unknown'
+    const applied = (peer: Peer, answer: string): Observable<unknown> => {
+      const localHold = store.callOf(call.id)?.localHold === true
+      operation = operationOf(call, previous, answer)
+      return signalling.remoteSdp(peer, 'answer', operation === 'unhold' && localHold ? inactivated(answer) : answer, call.direction).pipe(
+        tap(() => {
+          if (!localHold) runtimes.runtime(call.id).remoteIntent = answer
+          store.dispatch({ type: 'remoteOfferAnswered', callId: call.id, operation })
+        }),
+      )
+    }
+    return recreatePeer(deps, call.id).pipe(
+      concatMap((peer) =>
+        signalling.localSdp(peer, 'offer', undefined).pipe(
+          concatMap((offer) => {
+            const { answer$ } = answerFor(call.id)
+            return answerSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(concatMap(() => answer$))
+          }),
+          concatMap((answer) => applied(peer, answer)),
+        ),
+      ),
+      catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) }), EMPTY)),
+    )
+  }
+
+  return (callId, sdp) => {
+    const task: NegotiationTask = () =>
+      defer(() => {
+        const call = store.callOf(callId)
+        if (call === undefined || !store.isLive(callId)) return EMPTY
+        return sdp === undefined ? offerForSlowStart(call) : answerOffer(call, sdp)
+      }).pipe(catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId, operation: 'unknown', error: asCallError(error) }), EMPTY)))
+    runtimes.runtime(callId).negotiation.remote(task)
+  }
+}

@@ -1,0 +1,144 @@
+import * as E from 'fp-ts/Either'
+import { AsyncSubject, EMPTY, catchError, defer, finalize, map, of, switchMap, tap, throwError, timeout, type Observable } from 'rxjs'
+import { httpStatusOf } from '../../connection/request.js'
+import { BasicError, errorCodes } from '../../errors.js'
+import { asCallError, type CallEngine } from '../engine.js'
+import type { NegotiationTask } from '../negotiation.js'
+import type { Peer } from '../peer.js'
+import { updateSession, type CallScope } from '../requests.js'
+import { refusalOf, type Bandwidth, type CallRecord, type ReofferOperation } from '../state.js'
+
+/** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
+export const reofferAnswerTimeout = 20_000
+/** How long an operation that met glare (409) waits for the far end's offer before it fails. */
+export const glareWait = 10_000
+
+/** What a local re-offer does to the peer before its offer, and after the far end answered. */
+export interface ReofferPlan {
+  readonly operation: ReofferOperation
+  /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
+  readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
+  readonly bandwidth: (call: CallRecord) => Bandwidth
+  /** After the answer was applied: the event that completes the operation (and any effect first). */
+  readonly succeed: (call: CallRecord) => void
+}
+
+/** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
+export interface Renegotiation {
+  /** Queues a local re-offer; the request is checked when its turn comes (the call's state then). */
+  readonly queue: (callId: string, plan: ReofferPlan, trackIds?: readonly string[]) => void
+  /** Runs a task in the call's negotiation queue, or at once when the call is not live (it is then refused). */
+  readonly whenIdle: (callId: string, task: NegotiationTask) => void
+  /** The far end's answer to the offer about to be sent: subscribe before sending; errors after `reofferAnswerTimeout`. */
+  readonly answerFor: (callId: string) => { readonly answer$: Observable<string>; readonly cancel: () => void }
+  /** The far end's last SDP that says what it wants (taken from the peer the first time). */
+  readonly intentOf: (callId: string) => string
+  readonly peerOf: (callId: string) => Peer
+  readonly scopeOf: () => CallScope
+}
+
+export type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
+
+/** The far end's answer to the offer about to be sent: it registers on the call's runtime at once, so call this before sending. */
+const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string): ReturnType<Renegotiation['answerFor']> => {
+  const runtime = runtimes.runtime(callId)
+  const answer = new AsyncSubject<string>()
+  const receive = (sdp: string): void => {
+    runtime.awaitingAnswer = undefined
+    answer.next(sdp)
+    answer.complete()
+  }
+  runtime.awaitingAnswer = receive
+  const cancel = (): void => {
+    if (runtime.awaitingAnswer === receive) runtime.awaitingAnswer = undefined
+  }
+  const late = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId}: the far end did not answer the re-offer within ${reofferAnswerTimeout / 1000} s.`))
+  return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
+}
+
+/** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
+export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
+  const { store, runtimes, signalling, link, logger } = deps
+  const scopeOf = (): CallScope => {
+    const scope = signalling.scope()
+    if (E.isLeft(scope)) throw scope.left
+    return scope.right
+  }
+
+  const peerOf = (callId: string): Peer => {
+    const peer = runtimes.find(callId)?.peer
+    if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+    return peer
+  }
+
+  const intentOf = (callId: string): string => {
+    const runtime = runtimes.runtime(callId)
+    runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
+    return runtime.remoteIntent ?? ''
+  }
+
+  const whenIdle = (callId: string, task: NegotiationTask): void => {
+    if (store.isLive(callId)) runtimes.runtime(callId).negotiation.local(task)
+    else task().subscribe()
+  }
+
+  /** Offer → PUT update → the answer; a failure rolls the peer back and undoes the plan's change. */
+  const reoffer = (callId: string, plan: ReofferPlan): NegotiationTask => {
+    const fail = (error: unknown): void => void store.dispatch({ type: 'reofferFailed', callId, operation: plan.operation, error: asCallError(error) })
+    const rolledBack = (peer: Peer, undo: () => void, error: unknown, retried: boolean): Observable<unknown> =>
+      peer.rollback().pipe(
+        catchError((rollbackError: unknown) => {
+          logger.warn(`Call ${callId}: could not roll back the ${plan.operation} offer`, rollbackError)
+          return of(undefined)
+        }),
+        tap(() => {
+          undo()
+          if (!store.isLive(callId)) return
+          if (retried || httpStatusOf(error) !== 409) return fail(error)
+          logger.info(`Call ${callId}: ${plan.operation} met the far end's re-offer (glare); retrying once after it`)
+          runtimes.runtime(callId).negotiation.retryAfterRemote(attempt(true), () => fail(error), glareWait)
+        }),
+      )
+    const attempt =
+      (retried: boolean): NegotiationTask =>
+      () =>
+        defer(() => {
+          const call = store.callOf(callId)
+          if (call === undefined || !store.isLive(callId) || call.operation !== plan.operation) return EMPTY
+          const peer = peerOf(callId)
+          const scope = scopeOf()
+          intentOf(callId)
+          let undo = (): void => undefined
+          let waiter: ReturnType<Renegotiation['answerFor']> | undefined
+          return plan.prepare(peer, call).pipe(
+            switchMap((undoing) => {
+              undo = undoing
+              return signalling.localSdp(peer, 'offer', plan.bandwidth(call))
+            }),
+            switchMap((offer) => {
+              waiter = answerFor(deps, callId)
+              const { answer$ } = waiter
+              return updateSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(switchMap(() => answer$))
+            }),
+            switchMap((answer) => signalling.remoteSdp(peer, 'answer', answer, call.direction).pipe(map(() => answer))),
+            tap((answer) => {
+              if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
+              plan.succeed(call)
+            }),
+            catchError((error: unknown) => {
+              waiter?.cancel()
+              return rolledBack(peer, undo, error, retried)
+            }),
+          )
+        }).pipe(catchError((error: unknown) => (fail(error), EMPTY)))
+    return attempt(false)
+  }
+
+  const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
+    const task = reoffer(callId, plan)
+    const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...(trackIds === undefined ? {} : { trackIds }) } as const
+    whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
+  }
+
+  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, peerOf, scopeOf }
+}

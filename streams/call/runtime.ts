@@ -1,0 +1,145 @@
+import { Subscription, map, tap, type Observable } from 'rxjs'
+import { peerConfiguration, type PeerConfig } from '../config/peer.js'
+import type { Environment } from '../environment.js'
+import { BasicError, errorCodes } from '../errors.js'
+import type { Logger } from '../logs/logger.js'
+import type { MediaOptions } from '../media/constraints.js'
+import type { MediaFeature } from '../media/feature.js'
+import { mediaConnectionFacts } from './media-connection.js'
+import { createNegotiation, type Negotiation } from './negotiation.js'
+import { createPeer, type Peer } from './peer.js'
+import type { CallEvent, CallRecord } from './state.js'
+
+/** What a call holds besides its state: its peer connection, local media and running effects. */
+export interface CallRuntime {
+  peer: Peer | undefined
+  localStream: MediaStream | undefined
+  readonly effects: Subscription
+  /** Local and remote renegotiations of this call, in order (created with the runtime). */
+  readonly negotiation: Negotiation
+  /** Set while an operation waits for the far end's answer (`wrtcsAnswerNotification`). */
+  awaitingAnswer: ((sdp: string) => void) | undefined
+  /**
+   * The far end's last SDP that shows what it wants to send and receive: its offers, and its
+   * answers to our offers made while not holding (an answer to a hold is `inactive` whatever it wants).
+   */
+  remoteIntent: string | undefined
+}
+
+/** The one owner of the calls' peer connections, local streams, remote tracks and effects. */
+export interface Runtimes {
+  /** The call's runtime, created on first use. */
+  readonly runtime: (callId: string) => CallRuntime
+  /** The call's runtime if it has one (none is created). */
+  readonly find: (callId: string) => CallRuntime | undefined
+  /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
+  readonly own: (callId: string, effect: Observable<unknown>) => void
+  /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
+  readonly release: (callId: string, call?: CallRecord) => void
+  /** A new peer connection as the call's; its remote tracks and media connection states report themselves. */
+  readonly newPeer: (callId: string, webrtcSessionId: string, servers: RTCIceServer[]) => Peer
+  /** Acquires local media for a live call, registers it and keeps it as the call's local stream. */
+  readonly localMedia: (callId: string, options: MediaOptions) => Observable<MediaStream>
+  /** The remote tracks that arrived before their (incoming) call was created; taken once. */
+  readonly earlyTracks: (callId: string) => string[]
+  readonly dispose: () => void
+}
+
+export interface RuntimeDeps {
+  /** The calls' store: which calls exist, and where their tracks are reported. */
+  readonly store: { readonly callOf: (callId: string) => CallRecord | undefined; readonly isLive: (callId: string) => boolean; readonly dispatch: (event: CallEvent) => unknown }
+  readonly media: Pick<MediaFeature, 'commands'>
+  readonly environment: Pick<Environment, 'RTCPeerConnection' | 'scheduler'>
+  readonly peerConfig: () => PeerConfig
+  readonly logger: Pick<Logger, 'error'>
+  /** Watches each new peer connection of a call while it is the call's (its quality sampler). */
+  readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
+}
+
+/** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
+export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
+  const runtimes = new Map<string, CallRuntime>()
+  const early = new Map<string, string[]>()
+
+  const runtime = (callId: string): CallRuntime => {
+    const found = runtimes.get(callId)
+    if (found !== undefined) return found
+    const negotiation = createNegotiation((error) => logger.error(`Call ${callId}: a renegotiation failed`, error), environment.scheduler)
+    const created: CallRuntime = { peer: undefined, localStream: undefined, effects: new Subscription(), negotiation, awaitingAnswer: undefined, remoteIntent: undefined }
+    runtimes.set(callId, created)
+    return created
+  }
+
+  const own = (callId: string, effect: Observable<unknown>): void => {
+    if (store.callOf(callId) !== undefined && !store.isLive(callId)) return
+    runtime(callId).effects.add(effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
+  }
+
+  const release = (callId: string, call: CallRecord | undefined = store.callOf(callId)): void => {
+    const found = runtimes.get(callId)
+    early.delete(callId)
+    if (call !== undefined) {
+      media.commands.endTracks(call.localTracks, true)
+      media.commands.endTracks(call.remoteTracks, false)
+    }
+    if (found === undefined) return
+    runtimes.delete(callId)
+    found.negotiation.dispose()
+    found.awaitingAnswer = undefined
+    found.localStream?.getTracks().forEach((track) => track.stop())
+    found.peer?.close()
+    found.effects.unsubscribe()
+  }
+
+  // Tracks of a call not created yet wait for it (its invitation is being handled).
+  const remoteTrackArrived = (callId: string, track: MediaStreamTrack, stream: MediaStream | undefined): void => {
+    media.commands.addMedia(stream?.id ?? track.id, false, [track])
+    if (store.callOf(callId) !== undefined) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: false })
+    else early.set(callId, [...(early.get(callId) ?? []), track.id])
+  }
+
+  const newPeer = (callId: string, webrtcSessionId: string, servers: RTCIceServer[]): Peer => {
+    const PeerConnection = environment.RTCPeerConnection
+    if (PeerConnection === undefined) throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This environment has no RTCPeerConnection.')
+    // call.defaultPeerConfig was checked by the config codec when the app set it.
+    const peer = createPeer(webrtcSessionId, PeerConnection, peerConfiguration(peerConfig(), servers), environment.scheduler)
+    runtime(callId).peer = peer
+    own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
+    own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(store.dispatch)))
+    if (watchPeer !== undefined) own(callId, watchPeer(callId, peer.connection))
+    return peer
+  }
+
+  const localMedia = (callId: string, options: MediaOptions): Observable<MediaStream> =>
+    media.commands.userMedia(options).pipe(
+      map((stream) => {
+        if (!store.isLive(callId)) {
+          stream.getTracks().forEach((track) => track.stop())
+          throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
+        }
+        runtime(callId).localStream = stream
+        media.commands.addMedia(stream.id, true, stream.getTracks())
+        for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
+        return stream
+      }),
+    )
+
+  const earlyTracks = (callId: string): string[] => {
+    const tracks = early.get(callId) ?? []
+    early.delete(callId)
+    return tracks
+  }
+
+  return {
+    runtime,
+    find: (callId) => runtimes.get(callId),
+    own,
+    release,
+    newPeer,
+    localMedia,
+    earlyTracks,
+    dispose: () => {
+      for (const callId of [...runtimes.keys()]) release(callId)
+    },
+  }
+}

@@ -1,0 +1,32 @@
+import type { Logger } from '../logs/logger.js'
+import { entryOf } from '../record.js'
+import { createStore, type Store } from '../store.js'
+import { withJoins } from './join.js'
+import { withMediaConnection } from './media-connection.js'
+import { callsReducer, initialCallsState, isTerminal, refusalOf, type CallEvent, type CallOutput, type CallRecord, type CallsState } from './state.js'
+import { withTransfers } from './transfer.js'
+
+/** The calls' store, with the two reads every effect makes. */
+export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
+  readonly callOf: (callId: string) => CallRecord | undefined
+  /** The call exists and is not `Ended` / `Cancelled`. */
+  readonly isLive: (callId: string) => boolean
+  /** Dispatches a request: the call when the machine accepts it, else undefined (the refusal is an output already). */
+  readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
+}
+
+/** The call machine with consultative transfers, joined calls and media connection states around it. */
+const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
+
+/** The store of the call feature over its machine. */
+export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {
+  const store = createStore(initialCallsState, reduce, logger)
+  const callOf = (callId: string): CallRecord | undefined => entryOf(store.current().calls, callId)
+  const isLive = (callId: string): boolean => {
+    const call = callOf(callId)
+    return call !== undefined && !isTerminal(call.state)
+  }
+  const request = (event: CallEvent & { readonly callId: string }): CallRecord | undefined =>
+    refusalOf(store.dispatch(event)) === undefined ? callOf(event.callId) : undefined
+  return { ...store, callOf, isLive, request }
+}

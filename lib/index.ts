@@ -41,7 +41,6 @@ const namespaces = (streams: Streams) => ({
   user: userApi(streams),
   services: servicesApi(streams),
   connection: connectionApi(streams),
-  ...none(streams),
 })
 
 /**
@@ -50,13 +49,7 @@ const namespaces = (streams: Streams) => ({
  */
 const topLevel = (streams: Streams) => ({
   auth: authApi(streams),
-  ...none(streams),
 })
-
-/** Adds nothing: keeps `streams` used while a list above has no entry yet. */
-function none(_streams: Streams): Record<never, Namespace<object>> {
-  return {}
-}
 
 type Namespaces = ReturnType<typeof namespaces>
 type TopLevel = ReturnType<typeof topLevel>

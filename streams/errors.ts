@@ -112,9 +112,13 @@ export function shown(value: unknown): string {
 
 /**
  * Any failure as a BasicError: a BasicError as it is, anything else under `code` with its
- * message (the link already maps platform errors; this covers the unexpected).
+ * message, after `context` when given (the link already maps platform errors; this covers the unexpected).
  *
  * asBasicError(new TypeError('x'), errorCodes.call.GENERIC_ERROR) // BasicError call:1 'x'
+ * asBasicError(new TypeError('x'), errorCodes.subscription.WS_CONNECTION_ERROR, 'WebSocket open') // 'WebSocket open: x'
  */
-export const asBasicError = (cause: unknown, code: ErrorCode = errorCodes.general.NO_CODE): BasicError =>
-  isBasicError(cause) ? cause : new BasicError(code, cause instanceof Error ? cause.message : String(cause))
+export const asBasicError = (cause: unknown, code: ErrorCode = errorCodes.general.NO_CODE, context?: string): BasicError => {
+  if (isBasicError(cause)) return cause
+  const message = cause instanceof Error ? cause.message : String(cause)
+  return new BasicError(code, context === undefined ? message : `${context}: ${message}`)
+}

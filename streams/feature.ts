@@ -1,4 +1,5 @@
-import type { Observable } from 'rxjs'
+import { distinctUntilChanged, map, type Observable, type Subscription } from 'rxjs'
+import type { Store } from './store.js'
 
 /**
  * The shape of every feature of the reactive core (`streams/<feature>/feature.ts` returns one):
@@ -12,3 +13,30 @@ export interface Feature<State, Event, Commands> {
   readonly events$: Observable<Event>
   readonly commands: Commands
 }
+
+/** A feature on a store: also its state synchronously, and its teardown. */
+export interface StoreFeature<State, Event, Commands> extends Feature<State, Event, Commands> {
+  /** The state, synchronously. */
+  readonly current: () => State
+  /** Stops the feature's work and completes its streams. */
+  readonly dispose: () => void
+}
+
+/**
+ * What a feature on a store hands out besides its commands: its state, its events (the store's
+ * outputs), a synchronous read, and a teardown that stops what `running` owns, then the store.
+ *
+ * return { ...storeFeature(store, running), contacts$: select(store.state$, (state) => state.contacts), commands }
+ */
+export const storeFeature = <State, Event extends { readonly type: string }, Output>(store: Store<State, Event, Output>, running: Subscription) => ({
+  state$: store.state$,
+  events$: store.outputs$,
+  current: store.current,
+  dispose: (): void => {
+    running.unsubscribe()
+    store.complete()
+  },
+})
+
+/** One part of a state stream: hot as its source, each new value once. */
+export const select = <State, Part>(state$: Observable<State>, part: (state: State) => Part): Observable<Part> => state$.pipe(map(part), distinctUntilChanged())

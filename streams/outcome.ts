@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs'
-import { BasicError, errorCodes, isBasicError } from './errors.js'
+import { asBasicError, type BasicError } from './errors.js'
 
 /**
  * Runs the request of a command under `owner` (so disposing the feature cancels it) and reports
@@ -16,10 +16,16 @@ export function settle<A>(owner: Subscription, request$: Observable<A>, success:
         answered = true
         success(value)
       },
-      error: (cause: unknown) => failure(isBasicError(cause) ? cause : new BasicError(errorCodes.general.NO_CODE, String(cause))),
+      error: (cause: unknown) => failure(asBasicError(cause)),
       complete: () => {
         if (!answered) success(undefined as A)
       },
     }),
   )
 }
+
+/** `settle` bound to one owner: how a feature runs the requests of its commands. */
+export const settler =
+  (owner: Subscription) =>
+  <A>(request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void =>
+    settle(owner, request$, success, failure)

@@ -5,3 +5,11 @@
  * entryOf(state.calls, callId) // CallRecord | undefined
  */
 export const entryOf = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined)
+
+/**
+ * The list with `item` in place of the one with the same key, or appended when there is none.
+ *
+ * upsertBy(state.groups, group, (known) => known.id)
+ */
+export const upsertBy = <T>(items: readonly T[], item: T, key: (item: T) => string): readonly T[] =>
+  items.some((known) => key(known) === key(item)) ? items.map((known) => (key(known) === key(item) ? item : known)) : [...items, item]

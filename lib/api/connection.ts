@@ -1,32 +1,12 @@
 import { mergeMap, type Observable } from 'rxjs'
-import type { ConnectivityMethod } from '../../streams/config/state.js'
 import type { ConnectionFeature } from '../../streams/connection/feature.js'
-import type { ConnectionEvent } from '../../streams/connection/state.js'
+import type { ConnectionEvent, ConnectionState } from '../../streams/connection/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
 /** The state of the notification WebSocket, as `connection.getSocketState('cpaas')` returns it. */
-export interface SocketState {
-  /** The backend platform: `'cpaas'`. */
-  readonly platform: 'cpaas'
-  /** The socket is open. */
-  readonly connected: boolean
-  /** Connectivity checks are running on the open socket. */
-  readonly pinging: boolean
-  /** The connectivity check method: `{ type: 'keepAlive' | 'pingPong', responsibleParty: 'client' | 'server' }`. */
-  readonly method: ConnectivityMethod
-  /** Milliseconds between client pings. */
-  readonly pingInterval: number
-  /** Connectivity checking is switched on. */
-  readonly checkConnectivity: boolean
-  /** A lost connection is being re-established. */
-  readonly reconnecting: boolean
-  /** Failed reconnection attempts in a row. */
-  readonly failedAttempts: number
-  /** The WebSocket path of the notification channel (undefined without one). */
-  readonly channelURL: string | undefined
-}
+export type SocketState = ConnectionState
 
 /** The documented `connection` namespace (api-reference, Connectivity). */
 export interface ConnectionApi {

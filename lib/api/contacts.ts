@@ -1,6 +1,6 @@
 import { mergeMap, type Observable } from 'rxjs'
 import type { ContactsFeature } from '../../streams/contacts/feature.js'
-import type { Contact, ContactEvent } from '../../streams/contacts/state.js'
+import type { Contact, ContactEvent, ContactParams } from '../../streams/contacts/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
@@ -8,35 +8,7 @@ import type { Namespace } from '../namespace.js'
 /** A contact of the personal address book: `contactId` and its other fields. */
 export type ContactInfo = Contact
 
-/** What `contacts.add` and `contacts.update` take. */
-export interface ContactParams {
-  /** The contact's unique contact ID (chosen by the application). */
-  readonly contactId: string
-  /** The primary User ID of the contact (required to add). */
-  readonly primaryContact?: string
-  /** The contact's first name. */
-  readonly firstName?: string
-  /** The contact's last name. */
-  readonly lastName?: string
-  /** The contact's email address (the reference's name for it). */
-  readonly email?: string
-  /** The contact's email address (the platform's name for it). */
-  readonly emailAddress?: string
-  /** The contact's home phone number. */
-  readonly homePhoneNumber?: string
-  /** The contact's business phone number. */
-  readonly businessPhoneNumber?: string
-  /** The contact's mobile phone number. */
-  readonly mobilePhoneNumber?: string
-  /** The URL of the contact's picture. */
-  readonly photoUrl?: string
-  /** The contact list to add the contact to (`friends` by default). */
-  readonly list?: string
-  /** Whether the contact is a friend of the user. */
-  readonly buddy?: boolean
-  /** Any other property is stored the same way (as a string on the platform). */
-  readonly [field: string]: string | number | boolean | undefined
-}
+export type { ContactParams }
 
 /** The documented `contacts` namespace. */
 export interface ContactsApi {

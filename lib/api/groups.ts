@@ -1,7 +1,7 @@
 import { map, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
-import type { Group, GroupEvent, GroupOperation, Invitation, Participant } from '../../streams/groups/state.js'
+import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Participant } from '../../streams/groups/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
@@ -11,19 +11,7 @@ export type GroupInfo = Group
 /** A pending invitation to a group: `{ id, name, participants }`. */
 export type GroupInvitation = Invitation
 
-/** What `groups.create` takes. */
-export interface GroupParams {
-  /** Name of the Group (required). */
-  readonly name: string
-  /** User IDs to invite (strings, or `{ address }` objects as the tutorials pass them). */
-  readonly participants?: readonly (string | { readonly address: string })[]
-  /** Subject of the Group. */
-  readonly subject?: string
-  /** HTTP URL of the image used as the Group's avatar. */
-  readonly image?: string
-  /** `closed` (the only type: invitation-based). */
-  readonly type?: string
-}
+export type { GroupParams }
 
 /** The documented `groups` namespace. */
 export interface GroupsApi {

@@ -1,7 +1,7 @@
 import { mergeMap, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
-import type { PresenceEvent, SelfPresence, UserPresence } from '../../streams/presence/state.js'
+import type { PresenceEvent, PresenceValue, SelfPresence, UserPresence } from '../../streams/presence/state.js'
 import { activities, statuses } from '../../streams/presence/values.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
@@ -73,16 +73,16 @@ export interface PresenceApi {
   unsubscribe(users: string | readonly string[]): void
 }
 
+const change = ({ userId, status, activity, note }: PresenceValue): PublicEvent => ({ type: 'presence:change', payload: { userId, status, activity, note } })
+
 const toPublic = (event: PresenceEvent): PublicEvent[] => {
   switch (event.type) {
     case 'selfPresenceUpdated':
       return [{ type: 'presence:selfChange', payload: {} }]
-    case 'presenceReceived': {
-      const { userId, status, activity, note } = event.presence
-      return [{ type: 'presence:change', payload: { userId, status, activity, note } }]
-    }
+    case 'presenceReceived':
+      return [change(event.presence)]
     case 'presenceFetched':
-      return event.presences.map(({ userId, status, activity, note }) => ({ type: 'presence:change', payload: { userId, status, activity, note } }))
+      return event.presences.map(change)
     case 'presenceFailed':
       return [{ type: 'presence:error', payload: { error: event.error } }]
     default:

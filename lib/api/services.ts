@@ -77,14 +77,20 @@ export const subscriptionPublicEvents = (event: SubscriptionEvent): PublicEvent[
   }
 }
 
+/** The services an app named, once they are an array (the reference throws otherwise; other entries are the feature's to drop). */
+const listOf = (services: string[], operation: string): readonly string[] => {
+  argument(Ids, services, errorCodes.general.BAD_INPUT, `services.${operation}(services)`)
+  return services
+}
+
 /** The `services` namespace over the subscription feature. */
 export function servicesApi(streams: { readonly subscription: SubscriptionFeature }): Namespace<ServicesApi> {
   const { subscription } = streams
   const events$: Observable<PublicEvent> = subscription.events$.pipe(mergeMap(subscriptionPublicEvents))
   return {
     api: {
-      subscribe: (services, type) => subscription.commands.subscribe(argument(Ids, services, errorCodes.general.BAD_INPUT, 'services.subscribe(services)'), type),
-      unsubscribe: (services, type) => subscription.commands.unsubscribe(argument(Ids, services, errorCodes.general.BAD_INPUT, 'services.unsubscribe(services)'), type),
+      subscribe: (services, type) => subscription.commands.subscribe(listOf(services, 'subscribe'), type),
+      unsubscribe: (services, type) => subscription.commands.unsubscribe(listOf(services, 'unsubscribe'), type),
       getSubscriptions: () => {
         const { subscribed, available, isPending } = subscription.subscriptions()
         return { subscribed: [...subscribed], available: [...available], isPending }

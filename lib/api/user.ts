@@ -1,40 +1,14 @@
 import { mergeMap, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { UsersFeature } from '../../streams/users/feature.js'
-import type { User, UserEvent } from '../../streams/users/state.js'
+import type { SearchFilters, SearchOptions, User, UserEvent } from '../../streams/users/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
 /** A directory user: `userId`, `emailAddress`, `firstName`, `lastName`, `photoURL`, `buddy` (`"true"` / `"false"`), and any other attribute. */
 export type UserInfo = User
 
-/** The filters of `user.search`; every one matches as a case-insensitive substring. */
-export interface SearchFilters {
-  /** Matches the User ID of the user (sent as `userName`). */
-  readonly userId?: string
-  /** Matches the firstName or lastName. */
-  readonly name?: string
-  /** Matches the first name. */
-  readonly firstName?: string
-  /** Matches the last name. */
-  readonly lastName?: string
-  /** Matches the userName (wins over `userId`). */
-  readonly userName?: string
-  /** Matches any phone number of the user. */
-  readonly phoneNumber?: string
-}
-
-/** The sorting and paging options of `user.search`. */
-export interface SearchOptions {
-  /** One of the filter names. */
-  readonly sortBy?: keyof SearchFilters
-  /** Ascending (default) or descending. */
-  readonly order?: 'asc' | 'desc'
-  /** The maximum number of results to return. */
-  readonly max?: number
-  /** The paging token of a previous `directory:change` (its `next`), for the next chunk of results. */
-  readonly next?: string
-}
+export type { SearchFilters, SearchOptions }
 
 /** The documented `user` namespace (directory). */
 export interface UserApi {

@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } from 'rxjs'
+import { Subscription, type Observable } from 'rxjs'
 import type { AuthUser } from '../connection/link.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type Feature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
+import { createStore, echoing } from '../store.js'
 import { authReducer, initialAuthState, type AuthEvent, type AuthState } from './state.js'
-import { userFromTokens } from './tokens.js'
+import { userFromTokens, type Tokens } from './tokens.js'
 
 export interface AuthDeps {
   readonly logs: Logs
@@ -15,7 +16,7 @@ export interface AuthCommands {
    * Sets the tokens: a valid pair gives `tokensSet` (later REST calls use the new access token;
    * an open WebSocket keeps the one it was opened with), anything else `tokensRejected`.
    */
-  readonly setTokens: (params: unknown) => void
+  readonly setTokens: (params: Tokens) => void
 }
 
 export interface AuthFeature extends Feature<AuthState, AuthEvent, AuthCommands> {
@@ -31,39 +32,16 @@ export interface AuthFeature extends Feature<AuthState, AuthEvent, AuthCommands>
 /** Authentication: the tokens the application obtained, and the user its id token names. */
 export function createAuth({ logs }: AuthDeps): AuthFeature {
   const logger = logs.logger('auth')
-  const state = new BehaviorSubject<AuthState>(initialAuthState)
-  const events = new Subject<AuthEvent>()
+  const store = createStore(initialAuthState, echoing(authReducer), logger)
 
-  const dispatch = (event: AuthEvent): void => {
-    const previous = state.getValue()
-    const next = authReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
-
-  const setTokens = (params: unknown): void => {
+  // The app may pass anything: userFromTokens checks it.
+  const setTokens = (params: Tokens): void => {
     const user = userFromTokens(params)
-    if (E.isLeft(user)) {
-      logger.warn(user.left.message)
-      dispatch({ type: 'tokensRejected', error: user.left })
-    } else dispatch({ type: 'tokensSet', user: user.right })
+    if (E.isRight(user)) return void store.dispatch({ type: 'tokensSet', user: user.right })
+    logger.warn(user.left.message)
+    store.dispatch({ type: 'tokensRejected', error: user.left })
   }
 
-  const state$ = state.asObservable()
-  return {
-    state$,
-    auth$: state$,
-    events$: events.asObservable(),
-    commands: { setTokens },
-    user$: state$.pipe(
-      map((current) => current.user),
-      distinctUntilChanged(),
-    ),
-    user: () => state.getValue().user,
-    dispose: () => {
-      state.complete()
-      events.complete()
-    },
-  }
+  const { current, ...parts } = storeFeature(store, new Subscription())
+  return { ...parts, auth$: store.state$, commands: { setTokens }, user$: select(store.state$, (state) => state.user), user: () => current().user }
 }

@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/function'
 import type { AuthUser } from '../connection/link.js'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { BasicError, errorCodes } from '../errors.js'
+import { isId, isRecord } from '../guards.js'
 import { IdTokenClaims } from './codecs.js'
 
 /** What `setTokens` takes. */
@@ -53,10 +54,10 @@ const domainOf = (address: string | undefined): string | undefined => {
  * userFromTokens({ accessToken, idToken }) // E.right({ username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', ... })
  */
 export function userFromTokens(params: unknown): E.Either<BasicError, AuthUser> {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return E.left(badInput('expected an object { accessToken, idToken }'))
-  const { accessToken, idToken } = params as Record<string, unknown>
-  if (typeof accessToken !== 'string' || accessToken === '') return E.left(badInput('accessToken must be a non-empty string'))
-  if (typeof idToken !== 'string' || idToken === '') return E.left(badInput('idToken must be a non-empty string'))
+  if (!isRecord(params)) return E.left(badInput('expected an object { accessToken, idToken }'))
+  const { accessToken, idToken } = params
+  if (!isId(accessToken)) return E.left(badInput('accessToken must be a non-empty string'))
+  if (!isId(idToken)) return E.left(badInput('idToken must be a non-empty string'))
   return pipe(
     jwtPayload(idToken),
     E.chain((payload) =>

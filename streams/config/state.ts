@@ -1,4 +1,5 @@
 import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
+import { isPlainObject } from '../guards.js'
 import type { PeerConfig } from './peer.js'
 import { defaultQualityThresholds, type QualityThresholds } from './quality.js'
 
@@ -117,13 +118,6 @@ export const defaultConfig: Config = {
   notifications: { idCacheLength: 100 },
   subscription: { channelLifetime: 3600, timeout: 20, expires: undefined },
   messaging: { smsFrom: undefined, features: ['base', 'history', 'rich', 'parts', 'isTyping'] },
-}
-
-/** An object literal, or one made with `Object.create(null)` (apps and JSON parsers make both). */
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const prototype: unknown = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
 }
 
 /** Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. */

@@ -10,39 +10,22 @@
  * The socket is opened by the subscription feature (`streams/subscription/`) on the channel it
  * creates; features never open it themselves.
  */
-import {
-  EMPTY,
-  BehaviorSubject,
-  Observable,
-  Subject,
-  Subscription,
-  catchError,
-  combineLatest,
-  concat,
-  defer,
-  distinctUntilChanged,
-  filter,
-  map,
-  mergeMap,
-  of,
-  skip,
-  switchMap,
-  take,
-} from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
-import { connectivityCheck, type ConnectivityOptions } from './connectivityCheck.js'
-import { classifyFrame } from './frames.js'
+import type { ConnectivityOptions } from './connectivityCheck.js'
+import { cycle$, type CycleDeps } from './cycle.js'
 import type { InboundNotification, PlatformLink } from './link.js'
 import { notificationIntake } from './notifications.js'
-import { ReconnectLimitReached, reconnect, reconnectPolicy, type Reconnecting } from './reconnect.js'
 import { createRequest } from './request.js'
-import { socketSession, type SocketSignal } from './socket.js'
+import { createStore, echoing } from '../store.js'
+
+export { socketUrl } from './cycle.js'
 import { connectionReducer, initialConnectionState, type ConnectionEvent, type ConnectionState } from './state.js'
 
 export interface ConnectionDeps {
@@ -65,23 +48,11 @@ export interface ConnectionCommands {
   readonly enableConnectivityChecking: (enable: boolean) => void
 }
 
-export interface ConnectionFeature extends Feature<ConnectionState, ConnectionEvent, ConnectionCommands> {
+export interface ConnectionFeature extends StoreFeature<ConnectionState, ConnectionEvent, ConnectionCommands> {
   /** What every other feature uses to reach the platform. */
   readonly link: PlatformLink
   /** Hot; every accepted notification, once, in arrival order. */
   readonly notifications$: Observable<InboundNotification>
-  /** The socket state, synchronously. */
-  readonly current: () => ConnectionState
-  readonly dispose: () => void
-}
-
-/** `ws:` for an `http` server, `wss:` otherwise; the token as `access_token` (`channel-and-subscriptions.md` §3). */
-export const socketUrl = (server: Config['authentication']['server'], channelURL: string, accessToken: string): string =>
-  `${server.protocol === 'http' ? 'ws' : 'wss'}://${server.base ?? ''}:${server.port}${channelURL}${channelURL.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(accessToken)}`
-
-const socketError = (what: string, error: unknown): BasicError => {
-  const reason = error instanceof Error && error.message !== '' ? error.message : 'no reason given'
-  return new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, `WebSocket ${what}: ${reason}`)
 }
 
 const settingsOf = (config: Config): { method: Config['connectivity']['method']; pingInterval: number } => ({
@@ -89,111 +60,42 @@ const settingsOf = (config: Config): { method: Config['connectivity']['method'];
   pingInterval: config.connectivity.pingInterval,
 })
 
+/** Whether a connect to `channelURL` opened (completes) or failed (errors), from the first event that tells. */
+const openingOutcome = (events$: Observable<ConnectionEvent>, channelURL: string): Observable<void> =>
+  events$.pipe(
+    filter(
+      (event) =>
+        event.type === 'opened' ||
+        event.type === 'gaveUp' ||
+        event.type === 'closed' ||
+        (event.type === 'lost' && !event.reconnecting) ||
+        (event.type === 'connecting' && event.channelURL !== channelURL),
+    ),
+    take(1),
+    map((event) => {
+      if (event.type === 'opened') return undefined
+      throw event.type === 'gaveUp' ? event.error : new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, 'WebSocket closed before it opened')
+    }),
+  )
+
 /** The connection to the platform (see the top of this file). */
 export function createConnection({ config, environment, logs, auth }: ConnectionDeps): ConnectionFeature {
   const logger = logs.logger('connection')
-  const { scheduler } = environment
   const initial = config.current()
-  const state = new BehaviorSubject<ConnectionState>(
-    initialConnectionState({ ...settingsOf(initial), checkConnectivity: initial.connectivity.checkConnectivity }),
-  )
-  const events = new Subject<ConnectionEvent>()
+  const store = createStore(initialConnectionState({ ...settingsOf(initial), checkConnectivity: initial.connectivity.checkConnectivity }), echoing(connectionReducer), logger)
+  const dispatch = (event: ConnectionEvent): void => void store.dispatch(event)
   const targets = new Subject<string | undefined>()
-  const running = new Subscription()
+  const running = new Subscription(() => targets.complete())
   const intake = notificationIntake(initial.notifications.idCacheLength)
 
-  const dispatch = (event: ConnectionEvent): void => {
-    const previous = state.getValue()
-    const next = connectionReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
-
-  const checkOptions$: Observable<ConnectivityOptions> = combineLatest([
-    config.config$,
-    state.pipe(
-      map((current) => current.checkConnectivity),
-      distinctUntilChanged(),
-    ),
-  ]).pipe(
-    map(([current, enabled]) => ({
-      enabled,
-      method: current.connectivity.method,
-      pingInterval: current.connectivity.pingInterval,
-      maxMissedPings: current.connectivity.maxMissedPings,
-    })),
+  const checkOptions$: Observable<ConnectivityOptions> = combineLatest([config.config$, select(store.state$, (state) => state.checkConnectivity)]).pipe(
+    map(([current, enabled]) => ({ enabled, ...settingsOf(current), maxMissedPings: current.connectivity.maxMissedPings })),
   )
 
-  /** The events of one received frame: control frames are the check's business; notifications go through the intake. */
-  const frameEvents = (value: unknown): ConnectionEvent[] => {
-    if (classifyFrame(value).kind !== 'notification') return []
-    const outcome = intake.accept(value)
-    switch (outcome.type) {
-      case 'accepted':
-        return [{ type: 'notificationReceived', notification: outcome.notification }]
-      case 'duplicate':
-        logger.debug(`Duplicate notification dropped (id ${outcome.id})`)
-        return []
-      case 'rejected':
-        logger.warn(`Notification dropped: ${outcome.error.message}`)
-        return [{ type: 'frameRejected', error: outcome.error }]
-    }
-  }
-
-  /** One connection cycle on a channel: open, check, reconnect, until given up or replaced. */
-  const cycle$ = (channelURL: string): Observable<ConnectionEvent> =>
-    defer(() => {
-      const connecting: ConnectionEvent = { type: 'connecting', channelURL }
-      const { WebSocket } = environment
-      const user = auth.user()
-      const { server } = config.current().authentication
-      const notOpened = (reason: string): Observable<ConnectionEvent> => {
-        const gaveUp: ConnectionEvent = { type: 'gaveUp', channelURL, error: new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, `WebSocket not opened: ${reason}`) }
-        return of(connecting, gaveUp)
-      }
-      if (WebSocket === undefined) return notOpened('no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)')
-      if (user === undefined) return notOpened('no access token (call setTokens first)')
-      if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')
-
-      let open = false
-      const toEvents = (signal: SocketSignal | Reconnecting): ConnectionEvent[] => {
-        switch (signal.type) {
-          case 'opened':
-            open = true
-            return [{ type: 'opened' }]
-          case 'frame':
-            return frameEvents(signal.value)
-          case 'unreadable':
-            logger.warn(`Frame dropped: ${signal.error.message}`)
-            return [{ type: 'frameRejected', error: signal.error }]
-          case 'reconnecting':
-            if (signal.attempt === 1) {
-              open = false
-              return [{ type: 'lost', error: socketError('connection lost', signal.error), reconnecting: true }, { type: 'reconnecting' }]
-            }
-            return [{ type: 'attemptFailed', failures: signal.attempt - 1, delay: signal.delay, error: socketError('attempt failed', signal.error) }]
-        }
-      }
-
-      return concat(
-        of(connecting),
-        socketSession(socketUrl(server, channelURL, user.accessToken), WebSocket).pipe(
-          connectivityCheck(checkOptions$, scheduler),
-          reconnect(() => reconnectPolicy(config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
-          mergeMap(toEvents),
-          catchError((error: unknown) => {
-            if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
-            const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)
-            return of<ConnectionEvent>({ type: 'gaveUp', channelURL, error: socketError('could not be opened', new Error(reason)) })
-          }),
-        ),
-      )
-    })
-
+  const cycleDeps: CycleDeps = { config, environment, logger, intake, user: auth.user, checkOptions$ }
   running.add(
     targets
-      .pipe(switchMap((target) => (target === undefined ? EMPTY : cycle$(target))))
+      .pipe(switchMap((target) => (target === undefined ? EMPTY : cycle$(target, cycleDeps))))
       .subscribe((event) => {
         if (event.type === 'lost') logger.warn(event.error.message)
         if (event.type === 'gaveUp') logger.error(event.error.message)
@@ -203,10 +105,10 @@ export function createConnection({ config, environment, logs, auth }: Connection
   running.add(
     config.config$.pipe(skip(1)).subscribe((current) => {
       intake.resize(current.notifications.idCacheLength)
-      const { method, pingInterval } = state.getValue()
+      const { method, pingInterval } = store.current()
       const settings = settingsOf(current)
       if (settings.method !== method || settings.pingInterval !== pingInterval) dispatch({ type: 'settingsChanged', ...settings })
-      if (current.connectivity.checkConnectivity !== state.getValue().checkConnectivity) {
+      if (current.connectivity.checkConnectivity !== store.current().checkConnectivity) {
         dispatch({ type: 'checkingSwitched', enabled: current.connectivity.checkConnectivity })
       }
     }),
@@ -214,42 +116,26 @@ export function createConnection({ config, environment, logs, auth }: Connection
 
   const connect = (channelURL: string): Observable<void> =>
     new Observable<void>((subscriber) => {
-      const current = state.getValue()
+      const current = store.current()
       if (current.channelURL === channelURL && current.connected) {
         subscriber.next()
         subscriber.complete()
         return undefined
       }
-      const outcome = events
-        .pipe(
-          filter(
-            (event) =>
-              event.type === 'opened' ||
-              event.type === 'gaveUp' ||
-              event.type === 'closed' ||
-              (event.type === 'lost' && !event.reconnecting) ||
-              (event.type === 'connecting' && event.channelURL !== channelURL),
-          ),
-          take(1),
-          map((event) => {
-            if (event.type === 'opened') return undefined
-            throw event.type === 'gaveUp' ? event.error : new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, 'WebSocket closed before it opened')
-          }),
-        )
-        .subscribe(subscriber)
+      const outcome = openingOutcome(store.outputs$, channelURL).subscribe(subscriber)
       if (current.channelURL !== channelURL) targets.next(channelURL)
       return outcome
     })
 
   const disconnect = (): void => {
-    if (state.getValue().channelURL === undefined) return
+    if (store.current().channelURL === undefined) return
     targets.next(undefined)
     dispatch({ type: 'closed' })
   }
 
   const enableConnectivityChecking = (enable: boolean): void => dispatch({ type: 'checkingSwitched', enabled: enable })
 
-  const notifications$ = events.pipe(
+  const notifications$ = store.outputs$.pipe(
     filter((event): event is Extract<ConnectionEvent, { type: 'notificationReceived' }> => event.type === 'notificationReceived'),
     map((event) => event.notification),
   )
@@ -261,18 +147,5 @@ export function createConnection({ config, environment, logs, auth }: Connection
     notifications$,
   }
 
-  return {
-    state$: state.asObservable(),
-    events$: events.asObservable(),
-    commands: { connect, disconnect, enableConnectivityChecking },
-    link,
-    notifications$,
-    current: () => state.getValue(),
-    dispose: () => {
-      running.unsubscribe()
-      targets.complete()
-      state.complete()
-      events.complete()
-    },
-  }
+  return { ...storeFeature(store, running), commands: { connect, disconnect, enableConnectivityChecking }, link, notifications$ }
 }

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { BasicError } from '../errors.js'
+import { isRecord } from '../guards.js'
 import type { InboundNotification } from './link.js'
 
 /** Code of a frame that is JSON but not a notification (not an object, or no kind with an id): an SDK string. */
@@ -52,8 +53,6 @@ export class IdCache {
     return ids
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const idOf = (body: Record<string, unknown>): string | undefined => {
   const { id } = body

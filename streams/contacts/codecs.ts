@@ -29,20 +29,5 @@ export type ContactResponse = t.TypeOf<typeof ContactResponse>
 export const ContactCollection = t.type({ contactCollection: t.type({ contact: t.array(WireContact) }) })
 export type ContactCollection = t.TypeOf<typeof ContactCollection>
 
-/** The documented attribute names (§3.1); any other property is sent the same way. */
-export const contactFields = [
-  'primaryContact',
-  'firstName',
-  'lastName',
-  'email',
-  'emailAddress',
-  'homePhoneNumber',
-  'businessPhoneNumber',
-  'mobilePhoneNumber',
-  'photoUrl',
-  'list',
-  'buddy',
-] as const
-
 /** The contact list a contact goes to when none is named. */
 export const defaultContactList = 'friends'

@@ -1,4 +1,5 @@
 import { shown, type BasicError } from '../errors.js'
+import { upsertBy } from '../record.js'
 import type { Attribute, WireContact } from './codecs.js'
 
 /**
@@ -8,6 +9,36 @@ import type { Attribute, WireContact } from './codecs.js'
 export interface Contact {
   readonly contactId: string
   readonly [field: string]: unknown
+}
+
+/** What `contacts.add` and `contacts.update` take. */
+export interface ContactParams {
+  /** The contact's unique contact ID (chosen by the application). */
+  readonly contactId: string
+  /** The primary User ID of the contact (required to add). */
+  readonly primaryContact?: string
+  /** The contact's first name. */
+  readonly firstName?: string
+  /** The contact's last name. */
+  readonly lastName?: string
+  /** The contact's email address (the reference's name for it). */
+  readonly email?: string
+  /** The contact's email address (the platform's name for it). */
+  readonly emailAddress?: string
+  /** The contact's home phone number. */
+  readonly homePhoneNumber?: string
+  /** The contact's business phone number. */
+  readonly businessPhoneNumber?: string
+  /** The contact's mobile phone number. */
+  readonly mobilePhoneNumber?: string
+  /** The URL of the contact's picture. */
+  readonly photoUrl?: string
+  /** The contact list to add the contact to (`friends` by default). */
+  readonly list?: string
+  /** Whether the contact is a friend of the user. */
+  readonly buddy?: boolean
+  /** Any other property is stored the same way (as a string on the platform). */
+  readonly [field: string]: string | number | boolean | undefined
 }
 
 export interface ContactsState {
@@ -39,10 +70,6 @@ export const toAttributes = (contact: Readonly<Record<string, unknown>>, except:
     .filter(([name, value]) => !except.includes(name) && value !== undefined && value !== null)
     .map(([name, value]) => ({ name, value: shown(value) }))
 
-const upsert = (contacts: readonly Contact[], contact: Contact): readonly Contact[] =>
-  contacts.some((known) => known.contactId === contact.contactId)
-    ? contacts.map((known) => (known.contactId === contact.contactId ? contact : known))
-    : [...contacts, contact]
 
 /** The pure reducer of the address book. */
 export function contactsReducer(state: ContactsState, event: ContactEvent): ContactsState {
@@ -50,7 +77,7 @@ export function contactsReducer(state: ContactsState, event: ContactEvent): Cont
     case 'contactAdded':
     case 'contactUpdated':
     case 'contactFetched':
-      return { contacts: upsert(state.contacts, event.contact) }
+      return { contacts: upsertBy(state.contacts, event.contact, (known) => known.contactId) }
     case 'contactRemoved': {
       const contacts = state.contacts.filter((contact) => contact.contactId !== event.contactId)
       return contacts.length === state.contacts.length ? state : { contacts }

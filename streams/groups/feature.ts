@@ -1,14 +1,17 @@
 import * as E from 'fp-ts/Either'
-import { BehaviorSubject, Subject, Subscription, concatMap, distinctUntilChanged, filter, map, type Observable } from 'rxjs'
+import type * as t from 'io-ts'
+import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
-import { settle } from '../outcome.js'
 import { BasicError, errorCodes } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { isAbsent, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
+import { settler } from '../outcome.js'
+import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
 import * as requests from './requests.js'
-import { groupsReducer, initialGroupsState, toGroup, toParticipant, type Group, type GroupEvent, type GroupOperation, type GroupsState } from './state.js'
+import { groupsReducer, initialGroupsState, toGroup, toParticipant, type Group, type GroupEvent, type GroupOperation, type GroupParams, type GroupsState } from './state.js'
 
 export interface GroupsDeps {
   readonly config: ConfigFeature
@@ -18,245 +21,179 @@ export interface GroupsDeps {
 
 export interface GroupsCommands {
   /** Creates a group with the user as administrator; `params.name` is required. Outcome: `groupCreated`. */
-  readonly create: (params: unknown) => void
+  readonly create: (params: GroupParams) => void
   /** Replaces the known groups with the platform's list. Outcome: `groupsFetched`. */
   readonly fetch: () => void
-  readonly leave: (groupId: unknown) => void
-  readonly acceptInvitation: (groupId: unknown) => void
-  readonly rejectInvitation: (groupId: unknown) => void
-  readonly addParticipant: (groupId: unknown, participant: unknown) => void
-  readonly removeParticipant: (groupId: unknown, participant: unknown) => void
-  readonly delete: (groupId: unknown) => void
+  readonly leave: (groupId: string) => void
+  readonly acceptInvitation: (groupId: string) => void
+  readonly rejectInvitation: (groupId: string) => void
+  readonly addParticipant: (groupId: string, participant: string) => void
+  readonly removeParticipant: (groupId: string, participant: string) => void
+  readonly delete: (groupId: string) => void
 }
 
-export interface GroupsFeature extends Feature<GroupsState, GroupEvent, GroupsCommands> {
+export interface GroupsFeature extends StoreFeature<GroupsState, GroupEvent, GroupsCommands> {
   /** Hot; the groups the user belongs to. */
   readonly groups$: Observable<readonly Group[]>
-  readonly current: () => GroupsState
-  readonly dispose: () => void
+}
+
+/** Where a group request goes, and who the user is there. */
+interface Where {
+  readonly scope: requests.GroupScope
+  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
+  readonly identity: string
 }
 
 const missing = (what: string): BasicError => new BasicError(errorCodes.groups.MISSING_PARAMETERS, `Missing ${what}`)
 const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
-/** A required string argument: `groups:3` when absent or empty, `BAD_INPUT` when of another type. */
+/** A required string argument (the app may pass anything): `groups:3` when absent or empty, `BAD_INPUT` when of another type. */
 const requiredString = (value: unknown, what: string): E.Either<BasicError, string> =>
-  value === undefined || value === null || value === ''
-    ? E.left(missing(what))
-    : typeof value === 'string'
-      ? E.right(value)
-      : E.left(badInput(`The ${what} must be a string`))
-
-const optionalString = (params: Record<string, unknown>, key: string): E.Either<BasicError, string | undefined> => {
-  const value = params[key]
-  return value === undefined || value === null ? E.right(undefined) : typeof value === 'string' ? E.right(value) : E.left(badInput(`groups.create: params.${key} must be a string`))
-}
+  isAbsent(value) || value === '' ? E.left(missing(what)) : typeof value === 'string' ? E.right(value) : E.left(badInput(`The ${what} must be a string`))
 
 /** Participants as strings or `{ address }` objects (Recommendation of §2.2), as addresses. */
 const participantAddresses = (value: unknown): E.Either<BasicError, readonly string[]> => {
-  if (value === undefined || value === null) return E.right([])
+  if (isAbsent(value)) return E.right([])
   if (!Array.isArray(value)) return E.left(badInput('groups.create: params.participants must be an array of user ids'))
-  const addresses: string[] = []
-  for (const entry of value) {
-    const address = typeof entry === 'object' && entry !== null ? (entry as { address?: unknown }).address : entry
-    if (typeof address !== 'string' || address === '') return E.left(badInput('groups.create: each participant must be a user id or { address }'))
-    if (!addresses.includes(address)) addresses.push(address)
-  }
-  return E.right(addresses)
+  const addresses = value.map((entry: unknown) => (isRecord(entry) ? entry.address : entry))
+  if (!addresses.every((address) => typeof address === 'string' && address !== '')) return E.left(badInput('groups.create: each participant must be a user id or { address }'))
+  return E.right([...new Set(addresses as string[])])
 }
+
+const optionalFields = ['subject', 'image', 'type'] as const
+
+/** The group `params` describe (the app may pass anything), owned by `owner`, or what is wrong with them. */
+const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests.NewGroup> => {
+  if (!isRecord(params)) return E.left(missing('group parameters (params.name)'))
+  const name = requiredString(params.name, 'group name')
+  if (E.isLeft(name)) return name
+  const participants = participantAddresses(params.participants)
+  if (E.isLeft(participants)) return participants
+  const wrong = optionalFields.find((key) => !isAbsent(params[key]) && typeof params[key] !== 'string')
+  if (wrong !== undefined) return E.left(badInput(`groups.create: params.${wrong} must be a string`))
+  const given = Object.fromEntries(optionalFields.filter((key) => typeof params[key] === 'string').map((key) => [key, params[key]]))
+  return E.right({ owner, participants: participants.right.filter((address) => address !== owner), name: name.right, ...given })
+}
+
+/**
+ * What a group notification body makes: its event, a reason to ignore it (a string), or
+ * undefined when it fails its codec or names no group.
+ */
+const reading =
+  <A extends { readonly link: readonly { readonly rel: string; readonly href: string }[] }>(codec: t.Decoder<unknown, A>, toEvent: (body: A, groupId: string) => GroupEvent | string) =>
+  (body: unknown): GroupEvent | string | undefined => {
+    const decoded = codec.decode(body)
+    const groupId = E.isRight(decoded) ? notifiedGroupId(decoded.right.link) : undefined
+    return E.isLeft(decoded) || groupId === undefined ? undefined : toEvent(decoded.right, groupId)
+  }
+
+/** The notifications groups follow, by kind. */
+const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | undefined>> = {
+  groupChatSessionInvitationNotification: reading(GroupInvitationNotification, ({ participant, 'x-name': name }, groupId) => ({
+    type: 'invitationReceived',
+    invitation: { id: groupId, name, participants: participant.map(toParticipant) },
+  })),
+  chatParticipantStatusNotification: reading(ParticipantStatusNotification, ({ participant }, groupId) => ({
+    type: 'participantStatusChanged',
+    groupId,
+    participant: toParticipant(participant[0]!),
+  })),
+  // Any other event type would wipe the reference's groups; ours ignores it.
+  chatEventNotification: reading(GroupEventNotification, ({ eventType }, groupId) =>
+    eventType === 'SessionEnded' || eventType === 'SessionCancelled' ? { type: 'groupEnded', groupId, eventType } : `Ignored a group event of type ${eventType}`,
+  ),
+}
+
+/** Where the group requests of `operation` go, or the error when there is no user. */
+const whereFor = (config: Pick<ConfigFeature, 'current'>, link: Pick<PlatformLink, 'user'>, operation: string): E.Either<BasicError, Where> =>
+  E.map((user: AuthUser) => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username }))(
+    signedIn(link, `${operation} request`),
+  )
 
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
-  const state = new BehaviorSubject<GroupsState>(initialGroupsState)
-  const events = new Subject<GroupEvent>()
+  const store = createStore(initialGroupsState, echoing(groupsReducer), logger)
   const running = new Subscription()
-
-  const dispatch = (event: GroupEvent): void => {
-    const previous = state.getValue()
-    const next = groupsReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
+  const run = settler(running)
+  const dispatch = (event: GroupEvent): void => void store.dispatch(event)
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void =>
     dispatch(groupId === undefined ? { type: 'groupFailed', operation, error } : { type: 'groupFailed', operation, error, groupId })
 
-  const scope = (operation: string): E.Either<BasicError, { scope: requests.GroupScope; user: AuthUser }> => {
+  const where = (operation: string): E.Either<BasicError, Where> => whereFor(config, link, operation)
+
+  /** Runs one request of `operation` (reported under `groupId` when there is one); its value becomes the event `done` makes of it. */
+  const request = <A>(operation: GroupOperation, groupId: string | undefined, request$: Observable<A>, done: (value: A) => GroupEvent): void =>
+    run(request$, (value) => dispatch(done(value)), (error) => fail(operation, error, groupId))
+
+  const create = (params: GroupParams): void => {
     const user = link.user()
-    return user === undefined
-      ? E.left(badInput(`${operation} request failed: no user (set tokens first)`))
-      : E.right({ scope: { version: config.current().authentication.server.version, userId: user.username }, user })
-  }
-  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
-  const ownIdentity = (user: AuthUser): string => user.identity ?? user.username
-
-  const run = <A>(request$: Observable<A>, next: (value: A) => void, error: (error: BasicError) => void): void => settle(running, request$, next, error)
-
-  const create = (params: unknown): void => {
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) return fail('create', missing('group parameters (params.name)'))
-    const given = params as Record<string, unknown>
-    const name = requiredString(given.name, 'group name')
-    if (E.isLeft(name)) return fail('create', name.left)
-    const participants = participantAddresses(given.participants)
-    if (E.isLeft(participants)) return fail('create', participants.left)
-    const subject = optionalString(given, 'subject')
-    if (E.isLeft(subject)) return fail('create', subject.left)
-    const image = optionalString(given, 'image')
-    if (E.isLeft(image)) return fail('create', image.left)
-    const type = optionalString(given, 'type')
-    if (E.isLeft(type)) return fail('create', type.left)
-    const where = scope('Create group')
-    if (E.isLeft(where)) return fail('create', where.left)
-    const owner = ownIdentity(where.right.user)
-    const group = {
-      owner,
-      participants: participants.right.filter((address) => address !== owner),
-      name: name.right,
-      ...(subject.right === undefined ? {} : { subject: subject.right }),
-      ...(image.right === undefined ? {} : { image: image.right }),
-      ...(type.right === undefined ? {} : { type: type.right }),
-    }
-    run(
-      requests.createGroup(link, where.right.scope, group),
-      (created) => dispatch({ type: 'groupCreated', group: toGroup(created) }),
-      (error) => fail('create', error),
-    )
+    const group = newGroup(params, user?.identity ?? user?.username ?? '')
+    if (E.isLeft(group)) return fail('create', group.left)
+    const at = where('Create group')
+    if (E.isLeft(at)) return fail('create', at.left)
+    request('create', undefined, requests.createGroup(link, at.right.scope, group.right), (created) => ({ type: 'groupCreated', group: toGroup(created) }))
   }
 
   const fetch = (): void => {
-    const where = scope('Fetch groups')
-    if (E.isLeft(where)) return fail('fetch', where.left)
-    run(
-      requests.fetchGroups(link, where.right.scope),
-      (groups) => dispatch({ type: 'groupsFetched', groups: groups.map(toGroup) }),
-      (error) => fail('fetch', error),
-    )
+    const at = where('Fetch groups')
+    if (E.isLeft(at)) return fail('fetch', at.left)
+    request('fetch', undefined, requests.fetchGroups(link, at.right.scope), (groups) => ({ type: 'groupsFetched', groups: groups.map(toGroup) }))
   }
 
-  /** Checks the group id and the user, then runs `effect` with them. */
-  const withGroup =
-    (operation: GroupOperation, name: string, effect: (groupId: string, where: { scope: requests.GroupScope; user: AuthUser }) => void) =>
-    (groupId: unknown): void => {
+  /** A command on one group: checks the group id (and the participant, for those commands) and the user, then runs `request$` with them. */
+  const onGroup =
+    <A>(operation: GroupOperation, name: string, request$: (groupId: string, at: Where, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
+    (groupId: string, participant?: string): void => {
       const id = requiredString(groupId, 'group id')
       if (E.isLeft(id)) return fail(operation, id.left)
-      const where = scope(name)
-      if (E.isLeft(where)) return fail(operation, where.left, id.right)
-      effect(id.right, where.right)
+      const at = where(name)
+      if (E.isLeft(at)) return fail(operation, at.left, id.right)
+      const address = operation === 'addParticipant' || operation === 'removeParticipant' ? requiredString(participant, 'participant') : E.right('')
+      if (E.isLeft(address)) return fail(operation, address.left, id.right)
+      request(operation, id.right, request$(id.right, at.right, address.right), (value) => done(value, id.right, address.right))
     }
 
-  const leave = withGroup('leave', 'Leave group', (groupId, { scope: at, user }) =>
-    run(
-      requests.removeParticipant(link, at, groupId, ownIdentity(user), 'Leave group'),
-      () => dispatch({ type: 'groupLeft', groupId }),
-      (error) => fail('leave', error, groupId),
+  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, at: Where) => requests.removeParticipant(link, at.scope, groupId, at.identity, name)
+  const commands = {
+    leave: onGroup('leave', 'Leave group', leaving('Leave group'), (_, groupId) => ({ type: 'groupLeft', groupId })),
+    acceptInvitation: onGroup(
+      'acceptInvitation',
+      'Accept Invitation',
+      (groupId, at) => requests.acceptInvitation(link, at.scope, groupId, at.identity).pipe(concatMap(() => requests.fetchGroup(link, at.scope, groupId))),
+      (group) => ({ type: 'invitationAccepted', group: toGroup(group) }),
     ),
-  )
-
-  const acceptInvitation = withGroup('acceptInvitation', 'Accept Invitation', (groupId, { scope: at, user }) =>
-    run(
-      requests.acceptInvitation(link, at, groupId, ownIdentity(user)).pipe(concatMap(() => requests.fetchGroup(link, at, groupId))),
-      (group) => dispatch({ type: 'invitationAccepted', group: toGroup(group) }),
-      (error) => fail('acceptInvitation', error, groupId),
+    rejectInvitation: onGroup('rejectInvitation', 'Reject Invitation', leaving('Reject Invitation'), (_, groupId) => ({ type: 'invitationRejected', groupId })),
+    delete: onGroup('delete', 'Delete Group', (groupId, at) => requests.deleteGroup(link, at.scope, groupId), (_, groupId) => ({
+      type: 'groupDeleted',
+      groupId,
+      group: store.current().groups.find((group) => group.id === groupId),
+    })),
+    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, at, address) => requests.addParticipant(link, at.scope, groupId, address), (added, groupId) => ({
+      type: 'participantAdded',
+      groupId,
+      participant: toParticipant(added),
+    })),
+    removeParticipant: onGroup(
+      'removeParticipant',
+      'Remove participant',
+      (groupId, at, address) => requests.removeParticipant(link, at.scope, groupId, address, 'Remove participant'),
+      (_, groupId, address) => ({ type: 'participantRemoved', groupId, address }),
     ),
-  )
-
-  const rejectInvitation = withGroup('rejectInvitation', 'Reject Invitation', (groupId, { scope: at, user }) =>
-    run(
-      requests.removeParticipant(link, at, groupId, ownIdentity(user), 'Reject Invitation'),
-      () => dispatch({ type: 'invitationRejected', groupId }),
-      (error) => fail('rejectInvitation', error, groupId),
-    ),
-  )
-
-  const deleteGroup = withGroup('delete', 'Delete Group', (groupId, { scope: at }) =>
-    run(
-      requests.deleteGroup(link, at, groupId),
-      () => dispatch({ type: 'groupDeleted', groupId, group: state.getValue().groups.find((group) => group.id === groupId) }),
-      (error) => fail('delete', error, groupId),
-    ),
-  )
-
-  const participantCommand =
-    (operation: 'addParticipant' | 'removeParticipant') =>
-    (groupId: unknown, participant: unknown): void => {
-      const address = requiredString(participant, 'participant')
-      withGroup(operation, operation === 'addParticipant' ? 'Add Participant' : 'Remove participant', (id, { scope: at }) => {
-        if (E.isLeft(address)) return fail(operation, address.left, id)
-        if (operation === 'addParticipant') {
-          run(
-            requests.addParticipant(link, at, id, address.right),
-            (added) => dispatch({ type: 'participantAdded', groupId: id, participant: toParticipant(added) }),
-            (error) => fail(operation, error, id),
-          )
-        } else {
-          run(
-            requests.removeParticipant(link, at, id, address.right, 'Remove participant'),
-            () => dispatch({ type: 'participantRemoved', groupId: id, address: address.right }),
-            (error) => fail(operation, error, id),
-          )
-        }
-      })(groupId)
-    }
-
-  /** A group notification that fails its codec or names no group: logged and reported. */
-  const malformed = (notification: InboundNotification): void => {
-    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
-    fail('notification', badInput(`A ${notification.kind} could not be read`))
   }
 
   const onNotification = (notification: InboundNotification): void => {
-    switch (notification.kind) {
-      case 'groupChatSessionInvitationNotification': {
-        const decoded = GroupInvitationNotification.decode(notification.body)
-        const groupId = E.isRight(decoded) ? notifiedGroupId(decoded.right.link) : undefined
-        if (E.isLeft(decoded) || groupId === undefined) return malformed(notification)
-        const { participant, 'x-name': name } = decoded.right
-        return dispatch({ type: 'invitationReceived', invitation: { id: groupId, name, participants: participant.map(toParticipant) } })
-      }
-      case 'chatParticipantStatusNotification': {
-        const decoded = ParticipantStatusNotification.decode(notification.body)
-        const groupId = E.isRight(decoded) ? notifiedGroupId(decoded.right.link) : undefined
-        if (E.isLeft(decoded) || groupId === undefined) return malformed(notification)
-        return dispatch({ type: 'participantStatusChanged', groupId, participant: toParticipant(decoded.right.participant[0]!) })
-      }
-      case 'chatEventNotification': {
-        const decoded = GroupEventNotification.decode(notification.body)
-        const groupId = E.isRight(decoded) ? notifiedGroupId(decoded.right.link) : undefined
-        if (E.isLeft(decoded) || groupId === undefined) return malformed(notification)
-        const { eventType } = decoded.right
-        // Any other event type would wipe the reference's groups; ours ignores it.
-        if (eventType !== 'SessionEnded' && eventType !== 'SessionCancelled') return logger.warn(`Ignored a group event of type ${eventType}`)
-        return dispatch({ type: 'groupEnded', groupId, eventType })
-      }
-    }
+    const event = readers[notification.kind]!(notification.body)
+    if (typeof event === 'string') return logger.warn(event)
+    if (event !== undefined) return dispatch(event)
+    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
+    fail('notification', badInput(`A ${notification.kind} could not be read`))
   }
-
-  const kinds = new Set(['groupChatSessionInvitationNotification', 'chatParticipantStatusNotification', 'chatEventNotification'])
-  running.add(link.notifications$.pipe(filter((notification) => kinds.has(notification.kind))).subscribe(onNotification))
+  running.add(link.notifications$.pipe(filter((notification) => Object.hasOwn(readers, notification.kind))).subscribe(onNotification))
 
   return {
-    state$: state.asObservable(),
-    events$: events.asObservable(),
-    groups$: state.pipe(
-      map((current) => current.groups),
-      distinctUntilChanged(),
-    ),
-    current: () => state.getValue(),
-    commands: {
-      create,
-      fetch,
-      leave,
-      acceptInvitation,
-      rejectInvitation,
-      addParticipant: participantCommand('addParticipant'),
-      removeParticipant: participantCommand('removeParticipant'),
-      delete: deleteGroup,
-    },
-    dispose: () => {
-      running.unsubscribe()
-      events.complete()
-      state.complete()
-    },
+    ...storeFeature(store, running),
+    groups$: select(store.state$, (state) => state.groups),
+    commands: { create, fetch, ...commands },
   }
 }

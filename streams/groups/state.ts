@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { upsertBy } from '../record.js'
 import { groupIdOf, type WireGroup, type WireParticipant } from './codecs.js'
 
 /** A participant as the SDK keeps it: `x-isAdmin` renamed `isAdmin`, `resourceURL` dropped, other fields kept. */
@@ -23,6 +24,20 @@ export interface Invitation {
   readonly id: string
   readonly name: string | undefined
   readonly participants: readonly Participant[]
+}
+
+/** What `groups.create` takes. */
+export interface GroupParams {
+  /** Name of the Group (required). */
+  readonly name: string
+  /** User IDs to invite (strings, or `{ address }` objects as the tutorials pass them). */
+  readonly participants?: readonly (string | { readonly address: string })[]
+  /** Subject of the Group. */
+  readonly subject?: string
+  /** HTTP URL of the image used as the Group's avatar. */
+  readonly image?: string
+  /** `closed` (the only type: invitation-based). */
+  readonly type?: string
 }
 
 export interface GroupsState {
@@ -77,9 +92,7 @@ const withoutGroup = (state: GroupsState, groupId: string, dropInvitation: boole
   return groups.length === state.groups.length && invitations.length === state.invitations.length ? state : { groups, invitations }
 }
 
-/** The group list with `group` in place of the one with its id, or appended. */
-const upsert = (groups: readonly Group[], group: Group): readonly Group[] =>
-  groups.some((known) => known.id === group.id) ? groups.map((known) => (known.id === group.id ? group : known)) : [...groups, group]
+const upsert = (groups: readonly Group[], group: Group): readonly Group[] => upsertBy(groups, group, (known) => known.id)
 
 const updateGroup = (state: GroupsState, groupId: string, change: (group: Group) => Group): GroupsState =>
   state.groups.some((group) => group.id === groupId)
@@ -100,21 +113,16 @@ export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsStat
       }
     case 'invitationRejected':
     case 'groupLeft':
-      return withoutGroup(state, event.groupId, true)
     case 'groupDeleted':
       return withoutGroup(state, event.groupId, true)
     case 'groupEnded':
       return withoutGroup(state, event.groupId, event.eventType === 'SessionCancelled')
-    case 'participantAdded':
-      return updateGroup(state, event.groupId, (group) => ({
-        ...group,
-        participants: [...group.participants.filter((known) => known.address !== event.participant.address), event.participant],
-      }))
     case 'participantRemoved':
       return updateGroup(state, event.groupId, (group) => ({
         ...group,
         participants: group.participants.filter((participant) => participant.address !== event.address),
       }))
+    case 'participantAdded':
     case 'participantStatusChanged':
       // The participant with the same address is replaced and moved to the end (notifications.md §8.2).
       return updateGroup(state, event.groupId, (group) => ({

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { BasicError, errorCodes } from '../errors.js'
+import { isRecord } from '../guards.js'
 
 /** One constraint of a media option: `exact` wins over `ideal` (api-reference MediaConstraint). */
 export interface MediaConstraint {
@@ -19,8 +20,6 @@ export interface MediaOptions {
     readonly frameRate?: MediaConstraint
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const isConstraintValue = (value: unknown): boolean => value === undefined || typeof value === 'string' || typeof value === 'number'
 

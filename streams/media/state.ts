@@ -1,4 +1,5 @@
 import { entryOf } from '../record.js'
+import type { Step } from '../store.js'
 
 /** A media device (api-reference DeviceInfo). */
 export interface DeviceInfo {
@@ -65,10 +66,7 @@ export type MediaOutput =
   | { readonly type: 'muted'; readonly trackIds: readonly string[] }
   | { readonly type: 'unmuted'; readonly trackIds: readonly string[] }
 
-export interface MediaStep {
-  readonly state: MediaState
-  readonly outputs: readonly MediaOutput[]
-}
+export type MediaStep = Step<MediaState, MediaOutput>
 
 const sameDevices = (a: DevicesObject, b: DevicesObject): boolean => JSON.stringify(a) === JSON.stringify(b)
 

@@ -1,3 +1,4 @@
+import type * as t from 'io-ts'
 import { Observable, concatMap, map, of, throwError } from 'rxjs'
 import type { Config } from '../config/state.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
@@ -13,13 +14,10 @@ import {
   PresenceListSubscriptionResponse,
   SmsInboundSubscriptionResponse,
   TurnCredentialsResponse,
-  type CallSubscriptionRequest,
   type ChannelLifetimeRequest,
-  type ChatSubscriptionRequest,
   type CreateChannelRequest,
   type CreatePresenceListRequest,
   type PresenceListSubscriptionRequest,
-  type SmsInboundSubscriptionRequest,
   type TurnCredentials,
   type TurnCredentialsRequest,
 } from './codecs.js'
@@ -120,116 +118,83 @@ const subscriptionObject = (context: RequestContext, channel: Channel) => ({
   ...(context.config.authentication.clientCorrelator !== undefined ? { clientCorrelator: context.config.authentication.clientCorrelator } : {}),
 })
 
-const record = (service: ServiceName, resourceURL: string, id: string | undefined, operation: string, fixedCode?: string): Observable<ServiceSubscription> =>
-  id === undefined ? throwError(() => unusable(operation, fixedCode, 'resourceURL names no subscription id')) : of({ service, id, resourceURL })
+/** An id read from a resource URL, or the error of an answer that names none. */
+const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): Observable<string> =>
+  id === undefined ? throwError(() => unusable(operation, fixedCode, `resourceURL names no ${what} id`)) : of(id)
 
-/** The presence dance: the first presence list (created when there is none), then a subscription to it. */
-function subscribePresence(context: RequestContext, channel: Channel): Observable<ServiceSubscription> {
-  const base = `/cpaas/presence/${version(context)}/${context.user.username}`
+/**
+ * A service subscribed with one POST of `{ <key>: subscription object }` to
+ * `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`.
+ */
+const simple = <K extends string>(api: string, tail: string, key: K, response: t.Decoder<unknown, Readonly<Record<K, { readonly resourceURL: string }>>>, unsubscribeCode: string) => ({
+  path: (context: RequestContext): string => `/cpaas/${api}/${version(context)}/${context.user.username}/${tail}`,
+  unsubscribeCode,
+  post: (context: RequestContext, path: string, body: object, operation: string): Observable<string> =>
+    context.link
+      .request({ method: 'POST', path, body: { [key]: body }, operation, fixedCode: codes.CPAAS_SERVICE_SUB_FAIL, response })
+      .pipe(map((answer) => answer[key].resourceURL)),
+})
+
+const simpleServices = {
+  call: simple('webrtcsignaling', 'subscriptions', 'wrtcsNotificationSubscription', CallSubscriptionResponse, codes.CPAAS_SERVICE_SUB_FAIL),
+  chat: simple('chat', 'subscriptions', 'chatNotificationSubscription', ChatSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
+  smsinbound: simple('smsmessaging', 'inbound/subscriptions', 'subscription', SmsInboundSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
+}
+
+const presenceBase = (context: RequestContext): string => `/cpaas/presence/${version(context)}/${context.user.username}`
+
+/** The user's first presence list, created when there is none (§1.4). */
+function presenceListId(context: RequestContext): Observable<string> {
+  const base = presenceBase(context)
   const create: CreatePresenceListRequest = { presenceList: { 'x-listName': presenceListName, presenceContact: [] } }
-  const listId$ = context.link.request({ method: 'GET', path: `${base}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection }).pipe(
+  return context.link.request({ method: 'GET', path: `${base}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection }).pipe(
     concatMap(({ presenceListCollection }) => {
       const first = presenceListCollection.presenceList[0]
-      return first !== undefined
-        ? of(first.resourceURL)
-        : context.link
-            .request({ method: 'POST', path: `${base}/presenceLists`, body: create, operation: 'Create presence list', response: CreatePresenceListResponse })
-            .pipe(map((response) => response.presenceList.resourceURL))
+      if (first !== undefined) return of(first.resourceURL)
+      return context.link
+        .request({ method: 'POST', path: `${base}/presenceLists`, body: create, operation: 'Create presence list', response: CreatePresenceListResponse })
+        .pipe(map((response) => response.presenceList.resourceURL))
     }),
-    concatMap((resourceURL) => {
-      const id = lastSegment(resourceURL)
-      return id === undefined ? throwError(() => unusable('Get presence lists', undefined, 'resourceURL names no presence list id')) : of(id)
-    }),
+    concatMap((resourceURL) => idIn(lastSegment(resourceURL), 'Get presence lists', 'presence list')),
   )
-  return listId$.pipe(
+}
+
+/** The presence dance: the first presence list, then a subscription to it. */
+function subscribePresence(context: RequestContext, channel: Channel): Observable<ServiceSubscription> {
+  const operation = 'Subscribe to presence list'
+  return presenceListId(context).pipe(
     concatMap((listId) => {
-      const body: PresenceListSubscriptionRequest = {
-        presenceListSubscription: { ...subscriptionObject(context, channel), duration: presenceSubscriptionDuration },
-      }
-      return context.link.request({
-        method: 'POST',
-        path: `${base}/subscriptions/presenceListSubscriptions/${listId}`,
-        body,
-        operation: 'Subscribe to presence list',
-        response: PresenceListSubscriptionResponse,
-      })
+      const body: PresenceListSubscriptionRequest = { presenceListSubscription: { ...subscriptionObject(context, channel), duration: presenceSubscriptionDuration } }
+      const path = `${presenceBase(context)}/subscriptions/presenceListSubscriptions/${listId}`
+      return context.link.request({ method: 'POST', path, body, operation, response: PresenceListSubscriptionResponse })
     }),
-    concatMap(({ presenceListSubscription: created }) => {
-      const id = lastSegment(created.resourceURL)
-      return id === undefined
-        ? throwError(() => unusable('Subscribe to presence list', undefined, 'resourceURL names no subscription id'))
-        : of<ServiceSubscription>({ service: 'presence', id, resourceURL: created.resourceURL, presenceListId: created.presenceListId })
-    }),
+    concatMap(({ presenceListSubscription: { resourceURL, presenceListId: listId } }) =>
+      idIn(lastSegment(resourceURL), operation, 'subscription').pipe(map((id): ServiceSubscription => ({ service: 'presence', id, resourceURL, presenceListId: listId }))),
+    ),
   )
 }
 
 /** Subscribes one service on the channel with the exact bodies of §8; emits its record. */
 export function subscribeService(context: RequestContext, channel: Channel, service: ServiceName): Observable<ServiceSubscription> {
-  const { username } = context.user
-  const fixedCode = codes.CPAAS_SERVICE_SUB_FAIL
-  switch (service) {
-    case 'call': {
-      const operation = 'Subscribe call service'
-      const body: CallSubscriptionRequest = { wrtcsNotificationSubscription: subscriptionObject(context, channel) }
-      return context.link
-        .request({ method: 'POST', path: `/cpaas/webrtcsignaling/${version(context)}/${username}/subscriptions`, body, operation, fixedCode, response: CallSubscriptionResponse })
-        .pipe(concatMap(({ wrtcsNotificationSubscription: { resourceURL } }) => record(service, resourceURL, after(resourceURL, '/subscriptions/'), operation, fixedCode)))
-    }
-    case 'chat': {
-      const operation = 'Subscribe chat service'
-      const body: ChatSubscriptionRequest = { chatNotificationSubscription: subscriptionObject(context, channel) }
-      return context.link
-        .request({ method: 'POST', path: `/cpaas/chat/${version(context)}/${username}/subscriptions`, body, operation, fixedCode, response: ChatSubscriptionResponse })
-        .pipe(concatMap(({ chatNotificationSubscription: { resourceURL } }) => record(service, resourceURL, after(resourceURL, '/subscriptions/'), operation, fixedCode)))
-    }
-    case 'smsinbound': {
-      const operation = 'Subscribe smsinbound service'
-      const { smsFrom } = context.config.messaging
-      const body: SmsInboundSubscriptionRequest = {
-        subscription: { ...subscriptionObject(context, channel), ...(smsFrom !== undefined ? { destinationAddress: smsFrom } : {}) },
-      }
-      return context.link
-        .request({ method: 'POST', path: `/cpaas/smsmessaging/${version(context)}/${username}/inbound/subscriptions`, body, operation, fixedCode, response: SmsInboundSubscriptionResponse })
-        .pipe(concatMap(({ subscription: { resourceURL } }) => record(service, resourceURL, after(resourceURL, '/subscriptions/'), operation, fixedCode)))
-    }
-    case 'presence':
-      return subscribePresence(context, channel)
-  }
+  if (service === 'presence') return subscribePresence(context, channel)
+  const operation = `Subscribe ${service} service`
+  const { smsFrom } = context.config.messaging
+  const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' && smsFrom !== undefined ? { destinationAddress: smsFrom } : {}) }
+  const { path, post } = simpleServices[service]
+  return post(context, path(context), body, operation).pipe(
+    concatMap((resourceURL) => idIn(after(resourceURL, '/subscriptions/'), operation, 'subscription', codes.CPAAS_SERVICE_SUB_FAIL).pipe(map((id) => ({ service, id, resourceURL })))),
+  )
 }
 
 /** Deletes one service subscription (§6, §8). */
 export function unsubscribeService(context: RequestContext, subscription: ServiceSubscription): Observable<void> {
-  const { username } = context.user
-  const ver = version(context)
-  switch (subscription.service) {
-    case 'call':
-      return context.link.request({
-        method: 'DELETE',
-        path: `/cpaas/webrtcsignaling/${ver}/${username}/subscriptions/${subscription.id}`,
-        operation: 'Unsubscribe call service',
-        fixedCode: codes.CPAAS_SERVICE_SUB_FAIL,
-      })
-    case 'chat':
-      return context.link.request({
-        method: 'DELETE',
-        path: `/cpaas/chat/${ver}/${username}/subscriptions/${subscription.id}`,
-        operation: 'Unsubscribe chat service',
-        fixedCode: codes.CPAAS_SERVICE_UNSUB_FAIL,
-      })
-    case 'smsinbound':
-      return context.link.request({
-        method: 'DELETE',
-        path: `/cpaas/smsmessaging/${ver}/${username}/inbound/subscriptions/${subscription.id}`,
-        operation: 'Unsubscribe smsinbound service',
-        fixedCode: codes.CPAAS_SERVICE_UNSUB_FAIL,
-      })
-    case 'presence':
-      return context.link.request({
-        method: 'DELETE',
-        path: `/cpaas/presence/${ver}/${username}/subscriptions/presenceListSubscriptions/${subscription.presenceListId ?? ''}/${subscription.id}`,
-        operation: 'Unsubscribe from presence list',
-      })
+  const { service, id } = subscription
+  if (service === 'presence') {
+    const path = `${presenceBase(context)}/subscriptions/presenceListSubscriptions/${subscription.presenceListId ?? ''}/${id}`
+    return context.link.request({ method: 'DELETE', path, operation: 'Unsubscribe from presence list' })
   }
+  const { path, unsubscribeCode } = simpleServices[service]
+  return context.link.request({ method: 'DELETE', path: `${path(context)}/${id}`, operation: `Unsubscribe ${service} service`, fixedCode: unsubscribeCode })
 }
 
 /** `POST .../turn` (`calls.md` §2). */

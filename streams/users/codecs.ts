@@ -23,8 +23,6 @@ export type DirectoryResponse = t.TypeOf<typeof DirectoryResponse>
 
 /** The search filters (§4.1), in the order the documentation lists them. */
 export const searchFilters = ['userId', 'name', 'firstName', 'lastName', 'userName', 'phoneNumber'] as const
-/** The search options (§4.1). */
-export const searchOptions = ['sortBy', 'order', 'max', 'next'] as const
 
 /** The query keys the SDK sends (others are dropped); `userId` is sent as `userName`. */
 export const queryKeys = ['name', 'firstName', 'lastName', 'userName', 'phoneNumber', 'sortBy', 'order', 'max', 'next'] as const

@@ -1,12 +1,14 @@
 import * as E from 'fp-ts/Either'
-import { BehaviorSubject, Subject, Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
+import { Subscription, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes, isBasicError } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
+import { createStore, echoing } from '../store.js'
 import { searchFilters } from './codecs.js'
-import { searchDirectory, type DirectoryPage, type DirectoryQuery } from './requests.js'
-import { initialUsersState, toUser, usersReducer, type DirectoryOperation, type User, type UserEvent, type UsersState } from './state.js'
+import { searchDirectory, type DirectoryQuery } from './requests.js'
+import { initialUsersState, toUser, usersReducer, type DirectoryOperation, type SearchFilters, type SearchOptions, type User, type UserEvent, type UsersState } from './state.js'
 
 export interface UsersDeps {
   readonly logs: Logs
@@ -15,84 +17,57 @@ export interface UsersDeps {
 
 export interface UsersCommands {
   /** Searches the directory with filters and sorting / paging options. Outcome: `usersFound` (`next` for the next page). */
-  readonly search: (filters?: unknown, options?: unknown) => void
+  readonly search: (filters?: SearchFilters, options?: SearchOptions) => void
   /** Fetches one user by user id. */
-  readonly fetch: (userId: unknown) => void
+  readonly fetch: (userId: string) => void
   /** Fetches the current user (by the local part of their identity). */
   readonly fetchSelfInfo: () => void
 }
 
-export interface UsersFeature extends Feature<UsersState, UserEvent, UsersCommands> {
+export interface UsersFeature extends StoreFeature<UsersState, UserEvent, UsersCommands> {
   /** Hot; every user found so far, by user id. */
   readonly users$: Observable<Readonly<Record<string, User>>>
-  readonly current: () => UsersState
-  readonly dispose: () => void
 }
 
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+/** The query keys taken from the app's filters and options as they are (`userName` falls back to `userId`). */
+const passedOn = ['name', 'firstName', 'lastName', 'phoneNumber', 'sortBy', 'order', 'max', 'next'] as const
 
-/** A search's filters and options as the query the SDK sends (§4.1), or what is wrong with them. */
+/** A search's filters and options (the app may pass anything) as the query the SDK sends (§4.1), or what is wrong with them. */
 export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicError, { directoryId: string; query: DirectoryQuery }> => {
-  if (filters !== undefined && filters !== null && !isPlainObject(filters)) return E.left(invalid('user.search: filters must be an object'))
-  if (options !== undefined && options !== null && !isPlainObject(options)) return E.left(invalid('user.search: options must be an object'))
-  const merged: Record<string, unknown> = { ...(filters ?? {}), ...(options ?? {}) }
-  for (const key of [...searchFilters, 'next', 'directoryId']) {
-    const value = merged[key]
-    if (value !== undefined && value !== null && typeof value !== 'string') return E.left(invalid(`user.search: ${key} must be a string`))
-  }
-  const { sortBy, order, max, directoryId = 'default' } = merged
-  if (sortBy !== undefined && sortBy !== null && !(searchFilters as readonly unknown[]).includes(sortBy)) {
-    return E.left(invalid(`user.search: sortBy must be one of ${searchFilters.join(', ')}`))
-  }
-  if (order !== undefined && order !== null && order !== 'asc' && order !== 'desc') return E.left(invalid('user.search: order must be "asc" or "desc"'))
-  if (max !== undefined && max !== null && !(typeof max === 'number' && Number.isInteger(max) && max > 0)) {
-    return E.left(invalid('user.search: max must be a positive whole number'))
-  }
-  const pick = (key: string): string | number | undefined => (merged[key] === null ? undefined : (merged[key] as string | number | undefined))
-  const query: DirectoryQuery = {
-    name: pick('name'),
-    firstName: pick('firstName'),
-    lastName: pick('lastName'),
-    userName: pick('userName') ?? pick('userId'),
-    phoneNumber: pick('phoneNumber'),
-    sortBy: pick('sortBy'),
-    order: pick('order'),
-    max: pick('max'),
-    next: pick('next'),
-  }
-  return E.right({ directoryId: directoryId as string, query })
+  if (!isAbsent(filters) && !isRecord(filters)) return E.left(invalid('user.search: filters must be an object'))
+  if (!isAbsent(options) && !isRecord(options)) return E.left(invalid('user.search: options must be an object'))
+  const merged: Record<string, unknown> = { ...(isRecord(filters) ? filters : {}), ...(isRecord(options) ? options : {}) }
+  const given = (key: string): unknown => (isAbsent(merged[key]) ? undefined : merged[key])
+  const notText = [...searchFilters, 'next', 'directoryId'].find((key) => given(key) !== undefined && typeof given(key) !== 'string')
+  if (notText !== undefined) return E.left(invalid(`user.search: ${notText} must be a string`))
+  const { sortBy, order, max } = { sortBy: given('sortBy'), order: given('order'), max: given('max') }
+  if (sortBy !== undefined && !(searchFilters as readonly unknown[]).includes(sortBy)) return E.left(invalid(`user.search: sortBy must be one of ${searchFilters.join(', ')}`))
+  if (order !== undefined && order !== 'asc' && order !== 'desc') return E.left(invalid('user.search: order must be "asc" or "desc"'))
+  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max > 0)) return E.left(invalid('user.search: max must be a positive whole number'))
+  const query = Object.fromEntries(passedOn.map((key) => [key, given(key)])) as DirectoryQuery
+  return E.right({ directoryId: (given('directoryId') as string | undefined) ?? 'default', query: { ...query, userName: (given('userName') ?? given('userId')) as string | undefined } })
 }
 
 /** Users: the domain's directory and every user found in it. */
 export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const logger = logs.logger('users')
-  const state = new BehaviorSubject<UsersState>(initialUsersState)
-  const events = new Subject<UserEvent>()
+  const store = createStore(initialUsersState, echoing(usersReducer), logger)
   const running = new Subscription()
-
-  const dispatch = (event: UserEvent): void => {
-    const previous = state.getValue()
-    const next = usersReducer(previous, event)
-    logger.action(event, previous, next)
-    if (next !== previous) state.next(next)
-    events.next(event)
-  }
-  const fail = (operation: DirectoryOperation, error: BasicError): void => dispatch({ type: 'directoryFailed', operation, error })
+  const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })
 
   /** Runs one search; `firstOnly` keeps the first item (fetch and fetchSelfInfo). */
   const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery, firstOnly: boolean): void => {
-    const user = link.user()
-    if (user === undefined) return fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, 'User Request failed: no user (set tokens first)'))
+    const user = signedIn(link, 'User Request', errorCodes.users.DIRECTORY_REQUEST_FAIL)
+    if (E.isLeft(user)) return fail(operation, user.left)
     running.add(
-      searchDirectory(link, user.username, directoryId, query).subscribe({
-        next: (page: DirectoryPage) => {
+      searchDirectory(link, user.right.username, directoryId, query).subscribe({
+        next: (page) => {
           const users = page.items.map(toUser)
-          const dropped = users.filter((found) => found === undefined).length
-          if (dropped > 0) logger.warn(`Dropped ${dropped} directory item(s) without a primaryContact`)
           const results = users.filter((found): found is User => found !== undefined)
-          dispatch({ type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next })
+          if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
+          store.dispatch({ type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next })
         },
         // Every directory failure carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
         error: (cause: unknown) =>
@@ -100,38 +75,21 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
       }),
     )
   }
+  const byName = (userName: string): DirectoryQuery => ({ order: 'asc', sortBy: 'name', userName })
 
-  const search = (filters?: unknown, options?: unknown): void => {
+  const search = (filters?: SearchFilters, options?: SearchOptions): void => {
     const checked = searchQuery(filters, options)
     if (E.isLeft(checked)) return fail('search', checked.left)
     search$('search', checked.right.directoryId, checked.right.query, false)
   }
 
-  const fetch = (userId: unknown): void => {
-    if (typeof userId !== 'string' || userId === '') return fail('fetch', invalid('user.fetch: expected a user id (a non-empty string)'))
-    search$('fetch', 'default', { order: 'asc', sortBy: 'name', userName: userId }, true)
+  const fetch = (userId: string): void => {
+    if (!isId(userId)) return fail('fetch', invalid('user.fetch: expected a user id (a non-empty string)'))
+    search$('fetch', 'default', byName(userId), true)
   }
 
-  const fetchSelfInfo = (): void => {
-    const user = link.user()
-    const identity = user?.identity ?? user?.username
-    if (identity === undefined) return fail('fetchSelfInfo', new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, 'User Request failed: no user (set tokens first)'))
-    search$('fetchSelfInfo', 'default', { order: 'asc', sortBy: 'name', userName: identity.split('@')[0] }, true)
-  }
+  // The local part of the user's identity (without a user, search$ reports that instead).
+  const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!), true)
 
-  return {
-    state$: state.asObservable(),
-    events$: events.asObservable(),
-    users$: state.pipe(
-      map((current) => current.users),
-      distinctUntilChanged(),
-    ),
-    current: () => state.getValue(),
-    commands: { search, fetch, fetchSelfInfo },
-    dispose: () => {
-      running.unsubscribe()
-      events.complete()
-      state.complete()
-    },
-  }
+  return { ...storeFeature(store, running), users$: select(store.state$, (state) => state.users), commands: { search, fetch, fetchSelfInfo } }
 }

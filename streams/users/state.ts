@@ -10,6 +10,34 @@ export interface User {
   readonly [attribute: string]: unknown
 }
 
+/** The filters of `user.search`; every one matches as a case-insensitive substring. */
+export interface SearchFilters {
+  /** Matches the User ID of the user (sent as `userName`). */
+  readonly userId?: string
+  /** Matches the firstName or lastName. */
+  readonly name?: string
+  /** Matches the first name. */
+  readonly firstName?: string
+  /** Matches the last name. */
+  readonly lastName?: string
+  /** Matches the userName (wins over `userId`). */
+  readonly userName?: string
+  /** Matches any phone number of the user. */
+  readonly phoneNumber?: string
+}
+
+/** The sorting and paging options of `user.search`. */
+export interface SearchOptions {
+  /** One of the filter names. */
+  readonly sortBy?: keyof SearchFilters
+  /** Ascending (default) or descending. */
+  readonly order?: 'asc' | 'desc'
+  /** The maximum number of results to return. */
+  readonly max?: number
+  /** The paging token of a previous `directory:change` (its `next`), for the next chunk of results. */
+  readonly next?: string
+}
+
 export interface UsersState {
   /** Every user found so far, by user id. */
   readonly users: Readonly<Record<string, User>>

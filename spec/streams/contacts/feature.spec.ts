@@ -21,32 +21,32 @@ describe('contacts feature: arguments', () => {
   }
 
   it('needs a contactId to update: users:4 and nothing sent', () => {
-    contacts.commands.update({ primaryContact: 'bob@example.com', firstName: 'Bob' })
+    contacts.commands.update({ primaryContact: 'bob@example.com', firstName: 'Bob' } as never) // bad input, as an app without types may pass it
     expect(failureCode()).to.equal('users:4')
     expect(link.requests).to.deep.equal([])
   })
 
   it('needs an object with contactId and primaryContact to add', () => {
     for (const contact of [undefined, 'bob', [], { contactId: 'b' }, { primaryContact: 'bob@example.com' }, { contactId: '', primaryContact: 'x' }]) {
-      contacts.commands.add(contact)
+      contacts.commands.add(contact as never) // bad input, as an app without types may pass it
       expect(failureCode(), JSON.stringify(contact)).to.equal('users:4')
     }
     expect(link.requests).to.deep.equal([])
   })
 
   it('rejects values that are not strings, numbers or booleans, and a buddy that is not true or false', () => {
-    contacts.commands.add({ contactId: 'b', primaryContact: 'bob@example.com', firstName: { first: 'Bob' } })
+    contacts.commands.add({ contactId: 'b', primaryContact: 'bob@example.com', firstName: { first: 'Bob' } } as never) // bad input, as an app without types may pass it
     expect(failureCode()).to.equal('users:4')
-    contacts.commands.add({ contactId: 'b', primaryContact: 'bob@example.com', buddy: 'yes' })
+    contacts.commands.add({ contactId: 'b', primaryContact: 'bob@example.com', buddy: 'yes' } as never)
     expect(failureCode()).to.equal('users:4')
     expect(link.requests).to.deep.equal([])
   })
 
   it('needs a contact id to remove and fetch', () => {
     for (const id of [undefined, '', 5]) {
-      contacts.commands.remove(id)
+      contacts.commands.remove(id as never) // bad input, as an app without types may pass it
       expect(failureCode()).to.equal('users:4')
-      contacts.commands.fetch(id)
+      contacts.commands.fetch(id as never)
       expect(failureCode()).to.equal('users:4')
     }
     expect(link.requests).to.deep.equal([])

@@ -227,7 +227,7 @@ describe('streams/subscription/feature', () => {
     scheduler.run(() => {
       const feature = make({ })
       feature.commands.subscribe([])
-      feature.commands.subscribe('chat')
+      feature.commands.subscribe('chat' as never) // bad input, as an app without types may pass it
       feature.commands.subscribe(['sms', 'smsoutbound'])
       feature.commands.subscribe(['chat'], 'push')
       feature.commands.unsubscribe(['chat'])

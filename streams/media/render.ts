@@ -1,0 +1,96 @@
+import type { Environment } from '../environment.js'
+import type { Logger } from '../logs/logger.js'
+import { entryOf } from '../record.js'
+import type { MediaEvent, MediaState } from './state.js'
+
+export interface RenderOptions {
+  /** The speaker (audio output device id) audio tracks play on, where the browser supports `setSinkId`. */
+  readonly speakerId?: string
+}
+
+/** The attribute that marks the element rendering a track inside a container. */
+export const trackAttribute = 'data-kandy-track-id'
+
+type SinkElement = HTMLMediaElement & { setSinkId?: (sinkId: string) => Promise<void> }
+
+/** What rendering tracks uses. */
+export interface RenderingDeps {
+  readonly environment: Pick<Environment, 'document' | 'MediaStream'>
+  readonly logger: Logger
+  readonly current: () => MediaState
+  readonly dispatch: (event: MediaEvent) => void
+  /** The browser's track object of a live track. */
+  readonly track: (trackId: string) => MediaStreamTrack | undefined
+}
+
+/**
+ * Rendering tracks in the page: each in its own `<audio>` / `<video>` element (marked with
+ * `trackAttribute`) inside the container a CSS selector names, and removing them again.
+ *
+ * const { renderTracks, removeTracks } = rendering({ environment, logger, current, dispatch, track })
+ */
+export function rendering({ environment, logger, current, dispatch, track: trackOf }: RenderingDeps) {
+  const container = (selector: string): Element | undefined => {
+    const document = environment.document
+    if (document === undefined) {
+      logger.error('Cannot render tracks: this environment has no document')
+      return undefined
+    }
+    try {
+      const found = document.querySelector(selector)
+      if (found === null) logger.error(`Cannot find the container "${selector}"`)
+      return found ?? undefined
+    } catch (error) {
+      logger.error(`Invalid container selector "${selector}"`, error)
+      return undefined
+    }
+  }
+
+  const rendered = (parent: Element, trackId: string): HTMLMediaElement | undefined =>
+    [...parent.querySelectorAll<HTMLMediaElement>(`[${trackAttribute}]`)].find((element) => element.getAttribute(trackAttribute) === trackId)
+
+  const renderTracks = (trackIds: readonly string[], selector: string, options: RenderOptions = {}): void => {
+    const parent = container(selector)
+    const document = environment.document
+    const MediaStreamClass = environment.MediaStream
+    if (parent === undefined || document === undefined) return
+    if (MediaStreamClass === undefined) return logger.error('Cannot render tracks: this environment has no MediaStream')
+    const done: string[] = []
+    for (const trackId of trackIds) {
+      const track = trackOf(trackId)
+      const info = entryOf(current().tracks, trackId)
+      if (track === undefined || info === undefined) {
+        logger.warn(`Cannot render unknown track ${trackId}`)
+        continue
+      }
+      const element: SinkElement = rendered(parent, trackId) ?? document.createElement(track.kind === 'video' ? 'video' : 'audio')
+      element.setAttribute(trackAttribute, trackId)
+      element.autoplay = true
+      if (track.kind === 'video') element.setAttribute('playsinline', '')
+      element.muted = entryOf(current().media, info.streamId)?.local === true
+      element.srcObject = new MediaStreamClass([track])
+      if (options.speakerId !== undefined && track.kind === 'audio' && typeof element.setSinkId === 'function')
+        element.setSinkId(options.speakerId).catch((error: unknown) => logger.warn(`Could not play track ${trackId} on speaker ${options.speakerId}`, error))
+      if (element.parentElement !== parent) parent.appendChild(element)
+      element.play().catch((error: unknown) => logger.debug(`Track ${trackId} waits for a user gesture to play`, error))
+      done.push(trackId)
+    }
+    if (done.length > 0) dispatch({ type: 'tracksRendered', trackIds: done, selector })
+  }
+
+  const removeTracks = (trackIds: readonly string[], selector: string): void => {
+    const parent = container(selector)
+    if (parent === undefined) return
+    const done: string[] = []
+    for (const trackId of trackIds) {
+      const element = rendered(parent, trackId)
+      if (element === undefined) continue
+      element.srcObject = null
+      element.remove()
+      done.push(trackId)
+    }
+    if (done.length > 0) dispatch({ type: 'tracksUnrendered', trackIds: done, selector })
+  }
+
+  return { renderTracks, removeTracks }
+}

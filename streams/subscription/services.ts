@@ -1,0 +1,39 @@
+import * as E from 'fp-ts/Either'
+import { BasicError, errorCodes, shown } from '../errors.js'
+import { availableServices, subscribedServices, type ServiceName, type SubscriptionOperation, type SubscriptionState } from './state.js'
+
+const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
+
+/**
+ * The services named by an application (it may pass anything): `type` must be `websocket` (the
+ * default); names are lowercased, unknown ones dropped, duplicates merged. No valid name left is `BAD_INPUT`.
+ *
+ * requestedServices('subscribe', ['Chat', 'bogus']) // E.right(['chat'])
+ */
+export function requestedServices(operation: SubscriptionOperation, services: unknown, type: unknown = 'websocket'): E.Either<BasicError, ServiceName[]> {
+  const name = `services.${operation}`
+  if (typeof type !== 'string' || type.toLowerCase() !== 'websocket') return E.left(badInput(`${name}: only the 'websocket' channel type is supported (got ${shown(type)})`))
+  if (!Array.isArray(services)) return E.left(badInput(`${name}: services must be an array of service names`))
+  if (services.length === 0) return E.left(badInput(`${name}: no services given; available: ${availableServices.join(', ')}`))
+  const valid = [...new Set(services.filter((service): service is string => typeof service === 'string').map((service) => service.toLowerCase()))].filter(
+    (service): service is ServiceName => (availableServices as readonly string[]).includes(service),
+  )
+  if (valid.length === 0) return E.left(badInput(`${name}: no valid service in [${services.map(shown).join(', ')}]; available: ${availableServices.join(', ')}`))
+  return E.right(valid)
+}
+
+/** What `services.getSubscriptions()` returns. */
+export interface Subscriptions {
+  readonly subscribed: readonly ServiceName[]
+  readonly available: readonly ServiceName[]
+  readonly isPending: boolean
+}
+
+export const subscriptionsOf = (state: SubscriptionState): Subscriptions => ({
+  subscribed: subscribedServices(state),
+  available: [...availableServices],
+  isPending: state.isPending,
+})
+
+export const sameSubscriptions = (a: Subscriptions, b: Subscriptions): boolean =>
+  a.isPending === b.isPending && a.subscribed.length === b.subscribed.length && a.subscribed.every((service, index) => b.subscribed[index] === service)

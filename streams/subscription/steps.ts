@@ -1,0 +1,107 @@
+import { EMPTY, catchError, defer, forkJoin, ignoreElements, map, of, takeUntil, tap, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
+import type { ConfigFeature } from '../config/feature.js'
+import type { ConnectionFeature } from '../connection/feature.js'
+import type { AuthUser, PlatformLink } from '../connection/link.js'
+import { BasicError, asBasicError, errorCodes } from '../errors.js'
+import type { Logger } from '../logs/logger.js'
+import { before, deadlineIn, type Deadline } from './deadline.js'
+import * as requests from './requests.js'
+import { type Channel, type ServiceFailure, type ServiceName, type ServiceSubscription, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
+
+// The steps of the subscription feature's operations: channel, socket, services, each before the deadline.
+
+/** What the operations use. */
+export interface OperationDeps {
+  readonly link: Pick<PlatformLink, 'request' | 'user'>
+  readonly config: Pick<ConfigFeature, 'current'>
+  readonly connection: Pick<ConnectionFeature['commands'], 'connect' | 'disconnect'>
+  readonly scheduler: SchedulerLike
+  readonly logger: Logger
+  readonly current: () => SubscriptionState
+  /** Owns work that outlives the operation that started it (deleting a dropped channel). */
+  readonly running: Subscription
+  /** A `call` subscription succeeded (TURN credentials are fetched then). */
+  readonly callSubscribed: () => void
+}
+
+const codes = errorCodes.subscription
+
+/** What subscribing services on a channel gave. */
+interface Subscribed {
+  readonly subscriptions: readonly ServiceSubscription[]
+  readonly failed: readonly ServiceFailure[]
+}
+
+/** The socket of a channel could not be opened: the channel was closed and deleted. */
+export class ChannelDropped {
+  constructor(readonly error: BasicError) {}
+}
+
+/** The steps the operations are made of, over `deps`. */
+export function channelSteps(deps: OperationDeps) {
+  const { link, config, connection, logger } = deps
+  const context = (user: AuthUser): requests.RequestContext => ({ link, user, config: config.current() })
+  const deadline = (): Deadline => deadlineIn(config.current().subscription.timeout, deps.scheduler)
+  const createChannel = (user: AuthUser, at: Deadline): Observable<Channel> =>
+    requests.createChannel(context(user)).pipe(before(at, 'Create notification channel', codes.CPAAS_WSREQUEST_FAIL))
+
+  /** Subscribes each service in parallel, until the deadline; failures are only logged. */
+  const subscribeEach = (user: AuthUser, channel: Channel, services: readonly ServiceName[], at: Deadline): Observable<Subscribed> => {
+    if (services.length === 0) return of({ subscriptions: [], failed: [] })
+    const attempts = services.map((service) =>
+      requests.subscribeService(context(user), channel, service).pipe(
+        before(at, `Subscribe ${service} service`, codes.CPAAS_SERVICE_SUB_FAIL),
+        tap(() => (service === 'call' ? deps.callSubscribed() : undefined)),
+        map((subscription): ServiceSubscription | ServiceFailure => subscription),
+        catchError((error: unknown) => of<ServiceFailure>({ service, error: asBasicError(error, codes.CPAAS_SERVICE_SUB_FAIL, `Subscribe ${service} service`) })),
+      ),
+    )
+    return forkJoin(attempts).pipe(
+      map((results) => {
+        const failed = results.filter((result): result is ServiceFailure => 'error' in result)
+        for (const failure of failed) logger.warn(`Service ${failure.service} not subscribed: ${failure.error.message}`)
+        return { subscriptions: results.filter((result): result is ServiceSubscription => !('error' in result)), failed }
+      }),
+    )
+  }
+
+  /** Opens the socket on the channel before the deadline; on failure closes it and deletes the channel (in the background). */
+  const openSocket = (user: AuthUser, channel: Channel, at: Deadline): Observable<never> =>
+    connection.connect(channel.channelURL).pipe(
+      before(at, 'WebSocket open', codes.WS_CONNECTION_ERROR),
+      ignoreElements(),
+      catchError((error: unknown) => {
+        connection.disconnect()
+        deps.running.add(requests.deleteChannel(context(user), channel).subscribe({ error: (cause: unknown) => logger.debug('Channel not deleted', cause) }))
+        throw new ChannelDropped(asBasicError(error, codes.WS_CONNECTION_ERROR, 'WebSocket open'))
+      }),
+    )
+
+  const failed = (operation: SubscriptionOperation, error: unknown): SubscriptionEvent => {
+    const channelDropped = error instanceof ChannelDropped
+    const basic = channelDropped ? error.error : asBasicError(error, errorCodes.general.NO_CODE, `services.${operation}`)
+    logger.warn(`services.${operation} failed: ${basic.message}`)
+    return { type: 'operationFailed', operation, error: basic, channelDropped }
+  }
+
+  const rejected = (operation: SubscriptionOperation, error: BasicError): Observable<SubscriptionEvent> => of({ type: 'requestRejected', operation, error })
+
+  const withUser = (operation: SubscriptionOperation, run: (user: AuthUser) => Observable<SubscriptionEvent>): Observable<SubscriptionEvent> =>
+    defer(() => {
+      const user = link.user()
+      if (user !== undefined) return run(user)
+      return rejected(operation, new BasicError(errorCodes.authentication.INVALID_CREDENTIALS, `services.${operation}: no user; call setTokens first`))
+    })
+
+  /** A request that fails is logged and left out (`what` names it). */
+  const tolerated = <T>(request$: Observable<T>, at: Deadline, what: string): Observable<T> =>
+    request$.pipe(
+      takeUntil(at.passed$),
+      catchError((error: unknown) => {
+        logger.warn(what, error)
+        return EMPTY
+      }),
+    )
+
+  return { context, deadline, createChannel, subscribeEach, openSocket, failed, rejected, withUser, tolerated }
+}

@@ -23,6 +23,7 @@ import { createRemoteOffers } from './operations/remote-offer.js'
 import { createRenegotiation } from './operations/reoffer.js'
 import { createReplaceTrack } from './operations/replace-track.js'
 import { createOutgoing } from './outgoing.js'
+import { createCallQuality, type CallQualityFeature } from './quality/store.js'
 import { createRuntimes } from './runtime.js'
 import { createSignalling, type SignallingDeps } from './signalling.js'
 import { toCallObject, type CallObject, type CallOutput, type CallsState } from './state.js'
@@ -45,6 +46,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly calls$: Observable<readonly CallObject[]>
   /** Hot; the error of each call notification that failed its codec and names no call of this client (nothing changed). */
   readonly droppedNotifications$: Observable<BasicError>
+  /** Each call's quality (sampled every second while its media is connected) and its warnings as they rise and clear. */
+  readonly quality: Pick<CallQualityFeature, 'quality$' | 'warnings$' | 'current'>
   readonly current: () => CallsState
   readonly dispose: () => void
 }
@@ -53,7 +56,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
 export function createCall({ config, environment, logs, link, media, subscription }: CallDeps): CallFeature {
   const logger = logs.logger('call')
   const store = createCallStore(logger)
-  const runtimes = createRuntimes({ store, media, environment, logger, peerConfig: () => config.current().call.defaultPeerConfig })
+  const quality = createCallQuality({ thresholds: () => config.current().call.qualityThresholds, scheduler: environment.scheduler, logger })
+  const runtimes = createRuntimes({ store, media, environment, logger, peerConfig: () => config.current().call.defaultPeerConfig, watchPeer: quality.watch })
   const signalling = createSignalling({ config, link, subscription, logger })
   const running = new Subscription()
   const dropped = new Subject<BasicError>()
@@ -87,6 +91,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     state$: store.state$,
     events$: store.outputs$,
     droppedNotifications$: dropped.asObservable(),
+    quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
     calls$: store.state$.pipe(
       map((current) => current.calls),
       distinctUntilChanged(),
@@ -97,6 +102,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     dispose: () => {
       joins.dispose()
       runtimes.dispose()
+      quality.dispose()
       running.unsubscribe()
       store.complete()
       dropped.complete()

@@ -3,6 +3,7 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { PeerConfig } from './peer.js'
+import { QualityThresholdsUpdate } from './quality.js'
 
 // What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
 // section. A section is an object whose known keys have the documented types; unknown keys are
@@ -85,6 +86,7 @@ export const CallUpdate = t.partial({
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,
   defaultPeerConfig: PeerConfig,
+  qualityThresholds: QualityThresholdsUpdate,
   normalizeDestination: t.boolean,
   // The original SDK's only trickle ICE mode: every candidate in the SDP.
   trickleIceMode: t.literal('NONE'),

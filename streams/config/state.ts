@@ -1,6 +1,7 @@
 import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
 import { isPlainObject } from '../guards.js'
 import type { PeerConfig } from './peer.js'
+import { defaultQualityThresholds, type QualityThresholds } from './quality.js'
 
 export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
@@ -45,6 +46,8 @@ export interface Config {
     readonly removeH264Codecs: boolean
     /** An RTCConfiguration merged into every peer connection (e.g. `{ iceTransportPolicy: 'relay' }`). */
     readonly defaultPeerConfig: PeerConfig
+    /** Where each call quality warning rises (`call:qualityWarning`). */
+    readonly qualityThresholds: QualityThresholds
     /** `false` sends `call.make` destinations as given (`protocol/calls.md` §3.1). */
     readonly normalizeDestination: boolean
     /** Trickle ICE mode; the original SDK's only value is `NONE` (all candidates in the SDP). */
@@ -96,6 +99,7 @@ export const defaultConfig: Config = {
     sdpHandlers: [],
     removeH264Codecs: true,
     defaultPeerConfig: {},
+    qualityThresholds: defaultQualityThresholds,
     normalizeDestination: true,
     trickleIceMode: 'NONE',
   },

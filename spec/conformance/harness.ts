@@ -147,6 +147,8 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
         services: [...(options.services ?? [])],
         config: options.config ?? {},
       })
+      // Both SDKs list the devices once at start (devices:change); on a loaded machine that can come after a short scenario ended.
+      await page.waitForFunction(() => window.__conformance.events.some((event) => event.type === 'devices:change'), undefined, { polling: 50, timeout: 10000 }).catch(() => undefined)
       const name = userId.split('@')[0]!
       if (steps.has(name)) throw new Error(`conformance: ${userId} opened twice`)
       const log: Array<{ label: string; value: unknown }> = []

@@ -42,7 +42,9 @@ export type { PeerConfig } from '../../streams/config/peer.js'
 export type MediaConnectionChange = CallMediaConnectionPayload
 
 /** A call as `call.getAll` / `call.getById` return it: the core's CallObject plus the original SDK's two extra keys. */
-export interface CallObject extends CoreCallObject {
+export interface CallObject extends Omit<CoreCallObject, 'bandwidth'> {
+  /** The received-bandwidth limits in kbps; unset on an incoming call until it is answered, as in the original SDK. */
+  readonly bandwidth: CoreCallObject['bandwidth'] | undefined
   /** True for an outgoing call (the original SDK's key; `direction` says the same). */
   readonly isCaller: boolean
   /** The SDK's id of the call's WebRTC session (also the `id` of `call:newTrack` / `call:trackEnded`). */
@@ -58,12 +60,19 @@ export interface CallObject extends CoreCallObject {
 /** The call states, with the original SDK's `EARLY_MEDIA` (which no CPaaS call reaches). */
 const documentedStates = { ...callStates, EARLY_MEDIA: 'Early Media' } as const
 
-const documented = (record: CallRecord, quality: QualityState): CallObject => ({
-  ...toCallObject(record),
-  isCaller: record.direction === 'outgoing',
-  webrtcSessionId: record.webrtcSessionId,
-  quality: entryOf(quality, record.id)?.quality ?? unmeasured,
-})
+/** An incoming call nobody answered yet has no media constraints: its bandwidth is not chosen. */
+const unanswered = (record: CallRecord): boolean => record.direction === 'incoming' && record.mediaConstraints === undefined
+
+const documented = (record: CallRecord, quality: QualityState): CallObject => {
+  const call = toCallObject(record)
+  return {
+    ...call,
+    bandwidth: unanswered(record) ? undefined : call.bandwidth,
+    isCaller: record.direction === 'outgoing',
+    webrtcSessionId: record.webrtcSessionId,
+    quality: entryOf(quality, record.id)?.quality ?? unmeasured,
+  }
+}
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
 export type { AnswerOptions, BandwidthControls, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 

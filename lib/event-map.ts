@@ -1,3 +1,4 @@
+import type { QualityWarningName } from '../streams/call/quality/warnings.js'
 import type { CallOutput } from '../streams/call/state.js'
 import type { Contact } from '../streams/contacts/state.js'
 import type { BasicError } from '../streams/errors.js'
@@ -56,6 +57,18 @@ export type CallTrackReplacedPayload = CallFact<'trackReplaced', 'callId' | 'err
 export type CallMediaConnectionPayload = CallFact<'mediaConnectionChanged', 'callId' | 'previous'>
 /** `call:mediaRestart`: a restart of a call's media (by `call.mediaRestart` or by itself) succeeded, or failed with `error`. */
 export type CallMediaRestartPayload = CallFact<'mediaRestarted', 'callId' | 'error'>
+
+/**
+ * `call:qualityWarning`: a quality warning of a call rose (`active: true`) or cleared, with its
+ * figure then (`value`: ms for `high-rtt`, `high-jitter` and `no-inbound-media`, percent for
+ * `packet-loss`, the MOS for `low-mos`, the microphone level 0–1 for `constant-audio-input`).
+ */
+export interface CallQualityWarningPayload {
+  readonly callId: string
+  readonly name: QualityWarningName
+  readonly active: boolean
+  readonly value: number
+}
 
 /** `call:join`, `call:error`: the call and, on failure, the error. */
 export interface CallErrorPayload {
@@ -161,6 +174,8 @@ export interface EventPayloads {
   'call:mediaConnectionChange': CallMediaConnectionPayload
   /** A media restart ended: `error` when it failed; after the automatic restarts give up, one more with the reason. */
   'call:mediaRestart': CallMediaRestartPayload
+  /** A call's quality warning rose or cleared: read `call.getById(callId).quality`. */
+  'call:qualityWarning': CallQualityWarningPayload
   /** Mentioned by the reference's tutorials, never emitted. */
   'call:error': CallErrorPayload
   /** The media devices changed: read `media.getDevices()`. */

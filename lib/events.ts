@@ -29,6 +29,7 @@ export const eventNames = [
   'call:join',
   'call:mediaConnectionChange',
   'call:mediaRestart',
+  'call:qualityWarning',
   'call:error',
   'devices:change',
   'media:muted',

@@ -95,46 +95,46 @@ function checkedMedia(options: MediaOptions): MediaOptions {
   return options
 }
 
-/** The admin operations on one core generation (`restart` goes to the server). */
-export function adminOperations(core: CoreInternals): PlatformAdmin {
+/** The admin operations, each on the current core generation (`restart` goes to the server). */
+export function adminOperations(current: () => CoreInternals): PlatformAdmin {
   const user = (address: string): string => {
-    const account = core.accounts.find(address)
+    const account = current().accounts.find(address)
     if (account === undefined) throw new AdminInputError(`unknown user ${address}`)
     return account.userId
   }
   const turn = (): TurnService => {
-    if (core.options.turn.urls().length === 0) throw new AdminInputError('no TURN server runs: start the platform with --turn (turn: true)')
-    return core.options.turn
+    if (current().options.turn.urls().length === 0) throw new AdminInputError('no TURN server runs: start the platform with --turn (turn: true)')
+    return current().options.turn
   }
   return {
     dropSockets: async (options = {}) => {
       if (options.code !== undefined && !validCloseCode(options.code)) throw new AdminInputError(`invalid close code ${options.code}`)
-      return core.hub.dropSockets({ ...options, userId: options.userId === undefined ? undefined : user(options.userId) })
+      return current().hub.dropSockets({ ...options, userId: options.userId === undefined ? undefined : user(options.userId) })
     },
-    stopConnectivity: async (userId) => core.faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
-    resumeConnectivity: async (userId) => core.faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
-    delay: async (ms, prefix) => core.faults.delay(ms, prefix),
+    stopConnectivity: async (userId) => current().faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
+    resumeConnectivity: async (userId) => current().faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
+    delay: async (ms, prefix) => current().faults.delay(ms, prefix),
     fail: async (options = {}) =>
-      core.faults.fail({
+      current().faults.fail({
         prefix: options.prefix ?? '/cpaas/',
         count: options.count ?? 1,
         status: options.status ?? 500,
         reset: options.reset ?? false,
         body: options.body,
       }),
-    clearFaults: async () => core.faults.clear(),
-    send: async (userId, data) => core.hub.sendRaw(user(userId), data),
-    notify: async (userId, service, frame) => core.hub.notify(user(userId), service, frame),
-    restart: (options = {}) => core.options.restart(options),
+    clearFaults: async () => current().faults.clear(),
+    send: async (userId, data) => current().hub.sendRaw(user(userId), data),
+    notify: async (userId, service, frame) => current().hub.notify(user(userId), service, frame),
+    restart: (options = {}) => current().options.restart(options),
     state: async () => {
       const { rss, heapUsed } = process.memoryUsage()
       return {
-        ...core.hub.counts(),
-        users: core.hub.state(),
-        faults: core.faults.summary(),
-        persisted: core.store.names(),
+        ...current().hub.counts(),
+        users: current().hub.state(),
+        faults: current().faults.summary(),
+        persisted: current().store.names(),
         process: { rss, heapUsed, uptime: process.uptime() },
-        turn: core.options.turn.state(),
+        turn: current().options.turn.state(),
       }
     },
     media: async (options) => turn().impair(checkedMedia(options)),

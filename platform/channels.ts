@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws'
 import type { ServiceName } from './context.js'
+import { ConnChecks } from './connchecks.js'
 import type { Faults } from './faults.js'
 
 /** Who sends the connectivity checks on a channel (`x-connCheckRole`). */
@@ -46,10 +47,7 @@ export interface HubOptions {
 
 const queueLimit = 100
 const queueMaxAge = 5 * 60 * 1000
-/** Server connChecks a client may leave unanswered before its socket is terminated. */
-const maxMissedConnChecks = 3
 const maxTimer = 2 ** 31 - 1
-const connAck = JSON.stringify({ connAck: {} })
 
 /**
  * Notification channels, their sockets and service subscriptions, and notification delivery.
@@ -59,9 +57,11 @@ export class ChannelHub {
   private readonly channels = new Map<string, ChannelRecord>()
   private readonly byUser = new Map<string, Map<string, ChannelRecord>>()
   private readonly subscriptions = new Map<string, SubscriptionRecord>()
-  private readonly serverChecks = new Map<WebSocket, NodeJS.Timeout>()
+  private readonly connChecks: ConnChecks
 
-  constructor(private readonly options: HubOptions) {}
+  constructor(private readonly options: HubOptions) {
+    this.connChecks = new ConnChecks(options.serverConnCheckInterval, options.faults, options.log, (socket) => this.closeSocket(socket, 1001, 'connCheck unanswered', true))
+  }
 
   create(userId: string, fields: { clientCorrelator: string | undefined; channelType: string; role: ConnCheckRole; lifetime: number }): ChannelRecord {
     const channel: ChannelRecord = {
@@ -188,14 +188,14 @@ export class ChannelHub {
       clearTimeout(channel.expiry)
       channel.expiry = undefined
     }
-    socket.on('message', (data, isBinary) => this.receive(channel, socket, isBinary ? undefined : data.toString()))
+    socket.on('message', (data, isBinary) => this.connChecks.receive(channel, socket, isBinary ? undefined : data.toString()))
     socket.on('close', () => this.detach(channel, socket))
     socket.on('error', (error) => this.options.log(`channel ${channel.id}: socket error ${error.message}`))
     const cutoff = this.options.now() - queueMaxAge
     const queued = channel.queue.filter((entry) => entry.at >= cutoff)
     channel.queue = []
     for (const entry of queued) socket.send(entry.data)
-    if (channel.role === 'server') this.startServerChecks(channel, socket)
+    if (channel.role === 'server') this.connChecks.start(channel, socket)
   }
 
   /** Closes sockets of one user (or everyone's) with `code`, or terminates them (no close frame). Channels stay. */
@@ -267,28 +267,10 @@ export class ChannelHub {
     if (channel.queue.length > queueLimit) channel.queue.splice(0, channel.queue.length - queueLimit)
   }
 
-  private receive(channel: ChannelRecord, socket: WebSocket, text: string | undefined): void {
-    let message: unknown
-    try {
-      message = text === undefined ? undefined : JSON.parse(text)
-    } catch {
-      this.options.log(`channel ${channel.id}: ignored a frame that is not JSON`)
-      return
-    }
-    if (typeof message !== 'object' || message === null) return
-    const frame = message as Record<string, unknown>
-    if (frame.connCheck) {
-      if (!this.options.faults.connectivityPaused(channel.userId)) socket.send(connAck)
-    } else if (frame.connAck) {
-      missed.set(socket, 0)
-    }
-    // `{"message_type":"ping"}` (keepAlive) and anything else: accepted, never answered.
-  }
-
   private detach(channel: ChannelRecord, socket: WebSocket): void {
     const index = channel.sockets.indexOf(socket)
     if (index >= 0) channel.sockets.splice(index, 1)
-    this.stopServerChecks(socket)
+    this.connChecks.stop(socket)
     if (channel.sockets.length === 0 && this.channels.get(channel.id) === channel) this.scheduleExpiry(channel)
   }
 
@@ -305,33 +287,8 @@ export class ChannelHub {
     channel.expiry.unref()
   }
 
-  private startServerChecks(channel: ChannelRecord, socket: WebSocket): void {
-    const interval = this.options.serverConnCheckInterval
-    const frame = JSON.stringify({ connCheck: { interval } })
-    missed.set(socket, 0)
-    const timer = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN || this.options.faults.connectivityPaused(channel.userId)) return
-      const count = missed.get(socket) ?? 0
-      if (count >= maxMissedConnChecks) {
-        this.options.log(`channel ${channel.id}: ${count} connChecks unanswered, terminating the socket`)
-        this.closeSocket(socket, 1001, 'connCheck unanswered', true)
-        return
-      }
-      missed.set(socket, count + 1)
-      socket.send(frame)
-    }, interval * 1000)
-    timer.unref()
-    this.serverChecks.set(socket, timer)
-  }
-
-  private stopServerChecks(socket: WebSocket): void {
-    const timer = this.serverChecks.get(socket)
-    if (timer !== undefined) clearInterval(timer)
-    this.serverChecks.delete(socket)
-  }
-
   private closeSocket(socket: WebSocket, code: number, reason: string, terminate: boolean): void {
-    this.stopServerChecks(socket)
+    this.connChecks.stop(socket)
     if (terminate) socket.terminate()
     else if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
       socket.close(code, reason)
@@ -340,9 +297,6 @@ export class ChannelHub {
     }
   }
 }
-
-/** Server connChecks sent and not yet acknowledged, per socket. */
-const missed = new WeakMap<WebSocket, number>()
 
 function newestOpen(channel: ChannelRecord): WebSocket | undefined {
   for (let i = channel.sockets.length - 1; i >= 0; i--) {

@@ -2,26 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { isLeft } from 'fp-ts/Either'
-import type * as t from 'io-ts'
 import { WebSocketServer } from 'ws'
 import { AccountDirectory } from './accounts.js'
 import { ChannelHub } from './channels.js'
 import type { Account, FeatureHandle, Handler, PlatformContext, PlatformFeature, PlatformReply, RouteOptions, ServiceName } from './context.js'
 import { notFound } from './context.js'
-import { badInput, forbidden, hostRefused, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath, unsupportedMediaType } from './errors.js'
+import { badInput, forbidden, hostRefused, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath } from './errors.js'
+import { failingField, jsonBodyLimit, parseBody, rawBodyLimit, readBody, refuseUpgrade, writeReply } from './http.js'
 import { Faults } from './faults.js'
 import { adminRefusal, isAdminPath } from './guard.js'
-import { pathSegments, Router, type Method } from './router.js'
+import { pathSegments, Router, type Method, type Route } from './router.js'
 import { Store } from './store.js'
 import { newSecret, TokenIssuer } from './tokens.js'
 import type { TurnService } from './turn.js'
-
-/** Largest JSON (or form) request body, in bytes. */
-export const jsonBodyLimit = 1024 * 1024
-/** Largest body of a route with `raw: true` (file uploads), in bytes. */
-export const rawBodyLimit = 50 * 1024 * 1024
-/** Bodies above the limit are read and discarded up to this size (so the client sees the 413); beyond it the connection is cut. */
-const drainLimit = 64 * 1024 * 1024
 
 const channelSocketPattern = /^\/cpaas\/notificationchannel\/[^/]+\/([^/]+)\/channels\/([^/]+)\/websocket$/
 
@@ -160,88 +153,39 @@ export class Core {
     const path = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl
     const admin = isAdminPath(path)
     const cors: Record<string, string> = admin ? {} : { ...publicCors }
+    const logged = (status: number): void => {
+      if (this.options.logRequests) this.options.log(`${method} ${path} ${status} ${Date.now() - started}ms`)
+    }
     const finish = (reply: PlatformReply): void => {
       writeReply(response, reply, cors)
-      if (this.options.logRequests) this.options.log(`${method} ${path} ${reply.status} ${Date.now() - started}ms`)
+      logged(reply.status)
     }
     try {
       if (!this.options.isOwnHost(request.headers.host)) return finish(hostRefused(request.headers.host ?? ''))
       const adminRefused = admin && this.options.adminSecret !== undefined ? adminRefusal(request, this.options.adminSecret) : undefined
       if (adminRefused !== undefined) return finish(adminRefused)
-      if (method === 'OPTIONS') {
-        response.writeHead(204, {
-          ...cors,
-          'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
-          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
-          'Access-Control-Max-Age': '600',
-        })
-        response.end()
-        return
-      }
+      if (method === 'OPTIONS') return preflight(response, cors)
       if (!admin) {
         const delay = this.internals.faults.delayFor(path)
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
-        const failure = this.internals.faults.takeFailure(path)
-        if (failure !== undefined) {
-          this.options.log(`${method} ${path}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
-          if (failure.reset) request.socket.destroy()
-          else if (failure.body !== undefined) finish({ status: failure.status, body: failure.body })
-          else finish(injectedFault(failure.status))
-          return
-        }
+        const fault = this.injectedFault(`${method} ${path}`, path)
+        if (fault === 'reset') return void request.socket.destroy()
+        if (fault !== undefined) return finish(fault)
       }
       const segments = pathSegments(path)
       if (segments === undefined) return finish(badInput('path: malformed percent-encoding'))
       const match = this.internals.router.match(method, segments)
       if (match.kind === 'wrongMethod') return finish(methodNotAllowed(method, match.allowed))
       if (match.kind === 'none') {
-        if ((method === 'GET' || method === 'HEAD') && this.options.fallback?.(request, response, cors)) {
-          if (this.options.logRequests) this.options.log(`${method} ${path} ${response.statusCode} ${Date.now() - started}ms`)
-          return
-        }
+        if ((method === 'GET' || method === 'HEAD') && this.options.fallback?.(request, response, cors)) return logged(response.statusCode)
         return finish(unknownPath(path))
       }
-      const { route, params } = match
-      let user = anonymous
-      const authorization = request.headers.authorization
-      if (!route.options.public || authorization !== undefined) {
-        const authenticated = this.authenticate(authorization)
-        if (typeof authenticated === 'string') {
-          if (!route.options.public) return finish(unauthorized(authenticated))
-        } else user = authenticated
-      }
-      if (!route.options.public && params.userId !== undefined && params.userId.toLowerCase() !== user.userId.toLowerCase()) {
-        return finish(forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`))
-      }
-      const rawBody = await readBody(request, route.options.raw ? rawBodyLimit : jsonBodyLimit)
+      const reply = await this.serve(match.route, match.params, request, { method, path, query: queryAt >= 0 ? rawUrl.slice(queryAt + 1) : '' })
       // The client hung up mid-body: nothing failed here, and nobody is left to answer.
-      if (rawBody === 'aborted') {
+      if (reply === 'aborted') {
         if (this.options.logRequests) this.options.log(`${method} ${path}: the client went away mid-body`)
         return
       }
-      if (rawBody === 'tooLarge') return finish(tooLarge(route.options.raw ? rawBodyLimit : jsonBodyLimit))
-      let body: unknown
-      if (!route.options.raw) {
-        const parsed = parseBody(rawBody, request.headers['content-type'])
-        if (parsed.kind !== 'ok') return finish(parsed.reply)
-        body = parsed.value
-        if (route.options.body !== undefined) {
-          const decoded = route.options.body.decode(body)
-          if (isLeft(decoded)) return finish(badInput(failingField(decoded.left)))
-          body = decoded.right
-        }
-      }
-      const reply = await route.handler({
-        method,
-        path,
-        params,
-        query: new URLSearchParams(queryAt >= 0 ? rawUrl.slice(queryAt + 1) : ''),
-        headers: request.headers,
-        body,
-        rawBody,
-        user,
-        version: params.version ?? 'v1',
-      })
       finish(reply)
     } catch (error) {
       const reference = randomUUID()
@@ -251,6 +195,47 @@ export class Core {
     }
   }
 
+  /** A failure armed through the admin API for this path, taken: a reply, or `reset` to cut the connection. */
+  private injectedFault(label: string, path: string): PlatformReply | 'reset' | undefined {
+    const failure = this.internals.faults.takeFailure(path)
+    if (failure === undefined) return undefined
+    this.options.log(`${label}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
+    if (failure.reset) return 'reset'
+    return failure.body !== undefined ? { status: failure.status, body: failure.body } : injectedFault(failure.status)
+  }
+
+  /** Runs a matched route: the bearer token and `:userId` checked, the body read and decoded. */
+  private async serve(route: Route, params: Record<string, string>, request: IncomingMessage, at: { method: string; path: string; query: string }): Promise<PlatformReply | 'aborted'> {
+    let user = anonymous
+    const authorization = request.headers.authorization
+    if (!route.options.public || authorization !== undefined) {
+      const authenticated = this.authenticate(authorization)
+      if (typeof authenticated === 'string') {
+        if (!route.options.public) return unauthorized(authenticated)
+      } else user = authenticated
+    }
+    if (!route.options.public && params.userId !== undefined && params.userId.toLowerCase() !== user.userId.toLowerCase()) {
+      return forbidden(`the token of ${user.userId} does not give access to the resources of ${params.userId}`)
+    }
+    const limit = route.options.raw ? rawBodyLimit : jsonBodyLimit
+    const rawBody = await readBody(request, limit)
+    if (rawBody === 'aborted') return rawBody
+    if (rawBody === 'tooLarge') return tooLarge(limit)
+    let body: unknown
+    if (!route.options.raw) {
+      const parsed = parseBody(rawBody, request.headers['content-type'])
+      if (parsed.kind !== 'ok') return parsed.reply
+      body = parsed.value
+      if (route.options.body !== undefined) {
+        const decoded = route.options.body.decode(body)
+        if (isLeft(decoded)) return badInput(failingField(decoded.left))
+        body = decoded.right
+      }
+    }
+    const { method, path, query } = at
+    return route.handler({ method, path, params, query: new URLSearchParams(query), headers: request.headers, body, rawBody, user, version: params.version ?? 'v1' })
+  }
+
   /** Serves one WebSocket upgrade: only the channel URL, with a valid `access_token` of the channel's owner. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
@@ -258,13 +243,9 @@ export class Core {
       const url = new URL(request.url ?? '/', 'http://platform.local')
       const path = url.pathname
       if (!this.options.isOwnHost(request.headers.host)) return refuseUpgrade(socket, hostRefused(request.headers.host ?? ''))
-      const failure = this.internals.faults.takeFailure(path)
-      if (failure !== undefined) {
-        this.options.log(`upgrade ${path}: injected ${failure.reset ? 'connection reset' : `failure ${failure.status}`}`)
-        if (failure.reset) socket.destroy()
-        else refuseUpgrade(socket, failure.body !== undefined ? { status: failure.status, body: failure.body } : injectedFault(failure.status))
-        return
-      }
+      const fault = this.injectedFault(`upgrade ${path}`, path)
+      if (fault === 'reset') return void socket.destroy()
+      if (fault !== undefined) return refuseUpgrade(socket, fault)
       const match = channelSocketPattern.exec(path)
       if (match === null) return refuseUpgrade(socket, unknownPath(path))
       const userId = decodeURIComponent(match[1]!)
@@ -301,94 +282,13 @@ export class Core {
   }
 }
 
-/** Writes a reply: JSON unless the body is a Buffer; errors always carry a JSON body. */
-export function writeReply(response: ServerResponse, reply: PlatformReply, extraHeaders: Record<string, string>): void {
-  if (response.headersSent) return
-  const headers: Record<string, string> = { ...extraHeaders, ...reply.headers }
-  let payload: Buffer | undefined
-  let body = reply.body
-  if (body === undefined && reply.status >= 400) body = internalErrorBody(reply.status)
-  if (Buffer.isBuffer(body)) {
-    payload = body
-    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream'
-  } else if (body !== undefined && reply.status !== 204 && reply.status !== 304) {
-    payload = Buffer.from(JSON.stringify(body))
-    headers['Content-Type'] = reply.contentType ?? 'application/json'
-  }
-  if (payload !== undefined) headers['Content-Length'] = String(payload.length)
-  response.writeHead(reply.status, headers)
-  response.end(payload)
-}
-
-const internalErrorBody = (status: number): unknown => ({
-  requestError: { serviceException: { messageId: 'SVC0001', text: 'A service error occurred. Error code is %1', variables: [String(status)] } },
-})
-
-/** Answers a refused upgrade with the JSON error (no CORS: WebSocket handshakes do not use it). */
-function refuseUpgrade(socket: Duplex, reply: PlatformReply): void {
-  const payload = JSON.stringify(reply.body ?? internalErrorBody(reply.status))
-  const lines = [
-    `HTTP/1.1 ${reply.status} ${statusText(reply.status)}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(payload)}`,
-    'Connection: close',
-  ]
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`)
-}
-
-const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
-const statusText = (status: number): string => statusTexts[status] ?? 'Error'
-
-/** The body bytes, or `tooLarge` once past `limit` (the rest is drained so the client gets the answer), or `aborted` when the client went away mid-body. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge' | 'aborted'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length'] ?? 0)
-    if (declared > drainLimit) {
-      resolve('tooLarge')
-      request.socket.destroySoon?.()
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-      else if (size > drainLimit) request.destroy()
-    })
-    request.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)))
-    // A client that hangs up mid-body makes the request emit `error` (ECONNRESET, "aborted"): not a failure of ours.
-    request.on('error', (error) => (request.complete ? reject(error) : resolve('aborted')))
-    request.on('close', () => {
-      if (!request.complete) resolve(size > drainLimit ? 'tooLarge' : 'aborted')
-    })
+/** Answers a CORS preflight. */
+function preflight(response: ServerResponse, cors: Record<string, string>): void {
+  response.writeHead(204, {
+    ...cors,
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
+    'Access-Control-Max-Age': '600',
   })
-}
-
-type Parsed = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly reply: PlatformReply }
-
-function parseBody(raw: Buffer, contentType: string | undefined): Parsed {
-  if (raw.length === 0) return { kind: 'ok', value: undefined }
-  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase()
-  const text = raw.toString('utf8')
-  if (type === 'application/x-www-form-urlencoded') return { kind: 'ok', value: Object.fromEntries(new URLSearchParams(text)) }
-  if (type !== 'application/json' && !type.endsWith('+json')) return { kind: 'error', reply: unsupportedMediaType(type) }
-  try {
-    return { kind: 'ok', value: JSON.parse(text) }
-  } catch {
-    return { kind: 'error', reply: badInput('body: not valid JSON') }
-  }
-}
-
-/** The dotted path of the first failing field (`notificationChannel.channelType`), `body` for the whole body. */
-export function failingField(errors: t.Errors): string {
-  const first = errors[0]
-  if (first === undefined) return 'body'
-  const keys: string[] = []
-  first.context.forEach((entry, index) => {
-    if (index === 0) return
-    const parentTag = (first.context[index - 1]!.type as { _tag?: string })._tag
-    if (parentTag === 'IntersectionType' || parentTag === 'UnionType') return
-    keys.push(entry.key)
-  })
-  return keys.length > 0 ? keys.join('.') : 'body'
+  response.end()
 }

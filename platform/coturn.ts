@@ -123,10 +123,30 @@ function relayPortWindow(): { min: number; max: number } {
   return { min, max: min + 199 }
 }
 
+/** Runs coturn with its output passed to `debug`, and a failure to run logged. */
+function spawnLogged(args: string[], options: CoturnOptions): ChildProcess {
+  const server = spawn(options.binary ?? 'turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  for (const stream of [server.stdout, server.stderr]) createInterface({ input: stream }).on('line', (line) => options.debug(line))
+  server.once('error', (error) => options.log(`turn server could not run: ${error.message}`))
+  return server
+}
+
+/** Stops a process (SIGTERM, then SIGKILL after 2 s); resolves once it has exited. */
+function stopped(server: ChildProcess | undefined): Promise<void> {
+  if (server === undefined || server.exitCode !== null || server.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.kill('SIGKILL'), 2_000)
+    server.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    server.kill('SIGTERM')
+  })
+}
+
 /** Starts coturn and resolves once it answers STUN; throws (with `coturnHint`) when it cannot run. */
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
-  const binary = options.binary ?? 'turnserver'
-  if (!coturnAvailable(binary)) throw new Error(coturnHint)
+  if (!coturnAvailable(options.binary ?? 'turnserver')) throw new Error(coturnHint)
   const directory = mkdtempSync(join(tmpdir(), 'kandy-rx-turn-'))
   const port = await freeUdpPort(options.host)
   const relayPorts = relayPortWindow()
@@ -138,10 +158,8 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   let delay = respawnDelay.first
 
   const launch = async (): Promise<void> => {
-    const server = spawn(binary, coturnArguments(options, port, relayPorts, directory), { stdio: ['ignore', 'pipe', 'pipe'] })
+    const server = spawnLogged(coturnArguments(options, port, relayPorts, directory), options)
     child = server
-    for (const stream of [server.stdout, server.stderr]) createInterface({ input: stream }).on('line', (line) => options.debug(line))
-    server.once('error', (error) => options.log(`turn server could not run: ${error.message}`))
     server.once('exit', (code, signal) => exited(server, code, signal))
     await stunAnswers(options.host, port, readyLimit)
     if (child !== server) return
@@ -165,28 +183,24 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     delay = Math.min(delay * 2, respawnDelay.max)
   }
 
-  /** Stops the current coturn (SIGTERM, then SIGKILL after 2 s); resolves once it has exited. */
+  /** Stops the current coturn; resolves once it has exited. */
   const kill = (): Promise<void> => {
     const server = child
     child = undefined
     running = false
-    if (server === undefined || server.exitCode !== null || server.signalCode !== null) return Promise.resolve()
-    return new Promise((resolve) => {
-      const force = setTimeout(() => server.kill('SIGKILL'), 2_000)
-      server.once('exit', () => {
-        clearTimeout(force)
-        resolve()
-      })
-      server.kill('SIGTERM')
-    })
+    return stopped(server)
   }
 
+  const shutDown = async (): Promise<void> => {
+    stopping = true
+    clearTimeout(respawn)
+    await kill()
+    rmSync(directory, { recursive: true, force: true })
+  }
   try {
     await launch()
   } catch (error) {
-    stopping = true
-    await kill()
-    rmSync(directory, { recursive: true, force: true })
+    await shutDown()
     throw error
   }
 
@@ -208,11 +222,6 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
       options.log('turn server restarting: every allocation is lost')
       await launch()
     },
-    stop: async () => {
-      stopping = true
-      clearTimeout(respawn)
-      await kill()
-      rmSync(directory, { recursive: true, force: true })
-    },
+    stop: shutDown,
   }
 }

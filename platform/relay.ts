@@ -33,25 +33,27 @@ interface Client {
   lastSeen: number
 }
 
+/** Applies the impairment to one datagram, then sends it (or not). */
+function impaired(impairment: MediaImpairment, send: () => void): void {
+  if (impairment.blackhole) return
+  if (impairment.lossPercent > 0 && Math.random() * 100 < impairment.lossPercent) return
+  // A socket closed meanwhile (reset, stop) throws: the datagram is lost, as on a network.
+  const attempt = (): void => {
+    try {
+      send()
+    } catch {}
+  }
+  if (impairment.delayMs > 0) setTimeout(attempt, impairment.delayMs).unref()
+  else attempt()
+}
+
 /** Starts a relay on `host` (a free port) forwarding to `target()` (coturn's address, read per datagram). */
 export function startRelay(host: string, target: () => { readonly host: string; readonly port: number }): Promise<UdpRelay> {
   const downstream = createSocket('udp4')
   const clients = new Map<string, Client>()
   let impairment = noImpairment
 
-  /** Applies the impairment to one datagram, then sends it (or not). */
-  const pass = (send: () => void): void => {
-    if (impairment.blackhole) return
-    if (impairment.lossPercent > 0 && Math.random() * 100 < impairment.lossPercent) return
-    // A socket closed meanwhile (reset, stop) throws: the datagram is lost, as on a network.
-    const attempt = (): void => {
-      try {
-        send()
-      } catch {}
-    }
-    if (impairment.delayMs > 0) setTimeout(attempt, impairment.delayMs).unref()
-    else attempt()
-  }
+  const pass = (send: () => void): void => impaired(impairment, send)
 
   const clientOf = (from: RemoteInfo): Client => {
     const key = `${from.address}:${from.port}`

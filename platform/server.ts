@@ -5,7 +5,7 @@ import { adminOperations, type PlatformAdmin } from './admin.js'
 import { loadAccountsFile, seededAccounts } from './accounts.js'
 import { loopback, selfSignedCertificate } from './certificate.js'
 import type { Account, PlatformContext, PlatformFeature } from './context.js'
-import { Core, type CoreOptions, type RestartOptions } from './core.js'
+import { Core, type CoreInternals, type CoreOptions, type RestartOptions } from './core.js'
 import { coreFeatures, platformFeatures } from './features/index.js'
 import { hostAllowed, newAdminSecret, ownHostNames } from './guard.js'
 import { repositoryRoot, staticFiles } from './static.js'
@@ -81,103 +81,51 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1'
   const accounts = typeof options.users === 'string' ? loadAccountsFile(options.users) : (options.users ?? seededAccounts)
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  // coturn's own output is debug-level: logged only with `logRequests` (`--verbose`).
-  const debugLog = (line: string): void => {
-    if (options.logRequests === true) log(line)
-  }
   const tls = options.tls === true ? await selfSignedCertificate(host) : options.tls || undefined
   const scheme = tls === undefined ? 'http' : 'https'
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
-  let port = options.port ?? 0
-  const url = (): string => `${scheme}://${urlHost}:${port}`
+  let core: Core
+  const server = httpServer(tls, () => core)
+  const listening = listener(server, host, options.port ?? 0)
+  const url = (): string => `${scheme}://${urlHost}:${listening.port()}`
   const features = [...coreFeatures, ...(options.features ?? platformFeatures).filter((feature) => !coreFeatures.includes(feature))]
-  const root = options.staticRoot === false ? undefined : (options.staticRoot ?? repositoryRoot())
-  const fallback = root === undefined ? undefined : staticFiles(root, () => ({ users: accounts, url: url() }))
-
-  const admin = options.admin ?? loopback(host)
-  if (options.adminSecret !== undefined && options.adminSecret.trim() === '') throw new Error('startPlatform: adminSecret must not be empty')
-  const adminSecret = admin ? (options.adminSecret ?? newAdminSecret()) : undefined
+  const fallback = options.staticRoot === false ? undefined : staticFiles(options.staticRoot ?? repositoryRoot(), () => ({ users: accounts, url: url() }))
+  const { admin, adminSecret } = adminSettings(options, host)
   const hostNames = ownHostNames(host)
   const defaultPort = tls === undefined ? 80 : 443
-  // coturn speaks IPv4 here: on the platform's address when it is one, else on loopback.
-  const turnHost = /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '0.0.0.0' ? host : '127.0.0.1'
-  const turn: TurnService = options.turn === true ? await startTurn({ host: turnHost, log, debug: (line) => debugLog(`turn: ${line}`) }) : credentialsOnly()
-
-  let core: Core
+  const turn = await turnService(options, host, log)
   const coreOptions = (secret?: string): CoreOptions => ({
     accounts,
     dataDir: options.dataDir,
     features,
     admin,
     adminSecret,
-    isOwnHost: (header) => hostAllowed(header, hostNames, port, defaultPort),
+    isOwnHost: (header) => hostAllowed(header, hostNames, listening.port(), defaultPort),
     serverConnCheckInterval: options.serverConnCheckInterval ?? 30,
     tokenLifetime: options.tokenLifetime ?? 3600,
     log,
     logRequests: options.logRequests ?? false,
     baseUrl: url,
     fallback,
-    restart: (restartOptions) => restart(restartOptions),
+    restart: (restartOptions) => restarts.restart(restartOptions),
     secret,
     turn,
   })
   core = new Core(coreOptions())
-
-  const server: Server = tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key })
-  server.keepAliveTimeout = 5000
-  // A client that stalls mid-request does not hold a connection for long.
-  server.requestTimeout = 30_000
-  server.headersTimeout = 10_000
-  server.on('request', (request, response) => void core.handle(request, response))
-  server.on('upgrade', (request, socket, head) => core.upgrade(request, socket, head))
-  server.on('clientError', (_error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n')
-    else socket.destroy()
-  })
-
-  const listen = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const failed = (error: Error): void => reject(error)
-      server.once('error', failed)
-      server.listen(port, host, () => {
-        server.off('error', failed)
-        port = (server.address() as AddressInfo).port
-        resolve()
-      })
-    })
-  const close = (code: number, reason: string): Promise<void> =>
-    new Promise((resolve) => {
-      core.internals.hub.stop(code, reason)
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
-
-  let restarting: Promise<void> | undefined
-  const restart = (restartOptions: RestartOptions = {}): Promise<void> => {
-    restarting ??= (async () => {
-      log(`platform restarting${restartOptions.fresh ? ' (fresh)' : ''}`)
-      await close(1012, 'service restart')
-      if (restartOptions.fresh) {
-        await core.stop(1012, 'service restart')
-        core = new Core(coreOptions(core.internals.secret))
-      }
-      if ((restartOptions.downtime ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, restartOptions.downtime))
-      await listen()
-      core.internals.hub.resume()
-      log(`platform listening again on ${url()}`)
-    })().finally(() => {
-      restarting = undefined
-    })
-    return restarting
+  const close = async (code: number, reason: string): Promise<void> => {
+    core.internals.hub.stop(code, reason)
+    await listening.close()
   }
-
+  const restarts = restarter(log, url, close, listening.listen, async () => {
+    await core.stop(1012, 'service restart')
+    core = new Core(coreOptions(core.internals.secret))
+  }, () => core.internals.hub.resume())
   try {
-    await listen()
+    await listening.listen()
   } catch (error) {
     await turn.stop()
     throw error
   }
-  const operations = (): PlatformAdmin => adminOperations(core.internals)
   let stopped = false
   return {
     get url() {
@@ -187,7 +135,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       return url().replace(/^http/, 'ws')
     },
     get port() {
-      return port
+      return listening.port()
     },
     host,
     users: accounts,
@@ -195,34 +143,105 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     get context() {
       return core.context
     },
-    tokens: async (userId, tokenOptions = {}) => {
-      const account = core.internals.accounts.find(userId)
-      if (account === undefined) throw new Error(`tokens: unknown user ${userId}`)
-      const { accessToken, idToken, refreshToken } = core.internals.tokens.issue(account, tokenOptions.lifetime)
-      return { accessToken, idToken, refreshToken }
-    },
-    admin: {
-      dropSockets: (o) => operations().dropSockets(o),
-      stopConnectivity: (u) => operations().stopConnectivity(u),
-      resumeConnectivity: (u) => operations().resumeConnectivity(u),
-      delay: (ms, prefix) => operations().delay(ms, prefix),
-      fail: (o) => operations().fail(o),
-      clearFaults: () => operations().clearFaults(),
-      send: (u, data) => operations().send(u, data),
-      notify: (u, service, frame) => operations().notify(u, service, frame),
-      restart: (o) => restart(o),
-      state: () => operations().state(),
-      media: (o) => operations().media(o),
-      restartRelay: () => operations().restartRelay(),
-    },
-    restart,
+    tokens: async (userId, tokenOptions = {}) => tokensOf(core.internals, userId, tokenOptions.lifetime),
+    admin: adminOperations(() => core.internals),
+    restart: restarts.restart,
     stop: async () => {
       if (stopped) return
       stopped = true
-      await restarting?.catch(() => undefined)
+      await restarts.settled()
       await close(1001, 'server shutting down')
       await core.stop()
       await turn.stop()
     },
   }
+}
+
+/** The HTTP(S) server in front of the current core generation. */
+function httpServer(tls: { readonly cert: string; readonly key: string } | undefined, core: () => Core): Server {
+  const server: Server = tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key })
+  server.keepAliveTimeout = 5000
+  // A client that stalls mid-request does not hold a connection for long.
+  server.requestTimeout = 30_000
+  server.headersTimeout = 10_000
+  server.on('request', (request, response) => void core().handle(request, response))
+  server.on('upgrade', (request, socket, head) => core().upgrade(request, socket, head))
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+  return server
+}
+
+/** Listens on `port` (0: a free one, kept across restarts once picked) and closes every connection on `close`. */
+function listener(server: Server, host: string, port: number) {
+  return {
+    port: (): number => port,
+    listen: (): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const failed = (error: Error): void => reject(error)
+        server.once('error', failed)
+        server.listen(port, host, () => {
+          server.off('error', failed)
+          port = (server.address() as AddressInfo).port
+          resolve()
+        })
+      }),
+    close: (): Promise<void> =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/** coturn behind its relay with `turn: true`, else TURN credentials only. */
+async function turnService(options: PlatformOptions, host: string, log: (line: string) => void): Promise<TurnService> {
+  if (options.turn !== true) return credentialsOnly()
+  // coturn speaks IPv4 here: on the platform's address when it is one, else on loopback.
+  const turnHost = /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '0.0.0.0' ? host : '127.0.0.1'
+  // coturn's own output is debug-level: logged only with `logRequests` (`--verbose`).
+  const debug = (line: string): void => {
+    if (options.logRequests === true) log(`turn: ${line}`)
+  }
+  return startTurn({ host: turnHost, log, debug })
+}
+
+/** `restart`, one at a time: connections closed, every module rebuilt when `fresh`, listening again after `downtime`. */
+function restarter(log: (line: string) => void, url: () => string, close: (code: number, reason: string) => Promise<void>, listen: () => Promise<void>, rebuild: () => Promise<void>, resume: () => void) {
+  let restarting: Promise<void> | undefined
+  return {
+    restart: (restartOptions: RestartOptions = {}): Promise<void> => {
+      restarting ??= (async () => {
+        log(`platform restarting${restartOptions.fresh ? ' (fresh)' : ''}`)
+        await close(1012, 'service restart')
+        if (restartOptions.fresh) await rebuild()
+        if ((restartOptions.downtime ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, restartOptions.downtime))
+        await listen()
+        resume()
+        log(`platform listening again on ${url()}`)
+      })().finally(() => {
+        restarting = undefined
+      })
+      return restarting
+    },
+    /** Resolves once a restart in progress has ended, however it ended. */
+    settled: async (): Promise<void> => {
+      await restarting?.catch(() => undefined)
+    },
+  }
+}
+
+function tokensOf(core: CoreInternals, userId: string, lifetime: number | undefined): UserTokens {
+  const account = core.accounts.find(userId)
+  if (account === undefined) throw new Error(`tokens: unknown user ${userId}`)
+  const { accessToken, idToken, refreshToken } = core.tokens.issue(account, lifetime)
+  return { accessToken, idToken, refreshToken }
+}
+
+/** Whether the `/_admin/` API is on (default: on a loopback host) and its secret (default: a random one). */
+function adminSettings(options: PlatformOptions, host: string): { admin: boolean; adminSecret: string | undefined } {
+  const admin = options.admin ?? loopback(host)
+  if (options.adminSecret !== undefined && options.adminSecret.trim() === '') throw new Error('startPlatform: adminSecret must not be empty')
+  return { admin, adminSecret: admin ? (options.adminSecret ?? newAdminSecret()) : undefined }
 }

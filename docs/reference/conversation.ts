@@ -4,4 +4,4 @@
  *
  * @module client.conversation
  */
-export type { ConversationApi, Conversation, ConversationOptions, ConversationChange, Message, MessageSender, ChatType, Part, TextPart, JsonPart, FilePart, LocationPart } from '../../lib/api/conversation.js'
+export type { ConversationApi, Conversation, ConversationOptions, ConversationChange, Message, MessageContext, MessageSender, StoredMessage, ChatType, Part, TextPart, JsonPart, FilePart, LocationPart } from '../../lib/api/conversation.js'

@@ -4,4 +4,4 @@
  *
  * @module client.presence
  */
-export type { PresenceApi, PresenceInfo, SelfPresenceInfo } from '../../lib/api/presence.js'
+export type { NoSelfPresence, PresenceApi, PresenceInfo, SelfPresenceInfo } from '../../lib/api/presence.js'

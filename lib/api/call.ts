@@ -2,16 +2,32 @@ import { filter, map, merge, type Observable } from 'rxjs'
 import type { AnswerOptions, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 import type { CallFeature } from '../../streams/call/feature.js'
 import type { MediaConnectionState } from '../../streams/call/media-connection.js'
+import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
+import type { CallQuality } from '../../streams/call/quality/warnings.js'
 import { callStates, toCallObject, type CallObject as CoreCallObject, type CallOutput, type CallRecord } from '../../streams/call/state.js'
 import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
-import type { CallMediaConnectionPayload } from '../event-map.js'
+import type { CallMediaConnectionPayload, CallQualityWarningPayload } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
 import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
-export type { MediaConnectionState }
+export type { MediaConnectionState, CallQuality }
+export type { QualityWarningName } from '../../streams/call/quality/warnings.js'
+export type { QualityThresholds } from '../../streams/config/quality.js'
+
+/**
+ * The payload of `call:qualityWarning`: a warning of the call rose (`active: true`) or cleared,
+ * with its figure (`value`). Warnings: `high-rtt`, `high-jitter`, `packet-loss`, `low-mos` (from
+ * one-second stats samples: 3 of the last 5 beyond the threshold raise one, none of them clears it),
+ * `no-inbound-media` (media connected, nothing arriving from the far end), `constant-audio-input`
+ * (the microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call
+ * whose sampling stops (it ended) has its active warnings cleared.
+ *
+ * client.on('call:qualityWarning', ({ callId, name, active }) => badge(callId, name, active))
+ */
+export type QualityWarning = CallQualityWarningPayload
 export type { PeerConfig } from '../../streams/config/peer.js'
 
 /**
@@ -26,17 +42,37 @@ export type { PeerConfig } from '../../streams/config/peer.js'
 export type MediaConnectionChange = CallMediaConnectionPayload
 
 /** A call as `call.getAll` / `call.getById` return it: the core's CallObject plus the original SDK's two extra keys. */
-export interface CallObject extends CoreCallObject {
+export interface CallObject extends Omit<CoreCallObject, 'bandwidth'> {
+  /** The received-bandwidth limits in kbps; unset on an incoming call until it is answered, as in the original SDK. */
+  readonly bandwidth: CoreCallObject['bandwidth'] | undefined
   /** True for an outgoing call (the original SDK's key; `direction` says the same). */
   readonly isCaller: boolean
   /** The SDK's id of the call's WebRTC session (also the `id` of `call:newTrack` / `call:trackEnded`). */
   readonly webrtcSessionId: string
+  /**
+   * The call's quality from its latest one-second stats sample (figures undefined until the media
+   * connects): `mos` as the ITU-T G.107 E-model estimates it, `rttMs`, `jitterMs`,
+   * `packetLossPercent` of the inbound audio, and the active `warnings` (see `call:qualityWarning`).
+   */
+  readonly quality: CallQuality
 }
 
 /** The call states, with the original SDK's `EARLY_MEDIA` (which no CPaaS call reaches). */
 const documentedStates = { ...callStates, EARLY_MEDIA: 'Early Media' } as const
 
-const documented = (record: CallRecord): CallObject => ({ ...toCallObject(record), isCaller: record.direction === 'outgoing', webrtcSessionId: record.webrtcSessionId })
+/** An incoming call nobody answered yet has no media constraints: its bandwidth is not chosen. */
+const unanswered = (record: CallRecord): boolean => record.direction === 'incoming' && record.mediaConstraints === undefined
+
+const documented = (record: CallRecord, quality: QualityState): CallObject => {
+  const call = toCallObject(record)
+  return {
+    ...call,
+    bandwidth: unanswered(record) ? undefined : call.bandwidth,
+    isCaller: record.direction === 'outgoing',
+    webrtcSessionId: record.webrtcSessionId,
+    quality: entryOf(quality, record.id)?.quality ?? unmeasured,
+  }
+}
 export type { MediaOptions, MediaConstraint } from '../../streams/media/constraints.js'
 export type { AnswerOptions, BandwidthControls, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 
@@ -259,11 +295,11 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     reject: (callId) => commands.reject(id(callId)),
     ignore: (callId) => commands.ignore(id(callId)),
     end: (callId) => commands.end(id(callId)),
-    getAll: () => Object.values(call.current().calls).map(documented),
+    getAll: () => Object.values(call.current().calls).map((record) => documented(record, call.quality.current())),
     getById: (callId) => {
       if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
       const found = entryOf(call.current().calls, callId)
-      return found === undefined ? undefined : documented(found)
+      return found === undefined ? undefined : documented(found, call.quality.current())
     },
     mediaRestart: (callId) => commands.mediaRestart(id(callId)),
     getStats: (callId, trackId) => commands.getStats(id(callId), trackId === undefined || trackId === null ? undefined : id(trackId)),
@@ -287,6 +323,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
       map(toPublic),
       filter((event): event is PublicEvent => event !== undefined),
     ),
+    call.quality.warnings$.pipe(map(({ callId, name, active, value }): PublicEvent => ({ type: 'call:qualityWarning', payload: { callId, name, active, value } satisfies QualityWarning }))),
     // A malformed call notification that names no call is a rejected frame (as the connection reports unreadable ones).
     call.droppedNotifications$.pipe(map((error): PublicEvent => ({ type: 'notifications:error', payload: { channel: 'websocket', error } }))),
   )

@@ -12,13 +12,16 @@ export type SocketState = ConnectionState
 export interface ConnectionApi {
   /**
    * Gets the state of the websocket of a backend platform: pass `'cpaas'` (the notification
-   * socket); any other platform, including the default `'link'`, has none (`undefined`).
+   * socket). Any other platform, including the default `'link'`, has no socket: as the original
+   * SDK, the result is then an `Error` (returned, not thrown) whose message reads
+   * `No sockets are up. Have you attempted to connect?`.
    *
    * const { connected, pinging } = client.connection.getSocketState('cpaas')
    * @param platform Backend platform for which to request the websocket's state (default `'link'`).
    * @throws BasicError `BAD_INPUT` when `platform` is not a string.
    */
-  getSocketState(platform?: string): SocketState | undefined
+  getSocketState(platform: 'cpaas'): SocketState
+  getSocketState(platform?: string): SocketState | Error
   /**
    * Enables or disables connectivity checking at run time (both ways); the configured
    * `connectivity.method` and `pingInterval` apply.
@@ -29,6 +32,9 @@ export interface ConnectionApi {
    */
   enableConnectivityChecking(enable: boolean): void
 }
+
+/** What `getSocketState` returns for a platform without a socket: the original SDK's Error, a new one per call. */
+const noSocket = (): Error => new Error('No sockets are up. Have you attempted to connect?')
 
 const wsChange: PublicEvent = { type: 'ws:change', payload: { platform: 'cpaas' } }
 
@@ -57,13 +63,15 @@ export const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] =>
 export function connectionApi(streams: { readonly connection: ConnectionFeature }): Namespace<ConnectionApi> {
   const { connection } = streams
   const events$: Observable<PublicEvent> = connection.events$.pipe(mergeMap(connectionPublicEvents))
+  function getSocketState(platform: 'cpaas'): SocketState
+  function getSocketState(platform?: string): SocketState | Error
+  function getSocketState(platform: unknown = 'link'): SocketState | Error {
+    if (typeof platform !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.getSocketState(platform): platform must be a string')
+    return platform === 'cpaas' ? { ...connection.current() } : noSocket()
+  }
   return {
     api: {
-      getSocketState: (platform = 'link') => {
-        if (typeof platform !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.getSocketState(platform): platform must be a string')
-        if (platform !== 'cpaas') return undefined
-        return { ...connection.current() }
-      },
+      getSocketState,
       enableConnectivityChecking: (enable) => {
         if (typeof enable !== 'boolean') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.enableConnectivityChecking(enable): enable must be a boolean')
         connection.commands.enableConnectivityChecking(enable)

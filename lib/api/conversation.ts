@@ -36,12 +36,12 @@ export interface ConversationChange {
 }
 
 /**
- * A message held in a conversation (`seed/api-reference.md`, Message): `timestamp` (seconds for
- * messages sent from here, the platform's milliseconds for received ones), `isPending`, `read`,
- * `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent messages), `error` (failed
- * sends), and the methods below.
+ * A message as a conversation's `messages` array holds it (`seed/api-reference.md`, Message):
+ * `timestamp` (seconds for messages sent from here, the platform's milliseconds for received
+ * ones), `isPending`, `read`, `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent
+ * messages), `error` (failed sends), and the methods below.
  */
-export interface Message extends MessageState {
+export interface StoredMessage extends MessageState {
   /** Marks a received message read (locally; no request is sent). Emits `messages:change`. */
   markRead(): void
   /** Sends this message's parts to `participant` in a conversation of the same type. */
@@ -53,10 +53,37 @@ export interface Message extends MessageState {
   createImageLinks(): void
 }
 
+/** What a Message object knows of its conversation, as the original SDK's `convoContext`. */
+export interface MessageContext {
+  /** The conversation's messaging features (config `messaging.features`). */
+  readonly features: readonly string[]
+  /** True for a conversation with several destinations (never, today: a destination is one user, group or number). */
+  readonly isGroup: boolean
+  /** The platform's session id of the conversation (conversations from `fetch`). */
+  readonly id?: string
+  readonly type: ChatType
+}
+
+/**
+ * A message as `Conversation.getMessages` / `getMessage` return it: the stored message with, as in
+ * the original SDK, its conversation's `destination` (an array) and `type`, and `convoContext`.
+ */
+export interface Message extends Omit<StoredMessage, 'destination' | 'type'> {
+  readonly destination: readonly string[]
+  readonly type: ChatType
+  readonly convoContext: MessageContext
+}
+
 /** A message being composed: add parts, then send it (`seed/api-reference.md`, MessageSender). */
 export interface MessageSender {
   /** The parts added so far. */
   readonly parts: readonly Part[]
+  /** The conversation's destination. */
+  readonly destination: readonly string[]
+  /** The conversation's type. */
+  readonly type: ChatType
+  /** What the message knows of its conversation. */
+  readonly convoContext: MessageContext
   /**
    * Adds a Part. An invalid part (no type, unknown type, both json and a file, missing payload)
    * is not added and is reported as `messages:error { error }` (nothing is thrown).
@@ -86,15 +113,17 @@ export interface Conversation {
   /** The last message received. */
   readonly lastMessage: string | undefined
   /** The messages, oldest first. */
-  readonly messages: readonly Message[]
+  readonly messages: readonly StoredMessage[]
   /** The user IDs of the users currently typing. */
   readonly isTypingList: readonly string[]
   /** The platform's session id (conversations from `fetch`). */
   readonly id: string | undefined
   /** When the conversation was last read on the platform (`lastPullTime` of `fetch`), in milliseconds. */
   readonly lastPull: number | undefined
-  /** A text describing the conversation (`Conversation`, as the reference's). */
+  /** A text describing the conversation (empty, as in the original SDK). */
   readonly description: string
+  /** The messaging features of the conversation (config `messaging.features`), as in the original SDK. */
+  readonly features: readonly string[]
   /** True while history is being fetched. */
   readonly isPending: boolean
   /**
@@ -261,6 +290,8 @@ interface MessagingStreams {
   /** Where a throwing app callback is reported. */
   readonly logs?: Logs
   readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined }
+  /** Where the conversations' `features` come from (config `messaging.features`). */
+  readonly config?: { readonly current: () => { readonly messaging: { readonly features: readonly string[] } } }
 }
 
 function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
@@ -276,7 +307,13 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
   // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
   const conversations = new WeakMap<ConversationState, Conversation>()
 
-  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
+  const features = (): readonly string[] => [...(streams.config?.current().messaging.features ?? [])]
+  const contextOf = (held: ConversationState): MessageContext => {
+    const context = { features: features(), isGroup: held.destination.length > 1, type: held.type }
+    return held.id === undefined ? context : { ...context, id: held.id }
+  }
+
+  const storedMessageOf = (message: MessageState, destination: readonly string[], type: ChatType): StoredMessage => ({
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
     markRead: () => {
@@ -293,13 +330,25 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     },
   })
 
-  const senderOf = (destination: readonly string[], type: ChatType, initial: readonly Part[]): MessageSender => {
+  // The Message object of getMessages / getMessage: the conversation's destination and type replace a fetched message's own.
+  const messageOf = (message: MessageState, held: ConversationState): Message => ({
+    ...storedMessageOf(message, held.destination, held.type),
+    destination: [...held.destination],
+    type: held.type,
+    convoContext: contextOf(held),
+  })
+
+  const senderOf = (held: ConversationState, initial: readonly Part[]): MessageSender => {
+    const { destination, type } = held
     const parts: Part[] = []
     let localId: string | undefined
     const sender: MessageSender = {
       get parts() {
         return [...parts]
       },
+      destination: [...destination],
+      type,
+      convoContext: contextOf(held),
       addPart: (part) => {
         const error = partError(part)
         if (error) commands.reportError('addPart', error)
@@ -333,23 +382,27 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       lastReceived: held.lastReceived,
       lastMessage: held.lastMessage,
       get messages() {
-        return held.messages.map((message) => messageOf(message, destination, type))
+        return held.messages.map((message) => storedMessageOf(message, destination, type))
       },
       isTypingList: [...held.isTypingList],
       id: held.id,
       lastPull: held.lastPull,
       description: held.description,
+      features: features(),
       isPending: held.isPending,
       createMessage: (part) => {
         const initial = part === undefined ? [] : typeof part === 'string' ? [{ type: 'text' as const, text: part }] : Array.isArray(part) ? part : [part as Part]
-        return senderOf(destination, type, initial)
+        return senderOf(held, initial)
       },
       clearMessages: () => commands.clearMessages(destination, type),
-      getMessages: () => (current()?.messages ?? []).map((message) => messageOf(message, destination, type)),
+      getMessages: () => {
+        const conversation = current()
+        return conversation === undefined ? [] : conversation.messages.map((message) => messageOf(message, conversation))
+      },
       getMessage: (messageId) => {
         const conversation = current()
         const message = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
-        return message ? messageOf(message, destination, type) : undefined
+        return conversation && message ? messageOf(message, conversation) : undefined
       },
       deleteMessages: (messageIds = []) => {
         if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')

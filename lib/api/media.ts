@@ -11,6 +11,12 @@ export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
 /** A track as `media.getTrackById` returns it: the reference's keys plus `trackId`, the original SDK's name of `id`. */
 export interface TrackObject extends CoreTrackObject {
   readonly trackId: string
+  /**
+   * No media comes from the track: it has ended, or its source delivers none for now (the
+   * browser's `MediaStreamTrack.muted`, e.g. a remote track before its first packets, which is
+   * what the original SDK reports here).
+   */
+  readonly disabled: boolean
 }
 
 /** A media as `media.getById` returns it: `tracks` holds track ids, as the original SDK returns them. */
@@ -113,7 +119,7 @@ export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<M
     },
     getTrackById: (trackId) => {
       const track = entryOf(media.current().tracks, idOf(trackId, 'getTrackById'))
-      return track === undefined ? undefined : { ...track, trackId: track.id }
+      return track === undefined ? undefined : { ...track, trackId: track.id, disabled: track.disabled || media.track(track.id)?.muted === true }
     },
     renderTracks: (trackIds, cssSelector, options) =>
       media.commands.renderTracks(trackIdsOf(trackIds, 'renderTracks'), selectorOf(cssSelector, 'renderTracks'), typeof options === 'object' && options !== null ? options : {}),

@@ -9,8 +9,19 @@ import type { Namespace } from '../namespace.js'
 /** The presence of a user, as `presence.get` and `presence.getAll` return it. */
 export type PresenceInfo = UserPresence
 
-/** The current user's own presence, as `presence.getSelf` returns it. */
-export type SelfPresenceInfo = SelfPresence
+/**
+ * The current user's own presence, as `presence.getSelf` returns it: `{}` (no key at all) until
+ * the first `presence.update` finished, as in the original SDK.
+ */
+export type SelfPresenceInfo = SelfPresence | NoSelfPresence
+
+/** `presence.getSelf()` before any update: an empty object. */
+export type NoSelfPresence = Readonly<Record<string, never>>
+
+const noSelfPresence: NoSelfPresence = Object.freeze({})
+
+/** True while no update of the own presence has finished, successfully or not. */
+const untouched = (self: SelfPresence): boolean => self.status === undefined && self.error === false
 
 /** The documented `presence` namespace. */
 export interface PresenceApi {
@@ -48,7 +59,7 @@ export interface PresenceApi {
   get(user: string | readonly string[]): PresenceInfo[]
   /** Retrieves the presence information for all available users. */
   getAll(): PresenceInfo[]
-  /** Retrieves the presence information for the current user (set with `presence.update`). */
+  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before). */
   getSelf(): SelfPresenceInfo
   /**
    * Fetches the presence of the given users once; afterwards `presence.get` has it and one
@@ -108,7 +119,10 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
       return known().filter((entry) => wanted.has(entry.userId))
     },
     getAll: known,
-    getSelf: () => presence.current().self,
+    getSelf: () => {
+      const { self } = presence.current()
+      return untouched(self) ? noSelfPresence : self
+    },
     fetch: (user) => presence.commands.fetch(user),
     subscribe: (users) => presence.commands.subscribe(users),
     unsubscribe: (users) => presence.commands.unsubscribe(users),

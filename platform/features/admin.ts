@@ -29,7 +29,7 @@ const guarded = async (work: () => Promise<PlatformReply>): Promise<PlatformRepl
 export function adminFeature(ctx: PlatformContext): void {
   const core = coreOf(ctx)
   if (!core.options.admin) return
-  const admin = adminOperations(core)
+  const admin = adminOperations(() => core)
   const open = { public: true } as const
   const done: PlatformReply = { status: 204 }
 

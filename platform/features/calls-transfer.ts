@@ -1,8 +1,8 @@
-import type { Account, PlatformContext, PlatformReply } from '../context.js'
+import type { PlatformContext } from '../context.js'
 import { notFound } from '../context.js'
 import { badInput } from '../errors.js'
-import { TransferRequest, type CallNotificationFrame } from '../../streams/call/codecs.js'
-import type { Party, PlatformCall } from './calls.js'
+import { TransferRequest } from '../../streams/call/codecs.js'
+import { addressed, callsBase, peerOf, requestPending, type CallSessions, type PlatformCall } from './call-sessions.js'
 
 // Consultative transfer (`protocol/calls.md` §11): `PUT …/sessions/<id>/transfer` with the other
 // session of the same user. The platform re-pairs the two remote parties' sessions as one call
@@ -14,29 +14,9 @@ import type { Party, PlatformCall } from './calls.js'
 /** What `SessionEnded` tells the transferring user (calls.md §11, events.md §6 transition). */
 export const transferSucceeded = { statusCode: 9905, reasonText: 'Transfer Successful' } as const
 
-/** The session table of the calls module, as the transfer route needs it (`platform/features/calls.ts`). */
-export interface CallSessions {
-  /** `/cpaas/webrtcsignaling/:version/:userId`. */
-  readonly base: string
-  /** The live or ended session of the path, if it belongs to `user`. */
-  owned(user: Account, sessionId: string | undefined): { readonly call: PlatformCall; readonly party: Party } | undefined
-  /** The other party of a session's call. */
-  peerOf(call: PlatformCall, party: Party): Party
-  /** Makes both sessions of `call` refer to it (later requests and audits of either session act on it). */
-  register(call: PlatformCall): void
-  /** Ends a call once (timers stop, its sessions are remembered for a while); tells nobody. */
-  end(call: PlatformCall): void
-  send(to: Party, frame: CallNotificationFrame): void
-  link(to: Party): Array<{ rel: string; href: string }>
-  /** 409: an offer is in flight on the session (SIP 491 Request Pending). */
-  requestPending(sessionId: string): PlatformReply
-}
-
-const bare = (address: string): string => address.replace(/^(sips?|tel):/i, '')
-
 /** Registers `PUT …/sessions/:sessionId/transfer` on the calls module's sessions. */
-export function transferRoutes(ctx: PlatformContext, calls: CallSessions): void {
-  ctx.route('PUT', `${calls.base}/sessions/:sessionId/transfer`, { body: TransferRequest }, ({ body, user, params }) => {
+export function transferRoute(ctx: PlatformContext, calls: CallSessions): void {
+  ctx.route('PUT', `${callsBase}/sessions/:sessionId/transfer`, { body: TransferRequest }, ({ body, user, params }) => {
     const { address, sessionId: otherId } = body.wrtcsTransfer
     const sessionId = params.sessionId ?? ''
     const here = calls.owned(user, sessionId)
@@ -48,13 +28,12 @@ export function transferRoutes(ctx: PlatformContext, calls: CallSessions): void 
     if (there.call === here.call) return badInput('wrtcsTransfer.sessionId: the session being transferred itself')
     for (const [id, { call }] of [[sessionId, here], [otherId, there]] as const) {
       if (call.phase !== 'connected') return badInput(`wrtcsTransfer: session ${id} is not answered yet`)
-      if (call.pending !== undefined) return calls.requestPending(id)
+      if (call.pending !== undefined) return requestPending(id)
     }
 
-    const transferee = calls.peerOf(here.call, here.party)
-    const target = calls.peerOf(there.call, there.party)
-    const addressed = ctx.accounts.find(address) ?? ctx.accounts.find(bare(address).split('@')[0] ?? '')
-    if (addressed?.userId !== target.account.userId)
+    const transferee = peerOf(here.call, here.party)
+    const target = peerOf(there.call, there.party)
+    if (addressed(ctx, address)?.userId !== target.account.userId)
       return badInput(`wrtcsTransfer.address: ${address} is not the remote party of session ${otherId}`)
 
     // The transferee offers first (it has no SDP to answer), the target answers.
@@ -70,8 +49,7 @@ export function transferRoutes(ctx: PlatformContext, calls: CallSessions): void 
     calls.end(there.call)
     calls.register(paired)
     calls.send(paired.caller, { wrtcsOfferNotification: { offer: {}, link: calls.link(paired.caller) } })
-    for (const party of [here.party, there.party])
-      calls.send(party, { wrtcsEventNotification: { eventType: 'SessionEnded', link: calls.link(party), ...transferSucceeded } })
+    for (const party of [here.party, there.party]) calls.event(party, 'SessionEnded', transferSucceeded)
     ctx.log(`call transfer by ${user.userId}: ${transferee.account.userId} (${transferee.sessionId}) ↔ ${target.account.userId} (${target.sessionId})`)
     return { status: 204 }
   })

@@ -7,7 +7,7 @@
 //   agent.stop()
 import { Observable, Subscription, asyncScheduler, concat, defer, distinctUntilChanged, filter, finalize, from, fromEvent, map, mergeMap, of, switchMap, take, takeUntil, takeWhile, timer, type SchedulerLike, type TeardownLogic } from 'rxjs'
 import { create, type Client, type EventName, type UserConfig } from '../../lib/index.js'
-import type { CallObject } from '../../streams/call/state.js'
+import type { CallObject } from '../../lib/api/call.js'
 import type { ChatType } from '../../streams/messaging/state.js'
 import { nodeEnvironment, type NodeEnvironmentOptions, type NodeMedia } from './environment.js'
 import { login, refresh, type Grant } from './login.js'

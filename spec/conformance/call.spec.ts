@@ -9,16 +9,24 @@ const callEvents = (pages: readonly string[]): { justified: Justified[]; open: J
       path: `${page}.events.call.call:stateChange`,
       reason: '4.9 change (KAA-2080): the original also emits Initiating → Initiated (outgoing) and Initiating → Ringing (incoming); kandy-rx follows 4.8 (protocol/calls.md), so every later entry is shifted by one',
     },
-    { path: `${page}.events.call.order`, reason: 'follows from the 4.9 additions above (call:operation, the extra call:stateChange)' },
+    { path: `${page}.events.call.order`, reason: 'follows from the 4.9 additions above (call:operation, the extra call:stateChange) and call:mediaConnectionChange' },
+    { path: `${page}.events.call.call:mediaConnectionChange`, reason: mediaConnection },
   ]),
   open: pages.flatMap((page) => [
-    {
-      path: `${page}.events.call.call:newTrack`,
-      reason: 'open: the original ends the remote track on hold and adds it back on unhold (protocol/events.md §6), and announces the callee\'s local track before the remote one; kandy-rx keeps the remote track',
-    },
-    { path: `${page}.events.call.call:trackEnded`, reason: 'open: as call:newTrack (the remote track ends on hold in the original)' },
+    { path: `${page}.events.call.call:newTrack`, reason: heldTracks },
+    { path: `${page}.events.call.call:trackEnded`, reason: heldTracks },
   ]),
 })
+
+/** Why the remote-track differences around hold stay open. */
+const heldTracks =
+  'open (blocked): the original takes the remote track out of remoteTracks while a call is held (no call:trackEnded), announces a remote track again with call:newTrack on unhold, reports call:trackEnded twice for the remote side at hang-up, and announces no call:newTrack for an incoming call\'s remote track; kandy-rx keeps the remote track (the browser keeps its receiver through hold) and announces and ends it once. Following the original means the call feature tracking each receiver\'s direction (streams/call), which is being reshaped today (issue 18)'
+
+const mediaConnection = 'kandy-rx addition (media connection state, issue 15): call:mediaConnectionChange and CallObject.mediaConnectionState report the peer connection\'s transport; the original has neither'
+/** The mediaConnectionState key of the CallObjects these steps return. */
+const connectionStates = (paths: readonly string[]): Justified[] => paths.map((path) => ({ path: `${path}.mediaConnectionState`, reason: mediaConnection }))
+const remoteDisabled =
+  'the original reports a remote track disabled: true from its arrival on (still true 5 s into a connected call: it keeps the browser\'s MediaStreamTrack.muted of the moment the track arrived, before any packet); kandy-rx reads it live (true once the track ended or while no media arrives), as the reference means (a disabled track cannot be re-enabled)'
 
 const participant = 'Recommendation (protocol/calls.md, CallObject table): kandy-rx keeps remoteParticipant when a notification brings none; the original blanks it'
 const incomingTo = '4.9 change (KAA-2014): the original 4.9 leaves `to` unset on incoming calls; kandy-rx sets it to the own user as 4.8 did (protocol/calls.md)'
@@ -57,12 +65,12 @@ describe('conformance: calls and media', function () {
         { path: 'bob.steps.getAll remote held[0].to', reason: incomingTo },
         { path: 'bob.steps.getAll ended[0].to', reason: incomingTo },
         { path: 'alice.steps.getTrackById muted.id', reason: trackIdKey },
+        ...connectionStates(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]']),
       ],
       open: [
         ...callEvents(['alice', 'bob']).open,
-        { path: 'alice.steps.getAll held[0].remoteTracks', reason: 'open: the original drops the remote track while the call is held (see call:trackEnded)' },
-        { path: 'bob.steps.getAll remote held[0].remoteTracks', reason: 'open: the original drops the remote track while the call is held (see call:trackEnded)' },
-        { path: 'bob.steps.getAll ringing[0].bandwidth', reason: 'open: kandy-rx fills the default bandwidth (5000 kbps) on an incoming call at once; the original only when it is answered' },
+        { path: 'alice.steps.getAll held[0].remoteTracks', reason: heldTracks },
+        { path: 'bob.steps.getAll remote held[0].remoteTracks', reason: heldTracks },
       ],
       run: async ({ open }) => {
         const alice = await open('alice@example.com', { services: ['call'] })
@@ -101,11 +109,11 @@ describe('conformance: calls and media', function () {
         ...callEvents(['alice', 'bob']).justified,
         { path: 'alice.steps.getTrackById remote.id', reason: trackIdKey },
         { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
+        { path: 'alice.steps.getTrackById remote.disabled', reason: remoteDisabled },
+        ...connectionStates(['bob.steps.getAll ringing[0]']),
       ],
       open: [
         ...callEvents(['alice', 'bob']).open,
-        { path: 'alice.steps.getTrackById remote.disabled', reason: 'open: the original reports remote tracks as disabled' },
-        { path: 'bob.steps.getAll ringing[0].bandwidth', reason: 'open: kandy-rx fills the default bandwidth (5000 kbps) on an incoming call at once; the original only when it is answered' },
       ],
       run: async ({ open }) => {
         const alice = await open('alice@example.com', { services: ['call'] })
@@ -135,8 +143,10 @@ describe('conformance: calls and media', function () {
         ...callEvents(['alice', 'bob']).justified,
         { path: 'alice.steps.getAll[0].localOp', reason: '4.9 addition: the original exposes its operation tracking (call:operation) on the call object' },
         { path: 'alice.steps.getAll[0].remoteParticipant', reason: participant },
+        { path: 'bob.steps.getAll[0].to', reason: incomingTo },
+        ...connectionStates(['alice.steps.getAll[0]', 'bob.steps.getAll[0]']),
       ],
-      open: [...callEvents(['alice', 'bob']).open, { path: 'bob.steps.getAll[0].to', reason: incomingTo }, { path: 'bob.steps.getAll[0].bandwidth', reason: 'open: default bandwidth on an incoming call' }],
+      open: callEvents(['alice', 'bob']).open,
       run: async ({ open }) => {
         const alice = await open('alice@example.com', { services: ['call'] })
         const bob = await open('bob@example.com', { services: ['call'] })

@@ -15,7 +15,7 @@ import { createInvitation } from './inbound/invitation.js'
 import { routeInbound } from './inbound/route.js'
 import { createSessionEvent } from './inbound/session-event.js'
 import { createAnswer, createRefusals } from './incoming.js'
-import { createJoin } from './join.js'
+import { createJoin } from './join-effects.js'
 import { createDtmf } from './operations/dtmf-send.js'
 import { createHold } from './operations/hold.js'
 import { createMediaRestart } from './operations/media-restart.js'
@@ -25,11 +25,12 @@ import { createRemoteOffers } from './operations/remote-offer.js'
 import { createRenegotiation } from './operations/reoffer.js'
 import { createReplaceTrack } from './operations/replace-track.js'
 import { createOutgoing } from './outgoing.js'
+import { createCallQuality, type CallQualityFeature } from './quality/store.js'
 import { createRuntimes } from './runtime.js'
 import { createSignalling, type SignallingDeps } from './signalling.js'
 import { toCallObject, type CallObject, type CallOutput, type CallsState } from './state.js'
 import { createCallStore } from './store.js'
-import { createTransfer } from './transfer.js'
+import { createTransfer } from './transfer-effects.js'
 
 export type { CallCommands } from './commands.js'
 
@@ -47,6 +48,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
   readonly calls$: Observable<readonly CallObject[]>
   /** Hot; the error of each call notification that failed its codec and names no call of this client (nothing changed). */
   readonly droppedNotifications$: Observable<BasicError>
+  /** Each call's quality (sampled every second while its media is connected) and its warnings as they rise and clear. */
+  readonly quality: Pick<CallQualityFeature, 'quality$' | 'warnings$' | 'current'>
   readonly current: () => CallsState
   readonly dispose: () => void
 }
@@ -55,7 +58,8 @@ export interface CallFeature extends Feature<CallsState, CallOutput, CallCommand
 export function createCall({ config, environment, logs, link, media, subscription }: CallDeps): CallFeature {
   const logger = logs.logger('call')
   const store = createCallStore(logger)
-  const runtimes = createRuntimes({ store, media, environment, logger, peerConfig: () => config.current().call.defaultPeerConfig })
+  const quality = createCallQuality({ thresholds: () => config.current().call.qualityThresholds, scheduler: environment.scheduler, logger })
+  const runtimes = createRuntimes({ store, media, environment, logger, peerConfig: () => config.current().call.defaultPeerConfig, watchPeer: quality.watch })
   const signalling = createSignalling({ config, link, subscription, logger })
   const running = new Subscription()
   const dropped = new Subject<BasicError>()
@@ -92,24 +96,27 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   )
 
   // Transfer and join over what they use; join routes the commands of joined calls and their legs.
-  const context = { ...engine, dispatch: store.dispatch, callOf: store.callOf, isLive: store.isLive, runtime: runtimes.runtime, own: runtimes.own, scope: signalling.scope }
-  const commands: CallCommands = { ...base, consultativeTransfer: createTransfer(context).consultativeTransfer, join: (callId, otherCallId) => joins.join(callId, otherCallId) }
-  const joins = createJoin({ ctx: context, base: commands, release: runtimes.release, state$: store.state$, outputs$: store.outputs$ })
+  const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })
+  const legs = { ...base, ...transfer }
+  const joins = createJoin({ store, legs, runtime: runtimes.runtime, own: runtimes.own, release: runtimes.release, media, environment, now: engine.now, logger })
+  const commands: CallCommands = joins.route({ ...legs, join: joins.join })
 
   return {
     state$: store.state$,
     events$: store.outputs$,
     droppedNotifications$: dropped.asObservable(),
+    quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
     calls$: store.state$.pipe(
       map((current) => current.calls),
       distinctUntilChanged(),
       map((calls) => Object.values(calls).map(toCallObject)),
     ),
     current: store.current,
-    commands: joins.route(commands),
+    commands,
     dispose: () => {
       joins.dispose()
       runtimes.dispose()
+      quality.dispose()
       running.unsubscribe()
       store.complete()
       dropped.complete()

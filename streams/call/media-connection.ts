@@ -1,27 +1,12 @@
 import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
-import { isTerminal, put, type CallEvent, type CallOutput, type CallRecord, type CallsState, type CallsStep } from './state.js'
+import type { CallEvent, CallOutput, CallRecord, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
+import { isTerminal, put } from './steps.js'
 
 // The media connection of a call: the state of its peer connection's transport, as
 // `CallObject.mediaConnectionState` and `call:mediaConnectionChange` report it. A fact event
 // through the reducer, so a later media restart can watch it like any other call state.
 
-/** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
-export const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
-export type MediaConnectionState = (typeof mediaConnectionStates)[number]
-
-/** The peer connection's media state changed (a fact, from its state change events). */
-export interface MediaConnectionEvent {
-  readonly type: 'mediaConnectionChanged'
-  readonly callId: string
-  readonly state: MediaConnectionState
-}
-
-/** `call:mediaConnectionChange`: the call's media connection changed from `previous.state`. */
-export interface MediaConnectionOutput {
-  readonly type: 'mediaConnectionChanged'
-  readonly callId: string
-  readonly previous: { readonly state: MediaConnectionState }
-}
+export { mediaConnectionStates, type MediaConnectionEvent, type MediaConnectionOutput, type MediaConnectionState } from './model.js'
 
 /**
  * The media connection state of a peer connection: its `iceConnectionState`, except that a

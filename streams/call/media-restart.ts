@@ -3,57 +3,12 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import type { RestartPolicy } from '../config/media-restart.js'
 import { automaticRestarts, type RestartSignal } from './restart-policy.js'
-import { callStates, invalidState, isTerminal, put, type CallEvent, type CallOutput, type CallRecord, type CallsState, type CallsStep } from './state.js'
+import type { CallEvent, CallOutput, CallRecord, CallsState } from './model.js'
+import { isTerminal } from './steps.js'
 
-// Media restart: an ICE restart renegotiated through the call's update signalling, asked for by
-// the app (`call.mediaRestart`) or by the automatic policy (restart-policy.ts). The machine part
-// is a meta-reducer over the call machine: it settles the `mediaRestart` re-offers and reports
-// each outcome as `call:mediaRestart`.
-
-/** The automatic restarts of a call gave up: its last error, said once more as the final word. */
-export interface MediaRestartGaveUp {
-  readonly type: 'mediaRestartGaveUp'
-  readonly callId: string
-  readonly error: BasicError
-}
-
-/** `call:mediaRestart`: a restart of the call's media succeeded, or failed with `error`. */
-export interface MediaRestartOutput {
-  readonly type: 'mediaRestarted'
-  readonly callId: string
-  readonly error?: BasicError
-}
-
-type Reducer = (state: CallsState, event: CallEvent) => CallsStep
-
-const answered = (call: CallRecord): boolean => call.state === callStates.CONNECTED || call.state === callStates.ON_HOLD
-const settled = (state: CallsState, call: CallRecord, error?: BasicError): CallsStep => ({
-  state: put(state, { ...call, operation: undefined }),
-  outputs: [error === undefined ? { type: 'mediaRestarted', callId: call.id } : { type: 'mediaRestarted', callId: call.id, error }],
-})
-
-/**
- * The call machine with media restarts: a request is refused unless the call is answered
- * (Connected or On Hold: a held call stays held) and idle; its answer or failure settles it.
- */
-export const withMediaRestarts =
-  (reducer: Reducer): Reducer =>
-  (state, event) => {
-    if (event.type === 'mediaRestartGaveUp') return { state, outputs: [{ type: 'mediaRestarted', callId: event.callId, error: event.error }] }
-    const restart = (event.type === 'reofferRequested' || event.type === 'reofferAnswered' || event.type === 'reofferFailed') && event.operation === 'mediaRestart'
-    const call = restart ? entryOf(state.calls, event.callId) : undefined
-    if (!restart || call === undefined) return reducer(state, event)
-    switch (event.type) {
-      case 'reofferRequested':
-        return answered(call) && call.operation === undefined
-          ? { state: put(state, { ...call, operation: 'mediaRestart' }), outputs: [] }
-          : { state, outputs: [{ type: 'mediaRestarted', callId: call.id, error: invalidState(call, 'restart the media of', 'a Connected or On Hold call with no operation in progress') }] }
-      case 'reofferAnswered':
-        return call.operation === 'mediaRestart' ? settled(state, call) : { state, outputs: [] }
-      default:
-        return call.operation === 'mediaRestart' ? settled(state, call, event.type === 'reofferFailed' ? event.error : undefined) : { state, outputs: [] }
-    }
-  }
+// Automatic media restarts: the policy (restart-policy.ts) over each call's media connection
+// state and the host's online events; an attempt is the manual `call.mediaRestart`
+// (operations/media-restart.ts), a re-offer the machine settles as `mediaRestarted`.
 
 /** What the automatic restarts run on: the calls' store and the manual restart command. */
 export interface AutomaticRestartDeps {

@@ -52,10 +52,12 @@ export interface RuntimeDeps {
   readonly environment: Pick<Environment, 'RTCPeerConnection' | 'scheduler'>
   readonly peerConfig: () => PeerConfig
   readonly logger: Pick<Logger, 'error'>
+  /** Watches each new peer connection of a call while it is the call's (its quality sampler). */
+  readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
 }
 
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
-export function createRuntimes({ store, media, environment, peerConfig, logger }: RuntimeDeps): Runtimes {
+export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
   const runtimes = new Map<string, CallRuntime>()
   const early = new Map<string, string[]>()
 
@@ -104,6 +106,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger }
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
     own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(store.dispatch)))
+    if (watchPeer !== undefined) own(callId, watchPeer(callId, peer.connection))
     return peer
   }
 

@@ -3,7 +3,6 @@ import { entryOf } from '../record.js'
 import { createStore, type Store } from '../store.js'
 import { withJoins } from './join.js'
 import { withMediaConnection } from './media-connection.js'
-import { withMediaRestarts } from './media-restart.js'
 import { callsReducer, initialCallsState, isTerminal, refusalOf, type CallEvent, type CallOutput, type CallRecord, type CallsState } from './state.js'
 import { withTransfers } from './transfer.js'
 
@@ -16,8 +15,8 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
   readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
 }
 
-/** The call machine with consultative transfers, joined calls, media connection states and media restarts around it. */
-const reduce = withMediaRestarts(withMediaConnection(withJoins(withTransfers(callsReducer))))
+/** The call machine with consultative transfers, joined calls, and media connection states around it. */
+const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
 /** The store of the call feature over its machine. */
 export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {

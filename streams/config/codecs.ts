@@ -3,6 +3,7 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { PeerConfig } from './peer.js'
+import { QualityThresholdsUpdate } from './quality.js'
 
 // What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
 // section. A section is an object whose known keys have the documented types; unknown keys are
@@ -86,6 +87,7 @@ export const CallUpdate = t.partial({
   removeH264Codecs: t.boolean,
   defaultPeerConfig: PeerConfig,
   automaticMediaRestart: t.partial({ enabled: t.boolean, gracePeriod: Amount, attempts: Amount, delay: Amount, maxDelay: Amount, timeout: Interval }),
+  qualityThresholds: QualityThresholdsUpdate,
   normalizeDestination: t.boolean,
   // The original SDK's only trickle ICE mode: every candidate in the SDP.
   trickleIceMode: t.literal('NONE'),

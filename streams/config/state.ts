@@ -2,6 +2,7 @@ import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './code
 import { isPlainObject } from '../guards.js'
 import type { PeerConfig } from './peer.js'
 import { defaultRestartPolicy, type RestartPolicy } from './media-restart.js'
+import { defaultQualityThresholds, type QualityThresholds } from './quality.js'
 
 export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
 
@@ -48,6 +49,8 @@ export interface Config {
     readonly defaultPeerConfig: PeerConfig
     /** When and how often a call restarts its media by itself (`{ enabled: false }` turns it off). */
     readonly automaticMediaRestart: RestartPolicy
+    /** Where each call quality warning rises (`call:qualityWarning`). */
+    readonly qualityThresholds: QualityThresholds
     /** `false` sends `call.make` destinations as given (`protocol/calls.md` §3.1). */
     readonly normalizeDestination: boolean
     /** Trickle ICE mode; the original SDK's only value is `NONE` (all candidates in the SDP). */
@@ -100,6 +103,7 @@ export const defaultConfig: Config = {
     removeH264Codecs: true,
     defaultPeerConfig: {},
     automaticMediaRestart: defaultRestartPolicy,
+    qualityThresholds: defaultQualityThresholds,
     normalizeDestination: true,
     trickleIceMode: 'NONE',
   },

@@ -170,7 +170,7 @@ export const emptyConversation = (destination: readonly string[], type: ChatType
   type,
   messages: [],
   isTypingList: [],
-  description: 'Conversation',
+  description: '',
   isPending: false,
   history: { fetched: false },
   ...fields,

@@ -103,6 +103,39 @@ export function startCalls(client, self, people, ui) {
     return `Call ended by ${nameOf(call)}`
   }
 
+  /** The media connection (`call.mediaConnectionState`) in words. */
+  const mediaTexts = {
+    new: 'Media: waiting',
+    checking: 'Media: connecting…',
+    connected: 'Media: connected',
+    completed: 'Media: connected',
+    disconnected: 'Media: interrupted',
+    failed: 'Media: lost',
+    closed: 'Media: closed',
+  }
+
+  /** What each quality warning (`call.quality.warnings`, `call:qualityWarning`) means to the user. */
+  const warningTexts = {
+    'high-rtt': 'Long delay',
+    'high-jitter': 'Unsteady connection',
+    'packet-loss': 'Losing audio packets',
+    'low-mos': 'Poor call quality',
+    'no-inbound-media': 'Nothing arriving from the other side',
+    'constant-audio-input': 'Your microphone sends silence',
+  }
+
+  /** The card's media line and its live warnings, from the call's media connection state and quality. */
+  const renderHealth = (call, view, live) => {
+    const state = call.mediaConnectionState ?? 'new'
+    view.media.hidden = !live || !isUp(call)
+    view.media.dataset.mediaState = state
+    const mos = call.quality?.mos
+    view.media.textContent = `${mediaTexts[state] ?? state}${mos === undefined || !['connected', 'completed'].includes(state) ? '' : ` · quality ${mos.toFixed(1)} / 4.5`}`
+    const warnings = live ? (call.quality?.warnings ?? []) : []
+    view.warnings.hidden = warnings.length === 0
+    view.warnings.replaceChildren(...warnings.map((name) => h('li', { class: 'call-warning', dataset: { warning: name }, text: warningTexts[name] ?? name })))
+  }
+
   // ── Devices ───────────────────────────────────────────────────────────────────────────────
   const deviceSelects = { microphone: $('#device-microphone'), camera: $('#device-camera'), speaker: $('#device-speaker') }
   const deviceNames = { microphone: 'Microphone', camera: 'Camera', speaker: 'Speaker' }
@@ -196,6 +229,8 @@ export function startCalls(client, self, people, ui) {
     const face = h('div', { class: 'stage-placeholder' })
     const stage = h('div', { class: 'stage', role: 'group', 'aria-label': 'Call video' }, face, remote, local)
     const error = h('p', { class: 'call-error', role: 'alert', hidden: true })
+    const media = h('p', { class: 'call-media', hidden: true })
+    const warnings = h('ul', { class: 'call-warnings', 'aria-label': 'Call quality warnings', hidden: true })
     const mute = toggle('mute', 'mic', 'Mute')
     mute.setAttribute('aria-label', 'Mute microphone')
     const camera = toggle('camera', 'video', 'Video')
@@ -224,11 +259,13 @@ export function startCalls(client, self, people, ui) {
       { class: 'call-card', 'aria-labelledby': title.id, dataset: { callNumber: String(n) } },
       h('header', { class: 'call-header' }, h('div', {}, title, state), timer),
       stage,
+      media,
+      warnings,
       error,
       h('div', { class: 'call-controls' }, mute, camera, hold, keypadToggle, answer, reject, ignore, end),
       keypad,
     )
-    const view = { n, card, title, state, timer, stage, face, remote, local, error, mute, camera, hold, keypadToggle, keypad, tones, answer, reject, ignore, end, rendered: new Set(), connectedAt: undefined, removal: undefined, pendingTones: '', toneTimer: undefined }
+    const view = { n, card, title, state, timer, stage, face, remote, local, error, media, warnings, mute, camera, hold, keypadToggle, keypad, tones, answer, reject, ignore, end, rendered: new Set(), connectedAt: undefined, removal: undefined, pendingTones: '', toneTimer: undefined }
     view.remoteSelector = `#${remote.id}`
     view.localSelector = `#${local.id}`
     card.addEventListener('click', (event) => control(callId, view, event))
@@ -370,6 +407,7 @@ export function startCalls(client, self, people, ui) {
     view.end.querySelector('.label').textContent = cancelling ? 'Cancel' : 'End'
     view.end.setAttribute('aria-label', cancelling ? 'Cancel call' : 'End call')
 
+    renderHealth(call, view, live)
     if (!live) clearMedia(view)
     else if (up || call.direction === 'outgoing') renderMedia(call, view)
     renderPrompt(call)
@@ -400,7 +438,13 @@ export function startCalls(client, self, people, ui) {
     view.timer.textContent = view.connectedAt === undefined ? '' : duration((Date.now() - view.connectedAt) / 1000)
   }
   const ticker = setInterval(() => {
-    for (const [callId, view] of views) if (isUp(client.call.getById(callId))) tick(view)
+    for (const [callId, view] of views) {
+      const call = client.call.getById(callId)
+      if (!isUp(call)) continue
+      tick(view)
+      // The quality figure changes every second without an event (only warnings have one).
+      renderHealth(call, view, isLive(call))
+    }
   }, 1000)
 
   const renderCount = () => {
@@ -514,6 +558,12 @@ export function startCalls(client, self, people, ui) {
     announce(`Calls joined: ${joinedNames.get(callId)?.join(' and ') ?? 'one call'}`)
   })
   on('call:newTrack', ({ callId }) => render(callId))
+  on('call:mediaConnectionChange', ({ callId }) => render(callId))
+  on('call:qualityWarning', ({ callId, name, active }) => {
+    render(callId)
+    const call = client.call.getById(callId)
+    if (call !== undefined && isLive(call)) announce(`Call with ${nameOf(call)}: ${warningTexts[name] ?? name}${active ? '' : ' (resolved)'}`)
+  })
   on('call:trackEnded', ({ callId, trackId }) => {
     const view = views.get(callId)
     if (view !== undefined) unrender(view, trackId)

@@ -1,6 +1,6 @@
 import { filter, take, type Observable } from 'rxjs'
 import type { UserConfig } from '../../../lib/index.js'
-import type { CallObject } from '../../../streams/call/state.js'
+import type { CallObject } from '../../../lib/api/call.js'
 import type { Agent } from '../agent.js'
 import type { SyntheticMediaOptions, SyntheticTrack } from '../media.js'
 

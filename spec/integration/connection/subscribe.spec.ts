@@ -209,7 +209,10 @@ describe('integration: connection, subscription and authentication', () => {
   it('checks the arguments of the connection namespace', async () => {
     const alice = await createTestClient(platform(), 'alice@example.com', { services: [] })
     clients.push(alice)
-    expect(alice.connection.getSocketState()).to.equal(undefined)
+    // As the original SDK: a platform without a socket (the default 'link') gives an Error, returned.
+    for (const state of [alice.connection.getSocketState(), alice.connection.getSocketState('link')]) {
+      expect(state).to.be.an.instanceOf(Error).with.property('message', 'No sockets are up. Have you attempted to connect?')
+    }
     expect(() => alice.connection.getSocketState(5 as unknown as string)).to.throw().with.property('code', 'BAD_INPUT')
     expect(() => alice.connection.enableConnectivityChecking('yes' as unknown as boolean)).to.throw().with.property('code', 'BAD_INPUT')
     alice.connection.enableConnectivityChecking(true)

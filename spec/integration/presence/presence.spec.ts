@@ -22,9 +22,10 @@ describe('integration: presence', () => {
     expect(Object.keys(alice.presence.activities)).to.deep.equal(['AVAILABLE', 'BUSY', 'LUNCH', 'VACATION', 'ON_THE_PHONE', 'ACTIVITIES_UNKNOWN', 'ACTIVITIES_OTHER'])
   })
 
-  it('updates the own presence: presence:selfChange, then getSelf has it, with the note of ACTIVITIES_OTHER', async () => {
+  it('updates the own presence: getSelf is {} before (as the original SDK), presence:selfChange, then getSelf has it, with the note of ACTIVITIES_OTHER', async () => {
     const alice = await session.client('alice@example.com', { services: [] })
     const { statuses, activities } = alice.presence
+    expect(alice.presence.getSelf()).to.deep.equal({})
     const changed = nextEvent(alice, 'presence:selfChange')
     alice.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, 'Out for coffee')
     expect(await changed).to.deep.equal({})

@@ -32,3 +32,32 @@ describe('conversation.subscribe', () => {
     client.dispose()
   })
 })
+
+describe('Conversation and Message objects, as the original SDK shows them', () => {
+  it('a conversation has an empty description and the configured features; a message being composed knows its conversation', () => {
+    const client = create({ logs: { logLevel: 'silent' }, messaging: { features: ['base', 'history'] } })
+    const conversation = client.conversation.create('bob@example.com', { type: 'chat-oneToOne' })
+    expect(conversation).to.deep.include({ description: '', features: ['base', 'history'] })
+    const message = conversation.createMessage({ type: 'text', text: 'hello' })
+    expect(message).to.deep.include({
+      destination: ['bob@example.com'],
+      type: 'chat-oneToOne',
+      convoContext: { features: ['base', 'history'], isGroup: false, type: 'chat-oneToOne' },
+      parts: [{ type: 'text', text: 'hello' }],
+    })
+    client.dispose()
+  })
+
+  it('getMessages / getMessage give Message objects with the conversation\'s destination array, type and convoContext; the messages array keeps the stored messages', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const conversation = client.conversation.create('+15551230002', { type: 'sms' })
+    // Sent without tokens: the message is stored (then fails), which is all this needs.
+    conversation.createMessage('an sms').send()
+    const [message] = conversation.getMessages()
+    expect(message).to.deep.include({ destination: ['+15551230002'], type: 'sms', convoContext: { features: ['base', 'history', 'rich', 'parts', 'isTyping'], isGroup: false, type: 'sms' } })
+    expect(conversation.getMessage(message!.localId!)).to.deep.include({ destination: ['+15551230002'], type: 'sms' })
+    const stored = client.conversation.get('+15551230002', { type: 'sms' })!.messages[0]!
+    expect(stored).to.not.have.property('convoContext')
+    client.dispose()
+  })
+})

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
-import { exceptionOf } from '../core/wire.js'
+import { exceptionOf, jsonRequest, type Json } from '../core/wire.js'
 
-type Json = Record<string, any>
 
 const attributes = (fields: Record<string, string>) => Object.entries(fields).map(([name, value]) => ({ name, value }))
 const contactBody = (contactId: string | undefined, fields: Record<string, string>) => ({
@@ -15,11 +14,7 @@ const contactBody = (contactId: string | undefined, fields: Record<string, strin
 describe('platform: address book', () => {
   const platform = usePlatform()
   const path = (tokens: LoginTokens, contactId?: string) => `/cpaas/addressbook/v1/${tokens.userId}/default/contacts${contactId === undefined ? '' : `/${contactId}`}`
-  const call = async (p: TestPlatform, tokens: LoginTokens, method: string, contactId?: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> => {
-    const response = await p.fetchAs(tokens, method, path(tokens, contactId), body)
-    const text = await response.clone().text()
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
-  }
+  const call = (p: TestPlatform, tokens: LoginTokens, method: string, contactId?: string, body?: unknown) => jsonRequest(p, tokens, method, path(tokens, contactId), body)
   let n = 0
   const fresh = () => `contact-${++n}`
 

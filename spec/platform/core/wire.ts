@@ -166,3 +166,23 @@ export async function exceptionOf(response: Response): Promise<{ kind: 'serviceE
   if (exception === undefined) throw new Error(`no requestError exception in ${JSON.stringify(body)}`)
   return { kind, ...exception }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>
+
+/** A request's status, its JSON body (`{}` when empty) and the response itself. */
+export async function jsonRequest(platform: TestPlatform, tokens: LoginTokens, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> {
+  const response = await platform.fetchAs(tokens, method, path, body)
+  const text = await response.clone().text()
+  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
+}
+
+/** A logged-in user with a socket on a channel subscribed to `services`; the socket is added to `sockets` (to close). */
+export async function subscribedUser(platform: TestPlatform, userId: string, services: readonly SubscribableService[], sockets: SocketClient[]): Promise<{ tokens: LoginTokens; socket: SocketClient }> {
+  const tokens = await platform.login(userId)
+  const channel = await createChannel(platform, tokens)
+  const socket = await connect(platform, channel, tokens.accessToken)
+  sockets.push(socket)
+  for (const service of services) await subscribe(platform, tokens, service, channel)
+  return { tokens, socket }
+}

@@ -1,9 +1,7 @@
 import { expect } from 'chai'
 import { groupParticipants } from '../../../platform/features/groups.js'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
-import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
-
-type Json = Record<string, any>
+import { exceptionOf, jsonRequest, subscribedUser, type Json, type SocketClient } from '../core/wire.js'
 
 describe('platform: groups', () => {
   const platform = usePlatform()
@@ -17,19 +15,8 @@ describe('platform: groups', () => {
     readonly socket: SocketClient
   }
   /** A user with a channel subscribed to `chat`: group notifications arrive on its socket. */
-  const member = async (userId: string): Promise<Member> => {
-    const tokens = await platform().login(userId)
-    const channel = await createChannel(platform(), tokens)
-    const socket = await connect(platform(), channel, tokens.accessToken)
-    sockets.push(socket)
-    await subscribe(platform(), tokens, 'chat', channel)
-    return { tokens, socket }
-  }
-  const call = async (who: Member, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> => {
-    const response = await platform().fetchAs(who.tokens, method, `/cpaas/chat/v1/${who.tokens.userId}/group${path}`, body)
-    const text = await response.clone().text()
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
-  }
+  const member = (userId: string): Promise<Member> => subscribedUser(platform(), userId, ['chat'], sockets)
+  const call = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, `/cpaas/chat/v1/${who.tokens.userId}/group${path}`, body)
   /** Notifications received since the last read (a connCheck round trip makes sure all have arrived). */
   const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
 

@@ -2,12 +2,9 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileSizeLimit } from '../../../platform/features/messaging-files.js'
+import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
 import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
-import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>
+import { exceptionOf, jsonRequest, subscribedUser, type Json, type SocketClient } from '../core/wire.js'
 
 interface Member {
   readonly tokens: LoginTokens
@@ -25,20 +22,8 @@ describe('platform: messaging', () => {
   })
 
   /** A user with a channel subscribed to `chat` and `smsinbound`. */
-  const member = async (userId: string): Promise<Member> => {
-    const tokens = await platform().login(userId)
-    const channel = await createChannel(platform(), tokens)
-    const socket = await connect(platform(), channel, tokens.accessToken)
-    sockets.push(socket)
-    await subscribe(platform(), tokens, 'chat', channel)
-    await subscribe(platform(), tokens, 'smsinbound', channel)
-    return { tokens, socket }
-  }
-  const request = async (who: Member, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; response: Response }> => {
-    const response = await platform().fetchAs(who.tokens, method, path, body)
-    const text = await response.clone().text()
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), response }
-  }
+  const member = (userId: string): Promise<Member> => subscribedUser(platform(), userId, ['chat', 'smsinbound'], sockets)
+  const request = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, path, body)
   const chat = (who: Member, path: string) => `/cpaas/chat/v1/${who.tokens.userId}${path}`
   /** Notifications received since the last read. */
   const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)

@@ -11,7 +11,7 @@ import {
   PresenceNotification,
   PresenceSourceResponse,
 } from '../../../streams/presence/codecs.js'
-import { connect, createChannel, exceptionOf, type SocketClient } from '../core/wire.js'
+import { connect, createChannel, exceptionOf, jsonRequest, type Json, type SocketClient } from '../core/wire.js'
 
 /** Asserts that a body has the shape the SDK decodes it with (the shared codec). */
 const shaped = <A>(codec: t.Decoder<unknown, A>, body: unknown): void => {
@@ -19,7 +19,6 @@ const shaped = <A>(codec: t.Decoder<unknown, A>, body: unknown): void => {
   expect(E.isRight(decoded), JSON.stringify(body)).to.equal(true)
 }
 
-type Json = Record<string, any>
 
 const person = (status: string, activity: string, other?: string) => ({
   'overriding-willingness': { overridingWillingnessValue: status },
@@ -29,11 +28,7 @@ const person = (status: string, activity: string, other?: string) => ({
 describe('platform: presence', () => {
   const platform = usePlatform()
   const base = (tokens: LoginTokens) => `/cpaas/presence/v1/${tokens.userId}`
-  const call = async (tokens: LoginTokens, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const response = await platform().fetchAs(tokens, method, `${base(tokens)}${path}`, body)
-    const text = await response.text()
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json) }
-  }
+  const call = (tokens: LoginTokens, method: string, path: string, body?: unknown) => jsonRequest(platform(), tokens, method, `${base(tokens)}${path}`, body)
   const publish = (tokens: LoginTokens, status: string, activity: string, other?: string, clientCorrelator = 'device-1') =>
     call(tokens, 'POST', '/presenceSources', { presenceSource: { clientCorrelator, presence: { person: person(status, activity, other) } } })
 

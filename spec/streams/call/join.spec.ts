@@ -1,43 +1,18 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
-import { joinFailed, joinSucceeded, withJoins } from '../../../streams/call/join.js'
-import { callsReducer, initialCallsState, refusalOf, toCallObject, type CallEvent, type CallObject, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
-import { withTransfers } from '../../../streams/call/transfer.js'
+import { joinFailed, joinSucceeded } from '../../../streams/call/join.js'
+import { refusalOf, toCallObject, type CallEvent, type CallObject, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
+import { answered, bandwidth, reduce, reoffer, run, tracks } from './machine.js'
 
 // Joined calls in the call machine (streams/call/join.ts `withJoins`), reduced as the call
 // feature does. Two locally held calls (with bob `b`, with carol `c`) become the legs of a joined
 // call `j`: the public sees them end and `j` appear; the legs live on inside.
 
-const reduce = withJoins(withTransfers(callsReducer))
-const bandwidth = { audio: 5000, video: 5000 }
-
 /** An outgoing call, answered, sending a microphone and a camera and receiving both. */
 const connected = (id: string, callee: string): CallEvent[] => [
-  {
-    type: 'callMade',
-    callId: id,
-    webrtcSessionId: `w-${id}`,
-    from: 'alice@example.com',
-    to: `sip:${callee}`,
-    remoteParticipant: { displayNumber: callee, displayName: undefined },
-    bandwidth,
-    mediaConstraints: { audio: true, video: true },
-  },
-  { type: 'sessionCreated', callId: id, sessionId: `s-${id}` },
-  { type: 'remoteAnswered', callId: id, at: 100 },
-  { type: 'trackAdded', callId: id, trackId: `${id}-mic`, local: true },
-  { type: 'trackAdded', callId: id, trackId: `${id}-cam`, local: true },
-  { type: 'trackAdded', callId: id, trackId: `${id}-audio`, local: false },
-  { type: 'trackAdded', callId: id, trackId: `${id}-video`, local: false },
+  ...answered(id, callee, { audio: true, video: true }),
+  ...tracks(id, { mic: true, cam: true, audio: false, video: false }),
 ]
-
-const reoffer = (id: string, operation: 'hold' | 'unhold'): CallEvent[] => [
-  { type: 'reofferRequested', callId: id, operation },
-  { type: 'reofferAnswered', callId: id, operation },
-]
-
-const run = (events: readonly CallEvent[], from: CallsStep = { state: initialCallsState, outputs: [] }): CallsStep =>
-  events.reduce<CallsStep>((step, event) => reduce(step.state, event), from)
 
 /** Runs events and collects every output on the way. */
 const outputsOf = (events: readonly CallEvent[], from: CallsStep): { step: CallsStep; outputs: CallsStep['outputs'][number][] } => {

@@ -332,29 +332,24 @@ describe('call state machine (streams/call/state.ts)', () => {
       }
     })
 
+    /** What only a ringing incoming call allows. */
+    const ringingRequests: CallEvent[] = [
+      { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth },
+      { type: 'rejectRequested', callId: 'in' },
+      { type: 'ignored', callId: 'in', at: 1 },
+    ]
+
     it('answer, reject, ignore an incoming call that is connected or ended: call:6', () => {
       const connected = run(invited, { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth }, { type: 'answered', callId: 'in', at: 1 }).state
       const ended = run(invited, { type: 'ignored', callId: 'in', at: 1 }).state
       for (const before of [connected, ended]) {
-        for (const event of [
-          { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth },
-          { type: 'rejectRequested', callId: 'in' },
-          { type: 'ignored', callId: 'in', at: 1 },
-        ] satisfies CallEvent[]) {
-          expect(refusedCode(before, event), event.type).to.equal('call:6')
-        }
+        for (const event of ringingRequests) expect(refusedCode(before, event), event.type).to.equal('call:6')
       }
     })
 
     it('a second answer, a reject or an ignore while an answer is in progress: call:6', () => {
       const answering = run(invited, { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth }).state
-      for (const event of [
-        { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth },
-        { type: 'rejectRequested', callId: 'in' },
-        { type: 'ignored', callId: 'in', at: 1 },
-      ] satisfies CallEvent[]) {
-        expect(refusedCode(answering, event), event.type).to.equal('call:6')
-      }
+      for (const event of ringingRequests) expect(refusedCode(answering, event), event.type).to.equal('call:6')
     })
 
     it('end on an ended or cancelled call, and a second end while ending: call:6', () => {

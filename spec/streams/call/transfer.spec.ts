@@ -1,40 +1,16 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
-import { withJoins } from '../../../streams/call/join.js'
-import { callsReducer, initialCallsState, refusalOf, toCallObject, type CallEvent, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
-import { remoteAddressOf, transferFailed, transferSucceeded, withTransfers } from '../../../streams/call/transfer.js'
+import { refusalOf, toCallObject, type CallEvent, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
+import { remoteAddressOf, transferFailed, transferSucceeded } from '../../../streams/call/transfer.js'
+import { answered, reduce, reoffer, run, tracks } from './machine.js'
 
 // The consultative transfer around the call machine (streams/call/transfer.ts `withTransfers`),
 // reduced as the call feature does: withJoins(withTransfers(callsReducer)).
 
-const reduce = withJoins(withTransfers(callsReducer))
-const bandwidth = { audio: 5000, video: 5000 }
-
 /** An outgoing call to `callee`, answered, with a local and a remote audio track. */
-const connected = (id: string, callee: string): CallEvent[] => [
-  {
-    type: 'callMade',
-    callId: id,
-    webrtcSessionId: `w-${id}`,
-    from: 'alice@example.com',
-    to: `sip:${callee}`,
-    remoteParticipant: { displayNumber: callee, displayName: undefined },
-    bandwidth,
-    mediaConstraints: { audio: true },
-  },
-  { type: 'sessionCreated', callId: id, sessionId: `s-${id}` },
-  { type: 'remoteAnswered', callId: id, at: 100 },
-  { type: 'trackAdded', callId: id, trackId: `${id}-mic`, local: true },
-  { type: 'trackAdded', callId: id, trackId: `${id}-in`, local: false },
-]
+const connected = (id: string, callee: string): CallEvent[] => [...answered(id, callee, { audio: true }), ...tracks(id, { mic: true, in: false })]
 
-const held = (id: string): CallEvent[] => [
-  { type: 'reofferRequested', callId: id, operation: 'hold' },
-  { type: 'reofferAnswered', callId: id, operation: 'hold' },
-]
-
-const run = (events: CallEvent[], from: CallsStep = { state: initialCallsState, outputs: [] }): CallsStep =>
-  events.reduce<CallsStep>((step, event) => reduce(step.state, event), from)
+const held = (id: string): CallEvent[] => reoffer(id, 'hold')
 
 /** alice's calls with bob (`b`) and carol (`c`), both locally held. */
 const consulting = (): CallsStep => run([...connected('b', 'bob@example.com'), ...held('b'), ...connected('c', 'carol@example.com'), ...held('c')])

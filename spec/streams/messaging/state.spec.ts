@@ -101,7 +101,7 @@ describe('messaging state', () => {
         type: 'chat-oneToOne',
         messages: [],
         isTypingList: [],
-        description: 'Conversation',
+        description: '',
         isPending: false,
         address: 'alice@example.com',
       })

@@ -1,6 +1,7 @@
-import type { Account, PlatformContext, PlatformReply } from '../context.js'
-import { notFound, policyError, serviceError } from '../context.js'
-import { UploadRootFields } from '../../streams/messaging/codecs.js'
+import type { Account, PlatformContext, PlatformReply } from '../../context.js'
+import { notFound, serviceError } from '../../context.js'
+import { badInput, forbidden } from '../../errors.js'
+import { UploadRootFields } from '../../../streams/messaging/codecs.js'
 
 /** Largest file a chat message may carry, in bytes (uploads above it get 413). */
 export const fileSizeLimit = 10 * 1024 * 1024
@@ -31,7 +32,32 @@ export interface WireAttachment {
   readonly 'content-type': string
 }
 
-const badPart = (what: string): PlatformReply => serviceError(400, 'SVC0002', 'Invalid input value for message part %1', [what])
+const invalidPart = (status: number, part: string): PlatformReply => serviceError(status, 'SVC0002', 'Invalid input value for message part %1', [part])
+
+/** The `raw` file of a multipart upload, its `root-fields` (when sent) checked; or why it is refused. */
+async function uploadedFile(rawBody: Buffer, contentType: string): Promise<File | PlatformReply> {
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return invalidPart(415, 'Content-Type: multipart/form-data expected')
+  let form: FormData
+  try {
+    form = await new Response(new Uint8Array(rawBody), { headers: { 'content-type': contentType } }).formData()
+  } catch {
+    return badInput('body: malformed multipart/form-data')
+  }
+  const rootFields = form.get('root-fields')
+  if (rootFields !== null) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(typeof rootFields === 'string' ? rootFields : await rootFields.text())
+    } catch {
+      return badInput('root-fields: not valid JSON')
+    }
+    if (!UploadRootFields.is(parsed)) return badInput('root-fields')
+  }
+  const raw = form.get('raw')
+  if (raw === null || typeof raw === 'string') return badInput('raw: a file is required')
+  if (raw.size > fileSizeLimit) return invalidPart(413, `raw: larger than ${fileSizeLimit} bytes`)
+  return raw as File
+}
 
 /**
  * Chat file attachments (`messaging.md` §3.3–§3.4): multipart upload to
@@ -43,35 +69,17 @@ export function messagingFiles(ctx: PlatformContext) {
   const store = ctx.persisted<FilesData>('messaging-files', () => ({ files: {} }))
   const { files } = store.value
   const fileOf = (id: string): StoredFile | undefined => (Object.hasOwn(files, id) ? files[id] : undefined)
-
+  const mayRead = (file: StoredFile, userId: string): boolean => file.owner === userId || file.readers.includes(userId)
   const linkOf = (file: StoredFile): string => `${ctx.baseUrl()}/cpaas/nms/v1/chat/${encodeURIComponent(file.owner)}/objects/${file.id}/raw`
+  const wire = (file: StoredFile): WireAttachment => ({ link: linkOf(file), name: file.name, size: file.size, 'x-id': file.id, 'content-type': file.contentType })
 
   ctx.route('POST', '/cpaas/nms/:version/chat/:userId/objects', { raw: true }, async ({ rawBody, headers, user }) => {
-    const contentType = String(headers['content-type'] ?? '')
-    if (!contentType.toLowerCase().startsWith('multipart/form-data')) return serviceError(415, 'SVC0002', 'Invalid input value for message part %1', ['Content-Type: multipart/form-data expected'])
-    let form: FormData
-    try {
-      form = await new Response(new Uint8Array(rawBody), { headers: { 'content-type': contentType } }).formData()
-    } catch {
-      return badPart('body: malformed multipart/form-data')
-    }
-    const rootFields = form.get('root-fields')
-    if (rootFields !== null) {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(typeof rootFields === 'string' ? rootFields : await rootFields.text())
-      } catch {
-        return badPart('root-fields: not valid JSON')
-      }
-      if (!UploadRootFields.is(parsed)) return badPart('root-fields')
-    }
-    const raw = form.get('raw')
-    if (raw === null || typeof raw === 'string') return badPart('raw: a file is required')
-    if (raw.size > fileSizeLimit) return serviceError(413, 'SVC0002', 'Invalid input value for message part %1', [`raw: larger than ${fileSizeLimit} bytes`])
+    const raw = await uploadedFile(rawBody, String(headers['content-type'] ?? ''))
+    if (!(raw instanceof Blob)) return raw
     const file: StoredFile = {
       id: ctx.id(),
       owner: user.userId,
-      name: (raw as File).name || 'file',
+      name: raw.name || 'file',
       contentType: raw.type || 'application/octet-stream',
       size: raw.size,
       data: Buffer.from(await raw.arrayBuffer()).toString('base64'),
@@ -79,22 +87,15 @@ export function messagingFiles(ctx: PlatformContext) {
     }
     files[file.id] = file
     store.save()
-    const attribute = [
-      { name: 'name', value: file.name },
-      { name: 'x-id', value: file.id },
-      { name: 'link', value: linkOf(file) },
-      { name: 'size', value: String(file.size) },
-      { name: 'content-type', value: file.contentType },
-    ]
+    const attachment = wire(file)
+    const attribute = (['name', 'x-id', 'link', 'size', 'content-type'] as const).map((name) => ({ name, value: String(attachment[name]) }))
     return { status: 201, body: { object: { attributes: { attribute } } } }
   })
 
   ctx.route('GET', '/cpaas/nms/:version/chat/:owner/objects/:fileId/raw', {}, ({ user, params }) => {
     const file = fileOf(params.fileId!)
     if (file === undefined || file.owner.toLowerCase() !== params.owner!.toLowerCase()) return notFound(params.fileId!)
-    if (file.owner !== user.userId && !file.readers.includes(user.userId)) {
-      return policyError(403, 'POL0001', 'A policy error occurred. Error code is %1', ['no access to this file'])
-    }
+    if (!mayRead(file, user.userId)) return forbidden('no access to this file')
     return {
       status: 200,
       body: Buffer.from(file.data, 'base64'),
@@ -109,19 +110,17 @@ export function messagingFiles(ctx: PlatformContext) {
       const found: WireAttachment[] = []
       for (const id of ids) {
         const file = fileOf(id)
-        if (file === undefined || (file.owner !== sender.userId && !file.readers.includes(sender.userId))) return badPart(`chatMessage.attachment: unknown x-id ${id}`)
-        found.push({ link: linkOf(file), name: file.name, size: file.size, 'x-id': file.id, 'content-type': file.contentType })
+        if (file === undefined || !mayRead(file, sender.userId)) return badInput(`chatMessage.attachment: unknown x-id ${id}`)
+        found.push(wire(file))
       }
       return found
     },
     /** Lets these users download these files. */
     share(ids: readonly string[], userIds: readonly string[]): void {
       let changed = false
-      for (const id of ids) {
-        const file = fileOf(id)
-        if (file === undefined) continue
+      for (const file of ids.flatMap((id) => fileOf(id) ?? [])) {
         for (const userId of userIds) {
-          if (userId === file.owner || file.readers.includes(userId)) continue
+          if (mayRead(file, userId)) continue
           file.readers.push(userId)
           changed = true
         }
@@ -131,7 +130,7 @@ export function messagingFiles(ctx: PlatformContext) {
     /** The attachment of a stored id (its link may have changed with the base URL). */
     wire(id: string): WireAttachment | undefined {
       const file = fileOf(id)
-      return file === undefined ? undefined : { link: linkOf(file), name: file.name, size: file.size, 'x-id': file.id, 'content-type': file.contentType }
+      return file === undefined ? undefined : wire(file)
     },
   }
 }

@@ -1,0 +1,209 @@
+import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, throwError, type Observable } from 'rxjs'
+import type { Environment } from '../environment.js'
+import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import type { Logger } from '../logs/logger.js'
+import { entryOf } from '../record.js'
+import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
+import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from './joined-calls.js'
+import type { CallsStore } from './model.js'
+import { isTerminal, liveCall, refusalOf } from './steps.js'
+
+// Joining two calls (join.ts has the rules, protocol/calls.md §11): both legs are taken off hold
+// audio-only, a WebAudio bridge (bridge.ts) goes between them, and the joined call appears.
+
+/** What joining needs of the call engine. */
+export interface JoinEngine extends JointEngine {
+  readonly store: Pick<CallsStore, 'dispatch' | 'current' | 'state$' | 'outputs$'>
+  /** Stops a call's media and effects. */
+  readonly release: (callId: string) => void
+  readonly environment: Pick<Environment, 'AudioContext' | 'MediaStream' | 'randomId'>
+  readonly now: () => number
+  readonly logger: Pick<Logger, 'warn'>
+}
+
+export interface JoinCommands {
+  /** Joins two locally held calls into one new audio-only call; outcome in `joinReported` (`call:join`). */
+  readonly join: (callId: string, otherCallId: string) => void
+}
+
+export interface Joins extends JoinCommands {
+  /** The commands with joined calls and their legs routed here (every other call to `commands`). */
+  readonly route: <C extends RoutedCommands>(commands: C) => C
+  readonly dispose: () => void
+}
+
+const isStopped = (transceiver: RTCRtpTransceiver): boolean =>
+  (transceiver as { stopped?: boolean }).stopped === true || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped'
+
+const audioTransceiver = (connection: RTCPeerConnection): RTCRtpTransceiver | undefined =>
+  connection.getTransceivers().find((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === 'audio')
+
+type Pair = readonly [string, string]
+
+const notSupported = (message: string): BasicError => new BasicError(errorCodes.call.NOT_SUPPORTED, message)
+const changed = (callId: string, otherCallId: string): BasicError =>
+  new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} changed while they were being joined.`)
+
+/** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
+function audioOnly({ store, runtime, media }: JoinEngine, callId: string): void {
+  for (const transceiver of runtime(callId).peer?.connection.getTransceivers() ?? []) {
+    if (isStopped(transceiver) || transceiver.receiver.track.kind !== 'video') continue
+    const local = transceiver.sender.track
+    const remote = transceiver.receiver.track.id
+    transceiver.stop()
+    if (local !== null) {
+      runtime(callId).localStream?.removeTrack(local)
+      media.commands.endTracks([local.id], true)
+      store.dispatch({ type: 'trackRemoved', callId, trackId: local.id, local: true })
+    }
+    media.commands.endTracks([remote], false)
+    store.dispatch({ type: 'trackRemoved', callId, trackId: remote, local: false })
+  }
+}
+
+/** The microphone of the joined call: the first leg's that sends one, else one of its own (video-only calls). */
+const microphoneOf = ({ media }: JoinEngine, microphones: readonly MediaStreamTrack[]): Observable<MediaStreamTrack> =>
+  microphones[0] !== undefined
+    ? of(microphones[0])
+    : media.commands.userMedia({ audio: true }).pipe(
+        map((stream) => {
+          media.commands.addMedia(stream.id, true, stream.getAudioTracks())
+          return stream.getAudioTracks()[0] as MediaStreamTrack
+        }),
+      )
+
+/** What a join in progress runs over: the engine, the joined calls, the join's subscriptions (closed on dispose). */
+interface Joining {
+  readonly engine: JoinEngine
+  readonly joints: Map<string, Joined>
+  readonly running: Subscription
+}
+
+/** The legs' audio transceivers, and the microphones they sent before the mix replaced them. */
+interface Sent {
+  readonly transceivers: readonly RTCRtpTransceiver[]
+  readonly microphones: readonly MediaStreamTrack[]
+}
+
+/** The legs send the mix: the joined call appears, and ending it (its release) ends its legs. */
+function appear({ engine, joints, running }: Joining, pair: Pair, joinedId: string, joined: Joined, sent: Sent): void {
+  const { store, runtime, media, environment } = engine
+  const [callId, otherCallId] = pair
+  for (const id of pair) runtime(id).localStream?.removeTrack(joined.microphone)
+  media.commands.endTracks(sent.microphones.filter((track) => track !== joined.microphone).map((track) => track.id), true)
+  const remoteTracks = sent.transceivers.map((transceiver) => transceiver.receiver.track.id)
+  const at = engine.now()
+  const step = store.dispatch({ type: 'joined', callId, otherCallId, joinedId, webrtcSessionId: environment.randomId(), localTracks: [joined.microphone.id], remoteTracks, at })
+  if (entryOf(step.state.calls, joinedId) === undefined) throw changed(callId, otherCallId)
+  joints.set(joinedId, joined)
+  const joinedRuntime = runtime(joinedId)
+  joinedRuntime.localStream = new (environment.MediaStream as typeof MediaStream)([joined.microphone])
+  joinedRuntime.effects.add(() => {
+    // Not closed twice: dispose closes every bridge, then releases every call.
+    joints.get(joinedId)?.bridge.close()
+    joints.delete(joinedId)
+    // On dispose, calls are released locally only (as every call of a disposed client).
+    if (!running.closed) for (const id of pair) if (liveCall(store.current(), id) !== undefined) engine.legs.end(id)
+  })
+}
+
+/** Both legs are off hold: the bridge goes in, then the joined call appears. */
+const bridge = (joining: Joining, pair: Pair, joinedId: string): Observable<unknown> =>
+  defer(() => {
+    const transceivers = pair.map((id) => {
+      const connection = joining.engine.runtime(id).peer?.connection
+      const transceiver = connection === undefined ? undefined : audioTransceiver(connection)
+      if (transceiver === undefined) throw notSupported(`Call ${id} has no audio: only audio is joined.`)
+      return transceiver
+    })
+    const microphones = transceivers.flatMap((transceiver) => transceiver.sender.track ?? [])
+    return microphoneOf(joining.engine, microphones).pipe(
+      switchMap((microphone) => {
+        // Both exist: `join` checked them.
+        const mix: AudioBridge = createAudioBridge(joining.engine.environment as BridgeEnvironment, pair.length)
+        mix.setLocal(microphone)
+        transceivers.forEach((transceiver, index) => mix.setRemote(index, transceiver.receiver.track))
+        const sent = Promise.all(transceivers.map((transceiver, index) => transceiver.sender.replaceTrack(mix.output(index))))
+        return from(sent).pipe(
+          map(() => appear(joining, pair, joinedId, { legs: pair, bridge: mix, microphone }, { transceivers, microphones })),
+          catchError((error: unknown) => {
+            mix.close()
+            return throwError(() => error)
+          }),
+        )
+      }),
+    )
+  })
+
+/** The join failed: both calls are themselves again, held (a leg taken, or being taken, off hold is held again). */
+function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): Observable<never> {
+  const [callId, otherCallId] = pair
+  const reason = asBasicError(error, errorCodes.call.GENERIC_ERROR)
+  logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
+  store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
+  for (const leg of pair) {
+    const call = liveCall(store.current(), leg)
+    if (call?.localHold === false || call?.operation === 'unhold') legs.hold(leg)
+  }
+  return EMPTY
+}
+
+/** Joins two calls: marks them, takes them off hold audio-only, and bridges them once both are ready. */
+function join(joining: Joining, pair: Pair): void {
+  const { store, environment, legs } = joining.engine
+  const [callId, otherCallId] = pair
+  if (environment.AudioContext === undefined || environment.MediaStream === undefined) {
+    const error = notSupported('This environment has no AudioContext (WebAudio): calls cannot be joined here.')
+    return void store.dispatch({ type: 'jointRefused', callId, operation: 'join', error })
+  }
+  const joinedId = environment.randomId()
+  if (refusalOf(store.dispatch({ type: 'joinRequested', callId, otherCallId, joinedId })) !== undefined) return
+  const settled = store.state$.pipe(
+    map((state) => pair.map((leg) => entryOf(state.calls, leg)?.joinedInto)),
+    first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),
+    // Not from inside the dispatch that settled it: the join's own events come after that one's.
+    observeOn(asapScheduler),
+  )
+  const bridged = settled.pipe(
+    switchMap((marks) => {
+      if (marks.every((mark) => mark?.into === joinedId && mark.ready)) return bridge(joining, pair, joinedId)
+      return throwError(() => marks.find((mark) => mark?.error !== undefined)?.error ?? changed(callId, otherCallId))
+    }),
+  )
+  joining.running.add(bridged.pipe(catchError((error: unknown) => fail(joining.engine, pair, error))).subscribe())
+  for (const leg of pair) audioOnly(joining.engine, leg)
+  for (const leg of pair) legs.unhold(leg)
+}
+
+/** A joined call: remote tracks follow its legs; when its last leg ends, its media is released. */
+const follow = ({ engine, joints }: Joining): Subscription =>
+  engine.store.outputs$.pipe(filter((output) => joints.has(output.callId))).subscribe((output) => {
+    const joined = joints.get(output.callId) as Joined
+    const { calls } = engine.store.current()
+    if (output.type === 'trackAdded' && !output.local) {
+      const track = engine.media.track(output.trackId)
+      const leg = joined.legs.findIndex((id) => entryOf(calls, id)?.remoteTracks.includes(output.trackId) === true)
+      if (track?.kind === 'audio' && leg >= 0) joined.bridge.setRemote(leg, track)
+    }
+    const record = entryOf(calls, output.callId)
+    if (output.type === 'stateChanged' && record !== undefined && isTerminal(record.state) && record.operation === undefined) {
+      engine.media.commands.endTracks([joined.microphone.id], true)
+      engine.release(output.callId)
+    }
+  })
+
+/** Joining calls, and the operations of joined calls. */
+export function createJoin(engine: JoinEngine): Joins {
+  const joining: Joining = { engine, joints: new Map(), running: new Subscription() }
+  joining.running.add(follow(joining))
+  return {
+    // The documented API passes ids on unchecked: as text, whatever an app gave.
+    join: (callId, otherCallId) => join(joining, [shown(callId), shown(otherCallId)]),
+    route: jointRouting(joining),
+    dispose: () => {
+      joining.running.unsubscribe()
+      for (const joined of joining.joints.values()) joined.bridge.close()
+      joining.joints.clear()
+    },
+  }
+}

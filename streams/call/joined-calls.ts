@@ -1,0 +1,181 @@
+import * as E from 'fp-ts/Either'
+import { EMPTY, Subscription, catchError, from, tap, type Observable } from 'rxjs'
+import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
+import type { MediaFeature } from '../media/feature.js'
+import { entryOf } from '../record.js'
+import type { AudioBridge } from './bridge.js'
+import { callStates, type CallsStore, type JointRefusable } from './model.js'
+import { liveCall, refusalOf, type FailureDetail } from './steps.js'
+
+// The operations of joined calls (join-effects.ts makes them) and of their legs: the feature's
+// commands are routed here first. A leg only says that it has ended (or is being joined); a
+// joined call holds and unholds its legs, reports their statistics and feeds its bridge.
+
+/** A joined call's running parts. */
+export interface Joined {
+  readonly legs: readonly string[]
+  readonly bridge: AudioBridge
+  microphone: MediaStreamTrack
+}
+
+/** Drives a leg through the feature's commands (a leg is an ordinary call of its own). */
+export interface LegControl {
+  readonly hold: (callId: string) => void
+  readonly unhold: (callId: string) => void
+  readonly end: (callId: string) => void
+}
+
+/** What a call's runtime holds that a join uses. */
+export interface JoinRuntime {
+  readonly peer: { readonly connection: RTCPeerConnection } | undefined
+  localStream: MediaStream | undefined
+  readonly effects: Subscription
+}
+
+/** What the joined calls' operations need of the call engine. */
+export interface JointEngine {
+  readonly store: Pick<CallsStore, 'dispatch' | 'current'>
+  readonly legs: LegControl
+  /** The call's runtime, created on first use. */
+  readonly runtime: (callId: string) => JoinRuntime
+  /** Subscribes an effect of a call; it stops when the call's media is released. */
+  readonly own: (callId: string, effect: Observable<unknown>) => void
+  readonly media: Pick<MediaFeature, 'commands' | 'track' | 'current'>
+}
+
+type Plain = (callId: string, ...rest: never[]) => void
+
+/** The commands that know joined calls and legs (the feature's commands have these and more). */
+export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | 'end' | 'hold' | 'unhold' | 'addMedia' | 'removeMedia']: Plain } & {
+  readonly getStats: (callId: string, trackId?: string) => void
+  readonly replaceTrack: (callId: string, trackId: string, media?: MediaOptions) => void
+  readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void
+  readonly consultativeTransfer: (callId: string, otherCallId: string) => void
+  readonly join: (callId: string, otherCallId: string) => void
+}
+
+/** What the joined calls' operations run over: the engine, the joined calls, the feature's subscriptions. */
+export interface Joints {
+  readonly engine: JointEngine
+  readonly joints: ReadonlyMap<string, Joined>
+  readonly running: Subscription
+}
+
+type Store = JointEngine['store']
+
+/** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
+function refusedByLeg(store: Store, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
+  const into = entryOf(store.current().calls, callId)?.joinedInto
+  if (into === undefined) return false
+  const ended = into.shown.state === callStates.ENDED
+  const message = ended ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
+  store.dispatch({ type: 'jointRefused', callId, operation, error: new BasicError(errorCodes.call.INVALID_STATE, message), ...detail })
+  return true
+}
+
+const audioOnly = (store: Store, operation: JointRefusable, what: string) => (callId: string) => {
+  const error = new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`)
+  store.dispatch({ type: 'jointRefused', callId, operation, error })
+}
+
+/** Hold / unhold of a joined call: each leg that needs the change gets it. */
+const jointHold = ({ store, legs }: JointEngine, operation: 'hold' | 'unhold') => (callId: string) => {
+  if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
+  for (const leg of entryOf(store.current().calls, callId)?.joint?.pending ?? []) legs[operation](leg)
+}
+
+/** One report for the whole call: the legs' statistics, an id taken twice prefixed with its leg. */
+function merged(reports: readonly RTCStatsReport[]): RTCStatsReport {
+  if (reports.length === 1) return reports[0] as RTCStatsReport
+  const all = new Map<string, unknown>()
+  reports.forEach((each, index) => each.forEach((stat: unknown, key: string) => all.set(all.has(key) ? `leg${index}-${key}` : key, stat)))
+  return all as unknown as RTCStatsReport
+}
+
+/** Statistics of the joined call: a remote track's from its leg; otherwise every leg's in one report. */
+function jointStats({ engine, running }: Joints, callId: string, trackId?: string): void {
+  const { store, runtime, media } = engine
+  const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
+  if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
+  const { calls } = store.current()
+  const live = (entryOf(calls, callId)?.joint?.legs ?? []).filter((id) => liveCall(store.current(), id) !== undefined)
+  const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
+    void store.dispatch({ type: 'statsReported', callId, trackId: track, result, ...(error === undefined ? {} : { error }) })
+  const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
+  const selector = owner === undefined || track === undefined ? undefined : media.track(track)
+  const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
+  if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
+  const reports = Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))
+  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asBasicError(error, errorCodes.call.GENERIC_ERROR)) }))
+}
+
+/** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
+function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
+  const { store, runtime, own, media } = engine
+  const oldTrackId = shown(trackId)
+  if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
+  const fail = (error: unknown): Observable<never> => {
+    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asBasicError(error, errorCodes.call.GENERIC_ERROR) })
+    return EMPTY
+  }
+  const checked = checkMediaOptions(mediaOptions ?? {})
+  if (E.isLeft(checked)) return void fail(checked.left)
+  const replace = (stream: MediaStream): void => {
+    const replacement = stream.getTracks()[0]
+    const joined = joints.get(callId)
+    if (joined === undefined || replacement?.kind !== 'audio' || stream.getTracks().length !== 1) {
+      stream.getTracks().forEach((each) => each.stop())
+      throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'The joined call is audio-only: its microphone can only be replaced by one audio track.')
+    }
+    joined.bridge.setLocal(replacement)
+    runtime(callId).localStream?.removeTrack(joined.microphone)
+    runtime(callId).localStream?.addTrack(replacement)
+    joined.microphone = replacement
+    media.commands.addMedia(stream.id, true, [replacement])
+    media.commands.endTracks([oldTrackId], true)
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+  }
+  own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
+}
+
+/** The commands with joined calls and their legs handled here; every other call goes to `commands`. */
+export function jointRouting(parts: Joints): <C extends RoutedCommands>(commands: C) => C {
+  const { store } = parts.engine
+  /** A command that a leg refuses, and that a joined call does its own way (`joint`) or as any call. */
+  const routed =
+    <A extends unknown[]>(operation: JointRefusable, base: (callId: string, ...rest: A) => void, joint?: (callId: string, ...rest: A) => void, detail?: (...rest: A) => FailureDetail) =>
+    (appCallId: string, ...rest: A): void => {
+      // The documented API passes ids on unchecked: as text, whatever an app gave.
+      const callId = shown(appCallId)
+      if (refusedByLeg(store, callId, operation, detail?.(...rest))) return
+      if (joint !== undefined && entryOf(store.current().calls, callId)?.joint !== undefined) joint(callId, ...rest)
+      else base(appCallId, ...rest)
+    }
+  /** A command on two calls: refused if either is a leg. */
+  const paired =
+    (operation: JointRefusable, base: (callId: string, otherCallId: string) => void) =>
+    (callId: string, otherCallId: string): void =>
+      void (refusedByLeg(store, shown(callId), operation) || refusedByLeg(store, shown(otherCallId), operation) || base(callId, otherCallId))
+  const trackOf = (trackId?: string): FailureDetail => (trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) })
+  const tonesOf = (tones: string): FailureDetail => ({ tones: typeof tones === 'string' ? tones : '' })
+
+  return (commands) => {
+    const joint: RoutedCommands = {
+      answer: routed('answer', commands.answer),
+      reject: routed('reject', commands.reject),
+      ignore: routed('end', commands.ignore),
+      end: routed('end', commands.end),
+      getStats: routed('stats', commands.getStats, (callId, trackId) => jointStats(parts, callId, trackId), trackOf),
+      hold: routed('hold', commands.hold, jointHold(parts.engine, 'hold')),
+      unhold: routed('unhold', commands.unhold, jointHold(parts.engine, 'unhold')),
+      addMedia: routed('addMedia', commands.addMedia, audioOnly(store, 'addMedia', 'media cannot be added to it')),
+      removeMedia: routed('removeMedia', commands.removeMedia, audioOnly(store, 'removeMedia', 'its microphone can be muted or replaced, not removed')),
+      replaceTrack: routed('replaceTrack', commands.replaceTrack, (callId, trackId, media) => jointReplaceTrack(parts, callId, trackId, media)),
+      sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly(store, 'dtmf', 'DTMF goes to one remote party; send it before joining'), tonesOf),
+      consultativeTransfer: paired('transfer', commands.consultativeTransfer),
+      join: paired('join', commands.join),
+    }
+    return { ...commands, ...joint }
+  }
+}

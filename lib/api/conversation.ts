@@ -1,12 +1,12 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
+import { findMessage } from '../../streams/messaging/messages.js'
 import { partError } from '../../streams/messaging/parts.js'
 import {
   chatTypes as chatTypeValues,
   conversationKey,
   findConversation,
-  findMessage,
   toChatType,
   type ChatType,
   type Conversation as ConversationState,

@@ -17,8 +17,7 @@ const NumberOrString = t.union([t.number, t.string])
 // ── Sending chat (§3.2) and the typing indicator (§6.1): one URL, told apart by the top key ──
 
 /** An uploaded file referenced by a chat message: `{ name, "x-id" }`. */
-export const SentAttachment = t.type({ name: t.string, 'x-id': t.string })
-export type SentAttachment = t.TypeOf<typeof SentAttachment>
+const SentAttachment = t.type({ name: t.string, 'x-id': t.string })
 
 /** `POST .../messages` body of a chat message. */
 export const ChatMessageBody = t.type({
@@ -61,8 +60,7 @@ export const UploadRootFields = t.type({
 export type UploadRootFields = t.TypeOf<typeof UploadRootFields>
 
 /** An attribute of a stored object; values are strings, or arrays of strings in the OMA model. */
-export const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
-export type ObjectAttribute = t.TypeOf<typeof ObjectAttribute>
+const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
 
 /** Answer to an upload: the attribute list (`name`, `x-id`, `link`, `size`, `content-type`). */
 export const FileUploadResponse = t.type({
@@ -123,8 +121,7 @@ export const SmsSendBody = t.type({
 })
 export type SmsSendBody = t.TypeOf<typeof SmsSendBody>
 
-export const DeliveryInfo = t.intersection([t.type({ deliveryStatus: t.string }), t.partial({ address: t.string, messageId: t.string })])
-export type DeliveryInfo = t.TypeOf<typeof DeliveryInfo>
+const DeliveryInfo = t.intersection([t.type({ deliveryStatus: t.string }), t.partial({ address: t.string, messageId: t.string })])
 
 /** 201 answer to an SMS send: message id after `/messages/` of `resourceURL`, status of `deliveryInfo[0]`. */
 export const SmsSendResponse = t.type({
@@ -249,4 +246,22 @@ export const messagingNotificationKinds = [
   'chatMessageEventNotification',
   'smsEventNotification',
 ] as const
-export type MessagingNotificationKind = (typeof messagingNotificationKinds)[number]
+
+// ── Reading the platform's links ────────────────────────────────────────────────────────────
+
+/** The message id of a `resourceURL` or link: the text after `/messages/`. */
+export const messageIdOf = (url: string): string | undefined => {
+  const at = url.indexOf('/messages/')
+  return at < 0 ? undefined : url.slice(at + '/messages/'.length) || undefined
+}
+
+/** Conversation type from a chat link: `/group/` or `/oneToOne/` after at least three path segments (`notifications.md` §5.1). */
+export const chatTypeOfHref = (href: string): 'chat-group' | 'chat-oneToOne' | undefined => {
+  const rest = href.split('/').filter((segment) => segment !== '').slice(3)
+  return rest.includes('group') ? 'chat-group' : rest.includes('oneToOne') ? 'chat-oneToOne' : undefined
+}
+
+const smsStatuses: Readonly<Record<string, string>> = { DeliveredToNetwork: 'Pending', DeliveredToTerminal: 'Delivered', DeliveryImpossible: 'Failed' }
+
+/** The SDK's SMS `deliveryStatus` for a platform one (`messaging.md` §4). */
+export const smsDeliveryStatus = (status: string | undefined): string => (status !== undefined && Object.hasOwn(smsStatuses, status) ? smsStatuses[status]! : 'Unknown')

@@ -1,16 +1,13 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
+import { chatTypeOfHref, messageIdOf, smsDeliveryStatus } from '../../../streams/messaging/codecs.js'
+import { pendingSendOf, sortTime } from '../../../streams/messaging/messages.js'
 import {
-  chatTypeOfHref,
   conversationKey,
   emptyConversation,
   findConversation,
   initialMessagingState,
-  messageIdOf,
   messagingReducer,
-  pendingSendOf,
-  smsDeliveryStatus,
-  sortTime,
   toChatType,
   type Message,
   type MessagingEvent,

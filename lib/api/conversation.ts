@@ -36,8 +36,8 @@ export interface ConversationChange {
 }
 
 /**
- * A message held in a conversation (`seed/api-reference.md`, Message): `timestamp` (seconds for
- * messages sent from here, the platform's milliseconds for received ones), `isPending`, `read`,
+ * A message held in a conversation (`seed/api-reference.md`, Message): `timestamp` (seconds, with
+ * milliseconds as the fraction, for messages sent from here; the platform's milliseconds for received ones), `isPending`, `read`,
  * `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent messages), `error` (failed
  * sends), and the methods below.
  */

@@ -98,7 +98,8 @@ export const createSend =
     const user = link.user()
     const target = { destination, chatType: type }
     const sender = type === 'sms' ? user?.username : (user?.identity ?? user?.username)
-    const timestamp = Math.floor(environment.scheduler.now() / 1000)
+    // Seconds as the documented API has them, milliseconds kept as the fraction: it sorts among received messages by real time.
+    const timestamp = environment.scheduler.now() / 1000
     dispatch({ type: 'messageSending', ...target, message: { messageId: undefined, localId, sender, timestamp, parts, isPending: true, read: false, type } })
     const sent$ = withUser((current) => (type === 'sms' ? smsSent$(context, current, destination, parts) : chatSent$(context, current, target, parts)))
     effects.enqueue(

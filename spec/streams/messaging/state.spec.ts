@@ -86,6 +86,7 @@ describe('messaging state', () => {
     it('orders second and millisecond timestamps on one scale', () => {
       expect(sortTime(1_700_000_000)).to.equal(1_700_000_000_000)
       expect(sortTime(1_700_000_000_123)).to.equal(1_700_000_000_123)
+      expect(sortTime(1_700_000_000.7)).to.equal(1_700_000_000_700)
     })
   })
 

@@ -18,14 +18,7 @@ export interface Effects {
 export function createEffects(logger: Pick<Logger, 'error'>): Effects {
   const running = new Subscription()
   const queue = new Subject<{ readonly key: string; readonly work$: Observable<unknown> }>()
-  running.add(
-    queue
-      .pipe(
-        groupBy((job) => job.key),
-        mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY))))),
-      )
-      .subscribe(),
-  )
+  running.add(queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))).subscribe())
   const run = (work$: Observable<unknown>): void => {
     if (running.closed) return
     const owner = new Subscription()
@@ -79,10 +72,7 @@ export const userRunner =
  * outcome$(withUser(list$), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))
  */
 export const outcome$ = <A>(request$: Observable<A>, success: (value: A) => MessagingEvent, failure: (error: BasicError) => MessagingEvent): Observable<MessagingEvent> =>
-  request$.pipe(
-    map(success),
-    catchError((error: unknown) => of(failure(asBasicError(error)))),
-  )
+  request$.pipe(map(success), catchError((error: unknown) => of(failure(asBasicError(error)))))
 
 /** The failure of an operation with nothing to change in state. */
 export const failedTo =

@@ -12,17 +12,7 @@ import { createHistory } from './history.js'
 import { receive } from './inbound.js'
 import { recover } from './recovery.js'
 import { createSend } from './send.js'
-import {
-  findConversation,
-  initialMessagingState,
-  messagingStep,
-  type ChatType,
-  type Conversation,
-  type MessagingEvent,
-  type MessagingOperation,
-  type MessagingState,
-  type Part,
-} from './state.js'
+import { findConversation, initialMessagingState, messagingStep, type ChatType, type Conversation, type MessagingEvent, type MessagingOperation, type MessagingState, type Part } from './state.js'
 import { createTyping } from './typing.js'
 
 export { socketReopened } from './recovery.js'
@@ -32,12 +22,7 @@ export interface MessagingDeps {
   readonly config: ConfigFeature
   readonly environment: Environment
   readonly logs: Logs
-  /**
-   * Emits, each time the notification socket is open again after it was lost, the time it was
-   * lost (milliseconds, the environment's clock; see `socketReopened`). Messaging then re-fetches
-   * the history of conversations that changed since, so that nothing the channel may have
-   * missed stays missing.
-   */
+  /** The time the socket was lost, each time it is open again (`socketReopened`): messaging then re-fetches what it may have missed. */
   readonly reconnected$?: Observable<number>
 }
 

@@ -4,26 +4,11 @@ import type * as t from 'io-ts'
 import { filter, type Observable, type Subscription } from 'rxjs'
 import type { InboundNotification } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import type { Logger } from '../logs/logger.js'
 import { definedFields } from '../record.js'
-import {
-  ChatMessageNotification,
-  DeliveryInfoNotification,
-  InboundSmsNotification,
-  MessageEventNotification,
-  chatTypeOfHref,
-  messageIdOf,
-  messagingNotificationKinds,
-  smsDeliveryStatus,
-  type ChatSession,
-  type HistoryMessage,
-  type Link,
-  type NotifiedChatMessage,
-  type NotifiedIsComposing,
-  type ReceivedAttachment,
-  type SmsHistoryMessage,
-  type SmsThread,
-} from './codecs.js'
+import { ChatMessageNotification, DeliveryInfoNotification, InboundSmsNotification, MessageEventNotification } from './codecs.js'
+import { chatTypeOfHref, messageIdOf, messagingNotificationKinds, smsDeliveryStatus } from './codecs.js'
+import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIsComposing, ReceivedAttachment, SmsHistoryMessage, SmsThread } from './codecs.js'
+import type { MessagingContext } from './effects.js'
 import { holdsMessage, pendingSendOf } from './messages.js'
 import { emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
@@ -178,14 +163,7 @@ export function notificationEvents(notification: InboundNotification, state: Mes
   }
 }
 
-/** What `receive` reads and where it reports. */
-export interface Receiving {
-  readonly notifications$: Observable<InboundNotification>
-  readonly current: () => MessagingState
-  readonly now: () => number
-  readonly dispatch: (event: MessagingEvent) => void
-  readonly logger: Pick<Logger, 'warn'>
-}
+type Receiving = Pick<MessagingContext, 'current' | 'dispatch' | 'logger'> & { readonly notifications$: Observable<InboundNotification>; readonly now: () => number }
 
 const kinds: ReadonlySet<string> = new Set(messagingNotificationKinds)
 

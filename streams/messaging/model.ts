@@ -5,15 +5,8 @@ import type { Keyed } from '../keyed.js'
 export const chatTypes = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' } as const
 export type ChatType = (typeof chatTypes)[keyof typeof chatTypes]
 
-const chatTypeAliases: Readonly<Record<string, ChatType>> = {
-  'chat-oneToOne': 'chat-oneToOne',
-  im: 'chat-oneToOne',
-  // A public tutorial passes `chat`; accepted as 1:1 (messaging.md §1, Recommendation).
-  chat: 'chat-oneToOne',
-  'chat-group': 'chat-group',
-  group: 'chat-group',
-  sms: 'sms',
-}
+// A public tutorial passes `chat`; accepted as 1:1 (messaging.md §1, Recommendation).
+const chatTypeAliases: Readonly<Record<string, ChatType>> = { 'chat-oneToOne': 'chat-oneToOne', im: 'chat-oneToOne', chat: 'chat-oneToOne', 'chat-group': 'chat-group', group: 'chat-group', sms: 'sms' }
 
 /** The conversation type a value names (with the aliases of `messaging.md` §1), or undefined for anything else. */
 export const toChatType = (value: unknown): ChatType | undefined =>
@@ -133,13 +126,7 @@ export type MessagingEvent =
   | (Target & { readonly type: 'messageSent'; readonly localId: string } & Sent)
   | (Target & { readonly type: 'messageSendFailed'; readonly localId: string; readonly error: BasicError; readonly deliveryStatus?: string })
   /** A message from a notification: `inbound` from someone else, `outbound` a copy of one's own send from another device. */
-  | (Target & {
-      readonly type: 'messageReceived'
-      readonly message: Message
-      readonly direction: 'inbound' | 'outbound'
-      readonly newConversation: boolean
-      readonly address?: string
-    })
+  | (Target & { readonly type: 'messageReceived'; readonly message: Message; readonly direction: 'inbound' | 'outbound'; readonly newConversation: boolean; readonly address?: string })
   /**
    * The platform's copy of a send of this client (`x-type: outbound`) arrived before the send's
    * response: the pending message learns its id and the platform's parts, and stays one message.
@@ -151,11 +138,7 @@ export type MessagingEvent =
    * newest page) sets it only if history was never fetched; `recovered` marks a fetch after a
    * reconnect (typing list kept, conversation created if unknown).
    */
-  | (Target & {
-      readonly type: 'historyFetched'
-      readonly messages: readonly Message[]
-      readonly next: string | undefined
-      readonly page: 'older' | 'latest'
+  | (Target & { readonly type: 'historyFetched'; readonly messages: readonly Message[]; readonly next: string | undefined; readonly page: 'older' | 'latest' } & {
       readonly recovered: boolean
       readonly newMessageIds: readonly string[]
       readonly newConversation: boolean
@@ -181,13 +164,4 @@ export interface Sent {
 }
 
 export type MessagingOperation =
-  | 'addPart'
-  | 'send'
-  | 'fetchConversations'
-  | 'fetchMessages'
-  | 'deleteMessage'
-  | 'deleteConversation'
-  | 'setIsTyping'
-  | 'createImageLinks'
-  | 'notification'
-  | 'recover'
+  | 'addPart' | 'send' | 'fetchConversations' | 'fetchMessages' | 'deleteMessage' | 'deleteConversation' | 'setIsTyping' | 'createImageLinks' | 'notification' | 'recover'

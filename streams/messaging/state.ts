@@ -1,17 +1,7 @@
 import { Keyed } from '../keyed.js'
 import type { Step } from '../store.js'
 import { byRef, changeMessage, holdsMessage, insertByTime, mergeHistory, textOf } from './messages.js'
-import {
-  conversationKey,
-  emptyConversation,
-  type ChatType,
-  type Conversation,
-  type HistoryCursor,
-  type Message,
-  type MessagingEvent,
-  type MessagingState,
-  type Target,
-} from './model.js'
+import { conversationKey, emptyConversation, type ChatType, type Conversation, type HistoryCursor, type Message, type MessagingEvent, type MessagingState, type Target } from './model.js'
 
 export * from './model.js'
 
@@ -134,17 +124,9 @@ export const messagingReducer = (state: MessagingState, event: MessagingEvent): 
   (handlers[event.type] as (state: MessagingState, event: MessagingEvent) => MessagingState)(state, event)
 
 /** Events that say nothing when they changed nothing (a duplicate notification, a second deletion). */
-const silentWhenUnchanged: ReadonlySet<MessagingEvent['type']> = new Set([
-  'conversationCreated',
-  'messageReceived',
-  'messageDeleted',
-  'conversationDeleted',
-  'deliveryStatusChanged',
-  'messageRead',
-  'historyRequested',
-  'linksRequested',
-  'linksSettled',
-])
+const silentWhenUnchanged: ReadonlySet<MessagingEvent['type']> = new Set<MessagingEvent['type']>(
+  ['conversationCreated', 'messageReceived', 'messageDeleted', 'conversationDeleted', 'deliveryStatusChanged', 'messageRead', 'historyRequested', 'linksRequested', 'linksSettled'],
+)
 
 /** The reducer as a store step: the event is its own output, unless it changed nothing and says nothing then. */
 export function messagingStep(state: MessagingState, event: MessagingEvent): Step<MessagingState, MessagingEvent> {

@@ -1,6 +1,6 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../../streams/errors.js'
-import type { MessagingFeature } from '../../streams/messaging/feature.js'
+import type { MessagingCommands, MessagingFeature } from '../../streams/messaging/feature.js'
 import { findMessage } from '../../streams/messaging/messages.js'
 import { partError } from '../../streams/messaging/parts.js'
 import {
@@ -14,6 +14,7 @@ import {
   type MessagingEvent,
   type MessagingState,
   type Part,
+  type Target,
 } from '../../streams/messaging/state.js'
 import type { Logs } from '../../streams/logs/logger.js'
 import type { PublicEvent } from '../events.js'
@@ -177,41 +178,37 @@ const recipientOf = (recipient: unknown, operation: string): string => {
   return single
 }
 
-type Target = { readonly destination: readonly string[]; readonly chatType: ChatType }
+/** The messages events of one cause and the id of the message concerned, for `Conversation.subscribe`. */
+const changedMessageIds: { readonly [K in MessagingEvent['type']]?: (event: Extract<MessagingEvent, { type: K }>) => string | undefined } = {
+  messageSending: (event) => event.message.localId,
+  messageSent: (event) => event.messageId,
+  messageSendFailed: () => undefined,
+  messageReceived: (event) => event.message.messageId ?? undefined,
+  ownCopyReceived: (event) => event.messageId,
+  historyFetched: (event) => event.newMessageIds.at(-1),
+  messagesCleared: () => undefined,
+  messageDeleted: (event) => event.messageId,
+  deliveryStatusChanged: (event) => event.messageId,
+  messageRead: (event) => event.messageId,
+  linkCreated: (event) => event.ref,
+}
 
-/** The messages events of one cause and the message concerned, for `Conversation.subscribe`. */
-const changedMessage = (event: MessagingEvent): { target: Target; messageId: string | undefined } | undefined => {
-  switch (event.type) {
-    case 'messageSending':
-      return { target: event, messageId: event.message.localId }
-    case 'messageSent':
-      return { target: event, messageId: event.messageId }
-    case 'messageSendFailed':
-      return { target: event, messageId: undefined }
-    case 'messageReceived':
-      return { target: event, messageId: event.message.messageId ?? undefined }
-    case 'ownCopyReceived':
-      return { target: event, messageId: event.messageId }
-    case 'historyFetched':
-      return { target: event, messageId: event.newMessageIds.at(-1) }
-    case 'messagesCleared':
-      return { target: event, messageId: undefined }
-    case 'messageDeleted':
-    case 'deliveryStatusChanged':
-    case 'messageRead':
-      return { target: event, messageId: event.messageId }
-    case 'linkCreated':
-      return { target: event, messageId: event.ref }
-    default:
-      return undefined
-  }
+const changedMessage = (event: MessagingEvent): { readonly key: string; readonly messageId: string | undefined } | undefined => {
+  const idOf = changedMessageIds[event.type] as ((event: MessagingEvent) => string | undefined) | undefined
+  return idOf && 'chatType' in event ? { key: conversationKey(event.destination, event.chatType), messageId: idOf(event) } : undefined
 }
 
 const pair = (conversation: Pick<ConversationState, 'destination' | 'type'>) => ({ destination: [...conversation.destination], type: conversation.type })
+const at = (target: Target) => ({ destination: [...target.destination], type: target.chatType })
+const messageChange = (target: Target, messageId: string | null | undefined, type: ChatType = target.chatType): PublicEvent[] => [
+  { type: 'messages:change', payload: { destination: [...target.destination], messageId, type } },
+]
+/** A message of a conversation the user did not have yet creates it (`conversations:change`); otherwise it changes it. */
+const arrived = (target: Target, messageId: string | null | undefined, newConversation: boolean): PublicEvent[] =>
+  newConversation ? [{ type: 'conversations:change', payload: { ...at(target), messageId } }] : messageChange(target, messageId)
 
 /** The documented events of one core event (`protocol/events.md` §7); `state` is the state it produced. */
 export function messagingPublicEvents(event: MessagingEvent, state: MessagingState): PublicEvent[] {
-  const at = (target: Target) => ({ destination: [...target.destination], type: target.chatType })
   switch (event.type) {
     case 'conversationCreated':
       return [{ type: 'conversations:new', payload: at(event) }]
@@ -220,31 +217,23 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
     case 'conversationDeleted':
       return [{ type: 'conversations:change', payload: state.conversations.values().map(pair) }]
     case 'messageReceived':
-      return event.newConversation
-        ? [{ type: 'conversations:change', payload: { ...at(event), messageId: event.message.messageId } }]
-        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.message.messageId, type: event.chatType } }]
+      return arrived(event, event.message.messageId, event.newConversation)
     case 'messageSent':
       return [{ type: 'messages:change', payload: { ...at(event), messageId: event.messageId, sender: event.sender } }]
     case 'messageSendFailed':
       return [{ type: 'messages:change', payload: { ...at(event), messageId: undefined, sender: undefined } }]
-    case 'historyFetched': {
-      if (!event.recovered) return [{ type: 'messages:change', payload: at(event) }]
-      const messageId = event.newMessageIds.at(-1)
-      return event.newConversation
-        ? [{ type: 'conversations:change', payload: { ...at(event), messageId } }]
-        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId, type: event.chatType } }]
-    }
+    case 'historyFetched':
+      return event.recovered ? arrived(event, event.newMessageIds.at(-1), event.newConversation) : [{ type: 'messages:change', payload: at(event) }]
     case 'historyFailed':
       return [{ type: 'messages:error', payload: { error: event.error } }]
     case 'messagesCleared':
+    case 'linkCreated':
       return [{ type: 'messages:change', payload: at(event) }]
     case 'messageDeleted':
     case 'messageRead':
-      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: event.chatType } }]
+      return messageChange(event, event.messageId)
     case 'deliveryStatusChanged':
-      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: 'sms' } }]
-    case 'linkCreated':
-      return [{ type: 'messages:change', payload: at(event) }]
+      return messageChange(event, event.messageId, 'sms')
     case 'typingChanged':
       return [{ type: 'isTypingList:change', payload: { destination: [...event.destination], sender: event.sender, type: event.chatType, state: event.state } }]
     case 'messagingFailed':
@@ -263,20 +252,14 @@ interface MessagingStreams {
   readonly link?: { readonly user: () => { readonly username: string; readonly identity: string | undefined } | undefined }
 }
 
-function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  const { messaging } = streams
-  const { commands } = messaging
-  const appLogger = streams.logs?.logger('conversation')
-
+/** The documented Message over a held one: its methods act through the commands. */
+function messageOf(streams: MessagingStreams, message: MessageState, destination: readonly string[], type: ChatType): Message {
+  const { commands } = streams.messaging
   const isOwn = (sender: string | undefined): boolean => {
     const user = streams.link?.user()
     return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
   }
-
-  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
-  const conversations = new WeakMap<ConversationState, Conversation>()
-
-  const messageOf = (message: MessageState, destination: readonly string[], type: ChatType): Message => ({
+  return {
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
     markRead: () => {
@@ -291,136 +274,143 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       const ref = message.localId ?? message.messageId
       if (ref) commands.createImageLinks(destination, type, ref)
     },
-  })
-
-  const senderOf = (destination: readonly string[], type: ChatType, initial: readonly Part[]): MessageSender => {
-    const parts: Part[] = []
-    let localId: string | undefined
-    const sender: MessageSender = {
-      get parts() {
-        return [...parts]
-      },
-      addPart: (part) => {
-        const error = partError(part)
-        if (error) commands.reportError('addPart', error)
-        else parts.push(part)
-      },
-      send: () => {
-        localId = commands.send(destination, type, [...parts]) ?? localId
-      },
-      createImageLinks: () => {
-        if (localId) commands.createImageLinks(destination, type, localId)
-      },
-    }
-    initial.forEach(sender.addPart)
-    return sender
   }
+}
 
-  const conversationOf = (held: ConversationState): Conversation => {
-    let built = conversations.get(held)
-    if (built === undefined) conversations.set(held, (built = buildConversation(held)))
-    return built
+/** A MessageSender: parts are checked as they are added, the whole message when it is sent. */
+function senderOf(commands: MessagingCommands, destination: readonly string[], type: ChatType, initial: readonly Part[]): MessageSender {
+  const parts: Part[] = []
+  let localId: string | undefined
+  const sender: MessageSender = {
+    get parts() {
+      return [...parts]
+    },
+    addPart: (part) => {
+      const error = partError(part)
+      if (error) commands.reportError('addPart', error)
+      else parts.push(part)
+    },
+    send: () => {
+      localId = commands.send(destination, type, [...parts]) ?? localId
+    },
+    createImageLinks: () => {
+      if (localId) commands.createImageLinks(destination, type, localId)
+    },
   }
+  initial.forEach(sender.addPart)
+  return sender
+}
 
-  const buildConversation = (held: ConversationState): Conversation => {
-    const { destination, type } = held
-    const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
-    const key = conversationKey(destination, type)
-    return {
-      destination: [...destination],
-      type,
-      address: held.address,
-      lastReceived: held.lastReceived,
-      lastMessage: held.lastMessage,
-      get messages() {
-        return held.messages.map((message) => messageOf(message, destination, type))
-      },
-      isTypingList: [...held.isTypingList],
-      id: held.id,
-      lastPull: held.lastPull,
-      description: held.description,
-      isPending: held.isPending,
-      createMessage: (part) => {
-        const initial = part === undefined ? [] : typeof part === 'string' ? [{ type: 'text' as const, text: part }] : Array.isArray(part) ? part : [part as Part]
-        return senderOf(destination, type, initial)
-      },
-      clearMessages: () => commands.clearMessages(destination, type),
-      getMessages: () => (current()?.messages ?? []).map((message) => messageOf(message, destination, type)),
-      getMessage: (messageId) => {
-        const conversation = current()
-        const message = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
-        return message ? messageOf(message, destination, type) : undefined
-      },
-      deleteMessages: (messageIds = []) => {
-        if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
-        commands.deleteMessages(destination, type, messageIds)
-      },
-      delete: () => commands.deleteConversation(destination, type),
-      subscribe: (subscriber) => {
-        if (typeof subscriber !== 'function') throw badInput('conversation.subscribe: the subscriber must be a function')
-        const subscription = messaging.events$
-          .pipe(
-            mergeMap((event) => {
-              const changed = changedMessage(event)
-              return changed && conversationKey(changed.target.destination, changed.target.chatType) === key ? of(changed.messageId) : EMPTY
-            }),
-            observeOn(asapScheduler),
-          )
-          .subscribe((messageId) => {
-            try {
-              subscriber({ conversationId: destination[0] as string, messageId })
-            } catch (error) {
-              // An app's subscriber that throws is reported, never re-thrown: it would crash the process.
-              appLogger?.error('A conversation subscriber threw', error)
-            }
-          })
-        return () => subscription.unsubscribe()
-      },
-      fetchMessages: (amount = 50) => {
-        if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
-        commands.fetchMessages(destination, type, amount)
-      },
-      setIsTyping: (isTyping) => {
-        if (typeof isTyping !== 'boolean') throw badInput('conversation.setIsTyping: isTyping must be a boolean')
-        commands.setIsTyping(destination, type, isTyping)
-      },
-    }
+/** Calls `subscriber` (later, never inside a dispatch) for each change of the messages of the conversation under `key`. */
+function subscribeTo(streams: MessagingStreams, key: string, conversationId: string, subscriber: (change: ConversationChange) => void): () => void {
+  if (typeof subscriber !== 'function') throw badInput('conversation.subscribe: the subscriber must be a function')
+  const appLogger = streams.logs?.logger('conversation')
+  const subscription = streams.messaging.events$
+    .pipe(
+      mergeMap((event) => {
+        const changed = changedMessage(event)
+        return changed?.key === key ? of(changed.messageId) : EMPTY
+      }),
+      observeOn(asapScheduler),
+    )
+    .subscribe((messageId) => {
+      try {
+        subscriber({ conversationId, messageId })
+      } catch (error) {
+        // An app's subscriber that throws is reported, never re-thrown: it would crash the process.
+        appLogger?.error('A conversation subscriber threw', error)
+      }
+    })
+  return () => subscription.unsubscribe()
+}
+
+/** The documented Conversation over a held one: a snapshot of its fields, its messages read when asked. */
+function conversationOf(streams: MessagingStreams, held: ConversationState): Conversation {
+  const { messaging } = streams
+  const { commands } = messaging
+  const { destination, type } = held
+  const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
+  const message = (found: MessageState) => messageOf(streams, found, destination, type)
+  return {
+    destination: [...destination],
+    type,
+    address: held.address,
+    lastReceived: held.lastReceived,
+    lastMessage: held.lastMessage,
+    get messages() {
+      return held.messages.map(message)
+    },
+    isTypingList: [...held.isTypingList],
+    id: held.id,
+    lastPull: held.lastPull,
+    description: held.description,
+    isPending: held.isPending,
+    createMessage: (part) => senderOf(commands, destination, type, part === undefined ? [] : typeof part === 'string' ? [{ type: 'text', text: part }] : Array.isArray(part) ? part : [part as Part]),
+    clearMessages: () => commands.clearMessages(destination, type),
+    getMessages: () => (current()?.messages ?? []).map(message),
+    getMessage: (messageId) => {
+      const conversation = current()
+      const found = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
+      return found ? message(found) : undefined
+    },
+    deleteMessages: (messageIds = []) => {
+      if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
+      commands.deleteMessages(destination, type, messageIds)
+    },
+    delete: () => commands.deleteConversation(destination, type),
+    subscribe: (subscriber) => subscribeTo(streams, conversationKey(destination, type), destination[0] as string, subscriber),
+    fetchMessages: (amount = 50) => {
+      if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
+      commands.fetchMessages(destination, type, amount)
+    },
+    setIsTyping: (isTyping) => {
+      if (typeof isTyping !== 'boolean') throw badInput('conversation.setIsTyping: isTyping must be a boolean')
+      commands.setIsTyping(destination, type, isTyping)
+    },
   }
+}
 
+function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
+  const { messaging } = streams
+  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
+  const built = new WeakMap<ConversationState, Conversation>()
+  const documented = (held: ConversationState): Conversation => {
+    let conversation = built.get(held)
+    if (conversation === undefined) built.set(held, (conversation = conversationOf(streams, held)))
+    return conversation
+  }
   const find = (recipient: string, type: ChatType): ConversationState | undefined => {
     const state = messaging.current()
     return findConversation(state, [recipient], type) ?? findConversation(state, [recipient.toLowerCase()], type)
   }
-
   const api: ConversationApi = {
     get: (recipient, options) => {
       const held = find(recipientOf(recipient, 'get'), typeOf(options, 'get'))
-      return held ? conversationOf(held) : undefined
+      return held ? documented(held) : undefined
     },
-    getAll: () => messaging.current().conversations.values().map(conversationOf),
+    getAll: () => messaging.current().conversations.values().map(documented),
     create: (recipient, options) => {
       const type = typeOf(options, 'create')
-      return conversationOf(commands.create([recipientOf(recipient, 'create').toLowerCase()], type))
+      return documented(messaging.commands.create([recipientOf(recipient, 'create').toLowerCase()], type))
     },
-    fetch: (options) => commands.fetchConversations(typeOf(options, 'fetch')),
+    fetch: (options) => messaging.commands.fetchConversations(typeOf(options, 'fetch')),
     chatTypes: chatTypeValues,
   }
-
   const events$: Observable<PublicEvent> = messaging.events$.pipe(mergeMap((event) => messagingPublicEvents(event, messaging.current())))
   return { api, events$ }
 }
 
-const built = new WeakMap<object, Namespace<ConversationApi>>()
+const namespaces = new WeakMap<object, Namespace<ConversationApi>>()
 
 /**
  * The documented Messaging namespace over the messaging feature: `client.conversation`. One
  * instance per set of streams, shared with `client.messaging`.
  */
 export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  const existing = built.get(streams)
+  const existing = namespaces.get(streams)
   if (existing) return existing
   const namespace = buildConversationApi(streams)
-  built.set(streams, namespace)
+  namespaces.set(streams, namespace)
   return namespace
 }
 

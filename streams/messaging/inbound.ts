@@ -71,15 +71,9 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
   const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
   if (!remote) return malformedChat('no destination address')
   const target = { destination: [remote], chatType }
-  const message: Message = {
-    messageId,
-    sender: chatMessage.senderAddress,
-    timestamp: chatMessage.dateTime ?? notification.dateTime ?? 0,
-    parts: chatParts(chatMessage.text, chatMessage.attachment),
-    isPending: false,
-    read: false,
-    ...(direction === 'outbound' ? { type: chatType } : {}),
-  }
+  const timestamp = chatMessage.dateTime ?? notification.dateTime ?? 0
+  const parts = chatParts(chatMessage.text, chatMessage.attachment)
+  const message: Message = { messageId, sender: chatMessage.senderAddress, timestamp, parts, isPending: false, read: false, ...(direction === 'outbound' ? { type: chatType } : {}) }
   const held = findConversation(state, target.destination, chatType)
   // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
   const localId = direction === 'outbound' && !holdsMessage(held, messageId) ? pendingSendOf(held, message) : undefined
@@ -112,14 +106,8 @@ function smsNotificationEvents(notification: InboundSmsNotification, state: Mess
   const sender = sms.senderAddress ?? sms.senderAdress
   if (!sender || !sms.messageId) return failed('Malformed inboundSMSMessageNotification: no sender or message id')
   const destination = [sender]
-  const message: Message = {
-    messageId: sms.messageId,
-    sender,
-    timestamp: notification.dateTime ?? sms.dateTime ?? now,
-    parts: [{ type: 'text', text: sms.message ?? '' }],
-    isPending: false,
-    read: false,
-  }
+  const timestamp = notification.dateTime ?? sms.dateTime ?? now
+  const message: Message = { messageId: sms.messageId, sender, timestamp, parts: [{ type: 'text', text: sms.message ?? '' }], isPending: false, read: false }
   const newConversation = findConversation(state, destination, 'sms') === undefined
   return E.right([{ type: 'messageReceived', destination, chatType: 'sms', message, direction: 'inbound', newConversation, ...definedFields({ address: sms.destinationAddress }) }])
 }

@@ -71,13 +71,7 @@ export function insertByTime(messages: readonly Message[], message: Message): re
 
 /** The messages with `change` applied to those that match; the same array when none does. */
 export function changeMessage(messages: readonly Message[], matches: (message: Message) => boolean, change: (message: Message) => Message): readonly Message[] {
-  let changed = false
-  const next = messages.map((message) => {
-    if (!matches(message)) return message
-    changed = true
-    return change(message)
-  })
-  return changed ? next : messages
+  return messages.some(matches) ? messages.map((message) => (matches(message) ? change(message) : message)) : messages
 }
 
 /** A fetched message over the one held: the platform's fields win, local-only ones (read, links, local id) stay. */

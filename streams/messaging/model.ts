@@ -99,22 +99,11 @@ export interface MessagingState {
 export const conversationKey = (destination: readonly string[], type: ChatType): string => `${type}\u0000${destination.join('\u0001')}`
 
 /** A new, empty conversation. */
-export const emptyConversation = (destination: readonly string[], type: ChatType, fields: Partial<Conversation> = {}): Conversation => ({
-  destination,
-  type,
-  messages: [],
-  isTypingList: [],
-  description: 'Conversation',
-  isPending: false,
-  history: { fetched: false },
-  ...fields,
-})
+export const emptyConversation = (destination: readonly string[], type: ChatType, fields: Partial<Conversation> = {}): Conversation =>
+  ({ destination, type, messages: [], isTypingList: [], description: 'Conversation', isPending: false, history: { fetched: false }, ...fields })
 
 /** The conversation an event is about. */
-export interface Target {
-  readonly destination: readonly string[]
-  readonly chatType: ChatType
-}
+export type Target = { readonly destination: readonly string[]; readonly chatType: ChatType }
 
 /** Facts, in the past tense: the reducer's only input. */
 export type MessagingEvent =

@@ -79,14 +79,9 @@ const handlers: Handlers = {
   historyRequested: (state, event) => update(state, event, (conversation) => (conversation.isPending ? conversation : { ...conversation, isPending: true })),
   historyFetched: (state, event) => {
     const apply: ConversationUpdate = (conversation) => {
-      const history: HistoryCursor = event.page === 'older' || !conversation.history.fetched ? { fetched: true, next: event.next } : conversation.history
-      return {
-        ...conversation,
-        messages: mergeHistory(conversation.messages, event.messages),
-        isTypingList: event.recovered ? conversation.isTypingList : [],
-        isPending: false,
-        history: event.recovered ? conversation.history : history,
-      }
+      const moved: HistoryCursor = event.page === 'older' || !conversation.history.fetched ? { fetched: true, next: event.next } : conversation.history
+      const { isTypingList, history } = event.recovered ? conversation : { isTypingList: [], history: moved }
+      return { ...conversation, messages: mergeHistory(conversation.messages, event.messages), isTypingList, isPending: false, history }
     }
     return event.recovered ? upsert(state, emptyConversation(event.destination, event.chatType), apply) : update(state, event, apply)
   },

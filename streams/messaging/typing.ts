@@ -22,14 +22,11 @@ export function createTyping({ link, environment, dispatch, effects, withUser }:
     if (last && last.state === state && (state === 'idle' || now - last.at < typingRefreshMs)) return
     sent.set(key, { state, at: now })
     const request$ = withUser((user) => sendIsComposing(link, user.username, type, destination[0] as string, state, now))
-    effects.run(
-      request$.pipe(
-        catchError((error: unknown) => {
-          sent.delete(key)
-          failed(asBasicError(error))
-          return EMPTY
-        }),
-      ),
-    )
+    const forget = (error: unknown) => {
+      sent.delete(key)
+      failed(asBasicError(error))
+      return EMPTY
+    }
+    effects.run(request$.pipe(catchError(forget)))
   }
 }

@@ -31,9 +31,9 @@ export function createImageLinks({ environment, current, dispatch, effects, with
     if (files.length === 0) return
     const target = { destination, chatType, ref }
     dispatch({ type: 'linksRequested', ...target })
-    const downloads$ = withUser((user) =>
-      merge(...files.map(({ rawURL, partIndex }) => outcome$(downloadAttachment(environment, rawURL, user.accessToken).pipe(map(objectUrlOf)), (url) => ({ type: 'linkCreated', ...target, partIndex, url }), failedTo('createImageLinks')))),
-    )
+    const linked$ = (rawURL: string, partIndex: number, accessToken: string) =>
+      outcome$(downloadAttachment(environment, rawURL, accessToken).pipe(map(objectUrlOf)), (url) => ({ type: 'linkCreated', ...target, partIndex, url }), failedTo('createImageLinks'))
+    const downloads$ = withUser((user) => merge(...files.map(({ rawURL, partIndex }) => linked$(rawURL, partIndex, user.accessToken))))
     effects.run(
       downloads$.pipe(
         catchError((error: unknown) => of(failedTo('createImageLinks')(asBasicError(error)))),

@@ -108,11 +108,7 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
   return {
     state$: store.state$,
     events$: store.outputs$,
-    conversations$: store.state$.pipe(
-      map((current) => current.conversations),
-      distinctUntilChanged(),
-      map((conversations) => conversations.values()),
-    ),
+    conversations$: store.state$.pipe(map((current) => current.conversations), distinctUntilChanged(), map((conversations) => conversations.values())),
     current: store.current,
     commands,
     dispose: () => {

@@ -13,3 +13,11 @@ export const entryOf = <V>(record: Readonly<Record<string, V>>, key: string): V 
  */
 export const upsertBy = <T>(items: readonly T[], item: T, key: (item: T) => string): readonly T[] =>
   items.some((known) => key(known) === key(item)) ? items.map((known) => (key(known) === key(item) ? item : known)) : [...items, item]
+
+/**
+ * The fields of a record whose value is defined: optional fields stay absent instead of `undefined`.
+ *
+ * definedFields({ id: session.sessionId, address: undefined }) // { id } or {}
+ */
+export const definedFields = <T extends object>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }

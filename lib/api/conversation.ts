@@ -1,12 +1,12 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
+import { findMessage } from '../../streams/messaging/messages.js'
 import { partError } from '../../streams/messaging/parts.js'
 import {
   chatTypes as chatTypeValues,
   conversationKey,
   findConversation,
-  findMessage,
   toChatType,
   type ChatType,
   type Conversation as ConversationState,
@@ -14,178 +14,15 @@ import {
   type MessagingEvent,
   type MessagingState,
   type Part,
+  type Target,
 } from '../../streams/messaging/state.js'
 import type { Logs } from '../../streams/logs/logger.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import type { Conversation, ConversationApi, ConversationChange, Message, MessageContext, MessageSender, StoredMessage } from './conversation-types.js'
 
 export type { ChatType, Part, TextPart, JsonPart, FilePart, LocationPart } from '../../streams/messaging/state.js'
-
-/** Options naming a conversation type (`conversation.chatTypes`); `chat-oneToOne` when absent. */
-export interface ConversationOptions {
-  /** `chat-oneToOne` (alias `im`, `chat`), `chat-group` (alias `group`) or `sms`. */
-  readonly type?: string
-}
-
-/** What a conversation's `subscribe` subscriber is called with. */
-export interface ConversationChange {
-  /** The conversation participant (its first destination). */
-  readonly conversationId: string
-  /** The ID of the message that caused the change (undefined when none did: a history fetch, a clear). */
-  readonly messageId: string | undefined
-}
-
-/**
- * A message as a conversation's `messages` array holds it (`seed/api-reference.md`, Message):
- * `timestamp` (seconds for messages sent from here, the platform's milliseconds for received
- * ones), `isPending`, `read`, `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent
- * messages), `error` (failed sends), and the methods below.
- */
-export interface StoredMessage extends MessageState {
-  /** Marks a received message read (locally; no request is sent). Emits `messages:change`. */
-  markRead(): void
-  /** Sends this message's parts to `participant` in a conversation of the same type. */
-  forward(participant: string): void
-  /**
-   * Downloads the message's files and stores an object URL per file part as `url` (usable as
-   * an `<img>` source). Emits `messages:change` per file.
-   */
-  createImageLinks(): void
-}
-
-/** What a Message object knows of its conversation, as the original SDK's `convoContext`. */
-export interface MessageContext {
-  /** The conversation's messaging features (config `messaging.features`). */
-  readonly features: readonly string[]
-  /** True for a conversation with several destinations (never, today: a destination is one user, group or number). */
-  readonly isGroup: boolean
-  /** The platform's session id of the conversation (conversations from `fetch`). */
-  readonly id?: string
-  readonly type: ChatType
-}
-
-/**
- * A message as `Conversation.getMessages` / `getMessage` return it: the stored message with, as in
- * the original SDK, its conversation's `destination` (an array) and `type`, and `convoContext`.
- */
-export interface Message extends Omit<StoredMessage, 'destination' | 'type'> {
-  readonly destination: readonly string[]
-  readonly type: ChatType
-  readonly convoContext: MessageContext
-}
-
-/** A message being composed: add parts, then send it (`seed/api-reference.md`, MessageSender). */
-export interface MessageSender {
-  /** The parts added so far. */
-  readonly parts: readonly Part[]
-  /** The conversation's destination. */
-  readonly destination: readonly string[]
-  /** The conversation's type. */
-  readonly type: ChatType
-  /** What the message knows of its conversation. */
-  readonly convoContext: MessageContext
-  /**
-   * Adds a Part. An invalid part (no type, unknown type, both json and a file, missing payload)
-   * is not added and is reported as `messages:error { error }` (nothing is thrown).
-   */
-  addPart(part: Part): void
-  /**
-   * Sends the message: it appears at once in the conversation as pending, then as sent (with
-   * its `messageId`) or failed (with `error`); `messages:change` follows either way. A message
-   * without a text part, or with more than one file (`messaging:10`), is refused with
-   * `messages:error { error }` and nothing is sent.
-   */
-  send(): void
-  /** Creates usable image links for the files of the sent message (see `Message.createImageLinks`). */
-  createImageLinks(): void
-}
-
-/** A conversation with a user, a group or a phone number (`seed/api-reference.md`, Conversation). */
-export interface Conversation {
-  /** The remote user ID, group ID or phone number, as an array of one. */
-  readonly destination: readonly string[]
-  /** `chat-oneToOne`, `chat-group` or `sms`. */
-  readonly type: ChatType
-  /** The ID of the current user in this conversation. */
-  readonly address: string | undefined
-  /** When a message was last received (milliseconds since epoch). */
-  readonly lastReceived: number | undefined
-  /** The last message received. */
-  readonly lastMessage: string | undefined
-  /** The messages, oldest first. */
-  readonly messages: readonly StoredMessage[]
-  /** The user IDs of the users currently typing. */
-  readonly isTypingList: readonly string[]
-  /** The platform's session id (conversations from `fetch`). */
-  readonly id: string | undefined
-  /** When the conversation was last read on the platform (`lastPullTime` of `fetch`), in milliseconds. */
-  readonly lastPull: number | undefined
-  /** A text describing the conversation (empty, as in the original SDK). */
-  readonly description: string
-  /** The messaging features of the conversation (config `messaging.features`), as in the original SDK. */
-  readonly features: readonly string[]
-  /** True while history is being fetched. */
-  readonly isPending: boolean
-  /**
-   * Creates a message to send in this conversation, from a Part (or a text, or an array of
-   * Parts); add more with `addPart`, then `send()`.
-   *
-   * conversation.createMessage({ type: 'text', text: 'This is the message' }).send()
-   */
-  createMessage(part?: Part | string | readonly Part[]): MessageSender
-  /** Clears this conversation's messages from local state. Emits `messages:change`. */
-  clearMessages(): void
-  /** The messages of this conversation, oldest first. */
-  getMessages(): Message[]
-  /** One message of this conversation by its ID (or by the local id of a message being sent). */
-  getMessage(messageId: string): Message | undefined
-  /** Deletes messages (on the platform, for this user). Emits `messages:change` per message, `messages:error` on failure. */
-  deleteMessages(messageIds?: readonly string[]): void
-  /**
-   * Deletes the conversation (for this user). Emits `conversations:change` with the remaining
-   * conversations. For a group conversation the request is the reference's
-   * `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
-   */
-  delete(): void
-  /** Calls `subscriber({ conversationId, messageId })` whenever this conversation's messages change; returns the unsubscribe function. */
-  subscribe(subscriber: (change: ConversationChange) => void): () => void
-  /** Fetches `amount` messages of history (newest first page, then older ones on each further call). Emits `messages:change`. */
-  fetchMessages(amount?: number): void
-  /** Tells the other participants whether the user is typing (chat conversations). */
-  setIsTyping(isTyping: boolean): void
-}
-
-/** The documented Messaging namespace: `client.conversation` (also reachable as `client.messaging`). */
-export interface ConversationApi {
-  /**
-   * The conversation with a user, group or number, if there is one.
-   *
-   * const conversation = client.conversation.get('bob@example.com')
-   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string (or an array of one) or an unknown type.
-   */
-  get(recipient: string | readonly [string], options?: ConversationOptions): Conversation | undefined
-  /** Every conversation, in creation order. */
-  getAll(): Conversation[]
-  /**
-   * Creates (or returns the existing) conversation; the recipient is lower-cased. Emits
-   * `conversations:new` when it is new.
-   *
-   * const conversation = client.conversation.create('bob@example.com', { type: client.conversation.chatTypes.ONETOONE })
-   * client.conversation.create(['bob@example.com'], { type: 'chat-oneToOne' }) // the same, as the original SDK also accepts
-   * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string (or an array of one) or an unknown type.
-   */
-  create(recipient: string | readonly [string], options?: ConversationOptions): Conversation
-  /**
-   * Fetches the user's conversations of a type from the platform (they replace local ones with
-   * the same identity). Emits `conversations:change` with the fetched `[{ destination, type }]`,
-   * or `messages:error` (`messaging:8`).
-   *
-   * client.conversation.fetch({ type: client.conversation.chatTypes.GROUP })
-   */
-  fetch(options?: ConversationOptions): void
-  /** The conversation types: `ONETOONE` (`chat-oneToOne`), `GROUP` (`chat-group`), `SMS` (`sms`). */
-  readonly chatTypes: typeof chatTypeValues
-}
+export type { Conversation, ConversationApi, ConversationChange, ConversationOptions, Message, MessageContext, MessageSender, StoredMessage } from './conversation-types.js'
 
 const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
@@ -206,41 +43,37 @@ const recipientOf = (recipient: unknown, operation: string): string => {
   return single
 }
 
-type Target = { readonly destination: readonly string[]; readonly chatType: ChatType }
+/** The messages events of one cause and the id of the message concerned, for `Conversation.subscribe`. */
+const changedMessageIds: { readonly [K in MessagingEvent['type']]?: (event: Extract<MessagingEvent, { type: K }>) => string | undefined } = {
+  messageSending: (event) => event.message.localId,
+  messageSent: (event) => event.messageId,
+  messageSendFailed: () => undefined,
+  messageReceived: (event) => event.message.messageId ?? undefined,
+  ownCopyReceived: (event) => event.messageId,
+  historyFetched: (event) => event.newMessageIds.at(-1),
+  messagesCleared: () => undefined,
+  messageDeleted: (event) => event.messageId,
+  deliveryStatusChanged: (event) => event.messageId,
+  messageRead: (event) => event.messageId,
+  linkCreated: (event) => event.ref,
+}
 
-/** The messages events of one cause and the message concerned, for `Conversation.subscribe`. */
-const changedMessage = (event: MessagingEvent): { target: Target; messageId: string | undefined } | undefined => {
-  switch (event.type) {
-    case 'messageSending':
-      return { target: event, messageId: event.message.localId }
-    case 'messageSent':
-      return { target: event, messageId: event.messageId }
-    case 'messageSendFailed':
-      return { target: event, messageId: undefined }
-    case 'messageReceived':
-      return { target: event, messageId: event.message.messageId ?? undefined }
-    case 'ownCopyReceived':
-      return { target: event, messageId: event.messageId }
-    case 'historyFetched':
-      return { target: event, messageId: event.newMessageIds.at(-1) }
-    case 'messagesCleared':
-      return { target: event, messageId: undefined }
-    case 'messageDeleted':
-    case 'deliveryStatusChanged':
-    case 'messageRead':
-      return { target: event, messageId: event.messageId }
-    case 'linkCreated':
-      return { target: event, messageId: event.ref }
-    default:
-      return undefined
-  }
+const changedMessage = (event: MessagingEvent): { readonly key: string; readonly messageId: string | undefined } | undefined => {
+  const idOf = changedMessageIds[event.type] as ((event: MessagingEvent) => string | undefined) | undefined
+  return idOf && 'chatType' in event ? { key: conversationKey(event.destination, event.chatType), messageId: idOf(event) } : undefined
 }
 
 const pair = (conversation: Pick<ConversationState, 'destination' | 'type'>) => ({ destination: [...conversation.destination], type: conversation.type })
+const at = (target: Target) => ({ destination: [...target.destination], type: target.chatType })
+const messageChange = (target: Target, messageId: string | null | undefined, type: ChatType = target.chatType): PublicEvent[] => [
+  { type: 'messages:change', payload: { destination: [...target.destination], messageId, type } },
+]
+/** A message of a conversation the user did not have yet creates it (`conversations:change`); otherwise it changes it. */
+const arrived = (target: Target, messageId: string | null | undefined, newConversation: boolean): PublicEvent[] =>
+  newConversation ? [{ type: 'conversations:change', payload: { ...at(target), messageId } }] : messageChange(target, messageId)
 
 /** The documented events of one core event (`protocol/events.md` §7); `state` is the state it produced. */
 export function messagingPublicEvents(event: MessagingEvent, state: MessagingState): PublicEvent[] {
-  const at = (target: Target) => ({ destination: [...target.destination], type: target.chatType })
   switch (event.type) {
     case 'conversationCreated':
       return [{ type: 'conversations:new', payload: at(event) }]
@@ -249,31 +82,23 @@ export function messagingPublicEvents(event: MessagingEvent, state: MessagingSta
     case 'conversationDeleted':
       return [{ type: 'conversations:change', payload: state.conversations.values().map(pair) }]
     case 'messageReceived':
-      return event.newConversation
-        ? [{ type: 'conversations:change', payload: { ...at(event), messageId: event.message.messageId } }]
-        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.message.messageId, type: event.chatType } }]
+      return arrived(event, event.message.messageId, event.newConversation)
     case 'messageSent':
       return [{ type: 'messages:change', payload: { ...at(event), messageId: event.messageId, sender: event.sender } }]
     case 'messageSendFailed':
       return [{ type: 'messages:change', payload: { ...at(event), messageId: undefined, sender: undefined } }]
-    case 'historyFetched': {
-      if (!event.recovered) return [{ type: 'messages:change', payload: at(event) }]
-      const messageId = event.newMessageIds.at(-1)
-      return event.newConversation
-        ? [{ type: 'conversations:change', payload: { ...at(event), messageId } }]
-        : [{ type: 'messages:change', payload: { destination: [...event.destination], messageId, type: event.chatType } }]
-    }
+    case 'historyFetched':
+      return event.recovered ? arrived(event, event.newMessageIds.at(-1), event.newConversation) : [{ type: 'messages:change', payload: at(event) }]
     case 'historyFailed':
       return [{ type: 'messages:error', payload: { error: event.error } }]
     case 'messagesCleared':
+    case 'linkCreated':
       return [{ type: 'messages:change', payload: at(event) }]
     case 'messageDeleted':
     case 'messageRead':
-      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: event.chatType } }]
+      return messageChange(event, event.messageId)
     case 'deliveryStatusChanged':
-      return [{ type: 'messages:change', payload: { destination: [...event.destination], messageId: event.messageId, type: 'sms' } }]
-    case 'linkCreated':
-      return [{ type: 'messages:change', payload: at(event) }]
+      return messageChange(event, event.messageId, 'sms')
     case 'typingChanged':
       return [{ type: 'isTypingList:change', payload: { destination: [...event.destination], sender: event.sender, type: event.chatType, state: event.state } }]
     case 'messagingFailed':
@@ -294,26 +119,22 @@ interface MessagingStreams {
   readonly config?: { readonly current: () => { readonly messaging: { readonly features: readonly string[] } } }
 }
 
-function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  const { messaging } = streams
-  const { commands } = messaging
-  const appLogger = streams.logs?.logger('conversation')
+const featuresOf = (streams: MessagingStreams): readonly string[] => [...(streams.config?.current().messaging.features ?? [])]
 
+/** What a Message knows of its conversation (the original SDK's `convoContext`). */
+function contextOf(streams: MessagingStreams, held: ConversationState): MessageContext {
+  const context = { features: featuresOf(streams), isGroup: held.destination.length > 1, type: held.type }
+  return held.id === undefined ? context : { ...context, id: held.id }
+}
+
+/** The documented Message over a held one: its methods act through the commands. */
+function storedMessageOf(streams: MessagingStreams, message: MessageState, destination: readonly string[], type: ChatType): StoredMessage {
+  const { commands } = streams.messaging
   const isOwn = (sender: string | undefined): boolean => {
     const user = streams.link?.user()
     return sender !== undefined && user !== undefined && (sender === user.username || sender === user.identity)
   }
-
-  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
-  const conversations = new WeakMap<ConversationState, Conversation>()
-
-  const features = (): readonly string[] => [...(streams.config?.current().messaging.features ?? [])]
-  const contextOf = (held: ConversationState): MessageContext => {
-    const context = { features: features(), isGroup: held.destination.length > 1, type: held.type }
-    return held.id === undefined ? context : { ...context, id: held.id }
-  }
-
-  const storedMessageOf = (message: MessageState, destination: readonly string[], type: ChatType): StoredMessage => ({
+  return {
     ...message,
     parts: message.parts.map((part) => ({ ...part })),
     markRead: () => {
@@ -328,152 +149,159 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
       const ref = message.localId ?? message.messageId
       if (ref) commands.createImageLinks(destination, type, ref)
     },
-  })
-
-  // The Message object of getMessages / getMessage: the conversation's destination and type replace a fetched message's own.
-  const messageOf = (message: MessageState, held: ConversationState): Message => ({
-    ...storedMessageOf(message, held.destination, held.type),
-    destination: [...held.destination],
-    type: held.type,
-    convoContext: contextOf(held),
-  })
-
-  const senderOf = (held: ConversationState, initial: readonly Part[]): MessageSender => {
-    const { destination, type } = held
-    const parts: Part[] = []
-    let localId: string | undefined
-    const sender: MessageSender = {
-      get parts() {
-        return [...parts]
-      },
-      destination: [...destination],
-      type,
-      convoContext: contextOf(held),
-      addPart: (part) => {
-        const error = partError(part)
-        if (error) commands.reportError('addPart', error)
-        else parts.push(part)
-      },
-      send: () => {
-        localId = commands.send(destination, type, [...parts]) ?? localId
-      },
-      createImageLinks: () => {
-        if (localId) commands.createImageLinks(destination, type, localId)
-      },
-    }
-    initial.forEach(sender.addPart)
-    return sender
   }
+}
 
-  const conversationOf = (held: ConversationState): Conversation => {
-    let built = conversations.get(held)
-    if (built === undefined) conversations.set(held, (built = buildConversation(held)))
-    return built
+/** The Message of getMessages / getMessage: the conversation's destination and type replace a fetched message's own. */
+const messageOf = (streams: MessagingStreams, message: MessageState, held: ConversationState): Message => ({
+  ...storedMessageOf(streams, message, held.destination, held.type),
+  destination: [...held.destination],
+  type: held.type,
+  convoContext: contextOf(streams, held),
+})
+
+/** A MessageSender: parts are checked as they are added, the whole message when it is sent. */
+function senderOf(streams: MessagingStreams, held: ConversationState, initial: readonly Part[]): MessageSender {
+  const { commands } = streams.messaging
+  const { destination, type } = held
+  const parts: Part[] = []
+  let localId: string | undefined
+  const sender: MessageSender = {
+    get parts() {
+      return [...parts]
+    },
+    destination: [...destination],
+    type,
+    convoContext: contextOf(streams, held),
+    addPart: (part) => {
+      const error = partError(part)
+      if (error) commands.reportError('addPart', error)
+      else parts.push(part)
+    },
+    send: () => {
+      localId = commands.send(destination, type, [...parts]) ?? localId
+    },
+    createImageLinks: () => {
+      if (localId) commands.createImageLinks(destination, type, localId)
+    },
   }
+  initial.forEach(sender.addPart)
+  return sender
+}
 
-  const buildConversation = (held: ConversationState): Conversation => {
-    const { destination, type } = held
-    const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
-    const key = conversationKey(destination, type)
-    return {
-      destination: [...destination],
-      type,
-      address: held.address,
-      lastReceived: held.lastReceived,
-      lastMessage: held.lastMessage,
-      get messages() {
-        return held.messages.map((message) => storedMessageOf(message, destination, type))
-      },
-      isTypingList: [...held.isTypingList],
-      id: held.id,
-      lastPull: held.lastPull,
-      description: held.description,
-      features: features(),
-      isPending: held.isPending,
-      createMessage: (part) => {
-        const initial = part === undefined ? [] : typeof part === 'string' ? [{ type: 'text' as const, text: part }] : Array.isArray(part) ? part : [part as Part]
-        return senderOf(held, initial)
-      },
-      clearMessages: () => commands.clearMessages(destination, type),
-      getMessages: () => {
-        const conversation = current()
-        return conversation === undefined ? [] : conversation.messages.map((message) => messageOf(message, conversation))
-      },
-      getMessage: (messageId) => {
-        const conversation = current()
-        const message = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
-        return conversation && message ? messageOf(message, conversation) : undefined
-      },
-      deleteMessages: (messageIds = []) => {
-        if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
-        commands.deleteMessages(destination, type, messageIds)
-      },
-      delete: () => commands.deleteConversation(destination, type),
-      subscribe: (subscriber) => {
-        if (typeof subscriber !== 'function') throw badInput('conversation.subscribe: the subscriber must be a function')
-        const subscription = messaging.events$
-          .pipe(
-            mergeMap((event) => {
-              const changed = changedMessage(event)
-              return changed && conversationKey(changed.target.destination, changed.target.chatType) === key ? of(changed.messageId) : EMPTY
-            }),
-            observeOn(asapScheduler),
-          )
-          .subscribe((messageId) => {
-            try {
-              subscriber({ conversationId: destination[0] as string, messageId })
-            } catch (error) {
-              // An app's subscriber that throws is reported, never re-thrown: it would crash the process.
-              appLogger?.error('A conversation subscriber threw', error)
-            }
-          })
-        return () => subscription.unsubscribe()
-      },
-      fetchMessages: (amount = 50) => {
-        if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
-        commands.fetchMessages(destination, type, amount)
-      },
-      setIsTyping: (isTyping) => {
-        if (typeof isTyping !== 'boolean') throw badInput('conversation.setIsTyping: isTyping must be a boolean')
-        commands.setIsTyping(destination, type, isTyping)
-      },
-    }
+/** Calls `subscriber` (later, never inside a dispatch) for each change of the messages of the conversation under `key`. */
+function subscribeTo(streams: MessagingStreams, key: string, conversationId: string, subscriber: (change: ConversationChange) => void): () => void {
+  if (typeof subscriber !== 'function') throw badInput('conversation.subscribe: the subscriber must be a function')
+  const appLogger = streams.logs?.logger('conversation')
+  const subscription = streams.messaging.events$
+    .pipe(
+      mergeMap((event) => {
+        const changed = changedMessage(event)
+        return changed?.key === key ? of(changed.messageId) : EMPTY
+      }),
+      observeOn(asapScheduler),
+    )
+    .subscribe((messageId) => {
+      try {
+        subscriber({ conversationId, messageId })
+      } catch (error) {
+        // An app's subscriber that throws is reported, never re-thrown: it would crash the process.
+        appLogger?.error('A conversation subscriber threw', error)
+      }
+    })
+  return () => subscription.unsubscribe()
+}
+
+/** The documented Conversation over a held one: a snapshot of its fields, its messages read when asked. */
+function conversationOf(streams: MessagingStreams, held: ConversationState): Conversation {
+  const { messaging } = streams
+  const { commands } = messaging
+  const { destination, type } = held
+  const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
+  return {
+    destination: [...destination],
+    type,
+    address: held.address,
+    lastReceived: held.lastReceived,
+    lastMessage: held.lastMessage,
+    get messages() {
+      return held.messages.map((found) => storedMessageOf(streams, found, destination, type))
+    },
+    isTypingList: [...held.isTypingList],
+    id: held.id,
+    lastPull: held.lastPull,
+    description: held.description,
+    features: featuresOf(streams),
+    isPending: held.isPending,
+    createMessage: (part) => senderOf(streams, held, part === undefined ? [] : typeof part === 'string' ? [{ type: 'text', text: part }] : Array.isArray(part) ? part : [part as Part]),
+    clearMessages: () => commands.clearMessages(destination, type),
+    getMessages: () => {
+      const conversation = current()
+      return conversation === undefined ? [] : conversation.messages.map((found) => messageOf(streams, found, conversation))
+    },
+    getMessage: (messageId) => {
+      const conversation = current()
+      const found = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
+      return conversation && found ? messageOf(streams, found, conversation) : undefined
+    },
+    deleteMessages: (messageIds = []) => {
+      if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
+      commands.deleteMessages(destination, type, messageIds)
+    },
+    delete: () => commands.deleteConversation(destination, type),
+    subscribe: (subscriber) => subscribeTo(streams, conversationKey(destination, type), destination[0] as string, subscriber),
+    fetchMessages: (amount = 50) => {
+      if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
+      commands.fetchMessages(destination, type, amount)
+    },
+    setIsTyping: (isTyping) => {
+      if (typeof isTyping !== 'boolean') throw badInput('conversation.setIsTyping: isTyping must be a boolean')
+      commands.setIsTyping(destination, type, isTyping)
+    },
   }
+}
 
+function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
+  const { messaging } = streams
+  // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
+  const built = new WeakMap<ConversationState, Conversation>()
+  const documented = (held: ConversationState): Conversation => {
+    let conversation = built.get(held)
+    if (conversation === undefined) built.set(held, (conversation = conversationOf(streams, held)))
+    return conversation
+  }
   const find = (recipient: string, type: ChatType): ConversationState | undefined => {
     const state = messaging.current()
     return findConversation(state, [recipient], type) ?? findConversation(state, [recipient.toLowerCase()], type)
   }
-
   const api: ConversationApi = {
     get: (recipient, options) => {
       const held = find(recipientOf(recipient, 'get'), typeOf(options, 'get'))
-      return held ? conversationOf(held) : undefined
+      return held ? documented(held) : undefined
     },
-    getAll: () => messaging.current().conversations.values().map(conversationOf),
+    getAll: () => messaging.current().conversations.values().map(documented),
     create: (recipient, options) => {
       const type = typeOf(options, 'create')
-      return conversationOf(commands.create([recipientOf(recipient, 'create').toLowerCase()], type))
+      return documented(messaging.commands.create([recipientOf(recipient, 'create').toLowerCase()], type))
     },
-    fetch: (options) => commands.fetchConversations(typeOf(options, 'fetch')),
+    fetch: (options) => messaging.commands.fetchConversations(typeOf(options, 'fetch')),
     chatTypes: chatTypeValues,
   }
-
   const events$: Observable<PublicEvent> = messaging.events$.pipe(mergeMap((event) => messagingPublicEvents(event, messaging.current())))
   return { api, events$ }
 }
 
-const built = new WeakMap<object, Namespace<ConversationApi>>()
+const namespaces = new WeakMap<object, Namespace<ConversationApi>>()
 
 /**
  * The documented Messaging namespace over the messaging feature: `client.conversation`. One
  * instance per set of streams, shared with `client.messaging`.
  */
 export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  const existing = built.get(streams)
+  const existing = namespaces.get(streams)
   if (existing) return existing
   const namespace = buildConversationApi(streams)
-  built.set(streams, namespace)
+  namespaces.set(streams, namespace)
   return namespace
 }
 

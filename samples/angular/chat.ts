@@ -46,22 +46,9 @@ export class ChatComponent {
     map((conversation) => (conversation === undefined ? undefined : { ...conversation, ordered: this.ordered(conversation) })),
   )
 
-  /** The order each message was first shown in (by its local id, else the platform's id). */
-  private readonly firstSeen = new Map<string, number>()
-
-  /**
-   * The messages by time, and within one second in the order they arrived here: a message sent
-   * from here is stamped in whole seconds (the SDK's send stamp) and received ones in
-   * milliseconds, so by the stamps alone a quick reply would sort above the message it answers.
-   */
+  /** The messages (the SDK keeps them in time order), each with its key for the list: its local id, else the platform's id. */
   private ordered(conversation: Conversation): readonly { readonly key: string; readonly message: Message }[] {
-    return conversation.messages
-      .map((message, index) => {
-        const key = message.localId ?? message.messageId ?? `at-${index}`
-        if (!this.firstSeen.has(key)) this.firstSeen.set(key, this.firstSeen.size)
-        return { key, message, second: Math.floor(this.timeOf(message) / 1000), seen: this.firstSeen.get(key) ?? 0 }
-      })
-      .sort((a, b) => a.second - b.second || a.seen - b.seen)
+    return conversation.messages.map((message, index) => ({ key: message.localId ?? message.messageId ?? `at-${index}`, message }))
   }
 
   send(event: Event, text: string): void {

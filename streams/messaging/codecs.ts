@@ -8,6 +8,9 @@ import * as t from 'io-ts'
 
 // ── Common pieces ───────────────────────────────────────────────────────────────────────────
 
+/** An object with `required` fields and `optional` ones. */
+const fields = <R extends t.Props, O extends t.Props>(required: R, optional: O) => t.intersection([t.type(required), t.partial(optional)])
+
 /** `{ rel, href }` pointing at the resource a notification concerns. */
 export const Link = t.type({ rel: t.string, href: t.string })
 export type Link = t.TypeOf<typeof Link>
@@ -16,14 +19,8 @@ const NumberOrString = t.union([t.number, t.string])
 
 // ── Sending chat (§3.2) and the typing indicator (§6.1): one URL, told apart by the top key ──
 
-/** An uploaded file referenced by a chat message: `{ name, "x-id" }`. */
-export const SentAttachment = t.type({ name: t.string, 'x-id': t.string })
-export type SentAttachment = t.TypeOf<typeof SentAttachment>
-
-/** `POST .../messages` body of a chat message. */
-export const ChatMessageBody = t.type({
-  chatMessage: t.partial({ text: t.string, attachment: t.array(SentAttachment) }),
-})
+/** `POST .../messages` body of a chat message; an uploaded file is referenced as `{ name, "x-id" }`. */
+export const ChatMessageBody = t.type({ chatMessage: t.partial({ text: t.string, attachment: t.array(t.type({ name: t.string, 'x-id': t.string })) }) })
 export type ChatMessageBody = t.TypeOf<typeof ChatMessageBody>
 
 /** `active` while the user types, `idle` otherwise. */
@@ -31,12 +28,7 @@ export const ComposingState = t.keyof({ active: null, idle: null })
 export type ComposingState = t.TypeOf<typeof ComposingState>
 
 /** `POST .../messages` body of a typing indicator. */
-export const IsComposingBody = t.type({
-  isComposing: t.intersection([
-    t.type({ state: ComposingState }),
-    t.partial({ contenttype: t.string, refresh: NumberOrString, lastactive: t.number }),
-  ]),
-})
+export const IsComposingBody = t.type({ isComposing: fields({ state: ComposingState }, { contenttype: t.string, refresh: NumberOrString, lastactive: t.number }) })
 export type IsComposingBody = t.TypeOf<typeof IsComposingBody>
 
 /** What the shared chat URL accepts: a message or a typing indicator. */
@@ -44,189 +36,106 @@ export const ChatPostBody = t.union([ChatMessageBody, IsComposingBody])
 export type ChatPostBody = t.TypeOf<typeof ChatPostBody>
 
 /** 201 answer to a chat send: `resourceURL` holds the message id after `/messages/`. */
-export const ChatSendResponse = t.type({
-  chatMessage: t.intersection([
-    t.type({ resourceURL: t.string }),
-    t.partial({ senderAddress: t.string, status: t.string, text: t.string, dateTime: t.number }),
-  ]),
-})
-export type ChatSendResponse = t.TypeOf<typeof ChatSendResponse>
+export const ChatSendResponse = t.type({ chatMessage: fields({ resourceURL: t.string }, { senderAddress: t.string, status: t.string, text: t.string, dateTime: t.number }) })
 
 // ── File upload (§3.3) ──────────────────────────────────────────────────────────────────────
 
 /** The `root-fields` form field the reference sends with every upload. */
-export const UploadRootFields = t.type({
-  object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }),
-})
-export type UploadRootFields = t.TypeOf<typeof UploadRootFields>
+export const UploadRootFields = t.type({ object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }) })
 
 /** An attribute of a stored object; values are strings, or arrays of strings in the OMA model. */
-export const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
-export type ObjectAttribute = t.TypeOf<typeof ObjectAttribute>
+const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
 
 /** Answer to an upload: the attribute list (`name`, `x-id`, `link`, `size`, `content-type`). */
-export const FileUploadResponse = t.type({
-  object: t.type({ attributes: t.type({ attribute: t.array(ObjectAttribute) }) }),
-})
+export const FileUploadResponse = t.type({ object: t.type({ attributes: t.type({ attribute: t.array(ObjectAttribute) }) }) })
 export type FileUploadResponse = t.TypeOf<typeof FileUploadResponse>
 
 // ── Conversation list (§7.1) and history (§7.2) ────────────────────────────────────────────
 
 /** One entry of `GET .../oneToOne/sessions` or `.../group/sessions`. */
-export const ChatSession = t.intersection([
-  t.type({
-    sessionType: t.string,
-    sessionDetails: t.partial({ lastText: t.string, lastMessageTime: t.number, lastPullTime: t.number }),
-  }),
-  t.partial({ sessionId: t.string, remoteAddress: t.string, localAddress: t.string }),
-])
+export const ChatSession = fields(
+  { sessionType: t.string, sessionDetails: t.partial({ lastText: t.string, lastMessageTime: t.number, lastPullTime: t.number }) },
+  { sessionId: t.string, remoteAddress: t.string, localAddress: t.string },
+)
 export type ChatSession = t.TypeOf<typeof ChatSession>
 
 export const ChatSessionListResponse = t.type({ chatSessionList: t.type({ chatSession: t.array(ChatSession) }) })
-export type ChatSessionListResponse = t.TypeOf<typeof ChatSessionListResponse>
 
 /** An attachment as history and notifications carry it: `link` is an absolute URL. */
-export const ReceivedAttachment = t.intersection([
-  t.type({ link: t.string }),
-  t.partial({ name: t.string, size: NumberOrString, 'x-id': t.string, 'content-type': t.string }),
-])
+export const ReceivedAttachment = fields({ link: t.string }, { name: t.string, size: NumberOrString, 'x-id': t.string, 'content-type': t.string })
 export type ReceivedAttachment = t.TypeOf<typeof ReceivedAttachment>
 
+const chatText = { 'x-destinationAddress': t.string, text: t.string, attachment: t.array(ReceivedAttachment), dateTime: t.number }
+
 /** One message of a chat history page. */
-export const HistoryMessage = t.intersection([
-  t.type({ resourceURL: t.string }),
-  t.partial({
-    senderAddress: t.string,
-    'x-destinationAddress': t.string,
-    text: t.string,
-    attachment: t.array(ReceivedAttachment),
-    dateTime: t.number,
-    status: t.string,
-  }),
-])
+export const HistoryMessage = fields({ resourceURL: t.string }, { ...chatText, senderAddress: t.string, status: t.string })
 export type HistoryMessage = t.TypeOf<typeof HistoryMessage>
 
 /** `GET .../messages`: a page of history, oldest first; `next` when older messages remain (**Later**). */
-export const ChatMessageListResponse = t.type({
-  chatMessageList: t.intersection([t.type({ chatMessage: t.array(HistoryMessage) }), t.partial({ next: t.string })]),
-})
-export type ChatMessageListResponse = t.TypeOf<typeof ChatMessageListResponse>
+export const ChatMessageListResponse = t.type({ chatMessageList: fields({ chatMessage: t.array(HistoryMessage) }, { next: t.string }) })
 
 // ── SMS (§4, §7 Later) ──────────────────────────────────────────────────────────────────────
 
+const smsText = { outboundSMSTextMessage: t.type({ message: t.string }) }
+
 /** `POST /cpaas/smsmessaging/v1/<userId>/outbound/<sender>/requests` body. */
-export const SmsSendBody = t.type({
-  outboundSMSMessageRequest: t.intersection([
-    t.type({ address: t.array(t.string), outboundSMSTextMessage: t.type({ message: t.string }) }),
-    t.partial({ clientCorrelator: t.string, senderAddress: t.string }),
-  ]),
-})
+export const SmsSendBody = t.type({ outboundSMSMessageRequest: fields({ address: t.array(t.string), ...smsText }, { clientCorrelator: t.string, senderAddress: t.string }) })
 export type SmsSendBody = t.TypeOf<typeof SmsSendBody>
 
-export const DeliveryInfo = t.intersection([t.type({ deliveryStatus: t.string }), t.partial({ address: t.string, messageId: t.string })])
-export type DeliveryInfo = t.TypeOf<typeof DeliveryInfo>
+const DeliveryInfo = fields({ deliveryStatus: t.string }, { address: t.string, messageId: t.string })
 
 /** 201 answer to an SMS send: message id after `/messages/` of `resourceURL`, status of `deliveryInfo[0]`. */
 export const SmsSendResponse = t.type({
-  outboundSMSMessageRequest: t.intersection([
-    t.type({
-      resourceURL: t.string,
-      deliveryInfoList: t.intersection([t.type({ deliveryInfo: t.array(DeliveryInfo) }), t.partial({ resourceURL: t.string })]),
-    }),
-    t.partial({
-      address: t.array(t.string),
-      clientCorrelator: t.string,
-      outboundSMSTextMessage: t.type({ message: t.string }),
-      senderAddress: t.string,
-    }),
-  ]),
+  outboundSMSMessageRequest: fields(
+    { resourceURL: t.string, deliveryInfoList: fields({ deliveryInfo: t.array(DeliveryInfo) }, { resourceURL: t.string }) },
+    { address: t.array(t.string), clientCorrelator: t.string, ...smsText, senderAddress: t.string },
+  ),
 })
-export type SmsSendResponse = t.TypeOf<typeof SmsSendResponse>
 
 /** One SMS conversation of `GET .../remoteAddresses` (**Later**). */
-export const SmsThread = t.intersection([
-  t.type({ remoteAddress: t.string }),
-  t.partial({
+export const SmsThread = fields(
+  { remoteAddress: t.string },
+  {
     localAddress: t.string,
     resourceURL: t.string,
     threadDetails: t.partial({ lastText: t.string, lastPullTime: t.number, firstMessageTime: t.number, lastMessageTime: t.number, length: t.number }),
-  }),
-])
+  },
+)
 export type SmsThread = t.TypeOf<typeof SmsThread>
 
 export const SmsThreadListResponse = t.type({ smsThreadList: t.type({ smsThread: t.array(SmsThread) }) })
-export type SmsThreadListResponse = t.TypeOf<typeof SmsThreadListResponse>
 
 /** One SMS of a thread's history (**Later**): `type: outbound` is local → remote. */
-export const SmsHistoryMessage = t.intersection([
-  t.type({ resourceURL: t.string }),
-  t.partial({ message: t.string, type: t.string, status: t.string, dateTime: t.number }),
-])
+export const SmsHistoryMessage = fields({ resourceURL: t.string }, { message: t.string, type: t.string, status: t.string, dateTime: t.number })
 export type SmsHistoryMessage = t.TypeOf<typeof SmsHistoryMessage>
 
-export const SmsMessageListResponse = t.type({
-  smsMessageList: t.intersection([t.type({ smsMessage: t.array(SmsHistoryMessage) }), t.partial({ next: t.string })]),
-})
-export type SmsMessageListResponse = t.TypeOf<typeof SmsMessageListResponse>
+export const SmsMessageListResponse = t.type({ smsMessageList: fields({ smsMessage: t.array(SmsHistoryMessage) }, { next: t.string }) })
 
 // ── Inbound notifications (notifications.md §5, §6) ─────────────────────────────────────────
 
 /** The message carried by a `chatMessageNotification` (`x-type` `inbound`, or `outbound` for copies of one's own sends). */
-export const NotifiedChatMessage = t.intersection([
-  t.type({ senderAddress: t.string }),
-  t.partial({
-    'x-destinationAddress': t.string,
-    text: t.string,
-    attachment: t.array(ReceivedAttachment),
-    dateTime: t.number,
-    'x-type': t.string,
-  }),
-])
+export const NotifiedChatMessage = fields({ senderAddress: t.string }, { ...chatText, 'x-type': t.string })
 export type NotifiedChatMessage = t.TypeOf<typeof NotifiedChatMessage>
 
 /** The typing indicator carried by a `chatMessageNotification`. */
-export const NotifiedIsComposing = t.intersection([
-  t.type({ state: t.string, senderAddress: t.string }),
-  t.partial({
-    'x-destinationAddress': t.string,
-    contenttype: t.string,
-    refresh: NumberOrString,
-    lastactive: t.number,
-    'x-type': t.string,
-  }),
-])
+export const NotifiedIsComposing = fields(
+  { state: t.string, senderAddress: t.string },
+  { 'x-destinationAddress': t.string, contenttype: t.string, refresh: NumberOrString, lastactive: t.number, 'x-type': t.string },
+)
 export type NotifiedIsComposing = t.TypeOf<typeof NotifiedIsComposing>
 
 /** Body of `chatMessageNotification`: a message or a typing indicator, and its links. */
-export const ChatMessageNotification = t.intersection([
-  t.type({ id: t.string, link: t.array(Link) }),
-  t.partial({ dateTime: t.number, chatMessage: NotifiedChatMessage, isComposing: NotifiedIsComposing }),
-])
+export const ChatMessageNotification = fields({ id: t.string, link: t.array(Link) }, { dateTime: t.number, chatMessage: NotifiedChatMessage, isComposing: NotifiedIsComposing })
 export type ChatMessageNotification = t.TypeOf<typeof ChatMessageNotification>
 
+const inboundSms = { senderAddress: t.string, senderAdress: t.string, destinationAddress: t.string, message: t.string, messageId: t.string, dateTime: t.number }
+
 /** Body of `inboundSMSMessageNotification`; the sender may come misspelled (`senderAdress`). */
-export const InboundSmsNotification = t.intersection([
-  t.type({
-    id: t.string,
-    inboundSMSMessage: t.partial({
-      senderAddress: t.string,
-      senderAdress: t.string,
-      destinationAddress: t.string,
-      message: t.string,
-      messageId: t.string,
-      dateTime: t.number,
-    }),
-  }),
-  t.partial({ dateTime: t.number }),
-])
+export const InboundSmsNotification = fields({ id: t.string, inboundSMSMessage: t.partial(inboundSms) }, { dateTime: t.number })
 export type InboundSmsNotification = t.TypeOf<typeof InboundSmsNotification>
 
 /** Body of `deliveryInfoNotification`: a new status of a sent SMS. */
-export const DeliveryInfoNotification = t.type({
-  id: t.string,
-  deliveryInfo: t.type({ address: t.string, deliveryStatus: t.string, messageId: t.string }),
-})
-export type DeliveryInfoNotification = t.TypeOf<typeof DeliveryInfoNotification>
+export const DeliveryInfoNotification = t.type({ id: t.string, deliveryInfo: t.type({ address: t.string, deliveryStatus: t.string, messageId: t.string }) })
 
 /**
  * Body of `chatMessageEventNotification` and `smsEventNotification`: something happened to the
@@ -234,19 +143,28 @@ export type DeliveryInfoNotification = t.TypeOf<typeof DeliveryInfoNotification>
  * `chatMessage` / `smsMessage`), `SessionDeleted` the conversation (`chatSession` /
  * `smsThread`). The reference ignores both kinds (`notifications.md` §3).
  */
-export const MessageEventNotification = t.type({
-  id: t.string,
-  eventType: t.string,
-  link: t.array(Link),
-})
+export const MessageEventNotification = t.type({ id: t.string, eventType: t.string, link: t.array(Link) })
 export type MessageEventNotification = t.TypeOf<typeof MessageEventNotification>
 
 /** The notification kinds messaging owns. */
-export const messagingNotificationKinds = [
-  'chatMessageNotification',
-  'inboundSMSMessageNotification',
-  'deliveryInfoNotification',
-  'chatMessageEventNotification',
-  'smsEventNotification',
-] as const
-export type MessagingNotificationKind = (typeof messagingNotificationKinds)[number]
+export const messagingNotificationKinds = ['chatMessageNotification', 'inboundSMSMessageNotification', 'deliveryInfoNotification', 'chatMessageEventNotification', 'smsEventNotification'] as const
+
+// ── Reading the platform's links ────────────────────────────────────────────────────────────
+
+/** The message id of a `resourceURL` or link: the text after `/messages/`. */
+export const messageIdOf = (url: string): string | undefined => {
+  const at = url.indexOf('/messages/')
+  return at < 0 ? undefined : url.slice(at + '/messages/'.length) || undefined
+}
+
+/** Conversation type from a chat link: `/group/` or `/oneToOne/` after at least three path segments (`notifications.md` §5.1). */
+export const chatTypeOfHref = (href: string): 'chat-group' | 'chat-oneToOne' | undefined => {
+  const rest = href.split('/').filter((segment) => segment !== '').slice(3)
+  return rest.includes('group') ? 'chat-group' : rest.includes('oneToOne') ? 'chat-oneToOne' : undefined
+}
+
+const smsStatuses: Readonly<Record<string, string>> = { DeliveredToNetwork: 'Pending', DeliveredToTerminal: 'Delivered', DeliveryImpossible: 'Failed' }
+
+/** The SDK's SMS `deliveryStatus` for a platform one (`messaging.md` §4). */
+export const smsDeliveryStatus = (status: string | undefined): string =>
+  status !== undefined && Object.hasOwn(smsStatuses, status) ? (smsStatuses[status] as string) : 'Unknown'

@@ -1,38 +1,24 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type * as t from 'io-ts'
+import { filter, type Observable, type Subscription } from 'rxjs'
 import type { InboundNotification } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import {
-  ChatMessageNotification,
-  DeliveryInfoNotification,
-  InboundSmsNotification,
-  MessageEventNotification,
-  type ChatSession,
-  type HistoryMessage,
-  type Link,
-  type ReceivedAttachment,
-  type SmsHistoryMessage,
-  type SmsThread,
-} from './codecs.js'
-import {
-  chatTypeOfHref,
-  emptyConversation,
-  findConversation,
-  holdsMessage,
-  messageIdOf,
-  pendingSendOf,
-  smsDeliveryStatus,
-  type ChatType,
-  type Conversation,
-  type FilePart,
-  type Message,
-  type MessagingEvent,
-  type MessagingState,
-  type Part,
-} from './state.js'
+import { definedFields } from '../record.js'
+import { ChatMessageNotification, DeliveryInfoNotification, InboundSmsNotification, MessageEventNotification } from './codecs.js'
+import { chatTypeOfHref, messageIdOf, messagingNotificationKinds, smsDeliveryStatus } from './codecs.js'
+import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIsComposing, ReceivedAttachment, SmsHistoryMessage, SmsThread } from './codecs.js'
+import type { MessagingContext } from './effects.js'
+import { holdsMessage, pendingSendOf } from './messages.js'
+import { emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
+import { findConversation } from './state.js'
 
 /** What the platform sends, turned into state: notifications into events, response bodies into conversations and messages. */
+
+type Events = E.Either<BasicError, readonly MessagingEvent[]>
+
+const failed = (message: string): Events => E.left(new BasicError(errorCodes.general.NO_CODE, message))
+const malformedChat = (why: string): Events => failed(`Malformed chatMessageNotification: ${why}`)
 
 /** A decode failure as the error the feature reports (`messages:error`). */
 export const malformed = (what: string, errors: t.Errors): BasicError => {
@@ -46,15 +32,17 @@ export const malformed = (what: string, errors: t.Errors): BasicError => {
 const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown, what: string): E.Either<BasicError, A> =>
   pipe(codec.decode(value), E.mapLeft((errors) => malformed(what, errors)))
 
-/** `{ type: "file", ...attachment, rawURL: link }` (`notifications.md` §5.1). */
-export const filePartOf = (attachment: ReceivedAttachment): FilePart => ({ type: 'file', ...attachment, rawURL: attachment.link })
-
+/** A text part (when there is text) then `{ type: "file", ...attachment, rawURL: link }` per attachment (`notifications.md` §5.1). */
 const chatParts = (text: string | undefined, attachments: readonly ReceivedAttachment[] | undefined): readonly Part[] => [
   ...(text ? [{ type: 'text' as const, text }] : []),
-  ...(attachments ?? []).map(filePartOf),
+  ...(attachments ?? []).map((attachment) => ({ type: 'file' as const, ...attachment, rawURL: attachment.link })),
 ]
 
-const decodeSegment = (value: string): string => {
+/** The segment after `marker` in a path (`/group/<id>` → `<id>`), URI-decoded when it can be. */
+const segmentAfter = (href: string, marker: string): string | undefined => {
+  const segments = href.split('/')
+  const value = segments.includes(marker) ? segments[segments.indexOf(marker) + 1] : undefined
+  if (!value) return undefined
   try {
     return decodeURIComponent(value)
   } catch {
@@ -62,135 +50,86 @@ const decodeSegment = (value: string): string => {
   }
 }
 
-/** The segment after `marker` in a path (`/group/<id>` → `<id>`). */
-const segmentAfter = (href: string, marker: string): string | undefined => {
-  const segments = href.split('/')
-  const at = segments.indexOf(marker)
-  const value = at < 0 ? undefined : segments[at + 1]
-  return value ? decodeSegment(value) : undefined
-}
-
 /** The conversation a chat link points at, from the user's point of view: `[peer]` or `[groupId]`. */
-export const chatTargetOfHref = (href: string): { destination: readonly string[]; chatType: ChatType } | undefined => {
+export const chatTargetOfHref = (href: string): Target | undefined => {
   const chatType = chatTypeOfHref(href)
-  const peer = chatType === 'chat-group' ? segmentAfter(href, 'group') : chatType === 'chat-oneToOne' ? segmentAfter(href, 'oneToOne') : undefined
+  const peer = chatType === undefined ? undefined : segmentAfter(href, chatType === 'chat-group' ? 'group' : 'oneToOne')
   return chatType && peer ? { destination: [peer], chatType } : undefined
 }
 
 const linkWith = (links: readonly Link[], rel: string): Link | undefined => links.find((link) => link.rel === rel)
 
-const unknownType = (what: string) => new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, `Cannot tell the conversation type of a ${what}`)
-
-function chatNotificationEvents(notification: ChatMessageNotification, state: MessagingState): E.Either<BasicError, readonly MessagingEvent[]> {
-  const { chatMessage, isComposing, link } = notification
-  if (chatMessage) {
-    const direction = chatMessage['x-type']
-    if (direction !== 'inbound' && direction !== 'outbound') return E.right([])
-    const first = link[0]
-    const href = (linkWith(link, 'chatMessage') ?? first)?.href
-    const chatType = href === undefined ? undefined : chatTypeOfHref(href)
-    const messageId = first === undefined ? undefined : messageIdOf(first.href)
-    if (!chatType || !messageId) return E.left(new BasicError(errorCodes.general.NO_CODE, 'Malformed chatMessageNotification: no chatMessage link with a message id'))
-    const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
-    if (!remote) return E.left(new BasicError(errorCodes.general.NO_CODE, 'Malformed chatMessageNotification: no destination address'))
-    const destination = [remote]
-    const message: Message = {
-      messageId,
-      sender: chatMessage.senderAddress,
-      timestamp: chatMessage.dateTime ?? notification.dateTime ?? 0,
-      parts: chatParts(chatMessage.text, chatMessage.attachment),
-      isPending: false,
-      read: false,
-      ...(direction === 'outbound' ? { type: chatType } : {}),
-    }
-    const held = findConversation(state, destination, chatType)
-    // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
-    const known = holdsMessage(held, messageId)
-    const localId = direction === 'outbound' && !known ? pendingSendOf(held, message) : undefined
-    if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', destination, chatType, localId, messageId, parts: message.parts }])
-    const address = direction === 'inbound' && chatType === 'chat-oneToOne' ? chatMessage['x-destinationAddress'] : undefined
-    return E.right([
-      {
-        type: 'messageReceived',
-        destination,
-        chatType,
-        message,
-        direction,
-        newConversation: held === undefined,
-        ...(address === undefined ? {} : { address }),
-      },
-    ])
-  }
-  if (isComposing) {
-    if (isComposing['x-type'] !== 'inbound') return E.right([])
-    const href = (linkWith(link, 'chatSession') ?? link[0])?.href
-    const chatType = href === undefined ? undefined : chatTypeOfHref(href)
-    if (!chatType) return E.left(unknownType('typing notification'))
-    const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
-    if (!remote) return E.left(new BasicError(errorCodes.general.NO_CODE, 'Malformed chatMessageNotification: typing indicator without destination'))
-    if (isComposing.state !== 'active' && isComposing.state !== 'idle') return E.right([])
-    return E.right([{ type: 'typingChanged', destination: [remote], chatType, sender: isComposing.senderAddress, state: isComposing.state }])
-  }
-  return E.right([])
+/** A chat message, or the platform's copy of one's own send (`notifications.md` §5.1). */
+function chatMessageEvents(notification: ChatMessageNotification, chatMessage: NotifiedChatMessage, state: MessagingState): Events {
+  const direction = chatMessage['x-type']
+  if (direction !== 'inbound' && direction !== 'outbound') return E.right([])
+  const { link } = notification
+  const href = (linkWith(link, 'chatMessage') ?? link[0])?.href
+  const chatType = href === undefined ? undefined : chatTypeOfHref(href)
+  const messageId = link[0] === undefined ? undefined : messageIdOf(link[0].href)
+  if (!chatType || !messageId) return malformedChat('no chatMessage link with a message id')
+  const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
+  if (!remote) return malformedChat('no destination address')
+  const target = { destination: [remote], chatType }
+  const timestamp = chatMessage.dateTime ?? notification.dateTime ?? 0
+  const parts = chatParts(chatMessage.text, chatMessage.attachment)
+  const message: Message = { messageId, sender: chatMessage.senderAddress, timestamp, parts, isPending: false, read: false, ...(direction === 'outbound' ? { type: chatType } : {}) }
+  const held = findConversation(state, target.destination, chatType)
+  // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
+  const localId = direction === 'outbound' && !holdsMessage(held, messageId) ? pendingSendOf(held, message) : undefined
+  if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', ...target, localId, messageId, parts: message.parts }])
+  const address = direction === 'inbound' && chatType === 'chat-oneToOne' ? chatMessage['x-destinationAddress'] : undefined
+  return E.right([{ type: 'messageReceived', ...target, message, direction, newConversation: held === undefined, ...definedFields({ address }) }])
 }
 
-function smsNotificationEvents(notification: InboundSmsNotification, state: MessagingState, now: number): E.Either<BasicError, readonly MessagingEvent[]> {
+/** A typing indicator of someone else (`notifications.md` §6.1). */
+function typingEvents(notification: ChatMessageNotification, isComposing: NotifiedIsComposing): Events {
+  if (isComposing['x-type'] !== 'inbound') return E.right([])
+  const href = (linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href
+  const chatType = href === undefined ? undefined : chatTypeOfHref(href)
+  if (!chatType) return E.left(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Cannot tell the conversation type of a typing notification'))
+  const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
+  if (!remote) return malformedChat('typing indicator without destination')
+  if (isComposing.state !== 'active' && isComposing.state !== 'idle') return E.right([])
+  return E.right([{ type: 'typingChanged', destination: [remote], chatType, sender: isComposing.senderAddress, state: isComposing.state }])
+}
+
+const chatNotificationEvents = (notification: ChatMessageNotification, state: MessagingState): Events =>
+  notification.chatMessage
+    ? chatMessageEvents(notification, notification.chatMessage, state)
+    : notification.isComposing
+      ? typingEvents(notification, notification.isComposing)
+      : E.right([])
+
+function smsNotificationEvents(notification: InboundSmsNotification, state: MessagingState, now: number): Events {
   const sms = notification.inboundSMSMessage
   const sender = sms.senderAddress ?? sms.senderAdress
-  if (!sender || !sms.messageId) return E.left(new BasicError(errorCodes.general.NO_CODE, 'Malformed inboundSMSMessageNotification: no sender or message id'))
+  if (!sender || !sms.messageId) return failed('Malformed inboundSMSMessageNotification: no sender or message id')
   const destination = [sender]
-  const message: Message = {
-    messageId: sms.messageId,
-    sender,
-    timestamp: notification.dateTime ?? sms.dateTime ?? now,
-    parts: [{ type: 'text', text: sms.message ?? '' }],
-    isPending: false,
-    read: false,
-  }
-  return E.right([
-    {
-      type: 'messageReceived',
-      destination,
-      chatType: 'sms',
-      message,
-      direction: 'inbound',
-      newConversation: findConversation(state, destination, 'sms') === undefined,
-      ...(sms.destinationAddress === undefined ? {} : { address: sms.destinationAddress }),
-    },
-  ])
+  const timestamp = notification.dateTime ?? sms.dateTime ?? now
+  const message: Message = { messageId: sms.messageId, sender, timestamp, parts: [{ type: 'text', text: sms.message ?? '' }], isPending: false, read: false }
+  const newConversation = findConversation(state, destination, 'sms') === undefined
+  return E.right([{ type: 'messageReceived', destination, chatType: 'sms', message, direction: 'inbound', newConversation, ...definedFields({ address: sms.destinationAddress }) }])
 }
 
-/** The SMS thread a link points at: `[remoteAddress]`. */
-const smsTargetOfHref = (href: string): readonly string[] | undefined => {
-  const remote = segmentAfter(href, 'remoteAddresses')
-  return remote ? [remote] : undefined
-}
-
-function messageEventEvents(kind: string, notification: MessageEventNotification): E.Either<BasicError, readonly MessagingEvent[]> {
+function messageEventEvents(kind: string, notification: MessageEventNotification): Events {
   const href = notification.link[0]?.href
-  if (href === undefined) return E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${kind}: no link`))
-  const target = kind === 'smsEventNotification' ? mapTarget(smsTargetOfHref(href), 'sms') : chatTargetOfHref(href)
-  if (!target) return E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${kind}: cannot tell the conversation of ${href}`))
-  switch (notification.eventType) {
-    case 'MessageDeleted': {
-      const messageId = messageIdOf(href)
-      return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${kind}: no message id`))
-    }
-    case 'SessionDeleted':
-      return E.right([{ type: 'conversationDeleted', ...target, remote: true }])
-    default:
-      return E.right([])
-  }
+  if (href === undefined) return failed(`Malformed ${kind}: no link`)
+  const remote = kind === 'smsEventNotification' ? segmentAfter(href, 'remoteAddresses') : undefined
+  const target = kind === 'smsEventNotification' ? (remote ? { destination: [remote], chatType: 'sms' as const } : undefined) : chatTargetOfHref(href)
+  if (!target) return failed(`Malformed ${kind}: cannot tell the conversation of ${href}`)
+  const messageId = messageIdOf(href)
+  if (notification.eventType === 'SessionDeleted') return E.right([{ type: 'conversationDeleted', ...target, remote: true }])
+  if (notification.eventType !== 'MessageDeleted') return E.right([])
+  return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : failed(`Malformed ${kind}: no message id`)
 }
-
-const mapTarget = (destination: readonly string[] | undefined, chatType: ChatType) => (destination ? { destination, chatType } : undefined)
 
 /**
  * The state events one notification causes (none for kinds and variants messaging ignores), or
  * the error a malformed one is reported as. Pure: `state` is only read, to tell whether a
  * message starts a new conversation.
  */
-export function notificationEvents(notification: InboundNotification, state: MessagingState, now: number): E.Either<BasicError, readonly MessagingEvent[]> {
+export function notificationEvents(notification: InboundNotification, state: MessagingState, now: number): Events {
   const { kind, body } = notification
   switch (kind) {
     case 'chatMessageNotification':
@@ -200,14 +139,8 @@ export function notificationEvents(notification: InboundNotification, state: Mes
     case 'deliveryInfoNotification':
       return pipe(
         decode(DeliveryInfoNotification, body, kind),
-        E.map(({ deliveryInfo }) => [
-          {
-            type: 'deliveryStatusChanged' as const,
-            destination: [deliveryInfo.address],
-            chatType: 'sms' as const,
-            messageId: deliveryInfo.messageId,
-            deliveryStatus: smsDeliveryStatus(deliveryInfo.deliveryStatus),
-          },
+        E.map(({ deliveryInfo: info }) => [
+          { type: 'deliveryStatusChanged', destination: [info.address], chatType: 'sms', messageId: info.messageId, deliveryStatus: smsDeliveryStatus(info.deliveryStatus) },
         ]),
       )
     case 'chatMessageEventNotification':
@@ -218,6 +151,25 @@ export function notificationEvents(notification: InboundNotification, state: Mes
   }
 }
 
+type Receiving = Pick<MessagingContext, 'current' | 'dispatch' | 'logger'> & { readonly notifications$: Observable<InboundNotification>; readonly now: () => number }
+
+const kinds: ReadonlySet<string> = new Set(messagingNotificationKinds)
+
+/** Dispatches the events of each messaging notification; a malformed one is logged and reported as `messagingFailed`. */
+export const receive = ({ notifications$, current, now, dispatch, logger }: Receiving): Subscription =>
+  notifications$.pipe(filter((notification) => kinds.has(notification.kind))).subscribe((notification) =>
+    pipe(
+      notificationEvents(notification, current(), now()),
+      E.fold(
+        (error) => {
+          logger.warn(`Ignored a ${notification.kind}: ${error.message}`)
+          dispatch({ type: 'messagingFailed', operation: 'notification', error })
+        },
+        (caused) => caused.forEach(dispatch),
+      ),
+    ),
+  )
+
 // ── Response bodies ─────────────────────────────────────────────────────────────────────────
 
 const sessionTypes: Readonly<Record<string, ChatType>> = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' }
@@ -226,38 +178,21 @@ const sessionTypes: Readonly<Record<string, ChatType>> = { ONETOONE: 'chat-oneTo
 export function conversationOfSession(session: ChatSession): Conversation | undefined {
   const type = sessionTypes[session.sessionType.toUpperCase()]
   if (!type || session.remoteAddress === undefined) return undefined
-  const details = session.sessionDetails
-  return emptyConversation([session.remoteAddress], type, {
-    ...(session.sessionId === undefined ? {} : { id: session.sessionId }),
-    ...(session.localAddress === undefined ? {} : { address: session.localAddress }),
-    ...(details.lastText === undefined ? {} : { lastMessage: details.lastText }),
-    ...(details.lastMessageTime === undefined ? {} : { lastReceived: details.lastMessageTime }),
-    ...(details.lastPullTime === undefined ? {} : { lastPull: details.lastPullTime }),
-  })
+  const { lastText, lastMessageTime, lastPullTime } = session.sessionDetails
+  return emptyConversation([session.remoteAddress], type, definedFields({ id: session.sessionId, address: session.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
 }
 
 /** An SMS conversation of the thread list (**Later**). */
 export function conversationOfThread(thread: SmsThread): Conversation {
-  const details = thread.threadDetails ?? {}
-  return emptyConversation([thread.remoteAddress], 'sms', {
-    ...(thread.localAddress === undefined ? {} : { address: thread.localAddress }),
-    ...(details.lastText === undefined ? {} : { lastMessage: details.lastText }),
-    ...(details.lastMessageTime === undefined ? {} : { lastReceived: details.lastMessageTime }),
-    ...(details.lastPullTime === undefined ? {} : { lastPull: details.lastPullTime }),
-  })
+  const { lastText, lastMessageTime, lastPullTime } = thread.threadDetails ?? {}
+  return emptyConversation([thread.remoteAddress], 'sms', definedFields({ address: thread.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
 }
 
 /** A message of a chat history page (`messaging.md` §7.2), or undefined without an id. */
 export function messageOfHistory(item: HistoryMessage): Message | undefined {
   const messageId = messageIdOf(item.resourceURL)
   if (!messageId) return undefined
-  return {
-    messageId,
-    sender: item.senderAddress,
-    timestamp: item.dateTime ?? 0,
-    parts: chatParts(item.text, item.attachment),
-    ...(item['x-destinationAddress'] === undefined ? {} : { destination: item['x-destinationAddress'] }),
-  }
+  return { messageId, sender: item.senderAddress, timestamp: item.dateTime ?? 0, parts: chatParts(item.text, item.attachment), ...definedFields({ destination: item['x-destinationAddress'] }) }
 }
 
 /** A message of an SMS thread's history (**Later**): `outbound` ones are the user's own. */

@@ -31,23 +31,12 @@ export function partError(part: unknown): BasicError | undefined {
   if (!isObject(part)) return invalid('A message part must be an object with a type')
   if (typeof part.type !== 'string') return invalid('A message part needs a type: "text", "json" or "file"')
   if (!partTypes.has(part.type)) return invalid(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
-  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) {
-    return invalid('A message part cannot have both json and a file')
-  }
-  switch (part.type) {
-    case 'text':
-      return typeof part.text === 'string' ? undefined : invalid('A text part needs a "text" string')
-    case 'json':
-      return isObject(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
-    case 'file': {
-      const file = part as unknown as FilePart
-      if (isUploaded(file)) return undefined
-      if (!isBlob(part.file)) return invalid('A file part needs a "file" (a File or a Blob)')
-      return fileNameOf(file) === undefined ? invalid('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined
-    }
-    default:
-      return undefined
-  }
+  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) return invalid('A message part cannot have both json and a file')
+  if (part.type === 'text') return typeof part.text === 'string' ? undefined : invalid('A text part needs a "text" string')
+  if (part.type === 'json') return isObject(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
+  if (part.type !== 'file' || isUploaded(part as FilePart)) return undefined
+  if (!isBlob(part.file)) return invalid('A file part needs a "file" (a File or a Blob)')
+  return fileNameOf(part as FilePart) === undefined ? invalid('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined
 }
 
 /** Why a message with these parts cannot be sent in a conversation of this type, or undefined when it can. */

@@ -249,17 +249,8 @@ export function startChat(client, self, people, ui) {
     stickToBottom = messageList.scrollHeight - messageList.scrollTop - messageList.clientHeight < 48
   })
 
-  // Messages sent from here carry a time in whole seconds, received ones in milliseconds: within
-  // one second, show messages in the order this page first saw them.
-  const firstSeen = new Map()
-  const ordered = (messages) =>
-    messages
-      .map((message, index) => {
-        const key = messageKey(message, index)
-        if (!firstSeen.has(key)) firstSeen.set(key, firstSeen.size)
-        return { message, key, second: Math.floor(timeOf(message) / 1000), seen: firstSeen.get(key) }
-      })
-      .sort((a, b) => a.second - b.second || a.seen - b.seen)
+  // The SDK keeps a conversation's messages in time order: each only gets its key for the list.
+  const ordered = (messages) => messages.map((message, index) => ({ message, key: messageKey(message, index) }))
 
   const renderTyping = (conversation) => {
     const names = (conversation?.isTypingList ?? []).filter((address) => !people.isSelf(address)).map((address) => people.nameOf(address))

@@ -1,7 +1,7 @@
 // The messaging feature's own logic in virtual time, over a recording link (the wire itself is
 // covered by spec/integration/messaging against the local platform).
 import { expect } from 'chai'
-import { NEVER, Subject, defer, type Observable } from 'rxjs'
+import { NEVER, Subject, asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
@@ -17,7 +17,7 @@ interface Call {
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined, group: () => undefined, groupCollapsed: () => undefined, groupEnd: () => undefined }
 
-function setup(scheduler?: TestScheduler, reconnected$?: Observable<number>) {
+function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>) {
   const calls: Call[] = []
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = {
@@ -120,6 +120,24 @@ describe('messaging feature', () => {
     notifications$.next({ kind: 'chatMessageNotification', id: 'n3', body: { ...body, id: 'n3' }, frame: {} })
     expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-1'])
     expect(events.filter((event) => event.type === 'messageReceived')).to.have.length(1)
+    messaging.dispose()
+  })
+
+  it('orders a reply sent within the second of the message it answers after that message, also once history is merged', () => {
+    let clock = 1_700_000_000_300
+    const { messaging, notifications$, calls } = setup(Object.assign(Object.create(asyncScheduler) as SchedulerLike, { now: () => clock }))
+    const question = { senderAddress: 'bob@example.com', text: 'question', dateTime: clock, 'x-type': 'inbound' }
+    const body = { id: 'n1', chatMessage: question, link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-1' }] }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
+    clock += 400
+    messaging.commands.send(bob, 'chat-oneToOne', text('reply'))
+    const texts = () => messagesOf(messaging).map((message) => message.parts.map((part) => (part.type === 'text' ? part.text : '')).join())
+    expect(texts()).to.deep.equal(['question', 'reply'])
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 10)
+    const page = calls.find((call) => call.spec.method === 'GET')!
+    page.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-1', ...question }] } })
+    page.reply.complete()
+    expect(texts()).to.deep.equal(['question', 'reply'])
     messaging.dispose()
   })
 

@@ -1,16 +1,13 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
+import { chatTypeOfHref, messageIdOf, smsDeliveryStatus } from '../../../streams/messaging/codecs.js'
+import { pendingSendOf, sortTime } from '../../../streams/messaging/messages.js'
 import {
-  chatTypeOfHref,
   conversationKey,
   emptyConversation,
   findConversation,
   initialMessagingState,
-  messageIdOf,
   messagingReducer,
-  pendingSendOf,
-  smsDeliveryStatus,
-  sortTime,
   toChatType,
   type Message,
   type MessagingEvent,
@@ -89,6 +86,7 @@ describe('messaging state', () => {
     it('orders second and millisecond timestamps on one scale', () => {
       expect(sortTime(1_700_000_000)).to.equal(1_700_000_000_000)
       expect(sortTime(1_700_000_000_123)).to.equal(1_700_000_000_123)
+      expect(sortTime(1_700_000_000.7)).to.equal(1_700_000_000_700)
     })
   })
 

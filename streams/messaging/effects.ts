@@ -1,0 +1,80 @@
+import { EMPTY, Subject, Subscription, catchError, concatMap, defer, groupBy, map, mergeMap, of, type Observable } from 'rxjs'
+import type { ConfigFeature } from '../config/feature.js'
+import type { AuthUser, PlatformLink } from '../connection/link.js'
+import type { Environment } from '../environment.js'
+import { BasicError, asBasicError, errorCodes } from '../errors.js'
+import type { Logger } from '../logs/logger.js'
+import type { MessagingEvent, MessagingOperation, MessagingState } from './model.js'
+
+/** The work messaging runs: every piece ends when the feature is disposed. */
+export interface Effects {
+  /** Runs work that reports its own failures as events. */
+  readonly run: (work$: Observable<unknown>) => void
+  /** Runs work after the earlier work of the same key (the sends of a conversation; its history pages). */
+  readonly enqueue: (key: string, work$: Observable<unknown>) => void
+  readonly dispose: () => void
+}
+
+export function createEffects(logger: Pick<Logger, 'error'>): Effects {
+  const running = new Subscription()
+  const queue = new Subject<{ readonly key: string; readonly work$: Observable<unknown> }>()
+  running.add(queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))).subscribe())
+  const run = (work$: Observable<unknown>): void => {
+    if (running.closed) return
+    const owner = new Subscription()
+    running.add(owner)
+    owner.add(
+      work$.subscribe({
+        error: (error: unknown) => logger.error('A messaging effect failed', error instanceof Error ? error.message : error),
+        complete: () => running.remove(owner),
+      }),
+    )
+  }
+  return {
+    run,
+    enqueue: (key, work$) => {
+      if (!running.closed) queue.next({ key, work$ })
+    },
+    dispose: () => {
+      running.unsubscribe()
+      queue.complete()
+    },
+  }
+}
+
+/** What the parts of messaging share; each part takes only the members it uses. */
+export interface MessagingContext {
+  readonly link: PlatformLink
+  readonly config: Pick<ConfigFeature, 'current'>
+  readonly environment: Environment
+  readonly logger: Logger
+  readonly current: () => MessagingState
+  readonly dispatch: (event: MessagingEvent) => void
+  readonly effects: Effects
+  /** Runs `work` for the signed-in user; fails with `BAD_INPUT` when there is none. */
+  readonly withUser: <A>(work: (user: AuthUser) => Observable<A>) => Observable<A>
+  /** The sender address of SMS paths: `messaging.smsFrom`, else `default`. */
+  readonly smsSender: () => string
+}
+
+export const userRunner =
+  (link: Pick<PlatformLink, 'user'>) =>
+  <A>(work: (user: AuthUser) => Observable<A>): Observable<A> =>
+    defer(() => {
+      const user = link.user()
+      if (!user) throw new BasicError(errorCodes.general.BAD_INPUT, 'No user: set the tokens (setTokens) before using messaging')
+      return work(user)
+    })
+
+/**
+ * The event of one request: its value as `success` makes it, its failure (as a BasicError) as `failure` does.
+ *
+ * outcome$(withUser(list$), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))
+ */
+export const outcome$ = <A>(request$: Observable<A>, success: (value: A) => MessagingEvent, failure: (error: BasicError) => MessagingEvent): Observable<MessagingEvent> =>
+  request$.pipe(map(success), catchError((error: unknown) => of(failure(asBasicError(error)))))
+
+/** The failure of an operation with nothing to change in state. */
+export const failedTo =
+  (operation: MessagingOperation) =>
+  (error: BasicError): MessagingEvent => ({ type: 'messagingFailed', operation, error })

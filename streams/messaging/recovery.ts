@@ -1,0 +1,84 @@
+import { EMPTY, catchError, expand, filter, forkJoin, from, map, mergeMap, of, reduce, scan, switchMap, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
+import type { AuthUser } from '../connection/link.js'
+import { asBasicError } from '../errors.js'
+import type { MessagingContext } from './effects.js'
+import { conversationList$, historyPage$, newIds, type HistorySource, type Page } from './history.js'
+import { sortTime } from './messages.js'
+import { findConversation, type ChatType, type Conversation, type Message, type MessagingEvent } from './state.js'
+
+/** How far before the loss of the socket recovery looks (clocks of client and platform differ). */
+const recoverySlackMs = 30_000
+const recoveryPage = 50
+const recoveryPages = 20
+
+/**
+ * Emits, when the notification socket opens again after it was lost (or after reconnection gave
+ * up and a new connection was made), the time it was lost: what messaging's `reconnected$`
+ * wants from the connection feature's events.
+ *
+ * createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$, environment.scheduler) })
+ */
+export const socketReopened = (connectionEvents$: Observable<{ readonly type: string }>, scheduler: SchedulerLike): Observable<number> =>
+  connectionEvents$.pipe(
+    scan(
+      (seen: { readonly lostAt: number | undefined; readonly reopened: number | undefined }, event) => {
+        if (event.type === 'opened') return { lostAt: undefined, reopened: seen.lostAt }
+        const lost = event.type === 'lost' || event.type === 'gaveUp'
+        return { lostAt: seen.lostAt ?? (lost ? scheduler.now() : undefined), reopened: undefined }
+      },
+      { lostAt: undefined, reopened: undefined },
+    ),
+    mergeMap((seen) => (seen.reopened === undefined ? EMPTY : of(seen.reopened))),
+  )
+
+/**
+ * The messages a conversation may have missed since `since`: pages back from the newest until
+ * a page reaches a message at or before `since` (at most `recoveryPages` pages).
+ */
+function missedMessages$(source: HistorySource, user: AuthUser, found: Conversation, since: number): Observable<readonly Message[]> {
+  const reachesSince = (page: Page): boolean => page.messages.some((message) => sortTime(message.timestamp) <= since)
+  const fetchPage = (next: string | undefined) => historyPage$(source, user, { destination: found.destination, chatType: found.type }, recoveryPage, next)
+  return fetchPage(undefined).pipe(
+    expand((page, index) => (page.next !== undefined && !reachesSince(page) && index + 1 < recoveryPages ? fetchPage(page.next) : EMPTY)),
+    reduce((messages: readonly Message[], page) => [...page.messages, ...messages], []),
+  )
+}
+
+type Recovering = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'withUser' | 'logger'>
+
+/**
+ * After each reconnect (`lostAt`, the time the socket was lost): re-fetches the history of every
+ * conversation with activity since then (less a margin for clock differences), back to that
+ * time. What the platform queued for the socket arrives too; message ids keep each message once.
+ */
+export function recover(context: Recovering, reconnected$: Observable<number>): Subscription {
+  const { link, current, logger, withUser } = context
+  /** Logs a failure of recovery and goes on without the part that failed. */
+  const skipped =
+    <A>(what: string, instead: Observable<A>) =>
+    (error: unknown): Observable<A> => {
+      logger.warn(what, asBasicError(error).message)
+      return instead
+    }
+  const list$ = (user: AuthUser, type: ChatType): Observable<readonly Conversation[]> =>
+    conversationList$(link, user, type).pipe(catchError(skipped(`Could not list ${type} conversations after a reconnect`, of([]))))
+  const recovered$ = (user: AuthUser, found: Conversation, since: number): Observable<MessagingEvent> =>
+    missedMessages$(context, user, found, since).pipe(
+      map((messages): MessagingEvent => {
+        const held = findConversation(current(), found.destination, found.type)
+        const target = { destination: found.destination, chatType: found.type }
+        return { type: 'historyFetched', ...target, messages, next: undefined, page: 'latest', recovered: true, newMessageIds: newIds(held, messages), newConversation: held === undefined }
+      }),
+      catchError(skipped('Could not re-fetch a conversation after a reconnect', EMPTY)),
+    )
+  const recover$ = (lostAt: number): Observable<MessagingEvent> =>
+    withUser((user) => {
+      const since = lostAt - recoverySlackMs
+      return forkJoin([list$(user, 'chat-oneToOne'), list$(user, 'chat-group'), list$(user, 'sms')]).pipe(
+        mergeMap((lists) => from(lists.flat().filter((found) => found.lastReceived !== undefined && found.lastReceived >= since))),
+        mergeMap((found) => recovered$(user, found, since), 4),
+        filter((event) => event.type !== 'historyFetched' || event.newMessageIds.length > 0),
+      )
+    }).pipe(catchError(skipped('Could not recover messages after a reconnect', EMPTY)))
+  return reconnected$.pipe(switchMap(recover$)).subscribe(context.dispatch)
+}

@@ -1,9 +1,9 @@
-import { EMPTY, Observable, distinctUntilChanged, filter, map, merge, mergeMap, take, takeWhile, type Subscribable } from 'rxjs'
+import { EMPTY, Observable, distinctUntilChanged, filter, map, merge, mergeMap, take, takeUntil, type SchedulerLike, type Subscribable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import type { RestartPolicy } from '../config/media-restart.js'
 import { automaticRestarts, type RestartSignal } from './restart-policy.js'
-import type { CallEvent, CallOutput, CallRecord, CallsState } from './model.js'
+import type { CallEvent, CallOutput, CallsState } from './model.js'
 import { isTerminal } from './steps.js'
 
 // Automatic media restarts: the policy (restart-policy.ts) over each call's media connection
@@ -18,7 +18,7 @@ export interface AutomaticRestartDeps {
   readonly mediaRestart: (callId: string) => void
   readonly policy: () => RestartPolicy
   readonly online$: Subscribable<void>
-  readonly scheduler: import('rxjs').SchedulerLike
+  readonly scheduler: SchedulerLike
   readonly log: (line: string) => void
 }
 
@@ -53,8 +53,9 @@ export function automaticMediaRestarts(deps: AutomaticRestartDeps): Observable<n
       online$.pipe(map((): RestartSignal => ({ type: 'online' }))),
     )
     const policyNow = policy()
-    return automaticRestarts(signals$, attempt(callId), policyNow, scheduler).pipe(
-      takeWhileLive(call$),
+    const restarts$ = automaticRestarts(signals$, attempt(callId), policyNow, scheduler).pipe(
+      // Until the call has ended.
+      takeUntil(call$.pipe(filter((call) => call === undefined || isTerminal(call.state)))),
       mergeMap((outcome) => {
         if (outcome.type === 'restarting') log(`Call ${callId}: restarting its media (${outcome.reason}), attempt ${outcome.attempt} of ${policyNow.attempts}`)
         else if (outcome.type === 'restarted') log(`Call ${callId}: media restarted`)
@@ -62,19 +63,11 @@ export function automaticMediaRestarts(deps: AutomaticRestartDeps): Observable<n
         return EMPTY
       }),
     )
+    // A joined call has no media of its own: its legs restart theirs.
+    return call$.pipe(
+      take(1),
+      mergeMap((call) => (call === undefined || call.joint !== undefined ? EMPTY : restarts$)),
+    )
   }
   return born$.pipe(mergeMap(forCall))
 }
-
-/** Mirrors the source until the call it watches has ended. */
-const takeWhileLive =
-  (call$: Observable<CallRecord | undefined>) =>
-  <T>(source$: Observable<T>): Observable<T> =>
-    new Observable<T>((subscriber) => {
-      const ended = call$.pipe(takeWhile((call) => call !== undefined && !isTerminal(call.state), true), filter((call) => call === undefined || isTerminal(call.state))).subscribe(() => subscriber.complete())
-      const running = source$.subscribe(subscriber)
-      return () => {
-        ended.unsubscribe()
-        running.unsubscribe()
-      }
-    })

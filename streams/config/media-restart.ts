@@ -5,7 +5,7 @@
 export interface RestartPolicy {
   /** Restart by itself (default true). */
   readonly enabled: boolean
-  /** How long the media may stay disconnected before a restart, in ms (default 4000). */
+  /** How long the media may stay disconnected before a restart, in ms (default 2000). */
   readonly gracePeriod: number
   /** Restarts tried in a row before giving up (default 5). */
   readonly attempts: number
@@ -17,4 +17,4 @@ export interface RestartPolicy {
   readonly timeout: number
 }
 
-export const defaultRestartPolicy: RestartPolicy = { enabled: true, gracePeriod: 4000, attempts: 5, delay: 1000, maxDelay: 16000, timeout: 10000 }
+export const defaultRestartPolicy: RestartPolicy = { enabled: true, gracePeriod: 2000, attempts: 5, delay: 1000, maxDelay: 16000, timeout: 10000 }

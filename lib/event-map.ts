@@ -55,6 +55,8 @@ export type CallTrackReplacedPayload = CallFact<'trackReplaced', 'callId' | 'err
 
 /** `call:mediaConnectionChange`: a call's media connection (ICE) state changed; `previous.state` is the one before. */
 export type CallMediaConnectionPayload = CallFact<'mediaConnectionChanged', 'callId' | 'previous'>
+/** `call:mediaRestart`: a restart of a call's media (by `call.mediaRestart` or by itself) succeeded, or failed with `error`. */
+export type CallMediaRestartPayload = CallFact<'mediaRestarted', 'callId' | 'error'>
 
 /**
  * `call:qualityWarning`: a quality warning of a call rose (`active: true`) or cleared, with its
@@ -170,6 +172,8 @@ export interface EventPayloads {
   'call:join': CallErrorPayload
   /** A call's media connection state changed: read `call.getById(callId).mediaConnectionState`. */
   'call:mediaConnectionChange': CallMediaConnectionPayload
+  /** A media restart ended: `error` when it failed; after the automatic restarts give up, one more with the reason. */
+  'call:mediaRestart': CallMediaRestartPayload
   /** A call's quality warning rose or cleared: read `call.getById(callId).quality`. */
   'call:qualityWarning': CallQualityWarningPayload
   /** Mentioned by the reference's tutorials, never emitted. */

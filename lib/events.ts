@@ -28,6 +28,7 @@ export const eventNames = [
   'call:trackReplaced',
   'call:join',
   'call:mediaConnectionChange',
+  'call:mediaRestart',
   'call:qualityWarning',
   'call:error',
   'devices:change',

@@ -1,4 +1,4 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs'
+import { NEVER, asyncScheduler, fromEvent, map, type Observable, type SchedulerLike } from 'rxjs'
 import type { WebSocketLike as SocketLike } from 'rxjs-websockets'
 
 /** What the SDK needs of a WebSocket: the browser's and `ws`'s both have it. */
@@ -30,9 +30,14 @@ export interface Environment {
   readonly scheduler: SchedulerLike
   /** A fresh unique id (UUID v4 where the host has one). */
   readonly randomId: () => string
+  /** Each time the host is back online (the browser's `online` event; never in Node). */
+  readonly online$: Observable<void>
 }
 
-const host = globalThis as typeof globalThis & { navigator?: Navigator; document?: Document }
+const host = globalThis as typeof globalThis & { navigator?: Navigator; document?: Document; addEventListener?: unknown }
+
+/** The browser's `online` events; nothing where the global object takes no listeners (Node). */
+const onlineEvents = (): Observable<void> => (typeof host.addEventListener === 'function' ? fromEvent(host as unknown as EventTarget, 'online').pipe(map(() => undefined)) : NEVER)
 
 let counter = 0
 const fallbackId = (): string =>
@@ -52,5 +57,6 @@ export function createEnvironment(overrides: Partial<Environment> = {}): Environ
     console: overrides.console ?? host.console,
     scheduler: overrides.scheduler ?? asyncScheduler,
     randomId: overrides.randomId ?? (() => host.crypto?.randomUUID?.() ?? fallbackId()),
+    online$: overrides.online$ ?? onlineEvents(),
   }
 }

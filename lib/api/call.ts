@@ -195,6 +195,15 @@ export interface CallApi {
    */
   replaceTrack(callId: string, trackId: string, media?: MediaOptions): void
   /**
+   * Restarts the media of a `Connected` or `On Hold` call: an ICE restart with fresh TURN
+   * credentials, renegotiated with the far end, which follows by itself; a held call stays held.
+   * `call:mediaRestart { callId }` follows, with `error` when it failed (the call is unchanged).
+   * Calls also restart by themselves when their media fails (config `call.automaticMediaRestart`).
+   *
+   * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && client.call.mediaRestart(callId))
+   */
+  mediaRestart(callId: string): void
+  /**
    * Sends DTMF tones on a `Connected` (or `Ringing`) call: out-of-band (RTP telephone-event) where
    * the call negotiated it, otherwise mixed in-band into the outgoing audio. `tone` is one or more
    * of `0-9 * # ,` (`,` pauses 2 s). As in the reference, no event follows, not even on error:
@@ -268,6 +277,8 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
       const payload: MediaConnectionChange = { callId: output.callId, previous: output.previous }
       return { type: 'call:mediaConnectionChange', payload }
     }
+    case 'mediaRestarted':
+      return { type: 'call:mediaRestart', payload: output.error === undefined ? { callId: output.callId } : { callId: output.callId, error: output.error } }
   }
 }
 
@@ -290,6 +301,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
       const found = entryOf(call.current().calls, callId)
       return found === undefined ? undefined : documented(found, call.quality.current())
     },
+    mediaRestart: (callId) => commands.mediaRestart(id(callId)),
     getStats: (callId, trackId) => commands.getStats(id(callId), trackId === undefined || trackId === null ? undefined : id(trackId)),
     hold: (callId) => commands.hold(id(callId)),
     unhold: (callId) => commands.unhold(id(callId)),

@@ -245,6 +245,7 @@ export const everywhere: readonly Justified[] = [
   { path: '*.events.call.call:mediaConnectionChange', reason: 'later original versions: the media connection state event (issue 15)' },
   { path: '**.mediaConnectionState', reason: 'later original versions: CallObject.mediaConnectionState (issue 15)' },
   { path: '**.call.defaultPeerConfig', reason: 'later original versions: config call.defaultPeerConfig (issue 15)' },
+  { path: '**.call.automaticMediaRestart', reason: 'beyond the original: automatic media restart (issue 15)' },
   // Beyond the original (issue 15): call quality from one-second stats samples.
   { path: '*.events.call.call:qualityWarning', reason: 'beyond the original: call quality warnings (issue 15)' },
   { path: '**.quality', reason: 'beyond the original: CallObject.quality (issue 15)' },

@@ -76,6 +76,8 @@ export interface CallCommands {
   readonly replaceTrack: (callId: string, trackId: string, media?: MediaOptions) => void
   /** Sends DTMF tones (out-of-band where negotiated, else in-band); outcome in `dtmfSent` (no public event). */
   readonly sendDtmf: (callId: string, tones: string, duration?: number, intertoneGap?: number) => void
+  /** Restarts the media of an answered call (an ICE restart with fresh TURN credentials); outcome in `mediaRestarted`. */
+  readonly mediaRestart: (callId: string) => void
   /** Transfers the remote party of one locally held call to the remote party of another. */
   readonly consultativeTransfer: (callId: string, otherCallId: string) => void
   /** Joins two locally held calls into one new audio-only call; outcome in `joinReported`. */

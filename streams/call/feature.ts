@@ -18,6 +18,8 @@ import { createAnswer, createRefusals } from './incoming.js'
 import { createJoin } from './join-effects.js'
 import { createDtmf } from './operations/dtmf-send.js'
 import { createHold } from './operations/hold.js'
+import { createMediaRestart } from './operations/media-restart.js'
+import { automaticMediaRestarts } from './media-restart.js'
 import { createMediaChanges } from './operations/media.js'
 import { createRemoteOffers } from './operations/remote-offer.js'
 import { createRenegotiation } from './operations/reoffer.js'
@@ -79,7 +81,19 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     ...createMediaChanges(engine, renegotiation),
     replaceTrack: createReplaceTrack(engine, renegotiation),
     sendDtmf: createDtmf(engine),
+    mediaRestart: createMediaRestart(engine, renegotiation),
   }
+
+  running.add(
+    automaticMediaRestarts({
+      ...store,
+      mediaRestart: base.mediaRestart,
+      policy: () => config.current().call.automaticMediaRestart,
+      online$: environment.online$,
+      scheduler: environment.scheduler,
+      log: (line) => logger.info(line),
+    }).subscribe(),
+  )
 
   // Transfer and join over what they use; join routes the commands of joined calls and their legs.
   const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })

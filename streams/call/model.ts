@@ -57,7 +57,7 @@ export interface CallObject {
 }
 
 /** The local operations that renegotiate with a re-offer (`PUT .../update`, protocol/calls.md §7). */
-export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia'
+export type ReofferOperation = 'hold' | 'unhold' | 'addMedia' | 'removeMedia' | 'mediaRestart'
 
 /** An operation of this SDK in flight on a call; a second one is refused until it settles. */
 export type CallOperation = 'answer' | 'reject' | 'end' | ReofferOperation | 'replaceTrack' | 'transfer'
@@ -172,7 +172,10 @@ export type JoinEvent =
 /** The peer connection's media state changed (a fact, from its state change events). */
 export type MediaConnectionEvent = Fact<'mediaConnectionChanged', { state: MediaConnectionState }>
 
-export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent
+/** The automatic media restarts of a call gave up (media-restart.ts); `error` says why, once more. */
+export type MediaRestartGaveUp = Fact<'mediaRestartGaveUp', { error: BasicError }>
+
+export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent | MediaRestartGaveUp
 
 /** `call:join`: the joined call exists (its id), or the join failed (the first call's id and the error). */
 export type JoinOutput = Fact<'joinReported', { error: BasicError | undefined }>
@@ -195,6 +198,8 @@ export type CallOutput =
   | Fact<'dtmfSent', { tones: string; inBand: boolean; error: BasicError | undefined }>
   | JoinOutput
   | MediaConnectionOutput
+  /** `call:mediaRestart`: a restart of the call's media succeeded, or failed with `error`. */
+  | Fact<'mediaRestarted', { error?: BasicError }>
 
 /** One step of the machine: the next state and what it tells the world (in order). */
 export type CallsStep = Step<CallsState, CallOutput>

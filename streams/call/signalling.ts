@@ -15,8 +15,8 @@ import type { Bandwidth, CallDirection } from './state.js'
 export interface Signalling {
   /** Where the user's signalling resources live; a `call:6` error before login. */
   readonly scope: () => E.Either<BasicError, CallScope>
-  /** The configured ICE servers, with the platform's TURN credentials when `serverTurnCredentials` (calls.md §2). */
-  readonly iceServers: () => Observable<RTCIceServer[]>
+  /** The configured ICE servers, with the platform's TURN credentials when `serverTurnCredentials` (calls.md §2); `fresh` fetches new ones. */
+  readonly iceServers: (fresh?: boolean) => Observable<RTCIceServer[]>
   /** Creates, shapes, sets and gathers a local description; emits the SDP to send (calls.md §14.3). */
   readonly localSdp: (peer: Peer, type: 'offer' | 'answer', bandwidth: Bandwidth | undefined) => Observable<string>
   /** Shapes and applies a remote description. */
@@ -45,7 +45,7 @@ export function createSignalling({ config, link, subscription, logger }: Signall
   }
 
   // Credentials the subscription could not fetch are fetched again now (calls.md §2 recommendation).
-  const iceServers = (): Observable<RTCIceServer[]> => {
+  const iceServers = (fresh = false): Observable<RTCIceServer[]> => {
     const { iceServers: configured, serverTurnCredentials } = config.current().call
     const servers = Array.isArray(configured) ? configured : []
     const plain = (): RTCIceServer[] => servers.map((server) => ({ ...server, urls: typeof server.urls === 'string' ? server.urls : [...server.urls] }))
@@ -53,7 +53,7 @@ export function createSignalling({ config, link, subscription, logger }: Signall
       plain().map((server) => ({ urls: server.urls, username: credentials.username, credential: credentials.password }))
     if (!serverTurnCredentials || servers.length === 0) return of(plain())
     const known = subscription.current().turnCredentials
-    if (known !== undefined) return of(withCredentials(known))
+    if (known !== undefined && !fresh) return of(withCredentials(known))
     return subscription.commands.fetchTurnCredentials().pipe(
       map(withCredentials),
       defaultIfEmpty([]),

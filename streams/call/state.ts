@@ -65,6 +65,9 @@ function reofferRefusal(call: CallRecord, event: EventOf['reofferRequested']): B
       return !isAnswered(call) || call.localHold !== true || busy ? invalidState(call, 'unhold', 'a locally held call') : undefined
     case 'addMedia':
       return call.state !== callStates.CONNECTED || busy ? invalidState(call, 'add media to', 'a Connected call') : undefined
+    // A held call restarts its media too, and stays held.
+    case 'mediaRestart':
+      return !isAnswered(call) || busy ? invalidState(call, 'restart the media of', 'an answered call with no operation in progress') : undefined
     case 'removeMedia': {
       if (call.state !== callStates.CONNECTED || busy) return invalidState(call, 'remove media from', 'a Connected call')
       const trackIds = event.trackIds ?? []
@@ -89,6 +92,8 @@ function reoffered(state: CallsState, call: CallRecord, event: EventOf['reofferA
       return update(state, call, settled, { type: 'newMedia', callId: call.id, trackIds, mediaId: event.mediaId, error: undefined })
     case 'removeMedia':
       return update(state, call, settled, { type: 'removedMedia', callId: call.id, trackIds, error: undefined })
+    case 'mediaRestart':
+      return update(state, call, settled, { type: 'mediaRestarted', callId: call.id })
   }
 }
 
@@ -207,6 +212,8 @@ const midCall: Pick<Handlers, MidCallEvent['type']> = {
 const handlers: Handlers = {
   ...life,
   ...midCall,
+  // The automatic restarts gave up (media-restart.ts): said once more, with why.
+  mediaRestartGaveUp: (state, call, event) => say(state, { type: 'mediaRestarted', callId: call.id, error: event.error }),
   // Reduced around this machine: transfer.ts `withTransfers`, join.ts `withJoins`, media-connection.ts `withMediaConnection`.
   transferRequested: unchanged,
   transferFailed: unchanged,

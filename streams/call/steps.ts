@@ -129,6 +129,8 @@ export function failureOf(callId: string, previous: CallSnapshot | undefined, op
       return { type: 'removedMedia', callId, trackIds: [], error }
     case 'replaceTrack':
       return { type: 'trackReplaced', callId, newTrackId: undefined, oldTrack: undefined, error }
+    case 'mediaRestart':
+      return { type: 'mediaRestarted', callId, error }
     case 'dtmf':
       return { type: 'dtmfSent', callId, tones: detail.tones ?? '', inBand: false, error }
     default:

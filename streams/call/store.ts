@@ -15,7 +15,7 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
   readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
 }
 
-/** The call machine with consultative transfers, joined calls and media connection states around it. */
+/** The call machine with consultative transfers, joined calls, and media connection states around it. */
 const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
 /** The store of the call feature over its machine. */

@@ -86,6 +86,7 @@ export const CallUpdate = t.partial({
   sdpHandlers: t.readonlyArray(fn<SdpHandlerFunction>('SdpHandlerFunction')),
   removeH264Codecs: t.boolean,
   defaultPeerConfig: PeerConfig,
+  automaticMediaRestart: t.partial({ enabled: t.boolean, gracePeriod: Amount, attempts: Amount, delay: Amount, maxDelay: Amount, timeout: Interval }),
   qualityThresholds: QualityThresholdsUpdate,
   normalizeDestination: t.boolean,
   // The original SDK's only trickle ICE mode: every candidate in the SDP.

@@ -1,6 +1,7 @@
 import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
 import { isPlainObject } from '../guards.js'
 import type { PeerConfig } from './peer.js'
+import { defaultRestartPolicy, type RestartPolicy } from './media-restart.js'
 import { defaultQualityThresholds, type QualityThresholds } from './quality.js'
 
 export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
@@ -46,6 +47,8 @@ export interface Config {
     readonly removeH264Codecs: boolean
     /** An RTCConfiguration merged into every peer connection (e.g. `{ iceTransportPolicy: 'relay' }`). */
     readonly defaultPeerConfig: PeerConfig
+    /** When and how often a call restarts its media by itself (`{ enabled: false }` turns it off). */
+    readonly automaticMediaRestart: RestartPolicy
     /** Where each call quality warning rises (`call:qualityWarning`). */
     readonly qualityThresholds: QualityThresholds
     /** `false` sends `call.make` destinations as given (`protocol/calls.md` §3.1). */
@@ -99,6 +102,7 @@ export const defaultConfig: Config = {
     sdpHandlers: [],
     removeH264Codecs: true,
     defaultPeerConfig: {},
+    automaticMediaRestart: defaultRestartPolicy,
     qualityThresholds: defaultQualityThresholds,
     normalizeDestination: true,
     trickleIceMode: 'NONE',

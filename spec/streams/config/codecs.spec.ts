@@ -25,6 +25,9 @@ describe('config codecs', () => {
     ['authentication.server.port', { authentication: { server: { port: {} } } }],
     ['call.iceServers', { call: { iceServers: { urls: 'stun:a' } } }],
     ['call.sdpHandlers', { call: { sdpHandlers: ['not a function'] } }],
+    ['call.automaticMediaRestart', { call: { automaticMediaRestart: false } }],
+    ['call.automaticMediaRestart.attempts', { call: { automaticMediaRestart: { attempts: -1 } } }],
+    ['call.automaticMediaRestart.timeout', { call: { automaticMediaRestart: { timeout: 0 } } }],
     ['connectivity.pingInterval', { connectivity: { pingInterval: 0 } }],
     ['connectivity.reconnectDelay', { connectivity: { reconnectDelay: Number.NaN } }],
     ['connectivity.method', { connectivity: { method: 'carrierPigeon' } }],
@@ -45,7 +48,7 @@ describe('config codecs', () => {
     const values = {
       logs: { logLevel: 'WARN', flatten: true, logActions: false, enableFcsLogs: false, enableGrouping: undefined },
       authentication: { server: { base: 'localhost', protocol: 'http', port: '8080', version: 'v1' }, clientCorrelator: 'cid' },
-      call: { sdpSemantics: 'plan-b', iceServers: [{ urls: ['stun:a'], username: 'u', credential: 'c' }], sdpHandlers: [handler], normalizeDestination: false },
+      call: { sdpSemantics: 'plan-b', iceServers: [{ urls: ['stun:a'], username: 'u', credential: 'c' }], sdpHandlers: [handler], normalizeDestination: false, automaticMediaRestart: { enabled: false, attempts: 2 } },
       connectivity: { method: { type: 'pingPong', responsibleParty: 'server' }, pingInterval: 1000, reconnectLimit: 0 },
       notifications: { idCacheLength: 0 },
       subscription: { channelLifetime: 60, timeout: 5, expires: 30 },

@@ -1,0 +1,77 @@
+import { expect } from 'chai'
+import { map, switchMap, throwError, timer, type Observable } from 'rxjs'
+import { TestScheduler } from 'rxjs/testing'
+import { BasicError, errorCodes } from '../../../streams/errors.js'
+import { automaticRestarts, defaultRestartPolicy, type RestartOutcome, type RestartPolicy, type RestartSignal } from '../../../streams/call/restart-policy.js'
+
+// The automatic media restart policy in virtual time: signals are the call's media connection
+// states (f failed, d disconnected, c connected, k checking) and the browser's online event (o).
+
+const signals: Record<string, RestartSignal> = {
+  f: { type: 'state', state: 'failed' },
+  d: { type: 'state', state: 'disconnected' },
+  c: { type: 'state', state: 'connected' },
+  k: { type: 'state', state: 'checking' },
+  o: { type: 'online' },
+}
+const policy: RestartPolicy = { enabled: true, gracePeriod: 100, attempts: 3, delay: 1000, maxDelay: 1500, timeout: 500 }
+/** Outcomes as plain values (a BasicError compares by its code and message). */
+const plain = (outcome: RestartOutcome) => (outcome.type === 'gaveUp' ? { ...outcome, error: { code: outcome.error.code, message: outcome.error.message } } : outcome)
+const refused = () => timer(10).pipe(switchMap(() => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'the far end refused the offer'))))
+
+describe('automatic media restart policy (streams/call/restart-policy.ts)', () => {
+  let scheduler: TestScheduler
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => void expect(actual).to.deep.equal(expected))
+  })
+
+  const run = (marbles: string, restart: () => Observable<unknown>, expected: string, values: Record<string, unknown>, options: RestartPolicy = policy) =>
+    scheduler.run(({ hot, expectObservable }) => {
+      const outcomes$ = automaticRestarts(hot(marbles, signals), restart, options, scheduler).pipe(map(plain))
+      expectObservable(outcomes$).toBe(expected, values)
+    })
+
+  it('restarts at once when the media connection fails, and is done when it is connected again', () => {
+    run('10ms f 69ms c', () => timer(50), '10ms a 69ms b', { a: { type: 'restarting', attempt: 1, reason: 'failed' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
+  it('waits out the grace period of a disconnection: a short one is left alone, a long one restarts', () => {
+    run('10ms d 49ms c 49ms d 189ms c', () => timer(10), '210ms a 89ms b', { a: { type: 'restarting', attempt: 1, reason: 'disconnected' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
+  it('restarts when the browser is back online during a call, done as soon as the renegotiation is if the media stayed up', () => {
+    run('10ms c 19ms o', () => timer(20), '30ms a 19ms b', { a: { type: 'restarting', attempt: 1, reason: 'online' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
+  it('ignores online before the call has media', () => {
+    run('10ms o', () => timer(20), '', {})
+  })
+
+  it('backs off between failed attempts (doubling, capped) and gives up after the last one, leaving the call to the app', () => {
+    run('10ms f', refused, '10ms a 1009ms b 1509ms c 9ms (g|)', {
+      a: { type: 'restarting', attempt: 1, reason: 'failed' },
+      b: { type: 'restarting', attempt: 2, reason: 'failed' },
+      c: { type: 'restarting', attempt: 3, reason: 'failed' },
+      g: { type: 'gaveUp', attempts: 3, error: { code: errorCodes.call.GENERIC_ERROR, message: 'the far end refused the offer' } },
+    })
+  })
+
+  it('counts an attempt whose media does not come back in time as failed', () => {
+    run('10ms f', () => timer(10), '10ms a 499ms (g|)', {
+      a: { type: 'restarting', attempt: 1, reason: 'failed' },
+      g: { type: 'gaveUp', attempts: 1, error: { code: errorCodes.call.GENERIC_ERROR, message: 'The media did not come back within 0.5 s of a restart' } },
+    }, { ...policy, attempts: 1 })
+  })
+
+  it('stops backing off when the media comes back by itself', () => {
+    run('10ms f 199ms c', refused, '10ms a 199ms b', { a: { type: 'restarting', attempt: 1, reason: 'failed' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
+  it('a failure during an attempt joins it instead of starting another', () => {
+    run('10ms f 9ms k 9ms f 49ms c', () => timer(50), '10ms a 69ms b', { a: { type: 'restarting', attempt: 1, reason: 'failed' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
+  it('does nothing when turned off', () => {
+    run('10ms f', () => timer(10), '|', {}, { ...defaultRestartPolicy, enabled: false })
+  })
+})

@@ -1,0 +1,30 @@
+import { map } from 'rxjs'
+import { BasicError, errorCodes } from '../../errors.js'
+import type { CallEngine } from '../engine.js'
+import type { Renegotiation } from './reoffer.js'
+
+/**
+ * `call.mediaRestart(callId)`: an ICE restart with fresh TURN credentials, renegotiated with the
+ * far end through the call's update signalling (calls.md §7), so both sides gather new
+ * candidates; a held call stays held (the directions are not touched). Its outcome is
+ * `call:mediaRestart`.
+ */
+export function createMediaRestart({ store, signalling }: Pick<CallEngine, 'store' | 'signalling'>, renegotiation: Pick<Renegotiation, 'queue'>) {
+  return (callId: string): void =>
+    renegotiation.queue(callId, {
+      operation: 'mediaRestart',
+      prepare: (peer) =>
+        signalling.iceServers(true).pipe(
+          map((iceServers) => {
+            const { connection } = peer
+            if (typeof connection.restartIce !== 'function') throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This WebRTC implementation cannot restart ICE (RTCPeerConnection.restartIce).')
+            connection.setConfiguration({ ...connection.getConfiguration(), iceServers })
+            connection.restartIce()
+            // Nothing to undo: a failed restart leaves the old candidates, which may still work.
+            return () => undefined
+          }),
+        ),
+      bandwidth: (call) => call.bandwidth,
+      succeed: (call) => void store.dispatch({ type: 'reofferAnswered', callId: call.id, operation: 'mediaRestart' }),
+    })
+}

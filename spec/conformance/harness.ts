@@ -246,6 +246,8 @@ export const everywhere: readonly Justified[] = [
   { path: '**.mediaConnectionState', reason: 'later original versions: CallObject.mediaConnectionState (issue 15)' },
   { path: '**.call.defaultPeerConfig', reason: 'later original versions: config call.defaultPeerConfig (issue 15)' },
   { path: '**.call.automaticMediaRestart', reason: 'beyond the original: automatic media restart (issue 15)' },
+  { path: '**.call.mediaRestart', reason: 'later original versions: call.mediaRestart (issue 15)' },
+  { path: '*.events.call.call:mediaRestart', reason: 'later original versions: the call:mediaRestart event (issue 15)' },
   // Beyond the original (issue 15): call quality from one-second stats samples.
   { path: '*.events.call.call:qualityWarning', reason: 'beyond the original: call quality warnings (issue 15)' },
   { path: '**.quality', reason: 'beyond the original: CallObject.quality (issue 15)' },

@@ -23,7 +23,7 @@ describe('events', () => {
         'auth:change', 'auth:error', 'auth:resub', 'subscription:change', 'subscription:error', 'ws:change',
         'notification:received', 'notifications:change', 'notifications:error', 'call:start', 'call:receive',
         'call:stateChange', 'call:newMedia', 'call:removedMedia', 'call:newTrack', 'call:trackEnded',
-        'call:statsReceived', 'call:trackReplaced', 'call:join', 'call:mediaConnectionChange', 'call:qualityWarning', 'call:error', 'devices:change', 'media:muted',
+        'call:statsReceived', 'call:trackReplaced', 'call:join', 'call:mediaConnectionChange', 'call:mediaRestart', 'call:qualityWarning', 'call:error', 'devices:change', 'media:muted',
         'media:unmuted', 'conversations:new', 'conversations:change', 'messages:change', 'messages:error',
         'isTypingList:change', 'presence:change', 'presence:selfChange', 'presence:error', 'group:new',
         'group:change', 'group:delete', 'group:refresh', 'group:invitation_received', 'group:error',

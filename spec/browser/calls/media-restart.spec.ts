@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { useHarness, type UserPage } from '../harness.js'
+import type { UserPage } from '../harness.js'
+import { useRelayHarness } from './relay-harness.js'
 import { connect, hold, inboundRising } from './steps.js'
 
 // Media restart in Chromium through coturn, relay only: what the relay does to a call (restart,
@@ -27,21 +28,12 @@ const lastIndex = async (user: UserPage): Promise<number> => (await user.events(
 
 describe('media restart in Chromium through coturn (relay only)', function () {
   this.timeout(180_000)
-  const harness = useHarness({ turn: true })
-  let config: Record<string, unknown>
-  before(async () => {
-    const { turn } = await harness().platform.admin.state()
-    expect(turn.running, 'coturn runs').to.equal(true)
-    config = { call: { iceServers: turn.urls.map((urls) => ({ urls })), defaultPeerConfig: { iceTransportPolicy: 'relay' } } }
-  })
-  afterEach(async () => {
-    await harness().platform.admin.media({ blackhole: false, lossPercent: 0, delayMs: 0 })
-  })
+  const { harness, config } = useRelayHarness()
 
   /** A connected relay-only audio call with media flowing both ways. */
   async function relayCall(media = { audio: true }) {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall, calleeCall } = await connect(alice, bob, media)
     await Promise.all([mediaConnected(alice, callerCall), mediaConnected(bob, calleeCall)])
     await Promise.all([alice.expectMediaFlowing(callerCall), bob.expectMediaFlowing(calleeCall)])

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { useHarness, type UserPage } from '../harness.js'
+import type { UserPage } from '../harness.js'
+import { useRelayHarness } from './relay-harness.js'
 import { connect } from './steps.js'
 
 // Call quality in Chromium through coturn, relay only (as relay.spec.ts): the relay loses packets
@@ -15,20 +16,11 @@ const lastEvent = async (user: UserPage): Promise<number> => (await user.events(
 
 describe('call quality in Chromium through coturn (relay only)', function () {
   this.timeout(120_000)
-  const harness = useHarness({ turn: true })
-  let config: Record<string, unknown>
-  before(async () => {
-    const { turn } = await harness().platform.admin.state()
-    expect(turn.running, 'coturn runs').to.equal(true)
-    config = { call: { iceServers: turn.urls.map((urls) => ({ urls })), defaultPeerConfig: { iceTransportPolicy: 'relay' } } }
-  })
-  afterEach(async () => {
-    await harness().platform.admin.media({ blackhole: false, lossPercent: 0, delayMs: 0 })
-  })
+  const { harness, config } = useRelayHarness()
 
   it('measures a healthy call: round trip, jitter, no loss and a MOS above 4, no network warning', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     const measured = await alice.until((client, id) => {
       const quality = client.call.getById(id)?.quality
@@ -43,8 +35,8 @@ describe('call quality in Chromium through coturn (relay only)', function () {
   })
 
   it('25% loss at the relay raises packet-loss (and low-mos) within 10 s; removed, both clear within 15 s', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     await alice.expectMediaFlowing(callerCall)
     const before = await lastEvent(alice)
@@ -68,8 +60,8 @@ describe('call quality in Chromium through coturn (relay only)', function () {
   })
 
   it('a far end that stops sending raises no-inbound-media; sending again clears it', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
     await alice.expectMediaFlowing(callerCall)
     const before = await lastEvent(alice)
@@ -95,8 +87,8 @@ describe('call quality in Chromium through coturn (relay only)', function () {
   })
 
   it('clears the active warnings of a call that ends', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     await alice.expectMediaFlowing(callerCall)
     await harness().platform.admin.media({ lossPercent: 25 })

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import type { Client } from '../../../lib/index.js'
-import { useHarness, type PageScope, type UserPage } from '../harness.js'
+import type { PageScope, UserPage } from '../harness.js'
+import { useRelayHarness } from './relay-harness.js'
 import { connect, inboundRising, ring } from './steps.js'
 
 // Relay-only calls through the platform's coturn (`turn: true`): both pages allow relay
@@ -51,21 +52,12 @@ const connectedStates = ['connected', 'completed']
 
 describe('calls in Chromium through coturn (relay only)', function () {
   this.timeout(120_000)
-  const harness = useHarness({ turn: true })
-  let config: Record<string, unknown>
-  before(async () => {
-    const { turn } = await harness().platform.admin.state()
-    expect(turn.running, 'coturn runs').to.equal(true)
-    // These specs watch the media connection alone: automatic media restarts (media-restart.spec.ts) are off.
-    config = { call: { iceServers: turn.urls.map((urls) => ({ urls })), defaultPeerConfig: { iceTransportPolicy: 'relay' }, automaticMediaRestart: { enabled: false } } }
-  })
-  afterEach(async () => {
-    await harness().platform.admin.media({ blackhole: false, lossPercent: 0, delayMs: 0 })
-  })
+  // These specs watch the media connection alone: automatic media restarts (media-restart.spec.ts) are off.
+  const { harness, config } = useRelayHarness({ automaticMediaRestart: { enabled: false } })
 
   it('connects a relay-only call through coturn: media flows both ways over a relay candidate pair, the media connection state and its events follow', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const started = Date.now()
     const { callerCall, calleeCall } = await ring(alice, bob, { audio: true, video: true })
     const ringing = Date.now() - started
@@ -90,8 +82,8 @@ describe('calls in Chromium through coturn (relay only)', function () {
   })
 
   it('blackholed relay: the media connection goes disconnected, call:mediaConnectionChange says so; restored: connected again and media flows', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
     await Promise.all([mediaStateIn(alice, callerCall, connectedStates), mediaStateIn(bob, calleeCall, connectedStates)])
     await alice.expectMediaFlowing(callerCall)
@@ -124,8 +116,8 @@ describe('calls in Chromium through coturn (relay only)', function () {
   })
 
   it('blackholed relay held: the media connection fails, the call stays up (automatic restarts off)', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     await mediaStateIn(alice, callerCall, connectedStates)
     const cut = Date.now()
@@ -139,8 +131,8 @@ describe('calls in Chromium through coturn (relay only)', function () {
   })
 
   it('impaired relay: lost packets and a longer round trip show in the call stats; removed, the loss stops', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     await alice.expectMediaFlowing(callerCall)
     /** Inbound audio packets lost so far, and the selected pair's round trip in ms, from the page's peer connection. */
@@ -187,8 +179,8 @@ describe('calls in Chromium through coturn (relay only)', function () {
   })
 
   it('closes the media connection when the call ends', async () => {
-    const alice = await harness().open('alice@example.com', { config })
-    const bob = await harness().open('bob@example.com', { config })
+    const alice = await harness().open('alice@example.com', { config: config() })
+    const bob = await harness().open('bob@example.com', { config: config() })
     const { callerCall } = await connect(alice, bob, { audio: true })
     await mediaStateIn(alice, callerCall, connectedStates)
     await alice.run((client, id) => client.call.end(id), callerCall)

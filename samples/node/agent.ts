@@ -279,8 +279,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         const { type, messageId } = change
         if (destination === undefined || type === undefined || typeof messageId !== 'string' || handled.has(messageId)) return []
         const message = client.conversation.get(destination, { type })?.getMessage(messageId)
-        // Received messages carry neither a local id nor a type (those are the agent's own sends).
-        if (message === undefined || message.localId !== undefined || message.type !== undefined) return []
+        // The agent's own sends carry a local id (and its address as the sender).
+        if (message === undefined || message.localId !== undefined) return []
         if (message.sender !== undefined && addresses.has(message.sender.toLowerCase())) return []
         handled.add(messageId)
         if (handled.size > rememberedMessages) handled.delete(handled.values().next().value as string)

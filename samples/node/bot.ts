@@ -94,8 +94,8 @@ export async function runBot(options: BotSampleOptions): Promise<BotSample> {
       if (destination?.[0] === undefined || type === 'sms' || messageId === undefined || replied.has(messageId)) return
       const conversation = client.conversation.get(destination[0], { type })
       const message = conversation?.getMessage(messageId)
-      // Messages sent from here have a type; received ones do not.
-      if (conversation === undefined || message === undefined || message.type !== undefined || message.sender === me.identity) return
+      // Messages sent from here have a local id (and this user as their sender).
+      if (conversation === undefined || message === undefined || message.localId !== undefined || message.sender === me.identity) return
       replied.add(messageId)
       const text = message.parts.filter((part) => part.type === 'text').map((part) => part.text).join(' ')
       log(`${message.sender ?? 'someone'} wrote: ${text}`)

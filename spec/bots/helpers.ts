@@ -145,7 +145,8 @@ export function receivedText(client: Client, destination: string, type: string, 
     client.conversation
       .get(destination, { type })
       ?.getMessages()
-      .filter((message) => message.type === undefined)
+      // Every Message object has its conversation's type; a received one is the one the other side sent.
+      .filter((message) => message.sender?.toLowerCase() === destination.toLowerCase())
       .map((message) => message.parts.map((part) => (part.type === 'text' ? part.text : '')).join(''))
       .find(accept)
   return new Promise<string>((resolve, reject) => {

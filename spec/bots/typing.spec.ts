@@ -19,7 +19,7 @@ describe('bots: typing', function () {
       const event = payload as { sender?: string; state?: string; destination?: string[] }
       if (type === 'isTypingList:change' && event.destination?.[0] === 'typing@example.com') seen.push(`typing ${event.state}`)
       if ((type === 'messages:change' || type === 'conversations:change') && event.destination?.[0] === 'typing@example.com') {
-        const received = alice!.client.conversation.get('typing@example.com')?.getMessages().filter((message) => message.type === undefined).length ?? 0
+        const received = alice!.client.conversation.get('typing@example.com')?.getMessages().filter((message) => message.sender === 'typing@example.com').length ?? 0
         if (received > 0 && !seen.includes('reply')) seen.push('reply')
       }
     })

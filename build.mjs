@@ -71,6 +71,8 @@ const jobs = [
     minify: true,
     sourcemap: true,
     legalComments: 'none',
+    // rxjs's ES2015 build: the target is ES2020, so its ES5 build would only add tslib's helpers.
+    conditions: ['es2015'],
     outfile: 'dist/kandy-rx.js',
     logLevel: 'warning',
   }),

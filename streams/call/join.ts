@@ -2,7 +2,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates } from './model.js'
 import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, JoinEvent, JoinedInto, Transition } from './model.js'
-import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, toCallObject, trackOutputs, unknownCall } from './steps.js'
+import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, trackOutputs, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this
 // client does it (join-effects.ts). Both calls are locally held; they are taken off hold
@@ -44,7 +44,7 @@ function requestJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinR
   let next = state
   for (const id of [event.callId, event.otherCallId]) {
     const call = entryOf(next.calls, id) as CallRecord
-    next = put(next, { ...call, joinedInto: { into: event.joinedId, shown: toCallObject(call), ready: false, error: undefined } })
+    next = put(next, { ...call, joinedInto: { into: event.joinedId, shown: callPart(call), ready: false, error: undefined } })
   }
   return { state: next, outputs: [] }
 }
@@ -134,10 +134,10 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
   }
   const localHold = live.every((leg) => leg.localHold === true)
   const remoteHold = live.every((leg) => leg.remoteHold === true)
-  const settled = (next: CallRecord, error?: BasicError): CallsStep => ({
-    state: put(state, next),
-    outputs: [{ type: 'stateChanged', callId: joined.id, previous: snapshot(joined), transition: undefined, error }],
-  })
+  const settled = (changes: Partial<CallRecord>, error?: BasicError): CallsStep => {
+    const held = holdChange(joined, localHold, remoteHold, { error })
+    return { state: put(state, { ...joined, ...changes, ...held.changes }), outputs: held.outputs }
+  }
   if (joined.operation === 'hold' || joined.operation === 'unhold') {
     const target = joined.operation === 'hold'
     const error = joint.error ?? joint.pending.flatMap((id) => errors.get(id) ?? [])[0]
@@ -146,10 +146,10 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
       return leg !== undefined && !isTerminal(leg.state) && !errors.has(id) && !(leg.operation === undefined && leg.localHold === target)
     })
     if (pending.length > 0) return { state: put(state, { ...joined, joint: { ...joint, pending, error } }), outputs: [] }
-    return settled({ ...joined, operation: undefined, localHold, remoteHold, state: heldState(localHold, remoteHold), joint: { ...joint, pending: [], error: undefined } }, error)
+    return settled({ operation: undefined, joint: { ...joint, pending: [], error: undefined } }, error)
   }
   if (localHold === joined.localHold && remoteHold === joined.remoteHold) return { state, outputs: [] }
-  return settled({ ...joined, localHold, remoteHold, state: heldState(localHold, remoteHold) })
+  return settled({})
 }
 
 /**

@@ -1,7 +1,7 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type LifeEvent, type MidCallEvent } from './model.js'
-import { failureOf, finish, heldState, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
+import { failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
 export * from './model.js'
@@ -85,8 +85,8 @@ function reoffered(state: CallsState, call: CallRecord, event: EventOf['reofferA
   switch (event.operation) {
     case 'hold':
     case 'unhold': {
-      const localHold = event.operation === 'hold'
-      return update(state, call, { ...settled, localHold, state: heldState(localHold, call.remoteHold) }, stateChanged(call))
+      const { changes, outputs } = holdChange(call, event.operation === 'hold', call.remoteHold)
+      return update(state, call, { ...settled, ...changes }, ...outputs)
     }
     case 'addMedia':
       return update(state, call, settled, { type: 'newMedia', callId: call.id, trackIds, mediaId: event.mediaId, error: undefined })
@@ -103,8 +103,8 @@ function remoteReoffered(state: CallsState, call: CallRecord, event: EventOf['re
   switch (event.operation) {
     case 'hold':
     case 'unhold': {
-      const remoteHold = event.operation === 'hold'
-      return update(state, call, { remoteHold, state: heldState(call.localHold, remoteHold) }, stateChanged(call))
+      const { changes, outputs } = holdChange(call, call.localHold, event.operation === 'hold')
+      return update(state, call, changes, ...outputs)
     }
     case 'noChange':
     case 'unknown':
@@ -119,6 +119,8 @@ function tracked(state: CallsState, call: CallRecord, event: EventOf['trackAdded
   const list = event.local ? call.localTracks : call.remoteTracks
   if (list.includes(event.trackId) === added || (added && isTerminal(call.state))) return unchanged(state)
   const next = added ? [...list, event.trackId] : list.filter((id) => id !== event.trackId)
+  // A remote track that arrives while the call is held is announced when the hold ends (holdChange).
+  if (added && !event.local && call.state === callStates.ON_HOLD) return update(state, call, { remoteTracks: next })
   const output: CallOutput = {
     type: added ? 'trackAdded' : 'trackEnded',
     callId: call.id,

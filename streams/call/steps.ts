@@ -25,11 +25,20 @@ export const isAnswered = (call: CallRecord): boolean => call.state === callStat
 export const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
   localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
 
-/** The CallObject view of a record (what the documented getters return). */
-export function toCallObject(record: CallRecord): CallObject {
-  if (record.joinedInto !== undefined) return record.joinedInto.shown
+/** A record without what only the machine keeps (the CallObject it is, receivers and all). */
+export function callPart(record: CallRecord): CallObject {
   const { operation: _operation, webrtcSessionId: _webrtcSessionId, joinedInto: _joinedInto, joint: _joint, ...call } = record
   return call
+}
+
+/**
+ * The CallObject view of a record (what the documented getters and `calls$` show). As the original
+ * SDK, a call On Hold lists no remote track (its receivers get nothing); leaving hold announces
+ * them again (`holdChange`). The record keeps them, so they still end with the call.
+ */
+export function toCallObject(record: CallRecord): CallObject {
+  const call = record.joinedInto?.shown ?? callPart(record)
+  return call.state === callStates.ON_HOLD && call.remoteTracks.length > 0 ? { ...call, remoteTracks: [] } : call
 }
 
 /** The call if it exists and has not ended. */
@@ -98,6 +107,17 @@ export const trackOutputs = (
   ...local.map((trackId): CallOutput => ({ type, callId: call.id, trackId, local: true, webrtcSessionId: call.webrtcSessionId })),
   ...remote.map((trackId): CallOutput => ({ type, callId: call.id, trackId, local: false, webrtcSessionId: call.webrtcSessionId })),
 ]
+
+/**
+ * A change of who holds an answered call: its hold flags and state, and `call:stateChange`. A
+ * call leaving On Hold announces its remote tracks again first (`call:newTrack`), as the original
+ * SDK does, since `toCallObject` hid them while it was held.
+ */
+export function holdChange(call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): { changes: Partial<CallRecord>; outputs: CallOutput[] } {
+  const state = heldState(localHold, remoteHold)
+  const resumed = call.state === callStates.ON_HOLD && state !== callStates.ON_HOLD
+  return { changes: { localHold, remoteHold, state }, outputs: [...(resumed ? trackOutputs('trackAdded', call, [], call.remoteTracks) : []), stateChanged(call, why)] }
+}
 
 /** A call moved to a terminal state: tracks end first, then the state change. */
 export function finish(state: CallsState, call: CallRecord, to: typeof callStates.ENDED | typeof callStates.CANCELLED, at: number, why: Why = {}): CallsStep {

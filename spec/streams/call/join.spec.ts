@@ -178,8 +178,10 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       ])
       expect(publicView(bothHeld, 'j')).to.include({ state: 'On Hold', remoteHold: true, localHold: false })
       const back = reduce(bothHeld.state, { type: 'remoteOfferAnswered', callId: 'b', operation: 'unhold' })
-      expect(back.outputs).to.have.length(1)
+      // Leaving hold, the joined call announces its remote tracks again (hidden while held), then changes state.
+      expect(back.outputs.map((output) => output.type)).to.deep.equal(['trackAdded', 'trackAdded', 'stateChanged'])
       expect(publicView(back, 'j')).to.include({ state: 'Connected', remoteHold: false })
+      expect(publicView(back, 'j').remoteTracks).to.have.length(2)
     })
 
     it('hold: waits for both legs, then On Hold (localHold) in one change; unhold likewise', () => {
@@ -197,8 +199,8 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       expect(heldJoint.state.calls.j?.operation).to.equal(undefined)
 
       const unheld = outputsOf([{ type: 'jointHoldRequested', callId: 'j', operation: 'unhold' }, ...reoffer('b', 'unhold'), ...reoffer('c', 'unhold')], heldJoint)
-      expect(unheld.outputs).to.have.length(1)
-      expect(unheld.outputs[0]).to.deep.include({ callId: 'j', previous: { state: 'On Hold', localHold: true, remoteHold: false }, error: undefined })
+      expect(unheld.outputs.map((output) => output.type)).to.deep.equal(['trackAdded', 'trackAdded', 'stateChanged'])
+      expect(unheld.outputs[2]).to.deep.include({ callId: 'j', previous: { state: 'On Hold', localHold: true, remoteHold: false }, error: undefined })
       expect(publicView(unheld.step, 'j')).to.include({ state: 'Connected', localHold: false })
     })
 

@@ -463,6 +463,28 @@ describe('call state machine (streams/call/state.ts)', () => {
       expect(flags(step(remoteUnheld, unhold, unheld).state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     })
 
+    it('a held call shows no remote track, as the original SDK; leaving hold announces them again before its call:stateChange; they still end with the call', () => {
+      const withRemote = step(connected(), { type: 'trackAdded', callId: 'out', trackId: 'r-audio', local: false }).state
+      const locallyHeld = step(withRemote, hold, held)
+      expect(toCallObject(locallyHeld.state.calls.out).remoteTracks).to.deep.equal([])
+      expect(locallyHeld.outputs.map((output) => output.type)).to.deep.equal(['stateChanged'])
+      // A remote track that arrives while held is kept quiet until the hold ends.
+      const arrived = step(locallyHeld.state, { type: 'trackAdded', callId: 'out', trackId: 'r-video', local: false })
+      expect(arrived.outputs).to.deep.equal([])
+      const resumed = step(arrived.state, unhold, unheld)
+      expect(resumed.outputs.map((output) => output.type === 'trackAdded' ? `${output.type} ${output.trackId} ${output.local}` : output.type)).to.deep.equal([
+        'trackAdded r-audio false',
+        'trackAdded r-video false',
+        'stateChanged',
+      ])
+      expect(toCallObject(resumed.state.calls.out).remoteTracks).to.deep.equal(['r-audio', 'r-video'])
+      // Remotely held, then ended while held: the hidden remote track ends with the call.
+      const remotelyHeld = step(withRemote, remote('hold'))
+      expect(toCallObject(remotelyHeld.state.calls.out).remoteTracks).to.deep.equal([])
+      const ended = step(remotelyHeld.state, { type: 'endRequested', callId: 'out' }, { type: 'ended', callId: 'out', at: 9 })
+      expect(ended.outputs.filter((output) => output.type === 'trackEnded').map((output) => 'trackId' in output && output.trackId)).to.deep.equal(['l-audio', 'r-audio'])
+    })
+
     it('remote media changes change nothing and say nothing (their tracks do); no change or unknown is a generic call:stateChange', () => {
       const before = connected()
       for (const operation of ['addMedia', 'removeMedia', 'startMusicOnHold', 'stopMusicOnHold'] as const) {

@@ -65,10 +65,10 @@ describe('conformance: calls and media', function () {
         { path: 'bob.steps.getAll ended[0].to', reason: incomingTo },
         { path: 'alice.steps.getTrackById muted.id', reason: trackIdKey },
         ...connectionStates(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]']),
-      ],
         { path: 'alice.events.call.call:trackEnded', reason: endedOnce },
         { path: 'bob.events.call.call:trackEnded', reason: endedOnce },
         { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
+      ],
       run: async ({ open }) => {
         const alice = await open('alice@example.com', { services: ['call'] })
         const bob = await open('bob@example.com', { services: ['call'] })

@@ -5,6 +5,7 @@ import { connect, inboundRising } from './steps.js'
 // Renegotiation races (protocol/calls.md §7, §8): operations issued back to back on one call run
 // one after the other; both sides re-offering at once (glare: the platform answers 409 to the
 // second offer) ends in the same state on both sides; a failed operation leaves the call as it was.
+// A held call lists no remote track (as the original); unhold lists them again.
 
 const viewOf = (user: UserPage, callId: string) =>
   user.run((client, id) => {
@@ -47,13 +48,14 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     const held = await alice.waitFor('call:stateChange', { callId: callerCall, previous: { state: 'Connected' } })
     expect(held.index).to.be.lessThan(refused.index)
     await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
-    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio'], remote: ['audio'] })
-    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio'] })
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio'], remote: [] })
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: [] })
     expect((await alice.events('call:newTrack')).filter((event) => event.payload.local === true)).to.have.length(1)
     expect(await stopped(bob, calleeCall)).to.equal(true)
 
     await alice.run((client, id) => client.call.unhold(id), callerCall)
     await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, local: ['audio'], remote: ['audio'] })
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true })
     expect(await inboundRising(alice, callerCall, true)).to.deep.equal({ audio: true })
   })
@@ -72,12 +74,13 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     expect(held.payload.error).to.equal(undefined)
     expect(added.index).to.be.lessThan(held.index)
     await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
-    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio', 'video'], remote: ['audio'] })
-    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio', 'video'] })
+    expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false, local: ['audio', 'video'], remote: [] })
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: [] })
     expect(await stopped(bob, calleeCall)).to.equal(true)
 
     await alice.run((client, id) => client.call.unhold(id), callerCall)
     await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, local: ['audio'], remote: ['audio', 'video'] })
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true, video: true })
   })
 
@@ -95,7 +98,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
       await user.until((client, id) => client.call.getById(id)?.localHold === true && client.call.getById(id)?.remoteHold === true, callId, 20000)
     expect(glares, 'exactly one side met glare').to.have.length(1)
     for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const) {
-      expect(await viewOf(user, callId), user.userId).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true, local: ['audio', 'video'], remote: ['audio', 'video'] })
+      expect(await viewOf(user, callId), user.userId).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: true, local: ['audio', 'video'], remote: [] })
       expect(await peerOf(user), user.userId).to.deep.equal({ signalling: 'stable', directions: ['inactive', 'inactive'] })
       const errors = (await user.events('call:stateChange')).filter((event) => event.payload.error !== undefined)
       expect(errors, user.userId).to.deep.equal([])
@@ -147,7 +150,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     expect(await inboundRising(bob, calleeCall, true), 'the new video reaches the far end').to.deep.equal({ audio: true, video: true })
     await alice.run((client, id) => client.call.hold(id), callerCall)
     await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
-    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: ['audio', 'video'] })
+    expect(await viewOf(bob, calleeCall)).to.deep.equal({ state: 'On Hold', localHold: false, remoteHold: true, local: ['audio'], remote: [] })
     expect(await peerOf(alice)).to.deep.equal({ signalling: 'stable', directions: ['inactive', 'inactive'] })
     expect(await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getTransceivers().length), 'the spare was reused').to.equal(2)
   })

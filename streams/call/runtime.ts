@@ -56,6 +56,25 @@ export interface RuntimeDeps {
   readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
 }
 
+/** A call's runtime before it has a peer connection or media. */
+const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: Environment['scheduler']): CallRuntime => ({
+  peer: undefined,
+  localStream: undefined,
+  effects: new Subscription(),
+  negotiation: createNegotiation((error) => logger.error(`Call ${callId}: a renegotiation failed`, error), scheduler),
+  awaitingAnswer: undefined,
+  remoteIntent: undefined,
+})
+
+/** Stops what a runtime holds: its renegotiations, its local media, its peer connection and its effects. */
+const stopRuntime = (runtime: CallRuntime): void => {
+  runtime.negotiation.dispose()
+  runtime.awaitingAnswer = undefined
+  runtime.localStream?.getTracks().forEach((track) => track.stop())
+  runtime.peer?.close()
+  runtime.effects.unsubscribe()
+}
+
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
 export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
   const runtimes = new Map<string, CallRuntime>()
@@ -64,8 +83,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
   const runtime = (callId: string): CallRuntime => {
     const found = runtimes.get(callId)
     if (found !== undefined) return found
-    const negotiation = createNegotiation((error) => logger.error(`Call ${callId}: a renegotiation failed`, error), environment.scheduler)
-    const created: CallRuntime = { peer: undefined, localStream: undefined, effects: new Subscription(), negotiation, awaitingAnswer: undefined, remoteIntent: undefined }
+    const created = newRuntime(callId, logger, environment.scheduler)
     runtimes.set(callId, created)
     return created
   }
@@ -84,11 +102,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     }
     if (found === undefined) return
     runtimes.delete(callId)
-    found.negotiation.dispose()
-    found.awaitingAnswer = undefined
-    found.localStream?.getTracks().forEach((track) => track.stop())
-    found.peer?.close()
-    found.effects.unsubscribe()
+    stopRuntime(found)
   }
 
   // Tracks of a call not created yet wait for it (its invitation is being handled).
@@ -138,8 +152,6 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     newPeer,
     localMedia,
     earlyTracks,
-    dispose: () => {
-      for (const callId of [...runtimes.keys()]) release(callId)
-    },
+    dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),
   }
 }

@@ -6,7 +6,7 @@ import type { AuthUser, InboundNotification, PlatformLink } from '../connection/
 import { BasicError, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord, signedIn } from '../guards.js'
-import type { Logs } from '../logs/logger.js'
+import type { Logger, Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
@@ -110,6 +110,17 @@ const whereFor = (config: Pick<ConfigFeature, 'current'>, link: Pick<PlatformLin
     signedIn(link, `${operation} request`),
   )
 
+/** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
+const applyNotification =
+  (logger: Logger, dispatch: (event: GroupEvent) => void, failed: (error: BasicError) => void) =>
+  (notification: InboundNotification): void => {
+    const event = readers[notification.kind]!(notification.body)
+    if (typeof event === 'string') return logger.warn(event)
+    if (event !== undefined) return dispatch(event)
+    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
+    failed(badInput(`A ${notification.kind} could not be read`))
+  }
+
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
@@ -182,13 +193,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     ),
   }
 
-  const onNotification = (notification: InboundNotification): void => {
-    const event = readers[notification.kind]!(notification.body)
-    if (typeof event === 'string') return logger.warn(event)
-    if (event !== undefined) return dispatch(event)
-    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
-    fail('notification', badInput(`A ${notification.kind} could not be read`))
-  }
+  const onNotification = applyNotification(logger, dispatch, (error) => fail('notification', error))
   running.add(link.notifications$.pipe(filter((notification) => Object.hasOwn(readers, notification.kind))).subscribe(onNotification))
 
   return {

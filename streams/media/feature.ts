@@ -1,7 +1,7 @@
 import { Observable, Subscription } from 'rxjs'
 import type { Environment } from '../environment.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
-import type { Logs } from '../logs/logger.js'
+import type { Logger, Logs } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
@@ -51,60 +51,33 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const store = createStore(initialMediaState, mediaReducer, logger)
   const dispatch = (event: MediaEvent): void => void store.dispatch(event)
   const running = new Subscription()
-  /** The browser's live tracks, each with the teardown of its `ended` listener. */
-  const live = new Map<string, { readonly track: MediaStreamTrack; readonly release: () => void }>()
-
-  const forget = (trackIds: readonly string[]): void => {
-    for (const id of trackIds) {
-      live.get(id)?.release()
-      live.delete(id)
-    }
-  }
-
-  const refreshDevices = (): void => {
-    const devices = environment.mediaDevices
-    if (devices === undefined || typeof devices.enumerateDevices !== 'function') return
-    devices.enumerateDevices().then(
-      (list) => {
-        if (!running.closed) dispatch({ type: 'devicesListed', devices: devicesOf(list) })
-      },
-      (error: unknown) => logger.warn('Could not list the media devices', error),
-    )
-  }
-
+  const live = liveTrackSet((trackId) => dispatch({ type: 'tracksEnded', trackIds: [trackId] }))
+  const refreshDevices = (): void => listDevices(environment, running, logger, (devices) => dispatch({ type: 'devicesListed', devices }))
   const userMedia = (media: unknown): Observable<MediaStream> => userMedia$(environment, media, refreshDevices)
 
   const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
-    for (const track of tracks) {
-      if (live.has(track.id)) continue
-      const ended = (): void => {
-        forget([track.id])
-        dispatch({ type: 'tracksEnded', trackIds: [track.id] })
-      }
-      track.addEventListener('ended', ended)
-      live.set(track.id, { track, release: () => track.removeEventListener('ended', ended) })
-    }
+    for (const track of tracks) live.add(track)
     dispatch({ type: 'mediaAdded', mediaId, local, tracks: tracks.map(({ id, kind, label }) => ({ id, kind, label: label ?? '' })) })
   }
 
   const endTracks = (trackIds: readonly string[], stop: boolean): void => {
-    if (stop) for (const id of trackIds) live.get(id)?.track.stop()
-    forget(trackIds)
+    if (stop) for (const id of trackIds) live.track(id)?.stop()
+    live.forget(trackIds)
     dispatch({ type: 'tracksEnded', trackIds })
   }
 
   const setEnabled = (trackIds: readonly string[], enabled: boolean): void => {
     const ids = liveTracks(store.current(), trackIds)
     for (const id of ids) {
-      const entry = live.get(id)
-      if (entry !== undefined) entry.track.enabled = enabled
+      const track = live.track(id)
+      if (track !== undefined) track.enabled = enabled
     }
     const unknown = trackIds.filter((id) => !ids.includes(id))
     if (unknown.length > 0) logger.warn(`Cannot ${enabled ? 'unmute' : 'mute'} unknown or ended tracks`, unknown)
     dispatch({ type: enabled ? 'tracksUnmuted' : 'tracksMuted', trackIds: ids })
   }
 
-  const { renderTracks, removeTracks } = rendering({ environment, logger, current: store.current, dispatch, track: (trackId) => live.get(trackId)?.track })
+  const { renderTracks, removeTracks } = rendering({ environment, logger, current: store.current, dispatch, track: live.track })
 
   const devices = environment.mediaDevices
   if (devices !== undefined && typeof devices.addEventListener === 'function') {
@@ -112,12 +85,11 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     running.add(() => devices.removeEventListener?.('devicechange', refreshDevices))
   }
   refreshDevices()
-
-  running.add(() => forget([...live.keys()]))
+  running.add(() => live.forget(live.ids()))
   return {
     ...storeFeature(store, running),
     devices$: select(store.state$, (state) => state.devices),
-    track: (trackId) => live.get(trackId)?.track,
+    track: live.track,
     commands: {
       userMedia,
       addMedia,
@@ -129,4 +101,37 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       refreshDevices,
     },
   }
+}
+
+/** The browser's live tracks, each listened to until it ends (`onEnded` once) or is forgotten. */
+function liveTrackSet(onEnded: (trackId: string) => void) {
+  const live = new Map<string, { readonly track: MediaStreamTrack; readonly release: () => void }>()
+  const forget = (trackIds: readonly string[]): void => {
+    for (const id of trackIds) {
+      live.get(id)?.release()
+      live.delete(id)
+    }
+  }
+  const add = (track: MediaStreamTrack): void => {
+    if (live.has(track.id)) return
+    const ended = (): void => {
+      forget([track.id])
+      onEnded(track.id)
+    }
+    track.addEventListener('ended', ended)
+    live.set(track.id, { track, release: () => track.removeEventListener('ended', ended) })
+  }
+  return { add, forget, track: (trackId: string): MediaStreamTrack | undefined => live.get(trackId)?.track, ids: (): string[] => [...live.keys()] }
+}
+
+/** Lists the devices (once `running` is closed the answer is dropped); a failure is logged. */
+function listDevices(environment: Environment, running: Subscription, logger: Logger, listed: (devices: DevicesObject) => void): void {
+  const devices = environment.mediaDevices
+  if (devices === undefined || typeof devices.enumerateDevices !== 'function') return
+  devices.enumerateDevices().then(
+    (list) => {
+      if (!running.closed) listed(devicesOf(list))
+    },
+    (error: unknown) => logger.warn('Could not list the media devices', error),
+  )
 }

@@ -56,26 +56,31 @@ const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string)
   return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
 }
 
+const scopeOfUser = ({ signalling }: RenegotiationDeps): CallScope => {
+  const scope = signalling.scope()
+  if (E.isLeft(scope)) throw scope.left
+  return scope.right
+}
+
+const peerOfCall = ({ runtimes }: RenegotiationDeps, callId: string): Peer => {
+  const peer = runtimes.find(callId)?.peer
+  if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+  return peer
+}
+
+/** The far end's last SDP that says what it wants, taken from the peer the first time. */
+const intentOfCall = ({ runtimes }: RenegotiationDeps, callId: string): string => {
+  const runtime = runtimes.runtime(callId)
+  runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
+  return runtime.remoteIntent ?? ''
+}
+
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
 export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
   const { store, runtimes, signalling, link, logger } = deps
-  const scopeOf = (): CallScope => {
-    const scope = signalling.scope()
-    if (E.isLeft(scope)) throw scope.left
-    return scope.right
-  }
-
-  const peerOf = (callId: string): Peer => {
-    const peer = runtimes.find(callId)?.peer
-    if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
-    return peer
-  }
-
-  const intentOf = (callId: string): string => {
-    const runtime = runtimes.runtime(callId)
-    runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
-    return runtime.remoteIntent ?? ''
-  }
+  const peerOf = (callId: string): Peer => peerOfCall(deps, callId)
+  const intentOf = (callId: string): string => intentOfCall(deps, callId)
+  const scopeOf = (): CallScope => scopeOfUser(deps)
 
   const whenIdle = (callId: string, task: NegotiationTask): void => {
     if (store.isLive(callId)) runtimes.runtime(callId).negotiation.local(task)

@@ -1,14 +1,12 @@
-import { filter, map, merge, type Observable } from 'rxjs'
 import type { AnswerOptions, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 import type { CallFeature } from '../../streams/call/feature.js'
 import type { MediaConnectionState } from '../../streams/call/media-connection.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
-import { callStates, toCallObject, type CallObject as CoreCallObject, type CallOutput, type CallRecord } from '../../streams/call/state.js'
+import { callStates, toCallObject, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/state.js'
 import { BasicError, errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
-import type { CallMediaConnectionPayload, CallQualityWarningPayload } from '../event-map.js'
-import type { PublicEvent } from '../events.js'
+import { callEvents$ } from './call-events.js'
 import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
@@ -17,29 +15,8 @@ export type { MediaConnectionState, CallQuality }
 export type { QualityWarningName } from '../../streams/call/quality/warnings.js'
 export type { QualityThresholds } from '../../streams/config/quality.js'
 
-/**
- * The payload of `call:qualityWarning`: a warning of the call rose (`active: true`) or cleared,
- * with its figure (`value`). Warnings: `high-rtt`, `high-jitter`, `packet-loss`, `low-mos` (from
- * one-second stats samples: 3 of the last 5 beyond the threshold raise one, none of them clears it),
- * `no-inbound-media` (media connected, nothing arriving from the far end), `constant-audio-input`
- * (the microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call
- * whose sampling stops (it ended) has its active warnings cleared.
- *
- * client.on('call:qualityWarning', ({ callId, name, active }) => badge(callId, name, active))
- */
-export type QualityWarning = CallQualityWarningPayload
+export type { QualityWarning, MediaConnectionChange } from './call-events.js'
 export type { PeerConfig } from '../../streams/config/peer.js'
-
-/**
- * The payload of `call:mediaConnectionChange`: the call's media connection (its peer connection's
- * transport: `new`, `checking`, `connected`, `completed`, `disconnected`, `failed`, `closed`)
- * changed from `previous.state`; `getById(callId).mediaConnectionState` is the new one. A call that
- * ends has its media connection `closed` (after its `call:stateChange`). Relay-only calls:
- * config `call.defaultPeerConfig: { iceTransportPolicy: 'relay' }`.
- *
- * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && warn(callId))
- */
-export type MediaConnectionChange = CallMediaConnectionPayload
 
 /** A call as `call.getAll` / `call.getById` return it: the core's CallObject plus the original SDK's two extra keys. */
 export interface CallObject extends Omit<CoreCallObject, 'bandwidth'> {
@@ -248,40 +225,6 @@ export interface CallApi {
   join(callId: string, otherCallId: string): void
 }
 
-const toPublic = (output: CallOutput): PublicEvent | undefined => {
-  switch (output.type) {
-    case 'callStarted':
-      return { type: 'call:start', payload: { callId: output.callId, error: undefined } }
-    case 'callReceived':
-      return { type: 'call:receive', payload: { callId: output.callId, error: undefined } }
-    case 'stateChanged':
-      return { type: 'call:stateChange', payload: { callId: output.callId, error: output.error, transition: output.transition, previous: output.previous } }
-    case 'trackAdded':
-      return { type: 'call:newTrack', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
-    case 'trackEnded':
-      return { type: 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
-    case 'statsReceived':
-      return { type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }
-    case 'newMedia':
-      return { type: 'call:newMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds], mediaId: output.mediaId } }
-    case 'removedMedia':
-      return { type: 'call:removedMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds] } }
-    case 'trackReplaced':
-      return { type: 'call:trackReplaced', payload: { callId: output.callId, error: output.error, newTrackId: output.newTrackId, oldTrack: output.oldTrack } }
-    case 'dtmfSent':
-      // protocol/events.md §6: sendDTMF emits nothing, success or failure.
-      return undefined
-    case 'joinReported':
-      return { type: 'call:join', payload: { callId: output.callId, error: output.error } }
-    case 'mediaConnectionChanged': {
-      const payload: MediaConnectionChange = { callId: output.callId, previous: output.previous }
-      return { type: 'call:mediaConnectionChange', payload }
-    }
-    case 'mediaRestarted':
-      return { type: 'call:mediaRestart', payload: output.error === undefined ? { callId: output.callId } : { callId: output.callId, error: output.error } }
-  }
-}
-
 /** The documented `call` namespace over the call feature. */
 export function callApi(streams: { readonly call: CallFeature }): Namespace<CallApi> {
   const { call } = streams
@@ -318,14 +261,5 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     consultativeTransfer: (callId, otherCallId) => commands.consultativeTransfer(id(callId), id(otherCallId)),
     join: (callId, otherCallId) => commands.join(id(callId), id(otherCallId)),
   }
-  const events$: Observable<PublicEvent> = merge(
-    call.events$.pipe(
-      map(toPublic),
-      filter((event): event is PublicEvent => event !== undefined),
-    ),
-    call.quality.warnings$.pipe(map(({ callId, name, active, value }): PublicEvent => ({ type: 'call:qualityWarning', payload: { callId, name, active, value } satisfies QualityWarning }))),
-    // A malformed call notification that names no call is a rejected frame (as the connection reports unreadable ones).
-    call.droppedNotifications$.pipe(map((error): PublicEvent => ({ type: 'notifications:error', payload: { channel: 'websocket', error } }))),
-  )
-  return { api, events$ }
+  return { api, events$: callEvents$(call) }
 }

@@ -1,5 +1,6 @@
 import { Observable, Subscription } from 'rxjs'
 import type { Environment } from '../environment.js'
+import type { MediaOptions } from './constraints.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logger, Logs } from '../logs/logger.js'
 import { createStore } from '../store.js'
@@ -24,8 +25,8 @@ export interface MediaDeps {
 }
 
 export interface MediaCommands {
-  /** Local media for options of `make` / `answer` (cold: subscribing asks the browser). Errors: `call:7` bad options, `call:4` getUserMedia failed. */
-  readonly userMedia: (media: unknown) => Observable<MediaStream>
+  /** Local media for options of `make` / `answer` (cold: subscribing asks the browser). Errors: `call:7` bad options (checked again: apps in JavaScript reach it), `call:4` getUserMedia failed. */
+  readonly userMedia: (media: MediaOptions) => Observable<MediaStream>
   /** Registers tracks (local or remote) as (part of) the MediaObject `mediaId` (the id of the stream that carries them). */
   readonly addMedia: (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]) => void
   /** Marks tracks ended; `stop` also stops them at their source (local media). */
@@ -53,7 +54,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const running = new Subscription()
   const live = liveTrackSet((trackId) => dispatch({ type: 'tracksEnded', trackIds: [trackId] }))
   const refreshDevices = (): void => listDevices(environment, running, logger, (devices) => dispatch({ type: 'devicesListed', devices }))
-  const userMedia = (media: unknown): Observable<MediaStream> => userMedia$(environment, media, refreshDevices)
+  const userMedia = (media: MediaOptions): Observable<MediaStream> => userMedia$(environment, media, refreshDevices)
 
   const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
     for (const track of tracks) live.add(track)

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { Observable } from 'rxjs'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { checkMediaOptions, constraintsOf } from './constraints.js'
+import { checkMediaOptions, constraintsOf, type MediaOptions } from './constraints.js'
 
 /**
  * Local media for media options (cold: subscribing asks the browser; unsubscribing before the
@@ -11,7 +11,7 @@ import { checkMediaOptions, constraintsOf } from './constraints.js'
  *
  * userMedia$(environment, { audio: true }, refreshDevices).subscribe((stream) => …)
  */
-export const userMedia$ = (environment: Pick<Environment, 'mediaDevices'>, media: unknown, acquired: () => void): Observable<MediaStream> =>
+export const userMedia$ = (environment: Pick<Environment, 'mediaDevices'>, media: MediaOptions, acquired: () => void): Observable<MediaStream> =>
   new Observable<MediaStream>((subscriber) => {
     const options = checkMediaOptions(media)
     if (E.isLeft(options)) return subscriber.error(options.left)

@@ -6,6 +6,7 @@ import { createEnvironment, type Environment } from '../../../streams/environmen
 import { createLogs } from '../../../streams/logs/feature.js'
 import { createMedia, type MediaFeature } from '../../../streams/media/feature.js'
 import type { MediaOutput } from '../../../streams/media/state.js'
+import type { MediaOptions } from '../../../streams/media/constraints.js'
 
 // The media feature in Node: tracks are real (wrtc media sources); the devices are a stand-in,
 // because plugging a device in cannot be done for real on a test machine.
@@ -72,7 +73,7 @@ describe('media feature (streams/media/feature.ts)', () => {
     const refused = await lastValueFrom(media.commands.userMedia({ audio: true })).catch((error: unknown) => error)
     expect(refused).to.deep.include({ code: 'call:4' })
     expect(String((refused as Error).message)).to.contain('NotAllowedError')
-    const bad = await lastValueFrom(media.commands.userMedia({ audio: 'yes' })).catch((error: unknown) => error)
+    const bad = await lastValueFrom(media.commands.userMedia({ audio: 'yes' } as unknown as MediaOptions) /* as JavaScript may */).catch((error: unknown) => error)
     expect(bad).to.deep.include({ code: 'call:7' })
   })
 

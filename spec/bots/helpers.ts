@@ -12,6 +12,16 @@ import { usePlatform, type TestPlatform } from '../helpers/platform.js'
 
 export { nextEvent }
 
+/** A person's Node SDK client with its Node environment (whose synthetic microphone plays `audio`). */
+export interface Caller {
+  readonly client: TestClient
+  readonly environment: NodeEnvironment
+  /** Ends the calls still up (waiting for them to end), then disposes the client and its media; nothing once it has vanished. */
+  dispose(): Promise<void>
+  /** Goes as a closed tab does: the client and its peer connections disappear, nothing is signalled. */
+  vanish(): void
+}
+
 /** Options of a person's client: its services (default `['call']`), what its devices play, its SDK configuration. */
 export interface CallerOptions {
   readonly services?: readonly string[]
@@ -56,16 +66,6 @@ export function useBot(
       return person
     },
   }
-}
-
-/** A person's Node SDK client with its Node environment (whose synthetic microphone plays `audio`). */
-export interface Caller {
-  readonly client: TestClient
-  readonly environment: NodeEnvironment
-  /** Ends the calls still up (waiting for them to end), then disposes the client and its media; nothing once it has vanished. */
-  dispose(): Promise<void>
-  /** Goes as a closed tab does: the client and its peer connections disappear, nothing is signalled. */
-  vanish(): void
 }
 
 export async function caller(platform: TestPlatform, userId: string, options: CallerOptions = {}): Promise<Caller> {

@@ -155,51 +155,56 @@ export function createSyntheticMedia(options: SyntheticMediaOptions = {}): Synth
     }
   }
 
-  const audioTrack = (): SyntheticTrack & { tick(now: number): void } => {
-    const source = new nonstandard.RTCAudioSource()
-    const track = source.createTrack()
-    const frames = (audioSampleRate * chunkMs) / 1000
-    let generator = audioDefault
-    let offset = 0
-    const due = pacer(chunkMs, 5)
+  /**
+   * A track whose source is fed through `send`: every period `due` counts, `render` makes one chunk
+   * from what the track plays (`undefined`: nothing to send); `push` sends a chunk at once.
+   */
+  const pacedTrack = <G, D>(
+    kind: SyntheticTrack['kind'],
+    track: MediaStreamTrack,
+    send: (data: D) => void,
+    playing: G | undefined,
+    due: (now: number) => number,
+    render: (generator: G | undefined) => D | undefined,
+  ): SyntheticTrack & { tick(now: number): void } => {
+    let generator = playing
     return {
       track,
-      kind: 'audio',
+      kind,
       play: (next) => {
-        generator = next as AudioGenerator | undefined
+        generator = next as G | undefined
       },
-      push: (data) => source.onData(data as AudioData),
+      push: (data) => send(data as D),
       tick: (now) => {
         for (let n = due(now); n > 0; n--) {
-          const samples = new Int16Array(frames)
-          generator?.(samples, audioSampleRate, offset)
-          offset += frames
-          if (generator !== undefined) source.onData({ samples, sampleRate: audioSampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames })
+          const chunk = render(generator)
+          if (chunk !== undefined) send(chunk)
         }
       },
     }
   }
 
+  const audioTrack = (): SyntheticTrack & { tick(now: number): void } => {
+    const source = new nonstandard.RTCAudioSource()
+    const frames = (audioSampleRate * chunkMs) / 1000
+    let offset = 0
+    return pacedTrack<AudioGenerator, AudioData>('audio', source.createTrack(), (data) => source.onData(data), audioDefault, pacer(chunkMs, 5), (generator) => {
+      const samples = new Int16Array(frames)
+      generator?.(samples, audioSampleRate, offset)
+      offset += frames
+      return generator === undefined ? undefined : { samples, sampleRate: audioSampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames }
+    })
+  }
+
   const videoTrack = (): SyntheticTrack & { tick(now: number): void } => {
     const source = new nonstandard.RTCVideoSource()
-    const track = source.createTrack()
-    let generator = videoDefault
     let index = 0
-    const due = pacer(frameMs, 1)
-    return {
-      track,
-      kind: 'video',
-      play: (next) => {
-        generator = next as VideoGenerator | undefined
-      },
-      push: (frame) => source.onFrame(frame as VideoFrame),
-      tick: (now) => {
-        if (due(now) === 0 || generator === undefined) return
-        const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) }
-        generator(frame, index++)
-        source.onFrame(frame)
-      },
-    }
+    return pacedTrack<VideoGenerator, VideoFrame>('video', source.createTrack(), (frame) => source.onFrame(frame), videoDefault, pacer(frameMs, 1), (generator) => {
+      if (generator === undefined) return undefined
+      const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) }
+      generator(frame, index++)
+      return frame
+    })
   }
 
   const devices = (): MediaDeviceInfo[] =>

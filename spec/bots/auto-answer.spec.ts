@@ -1,19 +1,14 @@
 import { expect } from 'chai'
 import { autoAnswerBot } from '../../samples/node/bots/index.js'
 import { tone } from '../../samples/node/media.js'
-import { bytesRising, callState, caller, frames, listen, remoteTrack, toneShare, useBot, type Caller } from './helpers.js'
+import { bytesRising, callState, frames, listen, remoteTrack, toneShare, useBot } from './helpers.js'
 
 describe('bots: auto-answer', function () {
   this.timeout(40000)
-  const { platform } = useBot(autoAnswerBot())
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { caller } = useBot(autoAnswerBot())
 
   it('answers an audio call and plays its 440 Hz tone, whatever the caller sends', async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3) })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3) })
     const callId = alice.client.call.make('autoanswer@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
     await bytesRising(alice.client, callId, 'audio')
@@ -25,7 +20,7 @@ describe('bots: auto-answer', function () {
   })
 
   it('answers a video call with video: frames and video bytes arrive', async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3) })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3) })
     const callId = alice.client.call.make('autoanswer@example.com', { audio: true, video: true })
     await callState(alice.client, callId, 'Connected')
     await bytesRising(alice.client, callId, 'video')

@@ -1,19 +1,14 @@
 import { expect } from 'chai'
 import { busyBot } from '../../samples/node/bots/index.js'
 import { tone } from '../../samples/node/media.js'
-import { callState, caller, recordStates, useBot, type Caller } from './helpers.js'
+import { callState, recordStates, useBot } from './helpers.js'
 
 describe('bots: busy', function () {
   this.timeout(30000)
-  const { platform, bot } = useBot(busyBot())
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { bot, caller } = useBot(busyBot())
 
   it('rejects every call: each ends without ever connecting, and the bot holds no call', async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000) })
+    const alice = await caller('alice@example.com', { audio: tone(1000) })
     for (const attempt of [1, 2]) {
       const callId = alice.client.call.make('busy@example.com', { audio: true })
       const states = recordStates(alice.client, callId)

@@ -1,19 +1,14 @@
 import { expect } from 'chai'
 import { echoBot } from '../../samples/node/bots/index.js'
 import { movingBar, tone } from '../../samples/node/media.js'
-import { bytesRising, callState, caller, frames, listen, nextEvent, remoteTrack, toneShare, useBot, type Caller } from './helpers.js'
+import { bytesRising, callState, frames, listen, nextEvent, remoteTrack, toneShare, useBot } from './helpers.js'
 
 describe('bots: echo', function () {
   this.timeout(40000)
-  const { platform, bot } = useBot(echoBot())
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { bot, caller } = useBot(echoBot())
 
   it("answers an audio and video call and sends the caller's own audio back: the tone she sends is the tone she hears, and follows when she changes it", async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3), video: movingBar })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3), video: movingBar })
     const callId = alice.client.call.make('echo@example.com', { audio: true, video: true })
     await callState(alice.client, callId, 'Connected')
 
@@ -24,7 +19,7 @@ describe('bots: echo', function () {
     expect(at1000.rms, 'echoed level').to.be.above(0.05)
     expect(at1000.share, 'share of the echo at 1 kHz').to.be.above(0.8)
 
-    const local = alice.client.call.getById(callId)!.localTracks.map((id) => alice!.environment.media.local(id)).find((track) => track?.kind === 'audio')!
+    const local = alice.client.call.getById(callId)!.localTracks.map((id) => alice.environment.media.local(id)).find((track) => track?.kind === 'audio')!
     local.play(tone(1500, 0.3))
     await listen(audio, 500)
     const after = await listen(audio, 1000)
@@ -33,7 +28,7 @@ describe('bots: echo', function () {
   })
 
   it("sends the caller's video back: frames of her moving bar arrive, and video bytes rise", async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3), video: movingBar })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3), video: movingBar })
     const callId = alice.client.call.make('echo@example.com', { audio: true, video: true })
     await callState(alice.client, callId, 'Connected')
     const { after } = await bytesRising(alice.client, callId, 'video')
@@ -47,7 +42,7 @@ describe('bots: echo', function () {
   })
 
   it('answers an audio-only call with audio only, and releases its media when the caller hangs up', async () => {
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3) })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3) })
     const ended = nextEvent<{ callId: string }>(bot().agent.client, 'call:stateChange', (payload) => bot().agent.client.call.getById(payload.callId)?.state === 'Ended', 20000)
     const callId = alice.client.call.make('echo@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
@@ -64,14 +59,11 @@ describe('bots: echo', function () {
 
   it('hangs up a call whose caller vanished without hanging up, once its media connection fails', async function () {
     this.timeout(60000)
-    alice = await caller(platform(), 'alice@example.com', { audio: tone(1000, 0.3) })
+    const alice = await caller('alice@example.com', { audio: tone(1000, 0.3) })
     const callId = alice.client.call.make('echo@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
     const botCall = bot().agent.client.call.getAll().filter((call) => call.state === 'Connected').at(-1)!
-    // Gone as a closed tab is: the client and its peer connection disappear, nothing is signalled.
-    alice.client.dispose()
-    alice.environment.media.dispose()
-    alice = undefined
+    alice.vanish()
     await callState(bot().agent.client, botCall.id, 'Ended', 45000)
     expect(bot().agent.media.locals(), 'live synthetic tracks of the bot').to.deep.equal([])
   })

@@ -12,10 +12,39 @@ import { usePlatform, type TestPlatform } from '../helpers/platform.js'
 
 export { nextEvent }
 
-/** A platform for the describe, and `bot` started on the seeded account of its kind before its tests. */
-export function useBot(definition: BotDefinition, options: { readonly scheduler?: SchedulerLike } = {}): { platform: () => TestPlatform; bot: () => RunningBot } {
+/** A person's Node SDK client with its Node environment (whose synthetic microphone plays `audio`). */
+export interface Caller {
+  readonly client: TestClient
+  readonly environment: NodeEnvironment
+  /** Ends the calls still up (waiting for them to end), then disposes the client and its media; nothing once it has vanished. */
+  dispose(): Promise<void>
+  /** Goes as a closed tab does: the client and its peer connections disappear, nothing is signalled. */
+  vanish(): void
+}
+
+/** Options of a person's client: its services (default `['call']`), what its devices play, its SDK configuration. */
+export interface CallerOptions {
+  readonly services?: readonly string[]
+  readonly audio?: AudioGenerator
+  readonly video?: VideoGenerator
+  readonly config?: UserConfig
+}
+
+/**
+ * A platform for the describe, `bot` started on the seeded account of its kind before its tests,
+ * and `caller`, which signs a person in on that platform; each test's callers are disposed after it.
+ */
+export function useBot(
+  definition: BotDefinition,
+  options: { readonly scheduler?: SchedulerLike } = {},
+): { platform: () => TestPlatform; bot: () => RunningBot; caller: (userId: string, options?: CallerOptions) => Promise<Caller> } {
   const platform = usePlatform()
   let bot: RunningBot | undefined
+  let callers: Caller[] = []
+  afterEach(async () => {
+    await Promise.all(callers.map((person) => person.dispose()))
+    callers = []
+  })
   before(async () => {
     const account = platform().users.find((user) => user.bot === definition.kind)
     if (account === undefined) throw new Error(`no seeded account for the ${definition.kind} bot`)
@@ -31,33 +60,33 @@ export function useBot(definition: BotDefinition, options: { readonly scheduler?
       if (bot === undefined) throw new Error('useBot: the bot is not running')
       return bot
     },
+    caller: async (userId, callerOptions) => {
+      const person = await caller(platform(), userId, callerOptions)
+      callers.push(person)
+      return person
+    },
   }
 }
 
-/** A person's Node SDK client with its Node environment (whose synthetic microphone plays `audio`). */
-export interface Caller {
-  readonly client: TestClient
-  readonly environment: NodeEnvironment
-  /** Ends the calls still up (waiting for them to end), then disposes the client and its media. */
-  dispose(): Promise<void>
-}
-
-export async function caller(
-  platform: TestPlatform,
-  userId: string,
-  options: { readonly services?: readonly string[]; readonly audio?: AudioGenerator; readonly video?: VideoGenerator; readonly config?: UserConfig } = {},
-): Promise<Caller> {
+export async function caller(platform: TestPlatform, userId: string, options: CallerOptions = {}): Promise<Caller> {
   const environment = nodeEnvironment({ audio: options.audio ?? silence, ...(options.video === undefined ? {} : { video: options.video }) })
   const client = await createTestClient(platform, userId, { services: options.services ?? ['call'], environment, config: options.config })
+  let gone = false
+  const vanish = (): void => {
+    gone = true
+    client.dispose()
+    environment.media.dispose()
+  }
   return {
     client,
     environment,
+    vanish,
     dispose: async () => {
+      if (gone) return
       const live = client.call.getAll().filter((call) => call.state !== 'Ended' && call.state !== 'Cancelled')
       for (const call of live) client.call.end(call.id)
       await Promise.all(live.map((call) => callState(client, call.id, 'Ended', 3000).catch(() => undefined)))
-      client.dispose()
-      environment.media.dispose()
+      vanish()
     },
   }
 }

@@ -4,24 +4,19 @@ import { ivrBot } from '../../samples/node/bots/index.js'
 import { ivrAcknowledgement, ivrGreeting } from '../../samples/node/bots/ivr.js'
 import { dtmfSamples } from '../../samples/node/dtmf.js'
 import { audioSampleRate, playback } from '../../samples/node/media.js'
-import { callState, caller, receivedText, useBot, type Caller } from './helpers.js'
+import { callState, receivedText, useBot } from './helpers.js'
 
 describe('bots: ivr', function () {
   this.timeout(40000)
-  const { platform } = useBot(ivrBot({ pauseMs: 600 }))
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { caller } = useBot(ivrBot({ pauseMs: 600 }))
 
   it('hears the digits a caller sends as in-band tones and acknowledges each sequence by chat (# or a pause ends one)', async () => {
-    alice = await caller(platform(), 'alice@example.com', { services: ['call', 'chat'] })
+    const alice = await caller('alice@example.com', { services: ['call', 'chat'] })
     const callId = alice.client.call.make('ivr@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
     expect(await receivedText(alice.client, 'ivr@example.com', 'chat-oneToOne', (text) => text === ivrGreeting)).to.equal(ivrGreeting)
 
-    const microphone = alice.client.call.getById(callId)!.localTracks.map((id) => alice!.environment.media.local(id)).find((track) => track?.kind === 'audio')!
+    const microphone = alice.client.call.getById(callId)!.localTracks.map((id) => alice.environment.media.local(id)).find((track) => track?.kind === 'audio')!
     microphone.play(playback(dtmfSamples('1234#', audioSampleRate)))
     expect(await receivedText(alice.client, 'ivr@example.com', 'chat-oneToOne', (text) => text !== ivrGreeting)).to.equal(ivrAcknowledgement('1234#'))
 
@@ -35,7 +30,7 @@ describe('bots: ivr', function () {
       seen.push({ type: info.type, endpoint: info.endpoint, sdp: JSON.stringify(sdp.media.map((media) => media.rtp.map((rtp) => rtp.codec))) })
       return sdp
     }
-    alice = await caller(platform(), 'alice@example.com', { services: ['call', 'chat'], config: { call: { sdpHandlers: [record] } } })
+    const alice = await caller('alice@example.com', { services: ['call', 'chat'], config: { call: { sdpHandlers: [record] } } })
     const callId = alice.client.call.make('ivr@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
     const offer = seen.find((entry) => entry.type === 'offer' && entry.endpoint === 'local')

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { VirtualTimeScheduler } from 'rxjs'
 import { presenceBot } from '../../samples/node/bots/index.js'
 import { presenceCycle } from '../../samples/node/bots/presence.js'
-import { caller, nextEvent, useBot, type Caller } from './helpers.js'
+import { nextEvent, useBot } from './helpers.js'
 
 type Change = { userId: string; status: string; activity: string; note?: string }
 
@@ -15,15 +15,10 @@ describe('bots: presence', function () {
     clock.flush()
   }
   const period = 60_000
-  const { platform } = useBot(presenceBot({ periodMs: period }), { scheduler: clock })
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { caller } = useBot(presenceBot({ periodMs: period }), { scheduler: clock })
 
   it('changes its presence once per period, through its cycle, and watchers see each change', async () => {
-    alice = await caller(platform(), 'alice@example.com', { services: ['presence'] })
+    const alice = await caller('alice@example.com', { services: ['presence'] })
     // Watching gives the current presence at once: the first of the cycle, set when the bot started.
     const watched = nextEvent<Change>(alice.client, 'presence:change', (change) => change.userId === 'presence@example.com')
     alice.client.presence.subscribe('presence@example.com')

@@ -1,18 +1,13 @@
 import { expect } from 'chai'
 import { smsLoopbackBot } from '../../samples/node/bots/index.js'
-import { caller, receivedText, useBot, type Caller } from './helpers.js'
+import { receivedText, useBot } from './helpers.js'
 
 describe('bots: sms loopback', function () {
   this.timeout(30000)
-  const { platform } = useBot(smsLoopbackBot())
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { platform, caller } = useBot(smsLoopbackBot())
 
   it('answers every SMS to its number with "Echo: <text>"', async () => {
-    alice = await caller(platform(), 'alice@example.com', { services: ['smsinbound'] })
+    const alice = await caller('alice@example.com', { services: ['smsinbound'] })
     const number = platform().users.find((user) => user.bot === 'sms-loopback')!.phoneNumber
     const conversation = alice.client.conversation.create(number, { type: 'sms' })
     conversation.createMessage('Hello loopback').send()

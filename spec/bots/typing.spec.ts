@@ -1,25 +1,20 @@
 import { expect } from 'chai'
 import { typingBot } from '../../samples/node/bots/index.js'
 import { typingReply } from '../../samples/node/bots/typing.js'
-import { caller, receivedText, useBot, type Caller } from './helpers.js'
+import { receivedText, useBot } from './helpers.js'
 
 describe('bots: typing', function () {
   this.timeout(30000)
-  const { platform } = useBot(typingBot({ typingMs: 300 }))
-  let alice: Caller | undefined
-  afterEach(async () => {
-    await alice?.dispose()
-    alice = undefined
-  })
+  const { caller } = useBot(typingBot({ typingMs: 300 }))
 
   it('shows itself typing, then replies to a chat message', async () => {
-    alice = await caller(platform(), 'alice@example.com', { services: ['chat'] })
+    const alice = await caller('alice@example.com', { services: ['chat'] })
     const seen: string[] = []
     alice.client.subscribe((type, [payload]) => {
       const event = payload as { sender?: string; state?: string; destination?: string[] }
       if (type === 'isTypingList:change' && event.destination?.[0] === 'typing@example.com') seen.push(`typing ${event.state}`)
       if ((type === 'messages:change' || type === 'conversations:change') && event.destination?.[0] === 'typing@example.com') {
-        const received = alice!.client.conversation.get('typing@example.com')?.getMessages().filter((message) => message.sender === 'typing@example.com').length ?? 0
+        const received = alice.client.conversation.get('typing@example.com')?.getMessages().filter((message) => message.sender === 'typing@example.com').length ?? 0
         if (received > 0 && !seen.includes('reply')) seen.push('reply')
       }
     })

@@ -3,7 +3,7 @@
 // of microphone, camera and speaker. Everything follows the SDK's events; the page keeps no call
 // state of its own beyond which tracks it has put on screen.
 import { destinationOf, displayAddress } from './address.js'
-import { $, announce, avatar, duration, errorText, h, icon, setIcon, showError } from './dom.js'
+import { $, announce, avatar, duration, errorText, h, icon, setIcon, showError, showFieldProblem } from './dom.js'
 import { listenerScope } from './listeners.js'
 
 const keypadKeys = [
@@ -183,12 +183,7 @@ export function startCalls(client, self, people, ui) {
   const dialInput = $('#dial-to')
   const dialError = $('#dial-error')
   /** Shows (or clears) what is wrong with the typed destination, next to the field. */
-  const showDialProblem = (problem) => {
-    dialError.textContent = problem ?? ''
-    dialError.hidden = problem === undefined
-    if (problem === undefined) dialInput.removeAttribute('aria-invalid')
-    else dialInput.setAttribute('aria-invalid', 'true')
-  }
+  const showDialProblem = (problem) => showFieldProblem(dialInput, dialError, problem)
   listen(dialInput, 'input', () => showDialProblem(undefined))
   const place = (destination, video) => {
     const { address: to, problem } = destinationOf(destination)

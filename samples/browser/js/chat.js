@@ -2,7 +2,7 @@
 // typing indicators and image parts, group creation and invitations, SMS to a number.
 // Every message text is put on the page with textContent: a message is never HTML.
 import { destinationOf, displayAddress } from './address.js'
-import { $, announce, avatar, clock, errorText, h, icon, reconcile, showError } from './dom.js'
+import { $, announce, avatar, clock, errorText, h, icon, reconcile, showError, showFieldProblem } from './dom.js'
 import { listenerScope } from './listeners.js'
 import { presenceOf } from './presence.js'
 
@@ -429,12 +429,7 @@ export function startChat(client, self, people, ui) {
   const smsNumber = $('#sms-number')
   const smsError = $('#sms-error')
   /** Shows (or clears) what is wrong with the typed number, under the field. */
-  const showSmsProblem = (problem) => {
-    smsError.textContent = problem ?? ''
-    smsError.hidden = problem === undefined
-    if (problem === undefined) smsNumber.removeAttribute('aria-invalid')
-    else smsNumber.setAttribute('aria-invalid', 'true')
-  }
+  const showSmsProblem = (problem) => showFieldProblem(smsNumber, smsError, problem)
   listen(smsNumber, 'input', () => showSmsProblem(undefined))
   listen(smsForm, 'submit', (event) => {
     event.preventDefault()

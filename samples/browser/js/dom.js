@@ -119,6 +119,14 @@ export function showError(text) {
   setTimeout(remove, 10000)
 }
 
+/** Shows what is wrong with `field`'s value in `message` next to it (marking the field invalid), or clears both when `problem` is undefined. */
+export function showFieldProblem(field, message, problem) {
+  message.textContent = problem ?? ''
+  message.hidden = problem === undefined
+  if (problem === undefined) field.removeAttribute('aria-invalid')
+  else field.setAttribute('aria-invalid', 'true')
+}
+
 /**
  * What went wrong, in words for the person using the page: the platform's codes (`SVC0004`, …)
  * become a sentence about what they tried (`destination`: whom they called or wrote to); other

@@ -1,4 +1,4 @@
-import { filter, take, type Observable } from 'rxjs'
+import { EMPTY, filter, mergeMap, take, type Observable } from 'rxjs'
 import type { UserConfig } from '../../../lib/index.js'
 import type { CallObject } from '../../../lib/api/call.js'
 import type { Agent } from '../agent.js'
@@ -20,6 +20,16 @@ export interface BotDefinition {
   readonly publishesPresence?: boolean
   /** Starts reacting to the agent's events; everything it starts is given to `agent.own`. */
   start(agent: Agent): void
+}
+
+/**
+ * A bot's `start` that handles every incoming call with `handle`, which may return what it keeps
+ * doing for that call (the agent owns it, with the calls of the other callers running alongside).
+ *
+ * start: onEachCall((agent, call) => agent.client.call.reject(call.id))
+ */
+export function onEachCall(handle: (agent: Agent, call: CallObject) => Observable<unknown> | void): (agent: Agent) => void {
+  return (agent) => agent.own(agent.incomingCalls$.pipe(mergeMap((call) => handle(agent, call) ?? EMPTY)).subscribe())
 }
 
 /** What to answer a call with: audio, and video when the caller sends video. */

@@ -1,7 +1,7 @@
 import { EMPTY, mergeMap, switchMap, takeUntil, tap, type Observable } from 'rxjs'
 import type { Agent } from '../agent.js'
 import { audioOf, framesOf } from '../media.js'
-import { callEnded, connected, localTrack, offeredMedia, type BotDefinition } from './definition.js'
+import { callEnded, connected, localTrack, offeredMedia, onEachCall, type BotDefinition } from './definition.js'
 
 /** Plays what a remote track carries on the agent's local track of the same kind. */
 function echo(agent: Agent, callId: string, remote: MediaStreamTrack): Observable<unknown> {
@@ -17,20 +17,13 @@ export const echoBot = (): BotDefinition => ({
   services: ['call'],
   // Its tracks play nothing of their own: only what the caller sends.
   media: { audio: undefined, video: undefined },
-  start: (agent) =>
-    agent.own(
-      agent.incomingCalls$
-        .pipe(
-          mergeMap((call) => {
-            agent.log(`answering ${call.from ?? 'a caller'} to echo the call`)
-            agent.client.call.answer(call.id, offeredMedia(agent, call))
-            return connected(agent, call.id).pipe(
-              switchMap(() => agent.remoteTracks(call.id)),
-              mergeMap((remote) => echo(agent, call.id, remote)),
-              takeUntil(callEnded(agent, call.id)),
-            )
-          }),
-        )
-        .subscribe(),
-    ),
+  start: onEachCall((agent, call) => {
+    agent.log(`answering ${call.from ?? 'a caller'} to echo the call`)
+    agent.client.call.answer(call.id, offeredMedia(agent, call))
+    return connected(agent, call.id).pipe(
+      switchMap(() => agent.remoteTracks(call.id)),
+      mergeMap((remote) => echo(agent, call.id, remote)),
+      takeUntil(callEnded(agent, call.id)),
+    )
+  }),
 })

@@ -2,7 +2,7 @@ import { Observable, filter, mergeMap, switchMap, takeUntil, tap, type OperatorF
 import { createCodecRemover } from '../../../lib/index.js'
 import { createDtmfDetector, pcmToFloat, type DtmfDetector } from '../dtmf.js'
 import { audioOf, silence } from '../media.js'
-import { callEnded, connected, type BotDefinition } from './definition.js'
+import { callEnded, connected, onEachCall, type BotDefinition } from './definition.js'
 
 export interface IvrOptions {
   /** Milliseconds without a new digit that end a sequence (default 2000); `#` ends one at once. */
@@ -71,31 +71,24 @@ export const ivrBot = (options: IvrOptions = {}): BotDefinition => ({
   services: ['call', 'chat'],
   config: { call: { sdpHandlers: [createCodecRemover(['telephone-event'])] } },
   media: { audio: silence, video: undefined },
-  start: (agent) =>
-    agent.own(
-      agent.incomingCalls$
-        .pipe(
-          mergeMap((call) => {
-            const caller = call.from ?? call.remoteParticipant.displayNumber
-            const tell = (text: string): void => {
-              if (caller !== undefined) agent.send(caller, 'chat-oneToOne', text)
-            }
-            agent.log(`answering ${caller ?? 'a caller'}`)
-            agent.client.call.answer(call.id, { audio: true })
-            return connected(agent, call.id).pipe(
-              tap(() => tell(ivrGreeting)),
-              switchMap(() => agent.remoteTracks(call.id)),
-              filter((track) => track.kind === 'audio'),
-              mergeMap(dtmfOf),
-              takeUntil(callEnded(agent, call.id)),
-              sequences(options.pauseMs ?? 2000, agent.scheduler),
-              tap((digits) => {
-                agent.log(`heard ${digits}`)
-                tell(ivrAcknowledgement(digits))
-              }),
-            )
-          }),
-        )
-        .subscribe(),
-    ),
+  start: onEachCall((agent, call) => {
+    const caller = call.from ?? call.remoteParticipant.displayNumber
+    const tell = (text: string): void => {
+      if (caller !== undefined) agent.send(caller, 'chat-oneToOne', text)
+    }
+    agent.log(`answering ${caller ?? 'a caller'}`)
+    agent.client.call.answer(call.id, { audio: true })
+    return connected(agent, call.id).pipe(
+      tap(() => tell(ivrGreeting)),
+      switchMap(() => agent.remoteTracks(call.id)),
+      filter((track) => track.kind === 'audio'),
+      mergeMap(dtmfOf),
+      takeUntil(callEnded(agent, call.id)),
+      sequences(options.pauseMs ?? 2000, agent.scheduler),
+      tap((digits) => {
+        agent.log(`heard ${digits}`)
+        tell(ivrAcknowledgement(digits))
+      }),
+    )
+  }),
 })

@@ -1,15 +1,13 @@
 import { expect } from 'chai'
 import { useHarness } from '../harness.js'
-import { connect, keepLocalTracks, keptTrackStates, peerClosed } from './steps.js'
+import { connect, connectedPair, keepLocalTracks, keptTrackStates, openPair, peerClosed } from './steps.js'
 
 describe('calls in Chromium: answered calls with media both ways', function () {
   this.timeout(60000)
   const harness = useHarness()
 
   it('an audio call: call:start, call:receive, Connected on both sides with every CallObject field, audio flowing both ways', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
 
     const started = await alice.waitFor('call:start', { callId: callerCall })
     expect(started.payload).to.deep.equal({ callId: callerCall, error: undefined })
@@ -46,9 +44,7 @@ describe('calls in Chromium: answered calls with media both ways', function () {
   })
 
   it('a video call: audio and video tracks on both sides, each receiving rising bytes; call:newTrack for each', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const) {
       const call = await user.run((client, id) => client.call.getById(id), callId)
       expect(call?.localTracks, user.userId).to.have.length(2)
@@ -68,9 +64,7 @@ describe('calls in Chromium: answered calls with media both ways', function () {
 
   for (const ender of ['caller', 'callee'] as const) {
     it(`ended by the ${ender}: both calls Ended, the other side told with transition.prevState, local media stopped on both`, async () => {
-      const alice = await harness().open('alice@example.com')
-      const bob = await harness().open('bob@example.com')
-      const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+      const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
       expect(await keepLocalTracks(alice)).to.equal(2)
       expect(await keepLocalTracks(bob)).to.equal(2)
       const [by, byCall, other, otherCall] = ender === 'caller' ? [alice, callerCall, bob, calleeCall] : [bob, calleeCall, alice, callerCall]
@@ -102,8 +96,7 @@ describe('calls in Chromium: answered calls with media both ways', function () {
   }
 
   it('two calls in a row between the same pages both connect with media', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     for (let round = 0; round < 2; round += 1) {
       const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
       await alice.expectMediaFlowing(callerCall)

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { build } from 'esbuild'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect } from './steps.js'
+import { connect, connectedPair, openPair } from './steps.js'
 
 // DTMF for real (protocol/calls.md §13): out-of-band, seen as the sender's `tonechange` sequence
 // with `telephone-event` negotiated; in-band, when the callee strips `telephone-event`, heard by a
@@ -73,10 +73,16 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
     script = await detectorScript()
   })
 
+  /** Alice calls Bob, whose client strips telephone-event and whose page has the detector: her DTMF has to go in-band. */
+  async function inBandCall() {
+    const { alice, bob } = await openPair(harness())
+    await withoutTelephoneEvent(bob)
+    await bob.page.addScriptTag({ content: script })
+    return { alice, bob, ...(await connect(alice, bob, { audio: true })) }
+  }
+
   it('out-of-band where telephone-event is negotiated: the sender plays the tones (tonechange sequence), with the timing given; no event', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall } = await connectedPair(harness(), { audio: true })
     const negotiated = await alice.run((_client, _arg, { peers }) => /a=rtpmap:\d+ telephone-event\//.test(peers.at(-1)?.remoteDescription?.sdp ?? ''))
     expect(negotiated, 'telephone-event in the answer').to.equal(true)
     expect(await recordTones(alice)).to.equal(true)
@@ -93,11 +99,7 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
   })
 
   it('in-band when the far end does not take telephone-event: the callee’s Goertzel detector hears the sequence; the microphone track is put back', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    await withoutTelephoneEvent(bob)
-    await bob.page.addScriptTag({ content: script })
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await inBandCall()
     const { negotiated, dtmfReady, microphone } = await alice.run((_client, _arg, { peers }) => {
       const sender = peers.at(-1)?.getSenders().find((candidate) => candidate.track?.kind === 'audio')
       return { negotiated: /telephone-event/.test(peers.at(-1)?.remoteDescription?.sdp ?? ''), dtmfReady: sender?.dtmf?.canInsertDTMF === true, microphone: sender?.track?.id }
@@ -127,11 +129,7 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
   })
 
   it('in-band sequences sent back to back play one after another: all heard, and the live microphone is put back', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    await withoutTelephoneEvent(bob)
-    await bob.page.addScriptTag({ content: script })
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await inBandCall()
     const microphone = await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track?.id)
     await bob.expectMediaFlowing(calleeCall)
     await listen(bob, calleeCall)
@@ -154,9 +152,7 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
   })
 
   it('bad tones, timing or state: nothing is sent and no event is emitted; the error is logged with its code', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall } = await connect(alice, bob, { audio: true })
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true })
     expect(await recordTones(alice)).to.equal(true)
     const before = (await alice.events()).length - 1
     await alice.run((client, id) => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, flagsOf, inboundRising, ring } from './steps.js'
+import { connectedPair, flagsOf, inboundRising, ringingPair } from './steps.js'
 
 /** No inbound stream of the call rises (Chromium may also drop the stats entry of a receiver that is inactive). */
 const stopped = async (user: UserPage, callId: string): Promise<boolean> => !Object.values(await inboundRising(user, callId, false)).includes(true)
@@ -12,9 +12,7 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
   const harness = useHarness()
 
   it('hold stops media both ways (getStats on both sides), both sides see On Hold with the right flags; unhold resumes it', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     expect(await inboundRising(alice, callerCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
 
@@ -39,9 +37,7 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
   })
 
   it('both parties hold: dual hold; the call stays On Hold, without media, until both have unheld', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     await alice.run((client, id) => client.call.hold(id), callerCall)
     await bob.until((client, id) => client.call.getById(id)?.remoteHold === true, calleeCall)
     await bob.run((client, id) => client.call.hold(id), calleeCall)
@@ -69,9 +65,7 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
   })
 
   it('refuses hold and unhold in the wrong state (call:6) or for an unknown call (call:7), changing nothing and sending nothing', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { calleeCall } = await ring(alice, bob)
+    const { bob, calleeCall } = await ringingPair(harness())
     await bob.run((client, id) => client.call.hold(id), calleeCall)
     const ringing = await bob.waitFor('call:stateChange', { callId: calleeCall, error: { code: 'call:6' } })
     expect(ringing.payload.previous).to.deep.equal({ state: 'Ringing', localHold: undefined, remoteHold: undefined })
@@ -93,9 +87,7 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
   })
 
   it('slow-start re-offers (an offer-less update from the far end): new peer connections on both sides, media flows again; while held it stays held', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     const sessionId = await alice.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callerCall)
     const peersBefore = await bob.run((_client, _arg, { peers }) => peers.length)
     const tracksBefore = await bob.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], calleeCall)

@@ -69,6 +69,12 @@ async function setUp(page: Page, legs: number): Promise<void> {
   }, legs)
 }
 
+/** What each of two legs hears with both remotes live: the local input (when `local`) and the other leg, never itself. */
+const twoLegs = (local: boolean): Spectrum[] => [
+  { local, remote0: false, remote1: true },
+  { local, remote0: true, remote1: false },
+]
+
 /** Polls until the outputs carry the expected inputs (audio takes a moment to start or stop). */
 async function expectHeard(page: Page, expected: Spectrum[]): Promise<void> {
   let heard: Spectrum[] = []
@@ -92,57 +98,50 @@ describe('call.join audio bridge in Chromium (streams/call/bridge.ts)', function
     await browser?.close()
   })
 
-  async function page(): Promise<Page> {
-    const opened = await blankSecurePage(browser)
+  let opened: Page | undefined
+  afterEach(async () => {
+    await opened?.close()
+    opened = undefined
+  })
+
+  /** A page with the bridge module and a bridge of `legs` legs fed with sines (`setUp`); closed after the test. */
+  async function bridgePage(legs: number): Promise<Page> {
+    const page = await blankSecurePage(browser)
+    opened = page
     // tsx keeps function names with __name(); the functions sent to the page use it.
-    await opened.addScriptTag({ content: `window.__name = (target) => target;\n${script}` })
-    return opened
+    await page.addScriptTag({ content: `window.__name = (target) => target;\n${script}` })
+    await setUp(page, legs)
+    return page
   }
 
   it('sends each leg the local input and the other leg, never its own audio back', async () => {
-    const tab = await page()
-    await setUp(tab, 2)
-    await expectHeard(tab, [
-      { local: true, remote0: false, remote1: true },
-      { local: true, remote0: true, remote1: false },
-    ])
-    await tab.close()
+    const tab = await bridgePage(2)
+    await expectHeard(tab, twoLegs(true))
   })
 
   it('with three legs, each leg gets the local input and both other legs', async () => {
-    const tab = await page()
-    await setUp(tab, 3)
+    const tab = await bridgePage(3)
     await expectHeard(tab, [
       { local: true, remote0: false, remote1: true, remote2: true },
       { local: true, remote0: true, remote1: false, remote2: true },
       { local: true, remote0: true, remote1: true, remote2: false },
     ])
-    await tab.close()
   })
 
   it('a muted (disabled) local track mixes as silence; it comes back when enabled', async () => {
-    const tab = await page()
-    await setUp(tab, 2)
+    const tab = await bridgePage(2)
     await tab.evaluate(() => {
       window.bridgeSpec.local.enabled = false
     })
-    await expectHeard(tab, [
-      { local: false, remote0: false, remote1: true },
-      { local: false, remote0: true, remote1: false },
-    ])
+    await expectHeard(tab, twoLegs(false))
     await tab.evaluate(() => {
       window.bridgeSpec.local.enabled = true
     })
-    await expectHeard(tab, [
-      { local: true, remote0: false, remote1: true },
-      { local: true, remote0: true, remote1: false },
-    ])
-    await tab.close()
+    await expectHeard(tab, twoLegs(true))
   })
 
   it('replaces and clears inputs: a leg whose remote track is cleared stops reaching the other', async () => {
-    const tab = await page()
-    await setUp(tab, 2)
+    const tab = await bridgePage(2)
     await tab.evaluate(() => {
       const { bridge, remotes } = window.bridgeSpec
       bridge.setRemote(1, undefined)
@@ -157,12 +156,10 @@ describe('call.join audio bridge in Chromium (streams/call/bridge.ts)', function
       { local: false, remote0: false, remote1: false },
       { local: false, remote0: true, remote1: false },
     ])
-    await tab.close()
   })
 
   it('close stops the output tracks; an unknown leg is a RangeError', async () => {
-    const tab = await page()
-    await setUp(tab, 2)
+    const tab = await bridgePage(2)
     const result = await tab.evaluate(() => {
       const { bridge } = window.bridgeSpec
       const outputs = [bridge.output(0), bridge.output(1)]
@@ -178,6 +175,5 @@ describe('call.join audio bridge in Chromium (streams/call/bridge.ts)', function
       return { states: outputs.map((track) => track.readyState), errors }
     })
     expect(result).to.deep.equal({ states: ['ended', 'ended'], errors: ['RangeError', 'RangeError'] })
-    await tab.close()
   })
 })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, flagsOf, hold } from './steps.js'
+import { connect, flagsOf, hold, openPair } from './steps.js'
 
 // call.join with three pages (protocol/calls.md §11; the platform has no join: alice's client
 // mixes with WebAudio). alice talks to bob and to carol, holds both and joins them: one joined
@@ -75,8 +75,7 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
 
   /** alice calls bob, carol calls alice (audio and video), alice holds both. */
   async function consultation() {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     const carol = await harness().open('carol@example.com')
     const withBob = await connect(alice, bob, { audio: true, video: true })
     const withCarol = await connect(carol, alice, { audio: true, video: true })

@@ -1,15 +1,13 @@
 import { expect } from 'chai'
 import { useHarness } from '../harness.js'
-import { keepLocalTracks, keptTrackStates, peerClosed, ring, stateOf } from './steps.js'
+import { keepLocalTracks, keptTrackStates, openPair, peerClosed, ring, ringingPair, stateOf } from './steps.js'
 
 describe('calls in Chromium: calls that do not connect', function () {
   this.timeout(60000)
   const harness = useHarness()
 
   it('rejected: the callee’s call ends, the caller gets Ended with transition.prevState Ringing and its media stopped', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await ringingPair(harness(), { audio: true, video: true })
     expect(await keepLocalTracks(alice)).to.equal(2)
     await bob.run((client, id) => client.call.reject(id), calleeCall)
     const mine = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
@@ -24,9 +22,7 @@ describe('calls in Chromium: calls that do not connect', function () {
   })
 
   it('ignored: the callee’s call ends locally; the caller is not told and keeps ringing', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await ring(alice, bob)
+    const { alice, bob, callerCall, calleeCall } = await ringingPair(harness())
     await bob.run((client, id) => client.call.ignore(id), calleeCall)
     await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
     expect(await stateOf(bob, calleeCall)).to.equal('Ended')
@@ -40,9 +36,7 @@ describe('calls in Chromium: calls that do not connect', function () {
   })
 
   it('cancelled before the answer: the caller’s call is Ended, the callee’s Cancelled (no endTime)', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await ring(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await ringingPair(harness(), { audio: true })
     expect(await keepLocalTracks(alice)).to.equal(1)
     await alice.run((client, id) => client.call.end(id), callerCall)
     const cancelled = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
@@ -85,8 +79,7 @@ describe('calls in Chromium: calls that do not connect', function () {
   })
 
   it('bad arguments and refused operations reach the call’s events as BasicErrors and change nothing', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     const empty = await alice.run((client) => client.call.make('   ', { audio: true }))
     expect((await alice.waitFor('call:stateChange', { callId: empty })).payload.error).to.deep.include({ code: 'call:7' })
     const noMedia = await alice.run((client) => client.call.make('bob@example.com', { audio: false, video: false }))
@@ -109,8 +102,7 @@ describe('calls in Chromium: calls that do not connect', function () {
   })
 
   it('media that cannot be had (no such camera): make ends with call:4; a failed answer leaves the call Ringing, and a second answer connects', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     const noCamera = { audio: true, video: true, videoOptions: { deviceId: { exact: 'no-such-camera' } } }
     const failedCall = await alice.run((client, media) => client.call.make('bob@example.com', media), noCamera)
     const failed = await alice.waitFor('call:stateChange', { callId: failedCall, previous: { state: 'Initiating' } })

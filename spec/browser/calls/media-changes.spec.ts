@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, inboundRising } from './steps.js'
+import { connectedPair, inboundRising } from './steps.js'
 
 /** The call's tracks of one kind on a page (local or remote). */
 const tracksOf = (user: UserPage, callId: string, side: 'localTracks' | 'remoteTracks', kind: string) =>
@@ -35,9 +35,7 @@ describe('calls in Chromium: adding, removing and replacing media (protocol/call
   const harness = useHarness()
 
   it('addMedia: video added to an audio call; call:newTrack on both sides, call:newMedia locally; then the far end adds its video too', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
     const bobEvents = (await bob.events()).length - 1
 
     await alice.run((client, id) => client.call.addMedia(id, { video: true }, { bandwidth: { video: 800 } }), callerCall)
@@ -75,9 +73,7 @@ describe('calls in Chromium: adding, removing and replacing media (protocol/call
   })
 
   it('removeMedia: the video track stops; call:trackEnded on both sides, call:removedMedia locally; the other direction keeps flowing', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     const [aliceVideo] = await tracksOf(alice, callerCall, 'localTracks', 'video')
     const [bobRemoteVideo] = await tracksOf(bob, calleeCall, 'remoteTracks', 'video')
     const kept = await alice.run((_client, trackId, { peers }) => {
@@ -114,9 +110,7 @@ describe('calls in Chromium: adding, removing and replacing media (protocol/call
   })
 
   it('replaceTrack: a video track from other constraints replaces the old one on its sender without renegotiation; call:trackReplaced here only', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     const [oldVideo] = await tracksOf(alice, callerCall, 'localTracks', 'video')
     const sdpBefore = await alice.run((_client, _arg, { peers }) => [peers.at(-1)?.localDescription?.sdp, peers.at(-1)?.remoteDescription?.sdp])
     const bobEvents = (await bob.events()).length - 1

@@ -1,15 +1,13 @@
 import { expect } from 'chai'
 import { useHarness } from '../harness.js'
-import { connect } from './steps.js'
+import { connect, connectedPair, openPair } from './steps.js'
 
 describe('calls in Chromium: media (render, mute, stats, devices)', function () {
   this.timeout(60000)
   const harness = useHarness()
 
   it('lists the fake devices, labels included after media was granted', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    await connect(alice, bob, { audio: true, video: true })
+    const { alice } = await connectedPair(harness(), { audio: true, video: true })
     const devices = await alice.until((client) => {
       const found = client.media.getDevices()
       return found.camera.length > 0 && found.camera.every((device) => device.label !== '') ? found : false
@@ -22,9 +20,7 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
   })
 
   it('renders remote and local tracks in containers, playing; removes them again', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true, video: true })
     const call = await alice.run((client, id) => client.call.getById(id), callerCall)
     const remote = call?.remoteTracks ?? []
     const local = call?.localTracks ?? []
@@ -64,9 +60,7 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
   })
 
   it('plays audio on a chosen speaker where setSinkId exists', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall } = await connect(alice, bob, { audio: true })
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true })
     const speaker = await alice.until((client) => client.media.getDevices().speaker.find((device) => device.deviceId !== 'default')?.deviceId ?? false)
     const remote = await alice.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], callerCall)
     await alice.run((client, { r, s }) => client.media.renderTracks(r, '#remote', { speakerId: s }), { r: remote, s: speaker })
@@ -75,8 +69,7 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
   })
 
   it('mutes and unmutes tracks: media:muted / media:unmuted, the track disabled at its source, the remote side hears silence', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     // With a fake camera running, Chromium's fake microphone beeps (with audio alone it is silent).
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
     const local = await alice.run(
@@ -116,9 +109,7 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
   })
 
   it('getStats for the call and for one track: call:statsReceived with an RTCStatsReport; a foreign track id is refused', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall } = await connect(alice, bob, { audio: true, video: true })
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true, video: true })
     await alice.expectMediaFlowing(callerCall)
     const result = await alice.run(async (client, id) => {
       const call = client.call.getById(id)

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, inboundRising } from './steps.js'
+import { connect, connectedPair, inboundRising } from './steps.js'
 
 // Renegotiation races (protocol/calls.md §7, §8): operations issued back to back on one call run
 // one after the other; both sides re-offering at once (glare: the platform answers 409 to the
@@ -36,9 +36,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
   })
 
   it('hold then addMedia back to back: the hold completes, then addMedia is refused (call:6, the call is held); both sides agree', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
     await alice.run((client, id) => {
       client.call.hold(id)
       client.call.addMedia(id, { video: true })
@@ -61,9 +59,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
   })
 
   it('addMedia then hold back to back: video is added, then the call is held; unhold brings both kinds back', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
     await alice.run((client, id) => {
       client.call.addMedia(id, { video: true })
       client.call.hold(id)
@@ -114,9 +110,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
   })
 
   it('a failed hold or addMedia (the platform refuses the update) leaves the call as it was, with a BasicError; the next try works', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob, { audio: true })
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
     const path = await updatePath(alice, callerCall)
     const bobEvents = (await bob.events()).length - 1
 

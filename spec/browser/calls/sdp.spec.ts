@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect } from './steps.js'
+import { connect, connectedPair, openPair } from './steps.js'
 
 /** Records each SDP handler call as `[type, endpoint, bandwidth]` in `window.__sdpSeen`, then adds the configured handlers. */
 const installHandlers = (user: UserPage, removeCodecs: string[], removeH264Codecs = true): Promise<void> =>
@@ -55,8 +55,7 @@ describe('calls in Chromium: the SDP pipeline shapes what is negotiated', functi
   const harness = useHarness()
 
   it('application handlers see (newSdp, info, originalSdp) for every description; the codec remover and the H264 remover shape both sides', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     await installHandlers(alice, ['VP9', 'AV1'])
     await installHandlers(bob, [])
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true }, { bandwidth: { audio: 64, video: 500 } })
@@ -94,8 +93,7 @@ describe('calls in Chromium: the SDP pipeline shapes what is negotiated', functi
   })
 
   it('with removeH264Codecs false and VP8/VP9/AV1 removed by a handler, H264 is what flows', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     await installHandlers(alice, ['VP8', 'VP9', 'AV1'], false)
     await installHandlers(bob, [], false)
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
@@ -108,9 +106,7 @@ describe('calls in Chromium: the SDP pipeline shapes what is negotiated', functi
   })
 
   it('the SDPs on the wire have no BUNDLE group and no trickle option, and carry every candidate', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
-    await connect(alice, bob, { audio: true, video: true })
+    const { alice, bob } = await connectedPair(harness(), { audio: true, video: true })
     for (const user of [alice, bob]) {
       const sdp = await user.run((_client, _arg, { peers }) => peers.at(-1)?.remoteDescription?.sdp ?? '')
       expect(sdp, user.userId).to.not.match(/a=group:BUNDLE/)

@@ -1,6 +1,6 @@
 // Steps shared by the call specs: placing, answering and ending calls between two user pages.
 import type { MediaOptions } from '../../../lib/api/call.js'
-import type { UserPage } from '../harness.js'
+import type { Harness, UserPage } from '../harness.js'
 
 /** Places a call from `caller` to `callee`; resolves once the callee has it ringing. */
 export async function ring(caller: UserPage, callee: UserPage, media: MediaOptions = { audio: true }, options: Record<string, unknown> = {}) {
@@ -19,6 +19,25 @@ export async function connect(caller: UserPage, callee: UserPage, media: MediaOp
   await caller.until((client, id) => client.call.getById(id)?.state === 'Connected', call.callerCall)
   await callee.until((client, id) => client.call.getById(id)?.state === 'Connected', call.calleeCall)
   return call
+}
+
+/** Alice's and Bob's pages, each signed in with the harness's default services. */
+export async function openPair(harness: Harness): Promise<{ alice: UserPage; bob: UserPage }> {
+  const alice = await harness.open('alice@example.com')
+  const bob = await harness.open('bob@example.com')
+  return { alice, bob }
+}
+
+/** Alice's and Bob's pages with a call from Alice ringing at Bob's (as `ring`). */
+export async function ringingPair(harness: Harness, media?: MediaOptions) {
+  const { alice, bob } = await openPair(harness)
+  return { alice, bob, ...(await ring(alice, bob, media)) }
+}
+
+/** Alice's and Bob's pages with a call from Alice that Bob answered, Connected on both (as `connect`). */
+export async function connectedPair(harness: Harness, media?: MediaOptions) {
+  const { alice, bob } = await openPair(harness)
+  return { alice, bob, ...(await connect(alice, bob, media)) }
 }
 
 /** The state of a call on a page. */

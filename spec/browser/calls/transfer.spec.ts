@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness } from '../harness.js'
-import { connect, flagsOf, hold, inboundRising, peerClosed } from './steps.js'
+import { connect, flagsOf, hold, inboundRising, openPair, peerClosed } from './steps.js'
 
 // Consultative transfer with three pages (protocol/calls.md §11): alice talks to bob and to
 // carol, holds both and transfers; the platform re-connects bob and carol to each other
@@ -11,8 +11,7 @@ describe('calls in Chromium: consultative transfer (three pages)', function () {
   const harness = useHarness()
 
   it('alice transfers bob to carol: her calls end with 9905 "Transfer Successful"; bob and carol are Connected with media both ways', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     const carol = await harness().open('carol@example.com')
     // One call of each direction for alice: she calls bob, carol calls her.
     const withBob = await connect(alice, bob, { audio: true, video: true })
@@ -52,8 +51,7 @@ describe('calls in Chromium: consultative transfer (three pages)', function () {
   })
 
   it('refuses to transfer calls that are not both locally held (call:6), leaving them as they were', async () => {
-    const alice = await harness().open('alice@example.com')
-    const bob = await harness().open('bob@example.com')
+    const { alice, bob } = await openPair(harness())
     const carol = await harness().open('carol@example.com')
     const withBob = await connect(alice, bob)
     const withCarol = await connect(alice, carol)

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { addContact, contactRow, screenshot, show, signIn, useSample, waitForText, type SamplePage } from './sample.js'
+import { addContact, contactRow, dial, screenshot, show, signIn, useSample, waitForText, type SamplePage } from './sample.js'
 
 /** Controls (and images) exposed to assistive technology without a name, from Chromium's accessibility tree as Playwright reads it. */
 async function unnamed(page: Page): Promise<string[]> {
@@ -156,8 +156,7 @@ describe('browser sample: accessibility facts (Chromium)', function () {
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).to.equal('')
 
     // An incoming call can be answered from the keyboard: Tab reaches its buttons.
-    await bob.page.getByLabel('Call a user or a phone number').fill('alice@example.com')
-    await bob.page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await dial(bob, 'alice@example.com', 'Audio call')
     const answer = page.getByRole('button', { name: 'Answer audio only' })
     await answer.waitFor()
     for (let presses = 0; presses < 20 && !(await answer.evaluate((button) => button === document.activeElement)); presses += 1) await page.keyboard.press('Shift+Tab')

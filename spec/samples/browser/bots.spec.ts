@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import { busyBot, echoBot, ivrBot, smsLoopbackBot, startBots, typingBot, type RunningBots } from '../../../samples/node/bots/index.js'
+import { busyBot, echoBot, ivrBot, smsLoopbackBot, startBots, typingBot, type BotDefinition, type RunningBots } from '../../../samples/node/bots/index.js'
 import { ivrAcknowledgement } from '../../../samples/node/bots/ivr.js'
-import { addContact, contactRow, screenshot, useSample, waitForText } from './sample.js'
+import { addContact, contactRow, dial, screenshot, useSample, waitForText, type SamplePage } from './sample.js'
 
 describe('browser sample with the bots: one person tries every feature (Chromium, through the UI)', function () {
   this.timeout(90000)
@@ -12,15 +12,19 @@ describe('browser sample with the bots: one person tries every feature (Chromium
     bots = undefined
   })
 
-  it('calls the echo bot and sees their own video come back; chats with the typing bot; texts the SMS loopback number', async () => {
+  /** Starts these bots on the test's platform, then opens the sample signed in as Alice. */
+  async function aliceWithBots(...definitions: BotDefinition[]): Promise<SamplePage> {
     const { platform } = sample()
-    bots = await startBots({ url: platform.url, accounts: platform.users, bots: [echoBot(), typingBot({ typingMs: 600 }), smsLoopbackBot()] })
-    const alice = await sample().open('alice@example.com')
+    bots = await startBots({ url: platform.url, accounts: platform.users, bots: definitions })
+    return sample().open('alice@example.com')
+  }
+
+  it('calls the echo bot and sees their own video come back; chats with the typing bot; texts the SMS loopback number', async () => {
+    const alice = await aliceWithBots(echoBot(), typingBot({ typingMs: 600 }), smsLoopbackBot())
     const { page } = alice
 
     // The echo bot answers and sends Alice's own camera back.
-    await page.getByLabel('Call a user or a phone number').fill('echo@example.com')
-    await page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await dial(alice, 'echo@example.com', 'Video call')
     const card = page.getByRole('article', { name: 'Echo Bot' })
     await waitForText(card.getByRole('status'), 'Connected')
     await page.waitForFunction(() => {
@@ -54,9 +58,7 @@ describe('browser sample with the bots: one person tries every feature (Chromium
   })
 
   it('shows the bots available while they run, and says a call to the busy bot was declined', async () => {
-    const { platform } = sample()
-    bots = await startBots({ url: platform.url, accounts: platform.users, bots: [busyBot(), echoBot()] })
-    const alice = await sample().open('alice@example.com')
+    const alice = await aliceWithBots(busyBot(), echoBot())
     const { page } = alice
     for (const [query, name] of [['Busy', 'Busy Signal'], ['Echo', 'Echo Bot']] as const) {
       await addContact(alice, query, name)
@@ -64,8 +66,7 @@ describe('browser sample with the bots: one person tries every feature (Chromium
       expect(await contactRow(alice, name).getAttribute('data-presence')).to.equal('available')
     }
 
-    await page.getByLabel('Call a user or a phone number').fill('busy@example.com')
-    await page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await dial(alice, 'busy@example.com', 'Audio call')
     const card = page.getByRole('article', { name: 'Busy Signal' })
     await waitForText(card.getByRole('status'), 'Declined')
     await waitForText(page.locator('#announce-polite'), 'Call with Busy Signal ended: Declined')
@@ -73,12 +74,9 @@ describe('browser sample with the bots: one person tries every feature (Chromium
   })
 
   it('keys digits into the IVR from the call keypad: the bot hears them in-band and confirms them by chat', async function () {
-    const { platform } = sample()
-    bots = await startBots({ url: platform.url, accounts: platform.users, bots: [ivrBot()] })
-    const alice = await sample().open('alice@example.com')
+    const alice = await aliceWithBots(ivrBot())
     const { page } = alice
-    await page.getByLabel('Call a user or a phone number').fill('ivr@example.com')
-    await page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await dial(alice, 'ivr@example.com', 'Audio call')
     const card = page.getByRole('article', { name: 'IVR Menu' })
     await waitForText(card.getByRole('status'), 'Connected')
     await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /IVR Menu/ }).waitFor()

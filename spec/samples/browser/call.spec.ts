@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Locator, Page } from 'playwright-core'
-import { screenshot, show, useSample, waitForText, type SamplePage } from './sample.js'
+import { desktopAndPhone, dial, screenshot, show, useSample, waitForText, type SamplePage } from './sample.js'
 
 /** The card of the call with `name` in the calls panel. */
 const callCard = (sample: SamplePage, name: string): Locator => sample.page.getByRole('article', { name })
@@ -33,12 +33,10 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
   const sample = useSample()
 
   it('places a video call that the callee answers with video: both see remote video, mute, camera, hold, keypad, hang up', async () => {
-    const alice = await sample().open('alice@example.com')
-    const bob = await sample().open('bob@example.com', { phone: true })
+    const { alice, bob } = await desktopAndPhone(sample())
 
     // Alice dials Bob by user id from the dial form.
-    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
-    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await dial(alice, 'bob@example.com', 'Video call')
     const aliceCall = callCard(alice, 'Bob Baker')
     await waitForText(aliceCall.getByRole('status'), /Calling…|Ringing…/)
 
@@ -120,8 +118,7 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
     const carol = await sample().open('carol@example.com')
     const dave = await sample().open('dave@example.com')
 
-    await carol.page.getByLabel('Call a user or a phone number').fill('dave@example.com')
-    await carol.page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await dial(carol, 'dave@example.com', 'Audio call')
     const prompt = dave.page.getByRole('group', { name: 'Carol Carter is calling' })
     await waitForText(prompt, 'Audio call')
     await prompt.getByRole('button', { name: 'Decline' }).click()
@@ -142,8 +139,7 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
   it("rings with Answer / Reject / Ignore on the callee's card and Cancel on the caller's; letterboxes remote video; takes the video off at once when the call ends", async () => {
     const alice = await sample().open('alice@example.com')
     const bob = await sample().open('bob@example.com')
-    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
-    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await dial(alice, 'bob@example.com', 'Video call')
     const aliceCall = callCard(alice, 'Bob Baker')
     const bobCall = callCard(bob, 'Alice Archer')
     await waitForText(bobCall.getByRole('status'), 'Incoming call')
@@ -237,8 +233,7 @@ describe('browser sample: calls (Chromium, through the UI)', function () {
     const microphone = alice.page.getByLabel('Microphone', { exact: true })
     await show(alice, 'Calls')
 
-    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
-    await alice.page.getByRole('button', { name: 'Video call', exact: true }).click()
+    await dial(alice, 'bob@example.com', 'Video call')
     await bob.page.getByRole('group', { name: 'Alice Archer is calling' }).getByRole('button', { name: 'Answer audio only' }).click()
     await waitForText(callCard(alice, 'Bob Baker').getByRole('status'), 'Connected')
     // Bob answered with audio only: he sees Alice's video but sends none (no camera button);

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Locator } from 'playwright-core'
-import { addContact, contactRow, png, screenshot, show, useSample, waitForText, type SamplePage } from './sample.js'
+import { addContact, contactRow, desktopAndPhone, png, screenshot, show, useSample, waitForText, type SamplePage } from './sample.js'
 
 /** The messages of the open conversation. */
 const messages = (sample: SamplePage): Locator => sample.page.getByRole('log').getByRole('listitem')
@@ -17,8 +17,7 @@ describe('browser sample: chat (Chromium, through the UI)', function () {
   const sample = useSample()
 
   it('chats both ways with a typing indicator, sends an image that both sides render, and shows markup as text', async () => {
-    const alice = await sample().open('alice@example.com')
-    const bob = await sample().open('bob@example.com', { phone: true })
+    const { alice, bob } = await desktopAndPhone(sample())
     await addContact(alice, 'Bob', 'Bob Baker')
 
     // Alice opens the chat from her contact list; Enter sends.

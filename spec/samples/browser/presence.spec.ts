@@ -1,13 +1,12 @@
 import { expect } from 'chai'
-import { addContact, contactRow, screenshot, show, signIn, useSample, waitForText } from './sample.js'
+import { addContact, contactRow, desktopAndPhone, screenshot, show, signIn, useSample, waitForText } from './sample.js'
 
 describe('browser sample: signing in, contacts and presence (Chromium, through the UI)', function () {
   this.timeout(90000)
   const sample = useSample()
 
   it('two users sign in, add each other from the directory and see each other’s presence change', async () => {
-    const alice = await sample().open('alice@example.com')
-    const bob = await sample().open('bob@example.com', { phone: true })
+    const { alice, bob } = await desktopAndPhone(sample())
 
     // The header shows who is signed in and their status, published as Available at sign-in.
     expect(await alice.page.locator('#me').textContent()).to.equal('Alice Archer')

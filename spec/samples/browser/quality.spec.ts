@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Locator } from 'playwright-core'
-import { signIn, useSample, waitForText, type SamplePage } from './sample.js'
+import { dial, signIn, useSample, waitForText, type SamplePage } from './sample.js'
 
 // The browser sample shows each call's media connection state and its live quality warnings.
 // A far end that stops sending cannot be made through the UI (its mute still sends silence):
@@ -32,8 +32,7 @@ describe('browser sample: media connection state and quality warnings (Chromium,
     const alice = await sample().open('alice@example.com')
     const bob = await openRecorded((userId, options) => sample().open(userId, options), 'bob@example.com')
 
-    await alice.page.getByLabel('Call a user or a phone number').fill('bob@example.com')
-    await alice.page.getByRole('button', { name: 'Audio call', exact: true }).click()
+    await dial(alice, 'bob@example.com', 'Audio call')
     const prompt = bob.page.getByRole('group', { name: 'Alice Archer is calling' })
     await prompt.waitFor()
     await prompt.getByRole('button', { name: 'Answer audio only' }).click()

@@ -101,6 +101,26 @@ export function useSample(platformOptions: PlatformOptions = {}): () => Sample {
   }
 }
 
+/** Opens the sample for each user in turn (as `Sample.open`, on the desktop layout, signed in). */
+export async function openEach<const T extends readonly string[]>(sample: Sample, ...userIds: T): Promise<{ -readonly [K in keyof T]: SamplePage }> {
+  const pages: SamplePage[] = []
+  for (const userId of userIds) pages.push(await sample.open(userId))
+  return pages as { -readonly [K in keyof T]: SamplePage }
+}
+
+/** Alice on the desktop layout and Bob on the phone layout, both signed in. */
+export async function desktopAndPhone(sample: Sample): Promise<{ alice: SamplePage; bob: SamplePage }> {
+  const alice = await sample.open('alice@example.com')
+  const bob = await sample.open('bob@example.com', { phone: true })
+  return { alice, bob }
+}
+
+/** Types `to` into the dial form and places an audio or a video call with its button. */
+export async function dial(sample: SamplePage, to: string, call: 'Audio call' | 'Video call'): Promise<void> {
+  await sample.page.getByLabel('Call a user or a phone number').fill(to)
+  await sample.page.getByRole('button', { name: call, exact: true }).click()
+}
+
 /** Waits until `locator` (its first match) has `text` in its text content. */
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = 15000): Promise<void> {
   const wanted = typeof text === 'string' ? text : text.source

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Locator, Page } from 'playwright-core'
-import { screenshot, useSample, waitForText, type SamplePage } from './sample.js'
+import { openEach, screenshot, useSample, waitForText, type SamplePage } from './sample.js'
 
 const callCard = (sample: SamplePage, name: string): Locator => sample.page.getByRole('article', { name, exact: true })
 
@@ -37,9 +37,7 @@ describe('browser sample: transfer and join with three people (Chromium, through
   const sample = useSample()
 
   it('transfers: Alice holds Bob, calls and holds Carol, transfers; Bob and Carol are connected and see each other', async () => {
-    const alice = await sample().open('alice@example.com')
-    const bob = await sample().open('bob@example.com')
-    const carol = await sample().open('carol@example.com')
+    const [alice, bob, carol] = await openEach(sample(), 'alice@example.com', 'bob@example.com', 'carol@example.com')
 
     await connect(alice, 'Alice Archer', bob, 'bob@example.com', 'Bob Baker', true)
     const twoCalls = alice.page.getByRole('heading', { name: 'Two calls' })
@@ -74,9 +72,7 @@ describe('browser sample: transfer and join with three people (Chromium, through
   })
 
   it('joins: Alice holds Bob and Carol, joins them into one audio call that all three share, then hangs up for everyone', async () => {
-    const alice = await sample().open('alice@example.com')
-    const bob = await sample().open('bob@example.com')
-    const carol = await sample().open('carol@example.com')
+    const [alice, bob, carol] = await openEach(sample(), 'alice@example.com', 'bob@example.com', 'carol@example.com')
 
     await connect(alice, 'Alice Archer', bob, 'bob@example.com', 'Bob Baker', false)
     await hold(alice, 'Bob Baker')

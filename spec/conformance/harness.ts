@@ -6,15 +6,14 @@
 // times and the port normalised. The two transcripts must be deeply equal, except at the paths a
 // scenario lists as justified differences (each with its reason; an unused one fails too).
 //
-//   describe('conformance: config', function () {
-//     const conformance = useConformance()
-//     it('getConfig', () => conformance().check({
+//   conformanceSuite('conformance: config', (scenario) => {
+//     scenario('getConfig returns the configuration', {
 //       name: 'getConfig',
 //       run: async ({ open }) => {
 //         const alice = await open('alice@example.com', { services: [] })
 //         await alice.step('getConfig', (client) => client.getConfig().logs)
 //       },
-//     }))
+//     })
 //   })
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -228,6 +227,21 @@ export function useConformance(): () => Conformance {
     return running
   }
 }
+
+/** Adds one scenario to a suite: an `it` named for the behaviour, checking the scenario on both SDKs. */
+export type AddScenario = (behaviour: string, scenario: Scenario) => void
+
+/** A spec file's suite: Chromium for the file (useConformance), and one `it` per scenario that `define` adds. */
+export function conformanceSuite(title: string, define: (scenario: AddScenario) => void, timeout = 120000): void {
+  describe(title, function () {
+    this.timeout(timeout)
+    const conformance = useConformance()
+    define((behaviour, scenario) => it(behaviour, () => conformance().check(scenario)))
+  })
+}
+
+/** The same reason for differences at each of `paths`. */
+export const justify = (paths: readonly string[], reason: string): Justified[] => paths.map((path) => ({ path, reason }))
 
 /**
  * Differences every scenario accepts (`*` stands for any page). Kept short: anything narrower

@@ -1,4 +1,4 @@
-import { conformanceSuite, type ConformancePage, type Justified } from './harness.js'
+import { conformanceSuite, justify, type ConformancePage, type Justified } from './harness.js'
 import { asAlice, asAliceAndBob } from './steps.js'
 
 /** Call event differences every call scenario shows. */
@@ -33,16 +33,28 @@ const trackIdKey = 'superset: the reference documents TrackObject.id; kandy-rx r
 
 type CallClient = { call: Record<string, (...args: unknown[]) => unknown> & { states: unknown } }
 
+/** Waits until the page's call (the first of call.getAll()) is in `state`. */
+const untilCallState = (page: ConformancePage, state: string): Promise<void> => page.until((client, wanted) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === wanted, state)
+
+/** Waits until both pages' calls are in `state` (`first`'s, then `second`'s), then half a second for the events that follow. */
+async function untilBothInState(first: ConformancePage, second: ConformancePage, state: string): Promise<void> {
+  await untilCallState(first, state)
+  await untilCallState(second, state)
+  await first.settle(500)
+}
+
+/** Records the step `operation` (its label too) on the page's call, found through call.getAll(). */
+const operate = (page: ConformancePage, operation: 'hold' | 'unhold' | 'end' | 'reject'): Promise<unknown> =>
+  page.step(operation, (client, name) => (client as unknown as CallClient).call[name]!((client.call.getAll() as Array<{ id: string }>)[0]!.id), operation)
+
 /** Alice calls Bob (audio), Bob answers; both end Connected. Returns nothing: the call is found through getAll. */
 async function connect(alice: ConformancePage, bob: ConformancePage): Promise<void> {
   await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true, video: false }))
   await bob.waitFor('call:receive')
-  await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ringing')
+  await untilCallState(bob, 'Ringing')
   await bob.step('getAll ringing', (client) => client.call.getAll())
   await bob.step('answer', (client) => (client as unknown as CallClient).call.answer((client.call.getAll() as Array<{ id: string }>)[0]!.id, { audio: true, video: false }))
-  await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
-  await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
-  await alice.settle(500)
+  await untilBothInState(alice, bob, 'Connected')
 }
 
 conformanceSuite('conformance: calls and media', (scenario) => {
@@ -50,19 +62,11 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     name: 'call',
     justified: [
       ...callEvents(['alice', 'bob']).justified,
-      { path: 'alice.steps.getById.remoteParticipant', reason: participant },
-      { path: 'alice.steps.getAll held[0].remoteParticipant', reason: participant },
-      { path: 'alice.steps.getAll ended[0].remoteParticipant', reason: participant },
-      { path: 'bob.steps.getAll remote held[0].remoteParticipant', reason: participant },
-      { path: 'bob.steps.getAll ended[0].remoteParticipant', reason: participant },
-      { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
-      { path: 'bob.steps.getAll connected[0].to', reason: incomingTo },
-      { path: 'bob.steps.getAll remote held[0].to', reason: incomingTo },
-      { path: 'bob.steps.getAll ended[0].to', reason: incomingTo },
+      ...justify(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]'].map((step) => `${step}.remoteParticipant`), participant),
+      ...justify(['bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]'].map((step) => `${step}.to`), incomingTo),
       { path: 'alice.steps.getTrackById muted.id', reason: trackIdKey },
       ...connectionStates(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]']),
-      { path: 'alice.events.call.call:trackEnded', reason: endedOnce },
-      { path: 'bob.events.call.call:trackEnded', reason: endedOnce },
+      ...justify(['alice.events.call.call:trackEnded', 'bob.events.call.call:trackEnded'], endedOnce),
       { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
     ],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
@@ -70,13 +74,13 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await connect(alice, bob)
       await alice.step('getById', (client) => client.call.getById((client.call.getAll() as Array<{ id: string }>)[0]!.id))
       await bob.step('getAll connected', (client) => client.call.getAll())
-      await alice.step('hold', (client) => (client as unknown as CallClient).call.hold((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-      await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'On Hold')
+      await operate(alice, 'hold')
+      await untilCallState(alice, 'On Hold')
       await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === true)
       await alice.step('getAll held', (client) => client.call.getAll())
       await bob.step('getAll remote held', (client) => client.call.getAll())
-      await alice.step('unhold', (client) => (client as unknown as CallClient).call.unhold((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-      await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
+      await operate(alice, 'unhold')
+      await untilCallState(alice, 'Connected')
       await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === false)
       await alice.settle(500)
       await alice.step('muteTracks', (client) => client.media.muteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
@@ -84,10 +88,8 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('getTrackById muted', (client) => client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!))
       await alice.step('unmuteTracks', (client) => client.media.unmuteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
       await alice.waitFor('media:unmuted')
-      await alice.step('end', (client) => (client as unknown as CallClient).call.end((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-      await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-      await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-      await alice.settle(500)
+      await operate(alice, 'end')
+      await untilBothInState(bob, alice, 'Ended')
       await alice.step('getAll ended', (client) => client.call.getAll())
       await bob.step('getAll ended', (client) => client.call.getAll())
     }),
@@ -117,8 +119,8 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('removeTracks', (client) => client.media.removeTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
       await alice.settle(300)
       await alice.step('rendered after remove', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
-      await alice.step('end', (client) => (client as unknown as CallClient).call.end((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-      await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
+      await operate(alice, 'end')
+      await untilCallState(bob, 'Ended')
     }),
   })
 
@@ -135,11 +137,9 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
       await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true }))
       await bob.waitFor('call:receive')
-      await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ringing')
-      await bob.step('reject', (client) => (client as unknown as CallClient).call.reject((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-      await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-      await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-      await alice.settle(500)
+      await untilCallState(bob, 'Ringing')
+      await operate(bob, 'reject')
+      await untilBothInState(alice, bob, 'Ended')
       await alice.step('getAll', (client) => client.call.getAll())
       await bob.step('getAll', (client) => client.call.getAll())
     }),
@@ -148,10 +148,7 @@ conformanceSuite('conformance: calls and media', (scenario) => {
   scenario('bad input: end, hold and getById of an unknown call', {
     name: 'call bad input',
     justified: [
-      {
-        path: 'alice.events.call',
-        reason: 'bad input: for an unknown call the original emits call:operation START (4.9) and nothing more; kandy-rx reports the failure as call:stateChange { error } (code call:7)',
-      },
+      { path: 'alice.events.call', reason: 'bad input: for an unknown call the original emits call:operation START (4.9) and nothing more; kandy-rx reports the failure as call:stateChange { error } (code call:7)' },
     ],
     run: asAlice({ services: ['call'] }, async (alice) => {
       await alice.step('getById(unknown)', (client) => client.call.getById('no-such-call'))

@@ -1,25 +1,18 @@
-import { conformanceSuite } from './harness.js'
+import { conformanceSuite, justify } from './harness.js'
 import { asAlice } from './steps.js'
+
+// The original's members the documented API lacks, and the documented key it leaves out.
+const undocumented = 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented'
+const enableGrouping = 'documented by the reference (logs.enableGrouping, default true); the original leaves it out of getConfig()'
 
 conformanceSuite('conformance: configuration and the client surface', (scenario) => {
   scenario('the client has the same members and namespace functions', {
     name: 'surface',
     justified: [
-      { path: 'alice.steps.members.call.directTransfer', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.call.forward', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.connect', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.disconnect', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.disconnectReasons', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.getCapabilities', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.getConnection', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.getServices', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.getVersion', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.notification', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.services.resubscribe', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.state', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.subscriptionStates', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.updateConnection', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
-      { path: 'alice.steps.members.updateToken', reason: 'not in the documented API (seed/api-reference.md, the 4.8 API kandy-rx implements); the original ships it undocumented' },
+      ...justify(
+        ['call.directTransfer', 'call.forward', 'connect', 'disconnect', 'disconnectReasons', 'getCapabilities', 'getConnection', 'getServices', 'getVersion', 'notification', 'services.resubscribe', 'state', 'subscriptionStates', 'updateConnection', 'updateToken'].map((member) => `alice.steps.members.${member}`),
+        undocumented,
+      ),
       { path: 'alice.steps.members.dispose', reason: 'kandy-rx addition: ends every stream, timer, socket and peer connection of the client (DESIGN.md principle 8)' },
       { path: 'alice.steps.members.destroy', reason: 'kandy-rx addition: the same as dispose' },
       { path: 'alice.steps.members.messaging', reason: 'kandy-rx addition: the reference calls the namespace Messaging; client.messaging is an alias of client.conversation' },
@@ -45,7 +38,7 @@ conformanceSuite('conformance: configuration and the client surface', (scenario)
     name: 'getConfig',
     justified: [
       { path: 'alice.steps.getConfig.connectivity.method.type', reason: '4.9 change (KAA-2007): the original 4.9 checks with pingPong; kandy-rx keeps the 4.8 default keepAlive (protocol/channel-and-subscriptions.md §4), which the platform serves the same way' },
-      { path: 'alice.steps.getConfig.logs.enableGrouping', reason: 'documented by the reference (logs.enableGrouping, default true); the original leaves it out of getConfig()' },
+      { path: 'alice.steps.getConfig.logs.enableGrouping', reason: enableGrouping },
     ],
     run: asAlice({}, async (alice) => {
       await alice.step('getConfig', (client) => client.getConfig())
@@ -55,8 +48,7 @@ conformanceSuite('conformance: configuration and the client surface', (scenario)
   scenario('updateConfig merges objects, replaces values, and getConfig shows the result', {
     name: 'updateConfig',
     justified: [
-      { path: 'alice.steps.getConfig.logs.enableGrouping', reason: 'documented by the reference (logs.enableGrouping, default true); the original leaves it out of getConfig()' },
-      { path: 'alice.steps.getConfig again.enableGrouping', reason: 'documented by the reference (logs.enableGrouping, default true); the original leaves it out of getConfig()' },
+      ...justify(['alice.steps.getConfig.logs.enableGrouping', 'alice.steps.getConfig again.enableGrouping'], enableGrouping),
     ],
     run: asAlice({}, async (alice) => {
       await alice.step('updateConfig', (client) => client.updateConfig({ logs: { logLevel: 'error' }, call: { iceServers: [{ urls: 'stun:127.0.0.1:3478' }] } }))

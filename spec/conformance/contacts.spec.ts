@@ -5,10 +5,7 @@ conformanceSuite('conformance: contacts', (scenario) => {
   scenario('add, get, getAll, update, fetch, refresh, remove', {
     name: 'contacts',
     justified: [
-      {
-        path: 'alice.events.contacts',
-        reason: 'Recommendation (protocol/events.md §10): after add kandy-rx emits the documented contacts:new <contact> then contacts:change {}; the original emits contacts:change twice (the contact, then {})',
-      },
+      { path: 'alice.events.contacts', reason: 'Recommendation (protocol/events.md §10): after add kandy-rx emits the documented contacts:new <contact> then contacts:change {}; the original emits contacts:change twice (the contact, then {})' },
     ],
     run: asAlice({ services: [] }, async (alice) => {
       const contact = { primaryContact: 'bob@example.com', contactId: 'bob', firstName: 'Bob', lastName: 'Baker', email: 'bob@example.com', buddy: true }

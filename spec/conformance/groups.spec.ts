@@ -1,4 +1,4 @@
-import { conformanceSuite } from './harness.js'
+import { conformanceSuite, justify } from './harness.js'
 import { asAlice, asAliceAndBob } from './steps.js'
 
 const groupIds = "Recommendation (protocol/events.md §9): kandy-rx also sets groupId (the same value as id), which the vendor's tutorials read"
@@ -9,10 +9,8 @@ conformanceSuite('conformance: groups (participants, invitations)', (scenario) =
   scenario('create with a participant, invitation, accept, participants, add, remove, leave, delete', {
     name: 'groups',
     justified: [
-      { path: 'alice.events.group', reason: groupIds },
-      { path: 'bob.events.group', reason: groupIds },
-      { path: 'alice.events.notification', reason: rawNotification },
-      { path: 'bob.events.notification', reason: rawNotification },
+      ...justify(['alice.events.group', 'bob.events.group'], groupIds),
+      ...justify(['alice.events.notification', 'bob.events.notification'], rawNotification),
     ],
     run: asAliceAndBob({ services: ['chat'] }, async (alice, bob) => {
       await alice.step('getAll before', (client) => client.groups.getAll())
@@ -47,8 +45,7 @@ conformanceSuite('conformance: groups (participants, invitations)', (scenario) =
   scenario('fetch and rejectInvitation', {
     name: 'groups fetch and reject',
     justified: [
-      { path: 'alice.events.group', reason: groupIds },
-      { path: 'bob.events.group', reason: groupIds },
+      ...justify(['alice.events.group', 'bob.events.group'], groupIds),
       { path: 'alice.events.notification', reason: rawNotification },
     ],
     run: asAliceAndBob({ services: ['chat'] }, async (alice, bob) => {
@@ -68,10 +65,7 @@ conformanceSuite('conformance: groups (participants, invitations)', (scenario) =
   scenario('bad input: get an unknown group, delete an unknown group', {
     name: 'groups bad input',
     justified: [
-      {
-        path: 'alice.events.group.group:delete',
-        reason: 'Recommendation (protocol/events.md §9): kandy-rx puts the BasicError itself in error (the original nests it in error.error; kandy-rx also carries that copy) and names the group (id, groupId)',
-      },
+      { path: 'alice.events.group.group:delete', reason: 'Recommendation (protocol/events.md §9): kandy-rx puts the BasicError itself in error (the original nests it in error.error; kandy-rx also carries that copy) and names the group (id, groupId)' },
     ],
     run: asAlice({ services: ['chat'] }, async (alice) => {
       await alice.step('get(unknown)', (client) => client.groups.get('no-such-group'))

@@ -20,11 +20,7 @@ conformanceSuite('conformance: presence', (scenario) => {
   scenario('subscribe, fetch, get (one id and a list), getAll, presence:change, unsubscribe', {
     name: 'presence of others',
     justified: [
-      {
-        path: 'bob.events.presence',
-        reason:
-          'Recommendation (protocol/presence-groups-users.md §1.3): a finished presence.fetch emits presence:change per fetched user; the original emits nothing, so its pages poll presence.get (which works the same on kandy-rx). Both emit presence:change for the notification that follows presence.subscribe',
-      },
+      { path: 'bob.events.presence', reason: 'Recommendation (protocol/presence-groups-users.md §1.3): a finished presence.fetch emits presence:change per fetched user; the original emits nothing, so its pages poll presence.get (which works the same on kandy-rx). Both emit presence:change for the notification that follows presence.subscribe' },
     ],
     run: asAliceAndBob({ services: ['presence'] }, async (alice, bob) => {
       await alice.step('update', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE))

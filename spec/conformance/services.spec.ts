@@ -38,14 +38,8 @@ conformanceSuite('conformance: services (subscribe, unsubscribe, getSubscription
   scenario('bad input: unknown services, unsubscribing what is not subscribed', {
     name: 'services bad input',
     justified: [
-      {
-        path: 'alice.events.subscription',
-        reason: 'bad input: for no valid service the original still runs a request (subscription:change at its start and end) before subscription:error; kandy-rx checks first and reports subscription:error BAD_INPUT alone',
-      },
-      {
-        path: 'alice.events.ws',
-        reason: 'bad input: the original creates a notification channel and opens its WebSocket (ws:change twice) for a subscription that has no valid service and ends in subscription:error; kandy-rx refuses the input before any request, so no socket opens for nothing',
-      },
+      { path: 'alice.events.subscription', reason: 'bad input: for no valid service the original still runs a request (subscription:change at its start and end) before subscription:error; kandy-rx checks first and reports subscription:error BAD_INPUT alone' },
+      { path: 'alice.events.ws', reason: 'bad input: the original creates a notification channel and opens its WebSocket (ws:change twice) for a subscription that has no valid service and ends in subscription:error; kandy-rx refuses the input before any request, so no socket opens for nothing' },
     ],
     run: asAlice({}, async (alice) => {
       await alice.step('subscribe(unknown)', (client) => client.services.subscribe(['nothing']))

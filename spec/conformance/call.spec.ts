@@ -47,6 +47,17 @@ async function untilBothInState(first: ConformancePage, second: ConformancePage,
 const operate = (page: ConformancePage, operation: 'hold' | 'unhold' | 'end' | 'reject'): Promise<unknown> =>
   page.step(operation, (client, name) => (client as unknown as CallClient).call[name]!((client.call.getAll() as Array<{ id: string }>)[0]!.id), operation)
 
+/** `page` ends its call with `operation` (end or reject); waits until the call is Ended on `other`, then on `page`. */
+async function hangUp(page: ConformancePage, operation: 'end' | 'reject', other: ConformancePage): Promise<void> {
+  await operate(page, operation)
+  await untilBothInState(other, page, 'Ended')
+}
+
+/** Records call.getAll() under `label` on each page, in order. */
+async function recordCalls(label: string, ...pages: readonly ConformancePage[]): Promise<void> {
+  for (const page of pages) await page.step(label, (client) => client.call.getAll())
+}
+
 /** Alice calls Bob (audio), Bob answers; both end Connected. Returns nothing: the call is found through getAll. */
 async function connect(alice: ConformancePage, bob: ConformancePage): Promise<void> {
   await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true, video: false }))
@@ -88,10 +99,8 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('getTrackById muted', (client) => client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!))
       await alice.step('unmuteTracks', (client) => client.media.unmuteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
       await alice.waitFor('media:unmuted')
-      await operate(alice, 'end')
-      await untilBothInState(bob, alice, 'Ended')
-      await alice.step('getAll ended', (client) => client.call.getAll())
-      await bob.step('getAll ended', (client) => client.call.getAll())
+      await hangUp(alice, 'end', bob)
+      await recordCalls('getAll ended', alice, bob)
     }),
   })
 
@@ -138,10 +147,8 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true }))
       await bob.waitFor('call:receive')
       await untilCallState(bob, 'Ringing')
-      await operate(bob, 'reject')
-      await untilBothInState(alice, bob, 'Ended')
-      await alice.step('getAll', (client) => client.call.getAll())
-      await bob.step('getAll', (client) => client.call.getAll())
+      await hangUp(bob, 'reject', alice)
+      await recordCalls('getAll', alice, bob)
     }),
   })
 

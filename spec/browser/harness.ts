@@ -144,11 +144,18 @@ export async function startHarness(platformOptions: PlatformOptions = {}): Promi
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text())
     })
+    const { hostname, port } = new URL(platform.url)
     await page.evaluate(setUpClient, {
       tokens: { accessToken: tokens.accessToken, idToken: tokens.idToken },
       services: [...(options.services ?? ['call'])],
-      config: options.config ?? {},
-      correlator: `harness-${userId}`,
+      config: mergeConfig(
+        {
+          authentication: { server: { base: hostname, protocol: 'http', port: Number(port) }, clientCorrelator: `harness-${userId}` },
+          call: { iceServers: [] },
+          logs: { logLevel: 'warn' },
+        },
+        options.config ?? {},
+      ),
     })
     return userPage(page, tokens, userId, errors)
   }
@@ -204,6 +211,19 @@ export function useHarness(platformOptions: PlatformOptions = {}): () => Harness
   }
 }
 
+/** `over` merged into a client configuration `base`: objects merge key by key, any other value (an array too) replaces. */
+export function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key]
+    out[key] =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null && !Array.isArray(current)
+        ? mergeConfig(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value
+  }
+  return out
+}
+
 // ── In the page ──────────────────────────────────────────────────────────────────────────────
 
 interface PageHarness {
@@ -221,7 +241,7 @@ declare global {
 }
 
 /** Runs in the page: creates the client (recording its peer connections), logs in, subscribes. */
-async function setUpClient(setup: { tokens: { accessToken: string; idToken: string }; services: string[]; config: Record<string, unknown>; correlator: string }): Promise<void> {
+async function setUpClient(setup: { tokens: { accessToken: string; idToken: string }; services: string[]; config: Record<string, unknown> }): Promise<void> {
   const peers: RTCPeerConnection[] = []
   // The environment is the SDK's injection point: the same RTCPeerConnection, recorded for inspection.
   class RecordedPeerConnection extends RTCPeerConnection {
@@ -231,26 +251,7 @@ async function setUpClient(setup: { tokens: { accessToken: string; idToken: stri
       window.dispatchEvent(new CustomEvent('harness:peer', { detail: this }))
     }
   }
-  const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = { ...base }
-    for (const [key, value] of Object.entries(over)) {
-      const current = out[key]
-      out[key] =
-        typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null && !Array.isArray(current)
-          ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
-          : value
-    }
-    return out
-  }
-  const config = merge(
-    {
-      authentication: { server: { base: location.hostname, protocol: 'http', port: Number(location.port) }, clientCorrelator: setup.correlator },
-      call: { iceServers: [] },
-      logs: { logLevel: 'warn' },
-    },
-    setup.config,
-  )
-  const client = window.Kandy.create(config, { RTCPeerConnection: RecordedPeerConnection })
+  const client = window.Kandy.create(setup.config, { RTCPeerConnection: RecordedPeerConnection })
   const plain = (value: unknown, depth = 0): unknown => {
     if (value === null || typeof value !== 'object') return value
     if (depth > 6) return '[deep]'

@@ -1,5 +1,5 @@
-import type { ConformancePage } from './harness.js'
-import { useConformance, type Justified } from './harness.js'
+import { conformanceSuite, justify, type ConformancePage, type Justified } from './harness.js'
+import { asAlice, asAliceAndBob } from './steps.js'
 
 /** Call event differences every call scenario shows. */
 const callEvents = (pages: readonly string[]): { justified: Justified[] } => ({
@@ -33,145 +33,135 @@ const trackIdKey = 'superset: the reference documents TrackObject.id; kandy-rx r
 
 type CallClient = { call: Record<string, (...args: unknown[]) => unknown> & { states: unknown } }
 
+/** Waits until the page's call (the first of call.getAll()) is in `state`. */
+const untilCallState = (page: ConformancePage, state: string): Promise<void> => page.until((client, wanted) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === wanted, state)
+
+/** Waits until both pages' calls are in `state` (`first`'s, then `second`'s), then half a second for the events that follow. */
+async function untilBothInState(first: ConformancePage, second: ConformancePage, state: string): Promise<void> {
+  await untilCallState(first, state)
+  await untilCallState(second, state)
+  await first.settle(500)
+}
+
+/** Records the step `operation` (its label too) on the page's call, found through call.getAll(). */
+const operate = (page: ConformancePage, operation: 'hold' | 'unhold' | 'end' | 'reject'): Promise<unknown> =>
+  page.step(operation, (client, name) => (client as unknown as CallClient).call[name]!((client.call.getAll() as Array<{ id: string }>)[0]!.id), operation)
+
+/** `page` ends its call with `operation` (end or reject); waits until the call is Ended on `other`, then on `page`. */
+async function hangUp(page: ConformancePage, operation: 'end' | 'reject', other: ConformancePage): Promise<void> {
+  await operate(page, operation)
+  await untilBothInState(other, page, 'Ended')
+}
+
+/** Records call.getAll() under `label` on each page, in order. */
+async function recordCalls(label: string, ...pages: readonly ConformancePage[]): Promise<void> {
+  for (const page of pages) await page.step(label, (client) => client.call.getAll())
+}
+
 /** Alice calls Bob (audio), Bob answers; both end Connected. Returns nothing: the call is found through getAll. */
 async function connect(alice: ConformancePage, bob: ConformancePage): Promise<void> {
   await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true, video: false }))
   await bob.waitFor('call:receive')
-  await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ringing')
+  await untilCallState(bob, 'Ringing')
   await bob.step('getAll ringing', (client) => client.call.getAll())
   await bob.step('answer', (client) => (client as unknown as CallClient).call.answer((client.call.getAll() as Array<{ id: string }>)[0]!.id, { audio: true, video: false }))
-  await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
-  await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
-  await alice.settle(500)
+  await untilBothInState(alice, bob, 'Connected')
 }
 
-describe('conformance: calls and media', function () {
-  this.timeout(180000)
-  const conformance = useConformance()
+conformanceSuite('conformance: calls and media', (scenario) => {
+  scenario('make, receive, answer, getById, getAll, hold, unhold, mute, unmute, end', {
+    name: 'call',
+    justified: [
+      ...callEvents(['alice', 'bob']).justified,
+      ...justify(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]'].map((step) => `${step}.remoteParticipant`), participant),
+      ...justify(['bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]'].map((step) => `${step}.to`), incomingTo),
+      { path: 'alice.steps.getTrackById muted.id', reason: trackIdKey },
+      ...connectionStates(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]']),
+      ...justify(['alice.events.call.call:trackEnded', 'bob.events.call.call:trackEnded'], endedOnce),
+      { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
+    ],
+    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
+      await alice.step('states', (client) => client.call.states)
+      await connect(alice, bob)
+      await alice.step('getById', (client) => client.call.getById((client.call.getAll() as Array<{ id: string }>)[0]!.id))
+      await bob.step('getAll connected', (client) => client.call.getAll())
+      await operate(alice, 'hold')
+      await untilCallState(alice, 'On Hold')
+      await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === true)
+      await alice.step('getAll held', (client) => client.call.getAll())
+      await bob.step('getAll remote held', (client) => client.call.getAll())
+      await operate(alice, 'unhold')
+      await untilCallState(alice, 'Connected')
+      await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === false)
+      await alice.settle(500)
+      await alice.step('muteTracks', (client) => client.media.muteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
+      await alice.waitFor('media:muted')
+      await alice.step('getTrackById muted', (client) => client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!))
+      await alice.step('unmuteTracks', (client) => client.media.unmuteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
+      await alice.waitFor('media:unmuted')
+      await hangUp(alice, 'end', bob)
+      await recordCalls('getAll ended', alice, bob)
+    }),
+  })
 
-  it('make, receive, answer, getById, getAll, hold, unhold, mute, unmute, end', () =>
-    conformance().check({
-      name: 'call',
-      justified: [
-        ...callEvents(['alice', 'bob']).justified,
-        { path: 'alice.steps.getById.remoteParticipant', reason: participant },
-        { path: 'alice.steps.getAll held[0].remoteParticipant', reason: participant },
-        { path: 'alice.steps.getAll ended[0].remoteParticipant', reason: participant },
-        { path: 'bob.steps.getAll remote held[0].remoteParticipant', reason: participant },
-        { path: 'bob.steps.getAll ended[0].remoteParticipant', reason: participant },
-        { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
-        { path: 'bob.steps.getAll connected[0].to', reason: incomingTo },
-        { path: 'bob.steps.getAll remote held[0].to', reason: incomingTo },
-        { path: 'bob.steps.getAll ended[0].to', reason: incomingTo },
-        { path: 'alice.steps.getTrackById muted.id', reason: trackIdKey },
-        ...connectionStates(['alice.steps.getById', 'alice.steps.getAll held[0]', 'alice.steps.getAll ended[0]', 'bob.steps.getAll ringing[0]', 'bob.steps.getAll connected[0]', 'bob.steps.getAll remote held[0]', 'bob.steps.getAll ended[0]']),
-        { path: 'alice.events.call.call:trackEnded', reason: endedOnce },
-        { path: 'bob.events.call.call:trackEnded', reason: endedOnce },
-        { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
-      ],
-      run: async ({ open }) => {
-        const alice = await open('alice@example.com', { services: ['call'] })
-        const bob = await open('bob@example.com', { services: ['call'] })
-        await alice.step('states', (client) => client.call.states)
-        await connect(alice, bob)
-        await alice.step('getById', (client) => client.call.getById((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await bob.step('getAll connected', (client) => client.call.getAll())
-        await alice.step('hold', (client) => (client as unknown as CallClient).call.hold((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'On Hold')
-        await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === true)
-        await alice.step('getAll held', (client) => client.call.getAll())
-        await bob.step('getAll remote held', (client) => client.call.getAll())
-        await alice.step('unhold', (client) => (client as unknown as CallClient).call.unhold((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Connected')
-        await bob.until((client) => (client.call.getAll() as Array<{ remoteHold: boolean }>)[0]?.remoteHold === false)
-        await alice.settle(500)
-        await alice.step('muteTracks', (client) => client.media.muteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
-        await alice.waitFor('media:muted')
-        await alice.step('getTrackById muted', (client) => client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!))
-        await alice.step('unmuteTracks', (client) => client.media.unmuteTracks((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks))
-        await alice.waitFor('media:unmuted')
-        await alice.step('end', (client) => (client as unknown as CallClient).call.end((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-        await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-        await alice.settle(500)
-        await alice.step('getAll ended', (client) => client.call.getAll())
-        await bob.step('getAll ended', (client) => client.call.getAll())
-      },
-    }))
+  scenario('media: getDevices, getById, getTrackById, renderTracks, removeTracks', {
+    name: 'media',
+    justified: [
+      ...callEvents(['alice', 'bob']).justified,
+      { path: 'alice.steps.getTrackById remote.id', reason: trackIdKey },
+      { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
+      { path: 'alice.steps.getTrackById remote.disabled', reason: remoteDisabled },
+      ...connectionStates(['bob.steps.getAll ringing[0]']),
+      { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
+    ],
+    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
+      await alice.step('getDevices', (client) => client.media.getDevices())
+      await connect(alice, bob)
+      await alice.step('getTrackById remote', (client) => client.media.getTrackById((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks[0]!))
+      await alice.step('getById', (client) => {
+        const track = client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!) as { streamId?: string; mediaId?: string } | undefined
+        return client.media.getById((track?.streamId ?? track?.mediaId) as string)
+      })
+      await alice.step('renderTracks', (client) => client.media.renderTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
+      await alice.settle(300)
+      await alice.step('rendered', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
+      await alice.step('removeTracks', (client) => client.media.removeTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
+      await alice.settle(300)
+      await alice.step('rendered after remove', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
+      await operate(alice, 'end')
+      await untilCallState(bob, 'Ended')
+    }),
+  })
 
-  it('media: getDevices, getById, getTrackById, renderTracks, removeTracks', () =>
-    conformance().check({
-      name: 'media',
-      justified: [
-        ...callEvents(['alice', 'bob']).justified,
-        { path: 'alice.steps.getTrackById remote.id', reason: trackIdKey },
-        { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
-        { path: 'alice.steps.getTrackById remote.disabled', reason: remoteDisabled },
-        ...connectionStates(['bob.steps.getAll ringing[0]']),
-        { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
-      ],
-      run: async ({ open }) => {
-        const alice = await open('alice@example.com', { services: ['call'] })
-        const bob = await open('bob@example.com', { services: ['call'] })
-        await alice.step('getDevices', (client) => client.media.getDevices())
-        await connect(alice, bob)
-        await alice.step('getTrackById remote', (client) => client.media.getTrackById((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks[0]!))
-        await alice.step('getById', (client) => {
-          const track = client.media.getTrackById((client.call.getAll() as Array<{ localTracks: readonly string[] }>)[0]!.localTracks[0]!) as { streamId?: string; mediaId?: string } | undefined
-          return client.media.getById((track?.streamId ?? track?.mediaId) as string)
-        })
-        await alice.step('renderTracks', (client) => client.media.renderTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
-        await alice.settle(300)
-        await alice.step('rendered', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
-        await alice.step('removeTracks', (client) => client.media.removeTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
-        await alice.settle(300)
-        await alice.step('rendered after remove', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
-        await alice.step('end', (client) => (client as unknown as CallClient).call.end((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-      },
-    }))
+  scenario('reject: the caller sees the call end', {
+    name: 'call reject',
+    justified: [
+      ...callEvents(['alice', 'bob']).justified,
+      { path: 'alice.steps.getAll[0].localOp', reason: '4.9 addition: the original exposes its operation tracking (call:operation) on the call object' },
+      { path: 'alice.steps.getAll[0].remoteParticipant', reason: participant },
+      { path: 'bob.steps.getAll[0].to', reason: incomingTo },
+      ...connectionStates(['alice.steps.getAll[0]', 'bob.steps.getAll[0]']),
+      { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
+    ],
+    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
+      await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true }))
+      await bob.waitFor('call:receive')
+      await untilCallState(bob, 'Ringing')
+      await hangUp(bob, 'reject', alice)
+      await recordCalls('getAll', alice, bob)
+    }),
+  })
 
-  it('reject: the caller sees the call end', () =>
-    conformance().check({
-      name: 'call reject',
-      justified: [
-        ...callEvents(['alice', 'bob']).justified,
-        { path: 'alice.steps.getAll[0].localOp', reason: '4.9 addition: the original exposes its operation tracking (call:operation) on the call object' },
-        { path: 'alice.steps.getAll[0].remoteParticipant', reason: participant },
-        { path: 'bob.steps.getAll[0].to', reason: incomingTo },
-        ...connectionStates(['alice.steps.getAll[0]', 'bob.steps.getAll[0]']),
-        { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
-      ],
-      run: async ({ open }) => {
-        const alice = await open('alice@example.com', { services: ['call'] })
-        const bob = await open('bob@example.com', { services: ['call'] })
-        await alice.step('make', (client) => typeof (client as unknown as CallClient).call.make('bob@example.com', { audio: true }))
-        await bob.waitFor('call:receive')
-        await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ringing')
-        await bob.step('reject', (client) => (client as unknown as CallClient).call.reject((client.call.getAll() as Array<{ id: string }>)[0]!.id))
-        await alice.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-        await bob.until((client) => (client.call.getAll() as Array<{ state: string }>)[0]?.state === 'Ended')
-        await alice.settle(500)
-        await alice.step('getAll', (client) => client.call.getAll())
-        await bob.step('getAll', (client) => client.call.getAll())
-      },
-    }))
-
-  it('bad input: end, hold and getById of an unknown call', () =>
-    conformance().check({
-      name: 'call bad input',
-      justified: [
-        {
-          path: 'alice.events.call',
-          reason: 'bad input: for an unknown call the original emits call:operation START (4.9) and nothing more; kandy-rx reports the failure as call:stateChange { error } (code call:7)',
-        },
-      ],
-      run: async ({ open }) => {
-        const alice = await open('alice@example.com', { services: ['call'] })
-        await alice.step('getById(unknown)', (client) => client.call.getById('no-such-call'))
-        await alice.step('end(unknown)', (client) => (client as unknown as CallClient).call.end('no-such-call'))
-        await alice.step('hold(unknown)', (client) => (client as unknown as CallClient).call.hold('no-such-call'))
-        await alice.settle(1000)
-      },
-    }))
-})
+  scenario('bad input: end, hold and getById of an unknown call', {
+    name: 'call bad input',
+    justified: [
+      { path: 'alice.events.call', reason: 'bad input: for an unknown call the original emits call:operation START (4.9) and nothing more; kandy-rx reports the failure as call:stateChange { error } (code call:7)' },
+    ],
+    run: asAlice({ services: ['call'] }, async (alice) => {
+      await alice.step('getById(unknown)', (client) => client.call.getById('no-such-call'))
+      await alice.step('end(unknown)', (client) => (client as unknown as CallClient).call.end('no-such-call'))
+      await alice.step('hold(unknown)', (client) => (client as unknown as CallClient).call.hold('no-such-call'))
+      await alice.settle(1000)
+    }),
+  })
+}, 180000)

@@ -6,15 +6,14 @@
 // times and the port normalised. The two transcripts must be deeply equal, except at the paths a
 // scenario lists as justified differences (each with its reason; an unused one fails too).
 //
-//   describe('conformance: config', function () {
-//     const conformance = useConformance()
-//     it('getConfig', () => conformance().check({
+//   conformanceSuite('conformance: config', (scenario) => {
+//     scenario('getConfig returns the configuration', {
 //       name: 'getConfig',
 //       run: async ({ open }) => {
 //         const alice = await open('alice@example.com', { services: [] })
 //         await alice.step('getConfig', (client) => client.getConfig().logs)
 //       },
-//     }))
+//     })
 //   })
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,7 +21,7 @@ import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { selfSignedCertificate } from '../../platform/index.js'
 import { startPlatform, type TestPlatform } from '../../testing/platform.js'
-import { chromiumFlags } from '../browser/harness.js'
+import { chromiumFlags, mergeConfig } from '../browser/harness.js'
 import type { Client } from '../../lib/index.js'
 import { comparable, differences, normalise, type Difference } from './transcript.js'
 
@@ -147,11 +146,19 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
         })
       }
       await page.goto(`${platform.url}/${sdk === 'oracle' ? 'oracle.html' : ''}`)
+      const { hostname, port } = new URL(platform.url)
       const tokens = await page.evaluate(setUp, {
         userId,
         login: options.login ?? true,
         services: [...(options.services ?? [])],
-        config: options.config ?? {},
+        config: mergeConfig(
+          {
+            authentication: { server: { base: hostname, port }, clientCorrelator: `conformance-${userId}` },
+            call: { iceServers: [] },
+            logs: { logLevel: 'silent' },
+          },
+          options.config ?? {},
+        ),
       })
       // Both SDKs list the devices once at start (devices:change); on a loaded machine that can come after a short scenario ended.
       await page.waitForFunction(() => window.__conformance.events.some((event) => event.type === 'devices:change'), undefined, { polling: 50, timeout: 10000 }).catch(() => undefined)
@@ -228,6 +235,21 @@ export function useConformance(): () => Conformance {
     return running
   }
 }
+
+/** Adds one scenario to a suite: an `it` named for the behaviour, checking the scenario on both SDKs. */
+export type AddScenario = (behaviour: string, scenario: Scenario) => void
+
+/** A spec file's suite: Chromium for the file (useConformance), and one `it` per scenario that `define` adds. */
+export function conformanceSuite(title: string, define: (scenario: AddScenario) => void, timeout = 120000): void {
+  describe(title, function () {
+    this.timeout(timeout)
+    const conformance = useConformance()
+    define((behaviour, scenario) => it(behaviour, () => conformance().check(scenario)))
+  })
+}
+
+/** The same reason for differences at each of `paths`. */
+export const justify = (paths: readonly string[], reason: string): Justified[] => paths.map((path) => ({ path, reason }))
 
 /**
  * Differences every scenario accepts (`*` stands for any page). Kept short: anything narrower
@@ -359,7 +381,7 @@ declare global {
   }
 }
 
-/** Runs in the page: logs in through the token endpoint, creates the client (recording every event), subscribes. */
+/** Runs in the page: logs in through the token endpoint, creates the client with `config` (recording every event), subscribes. */
 async function setUp(setup: { userId: string; login: boolean; services: string[]; config: Record<string, unknown> }): Promise<{ accessToken: string; idToken: string }> {
   const plain = (value: unknown, seen: unknown[] = []): unknown => {
     if (typeof value === 'function') return '[function]'
@@ -388,17 +410,6 @@ async function setUp(setup: { userId: string; login: boolean; services: string[]
     }
     return out
   }
-  const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = { ...base }
-    for (const [key, value] of Object.entries(over)) {
-      const current = out[key]
-      out[key] =
-        typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null && !Array.isArray(current)
-          ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
-          : value
-    }
-    return out
-  }
   const response = await fetch('/cpaas/auth/v1/token', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -406,16 +417,8 @@ async function setUp(setup: { userId: string; login: boolean; services: string[]
   })
   const grant = (await response.json()) as { access_token: string; id_token: string }
   const tokens = { accessToken: grant.access_token, idToken: grant.id_token }
-  const config = merge(
-    {
-      authentication: { server: { base: location.hostname, port: location.port }, clientCorrelator: `conformance-${setup.userId}` },
-      call: { iceServers: [] },
-      logs: { logLevel: 'silent' },
-    },
-    setup.config,
-  )
   const Kandy = (window as unknown as { Kandy: { create(config: unknown): Record<string, unknown> } }).Kandy
-  const client = Kandy.create(config) as {
+  const client = Kandy.create(setup.config) as {
     subscribe(listener: (type: string, args: unknown[]) => void): void
     setTokens(tokens: unknown): void
     services: { subscribe(services: string[]): void; getSubscriptions(): { subscribed: string[] } }

@@ -3,37 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
-import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
-import { exceptionOf, jsonRequest, subscribedUser, type Json, type SocketClient } from '../core/wire.js'
-
-interface Member {
-  readonly tokens: LoginTokens
-  readonly socket: SocketClient
-}
+import { startTestPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
+import { exceptionOf, jsonRequest, received, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 const alicePhone = '+15551230001'
 const bobPhone = '+15551230002'
 
 describe('platform: messaging', () => {
   const platform = usePlatform()
-  const sockets: SocketClient[] = []
-  after(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
-  })
-
-  /** A user with a channel subscribed to `chat` and `smsinbound`. */
-  const member = (userId: string): Promise<Member> => subscribedUser(platform(), userId, ['chat', 'smsinbound'], sockets)
+  const sockets = useSockets()
   const request = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, path, body)
   const chat = (who: Member, path: string) => `/cpaas/chat/v1/${who.tokens.userId}${path}`
-  /** Notifications received since the last read. */
-  const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
 
-  let alice: Member
-  let bob: Member
-  let carol: Member
-  let dave: Member
+  /** Users with a channel subscribed to `chat` and `smsinbound`. */
+  let alice: Member, bob: Member, carol: Member, dave: Member
   before(async () => {
-    ;[alice, bob, carol, dave] = (await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'].map(member))) as [Member, Member, Member, Member]
+    ;[alice, bob, carol, dave] = await subscribedUsers(platform(), ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'], ['chat', 'smsinbound'], sockets)
   })
   beforeEach(() => Promise.all([alice, bob, carol, dave].map(received)))
 

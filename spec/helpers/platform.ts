@@ -4,6 +4,11 @@
 //   const alice = await platform().login('alice@example.com')
 //
 //   const p = await startTestPlatform({ dataDir })    // or by hand; then await p.stop()
+//
+//   const { platform, startAgain } = usePersistedPlatform()   // on a data directory, restartable
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.js'
 
 /** What `login` returns: the token endpoint's grant, named as `client.setTokens` wants it. */
@@ -85,4 +90,33 @@ export function usePlatform(options: PlatformOptions = {}): () => TestPlatform {
     if (platform === undefined) throw new Error('usePlatform: the platform is not running (use it inside a test or hook)')
     return platform
   }
+}
+
+/**
+ * Like usePlatform, on a fresh data directory (`dataDir`) removed after the tests. `startAgain`
+ * stops the platform and starts a new one on the same directory, which loads what the first saved.
+ */
+export function usePersistedPlatform(options: PlatformOptions = {}): { readonly platform: () => TestPlatform; readonly startAgain: () => Promise<TestPlatform> } {
+  let dir: string
+  let platform: TestPlatform | undefined
+  const start = async (): Promise<TestPlatform> => (platform = await startTestPlatform({ ...options, dataDir: dir }))
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kandy-platform-data-'))
+    await start()
+  })
+  after(async () => {
+    await platform?.stop()
+    platform = undefined
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const current = (): TestPlatform => {
+    if (platform === undefined) throw new Error('usePersistedPlatform: the platform is not running (use it inside a test or hook)')
+    return platform
+  }
+  const startAgain = async (): Promise<TestPlatform> => {
+    await current().stop()
+    platform = undefined
+    return start()
+  }
+  return { platform: current, startAgain }
 }

@@ -1,9 +1,6 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
-import { startTestPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
+import { usePersistedPlatform, usePlatform } from '../../helpers/platform.js'
 import { exceptionOf, jsonRequest, received, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 const alicePhone = '+15551230001'
@@ -421,18 +418,10 @@ describe('platform: messaging', () => {
 })
 
 describe('platform: messaging persistence', () => {
-  let dir: string
-  let platform: TestPlatform
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kandy-messaging-'))
-    platform = await startTestPlatform({ dataDir: dir })
-  })
-  after(async () => {
-    await platform.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const { platform: current, startAgain } = usePersistedPlatform()
 
   it('keeps conversations and files across a stop and a start on the same data directory', async () => {
+    let platform = current()
     const alice = await platform.login('alice@example.com')
     const data = new FormData()
     data.append('raw', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'p.png')
@@ -440,8 +429,7 @@ describe('platform: messaging persistence', () => {
     const xId = (uploaded.object.attributes.attribute as { name: string; value: string }[]).find((a) => a.name === 'x-id')!.value
     const sent = await platform.fetchAs(alice, 'POST', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', { chatMessage: { text: 'kept', attachment: [{ name: 'p.png', 'x-id': xId }] } })
     expect(sent.status).to.equal(201)
-    await platform.stop()
-    platform = await startTestPlatform({ dataDir: dir })
+    platform = await startAgain()
     const bob = await platform.login('bob@example.com')
     const history = (await (await platform.fetchAs(bob, 'GET', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages')).json()) as Json
     const item = history.chatMessageList.chatMessage[0]

@@ -28,3 +28,12 @@ export const createTestClient = (platform: TestPlatform, userId: string, options
 /** The reactive core (`createStreams`), logged in as `userId` through the token endpoint and subscribed to `services` (default all). */
 export const createTestStreams = (platform: TestPlatform, userId: string, options: kit.TestClientOptions = {}): Promise<kit.TestStreams> =>
   kit.createTestStreams(address(platform), userId, options)
+
+/** Polls `condition` every `interval` ms until it holds (for state reached through several events); fails after `timeout` ms. */
+export async function until(condition: () => boolean, what: string, timeout = 10000, interval = 20): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, interval))
+  }
+}

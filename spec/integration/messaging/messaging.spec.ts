@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import { resolveObjectURL } from 'node:buffer'
 import type { Conversation, ConversationApi, FilePart, Message } from '../../../lib/api/conversation.js'
 import type { Client } from '../../../lib/index.js'
-import { createTestClient, nextEvent, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import { createTestClient, nextEvent, until, type TestClient, type TestClientOptions } from '../../helpers/client.js'
 import { usePersistedPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,15 +15,6 @@ const bobPhone = '+15551230002'
 
 /** The messaging namespace of a client. */
 const chat = (client: Client): ConversationApi => (client as unknown as { conversation: ConversationApi }).conversation
-
-/** Polls `condition` until it holds (for state reached through several events). */
-async function until(condition: () => boolean, what: string, timeout = 10000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /** Every event of a client, in order. */
 function record(client: Client): { type: string; payload: Json }[] {

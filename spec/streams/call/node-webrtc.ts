@@ -5,7 +5,7 @@ import wrtc from '@roamhq/wrtc'
 import { filter, firstValueFrom, type Observable } from 'rxjs'
 import type { CallOutput } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
-import type { TestStreams } from '../../helpers/client.js'
+import { until, type TestStreams } from '../../helpers/client.js'
 
 /** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
 export const nodeDevices = (): MediaDevices =>
@@ -49,13 +49,7 @@ export const next = <T extends CallOutput['type']>(
   )
 
 /** Waits until a condition holds: real network I/O and WebRTC run in real time, whatever the SDK's scheduler. */
-export async function eventually(condition: () => boolean, what: string, timeout = 8000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+export const eventually = (condition: () => boolean, what: string, timeout = 8000): Promise<void> => until(condition, what, timeout, 10)
 
 /** Places an audio call from `caller` to `callee` and answers it; resolves when both are Connected. */
 export async function connect(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {

@@ -1,10 +1,9 @@
 import { expect } from 'chai'
 import { VirtualTimeScheduler } from 'rxjs'
 import type { CallState } from '../../../streams/call/state.js'
-import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
@@ -12,7 +11,6 @@ import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 /** Every peer connection the SDK created, in order (recorded through the environment). */
 const peers: RTCPeerConnection[] = []
-const webrtc = (extra: Partial<Environment> = {}): Partial<Environment> => recordingWebrtc(peers, extra)
 
 const stateOf = (streams: TestStreams, callId: string): CallState | undefined => streams.call.current().calls[callId]?.state
 
@@ -20,15 +18,7 @@ const stateOf = (streams: TestStreams, callId: string): CallState | undefined =>
 describe('call feature in Node over the local platform (streams/call/feature.ts)', function () {
   this.timeout(20000)
   const platform = usePlatform({ logRequests: true })
-  const cores: TestStreams[] = []
-  const core = async (userId: string, environment: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(environment) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   it('make → answer → end: states on both sides, tracks in the media feature, local media stopped and peers closed', async () => {
     const alice = await core('alice@example.com')
@@ -116,15 +106,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
 describe('call feature: notifications that do not fit (streams/call/feature.ts)', function () {
   this.timeout(20000)
   const platform = usePlatform()
-  const cores: TestStreams[] = []
-  const core = async (userId: string): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc() })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   /** Alice calls Bob, who lets it ring; returns Alice's call and its platform session. */
   async function ringing() {

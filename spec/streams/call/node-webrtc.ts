@@ -4,8 +4,10 @@
 import wrtc from '@roamhq/wrtc'
 import { filter, firstValueFrom, type Observable } from 'rxjs'
 import type { CallOutput } from '../../../streams/call/state.js'
+import type { UserConfig } from '../../../streams/config/state.js'
 import type { Environment } from '../../../streams/environment.js'
-import { until, type TestStreams } from '../../helpers/client.js'
+import { createTestStreams, until, type TestStreams } from '../../helpers/client.js'
+import type { TestPlatform } from '../../helpers/platform.js'
 
 /** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
 export const nodeDevices = (): MediaDevices =>
@@ -30,6 +32,25 @@ export function recordingWebrtc(record: RTCPeerConnection[], extra: Partial<Envi
     }
   }
   return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), ...extra }
+}
+
+/**
+ * Mocha hooks for the enclosing describe: `core(userId, extra, config)` starts a user's reactive core with
+ * the call service on the platform, on `webrtc(userId)` with `extra` over it, and disposes it after the test.
+ */
+export function useCallCores(
+  platform: () => TestPlatform,
+  webrtc: (userId: string) => Partial<Environment>,
+): (userId: string, extra?: Partial<Environment>, config?: UserConfig) => Promise<TestStreams> {
+  const cores: TestStreams[] = []
+  afterEach(() => {
+    for (const streams of cores.splice(0)) streams.dispose()
+  })
+  return async (userId, extra = {}, config = {}) => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], config, environment: { ...webrtc(userId), ...extra } })
+    cores.push(streams)
+    return streams
+  }
 }
 
 /** The next output of `type` (for `callId`, when given) that satisfies `where`. */

@@ -2,9 +2,9 @@ import { expect } from 'chai'
 import { VirtualTimeScheduler } from 'rxjs'
 import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations/reoffer.js'
 import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
@@ -13,10 +13,10 @@ import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 /** Every peer connection each user's SDK created, newest last. */
 const peers = new Map<string, RTCPeerConnection[]>()
-const webrtc = (userId: string, extra: Partial<Environment> = {}): Partial<Environment> => {
+const webrtc = (userId: string): Partial<Environment> => {
   const own: RTCPeerConnection[] = []
   peers.set(userId, own)
-  return recordingWebrtc(own, extra)
+  return recordingWebrtc(own)
 }
 const peerOf = (userId: string): RTCPeerConnection | undefined => peers.get(userId)?.at(-1)
 
@@ -28,16 +28,8 @@ const flagsOf = (streams: TestStreams, callId: string) => {
 describe('mid-call operations in Node over the local platform (streams/call/operations/)', function () {
   this.timeout(20000)
   const platform = usePlatform()
-  const cores: TestStreams[] = []
-  const core = async (userId: string, extra: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(userId, extra) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(async () => {
-    for (const streams of cores.splice(0)) streams.dispose()
-    await platform().admin.clearFaults()
-  })
+  const core = useCallCores(platform, webrtc)
+  afterEach(() => platform().admin.clearFaults())
 
   /** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
   const virtualClock = () => {

@@ -1,9 +1,8 @@
 import { expect } from 'chai'
-import { VirtualTimeScheduler } from 'rxjs'
 import type { CallState } from '../../../streams/call/state.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
@@ -56,14 +55,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
   })
 
   it('audits a connected call every 25 s and ends it (9909) once the platform no longer knows its session', async () => {
-    const clock = new VirtualTimeScheduler()
-    /** Runs the virtual clock `ms` forward (real I/O keeps running in real time). */
-    const advance = (ms: number): void => {
-      const target = clock.frame + ms
-      clock.maxFrames = target
-      clock.flush()
-      clock.frame = target
-    }
+    const { clock, advance, timerSet } = virtualClock()
     /** Audit requests of Alice the platform answered (one log line per response). */
     const statusPuts = (): number => platform().logs.filter((line) => /^PUT \S+alice@example\.com\/sessions\/[^/]+\/status \d{3} /.test(line)).length
     const alice = await core('alice@example.com', { scheduler: clock })
@@ -72,7 +64,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     const before = statusPuts()
 
     /** Waits until the SDK has set its next audit round for `ms` from now (its previous round's reply was handled). */
-    const roundSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `an audit round in ${ms} ms`)
+    const roundSet = (ms: number) => timerSet(ms, `an audit round in ${ms} ms`)
 
     await roundSet(25_000)
     advance(24_000)

@@ -6,6 +6,7 @@
 //   const p = await startTestPlatform({ dataDir })    // or by hand; then await p.stop()
 //
 //   const { platform, startAgain } = usePersistedPlatform()   // on a data directory, restartable
+//   const platform = usePlatformPerTest()                     // a new platform for each test
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -88,6 +89,25 @@ export function usePlatform(options: PlatformOptions = {}): () => TestPlatform {
   })
   return () => {
     if (platform === undefined) throw new Error('usePlatform: the platform is not running (use it inside a test or hook)')
+    return platform
+  }
+}
+
+/**
+ * Like usePlatform, with a platform of its own for each test (started before it, stopped after
+ * it), so that the platform's counts of channels, sockets and subscriptions are the test's.
+ */
+export function usePlatformPerTest(options: PlatformOptions = {}): () => TestPlatform {
+  let platform: TestPlatform | undefined
+  beforeEach(async () => {
+    platform = await startTestPlatform(options)
+  })
+  afterEach(async () => {
+    await platform?.stop()
+    platform = undefined
+  })
+  return () => {
+    if (platform === undefined) throw new Error('usePlatformPerTest: no platform (use it inside a test or hook)')
     return platform
   }
 }

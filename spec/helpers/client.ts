@@ -37,3 +37,12 @@ export async function until(condition: () => boolean, what: string, timeout = 10
     await new Promise((resolve) => setTimeout(resolve, interval))
   }
 }
+
+/** Mocha hook for the enclosing `describe`: what its tests push here is disposed after each test. */
+export function useDisposedAfterEach<T extends { dispose(): void }>(): T[] {
+  const made: T[] = []
+  afterEach(() => {
+    for (const item of made.splice(0)) item.dispose()
+  })
+  return made
+}

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws'
 import { create } from '../../../lib/index.js'
 import type { WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError, type BasicError } from '../../../streams/errors.js'
-import { createTestClient, nextEvent, testConfig, type TestClient } from '../../helpers/client.js'
+import { createTestClient, nextEvent, testConfig, useDisposedAfterEach, type TestClient } from '../../helpers/client.js'
 import { usePlatformPerTest } from '../../helpers/platform.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import { noUnhandledErrors } from './unhandled.js'
@@ -15,10 +15,7 @@ const codeOf = (payload: { error?: unknown }): unknown => (isBasicError(payload.
 
 describe('integration: authentication and subscription errors', () => {
   noUnhandledErrors()
-  const clients: Array<{ dispose(): void }> = []
-  afterEach(() => {
-    for (const made of clients.splice(0)) made.dispose()
-  })
+  const clients = useDisposedAfterEach<{ dispose(): void }>()
   const platform = usePlatformPerTest()
   const client = async (userId: string, config: UserConfig = {}, services: string[] = []): Promise<TestClient> => {
     const made = await createTestClient(platform(), userId, { services, config })

@@ -4,7 +4,7 @@ import { create } from '../../../lib/index.js'
 import type { EventName } from '../../../lib/events.js'
 import type { WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError } from '../../../streams/errors.js'
-import { allServices, createTestClient, nextEvent, testConfig, type TestClient } from '../../helpers/client.js'
+import { allServices, createTestClient, nextEvent, testConfig, useDisposedAfterEach, type TestClient } from '../../helpers/client.js'
 import { usePlatformPerTest, type TestPlatform } from '../../helpers/platform.js'
 import { noUnhandledErrors } from './unhandled.js'
 
@@ -72,10 +72,7 @@ async function subscribe(client: TestClient | ReturnType<typeof create>, service
 
 describe('integration: connection, subscription and authentication', () => {
   noUnhandledErrors()
-  const clients: Array<{ dispose(): void }> = []
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.dispose()
-  })
+  const clients = useDisposedAfterEach<{ dispose(): void }>()
   // A platform per test, so that its counts of channels, sockets and subscriptions are this test's.
   const platform = usePlatformPerTest()
 

@@ -36,11 +36,12 @@ export function recordingWebrtc(record: RTCPeerConnection[], extra: Partial<Envi
 
 /**
  * Mocha hooks for the enclosing describe: `core(userId, extra, config)` starts a user's reactive core with
- * the call service on the platform, on `webrtc(userId)` with `extra` over it, and disposes it after the test.
+ * the call service on the platform, on `webrtc(userId)` (by default wrtc, its peer connections unrecorded)
+ * with `extra` over it, and disposes it after the test.
  */
 export function useCallCores(
   platform: () => TestPlatform,
-  webrtc: (userId: string) => Partial<Environment>,
+  webrtc: (userId: string) => Partial<Environment> = () => recordingWebrtc([]),
 ): (userId: string, extra?: Partial<Environment>, config?: UserConfig) => Promise<TestStreams> {
   const cores: TestStreams[] = []
   afterEach(() => {

@@ -5,9 +5,7 @@ import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('contacts feature: arguments', () => {
-  let link: RecordingLink
-  let contacts: ContactsFeature
-  let events: ContactEvent[]
+  let link: RecordingLink, contacts: ContactsFeature, events: ContactEvent[]
   beforeEach(() => {
     ;({ link, feature: contacts, events } = recordedFeature((link) => createContacts({ logs: quietCore().logs, link })))
   })

@@ -5,9 +5,7 @@ import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('groups feature: arguments', () => {
-  let link: RecordingLink
-  let groups: GroupsFeature
-  let events: GroupEvent[]
+  let link: RecordingLink, groups: GroupsFeature, events: GroupEvent[]
   beforeEach(() => {
     ;({ link, feature: groups, events } = recordedFeature((link) => createGroups({ ...quietCore(), link })))
   })

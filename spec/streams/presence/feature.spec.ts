@@ -6,9 +6,7 @@ import { quietCore, recordingLink, type RecordingLink } from './link.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 
 describe('presence feature: arguments', () => {
-  let link: RecordingLink
-  let presence: PresenceFeature
-  let events: PresenceEvent[]
+  let link: RecordingLink, presence: PresenceFeature, events: PresenceEvent[]
   let listId: BehaviorSubject<string | undefined>
   beforeEach(() => {
     listId = new BehaviorSubject<string | undefined>('list-1')

@@ -5,9 +5,7 @@ import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('users feature: arguments and queries', () => {
-  let link: RecordingLink
-  let users: UsersFeature
-  let events: UserEvent[]
+  let link: RecordingLink, users: UsersFeature, events: UserEvent[]
   beforeEach(() => {
     ;({ link, feature: users, events } = recordedFeature((link) => createUsers({ logs: quietCore().logs, link })))
   })

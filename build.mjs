@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { browserBundle } from './browser-bundle.mjs'
 import { ensureInstalled } from './check-install.mjs'
 
 const started = Date.now()
@@ -61,21 +62,7 @@ const jobs = [
   ...Object.entries(entries).map(([name, entry]) =>
     build({ ...library, entryPoints: [entry], format: 'cjs', outfile: `dist/cjs/${name}.cjs` }),
   ),
-  build({
-    entryPoints: ['lib/index.ts'],
-    bundle: true,
-    format: 'iife',
-    globalName: 'Kandy',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    sourcemap: true,
-    legalComments: 'none',
-    // rxjs's ES2015 build: the target is ES2020, so its ES5 build would only add tslib's helpers.
-    conditions: ['es2015'],
-    outfile: 'dist/kandy-rx.js',
-    logLevel: 'warning',
-  }),
+  build({ ...browserBundle, sourcemap: true, outfile: 'dist/kandy-rx.js', logLevel: 'warning' }),
 ]
 // kandy-rx/testing: the kit (with the local platform and the bots it starts) for Node; it and
 // its bots import the SDK through the package's own entries (./index.js, ./streams.js), so apps,

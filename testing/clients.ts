@@ -80,6 +80,34 @@ export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name:
   })
 }
 
+/** How a test client helper drives the SDK it makes: logging in, then subscribing. */
+interface SignIn<A> {
+  readonly make: () => A
+  /** Sets the tokens; resolves once the SDK has taken them. */
+  readonly logIn: (app: A, tokens: TestTokens, timeout: number) => Promise<void>
+  /** Subscribes to `services`; resolves with the services subscribed once the subscription has settled. */
+  readonly subscribe: (app: A, services: readonly string[], timeout: number) => Promise<readonly string[]>
+}
+
+/** The SDK `make` returns, logged in as `userId` and subscribed to `options.services`; disposed when either fails. */
+async function signedIn<A extends { dispose(): void }>(platform: PlatformAddress, userId: string, options: TestClientOptions, sdk: SignIn<A>): Promise<A & { readonly tokens: TestTokens }> {
+  const tokens = await platform.tokens(userId, options.password)
+  const app = sdk.make()
+  const timeout = options.timeout ?? 10000
+  try {
+    await sdk.logIn(app, tokens, timeout)
+    const services = options.services ?? allServices
+    if (services.length > 0) {
+      const missing = missingServices(services, await sdk.subscribe(app, services, timeout))
+      if (missing.length > 0) throw new Error(`${userId}: services not subscribed: ${missing.join(', ')}`)
+    }
+  } catch (error) {
+    app.dispose()
+    throw error
+  }
+  return Object.assign(app, { tokens })
+}
+
 /**
  * A documented client (`create()` of `kandy-rx`) logged in as `userId` through the platform's
  * token endpoint and subscribed to `services`, over real HTTP and a real WebSocket.
@@ -87,16 +115,15 @@ export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name:
  * const ann = await createTestClient(platform, 'ann@example.com', { services: ['chat'] })
  * ann.dispose()
  */
-export async function createTestClient(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestClient> {
-  const tokens = await platform.tokens(userId, options.password)
-  const client = create(testConfig(platform, userId, options.config), environmentOf(options))
-  const timeout = options.timeout ?? 10000
-  try {
-    const authChanged = nextEvent(client, 'auth:change', () => true, timeout)
-    client.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
-    await authChanged
-    const services = options.services ?? allServices
-    if (services.length > 0) {
+export function createTestClient(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestClient> {
+  return signedIn(platform, userId, options, {
+    make: () => create(testConfig(platform, userId, options.config), environmentOf(options)),
+    logIn: async (client, tokens, timeout) => {
+      const authChanged = nextEvent(client, 'auth:change', () => true, timeout)
+      client.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
+      await authChanged
+    },
+    subscribe: async (client, services, timeout) => {
       const settled = new Promise<void>((resolve, reject) => {
         const finish = (error?: Error): void => {
           clearTimeout(timer)
@@ -118,14 +145,9 @@ export async function createTestClient(platform: PlatformAddress, userId: string
       })
       client.services.subscribe([...services])
       await settled
-      const missing = missingServices(services, client.services.getSubscriptions().subscribed)
-      if (missing.length > 0) throw new Error(`${userId}: services not subscribed: ${missing.join(', ')}`)
-    }
-  } catch (error) {
-    client.dispose()
-    throw error
-  }
-  return Object.assign(client, { tokens })
+      return client.services.getSubscriptions().subscribed
+    },
+  })
 }
 
 /**
@@ -136,15 +158,14 @@ export async function createTestClient(platform: PlatformAddress, userId: string
  * ben.presence.presence$.subscribe(render)
  * ben.dispose()
  */
-export async function createTestStreams(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestStreams> {
-  const tokens = await platform.tokens(userId, options.password)
-  const streams = createStreams(testConfig(platform, userId, options.config), environmentOf(options))
-  const timeout = options.timeout ?? 10000
-  try {
-    streams.auth.commands.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
-    if (streams.auth.user() === undefined) throw new Error(`${userId}: the platform's tokens were rejected`)
-    const services = options.services ?? allServices
-    if (services.length > 0) {
+export function createTestStreams(platform: PlatformAddress, userId: string, options: TestClientOptions = {}): Promise<TestStreams> {
+  return signedIn(platform, userId, options, {
+    make: () => createStreams(testConfig(platform, userId, options.config), environmentOf(options)),
+    logIn: async (streams, tokens) => {
+      streams.auth.commands.setTokens({ accessToken: tokens.accessToken, idToken: tokens.idToken })
+      if (streams.auth.user() === undefined) throw new Error(`${userId}: the platform's tokens were rejected`)
+    },
+    subscribe: async (streams, services, timeout) => {
       const settled = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           watching.unsubscribe()
@@ -160,12 +181,7 @@ export async function createTestStreams(platform: PlatformAddress, userId: strin
       })
       streams.subscription.commands.subscribe([...services])
       await settled
-      const missing = missingServices(services, streams.subscription.subscriptions().subscribed)
-      if (missing.length > 0) throw new Error(`${userId}: services not subscribed: ${missing.join(', ')}`)
-    }
-  } catch (error) {
-    streams.dispose()
-    throw error
-  }
-  return Object.assign(streams, { tokens })
+      return streams.subscription.subscriptions().subscribed
+    },
+  })
 }

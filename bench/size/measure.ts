@@ -3,24 +3,13 @@
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build, transform } from 'esbuild'
+import { browserBundle } from '../../browser-bundle.mjs'
 
 export const gzipBytes = (content: Uint8Array | string): number => gzipSync(content, { level: 9 }).length
 
 /** Minified bytes per module group (`streams/call`, `rxjs`, …), largest first. */
 export async function moduleBreakdown(): Promise<Array<{ readonly module: string; readonly bytes: number }>> {
-  const result = await build({
-    entryPoints: ['lib/index.ts'],
-    bundle: true,
-    format: 'iife',
-    globalName: 'Kandy',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    legalComments: 'none',
-    metafile: true,
-    write: false,
-    logLevel: 'error',
-  })
+  const result = await build({ ...browserBundle, metafile: true, write: false, logLevel: 'error' })
   const output = Object.values(result.metafile.outputs)[0]!
   const groups = new Map<string, number>()
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) groups.set(groupOf(path), (groups.get(groupOf(path)) ?? 0) + bytesInOutput)

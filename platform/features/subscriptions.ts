@@ -12,35 +12,36 @@ interface SubscriptionObject {
   readonly destinationAddress?: string
 }
 
-interface ServiceEndpoint<Body> {
+interface ServiceEndpoint<Wrapper extends string> {
   readonly service: ServiceName
-  /** Path pattern of the collection (`.../subscriptions`). */
+  /** Path pattern of the collection (`.../subscriptions`); the response's `resourceURL` is below it, at version v1. */
   readonly pattern: string
   /** The wrapper key of request and response bodies. */
-  readonly wrapper: string
-  readonly codec: t.Decoder<unknown, Body>
-  readonly object: (body: Body) => SubscriptionObject
-  /** The collection path of the response's `resourceURL` for this user (and path parameters). */
-  readonly collection: (user: Account, params: Readonly<Record<string, string>>) => string
+  readonly wrapper: Wrapper
+  readonly codec: t.Decoder<unknown, Record<Wrapper, SubscriptionObject>>
   /** Fields the platform adds to the echoed object. */
   readonly extra?: (user: Account, object: SubscriptionObject) => Record<string, unknown>
 }
+
+/** The collection path of a subscription for this user: `pattern` with its parameters filled in, at version v1. */
+const collectionOf = (pattern: string, user: Account, params: Readonly<Record<string, string>>): string =>
+  pattern.replace(/:(\w+)/g, (_, name: string) => (name === 'version' ? 'v1' : name === 'userId' ? user.userId : params[name]!))
 
 /** The per-service subscriptions of `protocol/channel-and-subscriptions.md` §8 (`call`, `chat`, `smsinbound`, `smsoutbound`). */
 export function subscriptionsFeature(ctx: PlatformContext): void {
   const { hub } = coreOf(ctx)
 
-  const serve = <Body>(endpoint: ServiceEndpoint<Body>): void => {
+  const serve = <Wrapper extends string>(endpoint: ServiceEndpoint<Wrapper>): void => {
     const response = (record: SubscriptionRecord, user: Account, params: Readonly<Record<string, string>>, object: SubscriptionObject) => ({
       [endpoint.wrapper]: {
         ...object,
         ...endpoint.extra?.(user, object),
-        resourceURL: `${endpoint.collection(user, params)}/${record.id}`,
+        resourceURL: `${collectionOf(endpoint.pattern, user, params)}/${record.id}`,
       },
     })
 
     ctx.route('POST', endpoint.pattern, { body: endpoint.codec }, ({ body, user, params }) => {
-      const object = endpoint.object(body)
+      const object = body[endpoint.wrapper]
       const record = hub.subscribe(user.userId, endpoint.service, object.callbackReference.notifyURL, object.clientCorrelator)
       if (record === undefined) return badInput(`${endpoint.wrapper}.callbackReference.notifyURL`)
       return { status: 201, body: response(record, user, params, object) }
@@ -58,38 +59,15 @@ export function subscriptionsFeature(ctx: PlatformContext): void {
     )
   }
 
-  serve({
-    service: 'call',
-    pattern: '/cpaas/webrtcsignaling/:version/:userId/subscriptions',
-    wrapper: 'wrtcsNotificationSubscription',
-    codec: CallSubscriptionRequest,
-    object: (body) => body.wrtcsNotificationSubscription,
-    collection: (user) => `/cpaas/webrtcsignaling/v1/${user.userId}/subscriptions`,
-  })
-  serve({
-    service: 'chat',
-    pattern: '/cpaas/chat/:version/:userId/subscriptions',
-    wrapper: 'chatNotificationSubscription',
-    codec: ChatSubscriptionRequest,
-    object: (body) => body.chatNotificationSubscription,
-    collection: (user) => `/cpaas/chat/v1/${user.userId}/subscriptions`,
-  })
+  serve({ service: 'call', pattern: '/cpaas/webrtcsignaling/:version/:userId/subscriptions', wrapper: 'wrtcsNotificationSubscription', codec: CallSubscriptionRequest })
+  serve({ service: 'chat', pattern: '/cpaas/chat/:version/:userId/subscriptions', wrapper: 'chatNotificationSubscription', codec: ChatSubscriptionRequest })
   serve({
     service: 'smsinbound',
     pattern: '/cpaas/smsmessaging/:version/:userId/inbound/subscriptions',
     wrapper: 'subscription',
     codec: SmsInboundSubscriptionRequest,
-    object: (body) => body.subscription,
-    collection: (user) => `/cpaas/smsmessaging/v1/${user.userId}/inbound/subscriptions`,
     // With no destinationAddress the user's own number is subscribed.
     extra: (user, object) => ({ destinationAddress: object.destinationAddress ?? user.phoneNumber }),
   })
-  serve({
-    service: 'smsoutbound',
-    pattern: '/cpaas/smsmessaging/:version/:userId/outbound/:senderAddress/subscriptions',
-    wrapper: 'deliveryReceiptSubscription',
-    codec: SmsOutboundSubscriptionRequest,
-    object: (body) => body.deliveryReceiptSubscription,
-    collection: (user, params) => `/cpaas/smsmessaging/v1/${user.userId}/outbound/${params.senderAddress}/subscriptions`,
-  })
+  serve({ service: 'smsoutbound', pattern: '/cpaas/smsmessaging/:version/:userId/outbound/:senderAddress/subscriptions', wrapper: 'deliveryReceiptSubscription', codec: SmsOutboundSubscriptionRequest })
 }

@@ -25,7 +25,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from '../fixtures/chromium.js'
 import type { Client } from '../../lib/index.js'
 import type { PlatformOptions } from '../../platform/index.js'
-import { startTestPlatform, type LoginTokens, type TestPlatform } from '../helpers/platform.js'
+import { startTestPlatform, useRunning, type LoginTokens, type TestPlatform } from '../helpers/platform.js'
 
 /** Debian's Chromium with exactly the flags of TOOLING.md (`spec/fixtures/chromium.ts`). */
 export { chromiumFlags, launchChromium as launchBrowser } from '../fixtures/chromium.js'
@@ -193,22 +193,7 @@ export async function startHarness(platformOptions: PlatformOptions = {}): Promi
 
 /** Mocha hooks for a spec file: the harness before its tests, fresh pages per test, everything stopped after. */
 export function useHarness(platformOptions: PlatformOptions = {}): () => Harness {
-  let harness: (Harness & { stop(): Promise<void> }) | undefined
-  before(async function () {
-    this.timeout(60000)
-    harness = await startHarness(platformOptions)
-  })
-  afterEach(async () => {
-    await harness?.closePages()
-  })
-  after(async () => {
-    await harness?.stop()
-    harness = undefined
-  })
-  return () => {
-    if (harness === undefined) throw new Error('useHarness: not running (use it inside a test or hook)')
-    return harness
-  }
+  return useRunning('useHarness', () => startHarness(platformOptions), { timeout: 60000, afterEach: (harness) => harness.closePages() })
 }
 
 /** `over` merged into a client configuration `base`: objects merge key by key, any other value (an array too) replaces. */

@@ -22,6 +22,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { selfSignedCertificate } from '../../platform/index.js'
 import { startPlatform, type TestPlatform } from '../../testing/platform.js'
 import { chromiumFlags, mergeConfig } from '../browser/harness.js'
+import { useRunning } from '../helpers/platform.js'
 import type { Client } from '../../lib/index.js'
 import { comparable, differences, normalise, type Difference } from './transcript.js'
 
@@ -221,19 +222,7 @@ export async function startConformance(): Promise<Conformance & { stop(): Promis
 
 /** Mocha hooks: Chromium before the file's tests, closed after them. */
 export function useConformance(): () => Conformance {
-  let running: (Conformance & { stop(): Promise<void> }) | undefined
-  before(async function () {
-    this.timeout(60000)
-    running = await startConformance()
-  })
-  after(async () => {
-    await running?.stop()
-    running = undefined
-  })
-  return () => {
-    if (running === undefined) throw new Error('useConformance: not running (use it inside a test)')
-    return running
-  }
+  return useRunning('useConformance', startConformance, { timeout: 60000 })
 }
 
 /** Adds one scenario to a suite: an `it` named for the behaviour, checking the scenario on both SDKs. */

@@ -28,3 +28,21 @@ export const createTestClient = (platform: TestPlatform, userId: string, options
 /** The reactive core (`createStreams`), logged in as `userId` through the token endpoint and subscribed to `services` (default all). */
 export const createTestStreams = (platform: TestPlatform, userId: string, options: kit.TestClientOptions = {}): Promise<kit.TestStreams> =>
   kit.createTestStreams(address(platform), userId, options)
+
+/** Polls `condition` every `interval` ms until it holds (for state reached through several events); fails after `timeout` ms. */
+export async function until(condition: () => boolean, what: string, timeout = 10000, interval = 20): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, interval))
+  }
+}
+
+/** Mocha hook for the enclosing `describe`: what its tests push here is disposed after each test. */
+export function useDisposedAfterEach<T extends { dispose(): void }>(): T[] {
+  const made: T[] = []
+  afterEach(() => {
+    for (const item of made.splice(0)) item.dispose()
+  })
+  return made
+}

@@ -4,6 +4,12 @@
 //   const alice = await platform().login('alice@example.com')
 //
 //   const p = await startTestPlatform({ dataDir })    // or by hand; then await p.stop()
+//
+//   const { platform, startAgain } = usePersistedPlatform()   // on a data directory, restartable
+//   const platform = usePlatformPerTest()                     // a new platform for each test
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.js'
 
 /** What `login` returns: the token endpoint's grant, named as `client.setTokens` wants it. */
@@ -68,21 +74,79 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   return Object.assign(Object.create(running) as RunningPlatform, { login, fetchAs, logs }) as TestPlatform
 }
 
+export interface RunningOptions<T> {
+  /** Start before each test and stop after it, instead of once for the enclosing `describe`. */
+  readonly perTest?: boolean
+  /** Milliseconds `start` may take, when more than a hook's default. */
+  readonly timeout?: number
+  /** Run after each test while it is running (closing what the test opened). */
+  readonly afterEach?: (running: T) => Promise<void>
+}
+
+/**
+ * Mocha hooks for the enclosing `describe`: `start` before its tests, `stop` after them; returns
+ * a getter for what runs, which fails (naming `name`) outside them.
+ */
+export function useRunning<T extends { stop(): Promise<void> }>(name: string, start: () => Promise<T>, options: RunningOptions<T> = {}): () => T {
+  let running: T | undefined
+  ;(options.perTest ? beforeEach : before)(async function () {
+    if (options.timeout !== undefined) this.timeout(options.timeout)
+    running = await start()
+  })
+  if (options.afterEach !== undefined) {
+    const each = options.afterEach
+    afterEach(async () => {
+      if (running !== undefined) await each(running)
+    })
+  }
+  ;(options.perTest ? afterEach : after)(async () => {
+    await running?.stop()
+    running = undefined
+  })
+  return () => {
+    if (running === undefined) throw new Error(`${name}: not running (use it inside a test or hook)`)
+    return running
+  }
+}
+
 /**
  * Mocha hooks for the enclosing `describe`: starts a platform before its tests and stops it
  * after them; returns a getter for it.
  */
-export function usePlatform(options: PlatformOptions = {}): () => TestPlatform {
+export const usePlatform = (options: PlatformOptions = {}): (() => TestPlatform) => useRunning('usePlatform', () => startTestPlatform(options))
+
+/**
+ * Like usePlatform, with a platform of its own for each test (started before it, stopped after
+ * it), so that the platform's counts of channels, sockets and subscriptions are the test's.
+ */
+export const usePlatformPerTest = (options: PlatformOptions = {}): (() => TestPlatform) =>
+  useRunning('usePlatformPerTest', () => startTestPlatform(options), { perTest: true })
+
+/**
+ * Like usePlatform, on a fresh data directory (`dataDir`) removed after the tests. `startAgain`
+ * stops the platform and starts a new one on the same directory, which loads what the first saved.
+ */
+export function usePersistedPlatform(options: PlatformOptions = {}): { readonly platform: () => TestPlatform; readonly startAgain: () => Promise<TestPlatform> } {
+  let dir: string
   let platform: TestPlatform | undefined
+  const start = async (): Promise<TestPlatform> => (platform = await startTestPlatform({ ...options, dataDir: dir }))
   before(async () => {
-    platform = await startTestPlatform(options)
+    dir = mkdtempSync(join(tmpdir(), 'kandy-platform-data-'))
+    await start()
   })
   after(async () => {
     await platform?.stop()
     platform = undefined
+    rmSync(dir, { recursive: true, force: true })
   })
-  return () => {
-    if (platform === undefined) throw new Error('usePlatform: the platform is not running (use it inside a test or hook)')
+  const current = (): TestPlatform => {
+    if (platform === undefined) throw new Error('usePersistedPlatform: the platform is not running (use it inside a test or hook)')
     return platform
   }
+  const startAgain = async (): Promise<TestPlatform> => {
+    await current().stop()
+    platform = undefined
+    return start()
+  }
+  return { platform: current, startAgain }
 }

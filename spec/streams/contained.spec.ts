@@ -2,19 +2,10 @@ import { expect } from 'chai'
 import { map, Subject } from 'rxjs'
 import { contained } from '../../streams/contained.js'
 import { createStreams } from '../../streams/index.js'
-import { captureConsole } from './logs/capture.js'
-
-/** Lets due timers run: RxJS re-throws a subscriber's error in one. */
-const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))
+import { captureConsole, settled, useUncaught } from './logs/capture.js'
 
 describe('contained Observables (kandy-rx/streams)', () => {
-  const uncaught: unknown[] = []
-  const record = (error: unknown): void => void uncaught.push(error)
-  before(() => process.on('uncaughtExceptionMonitor', record))
-  after(() => process.off('uncaughtExceptionMonitor', record))
-  afterEach(() => {
-    uncaught.length = 0
-  })
+  const uncaught = useUncaught()
 
   it("reports an app's subscriber that throws, keeps calling the others, and re-throws nothing", async () => {
     const capture = captureConsole()

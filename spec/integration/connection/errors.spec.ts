@@ -3,8 +3,8 @@ import { WebSocket } from 'ws'
 import { create } from '../../../lib/index.js'
 import type { WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError, type BasicError } from '../../../streams/errors.js'
-import { createTestClient, nextEvent, testConfig, type TestClient } from '../../helpers/client.js'
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
+import { createTestClient, nextEvent, testConfig, useDisposedAfterEach, type TestClient } from '../../helpers/client.js'
+import { usePlatformPerTest } from '../../helpers/platform.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import { noUnhandledErrors } from './unhandled.js'
 
@@ -15,12 +15,8 @@ const codeOf = (payload: { error?: unknown }): unknown => (isBasicError(payload.
 
 describe('integration: authentication and subscription errors', () => {
   noUnhandledErrors()
-  let running: TestPlatform | undefined
-  const clients: Array<{ dispose(): void }> = []
-  const platform = (): TestPlatform => {
-    if (running === undefined) throw new Error('no platform')
-    return running
-  }
+  const clients = useDisposedAfterEach<{ dispose(): void }>()
+  const platform = usePlatformPerTest()
   const client = async (userId: string, config: UserConfig = {}, services: string[] = []): Promise<TestClient> => {
     const made = await createTestClient(platform(), userId, { services, config })
     clients.push(made)
@@ -35,14 +31,6 @@ describe('integration: authentication and subscription errors', () => {
     alice.services.subscribe(services)
     return outcome
   }
-  beforeEach(async () => {
-    running = await startTestPlatform()
-  })
-  afterEach(async () => {
-    for (const made of clients.splice(0)) made.dispose()
-    await running?.stop()
-    running = undefined
-  })
 
   it('reports tokens it cannot use as auth:error and keeps the current user', async () => {
     const alice = await client('alice@example.com')

@@ -4,8 +4,8 @@ import { create } from '../../../lib/index.js'
 import type { EventName } from '../../../lib/events.js'
 import type { WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError } from '../../../streams/errors.js'
-import { allServices, createTestClient, nextEvent, testConfig, type TestClient } from '../../helpers/client.js'
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
+import { allServices, createTestClient, nextEvent, testConfig, useDisposedAfterEach, type TestClient } from '../../helpers/client.js'
+import { usePlatformPerTest, type TestPlatform } from '../../helpers/platform.js'
 import { noUnhandledErrors } from './unhandled.js'
 
 // The documented client against the local platform over real HTTP and a real WebSocket.
@@ -72,21 +72,9 @@ async function subscribe(client: TestClient | ReturnType<typeof create>, service
 
 describe('integration: connection, subscription and authentication', () => {
   noUnhandledErrors()
+  const clients = useDisposedAfterEach<{ dispose(): void }>()
   // A platform per test, so that its counts of channels, sockets and subscriptions are this test's.
-  let running: TestPlatform | undefined
-  const platform = (): TestPlatform => {
-    if (running === undefined) throw new Error('no platform')
-    return running
-  }
-  const clients: Array<{ dispose(): void }> = []
-  beforeEach(async () => {
-    running = await startTestPlatform()
-  })
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.dispose()
-    await running?.stop()
-    running = undefined
-  })
+  const platform = usePlatformPerTest()
 
   it('logs in with the token endpoint and reports the user from the id token', async () => {
     const alice = await createTestClient(platform(), 'alice@example.com', { services: [] })

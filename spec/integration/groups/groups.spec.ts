@@ -21,10 +21,19 @@ describe('integration: groups', () => {
     await Promise.all(invited)
     return id
   }
+  /** The next group:change of `member` about the group `id`. */
+  const changeOf = (member: TestClient, id: string): Promise<Ids> => nextEvent<Ids>(member, 'group:change', (payload) => payload.id === id)
   const accept = async (member: TestClient, id: string): Promise<void> => {
-    const changed = nextEvent<Ids>(member, 'group:change', (payload) => payload.id === id)
+    const changed = changeOf(member, id)
     member.groups.acceptInvitation(id)
     await changed
+  }
+  /** Alice's group "Team" with Bob, who accepted his invitation. */
+  const aliceAndBobInTeam = async (): Promise<{ alice: TestClient; bob: TestClient; id: string }> => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    await accept(bob, id)
+    return { alice, bob, id }
   }
   const expectFailure = (failure: Failure, code: string | number): void => {
     expect(isBasicError(failure.error)).to.equal(true)
@@ -85,9 +94,7 @@ describe('integration: groups', () => {
   })
 
   it('fetches the groups the user is a member of (group:refresh), replacing what was known', async () => {
-    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
-    const id = await team(alice, [bob])
-    await accept(bob, id)
+    const { id } = await aliceAndBobInTeam()
     const again = await session.client('bob@example.com', chat)
     expect(again.groups.getAll()).to.deep.equal([])
     const refreshed = nextEvent(again, 'group:refresh')
@@ -97,9 +104,7 @@ describe('integration: groups', () => {
   })
 
   it('leaves the administration to the administrator: others get a 403 policy error in the operation event', async () => {
-    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
-    const id = await team(alice, [bob])
-    await accept(bob, id)
+    const { alice, bob, id } = await aliceAndBobInTeam()
     const events = record(bob)
 
     const added = nextEvent<Failure>(bob, 'group:change', (payload) => payload.error !== undefined)
@@ -123,7 +128,7 @@ describe('integration: groups', () => {
     await accept(bob, id)
     await accept(carol, id)
 
-    const aliceSaw = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    const aliceSaw = changeOf(alice, id)
     const deleted = nextEvent<{ error?: unknown; group?: { id: string } }>(bob, 'group:delete')
     bob.groups.delete(id)
     const outcome = await deleted
@@ -140,8 +145,8 @@ describe('integration: groups', () => {
     const id = await team(alice, [bob])
     await accept(bob, id)
     const daveInvited = nextEvent<InvitationPayload>(dave, 'group:invitation_received')
-    const bobSaw = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
-    const aliceDone = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    const bobSaw = changeOf(bob, id)
+    const aliceDone = changeOf(alice, id)
     alice.groups.addParticipant(id, 'dave@example.com')
     expect(await aliceDone).to.deep.equal({ id, groupId: id })
     expect(alice.groups.get(id)?.participants.at(-1)).to.deep.equal({ address: 'dave@example.com', status: 'Invited', isAdmin: false })
@@ -151,11 +156,9 @@ describe('integration: groups', () => {
   })
 
   it('removes a participant: they lose the group, the administrator drops them', async () => {
-    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
-    const id = await team(alice, [bob])
-    await accept(bob, id)
-    const bobLost = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
-    const aliceDone = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
+    const { alice, bob, id } = await aliceAndBobInTeam()
+    const bobLost = changeOf(bob, id)
+    const aliceDone = changeOf(alice, id)
     alice.groups.removeParticipant(id, 'bob@example.com')
     await aliceDone
     expect(alice.groups.getParticipants(id)?.map((participant) => participant.address)).to.deep.equal(['alice@example.com'])
@@ -164,11 +167,9 @@ describe('integration: groups', () => {
   })
 
   it('lets a member leave: group:change, the group is gone for them, Disconnected for the others', async () => {
-    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
-    const id = await team(alice, [bob])
-    await accept(bob, id)
-    const aliceSaw = nextEvent<Ids>(alice, 'group:change', (payload) => payload.id === id)
-    const left = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
+    const { alice, bob, id } = await aliceAndBobInTeam()
+    const aliceSaw = changeOf(alice, id)
+    const left = changeOf(bob, id)
     bob.groups.leave(id)
     expect(await left).to.deep.equal({ id, groupId: id })
     expect(bob.groups.getAll()).to.deep.equal([])
@@ -181,8 +182,8 @@ describe('integration: groups', () => {
     const id = await team(alice, [bob, dave])
     await accept(bob, id)
     const before = alice.groups.get(id)
-    const bobLost = nextEvent<Ids>(bob, 'group:change', (payload) => payload.id === id)
-    const daveLost = nextEvent<Ids>(dave, 'group:change', (payload) => payload.id === id)
+    const bobLost = changeOf(bob, id)
+    const daveLost = changeOf(dave, id)
     const deleted = nextEvent<{ group: unknown }>(alice, 'group:delete')
     alice.groups.delete(id)
     expect(await deleted).to.deep.equal({ group: before })

@@ -2,13 +2,10 @@
 // real HTTP and WebSocket. Faults come from the platform's admin API.
 import { expect } from 'chai'
 import { resolveObjectURL } from 'node:buffer'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Conversation, ConversationApi, FilePart, Message } from '../../../lib/api/conversation.js'
 import type { Client } from '../../../lib/index.js'
-import { createTestClient, nextEvent, type TestClient, type TestClientOptions } from '../../helpers/client.js'
-import { startTestPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
+import { createTestClient, nextEvent, until, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import { usePersistedPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>
@@ -18,15 +15,6 @@ const bobPhone = '+15551230002'
 
 /** The messaging namespace of a client. */
 const chat = (client: Client): ConversationApi => (client as unknown as { conversation: ConversationApi }).conversation
-
-/** Polls `condition` until it holds (for state reached through several events). */
-async function until(condition: () => boolean, what: string, timeout = 10000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /** Every event of a client, in order. */
 function record(client: Client): { type: string; payload: Json }[] {
@@ -518,30 +506,21 @@ describe('integration: messaging', function () {
 
 describe('integration: messaging across a platform restart', function () {
   this.timeout(30000)
-  let dir: string
-  let platform: TestPlatform
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kandy-messaging-restart-'))
-    platform = await startTestPlatform({ dataDir: dir })
-  })
-  after(async () => {
-    await platform.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const { platform } = usePersistedPlatform()
 
   it('shows a message sent while the restart had lost the channel (no notification could reach it)', async () => {
-    const alice = await createTestClient(platform, 'alice@example.com', { services: ['chat'], config: { connectivity: { reconnectDelay: 1500, reconnectLimit: 0 } } })
+    const alice = await createTestClient(platform(), 'alice@example.com', { services: ['chat'], config: { connectivity: { reconnectDelay: 1500, reconnectLimit: 0 } } })
     try {
       const connected = () => (alice as unknown as { connection: { getSocketState(p: string): { connected: boolean } | undefined } }).connection.getSocketState('cpaas')?.connected === true
       chat(alice).create('bob@example.com')
       // Down long enough for alice's first attempt to fail: her next one comes 1.5 s later.
-      await platform.restart({ fresh: true, downtime: 800 })
+      await platform().restart({ fresh: true, downtime: 800 })
       expect(connected()).to.equal(false)
-      const bob = await platform.login('bob@example.com')
-      const sent = await platform.fetchAs(bob, 'POST', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages', { chatMessage: { text: 'while you were away' } })
+      const bob = await platform().login('bob@example.com')
+      const sent = await platform().fetchAs(bob, 'POST', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages', { chatMessage: { text: 'while you were away' } })
       expect(sent.status).to.equal(201)
       // The restart lost every channel: nothing could carry this message's notification to alice.
-      expect((await platform.admin.state()).channels).to.equal(0)
+      expect((await platform().admin.state()).channels).to.equal(0)
       const changed = nextEvent<Json>(alice, 'messages:change', (payload) => Array.isArray(payload.destination) && payload.destination[0] === 'bob@example.com')
       await until(connected, 'alice\'s new channel and socket', 15000)
       expect(await changed).to.deep.include({ destination: ['bob@example.com'], type: 'chat-oneToOne' })

@@ -5,7 +5,7 @@
 import { expect } from 'chai'
 import type { ConversationApi } from '../../../lib/api/conversation.js'
 import type { Client } from '../../../lib/index.js'
-import { createTestClient, type TestClient } from '../../helpers/client.js'
+import { createTestClient, until, type TestClient } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
 
 type Frame = Record<string, Record<string, unknown>>
@@ -15,14 +15,6 @@ const alice = 'alice@example.com'
 const fillers = 150
 
 const conversations = (client: Client): ConversationApi => (client as unknown as { conversation: ConversationApi }).conversation
-
-async function until(condition: () => boolean, what: string, timeout = 10000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 const chatFrame = (id: string, from: string, messageId: string, text: string, dateTime: number): Frame => ({
   chatMessageNotification: {

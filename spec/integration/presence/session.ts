@@ -2,9 +2,9 @@
 // platform for every test (so nothing depends on test order or on what another test left on the
 // platform), SDK clients logged in through its token endpoint, all disposed afterwards.
 import type { EventName } from '../../../lib/events.js'
-import { createTestClient, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import { createTestClient, useDisposedAfterEach, type TestClient, type TestClientOptions } from '../../helpers/client.js'
 import type { PlatformOptions } from '../../../platform/index.js'
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
+import { usePlatformPerTest, type TestPlatform } from '../../helpers/platform.js'
 
 export interface Session {
   readonly platform: () => TestPlatform
@@ -14,20 +14,8 @@ export interface Session {
 
 /** `options` go to each test's platform (e.g. `users`). */
 export function useSession(options: PlatformOptions = {}): Session {
-  let platform: TestPlatform | undefined
-  const clients: TestClient[] = []
-  beforeEach(async () => {
-    platform = await startTestPlatform(options)
-  })
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.dispose()
-    await platform?.stop()
-    platform = undefined
-  })
-  const current = (): TestPlatform => {
-    if (platform === undefined) throw new Error('useSession: no platform outside a test')
-    return platform
-  }
+  const clients = useDisposedAfterEach<TestClient>()
+  const current = usePlatformPerTest(options)
   return {
     platform: current,
     client: async (userId, options) => {

@@ -1,15 +1,9 @@
 import { expect } from 'chai'
 import { create } from '../../../lib/index.js'
-import { captureConsole } from '../../streams/logs/capture.js'
-
-/** Lets timers already due run: RxJS re-throws a subscriber's error in one. */
-const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))
+import { captureConsole, settled, useUncaught } from '../../streams/logs/capture.js'
 
 describe('conversation.subscribe', () => {
-  const uncaught: unknown[] = []
-  const record = (error: unknown): void => void uncaught.push(error)
-  before(() => process.on('uncaughtExceptionMonitor', record))
-  after(() => process.off('uncaughtExceptionMonitor', record))
+  const uncaught = useUncaught()
 
   it('contains a subscriber that throws: it is logged, the other subscribers are called, nothing is re-thrown', async () => {
     const capture = captureConsole()

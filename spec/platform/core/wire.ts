@@ -186,3 +186,26 @@ export async function subscribedUser(platform: TestPlatform, userId: string, ser
   for (const service of services) await subscribe(platform, tokens, service, channel)
   return { tokens, socket }
 }
+
+/** A logged-in user with a socket on a channel subscribed to some services. */
+export interface Member {
+  readonly tokens: LoginTokens
+  readonly socket: SocketClient
+}
+
+/** The sockets a suite opens (subscribedUser adds them), closed after its tests. */
+export function useSockets(): SocketClient[] {
+  const sockets: SocketClient[] = []
+  after(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
+  })
+  return sockets
+}
+
+/** One subscribedUser per id, in order. */
+export function subscribedUsers<const Ids extends readonly string[]>(platform: TestPlatform, userIds: Ids, services: readonly SubscribableService[], sockets: SocketClient[]): Promise<{ -readonly [K in keyof Ids]: Member }> {
+  return Promise.all(userIds.map((userId) => subscribedUser(platform, userId, services, sockets))) as Promise<{ -readonly [K in keyof Ids]: Member }>
+}
+
+/** Notifications received since the last read (a connCheck round trip makes sure all have arrived). */
+export const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)

@@ -1,31 +1,17 @@
 import { expect } from 'chai'
 import { groupParticipants } from '../../../platform/features/groups.js'
-import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
-import { exceptionOf, jsonRequest, subscribedUser, type Json, type SocketClient } from '../core/wire.js'
+import { usePlatform } from '../../helpers/platform.js'
+import { exceptionOf, jsonRequest, received, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 describe('platform: groups', () => {
   const platform = usePlatform()
-  const sockets: SocketClient[] = []
-  after(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
-  })
-
-  interface Member {
-    readonly tokens: LoginTokens
-    readonly socket: SocketClient
-  }
-  /** A user with a channel subscribed to `chat`: group notifications arrive on its socket. */
-  const member = (userId: string): Promise<Member> => subscribedUser(platform(), userId, ['chat'], sockets)
+  const sockets = useSockets()
   const call = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, `/cpaas/chat/v1/${who.tokens.userId}/group${path}`, body)
-  /** Notifications received since the last read (a connCheck round trip makes sure all have arrived). */
-  const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
 
-  let alice: Member
-  let bob: Member
-  let carol: Member
-  let dave: Member
+  /** Users with a channel subscribed to `chat`: group notifications arrive on their sockets. */
+  let alice: Member, bob: Member, carol: Member, dave: Member
   before(async () => {
-    ;[alice, bob, carol, dave] = (await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'].map(member))) as [Member, Member, Member, Member]
+    ;[alice, bob, carol, dave] = await subscribedUsers(platform(), ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'], ['chat'], sockets)
   })
   const drain = () => Promise.all([alice, bob, carol, dave].map(received))
   beforeEach(drain)

@@ -1,39 +1,21 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
-import { startTestPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
-import { exceptionOf, jsonRequest, subscribedUser, type Json, type SocketClient } from '../core/wire.js'
-
-interface Member {
-  readonly tokens: LoginTokens
-  readonly socket: SocketClient
-}
+import { usePersistedPlatform, usePlatform } from '../../helpers/platform.js'
+import { exceptionOf, jsonRequest, received, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 const alicePhone = '+15551230001'
 const bobPhone = '+15551230002'
 
 describe('platform: messaging', () => {
   const platform = usePlatform()
-  const sockets: SocketClient[] = []
-  after(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()))
-  })
-
-  /** A user with a channel subscribed to `chat` and `smsinbound`. */
-  const member = (userId: string): Promise<Member> => subscribedUser(platform(), userId, ['chat', 'smsinbound'], sockets)
+  const sockets = useSockets()
   const request = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, path, body)
   const chat = (who: Member, path: string) => `/cpaas/chat/v1/${who.tokens.userId}${path}`
-  /** Notifications received since the last read. */
-  const received = async (who: Member): Promise<Json[]> => (await who.socket.barrier()).map((frame) => JSON.parse(frame) as Json)
 
-  let alice: Member
-  let bob: Member
-  let carol: Member
-  let dave: Member
+  /** Users with a channel subscribed to `chat` and `smsinbound`. */
+  let alice: Member, bob: Member, carol: Member, dave: Member
   before(async () => {
-    ;[alice, bob, carol, dave] = (await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'].map(member))) as [Member, Member, Member, Member]
+    ;[alice, bob, carol, dave] = await subscribedUsers(platform(), ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'], ['chat', 'smsinbound'], sockets)
   })
   beforeEach(() => Promise.all([alice, bob, carol, dave].map(received)))
 
@@ -436,18 +418,10 @@ describe('platform: messaging', () => {
 })
 
 describe('platform: messaging persistence', () => {
-  let dir: string
-  let platform: TestPlatform
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kandy-messaging-'))
-    platform = await startTestPlatform({ dataDir: dir })
-  })
-  after(async () => {
-    await platform.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const { platform: current, startAgain } = usePersistedPlatform()
 
   it('keeps conversations and files across a stop and a start on the same data directory', async () => {
+    let platform = current()
     const alice = await platform.login('alice@example.com')
     const data = new FormData()
     data.append('raw', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'p.png')
@@ -455,8 +429,7 @@ describe('platform: messaging persistence', () => {
     const xId = (uploaded.object.attributes.attribute as { name: string; value: string }[]).find((a) => a.name === 'x-id')!.value
     const sent = await platform.fetchAs(alice, 'POST', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', { chatMessage: { text: 'kept', attachment: [{ name: 'p.png', 'x-id': xId }] } })
     expect(sent.status).to.equal(201)
-    await platform.stop()
-    platform = await startTestPlatform({ dataDir: dir })
+    platform = await startAgain()
     const bob = await platform.login('bob@example.com')
     const history = (await (await platform.fetchAs(bob, 'GET', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages')).json()) as Json
     const item = history.chatMessageList.chatMessage[0]

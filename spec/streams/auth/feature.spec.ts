@@ -5,6 +5,7 @@ import { createConfig } from '../../../streams/config/feature.js'
 import type { AuthUser } from '../../../streams/connection/link.js'
 import { createEnvironment } from '../../../streams/environment.js'
 import { createLogs } from '../../../streams/logs/feature.js'
+import { streamsCompletedByDispose } from '../features.js'
 
 const jwt = (payload: unknown, encode = (text: string) => Buffer.from(text).toString('base64url')): string =>
   `${encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${encode(JSON.stringify(payload))}.c2lnbmF0dXJl`
@@ -39,11 +40,6 @@ describe('streams/auth/feature', () => {
   })
 
   it('completes its streams on dispose', () => {
-    const auth = createAuth({ logs: silentLogs() })
-    let completed = 0
-    auth.state$.subscribe({ complete: () => completed++ })
-    auth.events$.subscribe({ complete: () => completed++ })
-    auth.dispose()
-    expect(completed).to.equal(2)
+    expect(streamsCompletedByDispose(createAuth({ logs: silentLogs() }))).to.equal(2)
   })
 })

@@ -1,10 +1,8 @@
 import { expect } from 'chai'
-import { VirtualTimeScheduler } from 'rxjs'
 import type { CallState } from '../../../streams/call/state.js'
-import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
@@ -12,7 +10,6 @@ import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 /** Every peer connection the SDK created, in order (recorded through the environment). */
 const peers: RTCPeerConnection[] = []
-const webrtc = (extra: Partial<Environment> = {}): Partial<Environment> => recordingWebrtc(peers, extra)
 
 const stateOf = (streams: TestStreams, callId: string): CallState | undefined => streams.call.current().calls[callId]?.state
 
@@ -20,15 +17,7 @@ const stateOf = (streams: TestStreams, callId: string): CallState | undefined =>
 describe('call feature in Node over the local platform (streams/call/feature.ts)', function () {
   this.timeout(20000)
   const platform = usePlatform({ logRequests: true })
-  const cores: TestStreams[] = []
-  const core = async (userId: string, environment: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(environment) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   it('make → answer → end: states on both sides, tracks in the media feature, local media stopped and peers closed', async () => {
     const alice = await core('alice@example.com')
@@ -66,14 +55,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
   })
 
   it('audits a connected call every 25 s and ends it (9909) once the platform no longer knows its session', async () => {
-    const clock = new VirtualTimeScheduler()
-    /** Runs the virtual clock `ms` forward (real I/O keeps running in real time). */
-    const advance = (ms: number): void => {
-      const target = clock.frame + ms
-      clock.maxFrames = target
-      clock.flush()
-      clock.frame = target
-    }
+    const { clock, advance, timerSet } = virtualClock()
     /** Audit requests of Alice the platform answered (one log line per response). */
     const statusPuts = (): number => platform().logs.filter((line) => /^PUT \S+alice@example\.com\/sessions\/[^/]+\/status \d{3} /.test(line)).length
     const alice = await core('alice@example.com', { scheduler: clock })
@@ -82,7 +64,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     const before = statusPuts()
 
     /** Waits until the SDK has set its next audit round for `ms` from now (its previous round's reply was handled). */
-    const roundSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `an audit round in ${ms} ms`)
+    const roundSet = (ms: number) => timerSet(ms, `an audit round in ${ms} ms`)
 
     await roundSet(25_000)
     advance(24_000)
@@ -116,15 +98,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
 describe('call feature: notifications that do not fit (streams/call/feature.ts)', function () {
   this.timeout(20000)
   const platform = usePlatform()
-  const cores: TestStreams[] = []
-  const core = async (userId: string): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc() })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   /** Alice calls Bob, who lets it ring; returns Alice's call and its platform session. */
   async function ringing() {

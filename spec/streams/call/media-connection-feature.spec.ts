@@ -1,10 +1,7 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map } from 'rxjs'
-import type { UserConfig } from '../../../streams/config/state.js'
-import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // The media connection state in calls$ with a real WebRTC stack (@roamhq/wrtc) over the local
 // platform: the peer connection's state events reach the CallObject through the reducer.
@@ -13,15 +10,7 @@ describe('call feature: media connection state and defaultPeerConfig (Node, real
   this.timeout(20000)
   const platform = usePlatform()
   const peers: RTCPeerConnection[] = []
-  const cores: TestStreams[] = []
-  const core = async (userId: string, config: UserConfig = {}, environment: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], config, environment: recordingWebrtc(peers, environment) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   it('calls$ shows the media connection going from new to connected, and closed once the call ends', async () => {
     const alice = await core('alice@example.com')
@@ -46,7 +35,7 @@ describe('call feature: media connection state and defaultPeerConfig (Node, real
   })
 
   it("merges call.defaultPeerConfig into every peer connection's configuration", async () => {
-    const alice = await core('alice@example.com', { call: { defaultPeerConfig: { iceCandidatePoolSize: 2 } } })
+    const alice = await core('alice@example.com', {}, { call: { defaultPeerConfig: { iceCandidatePoolSize: 2 } } })
     const bob = await core('bob@example.com')
     const created = peers.length
     await connect(alice, bob)

@@ -2,10 +2,12 @@
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc). The "devices" are wrtc's media sources
 // (no content: media is checked in Chromium), and every peer connection the SDK makes is recorded.
 import wrtc from '@roamhq/wrtc'
-import { filter, firstValueFrom, type Observable } from 'rxjs'
+import { filter, firstValueFrom, VirtualTimeScheduler, type Observable } from 'rxjs'
 import type { CallOutput } from '../../../streams/call/state.js'
+import type { UserConfig } from '../../../streams/config/state.js'
 import type { Environment } from '../../../streams/environment.js'
-import type { TestStreams } from '../../helpers/client.js'
+import { createTestStreams, until, type TestStreams } from '../../helpers/client.js'
+import type { TestPlatform } from '../../helpers/platform.js'
 
 /** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
 export const nodeDevices = (): MediaDevices =>
@@ -32,6 +34,40 @@ export function recordingWebrtc(record: RTCPeerConnection[], extra: Partial<Envi
   return { RTCPeerConnection: RecordedPeerConnection, MediaStream: wrtc.MediaStream as unknown as typeof MediaStream, mediaDevices: nodeDevices(), ...extra }
 }
 
+/**
+ * Mocha hooks for the enclosing describe: `core(userId, extra, config)` starts a user's reactive core with
+ * the call service on the platform, on `webrtc(userId)` (by default wrtc, its peer connections unrecorded)
+ * with `extra` over it, and disposes it after the test.
+ */
+export function useCallCores(
+  platform: () => TestPlatform,
+  webrtc: (userId: string) => Partial<Environment> = () => recordingWebrtc([]),
+): (userId: string, extra?: Partial<Environment>, config?: UserConfig) => Promise<TestStreams> {
+  const cores: TestStreams[] = []
+  afterEach(() => {
+    for (const streams of cores.splice(0)) streams.dispose()
+  })
+  return async (userId, extra = {}, config = {}) => {
+    const streams = await createTestStreams(platform(), userId, { services: ['call'], config, environment: { ...webrtc(userId), ...extra } })
+    cores.push(streams)
+    return streams
+  }
+}
+
+/** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
+export function virtualClock(): { clock: VirtualTimeScheduler; advance: (ms: number) => void; timerSet: (ms: number, what?: string) => Promise<void> } {
+  const clock = new VirtualTimeScheduler()
+  const advance = (ms: number): void => {
+    const target = clock.frame + ms
+    clock.maxFrames = target
+    clock.flush()
+    clock.frame = target
+  }
+  /** Waits until the SDK has set a timer for `ms` from now. */
+  const timerSet = (ms: number, what = `a ${ms} ms timer`) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), what)
+  return { clock, advance, timerSet }
+}
+
 /** The next output of `type` (for `callId`, when given) that satisfies `where`. */
 export const next = <T extends CallOutput['type']>(
   streams: TestStreams,
@@ -49,13 +85,7 @@ export const next = <T extends CallOutput['type']>(
   )
 
 /** Waits until a condition holds: real network I/O and WebRTC run in real time, whatever the SDK's scheduler. */
-export async function eventually(condition: () => boolean, what: string, timeout = 8000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+export const eventually = (condition: () => boolean, what: string, timeout = 8000): Promise<void> => until(condition, what, timeout, 10)
 
 /** Places an audio call from `caller` to `callee` and answers it; resolves when both are Connected. */
 export async function connect(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {

@@ -1,10 +1,9 @@
 import { expect } from 'chai'
-import { VirtualTimeScheduler } from 'rxjs'
 import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations/reoffer.js'
 import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
@@ -13,12 +12,14 @@ import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
 
 /** Every peer connection each user's SDK created, newest last. */
 const peers = new Map<string, RTCPeerConnection[]>()
-const webrtc = (userId: string, extra: Partial<Environment> = {}): Partial<Environment> => {
+const webrtc = (userId: string): Partial<Environment> => {
   const own: RTCPeerConnection[] = []
   peers.set(userId, own)
-  return recordingWebrtc(own, extra)
+  return recordingWebrtc(own)
 }
 const peerOf = (userId: string): RTCPeerConnection | undefined => peers.get(userId)?.at(-1)
+
+const sessionOf = (streams: TestStreams, callId: string): string => streams.call.current().calls[callId]?.wrtcsSessionId ?? ''
 
 const flagsOf = (streams: TestStreams, callId: string) => {
   const call = streams.call.current().calls[callId]
@@ -28,29 +29,15 @@ const flagsOf = (streams: TestStreams, callId: string) => {
 describe('mid-call operations in Node over the local platform (streams/call/operations/)', function () {
   this.timeout(20000)
   const platform = usePlatform()
-  const cores: TestStreams[] = []
-  const core = async (userId: string, extra: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: webrtc(userId, extra) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(async () => {
-    for (const streams of cores.splice(0)) streams.dispose()
-    await platform().admin.clearFaults()
-  })
+  const core = useCallCores(platform, webrtc)
+  afterEach(() => platform().admin.clearFaults())
 
-  /** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
-  const virtualClock = () => {
-    const clock = new VirtualTimeScheduler()
-    const advance = (ms: number): void => {
-      const target = clock.frame + ms
-      clock.maxFrames = target
-      clock.flush()
-      clock.frame = target
-    }
-    /** Waits until the SDK has set a timer for `ms` from now. */
-    const timerSet = (ms: number) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), `a ${ms} ms timer`)
-    return { clock, advance, timerSet }
+  /** Alice, on a virtual clock, in a connected call with Bob. */
+  const callOnVirtualClock = async () => {
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock })
+    const bob = await core('bob@example.com')
+    return { advance, timerSet, alice, bob, ...(await connect(alice, bob)) }
   }
 
   it('hold and unhold: the transceivers go inactive and back; both sides see the flags', async () => {
@@ -74,12 +61,8 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('a far end that cannot answer: it reports its error; our hold fails after the answer timeout, rolled back, the call as it was', async () => {
-    const { clock, advance, timerSet } = virtualClock()
-    const alice = await core('alice@example.com', { scheduler: clock })
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
-    const bobSession = bob.call.current().calls[calleeCall]?.wrtcsSessionId ?? ''
-    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${bobSession}/answer`, status: 500 })
+    const { advance, timerSet, alice, bob, callerCall, calleeCall } = await callOnVirtualClock()
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionOf(bob, calleeCall)}/answer`, status: 500 })
 
     const bobFailed = next(bob, 'stateChanged', calleeCall)
     alice.call.commands.hold(callerCall)
@@ -100,13 +83,9 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('glare whose retry is refused again: the error is reported, our hold flags unchanged, the far end’s hold applied', async () => {
-    const { clock, advance, timerSet } = virtualClock()
-    const alice = await core('alice@example.com', { scheduler: clock })
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
-    const aliceSession = alice.call.current().calls[callerCall]?.wrtcsSessionId ?? ''
+    const { advance, timerSet, alice, bob, callerCall, calleeCall } = await callOnVirtualClock()
     // Two 409s, as if each of Alice's offers met one of Bob's.
-    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${aliceSession}/update`, status: 409, count: 2 })
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 409, count: 2 })
 
     alice.call.commands.hold(callerCall)
     await timerSet(glareWait)
@@ -131,12 +110,8 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('a glare with no remote offer: the operation gives up after the wait, with the 409 error', async () => {
-    const { clock, advance, timerSet } = virtualClock()
-    const alice = await core('alice@example.com', { scheduler: clock })
-    const bob = await core('bob@example.com')
-    const { callerCall } = await connect(alice, bob)
-    const aliceSession = alice.call.current().calls[callerCall]?.wrtcsSessionId ?? ''
-    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${aliceSession}/update`, status: 409 })
+    const { advance, timerSet, alice, callerCall } = await callOnVirtualClock()
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 409 })
     const failed = next(alice, 'newMedia', callerCall)
     alice.call.commands.addMedia(callerCall, { video: true })
     await timerSet(glareWait)

@@ -1,8 +1,7 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map } from 'rxjs'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, useCallCores } from './node-webrtc.js'
 
 // Call quality in the streams with a real WebRTC stack (@roamhq/wrtc) over the local platform:
 // once a call's media connects, its peer connection's stats are sampled into `call.quality`.
@@ -10,16 +9,7 @@ import { connect, eventually, recordingWebrtc } from './node-webrtc.js'
 describe('call feature: quality sampling (Node, real WebRTC)', function () {
   this.timeout(20000)
   const platform = usePlatform()
-  const peers: RTCPeerConnection[] = []
-  const cores: TestStreams[] = []
-  const core = async (userId: string): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: recordingWebrtc(peers) })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(() => {
-    for (const streams of cores.splice(0)) streams.dispose()
-  })
+  const core = useCallCores(platform)
 
   it("samples a connected call's stats every second into quality$, by call id, with its round trip and MOS", async () => {
     const alice = await core('alice@example.com')

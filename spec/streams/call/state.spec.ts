@@ -66,6 +66,12 @@ const stateChange = (step: CallsStep): Extract<CallOutput, { type: 'stateChanged
   return found
 }
 
+/** Asserts the call's record after a step (`fields` of it) and the state its call:stateChange reports it left. */
+const expectChanged = (step: CallsStep, callId: string, fields: Partial<CallRecord>, previous: CallState): void => {
+  expect(step.state.calls[callId]).to.deep.include(fields)
+  expect(stateChange(step).previous?.state).to.equal(previous)
+}
+
 describe('call state machine (streams/call/state.ts)', () => {
   describe('outgoing calls', () => {
     it('make creates an outgoing call in Initiating with every CallObject field and says nothing', () => {
@@ -110,8 +116,7 @@ describe('call state machine (streams/call/state.ts)', () => {
 
     it('Ringing notification: Initiated → Ringing; ignored in any other state', () => {
       const step = run(...outgoingIn('Initiated'), { type: 'ringingReported', callId: 'out' })
-      expect(step.state.calls.out.state).to.equal('Ringing')
-      expect(stateChange(step).previous?.state).to.equal('Initiated')
+      expectChanged(step, 'out', { state: 'Ringing' }, 'Initiated')
       for (const state of ['Initiating', 'Ringing', 'Connected', 'Ended', 'Cancelled'] as const) {
         const before = run(...outgoingIn(state)).state
         const again = callsReducer(before, { type: 'ringingReported', callId: 'out' })
@@ -150,10 +155,7 @@ describe('call state machine (streams/call/state.ts)', () => {
       const requested = run(...outgoingIn('Ringing'), { type: 'endRequested', callId: 'out' })
       expect(requested.outputs).to.deep.equal([])
       expect(requested.state.calls.out.state).to.equal('Ringing')
-      const step = callsReducer(requested.state, { type: 'ended', callId: 'out', at: 77 })
-      expect(step.state.calls.out.state).to.equal('Ended')
-      expect(step.state.calls.out.endTime).to.equal(77)
-      expect(stateChange(step).previous?.state).to.equal('Ringing')
+      expectChanged(callsReducer(requested.state, { type: 'ended', callId: 'out', at: 77 }), 'out', { state: 'Ended', endTime: 77 }, 'Ringing')
     })
 
     it('end while Initiating ends the call; a late session creation changes nothing', () => {
@@ -201,10 +203,7 @@ describe('call state machine (streams/call/state.ts)', () => {
       const slow = { ...invited, isSlowStart: true, remoteTracks: [] }
       const requested = run(slow, { type: 'answerRequested', callId: 'in', mediaConstraints: { audio: true }, bandwidth })
       expect(requested.state.calls.in.state).to.equal('Ringing')
-      const step = callsReducer(requested.state, { type: 'remoteAnswered', callId: 'in', at: 900 })
-      expect(step.state.calls.in.state).to.equal('Connected')
-      expect(step.state.calls.in.startTime).to.equal(900)
-      expect(stateChange(step).previous?.state).to.equal('Ringing')
+      expectChanged(callsReducer(requested.state, { type: 'remoteAnswered', callId: 'in', at: 900 }), 'in', { state: 'Connected', startTime: 900 }, 'Ringing')
     })
 
     it('an answer notification for a regular incoming call changes nothing', () => {

@@ -1,9 +1,9 @@
 import { expect } from 'chai'
 import type { CallRecord } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
-import { createTestStreams, type TestStreams } from '../../helpers/client.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // Consultative transfer and the join's refusals, the call feature in Node over the local platform
 // (real HTTP and WebSocket) with a real WebRTC stack (@roamhq/wrtc, media sources without content).
@@ -27,16 +27,8 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
 describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
   const platform = usePlatform()
-  const cores: TestStreams[] = []
-  const core = async (userId: string, extra: Partial<Environment> = {}): Promise<TestStreams> => {
-    const streams = await createTestStreams(platform(), userId, { services: ['call'], environment: { ...webrtc(userId), ...extra } })
-    cores.push(streams)
-    return streams
-  }
-  afterEach(async () => {
-    for (const streams of cores.splice(0)) streams.dispose()
-    await platform().admin.clearFaults()
-  })
+  const core = useCallCores(platform, webrtc)
+  afterEach(() => platform().admin.clearFaults())
 
   /** alice talks to bob (she called) and carol (who called her); both calls held by alice. */
   async function consultation(aliceEnvironment: Partial<Environment> = {}) {

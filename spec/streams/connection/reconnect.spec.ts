@@ -33,31 +33,27 @@ describe('streams/connection/reconnect', () => {
     })
   })
 
-  it('with the defaults makes 5 attempts 5 s apart (about 20 s in total)', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      const result$ = ending(cold<string>('#').pipe(reconnect(reconnectPolicy(defaultConfig.connectivity), scheduler)))
-      expectObservable(result$).toBe('a 4999ms b 4999ms c 4999ms d 4999ms (g|)', {
-        a: 'r2/5000',
-        b: 'r3/5000',
-        c: 'r4/5000',
-        d: 'r5/5000',
-        g: 'gave up after 5',
+  const attemptsUntilGivingUp = [
+    {
+      title: 'with the defaults makes 5 attempts 5 s apart (about 20 s in total)',
+      policy: reconnectPolicy(defaultConfig.connectivity),
+      marbles: 'a 4999ms b 4999ms c 4999ms d 4999ms (g|)',
+      values: { a: 'r2/5000', b: 'r3/5000', c: 'r4/5000', d: 'r5/5000', g: 'gave up after 5' },
+    },
+    {
+      title: 'caps each wait at reconnectTimeLimit',
+      policy: policy({ delay: 1000, multiplier: 10, maxDelay: 30000, limit: 5 }),
+      marbles: 'a 999ms b 9999ms c 29999ms d 29999ms (g|)',
+      values: { a: 'r2/1000', b: 'r3/10000', c: 'r4/30000', d: 'r5/30000', g: 'gave up after 5' },
+    },
+  ]
+  for (const { title, policy, marbles, values } of attemptsUntilGivingUp) {
+    it(title, () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        expectObservable(ending(cold<string>('#').pipe(reconnect(policy, scheduler)))).toBe(marbles, values)
       })
     })
-  })
-
-  it('caps each wait at reconnectTimeLimit', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      const result$ = ending(cold<string>('#').pipe(reconnect(policy({ delay: 1000, multiplier: 10, maxDelay: 30000, limit: 5 }), scheduler)))
-      expectObservable(result$).toBe('a 999ms b 9999ms c 29999ms d 29999ms (g|)', {
-        a: 'r2/1000',
-        b: 'r3/10000',
-        c: 'r4/30000',
-        d: 'r5/30000',
-        g: 'gave up after 5',
-      })
-    })
-  })
+  }
 
   it('never gives up with reconnectLimit 0', () => {
     scheduler.run(({ cold, expectObservable }) => {

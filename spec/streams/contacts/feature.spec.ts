@@ -1,17 +1,13 @@
 import { expect } from 'chai'
 import { createContacts, type ContactsFeature } from '../../../streams/contacts/feature.js'
 import type { ContactEvent } from '../../../streams/contacts/state.js'
-import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+import { recordedFeature, streamsCompletedByDispose } from '../features.js'
+import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('contacts feature: arguments', () => {
-  let link: RecordingLink
-  let contacts: ContactsFeature
-  let events: ContactEvent[]
+  let link: RecordingLink, contacts: ContactsFeature, events: ContactEvent[]
   beforeEach(() => {
-    link = recordingLink()
-    contacts = createContacts({ logs: quietCore().logs, link })
-    events = []
-    contacts.events$.subscribe((event) => events.push(event))
+    ;({ link, feature: contacts, events } = recordedFeature((link) => createContacts({ logs: quietCore().logs, link })))
   })
   afterEach(() => contacts.dispose())
 
@@ -81,10 +77,6 @@ describe('contacts feature: arguments', () => {
   })
 
   it('completes its streams on dispose', () => {
-    let completed = 0
-    contacts.state$.subscribe({ complete: () => completed++ })
-    contacts.events$.subscribe({ complete: () => completed++ })
-    contacts.dispose()
-    expect(completed).to.equal(2)
+    expect(streamsCompletedByDispose(contacts)).to.equal(2)
   })
 })

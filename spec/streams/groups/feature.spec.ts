@@ -1,17 +1,13 @@
 import { expect } from 'chai'
 import { createGroups, type GroupsFeature } from '../../../streams/groups/feature.js'
 import type { GroupEvent } from '../../../streams/groups/state.js'
-import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+import { recordedFeature, streamsCompletedByDispose } from '../features.js'
+import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('groups feature: arguments', () => {
-  let link: RecordingLink
-  let groups: GroupsFeature
-  let events: GroupEvent[]
+  let link: RecordingLink, groups: GroupsFeature, events: GroupEvent[]
   beforeEach(() => {
-    link = recordingLink()
-    groups = createGroups({ ...quietCore(), link })
-    events = []
-    groups.events$.subscribe((event) => events.push(event))
+    ;({ link, feature: groups, events } = recordedFeature((link) => createGroups({ ...quietCore(), link })))
   })
   afterEach(() => groups.dispose())
 
@@ -99,10 +95,6 @@ describe('groups feature: arguments', () => {
   })
 
   it('completes its streams on dispose', () => {
-    let completed = 0
-    groups.state$.subscribe({ complete: () => completed++ })
-    groups.events$.subscribe({ complete: () => completed++ })
-    groups.dispose()
-    expect(completed).to.equal(2)
+    expect(streamsCompletedByDispose(groups)).to.equal(2)
   })
 })

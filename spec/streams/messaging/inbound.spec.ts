@@ -39,18 +39,21 @@ const chatMessage = (overrides: Record<string, unknown> = {}, href = '/cpaas/cha
     link: [{ rel: 'chatMessage', href }],
   })
 
+/** The event of a text message `from` a sender to `address` (the user's) that starts its conversation. */
+const textReceived = (chatType: string, from: string, address: string, message: { messageId: string; timestamp: number; text: string }) => ({
+  type: 'messageReceived',
+  destination: [from],
+  chatType,
+  direction: 'inbound',
+  newConversation: true,
+  address,
+  message: { messageId: message.messageId, sender: from, timestamp: message.timestamp, parts: [{ type: 'text', text: message.text }], isPending: false, read: false },
+})
+
 describe('messaging inbound', () => {
   it('turns a 1:1 chat message into a message of the conversation [sender]', () => {
     const [event] = events(chatMessage())
-    expect(event).to.deep.equal({
-      type: 'messageReceived',
-      destination: ['bob@example.com'],
-      chatType: 'chat-oneToOne',
-      direction: 'inbound',
-      newConversation: true,
-      address: 'alice@example.com',
-      message: { messageId: 'm-1', sender: 'bob@example.com', timestamp: 1_600_000_000_000, parts: [{ type: 'text', text: 'Hi' }], isPending: false, read: false },
-    })
+    expect(event).to.deep.equal(textReceived('chat-oneToOne', 'bob@example.com', 'alice@example.com', { messageId: 'm-1', timestamp: 1_600_000_000_000, text: 'Hi' }))
   })
 
   it('says whether the message starts a conversation', () => {
@@ -139,15 +142,7 @@ describe('messaging inbound', () => {
         inboundSMSMessage: { senderAdress: '+15552223333', destinationAddress: '+15550001111', message: 'hi', messageId: 'sms-1', dateTime: 1 },
       }),
     )
-    expect(event).to.deep.equal({
-      type: 'messageReceived',
-      destination: ['+15552223333'],
-      chatType: 'sms',
-      direction: 'inbound',
-      newConversation: true,
-      address: '+15550001111',
-      message: { messageId: 'sms-1', sender: '+15552223333', timestamp: 1_700_000_000_000, parts: [{ type: 'text', text: 'hi' }], isPending: false, read: false },
-    })
+    expect(event).to.deep.equal(textReceived('sms', '+15552223333', '+15550001111', { messageId: 'sms-1', timestamp: 1_700_000_000_000, text: 'hi' }))
   })
 
   it('maps delivery receipts', () => {

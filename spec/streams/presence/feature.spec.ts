@@ -3,18 +3,14 @@ import { BehaviorSubject } from 'rxjs'
 import { createPresence, type PresenceFeature } from '../../../streams/presence/feature.js'
 import type { PresenceEvent } from '../../../streams/presence/state.js'
 import { quietCore, recordingLink, type RecordingLink } from './link.js'
+import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 
 describe('presence feature: arguments', () => {
-  let link: RecordingLink
-  let presence: PresenceFeature
-  let events: PresenceEvent[]
+  let link: RecordingLink, presence: PresenceFeature, events: PresenceEvent[]
   let listId: BehaviorSubject<string | undefined>
   beforeEach(() => {
-    link = recordingLink()
     listId = new BehaviorSubject<string | undefined>('list-1')
-    presence = createPresence({ ...quietCore(), link, presenceListId$: listId })
-    events = []
-    presence.events$.subscribe((event) => events.push(event))
+    ;({ link, feature: presence, events } = recordedFeature((link) => createPresence({ ...quietCore(), link, presenceListId$: listId })))
   })
   afterEach(() => presence.dispose())
 
@@ -97,10 +93,6 @@ describe('presence feature: arguments', () => {
   })
 
   it('completes its streams on dispose', () => {
-    let completed = 0
-    presence.state$.subscribe({ complete: () => completed++ })
-    presence.events$.subscribe({ complete: () => completed++ })
-    presence.dispose()
-    expect(completed).to.equal(2)
+    expect(streamsCompletedByDispose(presence)).to.equal(2)
   })
 })

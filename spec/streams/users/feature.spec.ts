@@ -1,17 +1,13 @@
 import { expect } from 'chai'
 import { createUsers, type UsersFeature } from '../../../streams/users/feature.js'
 import type { SearchFilters, UserEvent } from '../../../streams/users/state.js'
-import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+import { recordedFeature, streamsCompletedByDispose } from '../features.js'
+import { quietCore, type RecordingLink } from '../presence/link.js'
 
 describe('users feature: arguments and queries', () => {
-  let link: RecordingLink
-  let users: UsersFeature
-  let events: UserEvent[]
+  let link: RecordingLink, users: UsersFeature, events: UserEvent[]
   beforeEach(() => {
-    link = recordingLink()
-    users = createUsers({ logs: quietCore().logs, link })
-    events = []
-    users.events$.subscribe((event) => events.push(event))
+    ;({ link, feature: users, events } = recordedFeature((link) => createUsers({ logs: quietCore().logs, link })))
   })
   afterEach(() => users.dispose())
 
@@ -52,10 +48,6 @@ describe('users feature: arguments and queries', () => {
   })
 
   it('completes its streams on dispose', () => {
-    let completed = 0
-    users.state$.subscribe({ complete: () => completed++ })
-    users.events$.subscribe({ complete: () => completed++ })
-    users.dispose()
-    expect(completed).to.equal(2)
+    expect(streamsCompletedByDispose(users)).to.equal(2)
   })
 })

@@ -58,6 +58,16 @@ export class Keyed<V> {
     return this.size === 1 ? Keyed.empty() : new Keyed(without(this.root, hash, key, 0), this.size - 1, this.nextOrder)
   }
 
+  /** The values of those of `keys` that are held, once each, in insertion order (work in proportion to `keys`, not to the map). */
+  pick(keys: Iterable<string>): V[] {
+    const found = new Map<string, Entry<V>>()
+    for (const key of keys) {
+      const entry = found.has(key) ? undefined : find(this.root, hashOf(key), key)
+      if (entry !== undefined) found.set(key, entry)
+    }
+    return [...found.values()].sort((a, b) => a.order - b.order).map((entry) => entry.value)
+  }
+
   /** The values in insertion order (one array per version, built on first call: do not mutate it). */
   values(): readonly V[] {
     this.ordered ??= this.entries().map((entry) => entry.value)

@@ -1,27 +1,42 @@
-import type { Observable, Subscription } from 'rxjs'
+import { Observable, type Subscription } from 'rxjs'
 import { asBasicError, type BasicError } from './errors.js'
 
 /**
- * Runs the request of a command under `owner` (so disposing the feature cancels it) and reports
- * its outcome: each value to `success` (a request without a response body completes without a
- * value: `success` then gets `undefined`), or its error, as a `BasicError`, to `failure`.
+ * The request of a command with its outcome reported: each value to `success` (a request
+ * without a response body completes without a value: `success` then gets `undefined`), or its
+ * error, as a `BasicError`, to `failure`. It never errors itself and emits nothing, so that it
+ * can wait in a queue of requests (`mergeMap(outcome$ => outcome$, limit)`).
  *
- * settle(running, requests.addContact(link, user, id, body), () => dispatch({ type: 'contactAdded', contact }), (error) => fail('add', error))
+ * queue.next(settled(requests.watchUser(link, scope, listId, userId), () => dispatch({ type: 'userWatched', userId }), (error) => fail('subscribe', error)))
  */
-export function settle<A>(owner: Subscription, request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void {
-  let answered = false
-  owner.add(
-    request$.subscribe({
+export function settled<A>(request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    let answered = false
+    return request$.subscribe({
       next: (value) => {
         answered = true
         success(value)
       },
-      error: (cause: unknown) => failure(asBasicError(cause)),
+      error: (cause: unknown) => {
+        failure(asBasicError(cause))
+        subscriber.complete()
+      },
       complete: () => {
         if (!answered) success(undefined as A)
+        subscriber.complete()
       },
-    }),
-  )
+    })
+  })
+}
+
+/**
+ * Runs the request of a command under `owner` (so disposing the feature cancels it) and reports
+ * its outcome as `settled` does.
+ *
+ * settle(running, requests.addContact(link, user, id, body), () => dispatch({ type: 'contactAdded', contact }), (error) => fail('add', error))
+ */
+export function settle<A>(owner: Subscription, request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void {
+  owner.add(settled(request$, success, failure).subscribe())
 }
 
 /** `settle` bound to one owner: how a feature runs the requests of its commands. */

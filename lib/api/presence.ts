@@ -115,8 +115,7 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
         throw new BasicError(errorCodes.general.BAD_INPUT, 'presence.get: expected a user id or an array of user ids')
       }
-      const wanted = new Set(ids)
-      return known().filter((entry) => wanted.has(entry.userId))
+      return presence.current().users.pick(ids)
     },
     getAll: known,
     getSelf: () => {

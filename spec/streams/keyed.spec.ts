@@ -11,21 +11,27 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('remove' as const), key }),
 )
 
+/** The same steps applied to a Map (the model) and to a Keyed. */
+function replay(steps: readonly Step[]): { model: Map<string, number>; map: Keyed<number> } {
+  const model = new Map<string, number>()
+  let map = Keyed.empty<number>()
+  for (const change of steps) {
+    if (change.op === 'set') {
+      model.set(change.key, change.value)
+      map = map.set(change.key, change.value)
+    } else {
+      model.delete(change.key)
+      map = map.remove(change.key)
+    }
+  }
+  return { model, map }
+}
+
 describe('Keyed (persistent map)', () => {
   it('answers get, has, size and insertion order as a Map given the same steps does', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
-        const model = new Map<string, number>()
-        let map = Keyed.empty<number>()
-        for (const change of steps) {
-          if (change.op === 'set') {
-            model.set(change.key, change.value)
-            map = map.set(change.key, change.value)
-          } else {
-            model.delete(change.key)
-            map = map.remove(change.key)
-          }
-        }
+        const { model, map } = replay(steps)
         expect(map.size).to.equal(model.size)
         expect(map.values()).to.deep.equal([...model.values()])
         expect(map.toRecord()).to.deep.equal(Object.fromEntries(model))
@@ -33,6 +39,16 @@ describe('Keyed (persistent map)', () => {
           expect(map.get(change.key)).to.equal(model.get(change.key))
           expect(map.has(change.key)).to.equal(model.has(change.key))
         }
+      }),
+      { seed: 14, numRuns: 300 },
+    )
+  })
+
+  it('picks the values of some keys once each, in insertion order, as filtering the values would', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), fc.array(key, { maxLength: 20 }), (steps, wanted) => {
+        const { model, map } = replay(steps)
+        expect(map.pick(wanted)).to.deep.equal([...model].filter(([held]) => wanted.includes(held)).map(([, value]) => value))
       }),
       { seed: 14, numRuns: 300 },
     )

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/Either'
-import { Subscription, filter, map, type Observable } from 'rxjs'
+import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
-import { settler } from '../outcome.js'
+import { settled, settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { PresenceNotification, type Person } from './codecs.js'
 import { fetchPresence, person, publishPresence, unwatchUser, watchUser, type PresenceScope } from './requests.js'
@@ -63,6 +63,13 @@ const valueOf = (userId: string, { 'overriding-willingness': willingness, activi
   activity: activities.activityValue,
   note: activities.other,
 })
+
+/**
+ * How many watch and unwatch requests are in flight at once: the others wait their turn unsent,
+ * so that a request's timeout runs from when it is sent (thousands of users watched at once
+ * would otherwise time out in the browser's queue and never be watched).
+ */
+export const watchRequestsInFlight = 6
 
 /** Presence: the user's own presence, the presence of watched and fetched users, and their notifications. */
 export function createPresence({ config, logs, link, presenceListId$ }: PresenceDeps): PresenceFeature {
@@ -125,10 +132,13 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   })
 
   /** Watch or unwatch each user with its own request (Recommendation of §1.5). */
+  const waiting = new Subject<Observable<never>>()
+  running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
       const [request, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
-      for (const userId of userIds) run(request(link, where, presenceListId!, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId]))
+      const listId = presenceListId!
+      for (const userId of userIds) waiting.next(settled(request(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
     })
 
   running.add(

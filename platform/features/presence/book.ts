@@ -35,6 +35,8 @@ export interface PresenceBook {
   listOf(userId: string, listId: string): StoredList | undefined
   addList(owner: string, list: StoredList): void
   deleteList(owner: string, list: StoredList): void
+  /** True when the list holds `entry` as written. */
+  holds(list: StoredList, entry: string): boolean
   /** Adds entries to a list; those not already in it. */
   addEntries(owner: string, list: StoredList, entries: readonly string[]): string[]
   removeEntries(owner: string, list: StoredList, entries: readonly string[]): void
@@ -46,6 +48,13 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
   const store = ctx.persisted<PresenceData>('presence', () => ({ presence: {}, lists: {} }))
   const data = store.value
   const watchers: Watchers = new Map()
+  /** The entries of each list as a set, so that adding or removing one costs the same however long the list is. */
+  const held = new WeakMap<StoredList, Set<string>>()
+  const heldBy = (list: StoredList): Set<string> => {
+    let entries = held.get(list)
+    if (entries === undefined) held.set(list, (entries = new Set(list.contacts)))
+    return entries
+  }
   const canonical = (address: string): string => ctx.accounts.find(address)?.userId ?? address
   const listsOf = (userId: string): StoredList[] => (Object.hasOwn(data.lists, userId) ? data.lists[userId]! : [])
 
@@ -86,9 +95,12 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
       data.lists[owner] = listsOf(owner).filter((known) => known !== list)
       store.save()
     },
+    holds: (list, entry) => heldBy(list).has(entry),
     addEntries: (owner, list, entries) => {
-      const fresh = entries.filter((entry) => !list.contacts.includes(entry))
+      const known = heldBy(list)
+      const fresh = entries.filter((entry) => !known.has(entry))
       for (const entry of fresh) {
+        known.add(entry)
         list.contacts.push(entry)
         index(owner, list, entry, true)
       }
@@ -96,7 +108,9 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
       return fresh
     },
     removeEntries: (owner, list, entries) => {
+      const known = heldBy(list)
       for (const entry of entries) {
+        known.delete(entry)
         list.contacts.splice(list.contacts.indexOf(entry), 1)
         index(owner, list, entry, false)
       }

@@ -1,7 +1,8 @@
 import { expect } from 'chai'
-import { BehaviorSubject } from 'rxjs'
-import { createPresence, type PresenceFeature } from '../../../streams/presence/feature.js'
+import { BehaviorSubject, Subject, defer, type Observable } from 'rxjs'
+import { createPresence, watchRequestsInFlight, type PresenceFeature } from '../../../streams/presence/feature.js'
 import type { PresenceEvent } from '../../../streams/presence/state.js'
+import type { RequestSpec } from '../../../streams/connection/link.js'
 import { quietCore, recordingLink, type RecordingLink } from './link.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
 
@@ -94,5 +95,51 @@ describe('presence feature: arguments', () => {
 
   it('completes its streams on dispose', () => {
     expect(streamsCompletedByDispose(presence)).to.equal(2)
+  })
+})
+
+describe('presence feature: watching many users', () => {
+  /** A link whose requests are sent when subscribed, as a real link's are, and answered by the spec, each through its own subject. */
+  const answeredLink = () => {
+    const link = recordingLink()
+    const answers: Array<Subject<unknown>> = []
+    const request = <A>(spec: RequestSpec<A>): Observable<A> =>
+      defer(() => {
+        link.request(spec)
+        const answer = new Subject<A>()
+        answers.push(answer as Subject<unknown>)
+        return answer
+      })
+    return { link: { ...link, request }, requests: link.requests, answers }
+  }
+  const userIds = Array.from({ length: 20 }, (_, index) => `user${index}@example.com`)
+  const answer = (subject: Subject<unknown> | undefined, value: unknown): void => {
+    subject?.next(value)
+    subject?.complete()
+  }
+
+  it('sends a few watch requests at a time, the next once one is answered, so that none waits for its answer in a queue', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    const events: PresenceEvent[] = []
+    presence.events$.subscribe((event) => events.push(event))
+    presence.commands.subscribe(userIds)
+    expect(requests).to.have.length(watchRequestsInFlight)
+    answer(answers[0], { presenceContact: { presentityUserId: userIds[0] } })
+    answers[1]!.error(new Error('refused'))
+    expect(requests.map((request) => request.path.split('/').at(-1))).to.deep.equal(userIds.slice(0, watchRequestsInFlight + 2))
+    expect(events.map((event) => (event.type === 'presenceFailed' ? `failed ${event.userIds.join()}` : event.type))).to.deep.equal(['userWatched', `failed ${userIds[1]}`])
+    for (let at = 2; at < userIds.length; at++) answer(answers[at], { presenceContact: { presentityUserId: userIds[at] } })
+    expect(requests.map((request) => request.path.split('/').at(-1))).to.deep.equal(userIds)
+    presence.dispose()
+  })
+
+  it('sends no waiting request once disposed', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    presence.commands.unsubscribe(userIds)
+    presence.dispose()
+    answers.forEach((subject) => answer(subject, undefined))
+    expect(requests).to.have.length(watchRequestsInFlight)
   })
 })

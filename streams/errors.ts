@@ -95,6 +95,9 @@ export const errorCodes = {
   general: { BAD_INPUT: 'BAD_INPUT', NO_CODE: 'NO_CODE' },
 } as const
 
+/** The error of an argument or payload that is not what the API takes (`BAD_INPUT`). */
+export const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
+
 /**
  * A value an app passed, as text for an id or a message: never throws, also for objects without
  * a prototype or with a throwing `toString` (where `String(value)` throws a TypeError).

@@ -3,7 +3,7 @@ import type * as t from 'io-ts'
 import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes } from '../errors.js'
+import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord, signedIn } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
@@ -45,7 +45,6 @@ interface Where {
 }
 
 const missing = (what: string): BasicError => new BasicError(errorCodes.groups.MISSING_PARAMETERS, `Missing ${what}`)
-const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
 /** A required string argument (the app may pass anything): `groups:3` when absent or empty, `BAD_INPUT` when of another type. */
 const requiredString = (value: unknown, what: string): E.Either<BasicError, string> =>

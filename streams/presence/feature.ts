@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either'
 import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
-import type { AuthUser, PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes, shown } from '../errors.js'
+import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
+import { BasicError, badInput, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
-import type { Logs } from '../logs/logger.js'
+import type { Logger, Logs } from '../logs/logger.js'
 import { settled, settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { PresenceNotification, type Person } from './codecs.js'
@@ -71,6 +71,31 @@ const valueOf = (userId: string, { 'overriding-willingness': willingness, activi
  */
 export const watchRequestsInFlight = 6
 
+/** The person `presence.update` publishes, or why its arguments are refused. */
+const publishedPerson = (status: string, activity: string, note: unknown): E.Either<BasicError, Person> => {
+  const wireStatus = toWireStatus(status)
+  if (wireStatus === undefined) return E.left(new BasicError(errorCodes.presence.INVALID_STATUS, `Invalid presence status: ${shown(status)}`))
+  const wireActivity = toWireActivity(activity)
+  if (wireActivity === undefined) return E.left(new BasicError(errorCodes.presence.INVALID_ACTIVITY, `Invalid presence activity: ${shown(activity)}`))
+  const text = isAbsent(note) ? undefined : note
+  if (text !== undefined && typeof text !== 'string') return E.left(badInput('presence.update: the note must be a string'))
+  if (text !== undefined && wireActivity !== 'ActivitiesOther') return E.left(badInput('presence.update: a note can only be given with the activity ACTIVITIES_OTHER'))
+  return E.right(person(wireStatus, wireActivity, text))
+}
+
+/** The event a presence notification makes (its presence, or that it was stale), the error of a malformed one, or nothing. */
+const presenceEventOf = (notification: InboundNotification, current: PresenceState, logger: Logger): PresenceEvent | BasicError | undefined => {
+  const decoded = PresenceNotification.decode(notification.body)
+  if (E.isLeft(decoded)) {
+    logger.warn('Dropped a malformed presence notification', notification.id)
+    return badInput('A presence notification could not be read: presence.person needs overriding-willingness and activities')
+  }
+  const { presentityUserId, presence, dateTime } = decoded.right
+  if (presence === undefined) return void logger.debug('Ignored a presence notification without presence', notification.id)
+  if (isStale(current, presentityUserId, dateTime)) return { type: 'stalePresenceIgnored', userId: presentityUserId, stamp: dateTime ?? 0 }
+  return { type: 'presenceReceived', presence: valueOf(presentityUserId, presence.person), stamp: dateTime }
+}
+
 /** Presence: the user's own presence, the presence of watched and fetched users, and their notifications. */
 export function createPresence({ config, logs, link, presenceListId$ }: PresenceDeps): PresenceFeature {
   const logger = logs.logger('presence')
@@ -80,7 +105,6 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   let presenceListId: string | undefined
   running.add(presenceListId$.subscribe((listId) => (presenceListId = listId)))
   const dispatch = (event: PresenceEvent): void => void store.dispatch(event)
-  const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
   const fail = (operation: PresenceOperation, error: BasicError, userIds: readonly string[] = []): void => dispatch({ type: 'presenceFailed', operation, error, userIds })
 
   /** Where the user's presence lives, or the error to report when there is no user yet. */
@@ -88,17 +112,12 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
     E.map((user: AuthUser) => ({ version: config.current().authentication.server.version, userId: user.username }))(signedIn(link, `${operation} request`))
 
   const update = (status: string, activity: string, note?: string): void => {
-    const wireStatus = toWireStatus(status)
-    if (wireStatus === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_STATUS, `Invalid presence status: ${shown(status)}`))
-    const wireActivity = toWireActivity(activity)
-    if (wireActivity === undefined) return fail('update', new BasicError(errorCodes.presence.INVALID_ACTIVITY, `Invalid presence activity: ${shown(activity)}`))
-    const text = isAbsent(note) ? undefined : note
-    if (text !== undefined && typeof text !== 'string') return fail('update', badInput('presence.update: the note must be a string'))
-    if (text !== undefined && wireActivity !== 'ActivitiesOther') return fail('update', badInput('presence.update: a note can only be given with the activity ACTIVITIES_OTHER'))
+    const published = publishedPerson(status, activity, note)
+    if (E.isLeft(published)) return fail('update', published.left)
     const where = scope('Presence publish')
     if (E.isLeft(where)) return fail('update', where.left)
     run(
-      publishPresence(link, where.right, config.current().authentication.clientCorrelator, person(wireStatus, wireActivity, text)),
+      publishPresence(link, where.right, config.current().authentication.clientCorrelator, published.right),
       (stored) => {
         const { status: storedStatus, activity: storedActivity, note: storedNote } = valueOf('self', stored)
         dispatch({ type: 'selfPresenceUpdated', status: storedStatus, activity: storedActivity, note: storedNote })
@@ -143,15 +162,9 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
 
   running.add(
     link.notifications$.pipe(filter((notification) => notification.kind === 'presenceNotification')).subscribe((notification) => {
-      const decoded = PresenceNotification.decode(notification.body)
-      if (E.isLeft(decoded)) {
-        logger.warn('Dropped a malformed presence notification', notification.id)
-        return fail('notification', badInput('A presence notification could not be read: presence.person needs overriding-willingness and activities'))
-      }
-      const { presentityUserId, presence, dateTime } = decoded.right
-      if (presence === undefined) return logger.debug('Ignored a presence notification without presence', notification.id)
-      if (isStale(store.current(), presentityUserId, dateTime)) return dispatch({ type: 'stalePresenceIgnored', userId: presentityUserId, stamp: dateTime ?? 0 })
-      dispatch({ type: 'presenceReceived', presence: valueOf(presentityUserId, presence.person), stamp: dateTime })
+      const read = presenceEventOf(notification, store.current(), logger)
+      if (read instanceof BasicError) fail('notification', read)
+      else if (read !== undefined) dispatch(read)
     }),
   )
 

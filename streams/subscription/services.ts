@@ -1,8 +1,6 @@
 import * as E from 'fp-ts/Either'
-import { BasicError, errorCodes, shown } from '../errors.js'
+import { badInput, shown, type BasicError } from '../errors.js'
 import { availableServices, subscribedServices, type ServiceName, type SubscriptionOperation, type SubscriptionState } from './state.js'
-
-const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
 /**
  * The services named by an application (it may pass anything): `type` must be `websocket` (the

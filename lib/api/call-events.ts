@@ -38,9 +38,8 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
     case 'stateChanged':
       return { type: 'call:stateChange', payload: { callId: output.callId, error: output.error, transition: output.transition, previous: output.previous } }
     case 'trackAdded':
-      return { type: 'call:newTrack', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
     case 'trackEnded':
-      return { type: 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
+      return { type: output.type === 'trackAdded' ? 'call:newTrack' : 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
     case 'statsReceived':
       return { type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }
     case 'newMedia':
@@ -54,10 +53,8 @@ const toPublic = (output: CallOutput): PublicEvent | undefined => {
       return undefined
     case 'joinReported':
       return { type: 'call:join', payload: { callId: output.callId, error: output.error } }
-    case 'mediaConnectionChanged': {
-      const payload: MediaConnectionChange = { callId: output.callId, previous: output.previous }
-      return { type: 'call:mediaConnectionChange', payload }
-    }
+    case 'mediaConnectionChanged':
+      return { type: 'call:mediaConnectionChange', payload: { callId: output.callId, previous: output.previous } satisfies MediaConnectionChange }
     case 'mediaRestarted':
       return { type: 'call:mediaRestart', payload: output.error === undefined ? { callId: output.callId } : { callId: output.callId, error: output.error } }
   }

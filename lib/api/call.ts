@@ -1,6 +1,5 @@
 import type { AnswerOptions, MakeOptions, MediaChangeOptions } from '../../streams/call/commands.js'
 import type { CallFeature } from '../../streams/call/feature.js'
-import type { MediaConnectionState } from '../../streams/call/media-connection.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
 import { callStates, toCallObject, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/state.js'
@@ -11,8 +10,8 @@ import { argument, Id } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
-export type { MediaConnectionState, CallQuality }
-export type { QualityWarningName } from '../../streams/call/quality/warnings.js'
+export type { MediaConnectionState } from '../../streams/call/state.js'
+export type { CallQuality, QualityWarningName } from '../../streams/call/quality/warnings.js'
 export type { QualityThresholds } from '../../streams/config/quality.js'
 
 export type { QualityWarning, MediaConnectionChange } from './call-events.js'
@@ -231,10 +230,12 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
   const { commands } = call
   // Ids the reference takes as they are: anything else names no call (the outcome says so).
   const id = shown
+  // Ids the reference throws for when they are not strings.
+  const checked = (value: unknown, what: string): string => argument(Id, value, errorCodes.call.INVALID_PARAM, `call.${what}`)
   const api: CallApi = {
     states: documentedStates,
-    make: (destination, media, options) => commands.make(argument(Id, destination, errorCodes.call.INVALID_PARAM, 'call.make(destination)'), media, options),
-    answer: (callId, media, options) => commands.answer(argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.answer(callId)'), media, options),
+    make: (destination, media, options) => commands.make(checked(destination, 'make(destination)'), media, options),
+    answer: (callId, media, options) => commands.answer(checked(callId, 'answer(callId)'), media, options),
     reject: (callId) => commands.reject(id(callId)),
     ignore: (callId) => commands.ignore(id(callId)),
     end: (callId) => commands.end(id(callId)),
@@ -251,12 +252,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     addMedia: (callId, media, options) => commands.addMedia(id(callId), media ?? {}, options),
     // Not a list: no track named, which the call refuses with call:7.
     removeMedia: (callId, tracks, options) => commands.removeMedia(id(callId), Array.isArray(tracks) ? tracks.map(id) : [], options),
-    replaceTrack: (callId, trackId, media) =>
-      commands.replaceTrack(
-        argument(Id, callId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(callId)'),
-        argument(Id, trackId, errorCodes.call.INVALID_PARAM, 'call.replaceTrack(trackId)'),
-        media ?? {},
-      ),
+    replaceTrack: (callId, trackId, media) => commands.replaceTrack(checked(callId, 'replaceTrack(callId)'), checked(trackId, 'replaceTrack(trackId)'), media ?? {}),
     sendDTMF: (callId, tone, duration, intertoneGap) => commands.sendDtmf(id(callId), tone, duration, intertoneGap),
     consultativeTransfer: (callId, otherCallId) => commands.consultativeTransfer(id(callId), id(otherCallId)),
     join: (callId, otherCallId) => commands.join(id(callId), id(otherCallId)),

@@ -102,9 +102,8 @@ const toPublic = (output: MediaOutput): PublicEvent => {
     case 'devicesChanged':
       return { type: 'devices:change', payload: {} }
     case 'muted':
-      return { type: 'media:muted', payload: { tracks: [...output.trackIds] } }
     case 'unmuted':
-      return { type: 'media:unmuted', payload: { tracks: [...output.trackIds] } }
+      return { type: `media:${output.type}`, payload: { tracks: [...output.trackIds] } }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { MediaOptions } from '../media/constraints.js'
-import type { Bandwidth } from './state.js'
+import { defaultBandwidth, type Bandwidth } from './state.js'
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
 export interface BandwidthControls {
@@ -18,10 +18,7 @@ export interface MakeOptions {
 }
 
 /** The options of `call.answer`. */
-export interface AnswerOptions {
-  /** Limits for the media received from the remote participant. */
-  readonly bandwidth?: BandwidthControls
-}
+export type AnswerOptions = Pick<MakeOptions, 'bandwidth'>
 
 /** The options of `call.addMedia` and `call.removeMedia`. */
 export interface MediaChangeOptions {
@@ -32,16 +29,13 @@ export interface MediaChangeOptions {
 /** The media options as a call records them (an app may pass anything). */
 export const constraintsOf = (media: MediaOptions): MediaOptions => (typeof media === 'object' && media !== null ? media : {})
 
-/** The bandwidth of a call that names none (calls.md §14.1). */
-export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
-
 /**
  * `options.bandwidth` over `current`: each kind given replaces the current one (5000 when it is
  * not a positive number); kinds left out keep theirs.
  *
  * bandwidthOf({ bandwidth: { video: 500 } }) // { audio: 5000, video: 500 }
  */
-export function bandwidthOf(options: { readonly bandwidth?: BandwidthControls } | undefined, current: Bandwidth = defaultBandwidth): Bandwidth {
+export function bandwidthOf(options: AnswerOptions | undefined, current: Bandwidth = defaultBandwidth): Bandwidth {
   const given = options?.bandwidth
   if (typeof given !== 'object' || given === null) return current
   // An app may pass anything for a kind: what is not a positive number is the default.

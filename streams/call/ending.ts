@@ -11,17 +11,10 @@ export function createEnd({ store, runtimes, signalling, link, running, now }: P
     const call = store.request({ type: 'endRequested', callId })
     if (call === undefined) return
     runtimes.release(callId)
+    const ended = (error?: BasicError): void => void store.dispatch({ type: 'ended', callId, at: now(), ...(error === undefined ? {} : { error }) })
     const where = signalling.scope()
-    if (call.wrtcsSessionId === undefined || E.isLeft(where)) {
-      store.dispatch({ type: 'ended', callId, at: now() })
-      return
-    }
-    running.add(
-      endSession(link, where.right, call.wrtcsSessionId).subscribe({
-        complete: () => store.dispatch({ type: 'ended', callId, at: now() }),
-        error: (error: unknown) => store.dispatch({ type: 'ended', callId, at: now(), error: asCallError(error) }),
-      }),
-    )
+    if (call.wrtcsSessionId === undefined || E.isLeft(where)) return ended()
+    running.add(endSession(link, where.right, call.wrtcsSessionId).subscribe({ complete: () => ended(), error: (error: unknown) => ended(asCallError(error)) }))
   }
 }
 

@@ -1,9 +1,9 @@
-import { Subject, Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
+import { Subject, Subscription, map, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import type { BasicError } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import type { MediaFeature } from '../media/feature.js'
 import { createAudit } from './audit.js'
@@ -32,8 +32,6 @@ import { toCallObject, type CallObject, type CallOutput, type CallsState } from 
 import { createCallStore } from './store.js'
 import { createTransfer } from './transfer-effects.js'
 
-export type { CallCommands } from './commands.js'
-
 export interface CallDeps {
   readonly config: ConfigFeature
   readonly environment: Environment
@@ -43,15 +41,13 @@ export interface CallDeps {
   readonly subscription: SignallingDeps['subscription']
 }
 
-export interface CallFeature extends Feature<CallsState, CallOutput, CallCommands> {
+export interface CallFeature extends StoreFeature<CallsState, CallOutput, CallCommands> {
   /** Hot; every call of this client as CallObjects, in creation order. */
   readonly calls$: Observable<readonly CallObject[]>
   /** Hot; the error of each call notification that failed its codec and names no call of this client (nothing changed). */
   readonly droppedNotifications$: Observable<BasicError>
   /** Each call's quality (sampled every second while its media is connected) and its warnings as they rise and clear. */
   readonly quality: Pick<CallQualityFeature, 'quality$' | 'warnings$' | 'current'>
-  readonly current: () => CallsState
-  readonly dispose: () => void
 }
 
 /** Calls: making, receiving, answering and ending WebRTC calls through the platform (the parts: README.md). */
@@ -101,24 +97,18 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   const joins = createJoin({ store, legs, runtime: runtimes.runtime, own: runtimes.own, release: runtimes.release, media, environment, now: engine.now, logger })
   const commands: CallCommands = joins.route({ ...legs, join: joins.join })
 
+  const feature = storeFeature(store, running)
   return {
-    state$: store.state$,
-    events$: store.outputs$,
+    ...feature,
     droppedNotifications$: dropped.asObservable(),
     quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
-    calls$: store.state$.pipe(
-      map((current) => current.calls),
-      distinctUntilChanged(),
-      map((calls) => Object.values(calls).map(toCallObject)),
-    ),
-    current: store.current,
+    calls$: select(store.state$, (current) => current.calls).pipe(map((calls) => Object.values(calls).map(toCallObject))),
     commands,
     dispose: () => {
       joins.dispose()
       runtimes.dispose()
       quality.dispose()
-      running.unsubscribe()
-      store.complete()
+      feature.dispose()
       dropped.complete()
     },
   }

@@ -5,6 +5,7 @@ import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
+import type { CallCommands } from './commands.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
@@ -47,13 +48,10 @@ export interface JointEngine {
 type Plain = (callId: string, ...rest: never[]) => void
 
 /** The commands that know joined calls and legs (the feature's commands have these and more). */
-export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | 'end' | 'hold' | 'unhold' | 'addMedia' | 'removeMedia']: Plain } & {
-  readonly getStats: (callId: string, trackId?: string) => void
-  readonly replaceTrack: (callId: string, trackId: string, media?: MediaOptions) => void
-  readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void
-  readonly consultativeTransfer: (callId: string, otherCallId: string) => void
-  readonly join: (callId: string, otherCallId: string) => void
-}
+export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | 'end' | 'hold' | 'unhold' | 'addMedia' | 'removeMedia']: Plain } & Pick<
+  CallCommands,
+  'getStats' | 'replaceTrack' | 'consultativeTransfer' | 'join'
+> & { readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void }
 
 /** What the joined calls' operations run over: the engine, the joined calls, the feature's subscriptions. */
 export interface Joints {

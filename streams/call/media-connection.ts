@@ -6,8 +6,6 @@ import { isTerminal, put } from './steps.js'
 // `CallObject.mediaConnectionState` and `call:mediaConnectionChange` report it. A fact event
 // through the reducer, so a later media restart can watch it like any other call state.
 
-export { mediaConnectionStates, type MediaConnectionEvent, type MediaConnectionOutput, type MediaConnectionState } from './model.js'
-
 /**
  * The media connection state of a peer connection: its `iceConnectionState`, except that a
  * failed or closed `connectionState` (DTLS failed, or closed) wins.

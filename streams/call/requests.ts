@@ -10,6 +10,7 @@ import {
   type OfferRequest,
   type ReportedStatus,
   type SessionStatusRequest,
+  type TransferRequest,
 } from './codecs.js'
 
 /** Where a user's signalling resources live: `/cpaas/webrtcsignaling/<version>/<userId>`. */
@@ -67,4 +68,10 @@ export function updateSession(link: PlatformLink, scope: CallScope, sessionId: s
 /** `DELETE .../sessions/<id>` (calls.md §10): ends, cancels or rejects a call. */
 export function endSession(link: PlatformLink, scope: CallScope, sessionId: string): Observable<void> {
   return done(link.request({ method: 'DELETE', path: `${base(scope)}/sessions/${sessionId}`, operation: 'End session' }))
+}
+
+/** `PUT …/sessions/<id>/transfer` (calls.md §11); a 2xx only means "accepted", `SessionEnded` completes it. */
+export function transferSession(link: PlatformLink, scope: CallScope, sessionId: string, address: string, otherSessionId: string): Observable<void> {
+  const body: TransferRequest = { wrtcsTransfer: { ...correlator(scope), address, sessionId: otherSessionId } }
+  return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/transfer`, body, operation: 'Transfer session' }))
 }

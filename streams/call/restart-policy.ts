@@ -1,9 +1,7 @@
 import { EMPTY, Observable, catchError, concat, defer, exhaustMap, filter, ignoreElements, map, merge, of, race, share, switchMap, take, takeWhile, throwError, timeout, timer, type SchedulerLike } from 'rxjs'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 import type { RestartPolicy } from '../config/media-restart.js'
-import type { MediaConnectionState } from './media-connection.js'
-
-export { defaultRestartPolicy, type RestartPolicy } from '../config/media-restart.js'
+import type { MediaConnectionState } from './model.js'
 
 // When a call restarts its media by itself: the media connection failed, stayed disconnected
 // past a grace period, or the browser came back online; attempts back off, and after the last

@@ -103,10 +103,10 @@ export const trackOutputs = (
   call: Pick<CallRecord, 'id' | 'webrtcSessionId'>,
   local: readonly string[],
   remote: readonly string[],
-): CallOutput[] => [
-  ...local.map((trackId): CallOutput => ({ type, callId: call.id, trackId, local: true, webrtcSessionId: call.webrtcSessionId })),
-  ...remote.map((trackId): CallOutput => ({ type, callId: call.id, trackId, local: false, webrtcSessionId: call.webrtcSessionId })),
-]
+): CallOutput[] => {
+  const output = (local: boolean) => (trackId: string): CallOutput => ({ type, callId: call.id, trackId, local, webrtcSessionId: call.webrtcSessionId })
+  return [...local.map(output(true)), ...remote.map(output(false))]
+}
 
 /**
  * A change of who holds an answered call: its hold flags and state, and `call:stateChange`. A

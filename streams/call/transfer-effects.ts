@@ -1,12 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, catchError, defaultIfEmpty, defer, map, type Observable } from 'rxjs'
+import { EMPTY, catchError, defer, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { asBasicError, errorCodes, shown, type BasicError } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
-import type { TransferRequest } from './codecs.js'
 import type { CallsStore } from './model.js'
-import type { CallScope } from './requests.js'
+import { transferSession, type CallScope } from './requests.js'
 import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
@@ -24,18 +23,6 @@ export interface TransferEngine {
 export interface TransferCommands {
   /** Transfers the remote party of one locally held call to the remote party of another; both calls end with "Transfer Successful". */
   readonly consultativeTransfer: (callId: string, otherCallId: string) => void
-}
-
-/** `PUT …/sessions/<id>/transfer` (calls.md §11); a 2xx only means "accepted", `SessionEnded` completes it. */
-export function transferSession(link: PlatformLink, scope: CallScope, sessionId: string, address: string, otherSessionId: string): Observable<void> {
-  const body: TransferRequest = {
-    wrtcsTransfer: { ...(scope.clientCorrelator === undefined ? {} : { clientCorrelator: scope.clientCorrelator }), address, sessionId: otherSessionId },
-  }
-  const path = `/cpaas/webrtcsignaling/${scope.version}/${scope.userId}/sessions/${sessionId}/transfer`
-  return link.request({ method: 'PUT', path, body, operation: 'Transfer session' }).pipe(
-    map(() => undefined),
-    defaultIfEmpty(undefined),
-  )
 }
 
 /** Consultative transfer: the request goes out once both calls are marked, and a failure unmarks them. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { Subscription } from 'rxjs'
-import { withMediaConnection, mediaConnectionState$, mediaConnectionStateOf, type MediaConnectionState } from '../../../streams/call/media-connection.js'
+import { withMediaConnection, mediaConnectionState$, mediaConnectionStateOf } from '../../../streams/call/media-connection.js'
+import type { MediaConnectionState } from '../../../streams/call/model.js'
 import { callsReducer, initialCallsState, toCallObject, type CallEvent, type CallsState } from '../../../streams/call/state.js'
 
 const reduce = withMediaConnection(callsReducer)

@@ -2,7 +2,8 @@ import { expect } from 'chai'
 import { map, switchMap, throwError, timer, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { BasicError, errorCodes } from '../../../streams/errors.js'
-import { automaticRestarts, defaultRestartPolicy, type RestartOutcome, type RestartPolicy, type RestartSignal } from '../../../streams/call/restart-policy.js'
+import { automaticRestarts, type RestartOutcome, type RestartSignal } from '../../../streams/call/restart-policy.js'
+import { defaultRestartPolicy, type RestartPolicy } from '../../../streams/config/media-restart.js'
 
 // The automatic media restart policy in virtual time: signals are the call's media connection
 // states (f failed, d disconnected, c connected, k checking) and the browser's online event (o).

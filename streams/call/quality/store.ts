@@ -4,7 +4,7 @@ import type { Logger } from '../../logs/logger.js'
 import { entryOf } from '../../record.js'
 import { createStore, type Step } from '../../store.js'
 import { qualitySamples } from './sampler.js'
-import { qualitySteps, type CallQuality, type QualityStep, type QualityWarningName, type WarningValues } from './warnings.js'
+import { qualitySteps, type CallQuality, type QualityStep, type QualityWarningChange, type WarningValues } from './warnings.js'
 
 // The quality of every call, keyed by call id: a small store beside the call machine, fed by
 // each call's sampler. A call keeps its last figures after its sampling stops; its warnings clear.
@@ -19,13 +19,7 @@ export interface CallQualityEntry {
 export type QualityState = Readonly<Record<string, CallQualityEntry>>
 
 /** `call:qualityWarning`: a warning of a call rose (`active: true`) or cleared. */
-export interface QualityWarningOutput {
-  readonly type: 'qualityWarning'
-  readonly callId: string
-  readonly name: QualityWarningName
-  readonly active: boolean
-  readonly value: number
-}
+export type QualityWarningOutput = { readonly type: 'qualityWarning'; readonly callId: string } & QualityWarningChange
 
 export type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: string; readonly step: QualityStep } | { readonly type: 'samplingStopped'; readonly callId: string }
 

@@ -3,7 +3,7 @@ import type { CallFeature } from '../../streams/call/feature.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
 import { callStates, toCallObject, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/state.js'
-import { BasicError, errorCodes, shown } from '../../streams/errors.js'
+import { badInput, errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import { callEvents$ } from './call-events.js'
 import { argument, Id } from './arguments.js'
@@ -241,7 +241,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     end: (callId) => commands.end(id(callId)),
     getAll: () => Object.values(call.current().calls).map((record) => documented(record, call.quality.current())),
     getById: (callId) => {
-      if (typeof callId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
+      if (typeof callId !== 'string') throw badInput('call.getById: the call id must be a string')
       const found = entryOf(call.current().calls, callId)
       return found === undefined ? undefined : documented(found, call.quality.current())
     },

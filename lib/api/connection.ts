@@ -1,7 +1,7 @@
 import { mergeMap, type Observable } from 'rxjs'
 import type { ConnectionFeature } from '../../streams/connection/feature.js'
 import type { ConnectionEvent, ConnectionState } from '../../streams/connection/state.js'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { badInput } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 
@@ -66,14 +66,14 @@ export function connectionApi(streams: { readonly connection: ConnectionFeature 
   function getSocketState(platform: 'cpaas'): SocketState
   function getSocketState(platform?: string): SocketState | Error
   function getSocketState(platform: unknown = 'link'): SocketState | Error {
-    if (typeof platform !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.getSocketState(platform): platform must be a string')
+    if (typeof platform !== 'string') throw badInput('connection.getSocketState(platform): platform must be a string')
     return platform === 'cpaas' ? { ...connection.current() } : noSocket()
   }
   return {
     api: {
       getSocketState,
       enableConnectivityChecking: (enable) => {
-        if (typeof enable !== 'boolean') throw new BasicError(errorCodes.general.BAD_INPUT, 'connection.enableConnectivityChecking(enable): enable must be a boolean')
+        if (typeof enable !== 'boolean') throw badInput('connection.enableConnectivityChecking(enable): enable must be a boolean')
         connection.commands.enableConnectivityChecking(enable)
       },
     },

@@ -1,5 +1,5 @@
 import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
-import { BasicError, errorCodes, shown } from '../../streams/errors.js'
+import { badInput, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
 import { findMessage } from '../../streams/messaging/messages.js'
 import { partError } from '../../streams/messaging/parts.js'
@@ -23,8 +23,6 @@ import type { Conversation, ConversationApi, ConversationChange, Message, Messag
 
 export type { ChatType, Part, TextPart, JsonPart, FilePart, LocationPart } from '../../streams/messaging/state.js'
 export type { Conversation, ConversationApi, ConversationChange, ConversationOptions, Message, MessageContext, MessageSender, StoredMessage } from './conversation-types.js'
-
-const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
 const typeOf = (options: unknown, operation: string): ChatType => {
   if (options === undefined || options === null) return 'chat-oneToOne'

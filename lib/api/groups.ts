@@ -1,5 +1,5 @@
 import { map, type Observable } from 'rxjs'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { badInput, BasicError } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
 import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Participant } from '../../streams/groups/state.js'
 import type { PublicEvent } from '../events.js'
@@ -108,7 +108,7 @@ const toPublic = (event: GroupEvent): PublicEvent => {
 }
 
 const checkId = (groupId: unknown, operation: string): string => {
-  if (typeof groupId !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
+  if (typeof groupId !== 'string') throw badInput(`groups.${operation}: the group id must be a string`)
   return groupId
 }
 

@@ -1,5 +1,5 @@
 import { map, type Observable } from 'rxjs'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { badInput } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
 import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
@@ -83,17 +83,17 @@ export interface MediaApi {
 
 const trackIdsOf = (trackIds: unknown, operation: string): readonly string[] => {
   if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string'))
-    throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the track ids must be an array of strings`)
+    throw badInput(`media.${operation}: the track ids must be an array of strings`)
   return trackIds
 }
 
 const selectorOf = (selector: unknown, operation: string): string => {
-  if (typeof selector !== 'string' || selector === '') throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the container must be a CSS selector`)
+  if (typeof selector !== 'string' || selector === '') throw badInput(`media.${operation}: the container must be a CSS selector`)
   return selector
 }
 
 const idOf = (id: unknown, operation: string): string => {
-  if (typeof id !== 'string') throw new BasicError(errorCodes.general.BAD_INPUT, `media.${operation}: the id must be a string`)
+  if (typeof id !== 'string') throw badInput(`media.${operation}: the id must be a string`)
   return id
 }
 

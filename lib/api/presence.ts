@@ -1,5 +1,5 @@
 import { mergeMap, type Observable } from 'rxjs'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { badInput } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
 import type { PresenceEvent, PresenceValue, SelfPresence, UserPresence } from '../../streams/presence/state.js'
 import { activities, statuses } from '../../streams/presence/values.js'
@@ -113,7 +113,7 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
     get: (user) => {
       const ids = typeof user === 'string' ? [user] : user
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-        throw new BasicError(errorCodes.general.BAD_INPUT, 'presence.get: expected a user id or an array of user ids')
+        throw badInput('presence.get: expected a user id or an array of user ids')
       }
       return presence.current().users.pick(ids)
     },

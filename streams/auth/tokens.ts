@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type { AuthUser } from '../connection/link.js'
 import { describeDecodeErrors } from '../connection/decode.js'
-import { BasicError, errorCodes } from '../errors.js'
+import { BasicError, badInput, errorCodes } from '../errors.js'
 import { isId, isRecord } from '../guards.js'
 import { IdTokenClaims } from './codecs.js'
 
@@ -12,7 +12,7 @@ export interface Tokens {
   readonly idToken: string
 }
 
-const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, `setTokens: ${message}`)
+const badTokens = (message: string): BasicError => badInput(`setTokens: ${message}`)
 const badToken = (message: string): BasicError => new BasicError(errorCodes.authentication.INVALID_CREDENTIALS, `setTokens: ${message}`)
 
 /** The bytes of a base64url string (padding tolerated), or undefined when it is not one. */
@@ -54,10 +54,10 @@ const domainOf = (address: string | undefined): string | undefined => {
  * userFromTokens({ accessToken, idToken }) // E.right({ username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', ... })
  */
 export function userFromTokens(params: unknown): E.Either<BasicError, AuthUser> {
-  if (!isRecord(params)) return E.left(badInput('expected an object { accessToken, idToken }'))
+  if (!isRecord(params)) return E.left(badTokens('expected an object { accessToken, idToken }'))
   const { accessToken, idToken } = params
-  if (!isId(accessToken)) return E.left(badInput('accessToken must be a non-empty string'))
-  if (!isId(idToken)) return E.left(badInput('idToken must be a non-empty string'))
+  if (!isId(accessToken)) return E.left(badTokens('accessToken must be a non-empty string'))
+  if (!isId(idToken)) return E.left(badTokens('idToken must be a non-empty string'))
   return pipe(
     jwtPayload(idToken),
     E.chain((payload) =>

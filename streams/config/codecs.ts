@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
-import { BasicError, errorCodes } from '../errors.js'
+import { badInput, BasicError } from '../errors.js'
 import { PeerConfig } from './peer.js'
 import { QualityThresholdsUpdate } from './quality.js'
 
@@ -148,5 +148,5 @@ export function checkedConfig(values: unknown, operation: string): E.Either<Basi
   const decoded = UserConfig.decode(values)
   return E.isRight(decoded)
     ? E.right(values as UserConfig)
-    : E.left(new BasicError(errorCodes.general.BAD_INPUT, `${operation}: invalid configuration (${describeDecodeErrors(decoded.left)})`))
+    : E.left(badInput(`${operation}: invalid configuration (${describeDecodeErrors(decoded.left)})`))
 }

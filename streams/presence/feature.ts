@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
-import { BasicError, badInput, errorCodes, shown } from '../errors.js'
+import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
@@ -54,7 +54,7 @@ export const userIdList = (users: unknown, operation: string): E.Either<BasicErr
   const list = typeof users === 'string' ? [users] : users
   return Array.isArray(list) && list.length > 0 && list.every(isId)
     ? E.right([...new Set(list as string[])])
-    : E.left(new BasicError(errorCodes.general.BAD_INPUT, `presence.${operation}: expected a user id or a non-empty array of user ids`))
+    : E.left(badInput(`presence.${operation}: expected a user id or a non-empty array of user ids`))
 }
 
 const valueOf = (userId: string, { 'overriding-willingness': willingness, activities }: Person): PresenceValue => ({

@@ -1,5 +1,5 @@
 import { EMPTY, concat, concatMap, catchError, defer, ignoreElements, map, merge, of, type Observable } from 'rxjs'
-import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { asBasicError, badInput, BasicError, errorCodes, shown } from '../errors.js'
 import * as requests from './requests.js'
 import { subscribedServices, type Channel, type ServiceName, type SubscriptionEvent } from './state.js'
 import { ChannelDropped, channelSteps, type OperationDeps } from './steps.js'
@@ -35,7 +35,7 @@ export function subscriptionOperations(deps: OperationDeps) {
       const { channel, subscriptions } = deps.current()
       const leaving = subscriptions.filter((subscription) => services.includes(subscription.service))
       if (leaving.length === 0 || channel === undefined) {
-        return rejected('unsubscribe', new BasicError(errorCodes.general.BAD_INPUT, `services.unsubscribe: none of [${services.map(shown).join(', ')}] is subscribed`))
+        return rejected('unsubscribe', badInput(`services.unsubscribe: none of [${services.map(shown).join(', ')}] is subscribed`))
       }
       const at = deadline()
       const lastOnes = leaving.length === subscriptions.length

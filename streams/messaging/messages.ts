@@ -59,7 +59,8 @@ export function insertByTime(messages: readonly Message[], message: Message): re
   const time = sortTime(message.timestamp)
   let at = messages.length
   while (at > 0 && sortTime(messages[at - 1]!.timestamp) > time) at--
-  const inserted = at === messages.length ? [...messages, message] : [...messages.slice(0, at), message, ...messages.slice(at)]
+  // `concat` allocates the exact length: an array spread grows by half again, slack the state would keep.
+  const inserted = at === messages.length ? messages.concat([message]) : [...messages.slice(0, at), message, ...messages.slice(at)]
   const index = idIndexOf(messages)
   if (index.owner === messages) {
     if (message.messageId) index.ids.add(message.messageId)

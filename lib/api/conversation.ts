@@ -210,21 +210,32 @@ function subscribeTo(streams: MessagingStreams, key: string, conversationId: str
   return () => subscription.unsubscribe()
 }
 
+/** What a documented Conversation shows its `messages` from. */
+const source = Symbol('source')
+
+interface Showing {
+  readonly [source]: { readonly streams: MessagingStreams; readonly held: ConversationState }
+}
+
+// One getter for every conversation: an object literal with a getter of its own is a dictionary object, several times the size, that the app keeps.
+const messagesProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Showing) {
+    const { streams, held } = this[source]
+    return held.messages.map((found) => storedMessageOf(streams, found, held.destination, held.type))
+  },
+}
+
 /** The documented Conversation over a held one: a snapshot of its fields, its messages read when asked. */
 function conversationOf(streams: MessagingStreams, held: ConversationState): Conversation {
   const { messaging } = streams
   const { commands } = messaging
   const { destination, type } = held
   const current = (): ConversationState | undefined => findConversation(messaging.current(), destination, type)
-  return {
-    destination: [...destination],
-    type,
-    address: held.address,
-    lastReceived: held.lastReceived,
-    lastMessage: held.lastMessage,
-    get messages() {
-      return held.messages.map((found) => storedMessageOf(streams, found, destination, type))
-    },
+  const fields = { destination: [...destination], type, address: held.address, lastReceived: held.lastReceived, lastMessage: held.lastMessage }
+  Object.defineProperty(fields, 'messages', messagesProperty)
+  const methods: Omit<Conversation, keyof typeof fields | 'messages'> = {
     isTypingList: [...held.isTypingList],
     id: held.id,
     lastPull: held.lastPull,
@@ -257,6 +268,9 @@ function conversationOf(streams: MessagingStreams, held: ConversationState): Con
       commands.setIsTyping(destination, type, isTyping)
     },
   }
+  const conversation: Conversation = Object.assign(fields as typeof fields & Pick<Conversation, 'messages'>, methods)
+  // Defined last: a property defined before the others are added turns the object into a dictionary too.
+  return Object.defineProperty(conversation, source, { value: { streams, held } })
 }
 
 function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {

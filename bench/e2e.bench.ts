@@ -10,7 +10,8 @@
 //
 //   npm run bench                        (builds, then runs this)
 //   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
-//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180)
+//   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180;
+//   BENCH_PROFILE=dir writes each run's CPU profile (both SDKs) there and prints its hottest functions)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,6 +20,7 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import { chromiumFlags } from '../spec/fixtures/chromium.js'
 import { startPlatform, type TestPlatform } from '../testing/index.js'
 import { armChat, armPresence, doneAt, held, holdUntil, setUpPage, watch } from './e2e/page.js'
+import { hottest, scriptMs, type CpuProfile } from './e2e/profile.js'
 import { appGzipBytes, gzipBytes, minifiedGzipBytes, moduleBreakdown } from './size/measure.js'
 import { readFileSync } from 'node:fs'
 
@@ -29,6 +31,7 @@ const calls = process.env.BENCH_CALLS ?? '10'
 const sockets = process.env.BENCH_SOCKETS ?? '5000'
 const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
+const profileDir = process.env.BENCH_PROFILE
 
 // The kit logs in over HTTPS with the platform's self-signed certificate (this process only).
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
@@ -86,6 +89,11 @@ interface Rates {
   readonly rate: number
   /** Per second of the page's main thread busy (CDP TaskDuration, the hold taken out): the SDK's own cost. */
   readonly cpuRate: number
+  /**
+   * Per second of JavaScript and GC on that thread (CPU profile, the hold taken out): the busy
+   * time without the browser's own per-frame work, which both SDKs pay alike.
+   */
+  readonly scriptRate: number
   readonly rounds: number
 }
 
@@ -100,11 +108,12 @@ const busySeconds = async (cdp: CDPSession): Promise<number> =>
  * platform, the browser's network process) does not bound. A hold that ends before the injection
  * does is doubled and the run repeated with fresh notifications.
  */
-async function timed(page: Page, arm: (round: number) => Promise<void>, inject: (round: number) => Promise<void>): Promise<Rates> {
+async function timed(page: Page, arm: (round: number) => Promise<void>, inject: (round: number) => Promise<void>, profileAs: string): Promise<Rates> {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Performance.enable')
   for (let round = 0; ; round++) {
     await arm(round)
+    await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'))
     const busyBefore = await busySeconds(cdp)
     const started = now()
     await page.evaluate(holdUntil, started + holdMs)
@@ -113,16 +122,26 @@ async function timed(page: Page, arm: (round: number) => Promise<void>, inject: 
     injectionRates.push(notifications / ((injected - started) / 1000))
     const handle = await page.waitForFunction(doneAt, undefined, { polling: 50, timeout: runTimeout }).catch(() => undefined)
     // A run that never shows the last change counts as 0/s (printed as "timed out").
-    if (handle === undefined) return { rate: 0, cpuRate: 0, rounds: round + 1 }
+    if (handle === undefined) return { rate: 0, cpuRate: 0, scriptRate: 0, rounds: round + 1 }
     const ended = (await handle.jsonValue()) as number
     const hold = (await page.evaluate(held)) as { heldAt: number; releasedAt: number } | false
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile }
+    if (profileDir !== undefined) await writeProfile(profileAs, profile)
     if (hold !== false && hold.releasedAt > injected) {
       const busy = (await busySeconds(cdp)) - busyBefore - (hold.releasedAt - hold.heldAt) / 1000
-      return { rate: notifications / ((ended - hold.releasedAt) / 1000), cpuRate: notifications / busy, rounds: round + 1 }
+      return { rate: notifications / ((ended - hold.releasedAt) / 1000), cpuRate: notifications / busy, scriptRate: notifications / (scriptMs(profile) / 1000), rounds: round + 1 }
     }
     holdMs *= 2
     console.error(`  the hold ended before the injection did; again with a hold of ${holdMs} ms`)
   }
+}
+
+/** Keeps a run's CPU profile (open it in Chromium's DevTools) and prints where its time went. */
+async function writeProfile(name: string, profile: CpuProfile): Promise<void> {
+  mkdirSync(profileDir!, { recursive: true })
+  writeFileSync(join(profileDir!, `${name}.cpuprofile`), JSON.stringify(profile))
+  console.error(`${name}: hottest functions (self time, the page's hold left out)`)
+  for (const { name: fn, where, ms, share } of hottest(profile, 25)) console.error(`  ${ms.toFixed(0).padStart(6)} ms ${share.padStart(6)}  ${fn}  ${where}`)
 }
 
 async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number]): Promise<Rates & { heap: number }> {
@@ -159,6 +178,7 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
       }
       await Promise.all(sends)
     },
+    `${sdk.name}-chat`,
   )
   // Per `notifications` messages, however many rounds it took.
   const heap = ((await heapAfterGc()) - before) / rates.rounds
@@ -191,6 +211,7 @@ async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeo
       }
       await Promise.all(sends)
     },
+    `${sdk.name}-presence-${count}`,
   )
   await page.close()
   return rates
@@ -235,16 +256,17 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   const ratioOf = (rx: number, original: number) => (rx === 0 || original === 0 ? '' : `${(rx / original).toFixed(1)}×`)
   try {
-    const failed: Rates = { rate: 0, cpuRate: 0, rounds: 1 }
+    const failed: Rates = { rate: 0, cpuRate: 0, scriptRate: 0, rounds: 1 }
     /** Two rows per workload: wall clock from the page's release, and per second of main-thread CPU. */
     const rateRows = (figure: string, rates: Record<SdkName, Rates>): void => {
       rows.push({ figure: `${figure} (wall)`, original: perSecond(rates.original.rate), rx: perSecond(rates['kandy-rx'].rate), ratio: ratioOf(rates['kandy-rx'].rate, rates.original.rate) })
       rows.push({ figure: `${figure} (CPU)`, original: perSecond(rates.original.cpuRate), rx: perSecond(rates['kandy-rx'].cpuRate), ratio: ratioOf(rates['kandy-rx'].cpuRate, rates.original.cpuRate) })
+      rows.push({ figure: `${figure} (JS)`, original: perSecond(rates.original.scriptRate), rx: perSecond(rates['kandy-rx'].scriptRate), ratio: ratioOf(rates['kandy-rx'].scriptRate, rates.original.scriptRate) })
     }
     const chat = {} as Record<SdkName, Rates & { heap: number }>
     for (const sdk of sdks) {
       chat[sdk.name] = await chatRun(browser, platform, sdk)
-      console.error(`chat, ${sdk.name}: ${perSecond(chat[sdk.name].rate)} wall, ${perSecond(chat[sdk.name].cpuRate)} CPU, heap ${mb(chat[sdk.name].heap)}`)
+      console.error(`chat, ${sdk.name}: ${perSecond(chat[sdk.name].rate)} wall, ${perSecond(chat[sdk.name].cpuRate)} CPU, ${perSecond(chat[sdk.name].scriptRate)} JS, heap ${mb(chat[sdk.name].heap)}`)
     }
     rateRows(`chat: ${notifications} 1:1 msgs, ${senders} senders`, chat)
     const presence: Record<number, Record<SdkName, Rates>> = {}
@@ -255,7 +277,7 @@ async function main(): Promise<void> {
           console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
           return failed
         })
-        console.error(`presence, ${count} watched, ${sdk.name}: ${perSecond(rates[sdk.name].rate)} wall, ${perSecond(rates[sdk.name].cpuRate)} CPU`)
+        console.error(`presence, ${count} watched, ${sdk.name}: ${perSecond(rates[sdk.name].rate)} wall, ${perSecond(rates[sdk.name].cpuRate)} CPU, ${perSecond(rates[sdk.name].scriptRate)} JS`)
       }
       presence[count] = rates
       rateRows(`presence: ${notifications} updates, ${count} watched`, rates)

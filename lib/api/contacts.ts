@@ -1,4 +1,5 @@
-import { mergeMap, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import type { ContactsFeature } from '../../streams/contacts/feature.js'
 import type { Contact, ContactEvent, ContactParams } from '../../streams/contacts/state.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
@@ -79,6 +80,6 @@ export function contactsApi(streams: { readonly contacts: ContactsFeature }): Na
     update: (contact) => contacts.commands.update(contact),
     fetch: (contactId) => contacts.commands.fetch(contactId),
   }
-  const events$: Observable<PublicEvent> = contacts.events$.pipe(mergeMap(toPublic))
+  const events$: Observable<PublicEvent> = contacts.events$.pipe(each(toPublic))
   return { api, events$ }
 }

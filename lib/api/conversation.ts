@@ -1,4 +1,5 @@
-import { asapScheduler, EMPTY, mergeMap, observeOn, of, type Observable } from 'rxjs'
+import { asapScheduler, EMPTY, observeOn, type Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import { badInput, shown } from '../../streams/errors.js'
 import type { MessagingFeature } from '../../streams/messaging/feature.js'
 import { findMessage } from '../../streams/messaging/messages.js'
@@ -193,9 +194,9 @@ function subscribeTo(streams: MessagingStreams, key: string, conversationId: str
   const appLogger = streams.logs?.logger('conversation')
   const subscription = streams.messaging.events$
     .pipe(
-      mergeMap((event) => {
+      each((event) => {
         const changed = changedMessage(event)
-        return changed?.key === key ? of(changed.messageId) : EMPTY
+        return changed?.key === key ? [changed.messageId] : []
       }),
       observeOn(asapScheduler),
     )
@@ -299,7 +300,7 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     fetch: (options) => messaging.commands.fetchConversations(typeOf(options, 'fetch')),
     chatTypes: chatTypeValues,
   }
-  const events$: Observable<PublicEvent> = messaging.events$.pipe(mergeMap((event) => messagingPublicEvents(event, messaging.current())))
+  const events$: Observable<PublicEvent> = messaging.events$.pipe(each((event) => messagingPublicEvents(event, messaging.current())))
   return { api, events$ }
 }
 

@@ -1,4 +1,5 @@
-import { mergeMap, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import { badInput } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
 import type { PresenceEvent, PresenceValue, SelfPresence, UserPresence } from '../../streams/presence/state.js'
@@ -126,6 +127,6 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
     subscribe: (users) => presence.commands.subscribe(users),
     unsubscribe: (users) => presence.commands.unsubscribe(users),
   }
-  const events$: Observable<PublicEvent> = presence.events$.pipe(mergeMap(toPublic))
+  const events$: Observable<PublicEvent> = presence.events$.pipe(each(toPublic))
   return { api, events$ }
 }

@@ -1,4 +1,5 @@
-import { mergeMap, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import type { SubscriptionEvent } from '../../streams/subscription/state.js'
 import type { SubscriptionFeature } from '../../streams/subscription/feature.js'
 import { errorCodes } from '../../streams/errors.js'
@@ -86,7 +87,7 @@ const listOf = (services: string[], operation: string): readonly string[] => {
 /** The `services` namespace over the subscription feature. */
 export function servicesApi(streams: { readonly subscription: SubscriptionFeature }): Namespace<ServicesApi> {
   const { subscription } = streams
-  const events$: Observable<PublicEvent> = subscription.events$.pipe(mergeMap(subscriptionPublicEvents))
+  const events$: Observable<PublicEvent> = subscription.events$.pipe(each(subscriptionPublicEvents))
   return {
     api: {
       subscribe: (services, type) => subscription.commands.subscribe(listOf(services, 'subscribe'), type),

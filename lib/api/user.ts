@@ -1,4 +1,5 @@
-import { mergeMap, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { UsersFeature } from '../../streams/users/feature.js'
 import type { SearchFilters, SearchOptions, User, UserEvent } from '../../streams/users/state.js'
@@ -61,6 +62,6 @@ export function userApi(streams: { readonly users: UsersFeature }): Namespace<Us
     getAll: () => Object.values(users.current().users),
     search: (filters, options) => users.commands.search(filters, options),
   }
-  const events$: Observable<PublicEvent> = users.events$.pipe(mergeMap(toPublic))
+  const events$: Observable<PublicEvent> = users.events$.pipe(each(toPublic))
   return { api, events$ }
 }

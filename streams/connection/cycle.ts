@@ -1,7 +1,8 @@
-import { catchError, concat, defer, mergeMap, of, type Observable } from 'rxjs'
+import { catchError, concat, defer, of, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
+import { each } from '../each.js'
 import { BasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import { connectivityCheck, type ConnectivityOptions } from './connectivityCheck.js'
@@ -91,7 +92,7 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
       socketSession(socketUrl(server, channelURL, user.accessToken), WebSocket).pipe(
         connectivityCheck(deps.checkOptions$, scheduler),
         reconnect(() => reconnectPolicy(deps.config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
-        mergeMap((signal) => signalEvents(signal, deps, (now) => (open = now))),
+        each((signal) => signalEvents(signal, deps, (now) => (open = now))),
         catchError((error: unknown) => {
           if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
           const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)

@@ -10,7 +10,7 @@
  * The socket is opened by the subscription feature (`streams/subscription/`) on the channel it
  * creates; features never open it themselves.
  */
-import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, skip, switchMap, take } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, share, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
@@ -135,9 +135,11 @@ export function createConnection({ config, environment, logs, auth }: Connection
 
   const enableConnectivityChecking = (enable: boolean): void => dispatch({ type: 'checkingSwitched', enabled: enable })
 
+  // One filter for every feature that listens (each filters by kind), not one per listener.
   const notifications$ = store.outputs$.pipe(
     filter((event): event is Extract<ConnectionEvent, { type: 'notificationReceived' }> => event.type === 'notificationReceived'),
     map((event) => event.notification),
+    share(),
   )
 
   const link: PlatformLink = {

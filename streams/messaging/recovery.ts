@@ -20,6 +20,8 @@ const recoveryPages = 20
  */
 export const socketReopened = (connectionEvents$: Observable<{ readonly type: string }>, scheduler: SchedulerLike): Observable<number> =>
   connectionEvents$.pipe(
+    // Only these tell; every notification is a connection event too.
+    filter((event) => event.type === 'opened' || event.type === 'lost' || event.type === 'gaveUp'),
     scan(
       (seen: { readonly lostAt: number | undefined; readonly reopened: number | undefined }, event) => {
         if (event.type === 'opened') return { lostAt: undefined, reopened: seen.lostAt }

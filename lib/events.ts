@@ -1,4 +1,4 @@
-import { asapScheduler, observeOn, type Observable, type SchedulerLike } from 'rxjs'
+import { asapScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
 import { shown } from '../streams/errors.js'
 import type { Logger } from '../streams/logs/logger.js'
 import type { EventPayloads } from './event-map.js'
@@ -165,10 +165,24 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     for (const listener of [...globals]) call(type, () => listener(type, [given]))
   }
 
-  const subscription = events$.pipe(observeOn(delivery)).subscribe({
-    next: deliver,
+  // The events of one burst wait in `queued` for one scheduled delivery (as `observeOn(delivery)`
+  // would, without an action per event); those emitted while it runs wait for the next.
+  let queued: PublicEvent[] = []
+  let scheduled: Subscription | undefined
+  const flush = (): void => {
+    const batch = queued
+    queued = []
+    for (const event of batch) deliver(event)
+  }
+  const subscription = events$.subscribe({
+    next: (event) => {
+      queued.push(event)
+      if (queued.length === 1) scheduled = delivery.schedule(flush)
+    },
     error: (error: unknown) => logger.error('The event stream failed', error),
   })
+  // Disposing drops what is still queued, as unsubscribing from `observeOn` would.
+  subscription.add(() => scheduled?.unsubscribe())
 
   return {
     on: (type, listener) => {

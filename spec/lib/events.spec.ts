@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { asapScheduler, Subject } from 'rxjs'
+import { asapScheduler, Subject, type SchedulerLike } from 'rxjs'
 import { createConfig } from '../../streams/config/feature.js'
 import { createLogs } from '../../streams/logs/feature.js'
 import { createEmitter, eventNames, isEventName, type PublicEvent } from '../../lib/events.js'
@@ -100,6 +100,29 @@ describe('events', () => {
     expect(seen).to.deep.equal([])
     await delivered()
     expect(seen).to.deep.equal(['Connected'])
+  })
+
+  it('delivers a burst of events in one scheduled delivery, in order; those a listener causes come in the next', async () => {
+    const capture = captureConsole()
+    const logger = createLogs(createConfig(), { console: capture.console }).logger('events')
+    const events$ = new Subject<PublicEvent>()
+    let deliveries = 0
+    const counting: SchedulerLike = { now: () => asapScheduler.now(), schedule: (...args: Parameters<SchedulerLike['schedule']>) => (deliveries++, asapScheduler.schedule(...args)) }
+    const emitter = createEmitter(events$, logger, counting)
+    const change = (id: string): PublicEvent => ({ type: 'group:new', payload: { id, groupId: id } })
+    const seen: string[] = []
+    emitter.on('group:new', ({ id }) => {
+      seen.push(String(id))
+      if (id === 'g1') events$.next(change('g3'))
+    })
+    events$.next(change('g1'))
+    events$.next(change('g2'))
+    expect(deliveries).to.equal(1)
+    expect(seen).to.deep.equal([])
+    await delivered()
+    await delivered()
+    expect(seen).to.deep.equal(['g1', 'g2', 'g3'])
+    expect(deliveries).to.equal(2)
   })
 
   it('stops calling a listener after off / unsubscribe', async () => {

@@ -112,11 +112,19 @@ interface Bucket<V> {
 
 type Slot<V> = Entry<V> | Branch<V> | Bucket<V>
 
+// The last key hashed and its hash: a reducer step reads and writes the same key several times
+// (a presence update: its stamp, its user, both set), and a repeated key is usually the same string.
+let lastKey: string | undefined
+let lastHash = 0
+
 /** FNV-1a over the UTF-16 code units. */
 function hashOf(key: string): number {
+  if (key === lastKey) return lastHash
   let hash = 0x811c9dc5
   for (let at = 0; at < key.length; at++) hash = Math.imul(hash ^ key.charCodeAt(at), 0x01000193)
-  return hash >>> 0
+  lastKey = key
+  lastHash = hash >>> 0
+  return lastHash
 }
 
 /** The slot bit of `hash` at `shift` (bit 31 makes a negative number: compare bits unsigned). */

@@ -91,23 +91,8 @@ export const PresenceListCollection = t.type({
 })
 export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
 
-/** `POST .../presenceLists` body. */
-export const CreatePresenceListRequest = t.type({
-  presenceList: t.type({ 'x-listName': t.string, presenceContact: t.array(t.unknown) }),
-})
-export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
-
 /** `POST .../presenceLists` response. */
 export const CreatePresenceListResponse = t.type({ presenceList: PresenceListEntry })
-
-/** `POST .../subscriptions/presenceListSubscriptions/<listId>` body. */
-export const PresenceListSubscriptionRequest = t.type({
-  presenceListSubscription: t.intersection([
-    t.type({ callbackReference: CallbackReference, duration: t.number }),
-    t.partial({ clientCorrelator: t.string }),
-  ]),
-})
-export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
 
 /** `POST .../presenceListSubscriptions/<listId>` response; `presenceListId` is required. */
 export const PresenceListSubscriptionResponse = t.type({

@@ -1,4 +1,5 @@
 import { BasicError, errorCodes } from '../errors.js'
+import { isRecord } from '../guards.js'
 import type { ChatType, FilePart, Part } from './state.js'
 
 /**
@@ -8,11 +9,9 @@ import type { ChatType, FilePart, Part } from './state.js'
 
 const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** True for a Blob or File (also one from another realm, e.g. a page's File in a test harness). */
 export const isBlob = (value: unknown): value is Blob =>
-  isObject(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
+  isRecord(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
 
 /** The name a file part is uploaded under: the part's `name`, else the File's. */
 export const fileNameOf = (part: FilePart): string | undefined => {
@@ -28,12 +27,12 @@ const invalid = (message: string): BasicError => new BasicError(errorCodes.gener
 
 /** Why a part cannot be added to a message, or undefined when it can. */
 export function partError(part: unknown): BasicError | undefined {
-  if (!isObject(part)) return invalid('A message part must be an object with a type')
+  if (!isRecord(part)) return invalid('A message part must be an object with a type')
   if (typeof part.type !== 'string') return invalid('A message part needs a type: "text", "json" or "file"')
   if (!partTypes.has(part.type)) return invalid(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
   if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) return invalid('A message part cannot have both json and a file')
   if (part.type === 'text') return typeof part.text === 'string' ? undefined : invalid('A text part needs a "text" string')
-  if (part.type === 'json') return isObject(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
+  if (part.type === 'json') return isRecord(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
   if (part.type !== 'file' || isUploaded(part as FilePart)) return undefined
   if (!isBlob(part.file)) return invalid('A file part needs a "file" (a File or a Blob)')
   return fileNameOf(part as FilePart) === undefined ? invalid('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined

@@ -10,6 +10,7 @@ import { catchError, EMPTY, merge } from 'rxjs'
 import type { Config, UserConfig } from '../streams/config/state.js'
 import type { Environment } from '../streams/environment.js'
 import { badInput } from '../streams/errors.js'
+import { isRecord } from '../streams/guards.js'
 import { createStreams, type Streams } from '../streams/index.js'
 import { levels } from '../streams/logs/levels.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
@@ -100,8 +101,6 @@ export interface ClientCore extends EventApi {
 /** The SDK instance returned by `create(config)`. */
 export type Client = ClientCore & ClientNamespaces & ClientTopLevel
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
 const mapApis = <R extends Record<string, Namespace<object>>>(record: R): { [K in keyof R]: R[K]['api'] } =>
   Object.fromEntries(Object.entries(record).map(([name, namespace]) => [name, namespace.api])) as { [K in keyof R]: R[K]['api'] }
 
@@ -116,8 +115,8 @@ const mapApis = <R extends Record<string, Namespace<object>>>(record: R): { [K i
  *   of `config` is not of its documented shape (`logs: null`, `connectivity: { pingInterval: 'x' }`).
  */
 export function create(config: UserConfig = {}, environment: Partial<Environment> = {}): Client {
-  if (!isObject(config)) throw badInput('create(config): the configuration must be an object')
-  if (!isObject(environment)) throw badInput('create(config, environment): the environment must be an object')
+  if (!isRecord(config)) throw badInput('create(config): the configuration must be an object')
+  if (!isRecord(environment)) throw badInput('create(config, environment): the environment must be an object')
 
   const streams = createStreams(config, environment)
   const built = namespaces(streams)
@@ -151,7 +150,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
     getConfig: () => streams.config.current(),
     updateConfig: (values) => {
       try {
-        if (!isObject(values)) throw badInput('updateConfig(values): the values must be an object')
+        if (!isRecord(values)) throw badInput('updateConfig(values): the values must be an object')
         streams.config.update(values)
       } catch (error) {
         // Refused values leave the configuration as it was; the app learns why from the throw and the log.

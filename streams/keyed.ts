@@ -16,13 +16,6 @@ export class Keyed<V> {
     return Keyed.none
   }
 
-  /** A map of `[key, value]` pairs, in their order (a later pair of the same key wins). */
-  static of<V>(pairs: Iterable<readonly [string, V]>): Keyed<V> {
-    let map = Keyed.empty<V>()
-    for (const [key, value] of pairs) map = map.set(key, value)
-    return map
-  }
-
   /** Derived views, built on first use: this version never changes. */
   private ordered: readonly V[] | undefined
   private record: Readonly<Record<string, V>> | undefined

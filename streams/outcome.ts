@@ -30,17 +30,14 @@ export function settled<A>(request$: Observable<A>, success: (value: A) => void,
 }
 
 /**
- * Runs the request of a command under `owner` (so disposing the feature cancels it) and reports
- * its outcome as `settled` does.
+ * Runs the requests of a feature's commands under `owner` (so disposing the feature cancels
+ * them) and reports each outcome as `settled` does.
  *
- * settle(running, requests.addContact(link, user, id, body), () => dispatch({ type: 'contactAdded', contact }), (error) => fail('add', error))
+ * const run = settler(running)
+ * run(requests.addContact(link, user, id, body), () => dispatch({ type: 'contactAdded', contact }), (error) => fail('add', error))
  */
-export function settle<A>(owner: Subscription, request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void {
-  owner.add(settled(request$, success, failure).subscribe())
-}
-
-/** `settle` bound to one owner: how a feature runs the requests of its commands. */
 export const settler =
   (owner: Subscription) =>
-  <A>(request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void =>
-    settle(owner, request$, success, failure)
+  <A>(request$: Observable<A>, success: (value: A) => void, failure: (error: BasicError) => void): void => {
+    owner.add(settled(request$, success, failure).subscribe())
+  }

@@ -66,7 +66,7 @@ describe('Keyed (persistent map)', () => {
   })
 
   it('returns itself for a change that changes nothing', () => {
-    const map = Keyed.of([['a', 1]])
+    const map = Keyed.empty<number>().set('a', 1)
     expect(map.set('a', 1)).to.equal(map)
     expect(map.remove('b')).to.equal(map)
   })

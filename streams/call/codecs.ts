@@ -9,7 +9,6 @@ const clientCorrelator = t.partial({ clientCorrelator: t.string })
 
 /** An SDP carrier that may be empty: `{}` means "no SDP" (slow start, `calls.md` §6, §8.2). */
 export const MaybeSdp = t.partial({ sdp: t.string })
-export type MaybeSdp = t.TypeOf<typeof MaybeSdp>
 
 /** `POST .../sessions` body: a new call (`calls.md` §3.2). `offer: {}` is a slow-start caller (a gateway). */
 export const CreateSessionRequest = t.type({
@@ -51,10 +50,6 @@ export type AnswerRequest = t.TypeOf<typeof AnswerRequest>
 export const OfferRequest = t.type({ wrtcsOffer: t.intersection([MaybeSdp, clientCorrelator]) })
 export type OfferRequest = t.TypeOf<typeof OfferRequest>
 
-/** `PUT .../sessions/<id>/forward` body (**Later**, `calls.md` §11). */
-export const ForwardRequest = t.type({ wrtcsForward: t.intersection([t.type({ address: t.string }), clientCorrelator]) })
-export type ForwardRequest = t.TypeOf<typeof ForwardRequest>
-
 /** `PUT .../sessions/<id>/transfer` body: direct (address) or consultative (address + the other session id). */
 export const TransferRequest = t.type({
   wrtcsTransfer: t.intersection([t.type({ address: t.string }), clientCorrelator, t.partial({ sessionId: t.string })]),
@@ -81,7 +76,6 @@ export type AnswerNotification = t.TypeOf<typeof AnswerNotification>
 
 /** `wrtcsOfferNotification`: a remote re-offer; `offer: {}` = slow-start re-offer (`notifications.md` §4.4). */
 export const OfferNotification = notification({ offer: MaybeSdp })
-export type OfferNotification = t.TypeOf<typeof OfferNotification>
 
 /** `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). */
 export const EventNotification = t.intersection([

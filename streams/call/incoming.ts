@@ -27,7 +27,7 @@ export function createAnswer({ store, runtimes, signalling, link, media, now }: 
     const slowStart = call.isSlowStart === true
     const flow = forkJoin([slowStart ? signalling.iceServers() : of([]), runtimes.localMedia(callId, mediaOptions)]).pipe(
       switchMap(([servers, stream]) => {
-        const peer = slowStart ? runtimes.newPeer(callId, call.webrtcSessionId, servers) : runtimes.find(callId)?.peer
+        const peer = slowStart ? runtimes.newPeer(callId, servers) : runtimes.find(callId)?.peer
         if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
         peer.addLocal(stream)
         // Slow start: our offer goes as the answer; the far end's answer completes the call (remote answer).

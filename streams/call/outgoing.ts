@@ -44,7 +44,7 @@ export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | '
     const displayName = typeof options?.displayName === 'string' && options.displayName !== '' ? options.displayName : undefined
     const flow = forkJoin([signalling.iceServers(), runtimes.localMedia(callId, media)]).pipe(
       switchMap(([servers, stream]) => {
-        const peer = runtimes.newPeer(callId, webrtcSessionId, servers)
+        const peer = runtimes.newPeer(callId, servers)
         peer.addLocal(stream)
         return signalling.localSdp(peer, 'offer', bandwidth)
       }),

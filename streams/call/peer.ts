@@ -13,8 +13,6 @@ export type SdpStep = (sdp: string) => E.Either<BasicError, string>
 
 /** One call's RTCPeerConnection and what the call feature does with it (the "lower layer" of calls.md §14.3). */
 export interface Peer {
-  /** The id of this local WebRTC session (the `id` of track events). */
-  readonly id: string
   readonly connection: RTCPeerConnection
   /** Every remote track, including those that arrived before subscribing. */
   readonly remoteTracks$: Observable<RemoteTrack>
@@ -92,7 +90,6 @@ const webrtcError = (what: string, error: unknown): BasicError =>
 
 /** A peer connection with the given configuration; `RTCPeerConnection` comes from the environment. */
 export function createPeer(
-  id: string,
   PeerConnection: typeof RTCPeerConnection,
   configuration: RTCConfiguration,
   scheduler: SchedulerLike,
@@ -103,7 +100,6 @@ export function createPeer(
   connection.addEventListener('track', onTrack)
 
   return {
-    id,
     connection,
     remoteTracks$: remoteTracks.asObservable(),
     addLocal: (stream) => {

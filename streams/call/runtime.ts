@@ -37,7 +37,7 @@ export interface Runtimes {
   /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
   readonly release: (callId: string, call?: CallRecord) => void
   /** A new peer connection as the call's; its remote tracks and media connection states report themselves. */
-  readonly newPeer: (callId: string, webrtcSessionId: string, servers: RTCIceServer[]) => Peer
+  readonly newPeer: (callId: string, servers: RTCIceServer[]) => Peer
   /** Acquires local media for a live call, registers it and keeps it as the call's local stream. */
   readonly localMedia: (callId: string, options: MediaOptions) => Observable<MediaStream>
   /** The remote tracks that arrived before their (incoming) call was created; taken once. */
@@ -112,11 +112,11 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     else early.set(callId, [...(early.get(callId) ?? []), track.id])
   }
 
-  const newPeer = (callId: string, webrtcSessionId: string, servers: RTCIceServer[]): Peer => {
+  const newPeer = (callId: string, servers: RTCIceServer[]): Peer => {
     const PeerConnection = environment.RTCPeerConnection
     if (PeerConnection === undefined) throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This environment has no RTCPeerConnection.')
     // call.defaultPeerConfig was checked by the config codec when the app set it.
-    const peer = createPeer(webrtcSessionId, PeerConnection, peerConfiguration(peerConfig(), servers), environment.scheduler)
+    const peer = createPeer(PeerConnection, peerConfiguration(peerConfig(), servers), environment.scheduler)
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
     own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(store.dispatch)))

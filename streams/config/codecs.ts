@@ -40,7 +40,6 @@ export const LogsUpdate = t.partial({
   enableFcsLogs: t.boolean,
   enableGrouping: t.boolean,
 })
-export type LogsUpdate = t.TypeOf<typeof LogsUpdate>
 
 /** The `authentication` section. */
 export const AuthenticationUpdate = t.partial({
@@ -52,7 +51,6 @@ export const AuthenticationUpdate = t.partial({
   }),
   clientCorrelator: t.string,
 })
-export type AuthenticationUpdate = t.TypeOf<typeof AuthenticationUpdate>
 
 /** An ICE server (as in RTCIceServer). */
 export const IceServer = t.intersection([
@@ -92,7 +90,6 @@ export const CallUpdate = t.partial({
   // The original SDK's only trickle ICE mode: every candidate in the SDP.
   trickleIceMode: t.literal('NONE'),
 })
-export type CallUpdate = t.TypeOf<typeof CallUpdate>
 
 /** A connectivity check method's name. */
 export const ConnectivityType = t.keyof({ keepAlive: null, pingPong: null })
@@ -111,19 +108,15 @@ export const ConnectivityUpdate = t.partial({
   maxMissedPings: Amount,
   checkConnectivity: t.boolean,
 })
-export type ConnectivityUpdate = t.TypeOf<typeof ConnectivityUpdate>
 
 /** The `notifications` section. */
 export const NotificationsUpdate = t.partial({ idCacheLength: Amount })
-export type NotificationsUpdate = t.TypeOf<typeof NotificationsUpdate>
 
 /** The `subscription` section (`expires`: the undocumented key the reference reads the lifetime from). */
 export const SubscriptionUpdate = t.partial({ channelLifetime: Amount, timeout: Amount, expires: Amount })
-export type SubscriptionUpdate = t.TypeOf<typeof SubscriptionUpdate>
 
 /** The `messaging` section: the user's own E.164 number (SMS sender and inbound SMS address). */
 export const MessagingUpdate = t.partial({ smsFrom: t.string, features: t.readonlyArray(t.string) })
-export type MessagingUpdate = t.TypeOf<typeof MessagingUpdate>
 
 /** Every section an application can set, each optional. */
 export const UserConfig = t.partial({

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { BasicError, errorCodes } from '../errors.js'
 import { isRecord } from '../guards.js'
+import { definedFields } from '../record.js'
 
 /** One constraint of a media option: `exact` wins over `ideal` (api-reference MediaConstraint). */
 export interface MediaConstraint {
@@ -63,9 +64,6 @@ const constrain = (constraint: MediaConstraint | undefined): ConstrainDOMString 
   return { ideal: constraint.ideal } as ConstrainDOMString
 }
 
-const defined = <T extends object>(record: T): Partial<T> =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>
-
 /**
  * The getUserMedia constraints of media options: `exact` where given (else `ideal`).
  *
@@ -74,7 +72,7 @@ const defined = <T extends object>(record: T): Partial<T> =>
  */
 export function constraintsOf(media: MediaOptions): MediaStreamConstraints {
   const audio = media.audioOptions?.deviceId === undefined ? true : { deviceId: constrain(media.audioOptions.deviceId) as ConstrainDOMString }
-  const video = defined({
+  const video = definedFields({
     deviceId: constrain(media.videoOptions?.deviceId) as ConstrainDOMString | undefined,
     height: constrain(media.videoOptions?.height) as ConstrainULong | undefined,
     width: constrain(media.videoOptions?.width) as ConstrainULong | undefined,

@@ -1,4 +1,5 @@
-import { BasicError, errorCodes } from '../errors.js'
+import { BasicError, badInput, errorCodes } from '../errors.js'
+import { isRecord } from '../guards.js'
 import type { ChatType, FilePart, Part } from './state.js'
 
 /**
@@ -8,11 +9,9 @@ import type { ChatType, FilePart, Part } from './state.js'
 
 const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** True for a Blob or File (also one from another realm, e.g. a page's File in a test harness). */
 export const isBlob = (value: unknown): value is Blob =>
-  isObject(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
+  isRecord(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
 
 /** The name a file part is uploaded under: the part's `name`, else the File's. */
 export const fileNameOf = (part: FilePart): string | undefined => {
@@ -24,19 +23,17 @@ export const fileNameOf = (part: FilePart): string | undefined => {
 /** True for a file part that was uploaded already (forwarded or fetched): it is referenced by its `x-id`. */
 export const isUploaded = (part: FilePart): boolean => part.file === undefined && typeof part['x-id'] === 'string'
 
-const invalid = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
-
 /** Why a part cannot be added to a message, or undefined when it can. */
 export function partError(part: unknown): BasicError | undefined {
-  if (!isObject(part)) return invalid('A message part must be an object with a type')
-  if (typeof part.type !== 'string') return invalid('A message part needs a type: "text", "json" or "file"')
-  if (!partTypes.has(part.type)) return invalid(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
-  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) return invalid('A message part cannot have both json and a file')
-  if (part.type === 'text') return typeof part.text === 'string' ? undefined : invalid('A text part needs a "text" string')
-  if (part.type === 'json') return isObject(part.json) || Array.isArray(part.json) ? undefined : invalid('A json part needs a "json" object')
+  if (!isRecord(part)) return badInput('A message part must be an object with a type')
+  if (typeof part.type !== 'string') return badInput('A message part needs a type: "text", "json" or "file"')
+  if (!partTypes.has(part.type)) return badInput(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
+  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) return badInput('A message part cannot have both json and a file')
+  if (part.type === 'text') return typeof part.text === 'string' ? undefined : badInput('A text part needs a "text" string')
+  if (part.type === 'json') return isRecord(part.json) || Array.isArray(part.json) ? undefined : badInput('A json part needs a "json" object')
   if (part.type !== 'file' || isUploaded(part as FilePart)) return undefined
-  if (!isBlob(part.file)) return invalid('A file part needs a "file" (a File or a Blob)')
-  return fileNameOf(part as FilePart) === undefined ? invalid('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined
+  if (!isBlob(part.file)) return badInput('A file part needs a "file" (a File or a Blob)')
+  return fileNameOf(part as FilePart) === undefined ? badInput('A file part needs a name: a File, or a Blob with a "name" on the part') : undefined
 }
 
 /** Why a message with these parts cannot be sent in a conversation of this type, or undefined when it can. */
@@ -46,10 +43,10 @@ export function messageError(parts: readonly Part[], type: ChatType): BasicError
     if (error) return error
   }
   if (!parts.some((part) => part.type === 'text')) {
-    return invalid('A message needs a text part ({ type: "text", text }); messages with files or json still need one (the text may be empty)')
+    return badInput('A message needs a text part ({ type: "text", text }); messages with files or json still need one (the text may be empty)')
   }
   const files = parts.filter((part) => part.type === 'file').length
-  if (type === 'sms' && files > 0) return invalid('An SMS carries text only: remove the file part')
+  if (type === 'sms' && files > 0) return badInput('An SMS carries text only: remove the file part')
   if (files > 1) return new BasicError(errorCodes.messaging.INVALID_FILE_PARTS, 'A message can carry at most one file part')
   return undefined
 }

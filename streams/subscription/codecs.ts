@@ -4,10 +4,6 @@ import * as t from 'io-ts'
 // credentials fetched after a `call` subscription (`protocol/channel-and-subscriptions.md`
 // §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2). Shared with the local platform.
 
-/** Who initiates connectivity checks on a channel (`x-connCheckRole`). */
-export const ConnCheckRole = t.keyof({ client: null, server: null })
-export type ConnCheckRole = t.TypeOf<typeof ConnCheckRole>
-
 /** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
 export const CreateChannelRequest = t.type({
   notificationChannel: t.intersection([
@@ -39,7 +35,6 @@ export const NotificationChannel = t.intersection([
     'x-connCheckRole': t.string,
   }),
 ])
-export type NotificationChannel = t.TypeOf<typeof NotificationChannel>
 
 /** `POST .../channels` response. */
 export const CreateChannelResponse = t.type({ notificationChannel: NotificationChannel })
@@ -96,23 +91,8 @@ export const PresenceListCollection = t.type({
 })
 export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
 
-/** `POST .../presenceLists` body. */
-export const CreatePresenceListRequest = t.type({
-  presenceList: t.type({ 'x-listName': t.string, presenceContact: t.array(t.unknown) }),
-})
-export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
-
 /** `POST .../presenceLists` response. */
 export const CreatePresenceListResponse = t.type({ presenceList: PresenceListEntry })
-
-/** `POST .../subscriptions/presenceListSubscriptions/<listId>` body. */
-export const PresenceListSubscriptionRequest = t.type({
-  presenceListSubscription: t.intersection([
-    t.type({ callbackReference: CallbackReference, duration: t.number }),
-    t.partial({ clientCorrelator: t.string }),
-  ]),
-})
-export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
 
 /** `POST .../presenceListSubscriptions/<listId>` response; `presenceListId` is required. */
 export const PresenceListSubscriptionResponse = t.type({

@@ -4,6 +4,7 @@ import type { Config } from '../config/state.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { invalidResponseCode } from '../connection/request.js'
 import { BasicError, errorCodes } from '../errors.js'
+import type { CreatePresenceListRequest, PresenceListSubscriptionRequest } from '../presence/codecs.js'
 import {
   CallSubscriptionResponse,
   ChannelLifetimeResponse,
@@ -16,8 +17,6 @@ import {
   TurnCredentialsResponse,
   type ChannelLifetimeRequest,
   type CreateChannelRequest,
-  type CreatePresenceListRequest,
-  type PresenceListSubscriptionRequest,
   type TurnCredentials,
   type TurnCredentialsRequest,
 } from './codecs.js'

@@ -6,7 +6,6 @@ import * as t from 'io-ts'
  */
 
 export const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
-export type DirectoryAttribute = t.TypeOf<typeof DirectoryAttribute>
 
 /** One result: its attributes directly under the item, or (⚠ ambiguity of §4.2) under `attributeList`. */
 export const DirectoryItem = t.union([

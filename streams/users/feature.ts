@@ -6,7 +6,7 @@ import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore, echoing } from '../store.js'
-import { searchFilters } from './codecs.js'
+import { queryKeys, searchFilters } from './codecs.js'
 import { searchDirectory, type DirectoryQuery } from './requests.js'
 import { initialUsersState, toUser, usersReducer, type DirectoryOperation, type SearchFilters, type SearchOptions, type User, type UserEvent, type UsersState } from './state.js'
 
@@ -32,7 +32,7 @@ export interface UsersFeature extends StoreFeature<UsersState, UserEvent, UsersC
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)
 
 /** The query keys taken from the app's filters and options as they are (`userName` falls back to `userId`). */
-const passedOn = ['name', 'firstName', 'lastName', 'phoneNumber', 'sortBy', 'order', 'max', 'next'] as const
+const passedOn = queryKeys.filter((key) => key !== 'userName')
 
 /** A search's filters and options (the app may pass anything) as the query the SDK sends (§4.1), or what is wrong with them. */
 export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicError, { directoryId: string; query: DirectoryQuery }> => {

@@ -7,7 +7,6 @@ import {
   CreateSessionRequest,
   CreateSessionResponse,
   EventNotification,
-  ForwardRequest,
   OfferNotification,
   OfferRequest,
   SessionInvitationNotification,
@@ -50,12 +49,11 @@ describe('call wire codecs (streams/call/codecs.ts)', () => {
     expect(accepts(SessionStatusResponse, {})).to.equal(false)
   })
 
-  it('answer, update, forward and transfer bodies', () => {
+  it('answer, update and transfer bodies', () => {
     expect(accepts(AnswerRequest, { wrtcsAnswer: { clientCorrelator: 'cc', sdp: 'v=0' } })).to.equal(true)
     expect(accepts(AnswerRequest, { wrtcsAnswer: { clientCorrelator: 'cc' } })).to.equal(false)
     expect(accepts(OfferRequest, { wrtcsOffer: { clientCorrelator: 'cc', sdp: 'v=0' } })).to.equal(true)
     expect(accepts(OfferRequest, { wrtcsOffer: { sdp: null } })).to.equal(false)
-    expect(accepts(ForwardRequest, { wrtcsForward: { clientCorrelator: 'cc', address: 'sip:carol@example.com' } })).to.equal(true)
     expect(accepts(TransferRequest, { wrtcsTransfer: { address: 'sip:carol@example.com', sessionId: 's2' } })).to.equal(true)
     expect(accepts(TransferRequest, { wrtcsTransfer: { sessionId: 's2' } })).to.equal(false)
   })

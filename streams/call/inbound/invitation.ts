@@ -49,7 +49,7 @@ export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' |
     const prepared: Observable<unknown> =
       offer === undefined
         ? of(undefined)
-        : signalling.iceServers().pipe(switchMap((servers) => signalling.remoteSdp(runtimes.newPeer(callId, webrtcSessionId, servers), 'offer', offer, 'incoming')))
+        : signalling.iceServers().pipe(switchMap((servers) => signalling.remoteSdp(runtimes.newPeer(callId, servers), 'offer', offer, 'incoming')))
     return prepared.pipe(
       switchMap(() => ringing),
       tap(() => arrive()),

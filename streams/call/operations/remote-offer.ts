@@ -43,7 +43,7 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
       const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
       runtime.peer?.close()
       for (const trackId of call.remoteTracks) endRemote(deps, callId, trackId)
-      const peer = deps.runtimes.newPeer(callId, call.webrtcSessionId, servers)
+      const peer = deps.runtimes.newPeer(callId, servers)
       const stream = runtime.localStream
       for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
       if (call.localHold === true) direct(peer, () => 'inactive')

@@ -45,8 +45,8 @@ export const beyondToRise = 3
 /** A microphone level that moves less than this is constant. */
 export const levelTolerance = 0.001
 
-type NetworkWarning = 'high-rtt' | 'high-jitter' | 'packet-loss' | 'low-mos'
-const networkWarnings: readonly NetworkWarning[] = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos']
+const networkWarnings = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos'] as const
+type NetworkWarning = (typeof networkWarnings)[number]
 
 interface Judgement {
   /** Per network warning: whether each of the last samples was beyond the threshold (newest last). */

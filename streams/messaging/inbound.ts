@@ -73,8 +73,10 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
   const target = { destination: [remote], chatType }
   const timestamp = chatMessage.dateTime ?? notification.dateTime ?? 0
   const parts = chatParts(chatMessage.text, chatMessage.attachment)
-  const message: Message = { messageId, sender: chatMessage.senderAddress, timestamp, parts, isPending: false, read: false, ...(direction === 'outbound' ? { type: chatType } : {}) }
   const held = findConversation(state, target.destination, chatType)
+  // The held conversation's copy of the peer's address: its messages share one string, not one each.
+  const sender = held?.destination[0] === chatMessage.senderAddress ? held.destination[0] : chatMessage.senderAddress
+  const message: Message = { messageId, sender, timestamp, parts, isPending: false, read: false, ...(direction === 'outbound' ? { type: chatType } : {}) }
   // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
   const localId = direction === 'outbound' && !holdsMessage(held, messageId) ? pendingSendOf(held, message) : undefined
   if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', ...target, localId, messageId, parts: message.parts }])

@@ -27,6 +27,13 @@ export interface Peer {
   remoteDescription(type: 'offer' | 'answer', sdp: string): Observable<void>
   /** Undoes an offer that was set and not answered (local or remote), back to the last stable negotiation. */
   rollback(): Observable<void>
+  /**
+   * Sets each sender's own track again. Chromium leaves a sender's source detached after a local
+   * offer was rolled back (a glare) and negotiated again: the transceiver is `sendrecv`, but no
+   * video frame is encoded and the far end gets none. The same track set again re-attaches it,
+   * without a renegotiation; a host that cannot (no `replaceTrack`, or it fails) keeps what it has.
+   */
+  reattachSenders(): Observable<void>
   close(): void
 }
 
@@ -132,6 +139,14 @@ export function createPeer(
         map(() => undefined),
         catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
       ),
+    reattachSenders: () =>
+      defer(() =>
+        Promise.all(
+          connection.getSenders().map((sender) =>
+            sender.track === null || typeof sender.replaceTrack !== 'function' ? undefined : sender.replaceTrack(sender.track).catch(() => undefined),
+          ),
+        ),
+      ).pipe(map(() => undefined)),
     close: () => {
       connection.removeEventListener('track', onTrack)
       remoteTracks.complete()

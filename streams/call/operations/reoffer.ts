@@ -126,6 +126,8 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
               return updateSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(switchMap(() => answer$))
             }),
             switchMap((answer) => signalling.remoteSdp(peer, 'answer', answer, call.direction).pipe(map(() => answer))),
+            // After a glare's rollback, Chromium sends no video until the senders' tracks are set again (Peer.reattachSenders).
+            switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
             tap((answer) => {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
               plan.succeed(call)

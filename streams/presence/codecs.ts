@@ -49,23 +49,11 @@ export type PresenceContact = t.TypeOf<typeof PresenceContact>
 export const AdhocPresenceListResponse = t.type({ presenceList: t.partial({ presenceContact: t.array(PresenceContact) }) })
 export type AdhocPresenceListResponse = t.TypeOf<typeof AdhocPresenceListResponse>
 
-const ListReference = t.intersection([t.type({ resourceURL: t.string }), t.partial({ 'x-listName': t.string })])
-
-/** `GET .../presenceLists` response (required, §1.4 step 1). */
-export const PresenceListCollection = t.type({ presenceListCollection: t.type({ presenceList: t.array(ListReference) }) })
-export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
-
 /** `POST .../presenceLists` body (§1.4 step 2). */
 export const CreatePresenceListRequest = t.type({
   presenceList: t.partial({ 'x-listName': t.string, presenceContact: t.array(t.type({ presentityUserId: t.string })) }),
 })
 export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
-
-/** `POST .../presenceLists` response and `GET .../presenceLists/<listId>` (required). */
-export const PresenceListResponse = t.type({
-  presenceList: t.intersection([ListReference, t.partial({ presenceContact: t.array(t.type({ presentityUserId: t.string })) })]),
-})
-export type PresenceListResponse = t.TypeOf<typeof PresenceListResponse>
 
 const CallbackReference = t.type({ notifyURL: t.string })
 
@@ -77,15 +65,6 @@ export const PresenceListSubscriptionRequest = t.type({
   ]),
 })
 export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
-
-/** Its response (required, 201): `presenceListId` is required (§1.4). */
-export const PresenceListSubscriptionResponse = t.type({
-  presenceListSubscription: t.intersection([
-    t.type({ callbackReference: CallbackReference, presenceListId: t.string, resourceURL: t.string }),
-    t.partial({ clientCorrelator: t.string, duration: t.number }),
-  ]),
-})
-export type PresenceListSubscriptionResponse = t.TypeOf<typeof PresenceListSubscriptionResponse>
 
 /** `PUT .../presenceLists/<listId>/presenceContacts/<user>` body (§1.5). */
 export const PresenceContactRequest = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })

@@ -2,15 +2,8 @@ import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
-import {
-  AdhocPresenceListResponse,
-  PresenceContactResponse,
-  PresenceListCollection,
-  PresenceListResponse,
-  PresenceListSubscriptionResponse,
-  PresenceNotification,
-  PresenceSourceResponse,
-} from '../../../streams/presence/codecs.js'
+import { AdhocPresenceListResponse, PresenceContactResponse, PresenceNotification, PresenceSourceResponse } from '../../../streams/presence/codecs.js'
+import { CreatePresenceListResponse, PresenceListCollection, PresenceListSubscriptionResponse } from '../../../streams/subscription/codecs.js'
 import { connect, createChannel, exceptionOf, jsonRequest, type Json, type SocketClient } from '../core/wire.js'
 
 /** Asserts that a body has the shape the SDK decodes it with (the shared codec). */
@@ -56,7 +49,7 @@ describe('platform: presence', () => {
     if (listURL === undefined) {
       const created = await call(tokens, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'myList', presenceContact: [] } })
       expect(created.status).to.equal(201)
-      shaped(PresenceListResponse, created.body)
+      shaped(CreatePresenceListResponse, created.body)
       listURL = created.body.presenceList.resourceURL
     }
     const listId = listURL.split('/').pop()!

@@ -92,6 +92,26 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
   })
 }
 
+/**
+ * Sets the last stable negotiation again, as it was (same SDPs, so no ICE restart and no new
+ * track). Chromium's rollback puts the transceivers back but leaves its media channels with the
+ * rolled-back offer's directions: after an `inactive` hold offer was rolled back, nothing was sent
+ * on a call with separate audio and video transports until the next negotiation.
+ */
+async function replayStable(connection: RTCPeerConnection): Promise<void> {
+  const local = connection.currentLocalDescription
+  const remote = connection.currentRemoteDescription
+  if (local === null || remote === null || connection.signalingState !== 'stable') return
+  const [ours, theirs] = [{ type: local.type, sdp: local.sdp }, { type: remote.type, sdp: remote.sdp }]
+  if (ours.type === 'offer') {
+    await connection.setLocalDescription(ours)
+    await connection.setRemoteDescription(theirs)
+  } else {
+    await connection.setRemoteDescription(theirs)
+    await connection.setLocalDescription(ours)
+  }
+}
+
 const webrtcError = (what: string, error: unknown): BasicError =>
   error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`)
 
@@ -132,8 +152,8 @@ export function createPeer(
     rollback: () =>
       defer(() => {
         const state = connection.signalingState
-        if (state === 'have-local-offer') return from(connection.setLocalDescription({ type: 'rollback' }))
-        if (state === 'have-remote-offer') return from(connection.setRemoteDescription({ type: 'rollback' }))
+        if (state === 'have-local-offer') return from(connection.setLocalDescription({ type: 'rollback' }).then(() => replayStable(connection)))
+        if (state === 'have-remote-offer') return from(connection.setRemoteDescription({ type: 'rollback' }).then(() => replayStable(connection)))
         return of(undefined)
       }).pipe(
         map(() => undefined),

@@ -99,9 +99,10 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
  * on a call with separate audio and video transports until the next negotiation.
  */
 async function replayStable(connection: RTCPeerConnection): Promise<void> {
-  const local = connection.currentLocalDescription
-  const remote = connection.currentRemoteDescription
-  if (local === null || remote === null || connection.signalingState !== 'stable') return
+  // Hosts without the current descriptions (undefined) have nothing to replay.
+  const local = connection.currentLocalDescription ?? undefined
+  const remote = connection.currentRemoteDescription ?? undefined
+  if (local === undefined || remote === undefined || connection.signalingState !== 'stable') return
   const [ours, theirs] = [{ type: local.type, sdp: local.sdp }, { type: remote.type, sdp: remote.sdp }]
   if (ours.type === 'offer') {
     await connection.setLocalDescription(ours)

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
+import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
@@ -104,13 +104,28 @@ async function replayStable(connection: RTCPeerConnection): Promise<void> {
   const remote = connection.currentRemoteDescription ?? undefined
   if (local === undefined || remote === undefined || connection.signalingState !== 'stable') return
   const [ours, theirs] = [{ type: local.type, sdp: local.sdp }, { type: remote.type, sdp: remote.sdp }]
-  if (ours.type === 'offer') {
-    await connection.setLocalDescription(ours)
-    await connection.setRemoteDescription(theirs)
-  } else {
-    await connection.setRemoteDescription(theirs)
-    await connection.setLocalDescription(ours)
+  try {
+    if (ours.type === 'offer') {
+      await connection.setLocalDescription(ours)
+      await connection.setRemoteDescription(theirs)
+    } else {
+      await connection.setRemoteDescription(theirs)
+      await connection.setLocalDescription(ours)
+    }
+  } catch (error) {
+    // A host that refuses the replay half way is put back to stable; the caller hears why.
+    await rollbackPending(connection)
+    throw error
   }
+}
+
+/** Undoes the offer that was set and not answered, local or remote; false when there was none. */
+async function rollbackPending(connection: RTCPeerConnection): Promise<boolean> {
+  const state = connection.signalingState
+  if (state === 'have-local-offer') await connection.setLocalDescription({ type: 'rollback' })
+  else if (state === 'have-remote-offer') await connection.setRemoteDescription({ type: 'rollback' })
+  else return false
+  return true
 }
 
 const webrtcError = (what: string, error: unknown): BasicError =>
@@ -151,13 +166,9 @@ export function createPeer(
         )
       }),
     rollback: () =>
-      defer(() => {
-        const state = connection.signalingState
-        if (state === 'have-local-offer') return from(connection.setLocalDescription({ type: 'rollback' }).then(() => replayStable(connection)))
-        if (state === 'have-remote-offer') return from(connection.setRemoteDescription({ type: 'rollback' }).then(() => replayStable(connection)))
-        return of(undefined)
+      defer(async () => {
+        if (await rollbackPending(connection)) await replayStable(connection)
       }).pipe(
-        map(() => undefined),
         catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
       ),
     reattachSenders: () =>

@@ -96,7 +96,8 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
  * Sets the last stable negotiation again, as it was (same SDPs, so no ICE restart and no new
  * track). Chromium's rollback puts the transceivers back but leaves its media channels with the
  * rolled-back offer's directions: after an `inactive` hold offer was rolled back, nothing was sent
- * on a call with separate audio and video transports until the next negotiation.
+ * on a call with separate audio and video transports until the next negotiation. The senders'
+ * tracks are then set again, as after any rollback that is negotiated again.
  */
 async function replayStable(connection: RTCPeerConnection): Promise<void> {
   // Hosts without the current descriptions (undefined) have nothing to replay.
@@ -112,11 +113,22 @@ async function replayStable(connection: RTCPeerConnection): Promise<void> {
       await connection.setRemoteDescription(theirs)
       await connection.setLocalDescription(ours)
     }
+    // Replayed as the answerer, the video sender restarted with no frame encoded (see Peer.reattachSenders).
+    await reattach(connection)
   } catch (error) {
     // A host that refuses the replay half way is put back to stable; the caller hears why.
     await rollbackPending(connection)
     throw error
   }
+}
+
+/** Sets each sender's own track again (see Peer.reattachSenders); a host that cannot keeps what it has. */
+async function reattach(connection: RTCPeerConnection): Promise<void> {
+  await Promise.all(
+    connection.getSenders().map((sender) =>
+      sender.track === null || typeof sender.replaceTrack !== 'function' ? undefined : sender.replaceTrack(sender.track).catch(() => undefined),
+    ),
+  )
 }
 
 /** Undoes the offer that was set and not answered, local or remote; false when there was none. */
@@ -171,14 +183,7 @@ export function createPeer(
       }).pipe(
         catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
       ),
-    reattachSenders: () =>
-      defer(() =>
-        Promise.all(
-          connection.getSenders().map((sender) =>
-            sender.track === null || typeof sender.replaceTrack !== 'function' ? undefined : sender.replaceTrack(sender.track).catch(() => undefined),
-          ),
-        ),
-      ).pipe(map(() => undefined)),
+    reattachSenders: () => defer(() => reattach(connection)),
     close: () => {
       connection.removeEventListener('track', onTrack)
       remoteTracks.complete()

@@ -109,17 +109,20 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true, video: true })
   })
 
-  it('a failed hold on an audio and video call leaves both kinds flowing both ways (the rolled-back inactive offer stops nothing)', async () => {
-    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
-    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true, video: true })
+  for (const side of ['caller', 'callee'] as const)
+    it(`a failed hold by the ${side} of an audio and video call leaves both kinds flowing both ways (the rolled-back inactive offer stops nothing)`, async () => {
+      const pair = await connectedPair(harness(), { audio: true, video: true })
+      const [holder, holderCall, other, otherCall] =
+        side === 'caller' ? [pair.alice, pair.callerCall, pair.bob, pair.calleeCall] : [pair.bob, pair.calleeCall, pair.alice, pair.callerCall]
+      expect(await inboundRising(other, otherCall, true)).to.deep.equal({ audio: true, video: true })
 
-    await harness().platform.admin.fail({ prefix: await updatePath(alice, callerCall), count: 1, status: 503 })
-    await alice.run((client, id) => client.call.hold(id), callerCall)
-    await alice.waitFor('call:stateChange', { callId: callerCall, error: { name: 'BasicError' } })
-    expect(await peerOf(alice)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'sendrecv'] })
-    expect(await inboundRising(bob, calleeCall, true), 'what Alice sends').to.deep.equal({ audio: true, video: true })
-    expect(await inboundRising(alice, callerCall, true), 'what Bob sends').to.deep.equal({ audio: true, video: true })
-  })
+      await harness().platform.admin.fail({ prefix: await updatePath(holder, holderCall), count: 1, status: 503 })
+      await holder.run((client, id) => client.call.hold(id), holderCall)
+      await holder.waitFor('call:stateChange', { callId: holderCall, error: { name: 'BasicError' } })
+      expect(await peerOf(holder)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'sendrecv'] })
+      expect(await inboundRising(other, otherCall, true), 'what the holder sends').to.deep.equal({ audio: true, video: true })
+      expect(await inboundRising(holder, holderCall, true), 'what the holder receives').to.deep.equal({ audio: true, video: true })
+    })
 
   it('a failed hold or addMedia (the platform refuses the update) leaves the call as it was, with a BasicError; the next try works', async () => {
     const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })

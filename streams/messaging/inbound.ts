@@ -10,6 +10,7 @@ import { chatTypeOfHref, messageIdOf, messagingNotificationKinds, smsDeliverySta
 import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIsComposing, ReceivedAttachment, SmsHistoryMessage, SmsThread } from './codecs.js'
 import type { MessagingContext } from './effects.js'
 import { holdsMessage, pendingSendOf } from './messages.js'
+import { receivedMessage } from './received.js'
 import { emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
 
@@ -76,7 +77,7 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
   const held = findConversation(state, target.destination, chatType)
   // The held conversation's copy of the peer's address: its messages share one string, not one each.
   const sender = held?.destination[0] === chatMessage.senderAddress ? held.destination[0] : chatMessage.senderAddress
-  const message: Message = { messageId, sender, timestamp, parts, isPending: false, read: false, ...(direction === 'outbound' ? { type: chatType } : {}) }
+  const message: Message = direction === 'outbound' ? { messageId, sender, timestamp, parts, isPending: false, read: false, type: chatType } : receivedMessage(messageId, sender, timestamp, parts)
   // A copy whose id is held already came after its send's answer: it is a duplicate, not a match.
   const localId = direction === 'outbound' && !holdsMessage(held, messageId) ? pendingSendOf(held, message) : undefined
   if (localId !== undefined) return E.right([{ type: 'ownCopyReceived', ...target, localId, messageId, parts: message.parts }])
@@ -109,7 +110,7 @@ function smsNotificationEvents(notification: InboundSmsNotification, state: Mess
   if (!sender || !sms.messageId) return failed('Malformed inboundSMSMessageNotification: no sender or message id')
   const destination = [sender]
   const timestamp = notification.dateTime ?? sms.dateTime ?? now
-  const message: Message = { messageId: sms.messageId, sender, timestamp, parts: [{ type: 'text', text: sms.message ?? '' }], isPending: false, read: false }
+  const message = receivedMessage(sms.messageId, sender, timestamp, [{ type: 'text', text: sms.message ?? '' }])
   const newConversation = findConversation(state, destination, 'sms') === undefined
   return E.right([{ type: 'messageReceived', destination, chatType: 'sms', message, direction: 'inbound', newConversation, ...definedFields({ address: sms.destinationAddress }) }])
 }

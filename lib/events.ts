@@ -1,4 +1,4 @@
-import { asapScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
+import type { Observable } from 'rxjs'
 import { shown } from '../streams/errors.js'
 import type { Logger } from '../streams/logs/logger.js'
 import type { EventPayloads } from './event-map.js'
@@ -134,18 +134,26 @@ function checkListener<L>(listener: L): L {
   return listener
 }
 
+/** Runs `flush` once, later: the emitter's delivery of one burst of events. */
+export type Delivery = (flush: () => void) => void
+
+const settled = Promise.resolve()
+
+/** One plain microtask per burst: nothing to allocate or cancel per event, as a scheduler action would. */
+const inMicrotask: Delivery = (flush) => void settled.then(flush)
+
 /**
  * The documented `on` / `off` / `subscribe` / `unsubscribe` over a stream of public events.
  *
- * Delivery is asynchronous: each event reaches listeners in a microtask (`asapScheduler`) after
- * the emission that carried it, so the state change that caused it is complete and getters
- * called inside a listener see the new state. Events keep their order. A listener that throws
- * is logged and skipped; the other listeners and the SDK carry on.
+ * Delivery is asynchronous: each event reaches listeners in a microtask after the emission that
+ * carried it, so the state change that caused it is complete and getters called inside a
+ * listener see the new state. Events keep their order. A listener that throws is logged and
+ * skipped; the other listeners and the SDK carry on.
  *
  * const emitter = createEmitter(events$, logs.logger('events'))
  * emitter.on('ws:change', ({ platform }) => …)
  */
-export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, delivery: SchedulerLike = asapScheduler): Emitter {
+export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, delivery: Delivery = inMicrotask): Emitter {
   // Stored untyped: each set only ever holds listeners of its own event name.
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const globals = new Set<GlobalListener>()
@@ -165,10 +173,9 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     for (const listener of [...globals]) call(type, () => listener(type, [given]))
   }
 
-  // The events of one burst wait in `queued` for one scheduled delivery (as `observeOn(delivery)`
-  // would, without an action per event); those emitted while it runs wait for the next.
+  // The events of one burst wait in `queued` for one delivery (as `observeOn` would, without an
+  // action per event); those emitted while it runs wait for the next.
   let queued: PublicEvent[] = []
-  let scheduled: Subscription | undefined
   const flush = (): void => {
     const batch = queued
     queued = []
@@ -176,13 +183,12 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
   }
   const subscription = events$.subscribe({
     next: (event) => {
-      queued.push(event)
-      if (queued.length === 1) scheduled = delivery.schedule(flush)
+      if (queued.push(event) === 1) delivery(flush)
     },
     error: (error: unknown) => logger.error('The event stream failed', error),
   })
-  // Disposing drops what is still queued, as unsubscribing from `observeOn` would.
-  subscription.add(() => scheduled?.unsubscribe())
+  // Disposing drops what is still queued, as unsubscribing from `observeOn` would: the pending flush finds nothing.
+  subscription.add(() => void (queued = []))
 
   return {
     on: (type, listener) => {

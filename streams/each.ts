@@ -1,4 +1,25 @@
-import { Observable, type OperatorFunction } from 'rxjs'
+import { Observable, Subscriber, type OperatorFunction } from 'rxjs'
+
+/** The subscriber of `each`: one object per subscription, its `next` a method rather than a closure. */
+class EachSubscriber<A, B> extends Subscriber<A> {
+  constructor(
+    destination: Subscriber<B>,
+    private readonly project: (value: A) => readonly B[],
+  ) {
+    super(destination)
+  }
+
+  protected override _next(value: A): void {
+    let values: readonly B[]
+    try {
+      values = this.project(value)
+    } catch (error) {
+      return this.error(error)
+    }
+    // A subscriber that unsubscribes part way through an array gets none of the rest.
+    for (let at = 0; at < values.length && !this.closed; at++) this.destination.next(values[at])
+  }
+}
 
 /**
  * Emits, in order, each value of the array that `project` makes of every source value: what
@@ -9,20 +30,5 @@ import { Observable, type OperatorFunction } from 'rxjs'
  * events$.pipe(each((event) => toPublic(event))) // 0, 1 or more public events per event
  */
 export function each<A, B>(project: (value: A) => readonly B[]): OperatorFunction<A, B> {
-  return (source) =>
-    new Observable<B>((subscriber) =>
-      source.subscribe({
-        next: (value) => {
-          let values: readonly B[]
-          try {
-            values = project(value)
-          } catch (error) {
-            return subscriber.error(error)
-          }
-          for (const item of values) subscriber.next(item)
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    )
+  return (source) => new Observable<B>((subscriber) => source.subscribe(new EachSubscriber(subscriber, project)))
 }

@@ -37,11 +37,10 @@ export class Keyed<V> {
 
   /** This map with `key` set to `value` (this map itself when it already holds that value). */
   set(key: string, value: V): Keyed<V> {
-    const hash = hashOf(key)
-    const held = find(this.root, hash, key)
-    if (held?.value === value) return this
-    const entry: Entry<V> = { kind: 'entry', key, hash, value, order: held?.order ?? this.nextOrder }
-    return new Keyed(insert(this.root, entry, 0), held === undefined ? this.size + 1 : this.size, held === undefined ? this.nextOrder + 1 : this.nextOrder)
+    added = false
+    const root = assoc(this.root, key, hashOf(key), value, this.nextOrder, 0)
+    if (root === this.root) return this
+    return added ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed(root, this.size, this.nextOrder)
   }
 
   /** This map without `key` (this map itself when it has no such key). */
@@ -158,24 +157,51 @@ function pair<V>(first: Entry<V> | Bucket<V>, second: Entry<V> | Bucket<V>, shif
   return { kind: 'branch', bitmap: firstBit | secondBit, slots: firstBit >>> 0 < secondBit >>> 0 ? [first, second] : [second, first] }
 }
 
-function insert<V>(branch: Branch<V>, entry: Entry<V>, shift: number): Branch<V> {
-  const bit = bitOf(entry.hash, shift)
-  const at = slotAt(branch.bitmap, bit)
-  if ((branch.bitmap & bit) === 0) {
-    const slots = [...branch.slots.slice(0, at), entry, ...branch.slots.slice(at)]
-    return { kind: 'branch', bitmap: branch.bitmap | bit, slots }
-  }
-  const slot = branch.slots[at]!
-  return { kind: 'branch', bitmap: branch.bitmap, slots: replaced(branch.slots, at, placed(slot, entry, shift + 5)) }
+// Whether the last `assoc` added a key (rather than replacing a value): one walk answers both.
+let added = false
+
+const entryOf = <V>(key: string, hash: number, value: V, order: number): Entry<V> => ({ kind: 'entry', key, hash, value, order })
+
+/** `items` with `item` inserted at `at`, in one copy. */
+function insertedAt<T>(items: readonly T[], at: number, item: T): T[] {
+  const copy = new Array<T>(items.length + 1)
+  for (let index = 0; index < at; index++) copy[index] = items[index]!
+  copy[at] = item
+  for (let index = at; index < items.length; index++) copy[index + 1] = items[index]!
+  return copy
 }
 
-/** What `slot` becomes once `entry` is put in it. */
-function placed<V>(slot: Slot<V>, entry: Entry<V>, shift: number): Slot<V> {
-  if (slot.kind === 'branch') return insert(slot, entry, shift)
-  if (slot.hash !== entry.hash) return pair(slot, entry, shift)
-  if (slot.kind === 'entry') return slot.key === entry.key ? entry : { kind: 'bucket', hash: entry.hash, entries: [slot, entry] }
-  const at = slot.entries.findIndex((held) => held.key === entry.key)
-  return { kind: 'bucket', hash: slot.hash, entries: at < 0 ? [...slot.entries, entry] : replaced(slot.entries, at, entry) }
+/** `branch` with `key` set to `value` (a new key takes `order`), or `branch` itself when it already holds that value. */
+function assoc<V>(branch: Branch<V>, key: string, hash: number, value: V, order: number, shift: number): Branch<V> {
+  const bit = bitOf(hash, shift)
+  const at = slotAt(branch.bitmap, bit)
+  if ((branch.bitmap & bit) === 0) {
+    added = true
+    return { kind: 'branch', bitmap: branch.bitmap | bit, slots: insertedAt(branch.slots, at, entryOf(key, hash, value, order)) }
+  }
+  const slot = branch.slots[at]!
+  const next = slot.kind === 'branch' ? assoc(slot, key, hash, value, order, shift + 5) : assocLeaf(slot, key, hash, value, order, shift + 5)
+  return next === slot ? branch : { kind: 'branch', bitmap: branch.bitmap, slots: replaced(branch.slots, at, next) }
+}
+
+/** What an entry or a bucket becomes once `key` is set in it (itself when it already holds that value). */
+function assocLeaf<V>(slot: Entry<V> | Bucket<V>, key: string, hash: number, value: V, order: number, shift: number): Slot<V> {
+  if (slot.hash !== hash) {
+    added = true
+    return pair(slot, entryOf(key, hash, value, order), shift)
+  }
+  if (slot.kind === 'entry') {
+    if (slot.key === key) return slot.value === value ? slot : entryOf(key, hash, value, slot.order)
+    added = true
+    return { kind: 'bucket', hash, entries: [slot, entryOf(key, hash, value, order)] }
+  }
+  const at = slot.entries.findIndex((held) => held.key === key)
+  if (at < 0) {
+    added = true
+    return { kind: 'bucket', hash, entries: [...slot.entries, entryOf(key, hash, value, order)] }
+  }
+  const held = slot.entries[at]!
+  return held.value === value ? slot : { kind: 'bucket', hash, entries: replaced(slot.entries, at, entryOf(key, hash, value, held.order)) }
 }
 
 /** `branch` without `key`, which it holds; empty branches are dropped from their parent. */

@@ -1,12 +1,12 @@
 import { expect } from 'chai'
-import { asapScheduler, Subject, type SchedulerLike } from 'rxjs'
+import { Subject } from 'rxjs'
 import { createConfig } from '../../streams/config/feature.js'
 import { createLogs } from '../../streams/logs/feature.js'
-import { createEmitter, eventNames, isEventName, type PublicEvent } from '../../lib/events.js'
+import { createEmitter, eventNames, isEventName, type Delivery, type PublicEvent } from '../../lib/events.js'
 import { captureConsole } from '../streams/logs/capture.js'
 
-/** Resolves after every event already queued for delivery (asap) has been delivered. */
-const delivered = (): Promise<void> => new Promise((resolve) => asapScheduler.schedule(() => resolve()))
+/** Resolves after every event already queued for delivery (in a microtask) has been delivered. */
+const delivered = (): Promise<void> => new Promise((resolve) => setTimeout(resolve))
 
 const setup = () => {
   const capture = captureConsole()
@@ -107,7 +107,10 @@ describe('events', () => {
     const logger = createLogs(createConfig(), { console: capture.console }).logger('events')
     const events$ = new Subject<PublicEvent>()
     let deliveries = 0
-    const counting: SchedulerLike = { now: () => asapScheduler.now(), schedule: (...args: Parameters<SchedulerLike['schedule']>) => (deliveries++, asapScheduler.schedule(...args)) }
+    const counting: Delivery = (flush) => {
+      deliveries++
+      queueMicrotask(flush)
+    }
     const emitter = createEmitter(events$, logger, counting)
     const change = (id: string): PublicEvent => ({ type: 'group:new', payload: { id, groupId: id } })
     const seen: string[] = []

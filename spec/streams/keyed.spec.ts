@@ -4,8 +4,42 @@ import { Keyed } from '../../streams/keyed.js'
 
 type Step = { readonly op: 'set'; readonly key: string; readonly value: number } | { readonly op: 'remove'; readonly key: string }
 
-// Few distinct keys, so that sets over held keys and removals of held keys are frequent.
-const key = fc.oneof(fc.constantFrom('a', 'b', '__proto__', 'constructor', ''), fc.string({ maxLength: 3 }), fc.integer({ min: 0, max: 3000 }).map(String))
+/** The map's hash (FNV-1a over the UTF-16 code units), to make keys that collide. */
+const fnv = (key: string): number => {
+  let hash = 0x811c9dc5
+  for (let at = 0; at < key.length; at++) hash = Math.imul(hash ^ key.charCodeAt(at), 0x01000193)
+  return hash >>> 0
+}
+
+/**
+ * `count` keys with one whole 32-bit hash. Prefixes whose hashes share their upper 16 bits differ
+ * in the lower 16 only, so one code unit more each (their hash xor a common target) makes every
+ * state equal; the multiply after it keeps them equal.
+ */
+function colliding(count: number, tag: string): string[] {
+  const byHigh = new Map<number, string[]>()
+  for (let index = 0; ; index++) {
+    const prefix = `${tag}${index}`
+    const group = byHigh.get(fnv(prefix) >>> 16) ?? []
+    group.push(prefix)
+    byHigh.set(fnv(prefix) >>> 16, group)
+    if (group.length === count) {
+      const target = fnv(group[0]!) ^ 0x61
+      return group.map((held) => held + String.fromCharCode(fnv(held) ^ target))
+    }
+  }
+}
+
+const collidingKeys = [...colliding(4, 'c'), ...colliding(3, 'd')]
+
+// Few distinct keys, so that sets over held keys and removals of held keys are frequent; some
+// share a whole hash (a bucket), and among thousands many share the first levels of the trie.
+const key = fc.oneof(
+  fc.constantFrom('a', 'b', '__proto__', 'constructor', ''),
+  fc.string({ maxLength: 3 }),
+  fc.integer({ min: 0, max: 3000 }).map(String),
+  fc.constantFrom(...collidingKeys),
+)
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ op: fc.constant('remove' as const), key }),
@@ -41,6 +75,37 @@ describe('Keyed (persistent map)', () => {
         }
       }),
       { seed: 14, numRuns: 300 },
+    )
+  })
+
+  it('holds keys of one hash apart, as a Map does', () => {
+    expect(new Set(collidingKeys.slice(0, 4).map(fnv)).size).to.equal(1)
+    expect(new Set(collidingKeys.slice(4).map(fnv)).size).to.equal(1)
+    expect(new Set(collidingKeys).size).to.equal(7)
+    fc.assert(
+      fc.property(fc.array(fc.record({ op: fc.constantFrom('set' as const, 'remove' as const), key: fc.constantFrom(...collidingKeys, 'a', 'b'), value: fc.integer({ min: 0, max: 2 }) }), { maxLength: 60 }), (steps) => {
+        const { model, map } = replay(steps)
+        expect(map.size).to.equal(model.size)
+        expect(map.values()).to.deep.equal([...model.values()])
+        for (const held of collidingKeys) expect(map.get(held)).to.equal(model.get(held))
+      }),
+      { seed: 14, numRuns: 500 },
+    )
+  })
+
+  it('returns itself for a set of the value held, and a new version otherwise, whatever the key shares its hash with', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 100 }), key, fc.integer({ min: 0, max: 3 }), (steps, changed, value) => {
+        const { model, map } = replay(steps)
+        const next = map.set(changed, value)
+        if (model.get(changed) === value) expect(next).to.equal(map)
+        else {
+          expect(next).to.not.equal(map)
+          expect(next.size).to.equal(model.has(changed) ? model.size : model.size + 1)
+          expect(map.get(changed)).to.equal(model.get(changed))
+        }
+      }),
+      { seed: 14, numRuns: 500 },
     )
   })
 

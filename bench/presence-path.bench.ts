@@ -1,0 +1,149 @@
+// Microseconds per inbound presence notification along the SDK's path, in one process, with 100
+// and 1,000 watched users, measured twice. From the socket: each frame arrives on an in-process
+// WebSocket stand-in driven by rxjs-websockets (as the real one is) and is parsed, de-duplicated
+// and routed by the connection. From the link: each notification, already parsed, is handed to
+// the features' shared notification stream, so that only what follows is timed. Either way the
+// presence feature reads and reduces it, the documented `presence` namespace makes it a
+// `presence:change` and the client's event emitter delivers that to one listener.
+// The notifications are handed over in one burst, as a browser that was busy hands over the ones
+// that queued; the time runs until the listener has the last one. Every watched user is known to
+// the state before the timed run (one notification each), as after `presence.subscribe`.
+// BENCH_NOTIFICATIONS (default 10000), BENCH_WATCHED (default "100,1000"), BENCH_RUNS (default 15). On a shared
+// machine the best run is the figure least disturbed by other processes; the median is printed too.
+import { firstValueFrom, of, Subject } from 'rxjs'
+import { presenceApi } from '../lib/api/presence.js'
+import { createEmitter } from '../lib/events.js'
+import { createAuth } from '../streams/auth/feature.js'
+import { createConfig } from '../streams/config/feature.js'
+import { createConnection } from '../streams/connection/feature.js'
+import type { InboundNotification, PlatformLink } from '../streams/connection/link.js'
+import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
+import { createLogs } from '../streams/logs/feature.js'
+import { createPresence } from '../streams/presence/feature.js'
+
+const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
+const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000').split(',').map(Number)
+const runs = Number(process.env.BENCH_RUNS ?? 15)
+
+/** A WebSocket stand-in: opens on the next tick; `deliver` hands it frames as the host would. */
+class InProcessSocket {
+  static last: InProcessSocket | undefined
+  readyState = 0
+  binaryType = 'arraybuffer'
+  onopen: ((event: unknown) => void) | null = null
+  onclose: ((event: unknown) => void) | null = null
+  onmessage: ((event: { data: string }) => void) | null = null
+  onerror: ((event: unknown) => void) | null = null
+
+  constructor(readonly url: string) {
+    InProcessSocket.last = this
+    setTimeout(() => {
+      this.readyState = 1
+      this.onopen?.({})
+    })
+  }
+
+  send(): void {}
+
+  close(): void {
+    this.readyState = 3
+  }
+
+  deliver(data: string): void {
+    this.onmessage?.({ data })
+  }
+}
+
+const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+const base = 1_700_000_000_000
+let nextId = 0
+
+/** A presence frame as the platform sends it (`notifications.md` §7), with a fresh id and a newer stamp. */
+const frame = (userId: string, note: string): string => {
+  const id = nextId++
+  return JSON.stringify({
+    presenceNotification: {
+      id: `p-${id}`,
+      presentityUserId: userId,
+      presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: note } } },
+      dateTime: base + id,
+    },
+  })
+}
+
+/** Where the timed notifications enter: the socket (the connection parses them) or the link (parsed already). */
+type Entry = 'socket' | 'link'
+
+/** The same notification as the connection hands it to the features. */
+const inbound = (text: string): InboundNotification => {
+  const parsed = JSON.parse(text) as { presenceNotification: Record<string, unknown> }
+  return { kind: 'presenceNotification', id: String(parsed.presenceNotification.id), body: parsed.presenceNotification, frame: parsed }
+}
+
+/** One client's path from `entry` to a `presence:change` listener, `watched` users known; the µs per notification of each run. */
+async function measure(watched: number, entry: Entry): Promise<number[]> {
+  const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test', protocol: 'http', port: 80 } } })
+  const environment = createEnvironment({ WebSocket: InProcessSocket as unknown as WebSocketConstructor })
+  const logs = createLogs(config, environment)
+  const auth = createAuth({ logs })
+  auth.commands.setTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'alice@bench.test' }) })
+  const connection = createConnection({ config, environment, logs, auth })
+  await firstValueFrom(connection.commands.connect('/channels/bench/websocket'))
+  const socket = InProcessSocket.last!
+  const notifications$ = new Subject<InboundNotification>()
+  const link: PlatformLink = entry === 'socket' ? connection.link : { ...connection.link, notifications$ }
+  const presence = createPresence({ config, logs, link, presenceListId$: of('list') })
+  const namespace = presenceApi({ presence })
+  const emitter = createEmitter(namespace.events$, logs.logger('events'))
+
+  let seen = 0
+  let done: () => void = () => undefined
+  let awaited = Infinity
+  emitter.on('presence:change', () => {
+    if (++seen === awaited) done()
+  })
+  const users = Array.from({ length: watched }, (_, index) => `watched${index}@bench.test`)
+  /** Hands `texts` to the socket in one burst; resolves once the listener has had every one. */
+  const burst = (texts: readonly string[]): Promise<void> => {
+    seen = 0
+    awaited = texts.length
+    const delivered = new Promise<void>((resolve) => (done = resolve))
+    if (entry === 'socket') {
+      for (const text of texts) socket.deliver(text)
+    } else {
+      const parsed = texts.map(inbound)
+      started = process.hrtime.bigint()
+      for (const notification of parsed) notifications$.next(notification)
+    }
+    return delivered
+  }
+  let started = 0n
+
+  await burst(users.map((userId) => frame(userId, 'watched')))
+  if (namespace.api.getAll().length !== watched) throw new Error(`expected ${watched} users known, got ${namespace.api.getAll().length}`)
+
+  const figures: number[] = []
+  for (let run = 0; run < runs; run++) {
+    const texts = Array.from({ length: notifications }, (_, index) => frame(users[index % watched]!, `note ${run}-${index}`))
+    started = process.hrtime.bigint()
+    await burst(texts)
+    figures.push(Number(process.hrtime.bigint() - started) / 1e3 / notifications)
+    const last = namespace.api.get(users[(notifications - 1) % watched]!)[0]
+    if (last?.note !== `note ${run}-${notifications - 1}`) throw new Error(`the last notification did not reach the state (${String(last?.note)})`)
+  }
+  emitter.dispose()
+  presence.dispose()
+  connection.dispose()
+  auth.dispose()
+  return figures
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+console.log(`presence path: ${notifications.toLocaleString('en')} notifications a run, ${runs} runs, socket → connection → presence → namespace → emitter`)
+for (const entry of ['socket', 'link'] as const) {
+  for (const watched of watchedCounts) {
+    const figures = await measure(watched, entry)
+    console.log(`from the ${entry}, ${watched.toLocaleString('en')} watched: best ${Math.min(...figures).toFixed(2)}, median ${median(figures).toFixed(2)} µs/notification`)
+  }
+}

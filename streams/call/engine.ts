@@ -5,6 +5,7 @@ import type { Environment } from '../environment.js'
 import { asBasicError, errorCodes, type BasicError } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import type { MediaFeature } from '../media/feature.js'
+import { endSession, type CallScope } from './requests.js'
 import type { Runtimes } from './runtime.js'
 import type { Signalling } from './signalling.js'
 import type { CallStore } from './store.js'
@@ -26,3 +27,14 @@ export interface CallEngine {
 
 /** Any failure of a call's effect as a BasicError (`call:2` unless it is one already). */
 export const asCallError = (cause: unknown): BasicError => asBasicError(cause, errorCodes.call.GENERIC_ERROR)
+
+/** The call fails: its media is released, then it ends with `error`. */
+export function failCall({ store, runtimes, now }: Pick<CallEngine, 'store' | 'runtimes' | 'now'>, callId: string, error: BasicError): void {
+  runtimes.release(callId)
+  store.dispatch({ type: 'callFailed', callId, error, at: now() })
+}
+
+/** Ends a session on the platform whatever becomes of its call; a failure is logged as `failure` (or ignored without it). */
+export function endSessionOf({ link, running, logger }: Pick<CallEngine, 'link' | 'running' | 'logger'>, scope: CallScope, sessionId: string, failure?: string): void {
+  running.add(endSession(link, scope, sessionId).subscribe({ error: (error: unknown) => failure !== undefined && logger.warn(failure, error) }))
+}

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
+import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
@@ -64,31 +64,15 @@ export function everySectionHasCandidates(sdp: string): boolean {
 
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
 function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    let described = false
-    let gathered = false
-    const settle = (): void => {
-      if (!described || !gathered) return
-      subscriber.next()
-      subscriber.complete()
-    }
-    const subscription = new Subscription()
-    subscription.add(
-      gatheringDone(connection, scheduler).subscribe(() => {
-        gathered = true
-        settle()
-      }),
+  return defer(() => {
+    const gathered = new AsyncSubject<unknown>()
+    const watching = gatheringDone(connection, scheduler).subscribe(gathered)
+    return defer(() => connection.setLocalDescription(description)).pipe(
+      // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
+      switchMap(() => (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '') ? of(true) : gathered)),
+      map(() => undefined),
+      finalize(() => watching.unsubscribe()),
     )
-    connection.setLocalDescription(description).then(
-      () => {
-        described = true
-        // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
-        if (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '')) gathered = true
-        settle()
-      },
-      (error: unknown) => subscriber.error(error),
-    )
-    return subscription
   })
 }
 
@@ -168,15 +152,7 @@ export function createPeer(
         catchError((error: unknown) => throwError(() => webrtcError(`The local ${type} could not be set`, error))),
       ),
     remoteDescription: (type, sdp) =>
-      new Observable<void>((subscriber) => {
-        connection.setRemoteDescription({ type, sdp }).then(
-          () => {
-            subscriber.next()
-            subscriber.complete()
-          },
-          (error: unknown) => subscriber.error(webrtcError(`The remote ${type} could not be applied`, error)),
-        )
-      }),
+      defer(() => connection.setRemoteDescription({ type, sdp })).pipe(catchError((error: unknown) => throwError(() => webrtcError(`The remote ${type} could not be applied`, error)))),
     rollback: () =>
       defer(async () => {
         if (await rollbackPending(connection)) await replayStable(connection)

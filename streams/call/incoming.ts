@@ -7,19 +7,17 @@ import { asCallError, type CallEngine } from './engine.js'
 import { answerSession, endSession } from './requests.js'
 import { refusalOf } from './state.js'
 
-type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media' | 'running' | 'now'>
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>
 
 /** `answer` (calls.md §5; a slow-start invitation is answered with our offer, §6). */
-export function createAnswer({ store, runtimes, signalling, link, media, now }: Deps, startAudit: (callId: string) => void) {
+export function createAnswer({ store, runtimes, signalling, link, now }: Deps, startAudit: (callId: string) => void) {
   return (callId: string, mediaOptions: MediaOptions, options?: AnswerOptions): void => {
     const bandwidth = bandwidthOf(options)
     const call = store.request({ type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
     if (call === undefined) return
     const failed = (error: unknown): void => {
       runtimes.find(callId)?.localStream?.getTracks().forEach((track) => track.stop())
-      const local = store.callOf(callId)?.localTracks ?? []
-      media.commands.endTracks(local, true)
-      for (const trackId of local) store.dispatch({ type: 'trackRemoved', callId, trackId, local: true })
+      runtimes.endTracks(callId, store.callOf(callId)?.localTracks ?? [], true)
       store.dispatch({ type: 'operationFailed', callId, operation: 'answer', error: asCallError(error) })
     }
     const where = signalling.scope()

@@ -45,7 +45,7 @@ const changed = (callId: string, otherCallId: string): BasicError =>
   new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} changed while they were being joined.`)
 
 /** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
-function audioOnly({ store, runtime, media }: JoinEngine, callId: string): void {
+function audioOnly({ runtime, endTracks }: JoinEngine, callId: string): void {
   for (const transceiver of runtime(callId).peer?.connection.getTransceivers() ?? []) {
     if (isStopped(transceiver) || transceiver.receiver.track.kind !== 'video') continue
     const local = transceiver.sender.track
@@ -53,11 +53,9 @@ function audioOnly({ store, runtime, media }: JoinEngine, callId: string): void 
     transceiver.stop()
     if (local !== null) {
       runtime(callId).localStream?.removeTrack(local)
-      media.commands.endTracks([local.id], true)
-      store.dispatch({ type: 'trackRemoved', callId, trackId: local.id, local: true })
+      endTracks(callId, [local.id], true)
     }
-    media.commands.endTracks([remote], false)
-    store.dispatch({ type: 'trackRemoved', callId, trackId: remote, local: false })
+    endTracks(callId, [remote], false)
   }
 }
 

@@ -42,7 +42,11 @@ export interface JointEngine {
   readonly runtime: (callId: string) => JoinRuntime
   /** Subscribes an effect of a call; it stops when the call's media is released. */
   readonly own: (callId: string, effect: Observable<unknown>) => void
-  readonly media: Pick<MediaFeature, 'commands' | 'track' | 'current'>
+  readonly media: Pick<MediaFeature, 'commands' | 'track'>
+  /** Ends tracks of a call, in the media feature and in the call. */
+  readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
+  /** A local track replaced: in the call's local stream, in the media feature, in the call. */
+  readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
 }
 
 type Plain = (callId: string, ...rest: never[]) => void
@@ -110,7 +114,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
 
 /** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
 function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
-  const { store, runtime, own, media } = engine
+  const { store, own, media, replaceLocal } = engine
   const oldTrackId = shown(trackId)
   if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
   const fail = (error: unknown): Observable<never> => {
@@ -127,12 +131,9 @@ function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: 
       throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'The joined call is audio-only: its microphone can only be replaced by one audio track.')
     }
     joined.bridge.setLocal(replacement)
-    runtime(callId).localStream?.removeTrack(joined.microphone)
-    runtime(callId).localStream?.addTrack(replacement)
+    const old = joined.microphone
     joined.microphone = replacement
-    media.commands.addMedia(stream.id, true, [replacement])
-    media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+    replaceLocal(callId, old, oldTrackId, stream, replacement)
   }
   own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
 }

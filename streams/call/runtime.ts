@@ -5,6 +5,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
+import { entryOf } from '../record.js'
 import { mediaConnectionFacts } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
@@ -40,6 +41,12 @@ export interface Runtimes {
   readonly newPeer: (callId: string, servers: RTCIceServer[]) => Peer
   /** Acquires local media for a live call, registers it and keeps it as the call's local stream. */
   readonly localMedia: (callId: string, options: MediaOptions) => Observable<MediaStream>
+  /** New local media of a live call, in the media feature and in the call; a call that ended meanwhile stops it and throws. */
+  readonly addLocal: (callId: string, stream: MediaStream) => MediaStream
+  /** Ends tracks of a call, in the media feature and in the call. */
+  readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
+  /** A local track replaced by `replacement` (of `stream`): in the call's local stream, in the media feature, in the call. */
+  readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
   /** The remote tracks that arrived before their (incoming) call was created; taken once. */
   readonly earlyTracks: (callId: string) => string[]
   readonly dispose: () => void
@@ -48,7 +55,7 @@ export interface Runtimes {
 export interface RuntimeDeps {
   /** The calls' store: which calls exist, and where their tracks are reported. */
   readonly store: { readonly callOf: (callId: string) => CallRecord | undefined; readonly isLive: (callId: string) => boolean; readonly dispatch: (event: CallEvent) => unknown }
-  readonly media: Pick<MediaFeature, 'commands'>
+  readonly media: Pick<MediaFeature, 'commands' | 'current'>
   readonly environment: Pick<Environment, 'RTCPeerConnection' | 'scheduler'>
   readonly peerConfig: () => PeerConfig
   readonly logger: Pick<Logger, 'error'>
@@ -124,19 +131,31 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     return peer
   }
 
-  const localMedia = (callId: string, options: MediaOptions): Observable<MediaStream> =>
-    media.commands.userMedia(options).pipe(
-      map((stream) => {
-        if (!store.isLive(callId)) {
-          stream.getTracks().forEach((track) => track.stop())
-          throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
-        }
-        runtime(callId).localStream = stream
-        media.commands.addMedia(stream.id, true, stream.getTracks())
-        for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
-        return stream
-      }),
-    )
+  const addLocal = (callId: string, stream: MediaStream): MediaStream => {
+    if (!store.isLive(callId)) {
+      stream.getTracks().forEach((track) => track.stop())
+      throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
+    }
+    media.commands.addMedia(stream.id, true, stream.getTracks())
+    for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
+    return stream
+  }
+
+  const endTracks = (callId: string, trackIds: readonly string[], local: boolean): void => {
+    media.commands.endTracks(trackIds, local)
+    for (const trackId of trackIds) store.dispatch({ type: 'trackRemoved', callId, trackId, local })
+  }
+
+  const replaceLocal = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void => {
+    const local = runtime(callId).localStream
+    if (local?.getTracks().includes(old) === true) {
+      local.removeTrack(old)
+      local.addTrack(replacement)
+    }
+    media.commands.addMedia(stream.id, true, [replacement])
+    media.commands.endTracks([oldTrackId], true)
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+  }
 
   const earlyTracks = (callId: string): string[] => {
     const tracks = early.get(callId) ?? []
@@ -150,7 +169,10 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     own,
     release,
     newPeer,
-    localMedia,
+    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = addLocal(callId, stream)))),
+    addLocal,
+    endTracks,
+    replaceLocal,
     earlyTracks,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),
   }

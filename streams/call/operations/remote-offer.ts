@@ -9,17 +9,12 @@ import type { CallRecord, RemoteOperation } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
 import { direct } from './transceivers.js'
 
-type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media'>
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link'>
 
 /** What a remote SDP does, with a far end that resumes media after its own hold read as `unhold`. */
 const operationOf = (call: CallRecord, intent: string, sdp: string): RemoteOperation => {
   const operation = inferRemoteOperation(intent, sdp)
   return operation === 'unknown' && call.remoteHold === true && mediaFlowing(sdp) ? 'unhold' : operation
-}
-
-const endRemote = ({ store, media }: Deps, callId: string, trackId: string): void => {
-  media.commands.endTracks([trackId], false)
-  store.dispatch({ type: 'trackRemoved', callId, trackId, local: false })
 }
 
 /** Remote tracks the far end no longer sends (it removed them) end. */
@@ -29,7 +24,7 @@ const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
   for (const transceiver of peer.connection.getTransceivers()) {
     const trackId = transceiver.receiver.track.id
     const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
-    if (!receiving && call.remoteTracks.includes(trackId)) endRemote(deps, call.id, trackId)
+    if (!receiving && call.remoteTracks.includes(trackId)) deps.runtimes.endTracks(call.id, [trackId], false)
   }
 }
 
@@ -42,7 +37,7 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
       const runtime = deps.runtimes.runtime(callId)
       const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
       runtime.peer?.close()
-      for (const trackId of call.remoteTracks) endRemote(deps, callId, trackId)
+      for (const trackId of call.remoteTracks) deps.runtimes.endTracks(callId, [trackId], false)
       const peer = deps.runtimes.newPeer(callId, servers)
       const stream = runtime.localStream
       for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))

@@ -6,7 +6,7 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { updateSession, type CallScope } from '../requests.js'
-import { refusalOf, type Bandwidth, type CallRecord, type ReofferOperation } from '../state.js'
+import { refusalOf, type Bandwidth, type CallEvent, type CallRecord, type ReofferOperation } from '../state.js'
 
 /** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
 export const reofferAnswerTimeout = 20_000
@@ -18,9 +18,10 @@ export interface ReofferPlan {
   readonly operation: ReofferOperation
   /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
   readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
-  readonly bandwidth: (call: CallRecord) => Bandwidth
-  /** After the answer was applied: the event that completes the operation (and any effect first). */
-  readonly succeed: (call: CallRecord) => void
+  /** The bandwidth the offer asks for; the call's when left out. */
+  readonly bandwidth?: (call: CallRecord) => Bandwidth
+  /** After the answer was applied: what `reofferAnswered`, which completes the operation, says besides (and any effect first). */
+  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId' | 'bandwidth'>
 }
 
 /** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
@@ -118,7 +119,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
-              return signalling.localSdp(peer, 'offer', plan.bandwidth(call))
+              return signalling.localSdp(peer, 'offer', plan.bandwidth?.(call) ?? call.bandwidth)
             }),
             switchMap((offer) => {
               waiter = answerFor(deps, callId)
@@ -130,7 +131,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
             switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
             tap((answer) => {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
-              plan.succeed(call)
+              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call) })
             }),
             catchError((error: unknown) => {
               waiter?.cancel()

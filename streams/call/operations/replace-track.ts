@@ -2,7 +2,6 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, concatMap, defer, from, tap, throwError } from 'rxjs'
 import { BasicError, errorCodes } from '../../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../../media/constraints.js'
-import { entryOf } from '../../record.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import { refusalOf } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
@@ -20,17 +19,8 @@ function replacementOf(stream: MediaStream, old: MediaStreamTrack, oldTrackId: s
 /** Replacing a local track (calls.md §13): the sender takes a new track, without renegotiation. */
 export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle' | 'peerOf'>) {
   /** The new track is the call's: in its local stream, in the media feature, in the call. */
-  const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void => {
-    if (!store.isLive(callId)) return replacement.stop()
-    const local = runtimes.runtime(callId).localStream
-    if (local?.getTracks().includes(old) === true) {
-      local.removeTrack(old)
-      local.addTrack(replacement)
-    }
-    media.commands.addMedia(stream.id, true, [replacement])
-    media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
-  }
+  const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void =>
+    store.isLive(callId) ? runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement) : replacement.stop()
 
   return (callId: string, oldTrackId: string, mediaOptions?: MediaOptions): void => {
     const replaced = defer(() => {

@@ -33,6 +33,8 @@ export interface Runtimes {
   readonly runtime: (callId: string) => CallRuntime
   /** The call's runtime if it has one (none is created). */
   readonly find: (callId: string) => CallRuntime | undefined
+  /** The call's peer connection; a `STATE_DESYNC` error when it has none. */
+  readonly peerOf: (callId: string) => Peer
   /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
   readonly own: (callId: string, effect: Observable<unknown>) => void
   /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
@@ -166,6 +168,11 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
   return {
     runtime,
     find: (callId) => runtimes.get(callId),
+    peerOf: (callId) => {
+      const peer = runtimes.get(callId)?.peer
+      if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+      return peer
+    },
     own,
     release,
     newPeer,

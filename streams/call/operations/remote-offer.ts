@@ -49,11 +49,15 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
 /** Remote re-offers (calls.md §8), answered in the call's negotiation queue before its local operations. */
 export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
   const { store, runtimes, signalling, link } = deps
-  const { answerFor, intentOf, peerOf, scopeOf } = renegotiation
+  const { answerFor, intentOf, scopeOf } = renegotiation
+  const failed = (callId: string, operation: RemoteOperation, error: unknown): Observable<never> => {
+    store.dispatch({ type: 'remoteOfferFailed', callId, operation, error: asCallError(error) })
+    return EMPTY
+  }
 
   /** §8.1: a re-offer with an SDP, answered with `PUT …/answer`. */
   const answerOffer = (call: CallRecord, offer: string): Observable<unknown> => {
-    const current = peerOf(call.id)
+    const current = runtimes.peerOf(call.id)
     const scope = scopeOf()
     const operation = operationOf(call, intentOf(call.id), offer)
     const shaped = setupActiveAsActpass(call.localHold === true && mediaFlowing(offer) ? inactivated(offer) : offer)
@@ -73,7 +77,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
       catchError((error: unknown) =>
         used.rollback().pipe(
           catchError(() => of(undefined)),
-          tap(() => store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) })),
+          concatMap(() => failed(call.id, operation, error)),
         ),
       ),
     )
@@ -104,7 +108,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
           concatMap((answer) => applied(peer, answer)),
         ),
       ),
-      catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) }), EMPTY)),
+      catchError((error: unknown) => failed(call.id, operation, error)),
     )
   }
 
@@ -114,7 +118,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
         const call = store.callOf(callId)
         if (call === undefined || !store.isLive(callId)) return EMPTY
         return sdp === undefined ? offerForSlowStart(call) : answerOffer(call, sdp)
-      }).pipe(catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId, operation: 'unknown', error: asCallError(error) }), EMPTY)))
+      }).pipe(catchError((error: unknown) => failed(callId, 'unknown', error)))
     runtimes.runtime(callId).negotiation.remote(task)
   }
 }

@@ -34,7 +34,6 @@ export interface Renegotiation {
   readonly answerFor: (callId: string) => { readonly answer$: Observable<string>; readonly cancel: () => void }
   /** The far end's last SDP that says what it wants (taken from the peer the first time). */
   readonly intentOf: (callId: string) => string
-  readonly peerOf: (callId: string) => Peer
   readonly scopeOf: () => CallScope
 }
 
@@ -57,31 +56,19 @@ const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string)
   return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
 }
 
-const scopeOfUser = ({ signalling }: RenegotiationDeps): CallScope => {
-  const scope = signalling.scope()
-  if (E.isLeft(scope)) throw scope.left
-  return scope.right
-}
-
-const peerOfCall = ({ runtimes }: RenegotiationDeps, callId: string): Peer => {
-  const peer = runtimes.find(callId)?.peer
-  if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
-  return peer
-}
-
-/** The far end's last SDP that says what it wants, taken from the peer the first time. */
-const intentOfCall = ({ runtimes }: RenegotiationDeps, callId: string): string => {
-  const runtime = runtimes.runtime(callId)
-  runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
-  return runtime.remoteIntent ?? ''
-}
-
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
 export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
   const { store, runtimes, signalling, link, logger } = deps
-  const peerOf = (callId: string): Peer => peerOfCall(deps, callId)
-  const intentOf = (callId: string): string => intentOfCall(deps, callId)
-  const scopeOf = (): CallScope => scopeOfUser(deps)
+  const scopeOf = (): CallScope => {
+    const scope = signalling.scope()
+    if (E.isLeft(scope)) throw scope.left
+    return scope.right
+  }
+  const intentOf = (callId: string): string => {
+    const runtime = runtimes.runtime(callId)
+    runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
+    return runtime.remoteIntent ?? ''
+  }
 
   const whenIdle = (callId: string, task: NegotiationTask): void => {
     if (store.isLive(callId)) runtimes.runtime(callId).negotiation.local(task)
@@ -111,7 +98,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
         defer(() => {
           const call = store.callOf(callId)
           if (call === undefined || !store.isLive(callId) || call.operation !== plan.operation) return EMPTY
-          const peer = peerOf(callId)
+          const peer = runtimes.peerOf(callId)
           const scope = scopeOf()
           intentOf(callId)
           let undo = (): void => undefined
@@ -148,5 +135,5 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
     whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
   }
 
-  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, peerOf, scopeOf }
+  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, scopeOf }
 }

@@ -17,7 +17,7 @@ function replacementOf(stream: MediaStream, old: MediaStreamTrack, oldTrackId: s
 }
 
 /** Replacing a local track (calls.md §13): the sender takes a new track, without renegotiation. */
-export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle' | 'peerOf'>) {
+export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle'>) {
   /** The new track is the call's: in its local stream, in the media feature, in the call. */
   const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void =>
     store.isLive(callId) ? runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement) : replacement.stop()
@@ -27,7 +27,7 @@ export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 
       if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return EMPTY
       const checked = checkMediaOptions(mediaOptions ?? {})
       if (E.isLeft(checked)) throw checked.left
-      const sender = renegotiation.peerOf(callId).connection.getSenders().find((candidate) => candidate.track?.id === oldTrackId)
+      const sender = runtimes.peerOf(callId).connection.getSenders().find((candidate) => candidate.track?.id === oldTrackId)
       const old = sender?.track
       if (sender === undefined || old === null || old === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Track ${oldTrackId} is not sent on call ${callId}.`)
       return media.commands.userMedia(checked.right).pipe(

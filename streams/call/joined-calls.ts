@@ -102,8 +102,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
   if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
   const { calls } = store.current()
   const live = (entryOf(calls, callId)?.joint?.legs ?? []).filter((id) => liveCall(store.current(), id) !== undefined)
-  const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
-    void store.dispatch({ type: 'statsReported', callId, trackId: track, result, ...(error === undefined ? {} : { error }) })
+  const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId: track, result, error })
   const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
   const selector = owner === undefined || track === undefined ? undefined : media.track(track)
   const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])

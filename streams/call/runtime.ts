@@ -84,10 +84,38 @@ const stopRuntime = (runtime: CallRuntime): void => {
   runtime.effects.unsubscribe()
 }
 
+/** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
+const callTracks = (store: RuntimeDeps['store'], media: RuntimeDeps['media'], find: Runtimes['find']): Pick<Runtimes, 'addLocal' | 'endTracks' | 'replaceLocal'> => ({
+  addLocal: (callId, stream) => {
+    if (!store.isLive(callId)) {
+      stream.getTracks().forEach((track) => track.stop())
+      throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
+    }
+    media.commands.addMedia(stream.id, true, stream.getTracks())
+    for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
+    return stream
+  },
+  endTracks: (callId, trackIds, local) => {
+    media.commands.endTracks(trackIds, local)
+    for (const trackId of trackIds) store.dispatch({ type: 'trackRemoved', callId, trackId, local })
+  },
+  replaceLocal: (callId, old, oldTrackId, stream, replacement) => {
+    const local = find(callId)?.localStream
+    if (local?.getTracks().includes(old) === true) {
+      local.removeTrack(old)
+      local.addTrack(replacement)
+    }
+    media.commands.addMedia(stream.id, true, [replacement])
+    media.commands.endTracks([oldTrackId], true)
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+  },
+})
+
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
 export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
   const runtimes = new Map<string, CallRuntime>()
   const early = new Map<string, string[]>()
+  const tracks = callTracks(store, media, (callId) => runtimes.get(callId))
 
   const runtime = (callId: string): CallRuntime => {
     const found = runtimes.get(callId)
@@ -133,32 +161,6 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     return peer
   }
 
-  const addLocal = (callId: string, stream: MediaStream): MediaStream => {
-    if (!store.isLive(callId)) {
-      stream.getTracks().forEach((track) => track.stop())
-      throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
-    }
-    media.commands.addMedia(stream.id, true, stream.getTracks())
-    for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
-    return stream
-  }
-
-  const endTracks = (callId: string, trackIds: readonly string[], local: boolean): void => {
-    media.commands.endTracks(trackIds, local)
-    for (const trackId of trackIds) store.dispatch({ type: 'trackRemoved', callId, trackId, local })
-  }
-
-  const replaceLocal = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void => {
-    const local = runtime(callId).localStream
-    if (local?.getTracks().includes(old) === true) {
-      local.removeTrack(old)
-      local.addTrack(replacement)
-    }
-    media.commands.addMedia(stream.id, true, [replacement])
-    media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
-  }
-
   const earlyTracks = (callId: string): string[] => {
     const tracks = early.get(callId) ?? []
     early.delete(callId)
@@ -176,10 +178,8 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     own,
     release,
     newPeer,
-    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = addLocal(callId, stream)))),
-    addLocal,
-    endTracks,
-    replaceLocal,
+    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = tracks.addLocal(callId, stream)))),
+    ...tracks,
     earlyTracks,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),
   }

@@ -1,9 +1,10 @@
 import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, throwError, type Observable } from 'rxjs'
 import type { Environment } from '../environment.js'
-import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
+import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from './joined-calls.js'
 import type { CallsStore } from './model.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
@@ -136,7 +137,7 @@ const bridge = (joining: Joining, pair: Pair, joinedId: string): Observable<unkn
 /** The join failed: both calls are themselves again, held (a leg taken, or being taken, off hold is held again). */
 function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): Observable<never> {
   const [callId, otherCallId] = pair
-  const reason = asBasicError(error, errorCodes.call.GENERIC_ERROR)
+  const reason = asCallError(error)
   logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
   store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
   for (const leg of pair) {

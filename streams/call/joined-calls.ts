@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, Subscription, catchError, from, tap, type Observable } from 'rxjs'
-import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
 import type { CallCommands } from './commands.js'
+import { asCallError } from './engine.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
@@ -108,7 +109,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
   const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
   if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
   const reports = Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))
-  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asBasicError(error, errorCodes.call.GENERIC_ERROR)) }))
+  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asCallError(error)) }))
 }
 
 /** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
@@ -117,7 +118,7 @@ function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: 
   const oldTrackId = shown(trackId)
   if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
   const fail = (error: unknown): Observable<never> => {
-    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asBasicError(error, errorCodes.call.GENERIC_ERROR) })
+    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asCallError(error) })
     return EMPTY
   }
   const checked = checkMediaOptions(mediaOptions ?? {})

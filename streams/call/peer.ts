@@ -124,8 +124,11 @@ async function rollbackPending(connection: RTCPeerConnection): Promise<boolean> 
   return true
 }
 
-const webrtcError = (what: string, error: unknown): BasicError =>
-  error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`)
+/** A failed WebRTC step errors with a BasicError that says which step failed. */
+const failsAs = <T>(what: string) =>
+  catchError<T, Observable<never>>((error: unknown) =>
+    throwError(() => (error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`))),
+  )
 
 /** A peer connection with the given configuration; `RTCPeerConnection` comes from the environment. */
 export function createPeer(
@@ -149,16 +152,14 @@ export function createPeer(
         map((created) => unwrap(shape(created.sdp ?? ''))),
         switchMap((sdp) => setLocalAndGather(connection, { type, sdp }, scheduler)),
         map(() => unwrap(finish(connection.localDescription?.sdp ?? ''))),
-        catchError((error: unknown) => throwError(() => webrtcError(`The local ${type} could not be set`, error))),
+        failsAs(`The local ${type} could not be set`),
       ),
     remoteDescription: (type, sdp) =>
-      defer(() => connection.setRemoteDescription({ type, sdp })).pipe(catchError((error: unknown) => throwError(() => webrtcError(`The remote ${type} could not be applied`, error)))),
+      defer(() => connection.setRemoteDescription({ type, sdp })).pipe(failsAs(`The remote ${type} could not be applied`)),
     rollback: () =>
       defer(async () => {
         if (await rollbackPending(connection)) await replayStable(connection)
-      }).pipe(
-        catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
-      ),
+      }).pipe(failsAs('The offer could not be rolled back')),
     reattachSenders: () => defer(() => reattach(connection)),
     close: () => {
       connection.removeEventListener('track', onTrack)

@@ -3,11 +3,7 @@ import { EMPTY, catchError, tap, type Observable } from 'rxjs'
 import type { AnswerNotification } from '../codecs.js'
 import { asCallError, endSessionOf, failCall, type CallEngine } from '../engine.js'
 import type { CallRecord } from '../state.js'
-
-/** The far end's answer is awaited: an outgoing call not answered yet, or a slow-start incoming call we answered with an offer. */
-const awaitsAnswer = (call: CallRecord): boolean =>
-  (call.direction === 'outgoing' && (call.state === 'Initiated' || call.state === 'Ringing')) ||
-  (call.direction === 'incoming' && call.isSlowStart === true && call.operation === 'answer')
+import { awaitsAnswer } from '../steps.js'
 
 /** A remote answer (notifications.md §4.2, §4.3): completes the call, or answers a re-offer of ours in flight. */
 export function createRemoteAnswer(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'running' | 'now'>, startAudit: (callId: string) => void) {

@@ -32,8 +32,8 @@ const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
 const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
   deps.signalling.iceServers().pipe(
     map((servers) => {
-      const call = deps.store.callOf(callId)
-      if (call === undefined || !deps.store.isLive(callId)) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
+      const call = deps.store.liveOf(callId)
+      if (call === undefined) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
       const runtime = deps.runtimes.runtime(callId)
       const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
       runtime.peer?.close()
@@ -115,8 +115,8 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
   return (callId, sdp) => {
     const task: NegotiationTask = () =>
       defer(() => {
-        const call = store.callOf(callId)
-        if (call === undefined || !store.isLive(callId)) return EMPTY
+        const call = store.liveOf(callId)
+        if (call === undefined) return EMPTY
         return sdp === undefined ? offerForSlowStart(call) : answerOffer(call, sdp)
       }).pipe(catchError((error: unknown) => failed(callId, 'unknown', error)))
     runtimes.runtime(callId).negotiation.remote(task)

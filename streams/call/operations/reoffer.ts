@@ -96,8 +96,8 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
       (retried: boolean): NegotiationTask =>
       () =>
         defer(() => {
-          const call = store.callOf(callId)
-          if (call === undefined || !store.isLive(callId) || call.operation !== plan.operation) return EMPTY
+          const call = store.liveOf(callId)
+          if (call === undefined || call.operation !== plan.operation) return EMPTY
           const peer = runtimes.peerOf(callId)
           const scope = scopeOf()
           intentOf(callId)

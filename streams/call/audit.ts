@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, expand, filter, map, of, switchMap, takeWhile, tap, timer, type Observable } from 'rxjs'
-import type { CallEngine } from './engine.js'
+import { endCall, type CallEngine } from './engine.js'
 import { reportStatus } from './requests.js'
 import type { Transition } from './state.js'
 
@@ -11,7 +11,8 @@ export const auditRetry = 5_000
 const auditFailure: Transition = { statusCode: 9909, reasonText: 'Call has ended due to call audit failure.' }
 
 /** Audits of answered calls: a call whose session the platform no longer knows ends. Returns `startAudit(callId)`. */
-export function createAudit({ store, runtimes, signalling, link, environment, logger, now }: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'environment' | 'logger' | 'now'>) {
+export function createAudit(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'environment' | 'logger' | 'now'>) {
+  const { store, runtimes, signalling, link, environment, logger, now } = engine
   return (callId: string): void => {
     const where = signalling.scope()
     const sessionId = store.callOf(callId)?.wrtcsSessionId
@@ -32,8 +33,7 @@ export function createAudit({ store, runtimes, signalling, link, environment, lo
       filter((delay) => delay === 0 && store.isLive(callId)),
       tap(() => {
         logger.warn(`Call ${callId}: the platform no longer knows its session; ending it`)
-        runtimes.release(callId)
-        store.dispatch({ type: 'remoteEnded', callId, at: now(), transition: auditFailure })
+        endCall(engine, { type: 'remoteEnded', callId, at: now(), transition: auditFailure })
       }),
     )
     runtimes.own(callId, ended$)

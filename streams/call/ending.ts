@@ -11,7 +11,7 @@ export function createEnd({ store, runtimes, signalling, link, running, now }: P
     const call = store.request({ type: 'endRequested', callId })
     if (call === undefined) return
     runtimes.release(callId)
-    const ended = (error?: BasicError): void => void store.dispatch({ type: 'ended', callId, at: now(), ...(error === undefined ? {} : { error }) })
+    const ended = (error?: BasicError): void => void store.dispatch({ type: 'ended', callId, at: now(), error })
     const where = signalling.scope()
     if (call.wrtcsSessionId === undefined || E.isLeft(where)) return ended()
     running.add(endSession(link, where.right, call.wrtcsSessionId).subscribe({ complete: () => ended(), error: (error: unknown) => ended(asCallError(error)) }))
@@ -22,8 +22,7 @@ export function createEnd({ store, runtimes, signalling, link, running, now }: P
 export function createStats({ store, runtimes, media, running }: Pick<CallEngine, 'store' | 'runtimes' | 'media' | 'running'>) {
   return (callId: string, trackId?: string): void => {
     if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId })) !== undefined) return
-    const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
-      void store.dispatch({ type: 'statsReported', callId, trackId, result, ...(error === undefined ? {} : { error }) })
+    const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId, result, error })
     const peer = runtimes.find(callId)?.peer
     if (peer === undefined) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId} has no WebRTC session yet.`))
     const selector = trackId === undefined ? undefined : media.track(trackId)

@@ -73,7 +73,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     ...createRefusals(engine),
     end: createEnd(engine),
     getStats: createStats(engine),
-    ...createHold(engine, renegotiation),
+    ...createHold(renegotiation),
     ...createMediaChanges(engine, renegotiation),
     replaceTrack: createReplaceTrack(engine, renegotiation),
     sendDtmf: createDtmf(engine),
@@ -94,7 +94,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   // Transfer and join over what they use; join routes the commands of joined calls and their legs.
   const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })
   const legs = { ...base, ...transfer }
-  const joins = createJoin({ store, legs, runtime: runtimes.runtime, own: runtimes.own, release: runtimes.release, media, environment, now: engine.now, logger })
+  const joins = createJoin({ ...runtimes, store, legs, media, environment, now: engine.now, logger })
   const commands: CallCommands = joins.route({ ...legs, join: joins.join })
 
   const feature = storeFeature(store, running)

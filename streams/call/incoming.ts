@@ -1,25 +1,22 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, forkJoin, of, switchMap, tap } from 'rxjs'
-import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
 import { bandwidthOf, constraintsOf, type AnswerOptions } from './commands.js'
-import { asCallError, type CallEngine } from './engine.js'
+import { asCallError, endCall, type CallEngine } from './engine.js'
 import { answerSession, endSession } from './requests.js'
 import { refusalOf } from './state.js'
 
-type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media' | 'running' | 'now'>
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>
 
 /** `answer` (calls.md §5; a slow-start invitation is answered with our offer, §6). */
-export function createAnswer({ store, runtimes, signalling, link, media, now }: Deps, startAudit: (callId: string) => void) {
+export function createAnswer({ store, runtimes, signalling, link, now }: Deps, startAudit: (callId: string) => void) {
   return (callId: string, mediaOptions: MediaOptions, options?: AnswerOptions): void => {
     const bandwidth = bandwidthOf(options)
     const call = store.request({ type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
     if (call === undefined) return
     const failed = (error: unknown): void => {
       runtimes.find(callId)?.localStream?.getTracks().forEach((track) => track.stop())
-      const local = store.callOf(callId)?.localTracks ?? []
-      media.commands.endTracks(local, true)
-      for (const trackId of local) store.dispatch({ type: 'trackRemoved', callId, trackId, local: true })
+      runtimes.endTracks(callId, store.callOf(callId)?.localTracks ?? [], true)
       store.dispatch({ type: 'operationFailed', callId, operation: 'answer', error: asCallError(error) })
     }
     const where = signalling.scope()
@@ -27,8 +24,7 @@ export function createAnswer({ store, runtimes, signalling, link, media, now }: 
     const slowStart = call.isSlowStart === true
     const flow = forkJoin([slowStart ? signalling.iceServers() : of([]), runtimes.localMedia(callId, mediaOptions)]).pipe(
       switchMap(([servers, stream]) => {
-        const peer = slowStart ? runtimes.newPeer(callId, servers) : runtimes.find(callId)?.peer
-        if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+        const peer = slowStart ? runtimes.newPeer(callId, servers) : runtimes.peerOf(callId)
         peer.addLocal(stream)
         // Slow start: our offer goes as the answer; the far end's answer completes the call (remote answer).
         return signalling.localSdp(peer, slowStart ? 'offer' : 'answer', bandwidth)
@@ -45,17 +41,15 @@ export function createAnswer({ store, runtimes, signalling, link, media, now }: 
 }
 
 /** `reject`: the caller is told (`DELETE …/sessions/<id>`); `ignore`: the call ends here only. */
-export function createRefusals({ store, runtimes, signalling, link, running, now }: Deps) {
+export function createRefusals(engine: Deps) {
+  const { store, runtimes, signalling, link, running, now } = engine
   const reject = (callId: string): void => {
     const call = store.request({ type: 'rejectRequested', callId })
     if (call === undefined) return
     const failed = (error: unknown): void => void store.dispatch({ type: 'operationFailed', callId, operation: 'reject', error: asCallError(error) })
     const where = signalling.scope()
     if (E.isLeft(where)) return failed(where.left)
-    const rejected = (): void => {
-      runtimes.release(callId)
-      store.dispatch({ type: 'rejected', callId, at: now() })
-    }
+    const rejected = (): void => endCall(engine, { type: 'rejected', callId, at: now() })
     running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ complete: rejected, error: failed }))
   }
   const ignore = (callId: string): void => {

@@ -1,9 +1,10 @@
 import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, throwError, type Observable } from 'rxjs'
 import type { Environment } from '../environment.js'
-import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
+import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from './joined-calls.js'
 import type { CallsStore } from './model.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
@@ -45,7 +46,7 @@ const changed = (callId: string, otherCallId: string): BasicError =>
   new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} changed while they were being joined.`)
 
 /** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
-function audioOnly({ store, runtime, media }: JoinEngine, callId: string): void {
+function audioOnly({ runtime, endTracks }: JoinEngine, callId: string): void {
   for (const transceiver of runtime(callId).peer?.connection.getTransceivers() ?? []) {
     if (isStopped(transceiver) || transceiver.receiver.track.kind !== 'video') continue
     const local = transceiver.sender.track
@@ -53,11 +54,9 @@ function audioOnly({ store, runtime, media }: JoinEngine, callId: string): void 
     transceiver.stop()
     if (local !== null) {
       runtime(callId).localStream?.removeTrack(local)
-      media.commands.endTracks([local.id], true)
-      store.dispatch({ type: 'trackRemoved', callId, trackId: local.id, local: true })
+      endTracks(callId, [local.id], true)
     }
-    media.commands.endTracks([remote], false)
-    store.dispatch({ type: 'trackRemoved', callId, trackId: remote, local: false })
+    endTracks(callId, [remote], false)
   }
 }
 
@@ -138,7 +137,7 @@ const bridge = (joining: Joining, pair: Pair, joinedId: string): Observable<unkn
 /** The join failed: both calls are themselves again, held (a leg taken, or being taken, off hold is held again). */
 function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): Observable<never> {
   const [callId, otherCallId] = pair
-  const reason = asBasicError(error, errorCodes.call.GENERIC_ERROR)
+  const reason = asCallError(error)
   logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
   store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
   for (const leg of pair) {

@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, Subscription, catchError, from, tap, type Observable } from 'rxjs'
-import { BasicError, asBasicError, errorCodes, shown } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
 import type { CallCommands } from './commands.js'
+import { asCallError } from './engine.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
@@ -42,7 +43,11 @@ export interface JointEngine {
   readonly runtime: (callId: string) => JoinRuntime
   /** Subscribes an effect of a call; it stops when the call's media is released. */
   readonly own: (callId: string, effect: Observable<unknown>) => void
-  readonly media: Pick<MediaFeature, 'commands' | 'track' | 'current'>
+  readonly media: Pick<MediaFeature, 'commands' | 'track'>
+  /** Ends tracks of a call, in the media feature and in the call. */
+  readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
+  /** A local track replaced: in the call's local stream, in the media feature, in the call. */
+  readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
 }
 
 type Plain = (callId: string, ...rest: never[]) => void
@@ -98,23 +103,22 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
   if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
   const { calls } = store.current()
   const live = (entryOf(calls, callId)?.joint?.legs ?? []).filter((id) => liveCall(store.current(), id) !== undefined)
-  const report = (result: RTCStatsReport | undefined, error?: BasicError): void =>
-    void store.dispatch({ type: 'statsReported', callId, trackId: track, result, ...(error === undefined ? {} : { error }) })
+  const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId: track, result, error })
   const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
   const selector = owner === undefined || track === undefined ? undefined : media.track(track)
   const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
   if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
   const reports = Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))
-  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asBasicError(error, errorCodes.call.GENERIC_ERROR)) }))
+  running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asCallError(error)) }))
 }
 
 /** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
 function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
-  const { store, runtime, own, media } = engine
+  const { store, own, media, replaceLocal } = engine
   const oldTrackId = shown(trackId)
   if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
   const fail = (error: unknown): Observable<never> => {
-    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asBasicError(error, errorCodes.call.GENERIC_ERROR) })
+    store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asCallError(error) })
     return EMPTY
   }
   const checked = checkMediaOptions(mediaOptions ?? {})
@@ -127,12 +131,9 @@ function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: 
       throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'The joined call is audio-only: its microphone can only be replaced by one audio track.')
     }
     joined.bridge.setLocal(replacement)
-    runtime(callId).localStream?.removeTrack(joined.microphone)
-    runtime(callId).localStream?.addTrack(replacement)
+    const old = joined.microphone
     joined.microphone = replacement
-    media.commands.addMedia(stream.id, true, [replacement])
-    media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+    replaceLocal(callId, old, oldTrackId, stream, replacement)
   }
   own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
 }

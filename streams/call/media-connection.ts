@@ -1,5 +1,5 @@
 import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
-import type { CallEvent, CallOutput, CallRecord, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
+import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
 import { isTerminal, put } from './steps.js'
 
 // The media connection of a call: the state of its peer connection's transport, as
@@ -39,8 +39,6 @@ export function mediaConnectionFacts(callId: string, peer: RTCPeerConnection, is
   )
 }
 
-type Reducer = (state: CallsState, event: CallEvent) => CallsStep
-
 const changed = (state: CallsState, call: CallRecord, to: MediaConnectionState): CallsStep => ({
   state: put(state, { ...call, mediaConnectionState: to }),
   outputs: [{ type: 'mediaConnectionChanged', callId: call.id, previous: { state: call.mediaConnectionState } } satisfies CallOutput],
@@ -59,7 +57,7 @@ const endedOpen = (before: CallsState, after: CallsState): CallRecord[] =>
  * without a state change event).
  */
 export const withMediaConnection =
-  (reducer: Reducer): Reducer =>
+  (reducer: CallsReducer): CallsReducer =>
   (state, event) => {
     if (event.type === 'mediaConnectionChanged') {
       const call = state.calls[event.callId]

@@ -134,7 +134,7 @@ export type LifeEvent =
   | Fact<'rejected', { at: number }>
   | Fact<'ignored', { at: number }>
   | Fact<'endRequested'>
-  | Fact<'ended', { at: number; error?: BasicError }>
+  | Fact<'ended', { at: number; error?: BasicError | undefined }>
   | Fact<'operationFailed', { operation: CallOperation; error: BasicError }>
   | Fact<'remoteEnded', { at: number; transition?: Transition }>
   | Fact<'remoteCancelled', { at: number }>
@@ -142,7 +142,7 @@ export type LifeEvent =
   | Fact<'trackAdded', { trackId: string; local: boolean }>
   | Fact<'trackRemoved', { trackId: string; local: boolean }>
   | Fact<'statsRequested', { trackId: string | undefined }>
-  | Fact<'statsReported', { trackId: string | undefined; result: RTCStatsReport | undefined; error?: BasicError }>
+  | Fact<'statsReported', { trackId: string | undefined; result: RTCStatsReport | undefined; error?: BasicError | undefined }>
 
 /** Mid-call operations (protocol/calls.md §7, §8, §13). */
 export type MidCallEvent =
@@ -156,7 +156,7 @@ export type MidCallEvent =
   | Fact<'trackReplaced', { oldTrack: TrackObject | undefined; oldTrackId: string; newTrackId: string }>
   | Fact<'replaceFailed', { trackId: string; error: BasicError }>
   | Fact<'dtmfRequested', { tones: string }>
-  | Fact<'dtmfSent', { tones: string; inBand: boolean; error?: BasicError }>
+  | Fact<'dtmfSent', { tones: string; inBand: boolean; error?: BasicError | undefined }>
 
 /** Consultative transfer (protocol/calls.md §11), reduced around the machine by `withTransfers`. */
 export type TransferEvent = Fact<'transferRequested', { otherCallId: string }> | Fact<'transferFailed', { otherCallId: string; error: BasicError }>

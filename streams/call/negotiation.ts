@@ -29,6 +29,11 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
   let running: Subscription | undefined
   let waiting: { readonly retry: NegotiationTask; readonly timer: Subscription } | undefined
   let disposed = false
+  const enqueue = (queue: NegotiationTask[]) => (task: NegotiationTask) => {
+    if (disposed) return
+    queue.push(task)
+    pump()
+  }
 
   const pump = (): void => {
     // A task that finishes synchronously starts the next one from its `done`.
@@ -62,16 +67,8 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
   }
 
   return {
-    local: (task) => {
-      if (disposed) return
-      locals.push(task)
-      pump()
-    },
-    remote: (task) => {
-      if (disposed) return
-      remotes.push(task)
-      pump()
-    },
+    local: enqueue(locals),
+    remote: enqueue(remotes),
     retryAfterRemote: (retry, giveUp, wait) => {
       if (disposed) return
       waiting?.timer.unsubscribe()

@@ -4,8 +4,8 @@ import { BasicError, errorCodes } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
 import { bandwidthOf, constraintsOf, type MakeOptions } from './commands.js'
 import { displayAddress, normalizeDestination } from './destination.js'
-import { asCallError, type CallEngine } from './engine.js'
-import { createSession, endSession, type CallScope } from './requests.js'
+import { asCallError, endSessionOf, failCall, type CallEngine } from './engine.js'
+import { createSession, type CallScope } from './requests.js'
 
 /** The destination as the platform wants it, or undefined for one that is no address. */
 const addressOf = (destination: string, normalize: boolean, domain: string | undefined): string | undefined =>
@@ -13,7 +13,7 @@ const addressOf = (destination: string, normalize: boolean, domain: string | und
 
 /** `make`: an outgoing call (calls.md §3): media and ICE servers, our offer, then `POST …/sessions`. */
 export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'config' | 'environment' | 'logger' | 'running' | 'now'>) {
-  const { store, runtimes, signalling, link, config, environment, logger, running, now } = engine
+  const { store, runtimes, signalling, link, config, environment, running } = engine
 
   /** The address and scope to call with, or why the call fails at once. */
   const ready = (address: string | undefined): E.Either<BasicError, readonly [string, CallScope]> =>
@@ -31,13 +31,9 @@ export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | '
     const bandwidth = bandwidthOf(options)
     const remoteParticipant = { displayNumber: address === undefined ? undefined : displayAddress(address), displayName: undefined }
     store.dispatch({ type: 'callMade', callId, webrtcSessionId, from: user?.username, to: address ?? destination, remoteParticipant, bandwidth, mediaConstraints: constraintsOf(media) })
-    const fail = (error: BasicError): void => {
-      runtimes.release(callId)
-      store.dispatch({ type: 'callFailed', callId, error, at: now() })
-    }
     const checked = ready(address)
     if (E.isLeft(checked)) {
-      fail(checked.left)
+      failCall(engine, callId, checked.left)
       return callId
     }
     const [to, scope] = checked.right
@@ -52,10 +48,10 @@ export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | '
       tap((sessionId) => {
         store.dispatch({ type: 'sessionCreated', callId, sessionId })
         // Ended while the session was being created: end it on the platform too.
-        if (!store.isLive(callId)) running.add(endSession(link, scope, sessionId).subscribe({ error: (error: unknown) => logger.warn('Could not end a session', error) }))
+        if (!store.isLive(callId)) endSessionOf(engine, scope, sessionId, 'Could not end a session')
       }),
     )
-    running.add(flow.subscribe({ error: (error: unknown) => store.isLive(callId) && fail(asCallError(error)) }))
+    running.add(flow.subscribe({ error: (error: unknown) => store.isLive(callId) && failCall(engine, callId, asCallError(error)) }))
     return callId
   }
 }

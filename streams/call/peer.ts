@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, ReplaySubject, Subscription, catchError, defer, filter, from, fromEvent, map, race, switchMap, take, throwError, timer, type SchedulerLike } from 'rxjs'
+import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
@@ -64,31 +64,15 @@ export function everySectionHasCandidates(sdp: string): boolean {
 
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
 function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    let described = false
-    let gathered = false
-    const settle = (): void => {
-      if (!described || !gathered) return
-      subscriber.next()
-      subscriber.complete()
-    }
-    const subscription = new Subscription()
-    subscription.add(
-      gatheringDone(connection, scheduler).subscribe(() => {
-        gathered = true
-        settle()
-      }),
+  return defer(() => {
+    const gathered = new AsyncSubject<unknown>()
+    const watching = gatheringDone(connection, scheduler).subscribe(gathered)
+    return defer(() => connection.setLocalDescription(description)).pipe(
+      // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
+      switchMap(() => (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '') ? of(true) : gathered)),
+      map(() => undefined),
+      finalize(() => watching.unsubscribe()),
     )
-    connection.setLocalDescription(description).then(
-      () => {
-        described = true
-        // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
-        if (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '')) gathered = true
-        settle()
-      },
-      (error: unknown) => subscriber.error(error),
-    )
-    return subscription
   })
 }
 
@@ -140,8 +124,11 @@ async function rollbackPending(connection: RTCPeerConnection): Promise<boolean> 
   return true
 }
 
-const webrtcError = (what: string, error: unknown): BasicError =>
-  error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`)
+/** A failed WebRTC step errors with a BasicError that says which step failed. */
+const failsAs = <T>(what: string) =>
+  catchError<T, Observable<never>>((error: unknown) =>
+    throwError(() => (error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`))),
+  )
 
 /** A peer connection with the given configuration; `RTCPeerConnection` comes from the environment. */
 export function createPeer(
@@ -165,24 +152,14 @@ export function createPeer(
         map((created) => unwrap(shape(created.sdp ?? ''))),
         switchMap((sdp) => setLocalAndGather(connection, { type, sdp }, scheduler)),
         map(() => unwrap(finish(connection.localDescription?.sdp ?? ''))),
-        catchError((error: unknown) => throwError(() => webrtcError(`The local ${type} could not be set`, error))),
+        failsAs(`The local ${type} could not be set`),
       ),
     remoteDescription: (type, sdp) =>
-      new Observable<void>((subscriber) => {
-        connection.setRemoteDescription({ type, sdp }).then(
-          () => {
-            subscriber.next()
-            subscriber.complete()
-          },
-          (error: unknown) => subscriber.error(webrtcError(`The remote ${type} could not be applied`, error)),
-        )
-      }),
+      defer(() => connection.setRemoteDescription({ type, sdp })).pipe(failsAs(`The remote ${type} could not be applied`)),
     rollback: () =>
       defer(async () => {
         if (await rollbackPending(connection)) await replayStable(connection)
-      }).pipe(
-        catchError((error: unknown) => throwError(() => webrtcError('The offer could not be rolled back', error))),
-      ),
+      }).pipe(failsAs('The offer could not be rolled back')),
     reattachSenders: () => defer(() => reattach(connection)),
     close: () => {
       connection.removeEventListener('track', onTrack)

@@ -5,6 +5,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
+import { entryOf } from '../record.js'
 import { mediaConnectionFacts } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
@@ -32,6 +33,8 @@ export interface Runtimes {
   readonly runtime: (callId: string) => CallRuntime
   /** The call's runtime if it has one (none is created). */
   readonly find: (callId: string) => CallRuntime | undefined
+  /** The call's peer connection; a `STATE_DESYNC` error when it has none. */
+  readonly peerOf: (callId: string) => Peer
   /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
   readonly own: (callId: string, effect: Observable<unknown>) => void
   /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
@@ -40,6 +43,12 @@ export interface Runtimes {
   readonly newPeer: (callId: string, servers: RTCIceServer[]) => Peer
   /** Acquires local media for a live call, registers it and keeps it as the call's local stream. */
   readonly localMedia: (callId: string, options: MediaOptions) => Observable<MediaStream>
+  /** New local media of a live call, in the media feature and in the call; a call that ended meanwhile stops it and throws. */
+  readonly addLocal: (callId: string, stream: MediaStream) => MediaStream
+  /** Ends tracks of a call, in the media feature and in the call. */
+  readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
+  /** A local track replaced by `replacement` (of `stream`): in the call's local stream, in the media feature, in the call. */
+  readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
   /** The remote tracks that arrived before their (incoming) call was created; taken once. */
   readonly earlyTracks: (callId: string) => string[]
   readonly dispose: () => void
@@ -48,7 +57,7 @@ export interface Runtimes {
 export interface RuntimeDeps {
   /** The calls' store: which calls exist, and where their tracks are reported. */
   readonly store: { readonly callOf: (callId: string) => CallRecord | undefined; readonly isLive: (callId: string) => boolean; readonly dispatch: (event: CallEvent) => unknown }
-  readonly media: Pick<MediaFeature, 'commands'>
+  readonly media: Pick<MediaFeature, 'commands' | 'current'>
   readonly environment: Pick<Environment, 'RTCPeerConnection' | 'scheduler'>
   readonly peerConfig: () => PeerConfig
   readonly logger: Pick<Logger, 'error'>
@@ -75,10 +84,38 @@ const stopRuntime = (runtime: CallRuntime): void => {
   runtime.effects.unsubscribe()
 }
 
+/** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
+const callTracks = (store: RuntimeDeps['store'], media: RuntimeDeps['media'], find: Runtimes['find']): Pick<Runtimes, 'addLocal' | 'endTracks' | 'replaceLocal'> => ({
+  addLocal: (callId, stream) => {
+    if (!store.isLive(callId)) {
+      stream.getTracks().forEach((track) => track.stop())
+      throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
+    }
+    media.commands.addMedia(stream.id, true, stream.getTracks())
+    for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
+    return stream
+  },
+  endTracks: (callId, trackIds, local) => {
+    media.commands.endTracks(trackIds, local)
+    for (const trackId of trackIds) store.dispatch({ type: 'trackRemoved', callId, trackId, local })
+  },
+  replaceLocal: (callId, old, oldTrackId, stream, replacement) => {
+    const local = find(callId)?.localStream
+    if (local?.getTracks().includes(old) === true) {
+      local.removeTrack(old)
+      local.addTrack(replacement)
+    }
+    media.commands.addMedia(stream.id, true, [replacement])
+    media.commands.endTracks([oldTrackId], true)
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+  },
+})
+
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
 export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
   const runtimes = new Map<string, CallRuntime>()
   const early = new Map<string, string[]>()
+  const tracks = callTracks(store, media, (callId) => runtimes.get(callId))
 
   const runtime = (callId: string): CallRuntime => {
     const found = runtimes.get(callId)
@@ -124,20 +161,6 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     return peer
   }
 
-  const localMedia = (callId: string, options: MediaOptions): Observable<MediaStream> =>
-    media.commands.userMedia(options).pipe(
-      map((stream) => {
-        if (!store.isLive(callId)) {
-          stream.getTracks().forEach((track) => track.stop())
-          throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its media was being acquired.`)
-        }
-        runtime(callId).localStream = stream
-        media.commands.addMedia(stream.id, true, stream.getTracks())
-        for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
-        return stream
-      }),
-    )
-
   const earlyTracks = (callId: string): string[] => {
     const tracks = early.get(callId) ?? []
     early.delete(callId)
@@ -147,10 +170,16 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
   return {
     runtime,
     find: (callId) => runtimes.get(callId),
+    peerOf: (callId) => {
+      const peer = runtimes.get(callId)?.peer
+      if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
+      return peer
+    },
     own,
     release,
     newPeer,
-    localMedia,
+    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = tracks.addLocal(callId, stream)))),
+    ...tracks,
     earlyTracks,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),
   }

@@ -1,7 +1,7 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type LifeEvent, type MidCallEvent } from './model.js'
-import { failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
+import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
 export * from './model.js'
@@ -140,11 +140,7 @@ const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
   callFailed: live((state, call, event) => finish(state, call, callStates.ENDED, event.at, { error: event.error })),
   ringingReported: (state, call) =>
     call.direction !== 'outgoing' || call.state !== callStates.INITIATED ? unchanged(state) : update(state, call, { state: callStates.RINGING }, stateChanged(call)),
-  remoteAnswered: (state, call, event) => {
-    const outgoing = call.direction === 'outgoing' && (call.state === callStates.INITIATED || call.state === callStates.RINGING)
-    const slowStart = isRingingIncoming(call) && call.isSlowStart === true && call.operation === 'answer'
-    return outgoing || slowStart ? connect(state, call, event.at) : unchanged(state)
-  },
+  remoteAnswered: (state, call, event) => (awaitsAnswer(call) ? connect(state, call, event.at) : unchanged(state)),
   answerRequested: (state, call, event) => {
     const error = notRinging(call, 'answer')
     if (error !== undefined) return refuse(state, event, error)

@@ -21,6 +21,11 @@ export const isTerminal = (state: CallState): boolean => state === callStates.EN
 
 export const isAnswered = (call: CallRecord): boolean => call.state === callStates.CONNECTED || call.state === callStates.ON_HOLD
 
+/** The far end's answer is awaited: an outgoing call not answered yet, or a slow-start incoming call we answered with an offer. */
+export const awaitsAnswer = (call: CallRecord): boolean =>
+  (call.direction === 'outgoing' && (call.state === callStates.INITIATED || call.state === callStates.RINGING)) ||
+  (call.direction === 'incoming' && call.state === callStates.RINGING && call.isSlowStart === true && call.operation === 'answer')
+
 /** `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3). */
 export const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
   localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, defer, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
-import { asBasicError, errorCodes, shown, type BasicError } from '../errors.js'
+import { shown, type BasicError } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
+import { asCallError } from './engine.js'
 import type { CallsStore } from './model.js'
 import { transferSession, type CallScope } from './requests.js'
 import { refusalOf } from './steps.js'
@@ -32,7 +33,7 @@ export function createTransfer({ store, link, scope, afterNegotiation, logger }:
     const [callId, otherCallId] = [shown(appCallId), shown(appOtherCallId)]
     if (refusalOf(store.dispatch({ type: 'transferRequested', callId, otherCallId })) !== undefined) return
     const fail = (error: unknown): Observable<never> => {
-      const reason = asBasicError(error, errorCodes.call.GENERIC_ERROR)
+      const reason = asCallError(error)
       logger.warn(`Calls ${callId} and ${otherCallId}: transfer failed`, reason)
       store.dispatch({ type: 'transferFailed', callId, otherCallId, error: reason })
       return EMPTY

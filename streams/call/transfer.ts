@@ -1,6 +1,6 @@
 import { entryOf } from '../record.js'
 import { callStates, type CallOutput, type CallRecord, type CallsReducer, type CallsState, type CallsStep, type TransferEvent, type Transition } from './model.js'
-import { finish, isTerminal, pairRefusal, put, snapshot } from './steps.js'
+import { finish, isTerminal, pairRefusal, put, refused, snapshot } from './steps.js'
 
 // Consultative transfer (protocol/calls.md §11, api-reference `call.consultativeTransfer`): both
 // calls locally held; `PUT …/sessions/<id>/transfer` names the other call's session and remote
@@ -15,9 +15,7 @@ export const transferFailed: Transition = { statusCode: -1, reasonText: 'Transfe
 /** Both calls marked as being transferred, or the refusal on the first one. */
 function requestTransfer(state: CallsState, event: Extract<TransferEvent, { type: 'transferRequested' }>): CallsStep {
   const error = pairRefusal(state, event.callId, event.otherCallId, 'transfer')
-  const call = entryOf(state.calls, event.callId)
-  if (error !== undefined)
-    return { state, outputs: [{ type: 'stateChanged', callId: event.callId, previous: call === undefined ? undefined : snapshot(call), transition: undefined, error }] }
+  if (error !== undefined) return refused(state, event.callId, 'transfer', error)
   const marked = [event.callId, event.otherCallId].reduce((next, id) => put(next, { ...(entryOf(next.calls, id) as CallRecord), operation: 'transfer' }), state)
   return { state: marked, outputs: [] }
 }

@@ -1,18 +1,13 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, tap, type Observable } from 'rxjs'
 import type { AnswerNotification } from '../codecs.js'
-import { asCallError, type CallEngine } from '../engine.js'
-import { endSession } from '../requests.js'
+import { asCallError, endSessionOf, failCall, type CallEngine } from '../engine.js'
 import type { CallRecord } from '../state.js'
-
-/** The far end's answer is awaited: an outgoing call not answered yet, or a slow-start incoming call we answered with an offer. */
-const awaitsAnswer = (call: CallRecord): boolean =>
-  (call.direction === 'outgoing' && (call.state === 'Initiated' || call.state === 'Ringing')) ||
-  (call.direction === 'incoming' && call.isSlowStart === true && call.operation === 'answer')
+import { awaitsAnswer } from '../steps.js'
 
 /** A remote answer (notifications.md §4.2, §4.3): completes the call, or answers a re-offer of ours in flight. */
 export function createRemoteAnswer(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'running' | 'now'>, startAudit: (callId: string) => void) {
-  const { store, runtimes, signalling, link, logger, running, now } = engine
+  const { store, runtimes, signalling, logger, now } = engine
   return (call: CallRecord, notification: AnswerNotification): Observable<unknown> => {
     const runtime = runtimes.find(call.id)
     const awaiting = awaitsAnswer(call)
@@ -31,10 +26,9 @@ export function createRemoteAnswer(engine: Pick<CallEngine, 'store' | 'runtimes'
         startAudit(call.id)
       }),
       catchError((error: unknown) => {
-        runtimes.release(call.id)
-        store.dispatch({ type: 'callFailed', callId: call.id, error: asCallError(error), at: now() })
+        failCall(engine, call.id, asCallError(error))
         const where = signalling.scope()
-        if (E.isRight(where)) running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ error: () => undefined }))
+        if (E.isRight(where)) endSessionOf(engine, where.right, call.wrtcsSessionId ?? '')
         return EMPTY
       }),
     )

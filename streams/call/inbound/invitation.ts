@@ -3,13 +3,13 @@ import { EMPTY, catchError, of, switchMap, tap, type Observable } from 'rxjs'
 import type { BasicError } from '../../errors.js'
 import { notifiedSessionId, type SessionInvitationNotification } from '../codecs.js'
 import { displayAddress } from '../destination.js'
-import { asCallError, type CallEngine } from '../engine.js'
-import { endSession, reportStatus } from '../requests.js'
+import { asCallError, endSessionOf, failCall, type CallEngine } from '../engine.js'
+import { reportStatus } from '../requests.js'
 import { callBySession } from '../state.js'
 
 /** An incoming call (notifications.md §4.1): its peer takes the offer, the platform hears `Ringing`, then `callInvited`. */
 export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'environment' | 'logger' | 'running' | 'now'>) {
-  const { store, runtimes, signalling, link, environment, logger, running, now } = engine
+  const { store, runtimes, signalling, link, environment, logger } = engine
   return (notification: SessionInvitationNotification): Observable<unknown> => {
     const sessionId = notifiedSessionId(notification.link)
     const where = signalling.scope()
@@ -36,9 +36,8 @@ export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' |
         remoteTracks: runtimes.earlyTracks(callId),
       })
       if (failure === undefined) return
-      runtimes.release(callId)
-      store.dispatch({ type: 'callFailed', callId, error: failure, at: now() })
-      running.add(endSession(link, where.right, sessionId).subscribe({ error: (error: unknown) => logger.warn('Could not refuse a call', error) }))
+      failCall(engine, callId, failure)
+      endSessionOf(engine, where.right, sessionId, 'Could not refuse a call')
     }
     const ringing = reportStatus(link, where.right, sessionId, 'Ringing').pipe(
       catchError((error: unknown) => {

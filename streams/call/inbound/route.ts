@@ -16,6 +16,7 @@ import {
 } from '../codecs.js'
 import type { CallEngine } from '../engine.js'
 import { callBySession, type CallRecord } from '../state.js'
+import { isAnswered } from '../steps.js'
 import { awaitSession, type Held } from './park.js'
 import { sessionEvents } from './session-event.js'
 
@@ -89,7 +90,7 @@ export function routeInbound(
         else if ((sessionEvents as readonly string[]).includes(notification.body.eventType)) return hold(frame, sessionId)
         return EMPTY
       case 'wrtcsOfferNotification':
-        if (call !== undefined && (call.state === 'Connected' || call.state === 'On Hold')) handlers.reoffered(call.id, notification.body.offer.sdp)
+        if (call !== undefined && isAnswered(call)) handlers.reoffered(call.id, notification.body.offer.sdp)
         else logger.debug(`A re-offer for ${call === undefined ? 'an unknown session' : `call ${call.id} in state ${call.state}`} was ignored`)
         return EMPTY
     }

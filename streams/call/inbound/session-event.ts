@@ -1,18 +1,18 @@
 import type { EventNotification } from '../codecs.js'
-import type { CallEngine } from '../engine.js'
+import { endCall, type CallEngine } from '../engine.js'
 import type { CallRecord } from '../state.js'
 
 /** The session events that act on a call (notifications.md §4.5); any other is ignored. */
 export const sessionEvents = ['Ringing', 'SessionEnded', 'Cancelled'] as const
 
 /** A session event of a call: the far end rings, ended the call or cancelled it. */
-export function createSessionEvent({ store, runtimes, logger, now }: Pick<CallEngine, 'store' | 'runtimes' | 'logger' | 'now'>) {
+export function createSessionEvent(engine: Pick<CallEngine, 'store' | 'runtimes' | 'logger' | 'now'>) {
+  const { store, logger, now } = engine
   return (call: CallRecord, { eventType, reasonText, statusCode }: EventNotification): void => {
     if (eventType === 'Ringing') store.dispatch({ type: 'ringingReported', callId: call.id })
     else if (eventType === 'SessionEnded' || eventType === 'Cancelled') {
-      runtimes.release(call.id)
       const transition = { ...(statusCode === undefined ? {} : { statusCode }), ...(reasonText === undefined ? {} : { reasonText }) }
-      store.dispatch(eventType === 'Cancelled' ? { type: 'remoteCancelled', callId: call.id, at: now() } : { type: 'remoteEnded', callId: call.id, at: now(), transition })
+      endCall(engine, eventType === 'Cancelled' ? { type: 'remoteCancelled', callId: call.id, at: now() } : { type: 'remoteEnded', callId: call.id, at: now(), transition })
     } else logger.debug(`Call event ${eventType} ignored`)
   }
 }

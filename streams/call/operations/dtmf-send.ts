@@ -39,7 +39,7 @@ export function createDtmf({ store, runtimes, environment, logger }: Pick<CallEn
     const tones = typeof tone === 'string' ? tone : ''
     const report = (inBand: boolean, error?: BasicError): void => {
       if (error !== undefined) logger.error(`Call ${callId}: DTMF not sent (${error.code}): ${error.message}`)
-      store.dispatch({ type: 'dtmfSent', callId, tones, inBand, ...(error === undefined ? {} : { error }) })
+      store.dispatch({ type: 'dtmfSent', callId, tones, inBand, error })
     }
     const checked = checkTones(tone)
     if (E.isLeft(checked)) return report(false, checked.left)

@@ -9,7 +9,7 @@ import type { Renegotiation } from './reoffer.js'
  * candidates; a held call stays held (the directions are not touched). Its outcome is
  * `call:mediaRestart`.
  */
-export function createMediaRestart({ store, signalling }: Pick<CallEngine, 'store' | 'signalling'>, renegotiation: Pick<Renegotiation, 'queue'>) {
+export function createMediaRestart({ signalling }: Pick<CallEngine, 'signalling'>, renegotiation: Pick<Renegotiation, 'queue'>) {
   return (callId: string): void =>
     renegotiation.queue(callId, {
       operation: 'mediaRestart',
@@ -24,7 +24,5 @@ export function createMediaRestart({ store, signalling }: Pick<CallEngine, 'stor
             return () => undefined
           }),
         ),
-      bandwidth: (call) => call.bandwidth,
-      succeed: (call) => void store.dispatch({ type: 'reofferAnswered', callId: call.id, operation: 'mediaRestart' }),
     })
 }

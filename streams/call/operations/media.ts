@@ -1,36 +1,21 @@
 import * as E from 'fp-ts/Either'
-import { BasicError, errorCodes } from '../../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../../media/constraints.js'
 import { defer, map, of, throwError } from 'rxjs'
 import { bandwidthOf, type MediaChangeOptions } from '../commands.js'
 import type { CallEngine } from '../engine.js'
 import type { Peer } from '../peer.js'
+import type { CallRecord } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
 import { transceiverOf } from './transceivers.js'
 
-type Deps = Pick<CallEngine, 'store' | 'media' | 'logger'>
-
-/** Ends local tracks of a call, in the media feature and in the call. */
-const endLocal = ({ store, media }: Deps, callId: string, trackIds: readonly string[]): void => {
-  media.commands.endTracks(trackIds, true)
-  for (const trackId of trackIds) store.dispatch({ type: 'trackRemoved', callId, trackId, local: true })
-}
-
 /** Adding and removing media (calls.md §7): new local tracks, or local tracks taken off, by a re-offer. */
-export function createMediaChanges(deps: Deps, renegotiation: Pick<Renegotiation, 'queue'>) {
-  const { store, media, logger } = deps
-
+export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine, 'runtimes' | 'media' | 'logger'>, renegotiation: Pick<Renegotiation, 'queue'>) {
   /** The new media's tracks on the peer; emits how to take them off again (the re-offer failed). */
   const addTracks = (callId: string, peer: Peer, stream: MediaStream): (() => void) => {
-    if (!store.isLive(callId)) {
-      stream.getTracks().forEach((track) => track.stop())
-      throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended while its new media was being acquired.`)
-    }
-    media.commands.addMedia(stream.id, true, stream.getTracks())
+    runtimes.addLocal(callId, stream)
     const senders = stream.getTracks().map((track) => peer.connection.addTrack(track, stream))
     // addTrack may reuse a spare transceiver (`inactive`, see below): we also want to receive on it.
     for (const sender of senders) transceiverOf(peer, sender).direction = 'sendrecv'
-    for (const track of stream.getTracks()) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: true })
     return () => {
       // Not stop(): Chromium then negotiates the stopped, never-negotiated transceiver (with its
       // dead track) in the next offer. A spare one without track stays `inactive` until the next
@@ -40,12 +25,13 @@ export function createMediaChanges(deps: Deps, renegotiation: Pick<Renegotiation
         peer.connection.removeTrack(sender)
         transceiver.direction = 'inactive'
       }
-      endLocal(deps, callId, stream.getTracks().map((track) => track.id))
+      runtimes.endTracks(callId, stream.getTracks().map((track) => track.id), true)
     }
   }
 
   const addMedia = (callId: string, mediaOptions: MediaOptions, options?: MediaChangeOptions): void => {
     const checked = checkMediaOptions(mediaOptions ?? {})
+    const bandwidth = (call: CallRecord) => bandwidthOf(options, call.bandwidth)
     let added: MediaStream | undefined
     renegotiation.queue(callId, {
       operation: 'addMedia',
@@ -59,11 +45,8 @@ export function createMediaChanges(deps: Deps, renegotiation: Pick<Renegotiation
           }),
         )
       },
-      bandwidth: (call) => bandwidthOf(options, call.bandwidth),
-      succeed: (call) => {
-        const trackIds = added?.getTracks().map((track) => track.id) ?? []
-        store.dispatch({ type: 'reofferAnswered', callId: call.id, operation: 'addMedia', trackIds, mediaId: added?.id, bandwidth: bandwidthOf(options, call.bandwidth) })
-      },
+      bandwidth,
+      answered: (call) => ({ trackIds: added?.getTracks().map((track) => track.id) ?? [], mediaId: added?.id, bandwidth: bandwidth(call) }),
     })
   }
 
@@ -80,19 +63,12 @@ export function createMediaChanges(deps: Deps, renegotiation: Pick<Renegotiation
           }
         })
       })
-    renegotiation.queue(
-      callId,
-      {
-        operation: 'removeMedia',
-        prepare,
-        bandwidth: (call) => bandwidthOf(options, call.bandwidth),
-        succeed: (call) => {
-          endLocal(deps, call.id, trackIds)
-          store.dispatch({ type: 'reofferAnswered', callId: call.id, operation: 'removeMedia', trackIds, bandwidth: bandwidthOf(options, call.bandwidth) })
-        },
-      },
-      trackIds,
-    )
+    const bandwidth = (call: CallRecord) => bandwidthOf(options, call.bandwidth)
+    const answered = (call: CallRecord) => {
+      runtimes.endTracks(call.id, trackIds, true)
+      return { trackIds, bandwidth: bandwidth(call) }
+    }
+    renegotiation.queue(callId, { operation: 'removeMedia', prepare, bandwidth, answered }, trackIds)
   }
 
   return { addMedia, removeMedia }

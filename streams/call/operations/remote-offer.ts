@@ -9,17 +9,12 @@ import type { CallRecord, RemoteOperation } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
 import { direct } from './transceivers.js'
 
-type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'media'>
+type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link'>
 
 /** What a remote SDP does, with a far end that resumes media after its own hold read as `unhold`. */
 const operationOf = (call: CallRecord, intent: string, sdp: string): RemoteOperation => {
   const operation = inferRemoteOperation(intent, sdp)
   return operation === 'unknown' && call.remoteHold === true && mediaFlowing(sdp) ? 'unhold' : operation
-}
-
-const endRemote = ({ store, media }: Deps, callId: string, trackId: string): void => {
-  media.commands.endTracks([trackId], false)
-  store.dispatch({ type: 'trackRemoved', callId, trackId, local: false })
 }
 
 /** Remote tracks the far end no longer sends (it removed them) end. */
@@ -29,7 +24,7 @@ const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
   for (const transceiver of peer.connection.getTransceivers()) {
     const trackId = transceiver.receiver.track.id
     const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
-    if (!receiving && call.remoteTracks.includes(trackId)) endRemote(deps, call.id, trackId)
+    if (!receiving && call.remoteTracks.includes(trackId)) deps.runtimes.endTracks(call.id, [trackId], false)
   }
 }
 
@@ -37,12 +32,12 @@ const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
 const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
   deps.signalling.iceServers().pipe(
     map((servers) => {
-      const call = deps.store.callOf(callId)
-      if (call === undefined || !deps.store.isLive(callId)) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
+      const call = deps.store.liveOf(callId)
+      if (call === undefined) throw new BasicError(errorCodes.call.INVALID_STATE, `Call ${callId} ended.`)
       const runtime = deps.runtimes.runtime(callId)
       const tracks = (runtime.peer?.connection.getSenders() ?? []).flatMap((sender) => (sender.track === null ? [] : [sender.track]))
       runtime.peer?.close()
-      for (const trackId of call.remoteTracks) endRemote(deps, callId, trackId)
+      for (const trackId of call.remoteTracks) deps.runtimes.endTracks(callId, [trackId], false)
       const peer = deps.runtimes.newPeer(callId, servers)
       const stream = runtime.localStream
       for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
@@ -54,11 +49,15 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
 /** Remote re-offers (calls.md §8), answered in the call's negotiation queue before its local operations. */
 export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
   const { store, runtimes, signalling, link } = deps
-  const { answerFor, intentOf, peerOf, scopeOf } = renegotiation
+  const { answerFor, intentOf, scopeOf } = renegotiation
+  const failed = (callId: string, operation: RemoteOperation, error: unknown): Observable<never> => {
+    store.dispatch({ type: 'remoteOfferFailed', callId, operation, error: asCallError(error) })
+    return EMPTY
+  }
 
   /** §8.1: a re-offer with an SDP, answered with `PUT …/answer`. */
   const answerOffer = (call: CallRecord, offer: string): Observable<unknown> => {
-    const current = peerOf(call.id)
+    const current = runtimes.peerOf(call.id)
     const scope = scopeOf()
     const operation = operationOf(call, intentOf(call.id), offer)
     const shaped = setupActiveAsActpass(call.localHold === true && mediaFlowing(offer) ? inactivated(offer) : offer)
@@ -78,7 +77,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
       catchError((error: unknown) =>
         used.rollback().pipe(
           catchError(() => of(undefined)),
-          tap(() => store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) })),
+          concatMap(() => failed(call.id, operation, error)),
         ),
       ),
     )
@@ -109,17 +108,17 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
           concatMap((answer) => applied(peer, answer)),
         ),
       ),
-      catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId: call.id, operation, error: asCallError(error) }), EMPTY)),
+      catchError((error: unknown) => failed(call.id, operation, error)),
     )
   }
 
   return (callId, sdp) => {
     const task: NegotiationTask = () =>
       defer(() => {
-        const call = store.callOf(callId)
-        if (call === undefined || !store.isLive(callId)) return EMPTY
+        const call = store.liveOf(callId)
+        if (call === undefined) return EMPTY
         return sdp === undefined ? offerForSlowStart(call) : answerOffer(call, sdp)
-      }).pipe(catchError((error: unknown) => (store.dispatch({ type: 'remoteOfferFailed', callId, operation: 'unknown', error: asCallError(error) }), EMPTY)))
+      }).pipe(catchError((error: unknown) => failed(callId, 'unknown', error)))
     runtimes.runtime(callId).negotiation.remote(task)
   }
 }

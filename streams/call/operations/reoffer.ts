@@ -6,7 +6,7 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { updateSession, type CallScope } from '../requests.js'
-import { refusalOf, type Bandwidth, type CallRecord, type ReofferOperation } from '../state.js'
+import { refusalOf, type Bandwidth, type CallEvent, type CallRecord, type ReofferOperation } from '../state.js'
 
 /** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
 export const reofferAnswerTimeout = 20_000
@@ -18,9 +18,10 @@ export interface ReofferPlan {
   readonly operation: ReofferOperation
   /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
   readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
-  readonly bandwidth: (call: CallRecord) => Bandwidth
-  /** After the answer was applied: the event that completes the operation (and any effect first). */
-  readonly succeed: (call: CallRecord) => void
+  /** The bandwidth the offer asks for; the call's when left out. */
+  readonly bandwidth?: (call: CallRecord) => Bandwidth
+  /** After the answer was applied: what `reofferAnswered`, which completes the operation, says besides (and any effect first). */
+  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId' | 'bandwidth'>
 }
 
 /** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
@@ -33,7 +34,6 @@ export interface Renegotiation {
   readonly answerFor: (callId: string) => { readonly answer$: Observable<string>; readonly cancel: () => void }
   /** The far end's last SDP that says what it wants (taken from the peer the first time). */
   readonly intentOf: (callId: string) => string
-  readonly peerOf: (callId: string) => Peer
   readonly scopeOf: () => CallScope
 }
 
@@ -56,31 +56,19 @@ const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string)
   return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
 }
 
-const scopeOfUser = ({ signalling }: RenegotiationDeps): CallScope => {
-  const scope = signalling.scope()
-  if (E.isLeft(scope)) throw scope.left
-  return scope.right
-}
-
-const peerOfCall = ({ runtimes }: RenegotiationDeps, callId: string): Peer => {
-  const peer = runtimes.find(callId)?.peer
-  if (peer === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Call ${callId} has no WebRTC session.`)
-  return peer
-}
-
-/** The far end's last SDP that says what it wants, taken from the peer the first time. */
-const intentOfCall = ({ runtimes }: RenegotiationDeps, callId: string): string => {
-  const runtime = runtimes.runtime(callId)
-  runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
-  return runtime.remoteIntent ?? ''
-}
-
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
 export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
   const { store, runtimes, signalling, link, logger } = deps
-  const peerOf = (callId: string): Peer => peerOfCall(deps, callId)
-  const intentOf = (callId: string): string => intentOfCall(deps, callId)
-  const scopeOf = (): CallScope => scopeOfUser(deps)
+  const scopeOf = (): CallScope => {
+    const scope = signalling.scope()
+    if (E.isLeft(scope)) throw scope.left
+    return scope.right
+  }
+  const intentOf = (callId: string): string => {
+    const runtime = runtimes.runtime(callId)
+    runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
+    return runtime.remoteIntent ?? ''
+  }
 
   const whenIdle = (callId: string, task: NegotiationTask): void => {
     if (store.isLive(callId)) runtimes.runtime(callId).negotiation.local(task)
@@ -108,9 +96,9 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
       (retried: boolean): NegotiationTask =>
       () =>
         defer(() => {
-          const call = store.callOf(callId)
-          if (call === undefined || !store.isLive(callId) || call.operation !== plan.operation) return EMPTY
-          const peer = peerOf(callId)
+          const call = store.liveOf(callId)
+          if (call === undefined || call.operation !== plan.operation) return EMPTY
+          const peer = runtimes.peerOf(callId)
           const scope = scopeOf()
           intentOf(callId)
           let undo = (): void => undefined
@@ -118,7 +106,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
-              return signalling.localSdp(peer, 'offer', plan.bandwidth(call))
+              return signalling.localSdp(peer, 'offer', plan.bandwidth?.(call) ?? call.bandwidth)
             }),
             switchMap((offer) => {
               waiter = answerFor(deps, callId)
@@ -130,7 +118,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
             switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
             tap((answer) => {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
-              plan.succeed(call)
+              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call) })
             }),
             catchError((error: unknown) => {
               waiter?.cancel()
@@ -147,5 +135,5 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
     whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
   }
 
-  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, peerOf, scopeOf }
+  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, scopeOf }
 }

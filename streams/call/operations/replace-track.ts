@@ -2,7 +2,6 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, concatMap, defer, from, tap, throwError } from 'rxjs'
 import { BasicError, errorCodes } from '../../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../../media/constraints.js'
-import { entryOf } from '../../record.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import { refusalOf } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
@@ -18,26 +17,17 @@ function replacementOf(stream: MediaStream, old: MediaStreamTrack, oldTrackId: s
 }
 
 /** Replacing a local track (calls.md §13): the sender takes a new track, without renegotiation. */
-export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle' | 'peerOf'>) {
+export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle'>) {
   /** The new track is the call's: in its local stream, in the media feature, in the call. */
-  const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void => {
-    if (!store.isLive(callId)) return replacement.stop()
-    const local = runtimes.runtime(callId).localStream
-    if (local?.getTracks().includes(old) === true) {
-      local.removeTrack(old)
-      local.addTrack(replacement)
-    }
-    media.commands.addMedia(stream.id, true, [replacement])
-    media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
-  }
+  const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void =>
+    store.isLive(callId) ? runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement) : replacement.stop()
 
   return (callId: string, oldTrackId: string, mediaOptions?: MediaOptions): void => {
     const replaced = defer(() => {
       if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return EMPTY
       const checked = checkMediaOptions(mediaOptions ?? {})
       if (E.isLeft(checked)) throw checked.left
-      const sender = renegotiation.peerOf(callId).connection.getSenders().find((candidate) => candidate.track?.id === oldTrackId)
+      const sender = runtimes.peerOf(callId).connection.getSenders().find((candidate) => candidate.track?.id === oldTrackId)
       const old = sender?.track
       if (sender === undefined || old === null || old === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Track ${oldTrackId} is not sent on call ${callId}.`)
       return media.commands.userMedia(checked.right).pipe(

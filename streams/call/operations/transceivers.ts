@@ -1,16 +1,15 @@
 import { BasicError, errorCodes } from '../../errors.js'
 import type { Peer } from '../peer.js'
 
-/** The transceivers still in use (a stopped one, e.g. of a failed addMedia, takes no direction). */
-const inUse = (peer: Peer): RTCRtpTransceiver[] =>
-  peer.connection.getTransceivers().filter((transceiver) => transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped')
+/** A transceiver still in use (a stopped one, e.g. of a failed addMedia, takes no direction). */
+const inUse = (transceiver: RTCRtpTransceiver): boolean => transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped'
 
 /** Sets directions, returning how to put the previous ones back. */
 export function direct(peer: Peer, direction: (transceiver: RTCRtpTransceiver) => RTCRtpTransceiverDirection): () => void {
-  const previous = inUse(peer).map((transceiver) => [transceiver, transceiver.direction] as const)
+  const previous = peer.connection.getTransceivers().filter(inUse).map((transceiver) => [transceiver, transceiver.direction] as const)
   for (const [transceiver] of previous) transceiver.direction = direction(transceiver)
   return () => {
-    for (const [transceiver, was] of previous) if (transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped') transceiver.direction = was
+    for (const [transceiver, was] of previous) if (inUse(transceiver)) transceiver.direction = was
   }
 }
 

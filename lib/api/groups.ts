@@ -1,9 +1,10 @@
 import { map, type Observable } from 'rxjs'
-import { badInput, BasicError } from '../../streams/errors.js'
+import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
 import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Participant } from '../../streams/groups/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringArgument } from './arguments.js'
 
 /** A group: `{ id, name, subject, image, participants: [{ address, status, isAdmin }] }`. */
 export type GroupInfo = Group
@@ -107,10 +108,7 @@ const toPublic = (event: GroupEvent): PublicEvent => {
   }
 }
 
-const checkId = (groupId: unknown, operation: string): string => {
-  if (typeof groupId !== 'string') throw badInput(`groups.${operation}: the group id must be a string`)
-  return groupId
-}
+const checkId = (groupId: unknown, operation: string): string => stringArgument(groupId, errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
 
 /** The documented `groups` namespace over the groups feature. */
 export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {

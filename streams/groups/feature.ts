@@ -8,6 +8,7 @@ import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord, signedIn } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
+import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
 import * as requests from './requests.js'
@@ -127,8 +128,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const running = new Subscription()
   const run = settler(running)
   const dispatch = (event: GroupEvent): void => void store.dispatch(event)
-  const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void =>
-    dispatch(groupId === undefined ? { type: 'groupFailed', operation, error } : { type: 'groupFailed', operation, error, groupId })
+  const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
   const where = (operation: string): E.Either<BasicError, Where> => whereFor(config, link, operation)
 

@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import type { ContactsFeature } from '../../streams/contacts/feature.js'
 import type { Contact, ContactEvent, ContactParams } from '../../streams/contacts/state.js'
@@ -81,6 +80,5 @@ export function contactsApi(streams: { readonly contacts: ContactsFeature }): Na
     update: (contact) => contacts.commands.update(contact),
     fetch: (contactId) => contacts.commands.fetch(contactId),
   }
-  const events$: Observable<PublicEvent> = contacts.events$.pipe(each(toPublic))
-  return { api, events$ }
+  return { api, events$: contacts.events$.pipe(each(toPublic)) }
 }

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import { map } from 'rxjs'
 import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
 import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Participant } from '../../streams/groups/state.js'
@@ -126,6 +126,5 @@ export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespac
     removeParticipant: (groupId, participant) => commands.removeParticipant(groupId, participant),
     delete: (groupId) => commands.delete(groupId),
   }
-  const events$: Observable<PublicEvent> = groups.events$.pipe(map(toPublic))
-  return { api, events$ }
+  return { api, events$: groups.events$.pipe(map(toPublic)) }
 }

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import { map } from 'rxjs'
 import { badInput, errorCodes } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
 import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
@@ -124,6 +124,5 @@ export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<M
     muteTracks: (trackIds) => media.commands.muteTracks(trackIdsOf(trackIds, 'muteTracks')),
     unmuteTracks: (trackIds) => media.commands.unmuteTracks(trackIdsOf(trackIds, 'unmuteTracks')),
   }
-  const events$: Observable<PublicEvent> = media.events$.pipe(map(toPublic))
-  return { api, events$ }
+  return { api, events$: media.events$.pipe(map(toPublic)) }
 }

@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import { errorCodes } from '../../streams/errors.js'
 import { entryOf } from '../../streams/record.js'
@@ -60,6 +59,5 @@ export function userApi(streams: { readonly users: UsersFeature }): Namespace<Us
     getAll: () => Object.values(users.current().users),
     search: (filters, options) => users.commands.search(filters, options),
   }
-  const events$: Observable<PublicEvent> = users.events$.pipe(each(toPublic))
-  return { api, events$ }
+  return { api, events$: users.events$.pipe(each(toPublic)) }
 }

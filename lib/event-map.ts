@@ -112,17 +112,15 @@ export interface PresencePayload {
 /** The error of a group event: the `BasicError`, also carrying `error: { code, message }` for the tutorials' `params.error.error.code`. */
 export type GroupError = BasicError & { readonly error: { readonly code: BasicError['code']; readonly message: string } }
 
-/** `group:new`, `group:change`: the group's id (as `id` and `groupId`), or the failure. */
-export type GroupPayload =
-  | { readonly id: string; readonly groupId: string; readonly error?: undefined }
-  | { readonly error: GroupError; readonly id?: string; readonly groupId?: string }
-
-/** A failure of a group operation that names no group (`group:refresh`, `group:delete`, `group:error`). */
+/** The failure of a group operation (`group:refresh`, `group:delete` and `group:error` name no group). */
 export interface GroupErrorPayload {
   readonly error: GroupError
   readonly id?: string
   readonly groupId?: string
 }
+
+/** `group:new`, `group:change`: the group's id (as `id` and `groupId`), or the failure. */
+export type GroupPayload = { readonly id: string; readonly groupId: string; readonly error?: undefined } | GroupErrorPayload
 
 /**
  * Every event of the documented API and its payload: what

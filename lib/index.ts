@@ -6,13 +6,14 @@
  *
  * @module kandy-rx
  */
-import { catchError, EMPTY, merge } from 'rxjs'
+import { merge } from 'rxjs'
 import type { Config, UserConfig } from '../streams/config/state.js'
 import type { Environment } from '../streams/environment.js'
 import { badInput } from '../streams/errors.js'
 import { isRecord } from '../streams/guards.js'
 import { createStreams, type Streams } from '../streams/index.js'
 import { levels } from '../streams/logs/levels.js'
+import { loggedAndDropped } from '../streams/logs/logger.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
 import { createEmitter, type EventApi } from './events.js'
 import type { Namespace } from './namespace.js'
@@ -125,16 +126,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
   const logger = streams.logs.logger('events')
   const configLogger = streams.logs.logger('config')
   // A namespace whose event stream fails loses its events; the others keep theirs.
-  const events$ = merge(
-    ...all.map((namespace) =>
-      namespace.events$.pipe(
-        catchError((error: unknown) => {
-          logger.error('An event stream failed', error)
-          return EMPTY
-        }),
-      ),
-    ),
-  )
+  const events$ = merge(...all.map((namespace) => namespace.events$.pipe(loggedAndDropped(logger, 'error', 'An event stream failed'))))
   const emitter = createEmitter(events$, logger)
 
   const apis = mapApis(built)

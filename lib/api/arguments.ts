@@ -13,6 +13,16 @@ export const Id = t.string
 export const Ids = t.readonlyArray(t.unknown)
 
 /**
+ * The argument when it is a string; otherwise a `BasicError` with `code` and `message` is thrown.
+ *
+ * const groupId = stringArgument(value, errorCodes.general.BAD_INPUT, 'groups.get: the group id must be a string')
+ */
+export function stringArgument(value: unknown, code: ErrorCode, message: string): string {
+  if (typeof value !== 'string') throw new BasicError(code, message)
+  return value
+}
+
+/**
  * The argument when it passes its codec; otherwise a `BasicError` with `code` is thrown, saying
  * which argument and what was expected (never quoting the value).
  *

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import { map } from 'rxjs'
 import type { AuthFeature } from '../../streams/auth/feature.js'
 import type { AuthEvent } from '../../streams/auth/state.js'
 import type { PublicEvent } from '../events.js'
@@ -44,7 +44,6 @@ export const authPublicEvent = (event: AuthEvent): PublicEvent =>
 /** `setTokens` and `getUserInfo` over the auth feature. */
 export function authApi(streams: { readonly auth: AuthFeature }): Namespace<AuthApi> {
   const { auth } = streams
-  const events$: Observable<PublicEvent> = auth.events$.pipe(map(authPublicEvent))
   return {
     api: {
       setTokens: (params) => auth.commands.setTokens(params),
@@ -53,6 +52,6 @@ export function authApi(streams: { readonly auth: AuthFeature }): Namespace<Auth
         return { username: user?.username, token: user?.accessToken, accessToken: user?.accessToken, identity: user?.identity }
       },
     },
-    events$,
+    events$: auth.events$.pipe(map(authPublicEvent)),
   }
 }

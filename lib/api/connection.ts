@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import type { ConnectionFeature } from '../../streams/connection/feature.js'
 import type { ConnectionEvent, ConnectionState } from '../../streams/connection/state.js'
@@ -63,7 +62,6 @@ export const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] =>
 /** The `connection` namespace over the connection feature. */
 export function connectionApi(streams: { readonly connection: ConnectionFeature }): Namespace<ConnectionApi> {
   const { connection } = streams
-  const events$: Observable<PublicEvent> = connection.events$.pipe(each(connectionPublicEvents))
   function getSocketState(platform: 'cpaas'): SocketState
   function getSocketState(platform?: string): SocketState | Error
   function getSocketState(platform: unknown = 'link'): SocketState | Error {
@@ -78,6 +76,6 @@ export function connectionApi(streams: { readonly connection: ConnectionFeature 
         connection.commands.enableConnectivityChecking(enable)
       },
     },
-    events$,
+    events$: connection.events$.pipe(each(connectionPublicEvents)),
   }
 }

@@ -1,10 +1,10 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import type { ContactsFeature } from '../../streams/contacts/feature.js'
 import type { Contact, ContactEvent, ContactParams } from '../../streams/contacts/state.js'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { errorCodes } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringArgument } from './arguments.js'
 
 /** A contact of the personal address book: `contactId` and its other fields. */
 export type ContactInfo = Contact
@@ -71,8 +71,8 @@ export function contactsApi(streams: { readonly contacts: ContactsFeature }): Na
   const api: ContactsApi = {
     add: (contact) => contacts.commands.add(contact),
     get: (contactId) => {
-      if (typeof contactId !== 'string') throw new BasicError(errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
-      return contacts.current().contacts.find((contact) => contact.contactId === contactId)
+      const id = stringArgument(contactId, errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
+      return contacts.current().contacts.find((contact) => contact.contactId === id)
     },
     getAll: () => Object.fromEntries(contacts.current().contacts.map((contact) => [contact.contactId, contact])),
     refresh: () => contacts.commands.refresh(),
@@ -80,6 +80,5 @@ export function contactsApi(streams: { readonly contacts: ContactsFeature }): Na
     update: (contact) => contacts.commands.update(contact),
     fetch: (contactId) => contacts.commands.fetch(contactId),
   }
-  const events$: Observable<PublicEvent> = contacts.events$.pipe(each(toPublic))
-  return { api, events$ }
+  return { api, events$: contacts.events$.pipe(each(toPublic)) }
 }

@@ -1,9 +1,11 @@
-import { map, type Observable } from 'rxjs'
-import { badInput, BasicError } from '../../streams/errors.js'
+import { map } from 'rxjs'
+import { BasicError, errorCodes } from '../../streams/errors.js'
 import type { GroupsFeature } from '../../streams/groups/feature.js'
 import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Participant } from '../../streams/groups/state.js'
+import type { GroupError } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringArgument } from './arguments.js'
 
 /** A group: `{ id, name, subject, image, participants: [{ address, status, isAdmin }] }`. */
 export type GroupInfo = Group
@@ -57,16 +59,11 @@ export interface GroupsApi {
   delete(groupId: string): void
 }
 
-/** Where a failed operation is reported (`protocol/events.md` §9). */
-const failureEvent: Readonly<Record<GroupOperation, 'group:new' | 'group:refresh' | 'group:delete' | 'group:change' | 'group:error'>> = {
+/** Where a failed operation is reported (`protocol/events.md` §9); every other one is about a group: `group:change`. */
+const failureEvents: Readonly<Partial<Record<GroupOperation, 'group:new' | 'group:refresh' | 'group:delete' | 'group:error'>>> = {
   create: 'group:new',
   fetch: 'group:refresh',
   delete: 'group:delete',
-  leave: 'group:change',
-  acceptInvitation: 'group:change',
-  rejectInvitation: 'group:change',
-  addParticipant: 'group:change',
-  removeParticipant: 'group:change',
   notification: 'group:error',
 }
 
@@ -74,7 +71,7 @@ const failureEvent: Readonly<Record<GroupOperation, 'group:new' | 'group:refresh
  * The error of a group event: the BasicError, also carrying a plain `error: { code, message }`
  * copy so that both `params.error.code` and the tutorials' `params.error.error.code` work.
  */
-const nestedError = (error: BasicError): BasicError & { readonly error: { readonly code: BasicError['code']; readonly message: string } } =>
+const nestedError = (error: BasicError): GroupError =>
   Object.assign(new BasicError(error.code, error.message), { error: { code: error.code, message: error.message } })
 
 /** `{ id, groupId }`: the reference's key and the tutorials' (Recommendation of events.md §9). */
@@ -100,17 +97,11 @@ const toPublic = (event: GroupEvent): PublicEvent => {
     case 'groupEnded':
       return { type: 'group:change', payload: ids(event.groupId) }
     case 'groupFailed':
-      return {
-        type: failureEvent[event.operation],
-        payload: event.groupId === undefined ? { error: nestedError(event.error) } : { error: nestedError(event.error), ...ids(event.groupId) },
-      }
+      return { type: failureEvents[event.operation] ?? 'group:change', payload: { error: nestedError(event.error), ...(event.groupId === undefined ? {} : ids(event.groupId)) } }
   }
 }
 
-const checkId = (groupId: unknown, operation: string): string => {
-  if (typeof groupId !== 'string') throw badInput(`groups.${operation}: the group id must be a string`)
-  return groupId
-}
+const checkId = (groupId: unknown, operation: string): string => stringArgument(groupId, errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
 
 /** The documented `groups` namespace over the groups feature. */
 export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
@@ -135,6 +126,5 @@ export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespac
     removeParticipant: (groupId, participant) => commands.removeParticipant(groupId, participant),
     delete: (groupId) => commands.delete(groupId),
   }
-  const events$: Observable<PublicEvent> = groups.events$.pipe(map(toPublic))
-  return { api, events$ }
+  return { api, events$: groups.events$.pipe(map(toPublic)) }
 }

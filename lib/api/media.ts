@@ -1,9 +1,10 @@
-import { map, type Observable } from 'rxjs'
-import { badInput } from '../../streams/errors.js'
+import { map } from 'rxjs'
+import { badInput, errorCodes } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
 import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringArgument } from './arguments.js'
 import { entryOf } from '../../streams/record.js'
 
 export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
@@ -92,10 +93,7 @@ const selectorOf = (selector: unknown, operation: string): string => {
   return selector
 }
 
-const idOf = (id: unknown, operation: string): string => {
-  if (typeof id !== 'string') throw badInput(`media.${operation}: the id must be a string`)
-  return id
-}
+const idOf = (id: unknown, operation: string): string => stringArgument(id, errorCodes.general.BAD_INPUT, `media.${operation}: the id must be a string`)
 
 const toPublic = (output: MediaOutput): PublicEvent => {
   switch (output.type) {
@@ -126,6 +124,5 @@ export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<M
     muteTracks: (trackIds) => media.commands.muteTracks(trackIdsOf(trackIds, 'muteTracks')),
     unmuteTracks: (trackIds) => media.commands.unmuteTracks(trackIdsOf(trackIds, 'unmuteTracks')),
   }
-  const events$: Observable<PublicEvent> = media.events$.pipe(map(toPublic))
-  return { api, events$ }
+  return { api, events$: media.events$.pipe(map(toPublic)) }
 }

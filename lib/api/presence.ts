@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import { badInput } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
@@ -127,6 +126,5 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
     subscribe: (users) => presence.commands.subscribe(users),
     unsubscribe: (users) => presence.commands.unsubscribe(users),
   }
-  const events$: Observable<PublicEvent> = presence.events$.pipe(each(toPublic))
-  return { api, events$ }
+  return { api, events$: presence.events$.pipe(each(toPublic)) }
 }

@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import type { SubscriptionEvent } from '../../streams/subscription/state.js'
 import type { SubscriptionFeature } from '../../streams/subscription/feature.js'
@@ -87,7 +86,6 @@ const listOf = (services: string[], operation: string): readonly string[] => {
 /** The `services` namespace over the subscription feature. */
 export function servicesApi(streams: { readonly subscription: SubscriptionFeature }): Namespace<ServicesApi> {
   const { subscription } = streams
-  const events$: Observable<PublicEvent> = subscription.events$.pipe(each(subscriptionPublicEvents))
   return {
     api: {
       subscribe: (services, type) => subscription.commands.subscribe(listOf(services, 'subscribe'), type),
@@ -97,6 +95,6 @@ export function servicesApi(streams: { readonly subscription: SubscriptionFeatur
         return { subscribed: [...subscribed], available: [...available], isPending }
       },
     },
-    events$,
+    events$: subscription.events$.pipe(each(subscriptionPublicEvents)),
   }
 }

@@ -1,6 +1,7 @@
-import type { Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { errorCodes } from '../../streams/errors.js'
+import { entryOf } from '../../streams/record.js'
+import { stringArgument } from './arguments.js'
 import type { UsersFeature } from '../../streams/users/feature.js'
 import type { SearchFilters, SearchOptions, User, UserEvent } from '../../streams/users/state.js'
 import type { PublicEvent } from '../events.js'
@@ -54,14 +55,9 @@ export function userApi(streams: { readonly users: UsersFeature }): Namespace<Us
   const api: UserApi = {
     fetch: (userId) => users.commands.fetch(userId),
     fetchSelfInfo: () => users.commands.fetchSelfInfo(),
-    get: (userId) => {
-      if (typeof userId !== 'string') throw new BasicError(errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string')
-      const known = users.current().users
-      return Object.hasOwn(known, userId) ? known[userId] : undefined
-    },
+    get: (userId) => entryOf(users.current().users, stringArgument(userId, errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string')),
     getAll: () => Object.values(users.current().users),
     search: (filters, options) => users.commands.search(filters, options),
   }
-  const events$: Observable<PublicEvent> = users.events$.pipe(each(toPublic))
-  return { api, events$ }
+  return { api, events$: users.events$.pipe(each(toPublic)) }
 }

@@ -2,7 +2,9 @@ import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { badInput, BasicError } from '../errors.js'
-import { PeerConfig } from './peer.js'
+import { IceServer, numberWhere, PeerConfig } from './peer.js'
+
+export { IceServer } from './peer.js'
 import { QualityThresholdsUpdate } from './quality.js'
 
 // What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
@@ -14,20 +16,16 @@ const fn = <F extends (...args: never[]) => unknown>(name: string) =>
   new t.Type<F, F, unknown>(name, (value): value is F => typeof value === 'function', (value, context) => (typeof value === 'function' ? t.success(value as F) : t.failure(value, context)), t.identity)
 
 /** A finite number ≥ 0 (delays, limits, lifetimes): NaN or Infinity would break timers. */
-const Amount = t.refinement(t.number, (value) => Number.isFinite(value) && value >= 0, 'Amount')
+const Amount = numberWhere('Amount', (value) => value >= 0)
 
 /** A finite number > 0: an interval of 0 would spin. */
-const Interval = t.refinement(t.number, (value) => Number.isFinite(value) && value > 0, 'Interval')
+const Interval = numberWhere('Interval', (value) => value > 0)
 
 const logLevels = ['silent', 'error', 'warn', 'info', 'debug'] as const
 /** A log level, in any case (`'WARN'` is `'warn'`). */
 export type LogLevel = (typeof logLevels)[number]
-const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown>(
-  'LogLevel',
-  (value): value is LogLevel | Uppercase<LogLevel> => typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase()),
-  (value, context) => (typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase()) ? t.success(value as LogLevel) : t.failure(value, context)),
-  t.identity,
-)
+const isLogLevel = (value: unknown): value is LogLevel | Uppercase<LogLevel> => typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase())
+const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown>('LogLevel', isLogLevel, (value, context) => (isLogLevel(value) ? t.success(value) : t.failure(value, context)), t.identity)
 
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
 export const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
@@ -51,13 +49,6 @@ export const AuthenticationUpdate = t.partial({
   }),
   clientCorrelator: t.string,
 })
-
-/** An ICE server (as in RTCIceServer). */
-export const IceServer = t.intersection([
-  t.type({ urls: t.union([t.string, t.readonlyArray(t.string)]) }),
-  t.partial({ credential: t.string, username: t.string }),
-])
-export type IceServer = t.TypeOf<typeof IceServer>
 
 /** A function that shapes an SDP before it is applied (see `call.sdpHandlers`). */
 export type SdpHandlerFunction = (newSdp: SdpObject, info: SdpHandlerInfo, originalSdp: SdpObject) => SdpObject

@@ -3,12 +3,17 @@ import * as t from 'io-ts'
 // `call.defaultPeerConfig`: an RTCConfiguration merged into every peer connection of a call, as
 // later versions of the original SDK name it (e.g. `{ iceTransportPolicy: 'relay' }`).
 
-const IceServerConfig = t.intersection([
+/** An ICE server (as in RTCIceServer). */
+export const IceServer = t.intersection([
   t.type({ urls: t.union([t.string, t.readonlyArray(t.string)]) }),
-  t.partial({ username: t.string, credential: t.string }),
+  t.partial({ credential: t.string, username: t.string }),
 ])
+export type IceServer = t.TypeOf<typeof IceServer>
 
-const CandidatePoolSize = t.refinement(t.number, (size) => Number.isInteger(size) && size >= 0 && size <= 255, 'CandidatePoolSize')
+/** A finite number for which `accepts` holds: NaN or Infinity would break timers and checks. */
+export const numberWhere = (name: string, accepts: (value: number) => boolean) => t.refinement(t.number, (value) => Number.isFinite(value) && accepts(value), name)
+
+const CandidatePoolSize = numberWhere('CandidatePoolSize', (size) => Number.isInteger(size) && size >= 0 && size <= 255)
 
 /** The RTCConfiguration members an app may set for every call's peer connection. */
 export const PeerConfig = t.partial({
@@ -17,7 +22,7 @@ export const PeerConfig = t.partial({
   bundlePolicy: t.keyof({ balanced: null, 'max-compat': null }),
   rtcpMuxPolicy: t.literal('require'),
   iceCandidatePoolSize: CandidatePoolSize,
-  iceServers: t.readonlyArray(IceServerConfig),
+  iceServers: t.readonlyArray(IceServer),
   /** RTCCertificates from `RTCPeerConnection.generateCertificate`. */
   certificates: t.readonlyArray(t.UnknownRecord),
 })

@@ -1,11 +1,12 @@
 import * as t from 'io-ts'
+import { numberWhere } from './peer.js'
 
 // `call.qualityThresholds`: where a call's quality warnings rise (`call:qualityWarning`). Each
 // figure is checked by its codec where the app sets it; a partial update keeps the other figures.
 
-const Positive = t.refinement(t.number, (value) => Number.isFinite(value) && value > 0, 'PositiveNumber')
-const Percent = t.refinement(t.number, (value) => Number.isFinite(value) && value >= 0 && value <= 100, 'Percent')
-const Mos = t.refinement(t.number, (value) => Number.isFinite(value) && value >= 1 && value <= 4.5, 'Mos')
+const Positive = numberWhere('PositiveNumber', (value) => value > 0)
+const Percent = numberWhere('Percent', (value) => value >= 0 && value <= 100)
+const Mos = numberWhere('Mos', (value) => value >= 1 && value <= 4.5)
 
 /** What an app may set of `call.qualityThresholds`. */
 export const QualityThresholdsUpdate = t.partial({

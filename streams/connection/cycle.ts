@@ -78,10 +78,7 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
     const { WebSocket, scheduler } = deps.environment
     const user = deps.user()
     const { server } = deps.config.current().authentication
-    const notOpened = (reason: string): Observable<ConnectionEvent> => {
-      const gaveUp: ConnectionEvent = { type: 'gaveUp', channelURL, error: new BasicError(errorCodes.subscription.WS_CONNECTION_ERROR, `WebSocket not opened: ${reason}`) }
-      return of(connecting, gaveUp)
-    }
+    const notOpened = (reason: string): Observable<ConnectionEvent> => of<ConnectionEvent[]>(connecting, { type: 'gaveUp', channelURL, error: socketError('not opened', new Error(reason)) })
     if (WebSocket === undefined) return notOpened('no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)')
     if (user === undefined) return notOpened('no access token (call setTokens first)')
     if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')

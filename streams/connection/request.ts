@@ -83,6 +83,9 @@ const errorMessage = (error: unknown): string => {
   return cause instanceof Error && cause.message !== '' ? `${error.message} (${cause.message})` : error.message
 }
 
+/** The failure of a request that threw (the host's fetch, a body that is not JSON): named after the thrown error. */
+const thrownFailure = (spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, error: unknown): BasicError => requestFailure(spec, errorName(error), errorMessage(error))
+
 const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (error) => error)
 
 /** The body of a 2xx response, decoded per the spec; or why it cannot be. */
@@ -91,7 +94,7 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
   let body: unknown = {}
   if (response.status !== 204 && isJson(response)) {
     const parsed = parseJson(await response.text())
-    if (E.isLeft(parsed)) return E.left(requestFailure(spec, errorName(parsed.left), errorMessage(parsed.left)))
+    if (E.isLeft(parsed)) return E.left(thrownFailure(spec, parsed.left))
     body = parsed.right
   }
   if (spec.response === undefined) return E.right(undefined as A)
@@ -167,8 +170,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
         try {
           response = await deps.environment.fetch(url, init)
         } catch (error) {
-          subscriber.error(requestFailure(spec, errorName(error), errorMessage(error)))
-          return
+          return subscriber.error(thrownFailure(spec, error))
         }
         const outcome = response.ok ? await successBody(response, spec) : E.left(await failureBody(response, spec as RequestSpec<unknown>))
         if (E.isLeft(outcome)) subscriber.error(outcome.left)
@@ -177,7 +179,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
           subscriber.complete()
         }
       }
-      settle().catch((error: unknown) => subscriber.error(requestFailure(spec, errorName(error), errorMessage(error))))
+      settle().catch((error: unknown) => subscriber.error(thrownFailure(spec, error)))
 
       return () => controller.abort()
     })

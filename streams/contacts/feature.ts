@@ -6,6 +6,7 @@ import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
+import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import * as requests from './requests.js'
 import { contactsReducer, fromWire, initialContactsState, toAttributes, type Contact, type ContactEvent, type ContactOperation, type ContactParams, type ContactsState } from './state.js'
@@ -55,8 +56,7 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
   const running = new Subscription()
   const run = settler(running)
-  const fail = (operation: ContactOperation, error: BasicError, contactId?: string): void =>
-    void store.dispatch(contactId === undefined ? { type: 'contactFailed', operation, error } : { type: 'contactFailed', operation, error, contactId })
+  const fail = (operation: ContactOperation, error: BasicError, contactId?: string): void => void store.dispatch({ type: 'contactFailed', operation, error, ...definedFields({ contactId }) })
 
   /** Runs one request of the signed-in user's address book; its value becomes the event `done` makes of it. */
   const request = <A>(operation: ContactOperation, name: string, contactId: string | undefined, request$: (userId: string) => Observable<A>, done: (value: A) => ContactEvent): void => {

@@ -12,6 +12,9 @@ export const WireParticipant = t.intersection([
 ])
 export type WireParticipant = t.TypeOf<typeof WireParticipant>
 
+/** A participant as the SDK sends it: an address, and whether they administer the group. */
+const NewParticipant = t.intersection([t.type({ address: t.string }), t.partial({ 'x-isAdmin': t.boolean })])
+
 /** The group object (§2.1): `resourceURL` and `participant` are required. */
 export const WireGroup = t.intersection([
   t.type({ resourceURL: t.string, participant: t.array(WireParticipant) }),
@@ -22,7 +25,7 @@ export type WireGroup = t.TypeOf<typeof WireGroup>
 /** `POST .../group` body (§2.2): the creator first, as administrator. */
 export const CreateGroupRequest = t.type({
   groupChatSessionInformation: t.intersection([
-    t.type({ participant: t.array(t.intersection([t.type({ address: t.string }), t.partial({ 'x-isAdmin': t.boolean })])) }),
+    t.type({ participant: t.array(NewParticipant) }),
     t.partial({ subject: t.string, 'x-image': t.string, 'x-name': t.string, 'x-type': t.string }),
   ]),
 })
@@ -39,9 +42,7 @@ export const GroupListResponse = t.type({
 export type GroupListResponse = t.TypeOf<typeof GroupListResponse>
 
 /** `POST .../group/<groupId>/participants` body (§2.5). */
-export const AddParticipantRequest = t.type({
-  participantInformation: t.intersection([t.type({ address: t.string }), t.partial({ 'x-isAdmin': t.boolean })]),
-})
+export const AddParticipantRequest = t.type({ participantInformation: NewParticipant })
 export type AddParticipantRequest = t.TypeOf<typeof AddParticipantRequest>
 
 /** Its response (required, 201). */

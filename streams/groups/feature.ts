@@ -8,6 +8,7 @@ import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord, signedIn } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
 import { settler } from '../outcome.js'
+import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
 import * as requests from './requests.js'
@@ -127,8 +128,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const running = new Subscription()
   const run = settler(running)
   const dispatch = (event: GroupEvent): void => void store.dispatch(event)
-  const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void =>
-    dispatch(groupId === undefined ? { type: 'groupFailed', operation, error } : { type: 'groupFailed', operation, error, groupId })
+  const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
   const where = (operation: string): E.Either<BasicError, Where> => whereFor(config, link, operation)
 
@@ -136,20 +136,21 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const request = <A>(operation: GroupOperation, groupId: string | undefined, request$: Observable<A>, done: (value: A) => GroupEvent): void =>
     run(request$, (value) => dispatch(done(value)), (error) => fail(operation, error, groupId))
 
+  /** A command on all the user's groups: runs `request$` where they are, once there is a user. */
+  const onGroups = <A>(operation: 'create' | 'fetch', name: string, request$: (scope: requests.GroupScope) => Observable<A>, done: (value: A) => GroupEvent): void => {
+    const at = where(name)
+    if (E.isLeft(at)) return fail(operation, at.left)
+    request(operation, undefined, request$(at.right.scope), done)
+  }
+
   const create = (params: GroupParams): void => {
     const user = link.user()
     const group = newGroup(params, user?.identity ?? user?.username ?? '')
     if (E.isLeft(group)) return fail('create', group.left)
-    const at = where('Create group')
-    if (E.isLeft(at)) return fail('create', at.left)
-    request('create', undefined, requests.createGroup(link, at.right.scope, group.right), (created) => ({ type: 'groupCreated', group: toGroup(created) }))
+    onGroups('create', 'Create group', (scope) => requests.createGroup(link, scope, group.right), (created) => ({ type: 'groupCreated', group: toGroup(created) }))
   }
 
-  const fetch = (): void => {
-    const at = where('Fetch groups')
-    if (E.isLeft(at)) return fail('fetch', at.left)
-    request('fetch', undefined, requests.fetchGroups(link, at.right.scope), (groups) => ({ type: 'groupsFetched', groups: groups.map(toGroup) }))
-  }
+  const fetch = (): void => onGroups('fetch', 'Fetch groups', (scope) => requests.fetchGroups(link, scope), (groups) => ({ type: 'groupsFetched', groups: groups.map(toGroup) }))
 
   /** A command on one group: checks the group id (and the participant, for those commands) and the user, then runs `request$` with them. */
   const onGroup =

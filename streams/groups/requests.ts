@@ -39,10 +39,10 @@ export const createGroupBody = ({ owner, participants, name, subject, image, typ
   },
 })
 
+const theGroup = map((response: GroupResponse): WireGroup => response.groupChatSessionInformation)
+
 export function createGroup(link: PlatformLink, scope: GroupScope, group: NewGroup): Observable<WireGroup> {
-  return link
-    .request({ method: 'POST', path: base(scope), body: createGroupBody(group), operation: 'Create group', response: GroupResponse })
-    .pipe(map((response) => response.groupChatSessionInformation))
+  return link.request({ method: 'POST', path: base(scope), body: createGroupBody(group), operation: 'Create group', response: GroupResponse }).pipe(theGroup)
 }
 
 export function fetchGroups(link: PlatformLink, scope: GroupScope): Observable<readonly WireGroup[]> {
@@ -52,9 +52,7 @@ export function fetchGroups(link: PlatformLink, scope: GroupScope): Observable<r
 }
 
 export function fetchGroup(link: PlatformLink, scope: GroupScope, groupId: string): Observable<WireGroup> {
-  return link
-    .request({ method: 'GET', path: `${base(scope)}/${groupId}`, operation: 'Fetch group by groupId', response: GroupResponse })
-    .pipe(map((response) => response.groupChatSessionInformation))
+  return link.request({ method: 'GET', path: `${base(scope)}/${groupId}`, operation: 'Fetch group by groupId', response: GroupResponse }).pipe(theGroup)
 }
 
 export function deleteGroup(link: PlatformLink, scope: GroupScope, groupId: string): Observable<void> {
@@ -68,14 +66,11 @@ export function addParticipant(link: PlatformLink, scope: GroupScope, groupId: s
     .pipe(map((response) => response.participantInformation))
 }
 
+/** Who removes a participant: an administrator, or the participant leaving or rejecting the invitation. */
+export type RemovalOperation = 'Remove participant' | 'Leave group' | 'Reject Invitation'
+
 /** Removes a participant; with the user's own identity it is leaving or rejecting (the operation names the error). */
-export function removeParticipant(
-  link: PlatformLink,
-  scope: GroupScope,
-  groupId: string,
-  address: string,
-  operation: 'Remove participant' | 'Leave group' | 'Reject Invitation',
-): Observable<void> {
+export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId: string, address: string, operation: RemovalOperation): Observable<void> {
   return link.request({ method: 'DELETE', path: `${base(scope)}/${groupId}/participants/${address}`, operation })
 }
 

@@ -86,18 +86,24 @@ export const toGroup = (wire: WireGroup): Group => ({
   participants: wire.participant.map(toParticipant),
 })
 
+/** The invitations but the one to `groupId`. */
+const otherInvitations = (state: GroupsState, groupId: string): readonly Invitation[] => state.invitations.filter((invitation) => invitation.id !== groupId)
+
 const withoutGroup = (state: GroupsState, groupId: string, dropInvitation: boolean): GroupsState => {
   const groups = state.groups.filter((group) => group.id !== groupId)
-  const invitations = dropInvitation ? state.invitations.filter((invitation) => invitation.id !== groupId) : state.invitations
+  const invitations = dropInvitation ? otherInvitations(state, groupId) : state.invitations
   return groups.length === state.groups.length && invitations.length === state.invitations.length ? state : { groups, invitations }
 }
 
 const upsert = (groups: readonly Group[], group: Group): readonly Group[] => upsertBy(groups, group, (known) => known.id)
 
-const updateGroup = (state: GroupsState, groupId: string, change: (group: Group) => Group): GroupsState =>
-  state.groups.some((group) => group.id === groupId)
-    ? { ...state, groups: state.groups.map((group) => (group.id === groupId ? change(group) : group)) }
+/** The state with the participants of one known group changed (`others`: those without `address`). */
+const updateParticipants = (state: GroupsState, groupId: string, address: string, change: (others: Participant[]) => readonly Participant[]): GroupsState => {
+  const others = (group: Group): Participant[] => group.participants.filter((participant) => participant.address !== address)
+  return state.groups.some((group) => group.id === groupId)
+    ? { ...state, groups: state.groups.map((group) => (group.id === groupId ? { ...group, participants: change(others(group)) } : group)) }
     : state
+}
 
 /** The pure reducer of groups and invitations. */
 export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsState {
@@ -107,10 +113,7 @@ export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsStat
     case 'groupsFetched':
       return { ...state, groups: event.groups }
     case 'invitationAccepted':
-      return {
-        groups: upsert(state.groups, event.group),
-        invitations: state.invitations.filter((invitation) => invitation.id !== event.group.id),
-      }
+      return { groups: upsert(state.groups, event.group), invitations: otherInvitations(state, event.group.id) }
     case 'invitationRejected':
     case 'groupLeft':
     case 'groupDeleted':
@@ -118,22 +121,13 @@ export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsStat
     case 'groupEnded':
       return withoutGroup(state, event.groupId, event.eventType === 'SessionCancelled')
     case 'participantRemoved':
-      return updateGroup(state, event.groupId, (group) => ({
-        ...group,
-        participants: group.participants.filter((participant) => participant.address !== event.address),
-      }))
+      return updateParticipants(state, event.groupId, event.address, (others) => others)
     case 'participantAdded':
     case 'participantStatusChanged':
       // The participant with the same address is replaced and moved to the end (notifications.md §8.2).
-      return updateGroup(state, event.groupId, (group) => ({
-        ...group,
-        participants: [...group.participants.filter((known) => known.address !== event.participant.address), event.participant],
-      }))
+      return updateParticipants(state, event.groupId, event.participant.address, (others) => [...others, event.participant])
     case 'invitationReceived':
-      return {
-        ...state,
-        invitations: [...state.invitations.filter((invitation) => invitation.id !== event.invitation.id), event.invitation],
-      }
+      return { ...state, invitations: [...otherInvitations(state, event.invitation.id), event.invitation] }
     case 'groupFailed':
       return state
   }

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../guards.js'
+
 /** One change between two states: a path (`calls.c1.state`) with its values before and after. */
 export interface StateChange {
   readonly kind: 'added' | 'removed' | 'changed'
@@ -6,10 +8,8 @@ export interface StateChange {
   readonly after?: unknown
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+/** A plain object or an array: what the diff walks into. */
+const isRecord = (value: unknown): value is Record<string, unknown> => Array.isArray(value) || isPlainObject(value)
 
 /**
  * The changes from `previous` to `next`, leaf by leaf through plain objects and arrays (other

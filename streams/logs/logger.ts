@@ -1,3 +1,17 @@
+import { EMPTY, catchError, type MonoTypeOperatorFunction } from 'rxjs'
+
+/**
+ * Logs the error of a stream at `level` after `message` and completes instead: for work whose
+ * failure must stop nothing else.
+ *
+ * namespace.events$.pipe(loggedAndDropped(logger, 'error', 'An event stream failed'))
+ */
+export const loggedAndDropped = <T>(logger: Logger, level: 'error' | 'warn', message: string): MonoTypeOperatorFunction<T> =>
+  catchError((error: unknown) => {
+    logger[level](message, error)
+    return EMPTY
+  })
+
 /** One feature's logger. Lines below the configured level are dropped; tokens never reach a line unless payloads are exposed. */
 export interface Logger {
   error(message: string, ...details: unknown[]): void

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../guards.js'
 import { errorFields } from './flatten.js'
 
 /** What replaces a secret in a log line. */
@@ -23,11 +24,6 @@ export function redactText(text: string): string {
     .replace(inlineToken, (_match, query: string | undefined, bearer: string | undefined) => `${query ?? bearer ?? ''}${REDACTED}`)
 }
 
-const isPlain = (value: object): boolean => {
-  const proto: unknown = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
 const redactError = (error: Error): unknown => {
   const message = redactText(error.message)
   if (message === error.message && (error.stack === undefined || redactText(error.stack) === error.stack)) return error
@@ -48,7 +44,7 @@ export function redact(value: unknown): unknown {
     if (typeof current === 'string') return key !== undefined && secretKey.test(key) ? REDACTED : redactText(current)
     if (typeof current !== 'object' || current === null) return current
     if (current instanceof Error) return redactError(current)
-    if (!Array.isArray(current) && !isPlain(current)) return current
+    if (!Array.isArray(current) && !isPlainObject(current)) return current
     if (seen.has(current)) return '[Circular]'
     seen.add(current)
     const copy = Array.isArray(current)

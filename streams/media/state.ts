@@ -48,12 +48,7 @@ export const initialMediaState: MediaState = { devices: { camera: [], microphone
 
 export type MediaEvent =
   | { readonly type: 'devicesListed'; readonly devices: DevicesObject }
-  | {
-      readonly type: 'mediaAdded'
-      readonly mediaId: string
-      readonly local: boolean
-      readonly tracks: ReadonlyArray<Pick<TrackObject, 'id' | 'kind' | 'label'>>
-    }
+  | { readonly type: 'mediaAdded'; readonly mediaId: string; readonly local: boolean; readonly tracks: ReadonlyArray<Pick<TrackObject, 'id' | 'kind' | 'label'>> }
   | { readonly type: 'tracksEnded'; readonly trackIds: readonly string[] }
   | { readonly type: 'tracksMuted'; readonly trackIds: readonly string[] }
   | { readonly type: 'tracksUnmuted'; readonly trackIds: readonly string[] }
@@ -67,6 +62,9 @@ export type MediaOutput =
   | { readonly type: 'unmuted'; readonly trackIds: readonly string[] }
 
 export type MediaStep = Step<MediaState, MediaOutput>
+
+/** A step that changes the state and tells nobody. */
+const quiet = (state: MediaState): MediaStep => ({ state, outputs: [] })
 
 const sameDevices = (a: DevicesObject, b: DevicesObject): boolean => JSON.stringify(a) === JSON.stringify(b)
 
@@ -87,9 +85,7 @@ export const liveTracks = (state: MediaState, trackIds: readonly string[]): stri
 export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
   switch (event.type) {
     case 'devicesListed':
-      return sameDevices(state.devices, event.devices)
-        ? { state, outputs: [] }
-        : { state: { ...state, devices: event.devices }, outputs: [{ type: 'devicesChanged' }] }
+      return sameDevices(state.devices, event.devices) ? quiet(state) : { state: { ...state, devices: event.devices }, outputs: [{ type: 'devicesChanged' }] }
 
     case 'mediaAdded': {
       const previous = entryOf(state.media, event.mediaId)?.trackIds ?? []
@@ -100,39 +96,25 @@ export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
         ]),
       )
       const trackIds = [...new Set([...previous, ...event.tracks.map((track) => track.id)])]
-      return {
-        state: { ...state, tracks: { ...state.tracks, ...tracks }, media: { ...state.media, [event.mediaId]: { id: event.mediaId, local: event.local, trackIds } } },
-        outputs: [],
-      }
+      return quiet({ ...state, tracks: { ...state.tracks, ...tracks }, media: { ...state.media, [event.mediaId]: { id: event.mediaId, local: event.local, trackIds } } })
     }
 
     case 'tracksEnded':
-      return { state: updateTracks(state, event.trackIds, (track) => ({ ...track, state: 'ended', disabled: true })), outputs: [] }
+      return quiet(updateTracks(state, event.trackIds, (track) => ({ ...track, state: 'ended', disabled: true })))
 
     case 'tracksMuted':
     case 'tracksUnmuted': {
       const muted = event.type === 'tracksMuted'
       const trackIds = liveTracks(state, event.trackIds)
-      if (trackIds.length === 0) return { state, outputs: [] }
-      return {
-        state: updateTracks(state, trackIds, (track) => ({ ...track, muted })),
-        outputs: [{ type: muted ? 'muted' : 'unmuted', trackIds }],
-      }
+      if (trackIds.length === 0) return quiet(state)
+      return { state: updateTracks(state, trackIds, (track) => ({ ...track, muted })), outputs: [{ type: muted ? 'muted' : 'unmuted', trackIds }] }
     }
 
     case 'tracksRendered':
-      return {
-        state: updateTracks(state, event.trackIds, (track) =>
-          track.containers.includes(event.selector) ? track : { ...track, containers: [...track.containers, event.selector] },
-        ),
-        outputs: [],
-      }
+      return quiet(updateTracks(state, event.trackIds, (track) => (track.containers.includes(event.selector) ? track : { ...track, containers: [...track.containers, event.selector] })))
 
     case 'tracksUnrendered':
-      return {
-        state: updateTracks(state, event.trackIds, (track) => ({ ...track, containers: track.containers.filter((selector) => selector !== event.selector) })),
-        outputs: [],
-      }
+      return quiet(updateTracks(state, event.trackIds, (track) => ({ ...track, containers: track.containers.filter((selector) => selector !== event.selector) })))
   }
 }
 

@@ -13,13 +13,13 @@ interface Selector {
   readonly params: readonly string[]
 }
 
-const toSelector = (codec: CodecSelector): Selector =>
-  typeof codec === 'string'
-    ? { name: codec.toLowerCase(), params: [] }
-    : { name: codec.name.toLowerCase(), params: (codec.fmtpParams ?? []).map((param) => param.replace(/\s+/g, '').toLowerCase()) }
+/** An fmtp parameter as compared: no spaces, lower case. */
+const normalised = (param: string): string => param.replace(/\s+/g, '').toLowerCase()
 
-const fmtpParams = (config: string | undefined): string[] =>
-  (config ?? '').split(';').map((param) => param.replace(/\s+/g, '').toLowerCase()).filter((param) => param !== '')
+const toSelector = (codec: CodecSelector): Selector =>
+  typeof codec === 'string' ? { name: codec.toLowerCase(), params: [] } : { name: codec.name.toLowerCase(), params: (codec.fmtpParams ?? []).map(normalised) }
+
+const fmtpParams = (config: string | undefined): string[] => (config ?? '').split(';').map(normalised).filter((param) => param !== '')
 
 /** The payloads a selector names in one media section. */
 const selected = (media: MediaDescription, selectors: readonly Selector[]): Set<number> => {

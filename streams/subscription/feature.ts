@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Subject, Subscription, catchError, concatMap, defer, distinctUntilChanged, filter, map, tap, type Observable } from 'rxjs'
+import { EMPTY, Subject, Subscription, concatMap, defer, distinctUntilChanged, filter, map, tap, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { ConnectionEvent } from '../connection/state.js'
 import type { ConnectionFeature } from '../connection/feature.js'
@@ -7,7 +7,7 @@ import type { PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { shown } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
-import type { Logs } from '../logs/logger.js'
+import { loggedAndDropped, type Logs } from '../logs/logger.js'
 import { createStore, echoing } from '../store.js'
 import type { TurnCredentials } from './codecs.js'
 import { keepChannel } from './keeping.js'
@@ -76,12 +76,8 @@ export function createSubscription({ config, environment, logs, link, connection
   }
 
   const operations = subscriptionOperations({ link, config, connection: connection.commands, scheduler, logger, current: store.current, running, callSubscribed })
-  const unexpected = (error: unknown): Observable<never> => {
-    logger.error('A subscription operation failed unexpectedly', error)
-    return EMPTY
-  }
   // Operations run one after the other, in the order they were asked for.
-  running.add(queue.pipe(concatMap((operation) => operation.pipe(catchError(unexpected)))).subscribe(dispatch))
+  running.add(queue.pipe(concatMap((operation) => operation.pipe(loggedAndDropped(logger, 'error', 'A subscription operation failed unexpectedly')))).subscribe(dispatch))
   const replace = (lost: Channel): void => enqueue(operations.replace(lost))
   running.add(keepChannel({ link, config, connectionEvents$: connection.events$, scheduler, logger, state$: store.state$, current: store.current, dispatch, replace }).subscribe())
   const gaveUp = (event: ConnectionEvent): event is Extract<ConnectionEvent, { type: 'gaveUp' }> => event.type === 'gaveUp'

@@ -1,15 +1,15 @@
 import { EMPTY, concat, concatMap, catchError, defer, ignoreElements, map, merge, of, type Observable } from 'rxjs'
-import { asBasicError, badInput, BasicError, errorCodes, shown } from '../errors.js'
+import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import * as requests from './requests.js'
 import { subscribedServices, type Channel, type ServiceName, type SubscriptionEvent } from './state.js'
-import { ChannelDropped, channelSteps, type OperationDeps } from './steps.js'
+import { channelSteps, droppedOr, type OperationDeps } from './steps.js'
 
 // The queued operations of the subscription feature, each a cold Observable of the events it causes.
 
 /** The subscribe, unsubscribe, replace and forget operations over `deps`. */
 export function subscriptionOperations(deps: OperationDeps) {
   const { link, connection, logger } = deps
-  const { context, deadline, createChannel, subscribeEach, openSocket, failed, rejected, withUser, tolerated } = channelSteps(deps)
+  const { context, deadline, createChannel, openAndSubscribe, failed, rejected, withUser, tolerated } = channelSteps(deps)
 
   const subscribe = (services: readonly ServiceName[]): Observable<SubscriptionEvent> =>
     withUser('subscribe', (user) => {
@@ -19,11 +19,8 @@ export function subscriptionOperations(deps: OperationDeps) {
       const subscribed$ = channel$.pipe(
         concatMap(({ channel, created }) => {
           const wanted = services.filter((service) => !subscribedServices(deps.current()).includes(service))
-          return concat(
-            created ? of<SubscriptionEvent>({ type: 'channelCreated', channel }) : EMPTY,
-            openSocket(user, channel, at),
-            subscribeEach(user, channel, wanted, at).pipe(map((outcome): SubscriptionEvent => ({ type: 'servicesSubscribed', ...outcome }))),
-          )
+          const subscribed$ = openAndSubscribe(user, channel, wanted, at, (outcome) => ({ type: 'servicesSubscribed', ...outcome }))
+          return created ? concat(of<SubscriptionEvent>({ type: 'channelCreated', channel }), subscribed$) : subscribed$
         }),
         catchError((error: unknown) => of(failed('subscribe', error))),
       )
@@ -68,14 +65,9 @@ export function subscriptionOperations(deps: OperationDeps) {
       connection.disconnect()
       const at = deadline()
       return createChannel(user, at).pipe(
-        concatMap((channel) =>
-          concat(
-            openSocket(user, channel, at),
-            subscribeEach(user, channel, subscribedServices(current), at).pipe(map((outcome): SubscriptionEvent => ({ type: 'channelReplaced', channel, ...outcome }))),
-          ),
-        ),
+        concatMap((channel) => openAndSubscribe(user, channel, subscribedServices(current), at, (outcome) => ({ type: 'channelReplaced', channel, ...outcome }))),
         catchError((error: unknown) => {
-          const basic = error instanceof ChannelDropped ? error.error : asBasicError(error, errorCodes.subscription.CPAAS_WSREQUEST_FAIL, 'Channel re-creation')
+          const basic = droppedOr(error, errorCodes.subscription.CPAAS_WSREQUEST_FAIL, 'Channel re-creation')
           logger.error(`The notification channel could not be re-created: ${basic.message}`)
           return of<SubscriptionEvent>({ type: 'channelLost', error: basic })
         }),

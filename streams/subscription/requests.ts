@@ -39,8 +39,13 @@ export const presenceListName = 'myList'
 /** Seconds a presence list subscription is asked to last. */
 export const presenceSubscriptionDuration = 86400
 
-const version = (context: RequestContext): string => context.config.authentication.server.version
-const channelsPath = (context: RequestContext): string => `/cpaas/notificationchannel/${version(context)}/${context.user.username}/channels`
+/** `/cpaas/<api>/<version>/<userId>`: where every resource of the user's `api` lives. */
+const userPath = (context: RequestContext, api: string): string => `/cpaas/${api}/${context.config.authentication.server.version}/${context.user.username}`
+const channelsPath = (context: RequestContext): string => `${userPath(context, 'notificationchannel')}/channels`
+/** The channel lifetime asked for (seconds): `subscription.expires` when set, as the reference reads it. */
+const wantedLifetime = ({ subscription }: Config): number => subscription.expires ?? subscription.channelLifetime
+/** `{ clientCorrelator }` when one is configured, else nothing. */
+const correlator = ({ authentication: { clientCorrelator } }: Config) => (clientCorrelator !== undefined ? { clientCorrelator } : {})
 
 /** The text after `marker` in a resource URL (ids end their URLs). */
 const after = (url: string, marker: string): string | undefined => {
@@ -56,15 +61,10 @@ const unusable = (operation: string, fixedCode: string | undefined, detail: stri
 /** `POST .../channels`: a WebSocket channel with the configured lifetime and connectivity role. */
 export function createChannel(context: RequestContext): Observable<Channel> {
   const operation = 'Create notification channel'
-  const { subscription, authentication, connectivity } = context.config
-  const lifetime = subscription.expires ?? subscription.channelLifetime
+  const lifetime = wantedLifetime(context.config)
+  const { responsibleParty } = context.config.connectivity.method
   const body: CreateChannelRequest = {
-    notificationChannel: {
-      channelLifetime: lifetime,
-      channelType: 'Websockets',
-      ...(authentication.clientCorrelator !== undefined ? { clientCorrelator: authentication.clientCorrelator } : {}),
-      ...(connectivity.method.responsibleParty !== undefined ? { 'x-connCheckRole': connectivity.method.responsibleParty } : {}),
-    },
+    notificationChannel: { channelLifetime: lifetime, channelType: 'Websockets', ...correlator(context.config), ...(responsibleParty !== undefined ? { 'x-connCheckRole': responsibleParty } : {}) },
   }
   return context.link
     .request({ method: 'POST', path: channelsPath(context), body, operation, fixedCode: codes.CPAAS_WSREQUEST_FAIL, response: CreateChannelResponse })
@@ -88,34 +88,19 @@ export function createChannel(context: RequestContext): Observable<Channel> {
 
 /** `PUT .../channels/<id>`: asks for the configured lifetime again; emits the granted lifetime (seconds). */
 export function refreshChannel(context: RequestContext, channel: Channel): Observable<number> {
-  const { subscription } = context.config
-  const lifetime = subscription.expires ?? subscription.channelLifetime
+  const lifetime = wantedLifetime(context.config)
   const body: ChannelLifetimeRequest = { notificationChannelLifetime: { channelLifetime: lifetime } }
+  const path = `${channelsPath(context)}/${channel.id}`
   return context.link
-    .request({
-      method: 'PUT',
-      path: `${channelsPath(context)}/${channel.id}`,
-      body,
-      operation: 'Refresh notification channel',
-      fixedCode: codes.CPAAS_WSREFRESH_FAIL,
-      response: ChannelLifetimeResponse,
-    })
+    .request({ method: 'PUT', path, body, operation: 'Refresh notification channel', fixedCode: codes.CPAAS_WSREFRESH_FAIL, response: ChannelLifetimeResponse })
     .pipe(map((response) => response.notificationChannelLifetime?.channelLifetime ?? lifetime))
 }
 
 /** `DELETE .../channels/<id>` (the platform closes its sockets and drops its subscriptions). */
 export const deleteChannel = (context: RequestContext, channel: Channel): Observable<void> =>
-  context.link.request({
-    method: 'DELETE',
-    path: `${channelsPath(context)}/${channel.id}`,
-    operation: 'Delete notification channel',
-    fixedCode: codes.CPAAS_UNSUBSCRIBE_FAIL,
-  })
+  context.link.request({ method: 'DELETE', path: `${channelsPath(context)}/${channel.id}`, operation: 'Delete notification channel', fixedCode: codes.CPAAS_UNSUBSCRIBE_FAIL })
 
-const subscriptionObject = (context: RequestContext, channel: Channel) => ({
-  callbackReference: { notifyURL: channel.callbackURL },
-  ...(context.config.authentication.clientCorrelator !== undefined ? { clientCorrelator: context.config.authentication.clientCorrelator } : {}),
-})
+const subscriptionObject = (context: RequestContext, channel: Channel) => ({ callbackReference: { notifyURL: channel.callbackURL }, ...correlator(context.config) })
 
 /** An id read from a resource URL, or the error of an answer that names none. */
 const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): Observable<string> =>
@@ -126,7 +111,7 @@ const idIn = (id: string | undefined, operation: string, what: string, fixedCode
  * `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`.
  */
 const simple = <K extends string>(api: string, tail: string, key: K, response: t.Decoder<unknown, Readonly<Record<K, { readonly resourceURL: string }>>>, unsubscribeCode: string) => ({
-  path: (context: RequestContext): string => `/cpaas/${api}/${version(context)}/${context.user.username}/${tail}`,
+  path: (context: RequestContext): string => `${userPath(context, api)}/${tail}`,
   unsubscribeCode,
   post: (context: RequestContext, path: string, body: object, operation: string): Observable<string> =>
     context.link
@@ -140,11 +125,9 @@ const simpleServices = {
   smsinbound: simple('smsmessaging', 'inbound/subscriptions', 'subscription', SmsInboundSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
 }
 
-const presenceBase = (context: RequestContext): string => `/cpaas/presence/${version(context)}/${context.user.username}`
-
 /** The user's first presence list, created when there is none (§1.4). */
 function presenceListId(context: RequestContext): Observable<string> {
-  const base = presenceBase(context)
+  const base = userPath(context, 'presence')
   const create: CreatePresenceListRequest = { presenceList: { 'x-listName': presenceListName, presenceContact: [] } }
   return context.link.request({ method: 'GET', path: `${base}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection }).pipe(
     concatMap(({ presenceListCollection }) => {
@@ -164,7 +147,7 @@ function subscribePresence(context: RequestContext, channel: Channel): Observabl
   return presenceListId(context).pipe(
     concatMap((listId) => {
       const body: PresenceListSubscriptionRequest = { presenceListSubscription: { ...subscriptionObject(context, channel), duration: presenceSubscriptionDuration } }
-      const path = `${presenceBase(context)}/subscriptions/presenceListSubscriptions/${listId}`
+      const path = `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions/${listId}`
       return context.link.request({ method: 'POST', path, body, operation, response: PresenceListSubscriptionResponse })
     }),
     concatMap(({ presenceListSubscription: { resourceURL, presenceListId: listId } }) =>
@@ -189,7 +172,7 @@ export function subscribeService(context: RequestContext, channel: Channel, serv
 export function unsubscribeService(context: RequestContext, subscription: ServiceSubscription): Observable<void> {
   const { service, id } = subscription
   if (service === 'presence') {
-    const path = `${presenceBase(context)}/subscriptions/presenceListSubscriptions/${subscription.presenceListId ?? ''}/${id}`
+    const path = `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions/${subscription.presenceListId ?? ''}/${id}`
     return context.link.request({ method: 'DELETE', path, operation: 'Unsubscribe from presence list' })
   }
   const { path, unsubscribeCode } = simpleServices[service]
@@ -198,15 +181,7 @@ export function unsubscribeService(context: RequestContext, subscription: Servic
 
 /** `POST .../turn` (`calls.md` §2). */
 export function fetchTurnCredentials(context: RequestContext): Observable<TurnCredentials> {
-  const { clientCorrelator } = context.config.authentication
-  const body: TurnCredentialsRequest = { wrtcsTurnCredentials: clientCorrelator !== undefined ? { clientCorrelator } : {} }
-  return context.link
-    .request({
-      method: 'POST',
-      path: `/cpaas/webrtcsignaling/${version(context)}/${context.user.username}/turn`,
-      body,
-      operation: 'Fetch credentials',
-      response: TurnCredentialsResponse,
-    })
-    .pipe(map((response) => response.wrtcsTurnCredentials))
+  const body: TurnCredentialsRequest = { wrtcsTurnCredentials: correlator(context.config) }
+  const path = `${userPath(context, 'webrtcsignaling')}/turn`
+  return context.link.request({ method: 'POST', path, body, operation: 'Fetch credentials', response: TurnCredentialsResponse }).pipe(map((response) => response.wrtcsTurnCredentials))
 }

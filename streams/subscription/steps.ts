@@ -1,9 +1,9 @@
-import { EMPTY, catchError, defer, forkJoin, ignoreElements, map, of, takeUntil, tap, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
+import { catchError, concat, defer, forkJoin, ignoreElements, map, of, takeUntil, tap, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { ConnectionFeature } from '../connection/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
-import { BasicError, asBasicError, errorCodes } from '../errors.js'
-import type { Logger } from '../logs/logger.js'
+import { BasicError, asBasicError, errorCodes, type ErrorCode } from '../errors.js'
+import { loggedAndDropped, type Logger } from '../logs/logger.js'
 import { before, deadlineIn, type Deadline } from './deadline.js'
 import * as requests from './requests.js'
 import { type Channel, type ServiceFailure, type ServiceName, type ServiceSubscription, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
@@ -36,6 +36,9 @@ interface Subscribed {
 export class ChannelDropped {
   constructor(readonly error: BasicError) {}
 }
+
+/** The error of a dropped channel, or any other failure as a BasicError with `code` after `context`. */
+export const droppedOr = (error: unknown, code: ErrorCode, context: string): BasicError => (error instanceof ChannelDropped ? error.error : asBasicError(error, code, context))
 
 /** The steps the operations are made of, over `deps`. */
 export function channelSteps(deps: OperationDeps) {
@@ -77,9 +80,13 @@ export function channelSteps(deps: OperationDeps) {
       }),
     )
 
+  /** The socket on the channel, then the services subscribed on it, as the event `done` makes of what they gave. */
+  const openAndSubscribe = (user: AuthUser, channel: Channel, services: readonly ServiceName[], at: Deadline, done: (outcome: Subscribed) => SubscriptionEvent): Observable<SubscriptionEvent> =>
+    concat(openSocket(user, channel, at), subscribeEach(user, channel, services, at).pipe(map(done)))
+
   const failed = (operation: SubscriptionOperation, error: unknown): SubscriptionEvent => {
     const channelDropped = error instanceof ChannelDropped
-    const basic = channelDropped ? error.error : asBasicError(error, errorCodes.general.NO_CODE, `services.${operation}`)
+    const basic = droppedOr(error, errorCodes.general.NO_CODE, `services.${operation}`)
     logger.warn(`services.${operation} failed: ${basic.message}`)
     return { type: 'operationFailed', operation, error: basic, channelDropped }
   }
@@ -95,13 +102,7 @@ export function channelSteps(deps: OperationDeps) {
 
   /** A request that fails is logged and left out (`what` names it). */
   const tolerated = <T>(request$: Observable<T>, at: Deadline, what: string): Observable<T> =>
-    request$.pipe(
-      takeUntil(at.passed$),
-      catchError((error: unknown) => {
-        logger.warn(what, error)
-        return EMPTY
-      }),
-    )
+    request$.pipe(takeUntil(at.passed$), loggedAndDropped(logger, 'warn', what))
 
-  return { context, deadline, createChannel, subscribeEach, openSocket, failed, rejected, withUser, tolerated }
+  return { context, deadline, createChannel, openAndSubscribe, failed, rejected, withUser, tolerated }
 }

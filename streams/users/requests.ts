@@ -13,14 +13,8 @@ export interface DirectoryPage {
 
 /** Searches a directory (§4); every failure is reported with the fixed code `users:3`. */
 export function searchDirectory(link: PlatformLink, userId: string, directoryId: string, query: DirectoryQuery): Observable<DirectoryPage> {
+  const path = `/cpaas/directory/v1/${userId}/${directoryId}/search`
   return link
-    .request({
-      method: 'GET',
-      path: `/cpaas/directory/v1/${userId}/${directoryId}/search`,
-      query,
-      operation: 'User Request',
-      fixedCode: errorCodes.users.DIRECTORY_REQUEST_FAIL,
-      response: DirectoryResponse,
-    })
+    .request({ method: 'GET', path, query, operation: 'User Request', fixedCode: errorCodes.users.DIRECTORY_REQUEST_FAIL, response: DirectoryResponse })
     .pipe(map(({ directoryItemList }) => ({ items: directoryItemList.directoryItem, next: directoryItemList.next })))
 }

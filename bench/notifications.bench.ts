@@ -10,6 +10,7 @@ import { createConfig } from '../streams/config/feature.js'
 import { createConnection } from '../streams/connection/feature.js'
 import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
 import { createLogs } from '../streams/logs/feature.js'
+import { InProcessSocket, jwt } from './in-process-socket.js'
 
 const frameCount = Number(process.env.BENCH_FRAMES ?? 100000)
 const duplicateShare = Number(process.env.BENCH_DUPLICATES ?? 0.05)
@@ -41,39 +42,6 @@ function frames(): { texts: string[]; unique: number } {
   return { texts, unique }
 }
 
-/** A WebSocket stand-in: opens on the next tick; `deliver` hands it frames as the host would. */
-class InProcessSocket {
-  static last: InProcessSocket | undefined
-  readyState = 0
-  binaryType = 'arraybuffer'
-  onopen: ((event: unknown) => void) | null = null
-  onclose: ((event: unknown) => void) | null = null
-  onmessage: ((event: { data: string }) => void) | null = null
-  onerror: ((event: unknown) => void) | null = null
-  sent = 0
-
-  constructor(readonly url: string) {
-    InProcessSocket.last = this
-    setTimeout(() => {
-      this.readyState = 1
-      this.onopen?.({})
-    })
-  }
-
-  send(): void {
-    this.sent += 1
-  }
-
-  close(): void {
-    this.readyState = 3
-  }
-
-  deliver(data: string): void {
-    this.onmessage?.({ data })
-  }
-}
-
-const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
 
 async function run(texts: string[]): Promise<{ seconds: number; routed: number; received: number }> {
   const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test', protocol: 'http', port: 80 } } })

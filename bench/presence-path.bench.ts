@@ -20,41 +20,12 @@ import type { InboundNotification, PlatformLink } from '../streams/connection/li
 import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
 import { createLogs } from '../streams/logs/feature.js'
 import { createPresence } from '../streams/presence/feature.js'
+import { InProcessSocket, jwt } from './in-process-socket.js'
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
 const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000').split(',').map(Number)
 const runs = Number(process.env.BENCH_RUNS ?? 15)
 
-/** A WebSocket stand-in: opens on the next tick; `deliver` hands it frames as the host would. */
-class InProcessSocket {
-  static last: InProcessSocket | undefined
-  readyState = 0
-  binaryType = 'arraybuffer'
-  onopen: ((event: unknown) => void) | null = null
-  onclose: ((event: unknown) => void) | null = null
-  onmessage: ((event: { data: string }) => void) | null = null
-  onerror: ((event: unknown) => void) | null = null
-
-  constructor(readonly url: string) {
-    InProcessSocket.last = this
-    setTimeout(() => {
-      this.readyState = 1
-      this.onopen?.({})
-    })
-  }
-
-  send(): void {}
-
-  close(): void {
-    this.readyState = 3
-  }
-
-  deliver(data: string): void {
-    this.onmessage?.({ data })
-  }
-}
-
-const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
 const base = 1_700_000_000_000
 let nextId = 0
 

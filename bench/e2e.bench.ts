@@ -11,7 +11,8 @@
 //   npm run bench                        (builds, then runs this)
 //   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
 //   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180;
-//   BENCH_PROFILE=dir writes each run's CPU profile (both SDKs) there and prints its hottest functions)
+//   BENCH_PROFILE=dir writes each run's CPU profile (both SDKs) there and prints its hottest functions;
+//   BENCH_WARMUP presence updates each page takes, untimed, before its timed run, default 2000)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,6 +31,12 @@ const senders = 100
 const calls = process.env.BENCH_CALLS ?? '10'
 const sockets = process.env.BENCH_SOCKETS ?? '5000'
 const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
+/**
+ * Presence updates a page takes before its timed run, both SDKs alike, so that every watched-users
+ * row times code the page has already run (compiled by the JIT): without it, a 100-user page would
+ * be timed nearly cold while the 10,000-user one had warmed up on its 10,000 first notifications.
+ */
+const warmUp = Number(process.env.BENCH_WARMUP ?? 2000)
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 const profileDir = process.env.BENCH_PROFILE
 
@@ -191,26 +198,33 @@ async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeo
   const page = await openPage(browser, platform, sdk, userId, ['presence'])
   const users = Array.from({ length: count }, (_, index) => watched(index))
   await page.evaluate(watch, users)
-  const last = notifications - 1
   const base = Date.now()
+  /** Injects `total` updates round-robin over the watched users, each newer than the one before. */
+  const inject = async (total: number, first: number, note: (index: number) => string): Promise<void> => {
+    const sends: Array<Promise<unknown>> = []
+    for (let index = 0; index < total; index++) {
+      sends.push(
+        platform.admin.notify(userId, 'presence', {
+          presenceNotification: {
+            presentityUserId: users[index % count]!,
+            presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: note(index) } } },
+            dateTime: base + first + index,
+          },
+        }),
+      )
+    }
+    await Promise.all(sends)
+  }
+  if (warmUp > 0) {
+    await page.evaluate(armPresence, { userId: users[(warmUp - 1) % count]!, note: `warm-up ${warmUp - 1}` })
+    await inject(warmUp, 0, (index) => `warm-up ${index}`)
+    await page.waitForFunction(doneAt, undefined, { polling: 50, timeout: runTimeout })
+  }
+  const last = notifications - 1
   const rates = await timed(
     page,
     (round) => page.evaluate(armPresence, { userId: users[last % count]!, note: `note ${round}-${last}` }),
-    async (round) => {
-      const sends: Array<Promise<unknown>> = []
-      for (let index = 0; index < notifications; index++) {
-        sends.push(
-          platform.admin.notify(userId, 'presence', {
-            presenceNotification: {
-              presentityUserId: users[index % count]!,
-              presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: `note ${round}-${index}` } } },
-              dateTime: base + round * notifications + index,
-            },
-          }),
-        )
-      }
-      await Promise.all(sends)
-    },
+    (round) => inject(notifications, warmUp + round * notifications, (index) => `note ${round}-${index}`),
     `${sdk.name}-presence-${count}`,
   )
   await page.close()
@@ -312,6 +326,7 @@ async function main(): Promise<void> {
 
   console.log(`\nkandy-rx against the original SDK, same Chromium, same platform, same run (${new Date().toISOString()})\n`)
   printTable(rows)
+  if (warmUp > 0) console.log(`\n(each presence page took ${warmUp} updates, untimed, before its timed run)`)
   console.log('\nwhere the bytes of dist/kandy-rx.js go (minified, before gzip):')
   for (const { module, bytes } of (await moduleBreakdown()).slice(0, 14)) console.log(`  ${module.padEnd(28)} ${kb(bytes).padStart(9)}`)
 }

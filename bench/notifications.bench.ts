@@ -4,13 +4,8 @@
 // de-duplicated over the last `idCacheLength` ids, dispatched as an event and routed on
 // `link.notifications$` to ten feature-like subscribers that filter by kind.
 // BENCH_FRAMES (default 100000), BENCH_DUPLICATES (fraction, default 0.05), BENCH_RUNS (default 5).
-import { filter, firstValueFrom } from 'rxjs'
-import { createAuth } from '../streams/auth/feature.js'
-import { createConfig } from '../streams/config/feature.js'
-import { createConnection } from '../streams/connection/feature.js'
-import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
-import { createLogs } from '../streams/logs/feature.js'
-import { InProcessSocket, jwt } from './in-process-socket.js'
+import { filter } from 'rxjs'
+import { connectedInProcess } from './in-process-socket.js'
 
 const frameCount = Number(process.env.BENCH_FRAMES ?? 100000)
 const duplicateShare = Number(process.env.BENCH_DUPLICATES ?? 0.05)
@@ -44,14 +39,7 @@ function frames(): { texts: string[]; unique: number } {
 
 
 async function run(texts: string[]): Promise<{ seconds: number; routed: number; received: number }> {
-  const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test', protocol: 'http', port: 80 } } })
-  const environment = createEnvironment({ WebSocket: InProcessSocket as unknown as WebSocketConstructor })
-  const logs = createLogs(config, environment)
-  const auth = createAuth({ logs })
-  auth.commands.setTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'alice@example.com' }) })
-  const connection = createConnection({ config, environment, logs, auth })
-  await firstValueFrom(connection.commands.connect('/channels/bench/websocket'))
-  const socket = InProcessSocket.last!
+  const { auth, connection, socket } = await connectedInProcess('alice@example.com')
 
   // Ten feature-like consumers, each taking its own kind from the shared stream.
   let routed = 0

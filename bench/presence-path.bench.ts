@@ -10,17 +10,12 @@
 // the state before the timed run (one notification each), as after `presence.subscribe`.
 // BENCH_NOTIFICATIONS (default 10000), BENCH_WATCHED (default "100,1000"), BENCH_RUNS (default 15). On a shared
 // machine the best run is the figure least disturbed by other processes; the median is printed too.
-import { firstValueFrom, of, Subject } from 'rxjs'
+import { of, Subject } from 'rxjs'
 import { presenceApi } from '../lib/api/presence.js'
 import { createEmitter } from '../lib/events.js'
-import { createAuth } from '../streams/auth/feature.js'
-import { createConfig } from '../streams/config/feature.js'
-import { createConnection } from '../streams/connection/feature.js'
 import type { InboundNotification, PlatformLink } from '../streams/connection/link.js'
-import { createEnvironment, type WebSocketConstructor } from '../streams/environment.js'
-import { createLogs } from '../streams/logs/feature.js'
 import { createPresence } from '../streams/presence/feature.js'
-import { InProcessSocket, jwt } from './in-process-socket.js'
+import { connectedInProcess } from './in-process-socket.js'
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
 const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000').split(',').map(Number)
@@ -53,14 +48,7 @@ const inbound = (text: string): InboundNotification => {
 
 /** One client's path from `entry` to a `presence:change` listener, `watched` users known; the µs per notification of each run. */
 async function measure(watched: number, entry: Entry): Promise<number[]> {
-  const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test', protocol: 'http', port: 80 } } })
-  const environment = createEnvironment({ WebSocket: InProcessSocket as unknown as WebSocketConstructor })
-  const logs = createLogs(config, environment)
-  const auth = createAuth({ logs })
-  auth.commands.setTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'alice@bench.test' }) })
-  const connection = createConnection({ config, environment, logs, auth })
-  await firstValueFrom(connection.commands.connect('/channels/bench/websocket'))
-  const socket = InProcessSocket.last!
+  const { config, logs, auth, connection, socket } = await connectedInProcess('alice@bench.test')
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = entry === 'socket' ? connection.link : { ...connection.link, notifications$ }
   const presence = createPresence({ config, logs, link, presenceListId$: of('list') })

@@ -154,8 +154,15 @@ export const messagingNotificationKinds = ['chatMessageNotification', 'inboundSM
 /** The message id of a `resourceURL` or link: the text after `/messages/`. */
 export const messageIdOf = (url: string): string | undefined => {
   const at = url.indexOf('/messages/')
-  return at < 0 ? undefined : url.slice(at + '/messages/'.length) || undefined
+  return at < 0 ? undefined : detached(url.slice(at + '/messages/'.length)) || undefined
 }
+
+/**
+ * `text` as a string of its own. A slice of 13 characters or more is, in V8, a view that keeps
+ * the whole string it was cut from alive: an id cut from a link would hold the link for as long
+ * as the message is kept.
+ */
+const detached = (text: string): string => (text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string))
 
 /** Conversation type from a chat link: `/group/` or `/oneToOne/` after at least three path segments (`notifications.md` §5.1). */
 export const chatTypeOfHref = (href: string): 'chat-group' | 'chat-oneToOne' | undefined => {

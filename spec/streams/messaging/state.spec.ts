@@ -71,6 +71,9 @@ describe('messaging state', () => {
     it('reads message ids and conversation types out of platform links', () => {
       expect(messageIdOf('/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc/messages/m-1')).to.equal('m-1')
       expect(messageIdOf('/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc')).to.equal(undefined)
+      // Ids long enough to be copied out of the link (not kept as a view of it) come out the same, whatever their characters.
+      for (const id of ['2f1c6a0e-5b7d-4c1e-9f3a-8d2b6e4a1c90', 'a "quoted\\ id\twith é and 💬 in it'])
+        expect(messageIdOf(`/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc/messages/${id}`)).to.equal(id)
       expect(chatTypeOfHref('/cpaas/chat/v1/u/group/g-1/messages/m-1')).to.equal('chat-group')
       expect(chatTypeOfHref('/cpaas/chat/v1/u/oneToOne/bob/adhoc/messages/m-1')).to.equal('chat-oneToOne')
       expect(chatTypeOfHref('/group/oneToOne/x')).to.equal(undefined)

@@ -2,7 +2,8 @@
 // the end-to-end bench sends them, fed to the messaging feature the way the connection delivers
 // them (each frame parsed from its JSON text, so its strings are fresh as off the wire), with the
 // documented `conversation` namespace listening and read once at the end. No network, no browser.
-// BENCH_NOTIFICATIONS (default 10000), BENCH_SENDERS (default 100).
+// BENCH_NOTIFICATIONS (default 10000), BENCH_SENDERS (default 100), BENCH_MESSAGE_IDS (`uuid`, the default:
+// ids of a UUID's length, as the local platform issues them; `short`: `bench-<n>`, as the e2e bench sends).
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { NEVER, Subject } from 'rxjs'
@@ -15,6 +16,9 @@ import { createMessaging } from '../streams/messaging/feature.js'
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
 const senders = Number(process.env.BENCH_SENDERS ?? 100)
+const idStyle = process.env.BENCH_MESSAGE_IDS === 'short' ? 'short' : 'uuid'
+/** The platform's id of message `id`: UUID-shaped by default (36 characters), or short. */
+const messageId = (id: number): string => (idStyle === 'short' ? `bench-${id}` : `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`)
 const userId = 'kandy-rx-chat@bench.test'
 
 setFlagsFromString('--expose-gc')
@@ -34,7 +38,7 @@ const frame = (id: number): InboundNotification => {
       id: `n-${id}`,
       dateTime: base + id,
       chatMessage: { senderAddress: from, 'x-destinationAddress': userId, text: `Message ${id} from ${from}`, dateTime: base + id, 'x-type': 'inbound' },
-      link: [{ rel: 'chatMessage', href: `/cpaas/chat/v1/${userId}/oneToOne/${from}/adhoc/messages/bench-${id}` }],
+      link: [{ rel: 'chatMessage', href: `/cpaas/chat/v1/${userId}/oneToOne/${from}/adhoc/messages/${messageId(id)}` }],
     },
   })
   const parsed = JSON.parse(text) as { chatMessageNotification: Record<string, unknown> }
@@ -64,7 +68,7 @@ for (let id = 0; id < notifications; id++) notifications$.next(frame(id))
 const held = count()
 const growth = heapAfterGc() - before
 
-console.log(`${notifications} messages from ${senders} senders: ${held} held, ${events} events`)
+console.log(`${notifications} messages from ${senders} senders (${idStyle} message ids): ${held} held, ${events} events`)
 console.log(`heap growth after GC: +${(growth / 1e6).toFixed(2)} MB, ${Math.round(growth / notifications)} bytes per message`)
 listening.unsubscribe()
 messaging.dispose()

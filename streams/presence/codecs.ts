@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { isRecord } from '../guards.js'
 
 /**
  * Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7),
@@ -83,17 +84,16 @@ export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
 
 // The checks of `PresenceNotification.decode`, written out for the path of every notification
 // (the codec walks its intersections and builds a context per field); the spec holds the two equal.
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
 
 const isPerson = (value: unknown): value is Person => {
-  if (!isObject(value)) return false
+  if (!isRecord(value)) return false
   const willingness = value['overriding-willingness']
   const activities = value.activities
   return (
-    isObject(willingness) &&
+    isRecord(willingness) &&
     typeof willingness.overridingWillingnessValue === 'string' &&
-    isObject(activities) &&
+    isRecord(activities) &&
     typeof activities.activityValue === 'string' &&
     isOptionalString(activities.other)
   )
@@ -106,7 +106,7 @@ const isPerson = (value: unknown): value is Person => {
  * if (!isPresenceNotification(body)) report(PresenceNotification.decode(body))
  */
 export const isPresenceNotification = (value: unknown): value is PresenceNotification => {
-  if (!isObject(value) || typeof value.presentityUserId !== 'string') return false
+  if (!isRecord(value) || typeof value.presentityUserId !== 'string') return false
   const { presence, dateTime } = value
-  return (dateTime === undefined || typeof dateTime === 'number') && (presence === undefined || (isObject(presence) && isPerson(presence.person)))
+  return (dateTime === undefined || typeof dateTime === 'number') && (presence === undefined || (isRecord(presence) && isPerson(presence.person)))
 }

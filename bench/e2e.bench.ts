@@ -12,7 +12,8 @@
 //   BENCH_NOTIFICATIONS=1000 BENCH_WATCHED=100,1000 BENCH_CALLS=4 BENCH_SOCKETS=500 node --import tsx bench/e2e.bench.ts
 //   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180;
 //   BENCH_PROFILE=dir writes each run's CPU profile (both SDKs) there and prints its hottest functions;
-//   BENCH_WARMUP presence updates each page takes, untimed, before its timed run, default 2000)
+//   BENCH_WARMUP presence updates each page takes, untimed, before its timed run, default 2000;
+//   BENCH_HEAP_SNAPSHOTS=dir writes each SDK's heap snapshot before and after its chat run there)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,6 +40,7 @@ const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
 const warmUp = Number(process.env.BENCH_WARMUP ?? 2000)
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 const profileDir = process.env.BENCH_PROFILE
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS
 
 // The kit logs in over HTTPS with the platform's self-signed certificate (this process only).
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
@@ -151,6 +153,18 @@ async function writeProfile(name: string, profile: CpuProfile): Promise<void> {
   for (const { name: fn, where, ms, share } of hottest(profile, 25)) console.error(`  ${ms.toFixed(0).padStart(6)} ms ${share.padStart(6)}  ${fn}  ${where}`)
 }
 
+/** Writes the page's heap snapshot (open two in Chromium's DevTools, Memory, "Comparison") when asked for. */
+async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<void> {
+  if (snapshotDir === undefined) return
+  const chunks: string[] = []
+  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk)
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect)
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect)
+  mkdirSync(snapshotDir, { recursive: true })
+  writeFileSync(join(snapshotDir, `${name}.heapsnapshot`), chunks.join(''))
+}
+
 async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number]): Promise<Rates & { heap: number }> {
   const userId = reader(sdk.name, 'chat')
   const page = await openPage(browser, platform, sdk, userId, ['chat'])
@@ -163,6 +177,7 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
   // measuring, so neither SDK's heap figure carries it.
   await page.waitForFunction(() => true)
   const before = await heapAfterGc()
+  await writeHeapSnapshot(cdp, `${sdk.name}-chat-before`)
   const base = Date.now()
   const rates = await timed(
     page,
@@ -189,6 +204,7 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
   )
   // Per `notifications` messages, however many rounds it took.
   const heap = ((await heapAfterGc()) - before) / rates.rounds
+  await writeHeapSnapshot(cdp, `${sdk.name}-chat-after`)
   await page.close()
   return { ...rates, heap }
 }

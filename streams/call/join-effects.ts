@@ -9,8 +9,7 @@ import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from
 import type { CallsStore } from './model.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
 
-// Joining two calls (join.ts has the rules, protocol/calls.md §11): both legs are taken off hold
-// audio-only, a WebAudio bridge (bridge.ts) goes between them, and the joined call appears.
+// Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
 /** What joining needs of the call engine. */
 export interface JoinEngine extends JointEngine {

@@ -10,9 +10,8 @@ import { asCallError } from './engine.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
-// The operations of joined calls (join-effects.ts makes them) and of their legs: the feature's
-// commands are routed here first. A leg only says that it has ended (or is being joined); a
-// joined call holds and unholds its legs, reports their statistics and feeds its bridge.
+// The operations of joined calls (join-effects.ts makes them) and of their legs, routed here before the feature's commands: a leg only says that it
+// has ended (or is being joined); a joined call holds and unholds its legs, reports their statistics and feeds its bridge.
 
 /** A joined call's running parts. */
 export interface Joined {

@@ -20,10 +20,7 @@ export interface CallRuntime {
   readonly negotiation: Negotiation
   /** Set while an operation waits for the far end's answer (`wrtcsAnswerNotification`). */
   awaitingAnswer: ((sdp: string) => void) | undefined
-  /**
-   * The far end's last SDP that shows what it wants to send and receive: its offers, and its
-   * answers to our offers made while not holding (an answer to a hold is `inactive` whatever it wants).
-   */
+  /** The far end's last SDP showing what it wants to send and receive: its offers, and its answers to our non-hold offers (a hold's is `inactive`). */
   remoteIntent: string | undefined
 }
 

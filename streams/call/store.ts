@@ -21,7 +21,6 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
 /** The call machine with consultative transfers, joined calls, and media connection states around it. */
 const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
-/** The store of the call feature over its machine. */
 export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {
   const store = createStore(initialCallsState, reduce, logger)
   const callOf = (callId: string): CallRecord | undefined => entryOf(store.current().calls, callId)

@@ -14,7 +14,6 @@ export interface AudioBridge {
   close(): void
 }
 
-/** What the bridge takes from the environment. */
 export interface BridgeEnvironment {
   readonly AudioContext: typeof AudioContext
   readonly MediaStream: typeof MediaStream

@@ -34,18 +34,13 @@ export interface JoinRuntime {
   readonly effects: Subscription
 }
 
-/** What the joined calls' operations need of the call engine. */
 export interface JointEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current'>
   readonly legs: LegControl
-  /** The call's runtime, created on first use. */
   readonly runtime: (callId: string) => JoinRuntime
-  /** Subscribes an effect of a call; it stops when the call's media is released. */
   readonly own: (callId: string, effect: Observable<unknown>) => void
   readonly media: Pick<MediaFeature, 'commands' | 'track'>
-  /** Ends tracks of a call, in the media feature and in the call. */
   readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
-  /** A local track replaced: in the call's local stream, in the media feature, in the call. */
   readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
 }
 

@@ -62,7 +62,6 @@ export interface RuntimeDeps {
   readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
 }
 
-/** A call's runtime before it has a peer connection or media. */
 const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: Environment['scheduler']): CallRuntime => ({
   peer: undefined,
   localStream: undefined,

@@ -25,7 +25,6 @@ export type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: s
 /** A call's quality before any sample. */
 export const unmeasured: CallQuality = { mos: undefined, rttMs: undefined, jitterMs: undefined, packetLossPercent: undefined, warnings: [] }
 
-/** The pure reducer of call quality. */
 export function qualityReducer(state: QualityState, event: QualityEvent): Step<QualityState, QualityWarningOutput> {
   const { callId } = event
   if (event.type === 'qualitySampled') {

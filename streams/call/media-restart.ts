@@ -49,7 +49,6 @@ export function automaticMediaRestarts(deps: AutomaticRestartDeps): Observable<n
     )
     const policyNow = policy()
     const restarts$ = automaticRestarts(signals$, attempt(callId), policyNow, scheduler).pipe(
-      // Until the call has ended.
       takeUntil(call$.pipe(filter((call) => call === undefined || isTerminal(call.state)))),
       mergeMap((outcome) => {
         if (outcome.type === 'restarting') log(`Call ${callId}: restarting its media (${outcome.reason}), attempt ${outcome.attempt} of ${policyNow.attempts}`)

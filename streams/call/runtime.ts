@@ -71,7 +71,6 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   remoteIntent: undefined,
 })
 
-/** Stops what a runtime holds: its renegotiations, its local media, its peer connection and its effects. */
 const stopRuntime = (runtime: CallRuntime): void => {
   runtime.negotiation.dispose()
   runtime.awaitingAnswer = undefined

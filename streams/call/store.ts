@@ -18,7 +18,6 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
   readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
 }
 
-/** The call machine with consultative transfers, joined calls, and media connection states around it. */
 const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
 export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {

@@ -77,10 +77,7 @@ export const dtlsRoleFix =
 const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
   new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)
 
-/**
- * Runs an SDP through handlers, each called as `(newSdp, info, originalSdp)` on the SDP parsed by sdp-transform, and writes the result back.
- * A handler that throws or returns no SDP object fails the whole step with a `BasicError` of `code`.
- */
+/** Runs a parsed SDP through handlers `(newSdp, info, originalSdp)` and writes it back; a handler that throws or returns no SDP object fails it with `code`. */
 export function shapeSdp(
   sdp: string,
   info: SdpHandlerInfo,

@@ -112,10 +112,7 @@ export const trackOutputs = (
   return [...local.map(output(true)), ...remote.map(output(false))]
 }
 
-/**
- * A change of who holds an answered call: its hold flags and state, and `call:stateChange`. A call leaving On Hold first announces its remote tracks
- * again (`call:newTrack`), as the original SDK does, since `toCallObject` hid them while it was held.
- */
+/** A change of who holds an answered call (flags, state, `call:stateChange`); leaving On Hold first re-announces the remote tracks `toCallObject` hid. */
 export function holdChange(call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): { changes: Partial<CallRecord>; outputs: CallOutput[] } {
   const state = heldState(localHold, remoteHold)
   const resumed = call.state === callStates.ON_HOLD && state !== callStates.ON_HOLD

@@ -1,8 +1,6 @@
-// The audio bridge of a call joined locally (`call.join`, protocol/calls.md §11): the platform has
-// no conference, so this client mixes. Each leg (one remote party's session) is sent the local
-// microphone mixed with what every other leg receives; the local user hears every leg by playing
-// the legs' remote tracks. WebAudio does the mixing: one MediaStreamAudioDestinationNode per leg,
-// whose track replaces the leg's outgoing audio (`RTCRtpSender.replaceTrack`, no renegotiation).
+// The audio bridge of a locally joined call (`call.join`, protocol/calls.md §11): the platform has no conference, so this client mixes. Each leg (one
+// remote party's session) is sent the microphone mixed with what every other leg receives; the local user hears every leg by playing their remote tracks.
+// WebAudio mixes: one MediaStreamAudioDestinationNode per leg, whose track replaces the leg's outgoing audio (`RTCRtpSender.replaceTrack`, no renegotiation).
 
 /** A running mix for `legs` legs. */
 export interface AudioBridge {
@@ -16,7 +14,6 @@ export interface AudioBridge {
   close(): void
 }
 
-/** What the bridge takes from the environment. */
 export interface BridgeEnvironment {
   readonly AudioContext: typeof AudioContext
   readonly MediaStream: typeof MediaStream

@@ -1,9 +1,8 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
-// Wire codecs of WebRTC call signalling (`protocol/calls.md` §1–§12, `notifications.md` §4),
-// shared with the local platform (`platform/features/calls.ts`). The TURN credential codecs
-// live with the subscription that fetches them (`streams/subscription/codecs.ts`).
+// Wire codecs of WebRTC call signalling (`protocol/calls.md` §1–§12, `notifications.md` §4), shared with the local platform (`platform/features/calls.ts`).
+// The TURN credential codecs live with the subscription that fetches them (`streams/subscription/codecs.ts`).
 
 const clientCorrelator = t.partial({ clientCorrelator: t.string })
 
@@ -43,9 +42,8 @@ export const AnswerRequest = t.type({ wrtcsAnswer: t.intersection([t.type({ sdp:
 export type AnswerRequest = t.TypeOf<typeof AnswerRequest>
 
 /**
- * `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7).
- * The SDK always sends an SDP; the local platform also takes an offer-less update (a gateway's
- * re-INVITE without SDP) and relays it as a slow-start re-offer (`calls.md` §8.2).
+ * `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7). The SDK always sends an SDP; the local platform
+ * also takes an offer-less update (a gateway's re-INVITE without SDP) and relays it as a slow-start re-offer (`calls.md` §8.2).
  */
 export const OfferRequest = t.type({ wrtcsOffer: t.intersection([MaybeSdp, clientCorrelator]) })
 export type OfferRequest = t.TypeOf<typeof OfferRequest>

@@ -30,15 +30,13 @@ export interface MediaChangeOptions {
 export const constraintsOf = (media: MediaOptions): MediaOptions => (typeof media === 'object' && media !== null ? media : {})
 
 /**
- * `options.bandwidth` over `current`: each kind given replaces the current one (5000 when it is
- * not a positive number); kinds left out keep theirs.
+ * `options.bandwidth` over `current`: each kind given replaces the current one (5000 when an app passed no positive number); kinds left out keep theirs.
  *
  * bandwidthOf({ bandwidth: { video: 500 } }) // { audio: 5000, video: 500 }
  */
 export function bandwidthOf(options: AnswerOptions | undefined, current: Bandwidth = defaultBandwidth): Bandwidth {
   const given = options?.bandwidth
   if (typeof given !== 'object' || given === null) return current
-  // An app may pass anything for a kind: what is not a positive number is the default.
   const kbps = (kind: keyof Bandwidth, value: unknown): number =>
     !(kind in given) ? current[kind] : typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : defaultBandwidth[kind]
   return { audio: kbps('audio', given.audio), video: kbps('video', given.video) }

@@ -2,9 +2,8 @@ const phoneLooking = /^[\d\s\-.()+]+$/
 const separators = /[\s\-.()+]/g
 
 /**
- * The address a call is placed to (`protocol/calls.md` §3.1): `sip:<user>@<domain>`, with the
- * user's own domain when none is given, any scheme dropped, and phone numbers stripped of their
- * visual separators (leading `+`, `#`, `*` kept).
+ * The address a call is placed to (`protocol/calls.md` §3.1): `sip:<user>@<domain>`, with the user's own domain when none is given, any scheme
+ * dropped, and phone numbers stripped of their visual separators (leading `+`, `#`, `*` kept).
  *
  * normalizeDestination('+1 (613) 555-0100', 'example.com') // 'sip:+16135550100@example.com'
  */

@@ -2,9 +2,7 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 
-// DTMF (protocol/calls.md §13): tones go out-of-band through the audio sender's RTCDTMFSender
-// when `telephone-event` was negotiated, else in-band: the two sines of each tone mixed into the
-// outgoing audio with WebAudio. Both paths take the same tones and the same timing rules.
+// DTMF (protocol/calls.md §13): out-of-band by RTCDTMFSender if `telephone-event` was negotiated, else in-band (WebAudio); same tones, same timing.
 
 /** The tones `call.sendDTMF` accepts (api-reference): digits, `*`, `#`, and `,` (a 2 s pause). */
 export const dtmfTones = '0123456789*#,'
@@ -32,10 +30,7 @@ const frequencies: Readonly<Record<string, readonly [number, number]>> = {
   '*': [941, 1209], '0': [941, 1336], '#': [941, 1477],
 }
 
-/**
- * Checks the tones of `call.sendDTMF`: a non-empty string of `0-9 * # ,` (a `call:7` BasicError
- * otherwise, naming the characters that are not tones).
- */
+/** Checks `call.sendDTMF`'s tones: a non-empty string of `0-9 * # ,`, else a `call:7` BasicError naming the characters that are not tones. */
 export function checkTones(tone: unknown): E.Either<BasicError, string> {
   if (typeof tone !== 'string' || tone === '') return E.left(new BasicError(errorCodes.call.INVALID_PARAM, 'sendDTMF needs the tone(s) to send: a non-empty string.'))
   const invalid = [...new Set([...tone].filter((character) => !dtmfTones.includes(character)))]
@@ -44,10 +39,7 @@ export function checkTones(tone: unknown): E.Either<BasicError, string> {
   return E.right(tone)
 }
 
-/**
- * The timing of `call.sendDTMF(callId, tone, duration = 100, intertoneGap = 70)`: numbers in
- * milliseconds, clamped as RTCDTMFSender clamps them (tone 40–6000 ms, gap at least 30 ms).
- */
+/** `call.sendDTMF(callId, tone, duration = 100, intertoneGap = 70)`'s timing in ms, clamped as RTCDTMFSender does (tone 40–6000, gap ≥ 30). */
 export function dtmfTiming(duration: unknown, intertoneGap: unknown): E.Either<BasicError, DtmfTiming> {
   const value = (given: unknown, fallback: number, name: string): E.Either<BasicError, number> =>
     given === undefined || given === null
@@ -102,11 +94,8 @@ export interface InBandHost {
 }
 
 /**
- * Plays tones in-band: the sender's microphone track and each tone's two sines are mixed into a
- * new track (WebAudio), which replaces the sender's track (no renegotiation) while the tones
- * play; then the microphone track is put back. Completes once the microphone is back on the
- * sender, so sequences run one after another (see `inBandQueue`) never take a mixed track for
- * the microphone.
+ * Plays tones in-band: a WebAudio mix of the microphone and each tone's two sines replaces the sender's track (no renegotiation) while they play.
+ * Completes once the microphone is back on the sender, so sequences queued by `inBandQueue` never take a mixed track for the microphone.
  *
  * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
  */
@@ -166,9 +155,7 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
             subscriber.complete()
           })
         }
-        // The tones run on the audio clock, which lags the wall clock on a busy machine: the
-        // microphone comes back a tail after the last tone has really ended (or, for pauses
-        // only, after the sequence's length).
+        // The audio clock lags the wall clock on a busy machine: the microphone returns a tail after the last tone's real end (pauses only: the length).
         const lastEnded$: Observable<unknown> = last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
         wait.add(lastEnded$.pipe(switchMap(() => timer(tailMs, scheduler))).subscribe(finish))
       })
@@ -181,9 +168,7 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
 }
 
 /**
- * A queue of in-band sequences for one call: each sequence swaps the sender's track, so they
- * play one after another. `play(sequence$)` returns an Observable that runs the sequence in turn
- * and emits its outcome; `queued$` must be subscribed once, by the call's owner.
+ * Plays one call's in-band sequences one after another (each swaps the sender's track); `queued$` must be subscribed once, by the call's owner.
  *
  * const queue = inBandQueue(); own(queue.queued$); queue.play(playInBand(...)).subscribe()
  */
@@ -193,8 +178,7 @@ export function inBandQueue(): { readonly queued$: Observable<unknown>; readonly
     queued$: turns.pipe(concatMap((turn$) => turn$)),
     play: <T>(sequence$: Observable<T>) =>
       new Observable<T>((subscriber) => {
-        // The turn ends when the sequence ends, however it ends; its outcome goes to the caller.
-        // A caller that stopped waiting before its turn gives the turn up.
+        // The turn ends however the sequence ends, its outcome going to the caller; a caller gone before its turn gives the turn up.
         turns.next(defer(() => (subscriber.closed ? EMPTY : sequence$.pipe(tap(subscriber), catchError(() => EMPTY)))))
       }),
   }

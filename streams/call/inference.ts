@@ -1,8 +1,7 @@
 import { parse, write, type MediaDescription } from 'sdp-transform'
 import type { RemoteOperation } from './state.js'
 
-// What an SDP says about media flow, and what a remote re-offer did (`protocol/calls.md` §8, §9).
-// Pure functions over SDP text; an SDP that does not parse counts as having no m-lines.
+// What an SDP says about media flow, and what a remote re-offer did (`protocol/calls.md` §8, §9); an SDP that does not parse has no m-lines.
 
 type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'
 
@@ -39,10 +38,7 @@ const sends = (direction: Direction): boolean => direction.includes('send')
 const receives = (direction: Direction): boolean => direction.includes('recv')
 const flows = (line: MediaLine): boolean => sends(line.direction) && receives(line.direction)
 
-/**
- * "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio
- * m-line `inactive` or `sendonly` (music on hold).
- */
+/** "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio m-line `inactive` or `sendonly` (music on hold). */
 export function mediaFlowing(sdp: string): boolean {
   const lines = mediaLines(sdp)
   const held = lines.every((line) =>
@@ -52,8 +48,7 @@ export function mediaFlowing(sdp: string): boolean {
 }
 
 /**
- * The remote operation a new remote SDP performs over the previous one (§9.2), checked in the
- * order hold, unhold, start music-on-hold, add media, stop music-on-hold, remove media, no change.
+ * What a new remote SDP does over the previous one (§9.2), checked in order: hold, unhold, start music-on-hold, add, stop music-on-hold, remove, no change.
  *
  * inferRemoteOperation(connectedOffer, connectedOffer.replaceAll('a=sendrecv', 'a=inactive')) // 'hold'
  */

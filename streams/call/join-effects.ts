@@ -9,13 +9,10 @@ import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from
 import type { CallsStore } from './model.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
 
-// Joining two calls (join.ts has the rules, protocol/calls.md §11): both legs are taken off hold
-// audio-only, a WebAudio bridge (bridge.ts) goes between them, and the joined call appears.
+// Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
-/** What joining needs of the call engine. */
 export interface JoinEngine extends JointEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current' | 'state$' | 'outputs$'>
-  /** Stops a call's media and effects. */
   readonly release: (callId: string) => void
   readonly environment: Pick<Environment, 'AudioContext' | 'MediaStream' | 'randomId'>
   readonly now: () => number
@@ -23,12 +20,10 @@ export interface JoinEngine extends JointEngine {
 }
 
 export interface JoinCommands {
-  /** Joins two locally held calls into one new audio-only call; outcome in `joinReported` (`call:join`). */
   readonly join: (callId: string, otherCallId: string) => void
 }
 
 export interface Joins extends JoinCommands {
-  /** The commands with joined calls and their legs routed here (every other call to `commands`). */
   readonly route: <C extends RoutedCommands>(commands: C) => C
   readonly dispose: () => void
 }

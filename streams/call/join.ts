@@ -4,16 +4,11 @@ import { callStates } from './model.js'
 import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, JoinEvent, JoinedInto, Transition } from './model.js'
 import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, trackOutputs, unknownCall } from './steps.js'
 
-// `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this
-// client does it (join-effects.ts). Both calls are locally held; they are taken off hold
-// audio-only, and a WebAudio bridge sends each remote party the local microphone mixed with the
-// other remote party. The application sees ONE new joined call (audio-only, its remote tracks =
-// both remote parties) while the two calls end with "Join Successful" (9906). The two platform
-// sessions live on as the joined call's legs: their records stay in the state (notifications,
-// audits and re-offers keep working on them) but the public sees what they were
-// (`joinedInto.shown`: their state when the join started, then `Ended`), and their outputs are
-// folded into the joined call's. A join that fails leaves both calls as they were (held again),
-// minus their video, with "Join Failed" (-2) and `call:join { error }`.
+// `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this client does it (join-effects.ts). Both locally held calls
+// come off hold audio-only, and a WebAudio bridge sends each remote party the local microphone mixed with the other one. The app sees ONE new joined
+// call (audio-only, remote tracks = both parties) while both calls end with "Join Successful" (9906). Their sessions live on as its legs: their records
+// stay (notifications, audits, re-offers keep working on them), the public sees `joinedInto.shown` (their state at the join, then `Ended`), and their
+// outputs fold into the joined call's. A failed join leaves both calls as they were (held again) minus video, with "Join Failed" (-2) and `call:join { error }`.
 
 /** The transition of both calls once joined (calls.md §11). */
 export const joinSucceeded: Transition = { statusCode: 9906, reasonText: 'Join Successful' }
@@ -152,11 +147,7 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
   return settled({})
 }
 
-/**
- * After the base machine's step: the outputs of legs stay inside (their remote tracks become
- * the joined call's), joining legs record whether they are ready or failed, and joined calls
- * follow their legs.
- */
+/** After the base machine's step: legs' outputs stay inside (remote tracks become the joined call's), joining legs record ready / failed, joined calls follow. */
 function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
   const legOf = (state: CallsState, callId: string): JoinedInto | undefined => entryOf(state.calls, callId)?.joinedInto
   const touched = new Set<string>(legOf(step.state, event.callId) === undefined ? [] : [event.callId])
@@ -204,8 +195,7 @@ function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
 }
 
 /**
- * The call machine with joined calls (pure and total, like the machine it wraps): it reduces
- * the join's own events and folds the legs' outputs into their joined call's.
+ * The call machine with joined calls (pure and total, like the machine it wraps): reduces the join's events and folds the legs' outputs into the joined call's.
  *
  * const reduce = withJoins(withTransfers(callsReducer))
  */

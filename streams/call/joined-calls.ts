@@ -10,9 +10,8 @@ import { asCallError } from './engine.js'
 import { callStates, type CallsStore, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
 
-// The operations of joined calls (join-effects.ts makes them) and of their legs: the feature's
-// commands are routed here first. A leg only says that it has ended (or is being joined); a
-// joined call holds and unholds its legs, reports their statistics and feeds its bridge.
+// The operations of joined calls (join-effects.ts makes them) and of their legs, routed here before the feature's commands: a leg only says that it
+// has ended (or is being joined); a joined call holds and unholds its legs, reports their statistics and feeds its bridge.
 
 /** A joined call's running parts. */
 export interface Joined {
@@ -35,18 +34,13 @@ export interface JoinRuntime {
   readonly effects: Subscription
 }
 
-/** What the joined calls' operations need of the call engine. */
 export interface JointEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current'>
   readonly legs: LegControl
-  /** The call's runtime, created on first use. */
   readonly runtime: (callId: string) => JoinRuntime
-  /** Subscribes an effect of a call; it stops when the call's media is released. */
   readonly own: (callId: string, effect: Observable<unknown>) => void
   readonly media: Pick<MediaFeature, 'commands' | 'track'>
-  /** Ends tracks of a call, in the media feature and in the call. */
   readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
-  /** A local track replaced: in the call's local stream, in the media feature, in the call. */
   readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
 }
 

@@ -2,13 +2,10 @@ import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
 import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
 import { isTerminal, put } from './steps.js'
 
-// The media connection of a call: the state of its peer connection's transport, as
-// `CallObject.mediaConnectionState` and `call:mediaConnectionChange` report it. A fact event
-// through the reducer, so a later media restart can watch it like any other call state.
+// A call's media connection (its peer connection's transport) is a fact through the reducer, so a media restart watches it like any other call state.
 
 /**
- * The media connection state of a peer connection: its `iceConnectionState`, except that a
- * failed or closed `connectionState` (DTLS failed, or closed) wins.
+ * The media connection state of a peer connection: its `iceConnectionState`, unless `connectionState` is failed (DTLS failed) or closed.
  *
  * mediaConnectionStateOf('connected', 'failed') // 'failed'
  */
@@ -51,11 +48,7 @@ const endedOpen = (before: CallsState, after: CallsState): CallRecord[] =>
     return was !== undefined && !isTerminal(was.state) && isTerminal(call.state) && call.mediaConnectionState !== 'closed'
   })
 
-/**
- * The call machine with media connection states: `mediaConnectionChanged` facts change a live
- * call's state; a call that ends has its media connection `closed` (its peer connection is closed
- * without a state change event).
- */
+/** The call machine with media connection states: facts change a live call's; an ending call's becomes `closed` (closing a peer fires no state event). */
 export const withMediaConnection =
   (reducer: CallsReducer): CallsReducer =>
   (state, event) => {

@@ -6,10 +6,6 @@ import { automaticRestarts, type RestartSignal } from './restart-policy.js'
 import type { CallEvent, CallOutput, CallsState } from './model.js'
 import { isTerminal } from './steps.js'
 
-// Automatic media restarts: the policy (restart-policy.ts) over each call's media connection
-// state and the host's online events; an attempt is the manual `call.mediaRestart`
-// (operations/media-restart.ts), a re-offer the machine settles as `mediaRestarted`.
-
 /** What the automatic restarts run on: the calls' store and the manual restart command. */
 export interface AutomaticRestartDeps {
   readonly state$: Observable<CallsState>
@@ -23,9 +19,8 @@ export interface AutomaticRestartDeps {
 }
 
 /**
- * Every call's automatic media restarts, for as long as the call lives: the policy watches its
- * media connection state and the host's `online` events; an attempt is the manual restart, done
- * when its `call:mediaRestart` comes. Giving up is said with one more `call:mediaRestart`.
+ * Every call's automatic media restarts while it lives: restart-policy.ts over its media connection state and the host's `online` events. An attempt
+ * is the manual `call.mediaRestart` (operations/media-restart.ts), done when its `call:mediaRestart` comes; giving up is said with one more.
  */
 export function automaticMediaRestarts(deps: AutomaticRestartDeps): Observable<never> {
   const { state$, outputs$, dispatch, mediaRestart, policy, scheduler, log } = deps
@@ -54,7 +49,6 @@ export function automaticMediaRestarts(deps: AutomaticRestartDeps): Observable<n
     )
     const policyNow = policy()
     const restarts$ = automaticRestarts(signals$, attempt(callId), policyNow, scheduler).pipe(
-      // Until the call has ended.
       takeUntil(call$.pipe(filter((call) => call === undefined || isTerminal(call.state)))),
       mergeMap((outcome) => {
         if (outcome.type === 'restarting') log(`Call ${callId}: restarting its media (${outcome.reason}), attempt ${outcome.attempt} of ${policyNow.attempts}`)

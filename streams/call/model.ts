@@ -3,8 +3,7 @@ import type { MediaOptions } from '../media/constraints.js'
 import type { TrackObject } from '../media/state.js'
 import type { Step, Store } from '../store.js'
 
-// The call model: types only (and their constants), the bottom floor of streams/call. Every part
-// of the call feature imports it; it imports nothing from call/.
+// Types only (and their constants): the bottom floor of streams/call, it imports nothing from call/.
 
 /** The states a call can be in (`call.states`: constant → exact wire-visible value). */
 export const callStates = {
@@ -112,8 +111,7 @@ export type Transition = { readonly prevState?: CallState; readonly statusCode?:
 /** Operations refused on a joined call or on a call joined into one (each with its own failure output). */
 export type JointRefusable = CallOperation | 'stats' | 'dtmf' | 'join'
 
-// ── Events: facts, in the past tense. Requests (`…Requested`) are checked against the state
-// ── and either accepted (the effect then runs) or refused (an error output, nothing changes).
+// ── Events: facts, in the past tense; a request (`…Requested`) is accepted (its effect runs) or refused (an error output, no change).
 
 type Fact<T extends string, Fields = object> = { readonly type: T; readonly callId: string } & Readonly<Fields>
 
@@ -207,5 +205,4 @@ export type CallsStep = Step<CallsState, CallOutput>
 /** A call machine, or a layer around one (`withTransfers`, `withJoins`): pure and total. */
 export type CallsReducer = (state: CallsState, event: CallEvent) => CallsStep
 
-/** The call feature's store. */
 export type CallsStore = Store<CallsState, CallEvent, CallOutput>

@@ -16,9 +16,8 @@ export interface Negotiation {
 }
 
 /**
- * A call's negotiation queue: one task at a time; remote re-offers jump ahead of queued local
- * operations; after a glare, local operations wait until a remote re-offer was handled (then the
- * retry goes first) or until `wait` ms passed (then `giveUp` runs and the queue moves on).
+ * A call's negotiation queue, one task at a time: remote re-offers jump ahead of queued local operations; after a glare, local operations wait until
+ * a remote re-offer was handled (then the retry goes first) or `wait` ms passed (then `giveUp` runs and the queue moves on).
  *
  * const negotiation = createNegotiation((error) => logger.error('A renegotiation failed', error), scheduler)
  * negotiation.local(() => hold$)

@@ -18,9 +18,8 @@ export interface Peer {
   readonly remoteTracks$: Observable<RemoteTrack>
   addLocal(stream: MediaStream): void
   /**
-   * Creates an offer or answer, shapes it (`shape`, before it is set), sets it, waits for ICE
-   * gathering to finish (no trickle: calls.md §14.2), and emits the SDP to send: the gathered
-   * description with `finish` applied (idempotent fixes the browser drops from what it renders).
+   * Creates an offer or answer, `shape`s it, sets it, waits for ICE gathering (no trickle: calls.md §14.2), and emits the gathered SDP
+   * after `finish` (idempotent fixes the browser drops from what it renders).
    */
   localDescription(type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string>
   /** Applies a remote description (already shaped). */
@@ -28,10 +27,8 @@ export interface Peer {
   /** Undoes an offer that was set and not answered (local or remote), back to the last stable negotiation. */
   rollback(): Observable<void>
   /**
-   * Sets each sender's own track again. Chromium leaves a sender's source detached after a local
-   * offer was rolled back (a glare) and negotiated again: the transceiver is `sendrecv`, but no
-   * video frame is encoded and the far end gets none. The same track set again re-attaches it,
-   * without a renegotiation; a host that cannot (no `replaceTrack`, or it fails) keeps what it has.
+   * Sets each sender's own track again, which re-attaches without a renegotiation the source Chromium leaves detached after a rolled-back local offer
+   * (a glare) is negotiated again (`sendrecv`, but no video frame encoded). A host that cannot (no `replaceTrack`, or it fails) keeps what it has.
    */
   reattachSenders(): Observable<void>
   close(): void
@@ -77,11 +74,8 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
 }
 
 /**
- * Sets the last stable negotiation again, as it was (same SDPs, so no ICE restart and no new
- * track). Chromium's rollback puts the transceivers back but leaves its media channels with the
- * rolled-back offer's directions: after an `inactive` hold offer was rolled back, nothing was sent
- * on a call with separate audio and video transports until the next negotiation. The senders'
- * tracks are then set again, as after any rollback that is negotiated again.
+ * Sets the last stable negotiation again, same SDPs (no ICE restart, no new track): Chromium's rollback leaves its media channels with the rolled-back
+ * offer's directions (a rolled-back `inactive` hold sent nothing on separate audio and video transports until the next negotiation).
  */
 async function replayStable(connection: RTCPeerConnection): Promise<void> {
   // Hosts without the current descriptions (undefined) have nothing to replay.

@@ -3,14 +3,11 @@ import { asBasicError, BasicError, errorCodes } from '../errors.js'
 import type { RestartPolicy } from '../config/media-restart.js'
 import type { MediaConnectionState } from './model.js'
 
-// When a call restarts its media by itself: the media connection failed, stayed disconnected
-// past a grace period, or the browser came back online; attempts back off, and after the last
-// one the call is left to the app. Pure over its inputs, with the scheduler injected.
+// A call restarts its media by itself when its media connection failed, stayed disconnected past a grace period, or the browser came back online.
 
 /** What the policy watches: the call's media connection state, and the browser's `online` event. */
 export type RestartSignal = { readonly type: 'state'; readonly state: MediaConnectionState } | { readonly type: 'online' }
 
-/** Why a restart began. */
 export type RestartReason = 'failed' | 'disconnected' | 'online'
 
 /** What the policy did: each attempt begun, then the media back, or the error it gave up with. */
@@ -22,11 +19,9 @@ export type RestartOutcome =
 const healthy = (state: MediaConnectionState): boolean => state === 'connected' || state === 'completed'
 
 /**
- * The automatic restarts of one call's media: `restart()` (an ICE restart renegotiated with the
- * far end; it completes when the answer is applied) runs when a reason arises, and an attempt
- * succeeds once the media connection is connected again within `policy.timeout`. A reason that
- * arises during an attempt joins it. After `policy.attempts` failed attempts the outcome is
- * `gaveUp` and the Observable completes: the call is the app's to end or retry by hand.
+ * The automatic restarts of one call's media: `restart()` (an ICE restart, complete once the answer is applied) runs when a reason arises, and
+ * succeeds once the media connection is connected again within `policy.timeout`; a reason arising meanwhile joins the attempt. Attempts back off;
+ * after `policy.attempts` failures it emits `gaveUp` and completes: the call is the app's to end or retry by hand.
  *
  * automaticRestarts(signals$, () => renegotiate({ iceRestart: true }), policy, scheduler).subscribe(report)
  */

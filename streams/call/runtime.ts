@@ -20,10 +20,7 @@ export interface CallRuntime {
   readonly negotiation: Negotiation
   /** Set while an operation waits for the far end's answer (`wrtcsAnswerNotification`). */
   awaitingAnswer: ((sdp: string) => void) | undefined
-  /**
-   * The far end's last SDP that shows what it wants to send and receive: its offers, and its
-   * answers to our offers made while not holding (an answer to a hold is `inactive` whatever it wants).
-   */
+  /** The far end's last SDP showing what it wants to send and receive: its offers, and its answers to our non-hold offers (a hold's is `inactive`). */
   remoteIntent: string | undefined
 }
 
@@ -65,7 +62,6 @@ export interface RuntimeDeps {
   readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
 }
 
-/** A call's runtime before it has a peer connection or media. */
 const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: Environment['scheduler']): CallRuntime => ({
   peer: undefined,
   localStream: undefined,
@@ -75,7 +71,6 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   remoteIntent: undefined,
 })
 
-/** Stops what a runtime holds: its renegotiations, its local media, its peer connection and its effects. */
 const stopRuntime = (runtime: CallRuntime): void => {
   runtime.negotiation.dispose()
   runtime.awaitingAnswer = undefined

@@ -4,9 +4,7 @@ import type { Config, SdpHandlerFunction, SdpHandlerInfo, SdpObject } from '../c
 import { BasicError, errorCodes, shown, type ErrorCode } from '../errors.js'
 import { createCodecRemover } from '../sdp/codecRemover.js'
 
-// One pipeline for every SDP of a call, local and remote (`protocol/calls.md` §14.3):
-// the peer-connection layer's fixes on local SDPs, then the application's handlers, the H264
-// remover, the SDES remover and the bandwidth lines, in that order.
+// One pipeline for every SDP of a call, local and remote (`protocol/calls.md` §14.3): the peer-connection layer's fixes on local SDPs, then `sdpHandlersOf`.
 
 const removeH264 = createCodecRemover(['H264'])
 
@@ -19,10 +17,7 @@ export const removeSdes: SdpHandlerFunction = (sdp) => ({
   }),
 })
 
-/**
- * Local SDPs of a call with bandwidth values: `b=AS:<kbps>` and `b=TIAS:<bps>` on every audio and
- * video m-section (replacing the section's `b=` lines), telling the far end how much to send us.
- */
+/** Tells the far end how much to send us: `b=AS:<kbps>` and `b=TIAS:<bps>` on every audio and video m-section of a local SDP, replacing its `b=` lines. */
 export const applyBandwidth: SdpHandlerFunction = (sdp, info) => {
   const { bandwidth } = info
   if (info.endpoint !== 'local' || bandwidth === undefined) return sdp
@@ -40,8 +35,7 @@ export const applyBandwidth: SdpHandlerFunction = (sdp, info) => {
 }
 
 /**
- * The handlers every SDP of a call goes through, in order: the application's `call.sdpHandlers`,
- * the H264 remover (when `call.removeH264Codecs`), the SDES remover, the bandwidth lines.
+ * The handlers every SDP of a call goes through, in order: the app's `call.sdpHandlers`, the H264 remover (`call.removeH264Codecs`), SDES, bandwidth.
  *
  * shapeSdp(offer, { type: 'offer', endpoint: 'local', bandwidth }, sdpHandlersOf(config.call))
  */
@@ -71,10 +65,7 @@ export const localFixes: SdpHandlerFunction = (sdp) => {
   }
 }
 
-/**
- * An answer must not say `a=setup:actpass`; when a remote answer does, pick the role for this SDP
- * only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks into later calls).
- */
+/** A remote answer saying `a=setup:actpass` (not allowed) gets `role`, for this SDP only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks). */
 export const dtlsRoleFix =
   (role: 'active' | 'passive'): SdpHandlerFunction =>
   (sdp) => ({
@@ -86,11 +77,7 @@ export const dtlsRoleFix =
 const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
   new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)
 
-/**
- * Runs an SDP through handlers, each called as `(newSdp, info, originalSdp)` with the SDP parsed
- * by sdp-transform, and writes the result back. A handler that throws or returns something that
- * is not an SDP object fails the whole step with a `BasicError` of the given code.
- */
+/** Runs a parsed SDP through handlers `(newSdp, info, originalSdp)` and writes it back; a handler that throws or returns no SDP object fails it with `code`. */
 export function shapeSdp(
   sdp: string,
   info: SdpHandlerInfo,

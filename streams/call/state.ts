@@ -178,7 +178,6 @@ const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
   statsReported: (state, call, event) => say(state, { type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }),
 }
 
-/** Mid-call operations. */
 const midCall: Pick<Handlers, MidCallEvent['type']> = {
   reofferRequested: (state, call, event) => {
     const error = reofferRefusal(call, event)
@@ -239,10 +238,8 @@ const handle = <K extends Exclude<keyof EventOf, Creation>>(type: K, event: Even
   handlers[type](state, call, event)
 
 /**
- * The call state machine (protocol/calls.md §15): pure and total. A request that the current
- * state does not allow is refused: the state is returned unchanged with an error output
- * (`call:7` unknown call, `call:6` wrong state). Facts that no longer apply (a notification for
- * an ended call, a late reply) change nothing and say nothing.
+ * The call state machine (protocol/calls.md §15), pure and total: a request the state does not allow is refused, the state unchanged, with an error
+ * output (`call:7` unknown call, `call:6` wrong state). Facts that no longer apply (an ended call's notification, a late reply) change nothing, say nothing.
  */
 export function callsReducer(state: CallsState, event: CallEvent): CallsStep {
   if (event.type === 'callMade' || event.type === 'callInvited') return created(state, event)

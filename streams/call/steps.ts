@@ -37,9 +37,8 @@ export function callPart(record: CallRecord): CallObject {
 }
 
 /**
- * The CallObject view of a record (what the documented getters and `calls$` show). As the original
- * SDK, a call On Hold lists no remote track (its receivers get nothing); leaving hold announces
- * them again (`holdChange`). The record keeps them, so they still end with the call.
+ * The CallObject view of a record (the documented getters, `calls$`): as the original SDK, a call On Hold lists no remote track (its receivers get
+ * nothing) and leaving hold announces them again (`holdChange`). The record keeps them, so they still end with the call.
  */
 export function toCallObject(record: CallRecord): CallObject {
   const call = record.joinedInto?.shown ?? callPart(record)
@@ -113,11 +112,7 @@ export const trackOutputs = (
   return [...local.map(output(true)), ...remote.map(output(false))]
 }
 
-/**
- * A change of who holds an answered call: its hold flags and state, and `call:stateChange`. A
- * call leaving On Hold announces its remote tracks again first (`call:newTrack`), as the original
- * SDK does, since `toCallObject` hid them while it was held.
- */
+/** A change of who holds an answered call (flags, state, `call:stateChange`); leaving On Hold first re-announces the remote tracks `toCallObject` hid. */
 export function holdChange(call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): { changes: Partial<CallRecord>; outputs: CallOutput[] } {
   const state = heldState(localHold, remoteHold)
   const resumed = call.state === callStates.ON_HOLD && state !== callStates.ON_HOLD
@@ -140,10 +135,7 @@ export interface FailureDetail {
   readonly tones?: string | undefined
 }
 
-/**
- * The event that reports the failure of a local operation (the documented API has one per
- * operation); `previous` is what `call:stateChange` reports as the state before.
- */
+/** The output reporting a local operation's failure (one per operation in the documented API); `previous`: `call:stateChange`'s state before. */
 export function failureOf(callId: string, previous: CallSnapshot | undefined, operation: Failing, error: BasicError, detail: FailureDetail = {}): CallOutput {
   switch (operation) {
     case 'stats':

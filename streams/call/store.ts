@@ -18,10 +18,8 @@ export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
   readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
 }
 
-/** The call machine with consultative transfers, joined calls, and media connection states around it. */
 const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
 
-/** The store of the call feature over its machine. */
 export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {
   const store = createStore(initialCallsState, reduce, logger)
   const callOf = (callId: string): CallRecord | undefined => entryOf(store.current().calls, callId)

@@ -10,11 +10,9 @@ import { transferSession, type CallScope } from './requests.js'
 import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
-/** What a transfer needs of the call engine. */
 export interface TransferEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current'>
   readonly link: PlatformLink
-  /** Where the user's signalling resources live; a `call:6` error before login. */
   readonly scope: () => E.Either<BasicError, CallScope>
   /** Runs a task of a call once its renegotiation in flight is done (its negotiation queue). */
   readonly afterNegotiation: (callId: string, task: () => Observable<unknown>) => void

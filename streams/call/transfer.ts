@@ -2,10 +2,9 @@ import { entryOf } from '../record.js'
 import { callStates, type CallOutput, type CallRecord, type CallsReducer, type CallsState, type CallsStep, type TransferEvent, type Transition } from './model.js'
 import { finish, isTerminal, pairRefusal, put, refused, snapshot } from './steps.js'
 
-// Consultative transfer (protocol/calls.md §11, api-reference `call.consultativeTransfer`): both
-// calls locally held; `PUT …/sessions/<id>/transfer` names the other call's session and remote
-// address; the platform connects the two remote parties (they see ordinary re-offers) and ends
-// both of this user's sessions, and `SessionEnded` while the transfer is pending completes it.
+// Consultative transfer (protocol/calls.md §11, api-reference `call.consultativeTransfer`): both calls locally held, `PUT …/sessions/<id>/transfer`
+// names the other call's session and remote address; the platform connects the two remote parties (they see ordinary re-offers) and ends both of
+// this user's sessions: `SessionEnded` while the transfer is pending completes it.
 
 /** The transition of both calls once the platform ended them (calls.md §11). */
 export const transferSucceeded: Transition = { statusCode: 9905, reasonText: 'Transfer Successful' }
@@ -34,10 +33,8 @@ function failTransfer(state: CallsState, event: Extract<TransferEvent, { type: '
 }
 
 /**
- * The call machine with consultative transfers: `transferRequested` marks both calls (refused
- * with `call:7` / `call:6` otherwise), `transferFailed` unmarks them with an error and the
- * "Transfer Failed" transition, and `SessionEnded` on a marked call ends it with
- * "Transfer Successful" (9905).
+ * The call machine with consultative transfers: `transferRequested` marks both calls (else refused, `call:7` / `call:6`), `transferFailed` unmarks
+ * them with the error and "Transfer Failed", and `SessionEnded` on a marked call ends it with "Transfer Successful" (9905).
  */
 export const withTransfers =
   (reducer: CallsReducer): CallsReducer =>

@@ -24,8 +24,7 @@ export interface RenderingDeps {
 }
 
 /**
- * Rendering tracks in the page: each in its own `<audio>` / `<video>` element (marked with
- * `trackAttribute`) inside the container a CSS selector names, and removing them again.
+ * Renders tracks in the page, each in its own `<audio>` / `<video>` element (marked `trackAttribute`) inside the container a CSS selector names.
  *
  * const { renderTracks, removeTracks } = rendering({ environment, logger, current, dispatch, track })
  */

@@ -5,9 +5,8 @@ import { BasicError, errorCodes } from '../errors.js'
 import { checkMediaOptions, constraintsOf, type MediaOptions } from './constraints.js'
 
 /**
- * Local media for media options (cold: subscribing asks the browser; unsubscribing before the
- * answer stops the tracks it brings). Errors: `call:7` bad options, `call:4` getUserMedia failed.
- * `acquired` runs once the browser gave the media (device labels appear then).
+ * Local media for media options (cold: subscribing asks the browser; unsubscribing before the answer stops the tracks it brings). Errors: `call:7`
+ * bad options, `call:4` getUserMedia failed. `acquired` runs once the browser gave the media (device labels appear then).
  *
  * userMedia$(environment, { audio: true }, refreshDevices).subscribe((stream) => …)
  */

@@ -2,9 +2,8 @@ import type { MediaDescription } from 'sdp-transform'
 import type { SdpHandlerFunction, SdpObject } from '../config/state.js'
 
 /**
- * A codec to remove: its name (`'VP8'`, case-insensitive), or its name with fmtp parameters that
- * must all be present on a payload for it to be removed (`{ name: 'H264', fmtpParams:
- * ['packetization-mode=0'] }`), as later versions of the reference accept.
+ * A codec to remove: its name (`'VP8'`, case-insensitive), or its name with fmtp parameters a payload must all have to be removed
+ * (`{ name: 'H264', fmtpParams: ['packetization-mode=0'] }`), as later versions of the reference accept.
  */
 export type CodecSelector = string | { readonly name: string; readonly fmtpParams?: readonly string[] }
 
@@ -34,9 +33,8 @@ const selected = (media: MediaDescription, selectors: readonly Selector[]): Set<
 }
 
 /**
- * The payloads that only make sense beside removed ones: rtx / fec whose `apt=` points at a
- * removed payload, and RED whose redundancy list (`111/111`) names only removed payloads. Runs to a
- * fixed point, so the rtx of a removed RED goes too.
+ * The payloads that only make sense beside removed ones: rtx / fec whose `apt=` points at a removed payload, and RED whose redundancy list
+ * (`111/111`) names only removed payloads; runs to a fixed point, so the rtx of a removed RED goes too.
  */
 const withCompanions = (media: MediaDescription, removed: Set<number>): Set<number> => {
   const result = new Set(removed)
@@ -79,10 +77,8 @@ const withoutPayloads = (media: MediaDescription, removed: ReadonlySet<number>):
 }
 
 /**
- * Creates an SDP handler that removes the named codecs (case-insensitive) from every media
- * section, with their rtx / RED / fec companions and all their `a=rtpmap`, `a=fmtp` and
- * `a=rtcp-fb` lines, keeping each `m=` payload list consistent with what remains. The SDP it is
- * given is not modified; a new one is returned.
+ * Creates an SDP handler that removes the named codecs (case-insensitive) from every media section, with their rtx / RED / fec companions and
+ * their `a=rtpmap`, `a=fmtp` and `a=rtcp-fb` lines, keeping each `m=` payload list consistent; it returns a new SDP, leaving the one given as it was.
  *
  * const client = create({ call: { sdpHandlers: [sdpHandlers.createCodecRemover(['VP8', 'VP9'])] } })
  */

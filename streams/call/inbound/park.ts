@@ -7,9 +7,8 @@ export interface Held<T> {
 }
 
 /**
- * Holds frames for a session this client does not know yet (the create response of its call is
- * on its way) and emits each, in arrival order, once `sessions$` names its session; frames held
- * `lifetime` ms are dropped when the next one is held. Completes with its source.
+ * Holds frames for a session this client does not know yet (its call's create response is on its way) and emits each, in arrival order, once
+ * `sessions$` names it; frames held `lifetime` ms are dropped when the next one is held. Completes with its source.
  *
  * parked$.pipe(awaitSession(created$, 10_000, scheduler)) // frames to handle again
  */

@@ -35,9 +35,8 @@ export interface InboundHandlers {
 }
 
 /**
- * Why a decoded notification still cannot be used, or undefined: no session in its link, or an SDP
- * that is no SDP where nothing would report it (an invitation, or a session not ours: an answer
- * that fails on a call of ours ends that call with the error, notifications.md §4.2).
+ * Why a decoded notification still cannot be used, or undefined: no session in its link, or an SDP that is no SDP where nothing would report it
+ * (an invitation, or a session not ours: an answer that fails on a call of ours ends that call with the error, notifications.md §4.2).
  */
 function unusable(notification: CallNotification, known: (sessionId: string) => boolean): string | undefined {
   const sessionId = notifiedSessionId(notification.body.link)
@@ -48,10 +47,8 @@ function unusable(notification: CallNotification, known: (sessionId: string) => 
 }
 
 /**
- * The call notifications of the link (notifications.md §4), one at a time in arrival order:
- * decoded with their tagged codec, matched with their call, handled. A frame for a session not
- * known yet waits for it while an outgoing call awaits its session; a malformed one is reported
- * on its call, or through `dropped` when it names none.
+ * The link's call notifications (notifications.md §4), one at a time in arrival order: decoded with their tagged codec, matched with their call,
+ * handled. A frame for an unknown session waits while an outgoing call awaits its session; a malformed one is reported on its call, else to `dropped`.
  */
 export function routeInbound(
   { store, link, logger, environment }: Pick<CallEngine, 'store' | 'link' | 'logger' | 'environment'>,

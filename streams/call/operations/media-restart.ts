@@ -4,10 +4,8 @@ import type { CallEngine } from '../engine.js'
 import type { Renegotiation } from './reoffer.js'
 
 /**
- * `call.mediaRestart(callId)`: an ICE restart with fresh TURN credentials, renegotiated with the
- * far end through the call's update signalling (calls.md §7), so both sides gather new
- * candidates; a held call stays held (the directions are not touched). Its outcome is
- * `call:mediaRestart`.
+ * `call.mediaRestart(callId)`: an ICE restart with fresh TURN credentials, renegotiated through the call's update signalling (calls.md §7) so both
+ * sides gather new candidates; a held call stays held (directions untouched). Outcome: `call:mediaRestart`.
  */
 export function createMediaRestart({ signalling }: Pick<CallEngine, 'signalling'>, renegotiation: Pick<Renegotiation, 'queue'>) {
   return (callId: string): void =>

@@ -17,9 +17,8 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
     // addTrack may reuse a spare transceiver (`inactive`, see below): we also want to receive on it.
     for (const sender of senders) transceiverOf(peer, sender).direction = 'sendrecv'
     return () => {
-      // Not stop(): Chromium then negotiates the stopped, never-negotiated transceiver (with its
-      // dead track) in the next offer. A spare one without track stays `inactive` until the next
-      // addTrack of its kind reuses it.
+      // Not stop(): Chromium then negotiates the stopped, never-negotiated transceiver (with its dead track) in the next offer. A spare one
+      // without track stays `inactive` until the next addTrack of its kind reuses it.
       for (const sender of senders) {
         const transceiver = transceiverOf(peer, sender)
         peer.connection.removeTrack(sender)

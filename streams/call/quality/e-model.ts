@@ -1,7 +1,5 @@
-// The ITU-T G.107 E-model, simplified as is usual for WebRTC: the default values of every
-// parameter but delay and loss (R0 − Is = 93.2, A = 0), the delay impairment of the one-way
-// "effective latency" (Cole & Rosenbluth's fit of G.107's Idd), and the equipment impairment of
-// the codec under random loss (Ie, Bpl; BurstR = 1).
+// The ITU-T G.107 E-model as usually simplified for WebRTC: defaults but for delay and loss (R0 − Is = 93.2, A = 0), the delay impairment of the one-way
+// "effective latency" (Cole & Rosenbluth's fit of G.107's Idd), and the equipment impairment of the codec under random loss (Ie, Bpl; BurstR = 1).
 
 /** A codec's equipment impairment `ie`, its packet-loss robustness `bpl` and its frame delay (ms). */
 export interface CodecImpairment {
@@ -11,9 +9,8 @@ export interface CodecImpairment {
 }
 
 /**
- * Per codec (lower-case name of the RTP payload). G.711 with concealment from G.113 App. I. ITU-T
- * lists no Opus: as WebRTC sends it (≥ 32 kbps, in-band FEC) it is taken as transparent and more
- * robust to loss than G.711 with concealment, the values WebRTC quality tools commonly use.
+ * Per codec (lower-case RTP payload name); G.711 with concealment from G.113 App. I. ITU-T lists no Opus: as WebRTC sends it (≥ 32 kbps, in-band FEC)
+ * it is taken as transparent and more robust to loss than G.711 with concealment, the values WebRTC quality tools commonly use.
  */
 export const codecImpairments: Readonly<Record<string, CodecImpairment>> = {
   opus: { ie: 0, bpl: 30, frameMs: 20 },
@@ -47,8 +44,7 @@ export function delayImpairment(oneWayMs: number): number {
 }
 
 /**
- * The effective equipment impairment Ie,eff of a codec under random packet loss (G.107 §7.4):
- * Ie + (95 − Ie) · Ppl / (Ppl + Bpl).
+ * The effective equipment impairment Ie,eff of a codec under random packet loss (G.107 §7.4): Ie + (95 − Ie) · Ppl / (Ppl + Bpl).
  *
  * equipmentImpairment(codecImpairments.pcmu, 2) // 7.011…
  */
@@ -75,8 +71,7 @@ export function impairmentOf(codec: string | undefined): CodecImpairment {
 }
 
 /**
- * The rating R of a transmission: the effective latency (half the round trip, a jitter buffer of
- * twice the jitter, the codec's frame) as Id, the codec under loss as Ie,eff.
+ * The rating R of a transmission: Id of the effective latency (half the round trip, a jitter buffer of twice the jitter, the codec's frame), Ie,eff of the codec.
  *
  * rating({ rttMs: 0, jitterMs: 0, packetLossPercent: 0, codec: 'opus' }) // 92.72
  */

@@ -1,5 +1,4 @@
-// One stats report of a call's peer connection as the figures quality is judged from, and two
-// consecutive ones as a sample (what changed in between). Pure: the sampler does the I/O.
+// A stats report of a call's peer connection as the figures quality is judged from, and two in a row as a sample; pure, the sampler does the I/O.
 
 /** A kind of media the far end may send. */
 export type MediaKind = 'audio' | 'video'

@@ -26,8 +26,7 @@ const reading = (peer: RTCPeerConnection): Observable<StatsReading> =>
   )
 
 /**
- * A peer connection's quality samples: one a second while its media connection is connected (or
- * completed), each compared with the one before in the same connected period.
+ * A peer connection's quality samples: one a second while its media connection is connected (or completed), each against the one before in that period.
  *
  * qualitySamples(peer.connection, scheduler).pipe(qualitySteps(thresholds, scheduler))
  */

@@ -6,8 +6,7 @@ import { createStore, type Step } from '../../store.js'
 import { qualitySamples } from './sampler.js'
 import { qualitySteps, type CallQuality, type QualityStep, type QualityWarningChange, type WarningValues } from './warnings.js'
 
-// The quality of every call, keyed by call id: a small store beside the call machine, fed by
-// each call's sampler. A call keeps its last figures after its sampling stops; its warnings clear.
+// A small store beside the call machine, fed by each call's sampler; a call keeps its last figures after its sampling stops, its warnings clear.
 
 /** One call's quality, and the latest figure of each warning. */
 export interface CallQualityEntry {
@@ -26,7 +25,6 @@ export type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: s
 /** A call's quality before any sample. */
 export const unmeasured: CallQuality = { mos: undefined, rttMs: undefined, jitterMs: undefined, packetLossPercent: undefined, warnings: [] }
 
-/** The pure reducer of call quality. */
 export function qualityReducer(state: QualityState, event: QualityEvent): Step<QualityState, QualityWarningOutput> {
   const { callId } = event
   if (event.type === 'qualitySampled') {
@@ -59,8 +57,7 @@ export interface CallQualityFeature {
 }
 
 /**
- * The quality of calls: each call's peer connection sampled every second while connected, its
- * figures and warnings in one store.
+ * The quality of calls: each call's peer connection sampled every second while connected, its figures and warnings in one store.
  *
  * own(callId, quality.watch(callId, peer.connection))
  */

@@ -3,9 +3,8 @@ import type { QualityThresholds } from '../../config/quality.js'
 import { estimatedMos } from './e-model.js'
 import type { MediaKind, QualitySample } from './reading.js'
 
-// The quality warnings of a call, judged sample by sample. A network figure (round trip, jitter,
-// loss, MOS) rises when it is beyond its threshold in 3 of the last 5 samples and clears when it
-// is beyond in none of them, so one bad second neither raises nor clears a warning.
+// A network warning (round trip, jitter, loss, MOS) rises when beyond its threshold in 3 of the last 5 samples and clears when in none of them,
+// so one bad second neither raises nor clears it.
 
 /** The warnings of `call:qualityWarning`. */
 export const qualityWarningNames = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos', 'no-inbound-media', 'constant-audio-input'] as const
@@ -135,9 +134,8 @@ function judge(previous: Judgement, sample: QualitySample, thresholds: QualityTh
 }
 
 /**
- * A call's quality after each of its samples, with the warnings that rose or cleared; the time of
- * a sample is the scheduler's now (`no-inbound-media`, `constant-audio-input` are durations).
- * Thresholds are read at each sample, so a config change applies from the next one.
+ * A call's quality after each sample, with the warnings that rose or cleared; a sample's time is the scheduler's now (for `no-inbound-media`,
+ * `constant-audio-input`). Thresholds are read at each sample, so a config change applies from the next one.
  *
  * samples$.pipe(qualitySteps(() => config.current().call.qualityThresholds, scheduler))
  */

@@ -67,8 +67,7 @@ export interface ClientCore extends EventApi {
    * Updates values of the configuration (objects are merged, arrays and other values replaced); every feature sees the new values.
    *
    * client.updateConfig({ logs: { logLevel: client.logger.levels.WARN } })
-   * @throws BasicError `BAD_INPUT` (also logged) when `newConfigValues` is not an object or a section is not of its documented shape;
-   *   the configuration then stays exactly as it was.
+   * @throws BasicError `BAD_INPUT` (also logged) when `newConfigValues` is not an object or a section is not of its documented shape; nothing changes.
    */
   updateConfig(newConfigValues: UserConfig): void
   /**

@@ -140,9 +140,8 @@ export interface CallApi {
    */
   addMedia(callId: string, media?: MediaOptions, options?: MediaChangeOptions): void
   /**
-   * Removes local tracks from a `Connected` call: they stop, `call:trackEnded` for each here and for the matching remote tracks on
-   * the far end, then `call:removedMedia { local: true, tracks }`. `tracks` must be a non-empty array of the call's local track ids
-   * (else error `call:7`).
+   * Removes local tracks (a non-empty array of the call's local track ids, else error `call:7`) from a `Connected` call: they stop,
+   * `call:trackEnded` for each here and for the matching remote tracks on the far end, then `call:removedMedia { local: true, tracks }`.
    *
    * client.call.removeMedia(callId, call.localTracks.filter((id) => client.media.getTrackById(id).kind === 'video'))
    */

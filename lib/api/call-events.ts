@@ -10,8 +10,7 @@ import type { PublicEvent } from '../events.js'
  * The payload of `call:qualityWarning`: a warning of the call rose (`active: true`) or cleared, with its figure (`value`). Warnings:
  * `high-rtt`, `high-jitter`, `packet-loss`, `low-mos` (from one-second stats samples: 3 of the last 5 beyond the threshold raise one,
  * none of them clears it), `no-inbound-media` (media connected, nothing arriving from the far end), `constant-audio-input` (the
- * microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call whose sampling stops (it ended) has its
- * active warnings cleared.
+ * microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call whose sampling stops (it ended) has its active warnings cleared.
  *
  * client.on('call:qualityWarning', ({ callId, name, active }) => badge(callId, name, active))
  */

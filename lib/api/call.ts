@@ -116,10 +116,9 @@ export interface CallApi {
    */
   getStats(callId: string, trackId?: string): void
   /**
-   * Puts a call on hold: media stops both ways. The call must be answered and not already locally held (else `call:stateChange`
-   * with error `call:6`). When the far end answered, `call:stateChange` follows with `localHold: true` and state `On Hold`; the
-   * remote participant gets `call:stateChange` with `remoteHold: true`. A call held by both stays `On Hold` until both unhold.
-   * A failure leaves the call as it was and gives `call:stateChange` with the error.
+   * Puts a call on hold (media stops both ways); a call not answered or already locally held gives `call:stateChange` with error `call:6`.
+   * When the far end answered, `call:stateChange` follows with `localHold: true` and state `On Hold`; the remote participant gets it with
+   * `remoteHold: true`. A call held by both stays `On Hold` until both unhold. A failure leaves the call as it was and gives `call:stateChange` with the error.
    *
    * client.call.hold(callId)
    */
@@ -173,11 +172,10 @@ export interface CallApi {
    */
   sendDTMF(callId: string, tone: string, duration?: number, intertoneGap?: number): void
   /**
-   * Consultative (warm) transfer: connects the remote participant of one call to the remote participant of another, after having
-   * spoken to both. Both calls must be locally held (else `call:stateChange` with error `call:6`; an unknown id `call:7`). The
-   * platform takes the two remote participants off hold, connected to each other; both calls here end: `call:stateChange` with
-   * state `Ended` and `transition: { statusCode: 9905, reasonText: 'Transfer Successful' }`. If the platform refuses, both calls
-   * stay held and get `call:stateChange` with the error and `transition: { statusCode: -1, reasonText: 'Transfer Failed' }`.
+   * Consultative (warm) transfer: connects the remote participants of two locally held calls to each other, after having spoken to both
+   * (else `call:stateChange` with error `call:6`; an unknown id `call:7`). The platform takes them off hold; both calls here end with
+   * `call:stateChange`, state `Ended`, `transition: { statusCode: 9905, reasonText: 'Transfer Successful' }`. If the platform refuses,
+   * both stay held and get `call:stateChange` with the error and `transition: { statusCode: -1, reasonText: 'Transfer Failed' }`.
    *
    * client.call.hold(withCustomer)   // then, once held, call the colleague and talk
    * client.call.hold(withColleague)
@@ -185,15 +183,14 @@ export interface CallApi {
    */
   consultativeTransfer(callId: string, otherCallId: string): void
   /**
-   * Joins two locally held calls into one audio-only call with both remote participants: each of them hears the local user and the
-   * other; the local user hears both (render the joined call's remote tracks). The platform has no conference: this client mixes
-   * the audio (WebAudio), so it works on any platform but needs an `AudioContext` (else `call:join` with error `call:5`).
-   * On success the two calls end (`call:stateChange`, state `Ended`, `transition: { statusCode: 9906, reasonText: 'Join Successful' }`)
-   * and `call:join { callId }` names the new joined call. Calls that are not both locally held give `call:join` with error `call:6`
-   * (unknown ids `call:7`); a join that fails later gives `call:join { callId, error }` and `call:stateChange` with
-   * `transition: { statusCode: -2, reasonText: 'Join Failed' }`, both calls held again (without their video). On the joined call,
-   * `hold`, `unhold` and `end` act on both remote participants, muting its microphone mutes it for both, and `replaceTrack` changes
-   * the microphone; media cannot be added or removed (`call:5`).
+   * Joins two locally held calls into one audio-only call: each remote participant hears the local user and the other; the local user
+   * hears both (render the joined call's remote tracks). The platform has no conference: this client mixes the audio (WebAudio), so it
+   * works on any platform but needs an `AudioContext` (else `call:join` with error `call:5`). On success the two calls end
+   * (`call:stateChange`, state `Ended`, `transition: { statusCode: 9906, reasonText: 'Join Successful' }`) and `call:join { callId }`
+   * names the new joined call. Calls not both locally held give `call:join` with error `call:6` (unknown ids `call:7`); a join that
+   * fails later gives `call:join { callId, error }` and `call:stateChange` with `transition: { statusCode: -2, reasonText: 'Join Failed' }`,
+   * both calls held again (without their video). On the joined call, `hold`, `unhold` and `end` act on both remote participants, muting
+   * its microphone mutes it for both, and `replaceTrack` changes the microphone; media cannot be added or removed (`call:5`).
    *
    * client.on('call:join', ({ callId, error }) => error || client.media.renderTracks(client.call.getById(callId).remoteTracks, '#remote'))
    * client.call.join(withBob, withCarol)

@@ -11,9 +11,8 @@ export interface BrowserDetails {
 }
 
 /**
- * Retrieves information about the browser being used, as webrtc-adapter detects it from the
- * window of `document` (the environment's), or the host's `window`. Reads it only when called
- * (never at import), so it is safe in Node, where it reports `{ browser: 'Not a browser.', version: null }`.
+ * Retrieves information about the browser being used, as webrtc-adapter detects it from the window of `document` (the environment's),
+ * or the host's `window`; only when called (never at import), so it is safe in Node: `{ browser: 'Not a browser.', version: null }`.
  *
  * const { browser, version } = browserDetails(environment.document)
  */

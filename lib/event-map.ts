@@ -59,9 +59,8 @@ export type CallMediaConnectionPayload = CallFact<'mediaConnectionChanged', 'cal
 export type CallMediaRestartPayload = CallFact<'mediaRestarted', 'callId' | 'error'>
 
 /**
- * `call:qualityWarning`: a quality warning of a call rose (`active: true`) or cleared, with its
- * figure then (`value`: ms for `high-rtt`, `high-jitter` and `no-inbound-media`, percent for
- * `packet-loss`, the MOS for `low-mos`, the microphone level 0–1 for `constant-audio-input`).
+ * `call:qualityWarning`: a quality warning of a call rose (`active: true`) or cleared, with its figure then (`value`: ms for `high-rtt`,
+ * `high-jitter` and `no-inbound-media`, percent for `packet-loss`, the MOS for `low-mos`, the microphone level 0–1 for `constant-audio-input`).
  */
 export interface CallQualityWarningPayload {
   readonly callId: string
@@ -123,9 +122,8 @@ export interface GroupErrorPayload {
 export type GroupPayload = { readonly id: string; readonly groupId: string; readonly error?: undefined } | GroupErrorPayload
 
 /**
- * Every event of the documented API and its payload: what
- * `client.on(name, listener)` gives its listener. The namespaces of `lib/api/` build their
- * events against this map, so an event they emit and its documented payload cannot diverge.
+ * Every event of the documented API and its payload: what `client.on(name, listener)` gives its listener. The namespaces of
+ * `lib/api/` build their events against this map, so an event they emit and its documented payload cannot diverge.
  *
  * client.on('call:stateChange', ({ callId, previous }) => console.log(callId, previous?.state))
  */

@@ -3,10 +3,7 @@ import { shown } from '../streams/errors.js'
 import type { Logger } from '../streams/logs/logger.js'
 import type { EventPayloads } from './event-map.js'
 
-/**
- * Every event name of the documented API (the events page lists them with their payloads),
- * including those the reference declares but never emits, so that `on(name, …)` accepts all of them.
- */
+/** Every event name of the documented API, including those the reference declares but never emits, so that `on(name, …)` accepts them all. */
 export const eventNames = [
   'auth:change',
   'auth:error',
@@ -86,8 +83,7 @@ export interface EventApi {
    * Adds a listener for one event type.
    *
    * client.on('call:stateChange', ({ callId, previous }) => render(callId))
-   * @throws Error `Invalid event type: <type>` for a name that is not a documented event;
-   *   `Listener not a function` when `listener` is not a function.
+   * @throws Error `Invalid event type: <type>` for a name that is not a documented event; `Listener not a function` for a non-function.
    */
   on<K extends EventName>(type: K, listener: EventListener<K>): void
   /**
@@ -144,11 +140,8 @@ const inMicrotask: Delivery = (flush) => void settled.then(flush)
 
 /**
  * The documented `on` / `off` / `subscribe` / `unsubscribe` over a stream of public events.
- *
- * Delivery is asynchronous: each event reaches listeners in a microtask after the emission that
- * carried it, so the state change that caused it is complete and getters called inside a
- * listener see the new state. Events keep their order. A listener that throws is logged and
- * skipped; the other listeners and the SDK carry on.
+ * Each event reaches listeners, in order, in a microtask after its emission, so getters called in a listener see the state change
+ * that caused it. A listener that throws is logged and skipped; the other listeners and the SDK carry on.
  *
  * const emitter = createEmitter(events$, logs.logger('events'))
  * emitter.on('ws:change', ({ platform }) => …)
@@ -173,8 +166,7 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     for (const listener of [...globals]) call(type, () => listener(type, [given]))
   }
 
-  // The events of one burst wait in `queued` for one delivery (as `observeOn` would, without an
-  // action per event); those emitted while it runs wait for the next.
+  // One burst waits in `queued` for one delivery (as `observeOn` would, without an action per event); events emitted during it wait for the next.
   let queued: PublicEvent[] = []
   const flush = (): void => {
     const batch = queued

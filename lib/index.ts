@@ -1,8 +1,7 @@
 /**
- * The documented API: `create(config)` returns a client with `on`/`off`, getters and the
- * namespaces of the Kandy CPaaS JavaScript SDK 4.8 (`call`, `media`, `conversation`, `presence`,
- * `groups`, `contacts`, `user`, `services`, `connection`). The IIFE build puts `create` and
- * `sdpHandlers` on the global `Kandy`.
+ * The documented API: `create(config)` returns a client with `on`/`off`, getters and the namespaces of the Kandy CPaaS JavaScript
+ * SDK 4.8 (`call`, `media`, `conversation`, `presence`, `groups`, `contacts`, `user`, `services`, `connection`). The IIFE build puts
+ * `create` and `sdpHandlers` on the global `Kandy`.
  *
  * @module kandy-rx
  */
@@ -28,10 +27,7 @@ import { groupsApi } from './api/groups.js'
 import { contactsApi } from './api/contacts.js'
 import { userApi } from './api/user.js'
 
-/**
- * The documented namespaces, each `client.<name>`.
- * To add one: ONE line, `<name>: <name>Api(streams),` with its import from `./api/<name>.js`.
- */
+/** The documented namespaces, each `client.<name>`; to add one, ONE line `<name>: <name>Api(streams),` and its import from `./api/<name>.js`. */
 const namespaces = (streams: Streams) => ({
   call: callApi(streams),
   media: mediaApi(streams),
@@ -45,10 +41,7 @@ const namespaces = (streams: Streams) => ({
   connection: connectionApi(streams),
 })
 
-/**
- * APIs whose functions sit directly on the client (`client.setTokens`, `client.getUserInfo`).
- * To add one: ONE line, `<name>: <name>Api(streams),`.
- */
+/** APIs whose functions sit directly on the client (`client.setTokens`, `client.getUserInfo`); to add one, ONE line `<name>: <name>Api(streams),`. */
 const topLevel = (streams: Streams) => ({
   auth: authApi(streams),
 })
@@ -71,17 +64,14 @@ export interface ClientCore extends EventApi {
    */
   getConfig(): Config
   /**
-   * Updates values of the configuration: objects are merged, arrays and other values replaced.
-   * Every feature sees the new values.
+   * Updates values of the configuration (objects are merged, arrays and other values replaced); every feature sees the new values.
    *
    * client.updateConfig({ logs: { logLevel: client.logger.levels.WARN } })
-   * @throws BasicError `BAD_INPUT` (also logged) when `newConfigValues` is not an object or a section
-   *   is not of its documented shape; the configuration then stays exactly as it was.
+   * @throws BasicError `BAD_INPUT` (also logged) when `newConfigValues` is not an object or a section is not of its documented shape; nothing changes.
    */
   updateConfig(newConfigValues: UserConfig): void
   /**
-   * Retrieves information about the browser being used (`browser`, `version`). Browser
-   * information being defined indicates that the browser supports basic WebRTC scenarios.
+   * Retrieves information about the browser being used (`browser`, `version`); defined values mean it supports basic WebRTC scenarios.
    *
    * const { browser, version } = client.getBrowserDetails()
    */
@@ -89,8 +79,7 @@ export interface ClientCore extends EventApi {
   /** The logger: its `levels` (values for `config.logs.logLevel`). */
   readonly logger: { readonly levels: typeof levels }
   /**
-   * Tears the client down: every stream completes, every timer stops, every socket and peer
-   * connection closes, and listeners are no longer called. Safe to call twice.
+   * Tears the client down: streams complete, timers stop, sockets and peer connections close, listeners are no longer called; safe to call twice.
    *
    * client.dispose()
    */
@@ -106,14 +95,13 @@ const mapApis = <R extends Record<string, Namespace<object>>>(record: R): { [K i
   Object.fromEntries(Object.entries(record).map(([name, namespace]) => [name, namespace.api])) as { [K in keyof R]: R[K]['api'] }
 
 /**
- * The SDK creation factory: an instance of the SDK with the given configuration (every
- * documented default filled in). The optional second argument replaces members of the host
- * environment, e.g. in Node `{ WebSocket }` from `ws` and `RTCPeerConnection` from `@roamhq/wrtc`.
+ * The SDK creation factory: an instance of the SDK with the given configuration (every documented default filled in). The optional
+ * second argument replaces members of the host environment, e.g. in Node `{ WebSocket }` from `ws` and `RTCPeerConnection` from `@roamhq/wrtc`.
  *
  * const client = create({ authentication: { server: { base: 'oauth-cpaas.att.com' }, clientCorrelator: 'sampleCID' } })
  * client.on('call:stateChange', ({ callId }) => render(client.call.getById(callId)))
- * @throws BasicError `BAD_INPUT` when `config` (or `environment`) is not an object, or a section
- *   of `config` is not of its documented shape (`logs: null`, `connectivity: { pingInterval: 'x' }`).
+ * @throws BasicError `BAD_INPUT` when `config` (or `environment`) is not an object, or a section of `config` is not of its documented
+ *   shape (`logs: null`, `connectivity: { pingInterval: 'x' }`).
  */
 export function create(config: UserConfig = {}, environment: Partial<Environment> = {}): Client {
   if (!isRecord(config)) throw badInput('create(config): the configuration must be an object')

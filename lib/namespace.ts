@@ -2,8 +2,7 @@ import type { Observable } from 'rxjs'
 import type { PublicEvent } from './events.js'
 
 /**
- * What every `lib/api/<namespace>.ts` module returns: the documented functions of its namespace,
- * and the feature's events under their documented names and payloads.
+ * What every `lib/api/<namespace>.ts` module returns: its namespace's documented functions, and the feature's events under their documented names and payloads.
  *
  * export function presenceApi(streams: Streams): Namespace<PresenceApi> {
  *   return { api: { update, get, getAll, … }, events$: streams.presence.events$.pipe(map(toPublicEvent)) }

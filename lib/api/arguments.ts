@@ -3,8 +3,7 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from '../../streams/connection/decode.js'
 import { BasicError, type ErrorCode } from '../../streams/errors.js'
 
-// The codecs of public API arguments, checked at the adapter's edge where the reference throws
-// for a value of the wrong type (it throws a TypeError from inside; we throw a BasicError).
+// Codecs of public API arguments, checked at the edge where the reference throws for a wrong type (a TypeError from inside; we throw a BasicError).
 
 /** A call id, track id, user id or destination. */
 export const Id = t.string
@@ -23,8 +22,7 @@ export function stringArgument(value: unknown, code: ErrorCode, message: string)
 }
 
 /**
- * The argument when it passes its codec; otherwise a `BasicError` with `code` is thrown, saying
- * which argument and what was expected (never quoting the value).
+ * The argument when it passes its codec; otherwise throws a `BasicError` with `code` saying which argument and what was expected (never the value).
  *
  * const destination = argument(Id, value, errorCodes.call.INVALID_PARAM, 'call.make(destination)')
  */

@@ -19,18 +19,15 @@ export interface UserInfo {
 /** The documented authentication functions, directly on the client (api-reference, Authentication). */
 export interface AuthApi {
   /**
-   * Sets the tokens used for every request to the platform: the access token authorises, the
-   * id token says who the user is. `auth:change` follows; tokens that cannot be used (not a JWT,
-   * missing claims, wrong types) give `auth:error` with a `BasicError` and change nothing.
-   * Later requests use the new access token; an open WebSocket keeps its own.
+   * Sets the tokens (from the platform's authentication API) used for every request to the platform: the access token authorises,
+   * the id token says who the user is. `auth:change` follows; tokens that cannot be used (not a JWT, missing claims, wrong types)
+   * give `auth:error` with a `BasicError` and change nothing. Later requests use the new access token; an open WebSocket keeps its own.
    *
    * client.setTokens({ accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', idToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
-   * @param params `{ accessToken, idToken }` from the platform's authentication API.
    */
   setTokens(params: { accessToken: string; idToken: string }): void
   /**
-   * Retrieves information about the current user: `username`, `token` (also as `accessToken`)
-   * and `identity`.
+   * Retrieves information about the current user: `username`, `token` (also as `accessToken`) and `identity`.
    *
    * const { username, token } = client.getUserInfo()
    */

@@ -7,22 +7,19 @@ import type { PublicEvent } from '../events.js'
 // The call feature's outputs as the documented call:* events.
 
 /**
- * The payload of `call:qualityWarning`: a warning of the call rose (`active: true`) or cleared,
- * with its figure (`value`). Warnings: `high-rtt`, `high-jitter`, `packet-loss`, `low-mos` (from
- * one-second stats samples: 3 of the last 5 beyond the threshold raise one, none of them clears it),
- * `no-inbound-media` (media connected, nothing arriving from the far end), `constant-audio-input`
- * (the microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call
- * whose sampling stops (it ended) has its active warnings cleared.
+ * The payload of `call:qualityWarning`: a warning of the call rose (`active: true`) or cleared, with its figure (`value`). Warnings:
+ * `high-rtt`, `high-jitter`, `packet-loss`, `low-mos` (from one-second stats samples: 3 of the last 5 beyond the threshold raise one,
+ * none of them clears it), `no-inbound-media` (media connected, nothing arriving from the far end), `constant-audio-input` (the
+ * microphone silent or at one level). Thresholds: config `call.qualityThresholds`. A call whose sampling stops (it ended) has its active warnings cleared.
  *
  * client.on('call:qualityWarning', ({ callId, name, active }) => badge(callId, name, active))
  */
 export type QualityWarning = CallQualityWarningPayload
 /**
- * The payload of `call:mediaConnectionChange`: the call's media connection (its peer connection's
- * transport: `new`, `checking`, `connected`, `completed`, `disconnected`, `failed`, `closed`)
- * changed from `previous.state`; `getById(callId).mediaConnectionState` is the new one. A call that
- * ends has its media connection `closed` (after its `call:stateChange`). Relay-only calls:
- * config `call.defaultPeerConfig: { iceTransportPolicy: 'relay' }`.
+ * The payload of `call:mediaConnectionChange`: the call's media connection (its peer connection's transport: `new`, `checking`,
+ * `connected`, `completed`, `disconnected`, `failed`, `closed`) changed from `previous.state`; `getById(callId).mediaConnectionState`
+ * is the new one. A call that ends has its media connection `closed` (after its `call:stateChange`). Relay-only calls: config
+ * `call.defaultPeerConfig: { iceTransportPolicy: 'relay' }`.
  *
  * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && warn(callId))
  */

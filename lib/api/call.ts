@@ -26,9 +26,8 @@ export interface CallObject extends Omit<CoreCallObject, 'bandwidth'> {
   /** The SDK's id of the call's WebRTC session (also the `id` of `call:newTrack` / `call:trackEnded`). */
   readonly webrtcSessionId: string
   /**
-   * The call's quality from its latest one-second stats sample (figures undefined until the media
-   * connects): `mos` as the ITU-T G.107 E-model estimates it, `rttMs`, `jitterMs`,
-   * `packetLossPercent` of the inbound audio, and the active `warnings` (see `call:qualityWarning`).
+   * The call's quality from its latest one-second stats sample (figures undefined until the media connects): `mos` as the ITU-T
+   * G.107 E-model estimates it, `rttMs`, `jitterMs`, inbound-audio `packetLossPercent`, the active `warnings` (see `call:qualityWarning`).
    */
   readonly quality: CallQuality
 }
@@ -55,29 +54,23 @@ export type { AnswerOptions, BandwidthControls, MakeOptions, MediaChangeOptions 
 /** The documented `call` namespace (api-reference, Calls). */
 export interface CallApi {
   /**
-   * Possible states of a call: `INITIATING`, `INITIATED`, `RINGING`, `CANCELLED`, `CONNECTED`,
-   * `ON_HOLD`, `ENDED` (values `'Initiating'` … `'Ended'`).
+   * Possible states of a call: `INITIATING`, `INITIATED`, `RINGING`, `CANCELLED`, `CONNECTED`, `ON_HOLD`, `ENDED` (values `'Initiating'` … `'Ended'`).
    *
    * client.on('call:stateChange', ({ callId }) => client.call.getById(callId).state === client.call.states.CONNECTED && render(callId))
    */
   readonly states: typeof documentedStates
   /**
-   * Starts an outgoing call to a user id or a phone number and returns its id at once.
-   * `call:start` follows once the platform has the call; a failure (bad destination `call:7`,
-   * media `call:4`, the platform's error) gives `call:stateChange` with `error` and the call `Ended`.
+   * Starts an outgoing call to a user id (`name@domain`, or `name` in the user's own domain) or a phone number; returns its id at once.
+   * `call:start` follows once the platform has the call; a failure (bad destination `call:7`, media `call:4`, the platform's error)
+   * gives `call:stateChange` with `error` and the call `Ended`.
    *
    * const callId = client.call.make('bob@example.com', { audio: true, video: true }, { bandwidth: { video: 500 } })
-   * @param destination A user id (`name@domain`, or `name` in the user's own domain) or a phone number.
-   * @param media What to send: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
-   * @param options `bandwidth` limits of the received media; `displayName` shown to the callee.
-   * @returns The id of the new call.
    * @throws BasicError `call:7` when `destination` is not a string (the reference throws too).
    */
   make(destination: string, media: MediaOptions, options?: MakeOptions): string
   /**
-   * Answers an incoming call in state `Ringing`. `call:stateChange` follows (state `Connected`,
-   * or the error with the state unchanged). A call in another state gives `call:stateChange`
-   * with error `call:6`; an unknown id `call:7`.
+   * Answers an incoming call in state `Ringing`: `call:stateChange` follows (state `Connected`, or the error with the state unchanged).
+   * A call in another state gives `call:stateChange` with error `call:6`; an unknown id `call:7`.
    *
    * client.on('call:receive', ({ callId }) => client.call.answer(callId, { audio: true }))
    * @throws BasicError `call:7` when `callId` is not a string (the reference throws too).
@@ -96,9 +89,8 @@ export interface CallApi {
    */
   ignore(callId: string): void
   /**
-   * Ends a call (before the answer, cancels it). Local media stops (`call:trackEnded` for each
-   * track), then `call:stateChange` with the call `Ended`, also if the platform could not be told
-   * (the error is in the event). An ended call gives error `call:6`.
+   * Ends a call (before the answer, cancels it): local media stops (`call:trackEnded` for each track), then `call:stateChange` with
+   * the call `Ended`, also if the platform could not be told (the error is in the event). An ended call gives error `call:6`.
    *
    * client.call.end(callId)
    */
@@ -117,87 +109,73 @@ export interface CallApi {
    */
   getById(callId: string): CallObject | undefined
   /**
-   * Reports low-level statistics of a call (or of one of its tracks) in `call:statsReceived`
-   * (`{ callId, trackId, result: RTCStatsReport, error }`).
+   * Reports low-level statistics of a call (or of one of its tracks) in `call:statsReceived` (`{ callId, trackId, result: RTCStatsReport, error }`).
    *
    * client.on('call:statsReceived', ({ result }) => result.forEach((stat) => stat.type === 'inbound-rtp' && show(stat.bytesReceived)))
    * client.call.getStats(callId)
    */
   getStats(callId: string, trackId?: string): void
   /**
-   * Puts a call on hold: media stops both ways. The call must be answered and not already
-   * locally held (else `call:stateChange` with error `call:6`). When the far end answered,
-   * `call:stateChange` follows with `localHold: true` and state `On Hold`; the remote participant
-   * gets `call:stateChange` with `remoteHold: true`. A call held by both stays `On Hold` until both unhold.
-   * A failure leaves the call as it was and gives `call:stateChange` with the error.
+   * Puts a call on hold (media stops both ways); a call not answered or already locally held gives `call:stateChange` with error `call:6`.
+   * When the far end answered, `call:stateChange` follows with `localHold: true` and state `On Hold`; the remote participant gets it with
+   * `remoteHold: true`. A call held by both stays `On Hold` until both unhold. A failure leaves the call as it was and gives `call:stateChange` with the error.
    *
    * client.call.hold(callId)
    */
   hold(callId: string): void
   /**
-   * Takes a locally held call off hold (else error `call:6`). `call:stateChange` follows with
-   * `localHold: false`, and state `Connected`, or still `On Hold` while the far end holds too.
+   * Takes a locally held call off hold (else error `call:6`): `call:stateChange` follows with `localHold: false`, and state
+   * `Connected`, or still `On Hold` while the far end holds too.
    *
    * client.call.unhold(callId)
    */
   unhold(callId: string): void
   /**
-   * Adds new media (from the given sources) to a `Connected` call: `call:newTrack` for each new
-   * local track here and each new remote track on the far end, then `call:newMedia { local: true, tracks, mediaId }`.
-   * A call in another state gives `call:newMedia` with error `call:6`; bad media options `call:7`;
-   * no media `call:4`. A failure leaves the call as it was.
+   * Adds new media (from the given sources) to a `Connected` call: `call:newTrack` for each new local track here and each new remote
+   * track on the far end, then `call:newMedia { local: true, tracks, mediaId }`. A call in another state gives `call:newMedia` with
+   * error `call:6`; bad media options `call:7`; no media `call:4`. A failure leaves the call as it was.
    *
    * client.call.addMedia(callId, { video: true, videoOptions: { height: { ideal: 720 } } })
-   * @param media What to add: `audio`, `video`, and their `audioOptions` / `videoOptions` constraints.
-   * @param options `bandwidth`: new limits for the received media.
    */
   addMedia(callId: string, media?: MediaOptions, options?: MediaChangeOptions): void
   /**
-   * Removes local tracks from a `Connected` call: they stop, `call:trackEnded` for each here and
-   * for the matching remote tracks on the far end, then `call:removedMedia { local: true, tracks }`.
-   * `tracks` must be a non-empty array of the call's local track ids (else error `call:7`).
+   * Removes local tracks (a non-empty array of the call's local track ids, else error `call:7`) from a `Connected` call: they stop,
+   * `call:trackEnded` for each here and for the matching remote tracks on the far end, then `call:removedMedia { local: true, tracks }`.
    *
    * client.call.removeMedia(callId, call.localTracks.filter((id) => client.media.getTrackById(id).kind === 'video'))
    */
   removeMedia(callId: string, tracks: readonly string[], options?: MediaChangeOptions): void
   /**
-   * Replaces a local track of a `Connected` call with a new track of the same kind (another
-   * device, other constraints), without renegotiation: the far end notices nothing.
-   * `call:trackReplaced { callId, newTrackId, oldTrack }` follows (here only); the old track stops.
-   * A track that is not the call's gives error `call:7`; media of another kind `call:4`.
+   * Replaces a local track of a `Connected` call with a new track of the same kind (another device, other constraints), without
+   * renegotiation: the far end notices nothing. `call:trackReplaced { callId, newTrackId, oldTrack }` follows (here only); the old
+   * track stops. A track that is not the call's gives error `call:7`; media of another kind `call:4`.
    *
    * client.call.replaceTrack(callId, videoTrack.id, { video: true, videoOptions: { deviceId: { exact: cameraId } } })
    * @throws BasicError `call:7` when `callId` or `trackId` is not a string (the reference throws too).
    */
   replaceTrack(callId: string, trackId: string, media?: MediaOptions): void
   /**
-   * Restarts the media of a `Connected` or `On Hold` call: an ICE restart with fresh TURN
-   * credentials, renegotiated with the far end, which follows by itself; a held call stays held.
-   * `call:mediaRestart { callId }` follows, with `error` when it failed (the call is unchanged).
-   * Calls also restart by themselves when their media fails (config `call.automaticMediaRestart`).
+   * Restarts the media of a `Connected` or `On Hold` call: an ICE restart with fresh TURN credentials, renegotiated with the far
+   * end, which follows by itself; a held call stays held. `call:mediaRestart { callId }` follows, with `error` when it failed (the
+   * call is unchanged). Calls also restart by themselves when their media fails (config `call.automaticMediaRestart`).
    *
    * client.on('call:mediaConnectionChange', ({ callId }) => client.call.getById(callId).mediaConnectionState === 'failed' && client.call.mediaRestart(callId))
    */
   mediaRestart(callId: string): void
   /**
-   * Sends DTMF tones on a `Connected` (or `Ringing`) call: out-of-band (RTP telephone-event) where
-   * the call negotiated it, otherwise mixed in-band into the outgoing audio. `tone` is one or more
-   * of `0-9 * # ,` (`,` pauses 2 s). As in the reference, no event follows, not even on error:
-   * errors (`call:7` bad tones, `call:6` wrong state) go to the log.
+   * Sends DTMF tones on a `Connected` (or `Ringing`) call: out-of-band (RTP telephone-event) where the call negotiated it, otherwise
+   * mixed in-band into the outgoing audio. `tone` is one or more of `0-9 * # ,` (`,` pauses 2 s); `duration` is the milliseconds of
+   * each tone (40–6000, default 100), `intertoneGap` the milliseconds between tones (at least 30, default 70). As in the reference,
+   * no event follows, not even on error: errors (`call:7` bad tones, `call:6` wrong state) go to the log.
    *
    * client.call.sendDTMF(callId, '1234#', 120, 80)
-   * @param duration Milliseconds of each tone (40–6000, default 100).
-   * @param intertoneGap Milliseconds between tones (at least 30, default 70).
    */
   sendDTMF(callId: string, tone: string, duration?: number, intertoneGap?: number): void
   /**
-   * Consultative (warm) transfer: connects the remote participant of one call to the remote
-   * participant of another, after having spoken to both. Both calls must be locally held
-   * (else `call:stateChange` with error `call:6`; an unknown id `call:7`). The platform takes
-   * the two remote participants off hold, connected to each other; both calls here end:
-   * `call:stateChange` with state `Ended` and `transition: { statusCode: 9905, reasonText: 'Transfer Successful' }`.
-   * If the platform refuses, both calls stay held and get `call:stateChange` with the error and
-   * `transition: { statusCode: -1, reasonText: 'Transfer Failed' }`.
+   * Consultative (warm) transfer: connects the remote participants of two locally held calls to each other, after having spoken to both
+   * (else `call:stateChange` with error `call:6`; an unknown id `call:7`). The platform takes them off hold; both calls here end with
+   * `call:stateChange`, state `Ended`, `transition: { statusCode: 9905, reasonText: 'Transfer Successful' }`. If the platform refuses,
+   * both stay held and get `call:stateChange` with the error and `transition: { statusCode: -1, reasonText: 'Transfer Failed' }`.
    *
    * client.call.hold(withCustomer)   // then, once held, call the colleague and talk
    * client.call.hold(withColleague)
@@ -205,18 +183,14 @@ export interface CallApi {
    */
   consultativeTransfer(callId: string, otherCallId: string): void
   /**
-   * Joins two locally held calls into one audio-only call with both remote participants: each
-   * of them hears the local user and the other; the local user hears both (render the joined
-   * call's remote tracks). The platform has no conference: this client mixes the audio (WebAudio),
-   * so it works on any platform but needs an `AudioContext` (else `call:join` with error `call:5`).
-   * On success the two calls end (`call:stateChange`, state `Ended`,
-   * `transition: { statusCode: 9906, reasonText: 'Join Successful' }`) and `call:join { callId }`
-   * names the new joined call. Calls that are not both locally held give `call:join` with error
-   * `call:6` (unknown ids `call:7`); a join that fails later gives `call:join { callId, error }`
-   * and `call:stateChange` with `transition: { statusCode: -2, reasonText: 'Join Failed' }`,
-   * both calls held again (without their video). On the joined call, `hold`, `unhold` and
-   * `end` act on both remote participants, muting its microphone mutes it for both, and
-   * `replaceTrack` changes the microphone; media cannot be added or removed (`call:5`).
+   * Joins two locally held calls into one audio-only call: each remote participant hears the local user and the other; the local user
+   * hears both (render the joined call's remote tracks). The platform has no conference: this client mixes the audio (WebAudio), so it
+   * works on any platform but needs an `AudioContext` (else `call:join` with error `call:5`). On success the two calls end
+   * (`call:stateChange`, state `Ended`, `transition: { statusCode: 9906, reasonText: 'Join Successful' }`) and `call:join { callId }`
+   * names the new joined call. Calls not both locally held give `call:join` with error `call:6` (unknown ids `call:7`); a join that
+   * fails later gives `call:join { callId, error }` and `call:stateChange` with `transition: { statusCode: -2, reasonText: 'Join Failed' }`,
+   * both calls held again (without their video). On the joined call, `hold`, `unhold` and `end` act on both remote participants, muting
+   * its microphone mutes it for both, and `replaceTrack` changes the microphone; media cannot be added or removed (`call:5`).
    *
    * client.on('call:join', ({ callId, error }) => error || client.media.renderTracks(client.call.getById(callId).remoteTracks, '#remote'))
    * client.call.join(withBob, withCarol)

@@ -11,23 +11,19 @@ export type SocketState = ConnectionState
 /** The documented `connection` namespace (api-reference, Connectivity). */
 export interface ConnectionApi {
   /**
-   * Gets the state of the websocket of a backend platform: pass `'cpaas'` (the notification
-   * socket). Any other platform, including the default `'link'`, has no socket: as the original
-   * SDK, the result is then an `Error` (returned, not thrown) whose message reads
-   * `No sockets are up. Have you attempted to connect?`.
+   * Gets the state of the websocket of a backend platform: pass `'cpaas'` (the notification socket). Any other platform, including
+   * the default `'link'`, has no socket: as the original SDK, the result is then an `Error` (returned, not thrown) whose message
+   * reads `No sockets are up. Have you attempted to connect?`.
    *
    * const { connected, pinging } = client.connection.getSocketState('cpaas')
-   * @param platform Backend platform for which to request the websocket's state (default `'link'`).
    * @throws BasicError `BAD_INPUT` when `platform` is not a string.
    */
   getSocketState(platform: 'cpaas'): SocketState
   getSocketState(platform?: string): SocketState | Error
   /**
-   * Enables or disables connectivity checking at run time (both ways); the configured
-   * `connectivity.method` and `pingInterval` apply.
+   * Enables or disables connectivity checking at run time (both ways); the configured `connectivity.method` and `pingInterval` apply.
    *
    * client.connection.enableConnectivityChecking(true)
-   * @param enable Enable connectivity checking.
    * @throws BasicError `BAD_INPUT` when `enable` is not a boolean.
    */
   enableConnectivityChecking(enable: boolean): void

@@ -14,22 +14,19 @@ export type { ContactParams }
 /** The documented `contacts` namespace. */
 export interface ContactsApi {
   /**
-   * Adds a contact to the user's personal address book. Emits `contacts:new` with the contact,
-   * then `contacts:change`. Without `contactId` or `primaryContact`: `contacts:error` with code
-   * `users:4`, nothing sent.
+   * Adds a contact to the user's personal address book. Emits `contacts:new` with the contact, then `contacts:change`. Without
+   * `contactId` or `primaryContact`: `contacts:error` with code `users:4`, nothing sent.
    *
    * client.contacts.add({ contactId: 'JaneD', primaryContact: 'jane@example.com', firstName: 'Jane', buddy: true })
    */
   add(contact: ContactParams): void
   /**
    * Retrieves local information about a contact, if known.
-   *
    * @throws BasicError `users:4` when `contactId` is not a string.
    */
   get(contactId: string): ContactInfo | undefined
   /**
-   * Retrieves local information about all contacts, keyed by contact id (the original SDK's
-   * shape; the reference text says an array).
+   * Retrieves local information about all contacts, keyed by contact id (the original SDK's shape; the reference text says an array).
    *
    * const names = Object.values(client.contacts.getAll()).map((contact) => contact.firstName)
    */
@@ -38,10 +35,7 @@ export interface ContactsApi {
   refresh(): void
   /** Removes a contact from the address book. Emits `contacts:change`. */
   remove(contactId: string): void
-  /**
-   * Updates (replaces) a contact of the address book. Emits `contacts:change`. Without
-   * `contactId`: `contacts:error` with code `users:4`.
-   */
+  /** Updates (replaces) a contact of the address book. Emits `contacts:change`; without `contactId`, `contacts:error` with code `users:4`. */
   update(contact: ContactParams): void
   /** Fetches one contact from the address book. Emits `contacts:change`. */
   fetch(contactId: string): void

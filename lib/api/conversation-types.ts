@@ -17,21 +17,16 @@ export interface ConversationChange {
 }
 
 /**
- * A message as a conversation's `messages` array holds it (`seed/api-reference.md`, Message):
- * `timestamp` (seconds, with milliseconds as the fraction, for messages sent from here; the
- * platform's milliseconds for received ones), `isPending`, `read`, `parts`, `sender`,
- * `messageId`, `type` and `deliveryStatus` (sent messages), `error` (failed sends), and the
- * methods below.
+ * A message as a conversation's `messages` array holds it (`seed/api-reference.md`, Message): `timestamp` (seconds, with
+ * milliseconds as the fraction, for messages sent from here; the platform's milliseconds for received ones), `isPending`, `read`,
+ * `parts`, `sender`, `messageId`, `type` and `deliveryStatus` (sent messages), `error` (failed sends), and the methods below.
  */
 export interface StoredMessage extends MessageState {
   /** Marks a received message read (locally; no request is sent). Emits `messages:change`. */
   markRead(): void
   /** Sends this message's parts to `participant` in a conversation of the same type. */
   forward(participant: string): void
-  /**
-   * Downloads the message's files and stores an object URL per file part as `url` (usable as
-   * an `<img>` source). Emits `messages:change` per file.
-   */
+  /** Downloads the message's files and stores an object URL per file part as `url` (an `<img>` source); `messages:change` per file. */
   createImageLinks(): void
 }
 
@@ -66,16 +61,12 @@ export interface MessageSender {
   readonly type: ChatType
   /** What the message knows of its conversation. */
   readonly convoContext: MessageContext
-  /**
-   * Adds a Part. An invalid part (no type, unknown type, both json and a file, missing payload)
-   * is not added and is reported as `messages:error { error }` (nothing is thrown).
-   */
+  /** Adds a Part; an invalid one (no or unknown type, both json and a file, missing payload) is reported as `messages:error { error }`, not added, not thrown. */
   addPart(part: Part): void
   /**
-   * Sends the message: it appears at once in the conversation as pending, then as sent (with
-   * its `messageId`) or failed (with `error`); `messages:change` follows either way. A message
-   * without a text part, or with more than one file (`messaging:10`), is refused with
-   * `messages:error { error }` and nothing is sent.
+   * Sends the message: it appears at once in the conversation as pending, then as sent (with its `messageId`) or failed (with `error`);
+   * `messages:change` follows either way. A message without a text part, or with more than one file (`messaging:10`), is refused
+   * with `messages:error { error }` and nothing is sent.
    */
   send(): void
   /** Creates usable image links for the files of the sent message (see `Message.createImageLinks`). */
@@ -109,8 +100,7 @@ export interface Conversation {
   /** True while history is being fetched. */
   readonly isPending: boolean
   /**
-   * Creates a message to send in this conversation, from a Part (or a text, or an array of
-   * Parts); add more with `addPart`, then `send()`.
+   * Creates a message to send in this conversation from a Part (or a text, or an array of Parts); add more with `addPart`, then `send()`.
    *
    * conversation.createMessage({ type: 'text', text: 'This is the message' }).send()
    */
@@ -124,9 +114,8 @@ export interface Conversation {
   /** Deletes messages (on the platform, for this user). Emits `messages:change` per message, `messages:error` on failure. */
   deleteMessages(messageIds?: readonly string[]): void
   /**
-   * Deletes the conversation (for this user). Emits `conversations:change` with the remaining
-   * conversations. For a group conversation the request is the reference's
-   * `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
+   * Deletes the conversation (for this user). Emits `conversations:change` with the remaining conversations. For a group conversation
+   * the request is the reference's `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
    */
   delete(): void
   /** Calls `subscriber({ conversationId, messageId })` whenever this conversation's messages change; returns the unsubscribe function. */
@@ -149,18 +138,16 @@ export interface ConversationApi {
   /** Every conversation, in creation order. */
   getAll(): Conversation[]
   /**
-   * Creates (or returns the existing) conversation; the recipient is lower-cased. Emits
-   * `conversations:new` when it is new.
+   * Creates (or returns the existing) conversation; the recipient (also as an array of one, as the original SDK takes it) is
+   * lower-cased. Emits `conversations:new` when it is new.
    *
    * const conversation = client.conversation.create('bob@example.com', { type: client.conversation.chatTypes.ONETOONE })
-   * client.conversation.create(['bob@example.com'], { type: 'chat-oneToOne' }) // the same, as the original SDK also accepts
    * @throws BasicError `BAD_INPUT` for a recipient that is not a non-empty string (or an array of one) or an unknown type.
    */
   create(recipient: string | readonly [string], options?: ConversationOptions): Conversation
   /**
-   * Fetches the user's conversations of a type from the platform (they replace local ones with
-   * the same identity). Emits `conversations:change` with the fetched `[{ destination, type }]`,
-   * or `messages:error` (`messaging:8`).
+   * Fetches the user's conversations of a type from the platform (they replace local ones with the same identity). Emits
+   * `conversations:change` with the fetched `[{ destination, type }]`, or `messages:error` (`messaging:8`).
    *
    * client.conversation.fetch({ type: client.conversation.chatTypes.GROUP })
    */

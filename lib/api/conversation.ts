@@ -107,10 +107,7 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
 
 const namespaces = new WeakMap<object, Namespace<ConversationApi>>()
 
-/**
- * The documented Messaging namespace over the messaging feature: `client.conversation`. One
- * instance per set of streams, shared with `client.messaging`.
- */
+/** The documented Messaging namespace over the messaging feature: `client.conversation`, one per set of streams, shared with `client.messaging`. */
 export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
   const existing = namespaces.get(streams)
   if (existing) return existing

@@ -18,9 +18,8 @@ export type { GroupParams }
 /** The documented `groups` namespace. */
 export interface GroupsApi {
   /**
-   * Creates a Group with the current user as administrator. Emits `group:new { id, groupId }`
-   * when done; invitees receive `group:invitation_received`. Without a name: `group:new`
-   * with an error of code `groups:3`, nothing sent.
+   * Creates a Group with the current user as administrator. Emits `group:new { id, groupId }` when done; invitees receive
+   * `group:invitation_received`. Without a name: `group:new` with an error of code `groups:3`, nothing sent.
    *
    * client.groups.create({ name: 'Team', subject: 'Weekly sync', participants: ['bob@example.com'] })
    */
@@ -31,13 +30,12 @@ export interface GroupsApi {
   getAll(): GroupInfo[]
   /**
    * Retrieves information about a single Group, if available.
-   *
    * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
    */
   get(groupId: string): GroupInfo | undefined
   /**
-   * Retrieves the participants of an available Group, `{ address, isAdmin, status }` each, as the
-   * original SDK returns them (the reference text says user ids); undefined for an unknown Group.
+   * Retrieves the participants of an available Group, `{ address, isAdmin, status }` each, as the original SDK returns them (the
+   * reference text says user ids); undefined for an unknown Group.
    *
    * const admins = client.groups.getParticipants(groupId)?.filter((participant) => participant.isAdmin)
    * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
@@ -67,10 +65,7 @@ const failureEvents: Readonly<Partial<Record<GroupOperation, 'group:new' | 'grou
   notification: 'group:error',
 }
 
-/**
- * The error of a group event: the BasicError, also carrying a plain `error: { code, message }`
- * copy so that both `params.error.code` and the tutorials' `params.error.error.code` work.
- */
+/** The error of a group event: the BasicError plus a plain `error: { code, message }` copy, so the tutorials' `params.error.error.code` works too. */
 const nestedError = (error: BasicError): GroupError =>
   Object.assign(new BasicError(error.code, error.message), { error: { code: error.code, message: error.message } })
 

@@ -13,9 +13,8 @@ export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
 export interface TrackObject extends CoreTrackObject {
   readonly trackId: string
   /**
-   * No media comes from the track: it has ended, or its source delivers none for now (the
-   * browser's `MediaStreamTrack.muted`, e.g. a remote track before its first packets, which is
-   * what the original SDK reports here).
+   * No media comes from the track: it has ended, or its source delivers none for now (the browser's `MediaStreamTrack.muted`,
+   * e.g. a remote track before its first packets, which is what the original SDK reports here).
    */
   readonly disabled: boolean
 }
@@ -31,15 +30,13 @@ export type { RenderOptions } from '../../streams/media/feature.js'
 /** The documented `media` namespace (api-reference, Media). */
 export interface MediaApi {
   /**
-   * The media devices available: `{ camera, microphone, speaker }` lists of DeviceInfo
-   * (`deviceId`, `groupId`, `kind`, `label`). `devices:change` says when they change.
+   * The media devices: `{ camera, microphone, speaker }` lists of DeviceInfo (`deviceId`, `groupId`, `kind`, `label`); `devices:change` says when they change.
    *
    * const { camera } = client.media.getDevices()
    */
   getDevices(): DevicesObject
   /**
    * The Media object (`id`, `local`, `tracks`: the ids of its tracks) with this id, or undefined.
-   *
    * @throws BasicError `BAD_INPUT` when `mediaId` is not a string.
    */
   getById(mediaId: string): MediaObject | undefined
@@ -51,9 +48,8 @@ export interface MediaApi {
    */
   getTrackById(trackId: string): TrackObject | undefined
   /**
-   * Renders tracks in the element the CSS selector names: a `<video>` per video track, an
-   * `<audio>` per audio track (local tracks muted, so nobody hears themselves); audio plays on
-   * `options.speakerId` where the browser supports choosing the speaker.
+   * Renders tracks in the element the CSS selector names: a `<video>` per video track, an `<audio>` per audio track (local tracks
+   * muted, so nobody hears themselves); audio plays on `options.speakerId` where the browser supports choosing the speaker.
    *
    * client.media.renderTracks(call.remoteTracks, '#remote-media', { speakerId })
    * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids or `cssSelector` not a string.
@@ -67,8 +63,7 @@ export interface MediaApi {
    */
   removeTracks(trackIds: readonly string[], cssSelector: string): void
   /**
-   * Mutes tracks at their source (audio silent, video black); a muted local track is muted for
-   * the remote participant too. `media:muted { tracks }` lists the tracks muted.
+   * Mutes tracks at their source (audio silent, video black), a local track for the remote participant too; `media:muted { tracks }` lists them.
    *
    * client.media.muteTracks(call.localTracks)
    * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
@@ -76,7 +71,6 @@ export interface MediaApi {
   muteTracks(trackIds: readonly string[]): void
   /**
    * Unmutes tracks; `media:unmuted { tracks }` lists them.
-   *
    * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
    */
   unmuteTracks(trackIds: readonly string[]): void

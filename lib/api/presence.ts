@@ -9,10 +9,7 @@ import type { Namespace } from '../namespace.js'
 /** The presence of a user, as `presence.get` and `presence.getAll` return it. */
 export type PresenceInfo = UserPresence
 
-/**
- * The current user's own presence, as `presence.getSelf` returns it: `{}` (no key at all) until
- * the first `presence.update` finished, as in the original SDK.
- */
+/** The current user's own presence, as `presence.getSelf` returns it: `{}` (no key at all) until the first `presence.update` finished, as in the original SDK. */
 export type SelfPresenceInfo = SelfPresence | NoSelfPresence
 
 /** `presence.getSelf()` before any update: an empty object. */
@@ -31,29 +28,20 @@ export interface PresenceApi {
    * client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE)
    */
   readonly statuses: typeof statuses
-  /**
-   * Possible presence activity values: `AVAILABLE`, `BUSY`, `LUNCH`, `VACATION`, `ON_THE_PHONE`,
-   * `ACTIVITIES_UNKNOWN`, `ACTIVITIES_OTHER`.
-   */
+  /** Possible presence activity values: `AVAILABLE`, `BUSY`, `LUNCH`, `VACATION`, `ON_THE_PHONE`, `ACTIVITIES_UNKNOWN`, `ACTIVITIES_OTHER`. */
   readonly activities: typeof activities
   /**
-   * Updates the presence information for the current user. Emits `presence:selfChange` when
-   * done; watchers receive `presence:change`. An invalid status gives `presence:error` with code
-   * `presence:1`, an invalid activity `presence:2`; a note with another activity than
-   * `ACTIVITIES_OTHER` gives `presence:error` with code `BAD_INPUT`. Nothing is sent then.
+   * Updates the current user's presence (`status` one of `presence.statuses`, `activity` one of `presence.activities`, `note` only with
+   * `ACTIVITIES_OTHER`). Emits `presence:selfChange` when done; watchers receive `presence:change`. An invalid status gives
+   * `presence:error` with code `presence:1`, an invalid activity `presence:2`, a note with another activity `BAD_INPUT`; nothing is sent then.
    *
    * client.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, 'Out for coffee')
-   * @param status One of `presence.statuses`.
-   * @param activity One of `presence.activities`.
-   * @param note Only with `presence.activities.ACTIVITIES_OTHER`.
    */
   update(status: string, activity: string, note?: string): void
   /**
-   * Retrieves the presence information of the given users, if available (local state only).
+   * Retrieves the presence information of the given users from local state; users it does not know are left out.
    *
    * const [alice] = client.presence.get('alice@example.com')
-   * @param user A User ID or an array of User IDs.
-   * @returns The entries of those users that are known.
    * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
    */
   get(user: string | readonly string[]): PresenceInfo[]
@@ -61,26 +49,14 @@ export interface PresenceApi {
   getAll(): PresenceInfo[]
   /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before). */
   getSelf(): SelfPresenceInfo
-  /**
-   * Fetches the presence of the given users once; afterwards `presence.get` has it and one
-   * `presence:change` is emitted per user. Errors: `presence:error`.
-   *
-   * @param user A User ID or an array of User IDs.
-   */
+  /** Fetches the presence of the given users once; afterwards `presence.get` has it and one `presence:change` is emitted per user. Errors: `presence:error`. */
   fetch(user: string | readonly string[]): void
   /**
-   * Subscribes to other users' presence updates: `presence:change` at once with their current
-   * presence and whenever it changes. Needs the `presence` service (`services.subscribe`);
-   * without it, `presence:error` with code `subscription:5`.
-   *
-   * @param users A User ID or an array of User IDs.
+   * Subscribes to other users' presence updates: `presence:change` at once with their current presence and whenever it changes.
+   * Needs the `presence` service (`services.subscribe`); without it, `presence:error` with code `subscription:5`.
    */
   subscribe(users: string | readonly string[]): void
-  /**
-   * Unsubscribes from other users' presence updates; they leave `presence.getAll()`.
-   *
-   * @param users A User ID or an array of User IDs.
-   */
+  /** Unsubscribes from other users' presence updates; they leave `presence.getAll()`. */
   unsubscribe(users: string | readonly string[]): void
 }
 

@@ -19,27 +19,21 @@ export interface SubscriptionsInfo {
 /** The documented `services` namespace (api-reference, Subscription). */
 export interface ServicesApi {
   /**
-   * Subscribes to platform notifications for SDK services: creates the notification channel
-   * (once), opens the WebSocket and subscribes each service. Names are case-insensitive;
-   * unknown ones are dropped. `subscription:change` fires when the request starts and when it
-   * ends (services that failed are simply not in `subscribed`); `subscription:error` when it
-   * failed as a whole (`BAD_INPUT` for no valid service, `subscription:2` channel creation,
+   * Subscribes to platform notifications for SDK services: creates the notification channel (once), opens the WebSocket (`type`:
+   * only `'websocket'`, the default) and subscribes each service. Names are case-insensitive; unknown ones are dropped.
+   * `subscription:change` fires when the request starts and when it ends (services that failed are simply not in `subscribed`);
+   * `subscription:error` when it failed as a whole (`BAD_INPUT` for no valid service, `subscription:2` channel creation,
    * `subscription:1` WebSocket). Requests run one after the other.
    *
    * client.services.subscribe(['call', 'chat', 'smsinbound', 'presence'])
-   * @param services A list of available services.
-   * @param type How to receive service updates; only `'websocket'` (the default) is supported.
    * @throws BasicError `BAD_INPUT` when `services` is not an array (the reference throws too).
    */
   subscribe(services: string[], type?: string): void
   /**
-   * Cancels subscriptions of the named services (the others stay). When none remains the
-   * WebSocket is closed and the channel deleted. `subscription:change` at start and end;
-   * `subscription:error` with `BAD_INPUT` when none of the services is subscribed.
+   * Cancels subscriptions of the named services (the others stay); when none remains the WebSocket is closed and the channel deleted.
+   * `subscription:change` at start and end; `subscription:error` with `BAD_INPUT` when none of the services is subscribed. `type` as for `subscribe`.
    *
    * client.services.unsubscribe(['chat'])
-   * @param services A list of subscribed services.
-   * @param type How the updates are received (default `'websocket'`).
    * @throws BasicError `BAD_INPUT` when `services` is not an array (the reference throws too).
    */
   unsubscribe(services: string[], type?: string): void

@@ -15,9 +15,8 @@ export type { SearchFilters, SearchOptions }
 /** The documented `user` namespace (directory). */
 export interface UserApi {
   /**
-   * Fetches information about a User. Emits `directory:change { results: [user] }` (nothing when
-   * no user matched, as the original SDK); the User is then available with `user.get`. Errors: `directory:error`
-   * with code `users:3`.
+   * Fetches information about a User. Emits `directory:change { results: [user] }` (nothing when no user matched, as the original
+   * SDK); the User is then available with `user.get`. Errors: `directory:error` with code `users:3`.
    *
    * client.user.fetch('jane@example.com')
    */
@@ -26,16 +25,14 @@ export interface UserApi {
   fetchSelfInfo(): void
   /**
    * Retrieves information about a User, if available.
-   *
    * @throws BasicError `users:4` when `userId` is not a string.
    */
   get(userId: string): UserInfo | undefined
   /** Retrieves information about all available Users. */
   getAll(): UserInfo[]
   /**
-   * Searches the domain's directory for Users. Emits `directory:change { results, next? }`, with
-   * `next` the paging token for more results; the results are also available with `user.get`.
-   * Invalid filters or options: `directory:error` with code `users:4`, nothing sent.
+   * Searches the domain's directory for Users. Emits `directory:change { results, next? }`, with `next` the paging token for more
+   * results; the results are also available with `user.get`. Invalid filters or options: `directory:error` with code `users:4`, nothing sent.
    *
    * client.user.search({ name: 'jane' }, { sortBy: 'lastName', order: 'asc', max: 10 })
    */

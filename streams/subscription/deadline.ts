@@ -15,8 +15,7 @@ export function deadlineIn(seconds: number, scheduler: SchedulerLike): Deadline 
 }
 
 /**
- * Runs a step of a request until the deadline; past it, unsubscribes the step and fails with
- * `code`, saying which step (`what`) had no answer.
+ * Runs a step of a request until the deadline; past it, unsubscribes the step and fails with `code`, naming the step (`what`).
  *
  * requests.createChannel(context).pipe(before(deadline, 'Create notification channel', codes.CPAAS_WSREQUEST_FAIL))
  */

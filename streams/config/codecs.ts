@@ -7,9 +7,8 @@ import { IceServer, numberWhere, PeerConfig } from './peer.js'
 export { IceServer } from './peer.js'
 import { QualityThresholdsUpdate } from './quality.js'
 
-// What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
-// section. A section is an object whose known keys have the documented types; unknown keys are
-// kept (the reference reads some undocumented ones), and `undefined` means "leave as it is".
+// What an app may pass to `create(config)` and `updateConfig(values)`, one codec per section. Unknown keys are kept
+// (the reference reads some undocumented ones); `undefined` means "leave as it is".
 
 /** A value of `typeof` "function": SDP handlers. */
 const fn = <F extends (...args: never[]) => unknown>(name: string) =>
@@ -58,9 +57,7 @@ export type SdpObject = import('sdp-transform').SessionDescription
 
 /** What an SDP handler is told about the SDP it shapes. */
 export interface SdpHandlerInfo {
-  /** `offer` or `answer`. */
   readonly type: 'offer' | 'answer'
-  /** `local` or `remote`. */
   readonly endpoint: 'local' | 'remote'
   /** The call's bandwidth controls, where set. */
   readonly bandwidth?: { readonly audio?: number; readonly video?: number }
@@ -123,8 +120,7 @@ export const UserConfig = t.partial({
 export type UserConfig = t.TypeOf<typeof UserConfig>
 
 /**
- * The values checked against the config codecs: the values themselves, or a `BasicError`
- * `BAD_INPUT` naming the first wrong fields (never quoting their values).
+ * The values checked against the config codecs: the values themselves, or a BasicError `BAD_INPUT` naming (never quoting) the first wrong fields.
  *
  * checkedConfig({ logs: null }, 'updateConfig') // E.left(BasicError BAD_INPUT 'updateConfig: logs: expected …')
  */

@@ -16,9 +16,7 @@ export interface SearchFilters {
   readonly userId?: string
   /** Matches the firstName or lastName. */
   readonly name?: string
-  /** Matches the first name. */
   readonly firstName?: string
-  /** Matches the last name. */
   readonly lastName?: string
   /** Matches the userName (wins over `userId`). */
   readonly userName?: string
@@ -32,7 +30,6 @@ export interface SearchOptions {
   readonly sortBy?: keyof SearchFilters
   /** Ascending (default) or descending. */
   readonly order?: 'asc' | 'desc'
-  /** The maximum number of results to return. */
   readonly max?: number
   /** The paging token of a previous `directory:change` (its `next`), for the next chunk of results. */
   readonly next?: string

@@ -1,7 +1,6 @@
 /**
- * The reactive core: `createStreams(config, environment)` builds every feature as hot state
- * Observables (`calls$`, `presence$`, `conversations$`, …) and command functions, for apps that
- * use RxJS directly (Angular, RxJS) instead of the event API.
+ * The reactive core: `createStreams(config, environment)` builds every feature as hot state Observables (`calls$`, `presence$`, …)
+ * and command functions, for apps that use RxJS directly (Angular, RxJS) instead of the event API.
  *
  * @module kandy-rx/streams
  */

@@ -8,7 +8,6 @@
 export class Keyed<V> {
   private static readonly none = new Keyed<never>({ kind: 'branch', bitmap: 0, slots: [] }, 0, 0)
 
-  /** The empty map. */
   static empty<V>(): Keyed<V> {
     return Keyed.none
   }

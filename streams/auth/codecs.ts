@@ -1,6 +1,5 @@
 import * as t from 'io-ts'
 
-/** A string with at least one character. */
 const NonEmptyString = t.refinement(t.string, (value) => value.length > 0, 'NonEmptyString')
 
 /** The id token claims the SDK reads (`protocol/README.md`): `preferred_username`, every REST path's `<userId>`; `services-identity`, the public address. */

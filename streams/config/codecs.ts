@@ -29,7 +29,6 @@ const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
 export const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
 
-/** The `logs` section. */
 export const LogsUpdate = t.partial({
   logLevel: LogLevelInput,
   flatten: t.boolean,
@@ -38,7 +37,6 @@ export const LogsUpdate = t.partial({
   enableGrouping: t.boolean,
 })
 
-/** The `authentication` section. */
 export const AuthenticationUpdate = t.partial({
   server: t.partial({
     base: t.string,
@@ -63,7 +61,6 @@ export interface SdpHandlerInfo {
   readonly bandwidth?: { readonly audio?: number; readonly video?: number }
 }
 
-/** The `call` section. */
 export const CallUpdate = t.partial({
   sdpSemantics: t.keyof({ 'unified-plan': null, 'plan-b': null }),
   // `null`: no ICE servers at all, not even the platform's TURN servers.
@@ -97,7 +94,6 @@ export const ConnectivityUpdate = t.partial({
   checkConnectivity: t.boolean,
 })
 
-/** The `notifications` section. */
 export const NotificationsUpdate = t.partial({ idCacheLength: Amount })
 
 /** The `subscription` section (`expires`: the undocumented key the reference reads the lifetime from). */

@@ -57,9 +57,8 @@ export const withHttpStatus = (error: BasicError, status: number): BasicError =>
 }
 
 /**
- * The BasicError of a failed request (`protocol/README.md`, Mapping to BasicError, Recommendation): an operation with a fixed code keeps it,
- * so apps written for the reference still match (`messageId` and text go into the message); others report the platform's `messageId`,
- * else the natural code (HTTP status, error name, …).
+ * The BasicError of a failed request (`protocol/README.md`, Mapping to BasicError, Recommendation): a fixed code is kept so apps written for the
+ * reference still match (`messageId` and text go into the message); otherwise the platform's `messageId`, else the HTTP status or error name.
  */
 export function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
   if (spec.fixedCode !== undefined) {

@@ -72,7 +72,6 @@ export type GroupEvent =
 
 export const initialGroupsState: GroupsState = { groups: [], invitations: [] }
 
-/** A wire participant in SDK form. */
 export const toParticipant = ({ 'x-isAdmin': isAdmin, resourceURL: _url, ...rest }: WireParticipant): Participant =>
   isAdmin === undefined ? rest : { ...rest, isAdmin }
 

@@ -64,10 +64,7 @@ const valueOf = (userId: string, { 'overriding-willingness': willingness, activi
   note: activities.other,
 })
 
-/**
- * How many watch and unwatch requests are in flight at once; the others wait unsent, so a timeout runs from the send
- * (thousands watched at once would otherwise time out in the browser's queue and never be watched).
- */
+/** Watch and unwatch requests in flight at once; the rest wait unsent, so a timeout runs from the send (else thousands time out in the browser's queue). */
 export const watchRequestsInFlight = 6
 
 /** The person `presence.update` publishes, or why its arguments are refused. */

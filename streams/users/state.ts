@@ -1,10 +1,7 @@
 import type { BasicError } from '../errors.js'
 import type { DirectoryItem } from './codecs.js'
 
-/**
- * A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`,
- * `lastName`, `photoURL`, `buddy` (`"true"` / `"false"`) and any other attribute as is.
- */
+/** A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`, `lastName`, `photoURL`, `buddy` ("true"/"false"), others as is. */
 export interface User {
   readonly userId: string
   readonly [attribute: string]: unknown

@@ -84,7 +84,8 @@ export function createSubscription({ config, environment, logs, link, connection
   const command =
     (operation: SubscriptionOperation, run: (services: readonly ServiceName[]) => Observable<SubscriptionEvent>) =>
     (services: readonly string[], type?: string): void => {
-          const requested = requestedServices(operation, services, type)
+      // The app may pass anything: requestedServices checks it.
+      const requested = requestedServices(operation, services, type)
       if (E.isLeft(requested)) {
         logger.warn(requested.left.message)
         return enqueue(operations.rejected(operation, requested.left))

@@ -107,7 +107,7 @@ export const withUsers = (core: Core) => core.expose(createUsers(core))
 
 /**
  * The reactive core: every feature, built in dependency order over one config, environment and set of loggers.
- * `dispose()` tears them down in reverse order (streams complete, timers stop, sockets and peer connections close).
+ * `dispose()` tears them down in reverse order (streams complete, timers stop, sockets and peer connections close). For a few features, see `createCore`.
  *
  * const streams = createStreams({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
  * streams.config.config$.subscribe(render)

@@ -1,6 +1,6 @@
 /**
  * A persistent map (a hash array mapped trie): `set` and `remove` share every node but the ≤ 7 on the key's path, so a reducer changes
- * one entry of thousands in constant work. Iteration follows insertion order, as an object's keys do (removed and set again, a key goes last).
+ * one entry of thousands in constant work. Iteration follows insertion order (a key set again keeps its place; removed and set again, it goes last).
  *
  * const users = Keyed.empty<UserPresence>().set('ann@example.com', ann)
  * users.get('ann@example.com') // ann; the old map is unchanged

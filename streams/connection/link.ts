@@ -46,7 +46,7 @@ export interface InboundNotification {
   readonly frame: Readonly<Record<string, unknown>>
 }
 
-/** What every feature uses to reach the platform: REST requests as cold Observables, and the notifications of the one shared WebSocket. */
+/** What every feature uses to reach the platform: REST requests as cold Observables, and the de-duplicated notifications of the one shared WebSocket. */
 export interface PlatformLink {
   /** Hot; the current user (undefined until valid tokens are set). */
   readonly user$: Observable<AuthUser | undefined>

@@ -3,8 +3,7 @@ import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs'
 type Callbacks<T> = Partial<Observer<T>> | ((value: T) => void) | null | undefined
 
 /**
- * The same Observable, except that an app's own callbacks given to `subscribe` that throw are
- * reported instead of re-thrown: RxJS re-throws them in a timer, which crashes a Node process.
+ * The same Observable, except that an app's `subscribe` callbacks that throw are reported, not re-thrown (RxJS re-throws in a timer: a Node crash).
  * Operators piped onto it are untouched (they subscribe with a Subscriber, passed through as is).
  *
  * streams.call.calls$ = contained(calls$, (error) => logger.error('A subscriber threw', error))

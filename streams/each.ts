@@ -22,10 +22,8 @@ class EachSubscriber<A, B> extends Subscriber<A> {
 }
 
 /**
- * Emits, in order, each value of the array that `project` makes of every source value: what
- * `mergeMap(project)` does with an array, without an inner subscription per source value (on
- * the path of every notification, that subscription was most of the operator's cost). An error
- * thrown by `project` is the stream's error, as with `mergeMap`.
+ * Emits, in order, each value of the array `project` makes of every source value: `mergeMap(project)` without an inner subscription per value
+ * (on the path of every notification, that was most of the cost). An error thrown by `project` is the stream's error, as with `mergeMap`.
  *
  * events$.pipe(each((event) => toPublic(event))) // 0, 1 or more public events per event
  */

@@ -11,9 +11,8 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia' | 'enumerateDevices'> & Partial<Pick<MediaDevices, 'addEventListener' | 'removeEventListener'>>
 
 /**
- * Everything the SDK takes from its host: injected so that one core runs in a browser, in Node
- * (with `ws` and a Node WebRTC implementation) and under test. Missing WebRTC members are
- * reported as errors by the features that need them, never at import time.
+ * Everything the SDK takes from its host, injected so one core runs in a browser, in Node (`ws`, a Node WebRTC) and under test.
+ * Missing WebRTC members are reported as errors by the features that need them, never at import time.
  */
 export interface Environment {
   readonly fetch: typeof fetch

@@ -1,7 +1,4 @@
-/**
- * A code an application matches on: a catalogue code (`call:6`), an SDK string (`BAD_INPUT`),
- * a platform `messageId` (`SVC0002`), an HTTP status number, or a JavaScript error name.
- */
+/** A code an app matches on: a catalogue code (`call:6`), an SDK string (`BAD_INPUT`), a platform `messageId` (`SVC0002`), an HTTP status or an error name. */
 export type ErrorCode = string | number
 
 /** The Basic Error object: what every failure of the SDK is reported as. */
@@ -99,8 +96,7 @@ export const errorCodes = {
 export const badInput = (message: string): BasicError => new BasicError(errorCodes.general.BAD_INPUT, message)
 
 /**
- * A value an app passed, as text for an id or a message: never throws, also for objects without
- * a prototype or with a throwing `toString` (where `String(value)` throws a TypeError).
+ * A value an app passed, as text for an id or a message: never throws, also for objects without a prototype or with a throwing `toString`.
  *
  * shown(Object.create(null)) // '[object Object]'
  */
@@ -114,10 +110,9 @@ export function shown(value: unknown): string {
 }
 
 /**
- * Any failure as a BasicError: a BasicError as it is, anything else under `code` with its
- * message, after `context` when given (the link already maps platform errors; this covers the unexpected).
+ * Any failure as a BasicError: a BasicError as it is, anything else under `code` with its message, after `context` when given
+ * (the link already maps platform errors; this covers the unexpected).
  *
- * asBasicError(new TypeError('x'), errorCodes.call.GENERIC_ERROR) // BasicError call:1 'x'
  * asBasicError(new TypeError('x'), errorCodes.subscription.WS_CONNECTION_ERROR, 'WebSocket open') // 'WebSocket open: x'
  */
 export const asBasicError = (cause: unknown, code: ErrorCode = errorCodes.general.NO_CODE, context?: string): BasicError => {

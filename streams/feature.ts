@@ -1,11 +1,7 @@
 import { distinctUntilChanged, map, type Observable, type Subscription } from 'rxjs'
 import type { Store } from './store.js'
 
-/**
- * The shape of every feature of the reactive core (`streams/<feature>/feature.ts` returns one):
- * its state as a hot Observable that replays the latest value, its events as facts in the past
- * tense, and the commands that change it.
- */
+/** The shape of every feature of the reactive core: its replayed state, its events (facts in the past tense) and the commands that change it. */
 export interface Feature<State, Event, Commands> {
   /** Hot; replays the latest state to late subscribers. */
   readonly state$: Observable<State>
@@ -16,15 +12,14 @@ export interface Feature<State, Event, Commands> {
 
 /** A feature on a store: also its state synchronously, and its teardown. */
 export interface StoreFeature<State, Event, Commands> extends Feature<State, Event, Commands> {
-  /** The state, synchronously. */
   readonly current: () => State
   /** Stops the feature's work and completes its streams. */
   readonly dispose: () => void
 }
 
 /**
- * What a feature on a store hands out besides its commands: its state, its events (the store's
- * outputs), a synchronous read, and a teardown that stops what `running` owns, then the store.
+ * What a feature on a store hands out besides its commands: state, events (the store's outputs), a synchronous read,
+ * and a teardown that stops what `running` owns, then the store.
  *
  * return { ...storeFeature(store, running), contacts$: select(store.state$, (state) => state.contacts), commands }
  */

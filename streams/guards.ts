@@ -2,8 +2,6 @@ import * as E from 'fp-ts/Either'
 import type { AuthUser, PlatformLink } from './connection/link.js'
 import { BasicError, errorCodes, type ErrorCode } from './errors.js'
 
-// The checks of values an app or the wire gave, in one place for every feature.
-
 /** An object that is not an array (its keys can be read). */
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 

@@ -1,7 +1,6 @@
 /**
- * The reactive core: `createStreams(config, environment)` builds every feature as hot state
- * Observables (`calls$`, `presence$`, `conversations$`, …) and command functions, for apps that
- * use RxJS directly (Angular, RxJS) instead of the event API.
+ * The reactive core: `createStreams(config, environment)` builds every feature as hot state Observables (`calls$`, `presence$`, …)
+ * and command functions, for apps that use RxJS directly (Angular, RxJS) instead of the event API.
  *
  * @module kandy-rx/streams
  */
@@ -30,11 +29,8 @@ const isDisposable = (value: unknown): value is Disposable =>
   typeof value === 'object' && value !== null && typeof (value as { dispose?: unknown }).dispose === 'function'
 
 /**
- * What every feature stands on: configuration, environment, loggers, authentication, the
- * connection (its `link` reaches the platform) and the service subscription. `own` registers a
- * feature built on it, so that `dispose()` tears everything down, last built first. An app that
- * uses some features only builds those on a core (`withMessaging(core)`, `withPresence(core)`,
- * …); its bundler then leaves the others out.
+ * What every feature stands on: config, environment, loggers, auth, the connection (its `link` reaches the platform) and the service subscription.
+ * `dispose()` tears down what `own` registered, last built first. An app builds only the features it uses on a core, so its bundler leaves out the rest.
  *
  * const core = createCore({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
  * const messaging = withMessaging(core)
@@ -54,7 +50,6 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
   const base = { config: configFeature, environment, logs }
   const auth = own(createAuth({ logs }))
   const connection = own(createConnection({ ...base, auth }))
-  /** The PlatformLink every feature reaches the platform through (`streams/connection/feature.ts`). */
   const link = connection.link
   const subscription = own(createSubscription({ ...base, link, connection }))
 
@@ -111,10 +106,8 @@ export const withContacts = (core: Core) => core.expose(createContacts(core))
 export const withUsers = (core: Core) => core.expose(createUsers(core))
 
 /**
- * The reactive core: every feature, built in dependency order over one configuration, one
- * environment and one set of loggers. `dispose()` tears every feature down (in reverse order):
- * streams complete, timers stop, sockets and peer connections close. An app that needs a few
- * features only builds them on `createCore` instead.
+ * The reactive core: every feature, built in dependency order over one config, environment and set of loggers.
+ * `dispose()` tears them down in reverse order (streams complete, timers stop, sockets and peer connections close). For a few features, see `createCore`.
  *
  * const streams = createStreams({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
  * streams.config.config$.subscribe(render)
@@ -133,7 +126,6 @@ export function createStreams(config: UserConfig = {}, environmentOverrides: Par
   const users = withUsers(core)
   return {
     ...shared,
-    // ── Features (one name per line):
     media,
     call,
     messaging,

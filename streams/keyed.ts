@@ -1,9 +1,6 @@
 /**
- * A persistent map from string keys to values (a hash array mapped trie): `set` and `remove`
- * return a new map that shares every node but the ≤ 7 on the key's path with the old one, so
- * a reducer changes one entry of thousands in constant work. Iteration follows insertion order,
- * as a plain object's string keys do (a key set again keeps its place; removed and set again, it
- * goes last).
+ * A persistent map (a hash array mapped trie): `set` and `remove` share every node but the ≤ 7 on the key's path, so a reducer changes
+ * one entry of thousands in constant work. Iteration follows insertion order (a key set again keeps its place; removed and set again, it goes last).
  *
  * const users = Keyed.empty<UserPresence>().set('ann@example.com', ann)
  * users.get('ann@example.com') // ann; the old map is unchanged
@@ -11,7 +8,6 @@
 export class Keyed<V> {
   private static readonly none = new Keyed<never>({ kind: 'branch', bitmap: 0, slots: [] }, 0, 0)
 
-  /** The empty map. */
   static empty<V>(): Keyed<V> {
     return Keyed.none
   }
@@ -104,8 +100,7 @@ interface Bucket<V> {
 
 type Slot<V> = Entry<V> | Branch<V> | Bucket<V>
 
-// The last key hashed and its hash: a reducer step reads and writes the same key several times
-// (a presence update: its stamp, its user, both set), and a repeated key is usually the same string.
+// A reducer step hashes the same key several times (a presence update: its stamp, its user, both set), usually as the same string.
 let lastKey: string | undefined
 let lastHash = 0
 

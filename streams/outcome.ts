@@ -2,10 +2,8 @@ import { Observable, type Subscription } from 'rxjs'
 import { asBasicError, type BasicError } from './errors.js'
 
 /**
- * The request of a command with its outcome reported: each value to `success` (a request
- * without a response body completes without a value: `success` then gets `undefined`), or its
- * error, as a `BasicError`, to `failure`. It never errors itself and emits nothing, so that it
- * can wait in a queue of requests (`mergeMap(outcome$ => outcome$, limit)`).
+ * A command's request with its outcome reported: each value to `success` (`undefined` for a request without a body), its error as a BasicError to `failure`.
+ * It never errors and emits nothing, so that it can wait in a queue of requests (`mergeMap(outcome$ => outcome$, limit)`).
  *
  * queue.next(settled(requests.watchUser(link, scope, listId, userId), () => dispatch({ type: 'userWatched', userId }), (error) => fail('subscribe', error)))
  */
@@ -30,8 +28,7 @@ export function settled<A>(request$: Observable<A>, success: (value: A) => void,
 }
 
 /**
- * Runs the requests of a feature's commands under `owner` (so disposing the feature cancels
- * them) and reports each outcome as `settled` does.
+ * Runs a feature's command requests under `owner` (disposing the feature cancels them), reporting each outcome as `settled` does.
  *
  * const run = settler(running)
  * run(requests.addContact(link, user, id, body), () => dispatch({ type: 'contactAdded', contact }), (error) => fail('add', error))

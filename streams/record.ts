@@ -1,6 +1,5 @@
 /**
- * The entry of a record under a key an app or the wire chose: own properties only, so that
- * `'__proto__'`, `'toString'` or `'constructor'` find nothing instead of `Object.prototype`'s members.
+ * The entry of a record under a key an app or the wire chose: own properties only, so `'__proto__'` or `'toString'` find nothing, not `Object.prototype`'s.
  *
  * entryOf(state.calls, callId) // CallRecord | undefined
  */

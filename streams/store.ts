@@ -7,10 +7,7 @@ export interface Step<State, Output> {
   readonly outputs: readonly Output[]
 }
 
-/**
- * A feature's state and the facts that changed it: the one place a feature's events go through.
- * `dispatch` reduces, logs the action, emits the state (when it changed), then each output.
- */
+/** A feature's state and the facts that changed it: `dispatch` reduces, logs the action, emits the state (when it changed), then each output. */
 export interface Store<State, Event, Output> {
   /** Hot; replays the latest state to late subscribers. */
   readonly state$: Observable<State>
@@ -23,8 +20,7 @@ export interface Store<State, Event, Output> {
 }
 
 /**
- * A store over a pure `reduce`. A reducer that returns only a state is made one with
- * `echoing`, whose only output is the event itself.
+ * A store over a pure `reduce`; a reducer of state alone becomes one with `echoing` (its only output is the event itself).
  *
  * const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
  * store.dispatch({ type: 'contactAdded', contact })

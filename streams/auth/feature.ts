@@ -12,10 +12,7 @@ export interface AuthDeps {
 }
 
 export interface AuthCommands {
-  /**
-   * Sets the tokens: a valid pair gives `tokensSet` (later REST calls use the new access token;
-   * an open WebSocket keeps the one it was opened with), anything else `tokensRejected`.
-   */
+  /** Sets the tokens: a valid pair gives `tokensSet` (later REST calls use it; an open WebSocket keeps its own), anything else `tokensRejected`. */
   readonly setTokens: (params: Tokens) => void
 }
 
@@ -24,7 +21,6 @@ export interface AuthFeature extends Feature<AuthState, AuthEvent, AuthCommands>
   readonly auth$: Observable<AuthState>
   /** Hot; the current user, undefined until valid tokens are set. */
   readonly user$: Observable<AuthUser | undefined>
-  /** The current user, synchronously. */
   readonly user: () => AuthUser | undefined
   readonly dispose: () => void
 }

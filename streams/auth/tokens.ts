@@ -46,10 +46,8 @@ const domainOf = (address: string | undefined): string | undefined => {
 }
 
 /**
- * The user named by a pair of tokens: the id token's `preferred_username` as username, its
- * `services-identity` as identity, the domain after the identity's `@` (else the username's).
- * Anything else (not an object, a token that is not a non-empty string, an id token that is not
- * a JWT or lacks the claims) is a `BasicError` saying what is wrong.
+ * The user of a pair of tokens: the id token's `preferred_username` and `services-identity`, the domain after the identity's `@` (else the username's).
+ * Anything else (not an object, an empty token, an id token not a JWT or without the claims) is a BasicError saying what is wrong.
  *
  * userFromTokens({ accessToken, idToken }) // E.right({ username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', ... })
  */

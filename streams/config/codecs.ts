@@ -7,9 +7,8 @@ import { IceServer, numberWhere, PeerConfig } from './peer.js'
 export { IceServer } from './peer.js'
 import { QualityThresholdsUpdate } from './quality.js'
 
-// What an application may pass to `create(config)` and `updateConfig(values)`: one codec per
-// section. A section is an object whose known keys have the documented types; unknown keys are
-// kept (the reference reads some undocumented ones), and `undefined` means "leave as it is".
+// What an app may pass to `create(config)` and `updateConfig(values)`, one codec per section. Unknown keys are kept
+// (the reference reads some undocumented ones); `undefined` means "leave as it is".
 
 /** A value of `typeof` "function": SDP handlers. */
 const fn = <F extends (...args: never[]) => unknown>(name: string) =>
@@ -30,7 +29,6 @@ const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
 export const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
 
-/** The `logs` section. */
 export const LogsUpdate = t.partial({
   logLevel: LogLevelInput,
   flatten: t.boolean,
@@ -39,7 +37,6 @@ export const LogsUpdate = t.partial({
   enableGrouping: t.boolean,
 })
 
-/** The `authentication` section. */
 export const AuthenticationUpdate = t.partial({
   server: t.partial({
     base: t.string,
@@ -58,15 +55,12 @@ export type SdpObject = import('sdp-transform').SessionDescription
 
 /** What an SDP handler is told about the SDP it shapes. */
 export interface SdpHandlerInfo {
-  /** `offer` or `answer`. */
   readonly type: 'offer' | 'answer'
-  /** `local` or `remote`. */
   readonly endpoint: 'local' | 'remote'
   /** The call's bandwidth controls, where set. */
   readonly bandwidth?: { readonly audio?: number; readonly video?: number }
 }
 
-/** The `call` section. */
 export const CallUpdate = t.partial({
   sdpSemantics: t.keyof({ 'unified-plan': null, 'plan-b': null }),
   // `null`: no ICE servers at all, not even the platform's TURN servers.
@@ -100,7 +94,6 @@ export const ConnectivityUpdate = t.partial({
   checkConnectivity: t.boolean,
 })
 
-/** The `notifications` section. */
 export const NotificationsUpdate = t.partial({ idCacheLength: Amount })
 
 /** The `subscription` section (`expires`: the undocumented key the reference reads the lifetime from). */
@@ -123,8 +116,7 @@ export const UserConfig = t.partial({
 export type UserConfig = t.TypeOf<typeof UserConfig>
 
 /**
- * The values checked against the config codecs: the values themselves, or a `BasicError`
- * `BAD_INPUT` naming the first wrong fields (never quoting their values).
+ * The values checked against the config codecs: the values themselves, or a BasicError `BAD_INPUT` naming (never quoting) the first wrong fields.
  *
  * checkedConfig({ logs: null }, 'updateConfig') // E.left(BasicError BAD_INPUT 'updateConfig: logs: expected …')
  */

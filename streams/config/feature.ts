@@ -6,7 +6,6 @@ import { defaultConfig, mergeConfig, type Config, type UserConfig } from './stat
 export interface ConfigFeature {
   /** Hot; replays the current configuration. */
   readonly config$: Observable<Config>
-  /** The current configuration, synchronously. */
   readonly current: () => Config
   /**
    * Merges new values; every feature sees them through `config$`.

@@ -1,7 +1,4 @@
-// Config `call.automaticMediaRestart`: when and how often a call restarts its media by itself
-// (streams/call/restart-policy.ts applies it).
-
-/** Config `call.automaticMediaRestart`, every key filled in. */
+/** Config `call.automaticMediaRestart`, every key filled in: when and how often a call restarts its media by itself (`call/restart-policy.ts`). */
 export interface RestartPolicy {
   /** Restart by itself (default true). */
   readonly enabled: boolean

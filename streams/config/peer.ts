@@ -1,7 +1,6 @@
 import * as t from 'io-ts'
 
-// `call.defaultPeerConfig`: an RTCConfiguration merged into every peer connection of a call, as
-// later versions of the original SDK name it (e.g. `{ iceTransportPolicy: 'relay' }`).
+// `call.defaultPeerConfig`, as later versions of the original SDK name it: an RTCConfiguration merged into every peer connection of a call.
 
 /** An ICE server (as in RTCIceServer). */
 export const IceServer = t.intersection([
@@ -29,8 +28,7 @@ export const PeerConfig = t.partial({
 export type PeerConfig = t.TypeOf<typeof PeerConfig>
 
 /**
- * The configuration of a call's peer connection: `defaultPeerConfig`, with the call's ICE servers
- * (`call.iceServers` with the platform's TURN credentials) before those it names itself.
+ * A call's peer connection configuration: `defaultPeerConfig`, with the call's ICE servers (`call.iceServers` with the platform's TURN credentials) before its own.
  *
  * peerConfiguration({ iceTransportPolicy: 'relay' }, servers) // { iceTransportPolicy: 'relay', iceServers: servers }
  */

@@ -1,8 +1,7 @@
 import * as t from 'io-ts'
 import { numberWhere } from './peer.js'
 
-// `call.qualityThresholds`: where a call's quality warnings rise (`call:qualityWarning`). Each
-// figure is checked by its codec where the app sets it; a partial update keeps the other figures.
+// `call.qualityThresholds`: where `call:qualityWarning`s rise. Each figure is checked where the app sets it; a partial update keeps the others.
 
 const Positive = numberWhere('PositiveNumber', (value) => value > 0)
 const Percent = numberWhere('Percent', (value) => value >= 0 && value <= 100)

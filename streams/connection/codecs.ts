@@ -1,8 +1,6 @@
 import * as t from 'io-ts'
 
-// Wire codecs of the connection layer: the platform's error body (`protocol/README.md`, Error
-// bodies) and the control frames of the notification WebSocket
-// (`channel-and-subscriptions.md` §3, §4). Shared with the local platform.
+// The platform's error body (`protocol/README.md`, Error bodies) and the WebSocket's control frames (`channel-and-subscriptions.md` §3, §4).
 
 /** A `serviceException` or `policyException`: `text` with `%n` placeholders filled from `variables`. */
 export const RequestException = t.intersection([

@@ -98,12 +98,8 @@ const sameOptions = (a: ConnectivityOptions, b: ConnectivityOptions): boolean =>
   a.maxMissedPings === b.maxMissedPings
 
 /**
- * Checks that an open socket is alive (`channel-and-subscriptions.md` §4) and errors with
- * `ConnectionLost` when it is not: `keepAlive` pings (a failed send is a loss), `pingPong`
- * connChecks (no connAck for `pingInterval × maxMissedPings` is a loss), or, when the server is
- * responsible, connAcks to the platform's connChecks (none for `interval × maxMissedPings` is a
- * loss, 120 s interval until the first). Signals pass through untouched; a new `options$` value
- * (e.g. checking switched on or off) restarts the check at once.
+ * Checks that an open socket is alive (`channel-and-subscriptions.md` §4) in the configured mode (A, B or C above), erroring with `ConnectionLost`
+ * when it is not. Signals pass through untouched; a new `options$` value (checking switched on or off) restarts the check at once.
  *
  * socket$.pipe(connectivityCheck(of({ enabled: true, method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30000, maxMissedPings: 3 }), scheduler))
  */

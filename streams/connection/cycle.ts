@@ -13,7 +13,6 @@ import { ReconnectLimitReached, reconnect, reconnectPolicy, type Reconnecting } 
 import { socketSession, type SocketSignal } from './socket.js'
 import type { ConnectionEvent } from './state.js'
 
-/** What a connection cycle uses. */
 export interface CycleDeps {
   readonly config: Pick<ConfigFeature, 'current'>
   readonly environment: Pick<Environment, 'WebSocket' | 'scheduler'>
@@ -67,8 +66,7 @@ function signalEvents(signal: SocketSignal | Reconnecting, deps: CycleDeps, open
 }
 
 /**
- * One connection cycle on a channel: open, check, reconnect, until given up (or unsubscribed,
- * when another channel replaces it), as the connection's events.
+ * One connection cycle on a channel as the connection's events: open, check, reconnect, until given up (or replaced by another channel).
  *
  * targets$.pipe(switchMap((channelURL) => cycle$(channelURL, deps)))
  */

@@ -12,8 +12,7 @@ const pathOf = (context: t.Context): string =>
     .join('.')
 
 /**
- * A short, payload-free description of why a value failed its codec: the path and the expected
- * type of the first few failures (values are never quoted: they may hold tokens or messages).
+ * Why a value failed its codec: path and expected type of the first few failures (values are never quoted: they may hold tokens or messages).
  *
  * describeDecodeErrors(errors) // 'notificationChannel.resourceURL: expected string, got undefined'
  */

@@ -1,14 +1,8 @@
 /**
- * The platform connection: REST requests, the one notification WebSocket per client (with its
- * reconnection and connectivity checks), and the notification pipeline.
+ * The platform connection: REST requests, the one notification WebSocket per client (reconnection, connectivity checks), the notification pipeline.
  *
- * THE LINK FOR OTHER FEATURES: `createConnection(deps).link` is the `PlatformLink`
- * (`./link.ts`) every other feature receives as its `link` dependency; `createStreams` exposes
- * it as `streams.link` (and `streams.connection.link`). Use only `link.user()` / `link.user$`,
- * `link.request(spec)` and `link.notifications$` (filter by `kind`).
- *
- * The socket is opened by the subscription feature (`streams/subscription/`) on the channel it
- * creates; features never open it themselves.
+ * Its `link` (`PlatformLink`, also `streams.link`) is every other feature's `link` dependency: use only `link.user()` / `link.user$`,
+ * `link.request(spec)` and `link.notifications$` (filter by `kind`). The subscription feature opens the socket on its channel; no other feature does.
  */
 import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, share, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
@@ -37,9 +31,8 @@ export interface ConnectionDeps {
 
 export interface ConnectionCommands {
   /**
-   * Opens the WebSocket on a channel path (`channelData.channelURL`) with the current access
-   * token, which it keeps across reconnections. Emits once open (at once if it already is);
-   * errors with `subscription:1` when every attempt failed. Another path replaces the socket.
+   * Opens the WebSocket on a channel path (`channelData.channelURL`) with the current access token, kept across reconnections; another path replaces it.
+   * Emits once open (at once if it already is); errors with `subscription:1` when every attempt failed.
    */
   readonly connect: (channelURL: string) => Observable<void>
   /** Closes the socket on purpose (no reconnection). */

@@ -24,10 +24,7 @@ export function classifyFrame(value: unknown): FrameKind {
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/**
- * The JSON value of one WebSocket message (text, or binary holding UTF-8 text); a message that
- * is not JSON is a `BasicError` with the parser's error name (`SyntaxError`) as code.
- */
+/** The JSON value of one WebSocket message (text, or binary UTF-8); one that is not JSON is a BasicError coded with the parser's error name. */
 export function parseFrame(data: unknown): E.Either<BasicError, unknown> {
   let text: string
   try {

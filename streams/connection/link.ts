@@ -46,14 +46,10 @@ export interface InboundNotification {
   readonly frame: Readonly<Record<string, unknown>>
 }
 
-/**
- * What every feature uses to reach the platform: REST requests as cold Observables, and the
- * de-duplicated notifications of the one shared WebSocket.
- */
+/** What every feature uses to reach the platform: REST requests as cold Observables, and the de-duplicated notifications of the one shared WebSocket. */
 export interface PlatformLink {
   /** Hot; the current user (undefined until valid tokens are set). */
   readonly user$: Observable<AuthUser | undefined>
-  /** The current user, synchronously. */
   readonly user: () => AuthUser | undefined
   /** A cold Observable of one REST call; errors are `BasicError`s with the protocol's codes. Unsubscribing aborts. */
   request<A = void>(spec: RequestSpec<A>): Observable<A>

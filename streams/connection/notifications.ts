@@ -6,10 +6,7 @@ import type { InboundNotification } from './link.js'
 /** Code of a frame that is JSON but not a notification (not an object, or no kind with an id): an SDK string. */
 export const invalidNotificationCode = 'INVALID_NOTIFICATION'
 
-/**
- * The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference): O(1)
- * per lookup with a Set and a ring buffer. Capacity 0 remembers nothing.
- */
+/** The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference), in a Set and a ring buffer; 0 remembers nothing. */
 export class IdCache {
   private readonly ids = new Set<string>()
   private ring: Array<string | undefined>
@@ -60,9 +57,8 @@ const idOf = (body: Record<string, unknown>): string | undefined => {
 }
 
 /**
- * A parsed frame as a notification (`notifications.md` §1–2): a `notificationMessage` wrapper is
- * unwrapped if present (tolerance); the kind is the first top-level key whose value is an object
- * with a truthy `id`. Anything else (not an object, no such key) is a `BasicError`, never a throw.
+ * A parsed frame as a notification (`notifications.md` §1–2): the kind is the first top-level key whose value has a truthy `id`
+ * (a `notificationMessage` wrapper is unwrapped, in tolerance). Anything else is a BasicError, never a throw.
  *
  * toInboundNotification({ chatMessageNotification: { id: 'n1', chatMessage: {} } }) // E.right({ kind: 'chatMessageNotification', id: 'n1', … })
  */

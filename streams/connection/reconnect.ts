@@ -50,12 +50,8 @@ export const reconnectDelay = (policy: ReconnectPolicy, failures: number): numbe
   Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay)
 
 /**
- * Resubscribes to a connection that fails. A connection that had opened (`isOpen` saw a value)
- * and then errors is retried at once (attempt 1, a new cycle); an attempt that fails before
- * opening is attempt n of the cycle and is retried after `min(delay × multiplier^(n−1), maxDelay)`
- * until `limit` attempts failed (0 = never), when the stream errors with `ReconnectLimitReached`.
- * A `Reconnecting` value announces every new attempt. The policy is read at each decision, so a
- * getter follows configuration updates.
+ * Resubscribes to a failing connection: at once after one that had opened (`isOpen`), else after `reconnectDelay`, erroring with
+ * `ReconnectLimitReached` after `limit` failed attempts (0 = never). A `Reconnecting` value announces each attempt; a policy getter follows config updates.
  *
  * socket$.pipe(reconnect({ autoReconnect: true, delay: 5000, multiplier: 2, maxDelay: 640000, limit: 5 }, scheduler, isOpened))
  */

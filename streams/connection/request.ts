@@ -23,8 +23,7 @@ const encodeStrict = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /**
- * A query string as the reference builds it: keys sorted, values percent-encoded (RFC 3986
- * strict), `undefined` skipped; `''` when nothing remains.
+ * A query string as the reference builds it: keys sorted, values percent-encoded (RFC 3986 strict), `undefined` skipped; `''` when nothing remains.
  *
  * queryString({ userName: 'bob', max: 10, order: 'asc' }) // '?max=10&order=asc&userName=bob'
  */
@@ -58,11 +57,8 @@ export const withHttpStatus = (error: BasicError, status: number): BasicError =>
 }
 
 /**
- * The `BasicError` of a failed request (`protocol/README.md`, Mapping to BasicError, with the
- * Recommendation): operations with a fixed code keep it, so that applications written for the
- * reference keep matching on it (the platform's `messageId` and text go into the message); other
- * operations report the platform's `messageId` when its body has one, else the natural code
- * (HTTP status, JavaScript error name, …).
+ * The BasicError of a failed request (`protocol/README.md`, Mapping to BasicError, Recommendation): a fixed code is kept so apps written for the
+ * reference still match (`messageId` and text go into the message); otherwise the platform's `messageId`, else the HTTP status or error name.
  */
 export function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
   if (spec.fixedCode !== undefined) {
@@ -118,7 +114,6 @@ async function failureBody(response: Response, spec: RequestSpec<unknown>): Prom
   return withHttpStatus(requestFailure(spec, response.status, statusText, exception), response.status)
 }
 
-/** What `createRequest` needs. */
 export interface RequestDeps {
   readonly config: Pick<ConfigFeature, 'current'>
   readonly environment: Pick<Environment, 'fetch' | 'scheduler'>
@@ -130,9 +125,8 @@ export interface RequestDeps {
 }
 
 /**
- * REST calls to the platform as cold Observables (`PlatformLink.request`): subscribing sends
- * the request with the bearer token and the headers of `protocol/README.md`, the 2xx body is
- * decoded with the spec's codec, unsubscribing aborts, and every failure is a `BasicError`.
+ * REST calls to the platform as cold Observables (`PlatformLink.request`), with the bearer token and headers of `protocol/README.md`:
+ * the 2xx body is decoded with the spec's codec, unsubscribing aborts, and every failure is a BasicError.
  *
  * const request = createRequest({ config, environment, user: auth.user })
  * request({ method: 'GET', path: `/cpaas/presence/v1/${userId}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection })

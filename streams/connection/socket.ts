@@ -17,9 +17,8 @@ export type SocketSignal =
 const OPEN = 1
 
 /**
- * One WebSocket connection as a cold Observable (rxjs-websockets over the given constructor):
- * `opened` once, then every received frame; errors when the socket fails or closes without
- * being asked to; unsubscribing closes it. Outgoing frames go through the same socket.
+ * One WebSocket as a cold Observable: `opened` once (its `send` writes frames), then every received frame;
+ * errors when the socket fails or closes unasked; unsubscribing closes it.
  *
  * socketSession('wss://host:443/path?access_token=t', WebSocket).subscribe(signal => …)
  */

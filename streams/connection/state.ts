@@ -8,7 +8,6 @@ export interface ConnectionState {
   readonly platform: 'cpaas'
   /** The channel path the socket is for, while a connection is wanted (no token in it). */
   readonly channelURL: string | undefined
-  /** The socket is open. */
   readonly connected: boolean
   /** Connectivity checks are running on the open socket. */
   readonly pinging: boolean

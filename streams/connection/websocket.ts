@@ -1,8 +1,7 @@
 import * as namespace from 'rxjs-websockets'
 
-// rxjs-websockets is CommonJS only: bundlers hand us its default export as `default`, while
-// Node's ESM loader hands us the whole `module.exports` there (so the function is one level
-// deeper). This module normalises both, once, for the rest of the SDK (TOOLING.md).
+// rxjs-websockets is CommonJS only: bundlers give its default export as `default`, Node's ESM loader gives `module.exports` there
+// (the function one level deeper). This module normalises both, once, for the rest of the SDK (TOOLING.md).
 
 /** rxjs-websockets' `makeWebSocketObservable`, whatever the module system. */
 export type MakeWebSocketObservable = typeof namespace.default
@@ -18,8 +17,7 @@ const resolve = (): MakeWebSocketObservable => {
 }
 
 /**
- * A cold Observable of one WebSocket (rxjs-websockets): subscribing opens it; on open it emits
- * `getResponses`, to be called once with the outgoing messages; unsubscribing closes it.
+ * A cold Observable of one WebSocket: subscribing opens it, on open it emits `getResponses` (call it once with the outgoing messages); unsubscribing closes it.
  *
  * makeWebSocketObservable(url, { protocols: [], makeWebSocket: (u, p) => new WebSocket(u, p) })
  */

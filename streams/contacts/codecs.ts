@@ -1,9 +1,6 @@
 import * as t from 'io-ts'
 
-/**
- * Wire payloads of the personal address book (`protocol/presence-groups-users.md` §3), shared
- * by the SDK and the local platform.
- */
+// Wire payloads of the personal address book (`protocol/presence-groups-users.md` §3), shared by the SDK and the local platform.
 
 /** One contact property on the wire; the value is always a string. */
 export const Attribute = t.type({ name: t.string, value: t.string })

@@ -31,10 +31,7 @@ export function fetchContact(link: PlatformLink, userId: string, contactId: stri
     .pipe(map((response) => response.contact))
 }
 
-/**
- * The whole address book. A success without `contactCollection` (a 204, an empty body) fails
- * with `users:1` (Recommendation of §3).
- */
+/** The whole address book; a success without `contactCollection` (a 204, an empty body) fails with `users:1` (Recommendation of §3). */
 export function fetchContacts(link: PlatformLink, userId: string): Observable<readonly WireContact[]> {
   return link.request({ method: 'GET', path: base(userId), operation: 'Refresh Contact Request', response: t.unknown }).pipe(
     map((response) => {

@@ -2,10 +2,7 @@ import { shown, type BasicError } from '../errors.js'
 import { upsertBy } from '../record.js'
 import type { Attribute, WireContact } from './codecs.js'
 
-/**
- * A contact as the SDK keeps it: a flat object with its `contactId` (§3.1). Added or updated
- * contacts are kept as the application gave them; fetched ones have string values.
- */
+/** A contact as the SDK keeps it, flat with its `contactId` (§3.1): as the app gave it when added or updated, with string values when fetched. */
 export interface Contact {
   readonly contactId: string
   readonly [field: string]: unknown
@@ -17,21 +14,15 @@ export interface ContactParams {
   readonly contactId: string
   /** The primary User ID of the contact (required to add). */
   readonly primaryContact?: string
-  /** The contact's first name. */
   readonly firstName?: string
-  /** The contact's last name. */
   readonly lastName?: string
   /** The contact's email address (the reference's name for it). */
   readonly email?: string
   /** The contact's email address (the platform's name for it). */
   readonly emailAddress?: string
-  /** The contact's home phone number. */
   readonly homePhoneNumber?: string
-  /** The contact's business phone number. */
   readonly businessPhoneNumber?: string
-  /** The contact's mobile phone number. */
   readonly mobilePhoneNumber?: string
-  /** The URL of the contact's picture. */
   readonly photoUrl?: string
   /** The contact list to add the contact to (`friends` by default). */
   readonly list?: string
@@ -69,7 +60,6 @@ export const toAttributes = (contact: Readonly<Record<string, unknown>>, except:
   Object.entries(contact)
     .filter(([name, value]) => !except.includes(name) && value !== undefined && value !== null)
     .map(([name, value]) => ({ name, value: shown(value) }))
-
 
 /** The pure reducer of the address book. */
 export function contactsReducer(state: ContactsState, event: ContactEvent): ContactsState {

@@ -1,9 +1,6 @@
 import * as t from 'io-ts'
 
-/**
- * Wire payloads of groups (`protocol/presence-groups-users.md` §2, `notifications.md` §8),
- * shared by the SDK and the local platform.
- */
+// Wire payloads of groups (`protocol/presence-groups-users.md` §2, `notifications.md` §8), shared by the SDK and the local platform.
 
 /** A participant on the wire; other fields are kept as they are. */
 export const WireParticipant = t.intersection([

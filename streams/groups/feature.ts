@@ -75,10 +75,7 @@ const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests
   return E.right({ owner, participants: participants.right.filter((address) => address !== owner), name: name.right, ...given })
 }
 
-/**
- * What a group notification body makes: its event, a reason to ignore it (a string), or
- * undefined when it fails its codec or names no group.
- */
+/** What a group notification body makes: its event, a reason to ignore it (a string), or undefined when it fails its codec or names no group. */
 const reading =
   <A extends { readonly link: readonly { readonly rel: string; readonly href: string }[] }>(codec: t.Decoder<unknown, A>, toEvent: (body: A, groupId: string) => GroupEvent | string) =>
   (body: unknown): GroupEvent | string | undefined => {

@@ -32,7 +32,6 @@ export interface GroupParams {
   readonly name: string
   /** User IDs to invite (strings, or `{ address }` objects as the tutorials pass them). */
   readonly participants?: readonly (string | { readonly address: string })[]
-  /** Subject of the Group. */
   readonly subject?: string
   /** HTTP URL of the image used as the Group's avatar. */
   readonly image?: string
@@ -73,7 +72,6 @@ export type GroupEvent =
 
 export const initialGroupsState: GroupsState = { groups: [], invitations: [] }
 
-/** A wire participant in SDK form. */
 export const toParticipant = ({ 'x-isAdmin': isAdmin, resourceURL: _url, ...rest }: WireParticipant): Participant =>
   isAdmin === undefined ? rest : { ...rest, isAdmin }
 

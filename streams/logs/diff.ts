@@ -12,8 +12,7 @@ export interface StateChange {
 const isRecord = (value: unknown): value is Record<string, unknown> => Array.isArray(value) || isPlainObject(value)
 
 /**
- * The changes from `previous` to `next`, leaf by leaf through plain objects and arrays (other
- * values compared by identity). Equal states give an empty list.
+ * The changes from `previous` to `next`, leaf by leaf through plain objects and arrays (other values compared by identity).
  *
  * diffStates({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 } })
  * // [{ kind: 'changed', path: 'b.c', before: 2, after: 3 }]

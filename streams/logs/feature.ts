@@ -44,9 +44,8 @@ const actionParts = (logs: LogsConfig, event: { readonly type: string }, previou
 }
 
 /**
- * The SDK's loggers: one per feature, each reading the current `logs` configuration at every
- * line (so `updateConfig` applies at once) and writing to `environment.console`. Secrets are
- * redacted from every line unless `logs.logActions.exposePayloads`.
+ * The SDK's loggers, one per feature, writing to `environment.console`: each line reads the current `logs` config (`updateConfig` applies at once)
+ * and is redacted of secrets unless `logs.logActions.exposePayloads`.
  *
  * const logs = createLogs(config, environment)
  * logs.logger('call').info('call started', { callId })

@@ -1,5 +1,5 @@
 /**
- * One log detail as a string, for `logs.flatten`: strings as they are, everything else as JSON
+ * One log detail as a string, for `logs.flatten`: strings as they are, the rest as JSON
  * (errors as `{ name, code, message }`, cycles as `[Circular]`, functions by name).
  *
  * flattenDetail({ a: 1 }) // '{"a":1}'

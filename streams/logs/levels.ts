@@ -20,8 +20,7 @@ export type LineLevel = Exclude<LogLevel, 'silent'>
 const rank: Readonly<Record<LogLevel, number>> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 }
 
 /**
- * The configured level read leniently: any case (`'DEBUG'`, `'debug'`); anything unknown counts
- * as the documented default, `debug`.
+ * The configured level read leniently: in any case, and anything unknown as the documented default, `debug`.
  *
  * normaliseLevel('WARN') // 'warn'
  */

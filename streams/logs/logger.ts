@@ -1,8 +1,7 @@
 import { EMPTY, catchError, type MonoTypeOperatorFunction } from 'rxjs'
 
 /**
- * Logs the error of a stream at `level` after `message` and completes instead: for work whose
- * failure must stop nothing else.
+ * Logs a stream's error at `level` after `message` and completes instead: for work whose failure must stop nothing else.
  *
  * namespace.events$.pipe(loggedAndDropped(logger, 'error', 'An event stream failed'))
  */
@@ -18,10 +17,7 @@ export interface Logger {
   warn(message: string, ...details: unknown[]): void
   info(message: string, ...details: unknown[]): void
   debug(message: string, ...details: unknown[]): void
-  /**
-   * An action log (at DEBUG, per `logs.logActions`): one state event of the feature, with the
-   * state before and after it. Payloads are hidden unless `logActions.exposePayloads`.
-   */
+  /** An action log (DEBUG, per `logs.logActions`): a state event with the state before and after; payloads hidden unless `exposePayloads`. */
   action(event: { readonly type: string }, previous: unknown, next: unknown): void
 }
 

@@ -31,10 +31,8 @@ const redactError = (error: Error): unknown => {
 }
 
 /**
- * A copy of `value` safe to log: string fields named like a secret (`accessToken`, `idToken`,
- * `password`, `authorization`, …) and JWT-looking strings anywhere become `[REDACTED]`. Plain
- * objects and arrays are copied (cycles cut), errors rewritten only when their text holds a
- * token, other objects (streams, peer connections, dates) passed through untouched.
+ * A copy of `value` safe to log: string fields named like a secret and JWT-looking strings anywhere become `[REDACTED]`. Plain objects and arrays
+ * are copied (cycles cut), errors rewritten only when their text holds a token, other objects (streams, peer connections, dates) passed as they are.
  *
  * redact({ user: 'bob', accessToken: 'eyJ…' }) // { user: 'bob', accessToken: '[REDACTED]' }
  */

@@ -1,14 +1,8 @@
 import * as t from 'io-ts'
 
-/**
- * Wire payloads of messaging (`protocol/messaging.md`, `protocol/notifications.md` §5–§6), shared
- * by the SDK and the local platform. Decoders accept what the reference platform may add
- * (extra fields are ignored); required fields are those the protocol marks **required**.
- */
+// Wire payloads of messaging (`protocol/messaging.md`, `notifications.md` §5–§6), shared by the SDK and the local platform.
+// Extra fields the reference platform may add are ignored; required fields are those the protocol marks **required**.
 
-// ── Common pieces ───────────────────────────────────────────────────────────────────────────
-
-/** An object with `required` fields and `optional` ones. */
 const fields = <R extends t.Props, O extends t.Props>(required: R, optional: O) => t.intersection([t.type(required), t.partial(optional)])
 
 /** `{ rel, href }` pointing at the resource a notification concerns. */
@@ -138,10 +132,8 @@ export type InboundSmsNotification = t.TypeOf<typeof InboundSmsNotification>
 export const DeliveryInfoNotification = t.type({ id: t.string, deliveryInfo: t.type({ address: t.string, deliveryStatus: t.string, messageId: t.string }) })
 
 /**
- * Body of `chatMessageEventNotification` and `smsEventNotification`: something happened to the
- * user's own history on another device. `MessageDeleted` links the message (`rel`
- * `chatMessage` / `smsMessage`), `SessionDeleted` the conversation (`chatSession` /
- * `smsThread`). The reference ignores both kinds (`notifications.md` §3).
+ * Body of `chatMessageEventNotification` and `smsEventNotification`: the user's history changed on another device. `MessageDeleted` links the
+ * message (`rel` `chatMessage` / `smsMessage`), `SessionDeleted` the conversation (`chatSession` / `smsThread`); the reference ignores both (notifications.md §3).
  */
 export const MessageEventNotification = t.type({ id: t.string, eventType: t.string, link: t.array(Link) })
 export type MessageEventNotification = t.TypeOf<typeof MessageEventNotification>
@@ -149,19 +141,13 @@ export type MessageEventNotification = t.TypeOf<typeof MessageEventNotification>
 /** The notification kinds messaging owns. */
 export const messagingNotificationKinds = ['chatMessageNotification', 'inboundSMSMessageNotification', 'deliveryInfoNotification', 'chatMessageEventNotification', 'smsEventNotification'] as const
 
-// ── Reading the platform's links ────────────────────────────────────────────────────────────
-
 /** The message id of a `resourceURL` or link: the text after `/messages/`. */
 export const messageIdOf = (url: string): string | undefined => {
   const at = url.indexOf('/messages/')
   return at < 0 ? undefined : detached(url.slice(at + '/messages/'.length)) || undefined
 }
 
-/**
- * `text` as a string of its own. A slice of 13 characters or more is, in V8, a view that keeps
- * the whole string it was cut from alive: an id cut from a link would hold the link for as long
- * as the message is kept.
- */
+/** `text` as a string of its own: in V8 a slice of 13+ characters is a view that keeps its source alive (an id would hold its whole link). */
 const detached = (text: string): string => (text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string))
 
 /** Conversation type from a chat link: `/group/` or `/oneToOne/` after at least three path segments (`notifications.md` §5.1). */

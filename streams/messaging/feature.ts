@@ -32,9 +32,8 @@ export interface MessagingCommands {
   /** Lists the user's conversations of one type on the platform; they replace the local ones with the same identity. */
   fetchConversations(type: ChatType): void
   /**
-   * Sends a message: it is stored at once as pending, then sent (files uploaded first) and
-   * marked sent or failed with the error. Sends of one conversation go out in order. Returns
-   * the message's local id, or undefined when the parts are refused (reported as `messagingFailed`).
+   * Sends a message: stored at once as pending, then sent (files uploaded first, sends of a conversation in order) and marked sent or failed.
+   * Returns its local id, or undefined when the parts are refused (reported as `messagingFailed`).
    */
   send(destination: readonly string[], type: ChatType, parts: readonly Part[]): string | undefined
   /** Fetches a page of `amount` messages: the newest first, then older pages on each further call. */
@@ -54,15 +53,13 @@ export interface MessagingCommands {
 export interface MessagingFeature extends Feature<MessagingState, MessagingEvent, MessagingCommands> {
   /** Hot; replays the latest conversations (in creation order). */
   readonly conversations$: Observable<readonly Conversation[]>
-  /** The state, synchronously. */
   readonly current: () => MessagingState
   readonly dispose: () => void
 }
 
 /**
- * Messaging as streams: conversations and their messages as hot state, commands for chat,
- * group chat and SMS, and the notifications that change them. A composition root: sending,
- * history, recovery, typing, image links and inbound notifications are parts of their own.
+ * Messaging as streams: conversations and their messages as hot state, and commands for chat, group chat and SMS.
+ * A composition root: sending, history, recovery, typing, image links and inbound notifications are parts of their own.
  *
  * const messaging = createMessaging({ link, config, environment, logs, reconnected$ })
  * messaging.conversations$.subscribe(render)

@@ -6,8 +6,6 @@ import { conversationOfSession, conversationOfThread, messageOfHistory, messageO
 import { deleteConversation, deleteMessage, fetchChatHistory, fetchChatSessions, fetchSmsHistory, fetchSmsThreads } from './requests.js'
 import { conversationKey, findConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type Target } from './state.js'
 
-/** The platform's history of a user's conversations: listed, paged, deleted. */
-
 export interface Page {
   readonly messages: readonly Message[]
   readonly next: string | undefined

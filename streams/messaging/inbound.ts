@@ -14,8 +14,6 @@ import { receivedMessage } from './received.js'
 import { emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
 
-/** What the platform sends, turned into state: notifications into events, response bodies into conversations and messages. */
-
 type Events = E.Either<BasicError, readonly MessagingEvent[]>
 
 const failed = (message: string): Events => E.left(new BasicError(errorCodes.general.NO_CODE, message))
@@ -128,9 +126,8 @@ function messageEventEvents(kind: string, notification: MessageEventNotification
 }
 
 /**
- * The state events one notification causes (none for kinds and variants messaging ignores), or
- * the error a malformed one is reported as. Pure: `state` is only read, to tell whether a
- * message starts a new conversation.
+ * The state events of one notification (none for what messaging ignores), or the error a malformed one is reported as.
+ * Pure: `state` is only read, to tell whether a message starts a new conversation.
  */
 export function notificationEvents(notification: InboundNotification, state: MessagingState, now: number): Events {
   const { kind, body } = notification

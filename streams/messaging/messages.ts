@@ -1,7 +1,5 @@
 import type { Conversation, Message, TextPart } from './model.js'
 
-/** A conversation's messages: ordered by time, known by platform id, merged with fetched pages. */
-
 /** Milliseconds for ordering: outgoing timestamps are seconds (with a millisecond fraction), platform ones milliseconds. */
 export const sortTime = (timestamp: number): number => (timestamp < 1e11 ? Math.round(timestamp * 1000) : timestamp)
 
@@ -13,9 +11,8 @@ export const byRef = (ref: string) => (message: Message) => message.localId === 
 export const findMessage = (conversation: Conversation, ref: string): Message | undefined => conversation.messages.find(byRef(ref))
 
 /**
- * The local send an outbound copy belongs to: the oldest pending message of this client in the
- * conversation (sends of a conversation go out one at a time) with the same text and number of
- * files, not matched yet.
+ * The local send an outbound copy belongs to: the oldest unmatched pending message of this client (a conversation sends one at a time)
+ * with the same text and number of files.
  */
 export function pendingSendOf(conversation: Conversation | undefined, copy: Message): string | undefined {
   const filesOf = (message: Message) => message.parts.filter((part) => part.type === 'file').length
@@ -24,10 +21,8 @@ export function pendingSendOf(conversation: Conversation | undefined, copy: Mess
 }
 
 /**
- * The platform ids of a messages array: a cache beside the state, not in it. Arrays derived by
- * `insertByTime` from the newest one share its set, which grows in place (constant work per
- * message); an older array's set may then hold ids added after it, so a hit there is confirmed
- * by a scan (only for reads of an old state), and a miss is always final.
+ * The platform ids of a messages array, cached beside the state. Arrays `insertByTime` derives from the newest share its set, grown in place
+ * (constant work per message): an older array's set may hold later ids, so a hit there is confirmed by a scan; a miss is final.
  */
 interface IdIndex {
   readonly ids: Set<string>

@@ -24,9 +24,8 @@ export interface JsonPart {
 }
 
 /**
- * A file: before sending, `file` holds the Blob/File; after upload or receipt the part carries
- * the platform's attributes (`name`, `x-id`, `size`, `content-type`), `rawURL` (the platform
- * link) and, once `createImageLinks` ran, `url` (an object URL usable in an `<img>`).
+ * A file: before sending, `file` holds the Blob/File; after upload or receipt, the platform's attributes (`name`, `x-id`, `size`, `content-type`),
+ * `rawURL` (the platform link) and, once `createImageLinks` ran, `url` (an object URL for an `<img>`).
  */
 export interface FilePart {
   readonly type: 'file'
@@ -116,16 +115,12 @@ export type MessagingEvent =
   | (Target & { readonly type: 'messageSendFailed'; readonly localId: string; readonly error: BasicError; readonly deliveryStatus?: string })
   /** A message from a notification: `inbound` from someone else, `outbound` a copy of one's own send from another device. */
   | (Target & { readonly type: 'messageReceived'; readonly message: Message; readonly direction: 'inbound' | 'outbound'; readonly newConversation: boolean; readonly address?: string })
-  /**
-   * The platform's copy of a send of this client (`x-type: outbound`) arrived before the send's
-   * response: the pending message learns its id and the platform's parts, and stays one message.
-   */
+  /** The platform's copy of this client's send (`x-type: outbound`) came before its response: the pending message takes its id and parts. */
   | (Target & { readonly type: 'ownCopyReceived'; readonly localId: string; readonly messageId: string; readonly parts: readonly Part[] })
   | (Target & { readonly type: 'historyRequested' })
   /**
-   * A history page arrived. `page: 'older'` moves the paging cursor to `next`; `'latest'` (the
-   * newest page) sets it only if history was never fetched; `recovered` marks a fetch after a
-   * reconnect (typing list kept, conversation created if unknown).
+   * A history page arrived: `'older'` moves the cursor to `next`, `'latest'` sets it only if never fetched;
+   * `recovered` marks a fetch after a reconnect (typing list kept, conversation created if unknown).
    */
   | (Target & { readonly type: 'historyFetched'; readonly messages: readonly Message[]; readonly next: string | undefined; readonly page: 'older' | 'latest' } & {
       readonly recovered: boolean

@@ -2,10 +2,7 @@ import { BasicError, badInput, errorCodes } from '../errors.js'
 import { isRecord } from '../guards.js'
 import type { ChatType, FilePart, Part } from './state.js'
 
-/**
- * The rules a message's parts follow (`seed/api-reference.md` Part, `protocol/messaging.md` §3.1):
- * each part is checked when it is added, the whole message when it is sent.
- */
+// The rules of a message's parts (`seed/api-reference.md` Part, `messaging.md` §3.1): a part is checked when added, the message when sent.
 
 const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
 

@@ -1,12 +1,7 @@
 import type { Message, Part } from './model.js'
 
-/**
- * Received messages as the state holds them. Most carry one text part; each such message would
- * otherwise keep a parts array and a part object for ever, so it keeps its text in a hidden field
- * and reads `parts`, `isPending` and `read` through getters all such messages share. It still
- * reads, spreads, compares and serialises as the plain message (same keys, same order, same
- * values); only its `parts` array is a new one at each read.
- */
+// Most received messages carry one text part: rather than keep a parts array and part object each, such a message keeps its text hidden and
+// reads `parts`, `isPending` and `read` through shared getters. It reads, spreads, compares and serialises as the plain message; `parts` is new at each read.
 
 const text = Symbol('text')
 
@@ -26,8 +21,7 @@ const oneTextFields: PropertyDescriptorMap = {
 }
 
 /**
- * A message received from a notification, unread: `{ messageId, sender, timestamp, parts,
- * isPending: false, read: false }`, held compactly when its parts are one text part.
+ * A received, unread message (`isPending: false, read: false`), held compactly when its parts are one text part.
  *
  * receivedMessage('m-1', 'bob@example.com', 1_700_000_000_000, [{ type: 'text', text: 'Hi' }]).parts // [{ type: 'text', text: 'Hi' }]
  */

@@ -12,9 +12,8 @@ const recoveryPage = 50
 const recoveryPages = 20
 
 /**
- * Emits, when the notification socket opens again after it was lost (or after reconnection gave
- * up and a new connection was made), the time it was lost: what messaging's `reconnected$`
- * wants from the connection feature's events.
+ * Emits the time the notification socket was lost each time it opens again (also after reconnection gave up and a new connection was made):
+ * messaging's `reconnected$`, from the connection feature's events.
  *
  * createMessaging({ ...core, link, reconnected$: socketReopened(connection.events$, environment.scheduler) })
  */
@@ -33,10 +32,7 @@ export const socketReopened = (connectionEvents$: Observable<{ readonly type: st
     mergeMap((seen) => (seen.reopened === undefined ? EMPTY : of(seen.reopened))),
   )
 
-/**
- * The messages a conversation may have missed since `since`: pages back from the newest until
- * a page reaches a message at or before `since` (at most `recoveryPages` pages).
- */
+/** The messages a conversation may have missed: pages back from the newest until one reaches `since` (at most `recoveryPages`). */
 function missedMessages$(source: HistorySource, user: AuthUser, found: Conversation, since: number): Observable<readonly Message[]> {
   const reachesSince = (page: Page): boolean => page.messages.some((message) => sortTime(message.timestamp) <= since)
   const fetchPage = (next: string | undefined) => historyPage$(source, user, { destination: found.destination, chatType: found.type }, recoveryPage, next)
@@ -49,9 +45,8 @@ function missedMessages$(source: HistorySource, user: AuthUser, found: Conversat
 type Recovering = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'withUser' | 'logger'>
 
 /**
- * After each reconnect (`lostAt`, the time the socket was lost): re-fetches the history of every
- * conversation with activity since then (less a margin for clock differences), back to that
- * time. What the platform queued for the socket arrives too; message ids keep each message once.
+ * After each reconnect, re-fetches back to `lostAt` (less a margin for clock differences) the history of every conversation active since.
+ * What the platform queued for the socket arrives too; message ids keep each message once.
  */
 export function recover(context: Recovering, reconnected$: Observable<number>): Subscription {
   const { link, current, logger, withUser } = context

@@ -6,11 +6,8 @@ import { ChatMessageListResponse, ChatSendResponse, ChatSessionListResponse, Fil
 import type { ChatMessageBody, ComposingState, IsComposingBody, SmsSendBody } from './codecs.js'
 import type { ChatType } from './state.js'
 
-/**
- * The messaging REST calls (`protocol/messaging.md` §2), each a cold Observable of one request.
- * `userId` is the `<userId>` path segment; `version` the configured `server.version` used where
- * the reference uses it (sends), every other path has the literal `v1`.
- */
+// The messaging REST calls (`protocol/messaging.md` §2), each a cold Observable of one request.
+// `version` is the configured `server.version`, used where the reference uses it (sends); every other path has the literal `v1`.
 
 /** A path segment as the platform reads it: `@`, `+` and `:` stay raw (as the reference sends them), the rest is escaped. */
 export const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
@@ -77,9 +74,8 @@ export const deleteMessage = (link: PlatformLink, userId: string, type: ChatType
 }
 
 /**
- * Downloads an attachment (`messaging.md` §3.4): `GET <link>` with the common headers, body
- * read as a Blob. The link is absolute and may be on another origin than the REST base, so
- * this uses the environment's fetch directly. Unsubscribing aborts.
+ * Downloads an attachment as a Blob (`messaging.md` §3.4); unsubscribing aborts.
+ * The link is absolute and may be on another origin than the REST base, hence the environment's fetch, not the link.
  */
 export const downloadAttachment = (environment: Environment, url: string, accessToken: string): Observable<Blob> =>
   new Observable<Blob>((subscriber) => {

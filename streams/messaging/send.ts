@@ -83,11 +83,7 @@ function sendFailed({ current, link, logger }: Sending, target: Target, localId:
   return { type: 'messageSent', ...target, localId, messageId: copied.messageId, sender: user?.identity ?? user?.username, deliveryStatus: 'Sent', parts: copied.parts }
 }
 
-/**
- * The `send` command: the message is stored at once as pending, then sent (one conversation's
- * sends one after another) and marked sent or failed. Returns its local id, or undefined when
- * its parts are refused.
- */
+/** The `send` command (see `MessagingCommands.send`). */
 export const createSend =
   (context: Sending) =>
   (destination: readonly string[], type: ChatType, parts: readonly Part[]): string | undefined => {

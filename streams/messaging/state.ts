@@ -111,10 +111,7 @@ const handlers: Handlers = {
   messagingFailed: (state) => state,
 }
 
-/**
- * The pure reducer of messaging: conversations keyed by (destination, type), messages
- * de-duplicated by message id within a conversation and ordered by time.
- */
+/** The pure reducer of messaging: conversations keyed by (destination, type), their messages de-duplicated by message id and ordered by time. */
 export const messagingReducer = (state: MessagingState, event: MessagingEvent): MessagingState =>
   (handlers[event.type] as (state: MessagingState, event: MessagingEvent) => MessagingState)(state, event)
 

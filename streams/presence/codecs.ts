@@ -1,10 +1,7 @@
 import * as t from 'io-ts'
 import { isRecord } from '../guards.js'
 
-/**
- * Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7),
- * shared by the SDK and the local platform.
- */
+// Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7), shared by the SDK and the local platform.
 
 /** Wire values of `overridingWillingnessValue` (§1.1). */
 export const wireStatuses = ['Open', 'Closed'] as const
@@ -82,8 +79,7 @@ export const PresenceNotification = t.intersection([
 ])
 export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
 
-// The checks of `PresenceNotification.decode`, written out for the path of every notification
-// (the codec walks its intersections and builds a context per field); the spec holds the two equal.
+// `PresenceNotification.decode`'s checks written out for every notification's path (the codec builds a context per field); the spec holds them equal.
 const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
 
 const isPerson = (value: unknown): value is Person => {
@@ -100,8 +96,7 @@ const isPerson = (value: unknown): value is Person => {
 }
 
 /**
- * True for exactly the values `PresenceNotification.decode` accepts (and returns with the same
- * content): its fast path. Decode what this refuses, for the codec's report.
+ * True for exactly the values `PresenceNotification.decode` accepts, as its fast path; decode what this refuses, for the codec's report.
  *
  * if (!isPresenceNotification(body)) report(PresenceNotification.decode(body))
  */

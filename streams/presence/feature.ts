@@ -64,11 +64,7 @@ const valueOf = (userId: string, { 'overriding-willingness': willingness, activi
   note: activities.other,
 })
 
-/**
- * How many watch and unwatch requests are in flight at once: the others wait their turn unsent,
- * so that a request's timeout runs from when it is sent (thousands of users watched at once
- * would otherwise time out in the browser's queue and never be watched).
- */
+/** Watch and unwatch requests in flight at once; the rest wait unsent, so a timeout runs from the send (else thousands time out in the browser's queue). */
 export const watchRequestsInFlight = 6
 
 /** The person `presence.update` publishes, or why its arguments are refused. */
@@ -127,7 +123,6 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
     )
   }
 
-  /** Checks the users and the user, then runs `effect` with them. */
   const forUsers =
     (operation: 'fetch' | 'subscribe' | 'unsubscribe', name: string, effect: (userIds: readonly string[], scope: PresenceScope) => void) =>
     (users: UserIds): void => {

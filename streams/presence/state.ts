@@ -26,14 +26,13 @@ export interface PresenceState {
   /** By user id (a persistent map: one update changes one entry, in constant work). */
   readonly users: Keyed<UserPresence>
   /**
-   * Per user, the platform's order stamp (`dateTime`) of the newest notification applied, so
-   * that a replayed older frame never overwrites newer presence (`channel-and-subscriptions.md` §5).
-   * One number per user held: it leaves with the user (`userUnwatched`).
+   * Per user, the `dateTime` of the newest notification applied, so a replayed older frame never overwrites newer presence
+   * (`channel-and-subscriptions.md` §5); it leaves with the user (`userUnwatched`).
    */
   readonly stamps: Keyed<number>
 }
 
-/** A presence value as read from the wire: the user, the status, the activity and the note. */
+/** A presence value as read from the wire. */
 export interface PresenceValue {
   readonly userId: string
   readonly status: string

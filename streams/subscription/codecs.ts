@@ -1,8 +1,7 @@
 import * as t from 'io-ts'
 
-// Wire codecs of the notification channel, the per-service subscriptions and the TURN
-// credentials fetched after a `call` subscription (`protocol/channel-and-subscriptions.md`
-// §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2). Shared with the local platform.
+// The notification channel, the service subscriptions and the TURN credentials fetched after a `call` subscription, shared with the local platform
+// (`channel-and-subscriptions.md` §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2).
 
 /** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
 export const CreateChannelRequest = t.type({

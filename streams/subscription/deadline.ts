@@ -3,20 +3,17 @@ import { BasicError, type ErrorCode } from '../errors.js'
 
 /** The moment a subscription request gives up: `subscription.timeout` seconds after it was made. */
 export interface Deadline {
-  /** Emits once the deadline has passed. */
   readonly passed$: Observable<unknown>
   readonly seconds: number
 }
 
-/** A deadline `seconds` from now. */
 export function deadlineIn(seconds: number, scheduler: SchedulerLike): Deadline {
   const expiresAt = scheduler.now() + seconds * 1000
   return { seconds, passed$: defer(() => timer(Math.max(0, expiresAt - scheduler.now()), scheduler)) }
 }
 
 /**
- * Runs a step of a request until the deadline; past it, unsubscribes the step and fails with
- * `code`, saying which step (`what`) had no answer.
+ * Runs a step of a request until the deadline; past it, unsubscribes the step and fails with `code`, naming the step (`what`).
  *
  * requests.createChannel(context).pipe(before(deadline, 'Create notification channel', codes.CPAAS_WSREQUEST_FAIL))
  */

@@ -46,10 +46,8 @@ export interface SubscriptionFeature extends StoreFeature<SubscriptionState, Sub
 }
 
 /**
- * The notification channel and service subscriptions: `subscribe` creates the channel, opens
- * the socket and subscribes each service; the channel is refreshed at half its lifetime, and
- * re-created with its services when the platform lost it; `unsubscribe` removes the named
- * services and, with none left, closes the socket and deletes the channel. Requests are queued.
+ * The notification channel and service subscriptions, requests queued: `subscribe` creates the channel, opens the socket and subscribes each service;
+ * `unsubscribe` with no service left closes the socket and deletes the channel. The channel is refreshed at half its lifetime, re-created when lost.
  */
 export function createSubscription({ config, environment, logs, link, connection }: SubscriptionDeps): SubscriptionFeature {
   const logger = logs.logger('subscription')

@@ -9,7 +9,6 @@ import { refreshBefore } from './refresh.js'
 import * as requests from './requests.js'
 import type { Channel, SubscriptionEvent, SubscriptionState } from './state.js'
 
-/** What keeping the channel alive uses. */
 export interface KeepingDeps {
   readonly link: Pick<PlatformLink, 'request' | 'user'>
   readonly config: Pick<ConfigFeature, 'current'>
@@ -26,9 +25,8 @@ export interface KeepingDeps {
 const isGone = (error: unknown): boolean => httpStatusOf(error) === 404
 
 /**
- * Keeps the notification channel of `state$` alive: refreshed at half its lifetime
- * (Recommendation §7, reported as `auth:resub`), and, while the socket cannot reconnect, asked
- * about; a channel the platform no longer knows is replaced. Subscribe to run it.
+ * Keeps the channel of `state$` alive: refreshed at half its lifetime (Recommendation §7, reported as `auth:resub`) and asked about while
+ * the socket cannot reconnect; a channel the platform no longer knows is replaced. Subscribe to run it.
  *
  * running.add(keepChannel({ ...deps, state$: store.state$, current: store.current, dispatch, replace }).subscribe())
  */

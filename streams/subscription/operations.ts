@@ -4,9 +4,7 @@ import * as requests from './requests.js'
 import { subscribedServices, type Channel, type ServiceName, type SubscriptionEvent } from './state.js'
 import { channelSteps, droppedOr, type OperationDeps } from './steps.js'
 
-// The queued operations of the subscription feature, each a cold Observable of the events it causes.
-
-/** The subscribe, unsubscribe, replace and forget operations over `deps`. */
+/** The subscribe, unsubscribe, replace and forget operations, each a cold Observable of the events it causes. */
 export function subscriptionOperations(deps: OperationDeps) {
   const { link, connection, logger } = deps
   const { context, deadline, createChannel, openAndSubscribe, failed, rejected, withUser, tolerated } = channelSteps(deps)

@@ -13,9 +13,8 @@ export interface RefreshOptions {
 }
 
 /**
- * Keeps a resource with a lifetime (seconds) alive: refreshes at half of it; after a success,
- * at half of the newly granted lifetime; after a failure, at half of the time left, until less
- * than `minimum` is left or the error is `fatal`. Emits each attempt's outcome.
+ * Keeps a resource with a lifetime (seconds) alive, emitting each attempt's outcome: refreshes at half of it, at half the granted lifetime after
+ * a success, at half the time left after a failure, until less than `minimum` is left or the error is `fatal`.
  *
  * refreshBefore(3600, (attemptNum) => refreshChannel(context, channel), scheduler) // at 1800 s, then every 1800 s
  */

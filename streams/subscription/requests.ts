@@ -22,10 +22,8 @@ import {
 } from './codecs.js'
 import type { Channel, ServiceName, ServiceSubscription } from './state.js'
 
-// The REST calls of the subscription feature (`channel-and-subscriptions.md` §2, §6–§8,
-// `presence-groups-users.md` §1.4, `calls.md` §2), each a cold Observable.
+// The REST calls of the subscription feature (`channel-and-subscriptions.md` §2, §6–§8, `presence-groups-users.md` §1.4, `calls.md` §2).
 
-/** What every call needs: the link, the user whose id is the path segment, and the configuration. */
 export interface RequestContext {
   readonly link: Pick<PlatformLink, 'request'>
   readonly user: AuthUser
@@ -44,7 +42,6 @@ const userPath = (context: RequestContext, api: string): string => `/cpaas/${api
 const channelsPath = (context: RequestContext): string => `${userPath(context, 'notificationchannel')}/channels`
 /** The channel lifetime asked for (seconds): `subscription.expires` when set, as the reference reads it. */
 const wantedLifetime = ({ subscription }: Config): number => subscription.expires ?? subscription.channelLifetime
-/** `{ clientCorrelator }` when one is configured, else nothing. */
 const correlator = ({ authentication: { clientCorrelator } }: Config) => (clientCorrelator !== undefined ? { clientCorrelator } : {})
 
 /** The text after `marker` in a resource URL (ids end their URLs). */
@@ -106,10 +103,7 @@ const subscriptionObject = (context: RequestContext, channel: Channel) => ({ cal
 const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): Observable<string> =>
   id === undefined ? throwError(() => unusable(operation, fixedCode, `resourceURL names no ${what} id`)) : of(id)
 
-/**
- * A service subscribed with one POST of `{ <key>: subscription object }` to
- * `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`.
- */
+/** A service subscribed with a POST of `{ <key>: subscription }` to `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`. */
 const simple = <K extends string>(api: string, tail: string, key: K, response: t.Decoder<unknown, Readonly<Record<K, { readonly resourceURL: string }>>>, unsubscribeCode: string) => ({
   path: (context: RequestContext): string => `${userPath(context, api)}/${tail}`,
   unsubscribeCode,

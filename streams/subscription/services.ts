@@ -3,8 +3,8 @@ import { badInput, shown, type BasicError } from '../errors.js'
 import { availableServices, subscribedServices, type ServiceName, type SubscriptionOperation, type SubscriptionState } from './state.js'
 
 /**
- * The services named by an application (it may pass anything): `type` must be `websocket` (the
- * default); names are lowercased, unknown ones dropped, duplicates merged. No valid name left is `BAD_INPUT`.
+ * The services an app named (it may pass anything): `type` must be `websocket` (the default); names lowercased, unknown ones dropped,
+ * duplicates merged; none valid is `BAD_INPUT`.
  *
  * requestedServices('subscribe', ['Chat', 'bogus']) // E.right(['chat'])
  */

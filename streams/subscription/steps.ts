@@ -8,9 +8,8 @@ import { before, deadlineIn, type Deadline } from './deadline.js'
 import * as requests from './requests.js'
 import { type Channel, type ServiceFailure, type ServiceName, type ServiceSubscription, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
 
-// The steps of the subscription feature's operations: channel, socket, services, each before the deadline.
+// The steps of the subscription operations: channel, socket, services, each before the deadline.
 
-/** What the operations use. */
 export interface OperationDeps {
   readonly link: Pick<PlatformLink, 'request' | 'user'>
   readonly config: Pick<ConfigFeature, 'current'>
@@ -26,7 +25,6 @@ export interface OperationDeps {
 
 const codes = errorCodes.subscription
 
-/** What subscribing services on a channel gave. */
 interface Subscribed {
   readonly subscriptions: readonly ServiceSubscription[]
   readonly failed: readonly ServiceFailure[]
@@ -40,7 +38,6 @@ export class ChannelDropped {
 /** The error of a dropped channel, or any other failure as a BasicError with `code` after `context`. */
 export const droppedOr = (error: unknown, code: ErrorCode, context: string): BasicError => (error instanceof ChannelDropped ? error.error : asBasicError(error, code, context))
 
-/** The steps the operations are made of, over `deps`. */
 export function channelSteps(deps: OperationDeps) {
   const { link, config, connection, logger } = deps
   const context = (user: AuthUser): requests.RequestContext => ({ link, user, config: config.current() })

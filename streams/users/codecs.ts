@@ -1,9 +1,6 @@
 import * as t from 'io-ts'
 
-/**
- * Wire payloads of the directory (`protocol/presence-groups-users.md` §4), shared by the SDK
- * and the local platform.
- */
+// Wire payloads of the directory (`protocol/presence-groups-users.md` §4), shared by the SDK and the local platform.
 
 export const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
 

@@ -18,7 +18,6 @@ export interface UsersDeps {
 export interface UsersCommands {
   /** Searches the directory with filters and sorting / paging options. Outcome: `usersFound` (`next` for the next page). */
   readonly search: (filters?: SearchFilters, options?: SearchOptions) => void
-  /** Fetches one user by user id. */
   readonly fetch: (userId: string) => void
   /** Fetches the current user (by the local part of their identity). */
   readonly fetchSelfInfo: () => void

@@ -1,10 +1,7 @@
 import type { BasicError } from '../errors.js'
 import type { DirectoryItem } from './codecs.js'
 
-/**
- * A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`,
- * `lastName`, `photoURL`, `buddy` (`"true"` / `"false"`) and any other attribute as is.
- */
+/** A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`, `lastName`, `photoURL`, `buddy` ("true"/"false"), others as is. */
 export interface User {
   readonly userId: string
   readonly [attribute: string]: unknown
@@ -16,9 +13,7 @@ export interface SearchFilters {
   readonly userId?: string
   /** Matches the firstName or lastName. */
   readonly name?: string
-  /** Matches the first name. */
   readonly firstName?: string
-  /** Matches the last name. */
   readonly lastName?: string
   /** Matches the userName (wins over `userId`). */
   readonly userName?: string
@@ -32,7 +27,6 @@ export interface SearchOptions {
   readonly sortBy?: keyof SearchFilters
   /** Ascending (default) or descending. */
   readonly order?: 'asc' | 'desc'
-  /** The maximum number of results to return. */
   readonly max?: number
   /** The paging token of a previous `directory:change` (its `next`), for the next chunk of results. */
   readonly next?: string

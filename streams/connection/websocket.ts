@@ -7,7 +7,7 @@ import * as namespace from 'rxjs-websockets'
 /** rxjs-websockets' `makeWebSocketObservable`, whatever the module system. */
 export type MakeWebSocketObservable = typeof namespace.default
 
-export type { GetWebSocketResponses, WebSocketLike } from 'rxjs-websockets'
+export type { WebSocketLike } from 'rxjs-websockets'
 
 const resolve = (): MakeWebSocketObservable => {
   const outer: unknown = (namespace as { default?: unknown }).default

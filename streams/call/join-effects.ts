@@ -13,7 +13,7 @@ import { isTerminal, liveCall, refusalOf } from './steps.js'
 // audio-only, a WebAudio bridge (bridge.ts) goes between them, and the joined call appears.
 
 /** What joining needs of the call engine. */
-export interface JoinEngine extends JointEngine {
+interface JoinEngine extends JointEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current' | 'state$' | 'outputs$'>
   /** Stops a call's media and effects. */
   readonly release: (callId: string) => void
@@ -22,12 +22,12 @@ export interface JoinEngine extends JointEngine {
   readonly logger: Pick<Logger, 'warn'>
 }
 
-export interface JoinCommands {
+interface JoinCommands {
   /** Joins two locally held calls into one new audio-only call; outcome in `joinReported` (`call:join`). */
   readonly join: (callId: string, otherCallId: string) => void
 }
 
-export interface Joins extends JoinCommands {
+interface Joins extends JoinCommands {
   /** The commands with joined calls and their legs routed here (every other call to `commands`). */
   readonly route: <C extends RoutedCommands>(commands: C) => C
   readonly dispose: () => void

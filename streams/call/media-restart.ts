@@ -11,7 +11,7 @@ import { isTerminal } from './steps.js'
 // (operations/media-restart.ts), a re-offer the machine settles as `mediaRestarted`.
 
 /** What the automatic restarts run on: the calls' store and the manual restart command. */
-export interface AutomaticRestartDeps {
+interface AutomaticRestartDeps {
   readonly state$: Observable<CallsState>
   readonly outputs$: Observable<CallOutput>
   readonly dispatch: (event: CallEvent) => unknown

@@ -11,7 +11,7 @@ import type { MediaConnectionState } from './model.js'
 export type RestartSignal = { readonly type: 'state'; readonly state: MediaConnectionState } | { readonly type: 'online' }
 
 /** Why a restart began. */
-export type RestartReason = 'failed' | 'disconnected' | 'online'
+type RestartReason = 'failed' | 'disconnected' | 'online'
 
 /** What the policy did: each attempt begun, then the media back, or the error it gave up with. */
 export type RestartOutcome =

@@ -11,7 +11,7 @@ import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
 /** What a transfer needs of the call engine. */
-export interface TransferEngine {
+interface TransferEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current'>
   readonly link: PlatformLink
   /** Where the user's signalling resources live; a `call:6` error before login. */
@@ -21,7 +21,7 @@ export interface TransferEngine {
   readonly logger: Pick<Logger, 'warn'>
 }
 
-export interface TransferCommands {
+interface TransferCommands {
   /** Transfers the remote party of one locally held call to the remote party of another; both calls end with "Transfer Successful". */
   readonly consultativeTransfer: (callId: string, otherCallId: string) => void
 }

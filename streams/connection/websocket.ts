@@ -5,7 +5,7 @@ import * as namespace from 'rxjs-websockets'
 // deeper). This module normalises both, once, for the rest of the SDK (TOOLING.md).
 
 /** rxjs-websockets' `makeWebSocketObservable`, whatever the module system. */
-export type MakeWebSocketObservable = typeof namespace.default
+type MakeWebSocketObservable = typeof namespace.default
 
 export type { WebSocketLike } from 'rxjs-websockets'
 

@@ -13,7 +13,7 @@ import type { ChatType } from './state.js'
  */
 
 /** A path segment as the platform reads it: `@`, `+` and `:` stay raw (as the reference sends them), the rest is escaped. */
-export const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
+const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
 
 /** The chat resource of a conversation: `oneToOne/<destination>/adhoc` or `group/<groupId>`. */
 const chatResource = (type: ChatType, destination: string): string =>

@@ -10,7 +10,7 @@ import * as requests from './requests.js'
 import type { Channel, SubscriptionEvent, SubscriptionState } from './state.js'
 
 /** What keeping the channel alive uses. */
-export interface KeepingDeps {
+interface KeepingDeps {
   readonly link: Pick<PlatformLink, 'request' | 'user'>
   readonly config: Pick<ConfigFeature, 'current'>
   readonly connectionEvents$: ConnectionFeature['events$']

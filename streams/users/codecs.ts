@@ -5,7 +5,7 @@ import * as t from 'io-ts'
  * and the local platform.
  */
 
-export const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
+const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
 
 /** One result: its attributes directly under the item, or (⚠ ambiguity of §4.2) under `attributeList`. */
 export const DirectoryItem = t.union([

@@ -110,7 +110,7 @@ export interface EventApi {
 }
 
 /** An event API bound to a stream of events, plus the teardown of its subscription. */
-export interface Emitter extends EventApi {
+interface Emitter extends EventApi {
   /** Stops delivering events and forgets every listener. */
   readonly dispose: () => void
 }

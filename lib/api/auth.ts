@@ -35,7 +35,7 @@ export interface AuthApi {
 }
 
 /** The documented events of the auth feature (`protocol/events.md` §2, Recommendation). */
-export const authPublicEvent = (event: AuthEvent): PublicEvent =>
+const authPublicEvent = (event: AuthEvent): PublicEvent =>
   event.type === 'tokensSet' ? { type: 'auth:change', payload: {} } : { type: 'auth:error', payload: { error: event.error } }
 
 /** `setTokens` and `getUserInfo` over the auth feature. */

@@ -35,7 +35,7 @@ const noSocket = (): Error => new Error('No sockets are up. Have you attempted t
 const wsChange: PublicEvent = { type: 'ws:change', payload: { platform: 'cpaas' } }
 
 /** The documented events of the connection feature (`protocol/events.md` §4–5). */
-export const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] => {
+const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] => {
   switch (event.type) {
     case 'connecting':
     case 'opened':

@@ -39,7 +39,7 @@ const arrived = (target: Target, messageId: string | null | undefined, newConver
   newConversation ? [{ type: 'conversations:change', payload: { ...at(target), messageId } }] : messageChange(target, messageId)
 
 /** The documented events of one core event (`protocol/events.md` §7); `state` is the state it produced. */
-export function messagingPublicEvents(event: MessagingEvent, state: MessagingState): PublicEvent[] {
+function messagingPublicEvents(event: MessagingEvent, state: MessagingState): PublicEvent[] {
   switch (event.type) {
     case 'conversationCreated':
       return [{ type: 'conversations:new', payload: at(event) }]

@@ -49,7 +49,7 @@ export interface ServicesApi {
 const change: PublicEvent = { type: 'subscription:change', payload: {} }
 
 /** The documented events of the subscription feature (`protocol/events.md` §2–3). */
-export const subscriptionPublicEvents = (event: SubscriptionEvent): PublicEvent[] => {
+const subscriptionPublicEvents = (event: SubscriptionEvent): PublicEvent[] => {
   switch (event.type) {
     case 'operationStarted':
     case 'servicesSubscribed':

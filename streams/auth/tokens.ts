@@ -28,7 +28,7 @@ const base64urlBytes = (text: string): Uint8Array | undefined => {
 }
 
 /** The JSON payload of a JWT (no signature check: the platform checks its own tokens). */
-export function jwtPayload(token: string): E.Either<BasicError, unknown> {
+function jwtPayload(token: string): E.Either<BasicError, unknown> {
   const parts = token.split('.')
   if (parts.length !== 3) return E.left(badToken('the idToken is not a JWT (expected three dot-separated parts)'))
   const bytes = base64urlBytes(parts[1] ?? '')

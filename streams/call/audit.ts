@@ -5,8 +5,8 @@ import { reportStatus } from './requests.js'
 import type { Transition } from './state.js'
 
 /** How often a connected call confirms its session, and how soon after a failed round (calls.md §12). */
-export const auditInterval = 25_000
-export const auditRetry = 5_000
+const auditInterval = 25_000
+const auditRetry = 5_000
 
 const auditFailure: Transition = { statusCode: 9909, reasonText: 'Call has ended due to call audit failure.' }
 

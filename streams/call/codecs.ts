@@ -7,7 +7,7 @@ import * as t from 'io-ts'
 const clientCorrelator = t.partial({ clientCorrelator: t.string })
 
 /** An SDP carrier that may be empty: `{}` means "no SDP" (slow start, `calls.md` §6, §8.2). */
-export const MaybeSdp = t.partial({ sdp: t.string })
+const MaybeSdp = t.partial({ sdp: t.string })
 
 /** `POST .../sessions` body: a new call (`calls.md` §3.2). `offer: {}` is a slow-start caller (a gateway). */
 export const CreateSessionRequest = t.type({
@@ -55,7 +55,7 @@ export const TransferRequest = t.type({
 export type TransferRequest = t.TypeOf<typeof TransferRequest>
 
 /** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`. */
-export const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.string })])
+const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.string })])
 export type Link = t.TypeOf<typeof Link>
 
 const notification = <P extends t.Props>(props: P) =>
@@ -85,7 +85,7 @@ export type EventNotification = t.TypeOf<typeof EventNotification>
 const tagged = <K extends string, C extends t.Mixed>(kind: K, body: C) => t.type({ kind: t.literal(kind), body })
 
 /** Each call notification kind (the top-level key of its frame) and its codec of `{ kind, body }`. */
-export const callNotifications = {
+const callNotifications = {
   wrtcsSessionInvitationNotification: tagged('wrtcsSessionInvitationNotification', SessionInvitationNotification),
   wrtcsAcceptanceNotification: tagged('wrtcsAcceptanceNotification', AnswerNotification),
   wrtcsAnswerNotification: tagged('wrtcsAnswerNotification', AnswerNotification),

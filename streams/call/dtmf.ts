@@ -5,7 +5,7 @@ import { BasicError, errorCodes } from '../errors.js'
 // DTMF (protocol/calls.md §13): out-of-band by RTCDTMFSender if `telephone-event` was negotiated, else in-band (WebAudio); same tones, same timing.
 
 /** The tones `call.sendDTMF` accepts (api-reference): digits, `*`, `#`, and `,` (a 2 s pause). */
-export const dtmfTones = '0123456789*#,'
+const dtmfTones = '0123456789*#,'
 
 /** A `,` pauses this long, as RTCDTMFSender does. */
 export const dtmfPause = 2000
@@ -55,7 +55,7 @@ export function dtmfTiming(duration: unknown, intertoneGap: unknown): E.Either<B
 }
 
 /** One tone of a sequence: when it starts (ms from the start) and its two frequencies. */
-export interface ScheduledTone {
+interface ScheduledTone {
   readonly at: number
   readonly low: number
   readonly high: number
@@ -88,7 +88,7 @@ const amplitude = 0.3
 const tailMs = 250
 
 /** What the in-band path needs from the host: WebAudio and MediaStream. */
-export interface InBandHost {
+interface InBandHost {
   readonly AudioContext: typeof AudioContext | undefined
   readonly MediaStream: typeof MediaStream | undefined
 }

@@ -6,7 +6,7 @@ import type { RemoteOperation } from './state.js'
 type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'
 
 /** One m-line as §9.2 summarises it: its `mid`, kind and direction. */
-export interface MediaLine {
+interface MediaLine {
   readonly mid: string
   readonly kind: string
   readonly direction: Direction

@@ -11,7 +11,7 @@ import { isTerminal, liveCall, refusalOf } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
-export interface JoinEngine extends JointEngine {
+interface JoinEngine extends JointEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current' | 'state$' | 'outputs$'>
   readonly release: (callId: string) => void
   readonly environment: Pick<Environment, 'AudioContext' | 'MediaStream' | 'randomId'>
@@ -19,11 +19,11 @@ export interface JoinEngine extends JointEngine {
   readonly logger: Pick<Logger, 'warn'>
 }
 
-export interface JoinCommands {
+interface JoinCommands {
   readonly join: (callId: string, otherCallId: string) => void
 }
 
-export interface Joins extends JoinCommands {
+interface Joins extends JoinCommands {
   readonly route: <C extends RoutedCommands>(commands: C) => C
   readonly dispose: () => void
 }

@@ -21,14 +21,14 @@ export interface Joined {
 }
 
 /** Drives a leg through the feature's commands (a leg is an ordinary call of its own). */
-export interface LegControl {
+interface LegControl {
   readonly hold: (callId: string) => void
   readonly unhold: (callId: string) => void
   readonly end: (callId: string) => void
 }
 
 /** What a call's runtime holds that a join uses. */
-export interface JoinRuntime {
+interface JoinRuntime {
   readonly peer: { readonly connection: RTCPeerConnection } | undefined
   localStream: MediaStream | undefined
   readonly effects: Subscription
@@ -53,7 +53,7 @@ export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | '
 > & { readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void }
 
 /** What the joined calls' operations run over: the engine, the joined calls, the feature's subscriptions. */
-export interface Joints {
+interface Joints {
   readonly engine: JointEngine
   readonly joints: ReadonlyMap<string, Joined>
   readonly running: Subscription

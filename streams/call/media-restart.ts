@@ -7,7 +7,7 @@ import type { CallEvent, CallOutput, CallsState } from './model.js'
 import { isTerminal } from './steps.js'
 
 /** What the automatic restarts run on: the calls' store and the manual restart command. */
-export interface AutomaticRestartDeps {
+interface AutomaticRestartDeps {
   readonly state$: Observable<CallsState>
   readonly outputs$: Observable<CallOutput>
   readonly dispatch: (event: CallEvent) => unknown

@@ -26,10 +26,10 @@ export type Bandwidth = { readonly audio: number; readonly video: number }
 export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 
 /** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
-export const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
+const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
 export type MediaConnectionState = (typeof mediaConnectionStates)[number]
 
-export type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
+type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
 
 /** What `call.getById` returns (api-reference CallObject, protocol/calls.md §15). */
 export interface CallObject {
@@ -77,7 +77,7 @@ export interface JoinedInto {
 }
 
 /** What a joined call has that others do not. */
-export interface Joint {
+interface Joint {
   /** Its legs (the calls joined), in bridge order. */
   readonly legs: readonly string[]
   /** The legs a hold / unhold of the joined call still waits for. */
@@ -171,15 +171,15 @@ export type JoinEvent =
 export type MediaConnectionEvent = Fact<'mediaConnectionChanged', { state: MediaConnectionState }>
 
 /** The automatic media restarts of a call gave up (media-restart.ts); `error` says why, once more. */
-export type MediaRestartGaveUp = Fact<'mediaRestartGaveUp', { error: BasicError }>
+type MediaRestartGaveUp = Fact<'mediaRestartGaveUp', { error: BasicError }>
 
 export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent | MediaRestartGaveUp
 
 /** `call:join`: the joined call exists (its id), or the join failed (the first call's id and the error). */
-export type JoinOutput = Fact<'joinReported', { error: BasicError | undefined }>
+type JoinOutput = Fact<'joinReported', { error: BasicError | undefined }>
 
 /** `call:mediaConnectionChange`: the call's media connection changed from `previous.state`. */
-export type MediaConnectionOutput = Fact<'mediaConnectionChanged', { previous: { readonly state: MediaConnectionState } }>
+type MediaConnectionOutput = Fact<'mediaConnectionChanged', { previous: { readonly state: MediaConnectionState } }>
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =

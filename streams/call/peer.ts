@@ -3,13 +3,13 @@ import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from,
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
-export interface RemoteTrack {
+interface RemoteTrack {
   readonly track: MediaStreamTrack
   readonly stream: MediaStream | undefined
 }
 
 /** Turns an SDP into the one to use (the call's SDP pipeline for this step). */
-export type SdpStep = (sdp: string) => E.Either<BasicError, string>
+type SdpStep = (sdp: string) => E.Either<BasicError, string>
 
 /** One call's RTCPeerConnection and what the call feature does with it (the "lower layer" of calls.md §14.3). */
 export interface Peer {
@@ -35,7 +35,7 @@ export interface Peer {
 }
 
 /** ICE gathering: at most this long after the description was set (calls.md §14.2). */
-export const iceGatheringLimit = 3000
+const iceGatheringLimit = 3000
 
 const unwrap = (result: E.Either<BasicError, string>): string => {
   if (E.isLeft(result)) throw result.left
@@ -52,7 +52,7 @@ function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike):
 }
 
 /** True when every m-section that is not rejected (port 0) carries a candidate. */
-export function everySectionHasCandidates(sdp: string): boolean {
+function everySectionHasCandidates(sdp: string): boolean {
   return sdp
     .split(/\r?\nm=/)
     .slice(1)

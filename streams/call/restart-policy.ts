@@ -8,7 +8,7 @@ import type { MediaConnectionState } from './model.js'
 /** What the policy watches: the call's media connection state, and the browser's `online` event. */
 export type RestartSignal = { readonly type: 'state'; readonly state: MediaConnectionState } | { readonly type: 'online' }
 
-export type RestartReason = 'failed' | 'disconnected' | 'online'
+type RestartReason = 'failed' | 'disconnected' | 'online'
 
 /** What the policy did: each attempt begun, then the media back, or the error it gave up with. */
 export type RestartOutcome =

@@ -12,7 +12,7 @@ import { createPeer, type Peer } from './peer.js'
 import type { CallEvent, CallRecord } from './state.js'
 
 /** What a call holds besides its state: its peer connection, local media and running effects. */
-export interface CallRuntime {
+interface CallRuntime {
   peer: Peer | undefined
   localStream: MediaStream | undefined
   readonly effects: Subscription
@@ -51,7 +51,7 @@ export interface Runtimes {
   readonly dispose: () => void
 }
 
-export interface RuntimeDeps {
+interface RuntimeDeps {
   /** The calls' store: which calls exist, and where their tracks are reported. */
   readonly store: { readonly callOf: (callId: string) => CallRecord | undefined; readonly isLive: (callId: string) => boolean; readonly dispatch: (event: CallEvent) => unknown }
   readonly media: Pick<MediaFeature, 'commands' | 'current'>

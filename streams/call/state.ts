@@ -5,7 +5,7 @@ import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, 
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
 export * from './model.js'
-export { callBySession, isTerminal, put, refusalOf, toCallObject } from './steps.js'
+export { callBySession, refusalOf, toCallObject } from './steps.js'
 
 export const initialCallsState: CallsState = { calls: {} }
 

@@ -27,7 +27,7 @@ export const awaitsAnswer = (call: CallRecord): boolean =>
   (call.direction === 'incoming' && call.state === callStates.RINGING && call.isSlowStart === true && call.operation === 'answer')
 
 /** `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3). */
-export const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
+const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
   localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
 
 /** A record without what only the machine keeps (the CallObject it is, receivers and all). */
@@ -87,7 +87,7 @@ export const unchanged = (state: CallsState): CallsStep => ({ state, outputs: []
 export const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
 
 /** Why a call changed: the platform's transition, or the error of an operation. */
-export interface Why {
+interface Why {
   readonly transition?: Transition
   readonly error?: BasicError
 }
@@ -127,7 +127,7 @@ export function finish(state: CallsState, call: CallRecord, to: typeof callState
 }
 
 /** An operation whose failure has an output of its own. */
-export type Failing = CallOperation | 'stats' | 'dtmf'
+type Failing = CallOperation | 'stats' | 'dtmf'
 
 /** What a failure output names besides the call: the track (stats), the tones (DTMF). */
 export interface FailureDetail {

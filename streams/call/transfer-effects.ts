@@ -10,7 +10,7 @@ import { transferSession, type CallScope } from './requests.js'
 import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
-export interface TransferEngine {
+interface TransferEngine {
   readonly store: Pick<CallsStore, 'dispatch' | 'current'>
   readonly link: PlatformLink
   readonly scope: () => E.Either<BasicError, CallScope>
@@ -19,7 +19,7 @@ export interface TransferEngine {
   readonly logger: Pick<Logger, 'warn'>
 }
 
-export interface TransferCommands {
+interface TransferCommands {
   /** Transfers the remote party of one locally held call to the remote party of another; both calls end with "Transfer Successful". */
   readonly consultativeTransfer: (callId: string, otherCallId: string) => void
 }

@@ -27,9 +27,9 @@ const isLogLevel = (value: unknown): value is LogLevel | Uppercase<LogLevel> => 
 const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown>('LogLevel', isLogLevel, (value, context) => (isLogLevel(value) ? t.success(value) : t.failure(value, context)), t.identity)
 
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
-export const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
+const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])
 
-export const LogsUpdate = t.partial({
+const LogsUpdate = t.partial({
   logLevel: LogLevelInput,
   flatten: t.boolean,
   logActions: LogActionsUpdate,
@@ -37,7 +37,7 @@ export const LogsUpdate = t.partial({
   enableGrouping: t.boolean,
 })
 
-export const AuthenticationUpdate = t.partial({
+const AuthenticationUpdate = t.partial({
   server: t.partial({
     base: t.string,
     protocol: t.keyof({ https: null, http: null }),
@@ -61,7 +61,7 @@ export interface SdpHandlerInfo {
   readonly bandwidth?: { readonly audio?: number; readonly video?: number }
 }
 
-export const CallUpdate = t.partial({
+const CallUpdate = t.partial({
   sdpSemantics: t.keyof({ 'unified-plan': null, 'plan-b': null }),
   // `null`: no ICE servers at all, not even the platform's TURN servers.
   iceServers: t.union([t.readonlyArray(IceServer), t.null]),
@@ -77,12 +77,12 @@ export const CallUpdate = t.partial({
 })
 
 /** A connectivity check method's name. */
-export const ConnectivityType = t.keyof({ keepAlive: null, pingPong: null })
+const ConnectivityType = t.keyof({ keepAlive: null, pingPong: null })
 /** Who sends connectivity checks. */
-export const ResponsibleParty = t.keyof({ client: null, server: null })
+const ResponsibleParty = t.keyof({ client: null, server: null })
 
 /** The `connectivity` section; `method` is a name or `{ type, responsibleParty }`. */
-export const ConnectivityUpdate = t.partial({
+const ConnectivityUpdate = t.partial({
   method: t.union([ConnectivityType, t.partial({ type: ConnectivityType, responsibleParty: ResponsibleParty })]),
   pingInterval: Interval,
   reconnectLimit: Amount,
@@ -94,13 +94,13 @@ export const ConnectivityUpdate = t.partial({
   checkConnectivity: t.boolean,
 })
 
-export const NotificationsUpdate = t.partial({ idCacheLength: Amount })
+const NotificationsUpdate = t.partial({ idCacheLength: Amount })
 
 /** The `subscription` section (`expires`: the undocumented key the reference reads the lifetime from). */
-export const SubscriptionUpdate = t.partial({ channelLifetime: Amount, timeout: Amount, expires: Amount })
+const SubscriptionUpdate = t.partial({ channelLifetime: Amount, timeout: Amount, expires: Amount })
 
 /** The `messaging` section: the user's own E.164 number (SMS sender and inbound SMS address). */
-export const MessagingUpdate = t.partial({ smsFrom: t.string, features: t.readonlyArray(t.string) })
+const MessagingUpdate = t.partial({ smsFrom: t.string, features: t.readonlyArray(t.string) })
 
 /** Every section an application can set, each optional. */
 export const UserConfig = t.partial({

@@ -16,15 +16,15 @@ export const RequestErrorBody = t.type({
 export type RequestErrorBody = t.TypeOf<typeof RequestErrorBody>
 
 /** Client ping in `keepAlive` mode; the platform ignores it. */
-export const KeepAlivePing = t.type({ message_type: t.literal('ping') })
+const KeepAlivePing = t.type({ message_type: t.literal('ping') })
 export type KeepAlivePing = t.TypeOf<typeof KeepAlivePing>
 
 /** A connectivity check: `interval` in seconds (client → platform in `pingPong`, platform → client when the server is responsible). */
-export const ConnCheckFrame = t.type({ connCheck: t.partial({ interval: t.number }) })
+const ConnCheckFrame = t.type({ connCheck: t.partial({ interval: t.number }) })
 export type ConnCheckFrame = t.TypeOf<typeof ConnCheckFrame>
 
 /** The answer to a `connCheck`. */
-export const ConnAckFrame = t.type({ connAck: t.UnknownRecord })
+const ConnAckFrame = t.type({ connAck: t.UnknownRecord })
 export type ConnAckFrame = t.TypeOf<typeof ConnAckFrame>
 
 /** The three outgoing control frames, as sent. */

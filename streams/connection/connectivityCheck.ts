@@ -33,7 +33,7 @@ export interface ConnectivityOptions {
 }
 
 /** The interval assumed before the platform's first `connCheck` when it is responsible (ms). */
-export const serverInitialInterval = 120000
+const serverInitialInterval = 120000
 
 /** The error a socket ends with when the check declares the connection lost. */
 export class ConnectionLost extends Error {

@@ -4,7 +4,7 @@ import { isRecord } from '../guards.js'
 import type { InboundNotification } from './link.js'
 
 /** Code of a frame that is JSON but not a notification (not an object, or no kind with an id): an SDK string. */
-export const invalidNotificationCode = 'INVALID_NOTIFICATION'
+const invalidNotificationCode = 'INVALID_NOTIFICATION'
 
 /** The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference), in a Set and a ring buffer; 0 remembers nothing. */
 export class IdCache {
@@ -75,7 +75,7 @@ export function toInboundNotification(value: unknown): E.Either<BasicError, Inbo
 }
 
 /** What becomes of one notification frame. */
-export type NotificationOutcome =
+type NotificationOutcome =
   | { readonly type: 'accepted'; readonly notification: InboundNotification }
   /** Its id is among the last `idCacheLength`: dropped silently. */
   | { readonly type: 'duplicate'; readonly id: string }

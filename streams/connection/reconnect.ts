@@ -46,7 +46,7 @@ export class ReconnectLimitReached extends Error {
 }
 
 /** The wait before attempt n+1 after n failed attempts in a row: `min(delay × multiplier^(n−1), maxDelay)`. */
-export const reconnectDelay = (policy: ReconnectPolicy, failures: number): number =>
+const reconnectDelay = (policy: ReconnectPolicy, failures: number): number =>
   Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay)
 
 /**

@@ -10,13 +10,13 @@ import { describeDecodeErrors } from './decode.js'
 import type { AuthUser, RequestSpec } from './link.js'
 
 /** How long a REST call may take before it fails with `TimeoutError` (ms). */
-export const requestTimeout = 30000
+const requestTimeout = 30000
 
 /** Code of a 2xx response whose body does not match the operation's codec (an SDK string, `protocol/events.md` §12.2). */
 export const invalidResponseCode = 'INVALID_RESPONSE'
 
 /** `<protocol>://<base>:<port>`: the port is always written, even the default one (`protocol/README.md`). */
-export const baseUrl = (server: Config['authentication']['server']): string => `${server.protocol}://${server.base ?? ''}:${server.port}`
+const baseUrl = (server: Config['authentication']['server']): string => `${server.protocol}://${server.base ?? ''}:${server.port}`
 
 /** RFC 3986 strict: `encodeURIComponent` plus `!'()*`. */
 const encodeStrict = (value: string): string =>
@@ -60,7 +60,7 @@ export const withHttpStatus = (error: BasicError, status: number): BasicError =>
  * The BasicError of a failed request (`protocol/README.md`, Mapping to BasicError, Recommendation): a fixed code is kept so apps written for the
  * reference still match (`messageId` and text go into the message); otherwise the platform's `messageId`, else the HTTP status or error name.
  */
-export function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
+function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, natural: ErrorCode, detail: string, exception?: RequestException): BasicError {
   if (spec.fixedCode !== undefined) {
     const reason = exception === undefined ? detail : `${fillPlaceholders(exception)} (${exception.messageId})`
     return new BasicError(spec.fixedCode, `${spec.operation} request failed: ${reason}`)
@@ -114,7 +114,7 @@ async function failureBody(response: Response, spec: RequestSpec<unknown>): Prom
   return withHttpStatus(requestFailure(spec, response.status, statusText, exception), response.status)
 }
 
-export interface RequestDeps {
+interface RequestDeps {
   readonly config: Pick<ConfigFeature, 'current'>
   readonly environment: Pick<Environment, 'fetch' | 'scheduler'>
   /** The current user: its access token is read when each request starts (so `setTokens` applies to later calls). */

@@ -4,9 +4,9 @@ import * as namespace from 'rxjs-websockets'
 // (the function one level deeper). This module normalises both, once, for the rest of the SDK (TOOLING.md).
 
 /** rxjs-websockets' `makeWebSocketObservable`, whatever the module system. */
-export type MakeWebSocketObservable = typeof namespace.default
+type MakeWebSocketObservable = typeof namespace.default
 
-export type { GetWebSocketResponses, WebSocketLike } from 'rxjs-websockets'
+export type { WebSocketLike } from 'rxjs-websockets'
 
 const resolve = (): MakeWebSocketObservable => {
   const outer: unknown = (namespace as { default?: unknown }).default

@@ -6,7 +6,7 @@ import * as t from 'io-ts'
 export const Attribute = t.type({ name: t.string, value: t.string })
 export type Attribute = t.TypeOf<typeof Attribute>
 
-export const AttributeList = t.type({ attribute: t.array(Attribute) })
+const AttributeList = t.type({ attribute: t.array(Attribute) })
 
 /** A contact as the platform returns it. */
 export const WireContact = t.type({ contactId: t.string, attributeList: AttributeList })

@@ -29,7 +29,7 @@ export interface NewGroup {
 }
 
 /** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
-export const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
+const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
   groupChatSessionInformation: {
     participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
     ...(subject === undefined ? {} : { subject }),
@@ -67,7 +67,7 @@ export function addParticipant(link: PlatformLink, scope: GroupScope, groupId: s
 }
 
 /** Who removes a participant: an administrator, or the participant leaving or rejecting the invitation. */
-export type RemovalOperation = 'Remove participant' | 'Leave group' | 'Reject Invitation'
+type RemovalOperation = 'Remove participant' | 'Leave group' | 'Reject Invitation'
 
 /** Removes a participant; with the user's own identity it is leaving or rejecting (the operation names the error). */
 export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId: string, address: string, operation: RemovalOperation): Observable<void> {

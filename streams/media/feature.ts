@@ -17,7 +17,7 @@ import {
 } from './state.js'
 import { userMedia$ } from './user-media.js'
 
-export { trackAttribute, type RenderOptions } from './render.js'
+export type { RenderOptions } from './render.js'
 
 export interface MediaDeps {
   readonly environment: Environment

@@ -14,7 +14,7 @@ export const trackAttribute = 'data-kandy-track-id'
 type SinkElement = HTMLMediaElement & { setSinkId?: (sinkId: string) => Promise<void> }
 
 /** What rendering tracks uses. */
-export interface RenderingDeps {
+interface RenderingDeps {
   readonly environment: Pick<Environment, 'document' | 'MediaStream'>
   readonly logger: Logger
   readonly current: () => MediaState

@@ -7,7 +7,7 @@ import type { Logger } from '../logs/logger.js'
 import type { MessagingEvent, MessagingOperation, MessagingState } from './model.js'
 
 /** The work messaging runs: every piece ends when the feature is disposed. */
-export interface Effects {
+interface Effects {
   /** Runs work that reports its own failures as events. */
   readonly run: (work$: Observable<unknown>) => void
   /** Runs work after the earlier work of the same key (the sends of a conversation; its history pages). */

@@ -20,7 +20,7 @@ const failed = (message: string): Events => E.left(new BasicError(errorCodes.gen
 const malformedChat = (why: string): Events => failed(`Malformed chatMessageNotification: ${why}`)
 
 /** A decode failure as the error the feature reports (`messages:error`). */
-export const malformed = (what: string, errors: t.Errors): BasicError => {
+const malformed = (what: string, errors: t.Errors): BasicError => {
   const paths = errors
     .slice(0, 3)
     .map((error) => error.context.map((entry) => entry.key).filter((key) => key !== '').join('.') || '(root)')

@@ -7,7 +7,7 @@ import type { ChatType, FilePart, Part } from './state.js'
 const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
 
 /** True for a Blob or File (also one from another realm, e.g. a page's File in a test harness). */
-export const isBlob = (value: unknown): value is Blob =>
+const isBlob = (value: unknown): value is Blob =>
   isRecord(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
 
 /** The name a file part is uploaded under: the part's `name`, else the File's. */

@@ -10,7 +10,7 @@ import type { ChatType } from './state.js'
 // `version` is the configured `server.version`, used where the reference uses it (sends); every other path has the literal `v1`.
 
 /** A path segment as the platform reads it: `@`, `+` and `:` stay raw (as the reference sends them), the rest is escaped. */
-export const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
+const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
 
 /** The chat resource of a conversation: `oneToOne/<destination>/adhoc` or `group/<groupId>`. */
 const chatResource = (type: ChatType, destination: string): string =>

@@ -35,10 +35,8 @@ const upload$ = (link: PlatformLink, environment: Pick<Environment, 'FormData'>,
     return uploadFile(link, user.username, form).pipe(map(uploadedPart))
   })
 
-type Sending = Pick<MessagingContext, 'link' | 'config' | 'environment' | 'logger' | 'current' | 'dispatch' | 'effects' | 'withUser' | 'smsSender'>
-
 /** A chat send: files uploaded first (those not uploaded yet), then the message naming them (`messaging.md` §3.2). */
-function chatSent$({ link, environment, config }: Sending, user: AuthUser, { destination, chatType }: Target, parts: readonly Part[]): Observable<Sent> {
+function chatSent$({ link, environment, config }: MessagingContext, user: AuthUser, { destination, chatType }: Target, parts: readonly Part[]): Observable<Sent> {
   const files = parts.filter(isFile)
   const texts = parts.filter(isText)
   const uploads$ = files.length === 0 ? of([]) : forkJoin(files.map((file) => (isUploaded(file) ? of(file) : upload$(link, environment, user, file))))
@@ -59,7 +57,7 @@ function chatSent$({ link, environment, config }: Sending, user: AuthUser, { des
 }
 
 /** An SMS send: its text only (`messaging.md` §4); the status is mapped, undefined when unknown. */
-function smsSent$({ link, config, smsSender }: Sending, user: AuthUser, destination: readonly string[], parts: readonly Part[]): Observable<Sent> {
+function smsSent$({ link, config, smsSender }: MessagingContext, user: AuthUser, destination: readonly string[], parts: readonly Part[]): Observable<Sent> {
   const clientCorrelator = config.current().authentication.clientCorrelator
   const request = { address: [destination[0] as string], ...(clientCorrelator === undefined ? {} : { clientCorrelator }) }
   const body = { outboundSMSMessageRequest: { ...request, outboundSMSTextMessage: { message: parts.find(isText)?.text ?? '' } } }
@@ -75,7 +73,7 @@ function smsSent$({ link, config, smsSender }: Sending, user: AuthUser, destinat
 }
 
 /** A send that failed; kept as sent when the platform's copy of it already arrived (it was delivered, only the answer got lost). */
-function sendFailed({ current, link, logger }: Sending, target: Target, localId: string, error: BasicError): MessagingEvent {
+function sendFailed({ current, link, logger }: MessagingContext, target: Target, localId: string, error: BasicError): MessagingEvent {
   const copied = findConversation(current(), target.destination, target.chatType)?.messages.find((message) => message.localId === localId && message.messageId)
   if (!copied?.messageId) return { type: 'messageSendFailed', ...target, localId, error, ...(target.chatType === 'sms' ? { deliveryStatus: 'Failed' } : {}) }
   logger.warn('A send failed after the platform had delivered it; keeping it as sent', error.message)
@@ -85,7 +83,7 @@ function sendFailed({ current, link, logger }: Sending, target: Target, localId:
 
 /** The `send` command (see `MessagingCommands.send`). */
 export const createSend =
-  (context: Sending) =>
+  (context: MessagingContext) =>
   (destination: readonly string[], type: ChatType, parts: readonly Part[]): string | undefined => {
     const { environment, link, dispatch, effects, withUser } = context
     const refused = messageError(parts, type)

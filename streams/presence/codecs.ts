@@ -18,7 +18,7 @@ export const Person = t.type({
 })
 export type Person = t.TypeOf<typeof Person>
 
-export const Presence = t.type({ person: Person })
+const Presence = t.type({ person: Person })
 export type Presence = t.TypeOf<typeof Presence>
 
 /** `POST .../presenceSources` body (§1.2). */
@@ -34,7 +34,7 @@ export const PresenceSourceResponse = t.type({
 export type PresenceSourceResponse = t.TypeOf<typeof PresenceSourceResponse>
 
 /** One user id, or several (the reference sends arrays in one request, §1.5). */
-export const OneOrMoreUserIds = t.union([t.string, t.array(t.string)])
+const OneOrMoreUserIds = t.union([t.string, t.array(t.string)])
 
 /** `POST .../adhocPresenceList` body (§1.3). */
 export const AdhocPresenceListRequest = t.type({ adhocPresenceList: t.type({ presentityUserId: OneOrMoreUserIds }) })

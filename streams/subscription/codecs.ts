@@ -17,7 +17,7 @@ export const CreateChannelRequest = t.type({
 export type CreateChannelRequest = t.TypeOf<typeof CreateChannelRequest>
 
 /** The `notificationChannel` object the platform answers with (201). */
-export const NotificationChannel = t.intersection([
+const NotificationChannel = t.intersection([
   t.type({
     /** Opaque; copied into every subscription's `callbackReference.notifyURL`. */
     callbackURL: t.string,

@@ -9,7 +9,7 @@ import { refreshBefore } from './refresh.js'
 import * as requests from './requests.js'
 import type { Channel, SubscriptionEvent, SubscriptionState } from './state.js'
 
-export interface KeepingDeps {
+interface KeepingDeps {
   readonly link: Pick<PlatformLink, 'request' | 'user'>
   readonly config: Pick<ConfigFeature, 'current'>
   readonly connectionEvents$: ConnectionFeature['events$']

@@ -5,7 +5,7 @@ export type RefreshOutcome =
   | { readonly ok: true; readonly attemptNum: number; readonly lifetime: number }
   | { readonly ok: false; readonly attemptNum: number; readonly error: unknown }
 
-export interface RefreshOptions {
+interface RefreshOptions {
   /** Errors after which no further attempt is made (e.g. the resource is gone). */
   readonly fatal?: (error: unknown) => boolean
   /** No attempt is made with less than this left before expiry (ms, default 1000). */

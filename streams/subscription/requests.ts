@@ -33,9 +33,9 @@ export interface RequestContext {
 const { subscription: codes } = errorCodes
 
 /** The presence list the SDK creates when the user has none. */
-export const presenceListName = 'myList'
+const presenceListName = 'myList'
 /** Seconds a presence list subscription is asked to last. */
-export const presenceSubscriptionDuration = 86400
+const presenceSubscriptionDuration = 86400
 
 /** `/cpaas/<api>/<version>/<userId>`: where every resource of the user's `api` lives. */
 const userPath = (context: RequestContext, api: string): string => `/cpaas/${api}/${context.config.authentication.server.version}/${context.user.username}`

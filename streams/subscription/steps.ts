@@ -31,7 +31,7 @@ interface Subscribed {
 }
 
 /** The socket of a channel could not be opened: the channel was closed and deleted. */
-export class ChannelDropped {
+class ChannelDropped {
   constructor(readonly error: BasicError) {}
 }
 

@@ -2,7 +2,7 @@ import * as t from 'io-ts'
 
 // Wire payloads of the directory (`protocol/presence-groups-users.md` §4), shared by the SDK and the local platform.
 
-export const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
+const DirectoryAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.boolean]) })
 
 /** One result: its attributes directly under the item, or (⚠ ambiguity of §4.2) under `attributeList`. */
 export const DirectoryItem = t.union([

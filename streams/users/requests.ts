@@ -6,7 +6,7 @@ import { DirectoryResponse, type DirectoryItem, type QueryKey } from './codecs.j
 export type DirectoryQuery = Partial<Readonly<Record<QueryKey, string | number>>>
 
 /** The items of a directory search and the paging token for the next chunk, if any. */
-export interface DirectoryPage {
+interface DirectoryPage {
   readonly items: readonly DirectoryItem[]
   readonly next: string | undefined
 }

@@ -26,7 +26,7 @@ const unmatchedLifetime = 10_000
 type CallFrame = InboundNotification & { readonly kind: CallNotificationKind }
 
 /** What each call notification does, once decoded and matched with its call. */
-export interface InboundHandlers {
+interface InboundHandlers {
   readonly invited: (notification: SessionInvitationNotification) => Observable<unknown>
   readonly answered: (call: CallRecord, notification: AnswerNotification) => Observable<unknown>
   readonly sessionEvent: (call: CallRecord, notification: EventNotification) => void

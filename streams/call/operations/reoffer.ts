@@ -14,7 +14,7 @@ export const reofferAnswerTimeout = 20_000
 export const glareWait = 10_000
 
 /** What a local re-offer does to the peer before its offer, and after the far end answered. */
-export interface ReofferPlan {
+interface ReofferPlan {
   readonly operation: ReofferOperation
   /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
   readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
@@ -37,7 +37,7 @@ export interface Renegotiation {
   readonly scopeOf: () => CallScope
 }
 
-export type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
+type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
 
 /** The far end's answer to the offer about to be sent: it registers on the call's runtime at once, so call this before sending. */
 const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string): ReturnType<Renegotiation['answerFor']> => {

@@ -2,7 +2,7 @@
 // "effective latency" (Cole & Rosenbluth's fit of G.107's Idd), and the equipment impairment of the codec under random loss (Ie, Bpl; BurstR = 1).
 
 /** A codec's equipment impairment `ie`, its packet-loss robustness `bpl` and its frame delay (ms). */
-export interface CodecImpairment {
+interface CodecImpairment {
   readonly ie: number
   readonly bpl: number
   readonly frameMs: number
@@ -23,7 +23,7 @@ export const codecImpairments: Readonly<Record<string, CodecImpairment>> = {
 export const unknownCodec: CodecImpairment = { ie: 0, bpl: 4.3, frameMs: 20 }
 
 /** What the E-model is computed from: network figures of one sample, and the codec. */
-export interface Transmission {
+interface Transmission {
   readonly rttMs: number
   readonly jitterMs: number
   readonly packetLossPercent: number

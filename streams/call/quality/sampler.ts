@@ -3,7 +3,7 @@ import { mediaConnectionState$ } from '../media-connection.js'
 import { readingOf, sampleOf, type MediaKind, type QualitySample, type ReadingContext, type StatsReading } from './reading.js'
 
 /** How often a connected call's stats are sampled (ms). */
-export const sampleInterval = 1000
+const sampleInterval = 1000
 
 const receives = (direction: RTCRtpTransceiverDirection | null | undefined): boolean => direction === 'sendrecv' || direction === 'recvonly'
 

@@ -9,7 +9,7 @@ import { qualitySteps, type CallQuality, type QualityStep, type QualityWarningCh
 // A small store beside the call machine, fed by each call's sampler; a call keeps its last figures after its sampling stops, its warnings clear.
 
 /** One call's quality, and the latest figure of each warning. */
-export interface CallQualityEntry {
+interface CallQualityEntry {
   readonly quality: CallQuality
   readonly values: WarningValues
 }
@@ -18,9 +18,9 @@ export interface CallQualityEntry {
 export type QualityState = Readonly<Record<string, CallQualityEntry>>
 
 /** `call:qualityWarning`: a warning of a call rose (`active: true`) or cleared. */
-export type QualityWarningOutput = { readonly type: 'qualityWarning'; readonly callId: string } & QualityWarningChange
+type QualityWarningOutput = { readonly type: 'qualityWarning'; readonly callId: string } & QualityWarningChange
 
-export type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: string; readonly step: QualityStep } | { readonly type: 'samplingStopped'; readonly callId: string }
+type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: string; readonly step: QualityStep } | { readonly type: 'samplingStopped'; readonly callId: string }
 
 /** A call's quality before any sample. */
 export const unmeasured: CallQuality = { mos: undefined, rttMs: undefined, jitterMs: undefined, packetLossPercent: undefined, warnings: [] }
@@ -39,7 +39,7 @@ export function qualityReducer(state: QualityState, event: QualityEvent): Step<Q
   }
 }
 
-export interface CallQualityDeps {
+interface CallQualityDeps {
   readonly thresholds: () => QualityThresholds
   readonly scheduler: SchedulerLike
   readonly logger: Pick<Logger, 'action'>

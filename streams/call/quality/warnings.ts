@@ -7,7 +7,7 @@ import type { MediaKind, QualitySample } from './reading.js'
 // so one bad second neither raises nor clears it.
 
 /** The warnings of `call:qualityWarning`. */
-export const qualityWarningNames = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos', 'no-inbound-media', 'constant-audio-input'] as const
+const qualityWarningNames = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos', 'no-inbound-media', 'constant-audio-input'] as const
 export type QualityWarningName = (typeof qualityWarningNames)[number]
 
 /** A call's quality as the latest sample shows it (`CallObject.quality`); figures are undefined until measured. */
@@ -39,10 +39,10 @@ export interface QualityStep {
 }
 
 /** Samples a network figure is judged over, and how many beyond its threshold raise it. */
-export const judgedSamples = 5
-export const beyondToRise = 3
+const judgedSamples = 5
+const beyondToRise = 3
 /** A microphone level that moves less than this is constant. */
-export const levelTolerance = 0.001
+const levelTolerance = 0.001
 
 const networkWarnings = ['high-rtt', 'high-jitter', 'packet-loss', 'low-mos'] as const
 type NetworkWarning = (typeof networkWarnings)[number]

@@ -15,8 +15,11 @@ import {
   PresenceListSubscriptionResponse,
   SmsInboundSubscriptionResponse,
   TurnCredentialsResponse,
+  type CallSubscriptionRequest,
   type ChannelLifetimeRequest,
+  type ChatSubscriptionRequest,
   type CreateChannelRequest,
+  type SmsInboundSubscriptionRequest,
   type TurnCredentials,
   type TurnCredentialsRequest,
 } from './codecs.js'
@@ -103,20 +106,23 @@ const subscriptionObject = (context: RequestContext, channel: Channel) => ({ cal
 const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): Observable<string> =>
   id === undefined ? throwError(() => unusable(operation, fixedCode, `resourceURL names no ${what} id`)) : of(id)
 
-/** A service subscribed with a POST of `{ <key>: subscription }` to `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`. */
-const simple = <K extends string>(api: string, tail: string, key: K, response: t.Decoder<unknown, Readonly<Record<K, { readonly resourceURL: string }>>>, unsubscribeCode: string) => ({
+/**
+ * A service subscribed with a POST of `{ <key>: subscription }` to `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`;
+ * its body is typed by the request codec the platform decodes it with.
+ */
+const simple = <K extends string, Body extends Record<K, object>>(api: string, tail: string, key: K, response: t.Decoder<unknown, Readonly<Record<K, { readonly resourceURL: string }>>>, unsubscribeCode: string) => ({
   path: (context: RequestContext): string => `${userPath(context, api)}/${tail}`,
   unsubscribeCode,
-  post: (context: RequestContext, path: string, body: object, operation: string): Observable<string> =>
+  post: (context: RequestContext, path: string, subscription: Body[K], operation: string): Observable<string> =>
     context.link
-      .request({ method: 'POST', path, body: { [key]: body }, operation, fixedCode: codes.CPAAS_SERVICE_SUB_FAIL, response })
+      .request({ method: 'POST', path, body: { [key]: subscription }, operation, fixedCode: codes.CPAAS_SERVICE_SUB_FAIL, response })
       .pipe(map((answer) => answer[key].resourceURL)),
 })
 
 const simpleServices = {
-  call: simple('webrtcsignaling', 'subscriptions', 'wrtcsNotificationSubscription', CallSubscriptionResponse, codes.CPAAS_SERVICE_SUB_FAIL),
-  chat: simple('chat', 'subscriptions', 'chatNotificationSubscription', ChatSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
-  smsinbound: simple('smsmessaging', 'inbound/subscriptions', 'subscription', SmsInboundSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
+  call: simple<'wrtcsNotificationSubscription', CallSubscriptionRequest>('webrtcsignaling', 'subscriptions', 'wrtcsNotificationSubscription', CallSubscriptionResponse, codes.CPAAS_SERVICE_SUB_FAIL),
+  chat: simple<'chatNotificationSubscription', ChatSubscriptionRequest>('chat', 'subscriptions', 'chatNotificationSubscription', ChatSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
+  smsinbound: simple<'subscription', SmsInboundSubscriptionRequest>('smsmessaging', 'inbound/subscriptions', 'subscription', SmsInboundSubscriptionResponse, codes.CPAAS_SERVICE_UNSUB_FAIL),
 }
 
 /** The user's first presence list, created when there is none (§1.4). */

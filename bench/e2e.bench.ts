@@ -13,7 +13,8 @@
 //   (BENCH_CALLS=0 / BENCH_SOCKETS=0 leave those rows out; BENCH_RUN_TIMEOUT seconds per run, default 180;
 //   BENCH_PROFILE=dir writes each run's CPU profile (both SDKs) there and prints its hottest functions;
 //   BENCH_WARMUP presence updates each page takes, untimed, before its timed run, default 2000;
-//   BENCH_HEAP_SNAPSHOTS=dir writes each SDK's heap snapshot before and after its chat run there)
+//   BENCH_HEAP_SNAPSHOTS=dir writes each SDK's heap snapshot before and after its chat run there;
+//   BENCH_REPEAT runs each chat and presence workload that many times, the SDKs taking turns, and prints medians, default 3)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -38,6 +39,11 @@ const runTimeout = Number(process.env.BENCH_RUN_TIMEOUT ?? 180) * 1000
  * be timed nearly cold while the 10,000-user one had warmed up on its 10,000 first notifications.
  */
 const warmUp = Number(process.env.BENCH_WARMUP ?? 2000)
+/**
+ * Times each rate workload runs per SDK, the two SDKs taking turns; the table shows the median of
+ * each figure. One run of a workload moves by a third from one run to the next on a shared machine.
+ */
+const repeats = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3))
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 const profileDir = process.env.BENCH_PROFILE
 const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS
@@ -165,8 +171,8 @@ async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<void> {
   writeFileSync(join(snapshotDir, `${name}.heapsnapshot`), chunks.join(''))
 }
 
-async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number]): Promise<Rates & { heap: number }> {
-  const userId = reader(sdk.name, 'chat')
+async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], run: number): Promise<Rates & { heap: number }> {
+  const userId = reader(sdk.name, `chat${run}`)
   const page = await openPage(browser, platform, sdk, userId, ['chat'])
   const cdp = await page.context().newCDPSession(page)
   const heapAfterGc = async (): Promise<number> => {
@@ -177,7 +183,7 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
   // measuring, so neither SDK's heap figure carries it.
   await page.waitForFunction(() => true)
   const before = await heapAfterGc()
-  await writeHeapSnapshot(cdp, `${sdk.name}-chat-before`)
+  await writeHeapSnapshot(cdp, `${sdk.name}-chat${run}-before`)
   const base = Date.now()
   const rates = await timed(
     page,
@@ -200,17 +206,17 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
       }
       await Promise.all(sends)
     },
-    `${sdk.name}-chat`,
+    `${sdk.name}-chat${run}`,
   )
   // Per `notifications` messages, however many rounds it took.
   const heap = ((await heapAfterGc()) - before) / rates.rounds
-  await writeHeapSnapshot(cdp, `${sdk.name}-chat-after`)
+  await writeHeapSnapshot(cdp, `${sdk.name}-chat${run}-after`)
   await page.close()
   return { ...rates, heap }
 }
 
-async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], count: number): Promise<Rates> {
-  const userId = reader(sdk.name, `presence${count}`)
+async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], count: number, run: number): Promise<Rates> {
+  const userId = reader(sdk.name, `presence${count}-${run}`)
   const page = await openPage(browser, platform, sdk, userId, ['presence'])
   const users = Array.from({ length: count }, (_, index) => watched(index))
   await page.evaluate(watch, users)
@@ -241,7 +247,7 @@ async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeo
     page,
     (round) => page.evaluate(armPresence, { userId: users[last % count]!, note: `note ${round}-${last}` }),
     (round) => inject(notifications, warmUp + round * notifications, (index) => `note ${round}-${index}`),
-    `${sdk.name}-presence-${count}`,
+    `${sdk.name}-presence-${count}-${run}`,
   )
   await page.close()
   return rates
@@ -270,6 +276,18 @@ function printTable(rows: readonly Row[]): void {
   for (const row of rows) console.log(line([row.figure, row.original, row.rx, row.ratio]))
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+/** Each figure's median over a workload's runs (each figure on its own: the runs need not agree on which was best). */
+function medianOf<R extends Rates>(runs: readonly R[]): R {
+  const figures = Object.keys(runs[0]!) as Array<keyof R & string>
+  return Object.fromEntries(figures.map((figure) => [figure, median(runs.map((run) => run[figure] as number))])) as unknown as R
+}
+
 const perSecond = (rate: number) => (rate === 0 ? 'timed out' : `${(rate / 1000).toFixed(1)}k/s`)
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 const mb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).toFixed(2)} MB`
@@ -277,7 +295,9 @@ const mb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).t
 async function main(): Promise<void> {
   const root = pagesRoot()
   const users = [
-    ...sdks.flatMap((sdk) => [reader(sdk.name, 'chat'), ...watchedCounts.map((count) => reader(sdk.name, `presence${count}`))]),
+    ...sdks.flatMap((sdk) =>
+      Array.from({ length: repeats }, (_, run) => [reader(sdk.name, `chat${run}`), ...watchedCounts.map((count) => reader(sdk.name, `presence${count}-${run}`))]).flat(),
+    ),
     ...Array.from({ length: senders }, (_, index) => sender(index)),
     ...Array.from({ length: Math.max(...watchedCounts) }, (_, index) => watched(index)),
   ]
@@ -293,24 +313,31 @@ async function main(): Promise<void> {
       rows.push({ figure: `${figure} (CPU)`, original: perSecond(rates.original.cpuRate), rx: perSecond(rates['kandy-rx'].cpuRate), ratio: ratioOf(rates['kandy-rx'].cpuRate, rates.original.cpuRate) })
       rows.push({ figure: `${figure} (JS)`, original: perSecond(rates.original.scriptRate), rx: perSecond(rates['kandy-rx'].scriptRate), ratio: ratioOf(rates['kandy-rx'].scriptRate, rates.original.scriptRate) })
     }
-    const chat = {} as Record<SdkName, Rates & { heap: number }>
-    for (const sdk of sdks) {
-      chat[sdk.name] = await chatRun(browser, platform, sdk)
-      console.error(`chat, ${sdk.name}: ${perSecond(chat[sdk.name].rate)} wall, ${perSecond(chat[sdk.name].cpuRate)} CPU, ${perSecond(chat[sdk.name].scriptRate)} JS, heap ${mb(chat[sdk.name].heap)}`)
+    const chatRuns: Record<SdkName, Array<Rates & { heap: number }>> = { original: [], 'kandy-rx': [] }
+    for (let run = 0; run < repeats; run++) {
+      for (const sdk of sdks) {
+        const rates = await chatRun(browser, platform, sdk, run)
+        chatRuns[sdk.name].push(rates)
+        console.error(`chat, ${sdk.name}, run ${run + 1}: ${perSecond(rates.rate)} wall, ${perSecond(rates.cpuRate)} CPU, ${perSecond(rates.scriptRate)} JS, heap ${mb(rates.heap)}`)
+      }
     }
+    const chat = { original: medianOf(chatRuns.original), 'kandy-rx': medianOf(chatRuns['kandy-rx']) }
     rateRows(`chat: ${notifications} 1:1 msgs, ${senders} senders`, chat)
     const presence: Record<number, Record<SdkName, Rates>> = {}
     for (const count of watchedCounts) {
-      const rates = { original: failed, 'kandy-rx': failed }
-      for (const sdk of sdks) {
-        rates[sdk.name] = await presenceRun(browser, platform, sdk, count).catch((error: unknown) => {
-          console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
-          return failed
-        })
-        console.error(`presence, ${count} watched, ${sdk.name}: ${perSecond(rates[sdk.name].rate)} wall, ${perSecond(rates[sdk.name].cpuRate)} CPU, ${perSecond(rates[sdk.name].scriptRate)} JS`)
+      const runs: Record<SdkName, Rates[]> = { original: [], 'kandy-rx': [] }
+      for (let run = 0; run < repeats; run++) {
+        for (const sdk of sdks) {
+          const rates = await presenceRun(browser, platform, sdk, count, run).catch((error: unknown) => {
+            console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+            return failed
+          })
+          runs[sdk.name].push(rates)
+          console.error(`presence, ${count} watched, ${sdk.name}, run ${run + 1}: ${perSecond(rates.rate)} wall, ${perSecond(rates.cpuRate)} CPU, ${perSecond(rates.scriptRate)} JS`)
+        }
       }
-      presence[count] = rates
-      rateRows(`presence: ${notifications} updates, ${count} watched`, rates)
+      presence[count] = { original: medianOf(runs.original), 'kandy-rx': medianOf(runs['kandy-rx']) }
+      rateRows(`presence: ${notifications} updates, ${count} watched`, presence[count])
     }
     const smallest = Math.min(...watchedCounts)
     const largest = Math.max(...watchedCounts)
@@ -342,7 +369,8 @@ async function main(): Promise<void> {
 
   console.log(`\nkandy-rx against the original SDK, same Chromium, same platform, same run (${new Date().toISOString()})\n`)
   printTable(rows)
-  if (warmUp > 0) console.log(`\n(each presence page took ${warmUp} updates, untimed, before its timed run)`)
+  console.log(`\n(chat and presence rates and heap: the median of ${repeats} run${repeats === 1 ? '' : 's'} per SDK, the SDKs taking turns)`)
+  if (warmUp > 0) console.log(`(each presence page took ${warmUp} updates, untimed, before its timed run)`)
   console.log('\nwhere the bytes of dist/kandy-rx.js go (minified, before gzip):')
   for (const { module, bytes } of (await moduleBreakdown()).slice(0, 14)) console.log(`  ${module.padEnd(28)} ${kb(bytes).padStart(9)}`)
 }

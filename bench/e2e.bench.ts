@@ -43,7 +43,7 @@ const warmUp = Number(process.env.BENCH_WARMUP ?? 2000)
  * Times each rate workload runs per SDK, the two SDKs taking turns; the table shows the median of
  * each figure. One run of a workload moves by a third from one run to the next on a shared machine.
  */
-const repeats = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3))
+const repeats = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 3)) || 1)
 const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 const profileDir = process.env.BENCH_PROFILE
 const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS

@@ -94,7 +94,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
   // Transfer and join over what they use; join routes the commands of joined calls and their legs.
   const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })
   const legs = { ...base, ...transfer }
-  const joins = createJoin({ ...runtimes, store, legs, media, environment, now: engine.now, logger })
+  const joins = createJoin({ ...engine, legs })
   const commands: CallCommands = joins.route({ ...legs, join: joins.join })
 
   const feature = storeFeature(store, running)

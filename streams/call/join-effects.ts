@@ -1,30 +1,16 @@
 import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, throwError, type Observable } from 'rxjs'
-import type { Environment } from '../environment.js'
 import { BasicError, errorCodes, shown } from '../errors.js'
-import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
+import type { CallCommands } from './commands.js'
 import { asCallError } from './engine.js'
-import { jointRouting, type Joined, type JointEngine, type RoutedCommands } from './joined-calls.js'
-import type { CallsStore } from './model.js'
+import { jointRouting, type Joined, type JoinEngine, type Joints } from './joined-calls.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
-interface JoinEngine extends JointEngine {
-  readonly store: Pick<CallsStore, 'dispatch' | 'current' | 'state$' | 'outputs$'>
-  readonly release: (callId: string) => void
-  readonly environment: Pick<Environment, 'AudioContext' | 'MediaStream' | 'randomId'>
-  readonly now: () => number
-  readonly logger: Pick<Logger, 'warn'>
-}
-
-interface JoinCommands {
-  readonly join: (callId: string, otherCallId: string) => void
-}
-
-interface Joins extends JoinCommands {
-  readonly route: <C extends RoutedCommands>(commands: C) => C
+interface Joins extends Pick<CallCommands, 'join'> {
+  readonly route: (commands: CallCommands) => CallCommands
   readonly dispose: () => void
 }
 
@@ -41,17 +27,17 @@ const changed = (callId: string, otherCallId: string): BasicError =>
   new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} changed while they were being joined.`)
 
 /** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
-function audioOnly({ runtime, endTracks }: JoinEngine, callId: string): void {
-  for (const transceiver of runtime(callId).peer?.connection.getTransceivers() ?? []) {
+function audioOnly({ runtimes }: JoinEngine, callId: string): void {
+  for (const transceiver of runtimes.runtime(callId).peer?.connection.getTransceivers() ?? []) {
     if (isStopped(transceiver) || transceiver.receiver.track.kind !== 'video') continue
     const local = transceiver.sender.track
     const remote = transceiver.receiver.track.id
     transceiver.stop()
     if (local !== null) {
-      runtime(callId).localStream?.removeTrack(local)
-      endTracks(callId, [local.id], true)
+      runtimes.runtime(callId).localStream?.removeTrack(local)
+      runtimes.endTracks(callId, [local.id], true)
     }
-    endTracks(callId, [remote], false)
+    runtimes.endTracks(callId, [remote], false)
   }
 }
 
@@ -66,13 +52,6 @@ const microphoneOf = ({ media }: JoinEngine, microphones: readonly MediaStreamTr
         }),
       )
 
-/** What a join in progress runs over: the engine, the joined calls, the join's subscriptions (closed on dispose). */
-interface Joining {
-  readonly engine: JoinEngine
-  readonly joints: Map<string, Joined>
-  readonly running: Subscription
-}
-
 /** The legs' audio transceivers, and the microphones they sent before the mix replaced them. */
 interface Sent {
   readonly transceivers: readonly RTCRtpTransceiver[]
@@ -80,17 +59,17 @@ interface Sent {
 }
 
 /** The legs send the mix: the joined call appears, and ending it (its release) ends its legs. */
-function appear({ engine, joints, running }: Joining, pair: Pair, joinedId: string, joined: Joined, sent: Sent): void {
-  const { store, runtime, media, environment } = engine
+function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: string, joined: Joined, sent: Sent): void {
+  const { store, runtimes, media, environment } = engine
   const [callId, otherCallId] = pair
-  for (const id of pair) runtime(id).localStream?.removeTrack(joined.microphone)
+  for (const id of pair) runtimes.runtime(id).localStream?.removeTrack(joined.microphone)
   media.commands.endTracks(sent.microphones.filter((track) => track !== joined.microphone).map((track) => track.id), true)
   const remoteTracks = sent.transceivers.map((transceiver) => transceiver.receiver.track.id)
   const at = engine.now()
   const step = store.dispatch({ type: 'joined', callId, otherCallId, joinedId, webrtcSessionId: environment.randomId(), localTracks: [joined.microphone.id], remoteTracks, at })
   if (entryOf(step.state.calls, joinedId) === undefined) throw changed(callId, otherCallId)
   joints.set(joinedId, joined)
-  const joinedRuntime = runtime(joinedId)
+  const joinedRuntime = runtimes.runtime(joinedId)
   joinedRuntime.localStream = new (environment.MediaStream as typeof MediaStream)([joined.microphone])
   joinedRuntime.effects.add(() => {
     // Not closed twice: dispose closes every bridge, then releases every call.
@@ -102,10 +81,10 @@ function appear({ engine, joints, running }: Joining, pair: Pair, joinedId: stri
 }
 
 /** Both legs are off hold: the bridge goes in, then the joined call appears. */
-const bridge = (joining: Joining, pair: Pair, joinedId: string): Observable<unknown> =>
+const bridge = (joining: Joints, pair: Pair, joinedId: string): Observable<unknown> =>
   defer(() => {
     const transceivers = pair.map((id) => {
-      const connection = joining.engine.runtime(id).peer?.connection
+      const connection = joining.engine.runtimes.runtime(id).peer?.connection
       const transceiver = connection === undefined ? undefined : audioTransceiver(connection)
       if (transceiver === undefined) throw notSupported(`Call ${id} has no audio: only audio is joined.`)
       return transceiver
@@ -143,7 +122,7 @@ function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): 
 }
 
 /** Joins two calls: marks them, takes them off hold audio-only, and bridges them once both are ready. */
-function join(joining: Joining, pair: Pair): void {
+function join(joining: Joints, pair: Pair): void {
   const { store, environment, legs } = joining.engine
   const [callId, otherCallId] = pair
   if (environment.AudioContext === undefined || environment.MediaStream === undefined) {
@@ -170,7 +149,7 @@ function join(joining: Joining, pair: Pair): void {
 }
 
 /** A joined call: remote tracks follow its legs; when its last leg ends, its media is released. */
-const follow = ({ engine, joints }: Joining): Subscription =>
+const follow = ({ engine, joints }: Joints): Subscription =>
   engine.store.outputs$.pipe(filter((output) => joints.has(output.callId))).subscribe((output) => {
     const joined = joints.get(output.callId) as Joined
     const { calls } = engine.store.current()
@@ -182,13 +161,13 @@ const follow = ({ engine, joints }: Joining): Subscription =>
     const record = entryOf(calls, output.callId)
     if (output.type === 'stateChanged' && record !== undefined && isTerminal(record.state) && record.operation === undefined) {
       engine.media.commands.endTracks([joined.microphone.id], true)
-      engine.release(output.callId)
+      engine.runtimes.release(output.callId)
     }
   })
 
 /** Joining calls, and the operations of joined calls. */
 export function createJoin(engine: JoinEngine): Joins {
-  const joining: Joining = { engine, joints: new Map(), running: new Subscription() }
+  const joining: Joints = { engine, joints: new Map(), running: new Subscription() }
   joining.running.add(follow(joining))
   return {
     // The documented API passes ids on unchecked: as text, whatever an app gave.

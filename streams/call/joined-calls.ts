@@ -2,13 +2,13 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, Subscription, catchError, from, tap, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
-import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
 import type { CallCommands } from './commands.js'
-import { asCallError } from './engine.js'
-import { callStates, type CallsStore, type JointRefusable } from './model.js'
+import { asCallError, type CallEngine } from './engine.js'
+import { callStates, type JointRefusable } from './model.js'
 import { liveCall, refusalOf, type FailureDetail } from './steps.js'
+import type { CallStore } from './store.js'
 
 // The operations of joined calls (join-effects.ts makes them) and of their legs, routed here before the feature's commands: a leg only says that it
 // has ended (or is being joined); a joined call holds and unholds its legs, reports their statistics and feeds its bridge.
@@ -20,49 +20,20 @@ export interface Joined {
   microphone: MediaStreamTrack
 }
 
-/** Drives a leg through the feature's commands (a leg is an ordinary call of its own). */
-interface LegControl {
-  readonly hold: (callId: string) => void
-  readonly unhold: (callId: string) => void
-  readonly end: (callId: string) => void
+/** What joins run over: the engine's parts, and the feature's commands that drive a leg (a leg is an ordinary call of its own). */
+export interface JoinEngine extends Pick<CallEngine, 'store' | 'runtimes' | 'media' | 'environment' | 'now' | 'logger'> {
+  readonly legs: Pick<CallCommands, 'hold' | 'unhold' | 'end'>
 }
 
-/** What a call's runtime holds that a join uses. */
-interface JoinRuntime {
-  readonly peer: { readonly connection: RTCPeerConnection } | undefined
-  localStream: MediaStream | undefined
-  readonly effects: Subscription
-}
-
-export interface JointEngine {
-  readonly store: Pick<CallsStore, 'dispatch' | 'current'>
-  readonly legs: LegControl
-  readonly runtime: (callId: string) => JoinRuntime
-  readonly own: (callId: string, effect: Observable<unknown>) => void
-  readonly media: Pick<MediaFeature, 'commands' | 'track'>
-  readonly endTracks: (callId: string, trackIds: readonly string[], local: boolean) => void
-  readonly replaceLocal: (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack) => void
-}
-
-type Plain = (callId: string, ...rest: never[]) => void
-
-/** The commands that know joined calls and legs (the feature's commands have these and more). */
-export type RoutedCommands = { readonly [K in 'answer' | 'reject' | 'ignore' | 'end' | 'hold' | 'unhold' | 'addMedia' | 'removeMedia']: Plain } & Pick<
-  CallCommands,
-  'getStats' | 'replaceTrack' | 'consultativeTransfer' | 'join'
-> & { readonly sendDtmf: (callId: string, tones: string, ...rest: never[]) => void }
-
-/** What the joined calls' operations run over: the engine, the joined calls, the feature's subscriptions. */
-interface Joints {
-  readonly engine: JointEngine
-  readonly joints: ReadonlyMap<string, Joined>
+/** What joined calls run over: the engine, the joined calls, the subscriptions of joins (closed on dispose). */
+export interface Joints {
+  readonly engine: JoinEngine
+  readonly joints: Map<string, Joined>
   readonly running: Subscription
 }
 
-type Store = JointEngine['store']
-
 /** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
-function refusedByLeg(store: Store, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
+function refusedByLeg(store: CallStore, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
   const into = entryOf(store.current().calls, callId)?.joinedInto
   if (into === undefined) return false
   const ended = into.shown.state === callStates.ENDED
@@ -71,13 +42,13 @@ function refusedByLeg(store: Store, callId: string, operation: JointRefusable, d
   return true
 }
 
-const audioOnly = (store: Store, operation: JointRefusable, what: string) => (callId: string) => {
+const audioOnly = (store: CallStore, operation: JointRefusable, what: string) => (callId: string) => {
   const error = new BasicError(errorCodes.call.NOT_SUPPORTED, `Call ${callId} is a joined call (audio only): ${what}.`)
   store.dispatch({ type: 'jointRefused', callId, operation, error })
 }
 
 /** Hold / unhold of a joined call: each leg that needs the change gets it. */
-const jointHold = ({ store, legs }: JointEngine, operation: 'hold' | 'unhold') => (callId: string) => {
+const jointHold = ({ store, legs }: JoinEngine, operation: 'hold' | 'unhold') => (callId: string) => {
   if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
   for (const leg of entryOf(store.current().calls, callId)?.joint?.pending ?? []) legs[operation](leg)
 }
@@ -92,7 +63,7 @@ function merged(reports: readonly RTCStatsReport[]): RTCStatsReport {
 
 /** Statistics of the joined call: a remote track's from its leg; otherwise every leg's in one report. */
 function jointStats({ engine, running }: Joints, callId: string, trackId?: string): void {
-  const { store, runtime, media } = engine
+  const { store, runtimes, media } = engine
   const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
   if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
   const { calls } = store.current()
@@ -100,7 +71,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
   const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId: track, result, error })
   const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
   const selector = owner === undefined || track === undefined ? undefined : media.track(track)
-  const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtime(id).peer ?? [])
+  const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtimes.runtime(id).peer ?? [])
   if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
   const reports = Promise.all(peers.map((peer) => peer.connection.getStats(selector ?? null)))
   running.add(from(reports).subscribe({ next: (each) => report(merged(each)), error: (error: unknown) => report(undefined, asCallError(error)) }))
@@ -108,7 +79,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
 
 /** Another microphone for the joined call: it feeds the bridge (no renegotiation, nothing for the far ends). */
 function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
-  const { store, own, media, replaceLocal } = engine
+  const { store, runtimes, media } = engine
   const oldTrackId = shown(trackId)
   if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
   const fail = (error: unknown): Observable<never> => {
@@ -127,13 +98,13 @@ function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: 
     joined.bridge.setLocal(replacement)
     const old = joined.microphone
     joined.microphone = replacement
-    replaceLocal(callId, old, oldTrackId, stream, replacement)
+    runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement)
   }
-  own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
+  runtimes.own(callId, media.commands.userMedia(checked.right).pipe(tap(replace), catchError(fail)))
 }
 
 /** The commands with joined calls and their legs handled here; every other call goes to `commands`. */
-export function jointRouting(parts: Joints): <C extends RoutedCommands>(commands: C) => C {
+export function jointRouting(parts: Joints): (commands: CallCommands) => CallCommands {
   const { store } = parts.engine
   /** A command that a leg refuses, and that a joined call does its own way (`joint`) or as any call. */
   const routed =
@@ -153,22 +124,20 @@ export function jointRouting(parts: Joints): <C extends RoutedCommands>(commands
   const trackOf = (trackId?: string): FailureDetail => (trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) })
   const tonesOf = (tones: string): FailureDetail => ({ tones: typeof tones === 'string' ? tones : '' })
 
-  return (commands) => {
-    const joint: RoutedCommands = {
-      answer: routed('answer', commands.answer),
-      reject: routed('reject', commands.reject),
-      ignore: routed('end', commands.ignore),
-      end: routed('end', commands.end),
-      getStats: routed('stats', commands.getStats, (callId, trackId) => jointStats(parts, callId, trackId), trackOf),
-      hold: routed('hold', commands.hold, jointHold(parts.engine, 'hold')),
-      unhold: routed('unhold', commands.unhold, jointHold(parts.engine, 'unhold')),
-      addMedia: routed('addMedia', commands.addMedia, audioOnly(store, 'addMedia', 'media cannot be added to it')),
-      removeMedia: routed('removeMedia', commands.removeMedia, audioOnly(store, 'removeMedia', 'its microphone can be muted or replaced, not removed')),
-      replaceTrack: routed('replaceTrack', commands.replaceTrack, (callId, trackId, media) => jointReplaceTrack(parts, callId, trackId, media)),
-      sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly(store, 'dtmf', 'DTMF goes to one remote party; send it before joining'), tonesOf),
-      consultativeTransfer: paired('transfer', commands.consultativeTransfer),
-      join: paired('join', commands.join),
-    }
-    return { ...commands, ...joint }
-  }
+  return (commands) => ({
+    ...commands,
+    answer: routed('answer', commands.answer),
+    reject: routed('reject', commands.reject),
+    ignore: routed('end', commands.ignore),
+    end: routed('end', commands.end),
+    getStats: routed('stats', commands.getStats, (callId, trackId) => jointStats(parts, callId, trackId), trackOf),
+    hold: routed('hold', commands.hold, jointHold(parts.engine, 'hold')),
+    unhold: routed('unhold', commands.unhold, jointHold(parts.engine, 'unhold')),
+    addMedia: routed('addMedia', commands.addMedia, audioOnly(store, 'addMedia', 'media cannot be added to it')),
+    removeMedia: routed('removeMedia', commands.removeMedia, audioOnly(store, 'removeMedia', 'its microphone can be muted or replaced, not removed')),
+    replaceTrack: routed('replaceTrack', commands.replaceTrack, (callId, trackId, media) => jointReplaceTrack(parts, callId, trackId, media)),
+    sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly(store, 'dtmf', 'DTMF goes to one remote party; send it before joining'), tonesOf),
+    consultativeTransfer: paired('transfer', commands.consultativeTransfer),
+    join: paired('join', commands.join),
+  })
 }

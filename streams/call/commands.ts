@@ -70,7 +70,7 @@ export interface CallCommands {
   readonly sendDtmf: (callId: string, tones: string, duration?: number, intertoneGap?: number) => void
   /** Restarts the media of an answered call (an ICE restart with fresh TURN credentials); outcome in `mediaRestarted`. */
   readonly mediaRestart: (callId: string) => void
-  /** Transfers the remote party of one locally held call to the remote party of another. */
+  /** Transfers the remote party of one locally held call to the remote party of another; both calls end with "Transfer Successful". */
   readonly consultativeTransfer: (callId: string, otherCallId: string) => void
   /** Joins two locally held calls into one new audio-only call; outcome in `joinReported`. */
   readonly join: (callId: string, otherCallId: string) => void

@@ -78,6 +78,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     replaceTrack: createReplaceTrack(engine, renegotiation),
     sendDtmf: createDtmf(engine),
     mediaRestart: createMediaRestart(engine, renegotiation),
+    ...createTransfer(engine),
   }
 
   running.add(
@@ -91,11 +92,9 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     }).subscribe(),
   )
 
-  // Transfer and join over what they use; join routes the commands of joined calls and their legs.
-  const transfer = createTransfer({ store, link, scope: signalling.scope, logger, afterNegotiation: (callId, task) => runtimes.runtime(callId).negotiation.local(task) })
-  const legs = { ...base, ...transfer }
-  const joins = createJoin({ ...engine, legs })
-  const commands: CallCommands = joins.route({ ...legs, join: joins.join })
+  // Join drives its legs through the other commands, and routes the commands of joined calls and their legs.
+  const joins = createJoin({ ...engine, legs: base })
+  const commands: CallCommands = joins.route({ ...base, join: joins.join })
 
   const feature = storeFeature(store, running)
   return {

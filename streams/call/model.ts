@@ -155,6 +155,8 @@ export type MidCallEvent =
   | Fact<'replaceFailed', { trackId: string; error: BasicError }>
   | Fact<'dtmfRequested', { tones: string }>
   | Fact<'dtmfSent', { tones: string; inBand: boolean; error?: BasicError | undefined }>
+  /** The automatic media restarts of a call gave up (media-restart.ts); `error` says why, once more. */
+  | Fact<'mediaRestartGaveUp', { error: BasicError }>
 
 /** Consultative transfer (protocol/calls.md §11), reduced around the machine by `withTransfers`. */
 export type TransferEvent = Fact<'transferRequested', { otherCallId: string }> | Fact<'transferFailed', { otherCallId: string; error: BasicError }>
@@ -170,16 +172,7 @@ export type JoinEvent =
 /** The peer connection's media state changed (a fact, from its state change events). */
 export type MediaConnectionEvent = Fact<'mediaConnectionChanged', { state: MediaConnectionState }>
 
-/** The automatic media restarts of a call gave up (media-restart.ts); `error` says why, once more. */
-type MediaRestartGaveUp = Fact<'mediaRestartGaveUp', { error: BasicError }>
-
-export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent | MediaRestartGaveUp
-
-/** `call:join`: the joined call exists (its id), or the join failed (the first call's id and the error). */
-type JoinOutput = Fact<'joinReported', { error: BasicError | undefined }>
-
-/** `call:mediaConnectionChange`: the call's media connection changed from `previous.state`. */
-type MediaConnectionOutput = Fact<'mediaConnectionChanged', { previous: { readonly state: MediaConnectionState } }>
+export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =
@@ -194,8 +187,10 @@ export type CallOutput =
   | Fact<'trackReplaced', { newTrackId: string | undefined; oldTrack: TrackObject | undefined; error: BasicError | undefined }>
   /** DTMF tones went out (or could not): no public event (protocol/events.md §6), for `streams` users and the log. */
   | Fact<'dtmfSent', { tones: string; inBand: boolean; error: BasicError | undefined }>
-  | JoinOutput
-  | MediaConnectionOutput
+  /** `call:join`: the joined call exists (its id), or the join failed (the first call's id and the error). */
+  | Fact<'joinReported', { error: BasicError | undefined }>
+  /** `call:mediaConnectionChange`: the call's media connection changed from `previous.state`. */
+  | Fact<'mediaConnectionChanged', { previous: { readonly state: MediaConnectionState } }>
   /** `call:mediaRestart`: a restart of the call's media succeeded, or failed with `error`. */
   | Fact<'mediaRestarted', { error?: BasicError }>
 

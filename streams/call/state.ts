@@ -204,13 +204,13 @@ const midCall: Pick<Handlers, MidCallEvent['type']> = {
       ? unchanged(state)
       : refuse(state, event, invalidState(call, 'send DTMF on', 'a Connected or Ringing call')),
   dtmfSent: (state, call, event) => say(state, { type: 'dtmfSent', callId: call.id, tones: event.tones, inBand: event.inBand, error: event.error }),
+  // The automatic restarts gave up (media-restart.ts): said once more, with why.
+  mediaRestartGaveUp: (state, call, event) => say(state, { type: 'mediaRestarted', callId: call.id, error: event.error }),
 }
 
 const handlers: Handlers = {
   ...life,
   ...midCall,
-  // The automatic restarts gave up (media-restart.ts): said once more, with why.
-  mediaRestartGaveUp: (state, call, event) => say(state, { type: 'mediaRestarted', callId: call.id, error: event.error }),
   // Reduced around this machine: transfer.ts `withTransfers`, join.ts `withJoins`, media-connection.ts `withMediaConnection`.
   transferRequested: unchanged,
   transferFailed: unchanged,

@@ -30,7 +30,7 @@ export interface CallEngine {
 export const asCallError = (cause: unknown): BasicError => asBasicError(cause, errorCodes.call.GENERIC_ERROR)
 
 /** The call's media is released, then `event` ends the call. */
-export function endCall({ store, runtimes }: Pick<CallEngine, 'store' | 'runtimes'>, event: CallEvent & { readonly callId: string }): void {
+export function endCall({ store, runtimes }: Pick<CallEngine, 'store' | 'runtimes'>, event: CallEvent): void {
   runtimes.release(event.callId)
   store.dispatch(event)
 }

@@ -1,21 +1,21 @@
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
-import { createStore, type Store } from '../store.js'
+import { createStore } from '../store.js'
 import { withJoins } from './join.js'
 import { withMediaConnection } from './media-connection.js'
-import { callsReducer, initialCallsState, refusalOf, type CallEvent, type CallOutput, type CallRecord, type CallsState } from './state.js'
+import { callsReducer, initialCallsState, refusalOf, type CallEvent, type CallRecord, type CallsStore } from './state.js'
 import { liveCall } from './steps.js'
 import { withTransfers } from './transfer.js'
 
 /** The calls' store, with the two reads every effect makes. */
-export interface CallStore extends Store<CallsState, CallEvent, CallOutput> {
+export interface CallStore extends CallsStore {
   readonly callOf: (callId: string) => CallRecord | undefined
   /** The call if it exists and is not `Ended` / `Cancelled`. */
   readonly liveOf: (callId: string) => CallRecord | undefined
   /** The call exists and is not `Ended` / `Cancelled`. */
   readonly isLive: (callId: string) => boolean
   /** Dispatches a request: the call when the machine accepts it, else undefined (the refusal is an output already). */
-  readonly request: (event: CallEvent & { readonly callId: string }) => CallRecord | undefined
+  readonly request: (event: CallEvent) => CallRecord | undefined
 }
 
 const reduce = withMediaConnection(withJoins(withTransfers(callsReducer)))
@@ -25,7 +25,7 @@ export function createCallStore(logger: Pick<Logger, 'action'>): CallStore {
   const callOf = (callId: string): CallRecord | undefined => entryOf(store.current().calls, callId)
   const liveOf = (callId: string): CallRecord | undefined => liveCall(store.current(), callId)
   const isLive = (callId: string): boolean => liveOf(callId) !== undefined
-  const request = (event: CallEvent & { readonly callId: string }): CallRecord | undefined =>
+  const request = (event: CallEvent): CallRecord | undefined =>
     refusalOf(store.dispatch(event)) === undefined ? callOf(event.callId) : undefined
   return { ...store, callOf, liveOf, isLive, request }
 }

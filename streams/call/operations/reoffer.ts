@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import { AsyncSubject, EMPTY, catchError, defer, finalize, map, of, switchMap, tap, throwError, timeout, type Observable } from 'rxjs'
 import { httpStatusOf } from '../../connection/request.js'
 import { BasicError, errorCodes } from '../../errors.js'
+import { definedFields } from '../../record.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
@@ -131,7 +132,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
 
   const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
     const task = reoffer(callId, plan)
-    const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...(trackIds === undefined ? {} : { trackIds }) } as const
+    const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...definedFields({ trackIds }) } as const
     whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
   }
 

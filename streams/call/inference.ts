@@ -1,4 +1,5 @@
 import { parse, write, type MediaDescription } from 'sdp-transform'
+import { setupReplaced } from './sdp.js'
 import type { RemoteOperation } from './state.js'
 
 // What an SDP says about media flow, and what a remote re-offer did (`protocol/calls.md` §8, §9); an SDP that does not parse has no m-lines.
@@ -131,11 +132,7 @@ export function inactivated(sdp: string): string {
 export function setupActiveAsActpass(sdp: string): string {
   const session = parsed(sdp)
   if (session === undefined || !(session.setup === 'active' || session.media.some((media) => media.setup === 'active'))) return sdp
-  return write({
-    ...session,
-    ...(session.setup === 'active' ? { setup: 'actpass' } : {}),
-    media: session.media.map((media) => (media.setup === 'active' ? { ...media, setup: 'actpass' } : media)),
-  })
+  return write(setupReplaced(session, 'active', 'actpass'))
 }
 
 /** True when an SDP's audio offers or accepts `telephone-event` (out-of-band DTMF, §13). */

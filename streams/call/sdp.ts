@@ -60,14 +60,15 @@ export const localFixes: SdpHandlerFunction = (sdp) => {
   }
 }
 
+/** Every `a=setup:<from>`, at session level and in each m-section, made `a=setup:<to>`. */
+export const setupReplaced = (sdp: SdpObject, from: string, to: string): SdpObject => ({
+  ...sdp,
+  ...(sdp.setup === from ? { setup: to } : {}),
+  media: sdp.media.map((media) => (media.setup === from ? { ...media, setup: to } : media)),
+})
+
 /** A remote answer saying `a=setup:actpass` (not allowed) gets `role`, for this SDP only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks). */
-export const dtlsRoleFix =
-  (role: 'active' | 'passive'): SdpHandlerFunction =>
-  (sdp) => ({
-    ...sdp,
-    ...(sdp.setup === 'actpass' ? { setup: role } : {}),
-    media: sdp.media.map((media) => (media.setup === 'actpass' ? { ...media, setup: role } : media)),
-  })
+export const dtlsRoleFix = (role: 'active' | 'passive'): SdpHandlerFunction => (sdp) => setupReplaced(sdp, 'actpass', role)
 
 const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
   new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)

@@ -19,10 +19,10 @@ interface ReofferPlan {
   readonly operation: ReofferOperation
   /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
   readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
-  /** The bandwidth the offer asks for; the call's when left out. */
+  /** The bandwidth the offer asks for, which `reofferAnswered` then settles; the call's when left out. */
   readonly bandwidth?: (call: CallRecord) => Bandwidth
   /** After the answer was applied: what `reofferAnswered`, which completes the operation, says besides (and any effect first). */
-  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId' | 'bandwidth'>
+  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId'>
 }
 
 /** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
@@ -101,13 +101,14 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
           if (call === undefined || call.operation !== plan.operation) return EMPTY
           const peer = runtimes.peerOf(callId)
           const scope = scopeOf()
+          const bandwidth = plan.bandwidth?.(call)
           intentOf(callId)
           let undo = (): void => undefined
           let waiter: ReturnType<Renegotiation['answerFor']> | undefined
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
-              return signalling.localSdp(peer, 'offer', plan.bandwidth?.(call) ?? call.bandwidth)
+              return signalling.localSdp(peer, 'offer', bandwidth ?? call.bandwidth)
             }),
             switchMap((offer) => {
               waiter = answerFor(deps, callId)
@@ -119,7 +120,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
             switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
             tap((answer) => {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
-              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call) })
+              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call), ...definedFields({ bandwidth }) })
             }),
             catchError((error: unknown) => {
               waiter?.cancel()

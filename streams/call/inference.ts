@@ -1,4 +1,5 @@
 import { parse, write, type MediaDescription } from 'sdp-transform'
+import { setupReplaced } from './sdp.js'
 import type { RemoteOperation } from './state.js'
 
 // What an SDP says about media flow, and what a remote re-offer did (`protocol/calls.md` §8, §9); an SDP that does not parse has no m-lines.
@@ -58,7 +59,6 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
   const old = new Map(before.map((line) => [line.mid, line]))
   // A new line that is inactive carries nothing (a spare transceiver of the far end): not an addition.
   const added = after.filter((line) => !old.has(line.mid) && line.direction !== 'inactive')
-  const ignored = new Set(after.filter((line) => !old.has(line.mid) && line.direction === 'inactive').map((line) => line.mid))
   const removed = before.filter((line) => !after.some((next) => next.mid === line.mid))
   const pairs = after.flatMap((line) => {
     const previous = old.get(line.mid)
@@ -67,7 +67,6 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
   const changed = pairs.filter(({ previous, next }) => previous.direction !== next.direction)
   const unchanged = pairs.filter(({ previous, next }) => previous.direction === next.direction)
   const sameLines = added.length === 0 && removed.length === 0
-  const lineCount = after.filter((line) => !ignored.has(line.mid)).length
   const unchangedInactive = unchanged.every(({ next }) => next.direction === 'inactive')
 
   if (
@@ -109,7 +108,7 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
   if (addsMedia) return 'addMedia'
   if (removesMedia && musicOnHold(false)) return 'stopMusicOnHold'
   if (removesMedia) return 'removeMedia'
-  if (sameLines && changed.length === 0 && lineCount > 0) return 'noChange'
+  if (sameLines && changed.length === 0 && pairs.length > 0) return 'noChange'
   return 'unknown'
 }
 
@@ -131,11 +130,7 @@ export function inactivated(sdp: string): string {
 export function setupActiveAsActpass(sdp: string): string {
   const session = parsed(sdp)
   if (session === undefined || !(session.setup === 'active' || session.media.some((media) => media.setup === 'active'))) return sdp
-  return write({
-    ...session,
-    ...(session.setup === 'active' ? { setup: 'actpass' } : {}),
-    media: session.media.map((media) => (media.setup === 'active' ? { ...media, setup: 'actpass' } : media)),
-  })
+  return write(setupReplaced(session, 'active', 'actpass'))
 }
 
 /** True when an SDP's audio offers or accepts `telephone-event` (out-of-band DTMF, §13). */

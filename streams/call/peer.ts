@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { parse } from 'sdp-transform'
 import { BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
@@ -52,12 +53,7 @@ function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike):
 }
 
 /** True when every m-section that is not rejected (port 0) carries a candidate. */
-function everySectionHasCandidates(sdp: string): boolean {
-  return sdp
-    .split(/\r?\nm=/)
-    .slice(1)
-    .every((section) => /^\w+ 0 /.test(section) || /\na=candidate:/.test(section))
-}
+const everySectionHasCandidates = (sdp: string): boolean => parse(sdp).media.every((media) => media.port === 0 || (media.candidates ?? []).length > 0)
 
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
 function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import { parse, write, type MediaDescription } from 'sdp-transform'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo, SdpObject } from '../config/state.js'
 import { BasicError, errorCodes, shown, type ErrorCode } from '../errors.js'
+import { definedFields } from '../record.js'
 import { createCodecRemover } from '../sdp/codecRemover.js'
 
 // One pipeline for every SDP of a call, local and remote (`protocol/calls.md` §14.3): the peer-connection layer's fixes on local SDPs, then `sdpHandlersOf`.
@@ -50,29 +51,24 @@ export const localFixes: SdpHandlerFunction = (sdp) => {
     const rest = (options ?? '').split(' ').filter((option) => option !== '' && option !== 'trickle')
     return rest.length === 0 ? undefined : rest.join(' ')
   }
-  const { iceOptions: _session, groups, ...session } = sdp
-  const sessionOptions = withoutTrickle(sdp.iceOptions)
+  const { iceOptions, groups, ...session } = sdp
   const remainingGroups = (groups ?? []).filter((group) => group.type !== 'BUNDLE')
   return {
     ...session,
-    ...(sessionOptions === undefined ? {} : { iceOptions: sessionOptions }),
-    ...(remainingGroups.length === 0 ? {} : { groups: remainingGroups }),
-    media: sdp.media.map((media) => {
-      const { iceOptions: _media, ...rest } = media
-      const mediaOptions = withoutTrickle(media.iceOptions)
-      return mediaOptions === undefined ? rest : { ...rest, iceOptions: mediaOptions }
-    }),
+    ...definedFields({ iceOptions: withoutTrickle(iceOptions), groups: remainingGroups.length === 0 ? undefined : remainingGroups }),
+    media: sdp.media.map(({ iceOptions, ...media }) => ({ ...media, ...definedFields({ iceOptions: withoutTrickle(iceOptions) }) })),
   }
 }
 
+/** Every `a=setup:<from>`, at session level and in each m-section, made `a=setup:<to>`. */
+export const setupReplaced = (sdp: SdpObject, from: string, to: string): SdpObject => ({
+  ...sdp,
+  ...(sdp.setup === from ? { setup: to } : {}),
+  media: sdp.media.map((media) => (media.setup === from ? { ...media, setup: to } : media)),
+})
+
 /** A remote answer saying `a=setup:actpass` (not allowed) gets `role`, for this SDP only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks). */
-export const dtlsRoleFix =
-  (role: 'active' | 'passive'): SdpHandlerFunction =>
-  (sdp) => ({
-    ...sdp,
-    ...(sdp.setup === 'actpass' ? { setup: role } : {}),
-    media: sdp.media.map((media) => (media.setup === 'actpass' ? { ...media, setup: role } : media)),
-  })
+export const dtlsRoleFix = (role: 'active' | 'passive'): SdpHandlerFunction => (sdp) => setupReplaced(sdp, 'actpass', role)
 
 const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
   new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)

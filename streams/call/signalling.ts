@@ -5,6 +5,7 @@ import type { SdpHandlerInfo } from '../config/state.js'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
+import { definedFields } from '../record.js'
 import type { TurnCredentials } from '../subscription/codecs.js'
 import type { Peer } from './peer.js'
 import type { CallScope } from './requests.js'
@@ -67,7 +68,7 @@ export function createSignalling({ config, link, subscription, logger }: Signall
   const handlers = () => sdpHandlersOf(config.current().call)
 
   const localSdp = (peer: Peer, type: 'offer' | 'answer', bandwidth: Bandwidth | undefined): Observable<string> => {
-    const info: SdpHandlerInfo = bandwidth === undefined ? { type, endpoint: 'local' } : { type, endpoint: 'local', bandwidth }
+    const info: SdpHandlerInfo = { type, endpoint: 'local', ...definedFields({ bandwidth }) }
     const code = type === 'offer' ? errorCodes.call.INVALID_OFFER : errorCodes.call.GENERIC_ERROR
     return peer.localDescription(
       type,

@@ -1,4 +1,5 @@
 import type { EventNotification } from '../codecs.js'
+import { definedFields } from '../../record.js'
 import { endCall, type CallEngine } from '../engine.js'
 import type { CallRecord } from '../state.js'
 
@@ -11,7 +12,7 @@ export function createSessionEvent(engine: Pick<CallEngine, 'store' | 'runtimes'
   return (call: CallRecord, { eventType, reasonText, statusCode }: EventNotification): void => {
     if (eventType === 'Ringing') store.dispatch({ type: 'ringingReported', callId: call.id })
     else if (eventType === 'SessionEnded' || eventType === 'Cancelled') {
-      const transition = { ...(statusCode === undefined ? {} : { statusCode }), ...(reasonText === undefined ? {} : { reasonText }) }
+      const transition = definedFields({ statusCode, reasonText })
       endCall(engine, eventType === 'Cancelled' ? { type: 'remoteCancelled', callId: call.id, at: now() } : { type: 'remoteEnded', callId: call.id, at: now(), transition })
     } else logger.debug(`Call event ${eventType} ignored`)
   }

@@ -30,7 +30,6 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
 
   const addMedia = (callId: string, mediaOptions: MediaOptions, options?: MediaChangeOptions): void => {
     const checked = checkMediaOptions(mediaOptions ?? {})
-    const bandwidth = (call: CallRecord) => bandwidthOf(options, call.bandwidth)
     let added: MediaStream | undefined
     renegotiation.queue(callId, {
       operation: 'addMedia',
@@ -38,14 +37,13 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
         if (E.isLeft(checked)) return throwError(() => checked.left)
         return media.commands.userMedia(checked.right).pipe(
           map((stream) => {
-            const undo = addTracks(callId, peer, stream)
             added = stream
-            return undo
+            return addTracks(callId, peer, stream)
           }),
         )
       },
-      bandwidth,
-      answered: (call) => ({ trackIds: added?.getTracks().map((track) => track.id) ?? [], mediaId: added?.id, bandwidth: bandwidth(call) }),
+      bandwidth: (call) => bandwidthOf(options, call.bandwidth),
+      answered: () => ({ trackIds: added?.getTracks().map((track) => track.id) ?? [], mediaId: added?.id }),
     })
   }
 
@@ -65,7 +63,7 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
     const bandwidth = (call: CallRecord) => bandwidthOf(options, call.bandwidth)
     const answered = (call: CallRecord) => {
       runtimes.endTracks(call.id, trackIds, true)
-      return { trackIds, bandwidth: bandwidth(call) }
+      return { trackIds }
     }
     renegotiation.queue(callId, { operation: 'removeMedia', prepare, bandwidth, answered }, trackIds)
   }

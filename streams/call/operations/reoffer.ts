@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import { AsyncSubject, EMPTY, catchError, defer, finalize, map, of, switchMap, tap, throwError, timeout, type Observable } from 'rxjs'
 import { httpStatusOf } from '../../connection/request.js'
 import { BasicError, errorCodes } from '../../errors.js'
+import { definedFields } from '../../record.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
@@ -18,10 +19,10 @@ interface ReofferPlan {
   readonly operation: ReofferOperation
   /** Changes the peer (directions, tracks); emits how to undo the change if the operation fails. */
   readonly prepare: (peer: Peer, call: CallRecord) => Observable<() => void>
-  /** The bandwidth the offer asks for; the call's when left out. */
+  /** The bandwidth the offer asks for, which `reofferAnswered` then settles; the call's when left out. */
   readonly bandwidth?: (call: CallRecord) => Bandwidth
   /** After the answer was applied: what `reofferAnswered`, which completes the operation, says besides (and any effect first). */
-  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId' | 'bandwidth'>
+  readonly answered?: (call: CallRecord) => Pick<Extract<CallEvent, { type: 'reofferAnswered' }>, 'trackIds' | 'mediaId'>
 }
 
 /** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
@@ -100,13 +101,14 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
           if (call === undefined || call.operation !== plan.operation) return EMPTY
           const peer = runtimes.peerOf(callId)
           const scope = scopeOf()
+          const bandwidth = plan.bandwidth?.(call)
           intentOf(callId)
           let undo = (): void => undefined
           let waiter: ReturnType<Renegotiation['answerFor']> | undefined
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
-              return signalling.localSdp(peer, 'offer', plan.bandwidth?.(call) ?? call.bandwidth)
+              return signalling.localSdp(peer, 'offer', bandwidth ?? call.bandwidth)
             }),
             switchMap((offer) => {
               waiter = answerFor(deps, callId)
@@ -118,7 +120,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
             switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
             tap((answer) => {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
-              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call) })
+              store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call), ...definedFields({ bandwidth }) })
             }),
             catchError((error: unknown) => {
               waiter?.cancel()
@@ -131,7 +133,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
 
   const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
     const task = reoffer(callId, plan)
-    const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...(trackIds === undefined ? {} : { trackIds }) } as const
+    const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...definedFields({ trackIds }) } as const
     whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
   }
 

@@ -1,4 +1,4 @@
-import { EMPTY, type Observable, type SchedulerLike, catchError, distinctUntilChanged, exhaustMap, from, interval, map, scan, switchMap } from 'rxjs'
+import { EMPTY, type Observable, type SchedulerLike, catchError, distinctUntilChanged, exhaustMap, from, interval, map, pairwise, startWith, switchMap } from 'rxjs'
 import { mediaConnectionState$ } from '../media-connection.js'
 import { readingOf, sampleOf, type MediaKind, type QualitySample, type ReadingContext, type StatsReading } from './reading.js'
 
@@ -38,11 +38,9 @@ export function qualitySamples(peer: RTCPeerConnection, scheduler: SchedulerLike
       connected
         ? interval(sampleInterval, scheduler).pipe(
             exhaustMap(() => reading(peer)),
-            scan<StatsReading, { previous: StatsReading | undefined; sample: QualitySample | undefined }>(
-              (sofar, current) => ({ previous: current, sample: sampleOf(sofar.previous, current) }),
-              { previous: undefined, sample: undefined },
-            ),
-            map(({ sample }) => sample!),
+            startWith(undefined),
+            pairwise(),
+            map(([previous, current]) => sampleOf(previous, current!)),
           )
         : EMPTY,
     ),

@@ -1,10 +1,10 @@
 import { each } from '../../streams/each.js'
-import { badInput } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
 import type { PresenceEvent, PresenceValue, SelfPresence, UserPresence } from '../../streams/presence/state.js'
 import { activities, statuses } from '../../streams/presence/values.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringsArgument } from './arguments.js'
 
 /** The presence of a user, as `presence.get` and `presence.getAll` return it. */
 export type PresenceInfo = UserPresence
@@ -87,10 +87,7 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
     get: (user) => {
-      const ids = typeof user === 'string' ? [user] : user
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-        throw badInput('presence.get: expected a user id or an array of user ids')
-      }
+      const ids = stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')
       return presence.current().users.pick(ids)
     },
     getAll: known,

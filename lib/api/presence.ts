@@ -80,8 +80,6 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
 /** The documented `presence` namespace over the presence feature. */
 export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
   const { presence } = streams
-  // A copy of the state's memoised list: what the app does with it cannot reach the state.
-  const known = (): PresenceInfo[] => presence.current().users.values().slice()
   const api: PresenceApi = {
     statuses,
     activities,
@@ -90,7 +88,8 @@ export function presenceApi(streams: { readonly presence: PresenceFeature }): Na
       const ids = stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')
       return presence.current().users.pick(ids)
     },
-    getAll: known,
+    // A copy of the state's memoised list: what the app does with it cannot reach the state.
+    getAll: () => presence.current().users.values().slice(),
     getSelf: () => {
       const { self } = presence.current()
       return untouched(self) ? noSelfPresence : self

@@ -1,4 +1,4 @@
-import type { QualityWarningName } from '../streams/call/quality/warnings.js'
+import type { QualityWarningChange } from '../streams/call/quality/warnings.js'
 import type { CallOutput } from '../streams/call/state.js'
 import type { Contact } from '../streams/contacts/state.js'
 import type { BasicError } from '../streams/errors.js'
@@ -27,10 +27,7 @@ export interface CallCreatedPayload {
 export type CallStateChangePayload = CallFact<'stateChanged', 'callId' | 'error' | 'transition' | 'previous'>
 
 /** `call:newTrack`, `call:trackEnded`: a local or remote track was added to, or left, the call. */
-export interface CallTrackPayload {
-  readonly callId: string
-  readonly local: boolean
-  readonly trackId: string
+export interface CallTrackPayload extends CallFact<'trackAdded', 'callId' | 'local' | 'trackId'> {
   /** The call's WebRTC session id. */
   readonly id: string
 }
@@ -62,18 +59,12 @@ export type CallMediaRestartPayload = CallFact<'mediaRestarted', 'callId' | 'err
  * `call:qualityWarning`: a quality warning of a call rose (`active: true`) or cleared, with its figure then (`value`: ms for `high-rtt`,
  * `high-jitter` and `no-inbound-media`, percent for `packet-loss`, the MOS for `low-mos`, the microphone level 0–1 for `constant-audio-input`).
  */
-export interface CallQualityWarningPayload {
+export interface CallQualityWarningPayload extends QualityWarningChange {
   readonly callId: string
-  readonly name: QualityWarningName
-  readonly active: boolean
-  readonly value: number
 }
 
 /** `call:join`, `call:error`: the call and, on failure, the error. */
-export interface CallErrorPayload {
-  readonly callId: string
-  readonly error: BasicError | undefined
-}
+export type CallErrorPayload = CallFact<'joinReported', 'callId' | 'error'>
 
 /** `media:muted`, `media:unmuted`: the tracks concerned. */
 export interface TracksPayload {

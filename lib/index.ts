@@ -16,7 +16,7 @@ import { loggedAndDropped } from '../streams/logs/logger.js'
 import { browserDetails, type BrowserDetails } from './browser.js'
 import { createEmitter, type EventApi } from './events.js'
 import type { Namespace } from './namespace.js'
-import { authApi } from './api/auth.js'
+import { authApi, type AuthApi } from './api/auth.js'
 import { connectionApi } from './api/connection.js'
 import { servicesApi } from './api/services.js'
 import { callApi } from './api/call.js'
@@ -41,19 +41,12 @@ const namespaces = (streams: Streams) => ({
   connection: connectionApi(streams),
 })
 
-/** APIs whose functions sit directly on the client (`client.setTokens`, `client.getUserInfo`); to add one, ONE line `<name>: <name>Api(streams),`. */
-const topLevel = (streams: Streams) => ({
-  auth: authApi(streams),
-})
-
 type Namespaces = ReturnType<typeof namespaces>
-type TopLevel = ReturnType<typeof topLevel>
-type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never
 
 /** The documented namespaces of the client (`call`, `media`, `conversation`, …). */
 export type ClientNamespaces = { readonly [K in keyof Namespaces]: Namespaces[K]['api'] }
 /** The documented functions that sit directly on the client (`setTokens`, `getUserInfo`). */
-export type ClientTopLevel = [keyof TopLevel] extends [never] ? unknown : UnionToIntersection<TopLevel[keyof TopLevel]['api']>
+export type ClientTopLevel = AuthApi
 
 /** The members every client has, whatever namespaces are built in. */
 export interface ClientCore extends EventApi {
@@ -109,15 +102,15 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
 
   const streams = createStreams(config, environment)
   const built = namespaces(streams)
-  const flat = topLevel(streams)
-  const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), ...Object.values<Namespace<object>>(flat)]
+  // The auth functions sit directly on the client (`client.setTokens`, `client.getUserInfo`).
+  const auth = authApi(streams)
+  const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), auth]
   const logger = streams.logs.logger('events')
   const configLogger = streams.logs.logger('config')
   // A namespace whose event stream fails loses its events; the others keep theirs.
   const events$ = merge(...all.map((namespace) => namespace.events$.pipe(loggedAndDropped(logger, 'error', 'An event stream failed'))))
   const emitter = createEmitter(events$, logger)
 
-  const apis = mapApis(built)
   const dispose = (): void => {
     emitter.dispose()
     streams.dispose()
@@ -143,8 +136,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
     dispose,
     destroy: dispose,
   }
-  const flatMembers: object = Object.assign({}, ...Object.values<Namespace<object>>(flat).map((namespace) => namespace.api))
-  return { ...flatMembers, ...apis, ...core } as Client
+  return { ...auth.api, ...mapApis(built), ...core }
 }
 
 export { sdpHandlers, createCodecRemover, type CodecSelector } from '../streams/sdp/index.js'

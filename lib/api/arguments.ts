@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../../streams/connection/decode.js'
-import { BasicError, type ErrorCode } from '../../streams/errors.js'
+import { badInput, BasicError, type ErrorCode } from '../../streams/errors.js'
 
 // Codecs of public API arguments, checked at the edge where the reference throws for a wrong type (a TypeError from inside; we throw a BasicError).
 
@@ -18,6 +18,16 @@ export const Ids = t.readonlyArray(t.unknown)
  */
 export function stringArgument(value: unknown, code: ErrorCode, message: string): string {
   if (typeof value !== 'string') throw new BasicError(code, message)
+  return value
+}
+
+/**
+ * The argument when it is an array of strings (ids); otherwise a `BasicError` `BAD_INPUT` with `message` is thrown.
+ *
+ * const trackIds = stringsArgument(value, 'media.muteTracks: the track ids must be an array of strings')
+ */
+export function stringsArgument(value: unknown, message: string): readonly string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw badInput(message)
   return value
 }
 

@@ -1,4 +1,5 @@
-import { filter, map, merge, type Observable } from 'rxjs'
+import { map, merge, type Observable } from 'rxjs'
+import { each } from '../../streams/each.js'
 import type { CallFeature } from '../../streams/call/feature.js'
 import type { CallOutput } from '../../streams/call/state.js'
 import type { CallMediaConnectionPayload, CallQualityWarningPayload } from '../event-map.js'
@@ -26,44 +27,41 @@ export type QualityWarning = CallQualityWarningPayload
 export type MediaConnectionChange = CallMediaConnectionPayload
 
 /** The documented event of a call output; none for those the original SDK does not emit. */
-const toPublic = (output: CallOutput): PublicEvent | undefined => {
+const toPublic = (output: CallOutput): PublicEvent[] => {
   switch (output.type) {
     case 'callStarted':
-      return { type: 'call:start', payload: { callId: output.callId, error: undefined } }
+      return [{ type: 'call:start', payload: { callId: output.callId, error: undefined } }]
     case 'callReceived':
-      return { type: 'call:receive', payload: { callId: output.callId, error: undefined } }
+      return [{ type: 'call:receive', payload: { callId: output.callId, error: undefined } }]
     case 'stateChanged':
-      return { type: 'call:stateChange', payload: { callId: output.callId, error: output.error, transition: output.transition, previous: output.previous } }
+      return [{ type: 'call:stateChange', payload: { callId: output.callId, error: output.error, transition: output.transition, previous: output.previous } }]
     case 'trackAdded':
     case 'trackEnded':
-      return { type: output.type === 'trackAdded' ? 'call:newTrack' : 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }
+      return [{ type: output.type === 'trackAdded' ? 'call:newTrack' : 'call:trackEnded', payload: { callId: output.callId, local: output.local, trackId: output.trackId, id: output.webrtcSessionId } }]
     case 'statsReceived':
-      return { type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }
+      return [{ type: 'call:statsReceived', payload: { callId: output.callId, error: output.error, result: output.result, trackId: output.trackId } }]
     case 'newMedia':
-      return { type: 'call:newMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds], mediaId: output.mediaId } }
+      return [{ type: 'call:newMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds], mediaId: output.mediaId } }]
     case 'removedMedia':
-      return { type: 'call:removedMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds] } }
+      return [{ type: 'call:removedMedia', payload: { callId: output.callId, error: output.error, local: true, tracks: [...output.trackIds] } }]
     case 'trackReplaced':
-      return { type: 'call:trackReplaced', payload: { callId: output.callId, error: output.error, newTrackId: output.newTrackId, oldTrack: output.oldTrack } }
+      return [{ type: 'call:trackReplaced', payload: { callId: output.callId, error: output.error, newTrackId: output.newTrackId, oldTrack: output.oldTrack } }]
     case 'dtmfSent':
       // protocol/events.md §6: sendDTMF emits nothing, success or failure.
-      return undefined
+      return []
     case 'joinReported':
-      return { type: 'call:join', payload: { callId: output.callId, error: output.error } }
+      return [{ type: 'call:join', payload: { callId: output.callId, error: output.error } }]
     case 'mediaConnectionChanged':
-      return { type: 'call:mediaConnectionChange', payload: { callId: output.callId, previous: output.previous } satisfies MediaConnectionChange }
+      return [{ type: 'call:mediaConnectionChange', payload: { callId: output.callId, previous: output.previous } satisfies MediaConnectionChange }]
     case 'mediaRestarted':
-      return { type: 'call:mediaRestart', payload: output.error === undefined ? { callId: output.callId } : { callId: output.callId, error: output.error } }
+      return [{ type: 'call:mediaRestart', payload: output.error === undefined ? { callId: output.callId } : { callId: output.callId, error: output.error } }]
   }
 }
 
 /** Every documented event of the call namespace: the calls' events, quality warnings, and rejected call notifications. */
 export const callEvents$ = (call: Pick<CallFeature, 'events$' | 'quality' | 'droppedNotifications$'>): Observable<PublicEvent> =>
   merge(
-    call.events$.pipe(
-      map(toPublic),
-      filter((event): event is PublicEvent => event !== undefined),
-    ),
+    call.events$.pipe(each(toPublic)),
     call.quality.warnings$.pipe(map(({ callId, name, active, value }): PublicEvent => ({ type: 'call:qualityWarning', payload: { callId, name, active, value } satisfies QualityWarning }))),
     // A malformed call notification that names no call is a rejected frame (as the connection reports unreadable ones).
     call.droppedNotifications$.pipe(map((error): PublicEvent => ({ type: 'notifications:error', payload: { channel: 'websocket', error } }))),

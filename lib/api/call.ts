@@ -3,10 +3,10 @@ import type { CallFeature } from '../../streams/call/feature.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
 import { callStates, toCallObject, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/state.js'
-import { badInput, errorCodes, shown } from '../../streams/errors.js'
+import { errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import { callEvents$ } from './call-events.js'
-import { argument, Id } from './arguments.js'
+import { argument, Id, stringArgument } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
@@ -215,8 +215,7 @@ export function callApi(streams: { readonly call: CallFeature }): Namespace<Call
     end: (callId) => commands.end(id(callId)),
     getAll: () => Object.values(call.current().calls).map((record) => documented(record, call.quality.current())),
     getById: (callId) => {
-      if (typeof callId !== 'string') throw badInput('call.getById: the call id must be a string')
-      const found = entryOf(call.current().calls, callId)
+      const found = entryOf(call.current().calls, stringArgument(callId, errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string'))
       return found === undefined ? undefined : documented(found, call.quality.current())
     },
     mediaRestart: (callId) => commands.mediaRestart(id(callId)),

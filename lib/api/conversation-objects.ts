@@ -14,6 +14,7 @@ import {
   type Part,
 } from '../../streams/messaging/state.js'
 import type { Logs } from '../../streams/logs/logger.js'
+import { stringsArgument } from './arguments.js'
 import type { Conversation, ConversationChange, Message, MessageContext, MessageSender, StoredMessage } from './conversation-types.js'
 
 /** The documented objects of the Messaging namespace over the held state: Conversation, Message and MessageSender. */
@@ -192,10 +193,7 @@ export function conversationOf(streams: MessagingStreams, held: ConversationStat
       const found = conversation && typeof messageId === 'string' ? findMessage(conversation, messageId) : undefined
       return conversation && found ? messageOf(streams, found, conversation) : undefined
     },
-    deleteMessages: (messageIds = []) => {
-      if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) throw badInput('conversation.deleteMessages: pass an array of message IDs')
-      commands.deleteMessages(destination, type, messageIds)
-    },
+    deleteMessages: (messageIds = []) => commands.deleteMessages(destination, type, stringsArgument(messageIds, 'conversation.deleteMessages: pass an array of message IDs')),
     delete: () => commands.deleteConversation(destination, type),
     subscribe: (subscriber) => subscribeTo(streams, conversationKey(destination, type), destination[0] as string, subscriber),
     fetchMessages: (amount = 50) => {

@@ -46,21 +46,18 @@ export interface MessageContext {
  * the original SDK, its conversation's `destination` (an array) and `type`, and `convoContext`.
  */
 export interface Message extends Omit<StoredMessage, 'destination' | 'type'> {
-  readonly destination: readonly string[]
-  readonly type: ChatType
-  readonly convoContext: MessageContext
-}
-
-/** A message being composed: add parts, then send it (`seed/api-reference.md`, MessageSender). */
-export interface MessageSender {
-  /** The parts added so far. */
-  readonly parts: readonly Part[]
   /** The conversation's destination. */
   readonly destination: readonly string[]
   /** The conversation's type. */
   readonly type: ChatType
   /** What the message knows of its conversation. */
   readonly convoContext: MessageContext
+}
+
+/** A message being composed: add parts, then send it (`seed/api-reference.md`, MessageSender). */
+export interface MessageSender extends Pick<Message, 'destination' | 'type' | 'convoContext'> {
+  /** The parts added so far. */
+  readonly parts: readonly Part[]
   /** Adds a Part; an invalid one (no or unknown type, both json and a file, missing payload) is reported as `messages:error { error }`, not added, not thrown. */
   addPart(part: Part): void
   /**

@@ -1,4 +1,4 @@
-import { EMPTY, type Observable } from 'rxjs'
+import { EMPTY } from 'rxjs'
 import { each } from '../../streams/each.js'
 import { badInput, shown } from '../../streams/errors.js'
 import {
@@ -101,18 +101,15 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
     fetch: (options) => messaging.commands.fetchConversations(typeOf(options, 'fetch')),
     chatTypes: chatTypeValues,
   }
-  const events$: Observable<PublicEvent> = messaging.events$.pipe(each((event) => messagingPublicEvents(event, messaging.current())))
-  return { api, events$ }
+  return { api, events$: messaging.events$.pipe(each((event) => messagingPublicEvents(event, messaging.current()))) }
 }
 
 const namespaces = new WeakMap<object, Namespace<ConversationApi>>()
 
 /** The documented Messaging namespace over the messaging feature: `client.conversation`, one per set of streams, shared with `client.messaging`. */
 export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  const existing = namespaces.get(streams)
-  if (existing) return existing
-  const namespace = buildConversationApi(streams)
-  namespaces.set(streams, namespace)
+  let namespace = namespaces.get(streams)
+  if (namespace === undefined) namespaces.set(streams, (namespace = buildConversationApi(streams)))
   return namespace
 }
 

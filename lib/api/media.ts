@@ -4,7 +4,7 @@ import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js
 import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
-import { stringArgument } from './arguments.js'
+import { stringArgument, stringsArgument } from './arguments.js'
 import { entryOf } from '../../streams/record.js'
 
 export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
@@ -76,11 +76,7 @@ export interface MediaApi {
   unmuteTracks(trackIds: readonly string[]): void
 }
 
-const trackIdsOf = (trackIds: unknown, operation: string): readonly string[] => {
-  if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string'))
-    throw badInput(`media.${operation}: the track ids must be an array of strings`)
-  return trackIds
-}
+const trackIdsOf = (trackIds: unknown, operation: string): readonly string[] => stringsArgument(trackIds, `media.${operation}: the track ids must be an array of strings`)
 
 const selectorOf = (selector: unknown, operation: string): string => {
   if (typeof selector !== 'string' || selector === '') throw badInput(`media.${operation}: the container must be a CSS selector`)

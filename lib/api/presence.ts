@@ -1,10 +1,10 @@
 import { each } from '../../streams/each.js'
-import { badInput } from '../../streams/errors.js'
 import type { PresenceFeature } from '../../streams/presence/feature.js'
 import type { PresenceEvent, PresenceValue, SelfPresence, UserPresence } from '../../streams/presence/state.js'
 import { activities, statuses } from '../../streams/presence/values.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
+import { stringsArgument } from './arguments.js'
 
 /** The presence of a user, as `presence.get` and `presence.getAll` return it. */
 export type PresenceInfo = UserPresence
@@ -80,20 +80,16 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
 /** The documented `presence` namespace over the presence feature. */
 export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
   const { presence } = streams
-  // A copy of the state's memoised list: what the app does with it cannot reach the state.
-  const known = (): PresenceInfo[] => presence.current().users.values().slice()
   const api: PresenceApi = {
     statuses,
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
     get: (user) => {
-      const ids = typeof user === 'string' ? [user] : user
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-        throw badInput('presence.get: expected a user id or an array of user ids')
-      }
+      const ids = stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')
       return presence.current().users.pick(ids)
     },
-    getAll: known,
+    // A copy of the state's memoised list: what the app does with it cannot reach the state.
+    getAll: () => presence.current().users.values().slice(),
     getSelf: () => {
       const { self } = presence.current()
       return untouched(self) ? noSelfPresence : self

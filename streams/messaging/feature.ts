@@ -66,11 +66,11 @@ export interface MessagingFeature extends StoreFeature<MessagingState, Messaging
 export function createMessaging({ link, config, environment, logs, reconnected$ }: MessagingDeps): MessagingFeature {
   const logger = logs.logger('messaging')
   const store = createStore(initialMessagingState, messagingStep, logger)
-  const effects = createEffects(logger)
   const running = new Subscription()
   const dispatch = (event: MessagingEvent): void => {
     if (!running.closed) store.dispatch(event)
   }
+  const effects = createEffects(logger, dispatch)
   const smsSender = (): string => config.current().messaging.smsFrom ?? 'default'
   const context: MessagingContext = { link, config, environment, logger, current: store.current, dispatch, effects, withUser: userRunner(link), smsSender }
   const history = createHistory(context)

@@ -15,21 +15,12 @@ export const RequestErrorBody = t.type({
 })
 export type RequestErrorBody = t.TypeOf<typeof RequestErrorBody>
 
-/** Client ping in `keepAlive` mode; the platform ignores it. */
-const KeepAlivePing = t.type({ message_type: t.literal('ping') })
-export type KeepAlivePing = t.TypeOf<typeof KeepAlivePing>
-
-/** A connectivity check: `interval` in seconds (client → platform in `pingPong`, platform → client when the server is responsible). */
-const ConnCheckFrame = t.type({ connCheck: t.partial({ interval: t.number }) })
-export type ConnCheckFrame = t.TypeOf<typeof ConnCheckFrame>
-
-/** The answer to a `connCheck`. */
-const ConnAckFrame = t.type({ connAck: t.UnknownRecord })
-export type ConnAckFrame = t.TypeOf<typeof ConnAckFrame>
-
 /** The three outgoing control frames, as sent. */
 export const controlFrames = {
-  keepAlive: (): string => JSON.stringify({ message_type: 'ping' } satisfies KeepAlivePing),
-  connCheck: (intervalMs: number): string => JSON.stringify({ connCheck: { interval: intervalMs / 1000 } } satisfies ConnCheckFrame),
-  connAck: (): string => JSON.stringify({ connAck: {} } satisfies ConnAckFrame),
+  /** Client ping in `keepAlive` mode; the platform ignores it. */
+  keepAlive: (): string => JSON.stringify({ message_type: 'ping' }),
+  /** A connectivity check: `interval` in seconds (client → platform in `pingPong`, platform → client when the server is responsible). */
+  connCheck: (intervalMs: number): string => JSON.stringify({ connCheck: { interval: intervalMs / 1000 } }),
+  /** The answer to a `connCheck`. */
+  connAck: (): string => JSON.stringify({ connAck: {} }),
 }

@@ -98,12 +98,11 @@ export function createConnection({ config, environment, logs, auth }: Connection
   running.add(
     config.config$.pipe(skip(1)).subscribe((current) => {
       intake.resize(current.notifications.idCacheLength)
-      const { method, pingInterval } = store.current()
+      const { method, pingInterval, checkConnectivity } = store.current()
       const settings = settingsOf(current)
       if (settings.method !== method || settings.pingInterval !== pingInterval) dispatch({ type: 'settingsChanged', ...settings })
-      if (current.connectivity.checkConnectivity !== store.current().checkConnectivity) {
-        dispatch({ type: 'checkingSwitched', enabled: current.connectivity.checkConnectivity })
-      }
+      const enabled = current.connectivity.checkConnectivity
+      if (enabled !== checkConnectivity) dispatch({ type: 'checkingSwitched', enabled })
     }),
   )
 

@@ -29,8 +29,7 @@ export function parseFrame(data: unknown): E.Either<BasicError, unknown> {
   let text: string
   try {
     if (typeof data === 'string') text = data
-    else if (data instanceof ArrayBuffer) text = decoder.decode(data)
-    else if (ArrayBuffer.isView(data)) text = decoder.decode(data)
+    else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) text = decoder.decode(data)
     else return E.left(new BasicError('TypeError', 'WebSocket frame is not text'))
   } catch (error) {
     return E.left(new BasicError((error as Error).name, 'WebSocket frame is not UTF-8 text'))

@@ -139,14 +139,8 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
     const call$ = new Observable<A>((subscriber) => {
       const user = deps.user()
       const { server } = deps.config.current().authentication
-      if (user === undefined) {
-        subscriber.error(requestFailure(spec, errorCodes.authentication.INVALID_CREDENTIALS, 'no access token; call setTokens first'))
-        return
-      }
-      if (server.base === undefined || server.base === '') {
-        subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'authentication.server.base is not configured'))
-        return
-      }
+      if (user === undefined) return subscriber.error(requestFailure(spec, errorCodes.authentication.INVALID_CREDENTIALS, 'no access token; call setTokens first'))
+      if (server.base === undefined || server.base === '') return subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'authentication.server.base is not configured'))
 
       const controller = new AbortController()
       const headers: Record<string, string> = { Authorization: `Bearer ${user.accessToken}`, Accept: 'application/json' }

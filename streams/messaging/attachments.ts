@@ -1,4 +1,4 @@
-import { catchError, finalize, map, merge, of, tap } from 'rxjs'
+import { catchError, finalize, map, merge, of } from 'rxjs'
 import { BasicError, asBasicError, errorCodes } from '../errors.js'
 import { failedTo, outcome$, type MessagingContext } from './effects.js'
 import { findMessage } from './messages.js'
@@ -37,7 +37,6 @@ export function createImageLinks({ environment, current, dispatch, effects, with
     effects.run(
       downloads$.pipe(
         catchError((error: unknown) => of(failedTo('createImageLinks')(asBasicError(error)))),
-        tap(dispatch),
         finalize(() => dispatch({ type: 'linksSettled', ...target })),
       ),
     )

@@ -6,25 +6,26 @@ import { BasicError, asBasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
 import type { MessagingEvent, MessagingOperation, MessagingState } from './model.js'
 
-/** The work messaging runs: every piece ends when the feature is disposed. */
+/** The work messaging runs, each piece a stream of the events it causes (dispatched as they come): every piece ends when the feature is disposed. */
 interface Effects {
   /** Runs work that reports its own failures as events. */
-  readonly run: (work$: Observable<unknown>) => void
+  readonly run: (work$: Observable<MessagingEvent>) => void
   /** Runs work after the earlier work of the same key (the sends of a conversation; its history pages). */
-  readonly enqueue: (key: string, work$: Observable<unknown>) => void
+  readonly enqueue: (key: string, work$: Observable<MessagingEvent>) => void
   readonly dispose: () => void
 }
 
-export function createEffects(logger: Pick<Logger, 'error'>): Effects {
+export function createEffects(logger: Pick<Logger, 'error'>, dispatch: (event: MessagingEvent) => void): Effects {
   const running = new Subscription()
-  const queue = new Subject<{ readonly key: string; readonly work$: Observable<unknown> }>()
-  running.add(queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))).subscribe())
-  const run = (work$: Observable<unknown>): void => {
+  const queue = new Subject<{ readonly key: string; readonly work$: Observable<MessagingEvent> }>()
+  running.add(queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))).subscribe(dispatch))
+  const run = (work$: Observable<MessagingEvent>): void => {
     if (running.closed) return
     const owner = new Subscription()
     running.add(owner)
     owner.add(
       work$.subscribe({
+        next: dispatch,
         error: (error: unknown) => logger.error('A messaging effect failed', error instanceof Error ? error.message : error),
         complete: () => running.remove(owner),
       }),

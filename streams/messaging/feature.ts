@@ -3,7 +3,7 @@ import type { ConfigFeature } from '../config/feature.js'
 import type { PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import type { BasicError } from '../errors.js'
-import type { Feature } from '../feature.js'
+import { storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
@@ -50,11 +50,9 @@ export interface MessagingCommands {
   reportError(operation: MessagingOperation, error: BasicError): void
 }
 
-export interface MessagingFeature extends Feature<MessagingState, MessagingEvent, MessagingCommands> {
+export interface MessagingFeature extends StoreFeature<MessagingState, MessagingEvent, MessagingCommands> {
   /** Hot; replays the latest conversations (in creation order). */
   readonly conversations$: Observable<readonly Conversation[]>
-  readonly current: () => MessagingState
-  readonly dispose: () => void
 }
 
 /**
@@ -68,19 +66,20 @@ export interface MessagingFeature extends Feature<MessagingState, MessagingEvent
 export function createMessaging({ link, config, environment, logs, reconnected$ }: MessagingDeps): MessagingFeature {
   const logger = logs.logger('messaging')
   const store = createStore(initialMessagingState, messagingStep, logger)
-  const effects = createEffects(logger)
-  const listening = new Subscription()
-  let disposed = false
+  const running = new Subscription()
   const dispatch = (event: MessagingEvent): void => {
-    if (!disposed) store.dispatch(event)
+    if (!running.closed) store.dispatch(event)
   }
+  const effects = createEffects(logger, dispatch)
   const smsSender = (): string => config.current().messaging.smsFrom ?? 'default'
   const context: MessagingContext = { link, config, environment, logger, current: store.current, dispatch, effects, withUser: userRunner(link), smsSender }
   const history = createHistory(context)
   const imageLinks = createImageLinks(context)
 
-  listening.add(receive({ notifications$: link.notifications$, current: store.current, now: () => environment.scheduler.now(), dispatch, logger }))
-  if (reconnected$) listening.add(recover(context, reconnected$))
+  running.add(receive({ notifications$: link.notifications$, current: store.current, now: () => environment.scheduler.now(), dispatch, logger }))
+  if (reconnected$) running.add(recover(context, reconnected$))
+  running.add(effects.dispose)
+  running.add(imageLinks.revoke)
 
   const create = (destination: readonly string[], type: ChatType): Conversation => {
     const held = findConversation(store.current(), destination, type)
@@ -103,18 +102,8 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
   }
 
   return {
-    state$: store.state$,
-    events$: store.outputs$,
+    ...storeFeature(store, running),
     conversations$: store.state$.pipe(map((current) => current.conversations), distinctUntilChanged(), map((conversations) => conversations.values())),
-    current: store.current,
     commands,
-    dispose: () => {
-      if (disposed) return
-      disposed = true
-      listening.unsubscribe()
-      effects.dispose()
-      imageLinks.revoke()
-      store.complete()
-    },
   }
 }

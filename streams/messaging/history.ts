@@ -1,4 +1,4 @@
-import { defer, map, of, tap, type Observable } from 'rxjs'
+import { defer, map, of, type Observable } from 'rxjs'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { failedTo, outcome$, type MessagingContext } from './effects.js'
@@ -46,7 +46,6 @@ type Histories = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'disp
 /** The history commands: fetching conversations and pages of messages, deleting them on the platform. */
 export function createHistory(context: Histories) {
   const { link, smsSender, current, dispatch, effects, withUser } = context
-  const report = (event$: Observable<MessagingEvent>): void => effects.run(event$.pipe(tap(dispatch)))
 
   /** The next page of a conversation: the newest first, then older ones (pages of one conversation one after another). */
   const fetchMessages = (destination: readonly string[], chatType: ChatType, amount: number): void => {
@@ -65,22 +64,22 @@ export function createHistory(context: Histories) {
         (error) => ({ type: 'historyFailed', ...target, error }),
       )
     })
-    effects.enqueue(`history:${conversationKey(destination, chatType)}`, page$.pipe(tap(dispatch)))
+    effects.enqueue(`history:${conversationKey(destination, chatType)}`, page$)
   }
 
   return {
     fetchMessages,
     fetchConversations: (type: ChatType): void =>
-      report(outcome$(withUser((user) => conversationList$(link, user, type)), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))),
+      effects.run(outcome$(withUser((user) => conversationList$(link, user, type)), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))),
     deleteMessages: (destination: readonly string[], chatType: ChatType, messageIds: readonly string[]): void => {
       for (const messageId of messageIds) {
         const deleted$ = withUser((user) => deleteMessage(link, user.username, chatType, destination[0] as string, smsSender(), messageId))
-        report(outcome$(deleted$, () => ({ type: 'messageDeleted', destination, chatType, messageId, remote: false }), failedTo('deleteMessage')))
+        effects.run(outcome$(deleted$, () => ({ type: 'messageDeleted', destination, chatType, messageId, remote: false }), failedTo('deleteMessage')))
       }
     },
     deleteConversation: (destination: readonly string[], chatType: ChatType): void => {
       const deleted$ = withUser((user) => deleteConversation(link, user.username, chatType, destination[0] as string, smsSender()))
-      report(outcome$(deleted$, () => ({ type: 'conversationDeleted', destination, chatType, remote: false }), failedTo('deleteConversation')))
+      effects.run(outcome$(deleted$, () => ({ type: 'conversationDeleted', destination, chatType, remote: false }), failedTo('deleteConversation')))
     },
   }
 }

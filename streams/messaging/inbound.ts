@@ -4,14 +4,14 @@ import type * as t from 'io-ts'
 import { filter, type Observable, type Subscription } from 'rxjs'
 import type { InboundNotification } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { definedFields } from '../record.js'
+import { definedFields, entryOf } from '../record.js'
 import { ChatMessageNotification, DeliveryInfoNotification, InboundSmsNotification, MessageEventNotification } from './codecs.js'
 import { chatTypeOfHref, messageIdOf, messagingNotificationKinds, smsDeliveryStatus } from './codecs.js'
 import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIsComposing, ReceivedAttachment, SmsHistoryMessage, SmsThread } from './codecs.js'
 import type { MessagingContext } from './effects.js'
 import { holdsMessage, pendingSendOf } from './messages.js'
 import { receivedMessage } from './received.js'
-import { emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
+import { chatTypes, emptyConversation, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
 
 type Events = E.Either<BasicError, readonly MessagingEvent[]>
@@ -172,11 +172,9 @@ export const receive = ({ notifications$, current, now, dispatch, logger }: Rece
 
 // ── Response bodies ─────────────────────────────────────────────────────────────────────────
 
-const sessionTypes: Readonly<Record<string, ChatType>> = { ONETOONE: 'chat-oneToOne', GROUP: 'chat-group', SMS: 'sms' }
-
 /** A conversation of the list (`messaging.md` §7.1), or undefined when its type is unknown. */
 export function conversationOfSession(session: ChatSession): Conversation | undefined {
-  const type = sessionTypes[session.sessionType.toUpperCase()]
+  const type = entryOf(chatTypes, session.sessionType.toUpperCase())
   if (!type || session.remoteAddress === undefined) return undefined
   const { lastText, lastMessageTime, lastPullTime } = session.sessionDetails
   return emptyConversation([session.remoteAddress], type, definedFields({ id: session.sessionId, address: session.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))

@@ -1,4 +1,4 @@
-import { concatMap, defer, forkJoin, map, of, tap, type Observable } from 'rxjs'
+import { concatMap, defer, forkJoin, map, of, type Observable } from 'rxjs'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
@@ -98,9 +98,7 @@ export const createSend =
     const sent$ = withUser((current) => (type === 'sms' ? smsSent$(context, current, destination, parts) : chatSent$(context, current, target, parts)))
     effects.enqueue(
       `send:${conversationKey(destination, type)}`,
-      outcome$(sent$, (sent): MessagingEvent => ({ type: 'messageSent', ...target, localId, ...sent }), (error) => sendFailed(context, target, localId, error)).pipe(
-        tap(dispatch),
-      ),
+      outcome$(sent$, (sent): MessagingEvent => ({ type: 'messageSent', ...target, localId, ...sent }), (error) => sendFailed(context, target, localId, error)),
     )
     return localId
   }

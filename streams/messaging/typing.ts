@@ -1,6 +1,6 @@
-import { EMPTY, catchError } from 'rxjs'
+import { catchError, ignoreElements, of } from 'rxjs'
 import { BasicError, asBasicError, errorCodes } from '../errors.js'
-import type { MessagingContext } from './effects.js'
+import { failedTo, type MessagingContext } from './effects.js'
 import { sendIsComposing } from './requests.js'
 import { conversationKey, type ChatType } from './state.js'
 
@@ -12,9 +12,9 @@ type Typing = Pick<MessagingContext, 'link' | 'environment' | 'dispatch' | 'effe
 /** The `setIsTyping` command: tells the other participants of a chat whether the user types, sending each change once. */
 export function createTyping({ link, environment, dispatch, effects, withUser }: Typing) {
   const sent = new Map<string, { readonly state: 'active' | 'idle'; readonly at: number }>()
-  const failed = (error: BasicError): void => dispatch({ type: 'messagingFailed', operation: 'setIsTyping', error })
+  const failed = failedTo('setIsTyping')
   return (destination: readonly string[], type: ChatType, isTyping: boolean): void => {
-    if (type === 'sms') return failed(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Typing indicators exist only in chat conversations, not in SMS'))
+    if (type === 'sms') return dispatch(failed(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Typing indicators exist only in chat conversations, not in SMS')))
     const key = conversationKey(destination, type)
     const state = isTyping ? 'active' : 'idle'
     const now = environment.scheduler.now()
@@ -24,9 +24,8 @@ export function createTyping({ link, environment, dispatch, effects, withUser }:
     const request$ = withUser((user) => sendIsComposing(link, user.username, type, destination[0] as string, state, now))
     const forget = (error: unknown) => {
       sent.delete(key)
-      failed(asBasicError(error))
-      return EMPTY
+      return of(failed(asBasicError(error)))
     }
-    effects.run(request$.pipe(catchError(forget)))
+    effects.run(request$.pipe(ignoreElements(), catchError(forget)))
   }
 }

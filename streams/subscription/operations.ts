@@ -72,11 +72,9 @@ export function subscriptionOperations(deps: OperationDeps) {
       )
     })
 
-  return { subscribe, unsubscribe, replace, forget: forgetChannel(deps), rejected }
-}
-
-/** Reconnection gave up on `channelURL`: forget the channel (Recommendation §5) if it is still ours. */
-const forgetChannel =
-  (deps: OperationDeps) =>
-  (channelURL: string, error: BasicError): Observable<SubscriptionEvent> =>
+  /** Reconnection gave up on `channelURL`: forget the channel (Recommendation §5) if it is still ours. */
+  const forget = (channelURL: string, error: BasicError): Observable<SubscriptionEvent> =>
     defer(() => (deps.current().channel?.channelURL === channelURL ? of<SubscriptionEvent>({ type: 'channelLost', error }) : EMPTY))
+
+  return { subscribe, unsubscribe, replace, forget, rejected }
+}

@@ -7,4 +7,3 @@ export const IdTokenClaims = t.intersection([
   t.type({ preferred_username: NonEmptyString }),
   t.partial({ 'services-identity': NonEmptyString }),
 ])
-export type IdTokenClaims = t.TypeOf<typeof IdTokenClaims>

@@ -20,11 +20,9 @@ export type ContactRequest = t.TypeOf<typeof ContactRequest>
 
 /** `GET .../contacts/<contactId>` response (required); also what add and update answer. */
 export const ContactResponse = t.type({ contact: WireContact })
-export type ContactResponse = t.TypeOf<typeof ContactResponse>
 
 /** `GET .../contacts` response (required): `contactCollection.contact` is an array. */
 export const ContactCollection = t.type({ contactCollection: t.type({ contact: t.array(WireContact) }) })
-export type ContactCollection = t.TypeOf<typeof ContactCollection>
 
 /** The contact list a contact goes to when none is named. */
 export const defaultContactList = 'friends'

@@ -3,9 +3,9 @@ import { Subscription, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
-import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
+import { isAbsent, isId, isRecord } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
-import { settler } from '../outcome.js'
+import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import * as requests from './requests.js'
@@ -55,15 +55,12 @@ const checkId = (value: unknown, operation: string): E.Either<BasicError, string
 export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
   const running = new Subscription()
-  const run = settler(running)
+  const asUser = userRequests(running, link, (event: ContactEvent) => void store.dispatch(event))
   const fail = (operation: ContactOperation, error: BasicError, contactId?: string): void => void store.dispatch({ type: 'contactFailed', operation, error, ...definedFields({ contactId }) })
 
   /** Runs one request of the signed-in user's address book; its value becomes the event `done` makes of it. */
-  const request = <A>(operation: ContactOperation, name: string, contactId: string | undefined, request$: (userId: string) => Observable<A>, done: (value: A) => ContactEvent): void => {
-    const user = signedIn(link, name)
-    if (E.isLeft(user)) return fail(operation, user.left, contactId)
-    run(request$(user.right.username), (value) => void store.dispatch(done(value)), (error) => fail(operation, error, contactId))
-  }
+  const request = <A>(operation: ContactOperation, name: string, contactId: string | undefined, request$: (userId: string) => Observable<A>, done: (value: A) => ContactEvent): void =>
+    asUser(name, (user) => request$(user.username), done, (error) => fail(operation, error, contactId))
 
   const write = (operation: 'add' | 'update', name: string, except: readonly string[]) => (value: ContactParams) => {
     const contact = checkContact(value, operation)

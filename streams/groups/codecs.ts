@@ -36,7 +36,6 @@ export type GroupResponse = t.TypeOf<typeof GroupResponse>
 export const GroupListResponse = t.type({
   groupChatSessionInformationList: t.type({ groupChatSessionInformation: t.array(WireGroup) }),
 })
-export type GroupListResponse = t.TypeOf<typeof GroupListResponse>
 
 /** `POST .../group/<groupId>/participants` body (§2.5). */
 export const AddParticipantRequest = t.type({ participantInformation: NewParticipant })
@@ -44,7 +43,6 @@ export type AddParticipantRequest = t.TypeOf<typeof AddParticipantRequest>
 
 /** Its response (required, 201). */
 export const AddParticipantResponse = t.type({ participantInformation: WireParticipant })
-export type AddParticipantResponse = t.TypeOf<typeof AddParticipantResponse>
 
 /** `PUT .../participants/<ownIdentity>/status` body (§2.4). */
 export const ParticipantStatusRequest = t.type({ participantSessionStatus: t.type({ status: t.string }) })
@@ -57,18 +55,15 @@ export const GroupInvitationNotification = t.intersection([
   t.type({ participant: t.array(WireParticipant), link: t.array(Link) }),
   t.partial({ 'x-name': t.string, subject: t.string }),
 ])
-export type GroupInvitationNotification = t.TypeOf<typeof GroupInvitationNotification>
 
 /** `chatParticipantStatusNotification` (§8.2): at least one participant. */
 export const ParticipantStatusNotification = t.intersection([
   t.type({ participant: t.refinement(t.array(WireParticipant), (list) => list.length > 0, 'NonEmptyParticipants'), link: t.array(Link) }),
   t.partial({ 'x-name': t.string }),
 ])
-export type ParticipantStatusNotification = t.TypeOf<typeof ParticipantStatusNotification>
 
 /** `chatEventNotification` (§8.3): `SessionEnded` or `SessionCancelled`. */
 export const GroupEventNotification = t.type({ eventType: t.string, link: t.array(Link) })
-export type GroupEventNotification = t.TypeOf<typeof GroupEventNotification>
 
 /** The last path segment of a resource URL: a group id. */
 export const groupIdOf = (resourceURL: string): string => resourceURL.split('/').filter((part) => part !== '').pop() ?? ''

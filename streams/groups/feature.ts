@@ -5,9 +5,9 @@ import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
-import { isAbsent, isRecord, signedIn } from '../guards.js'
+import { isAbsent, isRecord } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
-import { settler } from '../outcome.js'
+import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
@@ -101,12 +101,6 @@ const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | 
   ),
 }
 
-/** Where the group requests of `operation` go, or the error when there is no user. */
-const whereFor = (config: Pick<ConfigFeature, 'current'>, link: Pick<PlatformLink, 'user'>, operation: string): E.Either<BasicError, Where> =>
-  E.map((user: AuthUser) => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username }))(
-    signedIn(link, `${operation} request`),
-  )
-
 /** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
 const applyNotification =
   (logger: Logger, dispatch: (event: GroupEvent) => void, failed: (error: BasicError) => void) =>
@@ -123,22 +117,15 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const logger = logs.logger('groups')
   const store = createStore(initialGroupsState, echoing(groupsReducer), logger)
   const running = new Subscription()
-  const run = settler(running)
   const dispatch = (event: GroupEvent): void => void store.dispatch(event)
+  const request = userRequests(running, link, dispatch)
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
-  const where = (operation: string): E.Either<BasicError, Where> => whereFor(config, link, operation)
-
-  /** Runs one request of `operation` (reported under `groupId` when there is one); its value becomes the event `done` makes of it. */
-  const request = <A>(operation: GroupOperation, groupId: string | undefined, request$: Observable<A>, done: (value: A) => GroupEvent): void =>
-    run(request$, (value) => dispatch(done(value)), (error) => fail(operation, error, groupId))
+  const whereOf = (user: AuthUser): Where => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username })
 
   /** A command on all the user's groups: runs `request$` where they are, once there is a user. */
-  const onGroups = <A>(operation: 'create' | 'fetch', name: string, request$: (scope: requests.GroupScope) => Observable<A>, done: (value: A) => GroupEvent): void => {
-    const at = where(name)
-    if (E.isLeft(at)) return fail(operation, at.left)
-    request(operation, undefined, request$(at.right.scope), done)
-  }
+  const onGroups = <A>(operation: 'create' | 'fetch', name: string, request$: (scope: requests.GroupScope) => Observable<A>, done: (value: A) => GroupEvent): void =>
+    request(`${name} request`, (user) => request$(whereOf(user).scope), done, (error) => fail(operation, error))
 
   const create = (params: GroupParams): void => {
     const user = link.user()
@@ -149,17 +136,16 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
 
   const fetch = (): void => onGroups('fetch', 'Fetch groups', (scope) => requests.fetchGroups(link, scope), (groups) => ({ type: 'groupsFetched', groups: groups.map(toGroup) }))
 
-  /** A command on one group: checks the group id (and the participant, for those commands) and the user, then runs `request$` with them. */
+  /** A command on one group: checks the group id (and the participant, for those commands), then runs `request$` with them once there is a user. */
   const onGroup =
     <A>(operation: GroupOperation, name: string, request$: (groupId: string, at: Where, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
     (groupId: string, participant?: string): void => {
       const id = requiredString(groupId, 'group id')
       if (E.isLeft(id)) return fail(operation, id.left)
-      const at = where(name)
-      if (E.isLeft(at)) return fail(operation, at.left, id.right)
       const address = operation === 'addParticipant' || operation === 'removeParticipant' ? requiredString(participant, 'participant') : E.right('')
       if (E.isLeft(address)) return fail(operation, address.left, id.right)
-      request(operation, id.right, request$(id.right, at.right, address.right), (value) => done(value, id.right, address.right))
+      const failure = (error: BasicError): void => fail(operation, error, id.right)
+      request(`${name} request`, (user) => request$(id.right, whereOf(user), address.right), (value) => done(value, id.right, address.right), failure)
     }
 
   const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, at: Where) => requests.removeParticipant(link, at.scope, groupId, at.identity, name)

@@ -19,7 +19,6 @@ export const Person = t.type({
 export type Person = t.TypeOf<typeof Person>
 
 const Presence = t.type({ person: Person })
-export type Presence = t.TypeOf<typeof Presence>
 
 /** `POST .../presenceSources` body (§1.2). */
 export const PresenceSourceRequest = t.type({
@@ -31,7 +30,6 @@ export type PresenceSourceRequest = t.TypeOf<typeof PresenceSourceRequest>
 export const PresenceSourceResponse = t.type({
   presenceSource: t.intersection([t.type({ presence: Presence }), t.partial({ clientCorrelator: t.string, resourceURL: t.string })]),
 })
-export type PresenceSourceResponse = t.TypeOf<typeof PresenceSourceResponse>
 
 /** One user id, or several (the reference sends arrays in one request, §1.5). */
 const OneOrMoreUserIds = t.union([t.string, t.array(t.string)])
@@ -45,7 +43,6 @@ export type PresenceContact = t.TypeOf<typeof PresenceContact>
 
 /** `POST .../adhocPresenceList` response (required, §1.3); without `presenceContact` nothing changes. */
 export const AdhocPresenceListResponse = t.type({ presenceList: t.partial({ presenceContact: t.array(PresenceContact) }) })
-export type AdhocPresenceListResponse = t.TypeOf<typeof AdhocPresenceListResponse>
 
 /** `POST .../presenceLists` body (§1.4 step 2). */
 export const CreatePresenceListRequest = t.type({
@@ -70,7 +67,6 @@ export type PresenceContactRequest = t.TypeOf<typeof PresenceContactRequest>
 
 /** Its response (required, 200 or 201). */
 export const PresenceContactResponse = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })
-export type PresenceContactResponse = t.TypeOf<typeof PresenceContactResponse>
 
 /** The value under `presenceNotification` (`notifications.md` §7); ignored without `presence`. */
 export const PresenceNotification = t.intersection([

@@ -6,7 +6,7 @@ import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logger, Logs } from '../logs/logger.js'
-import { settled, settler } from '../outcome.js'
+import { settled, settler, userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
 import { fetchPresence, person, publishPresence, unwatchUser, watchUser, type PresenceScope } from './requests.js'
@@ -102,22 +102,21 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   let presenceListId: string | undefined
   running.add(presenceListId$.subscribe((listId) => (presenceListId = listId)))
   const dispatch = (event: PresenceEvent): void => void store.dispatch(event)
+  const request = userRequests(running, link, dispatch)
   const fail = (operation: PresenceOperation, error: BasicError, userIds: readonly string[] = []): void => dispatch({ type: 'presenceFailed', operation, error, userIds })
 
-  /** Where the user's presence lives, or the error to report when there is no user yet. */
-  const scope = (operation: string): E.Either<BasicError, PresenceScope> =>
-    E.map((user: AuthUser) => ({ version: config.current().authentication.server.version, userId: user.username }))(signedIn(link, `${operation} request`))
+  /** Where the user's presence lives. */
+  const scopeOf = (user: AuthUser): PresenceScope => ({ version: config.current().authentication.server.version, userId: user.username })
 
   const update = (status: string, activity: string, note?: string): void => {
     const published = publishedPerson(status, activity, note)
     if (E.isLeft(published)) return fail('update', published.left)
-    const where = scope('Presence publish')
-    if (E.isLeft(where)) return fail('update', where.left)
-    run(
-      publishPresence(link, where.right, config.current().authentication.clientCorrelator, published.right),
+    request(
+      'Presence publish request',
+      (user) => publishPresence(link, scopeOf(user), config.current().authentication.clientCorrelator, published.right),
       (stored) => {
-        const { status: storedStatus, activity: storedActivity, note: storedNote } = valueOf('self', stored)
-        dispatch({ type: 'selfPresenceUpdated', status: storedStatus, activity: storedActivity, note: storedNote })
+        const { userId: _self, ...presence } = valueOf('self', stored)
+        return { type: 'selfPresenceUpdated', ...presence }
       },
       (error) => fail('update', error),
     )
@@ -132,9 +131,9 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
         const error = `presence.${operation}: subscribe to the presence service first (services.subscribe(['presence']))`
         return fail(operation, new BasicError(errorCodes.subscription.CPAAS_SERVICE_SUB_FAIL, error), userIds.right)
       }
-      const where = scope(name)
-      if (E.isLeft(where)) return fail(operation, where.left, userIds.right)
-      effect(userIds.right, where.right)
+      const user = signedIn(link, `${name} request`)
+      if (E.isLeft(user)) return fail(operation, user.left, userIds.right)
+      effect(userIds.right, scopeOf(user.right))
     }
 
   const fetch = forUsers('fetch', 'Fetch users presence', (userIds, where) => {

@@ -15,7 +15,6 @@ export type DirectoryItem = t.TypeOf<typeof DirectoryItem>
 export const DirectoryResponse = t.type({
   directoryItemList: t.intersection([t.type({ directoryItem: t.array(DirectoryItem) }), t.partial({ next: t.string })]),
 })
-export type DirectoryResponse = t.TypeOf<typeof DirectoryResponse>
 
 /** The search filters (§4.1), in the order the documentation lists them. */
 export const searchFilters = ['userId', 'name', 'firstName', 'lastName', 'userName', 'phoneNumber'] as const

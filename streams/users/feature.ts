@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
-import { BasicError, errorCodes, isBasicError } from '../errors.js'
+import { BasicError, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
-import { isAbsent, isId, isRecord, signedIn } from '../guards.js'
+import { isAbsent, isId, isRecord } from '../guards.js'
 import type { Logs } from '../logs/logger.js'
+import { userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { queryKeys, searchFilters } from './codecs.js'
 import { searchDirectory, type DirectoryQuery } from './requests.js'
@@ -54,26 +55,23 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const logger = logs.logger('users')
   const store = createStore(initialUsersState, echoing(usersReducer), logger)
   const running = new Subscription()
+  const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event), errorCodes.users.DIRECTORY_REQUEST_FAIL)
   const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })
 
   /** Runs one search; `firstOnly` keeps the first item (fetch and fetchSelfInfo). */
-  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery, firstOnly: boolean): void => {
-    const user = signedIn(link, 'User Request', errorCodes.users.DIRECTORY_REQUEST_FAIL)
-    if (E.isLeft(user)) return fail(operation, user.left)
-    running.add(
-      searchDirectory(link, user.right.username, directoryId, query).subscribe({
-        next: (page) => {
-          const users = page.items.map(toUser)
-          const results = users.filter((found): found is User => found !== undefined)
-          if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
-          store.dispatch({ type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next })
-        },
-        // Every directory failure carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
-        error: (cause: unknown) =>
-          fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, isBasicError(cause) ? cause.message : `User Request failed: ${String(cause)}`)),
-      }),
+  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery, firstOnly: boolean): void =>
+    request(
+      'User Request',
+      (user) => searchDirectory(link, user.username, directoryId, query),
+      (page) => {
+        const users = page.items.map(toUser)
+        const results = users.filter((found): found is User => found !== undefined)
+        if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
+        return { type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next }
+      },
+      // Every directory failure carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
+      (error) => fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, error.message)),
     )
-  }
   const byName = (userName: string): DirectoryQuery => ({ order: 'asc', sortBy: 'name', userName })
 
   const search = (filters?: SearchFilters, options?: SearchOptions): void => {

@@ -23,7 +23,6 @@ export type CreateSessionRequest = t.TypeOf<typeof CreateSessionRequest>
 export const CreateSessionResponse = t.type({
   wrtcsSession: t.intersection([t.type({ resourceURL: t.string }), t.partial({ tParticipantAddress: t.string, offer: MaybeSdp })]),
 })
-export type CreateSessionResponse = t.TypeOf<typeof CreateSessionResponse>
 
 /** What a party reports with `PUT .../status`: ringing, or the audit keep-alive (`calls.md` §4, §12). */
 export const ReportedStatus = t.keyof({ Ringing: null, Connected: null })
@@ -35,7 +34,6 @@ export type SessionStatusRequest = t.TypeOf<typeof SessionStatusRequest>
 
 /** `PUT .../status` response (required): `Ringing`, `Connected` or `Closed` (any other value is tolerated). */
 export const SessionStatusResponse = t.type({ wrtcsSessionStatus: t.type({ status: t.string }) })
-export type SessionStatusResponse = t.TypeOf<typeof SessionStatusResponse>
 
 /** `PUT .../sessions/<id>/answer` body: an answer, or our offer replying to a slow-start request. */
 export const AnswerRequest = t.type({ wrtcsAnswer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })

@@ -7,7 +7,7 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { updateSession, type CallScope } from '../requests.js'
-import { refusalOf, type Bandwidth, type CallEvent, type CallRecord, type ReofferOperation } from '../state.js'
+import type { Bandwidth, CallEvent, CallRecord, ReofferOperation } from '../state.js'
 
 /** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
 export const reofferAnswerTimeout = 20_000
@@ -134,7 +134,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
   const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
     const task = reoffer(callId, plan)
     const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...definedFields({ trackIds }) } as const
-    whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
+    whenIdle(callId, () => defer(() => (store.request(requested) === undefined ? EMPTY : task())))
   }
 
   return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, scopeOf }

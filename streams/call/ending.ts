@@ -3,7 +3,6 @@ import { from } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { endSession } from './requests.js'
-import { refusalOf } from './state.js'
 
 /** `end` (calls.md §10): local media stops at once; the call ends when the platform answered, also with its error. */
 export function createEnd({ store, runtimes, signalling, link, running, now }: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>) {
@@ -21,7 +20,7 @@ export function createEnd({ store, runtimes, signalling, link, running, now }: P
 /** `getStats`: the call's (or one of its tracks') RTCStatsReport in `statsReceived`. */
 export function createStats({ store, runtimes, media, running }: Pick<CallEngine, 'store' | 'runtimes' | 'media' | 'running'>) {
   return (callId: string, trackId?: string): void => {
-    if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId })) !== undefined) return
+    if (store.request({ type: 'statsRequested', callId, trackId }) === undefined) return
     const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId, result, error })
     const peer = runtimes.find(callId)?.peer
     if (peer === undefined) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId} has no WebRTC session yet.`))

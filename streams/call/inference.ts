@@ -41,8 +41,7 @@ const flows = (line: MediaLine): boolean => sends(line.direction) && receives(li
 
 /** "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio m-line `inactive` or `sendonly` (music on hold). */
 export function mediaFlowing(sdp: string): boolean {
-  const lines = mediaLines(sdp)
-  const held = lines.every((line) =>
+  const held = mediaLines(sdp).every((line) =>
     line.kind === 'video' ? line.direction === 'inactive' : line.kind === 'audio' ? line.direction === 'inactive' || line.direction === 'sendonly' : true,
   )
   return !held

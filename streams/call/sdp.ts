@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { parse, write, type MediaDescription } from 'sdp-transform'
+import { parse, write } from 'sdp-transform'
 import type { Config, SdpHandlerFunction, SdpHandlerInfo, SdpObject } from '../config/state.js'
 import { BasicError, errorCodes, shown, type ErrorCode } from '../errors.js'
 import { definedFields } from '../record.js'
@@ -22,15 +22,11 @@ export const removeSdes: SdpHandlerFunction = (sdp) => ({
 export const applyBandwidth: SdpHandlerFunction = (sdp, info) => {
   const { bandwidth } = info
   if (info.endpoint !== 'local' || bandwidth === undefined) return sdp
-  const limitOf = (media: MediaDescription): number | undefined =>
-    media.type === 'audio' ? bandwidth.audio : media.type === 'video' ? bandwidth.video : undefined
   return {
     ...sdp,
     media: sdp.media.map((media) => {
-      const limit = limitOf(media)
-      return limit === undefined
-        ? media
-        : { ...media, bandwidth: [{ type: 'AS', limit }, { type: 'TIAS', limit: limit * 1000 }] }
+      const limit = media.type === 'audio' || media.type === 'video' ? bandwidth[media.type] : undefined
+      return limit === undefined ? media : { ...media, bandwidth: [{ type: 'AS', limit }, { type: 'TIAS', limit: limit * 1000 }] }
     }),
   }
 }

@@ -49,7 +49,7 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
 /** Remote re-offers (calls.md §8), answered in the call's negotiation queue before its local operations. */
 export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
   const { store, runtimes, signalling, link } = deps
-  const { answerFor, intentOf, scopeOf } = renegotiation
+  const { answerTo, intentOf, scopeOf } = renegotiation
   const failed = (callId: string, operation: RemoteOperation, error: unknown): Observable<never> => {
     store.dispatch({ type: 'remoteOfferFailed', callId, operation, error: asCallError(error) })
     return EMPTY
@@ -101,10 +101,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
     return recreatePeer(deps, call.id).pipe(
       concatMap((peer) =>
         signalling.localSdp(peer, 'offer', undefined).pipe(
-          concatMap((offer) => {
-            const { answer$ } = answerFor(call.id)
-            return answerSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(concatMap(() => answer$))
-          }),
+          concatMap((offer) => answerTo(call.id, answerSession(link, scope, call.wrtcsSessionId ?? '', offer))),
           concatMap((answer) => applied(peer, answer)),
         ),
       ),

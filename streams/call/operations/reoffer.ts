@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { AsyncSubject, EMPTY, catchError, defer, finalize, map, of, switchMap, tap, throwError, timeout, type Observable } from 'rxjs'
+import { AsyncSubject, EMPTY, catchError, concat, defer, finalize, ignoreElements, map, of, switchMap, tap, throwError, timeout, type Observable } from 'rxjs'
 import { httpStatusOf } from '../../connection/request.js'
 import { BasicError, errorCodes } from '../../errors.js'
 import { definedFields } from '../../record.js'
@@ -7,7 +7,7 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { updateSession, type CallScope } from '../requests.js'
-import { refusalOf, type Bandwidth, type CallEvent, type CallRecord, type ReofferOperation } from '../state.js'
+import type { Bandwidth, CallEvent, CallRecord, ReofferOperation } from '../state.js'
 
 /** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
 export const reofferAnswerTimeout = 20_000
@@ -31,8 +31,8 @@ export interface Renegotiation {
   readonly queue: (callId: string, plan: ReofferPlan, trackIds?: readonly string[]) => void
   /** Runs a task in the call's negotiation queue, or at once when the call is not live (it is then refused). */
   readonly whenIdle: (callId: string, task: NegotiationTask) => void
-  /** The far end's answer to the offer about to be sent: subscribe before sending; errors after `reofferAnswerTimeout`. */
-  readonly answerFor: (callId: string) => { readonly answer$: Observable<string>; readonly cancel: () => void }
+  /** Sends an offer (`sent$`), then emits the far end's answer, awaited from before sending; errors after `reofferAnswerTimeout`. */
+  readonly answerTo: (callId: string, sent$: Observable<unknown>) => Observable<string>
   /** The far end's last SDP that says what it wants (taken from the peer the first time). */
   readonly intentOf: (callId: string) => string
   readonly scopeOf: () => CallScope
@@ -40,22 +40,25 @@ export interface Renegotiation {
 
 type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
 
-/** The far end's answer to the offer about to be sent: it registers on the call's runtime at once, so call this before sending. */
-const answerFor = ({ runtimes, environment }: RenegotiationDeps, callId: string): ReturnType<Renegotiation['answerFor']> => {
-  const runtime = runtimes.runtime(callId)
-  const answer = new AsyncSubject<string>()
-  const receive = (sdp: string): void => {
-    runtime.awaitingAnswer = undefined
-    answer.next(sdp)
-    answer.complete()
-  }
-  runtime.awaitingAnswer = receive
-  const cancel = (): void => {
-    if (runtime.awaitingAnswer === receive) runtime.awaitingAnswer = undefined
-  }
-  const late = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId}: the far end did not answer the re-offer within ${reofferAnswerTimeout / 1000} s.`))
-  return { answer$: answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }), finalize(cancel)), cancel }
-}
+/** Sends an offer (`sent$`), then emits the far end's answer: awaited on the call's runtime from before sending until it comes or either step fails. */
+const answerTo = ({ runtimes, environment }: RenegotiationDeps, callId: string, sent$: Observable<unknown>): Observable<string> =>
+  defer(() => {
+    const runtime = runtimes.runtime(callId)
+    const answer = new AsyncSubject<string>()
+    const receive = (sdp: string): void => {
+      runtime.awaitingAnswer = undefined
+      answer.next(sdp)
+      answer.complete()
+    }
+    runtime.awaitingAnswer = receive
+    const late = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId}: the far end did not answer the re-offer within ${reofferAnswerTimeout / 1000} s.`))
+    const answer$ = answer.pipe(timeout({ first: reofferAnswerTimeout, scheduler: environment.scheduler, with: late }))
+    return concat(sent$.pipe(ignoreElements()), answer$).pipe(
+      finalize(() => {
+        if (runtime.awaitingAnswer === receive) runtime.awaitingAnswer = undefined
+      }),
+    )
+  })
 
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
 export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
@@ -104,17 +107,12 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
           const bandwidth = plan.bandwidth?.(call)
           intentOf(callId)
           let undo = (): void => undefined
-          let waiter: ReturnType<Renegotiation['answerFor']> | undefined
           return plan.prepare(peer, call).pipe(
             switchMap((undoing) => {
               undo = undoing
               return signalling.localSdp(peer, 'offer', bandwidth ?? call.bandwidth)
             }),
-            switchMap((offer) => {
-              waiter = answerFor(deps, callId)
-              const { answer$ } = waiter
-              return updateSession(link, scope, call.wrtcsSessionId ?? '', offer).pipe(switchMap(() => answer$))
-            }),
+            switchMap((offer) => answerTo(deps, callId, updateSession(link, scope, call.wrtcsSessionId ?? '', offer))),
             switchMap((answer) => signalling.remoteSdp(peer, 'answer', answer, call.direction).pipe(map(() => answer))),
             // After a glare's rollback, Chromium sends no video until the senders' tracks are set again (Peer.reattachSenders).
             switchMap((answer) => (retried ? peer.reattachSenders().pipe(map(() => answer)) : of(answer))),
@@ -122,10 +120,7 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
               if (plan.operation !== 'hold') runtimes.runtime(callId).remoteIntent = answer
               store.dispatch({ type: 'reofferAnswered', callId, operation: plan.operation, ...plan.answered?.(call), ...definedFields({ bandwidth }) })
             }),
-            catchError((error: unknown) => {
-              waiter?.cancel()
-              return rolledBack(peer, undo, error, retried)
-            }),
+            catchError((error: unknown) => rolledBack(peer, undo, error, retried)),
           )
         }).pipe(catchError((error: unknown) => (fail(error), EMPTY)))
     return attempt(false)
@@ -134,8 +129,8 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
   const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
     const task = reoffer(callId, plan)
     const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...definedFields({ trackIds }) } as const
-    whenIdle(callId, () => defer(() => (refusalOf(store.dispatch(requested)) === undefined ? task() : EMPTY)))
+    whenIdle(callId, () => defer(() => (store.request(requested) === undefined ? EMPTY : task())))
   }
 
-  return { queue, whenIdle, answerFor: (callId) => answerFor(deps, callId), intentOf, scopeOf }
+  return { queue, whenIdle, answerTo: (callId, sent$) => answerTo(deps, callId, sent$), intentOf, scopeOf }
 }

@@ -3,7 +3,6 @@ import { EMPTY, catchError, concatMap, defer, from, tap, throwError } from 'rxjs
 import { BasicError, errorCodes } from '../../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../../media/constraints.js'
 import { asCallError, type CallEngine } from '../engine.js'
-import { refusalOf } from '../state.js'
 import type { Renegotiation } from './reoffer.js'
 
 /** The one track of `old`'s kind that new media brought, else the media is stopped and refused. */
@@ -24,7 +23,7 @@ export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 
 
   return (callId: string, oldTrackId: string, mediaOptions?: MediaOptions): void => {
     const replaced = defer(() => {
-      if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return EMPTY
+      if (store.request({ type: 'replaceRequested', callId, trackId: oldTrackId }) === undefined) return EMPTY
       const checked = checkMediaOptions(mediaOptions ?? {})
       if (E.isLeft(checked)) throw checked.left
       const sender = runtimes.peerOf(callId).connection.getSenders().find((candidate) => candidate.track?.id === oldTrackId)

@@ -18,17 +18,13 @@ export interface StatsReading {
 }
 
 /** One second of a call's media: the figures of the latest report and what changed since the one before. */
-export interface QualitySample {
+export interface QualitySample extends Pick<StatsReading, 'rttMs' | 'jitterMs' | 'codec' | 'audioInputLevel'> {
   /** The first sample since the media connection (re)connected: nothing to compare with. */
   readonly fresh: boolean
-  readonly rttMs: number | undefined
-  readonly jitterMs: number | undefined
   /** Inbound packets lost since the previous sample, in percent of those sent (audio when the call receives audio). */
   readonly packetLossPercent: number | undefined
-  readonly codec: string | undefined
   /** Per kind the far end is expected to send: whether any of its packets arrived since the previous sample. */
   readonly arriving: Readonly<Partial<Record<MediaKind, boolean>>>
-  readonly audioInputLevel: number | undefined
 }
 
 /** What the sampler knows besides the report: the kinds the call receives, and whether its microphone is live. */
@@ -109,13 +105,7 @@ export function sampleOf(previous: StatsReading | undefined, current: StatsReadi
     const before = previous?.inbound[kind]
     arriving[kind] = current.inbound[kind]!.received > (before?.received ?? 0)
   }
-  return {
-    fresh: previous === undefined,
-    rttMs: current.rttMs,
-    jitterMs: current.jitterMs,
-    packetLossPercent: previous === undefined ? undefined : lossBetween(previous, current),
-    codec: current.codec,
-    arriving,
-    audioInputLevel: current.audioInputLevel,
-  }
+  const { inbound: _inbound, ...figures } = current
+  const packetLossPercent = previous === undefined ? undefined : lossBetween(previous, current)
+  return { ...figures, fresh: previous === undefined, packetLossPercent, arriving }
 }

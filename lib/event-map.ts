@@ -41,11 +41,8 @@ export interface CallNewMediaPayload extends CallFact<'newMedia', 'callId' | 'er
   readonly tracks: string[]
 }
 
-/** `call:removedMedia`: a local `call.removeMedia` completed. */
-export interface CallRemovedMediaPayload extends CallFact<'removedMedia', 'callId' | 'error'> {
-  readonly local: true
-  readonly tracks: string[]
-}
+/** `call:removedMedia`: a local `call.removeMedia` completed (the fields of `call:newMedia` without `mediaId`). */
+export type CallRemovedMediaPayload = Omit<CallNewMediaPayload, 'mediaId'>
 
 /** `call:trackReplaced`: the outcome of `call.replaceTrack`. */
 export type CallTrackReplacedPayload = CallFact<'trackReplaced', 'callId' | 'error' | 'newTrackId' | 'oldTrack'>

@@ -17,19 +17,15 @@ import {
   type Observable,
   type SchedulerLike,
 } from 'rxjs'
-import type { ConnectivityMethod } from '../config/state.js'
+import type { Config } from '../config/state.js'
 import { controlFrames } from './codecs.js'
 import { classifyFrame, type FrameKind } from './frames.js'
 import type { SocketSignal } from './socket.js'
 
-/** What the connectivity check needs (`connectivity` configuration and the run-time switch). */
-export interface ConnectivityOptions {
+/** What the connectivity check needs: the `connectivity` configuration (`pingInterval`: milliseconds between client pings, in client-responsible modes) and the run-time switch. */
+export type ConnectivityOptions = Pick<Config['connectivity'], 'method' | 'pingInterval' | 'maxMissedPings'> & {
   /** `checkConnectivity`, or the last `enableConnectivityChecking(enable)`. */
   readonly enabled: boolean
-  readonly method: ConnectivityMethod
-  /** Milliseconds between client pings (client-responsible modes). */
-  readonly pingInterval: number
-  readonly maxMissedPings: number
 }
 
 /** The interval assumed before the platform's first `connCheck` when it is responsible (ms). */

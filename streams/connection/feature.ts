@@ -48,10 +48,7 @@ export interface ConnectionFeature extends StoreFeature<ConnectionState, Connect
   readonly notifications$: Observable<InboundNotification>
 }
 
-const settingsOf = (config: Config): { method: Config['connectivity']['method']; pingInterval: number } => ({
-  method: config.connectivity.method,
-  pingInterval: config.connectivity.pingInterval,
-})
+const settingsOf = ({ connectivity: { method, pingInterval } }: Config) => ({ method, pingInterval })
 
 /** Whether a connect to `channelURL` opened (completes) or failed (errors), from the first event that tells. */
 const openingOutcome = (events$: Observable<ConnectionEvent>, channelURL: string): Observable<void> =>
@@ -75,7 +72,7 @@ const openingOutcome = (events$: Observable<ConnectionEvent>, channelURL: string
 export function createConnection({ config, environment, logs, auth }: ConnectionDeps): ConnectionFeature {
   const logger = logs.logger('connection')
   const initial = config.current()
-  const store = createStore(initialConnectionState({ ...settingsOf(initial), checkConnectivity: initial.connectivity.checkConnectivity }), echoing(connectionReducer), logger)
+  const store = createStore(initialConnectionState(initial.connectivity), echoing(connectionReducer), logger)
   const dispatch = (event: ConnectionEvent): void => void store.dispatch(event)
   const targets = new Subject<string | undefined>()
   const running = new Subscription(() => targets.complete())

@@ -71,7 +71,7 @@ function requestFailure(spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCod
 
 const isJson = (response: Response): boolean => (response.headers.get('content-type') ?? '').toLowerCase().includes('application/json')
 
-const errorName = (error: unknown): string => (error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : 'Error')
+const errorName = (error: unknown): string => (typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : 'Error')
 
 const errorMessage = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error)

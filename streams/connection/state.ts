@@ -1,4 +1,4 @@
-import type { ConnectivityMethod } from '../config/state.js'
+import type { Config, ConnectivityMethod } from '../config/state.js'
 import type { BasicError } from '../errors.js'
 import type { InboundNotification } from './link.js'
 
@@ -44,7 +44,7 @@ export type ConnectionEvent =
   /** A frame that is not JSON or not a notification; the socket carries on. */
   | { readonly type: 'frameRejected'; readonly error: BasicError }
 
-export const initialConnectionState = (settings: { method: ConnectivityMethod; pingInterval: number; checkConnectivity: boolean }): ConnectionState => ({
+export const initialConnectionState = (settings: Pick<Config['connectivity'], 'method' | 'pingInterval' | 'checkConnectivity'>): ConnectionState => ({
   platform: 'cpaas',
   channelURL: undefined,
   connected: false,

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type * as t from 'io-ts'
 import { filter, type Observable, type Subscription } from 'rxjs'
+import { describeDecodeErrors } from '../connection/decode.js'
 import type { InboundNotification } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { definedFields, entryOf } from '../record.js'
@@ -19,17 +20,9 @@ type Events = E.Either<BasicError, readonly MessagingEvent[]>
 const failed = (message: string): Events => E.left(new BasicError(errorCodes.general.NO_CODE, message))
 const malformedChat = (why: string): Events => failed(`Malformed chatMessageNotification: ${why}`)
 
-/** A decode failure as the error the feature reports (`messages:error`). */
-const malformed = (what: string, errors: t.Errors): BasicError => {
-  const paths = errors
-    .slice(0, 3)
-    .map((error) => error.context.map((entry) => entry.key).filter((key) => key !== '').join('.') || '(root)')
-    .join(', ')
-  return new BasicError(errorCodes.general.NO_CODE, `Malformed ${what}: unexpected value at ${paths}`)
-}
-
+/** The decoded body, or a decode failure as the error the feature reports (`messages:error`). */
 const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown, what: string): E.Either<BasicError, A> =>
-  pipe(codec.decode(value), E.mapLeft((errors) => malformed(what, errors)))
+  pipe(codec.decode(value), E.mapLeft((errors) => new BasicError(errorCodes.general.NO_CODE, `Malformed ${what}: ${describeDecodeErrors(errors)}`)))
 
 /** A text part (when there is text) then `{ type: "file", ...attachment, rawURL: link }` per attachment (`notifications.md` §5.1). */
 const chatParts = (text: string | undefined, attachments: readonly ReceivedAttachment[] | undefined): readonly Part[] => [

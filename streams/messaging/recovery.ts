@@ -24,8 +24,7 @@ export const socketReopened = (connectionEvents$: Observable<{ readonly type: st
     scan(
       (seen: { readonly lostAt: number | undefined; readonly reopened: number | undefined }, event) => {
         if (event.type === 'opened') return { lostAt: undefined, reopened: seen.lostAt }
-        const lost = event.type === 'lost' || event.type === 'gaveUp'
-        return { lostAt: seen.lostAt ?? (lost ? scheduler.now() : undefined), reopened: undefined }
+        return { lostAt: seen.lostAt ?? scheduler.now(), reopened: undefined }
       },
       { lostAt: undefined, reopened: undefined },
     ),

@@ -79,22 +79,19 @@ export const deleteMessage = (link: PlatformLink, userId: string, type: ChatType
  */
 export const downloadAttachment = (environment: Environment, url: string, accessToken: string): Observable<Blob> =>
   new Observable<Blob>((subscriber) => {
-    const abort = typeof AbortController === 'function' ? new AbortController() : undefined
+    const abort = new AbortController()
     const failed = (message: string) => new BasicError(errorCodes.general.NO_CODE, `Download attachment request failed: ${message}`)
+    const headers = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', 'Content-Type': 'application/json' }
     environment
-      .fetch(url, {
-        method: 'GET',
-        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
-        ...(abort ? { signal: abort.signal } : {}),
-      })
+      .fetch(url, { method: 'GET', headers, signal: abort.signal })
       .then(async (response) => {
         if (!response.ok) throw failed(`${response.status} ${response.statusText}`)
         subscriber.next(await response.blob())
         subscriber.complete()
       })
       .catch((error: unknown) => {
-        if (abort?.signal.aborted) return
+        if (abort.signal.aborted) return
         subscriber.error(error instanceof BasicError ? error : failed(error instanceof Error ? error.message : String(error)))
       })
-    return () => abort?.abort()
+    return () => abort.abort()
   })

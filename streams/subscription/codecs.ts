@@ -3,17 +3,16 @@ import * as t from 'io-ts'
 // The notification channel, the service subscriptions and the TURN credentials fetched after a `call` subscription, shared with the local platform
 // (`channel-and-subscriptions.md` §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2).
 
-/** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
-export const CreateChannelRequest = t.type({
-  notificationChannel: t.intersection([
-    t.type({ channelType: t.string }),
-    t.partial({
-      channelLifetime: t.number,
-      clientCorrelator: t.string,
-      'x-connCheckRole': t.string,
-    }),
-  ]),
+/** The channel's settings: asked for when it is created, echoed in the answer. */
+const ChannelSettings = t.partial({
+  /** Seconds: asked for, then as granted. */
+  channelLifetime: t.number,
+  clientCorrelator: t.string,
+  'x-connCheckRole': t.string,
 })
+
+/** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
+export const CreateChannelRequest = t.type({ notificationChannel: t.intersection([t.type({ channelType: t.string }), ChannelSettings]) })
 export type CreateChannelRequest = t.TypeOf<typeof CreateChannelRequest>
 
 /** The `notificationChannel` object the platform answers with (201). */
@@ -26,13 +25,8 @@ const NotificationChannel = t.intersection([
     /** `.../channels/<channelId>`: the channel id is the text after `/channels/`. */
     resourceURL: t.string,
   }),
-  t.partial({
-    /** Granted lifetime in seconds. */
-    channelLifetime: t.number,
-    channelType: t.string,
-    clientCorrelator: t.string,
-    'x-connCheckRole': t.string,
-  }),
+  t.partial({ channelType: t.string }),
+  ChannelSettings,
 ])
 
 /** `POST .../channels` response. */

@@ -1,5 +1,6 @@
 import { map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
+import { definedFields } from '../record.js'
 import {
   AddParticipantResponse,
   GroupListResponse,
@@ -32,10 +33,7 @@ export interface NewGroup {
 const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
   groupChatSessionInformation: {
     participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
-    ...(subject === undefined ? {} : { subject }),
-    ...(image === undefined ? {} : { 'x-image': image }),
-    'x-name': name,
-    ...(type === undefined ? {} : { 'x-type': type }),
+    ...definedFields({ subject, 'x-image': image, 'x-name': name, 'x-type': type }),
   },
 })
 

@@ -11,6 +11,7 @@ import {
   type WireGroup,
   type WireParticipant,
 } from './codecs.js'
+import type { GroupParams } from './state.js'
 
 /** Where a user's groups live: `/cpaas/chat/<version>/<userId>/group`. */
 export interface GroupScope {
@@ -20,14 +21,8 @@ export interface GroupScope {
 
 const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
 
-export interface NewGroup {
-  readonly owner: string
-  readonly participants: readonly string[]
-  readonly name: string
-  readonly subject?: string
-  readonly image?: string
-  readonly type?: string
-}
+/** A group to create: what `groups.create` takes, its participants as addresses, and who owns it. */
+export type NewGroup = Omit<GroupParams, 'participants'> & { readonly owner: string; readonly participants: readonly string[] }
 
 /** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
 const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({

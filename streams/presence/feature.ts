@@ -150,9 +150,9 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
-      const [request, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
+      const [send, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
       const listId = presenceListId!
-      for (const userId of userIds) waiting.next(settled(request(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
+      for (const userId of userIds) waiting.next(settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
     })
 
   running.add(

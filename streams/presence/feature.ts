@@ -1,11 +1,10 @@
 import * as E from 'fp-ts/Either'
 import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
-import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
+import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
-import type { Logger, Logs } from '../logs/logger.js'
+import type { Logger } from '../logs/logger.js'
 import { settled, settler, userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
@@ -22,10 +21,7 @@ import {
 } from './state.js'
 import { toWireActivity, toWireStatus } from './values.js'
 
-export interface PresenceDeps {
-  readonly config: ConfigFeature
-  readonly logs: Logs
-  readonly link: PlatformLink
+export interface PresenceDeps extends Pick<FeatureDeps, 'config' | 'logs' | 'link'> {
   /** Hot, replaying: the presence list of the current `presence` service subscription, if there is one (`streams/subscription`). */
   readonly presenceListId$: Observable<string | undefined>
 }

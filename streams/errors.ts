@@ -9,7 +9,6 @@ export class BasicError extends Error {
   constructor(code: ErrorCode = 'NO_CODE', message = 'An error occured') {
     super(message)
     this.code = code
-    Object.setPrototypeOf(this, BasicError.prototype)
   }
 
   /** A plain `{ name, code, message }` copy (what listeners of the reference read). */

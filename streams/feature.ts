@@ -1,5 +1,17 @@
 import { distinctUntilChanged, map, type Observable, type Subscription } from 'rxjs'
+import type { ConfigFeature } from './config/feature.js'
+import type { PlatformLink } from './connection/link.js'
+import type { Environment } from './environment.js'
+import type { Logs } from './logs/logger.js'
 import type { Store } from './store.js'
+
+/** What a feature may stand on (a core's `config`, `environment`, `logs` and `link`); each feature's deps pick what it uses. */
+export interface FeatureDeps {
+  readonly config: ConfigFeature
+  readonly environment: Environment
+  readonly logs: Logs
+  readonly link: PlatformLink
+}
 
 /** The shape of every feature of the reactive core: its replayed state, its events (facts in the past tense) and the commands that change it. */
 export interface Feature<State, Event, Commands> {

@@ -116,23 +116,17 @@ export const withUsers = (core: Core) => core.expose(createUsers(core))
 export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const core = createCore(config, environmentOverrides)
   const { own: _own, expose: _expose, ...shared } = core
-  // ── Features, in dependency order. To add one: a `withX(core)` above, ONE line here, and its name below.
   const media = withMedia(core)
-  const call = withCall(core, media)
-  const messaging = withMessaging(core)
-  const presence = withPresence(core)
-  const groups = withGroups(core)
-  const contacts = withContacts(core)
-  const users = withUsers(core)
+  // ── Features, in dependency order (an object literal builds them in the order written). To add one: a `withX(core)` above, and ONE line here.
   return {
     ...shared,
     media,
-    call,
-    messaging,
-    presence,
-    groups,
-    contacts,
-    users,
+    call: withCall(core, media),
+    messaging: withMessaging(core),
+    presence: withPresence(core),
+    groups: withGroups(core),
+    contacts: withContacts(core),
+    users: withUsers(core),
   }
 }
 

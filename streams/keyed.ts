@@ -125,8 +125,6 @@ function popCount(bits: number): number {
 
 const slotAt = (bitmap: number, bit: number): number => popCount(bitmap & (bit - 1))
 
-const hashOfSlot = <V>(slot: Entry<V> | Bucket<V>): number => slot.hash
-
 function find<V>(root: Branch<V>, hash: number, key: string): Entry<V> | undefined {
   let node: Slot<V> = root
   for (let shift = 0; ; shift += 5) {
@@ -146,8 +144,8 @@ const replaced = <T>(items: readonly T[], at: number, item: T): T[] => {
 
 /** A branch at `shift` holding two slots whose hashes differ. */
 function pair<V>(first: Entry<V> | Bucket<V>, second: Entry<V> | Bucket<V>, shift: number): Branch<V> {
-  const firstBit = bitOf(hashOfSlot(first), shift)
-  const secondBit = bitOf(hashOfSlot(second), shift)
+  const firstBit = bitOf(first.hash, shift)
+  const secondBit = bitOf(second.hash, shift)
   if (firstBit === secondBit) return { kind: 'branch', bitmap: firstBit, slots: [pair(first, second, shift + 5)] }
   return { kind: 'branch', bitmap: firstBit | secondBit, slots: firstBit >>> 0 < secondBit >>> 0 ? [first, second] : [second, first] }
 }

@@ -1,15 +1,12 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import type { AuthUser } from '../connection/link.js'
-import { select, storeFeature, type Feature } from '../feature.js'
-import type { Logs } from '../logs/logger.js'
+import { select, storeFeature, type Feature, type FeatureDeps } from '../feature.js'
 import { createStore, echoing } from '../store.js'
 import { authReducer, initialAuthState, type AuthEvent, type AuthState } from './state.js'
 import { userFromTokens, type Tokens } from './tokens.js'
 
-export interface AuthDeps {
-  readonly logs: Logs
-}
+export type AuthDeps = Pick<FeatureDeps, 'logs'>
 
 export interface AuthCommands {
   /** Sets the tokens: a valid pair gives `tokensSet` (later REST calls use it; an open WebSocket keeps its own), anything else `tokensRejected`. */

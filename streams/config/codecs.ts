@@ -3,8 +3,6 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from '../connection/decode.js'
 import { badInput, BasicError } from '../errors.js'
 import { IceServer, numberWhere, PeerConfig } from './peer.js'
-
-export { IceServer } from './peer.js'
 import { QualityThresholdsUpdate } from './quality.js'
 
 // What an app may pass to `create(config)` and `updateConfig(values)`, one codec per section. Unknown keys are kept

@@ -1,10 +1,11 @@
-import type { IceServer, LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
+import type { LogLevel, SdpHandlerFunction, UserConfig } from './codecs.js'
 import { isPlainObject } from '../guards.js'
-import type { PeerConfig } from './peer.js'
+import type { IceServer, PeerConfig } from './peer.js'
 import { defaultRestartPolicy, type RestartPolicy } from './media-restart.js'
 import { defaultQualityThresholds, type QualityThresholds } from './quality.js'
 
-export type { IceServer, LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
+export type { LogLevel, SdpHandlerFunction, SdpHandlerInfo, SdpObject, UserConfig } from './codecs.js'
+export type { IceServer } from './peer.js'
 
 export interface LogActionsConfig {
   /** The level action logs are written at (the original SDK's key; `debug`). */

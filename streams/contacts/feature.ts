@@ -1,20 +1,15 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
-import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
-import type { Logs } from '../logs/logger.js'
 import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import * as requests from './requests.js'
 import { contactsReducer, fromWire, initialContactsState, toAttributes, type Contact, type ContactEvent, type ContactOperation, type ContactParams, type ContactsState } from './state.js'
 
-export interface ContactsDeps {
-  readonly logs: Logs
-  readonly link: PlatformLink
-}
+export type ContactsDeps = Pick<FeatureDeps, 'logs' | 'link'>
 
 export interface ContactsCommands {
   /** Adds a contact (`contactId` and `primaryContact` required). Outcome: `contactAdded`. */

@@ -1,12 +1,11 @@
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
 import { Subscription, concatMap, filter, type Observable } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
-import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
+import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord } from '../guards.js'
-import type { Logger, Logs } from '../logs/logger.js'
+import type { Logger } from '../logs/logger.js'
 import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
@@ -14,11 +13,7 @@ import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusN
 import * as requests from './requests.js'
 import { groupsReducer, initialGroupsState, toGroup, toParticipant, type Group, type GroupEvent, type GroupOperation, type GroupParams, type GroupsState } from './state.js'
 
-export interface GroupsDeps {
-  readonly config: ConfigFeature
-  readonly logs: Logs
-  readonly link: PlatformLink
-}
+export type GroupsDeps = Pick<FeatureDeps, 'config' | 'logs' | 'link'>
 
 export interface GroupsCommands {
   /** Creates a group with the user as administrator; `params.name` is required. Outcome: `groupCreated`. */

@@ -1,5 +1,6 @@
 import { map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
+import { definedFields } from '../record.js'
 import {
   AddParticipantResponse,
   GroupListResponse,
@@ -10,6 +11,7 @@ import {
   type WireGroup,
   type WireParticipant,
 } from './codecs.js'
+import type { GroupParams } from './state.js'
 
 /** Where a user's groups live: `/cpaas/chat/<version>/<userId>/group`. */
 export interface GroupScope {
@@ -19,23 +21,14 @@ export interface GroupScope {
 
 const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
 
-export interface NewGroup {
-  readonly owner: string
-  readonly participants: readonly string[]
-  readonly name: string
-  readonly subject?: string
-  readonly image?: string
-  readonly type?: string
-}
+/** A group to create: what `groups.create` takes, its participants as addresses, and who owns it. */
+export type NewGroup = Omit<GroupParams, 'participants'> & { readonly owner: string; readonly participants: readonly string[] }
 
 /** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
 const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
   groupChatSessionInformation: {
     participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
-    ...(subject === undefined ? {} : { subject }),
-    ...(image === undefined ? {} : { 'x-image': image }),
-    'x-name': name,
-    ...(type === undefined ? {} : { 'x-type': type }),
+    ...definedFields({ subject, 'x-image': image, 'x-name': name, 'x-type': type }),
   },
 })
 

@@ -20,11 +20,7 @@ export interface Group {
 }
 
 /** A pending invitation to a group (§2.4). */
-export interface Invitation {
-  readonly id: string
-  readonly name: string | undefined
-  readonly participants: readonly Participant[]
-}
+export type Invitation = Pick<Group, 'id' | 'name' | 'participants'>
 
 /** What `groups.create` takes. */
 export interface GroupParams {

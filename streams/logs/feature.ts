@@ -1,5 +1,5 @@
 import type { ConfigFeature } from '../config/feature.js'
-import { defaultConfig, type Config } from '../config/state.js'
+import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { diffStates } from './diff.js'
 import { flattenDetail } from './flatten.js'
@@ -33,8 +33,8 @@ const lineArgs = (logs: LogsConfig, message: string, details: readonly unknown[]
 /** The labelled parts of one action log, per `logs.logActions`. */
 const actionParts = (logs: LogsConfig, event: { readonly type: string }, previous: unknown, next: unknown): Array<[string, unknown]> => {
   if (logs.logActions === false) return []
-  // Missing flags (e.g. `logActions` turned back on from `false` with one flag) take their defaults.
-  const { actionOnly, diff, exposePayloads } = { ...defaultConfig.logs.logActions, ...logs.logActions }
+  // Every flag is set: logActions turned back on from `false` starts from its defaults (`mergeConfig`).
+  const { actionOnly, diff, exposePayloads } = logs.logActions
   const parts: Array<[string, unknown]> = []
   if (!actionOnly) parts.push(['prev state', previous])
   parts.push(['action', exposePayloads ? event : { type: event.type }])

@@ -1,8 +1,8 @@
 import { Observable, Subscription } from 'rxjs'
 import type { Environment } from '../environment.js'
 import type { MediaOptions } from './constraints.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
-import type { Logger, Logs } from '../logs/logger.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import type { Logger } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
@@ -19,10 +19,7 @@ import { userMedia$ } from './user-media.js'
 
 export type { RenderOptions } from './render.js'
 
-export interface MediaDeps {
-  readonly environment: Environment
-  readonly logs: Logs
-}
+export type MediaDeps = Pick<FeatureDeps, 'environment' | 'logs'>
 
 export interface MediaCommands {
   /** Local media for options of `make` / `answer` (cold: subscribing asks the browser). Errors: `call:7` bad options (checked again: apps in JavaScript reach it), `call:4` getUserMedia failed. */

@@ -1,11 +1,10 @@
 import * as E from 'fp-ts/Either'
 import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
-import type { AuthUser, InboundNotification, PlatformLink } from '../connection/link.js'
+import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
-import type { Logger, Logs } from '../logs/logger.js'
+import type { Logger } from '../logs/logger.js'
 import { settled, settler, userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
@@ -22,10 +21,7 @@ import {
 } from './state.js'
 import { toWireActivity, toWireStatus } from './values.js'
 
-export interface PresenceDeps {
-  readonly config: ConfigFeature
-  readonly logs: Logs
-  readonly link: PlatformLink
+export interface PresenceDeps extends Pick<FeatureDeps, 'config' | 'logs' | 'link'> {
   /** Hot, replaying: the presence list of the current `presence` service subscription, if there is one (`streams/subscription`). */
   readonly presenceListId$: Observable<string | undefined>
 }
@@ -150,9 +146,9 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
-      const [request, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
+      const [send, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
       const listId = presenceListId!
-      for (const userId of userIds) waiting.next(settled(request(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
+      for (const userId of userIds) waiting.next(settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
     })
 
   running.add(

@@ -28,16 +28,17 @@ const legacyActivities: Readonly<Record<string, WireActivity>> = {
   unknown: 'ActivitiesUnknown',
 }
 
+/** A value as given by an application (documented or legacy), in its wire form; undefined when invalid. */
+const toWire =
+  <W extends string>(wire: readonly W[], legacy: Readonly<Record<string, W>>) =>
+  (value: unknown): W | undefined => {
+    if (typeof value !== 'string') return undefined
+    const converted = Object.hasOwn(legacy, value) ? legacy[value]! : value
+    return (wire as readonly string[]).includes(converted) ? (converted as W) : undefined
+  }
+
 /** A status as given by an application (documented or legacy value), in its wire form; undefined when invalid. */
-export const toWireStatus = (status: unknown): WireStatus | undefined => {
-  if (typeof status !== 'string') return undefined
-  const converted = Object.hasOwn(legacyStatuses, status) ? legacyStatuses[status]! : status
-  return (wireStatuses as readonly string[]).includes(converted) ? (converted as WireStatus) : undefined
-}
+export const toWireStatus = toWire(wireStatuses, legacyStatuses)
 
 /** An activity as given by an application (documented or legacy value), in its wire form; undefined when invalid. */
-export const toWireActivity = (activity: unknown): WireActivity | undefined => {
-  if (typeof activity !== 'string') return undefined
-  const converted = Object.hasOwn(legacyActivities, activity) ? legacyActivities[activity]! : activity
-  return (wireActivities as readonly string[]).includes(converted) ? (converted as WireActivity) : undefined
-}
+export const toWireActivity = toWire(wireActivities, legacyActivities)

@@ -1,20 +1,15 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
-import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type StoreFeature } from '../feature.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
-import type { Logs } from '../logs/logger.js'
 import { userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { queryKeys, searchFilters } from './codecs.js'
 import { searchDirectory, type DirectoryQuery } from './requests.js'
 import { initialUsersState, toUser, usersReducer, type DirectoryOperation, type SearchFilters, type SearchOptions, type User, type UserEvent, type UsersState } from './state.js'
 
-export interface UsersDeps {
-  readonly logs: Logs
-  readonly link: PlatformLink
-}
+export type UsersDeps = Pick<FeatureDeps, 'logs' | 'link'>
 
 export interface UsersCommands {
   /** Searches the directory with filters and sorting / paging options. Outcome: `usersFound` (`next` for the next page). */

@@ -1,18 +1,18 @@
 import { expect } from 'chai'
 import { Observable, Subscription, defer, of, throwError } from 'rxjs'
 import type { AuthUser } from '../../streams/connection/link.js'
-import { BasicError, errorCodes } from '../../streams/errors.js'
+import { BasicError } from '../../streams/errors.js'
 import { userRequests } from '../../streams/outcome.js'
 import { aliceUser } from './presence/link.js'
 
 type Event = { readonly type: 'done'; readonly value: string }
 
 /** A userRequests runner over a link with `user`, recording events and failures. */
-const setup = (user: AuthUser | undefined, code?: string) => {
+const setup = (user: AuthUser | undefined) => {
   const running = new Subscription()
   const events: Event[] = []
   const failures: BasicError[] = []
-  const request = userRequests(running, { user: () => user }, (event: Event) => events.push(event), code)
+  const request = userRequests(running, { user: () => user }, (event: Event) => events.push(event))
   const run = <A>(request$: (user: AuthUser) => Observable<A>, done: (value: A) => Event): void =>
     request('Test request', request$, done, (error) => failures.push(error))
   return { running, events, failures, run }
@@ -26,8 +26,8 @@ describe('userRequests', () => {
     expect(failures).to.deep.equal([])
   })
 
-  it('without a user sends nothing and reports the missing user, under the code given', () => {
-    const { events, failures, run } = setup(undefined, errorCodes.users.DIRECTORY_REQUEST_FAIL)
+  it('without a user sends nothing and reports the missing user', () => {
+    const { events, failures, run } = setup(undefined)
     let sent = false
     const request$ = defer(() => {
       sent = true
@@ -37,7 +37,7 @@ describe('userRequests', () => {
     expect(sent).to.equal(false)
     expect(events).to.deep.equal([])
     expect(failures.map(({ code, message }) => ({ code, message }))).to.deep.equal([
-      { code: 'users:3', message: 'Test request failed: no user (set tokens first)' },
+      { code: 'BAD_INPUT', message: 'Test request failed: no user (set tokens first)' },
     ])
   })
 

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { Observable, type Subscription } from 'rxjs'
 import type { AuthUser, PlatformLink } from './connection/link.js'
-import { asBasicError, type BasicError, type ErrorCode } from './errors.js'
+import { asBasicError, type BasicError } from './errors.js'
 import { signedIn } from './guards.js'
 
 /**
@@ -44,15 +44,15 @@ export const settler =
 
 /**
  * Runs a feature's command requests as the signed-in user, under `owner` as `settler` does: each value becomes the event `done` makes of it,
- * dispatched; without a user nothing is sent and `failure` gets the error `signedIn` makes of `operation` (and `code`), as it gets the request's.
+ * dispatched; without a user nothing is sent and `failure` gets the error `signedIn` makes of `operation`, as it gets the request's.
  *
  * const request = userRequests(running, link, dispatch)
  * request('Add Contact Request', (user) => requests.addContact(link, user.username, id, body), () => ({ type: 'contactAdded', contact }), (error) => fail('add', error))
  */
 export const userRequests =
-  <Event>(owner: Subscription, link: Pick<PlatformLink, 'user'>, dispatch: (event: Event) => void, code?: ErrorCode) =>
+  <Event>(owner: Subscription, link: Pick<PlatformLink, 'user'>, dispatch: (event: Event) => void) =>
   <A>(operation: string, request$: (user: AuthUser) => Observable<A>, done: (value: A) => Event, failure: (error: BasicError) => void): void => {
-    const user = signedIn(link, operation, code)
+    const user = signedIn(link, operation)
     if (E.isLeft(user)) return failure(user.left)
     owner.add(settled(request$(user.right), (value) => dispatch(done(value)), failure).subscribe())
   }

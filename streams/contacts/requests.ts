@@ -3,6 +3,7 @@ import * as t from 'io-ts'
 import { map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
+import { isRecord } from '../guards.js'
 import { ContactCollection, ContactResponse, type Attribute, type ContactRequest, type WireContact } from './codecs.js'
 
 const base = (userId: string): string => `/cpaas/addressbook/v1/${userId}/default/contacts`
@@ -35,9 +36,7 @@ export function fetchContact(link: PlatformLink, userId: string, contactId: stri
 export function fetchContacts(link: PlatformLink, userId: string): Observable<readonly WireContact[]> {
   return link.request({ method: 'GET', path: base(userId), operation: 'Refresh Contact Request', response: t.unknown }).pipe(
     map((response) => {
-      if (typeof response !== 'object' || response === null || !('contactCollection' in response)) {
-        throw new BasicError(errorCodes.users.UNKNOWN, 'Refresh Contact Request failed: the response has no contact collection')
-      }
+      if (!isRecord(response) || !('contactCollection' in response)) throw new BasicError(errorCodes.users.UNKNOWN, 'Refresh Contact Request failed: the response has no contact collection')
       const decoded = ContactCollection.decode(response)
       if (E.isLeft(decoded)) throw new BasicError(errorCodes.users.UNKNOWN, 'Refresh Contact Request failed: the contact collection could not be read')
       return decoded.right.contactCollection.contact

@@ -1,5 +1,5 @@
 import type { ConfigFeature } from '../config/feature.js'
-import type { Config } from '../config/state.js'
+import type { Config, LogActionsConfig } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { diffStates } from './diff.js'
 import { flattenDetail } from './flatten.js'
@@ -30,11 +30,8 @@ const lineArgs = (logs: LogsConfig, message: string, details: readonly unknown[]
   return logs.flatten ? [[text, ...values.map(flattenDetail)].join(' ')] : [text, ...values]
 }
 
-/** The labelled parts of one action log, per `logs.logActions`. */
-const actionParts = (logs: LogsConfig, event: { readonly type: string }, previous: unknown, next: unknown): Array<[string, unknown]> => {
-  if (logs.logActions === false) return []
-  // Every flag is set: logActions turned back on from `false` starts from its defaults (`mergeConfig`).
-  const { actionOnly, diff, exposePayloads } = logs.logActions
+/** The labelled parts of one action log, per the `logs.logActions` flags. */
+const actionParts = ({ actionOnly, diff, exposePayloads }: LogActionsConfig, event: { readonly type: string }, previous: unknown, next: unknown): Array<[string, unknown]> => {
   const parts: Array<[string, unknown]> = []
   if (!actionOnly) parts.push(['prev state', previous])
   parts.push(['action', exposePayloads ? event : { type: event.type }])
@@ -63,7 +60,7 @@ export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: 
     const { logs } = config.current()
     if (logs.logActions === false || !isEnabled('debug', logs.logLevel)) return
     const title = `[kandy-rx:${feature}] action ${event.type}`
-    const parts = actionParts(logs, event, previous, next)
+    const parts = actionParts(logs.logActions, event, previous, next)
     const grouped = logs.enableGrouping
     write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : 'debug', lineArgs(logs, title, []))
     for (const [label, value] of parts) write(console, 'debug', lineArgs(logs, label, [value]))

@@ -65,8 +65,8 @@ export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscr
 export const PresenceContactRequest = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })
 export type PresenceContactRequest = t.TypeOf<typeof PresenceContactRequest>
 
-/** Its response (required, 200 or 201). */
-export const PresenceContactResponse = t.type({ presenceContact: t.type({ presentityUserId: OneOrMoreUserIds }) })
+/** Its response (required, 200 or 201), of the same shape. */
+export const PresenceContactResponse = PresenceContactRequest
 
 /** The value under `presenceNotification` (`notifications.md` §7); ignored without `presence`. */
 export const PresenceNotification = t.intersection([

@@ -50,7 +50,7 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const logger = logs.logger('users')
   const store = createStore(initialUsersState, echoing(usersReducer), logger)
   const running = new Subscription()
-  const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event), errorCodes.users.DIRECTORY_REQUEST_FAIL)
+  const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event))
   const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })
 
   /** Runs one search; `firstOnly` keeps the first item (fetch and fetchSelfInfo). */
@@ -64,7 +64,7 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
         if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
         return { type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next }
       },
-      // Every directory failure carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
+      // Every directory failure, a missing user too, carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
       (error) => fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, error.message)),
     )
   const byName = (userName: string): DirectoryQuery => ({ order: 'asc', sortBy: 'name', userName })

@@ -1,6 +1,6 @@
 import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
 import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
-import { isTerminal, put } from './steps.js'
+import { isTerminal, put, unchanged } from './steps.js'
 
 // A call's media connection (its peer connection's transport) is a fact through the reducer, so a media restart watches it like any other call state.
 
@@ -54,7 +54,7 @@ export const withMediaConnection =
   (state, event) => {
     if (event.type === 'mediaConnectionChanged') {
       const call = state.calls[event.callId]
-      if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return { state, outputs: [] }
+      if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return unchanged(state)
       return changed(state, call, event.state)
     }
     const step = reducer(state, event)

@@ -2,17 +2,11 @@ import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, f
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
-import type { CallCommands } from './commands.js'
 import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JoinEngine, type Joints } from './joined-calls.js'
 import { isTerminal, liveCall, refusalOf } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
-
-interface Joins extends Pick<CallCommands, 'join'> {
-  readonly route: (commands: CallCommands) => CallCommands
-  readonly dispose: () => void
-}
 
 const isStopped = (transceiver: RTCRtpTransceiver): boolean =>
   (transceiver as { stopped?: boolean }).stopped === true || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped'
@@ -166,12 +160,12 @@ const follow = ({ engine, joints }: Joints): Subscription =>
   })
 
 /** Joining calls, and the operations of joined calls. */
-export function createJoin(engine: JoinEngine): Joins {
+export function createJoin(engine: JoinEngine) {
   const joining: Joints = { engine, joints: new Map(), running: new Subscription() }
   joining.running.add(follow(joining))
   return {
     // The documented API passes ids on unchecked: as text, whatever an app gave.
-    join: (callId, otherCallId) => join(joining, [shown(callId), shown(otherCallId)]),
+    join: (callId: string, otherCallId: string) => join(joining, [shown(callId), shown(otherCallId)]),
     route: jointRouting(joining),
     dispose: () => {
       joining.running.unsubscribe()

@@ -4,7 +4,7 @@ import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
 import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JoinEngine, type Joints } from './joined-calls.js'
-import { isTerminal, liveCall, refusalOf } from './steps.js'
+import { isTerminal, refusalOf } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
@@ -70,7 +70,7 @@ function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: strin
     joints.get(joinedId)?.bridge.close()
     joints.delete(joinedId)
     // On dispose, calls are released locally only (as every call of a disposed client).
-    if (!running.closed) for (const id of pair) if (liveCall(store.current(), id) !== undefined) engine.legs.end(id)
+    if (!running.closed) for (const id of pair) if (store.isLive(id)) engine.legs.end(id)
   })
 }
 
@@ -109,7 +109,7 @@ function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): 
   logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
   store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
   for (const leg of pair) {
-    const call = liveCall(store.current(), leg)
+    const call = store.liveOf(leg)
     if (call?.localHold === false || call?.operation === 'unhold') legs.hold(leg)
   }
   return EMPTY
@@ -146,13 +146,12 @@ function join(joining: Joints, pair: Pair): void {
 const follow = ({ engine, joints }: Joints): Subscription =>
   engine.store.outputs$.pipe(filter((output) => joints.has(output.callId))).subscribe((output) => {
     const joined = joints.get(output.callId) as Joined
-    const { calls } = engine.store.current()
     if (output.type === 'trackAdded' && !output.local) {
       const track = engine.media.track(output.trackId)
-      const leg = joined.legs.findIndex((id) => entryOf(calls, id)?.remoteTracks.includes(output.trackId) === true)
+      const leg = joined.legs.findIndex((id) => engine.store.callOf(id)?.remoteTracks.includes(output.trackId) === true)
       if (track?.kind === 'audio' && leg >= 0) joined.bridge.setRemote(leg, track)
     }
-    const record = entryOf(calls, output.callId)
+    const record = engine.store.callOf(output.callId)
     if (output.type === 'stateChanged' && record !== undefined && isTerminal(record.state) && record.operation === undefined) {
       engine.media.commands.endTracks([joined.microphone.id], true)
       engine.runtimes.release(output.callId)

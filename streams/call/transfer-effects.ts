@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, defer, type Observable } from 'rxjs'
 import { shown } from '../errors.js'
-import { entryOf } from '../record.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { transferSession } from './requests.js'
 import { refusalOf } from './steps.js'
@@ -22,9 +21,8 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
     // After any renegotiation of the call in flight: the platform refuses a transfer while an offer waits.
     runtimes.runtime(callId).negotiation.local(() =>
       defer(() => {
-        const { calls } = store.current()
-        const call = entryOf(calls, callId)
-        const other = entryOf(calls, otherCallId)
+        const call = store.callOf(callId)
+        const other = store.callOf(otherCallId)
         if (call?.operation !== 'transfer' || other?.operation !== 'transfer') return EMPTY
         const where = signalling.scope()
         if (E.isLeft(where)) throw where.left

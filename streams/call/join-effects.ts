@@ -4,7 +4,7 @@ import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
 import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JoinEngine, type Joints } from './joined-calls.js'
-import { isTerminal, refusalOf } from './steps.js'
+import { isTerminal } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
@@ -124,7 +124,7 @@ function join(joining: Joints, pair: Pair): void {
     return void store.dispatch({ type: 'jointRefused', callId, operation: 'join', error })
   }
   const joinedId = environment.randomId()
-  if (refusalOf(store.dispatch({ type: 'joinRequested', callId, otherCallId, joinedId })) !== undefined) return
+  if (store.request({ type: 'joinRequested', callId, otherCallId, joinedId }) === undefined) return
   const settled = store.state$.pipe(
     map((state) => pair.map((leg) => entryOf(state.calls, leg)?.joinedInto)),
     first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),

@@ -6,7 +6,7 @@ import type { AudioBridge } from './bridge.js'
 import type { CallCommands } from './commands.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { callStates, type JointRefusable } from './model.js'
-import { refusalOf, type FailureDetail } from './steps.js'
+import type { FailureDetail } from './steps.js'
 import type { CallStore } from './store.js'
 
 // The operations of joined calls (join-effects.ts makes them) and of their legs, routed here before the feature's commands: a leg only says that it
@@ -48,8 +48,7 @@ const audioOnly = (store: CallStore, operation: JointRefusable, what: string) =>
 
 /** Hold / unhold of a joined call: each leg that needs the change gets it. */
 const jointHold = ({ store, legs }: JoinEngine, operation: 'hold' | 'unhold') => (callId: string) => {
-  if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
-  for (const leg of store.callOf(callId)?.joint?.pending ?? []) legs[operation](leg)
+  for (const leg of store.request({ type: 'jointHoldRequested', callId, operation })?.joint?.pending ?? []) legs[operation](leg)
 }
 
 /** One report for the whole call: the legs' statistics, an id taken twice prefixed with its leg. */
@@ -64,8 +63,9 @@ function merged(reports: readonly RTCStatsReport[]): RTCStatsReport {
 function jointStats({ engine, running }: Joints, callId: string, trackId?: string): void {
   const { store, runtimes, media } = engine
   const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
-  if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
-  const live = (store.callOf(callId)?.joint?.legs ?? []).filter(store.isLive)
+  const joined = store.request({ type: 'statsRequested', callId, trackId: track })
+  if (joined === undefined) return
+  const live = (joined.joint?.legs ?? []).filter(store.isLive)
   const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId: track, result, error })
   const owner = track === undefined ? undefined : live.find((id) => store.callOf(id)?.remoteTracks.includes(track) === true)
   const selector = owner === undefined || track === undefined ? undefined : media.track(track)
@@ -79,7 +79,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
 function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
   const { store, runtimes, media } = engine
   const oldTrackId = shown(trackId)
-  if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
+  if (store.request({ type: 'replaceRequested', callId, trackId: oldTrackId }) === undefined) return
   const fail = (error: unknown): Observable<never> => {
     store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asCallError(error) })
     return EMPTY

@@ -3,7 +3,6 @@ import { EMPTY, catchError, defer, type Observable } from 'rxjs'
 import { shown } from '../errors.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { transferSession } from './requests.js'
-import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
 /** Consultative transfer: the request goes out once both calls are marked, and a failure unmarks them. */
@@ -11,7 +10,7 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
   const consultativeTransfer = (appCallId: string, appOtherCallId: string): void => {
     // The documented API passes ids on unchecked: as text, whatever an app gave.
     const [callId, otherCallId] = [shown(appCallId), shown(appOtherCallId)]
-    if (refusalOf(store.dispatch({ type: 'transferRequested', callId, otherCallId })) !== undefined) return
+    if (store.request({ type: 'transferRequested', callId, otherCallId }) === undefined) return
     const fail = (error: unknown): Observable<never> => {
       const reason = asCallError(error)
       logger.warn(`Calls ${callId} and ${otherCallId}: transfer failed`, reason)

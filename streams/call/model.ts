@@ -26,8 +26,7 @@ export type Bandwidth = { readonly audio: number; readonly video: number }
 export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 
 /** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
-const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
-export type MediaConnectionState = (typeof mediaConnectionStates)[number]
+export type MediaConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed'
 
 type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
 

@@ -1,11 +1,7 @@
 import { Subject, Subscription, map, type Observable } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
-import type { PlatformLink } from '../connection/link.js'
-import type { Environment } from '../environment.js'
 import type { BasicError } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
-import type { MediaFeature } from '../media/feature.js'
 import { createAudit } from './audit.js'
 import type { CallCommands } from './commands.js'
 import type { CallEngine } from './engine.js'
@@ -32,12 +28,8 @@ import { toCallObject, type CallObject, type CallOutput, type CallsState } from 
 import { createCallStore } from './store.js'
 import { createTransfer } from './transfer-effects.js'
 
-export interface CallDeps {
-  readonly config: ConfigFeature
-  readonly environment: Environment
+export interface CallDeps extends Pick<CallEngine, 'config' | 'environment' | 'link' | 'media'> {
   readonly logs: Logs
-  readonly link: PlatformLink
-  readonly media: MediaFeature
   readonly subscription: SignallingDeps['subscription']
 }
 

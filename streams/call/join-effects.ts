@@ -2,17 +2,11 @@ import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, f
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
-import type { CallCommands } from './commands.js'
 import { asCallError } from './engine.js'
 import { jointRouting, type Joined, type JoinEngine, type Joints } from './joined-calls.js'
-import { isTerminal, liveCall, refusalOf } from './steps.js'
+import { isTerminal } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
-
-interface Joins extends Pick<CallCommands, 'join'> {
-  readonly route: (commands: CallCommands) => CallCommands
-  readonly dispose: () => void
-}
 
 const isStopped = (transceiver: RTCRtpTransceiver): boolean =>
   (transceiver as { stopped?: boolean }).stopped === true || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped'
@@ -76,7 +70,7 @@ function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: strin
     joints.get(joinedId)?.bridge.close()
     joints.delete(joinedId)
     // On dispose, calls are released locally only (as every call of a disposed client).
-    if (!running.closed) for (const id of pair) if (liveCall(store.current(), id) !== undefined) engine.legs.end(id)
+    if (!running.closed) for (const id of pair) if (store.isLive(id)) engine.legs.end(id)
   })
 }
 
@@ -115,7 +109,7 @@ function fail({ store, legs, logger }: JoinEngine, pair: Pair, error: unknown): 
   logger.warn(`Calls ${callId} and ${otherCallId}: join failed`, reason)
   store.dispatch({ type: 'joinFailed', callId, otherCallId, error: reason })
   for (const leg of pair) {
-    const call = liveCall(store.current(), leg)
+    const call = store.liveOf(leg)
     if (call?.localHold === false || call?.operation === 'unhold') legs.hold(leg)
   }
   return EMPTY
@@ -130,7 +124,7 @@ function join(joining: Joints, pair: Pair): void {
     return void store.dispatch({ type: 'jointRefused', callId, operation: 'join', error })
   }
   const joinedId = environment.randomId()
-  if (refusalOf(store.dispatch({ type: 'joinRequested', callId, otherCallId, joinedId })) !== undefined) return
+  if (store.request({ type: 'joinRequested', callId, otherCallId, joinedId }) === undefined) return
   const settled = store.state$.pipe(
     map((state) => pair.map((leg) => entryOf(state.calls, leg)?.joinedInto)),
     first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),
@@ -152,13 +146,12 @@ function join(joining: Joints, pair: Pair): void {
 const follow = ({ engine, joints }: Joints): Subscription =>
   engine.store.outputs$.pipe(filter((output) => joints.has(output.callId))).subscribe((output) => {
     const joined = joints.get(output.callId) as Joined
-    const { calls } = engine.store.current()
     if (output.type === 'trackAdded' && !output.local) {
       const track = engine.media.track(output.trackId)
-      const leg = joined.legs.findIndex((id) => entryOf(calls, id)?.remoteTracks.includes(output.trackId) === true)
+      const leg = joined.legs.findIndex((id) => engine.store.callOf(id)?.remoteTracks.includes(output.trackId) === true)
       if (track?.kind === 'audio' && leg >= 0) joined.bridge.setRemote(leg, track)
     }
-    const record = entryOf(calls, output.callId)
+    const record = engine.store.callOf(output.callId)
     if (output.type === 'stateChanged' && record !== undefined && isTerminal(record.state) && record.operation === undefined) {
       engine.media.commands.endTracks([joined.microphone.id], true)
       engine.runtimes.release(output.callId)
@@ -166,12 +159,12 @@ const follow = ({ engine, joints }: Joints): Subscription =>
   })
 
 /** Joining calls, and the operations of joined calls. */
-export function createJoin(engine: JoinEngine): Joins {
+export function createJoin(engine: JoinEngine) {
   const joining: Joints = { engine, joints: new Map(), running: new Subscription() }
   joining.running.add(follow(joining))
   return {
     // The documented API passes ids on unchecked: as text, whatever an app gave.
-    join: (callId, otherCallId) => join(joining, [shown(callId), shown(otherCallId)]),
+    join: (callId: string, otherCallId: string) => join(joining, [shown(callId), shown(otherCallId)]),
     route: jointRouting(joining),
     dispose: () => {
       joining.running.unsubscribe()

@@ -1,8 +1,8 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates } from './model.js'
-import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, JoinEvent, JoinedInto, Transition } from './model.js'
-import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, pairRefusal, put, refused, snapshot, trackOutputs, unknownCall } from './steps.js'
+import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, EventOf, JoinedInto, Transition } from './model.js'
+import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, liveCall, newCall, pairRefusal, put, refused, snapshot, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this client does it (join-effects.ts). Both locally held calls
 // come off hold audio-only, and a WebAudio bridge sends each remote party the local microphone mixed with the other one. The app sees ONE new joined
@@ -24,7 +24,7 @@ const legChanged = (leg: CallRecord, transition: Transition, error?: BasicError)
 const withoutJoin = ({ joinedInto: _joinedInto, ...call }: CallRecord): CallRecord => call
 
 /** The failure output of an operation refused on a joined call or one of its legs (as the joined call shows it). */
-function refusalOutput(state: CallsState, event: Extract<JoinEvent, { type: 'jointRefused' }>): CallOutput {
+function refusalOutput(state: CallsState, event: EventOf['jointRefused']): CallOutput {
   const { callId, error } = event
   if (event.operation === 'join') return { type: 'joinReported', callId, error }
   const call = entryOf(state.calls, callId)
@@ -33,7 +33,7 @@ function refusalOutput(state: CallsState, event: Extract<JoinEvent, { type: 'joi
 }
 
 /** Both calls become legs: the join's pending marker (nothing public changes yet). */
-function requestJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinRequested' }>): CallsStep {
+function requestJoin(state: CallsState, event: EventOf['joinRequested']): CallsStep {
   const error = pairRefusal(state, event.callId, event.otherCallId, 'join')
   if (error !== undefined) return { state, outputs: [{ type: 'joinReported', callId: event.callId, error }] }
   let next = state
@@ -45,11 +45,11 @@ function requestJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinR
 }
 
 /** The legs are bridged: both calls end for the public, the joined call appears. */
-function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joined' }>): CallsStep {
+function completeJoin(state: CallsState, event: EventOf['joined']): CallsStep {
   const legs = [event.callId, event.otherCallId].map((id) => entryOf(state.calls, id))
   const joining = (call: CallRecord | undefined): call is CallRecord & { joinedInto: JoinedInto } =>
     call !== undefined && call.joinedInto?.into === event.joinedId && call.joinedInto.shown.state !== callStates.ENDED && !isTerminal(call.state)
-  if (!legs.every(joining) || entryOf(state.calls, event.joinedId) !== undefined) return { state, outputs: [] }
+  if (!legs.every(joining) || entryOf(state.calls, event.joinedId) !== undefined) return unchanged(state)
   let next = state
   const outputs: CallOutput[] = []
   for (const leg of legs) {
@@ -85,7 +85,7 @@ function completeJoin(state: CallsState, event: Extract<JoinEvent, { type: 'join
 }
 
 /** The join cannot be completed: both calls are themselves again (tracks lost meanwhile end), with the error. */
-function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFailed' }>): CallsStep {
+function failJoin(state: CallsState, event: EventOf['joinFailed']): CallsStep {
   let next = state
   const outputs: CallOutput[] = []
   for (const id of [event.callId, event.otherCallId]) {
@@ -102,7 +102,7 @@ function failJoin(state: CallsState, event: Extract<JoinEvent, { type: 'joinFail
 }
 
 /** Hold / unhold of a joined call: it waits for the legs that need the change. */
-function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: 'jointHoldRequested' }>): CallsStep {
+function requestJointHold(state: CallsState, event: EventOf['jointHoldRequested']): CallsStep {
   const joined = entryOf(state.calls, event.callId)
   const refuse = (error: BasicError): CallsStep => refused(state, event.callId, event.operation, error)
   if (joined?.joint === undefined) return refuse(unknownCall(event.callId))
@@ -110,8 +110,8 @@ function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: '
   if (!isAnswered(joined) || joined.operation !== undefined || joined.localHold === hold)
     return refuse(invalidState(joined, event.operation, hold ? 'an answered call that is not locally held' : 'a locally held call'))
   const pending = joined.joint.legs.filter((id) => {
-    const leg = entryOf(state.calls, id)
-    return leg !== undefined && !isTerminal(leg.state) && leg.localHold !== hold
+    const leg = liveCall(state, id)
+    return leg !== undefined && leg.localHold !== hold
   })
   return { state: put(state, { ...joined, operation: event.operation, joint: { ...joined.joint, pending, error: undefined } }), outputs: [] }
 }
@@ -120,7 +120,7 @@ function requestJointHold(state: CallsState, event: Extract<JoinEvent, { type: '
 function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<string, BasicError>): CallsStep {
   const joined = entryOf(state.calls, joinedId)
   const joint = joined?.joint
-  if (joined === undefined || joint === undefined || isTerminal(joined.state) || joined.operation === 'end') return { state, outputs: [] }
+  if (joined === undefined || joint === undefined || isTerminal(joined.state) || joined.operation === 'end') return unchanged(state)
   const legs = joint.legs.flatMap((id) => entryOf(state.calls, id) ?? [])
   const live = legs.filter((leg) => !isTerminal(leg.state))
   if (live.length === 0) {
@@ -137,13 +137,13 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
     const target = joined.operation === 'hold'
     const error = joint.error ?? joint.pending.flatMap((id) => errors.get(id) ?? [])[0]
     const pending = joint.pending.filter((id) => {
-      const leg = entryOf(state.calls, id)
-      return leg !== undefined && !isTerminal(leg.state) && !errors.has(id) && !(leg.operation === undefined && leg.localHold === target)
+      const leg = liveCall(state, id)
+      return leg !== undefined && !errors.has(id) && !(leg.operation === undefined && leg.localHold === target)
     })
     if (pending.length > 0) return { state: put(state, { ...joined, joint: { ...joint, pending, error } }), outputs: [] }
     return settled({ operation: undefined, joint: { ...joint, pending: [], error: undefined } }, error)
   }
-  if (localHold === joined.localHold && remoteHold === joined.remoteHold) return { state, outputs: [] }
+  if (localHold === joined.localHold && remoteHold === joined.remoteHold) return unchanged(state)
   return settled({})
 }
 

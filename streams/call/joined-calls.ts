@@ -2,12 +2,11 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, Subscription, catchError, from, tap, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { checkMediaOptions, type MediaOptions } from '../media/constraints.js'
-import { entryOf } from '../record.js'
 import type { AudioBridge } from './bridge.js'
 import type { CallCommands } from './commands.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { callStates, type JointRefusable } from './model.js'
-import { liveCall, refusalOf, type FailureDetail } from './steps.js'
+import type { FailureDetail } from './steps.js'
 import type { CallStore } from './store.js'
 
 // The operations of joined calls (join-effects.ts makes them) and of their legs, routed here before the feature's commands: a leg only says that it
@@ -34,7 +33,7 @@ export interface Joints {
 
 /** A call joined into another (or being joined) refuses, saying that it has ended (or is busy); true if it did. */
 function refusedByLeg(store: CallStore, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
-  const into = entryOf(store.current().calls, callId)?.joinedInto
+  const into = store.callOf(callId)?.joinedInto
   if (into === undefined) return false
   const ended = into.shown.state === callStates.ENDED
   const message = ended ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
@@ -49,8 +48,7 @@ const audioOnly = (store: CallStore, operation: JointRefusable, what: string) =>
 
 /** Hold / unhold of a joined call: each leg that needs the change gets it. */
 const jointHold = ({ store, legs }: JoinEngine, operation: 'hold' | 'unhold') => (callId: string) => {
-  if (refusalOf(store.dispatch({ type: 'jointHoldRequested', callId, operation })) !== undefined) return
-  for (const leg of entryOf(store.current().calls, callId)?.joint?.pending ?? []) legs[operation](leg)
+  for (const leg of store.request({ type: 'jointHoldRequested', callId, operation })?.joint?.pending ?? []) legs[operation](leg)
 }
 
 /** One report for the whole call: the legs' statistics, an id taken twice prefixed with its leg. */
@@ -65,11 +63,11 @@ function merged(reports: readonly RTCStatsReport[]): RTCStatsReport {
 function jointStats({ engine, running }: Joints, callId: string, trackId?: string): void {
   const { store, runtimes, media } = engine
   const track = trackId === undefined || trackId === null ? undefined : shown(trackId)
-  if (refusalOf(store.dispatch({ type: 'statsRequested', callId, trackId: track })) !== undefined) return
-  const { calls } = store.current()
-  const live = (entryOf(calls, callId)?.joint?.legs ?? []).filter((id) => liveCall(store.current(), id) !== undefined)
+  const joined = store.request({ type: 'statsRequested', callId, trackId: track })
+  if (joined === undefined) return
+  const live = (joined.joint?.legs ?? []).filter(store.isLive)
   const report = (result: RTCStatsReport | undefined, error?: BasicError): void => void store.dispatch({ type: 'statsReported', callId, trackId: track, result, error })
-  const owner = track === undefined ? undefined : live.find((id) => entryOf(calls, id)?.remoteTracks.includes(track) === true)
+  const owner = track === undefined ? undefined : live.find((id) => store.callOf(id)?.remoteTracks.includes(track) === true)
   const selector = owner === undefined || track === undefined ? undefined : media.track(track)
   const peers = (owner === undefined ? live : [owner]).flatMap((id) => runtimes.runtime(id).peer ?? [])
   if (peers.length === 0) return report(undefined, new BasicError(errorCodes.call.GENERIC_ERROR, `Joined call ${callId} has no live leg.`))
@@ -81,7 +79,7 @@ function jointStats({ engine, running }: Joints, callId: string, trackId?: strin
 function jointReplaceTrack({ engine, joints }: Joints, callId: string, trackId: string, mediaOptions?: MediaOptions): void {
   const { store, runtimes, media } = engine
   const oldTrackId = shown(trackId)
-  if (refusalOf(store.dispatch({ type: 'replaceRequested', callId, trackId: oldTrackId })) !== undefined) return
+  if (store.request({ type: 'replaceRequested', callId, trackId: oldTrackId }) === undefined) return
   const fail = (error: unknown): Observable<never> => {
     store.dispatch({ type: 'replaceFailed', callId, trackId: oldTrackId, error: asCallError(error) })
     return EMPTY
@@ -113,7 +111,7 @@ export function jointRouting(parts: Joints): (commands: CallCommands) => CallCom
       // The documented API passes ids on unchecked: as text, whatever an app gave.
       const callId = shown(appCallId)
       if (refusedByLeg(store, callId, operation, detail?.(...rest))) return
-      if (joint !== undefined && entryOf(store.current().calls, callId)?.joint !== undefined) joint(callId, ...rest)
+      if (joint !== undefined && store.callOf(callId)?.joint !== undefined) joint(callId, ...rest)
       else base(appCallId, ...rest)
     }
   /** A command on two calls: refused if either is a leg. */

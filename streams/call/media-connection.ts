@@ -1,6 +1,6 @@
 import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
 import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
-import { isTerminal, put } from './steps.js'
+import { isTerminal, put, unchanged } from './steps.js'
 
 // A call's media connection (its peer connection's transport) is a fact through the reducer, so a media restart watches it like any other call state.
 
@@ -36,9 +36,10 @@ export function mediaConnectionFacts(callId: string, peer: RTCPeerConnection, is
   )
 }
 
-const changed = (state: CallsState, call: CallRecord, to: MediaConnectionState): CallsStep => ({
-  state: put(state, { ...call, mediaConnectionState: to }),
-  outputs: [{ type: 'mediaConnectionChanged', callId: call.id, previous: { state: call.mediaConnectionState } } satisfies CallOutput],
+/** `step` with the call's media connection changed `to` a new state, and saying so. */
+const changed = (step: CallsStep, call: CallRecord, to: MediaConnectionState): CallsStep => ({
+  state: put(step.state, { ...call, mediaConnectionState: to }),
+  outputs: [...step.outputs, { type: 'mediaConnectionChanged', callId: call.id, previous: { state: call.mediaConnectionState } } satisfies CallOutput],
 })
 
 /** The calls a step ended (a transfer or a join ends two) whose media connection is not closed yet. */
@@ -54,12 +55,9 @@ export const withMediaConnection =
   (state, event) => {
     if (event.type === 'mediaConnectionChanged') {
       const call = state.calls[event.callId]
-      if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return { state, outputs: [] }
-      return changed(state, call, event.state)
+      if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return unchanged(state)
+      return changed(unchanged(state), call, event.state)
     }
     const step = reducer(state, event)
-    return endedOpen(state, step.state).reduce((sofar, call) => {
-      const closed = changed(sofar.state, call, 'closed')
-      return { state: closed.state, outputs: [...sofar.outputs, ...closed.outputs] }
-    }, step)
+    return endedOpen(state, step.state).reduce((sofar, call) => changed(sofar, call, 'closed'), step)
   }

@@ -26,8 +26,7 @@ export type Bandwidth = { readonly audio: number; readonly video: number }
 export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 
 /** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
-const mediaConnectionStates = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const
-export type MediaConnectionState = (typeof mediaConnectionStates)[number]
+export type MediaConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed'
 
 type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
 
@@ -159,10 +158,10 @@ export type MidCallEvent =
   | Fact<'mediaRestartGaveUp', { error: BasicError }>
 
 /** Consultative transfer (protocol/calls.md §11), reduced around the machine by `withTransfers`. */
-export type TransferEvent = Fact<'transferRequested', { otherCallId: string }> | Fact<'transferFailed', { otherCallId: string; error: BasicError }>
+type TransferEvent = Fact<'transferRequested', { otherCallId: string }> | Fact<'transferFailed', { otherCallId: string; error: BasicError }>
 
 /** Joined calls, reduced around the machine by `withJoins`. */
-export type JoinEvent =
+type JoinEvent =
   | Fact<'joinRequested', { otherCallId: string; joinedId: string }>
   | Fact<'joined', { otherCallId: string; joinedId: string; webrtcSessionId: string; localTracks: readonly string[]; remoteTracks: readonly string[]; at: number }>
   | Fact<'joinFailed', { otherCallId: string; error: BasicError }>
@@ -173,6 +172,9 @@ export type JoinEvent =
 export type MediaConnectionEvent = Fact<'mediaConnectionChanged', { state: MediaConnectionState }>
 
 export type CallEvent = LifeEvent | MidCallEvent | TransferEvent | JoinEvent | MediaConnectionEvent
+
+/** Each event by its type (`EventOf['joined']`). */
+export type EventOf = { [E in CallEvent as E['type']]: E }
 
 /** What the outside world learns from a step: the core events behind `call:*` public events. */
 export type CallOutput =

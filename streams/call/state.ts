@@ -1,6 +1,6 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
-import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type LifeEvent, type MidCallEvent } from './model.js'
+import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type EventOf, type LifeEvent, type MidCallEvent } from './model.js'
 import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
@@ -9,7 +9,6 @@ export { callBySession, refusalOf, toCallObject } from './steps.js'
 
 export const initialCallsState: CallsState = { calls: {} }
 
-type EventOf = { [E in CallEvent as E['type']]: E }
 type Creation = 'callMade' | 'callInvited'
 type Handler<K extends keyof EventOf> = (state: CallsState, call: CallRecord, event: EventOf[K]) => CallsStep
 /** One handler per event of an existing call: the compiler checks that none is missing. */

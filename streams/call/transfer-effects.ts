@@ -1,10 +1,8 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, defer, type Observable } from 'rxjs'
 import { shown } from '../errors.js'
-import { entryOf } from '../record.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { transferSession } from './requests.js'
-import { refusalOf } from './steps.js'
 import { remoteAddressOf } from './transfer.js'
 
 /** Consultative transfer: the request goes out once both calls are marked, and a failure unmarks them. */
@@ -12,7 +10,7 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
   const consultativeTransfer = (appCallId: string, appOtherCallId: string): void => {
     // The documented API passes ids on unchecked: as text, whatever an app gave.
     const [callId, otherCallId] = [shown(appCallId), shown(appOtherCallId)]
-    if (refusalOf(store.dispatch({ type: 'transferRequested', callId, otherCallId })) !== undefined) return
+    if (store.request({ type: 'transferRequested', callId, otherCallId }) === undefined) return
     const fail = (error: unknown): Observable<never> => {
       const reason = asCallError(error)
       logger.warn(`Calls ${callId} and ${otherCallId}: transfer failed`, reason)
@@ -22,9 +20,8 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
     // After any renegotiation of the call in flight: the platform refuses a transfer while an offer waits.
     runtimes.runtime(callId).negotiation.local(() =>
       defer(() => {
-        const { calls } = store.current()
-        const call = entryOf(calls, callId)
-        const other = entryOf(calls, otherCallId)
+        const call = store.callOf(callId)
+        const other = store.callOf(otherCallId)
         if (call?.operation !== 'transfer' || other?.operation !== 'transfer') return EMPTY
         const where = signalling.scope()
         if (E.isLeft(where)) throw where.left

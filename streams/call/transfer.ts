@@ -1,6 +1,6 @@
 import { entryOf } from '../record.js'
-import { callStates, type CallOutput, type CallRecord, type CallsReducer, type CallsState, type CallsStep, type TransferEvent, type Transition } from './model.js'
-import { finish, isTerminal, pairRefusal, put, refused, snapshot } from './steps.js'
+import { callStates, type CallRecord, type CallsReducer, type CallsState, type CallsStep, type EventOf, type Transition } from './model.js'
+import { finish, liveCall, pairRefusal, put, refused, stateChanged } from './steps.js'
 
 // Consultative transfer (protocol/calls.md §11, api-reference `call.consultativeTransfer`): both calls locally held, `PUT …/sessions/<id>/transfer`
 // names the other call's session and remote address; the platform connects the two remote parties (they see ordinary re-offers) and ends both of
@@ -12,7 +12,7 @@ export const transferSucceeded: Transition = { statusCode: 9905, reasonText: 'Tr
 export const transferFailed: Transition = { statusCode: -1, reasonText: 'Transfer Failed' }
 
 /** Both calls marked as being transferred, or the refusal on the first one. */
-function requestTransfer(state: CallsState, event: Extract<TransferEvent, { type: 'transferRequested' }>): CallsStep {
+function requestTransfer(state: CallsState, event: EventOf['transferRequested']): CallsStep {
   const error = pairRefusal(state, event.callId, event.otherCallId, 'transfer')
   if (error !== undefined) return refused(state, event.callId, 'transfer', error)
   const marked = [event.callId, event.otherCallId].reduce((next, id) => put(next, { ...(entryOf(next.calls, id) as CallRecord), operation: 'transfer' }), state)
@@ -20,16 +20,12 @@ function requestTransfer(state: CallsState, event: Extract<TransferEvent, { type
 }
 
 /** Both calls unmarked, each with the error and "Transfer Failed". */
-function failTransfer(state: CallsState, event: Extract<TransferEvent, { type: 'transferFailed' }>): CallsStep {
-  let next = state
-  const outputs: CallOutput[] = []
-  for (const id of [event.callId, event.otherCallId]) {
-    const call = entryOf(next.calls, id)
-    if (call === undefined || call.operation !== 'transfer' || isTerminal(call.state)) continue
-    next = put(next, { ...call, operation: undefined })
-    outputs.push({ type: 'stateChanged', callId: id, previous: snapshot(call), transition: transferFailed, error: event.error })
+function failTransfer(state: CallsState, event: EventOf['transferFailed']): CallsStep {
+  const marked = [event.callId, event.otherCallId].flatMap((id) => liveCall(state, id) ?? []).filter((call) => call.operation === 'transfer')
+  return {
+    state: marked.reduce((next, call) => put(next, { ...call, operation: undefined }), state),
+    outputs: marked.map((call) => stateChanged(call, { transition: transferFailed, error: event.error })),
   }
-  return { state: next, outputs }
 }
 
 /**
@@ -41,8 +37,8 @@ export const withTransfers =
   (state, event) => {
     if (event.type === 'transferRequested') return requestTransfer(state, event)
     if (event.type === 'transferFailed') return failTransfer(state, event)
-    const call = event.type === 'remoteEnded' ? entryOf(state.calls, event.callId) : undefined
-    if (event.type === 'remoteEnded' && call?.operation === 'transfer' && !isTerminal(call.state))
+    const call = event.type === 'remoteEnded' ? liveCall(state, event.callId) : undefined
+    if (event.type === 'remoteEnded' && call?.operation === 'transfer')
       return finish(state, call, callStates.ENDED, event.at, { transition: transferSucceeded })
     return reducer(state, event)
   }

@@ -7,7 +7,7 @@ import { callsReducer, initialCallsState, refusalOf, type CallEvent, type CallRe
 import { liveCall } from './steps.js'
 import { withTransfers } from './transfer.js'
 
-/** The calls' store, with the two reads every effect makes. */
+/** The calls' store, with the reads and the request every effect makes. */
 export interface CallStore extends CallsStore {
   readonly callOf: (callId: string) => CallRecord | undefined
   /** The call if it exists and is not `Ended` / `Cancelled`. */

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
-import { BasicError, errorCodes } from '../errors.js'
+import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
 // DTMF (protocol/calls.md §13): out-of-band by RTCDTMFSender if `telephone-event` was negotiated, else in-band (WebAudio); same tones, same timing.
 
@@ -161,7 +161,7 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
       })
       .catch((error: unknown) => {
         void restore()
-        subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, `In-band DTMF failed: ${error instanceof Error ? error.message : String(error)}`))
+        subscriber.error(asBasicError(error, errorCodes.call.GENERIC_ERROR, 'In-band DTMF failed'))
       })
     return () => void restore()
   })

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
 import { parse } from 'sdp-transform'
-import { BasicError, errorCodes } from '../errors.js'
+import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
 /** A remote track and the stream the far end put it in. */
 interface RemoteTrack {
@@ -116,9 +116,7 @@ async function rollbackPending(connection: RTCPeerConnection): Promise<boolean> 
 
 /** A failed WebRTC step errors with a BasicError that says which step failed. */
 const failsAs = <T>(what: string) =>
-  catchError<T, Observable<never>>((error: unknown) =>
-    throwError(() => (error instanceof BasicError ? error : new BasicError(errorCodes.call.GENERIC_ERROR, `${what}: ${error instanceof Error ? error.message : String(error)}`))),
-  )
+  catchError<T, Observable<never>>((error: unknown) => throwError(() => asBasicError(error, errorCodes.call.GENERIC_ERROR, what)))
 
 /** A peer connection with the given configuration; `RTCPeerConnection` comes from the environment. */
 export function createPeer(

@@ -47,11 +47,11 @@ export const localFixes: SdpHandlerFunction = (sdp) => {
     const rest = (options ?? '').split(' ').filter((option) => option !== '' && option !== 'trickle')
     return rest.length === 0 ? undefined : rest.join(' ')
   }
-  const { iceOptions, groups, ...session } = sdp
+  const { iceOptions: sessionOptions, groups, ...session } = sdp
   const remainingGroups = (groups ?? []).filter((group) => group.type !== 'BUNDLE')
   return {
     ...session,
-    ...definedFields({ iceOptions: withoutTrickle(iceOptions), groups: remainingGroups.length === 0 ? undefined : remainingGroups }),
+    ...definedFields({ iceOptions: withoutTrickle(sessionOptions), groups: remainingGroups.length === 0 ? undefined : remainingGroups }),
     media: sdp.media.map(({ iceOptions, ...media }) => ({ ...media, ...definedFields({ iceOptions: withoutTrickle(iceOptions) }) })),
   }
 }

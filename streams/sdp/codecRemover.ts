@@ -1,5 +1,6 @@
 import type { MediaDescription } from 'sdp-transform'
 import type { SdpHandlerFunction, SdpObject } from '../config/state.js'
+import { definedFields } from '../record.js'
 
 /**
  * A codec to remove: its name (`'VP8'`, case-insensitive), or its name with fmtp parameters a payload must all have to be removed
@@ -60,20 +61,16 @@ const withCompanions = (media: MediaDescription, removed: Set<number>): Set<numb
 /** A media section without the given payloads: `m=` list, `a=rtpmap`, `a=fmtp`, `a=rtcp-fb` (and `trr-int`). */
 const withoutPayloads = (media: MediaDescription, removed: ReadonlySet<number>): MediaDescription => {
   const kept = (payload: number | string): boolean => payload === '*' || !removed.has(Number(payload))
-  const section: MediaDescription = {
+  return {
     ...media,
     rtp: media.rtp.filter(({ payload }) => kept(payload)),
     fmtp: media.fmtp.filter(({ payload }) => kept(payload)),
+    ...definedFields({
+      payloads: media.payloads?.split(' ').filter((payload) => payload !== '' && kept(payload)).join(' '),
+      rtcpFb: media.rtcpFb?.filter(({ payload }) => kept(payload)),
+      rtcpFbTrrInt: media.rtcpFbTrrInt?.filter(({ payload }) => kept(payload)),
+    }),
   }
-  if (media.payloads !== undefined) {
-    section.payloads = media.payloads
-      .split(' ')
-      .filter((payload) => payload !== '' && kept(payload))
-      .join(' ')
-  }
-  if (media.rtcpFb !== undefined) section.rtcpFb = media.rtcpFb.filter(({ payload }) => kept(payload))
-  if (media.rtcpFbTrrInt !== undefined) section.rtcpFbTrrInt = media.rtcpFbTrrInt.filter(({ payload }) => kept(payload))
-  return section
 }
 
 /**

@@ -60,12 +60,11 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
           }
         })
       })
-    const bandwidth = (call: CallRecord) => bandwidthOf(options, call.bandwidth)
     const answered = (call: CallRecord) => {
       runtimes.endTracks(call.id, trackIds, true)
       return { trackIds }
     }
-    renegotiation.queue(callId, { operation: 'removeMedia', prepare, bandwidth, answered }, trackIds)
+    renegotiation.queue(callId, { operation: 'removeMedia', prepare, bandwidth: (call) => bandwidthOf(options, call.bandwidth), answered }, trackIds)
   }
 
   return { addMedia, removeMedia }

@@ -17,10 +17,6 @@ function replacementOf(stream: MediaStream, old: MediaStreamTrack, oldTrackId: s
 
 /** Replacing a local track (calls.md §13): the sender takes a new track, without renegotiation. */
 export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 'store' | 'runtimes' | 'media'>, renegotiation: Pick<Renegotiation, 'whenIdle'>) {
-  /** The new track is the call's: in its local stream, in the media feature, in the call. */
-  const adopt = (callId: string, old: MediaStreamTrack, oldTrackId: string, stream: MediaStream, replacement: MediaStreamTrack): void =>
-    store.isLive(callId) ? runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement) : replacement.stop()
-
   return (callId: string, oldTrackId: string, mediaOptions?: MediaOptions): void => {
     const replaced = defer(() => {
       if (store.request({ type: 'replaceRequested', callId, trackId: oldTrackId }) === undefined) return EMPTY
@@ -34,7 +30,8 @@ export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 
           const replacement = replacementOf(stream, old, oldTrackId)
           return from(sender.replaceTrack(replacement)).pipe(
             catchError((error: unknown) => (replacement.stop(), throwError(() => asCallError(error)))),
-            tap(() => adopt(callId, old, oldTrackId, stream, replacement)),
+            // The new track is the call's (in its local stream, in the media feature, in the call), unless the call ended meanwhile.
+            tap(() => (store.isLive(callId) ? runtimes.replaceLocal(callId, old, oldTrackId, stream, replacement) : replacement.stop())),
           )
         }),
       )

@@ -44,9 +44,9 @@ const isKind = (value: unknown): value is MediaKind => value === 'audio' || valu
 
 /** The round trip in ms: the selected candidate pair's, else the first RTCP one (remote-inbound-rtp). */
 function roundTrip(stats: readonly Stat[]): number | undefined {
-  const byId = new Map(stats.map((stat) => [stat.id, stat]))
   const transport = stats.find((stat) => stat.type === 'transport' && typeof stat.selectedCandidatePairId === 'string')
-  const selected = transport === undefined ? stats.find((stat) => stat.type === 'candidate-pair' && stat.nominated === true && stat.state === 'succeeded') : byId.get(transport.selectedCandidatePairId)
+  const nominated = (stat: Stat): boolean => stat.type === 'candidate-pair' && stat.nominated === true && stat.state === 'succeeded'
+  const selected = stats.find(transport === undefined ? nominated : (stat) => stat.id === transport.selectedCandidatePairId)
   const seconds = numberIn(selected, 'currentRoundTripTime') ?? stats.map((stat) => (stat.type === 'remote-inbound-rtp' ? numberIn(stat, 'roundTripTime') : undefined)).find((rtt) => rtt !== undefined)
   return seconds === undefined ? undefined : seconds * 1000
 }

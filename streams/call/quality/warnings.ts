@@ -123,13 +123,8 @@ function judge(previous: Judgement, sample: QualitySample, thresholds: QualityTh
   const changes = qualityWarningNames
     .filter((name) => active.has(name) !== previous.active.has(name))
     .map((name): QualityWarningChange => ({ name, active: active.has(name), value: values[name] ?? 0 }))
-  const quality: CallQuality = {
-    mos,
-    rttMs: sample.rttMs,
-    jitterMs: sample.jitterMs,
-    packetLossPercent: sample.packetLossPercent,
-    warnings: qualityWarningNames.filter((name) => active.has(name)),
-  }
+  const { rttMs, jitterMs, packetLossPercent } = sample
+  const quality: CallQuality = { mos, rttMs, jitterMs, packetLossPercent, warnings: qualityWarningNames.filter((name) => active.has(name)) }
   return { judgement: { beyond, arrivedAt, level, active, values }, step: { quality, changes, values } }
 }
 

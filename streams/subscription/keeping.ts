@@ -1,4 +1,4 @@
-import { EMPTY, catchError, defer, distinctUntilChanged, exhaustMap, filter, ignoreElements, map, merge, switchMap, tap, type Observable } from 'rxjs'
+import { EMPTY, catchError, distinctUntilChanged, exhaustMap, filter, ignoreElements, map, merge, switchMap, tap, type Observable } from 'rxjs'
 import type { ConnectionFeature } from '../connection/feature.js'
 import { httpStatusOf } from '../connection/request.js'
 import { asBasicError, errorCodes } from '../errors.js'
@@ -33,7 +33,7 @@ export function keepChannel(deps: KeepingDeps): Observable<never> {
     switchMap((channel) => {
       const first = context()
       if (channel === undefined || first === undefined) return EMPTY
-      return refreshBefore(channel.lifetime, () => defer(() => requests.refreshChannel(context() ?? first, channel)), deps.scheduler, { fatal: isGone }).pipe(
+      return refreshBefore(channel.lifetime, () => requests.refreshChannel(context() ?? first, channel), deps.scheduler, { fatal: isGone }).pipe(
         tap((outcome) => {
           if (outcome.ok) return deps.dispatch({ type: 'channelRefreshed', attemptNum: outcome.attemptNum, lifetime: outcome.lifetime })
           const error = asBasicError(outcome.error, errorCodes.subscription.CPAAS_WSREFRESH_FAIL, 'Refresh notification channel')

@@ -13,7 +13,6 @@ export type RequestException = t.TypeOf<typeof RequestException>
 export const RequestErrorBody = t.type({
   requestError: t.partial({ serviceException: RequestException, policyException: RequestException }),
 })
-export type RequestErrorBody = t.TypeOf<typeof RequestErrorBody>
 
 /** The three outgoing control frames, as sent. */
 export const controlFrames = {

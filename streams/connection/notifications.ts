@@ -33,21 +33,13 @@ export class IdCache {
   resize(capacity: number): void {
     const size = Math.max(0, Math.floor(capacity))
     if (size === this.capacity) return
-    const kept = this.newestFirst().slice(0, size).reverse()
+    // The ring from `next` on holds the oldest ids: seen again in order, those that no longer fit are forgotten first.
+    const oldestFirst = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)]
     this.capacity = size
     this.ring = new Array<string | undefined>(size)
     this.ids.clear()
     this.next = 0
-    for (const id of kept) this.seen(id)
-  }
-
-  private newestFirst(): string[] {
-    const ids: string[] = []
-    for (let step = 1; step <= this.capacity; step += 1) {
-      const id = this.ring[(this.next - step + this.capacity) % this.capacity]
-      if (id !== undefined) ids.push(id)
-    }
-    return ids
+    for (const id of oldestFirst) if (id !== undefined) this.seen(id)
   }
 }
 

@@ -84,15 +84,10 @@ const thrownFailure = (spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode
 
 const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (error) => error)
 
-/** The body of a 2xx response, decoded per the spec; or why it cannot be. */
+/** The body of a 2xx response, decoded per the spec; or why it cannot be (a body that is not JSON throws the parser's error). */
 async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise<E.Either<BasicError, A>> {
   if (spec.responseType === 'blob') return E.right((await response.blob()) as A)
-  let body: unknown = {}
-  if (response.status !== 204 && isJson(response)) {
-    const parsed = parseJson(await response.text())
-    if (E.isLeft(parsed)) return E.left(thrownFailure(spec, parsed.left))
-    body = parsed.right
-  }
+  const body: unknown = response.status !== 204 && isJson(response) ? JSON.parse(await response.text()) : {}
   if (spec.response === undefined) return E.right(undefined as A)
   return pipe(
     spec.response.decode(body),
@@ -104,9 +99,8 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
 async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
   const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
   if (!isJson(response)) return withHttpStatus(requestFailure(spec, response.status, statusText), response.status)
-  const parsed = parseJson(await response.text())
   const exception = pipe(
-    parsed,
+    parseJson(await response.text()),
     E.chainW((body) => RequestErrorBody.decode(body)),
     E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
     E.getOrElseW(() => undefined),
@@ -153,13 +147,9 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
       }
       const url = `${baseUrl(server)}${spec.path}${queryString(spec.query)}`
 
+      // Whatever throws (the host's fetch, a body that is not JSON) fails the request as thrownFailure.
       const settle = async (): Promise<void> => {
-        let response: Response
-        try {
-          response = await deps.environment.fetch(url, init)
-        } catch (error) {
-          return subscriber.error(thrownFailure(spec, error))
-        }
+        const response = await deps.environment.fetch(url, init)
         const outcome = response.ok ? await successBody(response, spec) : E.left(await failureBody(response, spec as RequestSpec<unknown>))
         if (E.isLeft(outcome)) subscriber.error(outcome.left)
         else {

@@ -12,6 +12,7 @@ type ObjectUrls = { readonly createObjectURL?: (blob: Blob) => string; readonly 
 /** The files of received messages as object URLs an `<img>` can show; `revoke` frees them all (the feature is disposed). */
 export function createImageLinks({ environment, current, dispatch, effects, withUser }: Linking) {
   const created = new Set<string>()
+  const failed = failedTo('createImageLinks')
   const urls = () => globalThis.URL as ObjectUrls
 
   const objectUrlOf = (blob: Blob): string => {
@@ -26,17 +27,17 @@ export function createImageLinks({ environment, current, dispatch, effects, with
   const link = (destination: readonly string[], chatType: ChatType, ref: string): void => {
     const conversation = findConversation(current(), destination, chatType)
     const message = conversation ? findMessage(conversation, ref) : undefined
-    if (!message) return dispatch({ type: 'messagingFailed', operation: 'createImageLinks', error: new BasicError(errorCodes.general.BAD_INPUT, `No message ${ref} in this conversation`) })
+    if (!message) return dispatch(failed(new BasicError(errorCodes.general.BAD_INPUT, `No message ${ref} in this conversation`)))
     const files = message.parts.flatMap((part, partIndex) => (part.type === 'file' && typeof part.rawURL === 'string' && part.url === undefined ? [{ rawURL: part.rawURL, partIndex }] : []))
     if (files.length === 0) return
     const target = { destination, chatType, ref }
     dispatch({ type: 'linksRequested', ...target })
     const linked$ = (rawURL: string, partIndex: number, accessToken: string) =>
-      outcome$(downloadAttachment(environment, rawURL, accessToken).pipe(map(objectUrlOf)), (url) => ({ type: 'linkCreated', ...target, partIndex, url }), failedTo('createImageLinks'))
+      outcome$(downloadAttachment(environment, rawURL, accessToken).pipe(map(objectUrlOf)), (url) => ({ type: 'linkCreated', ...target, partIndex, url }), failed)
     const downloads$ = withUser((user) => merge(...files.map(({ rawURL, partIndex }) => linked$(rawURL, partIndex, user.accessToken))))
     effects.run(
       downloads$.pipe(
-        catchError((error: unknown) => of(failedTo('createImageLinks')(asBasicError(error)))),
+        catchError((error: unknown) => of(failed(asBasicError(error)))),
         finalize(() => dispatch({ type: 'linksSettled', ...target })),
       ),
     )

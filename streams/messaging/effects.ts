@@ -33,9 +33,8 @@ export function createEffects(logger: Pick<Logger, 'error'>, dispatch: (event: M
   }
   return {
     run,
-    enqueue: (key, work$) => {
-      if (!running.closed) queue.next({ key, work$ })
-    },
+    // After dispose the queue is complete: it ignores what comes.
+    enqueue: (key, work$) => queue.next({ key, work$ }),
     dispose: () => {
       running.unsubscribe()
       queue.complete()

@@ -7,7 +7,7 @@ import { storeFeature, type StoreFeature } from '../feature.js'
 import type { Logs } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
-import { createEffects, userRunner, type MessagingContext } from './effects.js'
+import { createEffects, failedTo, userRunner, type MessagingContext } from './effects.js'
 import { createHistory } from './history.js'
 import { receive } from './inbound.js'
 import { recover } from './recovery.js'
@@ -98,7 +98,7 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
     createImageLinks: imageLinks.link,
     clearMessages: (destination, type) => dispatch({ type: 'messagesCleared', destination, chatType: type }),
     markRead: (destination, type, messageId) => dispatch({ type: 'messageRead', destination, chatType: type, messageId }),
-    reportError: (operation, error) => dispatch({ type: 'messagingFailed', operation, error }),
+    reportError: (operation, error) => dispatch(failedTo(operation)(error)),
   }
 
   return {

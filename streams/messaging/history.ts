@@ -3,6 +3,7 @@ import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { failedTo, outcome$, type MessagingContext } from './effects.js'
 import { conversationOfSession, conversationOfThread, messageOfHistory, messageOfSmsHistory } from './inbound.js'
+import { holdsMessage } from './messages.js'
 import { deleteConversation, deleteMessage, fetchChatHistory, fetchChatSessions, fetchSmsHistory, fetchSmsThreads } from './requests.js'
 import { conversationKey, findConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type Target } from './state.js'
 
@@ -36,10 +37,8 @@ export const conversationList$ = (link: PlatformLink, user: AuthUser, type: Chat
     : fetchChatSessions(link, user.username, type).pipe(map(({ chatSessionList }) => chatSessionList.chatSession.map(conversationOfSession).filter(defined)))
 
 /** The ids of `messages` that the conversation does not hold yet. */
-export const newIds = (held: Conversation | undefined, messages: readonly Message[]): readonly string[] => {
-  const ids = new Set(held?.messages.map((message) => message.messageId) ?? [])
-  return messages.flatMap((message) => (message.messageId && !ids.has(message.messageId) ? [message.messageId] : []))
-}
+export const newIds = (held: Conversation | undefined, messages: readonly Message[]): readonly string[] =>
+  messages.flatMap((message) => (message.messageId && !holdsMessage(held, message.messageId) ? [message.messageId] : []))
 
 type Histories = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'effects' | 'withUser'>
 

@@ -90,8 +90,6 @@ export function mergeHistory(held: readonly Message[], fetched: readonly Message
     fetchedById.delete(replacement.messageId as string)
     return mergeFetched(message, replacement)
   })
-  return [...merged, ...fetchedById.values()]
-    .map((message, position) => ({ message, position }))
-    .sort((a, b) => sortTime(a.message.timestamp) - sortTime(b.message.timestamp) || a.position - b.position)
-    .map(({ message }) => message)
+  // Array sort is stable (ES2019): messages of the same time keep their order.
+  return [...merged, ...fetchedById.values()].sort((a, b) => sortTime(a.timestamp) - sortTime(b.timestamp))
 }

@@ -35,10 +35,8 @@ export function partError(part: unknown): BasicError | undefined {
 
 /** Why a message with these parts cannot be sent in a conversation of this type, or undefined when it can. */
 export function messageError(parts: readonly Part[], type: ChatType): BasicError | undefined {
-  for (const part of parts) {
-    const error = partError(part)
-    if (error) return error
-  }
+  const refused = parts.map(partError).find((error) => error !== undefined)
+  if (refused) return refused
   if (!parts.some((part) => part.type === 'text')) {
     return badInput('A message needs a text part ({ type: "text", text }); messages with files or json still need one (the text may be empty)')
   }

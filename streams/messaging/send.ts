@@ -3,7 +3,7 @@ import type { AuthUser, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { messageIdOf, smsDeliveryStatus, type FileUploadResponse } from './codecs.js'
-import { outcome$, type MessagingContext } from './effects.js'
+import { failedTo, outcome$, type MessagingContext } from './effects.js'
 import { fileNameOf, isUploaded, messageError } from './parts.js'
 import { sendChatMessage, sendSms, uploadFile, uploadRootFields } from './requests.js'
 import { conversationKey, findConversation, type ChatType, type FilePart, type MessagingEvent, type Part, type Sent, type Target, type TextPart } from './state.js'
@@ -87,7 +87,7 @@ export const createSend =
   (destination: readonly string[], type: ChatType, parts: readonly Part[]): string | undefined => {
     const { environment, link, dispatch, effects, withUser } = context
     const refused = messageError(parts, type)
-    if (refused) return void dispatch({ type: 'messagingFailed', operation: 'send', error: refused })
+    if (refused) return void dispatch(failedTo('send')(refused))
     const localId = environment.randomId()
     const user = link.user()
     const target = { destination, chatType: type }

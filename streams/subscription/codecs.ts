@@ -31,7 +31,6 @@ const NotificationChannel = t.intersection([
 
 /** `POST .../channels` response. */
 export const CreateChannelResponse = t.type({ notificationChannel: NotificationChannel })
-export type CreateChannelResponse = t.TypeOf<typeof CreateChannelResponse>
 
 /** `PUT .../channels/<id>` (and `.../channelLifetime`) body. */
 export const ChannelLifetimeRequest = t.type({
@@ -43,7 +42,6 @@ export type ChannelLifetimeRequest = t.TypeOf<typeof ChannelLifetimeRequest>
 export const ChannelLifetimeResponse = t.partial({
   notificationChannelLifetime: t.partial({ channelLifetime: t.number }),
 })
-export type ChannelLifetimeResponse = t.TypeOf<typeof ChannelLifetimeResponse>
 
 const CallbackReference = t.type({ notifyURL: t.string })
 
@@ -73,7 +71,6 @@ export const SmsInboundSubscriptionResponse = t.type({
 
 /** `POST /cpaas/smsmessaging/<ver>/<userId>/outbound/<userId>/subscriptions` body (disabled in the reference; not offered by the SDK). */
 export const SmsOutboundSubscriptionRequest = t.type({ deliveryReceiptSubscription: SubscriptionObject })
-export type SmsOutboundSubscriptionRequest = t.TypeOf<typeof SmsOutboundSubscriptionRequest>
 
 /** One presence list in `GET /cpaas/presence/<ver>/<userId>/presenceLists`. */
 const PresenceListEntry = t.intersection([t.type({ resourceURL: t.string }), t.partial({ 'x-listName': t.string })])
@@ -82,7 +79,6 @@ const PresenceListEntry = t.intersection([t.type({ resourceURL: t.string }), t.p
 export const PresenceListCollection = t.type({
   presenceListCollection: t.type({ presenceList: t.array(PresenceListEntry) }),
 })
-export type PresenceListCollection = t.TypeOf<typeof PresenceListCollection>
 
 /** `POST .../presenceLists` response. */
 export const CreatePresenceListResponse = t.type({ presenceList: PresenceListEntry })

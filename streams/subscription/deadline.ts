@@ -21,10 +21,7 @@ export const before =
   <T>(deadline: Deadline, what: string, code: ErrorCode): MonoTypeOperatorFunction<T> =>
   (source) =>
     new Observable<T>((subscriber) => {
-      const expiry = deadline.passed$.subscribe(() => subscriber.error(new BasicError(code, `${what}: no answer within subscription.timeout (${deadline.seconds} s)`)))
-      const inner = source.subscribe(subscriber)
-      return () => {
-        expiry.unsubscribe()
-        inner.unsubscribe()
-      }
+      // Both end with the subscriber: when it errors, completes or is unsubscribed.
+      subscriber.add(deadline.passed$.subscribe(() => subscriber.error(new BasicError(code, `${what}: no answer within subscription.timeout (${deadline.seconds} s)`))))
+      source.subscribe(subscriber)
     })

@@ -1,22 +1,15 @@
-import { EMPTY, catchError, defer, distinctUntilChanged, exhaustMap, filter, ignoreElements, map, merge, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
+import { EMPTY, catchError, distinctUntilChanged, exhaustMap, filter, ignoreElements, map, merge, switchMap, tap, type Observable } from 'rxjs'
 import type { ConnectionFeature } from '../connection/feature.js'
-import type { PlatformLink } from '../connection/link.js'
 import { httpStatusOf } from '../connection/request.js'
 import { asBasicError, errorCodes } from '../errors.js'
-import type { Logger } from '../logs/logger.js'
 import { refreshBefore } from './refresh.js'
 import * as requests from './requests.js'
 import type { Channel, SubscriptionEvent, SubscriptionState } from './state.js'
+import type { OperationDeps } from './steps.js'
 
-interface KeepingDeps {
-  readonly link: Pick<PlatformLink, 'request' | 'user'>
-  readonly config: Pick<ConfigFeature, 'current'>
+type KeepingDeps = Pick<OperationDeps, 'link' | 'config' | 'scheduler' | 'logger' | 'current'> & {
   readonly connectionEvents$: ConnectionFeature['events$']
-  readonly scheduler: SchedulerLike
-  readonly logger: Logger
   readonly state$: Observable<SubscriptionState>
-  readonly current: () => SubscriptionState
   readonly dispatch: (event: SubscriptionEvent) => void
   /** Queues the re-creation of a channel the platform lost. */
   readonly replace: (lost: Channel) => void
@@ -40,7 +33,7 @@ export function keepChannel(deps: KeepingDeps): Observable<never> {
     switchMap((channel) => {
       const first = context()
       if (channel === undefined || first === undefined) return EMPTY
-      return refreshBefore(channel.lifetime, () => defer(() => requests.refreshChannel(context() ?? first, channel)), deps.scheduler, { fatal: isGone }).pipe(
+      return refreshBefore(channel.lifetime, () => requests.refreshChannel(context() ?? first, channel), deps.scheduler, { fatal: isGone }).pipe(
         tap((outcome) => {
           if (outcome.ok) return deps.dispatch({ type: 'channelRefreshed', attemptNum: outcome.attemptNum, lifetime: outcome.lifetime })
           const error = asBasicError(outcome.error, errorCodes.subscription.CPAAS_WSREFRESH_FAIL, 'Refresh notification channel')

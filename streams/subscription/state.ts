@@ -76,6 +76,7 @@ const without = (subscriptions: readonly ServiceSubscription[], services: readon
 export const subscriptionReducer = (state: SubscriptionState, event: SubscriptionEvent): SubscriptionState => {
   switch (event.type) {
     case 'requestRejected':
+    case 'channelRefreshFailed':
       return state
     case 'operationStarted':
       return { ...state, isPending: true }
@@ -93,8 +94,6 @@ export const subscriptionReducer = (state: SubscriptionState, event: Subscriptio
       return event.channelDropped ? { ...state, isPending: false, channel: undefined, subscriptions: [] } : { ...state, isPending: false }
     case 'channelRefreshed':
       return state.channel === undefined || state.channel.lifetime === event.lifetime ? state : { ...state, channel: { ...state.channel, lifetime: event.lifetime } }
-    case 'channelRefreshFailed':
-      return state
     case 'channelReplaced':
       return { ...state, channel: event.channel, subscriptions: event.subscriptions }
     case 'channelLost':

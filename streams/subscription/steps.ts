@@ -52,7 +52,6 @@ export function channelSteps(deps: OperationDeps) {
       requests.subscribeService(context(user), channel, service).pipe(
         before(at, `Subscribe ${service} service`, codes.CPAAS_SERVICE_SUB_FAIL),
         tap(() => (service === 'call' ? deps.callSubscribed() : undefined)),
-        map((subscription): ServiceSubscription | ServiceFailure => subscription),
         catchError((error: unknown) => of<ServiceFailure>({ service, error: asBasicError(error, codes.CPAAS_SERVICE_SUB_FAIL, `Subscribe ${service} service`) })),
       ),
     )

@@ -13,8 +13,11 @@ export class Keyed<V> {
   }
 
   /** Derived views, built on first use: this version never changes. */
+  private sorted: readonly Entry<V>[] | undefined
   private ordered: readonly V[] | undefined
   private record: Readonly<Record<string, V>> | undefined
+  /** The entries in order of the version this one came from and the changes since, while few: `sorted` then costs a copy, not a walk and a sort. */
+  private since: Since<V> | undefined
 
   private constructor(
     private readonly root: Branch<V>,
@@ -36,14 +39,16 @@ export class Keyed<V> {
     added = false
     const root = assoc(this.root, key, hashOf(key), value, this.nextOrder, 0)
     if (root === this.root) return this
-    return added ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed(root, this.size, this.nextOrder)
+    const next = added ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed<V>(root, this.size, this.nextOrder)
+    return next.after(this, { entry: find(root, hashOf(key), key)!, removed: false })
   }
 
   /** This map without `key` (this map itself when it has no such key). */
   remove(key: string): Keyed<V> {
     const hash = hashOf(key)
-    if (find(this.root, hash, key) === undefined) return this
-    return this.size === 1 ? Keyed.empty() : new Keyed(without(this.root, hash, key, 0), this.size - 1, this.nextOrder)
+    const entry = find(this.root, hash, key)
+    if (entry === undefined) return this
+    return this.size === 1 ? Keyed.empty() : new Keyed<V>(without(this.root, hash, key, 0), this.size - 1, this.nextOrder).after(this, { entry, removed: true })
   }
 
   /** The values of those of `keys` that are held, once each, in insertion order (work in proportion to `keys`, not to the map). */
@@ -68,12 +73,36 @@ export class Keyed<V> {
     return this.record
   }
 
-  private entries(): Entry<V>[] {
-    const all: Entry<V>[] = []
-    collect(this.root, all)
-    return all.sort((a, b) => a.order - b.order)
+  private entries(): readonly Entry<V>[] {
+    if (this.sorted === undefined) {
+      this.sorted = this.since === undefined ? collected(this.root) : replayed(this.since)
+      this.since = undefined
+    }
+    return this.sorted
+  }
+
+  /** This new version, noting how its entries follow from `previous`'s when those are known, so that reading it after each change stays cheap. */
+  private after(previous: Keyed<V>, change: Change<V>): this {
+    if (previous.sorted !== undefined) this.since = { sorted: previous.sorted, changes: [change] }
+    else if (previous.since !== undefined && previous.since.changes.length < maxChangesSince) this.since = { sorted: previous.since.sorted, changes: [...previous.since.changes, change] }
+    return this
   }
 }
+
+/** One entry set (added or replaced) or removed. */
+interface Change<V> {
+  readonly entry: Entry<V>
+  readonly removed: boolean
+}
+
+/** An earlier version's entries in order, and the changes made since (never the version itself: no chain of versions is kept alive). */
+interface Since<V> {
+  readonly sorted: readonly Entry<V>[]
+  readonly changes: readonly Change<V>[]
+}
+
+// Past this many changes the walk and sort are as cheap as replaying them.
+const maxChangesSince = 8
 
 interface Entry<V> {
   readonly kind: 'entry'
@@ -212,6 +241,37 @@ function without<V>(branch: Branch<V>, hash: number, key: string, shift: number)
 function bucketWithout<V>(bucket: Bucket<V>, key: string): Slot<V> {
   const entries = bucket.entries.filter((entry) => entry.key !== key)
   return entries.length === 1 ? entries[0]! : { kind: 'bucket', hash: bucket.hash, entries }
+}
+
+/** The entries under `root` in insertion order. */
+function collected<V>(root: Branch<V>): Entry<V>[] {
+  const all: Entry<V>[] = []
+  collect(root, all)
+  return all.sort((a, b) => a.order - b.order)
+}
+
+/** The entries in insertion order after `changes`: an entry keeps its order when its value is replaced, and a new one has the highest. */
+function replayed<V>({ sorted, changes }: Since<V>): Entry<V>[] {
+  const entries = sorted.slice()
+  for (const { entry, removed } of changes) {
+    const at = indexOfOrder(entries, entry.order)
+    if (removed) entries.splice(at, 1)
+    else if (at < entries.length && entries[at]!.order === entry.order) entries[at] = entry
+    else entries.push(entry)
+  }
+  return entries
+}
+
+/** The index of the entry of `order` in entries sorted by order, or where it would go. */
+function indexOfOrder<V>(entries: readonly Entry<V>[], order: number): number {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (entries[middle]!.order < order) low = middle + 1
+    else high = middle
+  }
+  return low
 }
 
 function collect<V>(slot: Slot<V>, into: Entry<V>[]): void {

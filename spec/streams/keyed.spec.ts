@@ -78,6 +78,25 @@ describe('Keyed (persistent map)', () => {
     )
   })
 
+  it("keeps insertion order right when its values are read between changes, as a store's subscribers read them", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(step, fc.boolean()), { maxLength: 300 }), (reads) => {
+        const model = new Map<string, number>()
+        const versions: Array<{ map: Keyed<number>; expected: number[] }> = []
+        let map = Keyed.empty<number>()
+        for (const [change, read] of reads) {
+          if (change.op === 'set') model.set(change.key, change.value)
+          else model.delete(change.key)
+          map = change.op === 'set' ? map.set(change.key, change.value) : map.remove(change.key)
+          if (read) expect(map.values()).to.deep.equal([...model.values()])
+          versions.push({ map, expected: [...model.values()] })
+        }
+        for (const { map: version, expected } of versions) expect(version.values()).to.deep.equal(expected)
+      }),
+      { seed: 14, numRuns: 300 },
+    )
+  })
+
   it('holds keys of one hash apart, as a Map does', () => {
     expect(new Set(collidingKeys.slice(0, 4).map(fnv)).size).to.equal(1)
     expect(new Set(collidingKeys.slice(4).map(fnv)).size).to.equal(1)

@@ -21,11 +21,12 @@ function update(state: MessagingState, { destination, chatType }: Target, change
   return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
-/** Adds a conversation at the end, or changes the existing one. */
-function upsert(state: MessagingState, conversation: Conversation, change: ConversationUpdate = (existing) => existing): MessagingState {
-  const key = conversationKey(conversation.destination, conversation.type)
-  if (state.conversations.has(key)) return update(state, { destination: conversation.destination, chatType: conversation.type }, change)
-  return { conversations: state.conversations.set(key, change(conversation)) }
+/** Changes the event's conversation, or adds the one `fresh` makes (changed too) at the end; `fresh` runs only then. */
+function upsert(state: MessagingState, { destination, chatType }: Target, fresh: () => Conversation, change: ConversationUpdate = (existing) => existing): MessagingState {
+  const key = conversationKey(destination, chatType)
+  const before = state.conversations.get(key)
+  const after = change(before ?? fresh())
+  return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
 const withMessages = (conversation: Conversation, messages: readonly Message[]): Conversation =>
@@ -41,16 +42,16 @@ const created = (event: Target & { readonly address?: string | undefined }): Con
 type Handlers = { readonly [K in MessagingEvent['type']]: (state: MessagingState, event: Extract<MessagingEvent, { type: K }>) => MessagingState }
 
 const handlers: Handlers = {
-  conversationCreated: (state, event) => upsert(state, created(event)),
+  conversationCreated: (state, event) => upsert(state, event, () => created(event)),
   conversationsFetched: (state, event) =>
     // A send in flight is not wiped by the replacement: its outcome still has to land.
-    event.conversations.reduce((next, fetched) => upsert(next, fetched, (held) => ({ ...fetched, messages: held.messages.filter((message) => message.isPending === true) })), state),
+    event.conversations.reduce((next, fetched) => upsert(next, { destination: fetched.destination, chatType: fetched.type }, () => fetched, (held) => ({ ...fetched, messages: held.messages.filter((message) => message.isPending === true) })), state),
   conversationDeleted: (state, event) => {
     const conversations = state.conversations.remove(conversationKey(event.destination, event.chatType))
     return conversations === state.conversations ? state : { conversations }
   },
   messageSending: (state, event) =>
-    upsert(state, emptyConversation(event.destination, event.chatType), (conversation) => ({ ...conversation, messages: insertByTime(conversation.messages, event.message) })),
+    upsert(state, event, () => emptyConversation(event.destination, event.chatType), (conversation) => ({ ...conversation, messages: insertByTime(conversation.messages, event.message) })),
   messageSent: (state, { type, destination, chatType, localId, ...sent }) =>
     update(state, { destination, chatType }, (conversation) => {
       // A copy of this send may have arrived first (outbound notification): keep one message.
@@ -70,7 +71,7 @@ const handlers: Handlers = {
     const inbound = event.direction === 'inbound'
     const text = textOf(message)
     const fields: Partial<Conversation> = { ...(inbound ? { lastReceived: message.timestamp } : {}), ...(inbound && text !== undefined ? { lastMessage: text } : {}) }
-    return upsert(state, created(event), (conversation) =>
+    return upsert(state, event, () => created(event), (conversation) =>
       // Known however old: re-sent notifications never add a second copy.
       message.messageId && holdsMessage(conversation, message.messageId) ? conversation : { ...conversation, ...fields, messages: insertByTime(conversation.messages, message) },
     )
@@ -83,7 +84,7 @@ const handlers: Handlers = {
       const { isTypingList, history } = event.recovered ? conversation : { isTypingList: [], history: moved }
       return { ...conversation, messages: mergeHistory(conversation.messages, event.messages), isTypingList, isPending: false, history }
     }
-    return event.recovered ? upsert(state, emptyConversation(event.destination, event.chatType), apply) : update(state, event, apply)
+    return event.recovered ? upsert(state, event, () => emptyConversation(event.destination, event.chatType), apply) : update(state, event, apply)
   },
   historyFailed: (state, event) => update(state, event, (conversation) => (conversation.isPending ? { ...conversation, isPending: false } : conversation)),
   messagesCleared: (state, event) => update(state, event, (conversation) => withMessages(conversation, conversation.messages.length === 0 ? conversation.messages : [])),

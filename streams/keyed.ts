@@ -63,28 +63,36 @@ export class Keyed<V> {
 
   /** The values in insertion order (one array per version, built on first call: do not mutate it). */
   values(): readonly V[] {
-    this.ordered ??= this.entries().map((entry) => entry.value)
+    this.derive()
+    this.ordered ??= this.sorted!.map((entry) => entry.value)
     return this.ordered
   }
 
   /** The entries as a plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
   toRecord(): Readonly<Record<string, V>> {
-    this.record ??= Object.fromEntries(this.entries().map((entry) => [entry.key, entry.value]))
+    this.derive()
+    this.record ??= Object.fromEntries(this.sorted!.map((entry) => [entry.key, entry.value]))
     return this.record
   }
 
-  private entries(): readonly Entry<V>[] {
-    if (this.sorted === undefined) {
-      this.sorted = this.since === undefined ? collected(this.root) : replayed(this.since)
-      this.since = undefined
+  /** Builds the entries (and values) in order: from those of the version this one came from when it had them (a copy and the changes since), else by a walk and a sort. */
+  private derive(): void {
+    if (this.sorted !== undefined) return
+    if (this.since === undefined) {
+      this.sorted = collected(this.root)
+      return
     }
-    return this.sorted
+    const replay = replayed(this.since)
+    this.sorted = replay.entries
+    this.ordered = replay.values
+    this.since = undefined
   }
 
-  /** This new version, noting how its entries follow from `previous`'s when those are known, so that reading it after each change stays cheap. */
+  /** This new version, noting how its views follow from `previous`'s when those are known, so that reading them after each change stays cheap. */
   private after(previous: Keyed<V>, change: Change<V>): this {
-    if (previous.sorted !== undefined) this.since = { sorted: previous.sorted, changes: [change] }
-    else if (previous.since !== undefined && previous.since.changes.length < maxChangesSince) this.since = { sorted: previous.since.sorted, changes: [...previous.since.changes, change] }
+    const { sorted, ordered } = previous
+    if (sorted !== undefined) this.since = { sorted, ordered, changes: [change] }
+    else if (previous.since !== undefined && previous.since.changes.length < maxChangesSince) this.since = { ...previous.since, changes: [...previous.since.changes, change] }
     return this
   }
 }
@@ -95,9 +103,10 @@ interface Change<V> {
   readonly removed: boolean
 }
 
-/** An earlier version's entries in order, and the changes made since (never the version itself: no chain of versions is kept alive). */
+/** An earlier version's entries and (when it had built them) values in order, and the changes made since (never the version itself: no chain of versions is kept alive). */
 interface Since<V> {
   readonly sorted: readonly Entry<V>[]
+  readonly ordered: readonly V[] | undefined
   readonly changes: readonly Change<V>[]
 }
 
@@ -250,16 +259,24 @@ function collected<V>(root: Branch<V>): Entry<V>[] {
   return all.sort((a, b) => a.order - b.order)
 }
 
-/** The entries in insertion order after `changes`: an entry keeps its order when its value is replaced, and a new one has the highest. */
-function replayed<V>({ sorted, changes }: Since<V>): Entry<V>[] {
+/** The entries in insertion order after `changes`, and their values when the earlier values are known: an entry keeps its order when its value is replaced, and a new one has the highest. */
+function replayed<V>({ sorted, ordered, changes }: Since<V>): { entries: Entry<V>[]; values: V[] | undefined } {
   const entries = sorted.slice()
+  const values = ordered?.slice()
   for (const { entry, removed } of changes) {
     const at = indexOfOrder(entries, entry.order)
-    if (removed) entries.splice(at, 1)
-    else if (at < entries.length && entries[at]!.order === entry.order) entries[at] = entry
-    else entries.push(entry)
+    if (removed) {
+      entries.splice(at, 1)
+      values?.splice(at, 1)
+    } else if (at < entries.length && entries[at]!.order === entry.order) {
+      entries[at] = entry
+      if (values !== undefined) values[at] = entry.value
+    } else {
+      entries.push(entry)
+      values?.push(entry.value)
+    }
   }
-  return entries
+  return { entries, values }
 }
 
 /** The index of the entry of `order` in entries sorted by order, or where it would go. */

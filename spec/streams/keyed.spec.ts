@@ -61,6 +61,14 @@ function replay(steps: readonly Step[]): { model: Map<string, number>; map: Keye
   return { model, map }
 }
 
+/** The record holds the model's entries, as own data properties in the model's order (integer-like keys first, as every object has them). */
+function expectRecord(record: Readonly<Record<string, number>>, model: Map<string, number>): void {
+  const expected = Object.fromEntries(model)
+  expect(Object.keys(record)).to.deep.equal(Object.keys(expected))
+  for (const key of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(record, key)).to.deep.equal({ value: expected[key], writable: true, enumerable: true, configurable: true })
+  expect(Object.getPrototypeOf(record)).to.equal(Object.prototype)
+}
+
 describe('Keyed (persistent map)', () => {
   it('answers get, has, size and insertion order as a Map given the same steps does', () => {
     fc.assert(
@@ -78,20 +86,25 @@ describe('Keyed (persistent map)', () => {
     )
   })
 
-  it("keeps insertion order right when its values are read between changes, as a store's subscribers read them", () => {
+  it("keeps its values and record right when they are read between changes, as a store's subscribers read them", () => {
+    const read = fc.constantFrom('none', 'values', 'record', 'both')
     fc.assert(
-      fc.property(fc.array(fc.tuple(step, fc.boolean()), { maxLength: 300 }), (reads) => {
+      fc.property(fc.array(fc.tuple(step, read), { maxLength: 300 }), (steps) => {
         const model = new Map<string, number>()
-        const versions: Array<{ map: Keyed<number>; expected: number[] }> = []
+        const versions: Array<{ map: Keyed<number>; expected: Map<string, number> }> = []
         let map = Keyed.empty<number>()
-        for (const [change, read] of reads) {
+        for (const [change, reading] of steps) {
           if (change.op === 'set') model.set(change.key, change.value)
           else model.delete(change.key)
           map = change.op === 'set' ? map.set(change.key, change.value) : map.remove(change.key)
-          if (read) expect(map.values()).to.deep.equal([...model.values()])
-          versions.push({ map, expected: [...model.values()] })
+          if (reading === 'values' || reading === 'both') expect(map.values()).to.deep.equal([...model.values()])
+          if (reading === 'record' || reading === 'both') expectRecord(map.toRecord(), model)
+          versions.push({ map, expected: new Map(model) })
         }
-        for (const { map: version, expected } of versions) expect(version.values()).to.deep.equal(expected)
+        for (const { map: version, expected } of versions) {
+          expect(version.values()).to.deep.equal([...expected.values()])
+          expectRecord(version.toRecord(), expected)
+        }
       }),
       { seed: 14, numRuns: 300 },
     )

@@ -40,7 +40,7 @@ export class Keyed<V> {
     const root = assoc(this.root, key, hashOf(key), value, this.nextOrder, 0)
     if (root === this.root) return this
     const next = added ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed<V>(root, this.size, this.nextOrder)
-    return next.after(this, { entry: find(root, hashOf(key), key)!, removed: false })
+    return next.after(this, key)
   }
 
   /** This map without `key` (this map itself when it has no such key). */
@@ -48,7 +48,7 @@ export class Keyed<V> {
     const hash = hashOf(key)
     const entry = find(this.root, hash, key)
     if (entry === undefined) return this
-    return this.size === 1 ? Keyed.empty() : new Keyed<V>(without(this.root, hash, key, 0), this.size - 1, this.nextOrder).after(this, { entry, removed: true })
+    return this.size === 1 ? Keyed.empty() : new Keyed<V>(without(this.root, hash, key, 0), this.size - 1, this.nextOrder).after(this, key, entry)
   }
 
   /** The values of those of `keys` that are held, once each, in insertion order (work in proportion to `keys`, not to the map). */
@@ -88,12 +88,16 @@ export class Keyed<V> {
     this.since = undefined
   }
 
-  /** This new version, noting how its views follow from `previous`'s when those are known, so that reading them after each change stays cheap. */
-  private after(previous: Keyed<V>, change: Change<V>): this {
-    const { sorted, ordered } = previous
-    if (sorted !== undefined) this.since = { sorted, ordered, changes: [change] }
-    else if (previous.since !== undefined && previous.since.changes.length < maxChangesSince) this.since = { ...previous.since, changes: [...previous.since.changes, change] }
+  /** This new version after `key` was set (or `removed`), noting how its views follow from `previous`'s when those are known, so that reading them after each change stays cheap. */
+  private after(previous: Keyed<V>, key: string, removed?: Entry<V>): this {
+    const { sorted, ordered, since } = previous
+    if (sorted !== undefined) this.since = { sorted, ordered, changes: [this.changeOf(key, removed)] }
+    else if (since !== undefined && since.changes.length < maxChangesSince) this.since = { ...since, changes: [...since.changes, this.changeOf(key, removed)] }
     return this
+  }
+
+  private changeOf(key: string, removed: Entry<V> | undefined): Change<V> {
+    return removed === undefined ? { entry: find(this.root, hashOf(key), key)!, removed: false } : { entry: removed, removed: true }
   }
 }
 

@@ -12,19 +12,27 @@ export class Keyed<V> {
     return Keyed.none
   }
 
+  // Declared, then stored by the constructor: a build for ES2020 turns each class field into a defineProperty call, and a version is made per change.
+  private declare readonly root: Branch<V>
+  /** The number of entries. */
+  declare readonly size: number
+  private declare readonly nextOrder: number
   /** Derived views, built on first use: this version never changes. */
-  private sorted: readonly Entry<V>[] | undefined
-  private ordered: readonly V[] | undefined
-  private record: Readonly<Record<string, V>> | undefined
+  private declare sorted: readonly Entry<V>[] | undefined
+  private declare ordered: readonly V[] | undefined
+  private declare record: Readonly<Record<string, V>> | undefined
   /** The entries in order of the version this one came from and the changes since, while few: `sorted` then costs a copy, not a walk and a sort. */
-  private since: Since<V> | undefined
+  private declare since: Since<V> | undefined
 
-  private constructor(
-    private readonly root: Branch<V>,
-    /** The number of entries. */
-    readonly size: number,
-    private readonly nextOrder: number,
-  ) {}
+  private constructor(root: Branch<V>, size: number, nextOrder: number) {
+    this.root = root
+    this.size = size
+    this.nextOrder = nextOrder
+    this.sorted = undefined
+    this.ordered = undefined
+    this.record = undefined
+    this.since = undefined
+  }
 
   get(key: string): V | undefined {
     return find(this.root, hashOf(key), key)?.value

@@ -35,11 +35,29 @@ client.on('messages:error', (payload) => console.log('error' in payload ? payloa
 client.subscribe((type, [payload]) => console.log(type, payload))`,
 )
 
+// An app names the shapes it holds: a call object, a message, a presence, a feature of the streams.
+const namedTypes: VirtualFile = {
+  path: virtualPath('named-types.ts'),
+  text: `import { create, type CallObject, type Conversation, type Message, type UserPresence, type MakeOptions } from 'kandy-rx'
+import { createStreams, type PresenceFeature, type UserPresence as StreamsPresence, type CallsState, type Keyed } from 'kandy-rx/streams'
+const client = create()
+const calls: CallObject[] = client.call.getAll()
+const conversations: Conversation[] = client.conversation.getAll()
+const messages: Message[] = conversations.flatMap((conversation) => conversation.getMessages())
+const people: UserPresence[] = client.presence.getAll()
+const options: MakeOptions = { displayName: 'Ann' }
+const presence: PresenceFeature = createStreams().presence
+const users: Keyed<StreamsPresence> = presence.current().users
+const state: CallsState | undefined = undefined
+console.log(calls, messages, people, options, users.get('ann')?.status, state)
+`,
+}
+
 describe('types: what an app compiling against the package sees', function () {
   this.timeout(300000)
   let diagnostics = new Map<string, string[]>()
   before(() => {
-    diagnostics = diagnosticsOf([...snippets, wrongName, wrongField, wrongPayload, rightUse], ['samples/node/bot.ts', 'lib/webrtc-adapter-utils.d.ts'])
+    diagnostics = diagnosticsOf([...snippets, wrongName, wrongField, wrongPayload, rightUse, namedTypes], ['samples/node/bot.ts', 'lib/webrtc-adapter-utils.d.ts'])
   })
   const errorsOf = (path: string): string[] => diagnostics.get(path) ?? []
   const errorsUnder = (folder: string): string[] =>
@@ -72,6 +90,10 @@ describe('types: what an app compiling against the package sees', function () {
 
   it('accepts the documented payload fields of events', () => {
     expect(errorsOf(rightUse.path)).to.deep.equal([])
+  })
+
+  it('lets an app name the types the API hands it, imported from kandy-rx and kandy-rx/streams', () => {
+    expect(errorsOf(namedTypes.path)).to.deep.equal([])
   })
 
   it("refuses client.on('call:nope'): not an event name", () => {

@@ -28,7 +28,7 @@ export const defaultBandwidth: Bandwidth = { audio: 5000, video: 5000 }
 /** The states of a call's media connection (the ICE connection states, refined by `connectionState`). */
 export type MediaConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed'
 
-type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
+export type RemoteParticipant = { readonly displayNumber: string | undefined; readonly displayName: string | undefined }
 
 /** What `call.getById` returns (api-reference CallObject, protocol/calls.md §15). */
 export interface CallObject {
@@ -76,7 +76,7 @@ export interface JoinedInto {
 }
 
 /** What a joined call has that others do not. */
-interface Joint {
+export interface Joint {
   /** Its legs (the calls joined), in bridge order. */
   readonly legs: readonly string[]
   /** The legs a hold / unhold of the joined call still waits for. */

@@ -9,7 +9,7 @@ import { qualitySteps, type CallQuality, type QualityStep, type QualityWarningCh
 // A small store beside the call machine, fed by each call's sampler; a call keeps its last figures after its sampling stops, its warnings clear.
 
 /** One call's quality, and the latest figure of each warning. */
-interface CallQualityEntry {
+export interface CallQualityEntry {
   readonly quality: CallQuality
   readonly values: WarningValues
 }
@@ -18,7 +18,7 @@ interface CallQualityEntry {
 export type QualityState = Readonly<Record<string, CallQualityEntry>>
 
 /** `call:qualityWarning`: a warning of a call rose (`active: true`) or cleared. */
-type QualityWarningOutput = { readonly type: 'qualityWarning'; readonly callId: string } & QualityWarningChange
+export type QualityWarningOutput = { readonly type: 'qualityWarning'; readonly callId: string } & QualityWarningChange
 
 type QualityEvent = { readonly type: 'qualitySampled'; readonly callId: string; readonly step: QualityStep } | { readonly type: 'samplingStopped'; readonly callId: string }
 

@@ -1,24 +1,10 @@
-import type { MediaImpairment, MediaOptions, PlatformAdmin, RestartOptions } from '../platform/index.js'
+import type { DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions, MediaImpairment, MediaOptions, PlatformAdmin, RestartOptions } from '../platform/index.js'
 
-/** How `dropSockets` closes: a close code and reason, or a cut with no close frame. */
-export interface DropOptions {
-  /** Close code (default 1001); 1000, 1001–1014 except 1004–1006, or 3000–4999. */
-  readonly code?: number
-  readonly reason?: string
-  /** Cut the TCP connection with no close frame (the client sees 1006), as a lost network does. */
-  readonly terminate?: boolean
-}
+/** How `dropSockets` closes: a close code and reason, or a cut with no close frame (the admin API's options; the user is an argument). */
+export type DropOptions = Omit<PlatformDropOptions, 'userId'>
 
-/** How `failNext` fails. */
-export interface FailOptions {
-  /** How many requests fail (default 1). */
-  readonly count?: number
-  /** The HTTP status (default 500), with the platform's error body unless `body` is given. */
-  readonly status?: number
-  readonly body?: unknown
-  /** Reset the connection instead of answering. */
-  readonly reset?: boolean
-}
+/** How `failNext` fails: how many requests, with which status and body, or a reset (the admin API's options; the prefix is an argument). */
+export type FailOptions = Omit<PlatformFailOptions, 'prefix'>
 
 /**
  * Faults on purpose, as plain async functions over the platform's admin API. Each affects only

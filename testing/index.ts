@@ -14,7 +14,11 @@
  */
 export { startPlatform, accountOf, type StartOptions, type TestPlatform, type TestTokens, type TestUser, type Account, type PlatformAdmin, type RestartOptions } from './platform.js'
 export { faultsOf, type Faults, type DropOptions, type FailOptions } from './faults.js'
-export type { MediaOptions, MediaImpairment, TurnState } from '../platform/index.js'
+export type { MediaOptions, MediaImpairment, TurnState, PlatformState, ServiceName } from '../platform/index.js'
+// The admin API's own options (`platform.admin`), beside the kit's `faults` that take the user or prefix as an argument.
+export type { DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions } from '../platform/index.js'
+export type { ConnCheckRole } from '../platform/channels.js'
+export type { FailureRule, DelayRule } from '../platform/faults.js'
 export type { BotKind, RunningBot, RunningBots } from './bots.js'
 export {
   allServices,
@@ -28,5 +32,5 @@ export {
   type TestStreams,
 } from './clients.js'
 // Node has no WebRTC or devices: calls from a Node test need this environment (`@roamhq/wrtc`, synthetic camera and microphone).
-export { nodeEnvironment, type NodeEnvironment, type NodeEnvironmentOptions } from '../samples/node/environment.js'
+export { nodeEnvironment, type NodeEnvironment, type NodeEnvironmentOptions, type NodeMedia, type SyntheticTrack } from '../samples/node/environment.js'
 export { tone, silence, movingBar, playback, audioOf, framesOf, type AudioGenerator, type VideoGenerator, type AudioData, type VideoFrame } from '../samples/node/media.js'

@@ -14,20 +14,25 @@ const hidden = ts.ModifierFlags.Private | ts.ModifierFlags.Protected
 /**
  * The named types (interfaces, classes, enums, type aliases) declared in this package that the exports of `entry` reach
  * through their properties, parameters, return values, type arguments, unions and intersections, but that `entry` does
- * not export: an app sees these shapes and cannot name them. Generic type aliases are left out: they are helpers for
- * writing shapes (`Fact<T, Fields>`), and the shapes they write are named where they are used.
+ * not export, nor any of `alongside` (the package's other entries, which an app imports too): an app sees these shapes
+ * and cannot name them. Generic type aliases are left out: they are helpers for writing shapes (`Fact<T, Fields>`), and
+ * the shapes they write are named where they are used.
  */
-export function unexportedTypes(program: ts.Program, entry: string): Reached[] {
+export function unexportedTypes(program: ts.Program, entry: string, alongside: readonly string[] = []): Reached[] {
   const root = resolve('.')
   const checker = program.getTypeChecker()
   const ours = (declaration: ts.Declaration): boolean => {
     const file = declaration.getSourceFile().fileName
     return file.startsWith(root) && !file.includes('/node_modules/')
   }
-  const source = program.getSourceFile(resolve(entry))
-  const module = source === undefined ? undefined : checker.getSymbolAtLocation(source)
-  if (module === undefined) throw new Error(`${entry} is not a module of the program`)
-  const exported = new Set(checker.getExportsOfModule(module).map((symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol)))
+  const exportsOf = (path: string): ts.Symbol[] => {
+    const source = program.getSourceFile(resolve(path))
+    const module = source === undefined ? undefined : checker.getSymbolAtLocation(source)
+    if (module === undefined) throw new Error(`${path} is not a module of the program`)
+    return checker.getExportsOfModule(module).map((symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol))
+  }
+  const entryExports = exportsOf(entry)
+  const exported = new Set([...entryExports, ...alongside.flatMap(exportsOf)])
 
   const missing = new Map<string, Reached>()
   const note = (symbol: ts.Symbol | undefined, via: string): void => {
@@ -62,6 +67,6 @@ export function unexportedTypes(program: ts.Program, entry: string): Reached[] {
     for (const index of checker.getIndexInfosOfType(type)) visit(index.type, `${via}[]`)
   }
 
-  for (const symbol of exported) visit(symbol.flags & typeSymbols ? checker.getDeclaredTypeOfSymbol(symbol) : checker.getTypeOfSymbol(symbol), symbol.name)
+  for (const symbol of entryExports) visit(symbol.flags & typeSymbols ? checker.getDeclaredTypeOfSymbol(symbol) : checker.getTypeOfSymbol(symbol), symbol.name)
   return [...missing.values()].sort((a, b) => a.name.localeCompare(b.name))
 }

@@ -1,5 +1,5 @@
 // Builds every output of package.json in one go (esbuild, then tsc for declarations):
-//   dist/esm/index.js, dist/esm/streams.js   ES modules (shared chunks), dependencies external
+//   dist/esm/index.js, dist/esm/streams.js   ES modules, one file per source module, dependencies external
 //   dist/cjs/index.cjs, dist/cjs/streams.cjs CommonJS, dependencies external
 //   dist/kandy-rx.js                         one minified IIFE defining the global `Kandy`
 //   dist/platform.js                         the local platform for Node (when platform/main.ts exists)
@@ -8,12 +8,14 @@
 //   samples/angular/dist/main.js             the Angular sample (when samples/angular/main.ts exists)
 //   dist/types/**.d.ts                       declarations of lib/ and streams/ (skipped with BUILD_TYPES=0)
 //   dist/types/**.d.cts                      the same declarations for `require` (CommonJS) resolvers
-// fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md).
+// fp-ts is always bundled: plain Node ESM cannot resolve `fp-ts/Either` (TOOLING.md); the ES modules
+// import the parts they use from dist/esm/vendor/fp-ts/.
 // ws, selfsigned and @roamhq/wrtc are optional peer dependencies: the entries that use them
 // (platform bin, testing kit) load them through a shim that names the package to install.
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { browserBundle } from './browser-bundle.mjs'
 import { ensureInstalled } from './check-install.mjs'
 
@@ -54,11 +56,57 @@ for (const dir of ['dist/esm', 'dist/cjs']) rmSync(dir, { recursive: true, force
 
 const entries = { index: 'lib/index.ts', streams: 'streams/index.ts' }
 const library = { bundle: true, platform: 'neutral', target: 'es2020', sourcemap: true, external, logLevel: 'warning', mainFields: ['module', 'main'] }
+/** The TypeScript sources below `dir`, declarations left out. */
+const sourcesIn = (dir) =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+
+/**
+ * The ES modules: each source module of lib/ and streams/ compiled on its own to dist/esm/<its path>.js, its imports
+ * left as they are, so that an app's bundler keeps only the modules the app reaches ("sideEffects": false) where one
+ * bundled file would keep every top-level codec, subject and table of every feature. `fp-ts/Either` and
+ * `fp-ts/function` point at their ES build, bundled once into dist/esm/vendor/fp-ts/.
+ */
+function moduleBuilds() {
+  const vendored = { 'fp-ts/Either': 'vendor/fp-ts/Either.js', 'fp-ts/function': 'vendor/fp-ts/function.js' }
+  const ownModulesOnly = {
+    name: 'own-modules-only',
+    setup(plugin) {
+      plugin.onResolve({ filter: /.*/ }, ({ path, kind, importer }) => {
+        if (kind === 'entry-point') return undefined
+        const vendor = vendored[path]
+        if (vendor === undefined) return { path, external: true }
+        const fromDir = join('dist/esm', relative('.', dirname(importer)))
+        return { path: relative(fromDir, join('dist/esm', vendor)).replace(/^(?!\.)/, './'), external: true }
+      })
+    },
+  }
+  const entryFile = (name, source) => writeFile(`dist/esm/${name}.js`, `export * from './${source.replace(/\.ts$/, '.js')}'\n`)
+  return [
+    build({ ...library, entryPoints: [...sourcesIn('lib'), ...sourcesIn('streams')], outbase: '.', outdir: 'dist/esm', format: 'esm', plugins: [ownModulesOnly] }).then(() =>
+      Promise.all(Object.entries(entries).map(([name, source]) => entryFile(name, source))),
+    ),
+    build({
+      entryPoints: Object.fromEntries(Object.entries(vendored).map(([path, out]) => [out.replace(/\.js$/, ''), path])),
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2020',
+      mainFields: ['module', 'main'],
+      outdir: 'dist/esm',
+      chunkNames: 'vendor/fp-ts/[name]-[hash]',
+      logLevel: 'warning',
+    }),
+  ]
+}
+
 // Node's ESM loader gives bundled CommonJS code no `require`; platform.js gets one back.
 const nodeRequire = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
 
 const jobs = [
-  build({ ...library, entryPoints: entries, format: 'esm', splitting: true, outdir: 'dist/esm', chunkNames: 'chunks/[name]-[hash]' }),
+  ...moduleBuilds(),
   ...Object.entries(entries).map(([name, entry]) =>
     build({ ...library, entryPoints: [entry], format: 'cjs', outfile: `dist/cjs/${name}.cjs` }),
   ),

@@ -1,5 +1,5 @@
 // Prints the size of what a browser downloads, raw and gzipped (zlib level 9): the IIFE bundle,
-// the ESM entry with its chunks (dependencies external), and that entry as an app's bundler would
+// the ES modules (one file per source module, dependencies external), the ESM entry as an app's bundler would
 // ship it (dependencies included, tree-shaken, minified), and a chat + presence app built on
 // `kandy-rx/streams` (bench/size/chat-presence.ts) as its bundler ships it. The reference SDK's
 // bundle is 172 KB min+gzip.
@@ -16,12 +16,12 @@ const report = (label: string, content: Uint8Array): void => {
   console.log(`${label.padEnd(52)} raw ${kb(content.length).padStart(9)}   gzip ${kb(gzip).padStart(8)}`)
 }
 
-const chunks = readdirSync('dist/esm/chunks')
-  .filter((file) => file.endsWith('.js'))
-  .map((file) => join('dist/esm/chunks', file))
+const modules = readdirSync('dist/esm', { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.endsWith('.js') && entry.name !== 'testing.js')
+  .map((entry) => join(entry.parentPath, entry.name))
 
 report('dist/kandy-rx.js (IIFE, minified)', readFileSync('dist/kandy-rx.js'))
-report('dist/esm/index.js + chunks (deps external)', Buffer.concat(['dist/esm/index.js', ...chunks].map((file) => readFileSync(file))))
+report(`dist/esm: ${modules.length} modules (deps external)`, Buffer.concat(modules.map((file) => readFileSync(file))))
 
 const app = await build({
   stdin: { contents: "export { create, sdpHandlers } from './dist/esm/index.js'", resolveDir: process.cwd(), loader: 'js' },

@@ -1,8 +1,9 @@
 // Bundle sizes as a browser downloads them: minified, gzip level 9, and where the bytes of
 // dist/kandy-rx.js go (an esbuild metafile of the same IIFE build as build.mjs).
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { build, transform } from 'esbuild'
+import { build, transform, type Plugin } from 'esbuild'
 import { browserBundle } from '../../browser-bundle.mjs'
 
 export const gzipBytes = (content: Uint8Array | string): number => gzipSync(content, { level: 9 }).length
@@ -24,11 +25,46 @@ function groupOf(path: string): string {
   return second !== undefined && !second.endsWith('.ts') ? `${top}/${second}` : (top ?? path)
 }
 
-/** An app entry as its bundler would ship it: bundled, tree-shaken, minified; gzip bytes. */
-export async function appGzipBytes(entry: string): Promise<number> {
-  const app = await build({ entryPoints: [entry], bundle: true, minify: true, treeShaking: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, logLevel: 'error', legalComments: 'none' })
-  return gzipBytes(app.outputFiles[0]!.contents)
+/**
+ * An app's imports of the SDK's entries (`lib/index.js`, `streams/index.js`, as the sample apps write them) resolved to
+ * the built package's ES modules (`dist/esm/index.js`, `dist/esm/streams.js`), as they resolve for an app that installed it.
+ */
+const fromPackage: Plugin = {
+  name: 'from-package',
+  setup(plugin) {
+    const built = new Map([
+      [resolve('lib/index.js'), resolve('dist/esm/index.js')],
+      [resolve('streams/index.js'), resolve('dist/esm/streams.js')],
+    ])
+    plugin.onResolve({ filter: /\/(lib|streams)\/index\.js$/ }, ({ path, resolveDir }) => {
+      const entry = built.get(resolve(resolveDir, path))
+      return entry === undefined ? undefined : { path: entry }
+    })
+  },
 }
+
+/** An app entry as its bundler would ship it with the built package installed: bundled, tree-shaken, minified; gzip bytes, and the files it kept. */
+export async function appBundle(entry: string): Promise<{ readonly gzipBytes: number; readonly inputs: readonly string[] }> {
+  const app = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'error',
+    legalComments: 'none',
+    metafile: true,
+    plugins: [fromPackage],
+  })
+  const output = Object.values(app.metafile.outputs)[0]!
+  return { gzipBytes: gzipBytes(app.outputFiles[0]!.contents), inputs: Object.keys(output.inputs).filter((path) => output.inputs[path]!.bytesInOutput > 0) }
+}
+
+/** `appBundle`'s gzip bytes. */
+export const appGzipBytes = async (entry: string): Promise<number> => (await appBundle(entry)).gzipBytes
 
 /** A script minified as it is shipped (the original SDK's dist file is not minified); gzip bytes. */
 export async function minifiedGzipBytes(file: string): Promise<number> {

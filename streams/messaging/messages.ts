@@ -1,3 +1,5 @@
+import { logOf } from './held.js'
+import { MessageLog } from './log.js'
 import type { Conversation, Message, TextPart } from './model.js'
 
 /** Milliseconds for ordering: outgoing timestamps are seconds (with a millisecond fraction), platform ones milliseconds. */
@@ -8,66 +10,46 @@ export const textOf = (message: Message): string | undefined => message.parts.fi
 /** True for the message with this handle: our local id for our own sends, else the platform id. */
 export const byRef = (ref: string) => (message: Message) => message.localId === ref || message.messageId === ref
 
-export const findMessage = (conversation: Conversation, ref: string): Message | undefined => conversation.messages.find(byRef(ref))
+/** The newest message of the conversation that matches, without building its messages array. */
+export function findNewest(conversation: Conversation, matches: (message: Message) => boolean): Message | undefined {
+  const log = logOf(conversation)
+  return log.at(log.findLastIndex(matches))
+}
+
+export const findMessage = (conversation: Conversation, ref: string): Message | undefined => findNewest(conversation, byRef(ref))
 
 /**
  * The local send an outbound copy belongs to: the oldest unmatched pending message of this client (a conversation sends one at a time)
- * with the same text and number of files.
+ * with the same text and number of files. Searched from the newest, only as far back as the conversation has pending messages.
  */
 export function pendingSendOf(conversation: Conversation | undefined, copy: Message): string | undefined {
+  const log = conversation === undefined ? MessageLog.empty : logOf(conversation)
+  let oldest: Message | undefined
+  for (let at = log.length - 1, seen = 0; at >= 0 && seen < log.pending; at -= 1) {
+    const message = log.at(at)!
+    if (message.isPending !== true) continue
+    seen += 1
+    if (message.localId !== undefined && !message.messageId) oldest = message
+  }
   const filesOf = (message: Message) => message.parts.filter((part) => part.type === 'file').length
-  const oldest = conversation?.messages.find((message) => message.isPending === true && message.localId !== undefined && !message.messageId)
   return oldest && (textOf(oldest) ?? '') === (textOf(copy) ?? '') && filesOf(oldest) === filesOf(copy) ? oldest.localId : undefined
 }
 
-/**
- * The platform ids of a messages array, cached beside the state. Arrays `insertByTime` derives from the newest share its set, grown in place
- * (constant work per message): an older array's set may hold later ids, so a hit there is confirmed by a scan; a miss is final.
- */
-interface IdIndex {
-  readonly ids: Set<string>
-  /** The newest array the set describes exactly. */
-  owner: readonly Message[]
-}
-
-const idIndexes = new WeakMap<readonly Message[], IdIndex>()
-
-function idIndexOf(messages: readonly Message[]): IdIndex {
-  let index = idIndexes.get(messages)
-  if (index === undefined) {
-    index = { ids: new Set(messages.flatMap((message) => (message.messageId ? [message.messageId] : []))), owner: messages }
-    idIndexes.set(messages, index)
-  }
-  return index
-}
-
 /** True when the conversation holds a message with this platform id, however old. */
-export function holdsMessage(conversation: Conversation | undefined, messageId: string): boolean {
-  if (conversation === undefined) return false
-  const index = idIndexOf(conversation.messages)
-  if (!index.ids.has(messageId)) return false
-  return index.owner === conversation.messages || conversation.messages.some((message) => message.messageId === messageId)
-}
+export const holdsMessage = (conversation: Conversation | undefined, messageId: string): boolean => conversation !== undefined && logOf(conversation).holds(messageId)
 
-/** Inserts a message at its place by time (after messages of the same time). */
-export function insertByTime(messages: readonly Message[], message: Message): readonly Message[] {
+/** The log with a message at its place by time (after messages of the same time): searched from the newest, where it nearly always goes. */
+export function insertByTime(log: MessageLog, message: Message): MessageLog {
   const time = sortTime(message.timestamp)
-  let at = messages.length
-  while (at > 0 && sortTime(messages[at - 1]!.timestamp) > time) at--
-  // `concat` allocates the exact length: an array spread grows by half again, slack the state would keep.
-  const inserted = at === messages.length ? messages.concat([message]) : [...messages.slice(0, at), message, ...messages.slice(at)]
-  const index = idIndexOf(messages)
-  if (index.owner === messages) {
-    if (message.messageId) index.ids.add(message.messageId)
-    index.owner = inserted
-    idIndexes.set(inserted, index)
-  }
-  return inserted
+  let at = log.length
+  while (at > 0 && sortTime(log.at(at - 1)!.timestamp) > time) at--
+  return log.insert(at, message)
 }
 
-/** The messages with `change` applied to those that match; the same array when none does. */
-export function changeMessage(messages: readonly Message[], matches: (message: Message) => boolean, change: (message: Message) => Message): readonly Message[] {
-  return messages.some(matches) ? messages.map((message) => (matches(message) ? change(message) : message)) : messages
+/** The log with `change` applied to the newest message that matches; the same log when none does. */
+export function changeMessage(log: MessageLog, matches: (message: Message) => boolean, change: (message: Message) => Message): MessageLog {
+  const at = log.findLastIndex(matches)
+  return at === -1 ? log : log.set(at, change(log.at(at)!))
 }
 
 /** A fetched message over the one held: the platform's fields win, local-only ones (read, links, local id) stay. */

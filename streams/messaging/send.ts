@@ -4,6 +4,7 @@ import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { messageIdOf, smsDeliveryStatus, type FileUploadResponse } from './codecs.js'
 import { failedTo, outcome$, type MessagingContext } from './effects.js'
+import { findNewest } from './messages.js'
 import { fileNameOf, isUploaded, messageError } from './parts.js'
 import { sendChatMessage, sendSms, uploadFile, uploadRootFields } from './requests.js'
 import { conversationKey, findConversation, type ChatType, type FilePart, type MessagingEvent, type Part, type Sent, type Target, type TextPart } from './state.js'
@@ -74,7 +75,8 @@ function smsSent$({ link, config, smsSender }: MessagingContext, user: AuthUser,
 
 /** A send that failed; kept as sent when the platform's copy of it already arrived (it was delivered, only the answer got lost). */
 function sendFailed({ current, link, logger }: MessagingContext, target: Target, localId: string, error: BasicError): MessagingEvent {
-  const copied = findConversation(current(), target.destination, target.chatType)?.messages.find((message) => message.localId === localId && message.messageId)
+  const held = findConversation(current(), target.destination, target.chatType)
+  const copied = held && findNewest(held, (message) => message.localId === localId && Boolean(message.messageId))
   if (!copied?.messageId) return { type: 'messageSendFailed', ...target, localId, error, ...(target.chatType === 'sms' ? { deliveryStatus: 'Failed' } : {}) }
   logger.warn('A send failed after the platform had delivered it; keeping it as sent', error.message)
   const user = link.user()

@@ -1,5 +1,7 @@
 import { Keyed } from '../keyed.js'
 import type { Step } from '../store.js'
+import { logOf, revised } from './held.js'
+import { MessageLog } from './log.js'
 import { byRef, changeMessage, holdsMessage, insertByTime, mergeHistory, textOf } from './messages.js'
 import { conversationKey, emptyConversation, type ChatType, type Conversation, type HistoryCursor, type Message, type MessagingEvent, type MessagingState, type Target } from './model.js'
 
@@ -29,12 +31,23 @@ function upsert(state: MessagingState, { destination, chatType }: Target, fresh:
   return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
-const withMessages = (conversation: Conversation, messages: readonly Message[]): Conversation =>
-  messages === conversation.messages ? conversation : { ...conversation, messages }
+/** The conversation with the messages of `log`: itself when the log is its own. */
+const withLog = (conversation: Conversation, log: MessageLog): Conversation => (log === logOf(conversation) ? conversation : revised(conversation, {}, log))
 
-/** Changes the messages of the event's conversation that match. */
-const changeMessages = (state: MessagingState, target: Target, matches: (message: Message) => boolean, change: (message: Message) => Message): MessagingState =>
-  update(state, target, (conversation) => withMessages(conversation, changeMessage(conversation.messages, matches, change)))
+/** Changes the newest message of the event's conversation that matches (one with this platform id, when `messageId` is given). */
+const changeMessages = (state: MessagingState, target: Target, matches: (message: Message) => boolean, change: (message: Message) => Message, messageId?: string): MessagingState =>
+  update(state, target, (conversation) => {
+    const log = logOf(conversation)
+    // The id set answers a miss at once, where a search would read every message.
+    return messageId !== undefined && !log.holds(messageId) ? conversation : withLog(conversation, changeMessage(log, matches, change))
+  })
+
+/** The log of the messages of `log` that `keep`: a new log only when one goes. */
+function kept(log: MessageLog, keep: (message: Message) => boolean): MessageLog {
+  const messages = log.toArray()
+  const left = messages.filter(keep)
+  return left.length === messages.length ? log : MessageLog.from(left)
+}
 
 const created = (event: Target & { readonly address?: string | undefined }): Conversation =>
   emptyConversation(event.destination, event.chatType, event.address === undefined ? {} : { address: event.address })
@@ -45,18 +58,19 @@ const handlers: Handlers = {
   conversationCreated: (state, event) => upsert(state, event, () => created(event)),
   conversationsFetched: (state, event) =>
     // A send in flight is not wiped by the replacement: its outcome still has to land.
-    event.conversations.reduce((next, fetched) => upsert(next, { destination: fetched.destination, chatType: fetched.type }, () => fetched, (held) => ({ ...fetched, messages: held.messages.filter((message) => message.isPending === true) })), state),
+    event.conversations.reduce((next, fetched) => upsert(next, { destination: fetched.destination, chatType: fetched.type }, () => fetched, (held) => revised(fetched, {}, MessageLog.from(held.messages.filter((message) => message.isPending === true)))), state),
   conversationDeleted: (state, event) => {
     const conversations = state.conversations.remove(conversationKey(event.destination, event.chatType))
     return conversations === state.conversations ? state : { conversations }
   },
   messageSending: (state, event) =>
-    upsert(state, event, () => emptyConversation(event.destination, event.chatType), (conversation) => ({ ...conversation, messages: insertByTime(conversation.messages, event.message) })),
+    upsert(state, event, () => emptyConversation(event.destination, event.chatType), (conversation) => revised(conversation, {}, insertByTime(logOf(conversation), event.message))),
   messageSent: (state, { type, destination, chatType, localId, ...sent }) =>
     update(state, { destination, chatType }, (conversation) => {
+      const held = logOf(conversation)
       // A copy of this send may have arrived first (outbound notification): keep one message.
-      const messages = conversation.messages.filter((message) => message.messageId !== sent.messageId || message.localId === localId)
-      return withMessages(conversation, changeMessage(messages, byRef(localId), (message) => ({ ...message, isPending: false, ...sent })))
+      const log = held.holds(sent.messageId) ? kept(held, (message) => message.messageId !== sent.messageId || message.localId === localId) : held
+      return withLog(conversation, changeMessage(log, byRef(localId), (message) => ({ ...message, isPending: false, ...sent })))
     }),
   messageSendFailed: (state, event) =>
     changeMessages(state, event, byRef(event.localId), (message) => ({
@@ -73,29 +87,31 @@ const handlers: Handlers = {
     const fields: Partial<Conversation> = { ...(inbound ? { lastReceived: message.timestamp } : {}), ...(inbound && text !== undefined ? { lastMessage: text } : {}) }
     return upsert(state, event, () => created(event), (conversation) =>
       // Known however old: re-sent notifications never add a second copy.
-      message.messageId && holdsMessage(conversation, message.messageId) ? conversation : { ...conversation, ...fields, messages: insertByTime(conversation.messages, message) },
+      message.messageId && holdsMessage(conversation, message.messageId) ? conversation : revised(conversation, fields, insertByTime(logOf(conversation), message)),
     )
   },
   ownCopyReceived: (state, event) => changeMessages(state, event, byRef(event.localId), (message) => ({ ...message, messageId: event.messageId, parts: event.parts })),
-  historyRequested: (state, event) => update(state, event, (conversation) => (conversation.isPending ? conversation : { ...conversation, isPending: true })),
+  historyRequested: (state, event) => update(state, event, (conversation) => (conversation.isPending ? conversation : revised(conversation, { isPending: true }))),
   historyFetched: (state, event) => {
     const apply: ConversationUpdate = (conversation) => {
       const moved: HistoryCursor = event.page === 'older' || !conversation.history.fetched ? { fetched: true, next: event.next } : conversation.history
       const { isTypingList, history } = event.recovered ? conversation : { isTypingList: [], history: moved }
-      return { ...conversation, messages: mergeHistory(conversation.messages, event.messages), isTypingList, isPending: false, history }
+      const log = event.messages.length === 0 ? logOf(conversation) : MessageLog.from(mergeHistory(conversation.messages, event.messages))
+      return revised(conversation, { isTypingList, isPending: false, history }, log)
     }
     return event.recovered ? upsert(state, event, () => emptyConversation(event.destination, event.chatType), apply) : update(state, event, apply)
   },
-  historyFailed: (state, event) => update(state, event, (conversation) => (conversation.isPending ? { ...conversation, isPending: false } : conversation)),
-  messagesCleared: (state, event) => update(state, event, (conversation) => withMessages(conversation, conversation.messages.length === 0 ? conversation.messages : [])),
+  historyFailed: (state, event) => update(state, event, (conversation) => (conversation.isPending ? revised(conversation, { isPending: false }) : conversation)),
+  messagesCleared: (state, event) => update(state, event, (conversation) => (logOf(conversation).length === 0 ? conversation : revised(conversation, {}, MessageLog.empty))),
   messageDeleted: (state, event) =>
     update(state, event, (conversation) => {
-      const messages = conversation.messages.filter((message) => message.messageId !== event.messageId)
-      return messages.length === conversation.messages.length ? conversation : withMessages(conversation, messages)
+      const log = logOf(conversation)
+      return log.holds(event.messageId) ? withLog(conversation, kept(log, (message) => message.messageId !== event.messageId)) : conversation
     }),
   deliveryStatusChanged: (state, event) =>
-    changeMessages(state, event, (message) => message.messageId === event.messageId, (message) => ({ ...message, deliveryStatus: event.deliveryStatus })),
-  messageRead: (state, event) => changeMessages(state, event, (message) => message.messageId === event.messageId && message.read !== true, (message) => ({ ...message, read: true })),
+    changeMessages(state, event, (message) => message.messageId === event.messageId, (message) => ({ ...message, deliveryStatus: event.deliveryStatus }), event.messageId),
+  messageRead: (state, event) =>
+    changeMessages(state, event, (message) => message.messageId === event.messageId && message.read !== true, (message) => ({ ...message, read: true }), event.messageId),
   linksRequested: (state, event) => changeMessages(state, event, byRef(event.ref), (message) => ({ ...message, isFetchingLinks: true })),
   linkCreated: (state, event) =>
     changeMessages(state, event, byRef(event.ref), (message) => ({
@@ -106,8 +122,8 @@ const handlers: Handlers = {
   typingChanged: (state, event) =>
     update(state, event, (conversation) => {
       const typing = conversation.isTypingList.includes(event.sender)
-      if (event.state === 'active') return typing ? conversation : { ...conversation, isTypingList: [...conversation.isTypingList, event.sender] }
-      return typing ? { ...conversation, isTypingList: conversation.isTypingList.filter((sender) => sender !== event.sender) } : conversation
+      if (event.state === 'active') return typing ? conversation : revised(conversation, { isTypingList: [...conversation.isTypingList, event.sender] })
+      return typing ? revised(conversation, { isTypingList: conversation.isTypingList.filter((sender) => sender !== event.sender) }) : conversation
     }),
   messagingFailed: (state) => state,
 }

@@ -254,6 +254,22 @@ describe('messaging state', () => {
       expect(messagesOf(state)).to.have.length(1)
     })
 
+    it('holds a long conversation in order, and keeps each earlier version as it was', () => {
+      const versions = [reduce([created])]
+      for (let index = 0; index < 2_000; index += 1) versions.push(messagingReducer(versions.at(-1)!, received(inbound(`m${index}`, 1_700_000_000_000 + index))))
+      expect(messagesOf(versions.at(-1)!).map((message) => message.messageId)).to.deep.equal(Array.from({ length: 2_000 }, (_, index) => `m${index}`))
+      expect(messagesOf(versions[1_500]!)).to.have.length(1_499 + 1)
+      expect(messagesOf(versions[33]!).at(-1)?.messageId).to.equal('m32')
+    })
+
+    it('shows a conversation’s messages as an enumerable array: Object.keys, a spread and JSON see them', () => {
+      const conversation = findConversation(reduce([received(inbound('m1', 1)), received(inbound('m2', 2))]), bob, 'chat-oneToOne')!
+      expect(Object.keys(conversation)).to.include('messages')
+      expect({ ...conversation }.messages.map((message) => message.messageId)).to.deep.equal(['m1', 'm2'])
+      expect((JSON.parse(JSON.stringify(conversation)) as { messages: Message[] }).messages).to.have.length(2)
+      expect(conversation.messages).to.equal(conversation.messages)
+    })
+
     it('keeps SMS and chat conversations with the same address apart', () => {
       const state = reduce([received(inbound('m1', 1)), received(inbound('s1', 2), { destination: bob, chatType: 'sms' })])
       expect(state.conversations.values()).to.have.length(2)

@@ -23,6 +23,14 @@ describe('users reducer and search query', () => {
     expect(second.users).to.deep.equal({ a: { userId: 'a', firstName: 'B', lastName: 'L' } })
   })
 
+  it('keeps users whose id names an Object property (__proto__, constructor) as users, the record’s prototype untouched', () => {
+    const first = usersReducer(initialUsersState, { type: 'usersFound', operation: 'search', results: [{ userId: '__proto__', firstName: 'P' }, { userId: 'constructor' }], next: undefined })
+    const second = usersReducer(first, { type: 'usersFound', operation: 'search', results: [{ userId: '__proto__', lastName: 'Q' }], next: undefined })
+    expect(Object.keys(second.users)).to.deep.equal(['__proto__', 'constructor'])
+    expect(Object.getPrototypeOf(second.users)).to.equal(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(second.users, '__proto__')?.value).to.deep.equal({ userId: '__proto__', firstName: 'P', lastName: 'Q' })
+  })
+
   it('changes nothing on failure or an empty result', () => {
     expect(usersReducer(initialUsersState, { type: 'usersFound', operation: 'search', results: [], next: undefined })).to.equal(initialUsersState)
     expect(usersReducer(initialUsersState, { type: 'directoryFailed', operation: 'search', error: new BasicError('users:3', 'x') })).to.equal(initialUsersState)

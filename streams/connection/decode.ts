@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
 
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value)
@@ -24,3 +25,11 @@ export function describeDecodeErrors(errors: t.Errors, max = 3): string {
   })
   return lines.join('; ') + (errors.length > max ? ` (and ${errors.length - max} more)` : '')
 }
+
+/**
+ * The value as a codec that does not transform (no `new t.Type` with its own decode) reads it: the value itself when the codec's guard
+ * takes it, which builds no context per field, else the codec's decode, for its errors.
+ *
+ * checked(ChatMessageNotification, body) // E.right(body) for a well-formed body
+ */
+export const checked = <A>(codec: t.Type<A, unknown, unknown>, value: unknown): t.Validation<A> => (codec.is(value) ? E.right(value) : codec.decode(value))

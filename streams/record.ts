@@ -18,5 +18,9 @@ export const upsertBy = <T>(items: readonly T[], item: T, key: (item: T) => stri
  *
  * definedFields({ id: session.sessionId, address: undefined }) // { id } or {}
  */
-export const definedFields = <T extends object>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+export function definedFields<T extends object>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  // A loop, not entries → filter → fromEntries: it runs per received message. The keys are the caller's literal ones.
+  const defined: Partial<T> = {}
+  for (const key of Object.keys(record) as (keyof T)[]) if (record[key] !== undefined) defined[key] = record[key]
+  return defined as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

@@ -76,6 +76,7 @@ export type HistoryCursor = { readonly fetched: false } | { readonly fetched: tr
 export interface Conversation {
   readonly destination: readonly string[]
   readonly type: ChatType
+  /** Oldest first. A conversation of the state builds this array from its log when first read, then gives the same one. */
   readonly messages: readonly Message[]
   readonly isTypingList: readonly string[]
   readonly description: string

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import fc from 'fast-check'
 import { BasicError } from '../../../streams/errors.js'
 import { chatTypeOfHref, messageIdOf, smsDeliveryStatus } from '../../../streams/messaging/codecs.js'
 import { pendingSendOf, sortTime } from '../../../streams/messaging/messages.js'
@@ -77,6 +78,16 @@ describe('messaging state', () => {
       expect(chatTypeOfHref('/cpaas/chat/v1/u/group/g-1/messages/m-1')).to.equal('chat-group')
       expect(chatTypeOfHref('/cpaas/chat/v1/u/oneToOne/bob/adhoc/messages/m-1')).to.equal('chat-oneToOne')
       expect(chatTypeOfHref('/group/oneToOne/x')).to.equal(undefined)
+    })
+
+    it('reads the chat type of any link as its path segments say: group or oneToOne after three others, group first', () => {
+      const bySegments = (href: string) => {
+        const rest = href.split('/').filter((segment) => segment !== '').slice(3)
+        return rest.includes('group') ? 'chat-group' : rest.includes('oneToOne') ? 'chat-oneToOne' : undefined
+      }
+      const segment = fc.constantFrom('', 'cpaas', 'chat', 'v1', 'group', 'oneToOne', 'groupX', 'xoneToOne', 'https:', 'a@b.c')
+      const href = fc.array(segment, { maxLength: 14, size: 'max' }).map((segments) => segments.join('/'))
+      fc.assert(fc.property(href, (link) => chatTypeOfHref(link) === bySegments(link)), { numRuns: 3000 })
     })
 
     it('maps SMS delivery statuses', () => {

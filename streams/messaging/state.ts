@@ -31,15 +31,15 @@ function upsert(state: MessagingState, { destination, chatType }: Target, fresh:
   return after === before ? state : { conversations: state.conversations.set(key, after) }
 }
 
-/** The conversation with the messages of `log`: itself when the log is its own. */
-const withLog = (conversation: Conversation, log: MessageLog): Conversation => (log === logOf(conversation) ? conversation : revised(conversation, {}, log))
+/** The conversation with the messages of `log`, made from `held`, its own: itself when that changed nothing. */
+const withLog = (conversation: Conversation, held: MessageLog, log: MessageLog): Conversation => (log === held ? conversation : revised(conversation, {}, log))
 
 /** Changes the newest message of the event's conversation that matches (one with this platform id, when `messageId` is given). */
 const changeMessages = (state: MessagingState, target: Target, matches: (message: Message) => boolean, change: (message: Message) => Message, messageId?: string): MessagingState =>
   update(state, target, (conversation) => {
     const log = logOf(conversation)
     // The id set answers a miss at once, where a search would read every message.
-    return messageId !== undefined && !log.holds(messageId) ? conversation : withLog(conversation, changeMessage(log, matches, change))
+    return messageId !== undefined && !log.holds(messageId) ? conversation : withLog(conversation, log, changeMessage(log, matches, change))
   })
 
 /** The log of the messages of `log` that `keep`: a new log only when one goes. */
@@ -70,7 +70,7 @@ const handlers: Handlers = {
       const held = logOf(conversation)
       // A copy of this send may have arrived first (outbound notification): keep one message.
       const log = held.holds(sent.messageId) ? kept(held, (message) => message.messageId !== sent.messageId || message.localId === localId) : held
-      return withLog(conversation, changeMessage(log, byRef(localId), (message) => ({ ...message, isPending: false, ...sent })))
+      return withLog(conversation, held, changeMessage(log, byRef(localId), (message) => ({ ...message, isPending: false, ...sent })))
     }),
   messageSendFailed: (state, event) =>
     changeMessages(state, event, byRef(event.localId), (message) => ({
@@ -106,7 +106,7 @@ const handlers: Handlers = {
   messageDeleted: (state, event) =>
     update(state, event, (conversation) => {
       const log = logOf(conversation)
-      return log.holds(event.messageId) ? withLog(conversation, kept(log, (message) => message.messageId !== event.messageId)) : conversation
+      return log.holds(event.messageId) ? withLog(conversation, log, kept(log, (message) => message.messageId !== event.messageId)) : conversation
     }),
   deliveryStatusChanged: (state, event) =>
     changeMessages(state, event, (message) => message.messageId === event.messageId, (message) => ({ ...message, deliveryStatus: event.deliveryStatus }), event.messageId),

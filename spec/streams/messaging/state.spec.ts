@@ -132,6 +132,12 @@ describe('messaging state', () => {
       expect(findConversation(next, bob, 'chat-oneToOne')).to.deep.include({ id: 's-1', lastMessage: 'See you', lastReceived: 5, messages: [] })
     })
 
+    it('keeps the state object when a change to a fetched conversation finds no message to change', () => {
+      const state = reduce([{ type: 'conversationsFetched', conversations: [{ ...emptyConversation(bob, 'chat-oneToOne'), messages: [inbound('m1', 1)] }] }])
+      expect(messagingReducer(state, { type: 'linksRequested', ...oneToOne, ref: 'unknown' })).to.equal(state)
+      expect(messagingReducer(state, { type: 'messageRead', ...oneToOne, messageId: 'unknown' })).to.equal(state)
+    })
+
     it('keeps sends in flight when a fetch replaces their conversation', () => {
       const state = reduce([created, received(inbound('m1', 1)), pending('local-1')])
       const next = messagingReducer(state, { type: 'conversationsFetched', conversations: [emptyConversation(bob, 'chat-oneToOne')] })

@@ -130,6 +130,11 @@ function checkListener<L>(listener: L): L {
   return listener
 }
 
+/** The list with `listener` last, unless it holds it already (a listener is called once per event however often it is added). */
+const withListener = <L>(list: readonly L[], listener: L): readonly L[] => (list.includes(listener) ? list : [...list, listener])
+
+const withoutListener = <L>(list: readonly L[], listener: unknown): readonly L[] => list.filter((held) => held !== listener)
+
 /** Runs `flush` once, later: the emitter's delivery of one burst of events. */
 export type Delivery = (flush: () => void) => void
 
@@ -147,23 +152,30 @@ const inMicrotask: Delivery = (flush) => void settled.then(flush)
  * emitter.on('ws:change', ({ platform }) => …)
  */
 export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, delivery: Delivery = inMicrotask): Emitter {
-  // Stored untyped: each set only ever holds listeners of its own event name.
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  const globals = new Set<GlobalListener>()
+  // Stored untyped: each list only ever holds listeners of its own event name. A list is replaced, never changed, when a listener comes or
+  // goes, so a delivery runs over the listeners there were when it began without copying them for each event.
+  const listeners = new Map<EventName, readonly ((payload: unknown) => void)[]>()
+  let globals: readonly GlobalListener[] = []
 
-  const call = (type: EventName, run: () => void): void => {
-    try {
-      run()
-    } catch (error) {
-      logger.error(`A listener of "${type}" threw`, error)
-    }
-  }
+  const threw = (type: EventName, error: unknown): void => logger.error(`A listener of "${type}" threw`, error)
 
   const deliver = ({ type, payload }: PublicEvent): void => {
     // A malformed event without payload still gives listeners the documented `{}`.
     const given: PublicEvent['payload'] = payload ?? {}
-    for (const listener of [...(listeners.get(type) ?? [])]) call(type, () => listener(given))
-    for (const listener of [...globals]) call(type, () => listener(type, [given]))
+    for (const listener of listeners.get(type) ?? []) {
+      try {
+        listener(given)
+      } catch (error) {
+        threw(type, error)
+      }
+    }
+    for (const listener of globals) {
+      try {
+        listener(type, [given])
+      } catch (error) {
+        threw(type, error)
+      }
+    }
   }
 
   // One burst waits in `queued` for one delivery (as `observeOn` would, without an action per event); events emitted during it wait for the next.
@@ -186,25 +198,23 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     on: (type, listener) => {
       const name = checkType(type)
       checkListener(listener)
-      const set = listeners.get(name) ?? new Set<(payload: unknown) => void>()
-      set.add(listener as (payload: unknown) => void)
-      listeners.set(name, set)
+      listeners.set(name, withListener(listeners.get(name) ?? [], listener as (payload: unknown) => void))
     },
     off: (type, listener) => {
       const name = checkType(type)
       checkListener(listener)
-      listeners.get(name)?.delete(listener as (payload: unknown) => void)
+      listeners.set(name, withoutListener(listeners.get(name) ?? [], listener))
     },
     subscribe: (listener) => {
-      globals.add(checkListener(listener))
+      globals = withListener(globals, checkListener(listener))
     },
     unsubscribe: (listener) => {
-      globals.delete(checkListener(listener))
+      globals = withoutListener(globals, checkListener(listener))
     },
     dispose: () => {
       subscription.unsubscribe()
       listeners.clear()
-      globals.clear()
+      globals = []
     },
   }
 }

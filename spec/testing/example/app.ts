@@ -1,12 +1,11 @@
 // App code of the testing kit's example (testing/README.md): two small pieces an app built on
 // kandy-rx/streams might have, written to be tested in virtual time (each takes a scheduler).
-import { asyncScheduler, debounceTime, distinctUntilChanged, map, of, startWith, switchMap, timer, type Observable, type ObservedValueOf, type SchedulerLike } from 'rxjs'
-import type { Streams } from '../../../streams/index.js'
+import { asyncScheduler, debounceTime, distinctUntilChanged, map, of, startWith, switchMap, timer, type Observable, type SchedulerLike } from 'rxjs'
+import type { ConnectionState, UserPresence } from '../../../streams/index.js'
 
-/** What the connection feature reports about the notification socket (`streams.connection.state$`). */
-export type ConnectionState = ObservedValueOf<Streams['connection']['state$']>
+export type { ConnectionState }
 /** The presence of other users by user id (`streams.presence.presence$`). */
-export type PresenceByUser = ObservedValueOf<Streams['presence']['presence$']>
+export type PresenceByUser = Readonly<Record<string, UserPresence>>
 
 /**
  * Shows the "reconnecting…" banner once the socket has been down for `after` ms while the app

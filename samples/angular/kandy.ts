@@ -1,12 +1,10 @@
 import { DestroyRef, Injectable, inject } from '@angular/core'
-import { createStreams, type Streams, type UserConfig } from 'kandy-rx/streams'
-import { Observable, combineLatest, defer, distinctUntilChanged, filter, from, map, merge, switchMap, take, tap, throwError, type ObservedValueOf } from 'rxjs'
+import { createStreams, type AuthUser, type CallObject, type Conversation, type Message, type Streams, type UserConfig } from 'kandy-rx/streams'
+import { Observable, combineLatest, defer, distinctUntilChanged, filter, from, map, merge, switchMap, take, tap, throwError } from 'rxjs'
 
-// The SDK's view types, named from the streams that carry them.
-export type CallObject = ObservedValueOf<Streams['call']['calls$']>[number]
-export type Conversation = ObservedValueOf<Streams['messaging']['conversations$']>[number]
-export type Message = Conversation['messages'][number]
-export type User = ObservedValueOf<Streams['auth']['user$']>
+// The SDK's view types, as the views of this sample use them.
+export type { CallObject, Conversation, Message }
+export type User = AuthUser | undefined
 
 /** A person of the directory with their live presence. */
 export interface Contact {

@@ -175,6 +175,36 @@ describe('events', () => {
     expect(seen).to.deep.equal(['once', 'other', 'other'])
   })
 
+  it('calls a listener added twice once per event, and off removes it', async () => {
+    const { emitter, events$ } = setup()
+    const seen: string[] = []
+    const listener = (): void => void seen.push('called')
+    emitter.on('group:new', listener)
+    emitter.on('group:new', listener)
+    events$.next({ type: 'group:new', payload: { id: 'g1', groupId: 'g1' } })
+    await delivered()
+    emitter.off('group:new', listener)
+    events$.next({ type: 'group:new', payload: { id: 'g2', groupId: 'g2' } })
+    await delivered()
+    expect(seen).to.deep.equal(['called'])
+  })
+
+  it('delivers an event to the listeners there were when its delivery began', async () => {
+    const { emitter, events$ } = setup()
+    const seen: string[] = []
+    const later = (): void => void seen.push('later')
+    const added = (): void => void seen.push('added')
+    emitter.on('group:new', () => {
+      seen.push('first')
+      emitter.off('group:new', later)
+      emitter.on('group:new', added)
+    })
+    emitter.on('group:new', later)
+    events$.next({ type: 'group:new', payload: { id: 'g1', groupId: 'g1' } })
+    await delivered()
+    expect(seen).to.deep.equal(['first', 'later'])
+  })
+
   it('stops delivering after dispose', async () => {
     const { emitter, events$ } = setup()
     const seen: unknown[] = []

@@ -1,7 +1,7 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
-import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type EventOf, type LifeEvent, type MidCallEvent } from './model.js'
-import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
+import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type EventOf } from './model.js'
+import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutput, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
 export * from './model.js'
@@ -16,6 +16,10 @@ type Handlers = { readonly [K in Exclude<keyof EventOf, Creation>]: Handler<K> }
 
 const update = (state: CallsState, call: CallRecord, changes: Partial<CallRecord>, ...outputs: CallOutput[]): CallsStep => ({ state: put(state, { ...call, ...changes }), outputs })
 const say = (state: CallsState, ...outputs: CallOutput[]): CallsStep => ({ state, outputs })
+
+/** A request the call takes with `changes` (the operation it starts), or refuses with `error`. */
+const request = (state: CallsState, call: CallRecord, event: CallEvent, error: BasicError | undefined, changes: Partial<CallRecord>): CallsStep =>
+  error === undefined ? update(state, call, changes) : refuse(state, event, error)
 
 /** The call still waits for the outcome of `operation` (a late or foreign outcome changes nothing). */
 const settling = (call: CallRecord, operation: CallOperation): boolean => call.operation === operation && !isTerminal(call.state)
@@ -120,18 +124,12 @@ function tracked(state: CallsState, call: CallRecord, event: EventOf['trackAdded
   const next = added ? [...list, event.trackId] : list.filter((id) => id !== event.trackId)
   // A remote track that arrives while the call is held is announced when the hold ends (holdChange).
   if (added && !event.local && call.state === callStates.ON_HOLD) return update(state, call, { remoteTracks: next })
-  const output: CallOutput = {
-    type: added ? 'trackAdded' : 'trackEnded',
-    callId: call.id,
-    trackId: event.trackId,
-    local: event.local,
-    webrtcSessionId: call.webrtcSessionId,
-  }
+  const output = trackOutput(added ? 'trackAdded' : 'trackEnded', call, event.trackId, event.local)
   return update(state, call, event.local ? { localTracks: next } : { remoteTracks: next }, output)
 }
 
-/** The call's own life: made or invited, answered, ended, its tracks, its statistics. */
-const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
+const handlers: Handlers = {
+  // The call's own life: made or invited, answered, ended, its tracks, its statistics.
   sessionCreated: (state, call, event) =>
     call.state !== callStates.INITIATING
       ? unchanged(state)
@@ -140,16 +138,10 @@ const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
   ringingReported: (state, call) =>
     call.direction !== 'outgoing' || call.state !== callStates.INITIATED ? unchanged(state) : update(state, call, { state: callStates.RINGING }, stateChanged(call)),
   remoteAnswered: (state, call, event) => (awaitsAnswer(call) ? connect(state, call, event.at) : unchanged(state)),
-  answerRequested: (state, call, event) => {
-    const error = notRinging(call, 'answer')
-    if (error !== undefined) return refuse(state, event, error)
-    return update(state, call, { operation: 'answer', mediaConstraints: event.mediaConstraints, bandwidth: event.bandwidth })
-  },
+  answerRequested: (state, call, event) =>
+    request(state, call, event, notRinging(call, 'answer'), { operation: 'answer', mediaConstraints: event.mediaConstraints, bandwidth: event.bandwidth }),
   answered: (state, call, event) => (call.operation === 'answer' && isRingingIncoming(call) ? connect(state, call, event.at) : unchanged(state)),
-  rejectRequested: (state, call, event) => {
-    const error = notRinging(call, 'reject')
-    return error === undefined ? update(state, call, { operation: 'reject' }) : refuse(state, event, error)
-  },
+  rejectRequested: (state, call, event) => request(state, call, event, notRinging(call, 'reject'), { operation: 'reject' }),
   rejected: (state, call, event) => (settling(call, 'reject') ? finish(state, call, callStates.ENDED, event.at) : unchanged(state)),
   ignored: (state, call, event) => {
     const error = notRinging(call, 'ignore')
@@ -175,13 +167,9 @@ const life: Pick<Handlers, Exclude<LifeEvent['type'], Creation>> = {
     return unchanged(state)
   },
   statsReported: (state, call, event) => say(state, { type: 'statsReceived', callId: call.id, trackId: event.trackId, result: event.result, error: event.error }),
-}
 
-const midCall: Pick<Handlers, MidCallEvent['type']> = {
-  reofferRequested: (state, call, event) => {
-    const error = reofferRefusal(call, event)
-    return error === undefined ? update(state, call, { operation: event.operation }) : refuse(state, event, error)
-  },
+  // Mid-call operations (protocol/calls.md §7, §8, §13).
+  reofferRequested: (state, call, event) => request(state, call, event, reofferRefusal(call, event), { operation: event.operation }),
   reofferAnswered: (state, call, event) => (settling(call, event.operation) ? reoffered(state, call, event) : unchanged(state)),
   reofferFailed: (state, call, event) => (settling(call, event.operation) ? failed(state, call, event.operation, event.error) : unchanged(state)),
   remoteOfferAnswered: remoteReoffered,
@@ -205,11 +193,6 @@ const midCall: Pick<Handlers, MidCallEvent['type']> = {
   dtmfSent: (state, call, event) => say(state, { type: 'dtmfSent', callId: call.id, tones: event.tones, inBand: event.inBand, error: event.error }),
   // The automatic restarts gave up (media-restart.ts): said once more, with why.
   mediaRestartGaveUp: (state, call, event) => say(state, { type: 'mediaRestarted', callId: call.id, error: event.error }),
-}
-
-const handlers: Handlers = {
-  ...life,
-  ...midCall,
   // Reduced around this machine: transfer.ts `withTransfers`, join.ts `withJoins`, media-connection.ts `withMediaConnection`.
   transferRequested: unchanged,
   transferFailed: unchanged,

@@ -101,16 +101,16 @@ export const stateChanged = (call: CallRecord, why: Why = {}): CallOutput => ({
   error: why.error,
 })
 
+type TrackChange = 'trackAdded' | 'trackEnded'
+
+/** A track of a call started or ended (`call:newTrack` / `call:trackEnded`). */
+export const trackOutput = (type: TrackChange, call: CallRecord, trackId: string, local: boolean): CallOutput => ({ type, callId: call.id, trackId, local, webrtcSessionId: call.webrtcSessionId })
+
 /** The track outputs of a call: its local tracks, then its remote ones. */
-export const trackOutputs = (
-  type: 'trackAdded' | 'trackEnded',
-  call: Pick<CallRecord, 'id' | 'webrtcSessionId'>,
-  local: readonly string[],
-  remote: readonly string[],
-): CallOutput[] => {
-  const output = (local: boolean) => (trackId: string): CallOutput => ({ type, callId: call.id, trackId, local, webrtcSessionId: call.webrtcSessionId })
-  return [...local.map(output(true)), ...remote.map(output(false))]
-}
+export const trackOutputs = (type: TrackChange, call: CallRecord, local: readonly string[], remote: readonly string[]): CallOutput[] => [
+  ...local.map((trackId) => trackOutput(type, call, trackId, true)),
+  ...remote.map((trackId) => trackOutput(type, call, trackId, false)),
+]
 
 /** A change of who holds an answered call (flags, state, `call:stateChange`); leaving On Hold first re-announces the remote tracks `toCallObject` hid. */
 export function holdChange(call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): { changes: Partial<CallRecord>; outputs: CallOutput[] } {

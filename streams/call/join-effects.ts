@@ -125,13 +125,11 @@ function join(joining: Joints, pair: Pair): void {
   }
   const joinedId = environment.randomId()
   if (store.request({ type: 'joinRequested', callId, otherCallId, joinedId }) === undefined) return
-  const settled = store.state$.pipe(
+  const bridged = store.state$.pipe(
     map((state) => pair.map((leg) => entryOf(state.calls, leg)?.joinedInto)),
     first((marks) => marks.some((mark) => mark?.into !== joinedId || mark.error !== undefined) || marks.every((mark) => mark?.ready === true)),
     // Not from inside the dispatch that settled it: the join's own events come after that one's.
     observeOn(asapScheduler),
-  )
-  const bridged = settled.pipe(
     switchMap((marks) => {
       if (marks.every((mark) => mark?.into === joinedId && mark.ready)) return bridge(joining, pair, joinedId)
       return throwError(() => marks.find((mark) => mark?.error !== undefined)?.error ?? changed(callId, otherCallId))

@@ -36,11 +36,9 @@ function refusalOutput(state: CallsState, event: EventOf['jointRefused']): CallO
 function requestJoin(state: CallsState, event: EventOf['joinRequested']): CallsStep {
   const error = pairRefusal(state, event.callId, event.otherCallId, 'join')
   if (error !== undefined) return { state, outputs: [{ type: 'joinReported', callId: event.callId, error }] }
-  let next = state
-  for (const id of [event.callId, event.otherCallId]) {
-    const call = entryOf(next.calls, id) as CallRecord
-    next = put(next, { ...call, joinedInto: { into: event.joinedId, shown: callPart(call), ready: false, error: undefined } })
-  }
+  // Two different calls that exist: `pairRefusal` checked them.
+  const legs = [event.callId, event.otherCallId].map((id) => entryOf(state.calls, id) as CallRecord)
+  const next = legs.reduce((sofar, call) => put(sofar, { ...call, joinedInto: { into: event.joinedId, shown: callPart(call), ready: false, error: undefined } }), state)
   return { state: next, outputs: [] }
 }
 
@@ -150,8 +148,7 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
 /** After the base machine's step: legs' outputs stay inside (remote tracks become the joined call's), joining legs record ready / failed, joined calls follow. */
 function foldLegs(event: CallEvent, step: CallsStep): CallsStep {
   const legOf = (state: CallsState, callId: string): JoinedInto | undefined => entryOf(state.calls, callId)?.joinedInto
-  const touched = new Set<string>(legOf(step.state, event.callId) === undefined ? [] : [event.callId])
-  for (const output of step.outputs) if (legOf(step.state, output.callId) !== undefined) touched.add(output.callId)
+  const touched = new Set([event.callId, ...step.outputs.map((output) => output.callId)].filter((id) => legOf(step.state, id) !== undefined))
   if (touched.size === 0) return step
 
   let state = step.state

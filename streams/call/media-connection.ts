@@ -10,8 +10,7 @@ import { isTerminal, put, unchanged } from './steps.js'
  * mediaConnectionStateOf('connected', 'failed') // 'failed'
  */
 export function mediaConnectionStateOf(ice: RTCIceConnectionState, connection: RTCPeerConnectionState | undefined): MediaConnectionState {
-  if (connection === 'failed' || connection === 'closed') return connection
-  return ice
+  return connection === 'failed' || connection === 'closed' ? connection : ice
 }
 
 /** The peer connection's media connection state: now, then every change (completes never; unsubscribe to stop). */

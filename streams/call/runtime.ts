@@ -71,14 +71,6 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   remoteIntent: undefined,
 })
 
-const stopRuntime = (runtime: CallRuntime): void => {
-  runtime.negotiation.dispose()
-  runtime.awaitingAnswer = undefined
-  runtime.localStream?.getTracks().forEach((track) => track.stop())
-  runtime.peer?.close()
-  runtime.effects.unsubscribe()
-}
-
 /** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
 const callTracks = (store: RuntimeDeps['store'], media: RuntimeDeps['media'], find: Runtimes['find']): Pick<Runtimes, 'addLocal' | 'endTracks' | 'replaceLocal'> => ({
   addLocal: (callId, stream) => {
@@ -134,7 +126,11 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     }
     if (found === undefined) return
     runtimes.delete(callId)
-    stopRuntime(found)
+    found.negotiation.dispose()
+    found.awaitingAnswer = undefined
+    found.localStream?.getTracks().forEach((track) => track.stop())
+    found.peer?.close()
+    found.effects.unsubscribe()
   }
 
   // Tracks of a call not created yet wait for it (its invitation is being handled).

@@ -1,4 +1,4 @@
-import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, throwError, type Observable } from 'rxjs'
+import { EMPTY, Subscription, asapScheduler, catchError, defer, filter, first, from, map, observeOn, of, switchMap, tap, throwError, type Observable } from 'rxjs'
 import { BasicError, errorCodes, shown } from '../errors.js'
 import { entryOf } from '../record.js'
 import { createAudioBridge, type AudioBridge, type BridgeEnvironment } from './bridge.js'
@@ -11,8 +11,9 @@ import { isTerminal } from './steps.js'
 const isStopped = (transceiver: RTCRtpTransceiver): boolean =>
   (transceiver as { stopped?: boolean }).stopped === true || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped'
 
-const audioTransceiver = (connection: RTCPeerConnection): RTCRtpTransceiver | undefined =>
-  connection.getTransceivers().find((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === 'audio')
+/** A call's transceivers that still receive `kind` media. */
+const transceiversOf = (runtimes: JoinEngine['runtimes'], callId: string, kind: 'audio' | 'video'): RTCRtpTransceiver[] =>
+  (runtimes.runtime(callId).peer?.connection.getTransceivers() ?? []).filter((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === kind)
 
 type Pair = readonly [string, string]
 
@@ -22,8 +23,7 @@ const changed = (callId: string, otherCallId: string): BasicError =>
 
 /** Stops a call's video for good before it is taken off hold: its m-lines are rejected in the unhold offer. */
 function audioOnly({ runtimes }: JoinEngine, callId: string): void {
-  for (const transceiver of runtimes.runtime(callId).peer?.connection.getTransceivers() ?? []) {
-    if (isStopped(transceiver) || transceiver.receiver.track.kind !== 'video') continue
+  for (const transceiver of transceiversOf(runtimes, callId, 'video')) {
     const local = transceiver.sender.track
     const remote = transceiver.receiver.track.id
     transceiver.stop()
@@ -78,8 +78,7 @@ function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: strin
 const bridge = (joining: Joints, pair: Pair, joinedId: string): Observable<unknown> =>
   defer(() => {
     const transceivers = pair.map((id) => {
-      const connection = joining.engine.runtimes.runtime(id).peer?.connection
-      const transceiver = connection === undefined ? undefined : audioTransceiver(connection)
+      const [transceiver] = transceiversOf(joining.engine.runtimes, id, 'audio')
       if (transceiver === undefined) throw notSupported(`Call ${id} has no audio: only audio is joined.`)
       return transceiver
     })
@@ -93,10 +92,7 @@ const bridge = (joining: Joints, pair: Pair, joinedId: string): Observable<unkno
         const sent = Promise.all(transceivers.map((transceiver, index) => transceiver.sender.replaceTrack(mix.output(index))))
         return from(sent).pipe(
           map(() => appear(joining, pair, joinedId, { legs: pair, bridge: mix, microphone }, { transceivers, microphones })),
-          catchError((error: unknown) => {
-            mix.close()
-            return throwError(() => error)
-          }),
+          tap({ error: () => mix.close() }),
         )
       }),
     )

@@ -127,10 +127,7 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
   }
   const localHold = live.every((leg) => leg.localHold === true)
   const remoteHold = live.every((leg) => leg.remoteHold === true)
-  const settled = (changes: Partial<CallRecord>, error?: BasicError): CallsStep => {
-    const held = holdChange(joined, localHold, remoteHold, { error })
-    return { state: put(state, { ...joined, ...changes, ...held.changes }), outputs: held.outputs }
-  }
+  const settled = (changes: Partial<CallRecord>, error?: BasicError): CallsStep => holdChange(state, { ...joined, ...changes }, localHold, remoteHold, { error })
   if (joined.operation === 'hold' || joined.operation === 'unhold') {
     const target = joined.operation === 'hold'
     const error = joint.error ?? joint.pending.flatMap((id) => errors.get(id) ?? [])[0]

@@ -87,10 +87,8 @@ function reoffered(state: CallsState, call: CallRecord, event: EventOf['reofferA
   const trackIds = event.trackIds ?? []
   switch (event.operation) {
     case 'hold':
-    case 'unhold': {
-      const { changes, outputs } = holdChange(call, event.operation === 'hold', call.remoteHold)
-      return update(state, call, { ...settled, ...changes }, ...outputs)
-    }
+    case 'unhold':
+      return holdChange(state, { ...call, ...settled }, event.operation === 'hold', call.remoteHold)
     case 'addMedia':
       return update(state, call, settled, { type: 'newMedia', callId: call.id, trackIds, mediaId: event.mediaId, error: undefined })
     case 'removeMedia':
@@ -105,10 +103,8 @@ function remoteReoffered(state: CallsState, call: CallRecord, event: EventOf['re
   if (!isAnswered(call)) return unchanged(state)
   switch (event.operation) {
     case 'hold':
-    case 'unhold': {
-      const { changes, outputs } = holdChange(call, call.localHold, event.operation === 'hold')
-      return update(state, call, changes, ...outputs)
-    }
+    case 'unhold':
+      return holdChange(state, call, call.localHold, event.operation === 'hold')
     case 'noChange':
     case 'unknown':
       return say(state, stateChanged(call))

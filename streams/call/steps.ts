@@ -113,10 +113,11 @@ export const trackOutputs = (type: TrackChange, call: CallRecord, local: readonl
 ]
 
 /** A change of who holds an answered call (flags, state, `call:stateChange`); leaving On Hold first re-announces the remote tracks `toCallObject` hid. */
-export function holdChange(call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): { changes: Partial<CallRecord>; outputs: CallOutput[] } {
-  const state = heldState(localHold, remoteHold)
-  const resumed = call.state === callStates.ON_HOLD && state !== callStates.ON_HOLD
-  return { changes: { localHold, remoteHold, state }, outputs: [...(resumed ? trackOutputs('trackAdded', call, [], call.remoteTracks) : []), stateChanged(call, why)] }
+export function holdChange(state: CallsState, call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): CallsStep {
+  const to = heldState(localHold, remoteHold)
+  const resumed = call.state === callStates.ON_HOLD && to !== callStates.ON_HOLD
+  const outputs = [...(resumed ? trackOutputs('trackAdded', call, [], call.remoteTracks) : []), stateChanged(call, why)]
+  return { state: put(state, { ...call, localHold, remoteHold, state: to }), outputs }
 }
 
 /** A call moved to a terminal state: tracks end first, then the state change. */

@@ -127,7 +127,6 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
   }
   const localHold = live.every((leg) => leg.localHold === true)
   const remoteHold = live.every((leg) => leg.remoteHold === true)
-  const settled = (changes: Partial<CallRecord>, error?: BasicError): CallsStep => holdChange(state, { ...joined, ...changes }, localHold, remoteHold, { error })
   if (joined.operation === 'hold' || joined.operation === 'unhold') {
     const target = joined.operation === 'hold'
     const error = joint.error ?? joint.pending.flatMap((id) => errors.get(id) ?? [])[0]
@@ -136,10 +135,10 @@ function followLegs(state: CallsState, joinedId: string, errors: ReadonlyMap<str
       return leg !== undefined && !errors.has(id) && !(leg.operation === undefined && leg.localHold === target)
     })
     if (pending.length > 0) return { state: put(state, { ...joined, joint: { ...joint, pending, error } }), outputs: [] }
-    return settled({ operation: undefined, joint: { ...joint, pending: [], error: undefined } }, error)
+    return holdChange(state, { ...joined, operation: undefined, joint: { ...joint, pending: [], error: undefined } }, localHold, remoteHold, { error })
   }
   if (localHold === joined.localHold && remoteHold === joined.remoteHold) return unchanged(state)
-  return settled({})
+  return holdChange(state, joined, localHold, remoteHold)
 }
 
 /** After the base machine's step: legs' outputs stay inside (remote tracks become the joined call's), joining legs record ready / failed, joined calls follow. */

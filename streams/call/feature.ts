@@ -69,7 +69,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     replaceTrack: createReplaceTrack(engine, renegotiation),
     sendDtmf: createDtmf(engine),
     mediaRestart: createMediaRestart(engine, renegotiation),
-    ...createTransfer(engine),
+    consultativeTransfer: createTransfer(engine),
   }
 
   running.add(
@@ -85,7 +85,6 @@ export function createCall({ config, environment, logs, link, media, subscriptio
 
   // Join drives its legs through the other commands, and routes the commands of joined calls and their legs.
   const joins = createJoin({ ...engine, legs: base })
-  const commands: CallCommands = joins.route({ ...base, join: joins.join })
 
   const feature = storeFeature(store, running)
   return {
@@ -93,7 +92,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     droppedNotifications$: dropped.asObservable(),
     quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
     calls$: select(store.state$, (current) => current.calls).pipe(map((calls) => Object.values(calls).map(toCallObject))),
-    commands,
+    commands: joins.route({ ...base, join: joins.join }),
     dispose: () => {
       joins.dispose()
       runtimes.dispose()

@@ -49,8 +49,7 @@ export function createRefusals(engine: Deps) {
     const failed = (error: unknown): void => void store.dispatch({ type: 'operationFailed', callId, operation: 'reject', error: asCallError(error) })
     const where = signalling.scope()
     if (E.isLeft(where)) return failed(where.left)
-    const rejected = (): void => endCall(engine, { type: 'rejected', callId, at: now() })
-    running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ complete: rejected, error: failed }))
+    running.add(endSession(link, where.right, call.wrtcsSessionId ?? '').subscribe({ complete: () => endCall(engine, { type: 'rejected', callId, at: now() }), error: failed }))
   }
   const ignore = (callId: string): void => {
     const before = store.callOf(callId)

@@ -7,7 +7,7 @@ import { remoteAddressOf } from './transfer.js'
 
 /** Consultative transfer: the request goes out once both calls are marked, and a failure unmarks them. */
 export function createTransfer({ store, link, signalling, runtimes, logger }: Pick<CallEngine, 'store' | 'link' | 'signalling' | 'runtimes' | 'logger'>) {
-  const consultativeTransfer = (appCallId: string, appOtherCallId: string): void => {
+  return (appCallId: string, appOtherCallId: string): void => {
     // The documented API passes ids on unchecked: as text, whatever an app gave.
     const [callId, otherCallId] = [shown(appCallId), shown(appOtherCallId)]
     if (store.request({ type: 'transferRequested', callId, otherCallId }) === undefined) return
@@ -29,5 +29,4 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
       }).pipe(catchError(fail)),
     )
   }
-  return { consultativeTransfer }
 }

@@ -1,8 +1,8 @@
 import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates } from './model.js'
-import type { CallEvent, CallObject, CallOutput, CallRecord, CallSnapshot, CallsReducer, CallsState, CallsStep, EventOf, JoinedInto, Transition } from './model.js'
-import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, liveCall, newCall, pairRefusal, put, refused, snapshot, trackOutputs, unchanged, unknownCall } from './steps.js'
+import type { CallEvent, CallObject, CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, EventOf, JoinedInto, Transition } from './model.js'
+import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, liveCall, newCall, pairRefusal, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this client does it (join-effects.ts). Both locally held calls
 // come off hold audio-only, and a WebAudio bridge sends each remote party the local microphone mixed with the other one. The app sees ONE new joined
@@ -15,12 +15,6 @@ export const joinSucceeded: Transition = { statusCode: 9906, reasonText: 'Join S
 /** The transition of both calls when the join failed. */
 export const joinFailed: Transition = { statusCode: -2, reasonText: 'Join Failed' }
 
-/** The snapshot the public knows of a call (`call:stateChange.previous`). */
-const publicSnapshot = (call: CallRecord): CallSnapshot => snapshot(call.joinedInto?.shown ?? call)
-
-/** `call:stateChange` of a leg, as the public knows it. */
-const legChanged = (leg: CallRecord, transition: Transition, error?: BasicError): CallOutput => ({ type: 'stateChanged', callId: leg.id, previous: publicSnapshot(leg), transition, error })
-
 const withoutJoin = ({ joinedInto: _joinedInto, ...call }: CallRecord): CallRecord => call
 
 /** The failure output of an operation refused on a joined call or one of its legs (as the joined call shows it). */
@@ -28,7 +22,7 @@ function refusalOutput(state: CallsState, event: EventOf['jointRefused']): CallO
   const { callId, error } = event
   if (event.operation === 'join') return { type: 'joinReported', callId, error }
   const call = entryOf(state.calls, callId)
-  const previous = call === undefined ? undefined : publicSnapshot(call)
+  const previous = call === undefined ? undefined : snapshot(call.joinedInto?.shown ?? call)
   return failureOf(callId, previous, event.operation, error, { trackId: event.trackId, tones: event.tones })
 }
 
@@ -52,7 +46,7 @@ function completeJoin(state: CallsState, event: EventOf['joined']): CallsStep {
   const outputs: CallOutput[] = []
   for (const leg of legs) {
     const { shown } = leg.joinedInto
-    outputs.push(...trackOutputs('trackEnded', leg, shown.localTracks, shown.remoteTracks), legChanged(leg, joinSucceeded))
+    outputs.push(...trackOutputs('trackEnded', leg, shown.localTracks, shown.remoteTracks), stateChanged(shown, { transition: joinSucceeded }))
     const ended: CallObject = { ...shown, state: callStates.ENDED, localTracks: [], remoteTracks: [], startTime: shown.startTime ?? event.at, endTime: event.at }
     next = put(next, {
       ...leg,
@@ -92,7 +86,7 @@ function failJoin(state: CallsState, event: EventOf['joinFailed']): CallsStep {
     if (call === undefined || shown === undefined || shown.state === callStates.ENDED) continue
     const lost = (shown: readonly string[], now: readonly string[]): string[] => shown.filter((trackId) => !now.includes(trackId))
     const tracks = trackOutputs('trackEnded', call, lost(shown.localTracks, call.localTracks), lost(shown.remoteTracks, call.remoteTracks))
-    outputs.push(...tracks, legChanged(call, joinFailed, event.error))
+    outputs.push(...tracks, stateChanged(shown, { transition: joinFailed, error: event.error }))
     next = put(next, withoutJoin(call))
   }
   outputs.push({ type: 'joinReported', callId: event.callId, error: event.error })

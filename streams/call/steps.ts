@@ -92,8 +92,8 @@ interface Why {
   readonly error?: BasicError
 }
 
-/** `call:stateChange` of a call, from the state it had (`call`). */
-export const stateChanged = (call: CallRecord, why: Why = {}): CallOutput => ({
+/** `call:stateChange` of a call, from the state it had (`call`; a leg of a joined call: the one it shows). */
+export const stateChanged = (call: CallObject, why: Why = {}): CallOutput => ({
   type: 'stateChanged',
   callId: call.id,
   previous: snapshot(call),

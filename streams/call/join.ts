@@ -2,7 +2,7 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import { callStates } from './model.js'
 import type { CallEvent, CallObject, CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, EventOf, JoinedInto, Transition } from './model.js'
-import { callPart, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, liveCall, newCall, pairRefusal, put, refused, snapshot, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
+import { callPart, finish, holdChange, invalidState, isAnswered, isTerminal, liveCall, newCall, pairRefusal, put, refused, stateChanged, trackOutputs, unchanged, unknownCall } from './steps.js'
 
 // `call.join` (api-reference; protocol/calls.md §11): the platform has no join request, so this client does it (join-effects.ts). Both locally held calls
 // come off hold audio-only, and a WebAudio bridge sends each remote party the local microphone mixed with the other one. The app sees ONE new joined
@@ -17,13 +17,10 @@ export const joinFailed: Transition = { statusCode: -2, reasonText: 'Join Failed
 
 const withoutJoin = ({ joinedInto: _joinedInto, ...call }: CallRecord): CallRecord => call
 
-/** The failure output of an operation refused on a joined call or one of its legs (as the joined call shows it). */
-function refusalOutput(state: CallsState, event: EventOf['jointRefused']): CallOutput {
-  const { callId, error } = event
-  if (event.operation === 'join') return { type: 'joinReported', callId, error }
-  const call = entryOf(state.calls, callId)
-  const previous = call === undefined ? undefined : snapshot(call.joinedInto?.shown ?? call)
-  return failureOf(callId, previous, event.operation, error, { trackId: event.trackId, tones: event.tones })
+/** An operation refused on a joined call or one of its legs: its failure output (with the track or tones the event names). */
+function refuseJoint(state: CallsState, event: EventOf['jointRefused']): CallsStep {
+  if (event.operation === 'join') return { state, outputs: [{ type: 'joinReported', callId: event.callId, error: event.error }] }
+  return refused(state, event.callId, event.operation, event.error, event)
 }
 
 /** Both calls become legs: the join's pending marker (nothing public changes yet). */
@@ -199,7 +196,7 @@ export const withJoins =
       case 'jointHoldRequested':
         return requestJointHold(state, event)
       case 'jointRefused':
-        return { state, outputs: [refusalOutput(state, event)] }
+        return refuseJoint(state, event)
       default:
         return foldLegs(event, reducer(state, event))
     }

@@ -156,10 +156,10 @@ export function failureOf(callId: string, previous: CallSnapshot | undefined, op
   }
 }
 
-/** A refused request: nothing changes, the error goes out as the operation's failure. */
+/** A refused request: nothing changes, the error goes out as the operation's failure (from the state the public knows: a leg's is the call it shows). */
 export const refused = (state: CallsState, callId: string, operation: Failing, error: BasicError, detail: FailureDetail = {}): CallsStep => {
   const call = entryOf(state.calls, callId)
-  return { state, outputs: [failureOf(callId, call === undefined ? undefined : snapshot(call), operation, error, detail)] }
+  return { state, outputs: [failureOf(callId, call === undefined ? undefined : snapshot(call.joinedInto?.shown ?? call), operation, error, detail)] }
 }
 
 /** For a request event (`…Requested`, `ignored`): the error if the machine refused it, else undefined. */

@@ -4,14 +4,14 @@ import {
   callStates,
   defaultBandwidth,
   type CallObject,
-  type CallOperation,
   type CallOutput,
   type CallRecord,
   type CallSnapshot,
   type CallState,
   type CallsState,
   type CallsStep,
-  type Transition,
+  type EventOf,
+  type JointRefusable,
 } from './model.js'
 
 // The pieces every layer of the call machine builds its steps from (state.ts, transfer.ts, join.ts).
@@ -86,11 +86,8 @@ export const unchanged = (state: CallsState): CallsStep => ({ state, outputs: []
 
 export const put = (state: CallsState, call: CallRecord): CallsState => ({ calls: { ...state.calls, [call.id]: call } })
 
-/** Why a call changed: the platform's transition, or the error of an operation. */
-interface Why {
-  readonly transition?: Transition
-  readonly error?: BasicError
-}
+/** Why a call changed (as `call:stateChange` says): the platform's transition, or the error of an operation. */
+type Why = Partial<Pick<Extract<CallOutput, { type: 'stateChanged' }>, 'transition' | 'error'>>
 
 /** `call:stateChange` of a call, from the state it had (`call`; a leg of a joined call: the one it shows). */
 export const stateChanged = (call: CallObject, why: Why = {}): CallOutput => ({
@@ -128,13 +125,10 @@ export function finish(state: CallsState, call: CallRecord, to: typeof callState
 }
 
 /** An operation whose failure has an output of its own. */
-type Failing = CallOperation | 'stats' | 'dtmf'
+type Failing = Exclude<JointRefusable, 'join'>
 
 /** What a failure output names besides the call: the track (stats), the tones (DTMF). */
-export interface FailureDetail {
-  readonly trackId?: string | undefined
-  readonly tones?: string | undefined
-}
+export type FailureDetail = Partial<Pick<EventOf['jointRefused'], 'trackId' | 'tones'>>
 
 /** The output reporting a local operation's failure (one per operation in the documented API); `previous`: `call:stateChange`'s state before. */
 export function failureOf(callId: string, previous: CallSnapshot | undefined, operation: Failing, error: BasicError, detail: FailureDetail = {}): CallOutput {

@@ -98,10 +98,7 @@ function requestJointHold(state: CallsState, event: EventOf['jointHoldRequested'
   const hold = event.operation === 'hold'
   if (!isAnswered(joined) || joined.operation !== undefined || joined.localHold === hold)
     return refuse(invalidState(joined, event.operation, hold ? 'an answered call that is not locally held' : 'a locally held call'))
-  const pending = joined.joint.legs.filter((id) => {
-    const leg = liveCall(state, id)
-    return leg !== undefined && leg.localHold !== hold
-  })
+  const pending = joined.joint.legs.flatMap((id) => liveCall(state, id) ?? []).filter((leg) => leg.localHold !== hold).map((leg) => leg.id)
   return { state: put(state, { ...joined, operation: event.operation, joint: { ...joined.joint, pending, error: undefined } }), outputs: [] }
 }
 

@@ -35,8 +35,7 @@ export interface Joints {
 function refusedByLeg(store: CallStore, callId: string, operation: JointRefusable, detail: FailureDetail = {}): boolean {
   const into = store.callOf(callId)?.joinedInto
   if (into === undefined) return false
-  const ended = into.shown.state === callStates.ENDED
-  const message = ended ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
+  const message = into.shown.state === callStates.ENDED ? `Call ${callId} has ended: it was joined into call ${into.into}.` : `Call ${callId} is being joined with another call.`
   store.dispatch({ type: 'jointRefused', callId, operation, error: new BasicError(errorCodes.call.INVALID_STATE, message), ...detail })
   return true
 }

@@ -112,7 +112,8 @@ export type JointRefusable = CallOperation | 'stats' | 'dtmf' | 'join'
 
 // ── Events: facts, in the past tense; a request (`…Requested`) is accepted (its effect runs) or refused (an error output, no change).
 
-type Fact<T extends string, Fields = object> = { readonly type: T; readonly callId: string } & Readonly<Fields>
+/** A fact about one call; several types with the same fields make one fact each. */
+type Fact<T extends string, Fields = object> = T extends string ? { readonly type: T; readonly callId: string } & Readonly<Fields> : never
 
 /** The events of the call's own life: made or invited, answered, ended. */
 export type LifeEvent =
@@ -136,8 +137,7 @@ export type LifeEvent =
   | Fact<'remoteEnded', { at: number; transition?: Transition }>
   | Fact<'remoteCancelled', { at: number }>
   | Fact<'notificationRejected', { error: BasicError }>
-  | Fact<'trackAdded', { trackId: string; local: boolean }>
-  | Fact<'trackRemoved', { trackId: string; local: boolean }>
+  | Fact<'trackAdded' | 'trackRemoved', { trackId: string; local: boolean }>
   | Fact<'statsRequested', { trackId: string | undefined }>
   | Fact<'statsReported', { trackId: string | undefined; result: RTCStatsReport | undefined; error?: BasicError | undefined }>
 
@@ -181,8 +181,7 @@ export type CallOutput =
   | Fact<'callStarted'>
   | Fact<'callReceived'>
   | Fact<'stateChanged', { previous: CallSnapshot | undefined; transition: Transition | undefined; error: BasicError | undefined }>
-  | Fact<'trackAdded', { trackId: string; local: boolean; webrtcSessionId: string }>
-  | Fact<'trackEnded', { trackId: string; local: boolean; webrtcSessionId: string }>
+  | Fact<'trackAdded' | 'trackEnded', { trackId: string; local: boolean; webrtcSessionId: string }>
   | Fact<'statsReceived', { trackId: string | undefined; result: RTCStatsReport | undefined; error: BasicError | undefined }>
   | Fact<'newMedia', { trackIds: readonly string[]; mediaId: string | undefined; error: BasicError | undefined }>
   | Fact<'removedMedia', { trackIds: readonly string[]; error: BasicError | undefined }>

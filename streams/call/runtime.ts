@@ -59,7 +59,7 @@ interface RuntimeDeps {
   readonly peerConfig: () => PeerConfig
   readonly logger: Pick<Logger, 'error'>
   /** Watches each new peer connection of a call while it is the call's (its quality sampler). */
-  readonly watchPeer?: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
+  readonly watchPeer: (callId: string, connection: RTCPeerConnection) => Observable<unknown>
 }
 
 const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: Environment['scheduler']): CallRuntime => ({
@@ -148,7 +148,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
     own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(store.dispatch)))
-    if (watchPeer !== undefined) own(callId, watchPeer(callId, peer.connection))
+    own(callId, watchPeer(callId, peer.connection))
     return peer
   }
 

@@ -1,5 +1,5 @@
-import { Observable, distinctUntilChanged, filter, map } from 'rxjs'
-import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionEvent, MediaConnectionState } from './model.js'
+import { Observable, distinctUntilChanged } from 'rxjs'
+import type { CallOutput, CallRecord, CallsReducer, CallsState, CallsStep, MediaConnectionState } from './model.js'
 import { isTerminal, put, unchanged } from './steps.js'
 
 // A call's media connection (its peer connection's transport) is a fact through the reducer, so a media restart watches it like any other call state.
@@ -25,14 +25,6 @@ export function mediaConnectionState$(peer: RTCPeerConnection): Observable<Media
       peer.removeEventListener('connectionstatechange', emit)
     }
   }).pipe(distinctUntilChanged())
-}
-
-/** A call's media connection facts from one peer connection, while it is the call's current one (a recreated peer replaces it). */
-export function mediaConnectionFacts(callId: string, peer: RTCPeerConnection, isCurrent: () => boolean): Observable<MediaConnectionEvent> {
-  return mediaConnectionState$(peer).pipe(
-    filter(isCurrent),
-    map((state): MediaConnectionEvent => ({ type: 'mediaConnectionChanged', callId, state })),
-  )
 }
 
 /** `step` with the call's media connection changed `to` a new state, and saying so. */

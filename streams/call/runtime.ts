@@ -1,4 +1,4 @@
-import { Subscription, map, tap, type Observable } from 'rxjs'
+import { Subscription, filter, map, tap, type Observable } from 'rxjs'
 import { peerConfiguration, type PeerConfig } from '../config/peer.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
@@ -6,7 +6,7 @@ import type { Logger } from '../logs/logger.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
-import { mediaConnectionFacts } from './media-connection.js'
+import { mediaConnectionState$ } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
 import type { CallEvent, CallRecord } from './state.js'
@@ -147,7 +147,9 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     const peer = createPeer(PeerConnection, peerConfiguration(peerConfig(), servers), environment.scheduler)
     runtime(callId).peer = peer
     own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
-    own(callId, mediaConnectionFacts(callId, peer.connection, () => runtimes.get(callId)?.peer === peer).pipe(tap(store.dispatch)))
+    // Its media connection states are the call's while it is the call's peer (a recreated peer replaces it).
+    const current = (): boolean => runtimes.get(callId)?.peer === peer
+    own(callId, mediaConnectionState$(peer.connection).pipe(filter(current), tap((state) => store.dispatch({ type: 'mediaConnectionChanged', callId, state }))))
     own(callId, watchPeer(callId, peer.connection))
     return peer
   }

@@ -26,10 +26,6 @@ export const awaitsAnswer = (call: CallRecord): boolean =>
   (call.direction === 'outgoing' && (call.state === callStates.INITIATED || call.state === callStates.RINGING)) ||
   (call.direction === 'incoming' && call.state === callStates.RINGING && call.isSlowStart === true && call.operation === 'answer')
 
-/** `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3). */
-const heldState = (localHold: boolean | undefined, remoteHold: boolean | undefined): CallState =>
-  localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
-
 /** A record without what only the machine keeps (the CallObject it is, receivers and all). */
 export function callPart(record: CallRecord): CallObject {
   const { operation: _operation, webrtcSessionId: _webrtcSessionId, joinedInto: _joinedInto, joint: _joint, ...call } = record
@@ -111,7 +107,8 @@ export const trackOutputs = (type: TrackChange, call: CallRecord, local: readonl
 
 /** A change of who holds an answered call (flags, state, `call:stateChange`); leaving On Hold first re-announces the remote tracks `toCallObject` hid. */
 export function holdChange(state: CallsState, call: CallRecord, localHold: boolean | undefined, remoteHold: boolean | undefined, why: Why = {}): CallsStep {
-  const to = heldState(localHold, remoteHold)
+  // `On Hold` while either side holds, else `Connected` (protocol/calls.md §9.3).
+  const to = localHold === true || remoteHold === true ? callStates.ON_HOLD : callStates.CONNECTED
   const resumed = call.state === callStates.ON_HOLD && to !== callStates.ON_HOLD
   const outputs = [...(resumed ? trackOutputs('trackAdded', call, [], call.remoteTracks) : []), stateChanged(call, why)]
   return { state: put(state, { ...call, localHold, remoteHold, state: to }), outputs }

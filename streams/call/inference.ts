@@ -41,10 +41,9 @@ const flows = (line: MediaLine): boolean => sends(line.direction) && receives(li
 
 /** "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio m-line `inactive` or `sendonly` (music on hold). */
 export function mediaFlowing(sdp: string): boolean {
-  const held = mediaLines(sdp).every((line) =>
+  return !mediaLines(sdp).every((line) =>
     line.kind === 'video' ? line.direction === 'inactive' : line.kind === 'audio' ? line.direction === 'inactive' || line.direction === 'sendonly' : true,
   )
-  return !held
 }
 
 /**
@@ -68,14 +67,7 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
   const sameLines = added.length === 0 && removed.length === 0
   const unchangedInactive = unchanged.every(({ next }) => next.direction === 'inactive')
 
-  if (
-    sameLines &&
-    before.some(flows) &&
-    !after.some(flows) &&
-    changed.every(({ next }) => next.direction === 'inactive') &&
-    unchangedInactive
-  )
-    return 'hold'
+  if (sameLines && before.some(flows) && after.every((line) => line.direction === 'inactive')) return 'hold'
   if (
     sameLines &&
     !before.some(flows) &&
@@ -134,8 +126,7 @@ export function setupActiveAsActpass(sdp: string): string {
 
 /** True when an SDP's audio offers or accepts `telephone-event` (out-of-band DTMF, §13). */
 export function hasTelephoneEvent(sdp: string): boolean {
-  const session = parsed(sdp)
-  return (session?.media ?? []).some(
+  return (parsed(sdp)?.media ?? []).some(
     (media) => media.type === 'audio' && media.port !== 0 && (media.rtp ?? []).some((rtp) => rtp.codec.toLowerCase() === 'telephone-event'),
   )
 }

@@ -101,16 +101,14 @@ interface InBandHost {
  */
 export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
   return new Observable<void>((subscriber) => {
-    const AudioContextClass = host.AudioContext
-    const MediaStreamClass = host.MediaStream
     const original = sender.track
-    if (AudioContextClass === undefined || MediaStreamClass === undefined)
+    if (host.AudioContext === undefined || host.MediaStream === undefined)
       return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
     if (original === null || original.kind !== 'audio')
       return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
-    const context = new AudioContextClass()
+    const context = new host.AudioContext()
     const destination = context.createMediaStreamDestination()
-    const source = context.createMediaStreamSource(new MediaStreamClass([original]))
+    const source = context.createMediaStreamSource(new host.MediaStream([original]))
     source.connect(destination)
     const [mixed] = destination.stream.getAudioTracks()
     const wait = new Subscription()
@@ -119,8 +117,7 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
       if (restored !== undefined) return restored
       wait.unsubscribe()
       source.disconnect()
-      const back = sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve()
-      restored = back
+      restored = (sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve())
         .catch(() => undefined)
         .finally(() => {
           mixed?.stop()

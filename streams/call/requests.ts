@@ -1,4 +1,4 @@
-import { defaultIfEmpty, map, type Observable } from 'rxjs'
+import { map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
 import { BasicError } from '../errors.js'
 import {
@@ -25,12 +25,6 @@ const base = ({ version, userId }: CallScope): string => `/cpaas/webrtcsignaling
 /** `{ clientCorrelator }` when there is one (undefined keys are left out of the JSON). */
 const correlator = ({ clientCorrelator }: CallScope): { clientCorrelator?: string } => (clientCorrelator === undefined ? {} : { clientCorrelator })
 
-const done = <A>(request$: Observable<A>): Observable<void> =>
-  request$.pipe(
-    map(() => undefined),
-    defaultIfEmpty(undefined),
-  )
-
 /** `POST .../sessions` (calls.md §3.2): places a call; emits the platform's session id. */
 export function createSession(link: PlatformLink, scope: CallScope, address: string, sdp: string, displayName: string | undefined): Observable<string> {
   const body: CreateSessionRequest = {
@@ -56,22 +50,22 @@ export function reportStatus(link: PlatformLink, scope: CallScope, sessionId: st
 /** `PUT .../sessions/<id>/answer` (calls.md §5, §6, §8): our answer, or our offer for a slow-start request. */
 export function answerSession(link: PlatformLink, scope: CallScope, sessionId: string, sdp: string): Observable<void> {
   const body: AnswerRequest = { wrtcsAnswer: { ...correlator(scope), sdp } }
-  return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/answer`, body, operation: 'Answer session' }))
+  return link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/answer`, body, operation: 'Answer session' })
 }
 
 /** `PUT .../sessions/<id>/update` (calls.md §7): our re-offer; a 2xx only means "sent", the answer comes as a notification. */
 export function updateSession(link: PlatformLink, scope: CallScope, sessionId: string, sdp: string): Observable<void> {
   const body: OfferRequest = { wrtcsOffer: { ...correlator(scope), sdp } }
-  return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/update`, body, operation: 'Update session' }))
+  return link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/update`, body, operation: 'Update session' })
 }
 
 /** `DELETE .../sessions/<id>` (calls.md §10): ends, cancels or rejects a call. */
 export function endSession(link: PlatformLink, scope: CallScope, sessionId: string): Observable<void> {
-  return done(link.request({ method: 'DELETE', path: `${base(scope)}/sessions/${sessionId}`, operation: 'End session' }))
+  return link.request({ method: 'DELETE', path: `${base(scope)}/sessions/${sessionId}`, operation: 'End session' })
 }
 
 /** `PUT …/sessions/<id>/transfer` (calls.md §11); a 2xx only means "accepted", `SessionEnded` completes it. */
 export function transferSession(link: PlatformLink, scope: CallScope, sessionId: string, address: string, otherSessionId: string): Observable<void> {
   const body: TransferRequest = { wrtcsTransfer: { ...correlator(scope), address, sessionId: otherSessionId } }
-  return done(link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/transfer`, body, operation: 'Transfer session' }))
+  return link.request({ method: 'PUT', path: `${base(scope)}/sessions/${sessionId}/transfer`, body, operation: 'Transfer session' })
 }

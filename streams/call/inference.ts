@@ -36,7 +36,8 @@ export function mediaLines(sdp: string): MediaLine[] {
 }
 
 const sends = (direction: Direction): boolean => direction.includes('send')
-const receives = (direction: Direction): boolean => direction.includes('recv')
+/** A direction (of an m-line, or a transceiver's) that receives media. */
+export const receives = (direction: string | null | undefined): boolean => direction?.includes('recv') === true
 const flows = (line: MediaLine): boolean => sends(line.direction) && receives(line.direction)
 
 /** "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio m-line `inactive` or `sendonly` (music on hold). */

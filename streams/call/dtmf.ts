@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
+import type { Environment } from '../environment.js'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
 // DTMF (protocol/calls.md §13): out-of-band by RTCDTMFSender if `telephone-event` was negotiated, else in-band (WebAudio); same tones, same timing.
@@ -87,19 +88,13 @@ const amplitude = 0.3
 /** How long the mixed track stays on after the last tone, so the encoder sends its tail before the microphone returns. */
 const tailMs = 250
 
-/** What the in-band path needs from the host: WebAudio and MediaStream. */
-interface InBandHost {
-  readonly AudioContext: typeof AudioContext | undefined
-  readonly MediaStream: typeof MediaStream | undefined
-}
-
 /**
  * Plays tones in-band: a WebAudio mix of the microphone and each tone's two sines replaces the sender's track (no renegotiation) while they play.
  * Completes once the microphone is back on the sender, so sequences queued by `inBandQueue` never take a mixed track for the microphone.
  *
  * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
  */
-export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
+export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream'>, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
   return new Observable<void>((subscriber) => {
     const original = sender.track
     if (host.AudioContext === undefined || host.MediaStream === undefined)

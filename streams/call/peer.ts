@@ -36,14 +36,13 @@ function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike):
 const everySectionHasCandidates = (sdp: string): boolean => parse(sdp).media.every((media) => media.port === 0 || (media.candidates ?? []).length > 0)
 
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
-function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
+function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<unknown> {
   return defer(() => {
     const gathered = new AsyncSubject<unknown>()
     const watching = gatheringDone(connection, scheduler).subscribe(gathered)
     return defer(() => connection.setLocalDescription(description)).pipe(
       // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
       switchMap(() => (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '') ? of(true) : gathered)),
-      map(() => undefined),
       finalize(() => watching.unsubscribe()),
     )
   })

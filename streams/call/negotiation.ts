@@ -31,10 +31,8 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
       const remote = remotes.length > 0
       const task = remote ? remotes.shift() : waiting === undefined ? locals.shift() : undefined
       if (task === undefined) return
-      let finished = false
+      // Called once: complete and error exclude each other, and the catch below runs only when there is no subscription.
       const done = (): void => {
-        if (finished) return
-        finished = true
         if (remote && waiting !== undefined) {
           locals.unshift(waiting.retry)
           waiting.timer.unsubscribe()

@@ -72,12 +72,8 @@ export function dtmfSchedule(tones: string, timing: DtmfTiming): { readonly tone
   const scheduled: ScheduledTone[] = []
   for (const tone of tones) {
     const pair = frequencies[tone]
-    if (pair === undefined) {
-      at += dtmfPause
-      continue
-    }
-    scheduled.push({ at, low: pair[0], high: pair[1] })
-    at += timing.duration + timing.gap
+    if (pair !== undefined) scheduled.push({ at, low: pair[0], high: pair[1] })
+    at += pair === undefined ? dtmfPause : timing.duration + timing.gap
   }
   return { tones: scheduled, length: at }
 }

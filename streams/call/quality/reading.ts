@@ -101,8 +101,7 @@ function lossBetween(previous: StatsReading, current: StatsReading): number | un
 export function sampleOf(previous: StatsReading | undefined, current: StatsReading): QualitySample {
   const arriving: Partial<Record<MediaKind, boolean>> = {}
   for (const kind of Object.keys(current.inbound) as MediaKind[]) {
-    const before = previous?.inbound[kind]
-    arriving[kind] = current.inbound[kind]!.received > (before?.received ?? 0)
+    arriving[kind] = current.inbound[kind]!.received > (previous?.inbound[kind]?.received ?? 0)
   }
   const { inbound: _inbound, ...figures } = current
   const packetLossPercent = previous === undefined ? undefined : lossBetween(previous, current)

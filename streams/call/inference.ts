@@ -64,9 +64,8 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
     return previous === undefined ? [] : [{ previous, next: line }]
   })
   const changed = pairs.filter(({ previous, next }) => previous.direction !== next.direction)
-  const unchanged = pairs.filter(({ previous, next }) => previous.direction === next.direction)
   const sameLines = added.length === 0 && removed.length === 0
-  const unchangedInactive = unchanged.every(({ next }) => next.direction === 'inactive')
+  const unchangedInactive = pairs.every(({ previous, next }) => previous.direction !== next.direction || next.direction === 'inactive')
 
   if (sameLines && before.some(flows) && after.every((line) => line.direction === 'inactive')) return 'hold'
   if (

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
+import { EMPTY, Observable, Subject, catchError, concatMap, defer, finalize, from, fromEvent, switchMap, take, tap, throwError, timer, type SchedulerLike } from 'rxjs'
 import type { Environment } from '../environment.js'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
@@ -91,22 +91,20 @@ const tailMs = 250
  * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
  */
 export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream'>, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
-  return new Observable<void>((subscriber) => {
+  return defer(() => {
     const original = sender.track
     if (host.AudioContext === undefined || host.MediaStream === undefined)
-      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
+      return throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
     if (original === null || original.kind !== 'audio')
-      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
+      return throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
     const context = new host.AudioContext()
     const destination = context.createMediaStreamDestination()
     const source = context.createMediaStreamSource(new host.MediaStream([original]))
     source.connect(destination)
     const [mixed] = destination.stream.getAudioTracks()
-    const wait = new Subscription()
     let restored: Promise<void> | undefined
     const restore = (): Promise<void> => {
       if (restored !== undefined) return restored
-      wait.unsubscribe()
       source.disconnect()
       restored = (sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve())
         .catch(() => undefined)
@@ -117,11 +115,8 @@ export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream
       return restored
     }
     const { tones: scheduled, length } = dtmfSchedule(tones, timing)
-    context
-      .resume()
-      .then(() => sender.replaceTrack(mixed ?? null))
-      .then(() => {
-        if (restored !== undefined) return
+    return from(context.resume().then(() => sender.replaceTrack(mixed ?? null))).pipe(
+      switchMap(() => {
         const start = context.currentTime + 0.02
         let last: OscillatorNode | undefined
         for (const tone of scheduled) {
@@ -137,21 +132,17 @@ export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream
             last = oscillator
           }
         }
-        const finish = (): void => {
-          void restore().then(() => {
-            subscriber.next()
-            subscriber.complete()
-          })
-        }
         // The audio clock lags the wall clock on a busy machine: the microphone returns a tail after the last tone's real end (pauses only: the length).
-        const lastEnded$: Observable<unknown> = last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
-        wait.add(lastEnded$.pipe(switchMap(() => timer(tailMs, scheduler))).subscribe(finish))
-      })
-      .catch((error: unknown) => {
+        return last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
+      }),
+      switchMap(() => timer(tailMs, scheduler)),
+      switchMap(() => restore()),
+      catchError((error: unknown) => {
         void restore()
-        subscriber.error(asBasicError(error, errorCodes.call.GENERIC_ERROR, 'In-band DTMF failed'))
-      })
-    return () => void restore()
+        return throwError(() => asBasicError(error, errorCodes.call.GENERIC_ERROR, 'In-band DTMF failed'))
+      }),
+      finalize(() => void restore()),
+    )
   })
 }
 

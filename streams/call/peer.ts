@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
 import { parse } from 'sdp-transform'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
@@ -120,7 +120,7 @@ export function createPeer(
      * after `finish` (idempotent fixes the browser drops from what it renders).
      */
     localDescription: (type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string> =>
-      defer(() => from(type === 'offer' ? connection.createOffer() : connection.createAnswer())).pipe(
+      defer(() => (type === 'offer' ? connection.createOffer() : connection.createAnswer())).pipe(
         map((created) => unwrap(shape(created.sdp ?? ''))),
         switchMap((sdp) => setLocalAndGather(connection, { type, sdp }, scheduler)),
         map(() => unwrap(finish(connection.localDescription?.sdp ?? ''))),

@@ -42,8 +42,7 @@ function unusable(notification: CallNotification, known: (sessionId: string) => 
   const sessionId = notifiedSessionId(notification.body.link)
   if (sessionId === undefined) return 'link[0].href names no session'
   const sdp = notification.kind === 'wrtcsEventNotification' ? undefined : 'offer' in notification.body ? notification.body.offer.sdp : notification.body.answer.sdp
-  if (sdp === undefined || sdp.startsWith('v=') || (notification.kind !== 'wrtcsSessionInvitationNotification' && known(sessionId))) return undefined
-  return 'the SDP does not start with v='
+  return sdp === undefined || sdp.startsWith('v=') || (notification.kind !== 'wrtcsSessionInvitationNotification' && known(sessionId)) ? undefined : 'the SDP does not start with v='
 }
 
 /**

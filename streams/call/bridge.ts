@@ -1,3 +1,5 @@
+import type { Environment } from '../environment.js'
+
 // The audio bridge of a locally joined call (`call.join`, protocol/calls.md §11): the platform has no conference, so this client mixes. Each leg (one
 // remote party's session) is sent the microphone mixed with what every other leg receives; the local user hears every leg by playing their remote tracks.
 // WebAudio mixes: one MediaStreamAudioDestinationNode per leg, whose track replaces the leg's outgoing audio (`RTCRtpSender.replaceTrack`, no renegotiation).
@@ -5,10 +7,8 @@
 /** A running mix for `legs` legs. */
 export type AudioBridge = ReturnType<typeof createAudioBridge>
 
-export interface BridgeEnvironment {
-  readonly AudioContext: typeof AudioContext
-  readonly MediaStream: typeof MediaStream
-}
+/** The environment's AudioContext and MediaStream, both present. */
+export type BridgeEnvironment = { readonly [K in 'AudioContext' | 'MediaStream']: NonNullable<Environment[K]> }
 
 /**
  * Starts a mix for `legs` legs (at least two); inputs are set afterwards.

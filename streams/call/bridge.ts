@@ -1,23 +1,14 @@
+import type { Environment } from '../environment.js'
+
 // The audio bridge of a locally joined call (`call.join`, protocol/calls.md §11): the platform has no conference, so this client mixes. Each leg (one
 // remote party's session) is sent the microphone mixed with what every other leg receives; the local user hears every leg by playing their remote tracks.
 // WebAudio mixes: one MediaStreamAudioDestinationNode per leg, whose track replaces the leg's outgoing audio (`RTCRtpSender.replaceTrack`, no renegotiation).
 
 /** A running mix for `legs` legs. */
-export interface AudioBridge {
-  /** The track to send on leg `index`: the local input plus every other leg's received audio. */
-  output(index: number): MediaStreamTrack
-  /** Sets (or, with undefined, clears) the local input, e.g. the microphone. A disabled track mixes as silence. */
-  setLocal(track: MediaStreamTrack | undefined): void
-  /** Sets (or clears) what leg `index` receives from its remote party. */
-  setRemote(index: number, track: MediaStreamTrack | undefined): void
-  /** Disconnects everything, stops the output tracks and closes the audio context. */
-  close(): void
-}
+export type AudioBridge = ReturnType<typeof createAudioBridge>
 
-export interface BridgeEnvironment {
-  readonly AudioContext: typeof AudioContext
-  readonly MediaStream: typeof MediaStream
-}
+/** The environment's AudioContext and MediaStream, both present. */
+export type BridgeEnvironment = { readonly [K in 'AudioContext' | 'MediaStream']: NonNullable<Environment[K]> }
 
 /**
  * Starts a mix for `legs` legs (at least two); inputs are set afterwards.
@@ -28,7 +19,7 @@ export interface BridgeEnvironment {
  * bridge.setRemote(1, fromCarol)
  * await senderToBob.replaceTrack(bridge.output(0)) // bob hears the microphone and carol
  */
-export function createAudioBridge(environment: BridgeEnvironment, legs: number): AudioBridge {
+export function createAudioBridge(environment: BridgeEnvironment, legs: number) {
   const context = new environment.AudioContext()
   // A context created outside a user gesture may start suspended; the join is usually a user's click.
   if (context.state === 'suspended') context.resume().catch(() => undefined)
@@ -48,21 +39,25 @@ export function createAudioBridge(environment: BridgeEnvironment, legs: number):
   }
 
   return {
-    output: (index) => {
+    /** The track to send on leg `index`: the local input plus every other leg's received audio. */
+    output: (index: number): MediaStreamTrack => {
       const track = outputs[index]
       if (track === undefined) throw new RangeError(`The bridge has ${legs} legs; there is no leg ${index}.`)
       return track
     },
-    setLocal: (track) => {
+    /** Sets (or, with undefined, clears) the local input, e.g. the microphone. A disabled track mixes as silence. */
+    setLocal: (track: MediaStreamTrack | undefined): void => {
       local?.disconnect()
       local = source(track, () => true)
     },
-    setRemote: (index, track) => {
+    /** Sets (or clears) what leg `index` receives from its remote party. */
+    setRemote: (index: number, track: MediaStreamTrack | undefined): void => {
       if (index < 0 || index >= legs) throw new RangeError(`The bridge has ${legs} legs; there is no leg ${index}.`)
       remotes[index]?.disconnect()
       remotes[index] = source(track, (other) => other !== index)
     },
-    close: () => {
+    /** Disconnects everything, stops the output tracks and closes the audio context. */
+    close: (): void => {
       local?.disconnect()
       for (const node of remotes) node?.disconnect()
       for (const track of outputs) track.stop()

@@ -108,8 +108,7 @@ export const isCallNotificationKind = (kind: string): kind is CallNotificationKi
 
 /** The id after `sessions/` in a resource path (`resourceURL`, `link[0].href`), or undefined. */
 export function sessionIdOf(path: string): string | undefined {
-  const match = /\/sessions\/([^/?#]+)\/?$/.exec(path)
-  return match === null ? undefined : match[1]
+  return /\/sessions\/([^/?#]+)\/?$/.exec(path)?.[1]
 }
 
 /** The session an undecodable notification names in its first link, if it names one (to report it on that call). */

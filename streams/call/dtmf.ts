@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Observable, Subject, Subscription, catchError, concatMap, defer, fromEvent, switchMap, take, tap, timer, type SchedulerLike } from 'rxjs'
+import { EMPTY, Observable, Subject, catchError, concatMap, defer, finalize, from, fromEvent, switchMap, take, tap, throwError, timer, type SchedulerLike } from 'rxjs'
+import type { Environment } from '../environment.js'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
 // DTMF (protocol/calls.md §13): out-of-band by RTCDTMFSender if `telephone-event` was negotiated, else in-band (WebAudio); same tones, same timing.
@@ -71,12 +72,8 @@ export function dtmfSchedule(tones: string, timing: DtmfTiming): { readonly tone
   const scheduled: ScheduledTone[] = []
   for (const tone of tones) {
     const pair = frequencies[tone]
-    if (pair === undefined) {
-      at += dtmfPause
-      continue
-    }
-    scheduled.push({ at, low: pair[0], high: pair[1] })
-    at += timing.duration + timing.gap
+    if (pair !== undefined) scheduled.push({ at, low: pair[0], high: pair[1] })
+    at += pair === undefined ? dtmfPause : timing.duration + timing.gap
   }
   return { tones: scheduled, length: at }
 }
@@ -87,40 +84,29 @@ const amplitude = 0.3
 /** How long the mixed track stays on after the last tone, so the encoder sends its tail before the microphone returns. */
 const tailMs = 250
 
-/** What the in-band path needs from the host: WebAudio and MediaStream. */
-interface InBandHost {
-  readonly AudioContext: typeof AudioContext | undefined
-  readonly MediaStream: typeof MediaStream | undefined
-}
-
 /**
  * Plays tones in-band: a WebAudio mix of the microphone and each tone's two sines replaces the sender's track (no renegotiation) while they play.
  * Completes once the microphone is back on the sender, so sequences queued by `inBandQueue` never take a mixed track for the microphone.
  *
  * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
  */
-export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    const AudioContextClass = host.AudioContext
-    const MediaStreamClass = host.MediaStream
+export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream'>, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
+  return defer(() => {
     const original = sender.track
-    if (AudioContextClass === undefined || MediaStreamClass === undefined)
-      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
+    if (host.AudioContext === undefined || host.MediaStream === undefined)
+      return throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs WebAudio (AudioContext) and MediaStream.'))
     if (original === null || original.kind !== 'audio')
-      return subscriber.error(new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
-    const context = new AudioContextClass()
+      return throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'In-band DTMF needs the call to send audio.'))
+    const context = new host.AudioContext()
     const destination = context.createMediaStreamDestination()
-    const source = context.createMediaStreamSource(new MediaStreamClass([original]))
+    const source = context.createMediaStreamSource(new host.MediaStream([original]))
     source.connect(destination)
     const [mixed] = destination.stream.getAudioTracks()
-    const wait = new Subscription()
     let restored: Promise<void> | undefined
     const restore = (): Promise<void> => {
       if (restored !== undefined) return restored
-      wait.unsubscribe()
       source.disconnect()
-      const back = sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve()
-      restored = back
+      restored = (sender.track === mixed ? sender.replaceTrack(original) : Promise.resolve())
         .catch(() => undefined)
         .finally(() => {
           mixed?.stop()
@@ -129,11 +115,8 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
       return restored
     }
     const { tones: scheduled, length } = dtmfSchedule(tones, timing)
-    context
-      .resume()
-      .then(() => sender.replaceTrack(mixed ?? null))
-      .then(() => {
-        if (restored !== undefined) return
+    return from(context.resume().then(() => sender.replaceTrack(mixed ?? null))).pipe(
+      switchMap(() => {
         const start = context.currentTime + 0.02
         let last: OscillatorNode | undefined
         for (const tone of scheduled) {
@@ -149,21 +132,17 @@ export function playInBand(host: InBandHost, sender: RTCRtpSender, tones: string
             last = oscillator
           }
         }
-        const finish = (): void => {
-          void restore().then(() => {
-            subscriber.next()
-            subscriber.complete()
-          })
-        }
         // The audio clock lags the wall clock on a busy machine: the microphone returns a tail after the last tone's real end (pauses only: the length).
-        const lastEnded$: Observable<unknown> = last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
-        wait.add(lastEnded$.pipe(switchMap(() => timer(tailMs, scheduler))).subscribe(finish))
-      })
-      .catch((error: unknown) => {
+        return last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
+      }),
+      switchMap(() => timer(tailMs, scheduler)),
+      switchMap(() => restore()),
+      catchError((error: unknown) => {
         void restore()
-        subscriber.error(asBasicError(error, errorCodes.call.GENERIC_ERROR, 'In-band DTMF failed'))
-      })
-    return () => void restore()
+        return throwError(() => asBasicError(error, errorCodes.call.GENERIC_ERROR, 'In-band DTMF failed'))
+      }),
+      finalize(() => void restore()),
+    )
   })
 }
 

@@ -36,15 +36,15 @@ export function mediaLines(sdp: string): MediaLine[] {
 }
 
 const sends = (direction: Direction): boolean => direction.includes('send')
-const receives = (direction: Direction): boolean => direction.includes('recv')
+/** A direction (of an m-line, or a transceiver's) that receives media. */
+export const receives = (direction: string | null | undefined): boolean => direction?.includes('recv') === true
 const flows = (line: MediaLine): boolean => sends(line.direction) && receives(line.direction)
 
 /** "Media flowing" in one SDP (§9.1): unless every video m-line is `inactive` and every audio m-line `inactive` or `sendonly` (music on hold). */
 export function mediaFlowing(sdp: string): boolean {
-  const held = mediaLines(sdp).every((line) =>
+  return !mediaLines(sdp).every((line) =>
     line.kind === 'video' ? line.direction === 'inactive' : line.kind === 'audio' ? line.direction === 'inactive' || line.direction === 'sendonly' : true,
   )
-  return !held
 }
 
 /**
@@ -64,18 +64,10 @@ export function inferRemoteOperation(previousSdp: string, nextSdp: string): Remo
     return previous === undefined ? [] : [{ previous, next: line }]
   })
   const changed = pairs.filter(({ previous, next }) => previous.direction !== next.direction)
-  const unchanged = pairs.filter(({ previous, next }) => previous.direction === next.direction)
   const sameLines = added.length === 0 && removed.length === 0
-  const unchangedInactive = unchanged.every(({ next }) => next.direction === 'inactive')
+  const unchangedInactive = pairs.every(({ previous, next }) => previous.direction !== next.direction || next.direction === 'inactive')
 
-  if (
-    sameLines &&
-    before.some(flows) &&
-    !after.some(flows) &&
-    changed.every(({ next }) => next.direction === 'inactive') &&
-    unchangedInactive
-  )
-    return 'hold'
+  if (sameLines && before.some(flows) && after.every((line) => line.direction === 'inactive')) return 'hold'
   if (
     sameLines &&
     !before.some(flows) &&
@@ -134,8 +126,7 @@ export function setupActiveAsActpass(sdp: string): string {
 
 /** True when an SDP's audio offers or accepts `telephone-event` (out-of-band DTMF, §13). */
 export function hasTelephoneEvent(sdp: string): boolean {
-  const session = parsed(sdp)
-  return (session?.media ?? []).some(
+  return (parsed(sdp)?.media ?? []).some(
     (media) => media.type === 'audio' && media.port !== 0 && (media.rtp ?? []).some((rtp) => rtp.codec.toLowerCase() === 'telephone-event'),
   )
 }

@@ -3,14 +3,11 @@ import { BasicError, errorCodes } from '../errors.js'
 import { entryOf } from '../record.js'
 import type { RestartPolicy } from '../config/media-restart.js'
 import { automaticRestarts, type RestartSignal } from './restart-policy.js'
-import type { CallEvent, CallOutput, CallsState } from './model.js'
+import type { CallOutput, CallsStore } from './model.js'
 import { isTerminal } from './steps.js'
 
 /** What the automatic restarts run on: the calls' store and the manual restart command. */
-interface AutomaticRestartDeps {
-  readonly state$: Observable<CallsState>
-  readonly outputs$: Observable<CallOutput>
-  readonly dispatch: (event: CallEvent) => unknown
+interface AutomaticRestartDeps extends Pick<CallsStore, 'state$' | 'outputs$' | 'dispatch'> {
   readonly mediaRestart: (callId: string) => void
   readonly policy: () => RestartPolicy
   readonly online$: Subscribable<void>

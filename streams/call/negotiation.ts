@@ -4,16 +4,7 @@ import { Subscription, timer, type Observable, type SchedulerLike } from 'rxjs'
 export type NegotiationTask = () => Observable<unknown>
 
 /** One call's renegotiations, one at a time (protocol/calls.md §7, §8); see createNegotiation. */
-export interface Negotiation {
-  /** Queues a local operation (hold, unhold, add / remove media, replace track). */
-  local(task: NegotiationTask): void
-  /** Queues the handling of a remote re-offer; it runs before any queued local operation. */
-  remote(task: NegotiationTask): void
-  /** After a glare: `retry` runs once a remote re-offer was handled, before other local operations; else `giveUp` after `wait` ms. */
-  retryAfterRemote(retry: NegotiationTask, giveUp: () => void, wait: number): void
-  /** Stops the running task and drops the queued ones. */
-  dispose(): void
-}
+export type Negotiation = ReturnType<typeof createNegotiation>
 
 /**
  * A call's negotiation queue, one task at a time: remote re-offers jump ahead of queued local operations; after a glare, local operations wait until
@@ -22,7 +13,7 @@ export interface Negotiation {
  * const negotiation = createNegotiation((error) => logger.error('A renegotiation failed', error), scheduler)
  * negotiation.local(() => hold$)
  */
-export function createNegotiation(onError: (error: unknown) => void, scheduler: SchedulerLike): Negotiation {
+export function createNegotiation(onError: (error: unknown) => void, scheduler: SchedulerLike) {
   const locals: NegotiationTask[] = []
   const remotes: NegotiationTask[] = []
   let running: Subscription | undefined
@@ -40,10 +31,8 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
       const remote = remotes.length > 0
       const task = remote ? remotes.shift() : waiting === undefined ? locals.shift() : undefined
       if (task === undefined) return
-      let finished = false
+      // Called once: complete and error exclude each other, and the catch below runs only when there is no subscription.
       const done = (): void => {
-        if (finished) return
-        finished = true
         if (remote && waiting !== undefined) {
           locals.unshift(waiting.retry)
           waiting.timer.unsubscribe()
@@ -66,9 +55,12 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
   }
 
   return {
+    /** Queues a local operation (hold, unhold, add / remove media, replace track). */
     local: enqueue(locals),
+    /** Queues the handling of a remote re-offer; it runs before any queued local operation. */
     remote: enqueue(remotes),
-    retryAfterRemote: (retry, giveUp, wait) => {
+    /** After a glare: `retry` runs once a remote re-offer was handled, before other local operations; else `giveUp` after `wait` ms. */
+    retryAfterRemote: (retry: NegotiationTask, giveUp: () => void, wait: number): void => {
       if (disposed) return
       waiting?.timer.unsubscribe()
       const entry = {
@@ -82,7 +74,8 @@ export function createNegotiation(onError: (error: unknown) => void, scheduler: 
       }
       waiting = entry
     },
-    dispose: () => {
+    /** Stops the running task and drops the queued ones. */
+    dispose: (): void => {
       disposed = true
       locals.length = 0
       remotes.length = 0

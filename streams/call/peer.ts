@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, from, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { AsyncSubject, ReplaySubject, catchError, defer, filter, finalize, fromEvent, map, of, race, switchMap, take, throwError, timer, type Observable, type SchedulerLike } from 'rxjs'
 import { parse } from 'sdp-transform'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
@@ -13,27 +13,7 @@ interface RemoteTrack {
 type SdpStep = (sdp: string) => E.Either<BasicError, string>
 
 /** One call's RTCPeerConnection and what the call feature does with it (the "lower layer" of calls.md §14.3). */
-export interface Peer {
-  readonly connection: RTCPeerConnection
-  /** Every remote track, including those that arrived before subscribing. */
-  readonly remoteTracks$: Observable<RemoteTrack>
-  addLocal(stream: MediaStream): void
-  /**
-   * Creates an offer or answer, `shape`s it, sets it, waits for ICE gathering (no trickle: calls.md §14.2), and emits the gathered SDP
-   * after `finish` (idempotent fixes the browser drops from what it renders).
-   */
-  localDescription(type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string>
-  /** Applies a remote description (already shaped). */
-  remoteDescription(type: 'offer' | 'answer', sdp: string): Observable<void>
-  /** Undoes an offer that was set and not answered (local or remote), back to the last stable negotiation. */
-  rollback(): Observable<void>
-  /**
-   * Sets each sender's own track again, which re-attaches without a renegotiation the source Chromium leaves detached after a rolled-back local offer
-   * (a glare) is negotiated again (`sendrecv`, but no video frame encoded). A host that cannot (no `replaceTrack`, or it fails) keeps what it has.
-   */
-  reattachSenders(): Observable<void>
-  close(): void
-}
+export type Peer = ReturnType<typeof createPeer>
 
 /** ICE gathering: at most this long after the description was set (calls.md §14.2). */
 const iceGatheringLimit = 3000
@@ -56,14 +36,13 @@ function gatheringDone(connection: RTCPeerConnection, scheduler: SchedulerLike):
 const everySectionHasCandidates = (sdp: string): boolean => parse(sdp).media.every((media) => media.port === 0 || (media.candidates ?? []).length > 0)
 
 /** Sets a local description and waits for gathering, listening before setting so no event is missed. */
-function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<void> {
+function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessionDescriptionInit, scheduler: SchedulerLike): Observable<unknown> {
   return defer(() => {
     const gathered = new AsyncSubject<unknown>()
     const watching = gatheringDone(connection, scheduler).subscribe(gathered)
     return defer(() => connection.setLocalDescription(description)).pipe(
       // Still `complete` from an earlier negotiation while a new m-section's transport has not gathered yet.
       switchMap(() => (connection.iceGatheringState === 'complete' && everySectionHasCandidates(connection.localDescription?.sdp ?? '') ? of(true) : gathered)),
-      map(() => undefined),
       finalize(() => watching.unsubscribe()),
     )
   })
@@ -123,7 +102,7 @@ export function createPeer(
   PeerConnection: typeof RTCPeerConnection,
   configuration: RTCConfiguration,
   scheduler: SchedulerLike,
-): Peer {
+) {
   const connection = new PeerConnection(configuration)
   const remoteTracks = new ReplaySubject<RemoteTrack>()
   const onTrack = (event: RTCTrackEvent): void => remoteTracks.next({ track: event.track, stream: event.streams[0] })
@@ -131,25 +110,36 @@ export function createPeer(
 
   return {
     connection,
+    /** Every remote track, including those that arrived before subscribing. */
     remoteTracks$: remoteTracks.asObservable(),
-    addLocal: (stream) => {
+    addLocal: (stream: MediaStream): void => {
       for (const track of stream.getTracks()) connection.addTrack(track, stream)
     },
-    localDescription: (type, shape, finish) =>
-      defer(() => from(type === 'offer' ? connection.createOffer() : connection.createAnswer())).pipe(
+    /**
+     * Creates an offer or answer, `shape`s it, sets it, waits for ICE gathering (no trickle: calls.md §14.2), and emits the gathered SDP
+     * after `finish` (idempotent fixes the browser drops from what it renders).
+     */
+    localDescription: (type: 'offer' | 'answer', shape: SdpStep, finish: SdpStep): Observable<string> =>
+      defer(() => (type === 'offer' ? connection.createOffer() : connection.createAnswer())).pipe(
         map((created) => unwrap(shape(created.sdp ?? ''))),
         switchMap((sdp) => setLocalAndGather(connection, { type, sdp }, scheduler)),
         map(() => unwrap(finish(connection.localDescription?.sdp ?? ''))),
         failsAs(`The local ${type} could not be set`),
       ),
-    remoteDescription: (type, sdp) =>
+    /** Applies a remote description (already shaped). */
+    remoteDescription: (type: 'offer' | 'answer', sdp: string): Observable<void> =>
       defer(() => connection.setRemoteDescription({ type, sdp })).pipe(failsAs(`The remote ${type} could not be applied`)),
-    rollback: () =>
+    /** Undoes an offer that was set and not answered (local or remote), back to the last stable negotiation. */
+    rollback: (): Observable<void> =>
       defer(async () => {
         if (await rollbackPending(connection)) await replayStable(connection)
       }).pipe(failsAs('The offer could not be rolled back')),
-    reattachSenders: () => defer(() => reattach(connection)),
-    close: () => {
+    /**
+     * Sets each sender's own track again, which re-attaches without a renegotiation the source Chromium leaves detached after a rolled-back local offer
+     * (a glare) is negotiated again (`sendrecv`, but no video frame encoded). A host that cannot (no `replaceTrack`, or it fails) keeps what it has.
+     */
+    reattachSenders: (): Observable<void> => defer(() => reattach(connection)),
+    close: (): void => {
       connection.removeEventListener('track', onTrack)
       remoteTracks.complete()
       if (connection.signalingState !== 'closed') connection.close()

@@ -66,9 +66,6 @@ export const setupReplaced = (sdp: SdpObject, from: string, to: string): SdpObje
 /** A remote answer saying `a=setup:actpass` (not allowed) gets `role`, for this SDP only (calls.md §6, §14.3: the reference's pipeline-wide fix leaks). */
 export const dtlsRoleFix = (role: 'active' | 'passive'): SdpHandlerFunction => (sdp) => setupReplaced(sdp, 'actpass', role)
 
-const failure = (code: ErrorCode, what: string, cause: unknown): BasicError =>
-  new BasicError(code, `${what}: ${cause instanceof Error ? cause.message : shown(cause)}`)
-
 /** Runs a parsed SDP through handlers `(newSdp, info, originalSdp)` and writes it back; a handler that throws or returns no SDP object fails it with `code`. */
 export function shapeSdp(
   sdp: string,
@@ -87,6 +84,6 @@ export function shapeSdp(
     }
     return E.right(write(shaped))
   } catch (cause) {
-    return E.left(failure(code, `The ${info.endpoint} ${info.type} could not be processed`, cause))
+    return E.left(new BasicError(code, `The ${info.endpoint} ${info.type} could not be processed: ${cause instanceof Error ? cause.message : shown(cause)}`))
   }
 }

@@ -13,16 +13,7 @@ import { applyBandwidth, dtlsRoleFix, localFixes, sdpHandlersOf, shapeSdp } from
 import type { Bandwidth, CallDirection } from './state.js'
 
 /** The ICE and SDP steps of a call, and where its signalling resources live. */
-export interface Signalling {
-  /** Where the user's signalling resources live; a `call:6` error before login. */
-  readonly scope: () => E.Either<BasicError, CallScope>
-  /** The configured ICE servers, with the platform's TURN credentials when `serverTurnCredentials` (calls.md §2); `fresh` fetches new ones. */
-  readonly iceServers: (fresh?: boolean) => Observable<RTCIceServer[]>
-  /** Creates, shapes, sets and gathers a local description; emits the SDP to send (calls.md §14.3). */
-  readonly localSdp: (peer: Peer, type: 'offer' | 'answer', bandwidth: Bandwidth | undefined) => Observable<string>
-  /** Shapes and applies a remote description. */
-  readonly remoteSdp: (peer: Peer, type: 'offer' | 'answer', sdp: string, direction: CallDirection) => Observable<void>
-}
+export type Signalling = ReturnType<typeof createSignalling>
 
 export interface SignallingDeps {
   readonly config: Pick<ConfigFeature, 'current'>
@@ -36,7 +27,8 @@ export interface SignallingDeps {
 }
 
 /** The call feature's signalling over the configuration, the user's link and the subscription's TURN credentials. */
-export function createSignalling({ config, link, subscription, logger }: SignallingDeps): Signalling {
+export function createSignalling({ config, link, subscription, logger }: SignallingDeps) {
+  /** Where the user's signalling resources live; a `call:6` error before login. */
   const scope = (): E.Either<BasicError, CallScope> => {
     const user = link.user()
     const { authentication } = config.current()
@@ -45,7 +37,10 @@ export function createSignalling({ config, link, subscription, logger }: Signall
       : E.right({ version: authentication.server.version, userId: user.username, clientCorrelator: authentication.clientCorrelator })
   }
 
-  // Credentials the subscription could not fetch are fetched again now (calls.md §2 recommendation).
+  /**
+   * The configured ICE servers, with the platform's TURN credentials when `serverTurnCredentials` (calls.md §2); `fresh` fetches new ones.
+   * Credentials the subscription could not fetch are fetched again now (calls.md §2 recommendation).
+   */
   const iceServers = (fresh = false): Observable<RTCIceServer[]> => {
     const { iceServers: configured, serverTurnCredentials } = config.current().call
     const servers = Array.isArray(configured) ? configured : []
@@ -67,6 +62,7 @@ export function createSignalling({ config, link, subscription, logger }: Signall
 
   const handlers = () => sdpHandlersOf(config.current().call)
 
+  /** Creates, shapes, sets and gathers a local description; emits the SDP to send (calls.md §14.3). */
   const localSdp = (peer: Peer, type: 'offer' | 'answer', bandwidth: Bandwidth | undefined): Observable<string> => {
     const info: SdpHandlerInfo = { type, endpoint: 'local', ...definedFields({ bandwidth }) }
     const code = type === 'offer' ? errorCodes.call.INVALID_OFFER : errorCodes.call.GENERIC_ERROR
@@ -77,6 +73,7 @@ export function createSignalling({ config, link, subscription, logger }: Signall
     )
   }
 
+  /** Shapes and applies a remote description. */
   const remoteSdp = (peer: Peer, type: 'offer' | 'answer', sdp: string, direction: CallDirection): Observable<void> => {
     const fixes = type === 'answer' ? [dtlsRoleFix(direction === 'outgoing' ? 'passive' : 'active')] : []
     const shaped = shapeSdp(sdp, { type, endpoint: 'remote' }, [...handlers(), ...fixes])

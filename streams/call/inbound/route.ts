@@ -42,8 +42,7 @@ function unusable(notification: CallNotification, known: (sessionId: string) => 
   const sessionId = notifiedSessionId(notification.body.link)
   if (sessionId === undefined) return 'link[0].href names no session'
   const sdp = notification.kind === 'wrtcsEventNotification' ? undefined : 'offer' in notification.body ? notification.body.offer.sdp : notification.body.answer.sdp
-  if (sdp === undefined || sdp.startsWith('v=') || (notification.kind !== 'wrtcsSessionInvitationNotification' && known(sessionId))) return undefined
-  return 'the SDP does not start with v='
+  return sdp === undefined || sdp.startsWith('v=') || (notification.kind !== 'wrtcsSessionInvitationNotification' && known(sessionId)) ? undefined : 'the SDP does not start with v='
 }
 
 /**
@@ -59,8 +58,7 @@ export function routeInbound(
   const callOfSession = (sessionId: string | undefined): CallRecord | undefined => (sessionId === undefined ? undefined : callBySession(store.current(), sessionId))
 
   const hold = (frame: CallFrame, sessionId: string): Observable<never> => {
-    const outgoingPending = Object.values(store.current().calls).some((call) => call.direction === 'outgoing' && call.state === 'Initiating')
-    if (outgoingPending) parked.next({ frame, sessionId })
+    if (Object.values(store.current().calls).some((call) => call.direction === 'outgoing' && call.state === 'Initiating')) parked.next({ frame, sessionId })
     else logger.debug(`Call notification ${frame.kind} for an unknown session ignored`)
     return EMPTY
   }

@@ -11,9 +11,8 @@ export function createSessionEvent(engine: Pick<CallEngine, 'store' | 'runtimes'
   const { store, logger, now } = engine
   return (call: CallRecord, { eventType, reasonText, statusCode }: EventNotification): void => {
     if (eventType === 'Ringing') store.dispatch({ type: 'ringingReported', callId: call.id })
-    else if (eventType === 'SessionEnded' || eventType === 'Cancelled') {
-      const transition = definedFields({ statusCode, reasonText })
-      endCall(engine, eventType === 'Cancelled' ? { type: 'remoteCancelled', callId: call.id, at: now() } : { type: 'remoteEnded', callId: call.id, at: now(), transition })
-    } else logger.debug(`Call event ${eventType} ignored`)
+    else if (eventType === 'Cancelled') endCall(engine, { type: 'remoteCancelled', callId: call.id, at: now() })
+    else if (eventType === 'SessionEnded') endCall(engine, { type: 'remoteEnded', callId: call.id, at: now(), transition: definedFields({ statusCode, reasonText }) })
+    else logger.debug(`Call event ${eventType} ignored`)
   }
 }

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, finalize, tap } from 'rxjs'
 import { BasicError, errorCodes } from '../../errors.js'
-import { checkTones, dtmfTiming, inBandQueue, playInBand, type DtmfTiming } from '../dtmf.js'
+import { checkTones, dtmfTiming, inBandQueue, playInBand } from '../dtmf.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import { hasTelephoneEvent } from '../inference.js'
 import { refusalOf } from '../state.js'
@@ -17,21 +17,6 @@ export function createDtmf({ store, runtimes, environment, logger }: Pick<CallEn
     inBandQueues.set(callId, queue)
     runtimes.own(callId, queue.queued$.pipe(finalize(() => inBandQueues.delete(callId))))
     return queue
-  }
-
-  const send = (callId: string, sender: RTCRtpSender, remoteSdp: string, tones: string, timing: DtmfTiming, report: (inBand: boolean, error?: BasicError) => void): void => {
-    // Some WebRTC stacks (Node's) have no RTCDTMFSender at all.
-    const dtmf = sender.dtmf as RTCDTMFSender | null | undefined
-    if (hasTelephoneEvent(remoteSdp) && dtmf?.canInsertDTMF === true) {
-      try {
-        dtmf.insertDTMF(tones, timing.duration, timing.gap)
-        return report(false)
-      } catch (error) {
-        return report(false, asCallError(error))
-      }
-    }
-    const played = inBandOf(callId).play(playInBand(environment, sender, tones, timing, environment.scheduler))
-    runtimes.own(callId, played.pipe(tap({ complete: () => report(true) }), catchError((error: unknown) => (report(true, asCallError(error)), EMPTY))))
   }
 
   return (callId: string, tone: string, duration?: number, intertoneGap?: number): void => {
@@ -50,6 +35,17 @@ export function createDtmf({ store, runtimes, environment, logger }: Pick<CallEn
     const peer = runtimes.find(callId)?.peer
     const sender = peer?.connection.getSenders().find((candidate) => candidate.track?.kind === 'audio')
     if (peer === undefined || sender === undefined) return report(false, new BasicError(errorCodes.call.GENERIC_ERROR, `Call ${callId} sends no audio: no DTMF.`))
-    send(callId, sender, peer.connection.remoteDescription?.sdp ?? '', checked.right, timing.right, report)
+    // Some WebRTC stacks (Node's) have no RTCDTMFSender at all.
+    const dtmf = sender.dtmf as RTCDTMFSender | null | undefined
+    if (hasTelephoneEvent(peer.connection.remoteDescription?.sdp ?? '') && dtmf?.canInsertDTMF === true) {
+      try {
+        dtmf.insertDTMF(tones, timing.right.duration, timing.right.gap)
+        return report(false)
+      } catch (error) {
+        return report(false, asCallError(error))
+      }
+    }
+    const played = inBandOf(callId).play(playInBand(environment, sender, tones, timing.right, environment.scheduler))
+    runtimes.own(callId, played.pipe(tap({ complete: () => report(true) }), catchError((error: unknown) => (report(true, asCallError(error)), EMPTY))))
   }
 }

@@ -11,10 +11,9 @@ export function createMediaRestart({ signalling }: Pick<CallEngine, 'signalling'
   return (callId: string): void =>
     renegotiation.queue(callId, {
       operation: 'mediaRestart',
-      prepare: (peer) =>
+      prepare: ({ connection }) =>
         signalling.iceServers(true).pipe(
           map((iceServers) => {
-            const { connection } = peer
             if (typeof connection.restartIce !== 'function') throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This WebRTC implementation cannot restart ICE (RTCPeerConnection.restartIce).')
             connection.setConfiguration({ ...connection.getConfiguration(), iceServers })
             connection.restartIce()

@@ -13,15 +13,14 @@ export function createMediaChanges({ runtimes, media, logger }: Pick<CallEngine,
   /** The new media's tracks on the peer; emits how to take them off again (the re-offer failed). */
   const addTracks = (callId: string, peer: Peer, stream: MediaStream): (() => void) => {
     runtimes.addLocal(callId, stream)
-    const senders = stream.getTracks().map((track) => peer.connection.addTrack(track, stream))
+    const transceivers = stream.getTracks().map((track) => transceiverOf(peer, peer.connection.addTrack(track, stream)))
     // addTrack may reuse a spare transceiver (`inactive`, see below): we also want to receive on it.
-    for (const sender of senders) transceiverOf(peer, sender).direction = 'sendrecv'
+    for (const transceiver of transceivers) transceiver.direction = 'sendrecv'
     return () => {
       // Not stop(): Chromium then negotiates the stopped, never-negotiated transceiver (with its dead track) in the next offer. A spare one
       // without track stays `inactive` until the next addTrack of its kind reuses it.
-      for (const sender of senders) {
-        const transceiver = transceiverOf(peer, sender)
-        peer.connection.removeTrack(sender)
+      for (const transceiver of transceivers) {
+        peer.connection.removeTrack(transceiver.sender)
         transceiver.direction = 'inactive'
       }
       runtimes.endTracks(callId, stream.getTracks().map((track) => track.id), true)

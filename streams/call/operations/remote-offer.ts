@@ -1,7 +1,7 @@
 import { EMPTY, catchError, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../../errors.js'
 import { asCallError, type CallEngine } from '../engine.js'
-import { inactivated, inferRemoteOperation, mediaFlowing, sdpSessionId, setupActiveAsActpass } from '../inference.js'
+import { inactivated, inferRemoteOperation, mediaFlowing, receives, sdpSessionId, setupActiveAsActpass } from '../inference.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { answerSession } from '../requests.js'
@@ -23,8 +23,7 @@ const endUnreceivedTracks = (deps: Deps, callId: string, peer: Peer): void => {
   if (call === undefined) return
   for (const transceiver of peer.connection.getTransceivers()) {
     const trackId = transceiver.receiver.track.id
-    const receiving = transceiver.currentDirection === 'sendrecv' || transceiver.currentDirection === 'recvonly'
-    if (!receiving && call.remoteTracks.includes(trackId)) deps.runtimes.endTracks(call.id, [trackId], false)
+    if (!receives(transceiver.currentDirection) && call.remoteTracks.includes(trackId)) deps.runtimes.endTracks(call.id, [trackId], false)
   }
 }
 
@@ -39,8 +38,7 @@ const recreatePeer = (deps: Deps, callId: string): Observable<Peer> =>
       runtime.peer?.close()
       for (const trackId of call.remoteTracks) deps.runtimes.endTracks(callId, [trackId], false)
       const peer = deps.runtimes.newPeer(callId, servers)
-      const stream = runtime.localStream
-      for (const track of tracks) peer.connection.addTrack(track, ...(stream?.getTracks().includes(track) === true ? [stream] : []))
+      for (const track of tracks) peer.connection.addTrack(track, ...(runtime.localStream?.getTracks().includes(track) === true ? [runtime.localStream] : []))
       if (call.localHold === true) direct(peer, () => 'inactive')
       return peer
     }),

@@ -26,21 +26,11 @@ interface ReofferPlan {
 }
 
 /** The renegotiation steps the mid-call operations share (protocol/calls.md §7, §8). */
-export interface Renegotiation {
-  /** Queues a local re-offer; the request is checked when its turn comes (the call's state then). */
-  readonly queue: (callId: string, plan: ReofferPlan, trackIds?: readonly string[]) => void
-  /** Runs a task in the call's negotiation queue, or at once when the call is not live (it is then refused). */
-  readonly whenIdle: (callId: string, task: NegotiationTask) => void
-  /** Sends an offer (`sent$`), then emits the far end's answer, awaited from before sending; errors after `reofferAnswerTimeout`. */
-  readonly answerTo: (callId: string, sent$: Observable<unknown>) => Observable<string>
-  /** The far end's last SDP that says what it wants (taken from the peer the first time). */
-  readonly intentOf: (callId: string) => string
-  readonly scopeOf: () => CallScope
-}
+export type Renegotiation = ReturnType<typeof createRenegotiation>
 
 type RenegotiationDeps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'logger' | 'environment'>
 
-/** Sends an offer (`sent$`), then emits the far end's answer: awaited on the call's runtime from before sending until it comes or either step fails. */
+/** Sends an offer (`sent$`), then emits the far end's answer: awaited on the call's runtime from before sending until it comes or either step fails (an error after `reofferAnswerTimeout`). */
 const answerTo = ({ runtimes, environment }: RenegotiationDeps, callId: string, sent$: Observable<unknown>): Observable<string> =>
   defer(() => {
     const runtime = runtimes.runtime(callId)
@@ -61,19 +51,21 @@ const answerTo = ({ runtimes, environment }: RenegotiationDeps, callId: string, 
   })
 
 /** The call's re-offers, one at a time in its negotiation queue, with one retry after a glare. */
-export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
+export function createRenegotiation(deps: RenegotiationDeps) {
   const { store, runtimes, signalling, link, logger } = deps
   const scopeOf = (): CallScope => {
     const scope = signalling.scope()
     if (E.isLeft(scope)) throw scope.left
     return scope.right
   }
+  /** The far end's last SDP that says what it wants (taken from the peer the first time). */
   const intentOf = (callId: string): string => {
     const runtime = runtimes.runtime(callId)
     runtime.remoteIntent ??= runtime.peer?.connection.remoteDescription?.sdp
     return runtime.remoteIntent ?? ''
   }
 
+  /** Runs a task in the call's negotiation queue, or at once when the call is not live (it is then refused). */
   const whenIdle = (callId: string, task: NegotiationTask): void => {
     if (store.isLive(callId)) runtimes.runtime(callId).negotiation.local(task)
     else task().subscribe()
@@ -126,11 +118,12 @@ export function createRenegotiation(deps: RenegotiationDeps): Renegotiation {
     return attempt(false)
   }
 
+  /** Queues a local re-offer; the request is checked when its turn comes (the call's state then). */
   const queue = (callId: string, plan: ReofferPlan, trackIds?: readonly string[]): void => {
     const task = reoffer(callId, plan)
     const requested = { type: 'reofferRequested', callId, operation: plan.operation, ...definedFields({ trackIds }) } as const
     whenIdle(callId, () => defer(() => (store.request(requested) === undefined ? EMPTY : task())))
   }
 
-  return { queue, whenIdle, answerTo: (callId, sent$) => answerTo(deps, callId, sent$), intentOf, scopeOf }
+  return { queue, whenIdle, answerTo: (callId: string, sent$: Observable<unknown>) => answerTo(deps, callId, sent$), intentOf, scopeOf }
 }

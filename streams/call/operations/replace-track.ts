@@ -6,13 +6,13 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { Renegotiation } from './reoffer.js'
 
 /** The one track of `old`'s kind that new media brought, else the media is stopped and refused. */
-function replacementOf(stream: MediaStream, old: MediaStreamTrack, oldTrackId: string): MediaStreamTrack {
+function replacementOf(stream: MediaStream, old: MediaStreamTrack): MediaStreamTrack {
   const tracks = stream.getTracks()
   const replacement = tracks.find((track) => track.kind === old.kind)
   if (replacement !== undefined && tracks.length === 1) return replacement
   tracks.forEach((track) => track.stop())
   const asked = tracks.map((track) => track.kind).join(' and ')
-  throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, `Track ${oldTrackId} is ${old.kind}: the replacement must be one ${old.kind} track (media asked for ${asked}).`)
+  throw new BasicError(errorCodes.call.USER_MEDIA_ERROR, `Track ${old.id} is ${old.kind}: the replacement must be one ${old.kind} track (media asked for ${asked}).`)
 }
 
 /** Replacing a local track (calls.md §13): the sender takes a new track, without renegotiation. */
@@ -27,7 +27,7 @@ export function createReplaceTrack({ store, runtimes, media }: Pick<CallEngine, 
       if (sender === undefined || old === null || old === undefined) throw new BasicError(errorCodes.call.STATE_DESYNC, `Track ${oldTrackId} is not sent on call ${callId}.`)
       return media.commands.userMedia(checked.right).pipe(
         concatMap((stream) => {
-          const replacement = replacementOf(stream, old, oldTrackId)
+          const replacement = replacementOf(stream, old)
           return from(sender.replaceTrack(replacement)).pipe(
             catchError((error: unknown) => (replacement.stop(), throwError(() => asCallError(error)))),
             // The new track is the call's (in its local stream, in the media feature, in the call), unless the call ended meanwhile.

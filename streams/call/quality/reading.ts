@@ -65,10 +65,9 @@ export function readingOf(stats: readonly Stat[], { receiving, microphone }: Rea
     totals.received += numberIn(stat, 'packetsReceived') ?? 0
     totals.lost += Math.max(0, numberIn(stat, 'packetsLost') ?? 0)
   }
-  const judged = inboundRtp.some((stat) => stat.kind === 'audio') ? inboundRtp.filter((stat) => stat.kind === 'audio') : inboundRtp
-  const jitters = judged.map((stat) => numberIn(stat, 'jitter')).filter((jitter): jitter is number => jitter !== undefined)
-  const audio = inboundRtp.find((stat) => stat.kind === 'audio')
-  const codec = stats.find((stat) => stat.type === 'codec' && stat.id === audio?.codecId)?.mimeType
+  const audio = inboundRtp.filter((stat) => stat.kind === 'audio')
+  const jitters = (audio.length > 0 ? audio : inboundRtp).map((stat) => numberIn(stat, 'jitter')).filter((jitter): jitter is number => jitter !== undefined)
+  const codec = stats.find((stat) => stat.type === 'codec' && stat.id === audio[0]?.codecId)?.mimeType
   const source = stats.find((stat) => stat.type === 'media-source' && stat.kind === 'audio')
   return {
     inbound,
@@ -102,8 +101,7 @@ function lossBetween(previous: StatsReading, current: StatsReading): number | un
 export function sampleOf(previous: StatsReading | undefined, current: StatsReading): QualitySample {
   const arriving: Partial<Record<MediaKind, boolean>> = {}
   for (const kind of Object.keys(current.inbound) as MediaKind[]) {
-    const before = previous?.inbound[kind]
-    arriving[kind] = current.inbound[kind]!.received > (before?.received ?? 0)
+    arriving[kind] = current.inbound[kind]!.received > (previous?.inbound[kind]?.received ?? 0)
   }
   const { inbound: _inbound, ...figures } = current
   const packetLossPercent = previous === undefined ? undefined : lossBetween(previous, current)

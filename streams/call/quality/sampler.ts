@@ -1,21 +1,16 @@
 import { EMPTY, type Observable, type SchedulerLike, catchError, distinctUntilChanged, exhaustMap, from, interval, map, pairwise, startWith, switchMap } from 'rxjs'
+import { receives } from '../inference.js'
 import { mediaConnectionState$ } from '../media-connection.js'
-import { readingOf, sampleOf, type MediaKind, type QualitySample, type ReadingContext, type StatsReading } from './reading.js'
+import { readingOf, sampleOf, type QualitySample, type ReadingContext, type StatsReading } from './reading.js'
 
 /** How often a connected call's stats are sampled (ms). */
 const sampleInterval = 1000
 
-const receives = (direction: RTCRtpTransceiverDirection | null | undefined): boolean => direction === 'sendrecv' || direction === 'recvonly'
-
 /** What the peer connection expects now: the kinds the far end has agreed to send, and whether a live microphone is sent. */
 function contextOf(peer: RTCPeerConnection): ReadingContext {
-  const receiving = new Set<MediaKind>()
-  for (const transceiver of peer.getTransceivers()) {
-    const kind = transceiver.receiver.track.kind
-    if (receives(transceiver.currentDirection) && (kind === 'audio' || kind === 'video')) receiving.add(kind)
-  }
+  const received = peer.getTransceivers().flatMap((transceiver) => (receives(transceiver.currentDirection) ? [transceiver.receiver.track.kind] : []))
   const microphone = peer.getSenders().some(({ track }) => track?.kind === 'audio' && track.readyState === 'live' && track.enabled)
-  return { receiving: [...receiving], microphone }
+  return { receiving: (['audio', 'video'] as const).filter((kind) => received.includes(kind)), microphone }
 }
 
 /** One reading of the peer connection's stats (none when getStats fails: the next second tries again). */

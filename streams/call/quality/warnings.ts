@@ -1,4 +1,4 @@
-import { defer, map, type OperatorFunction, type SchedulerLike } from 'rxjs'
+import { map, scan, type OperatorFunction, type SchedulerLike } from 'rxjs'
 import type { QualityThresholds } from '../../config/quality.js'
 import { estimatedMos } from './e-model.js'
 import type { MediaKind, QualitySample } from './reading.js'
@@ -66,10 +66,8 @@ const initialJudgement: Judgement = {
   values: {},
 }
 
-const mosOfSample = (sample: QualitySample): number | undefined =>
-  sample.rttMs === undefined || sample.jitterMs === undefined
-    ? undefined
-    : estimatedMos({ rttMs: sample.rttMs, jitterMs: sample.jitterMs, packetLossPercent: sample.packetLossPercent ?? 0, codec: sample.codec })
+const mosOfSample = ({ rttMs, jitterMs, packetLossPercent, codec }: QualitySample): number | undefined =>
+  rttMs === undefined || jitterMs === undefined ? undefined : estimatedMos({ rttMs, jitterMs, packetLossPercent: packetLossPercent ?? 0, codec })
 
 /** Each network warning's figure in a sample, and whether it is beyond its threshold. */
 function networkFigures(sample: QualitySample, mos: number | undefined, thresholds: QualityThresholds): Record<NetworkWarning, { value: number | undefined; beyond: boolean }> {
@@ -128,6 +126,8 @@ function judge(previous: Judgement, sample: QualitySample, thresholds: QualityTh
   return { judgement: { beyond, arrivedAt, level, active, values }, step: { quality, changes, values } }
 }
 
+type Judged = ReturnType<typeof judge>
+
 /**
  * A call's quality after each sample, with the warnings that rose or cleared; a sample's time is the scheduler's now (for `no-inbound-media`,
  * `constant-audio-input`). Thresholds are read at each sample, so a config change applies from the next one.
@@ -136,14 +136,8 @@ function judge(previous: Judgement, sample: QualitySample, thresholds: QualityTh
  */
 export function qualitySteps(thresholds: () => QualityThresholds, scheduler: SchedulerLike): OperatorFunction<QualitySample, QualityStep> {
   return (samples$) =>
-    defer(() => {
-      let judgement = initialJudgement
-      return samples$.pipe(
-        map((sample) => {
-          const next = judge(judgement, sample, thresholds(), scheduler.now())
-          judgement = next.judgement
-          return next.step
-        }),
-      )
-    })
+    samples$.pipe(
+      scan<QualitySample, Judged, Pick<Judged, 'judgement'>>(({ judgement }, sample) => judge(judgement, sample, thresholds(), scheduler.now()), { judgement: initialJudgement }),
+      map(({ step }) => step),
+    )
 }

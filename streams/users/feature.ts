@@ -59,7 +59,7 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
       'User Request',
       (user) => searchDirectory(link, user.username, directoryId, query),
       (page) => {
-        const users = page.items.map(toUser)
+        const users = page.directoryItem.map(toUser)
         const results = users.filter((found): found is User => found !== undefined)
         if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
         return { type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next }

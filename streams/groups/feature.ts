@@ -33,13 +33,6 @@ export interface GroupsFeature extends StoreFeature<GroupsState, GroupEvent, Gro
   readonly groups$: Observable<readonly Group[]>
 }
 
-/** Where a group request goes, and who the user is there. */
-interface Where {
-  readonly scope: requests.GroupScope
-  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
-  readonly identity: string
-}
-
 const missing = (what: string): BasicError => new BasicError(errorCodes.groups.MISSING_PARAMETERS, `Missing ${what}`)
 
 /** A required string argument (the app may pass anything): `groups:3` when absent or empty, `BAD_INPUT` when of another type. */
@@ -116,11 +109,11 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const request = userRequests(running, link, dispatch)
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
-  const whereOf = (user: AuthUser): Where => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username })
+  const scopeOf = (user: AuthUser): requests.GroupScope => ({ version: config.current().authentication.server.version, userId: user.username, identity: user.identity ?? user.username })
 
   /** A command on all the user's groups: runs `request$` where they are, once there is a user. */
   const onGroups = <A>(operation: 'create' | 'fetch', name: string, request$: (scope: requests.GroupScope) => Observable<A>, done: (value: A) => GroupEvent): void =>
-    request(`${name} request`, (user) => request$(whereOf(user).scope), done, (error) => fail(operation, error))
+    request(`${name} request`, (user) => request$(scopeOf(user)), done, (error) => fail(operation, error))
 
   const create = (params: GroupParams): void => {
     const user = link.user()
@@ -133,32 +126,32 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
 
   /** A command on one group: checks the group id (and the participant, for those commands), then runs `request$` with them once there is a user. */
   const onGroup =
-    <A>(operation: GroupOperation, name: string, request$: (groupId: string, at: Where, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
+    <A>(operation: GroupOperation, name: string, request$: (groupId: string, scope: requests.GroupScope, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
     (groupId: string, participant?: string): void => {
       const id = requiredString(groupId, 'group id')
       if (E.isLeft(id)) return fail(operation, id.left)
       const address = operation === 'addParticipant' || operation === 'removeParticipant' ? requiredString(participant, 'participant') : E.right('')
       if (E.isLeft(address)) return fail(operation, address.left, id.right)
       const failure = (error: BasicError): void => fail(operation, error, id.right)
-      request(`${name} request`, (user) => request$(id.right, whereOf(user), address.right), (value) => done(value, id.right, address.right), failure)
+      request(`${name} request`, (user) => request$(id.right, scopeOf(user), address.right), (value) => done(value, id.right, address.right), failure)
     }
 
-  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, at: Where) => requests.removeParticipant(link, at.scope, groupId, at.identity, name)
+  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, scope: requests.GroupScope) => requests.removeParticipant(link, scope, groupId, scope.identity, name)
   const commands = {
     leave: onGroup('leave', 'Leave group', leaving('Leave group'), (_, groupId) => ({ type: 'groupLeft', groupId })),
     acceptInvitation: onGroup(
       'acceptInvitation',
       'Accept Invitation',
-      (groupId, at) => requests.acceptInvitation(link, at.scope, groupId, at.identity).pipe(concatMap(() => requests.fetchGroup(link, at.scope, groupId))),
+      (groupId, scope) => requests.acceptInvitation(link, scope, groupId).pipe(concatMap(() => requests.fetchGroup(link, scope, groupId))),
       (group) => ({ type: 'invitationAccepted', group: toGroup(group) }),
     ),
     rejectInvitation: onGroup('rejectInvitation', 'Reject Invitation', leaving('Reject Invitation'), (_, groupId) => ({ type: 'invitationRejected', groupId })),
-    delete: onGroup('delete', 'Delete Group', (groupId, at) => requests.deleteGroup(link, at.scope, groupId), (_, groupId) => ({
+    delete: onGroup('delete', 'Delete Group', (groupId, scope) => requests.deleteGroup(link, scope, groupId), (_, groupId) => ({
       type: 'groupDeleted',
       groupId,
       group: store.current().groups.find((group) => group.id === groupId),
     })),
-    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, at, address) => requests.addParticipant(link, at.scope, groupId, address), (added, groupId) => ({
+    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, scope, address) => requests.addParticipant(link, scope, groupId, address), (added, groupId) => ({
       type: 'participantAdded',
       groupId,
       participant: toParticipant(added),
@@ -166,7 +159,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     removeParticipant: onGroup(
       'removeParticipant',
       'Remove participant',
-      (groupId, at, address) => requests.removeParticipant(link, at.scope, groupId, address, 'Remove participant'),
+      (groupId, scope, address) => requests.removeParticipant(link, scope, groupId, address, 'Remove participant'),
       (_, groupId, address) => ({ type: 'participantRemoved', groupId, address }),
     ),
   }

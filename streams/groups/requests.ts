@@ -13,10 +13,12 @@ import {
 } from './codecs.js'
 import type { GroupParams } from './state.js'
 
-/** Where a user's groups live: `/cpaas/chat/<version>/<userId>/group`. */
+/** Where a user's groups live (`/cpaas/chat/<version>/<userId>/group`), and who the user is there. */
 export interface GroupScope {
   readonly version: string
   readonly userId: string
+  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
+  readonly identity: string
 }
 
 const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
@@ -68,7 +70,7 @@ export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId
 }
 
 /** Accepts an invitation: the user's own participant becomes `Connected` (§2.4). */
-export function acceptInvitation(link: PlatformLink, scope: GroupScope, groupId: string, ownIdentity: string): Observable<void> {
+export function acceptInvitation(link: PlatformLink, scope: GroupScope, groupId: string): Observable<void> {
   const body: ParticipantStatusRequest = { participantSessionStatus: { status: 'Connected' } }
-  return link.request({ method: 'PUT', path: `${base(scope)}/${groupId}/participants/${ownIdentity}/status`, body, operation: 'Accept Invitation' })
+  return link.request({ method: 'PUT', path: `${base(scope)}/${groupId}/participants/${scope.identity}/status`, body, operation: 'Accept Invitation' })
 }

@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
 import type * as t from 'io-ts'
 import { filter, type Observable, type Subscription } from 'rxjs'
 import { checked, describeDecodeErrors } from '../connection/decode.js'
@@ -135,11 +134,8 @@ export function notificationEvents(notification: InboundNotification, state: Mes
     case 'inboundSMSMessageNotification':
       return andThen(decode(InboundSmsNotification, body, kind), (decoded) => smsNotificationEvents(decoded, state, now))
     case 'deliveryInfoNotification':
-      return pipe(
-        decode(DeliveryInfoNotification, body, kind),
-        E.map(({ deliveryInfo: info }) => [
-          { type: 'deliveryStatusChanged', destination: [info.address], chatType: 'sms', messageId: info.messageId, deliveryStatus: smsDeliveryStatus(info.deliveryStatus) },
-        ]),
+      return andThen(decode(DeliveryInfoNotification, body, kind), ({ deliveryInfo: info }) =>
+        E.right([{ type: 'deliveryStatusChanged', destination: [info.address], chatType: 'sms', messageId: info.messageId, deliveryStatus: smsDeliveryStatus(info.deliveryStatus) }]),
       )
     case 'chatMessageEventNotification':
     case 'smsEventNotification':

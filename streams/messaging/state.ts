@@ -1,4 +1,5 @@
 import { Keyed } from '../keyed.js'
+import { definedFields } from '../record.js'
 import type { Step } from '../store.js'
 import { logOf, revised } from './held.js'
 import { MessageLog } from './log.js'
@@ -78,9 +79,7 @@ const handlers: Handlers = {
     })),
   messageReceived: (state, event) => {
     const { message } = event
-    const inbound = event.direction === 'inbound'
-    const text = textOf(message)
-    const fields: Partial<Conversation> = { ...(inbound ? { lastReceived: message.timestamp } : {}), ...(inbound && text !== undefined ? { lastMessage: text } : {}) }
+    const fields: Partial<Conversation> = event.direction === 'inbound' ? definedFields({ lastReceived: message.timestamp, lastMessage: textOf(message) }) : {}
     return upsert(state, event, () => created(event), (conversation) =>
       // Known however old: re-sent notifications never add a second copy.
       message.messageId && holdsMessage(conversation, message.messageId) ? conversation : revised(conversation, fields, insertByTime(logOf(conversation), message)),

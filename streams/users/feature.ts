@@ -26,9 +26,6 @@ export interface UsersFeature extends StoreFeature<UsersState, UserEvent, UsersC
 
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)
 
-/** The query keys taken from the app's filters and options as they are (`userName` falls back to `userId`). */
-const passedOn = queryKeys.filter((key) => key !== 'userName')
-
 /** A search's filters and options (the app may pass anything) as the query the SDK sends (§4.1), or what is wrong with them. */
 export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicError, { directoryId: string; query: DirectoryQuery }> => {
   if (!isAbsent(filters) && !isRecord(filters)) return E.left(invalid('user.search: filters must be an object'))
@@ -41,8 +38,9 @@ export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicE
   if (sortBy !== undefined && !(searchFilters as readonly unknown[]).includes(sortBy)) return E.left(invalid(`user.search: sortBy must be one of ${searchFilters.join(', ')}`))
   if (order !== undefined && order !== 'asc' && order !== 'desc') return E.left(invalid('user.search: order must be "asc" or "desc"'))
   if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max > 0)) return E.left(invalid('user.search: max must be a positive whole number'))
-  const query = Object.fromEntries(passedOn.map((key) => [key, given(key)])) as DirectoryQuery
-  return E.right({ directoryId: (given('directoryId') as string | undefined) ?? 'default', query: { ...query, userName: (given('userName') ?? given('userId')) as string | undefined } })
+  // Every query key is taken as the app gave it, but `userName`, which falls back to `userId`.
+  const query = Object.fromEntries(queryKeys.map((key) => [key, key === 'userName' ? (given('userName') ?? given('userId')) : given(key)])) as DirectoryQuery
+  return E.right({ directoryId: (given('directoryId') as string | undefined) ?? 'default', query })
 }
 
 /** Users: the domain's directory and every user found in it. */

@@ -50,8 +50,8 @@ const participantAddresses = (value: unknown): E.Either<BasicError, readonly str
 
 const optionalFields = ['subject', 'image', 'type'] as const
 
-/** The group `params` describe (the app may pass anything), owned by `owner`, or what is wrong with them. */
-const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests.NewGroup> => {
+/** The group `params` describe (the app may pass anything), or what is wrong with them. */
+const newGroup = (params: unknown): E.Either<BasicError, requests.NewGroup> => {
   if (!isRecord(params)) return E.left(missing('group parameters (params.name)'))
   const name = requiredString(params.name, 'group name')
   if (E.isLeft(name)) return name
@@ -60,7 +60,7 @@ const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests
   const wrong = optionalFields.find((key) => !isAbsent(params[key]) && typeof params[key] !== 'string')
   if (wrong !== undefined) return E.left(badInput(`groups.create: params.${wrong} must be a string`))
   const given = Object.fromEntries(optionalFields.filter((key) => typeof params[key] === 'string').map((key) => [key, params[key]]))
-  return E.right({ owner, participants: participants.right.filter((address) => address !== owner), name: name.right, ...given })
+  return E.right({ participants: participants.right, name: name.right, ...given })
 }
 
 /** What a group notification body makes: its event, a reason to ignore it (a string), or undefined when it fails its codec or names no group. */
@@ -116,8 +116,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     request(`${name} request`, (user) => request$(scopeOf(user)), done, (error) => fail(operation, error))
 
   const create = (params: GroupParams): void => {
-    const user = link.user()
-    const group = newGroup(params, user?.identity ?? user?.username ?? '')
+    const group = newGroup(params)
     if (E.isLeft(group)) return fail('create', group.left)
     onGroups('create', 'Create group', (scope) => requests.createGroup(link, scope, group.right), (created) => ({ type: 'groupCreated', group: toGroup(created) }))
   }

@@ -23,13 +23,13 @@ export interface GroupScope {
 
 const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
 
-/** A group to create: what `groups.create` takes, its participants as addresses, and who owns it. */
-export type NewGroup = Omit<GroupParams, 'participants'> & { readonly owner: string; readonly participants: readonly string[] }
+/** A group to create: what `groups.create` takes, its participants as addresses. */
+export type NewGroup = Omit<GroupParams, 'participants'> & { readonly participants: readonly string[] }
 
-/** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
-const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
+/** The body of a group creation: the user first as administrator (and only there), optional fields only when given (§2.2). */
+const createGroupBody = ({ identity }: GroupScope, { participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
   groupChatSessionInformation: {
-    participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
+    participant: [{ address: identity, 'x-isAdmin': true }, ...participants.filter((address) => address !== identity).map((address) => ({ address, 'x-isAdmin': false }))],
     ...definedFields({ subject, 'x-image': image, 'x-name': name, 'x-type': type }),
   },
 })
@@ -37,7 +37,7 @@ const createGroupBody = ({ owner, participants, name, subject, image, type }: Ne
 const theGroup = map((response: GroupResponse): WireGroup => response.groupChatSessionInformation)
 
 export function createGroup(link: PlatformLink, scope: GroupScope, group: NewGroup): Observable<WireGroup> {
-  return link.request({ method: 'POST', path: base(scope), body: createGroupBody(group), operation: 'Create group', response: GroupResponse }).pipe(theGroup)
+  return link.request({ method: 'POST', path: base(scope), body: createGroupBody(scope, group), operation: 'Create group', response: GroupResponse }).pipe(theGroup)
 }
 
 export function fetchGroups(link: PlatformLink, scope: GroupScope): Observable<readonly WireGroup[]> {

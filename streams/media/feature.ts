@@ -59,7 +59,6 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
       (error: unknown) => logger.warn('Could not list the media devices', error),
     )
   }
-  const userMedia = (media: MediaOptions): Observable<MediaStream> => userMedia$(environment, media, refreshDevices)
 
   const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
     for (const track of tracks) live.add(track)
@@ -96,7 +95,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     devices$: select(store.state$, (state) => state.devices),
     track: live.track,
     commands: {
-      userMedia,
+      userMedia: (media) => userMedia$(environment, media, refreshDevices),
       addMedia,
       endTracks,
       muteTracks: (trackIds) => setEnabled(trackIds, false),

@@ -50,8 +50,7 @@ const correlator = ({ authentication: { clientCorrelator } }: Config) => (client
 /** The text after `marker` in a resource URL (ids end their URLs). */
 const after = (url: string, marker: string): string | undefined => {
   const index = url.indexOf(marker)
-  const id = index < 0 ? '' : url.slice(index + marker.length)
-  return id === '' ? undefined : id
+  return index < 0 ? undefined : url.slice(index + marker.length) || undefined
 }
 const lastSegment = (url: string): string | undefined => url.split('/').filter((segment) => segment !== '').pop()
 

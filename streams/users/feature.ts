@@ -51,8 +51,8 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event))
   const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })
 
-  /** Runs one search; `firstOnly` keeps the first item (fetch and fetchSelfInfo). */
-  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery, firstOnly: boolean): void =>
+  /** Runs one search; fetch and fetchSelfInfo keep the first user found. */
+  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery): void =>
     request(
       'User Request',
       (user) => searchDirectory(link, user.username, directoryId, query),
@@ -60,7 +60,7 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
         const users = page.directoryItem.map(toUser)
         const results = users.filter((found): found is User => found !== undefined)
         if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
-        return { type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next }
+        return { type: 'usersFound', operation, results: operation === 'search' ? results : results.slice(0, 1), next: operation === 'search' ? page.next : undefined }
       },
       // Every directory failure, a missing user too, carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
       (error) => fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, error.message)),
@@ -70,16 +70,16 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const search = (filters?: SearchFilters, options?: SearchOptions): void => {
     const checked = searchQuery(filters, options)
     if (E.isLeft(checked)) return fail('search', checked.left)
-    search$('search', checked.right.directoryId, checked.right.query, false)
+    search$('search', checked.right.directoryId, checked.right.query)
   }
 
   const fetch = (userId: string): void => {
     if (!isId(userId)) return fail('fetch', invalid('user.fetch: expected a user id (a non-empty string)'))
-    search$('fetch', 'default', byName(userId), true)
+    search$('fetch', 'default', byName(userId))
   }
 
   // The local part of the user's identity (without a user, search$ reports that instead).
-  const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!), true)
+  const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!))
 
   return { ...storeFeature(store, running), users$: select(store.state$, (state) => state.users), commands: { search, fetch, fetchSelfInfo } }
 }

@@ -69,7 +69,7 @@ export function createSubscription({ config, environment, logs, link, connection
   const callSubscribed = (): void => {
     const { call } = config.current()
     // Any list counts, even an empty one, and so does the default (unset); only null skips it (`calls.md` §2).
-    if ((call.iceServers as unknown) === null || !call.serverTurnCredentials) return
+    if (call.iceServers === null || !call.serverTurnCredentials) return
     running.add(fetchTurnCredentials().subscribe({ error: (error: unknown) => logger.warn('TURN credentials not fetched', error) }))
   }
 

@@ -5,7 +5,6 @@ import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord } from '../guards.js'
-import type { Logger } from '../logs/logger.js'
 import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
@@ -89,17 +88,6 @@ const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | 
   ),
 }
 
-/** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
-const applyNotification =
-  (logger: Logger, dispatch: (event: GroupEvent) => void, failed: (error: BasicError) => void) =>
-  (notification: InboundNotification): void => {
-    const event = readers[notification.kind]!(notification.body)
-    if (typeof event === 'string') return logger.warn(event)
-    if (event !== undefined) return dispatch(event)
-    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
-    failed(badInput(`A ${notification.kind} could not be read`))
-  }
-
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
@@ -163,7 +151,14 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     ),
   }
 
-  const onNotification = applyNotification(logger, dispatch, (error) => fail('notification', error))
+  /** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
+  const onNotification = (notification: InboundNotification): void => {
+    const event = readers[notification.kind]!(notification.body)
+    if (typeof event === 'string') return logger.warn(event)
+    if (event !== undefined) return dispatch(event)
+    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
+    fail('notification', badInput(`A ${notification.kind} could not be read`))
+  }
   running.add(link.notifications$.pipe(filter((notification) => Object.hasOwn(readers, notification.kind))).subscribe(onNotification))
 
   return {

@@ -59,15 +59,8 @@ export function userFromTokens(params: unknown): E.Either<BasicError, AuthUser> 
   return pipe(
     jwtPayload(idToken),
     E.chain((payload) =>
-      pipe(
-        IdTokenClaims.decode(payload),
-        E.mapLeft((errors) => badToken(`the idToken lacks the claims the SDK needs (${describeDecodeErrors(errors)})`)),
-      ),
+      pipe(IdTokenClaims.decode(payload), E.mapLeft((errors) => badToken(`the idToken lacks the claims the SDK needs (${describeDecodeErrors(errors)})`))),
     ),
-    E.map((claims) => {
-      const username = claims.preferred_username
-      const identity = claims['services-identity']
-      return { username, identity, domain: domainOf(identity) ?? domainOf(username), accessToken, idToken }
-    }),
+    E.map(({ preferred_username: username, 'services-identity': identity }) => ({ username, identity, domain: domainOf(identity) ?? domainOf(username), accessToken, idToken })),
   )
 }

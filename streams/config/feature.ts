@@ -31,10 +31,7 @@ export function createConfig(initial: UserConfig = {}): ConfigFeature {
   return {
     config$: subject.pipe(distinctUntilChanged()),
     current: () => subject.getValue(),
-    update: (values) => {
-      const valid = checked(values, 'updateConfig')
-      subject.next(mergeConfig(subject.getValue(), valid))
-    },
+    update: (values) => subject.next(mergeConfig(subject.getValue(), checked(values, 'updateConfig'))),
     dispose: () => subject.complete(),
   }
 }

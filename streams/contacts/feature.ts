@@ -43,9 +43,6 @@ const checkContact = (contact: unknown, operation: 'add' | 'update'): E.Either<B
   return E.right({ ...contact, contactId: contact.contactId })
 }
 
-const checkId = (value: unknown, operation: string): E.Either<BasicError, string> =>
-  isId(value) ? E.right(value) : E.left(invalid(`contacts.${operation}: expected a contact id (a non-empty string)`))
-
 /** Contacts: the user's personal address book on the platform. */
 export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
@@ -61,19 +58,17 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
     const contact = checkContact(value, operation)
     if (E.isLeft(contact)) return fail(operation, contact.left)
     const { contactId } = contact.right
-    const send = operation === 'add' ? requests.addContact : requests.updateContact
-    request(operation, name, contactId, (userId) => send(link, userId, contactId, toAttributes(contact.right, except)), () =>
-      operation === 'add' ? { type: 'contactAdded', contact: contact.right } : { type: 'contactUpdated', contact: contact.right },
-    )
+    const written = (userId: string) => requests.writeContact(link, userId, contactId, toAttributes(contact.right, except), operation === 'update')
+    request(operation, name, contactId, written, () => ({ type: operation === 'add' ? 'contactAdded' : 'contactUpdated', contact: contact.right }))
   }
 
-  const byId = (operation: 'remove' | 'fetch', name: string) => (value: string) => {
-    const contactId = checkId(value, operation)
-    if (E.isLeft(contactId)) return fail(operation, contactId.left)
-    const id = contactId.right
-    if (operation === 'remove') request(operation, name, id, (userId) => requests.removeContact(link, userId, id), () => ({ type: 'contactRemoved', contactId: id }))
-    else request(operation, name, id, (userId) => requests.fetchContact(link, userId, id), (contact) => ({ type: 'contactFetched', contact: fromWire(contact) }))
-  }
+  /** A command on one contact: its id checked, then `request$` run for it. */
+  const byId =
+    <A>(operation: 'remove' | 'fetch', name: string, request$: (userId: string, contactId: string) => Observable<A>, done: (value: A, contactId: string) => ContactEvent) =>
+    (contactId: string): void => {
+      if (!isId(contactId)) return fail(operation, invalid(`contacts.${operation}: expected a contact id (a non-empty string)`))
+      request(operation, name, contactId, (userId) => request$(userId, contactId), (value) => done(value, contactId))
+    }
 
   const refresh = (): void =>
     request('refresh', 'Refresh Contact Request', undefined, (userId) => requests.fetchContacts(link, userId), (contacts) => ({
@@ -87,8 +82,8 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
     commands: {
       add: write('add', 'Add Contact Request', ['contactId']),
       update: write('update', 'Update Contact Request', ['contactId', 'name']),
-      remove: byId('remove', 'Delete Contact Request'),
-      fetch: byId('fetch', 'Fetch Contact Request'),
+      remove: byId('remove', 'Delete Contact Request', (userId, id) => requests.removeContact(link, userId, id), (_, contactId) => ({ type: 'contactRemoved', contactId })),
+      fetch: byId('fetch', 'Fetch Contact Request', (userId, id) => requests.fetchContact(link, userId, id), (contact) => ({ type: 'contactFetched', contact: fromWire(contact) })),
       refresh,
     },
   }

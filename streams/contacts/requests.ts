@@ -8,18 +8,13 @@ import { ContactCollection, ContactResponse, type Attribute, type ContactRequest
 
 const base = (userId: string): string => `/cpaas/addressbook/v1/${userId}/default/contacts`
 
-const body = (contactId: string, attribute: readonly Attribute[]): ContactRequest => ({
-  contact: { attributeList: { attribute: [...attribute] }, contactId },
-})
-
-/** Adds a contact (§3); the response is not used. */
-export function addContact(link: PlatformLink, userId: string, contactId: string, attributes: readonly Attribute[]): Observable<void> {
-  return link.request({ method: 'POST', path: base(userId), body: body(contactId, attributes), operation: 'Add Contact Request' })
-}
-
-/** Replaces a contact (§3); the response is not used. */
-export function updateContact(link: PlatformLink, userId: string, contactId: string, attributes: readonly Attribute[]): Observable<void> {
-  return link.request({ method: 'PUT', path: `${base(userId)}/${contactId}`, body: body(contactId, attributes), operation: 'Update Contact Request' })
+/** Adds a contact, or replaces the one with its id (§3); the response is not used. */
+export function writeContact(link: PlatformLink, userId: string, contactId: string, attributes: readonly Attribute[], replace: boolean): Observable<void> {
+  const body: ContactRequest = { contact: { attributeList: { attribute: [...attributes] }, contactId } }
+  const target = replace
+    ? ({ method: 'PUT', path: `${base(userId)}/${contactId}`, operation: 'Update Contact Request' } as const)
+    : ({ method: 'POST', path: base(userId), operation: 'Add Contact Request' } as const)
+  return link.request({ ...target, body })
 }
 
 export function removeContact(link: PlatformLink, userId: string, contactId: string): Observable<void> {

@@ -5,7 +5,6 @@ import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isRecord } from '../guards.js'
-import type { Logger } from '../logs/logger.js'
 import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
@@ -33,13 +32,6 @@ export interface GroupsFeature extends StoreFeature<GroupsState, GroupEvent, Gro
   readonly groups$: Observable<readonly Group[]>
 }
 
-/** Where a group request goes, and who the user is there. */
-interface Where {
-  readonly scope: requests.GroupScope
-  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
-  readonly identity: string
-}
-
 const missing = (what: string): BasicError => new BasicError(errorCodes.groups.MISSING_PARAMETERS, `Missing ${what}`)
 
 /** A required string argument (the app may pass anything): `groups:3` when absent or empty, `BAD_INPUT` when of another type. */
@@ -57,8 +49,8 @@ const participantAddresses = (value: unknown): E.Either<BasicError, readonly str
 
 const optionalFields = ['subject', 'image', 'type'] as const
 
-/** The group `params` describe (the app may pass anything), owned by `owner`, or what is wrong with them. */
-const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests.NewGroup> => {
+/** The group `params` describe (the app may pass anything), or what is wrong with them. */
+const newGroup = (params: unknown): E.Either<BasicError, requests.NewGroup> => {
   if (!isRecord(params)) return E.left(missing('group parameters (params.name)'))
   const name = requiredString(params.name, 'group name')
   if (E.isLeft(name)) return name
@@ -67,7 +59,7 @@ const newGroup = (params: unknown, owner: string): E.Either<BasicError, requests
   const wrong = optionalFields.find((key) => !isAbsent(params[key]) && typeof params[key] !== 'string')
   if (wrong !== undefined) return E.left(badInput(`groups.create: params.${wrong} must be a string`))
   const given = Object.fromEntries(optionalFields.filter((key) => typeof params[key] === 'string').map((key) => [key, params[key]]))
-  return E.right({ owner, participants: participants.right.filter((address) => address !== owner), name: name.right, ...given })
+  return E.right({ participants: participants.right, name: name.right, ...given })
 }
 
 /** What a group notification body makes: its event, a reason to ignore it (a string), or undefined when it fails its codec or names no group. */
@@ -96,17 +88,6 @@ const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | 
   ),
 }
 
-/** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
-const applyNotification =
-  (logger: Logger, dispatch: (event: GroupEvent) => void, failed: (error: BasicError) => void) =>
-  (notification: InboundNotification): void => {
-    const event = readers[notification.kind]!(notification.body)
-    if (typeof event === 'string') return logger.warn(event)
-    if (event !== undefined) return dispatch(event)
-    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
-    failed(badInput(`A ${notification.kind} could not be read`))
-  }
-
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
@@ -116,15 +97,14 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const request = userRequests(running, link, dispatch)
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
-  const whereOf = (user: AuthUser): Where => ({ scope: { version: config.current().authentication.server.version, userId: user.username }, identity: user.identity ?? user.username })
+  const scopeOf = (user: AuthUser): requests.GroupScope => ({ version: config.current().authentication.server.version, userId: user.username, identity: user.identity ?? user.username })
 
   /** A command on all the user's groups: runs `request$` where they are, once there is a user. */
   const onGroups = <A>(operation: 'create' | 'fetch', name: string, request$: (scope: requests.GroupScope) => Observable<A>, done: (value: A) => GroupEvent): void =>
-    request(`${name} request`, (user) => request$(whereOf(user).scope), done, (error) => fail(operation, error))
+    request(`${name} request`, (user) => request$(scopeOf(user)), done, (error) => fail(operation, error))
 
   const create = (params: GroupParams): void => {
-    const user = link.user()
-    const group = newGroup(params, user?.identity ?? user?.username ?? '')
+    const group = newGroup(params)
     if (E.isLeft(group)) return fail('create', group.left)
     onGroups('create', 'Create group', (scope) => requests.createGroup(link, scope, group.right), (created) => ({ type: 'groupCreated', group: toGroup(created) }))
   }
@@ -133,32 +113,32 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
 
   /** A command on one group: checks the group id (and the participant, for those commands), then runs `request$` with them once there is a user. */
   const onGroup =
-    <A>(operation: GroupOperation, name: string, request$: (groupId: string, at: Where, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
+    <A>(operation: GroupOperation, name: string, request$: (groupId: string, scope: requests.GroupScope, address: string) => Observable<A>, done: (value: A, groupId: string, address: string) => GroupEvent) =>
     (groupId: string, participant?: string): void => {
       const id = requiredString(groupId, 'group id')
       if (E.isLeft(id)) return fail(operation, id.left)
       const address = operation === 'addParticipant' || operation === 'removeParticipant' ? requiredString(participant, 'participant') : E.right('')
       if (E.isLeft(address)) return fail(operation, address.left, id.right)
       const failure = (error: BasicError): void => fail(operation, error, id.right)
-      request(`${name} request`, (user) => request$(id.right, whereOf(user), address.right), (value) => done(value, id.right, address.right), failure)
+      request(`${name} request`, (user) => request$(id.right, scopeOf(user), address.right), (value) => done(value, id.right, address.right), failure)
     }
 
-  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, at: Where) => requests.removeParticipant(link, at.scope, groupId, at.identity, name)
+  const leaving = (name: 'Leave group' | 'Reject Invitation') => (groupId: string, scope: requests.GroupScope) => requests.removeParticipant(link, scope, groupId, scope.identity, name)
   const commands = {
     leave: onGroup('leave', 'Leave group', leaving('Leave group'), (_, groupId) => ({ type: 'groupLeft', groupId })),
     acceptInvitation: onGroup(
       'acceptInvitation',
       'Accept Invitation',
-      (groupId, at) => requests.acceptInvitation(link, at.scope, groupId, at.identity).pipe(concatMap(() => requests.fetchGroup(link, at.scope, groupId))),
+      (groupId, scope) => requests.acceptInvitation(link, scope, groupId).pipe(concatMap(() => requests.fetchGroup(link, scope, groupId))),
       (group) => ({ type: 'invitationAccepted', group: toGroup(group) }),
     ),
     rejectInvitation: onGroup('rejectInvitation', 'Reject Invitation', leaving('Reject Invitation'), (_, groupId) => ({ type: 'invitationRejected', groupId })),
-    delete: onGroup('delete', 'Delete Group', (groupId, at) => requests.deleteGroup(link, at.scope, groupId), (_, groupId) => ({
+    delete: onGroup('delete', 'Delete Group', (groupId, scope) => requests.deleteGroup(link, scope, groupId), (_, groupId) => ({
       type: 'groupDeleted',
       groupId,
       group: store.current().groups.find((group) => group.id === groupId),
     })),
-    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, at, address) => requests.addParticipant(link, at.scope, groupId, address), (added, groupId) => ({
+    addParticipant: onGroup('addParticipant', 'Add Participant', (groupId, scope, address) => requests.addParticipant(link, scope, groupId, address), (added, groupId) => ({
       type: 'participantAdded',
       groupId,
       participant: toParticipant(added),
@@ -166,12 +146,19 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
     removeParticipant: onGroup(
       'removeParticipant',
       'Remove participant',
-      (groupId, at, address) => requests.removeParticipant(link, at.scope, groupId, address, 'Remove participant'),
+      (groupId, scope, address) => requests.removeParticipant(link, scope, groupId, address, 'Remove participant'),
       (_, groupId, address) => ({ type: 'participantRemoved', groupId, address }),
     ),
   }
 
-  const onNotification = applyNotification(logger, dispatch, (error) => fail('notification', error))
+  /** Applies one group notification: its event, or a warning; a malformed one is logged and reported. */
+  const onNotification = (notification: InboundNotification): void => {
+    const event = readers[notification.kind]!(notification.body)
+    if (typeof event === 'string') return logger.warn(event)
+    if (event !== undefined) return dispatch(event)
+    logger.warn(`Dropped a malformed ${notification.kind}`, notification.id)
+    fail('notification', badInput(`A ${notification.kind} could not be read`))
+  }
   running.add(link.notifications$.pipe(filter((notification) => Object.hasOwn(readers, notification.kind))).subscribe(onNotification))
 
   return {

@@ -13,21 +13,23 @@ import {
 } from './codecs.js'
 import type { GroupParams } from './state.js'
 
-/** Where a user's groups live: `/cpaas/chat/<version>/<userId>/group`. */
+/** Where a user's groups live (`/cpaas/chat/<version>/<userId>/group`), and who the user is there. */
 export interface GroupScope {
   readonly version: string
   readonly userId: string
+  /** The user's own address: the `services-identity` claim (§2), or the username without one. */
+  readonly identity: string
 }
 
 const base = ({ version, userId }: GroupScope): string => `/cpaas/chat/${version}/${userId}/group`
 
-/** A group to create: what `groups.create` takes, its participants as addresses, and who owns it. */
-export type NewGroup = Omit<GroupParams, 'participants'> & { readonly owner: string; readonly participants: readonly string[] }
+/** A group to create: what `groups.create` takes, its participants as addresses. */
+export type NewGroup = Omit<GroupParams, 'participants'> & { readonly participants: readonly string[] }
 
-/** The body of a group creation: the owner first as administrator, optional fields only when given (§2.2). */
-const createGroupBody = ({ owner, participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
+/** The body of a group creation: the user first as administrator (and only there), optional fields only when given (§2.2). */
+const createGroupBody = ({ identity }: GroupScope, { participants, name, subject, image, type }: NewGroup): CreateGroupRequest => ({
   groupChatSessionInformation: {
-    participant: [{ address: owner, 'x-isAdmin': true }, ...participants.map((address) => ({ address, 'x-isAdmin': false }))],
+    participant: [{ address: identity, 'x-isAdmin': true }, ...participants.filter((address) => address !== identity).map((address) => ({ address, 'x-isAdmin': false }))],
     ...definedFields({ subject, 'x-image': image, 'x-name': name, 'x-type': type }),
   },
 })
@@ -35,7 +37,7 @@ const createGroupBody = ({ owner, participants, name, subject, image, type }: Ne
 const theGroup = map((response: GroupResponse): WireGroup => response.groupChatSessionInformation)
 
 export function createGroup(link: PlatformLink, scope: GroupScope, group: NewGroup): Observable<WireGroup> {
-  return link.request({ method: 'POST', path: base(scope), body: createGroupBody(group), operation: 'Create group', response: GroupResponse }).pipe(theGroup)
+  return link.request({ method: 'POST', path: base(scope), body: createGroupBody(scope, group), operation: 'Create group', response: GroupResponse }).pipe(theGroup)
 }
 
 export function fetchGroups(link: PlatformLink, scope: GroupScope): Observable<readonly WireGroup[]> {
@@ -68,7 +70,7 @@ export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId
 }
 
 /** Accepts an invitation: the user's own participant becomes `Connected` (§2.4). */
-export function acceptInvitation(link: PlatformLink, scope: GroupScope, groupId: string, ownIdentity: string): Observable<void> {
+export function acceptInvitation(link: PlatformLink, scope: GroupScope, groupId: string): Observable<void> {
   const body: ParticipantStatusRequest = { participantSessionStatus: { status: 'Connected' } }
-  return link.request({ method: 'PUT', path: `${base(scope)}/${groupId}/participants/${ownIdentity}/status`, body, operation: 'Accept Invitation' })
+  return link.request({ method: 'PUT', path: `${base(scope)}/${groupId}/participants/${scope.identity}/status`, body, operation: 'Accept Invitation' })
 }

@@ -60,10 +60,9 @@ export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: 
     const { logs } = config.current()
     if (logs.logActions === false || !isEnabled('debug', logs.logLevel)) return
     const title = `[kandy-rx:${feature}] action ${event.type}`
-    const parts = actionParts(logs.logActions, event, previous, next)
     const grouped = logs.enableGrouping
     write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : 'debug', lineArgs(logs, title, []))
-    for (const [label, value] of parts) write(console, 'debug', lineArgs(logs, label, [value]))
+    for (const [label, value] of actionParts(logs.logActions, event, previous, next)) write(console, 'debug', lineArgs(logs, label, [value]))
     if (grouped) write(console, 'groupEnd', [])
   }
 

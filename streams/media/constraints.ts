@@ -31,16 +31,16 @@ const badConstraint = (path: string, value: unknown): string | undefined => {
   return undefined
 }
 
+/** The constraints each options group may hold. */
+const optionKeys = { audioOptions: ['deviceId'], videoOptions: ['deviceId', 'height', 'width', 'frameRate'] } as const
+
 /** The first problem of a media options argument, or undefined when it is usable. */
 function problemOf(media: unknown): string | undefined {
   if (!isRecord(media)) return 'the media options must be an object'
   if (media.audio !== undefined && typeof media.audio !== 'boolean') return 'media.audio must be a boolean'
   if (media.video !== undefined && typeof media.video !== 'boolean') return 'media.video must be a boolean'
   if (media.audio !== true && media.video !== true) return 'media must ask for audio or video (or both)'
-  for (const [group, keys] of [
-    ['audioOptions', ['deviceId']],
-    ['videoOptions', ['deviceId', 'height', 'width', 'frameRate']],
-  ] as const) {
+  for (const [group, keys] of Object.entries(optionKeys)) {
     const options = media[group]
     if (options === undefined) continue
     if (!isRecord(options)) return `media.${group} must be an object`
@@ -58,11 +58,9 @@ export function checkMediaOptions(media: unknown): E.Either<BasicError, MediaOpt
   return problem === undefined ? E.right(media as MediaOptions) : E.left(new BasicError(errorCodes.call.INVALID_PARAM, `Invalid media: ${problem}.`))
 }
 
-const constrain = (constraint: MediaConstraint | undefined): ConstrainDOMString | ConstrainULong | undefined => {
-  if (constraint === undefined) return undefined
-  if (constraint.exact !== undefined) return { exact: constraint.exact } as ConstrainDOMString
-  return { ideal: constraint.ideal } as ConstrainDOMString
-}
+/** A constraint as getUserMedia takes it: `exact` where given, else `ideal`. */
+const constrain = (constraint: MediaConstraint | undefined) =>
+  constraint === undefined ? undefined : constraint.exact !== undefined ? { exact: constraint.exact } : { ideal: constraint.ideal }
 
 /**
  * The getUserMedia constraints of media options: `exact` where given (else `ideal`).
@@ -71,15 +69,11 @@ const constrain = (constraint: MediaConstraint | undefined): ConstrainDOMString 
  * // { audio: true, video: { height: { ideal: 720 } } }
  */
 export function constraintsOf(media: MediaOptions): MediaStreamConstraints {
-  const audio = media.audioOptions?.deviceId === undefined ? true : { deviceId: constrain(media.audioOptions.deviceId) as ConstrainDOMString }
-  const video = definedFields({
-    deviceId: constrain(media.videoOptions?.deviceId) as ConstrainDOMString | undefined,
-    height: constrain(media.videoOptions?.height) as ConstrainULong | undefined,
-    width: constrain(media.videoOptions?.width) as ConstrainULong | undefined,
-    frameRate: constrain(media.videoOptions?.frameRate) as ConstrainDouble | undefined,
-  })
-  return {
-    audio: media.audio === true ? audio : false,
-    video: media.video === true ? (Object.keys(video).length === 0 ? true : video) : false,
+  const track = (wanted: boolean | undefined, group: keyof typeof optionKeys): boolean | MediaTrackConstraints => {
+    if (wanted !== true) return false
+    const options: Readonly<Record<string, MediaConstraint>> | undefined = media[group]
+    const constraints = definedFields(Object.fromEntries(optionKeys[group].map((key) => [key, constrain(options?.[key])])))
+    return Object.keys(constraints).length === 0 ? true : (constraints as MediaTrackConstraints)
   }
+  return { audio: track(media.audio, 'audioOptions'), video: track(media.video, 'videoOptions') }
 }

@@ -1,8 +1,6 @@
 import { Observable, Subscription } from 'rxjs'
-import type { Environment } from '../environment.js'
 import type { MediaOptions } from './constraints.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
-import type { Logger } from '../logs/logger.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
@@ -50,8 +48,17 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const dispatch = (event: MediaEvent): void => void store.dispatch(event)
   const running = new Subscription()
   const live = liveTrackSet((trackId) => dispatch({ type: 'tracksEnded', trackIds: [trackId] }))
-  const refreshDevices = (): void => listDevices(environment, running, logger, (devices) => dispatch({ type: 'devicesListed', devices }))
-  const userMedia = (media: MediaOptions): Observable<MediaStream> => userMedia$(environment, media, refreshDevices)
+  const devices = environment.mediaDevices
+  /** Lists the devices (once the feature is disposed the answer is dropped); a failure is logged. */
+  const refreshDevices = (): void => {
+    if (devices === undefined || typeof devices.enumerateDevices !== 'function') return
+    devices.enumerateDevices().then(
+      (list) => {
+        if (!running.closed) dispatch({ type: 'devicesListed', devices: devicesOf(list) })
+      },
+      (error: unknown) => logger.warn('Could not list the media devices', error),
+    )
+  }
 
   const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
     for (const track of tracks) live.add(track)
@@ -77,7 +84,6 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
 
   const { renderTracks, removeTracks } = rendering({ environment, logger, current: store.current, dispatch, track: live.track })
 
-  const devices = environment.mediaDevices
   if (devices !== undefined && typeof devices.addEventListener === 'function') {
     devices.addEventListener('devicechange', refreshDevices)
     running.add(() => devices.removeEventListener?.('devicechange', refreshDevices))
@@ -89,7 +95,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     devices$: select(store.state$, (state) => state.devices),
     track: live.track,
     commands: {
-      userMedia,
+      userMedia: (media) => userMedia$(environment, media, refreshDevices),
       addMedia,
       endTracks,
       muteTracks: (trackIds) => setEnabled(trackIds, false),
@@ -120,16 +126,4 @@ function liveTrackSet(onEnded: (trackId: string) => void) {
     live.set(track.id, { track, release: () => track.removeEventListener('ended', ended) })
   }
   return { add, forget, track: (trackId: string): MediaStreamTrack | undefined => live.get(trackId)?.track, ids: (): string[] => [...live.keys()] }
-}
-
-/** Lists the devices (once `running` is closed the answer is dropped); a failure is logged. */
-function listDevices(environment: Environment, running: Subscription, logger: Logger, listed: (devices: DevicesObject) => void): void {
-  const devices = environment.mediaDevices
-  if (devices === undefined || typeof devices.enumerateDevices !== 'function') return
-  devices.enumerateDevices().then(
-    (list) => {
-      if (!running.closed) listed(devicesOf(list))
-    },
-    (error: unknown) => logger.warn('Could not list the media devices', error),
-  )
 }

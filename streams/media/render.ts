@@ -31,17 +31,13 @@ interface RenderingDeps {
 export function rendering({ environment, logger, current, dispatch, track: trackOf }: RenderingDeps) {
   const container = (selector: string): Element | undefined => {
     const document = environment.document
-    if (document === undefined) {
-      logger.error('Cannot render tracks: this environment has no document')
-      return undefined
-    }
+    if (document === undefined) return void logger.error('Cannot render tracks: this environment has no document')
     try {
       const found = document.querySelector(selector)
       if (found === null) logger.error(`Cannot find the container "${selector}"`)
       return found ?? undefined
     } catch (error) {
-      logger.error(`Invalid container selector "${selector}"`, error)
-      return undefined
+      return void logger.error(`Invalid container selector "${selector}"`, error)
     }
   }
 

@@ -1,4 +1,4 @@
-import { EMPTY, Subject, Subscription, catchError, concatMap, defer, groupBy, map, mergeMap, of, type Observable } from 'rxjs'
+import { EMPTY, Subject, catchError, concatMap, defer, groupBy, map, merge, mergeMap, of, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
@@ -16,27 +16,23 @@ interface Effects {
 }
 
 export function createEffects(logger: Pick<Logger, 'error'>, dispatch: (event: MessagingEvent) => void): Effects {
-  const running = new Subscription()
+  const works = new Subject<Observable<MessagingEvent>>()
   const queue = new Subject<{ readonly key: string; readonly work$: Observable<MessagingEvent> }>()
-  running.add(queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))).subscribe(dispatch))
-  const run = (work$: Observable<MessagingEvent>): void => {
-    if (running.closed) return
-    const owner = new Subscription()
-    running.add(owner)
-    owner.add(
-      work$.subscribe({
-        next: dispatch,
-        error: (error: unknown) => logger.error('A messaging effect failed', error instanceof Error ? error.message : error),
-        complete: () => running.remove(owner),
-      }),
-    )
+  const logged = (error: unknown): Observable<never> => {
+    logger.error('A messaging effect failed', error instanceof Error ? error.message : error)
+    return EMPTY
   }
+  const running = merge(
+    works.pipe(mergeMap((work$) => work$.pipe(catchError(logged)))),
+    queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))),
+  ).subscribe(dispatch)
   return {
-    run,
-    // After dispose the queue is complete: it ignores what comes.
+    // After dispose both subjects are complete: they ignore what comes.
+    run: (work$) => works.next(work$),
     enqueue: (key, work$) => queue.next({ key, work$ }),
     dispose: () => {
       running.unsubscribe()
+      works.complete()
       queue.complete()
     },
   }

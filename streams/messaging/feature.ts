@@ -1,10 +1,6 @@
-import { Subscription, distinctUntilChanged, map, type Observable } from 'rxjs'
-import type { ConfigFeature } from '../config/feature.js'
-import type { PlatformLink } from '../connection/link.js'
-import type { Environment } from '../environment.js'
+import { Subscription, map, type Observable } from 'rxjs'
 import type { BasicError } from '../errors.js'
-import { storeFeature, type StoreFeature } from '../feature.js'
-import type { Logs } from '../logs/logger.js'
+import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
 import { createEffects, failedTo, userRunner, type MessagingContext } from './effects.js'
@@ -17,11 +13,7 @@ import { createTyping } from './typing.js'
 
 export { socketReopened } from './recovery.js'
 
-export interface MessagingDeps {
-  readonly link: PlatformLink
-  readonly config: ConfigFeature
-  readonly environment: Environment
-  readonly logs: Logs
+export interface MessagingDeps extends FeatureDeps {
   /** The time the socket was lost, each time it is open again (`socketReopened`): messaging then re-fetches what it may have missed. */
   readonly reconnected$?: Observable<number>
 }
@@ -103,7 +95,7 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
 
   return {
     ...storeFeature(store, running),
-    conversations$: store.state$.pipe(map((current) => current.conversations), distinctUntilChanged(), map((conversations) => conversations.values())),
+    conversations$: select(store.state$, (state) => state.conversations).pipe(map((conversations) => conversations.values())),
     commands,
   }
 }

@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
 import type * as t from 'io-ts'
 import { filter, type Observable, type Subscription } from 'rxjs'
 import { checked, describeDecodeErrors } from '../connection/decode.js'
@@ -61,8 +60,7 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
   const direction = chatMessage['x-type']
   if (direction !== 'inbound' && direction !== 'outbound') return E.right([])
   const { link } = notification
-  const href = (linkWith(link, 'chatMessage') ?? link[0])?.href
-  const chatType = href === undefined ? undefined : chatTypeOfHref(href)
+  const chatType = chatTypeOfHref((linkWith(link, 'chatMessage') ?? link[0])?.href ?? '')
   const messageId = link[0] === undefined ? undefined : messageIdOf(link[0].href)
   if (!chatType || !messageId) return malformedChat('no chatMessage link with a message id')
   const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
@@ -84,8 +82,7 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
 /** A typing indicator of someone else (`notifications.md` §6.1). */
 function typingEvents(notification: ChatMessageNotification, isComposing: NotifiedIsComposing): Events {
   if (isComposing['x-type'] !== 'inbound') return E.right([])
-  const href = (linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href
-  const chatType = href === undefined ? undefined : chatTypeOfHref(href)
+  const chatType = chatTypeOfHref((linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href ?? '')
   if (!chatType) return E.left(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Cannot tell the conversation type of a typing notification'))
   const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
   if (!remote) return malformedChat('typing indicator without destination')
@@ -135,11 +132,8 @@ export function notificationEvents(notification: InboundNotification, state: Mes
     case 'inboundSMSMessageNotification':
       return andThen(decode(InboundSmsNotification, body, kind), (decoded) => smsNotificationEvents(decoded, state, now))
     case 'deliveryInfoNotification':
-      return pipe(
-        decode(DeliveryInfoNotification, body, kind),
-        E.map(({ deliveryInfo: info }) => [
-          { type: 'deliveryStatusChanged', destination: [info.address], chatType: 'sms', messageId: info.messageId, deliveryStatus: smsDeliveryStatus(info.deliveryStatus) },
-        ]),
+      return andThen(decode(DeliveryInfoNotification, body, kind), ({ deliveryInfo: info }) =>
+        E.right([{ type: 'deliveryStatusChanged', destination: [info.address], chatType: 'sms', messageId: info.messageId, deliveryStatus: smsDeliveryStatus(info.deliveryStatus) }]),
       )
     case 'chatMessageEventNotification':
     case 'smsEventNotification':

@@ -7,8 +7,7 @@ import type { ChatType, FilePart, Part } from './state.js'
 const partTypes: ReadonlySet<string> = new Set(['text', 'json', 'file', 'location'])
 
 /** True for a Blob or File (also one from another realm, e.g. a page's File in a test harness). */
-const isBlob = (value: unknown): value is Blob =>
-  isRecord(value) && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && typeof (value as { size?: unknown }).size === 'number'
+const isBlob = (value: unknown): value is Blob => isRecord(value) && typeof value.arrayBuffer === 'function' && typeof value.size === 'number'
 
 /** The name a file part is uploaded under: the part's `name`, else the File's. */
 export const fileNameOf = (part: FilePart): string | undefined => {
@@ -25,7 +24,7 @@ export function partError(part: unknown): BasicError | undefined {
   if (!isRecord(part)) return badInput('A message part must be an object with a type')
   if (typeof part.type !== 'string') return badInput('A message part needs a type: "text", "json" or "file"')
   if (!partTypes.has(part.type)) return badInput(`Unknown message part type "${part.type}": use "text", "json" or "file"`)
-  if ('json' in part && part.json !== undefined && 'file' in part && part.file !== undefined) return badInput('A message part cannot have both json and a file')
+  if (part.json !== undefined && part.file !== undefined) return badInput('A message part cannot have both json and a file')
   if (part.type === 'text') return typeof part.text === 'string' ? undefined : badInput('A text part needs a "text" string')
   if (part.type === 'json') return isRecord(part.json) || Array.isArray(part.json) ? undefined : badInput('A json part needs a "json" object')
   if (part.type !== 'file' || isUploaded(part as FilePart)) return undefined

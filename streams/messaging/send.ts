@@ -2,6 +2,7 @@ import { concatMap, defer, forkJoin, map, of, type Observable } from 'rxjs'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
+import { definedFields } from '../record.js'
 import { messageIdOf, smsDeliveryStatus, type FileUploadResponse } from './codecs.js'
 import { failedTo, outcome$, type MessagingContext } from './effects.js'
 import { findNewest } from './messages.js'
@@ -59,8 +60,7 @@ function chatSent$({ link, environment, config }: MessagingContext, user: AuthUs
 
 /** An SMS send: its text only (`messaging.md` §4); the status is mapped, undefined when unknown. */
 function smsSent$({ link, config, smsSender }: MessagingContext, user: AuthUser, destination: readonly string[], parts: readonly Part[]): Observable<Sent> {
-  const clientCorrelator = config.current().authentication.clientCorrelator
-  const request = { address: [destination[0] as string], ...(clientCorrelator === undefined ? {} : { clientCorrelator }) }
+  const request = { address: [destination[0] as string], ...definedFields({ clientCorrelator: config.current().authentication.clientCorrelator }) }
   const body = { outboundSMSMessageRequest: { ...request, outboundSMSTextMessage: { message: parts.find(isText)?.text ?? '' } } }
   return sendSms(link, user.username, smsSender(), body).pipe(
     map(({ outboundSMSMessageRequest: response }) => {

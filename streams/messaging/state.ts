@@ -1,4 +1,5 @@
 import { Keyed } from '../keyed.js'
+import { definedFields } from '../record.js'
 import type { Step } from '../store.js'
 import { logOf, revised } from './held.js'
 import { MessageLog } from './log.js'
@@ -14,22 +15,18 @@ export const findConversation = (state: MessagingState, destination: readonly st
 
 type ConversationUpdate = (conversation: Conversation) => Conversation
 
-/** Replaces the event's conversation (keeping the state object when nothing changed). */
-function update(state: MessagingState, { destination, chatType }: Target, change: ConversationUpdate): MessagingState {
+/** Changes the event's conversation, or adds the one `fresh` makes (changed too) at the end; `fresh` runs only then, and without it a missing conversation stays missing. */
+function upsert(state: MessagingState, { destination, chatType }: Target, fresh: (() => Conversation) | undefined, change: ConversationUpdate = (existing) => existing): MessagingState {
   const key = conversationKey(destination, chatType)
-  const before = state.conversations.get(key)
+  const held = state.conversations.get(key)
+  const before = held ?? fresh?.()
   if (before === undefined) return state
   const after = change(before)
-  return after === before ? state : { conversations: state.conversations.set(key, after) }
+  return after === held ? state : { conversations: state.conversations.set(key, after) }
 }
 
-/** Changes the event's conversation, or adds the one `fresh` makes (changed too) at the end; `fresh` runs only then. */
-function upsert(state: MessagingState, { destination, chatType }: Target, fresh: () => Conversation, change: ConversationUpdate = (existing) => existing): MessagingState {
-  const key = conversationKey(destination, chatType)
-  const before = state.conversations.get(key)
-  const after = change(before ?? fresh())
-  return after === before ? state : { conversations: state.conversations.set(key, after) }
-}
+/** Replaces the event's conversation (keeping the state object when nothing changed). */
+const update = (state: MessagingState, target: Target, change: ConversationUpdate): MessagingState => upsert(state, target, undefined, change)
 
 /** The conversation with the messages of `log`, made from `held`, its own: itself when that changed nothing. */
 const withLog = (conversation: Conversation, held: MessageLog, log: MessageLog): Conversation => (log === held ? conversation : revised(conversation, {}, log))
@@ -82,9 +79,7 @@ const handlers: Handlers = {
     })),
   messageReceived: (state, event) => {
     const { message } = event
-    const inbound = event.direction === 'inbound'
-    const text = textOf(message)
-    const fields: Partial<Conversation> = { ...(inbound ? { lastReceived: message.timestamp } : {}), ...(inbound && text !== undefined ? { lastMessage: text } : {}) }
+    const fields: Partial<Conversation> = event.direction === 'inbound' ? definedFields({ lastReceived: message.timestamp, lastMessage: textOf(message) }) : {}
     return upsert(state, event, () => created(event), (conversation) =>
       // Known however old: re-sent notifications never add a second copy.
       message.messageId && holdsMessage(conversation, message.messageId) ? conversation : revised(conversation, fields, insertByTime(logOf(conversation), message)),

@@ -8,16 +8,13 @@ import { definedFields } from '../record.js'
  */
 export type CodecSelector = string | { readonly name: string; readonly fmtpParams?: readonly string[] }
 
-interface Selector {
-  readonly name: string
-  readonly params: readonly string[]
-}
-
 /** An fmtp parameter as compared: no spaces, lower case. */
 const normalised = (param: string): string => param.replace(/\s+/g, '').toLowerCase()
 
-const toSelector = (codec: CodecSelector): Selector =>
+/** A codec to remove as compared: its name in lower case, the fmtp parameters normalised. */
+const toSelector = (codec: CodecSelector) =>
   typeof codec === 'string' ? { name: codec.toLowerCase(), params: [] } : { name: codec.name.toLowerCase(), params: (codec.fmtpParams ?? []).map(normalised) }
+type Selector = ReturnType<typeof toSelector>
 
 const fmtpParams = (config: string | undefined): string[] => (config ?? '').split(';').map(normalised).filter((param) => param !== '')
 

@@ -14,7 +14,7 @@ import { keepChannel } from './keeping.js'
 import { subscriptionOperations } from './operations.js'
 import * as requests from './requests.js'
 import { requestedServices, sameSubscriptions, subscriptionsOf, type Subscriptions } from './services.js'
-import { initialSubscriptionState, subscriptionReducer, type Channel, type ServiceName, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
+import { initialSubscriptionState, subscriptionReducer, type Channel, type SubscriptionEvent, type SubscriptionOperation, type SubscriptionState } from './state.js'
 
 export { requestedServices, type Subscriptions } from './services.js'
 
@@ -69,7 +69,7 @@ export function createSubscription({ config, environment, logs, link, connection
   const callSubscribed = (): void => {
     const { call } = config.current()
     // Any list counts, even an empty one, and so does the default (unset); only null skips it (`calls.md` §2).
-    if ((call.iceServers as unknown) === null || !call.serverTurnCredentials) return
+    if (call.iceServers === null || !call.serverTurnCredentials) return
     running.add(fetchTurnCredentials().subscribe({ error: (error: unknown) => logger.warn('TURN credentials not fetched', error) }))
   }
 
@@ -81,22 +81,20 @@ export function createSubscription({ config, environment, logs, link, connection
   const gaveUp = (event: ConnectionEvent): event is Extract<ConnectionEvent, { type: 'gaveUp' }> => event.type === 'gaveUp'
   running.add(connection.events$.pipe(filter(gaveUp)).subscribe((event) => enqueue(operations.forget(event.channelURL, event.error))))
 
-  const command =
-    (operation: SubscriptionOperation, run: (services: readonly ServiceName[]) => Observable<SubscriptionEvent>) =>
-    (services: readonly string[], type?: string): void => {
-      // The app may pass anything: requestedServices checks it.
-      const requested = requestedServices(operation, services, type)
-      if (E.isLeft(requested)) {
-        logger.warn(requested.left.message)
-        return enqueue(operations.rejected(operation, requested.left))
-      }
-      if (Array.isArray(services) && requested.right.length < services.length) logger.warn(`services.${operation}: unknown services dropped from [${services.map(shown).join(', ')}]`)
-      enqueue(run(requested.right))
+  const command = (operation: SubscriptionOperation) => (services: readonly string[], type?: string): void => {
+    // The app may pass anything: requestedServices checks it.
+    const requested = requestedServices(operation, services, type)
+    if (E.isLeft(requested)) {
+      logger.warn(requested.left.message)
+      return enqueue(operations.rejected(operation, requested.left))
     }
+    if (Array.isArray(services) && requested.right.length < services.length) logger.warn(`services.${operation}: unknown services dropped from [${services.map(shown).join(', ')}]`)
+    enqueue(operations[operation](requested.right))
+  }
 
   return {
     ...storeFeature(store, running),
-    commands: { subscribe: command('subscribe', operations.subscribe), unsubscribe: command('unsubscribe', operations.unsubscribe), fetchTurnCredentials },
+    commands: { subscribe: command('subscribe'), unsubscribe: command('unsubscribe'), fetchTurnCredentials },
     subscriptions$: store.state$.pipe(map(subscriptionsOf), distinctUntilChanged(sameSubscriptions)),
     turnCredentials$: select(store.state$, (state) => state.turnCredentials),
     presenceListId$: select(store.state$, (state) => state.subscriptions.find((subscription) => subscription.service === 'presence')?.presenceListId),

@@ -1,4 +1,4 @@
-import { EMPTY, concat, concatMap, catchError, defer, ignoreElements, map, merge, of, type Observable } from 'rxjs'
+import { EMPTY, concat, concatMap, catchError, defer, ignoreElements, merge, of, type Observable } from 'rxjs'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import * as requests from './requests.js'
 import { subscribedServices, type Channel, type ServiceName, type SubscriptionEvent } from './state.js'
@@ -12,17 +12,16 @@ export function subscriptionOperations(deps: OperationDeps) {
   const subscribe = (services: readonly ServiceName[]): Observable<SubscriptionEvent> =>
     withUser('subscribe', (user) => {
       const at = deadline()
+      const opened$ = (channel: Channel): Observable<SubscriptionEvent> => {
+        const wanted = services.filter((service) => !subscribedServices(deps.current()).includes(service))
+        return openAndSubscribe(user, channel, wanted, at, (outcome) => ({ type: 'servicesSubscribed', ...outcome }))
+      }
       const existing = deps.current().channel
-      const channel$ = existing !== undefined ? of({ channel: existing, created: false }) : createChannel(user, at).pipe(map((channel) => ({ channel, created: true })))
-      const subscribed$ = channel$.pipe(
-        concatMap(({ channel, created }) => {
-          const wanted = services.filter((service) => !subscribedServices(deps.current()).includes(service))
-          const subscribed$ = openAndSubscribe(user, channel, wanted, at, (outcome) => ({ type: 'servicesSubscribed', ...outcome }))
-          return created ? concat(of<SubscriptionEvent>({ type: 'channelCreated', channel }), subscribed$) : subscribed$
-        }),
-        catchError((error: unknown) => of(failed('subscribe', error))),
-      )
-      return concat(of<SubscriptionEvent>({ type: 'operationStarted', operation: 'subscribe' }), subscribed$)
+      const subscribed$ =
+        existing !== undefined
+          ? opened$(existing)
+          : createChannel(user, at).pipe(concatMap((channel) => concat(of<SubscriptionEvent>({ type: 'channelCreated', channel }), opened$(channel))))
+      return concat(of<SubscriptionEvent>({ type: 'operationStarted', operation: 'subscribe' }), subscribed$.pipe(catchError((error: unknown) => of(failed('subscribe', error)))))
     })
 
   const unsubscribe = (services: readonly ServiceName[]): Observable<SubscriptionEvent> =>

@@ -8,13 +8,14 @@ export type RefreshOutcome =
 interface RefreshOptions {
   /** Errors after which no further attempt is made (e.g. the resource is gone). */
   readonly fatal?: (error: unknown) => boolean
-  /** No attempt is made with less than this left before expiry (ms, default 1000). */
-  readonly minimum?: number
 }
+
+/** No attempt is made with less than this left before expiry (ms). */
+const minimum = 1000
 
 /**
  * Keeps a resource with a lifetime (seconds) alive, emitting each attempt's outcome: refreshes at half of it, at half the granted lifetime after
- * a success, at half the time left after a failure, until less than `minimum` is left or the error is `fatal`.
+ * a success, at half the time left after a failure, until less than `minimum` (1 s) is left or the error is `fatal`.
  *
  * refreshBefore(3600, (attemptNum) => refreshChannel(context, channel), scheduler) // at 1800 s, then every 1800 s
  */
@@ -24,7 +25,6 @@ export function refreshBefore(
   scheduler: SchedulerLike = asyncScheduler,
   options: RefreshOptions = {},
 ): Observable<RefreshOutcome> {
-  const minimum = options.minimum ?? 1000
   const cycle = (expiresAt: number, attemptNum: number): Observable<RefreshOutcome> =>
     defer(() => {
       const left = expiresAt - scheduler.now()

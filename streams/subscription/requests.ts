@@ -1,5 +1,5 @@
 import type * as t from 'io-ts'
-import { Observable, concatMap, map, of, throwError } from 'rxjs'
+import { Observable, concatMap, map, of } from 'rxjs'
 import type { Config } from '../config/state.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { invalidResponseCode } from '../connection/request.js'
@@ -50,13 +50,18 @@ const correlator = ({ authentication: { clientCorrelator } }: Config) => (client
 /** The text after `marker` in a resource URL (ids end their URLs). */
 const after = (url: string, marker: string): string | undefined => {
   const index = url.indexOf(marker)
-  const id = index < 0 ? '' : url.slice(index + marker.length)
-  return id === '' ? undefined : id
+  return index < 0 ? undefined : url.slice(index + marker.length) || undefined
 }
 const lastSegment = (url: string): string | undefined => url.split('/').filter((segment) => segment !== '').pop()
 
 const unusable = (operation: string, fixedCode: string | undefined, detail: string): BasicError =>
   new BasicError(fixedCode ?? invalidResponseCode, `${operation} request failed: ${detail}`)
+
+/** An id read from a resource URL; an answer that names none is an error. */
+const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): string => {
+  if (id === undefined) throw unusable(operation, fixedCode, `resourceURL names no ${what} id`)
+  return id
+}
 
 /** `POST .../channels`: a WebSocket channel with the configured lifetime and connectivity role. */
 export function createChannel(context: RequestContext): Observable<Channel> {
@@ -66,24 +71,21 @@ export function createChannel(context: RequestContext): Observable<Channel> {
   const body: CreateChannelRequest = {
     notificationChannel: { channelLifetime: lifetime, channelType: 'Websockets', ...correlator(context.config), ...(responsibleParty !== undefined ? { 'x-connCheckRole': responsibleParty } : {}) },
   }
-  return context.link
-    .request({ method: 'POST', path: channelsPath(context), body, operation, fixedCode: codes.CPAAS_WSREQUEST_FAIL, response: CreateChannelResponse })
-    .pipe(
-      concatMap(({ notificationChannel: channel }) => {
-        const id = after(channel.resourceURL, '/channels/')
-        const channelURL = channel.channelData.channelURL
-        if (id === undefined) return throwError(() => unusable(operation, codes.CPAAS_WSREQUEST_FAIL, 'resourceURL names no channel id'))
-        if (!channelURL.startsWith('/')) return throwError(() => unusable(operation, codes.CPAAS_WSREQUEST_FAIL, 'channelURL is not a path'))
-        return of<Channel>({
-          id,
-          callbackURL: channel.callbackURL,
-          channelURL,
-          resourceURL: channel.resourceURL,
-          channelType: channel.channelType ?? 'Websockets',
-          lifetime: channel.channelLifetime ?? lifetime,
-        })
-      }),
-    )
+  return context.link.request({ method: 'POST', path: channelsPath(context), body, operation, fixedCode: codes.CPAAS_WSREQUEST_FAIL, response: CreateChannelResponse }).pipe(
+    map(({ notificationChannel: channel }): Channel => {
+      const id = idIn(after(channel.resourceURL, '/channels/'), operation, 'channel', codes.CPAAS_WSREQUEST_FAIL)
+      const channelURL = channel.channelData.channelURL
+      if (!channelURL.startsWith('/')) throw unusable(operation, codes.CPAAS_WSREQUEST_FAIL, 'channelURL is not a path')
+      return {
+        id,
+        callbackURL: channel.callbackURL,
+        channelURL,
+        resourceURL: channel.resourceURL,
+        channelType: channel.channelType ?? 'Websockets',
+        lifetime: channel.channelLifetime ?? lifetime,
+      }
+    }),
+  )
 }
 
 /** `PUT .../channels/<id>`: asks for the configured lifetime again; emits the granted lifetime (seconds). */
@@ -101,10 +103,6 @@ export const deleteChannel = (context: RequestContext, channel: Channel): Observ
   context.link.request({ method: 'DELETE', path: `${channelsPath(context)}/${channel.id}`, operation: 'Delete notification channel', fixedCode: codes.CPAAS_UNSUBSCRIBE_FAIL })
 
 const subscriptionObject = (context: RequestContext, channel: Channel) => ({ callbackReference: { notifyURL: channel.callbackURL }, ...correlator(context.config) })
-
-/** An id read from a resource URL, or the error of an answer that names none. */
-const idIn = (id: string | undefined, operation: string, what: string, fixedCode?: string): Observable<string> =>
-  id === undefined ? throwError(() => unusable(operation, fixedCode, `resourceURL names no ${what} id`)) : of(id)
 
 /**
  * A service subscribed with a POST of `{ <key>: subscription }` to `/cpaas/<api>/<version>/<userId>/<tail>` (§8), removed with a DELETE of `<tail>/<id>`;
@@ -137,7 +135,7 @@ function presenceListId(context: RequestContext): Observable<string> {
         .request({ method: 'POST', path: `${base}/presenceLists`, body: create, operation: 'Create presence list', response: CreatePresenceListResponse })
         .pipe(map((response) => response.presenceList.resourceURL))
     }),
-    concatMap((resourceURL) => idIn(lastSegment(resourceURL), 'Get presence lists', 'presence list')),
+    map((resourceURL) => idIn(lastSegment(resourceURL), 'Get presence lists', 'presence list')),
   )
 }
 
@@ -150,9 +148,7 @@ function subscribePresence(context: RequestContext, channel: Channel): Observabl
       const path = `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions/${listId}`
       return context.link.request({ method: 'POST', path, body, operation, response: PresenceListSubscriptionResponse })
     }),
-    concatMap(({ presenceListSubscription: { resourceURL, presenceListId: listId } }) =>
-      idIn(lastSegment(resourceURL), operation, 'subscription').pipe(map((id): ServiceSubscription => ({ service: 'presence', id, resourceURL, presenceListId: listId }))),
-    ),
+    map(({ presenceListSubscription: { resourceURL, presenceListId } }): ServiceSubscription => ({ service: 'presence', id: idIn(lastSegment(resourceURL), operation, 'subscription'), resourceURL, presenceListId })),
   )
 }
 
@@ -164,7 +160,7 @@ export function subscribeService(context: RequestContext, channel: Channel, serv
   const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' && smsFrom !== undefined ? { destinationAddress: smsFrom } : {}) }
   const { path, post } = simpleServices[service]
   return post(context, path(context), body, operation).pipe(
-    concatMap((resourceURL) => idIn(after(resourceURL, '/subscriptions/'), operation, 'subscription', codes.CPAAS_SERVICE_SUB_FAIL).pipe(map((id) => ({ service, id, resourceURL })))),
+    map((resourceURL) => ({ service, id: idIn(after(resourceURL, '/subscriptions/'), operation, 'subscription', codes.CPAAS_SERVICE_SUB_FAIL), resourceURL })),
   )
 }
 

@@ -25,10 +25,7 @@ export interface OperationDeps {
 
 const codes = errorCodes.subscription
 
-interface Subscribed {
-  readonly subscriptions: readonly ServiceSubscription[]
-  readonly failed: readonly ServiceFailure[]
-}
+type Subscribed = Pick<Extract<SubscriptionEvent, { type: 'servicesSubscribed' }>, 'subscriptions' | 'failed'>
 
 /** The socket of a channel could not be opened: the channel was closed and deleted. */
 class ChannelDropped {

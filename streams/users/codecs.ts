@@ -15,6 +15,8 @@ export type DirectoryItem = t.TypeOf<typeof DirectoryItem>
 export const DirectoryResponse = t.type({
   directoryItemList: t.intersection([t.type({ directoryItem: t.array(DirectoryItem) }), t.partial({ next: t.string })]),
 })
+/** The items of a directory search and the paging token for the next chunk, if any. */
+export type DirectoryPage = t.TypeOf<typeof DirectoryResponse>['directoryItemList']
 
 /** The search filters (§4.1), in the order the documentation lists them. */
 export const searchFilters = ['userId', 'name', 'firstName', 'lastName', 'userName', 'phoneNumber'] as const

@@ -26,9 +26,6 @@ export interface UsersFeature extends StoreFeature<UsersState, UserEvent, UsersC
 
 const invalid = (message: string): BasicError => new BasicError(errorCodes.users.INVALID_PARAM, message)
 
-/** The query keys taken from the app's filters and options as they are (`userName` falls back to `userId`). */
-const passedOn = queryKeys.filter((key) => key !== 'userName')
-
 /** A search's filters and options (the app may pass anything) as the query the SDK sends (§4.1), or what is wrong with them. */
 export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicError, { directoryId: string; query: DirectoryQuery }> => {
   if (!isAbsent(filters) && !isRecord(filters)) return E.left(invalid('user.search: filters must be an object'))
@@ -41,8 +38,9 @@ export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicE
   if (sortBy !== undefined && !(searchFilters as readonly unknown[]).includes(sortBy)) return E.left(invalid(`user.search: sortBy must be one of ${searchFilters.join(', ')}`))
   if (order !== undefined && order !== 'asc' && order !== 'desc') return E.left(invalid('user.search: order must be "asc" or "desc"'))
   if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max > 0)) return E.left(invalid('user.search: max must be a positive whole number'))
-  const query = Object.fromEntries(passedOn.map((key) => [key, given(key)])) as DirectoryQuery
-  return E.right({ directoryId: (given('directoryId') as string | undefined) ?? 'default', query: { ...query, userName: (given('userName') ?? given('userId')) as string | undefined } })
+  // Every query key is taken as the app gave it, but `userName`, which falls back to `userId`.
+  const query = Object.fromEntries(queryKeys.map((key) => [key, key === 'userName' ? (given('userName') ?? given('userId')) : given(key)])) as DirectoryQuery
+  return E.right({ directoryId: (given('directoryId') as string | undefined) ?? 'default', query })
 }
 
 /** Users: the domain's directory and every user found in it. */
@@ -53,16 +51,16 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event))
   const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })
 
-  /** Runs one search; `firstOnly` keeps the first item (fetch and fetchSelfInfo). */
-  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery, firstOnly: boolean): void =>
+  /** Runs one search; fetch and fetchSelfInfo keep the first user found. */
+  const search$ = (operation: DirectoryOperation, directoryId: string, query: DirectoryQuery): void =>
     request(
       'User Request',
       (user) => searchDirectory(link, user.username, directoryId, query),
       (page) => {
-        const users = page.items.map(toUser)
+        const users = page.directoryItem.map(toUser)
         const results = users.filter((found): found is User => found !== undefined)
         if (results.length < users.length) logger.warn(`Dropped ${users.length - results.length} directory item(s) without a primaryContact`)
-        return { type: 'usersFound', operation, results: firstOnly ? results.slice(0, 1) : results, next: firstOnly ? undefined : page.next }
+        return { type: 'usersFound', operation, results: operation === 'search' ? results : results.slice(0, 1), next: operation === 'search' ? page.next : undefined }
       },
       // Every directory failure, a missing user too, carries the fixed code users:3 (protocol/README.md, fixed codes); the message keeps the detail.
       (error) => fail(operation, new BasicError(errorCodes.users.DIRECTORY_REQUEST_FAIL, error.message)),
@@ -72,16 +70,16 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const search = (filters?: SearchFilters, options?: SearchOptions): void => {
     const checked = searchQuery(filters, options)
     if (E.isLeft(checked)) return fail('search', checked.left)
-    search$('search', checked.right.directoryId, checked.right.query, false)
+    search$('search', checked.right.directoryId, checked.right.query)
   }
 
   const fetch = (userId: string): void => {
     if (!isId(userId)) return fail('fetch', invalid('user.fetch: expected a user id (a non-empty string)'))
-    search$('fetch', 'default', byName(userId), true)
+    search$('fetch', 'default', byName(userId))
   }
 
   // The local part of the user's identity (without a user, search$ reports that instead).
-  const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!), true)
+  const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!))
 
   return { ...storeFeature(store, running), users$: select(store.state$, (state) => state.users), commands: { search, fetch, fetchSelfInfo } }
 }

@@ -4,7 +4,7 @@
  * Its `link` (`PlatformLink`, also `streams.link`) is every other feature's `link` dependency: use only `link.user()` / `link.user$`,
  * `link.request(spec)` and `link.notifications$` (filter by `kind`). The subscription feature opens the socket on its channel; no other feature does.
  */
-import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, share, skip, switchMap, take } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, share, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
@@ -106,11 +106,7 @@ export function createConnection({ config, environment, logs, auth }: Connection
   const connect = (channelURL: string): Observable<void> =>
     new Observable<void>((subscriber) => {
       const current = store.current()
-      if (current.channelURL === channelURL && current.connected) {
-        subscriber.next()
-        subscriber.complete()
-        return undefined
-      }
+      if (current.channelURL === channelURL && current.connected) return of(undefined).subscribe(subscriber)
       const outcome = openingOutcome(store.outputs$, channelURL).subscribe(subscriber)
       if (current.channelURL !== channelURL) targets.next(channelURL)
       return outcome

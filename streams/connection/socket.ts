@@ -33,14 +33,13 @@ export function socketSession(url: string, WebSocket: WebSocketConstructor): Obs
     return makeWebSocketObservable<string | ArrayBuffer>(url, { protocols: [], makeWebSocket }).pipe(
       switchMap((getResponses) => {
         const outgoing = new Subject<string>()
-        const inbound$ = getResponses(outgoing)
         const send = (frame: string): boolean => {
           // A socket that is not OPEN would throw (CONNECTING) or drop the frame silently (CLOSED).
           if (socket?.readyState !== OPEN) return false
           outgoing.next(frame)
           return true
         }
-        return inbound$.pipe(
+        return getResponses(outgoing).pipe(
           map((data): SocketSignal => {
             const parsed = parseFrame(data)
             return E.isLeft(parsed) ? { type: 'unreadable', error: parsed.left } : { type: 'frame', value: parsed.right }

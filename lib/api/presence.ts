@@ -78,8 +78,7 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
 }
 
 /** The documented `presence` namespace over the presence feature. */
-export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
-  const { presence } = streams
+export function presenceApi({ presence }: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
   const api: PresenceApi = {
     statuses,
     activities,

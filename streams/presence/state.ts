@@ -12,10 +12,7 @@ export interface UserPresence {
 }
 
 /** The current user's own presence, as `presence.getSelf` returns it. */
-export interface SelfPresence {
-  readonly status?: string
-  readonly activity?: string
-  readonly note?: string
+export interface SelfPresence extends Pick<UserPresence, 'status' | 'activity' | 'note'> {
   readonly loading: boolean
   /** `false`, or the error of the last failed update. */
   readonly error: false | BasicError

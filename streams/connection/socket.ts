@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either'
 import { Observable, Subject, defer, map, startWith, switchMap } from 'rxjs'
-import type { WebSocketConstructor } from '../environment.js'
+import type { WebSocketConstructor, WebSocketLike } from '../environment.js'
 import type { BasicError } from '../errors.js'
 import { parseFrame } from './frames.js'
-import { makeWebSocketObservable, type WebSocketLike } from './websocket.js'
+import { makeWebSocketObservable } from './websocket.js'
 
 /** What one socket session emits. */
 export type SocketSignal =
@@ -24,7 +24,7 @@ const OPEN = 1
  */
 export function socketSession(url: string, WebSocket: WebSocketConstructor): Observable<SocketSignal> {
   return defer(() => {
-    let socket: InstanceType<WebSocketConstructor> | undefined
+    let socket: WebSocketLike | undefined
     const makeWebSocket = (target: string, protocols: string | string[]): WebSocketLike => {
       socket = new WebSocket(target, protocols)
       socket.binaryType = 'arraybuffer'

@@ -106,20 +106,16 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
   const auth = authApi(streams)
   const all: Namespace<object>[] = [...Object.values<Namespace<object>>(built), auth]
   const logger = streams.logs.logger('events')
-  const configLogger = streams.logs.logger('config')
   // A namespace whose event stream fails loses its events; the others keep theirs.
   const events$ = merge(...all.map((namespace) => namespace.events$.pipe(loggedAndDropped(logger, 'error', 'An event stream failed'))))
-  const emitter = createEmitter(events$, logger)
+  const { dispose: stopEvents, ...eventApi } = createEmitter(events$, logger)
 
   const dispose = (): void => {
-    emitter.dispose()
+    stopEvents()
     streams.dispose()
   }
   const core: ClientCore = {
-    on: emitter.on,
-    off: emitter.off,
-    subscribe: emitter.subscribe,
-    unsubscribe: emitter.unsubscribe,
+    ...eventApi,
     getConfig: () => streams.config.current(),
     updateConfig: (values) => {
       try {
@@ -127,7 +123,7 @@ export function create(config: UserConfig = {}, environment: Partial<Environment
         streams.config.update(values)
       } catch (error) {
         // Refused values leave the configuration as it was; the app learns why from the throw and the log.
-        configLogger.error('updateConfig refused its values', error)
+        streams.logs.logger('config').error('updateConfig refused its values', error)
         throw error
       }
     },

@@ -39,8 +39,7 @@ const authPublicEvent = (event: AuthEvent): PublicEvent =>
   event.type === 'tokensSet' ? { type: 'auth:change', payload: {} } : { type: 'auth:error', payload: { error: event.error } }
 
 /** `setTokens` and `getUserInfo` over the auth feature. */
-export function authApi(streams: { readonly auth: AuthFeature }): Namespace<AuthApi> {
-  const { auth } = streams
+export function authApi({ auth }: { readonly auth: AuthFeature }): Namespace<AuthApi> {
   return {
     api: {
       setTokens: (params) => auth.commands.setTokens(params),

@@ -199,8 +199,7 @@ export interface CallApi {
 }
 
 /** The documented `call` namespace over the call feature. */
-export function callApi(streams: { readonly call: CallFeature }): Namespace<CallApi> {
-  const { call } = streams
+export function callApi({ call }: { readonly call: CallFeature }): Namespace<CallApi> {
   const { commands } = call
   // Ids the reference takes as they are: anything else names no call (the outcome says so).
   const id = shown

@@ -56,8 +56,7 @@ const connectionPublicEvents = (event: ConnectionEvent): PublicEvent[] => {
 }
 
 /** The `connection` namespace over the connection feature. */
-export function connectionApi(streams: { readonly connection: ConnectionFeature }): Namespace<ConnectionApi> {
-  const { connection } = streams
+export function connectionApi({ connection }: { readonly connection: ConnectionFeature }): Namespace<ConnectionApi> {
   function getSocketState(platform: 'cpaas'): SocketState
   function getSocketState(platform?: string): SocketState | Error
   function getSocketState(platform: unknown = 'link'): SocketState | Error {

@@ -60,8 +60,7 @@ const toPublic = (event: ContactEvent): PublicEvent[] => {
 }
 
 /** The documented `contacts` namespace over the contacts feature. */
-export function contactsApi(streams: { readonly contacts: ContactsFeature }): Namespace<ContactsApi> {
-  const { contacts } = streams
+export function contactsApi({ contacts }: { readonly contacts: ContactsFeature }): Namespace<ContactsApi> {
   const api: ContactsApi = {
     add: (contact) => contacts.commands.add(contact),
     get: (contactId) => {

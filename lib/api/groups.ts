@@ -99,8 +99,7 @@ const toPublic = (event: GroupEvent): PublicEvent => {
 const checkId = (groupId: unknown, operation: string): string => stringArgument(groupId, errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
 
 /** The documented `groups` namespace over the groups feature. */
-export function groupsApi(streams: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
-  const { groups } = streams
+export function groupsApi({ groups }: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
   const find = (groupId: string): GroupInfo | undefined => groups.current().groups.find((group) => group.id === groupId)
   const { commands } = groups
   const api: GroupsApi = {

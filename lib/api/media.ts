@@ -96,8 +96,7 @@ const toPublic = (output: MediaOutput): PublicEvent => {
 }
 
 /** The documented `media` namespace over the media feature. */
-export function mediaApi(streams: { readonly media: MediaFeature }): Namespace<MediaApi> {
-  const { media } = streams
+export function mediaApi({ media }: { readonly media: MediaFeature }): Namespace<MediaApi> {
   const api: MediaApi = {
     getDevices: () => media.current().devices,
     getById: (mediaId) => {

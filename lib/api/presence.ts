@@ -78,16 +78,12 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
 }
 
 /** The documented `presence` namespace over the presence feature. */
-export function presenceApi(streams: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
-  const { presence } = streams
+export function presenceApi({ presence }: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
   const api: PresenceApi = {
     statuses,
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
-    get: (user) => {
-      const ids = stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')
-      return presence.current().users.pick(ids)
-    },
+    get: (user) => presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')),
     // A copy of the state's memoised list: what the app does with it cannot reach the state.
     getAll: () => presence.current().users.values().slice(),
     getSelf: () => {

@@ -78,8 +78,7 @@ const listOf = (services: string[], operation: string): readonly string[] => {
 }
 
 /** The `services` namespace over the subscription feature. */
-export function servicesApi(streams: { readonly subscription: SubscriptionFeature }): Namespace<ServicesApi> {
-  const { subscription } = streams
+export function servicesApi({ subscription }: { readonly subscription: SubscriptionFeature }): Namespace<ServicesApi> {
   return {
     api: {
       subscribe: (services, type) => subscription.commands.subscribe(listOf(services, 'subscribe'), type),

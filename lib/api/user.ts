@@ -47,8 +47,7 @@ const toPublic = (event: UserEvent): PublicEvent[] => {
 }
 
 /** The documented `user` namespace over the users feature. */
-export function userApi(streams: { readonly users: UsersFeature }): Namespace<UserApi> {
-  const { users } = streams
+export function userApi({ users }: { readonly users: UsersFeature }): Namespace<UserApi> {
   const api: UserApi = {
     fetch: (userId) => users.commands.fetch(userId),
     fetchSelfInfo: () => users.commands.fetchSelfInfo(),

@@ -1,4 +1,4 @@
-import { catchError, concat, defer, of, type Observable } from 'rxjs'
+import { catchError, defer, of, startWith, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
@@ -82,17 +82,15 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
     if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')
 
     let open = false
-    return concat(
-      of(connecting),
-      socketSession(socketUrl(server, channelURL, user.accessToken), WebSocket).pipe(
-        connectivityCheck(deps.checkOptions$, scheduler),
-        reconnect(() => reconnectPolicy(deps.config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
-        each((signal) => signalEvents(signal, deps, (now) => (open = now))),
-        catchError((error: unknown) => {
-          if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
-          const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)
-          return of<ConnectionEvent>({ type: 'gaveUp', channelURL, error: socketError('could not be opened', new Error(reason)) })
-        }),
-      ),
+    return socketSession(socketUrl(server, channelURL, user.accessToken), WebSocket).pipe(
+      connectivityCheck(deps.checkOptions$, scheduler),
+      reconnect(() => reconnectPolicy(deps.config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
+      each((signal) => signalEvents(signal, deps, (now) => (open = now))),
+      catchError((error: unknown) => {
+        if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
+        const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)
+        return of<ConnectionEvent>({ type: 'gaveUp', channelURL, error: socketError('could not be opened', new Error(reason)) })
+      }),
+      startWith(connecting),
     )
   })

@@ -4,10 +4,9 @@
  * Its `link` (`PlatformLink`, also `streams.link`) is every other feature's `link` dependency: use only `link.user()` / `link.user$`,
  * `link.request(spec)` and `link.notifications$` (filter by `kind`). The subscription feature opens the socket on its channel; no other feature does.
  */
-import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, share, skip, switchMap, take } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, share, skip, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
-import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { select, storeFeature, type StoreFeature } from '../feature.js'
@@ -48,8 +47,6 @@ export interface ConnectionFeature extends StoreFeature<ConnectionState, Connect
   readonly notifications$: Observable<InboundNotification>
 }
 
-const settingsOf = ({ connectivity: { method, pingInterval } }: Config) => ({ method, pingInterval })
-
 /** Whether a connect to `channelURL` opened (completes) or failed (errors), from the first event that tells. */
 const openingOutcome = (events$: Observable<ConnectionEvent>, channelURL: string): Observable<void> =>
   events$.pipe(
@@ -79,7 +76,7 @@ export function createConnection({ config, environment, logs, auth }: Connection
   const intake = notificationIntake(initial.notifications.idCacheLength)
 
   const checkOptions$: Observable<ConnectivityOptions> = combineLatest([config.config$, select(store.state$, (state) => state.checkConnectivity)]).pipe(
-    map(([current, enabled]) => ({ enabled, ...settingsOf(current), maxMissedPings: current.connectivity.maxMissedPings })),
+    map(([current, enabled]) => ({ ...current.connectivity, enabled })),
   )
 
   const cycleDeps: CycleDeps = { config, environment, logger, intake, user: auth.user, checkOptions$ }
@@ -95,22 +92,17 @@ export function createConnection({ config, environment, logs, auth }: Connection
   running.add(
     config.config$.pipe(skip(1)).subscribe((current) => {
       intake.resize(current.notifications.idCacheLength)
-      const { method, pingInterval, checkConnectivity } = store.current()
-      const settings = settingsOf(current)
-      if (settings.method !== method || settings.pingInterval !== pingInterval) dispatch({ type: 'settingsChanged', ...settings })
-      const enabled = current.connectivity.checkConnectivity
-      if (enabled !== checkConnectivity) dispatch({ type: 'checkingSwitched', enabled })
+      const { method, pingInterval, checkConnectivity } = current.connectivity
+      const known = store.current()
+      if (method !== known.method || pingInterval !== known.pingInterval) dispatch({ type: 'settingsChanged', method, pingInterval })
+      if (checkConnectivity !== known.checkConnectivity) dispatch({ type: 'checkingSwitched', enabled: checkConnectivity })
     }),
   )
 
   const connect = (channelURL: string): Observable<void> =>
     new Observable<void>((subscriber) => {
       const current = store.current()
-      if (current.channelURL === channelURL && current.connected) {
-        subscriber.next()
-        subscriber.complete()
-        return undefined
-      }
+      if (current.channelURL === channelURL && current.connected) return of(undefined).subscribe(subscriber)
       const outcome = openingOutcome(store.outputs$, channelURL).subscribe(subscriber)
       if (current.channelURL !== channelURL) targets.next(channelURL)
       return outcome

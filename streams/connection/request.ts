@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import { Observable, throwError, timeout, type SchedulerLike } from 'rxjs'
+import { Observable, throwError, timeout } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
@@ -79,9 +79,6 @@ const errorMessage = (error: unknown): string => {
   return cause instanceof Error && cause.message !== '' ? `${error.message} (${cause.message})` : error.message
 }
 
-/** The failure of a request that threw (the host's fetch, a body that is not JSON): named after the thrown error. */
-const thrownFailure = (spec: Pick<RequestSpec<unknown>, 'operation' | 'fixedCode'>, error: unknown): BasicError => requestFailure(spec, errorName(error), errorMessage(error))
-
 const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (error) => error)
 
 /** The body of a 2xx response, decoded per the spec; or why it cannot be (a body that is not JSON throws the parser's error). */
@@ -115,7 +112,6 @@ interface RequestDeps {
   readonly user: () => AuthUser | undefined
   /** Milliseconds before a request fails with `TimeoutError` (default `requestTimeout`). */
   readonly timeout?: number
-  readonly scheduler?: SchedulerLike
 }
 
 /**
@@ -127,7 +123,6 @@ interface RequestDeps {
  */
 export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A>) => Observable<A> {
   const limit = deps.timeout ?? requestTimeout
-  const scheduler = deps.scheduler ?? deps.environment.scheduler
 
   return function request<A = void>(spec: RequestSpec<A>): Observable<A> {
     const call$ = new Observable<A>((subscriber) => {
@@ -137,17 +132,15 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
       if (server.base === undefined || server.base === '') return subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'authentication.server.base is not configured'))
 
       const controller = new AbortController()
-      const headers: Record<string, string> = { Authorization: `Bearer ${user.accessToken}`, Accept: 'application/json' }
-      if (spec.form === undefined) headers['Content-Type'] = 'application/json'
       const init: RequestInit = {
         method: spec.method,
-        headers,
+        headers: { Authorization: `Bearer ${user.accessToken}`, Accept: 'application/json', ...(spec.form === undefined ? { 'Content-Type': 'application/json' } : {}) },
         signal: controller.signal,
-        ...(spec.form !== undefined ? { body: spec.form } : spec.body !== undefined ? { body: JSON.stringify(spec.body) } : {}),
+        body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
       }
       const url = `${baseUrl(server)}${spec.path}${queryString(spec.query)}`
 
-      // Whatever throws (the host's fetch, a body that is not JSON) fails the request as thrownFailure.
+      // Whatever throws (the host's fetch, a body that is not JSON) fails the request, named after the thrown error.
       const settle = async (): Promise<void> => {
         const response = await deps.environment.fetch(url, init)
         const outcome = response.ok ? await successBody(response, spec) : E.left(await failureBody(response, spec as RequestSpec<unknown>))
@@ -157,7 +150,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
           subscriber.complete()
         }
       }
-      settle().catch((error: unknown) => subscriber.error(thrownFailure(spec, error)))
+      settle().catch((error: unknown) => subscriber.error(requestFailure(spec, errorName(error), errorMessage(error))))
 
       return () => controller.abort()
     })
@@ -165,7 +158,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
     return call$.pipe(
       timeout({
         first: limit,
-        scheduler,
+        scheduler: deps.environment.scheduler,
         with: () => throwError(() => requestFailure(spec, 'TimeoutError', `no response within ${limit} ms`)),
       }),
     )

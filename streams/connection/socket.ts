@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either'
 import { Observable, Subject, defer, map, startWith, switchMap } from 'rxjs'
-import type { WebSocketConstructor } from '../environment.js'
+import type { WebSocketConstructor, WebSocketLike } from '../environment.js'
 import type { BasicError } from '../errors.js'
 import { parseFrame } from './frames.js'
-import { makeWebSocketObservable, type WebSocketLike } from './websocket.js'
+import { makeWebSocketObservable } from './websocket.js'
 
 /** What one socket session emits. */
 export type SocketSignal =
@@ -24,7 +24,7 @@ const OPEN = 1
  */
 export function socketSession(url: string, WebSocket: WebSocketConstructor): Observable<SocketSignal> {
   return defer(() => {
-    let socket: InstanceType<WebSocketConstructor> | undefined
+    let socket: WebSocketLike | undefined
     const makeWebSocket = (target: string, protocols: string | string[]): WebSocketLike => {
       socket = new WebSocket(target, protocols)
       socket.binaryType = 'arraybuffer'
@@ -33,14 +33,13 @@ export function socketSession(url: string, WebSocket: WebSocketConstructor): Obs
     return makeWebSocketObservable<string | ArrayBuffer>(url, { protocols: [], makeWebSocket }).pipe(
       switchMap((getResponses) => {
         const outgoing = new Subject<string>()
-        const inbound$ = getResponses(outgoing)
         const send = (frame: string): boolean => {
           // A socket that is not OPEN would throw (CONNECTING) or drop the frame silently (CLOSED).
           if (socket?.readyState !== OPEN) return false
           outgoing.next(frame)
           return true
         }
-        return inbound$.pipe(
+        return getResponses(outgoing).pipe(
           map((data): SocketSignal => {
             const parsed = parseFrame(data)
             return E.isLeft(parsed) ? { type: 'unreadable', error: parsed.left } : { type: 'frame', value: parsed.right }

@@ -6,8 +6,6 @@ import * as namespace from 'rxjs-websockets'
 /** rxjs-websockets' `makeWebSocketObservable`, whatever the module system. */
 type MakeWebSocketObservable = typeof namespace.default
 
-export type { WebSocketLike } from 'rxjs-websockets'
-
 const resolve = (): MakeWebSocketObservable => {
   const outer: unknown = (namespace as { default?: unknown }).default
   const inner: unknown = typeof outer === 'object' && outer !== null ? (outer as { default?: unknown }).default : undefined

@@ -12,10 +12,7 @@ export interface UserPresence {
 }
 
 /** The current user's own presence, as `presence.getSelf` returns it. */
-export interface SelfPresence {
-  readonly status?: string
-  readonly activity?: string
-  readonly note?: string
+export interface SelfPresence extends Pick<UserPresence, 'status' | 'activity' | 'note'> {
   readonly loading: boolean
   /** `false`, or the error of the last failed update. */
   readonly error: false | BasicError
@@ -61,6 +58,10 @@ export const initialPresenceState: PresenceState = {
 const stored = ({ userId, status, activity, note }: PresenceValue): UserPresence =>
   note === undefined ? { userId, status, activity, loading: false } : { userId, status, activity, note, loading: false }
 
+/** `users` with those of `userIds` still loading stopped, keeping what was known of them (`users` itself when none was). */
+const stopLoading = (users: Keyed<UserPresence>, userIds: readonly string[]): Keyed<UserPresence> =>
+  userIds.reduce((known, userId) => (known.get(userId)?.loading === true ? known.set(userId, { ...known.get(userId)!, loading: false }) : known), users)
+
 /** True when a notification stamped `stamp` is older than the newest one applied for `userId`. */
 export const isStale = (state: PresenceState, userId: string, stamp: number | undefined): boolean => {
   const newest = state.stamps.get(userId)
@@ -83,11 +84,9 @@ export function presenceReducer(state: PresenceState, event: PresenceEvent): Pre
     case 'presenceFetched': {
       // Users the platform left out stop loading and keep what was known of them.
       const returned = new Set(event.presences.map((presence) => presence.userId))
-      const missing = event.userIds.filter((userId) => state.users.get(userId)?.loading === true && !returned.has(userId))
-      if (event.presences.length === 0 && missing.length === 0) return state
-      const stopped = missing.reduce((known, userId) => known.set(userId, { ...known.get(userId)!, loading: false }), state.users)
+      const stopped = stopLoading(state.users, event.userIds.filter((userId) => !returned.has(userId)))
       const users = event.presences.reduce((known, presence) => known.set(presence.userId, stored(presence)), stopped)
-      return { ...state, users }
+      return users === state.users ? state : { ...state, users }
     }
     case 'presenceReceived': {
       const { presence, stamp } = event
@@ -102,10 +101,8 @@ export function presenceReducer(state: PresenceState, event: PresenceEvent): Pre
         : state
     case 'presenceFailed': {
       if (event.operation === 'update') return { ...state, self: { ...state.self, loading: false, error: event.error } }
-      const loadingUsers = event.userIds.filter((userId) => state.users.get(userId)?.loading === true)
-      if (event.operation !== 'fetch' || loadingUsers.length === 0) return state
-      const users = loadingUsers.reduce((known, userId) => known.set(userId, { ...known.get(userId)!, loading: false }), state.users)
-      return { ...state, users }
+      const users = event.operation === 'fetch' ? stopLoading(state.users, event.userIds) : state.users
+      return users === state.users ? state : { ...state, users }
     }
     case 'stalePresenceIgnored':
     case 'userWatched':

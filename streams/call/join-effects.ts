@@ -46,19 +46,13 @@ const microphoneOf = ({ media }: JoinEngine, microphones: readonly MediaStreamTr
         }),
       )
 
-/** The legs' audio transceivers, and the microphones they sent before the mix replaced them. */
-interface Sent {
-  readonly transceivers: readonly RTCRtpTransceiver[]
-  readonly microphones: readonly MediaStreamTrack[]
-}
-
-/** The legs send the mix: the joined call appears, and ending it (its release) ends its legs. */
-function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: string, joined: Joined, sent: Sent): void {
+/** The legs send the mix over their audio `transceivers` (which sent `microphones` before): the joined call appears, and ending it (its release) ends its legs. */
+function appear({ engine, joints, running }: Joints, joinedId: string, joined: Joined, transceivers: readonly RTCRtpTransceiver[], microphones: readonly MediaStreamTrack[]): void {
   const { store, runtimes, media, environment } = engine
-  const [callId, otherCallId] = pair
-  for (const id of pair) runtimes.runtime(id).localStream?.removeTrack(joined.microphone)
-  media.commands.endTracks(sent.microphones.filter((track) => track !== joined.microphone).map((track) => track.id), true)
-  const remoteTracks = sent.transceivers.map((transceiver) => transceiver.receiver.track.id)
+  const [callId, otherCallId] = joined.legs
+  for (const id of joined.legs) runtimes.runtime(id).localStream?.removeTrack(joined.microphone)
+  media.commands.endTracks(microphones.filter((track) => track !== joined.microphone).map((track) => track.id), true)
+  const remoteTracks = transceivers.map((transceiver) => transceiver.receiver.track.id)
   const step = store.dispatch({ type: 'joined', callId, otherCallId, joinedId, webrtcSessionId: environment.randomId(), localTracks: [joined.microphone.id], remoteTracks, at: engine.now() })
   if (entryOf(step.state.calls, joinedId) === undefined) throw changed(callId, otherCallId)
   joints.set(joinedId, joined)
@@ -69,7 +63,7 @@ function appear({ engine, joints, running }: Joints, pair: Pair, joinedId: strin
     joints.get(joinedId)?.bridge.close()
     joints.delete(joinedId)
     // On dispose, calls are released locally only (as every call of a disposed client).
-    if (!running.closed) for (const id of pair) if (store.isLive(id)) engine.legs.end(id)
+    if (!running.closed) for (const id of joined.legs) if (store.isLive(id)) engine.legs.end(id)
   })
 }
 
@@ -90,7 +84,7 @@ const bridge = (joining: Joints, pair: Pair, joinedId: string): Observable<unkno
         transceivers.forEach((transceiver, index) => mix.setRemote(index, transceiver.receiver.track))
         const sent = Promise.all(transceivers.map((transceiver, index) => transceiver.sender.replaceTrack(mix.output(index))))
         return from(sent).pipe(
-          map(() => appear(joining, pair, joinedId, { legs: pair, bridge: mix, microphone }, { transceivers, microphones })),
+          map(() => appear(joining, joinedId, { legs: pair, bridge: mix, microphone }, transceivers, microphones)),
           tap({ error: () => mix.close() }),
         )
       }),

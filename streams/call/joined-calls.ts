@@ -14,7 +14,7 @@ import type { CallStore } from './store.js'
 
 /** A joined call's running parts. */
 export interface Joined {
-  readonly legs: readonly string[]
+  readonly legs: readonly [string, string]
   readonly bridge: AudioBridge
   microphone: MediaStreamTrack
 }

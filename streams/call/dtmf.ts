@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Observable, Subject, catchError, concatMap, defer, finalize, from, fromEvent, switchMap, take, tap, throwError, timer, type SchedulerLike } from 'rxjs'
+import { EMPTY, Observable, Subject, catchError, concatMap, defer, finalize, from, fromEvent, switchMap, take, tap, throwError, timer } from 'rxjs'
 import type { Environment } from '../environment.js'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 
@@ -88,9 +88,9 @@ const tailMs = 250
  * Plays tones in-band: a WebAudio mix of the microphone and each tone's two sines replaces the sender's track (no renegotiation) while they play.
  * Completes once the microphone is back on the sender, so sequences queued by `inBandQueue` never take a mixed track for the microphone.
  *
- * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }, scheduler).subscribe()
+ * playInBand(environment, audioSender, '123#', { duration: 100, gap: 70 }).subscribe()
  */
-export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream'>, sender: RTCRtpSender, tones: string, timing: DtmfTiming, scheduler: SchedulerLike): Observable<void> {
+export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream' | 'scheduler'>, sender: RTCRtpSender, tones: string, timing: DtmfTiming): Observable<void> {
   return defer(() => {
     const original = sender.track
     if (host.AudioContext === undefined || host.MediaStream === undefined)
@@ -133,9 +133,9 @@ export function playInBand(host: Pick<Environment, 'AudioContext' | 'MediaStream
           }
         }
         // The audio clock lags the wall clock on a busy machine: the microphone returns a tail after the last tone's real end (pauses only: the length).
-        return last === undefined ? timer(length, scheduler) : fromEvent(last, 'ended').pipe(take(1))
+        return last === undefined ? timer(length, host.scheduler) : fromEvent(last, 'ended').pipe(take(1))
       }),
-      switchMap(() => timer(tailMs, scheduler)),
+      switchMap(() => timer(tailMs, host.scheduler)),
       switchMap(() => restore()),
       catchError((error: unknown) => {
         void restore()

@@ -45,7 +45,7 @@ export function createDtmf({ store, runtimes, environment, logger }: Pick<CallEn
         return report(false, asCallError(error))
       }
     }
-    const played = inBandOf(callId).play(playInBand(environment, sender, tones, timing.right, environment.scheduler))
+    const played = inBandOf(callId).play(playInBand(environment, sender, tones, timing.right))
     runtimes.own(callId, played.pipe(tap({ complete: () => report(true) }), catchError((error: unknown) => (report(true, asCallError(error)), EMPTY))))
   }
 }

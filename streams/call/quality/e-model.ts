@@ -1,3 +1,5 @@
+import { entryOf } from '../../record.js'
+
 // The ITU-T G.107 E-model as usually simplified for WebRTC: defaults but for delay and loss (R0 − Is = 93.2, A = 0), the delay impairment of the one-way
 // "effective latency" (Cole & Rosenbluth's fit of G.107's Idd), and the equipment impairment of the codec under random loss (Ie, Bpl; BurstR = 1).
 
@@ -67,7 +69,8 @@ export function mosOf(rating: number): number {
 /** The codec's figures; `codec` is a name (`opus`) or a MIME type (`audio/opus`), in any case. */
 export function impairmentOf(codec: string | undefined): CodecImpairment {
   const name = codec?.toLowerCase().replace(/^audio\//, '')
-  return (name === undefined ? undefined : codecImpairments[name]) ?? unknownCodec
+  // The name comes from the far end's SDP: own entries only, so `constructor` or `__proto__` is an unknown codec, not Object.prototype's.
+  return (name === undefined ? undefined : entryOf(codecImpairments, name)) ?? unknownCodec
 }
 
 /**

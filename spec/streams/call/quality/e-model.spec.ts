@@ -30,6 +30,9 @@ describe('call quality: the E-model (streams/call/quality/e-model.ts)', () => {
     expect(impairmentOf('audio/PCMU')).to.equal(codecImpairments.pcmu)
     expect(impairmentOf('audio/ilbc')).to.equal(unknownCodec)
     expect(impairmentOf(undefined)).to.equal(unknownCodec)
+    // Named by the far end's SDP: a name of Object.prototype's is an unknown codec too.
+    for (const name of ['constructor', 'audio/__proto__', 'toString']) expect(impairmentOf(name)).to.equal(unknownCodec)
+    expect(rating({ rttMs: 40, jitterMs: 2, packetLossPercent: 1, codec: 'constructor' })).to.be.a('number').and.not.be.NaN
   })
 
   it('rates a perfect Opus call 93.2 less its 20 ms frame: R 92.72, MOS 4.40', () => {

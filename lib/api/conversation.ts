@@ -75,15 +75,20 @@ function messagingPublicEvents(event: MessagingEvent, state: MessagingState): Pu
   }
 }
 
+/** `build` made into a function that builds once per key (held weakly) and then returns what it built. */
+function memoized<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const built = new WeakMap<K, V>()
+  return (key) => {
+    let value = built.get(key)
+    if (value === undefined) built.set(key, (value = build(key)))
+    return value
+  }
+}
+
 function buildConversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
   const { messaging } = streams
   // Getters reuse the object of a conversation the state has not changed since (its messages are built when read).
-  const built = new WeakMap<ConversationState, Conversation>()
-  const documented = (held: ConversationState): Conversation => {
-    let conversation = built.get(held)
-    if (conversation === undefined) built.set(held, (conversation = conversationOf(streams, held)))
-    return conversation
-  }
+  const documented = memoized((held: ConversationState): Conversation => conversationOf(streams, held))
   const find = (recipient: string, type: ChatType): ConversationState | undefined => {
     const state = messaging.current()
     return findConversation(state, [recipient], type) ?? findConversation(state, [recipient.toLowerCase()], type)
@@ -104,14 +109,8 @@ function buildConversationApi(streams: MessagingStreams): Namespace<Conversation
   return { api, events$: messaging.events$.pipe(each((event) => messagingPublicEvents(event, messaging.current()))) }
 }
 
-const namespaces = new WeakMap<object, Namespace<ConversationApi>>()
-
 /** The documented Messaging namespace over the messaging feature: `client.conversation`, one per set of streams, shared with `client.messaging`. */
-export function conversationApi(streams: MessagingStreams): Namespace<ConversationApi> {
-  let namespace = namespaces.get(streams)
-  if (namespace === undefined) namespaces.set(streams, (namespace = buildConversationApi(streams)))
-  return namespace
-}
+export const conversationApi: (streams: MessagingStreams) => Namespace<ConversationApi> = memoized(buildConversationApi)
 
 /** `client.messaging`: the reference's name of the same namespace (its events come through `conversation`). */
 export const messagingApi = (streams: MessagingStreams): Namespace<ConversationApi> => ({ api: conversationApi(streams).api, events$: EMPTY })

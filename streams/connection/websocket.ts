@@ -8,8 +8,7 @@ type MakeWebSocketObservable = typeof namespace.default
 
 const resolve = (): MakeWebSocketObservable => {
   const outer: unknown = (namespace as { default?: unknown }).default
-  const inner: unknown = typeof outer === 'object' && outer !== null ? (outer as { default?: unknown }).default : undefined
-  const found = typeof outer === 'function' ? outer : inner
+  const found = typeof outer === 'function' ? outer : (outer as { default?: unknown } | null | undefined)?.default
   if (typeof found !== 'function') throw new Error('rxjs-websockets: makeWebSocketObservable not found in the module')
   return found as MakeWebSocketObservable
 }

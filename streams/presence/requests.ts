@@ -39,12 +39,11 @@ export function publishPresence(link: PlatformLink, scope: PresenceScope, client
 
 /** Fetches the presence of users once (§1.3); emits the entries the platform returned. */
 export function fetchPresence(link: PlatformLink, scope: PresenceScope, userIds: readonly string[]): Observable<readonly PresenceContact[]> {
-  const body: AdhocPresenceListRequest = { adhocPresenceList: { presentityUserId: [...userIds] } }
   return link
     .request({
       method: 'POST',
       path: `${base(scope)}/adhocPresenceList`,
-      body,
+      body: { adhocPresenceList: { presentityUserId: [...userIds] } } satisfies AdhocPresenceListRequest,
       operation: 'Fetch users presence',
       response: AdhocPresenceListResponse,
     })
@@ -53,12 +52,11 @@ export function fetchPresence(link: PlatformLink, scope: PresenceScope, userIds:
 
 /** Adds one user to a presence list (§1.5): the platform then notifies their presence. */
 export function watchUser(link: PlatformLink, scope: PresenceScope, listId: string, userId: string): Observable<void> {
-  const body: PresenceContactRequest = { presenceContact: { presentityUserId: userId } }
   return link
     .request({
       method: 'PUT',
       path: `${base(scope)}/presenceLists/${listId}/presenceContacts/${userId}`,
-      body,
+      body: { presenceContact: { presentityUserId: userId } } satisfies PresenceContactRequest,
       operation: 'Add presence user',
       response: PresenceContactResponse,
     })

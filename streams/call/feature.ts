@@ -55,7 +55,12 @@ export function createCall({ config, environment, logs, link, media, subscriptio
 
   const startAudit = createAudit(engine)
   const renegotiation = createRenegotiation(engine)
-  const inbound = { invited: createInvitation(engine), answered: createRemoteAnswer(engine, startAudit), sessionEvent: createSessionEvent(engine), reoffered: createRemoteOffers(engine, renegotiation) }
+  const inbound = {
+    invited: createInvitation(engine),
+    answered: createRemoteAnswer(engine, startAudit),
+    sessionEvent: createSessionEvent(engine),
+    reoffered: createRemoteOffers(engine, renegotiation),
+  }
   running.add(routeInbound(engine, inbound, (error) => dropped.next(error)).subscribe())
 
   const base = {

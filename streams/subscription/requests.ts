@@ -155,8 +155,7 @@ function subscribePresence(context: RequestContext, channel: Channel): Observabl
 export function subscribeService(context: RequestContext, channel: Channel, service: ServiceName): Observable<ServiceSubscription> {
   if (service === 'presence') return subscribePresence(context, channel)
   const operation = `Subscribe ${service} service`
-  const { smsFrom } = context.config.messaging
-  const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' && smsFrom !== undefined ? { destinationAddress: smsFrom } : {}) }
+  const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' ? definedFields({ destinationAddress: context.config.messaging.smsFrom }) : {}) }
   const { path, post } = simpleServices[service]
   return post(context, path(context), body, operation).pipe(
     map((resourceURL) => ({ service, id: idIn(after(resourceURL, '/subscriptions/'), operation, 'subscription', codes.CPAAS_SERVICE_SUB_FAIL), resourceURL })),

@@ -4,7 +4,7 @@ import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
-import { isAbsent, isRecord } from '../guards.js'
+import { isAbsent, isId, isRecord } from '../guards.js'
 import { userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
@@ -43,8 +43,8 @@ const participantAddresses = (value: unknown): E.Either<BasicError, readonly str
   if (isAbsent(value)) return E.right([])
   if (!Array.isArray(value)) return E.left(badInput('groups.create: params.participants must be an array of user ids'))
   const addresses = value.map((entry: unknown) => (isRecord(entry) ? entry.address : entry))
-  if (!addresses.every((address) => typeof address === 'string' && address !== '')) return E.left(badInput('groups.create: each participant must be a user id or { address }'))
-  return E.right([...new Set(addresses as string[])])
+  if (!addresses.every(isId)) return E.left(badInput('groups.create: each participant must be a user id or { address }'))
+  return E.right([...new Set(addresses)])
 }
 
 const optionalFields = ['subject', 'image', 'type'] as const

@@ -61,11 +61,8 @@ export function addParticipant(link: PlatformLink, scope: GroupScope, groupId: s
     .pipe(map((response) => response.participantInformation))
 }
 
-/** Who removes a participant: an administrator, or the participant leaving or rejecting the invitation. */
-type RemovalOperation = 'Remove participant' | 'Leave group' | 'Reject Invitation'
-
-/** Removes a participant; with the user's own identity it is leaving or rejecting (the operation names the error). */
-export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId: string, address: string, operation: RemovalOperation): Observable<void> {
+/** Removes a participant (an administrator does); with the user's own identity it is leaving or rejecting the invitation (the operation names the error). */
+export function removeParticipant(link: PlatformLink, scope: GroupScope, groupId: string, address: string, operation: 'Remove participant' | 'Leave group' | 'Reject Invitation'): Observable<void> {
   return link.request({ method: 'DELETE', path: `${base(scope)}/${groupId}/participants/${address}`, operation })
 }
 

@@ -73,10 +73,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
 
   const setEnabled = (trackIds: readonly string[], enabled: boolean): void => {
     const ids = liveTracks(store.current(), trackIds)
-    for (const id of ids) {
-      const track = live.track(id)
-      if (track !== undefined) track.enabled = enabled
-    }
+    for (const track of ids.map(live.track)) if (track !== undefined) track.enabled = enabled
     const unknown = trackIds.filter((id) => !ids.includes(id))
     if (unknown.length > 0) logger.warn(`Cannot ${enabled ? 'unmute' : 'mute'} unknown or ended tracks`, unknown)
     dispatch({ type: enabled ? 'tracksUnmuted' : 'tracksMuted', trackIds: ids })

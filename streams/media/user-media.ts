@@ -17,10 +17,9 @@ export const userMedia$ = (environment: Pick<Environment, 'mediaDevices'>, media
     const devices = environment.mediaDevices
     if (devices === undefined || typeof devices.getUserMedia !== 'function')
       return subscriber.error(new BasicError(errorCodes.call.USER_MEDIA_ERROR, 'This environment has no media devices (navigator.mediaDevices).'))
-    let cancelled = false
     devices.getUserMedia(constraintsOf(options.right)).then(
       (stream) => {
-        if (cancelled) return stream.getTracks().forEach((track) => track.stop())
+        if (subscriber.closed) return stream.getTracks().forEach((track) => track.stop())
         acquired()
         subscriber.next(stream)
         subscriber.complete()
@@ -30,7 +29,4 @@ export const userMedia$ = (environment: Pick<Environment, 'mediaDevices'>, media
         subscriber.error(new BasicError(errorCodes.call.USER_MEDIA_ERROR, `Could not get user media: ${name}`))
       },
     )
-    return () => {
-      cancelled = true
-    }
   })

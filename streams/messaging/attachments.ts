@@ -16,9 +16,8 @@ export function createImageLinks({ environment, current, dispatch, effects, with
   const urls = () => globalThis.URL as ObjectUrls
 
   const objectUrlOf = (blob: Blob): string => {
-    const create = urls()?.createObjectURL
-    if (typeof create !== 'function') throw new BasicError(errorCodes.general.NO_CODE, 'Cannot create an image link: no URL.createObjectURL in this environment')
-    const url = create.call(globalThis.URL, blob)
+    const url = urls()?.createObjectURL?.(blob)
+    if (url === undefined) throw new BasicError(errorCodes.general.NO_CODE, 'Cannot create an image link: no URL.createObjectURL in this environment')
     created.add(url)
     return url
   }
@@ -44,8 +43,7 @@ export function createImageLinks({ environment, current, dispatch, effects, with
   }
 
   const revoke = (): void => {
-    const revokeUrl = urls()?.revokeObjectURL
-    if (typeof revokeUrl === 'function') for (const url of created) revokeUrl.call(globalThis.URL, url)
+    for (const url of created) urls()?.revokeObjectURL?.(url)
     created.clear()
   }
   return { link, revoke }

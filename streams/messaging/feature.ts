@@ -1,6 +1,7 @@
 import { Subscription, map, type Observable } from 'rxjs'
 import type { BasicError } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { definedFields } from '../record.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
 import { createEffects, failedTo, userRunner, type MessagingContext } from './effects.js'
@@ -65,10 +66,9 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
   const effects = createEffects(logger, dispatch)
   const smsSender = (): string => config.current().messaging.smsFrom ?? 'default'
   const context: MessagingContext = { link, config, environment, logger, current: store.current, dispatch, effects, withUser: userRunner(link), smsSender }
-  const history = createHistory(context)
   const imageLinks = createImageLinks(context)
 
-  running.add(receive({ notifications$: link.notifications$, current: store.current, now: () => environment.scheduler.now(), dispatch, logger }))
+  running.add(receive(context))
   if (reconnected$) running.add(recover(context, reconnected$))
   running.add(effects.dispose)
   running.add(imageLinks.revoke)
@@ -78,14 +78,14 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
     if (held) return held
     const user = link.user()
     const address = type === 'sms' ? config.current().messaging.smsFrom : (user?.identity ?? user?.username)
-    dispatch({ type: 'conversationCreated', destination, chatType: type, ...(address === undefined ? {} : { address }) })
+    dispatch({ type: 'conversationCreated', destination, chatType: type, ...definedFields({ address }) })
     return findConversation(store.current(), destination, type) as Conversation
   }
 
   const commands: MessagingCommands = {
     create,
     send: createSend(context),
-    ...history,
+    ...createHistory(context),
     setIsTyping: createTyping(context),
     createImageLinks: imageLinks.link,
     clearMessages: (destination, type) => dispatch({ type: 'messagesCleared', destination, chatType: type }),

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
-import { filter, type Observable, type Subscription } from 'rxjs'
+import { filter, type Subscription } from 'rxjs'
 import { checked, describeDecodeErrors } from '../connection/decode.js'
 import type { InboundNotification } from '../connection/link.js'
 import { BasicError, errorCodes } from '../errors.js'
@@ -143,14 +143,14 @@ export function notificationEvents(notification: InboundNotification, state: Mes
   }
 }
 
-type Receiving = Pick<MessagingContext, 'current' | 'dispatch' | 'logger'> & { readonly notifications$: Observable<InboundNotification>; readonly now: () => number }
+type Receiving = Pick<MessagingContext, 'link' | 'environment' | 'current' | 'dispatch' | 'logger'>
 
 const kinds: ReadonlySet<string> = new Set(messagingNotificationKinds)
 
 /** Dispatches the events of each messaging notification; a malformed one is logged and reported as `messagingFailed`. */
-export const receive = ({ notifications$, current, now, dispatch, logger }: Receiving): Subscription =>
-  notifications$.pipe(filter((notification) => kinds.has(notification.kind))).subscribe((notification) => {
-    const read = notificationEvents(notification, current(), now())
+export const receive = ({ link, environment, current, dispatch, logger }: Receiving): Subscription =>
+  link.notifications$.pipe(filter((notification) => kinds.has(notification.kind))).subscribe((notification) => {
+    const read = notificationEvents(notification, current(), environment.scheduler.now())
     if (E.isRight(read)) return read.right.forEach(dispatch)
     logger.warn(`Ignored a ${notification.kind}: ${read.left.message}`)
     dispatch({ type: 'messagingFailed', operation: 'notification', error: read.left })

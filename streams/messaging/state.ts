@@ -47,7 +47,7 @@ function kept(log: MessageLog, keep: (message: Message) => boolean): MessageLog 
 }
 
 const created = (event: Target & { readonly address?: string | undefined }): Conversation =>
-  emptyConversation(event.destination, event.chatType, event.address === undefined ? {} : { address: event.address })
+  emptyConversation(event.destination, event.chatType, definedFields({ address: event.address }))
 
 type Handlers = { readonly [K in MessagingEvent['type']]: (state: MessagingState, event: Extract<MessagingEvent, { type: K }>) => MessagingState }
 
@@ -75,7 +75,7 @@ const handlers: Handlers = {
       isPending: false,
       messageId: null,
       error: event.error,
-      ...(event.deliveryStatus === undefined ? {} : { deliveryStatus: event.deliveryStatus }),
+      ...definedFields({ deliveryStatus: event.deliveryStatus }),
     })),
   messageReceived: (state, event) => {
     const { message } = event

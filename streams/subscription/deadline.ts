@@ -1,4 +1,4 @@
-import { Observable, defer, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs'
+import { Observable, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs'
 import { BasicError, type ErrorCode } from '../errors.js'
 
 /** The moment a subscription request gives up: `subscription.timeout` seconds after it was made. */
@@ -8,8 +8,8 @@ export interface Deadline {
 }
 
 export function deadlineIn(seconds: number, scheduler: SchedulerLike): Deadline {
-  const expiresAt = scheduler.now() + seconds * 1000
-  return { seconds, passed$: defer(() => timer(Math.max(0, expiresAt - scheduler.now()), scheduler)) }
+  // A timer at a date waits from each subscription until then (at once once it has passed).
+  return { seconds, passed$: timer(new Date(scheduler.now() + seconds * 1000), scheduler) }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Config } from '../config/state.js'
 import type { AuthUser, PlatformLink } from '../connection/link.js'
 import { invalidResponseCode } from '../connection/request.js'
 import { BasicError, errorCodes } from '../errors.js'
+import { definedFields } from '../record.js'
 import type { CreatePresenceListRequest, PresenceListSubscriptionRequest } from '../presence/codecs.js'
 import {
   CallSubscriptionResponse,
@@ -45,7 +46,7 @@ const userPath = (context: RequestContext, api: string): string => `/cpaas/${api
 const channelsPath = (context: RequestContext): string => `${userPath(context, 'notificationchannel')}/channels`
 /** The channel lifetime asked for (seconds): `subscription.expires` when set, as the reference reads it. */
 const wantedLifetime = ({ subscription }: Config): number => subscription.expires ?? subscription.channelLifetime
-const correlator = ({ authentication: { clientCorrelator } }: Config) => (clientCorrelator !== undefined ? { clientCorrelator } : {})
+const correlator = ({ authentication: { clientCorrelator } }: Config) => definedFields({ clientCorrelator })
 
 /** The text after `marker` in a resource URL (ids end their URLs). */
 const after = (url: string, marker: string): string | undefined => {
@@ -67,10 +68,8 @@ const idIn = (id: string | undefined, operation: string, what: string, fixedCode
 export function createChannel(context: RequestContext): Observable<Channel> {
   const operation = 'Create notification channel'
   const lifetime = wantedLifetime(context.config)
-  const { responsibleParty } = context.config.connectivity.method
-  const body: CreateChannelRequest = {
-    notificationChannel: { channelLifetime: lifetime, channelType: 'Websockets', ...correlator(context.config), ...(responsibleParty !== undefined ? { 'x-connCheckRole': responsibleParty } : {}) },
-  }
+  const role = definedFields({ 'x-connCheckRole': context.config.connectivity.method.responsibleParty })
+  const body: CreateChannelRequest = { notificationChannel: { channelLifetime: lifetime, channelType: 'Websockets', ...correlator(context.config), ...role } }
   return context.link.request({ method: 'POST', path: channelsPath(context), body, operation, fixedCode: codes.CPAAS_WSREQUEST_FAIL, response: CreateChannelResponse }).pipe(
     map(({ notificationChannel: channel }): Channel => {
       const id = idIn(after(channel.resourceURL, '/channels/'), operation, 'channel', codes.CPAAS_WSREQUEST_FAIL)
@@ -156,8 +155,7 @@ function subscribePresence(context: RequestContext, channel: Channel): Observabl
 export function subscribeService(context: RequestContext, channel: Channel, service: ServiceName): Observable<ServiceSubscription> {
   if (service === 'presence') return subscribePresence(context, channel)
   const operation = `Subscribe ${service} service`
-  const { smsFrom } = context.config.messaging
-  const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' && smsFrom !== undefined ? { destinationAddress: smsFrom } : {}) }
+  const body = { ...subscriptionObject(context, channel), ...(service === 'smsinbound' ? definedFields({ destinationAddress: context.config.messaging.smsFrom }) : {}) }
   const { path, post } = simpleServices[service]
   return post(context, path(context), body, operation).pipe(
     map((resourceURL) => ({ service, id: idIn(after(resourceURL, '/subscriptions/'), operation, 'subscription', codes.CPAAS_SERVICE_SUB_FAIL), resourceURL })),

@@ -78,10 +78,9 @@ export function channelSteps(deps: OperationDeps) {
     concat(openSocket(user, channel, at), subscribeEach(user, channel, services, at).pipe(map(done)))
 
   const failed = (operation: SubscriptionOperation, error: unknown): SubscriptionEvent => {
-    const channelDropped = error instanceof ChannelDropped
     const basic = droppedOr(error, errorCodes.general.NO_CODE, `services.${operation}`)
     logger.warn(`services.${operation} failed: ${basic.message}`)
-    return { type: 'operationFailed', operation, error: basic, channelDropped }
+    return { type: 'operationFailed', operation, error: basic, channelDropped: error instanceof ChannelDropped }
   }
 
   const rejected = (operation: SubscriptionOperation, error: BasicError): Observable<SubscriptionEvent> => of({ type: 'requestRejected', operation, error })

@@ -1,4 +1,5 @@
 import type { BasicError } from '../errors.js'
+import { isId } from '../guards.js'
 import type { DirectoryItem } from './codecs.js'
 
 /** A directory user (`presence-groups-users.md` §4.2): `userId`, `emailAddress`, `firstName`, `lastName`, `photoURL`, `buddy` ("true"/"false"), others as is. */
@@ -49,7 +50,7 @@ export const initialUsersState: UsersState = { users: {} }
 export const toUser = (item: DirectoryItem): User | undefined => {
   const attributes = 'attribute' in item ? item.attribute : item.attributeList.attribute
   const user: Record<string, unknown> = Object.fromEntries(attributes.map(({ name, value }) => [name === 'primaryContact' ? 'userId' : name, value]))
-  return typeof user.userId === 'string' && user.userId !== '' ? (user as User) : undefined
+  return isId(user.userId) ? (user as User) : undefined
 }
 
 /** The pure reducer of known users: results are merged into what was known of them. */

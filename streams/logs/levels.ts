@@ -26,7 +26,7 @@ const rank: Readonly<Record<LogLevel, number>> = { silent: 0, error: 1, warn: 2,
  */
 export function normaliseLevel(value: unknown): LogLevel {
   const lower = typeof value === 'string' ? value.toLowerCase() : ''
-  return lower in rank ? (lower as LogLevel) : 'debug'
+  return Object.hasOwn(rank, lower) ? (lower as LogLevel) : 'debug'
 }
 
 /**

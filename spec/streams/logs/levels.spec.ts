@@ -11,6 +11,9 @@ describe('log levels', () => {
     expect(normaliseLevel('Silent')).to.equal('silent')
     expect(normaliseLevel('verbose')).to.equal('debug')
     expect(normaliseLevel(undefined)).to.equal('debug')
+    // Own levels only: a name of Object.prototype's is unknown too, not a level whose rank is a function.
+    for (const name of ['constructor', 'toString', '__proto__']) expect(normaliseLevel(name)).to.equal('debug')
+    expect(isEnabled('debug', 'constructor')).to.equal(true)
   })
 
   it('enables a line at or above the configured level', () => {

@@ -111,7 +111,15 @@ describe('calls in Chromium: DTMF (protocol/calls.md §13)', function () {
 
     const sequence = '1590#*7'
     await alice.run((client, { id, tones }) => client.call.sendDTMF(id, tones, 160, 90), { id: callerCall, tones: sequence })
-    const mixing = await alice.run((_client, _arg, { peers }) => peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track?.id)
+    // The mix goes onto the sender once replaceTrack resolves: polled while the 1.75 s of tones play, not read once at the send.
+    const mixing = await alice.until(
+      (_client, original, { peers }) => {
+        const sent = peers.at(-1)?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track?.id
+        return sent !== undefined && sent !== original ? sent : false
+      },
+      microphone,
+      1500,
+    )
     const heard = await bob.until((_client, expected) => (window.__detector?.digits === expected ? window.__detector.digits : false), sequence, 15000).catch(async (error: unknown) => {
       throw new Error(`detector heard "${await bob.run(() => window.__detector?.digits ?? '')}": ${String(error)}`)
     })

@@ -41,7 +41,10 @@ export interface PresenceCommands {
 }
 
 export interface PresenceFeature extends StoreFeature<PresenceState, PresenceEvent, PresenceCommands> {
-  /** Hot; the presence of other users, by user id. */
+  /**
+   * Hot; the presence of other users, by user id: a new plain record at each change, built from every watched user. An app watching
+   * thousands reads `state$` instead, whose `users` (a `Keyed`) changes only the entry of the user who changed.
+   */
   readonly presence$: Observable<Readonly<Record<string, UserPresence>>>
 }
 

@@ -26,7 +26,7 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
 
 describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
-  const platform = usePlatform()
+  const platform = usePlatform({ logRequests: true })
   const core = useCallCores(platform, webrtc)
   afterEach(() => platform().admin.clearFaults())
 
@@ -88,7 +88,7 @@ describe('call feature in Node over the local platform: consultative transfer; j
     const withBob = await connect(alice, bob)
     const withCarol = await connect(alice, carol)
     await hold(alice, withBob.callerCall)
-    const transfers = () => platform().logs.filter((line) => line.includes('/transfer')).length
+    const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
     const before = transfers()
     const notHeld = next(alice, 'stateChanged', withBob.callerCall)
     alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.callerCall)
@@ -98,6 +98,19 @@ describe('call feature in Node over the local platform: consultative transfer; j
     expect((await unknown).error?.code).to.equal('call:7')
     expect(transfers()).to.equal(before)
     expect(callOf(alice, withBob.callerCall)?.operation).to.equal(undefined)
+  })
+
+  it('a second transfer while one is in flight is refused (call:6) and sends nothing', async () => {
+    const { alice, withBob, withCarol } = await consultation()
+    const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
+    const before = transfers()
+    const refused = next(alice, 'stateChanged', withCarol.calleeCall, (change) => change.error !== undefined)
+    const endings = [withBob.callerCall, withCarol.calleeCall].map((id) => next(alice, 'stateChanged', id, (change) => change.transition?.statusCode === 9905))
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
+    alice.call.commands.consultativeTransfer(withCarol.calleeCall, withBob.callerCall)
+    expect((await refused).error?.code).to.equal('call:6')
+    await Promise.all(endings)
+    expect(transfers()).to.equal(before + 1)
   })
 
   it('join without WebAudio (Node): call:join with call:5, both calls untouched', async () => {

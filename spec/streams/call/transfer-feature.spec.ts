@@ -125,6 +125,23 @@ describe('call feature in Node over the local platform: consultative transfer; j
     expect(callOf(alice, withBob.callerCall)?.joinedInto).to.equal(undefined)
   })
 
+  it('a call being joined refuses the app’s operations (call:6, "being joined")', async () => {
+    // Node has no WebAudio: a constructor that fails stands in for it, so the join goes on until it would mix.
+    class Unmixed {
+      constructor() {
+        throw new Error('no mixing in Node')
+      }
+    }
+    const { alice, withBob, withCarol } = await consultation({ AudioContext: Unmixed as unknown as typeof AudioContext })
+    const refused = next(alice, 'stateChanged', withBob.callerCall, (change) => change.error !== undefined)
+    alice.call.commands.join(withBob.callerCall, withCarol.calleeCall)
+    alice.call.commands.unhold(withBob.callerCall)
+    const { error, previous } = await refused
+    expect(error?.code).to.equal('call:6')
+    expect(error?.message).to.equal(`Call ${withBob.callerCall} is being joined with another call.`)
+    expect(previous).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
+  })
+
   it('a join whose unhold the platform refuses: call:join with the error, "Join Failed" (-2) on both calls, both held again', async () => {
     // Node has no WebAudio. This join fails before any mixing, so a constructor that must never run stands in for it.
     class NeverMixed {

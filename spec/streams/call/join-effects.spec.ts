@@ -1,6 +1,6 @@
 import wrtc from '@roamhq/wrtc'
 import { expect } from 'chai'
-import type { CallRecord } from '../../../streams/call/state.js'
+import type { CallOutput, CallRecord } from '../../../streams/call/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
@@ -75,18 +75,28 @@ describe('joining two calls in Node, WebAudio faked (streams/call/join-effects.t
     await hold(alice, withCarol.callerCall)
     const before = { bob: callOf(alice, withBob.callerCall) as CallRecord, carol: callOf(alice, withCarol.callerCall) as CallRecord }
     const reported = next(alice, 'joinReported')
+    const outputs: CallOutput[] = []
+    const recording = alice.call.events$.subscribe((output) => outputs.push(output as CallOutput))
+    const asked = Date.now()
     alice.call.commands.join(withBob.callerCall, withCarol.callerCall)
     const { callId: joinedId, error } = await reported
-    return { alice, bob, carol, withBob, withCarol, before, joinedId, error }
+    recording.unsubscribe()
+    return { alice, bob, carol, withBob, withCarol, before, joinedId, error, asked, outputs }
   }
 
   const trackState = (streams: TestStreams, trackId: string): string | undefined => streams.media.current().tracks[trackId]?.state
 
   it('the joined call appears with both legs’ remote audio and the first leg’s microphone; the other microphone and the video end', async () => {
-    const { alice, before, joinedId, error } = await joined()
+    const { alice, withBob, withCarol, before, joinedId, error, asked, outputs } = await joined()
     expect(error).to.equal(undefined)
     const joinedCall = callOf(alice, joinedId) as CallRecord
     expect(joinedCall).to.include({ state: 'Connected' })
+    // It starts when the mix went in (the clock of the client).
+    expect(joinedCall.startTime).to.be.within(asked, Date.now())
+    // The legs in the order the app named them: they end for the public in that order.
+    expect(joinedCall.joint?.legs).to.deep.equal([withBob.callerCall, withCarol.callerCall])
+    const ended = outputs.flatMap((output) => (output.type === 'stateChanged' && output.transition?.statusCode === 9906 ? [output.callId] : []))
+    expect(ended).to.deep.equal([withBob.callerCall, withCarol.callerCall])
     const remoteAudio = (leg: CallRecord): string[] => leg.remoteTracks.filter((id) => alice.media.current().tracks[id]?.kind === 'audio')
     expect(joinedCall.remoteTracks).to.have.members([...remoteAudio(before.bob), ...remoteAudio(before.carol)])
     const [bobMicrophone, bobCamera] = before.bob.localTracks

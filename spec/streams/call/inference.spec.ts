@@ -6,6 +6,7 @@ import {
   inferRemoteOperation,
   mediaFlowing,
   mediaLines,
+  receives,
   sdpSessionId,
   setupActiveAsActpass,
 } from '../../../streams/call/inference.js'
@@ -65,11 +66,19 @@ describe('re-offer inference (streams/call/inference.ts)', () => {
     ['a new inactive line is no addition: no change', ['sendrecv'], ['sendrecv', 'inactive'], 'noChange'],
     ['unknown: a line removed', ['sendrecv', 'sendrecv'], ['sendrecv'], 'unknown'],
     ['unknown: a line stops receiving only', ['sendrecv', 'sendrecv'], ['sendrecv', 'sendonly'], 'unknown'],
+    ['unknown: every line inactive, but a line removed (no hold)', ['sendrecv', 'sendrecv'], ['inactive'], 'unknown'],
+    ['unknown: music on hold from a call that was not held (no hold: the audio still sends)', ['sendrecv', 'sendrecv'], ['sendonly', 'inactive'], 'unknown'],
+    ['unknown: unhold while a line that did not change still sends', ['inactive', 'sendonly'], ['sendrecv', 'sendonly'], 'unknown'],
+    ['add media, not music on hold: a line that did not change still sends', ['inactive', 'sendonly'], ['sendonly', 'sendonly'], 'addMedia'],
   ]
   for (const [name, before, after, expected] of cases)
     it(`infers ${name} → ${expected}`, () => {
       expect(inferRemoteOperation(sdpWith(...before), sdpWith(...after))).to.equal(expected)
     })
+
+  it('a direction receives when it has recv in it; a transceiver not negotiated yet (null) receives nothing', () => {
+    expect(['sendrecv', 'recvonly', 'sendonly', 'inactive', 'stopped', null, undefined].map(receives)).to.deep.equal([true, true, false, false, false, false, false])
+  })
 
   it('reads the o= session id (it changes with the far end)', () => {
     expect(sdpSessionId(chromium)).to.equal('1727772498856386836')
@@ -96,5 +105,7 @@ describe('re-offer inference (streams/call/inference.ts)', () => {
     expect(hasTelephoneEvent(chromium)).to.equal(true)
     const stripped = chromium.replace(/a=rtpmap:\d+ telephone-event\/\d+\r\n/g, '')
     expect(hasTelephoneEvent(stripped)).to.equal(false)
+    // A rejected audio line (port 0) offers nothing, whatever codecs it still lists.
+    expect(hasTelephoneEvent(sdpWith(0, 'sendrecv'))).to.equal(false)
   })
 })

@@ -91,6 +91,12 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       expect(publicView(step, 'b').localTracks).to.deep.equal(['b-mic', 'b-cam'])
     })
 
+    it('a leg busy again (a re-offer requested, which says nothing) is no longer ready', () => {
+      const step = run([requested, ...unholding('b'), { type: 'reofferRequested', callId: 'b', operation: 'hold' }], held())
+      expect(step.outputs).to.deep.equal([])
+      expect(step.state.calls.b?.joinedInto).to.deep.include({ ready: false, error: undefined })
+    })
+
     it('a leg that fails to come off hold, or ends, records why (the join effect then gives up)', () => {
       const error = new BasicError('call:2', 'no answer')
       const failed = run([requested, { type: 'reofferRequested', callId: 'b', operation: 'unhold' }, { type: 'reofferFailed', callId: 'b', operation: 'unhold', error }], held())
@@ -220,6 +226,24 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       ])
       expect(publicView(step, 'j')).to.include({ state: 'Connected', localHold: false })
       expect(step.state.calls.j?.operation).to.equal(undefined)
+      expect(step.state.calls.j?.joint).to.deep.include({ pending: [], error: undefined })
+    })
+
+    it('hold waits only for the live legs that are not held yet', () => {
+      const error = new BasicError('call:2', 'the far end did not answer')
+      // b held, c not: a hold that half failed.
+      const halfHeld = run(
+        [
+          { type: 'jointHoldRequested', callId: 'j', operation: 'hold' },
+          ...reoffer('b', 'hold'),
+          { type: 'reofferRequested', callId: 'c', operation: 'hold' },
+          { type: 'reofferFailed', callId: 'c', operation: 'hold', error },
+        ],
+        joint(),
+      )
+      expect(reduce(halfHeld.state, { type: 'jointHoldRequested', callId: 'j', operation: 'hold' }).state.calls.j?.joint?.pending).to.deep.equal(['c'])
+      const oneLeft = run([{ type: 'remoteEnded', callId: 'b', at: 2000 }], joint())
+      expect(reduce(oneLeft.state, { type: 'jointHoldRequested', callId: 'j', operation: 'hold' }).state.calls.j?.joint?.pending).to.deep.equal(['c'])
     })
 
     it('refuses hold when held, unhold when not held, and hold of an unknown call', () => {

@@ -92,6 +92,18 @@ describe('negotiation queue (streams/call/negotiation.ts)', () => {
     expect(errors.map((error) => (error as Error).message)).to.deep.equal(['offer failed'])
   })
 
+  it('a task that throws instead of returning its observable is reported once and the next one runs', () => {
+    const errors: unknown[] = []
+    const log = logOf(({ negotiation, task }) => {
+      negotiation.local(() => {
+        throw new Error('no peer')
+      })
+      negotiation.local(task('after', 1))
+    }, (error) => errors.push(error))
+    expect(log).to.deep.equal(['after@0'])
+    expect(errors.map((error) => (error as Error).message)).to.deep.equal(['no peer'])
+  })
+
   it('dispose stops the running task and drops the queue', () => {
     let unsubscribed = false
     const log = logOf(({ negotiation, task }) => {

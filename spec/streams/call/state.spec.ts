@@ -441,6 +441,15 @@ describe('call state machine (streams/call/state.ts)', () => {
       expect(done.outputs).to.deep.equal([{ type: 'stateChanged', callId: 'out', previous: { state: 'Connected', localHold: false, remoteHold: false }, transition: undefined, error: undefined }])
     })
 
+    it('a hold or unhold answered with a bandwidth settles it on the call; without one the call keeps its own', () => {
+      const narrow = { audio: 64, video: 256 }
+      const locallyHeld = step(connected(), hold, { ...held, bandwidth: narrow }).state
+      expect(locallyHeld.calls.out.bandwidth).to.deep.equal(narrow)
+      expect(step(locallyHeld, unhold, unheld).state.calls.out.bandwidth).to.deep.equal(narrow)
+      const wide = { audio: 128, video: 2000 }
+      expect(step(locallyHeld, unhold, { ...unheld, bandwidth: wide }).state.calls.out.bandwidth).to.deep.equal(wide)
+    })
+
     it('unhold: back to Connected; with the far end still holding, the call stays On Hold', () => {
       const locallyHeld = step(connected(), hold, held).state
       expect(flags(step(locallyHeld, unhold, unheld).state)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })

@@ -26,7 +26,7 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
 
 describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
-  const platform = usePlatform()
+  const platform = usePlatform({ logRequests: true })
   const core = useCallCores(platform, webrtc)
   afterEach(() => platform().admin.clearFaults())
 
@@ -88,7 +88,7 @@ describe('call feature in Node over the local platform: consultative transfer; j
     const withBob = await connect(alice, bob)
     const withCarol = await connect(alice, carol)
     await hold(alice, withBob.callerCall)
-    const transfers = () => platform().logs.filter((line) => line.includes('/transfer')).length
+    const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
     const before = transfers()
     const notHeld = next(alice, 'stateChanged', withBob.callerCall)
     alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.callerCall)
@@ -98,6 +98,19 @@ describe('call feature in Node over the local platform: consultative transfer; j
     expect((await unknown).error?.code).to.equal('call:7')
     expect(transfers()).to.equal(before)
     expect(callOf(alice, withBob.callerCall)?.operation).to.equal(undefined)
+  })
+
+  it('a second transfer while one is in flight is refused (call:6) and sends nothing', async () => {
+    const { alice, withBob, withCarol } = await consultation()
+    const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
+    const before = transfers()
+    const refused = next(alice, 'stateChanged', withCarol.calleeCall, (change) => change.error !== undefined)
+    const endings = [withBob.callerCall, withCarol.calleeCall].map((id) => next(alice, 'stateChanged', id, (change) => change.transition?.statusCode === 9905))
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
+    alice.call.commands.consultativeTransfer(withCarol.calleeCall, withBob.callerCall)
+    expect((await refused).error?.code).to.equal('call:6')
+    await Promise.all(endings)
+    expect(transfers()).to.equal(before + 1)
   })
 
   it('join without WebAudio (Node): call:join with call:5, both calls untouched', async () => {
@@ -110,6 +123,23 @@ describe('call feature in Node over the local platform: consultative transfer; j
     expect(error?.message).to.contain('AudioContext')
     expect(callOf(alice, withBob.callerCall)).to.include({ state: 'On Hold', localHold: true, operation: undefined })
     expect(callOf(alice, withBob.callerCall)?.joinedInto).to.equal(undefined)
+  })
+
+  it('a call being joined refuses the app’s operations (call:6, "being joined")', async () => {
+    // Node has no WebAudio: a constructor that fails stands in for it, so the join goes on until it would mix.
+    class Unmixed {
+      constructor() {
+        throw new Error('no mixing in Node')
+      }
+    }
+    const { alice, withBob, withCarol } = await consultation({ AudioContext: Unmixed as unknown as typeof AudioContext })
+    const refused = next(alice, 'stateChanged', withBob.callerCall, (change) => change.error !== undefined)
+    alice.call.commands.join(withBob.callerCall, withCarol.calleeCall)
+    alice.call.commands.unhold(withBob.callerCall)
+    const { error, previous } = await refused
+    expect(error?.code).to.equal('call:6')
+    expect(error?.message).to.equal(`Call ${withBob.callerCall} is being joined with another call.`)
+    expect(previous).to.deep.equal({ state: 'On Hold', localHold: true, remoteHold: false })
   })
 
   it('a join whose unhold the platform refuses: call:join with the error, "Join Failed" (-2) on both calls, both held again', async () => {

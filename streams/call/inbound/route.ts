@@ -58,7 +58,7 @@ export function routeInbound(
   const callOfSession = (sessionId: string | undefined): CallRecord | undefined => (sessionId === undefined ? undefined : callBySession(store.current(), sessionId))
 
   const hold = (frame: CallFrame, sessionId: string): Observable<never> => {
-    if (Object.values(store.current().calls).some((call) => call.direction === 'outgoing' && call.state === 'Initiating')) parked.next({ frame, sessionId })
+    if (Object.values(store.current().calls).some((call) => call.state === 'Initiating')) parked.next({ frame, sessionId })
     else logger.debug(`Call notification ${frame.kind} for an unknown session ignored`)
     return EMPTY
   }

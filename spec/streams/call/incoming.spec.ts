@@ -1,0 +1,30 @@
+import { expect } from 'chai'
+import { usePlatform } from '../../helpers/platform.js'
+import { eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
+
+// Refusing an incoming call (streams/call/incoming.ts), in Node over the local platform with wrtc.
+
+describe('incoming call refused (streams/call/incoming.ts)', function () {
+  this.timeout(20000)
+  const platform = usePlatform()
+  const peers: RTCPeerConnection[] = []
+  const core = useCallCores(platform, (userId) => recordingWebrtc(userId === 'bob@example.com' ? peers : []))
+
+  it('reject: once the platform took the DELETE, the call ends (from Ringing, its peer closed), and the caller is told', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const received = next(bob, 'callReceived')
+    const callerCall = alice.call.commands.make('bob@example.com', { audio: true })
+    const calleeCall = (await received).callId
+    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Ringing', 'alice Ringing')
+    const peer = peers.at(-1)
+    const ended = next(bob, 'stateChanged', calleeCall)
+    bob.call.commands.reject(calleeCall)
+    const change = await ended
+    expect(change.previous?.state).to.equal('Ringing')
+    expect(change.error).to.equal(undefined)
+    expect(bob.call.current().calls[calleeCall]).to.include({ state: 'Ended', operation: undefined })
+    expect(peer?.signalingState).to.equal('closed')
+    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Ended', 'alice told')
+  })
+})

@@ -1,0 +1,77 @@
+import { expect } from 'chai'
+import { NEVER, asapScheduler, finalize } from 'rxjs'
+import { createRuntimes } from '../../../streams/call/runtime.js'
+import type { CallEvent, CallRecord } from '../../../streams/call/state.js'
+
+// The calls' runtimes (streams/call/runtime.ts) over fakes: a peer connection that fires its state events when told, a store that records.
+
+/** A peer connection whose states the spec sets, firing the event a browser would. */
+class FakePeerConnection extends EventTarget {
+  iceConnectionState: RTCIceConnectionState = 'new'
+  connectionState: RTCPeerConnectionState = 'new'
+  signalingState: RTCSignalingState = 'stable'
+  close(): void {
+    this.signalingState = 'closed'
+  }
+  set(ice: RTCIceConnectionState): void {
+    this.iceConnectionState = ice
+    this.dispatchEvent(new Event('iceconnectionstatechange'))
+  }
+}
+
+/** A track whose stop is counted. */
+const fakeTrack = (id: string) => ({ id, stopped: 0, stop() { this.stopped++ } })
+
+function setup() {
+  const dispatched: CallEvent[] = []
+  const ended: Array<{ trackIds: readonly string[]; local: boolean }> = []
+  const call = { id: 'c', localTracks: ['l1'], remoteTracks: ['r1'] } as unknown as CallRecord
+  const runtimes = createRuntimes({
+    store: { callOf: (callId) => (callId === 'c' ? call : undefined), isLive: () => true, dispatch: (event) => dispatched.push(event) },
+    media: { commands: { endTracks: (trackIds: readonly string[], local: boolean) => ended.push({ trackIds, local }) }, current: () => ({ tracks: {} }) } as never,
+    environment: { RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection, scheduler: asapScheduler },
+    peerConfig: () => ({}),
+    logger: { error: () => undefined },
+    watchPeer: () => NEVER,
+  })
+  return { runtimes, dispatched, ended }
+}
+
+describe('call runtimes (streams/call/runtime.ts)', () => {
+  it('a peer connection reports its media connection states while it is the call’s, not once a new one replaced it', () => {
+    const { runtimes, dispatched } = setup()
+    const first = runtimes.newPeer('c', []).connection as unknown as FakePeerConnection
+    const second = runtimes.newPeer('c', []).connection as unknown as FakePeerConnection
+    dispatched.length = 0
+    first.set('failed')
+    expect(dispatched).to.deep.equal([])
+    second.set('connected')
+    expect(dispatched).to.deep.equal([{ type: 'mediaConnectionChanged', callId: 'c', state: 'connected' }])
+  })
+
+  it('release: the call’s tracks end, its local media stops, its peer closes, its effects and negotiations stop, no answer is awaited', () => {
+    const { runtimes, ended } = setup()
+    const runtime = runtimes.runtime('c')
+    const peer = runtimes.newPeer('c', []).connection as unknown as FakePeerConnection
+    const microphone = fakeTrack('l1')
+    runtime.localStream = { getTracks: () => [microphone] } as unknown as MediaStream
+    runtime.awaitingAnswer = () => undefined
+    const stopped: string[] = []
+    runtimes.own('c', NEVER.pipe(finalize(() => stopped.push('effect'))))
+    runtime.negotiation.local(() => NEVER.pipe(finalize(() => stopped.push('negotiation'))))
+    let queued = false
+    runtime.negotiation.local(() => NEVER.pipe(finalize(() => (queued = true))))
+
+    runtimes.release('c')
+    expect(ended).to.deep.equal([
+      { trackIds: ['l1'], local: true },
+      { trackIds: ['r1'], local: false },
+    ])
+    expect(microphone.stopped).to.equal(1)
+    expect(peer.signalingState).to.equal('closed')
+    expect(stopped).to.have.members(['effect', 'negotiation'])
+    expect(queued).to.equal(false)
+    expect(runtime.awaitingAnswer).to.equal(undefined)
+    expect(runtimes.find('c')).to.equal(undefined)
+  })
+})

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
 import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations/reoffer.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
@@ -119,6 +120,65 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect((await failed).error).to.deep.include({ name: 'BasicError' })
     expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
     expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
+  })
+
+  it('sendDtmf out-of-band where telephone-event was negotiated: insertDTMF(tones, duration, gap) on the audio sender; dtmfSent says inBand false, with a throw as its error', async () => {
+    // Node's WebRTC has no RTCDTMFSender: a stand-in on each sender of alice's peer connection.
+    const inserted: unknown[][] = []
+    let refuse = false
+    const dtmf = {
+      canInsertDTMF: true,
+      insertDTMF: (...args: unknown[]) => {
+        if (refuse) throw new Error('InvalidStateError')
+        inserted.push(args)
+      },
+    }
+    class WithDtmfSender extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+      override getSenders(): RTCRtpSender[] {
+        return super.getSenders().map((sender) => Object.assign(sender, { dtmf }))
+      }
+    }
+    const alice = await core('alice@example.com', { RTCPeerConnection: WithDtmfSender })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, '1#', 200, 50)
+    expect(await sent).to.deep.include({ tones: '1#', inBand: false, error: undefined })
+    expect(inserted).to.deep.equal([['1#', 200, 50]])
+    refuse = true
+    const refused = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, '2')
+    const outcome = await refused
+    expect(outcome).to.deep.include({ tones: '2', inBand: false })
+    expect(outcome.error).to.include({ code: 'call:2', message: 'InvalidStateError' })
+  })
+
+  it('sendDtmf in-band without a DTMF sender: the mix on the audio sender for the sequence and its tail, then the microphone back; dtmfSent says inBand true', async () => {
+    // A stand-in for WebAudio whose mix is a wrtc track, so that the real sender takes it; a pause only, so no tone has to end.
+    const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
+    class MixingContext {
+      readonly currentTime = 0
+      resume = async () => undefined
+      close = async () => undefined
+      createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
+      createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
+    }
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock, AudioContext: MixingContext as unknown as typeof AudioContext })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const audioSender = () => peerOf('alice@example.com')?.getSenders().find((sender) => sender.track?.kind === 'audio')
+    const microphone = audioSender()?.track?.id
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, ',')
+    await timerSet(2000, 'the pause')
+    expect(audioSender()?.track?.id).to.equal(mixed.id)
+    advance(2000)
+    await timerSet(250, 'the tail')
+    advance(250)
+    expect(await sent).to.deep.include({ tones: ',', inBand: true, error: undefined })
+    expect(audioSender()?.track?.id).to.equal(microphone)
+    expect(mixed.readyState).to.equal('ended')
   })
 
   it('operations on an ended call are refused at once with call:6; sendDtmf reports in dtmfSent only', async () => {

@@ -122,6 +122,32 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
   })
 
+  it('new media whose re-offer fails is taken off again (its transceiver a spare, inactive, without track); the next new media of its kind reuses it, sending and receiving', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 500, count: 1 })
+    const failed = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    expect((await failed).error).to.deep.include({ name: 'BasicError' })
+    await eventually(() => peerOf('alice@example.com')?.signalingState === 'stable', 'alice rolled back')
+    const transceivers = () => peerOf('alice@example.com')?.getTransceivers().map(({ direction, sender }) => [direction, sender.track?.kind ?? null])
+    expect(transceivers()).to.deep.equal([
+      ['sendrecv', 'audio'],
+      ['inactive', null],
+    ])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
+
+    const added = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    expect((await added).error).to.equal(undefined)
+    expect(transceivers()).to.deep.equal([
+      ['sendrecv', 'audio'],
+      ['sendrecv', 'video'],
+    ])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(2)
+  })
+
   it('sendDtmf out-of-band where telephone-event was negotiated: insertDTMF(tones, duration, gap) on the audio sender; dtmfSent says inBand false, with a throw as its error', async () => {
     // Node's WebRTC has no RTCDTMFSender: a stand-in on each sender of alice's peer connection.
     const inserted: unknown[][] = []

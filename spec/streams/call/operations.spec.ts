@@ -148,6 +148,22 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(2)
   })
 
+  it('the far end removes its video: our remote video track ends, the remote audio track stays', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const remoteTracks = () => alice.call.current().calls[callerCall]?.remoteTracks ?? []
+    const audio = remoteTracks()
+    expect(audio).to.have.length(1)
+    bob.call.commands.addMedia(calleeCall, { video: true })
+    await eventually(() => remoteTracks().length === 2, 'alice receives bob’s video')
+    const video = remoteTracks().find((trackId) => !audio.includes(trackId)) ?? ''
+    const bobVideo = bob.call.current().calls[calleeCall]?.localTracks.at(-1) ?? ''
+    bob.call.commands.removeMedia(calleeCall, [bobVideo])
+    await eventually(() => !remoteTracks().includes(video), 'alice’s remote video ended')
+    expect(remoteTracks()).to.deep.equal(audio)
+  })
+
   it('sendDtmf out-of-band where telephone-event was negotiated: insertDTMF(tones, duration, gap) on the audio sender; dtmfSent says inBand false, with a throw as its error', async () => {
     // Node's WebRTC has no RTCDTMFSender: a stand-in on each sender of alice's peer connection.
     const inserted: unknown[][] = []

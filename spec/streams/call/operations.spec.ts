@@ -4,7 +4,7 @@ import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operation
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
+import { connect, eventually, next, nodeDevices, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
@@ -162,6 +162,33 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     bob.call.commands.removeMedia(calleeCall, [bobVideo])
     await eventually(() => !remoteTracks().includes(video), 'alice’s remote video ended')
     expect(remoteTracks()).to.deep.equal(audio)
+  })
+
+  it('replaceTrack with media of another kind is refused with call:4 naming the track and both kinds, that media stopped; the call keeps its track', async () => {
+    const acquired: MediaStream[] = []
+    const devices = nodeDevices()
+    const recordingDevices = {
+      ...devices,
+      getUserMedia: async (constraints: MediaStreamConstraints) => {
+        const stream = await devices.getUserMedia(constraints)
+        acquired.push(stream)
+        return stream
+      },
+    } as unknown as MediaDevices
+    const alice = await core('alice@example.com', { mediaDevices: recordingDevices })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const [microphone] = alice.call.current().calls[callerCall]?.localTracks ?? []
+    const replaced = next(alice, 'trackReplaced', callerCall)
+    alice.call.commands.replaceTrack(callerCall, microphone ?? '', { video: true })
+    const { error } = await replaced
+    expect(error).to.deep.include({
+      code: 'call:4',
+      message: `Track ${microphone} is audio: the replacement must be one audio track (media asked for video).`,
+    })
+    expect(acquired.at(-1)?.getTracks().map((track) => [track.kind, track.readyState])).to.deep.equal([['video', 'ended']])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([microphone])
+    expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.id)).to.deep.equal([microphone])
   })
 
   it('sendDtmf out-of-band where telephone-event was negotiated: insertDTMF(tones, duration, gap) on the audio sender; dtmfSent says inBand false, with a throw as its error', async () => {

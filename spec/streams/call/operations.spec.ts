@@ -146,6 +146,11 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
       ['sendrecv', 'video'],
     ])
     expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(2)
+    // Each track is sent in its media's stream (`a=msid:<stream id> <track id>`), the new video in the new one.
+    const sentStreams = [...(peerOf('alice@example.com')?.localDescription?.sdp ?? '').matchAll(/^a=msid:(\S+) /gm)].map((line) => line[1])
+    expect(sentStreams).to.have.length(2)
+    expect(sentStreams).to.not.include('-')
+    expect(new Set(sentStreams).size).to.equal(2)
   })
 
   it('the far end removes its video: our remote video track ends, the remote audio track stays', async () => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/Either'
-import { checkTones, dtmfPause, dtmfSchedule, dtmfTiming } from '../../../streams/call/dtmf.js'
+import { lastValueFrom } from 'rxjs'
+import { checkTones, dtmfPause, dtmfSchedule, dtmfTiming, playInBand } from '../../../streams/call/dtmf.js'
+import { virtualClock } from './node-webrtc.js'
 
 describe('DTMF tones and timing (streams/call/dtmf.ts)', () => {
   it('accepts 0-9, *, # and , (pause)', () => {
@@ -35,5 +37,193 @@ describe('DTMF tones and timing (streams/call/dtmf.ts)', () => {
       { at: 170 + dtmfPause, low: 941, high: 1477 },
     ])
     expect(length).to.equal(170 + dtmfPause + 170)
+  })
+})
+
+// In-band DTMF against stand-ins for WebAudio and the sender: what it does to the sender's track and when (Chromium plays the real tones,
+// spec/browser/calls/dtmf.spec.ts). Promises settle on the microtask queue; `settled()` lets them.
+const settled = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+const fakeTrack = (kind: string, id: string) => ({ kind, id, stopped: false, stop() { this.stopped = true } })
+type FakeTrack = ReturnType<typeof fakeTrack>
+
+/** A sender whose track changes with replaceTrack; `failing` rejects that many replaceTrack calls from the given one on. */
+class FakeSender {
+  replaced: Array<FakeTrack | null> = []
+  constructor(
+    public track: FakeTrack | null,
+    private readonly failFrom = Number.POSITIVE_INFINITY,
+  ) {}
+  replaceTrack(track: FakeTrack | null): Promise<void> {
+    this.replaced.push(track)
+    if (this.replaced.length > this.failFrom) return Promise.reject(new Error('replaceTrack refused'))
+    this.track = track
+    return Promise.resolve()
+  }
+}
+
+/** WebAudio as far as playInBand uses it; every context, source and oscillator it makes is kept. */
+function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
+  const contexts: FakeContext[] = []
+  class FakeOscillator extends EventTarget {
+    readonly frequency = { value: 0 }
+    started = -1
+    stopped = -1
+    connect(): void {}
+    start(at: number): void {
+      this.started = at
+    }
+    stop(at: number): void {
+      this.stopped = at
+    }
+  }
+  class FakeContext {
+    readonly currentTime = 0
+    readonly mixed = fakeTrack('audio', 'mixed')
+    readonly oscillators: FakeOscillator[] = []
+    sourceConnected = false
+    closed = false
+    constructor() {
+      contexts.push(this)
+    }
+    resume = resume
+    close(): Promise<void> {
+      this.closed = true
+      return Promise.resolve()
+    }
+    createMediaStreamDestination() {
+      return { stream: { getAudioTracks: () => [this.mixed] } }
+    }
+    createMediaStreamSource() {
+      return {
+        connect: () => void (this.sourceConnected = true),
+        disconnect: () => void (this.sourceConnected = false),
+      }
+    }
+    createGain() {
+      return { gain: { value: 0 }, connect: () => undefined }
+    }
+    createOscillator(): FakeOscillator {
+      const oscillator = new FakeOscillator()
+      this.oscillators.push(oscillator)
+      return oscillator
+    }
+  }
+  class FakeMediaStream {
+    constructor(readonly tracks: unknown[]) {}
+  }
+  return { contexts, AudioContext: FakeContext as unknown as typeof AudioContext, MediaStream: FakeMediaStream as unknown as typeof MediaStream }
+}
+
+describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
+  const timing = { duration: 100, gap: 70 }
+  const play = (sender: FakeSender, tones: string, audio = fakeAudio()) => {
+    const { clock, advance } = virtualClock()
+    const seen: string[] = []
+    let error: unknown
+    const subscription = playInBand({ AudioContext: audio.AudioContext, MediaStream: audio.MediaStream, scheduler: clock }, sender as unknown as RTCRtpSender, tones, timing).subscribe({
+      next: () => seen.push(`next (sender on ${sender.track?.id})`),
+      error: (failure: unknown) => {
+        error = failure
+        seen.push(`error (source ${audio.contexts[0]?.sourceConnected === true ? 'connected' : 'disconnected'})`)
+      },
+      complete: () => seen.push('complete'),
+    })
+    return { audio, advance, seen, subscription, error: () => error, context: () => audio.contexts[0]! }
+  }
+
+  it('refuses with call:2 without AudioContext or MediaStream, or when the sender sends no audio', async () => {
+    const microphone = fakeTrack('audio', 'microphone')
+    const { AudioContext, MediaStream } = fakeAudio()
+    const cases = [
+      [{ AudioContext: undefined, MediaStream }, new FakeSender(microphone), 'AudioContext'],
+      [{ AudioContext, MediaStream: undefined }, new FakeSender(microphone), 'MediaStream'],
+      [{ AudioContext, MediaStream }, new FakeSender(null), 'send audio'],
+      [{ AudioContext, MediaStream }, new FakeSender(fakeTrack('video', 'camera')), 'send audio'],
+    ] as const
+    for (const [host, sender, says] of cases) {
+      const { clock } = virtualClock()
+      const error = await lastValueFrom(playInBand({ ...host, scheduler: clock }, sender as unknown as RTCRtpSender, '1', timing)).catch((failure: unknown) => failure)
+      expect(error, says).to.include({ name: 'BasicError', code: 'call:2' })
+      expect((error as Error).message, says).to.contain(says)
+      expect(sender.replaced, says).to.deep.equal([])
+    }
+  })
+
+  it('puts the mix on the sender, starts each sine at its time, and gives the microphone back 250 ms after the last tone ended; then emits once and completes', async () => {
+    const microphone = fakeTrack('audio', 'microphone')
+    const sender = new FakeSender(microphone)
+    const { advance, seen, context } = play(sender, '1#')
+    await settled()
+    expect(sender.track?.id).to.equal('mixed')
+    expect(context().sourceConnected).to.equal(true)
+    const oscillators = context().oscillators
+    // Start and stop on the audio clock (s), 20 ms from now; shown in ms.
+    const ms = (seconds: number) => Math.round(seconds * 1000)
+    expect(oscillators.map((oscillator) => [oscillator.frequency.value, ms(oscillator.started), ms(oscillator.stopped)])).to.deep.equal([
+      [697, 20, 120],
+      [1209, 20, 120],
+      [941, 190, 290],
+      [1477, 190, 290],
+    ])
+    oscillators[3]!.dispatchEvent(new Event('ended'))
+    advance(249)
+    await settled()
+    expect(sender.track?.id).to.equal('mixed')
+    expect(seen).to.deep.equal([])
+    advance(1)
+    await settled()
+    expect(sender.replaced.map((track) => track?.id)).to.deep.equal(['mixed', 'microphone'])
+    expect(seen).to.deep.equal(['next (sender on microphone)', 'complete'])
+    expect([context().sourceConnected, context().mixed.stopped, context().closed, microphone.stopped]).to.deep.equal([false, true, true, false])
+  })
+
+  it('pauses only: waits the sequence length (2 s a comma), then the 250 ms tail', async () => {
+    const sender = new FakeSender(fakeTrack('audio', 'microphone'))
+    const { advance, seen, context } = play(sender, ',')
+    await settled()
+    expect(context().oscillators).to.deep.equal([])
+    advance(dtmfPause + 249)
+    await settled()
+    expect(seen).to.deep.equal([])
+    advance(1)
+    await settled()
+    expect(seen).to.deep.equal(['next (sender on microphone)', 'complete'])
+  })
+
+  it('unsubscribing while the tones play gives the microphone back and tears the mix down', async () => {
+    const microphone = fakeTrack('audio', 'microphone')
+    const sender = new FakeSender(microphone)
+    const { subscription, seen, context } = play(sender, '1')
+    await settled()
+    expect(sender.track?.id).to.equal('mixed')
+    subscription.unsubscribe()
+    await settled()
+    expect(sender.track).to.equal(microphone)
+    expect([context().sourceConnected, context().mixed.stopped, context().closed]).to.deep.equal([false, true, true])
+    expect(seen).to.deep.equal([])
+  })
+
+  it('a WebAudio failure is call:2 "In-band DTMF failed", reported once the mix is being torn down; the sender keeps the microphone', async () => {
+    const microphone = fakeTrack('audio', 'microphone')
+    const sender = new FakeSender(microphone)
+    const { seen, error, context } = play(sender, '1', fakeAudio(() => Promise.reject(new Error('suspended for good'))))
+    await settled()
+    expect(seen).to.deep.equal(['error (source disconnected)'])
+    expect(error()).to.include({ name: 'BasicError', code: 'call:2', message: 'In-band DTMF failed: suspended for good' })
+    expect(sender.replaced).to.deep.equal([])
+    expect(sender.track).to.equal(microphone)
+    expect([context().mixed.stopped, context().closed]).to.deep.equal([true, true])
+  })
+
+  it('a sender that refuses the microphone back still ends the sequence, the mix stopped', async () => {
+    const sender = new FakeSender(fakeTrack('audio', 'microphone'), 1)
+    const { advance, seen, context } = play(sender, ',')
+    await settled()
+    advance(dtmfPause + 250)
+    await settled()
+    expect(sender.replaced.map((track) => track?.id)).to.deep.equal(['mixed', 'microphone'])
+    expect(seen).to.deep.equal(['next (sender on mixed)', 'complete'])
+    expect([context().mixed.stopped, context().closed]).to.deep.equal([true, true])
   })
 })

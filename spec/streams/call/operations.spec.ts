@@ -1,9 +1,10 @@
 import { expect } from 'chai'
+import wrtc from '@roamhq/wrtc'
 import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operations/reoffer.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
+import { connect, eventually, next, nodeDevices, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
@@ -119,6 +120,139 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect((await failed).error).to.deep.include({ name: 'BasicError' })
     expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
     expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
+  })
+
+  it('new media whose re-offer fails is taken off again (its transceiver a spare, inactive, without track); the next new media of its kind reuses it, sending and receiving', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 500, count: 1 })
+    const failed = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    expect((await failed).error).to.deep.include({ name: 'BasicError' })
+    await eventually(() => peerOf('alice@example.com')?.signalingState === 'stable', 'alice rolled back')
+    const transceivers = () => peerOf('alice@example.com')?.getTransceivers().map(({ direction, sender }) => [direction, sender.track?.kind ?? null])
+    expect(transceivers()).to.deep.equal([
+      ['sendrecv', 'audio'],
+      ['inactive', null],
+    ])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(1)
+
+    const added = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { video: true })
+    expect((await added).error).to.equal(undefined)
+    expect(transceivers()).to.deep.equal([
+      ['sendrecv', 'audio'],
+      ['sendrecv', 'video'],
+    ])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.have.length(2)
+    // Each track is sent in its media's stream (`a=msid:<stream id> <track id>`), the new video in the new one.
+    const sentStreams = [...(peerOf('alice@example.com')?.localDescription?.sdp ?? '').matchAll(/^a=msid:(\S+) /gm)].map((line) => line[1])
+    expect(sentStreams).to.have.length(2)
+    expect(sentStreams).to.not.include('-')
+    expect(new Set(sentStreams).size).to.equal(2)
+  })
+
+  it('the far end removes its video: our remote video track ends, the remote audio track stays', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const { callerCall, calleeCall } = await connect(alice, bob)
+    const remoteTracks = () => alice.call.current().calls[callerCall]?.remoteTracks ?? []
+    const audio = remoteTracks()
+    expect(audio).to.have.length(1)
+    bob.call.commands.addMedia(calleeCall, { video: true })
+    await eventually(() => remoteTracks().length === 2, 'alice receives bob’s video')
+    const video = remoteTracks().find((trackId) => !audio.includes(trackId)) ?? ''
+    const bobVideo = bob.call.current().calls[calleeCall]?.localTracks.at(-1) ?? ''
+    bob.call.commands.removeMedia(calleeCall, [bobVideo])
+    await eventually(() => !remoteTracks().includes(video), 'alice’s remote video ended')
+    expect(remoteTracks()).to.deep.equal(audio)
+  })
+
+  it('replaceTrack with media of another kind is refused with call:4 naming the track and both kinds, that media stopped; the call keeps its track', async () => {
+    const acquired: MediaStream[] = []
+    const devices = nodeDevices()
+    const recordingDevices = {
+      ...devices,
+      getUserMedia: async (constraints: MediaStreamConstraints) => {
+        const stream = await devices.getUserMedia(constraints)
+        acquired.push(stream)
+        return stream
+      },
+    } as unknown as MediaDevices
+    const alice = await core('alice@example.com', { mediaDevices: recordingDevices })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const [microphone] = alice.call.current().calls[callerCall]?.localTracks ?? []
+    const replaced = next(alice, 'trackReplaced', callerCall)
+    alice.call.commands.replaceTrack(callerCall, microphone ?? '', { video: true })
+    const { error } = await replaced
+    expect(error).to.deep.include({
+      code: 'call:4',
+      message: `Track ${microphone} is audio: the replacement must be one audio track (media asked for video).`,
+    })
+    expect(acquired.at(-1)?.getTracks().map((track) => [track.kind, track.readyState])).to.deep.equal([['video', 'ended']])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([microphone])
+    expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.id)).to.deep.equal([microphone])
+  })
+
+  it('sendDtmf out-of-band where telephone-event was negotiated: insertDTMF(tones, duration, gap) on the audio sender; dtmfSent says inBand false, with a throw as its error', async () => {
+    // Node's WebRTC has no RTCDTMFSender: a stand-in on each sender of alice's peer connection.
+    const inserted: unknown[][] = []
+    let refuse = false
+    const dtmf = {
+      canInsertDTMF: true,
+      insertDTMF: (...args: unknown[]) => {
+        if (refuse) throw new Error('InvalidStateError')
+        inserted.push(args)
+      },
+    }
+    class WithDtmfSender extends (wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection) {
+      override getSenders(): RTCRtpSender[] {
+        return super.getSenders().map((sender) => Object.assign(sender, { dtmf }))
+      }
+    }
+    const alice = await core('alice@example.com', { RTCPeerConnection: WithDtmfSender })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, '1#', 200, 50)
+    expect(await sent).to.deep.include({ tones: '1#', inBand: false, error: undefined })
+    expect(inserted).to.deep.equal([['1#', 200, 50]])
+    refuse = true
+    const refused = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, '2')
+    const outcome = await refused
+    expect(outcome).to.deep.include({ tones: '2', inBand: false })
+    expect(outcome.error).to.include({ code: 'call:2', message: 'InvalidStateError' })
+  })
+
+  it('sendDtmf in-band without a DTMF sender: the mix on the audio sender for the sequence and its tail, then the microphone back; dtmfSent says inBand true', async () => {
+    // A stand-in for WebAudio whose mix is a wrtc track, so that the real sender takes it; a pause only, so no tone has to end.
+    const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
+    class MixingContext {
+      readonly currentTime = 0
+      resume = async () => undefined
+      close = async () => undefined
+      createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
+      createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
+    }
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock, AudioContext: MixingContext as unknown as typeof AudioContext })
+    const bob = await core('bob@example.com')
+    const { callerCall } = await connect(alice, bob)
+    const audioSender = () => peerOf('alice@example.com')?.getSenders().find((sender) => sender.track?.kind === 'audio')
+    const microphone = audioSender()?.track?.id
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, ',')
+    await timerSet(2000, 'the pause')
+    expect(audioSender()?.track?.id).to.equal(mixed.id)
+    advance(2000)
+    await timerSet(250, 'the tail')
+    advance(250)
+    expect(await sent).to.deep.include({ tones: ',', inBand: true, error: undefined })
+    expect(audioSender()?.track?.id).to.equal(microphone)
+    expect(mixed.readyState).to.equal('ended')
   })
 
   it('operations on an ended call are refused at once with call:6; sendDtmf reports in dtmfSent only', async () => {

@@ -46,6 +46,10 @@ describe('call feature in Node over the local platform: consultative transfer; j
     const { alice, bob, carol, withBob, withCarol } = await consultation()
     const bobPeers = peers.get('bob@example.com')?.length ?? 0
     const carolPeers = peers.get('carol@example.com')?.length ?? 0
+    /** The stream its local SDP sends the tracks in (`a=msid:<stream id> <track id>`; `-` for none). */
+    const sentStream = (peer: RTCPeerConnection | undefined) => /^a=msid:(\S+) /m.exec(peer?.localDescription?.sdp ?? '')?.[1]
+    const bobStream = sentStream(peers.get('bob@example.com')?.at(-1))
+    expect(bobStream).to.be.a('string').and.not.equal('-')
     const sessions = [callOf(alice, withBob.callerCall)?.wrtcsSessionId, callOf(alice, withCarol.calleeCall)?.wrtcsSessionId]
     const endings = [next(alice, 'stateChanged', withBob.callerCall), next(alice, 'stateChanged', withCarol.calleeCall)]
     alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
@@ -62,6 +66,8 @@ describe('call feature in Node over the local platform: consultative transfer; j
     const carolPeer = peers.get('carol@example.com')?.[carolPeers]
     await eventually(() => bobPeer?.iceConnectionState === 'connected' || bobPeer?.iceConnectionState === 'completed', 'bob’s new peer connected')
     await eventually(() => carolPeer?.iceConnectionState === 'connected' || carolPeer?.iceConnectionState === 'completed', 'carol’s new peer connected')
+    // Bob's microphone moved to the new peer connection in his local stream.
+    expect(sentStream(bobPeer)).to.equal(bobStream)
   })
 
   it('a transfer the platform refuses leaves both calls held: the error and "Transfer Failed" (-1); they can be unheld', async () => {

@@ -78,6 +78,12 @@ describe('createCodecRemover (real Chromium offers)', () => {
     for (const removed of [104, 107, 114, 115, 39, 40]) expect(payloadList(video)).not.to.include(removed)
   })
 
+  it('compares fmtp parameters without spaces and in any case', () => {
+    const exact = section(apply([{ name: 'H264', fmtpParams: ['packetization-mode=0'] }]), 'video')
+    const spaced = section(apply([{ name: 'h264', fmtpParams: [' Packetization-Mode = 0 '] }]), 'video')
+    expect(payloadList(spaced)).to.deep.equal(payloadList(exact))
+  })
+
   it('leaves the SDP as it was when no codec matches, and never modifies its input', () => {
     const original = sdpObject('chromium-offer-audio-video')
     const before = write(original)

@@ -62,4 +62,12 @@ describe('call quality: stats readings and samples (streams/call/quality/reading
     expect(sampleOf(reading, reading).packetLossPercent).to.equal(undefined)
     expect(sampleOf(reading, reading).arriving).to.deep.equal({ audio: false, video: false })
   })
+
+  it('counts a kind as arriving only once packets came: none yet in the first sample, or in a kind the previous reading did not expect', () => {
+    const audioOnly = readingOf(report(), { receiving: ['audio'], microphone: false })
+    const videoStarting = readingOf(report({ videoReceived: 0 }), both)
+    expect(sampleOf(undefined, videoStarting).arriving).to.deep.equal({ audio: true, video: false })
+    expect(sampleOf(audioOnly, videoStarting).arriving).to.deep.equal({ audio: false, video: false })
+    expect(sampleOf(audioOnly, readingOf(report({ received: 501, videoReceived: 1 }), both)).arriving).to.deep.equal({ audio: true, video: true })
+  })
 })

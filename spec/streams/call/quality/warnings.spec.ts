@@ -80,6 +80,18 @@ describe('call quality: warnings (streams/call/quality/warnings.ts)', () => {
     })
   })
 
+  it('reads the thresholds at each sample: raised before the third slow round trip, high-rtt does not rise', () => {
+    const slow = sample({ rttMs: 450 })
+    run([slow, slow, slow], at([2, '+high-rtt']))
+    scheduler = testScheduler()
+    let thresholds = defaultQualityThresholds
+    scheduler.run(({ cold, expectObservable }) => {
+      const { marble, values } = timeline([slow, slow, slow])
+      scheduler.schedule(() => (thresholds = { ...thresholds, rttMs: 500 }), 1500)
+      expectObservable(changes(cold(marble, values).pipe(qualitySteps(() => thresholds, scheduler)))).toBe('')
+    })
+  })
+
   it('reports the figures of the latest sample and the MOS the E-model gives them', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const steps$ = cold('a', { a: sample({ rttMs: 40, jitterMs: 2 }) }).pipe(qualitySteps(() => defaultQualityThresholds, scheduler))

@@ -136,7 +136,8 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
         method: spec.method,
         headers: { Authorization: `Bearer ${user.accessToken}`, Accept: 'application/json', ...(spec.form === undefined ? { 'Content-Type': 'application/json' } : {}) },
         signal: controller.signal,
-        body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
+        // JSON.stringify(undefined) is undefined: a spec without a body sends none.
+        body: spec.form ?? JSON.stringify(spec.body),
       }
       const url = `${baseUrl(server)}${spec.path}${queryString(spec.query)}`
 

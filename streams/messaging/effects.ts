@@ -27,14 +27,10 @@ export function createEffects(logger: Pick<Logger, 'error'>, dispatch: (event: M
     queue.pipe(groupBy((job) => job.key), mergeMap((jobs) => jobs.pipe(concatMap((job) => job.work$.pipe(catchError(() => EMPTY)))))),
   ).subscribe(dispatch)
   return {
-    // After dispose both subjects are complete: they ignore what comes.
+    // After dispose nothing listens to either subject: what comes is ignored.
     run: (work$) => works.next(work$),
     enqueue: (key, work$) => queue.next({ key, work$ }),
-    dispose: () => {
-      running.unsubscribe()
-      works.complete()
-      queue.complete()
-    },
+    dispose: () => running.unsubscribe(),
   }
 }
 

@@ -17,6 +17,11 @@ describe('streams/auth/tokens', () => {
     expect(user._tag === 'Right' && user.right.domain).to.equal('corp.test')
   })
 
+  it('takes the domain from the identity, not the username, when both name one', () => {
+    const user = userFromTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'bob@corp.test', 'services-identity': 'bob@example.com' }) })
+    expect(user._tag === 'Right' && user.right.domain).to.equal('example.com')
+  })
+
   it('decodes UTF-8 payloads and tolerates base64 padding', () => {
     const padded = (text: string) => Buffer.from(text).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')
     const user = userFromTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'zoë@exämple.com' }, padded) })

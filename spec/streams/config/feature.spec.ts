@@ -50,6 +50,12 @@ describe('config feature, refused values', () => {
     config.dispose()
   })
 
+  it('names updateConfig in the error of a refused update', () => {
+    const config = createConfig()
+    expect(() => config.update({ connectivity: 'x' } as never)).to.throw(/^updateConfig: invalid configuration/)
+    config.dispose()
+  })
+
   it('refuses a bad initial configuration with a BasicError BAD_INPUT', () => {
     expect(() => createConfig({ connectivity: { pingInterval: -5 } } as never)).to.throw().with.property('code', 'BAD_INPUT')
   })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { AddressInfo } from 'node:net'
-import { firstValueFrom, toArray, take, lastValueFrom } from 'rxjs'
+import { filter, firstValueFrom, toArray, take, lastValueFrom } from 'rxjs'
 import { WebSocket, WebSocketServer } from 'ws'
 import { createAuth } from '../../../streams/auth/feature.js'
 import { createConfig } from '../../../streams/config/feature.js'
@@ -94,6 +94,62 @@ describe('streams/connection/feature', () => {
     await new Promise((resolve) => setTimeout(resolve, 120))
     expect(frames).to.have.length(count)
     expect(connection.current().pinging).to.equal(false)
+    connection.dispose()
+  })
+
+  it('follows a new ping interval or method from updateConfig, and says nothing when other settings change', () => {
+    const { connection, config, events } = make()
+    config.update({ connectivity: { reconnectDelay: 10 } })
+    expect(events).to.deep.equal([])
+    config.update({ connectivity: { pingInterval: 1000 } })
+    expect(connection.current().pingInterval).to.equal(1000)
+    config.update({ connectivity: { method: { type: 'pingPong', responsibleParty: 'client' } } })
+    expect(connection.current().method).to.deep.equal({ type: 'pingPong', responsibleParty: 'client' })
+    expect(events).to.deep.equal(['settingsChanged', 'settingsChanged'])
+    connection.dispose()
+  })
+
+  it('checks when enableConnectivityChecking(true) says so, even with checkConnectivity false in the config', async () => {
+    const { connection } = make({ connectivity: { pingInterval: 20, checkConnectivity: false } })
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const frames: string[] = []
+    peers[0]?.on('message', (data: Buffer) => frames.push(data.toString()))
+    connection.commands.enableConnectivityChecking(true)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(frames.length).to.be.at.least(2)
+    connection.dispose()
+  })
+
+  it('declares the connection lost only after maxMissedPings unanswered connChecks', async () => {
+    // 30 ms between connChecks the peer never answers: lost after 150 ms with 5, still open after that with 100.
+    const patient = make({ connectivity: { method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30, maxMissedPings: 100 } })
+    await firstValueFrom(patient.connection.commands.connect('/channels/c1/websocket'))
+    const impatient = make({ connectivity: { method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30, maxMissedPings: 5, autoReconnect: false } })
+    await firstValueFrom(impatient.connection.commands.connect('/channels/c2/websocket'))
+    await firstValueFrom(impatient.connection.events$.pipe(filter((event) => event.type === 'lost')))
+    expect(patient.events).to.deep.equal(['connecting', 'opened'])
+    patient.connection.dispose()
+    impatient.connection.dispose()
+  })
+
+  it('reports the loss of an open socket it may not reconnect as lost, not as gave up', async () => {
+    const { connection, events } = make({ connectivity: { autoReconnect: false } })
+    await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const lost = firstValueFrom(connection.events$.pipe(filter((event) => event.type === 'lost' || event.type === 'gaveUp')))
+    peers[0]?.close(1001, 'going away')
+    expect(await lost).to.deep.include({ type: 'lost', reconnecting: false })
+    expect(events).to.deep.equal(['connecting', 'opened', 'lost'])
+    connection.dispose()
+  })
+
+  it('completes a second connect to a channel still opening only once it is open', async () => {
+    const { connection } = make()
+    const opened: boolean[] = []
+    const first = firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
+    const second = firstValueFrom(connection.commands.connect('/channels/c1/websocket')).then(() => opened.push(connection.current().connected))
+    await Promise.all([first, second])
+    expect(opened).to.deep.equal([true])
+    expect(upgrades).to.have.length(1)
     connection.dispose()
   })
 

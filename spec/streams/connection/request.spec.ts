@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import * as t from 'io-ts'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { firstValueFrom, lastValueFrom } from 'rxjs'
+import { VirtualTimeScheduler, firstValueFrom, lastValueFrom } from 'rxjs'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { AuthUser } from '../../../streams/connection/link.js'
 import { createRequest, httpStatusOf, queryString } from '../../../streams/connection/request.js'
@@ -218,6 +218,18 @@ describe('streams/connection/request', () => {
     expect(error.code).to.equal('TimeoutError')
     expect(error.message).to.equal('Slow request failed: no response within 100 ms')
     await closedEarly
+  })
+
+  it('times out on the environment scheduler', () => {
+    const scheduler = new VirtualTimeScheduler()
+    const config = createConfig({ authentication: { server: { base: '127.0.0.1', protocol: 'http', port } } })
+    const environment = createEnvironment({ scheduler, fetch: () => new Promise<Response>(() => undefined) })
+    const errors: unknown[] = []
+    createRequest({ config, environment, user: () => user('t'), timeout: 5000 })({ method: 'GET', path: '/never', operation: 'Slow' }).subscribe({ error: (error: unknown) => errors.push(error) })
+    scheduler.flush()
+    expect(errors).to.have.length(1)
+    expect(errors[0]).to.have.property('code', 'TimeoutError')
+    expect(scheduler.now()).to.equal(5000)
   })
 
   it('uses the token current when each request starts, and fails without one', async () => {

@@ -1,10 +1,11 @@
 // The messaging feature's own logic in virtual time, over a recording link (the wire itself is
 // covered by spec/integration/messaging against the local platform).
 import { expect } from 'chai'
-import { NEVER, Subject, asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs'
+import { NEVER, Subject, VirtualTimeScheduler, asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { createConfig } from '../../../streams/config/feature.js'
-import type { InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
+import type { UserConfig } from '../../../streams/config/state.js'
+import type { AuthUser, InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
 import { createEnvironment } from '../../../streams/environment.js'
 import { createLogs } from '../../../streams/logs/feature.js'
 import { createMessaging, socketReopened, type MessagingFeature } from '../../../streams/messaging/feature.js'
@@ -17,12 +18,14 @@ interface Call {
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined, group: () => undefined, groupCollapsed: () => undefined, groupEnd: () => undefined }
 
-function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>) {
+const alice: AuthUser = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }
+
+function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>, options: { user?: AuthUser; config?: UserConfig } = {}) {
   const calls: Call[] = []
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = {
     user$: NEVER,
-    user: () => ({ username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }),
+    user: () => options.user ?? alice,
     request: <A>(spec: RequestSpec<A>) =>
       defer(() => {
         const reply = new Subject<unknown>()
@@ -31,7 +34,7 @@ function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>) {
       }),
     notifications$,
   }
-  const config = createConfig({ logs: { logLevel: 'silent' } })
+  const config = createConfig({ ...options.config, logs: { logLevel: 'silent' } })
   const environment = createEnvironment({ console: quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
   const messaging = createMessaging({ link, config, environment, logs: createLogs(config, environment), ...(reconnected$ ? { reconnected$ } : {}) })
   const events: MessagingEvent[] = []
@@ -105,6 +108,35 @@ describe('messaging feature', () => {
       expect(calls[0]!.spec).to.include({ fixedCode: 'messaging:11' })
       messaging.dispose()
     })
+  })
+
+  it('addresses a chat conversation from the user\'s identity, and an SMS one without smsFrom with no address', () => {
+    const { messaging, events } = setup(undefined, undefined, { user: { ...alice, username: 'u-123' } })
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.create(['+15550001111'], 'sms')
+    expect(events).to.deep.equal([
+      { type: 'conversationCreated', destination: bob, chatType: 'chat-oneToOne', address: 'alice@example.com' },
+      { type: 'conversationCreated', destination: ['+15550001111'], chatType: 'sms' },
+    ])
+    messaging.dispose()
+  })
+
+  it('sends an SMS with the configured clientCorrelator', () => {
+    const { messaging, calls } = setup(undefined, undefined, { config: { authentication: { clientCorrelator: 'corr-1' } } })
+    messaging.commands.create(['+15550001111'], 'sms')
+    messaging.commands.send(['+15550001111'], 'sms', text('hi'))
+    expect(calls[0]!.spec.body).to.deep.equal({ outboundSMSMessageRequest: { address: ['+15550001111'], clientCorrelator: 'corr-1', outboundSMSTextMessage: { message: 'hi' } } })
+    messaging.dispose()
+  })
+
+  it('dates an inbound SMS that carries no dateTime at the environment scheduler\'s now', () => {
+    const scheduler = new VirtualTimeScheduler()
+    const { messaging, notifications$ } = setup(scheduler)
+    const body = { id: 's', inboundSMSMessage: { senderAddress: '+15552223333', destinationAddress: '+15550001111', message: 'hi', messageId: 'sms-1' } }
+    scheduler.schedule(() => notifications$.next({ kind: 'inboundSMSMessageNotification', id: 's', body, frame: { inboundSMSMessageNotification: body } }), 5000)
+    scheduler.flush()
+    expect(findConversation(messaging.current(), ['+15552223333'], 'sms')?.messages[0]?.timestamp).to.equal(5000)
+    messaging.dispose()
   })
 
   it('reports a malformed notification as an error and keeps handling the next ones', () => {

@@ -108,6 +108,16 @@ describe('messaging inbound', () => {
     expect(messagingReducer(state, event!)).to.equal(state)
   })
 
+  it('takes the chat type from the chatMessage link, else from the first link', () => {
+    const oneToOne = '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-1'
+    const withLinks = (link: readonly { rel: string; href: string }[]) =>
+      notification('chatMessageNotification', { ...chatMessage().body, link })
+    const [group] = events(withLinks([{ rel: 'self', href: oneToOne }, { rel: 'chatMessage', href: '/cpaas/chat/v1/alice@example.com/group/g-1/messages/m-1' }]))
+    expect(group).to.deep.include({ destination: ['alice@example.com'], chatType: 'chat-group' })
+    const [first] = events(withLinks([{ rel: 'self', href: oneToOne }]))
+    expect(first).to.deep.include({ destination: ['bob@example.com'], chatType: 'chat-oneToOne' })
+  })
+
   it('ignores chat messages of other x-types', () => {
     expect(events(chatMessage({ 'x-type': 'weird' }))).to.deep.equal([])
   })
@@ -132,6 +142,15 @@ describe('messaging inbound', () => {
       { type: 'typingChanged', destination: ['g-1'], chatType: 'chat-group', sender: 'bob@example.com', state: 'idle' },
     ])
     expect(error(typing('active', '/nothing/here'))).to.include({ code: 'messaging:11' })
+    // The chatSession link names the conversation; without one, the first link does.
+    const linked = (link: readonly { rel: string; href: string }[]) =>
+      notification('chatMessageNotification', { id: 't', isComposing: { state: 'active', senderAddress: 'bob@example.com', 'x-destinationAddress': 'g-1', 'x-type': 'inbound' }, link })
+    expect(events(linked([{ rel: 'self', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc' }, { rel: 'chatSession', href: '/cpaas/chat/v1/alice/group/g-1' }]))).to.deep.equal([
+      { type: 'typingChanged', destination: ['g-1'], chatType: 'chat-group', sender: 'bob@example.com', state: 'active' },
+    ])
+    expect(events(linked([{ rel: 'self', href: '/cpaas/chat/v1/alice/group/g-1' }]))).to.deep.equal([
+      { type: 'typingChanged', destination: ['g-1'], chatType: 'chat-group', sender: 'bob@example.com', state: 'active' },
+    ])
   })
 
   it('turns an inbound SMS into a message of [sender] with the outer dateTime, also with the misspelled sender', () => {

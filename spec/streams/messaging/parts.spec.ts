@@ -24,6 +24,11 @@ describe('messaging parts', () => {
     }
   })
 
+  it('refuses as a file what is not a Blob: no arrayBuffer method, or no numeric size', () => {
+    expect(partError({ type: 'file', file: { size: 4 }, name: 'a.png' })?.message).to.match(/needs a "file"/)
+    expect(partError({ type: 'file', file: { arrayBuffer: () => undefined, size: '4' }, name: 'a.png' })?.message).to.match(/needs a "file"/)
+  })
+
   it('refuses a part with both json and a file', () => {
     expect(partError({ type: 'json', json: {}, file: png })?.message).to.match(/both json and a file/)
     expect(partError({ type: 'file', json: {}, file: png })?.message).to.match(/both json and a file/)

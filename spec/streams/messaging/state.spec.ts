@@ -233,6 +233,12 @@ describe('messaging state', () => {
       expect(messagesOf(state)[0]).to.deep.include({ messageId: 'm1', isPending: false, read: false })
     })
 
+    it('keeps the last text as lastMessage when a later message has only a file', () => {
+      const file = { ...inbound('m2', 2), parts: [{ type: 'file' as const, name: 'a.png', rawURL: 'http://p/f/raw' }] }
+      const state = reduce([received(inbound('m1', 1, 'Hello')), received(file)])
+      expect(findConversation(state, bob, 'chat-oneToOne')).to.deep.include({ lastReceived: 2, lastMessage: 'Hello' })
+    })
+
     it('drops a message whose id the conversation already holds', () => {
       const state = reduce([received(inbound('m1', 1))])
       expect(messagingReducer(state, received(inbound('m1', 1, 'again')))).to.equal(state)

@@ -1,0 +1,56 @@
+import { expect } from 'chai'
+import { createEnvironment } from '../../../streams/environment.js'
+import { createImageLinks } from '../../../streams/messaging/attachments.js'
+import { createEffects, userRunner } from '../../../streams/messaging/effects.js'
+import { receivedMessage } from '../../../streams/messaging/received.js'
+import { initialMessagingState, messagingReducer, type MessagingEvent } from '../../../streams/messaging/state.js'
+
+// Image links over a stub fetch, with the host's URL.createObjectURL / revokeObjectURL watched.
+
+const bob = ['bob@example.com']
+const alice = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }
+const photo = receivedMessage('m-1', 'bob@example.com', 1, [{ type: 'text', text: 'look' }, { type: 'file', name: 'a.png', rawURL: 'http://p/f/raw' }])
+
+function setup() {
+  const state = messagingReducer(initialMessagingState, { type: 'messageReceived', destination: bob, chatType: 'chat-oneToOne', message: photo, direction: 'inbound', newConversation: true })
+  const events: MessagingEvent[] = []
+  const dispatch = (event: MessagingEvent): void => void events.push(event)
+  const environment = createEnvironment({ fetch: () => Promise.resolve(new Response(new Blob(['png']))) })
+  const effects = createEffects({ error: () => undefined }, dispatch)
+  const links = createImageLinks({ environment, current: () => state, dispatch, effects, withUser: userRunner({ user: () => alice }) })
+  return { links, events, effects }
+}
+
+const settled = (events: readonly MessagingEvent[]): Promise<void> =>
+  new Promise((resolve) => {
+    const poll = (): unknown => (events.some((event) => event.type === 'linksSettled') ? resolve() : setTimeout(poll, 1))
+    poll()
+  })
+
+describe('messaging image links', () => {
+  const { createObjectURL, revokeObjectURL } = URL
+  afterEach(() => Object.assign(URL, { createObjectURL, revokeObjectURL }))
+
+  it('links each file as an object URL, and revokes every one it made', async () => {
+    const revoked: string[] = []
+    Object.assign(URL, { createObjectURL: () => 'blob:one', revokeObjectURL: (url: string) => revoked.push(url) })
+    const { links, events } = setup()
+    links.link(bob, 'chat-oneToOne', 'm-1')
+    await settled(events)
+    expect(events.find((event) => event.type === 'linkCreated')).to.deep.include({ partIndex: 1, url: 'blob:one' })
+    links.revoke()
+    links.revoke()
+    expect(revoked).to.deep.equal(['blob:one'])
+  })
+
+  it('fails the link clearly where there is no URL.createObjectURL', async () => {
+    Object.assign(URL, { createObjectURL: undefined })
+    const { links, events } = setup()
+    links.link(bob, 'chat-oneToOne', 'm-1')
+    await settled(events)
+    const failure = events.find((event) => event.type === 'messagingFailed')
+    expect(failure).to.deep.include({ operation: 'createImageLinks' })
+    expect((failure as Extract<MessagingEvent, { type: 'messagingFailed' }>).error.message).to.match(/no URL.createObjectURL/)
+    expect(events.some((event) => event.type === 'linkCreated')).to.equal(false)
+  })
+})

@@ -1,18 +1,9 @@
 import { expect } from 'chai'
-import { of, throwError, type Observable } from 'rxjs'
+import { of, throwError } from 'rxjs'
 import { createContacts, type ContactsFeature } from '../../../streams/contacts/feature.js'
 import type { ContactEvent } from '../../../streams/contacts/state.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
-import { quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
-
-/** `link`, recording its requests still, with each request answered by what `answer` makes. */
-const answering = (link: RecordingLink, answer: () => Observable<unknown>): RecordingLink => ({
-  ...link,
-  request: <A>(spec: Parameters<RecordingLink['request']>[0]) => {
-    link.request(spec)
-    return answer() as Observable<A>
-  },
-})
+import { answering, quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
 
 const jane = { primaryContact: 'jane@example.com', contactId: 'JaneD', firstName: 'Jane' }
 

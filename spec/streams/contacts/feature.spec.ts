@@ -1,8 +1,11 @@
 import { expect } from 'chai'
+import { of, throwError } from 'rxjs'
 import { createContacts, type ContactsFeature } from '../../../streams/contacts/feature.js'
 import type { ContactEvent } from '../../../streams/contacts/state.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
-import { quietCore, type RecordingLink } from '../presence/link.js'
+import { answering, quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+
+const jane = { primaryContact: 'jane@example.com', contactId: 'JaneD', firstName: 'Jane' }
 
 describe('contacts feature: arguments', () => {
   let link: RecordingLink, contacts: ContactsFeature, events: ContactEvent[]
@@ -74,6 +77,82 @@ describe('contacts feature: arguments', () => {
       'buddy',
       'list',
     ])
+  })
+
+  it('names the command and says what the id must be when remove and fetch get none', () => {
+    contacts.commands.remove('')
+    expect(events.at(-1)).to.deep.include({ type: 'contactFailed', operation: 'remove' })
+    expect((events.at(-1) as { error: Error }).error.message).to.equal('contacts.remove: expected a contact id (a non-empty string)')
+    contacts.commands.fetch('')
+    expect(events.at(-1)).to.deep.include({ type: 'contactFailed', operation: 'fetch' })
+    expect((events.at(-1) as { error: Error }).error.message).to.equal('contacts.fetch: expected a contact id (a non-empty string)')
+  })
+
+  it('names each request as the platform reference does', () => {
+    contacts.commands.add(jane)
+    contacts.commands.update(jane)
+    contacts.commands.remove('JaneD')
+    contacts.commands.fetch('JaneD')
+    contacts.commands.refresh()
+    expect(link.requests.map((request) => [request.method, request.operation])).to.deep.equal([
+      ['POST', 'Add Contact Request'],
+      ['PUT', 'Update Contact Request'],
+      ['DELETE', 'Delete Contact Request'],
+      ['GET', 'Fetch Contact Request'],
+      ['GET', 'Refresh Contact Request'],
+    ])
+  })
+
+  it('without a user sends nothing and names the request that could not be made', () => {
+    const signedOut = createContacts({ logs: quietCore().logs, link: recordingLink(false) })
+    const failures: ContactEvent[] = []
+    signedOut.events$.subscribe((event) => failures.push(event))
+    signedOut.commands.add(jane)
+    signedOut.commands.update(jane)
+    signedOut.commands.remove('JaneD')
+    signedOut.commands.fetch('JaneD')
+    signedOut.commands.refresh()
+    expect(failures.map((event) => (event.type === 'contactFailed' ? event.error.message : event.type))).to.deep.equal(
+      ['Add Contact Request', 'Update Contact Request', 'Delete Contact Request', 'Fetch Contact Request', 'Refresh Contact Request'].map(
+        (name) => `${name} failed: no user (set tokens first)`,
+      ),
+    )
+    signedOut.dispose()
+  })
+
+  it('reports an add as contactAdded and an update as contactUpdated, each with the contact sent', () => {
+    const answered = createContacts({ logs: quietCore().logs, link: answering(recordingLink(), () => of(undefined)) })
+    const done: ContactEvent[] = []
+    answered.events$.subscribe((event) => done.push(event))
+    answered.commands.add(jane)
+    answered.commands.update({ ...jane, firstName: 'Janet' })
+    answered.commands.remove('JaneD')
+    expect(done).to.deep.equal([
+      { type: 'contactAdded', contact: jane },
+      { type: 'contactUpdated', contact: { ...jane, firstName: 'Janet' } },
+      { type: 'contactRemoved', contactId: 'JaneD' },
+    ])
+    answered.dispose()
+  })
+
+  it('reports a failed request with the id of its contact (none for refresh)', () => {
+    const failing = createContacts({ logs: quietCore().logs, link: answering(recordingLink(), () => throwError(() => new Error('refused'))) })
+    const failures: ContactEvent[] = []
+    failing.events$.subscribe((event) => failures.push(event))
+    failing.commands.add(jane)
+    failing.commands.update(jane)
+    failing.commands.remove('bob')
+    failing.commands.fetch('carol')
+    failing.commands.refresh()
+    expect(failures.map((event) => (event.type === 'contactFailed' ? [event.operation, event.contactId] : event.type))).to.deep.equal([
+      ['add', 'JaneD'],
+      ['update', 'JaneD'],
+      ['remove', 'bob'],
+      ['fetch', 'carol'],
+      ['refresh', undefined],
+    ])
+    expect(failures.at(-1)).to.not.have.property('contactId')
+    failing.dispose()
   })
 
   it('completes its streams on dispose', () => {

@@ -1,8 +1,14 @@
 import { expect } from 'chai'
+import type { Subject } from 'rxjs'
+import { createConfig } from '../../../streams/config/feature.js'
+import type { InboundNotification } from '../../../streams/connection/link.js'
+import { createEnvironment } from '../../../streams/environment.js'
 import { createGroups, type GroupsFeature } from '../../../streams/groups/feature.js'
 import type { GroupEvent } from '../../../streams/groups/state.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
-import { quietCore, type RecordingLink } from '../presence/link.js'
+import { createLogs } from '../../../streams/logs/feature.js'
+import { captureConsole } from '../logs/capture.js'
+import { aliceUser, quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
 
 describe('groups feature: arguments', () => {
   let link: RecordingLink, groups: GroupsFeature, events: GroupEvent[]
@@ -26,7 +32,7 @@ describe('groups feature: arguments', () => {
   })
 
   it('rejects parameters of the wrong type with BAD_INPUT', () => {
-    for (const params of [{ name: 5 }, { name: 'T', participants: 'bob' }, { name: 'T', participants: [3] }, { name: 'T', subject: {} }, { name: 'T', image: 1 }, { name: 'T', type: true }]) {
+    for (const params of [{ name: 5 }, { name: 'T', participants: 'bob' }, { name: 'T', participants: [3] }, { name: 'T', participants: [''] }, { name: 'T', participants: [{ address: '' }] }, { name: 'T', subject: {} }, { name: 'T', image: 1 }, { name: 'T', type: true }]) {
       groups.commands.create(params as never) // bad input, as an app without types may pass it
       expect(failure()?.error.code, JSON.stringify(params)).to.equal('BAD_INPUT')
     }
@@ -92,6 +98,65 @@ describe('groups feature: arguments', () => {
     ])
     expect(link.requests[1]?.body).to.deep.equal({ participantSessionStatus: { status: 'Connected' } })
     expect(link.requests[4]?.body).to.deep.equal({ participantInformation: { address: 'carol@example.com', 'x-isAdmin': false } })
+  })
+
+  it('addresses the user by the identity claim in the body and participants, by the username in the path, and by the username without a claim', () => {
+    const claimed = recordingLink()
+    const withClaim = createGroups({ ...quietCore(), link: { ...claimed, user: () => ({ ...aliceUser, username: 'alice', identity: 'alice@example.com' }) } })
+    withClaim.commands.create({ name: 'Team', participants: ['alice@example.com', 'alice', 'bob@example.com'] })
+    withClaim.commands.leave('g1')
+    withClaim.commands.acceptInvitation('g2')
+    withClaim.commands.rejectInvitation('g3')
+    expect(claimed.requests.map((request) => request.path)).to.deep.equal([
+      '/cpaas/chat/v1/alice/group',
+      '/cpaas/chat/v1/alice/group/g1/participants/alice@example.com',
+      '/cpaas/chat/v1/alice/group/g2/participants/alice@example.com/status',
+      '/cpaas/chat/v1/alice/group/g3/participants/alice@example.com',
+    ])
+    expect(claimed.requests[0]?.body).to.deep.equal({
+      groupChatSessionInformation: {
+        participant: [
+          { address: 'alice@example.com', 'x-isAdmin': true },
+          { address: 'alice', 'x-isAdmin': false },
+          { address: 'bob@example.com', 'x-isAdmin': false },
+        ],
+        'x-name': 'Team',
+      },
+    })
+    withClaim.dispose()
+    const unclaimed = recordingLink()
+    const withoutClaim = createGroups({ ...quietCore(), link: { ...unclaimed, user: () => ({ ...aliceUser, username: 'alice', identity: undefined }) } })
+    withoutClaim.commands.create({ name: 'Team', participants: ['alice', 'bob@example.com'] })
+    withoutClaim.commands.leave('g1')
+    expect(unclaimed.requests.map((request) => request.path)).to.deep.equal(['/cpaas/chat/v1/alice/group', '/cpaas/chat/v1/alice/group/g1/participants/alice'])
+    expect(unclaimed.requests[0]?.body).to.deep.equal({
+      groupChatSessionInformation: {
+        participant: [
+          { address: 'alice', 'x-isAdmin': true },
+          { address: 'bob@example.com', 'x-isAdmin': false },
+        ],
+        'x-name': 'Team',
+      },
+    })
+    withoutClaim.dispose()
+  })
+
+  it('warns of an ignored group event and of a malformed notification, which it also reports', () => {
+    const captured = captureConsole()
+    const config = createConfig({ logs: { logLevel: 'warn' } })
+    const noticed = recordingLink()
+    const logged = createGroups({ config, logs: createLogs(config, createEnvironment({ console: captured.console })), link: noticed })
+    const seen: GroupEvent[] = []
+    logged.events$.subscribe((event) => seen.push(event))
+    const notify = (kind: string, body: Record<string, unknown>): void => (noticed.notifications$ as Subject<InboundNotification>).next({ kind, id: `n-${kind}`, body, frame: {} })
+    notify('chatEventNotification', { eventType: 'SessionRenamed', link: [{ rel: 'groupChatSessionInformation', href: '/cpaas/chat/v1/alice/group/g1' }] })
+    notify('chatParticipantStatusNotification', { participant: [], link: [] })
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:groups] Ignored a group event of type SessionRenamed'],
+      ['warn', '[kandy-rx:groups] Dropped a malformed chatParticipantStatusNotification', 'n-chatParticipantStatusNotification'],
+    ])
+    expect(seen.map((event) => (event.type === 'groupFailed' ? [event.type, event.operation, event.error.code] : event.type))).to.deep.equal([['groupFailed', 'notification', 'BAD_INPUT']])
+    logged.dispose()
   })
 
   it('completes its streams on dispose', () => {

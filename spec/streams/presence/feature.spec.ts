@@ -77,6 +77,10 @@ describe('presence feature: arguments', () => {
       'PUT /cpaas/presence/v1/alice@example.com/presenceLists/list-1/presenceContacts/bob@example.com',
       'PUT /cpaas/presence/v1/alice@example.com/presenceLists/list-1/presenceContacts/carol@example.com',
     ])
+    expect(link.requests.map((request) => request.body)).to.deep.equal([
+      { presenceContact: { presentityUserId: 'bob@example.com' } },
+      { presenceContact: { presentityUserId: 'carol@example.com' } },
+    ])
     presence.commands.fetch('dave@example.com')
     expect(link.requests.at(-1)?.body).to.deep.equal({ adhocPresenceList: { presentityUserId: ['dave@example.com'] } })
     expect(presence.current().users.get('dave@example.com')).to.deep.equal({ userId: 'dave@example.com', loading: true })

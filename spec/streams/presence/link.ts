@@ -1,6 +1,7 @@
 // A PlatformLink for feature specs that need no platform: it records every request it is asked
-// for (so a spec can prove that bad input sends nothing) and never answers. Specs that talk to
-// the platform live in spec/integration/.
+// for (so a spec can prove that bad input sends nothing) and never answers (`answering` makes it
+// answer, for a spec of what a feature does with the answer). Specs that talk to the platform
+// live in spec/integration/.
 import { NEVER, Subject, type Observable } from 'rxjs'
 import { createConfig, type ConfigFeature } from '../../../streams/config/feature.js'
 import type { AuthUser, InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
@@ -36,6 +37,15 @@ export function recordingLink(signedIn = true): RecordingLink {
     notifications$: notifications,
   }
 }
+
+/** `link`, recording its requests still, with each request answered by what `answer` makes. */
+export const answering = (link: RecordingLink, answer: () => Observable<unknown>): RecordingLink => ({
+  ...link,
+  request: <A>(spec: RequestSpec<A>): Observable<A> => {
+    link.request(spec)
+    return answer() as Observable<A>
+  },
+})
 
 /** Configuration and silent logs for a feature under test. */
 export function quietCore(): { config: ConfigFeature; logs: Logs } {

@@ -47,6 +47,26 @@ describe('presence reducer', () => {
     expect(state.users.get('bob@example.com')?.loading).to.equal(false)
   })
 
+  it('keeps loading users whose subscription failed: only a failed fetch stops them', () => {
+    const loading = reduce([{ type: 'presenceFetchStarted', userIds: ['bob@example.com'] }])
+    const state = presenceReducer(loading, { type: 'presenceFailed', operation: 'subscribe', error: new BasicError('subscription:5', 'x'), userIds: ['bob@example.com'] })
+    expect(state).to.equal(loading)
+    expect(state.users.get('bob@example.com')?.loading).to.equal(true)
+  })
+
+  it('leaves the state as it was when a fetch ends for users that were not loading', () => {
+    const known = reduce([{ type: 'presenceReceived', presence: alice, stamp: 1 }])
+    const userIds = ['alice@example.com', 'nobody@example.com']
+    for (const event of [
+      { type: 'presenceFetched', userIds, presences: [] },
+      { type: 'presenceFailed', operation: 'fetch', error: new BasicError(500, 'x'), userIds },
+    ] satisfies PresenceEvent[]) {
+      const state = presenceReducer(known, event)
+      expect(state, event.type).to.equal(known)
+      expect(state.users.has('nobody@example.com'), event.type).to.equal(false)
+    }
+  })
+
   it('stores a notified presence with its note', () => {
     const state = reduce([{ type: 'presenceReceived', presence: { ...alice, activity: 'ActivitiesOther', note: 'In a meeting' }, stamp: 5 }])
     expect(state.users.get('alice@example.com')).to.deep.equal({ userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'In a meeting', loading: false })

@@ -1,8 +1,16 @@
 import { expect } from 'chai'
+import { of } from 'rxjs'
+import { createConfig } from '../../../streams/config/feature.js'
+import { createEnvironment } from '../../../streams/environment.js'
+import { createLogs } from '../../../streams/logs/feature.js'
 import { createUsers, type UsersFeature } from '../../../streams/users/feature.js'
 import type { SearchFilters, UserEvent } from '../../../streams/users/state.js'
 import { recordedFeature, streamsCompletedByDispose } from '../features.js'
-import { quietCore, type RecordingLink } from '../presence/link.js'
+import { captureConsole } from '../logs/capture.js'
+import { answering, quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
+
+/** A directory item with these attributes. */
+const item = (attributes: Record<string, string>) => ({ attribute: Object.entries(attributes).map(([name, value]) => ({ name, value })) })
 
 describe('users feature: arguments and queries', () => {
   let link: RecordingLink, users: UsersFeature, events: UserEvent[]
@@ -45,6 +53,27 @@ describe('users feature: arguments and queries', () => {
     users.commands.search({}, { max: -1 })
     expect(events.map((event) => (event.type === 'directoryFailed' ? event.error.code : event.type))).to.deep.equal(['users:4', 'users:4', 'users:4', 'users:4'])
     expect(link.requests).to.deep.equal([])
+  })
+
+  it('keeps every user a search found and its next token, but only the first user for fetch and fetchSelfInfo; warns of items without a primaryContact', () => {
+    const captured = captureConsole()
+    const config = createConfig({ logs: { logLevel: 'warn' } })
+    const page = { directoryItemList: { directoryItem: [item({ firstName: 'Nobody' }), item({ primaryContact: 'jane@example.com' }), item({ primaryContact: 'jim@example.com' })], next: 'p2' } }
+    const answered = createUsers({ logs: createLogs(config, createEnvironment({ console: captured.console })), link: answering(recordingLink(), () => of(page)) })
+    const found: UserEvent[] = []
+    answered.events$.subscribe((event) => found.push(event))
+    answered.commands.search({ name: 'j' })
+    answered.commands.fetch('jane@example.com')
+    answered.commands.fetchSelfInfo()
+    expect(found).to.deep.equal([
+      { type: 'usersFound', operation: 'search', results: [{ userId: 'jane@example.com' }, { userId: 'jim@example.com' }], next: 'p2' },
+      { type: 'usersFound', operation: 'fetch', results: [{ userId: 'jane@example.com' }], next: undefined },
+      { type: 'usersFound', operation: 'fetchSelfInfo', results: [{ userId: 'jane@example.com' }], next: undefined },
+    ])
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal(
+      Array.from({ length: 3 }, () => ['warn', '[kandy-rx:users] Dropped 1 directory item(s) without a primaryContact']),
+    )
+    answered.dispose()
   })
 
   it('completes its streams on dispose', () => {

@@ -15,6 +15,7 @@ describe('users reducer and search query', () => {
     expect(toUser({ attribute })).to.deep.equal(expected)
     expect(toUser({ attributeList: { attribute } })).to.deep.equal(expected)
     expect(toUser({ attribute: [{ name: 'firstName', value: 'x' }] })).to.equal(undefined)
+    expect(toUser({ attribute: [{ name: 'primaryContact', value: '' }] })).to.equal(undefined)
   })
 
   it('merges found users into the known ones by user id', () => {
@@ -40,6 +41,7 @@ describe('users reducer and search query', () => {
     const query = (filters: unknown, options?: unknown) => E.getOrElseW(() => undefined)(searchQuery(filters, options))
     expect(query({ userId: 'jane', foo: 'bar' })?.query).to.deep.include({ userName: 'jane' }).and.not.have.property('foo')
     expect(query({ userId: 'jane', userName: 'j' })?.query.userName).to.equal('j')
+    expect(query({ userId: 'jane', userName: '' })?.query.userName).to.equal('')
     expect(query({ firstName: 'J' }, { sortBy: 'lastName', order: 'desc', max: 5, next: 't' })?.query).to.deep.include({
       firstName: 'J',
       sortBy: 'lastName',

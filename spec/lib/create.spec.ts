@@ -58,7 +58,7 @@ describe('create', () => {
           expect(() => client.updateConfig({ [section]: bad } as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
         }
         expect(client.getConfig()).to.equal(before)
-        expect(logged.some((line) => line.some((part) => typeof part === 'string' && part.includes('updateConfig refused')))).to.equal(true)
+        expect(logged.some((line) => line.some((part) => typeof part === 'string' && part.includes('[kandy-rx:config] updateConfig refused its values')))).to.equal(true)
         client.updateConfig({ logs: { logLevel: 'silent' } })
         expect(client.getConfig().logs.logLevel).to.equal('silent')
         expect(() => client.dispose()).not.to.throw()
@@ -97,6 +97,17 @@ describe('create', () => {
     const client = create()
     expect(client.getBrowserDetails()).to.deep.equal({ browser: 'Not a browser.', version: null })
     client.dispose()
+  })
+
+  it('dispose() drops the events still waiting for delivery: no listener hears of them', async () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const heard: string[] = []
+    client.on('contacts:error', () => heard.push('contacts:error'))
+    client.subscribe((type) => heard.push(type))
+    client.contacts.remove('') // refused at once: contacts:error waits for the next microtask
+    client.dispose()
+    await Promise.resolve()
+    expect(heard).to.deep.equal([])
   })
 
   it('dispose() and destroy() can be called repeatedly', () => {

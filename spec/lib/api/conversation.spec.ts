@@ -54,4 +54,17 @@ describe('Conversation and Message objects, as the original SDK shows them', () 
     expect(stored).to.not.have.property('convoContext')
     client.dispose()
   })
+
+  it('gives the same Conversation object from get, getAll and create while the conversation is unchanged, a new one once it changes', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const created = client.conversation.create('bob@example.com')
+    expect(client.conversation.get('bob@example.com')).to.equal(created)
+    expect(client.conversation.getAll()[0]).to.equal(created)
+    expect(client.conversation.create('bob@example.com')).to.equal(created)
+    created.createMessage('hello').send() // without tokens: the message is stored (then fails), which changes the conversation
+    const changed = client.conversation.get('bob@example.com')
+    expect(changed).to.not.equal(created)
+    expect(client.conversation.get('bob@example.com')).to.equal(changed)
+    client.dispose()
+  })
 })

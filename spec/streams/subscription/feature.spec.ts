@@ -233,6 +233,18 @@ describe('streams/subscription/feature', () => {
     expect(feature.current().channel).to.equal(undefined)
   })
 
+  it('warns about the unknown services it drops from a request', () => {
+    const warned: unknown[][] = []
+    const { warn } = console
+    console.warn = (...args: unknown[]) => void warned.push(args)
+    try {
+      scheduler.run(() => make({ config: { logs: { logLevel: 'warn' } } }).commands.subscribe(['chat', 'fax']))
+    } finally {
+      console.warn = warn
+    }
+    expect(warned.map((args) => String(args[0]))).to.include('[kandy-rx:subscription] services.subscribe: unknown services dropped from [chat, fax]')
+  })
+
   it('refuses bad requests with a BAD_INPUT BasicError (never a bare boolean)', () => {
     scheduler.run(() => {
       const feature = make({ })

@@ -237,8 +237,8 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
-  it('completes its streams on dispose and ignores commands afterwards', () => {
-    const { messaging, calls } = setup()
+  it('completes its streams on dispose and ignores commands and notifications afterwards', () => {
+    const { messaging, calls, notifications$ } = setup()
     let stateDone = false
     let eventsDone = false
     messaging.state$.subscribe({ complete: () => (stateDone = true) })
@@ -250,6 +250,7 @@ describe('messaging feature', () => {
     expect(calls[0]!.reply.observed).to.equal(false)
     messaging.commands.send(bob, 'chat-oneToOne', text('after'))
     expect(calls).to.have.length(1)
+    expect(notifications$.observed).to.equal(false)
   })
 
   it('sees a reopened socket only after a loss (not the first open), with the time of the loss', () => {

@@ -204,6 +204,16 @@ describe('streams/subscription/feature', () => {
     ])
   })
 
+  it('subscribes on the channel it holds only the services not subscribed yet', () => {
+    scheduler.run(() => {
+      const feature = make({ })
+      feature.commands.subscribe(['chat'])
+      feature.commands.subscribe(['chat', 'call'])
+    })
+    expect(seen.slice(0, 5)).to.deep.equal(['0 operationStarted', '10 channelCreated ch1', '25 subscribed[chat] failed[]', '25 operationStarted', '35 subscribed[call] failed[]'])
+    expect(requests.filter((request) => request.startsWith('25 '))).to.deep.equal(['25 POST webrtcsignaling/v1/alice@example.com/subscriptions'])
+  })
+
   it('removes only the named services; the last one closes the socket and deletes the channel', () => {
     let feature!: ReturnType<typeof make>
     scheduler.run(() => {
@@ -221,6 +231,18 @@ describe('streams/subscription/feature', () => {
     ])
     expect(connects).to.deep.equal(['10 connect /ws/ch1', '310 disconnect'])
     expect(feature.current().channel).to.equal(undefined)
+  })
+
+  it('warns about the unknown services it drops from a request', () => {
+    const warned: unknown[][] = []
+    const { warn } = console
+    console.warn = (...args: unknown[]) => void warned.push(args)
+    try {
+      scheduler.run(() => make({ config: { logs: { logLevel: 'warn' } } }).commands.subscribe(['chat', 'fax']))
+    } finally {
+      console.warn = warn
+    }
+    expect(warned.map((args) => String(args[0]))).to.include('[kandy-rx:subscription] services.subscribe: unknown services dropped from [chat, fax]')
   })
 
   it('refuses bad requests with a BAD_INPUT BasicError (never a bare boolean)', () => {

@@ -4,6 +4,9 @@ import { VirtualTimeScheduler, firstValueFrom } from 'rxjs'
 import { createPeer } from '../../../streams/call/peer.js'
 
 // One call's peer connection (streams/call/peer.ts) over a fake RTCPeerConnection: what it is asked to do, and when its observables emit.
+// A fake because these cases cannot be made on demand with a real one: gathering left complete by an earlier negotiation while a
+// section has no candidate, and the listeners each step leaves behind. Real connections run the same code in feature.spec.ts (wrtc)
+// and spec/browser/calls.
 
 const section = (candidates: boolean): string =>
   `m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendrecv\r\n${candidates ? 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n' : ''}`

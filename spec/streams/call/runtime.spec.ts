@@ -4,6 +4,8 @@ import { createRuntimes } from '../../../streams/call/runtime.js'
 import type { CallEvent, CallRecord } from '../../../streams/call/state.js'
 
 // The calls' runtimes (streams/call/runtime.ts) over fakes: a peer connection that fires its state events when told, a store that records.
+// A fake because a real connection's state events cannot be fired on demand, least of all on a connection already replaced; real
+// connections reach the same runtime in media-connection-feature.spec.ts (wrtc) and spec/browser/calls.
 
 /** A peer connection whose states the spec sets, firing the event a browser would. */
 class FakePeerConnection extends EventTarget {

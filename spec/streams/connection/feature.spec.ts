@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { AddressInfo } from 'node:net'
-import { filter, firstValueFrom, toArray, take, lastValueFrom } from 'rxjs'
+import { filter, firstValueFrom, toArray, take, lastValueFrom, VirtualAction, VirtualTimeScheduler, type SchedulerLike } from 'rxjs'
 import { WebSocket, WebSocketServer } from 'ws'
 import { createAuth } from '../../../streams/auth/feature.js'
 import { createConfig } from '../../../streams/config/feature.js'
@@ -13,6 +13,15 @@ import { createLogs } from '../../../streams/logs/feature.js'
 
 // The connection feature over a real WebSocket server on 127.0.0.1 (the platform's own
 // behaviour is covered in spec/integration/connection/).
+
+/** ws's WebSocket, each frame the client sends recorded in `sent`. */
+const recording = (sent: unknown[]): WebSocketConstructor =>
+  class extends WebSocket {
+    override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+      sent.push(data)
+      Reflect.apply(super.send, this, [data, ...rest])
+    }
+  } as unknown as WebSocketConstructor
 
 const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
 
@@ -38,17 +47,18 @@ describe('streams/connection/feature', () => {
     await new Promise((resolve) => server.close(resolve))
   })
 
-  /** A connection to the test server; `withoutWebSocket` gives it an environment with none. */
-  const make = (config: UserConfig = {}, withoutWebSocket = false) => {
+  /** A connection to the test server; `withoutWebSocket` gives it an environment with none, `scheduler` its timers' clock. */
+  const make = (config: UserConfig = {}, withoutWebSocket = false, scheduler?: SchedulerLike) => {
     const configFeature = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: '127.0.0.1', protocol: 'http', port } }, ...config })
-    const environment = createEnvironment({ WebSocket: withoutWebSocket ? undefined : (WebSocket as unknown as WebSocketConstructor) })
+    const sent: unknown[] = []
+    const environment = createEnvironment({ WebSocket: withoutWebSocket ? undefined : recording(sent), scheduler })
     const logs = createLogs(configFeature, environment)
     const auth = createAuth({ logs })
     auth.commands.setTokens({ accessToken: 'tok en/+=', idToken: jwt({ preferred_username: 'alice@example.com' }) })
     const connection = createConnection({ config: configFeature, environment, logs, auth })
     const events: ConnectionEvent['type'][] = []
     connection.events$.subscribe((event) => events.push(event.type))
-    return { connection, auth, config: configFeature, events }
+    return { connection, auth, config: configFeature, events, sent }
   }
 
   it('builds ws: for http and wss: otherwise, with the token percent-encoded as access_token', () => {
@@ -110,24 +120,32 @@ describe('streams/connection/feature', () => {
   })
 
   it('checks when enableConnectivityChecking(true) says so, even with checkConnectivity false in the config', async () => {
-    const { connection } = make({ connectivity: { pingInterval: 20, checkConnectivity: false } })
+    // The pings' timer runs on a virtual clock: each flush runs it up to 100 ms.
+    const clock = new VirtualTimeScheduler(VirtualAction, 100)
+    const { connection, sent } = make({ connectivity: { pingInterval: 20, checkConnectivity: false } }, false, clock)
     await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
-    const frames: string[] = []
-    peers[0]?.on('message', (data: Buffer) => frames.push(data.toString()))
+    clock.flush()
+    expect(sent).to.deep.equal([])
     connection.commands.enableConnectivityChecking(true)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(frames.length).to.be.at.least(2)
+    clock.flush()
+    // A ping at once, then one every 20 ms up to 100.
+    expect(sent).to.deep.equal(Array.from({ length: 6 }, () => JSON.stringify({ message_type: 'ping' })))
     connection.dispose()
   })
 
   it('declares the connection lost only after maxMissedPings unanswered connChecks', async () => {
-    // 30 ms between connChecks the peer never answers: lost after 150 ms with 5, still open after that with 100.
-    const patient = make({ connectivity: { method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30, maxMissedPings: 100 } })
+    // A connCheck every 30 ms that the peer never answers, on a virtual clock run up to 300 ms: lost at 150 ms with 5, still open with 100.
+    const clock = new VirtualTimeScheduler(VirtualAction, 300)
+    const pingPong = { method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30, autoReconnect: false } as const
+    const patient = make({ connectivity: { ...pingPong, maxMissedPings: 100 } }, false, clock)
     await firstValueFrom(patient.connection.commands.connect('/channels/c1/websocket'))
-    const impatient = make({ connectivity: { method: { type: 'pingPong', responsibleParty: 'client' }, pingInterval: 30, maxMissedPings: 5, autoReconnect: false } })
+    const impatient = make({ connectivity: { ...pingPong, maxMissedPings: 5 } }, false, clock)
     await firstValueFrom(impatient.connection.commands.connect('/channels/c2/websocket'))
-    await firstValueFrom(impatient.connection.events$.pipe(filter((event) => event.type === 'lost')))
+    clock.flush()
+    expect(impatient.events).to.deep.equal(['connecting', 'opened', 'lost'])
+    expect(impatient.sent).to.have.length(5)
     expect(patient.events).to.deep.equal(['connecting', 'opened'])
+    expect(patient.sent).to.have.length(11)
     patient.connection.dispose()
     impatient.connection.dispose()
   })

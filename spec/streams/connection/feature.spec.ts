@@ -90,19 +90,19 @@ describe('streams/connection/feature', () => {
   })
 
   it('sends keepAlive pings when checking is switched on by updateConfig, and stops when switched off', async () => {
-    const { connection, config } = make({ connectivity: { pingInterval: 50 } })
+    // The pings' timer runs on a virtual clock: each flush runs it 130 ms further.
+    const clock = new VirtualTimeScheduler(VirtualAction, 130)
+    const { connection, config, sent } = make({ connectivity: { pingInterval: 50 } }, false, clock)
     await firstValueFrom(connection.commands.connect('/channels/c1/websocket'))
-    const frames: string[] = []
-    peers[0]?.on('message', (data: Buffer) => frames.push(data.toString()))
     config.update({ connectivity: { checkConnectivity: true } })
     expect(connection.current()).to.deep.include({ checkConnectivity: true, pinging: true })
-    await new Promise((resolve) => setTimeout(resolve, 130))
+    clock.flush()
+    // A ping at once, then at 50 and 100 ms.
+    expect(sent).to.deep.equal(['{"message_type":"ping"}', '{"message_type":"ping"}', '{"message_type":"ping"}'])
     config.update({ connectivity: { checkConnectivity: false } })
-    const count = frames.length
-    expect(count).to.be.at.least(2)
-    expect(new Set(frames)).to.deep.equal(new Set(['{"message_type":"ping"}']))
-    await new Promise((resolve) => setTimeout(resolve, 120))
-    expect(frames).to.have.length(count)
+    clock.maxFrames = 260
+    clock.flush()
+    expect(sent).to.have.length(3)
     expect(connection.current().pinging).to.equal(false)
     connection.dispose()
   })
@@ -177,10 +177,11 @@ describe('streams/connection/feature', () => {
     const ids: string[] = []
     connection.notifications$.subscribe((notification) => ids.push(notification.id))
     config.update({ notifications: { idCacheLength: 1 } })
-    for (const id of ['a', 'b', 'a', 'a']) peers[0]?.send(JSON.stringify({ chatMessageNotification: { id } }))
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    for (const id of ['a', 'b', 'a', 'a', 'end']) peers[0]?.send(JSON.stringify({ chatMessageNotification: { id } }))
+    // The frames arrive in order: once the last one is through, so are the others.
+    await firstValueFrom(connection.notifications$.pipe(filter((notification) => notification.id === 'end')))
     // With a window of one id, 'a' is new again after 'b', then a duplicate of itself.
-    expect(ids).to.deep.equal(['a', 'b', 'a'])
+    expect(ids).to.deep.equal(['a', 'b', 'a', 'end'])
     connection.dispose()
   })
 

@@ -36,6 +36,8 @@ describe('streams/messaging/received', () => {
     expect(receivedMessage('m-3', 'bob@example.com', 1, fileOnly).parts).to.equal(fileOnly)
     const annotated = [{ type: 'text' as const, text: 'Hi', lang: 'en' }]
     expect(receivedMessage('m-4', 'bob@example.com', 1, annotated).parts).to.equal(annotated)
+    const json = [{ type: 'json' as const, json: { a: 1 } }]
+    expect(receivedMessage('m-5', 'bob@example.com', 1, json).parts).to.equal(json)
   })
 
   it('is marked read and deleted like any message of the state', () => {

@@ -101,6 +101,8 @@ describe('messaging state', () => {
       expect(sortTime(1_700_000_000)).to.equal(1_700_000_000_000)
       expect(sortTime(1_700_000_000_123)).to.equal(1_700_000_000_123)
       expect(sortTime(1_700_000_000.7)).to.equal(1_700_000_000_700)
+      // Rounded to the millisecond: a finer fraction does not order a message apart from one of the same millisecond.
+      expect(sortTime(1_700_000_000.0004)).to.equal(1_700_000_000_000)
     })
   })
 
@@ -222,6 +224,24 @@ describe('messaging state', () => {
       expect(pendingSendOf(conversation, inbound('m', 1, 'other'))).to.equal(undefined)
       expect(pendingSendOf(conversation, { ...inbound('m', 1, 'hi'), parts: [{ type: 'text', text: 'hi' }, { type: 'file', name: 'x' }] })).to.equal(undefined)
       expect(pendingSendOf(undefined, inbound('m', 1, 'hi'))).to.equal(undefined)
+    })
+
+    it('matches a copy only to a send still pending: not to a failed one, however new', () => {
+      const state = reduce([
+        pending('local-1'),
+        pending('local-2', 1_700_000_001),
+        { type: 'messageSendFailed', ...oneToOne, localId: 'local-2', error: new BasicError('messaging:1', 'failed') },
+      ])
+      expect(pendingSendOf(findConversation(state, bob, 'chat-oneToOne'), inbound('m', 1, 'hi'))).to.equal('local-1')
+    })
+
+    it('skips a pending send whose copy already came (it holds the id), matching the next one', () => {
+      const state = reduce([
+        pending('local-1'),
+        pending('local-2', 1_700_000_001),
+        { type: 'ownCopyReceived', ...oneToOne, localId: 'local-1', messageId: 'm-9', parts: [{ type: 'text', text: 'hi' }] },
+      ])
+      expect(pendingSendOf(findConversation(state, bob, 'chat-oneToOne'), inbound('m', 1, 'hi'))).to.equal('local-2')
     })
   })
 

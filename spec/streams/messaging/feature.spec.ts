@@ -185,6 +185,38 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
+  it('shows the conversation pending while a page is fetched, drops history items without a message id, and keeps the cursor for a newest page', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(findConversation(messaging.current(), bob, 'chat-oneToOne')!.isPending).to.equal(true)
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/no-id', dateTime: 2 }, { resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', page: 'latest', recovered: false, newMessageIds: ['m-3'] })
+    expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-3'])
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    calls[1]!.reply.next({ chatMessageList: { chatMessage: [], next: undefined } })
+    calls[1]!.reply.complete()
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', page: 'older' })
+    messaging.dispose()
+  })
+
+  it('deletes a message and an SMS conversation at their own paths, and tells the group send apart by its operation', () => {
+    const { messaging, calls } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
+    messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1', 'm-2'])
+    messaging.commands.deleteConversation(['+15550002'], 'sms')
+    messaging.commands.create(['team-1'], 'chat-group')
+    messaging.commands.send(['team-1'], 'chat-group', text('all'))
+    expect(calls.map((call) => [call.spec.method, call.spec.path])).to.deep.equal([
+      ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-1'],
+      ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-2'],
+      ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001'],
+      ['POST', '/cpaas/chat/v1/alice@example.com/group/team-1/messages'],
+    ])
+    expect(calls[3]!.spec.operation).to.equal('Send group chat message')
+    messaging.dispose()
+  })
+
   it('after a reconnect re-fetches the conversations with activity since the last sync', () => {
     const reconnected$ = new Subject<number>()
     const { messaging, calls, events } = setup(undefined, reconnected$)

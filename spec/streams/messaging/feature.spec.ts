@@ -269,6 +269,54 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
+  it('after a reconnect fetches only conversations active since the loss less 30 s, and goes on without a list that failed', () => {
+    const reconnected$ = new Subject<number>()
+    const { messaging, calls, events } = setup(undefined, reconnected$)
+    const lostAt = 1_700_000_100_000
+    const since = lostAt - 30_000
+    reconnected$.next(lostAt)
+    const lists = calls.splice(0)
+    lists[0]!.reply.error(new Error('Fetch conversations request failed'))
+    const session = (remoteAddress: string, lastMessageTime: number) => ({ sessionType: 'group', remoteAddress, sessionDetails: { lastMessageTime } })
+    lists[1]!.reply.next({ chatSessionList: { chatSession: [session('team-1', since), session('team-2', since - 1)] } })
+    lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+    lists.slice(1).forEach((call) => call.reply.complete())
+    expect(calls.map((call) => call.spec.path)).to.deep.equal(['/cpaas/chat/v1/alice@example.com/group/team-1/messages'])
+    // A message at the time recovery looks back to ends the paging.
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-1', senderAddress: 'bob@example.com', dateTime: since }], next: 'older' } })
+    calls[0]!.reply.complete()
+    expect(calls).to.have.length(1)
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', destination: ['team-1'], chatType: 'chat-group', recovered: true, newConversation: true, newMessageIds: ['m-1'] })
+    messaging.dispose()
+  })
+
+  it('after a reconnect pages back at most 20 pages, oldest page first, and tells nothing when no message is new', () => {
+    const reconnected$ = new Subject<number>()
+    const { messaging, calls, events } = setup(undefined, reconnected$)
+    const lostAt = 1_700_000_100_000
+    const item = (id: string) => ({ resourceURL: `/x/messages/${id}`, senderAddress: 'bob@example.com', dateTime: lostAt })
+    const recover = (answer: (page: number) => { chatMessage: unknown[]; next?: string }) => {
+      reconnected$.next(lostAt)
+      const lists = calls.splice(0)
+      lists[0]!.reply.next({ chatSessionList: { chatSession: [{ sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: { lastMessageTime: lostAt } }] } })
+      lists[1]!.reply.next({ chatSessionList: { chatSession: [] } })
+      lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+      lists.forEach((call) => call.reply.complete())
+      for (let page = 0; page < calls.length; page += 1) {
+        calls[page]!.reply.next({ chatMessageList: answer(page) })
+        calls[page]!.reply.complete()
+      }
+      return calls.splice(0).length
+    }
+    expect(recover((page) => ({ chatMessage: [item(`m-${page}`)], next: `page-${page + 1}` }))).to.equal(20)
+    const fetched = events.at(-1) as Extract<MessagingEvent, { type: 'historyFetched' }>
+    expect(fetched.messages.map((message) => message.messageId)).to.deep.equal(Array.from({ length: 20 }, (_, page) => `m-${19 - page}`))
+    const count = events.length
+    expect(recover(() => ({ chatMessage: [item('m-0')] }))).to.equal(1)
+    expect(events.slice(count).filter((event) => event.type === 'historyFetched')).to.deep.equal([])
+    messaging.dispose()
+  })
+
   it('completes its streams on dispose and ignores commands and notifications afterwards', () => {
     const { messaging, calls, notifications$ } = setup()
     let stateDone = false
@@ -292,6 +340,8 @@ describe('messaging feature', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const events = { c: { type: 'connecting' }, o: { type: 'opened' }, l: { type: 'lost' }, r: { type: 'reconnecting' }, a: { type: 'attemptFailed' }, g: { type: 'gaveUp' }, n: { type: 'notificationReceived' } }
       expectObservable(socketReopened(cold('c o n l r a o n o g c o', events), scheduler)).toBe('------x----y', { x: 3, y: 9 })
+      // A loss and then giving up: the time is the loss's, not the later one's.
+      expectObservable(socketReopened(cold('o l r g c o', events), scheduler)).toBe('-----x', { x: 1 })
     })
   })
 })

@@ -110,6 +110,37 @@ describe('messaging feature', () => {
     })
   })
 
+  it('sends idle once however long after, sends again a state whose request failed, and refuses typing in SMS', () => {
+    const scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected)
+    })
+    scheduler.run(({ flush }) => {
+      const { messaging, calls, events } = setup(scheduler)
+      const typing = () => calls.map((call) => (call.spec.body as { isComposing: { state: string } }).isComposing.state)
+      messaging.commands.setIsTyping(bob, 'chat-oneToOne', false)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 60_000)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 61_000)
+      scheduler.schedule(() => calls[1]!.reply.error(new Error('Set is typing request failed')), 62_000)
+      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 63_000)
+      flush()
+      expect(typing()).to.deep.equal(['idle', 'active', 'active'])
+      messaging.commands.setIsTyping(['+15550002'], 'sms', true)
+      expect(calls).to.have.length(3)
+      expect(events.at(-1)).to.deep.include({ type: 'messagingFailed', operation: 'setIsTyping' })
+      expect((events.at(-1) as { error: { code: string } }).error.code).to.equal('messaging:11')
+      messaging.dispose()
+    })
+  })
+
+  it('refuses to fetch the messages of a conversation it does not hold, as bad input', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(calls).to.have.length(0)
+    expect(events.at(-1)).to.deep.include({ type: 'messagingFailed', operation: 'fetchMessages' })
+    expect((events.at(-1) as { error: { code: string } }).error.code).to.equal('BAD_INPUT')
+    messaging.dispose()
+  })
+
   it('addresses a chat conversation from the user\'s identity, and an SMS one without smsFrom with no address', () => {
     const { messaging, events } = setup(undefined, undefined, { user: { ...alice, username: 'u-123' } })
     messaging.commands.create(bob, 'chat-oneToOne')

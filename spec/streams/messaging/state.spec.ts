@@ -72,6 +72,7 @@ describe('messaging state', () => {
     it('reads message ids and conversation types out of platform links', () => {
       expect(messageIdOf('/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc/messages/m-1')).to.equal('m-1')
       expect(messageIdOf('/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc')).to.equal(undefined)
+      expect(messageIdOf('/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc/messages/')).to.equal(undefined)
       // Ids long enough to be copied out of the link (not kept as a view of it) come out the same, whatever their characters.
       for (const id of ['2f1c6a0e-5b7d-4c1e-9f3a-8d2b6e4a1c90', 'a "quoted\\ id\twith é and 💬 in it'])
         expect(messageIdOf(`/cpaas/chat/v1/u/oneToOne/bob@example.com/adhoc/messages/${id}`)).to.equal(id)
@@ -374,6 +375,16 @@ describe('messaging state', () => {
         fetched([{ messageId: 'm1', sender: 'bob', timestamp: 1, parts: [file] }], 'latest'),
       ])
       expect(messagesOf(state)[0]?.parts[0]).to.deep.include({ url: 'blob:1', 'x-id': 'f1' })
+    })
+
+    it('keeps no image link for a file part without an x-id: nothing tells which fetched part it is', () => {
+      const file = { type: 'file' as const, rawURL: 'http://x/f1', name: 'a.png' }
+      const state = reduce([
+        received({ ...inbound('m1', 1), parts: [file] }),
+        { type: 'linkCreated', ...oneToOne, ref: 'm1', partIndex: 0, url: 'blob:1' },
+        fetched([{ messageId: 'm1', sender: 'bob', timestamp: 1, parts: [file] }], 'latest'),
+      ])
+      expect(messagesOf(state)[0]?.parts[0]).to.deep.equal(file)
     })
 
     it('ignores a page for a conversation it does not hold, unless it recovers missed messages', () => {

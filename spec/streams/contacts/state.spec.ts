@@ -13,7 +13,7 @@ describe('contacts reducer', () => {
       { name: 'buddy', value: 'true' },
       { name: 'list', value: 'friends' },
     ])
-    expect(toAttributes({ ...jane, name: 'Jane Doe', lastName: undefined }, ['contactId', 'name']).map((a) => a.name)).to.deep.equal([
+    expect(toAttributes({ ...jane, name: 'Jane Doe', lastName: undefined, photoUrl: null }, ['contactId', 'name']).map((a) => a.name)).to.deep.equal([
       'primaryContact',
       'firstName',
       'buddy',

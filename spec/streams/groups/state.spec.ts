@@ -30,6 +30,12 @@ describe('groups reducer', () => {
     })
   })
 
+  it('gives a participant without x-isAdmin no isAdmin field', () => {
+    expect(toGroup({ resourceURL: '/group/g2', participant: [{ address: 'carol@example.com', status: 'Invited' }] }).participants).to.deep.equal([
+      { address: 'carol@example.com', status: 'Invited' },
+    ])
+  })
+
   it('adds a created group once', () => {
     const state = reduce([{ type: 'groupCreated', group: team }, { type: 'groupCreated', group: team }])
     expect(state.groups).to.deep.equal([team])

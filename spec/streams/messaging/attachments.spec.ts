@@ -11,11 +11,11 @@ const bob = ['bob@example.com']
 const alice = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }
 const photo = receivedMessage('m-1', 'bob@example.com', 1, [{ type: 'text', text: 'look' }, { type: 'file', name: 'a.png', rawURL: 'http://p/f/raw' }])
 
-function setup() {
+function setup(fetch: typeof globalThis.fetch = () => Promise.resolve(new Response(new Blob(['png'])))) {
   const state = messagingReducer(initialMessagingState, { type: 'messageReceived', destination: bob, chatType: 'chat-oneToOne', message: photo, direction: 'inbound', newConversation: true })
   const events: MessagingEvent[] = []
   const dispatch = (event: MessagingEvent): void => void events.push(event)
-  const environment = createEnvironment({ fetch: () => Promise.resolve(new Response(new Blob(['png']))) })
+  const environment = createEnvironment({ fetch })
   const effects = createEffects({ error: () => undefined }, dispatch)
   const links = createImageLinks({ environment, current: () => state, dispatch, effects, withUser: userRunner({ user: () => alice }) })
   return { links, events, effects }
@@ -51,6 +51,21 @@ describe('messaging image links', () => {
     const failure = events.find((event) => event.type === 'messagingFailed')
     expect(failure).to.deep.include({ operation: 'createImageLinks' })
     expect((failure as Extract<MessagingEvent, { type: 'messagingFailed' }>).error.message).to.match(/no URL.createObjectURL/)
+    expect(events.some((event) => event.type === 'linkCreated')).to.equal(false)
+  })
+
+  it('downloads with the user\'s token and fails the link with the status of a download the platform refused', async () => {
+    Object.assign(URL, { createObjectURL: () => 'blob:one', revokeObjectURL: () => undefined })
+    const requests: Array<{ url: string; authorization: string | undefined }> = []
+    const { links, events } = setup((url, init) => {
+      requests.push({ url: String(url), authorization: (init?.headers as Record<string, string> | undefined)?.Authorization })
+      return Promise.resolve(new Response('gone', { status: 404, statusText: 'Not Found' }))
+    })
+    links.link(bob, 'chat-oneToOne', 'm-1')
+    await settled(events)
+    expect(requests).to.deep.equal([{ url: 'http://p/f/raw', authorization: 'Bearer token' }])
+    const failure = events.find((event) => event.type === 'messagingFailed') as Extract<MessagingEvent, { type: 'messagingFailed' }>
+    expect(failure.error.message).to.equal('Download attachment request failed: 404 Not Found')
     expect(events.some((event) => event.type === 'linkCreated')).to.equal(false)
   })
 })

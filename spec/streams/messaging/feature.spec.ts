@@ -124,6 +124,8 @@ describe('messaging feature', () => {
       scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 63_000)
       flush()
       expect(typing()).to.deep.equal(['idle', 'active', 'active'])
+      expect(calls[1]!.spec).to.deep.include({ path: '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages' })
+      expect(calls[1]!.spec.body).to.deep.include({ isComposing: { contenttype: 'text/plain', refresh: '60', state: 'active', lastactive: 61_000 } })
       messaging.commands.setIsTyping(['+15550002'], 'sms', true)
       expect(calls).to.have.length(3)
       expect(events.at(-1)).to.deep.include({ type: 'messagingFailed', operation: 'setIsTyping' })
@@ -234,13 +236,13 @@ describe('messaging feature', () => {
 
   it('deletes a message and an SMS conversation at their own paths, and tells the group send apart by its operation', () => {
     const { messaging, calls } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
-    messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1', 'm-2'])
+    messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1', 'm:2'])
     messaging.commands.deleteConversation(['+15550002'], 'sms')
     messaging.commands.create(['team-1'], 'chat-group')
     messaging.commands.send(['team-1'], 'chat-group', text('all'))
     expect(calls.map((call) => [call.spec.method, call.spec.path])).to.deep.equal([
       ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-1'],
-      ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-2'],
+      ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m:2'],
       ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001'],
       ['POST', '/cpaas/chat/v1/alice@example.com/group/team-1/messages'],
     ])

@@ -24,6 +24,9 @@ describe('contacts reducer', () => {
   it('reads a wire contact as a flat object with string values', () => {
     const contact = fromWire({ contactId: 'JaneD', attributeList: { attribute: [{ name: 'firstName', value: 'Jane' }, { name: 'buddy', value: 'true' }] } })
     expect(contact).to.deep.equal({ firstName: 'Jane', buddy: 'true', contactId: 'JaneD' })
+    // contactId last, as the document's own id: a contactId attribute neither wins nor moves it.
+    const listed = fromWire({ contactId: 'JaneD', attributeList: { attribute: [{ name: 'contactId', value: 'other' }, { name: 'firstName', value: 'Jane' }] } })
+    expect(Object.entries(listed)).to.deep.equal([['firstName', 'Jane'], ['contactId', 'JaneD']])
   })
 
   it('stores an added contact as given and replaces it on update', () => {

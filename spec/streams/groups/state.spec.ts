@@ -30,6 +30,10 @@ describe('groups reducer', () => {
     })
   })
 
+  it('reads the group id as the last non-empty segment of resourceURL', () => {
+    expect(toGroup({ ...wire, resourceURL: '/cpaas/chat/v1/owner@example.com/group/g1/' }).id).to.equal('g1')
+  })
+
   it('gives a participant without x-isAdmin no isAdmin field', () => {
     expect(toGroup({ resourceURL: '/group/g2', participant: [{ address: 'carol@example.com', status: 'Invited' }] }).participants).to.deep.equal([
       { address: 'carol@example.com', status: 'Invited' },

@@ -351,7 +351,7 @@ describe('messaging state', () => {
       ])
       const conversation = findConversation(state, bob, 'chat-oneToOne')!
       expect(conversation.messages.map((message) => message.messageId)).to.deep.equal(['m1', 'm2'])
-      expect(conversation.messages[1]).to.deep.include({ read: true, parts: [{ type: 'text', text: 'new text' }] })
+      expect(conversation.messages[1]).to.deep.include({ sender: 'bob', read: true, parts: [{ type: 'text', text: 'new text' }] })
       expect(conversation.isTypingList).to.deep.equal([])
       expect(conversation.isPending).to.equal(false)
       expect(conversation.history).to.deep.equal({ fetched: true, next: 'n1' })

@@ -74,6 +74,13 @@ describe('automatic media restart policy (streams/call/restart-policy.ts)', () =
     }, { ...policy, attempts: 1 })
   })
 
+  it('gives up with call:2 when the restart fails with something other than a BasicError', () => {
+    run('10ms f', () => throwError(() => new Error('no peer')), '10ms (ag|)', {
+      a: { type: 'restarting', attempt: 1, reason: 'failed' },
+      g: { type: 'gaveUp', attempts: 1, error: { code: errorCodes.call.GENERIC_ERROR, message: 'no peer' } },
+    }, { ...policy, attempts: 1 })
+  })
+
   it('stops backing off when the media comes back by itself', () => {
     run('10ms f 199ms c', refused, '10ms a 199ms b', { a: { type: 'restarting', attempt: 1, reason: 'failed' }, b: { type: 'restarted', attempt: 1 } })
   })

@@ -28,6 +28,8 @@ describe('call quality: the store of every call (streams/call/quality/store.ts)'
     ])
     expect(stopped.state.c1!.quality).to.deep.equal({ ...step().quality, warnings: [] })
     expect(qualityReducer(stopped.state, { type: 'samplingStopped', callId: 'c1' })).to.deep.equal({ state: stopped.state, outputs: [] })
+    // Nothing to clear: the state itself, so that subscribers see no change.
+    expect(qualityReducer(stopped.state, { type: 'samplingStopped', callId: 'c1' }).state).to.equal(stopped.state)
     expect(qualityReducer(stopped.state, { type: 'samplingStopped', callId: '__proto__' })).to.deep.equal({ state: stopped.state, outputs: [] })
   })
 })

@@ -59,4 +59,19 @@ describe('an outgoing call (streams/call/outgoing.ts)', function () {
       await eventually(() => bob.call.current().calls[calleeCall]?.state !== 'Ringing', 'bob told')
     }
   })
+
+  it('a call ended before its session is created creates none: the callee never hears of it', async () => {
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com')
+    const ended = alice.call.commands.make('bob@example.com', { audio: true })
+    alice.call.commands.end(ended)
+    expect(alice.call.current().calls[ended]?.state).to.equal('Ended')
+    // Barrier: a second call, placed after the first ended, reaches Bob.
+    const received = next(bob, 'callReceived')
+    const second = alice.call.commands.make('bob@example.com', { audio: true })
+    await received
+    await eventually(() => alice.call.current().calls[second]?.state === 'Ringing', 'alice Ringing')
+    expect(Object.keys(bob.call.current().calls)).to.have.length(1)
+    expect(alice.call.current().calls[ended]?.wrtcsSessionId).to.equal(undefined)
+  })
 })

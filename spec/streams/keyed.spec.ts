@@ -167,4 +167,8 @@ describe('Keyed (persistent map)', () => {
     expect(map.set('a', 1)).to.equal(map)
     expect(map.remove('b')).to.equal(map)
   })
+
+  it('is the empty map itself once its last key is removed', () => {
+    expect(Keyed.empty<number>().set('a', 1).remove('a')).to.equal(Keyed.empty<number>())
+  })
 })

@@ -6,13 +6,15 @@ import { automaticRestarts, type RestartOutcome, type RestartSignal } from '../.
 import { defaultRestartPolicy, type RestartPolicy } from '../../../streams/config/media-restart.js'
 
 // The automatic media restart policy in virtual time: signals are the call's media connection
-// states (f failed, d disconnected, c connected, k checking) and the browser's online event (o).
+// states (f failed, d disconnected, c connected, C completed, k checking, x closed) and the browser's online event (o).
 
 const signals: Record<string, RestartSignal> = {
   f: { type: 'state', state: 'failed' },
   d: { type: 'state', state: 'disconnected' },
   c: { type: 'state', state: 'connected' },
   k: { type: 'state', state: 'checking' },
+  C: { type: 'state', state: 'completed' },
+  x: { type: 'state', state: 'closed' },
   o: { type: 'online' },
 }
 const policy: RestartPolicy = { enabled: true, gracePeriod: 100, attempts: 3, delay: 1000, maxDelay: 1500, timeout: 500 }
@@ -48,6 +50,14 @@ describe('automatic media restart policy (streams/call/restart-policy.ts)', () =
     run('10ms o', () => timer(20), '', {})
   })
 
+  it('ignores online once the media connection is closed', () => {
+    run('10ms c 9ms x 9ms o', () => timer(20), '', {})
+  })
+
+  it('takes a completed media connection as back, as a connected one', () => {
+    run('10ms f 69ms C', () => timer(50), '10ms a 69ms b', { a: { type: 'restarting', attempt: 1, reason: 'failed' }, b: { type: 'restarted', attempt: 1 } })
+  })
+
   it('backs off between failed attempts (doubling, capped) and gives up after the last one, leaving the call to the app', () => {
     run('10ms f', refused, '10ms a 1009ms b 1509ms c 9ms (g|)', {
       a: { type: 'restarting', attempt: 1, reason: 'failed' },
@@ -61,6 +71,13 @@ describe('automatic media restart policy (streams/call/restart-policy.ts)', () =
     run('10ms f', () => timer(10), '10ms a 499ms (g|)', {
       a: { type: 'restarting', attempt: 1, reason: 'failed' },
       g: { type: 'gaveUp', attempts: 1, error: { code: errorCodes.call.GENERIC_ERROR, message: 'The media did not come back within 0.5 s of a restart' } },
+    }, { ...policy, attempts: 1 })
+  })
+
+  it('gives up with call:2 when the restart fails with something other than a BasicError', () => {
+    run('10ms f', () => throwError(() => new Error('no peer')), '10ms (ag|)', {
+      a: { type: 'restarting', attempt: 1, reason: 'failed' },
+      g: { type: 'gaveUp', attempts: 1, error: { code: errorCodes.call.GENERIC_ERROR, message: 'no peer' } },
     }, { ...policy, attempts: 1 })
   })
 

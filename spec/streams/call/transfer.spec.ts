@@ -111,4 +111,12 @@ describe('consultative transfer in the call machine (streams/call/transfer.ts)',
     const incoming = { ...(step.state.calls.b as CallRecord), direction: 'incoming' as const, from: 'carol@example.com', to: 'alice@example.com' }
     expect(remoteAddressOf(incoming)).to.equal('sip:carol@example.com')
   })
+
+  it('keeps a sip:, sips: or tel: address as it is, and falls back on the display number when the far end is not recorded', () => {
+    const call = consulting().state.calls.b as CallRecord
+    expect(remoteAddressOf({ ...call, to: 'SIPS:bob@example.com' })).to.equal('SIPS:bob@example.com')
+    expect(remoteAddressOf({ ...call, to: 'tel:+15551230001' })).to.equal('tel:+15551230001')
+    const unnamed = { ...call, direction: 'incoming' as const, from: undefined, remoteParticipant: { displayNumber: 'dave@example.com', displayName: undefined } }
+    expect(remoteAddressOf(unnamed)).to.equal('sip:dave@example.com')
+  })
 })

@@ -16,12 +16,22 @@ describe('call.qualityThresholds (streams/config/quality.ts)', () => {
     config.dispose()
   })
 
+  it('takes the bounds: 0% and 100% loss, MOS 1 and 4.5', () => {
+    const config = createConfig({})
+    for (const update of [{ packetLossPercent: 0, mos: 1 }, { packetLossPercent: 100, mos: 4.5 }]) {
+      config.update({ call: { qualityThresholds: update } })
+      expect(config.current().call.qualityThresholds).to.deep.equal({ ...defaultQualityThresholds, ...update })
+    }
+    config.dispose()
+  })
+
   it('refuses a bad threshold with a BAD_INPUT error naming it, and keeps the config as it was', () => {
     const config = createConfig({})
     for (const [value, member] of [
       [{ rttMs: 0 }, 'rttMs'],
       [{ jitterMs: -5 }, 'jitterMs'],
       [{ packetLossPercent: 101 }, 'packetLossPercent'],
+      [{ packetLossPercent: -1 }, 'packetLossPercent'],
       [{ mos: 5 }, 'mos'],
       [{ mos: 0.5 }, 'mos'],
       [{ noInboundMediaMs: Number.NaN }, 'noInboundMediaMs'],

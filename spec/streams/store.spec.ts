@@ -25,6 +25,13 @@ describe('createStore', () => {
     expect(store.dispatch({ type: 'added', n: 3 })).to.deep.equal({ state: 3, outputs: ['+3'] })
   })
 
+  it('logs each action with the state before it and the state after it', () => {
+    const logged: unknown[] = []
+    const store = createStore(1, echoing(sum), { action: (event, before, after) => void logged.push([event.type, before, after]) })
+    store.dispatch({ type: 'added', n: 2 })
+    expect(logged).to.deep.equal([['added', 1, 3]])
+  })
+
   it('completes both streams', () => {
     const store = createStore(0, echoing(sum), logger)
     let completed = 0

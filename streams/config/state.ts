@@ -134,7 +134,7 @@ export function deepMerge<T>(base: T, update: unknown): T {
     const current = Object.hasOwn(merged, key) ? merged[key] : undefined
     // defineProperty: a `__proto__` key is data, never the object's prototype.
     Object.defineProperty(merged, key, {
-      value: isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value,
+      value: deepMerge(current, value),
       enumerable: true,
       writable: true,
       configurable: true,

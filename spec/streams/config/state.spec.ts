@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { defaultConfig, mergeConfig, type SdpHandlerFunction } from '../../../streams/config/state.js'
+import { deepMerge, defaultConfig, mergeConfig, type SdpHandlerFunction, type UserConfig } from '../../../streams/config/state.js'
 
 describe('config state', () => {
   describe('documented defaults (api-reference "config")', () => {
@@ -107,5 +107,42 @@ describe('mergeConfig, edge cases', () => {
     const config = mergeConfig(defaultConfig, { call: { iceServers } })
     expect(config.call.iceServers).to.equal(iceServers)
     expect(Object.isFrozen(iceServers)).to.equal(false)
+  })
+
+  it('keeps the other connectivity values given with a method string', () => {
+    const merged = mergeConfig(defaultConfig, { connectivity: { method: 'pingPong', pingInterval: 1000 } })
+    expect(merged.connectivity).to.include({ pingInterval: 1000 })
+    expect(merged.connectivity.method).to.deep.equal({ type: 'pingPong', responsibleParty: 'client' })
+  })
+
+  it('keeps action logs off when an update does not name them, and keeps earlier flags when they were on', () => {
+    const off = mergeConfig(defaultConfig, { logs: { logActions: false } })
+    expect(mergeConfig(off, { logs: { logLevel: 'warn' } }).logs.logActions).to.equal(false)
+    const on = mergeConfig(defaultConfig, { logs: { logActions: { diff: true } } })
+    expect(mergeConfig(on, { logs: { logActions: { collapsed: true } } }).logs.logActions).to.include({ diff: true, collapsed: true })
+  })
+
+  it('takes a __proto__ key as data: the object given is kept as the value and the prototype is untouched', () => {
+    const update = JSON.parse('{"logs":{"__proto__":{"polluted":true}}}') as { logs: Record<string, unknown> }
+    const given = Object.getOwnPropertyDescriptor(update.logs, '__proto__')?.value as unknown
+    const merged = mergeConfig(defaultConfig, update as UserConfig)
+    expect(Object.getPrototypeOf(merged.logs)).to.equal(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(merged.logs, '__proto__')?.value).to.equal(given)
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined)
+  })
+})
+
+describe('deepMerge', () => {
+  it('keeps the base for an undefined update and takes any other non-object update as it is', () => {
+    const base = { a: 1 }
+    expect(deepMerge(base, undefined)).to.equal(base)
+    expect(deepMerge(base, null)).to.equal(null)
+    expect(deepMerge(base, [2])).to.deep.equal([2])
+  })
+
+  it('returns an ordinary object whose merged fields can be changed', () => {
+    const merged = deepMerge<Record<string, number>>({ a: 1 }, { a: 2 })
+    merged['a'] = 3
+    expect(merged).to.deep.equal({ a: 3 })
   })
 })

@@ -188,6 +188,17 @@ describe('streams/connection/connectivityCheck', () => {
       expect(times(connCheck)).to.deep.equal([40001, 70001])
     })
 
+    it('keeps its timing through an equal options value, and restarts when the interval, party or missed-ping count changes', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const values = { s: options(), i: options({ pingInterval: 20000 }), m: options({ pingInterval: 20000, maxMissedPings: 2 }), r: options({ pingInterval: 20000, maxMissedPings: 2, method: server }) }
+        const options$ = hot('- 10s s 9s i 9s m 9s r', values).pipe(startWith(options()))
+        const output$ = letters(hot<SocketSignal>('o', signals).pipe(connectivityCheck(options$, scheduler)))
+        expectObservable(output$, '^ 50s !').toBe('o', { o: 'o' })
+      })
+      // Equal options at 10 s change nothing; pingInterval at 19 s and maxMissedPings at 28 s restart at once; the server is responsible from 37 s.
+      expect(times(keepAlive)).to.deep.equal([0, 19002, 28003])
+    })
+
     it('starts checking only once the socket has opened, and again on the next open', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         const output$ = letters(hot<SocketSignal>('10s o 5s o', signals).pipe(connectivityCheck(cold('a', { a: options({ pingInterval: 10000 }) }), scheduler)))

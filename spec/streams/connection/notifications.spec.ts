@@ -37,6 +37,7 @@ describe('streams/connection/notifications', () => {
     ['an object whose values are null', { chatMessageNotification: null }],
     ['an object with no id', { chatMessageNotification: { text: 'x' } }],
     ['an object with an empty id', { chatMessageNotification: { id: '' } }],
+    ['an object with id 0 (not truthy, notifications.md §2)', { chatMessageNotification: { id: 0 } }],
   ] as const) {
     it(`rejects ${what} with a BasicError instead of throwing`, () => {
       const decoded = toInboundNotification(value)
@@ -70,6 +71,30 @@ describe('streams/connection/notifications', () => {
     for (const id of ['a', 'b', 'c']) grown.seen(id)
     grown.resize(5)
     expect(['b', 'c', 'a'].map((id) => grown.seen(id))).to.deep.equal([true, true, false])
+  })
+
+  it('keeps the newest ids when shrinking a ring that has wrapped, and forgets those that no longer fit', () => {
+    // Capacity 3 after a, b, c, d holds b, c, d with d written over a: the oldest (b) sits after the newest in the ring.
+    const wrapped = new IdCache(3)
+    for (const id of ['a', 'b', 'c', 'd']) wrapped.seen(id)
+    wrapped.resize(2)
+    expect(['d', 'c', 'b'].map((id) => wrapped.seen(id))).to.deep.equal([true, true, false])
+    // A ring not yet full: its write position restarts in the new ring, so the window is exactly the new size.
+    const partial = new IdCache(4)
+    for (const id of ['a', 'b', 'c']) partial.seen(id)
+    partial.resize(2)
+    expect(['c', 'b', 'a'].map((id) => partial.seen(id))).to.deep.equal([true, true, false])
+  })
+
+  it('rounds a fractional idCacheLength down and treats a negative one as 0', () => {
+    const fractional = notificationIntake(2.5)
+    expect(accepted(fractional, ['a', 'b', 'c', 'a'])).to.deep.equal(['a', 'b', 'c', 'a'])
+    expect(accepted(notificationIntake(-1), ['a', 'a'])).to.deep.equal(['a', 'a'])
+    const resized = notificationIntake(3)
+    resized.resize(1.9)
+    expect(accepted(resized, ['a', 'a', 'b', 'a'])).to.deep.equal(['a', 'b', 'a'])
+    resized.resize(-2)
+    expect(accepted(resized, ['b', 'b'])).to.deep.equal(['b', 'b'])
   })
 
   it('keeps a 100,000-id window exact', () => {

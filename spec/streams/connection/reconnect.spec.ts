@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { catchError, defer, map, of, take, toArray, type Observable } from 'rxjs'
+import { Observable, catchError, defer, map, of, take, toArray } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { defaultConfig } from '../../../streams/config/state.js'
 import { ReconnectLimitReached, reconnect, reconnectPolicy, type ReconnectPolicy, type Reconnecting } from '../../../streams/connection/reconnect.js'
@@ -79,6 +79,52 @@ describe('streams/connection/reconnect', () => {
       const result$ = ending(cold<string>('o 9ms #').pipe(reconnect(policy({ limit: 1 }), scheduler, (value) => value === 'o'), take(6)))
       expectObservable(result$).toBe('o 9ms (ao) 6ms (ao) 6ms (a|)', { o: 'o', a: 'r1/0' })
     })
+  })
+
+  it('resets a failure count carried from before the open, so the next run of failures starts again at attempt 2', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      // One failure before the open; after the open and its loss, two more failures stay within limit 3 only if the count restarted.
+      const attempts = [cold<string>('#'), cold<string>('o 9ms #'), cold<string>('#'), cold<string>('#'), cold<string>('o')]
+      let index = 0
+      const socket$ = defer(() => attempts[index++] ?? cold<string>('#'))
+      const result$ = ending(socket$.pipe(reconnect(policy({ delay: 100, multiplier: 1, limit: 3 }), scheduler, (value) => value === 'o')))
+      expectObservable(result$).toBe('a 99ms o 9ms (bc) 96ms d 99ms o', { o: 'o', a: 'r2/100', b: 'r1/0', c: 'r2/100', d: 'r3/100' })
+    })
+  })
+
+  it('completes when the connection completes', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(ending(cold<string>('o 9ms |').pipe(reconnect(policy(), scheduler)))).toBe('o 9ms |', { o: 'o' })
+    })
+  })
+
+  it('announces each attempt with the error that ended the previous one, and gives up naming the attempts and the last error', () => {
+    const lost = new Error('lost')
+    const refused = new Error('refused')
+    const attempts = [
+      [of('o'), lost],
+      [undefined, refused],
+    ] as const
+    let index = 0
+    const socket$ = defer(() => {
+      const [opened$, error] = attempts[Math.min(index++, 1)]
+      return new Observable<string>((subscriber) => {
+        opened$?.subscribe((value) => subscriber.next(value))
+        subscriber.error(error)
+      })
+    })
+    const seen: unknown[] = []
+    scheduler.run(() => {
+      socket$.pipe(reconnect(policy({ limit: 2 }), scheduler, (value) => value === 'o')).subscribe({
+        next: (value) => seen.push(typeof value === 'string' ? value : { attempt: value.attempt, error: value.error }),
+        error: (error: unknown) => seen.push(error),
+      })
+    })
+    expect(seen.slice(0, 3)).to.deep.equal(['o', { attempt: 1, error: lost }, { attempt: 2, error: refused }])
+    const gaveUp = seen[3] as ReconnectLimitReached
+    expect(gaveUp).to.be.instanceOf(ReconnectLimitReached)
+    expect([gaveUp.attempts, gaveUp.lastError, gaveUp.message]).to.deep.equal([2, refused, 'gave up after 2 failed attempts (refused)'])
+    expect(new ReconnectLimitReached(1, new Error('')).message).to.equal('gave up after 1 failed attempt')
   })
 
   it('lets an error through at once when autoReconnect is false', () => {

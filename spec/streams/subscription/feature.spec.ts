@@ -314,6 +314,22 @@ describe('streams/subscription/feature', () => {
     expect(seen.filter((line) => line.includes('channel'))).to.deep.equal(['10 channelCreated ch1', '1035 channelReplaced ch2 [smsinbound]'])
   })
 
+  it('keeps a channel the platform still answers for, asking once per running check, and reports a refresh failing without a code as subscription:4', () => {
+    scheduler.run(() => {
+      const respond: Responder = (spec, platform) =>
+        spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, new Error('down')) : platform(spec)
+      make({ respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 }).commands.subscribe(['smsinbound'])
+      const error = new BasicError('subscription:1', 'refused')
+      scheduler.schedule(() => connectionEvents.next({ type: 'attemptFailed', failures: 1, delay: 5000, error }), 1000)
+      scheduler.schedule(() => connectionEvents.next({ type: 'attemptFailed', failures: 2, delay: 5000, error }), 1005)
+    })
+    expect(requests.filter((line) => line.includes(' PUT ')).map((line) => line.split(' ')[0])).to.deep.equal(['1000', '50010'])
+    expect(seen.filter((line) => line.includes('channel') || line.includes('refresh'))).to.deep.equal([
+      '10 channelCreated ch1',
+      '50020 refreshFailed1 subscription:4',
+    ])
+  })
+
   it('forgets the channel and every subscription when reconnection gave up', () => {
     let feature!: ReturnType<typeof make>
     scheduler.run(() => {

@@ -43,4 +43,19 @@ describe('streams/subscription/state', () => {
     expect(subscriptionReducer(subscribed, { type: 'requestRejected', operation: 'unsubscribe', error })).to.equal(subscribed)
     expect(subscriptionReducer(subscribed, { type: 'channelRefreshFailed', attemptNum: 1, error })).to.equal(subscribed)
   })
+
+  it('starts a new channel with no subscriptions, and ends a failed request that kept its channel', () => {
+    expect(run([{ type: 'channelCreated', channel: { ...channel, id: 'c2' } }], subscribed).subscriptions).to.deep.equal([])
+    const pending = run([{ type: 'operationStarted', operation: 'unsubscribe' }], subscribed)
+    expect(run([{ type: 'operationFailed', operation: 'unsubscribe', error, channelDropped: false }], pending)).to.deep.include({ isPending: false, channel })
+  })
+
+  it('keeps the same state when a refresh grants the lifetime the channel already has', () => {
+    expect(run([{ type: 'channelRefreshed', attemptNum: 1, lifetime: channel.lifetime }], subscribed)).to.equal(subscribed)
+  })
+
+  it('names each subscribed service once', () => {
+    const twice = { ...subscribed, subscriptions: [sub('presence', 'p-1'), sub('call'), sub('presence', 'p-2')] }
+    expect(subscribedServices(twice)).to.deep.equal(['presence', 'call'])
+  })
 })

@@ -90,6 +90,15 @@ describe('events', () => {
     expect(seen).to.deep.equal([{}])
   })
 
+  it('gives {} to subscribe-listeners of an event without payload too', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.subscribe((type, args) => seen.push([type, args]))
+    events$.next({ type: 'devices:change', payload: undefined as never })
+    await delivered()
+    expect(seen).to.deep.equal([['devices:change', [{}]]])
+  })
+
   it('delivers asynchronously, after the change that caused the event is complete', async () => {
     const { emitter, events$ } = setup()
     let state = 'Initiated'

@@ -1,9 +1,15 @@
 import { expect } from 'chai'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Subject } from 'rxjs'
 import { createConfig } from '../../streams/config/feature.js'
 import { createLogs } from '../../streams/logs/feature.js'
 import { createEmitter, eventNames, isEventName, type Delivery, type PublicEvent } from '../../lib/events.js'
 import { captureConsole } from '../streams/logs/capture.js'
+
+// A full garbage collection, from V8's own `gc` (exposed at run time: mocha runs without --expose-gc).
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
 
 /** Resolves after every event already queued for delivery (in a microtask) has been delivered. */
 const delivered = (): Promise<void> => new Promise((resolve) => setTimeout(resolve))
@@ -223,5 +229,23 @@ describe('events', () => {
     await delivered()
     expect(seen).to.deep.equal([])
     expect(events$.observed).to.equal(false)
+  })
+
+  it('forgets its listeners on dispose, so that the app objects they hold can be collected while the client is still referenced', async () => {
+    const { emitter } = setup()
+    // Added from a function of their own, so that only the emitter holds them.
+    const add = (): [WeakRef<object>, WeakRef<object>] => {
+      const listener = (): void => undefined
+      const global = (): void => undefined
+      emitter.on('ws:change', listener)
+      emitter.subscribe(global)
+      return [new WeakRef(listener), new WeakRef(global)]
+    }
+    const refs = add()
+    emitter.dispose()
+    // A WeakRef holds its target until the current task ends.
+    await delivered()
+    collectGarbage()
+    expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])
   })
 })

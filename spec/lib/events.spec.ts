@@ -248,4 +248,15 @@ describe('events', () => {
     collectGarbage()
     expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])
   })
+
+  it('delivers nothing emitted before dispose, not even to a listener added after it', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    events$.next({ type: 'ws:change', payload: { platform: 'cpaas' } })
+    emitter.dispose()
+    emitter.on('ws:change', (payload) => seen.push(payload))
+    emitter.subscribe((type) => seen.push(type))
+    await delivered()
+    expect(seen).to.deep.equal([])
+  })
 })

@@ -259,4 +259,23 @@ describe('events', () => {
     await delivered()
     expect(seen).to.deep.equal([])
   })
+
+  it('logs a failure of the event stream instead of throwing it', async () => {
+    const { emitter, events$, calls } = setup()
+    const uncaught: unknown[] = []
+    const record = (error: unknown): void => void uncaught.push(error)
+    process.on('uncaughtExceptionMonitor', record)
+    try {
+      events$.error(new Error('stream bug'))
+      await delivered()
+    } finally {
+      process.off('uncaughtExceptionMonitor', record)
+    }
+    const errors = calls.filter(({ method }) => method === 'error')
+    expect(errors).to.have.length(1)
+    expect(errors[0]!.args[0]).to.include('The event stream failed')
+    expect((errors[0]!.args[1] as Error).message).to.equal('stream bug')
+    expect(uncaught).to.deep.equal([])
+    emitter.dispose()
+  })
 })

@@ -98,6 +98,21 @@ describe('integration: messaging', function () {
       expect(chat(bob).get('alice@example.com')!.getMessage(messageId)!.read).to.equal(true)
     })
 
+    it('leaves a message of the user\'s own unread when markRead is called on it', async () => {
+      const alice = await client('alice@example.com')
+      await client('bob@example.com')
+      const conversation = chat(alice).create('bob@example.com')
+      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+      conversation.createMessage('mine').send()
+      const { messageId } = await sent
+      const events = record(alice)
+      conversation.getMessage(messageId)!.markRead()
+      // markRead acts at once, and events reach listeners in a microtask.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(events).to.deep.equal([])
+      expect(conversation.getMessage(messageId)!.read).to.equal(false)
+    })
+
     it('calls a conversation\'s subscriber on each change of its messages until unsubscribed', async () => {
       const alice = await client('alice@example.com')
       await client('bob@example.com')

@@ -113,6 +113,21 @@ describe('integration: messaging', function () {
       expect(conversation.getMessage(messageId)!.read).to.equal(false)
     })
 
+    it('forwards a message to another user (lower-cased), in a new conversation of the same type', async () => {
+      const alice = await client('alice@example.com')
+      const bob = await client('bob@example.com')
+      const carol = await client('carol@example.com')
+      const arrived = nextEvent<Json>(bob, 'conversations:change')
+      chat(alice).create('bob@example.com').createMessage('pass it on').send()
+      const { messageId } = await arrived
+      const created = nextEvent<Json>(bob, 'conversations:new')
+      const forwarded = nextEvent<Json>(carol, 'conversations:change')
+      chat(bob).get('alice@example.com')!.getMessage(messageId)!.forward('Carol@Example.COM')
+      expect(await created).to.deep.equal({ destination: ['carol@example.com'], type: 'chat-oneToOne' })
+      expect(await forwarded).to.deep.include({ destination: ['bob@example.com'], type: 'chat-oneToOne' })
+      expect(texts(chat(carol).get('bob@example.com'))).to.deep.equal(['pass it on'])
+    })
+
     it('calls a conversation\'s subscriber on each change of its messages until unsubscribed', async () => {
       const alice = await client('alice@example.com')
       await client('bob@example.com')

@@ -128,6 +128,32 @@ describe('integration: messaging', function () {
       expect(texts(chat(carol).get('bob@example.com'))).to.deep.equal(['pass it on'])
     })
 
+    it('tells a conversation\'s subscriber which message changed: the local id while sending, then the sent, received and read message\'s id', async () => {
+      const alice = await client('alice@example.com')
+      const bob = await client('bob@example.com')
+      const aliceCalls: Json[] = []
+      const bobCalls: Json[] = []
+      chat(alice).create('bob@example.com').subscribe((change) => aliceCalls.push(change))
+      chat(bob).create('alice@example.com').subscribe((change) => bobCalls.push(change))
+      const arrived = nextEvent<Json>(bob, 'messages:change')
+      chat(alice).get('bob@example.com')!.createMessage('hello').send()
+      const { localId } = chat(alice).get('bob@example.com')!.getMessages()[0]!
+      const { messageId } = await arrived
+      await until(() => aliceCalls.length >= 2, 'the sender\'s two subscriber calls')
+      const sentId = chat(alice).get('bob@example.com')!.getMessages()[0]!.messageId
+      expect(aliceCalls.slice(0, 2)).to.deep.equal([
+        { conversationId: 'bob@example.com', messageId: localId },
+        { conversationId: 'bob@example.com', messageId: sentId },
+      ])
+      await until(() => bobCalls.length >= 1, 'the recipient\'s subscriber call')
+      chat(bob).get('alice@example.com')!.getMessage(messageId)!.markRead()
+      await until(() => bobCalls.length >= 2, 'the read')
+      expect(bobCalls).to.deep.equal([
+        { conversationId: 'alice@example.com', messageId },
+        { conversationId: 'alice@example.com', messageId },
+      ])
+    })
+
     it('calls a conversation\'s subscriber on each change of its messages until unsubscribed', async () => {
       const alice = await client('alice@example.com')
       await client('bob@example.com')

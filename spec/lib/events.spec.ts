@@ -1,9 +1,15 @@
 import { expect } from 'chai'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Subject } from 'rxjs'
 import { createConfig } from '../../streams/config/feature.js'
 import { createLogs } from '../../streams/logs/feature.js'
 import { createEmitter, eventNames, isEventName, type Delivery, type PublicEvent } from '../../lib/events.js'
 import { captureConsole } from '../streams/logs/capture.js'
+
+// A full garbage collection, from V8's own `gc` (exposed at run time: mocha runs without --expose-gc).
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
 
 /** Resolves after every event already queued for delivery (in a microtask) has been delivered. */
 const delivered = (): Promise<void> => new Promise((resolve) => setTimeout(resolve))
@@ -88,6 +94,15 @@ describe('events', () => {
     events$.next({ type: 'devices:change', payload: undefined as never })
     await delivered()
     expect(seen).to.deep.equal([{}])
+  })
+
+  it('gives {} to subscribe-listeners of an event without payload too', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    emitter.subscribe((type, args) => seen.push([type, args]))
+    events$.next({ type: 'devices:change', payload: undefined as never })
+    await delivered()
+    expect(seen).to.deep.equal([['devices:change', [{}]]])
   })
 
   it('delivers asynchronously, after the change that caused the event is complete', async () => {
@@ -214,5 +229,53 @@ describe('events', () => {
     await delivered()
     expect(seen).to.deep.equal([])
     expect(events$.observed).to.equal(false)
+  })
+
+  it('forgets its listeners on dispose, so that the app objects they hold can be collected while the client is still referenced', async () => {
+    const { emitter } = setup()
+    // Added from a function of their own, so that only the emitter holds them.
+    const add = (): [WeakRef<object>, WeakRef<object>] => {
+      const listener = (): void => undefined
+      const global = (): void => undefined
+      emitter.on('ws:change', listener)
+      emitter.subscribe(global)
+      return [new WeakRef(listener), new WeakRef(global)]
+    }
+    const refs = add()
+    emitter.dispose()
+    // A WeakRef holds its target until the current task ends.
+    await delivered()
+    collectGarbage()
+    expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])
+  })
+
+  it('delivers nothing emitted before dispose, not even to a listener added after it', async () => {
+    const { emitter, events$ } = setup()
+    const seen: unknown[] = []
+    events$.next({ type: 'ws:change', payload: { platform: 'cpaas' } })
+    emitter.dispose()
+    emitter.on('ws:change', (payload) => seen.push(payload))
+    emitter.subscribe((type) => seen.push(type))
+    await delivered()
+    expect(seen).to.deep.equal([])
+  })
+
+  it('logs a failure of the event stream instead of throwing it', async () => {
+    const { emitter, events$, calls } = setup()
+    const uncaught: unknown[] = []
+    const record = (error: unknown): void => void uncaught.push(error)
+    process.on('uncaughtExceptionMonitor', record)
+    try {
+      events$.error(new Error('stream bug'))
+      await delivered()
+    } finally {
+      process.off('uncaughtExceptionMonitor', record)
+    }
+    const errors = calls.filter(({ method }) => method === 'error')
+    expect(errors).to.have.length(1)
+    expect(errors[0]!.args[0]).to.include('The event stream failed')
+    expect((errors[0]!.args[1] as Error).message).to.equal('stream bug')
+    expect(uncaught).to.deep.equal([])
+    emitter.dispose()
   })
 })

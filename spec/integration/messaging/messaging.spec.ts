@@ -98,6 +98,62 @@ describe('integration: messaging', function () {
       expect(chat(bob).get('alice@example.com')!.getMessage(messageId)!.read).to.equal(true)
     })
 
+    it('leaves a message of the user\'s own unread when markRead is called on it', async () => {
+      const alice = await client('alice@example.com')
+      await client('bob@example.com')
+      const conversation = chat(alice).create('bob@example.com')
+      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+      conversation.createMessage('mine').send()
+      const { messageId } = await sent
+      const events = record(alice)
+      conversation.getMessage(messageId)!.markRead()
+      // markRead acts at once, and events reach listeners in a microtask.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(events).to.deep.equal([])
+      expect(conversation.getMessage(messageId)!.read).to.equal(false)
+    })
+
+    it('forwards a message to another user (lower-cased), in a new conversation of the same type', async () => {
+      const alice = await client('alice@example.com')
+      const bob = await client('bob@example.com')
+      const carol = await client('carol@example.com')
+      const arrived = nextEvent<Json>(bob, 'conversations:change')
+      chat(alice).create('bob@example.com').createMessage('pass it on').send()
+      const { messageId } = await arrived
+      const created = nextEvent<Json>(bob, 'conversations:new')
+      const forwarded = nextEvent<Json>(carol, 'conversations:change')
+      chat(bob).get('alice@example.com')!.getMessage(messageId)!.forward('Carol@Example.COM')
+      expect(await created).to.deep.equal({ destination: ['carol@example.com'], type: 'chat-oneToOne' })
+      expect(await forwarded).to.deep.include({ destination: ['bob@example.com'], type: 'chat-oneToOne' })
+      expect(texts(chat(carol).get('bob@example.com'))).to.deep.equal(['pass it on'])
+    })
+
+    it('tells a conversation\'s subscriber which message changed: the local id while sending, then the sent, received and read message\'s id', async () => {
+      const alice = await client('alice@example.com')
+      const bob = await client('bob@example.com')
+      const aliceCalls: Json[] = []
+      const bobCalls: Json[] = []
+      chat(alice).create('bob@example.com').subscribe((change) => aliceCalls.push(change))
+      chat(bob).create('alice@example.com').subscribe((change) => bobCalls.push(change))
+      const arrived = nextEvent<Json>(bob, 'messages:change')
+      chat(alice).get('bob@example.com')!.createMessage('hello').send()
+      const { localId } = chat(alice).get('bob@example.com')!.getMessages()[0]!
+      const { messageId } = await arrived
+      await until(() => aliceCalls.length >= 2, 'the sender\'s two subscriber calls')
+      const sentId = chat(alice).get('bob@example.com')!.getMessages()[0]!.messageId
+      expect(aliceCalls.slice(0, 2)).to.deep.equal([
+        { conversationId: 'bob@example.com', messageId: localId },
+        { conversationId: 'bob@example.com', messageId: sentId },
+      ])
+      await until(() => bobCalls.length >= 1, 'the recipient\'s subscriber call')
+      chat(bob).get('alice@example.com')!.getMessage(messageId)!.markRead()
+      await until(() => bobCalls.length >= 2, 'the read')
+      expect(bobCalls).to.deep.equal([
+        { conversationId: 'alice@example.com', messageId },
+        { conversationId: 'alice@example.com', messageId },
+      ])
+    })
+
     it('calls a conversation\'s subscriber on each change of its messages until unsubscribed', async () => {
       const alice = await client('alice@example.com')
       await client('bob@example.com')

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { BasicError, create } from '../../../lib/index.js'
+import { BasicError, create, errorCodes } from '../../../lib/index.js'
 import { apiPaths, invoke, watchUncaught } from '../../reliability/api-calls.js'
 
 /** Lets due timers run: RxJS re-throws a subscriber's error in one. */
@@ -75,6 +75,14 @@ describe('public API arguments', () => {
     ]
     for (const [what, run, code] of cases) expect(run, what).to.throw(BasicError).with.property('code', code)
     expect(client.call.getAll()).to.deep.equal([])
+    client.dispose()
+  })
+
+  it('names the argument in the message, with the code of its namespace', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    expect(() => client.user.get(42 as never)).to.throw(BasicError, 'user.get: the user id must be a string').with.property('code', errorCodes.users.INVALID_PARAM)
+    expect(() => client.contacts.get(42 as never)).to.throw(BasicError).with.property('code', errorCodes.users.INVALID_PARAM)
+    expect(() => client.call.make(42 as never, { audio: true })).to.throw(BasicError, /^call\.make\(destination\): /)
     client.dispose()
   })
 })

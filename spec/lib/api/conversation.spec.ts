@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { create } from '../../../lib/index.js'
+import { BasicError, create } from '../../../lib/index.js'
 import { captureConsole, settled, useUncaught } from '../../streams/logs/capture.js'
 
 describe('conversation.subscribe', () => {
@@ -65,6 +65,42 @@ describe('Conversation and Message objects, as the original SDK shows them', () 
     const changed = client.conversation.get('bob@example.com')
     expect(changed).to.not.equal(created)
     expect(client.conversation.get('bob@example.com')).to.equal(changed)
+    client.dispose()
+  })
+
+  it('takes a recipient in an array of one only: an array of two is refused with BAD_INPUT', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    expect(client.conversation.create(['bob@example.com']).destination).to.deep.equal(['bob@example.com'])
+    expect(() => client.conversation.create(['bob@example.com', 'carol@example.com'] as never)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+    client.dispose()
+  })
+
+  it('gives each message its own parts: an app changing them leaves the stored message as it was', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const conversation = client.conversation.create('bob@example.com')
+    // Sent without tokens: the message is stored (then fails), which is all this needs.
+    conversation.createMessage('hello').send()
+    const [message] = conversation.getMessages()
+    ;(message!.parts[0] as { text: string }).text = 'changed'
+    expect(conversation.getMessages()[0]!.parts).to.deep.equal([{ type: 'text', text: 'hello' }])
+    client.dispose()
+  })
+})
+
+describe('conversation.subscribe, for a send that fails', () => {
+  it('is called with the local id when the message is stored, then without an id when its send fails', async () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const conversation = client.conversation.create('bob@example.com')
+    const calls: unknown[] = []
+    conversation.subscribe((change) => calls.push(change))
+    // Sent without tokens: the send fails.
+    conversation.createMessage('hello').send()
+    const { localId } = conversation.getMessages()[0]!
+    await settled()
+    expect(calls).to.deep.equal([
+      { conversationId: 'bob@example.com', messageId: localId },
+      { conversationId: 'bob@example.com', messageId: undefined },
+    ])
     client.dispose()
   })
 })

@@ -5,7 +5,9 @@ import { createEffects, userRunner } from '../../../streams/messaging/effects.js
 import { receivedMessage } from '../../../streams/messaging/received.js'
 import { initialMessagingState, messagingReducer, type MessagingEvent } from '../../../streams/messaging/state.js'
 
-// Image links over a stub fetch, with the host's URL.createObjectURL / revokeObjectURL watched.
+// Image links over a stub fetch, with the host's URL.createObjectURL / revokeObjectURL watched. The stub records the request
+// each link makes and answers what a case needs (a refused download, a host without createObjectURL); real downloads from the
+// local platform, their bytes read back from the object URL, are in spec/integration/messaging/messaging.spec.ts.
 
 const bob = ['bob@example.com']
 const alice = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }

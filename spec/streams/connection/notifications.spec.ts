@@ -5,6 +5,16 @@ const frame = (id: string, kind = 'chatMessageNotification') => ({ [kind]: { id,
 const accepted = (intake: ReturnType<typeof notificationIntake>, ids: string[]): string[] =>
   ids.filter((id) => intake.accept(frame(id)).type === 'accepted')
 
+/** An IdCache of `capacity` that has seen `ids`, then resized to `size`. */
+const resized = (capacity: number, ids: readonly string[], size: number): IdCache => {
+  const cache = new IdCache(capacity)
+  for (const id of ids) cache.seen(id)
+  cache.resize(size)
+  return cache
+}
+/** Whether `cache` had seen each of `ids`, asked in order (asking records the id too). */
+const seenAgain = (cache: IdCache, ids: readonly string[]): boolean[] => ids.map((id) => cache.seen(id))
+
 describe('streams/connection/notifications', () => {
   it('names the kind by the first top-level key whose value has an id, and keeps the whole frame', () => {
     const value = { first: null, second: 'text', inboundSMSMessageNotification: { id: 'n1', text: 'hi' }, later: { id: 'n2' } }
@@ -63,27 +73,15 @@ describe('streams/connection/notifications', () => {
   })
 
   it('keeps the newest ids when the window is resized', () => {
-    const cache = new IdCache(4)
-    for (const id of ['a', 'b', 'c', 'd']) cache.seen(id)
-    cache.resize(2)
-    expect(['d', 'c', 'a'].map((id) => cache.seen(id))).to.deep.equal([true, true, false])
-    const grown = new IdCache(2)
-    for (const id of ['a', 'b', 'c']) grown.seen(id)
-    grown.resize(5)
-    expect(['b', 'c', 'a'].map((id) => grown.seen(id))).to.deep.equal([true, true, false])
+    expect(seenAgain(resized(4, ['a', 'b', 'c', 'd'], 2), ['d', 'c', 'a'])).to.deep.equal([true, true, false])
+    expect(seenAgain(resized(2, ['a', 'b', 'c'], 5), ['b', 'c', 'a'])).to.deep.equal([true, true, false])
   })
 
   it('keeps the newest ids when shrinking a ring that has wrapped, and forgets those that no longer fit', () => {
     // Capacity 3 after a, b, c, d holds b, c, d with d written over a: the oldest (b) sits after the newest in the ring.
-    const wrapped = new IdCache(3)
-    for (const id of ['a', 'b', 'c', 'd']) wrapped.seen(id)
-    wrapped.resize(2)
-    expect(['d', 'c', 'b'].map((id) => wrapped.seen(id))).to.deep.equal([true, true, false])
+    expect(seenAgain(resized(3, ['a', 'b', 'c', 'd'], 2), ['d', 'c', 'b'])).to.deep.equal([true, true, false])
     // A ring not yet full: its write position restarts in the new ring, so the window is exactly the new size.
-    const partial = new IdCache(4)
-    for (const id of ['a', 'b', 'c']) partial.seen(id)
-    partial.resize(2)
-    expect(['c', 'b', 'a'].map((id) => partial.seen(id))).to.deep.equal([true, true, false])
+    expect(seenAgain(resized(4, ['a', 'b', 'c'], 2), ['c', 'b', 'a'])).to.deep.equal([true, true, false])
   })
 
   it('rounds a fractional idCacheLength down and treats a negative one as 0', () => {

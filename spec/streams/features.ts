@@ -13,9 +13,11 @@ export interface DisposableFeature<E> {
 /** What a feature's events$ emits. */
 type EventOf<F extends DisposableFeature<unknown>> = F['events$'] extends Observable<infer E> ? E : never
 
-/** A new recording link, the feature `create` makes on it, and the events it emits from now on. */
-export function recordedFeature<F extends DisposableFeature<unknown>>(create: (link: RecordingLink) => F): { link: RecordingLink; feature: F; events: EventOf<F>[] } {
-  const link = recordingLink()
+/** A recording link (a new signed-in one by default), the feature `create` makes on it, and the events it emits from now on. */
+export function recordedFeature<F extends DisposableFeature<unknown>>(
+  create: (link: RecordingLink) => F,
+  link: RecordingLink = recordingLink(),
+): { link: RecordingLink; feature: F; events: EventOf<F>[] } {
   const feature = create(link)
   const events: EventOf<F>[] = []
   feature.events$.subscribe((event) => events.push(event as EventOf<F>))

@@ -7,10 +7,22 @@ import { answering, quietCore, recordingLink, type RecordingLink } from '../pres
 
 const jane = { primaryContact: 'jane@example.com', contactId: 'JaneD', firstName: 'Jane' }
 
+/** A contacts feature on `link`, with the events it emits from now on. */
+const contactsOn = (link?: RecordingLink) => recordedFeature((recording) => createContacts({ logs: quietCore().logs, link: recording }), link)
+
+/** Asks for each of the five requests once, about Jane. */
+const requestEach = (contacts: ContactsFeature): void => {
+  contacts.commands.add(jane)
+  contacts.commands.update(jane)
+  contacts.commands.remove('JaneD')
+  contacts.commands.fetch('JaneD')
+  contacts.commands.refresh()
+}
+
 describe('contacts feature: arguments', () => {
   let link: RecordingLink, contacts: ContactsFeature, events: ContactEvent[]
   beforeEach(() => {
-    ;({ link, feature: contacts, events } = recordedFeature((link) => createContacts({ logs: quietCore().logs, link })))
+    ;({ link, feature: contacts, events } = contactsOn())
   })
   afterEach(() => contacts.dispose())
 
@@ -89,11 +101,7 @@ describe('contacts feature: arguments', () => {
   })
 
   it('names each request as the platform reference does', () => {
-    contacts.commands.add(jane)
-    contacts.commands.update(jane)
-    contacts.commands.remove('JaneD')
-    contacts.commands.fetch('JaneD')
-    contacts.commands.refresh()
+    requestEach(contacts)
     expect(link.requests.map((request) => [request.method, request.operation])).to.deep.equal([
       ['POST', 'Add Contact Request'],
       ['PUT', 'Update Contact Request'],
@@ -104,14 +112,8 @@ describe('contacts feature: arguments', () => {
   })
 
   it('without a user sends nothing and names the request that could not be made', () => {
-    const signedOut = createContacts({ logs: quietCore().logs, link: recordingLink(false) })
-    const failures: ContactEvent[] = []
-    signedOut.events$.subscribe((event) => failures.push(event))
-    signedOut.commands.add(jane)
-    signedOut.commands.update(jane)
-    signedOut.commands.remove('JaneD')
-    signedOut.commands.fetch('JaneD')
-    signedOut.commands.refresh()
+    const { feature: signedOut, events: failures } = contactsOn(recordingLink(false))
+    requestEach(signedOut)
     expect(failures.map((event) => (event.type === 'contactFailed' ? event.error.message : event.type))).to.deep.equal(
       ['Add Contact Request', 'Update Contact Request', 'Delete Contact Request', 'Fetch Contact Request', 'Refresh Contact Request'].map(
         (name) => `${name} failed: no user (set tokens first)`,
@@ -121,9 +123,7 @@ describe('contacts feature: arguments', () => {
   })
 
   it('reports an add as contactAdded and an update as contactUpdated, each with the contact sent', () => {
-    const answered = createContacts({ logs: quietCore().logs, link: answering(recordingLink(), () => of(undefined)) })
-    const done: ContactEvent[] = []
-    answered.events$.subscribe((event) => done.push(event))
+    const { feature: answered, events: done } = contactsOn(answering(recordingLink(), () => of(undefined)))
     answered.commands.add(jane)
     answered.commands.update({ ...jane, firstName: 'Janet' })
     answered.commands.remove('JaneD')
@@ -136,9 +136,7 @@ describe('contacts feature: arguments', () => {
   })
 
   it('reports a failed request with the id of its contact (none for refresh)', () => {
-    const failing = createContacts({ logs: quietCore().logs, link: answering(recordingLink(), () => throwError(() => new Error('refused'))) })
-    const failures: ContactEvent[] = []
-    failing.events$.subscribe((event) => failures.push(event))
+    const { feature: failing, events: failures } = contactsOn(answering(recordingLink(), () => throwError(() => new Error('refused'))))
     failing.commands.add(jane)
     failing.commands.update(jane)
     failing.commands.remove('bob')

@@ -10,6 +10,18 @@ import { createLogs } from '../../../streams/logs/feature.js'
 import { captureConsole } from '../logs/capture.js'
 import { aliceUser, quietCore, recordingLink, type RecordingLink } from '../presence/link.js'
 
+/** Groups for Alice (username alice) whose tokens claim `identity`, on a recording link. */
+const groupsAs = (identity: string | undefined) =>
+  recordedFeature((link) => createGroups({ ...quietCore(), link }), { ...recordingLink(), user: () => ({ ...aliceUser, username: 'alice', identity }) })
+
+/** The body that creates group `name`: `owner` first, as its administrator, then the other participants. */
+const creation = (name: string, owner: string, ...others: string[]) => ({
+  groupChatSessionInformation: {
+    participant: [{ address: owner, 'x-isAdmin': true }, ...others.map((address) => ({ address, 'x-isAdmin': false }))],
+    'x-name': name,
+  },
+})
+
 describe('groups feature: arguments', () => {
   let link: RecordingLink, groups: GroupsFeature, events: GroupEvent[]
   beforeEach(() => {
@@ -101,8 +113,7 @@ describe('groups feature: arguments', () => {
   })
 
   it('addresses the user by the identity claim in the body and participants, by the username in the path, and by the username without a claim', () => {
-    const claimed = recordingLink()
-    const withClaim = createGroups({ ...quietCore(), link: { ...claimed, user: () => ({ ...aliceUser, username: 'alice', identity: 'alice@example.com' }) } })
+    const { link: claimed, feature: withClaim } = groupsAs('alice@example.com')
     withClaim.commands.create({ name: 'Team', participants: ['alice@example.com', 'alice', 'bob@example.com'] })
     withClaim.commands.leave('g1')
     withClaim.commands.acceptInvitation('g2')
@@ -113,41 +124,20 @@ describe('groups feature: arguments', () => {
       '/cpaas/chat/v1/alice/group/g2/participants/alice@example.com/status',
       '/cpaas/chat/v1/alice/group/g3/participants/alice@example.com',
     ])
-    expect(claimed.requests[0]?.body).to.deep.equal({
-      groupChatSessionInformation: {
-        participant: [
-          { address: 'alice@example.com', 'x-isAdmin': true },
-          { address: 'alice', 'x-isAdmin': false },
-          { address: 'bob@example.com', 'x-isAdmin': false },
-        ],
-        'x-name': 'Team',
-      },
-    })
+    expect(claimed.requests[0]?.body).to.deep.equal(creation('Team', 'alice@example.com', 'alice', 'bob@example.com'))
     withClaim.dispose()
-    const unclaimed = recordingLink()
-    const withoutClaim = createGroups({ ...quietCore(), link: { ...unclaimed, user: () => ({ ...aliceUser, username: 'alice', identity: undefined }) } })
+    const { link: unclaimed, feature: withoutClaim } = groupsAs(undefined)
     withoutClaim.commands.create({ name: 'Team', participants: ['alice', 'bob@example.com'] })
     withoutClaim.commands.leave('g1')
     expect(unclaimed.requests.map((request) => request.path)).to.deep.equal(['/cpaas/chat/v1/alice/group', '/cpaas/chat/v1/alice/group/g1/participants/alice'])
-    expect(unclaimed.requests[0]?.body).to.deep.equal({
-      groupChatSessionInformation: {
-        participant: [
-          { address: 'alice', 'x-isAdmin': true },
-          { address: 'bob@example.com', 'x-isAdmin': false },
-        ],
-        'x-name': 'Team',
-      },
-    })
+    expect(unclaimed.requests[0]?.body).to.deep.equal(creation('Team', 'alice', 'bob@example.com'))
     withoutClaim.dispose()
   })
 
   it('warns of an ignored group event and of a malformed notification, which it also reports', () => {
     const captured = captureConsole()
     const config = createConfig({ logs: { logLevel: 'warn' } })
-    const noticed = recordingLink()
-    const logged = createGroups({ config, logs: createLogs(config, createEnvironment({ console: captured.console })), link: noticed })
-    const seen: GroupEvent[] = []
-    logged.events$.subscribe((event) => seen.push(event))
+    const { link: noticed, feature: logged, events: seen } = recordedFeature((link) => createGroups({ config, logs: createLogs(config, createEnvironment({ console: captured.console })), link }))
     const notify = (kind: string, body: Record<string, unknown>): void => (noticed.notifications$ as Subject<InboundNotification>).next({ kind, id: `n-${kind}`, body, frame: {} })
     notify('chatEventNotification', { eventType: 'SessionRenamed', link: [{ rel: 'groupChatSessionInformation', href: '/cpaas/chat/v1/alice/group/g1' }] })
     notify('chatParticipantStatusNotification', { participant: [], link: [] })

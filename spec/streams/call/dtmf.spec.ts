@@ -117,7 +117,10 @@ function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
 
 describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   const timing = { duration: 100, gap: 70 }
-  const play = (sender: FakeSender, tones: string, audio = fakeAudio()) => {
+  /** Starts playing `tones` on a sender of the microphone (refusing replaceTrack after `failFrom` calls) and lets the start settle. */
+  const play = async (tones: string, { audio = fakeAudio(), failFrom }: { audio?: ReturnType<typeof fakeAudio>; failFrom?: number } = {}) => {
+    const microphone = fakeTrack('audio', 'microphone')
+    const sender = new FakeSender(microphone, failFrom)
     const { clock, advance } = virtualClock()
     const seen: string[] = []
     let error: unknown
@@ -129,7 +132,8 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
       },
       complete: () => seen.push('complete'),
     })
-    return { audio, advance, seen, subscription, error: () => error, context: () => audio.contexts[0]! }
+    await settled()
+    return { microphone, sender, advance, seen, subscription, error: () => error, context: () => audio.contexts[0]! }
   }
 
   it('refuses with call:2 without AudioContext or MediaStream, or when the sender sends no audio', async () => {
@@ -151,10 +155,7 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   })
 
   it('puts the mix on the sender, starts each sine at its time, and gives the microphone back 250 ms after the last tone ended; then emits once and completes', async () => {
-    const microphone = fakeTrack('audio', 'microphone')
-    const sender = new FakeSender(microphone)
-    const { advance, seen, context } = play(sender, '1#')
-    await settled()
+    const { microphone, sender, advance, seen, context } = await play('1#')
     expect(sender.track?.id).to.equal('mixed')
     expect(context().sourceConnected).to.equal(true)
     const oscillators = context().oscillators
@@ -179,9 +180,7 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   })
 
   it('pauses only: waits the sequence length (2 s a comma), then the 250 ms tail', async () => {
-    const sender = new FakeSender(fakeTrack('audio', 'microphone'))
-    const { advance, seen, context } = play(sender, ',')
-    await settled()
+    const { advance, seen, context } = await play(',')
     expect(context().oscillators).to.deep.equal([])
     advance(dtmfPause + 249)
     await settled()
@@ -192,10 +191,7 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   })
 
   it('unsubscribing while the tones play gives the microphone back and tears the mix down', async () => {
-    const microphone = fakeTrack('audio', 'microphone')
-    const sender = new FakeSender(microphone)
-    const { subscription, seen, context } = play(sender, '1')
-    await settled()
+    const { microphone, sender, subscription, seen, context } = await play('1')
     expect(sender.track?.id).to.equal('mixed')
     subscription.unsubscribe()
     await settled()
@@ -205,10 +201,7 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   })
 
   it('a WebAudio failure is call:2 "In-band DTMF failed", reported once the mix is being torn down; the sender keeps the microphone', async () => {
-    const microphone = fakeTrack('audio', 'microphone')
-    const sender = new FakeSender(microphone)
-    const { seen, error, context } = play(sender, '1', fakeAudio(() => Promise.reject(new Error('suspended for good'))))
-    await settled()
+    const { microphone, sender, seen, error, context } = await play('1', { audio: fakeAudio(() => Promise.reject(new Error('suspended for good'))) })
     expect(seen).to.deep.equal(['error (source disconnected)'])
     expect(error()).to.include({ name: 'BasicError', code: 'call:2', message: 'In-band DTMF failed: suspended for good' })
     expect(sender.replaced).to.deep.equal([])
@@ -217,9 +210,7 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
   })
 
   it('a sender that refuses the microphone back still ends the sequence, the mix stopped', async () => {
-    const sender = new FakeSender(fakeTrack('audio', 'microphone'), 1)
-    const { advance, seen, context } = play(sender, ',')
-    await settled()
+    const { sender, advance, seen, context } = await play(',', { failFrom: 1 })
     advance(dtmfPause + 250)
     await settled()
     expect(sender.replaced.map((track) => track?.id)).to.deep.equal(['mixed', 'microphone'])

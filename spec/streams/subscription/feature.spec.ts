@@ -105,6 +105,16 @@ describe('streams/subscription/feature', () => {
     return feature
   }
 
+  /** Runs `script` in virtual time on a feature made with `options`; returns the feature. */
+  const played = (script: (feature: ReturnType<typeof make>) => void, options: Parameters<typeof make>[0] = {}): ReturnType<typeof make> => {
+    let feature!: ReturnType<typeof make>
+    scheduler.run(() => {
+      feature = make(options)
+      script(feature)
+    })
+    return feature
+  }
+
   /**
    * The scripted platform: answers shaped as the wire codecs want (decoded with the request's
    * own codec, as the real request layer does), 10 ms after each request.
@@ -136,10 +146,7 @@ describe('streams/subscription/feature', () => {
   }
 
   it('subscribes each service in parallel on a new channel, then ends with servicesSubscribed', () => {
-    scheduler.run(() => {
-      const feature = make({ })
-      feature.commands.subscribe(['Call', 'chat', 'presence', 'smsinbound', 'call'])
-    })
+    played((feature) => feature.commands.subscribe(['Call', 'chat', 'presence', 'smsinbound', 'call']))
     expect(seen.slice(0, 3)).to.deep.equal(['0 operationStarted', '10 channelCreated ch1', '45 subscribed[call,chat,presence,smsinbound] failed[]'])
     expect(requests.slice(0, 8)).to.deep.equal([
       `0 POST notificationchannel/v1/alice@example.com/channels`,
@@ -155,40 +162,31 @@ describe('streams/subscription/feature', () => {
   })
 
   it('bounds the request by subscription.timeout: a service still unanswered is simply not subscribed', () => {
-    scheduler.run(() => {
-      const respond: Responder = (spec, platform) => (spec.path.includes('/chat/') ? NEVER : platform(spec))
-      make({ respond, config: { subscription: { timeout: 3 } } }).commands.subscribe(['call', 'chat'])
-    })
+    const respond: Responder = (spec, platform) => (spec.path.includes('/chat/') ? NEVER : platform(spec))
+    played((feature) => feature.commands.subscribe(['call', 'chat']), { respond, config: { subscription: { timeout: 3 } } })
     expect(seen.slice(0, 3)).to.deep.equal(['0 operationStarted', '10 channelCreated ch1', '3000 subscribed[call] failed[chat]'])
   })
 
   it('fails with subscription:2 when the channel is not created within subscription.timeout', () => {
-    scheduler.run(() => {
-      make({ respond: (spec, platform) => (spec.method === 'POST' ? NEVER : platform(spec)), config: { subscription: { timeout: 5 } } }).commands.subscribe(['chat'])
-    })
+    played((feature) => feature.commands.subscribe(['chat']), { respond: (spec, platform) => (spec.method === 'POST' ? NEVER : platform(spec)), config: { subscription: { timeout: 5 } } })
     expect(seen).to.deep.equal(['0 operationStarted', '5000 operationFailed subscribe subscription:2'])
   })
 
   it('fails with subscription:1, closes the socket and deletes the channel when the socket does not open in time', () => {
-    scheduler.run(() => {
-      make({ socket: () => NEVER, config: { subscription: { timeout: 4 } } }).commands.subscribe(['chat'])
-    })
+    played((feature) => feature.commands.subscribe(['chat']), { socket: () => NEVER, config: { subscription: { timeout: 4 } } })
     expect(seen.slice(0, 3)).to.deep.equal(['0 operationStarted', '10 channelCreated ch1', '4000 operationFailed subscribe subscription:1 channel dropped'])
     expect(connects).to.deep.equal(['10 connect /ws/ch1', '4000 disconnect'])
     expect(requests).to.include('4000 DELETE notificationchannel/v1/alice@example.com/channels/ch1')
   })
 
   it('reports a socket that failed to open with its error and drops the channel', () => {
-    scheduler.run(() => {
-      const error = new BasicError('subscription:1', 'WebSocket could not be opened: every attempt failed')
-      make({ socket: () => throwError(() => error) }).commands.subscribe(['chat'])
-    })
+    const error = new BasicError('subscription:1', 'WebSocket could not be opened: every attempt failed')
+    played((feature) => feature.commands.subscribe(['chat']), { socket: () => throwError(() => error) })
     expect(seen.slice(0, 3)).to.deep.equal(['0 operationStarted', '10 channelCreated ch1', '10 operationFailed subscribe subscription:1 channel dropped'])
   })
 
   it('queues requests: the next one starts when the previous one ended', () => {
-    scheduler.run(() => {
-      const feature = make({ })
+    played((feature) => {
       feature.commands.subscribe(['chat'])
       feature.commands.subscribe(['call'])
       feature.commands.unsubscribe(['chat'])
@@ -205,8 +203,7 @@ describe('streams/subscription/feature', () => {
   })
 
   it('subscribes on the channel it holds only the services not subscribed yet', () => {
-    scheduler.run(() => {
-      const feature = make({ })
+    played((feature) => {
       feature.commands.subscribe(['chat'])
       feature.commands.subscribe(['chat', 'call'])
     })
@@ -215,9 +212,7 @@ describe('streams/subscription/feature', () => {
   })
 
   it('removes only the named services; the last one closes the socket and deletes the channel', () => {
-    let feature!: ReturnType<typeof make>
-    scheduler.run(() => {
-      feature = make({ })
+    const feature = played((feature) => {
       feature.commands.subscribe(['chat', 'call'])
       scheduler.schedule(() => feature.commands.unsubscribe(['CHAT']), 100)
       scheduler.schedule(() => expect(feature.subscriptions().subscribed).to.deep.equal(['call']), 200)
@@ -238,7 +233,7 @@ describe('streams/subscription/feature', () => {
     const { warn } = console
     console.warn = (...args: unknown[]) => void warned.push(args)
     try {
-      scheduler.run(() => make({ config: { logs: { logLevel: 'warn' } } }).commands.subscribe(['chat', 'fax']))
+      played((feature) => feature.commands.subscribe(['chat', 'fax']), { config: { logs: { logLevel: 'warn' } } })
     } finally {
       console.warn = warn
     }
@@ -246,8 +241,7 @@ describe('streams/subscription/feature', () => {
   })
 
   it('refuses bad requests with a BAD_INPUT BasicError (never a bare boolean)', () => {
-    scheduler.run(() => {
-      const feature = make({ })
+    played((feature) => {
       feature.commands.subscribe([])
       feature.commands.subscribe('chat' as never) // bad input, as an app without types may pass it
       feature.commands.subscribe(['sms', 'smsoutbound'])
@@ -271,15 +265,13 @@ describe('streams/subscription/feature', () => {
   })
 
   it('refreshes the channel at half its granted lifetime and reports each attempt', () => {
-    scheduler.run(() => {
-      const respond: Responder = (spec, platform) => {
-        if (spec.method !== 'PUT') return platform(spec)
-        return requests.filter((line) => line.includes(' PUT ')).length === 2
-          ? throwError(() => new BasicError('subscription:4', 'Refresh notification channel request failed: Unauthorized'))
-          : scheduler.createColdObservable('10ms (g|)', { g: { notificationChannelLifetime: { channelLifetime: 600 } } })
-      }
-      make({ respond, config: { subscription: { channelLifetime: 1200 } }, until: 2_000_000 }).commands.subscribe(['chat'])
-    })
+    const respond: Responder = (spec, platform) => {
+      if (spec.method !== 'PUT') return platform(spec)
+      return requests.filter((line) => line.includes(' PUT ')).length === 2
+        ? throwError(() => new BasicError('subscription:4', 'Refresh notification channel request failed: Unauthorized'))
+        : scheduler.createColdObservable('10ms (g|)', { g: { notificationChannelLifetime: { channelLifetime: 600 } } })
+    }
+    played((feature) => feature.commands.subscribe(['chat']), { respond, config: { subscription: { channelLifetime: 1200 } }, until: 2_000_000 })
     // Created at 10 ms for 1200 s: PUT at 600.01 s, 600 s granted; PUT at 900.02 s fails; again at half of the 300 s left.
     expect(seen.filter((line) => line.includes('refresh')).slice(0, 4)).to.deep.equal([
       '600020 refreshed1/600',
@@ -290,11 +282,9 @@ describe('streams/subscription/feature', () => {
   })
 
   it('replaces a channel the platform lost (404 on refresh) and subscribes its services again', () => {
-    scheduler.run(() => {
-      const respond: Responder = (spec, platform) =>
-        spec.method === 'PUT' ? throwError(() => withHttpStatus(new BasicError('SVC0004', 'No such channel'), 404)) : platform(spec)
-      make({ respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 }).commands.subscribe(['chat', 'call'])
-    })
+    const respond: Responder = (spec, platform) =>
+      spec.method === 'PUT' ? throwError(() => withHttpStatus(new BasicError('SVC0004', 'No such channel'), 404)) : platform(spec)
+    played((feature) => feature.commands.subscribe(['chat', 'call']), { respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 })
     expect(seen.filter((line) => !line.includes('operation'))).to.deep.equal([
       '10 channelCreated ch1',
       '25 subscribed[chat,call] failed[]',
@@ -305,24 +295,24 @@ describe('streams/subscription/feature', () => {
   })
 
   it('asks the platform whether the channel exists when a reconnection attempt fails, and replaces it if not', () => {
-    scheduler.run(() => {
-      const respond: Responder = (spec, platform) =>
-        spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, withHttpStatus(new BasicError('SVC0004', 'gone'), 404)) : platform(spec)
-      make({ respond }).commands.subscribe(['smsinbound'])
+    const respond: Responder = (spec, platform) =>
+      spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, withHttpStatus(new BasicError('SVC0004', 'gone'), 404)) : platform(spec)
+    played((feature) => {
+      feature.commands.subscribe(['smsinbound'])
       scheduler.schedule(() => connectionEvents.next({ type: 'attemptFailed', failures: 1, delay: 5000, error: new BasicError('subscription:1', 'refused') }), 1000)
-    })
+    }, { respond })
     expect(seen.filter((line) => line.includes('channel'))).to.deep.equal(['10 channelCreated ch1', '1035 channelReplaced ch2 [smsinbound]'])
   })
 
   it('keeps a channel the platform still answers for, asking once per running check, and reports a refresh failing without a code as subscription:4', () => {
-    scheduler.run(() => {
-      const respond: Responder = (spec, platform) =>
-        spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, new Error('down')) : platform(spec)
-      make({ respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 }).commands.subscribe(['smsinbound'])
-      const error = new BasicError('subscription:1', 'refused')
+    const respond: Responder = (spec, platform) =>
+      spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, new Error('down')) : platform(spec)
+    const error = new BasicError('subscription:1', 'refused')
+    played((feature) => {
+      feature.commands.subscribe(['smsinbound'])
       scheduler.schedule(() => connectionEvents.next({ type: 'attemptFailed', failures: 1, delay: 5000, error }), 1000)
       scheduler.schedule(() => connectionEvents.next({ type: 'attemptFailed', failures: 2, delay: 5000, error }), 1005)
-    })
+    }, { respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 })
     expect(requests.filter((line) => line.includes(' PUT ')).map((line) => line.split(' ')[0])).to.deep.equal(['1000', '50010'])
     expect(seen.filter((line) => line.includes('channel') || line.includes('refresh'))).to.deep.equal([
       '10 channelCreated ch1',
@@ -331,11 +321,9 @@ describe('streams/subscription/feature', () => {
   })
 
   it('forgets the channel and every subscription when reconnection gave up', () => {
-    let feature!: ReturnType<typeof make>
-    scheduler.run(() => {
-      feature = make({ })
+    const error = new BasicError('subscription:1', 'WebSocket could not be opened: every attempt failed')
+    const feature = played((feature) => {
       feature.commands.subscribe(['chat'])
-      const error = new BasicError('subscription:1', 'WebSocket could not be opened: every attempt failed')
       scheduler.schedule(() => connectionEvents.next({ type: 'gaveUp', channelURL: '/ws/other', error }), 500)
       scheduler.schedule(() => connectionEvents.next({ type: 'gaveUp', channelURL: '/ws/ch1', error }), 1000)
     })
@@ -348,7 +336,7 @@ describe('streams/subscription/feature', () => {
     const turnRequests = (config: UserConfig): string[] => {
       requests = []
       scheduler = new TestScheduler(() => undefined)
-      scheduler.run(() => make({ config }).commands.subscribe(['call']))
+      played((feature) => feature.commands.subscribe(['call']), { config })
       return requests.filter((line) => line.endsWith('/turn'))
     }
     expect(turnRequests({})).to.have.length(1)
@@ -359,8 +347,7 @@ describe('streams/subscription/feature', () => {
 
   it('publishes the TURN credentials on turnCredentials$', () => {
     const values: unknown[] = []
-    scheduler.run(() => {
-      const feature = make({ })
+    played((feature) => {
       feature.turnCredentials$.subscribe((credentials) => values.push(credentials))
       feature.commands.subscribe(['call'])
     })

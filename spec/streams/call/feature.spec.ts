@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { CallState } from '../../../streams/call/state.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
+import { connect, eventually, next, recordingWebrtc, ring, useCallCores, virtualClock } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
@@ -104,10 +104,7 @@ describe('call feature: notifications that do not fit (streams/call/feature.ts)'
   async function ringing() {
     const alice = await core('alice@example.com')
     const bob = await core('bob@example.com')
-    const received = next(bob, 'callReceived')
-    const callId = alice.call.commands.make('bob@example.com', { audio: true })
-    const calleeCall = (await received).callId
-    await eventually(() => stateOf(alice, callId) === 'Ringing', 'alice Ringing')
+    const { callerCall: callId, calleeCall } = await ring(alice, bob)
     const sessionId = alice.call.current().calls[callId]?.wrtcsSessionId ?? ''
     const href = `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}`
     return { alice, bob, callId, calleeCall, href }

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { usePlatform } from '../../helpers/platform.js'
-import { eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
+import { eventually, next, recordingWebrtc, ring, useCallCores } from './node-webrtc.js'
 
 // Refusing an incoming call (streams/call/incoming.ts), in Node over the local platform with wrtc.
 
@@ -15,11 +15,7 @@ describe('incoming call refused (streams/call/incoming.ts)', function () {
   async function ringing() {
     const alice = await core('alice@example.com')
     const bob = await core('bob@example.com')
-    const received = next(bob, 'callReceived')
-    const callerCall = alice.call.commands.make('bob@example.com', { audio: true })
-    const calleeCall = (await received).callId
-    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Ringing', 'alice Ringing')
-    return { alice, bob, callerCall, calleeCall }
+    return { alice, bob, ...(await ring(alice, bob)) }
   }
 
   it('reject: once the platform took the DELETE, the call ends (from Ringing, its peer closed), and the caller is told', async () => {

@@ -87,6 +87,15 @@ export const next = <T extends CallOutput['type']>(
 /** Waits until a condition holds: real network I/O and WebRTC run in real time, whatever the SDK's scheduler. */
 export const eventually = (condition: () => boolean, what: string, timeout = 8000): Promise<void> => until(condition, what, timeout, 10)
 
+/** Places an audio call from `caller` to `callee` and lets it ring; resolves when the caller's call is Ringing. */
+export async function ring(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {
+  const received = next(callee, 'callReceived')
+  const callerCall = caller.call.commands.make(callee.tokens.identity, { audio: true })
+  const calleeCall = (await received).callId
+  await eventually(() => caller.call.current().calls[callerCall]?.state === 'Ringing', `${caller.tokens.identity} Ringing`)
+  return { callerCall, calleeCall }
+}
+
 /** Places an audio call from `caller` to `callee` and answers it; resolves when both are Connected. */
 export async function connect(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {
   const received = next(callee, 'callReceived')

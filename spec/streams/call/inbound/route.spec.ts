@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import type { Environment } from '../../../../streams/environment.js'
 import { usePlatform } from '../../../helpers/platform.js'
-import { eventually, next, useCallCores } from '../node-webrtc.js'
+import { eventually, next, ring, useCallCores } from '../node-webrtc.js'
 
 // How call notifications are routed to their call (notifications.md §4), in Node over the local platform with wrtc: the notifications are pushed by the
 // platform's admin, as a gateway would send them.
@@ -25,10 +25,7 @@ describe('call notifications routed to their call (streams/call/inbound/route.ts
     const logs = recordingConsole()
     const alice = await core('alice@example.com', { console: logs.console }, { logs: { logLevel: 'debug' } })
     const bob = await core('bob@example.com')
-    const received = next(bob, 'callReceived')
-    const callId = alice.call.commands.make('bob@example.com', { audio: true })
-    const calleeCall = (await received).callId
-    await eventually(() => alice.call.current().calls[callId]?.state === 'Ringing', 'alice Ringing')
+    const { callerCall: callId, calleeCall } = await ring(alice, bob)
     const sessionOf = (streams: typeof alice, id: string): string => streams.call.current().calls[id]?.wrtcsSessionId ?? ''
     return { alice, bob, callId, calleeCall, logs, aliceSession: sessionOf(alice, callId), bobSession: sessionOf(bob, calleeCall) }
   }

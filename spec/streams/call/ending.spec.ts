@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { errorCodes } from '../../../streams/errors.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
+import { aliceCallsBob, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // `end` and `getStats` (streams/call/ending.ts), in Node over the local platform with wrtc.
 
@@ -12,9 +12,7 @@ describe('end and getStats (streams/call/ending.ts)', function () {
   afterEach(() => platform().admin.clearFaults())
 
   it('end that the platform refuses: the call still ends, with the platform error', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall } = await connect(alice, bob)
+    const { alice, callerCall } = await aliceCallsBob(core)
     const sessionId = alice.call.current().calls[callerCall]?.wrtcsSessionId ?? ''
     await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}`, status: 503, count: 1 })
     const ended = next(alice, 'stateChanged', callerCall, (change) => change.error !== undefined)
@@ -25,9 +23,7 @@ describe('end and getStats (streams/call/ending.ts)', function () {
   })
 
   it("getStats: the call's report, and call:INVALID_PARAM for a track that is not one of the call's", async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall } = await connect(alice, bob)
+    const { alice, callerCall } = await aliceCallsBob(core)
     const whole = next(alice, 'statsReceived', callerCall)
     alice.call.commands.getStats(callerCall)
     const report = await whole

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { filter, firstValueFrom, map, type Observable } from 'rxjs'
 import type { CallOutput } from '../../../streams/call/state.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, recordingWebrtc, useCallCores } from './node-webrtc.js'
+import { aliceCallsBob, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // endCall (streams/call/engine.ts), in Node over the local platform with wrtc.
 
@@ -12,9 +12,7 @@ describe('a call ended by the far end (streams/call/engine.ts)', function () {
   const core = useCallCores(platform, () => recordingWebrtc([]))
 
   it('releases its media before it ends: its tracks have ended when the app hears of the end', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
+    const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     const localTrack = alice.call.current().calls[callerCall]?.localTracks[0] ?? ''
     const trackAtEnd = firstValueFrom(
       (alice.call.events$ as Observable<CallOutput>).pipe(

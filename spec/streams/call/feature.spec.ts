@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { CallState } from '../../../streams/call/state.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, recordingWebrtc, ring, useCallCores, virtualClock } from './node-webrtc.js'
+import { aliceCallsBob, connect, eventually, next, recordingWebrtc, ring, useCallCores, virtualClock } from './node-webrtc.js'
 
 // The call feature in Node, over the local platform (real HTTP and WebSocket) with a real WebRTC
 // stack (@roamhq/wrtc). The "devices" are wrtc's media sources: the SDK's getUserMedia comes from
@@ -20,9 +20,7 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
   const core = useCallCores(platform, () => recordingWebrtc(peers))
 
   it('make → answer → end: states on both sides, tracks in the media feature, local media stopped and peers closed', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
+    const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     const call = alice.call.current().calls[callerCall]
     expect(call?.localTracks).to.have.length(1)
     const localTrack = alice.media.track(call?.localTracks[0] ?? '')

@@ -87,6 +87,15 @@ export const next = <T extends CallOutput['type']>(
 /** Waits until a condition holds: real network I/O and WebRTC run in real time, whatever the SDK's scheduler. */
 export const eventually = (condition: () => boolean, what: string, timeout = 8000): Promise<void> => until(condition, what, timeout, 10)
 
+/** Alice and Bob, each on a core `core` makes with no extras, in an audio call Alice placed and Bob answered. */
+export async function aliceCallsBob(
+  core: (userId: string) => Promise<TestStreams>,
+): Promise<{ readonly alice: TestStreams; readonly bob: TestStreams; readonly callerCall: string; readonly calleeCall: string }> {
+  const alice = await core('alice@example.com')
+  const bob = await core('bob@example.com')
+  return { alice, bob, ...(await connect(alice, bob)) }
+}
+
 /** Places an audio call from `caller` to `callee` and lets it ring; resolves when the caller's call is Ringing. */
 export async function ring(caller: TestStreams, callee: TestStreams): Promise<{ readonly callerCall: string; readonly calleeCall: string }> {
   const received = next(callee, 'callReceived')

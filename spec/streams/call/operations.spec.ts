@@ -4,7 +4,7 @@ import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operation
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { connect, eventually, next, nodeDevices, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
+import { aliceCallsBob, connect, eventually, next, nodeDevices, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc): the failure paths a browser spec cannot
@@ -42,9 +42,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   }
 
   it('hold and unhold: the transceivers go inactive and back; both sides see the flags', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
+    const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     const remotelyHeld = next(bob, 'stateChanged', calleeCall)
     alice.call.commands.hold(callerCall)
     await remotelyHeld
@@ -123,9 +121,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('new media whose re-offer fails is taken off again (its transceiver a spare, inactive, without track); the next new media of its kind reuses it, sending and receiving', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall } = await connect(alice, bob)
+    const { alice, callerCall } = await aliceCallsBob(core)
     await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 500, count: 1 })
     const failed = next(alice, 'newMedia', callerCall)
     alice.call.commands.addMedia(callerCall, { video: true })
@@ -154,9 +150,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('the far end removes its video: our remote video track ends, the remote audio track stays', async () => {
-    const alice = await core('alice@example.com')
-    const bob = await core('bob@example.com')
-    const { callerCall, calleeCall } = await connect(alice, bob)
+    const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     const remoteTracks = () => alice.call.current().calls[callerCall]?.remoteTracks ?? []
     const audio = remoteTracks()
     expect(audio).to.have.length(1)

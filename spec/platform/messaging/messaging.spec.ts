@@ -310,6 +310,21 @@ describe('platform: messaging', () => {
       await request(bob, 'POST', chat(bob, `/group/${groupId}/messages`), { isComposing: { state: 'idle', refresh: '60', lastactive: 2 } })
     })
 
+    it('times out a typist in each conversation on its own', async () => {
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
+      await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { isComposing: { state: 'active', refresh: '60', lastactive: 1 } })
+      // Past the 1:1 refresh of 1 s: its idle must come although Alice still types in the group.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const states = (await received(bob)).map((frame) => [frame.chatMessageNotification.isComposing['x-destinationAddress'], frame.chatMessageNotification.isComposing.state])
+      expect(states).to.deep.equal([
+        ['bob@example.com', 'active'],
+        [groupId, 'active'],
+        ['bob@example.com', 'idle'],
+      ])
+      await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { isComposing: { state: 'idle', refresh: '60', lastactive: 2 } })
+      await Promise.all([received(bob), received(carol)])
+    })
+
     it('refuses senders who are not participants, and unknown groups', async () => {
       const outsider = await request(dave, 'POST', chat(dave, `/group/${groupId}/messages`), { chatMessage: { text: 'let me in' } })
       expect(outsider.status).to.equal(403)

@@ -106,7 +106,7 @@ export function forgetGroupHistory(ctx: PlatformContext, userId: string, groupId
 export const bareNumber = (address: string): string => address.replace(/^tel:/, '')
 
 /** The peer's canonical address (conversations are filed under identities), or the address as given. */
-export const peerAddress = (ctx: PlatformContext, address: string): string => ctx.accounts.find(address)?.identity ?? address.toLowerCase()
+export const peerAddress = (ctx: PlatformContext, address: string): string => ctx.accounts.find(address)?.identity ?? address
 
 /** The number behind `default` or an explicit sender; undefined when the user does not own it. */
 export const ownNumber = (ctx: PlatformContext, user: Account, sender: string): string | undefined => {

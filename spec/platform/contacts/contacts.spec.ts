@@ -53,6 +53,8 @@ describe('platform: address book', () => {
     expect((await exceptionOf(duplicate.response)).kind).to.equal('serviceException')
     expect((await call(platform(), alice, 'POST', undefined, contactBody(undefined, { primaryContact: 'bob@example.com' }))).status).to.equal(400)
     expect((await call(platform(), alice, 'POST', undefined, contactBody(fresh(), { firstName: 'Nobody' }))).status).to.equal(400)
+    for (const contactId of ['  ', 'a/b']) expect((await call(platform(), alice, 'POST', undefined, contactBody(contactId, { primaryContact: 'bob@example.com' }))).status, contactId).to.equal(400)
+    expect((await call(platform(), alice, 'POST', undefined, contactBody(fresh(), { primaryContact: ' ' }))).status).to.equal(400)
     expect((await call(platform(), alice, 'POST', undefined, { contact: { attributeList: { attribute: [{ name: 'buddy', value: true }] }, contactId: 'x' } })).status).to.equal(400)
   })
 
@@ -63,6 +65,17 @@ describe('platform: address book', () => {
     const updated = await call(platform(), alice, 'PUT', id, contactBody(id, { firstName: 'Robert', buddy: 'true' }))
     expect(updated.status).to.equal(200)
     expect(updated.body.contact.attributeList.attribute).to.deep.equal(attributes({ primaryContact: 'bob@example.com', firstName: 'Robert', buddy: 'true', list: 'friends' }))
+  })
+
+  it('stores an update, refuses one naming another contactId, and never keeps contactId as an attribute', async () => {
+    const alice = await platform().login('alice@example.com')
+    const id = fresh()
+    const added = await call(platform(), alice, 'POST', undefined, contactBody(id, { primaryContact: 'bob@example.com', contactId: 'sneaky' }))
+    expect(added.body.contact.attributeList.attribute.map((a: Json) => a.name)).to.not.include('contactId')
+    expect((await call(platform(), alice, 'PUT', id, contactBody('other-id', { firstName: 'Robert' }))).status).to.equal(400)
+    await call(platform(), alice, 'PUT', id, contactBody(id, { firstName: 'Robbie' }))
+    const fetched = await call(platform(), alice, 'GET', id)
+    expect(fetched.body.contact.attributeList.attribute).to.deep.include({ name: 'firstName', value: 'Robbie' })
   })
 
   it('answers 404 for update, remove and fetch of an unknown contact', async () => {

@@ -249,6 +249,8 @@ describe('platform core: the admin API (faults on purpose)', () => {
     const closed = await startTestPlatform({ admin: false })
     try {
       expect((await fetch(`${closed.url}/_admin/state`)).status).to.equal(404)
+      const sms = await fetch(`${closed.url}/_admin/sms`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '+15557770000', to: 'carol@example.com', text: 'x' }) })
+      expect(sms.status).to.equal(404)
       expect(await closed.admin.dropSockets()).to.equal(0)
     } finally {
       await closed.stop()

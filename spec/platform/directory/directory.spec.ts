@@ -56,12 +56,13 @@ describe('platform: directory search', () => {
         { name: 'buddy', value: 'false' },
       ],
     })
-    expect(ids((await search('')).body)).to.have.length(8)
+    expect(ids((await search('')).body)).to.deep.equal([...people.map((p) => p.userId)].sort())
   })
 
   it('matches userName on the full id or its local part, case-insensitively, the exact match first', async () => {
     expect(ids((await search('order=asc&sortBy=name&userName=JANE')).body)).to.deep.equal(['jane@example.com', 'janet@example.com', 'maryjane@example.com'])
     expect(ids((await search('sortBy=name&userName=janet%40example.com')).body)).to.deep.equal(['janet@example.com'])
+    expect(ids((await search('order=desc&sortBy=name&userName=jane')).body)).to.deep.equal(['jane@example.com', 'maryjane@example.com', 'janet@example.com'])
   })
 
   it('filters by name (first or last), firstName, lastName and phone digits', async () => {
@@ -71,6 +72,7 @@ describe('platform: directory search', () => {
     expect(ids((await search('phoneNumber=%2B1555111&sortBy=userId')).body)).to.deep.equal(['bill@example.com', 'maryjane@example.com', 'max@example.com'])
     expect(ids((await search('firstName=jan&lastName=young')).body)).to.deep.equal(['janet@example.com'])
     expect(ids((await search('name=nobody')).body)).to.deep.equal([])
+    expect(ids((await search('name=jane%20doe')).body)).to.deep.equal(['jane@example.com'])
   })
 
   it('sorts by any filter name, ascending or descending', async () => {
@@ -84,6 +86,7 @@ describe('platform: directory search', () => {
       'janet@example.com',
       'zoe@example.com',
     ])
+    expect(ids((await search('sortBy=lastName&order=desc&max=3&lastName=doe')).body)).to.deep.equal(['john@example.com', 'jane@example.com'])
     expect(ids((await search('sortBy=firstName&order=desc&max=3')).body)).to.deep.equal(['zoe@example.com', 'max@example.com', 'maryjane@example.com'])
   })
 
@@ -102,14 +105,25 @@ describe('platform: directory search', () => {
     }
     expect(pages).to.equal(3)
     expect(seen).to.deep.equal([...people.map((p) => p.userId)].sort())
+    const second = await search('max=4&next=p4')
+    expect(ids(second.body)).to.have.length(4)
+    expect(second.body.directoryItemList).to.not.have.property('next')
   })
 
   it('reports as buddy a user the searcher saved as a buddy contact', async () => {
     await platform.fetchAs(jane, 'POST', '/cpaas/addressbook/v1/jane@example.com/default/contacts', {
       contact: { attributeList: { attribute: [{ name: 'primaryContact', value: 'zoe@example.com' }, { name: 'buddy', value: 'true' }] }, contactId: 'zoe' },
     })
+    await platform.fetchAs(jane, 'POST', '/cpaas/addressbook/v1/jane@example.com/default/contacts', {
+      contact: { attributeList: { attribute: [{ name: 'primaryContact', value: 'MAX@example.com' }, { name: 'buddy', value: 'true' }] }, contactId: 'max' },
+    })
+    await platform.fetchAs(jane, 'POST', '/cpaas/addressbook/v1/jane@example.com/default/contacts', {
+      contact: { attributeList: { attribute: [{ name: 'primaryContact', value: 'amy@example.com' }, { name: 'buddy', value: 'false' }] }, contactId: 'amy' },
+    })
     const { body } = await search('userName=zoe')
     expect(body.directoryItemList.directoryItem[0].attribute).to.deep.include({ name: 'buddy', value: 'true' })
+    expect((await search('userName=max')).body.directoryItemList.directoryItem[0].attribute).to.deep.include({ name: 'buddy', value: 'true' })
+    expect((await search('userName=amy')).body.directoryItemList.directoryItem[0].attribute).to.deep.include({ name: 'buddy', value: 'false' })
   })
 
   it('rejects bad options with 400 SVC0002 and other directories with 404', async () => {
@@ -119,5 +133,36 @@ describe('platform: directory search', () => {
       expect(body.requestError.serviceException.messageId).to.equal('SVC0002')
     }
     expect((await search('', 'other')).status).to.equal(404)
+  })
+})
+
+describe('platform: directory search with opaque user ids', () => {
+  // On the real platform the userId is opaque; userName still matches the identity.
+  let platform: TestPlatform
+  let searcher: LoginTokens
+  before(async () => {
+    platform = await startTestPlatform({
+      users: [
+        { ...person('u-2', 'Ann', 'Eclair', '+15552220002'), identity: 'ann@example.com' },
+        { ...person('u-1', 'Annabel', '\u00c9clair', '+15552220001'), identity: 'annabel@example.com' },
+      ],
+    })
+    searcher = await platform.login('u-2')
+  })
+  after(() => platform.stop())
+
+  const ids = async (query: string): Promise<string[]> => {
+    const body = (await (await platform.fetchAs(searcher, 'GET', `/cpaas/directory/v1/u-2/default/search?${query}`)).json()) as Json
+    return body.directoryItemList.directoryItem.map((item: Json) => item.attribute.find((a: Json) => a.name === 'primaryContact').value)
+  }
+
+  it('matches userName on the identity and puts its exact match first', async () => {
+    expect(await ids('userName=ann%40example.com')).to.deep.equal(['u-2'])
+    expect(await ids('userName=ANN')).to.deep.equal(['u-2', 'u-1'])
+  })
+
+  it('sorts by name as first and last name, ignoring case and accents, then by userId', async () => {
+    expect(await ids('sortBy=name')).to.deep.equal(['u-2', 'u-1'])
+    expect(await ids('sortBy=lastName')).to.deep.equal(['u-1', 'u-2'])
   })
 })

@@ -64,6 +64,7 @@ describe('platform: groups', () => {
       const [frame] = await received(invitee)
       const invitation = frame!.groupChatSessionInvitationNotification
       expect(invitation['x-name']).to.equal('Team')
+      expect(invitation.subject).to.equal('Weekly sync')
       expect(invitation.link).to.deep.equal([{ rel: 'groupChatSessionInformation', href: `/cpaas/chat/v1/${invitee.tokens.userId}/group/${groupId}` }])
       expect(invitation.participant.map((p: Json) => p.address)).to.deep.equal(['alice@example.com', 'bob@example.com', 'carol@example.com'])
     }
@@ -76,6 +77,14 @@ describe('platform: groups', () => {
     expect(noName.status).to.equal(400)
     const unknown = await call(alice, 'POST', '', { groupChatSessionInformation: { participant: [{ address: 'nobody@example.com' }], 'x-name': 'X' } })
     expect(unknown.status).to.equal(404)
+    const blank = await call(alice, 'POST', '', { groupChatSessionInformation: { participant: [], 'x-name': '  ' } })
+    expect(blank.status).to.equal(400)
+  })
+
+  it('lists participants by their identity, whatever form the creator wrote', async () => {
+    const created = await call(alice, 'POST', '', { groupChatSessionInformation: { participant: [{ address: 'BOB@example.com' }, { address: 'tel:+15551230003' }], 'x-name': 'Forms' } })
+    expect(created.body.groupChatSessionInformation.participant.map((p: Json) => p.address)).to.deep.equal(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    await drain()
   })
 
   it('hides the group from an invitee until they accept, then notifies the members', async () => {
@@ -117,6 +126,8 @@ describe('platform: groups', () => {
     expect(participants.map((p) => p.address)).to.deep.equal(['alice@example.com', 'carol@example.com'])
     const [frame] = await received(alice)
     expect(frame!.chatParticipantStatusNotification.participant[0]).to.deep.include({ address: 'bob@example.com', status: 'Disconnected' })
+    // Carol is only invited: status changes go to connected members.
+    expect(await received(carol)).to.deep.equal([])
     expect(groupParticipants(platform().context, groupId)).to.not.include('bob@example.com')
     const after = await history(bob)
     const items = after.status === 200 ? (((await after.json()) as Json).chatMessageList?.chatMessage ?? []) : []
@@ -182,6 +193,24 @@ describe('platform: groups', () => {
     expect((await call(bob, 'GET', `/${groupId}`)).status).to.equal(404)
     expect(groupParticipants(platform().context, groupId)).to.deep.equal(['alice@example.com', 'carol@example.com'])
     expect((await accept(bob, groupId)).status).to.equal(404)
+  })
+
+  it('answers 404 for removing someone who already left, and tells them nothing when the group is deleted', async () => {
+    const groupId = await team([], [bob, carol])
+    expect((await call(bob, 'DELETE', `/${groupId}/participants/bob@example.com`)).status).to.equal(204)
+    await drain()
+    expect((await call(alice, 'DELETE', `/${groupId}/participants/bob@example.com`)).status).to.equal(404)
+    expect((await call(alice, 'DELETE', `/${groupId}`)).status).to.equal(204)
+    expect(await received(bob)).to.deep.equal([])
+    expect((await received(carol)).map((frame) => frame.chatEventNotification?.eventType)).to.deep.equal(['SessionEnded'])
+  })
+
+  it('accepts only the status Connected', async () => {
+    const groupId = await team([bob])
+    const refused = await call(bob, 'PUT', `/${groupId}/participants/bob@example.com/status`, { participantSessionStatus: { status: 'Disconnected' } })
+    expect(refused.status).to.equal(400)
+    expect((await exceptionOf(refused.response)).messageId).to.equal('SVC0002')
+    expect((await call(bob, 'GET', `/${groupId}`)).status).to.equal(404)
   })
 
   it('lets a removed user be invited again', async () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai'
+import type { Account } from '../../../platform/context.js'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
 import { usePersistedPlatform, usePlatform } from '../../helpers/platform.js'
-import { exceptionOf, jsonRequest, received, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
+import { connect, createChannel, exceptionOf, jsonRequest, received, subscribe, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 const alicePhone = '+15551230001'
 const bobPhone = '+15551230002'
@@ -40,6 +41,9 @@ describe('platform: messaging', () => {
       const notification = toBob!.chatMessageNotification
       expect(notification.id).to.be.a('string').and.not.equal('')
       expect(notification.chatMessage).to.include({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', text: 'Ping', 'x-type': 'inbound' })
+      expect(notification.chatMessage).to.not.have.property('attachment')
+      expect(notification.dateTime).to.equal(sent.body.chatMessage.dateTime)
+      expect(notification.chatMessage.dateTime).to.equal(sent.body.chatMessage.dateTime)
       expect(notification.link[0].rel).to.equal('chatMessage')
       expect(notification.link[0].href).to.match(/^\/cpaas\/chat\/v1\/bob@example\.com\/oneToOne\/alice@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
       const bobId = notification.link[0].href.split('/messages/')[1]
@@ -48,6 +52,15 @@ describe('platform: messaging', () => {
       expect(copy!.chatMessageNotification.chatMessage).to.include({ senderAddress: 'alice@example.com', 'x-destinationAddress': 'bob@example.com', 'x-type': 'outbound' })
       expect(copy!.chatMessageNotification.link[0].href).to.equal(`/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/${ownId}`)
       expect(await received(carol)).to.deep.equal([])
+    })
+
+    it('files a note to oneself once, as an outbound message to the sender\'s devices', async () => {
+      const sent = await sendText(dave, 'dave@example.com', 'remember the milk')
+      expect(sent.status).to.equal(201)
+      const frames = await received(dave)
+      expect(frames.map((frame) => frame.chatMessageNotification.chatMessage['x-type'])).to.deep.equal(['outbound'])
+      const history = await request(dave, 'GET', chat(dave, '/oneToOne/dave@example.com/adhoc/messages'))
+      expect((history.body.chatMessageList.chatMessage as Json[]).map((item) => item.text)).to.deep.equal(['remember the milk'])
     })
 
     it('accepts percent-encoded addresses and any version segment', async () => {
@@ -91,13 +104,37 @@ describe('platform: messaging', () => {
       expect((await received(bob))[0]!.chatMessageNotification.isComposing.state).to.equal('idle')
     })
 
+    it('relays refresh clamped to 1..600 seconds, 60 and text/plain when the typist gave none', async () => {
+      const typing = (isComposing: Json) => request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing })
+      const relayed = async (): Promise<Json> => (await received(bob))[0]!.chatMessageNotification.isComposing
+      await typing({ state: 'active', refresh: '5000', lastactive: 1 })
+      expect(await relayed()).to.include({ refresh: '600' })
+      await typing({ state: 'active', refresh: '-5', lastactive: 1 })
+      expect(await relayed()).to.include({ refresh: '1' })
+      await typing({ state: 'active' })
+      expect(await relayed()).to.include({ refresh: '60', contenttype: 'text/plain' })
+      await typing({ state: 'idle' })
+      expect(await relayed()).to.include({ state: 'idle' })
+    })
+
+    it('keeps a refreshed typist active past the old refresh, and sends nothing after an idle', async () => {
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '60', lastactive: 2 } })
+      await request(carol, 'POST', chat(carol, '/oneToOne/dave@example.com/adhoc/messages'), { isComposing: { state: 'idle', refresh: '1', lastactive: 1 } })
+      // Past the first refresh of 1 s: no idle may come from it, nor from the idle.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect((await received(bob)).map((frame) => frame.chatMessageNotification.isComposing.state)).to.deep.equal(['active', 'active'])
+      expect((await received(dave)).map((frame) => frame.chatMessageNotification.isComposing.state)).to.deep.equal(['idle'])
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'idle', refresh: '60', lastactive: 3 } })
+    })
+
     it('turns a typist idle itself when no refresh came within `refresh` seconds', async () => {
       await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
       expect((await bob.socket.nextJson()).chatMessageNotification!.isComposing).to.include({ state: 'active' })
       const started = Date.now()
       const idle = (await bob.socket.nextJson(3000)).chatMessageNotification!.isComposing as Json
       expect(idle).to.include({ state: 'idle', senderAddress: 'alice@example.com' })
-      expect(Date.now() - started).to.be.within(500, 2500)
+      expect(Date.now() - started).to.be.within(500, 1900)
     })
 
     it('lists conversations with the last text and time', async () => {
@@ -115,6 +152,23 @@ describe('platform: messaging', () => {
   })
 
   describe('history', () => {
+    it('records in the conversation list when its history was last pulled', async () => {
+      await sendText(bob, 'dave@example.com', 'pull me')
+      const pulledAt = Date.now()
+      await request(dave, 'GET', chat(dave, '/oneToOne/bob@example.com/adhoc/messages'))
+      const list = await request(dave, 'GET', chat(dave, '/oneToOne/sessions'))
+      const session = (list.body.chatSessionList.chatSession as Json[]).find((entry) => entry.remoteAddress === 'bob@example.com')
+      expect(session!.sessionDetails.lastPullTime).to.be.within(pulledAt, Date.now())
+    })
+
+    it('finds a conversation\'s history under any address form of the peer', async () => {
+      await sendText(dave, 'bob@example.com', 'any form')
+      for (const peer of ['DAVE@example.com', 'tel:+15551230004', '%2B15551230004']) {
+        const history = await request(bob, 'GET', chat(bob, `/oneToOne/${peer}/adhoc/messages`))
+        expect((history.body.chatMessageList.chatMessage as Json[]).map((item) => item.text), peer).to.include('any form')
+      }
+    })
+
     it('returns every message oldest first with resource, sender, destination, text and time', async () => {
       await sendText(bob, 'carol@example.com', 'one')
       await sendText(carol, 'bob@example.com', 'two')
@@ -127,6 +181,7 @@ describe('platform: messaging', () => {
       ])
       expect(items[0]!.resourceURL).to.match(/^\/cpaas\/chat\/v1\/carol@example\.com\/oneToOne\/bob@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
       expect(items[0]!.dateTime).to.be.a('number')
+      expect(items.map((item) => item.status)).to.deep.equal(['Sent', 'Sent'])
       expect(history.body.chatMessageList).to.not.have.property('next')
     })
 
@@ -149,6 +204,20 @@ describe('platform: messaging', () => {
       expect(texts(bounded.body).at(-1)).to.equal('m6')
       expect((await request(alice, 'GET', `${path}?max=0`)).status).to.equal(400)
       expect((await request(alice, 'GET', `${path}?next=..%2F..`)).status).to.equal(400)
+      expect((await request(alice, 'GET', `${path}?lastMessageTime=yesterday`)).status).to.equal(400)
+    })
+
+    it('answers at most 1000 messages a page, also when max is absent or larger', async () => {
+      const path = (who: Member, peer: string) => chat(who, `/oneToOne/${peer}/adhoc/messages`)
+      for (let batch = 0; batch < 1001; batch += 91) {
+        await Promise.all(Array.from({ length: Math.min(91, 1001 - batch) }, (_, i) => sendText(carol, 'dave@example.com', `bulk ${batch + i}`)))
+      }
+      await Promise.all([received(carol), received(dave)])
+      for (const query of ['', '?max=5000']) {
+        const history = await request(dave, 'GET', `${path(dave, 'carol@example.com')}${query}`)
+        expect(history.body.chatMessageList.chatMessage, query).to.have.length(1000)
+        expect(history.body.chatMessageList.next, query).to.be.a('string')
+      }
     })
 
     it('returns an empty list for a conversation that never happened', async () => {
@@ -175,6 +244,10 @@ describe('platform: messaging', () => {
       })
       expect(await received(dave)).to.deep.equal([])
       expect((await request(bob, 'DELETE', chat(bob, `/oneToOne/dave@example.com/adhoc/messages/${id}`))).status).to.equal(404)
+      const again = await sendText(bob, 'dave@example.com', 'oops again')
+      const againId = again.body.chatMessage.resourceURL.split('/messages/')[1]
+      expect((await request(bob, 'DELETE', chat(bob, `/oneToOne/DAVE@example.com/adhoc/messages/${againId}`))).status).to.equal(204)
+      await Promise.all([received(bob), received(dave)])
     })
 
     it('deletes a conversation from the requester\'s list', async () => {
@@ -237,6 +310,21 @@ describe('platform: messaging', () => {
       await request(bob, 'POST', chat(bob, `/group/${groupId}/messages`), { isComposing: { state: 'idle', refresh: '60', lastactive: 2 } })
     })
 
+    it('times out a typist in each conversation on its own', async () => {
+      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
+      await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { isComposing: { state: 'active', refresh: '60', lastactive: 1 } })
+      // Past the 1:1 refresh of 1 s: its idle must come although Alice still types in the group.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const states = (await received(bob)).map((frame) => [frame.chatMessageNotification.isComposing['x-destinationAddress'], frame.chatMessageNotification.isComposing.state])
+      expect(states).to.deep.equal([
+        ['bob@example.com', 'active'],
+        [groupId, 'active'],
+        ['bob@example.com', 'idle'],
+      ])
+      await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { isComposing: { state: 'idle', refresh: '60', lastactive: 2 } })
+      await Promise.all([received(bob), received(carol)])
+    })
+
     it('refuses senders who are not participants, and unknown groups', async () => {
       const outsider = await request(dave, 'POST', chat(dave, `/group/${groupId}/messages`), { chatMessage: { text: 'let me in' } })
       expect(outsider.status).to.equal(403)
@@ -254,6 +342,19 @@ describe('platform: messaging', () => {
       expect(await listed()).to.include(shortLived)
       expect((await request(bob, 'DELETE', chat(bob, `/group/${shortLived}`))).status).to.equal(204)
       expect(await listed()).to.not.include(shortLived)
+    })
+
+    it('lists each kind of conversation only under its own list', async () => {
+      await request(bob, 'POST', chat(bob, `/group/${groupId}/messages`), { chatMessage: { text: 'kinds' } })
+      await request(bob, 'POST', '/cpaas/smsmessaging/v1/bob@example.com/outbound/default/requests', {
+        outboundSMSMessageRequest: { address: ['+15559990000'], outboundSMSTextMessage: { message: 'kinds' } },
+      })
+      const oneToOne = (await request(bob, 'GET', chat(bob, '/oneToOne/sessions'))).body.chatSessionList.chatSession as Json[]
+      expect(oneToOne).to.not.deep.equal([])
+      expect(oneToOne.filter((entry) => entry.sessionType !== 'oneToOne' || entry.remoteAddress === groupId || entry.remoteAddress.startsWith('+'))).to.deep.equal([])
+      const threads = (await request(bob, 'GET', '/cpaas/smsmessaging/v1/bob@example.com/remoteAddresses')).body.smsThreadList.smsThread as Json[]
+      expect(threads.map((entry) => entry.remoteAddress)).to.include('+15559990000')
+      expect(threads.filter((entry) => !entry.remoteAddress.startsWith('+'))).to.deep.equal([])
     })
 
     it('deletes a group message from the requester\'s history', async () => {
@@ -321,6 +422,24 @@ describe('platform: messaging', () => {
       expect((history.body.chatMessageList.chatMessage as Json[]).at(-1)!.attachment[0]).to.include({ link: attrs.link, 'x-id': attrs['x-id'] })
     })
 
+    it('names a file sent with an empty name and type "file", application/octet-stream, and serves it under that name', async () => {
+      const boundary = 'spec-boundary'
+      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="raw"; filename=""', 'Content-Type: ', '', 'bytes', `--${boundary}--`, ''].join('\r\n')
+      const uploaded = await upload(alice, body, { 'Content-Type': `multipart/form-data; boundary=${boundary}` })
+      expect(uploaded.status).to.equal(201)
+      const attrs = attributes(uploaded.body)
+      expect(attrs).to.include({ name: 'file', 'content-type': 'application/octet-stream', size: '5' })
+      const served = await download(alice, attrs.link!)
+      expect(served.headers.get('content-type')).to.equal('application/octet-stream')
+      expect(served.headers.get('content-disposition')).to.equal('inline; filename="file"')
+    })
+
+    it('finds a file only under its uploader\'s link', async () => {
+      const attrs = attributes((await upload(alice, form(png))).body)
+      expect((await download(alice, attrs.link!)).status).to.equal(200)
+      expect((await download(alice, attrs.link!.replace('/chat/alice%40example.com/', '/chat/bob%40example.com/'))).status).to.equal(404)
+    })
+
     it('answers the CORS preflight of a download', async () => {
       const attrs = attributes((await upload(alice, form(png))).body)
       const preflight = await fetch(attrs.link!, {
@@ -341,8 +460,20 @@ describe('platform: messaging', () => {
     it('refuses uploads that are not multipart, have no file, or exceed the size limit', async () => {
       expect((await upload(alice, '{}', { 'Content-Type': 'application/json' })).status).to.equal(415)
       const noFile = new FormData()
-      noFile.append('root-fields', '{}')
-      expect((await upload(alice, noFile)).status).to.equal(400)
+      noFile.append('root-fields', '{"object":{"attributes":{"attribute":[]},"flags":{"flag":[]}}}')
+      const refused = await upload(alice, noFile)
+      expect(refused.status).to.equal(400)
+      expect((await exceptionOf(refused.response)).variables[0]).to.match(/^raw/)
+      const garbled = await upload(alice, 'not a multipart body', { 'Content-Type': 'multipart/form-data; boundary=xyz' })
+      expect(garbled.status).to.equal(400)
+      for (const rootFields of ['{"object":', '{"object":{}}']) {
+        const data = form(png)
+        data.set('root-fields', rootFields)
+        const bad = await upload(alice, data)
+        expect(bad.status, rootFields).to.equal(400)
+        expect((await exceptionOf(bad.response)).variables[0], rootFields).to.match(/^root-fields/)
+      }
+      expect((await upload(alice, form(new Uint8Array(fileSizeLimit), 'limit.bin', 'application/octet-stream'))).status).to.equal(201)
       const big = await upload(alice, form(new Uint8Array(fileSizeLimit + 1), 'big.bin', 'application/octet-stream'))
       expect(big.status).to.equal(413)
       expect(await exceptionOf(big.response)).to.include({ messageId: 'SVC0002' })
@@ -358,16 +489,43 @@ describe('platform: messaging', () => {
     it('delivers an SMS to a user\'s number as inbound SMS, then reports it delivered to the sender', async () => {
       const sent = await sms(alice, 'default', bobPhone, 'Hi by SMS')
       expect(sent.status).to.equal(201)
-      const request = sent.body.outboundSMSMessageRequest
-      expect(request).to.deep.include({ address: [bobPhone], clientCorrelator: 'spec', outboundSMSTextMessage: { message: 'Hi by SMS' }, senderAddress: alicePhone })
-      expect(request.resourceURL).to.match(new RegExp(`^/cpaas/smsmessaging/v1/alice@example\\.com/remoteAddresses/\\${bobPhone}/messages/[a-z0-9-]+$`))
-      expect(request.deliveryInfoList.deliveryInfo).to.deep.equal([{ address: bobPhone, deliveryStatus: 'DeliveredToNetwork' }])
-      expect(request.deliveryInfoList.resourceURL).to.equal(`${request.resourceURL}/deliveryInfos`)
+      const answer = sent.body.outboundSMSMessageRequest
+      expect(answer).to.deep.include({ address: [bobPhone], clientCorrelator: 'spec', outboundSMSTextMessage: { message: 'Hi by SMS' }, senderAddress: alicePhone })
+      expect(answer.resourceURL).to.match(new RegExp(`^/cpaas/smsmessaging/v1/alice@example\\.com/remoteAddresses/\\${bobPhone}/messages/[a-z0-9-]+$`))
+      expect(answer.deliveryInfoList.deliveryInfo).to.deep.equal([{ address: bobPhone, deliveryStatus: 'DeliveredToNetwork' }])
+      expect(answer.deliveryInfoList.resourceURL).to.equal(`${answer.resourceURL}/deliveryInfos`)
       const [inbound] = await received(bob)
       expect(inbound!.inboundSMSMessageNotification.inboundSMSMessage).to.include({ senderAddress: alicePhone, destinationAddress: bobPhone, message: 'Hi by SMS' })
       expect(inbound!.inboundSMSMessageNotification.dateTime).to.be.a('number')
       const receipt = await alice.socket.nextJson(2000)
-      expect(receipt.deliveryInfoNotification!.deliveryInfo).to.deep.equal({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal', messageId: request.resourceURL.split('/messages/')[1] })
+      expect(receipt.deliveryInfoNotification!.deliveryInfo).to.deep.equal({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal', messageId: answer.resourceURL.split('/messages/')[1] })
+      const history = await request(alice, 'GET', `/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/${bobPhone}/localAddresses/default/messages`)
+      expect(history.body.smsMessageList.smsMessage.at(-1)).to.include({ message: 'Hi by SMS', type: 'outbound', status: 'DeliveredToTerminal' })
+    })
+
+    it('accepts a tel: URI as the address and answers with the bare number', async () => {
+      const sent = await sms(carol, 'default', 'tel:+15559998877', 'by URI')
+      expect(sent.status).to.equal(201)
+      expect(sent.body.outboundSMSMessageRequest.address).to.deep.equal(['+15559998877'])
+      expect(sent.body.outboundSMSMessageRequest.resourceURL).to.match(/\/remoteAddresses\/\+15559998877\/messages\//)
+    })
+
+    it('describes each SMS thread with its first and last message times, length and last pull, and pages its history', async () => {
+      const thread = '/cpaas/smsmessaging/v1/carol@example.com/remoteAddresses/+15559991111/localAddresses/default/messages'
+      for (const text of ['s1', 's2', 's3']) await sms(carol, 'default', '+15559991111', text)
+      const details = async () =>
+        ((await request(carol, 'GET', '/cpaas/smsmessaging/v1/carol@example.com/remoteAddresses')).body.smsThreadList.smsThread as Json[]).find((entry) => entry.remoteAddress === '+15559991111')!.threadDetails
+      expect((await details()).lastPullTime).to.equal(0)
+      const pulledAt = Date.now()
+      const first = await request(carol, 'GET', `${thread}?max=2`)
+      const page = first.body.smsMessageList.smsMessage as Json[]
+      expect(page.map((item) => item.message)).to.deep.equal(['s2', 's3'])
+      const older = await request(carol, 'GET', `${thread}?max=2&next=${first.body.smsMessageList.next}`)
+      expect((older.body.smsMessageList.smsMessage as Json[]).map((item) => item.message)).to.deep.equal(['s1'])
+      expect(older.body.smsMessageList).to.not.have.property('next')
+      const described = await details()
+      expect(described).to.include({ lastText: 's3', length: 3, firstMessageTime: older.body.smsMessageList.smsMessage[0].dateTime, lastMessageTime: page[1]!.dateTime })
+      expect(described.lastPullTime).to.be.within(pulledAt, Date.now())
     })
 
     it('accepts an SMS to an unknown number and records it as sent', async () => {
@@ -386,7 +544,7 @@ describe('platform: messaging', () => {
     it('refuses a sender number the user does not own and malformed addresses', async () => {
       const stolen = await sms(alice, bobPhone, '+15559998888', 'x')
       expect(stolen.status).to.equal(403)
-      expect((await sms(alice, 'default', 'not-a-number', 'x')).status).to.equal(400)
+      for (const address of ['not-a-number', '15559998888', '+05559998888']) expect((await sms(alice, 'default', address, 'x')).status, address).to.equal(400)
       const noText = await request(alice, 'POST', `/cpaas/smsmessaging/v1/alice@example.com/outbound/default/requests`, { outboundSMSMessageRequest: { address: [bobPhone] } })
       expect(noText.status).to.equal(400)
     })
@@ -399,21 +557,78 @@ describe('platform: messaging', () => {
       expect(history.body.smsMessageList.smsMessage[0]).to.include({ message: 'to dave', type: 'inbound' })
       const id = (history.body.smsMessageList.smsMessage[0].resourceURL as string).split('/messages/')[1]
       expect((await request(dave, 'DELETE', `/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/default/messages/${id}`)).status).to.equal(204)
-      await received(dave)
+      expect((await received(dave)).at(-1)!.smsEventNotification).to.deep.include({
+        eventType: 'MessageDeleted',
+        link: [{ rel: 'smsMessage', href: `/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/+15551230004/messages/${id}` }],
+      })
       expect((await request(dave, 'DELETE', '/cpaas/smsmessaging/v1/dave@example.com/remoteAddresses/+15551230003/localAddresses/+15551230004')).status).to.equal(204)
       expect((await received(dave))[0]!.smsEventNotification).to.deep.include({ eventType: 'SessionDeleted' })
     })
 
-    it('injects an SMS from outside through the admin API', async () => {
-      const response = await fetch(`${platform().url}/_admin/sms`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${platform().adminSecret}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ from: '+15557770000', to: 'carol@example.com', text: 'external' }),
-      })
+    it('injects an SMS from outside through the admin API, at the time given', async () => {
+      const inject = (body: Json) =>
+        fetch(`${platform().url}/_admin/sms`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${platform().adminSecret}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      const response = await inject({ from: '+15557770000', to: 'carol@example.com', text: 'external', dateTime: 1_600_000_000_000 })
       expect(response.status).to.equal(200)
       const [frame] = await received(carol)
       expect(frame!.inboundSMSMessageNotification.inboundSMSMessage).to.include({ senderAddress: '+15557770000', destinationAddress: '+15551230003', message: 'external' })
+      expect(frame!.inboundSMSMessageNotification.dateTime).to.equal(1_600_000_000_000)
+      expect((await inject({ from: 'outside', to: 'carol@example.com', text: 'x' })).status).to.equal(400)
+      expect(await received(carol)).to.deep.equal([])
     })
+
+    it('sends the delivery receipt through smsoutbound to a sender who subscribed it', async () => {
+      const channel = await createChannel(platform(), dave.tokens)
+      const outbound = await connect(platform(), channel, dave.tokens.accessToken)
+      sockets.push(outbound)
+      await subscribe(platform(), dave.tokens, 'smsoutbound', channel)
+      await sms(dave, 'default', bobPhone, 'receipt please')
+      const receipt = await outbound.nextJson(2000)
+      expect(receipt.deliveryInfoNotification!.deliveryInfo).to.include({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal' })
+      expect(await received(dave)).to.deep.equal([])
+    })
+  })
+})
+
+describe('platform: messaging with opaque user ids', () => {
+  // On the real platform the `<userId>` segment is an opaque id, not the identity (protocol README).
+  const account = (userId: string, identity: string, phoneNumber: string): Account => ({ userId, identity, password: 'password', firstName: identity, lastName: 'Opaque', email: identity, phoneNumber })
+  const platform = usePlatform({ users: [account('u-ann', 'ann@example.com', '+15552220001'), account('u-ben', 'ben@example.com', '+15552220002'), account('u-cat', 'cat@example.com', '+15552220003')] })
+  const sockets = useSockets()
+  let ann: Member, ben: Member, cat: Member
+  before(async () => {
+    ;[ann, ben, cat] = await subscribedUsers(platform(), ['u-ann', 'u-ben', 'u-cat'], ['chat'], sockets)
+  })
+  const request = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, `/cpaas/chat/v1/${who.tokens.userId}${path}`, body)
+
+  it('addresses 1:1 messages, links and conversations by identity, paths by userId', async () => {
+    const sent = await request(ann, 'POST', '/oneToOne/ben@example.com/adhoc/messages', { chatMessage: { text: 'hi Ben' } })
+    expect(sent.body.chatMessage.senderAddress).to.equal('ann@example.com')
+    const [frame] = await received(ben)
+    expect(frame!.chatMessageNotification.chatMessage).to.include({ senderAddress: 'ann@example.com', 'x-destinationAddress': 'ben@example.com' })
+    expect(frame!.chatMessageNotification.link[0].href).to.match(/^\/cpaas\/chat\/v1\/u-ben\/oneToOne\/ann@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
+    const own = ((await request(ann, 'GET', '/oneToOne/sessions')).body.chatSessionList.chatSession as Json[])[0]
+    expect(own).to.include({ remoteAddress: 'ben@example.com', localAddress: 'ann@example.com' })
+    const theirs = ((await request(ben, 'GET', '/oneToOne/sessions')).body.chatSessionList.chatSession as Json[])[0]
+    expect(theirs).to.include({ remoteAddress: 'ann@example.com', localAddress: 'ben@example.com' })
+    await received(ann)
+  })
+
+  it('files group conversations under each member\'s identity', async () => {
+    const created = await request(ann, 'POST', '/group', {
+      groupChatSessionInformation: { participant: [{ address: 'ann@example.com' }, { address: 'ben@example.com' }, { address: 'cat@example.com' }], 'x-name': 'Opaque' },
+    })
+    const groupId: string = created.body.groupChatSessionInformation.resourceURL.split('/').pop()
+    for (const m of [ben, cat]) await request(m, 'PUT', `/group/${groupId}/participants/${m.tokens.identity}/status`, { participantSessionStatus: { status: 'Connected' } })
+    await Promise.all([ann, ben, cat].map(received))
+    await request(ann, 'POST', `/group/${groupId}/messages`, { chatMessage: { text: 'hi all' } })
+    const session = ((await request(cat, 'GET', '/group/sessions')).body.chatSessionList.chatSession as Json[])[0]
+    expect(session).to.include({ remoteAddress: groupId, localAddress: 'cat@example.com' })
+    await Promise.all([ann, ben, cat].map(received))
   })
 })
 

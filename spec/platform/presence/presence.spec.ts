@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { usePersistedPlatform, usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
 import { AdhocPresenceListResponse, PresenceContactResponse, PresenceNotification, PresenceSourceResponse } from '../../../streams/presence/codecs.js'
@@ -169,6 +169,7 @@ describe('platform: presence', () => {
       presenceContact: { presentityUserId: ['bob@example.com', 'carol@example.com'] },
     })
     expect(response.status).to.equal(201)
+    expect(await response.json()).to.deep.equal({ presenceContact: { presentityUserId: ['bob@example.com', 'carol@example.com'] } })
     expect(presenceFrames(await w.socket.barrier()).map((frame) => frame.presentityUserId)).to.deep.equal(['bob@example.com', 'carol@example.com'])
     const list = await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)
     expect(list.body.presenceList.presenceContact.map((c: Json) => c.presentityUserId)).to.include.members(['bob@example.com', 'carol@example.com'])
@@ -180,10 +181,99 @@ describe('platform: presence', () => {
     expect((await call(alice, 'GET', '/presenceLists/nope')).status).to.equal(404)
     expect((await call(alice, 'DELETE', '/subscriptions/presenceListSubscriptions/nope/nope')).status).to.equal(404)
     const w = await watcher('alice@example.com')
+    const channel = await createChannel(platform(), alice)
+    const unknownList = await call(alice, 'POST', '/subscriptions/presenceListSubscriptions/nope', { presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL } } })
+    expect(unknownList.status).to.equal(404)
+    const subscriptionId = w.subscriptionURL.split('/').pop()!
+    expect((await call(alice, 'DELETE', `/subscriptions/presenceListSubscriptions/other-list/${subscriptionId}`)).status).to.equal(404)
+    const bob = await platform().login('bob@example.com')
+    expect((await call(bob, 'DELETE', `/subscriptions/presenceListSubscriptions/${w.listId}/${subscriptionId}`)).status).to.equal(404)
     expect((await call(alice, 'DELETE', `/presenceLists/${w.listId}/presenceContacts/nobody@example.com`)).status).to.equal(404)
     const bad = await call(alice, 'POST', `/subscriptions/presenceListSubscriptions/${w.listId}`, { presenceListSubscription: { callbackReference: { notifyURL: 'ws-unknown' } } })
     expect(bad.status).to.equal(400)
     expect(bad.body.requestError.serviceException.messageId).to.equal('SVC0002')
+  })
+
+  it('answers a subscription with the callback, clientCorrelator and a duration of 86400 s when none was asked', async () => {
+    const dave = await platform().login('dave@example.com')
+    const channel = await createChannel(platform(), dave)
+    const created = await call(dave, 'POST', '/presenceLists', { presenceList: {} })
+    expect(created.body.presenceList['x-listName']).to.equal('myList')
+    const listId: string = created.body.presenceList.resourceURL.split('/').pop()
+    const subscribed = await call(dave, 'POST', `/subscriptions/presenceListSubscriptions/${listId}`, {
+      presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-9' },
+    })
+    const { resourceURL, ...rest } = subscribed.body.presenceListSubscription
+    expect(rest).to.deep.equal({ callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-9', duration: 86400, presenceListId: listId })
+    expect(resourceURL).to.be.a('string')
+  })
+
+  it('creates a list with the users it names, and forgets a user once unwatched', async () => {
+    const carol = await platform().login('carol@example.com')
+    const created = await call(carol, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'friends', presenceContact: [{ presentityUserId: 'alice@example.com' }, { presentityUserId: 'bob@example.com' }] } })
+    const listId: string = created.body.presenceList.resourceURL.split('/').pop()
+    const contacts = async () => ((await call(carol, 'GET', `/presenceLists/${listId}`)).body.presenceList.presenceContact as Json[]).map((c) => c.presentityUserId)
+    expect(await contacts()).to.deep.equal(['alice@example.com', 'bob@example.com'])
+    expect((await call(carol, 'DELETE', `/presenceLists/${listId}/presenceContacts/alice@example.com`)).status).to.equal(204)
+    expect(await contacts()).to.deep.equal(['bob@example.com'])
+  })
+
+  it('answers 200 when watching a user already watched, and keeps them once', async () => {
+    const w = await watcher('bob@example.com')
+    expect((await watch(w, 'dave@example.com')).status).to.equal(201)
+    expect((await watch(w, 'dave@example.com')).status).to.equal(200)
+    const list = await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)
+    expect((list.body.presenceList.presenceContact as Json[]).filter((c) => c.presentityUserId === 'dave@example.com')).to.have.length(1)
+  })
+
+  it('lists each requested user once, ignoring blanks and surrounding spaces', async () => {
+    const carol = await platform().login('carol@example.com')
+    const fetched = await call(carol, 'POST', '/adhocPresenceList', { adhocPresenceList: { presentityUserId: ['bob@example.com', ' bob@example.com ', '', 'dave@example.com'] } })
+    expect((fetched.body.presenceList.presenceContact as Json[]).map((c) => c.presentityUserId)).to.deep.equal(['bob@example.com', 'dave@example.com'])
+  })
+
+  it('knows a user under any address form, answering with the form the watcher wrote', async () => {
+    const alice = await platform().login('alice@example.com')
+    await publish(alice, 'Open', 'Busy')
+    const bob = await platform().login('bob@example.com')
+    const fetched = await call(bob, 'POST', '/adhocPresenceList', { adhocPresenceList: { presentityUserId: ['ALICE@example.com'] } })
+    expect(fetched.body.presenceList.presenceContact).to.deep.equal([{ presentityUserId: 'ALICE@example.com', presence: { person: person('Open', 'Busy') } }])
+    const w = await watcher('dave@example.com')
+    await watch(w, 'ALICE@example.com')
+    await w.socket.barrier()
+    await publish(alice, 'Open', 'Lunch')
+    const frames = presenceFrames(await w.socket.barrier())
+    expect(frames.map((frame) => [frame.presentityUserId, frame.presence.person])).to.deep.equal([['ALICE@example.com', person('Open', 'Lunch')]])
+  })
+
+  it('notifies only for users in a subscribed list, and stops with the unsubscribed list', async () => {
+    const w = await watcher('dave@example.com')
+    const channel = await createChannel(platform(), w.tokens)
+    const other = await call(w.tokens, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'other', presenceContact: [] } })
+    const otherId: string = other.body.presenceList.resourceURL.split('/').pop()
+    const subscribed = await call(w.tokens, 'POST', `/subscriptions/presenceListSubscriptions/${otherId}`, { presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL } } })
+    const unwatched = await call(w.tokens, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'unwatched', presenceContact: [] } })
+    const unwatchedId: string = unwatched.body.presenceList.resourceURL.split('/').pop()
+    // Bob only in the unsubscribed list; Carol only in the list whose subscription ends.
+    await call(w.tokens, 'PUT', `/presenceLists/${unwatchedId}/presenceContacts/bob@example.com`, { presenceContact: { presentityUserId: 'bob@example.com' } })
+    await call(w.tokens, 'PUT', `/presenceLists/${otherId}/presenceContacts/carol@example.com`, { presenceContact: { presentityUserId: 'carol@example.com' } })
+    expect(presenceFrames(await w.socket.barrier()).map((frame) => frame.presentityUserId)).to.deep.equal(['carol@example.com'])
+    expect((await platform().fetchAs(w.tokens, 'DELETE', subscribed.body.presenceListSubscription.resourceURL)).status).to.equal(204)
+    expect((await platform().fetchAs(w.tokens, 'DELETE', subscribed.body.presenceListSubscription.resourceURL)).status).to.equal(404)
+    await publish(await platform().login('bob@example.com'), 'Open', 'Busy')
+    await publish(await platform().login('carol@example.com'), 'Open', 'Busy')
+    expect(presenceFrames(await w.socket.barrier())).to.deep.equal([])
+  })
+
+  it('versions every publish apart, even several within one millisecond', async () => {
+    const w = await watcher('carol@example.com')
+    await watch(w, 'bob@example.com')
+    await w.socket.barrier()
+    const bob = await platform().login('bob@example.com')
+    await Promise.all(['Busy', 'Lunch', 'Vacation', 'Available', 'OnThePhone', 'Busy', 'Lunch', 'Vacation'].map((activity) => publish(bob, 'Open', activity)))
+    const times = presenceFrames(await w.socket.barrier()).map((frame) => frame.dateTime as number)
+    expect(times).to.have.length(8)
+    expect(new Set(times).size).to.equal(8)
   })
 
   it("keeps every user's lists to themselves", async () => {
@@ -198,5 +288,31 @@ describe('platform: presence', () => {
     expect((await call(w.tokens, 'DELETE', `/presenceLists/${w.listId}`)).status).to.equal(204)
     expect((await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)).status).to.equal(404)
     expect((await platform().fetchAs(w.tokens, 'DELETE', w.subscriptionURL)).status).to.equal(404)
+  })
+})
+
+describe('platform: presence persistence', () => {
+  const { platform: current, startAgain } = usePersistedPlatform()
+  const base = (tokens: LoginTokens) => `/cpaas/presence/v1/${tokens.userId}`
+  const call = (platform: TestPlatform, tokens: LoginTokens, method: string, path: string, body?: unknown) => jsonRequest(platform, tokens, method, `${base(tokens)}${path}`, body)
+
+  it('still tells a watcher about the users of their list after a restart', async () => {
+    let platform = current()
+    let bob = await platform.login('bob@example.com')
+    const created = await call(platform, bob, 'POST', '/presenceLists', { presenceList: { 'x-listName': 'myList', presenceContact: [{ presentityUserId: 'alice@example.com' }] } })
+    const listId: string = created.body.presenceList.resourceURL.split('/').pop()
+    platform = await startAgain()
+    bob = await platform.login('bob@example.com')
+    const channel = await createChannel(platform, bob)
+    const socket = await connect(platform, channel, bob.accessToken)
+    try {
+      await call(platform, bob, 'POST', `/subscriptions/presenceListSubscriptions/${listId}`, { presenceListSubscription: { callbackReference: { notifyURL: channel.callbackURL } } })
+      const alice = await platform.login('alice@example.com')
+      await call(platform, alice, 'POST', '/presenceSources', { presenceSource: { presence: { person: person('Open', 'Available') } } })
+      const frames = (await socket.barrier()).map((frame) => JSON.parse(frame) as Json).filter((frame) => 'presenceNotification' in frame)
+      expect(frames.map((frame) => frame.presenceNotification.presentityUserId)).to.deep.equal(['alice@example.com'])
+    } finally {
+      await socket.close()
+    }
   })
 })

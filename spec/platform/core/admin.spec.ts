@@ -147,6 +147,12 @@ describe('platform core: the admin API (faults on purpose)', () => {
       expect((await exceptionOf(failed)).messageId).to.equal('SVC0099')
     })
 
+    it('never fails the admin API itself, even under a fault armed for every path', async () => {
+      await platform().admin.fail({ prefix: '/', count: 1 })
+      expect((await admin('GET', 'state')).status).to.equal(200)
+      expect((await platform().fetchAs(alice, 'GET', '/cpaas/notificationchannel/v1/alice@example.com/channels')).status).to.equal(500)
+    })
+
     it('fails with a connection reset', async () => {
       await admin('POST', 'fail', { prefix: '/cpaas/', reset: true })
       let error: unknown
@@ -207,6 +213,14 @@ describe('platform core: the admin API (faults on purpose)', () => {
       const tokens = (await response.json()) as { access_token: string }
       const refused = await fetch(`${platform().url}/cpaas/notificationchannel/v1/dave@example.com/channels`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
       expect(refused.status).to.equal(401)
+    })
+
+    it('mints tokens of the asked lifetime and says so in expires_in', async () => {
+      const response = await admin('POST', 'tokens', { userId: 'dave@example.com', lifetime: 120 })
+      const tokens = (await response.json()) as { access_token: string; expires_in: number }
+      expect(tokens.expires_in).to.equal(120)
+      const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number }
+      expect(claims.exp - claims.iat).to.equal(120)
     })
   })
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { ChannelLifetimeResponse, CreateChannelResponse } from '../../../streams/subscription/codecs.js'
-import { connect, createChannel, decodes, exceptionOf, refusedUpgrade } from './wire.js'
+import { WebSocket } from 'ws'
+import { connect, createChannel, decodes, exceptionOf, refusedUpgrade, SocketClient } from './wire.js'
 
 describe('platform core: notification channels and their WebSocket', () => {
   const platform = usePlatform({ serverConnCheckInterval: 0.1 })
@@ -101,13 +102,25 @@ describe('platform core: notification channels and their WebSocket', () => {
       await socket.close()
     })
 
-    it('refuses a bad, expired or missing token with 401 and an error body', async () => {
+    it('accepts the token as Authorization: Bearer on the upgrade too (clients that are not browsers)', async () => {
+      const channel = await createChannel(platform(), alice)
+      const socket = new SocketClient(new WebSocket(`${platform().wsUrl}${channel.channelData.channelURL}`, { headers: { Authorization: `Bearer ${alice.accessToken}` } }))
+      await new Promise((resolve, reject) => {
+        socket.ws.once('open', resolve)
+        socket.ws.once('error', reject)
+      })
+      expect(await socket.barrier()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('refuses a bad, expired or missing token with 401 and an error body, and closes the connection', async () => {
       const channel = await createChannel(platform(), alice)
       const expired = await platform().tokens('alice@example.com', { lifetime: -1 })
       for (const query of ['?access_token=garbage', `?access_token=${expired.accessToken}`, '']) {
         const refused = await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL}${query}`)
         expect(refused.status, query).to.equal(401)
         expect(refused.contentType).to.equal('application/json')
+        expect(refused.connection).to.equal('close')
         expect(JSON.parse(refused.body)).to.have.nested.property('requestError.policyException.messageId', 'POL0401')
       }
     })

@@ -51,6 +51,22 @@ describe('platform core: notification channels and their WebSocket', () => {
       }
     })
 
+    it('grants at most 86400 s, on create and on refresh, and answers the granted value', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 100000 })
+      expect(channel.channelLifetime).to.equal(86400)
+      const response = await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 200000 } })
+      expect(await response.json()).to.deep.equal({ notificationChannelLifetime: { channelLifetime: 86400 } })
+    })
+
+    it('refuses a refresh to a lifetime that is not positive with 400 naming the field', async () => {
+      const channel = await createChannel(platform(), alice)
+      for (const seconds of [0, -5]) {
+        const response = await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: seconds } })
+        expect(response.status).to.equal(400)
+        expect((await exceptionOf(response)).variables).to.deep.equal(['notificationChannelLifetime.channelLifetime'])
+      }
+    })
+
     it('reads a channel and lists the user’s channels', async () => {
       const channel = await createChannel(platform(), alice)
       const one = await platform().fetchAs(alice, 'GET', channel.resourceURL)
@@ -220,6 +236,16 @@ describe('platform core: notification channels and their WebSocket', () => {
       await new Promise((resolve) => setTimeout(resolve, 400))
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
       expect(platform().logs.some((line) => line.includes(channel.callbackURL) && line.includes('expired'))).to.equal(true)
+    })
+
+    it('starts no countdown when the lifetime is refreshed while a socket is open', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 0.2 } })
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(await socket.barrier()).to.deep.equal([])
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+      await socket.close()
     })
 
     it('never expires a channel while a socket is open, and counts the lifetime again from the socket close', async () => {

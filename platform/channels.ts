@@ -246,7 +246,7 @@ export class ChannelHub {
   private serialise(frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): string {
     const out: Record<string, unknown> = {}
     for (const [kind, body] of Object.entries(frame)) {
-      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { id: this.options.id(), ...body } : body
+      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { ...body, id: this.options.id() } : body
     }
     return JSON.stringify(out)
   }

@@ -212,6 +212,17 @@ describe('platform core: notification channels and their WebSocket', () => {
       await socket.close()
     })
 
+    it('server responsible: keeps a socket that answers every connCheck, however many there are', async () => {
+      const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      for (let i = 0; i < 6; i++) {
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 0.1 } })
+        socket.send({ connAck: {} })
+      }
+      expect(socket.ws.readyState).to.equal(WebSocket.OPEN)
+      await socket.close()
+    })
+
     it('server responsible: terminates a socket that leaves 3 connChecks unanswered; the channel stays', async () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       const socket = await connect(platform(), channel, alice.accessToken)

@@ -345,3 +345,21 @@ describe('platform calls module: ring timeout', function () {
     }
   })
 })
+
+describe('platform calls module: users whose identity is not their userId', function () {
+  this.timeout(10000)
+  const user = (userId: string, identity: string, phoneNumber: string) => ({ userId, identity, password: 'password', firstName: 'Ann', lastName: 'Other', email: `${userId}@mail.example.com`, phoneNumber })
+  const platform = usePlatform({ users: [user('u-1001', 'ann@example.com', '+15550001001'), user('u-1002', 'ben@example.com', '+15550001002')], features: [callsFeatureWith({ ringTimeout: 60_000 })] })
+
+  it('sends the caller identity as originatorAddress (notifications.md §4.1 recommendation), not the userId', async () => {
+    const ann = await party(platform(), 'u-1001')
+    const ben = await party(platform(), 'u-1002')
+    try {
+      const { invitation } = await placeCall(ann, ben, 'sip:ben@example.com')
+      expect(invitation.originatorAddress).to.equal('ann@example.com')
+    } finally {
+      await ann.socket.close()
+      await ben.socket.close()
+    }
+  })
+})

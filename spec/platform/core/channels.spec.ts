@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { ChannelLifetimeResponse, CreateChannelResponse } from '../../../streams/subscription/codecs.js'
+import { connect as netConnect } from 'node:net'
 import { WebSocket } from 'ws'
 import { connect, createChannel, decodes, exceptionOf, refusedUpgrade, SocketClient } from './wire.js'
 
@@ -98,6 +99,22 @@ describe('platform core: notification channels and their WebSocket', () => {
       expect(again.status).to.equal(404)
       expect((await exceptionOf(again)).kind).to.equal('serviceException')
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
+    })
+
+    it('cuts the connection of a client that never answers the close frame, within seconds', async () => {
+      const channel = await createChannel(platform(), alice)
+      const { port } = platform()
+      const tcp = netConnect(port, '127.0.0.1')
+      const closed = new Promise<void>((resolve) => tcp.on('close', () => resolve()))
+      const upgraded = new Promise<void>((resolve) => tcp.once('data', () => resolve()))
+      const path = `${channel.channelData.channelURL}?access_token=${encodeURIComponent(alice.accessToken)}`
+      tcp.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      await upgraded
+      const started = Date.now()
+      expect((await platform().fetchAs(alice, 'DELETE', channel.resourceURL)).status).to.equal(204)
+      await closed
+      // ws itself would wait 30 s for the client's close frame.
+      expect(Date.now() - started).to.be.below(10_000)
     })
 
     it("never lets one user read, refresh or delete another user's channel", async () => {

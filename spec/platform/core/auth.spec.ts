@@ -63,6 +63,12 @@ describe('platform core: bearer authentication', () => {
     await expect401(await get(`Bearer ${byPhone}`), /unknown user/)
   })
 
+  it('answers 401 malformed for a signed token whose subject is not a string', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const numeric = coreOf(platform().context).tokens.sign({ sub: 42 as unknown as string, typ: 'access', iat: now, exp: now + 60 })
+    await expect401(await get(`Bearer ${numeric}`), /malformed/)
+  })
+
   it('answers 401 for an id token or refresh token used as the access token', async () => {
     await expect401(await get(`Bearer ${alice.idToken}`), /wrong token type/)
     await expect401(await get(`Bearer ${alice.refreshToken}`), /wrong token type/)

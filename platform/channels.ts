@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws'
 import type { ServiceName } from './context.js'
+import { enqueue, freshFrames, type QueuedFrame } from './channel-queue.js'
 import { ConnChecks } from './connchecks.js'
 import type { Faults } from './faults.js'
 
@@ -26,8 +27,8 @@ export interface ChannelRecord {
   lifetime: number
   /** Open sockets, oldest first; notifications go to the newest. */
   readonly sockets: WebSocket[]
-  /** Notifications waiting for a socket: the last `queueLimit`, dropped after `queueMaxAge`. */
-  queue: { readonly data: string; readonly at: number }[]
+  /** Notifications waiting for a socket (`channel-queue.ts`). */
+  queue: QueuedFrame[]
   readonly subscriptions: Map<string, SubscriptionRecord>
   /** Subscriptions per service: a notification goes once per channel whatever the count. */
   readonly services: Map<ServiceName, number>
@@ -45,8 +46,6 @@ export interface HubOptions {
   readonly canonicalUser: (address: string) => string | undefined
 }
 
-const queueLimit = 100
-const queueMaxAge = 5 * 60 * 1000
 const maxTimer = 2 ** 31 - 1
 
 /**
@@ -100,15 +99,11 @@ export class ChannelHub {
 
   /** Deletes a channel: its sockets close with `code` (1000) and its subscriptions go. */
   delete(channel: ChannelRecord, code = 1000, reason = 'channel deleted'): void {
-    if (this.channels.get(channel.id) !== channel) return
     this.channels.delete(channel.id)
     const mine = this.byUser.get(channel.userId)
     mine?.delete(channel.id)
     if (mine?.size === 0) this.byUser.delete(channel.userId)
     for (const id of channel.subscriptions.keys()) this.subscriptions.delete(id)
-    channel.subscriptions.clear()
-    channel.services.clear()
-    channel.queue = []
     if (channel.expiry !== undefined) clearTimeout(channel.expiry)
     for (const socket of [...channel.sockets]) this.closeSocket(socket, code, reason, false)
   }
@@ -191,8 +186,7 @@ export class ChannelHub {
     socket.on('message', (data, isBinary) => this.connChecks.receive(channel, socket, isBinary ? undefined : data.toString()))
     socket.on('close', () => this.detach(channel, socket))
     socket.on('error', (error) => this.options.log(`channel ${channel.id}: socket error ${error.message}`))
-    const cutoff = this.options.now() - queueMaxAge
-    const queued = channel.queue.filter((entry) => entry.at >= cutoff)
+    const queued = freshFrames(channel.queue, this.options.now())
     channel.queue = []
     for (const entry of queued) socket.send(entry.data)
     if (channel.role === 'server') this.connChecks.start(channel, socket)
@@ -252,7 +246,7 @@ export class ChannelHub {
   private serialise(frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): string {
     const out: Record<string, unknown> = {}
     for (const [kind, body] of Object.entries(frame)) {
-      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { id: this.options.id(), ...body } : body
+      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { ...body, id: this.options.id() } : body
     }
     return JSON.stringify(out)
   }
@@ -263,8 +257,7 @@ export class ChannelHub {
       socket.send(data)
       return
     }
-    channel.queue.push({ data, at: this.options.now() })
-    if (channel.queue.length > queueLimit) channel.queue.splice(0, channel.queue.length - queueLimit)
+    enqueue(channel.queue, data, this.options.now())
   }
 
   private detach(channel: ChannelRecord, socket: WebSocket): void {
@@ -280,7 +273,6 @@ export class ChannelHub {
     if (channel.sockets.length > 0) return
     channel.expiry = setTimeout(() => {
       channel.expiry = undefined
-      if (channel.sockets.length > 0) return
       this.options.log(`channel ${channel.id} of ${channel.userId} expired after ${channel.lifetime} s without a socket`)
       this.delete(channel, 1000, 'channel expired')
     }, Math.min(channel.lifetime * 1000, maxTimer))

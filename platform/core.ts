@@ -258,10 +258,6 @@ export class Core {
       const channel = this.internals.hub.get(user.userId, channelId)
       if (channel === undefined) return refuseUpgrade(socket, notFound(channelId))
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
-        if (this.internals.hub.get(user.userId, channelId) !== channel) {
-          ws.close(1000, 'channel deleted')
-          return
-        }
         this.internals.hub.attach(channel, ws)
         this.options.log(`socket open on channel ${channel.id} of ${user.userId}`)
       })

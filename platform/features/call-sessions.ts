@@ -60,7 +60,7 @@ export interface CallSessions {
   owned(user: Account, sessionId: string | undefined): OwnedSession | undefined
   /** Makes both sessions of `call` refer to it (later requests and audits of either session act on it). */
   register(call: PlatformCall): void
-  /** Ends a call once (timers stop, its sessions are remembered for a while); tells nobody. */
+  /** Ends a live call (timers stop, its sessions are remembered for a while); tells nobody. Callers never pass an ended call. */
   end(call: PlatformCall): void
   send(to: Party, frame: CallNotificationFrame): void
   link(to: Party): Array<{ rel: string; href: string }>
@@ -90,9 +90,7 @@ export function callSessions(ctx: PlatformContext, endedRetention: number): Call
       for (const party of [call.caller, call.callee]) sessions.set(party.sessionId, { call, party })
     },
     end: (call) => {
-      if (call.phase === 'ended') return
       call.phase = 'ended'
-      call.pending = undefined
       timers.cancel(call.timer)
       call.timer = timers.later(endedRetention, () => {
         // A transferred session belongs to another call by now.

@@ -62,7 +62,6 @@ function inviteRoute(ctx: PlatformContext, calls: CallSessions, ringTimeout: num
         },
       })
       call.timer = calls.timers.later(ringTimeout, () => {
-        if (call.phase !== 'ringing') return
         calls.event(call.caller, 'SessionEnded', { statusCode: 408, reasonText: 'Request Timeout' })
         calls.event(call.callee, 'Cancelled')
         calls.end(call)

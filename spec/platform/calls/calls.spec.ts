@@ -97,6 +97,13 @@ describe('platform calls module (platform/features/calls.ts)', function () {
     expect(alice.socket.unread()).to.deep.equal([])
   })
 
+  it('answers the create with the address and offer it was given', async () => {
+    const response = await alice.api('POST', '/sessions', { wrtcsSession: { tParticipantAddress: 'sip:bob@example.com', offer: { sdp: offerSdp } } })
+    const body = (await response.json()) as { wrtcsSession: Record<string, unknown> }
+    expect(body.wrtcsSession).to.include({ tParticipantAddress: 'sip:bob@example.com' })
+    expect(body.wrtcsSession.offer).to.deep.equal({ sdp: offerSdp })
+  })
+
   it('passes the caller display name and reaches a callee by phone number', async () => {
     await createSession(alice, 'sip:+15551230002@example.com', offerSdp, 'Ali')
     const invitation = (await bob.socket.nextJson()).wrtcsSessionInvitationNotification!
@@ -111,6 +118,30 @@ describe('platform calls module (platform/features/calls.ts)', function () {
     const event = (await alice.socket.nextJson()).wrtcsEventNotification!
     expect(event.eventType).to.equal('Ringing')
     expect(sessionOf(linkOf(event))).to.equal(callerSession)
+  })
+
+  it('relays Ringing only from the callee of a ringing call', async () => {
+    const { callerSession, calleeSession } = await placeCall(alice, bob)
+    const ringing = { wrtcsSessionStatus: { clientCorrelator: 'cc', status: 'Ringing' } }
+    expect((await alice.api('PUT', `/sessions/${callerSession}/status`, ringing)).status).to.equal(200)
+    expect(await alice.socket.barrier()).to.deep.equal([])
+    expect(await bob.socket.barrier()).to.deep.equal([])
+    expect((await bob.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(204)
+    expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsAcceptanceNotification'])
+    expect((await bob.api('PUT', `/sessions/${calleeSession}/status`, ringing)).status).to.equal(200)
+    expect(await alice.socket.barrier()).to.deep.equal([])
+  })
+
+  it('never lets the caller answer its own invitation, nor a party answer its own re-offer', async () => {
+    const { callerSession, calleeSession } = await placeCall(alice, bob)
+    expect((await alice.api('PUT', `/sessions/${callerSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(400)
+    expect(await bob.socket.barrier()).to.deep.equal([])
+    expect((await bob.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(204)
+    expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsAcceptanceNotification'])
+    expect((await alice.api('PUT', `/sessions/${callerSession}/update`, { wrtcsOffer: { sdp: offerSdp } })).status).to.equal(204)
+    expect(Object.keys(await bob.socket.nextJson())).to.deep.equal(['wrtcsOfferNotification'])
+    expect((await alice.api('PUT', `/sessions/${callerSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(400)
+    expect(await bob.socket.barrier()).to.deep.equal([])
   })
 
   it('relays the first answer to the caller as wrtcsAcceptanceNotification, SDP verbatim', async () => {
@@ -233,6 +264,8 @@ describe('platform calls module (platform/features/calls.ts)', function () {
       expect(event).to.include({ eventType: 'SessionEnded', statusCode: 480, reasonText: 'Temporarily Unavailable' })
       expect(sessionOf(linkOf(event))).to.equal(sessionId)
       expect(await carol.socket.barrier()).to.deep.equal([])
+      const audit = await alice.api('PUT', `/sessions/${sessionId}/status`, { wrtcsSessionStatus: { status: 'Connected' } })
+      expect(await audit.json()).to.deep.equal({ wrtcsSessionStatus: { status: 'Closed' } })
     } finally {
       await carol.socket.close()
     }
@@ -295,6 +328,38 @@ describe('platform calls module: ring timeout', function () {
     } finally {
       await alice.socket.close()
       await bob.socket.close()
+    }
+  })
+
+  it('an answered call never times out', async () => {
+    const alice = await party(platform(), 'alice@example.com')
+    const bob = await party(platform(), 'bob@example.com')
+    try {
+      await answered(alice, bob)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(await alice.socket.barrier()).to.deep.equal([])
+      expect(await bob.socket.barrier()).to.deep.equal([])
+    } finally {
+      await alice.socket.close()
+      await bob.socket.close()
+    }
+  })
+})
+
+describe('platform calls module: users whose identity is not their userId', function () {
+  this.timeout(10000)
+  const user = (userId: string, identity: string, phoneNumber: string) => ({ userId, identity, password: 'password', firstName: 'Ann', lastName: 'Other', email: `${userId}@mail.example.com`, phoneNumber })
+  const platform = usePlatform({ users: [user('u-1001', 'ann@example.com', '+15550001001'), user('u-1002', 'ben@example.com', '+15550001002')], features: [callsFeatureWith({ ringTimeout: 60_000 })] })
+
+  it('sends the caller identity as originatorAddress (notifications.md §4.1 recommendation), not the userId', async () => {
+    const ann = await party(platform(), 'u-1001')
+    const ben = await party(platform(), 'u-1002')
+    try {
+      const { invitation } = await placeCall(ann, ben, 'sip:ben@example.com')
+      expect(invitation.originatorAddress).to.equal('ann@example.com')
+    } finally {
+      await ann.socket.close()
+      await ben.socket.close()
     }
   })
 })

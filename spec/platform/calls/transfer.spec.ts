@@ -170,6 +170,14 @@ describe('platform calls module: consultative transfer (platform/features/calls-
     expect(await audit(alice, sessions.aliceCarol)).to.equal('Connected')
   })
 
+  it('refuses with 404 a transfer naming a call that has ended, either way round', async () => {
+    const sessions = await consultation()
+    expect((await alice.api('DELETE', `/sessions/${sessions.aliceBob}`)).status).to.equal(204)
+    expect((await transfer(alice, sessions.aliceBob, { address: 'sip:carol@example.com', sessionId: sessions.aliceCarol })).status).to.equal(404)
+    expect((await transfer(alice, sessions.aliceCarol, { address: 'sip:bob@example.com', sessionId: sessions.aliceBob })).status).to.equal(404)
+    expect(await audit(alice, sessions.aliceCarol)).to.equal('Connected')
+  })
+
   it('refuses to transfer a call that is still ringing', async () => {
     const { callerSession } = await heldCall(alice, bob, 'caller')
     const created = await alice.api('POST', '/sessions', { wrtcsSession: { tParticipantAddress: 'sip:carol@example.com', offer: { sdp: sdp(30) } } })

@@ -40,6 +40,12 @@ describe('platform core: the admin API (faults on purpose)', () => {
       await Promise.all([again.close(), b.close()])
     })
 
+    it('closes with 1001 when no code is given', async () => {
+      const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
+      expect((await admin('POST', 'sockets/drop', { userId: 'alice@example.com' })).status).to.equal(200)
+      expect((await socket.closed).code).to.equal(1001)
+    })
+
     it('drops every socket, and terminates without a close frame (the client sees 1006)', async () => {
       const a = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
       const b = await connect(platform(), await createChannel(platform(), bob), bob.accessToken)
@@ -51,6 +57,7 @@ describe('platform core: the admin API (faults on purpose)', () => {
     it('refuses an invalid close code and an unknown user with 400', async () => {
       expect((await admin('POST', 'sockets/drop', { code: 1006 })).status).to.equal(400)
       expect((await admin('POST', 'sockets/drop', { code: 999 })).status).to.equal(400)
+      expect((await admin('POST', 'sockets/drop', { code: 5000 })).status).to.equal(400)
       const unknown = await admin('POST', 'sockets/drop', { userId: 'mallory@example.com' })
       expect(unknown.status).to.equal(400)
       expect((await exceptionOf(unknown)).variables[0]).to.contain('mallory')
@@ -147,6 +154,18 @@ describe('platform core: the admin API (faults on purpose)', () => {
       expect((await exceptionOf(failed)).messageId).to.equal('SVC0099')
     })
 
+    it('never fails the admin API itself, even under a fault armed for every path', async () => {
+      await platform().admin.fail({ prefix: '/', count: 1 })
+      expect((await admin('GET', 'state')).status).to.equal(200)
+      expect((await platform().fetchAs(alice, 'GET', '/cpaas/notificationchannel/v1/alice@example.com/channels')).status).to.equal(500)
+    })
+
+    it('fails only CPaaS requests when no prefix is given', async () => {
+      expect((await admin('POST', 'fail', {})).status).to.equal(204)
+      expect((await fetch(`${platform().url}/not-cpaas`)).status).to.equal(404)
+      expect((await platform().fetchAs(alice, 'GET', '/cpaas/notificationchannel/v1/alice@example.com/channels')).status).to.equal(500)
+    })
+
     it('fails with a connection reset', async () => {
       await admin('POST', 'fail', { prefix: '/cpaas/', reset: true })
       let error: unknown
@@ -207,6 +226,20 @@ describe('platform core: the admin API (faults on purpose)', () => {
       const tokens = (await response.json()) as { access_token: string }
       const refused = await fetch(`${platform().url}/cpaas/notificationchannel/v1/dave@example.com/channels`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
       expect(refused.status).to.equal(401)
+    })
+
+    it('refuses to mint tokens for an unknown user with 400', async () => {
+      const response = await admin('POST', 'tokens', { userId: 'mallory@example.com' })
+      expect(response.status).to.equal(400)
+      expect((await exceptionOf(response)).variables[0]).to.contain('mallory')
+    })
+
+    it('mints tokens of the asked lifetime and says so in expires_in', async () => {
+      const response = await admin('POST', 'tokens', { userId: 'dave@example.com', lifetime: 120 })
+      const tokens = (await response.json()) as { access_token: string; expires_in: number }
+      expect(tokens.expires_in).to.equal(120)
+      const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number }
+      expect(claims.exp - claims.iat).to.equal(120)
     })
   })
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { createHmac } from 'node:crypto'
+import { coreOf } from '../../../platform/core.js'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { exceptionOf } from './wire.js'
 
@@ -28,8 +29,9 @@ describe('platform core: bearer authentication', () => {
     expect((await get(`Bearer ${alice.accessToken}`)).status).to.equal(200)
   })
 
-  it('answers 401 without a token', async () => {
+  it('answers 401 without a token, or with an empty Authorization header', async () => {
     await expect401(await get(undefined), /missing/)
+    await expect401(await get(' '), /missing/)
   })
 
   it('answers 401 for a malformed Authorization header or token', async () => {
@@ -37,6 +39,7 @@ describe('platform core: bearer authentication', () => {
     await expect401(await get('Bearer'), /malformed/)
     await expect401(await get('Bearer not-a-jwt'), /malformed/)
     await expect401(await get('Bearer a.b.c'), /malformed/)
+    await expect401(await get(`Bearer ${alice.accessToken}.x`), /malformed/)
   })
 
   it('answers 401 for a forged token: changed claims, or signed with another secret', async () => {
@@ -52,6 +55,18 @@ describe('platform core: bearer authentication', () => {
   it('answers 401 for an expired token', async () => {
     const expired = await platform().tokens('alice@example.com', { lifetime: -5 })
     await expect401(await get(`Bearer ${expired.accessToken}`), /expired/)
+  })
+
+  it('answers 401 for a validly signed token whose subject is another address of the user, not its userId', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const byPhone = coreOf(platform().context).tokens.sign({ sub: platform().users[0]!.phoneNumber, typ: 'access', iat: now, exp: now + 60 })
+    await expect401(await get(`Bearer ${byPhone}`), /unknown user/)
+  })
+
+  it('answers 401 malformed for a signed token whose subject is not a string', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const numeric = coreOf(platform().context).tokens.sign({ sub: 42 as unknown as string, typ: 'access', iat: now, exp: now + 60 })
+    await expect401(await get(`Bearer ${numeric}`), /malformed/)
   })
 
   it('answers 401 for an id token or refresh token used as the access token', async () => {

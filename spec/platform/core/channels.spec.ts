@@ -1,7 +1,9 @@
 import { expect } from 'chai'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { ChannelLifetimeResponse, CreateChannelResponse } from '../../../streams/subscription/codecs.js'
-import { connect, createChannel, decodes, exceptionOf, refusedUpgrade } from './wire.js'
+import { connect as netConnect } from 'node:net'
+import { WebSocket } from 'ws'
+import { connect, createChannel, decodes, exceptionOf, refusedUpgrade, SocketClient } from './wire.js'
 
 describe('platform core: notification channels and their WebSocket', () => {
   const platform = usePlatform({ serverConnCheckInterval: 0.1 })
@@ -50,6 +52,22 @@ describe('platform core: notification channels and their WebSocket', () => {
       }
     })
 
+    it('grants at most 86400 s, on create and on refresh, and answers the granted value', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 100000 })
+      expect(channel.channelLifetime).to.equal(86400)
+      const response = await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 200000 } })
+      expect(await response.json()).to.deep.equal({ notificationChannelLifetime: { channelLifetime: 86400 } })
+    })
+
+    it('refuses a refresh to a lifetime that is not positive with 400 naming the field', async () => {
+      const channel = await createChannel(platform(), alice)
+      for (const seconds of [0, -5]) {
+        const response = await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: seconds } })
+        expect(response.status).to.equal(400)
+        expect((await exceptionOf(response)).variables).to.deep.equal(['notificationChannelLifetime.channelLifetime'])
+      }
+    })
+
     it('reads a channel and lists the user’s channels', async () => {
       const channel = await createChannel(platform(), alice)
       const one = await platform().fetchAs(alice, 'GET', channel.resourceURL)
@@ -83,6 +101,22 @@ describe('platform core: notification channels and their WebSocket', () => {
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
     })
 
+    it('cuts the connection of a client that never answers the close frame, within seconds', async () => {
+      const channel = await createChannel(platform(), alice)
+      const { port } = platform()
+      const tcp = netConnect(port, '127.0.0.1')
+      const closed = new Promise<void>((resolve) => tcp.on('close', () => resolve()))
+      const upgraded = new Promise<void>((resolve) => tcp.once('data', () => resolve()))
+      const path = `${channel.channelData.channelURL}?access_token=${encodeURIComponent(alice.accessToken)}`
+      tcp.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      await upgraded
+      const started = Date.now()
+      expect((await platform().fetchAs(alice, 'DELETE', channel.resourceURL)).status).to.equal(204)
+      await closed
+      // ws itself would wait 30 s for the client's close frame.
+      expect(Date.now() - started).to.be.below(10_000)
+    })
+
     it("never lets one user read, refresh or delete another user's channel", async () => {
       const channel = await createChannel(platform(), alice)
       const bobsView = channel.resourceURL.replace('alice@example.com', 'bob@example.com')
@@ -101,13 +135,25 @@ describe('platform core: notification channels and their WebSocket', () => {
       await socket.close()
     })
 
-    it('refuses a bad, expired or missing token with 401 and an error body', async () => {
+    it('accepts the token as Authorization: Bearer on the upgrade too (clients that are not browsers)', async () => {
+      const channel = await createChannel(platform(), alice)
+      const socket = new SocketClient(new WebSocket(`${platform().wsUrl}${channel.channelData.channelURL}`, { headers: { Authorization: `Bearer ${alice.accessToken}` } }))
+      await new Promise((resolve, reject) => {
+        socket.ws.once('open', resolve)
+        socket.ws.once('error', reject)
+      })
+      expect(await socket.barrier()).to.deep.equal([])
+      await socket.close()
+    })
+
+    it('refuses a bad, expired or missing token with 401 and an error body, and closes the connection', async () => {
       const channel = await createChannel(platform(), alice)
       const expired = await platform().tokens('alice@example.com', { lifetime: -1 })
       for (const query of ['?access_token=garbage', `?access_token=${expired.accessToken}`, '']) {
         const refused = await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL}${query}`)
         expect(refused.status, query).to.equal(401)
         expect(refused.contentType).to.equal('application/json')
+        expect(refused.connection).to.equal('close')
         expect(JSON.parse(refused.body)).to.have.nested.property('requestError.policyException.messageId', 'POL0401')
       }
     })
@@ -183,6 +229,17 @@ describe('platform core: notification channels and their WebSocket', () => {
       await socket.close()
     })
 
+    it('server responsible: keeps a socket that answers every connCheck, however many there are', async () => {
+      const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      for (let i = 0; i < 6; i++) {
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 0.1 } })
+        socket.send({ connAck: {} })
+      }
+      expect(socket.ws.readyState).to.equal(WebSocket.OPEN)
+      await socket.close()
+    })
+
     it('server responsible: terminates a socket that leaves 3 connChecks unanswered; the channel stays', async () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       const socket = await connect(platform(), channel, alice.accessToken)
@@ -207,6 +264,16 @@ describe('platform core: notification channels and their WebSocket', () => {
       await new Promise((resolve) => setTimeout(resolve, 400))
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
       expect(platform().logs.some((line) => line.includes(channel.callbackURL) && line.includes('expired'))).to.equal(true)
+    })
+
+    it('starts no countdown when the lifetime is refreshed while a socket is open', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      const socket = await connect(platform(), channel, alice.accessToken)
+      await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 0.2 } })
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(await socket.barrier()).to.deep.equal([])
+      expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
+      await socket.close()
     })
 
     it('never expires a channel while a socket is open, and counts the lifetime again from the socket close', async () => {

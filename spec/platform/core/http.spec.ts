@@ -18,6 +18,8 @@ const echo: PlatformFeature = (ctx) => {
   })
   ctx.route('GET', `${base}/boom-async`, {}, async () => Promise.reject(new Error('async handler bug')))
   ctx.route('GET', `${base}/file`, {}, () => ({ status: 200, body: Buffer.from('PNGDATA'), contentType: 'image/png' }))
+  ctx.route('GET', `${base}/bare-error`, {}, () => ({ status: 409 }))
+  ctx.route('GET', `${base}/no-content`, {}, () => ({ status: 204, body: { ignored: true } }))
   ctx.route('GET', '/cpaas/echo/:version/public', { public: true }, (r) => ({ status: 200, body: { user: r.user.userId } }))
 }
 
@@ -55,9 +57,35 @@ describe('platform core: HTTP, routing, CORS and malformed requests', () => {
       expect((await fetch(url('/cpaas/echo/v1/alice@example.com/things/a/'), { headers: auth(alice) })).status).to.equal(200)
     })
 
+    it('never takes an empty segment as a parameter', async () => {
+      expect((await fetch(url('/cpaas/echo/v1/alice@example.com/things//'), { headers: auth(alice) })).status).to.equal(404)
+    })
+
+    it('matches literal segments case-sensitively', async () => {
+      expect((await fetch(url('/cpaas/ECHO/v1/alice@example.com/things/a'), { headers: auth(alice) })).status).to.equal(404)
+    })
+
+    it('refuses to start with a module that registers the same route twice', async () => {
+      const twice: PlatformFeature = (ctx) => {
+        ctx.route('GET', '/cpaas/twice/:version/:userId', {}, () => ({ status: 204 }))
+        ctx.route('GET', '/cpaas/twice/:v/:user', {}, () => ({ status: 204 }))
+      }
+      let failure: unknown
+      await startTestPlatform({ features: [twice] }).then((started) => started.stop(), (error: unknown) => (failure = error))
+      expect(String(failure)).to.match(/registered twice/)
+    })
+
     it('serves public routes without a token', async () => {
       const response = await fetch(url('/cpaas/echo/v1/public'))
       expect(await response.json()).to.deep.equal({ user: '' })
+    })
+
+    it("tells a public route the token's user when a valid token comes along, and ignores an invalid one", async () => {
+      const withToken = await fetch(url('/cpaas/echo/v1/public'), { headers: auth(alice) })
+      expect(await withToken.json()).to.deep.equal({ user: 'alice@example.com' })
+      const withGarbage = await fetch(url('/cpaas/echo/v1/public'), { headers: { Authorization: 'Bearer garbage' } })
+      expect(withGarbage.status).to.equal(200)
+      expect(await withGarbage.json()).to.deep.equal({ user: '' })
     })
 
     it('answers 404 with an error body for an unknown path', async () => {
@@ -72,6 +100,24 @@ describe('platform core: HTTP, routing, CORS and malformed requests', () => {
       expect(response.status).to.equal(405)
       expect(response.headers.get('allow')).to.equal('POST, OPTIONS')
       expect((await exceptionOf(response)).kind).to.equal('serviceException')
+    })
+
+    it('sends a 204 with no body and no Content-Type, whatever body the module gave', async () => {
+      const response = await fetch(url('/cpaas/echo/v1/alice@example.com/no-content'), { headers: auth(alice) })
+      expect(response.status).to.equal(204)
+      expect(response.headers.get('content-type')).to.equal(null)
+      expect(response.headers.get('content-length')).to.equal(null)
+      expect(await response.text()).to.equal('')
+    })
+
+    it("gives a module's error reply without a body the platform's JSON error body", async () => {
+      const response = await fetch(url('/cpaas/echo/v1/alice@example.com/bare-error'), { headers: auth(alice) })
+      expect(response.status).to.equal(409)
+      expect(response.headers.get('content-type')).to.equal('application/json')
+      const exception = await exceptionOf(response)
+      expect(exception.kind).to.equal('serviceException')
+      expect(exception.messageId).to.equal('SVC0001')
+      expect(exception.variables).to.deep.equal(['409'])
     })
 
     it('sends Buffer bodies with their content type', async () => {
@@ -154,6 +200,19 @@ describe('platform core: HTTP, routing, CORS and malformed requests', () => {
       expect(response.status).to.equal(413)
       expect((await exceptionOf(response)).variables[0]).to.contain(String(jsonBodyLimit))
       expect((await typed(JSON.stringify({ thing: { name: 'a', count: 1 } }))).status).to.equal(201)
+    })
+
+    it('cuts the connection at once on a request declaring a body over 64 MiB, without waiting for the body', async () => {
+      const answer = await new Promise<string>((resolve) => {
+        const request = httpRequest(url('/cpaas/echo/v1/alice@example.com/upload'), { method: 'POST', headers: { ...auth(alice), 'Content-Length': String(100 * 1024 * 1024) } })
+        request.on('response', (response) => {
+          response.resume()
+          resolve(String(response.statusCode))
+        })
+        request.on('error', (error) => resolve(error.message))
+        request.flushHeaders()
+      })
+      expect(answer).to.match(/socket hang up|ECONNRESET/)
     })
 
     it('accepts a raw (upload) body larger than the JSON limit', async () => {

@@ -72,6 +72,19 @@ describe('platform core: service subscriptions and notification delivery', () =>
       expect((await exceptionOf(response)).variables).to.deep.equal(['wrtcsNotificationSubscription.callbackReference'])
     })
 
+    it('reads a subscription with its clientCorrelator, only under its own service, and answers resourceURLs at v1 whatever version was asked', async () => {
+      const channel = await createChannel(platform(), alice)
+      const created = await platform().fetchAs(alice, 'POST', '/cpaas/chat/v2/alice@example.com/subscriptions', {
+        chatNotificationSubscription: { callbackReference: { notifyURL: channel.callbackURL }, clientCorrelator: 'device-7' },
+      })
+      const { resourceURL } = ((await created.json()) as { chatNotificationSubscription: { resourceURL: string } }).chatNotificationSubscription
+      expect(resourceURL).to.match(/^\/cpaas\/chat\/v1\/alice@example.com\/subscriptions\/[a-z0-9-]+$/)
+      const read = (await (await platform().fetchAs(alice, 'GET', resourceURL)).json()) as { chatNotificationSubscription: { clientCorrelator: string } }
+      expect(read.chatNotificationSubscription.clientCorrelator).to.equal('device-7')
+      const id = resourceURL.split('/subscriptions/')[1]!
+      expect((await platform().fetchAs(alice, 'GET', `/cpaas/webrtcsignaling/v1/alice@example.com/subscriptions/${id}`)).status).to.equal(404)
+    })
+
     it("never deletes another user's subscription, nor one of another service by id", async () => {
       const channel = await createChannel(platform(), alice)
       const sub = await subscribe(platform(), alice, 'chat', channel)
@@ -111,6 +124,18 @@ describe('platform core: service subscriptions and notification delivery', () =>
       expect(ids[0]).to.not.equal(ids[1])
       expect(ids[2]).to.equal('replayed-1')
       expect(frame.inboundSMSMessageNotification).to.not.have.property('id')
+      await socket.close()
+    })
+
+    it('replaces an empty or null id with a fresh one (the SDK drops a notification without a truthy id)', async () => {
+      const channel = await createChannel(platform(), alice)
+      await subscribe(platform(), alice, 'smsinbound', channel)
+      const socket = await connect(platform(), channel, alice.accessToken)
+      ctx().notify('alice@example.com', 'smsinbound', { inboundSMSMessageNotification: { id: '', inboundSMSMessage: {} } })
+      ctx().notify('alice@example.com', 'smsinbound', { inboundSMSMessageNotification: { id: null, inboundSMSMessage: {} } })
+      const ids = (await socket.barrier()).map((f) => (JSON.parse(f) as { inboundSMSMessageNotification: { id: unknown } }).inboundSMSMessageNotification.id)
+      expect(ids).to.have.length(2)
+      for (const id of ids) expect(id).to.be.a('string').and.match(/^[a-z0-9-]+$/)
       await socket.close()
     })
 

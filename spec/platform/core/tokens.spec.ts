@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { coreOf } from '../../../platform/core.js'
 import { usePlatform } from '../../helpers/platform.js'
 
 const decode = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
@@ -18,7 +19,8 @@ describe('platform core: the token endpoint', () => {
     expect(response.status).to.equal(200)
     expect(response.headers.get('content-type')).to.contain('application/json')
     const body = (await response.json()) as Record<string, unknown>
-    expect(body).to.include({ token_type: 'Bearer', scope: 'openid', expires_in: 3600 })
+    expect(body).to.include({ token_type: 'Bearer', scope: 'openid', expires_in: 3600, refresh_expires_in: 86400 })
+    expect(response.headers.get('cache-control')).to.equal('no-store')
     for (const key of ['access_token', 'id_token', 'refresh_token']) expect(body[key]).to.be.a('string').and.match(/^[\w-]+\.[\w-]+\.[\w-]+$/)
   })
 
@@ -54,10 +56,16 @@ describe('platform core: the token endpoint', () => {
     expect(channels.status).to.equal(200)
   })
 
-  it('refuses a wrong password and an unknown user with 401 invalid_grant and a requestError', async () => {
+  it('echoes the scope asked for', async () => {
+    const body = (await (await post({ ...password, scope: 'openid profile' })).json()) as { scope: string }
+    expect(body.scope).to.equal('openid profile')
+  })
+
+  it('refuses a wrong password and an unknown user with 401 invalid_grant and a requestError, never cached', async () => {
     for (const fields of [{ ...password, password: 'nope' }, { ...password, username: 'mallory@example.com' }]) {
       const response = await post(fields)
       expect(response.status).to.equal(401)
+      expect(response.headers.get('cache-control')).to.equal('no-store')
       expect(response.headers.get('content-type')).to.contain('application/json')
       const body = (await response.json()) as { error: string; requestError: { policyException: { messageId: string; variables: string[] } } }
       expect(body.error).to.equal('invalid_grant')
@@ -74,6 +82,14 @@ describe('platform core: the token endpoint', () => {
       expect(response.status).to.equal(401)
       expect(((await response.json()) as { error: string }).error).to.equal('invalid_grant')
     }
+  })
+
+  it('refuses a validly signed refresh token of a user that does not exist', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const refresh = coreOf(platform().context).tokens.sign({ sub: 'mallory@example.com', typ: 'refresh', iat: now, exp: now + 60 })
+    const response = await post({ grant_type: 'refresh_token', refresh_token: refresh })
+    expect(response.status).to.equal(401)
+    expect(((await response.json()) as { error_description: string }).error_description).to.contain('unknown user')
   })
 
   it('answers 400 for a missing grant type, missing fields and an unsupported grant', async () => {

@@ -141,7 +141,7 @@ export function connect(platform: TestPlatform, channel: ChannelBody, accessToke
 }
 
 /** Resolves with the status of a refused upgrade to `url`. */
-export function refusedUpgrade(url: string): Promise<{ status: number; body: string; contentType: string | undefined }> {
+export function refusedUpgrade(url: string): Promise<{ status: number; body: string; contentType: string | undefined; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url)
     ws.once('open', () => {
@@ -151,7 +151,7 @@ export function refusedUpgrade(url: string): Promise<{ status: number; body: str
     ws.once('unexpected-response', (_request, response) => {
       let body = ''
       response.on('data', (chunk: Buffer) => (body += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, contentType: response.headers['content-type'] }))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, contentType: response.headers['content-type'], connection: response.headers.connection }))
     })
     ws.once('error', () => undefined)
   })

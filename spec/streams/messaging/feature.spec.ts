@@ -234,19 +234,89 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
+  it('fetches an SMS thread\'s pages at its thread path with the sender address, the asked size and the previous page\'s token, dropping items without a message id', () => {
+    const { messaging, calls, events } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
+    const thread = ['+15550002']
+    messaging.commands.create(thread, 'sms')
+    messaging.commands.fetchMessages(thread, 'sms', 2)
+    expect(calls[0]!.spec).to.deep.include({ method: 'GET', path: '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001/messages', query: { max: 2, next: undefined } })
+    calls[0]!.reply.next({ smsMessageList: { smsMessage: [{ resourceURL: '/x/no-id', message: 'lost' }, { resourceURL: '/x/messages/s-2', message: 'hi', dateTime: 2 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', next: 'tok', newMessageIds: ['s-2'] })
+    expect(findConversation(messaging.current(), thread, 'sms')!.messages.map((message) => message.messageId)).to.deep.equal(['s-2'])
+    messaging.commands.fetchMessages(thread, 'sms', 2)
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
+    messaging.dispose()
+  })
+
+  it('fetches one conversation\'s pages one after another, and counts as new only the messages it did not hold when the page came', () => {
+    const { messaging, calls, events, notifications$ } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(calls).to.have.length(1)
+    const body = {
+      id: 'n1',
+      chatMessage: { senderAddress: 'bob@example.com', text: 'hi', dateTime: 4, 'x-type': 'inbound' },
+      link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-4' }],
+    }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }, { resourceURL: '/x/messages/m-4', dateTime: 4 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    expect(events.find((event) => event.type === 'historyFetched')).to.deep.include({ newMessageIds: ['m-3'] })
+    expect(calls).to.have.length(2)
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
+    messaging.dispose()
+  })
+
+  it('tells a page that failed as historyFailed with its error and leaves the conversation no longer pending', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    calls[0]!.reply.error(Object.assign(new Error('Fetch messages request failed: Service Unavailable'), { name: 'BasicError', code: 503 }))
+    expect(events.at(-1)).to.deep.include({ type: 'historyFailed', destination: bob, chatType: 'chat-oneToOne' })
+    expect((events.at(-1) as { error: { code: unknown } }).error.code).to.equal(503)
+    expect(findConversation(messaging.current(), bob, 'chat-oneToOne')!.isPending).to.equal(false)
+    messaging.dispose()
+  })
+
+  it('lists the chat sessions of the known types only, and names the operation of a list or a conversation deletion that failed', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.fetchConversations('chat-oneToOne')
+    calls[0]!.reply.next({
+      chatSessionList: {
+        chatSession: [
+          { sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: {} },
+          { sessionType: 'broadcast', remoteAddress: 'carol@example.com', sessionDetails: {} },
+          { sessionType: 'oneToOne', sessionDetails: {} },
+        ],
+      },
+    })
+    calls[0]!.reply.complete()
+    expect(messaging.current().conversations.values().map((conversation) => conversation.destination)).to.deep.equal([bob])
+    messaging.commands.fetchConversations('sms')
+    calls[1]!.reply.error(new Error('down'))
+    messaging.commands.deleteConversation(bob, 'chat-oneToOne')
+    calls[2]!.reply.error(new Error('down'))
+    expect(events.filter((event) => event.type === 'messagingFailed').map((event) => event.type === 'messagingFailed' && event.operation)).to.deep.equal(['fetchConversations', 'deleteConversation'])
+    messaging.dispose()
+  })
+
   it('deletes a message and an SMS conversation at their own paths, and tells the group send apart by its operation', () => {
     const { messaging, calls } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
     messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1', 'm:2'])
+    messaging.commands.deleteMessages(['+15550002'], 'sms', ['s-1'])
     messaging.commands.deleteConversation(['+15550002'], 'sms')
     messaging.commands.create(['team-1'], 'chat-group')
     messaging.commands.send(['team-1'], 'chat-group', text('all'))
     expect(calls.map((call) => [call.spec.method, call.spec.path])).to.deep.equal([
       ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-1'],
       ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m:2'],
+      ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001/messages/s-1'],
       ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001'],
       ['POST', '/cpaas/chat/v1/alice@example.com/group/team-1/messages'],
     ])
-    expect(calls[3]!.spec.operation).to.equal('Send group chat message')
+    expect(calls[4]!.spec.operation).to.equal('Send group chat message')
     messaging.dispose()
   })
 

@@ -6,10 +6,11 @@ import { TestScheduler } from 'rxjs/testing'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import type { AuthUser, InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
-import { createEnvironment } from '../../../streams/environment.js'
+import { createEnvironment, type Environment } from '../../../streams/environment.js'
 import { createLogs } from '../../../streams/logs/feature.js'
 import { createMessaging, socketReopened, type MessagingFeature } from '../../../streams/messaging/feature.js'
 import { findConversation, type MessagingEvent } from '../../../streams/messaging/state.js'
+import { captureConsole } from '../logs/capture.js'
 
 interface Call {
   readonly spec: RequestSpec<unknown>
@@ -20,12 +21,17 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 
 const alice: AuthUser = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }
 
-function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>, options: { user?: AuthUser; config?: UserConfig } = {}) {
+/** `signedIn` says who is signed in at each moment (default: `user`, else alice); logs at `logLevel` go to `console` (default: none). */
+function setup(
+  scheduler?: SchedulerLike,
+  reconnected$?: Observable<number>,
+  options: { user?: AuthUser; signedIn?: () => AuthUser | undefined; config?: UserConfig; console?: Environment['console'] } = {},
+) {
   const calls: Call[] = []
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = {
     user$: NEVER,
-    user: () => options.user ?? alice,
+    user: options.signedIn ?? (() => options.user ?? alice),
     request: <A>(spec: RequestSpec<A>) =>
       defer(() => {
         const reply = new Subject<unknown>()
@@ -34,8 +40,8 @@ function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>, opt
       }),
     notifications$,
   }
-  const config = createConfig({ ...options.config, logs: { logLevel: 'silent' } })
-  const environment = createEnvironment({ console: quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
+  const config = createConfig({ logs: { logLevel: 'silent' }, ...options.config })
+  const environment = createEnvironment({ console: options.console ?? quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
   const messaging = createMessaging({ link, config, environment, logs: createLogs(config, environment), ...(reconnected$ ? { reconnected$ } : {}) })
   const events: MessagingEvent[] = []
   messaging.events$.subscribe((event) => events.push(event))
@@ -417,6 +423,59 @@ describe('messaging feature', () => {
     const count = events.length
     expect(recover(() => ({ chatMessage: [item('m-0')] }))).to.equal(1)
     expect(events.slice(count).filter((event) => event.type === 'historyFetched')).to.deep.equal([])
+    messaging.dispose()
+  })
+
+  it('after a reconnect re-fetches at most 4 conversations at once, and goes on past one whose history failed, warning of it', () => {
+    const reconnected$ = new Subject<number>()
+    const captured = captureConsole()
+    const { messaging, calls, events } = setup(undefined, reconnected$, { config: { logs: { logLevel: 'warn' } }, console: captured.console })
+    const lostAt = 1_700_000_100_000
+    reconnected$.next(lostAt)
+    const lists = calls.splice(0)
+    const session = (remoteAddress: string) => ({ sessionType: 'group', remoteAddress, sessionDetails: { lastMessageTime: lostAt } })
+    lists[0]!.reply.next({ chatSessionList: { chatSession: [] } })
+    lists[1]!.reply.next({ chatSessionList: { chatSession: ['team-1', 'team-2', 'team-3', 'team-4', 'team-5'].map(session) } })
+    lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+    lists.forEach((call) => call.reply.complete())
+    expect(calls.map((call) => call.spec.path.split('/')[6])).to.deep.equal(['team-1', 'team-2', 'team-3', 'team-4'])
+    calls[0]!.reply.error(new Error('Fetch messages request failed: Service Unavailable'))
+    expect(calls.map((call) => call.spec.path.split('/')[6])).to.deep.equal(['team-1', 'team-2', 'team-3', 'team-4', 'team-5'])
+    for (const [index, call] of calls.slice(1).entries()) {
+      call.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: `/x/messages/m-${index + 2}`, senderAddress: 'bob@example.com', dateTime: lostAt }] } })
+      call.reply.complete()
+    }
+    expect(events.filter((event) => event.type === 'historyFetched').map((event) => event.destination[0])).to.deep.equal(['team-2', 'team-3', 'team-4', 'team-5'])
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:messaging] Could not re-fetch a conversation after a reconnect', 'Fetch messages request failed: Service Unavailable'],
+    ])
+    messaging.dispose()
+  })
+
+  it('after a reconnect with no user signed in recovers nothing, warns of it, and recovers at the next reconnect once signed in', () => {
+    const reconnected$ = new Subject<number>()
+    const captured = captureConsole()
+    let user: AuthUser | undefined
+    const { messaging, calls } = setup(undefined, reconnected$, { signedIn: () => user, config: { logs: { logLevel: 'warn' } }, console: captured.console })
+    reconnected$.next(1_700_000_100_000)
+    expect(calls).to.deep.equal([])
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:messaging] Could not recover messages after a reconnect', 'No user: set the tokens (setTokens) before using messaging'],
+    ])
+    user = alice
+    reconnected$.next(1_700_000_200_000)
+    expect(calls.map((call) => call.spec.path)).to.have.length(3)
+    messaging.dispose()
+  })
+
+  it('after a second reconnect drops the recovery the first one started', () => {
+    const reconnected$ = new Subject<number>()
+    const { messaging, calls } = setup(undefined, reconnected$)
+    reconnected$.next(1_700_000_100_000)
+    const first = calls.splice(0)
+    reconnected$.next(1_700_000_200_000)
+    expect(first.map((call) => call.reply.observed)).to.deep.equal([false, false, false])
+    expect(calls.map((call) => call.reply.observed)).to.deep.equal([true, true, true])
     messaging.dispose()
   })
 

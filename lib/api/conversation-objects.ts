@@ -197,7 +197,7 @@ export function conversationOf(streams: MessagingStreams, held: ConversationStat
     delete: () => commands.deleteConversation(destination, type),
     subscribe: (subscriber) => subscribeTo(streams, conversationKey(destination, type), destination[0] as string, subscriber),
     fetchMessages: (amount = 50) => {
-      if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
+      if (!Number.isInteger(amount) || amount < 1) throw badInput('conversation.fetchMessages: the amount must be a positive integer')
       commands.fetchMessages(destination, type, amount)
     },
     setIsTyping: (isTyping) => {

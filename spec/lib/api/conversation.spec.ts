@@ -104,3 +104,34 @@ describe('conversation.subscribe, for a send that fails', () => {
     client.dispose()
   })
 })
+
+describe('conversation.fetchMessages', () => {
+  const jwt = (payload: object): string => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+
+  it('asks for the newest 50 messages when no amount is given (api-reference: default 50), and for the amount given otherwise', async () => {
+    const asked: string[] = []
+    // A stand-in platform: only the request line matters here, and no real one lets the spec read it.
+    const fetch = (input: RequestInfo | URL): Promise<Response> => {
+      asked.push(String(input))
+      return Promise.resolve(new Response(JSON.stringify({ chatMessageList: { chatMessage: [] } }), { status: 200, headers: { 'Content-Type': 'application/json' } }))
+    }
+    const client = create({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test' } } }, { fetch })
+    client.setTokens({ accessToken: 'a', idToken: jwt({ preferred_username: 'alice@example.com' }) })
+    const conversation = client.conversation.create('bob@example.com')
+    conversation.fetchMessages()
+    await settled()
+    conversation.fetchMessages(7)
+    await settled()
+    expect(asked.map((url) => new URL(url).searchParams.get('max'))).to.deep.equal(['50', '7'])
+    client.dispose()
+  })
+
+  it('refuses an amount that is not a positive whole number with BAD_INPUT', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const conversation = client.conversation.create('bob@example.com')
+    for (const amount of [0, 2.5, '3']) {
+      expect(() => conversation.fetchMessages(amount as number), String(amount)).to.throw(BasicError).with.property('code', 'BAD_INPUT')
+    }
+    client.dispose()
+  })
+})

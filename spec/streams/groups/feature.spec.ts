@@ -134,18 +134,18 @@ describe('groups feature: arguments', () => {
     withoutClaim.dispose()
   })
 
-  it('warns of an ignored group event and of a malformed notification, which it also reports', () => {
+  it('warns of an ignored group event and of malformed notifications (no participant, no group link), which it also reports', () => {
     const captured = captureConsole()
     const config = createConfig({ logs: { logLevel: 'warn' } })
     const { link: noticed, feature: logged, events: seen } = recordedFeature((link) => createGroups({ config, logs: createLogs(config, createEnvironment({ console: captured.console })), link }))
     const notify = (kind: string, body: Record<string, unknown>): void => (noticed.notifications$ as Subject<InboundNotification>).next({ kind, id: `n-${kind}`, body, frame: {} })
     notify('chatEventNotification', { eventType: 'SessionRenamed', link: [{ rel: 'groupChatSessionInformation', href: '/cpaas/chat/v1/alice/group/g1' }] })
-    notify('chatParticipantStatusNotification', { participant: [], link: [] })
-    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
-      ['warn', '[kandy-rx:groups] Ignored a group event of type SessionRenamed'],
-      ['warn', '[kandy-rx:groups] Dropped a malformed chatParticipantStatusNotification', 'n-chatParticipantStatusNotification'],
-    ])
-    expect(seen.map((event) => (event.type === 'groupFailed' ? [event.type, event.operation, event.error.code] : event.type))).to.deep.equal([['groupFailed', 'notification', 'BAD_INPUT']])
+    notify('chatParticipantStatusNotification', { participant: [], link: [{ rel: 'groupChatSessionInformation', href: '/cpaas/chat/v1/alice/group/g1' }] })
+    notify('chatParticipantStatusNotification', { participant: [{ address: 'bob@example.com', status: 'Connected' }], link: [] })
+    const malformed = ['warn', '[kandy-rx:groups] Dropped a malformed chatParticipantStatusNotification', 'n-chatParticipantStatusNotification']
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([['warn', '[kandy-rx:groups] Ignored a group event of type SessionRenamed'], malformed, malformed])
+    const failed = ['groupFailed', 'notification', 'BAD_INPUT']
+    expect(seen.map((event) => (event.type === 'groupFailed' ? [event.type, event.operation, event.error.code] : event.type))).to.deep.equal([failed, failed])
     logged.dispose()
   })
 

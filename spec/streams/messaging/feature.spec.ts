@@ -6,10 +6,11 @@ import { TestScheduler } from 'rxjs/testing'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import type { AuthUser, InboundNotification, PlatformLink, RequestSpec } from '../../../streams/connection/link.js'
-import { createEnvironment } from '../../../streams/environment.js'
+import { createEnvironment, type Environment } from '../../../streams/environment.js'
 import { createLogs } from '../../../streams/logs/feature.js'
 import { createMessaging, socketReopened, type MessagingFeature } from '../../../streams/messaging/feature.js'
 import { findConversation, type MessagingEvent } from '../../../streams/messaging/state.js'
+import { captureConsole } from '../logs/capture.js'
 
 interface Call {
   readonly spec: RequestSpec<unknown>
@@ -20,12 +21,17 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 
 const alice: AuthUser = { username: 'alice@example.com', identity: 'alice@example.com', domain: 'example.com', accessToken: 'token', idToken: 'id' }
 
-function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>, options: { user?: AuthUser; config?: UserConfig } = {}) {
+/** `signedIn` says who is signed in at each moment (default: `user`, else alice); logs at `logLevel` go to `console` (default: none). */
+function setup(
+  scheduler?: SchedulerLike,
+  reconnected$?: Observable<number>,
+  options: { user?: AuthUser; signedIn?: () => AuthUser | undefined; config?: UserConfig; console?: Environment['console'] } = {},
+) {
   const calls: Call[] = []
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = {
     user$: NEVER,
-    user: () => options.user ?? alice,
+    user: options.signedIn ?? (() => options.user ?? alice),
     request: <A>(spec: RequestSpec<A>) =>
       defer(() => {
         const reply = new Subject<unknown>()
@@ -34,8 +40,8 @@ function setup(scheduler?: SchedulerLike, reconnected$?: Observable<number>, opt
       }),
     notifications$,
   }
-  const config = createConfig({ ...options.config, logs: { logLevel: 'silent' } })
-  const environment = createEnvironment({ console: quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
+  const config = createConfig({ logs: { logLevel: 'silent' }, ...options.config })
+  const environment = createEnvironment({ console: options.console ?? quiet, ...(scheduler ? { scheduler } : {}), randomId: (() => { let n = 0; return () => `local-${++n}` })() })
   const messaging = createMessaging({ link, config, environment, logs: createLogs(config, environment), ...(reconnected$ ? { reconnected$ } : {}) })
   const events: MessagingEvent[] = []
   messaging.events$.subscribe((event) => events.push(event))
@@ -234,19 +240,89 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
+  it('fetches an SMS thread\'s pages at its thread path with the sender address, the asked size and the previous page\'s token, dropping items without a message id', () => {
+    const { messaging, calls, events } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
+    const thread = ['+15550002']
+    messaging.commands.create(thread, 'sms')
+    messaging.commands.fetchMessages(thread, 'sms', 2)
+    expect(calls[0]!.spec).to.deep.include({ method: 'GET', path: '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001/messages', query: { max: 2, next: undefined } })
+    calls[0]!.reply.next({ smsMessageList: { smsMessage: [{ resourceURL: '/x/no-id', message: 'lost' }, { resourceURL: '/x/messages/s-2', message: 'hi', dateTime: 2 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    expect(events.at(-1)).to.deep.include({ type: 'historyFetched', next: 'tok', newMessageIds: ['s-2'] })
+    expect(findConversation(messaging.current(), thread, 'sms')!.messages.map((message) => message.messageId)).to.deep.equal(['s-2'])
+    messaging.commands.fetchMessages(thread, 'sms', 2)
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
+    messaging.dispose()
+  })
+
+  it('fetches one conversation\'s pages one after another, and counts as new only the messages it did not hold when the page came', () => {
+    const { messaging, calls, events, notifications$ } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    expect(calls).to.have.length(1)
+    const body = {
+      id: 'n1',
+      chatMessage: { senderAddress: 'bob@example.com', text: 'hi', dateTime: 4, 'x-type': 'inbound' },
+      link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-4' }],
+    }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
+    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }, { resourceURL: '/x/messages/m-4', dateTime: 4 }], next: 'tok' } })
+    calls[0]!.reply.complete()
+    expect(events.find((event) => event.type === 'historyFetched')).to.deep.include({ newMessageIds: ['m-3'] })
+    expect(calls).to.have.length(2)
+    expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
+    messaging.dispose()
+  })
+
+  it('tells a page that failed as historyFailed with its error and leaves the conversation no longer pending', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.create(bob, 'chat-oneToOne')
+    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    calls[0]!.reply.error(Object.assign(new Error('Fetch messages request failed: Service Unavailable'), { name: 'BasicError', code: 503 }))
+    expect(events.at(-1)).to.deep.include({ type: 'historyFailed', destination: bob, chatType: 'chat-oneToOne' })
+    expect((events.at(-1) as { error: { code: unknown } }).error.code).to.equal(503)
+    expect(findConversation(messaging.current(), bob, 'chat-oneToOne')!.isPending).to.equal(false)
+    messaging.dispose()
+  })
+
+  it('lists the chat sessions of the known types only, and names the operation of a list or a conversation deletion that failed', () => {
+    const { messaging, calls, events } = setup()
+    messaging.commands.fetchConversations('chat-oneToOne')
+    calls[0]!.reply.next({
+      chatSessionList: {
+        chatSession: [
+          { sessionType: 'oneToOne', remoteAddress: 'bob@example.com', sessionDetails: {} },
+          { sessionType: 'broadcast', remoteAddress: 'carol@example.com', sessionDetails: {} },
+          { sessionType: 'oneToOne', sessionDetails: {} },
+        ],
+      },
+    })
+    calls[0]!.reply.complete()
+    expect(messaging.current().conversations.values().map((conversation) => conversation.destination)).to.deep.equal([bob])
+    messaging.commands.fetchConversations('sms')
+    calls[1]!.reply.error(new Error('down'))
+    messaging.commands.deleteConversation(bob, 'chat-oneToOne')
+    calls[2]!.reply.error(new Error('down'))
+    expect(events.filter((event) => event.type === 'messagingFailed').map((event) => event.type === 'messagingFailed' && event.operation)).to.deep.equal(['fetchConversations', 'deleteConversation'])
+    messaging.dispose()
+  })
+
   it('deletes a message and an SMS conversation at their own paths, and tells the group send apart by its operation', () => {
     const { messaging, calls } = setup(undefined, undefined, { config: { messaging: { smsFrom: '+15550001' } } })
     messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1', 'm:2'])
+    messaging.commands.deleteMessages(['+15550002'], 'sms', ['s-1'])
     messaging.commands.deleteConversation(['+15550002'], 'sms')
     messaging.commands.create(['team-1'], 'chat-group')
     messaging.commands.send(['team-1'], 'chat-group', text('all'))
     expect(calls.map((call) => [call.spec.method, call.spec.path])).to.deep.equal([
       ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m-1'],
       ['DELETE', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages/m:2'],
+      ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001/messages/s-1'],
       ['DELETE', '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001'],
       ['POST', '/cpaas/chat/v1/alice@example.com/group/team-1/messages'],
     ])
-    expect(calls[3]!.spec.operation).to.equal('Send group chat message')
+    expect(calls[4]!.spec.operation).to.equal('Send group chat message')
     messaging.dispose()
   })
 
@@ -347,6 +423,59 @@ describe('messaging feature', () => {
     const count = events.length
     expect(recover(() => ({ chatMessage: [item('m-0')] }))).to.equal(1)
     expect(events.slice(count).filter((event) => event.type === 'historyFetched')).to.deep.equal([])
+    messaging.dispose()
+  })
+
+  it('after a reconnect re-fetches at most 4 conversations at once, and goes on past one whose history failed, warning of it', () => {
+    const reconnected$ = new Subject<number>()
+    const captured = captureConsole()
+    const { messaging, calls, events } = setup(undefined, reconnected$, { config: { logs: { logLevel: 'warn' } }, console: captured.console })
+    const lostAt = 1_700_000_100_000
+    reconnected$.next(lostAt)
+    const lists = calls.splice(0)
+    const session = (remoteAddress: string) => ({ sessionType: 'group', remoteAddress, sessionDetails: { lastMessageTime: lostAt } })
+    lists[0]!.reply.next({ chatSessionList: { chatSession: [] } })
+    lists[1]!.reply.next({ chatSessionList: { chatSession: ['team-1', 'team-2', 'team-3', 'team-4', 'team-5'].map(session) } })
+    lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
+    lists.forEach((call) => call.reply.complete())
+    expect(calls.map((call) => call.spec.path.split('/')[6])).to.deep.equal(['team-1', 'team-2', 'team-3', 'team-4'])
+    calls[0]!.reply.error(new Error('Fetch messages request failed: Service Unavailable'))
+    expect(calls.map((call) => call.spec.path.split('/')[6])).to.deep.equal(['team-1', 'team-2', 'team-3', 'team-4', 'team-5'])
+    for (const [index, call] of calls.slice(1).entries()) {
+      call.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: `/x/messages/m-${index + 2}`, senderAddress: 'bob@example.com', dateTime: lostAt }] } })
+      call.reply.complete()
+    }
+    expect(events.filter((event) => event.type === 'historyFetched').map((event) => event.destination[0])).to.deep.equal(['team-2', 'team-3', 'team-4', 'team-5'])
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:messaging] Could not re-fetch a conversation after a reconnect', 'Fetch messages request failed: Service Unavailable'],
+    ])
+    messaging.dispose()
+  })
+
+  it('after a reconnect with no user signed in recovers nothing, warns of it, and recovers at the next reconnect once signed in', () => {
+    const reconnected$ = new Subject<number>()
+    const captured = captureConsole()
+    let user: AuthUser | undefined
+    const { messaging, calls } = setup(undefined, reconnected$, { signedIn: () => user, config: { logs: { logLevel: 'warn' } }, console: captured.console })
+    reconnected$.next(1_700_000_100_000)
+    expect(calls).to.deep.equal([])
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:messaging] Could not recover messages after a reconnect', 'No user: set the tokens (setTokens) before using messaging'],
+    ])
+    user = alice
+    reconnected$.next(1_700_000_200_000)
+    expect(calls.map((call) => call.spec.path)).to.have.length(3)
+    messaging.dispose()
+  })
+
+  it('after a second reconnect drops the recovery the first one started', () => {
+    const reconnected$ = new Subject<number>()
+    const { messaging, calls } = setup(undefined, reconnected$)
+    reconnected$.next(1_700_000_100_000)
+    const first = calls.splice(0)
+    reconnected$.next(1_700_000_200_000)
+    expect(first.map((call) => call.reply.observed)).to.deep.equal([false, false, false])
+    expect(calls.map((call) => call.reply.observed)).to.deep.equal([true, true, true])
     messaging.dispose()
   })
 

@@ -1,16 +1,17 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/Either'
-import { NEVER, Subject, defer, of, tap, throwError, type Observable } from 'rxjs'
+import { NEVER, Subject, concat, defer, ignoreElements, of, tap, throwError, timer, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
-import { createConfig } from '../../../streams/config/feature.js'
+import { createConfig, type ConfigFeature } from '../../../streams/config/feature.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import type { AuthUser, RequestSpec } from '../../../streams/connection/link.js'
 import { withHttpStatus } from '../../../streams/connection/request.js'
 import type { ConnectionEvent } from '../../../streams/connection/state.js'
-import { createEnvironment } from '../../../streams/environment.js'
+import { createEnvironment, type Environment } from '../../../streams/environment.js'
 import { BasicError } from '../../../streams/errors.js'
 import { createLogs } from '../../../streams/logs/feature.js'
 import { createSubscription, requestedServices } from '../../../streams/subscription/feature.js'
+import { captureConsole } from '../logs/capture.js'
 import type { SubscriptionEvent } from '../../../streams/subscription/state.js'
 
 // The subscription feature in virtual time. The platform is played by a scripted link (each
@@ -54,6 +55,7 @@ describe('streams/subscription/feature', () => {
   let seen: string[]
   let connects: string[]
   let connectionEvents: Subject<ConnectionEvent>
+  let config: ConfigFeature
 
   beforeEach(() => {
     scheduler = new TestScheduler((actual, expected) => {
@@ -65,16 +67,19 @@ describe('streams/subscription/feature', () => {
     connectionEvents = new Subject()
   })
 
-  /** A feature over a scripted platform and socket; the socket opens 5 ms after `connect` unless `socket` says otherwise. */
-  const make = (options: { respond?: Responder; config?: UserConfig; socket?: () => Observable<void>; until?: number } = {}) => {
-    const config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test' }, clientCorrelator: 'cid' }, ...options.config })
+  /**
+   * A feature over a scripted platform and socket; the socket opens 5 ms after `connect` unless `socket` says otherwise.
+   * Its configuration is left in `config`; it logs to `console` when given one.
+   */
+  const make = (options: { respond?: Responder; config?: UserConfig; socket?: () => Observable<void>; until?: number; console?: Environment['console'] } = {}) => {
+    config = createConfig({ logs: { logLevel: 'silent' }, authentication: { server: { base: 'platform.test' }, clientCorrelator: 'cid' }, ...options.config })
     const normal = shaped()
     const answer: Platform = (spec) => (options.respond === undefined ? normal(spec) : options.respond(spec, normal))
     let open: string | undefined
     const feature = createSubscription({
       config,
       environment: { scheduler },
-      logs: createLogs(config, createEnvironment()),
+      logs: createLogs(config, createEnvironment(options.console === undefined ? {} : { console: options.console })),
       link: {
         user: () => user,
         request: <A>(spec: RequestSpec<A>): Observable<A> =>
@@ -317,6 +322,57 @@ describe('streams/subscription/feature', () => {
     expect(seen.filter((line) => line.includes('channel') || line.includes('refresh'))).to.deep.equal([
       '10 channelCreated ch1',
       '50020 refreshFailed1 subscription:4',
+    ])
+  })
+
+  it('asks only when a reconnection attempt failed, not when the socket is lost, reconnects or opens again', () => {
+    scheduler.run(() => {
+      make({}).commands.subscribe(['chat'])
+      const error = new BasicError('subscription:1', 'closed')
+      scheduler.schedule(() => connectionEvents.next({ type: 'lost', error, reconnecting: true }), 1000)
+      scheduler.schedule(() => connectionEvents.next({ type: 'reconnecting' }), 1001)
+      scheduler.schedule(() => connectionEvents.next({ type: 'opened' }), 1002)
+    })
+    expect(requests.filter((line) => line.includes(' PUT '))).to.deep.equal([])
+  })
+
+  it('asks for the channel lifetime configured when it refreshes, not the one configured when the channel was made', () => {
+    const asked: unknown[] = []
+    scheduler.run(() => {
+      const respond: Responder = (spec, platform) => {
+        if (spec.method === 'PUT') asked.push(spec.body)
+        return platform(spec)
+      }
+      make({ respond, config: { subscription: { channelLifetime: 100 } }, until: 60_000 }).commands.subscribe(['chat'])
+      scheduler.schedule(() => config.update({ subscription: { channelLifetime: 300 } }), 1000)
+    })
+    expect(asked).to.deep.equal([{ notificationChannelLifetime: { channelLifetime: 300 } }])
+  })
+
+  it('refreshes a lost channel no more while its replacement is being made', () => {
+    scheduler.run(() => {
+      let channels = 0
+      const respond: Responder = (spec, platform) => {
+        if (spec.method === 'PUT') return scheduler.createColdObservable('10ms #', undefined, withHttpStatus(new BasicError('SVC0004', 'No such channel'), 404))
+        const slow = spec.method === 'POST' && spec.path.endsWith('/channels') && ++channels === 2
+        return slow ? concat(timer(30_000, scheduler).pipe(ignoreElements()), platform(spec)) : platform(spec)
+      }
+      make({ respond, config: { subscription: { channelLifetime: 100, timeout: 40 } }, until: 90_000 }).commands.subscribe(['chat'])
+    })
+    // The 404 came at 50.02 s with 50 s of ch1's lifetime left: a retry would have been at 75.015 s, before ch2 came.
+    expect(requests.filter((line) => line.includes(' PUT ')).map((line) => line.split(' ')[0])).to.deep.equal(['50010'])
+    expect(seen.filter((line) => line.includes('channel'))).to.deep.equal(['10 channelCreated ch1', '80045 channelReplaced ch2 [chat]'])
+  })
+
+  it('warns in the log of each refresh that failed', () => {
+    const captured = captureConsole()
+    scheduler.run(() => {
+      const respond: Responder = (spec, platform) =>
+        spec.method === 'PUT' ? scheduler.createColdObservable('10ms #', undefined, new BasicError('subscription:4', 'Refresh notification channel request failed: Forbidden')) : platform(spec)
+      make({ respond, config: { logs: { logLevel: 'warn' }, subscription: { channelLifetime: 100 } }, until: 60_000, console: captured.console }).commands.subscribe(['chat'])
+    })
+    expect(captured.calls.map(({ method, args }) => [method, ...args])).to.deep.equal([
+      ['warn', '[kandy-rx:subscription] Channel refresh failed: Refresh notification channel request failed: Forbidden'],
     ])
   })
 

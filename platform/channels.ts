@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws'
+import type { ClockTimer, PlatformClock } from './clock.js'
 import type { ServiceName } from './context.js'
 import { enqueue, freshFrames, type QueuedFrame } from './channel-queue.js'
 import { ConnChecks } from './connchecks.js'
@@ -32,7 +33,7 @@ export interface ChannelRecord {
   readonly subscriptions: Map<string, SubscriptionRecord>
   /** Subscriptions per service: a notification goes once per channel whatever the count. */
   readonly services: Map<ServiceName, number>
-  expiry: NodeJS.Timeout | undefined
+  expiry: ClockTimer | undefined
 }
 
 export interface HubOptions {
@@ -40,13 +41,12 @@ export interface HubOptions {
   readonly serverConnCheckInterval: number
   readonly faults: Faults
   readonly id: () => string
-  readonly now: () => number
+  /** Channel expiry, queued-notification age, connChecks and the close-frame grace run on it. */
+  readonly clock: PlatformClock
   readonly log: (line: string) => void
   /** Resolves any address form to the canonical userId (or undefined). */
   readonly canonicalUser: (address: string) => string | undefined
 }
-
-const maxTimer = 2 ** 31 - 1
 
 /**
  * Notification channels, their sockets and service subscriptions, and notification delivery.
@@ -59,7 +59,7 @@ export class ChannelHub {
   private readonly connChecks: ConnChecks
 
   constructor(private readonly options: HubOptions) {
-    this.connChecks = new ConnChecks(options.serverConnCheckInterval, options.faults, options.log, (socket) => this.closeSocket(socket, 1001, 'connCheck unanswered', true))
+    this.connChecks = new ConnChecks(options.serverConnCheckInterval, options.clock, options.faults, options.log, (socket) => this.closeSocket(socket, 1001, 'connCheck unanswered', true))
   }
 
   create(userId: string, fields: { clientCorrelator: string | undefined; channelType: string; role: ConnCheckRole; lifetime: number }): ChannelRecord {
@@ -104,7 +104,7 @@ export class ChannelHub {
     mine?.delete(channel.id)
     if (mine?.size === 0) this.byUser.delete(channel.userId)
     for (const id of channel.subscriptions.keys()) this.subscriptions.delete(id)
-    if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+    channel.expiry?.cancel()
     for (const socket of [...channel.sockets]) this.closeSocket(socket, code, reason, false)
   }
 
@@ -179,14 +179,12 @@ export class ChannelHub {
   /** Attaches an upgraded socket to its channel: queued notifications are flushed in order. */
   attach(channel: ChannelRecord, socket: WebSocket): void {
     channel.sockets.push(socket)
-    if (channel.expiry !== undefined) {
-      clearTimeout(channel.expiry)
-      channel.expiry = undefined
-    }
+    channel.expiry?.cancel()
+    channel.expiry = undefined
     socket.on('message', (data, isBinary) => this.connChecks.receive(channel, socket, isBinary ? undefined : data.toString()))
     socket.on('close', () => this.detach(channel, socket))
     socket.on('error', (error) => this.options.log(`channel ${channel.id}: socket error ${error.message}`))
-    const queued = freshFrames(channel.queue, this.options.now())
+    const queued = freshFrames(channel.queue, this.options.clock.now())
     channel.queue = []
     for (const entry of queued) socket.send(entry.data)
     if (channel.role === 'server') this.connChecks.start(channel, socket)
@@ -233,7 +231,7 @@ export class ChannelHub {
   stop(code = 1001, reason = 'server shutting down'): void {
     this.dropSockets({ code, reason })
     for (const channel of this.channels.values()) {
-      if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+      channel.expiry?.cancel()
       channel.expiry = undefined
     }
   }
@@ -257,7 +255,7 @@ export class ChannelHub {
       socket.send(data)
       return
     }
-    enqueue(channel.queue, data, this.options.now())
+    enqueue(channel.queue, data, this.options.clock.now())
   }
 
   private detach(channel: ChannelRecord, socket: WebSocket): void {
@@ -268,15 +266,14 @@ export class ChannelHub {
   }
 
   private scheduleExpiry(channel: ChannelRecord): void {
-    if (channel.expiry !== undefined) clearTimeout(channel.expiry)
+    channel.expiry?.cancel()
     channel.expiry = undefined
     if (channel.sockets.length > 0) return
-    channel.expiry = setTimeout(() => {
+    channel.expiry = this.options.clock.later(channel.lifetime * 1000, () => {
       channel.expiry = undefined
       this.options.log(`channel ${channel.id} of ${channel.userId} expired after ${channel.lifetime} s without a socket`)
       this.delete(channel, 1000, 'channel expired')
-    }, Math.min(channel.lifetime * 1000, maxTimer))
-    channel.expiry.unref()
+    })
   }
 
   private closeSocket(socket: WebSocket, code: number, reason: string, terminate: boolean): void {
@@ -285,7 +282,7 @@ export class ChannelHub {
     else if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
       socket.close(code, reason)
       // A client that never answers the close frame must not keep the socket (and its channel) alive.
-      setTimeout(() => socket.terminate(), 2000).unref()
+      this.options.clock.later(2000, () => socket.terminate())
     }
   }
 }

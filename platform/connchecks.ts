@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws'
+import type { ClockTimer, PlatformClock } from './clock.js'
 import type { Faults } from './faults.js'
 
 /** Server connChecks a client may leave unanswered before its socket is terminated. */
@@ -13,12 +14,13 @@ interface CheckedChannel {
 
 /** Connectivity checks on channel sockets (`x-connCheckRole`), both ways, paused by the admin API's faults. */
 export class ConnChecks {
-  private readonly timers = new Map<WebSocket, NodeJS.Timeout>()
+  private readonly timers = new Map<WebSocket, ClockTimer>()
   /** Server connChecks sent and not yet acknowledged, per socket. */
   private readonly missed = new WeakMap<WebSocket, number>()
 
   constructor(
     private readonly interval: number,
+    private readonly clock: PlatformClock,
     private readonly faults: Faults,
     private readonly log: (line: string) => void,
     private readonly terminate: (socket: WebSocket) => void,
@@ -48,7 +50,9 @@ export class ConnChecks {
     const interval = this.interval
     const frame = JSON.stringify({ connCheck: { interval } })
     this.missed.set(socket, 0)
-    const timer = setInterval(() => {
+    const tick = (): void => {
+      // Armed again first, as an interval would be: `terminate` below stops it through `stop`.
+      this.timers.set(socket, this.clock.later(interval * 1000, tick))
       if (socket.readyState !== WebSocket.OPEN || this.faults.connectivityPaused(channel.userId)) return
       const count = this.missed.get(socket) ?? 0
       if (count >= maxMissedConnChecks) {
@@ -58,14 +62,12 @@ export class ConnChecks {
       }
       this.missed.set(socket, count + 1)
       socket.send(frame)
-    }, interval * 1000)
-    timer.unref()
-    this.timers.set(socket, timer)
+    }
+    this.timers.set(socket, this.clock.later(interval * 1000, tick))
   }
 
   stop(socket: WebSocket): void {
-    const timer = this.timers.get(socket)
-    if (timer !== undefined) clearInterval(timer)
+    this.timers.get(socket)?.cancel()
     this.timers.delete(socket)
   }
 }

@@ -1,4 +1,5 @@
 import type * as t from 'io-ts'
+import type { PlatformClock } from './clock.js'
 
 /** A seeded or registered user of the local platform. */
 export interface Account {
@@ -87,8 +88,10 @@ export interface PlatformContext {
   persisted<T>(name: string, initial: () => T): Persisted<T>
   /** A fresh id: lowercase letters, digits and `-` only (it ends up in URLs). */
   id(): string
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch (`clock.now()`). */
   now(): number
+  /** The platform's clock: a module sets its timers on it (`timeouts(ctx.clock)`), so that specs can move time. */
+  readonly clock: PlatformClock
   /** Absolute base URL of this server (`http://127.0.0.1:8080`), for links it hands out. */
   baseUrl(): string
   /** True when `userId` has at least one open notification WebSocket. */

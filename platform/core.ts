@@ -5,6 +5,7 @@ import { isLeft } from 'fp-ts/Either'
 import { WebSocketServer } from 'ws'
 import { AccountDirectory } from './accounts.js'
 import { ChannelHub } from './channels.js'
+import type { PlatformClock } from './clock.js'
 import type { Account, FeatureHandle, Handler, PlatformContext, PlatformFeature, PlatformReply, RouteOptions, ServiceName } from './context.js'
 import { notFound } from './context.js'
 import { badInput, forbidden, hostRefused, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath } from './errors.js'
@@ -29,6 +30,8 @@ export interface CoreOptions {
   /** True when a `Host` header names this platform (anything else is refused: DNS rebinding). */
   readonly isOwnHost: (host: string | undefined) => boolean
   readonly serverConnCheckInterval: number
+  /** Where every generation reads the time and sets its timers. */
+  readonly clock: PlatformClock
   /** Access / id token lifetime in seconds. */
   readonly tokenLifetime: number
   readonly log: (line: string) => void
@@ -93,14 +96,15 @@ export class Core {
     const secret = options.dataDir !== undefined ? store.persisted('platform-secret', () => ({ secret: newSecret() })) : undefined
     if (secret !== undefined) secret.save()
     const signingSecret = secret?.value.secret ?? options.secret ?? newSecret()
-    const now = (): number => Date.now()
+    const clock = options.clock
+    const now = (): number => clock.now()
     const faults = new Faults()
     const router = new Router()
     const hub = new ChannelHub({
       serverConnCheckInterval: options.serverConnCheckInterval,
       faults,
       id: randomUUID,
-      now,
+      clock,
       log,
       canonicalUser: (address) => accounts.find(address)?.userId,
     })
@@ -113,6 +117,7 @@ export class Core {
       persisted: (name, initial) => store.persisted(name, initial),
       id: randomUUID,
       now,
+      clock,
       baseUrl: options.baseUrl,
       isOnline: (userId) => hub.isOnline(accounts.find(userId)?.userId ?? userId),
       log,

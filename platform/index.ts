@@ -2,6 +2,7 @@
 export { startPlatform } from './server.js'
 export { selfSignedCertificate } from './certificate.js'
 export type { PlatformOptions, RunningPlatform, UserTokens } from './server.js'
+export { systemClock, type ClockTimer, type PlatformClock } from './clock.js'
 export type { PlatformAdmin, PlatformState, DropOptions, FailOptions, MediaOptions } from './admin.js'
 export type { MediaImpairment } from './relay.js'
 export type { TurnState } from './turn.js'

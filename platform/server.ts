@@ -5,6 +5,7 @@ import { adminOperations, type PlatformAdmin } from './admin.js'
 import { loadAccountsFile, seededAccounts } from './accounts.js'
 import { loopback, selfSignedCertificate } from './certificate.js'
 import type { Account, PlatformContext, PlatformFeature } from './context.js'
+import { systemClock, type PlatformClock } from './clock.js'
 import { Core, type CoreInternals, type CoreOptions, type RestartOptions } from './core.js'
 import { coreFeatures, platformFeatures } from './features/index.js'
 import { hostAllowed, newAdminSecret, ownHostNames } from './guard.js'
@@ -33,6 +34,12 @@ export interface PlatformOptions {
   readonly serverConnCheckInterval?: number
   /** Access / id token lifetime in seconds (default 3600). */
   readonly tokenLifetime?: number
+  /**
+   * Where the platform reads the time and sets its timers (typing idle, ring timeout, channel
+   * expiry, token expiry, queued-notification age, connChecks); default the wall clock. Network
+   * I/O and injected faults (request delays, restart downtime, media) stay on real time.
+   */
+  readonly clock?: PlatformClock
   /** Receives every log line (default: standard error). */
   readonly log?: (line: string) => void
   /** Log one line per HTTP request too (default false). */
@@ -102,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     adminSecret,
     isOwnHost: (header) => hostAllowed(header, hostNames, listening.port(), defaultPort),
     serverConnCheckInterval: options.serverConnCheckInterval ?? 30,
+    clock: options.clock ?? systemClock,
     tokenLifetime: options.tokenLifetime ?? 3600,
     log,
     logRequests: options.logRequests ?? false,

@@ -1,30 +1,31 @@
+import type { ClockTimer, PlatformClock } from './clock.js'
+
 /** Timeouts one module owns: each forgets itself when it fires, and `clear` stops the rest when the module stops. */
 export interface Timeouts {
-  /** Runs `work` after `ms`; the timer never keeps the process alive. */
-  later(ms: number, work: () => void): NodeJS.Timeout
-  cancel(timer: NodeJS.Timeout | undefined): void
+  /** Runs `work` after `ms` on the module's clock; the timer never keeps the process alive. */
+  later(ms: number, work: () => void): ClockTimer
+  cancel(timer: ClockTimer | undefined): void
   clear(): void
 }
 
-export function timeouts(): Timeouts {
-  const pending = new Set<NodeJS.Timeout>()
+export function timeouts(clock: PlatformClock): Timeouts {
+  const pending = new Set<ClockTimer>()
   return {
     later(ms, work) {
-      const timer = setTimeout(() => {
+      const timer = clock.later(ms, () => {
         pending.delete(timer)
         work()
-      }, ms)
-      timer.unref()
+      })
       pending.add(timer)
       return timer
     },
     cancel(timer) {
       if (timer === undefined) return
-      clearTimeout(timer)
+      timer.cancel()
       pending.delete(timer)
     },
     clear() {
-      for (const timer of pending) clearTimeout(timer)
+      for (const timer of pending) timer.cancel()
       pending.clear()
     },
   }

@@ -1,6 +1,7 @@
 import type { Account, PlatformContext, PlatformReply } from '../context.js'
 import { serviceError } from '../context.js'
 import type { CallNotificationFrame } from '../../streams/call/codecs.js'
+import type { ClockTimer } from '../clock.js'
 import { timeouts, type Timeouts } from '../timers.js'
 
 // The calls module's model: two parties, each with its own session id, and who owes an answer.
@@ -31,7 +32,7 @@ export interface PlatformCall {
   /** Offer-less invitation (the caller is a gateway): the callee answers with an offer (calls.md §6). */
   readonly slowStart: boolean
   pending: PendingAnswer | undefined
-  timer: NodeJS.Timeout | undefined
+  timer: ClockTimer | undefined
 }
 
 /** A session of the table: its call and which party of it the session is. */
@@ -77,7 +78,7 @@ export const sessionPath = (party: Party): string => `/cpaas/webrtcsignaling/v1/
 /** The session table; an ended call's sessions are forgotten `endedRetention` ms after it ended. */
 export function callSessions(ctx: PlatformContext, endedRetention: number): CallSessions {
   const sessions = new Map<string, OwnedSession>()
-  const timers = timeouts()
+  const timers = timeouts(ctx.clock)
   const link = (to: Party) => [{ rel: 'webrtcSession', href: sessionPath(to) }]
   const send = (to: Party, frame: CallNotificationFrame): void =>
     ctx.notify(to.account.userId, 'call', frame as unknown as Record<string, Record<string, unknown>>)

@@ -26,7 +26,7 @@ export function messagingFeature(ctx: PlatformContext): FeatureHandle {
   const stored = conversations(ctx)
   const files = messagingFiles(ctx)
   const wire = messagingWire(ctx, files)
-  const timers = timeouts()
+  const timers = timeouts(ctx.clock)
   chatSendRoutes(ctx, { conversations: stored, files, wire, relayTyping: typingRelay(ctx, timers) })
   chatHistoryRoutes(ctx, stored, wire)
   deletionRoutes(ctx, stored, wire)

@@ -1,3 +1,4 @@
+import type { ClockTimer } from '../../clock.js'
 import type { Account, PlatformContext } from '../../context.js'
 import type { IsComposingBody } from '../../../streams/messaging/codecs.js'
 import type { Timeouts } from '../../timers.js'
@@ -12,7 +13,7 @@ type Composing = IsComposingBody['isComposing']
  */
 export function typingRelay(ctx: PlatformContext, timers: Timeouts): (sender: Account, delivery: Delivery, composing: Composing) => void {
   /** The idle timer of each sender, conversation and recipient. */
-  const typing = new Map<string, NodeJS.Timeout>()
+  const typing = new Map<string, ClockTimer>()
 
   return (sender, delivery, composing) => {
     const refreshSeconds = Math.min(Math.max(Number(composing.refresh ?? 60) || 60, 1), 600)

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
-import { callsFeatureWith } from '../../../platform/features/calls.js'
+import { callsFeature, callsFeatureWith } from '../../../platform/features/calls.js'
 import { usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
+import { manualClock } from '../clock.js'
 import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
 
 // The calls module driven with plain fetch and ws clients (no SDK): protocol/calls.md §16 and
@@ -57,8 +58,9 @@ async function answered(alice: Party, bob: Party) {
 
 describe('platform calls module (platform/features/calls.ts)', function () {
   this.timeout(10000)
-  // Calls left ringing by one test must not time out into the next one: the ring timeout is long here.
-  const platform = usePlatform({ features: [callsFeatureWith({ ringTimeout: 60_000, unreachableDelay: 50 })] })
+  // The module's own timings on a clock only the tests move: calls left ringing by one test never time out into the next one.
+  const clock = manualClock()
+  const platform = usePlatform({ features: [callsFeature], clock })
   let alice: Party
   let bob: Party
 
@@ -255,11 +257,14 @@ describe('platform calls module (platform/features/calls.ts)', function () {
     }
   })
 
-  it('a callee with no call subscription: 201, then SessionEnded 480 Temporarily Unavailable to the caller', async () => {
+  it('a callee with no call subscription: 201, then after 1 s SessionEnded 480 Temporarily Unavailable to the caller', async () => {
     const carol = await party(platform(), 'carol@example.com', false)
     try {
       const { response, sessionId } = await createSession(alice, 'sip:carol@example.com')
       expect(response.status).to.equal(201)
+      clock.advance(999)
+      expect(await alice.socket.barrier()).to.deep.equal([])
+      clock.advance(1)
       const event = (await alice.socket.nextJson()).wrtcsEventNotification!
       expect(event).to.include({ eventType: 'SessionEnded', statusCode: 480, reasonText: 'Temporarily Unavailable' })
       expect(sessionOf(linkOf(event))).to.equal(sessionId)
@@ -314,15 +319,21 @@ describe('platform calls module (platform/features/calls.ts)', function () {
 
 describe('platform calls module: ring timeout', function () {
   this.timeout(10000)
-  const platform = usePlatform({ features: [callsFeatureWith({ ringTimeout: 300 })] })
+  // The calls module's own timings (60 s ring timeout), on a clock the specs move.
+  const clock = manualClock()
+  const platform = usePlatform({ features: [callsFeature], clock })
 
-  it('an unanswered call rings until the ring timeout: SessionEnded 408 to the caller, Cancelled to the callee', async () => {
+  it('an unanswered call rings for 60 s by default, not a millisecond less: then SessionEnded 408 to the caller, Cancelled to the callee', async () => {
     const alice = await party(platform(), 'alice@example.com')
     const bob = await party(platform(), 'bob@example.com')
     try {
       const { callerSession } = await placeCall(alice, bob)
-      const caller = (await alice.socket.nextJson(2000)).wrtcsEventNotification!
-      const callee = (await bob.socket.nextJson(2000)).wrtcsEventNotification!
+      clock.advance(59_999)
+      expect(await alice.socket.barrier()).to.deep.equal([])
+      expect(await bob.socket.barrier()).to.deep.equal([])
+      clock.advance(1)
+      const caller = (await alice.socket.nextJson()).wrtcsEventNotification!
+      const callee = (await bob.socket.nextJson()).wrtcsEventNotification!
       expect([caller.eventType, caller.statusCode, callee.eventType]).to.deep.equal(['SessionEnded', 408, 'Cancelled'])
       expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
     } finally {
@@ -336,7 +347,7 @@ describe('platform calls module: ring timeout', function () {
     const bob = await party(platform(), 'bob@example.com')
     try {
       await answered(alice, bob)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      clock.advance(10 * 60_000)
       expect(await alice.socket.barrier()).to.deep.equal([])
       expect(await bob.socket.barrier()).to.deep.equal([])
     } finally {

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { callsFeatureWith } from '../../../platform/features/calls.js'
 import { usePlatform, type LoginTokens, type TestPlatform } from '../../helpers/platform.js'
+import { manualClock } from '../clock.js'
 import { connect, createChannel, exceptionOf, subscribe, type SocketClient } from '../core/wire.js'
 
 // Consultative transfer on the local platform (protocol/calls.md §11), driven with plain fetch and
@@ -52,7 +53,8 @@ const audit = async (who: Party, session: string): Promise<string> => {
 
 describe('platform calls module: consultative transfer (platform/features/calls-transfer.ts)', function () {
   this.timeout(10000)
-  const platform = usePlatform({ features: [callsFeatureWith({ ringTimeout: 60_000, unreachableDelay: 50, endedRetention: 100 })] })
+  const clock = manualClock()
+  const platform = usePlatform({ features: [callsFeatureWith({ ringTimeout: 60_000, unreachableDelay: 50, endedRetention: 100 })], clock })
   let alice: Party
   let bob: Party
   let carol: Party
@@ -124,7 +126,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
     await bob.socket.nextJson()
 
     // endedRetention is 100 ms here: alice's old calls are forgotten, the re-paired sessions are not.
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    clock.advance(100)
     expect(await audit(bob, sessions.bob)).to.equal('Connected')
     expect(await audit(carol, sessions.carol)).to.equal('Connected')
     expect(await audit(alice, sessions.aliceBob)).to.equal('Closed')

@@ -2,10 +2,13 @@ import { expect } from 'chai'
 import { createHmac } from 'node:crypto'
 import { coreOf } from '../../../platform/core.js'
 import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { manualClock } from '../clock.js'
 import { exceptionOf } from './wire.js'
 
 describe('platform core: bearer authentication', () => {
-  const platform = usePlatform()
+  // Tokens are issued and checked on this clock: expiry is tested to the millisecond.
+  const clock = manualClock()
+  const platform = usePlatform({ clock })
   let alice: LoginTokens
   before(async () => {
     alice = await platform().login('alice@example.com')
@@ -57,14 +60,34 @@ describe('platform core: bearer authentication', () => {
     await expect401(await get(`Bearer ${expired.accessToken}`), /expired/)
   })
 
+  it('accepts a token until the millisecond before its exp, and refuses it from exp on', async () => {
+    clock.advance(1_000 - (clock.now() % 1_000))
+    const tokens = await platform().tokens('alice@example.com', { lifetime: 60 })
+    const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }
+    expect(claims.exp * 1000).to.equal(clock.now() + 60_000)
+    clock.advance(59_999)
+    expect((await get(`Bearer ${tokens.accessToken}`)).status).to.equal(200)
+    clock.advance(1)
+    await expect401(await get(`Bearer ${tokens.accessToken}`), /expired/)
+  })
+
+  it('counts a token lifetime from the whole second it was issued in (iat is in seconds)', async () => {
+    clock.advance(1_000 - (clock.now() % 1_000) + 999)
+    const tokens = await platform().tokens('alice@example.com', { lifetime: 60 })
+    clock.advance(59_000)
+    expect((await get(`Bearer ${tokens.accessToken}`)).status).to.equal(200)
+    clock.advance(1)
+    await expect401(await get(`Bearer ${tokens.accessToken}`), /expired/)
+  })
+
   it('answers 401 for a validly signed token whose subject is another address of the user, not its userId', async () => {
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(clock.now() / 1000)
     const byPhone = coreOf(platform().context).tokens.sign({ sub: platform().users[0]!.phoneNumber, typ: 'access', iat: now, exp: now + 60 })
     await expect401(await get(`Bearer ${byPhone}`), /unknown user/)
   })
 
   it('answers 401 malformed for a signed token whose subject is not a string', async () => {
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(clock.now() / 1000)
     const numeric = coreOf(platform().context).tokens.sign({ sub: 42 as unknown as string, typ: 'access', iat: now, exp: now + 60 })
     await expect401(await get(`Bearer ${numeric}`), /malformed/)
   })

@@ -3,10 +3,22 @@ import { usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { ChannelLifetimeResponse, CreateChannelResponse } from '../../../streams/subscription/codecs.js'
 import { connect as netConnect } from 'node:net'
 import { WebSocket } from 'ws'
-import { connect, createChannel, decodes, exceptionOf, refusedUpgrade, SocketClient } from './wire.js'
+import { queueMaxAge } from '../../../platform/channel-queue.js'
+import { manualClock } from '../clock.js'
+import { connect, createChannel, decodes, exceptionOf, refusedUpgrade, SocketClient, subscribe } from './wire.js'
 
 describe('platform core: notification channels and their WebSocket', () => {
-  const platform = usePlatform({ serverConnCheckInterval: 0.1 })
+  // Expiry, the close-frame grace, the queue's age limit and server connChecks (30 s by default) run on this clock.
+  const clock = manualClock()
+  const platform = usePlatform({ clock })
+  /** Resolves once the platform has seen every socket of the channel close (the client's close event may come first). */
+  const detached = async (channelId: string): Promise<void> => {
+    for (;;) {
+      const channels = (await platform().admin.state()).users['alice@example.com']?.channels ?? []
+      if (channels.find((channel) => channel.id === channelId)?.sockets === 0) return
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
   let alice: LoginTokens
   let bob: LoginTokens
   before(async () => {
@@ -110,11 +122,10 @@ describe('platform core: notification channels and their WebSocket', () => {
       const path = `${channel.channelData.channelURL}?access_token=${encodeURIComponent(alice.accessToken)}`
       tcp.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
       await upgraded
-      const started = Date.now()
       expect((await platform().fetchAs(alice, 'DELETE', channel.resourceURL)).status).to.equal(204)
+      // ws itself would wait 30 s for the client's close frame; the platform cuts it after 2 s.
+      clock.advance(2_000)
       await closed
-      // ws itself would wait 30 s for the client's close frame.
-      expect(Date.now() - started).to.be.below(10_000)
     })
 
     it("never lets one user read, refresh or delete another user's channel", async () => {
@@ -220,12 +231,13 @@ describe('platform core: notification channels and their WebSocket', () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       expect(channel['x-connCheckRole']).to.equal('server')
       const socket = await connect(platform(), channel, alice.accessToken)
-      const started = Date.now()
       for (let i = 0; i < 3; i++) {
-        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 0.1 } })
+        clock.advance(29_999)
+        expect(await socket.barrier()).to.deep.equal([])
+        clock.advance(1)
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 30 } })
         socket.send({ connAck: {} })
       }
-      expect(Date.now() - started).to.be.at.least(250)
       await socket.close()
     })
 
@@ -233,8 +245,11 @@ describe('platform core: notification channels and their WebSocket', () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       const socket = await connect(platform(), channel, alice.accessToken)
       for (let i = 0; i < 6; i++) {
-        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 0.1 } })
+        clock.advance(30_000)
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 30 } })
         socket.send({ connAck: {} })
+        // The platform has read the connAck before time moves on.
+        expect(await socket.barrier()).to.deep.equal([])
       }
       expect(socket.ws.readyState).to.equal(WebSocket.OPEN)
       await socket.close()
@@ -243,6 +258,11 @@ describe('platform core: notification channels and their WebSocket', () => {
     it('server responsible: terminates a socket that leaves 3 connChecks unanswered; the channel stays', async () => {
       const channel = await createChannel(platform(), alice, { 'x-connCheckRole': 'server' })
       const socket = await connect(platform(), channel, alice.accessToken)
+      for (let i = 0; i < 3; i++) {
+        clock.advance(30_000)
+        expect(await socket.nextJson()).to.deep.equal({ connCheck: { interval: 30 } })
+      }
+      clock.advance(30_000)
       const { code } = await socket.closed
       expect(code).to.equal(1006)
       expect(socket.frames.filter((frame) => frame.includes('connCheck'))).to.have.length(3)
@@ -251,42 +271,57 @@ describe('platform core: notification channels and their WebSocket', () => {
 
     it('sends no server connCheck on client-responsible channels', async () => {
       const socket = await connect(platform(), await createChannel(platform(), alice), alice.accessToken)
-      await new Promise((resolve) => setTimeout(resolve, 250))
-      expect(socket.frames).to.deep.equal([])
+      clock.advance(120_000)
+      expect(await socket.barrier()).to.deep.equal([])
       await socket.close()
     })
   })
 
   describe('lifetime', () => {
-    it('expires a channel that has had no socket for channelLifetime seconds', async () => {
-      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+    it('expires a channel that has had no socket for channelLifetime seconds, not a millisecond earlier', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 60 })
+      clock.advance(59_999)
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      clock.advance(1)
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
       expect(platform().logs.some((line) => line.includes(channel.callbackURL) && line.includes('expired'))).to.equal(true)
     })
 
     it('starts no countdown when the lifetime is refreshed while a socket is open', async () => {
-      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      const channel = await createChannel(platform(), alice, { channelLifetime: 60 })
       const socket = await connect(platform(), channel, alice.accessToken)
-      await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 0.2 } })
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      await platform().fetchAs(alice, 'PUT', channel.resourceURL, { notificationChannelLifetime: { channelLifetime: 60 } })
+      clock.advance(120_000)
       expect(await socket.barrier()).to.deep.equal([])
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
       await socket.close()
     })
 
     it('never expires a channel while a socket is open, and counts the lifetime again from the socket close', async () => {
-      const channel = await createChannel(platform(), alice, { channelLifetime: 0.2 })
+      const channel = await createChannel(platform(), alice, { channelLifetime: 60 })
       const socket = await connect(platform(), channel, alice.accessToken)
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      clock.advance(120_000)
       expect(await socket.barrier()).to.deep.equal([])
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
       await socket.close()
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      await detached(channel.callbackURL)
+      clock.advance(59_999)
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(200)
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      clock.advance(1)
       expect((await platform().fetchAs(alice, 'GET', channel.resourceURL)).status).to.equal(404)
+    })
+
+    it('delivers a queued notification up to exactly 5 minutes old on the next socket, and drops one a millisecond older', async () => {
+      const channel = await createChannel(platform(), alice, { channelLifetime: 3600 })
+      await subscribe(platform(), alice, 'chat', channel)
+      await platform().admin.notify('alice@example.com', 'chat', { chatMessageNotification: { text: 'older' } })
+      clock.advance(1)
+      await platform().admin.notify('alice@example.com', 'chat', { chatMessageNotification: { text: 'just in time' } })
+      clock.advance(queueMaxAge)
+      const socket = await connect(platform(), channel, alice.accessToken)
+      const texts = (await socket.barrier()).map((frame) => (JSON.parse(frame) as { chatMessageNotification: { text: string } }).chatMessageNotification.text)
+      expect(texts).to.deep.equal(['just in time'])
+      await socket.close()
     })
   })
 })

@@ -2,13 +2,16 @@ import { expect } from 'chai'
 import type { Account } from '../../../platform/context.js'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
 import { usePersistedPlatform, usePlatform } from '../../helpers/platform.js'
+import { manualClock } from '../clock.js'
 import { connect, createChannel, exceptionOf, jsonRequest, received, subscribe, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
 const alicePhone = '+15551230001'
 const bobPhone = '+15551230002'
 
 describe('platform: messaging', () => {
-  const platform = usePlatform()
+  // Typing idles and SMS receipts fire when a test moves this clock; message times are its time.
+  const clock = manualClock()
+  const platform = usePlatform({ clock })
   const sockets = useSockets()
   const request = (who: Member, method: string, path: string, body?: unknown) => jsonRequest(platform(), who.tokens, method, path, body)
   const chat = (who: Member, path: string) => `/cpaas/chat/v1/${who.tokens.userId}${path}`
@@ -24,14 +27,14 @@ describe('platform: messaging', () => {
 
   describe('one-to-one chat', () => {
     it('answers a send with the message resource, sender, status Sent, text and time', async () => {
-      const before = Date.now()
+      clock.advance(1_000)
       const sent = await sendText(alice, 'bob@example.com', 'Hello Bob')
       expect(sent.status).to.equal(201)
       expect(sent.response.headers.get('content-type')).to.match(/application\/json/)
       const message = sent.body.chatMessage
       expect(message.resourceURL).to.match(/^\/cpaas\/chat\/v1\/alice@example\.com\/oneToOne\/bob@example\.com\/adhoc\/messages\/[a-z0-9-]+$/)
       expect(message).to.include({ senderAddress: 'alice@example.com', status: 'Sent', text: 'Hello Bob' })
-      expect(message.dateTime).to.be.within(before, Date.now())
+      expect(message.dateTime).to.equal(clock.now())
     })
 
     it('notifies the recipient (inbound) and the sender\'s devices (outbound copy), each with its own message id', async () => {
@@ -117,24 +120,27 @@ describe('platform: messaging', () => {
       expect(await relayed()).to.include({ state: 'idle' })
     })
 
-    it('keeps a refreshed typist active past the old refresh, and sends nothing after an idle', async () => {
+    it('keeps a refreshed typist active past the old refresh until the new one runs out, and sends nothing after an idle', async () => {
       await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
       await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '60', lastactive: 2 } })
       await request(carol, 'POST', chat(carol, '/oneToOne/dave@example.com/adhoc/messages'), { isComposing: { state: 'idle', refresh: '1', lastactive: 1 } })
       // Past the first refresh of 1 s: no idle may come from it, nor from the idle.
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      clock.advance(59_999)
       expect((await received(bob)).map((frame) => frame.chatMessageNotification.isComposing.state)).to.deep.equal(['active', 'active'])
       expect((await received(dave)).map((frame) => frame.chatMessageNotification.isComposing.state)).to.deep.equal(['idle'])
-      await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'idle', refresh: '60', lastactive: 3 } })
+      // The refreshed 60 s run out to the millisecond.
+      clock.advance(1)
+      expect((await received(bob)).map((frame) => frame.chatMessageNotification.isComposing.state)).to.deep.equal(['idle'])
     })
 
     it('turns a typist idle itself when no refresh came within `refresh` seconds', async () => {
       await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
       expect((await bob.socket.nextJson()).chatMessageNotification!.isComposing).to.include({ state: 'active' })
-      const started = Date.now()
-      const idle = (await bob.socket.nextJson(3000)).chatMessageNotification!.isComposing as Json
-      expect(idle).to.include({ state: 'idle', senderAddress: 'alice@example.com' })
-      expect(Date.now() - started).to.be.within(500, 1900)
+      clock.advance(999)
+      expect(await received(bob)).to.deep.equal([])
+      clock.advance(1)
+      const idle = (await bob.socket.nextJson()).chatMessageNotification!.isComposing as Json
+      expect(idle).to.include({ state: 'idle', senderAddress: 'alice@example.com', lastactive: clock.now() })
     })
 
     it('lists conversations with the last text and time', async () => {
@@ -154,11 +160,11 @@ describe('platform: messaging', () => {
   describe('history', () => {
     it('records in the conversation list when its history was last pulled', async () => {
       await sendText(bob, 'dave@example.com', 'pull me')
-      const pulledAt = Date.now()
+      clock.advance(1_000)
       await request(dave, 'GET', chat(dave, '/oneToOne/bob@example.com/adhoc/messages'))
       const list = await request(dave, 'GET', chat(dave, '/oneToOne/sessions'))
       const session = (list.body.chatSessionList.chatSession as Json[]).find((entry) => entry.remoteAddress === 'bob@example.com')
-      expect(session!.sessionDetails.lastPullTime).to.be.within(pulledAt, Date.now())
+      expect(session!.sessionDetails.lastPullTime).to.equal(clock.now())
     })
 
     it('finds a conversation\'s history under any address form of the peer', async () => {
@@ -186,7 +192,10 @@ describe('platform: messaging', () => {
     })
 
     it('pages back with max and next, and honours lastMessageTime as an upper bound', async () => {
-      for (let i = 1; i <= 7; i++) await sendText(dave, 'alice@example.com', `m${i}`)
+      for (let i = 1; i <= 7; i++) {
+        await sendText(dave, 'alice@example.com', `m${i}`)
+        clock.advance(1)
+      }
       const path = chat(alice, '/oneToOne/dave@example.com/adhoc/messages')
       const texts = (body: Json) => (body.chatMessageList.chatMessage as Json[]).map((item) => item.text)
       const first = await request(alice, 'GET', `${path}?max=3`)
@@ -314,7 +323,7 @@ describe('platform: messaging', () => {
       await request(alice, 'POST', chat(alice, '/oneToOne/bob@example.com/adhoc/messages'), { isComposing: { state: 'active', refresh: '1', lastactive: 1 } })
       await request(alice, 'POST', chat(alice, `/group/${groupId}/messages`), { isComposing: { state: 'active', refresh: '60', lastactive: 1 } })
       // Past the 1:1 refresh of 1 s: its idle must come although Alice still types in the group.
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      clock.advance(1_000)
       const states = (await received(bob)).map((frame) => [frame.chatMessageNotification.isComposing['x-destinationAddress'], frame.chatMessageNotification.isComposing.state])
       expect(states).to.deep.equal([
         ['bob@example.com', 'active'],
@@ -496,8 +505,11 @@ describe('platform: messaging', () => {
       expect(answer.deliveryInfoList.resourceURL).to.equal(`${answer.resourceURL}/deliveryInfos`)
       const [inbound] = await received(bob)
       expect(inbound!.inboundSMSMessageNotification.inboundSMSMessage).to.include({ senderAddress: alicePhone, destinationAddress: bobPhone, message: 'Hi by SMS' })
-      expect(inbound!.inboundSMSMessageNotification.dateTime).to.be.a('number')
-      const receipt = await alice.socket.nextJson(2000)
+      expect(inbound!.inboundSMSMessageNotification.dateTime).to.equal(clock.now())
+      clock.advance(199)
+      expect(await received(alice)).to.deep.equal([])
+      clock.advance(1)
+      const receipt = await alice.socket.nextJson()
       expect(receipt.deliveryInfoNotification!.deliveryInfo).to.deep.equal({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal', messageId: answer.resourceURL.split('/messages/')[1] })
       const history = await request(alice, 'GET', `/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/${bobPhone}/localAddresses/default/messages`)
       expect(history.body.smsMessageList.smsMessage.at(-1)).to.include({ message: 'Hi by SMS', type: 'outbound', status: 'DeliveredToTerminal' })
@@ -516,7 +528,7 @@ describe('platform: messaging', () => {
       const details = async () =>
         ((await request(carol, 'GET', '/cpaas/smsmessaging/v1/carol@example.com/remoteAddresses')).body.smsThreadList.smsThread as Json[]).find((entry) => entry.remoteAddress === '+15559991111')!.threadDetails
       expect((await details()).lastPullTime).to.equal(0)
-      const pulledAt = Date.now()
+      clock.advance(1_000)
       const first = await request(carol, 'GET', `${thread}?max=2`)
       const page = first.body.smsMessageList.smsMessage as Json[]
       expect(page.map((item) => item.message)).to.deep.equal(['s2', 's3'])
@@ -525,7 +537,7 @@ describe('platform: messaging', () => {
       expect(older.body.smsMessageList).to.not.have.property('next')
       const described = await details()
       expect(described).to.include({ lastText: 's3', length: 3, firstMessageTime: older.body.smsMessageList.smsMessage[0].dateTime, lastMessageTime: page[1]!.dateTime })
-      expect(described.lastPullTime).to.be.within(pulledAt, Date.now())
+      expect(described.lastPullTime).to.equal(clock.now())
     })
 
     it('accepts an SMS to an unknown number and records it as sent', async () => {
@@ -537,7 +549,7 @@ describe('platform: messaging', () => {
       expect(thread!.threadDetails).to.include({ lastText: 'to the outside', length: 1 })
       const history = await request(bob, 'GET', `/cpaas/smsmessaging/v1/bob@example.com/remoteAddresses/+15559998888/localAddresses/default/messages`)
       expect(history.body.smsMessageList.smsMessage[0]).to.include({ message: 'to the outside', type: 'outbound', status: 'DeliveredToNetwork' })
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      clock.advance(60_000)
       expect(await received(bob)).to.deep.equal([])
     })
 
@@ -587,7 +599,8 @@ describe('platform: messaging', () => {
       sockets.push(outbound)
       await subscribe(platform(), dave.tokens, 'smsoutbound', channel)
       await sms(dave, 'default', bobPhone, 'receipt please')
-      const receipt = await outbound.nextJson(2000)
+      clock.advance(200)
+      const receipt = await outbound.nextJson()
       expect(receipt.deliveryInfoNotification!.deliveryInfo).to.include({ address: bobPhone, deliveryStatus: 'DeliveredToTerminal' })
       expect(await received(dave)).to.deep.equal([])
     })

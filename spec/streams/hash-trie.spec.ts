@@ -1,25 +1,11 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { collect, find, hashOf, setIn, without, type Branch, type Entry, type Slot } from '../../streams/hash-trie.js'
+import { colliding } from './colliding-keys.js'
 
 // The trie's shape, which Keyed's answers cannot show: a trie that keeps empty branches or
 // one-entry buckets answers right but grows with churn, and one that mixes hashes in a bucket
 // answers right until a key that shares the bucket's first levels arrives.
-
-/** `count` keys with one whole 32-bit hash, made as spec/streams/keyed.spec.ts explains. */
-function colliding(count: number, tag: string): string[] {
-  const byHigh = new Map<number, string[]>()
-  for (let index = 0; ; index++) {
-    const prefix = `${tag}${index}`
-    const group = byHigh.get(hashOf(prefix) >>> 16) ?? []
-    group.push(prefix)
-    byHigh.set(hashOf(prefix) >>> 16, group)
-    if (group.length === count) {
-      const target = hashOf(group[0]!) ^ 0x61
-      return group.map((held) => held + String.fromCharCode(hashOf(held) ^ target))
-    }
-  }
-}
 
 const collidingKeys = [...colliding(3, 'c'), ...colliding(3, 'd')]
 const key = fc.oneof(fc.integer({ min: 0, max: 3000 }).map(String), fc.constantFrom(...collidingKeys))

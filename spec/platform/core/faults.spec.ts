@@ -2,22 +2,23 @@ import { expect } from 'chai'
 import { Faults } from '../../../platform/faults.js'
 
 // The rules behind the admin API's delays and pauses; the admin spec drives them over HTTP.
+/** Fault rules given these delay rules (ms, path prefix), in this order. */
+function delayed(...rules: Array<[number, string]>): Faults {
+  const faults = new Faults()
+  for (const [ms, prefix] of rules) faults.delay(ms, prefix)
+  return faults
+}
+
 describe('platform core: fault rules', () => {
   it('delays a path by its longest matching prefix, whatever the order the rules came in', () => {
-    const faults = new Faults()
-    faults.delay(300, '/cpaas/chat/')
-    faults.delay(500, '/')
-    faults.delay(100, '/cpaas/')
+    const faults = delayed([300, '/cpaas/chat/'], [500, '/'], [100, '/cpaas/'])
     expect(faults.delayFor('/cpaas/chat/v1/x')).to.equal(300)
     expect(faults.delayFor('/cpaas/presence/v1/x')).to.equal(100)
     expect(faults.delayFor('/other')).to.equal(500)
   })
 
   it('removes a delay rule set to 0, so that a shorter prefix applies again', () => {
-    const faults = new Faults()
-    faults.delay(500, '/')
-    faults.delay(100, '/cpaas/')
-    faults.delay(0, '/cpaas/')
+    const faults = delayed([500, '/'], [100, '/cpaas/'], [0, '/cpaas/'])
     expect(faults.delayFor('/cpaas/chat/v1/x')).to.equal(500)
     expect(faults.summary().delays).to.deep.equal([{ prefix: '/', ms: 500 }])
   })

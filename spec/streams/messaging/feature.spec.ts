@@ -49,8 +49,21 @@ function setup(
 }
 
 const bob = ['bob@example.com']
+/** The platform answers `call` with `body`, and that request is done. */
+const answer = (call: Call, body: unknown): void => {
+  call.reply.next(body)
+  call.reply.complete()
+}
 const text = (value: string) => [{ type: 'text' as const, text: value }]
 const messagesOf = (messaging: MessagingFeature) => findConversation(messaging.current(), bob, 'chat-oneToOne')?.messages ?? []
+
+/** A feature whose conversation with Bob has asked for its first page of 2 (the request waits in `calls[0]`). */
+function fetchingBob() {
+  const feature = setup()
+  feature.messaging.commands.create(bob, 'chat-oneToOne')
+  feature.messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+  return feature
+}
 
 describe('messaging feature', () => {
   it('shows a send at once as pending and sends one conversation\'s messages in order, one at a time', () => {
@@ -61,8 +74,7 @@ describe('messaging feature', () => {
     expect(messagesOf(messaging).map((message) => message.isPending)).to.deep.equal([true, true])
     expect(calls).to.have.length(1)
     expect(calls[0]!.spec).to.deep.include({ method: 'POST', path: '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', body: { chatMessage: { text: 'one' } } })
-    calls[0]!.reply.next({ chatMessage: { resourceURL: '/x/messages/m-1', senderAddress: 'alice@example.com', status: 'Sent' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessage: { resourceURL: '/x/messages/m-1', senderAddress: 'alice@example.com', status: 'Sent' } })
     expect(calls).to.have.length(2)
     expect(calls[1]!.spec.body).to.deep.equal({ chatMessage: { text: 'two' } })
     expect(messagesOf(messaging).map((message) => [message.messageId, message.isPending])).to.deep.equal([
@@ -213,29 +225,22 @@ describe('messaging feature', () => {
   })
 
   it('pages history with the token of the previous page', () => {
-    const { messaging, calls } = setup()
-    messaging.commands.create(bob, 'chat-oneToOne')
-    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    const { messaging, calls } = fetchingBob()
     expect(calls[0]!.spec).to.deep.include({ method: 'GET', query: { max: 2, next: undefined } })
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
     messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
     expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
     messaging.dispose()
   })
 
   it('shows the conversation pending while a page is fetched, drops history items without a message id, and keeps the cursor for a newest page', () => {
-    const { messaging, calls, events } = setup()
-    messaging.commands.create(bob, 'chat-oneToOne')
-    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    const { messaging, calls, events } = fetchingBob()
     expect(findConversation(messaging.current(), bob, 'chat-oneToOne')!.isPending).to.equal(true)
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/no-id', dateTime: 2 }, { resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [{ resourceURL: '/x/no-id', dateTime: 2 }, { resourceURL: '/x/messages/m-3', dateTime: 3 }], next: 'tok' } })
     expect(events.at(-1)).to.deep.include({ type: 'historyFetched', page: 'latest', recovered: false, newMessageIds: ['m-3'] })
     expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-3'])
     messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
-    calls[1]!.reply.next({ chatMessageList: { chatMessage: [], next: undefined } })
-    calls[1]!.reply.complete()
+    answer(calls[1]!, { chatMessageList: { chatMessage: [], next: undefined } })
     expect(events.at(-1)).to.deep.include({ type: 'historyFetched', page: 'older' })
     messaging.dispose()
   })
@@ -246,8 +251,7 @@ describe('messaging feature', () => {
     messaging.commands.create(thread, 'sms')
     messaging.commands.fetchMessages(thread, 'sms', 2)
     expect(calls[0]!.spec).to.deep.include({ method: 'GET', path: '/cpaas/smsmessaging/v1/alice@example.com/remoteAddresses/+15550002/localAddresses/+15550001/messages', query: { max: 2, next: undefined } })
-    calls[0]!.reply.next({ smsMessageList: { smsMessage: [{ resourceURL: '/x/no-id', message: 'lost' }, { resourceURL: '/x/messages/s-2', message: 'hi', dateTime: 2 }], next: 'tok' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { smsMessageList: { smsMessage: [{ resourceURL: '/x/no-id', message: 'lost' }, { resourceURL: '/x/messages/s-2', message: 'hi', dateTime: 2 }], next: 'tok' } })
     expect(events.at(-1)).to.deep.include({ type: 'historyFetched', next: 'tok', newMessageIds: ['s-2'] })
     expect(findConversation(messaging.current(), thread, 'sms')!.messages.map((message) => message.messageId)).to.deep.equal(['s-2'])
     messaging.commands.fetchMessages(thread, 'sms', 2)
@@ -256,9 +260,7 @@ describe('messaging feature', () => {
   })
 
   it('fetches one conversation\'s pages one after another, and counts as new only the messages it did not hold when the page came', () => {
-    const { messaging, calls, events, notifications$ } = setup()
-    messaging.commands.create(bob, 'chat-oneToOne')
-    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    const { messaging, calls, events, notifications$ } = fetchingBob()
     messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
     expect(calls).to.have.length(1)
     const body = {
@@ -267,8 +269,7 @@ describe('messaging feature', () => {
       link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-4' }],
     }
     notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }, { resourceURL: '/x/messages/m-4', dateTime: 4 }], next: 'tok' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-3', dateTime: 3 }, { resourceURL: '/x/messages/m-4', dateTime: 4 }], next: 'tok' } })
     expect(events.find((event) => event.type === 'historyFetched')).to.deep.include({ newMessageIds: ['m-3'] })
     expect(calls).to.have.length(2)
     expect(calls[1]!.spec).to.deep.include({ query: { max: 2, next: 'tok' } })
@@ -276,9 +277,7 @@ describe('messaging feature', () => {
   })
 
   it('tells a page that failed as historyFailed with its error and leaves the conversation no longer pending', () => {
-    const { messaging, calls, events } = setup()
-    messaging.commands.create(bob, 'chat-oneToOne')
-    messaging.commands.fetchMessages(bob, 'chat-oneToOne', 2)
+    const { messaging, calls, events } = fetchingBob()
     calls[0]!.reply.error(Object.assign(new Error('Fetch messages request failed: Service Unavailable'), { name: 'BasicError', code: 503 }))
     expect(events.at(-1)).to.deep.include({ type: 'historyFailed', destination: bob, chatType: 'chat-oneToOne' })
     expect((events.at(-1) as { error: { code: unknown } }).error.code).to.equal(503)
@@ -344,8 +343,7 @@ describe('messaging feature', () => {
     lists.forEach((call) => call.reply.complete())
     expect(calls).to.have.length(1)
     expect(calls[0]!.spec).to.deep.include({ query: { max: 50, next: undefined } })
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-9', senderAddress: 'bob@example.com', text: 'while away', dateTime: now }] } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-9', senderAddress: 'bob@example.com', text: 'while away', dateTime: now }] } })
     expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-9'])
     expect(events.at(-1)).to.deep.include({ type: 'historyFetched', recovered: true, newMessageIds: ['m-9'] })
     messaging.dispose()
@@ -368,11 +366,9 @@ describe('messaging feature', () => {
     lists[2]!.reply.next({ smsThreadList: { smsThread: [] } })
     lists.forEach((call) => call.reply.complete())
     const item = (id: string, time: number) => ({ resourceURL: `/x/messages/${id}`, senderAddress: 'bob@example.com', dateTime: time })
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [item('m-3', now + 1), item('m-4', now + 2)], next: 'older' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [item('m-3', now + 1), item('m-4', now + 2)], next: 'older' } })
     expect(calls[1]!.spec).to.deep.include({ query: { max: 50, next: 'older' } })
-    calls[1]!.reply.next({ chatMessageList: { chatMessage: [item('m-1', now - 1000), item('m-2', now)], next: 'older-still' } })
-    calls[1]!.reply.complete()
+    answer(calls[1]!, { chatMessageList: { chatMessage: [item('m-1', now - 1000), item('m-2', now)], next: 'older-still' } })
     expect(calls).to.have.length(2)
     expect(messagesOf(messaging).map((message) => message.messageId)).to.deep.equal(['m-1', 'm-2', 'm-3', 'm-4'])
     messaging.dispose()
@@ -392,8 +388,7 @@ describe('messaging feature', () => {
     lists.slice(1).forEach((call) => call.reply.complete())
     expect(calls.map((call) => call.spec.path)).to.deep.equal(['/cpaas/chat/v1/alice@example.com/group/team-1/messages'])
     // A message at the time recovery looks back to ends the paging.
-    calls[0]!.reply.next({ chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-1', senderAddress: 'bob@example.com', dateTime: since }], next: 'older' } })
-    calls[0]!.reply.complete()
+    answer(calls[0]!, { chatMessageList: { chatMessage: [{ resourceURL: '/x/messages/m-1', senderAddress: 'bob@example.com', dateTime: since }], next: 'older' } })
     expect(calls).to.have.length(1)
     expect(events.at(-1)).to.deep.include({ type: 'historyFetched', destination: ['team-1'], chatType: 'chat-group', recovered: true, newConversation: true, newMessageIds: ['m-1'] })
     messaging.dispose()

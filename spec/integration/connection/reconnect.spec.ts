@@ -1,15 +1,20 @@
 import { expect } from 'chai'
+import { WebSocket } from 'ws'
 import type { EventName } from '../../../lib/events.js'
 import type { UserConfig } from '../../../streams/config/state.js'
+import type { Environment, WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError } from '../../../streams/errors.js'
-import { createTestClient, nextEvent, type TestClient } from '../../helpers/client.js'
+import { virtualClock } from '../../helpers/clock.js'
+import { createTestClient, nextEvent, until, type TestClient } from '../../helpers/client.js'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
 import type { PlatformOptions } from '../../../platform/index.js'
+import { manualClock } from '../../platform/clock.js'
 import { noUnhandledErrors } from './unhandled.js'
 
 // Faults of the real platform (sockets dropped, pings unanswered, restarts, refused upgrades)
-// and how the SDK recovers, over real HTTP and WebSocket. Short real delays only where the
-// SDK's own timers must run (reconnect delay 50 ms, ping interval 200 ms).
+// and how the SDK recovers, over real HTTP and WebSocket. Where a spec is about connectivity
+// checks, the SDK's timers run on a virtual clock and the platform's connChecks on a manual one;
+// elsewhere the reconnect delay is a short real one (50 ms).
 
 const fastReconnect: UserConfig = { connectivity: { reconnectDelay: 50, reconnectLimit: 0 } }
 
@@ -27,6 +32,31 @@ async function notificationArrives(platform: TestPlatform, client: TestClient, u
   await received
 }
 
+/** What a client's WebSockets did: one entry per socket opened, and every text frame sent and received. */
+interface SocketLog {
+  readonly opened: string[]
+  readonly sent: string[]
+  readonly received: string[]
+}
+
+/** ws's WebSocket, recording into `log` (the SDK's own control frames are otherwise invisible). */
+const recordingSockets = (log: SocketLog): WebSocketConstructor =>
+  class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols)
+      log.opened.push(url)
+      this.on('message', (data: Buffer) => log.received.push(data.toString()))
+    }
+
+    override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+      log.sent.push(String(data))
+      Reflect.apply(super.send, this, [data, ...rest])
+    }
+  } as unknown as WebSocketConstructor
+
+/** The frames of `frames` that are `{"<name>":…}` control frames. */
+const count = (frames: readonly string[], name: 'connCheck' | 'connAck'): number => frames.filter((frame) => frame.startsWith(`{"${name}"`)).length
+
 /** The id of the client's channel on the platform (from its socket path). */
 const channelIdOf = (client: TestClient): string | undefined => /\/channels\/([^/]+)\//.exec(client.connection.getSocketState('cpaas')?.channelURL ?? '')?.[1]
 
@@ -42,10 +72,17 @@ describe('integration: connection faults and recovery', () => {
     running = await startTestPlatform(options)
     return running
   }
-  const client = async (userId: string, config: UserConfig = fastReconnect, services: string[] = ['chat']): Promise<TestClient> => {
-    const made = await createTestClient(platform(), userId, { services, config })
+  const client = async (userId: string, config: UserConfig = fastReconnect, services: string[] = ['chat'], environment: Partial<Environment> = {}): Promise<TestClient> => {
+    const made = await createTestClient(platform(), userId, { services, config, environment })
     clients.push(made)
     return made
+  }
+  /** Alice, her SDK's timers on a virtual clock that `advance` runs, her sockets recorded. */
+  const clockedClient = async (config: UserConfig) => {
+    const { clock, advance } = virtualClock()
+    const sockets: SocketLog = { opened: [], sent: [], received: [] }
+    const alice = await client('alice@example.com', config, ['chat'], { scheduler: clock, WebSocket: recordingSockets(sockets) })
+    return { alice, advance, sockets }
   }
   afterEach(async () => {
     for (const made of clients.splice(0)) made.dispose()
@@ -77,61 +114,82 @@ describe('integration: connection faults and recovery', () => {
     await notificationArrives(platform(), alice, 'alice@example.com', 'after the cut')
   })
 
-  it('notices unanswered pings within pingInterval × maxMissedPings (pingPong) and reconnects', async () => {
+  it('notices unanswered pings exactly pingInterval × maxMissedPings after the last connAck (pingPong) and reconnects', async () => {
     await start()
     const pingPong: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: 'pingPong', pingInterval: 200, maxMissedPings: 3 } }
-    const alice = await client('alice@example.com', pingPong)
+    const { alice, advance, sockets } = await clockedClient(pingPong)
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ pinging: true, method: { type: 'pingPong', responsibleParty: 'client' } })
-    // Answered pings keep the socket up.
-    await new Promise((resolve) => setTimeout(resolve, 700))
+    // Answered pings keep the socket up: five of them, at 0 to 800 ms, longer than the 600 ms limit.
+    for (let ping = 1; ping <= 5; ping++) {
+      advance(ping === 1 ? 0 : 200)
+      expect(count(sockets.sent, 'connCheck')).to.equal(ping)
+      await until(() => count(sockets.received, 'connAck') === ping, `the connAck of ping ${ping}`)
+    }
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
 
-    const lost = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === false)
-    const stopped = Date.now()
+    // The last connAck came at 800 ms: pings at 1000 and 1200 go unanswered, the one due at 1400 finds 600 ms of silence.
     await platform().admin.stopConnectivity('alice@example.com')
-    await lost
-    const noticed = Date.now() - stopped
-    // At least two intervals of silence, at most maxMissedPings + 1 intervals (plus scheduling slack).
-    expect(noticed).to.be.at.least(400)
-    expect(noticed).to.be.below(200 * 4 + 1500)
+    advance(599)
+    expect(count(sockets.sent, 'connCheck')).to.equal(7)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
+    advance(1)
+    expect(count(sockets.sent, 'connCheck')).to.equal(7)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: true })
 
     const reopened = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
     await platform().admin.resumeConnectivity('alice@example.com')
     await reopened
+    expect(sockets.opened).to.have.length(2)
     await notificationArrives(platform(), alice, 'alice@example.com', 'after the pings')
   })
 
-  it('answers the platform connChecks when the server is responsible, and notices when they stop', async () => {
-    await start({ serverConnCheckInterval: 0.2 })
+  it('answers the platform connChecks when the server is responsible, and notices exactly interval × maxMissedPings after they stop', async () => {
+    const platformClock = manualClock()
+    await start({ clock: platformClock, serverConnCheckInterval: 30 })
     const serverChecks: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: { type: 'keepAlive', responsibleParty: 'server' }, maxMissedPings: 3 } }
-    const alice = await client('alice@example.com', serverChecks)
+    const { alice, advance, sockets } = await clockedClient(serverChecks)
     const events = recordEvents(alice)
-    // The platform terminates a socket that leaves 3 of its connChecks unanswered (0.6 s here).
-    await new Promise((resolve) => setTimeout(resolve, 900))
+    // The platform terminates a socket that leaves 3 of its connChecks unanswered: it sends a 5th only to a socket that answered.
+    for (let check = 1; check <= 5; check++) {
+      platformClock.advance(30_000)
+      await until(() => count(sockets.sent, 'connAck') === check, `the connAck of connCheck ${check}`)
+      expect(count(sockets.received, 'connCheck')).to.equal(check)
+    }
     expect(events).not.to.include('ws:change')
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false, method: { type: 'keepAlive', responsibleParty: 'server' } })
 
-    const lost = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === false)
+    // The last connCheck promised 30 s: silence is tolerated for 3 × 30 s on the SDK's clock.
     await platform().admin.stopConnectivity('alice@example.com')
-    await lost
+    platformClock.advance(30_000)
+    advance(89_999)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
+    advance(1)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: true })
     const reopened = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
     await platform().admin.resumeConnectivity('alice@example.com')
     await reopened
+    expect(sockets.opened).to.have.length(2)
   })
 
   it('switches connectivity checking on and off at run time', async () => {
     await start()
-    const alice = await client('alice@example.com', { connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })
+    const { alice, advance, sockets } = await clockedClient({ connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })
     await platform().admin.stopConnectivity('alice@example.com')
-    // Checking is off (as configured): unanswered pings go unnoticed.
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    // Checking is off (as configured): no pings, so none goes unanswered.
+    advance(10_000)
+    expect(sockets.sent).to.deep.equal([])
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: false })
-    const lost = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === false)
     alice.connection.enableConnectivityChecking(true)
-    await lost
+    // Pings at once and at 100 ms go unanswered; the one due at 200 ms finds the connection lost.
+    advance(199)
+    expect(count(sockets.sent, 'connCheck')).to.equal(2)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: true })
+    advance(1)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: true })
     alice.connection.enableConnectivityChecking(false)
     await nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    advance(10_000)
+    expect(count(sockets.sent, 'connCheck')).to.equal(2)
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: false, checkConnectivity: false })
   })
 
@@ -183,13 +241,18 @@ describe('integration: connection faults and recovery', () => {
 
   it('does not reconnect when autoReconnect is off', async () => {
     await start()
-    const alice = await client('alice@example.com', { connectivity: { autoReconnect: false } })
+    const { alice, advance, sockets } = await clockedClient({ connectivity: { autoReconnect: false } })
     const lost = nextEvent(alice, 'ws:change')
     await platform().admin.dropSockets({ userId: 'alice@example.com' })
     await lost
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // The platform lets go of the dropped socket once its closing handshake is over.
+    while ((await platform().admin.state()).sockets > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    // Well past any reconnect delay: no new socket was even created.
+    advance(10 * 60_000)
+    expect(sockets.opened).to.have.length(1)
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: false })
-    expect((await platform().admin.state()).sockets).to.equal(0)
   })
 
   it('reports a malformed frame as notifications:error and keeps the socket going', async () => {

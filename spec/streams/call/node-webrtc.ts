@@ -2,12 +2,14 @@
 // WebSocket) with a real WebRTC stack (@roamhq/wrtc). The "devices" are wrtc's media sources
 // (no content: media is checked in Chromium), and every peer connection the SDK makes is recorded.
 import wrtc from '@roamhq/wrtc'
-import { filter, firstValueFrom, VirtualTimeScheduler, type Observable } from 'rxjs'
+import { filter, firstValueFrom, type Observable } from 'rxjs'
 import type { CallOutput } from '../../../streams/call/state.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, until, type TestStreams } from '../../helpers/client.js'
 import type { TestPlatform } from '../../helpers/platform.js'
+
+export { virtualClock } from '../../helpers/clock.js'
 
 /** A media device for Node: getUserMedia answers with tracks of wrtc's audio / video sources. */
 export const nodeDevices = (): MediaDevices =>
@@ -52,20 +54,6 @@ export function useCallCores(
     cores.push(streams)
     return streams
   }
-}
-
-/** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
-export function virtualClock(): { clock: VirtualTimeScheduler; advance: (ms: number) => void; timerSet: (ms: number, what?: string) => Promise<void> } {
-  const clock = new VirtualTimeScheduler()
-  const advance = (ms: number): void => {
-    const target = clock.frame + ms
-    clock.maxFrames = target
-    clock.flush()
-    clock.frame = target
-  }
-  /** Waits until the SDK has set a timer for `ms` from now. */
-  const timerSet = (ms: number, what = `a ${ms} ms timer`) => eventually(() => clock.actions.some((action) => action.delay === clock.frame + ms), what)
-  return { clock, advance, timerSet }
 }
 
 /** The next output of `type` (for `callId`, when given) that satisfies `where`. */

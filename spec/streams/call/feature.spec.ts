@@ -56,7 +56,14 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     const { clock, advance, timerSet } = virtualClock()
     /** Audit requests of Alice the platform answered (one log line per response). */
     const statusPuts = (): number => platform().logs.filter((line) => /^PUT \S+alice@example\.com\/sessions\/[^/]+\/status \d{3} /.test(line)).length
-    const alice = await core('alice@example.com', { scheduler: clock })
+    /** Audit requests Alice's SDK started: it calls fetch as soon as a round's timer fires. */
+    const started: string[] = []
+    const recordingFetch: typeof fetch = (input, init) => {
+      started.push(`${init?.method ?? 'GET'} ${String(input)}`)
+      return fetch(input, init)
+    }
+    const auditsStarted = (): number => started.filter((request) => /^PUT \S+alice@example\.com\/sessions\/[^/]+\/status$/.test(request)).length
+    const alice = await core('alice@example.com', { scheduler: clock, fetch: recordingFetch })
     const bob = await core('bob@example.com')
     const { callerCall } = await connect(alice, bob)
     const before = statusPuts()
@@ -65,10 +72,11 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     const roundSet = (ms: number) => timerSet(ms, `an audit round in ${ms} ms`)
 
     await roundSet(25_000)
-    advance(24_000)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(statusPuts()).to.equal(before)
-    advance(1_000)
+    const audits = auditsStarted()
+    advance(24_999)
+    expect(auditsStarted()).to.equal(audits)
+    advance(1)
+    expect(auditsStarted()).to.equal(audits + 1)
     await eventually(() => statusPuts() === before + 1, 'the first audit')
     await roundSet(25_000)
     expect(stateOf(alice, callerCall)).to.equal('Connected')

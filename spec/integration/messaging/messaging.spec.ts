@@ -23,6 +23,17 @@ function record(client: Client): { type: string; payload: Json }[] {
   return seen
 }
 
+/**
+ * Resolves once `client` has every notification the platform sent `userId` so far: a marker of a kind
+ * no feature handles (only `notification:received`) follows them on the same socket, and frames arrive in order.
+ */
+async function caughtUp(platform: TestPlatform, client: Client, userId: string): Promise<void> {
+  const marker = `caught up ${Date.now()}`
+  const arrived = nextEvent<Json>(client, 'notification:received', ({ payload }) => payload.markerNotification?.marker === marker)
+  await platform.admin.notify(userId, 'chat', { markerNotification: { marker } })
+  await arrived
+}
+
 const texts = (conversation: Conversation | undefined): string[] =>
   (conversation?.getMessages() ?? []).map((message) => (message.parts.find((part) => part.type === 'text') as { text: string } | undefined)?.text ?? '')
 
@@ -168,10 +179,13 @@ describe('integration: messaging', function () {
       expect(calls.at(-1)!.messageId).to.equal(conversation.getMessages()[0]!.messageId)
       unsubscribe()
       const count = calls.length
-      const again = nextEvent(alice, 'messages:change')
+      const first = conversation.getMessages()[0]!.messageId
+      const sentAgain = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined && payload.messageId !== first)
       conversation.createMessage('two').send()
-      await again
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      await sentAgain
+      // Sent, and the platform's outbound copy (pushed before the marker) handled too.
+      await caughtUp(platform(), alice, 'alice@example.com')
+      expect(conversation.getMessages()).to.have.length(2)
       expect(calls).to.have.length(count)
     })
 
@@ -448,8 +462,9 @@ describe('integration: messaging', function () {
       conversation.createMessage([{ type: 'text', text: 'with file' }, { type: 'file', file: new File([png], 'p.png') }]).send()
       expect(await done).to.include({ messageId: undefined })
       expect(conversation.getMessages()[0]!.error).to.include({ code: 'messaging:7' })
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(bobEvents).to.deep.equal([])
+      // Bob gets nothing but the marker, which follows whatever the platform sent him.
+      await caughtUp(platform(), bob, 'bob@example.com')
+      expect(bobEvents.map((event) => event.type)).to.deep.equal(['notification:received'])
     })
   })
 

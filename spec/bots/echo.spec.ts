@@ -62,7 +62,10 @@ describe('bots: echo', function () {
     const alice = await caller('alice@example.com', { audio: tone(1000, 0.3) })
     const callId = alice.client.call.make('echo@example.com', { audio: true })
     await callState(alice.client, callId, 'Connected')
-    const botCall = bot().agent.client.call.getAll().filter((call) => call.state === 'Connected').at(-1)!
+    // The bot's side of this call: the newest it has not ended (it may not be Connected yet: Alice hears of the
+    // answer before the bot's answer request returns).
+    const botCall = bot().agent.client.call.getAll().filter((call) => call.state !== 'Ended').at(-1)!
+    await callState(bot().agent.client, botCall.id, 'Connected')
     alice.vanish()
     await callState(bot().agent.client, botCall.id, 'Ended', 45000)
     expect(bot().agent.media.locals(), 'live synthetic tracks of the bot').to.deep.equal([])

@@ -1,7 +1,10 @@
 // A clock the platform specs move by hand (`startPlatform({ clock })`): the platform's own timers
 // (typing idle, ring timeout, channel expiry, token expiry, queue age, connChecks) fire only when a
-// spec advances it; requests and sockets stay real.
+// spec advances it; requests and sockets stay real. It runs on the same virtual clock as an SDK's
+// (spec/helpers/clock.ts), so one spec can move both.
+import type { VirtualTimeScheduler } from 'rxjs'
 import type { ClockTimer, PlatformClock } from '../../platform/clock.js'
+import { virtualClock } from '../helpers/clock.js'
 
 /** A `PlatformClock` whose time moves only on `advance`. */
 export interface ManualClock extends PlatformClock {
@@ -11,46 +14,16 @@ export interface ManualClock extends PlatformClock {
   pending(): number
 }
 
-interface Scheduled {
-  readonly due: number
-  readonly order: number
-  readonly work: () => void
-}
-
-/** A manual clock at `start` ms since the epoch (default 2026-01-01T00:00:00Z, a whole second). */
-export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
-  let now = start
-  let order = 0
-  const timers: Scheduled[] = []
-  const nextDue = (until: number): Scheduled | undefined => {
-    let next: Scheduled | undefined
-    for (const timer of timers) {
-      if (timer.due > until) continue
-      if (next === undefined || timer.due < next.due || (timer.due === next.due && timer.order < next.order)) next = timer
-    }
-    return next
-  }
+/** A manual clock at `start` ms since the epoch (default 2026-01-01T00:00:00Z, a whole second), on the virtual clock `virtual` (default a new one). */
+export function manualClock(start = Date.UTC(2026, 0, 1), virtual = virtualClock()): ManualClock {
+  const scheduler: VirtualTimeScheduler = virtual.clock
   return {
-    now: () => now,
+    now: () => start + scheduler.frame,
     later(ms, work): ClockTimer {
-      const timer: Scheduled = { due: now + Math.max(ms, 0), order: order++, work }
-      timers.push(timer)
-      return {
-        cancel: () => {
-          const index = timers.indexOf(timer)
-          if (index >= 0) timers.splice(index, 1)
-        },
-      }
+      const action = scheduler.schedule(work, Math.max(ms, 0))
+      return { cancel: () => action.unsubscribe() }
     },
-    advance(ms) {
-      const until = now + ms
-      for (let next = nextDue(until); next !== undefined; next = nextDue(until)) {
-        timers.splice(timers.indexOf(next), 1)
-        now = next.due
-        next.work()
-      }
-      now = until
-    },
-    pending: () => timers.length,
+    advance: virtual.advance,
+    pending: () => scheduler.actions.length,
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, flagsOf, hold, openPair } from './steps.js'
+import { connect, flagsOf, hold, inboundRising, openPair, updatePath } from './steps.js'
 
 // call.join with three pages (protocol/calls.md §11; the platform has no join: alice's client
 // mixes with WebAudio). alice talks to bob and to carol, holds both and joins them: one joined
@@ -82,16 +82,35 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
     return { alice, bob, carol, aliceBob: withBob.callerCall, bobCall: withBob.calleeCall, aliceCarol: withCarol.calleeCall, carolCall: withCarol.callerCall }
   }
 
+  /** Joins alice's two calls as they are; resolves with the call:join event that tells how it went. */
+  async function joinAsTheyAre(alice: UserPage, aliceBob: string, aliceCarol: string) {
+    const after = (await alice.events('call:join')).at(-1)?.index ?? -1
+    await alice.run((client, { a, b }) => client.call.join(a, b), { a: aliceBob, b: aliceCarol })
+    return alice.waitFor('call:join', {}, { after, timeout: 20000 })
+  }
+
   /** Holds alice's two calls and joins them; returns the joined call's id. */
   async function join(alice: UserPage, aliceBob: string, aliceCarol: string): Promise<string> {
     await hold(alice, aliceBob)
     await hold(alice, aliceCarol)
-    const after = (await alice.events('call:join')).at(-1)?.index ?? -1
-    await alice.run((client, { a, b }) => client.call.join(a, b), { a: aliceBob, b: aliceCarol })
-    const joined = await alice.waitFor('call:join', {}, { after, timeout: 20000 })
+    const joined = await joinAsTheyAre(alice, aliceBob, aliceCarol)
     expect(joined.payload.error).to.equal(undefined)
     return String(joined.payload.callId)
   }
+
+  /** The kinds of a call's local and remote tracks on a page. */
+  const kindsOf = (user: UserPage, callId: string) =>
+    user.run((client, id) => {
+      const call = client.call.getById(id)
+      const kinds = (ids: readonly string[]) => ids.map((trackId) => client.media.getTrackById(trackId)?.kind).sort()
+      return { local: kinds(call?.localTracks ?? []), remote: kinds(call?.remoteTracks ?? []) }
+    }, callId)
+
+  /** How many video transceivers of each of a page's peer connections still receive. */
+  const liveVideo = (user: UserPage) =>
+    user.run((_client, _arg, { peers }) =>
+      peers.map((peer) => peer.getTransceivers().filter((transceiver) => transceiver.receiver.track.kind === 'video' && transceiver.currentDirection !== 'stopped').length),
+    )
 
   it('one joined audio call on alice; her calls end with 9906 "Join Successful"; bob and carol are Connected to her, off hold', async () => {
     const { alice, bob, carol, aliceBob, bobCall, aliceCarol, carolCall } = await consultation()
@@ -116,10 +135,7 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
     expect(await flagsOf(bob, bobCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     expect(await flagsOf(carol, carolCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
     // Audio only: alice sends no video any more (her cameras stopped), and receives none.
-    const video = await alice.run((_client, _arg, { peers }) =>
-      peers.map((peer) => peer.getTransceivers().filter((transceiver) => transceiver.receiver.track.kind === 'video' && transceiver.currentDirection !== 'stopped').length),
-    )
-    expect(video).to.deep.equal([0, 0])
+    expect(await liveVideo(alice)).to.deep.equal([0, 0])
     expect(alice.errors.concat(bob.errors, carol.errors)).to.deep.equal([])
   })
 
@@ -205,6 +221,40 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
     expect(await alice.run((client, id) => client.media.getTrackById(id)?.state, microphone)).to.equal('ended')
     await alice.until((_client, _arg, { peers }) => peers.every((peer) => peer.signalingState === 'closed'))
     expect(alice.errors.concat(bob.errors, carol.errors)).to.deep.equal([])
+  })
+
+  it('a join the platform refuses (one leg cannot come off hold): call:join with the error, "Join Failed" (-2), both calls held again without video; the next join works', async () => {
+    const { alice, bob, carol, aliceBob, bobCall, aliceCarol, carolCall } = await consultation()
+    await hold(alice, aliceBob)
+    await hold(alice, aliceCarol)
+    await harness().platform.admin.fail({ prefix: await updatePath(alice, aliceBob), count: 1, status: 503 })
+    const before = (await alice.events('call:stateChange')).at(-1)?.index ?? -1
+    const failed = await joinAsTheyAre(alice, aliceBob, aliceCarol)
+    expect(failed.payload).to.deep.include({ callId: aliceBob })
+    expect(failed.payload.error).to.deep.include({ name: 'BasicError' })
+    for (const callId of [aliceBob, aliceCarol]) {
+      const back = await alice.waitFor('call:stateChange', { callId, transition: { statusCode: -2 } }, { after: before })
+      expect(back.payload.transition).to.deep.equal({ statusCode: -2, reasonText: 'Join Failed' })
+    }
+    // carol's leg came off hold before bob's failed: it is held again. Both lost their video to the join.
+    for (const [user, callId, mine] of [[bob, bobCall, aliceBob], [carol, carolCall, aliceCarol]] as const) {
+      await alice.until((client, id) => client.call.getById(id)?.state === 'On Hold' && client.call.getById(id)?.localHold === true, mine, 20000)
+      await user.until((client, id) => client.call.getById(id)?.remoteHold === true, callId, 20000)
+      expect(await kindsOf(alice, mine)).to.deep.equal({ local: ['audio'], remote: [] })
+    }
+
+    const joined = await joinAsTheyAre(alice, aliceBob, aliceCarol)
+    expect(joined.payload.error).to.equal(undefined)
+    const joinedId = String(joined.payload.callId)
+    expect(await flagsOf(alice, joinedId)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await kindsOf(alice, joinedId)).to.deep.equal({ local: ['audio'], remote: ['audio', 'audio'] })
+    expect(await liveVideo(alice)).to.deep.equal([0, 0])
+    for (const [user, callId] of [[bob, bobCall], [carol, carolCall]] as const) {
+      await user.until((client, id) => client.call.getById(id)?.state === 'Connected', callId, 20000)
+      expect(await inboundRising(user, callId, true), user.userId).to.deep.equal({ audio: true })
+    }
+    // Chromium's own line for the refused request is the only error on any page.
+    expect(alice.errors.concat(bob.errors, carol.errors)).to.deep.equal(['Failed to load resource: the server responded with a status of 503 (Service Unavailable)'])
   })
 
   it('refuses to join calls that are not both locally held: call:join with call:6, nothing changes', async () => {

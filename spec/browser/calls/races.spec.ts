@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, connectedPair, inboundRising } from './steps.js'
+import { connect, connectedPair, inboundRising, updatePath } from './steps.js'
 
 // Renegotiation races (protocol/calls.md §7, §8): operations issued back to back on one call run
 // one after the other; both sides re-offering at once (glare: the platform answers 409 to the
@@ -23,10 +23,6 @@ const peerOf = (user: UserPage) =>
     const peer = peers.at(-1)
     return { signalling: peer?.signalingState, directions: peer?.getTransceivers().filter((transceiver) => transceiver.direction !== 'stopped').map((transceiver) => transceiver.direction) }
   })
-
-/** The path of a user's `PUT …/update` for their session of a call. */
-const updatePath = async (user: UserPage, callId: string): Promise<string> =>
-  `/cpaas/webrtcsignaling/v1/${user.tokens.userId}/sessions/${await user.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callId)}/update`
 
 describe('calls in Chromium: renegotiation races and failures', function () {
   this.timeout(90000)

@@ -56,6 +56,10 @@ export async function hold(user: UserPage, callId: string): Promise<void> {
   await user.until((client, id) => client.call.getById(id)?.localHold === true, callId)
 }
 
+/** The path of a user's `PUT …/update` for their session of a call (for faults that refuse a re-offer). */
+export const updatePath = async (user: UserPage, callId: string): Promise<string> =>
+  `/cpaas/webrtcsignaling/v1/${user.tokens.userId}/sessions/${await user.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callId)}/update`
+
 /** Keeps the tracks the page's newest peer connection sends, to check them after the call. */
 export const keepLocalTracks = (user: UserPage): Promise<number> =>
   user.run((_client, _arg, { peers }) => {

@@ -8,12 +8,9 @@ import { isTerminal } from './steps.js'
 
 // Joining two calls (rules in join.ts, protocol/calls.md §11): both legs come off hold audio-only, a WebAudio bridge (bridge.ts) goes between them.
 
-const isStopped = (transceiver: RTCRtpTransceiver): boolean =>
-  (transceiver as { stopped?: boolean }).stopped === true || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped'
-
-/** A call's transceivers that still receive `kind` media. */
+/** A call's transceivers of `kind` (a stopped one is gone once its m-line is negotiated away; stopping it again changes nothing). */
 const transceiversOf = (runtimes: JoinEngine['runtimes'], callId: string, kind: 'audio' | 'video'): RTCRtpTransceiver[] =>
-  (runtimes.runtime(callId).peer?.connection.getTransceivers() ?? []).filter((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === kind)
+  (runtimes.runtime(callId).peer?.connection.getTransceivers() ?? []).filter((transceiver) => transceiver.receiver.track.kind === kind)
 
 type Pair = readonly [string, string]
 

@@ -1,8 +1,8 @@
 import { BasicError, errorCodes } from '../../errors.js'
 import type { Peer } from '../peer.js'
 
-/** A transceiver still in use (a stopped one, e.g. of a failed addMedia, takes no direction). */
-const inUse = (transceiver: RTCRtpTransceiver): boolean => transceiver.direction !== 'stopped' && transceiver.currentDirection !== 'stopped'
+/** A transceiver still in use: a stopped one (a joined call's video) takes no direction. Its `direction` says 'stopped' from stop() on (webrtc-pc §5.4), before its m-line is negotiated away. */
+const inUse = (transceiver: RTCRtpTransceiver): boolean => transceiver.direction !== 'stopped'
 
 /** Sets directions, returning how to put the previous ones back. */
 export function direct(peer: Peer, direction: (transceiver: RTCRtpTransceiver) => RTCRtpTransceiverDirection): () => void {

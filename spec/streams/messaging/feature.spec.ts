@@ -325,6 +325,26 @@ describe('messaging feature', () => {
     messaging.dispose()
   })
 
+  it('a deletion the user asked for is told once the platform has done it, as their own (remote: false, where a notification says true)', () => {
+    const { messaging, calls, events, notifications$ } = setup()
+    const body = {
+      id: 'n1',
+      chatMessage: { senderAddress: 'bob@example.com', text: 'hi', dateTime: 5, 'x-type': 'inbound' },
+      link: [{ rel: 'chatMessage', href: '/cpaas/chat/v1/alice/oneToOne/bob@example.com/adhoc/messages/m-1' }],
+    }
+    notifications$.next({ kind: 'chatMessageNotification', id: 'n1', body, frame: { chatMessageNotification: body } })
+    const deletions = () => events.filter((event) => event.type === 'messageDeleted' || event.type === 'conversationDeleted')
+    messaging.commands.deleteMessages(bob, 'chat-oneToOne', ['m-1'])
+    messaging.commands.deleteConversation(bob, 'chat-oneToOne')
+    expect(deletions()).to.deep.equal([])
+    for (const call of calls) answer(call, undefined)
+    expect(deletions()).to.deep.equal([
+      { type: 'messageDeleted', destination: bob, chatType: 'chat-oneToOne', messageId: 'm-1', remote: false },
+      { type: 'conversationDeleted', destination: bob, chatType: 'chat-oneToOne', remote: false },
+    ])
+    messaging.dispose()
+  })
+
   it('after a reconnect re-fetches the conversations with activity since the last sync', () => {
     const reconnected$ = new Subject<number>()
     const { messaging, calls, events } = setup(undefined, reconnected$)

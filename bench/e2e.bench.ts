@@ -105,8 +105,9 @@ interface Rates {
   /** Per second of the page's main thread busy (CDP TaskDuration, the hold taken out): the SDK's own cost. */
   readonly cpuRate: number
   /**
-   * Per second of JavaScript and GC on that thread (CPU profile, the hold taken out): the busy
-   * time without the browser's own per-frame work, which both SDKs pay alike.
+   * Per second of JavaScript and GC on that thread (CPU profile, the hold and the page's event
+   * listener taken out): the busy time without the browser's own per-frame work and the
+   * benchmark's own code, which both SDKs pay alike.
    */
   readonly scriptRate: number
   readonly rounds: number

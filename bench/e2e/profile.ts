@@ -1,6 +1,7 @@
 // Where a page's CPU time went, from a Chromium CPU profile (CDP `Profiler.stop`): self time per
-// function, the page's hold (`benchHold`, bench/e2e/page.ts) left out, positions in the minified
-// dist/kandy-rx.js mapped back to their source with its source map.
+// function, the benchmark's own code in the page (its hold `benchHold` and its event listener
+// `benchSeen`, bench/e2e/page.ts) left out, positions in the minified dist/kandy-rx.js mapped back
+// to their source with its source map.
 import { readFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
 
@@ -19,7 +20,7 @@ export interface Hot {
   readonly name: string
   readonly where: string
   readonly ms: number
-  /** Of the profile's time outside the hold and idle. */
+  /** Of the profile's time outside the benchmark's own functions and idle. */
   readonly share: string
 }
 
@@ -35,18 +36,21 @@ function whereOf(url: string, line: number, column: number): string {
   return url === '' ? '(page)' : `${url.replace(/^.*\//, '')}:${line + 1}`
 }
 
-/** Each sample of the profile outside the hold and idle: its node's call frame and its time in ms. */
+/** The page's functions that are the benchmark's, not the SDK's: what they and their callees cost is left out. */
+const benchFunctions = new Set(['benchHold', 'benchSeen'])
+
+/** Each sample of the profile outside the benchmark's own functions and idle: its node's call frame and its time in ms. */
 function samplesOf(profile: CpuProfile): Array<{ frame: CpuProfile['nodes'][number]['callFrame']; ms: number }> {
   const parent = new Map<number, number>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-  const inHold = (id: number): boolean => {
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)?.callFrame.functionName === 'benchHold') return true
+  const inBench = (id: number): boolean => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (benchFunctions.has(byId.get(at)?.callFrame.functionName ?? '')) return true
     return false
   }
   return profile.samples.flatMap((id, index) => {
     const frame = byId.get(id)!.callFrame
-    return frame.functionName === '(idle)' || inHold(id) ? [] : [{ frame, ms: (profile.timeDeltas[index] ?? 0) / 1000 }]
+    return frame.functionName === '(idle)' || inBench(id) ? [] : [{ frame, ms: (profile.timeDeltas[index] ?? 0) / 1000 }]
   })
 }
 

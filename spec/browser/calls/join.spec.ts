@@ -236,7 +236,7 @@ describe('calls in Chromium: join (three pages, WebAudio bridge)', function () {
       const back = await alice.waitFor('call:stateChange', { callId, transition: { statusCode: -2 } }, { after: before })
       expect(back.payload.transition).to.deep.equal({ statusCode: -2, reasonText: 'Join Failed' })
     }
-    // carol's leg came off hold before bob's failed: it is held again. Both lost their video to the join.
+    // carol's leg, taken off hold for the join (or on its way off), is held again. Both lost their video to the join.
     for (const [user, callId, mine] of [[bob, bobCall, aliceBob], [carol, carolCall, aliceCarol]] as const) {
       await alice.until((client, id) => client.call.getById(id)?.state === 'On Hold' && client.call.getById(id)?.localHold === true, mine, 20000)
       await user.until((client, id) => client.call.getById(id)?.remoteHold === true, callId, 20000)

@@ -5,12 +5,15 @@
 //   agent.own(agent.incomingCalls$.subscribe((call) => agent.client.call.answer(call.id, { audio: true })))
 //   agent.own(agent.messages$.subscribe((message) => agent.reply(message, `You said: ${message.text}`)))
 //   agent.stop()
-import { Observable, Subscription, asyncScheduler, concat, defer, distinctUntilChanged, filter, finalize, from, fromEvent, map, mergeMap, of, switchMap, take, takeUntil, takeWhile, timer, type SchedulerLike, type TeardownLogic } from 'rxjs'
-import { create, type Client, type EventName, type UserConfig } from '../../lib/index.js'
+import { Observable, Subscription, asyncScheduler, concat, from, mergeMap, of, timer, type SchedulerLike, type TeardownLogic } from 'rxjs'
+import { create, type Client, type Conversation, type EventName, type UserConfig } from '../../lib/index.js'
 import type { CallObject } from '../../lib/api/call.js'
 import type { ChatType } from '../../streams/messaging/state.js'
-import { nodeEnvironment, type NodeEnvironmentOptions, type NodeMedia } from './environment.js'
+import { callStates, eventsOf, hangUpOnFailedMedia, incomingCalls, mediaFailed, remoteTracks } from './agent-calls.js'
+import { nodeEnvironment, type NodeEnvironment, type NodeEnvironmentOptions, type NodeMedia } from './environment.js'
 import { login, refresh, type Grant } from './login.js'
+
+export { eventsOf } from './agent-calls.js'
 
 /** Every service a bot can subscribe to. */
 export const allServices = ['call', 'chat', 'smsinbound', 'presence'] as const
@@ -80,18 +83,8 @@ export interface Agent {
   stop(): void
 }
 
-const ended = new Set(['Ended', 'Cancelled'])
 /** How many handled message ids an agent remembers (so a long-running bot does not grow). */
 const rememberedMessages = 1000
-
-/** The documented events of a client as an Observable. */
-export function eventsOf<T = unknown>(client: Pick<Client, 'on' | 'off'>, name: EventName): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const listener = (payload: unknown): void => subscriber.next(payload as T)
-    client.on(name, listener)
-    return () => client.off(name, listener)
-  })
-}
 
 const textOf = (parts: readonly { readonly type: string; readonly text?: string }[]): string =>
   parts
@@ -125,6 +118,105 @@ function subscribed(client: Client, services: readonly string[], timeout: number
   })
 }
 
+
+/** Where and as whom an agent logs in. */
+interface Credentials {
+  readonly server: string
+  readonly user: string
+  readonly password: string
+  readonly fetcher: typeof fetch
+}
+
+/** A Node SDK client of the platform at `server`, silent but for errors, with no ICE servers. */
+function agentClient(server: URL, user: string, environment: NodeEnvironment): Client {
+  const secure = server.protocol === 'https:'
+  return create(
+    {
+      authentication: {
+        server: { base: server.hostname, protocol: secure ? 'https' : 'http', port: server.port || (secure ? '443' : '80') },
+        clientCorrelator: `kandy-rx-bot-${user}`,
+      },
+      logs: { logLevel: 'error' },
+      call: { iceServers: [] },
+    },
+    environment,
+  )
+}
+
+/** Hands the grant's tokens to the client (configured first); returns the account's user id. */
+function applyGrant(client: Client, grant: Grant, config: UserConfig | undefined): string {
+  if (config !== undefined) client.updateConfig(config)
+  client.setTokens({ accessToken: grant.accessToken, idToken: grant.idToken })
+  const userId = client.getUserInfo().username
+  if (userId === undefined) throw new Error('the platform issued tokens the SDK cannot use')
+  return userId
+}
+
+/** The next grant: a refresh grant when the platform gave a refresh token, the password grant again otherwise. */
+function renewed(current: Grant, credentials: Credentials): Promise<Grant> {
+  return current.refreshToken === undefined
+    ? login(credentials.server, credentials.user, credentials.password, credentials.fetcher)
+    : refresh(credentials.server, current.refreshToken, credentials.fetcher)
+}
+
+/** Refreshes the tokens at 80 % of their lifetime, again and again. */
+function refreshedGrants(client: Pick<Client, 'setTokens'>, current: Grant, credentials: Credentials, scheduler: SchedulerLike): Observable<Grant> {
+  return timer(current.expiresIn * 800, scheduler).pipe(
+    mergeMap(() => from(renewed(current, credentials))),
+    mergeMap((next) => {
+      client.setTokens({ accessToken: next.accessToken, idToken: next.idToken })
+      return concat(of(next), refreshedGrants(client, next, credentials, scheduler))
+    }),
+  )
+}
+
+/** What `messages:change` and `conversations:change` report. */
+interface ChangedConversation {
+  readonly destination?: readonly string[]
+  readonly type?: ChatType
+  readonly messageId?: string
+}
+
+/** The changes of the client's conversations and of their messages. */
+function conversationChanges(client: Pick<Client, 'on' | 'off'>): Observable<ChangedConversation> {
+  return new Observable<ChangedConversation>((subscriber) => {
+    const listener = (payload: unknown): void => {
+      if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) subscriber.next(payload)
+    }
+    client.on('messages:change', listener)
+    client.on('conversations:change', listener)
+    return () => {
+      client.off('messages:change', listener)
+      client.off('conversations:change', listener)
+    }
+  })
+}
+
+/** Every message someone other than the agent sends, once each across all subscribers. */
+function inboundMessages(client: Pick<Client, 'on' | 'off' | 'conversation' | 'getUserInfo'>, userId: string): Observable<InboundMessage> {
+  const addresses = new Set([userId, client.getUserInfo().identity].filter((value): value is string => value !== undefined).map((value) => value.toLowerCase()))
+  const handled = new Set<string>()
+  return conversationChanges(client).pipe(
+    mergeMap((change) => {
+      const destination = change.destination?.[0]
+      const { type, messageId } = change
+      if (destination === undefined || type === undefined || typeof messageId !== 'string' || handled.has(messageId)) return []
+      const message = client.conversation.get(destination, { type })?.getMessage(messageId)
+      // The agent's own sends carry a local id (and its address as the sender).
+      if (message === undefined || message.localId !== undefined) return []
+      if (message.sender !== undefined && addresses.has(message.sender.toLowerCase())) return []
+      handled.add(messageId)
+      if (handled.size > rememberedMessages) handled.delete(handled.values().next().value as string)
+      return [{ destination, type, sender: message.sender, text: textOf(message.parts), messageId }]
+    }),
+  )
+}
+
+/** The conversation with `destination`, created when missing. */
+function conversationWith(client: Pick<Client, 'conversation'>, destination: string, type: ChatType): Conversation {
+  return client.conversation.get(destination, { type }) ?? client.conversation.create(destination, { type })
+}
+
 /**
  * Logs in as an account through the platform's token endpoint, creates a Node SDK client,
  * subscribes it and keeps its tokens fresh (refresh grant at 80 % of their lifetime).
@@ -134,25 +226,15 @@ function subscribed(client: Client, services: readonly string[], timeout: number
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const server = new URL(options.server)
   const environment = nodeEnvironment(options.media)
-  const fetcher = environment.fetch ?? fetch
+  const credentials: Credentials = { server: server.toString(), user: options.user, password: options.password, fetcher: environment.fetch ?? fetch }
   const scheduler = options.scheduler ?? asyncScheduler
   const services = options.services ?? allServices
   const writeLog = options.log ?? (() => undefined)
 
-  const grant = await login(server.toString(), options.user, options.password, fetcher).catch((error: unknown) => {
+  const grant = await login(credentials.server, credentials.user, credentials.password, credentials.fetcher).catch((error: unknown) => {
     throw new Error(`${options.user}: ${(error as Error).message}`)
   })
-  const client = create(
-    {
-      authentication: {
-        server: { base: server.hostname, protocol: server.protocol === 'https:' ? 'https' : 'http', port: server.port || (server.protocol === 'https:' ? '443' : '80') },
-        clientCorrelator: `kandy-rx-bot-${options.user}`,
-      },
-      logs: { logLevel: 'error' },
-      call: { iceServers: [] },
-    },
-    environment,
-  )
+  const client = agentClient(server, options.user, environment)
   const running = new Subscription()
   let stopped = false
   const stop = (): void => {
@@ -164,148 +246,28 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 
   try {
-    if (options.config !== undefined) client.updateConfig(options.config)
-    client.setTokens({ accessToken: grant.accessToken, idToken: grant.idToken })
-    const userId = client.getUserInfo().username
-    if (userId === undefined) throw new Error('the platform issued tokens the SDK cannot use')
+    const userId = applyGrant(client, grant, options.config)
     if (services.length > 0) await subscribed(client, services, options.timeout ?? 10000)
-
-    const addresses = new Set([userId, client.getUserInfo().identity].filter((value): value is string => value !== undefined).map((value) => value.toLowerCase()))
     const log = (line: string): void => writeLog(`[${userId}] ${line}`)
-
-    /** Refreshes the tokens at 80 % of their lifetime, again and again. */
-    const keepFresh = (current: Grant): Observable<Grant> =>
-      timer(current.expiresIn * 800, scheduler).pipe(
-        mergeMap(() => (current.refreshToken === undefined ? from(login(server.toString(), options.user, options.password, fetcher)) : from(refresh(server.toString(), current.refreshToken, fetcher)))),
-        mergeMap((next) => {
-          client.setTokens({ accessToken: next.accessToken, idToken: next.idToken })
-          return concat(of(next), keepFresh(next))
-        }),
-      )
-    running.add(keepFresh(grant).subscribe({ error: (error: unknown) => log(`could not refresh its tokens: ${(error as Error).message}`) }))
-
-    const events = <T>(name: EventName): Observable<T> => eventsOf<T>(client, name)
-
-    const callOf = (callId: string): CallObject | undefined => client.call.getById(callId)
-    const callStates = (callId: string): Observable<string> =>
-      concat(
-        defer(() => of(callOf(callId)?.state)),
-        events<{ callId: string }>('call:stateChange').pipe(
-          filter((change) => change.callId === callId),
-          map(() => callOf(callId)?.state),
-        ),
-      ).pipe(
-        map((state) => state ?? 'Ended'),
-        distinctUntilChanged(),
-        takeWhile((state) => !ended.has(state), true),
-      )
-
-    const callEnded = (callId: string): Observable<string> =>
-      callStates(callId).pipe(
-        filter((state) => ended.has(state)),
-        take(1),
-      )
-
-    const remoteTracks = (callId: string): Observable<MediaStreamTrack> =>
-      concat(
-        defer(() => from(callOf(callId)?.remoteTracks ?? [])),
-        events<{ callId: string; local: boolean; trackId: string }>('call:newTrack').pipe(
-          filter((added) => added.callId === callId && !added.local),
-          map((added) => added.trackId),
-        ),
-      ).pipe(
-        map((trackId) => environment.media.remote(trackId)),
-        filter((track): track is MediaStreamTrack => track !== undefined),
-        distinctUntilChanged(),
-        takeUntil(callEnded(callId)),
-      )
-
-    const mediaFailed = (callId: string): Observable<void> =>
-      remoteTracks(callId).pipe(
-        take(1),
-        map((track) => environment.media.connectionOf(track.id)),
-        filter((connection): connection is RTCPeerConnection => connection !== undefined),
-        switchMap((connection) =>
-          concat(of(undefined), fromEvent(connection, 'connectionstatechange')).pipe(
-            filter(() => connection.connectionState === 'failed'),
-            take(1),
-            map(() => undefined),
-          ),
-        ),
-        takeUntil(callEnded(callId)),
-      )
-
-    // A call whose media connection failed has lost its other side (a closed tab, a crashed
-    // client): hang up rather than hold it until someone notices.
-    const watched = new Set<string>()
-    running.add(
-      events<{ callId: string }>('call:stateChange')
-        .pipe(
-          filter(({ callId }) => callOf(callId)?.state === 'Connected' && !watched.has(callId)),
-          mergeMap(({ callId }) => {
-            watched.add(callId)
-            return mediaFailed(callId).pipe(
-              map(() => callId),
-              finalize(() => watched.delete(callId)),
-            )
-          }),
-        )
-        .subscribe((callId) => {
-          log(`the media of call ${callId} failed: hanging up`)
-          client.call.end(callId)
-        }),
-    )
-
-    const incomingCalls$ = events<{ callId: string; error?: unknown }>('call:receive').pipe(
-      filter((received) => received.error === undefined),
-      map((received) => callOf(received.callId)),
-      filter((call): call is CallObject => call !== undefined && call.state === 'Ringing'),
-    )
-
-    const handled = new Set<string>()
-    const messages$ = new Observable<{ destination?: readonly string[]; type?: ChatType; messageId?: string }>((subscriber) => {
-      const listener = (payload: unknown): void => {
-        if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) subscriber.next(payload)
-      }
-      client.on('messages:change', listener)
-      client.on('conversations:change', listener)
-      return () => {
-        client.off('messages:change', listener)
-        client.off('conversations:change', listener)
-      }
-    }).pipe(
-      mergeMap((change) => {
-        const destination = change.destination?.[0]
-        const { type, messageId } = change
-        if (destination === undefined || type === undefined || typeof messageId !== 'string' || handled.has(messageId)) return []
-        const message = client.conversation.get(destination, { type })?.getMessage(messageId)
-        // The agent's own sends carry a local id (and its address as the sender).
-        if (message === undefined || message.localId !== undefined) return []
-        if (message.sender !== undefined && addresses.has(message.sender.toLowerCase())) return []
-        handled.add(messageId)
-        if (handled.size > rememberedMessages) handled.delete(handled.values().next().value as string)
-        return [{ destination, type, sender: message.sender, text: textOf(message.parts), messageId }]
-      }),
-    )
-
-    const send = (destination: string, type: ChatType, text: string): void =>
-      (client.conversation.get(destination, { type }) ?? client.conversation.create(destination, { type })).createMessage(text).send()
+    running.add(refreshedGrants(client, grant, credentials, scheduler).subscribe({ error: (error: unknown) => log(`could not refresh its tokens: ${(error as Error).message}`) }))
+    running.add(hangUpOnFailedMedia(client, environment.media, log))
+    const messages$ = inboundMessages(client, userId)
+    const send = (destination: string, type: ChatType, text: string): void => conversationWith(client, destination, type).createMessage(text).send()
 
     return {
       client,
       media: environment.media,
       userId,
       scheduler,
-      incomingCalls$,
+      incomingCalls$: incomingCalls(client),
       messages$,
-      events,
-      remoteTracks,
-      callStates,
-      mediaFailed,
+      events: <T>(name: EventName) => eventsOf<T>(client, name),
+      remoteTracks: (callId) => remoteTracks(client, environment.media, callId),
+      callStates: (callId) => callStates(client, callId),
+      mediaFailed: (callId) => mediaFailed(client, environment.media, callId),
       send,
       reply: (message, text) => send(message.destination, message.type, text),
-      setTyping: (destination, type, isTyping) =>
-        (client.conversation.get(destination, { type }) ?? client.conversation.create(destination, { type })).setIsTyping(isTyping),
+      setTyping: (destination, type, isTyping) => conversationWith(client, destination, type).setIsTyping(isTyping),
       log,
       // Once stopped, `add` runs the teardown at once.
       own: (teardown) => running.add(teardown),

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { create, type Client } from '../../lib/index.js'
-import { nodeEnvironment } from './environment.js'
+import { nodeEnvironment, type NodeEnvironment, type NodeMedia } from './environment.js'
 import { login } from './login.js'
 import { audioOf, tone } from './media.js'
 
@@ -29,6 +29,70 @@ export interface BotSample {
   stop(): void
 }
 
+/** A client of the platform at `server`, logging warnings and errors. */
+function botClient(server: URL, environment: NodeEnvironment): Client {
+  return create(
+    {
+      authentication: { server: { base: server.hostname, port: server.port, protocol: server.protocol === 'https:' ? 'https' : 'http' } },
+      logs: { logLevel: 'warn' },
+    },
+    environment,
+  )
+}
+
+/** Subscribes to calls, chat and presence; resolves once it is done. */
+function subscribe(client: Client): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const changed = (): void => {
+      if (client.services.getSubscriptions().isPending) return
+      client.off('subscription:change', changed)
+      resolve()
+    }
+    client.on('subscription:change', changed)
+    client.on('subscription:error', (payload) => reject(new Error(`subscription failed: ${JSON.stringify(payload)}`)))
+    client.services.subscribe(['call', 'chat', 'presence'])
+  })
+}
+
+/** Answers every call with audio; with `echo`, plays the caller's audio back once connected. */
+function answerCalls(client: Client, media: NodeMedia, echo: boolean, log: (line: string) => void): void {
+  client.on('call:receive', (payload) => {
+    const { callId } = payload as { callId: string }
+    log(`answering a call from ${client.call.getById(callId)?.from ?? 'someone'}`)
+    client.call.answer(callId, { audio: true })
+  })
+  client.on('call:stateChange', (payload) => {
+    const call = client.call.getById((payload as { callId: string }).callId)
+    if (call === undefined) return
+    log(`call with ${call.from ?? call.to}: ${call.state}`)
+    if (!echo || call.state !== client.call.states.CONNECTED) return
+    const remote = call.remoteTracks.map((id) => media.remote(id)).find((track) => track?.kind === 'audio')
+    const local = call.localTracks.map((id) => media.local(id)).find((track) => track?.kind === 'audio')
+    // The sink stops by itself when the call ends (its track ends with the peer connection).
+    if (remote !== undefined && local !== undefined) audioOf(remote).subscribe((data) => local.push(data))
+  })
+}
+
+/** Replies to every message someone other than `identity` sends (new conversations and existing ones). */
+function replyToMessages(client: Client, identity: string | undefined, log: (line: string) => void): void {
+  const replied = new Set<string>()
+  const onMessage = (payload: unknown): void => {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return
+    const { destination, type, messageId } = payload as { destination?: string[]; type?: string; messageId?: string }
+    if (destination?.[0] === undefined || type === 'sms' || messageId === undefined || replied.has(messageId)) return
+    const conversation = client.conversation.get(destination[0], { type })
+    const message = conversation?.getMessage(messageId)
+    // Messages sent from here have a local id (and this user as their sender).
+    if (conversation === undefined || message === undefined || message.localId !== undefined || message.sender === identity) return
+    replied.add(messageId)
+    const text = message.parts.filter((part) => part.type === 'text').map((part) => part.text).join(' ')
+    log(`${message.sender ?? 'someone'} wrote: ${text}`)
+    conversation.createMessage(`Hello from the kandy-rx Node bot. You wrote: ${text}`).send()
+  }
+  client.on('conversations:change', onMessage)
+  client.on('messages:change', onMessage)
+}
+
 /** Starts the bot; resolves once it is logged in, subscribed and available. */
 export async function runBot(options: BotSampleOptions): Promise<BotSample> {
   const log = options.log ?? ((line: string) => console.log(line))
@@ -36,13 +100,7 @@ export async function runBot(options: BotSampleOptions): Promise<BotSample> {
 
   // 1. The environment: ws, wrtc, and a synthetic microphone that plays a tone (or nothing, to echo).
   const environment = nodeEnvironment({ audio: options.echo === true ? undefined : tone(options.toneHz ?? 440, 0.2), video: undefined })
-  const client = create(
-    {
-      authentication: { server: { base: server.hostname, port: server.port, protocol: server.protocol === 'https:' ? 'https' : 'http' } },
-      logs: { logLevel: 'warn' },
-    },
-    environment,
-  )
+  const client = botClient(server, environment)
   const stop = (): void => {
     client.dispose()
     environment.media.dispose()
@@ -55,54 +113,16 @@ export async function runBot(options: BotSampleOptions): Promise<BotSample> {
     const me = client.getUserInfo()
 
     // 3. Subscribe to calls, chat and presence, and wait until it is done.
-    await new Promise<void>((resolve, reject) => {
-      const changed = (): void => {
-        if (client.services.getSubscriptions().isPending) return
-        client.off('subscription:change', changed)
-        resolve()
-      }
-      client.on('subscription:change', changed)
-      client.on('subscription:error', (payload) => reject(new Error(`subscription failed: ${JSON.stringify(payload)}`)))
-      client.services.subscribe(['call', 'chat', 'presence'])
-    })
+    await subscribe(client)
 
     // 4. Presence: available.
     client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE)
 
     // 5. Calls: answer every call with audio; with --echo, play the caller's audio back once connected.
-    client.on('call:receive', (payload) => {
-      const { callId } = payload as { callId: string }
-      log(`answering a call from ${client.call.getById(callId)?.from ?? 'someone'}`)
-      client.call.answer(callId, { audio: true })
-    })
-    client.on('call:stateChange', (payload) => {
-      const call = client.call.getById((payload as { callId: string }).callId)
-      if (call === undefined) return
-      log(`call with ${call.from ?? call.to}: ${call.state}`)
-      if (options.echo !== true || call.state !== client.call.states.CONNECTED) return
-      const remote = call.remoteTracks.map((id) => environment.media.remote(id)).find((track) => track?.kind === 'audio')
-      const local = call.localTracks.map((id) => environment.media.local(id)).find((track) => track?.kind === 'audio')
-      // The sink stops by itself when the call ends (its track ends with the peer connection).
-      if (remote !== undefined && local !== undefined) audioOf(remote).subscribe((data) => local.push(data))
-    })
+    answerCalls(client, environment.media, options.echo === true, log)
 
     // 6. Chat: reply to every message someone else sends (new conversations and existing ones).
-    const replied = new Set<string>()
-    const onMessage = (payload: unknown): void => {
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return
-      const { destination, type, messageId } = payload as { destination?: string[]; type?: string; messageId?: string }
-      if (destination?.[0] === undefined || type === 'sms' || messageId === undefined || replied.has(messageId)) return
-      const conversation = client.conversation.get(destination[0], { type })
-      const message = conversation?.getMessage(messageId)
-      // Messages sent from here have a local id (and this user as their sender).
-      if (conversation === undefined || message === undefined || message.localId !== undefined || message.sender === me.identity) return
-      replied.add(messageId)
-      const text = message.parts.filter((part) => part.type === 'text').map((part) => part.text).join(' ')
-      log(`${message.sender ?? 'someone'} wrote: ${text}`)
-      conversation.createMessage(`Hello from the kandy-rx Node bot. You wrote: ${text}`).send()
-    }
-    client.on('conversations:change', onMessage)
-    client.on('messages:change', onMessage)
+    replyToMessages(client, me.identity, log)
 
     log(`bot ${me.username} ready on ${server.origin}: answering calls (${options.echo === true ? 'echo' : `${options.toneHz ?? 440} Hz tone`}) and chat`)
     return { client, stop }

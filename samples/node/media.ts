@@ -116,17 +116,89 @@ export interface SyntheticMedia {
 
 const isRequested = (constraint: unknown): boolean => constraint !== undefined && constraint !== false && constraint !== null
 
-/** Synthetic devices for the SDK in Node: audio at 48 kHz in 10 ms chunks and small video frames, paced by wall-clock timers. */
-export function createSyntheticMedia(options: SyntheticMediaOptions = {}): SyntheticMedia {
-  const audioDefault = 'audio' in options ? options.audio : tone(440, 0.1)
-  const videoDefault = 'video' in options ? options.video : movingBar
-  const width = options.width ?? 320
-  const height = options.height ?? 240
-  const frameMs = 1000 / (options.frameRate ?? 15)
-  const tracks = new Map<string, SyntheticTrack & { tick(now: number): void }>()
-  let timer: ReturnType<typeof setInterval> | undefined
+/** A synthetic track and how it is fed: `tick` sends what is due at `now` (`performance.now()`). */
+type FedTrack = SyntheticTrack & { tick(now: number): void }
 
-  const ensureTimer = (): void => {
+/** Due chunks since the start, at most `catchUp` at once after a stall. */
+function pacer(periodMs: number, catchUp: number): (now: number) => number {
+  const started = performance.now()
+  let sent = 0
+  return (now: number): number => {
+    const due = Math.floor((now - started) / periodMs) + 1
+    const count = Math.min(due - sent, catchUp)
+    sent = Math.max(sent + count, due - catchUp)
+    return Math.max(0, count)
+  }
+}
+
+/**
+ * A track whose source is fed through `send`: every period `due` counts, `render` makes one chunk
+ * from what the track plays (`undefined`: nothing to send); `push` sends a chunk at once.
+ */
+function pacedTrack<G, D>(
+  kind: SyntheticTrack['kind'],
+  track: MediaStreamTrack,
+  send: (data: D) => void,
+  playing: G | undefined,
+  due: (now: number) => number,
+  render: (generator: G | undefined) => D | undefined,
+): FedTrack {
+  let generator = playing
+  return {
+    track,
+    kind,
+    play: (next) => {
+      generator = next as G | undefined
+    },
+    push: (data) => send(data as D),
+    tick: (now) => {
+      for (let n = due(now); n > 0; n--) {
+        const chunk = render(generator)
+        if (chunk !== undefined) send(chunk)
+      }
+    },
+  }
+}
+
+/** A mono audio track at `audioSampleRate`, sending a 10 ms chunk of what it plays every 10 ms. */
+function audioTrack(playing: AudioGenerator | undefined): FedTrack {
+  const source = new nonstandard.RTCAudioSource()
+  const frames = (audioSampleRate * chunkMs) / 1000
+  let offset = 0
+  return pacedTrack<AudioGenerator, AudioData>('audio', source.createTrack(), (data) => source.onData(data), playing, pacer(chunkMs, 5), (generator) => {
+    const samples = new Int16Array(frames)
+    generator?.(samples, audioSampleRate, offset)
+    offset += frames
+    return generator === undefined ? undefined : { samples, sampleRate: audioSampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames }
+  })
+}
+
+/** A video track of `width × height`, sending a frame of what it shows every `frameMs`. */
+function videoTrack(playing: VideoGenerator | undefined, width: number, height: number, frameMs: number): FedTrack {
+  const source = new nonstandard.RTCVideoSource()
+  let index = 0
+  return pacedTrack<VideoGenerator, VideoFrame>('video', source.createTrack(), (frame) => source.onFrame(frame), playing, pacer(frameMs, 1), (generator) => {
+    if (generator === undefined) return undefined
+    const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) }
+    generator(frame, index++)
+    return frame
+  })
+}
+
+/** The wall-clock timer that feeds tracks: started when tracks are made, it stops once none is left. */
+interface Feeder {
+  start(): void
+  stop(): void
+}
+
+/** Ticks every track of `tracks` each 10 ms, forgetting those that ended. */
+function feeder(tracks: Map<string, FedTrack>): Feeder {
+  let timer: ReturnType<typeof setInterval> | undefined
+  const stop = (): void => {
+    if (timer !== undefined) clearInterval(timer)
+    timer = undefined
+  }
+  const start = (): void => {
     if (timer !== undefined) return
     timer = setInterval(() => {
       const now = performance.now()
@@ -134,110 +206,58 @@ export function createSyntheticMedia(options: SyntheticMediaOptions = {}): Synth
         if (entry.track.readyState === 'ended') tracks.delete(id)
         else entry.tick(now)
       }
-      if (tracks.size === 0) stopTimer()
+      if (tracks.size === 0) stop()
     }, chunkMs)
     timer.unref?.()
   }
-  const stopTimer = (): void => {
-    if (timer !== undefined) clearInterval(timer)
-    timer = undefined
-  }
+  return { start, stop }
+}
 
-  /** Due chunks since the start, at most `catchUp` at once after a stall. */
-  const pacer = (periodMs: number, catchUp: number) => {
-    const started = performance.now()
-    let sent = 0
-    return (now: number): number => {
-      const due = Math.floor((now - started) / periodMs) + 1
-      const count = Math.min(due - sent, catchUp)
-      sent = Math.max(sent + count, due - catchUp)
-      return Math.max(0, count)
-    }
-  }
+/** One synthetic device of each kind. */
+const syntheticDevices = (): MediaDeviceInfo[] =>
+  (
+    [
+      ['audioinput', 'synthetic-microphone', 'Synthetic microphone'],
+      ['videoinput', 'synthetic-camera', 'Synthetic camera'],
+      ['audiooutput', 'synthetic-speaker', 'Synthetic speaker'],
+    ] as const
+  ).map(([kind, deviceId, label]) => ({ kind, deviceId, label, groupId: 'synthetic', toJSON: () => ({ kind, deviceId, label, groupId: 'synthetic' }) }))
 
-  /**
-   * A track whose source is fed through `send`: every period `due` counts, `render` makes one chunk
-   * from what the track plays (`undefined`: nothing to send); `push` sends a chunk at once.
-   */
-  const pacedTrack = <G, D>(
-    kind: SyntheticTrack['kind'],
-    track: MediaStreamTrack,
-    send: (data: D) => void,
-    playing: G | undefined,
-    due: (now: number) => number,
-    render: (generator: G | undefined) => D | undefined,
-  ): SyntheticTrack & { tick(now: number): void } => {
-    let generator = playing
-    return {
-      track,
-      kind,
-      play: (next) => {
-        generator = next as G | undefined
-      },
-      push: (data) => send(data as D),
-      tick: (now) => {
-        for (let n = due(now); n > 0; n--) {
-          const chunk = render(generator)
-          if (chunk !== undefined) send(chunk)
-        }
-      },
-    }
-  }
-
-  const audioTrack = (): SyntheticTrack & { tick(now: number): void } => {
-    const source = new nonstandard.RTCAudioSource()
-    const frames = (audioSampleRate * chunkMs) / 1000
-    let offset = 0
-    return pacedTrack<AudioGenerator, AudioData>('audio', source.createTrack(), (data) => source.onData(data), audioDefault, pacer(chunkMs, 5), (generator) => {
-      const samples = new Int16Array(frames)
-      generator?.(samples, audioSampleRate, offset)
-      offset += frames
-      return generator === undefined ? undefined : { samples, sampleRate: audioSampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames }
-    })
-  }
-
-  const videoTrack = (): SyntheticTrack & { tick(now: number): void } => {
-    const source = new nonstandard.RTCVideoSource()
-    let index = 0
-    return pacedTrack<VideoGenerator, VideoFrame>('video', source.createTrack(), (frame) => source.onFrame(frame), videoDefault, pacer(frameMs, 1), (generator) => {
-      if (generator === undefined) return undefined
-      const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) }
-      generator(frame, index++)
-      return frame
-    })
-  }
-
-  const devices = (): MediaDeviceInfo[] =>
-    (
-      [
-        ['audioinput', 'synthetic-microphone', 'Synthetic microphone'],
-        ['videoinput', 'synthetic-camera', 'Synthetic camera'],
-        ['audiooutput', 'synthetic-speaker', 'Synthetic speaker'],
-      ] as const
-    ).map(([kind, deviceId, label]) => ({ kind, deviceId, label, groupId: 'synthetic', toJSON: () => ({ kind, deviceId, label, groupId: 'synthetic' }) }))
-
-  const getUserMedia = async (constraints: MediaStreamConstraints = {}): Promise<MediaStream> => {
-    const made = [...(isRequested(constraints.audio) ? [audioTrack()] : []), ...(isRequested(constraints.video) ? [videoTrack()] : [])]
-    if (made.length === 0) throw new TypeError('getUserMedia: at least one of audio and video must be requested')
-    for (const entry of made) tracks.set(entry.track.id, entry)
-    ensureTimer()
-    return new wrtc.MediaStream(made.map((entry) => entry.track))
-  }
-
-  const mediaDevices = {
+/** A `navigator.mediaDevices` with this `getUserMedia` and the synthetic devices. */
+function syntheticMediaDevices(getUserMedia: (constraints?: MediaStreamConstraints) => Promise<MediaStream>): MediaDevices {
+  return {
     getUserMedia,
-    enumerateDevices: async () => devices(),
+    enumerateDevices: async () => syntheticDevices(),
     getSupportedConstraints: () => ({ width: true, height: true, frameRate: true }),
     addEventListener: () => undefined,
     removeEventListener: () => undefined,
   } as unknown as MediaDevices
+}
+
+/** Synthetic devices for the SDK in Node: audio at 48 kHz in 10 ms chunks and small video frames, paced by wall-clock timers. */
+export function createSyntheticMedia(options: SyntheticMediaOptions = {}): SyntheticMedia {
+  const audioDefault = 'audio' in options ? options.audio : tone(440, 0.1)
+  const videoDefault = 'video' in options ? options.video : movingBar
+  const width = options.width ?? 320
+  const height = options.height ?? 240
+  const frameMs = 1000 / (options.frameRate ?? 15)
+  const tracks = new Map<string, FedTrack>()
+  const feeding = feeder(tracks)
+
+  const getUserMedia = async (constraints: MediaStreamConstraints = {}): Promise<MediaStream> => {
+    const made = [...(isRequested(constraints.audio) ? [audioTrack(audioDefault)] : []), ...(isRequested(constraints.video) ? [videoTrack(videoDefault, width, height, frameMs)] : [])]
+    if (made.length === 0) throw new TypeError('getUserMedia: at least one of audio and video must be requested')
+    for (const entry of made) tracks.set(entry.track.id, entry)
+    feeding.start()
+    return new wrtc.MediaStream(made.map((entry) => entry.track))
+  }
 
   return {
-    mediaDevices,
+    mediaDevices: syntheticMediaDevices(getUserMedia),
     local: (trackId) => tracks.get(trackId),
     locals: () => [...tracks.values()].filter((entry) => entry.track.readyState !== 'ended'),
     dispose: () => {
-      stopTimer()
+      feeding.stop()
       for (const entry of tracks.values()) entry.track.stop()
       tracks.clear()
     },

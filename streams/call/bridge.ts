@@ -30,7 +30,7 @@ export function createAudioBridge(environment: BridgeEnvironment, legs: number) 
 
   /** A source node for a track, connected to the destinations of the given legs. */
   const source = (track: MediaStreamTrack | undefined, to: (index: number) => boolean): AudioNode | undefined => {
-    if (track === undefined || context.state === 'closed') return undefined
+    if (track === undefined) return undefined
     const node = context.createMediaStreamSource(new environment.MediaStream([track]))
     destinations.forEach((destination, index) => {
       if (to(index)) node.connect(destination)
@@ -56,10 +56,8 @@ export function createAudioBridge(environment: BridgeEnvironment, legs: number) 
       remotes[index]?.disconnect()
       remotes[index] = source(track, (other) => other !== index)
     },
-    /** Disconnects everything, stops the output tracks and closes the audio context. */
+    /** Stops the output tracks and closes the audio context (which ends every node in it). */
     close: (): void => {
-      local?.disconnect()
-      for (const node of remotes) node?.disconnect()
       for (const track of outputs) track.stop()
       if (context.state !== 'closed') context.close().catch(() => undefined)
     },

@@ -54,7 +54,6 @@ function appear({ engine, joints, running }: Joints, joinedId: string, joined: J
   if (entryOf(step.state.calls, joinedId) === undefined) throw changed(callId, otherCallId)
   joints.set(joinedId, joined)
   const joinedRuntime = runtimes.runtime(joinedId)
-  joinedRuntime.localStream = new (environment.MediaStream as typeof MediaStream)([joined.microphone])
   joinedRuntime.effects.add(() => {
     // Not closed twice: dispose closes every bridge, then releases every call.
     joints.get(joinedId)?.bridge.close()

@@ -158,12 +158,12 @@ describe('call.join audio bridge in Chromium (streams/call/bridge.ts)', function
     ])
   })
 
-  it('close stops the output tracks; an unknown leg is a RangeError', async () => {
+  it('close stops the output tracks; an unknown leg (below 0, or past the last) is a RangeError', async () => {
     const tab = await bridgePage(2)
     const result = await tab.evaluate(() => {
       const { bridge } = window.bridgeSpec
       const outputs = [bridge.output(0), bridge.output(1)]
-      const errors = [() => bridge.output(2), () => bridge.setRemote(-1, undefined)].map((act) => {
+      const errors = [() => bridge.output(2), () => bridge.setRemote(-1, undefined), () => bridge.setRemote(2, undefined)].map((act) => {
         try {
           act()
           return 'none'
@@ -174,6 +174,6 @@ describe('call.join audio bridge in Chromium (streams/call/bridge.ts)', function
       bridge.close()
       return { states: outputs.map((track) => track.readyState), errors }
     })
-    expect(result).to.deep.equal({ states: ['ended', 'ended'], errors: ['RangeError', 'RangeError'] })
+    expect(result).to.deep.equal({ states: ['ended', 'ended'], errors: ['RangeError', 'RangeError', 'RangeError'] })
   })
 })

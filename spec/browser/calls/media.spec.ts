@@ -26,7 +26,8 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     const local = call?.localTracks ?? []
     await alice.run((client, { r, l }) => {
       client.media.renderTracks(r, '#remote')
-      client.media.renderTracks(l, '#local')
+      // An unknown id is skipped (logged), the tracks after it still rendered.
+      client.media.renderTracks(['not-a-track', ...l], '#local')
     }, { r: remote, l: local })
 
     const rendered = await alice.until(() => {
@@ -41,6 +42,16 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     expect(rendered.every((element) => !element.muted)).to.equal(true)
     const localElements = await alice.run(() => [...document.querySelectorAll<HTMLMediaElement>('#local > *')].map((element) => element.muted))
     expect(localElements).to.deep.equal([true, true])
+    // Inline on phones (iOS plays a video without playsinline full screen).
+    expect(await alice.run(() => document.querySelector('#remote video')?.hasAttribute('playsinline'))).to.equal(true)
+
+    // Rendering them again (in another order) keeps one element per track: the same elements, where they were.
+    const elementsOf = () =>
+      alice.run(() => [...document.querySelectorAll<HTMLMediaElement & { first?: true }>('#remote > *')].map((element) => [element.tagName, element.first === true]))
+    await alice.run(() => document.querySelectorAll<HTMLMediaElement & { first?: true }>('#remote > *').forEach((element) => void (element.first = true)))
+    const placed = await elementsOf()
+    await alice.run((client, r) => client.media.renderTracks([...r].reverse(), '#remote'), remote)
+    expect(await elementsOf()).to.deep.equal(placed)
 
     const tracks = await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)), remote)
     for (const track of tracks) {
@@ -53,8 +64,11 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     expect(mediaObject?.local).to.equal(false)
     expect([...(mediaObject?.tracks ?? [])].sort()).to.deep.equal([...remote].sort())
 
-    await alice.run((client, r) => client.media.removeTracks(r, '#remote'), remote)
+    // Removed (an unknown id first changes nothing), an element no longer holds its track, even where the app kept it.
+    await alice.run(() => void ((window as unknown as { kept?: HTMLMediaElement | null }).kept = document.querySelector<HTMLMediaElement>('#remote video')))
+    await alice.run((client, r) => client.media.removeTracks(['not-a-track', ...r], '#remote'), remote)
     expect(await alice.run(() => document.querySelectorAll('#remote > *').length)).to.equal(0)
+    expect(await alice.run(() => (window as unknown as { kept?: HTMLMediaElement | null }).kept?.srcObject)).to.equal(null)
     expect(await alice.run((client, ids) => ids.map((id) => client.media.getTrackById(id)?.containers), remote)).to.deep.equal([[], []])
     expect(await alice.run(() => document.querySelectorAll('#local > *').length)).to.equal(2)
   })

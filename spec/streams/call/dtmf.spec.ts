@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/Either'
-import { lastValueFrom } from 'rxjs'
-import { checkTones, dtmfPause, dtmfSchedule, dtmfTiming, playInBand } from '../../../streams/call/dtmf.js'
+import { Subject, defer, lastValueFrom } from 'rxjs'
+import { checkTones, dtmfPause, dtmfSchedule, dtmfTiming, inBandQueue, playInBand } from '../../../streams/call/dtmf.js'
 import { virtualClock } from './node-webrtc.js'
 
 describe('DTMF tones and timing (streams/call/dtmf.ts)', () => {
@@ -69,7 +69,11 @@ function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
     readonly frequency = { value: 0 }
     started = -1
     stopped = -1
-    connect(): void {}
+    /** The node it feeds. */
+    output: unknown
+    connect(node: unknown): void {
+      this.output = node
+    }
     start(at: number): void {
       this.started = at
     }
@@ -78,7 +82,8 @@ function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
     }
   }
   class FakeContext {
-    readonly currentTime = 0
+    // The audio clock has run by the time the tones are scheduled (resume, replaceTrack): they start from now, not from 0.
+    readonly currentTime = 1.5
     readonly mixed = fakeTrack('audio', 'mixed')
     readonly oscillators: FakeOscillator[] = []
     sourceConnected = false
@@ -91,8 +96,9 @@ function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
       this.closed = true
       return Promise.resolve()
     }
+    readonly destination = { stream: { getAudioTracks: () => [this.mixed] } }
     createMediaStreamDestination() {
-      return { stream: { getAudioTracks: () => [this.mixed] } }
+      return this.destination
     }
     createMediaStreamSource() {
       return {
@@ -101,7 +107,8 @@ function fakeAudio(resume: () => Promise<void> = () => Promise.resolve()) {
       }
     }
     createGain() {
-      return { gain: { value: 0 }, connect: () => undefined }
+      const gain = { gain: { value: 0 }, output: undefined as unknown, connect: (node: unknown) => void (gain.output = node) }
+      return gain
     }
     createOscillator(): FakeOscillator {
       const oscillator = new FakeOscillator()
@@ -159,14 +166,20 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
     expect(sender.track?.id).to.equal('mixed')
     expect(context().sourceConnected).to.equal(true)
     const oscillators = context().oscillators
-    // Start and stop on the audio clock (s), 20 ms from now; shown in ms.
+    // Start and stop on the audio clock (s), 20 ms from now (1.5 s); shown in ms.
     const ms = (seconds: number) => Math.round(seconds * 1000)
     expect(oscillators.map((oscillator) => [oscillator.frequency.value, ms(oscillator.started), ms(oscillator.stopped)])).to.deep.equal([
-      [697, 20, 120],
-      [1209, 20, 120],
-      [941, 190, 290],
-      [1477, 190, 290],
+      [697, 1520, 1620],
+      [1209, 1520, 1620],
+      [941, 1690, 1790],
+      [1477, 1690, 1790],
     ])
+    // Each sine reaches the mix through a gain of 0.3: the pair peaks near -4 dBFS, loud enough to be heard, short of clipping.
+    const levels = oscillators.map((oscillator) => {
+      const gain = oscillator.output as { gain: { value: number }; output: unknown } | undefined
+      return [gain?.gain.value, gain?.output === context().destination]
+    })
+    expect(levels).to.deep.equal(oscillators.map(() => [0.3, true]))
     oscillators[3]!.dispatchEvent(new Event('ended'))
     advance(249)
     await settled()
@@ -216,5 +229,60 @@ describe('in-band DTMF (streams/call/dtmf.ts playInBand)', () => {
     expect(sender.replaced.map((track) => track?.id)).to.deep.equal(['mixed', 'microphone'])
     expect(seen).to.deep.equal(['next (sender on mixed)', 'complete'])
     expect([context().mixed.stopped, context().closed]).to.deep.equal([true, true])
+  })
+})
+
+describe('in-band DTMF queue (streams/call/dtmf.ts inBandQueue)', () => {
+  /** A sequence that logs its start and ends when told to (`end.complete()` or `end.error(…)`). */
+  const sequence = (name: string, log: string[]) => {
+    const end = new Subject<void>()
+    return { end, sequence$: defer(() => (log.push(`${name} starts`), end)) }
+  }
+  /** A queue owned as a call owns it, and a log of what its sequences and their callers see. */
+  const queued = () => {
+    const queue = inBandQueue()
+    const log: string[] = []
+    const owner = queue.queued$.subscribe()
+    const play = (name: string) => {
+      const played = sequence(name, log)
+      const caller = queue.play(played.sequence$).subscribe({
+        complete: () => log.push(`${name} done`),
+        error: (error: Error) => log.push(`${name} failed: ${error.message}`),
+      })
+      return { ...played, caller }
+    }
+    return { log, owner, play }
+  }
+
+  it('plays sequences one after another: the next starts once the one before has ended, each caller told of its own end', () => {
+    const { log, owner, play } = queued()
+    const first = play('first')
+    const second = play('second')
+    expect(log).to.deep.equal(['first starts'])
+    first.end.complete()
+    expect(log).to.deep.equal(['first starts', 'first done', 'second starts'])
+    second.end.complete()
+    expect(log).to.deep.equal(['first starts', 'first done', 'second starts', 'second done'])
+    owner.unsubscribe()
+  })
+
+  it('a sequence that fails tells its caller and the next one still plays', () => {
+    const { log, owner, play } = queued()
+    const first = play('first')
+    play('second')
+    first.end.error(new Error('no audio'))
+    expect(log).to.deep.equal(['first starts', 'first failed: no audio', 'second starts'])
+    owner.unsubscribe()
+  })
+
+  it('a caller gone before its turn gives the turn up: its tones never play, the one after still does', () => {
+    const { log, owner, play } = queued()
+    const first = play('first')
+    const second = play('second')
+    play('third')
+    second.caller.unsubscribe()
+    first.end.complete()
+    expect(log).to.deep.equal(['first starts', 'first done', 'third starts'])
+    owner.unsubscribe()
   })
 })

@@ -115,9 +115,55 @@ describe('joining two calls in Node, WebAudio faked (streams/call/join-effects.t
     bob.call.commands.end(withBob.calleeCall)
     await eventually(() => callOf(alice, withBob.callerCall)?.state === 'Ended', 'the bob leg ended')
     expect(microphone?.readyState).to.equal('live')
+    expect(contexts.map((context) => context.state)).to.deep.equal(['running'])
     alice.call.commands.end(joinedId)
     await eventually(() => callOf(carol, withCarol.calleeCall)?.state === 'Ended', 'carol’s call ended')
     expect(callOf(alice, joinedId)?.state).to.equal('Ended')
+    // The mix goes with the joined call: its audio context is closed.
+    expect(contexts.map((context) => context.state)).to.deep.equal(['closed'])
+  })
+
+  it('both far ends hanging up end the joined call: its microphone stops and its mix closes', async () => {
+    const { alice, bob, carol, withBob, withCarol, joinedId } = await joined()
+    const microphoneId = callOf(alice, joinedId)?.localTracks[0] ?? ''
+    const microphone = alice.media.track(microphoneId)
+    bob.call.commands.end(withBob.calleeCall)
+    carol.call.commands.end(withCarol.calleeCall)
+    await eventually(() => callOf(alice, joinedId)?.state === 'Ended', 'the joined call ended')
+    await eventually(() => microphone?.readyState === 'ended', 'the microphone stopped')
+    expect(trackState(alice, microphoneId)).to.equal('ended')
+    expect(contexts.map((context) => context.state)).to.deep.equal(['closed'])
+  })
+
+  it('legs on which alice sends no audio: the join takes a microphone of its own, a live track of the joined call', async () => {
+    const alice = await core('alice@example.com')
+    const legs: string[] = []
+    for (const caller of [await core('bob@example.com'), await core('carol@example.com')]) {
+      // They call with audio and video; she answers with video only: she hears them, and sends them no audio.
+      const received = next(alice, 'callReceived')
+      caller.call.commands.make(alice.tokens.identity, { audio: true, video: true })
+      const callId = (await received).callId
+      alice.call.commands.answer(callId, { audio: false, video: true })
+      await eventually(() => callOf(alice, callId)?.state === 'Connected', 'answered')
+      await hold(alice, callId)
+      legs.push(callId)
+    }
+    const reported = next(alice, 'joinReported')
+    alice.call.commands.join(legs[0] ?? '', legs[1] ?? '')
+    const { callId: joinedId, error } = await reported
+    expect(error).to.equal(undefined)
+    const [microphone, ...others] = callOf(alice, joinedId)?.localTracks ?? []
+    expect(others).to.deep.equal([])
+    expect(alice.media.current().tracks[microphone ?? '']).to.include({ kind: 'audio', state: 'live' })
+  })
+
+  it('disposing the client closes the mix of its joined call', async () => {
+    const { alice, joinedId, error } = await joined()
+    expect(error).to.equal(undefined)
+    expect(callOf(alice, joinedId)?.state).to.equal('Connected')
+    expect(contexts.map((context) => context.state)).to.deep.equal(['running'])
+    alice.dispose()
+    expect(contexts.map((context) => context.state)).to.deep.equal(['closed'])
   })
 
   it('a mix the legs cannot send fails the join with the error and closes its audio context', async () => {

@@ -149,6 +149,21 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(new Set(sentStreams).size).to.equal(2)
   })
 
+  it('removed media whose re-offer fails is put back: the track is sent again, sending and receiving, still the call’s and live', async () => {
+    const { alice, callerCall } = await aliceCallsBob(core)
+    const [microphone] = alice.call.current().calls[callerCall]?.localTracks ?? []
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, status: 500, count: 1 })
+    const failed = next(alice, 'removedMedia', callerCall)
+    alice.call.commands.removeMedia(callerCall, [microphone ?? ''])
+    expect((await failed).error).to.deep.include({ name: 'BasicError' })
+    await eventually(() => peerOf('alice@example.com')?.signalingState === 'stable', 'alice rolled back')
+    const transceivers = () => peerOf('alice@example.com')?.getTransceivers().map(({ direction, sender }) => [direction, sender.track?.id ?? null])
+    await eventually(() => transceivers()?.[0]?.[1] === microphone, 'the microphone sent again')
+    expect(transceivers()).to.deep.equal([['sendrecv', microphone]])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([microphone])
+    expect(alice.media.current().tracks[microphone ?? '']?.state).to.equal('live')
+  })
+
   it('the far end removes its video: our remote video track ends, the remote audio track stays', async () => {
     const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     const remoteTracks = () => alice.call.current().calls[callerCall]?.remoteTracks ?? []
@@ -163,7 +178,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(remoteTracks()).to.deep.equal(audio)
   })
 
-  it('replaceTrack with media of another kind is refused with call:4 naming the track and both kinds, that media stopped; the call keeps its track', async () => {
+  it('replaceTrack with media of another kind, or of more than one track, is refused with call:4 naming the track and the kinds, that media stopped; the call keeps its track', async () => {
     const acquired: MediaStream[] = []
     const devices = nodeDevices()
     const recordingDevices = {
@@ -186,6 +201,20 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
       message: `Track ${microphone} is audio: the replacement must be one audio track (media asked for video).`,
     })
     expect(acquired.at(-1)?.getTracks().map((track) => [track.kind, track.readyState])).to.deep.equal([['video', 'ended']])
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([microphone])
+    expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.id)).to.deep.equal([microphone])
+
+    // Media with the right kind and one more track is refused too: a call sends one track per sender.
+    const both = next(alice, 'trackReplaced', callerCall)
+    alice.call.commands.replaceTrack(callerCall, microphone ?? '', { audio: true, video: true })
+    expect((await both).error).to.deep.include({
+      code: 'call:4',
+      message: `Track ${microphone} is audio: the replacement must be one audio track (media asked for audio and video).`,
+    })
+    expect(acquired.at(-1)?.getTracks().map((track) => [track.kind, track.readyState])).to.deep.equal([
+      ['audio', 'ended'],
+      ['video', 'ended'],
+    ])
     expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([microphone])
     expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.id)).to.deep.equal([microphone])
   })
@@ -247,6 +276,37 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(await sent).to.deep.include({ tones: ',', inBand: true, error: undefined })
     expect(audioSender()?.track?.id).to.equal(microphone)
     expect(mixed.readyState).to.equal('ended')
+  })
+
+  it('sendDtmf plays on the audio sender when the video sender comes first (audio added to a video call)', async () => {
+    // As above: a stand-in for WebAudio whose mix is a wrtc track; a pause only.
+    const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
+    class MixingContext {
+      readonly currentTime = 0
+      resume = async () => undefined
+      close = async () => undefined
+      createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
+      createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
+    }
+    const { clock, advance, timerSet } = virtualClock()
+    const alice = await core('alice@example.com', { scheduler: clock, AudioContext: MixingContext as unknown as typeof AudioContext })
+    const bob = await core('bob@example.com')
+    const received = next(bob, 'callReceived')
+    const callerCall = alice.call.commands.make(bob.tokens.identity, { video: true })
+    bob.call.commands.answer((await received).callId, { video: true })
+    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Connected', 'alice Connected')
+    const added = next(alice, 'newMedia', callerCall)
+    alice.call.commands.addMedia(callerCall, { audio: true })
+    expect((await added).error).to.equal(undefined)
+    expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.kind)).to.deep.equal(['video', 'audio'])
+    const sent = next(alice, 'dtmfSent', callerCall)
+    alice.call.commands.sendDtmf(callerCall, ',')
+    await timerSet(2000, 'the pause')
+    expect(peerOf('alice@example.com')?.getSenders().map((sender) => sender.track?.id)).to.include(mixed.id)
+    advance(2000)
+    await timerSet(250, 'the tail')
+    advance(250)
+    expect(await sent).to.deep.include({ tones: ',', inBand: true, error: undefined })
   })
 
   it('operations on an ended call are refused at once with call:6; sendDtmf reports in dtmfSent only', async () => {

@@ -27,6 +27,19 @@ const flagsOf = (streams: TestStreams, callId: string) => {
   return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, operation: call?.operation }
 }
 
+/** A stand-in for WebAudio whose mix is a wrtc track, so that the real sender takes it (wrtc has no AudioContext). */
+function mixingContext(): { mixed: MediaStreamTrack; AudioContext: typeof AudioContext } {
+  const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
+  class MixingContext {
+    readonly currentTime = 0
+    resume = async () => undefined
+    close = async () => undefined
+    createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
+    createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
+  }
+  return { mixed, AudioContext: MixingContext as unknown as typeof AudioContext }
+}
+
 describe('mid-call operations in Node over the local platform (streams/call/operations/)', function () {
   this.timeout(20000)
   const platform = usePlatform()
@@ -251,17 +264,10 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('sendDtmf in-band without a DTMF sender: the mix on the audio sender for the sequence and its tail, then the microphone back; dtmfSent says inBand true', async () => {
-    // A stand-in for WebAudio whose mix is a wrtc track, so that the real sender takes it; a pause only, so no tone has to end.
-    const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
-    class MixingContext {
-      readonly currentTime = 0
-      resume = async () => undefined
-      close = async () => undefined
-      createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
-      createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
-    }
+    // A pause only, so no tone has to end.
+    const { mixed, AudioContext } = mixingContext()
     const { clock, advance, timerSet } = virtualClock()
-    const alice = await core('alice@example.com', { scheduler: clock, AudioContext: MixingContext as unknown as typeof AudioContext })
+    const alice = await core('alice@example.com', { scheduler: clock, AudioContext })
     const bob = await core('bob@example.com')
     const { callerCall } = await connect(alice, bob)
     const audioSender = () => peerOf('alice@example.com')?.getSenders().find((sender) => sender.track?.kind === 'audio')
@@ -279,17 +285,10 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   })
 
   it('sendDtmf plays on the audio sender when the video sender comes first (audio added to a video call)', async () => {
-    // As above: a stand-in for WebAudio whose mix is a wrtc track; a pause only.
-    const mixed = new wrtc.nonstandard.RTCAudioSource().createTrack() as unknown as MediaStreamTrack
-    class MixingContext {
-      readonly currentTime = 0
-      resume = async () => undefined
-      close = async () => undefined
-      createMediaStreamDestination = () => ({ stream: { getAudioTracks: () => [mixed] } })
-      createMediaStreamSource = () => ({ connect: () => undefined, disconnect: () => undefined })
-    }
+    // A pause only.
+    const { mixed, AudioContext } = mixingContext()
     const { clock, advance, timerSet } = virtualClock()
-    const alice = await core('alice@example.com', { scheduler: clock, AudioContext: MixingContext as unknown as typeof AudioContext })
+    const alice = await core('alice@example.com', { scheduler: clock, AudioContext })
     const bob = await core('bob@example.com')
     const received = next(bob, 'callReceived')
     const callerCall = alice.call.commands.make(bob.tokens.identity, { video: true })

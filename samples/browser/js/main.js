@@ -2,7 +2,7 @@
 // `Kandy` global of /kandy-rx.js. This module signs in and out and ties the parts together:
 //   session.js  tokens from the platform, the client
 //   people.js   names, contacts with presence, directory search, own status
-//   chat.js     conversations, messages, typing, images, groups, SMS
+//   chat.js     conversations, messages, typing, images, groups, SMS (parts listed in chat.js)
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices
 //   event-log.js every SDK event, for the curious
 import { $, errorText, showError } from './dom.js'

@@ -172,16 +172,22 @@ function startCards(client, views, { facts, joinedNames, devices, prompts, twoCa
     callsBadge.textContent = String(live)
     callsEmpty.hidden = views.size > 0
   }
+  const stopTicker = startTicker(client.call, views, facts)
+  return { views, viewOf, render, forget, renderCount, stopTicker }
+}
+
+/** Every second, the duration and media line of each connected or held call's card; returns its stop. */
+function startTicker(callApi, views, { isUp, isLive }) {
   const ticker = setInterval(() => {
     for (const [callId, view] of views) {
-      const call = client.call.getById(callId)
-      if (!facts.isUp(call)) continue
+      const call = callApi.getById(callId)
+      if (!isUp(call)) continue
       tick(view)
       // The quality figure changes every second without an event (only warnings have one).
-      renderHealth(call, view, facts.isUp(call), facts.isLive(call))
+      renderHealth(call, view, isUp(call), isLive(call))
     }
   }, 1000)
-  return { views, viewOf, render, forget, renderCount, stopTicker: () => clearInterval(ticker) }
+  return () => clearInterval(ticker)
 }
 
 /** Everything on a call's card but its prompt: title, state, faces, timer, controls, media line, tracks. */

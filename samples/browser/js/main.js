@@ -5,6 +5,7 @@
 //   chat.js     conversations, messages, typing, images, groups, SMS (parts listed in chat.js)
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices
 //   event-log.js every SDK event, for the curious
+//   call-*.js   the parts of calls.js (its header lists them)
 import { $, errorText, showError } from './dom.js'
 import { startCalls } from './calls.js'
 import { startChat } from './chat.js'

@@ -3,9 +3,8 @@
 //   session.js  tokens from the platform, the client
 //   people.js   names, contacts with presence, directory search, own status
 //   chat.js     conversations, messages, typing, images, groups, SMS (parts listed in chat.js)
-//   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices
+//   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices (parts listed in calls.js)
 //   event-log.js every SDK event, for the curious
-//   call-*.js   the parts of calls.js (its header lists them)
 import { $, errorText, showError } from './dom.js'
 import { startCalls } from './calls.js'
 import { startChat } from './chat.js'

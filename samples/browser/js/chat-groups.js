@@ -24,7 +24,7 @@ const updateInvitation = (item, invitation) => {
 }
 
 /** The pending group invitations; `onAccept(groupId)` runs just before one is accepted. */
-export function createInvitations(groups, { listen, onAccept }) {
+function createInvitations(groups, { listen, onAccept }) {
   const invitations = $('#invitations')
   const invitationList = $('#invitation-list')
   listen(invitationList, 'click', (event) => {
@@ -51,7 +51,7 @@ export function createInvitations(groups, { listen, onAccept }) {
 }
 
 /** The new-group form; `onCreate()` runs just before the group is asked for. Returns its `done()`. */
-export function startGroupForm(groups, { listen, onCreate }) {
+function startGroupForm(groups, { listen, onCreate }) {
   const groupForm = $('#group-form')
   listen(groupForm, 'submit', (event) => {
     event.preventDefault()

@@ -15,17 +15,16 @@
 //   BENCH_WARMUP presence updates each page takes, untimed, before its timed run, default 2000;
 //   BENCH_HEAP_SNAPSHOTS=dir writes each SDK's heap snapshot before and after its chat run there;
 //   BENCH_REPEAT runs each chat and presence workload that many times, the SDKs taking turns, and prints medians, default 3)
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
 import { chromiumFlags } from '../spec/fixtures/chromium.js'
 import { startPlatform, type TestPlatform } from '../testing/index.js'
-import { armChat, armPresence, doneAt, held, holdUntil, setUpPage, watch } from './e2e/page.js'
-import { hottest, scriptMs, type CpuProfile } from './e2e/profile.js'
-import { appGzipBytes, gzipBytes, minifiedGzipBytes, moduleBreakdown } from './size/measure.js'
-import { readFileSync } from 'node:fs'
+import { besideRows } from './e2e/beside.js'
+import { armChat, armPresence, doneAt, held, holdUntil, watch } from './e2e/page.js'
+import { openPage, pagesRoot, sdks, type Sdk, type SdkName } from './e2e/pages.js'
+import { scriptMs, writeHeapSnapshot, writeProfile, type CpuProfile } from './e2e/profile.js'
+import { kb, mb, medianOf, perSecond, printTable, ratioOf, type Row } from './e2e/table.js'
+import { moduleBreakdown } from './size/measure.js'
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 10000)
 const watchedCounts = (process.env.BENCH_WATCHED ?? '100,1000,10000').split(',').map(Number)
@@ -44,53 +43,16 @@ const warmUp = Number(process.env.BENCH_WARMUP ?? 2000)
  * each figure. One run of a workload moves by a third from one run to the next on a shared machine.
  */
 const repeats = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 3)) || 1)
-const originalScript = 'node_modules/@kandy-io/cpaas-sdk/dist/kandy.js'
 const profileDir = process.env.BENCH_PROFILE
 const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS
 
 // The kit logs in over HTTPS with the platform's self-signed certificate (this process only).
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
 
-const sdks = [
-  { name: 'original', page: 'original.html', script: 'original.js' },
-  { name: 'kandy-rx', page: 'rx.html', script: 'kandy-rx.js' },
-] as const
-type SdkName = (typeof sdks)[number]['name']
-
-const pageHtml = (script: string) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<script>window.__name = (target) => target</script><script src="/${script}"></script></head><body></body></html>`
-
 const now = (): number => performance.timeOrigin + performance.now()
 const sender = (index: number) => `sender${index}@bench.test`
 const watched = (index: number) => `watched${index}@bench.test`
 const reader = (sdk: SdkName, what: string) => `${sdk}-${what}@bench.test`
-
-/** A static root with one page per SDK, kandy-rx's build and the original SDK's file. */
-function pagesRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'kandy-rx-e2e-'))
-  const pages = join(root, 'samples', 'browser')
-  mkdirSync(pages, { recursive: true })
-  symlinkSync(resolve('dist'), join(root, 'dist'), 'dir')
-  symlinkSync(resolve(originalScript), join(pages, 'original.js'))
-  for (const sdk of sdks) writeFileSync(join(pages, sdk.page), pageHtml(sdk.script))
-  writeFileSync(join(pages, 'index.html'), pageHtml('kandy-rx.js'))
-  return root
-}
-
-/** Both SDKs' configuration for the platform: the same server, over TLS. */
-const configFor = (platform: TestPlatform, userId: string) => ({
-  authentication: { server: { base: platform.host, protocol: 'https', port: platform.port }, clientCorrelator: `bench-${userId}` },
-  call: { iceServers: [] },
-  logs: { logLevel: 'error' },
-})
-
-async function openPage(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], userId: string, services: string[]): Promise<Page> {
-  const page = await browser.newPage({ ignoreHTTPSErrors: true })
-  await page.goto(`${platform.url}/${sdk.page}`)
-  const { accessToken, idToken } = await platform.tokens(userId)
-  await page.evaluate(setUpPage, { tokens: { accessToken, idToken }, config: configFor(platform, userId), services })
-  return page
-}
 
 /** The rate of the platform's injection loop alone, per run: the ceiling every page rate is under. */
 const injectionRates: number[] = []
@@ -142,7 +104,7 @@ async function timed(page: Page, arm: (round: number) => Promise<void>, inject: 
     const ended = (await handle.jsonValue()) as number
     const hold = (await page.evaluate(held)) as { heldAt: number; releasedAt: number } | false
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile }
-    if (profileDir !== undefined) await writeProfile(profileAs, profile)
+    if (profileDir !== undefined) writeProfile(profileDir, profileAs, profile)
     if (hold !== false && hold.releasedAt > injected) {
       const busy = (await busySeconds(cdp)) - busyBefore - (hold.releasedAt - hold.heldAt) / 1000
       return { rate: notifications / ((ended - hold.releasedAt) / 1000), cpuRate: notifications / busy, scriptRate: notifications / (scriptMs(profile) / 1000), rounds: round + 1 }
@@ -152,27 +114,7 @@ async function timed(page: Page, arm: (round: number) => Promise<void>, inject: 
   }
 }
 
-/** Keeps a run's CPU profile (open it in Chromium's DevTools) and prints where its time went. */
-async function writeProfile(name: string, profile: CpuProfile): Promise<void> {
-  mkdirSync(profileDir!, { recursive: true })
-  writeFileSync(join(profileDir!, `${name}.cpuprofile`), JSON.stringify(profile))
-  console.error(`${name}: hottest functions (self time, the page's hold left out)`)
-  for (const { name: fn, where, ms, share } of hottest(profile, 25)) console.error(`  ${ms.toFixed(0).padStart(6)} ms ${share.padStart(6)}  ${fn}  ${where}`)
-}
-
-/** Writes the page's heap snapshot (open two in Chromium's DevTools, Memory, "Comparison") when asked for. */
-async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<void> {
-  if (snapshotDir === undefined) return
-  const chunks: string[] = []
-  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk)
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect)
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
-  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect)
-  mkdirSync(snapshotDir, { recursive: true })
-  writeFileSync(join(snapshotDir, `${name}.heapsnapshot`), chunks.join(''))
-}
-
-async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], run: number): Promise<Rates & { heap: number }> {
+async function chatRun(browser: Browser, platform: TestPlatform, sdk: Sdk, run: number): Promise<Rates & { heap: number }> {
   const userId = reader(sdk.name, `chat${run}`)
   const page = await openPage(browser, platform, sdk, userId, ['chat'])
   const cdp = await page.context().newCDPSession(page)
@@ -184,7 +126,7 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
   // measuring, so neither SDK's heap figure carries it.
   await page.waitForFunction(() => true)
   const before = await heapAfterGc()
-  await writeHeapSnapshot(cdp, `${sdk.name}-chat${run}-before`)
+  if (snapshotDir !== undefined) await writeHeapSnapshot(cdp, snapshotDir, `${sdk.name}-chat${run}-before`)
   const base = Date.now()
   const rates = await timed(
     page,
@@ -211,12 +153,12 @@ async function chatRun(browser: Browser, platform: TestPlatform, sdk: (typeof sd
   )
   // Per `notifications` messages, however many rounds it took.
   const heap = ((await heapAfterGc()) - before) / rates.rounds
-  await writeHeapSnapshot(cdp, `${sdk.name}-chat${run}-after`)
+  if (snapshotDir !== undefined) await writeHeapSnapshot(cdp, snapshotDir, `${sdk.name}-chat${run}-after`)
   await page.close()
   return { ...rates, heap }
 }
 
-async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeof sdks)[number], count: number, run: number): Promise<Rates> {
+async function presenceRun(browser: Browser, platform: TestPlatform, sdk: Sdk, count: number, run: number): Promise<Rates> {
   const userId = reader(sdk.name, `presence${count}-${run}`)
   const page = await openPage(browser, platform, sdk, userId, ['presence'])
   const users = Array.from({ length: count }, (_, index) => watched(index))
@@ -254,44 +196,55 @@ async function presenceRun(browser: Browser, platform: TestPlatform, sdk: (typeo
   return rates
 }
 
-/** Runs another benchmark as a child and picks one figure from its output. */
-function childFigure(file: string, env: Record<string, string>, pattern: RegExp): string {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  const found = pattern.exec(run.stdout ?? '')
-  if (!found) console.error(`${file}: no figure (exit ${run.status})\n${run.stdout}\n${run.stderr}`)
-  return found?.[1] ?? 'n/a'
+/** Two rows per workload and figure: wall clock from the page's release, main-thread CPU, and JS. */
+function rateRows(figure: string, rates: Record<SdkName, Rates>): Row[] {
+  const row = (kind: string, of: (rates: Rates) => number): Row => ({
+    figure: `${figure} (${kind})`,
+    original: perSecond(of(rates.original)),
+    rx: perSecond(of(rates['kandy-rx'])),
+    ratio: ratioOf(of(rates['kandy-rx']), of(rates.original)),
+  })
+  return [row('wall', (rates) => rates.rate), row('CPU', (rates) => rates.cpuRate), row('JS', (rates) => rates.scriptRate)]
 }
 
-interface Row {
-  readonly figure: string
-  readonly original: string
-  readonly rx: string
-  readonly ratio: string
+/** Runs `workload` `repeats` times per SDK, the SDKs taking turns, and gives each SDK's medians. */
+async function medians<R extends Rates>(label: string, workload: (sdk: Sdk, run: number) => Promise<R>, describe: (rates: R) => string): Promise<Record<SdkName, R>> {
+  const runs: Record<SdkName, R[]> = { original: [], 'kandy-rx': [] }
+  for (let run = 0; run < repeats; run++) {
+    for (const sdk of sdks) {
+      const rates = await workload(sdk, run)
+      runs[sdk.name].push(rates)
+      console.error(`${label}, ${sdk.name}, run ${run + 1}: ${perSecond(rates.rate)} wall, ${perSecond(rates.cpuRate)} CPU, ${perSecond(rates.scriptRate)} JS${describe(rates)}`)
+    }
+  }
+  return { original: medianOf(runs.original), 'kandy-rx': medianOf(runs['kandy-rx']) }
 }
 
-function printTable(rows: readonly Row[]): void {
-  const widths = [46, 14, 14, 10]
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`
-  console.log(line(['Figure', 'original', 'kandy-rx', 'ratio']))
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`)
-  for (const row of rows) console.log(line([row.figure, row.original, row.rx, row.ratio]))
+/** The chat, presence and heap rows, each SDK in pages of one Chromium against one platform. */
+async function workloadRows(browser: Browser, platform: TestPlatform): Promise<Row[]> {
+  const failed: Rates = { rate: 0, cpuRate: 0, scriptRate: 0, rounds: 1 }
+  const chat = await medians('chat', (sdk, run) => chatRun(browser, platform, sdk, run), (rates) => `, heap ${mb(rates.heap)}`)
+  const rows = rateRows(`chat: ${notifications} 1:1 msgs, ${senders} senders`, chat)
+  const presence: Record<number, Record<SdkName, Rates>> = {}
+  for (const count of watchedCounts) {
+    const presenceOf = (sdk: Sdk, run: number) =>
+      presenceRun(browser, platform, sdk, count, run).catch((error: unknown) => {
+        console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+        return failed
+      })
+    presence[count] = await medians(`presence, ${count} watched`, presenceOf, () => '')
+    rows.push(...rateRows(`presence: ${notifications} updates, ${count} watched`, presence[count]))
+  }
+  const smallest = Math.min(...watchedCounts)
+  const largest = Math.max(...watchedCounts)
+  if (largest !== smallest) {
+    const keep = (sdk: SdkName) => `${((presence[largest]![sdk].cpuRate / presence[smallest]![sdk].cpuRate) * 100).toFixed(0)}%`
+    rows.push({ figure: `presence CPU rate at ${largest} watched / ${smallest}`, original: keep('original'), rx: keep('kandy-rx'), ratio: '' })
+  }
+  rows.push({ figure: `heap growth, ${notifications} chat messages, after GC`, original: mb(chat.original.heap), rx: mb(chat['kandy-rx'].heap), ratio: `${(chat['kandy-rx'].heap / chat.original.heap).toFixed(2)}×` })
+  rows.push({ figure: 'platform injection loop alone (slowest run)', original: '', rx: perSecond(Math.min(...injectionRates)), ratio: '' })
+  return rows
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
-/** Each figure's median over a workload's runs (each figure on its own: the runs need not agree on which was best). */
-function medianOf<R extends Rates>(runs: readonly R[]): R {
-  const figures = Object.keys(runs[0]!) as Array<keyof R & string>
-  return Object.fromEntries(figures.map((figure) => [figure, median(runs.map((run) => run[figure] as number))])) as unknown as R
-}
-
-const perSecond = (rate: number) => (rate === 0 ? 'timed out' : `${(rate / 1000).toFixed(1)}k/s`)
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
-const mb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).toFixed(2)} MB`
 
 async function main(): Promise<void> {
   const root = pagesRoot()
@@ -305,68 +258,14 @@ async function main(): Promise<void> {
   const platform = await startPlatform({ users, staticRoot: root, tls: true })
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumFlags, '--ignore-certificate-errors', '--js-flags=--expose-gc'] })
   const rows: Row[] = []
-  const ratioOf = (rx: number, original: number) => (rx === 0 || original === 0 ? '' : `${(rx / original).toFixed(1)}×`)
   try {
-    const failed: Rates = { rate: 0, cpuRate: 0, scriptRate: 0, rounds: 1 }
-    /** Two rows per workload: wall clock from the page's release, and per second of main-thread CPU. */
-    const rateRows = (figure: string, rates: Record<SdkName, Rates>): void => {
-      rows.push({ figure: `${figure} (wall)`, original: perSecond(rates.original.rate), rx: perSecond(rates['kandy-rx'].rate), ratio: ratioOf(rates['kandy-rx'].rate, rates.original.rate) })
-      rows.push({ figure: `${figure} (CPU)`, original: perSecond(rates.original.cpuRate), rx: perSecond(rates['kandy-rx'].cpuRate), ratio: ratioOf(rates['kandy-rx'].cpuRate, rates.original.cpuRate) })
-      rows.push({ figure: `${figure} (JS)`, original: perSecond(rates.original.scriptRate), rx: perSecond(rates['kandy-rx'].scriptRate), ratio: ratioOf(rates['kandy-rx'].scriptRate, rates.original.scriptRate) })
-    }
-    const chatRuns: Record<SdkName, Array<Rates & { heap: number }>> = { original: [], 'kandy-rx': [] }
-    for (let run = 0; run < repeats; run++) {
-      for (const sdk of sdks) {
-        const rates = await chatRun(browser, platform, sdk, run)
-        chatRuns[sdk.name].push(rates)
-        console.error(`chat, ${sdk.name}, run ${run + 1}: ${perSecond(rates.rate)} wall, ${perSecond(rates.cpuRate)} CPU, ${perSecond(rates.scriptRate)} JS, heap ${mb(rates.heap)}`)
-      }
-    }
-    const chat = { original: medianOf(chatRuns.original), 'kandy-rx': medianOf(chatRuns['kandy-rx']) }
-    rateRows(`chat: ${notifications} 1:1 msgs, ${senders} senders`, chat)
-    const presence: Record<number, Record<SdkName, Rates>> = {}
-    for (const count of watchedCounts) {
-      const runs: Record<SdkName, Rates[]> = { original: [], 'kandy-rx': [] }
-      for (let run = 0; run < repeats; run++) {
-        for (const sdk of sdks) {
-          const rates = await presenceRun(browser, platform, sdk, count, run).catch((error: unknown) => {
-            console.error(`presence, ${count} watched, ${sdk.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
-            return failed
-          })
-          runs[sdk.name].push(rates)
-          console.error(`presence, ${count} watched, ${sdk.name}, run ${run + 1}: ${perSecond(rates.rate)} wall, ${perSecond(rates.cpuRate)} CPU, ${perSecond(rates.scriptRate)} JS`)
-        }
-      }
-      presence[count] = { original: medianOf(runs.original), 'kandy-rx': medianOf(runs['kandy-rx']) }
-      rateRows(`presence: ${notifications} updates, ${count} watched`, presence[count])
-    }
-    const smallest = Math.min(...watchedCounts)
-    const largest = Math.max(...watchedCounts)
-    if (largest !== smallest) {
-      const keep = (sdk: SdkName) => `${((presence[largest]![sdk].cpuRate / presence[smallest]![sdk].cpuRate) * 100).toFixed(0)}%`
-      rows.push({ figure: `presence CPU rate at ${largest} watched / ${smallest}`, original: keep('original'), rx: keep('kandy-rx'), ratio: '' })
-    }
-    rows.push({ figure: `heap growth, ${notifications} chat messages, after GC`, original: mb(chat.original.heap), rx: mb(chat['kandy-rx'].heap), ratio: `${(chat['kandy-rx'].heap / chat.original.heap).toFixed(2)}×` })
-    rows.push({ figure: 'platform injection loop alone (slowest run)', original: '', rx: perSecond(Math.min(...injectionRates)), ratio: '' })
+    rows.push(...(await workloadRows(browser, platform)))
   } finally {
     await browser.close()
     await platform.stop()
     rmSync(root, { recursive: true, force: true })
   }
-
-  const full = gzipBytes(readFileSync('dist/kandy-rx.js'))
-  const original = await minifiedGzipBytes(originalScript)
-  rows.push({ figure: 'full browser bundle, min+gz', original: kb(original), rx: kb(full), ratio: `${(full / original).toFixed(2)}×` })
-  const app = await appGzipBytes('bench/size/chat-presence.ts')
-  rows.push({ figure: 'chat + presence app, tree-shaken, min+gz', original: `${kb(original)} (all)`, rx: kb(app), ratio: `${(app / original).toFixed(2)}×` })
-  if (calls !== '0') {
-    const setup = childFigure('bench/call-setup.bench.ts', { CALLS: calls }, /Connected on both sides ([\d.]+)×/)
-    rows.push({ figure: `call set-up / raw RTCPeerConnection (${calls} calls)`, original: '', rx: `${setup}×`, ratio: '' })
-  }
-  if (sockets !== '0') {
-    const held = childFigure('bench/platform-sockets.bench.ts', { BENCH_SOCKETS: sockets }, /platform-sockets: (\d+ of \d+)/)
-    rows.push({ figure: 'platform sockets held (keepAlive, 10 s)', original: '', rx: held, ratio: '' })
-  }
+  rows.push(...(await besideRows(calls, sockets)))
 
   console.log(`\nkandy-rx against the original SDK, same Chromium, same platform, same run (${new Date().toISOString()})\n`)
   printTable(rows)

@@ -1,9 +1,11 @@
 // Where a page's CPU time went, from a Chromium CPU profile (CDP `Profiler.stop`): self time per
 // function, the benchmark's own code in the page (its hold `benchHold` and its event listener
 // `benchSeen`, bench/e2e/page.ts) left out, positions in the minified dist/kandy-rx.js mapped back
-// to their source with its source map.
-import { readFileSync } from 'node:fs'
+// to their source with its source map; and where a run's profiles and heap snapshots are kept.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
+import { join } from 'node:path'
+import type { CDPSession } from 'playwright-core'
 
 /** The parts of a `.cpuprofile` read here (the Chrome DevTools Protocol's `Profiler.Profile`). */
 export interface CpuProfile {
@@ -78,4 +80,23 @@ export function hottest(profile: CpuProfile, count: number): Hot[] {
     .sort((a, b) => b.ms - a.ms)
     .slice(0, count)
     .map((entry) => ({ ...entry, share: `${((entry.ms / total) * 100).toFixed(1)}%` }))
+}
+
+/** Keeps a run's CPU profile in `dir` (open it in Chromium's DevTools) and prints where its time went. */
+export function writeProfile(dir: string, name: string, profile: CpuProfile): void {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
+  console.error(`${name}: hottest functions (self time, the page's hold left out)`)
+  for (const { name: fn, where, ms, share } of hottest(profile, 25)) console.error(`  ${ms.toFixed(0).padStart(6)} ms ${share.padStart(6)}  ${fn}  ${where}`)
+}
+
+/** Writes the page's heap snapshot in `dir` (open two in Chromium's DevTools, Memory, "Comparison"). */
+export async function writeHeapSnapshot(cdp: CDPSession, dir: string, name: string): Promise<void> {
+  const chunks: string[] = []
+  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk)
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect)
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, `${name}.heapsnapshot`), chunks.join(''))
 }

@@ -10,7 +10,7 @@ import { request as httpsRequest } from 'node:https'
 import { rootCertificates } from 'node:tls'
 import wrtc from '@roamhq/wrtc'
 import { WebSocket as NodeWebSocket } from 'ws'
-import type { Environment, WebSocketConstructor } from '../../streams/environment.js'
+import type { Environment, MediaDevicesLike, WebSocketConstructor } from '../../streams/environment.js'
 import { createSyntheticMedia, type SyntheticMedia, type SyntheticMediaOptions, type SyntheticTrack } from './media.js'
 
 export interface NodeEnvironmentOptions extends SyntheticMediaOptions {
@@ -36,7 +36,7 @@ export interface NodeEnvironment extends Partial<Environment> {
   readonly WebSocket: WebSocketConstructor
   readonly RTCPeerConnection: typeof RTCPeerConnection
   readonly MediaStream: typeof MediaStream
-  readonly mediaDevices: MediaDevices
+  readonly mediaDevices: MediaDevicesLike
   readonly media: NodeMedia
 }
 

@@ -2,6 +2,7 @@
 // moving bars) or pushed by hand (an echo), remote tracks read as PCM audio and I420 frames.
 import wrtc from '@roamhq/wrtc'
 import { Observable } from 'rxjs'
+import type { MediaDevicesLike } from '../../streams/environment.js'
 
 /** 10 ms of 16-bit PCM, as `RTCAudioSink` delivers it and `RTCAudioSource.onData` takes it. */
 export interface AudioData {
@@ -105,7 +106,7 @@ export interface SyntheticMediaOptions {
 /** Synthetic devices and the tracks they made, plus the remote tracks of the peer connections that use them. */
 export interface SyntheticMedia {
   /** A `navigator.mediaDevices` for the SDK: `getUserMedia` makes synthetic tracks; one synthetic device of each kind. */
-  readonly mediaDevices: MediaDevices
+  readonly mediaDevices: MediaDevicesLike
   /** The local synthetic track with this id (to change what it plays), if this made it. */
   local(trackId: string): SyntheticTrack | undefined
   /** Every local synthetic track that has not ended. */
@@ -223,15 +224,9 @@ const syntheticDevices = (): MediaDeviceInfo[] =>
     ] as const
   ).map(([kind, deviceId, label]) => ({ kind, deviceId, label, groupId: 'synthetic', toJSON: () => ({ kind, deviceId, label, groupId: 'synthetic' }) }))
 
-/** A `navigator.mediaDevices` with this `getUserMedia` and the synthetic devices. */
-function syntheticMediaDevices(getUserMedia: (constraints?: MediaStreamConstraints) => Promise<MediaStream>): MediaDevices {
-  return {
-    getUserMedia,
-    enumerateDevices: async () => syntheticDevices(),
-    getSupportedConstraints: () => ({ width: true, height: true, frameRate: true }),
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-  } as unknown as MediaDevices
+/** A `navigator.mediaDevices` with this `getUserMedia` and the synthetic devices: all the SDK asks of one. */
+function syntheticMediaDevices(getUserMedia: MediaDevicesLike['getUserMedia']): MediaDevicesLike {
+  return { getUserMedia, enumerateDevices: async () => syntheticDevices() }
 }
 
 /** Synthetic devices for the SDK in Node: audio at 48 kHz in 10 ms chunks and small video frames, paced by wall-clock timers. */

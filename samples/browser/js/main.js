@@ -1,7 +1,7 @@
 // The kandy-rx browser sample: a softphone and chat page on the documented event API and the
 // `Kandy` global of /kandy-rx.js. This module signs in and out and ties the parts together:
 //   session.js  tokens from the platform, the client
-//   people.js   names, contacts with presence, directory search, own status
+//   people.js   names, contacts with presence, directory search, own status (parts listed in people.js)
 //   chat.js     conversations, messages, typing, images, groups, SMS (parts listed in chat.js)
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices (parts listed in calls.js)
 //   event-log.js every SDK event, for the curious

@@ -1,5 +1,5 @@
+import type { CallOutput } from '../streams/call/model.js'
 import type { QualityWarningChange } from '../streams/call/quality/warnings.js'
-import type { CallOutput } from '../streams/call/state.js'
 import type { Contact } from '../streams/contacts/state.js'
 import type { BasicError } from '../streams/errors.js'
 import type { Group, Invitation } from '../streams/groups/state.js'

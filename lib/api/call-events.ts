@@ -1,7 +1,7 @@
 import { map, merge, type Observable } from 'rxjs'
 import { each } from '../../streams/each.js'
 import type { CallFeature } from '../../streams/call/feature.js'
-import type { CallOutput } from '../../streams/call/state.js'
+import type { CallOutput } from '../../streams/call/model.js'
 import type { CallMediaConnectionPayload, CallQualityWarningPayload } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
 

@@ -2,7 +2,8 @@ import type { AnswerOptions, MakeOptions, MediaChangeOptions } from '../../strea
 import type { CallFeature } from '../../streams/call/feature.js'
 import { unmeasured, type QualityState } from '../../streams/call/quality/store.js'
 import type { CallQuality } from '../../streams/call/quality/warnings.js'
-import { callStates, toCallObject, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/state.js'
+import { callStates, type CallObject as CoreCallObject, type CallRecord } from '../../streams/call/model.js'
+import { toCallObject } from '../../streams/call/steps.js'
 import { errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import { callEvents$ } from './call-events.js'
@@ -10,7 +11,7 @@ import { argument, Id, stringArgument } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
-export type { MediaConnectionState } from '../../streams/call/state.js'
+export type { MediaConnectionState } from '../../streams/call/model.js'
 export type { CallQuality, QualityWarningName } from '../../streams/call/quality/warnings.js'
 export type { QualityThresholds } from '../../streams/config/quality.js'
 

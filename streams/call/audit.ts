@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, expand, filter, map, of, switchMap, tap, timer, type Observable } from 'rxjs'
 import { endCall, type CallEngine } from './engine.js'
 import { reportStatus } from './requests.js'
-import type { Transition } from './state.js'
+import type { Transition } from './model.js'
 
 /** How often a connected call confirms its session, and how soon after a failed round (calls.md §12). */
 const auditInterval = 25_000

@@ -1,5 +1,5 @@
 import type { MediaOptions } from '../media/constraints.js'
-import { defaultBandwidth, type Bandwidth } from './state.js'
+import { defaultBandwidth, type Bandwidth } from './model.js'
 
 /** Received-bandwidth limits in kbps (api-reference BandwidthControls); a missing value is 5000. */
 export interface BandwidthControls {

@@ -8,7 +8,7 @@ import type { MediaFeature } from '../media/feature.js'
 import { endSession, type CallScope } from './requests.js'
 import type { Runtimes } from './runtime.js'
 import type { Signalling } from './signalling.js'
-import type { CallEvent } from './state.js'
+import type { CallEvent } from './model.js'
 import type { CallStore } from './store.js'
 
 /** The parts feature.ts builds; each module takes the few it uses (`Pick<CallEngine, 'store' | 'link'>`). */

@@ -4,7 +4,7 @@ import type { MediaOptions } from '../media/constraints.js'
 import { bandwidthOf, constraintsOf, type AnswerOptions } from './commands.js'
 import { asCallError, endCall, type CallEngine } from './engine.js'
 import { answerSession, endSession } from './requests.js'
-import { refusalOf } from './state.js'
+import { refusalOf } from './steps.js'
 
 type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>
 

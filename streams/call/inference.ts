@@ -1,6 +1,6 @@
 import { parse, write, type MediaDescription } from 'sdp-transform'
 import { setupReplaced } from './sdp.js'
-import type { RemoteOperation } from './state.js'
+import type { RemoteOperation } from './model.js'
 
 // What an SDP says about media flow, and what a remote re-offer did (`protocol/calls.md` §8, §9); an SDP that does not parse has no m-lines.
 

@@ -9,7 +9,7 @@ import { entryOf } from '../record.js'
 import { mediaConnectionState$ } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
-import type { CallEvent, CallRecord } from './state.js'
+import type { CallEvent, CallRecord } from './model.js'
 
 /** What a call holds besides its state: its peer connection, local media and running effects. */
 interface CallRuntime {

@@ -10,7 +10,7 @@ import type { TurnCredentials } from '../subscription/codecs.js'
 import type { Peer } from './peer.js'
 import type { CallScope } from './requests.js'
 import { applyBandwidth, dtlsRoleFix, localFixes, sdpHandlersOf, shapeSdp } from './sdp.js'
-import type { Bandwidth, CallDirection } from './state.js'
+import type { Bandwidth, CallDirection } from './model.js'
 
 /** The ICE and SDP steps of a call, and where its signalling resources live. */
 export type Signalling = ReturnType<typeof createSignalling>

@@ -3,10 +3,6 @@ import { entryOf } from '../record.js'
 import { callStates, type CallEvent, type CallOperation, type CallOutput, type CallRecord, type CallsState, type CallsStep, type EventOf } from './model.js'
 import { awaitsAnswer, failureOf, finish, holdChange, invalidState, isAnswered, isTerminal, newCall, put, refused, snapshot, stateChanged, trackOutput, trackOutputs, unchanged, unknownCall } from './steps.js'
 
-// Moved to model.ts / steps.ts; re-exported while other modules still import them from here.
-export * from './model.js'
-export { callBySession, refusalOf, toCallObject } from './steps.js'
-
 export const initialCallsState: CallsState = { calls: {} }
 
 type Creation = 'callMade' | 'callInvited'

@@ -3,8 +3,9 @@ import { entryOf } from '../record.js'
 import { createStore } from '../store.js'
 import { withJoins } from './join.js'
 import { withMediaConnection } from './media-connection.js'
-import { callsReducer, initialCallsState, refusalOf, type CallEvent, type CallRecord, type CallsStore } from './state.js'
-import { liveCall } from './steps.js'
+import type { CallEvent, CallRecord, CallsStore } from './model.js'
+import { callsReducer, initialCallsState } from './state.js'
+import { liveCall, refusalOf } from './steps.js'
 import { withTransfers } from './transfer.js'
 
 /** The calls' store, with the reads and the request every effect makes. */

@@ -3,7 +3,7 @@ import { Subject } from 'rxjs'
 import { callEvents$ } from '../../../lib/api/call-events.js'
 import type { PublicEvent } from '../../../lib/events.js'
 import type { QualityWarningOutput } from '../../../streams/call/quality/store.js'
-import type { CallOutput } from '../../../streams/call/state.js'
+import type { CallOutput } from '../../../streams/call/model.js'
 import type { TrackObject } from '../../../streams/media/state.js'
 import { BasicError } from '../../../streams/errors.js'
 

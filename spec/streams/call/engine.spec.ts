@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map, type Observable } from 'rxjs'
-import type { CallOutput } from '../../../streams/call/state.js'
+import type { CallOutput } from '../../../streams/call/model.js'
 import { usePlatform } from '../../helpers/platform.js'
 import { aliceCallsBob, recordingWebrtc, useCallCores } from './node-webrtc.js'
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import type { CallState } from '../../../streams/call/state.js'
+import type { CallState } from '../../../streams/call/model.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
 import { aliceCallsBob, connect, eventually, next, recordingWebrtc, ring, useCallCores, virtualClock } from './node-webrtc.js'

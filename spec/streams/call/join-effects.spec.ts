@@ -1,6 +1,6 @@
 import wrtc from '@roamhq/wrtc'
 import { expect } from 'chai'
-import type { CallOutput, CallRecord } from '../../../streams/call/state.js'
+import type { CallOutput, CallRecord } from '../../../streams/call/model.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'

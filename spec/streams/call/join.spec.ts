@@ -1,7 +1,8 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
 import { joinFailed, joinSucceeded } from '../../../streams/call/join.js'
-import { refusalOf, toCallObject, type CallEvent, type CallObject, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
+import type { CallEvent, CallObject, CallRecord, CallsStep } from '../../../streams/call/model.js'
+import { refusalOf, toCallObject } from '../../../streams/call/steps.js'
 import { answered, bandwidth, reduce, reoffer, run, tracks } from './machine.js'
 
 // Joined calls in the call machine (streams/call/join.ts `withJoins`), reduced as the call

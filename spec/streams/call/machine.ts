@@ -1,5 +1,6 @@
 import { withJoins } from '../../../streams/call/join.js'
-import { callsReducer, initialCallsState, type CallEvent, type CallsStep } from '../../../streams/call/state.js'
+import type { CallEvent, CallsStep } from '../../../streams/call/model.js'
+import { callsReducer, initialCallsState } from '../../../streams/call/state.js'
 import { withTransfers } from '../../../streams/call/transfer.js'
 import type { MediaOptions } from '../../../streams/media/constraints.js'
 

@@ -1,8 +1,9 @@
 import { expect } from 'chai'
 import { Subscription } from 'rxjs'
 import { withMediaConnection, mediaConnectionState$, mediaConnectionStateOf } from '../../../streams/call/media-connection.js'
-import type { MediaConnectionState } from '../../../streams/call/model.js'
-import { callsReducer, initialCallsState, toCallObject, type CallEvent, type CallsState } from '../../../streams/call/state.js'
+import type { CallEvent, CallsState, MediaConnectionState } from '../../../streams/call/model.js'
+import { callsReducer, initialCallsState } from '../../../streams/call/state.js'
+import { toCallObject } from '../../../streams/call/steps.js'
 
 const reduce = withMediaConnection(callsReducer)
 

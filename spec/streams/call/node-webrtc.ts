@@ -3,7 +3,7 @@
 // (no content: media is checked in Chromium), and every peer connection the SDK makes is recorded.
 import wrtc from '@roamhq/wrtc'
 import { filter, firstValueFrom, type Observable } from 'rxjs'
-import type { CallOutput } from '../../../streams/call/state.js'
+import type { CallOutput } from '../../../streams/call/model.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import type { Environment } from '../../../streams/environment.js'
 import { createTestStreams, until, type TestStreams } from '../../helpers/client.js'

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { NEVER, asapScheduler, finalize } from 'rxjs'
 import { createRuntimes } from '../../../streams/call/runtime.js'
-import type { CallEvent, CallRecord } from '../../../streams/call/state.js'
+import type { CallEvent, CallRecord } from '../../../streams/call/model.js'
 
 // The calls' runtimes (streams/call/runtime.ts) over fakes: a peer connection that fires its state events when told, a store that records.
 // A fake because a real connection's state events cannot be fired on demand, least of all on a connection already replaced; real

@@ -1,20 +1,8 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
-import {
-  callBySession,
-  callStates,
-  callsReducer,
-  initialCallsState,
-  refusalOf,
-  toCallObject,
-  type CallEvent,
-  type CallOutput,
-  type CallRecord,
-  type CallState,
-  type CallsState,
-  type CallsStep,
-  type RemoteOperation,
-} from '../../../streams/call/state.js'
+import { callStates, type CallEvent, type CallOutput, type CallRecord, type CallState, type CallsState, type CallsStep, type RemoteOperation } from '../../../streams/call/model.js'
+import { callsReducer, initialCallsState } from '../../../streams/call/state.js'
+import { callBySession, refusalOf, toCallObject } from '../../../streams/call/steps.js'
 
 const bandwidth = { audio: 5000, video: 5000 }
 

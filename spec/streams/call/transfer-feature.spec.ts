@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import type { CallRecord } from '../../../streams/call/state.js'
+import type { CallRecord } from '../../../streams/call/model.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
-import { refusalOf, toCallObject, type CallEvent, type CallRecord, type CallsStep } from '../../../streams/call/state.js'
+import type { CallEvent, CallRecord, CallsStep } from '../../../streams/call/model.js'
+import { refusalOf, toCallObject } from '../../../streams/call/steps.js'
 import { remoteAddressOf, transferFailed, transferSucceeded } from '../../../streams/call/transfer.js'
 import { answered, reduce, reoffer, run, tracks } from './machine.js'
 

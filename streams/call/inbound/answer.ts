@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, tap, type Observable } from 'rxjs'
 import type { AnswerNotification } from '../codecs.js'
 import { asCallError, endSessionOf, failCall, type CallEngine } from '../engine.js'
-import type { CallRecord } from '../state.js'
+import type { CallRecord } from '../model.js'
 import { awaitsAnswer } from '../steps.js'
 
 /** A remote answer (notifications.md §4.2, §4.3): completes the call, or answers a re-offer of ours in flight. */

@@ -5,7 +5,7 @@ import { notifiedSessionId, type SessionInvitationNotification } from '../codecs
 import { displayAddress } from '../destination.js'
 import { asCallError, endSessionOf, failCall, type CallEngine } from '../engine.js'
 import { reportStatus } from '../requests.js'
-import { callBySession } from '../state.js'
+import { callBySession } from '../steps.js'
 
 /** An incoming call (notifications.md §4.1): its peer takes the offer, the platform hears `Ringing`, then `callInvited`. */
 export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'environment' | 'logger' | 'running' | 'now'>) {

@@ -15,8 +15,8 @@ import {
   type SessionInvitationNotification,
 } from '../codecs.js'
 import type { CallEngine } from '../engine.js'
-import { callBySession, type CallRecord } from '../state.js'
-import { isAnswered } from '../steps.js'
+import type { CallRecord } from '../model.js'
+import { callBySession, isAnswered } from '../steps.js'
 import { awaitSession, type Held } from './park.js'
 import { sessionEvents } from './session-event.js'
 

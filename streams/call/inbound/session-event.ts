@@ -1,7 +1,7 @@
 import type { EventNotification } from '../codecs.js'
 import { definedFields } from '../../record.js'
 import { endCall, type CallEngine } from '../engine.js'
-import type { CallRecord } from '../state.js'
+import type { CallRecord } from '../model.js'
 
 /** The session events that act on a call (notifications.md §4.5); any other is ignored. */
 export const sessionEvents = ['Ringing', 'SessionEnded', 'Cancelled'] as const

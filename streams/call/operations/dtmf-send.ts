@@ -4,7 +4,7 @@ import { BasicError, errorCodes } from '../../errors.js'
 import { checkTones, dtmfTiming, inBandQueue, playInBand } from '../dtmf.js'
 import { asCallError, type CallEngine } from '../engine.js'
 import { hasTelephoneEvent } from '../inference.js'
-import { refusalOf } from '../state.js'
+import { refusalOf } from '../steps.js'
 
 /** DTMF (calls.md §13): no public event, success or failure; the outcome is logged and in `dtmfSent`. */
 export function createDtmf({ store, runtimes, environment, logger }: Pick<CallEngine, 'store' | 'runtimes' | 'environment' | 'logger'>) {

@@ -4,7 +4,7 @@ import { defer, map, of, throwError } from 'rxjs'
 import { bandwidthOf, type MediaChangeOptions } from '../commands.js'
 import type { CallEngine } from '../engine.js'
 import type { Peer } from '../peer.js'
-import type { CallRecord } from '../state.js'
+import type { CallRecord } from '../model.js'
 import type { Renegotiation } from './reoffer.js'
 import { transceiverOf } from './transceivers.js'
 

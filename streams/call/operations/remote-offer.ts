@@ -5,7 +5,7 @@ import { inactivated, inferRemoteOperation, mediaFlowing, receives, sdpSessionId
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { answerSession } from '../requests.js'
-import type { CallRecord, RemoteOperation } from '../state.js'
+import type { CallRecord, RemoteOperation } from '../model.js'
 import type { Renegotiation } from './reoffer.js'
 import { direct } from './transceivers.js'
 

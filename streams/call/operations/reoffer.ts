@@ -7,7 +7,7 @@ import { asCallError, type CallEngine } from '../engine.js'
 import type { NegotiationTask } from '../negotiation.js'
 import type { Peer } from '../peer.js'
 import { updateSession, type CallScope } from '../requests.js'
-import type { Bandwidth, CallEvent, CallRecord, ReofferOperation } from '../state.js'
+import type { Bandwidth, CallEvent, CallRecord, ReofferOperation } from '../model.js'
 
 /** How long a re-offer waits for the far end's answer before it fails (and is rolled back). */
 export const reofferAnswerTimeout = 20_000

@@ -4,10 +4,12 @@
 //   people.js   names, contacts with presence, directory search, own status (parts listed in people.js)
 //   chat.js     conversations, messages, typing, images, groups, SMS (parts listed in chat.js)
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices (parts listed in calls.js)
+//   connection-status.js  the header's connection status
 //   event-log.js every SDK event, for the curious
 import { $, errorText, showError } from './dom.js'
 import { startCalls } from './calls.js'
 import { startChat } from './chat.js'
+import { startConnectionStatus } from './connection-status.js'
 import { createEventLog } from './event-log.js'
 import { startPeople } from './people.js'
 import { baseUrlOf, serverOf, SignInError, signIn } from './session.js'
@@ -61,57 +63,49 @@ loginForm.addEventListener('submit', async (event) => {
   }
 })
 
+/** Who the signed-in user is: the id token names them; the directory adds the phone number later (`learnSelf`). */
+function selfOf(claims) {
+  return {
+    name: [claims.given_name, claims.family_name].filter(Boolean).join(' '),
+    addresses: new Set([claims.preferred_username, claims['services-identity'], claims.email, claims.phone_number].filter(Boolean).map((address) => String(address).toLowerCase())),
+  }
+}
+
+/** A `directory:change` listener adding the user's own phone number and email address to `self` when the directory names them. */
+const learnSelf =
+  (self) =>
+  ({ results }) => {
+    const me = results?.find((user) => self.addresses.has(String(user.userId).toLowerCase()))
+    if (me === undefined) return
+    for (const field of ['phoneNumber', 'emailAddress']) if (typeof me[field] === 'string') self.addresses.add(me[field].toLowerCase())
+  }
+
+/** Shows the app instead of the sign-in form. */
+function showApp(self, username, claims) {
+  $('#me').textContent = self.name || username
+  $('#me').title = claims.preferred_username ?? username
+  loginView.hidden = true
+  appView.hidden = false
+  sessionBar.hidden = false
+  showView('people')
+}
+
 /** Signs in, shows the app and starts every part of it; returns the session. */
 async function start(username, password) {
   const { client, tokens, claims, stop: stopTokens } = await signIn({ username, password })
   const detachLog = eventLog.attach(client)
   eventLog.note(`signed in as ${claims.preferred_username ?? username}`)
-
-  // Who am I: the id token names the user; the directory adds the phone number later.
-  const self = {
-    name: [claims.given_name, claims.family_name].filter(Boolean).join(' '),
-    addresses: new Set([claims.preferred_username, claims['services-identity'], claims.email, claims.phone_number].filter(Boolean).map((address) => String(address).toLowerCase())),
-  }
+  const self = selfOf(claims)
 
   const ui = { showView, call: (destination, video) => calls.place(destination, video) }
   const people = startPeople(client, self, { chat: (userId) => chat.open(userId, client.conversation.chatTypes.ONETOONE, { focus: true }), call: (userId, video) => calls.place(userId, video) })
   const chat = startChat(client, self, people, ui)
   const calls = startCalls(client, self, people, ui)
-
-  // Connection and subscription status in the header.
-  const connection = $('#connection-status')
-  const connectionText = $('#connection-text')
-  const showConnection = () => {
-    const socket = client.connection.getSocketState('cpaas')
-    const { subscribed, isPending } = client.services.getSubscriptions()
-    const state = socket?.connected ? (isPending ? 'connecting' : 'online') : socket?.reconnecting ? 'reconnecting' : isPending ? 'connecting' : 'offline'
-    connection.dataset.state = state
-    connectionText.textContent = { online: 'Online', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' }[state]
-    connection.title = subscribed.length > 0 ? `Subscribed: ${subscribed.join(', ')}` : 'No subscriptions'
-  }
-  let subscribedOnce = false
-  const onSubscription = () => {
-    showConnection()
-    const { subscribed, isPending } = client.services.getSubscriptions()
-    if (isPending || subscribedOnce) return
-    subscribedOnce = true
-    const missing = services.filter((service) => !subscribed.includes(service))
-    if (missing.length > 0) showError(`Could not subscribe to ${missing.join(', ')}: those updates will not arrive.`)
+  const status = startConnectionStatus(client, services, (subscribed) => {
     if (subscribed.includes('presence')) people.presenceReady()
-  }
-  const onSubscriptionError = ({ error }) => {
-    showConnection()
-    showError(`Subscription: ${errorText(error)}`)
-  }
+  })
   const onAuthError = ({ error }) => showError(`Sign-in: ${errorText(error)}`)
-  const onSelfInfo = ({ results }) => {
-    const me = results?.find((user) => self.addresses.has(String(user.userId).toLowerCase()))
-    if (me === undefined) return
-    for (const field of ['phoneNumber', 'emailAddress']) if (typeof me[field] === 'string') self.addresses.add(me[field].toLowerCase())
-  }
-  client.on('subscription:change', onSubscription)
-  client.on('subscription:error', onSubscriptionError)
-  client.on('ws:change', showConnection)
+  const onSelfInfo = learnSelf(self)
   client.on('auth:error', onAuthError)
   client.on('directory:change', onSelfInfo)
 
@@ -122,34 +116,20 @@ async function start(username, password) {
   client.user.fetchSelfInfo()
   chat.load()
 
-  $('#me').textContent = self.name || username
-  $('#me').title = claims.preferred_username ?? username
-  loginView.hidden = true
-  appView.hidden = false
-  sessionBar.hidden = false
-  showView('people')
-  showConnection()
+  showApp(self, username, claims)
+  status.show()
   $('#main').focus()
 
   return {
     client,
     /** Tells contacts we left, then tears everything down. */
     async stop() {
-      for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
-      const leaving = new Promise((resolve) => {
-        client.on('presence:selfChange', resolve)
-        client.on('presence:error', resolve)
-        setTimeout(resolve, 1500)
-      })
-      client.presence.update(client.presence.statuses.CLOSED, client.presence.activities.AVAILABLE)
-      await leaving
+      await leave(client)
       stopTokens()
       calls.stop()
       chat.stop()
       people.stop()
-      client.off('subscription:change', onSubscription)
-      client.off('subscription:error', onSubscriptionError)
-      client.off('ws:change', showConnection)
+      status.stop()
       client.off('auth:error', onAuthError)
       client.off('directory:change', onSelfInfo)
       detachLog()
@@ -157,6 +137,18 @@ async function start(username, password) {
       eventLog.note('signed out')
     },
   }
+}
+
+/** Ends the user's calls and publishes them as offline (closed), waiting up to 1.5 s for the platform's answer. */
+async function leave(client) {
+  for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
+  const leaving = new Promise((resolve) => {
+    client.on('presence:selfChange', resolve)
+    client.on('presence:error', resolve)
+    setTimeout(resolve, 1500)
+  })
+  client.presence.update(client.presence.statuses.CLOSED, client.presence.activities.AVAILABLE)
+  await leaving
 }
 
 $('#logout').addEventListener('click', async () => {

@@ -87,6 +87,15 @@ describe('browser sample: signing in, contacts and presence (Chromium, through t
     // The only error is the browser's note of the refused token request.
     expect(carol.errors.filter((error) => !/status of 401/.test(error))).to.deep.equal([])
   })
+
+  it('says which services could not be subscribed, and names those that were in the connection status', async () => {
+    const dave = await sample().open('dave@example.com', { signIn: false })
+    // The presence service needs the user's presence lists; the platform refuses to list them.
+    await sample().platform.admin.fail({ prefix: '/cpaas/presence/v1/dave@example.com/presenceLists', count: 10, status: 503 })
+    await signIn(dave)
+    await waitForText(dave.page.getByRole('alert').filter({ hasText: 'Could not subscribe' }), 'Could not subscribe to presence: those updates will not arrive.')
+    expect(await dave.page.locator('#connection-status').getAttribute('title')).to.equal('Subscribed: call, chat, smsinbound')
+  })
 })
 
 describe('browser sample over https (the platform with --tls)', function () {

@@ -1,6 +1,6 @@
 /**
  * A kit for testing apps built on kandy-rx against a real local platform in the test process:
- * `startPlatform` (users, bots, faults), clients already logged in and subscribed, and
+ * `startPlatform` (users, bots, faults, a clock the test moves), clients already logged in and subscribed, and
  * guidance on marble-testing app code against `kandy-rx/streams` (`testing/README.md`).
  *
  * import { startPlatform, createTestClient } from 'kandy-rx/testing'
@@ -13,6 +13,8 @@
  * @module kandy-rx/testing
  */
 export { startPlatform, accountOf, type StartOptions, type TestPlatform, type TestTokens, type TestUser, type Account, type PlatformAdmin, type RestartOptions } from './platform.js'
+export { createTestClock, type TestClock, type TestClockOptions } from './clock.js'
+export type { PlatformClock, ClockTimer } from '../platform/index.js'
 export { faultsOf, type Faults, type DropOptions, type FailOptions } from './faults.js'
 export type { MediaOptions, MediaImpairment, TurnState, PlatformState, ServiceName } from '../platform/index.js'
 // The admin API's own options (`platform.admin`), beside the kit's `faults` that take the user or prefix as an argument.

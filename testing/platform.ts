@@ -1,4 +1,4 @@
-import { startPlatform as startLocalPlatform, seededAccounts, type Account, type PlatformAdmin, type RestartOptions } from '../platform/index.js'
+import { startPlatform as startLocalPlatform, seededAccounts, type Account, type PlatformAdmin, type PlatformClock, type RestartOptions } from '../platform/index.js'
 import { botsOf, missingBotAccounts, startBots, type BotKind, type RunningBots } from './bots.js'
 import { faultsOf, type Faults } from './faults.js'
 
@@ -46,6 +46,11 @@ export interface StartOptions {
   readonly turn?: boolean
   /** HTTPS and WSS: `true` for a self-signed certificate made at start, or PEM texts (default plain HTTP and WS). */
   readonly tls?: boolean | { readonly cert: string; readonly key: string }
+  /**
+   * Where the platform reads the time and sets its timers (ring timeout, typing idle, token and channel expiry, connChecks):
+   * a `createTestClock()` to move them by hand; default the wall clock.
+   */
+  readonly clock?: PlatformClock
 }
 
 /** What the token endpoint granted, named as `client.setTokens` wants it. */
@@ -134,6 +139,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     turn: options.turn ?? false,
     ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     log: (line) => {
       logs.push(line)
       print?.(line)

@@ -5,18 +5,13 @@
 //   const { clock, advance } = virtualClock()
 //   const alice = await createTestClient(platform(), 'alice@example.com', { environment: { scheduler: clock } })
 //   advance(30_000)
-import { VirtualTimeScheduler } from 'rxjs'
+import type { VirtualTimeScheduler } from 'rxjs'
+import { createTestClock } from '../../testing/clock.js'
 import { until } from './client.js'
 
 /** A virtual clock for one user's SDK: `advance` runs it forward (real I/O keeps running in real time). */
 export function virtualClock(): { clock: VirtualTimeScheduler; advance: (ms: number) => void; timerSet: (ms: number, what?: string) => Promise<void> } {
-  const clock = new VirtualTimeScheduler()
-  const advance = (ms: number): void => {
-    const target = clock.frame + ms
-    clock.maxFrames = target
-    clock.flush()
-    clock.frame = target
-  }
+  const { scheduler: clock, advance } = createTestClock()
   /** Waits until the SDK has set a timer for `ms` from now. */
   const timerSet = (ms: number, what = `a ${ms} ms timer`) => until(() => clock.actions.some((action) => action.delay === clock.frame + ms), what, 8000, 10)
   return { clock, advance, timerSet }

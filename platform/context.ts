@@ -1,4 +1,5 @@
 import type * as t from 'io-ts'
+import type { DeviceFilter } from './channels.js'
 import type { PlatformClock } from './clock.js'
 
 /** A seeded or registered user of the local platform. */
@@ -76,8 +77,12 @@ export interface PlatformContext {
    * special (version alias, ownership check: another user's `:userId` gets 403).
    */
   route<Body = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pattern: string, options: RouteOptions<Body>, handler: Handler<Body>): void
-  /** Delivers one notification frame `{ <kind>: { ... } }` to every channel of `userId` subscribed to `service`; the core adds `id` when missing. */
-  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>): void
+  /**
+   * Delivers one notification frame `{ <kind>: { ... } }` to every channel of `userId` subscribed
+   * to `service` (`devices`: only one device's channels, or all but one's, by `clientCorrelator`);
+   * the core adds `id` when missing.
+   */
+  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>, devices?: DeviceFilter): void
   /** Every account. */
   readonly accounts: {
     all(): readonly Account[]

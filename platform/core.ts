@@ -112,7 +112,7 @@ export class Core {
     this.context = {
       route: <Body>(method: Method, pattern: string, routeOptions: RouteOptions<Body>, handler: Handler<Body>) =>
         router.add(method, pattern, routeOptions as RouteOptions<unknown>, handler as Handler<unknown>),
-      notify: (userId, service, frame) => hub.notify(userId, service, frame),
+      notify: (userId, service, frame, devices) => hub.notify(userId, service, frame, devices),
       accounts: { all: () => accounts.all(), find: (address) => accounts.find(address) },
       persisted: (name, initial) => store.persisted(name, initial),
       id: randomUUID,

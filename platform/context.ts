@@ -86,7 +86,7 @@ export interface PlatformContext {
   /** Every account. */
   readonly accounts: {
     all(): readonly Account[]
-    /** By userId, identity, or phone number (`+1555...`, `tel:+1555...`, `sip:user@domain`): what a destination can be. */
+    /** By userId, identity, or phone number (`+1555...`, `tel:+1555...`, `sip:user@domain`, `sip:+1555...@domain`): what a destination can be. */
     find(address: string): Account | undefined
   }
   /** State that survives a restart when the platform runs with `--data`. */

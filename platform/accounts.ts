@@ -36,6 +36,8 @@ export function loadAccountsFile(path: string): Account[] {
 }
 
 const digits = (phone: string): string => phone.replace(/[\s().-]/g, '')
+/** A phone number as written: an optional `+`, digits and visual separators. */
+const phoneLike = /^\+?[\d\s().-]*\d[\d\s().-]*$/
 
 /** O(1) lookup of accounts by every address form a destination may take. */
 export class AccountDirectory {
@@ -52,10 +54,19 @@ export class AccountDirectory {
     return this.accounts
   }
 
-  /** By userId, identity, email or phone number, with an optional `sip:` / `tel:` prefix. */
+  /**
+   * By userId, identity, email or phone number, with an optional `sip:` / `sips:` / `tel:` scheme;
+   * a SIP URI whose user part is a number (`sip:+15551230002@example.com;user=phone`) names its owner.
+   */
   find(address: string): Account | undefined {
-    const bare = address.trim().replace(/^(sip|sips|tel):/i, '')
-    return this.byKey.get(bare.toLowerCase()) ?? this.byKey.get(digits(bare))
+    const trimmed = address.trim()
+    const bare = trimmed.replace(/^(sip|sips|tel):/i, '')
+    // URI parameters (`;user=phone`) name nobody; only URIs have them.
+    const uri = bare === trimmed ? bare : bare.split(';')[0]!
+    const at = uri.lastIndexOf('@')
+    const userPart = at > 0 ? uri.slice(0, at) : undefined
+    const byNumber = userPart !== undefined && phoneLike.test(userPart) ? this.byKey.get(digits(userPart)) : undefined
+    return this.byKey.get(uri.toLowerCase()) ?? this.byKey.get(digits(uri)) ?? byNumber
   }
 
   /** The account whose `userId` is exactly this (the token subject). */

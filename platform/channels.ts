@@ -21,7 +21,7 @@ export interface ChannelRecord {
   readonly id: string
   readonly userId: string
   readonly clientCorrelator: string | undefined
-  /** As the client sent it (`Websockets`). */
+  /** Lowercased (`websockets`): the original SDK tears its channel down only for exactly that value. */
   readonly channelType: string
   readonly role: ConnCheckRole
   /** Granted lifetime in seconds: how long the channel lives with no socket. */
@@ -148,16 +148,16 @@ export class ChannelHub {
   }
 
   /**
-   * Sends `frame` to every channel of the user subscribed to `service`, once per channel,
-   * serialised once; adds an `id` to the kind object when it has none.
+   * Sends `frame` to every channel of the user subscribed to `service` (or to some of them, by
+   * `devices`), once per channel, serialised once; adds an `id` to the kind object when it has none.
    */
-  notify(userId: string, service: ServiceName, frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): void {
+  notify(userId: string, service: ServiceName, frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>, devices?: DeviceFilter): void {
     const user = this.byUser.has(userId) ? userId : this.options.canonicalUser(userId)
     const channels = user === undefined ? undefined : this.byUser.get(user)
     if (channels === undefined) return
+    const subscribed = [...channels.values()].filter((channel) => channel.services.has(service))
     let data: string | undefined
-    for (const channel of channels.values()) {
-      if (!channel.services.has(service)) continue
+    for (const channel of devices === undefined ? subscribed : chosenDevices(subscribed, devices)) {
       data ??= this.serialise(frame)
       this.deliver(channel, data)
     }
@@ -285,6 +285,20 @@ export class ChannelHub {
       this.options.clock.later(2000, () => socket.terminate())
     }
   }
+}
+
+/**
+ * Some of a user's devices, told apart by the `clientCorrelator` each gave its channel: `only`
+ * that device, or every device `except` it. When no channel carries the correlator (the device
+ * is not known), `only` means every device and `except` none, so nobody is cut off by mistake.
+ */
+export type DeviceFilter = { readonly only: string } | { readonly except: string }
+
+function chosenDevices(channels: readonly ChannelRecord[], devices: DeviceFilter): readonly ChannelRecord[] {
+  const device = 'only' in devices ? devices.only : devices.except
+  const known = channels.some((channel) => channel.clientCorrelator === device)
+  if (!known) return 'only' in devices ? channels : []
+  return channels.filter((channel) => (channel.clientCorrelator === device) === 'only' in devices)
 }
 
 function newestOpen(channel: ChannelRecord): WebSocket | undefined {

@@ -1,4 +1,5 @@
 import type * as t from 'io-ts'
+import type { DeviceFilter } from './channels.js'
 import type { PlatformClock } from './clock.js'
 
 /** A seeded or registered user of the local platform. */
@@ -76,12 +77,16 @@ export interface PlatformContext {
    * special (version alias, ownership check: another user's `:userId` gets 403).
    */
   route<Body = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pattern: string, options: RouteOptions<Body>, handler: Handler<Body>): void
-  /** Delivers one notification frame `{ <kind>: { ... } }` to every channel of `userId` subscribed to `service`; the core adds `id` when missing. */
-  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>): void
+  /**
+   * Delivers one notification frame `{ <kind>: { ... } }` to every channel of `userId` subscribed
+   * to `service` (`devices`: only one device's channels, or all but one's, by `clientCorrelator`);
+   * the core adds `id` when missing.
+   */
+  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>, devices?: DeviceFilter): void
   /** Every account. */
   readonly accounts: {
     all(): readonly Account[]
-    /** By userId, identity, or phone number (`+1555...`, `tel:+1555...`, `sip:user@domain`): what a destination can be. */
+    /** By userId, identity, or phone number (`+1555...`, `tel:+1555...`, `sip:user@domain`, `sip:+1555...@domain`): what a destination can be. */
     find(address: string): Account | undefined
   }
   /** State that survives a restart when the platform runs with `--data`. */

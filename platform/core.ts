@@ -17,7 +17,12 @@ import { Store } from './store.js'
 import { newSecret, TokenIssuer } from './tokens.js'
 import type { TurnService } from './turn.js'
 
-const channelSocketPattern = /^\/cpaas\/notificationchannel\/[^/]+\/([^/]+)\/channels\/([^/]+)\/websocket$/
+/** The user and channel of a channel's WebSocket path (`/cpaas/notificationchannel/<ver>/<userId>/channels/<channelId>/websocket`), from its decoded segments. */
+function channelSocketOf(segments: readonly string[]): { userId: string; channelId: string } | undefined {
+  const [cpaas, service, version, userId, channels, channelId, websocket] = segments
+  const shaped = segments.length === 7 && cpaas === 'cpaas' && service === 'notificationchannel' && channels === 'channels' && websocket === 'websocket'
+  return shaped && version !== '' && userId !== undefined && userId !== '' && channelId !== undefined && channelId !== '' ? { userId, channelId } : undefined
+}
 
 /** What a core generation is built from; `startPlatform` fills the defaults. */
 export interface CoreOptions {
@@ -112,7 +117,7 @@ export class Core {
     this.context = {
       route: <Body>(method: Method, pattern: string, routeOptions: RouteOptions<Body>, handler: Handler<Body>) =>
         router.add(method, pattern, routeOptions as RouteOptions<unknown>, handler as Handler<unknown>),
-      notify: (userId, service, frame) => hub.notify(userId, service, frame),
+      notify: (userId, service, frame, devices) => hub.notify(userId, service, frame, devices),
       accounts: { all: () => accounts.all(), find: (address) => accounts.find(address) },
       persisted: (name, initial) => store.persisted(name, initial),
       id: randomUUID,
@@ -251,10 +256,12 @@ export class Core {
       const fault = this.injectedFault(`upgrade ${path}`, path)
       if (fault === 'reset') return void socket.destroy()
       if (fault !== undefined) return refuseUpgrade(socket, fault)
-      const match = channelSocketPattern.exec(path)
-      if (match === null) return refuseUpgrade(socket, unknownPath(path))
-      const userId = decodeURIComponent(match[1]!)
-      const channelId = decodeURIComponent(match[2]!)
+      // Read as the HTTP routes read paths: escapes decoded (`+` kept), one trailing slash ignored.
+      const segments = pathSegments(path)
+      if (segments === undefined) return refuseUpgrade(socket, badInput('path: malformed percent-encoding'))
+      const match = channelSocketOf(segments)
+      if (match === undefined) return refuseUpgrade(socket, unknownPath(path))
+      const { userId, channelId } = match
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
       const token = url.searchParams.get('access_token') ?? bearer
       const user = this.authenticate(token === null || token === undefined ? undefined : `Bearer ${token}`)

@@ -1,6 +1,7 @@
 import type { Account, PlatformContext, PlatformReply } from '../context.js'
 import { serviceError } from '../context.js'
 import type { CallNotificationFrame } from '../../streams/call/codecs.js'
+import type { DeviceFilter } from '../channels.js'
 import type { ClockTimer } from '../clock.js'
 import { timeouts, type Timeouts } from '../timers.js'
 
@@ -13,6 +14,8 @@ export interface Party {
   readonly role: Role
   readonly account: Account
   readonly sessionId: string
+  /** The device that answered (its `clientCorrelator`), once a callee answered from one: later notifications go to it alone. */
+  device?: string
 }
 
 /**
@@ -67,6 +70,8 @@ export interface CallSessions {
   link(to: Party): Array<{ rel: string; href: string }>
   /** A `wrtcsEventNotification` to one party. */
   event(to: Party, eventType: 'Ringing' | 'SessionEnded' | 'Cancelled', reason?: { statusCode: number; reasonText: string }): void
+  /** `Cancelled` to the devices of `party` other than the one it answered from (they rang too). */
+  answeredElsewhere(party: Party): void
   readonly timers: Timeouts
   /** Forgets every session and stops every timer (module stop). */
   stop(): void
@@ -80,8 +85,9 @@ export function callSessions(ctx: PlatformContext, endedRetention: number): Call
   const sessions = new Map<string, OwnedSession>()
   const timers = timeouts(ctx.clock)
   const link = (to: Party) => [{ rel: 'webrtcSession', href: sessionPath(to) }]
-  const send = (to: Party, frame: CallNotificationFrame): void =>
-    ctx.notify(to.account.userId, 'call', frame as unknown as Record<string, Record<string, unknown>>)
+  const notify = (to: Party, frame: CallNotificationFrame, devices: DeviceFilter | undefined): void =>
+    ctx.notify(to.account.userId, 'call', frame as unknown as Record<string, Record<string, unknown>>, devices)
+  const send = (to: Party, frame: CallNotificationFrame): void => notify(to, frame, to.device === undefined ? undefined : { only: to.device })
   return {
     owned: (user, sessionId) => {
       const found = sessionId === undefined ? undefined : sessions.get(sessionId)
@@ -101,6 +107,9 @@ export function callSessions(ctx: PlatformContext, endedRetention: number): Call
     send,
     link,
     event: (to, eventType, reason) => send(to, { wrtcsEventNotification: { eventType, link: link(to), ...reason } }),
+    answeredElsewhere: (party) => {
+      if (party.device !== undefined) notify(party, { wrtcsEventNotification: { eventType: 'Cancelled', link: link(party) } }, { except: party.device })
+    },
     timers,
     stop: () => {
       timers.clear()

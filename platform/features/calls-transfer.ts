@@ -38,8 +38,8 @@ export function transferRoute(ctx: PlatformContext, calls: CallSessions): void {
 
     // The transferee offers first (it has no SDP to answer), the target answers.
     const paired: PlatformCall = {
-      caller: { role: 'caller', account: transferee.account, sessionId: transferee.sessionId },
-      callee: { role: 'callee', account: target.account, sessionId: target.sessionId },
+      caller: { role: 'caller', account: transferee.account, sessionId: transferee.sessionId, device: transferee.device },
+      callee: { role: 'callee', account: target.account, sessionId: target.sessionId, device: target.device },
       phase: 'connected',
       slowStart: false,
       pending: { answerer: 'caller', kind: 'wrtcsOfferNotification' },

@@ -84,12 +84,17 @@ function statusRoute(ctx: PlatformContext, calls: CallSessions): void {
   })
 }
 
-/** The callee answers a ringing call: acceptance to the caller, or (slow start) its offer, which the caller answers. */
-function accept(calls: CallSessions, { call, party }: OwnedSession, sdp: string): PlatformReply {
+/**
+ * The callee answers a ringing call from one of its devices: acceptance to the caller, or (slow
+ * start) its offer, which the caller answers; the callee's other devices stop ringing.
+ */
+function accept(calls: CallSessions, { call, party }: OwnedSession, sdp: string, device: string | undefined): PlatformReply {
   const to = peerOf(call, party)
   calls.timers.cancel(call.timer)
   call.timer = undefined
   call.phase = 'connected'
+  party.device = device
+  calls.answeredElsewhere(party)
   if (call.slowStart) {
     // The callee's "answer" is its offer; the gateway caller answers it (calls.md §6).
     call.pending = { answerer: 'caller', kind: 'wrtcsAcceptanceNotification' }
@@ -117,7 +122,7 @@ function answerRoute(ctx: PlatformContext, calls: CallSessions): void {
     const found = live(calls, user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
-    if (call.phase === 'ringing' && party.role === 'callee') return accept(calls, found, body.wrtcsAnswer.sdp)
+    if (call.phase === 'ringing' && party.role === 'callee') return accept(calls, found, body.wrtcsAnswer.sdp, body.wrtcsAnswer.clientCorrelator)
     if (call.pending?.answerer === party.role) return relayAnswer(calls, found, body.wrtcsAnswer.sdp)
     return badInput(`wrtcsAnswer: session ${params.sessionId} has no offer waiting for an answer`)
   })

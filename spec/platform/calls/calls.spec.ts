@@ -19,9 +19,10 @@ type Frame = Record<string, Record<string, unknown>>
 const offerSdp = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n'
 const answerSdp = offerSdp.replace('o=- 1 2', 'o=- 7 2')
 
-async function party(platform: TestPlatform, userId: string, subscribed = true): Promise<Party> {
+/** A user on one device: a channel (created with the device's `clientCorrelator`) subscribed to `call`, and its socket. */
+async function party(platform: TestPlatform, userId: string, subscribed = true, device = 'spec-device'): Promise<Party> {
   const tokens = await platform.login(userId)
-  const channel = await createChannel(platform, tokens)
+  const channel = await createChannel(platform, tokens, { clientCorrelator: device })
   if (subscribed) await subscribe(platform, tokens, 'call', channel)
   const socket = await connect(platform, channel, tokens.accessToken)
   const api = (method: string, path: string, body?: unknown) => platform.fetchAs(tokens, method, `/cpaas/webrtcsignaling/v1/${tokens.userId}${path}`, body)
@@ -371,6 +372,60 @@ describe('platform calls module: users whose identity is not their userId', func
     } finally {
       await ann.socket.close()
       await ben.socket.close()
+    }
+  })
+})
+
+describe('platform calls module: a callee on several devices', function () {
+  this.timeout(10000)
+  const clock = manualClock()
+  const platform = usePlatform({ features: [callsFeature], clock })
+  let alice: Party
+  let desk: Party
+  let phone: Party
+
+  beforeEach(async () => {
+    alice = await party(platform(), 'alice@example.com')
+    desk = await party(platform(), 'bob@example.com', true, 'bob-desk')
+    phone = await party(platform(), 'bob@example.com', true, 'bob-phone')
+  })
+  afterEach(async () => {
+    await Promise.all([alice, desk, phone].map((user) => user.socket.close()))
+  })
+
+  /** Alice calls bob: both of bob's devices ring with the same session; returns the ids. */
+  async function ringBoth() {
+    const { sessionId: callerSession } = await createSession(alice, 'sip:bob@example.com')
+    const rang = [await desk.socket.nextJson(), await phone.socket.nextJson()].map((frame) => linkOf(frame.wrtcsSessionInvitationNotification!))
+    expect(rang[0]).to.equal(rang[1])
+    return { callerSession, calleeSession: sessionOf(rang[0]) }
+  }
+
+  it('answered on one device: the others get Cancelled, and the call’s later notifications reach the answering device alone', async () => {
+    const { callerSession, calleeSession } = await ringBoth()
+    expect((await phone.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { clientCorrelator: 'bob-phone', sdp: answerSdp } })).status).to.equal(204)
+    expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsAcceptanceNotification'])
+    const elsewhere = (await desk.socket.nextJson()).wrtcsEventNotification!
+    expect([elsewhere.eventType, sessionOf(linkOf(elsewhere))]).to.deep.equal(['Cancelled', calleeSession])
+    expect(await phone.socket.barrier()).to.deep.equal([])
+
+    expect((await alice.api('PUT', `/sessions/${callerSession}/update`, { wrtcsOffer: { sdp: offerSdp } })).status).to.equal(204)
+    expect(Object.keys(await phone.socket.nextJson())).to.deep.equal(['wrtcsOfferNotification'])
+    expect((await phone.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { clientCorrelator: 'bob-phone', sdp: answerSdp } })).status).to.equal(204)
+    expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsAnswerNotification'])
+    expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+    expect((await phone.socket.nextJson()).wrtcsEventNotification!.eventType).to.equal('SessionEnded')
+    expect(await desk.socket.barrier()).to.deep.equal([])
+  })
+
+  it('an answer that names no device of the callee (or none at all) keeps every device informed, and cancels none', async () => {
+    for (const clientCorrelator of ['another-app', undefined]) {
+      const { callerSession, calleeSession } = await ringBoth()
+      expect((await phone.api('PUT', `/sessions/${calleeSession}/answer`, { wrtcsAnswer: { clientCorrelator, sdp: answerSdp } })).status).to.equal(204)
+      expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsAcceptanceNotification'])
+      expect(await desk.socket.barrier()).to.deep.equal([])
+      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+      for (const device of [desk, phone]) expect((await device.socket.nextJson()).wrtcsEventNotification!.eventType).to.equal('SessionEnded')
     }
   })
 })

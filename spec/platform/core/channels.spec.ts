@@ -183,6 +183,20 @@ describe('platform core: notification channels and their WebSocket', () => {
     it('refuses upgrades on paths that are not a channel with 404', async () => {
       expect((await refusedUpgrade(`${platform().wsUrl}/cpaas/chat/v1/alice@example.com/subscriptions?access_token=${alice.accessToken}`)).status).to.equal(404)
     })
+
+    it('reads the channel path as the HTTP routes do: percent-escapes decoded, one trailing slash ignored, a malformed escape a 400 (not a server error)', async () => {
+      const channel = await createChannel(platform(), alice)
+      const token = `?access_token=${alice.accessToken}`
+      const escaped = channel.channelData.channelURL.replace('alice@example.com', 'alice%40example.com')
+      for (const path of [escaped, `${channel.channelData.channelURL}/`]) {
+        const socket = await connect(platform(), { ...channel, channelData: { channelURL: path } }, alice.accessToken)
+        await socket.close()
+      }
+      const malformed = await refusedUpgrade(`${platform().wsUrl}${channel.channelData.channelURL.replace('alice@example.com', 'alice%E0@example.com')}${token}`)
+      expect(malformed.status).to.equal(400)
+      expect(JSON.parse(malformed.body)).to.have.nested.property('requestError.serviceException.messageId', 'SVC0002')
+      expect(platform().logs.filter((line) => line.startsWith('upgrade failed'))).to.deep.equal([])
+    })
   })
 
   describe('connectivity checks', () => {

@@ -193,6 +193,29 @@ describe('integration: connection faults and recovery', () => {
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: false, checkConnectivity: false })
   })
 
+  it('keeps checking as enableConnectivityChecking set it when updateConfig changes other settings', async () => {
+    await start()
+    const { alice, advance, sockets } = await clockedClient({ connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100 } })
+    alice.connection.enableConnectivityChecking(true)
+    advance(0)
+    expect(count(sockets.sent, 'connCheck')).to.equal(1)
+    // A setting that has nothing to do with checking: the run-time switch stays as the app set it.
+    alice.updateConfig({ logs: { logLevel: 'silent' }, connectivity: { reconnectDelay: 60 } })
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ checkConnectivity: true, pinging: true })
+    advance(200)
+    expect(count(sockets.sent, 'connCheck')).to.equal(3)
+
+    alice.connection.enableConnectivityChecking(false)
+    alice.updateConfig({ logs: { logLevel: 'silent' } })
+    advance(1000)
+    expect(count(sockets.sent, 'connCheck')).to.equal(3)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ checkConnectivity: false, pinging: false })
+    // Checking switched in the configuration itself still applies.
+    alice.updateConfig({ connectivity: { checkConnectivity: true } })
+    advance(0)
+    expect(count(sockets.sent, 'connCheck')).to.equal(4)
+  })
+
   it('recovers when the platform restarts with its state kept', async () => {
     await start()
     const alice = await client('alice@example.com')

@@ -3,7 +3,7 @@ import type { Config, LogActionsConfig } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { diffStates } from './diff.js'
 import { flattenDetail } from './flatten.js'
-import { isEnabled, type LineLevel } from './levels.js'
+import { isEnabled, normaliseLevel, type LineLevel } from './levels.js'
 import type { Logger, Logs } from './logger.js'
 import { redact, redactText } from './redact.js'
 
@@ -58,11 +58,14 @@ export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: 
 
   const action = (feature: string, event: { readonly type: string }, previous: unknown, next: unknown): void => {
     const { logs } = config.current()
-    if (logs.logActions === false || !isEnabled('debug', logs.logLevel)) return
+    if (logs.logActions === false) return
+    // Action logs are written at `logActions.level` (debug by default); `silent` turns them off.
+    const level = normaliseLevel(logs.logActions.level)
+    if (level === 'silent' || !isEnabled(level, logs.logLevel)) return
     const title = `[kandy-rx:${feature}] action ${event.type}`
     const grouped = logs.enableGrouping
-    write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : 'debug', lineArgs(logs, title, []))
-    for (const [label, value] of actionParts(logs.logActions, event, previous, next)) write(console, 'debug', lineArgs(logs, label, [value]))
+    write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : level, lineArgs(logs, title, []))
+    for (const [label, value] of actionParts(logs.logActions, event, previous, next)) write(console, level, lineArgs(logs, label, [value]))
     if (grouped) write(console, 'groupEnd', [])
   }
 

@@ -143,6 +143,20 @@ describe('logs', () => {
       ])
     })
 
+    it('writes action logs at logActions.level, shown when logLevel allows that level', () => {
+      const { logger, calls, config } = setup({ logs: { logLevel: 'info', enableGrouping: false, logActions: { level: 'info' } } })
+      logger.action({ type: 'x' }, {}, {})
+      expect(calls).to.deep.equal([
+        { method: 'info', args: ['[kandy-rx:call] action x'] },
+        { method: 'info', args: ['action', { type: 'x' }] },
+      ])
+      config.update({ logs: { logLevel: 'warn' } })
+      logger.action({ type: 'y' }, {}, {})
+      config.update({ logs: { logLevel: 'debug', logActions: { level: 'silent' } } })
+      logger.action({ type: 'z' }, {}, {})
+      expect(calls).to.have.length(2)
+    })
+
     it('outputs nothing when logActions is false, but keeps basic logs', () => {
       const { logger, calls } = setup({ logs: { logActions: false } })
       logger.action({ type: 'x' }, {}, {})

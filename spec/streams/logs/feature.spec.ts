@@ -193,6 +193,16 @@ describe('logs', () => {
       expect(output).to.include('bob')
     })
 
+    it('hides a secret that changed in the diff of an action log (a token refreshed, new TURN credentials)', () => {
+      const { logger, text } = setup({ logs: { logActions: { diff: true } } })
+      const refreshed = { user: { ...state.user, accessToken: 'opaque-newer', password: 'hunter3' }, turnCredentials: { username: 'u1', password: 'turn-newer' } }
+      logger.action(event, { ...state, turnCredentials: { username: 'u1', password: 'turn-older' } }, refreshed)
+      const output = text()
+      for (const secret of ['opaque-access', 'opaque-newer', 'hunter2', 'hunter3', 'turn-older', 'turn-newer']) expect(output).not.to.include(secret)
+      expect(output).to.include('user.accessToken')
+      expect(output).to.include('turnCredentials.password')
+    })
+
     it('hides tokens in flattened lines too', () => {
       const { logger, text } = setup({ logs: { flatten: true } })
       logger.info('set', state)

@@ -262,6 +262,27 @@ describe('integration: connection faults and recovery', () => {
     await notificationArrives(platform(), alice, 'alice@example.com', 'after giving up')
   })
 
+  it('fails only the subscribe that cannot wait for a reconnecting socket: the channel, its services and the reconnection stay', async () => {
+    await start()
+    const alice = await client('alice@example.com', { connectivity: { reconnectDelay: 50, reconnectLimit: 0 }, subscription: { timeout: 1 } })
+    const channelURL = alice.connection.getSocketState('cpaas')?.channelURL ?? ''
+    await platform().admin.fail({ prefix: channelURL, count: 1000, status: 503 })
+    await platform().admin.dropSockets({ userId: 'alice@example.com' })
+    await until(() => alice.connection.getSocketState('cpaas')?.reconnecting === true, 'the reconnection')
+    const failed = nextEvent<{ error: unknown }>(alice, 'subscription:error')
+    alice.services.subscribe(['call'])
+    const { error } = await failed
+    expect(isBasicError(error) && error.code).to.equal('subscription:1')
+    expect(alice.services.getSubscriptions()).to.deep.include({ subscribed: ['chat'], isPending: false })
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ channelURL, reconnecting: true })
+
+    const reopened = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
+    await platform().admin.clearFaults()
+    await reopened
+    expect(alice.connection.getSocketState('cpaas')?.channelURL).to.equal(channelURL)
+    await notificationArrives(platform(), alice, 'alice@example.com', 'after the failed subscribe')
+  })
+
   it('does not reconnect when autoReconnect is off', async () => {
     await start()
     const { alice, advance, sockets } = await clockedClient({ connectivity: { autoReconnect: false } })

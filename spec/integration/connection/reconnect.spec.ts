@@ -171,6 +171,19 @@ describe('integration: connection faults and recovery', () => {
     expect(sockets.opened).to.have.length(2)
   })
 
+  it('tolerates at least one missed check when maxMissedPings is 0, instead of reopening the socket in a loop', async () => {
+    await start()
+    const serverChecks: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: { type: 'keepAlive', responsibleParty: 'server' }, maxMissedPings: 0 } }
+    const { alice, advance, sockets } = await clockedClient(serverChecks)
+    // Before the platform's first connCheck the SDK waits one 120 s interval, not zero.
+    advance(0)
+    advance(119_999)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
+    expect(sockets.opened).to.have.length(1)
+    advance(1)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: true })
+  })
+
   it('switches connectivity checking on and off at run time', async () => {
     await start()
     const { alice, advance, sockets } = await clockedClient({ connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })

@@ -38,6 +38,9 @@ export class ConnectionLost extends Error {
 
 type Send = (frame: string) => boolean
 
+/** Checks missed before the connection is lost: `maxMissedPings`, but at least one (0 would declare a healthy socket lost at once, reopening it in a loop). */
+const tolerated = (options: ConnectivityOptions): number => Math.max(1, options.maxMissedPings)
+
 const sendOrLose = (send: Send, frame: string, what: string): void => {
   if (!send(frame)) throw new ConnectionLost(`the ${what} could not be sent`)
 }
@@ -52,7 +55,8 @@ const keepAlive = (send: Send, options: ConnectivityOptions, scheduler: Schedule
 /** Mode B: a connCheck at once and every `pingInterval`; lost once no connAck came for `pingInterval × maxMissedPings`. */
 const pingPong = (send: Send, frames$: Observable<FrameKind>, options: ConnectivityOptions, scheduler: SchedulerLike): Observable<never> =>
   defer(() => {
-    const { pingInterval, maxMissedPings } = options
+    const { pingInterval } = options
+    const maxMissedPings = tolerated(options)
     let lastAck = scheduler.now()
     const acks$ = frames$.pipe(
       filter((frame) => frame.kind === 'connAck'),
@@ -77,9 +81,9 @@ const serverResponsible = (send: Send, frames$: Observable<FrameKind>, options: 
     scan((interval, check) => (check.interval === undefined ? interval : check.interval * 1000), serverInitialInterval),
     startWith(serverInitialInterval),
     switchMap((interval) =>
-      timer(interval * options.maxMissedPings, scheduler).pipe(
+      timer(interval * tolerated(options), scheduler).pipe(
         tap(() => {
-          throw new ConnectionLost(`no connCheck from the platform for ${interval * options.maxMissedPings} ms`)
+          throw new ConnectionLost(`no connCheck from the platform for ${interval * tolerated(options)} ms`)
         }),
       ),
     ),

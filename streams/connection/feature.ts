@@ -4,7 +4,7 @@
  * Its `link` (`PlatformLink`, also `streams.link`) is every other feature's `link` dependency: use only `link.user()` / `link.user$`,
  * `link.request(spec)` and `link.notifications$` (filter by `kind`). The subscription feature opens the socket on its channel; no other feature does.
  */
-import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, share, skip, switchMap, take } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, pairwise, share, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Environment } from '../environment.js'
@@ -90,12 +90,13 @@ export function createConnection({ config, environment, logs, auth }: Connection
       }),
   )
   running.add(
-    config.config$.pipe(skip(1)).subscribe((current) => {
+    config.config$.pipe(pairwise()).subscribe(([previous, current]) => {
       intake.resize(current.notifications.idCacheLength)
       const { method, pingInterval, checkConnectivity } = current.connectivity
       const known = store.current()
       if (method !== known.method || pingInterval !== known.pingInterval) dispatch({ type: 'settingsChanged', method, pingInterval })
-      if (checkConnectivity !== known.checkConnectivity) dispatch({ type: 'checkingSwitched', enabled: checkConnectivity })
+      // Only a change of the configured flag switches checking: enableConnectivityChecking's choice outlives updates of other settings.
+      if (checkConnectivity !== previous.connectivity.checkConnectivity) dispatch({ type: 'checkingSwitched', enabled: checkConnectivity })
     }),
   )
 

@@ -1,7 +1,7 @@
 import { isPlainObject } from '../guards.js'
 
 /** One change between two states: a path (`calls.c1.state`) with its values before and after. */
-interface StateChange {
+export interface StateChange {
   readonly kind: 'added' | 'removed' | 'changed'
   readonly path: string
   readonly before?: unknown

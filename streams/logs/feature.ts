@@ -1,11 +1,11 @@
 import type { ConfigFeature } from '../config/feature.js'
 import type { Config, LogActionsConfig } from '../config/state.js'
 import type { Environment } from '../environment.js'
-import { diffStates } from './diff.js'
+import { diffStates, type StateChange } from './diff.js'
 import { flattenDetail } from './flatten.js'
-import { isEnabled, type LineLevel } from './levels.js'
+import { isEnabled, normaliseLevel, type LineLevel } from './levels.js'
 import type { Logger, Logs } from './logger.js'
-import { redact, redactText } from './redact.js'
+import { REDACTED, isSecretKey, redact, redactText } from './redact.js'
 
 type LogConsole = Environment['console']
 type LogsConfig = Config['logs']
@@ -30,13 +30,19 @@ const lineArgs = (logs: LogsConfig, message: string, details: readonly unknown[]
   return logs.flatten ? [[text, ...values.map(flattenDetail)].join(' ')] : [text, ...values]
 }
 
+/** A change of a secret field (`user.accessToken`, `turnCredentials.password`) with its values hidden: they sit under `before` / `after`, not under the secret's name. */
+const secretHidden = (change: StateChange): StateChange => {
+  if (!isSecretKey(change.path.slice(change.path.lastIndexOf('.') + 1))) return change
+  return { ...change, ...('before' in change ? { before: REDACTED } : {}), ...('after' in change ? { after: REDACTED } : {}) }
+}
+
 /** The labelled parts of one action log, per the `logs.logActions` flags. */
 const actionParts = ({ actionOnly, diff, exposePayloads }: LogActionsConfig, event: { readonly type: string }, previous: unknown, next: unknown): Array<[string, unknown]> => {
   const parts: Array<[string, unknown]> = []
   if (!actionOnly) parts.push(['prev state', previous])
   parts.push(['action', exposePayloads ? event : { type: event.type }])
   if (!actionOnly) parts.push(['next state', next])
-  if (diff) parts.push(['diff', diffStates(previous, next)])
+  if (diff) parts.push(['diff', exposePayloads ? diffStates(previous, next) : diffStates(previous, next).map(secretHidden)])
   return parts
 }
 
@@ -58,11 +64,14 @@ export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: 
 
   const action = (feature: string, event: { readonly type: string }, previous: unknown, next: unknown): void => {
     const { logs } = config.current()
-    if (logs.logActions === false || !isEnabled('debug', logs.logLevel)) return
+    if (logs.logActions === false) return
+    // Action logs are written at `logActions.level` (debug by default); `silent` turns them off.
+    const level = normaliseLevel(logs.logActions.level)
+    if (level === 'silent' || !isEnabled(level, logs.logLevel)) return
     const title = `[kandy-rx:${feature}] action ${event.type}`
     const grouped = logs.enableGrouping
-    write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : 'debug', lineArgs(logs, title, []))
-    for (const [label, value] of actionParts(logs.logActions, event, previous, next)) write(console, 'debug', lineArgs(logs, label, [value]))
+    write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : level, lineArgs(logs, title, []))
+    for (const [label, value] of actionParts(logs.logActions, event, previous, next)) write(console, level, lineArgs(logs, label, [value]))
     if (grouped) write(console, 'groupEnd', [])
   }
 

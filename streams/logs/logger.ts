@@ -17,7 +17,7 @@ export interface Logger {
   warn(message: string, ...details: unknown[]): void
   info(message: string, ...details: unknown[]): void
   debug(message: string, ...details: unknown[]): void
-  /** An action log (DEBUG, per `logs.logActions`): a state event with the state before and after; payloads hidden unless `exposePayloads`. */
+  /** An action log (at `logs.logActions.level`, debug by default): a state event with the state before and after; payloads hidden unless `exposePayloads`. */
   action(event: { readonly type: string }, previous: unknown, next: unknown): void
 }
 

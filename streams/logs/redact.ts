@@ -7,6 +7,9 @@ export const REDACTED = '[REDACTED]'
 /** Field names whose string values are secrets (access/id/refresh tokens, passwords, credentials). */
 const secretKey = /^(access_?token|id_?token|refresh_?token|token|password|passwd|authorization|credential|secret)$/i
 
+/** True for a field name whose string values are secrets (`accessToken`, `password`, `credential`, …). */
+export const isSecretKey = (key: string): boolean => secretKey.test(key)
+
 /** A JWT (`eyJ…` header, then dot-separated base64url parts) anywhere in a string. */
 const jwt = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g
 

@@ -12,15 +12,15 @@ export function subscriptionOperations(deps: OperationDeps) {
   const subscribe = (services: readonly ServiceName[]): Observable<SubscriptionEvent> =>
     withUser('subscribe', (user) => {
       const at = deadline()
-      const opened$ = (channel: Channel): Observable<SubscriptionEvent> => {
+      const opened$ = (channel: Channel, created: boolean): Observable<SubscriptionEvent> => {
         const wanted = services.filter((service) => !subscribedServices(deps.current()).includes(service))
-        return openAndSubscribe(user, channel, wanted, at, (outcome) => ({ type: 'servicesSubscribed', ...outcome }))
+        return openAndSubscribe(user, channel, created, wanted, at, (outcome) => ({ type: 'servicesSubscribed', ...outcome }))
       }
       const existing = deps.current().channel
       const subscribed$ =
         existing !== undefined
-          ? opened$(existing)
-          : createChannel(user, at).pipe(concatMap((channel) => concat(of<SubscriptionEvent>({ type: 'channelCreated', channel }), opened$(channel))))
+          ? opened$(existing, false)
+          : createChannel(user, at).pipe(concatMap((channel) => concat(of<SubscriptionEvent>({ type: 'channelCreated', channel }), opened$(channel, true))))
       return concat(of<SubscriptionEvent>({ type: 'operationStarted', operation: 'subscribe' }), subscribed$.pipe(catchError((error: unknown) => of(failed('subscribe', error)))))
     })
 
@@ -62,7 +62,7 @@ export function subscriptionOperations(deps: OperationDeps) {
       connection.disconnect()
       const at = deadline()
       return createChannel(user, at).pipe(
-        concatMap((channel) => openAndSubscribe(user, channel, subscribedServices(current), at, (outcome) => ({ type: 'channelReplaced', channel, ...outcome }))),
+        concatMap((channel) => openAndSubscribe(user, channel, true, subscribedServices(current), at, (outcome) => ({ type: 'channelReplaced', channel, ...outcome }))),
         catchError((error: unknown) => {
           const basic = droppedOr(error, errorCodes.subscription.CPAAS_WSREQUEST_FAIL, 'Channel re-creation')
           logger.error(`The notification channel could not be re-created: ${basic.message}`)

@@ -61,21 +61,32 @@ export function channelSteps(deps: OperationDeps) {
     )
   }
 
-  /** Opens the socket on the channel before the deadline; on failure closes it and deletes the channel (in the background). */
-  const openSocket = (user: AuthUser, channel: Channel, at: Deadline): Observable<never> =>
+  /**
+   * Opens the socket on the channel before the deadline. On failure a channel `created` for this request is closed and deleted (in the
+   * background); one held before is left to the connection, whose reconnection goes on (its giving up forgets the channel).
+   */
+  const openSocket = (user: AuthUser, channel: Channel, at: Deadline, created: boolean): Observable<never> =>
     connection.connect(channel.channelURL).pipe(
       before(at, 'WebSocket open', codes.WS_CONNECTION_ERROR),
       ignoreElements(),
       catchError((error: unknown) => {
+        const basic = asBasicError(error, codes.WS_CONNECTION_ERROR, 'WebSocket open')
+        if (!created) throw basic
         connection.disconnect()
         deps.running.add(requests.deleteChannel(context(user), channel).subscribe({ error: (cause: unknown) => logger.debug('Channel not deleted', cause) }))
-        throw new ChannelDropped(asBasicError(error, codes.WS_CONNECTION_ERROR, 'WebSocket open'))
+        throw new ChannelDropped(basic)
       }),
     )
 
-  /** The socket on the channel, then the services subscribed on it, as the event `done` makes of what they gave. */
-  const openAndSubscribe = (user: AuthUser, channel: Channel, services: readonly ServiceName[], at: Deadline, done: (outcome: Subscribed) => SubscriptionEvent): Observable<SubscriptionEvent> =>
-    concat(openSocket(user, channel, at), subscribeEach(user, channel, services, at).pipe(map(done)))
+  /** The socket on the channel (`created` for this request or held before), then the services subscribed on it, as the event `done` makes of what they gave. */
+  const openAndSubscribe = (
+    user: AuthUser,
+    channel: Channel,
+    created: boolean,
+    services: readonly ServiceName[],
+    at: Deadline,
+    done: (outcome: Subscribed) => SubscriptionEvent,
+  ): Observable<SubscriptionEvent> => concat(openSocket(user, channel, at, created), subscribeEach(user, channel, services, at).pipe(map(done)))
 
   const failed = (operation: SubscriptionOperation, error: unknown): SubscriptionEvent => {
     const basic = droppedOr(error, errorCodes.general.NO_CODE, `services.${operation}`)

@@ -171,6 +171,19 @@ describe('integration: connection faults and recovery', () => {
     expect(sockets.opened).to.have.length(2)
   })
 
+  it('tolerates at least one missed check when maxMissedPings is 0, instead of reopening the socket in a loop', async () => {
+    await start()
+    const serverChecks: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: { type: 'keepAlive', responsibleParty: 'server' }, maxMissedPings: 0 } }
+    const { alice, advance, sockets } = await clockedClient(serverChecks)
+    // Before the platform's first connCheck the SDK waits one 120 s interval, not zero.
+    advance(0)
+    advance(119_999)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
+    expect(sockets.opened).to.have.length(1)
+    advance(1)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: true })
+  })
+
   it('switches connectivity checking on and off at run time', async () => {
     await start()
     const { alice, advance, sockets } = await clockedClient({ connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100, maxMissedPings: 2 } })
@@ -191,6 +204,29 @@ describe('integration: connection faults and recovery', () => {
     advance(10_000)
     expect(count(sockets.sent, 'connCheck')).to.equal(2)
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, pinging: false, checkConnectivity: false })
+  })
+
+  it('keeps checking as enableConnectivityChecking set it when updateConfig changes other settings', async () => {
+    await start()
+    const { alice, advance, sockets } = await clockedClient({ connectivity: { ...fastReconnect.connectivity, checkConnectivity: false, method: 'pingPong', pingInterval: 100 } })
+    alice.connection.enableConnectivityChecking(true)
+    advance(0)
+    expect(count(sockets.sent, 'connCheck')).to.equal(1)
+    // A setting that has nothing to do with checking: the run-time switch stays as the app set it.
+    alice.updateConfig({ logs: { logLevel: 'silent' }, connectivity: { reconnectDelay: 60 } })
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ checkConnectivity: true, pinging: true })
+    advance(200)
+    expect(count(sockets.sent, 'connCheck')).to.equal(3)
+
+    alice.connection.enableConnectivityChecking(false)
+    alice.updateConfig({ logs: { logLevel: 'silent' } })
+    advance(1000)
+    expect(count(sockets.sent, 'connCheck')).to.equal(3)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ checkConnectivity: false, pinging: false })
+    // Checking switched in the configuration itself still applies.
+    alice.updateConfig({ connectivity: { checkConnectivity: true } })
+    advance(0)
+    expect(count(sockets.sent, 'connCheck')).to.equal(4)
   })
 
   it('recovers when the platform restarts with its state kept', async () => {
@@ -237,6 +273,27 @@ describe('integration: connection faults and recovery', () => {
     await done
     expect(alice.connection.getSocketState('cpaas')?.channelURL).not.to.equal(channelURL)
     await notificationArrives(platform(), alice, 'alice@example.com', 'after giving up')
+  })
+
+  it('fails only the subscribe that cannot wait for a reconnecting socket: the channel, its services and the reconnection stay', async () => {
+    await start()
+    const alice = await client('alice@example.com', { connectivity: { reconnectDelay: 50, reconnectLimit: 0 }, subscription: { timeout: 1 } })
+    const channelURL = alice.connection.getSocketState('cpaas')?.channelURL ?? ''
+    await platform().admin.fail({ prefix: channelURL, count: 1000, status: 503 })
+    await platform().admin.dropSockets({ userId: 'alice@example.com' })
+    await until(() => alice.connection.getSocketState('cpaas')?.reconnecting === true, 'the reconnection')
+    const failed = nextEvent<{ error: unknown }>(alice, 'subscription:error')
+    alice.services.subscribe(['call'])
+    const { error } = await failed
+    expect(isBasicError(error) && error.code).to.equal('subscription:1')
+    expect(alice.services.getSubscriptions()).to.deep.include({ subscribed: ['chat'], isPending: false })
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ channelURL, reconnecting: true })
+
+    const reopened = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
+    await platform().admin.clearFaults()
+    await reopened
+    expect(alice.connection.getSocketState('cpaas')?.channelURL).to.equal(channelURL)
+    await notificationArrives(platform(), alice, 'alice@example.com', 'after the failed subscribe')
   })
 
   it('does not reconnect when autoReconnect is off', async () => {

@@ -111,6 +111,15 @@ describe('streams/connection/connectivityCheck', () => {
       expect(times('{"connCheck":{"interval":0.2}}')).to.deep.equal([0, 200])
     })
 
+    it('keeps a connection whose connAcks come when maxMissedPings is 0 (at least one interval is tolerated)', () => {
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        const socket$ = hot<SocketSignal>('o 1ms k 199ms k 199ms k', signals)
+        const output$ = letters(socket$.pipe(connectivityCheck(cold('a', { a: options({ method: pingPong, pingInterval: 200, maxMissedPings: 0 }) }), scheduler)))
+        expectObservable(output$, '^ 500ms !').toBe('o 1ms k 199ms k 199ms k', { o: 'o', k: 'k' })
+      })
+      expect(times('{"connCheck":{"interval":0.2}}')).to.deep.equal([0, 200, 400])
+    })
+
     it('declares the connection lost when a connCheck cannot be sent', () => {
       accepts = (now) => now < 1000
       scheduler.run(({ hot, cold, expectObservable }) => {

@@ -143,6 +143,20 @@ describe('logs', () => {
       ])
     })
 
+    it('writes action logs at logActions.level, shown when logLevel allows that level', () => {
+      const { logger, calls, config } = setup({ logs: { logLevel: 'info', enableGrouping: false, logActions: { level: 'info' } } })
+      logger.action({ type: 'x' }, {}, {})
+      expect(calls).to.deep.equal([
+        { method: 'info', args: ['[kandy-rx:call] action x'] },
+        { method: 'info', args: ['action', { type: 'x' }] },
+      ])
+      config.update({ logs: { logLevel: 'warn' } })
+      logger.action({ type: 'y' }, {}, {})
+      config.update({ logs: { logLevel: 'debug', logActions: { level: 'silent' } } })
+      logger.action({ type: 'z' }, {}, {})
+      expect(calls).to.have.length(2)
+    })
+
     it('outputs nothing when logActions is false, but keeps basic logs', () => {
       const { logger, calls } = setup({ logs: { logActions: false } })
       logger.action({ type: 'x' }, {}, {})
@@ -177,6 +191,16 @@ describe('logs', () => {
       expect(output).not.to.include('hunter2')
       expect(output).to.include('[REDACTED]')
       expect(output).to.include('bob')
+    })
+
+    it('hides a secret that changed in the diff of an action log (a token refreshed, new TURN credentials)', () => {
+      const { logger, text } = setup({ logs: { logActions: { diff: true } } })
+      const refreshed = { user: { ...state.user, accessToken: 'opaque-newer', password: 'hunter3' }, turnCredentials: { username: 'u1', password: 'turn-newer' } }
+      logger.action(event, { ...state, turnCredentials: { username: 'u1', password: 'turn-older' } }, refreshed)
+      const output = text()
+      for (const secret of ['opaque-access', 'opaque-newer', 'hunter2', 'hunter3', 'turn-older', 'turn-newer']) expect(output).not.to.include(secret)
+      expect(output).to.include('user.accessToken')
+      expect(output).to.include('turnCredentials.password')
     })
 
     it('hides tokens in flattened lines too', () => {

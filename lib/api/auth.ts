@@ -21,7 +21,7 @@ export interface AuthApi {
   /**
    * Sets the tokens (from the platform's authentication API) used for every request to the platform: the access token authorises,
    * the id token says who the user is. `auth:change` follows; tokens that cannot be used (not a JWT, missing claims, wrong types)
-   * give `auth:error` with a `BasicError` and change nothing. Later requests use the new access token; an open WebSocket keeps its own.
+   * give `auth:error` with a `BasicError` and change nothing. Later requests use the new access token, and so does the WebSocket when it reconnects (an open one keeps its own).
    *
    * client.setTokens({ accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', idToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
    */

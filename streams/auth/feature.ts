@@ -9,7 +9,7 @@ import { userFromTokens, type Tokens } from './tokens.js'
 export type AuthDeps = Pick<FeatureDeps, 'logs'>
 
 export interface AuthCommands {
-  /** Sets the tokens: a valid pair gives `tokensSet` (later REST calls use it; an open WebSocket keeps its own), anything else `tokensRejected`. */
+  /** Sets the tokens: a valid pair gives `tokensSet` (later REST calls use it, and the WebSocket when it reconnects), anything else `tokensRejected`. */
   readonly setTokens: (params: Tokens) => void
 }
 

@@ -82,7 +82,9 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
     if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')
 
     let open = false
-    return socketSession(socketUrl(server, channelURL, user.accessToken), WebSocket).pipe(
+    // Each attempt carries the newest token (setTokens since): the reference reopens with the first, which the platform refuses once expired.
+    const session$ = defer(() => socketSession(socketUrl(server, channelURL, (deps.user() ?? user).accessToken), WebSocket))
+    return session$.pipe(
       connectivityCheck(deps.checkOptions$, scheduler),
       reconnect(() => reconnectPolicy(deps.config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
       each((signal) => signalEvents(signal, deps, (now) => (open = now))),

@@ -143,6 +143,22 @@ describe('integration: connection faults and recovery', () => {
     await notificationArrives(platform(), alice, 'alice@example.com', 'after the pings')
   })
 
+  it('reconnects with the tokens setTokens gave since, after the first access token expired', async () => {
+    // Today's time, so that the SDK takes the platform's tokens as current.
+    const platformClock = manualClock(Math.floor(Date.now() / 1000) * 1000)
+    await start({ clock: platformClock, tokenLifetime: 60 })
+    const alice = await client('alice@example.com')
+    platformClock.advance(50_000)
+    const refreshed = await platform().tokens('alice@example.com')
+    alice.setTokens({ accessToken: refreshed.accessToken, idToken: refreshed.idToken })
+    // The first token has expired: the platform refuses an upgrade that carries it (401).
+    platformClock.advance(20_000)
+    const reopened = nextEvent(alice, 'ws:change', () => alice.connection.getSocketState('cpaas')?.connected === true)
+    await platform().admin.dropSockets({ userId: 'alice@example.com' })
+    await reopened
+    await notificationArrives(platform(), alice, 'alice@example.com', 'after the token refresh')
+  })
+
   it('answers the platform connChecks when the server is responsible, and notices exactly interval × maxMissedPings after they stop', async () => {
     const platformClock = manualClock()
     await start({ clock: platformClock, serverConnCheckInterval: 30 })

@@ -102,7 +102,7 @@ export interface Conversation {
    * conversation.createMessage({ type: 'text', text: 'This is the message' }).send()
    */
   createMessage(part?: Part | string | readonly Part[]): MessageSender
-  /** Clears this conversation's messages from local state. Emits `messages:change`. */
+  /** Clears this conversation's messages from local state; the next `fetchMessages` starts again from the newest page. Emits `messages:change`. */
   clearMessages(): void
   /** The messages of this conversation, oldest first. */
   getMessages(): Message[]

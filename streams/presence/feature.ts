@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
+import { AsyncSubject, EMPTY, Subject, Subscription, concat, filter, finalize, map, mergeMap, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
@@ -147,11 +147,28 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   /** Watch or unwatch each user with its own request (Recommendation of §1.5). */
   const waiting = new Subject<Observable<never>>()
   running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
+  /** The end of each user's latest watch or unwatch not finished yet. */
+  const ends = new Map<string, Observable<never>>()
+  /** Queues `outcome$` to start once the user's previous one ended: in flight together, the platform could apply an unwatch before the watch it follows. */
+  const queued = (userId: string, outcome$: Observable<never>): void => {
+    const end = new AsyncSubject<never>()
+    const before = ends.get(userId) ?? EMPTY
+    ends.set(userId, end)
+    // The queue starts outcomes in order, so `before` holds a slot already (or is done): waiting for it never blocks the queue.
+    waiting.next(
+      concat(before, outcome$).pipe(
+        finalize(() => {
+          end.complete()
+          if (ends.get(userId) === end) ends.delete(userId)
+        }),
+      ),
+    )
+  }
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
       const [send, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
       const listId = presenceListId!
-      for (const userId of userIds) waiting.next(settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
+      for (const userId of userIds) queued(userId, settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
     })
 
   running.add(

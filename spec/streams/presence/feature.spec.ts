@@ -138,6 +138,19 @@ describe('presence feature: watching many users', () => {
     presence.dispose()
   })
 
+  it('sends a user\'s unwatch only once their watch is answered (in flight together, the platform may apply them swapped), other users\' meanwhile', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    const sent = () => requests.map((request) => `${request.method} ${request.path.split('/').at(-1)}`)
+    presence.commands.subscribe(userIds[0]!)
+    presence.commands.unsubscribe(userIds[0]!)
+    presence.commands.subscribe(userIds[1]!)
+    expect(sent()).to.deep.equal([`PUT ${userIds[0]}`, `PUT ${userIds[1]}`])
+    answer(answers[0], { presenceContact: { presentityUserId: userIds[0] } })
+    expect(sent()).to.deep.equal([`PUT ${userIds[0]}`, `PUT ${userIds[1]}`, `DELETE ${userIds[0]}`])
+    presence.dispose()
+  })
+
   it('sends no waiting request once disposed', () => {
     const { link, requests, answers } = answeredLink()
     const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })

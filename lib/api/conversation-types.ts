@@ -112,7 +112,8 @@ export interface Conversation {
   deleteMessages(messageIds?: readonly string[]): void
   /**
    * Deletes the conversation (for this user). Emits `conversations:change` with the remaining conversations. For a group conversation
-   * the request is the reference's `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
+   * the request is the reference's `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator and
+   * otherwise makes the user leave it; `client.groups` is not told (its `fetch` shows the change).
    */
   delete(): void
   /** Calls `subscriber({ conversationId, messageId })` whenever this conversation's messages change; returns the unsubscribe function. */

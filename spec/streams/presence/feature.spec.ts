@@ -102,25 +102,44 @@ describe('presence feature: arguments', () => {
   })
 })
 
+/** A link whose requests are sent when subscribed, as a real link's are, and answered by the spec, each through its own subject. */
+const answeredLink = () => {
+  const link = recordingLink()
+  const answers: Array<Subject<unknown>> = []
+  const request = <A>(spec: RequestSpec<A>): Observable<A> =>
+    defer(() => {
+      link.request(spec)
+      const answer = new Subject<A>()
+      answers.push(answer as Subject<unknown>)
+      return answer
+    })
+  return { link: { ...link, request }, requests: link.requests, answers }
+}
+const answer = (subject: Subject<unknown> | undefined, value: unknown): void => {
+  subject?.next(value)
+  subject?.complete()
+}
+
+describe('presence feature: publishing', () => {
+  const published = (activityValue: string) => ({ presenceSource: { presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue } } } } })
+
+  it('publishes one update after another, so that the platform keeps the last one asked (two in flight may swap on the way)', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>(undefined) })
+    const activities = () => requests.map((request) => (request.body as ReturnType<typeof published>).presenceSource.presence.person.activities.activityValue)
+    presence.commands.update('Open', 'Busy')
+    presence.commands.update('Open', 'Available')
+    expect(activities()).to.deep.equal(['Busy'])
+    answer(answers[0], published('Busy'))
+    expect(activities()).to.deep.equal(['Busy', 'Available'])
+    answer(answers[1], published('Available'))
+    expect(presence.current().self).to.include({ status: 'Open', activity: 'Available' })
+    presence.dispose()
+  })
+})
+
 describe('presence feature: watching many users', () => {
-  /** A link whose requests are sent when subscribed, as a real link's are, and answered by the spec, each through its own subject. */
-  const answeredLink = () => {
-    const link = recordingLink()
-    const answers: Array<Subject<unknown>> = []
-    const request = <A>(spec: RequestSpec<A>): Observable<A> =>
-      defer(() => {
-        link.request(spec)
-        const answer = new Subject<A>()
-        answers.push(answer as Subject<unknown>)
-        return answer
-      })
-    return { link: { ...link, request }, requests: link.requests, answers }
-  }
   const userIds = Array.from({ length: 20 }, (_, index) => `user${index}@example.com`)
-  const answer = (subject: Subject<unknown> | undefined, value: unknown): void => {
-    subject?.next(value)
-    subject?.complete()
-  }
 
   it('sends a few watch requests at a time, the next once one is answered, so that none waits for its answer in a queue', () => {
     const { link, requests, answers } = answeredLink()

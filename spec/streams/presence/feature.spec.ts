@@ -170,6 +170,22 @@ describe('presence feature: watching many users', () => {
     presence.dispose()
   })
 
+  it('sends every one of more watches and unwatches of one user than requests fit in flight, one at a time in the order asked, the other users\' too', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    const turns = watchRequestsInFlight + 3
+    for (let turn = 0; turn < turns; turn++) presence.commands[turn % 2 === 0 ? 'subscribe' : 'unsubscribe'](userIds[0]!)
+    presence.commands.subscribe(userIds[1]!)
+    const sentFor = (userId: string) => requests.filter((request) => request.path.endsWith(`/${userId}`)).map((request) => request.method)
+    for (let at = 0; at < requests.length; at++) {
+      expect(requests.length - at, 'requests in flight').to.be.at.most(2)
+      answer(answers[at], { presenceContact: { presentityUserId: userIds[0] } })
+    }
+    expect(sentFor(userIds[0]!)).to.deep.equal(Array.from({ length: turns }, (_, turn) => (turn % 2 === 0 ? 'PUT' : 'DELETE')))
+    expect(sentFor(userIds[1]!)).to.deep.equal(['PUT'])
+    presence.dispose()
+  })
+
   it('sends no waiting request once disposed', () => {
     const { link, requests, answers } = answeredLink()
     const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })

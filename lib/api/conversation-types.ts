@@ -102,7 +102,7 @@ export interface Conversation {
    * conversation.createMessage({ type: 'text', text: 'This is the message' }).send()
    */
   createMessage(part?: Part | string | readonly Part[]): MessageSender
-  /** Clears this conversation's messages from local state. Emits `messages:change`. */
+  /** Clears this conversation's messages from local state; the next `fetchMessages` starts again from the newest page. Emits `messages:change`. */
   clearMessages(): void
   /** The messages of this conversation, oldest first. */
   getMessages(): Message[]
@@ -112,7 +112,8 @@ export interface Conversation {
   deleteMessages(messageIds?: readonly string[]): void
   /**
    * Deletes the conversation (for this user). Emits `conversations:change` with the remaining conversations. For a group conversation
-   * the request is the reference's `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator.
+   * the request is the reference's `DELETE .../group/<groupId>`, which deletes the group when the user is its administrator and
+   * otherwise makes the user leave it; `client.groups` is not told (its `fetch` shows the change).
    */
   delete(): void
   /** Calls `subscriber({ conversationId, messageId })` whenever this conversation's messages change; returns the unsubscribe function. */

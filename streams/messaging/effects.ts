@@ -10,7 +10,7 @@ import type { MessagingEvent, MessagingOperation, MessagingState } from './model
 interface Effects {
   /** Runs work that reports its own failures as events. */
   readonly run: (work$: Observable<MessagingEvent>) => void
-  /** Runs work after the earlier work of the same key (the sends of a conversation; its history pages). */
+  /** Runs work after the earlier work of the same key (the sends of a conversation; its history pages; its typing indicators). */
   readonly enqueue: (key: string, work$: Observable<MessagingEvent>) => void
   readonly dispose: () => void
 }

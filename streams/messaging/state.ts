@@ -97,7 +97,11 @@ const handlers: Handlers = {
     return event.recovered ? upsert(state, event, () => emptyConversation(event.destination, event.chatType), apply) : update(state, event, apply)
   },
   historyFailed: (state, event) => update(state, event, (conversation) => (conversation.isPending ? revised(conversation, { isPending: false }) : conversation)),
-  messagesCleared: (state, event) => update(state, event, (conversation) => (logOf(conversation).length === 0 ? conversation : revised(conversation, {}, MessageLog.empty))),
+  // The cursor goes too: the next page is the newest again, not the one after a page no longer held.
+  messagesCleared: (state, event) =>
+    update(state, event, (conversation) =>
+      logOf(conversation).length === 0 && !conversation.history.fetched ? conversation : revised(conversation, { history: { fetched: false } }, MessageLog.empty),
+    ),
   messageDeleted: (state, event) =>
     update(state, event, (conversation) => {
       const log = logOf(conversation)

@@ -9,7 +9,7 @@ const typingRefreshMs = 30_000
 
 type Typing = Pick<MessagingContext, 'link' | 'environment' | 'dispatch' | 'effects' | 'withUser'>
 
-/** The `setIsTyping` command: tells the other participants of a chat whether the user types, sending each change once. */
+/** The `setIsTyping` command: tells the other participants of a chat whether the user types, sending each change once and in order. */
 export function createTyping({ link, environment, dispatch, effects, withUser }: Typing) {
   const sent = new Map<string, { readonly state: 'active' | 'idle'; readonly at: number }>()
   const failed = failedTo('setIsTyping')
@@ -26,6 +26,7 @@ export function createTyping({ link, environment, dispatch, effects, withUser }:
       sent.delete(key)
       return of(failed(asBasicError(error)))
     }
-    effects.run(request$.pipe(ignoreElements(), catchError(forget)))
+    // In order per conversation: an `active` overtaken by its `idle` would show the user typing until the platform's refresh ends.
+    effects.enqueue(`typing:${key}`, request$.pipe(ignoreElements(), catchError(forget)))
   }
 }

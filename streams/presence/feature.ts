@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { Subject, Subscription, filter, map, mergeMap, type Observable } from 'rxjs'
+import { AsyncSubject, EMPTY, Subject, Subscription, concat, concatMap, filter, finalize, map, mergeMap, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logger } from '../logs/logger.js'
-import { settled, settler, userRequests } from '../outcome.js'
+import { settled, settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
 import { fetchPresence, person, publishPresence, unwatchUser, watchUser, type PresenceScope } from './requests.js'
@@ -30,7 +30,7 @@ export interface PresenceDeps extends Pick<FeatureDeps, 'config' | 'logs' | 'lin
 export type UserIds = string | readonly string[]
 
 export interface PresenceCommands {
-  /** Publishes the user's presence; `note` only with `ActivitiesOther`. Outcome: `selfPresenceUpdated` or `presenceFailed`. */
+  /** Publishes the user's presence, each update after the previous one answered; `note` only with `ActivitiesOther`. Outcome: `selfPresenceUpdated` or `presenceFailed`. */
   readonly update: (status: string, activity: string, note?: string) => void
   /** Fetches the presence of one user or several, once. Outcome: `presenceFetched` or `presenceFailed`. */
   readonly fetch: (users: UserIds) => void
@@ -101,24 +101,26 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   let presenceListId: string | undefined
   running.add(presenceListId$.subscribe((listId) => (presenceListId = listId)))
   const dispatch = (event: PresenceEvent): void => void store.dispatch(event)
-  const request = userRequests(running, link, dispatch)
   const fail = (operation: PresenceOperation, error: BasicError, userIds: readonly string[] = []): void => dispatch({ type: 'presenceFailed', operation, error, userIds })
 
   /** Where the user's presence lives. */
   const scopeOf = (user: AuthUser): PresenceScope => ({ version: config.current().authentication.server.version, userId: user.username })
 
+  /** Publishes one after another: in flight together, the platform could store an earlier update last, and the user's last choice would be lost. */
+  const publishing = new Subject<Observable<never>>()
+  running.add(publishing.pipe(concatMap((outcome$) => outcome$)).subscribe())
+
   const update = (status: string, activity: string, note?: string): void => {
     const published = publishedPerson(status, activity, note)
     if (E.isLeft(published)) return fail('update', published.left)
-    request(
-      'Presence publish request',
-      (user) => publishPresence(link, scopeOf(user), config.current().authentication.clientCorrelator, published.right),
-      (stored) => {
-        const { userId: _self, ...presence } = valueOf('self', stored)
-        return { type: 'selfPresenceUpdated', ...presence }
-      },
-      (error) => fail('update', error),
-    )
+    const user = signedIn(link, 'Presence publish request')
+    if (E.isLeft(user)) return fail('update', user.left)
+    const publish$ = publishPresence(link, scopeOf(user.right), config.current().authentication.clientCorrelator, published.right)
+    const stored = (person: Person): void => {
+      const { userId: _self, ...presence } = valueOf('self', person)
+      dispatch({ type: 'selfPresenceUpdated', ...presence })
+    }
+    publishing.next(settled(publish$, stored, (error) => fail('update', error)))
   }
 
   const forUsers =
@@ -147,11 +149,28 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   /** Watch or unwatch each user with its own request (Recommendation of §1.5). */
   const waiting = new Subject<Observable<never>>()
   running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
+  /** The end of each user's latest watch or unwatch not finished yet. */
+  const ends = new Map<string, Observable<never>>()
+  /** Queues `outcome$` to start once the user's previous one ended: in flight together, the platform could apply an unwatch before the watch it follows. */
+  const queued = (userId: string, outcome$: Observable<never>): void => {
+    const end = new AsyncSubject<never>()
+    const before = ends.get(userId) ?? EMPTY
+    ends.set(userId, end)
+    // The queue starts outcomes in order, so `before` holds a slot already (or is done): waiting for it never blocks the queue.
+    waiting.next(
+      concat(before, outcome$).pipe(
+        finalize(() => {
+          end.complete()
+          if (ends.get(userId) === end) ends.delete(userId)
+        }),
+      ),
+    )
+  }
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
       const [send, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)
       const listId = presenceListId!
-      for (const userId of userIds) waiting.next(settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
+      for (const userId of userIds) queued(userId, settled(send(link, where, listId, userId), () => dispatch({ type, userId }), (error) => fail(operation, error, [userId])))
     })
 
   running.add(

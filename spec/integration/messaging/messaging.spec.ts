@@ -376,6 +376,31 @@ describe('integration: messaging', function () {
       expect(texts(chat(dave).get('bob@example.com'))).to.have.length(7)
     })
 
+    it('fetches the newest page again after clearMessages, not the page after the one fetched before the clear', async () => {
+      const bob = await client('bob@example.com')
+      const toDave = chat(bob).create('dave@example.com')
+      for (let i = 1; i <= 5; i++) {
+        const sent = nextEvent<Json>(bob, 'messages:change', (payload) => payload.messageId !== undefined)
+        toDave.createMessage(`m${i}`).send()
+        await sent
+      }
+      const dave = await client('dave@example.com')
+      const conversation = chat(dave).create('bob@example.com')
+      const page = async (): Promise<string[]> => {
+        const fetched = nextEvent<Json>(dave, 'messages:change')
+        conversation.fetchMessages(2)
+        await fetched
+        return texts(chat(dave).get('bob@example.com'))
+      }
+      expect(await page()).to.deep.equal(['m4', 'm5'])
+      const cleared = nextEvent<Json>(dave, 'messages:change')
+      conversation.clearMessages()
+      await cleared
+      expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal([])
+      expect(await page()).to.deep.equal(['m4', 'm5'])
+      expect(await page()).to.deep.equal(['m2', 'm3', 'm4', 'm5'])
+    })
+
     it('reports a failed conversation list as messages:error with messaging:8', async () => {
       const alice = await client('alice@example.com')
       await platform().admin.fail({ prefix: '/cpaas/chat/v1/alice@example.com/oneToOne/sessions', status: 503 })

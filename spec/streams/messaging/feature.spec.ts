@@ -114,12 +114,16 @@ describe('messaging feature', () => {
     scheduler.run(({ flush }) => {
       const { messaging, calls } = setup(scheduler)
       const typing = () => calls.map((call) => (call.spec.body as { isComposing: { state: string } }).isComposing.state)
-      messaging.commands.setIsTyping(bob, 'chat-oneToOne', true)
-      messaging.commands.setIsTyping(bob, 'chat-oneToOne', true)
-      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 29_999)
-      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 30_000)
-      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 31_000)
-      scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 32_000)
+      const answered = (isTyping: boolean) => () => {
+        messaging.commands.setIsTyping(bob, 'chat-oneToOne', isTyping)
+        calls.forEach((call) => call.reply.complete())
+      }
+      answered(true)()
+      answered(true)()
+      scheduler.schedule(answered(true), 29_999)
+      scheduler.schedule(answered(true), 30_000)
+      scheduler.schedule(answered(false), 31_000)
+      scheduler.schedule(answered(false), 32_000)
       flush()
       expect(typing()).to.deep.equal(['active', 'active', 'idle'])
       expect(calls[0]!.spec.body).to.deep.equal({ isComposing: { contenttype: 'text/plain', refresh: '60', state: 'active', lastactive: 0 } })
@@ -136,6 +140,7 @@ describe('messaging feature', () => {
       const { messaging, calls, events } = setup(scheduler)
       const typing = () => calls.map((call) => (call.spec.body as { isComposing: { state: string } }).isComposing.state)
       messaging.commands.setIsTyping(bob, 'chat-oneToOne', false)
+      calls[0]!.reply.complete()
       scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', false), 60_000)
       scheduler.schedule(() => messaging.commands.setIsTyping(bob, 'chat-oneToOne', true), 61_000)
       scheduler.schedule(() => calls[1]!.reply.error(new Error('Set is typing request failed')), 62_000)
@@ -150,6 +155,18 @@ describe('messaging feature', () => {
       expect((events.at(-1) as { error: { code: string } }).error.code).to.equal('messaging:11')
       messaging.dispose()
     })
+  })
+
+  it('sends a conversation\'s typing states in order: each waits for the answer to the one before (two in flight may swap on the way)', () => {
+    const { messaging, calls } = setup()
+    const typing = () => calls.map((call) => [call.spec.path.split('/')[6], (call.spec.body as { isComposing: { state: string } }).isComposing.state])
+    messaging.commands.setIsTyping(bob, 'chat-oneToOne', true)
+    messaging.commands.setIsTyping(bob, 'chat-oneToOne', false)
+    messaging.commands.setIsTyping(['carol@example.com'], 'chat-oneToOne', true)
+    expect(typing()).to.deep.equal([['bob@example.com', 'active'], ['carol@example.com', 'active']])
+    calls[0]!.reply.complete()
+    expect(typing()).to.deep.equal([['bob@example.com', 'active'], ['carol@example.com', 'active'], ['bob@example.com', 'idle']])
+    messaging.dispose()
   })
 
   it('refuses to fetch the messages of a conversation it does not hold, as bad input', () => {

@@ -405,6 +405,13 @@ describe('messaging state', () => {
       expect(conversation.isTypingList).to.deep.equal(['bob@example.com'])
       expect(conversation.history).to.deep.equal({ fetched: true, next: 'n1' })
     })
+
+    it('starts paging from the newest page again once messages are cleared', () => {
+      const state = reduce([created, fetched([inbound('m1', 1)], 'latest', 'n1'), { type: 'messagesCleared', ...oneToOne }])
+      expect(findConversation(state, bob, 'chat-oneToOne')?.history).to.deep.equal({ fetched: false })
+      const empty = reduce([created, fetched([], 'latest', 'n1'), { type: 'messagesCleared', ...oneToOne }])
+      expect(findConversation(empty, bob, 'chat-oneToOne')?.history).to.deep.equal({ fetched: false })
+    })
   })
 
   describe('local changes and status', () => {

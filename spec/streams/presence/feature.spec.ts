@@ -102,25 +102,44 @@ describe('presence feature: arguments', () => {
   })
 })
 
+/** A link whose requests are sent when subscribed, as a real link's are, and answered by the spec, each through its own subject. */
+const answeredLink = () => {
+  const link = recordingLink()
+  const answers: Array<Subject<unknown>> = []
+  const request = <A>(spec: RequestSpec<A>): Observable<A> =>
+    defer(() => {
+      link.request(spec)
+      const answer = new Subject<A>()
+      answers.push(answer as Subject<unknown>)
+      return answer
+    })
+  return { link: { ...link, request }, requests: link.requests, answers }
+}
+const answer = (subject: Subject<unknown> | undefined, value: unknown): void => {
+  subject?.next(value)
+  subject?.complete()
+}
+
+describe('presence feature: publishing', () => {
+  const published = (activityValue: string) => ({ presenceSource: { presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue } } } } })
+
+  it('publishes one update after another, so that the platform keeps the last one asked (two in flight may swap on the way)', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>(undefined) })
+    const activities = () => requests.map((request) => (request.body as ReturnType<typeof published>).presenceSource.presence.person.activities.activityValue)
+    presence.commands.update('Open', 'Busy')
+    presence.commands.update('Open', 'Available')
+    expect(activities()).to.deep.equal(['Busy'])
+    answer(answers[0], published('Busy'))
+    expect(activities()).to.deep.equal(['Busy', 'Available'])
+    answer(answers[1], published('Available'))
+    expect(presence.current().self).to.include({ status: 'Open', activity: 'Available' })
+    presence.dispose()
+  })
+})
+
 describe('presence feature: watching many users', () => {
-  /** A link whose requests are sent when subscribed, as a real link's are, and answered by the spec, each through its own subject. */
-  const answeredLink = () => {
-    const link = recordingLink()
-    const answers: Array<Subject<unknown>> = []
-    const request = <A>(spec: RequestSpec<A>): Observable<A> =>
-      defer(() => {
-        link.request(spec)
-        const answer = new Subject<A>()
-        answers.push(answer as Subject<unknown>)
-        return answer
-      })
-    return { link: { ...link, request }, requests: link.requests, answers }
-  }
   const userIds = Array.from({ length: 20 }, (_, index) => `user${index}@example.com`)
-  const answer = (subject: Subject<unknown> | undefined, value: unknown): void => {
-    subject?.next(value)
-    subject?.complete()
-  }
 
   it('sends a few watch requests at a time, the next once one is answered, so that none waits for its answer in a queue', () => {
     const { link, requests, answers } = answeredLink()
@@ -135,6 +154,35 @@ describe('presence feature: watching many users', () => {
     expect(events.map((event) => (event.type === 'presenceFailed' ? `failed ${event.userIds.join()}` : event.type))).to.deep.equal(['userWatched', `failed ${userIds[1]}`])
     for (let at = 2; at < userIds.length; at++) answer(answers[at], { presenceContact: { presentityUserId: userIds[at] } })
     expect(requests.map((request) => request.path.split('/').at(-1))).to.deep.equal(userIds)
+    presence.dispose()
+  })
+
+  it('sends a user\'s unwatch only once their watch is answered (in flight together, the platform may apply them swapped), other users\' meanwhile', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    const sent = () => requests.map((request) => `${request.method} ${request.path.split('/').at(-1)}`)
+    presence.commands.subscribe(userIds[0]!)
+    presence.commands.unsubscribe(userIds[0]!)
+    presence.commands.subscribe(userIds[1]!)
+    expect(sent()).to.deep.equal([`PUT ${userIds[0]}`, `PUT ${userIds[1]}`])
+    answer(answers[0], { presenceContact: { presentityUserId: userIds[0] } })
+    expect(sent()).to.deep.equal([`PUT ${userIds[0]}`, `PUT ${userIds[1]}`, `DELETE ${userIds[0]}`])
+    presence.dispose()
+  })
+
+  it('sends every one of more watches and unwatches of one user than requests fit in flight, one at a time in the order asked, the other users\' too', () => {
+    const { link, requests, answers } = answeredLink()
+    const presence = createPresence({ ...quietCore(), link, presenceListId$: new BehaviorSubject<string | undefined>('list-1') })
+    const turns = watchRequestsInFlight + 3
+    for (let turn = 0; turn < turns; turn++) presence.commands[turn % 2 === 0 ? 'subscribe' : 'unsubscribe'](userIds[0]!)
+    presence.commands.subscribe(userIds[1]!)
+    const sentFor = (userId: string) => requests.filter((request) => request.path.endsWith(`/${userId}`)).map((request) => request.method)
+    for (let at = 0; at < requests.length; at++) {
+      expect(requests.length - at, 'requests in flight').to.be.at.most(2)
+      answer(answers[at], { presenceContact: { presentityUserId: userIds[0] } })
+    }
+    expect(sentFor(userIds[0]!)).to.deep.equal(Array.from({ length: turns }, (_, turn) => (turn % 2 === 0 ? 'PUT' : 'DELETE')))
+    expect(sentFor(userIds[1]!)).to.deep.equal(['PUT'])
     presence.dispose()
   })
 

@@ -92,6 +92,38 @@ const presenceEventOf = (notification: InboundNotification, current: PresenceSta
   return { type: 'presenceReceived', presence: valueOf(presentityUserId, presence.person), stamp: dateTime }
 }
 
+/** Runs outcomes one after another. */
+function inOrder(running: Subscription): (outcome$: Observable<never>) => void {
+  const queue = new Subject<Observable<never>>()
+  running.add(queue.pipe(concatMap((outcome$) => outcome$)).subscribe())
+  return (outcome$) => queue.next(outcome$)
+}
+
+/**
+ * Runs outcomes at most `inFlight` at once, each user's once that user's previous one ended: a watch and an unwatch in flight together
+ * could reach the platform swapped.
+ */
+function perUserQueue(running: Subscription, inFlight: number): (userId: string, outcome$: Observable<never>) => void {
+  const waiting = new Subject<Observable<never>>()
+  running.add(waiting.pipe(mergeMap((outcome$) => outcome$, inFlight)).subscribe())
+  /** The end of each user's latest outcome not finished yet. */
+  const ends = new Map<string, Observable<never>>()
+  return (userId, outcome$) => {
+    const end = new AsyncSubject<never>()
+    const before = ends.get(userId) ?? EMPTY
+    ends.set(userId, end)
+    // The queue starts outcomes in order, so `before` holds a slot already (or is done): waiting for it never blocks the queue.
+    waiting.next(
+      concat(before, outcome$).pipe(
+        finalize(() => {
+          end.complete()
+          if (ends.get(userId) === end) ends.delete(userId)
+        }),
+      ),
+    )
+  }
+}
+
 /** Presence: the user's own presence, the presence of watched and fetched users, and their notifications. */
 export function createPresence({ config, logs, link, presenceListId$ }: PresenceDeps): PresenceFeature {
   const logger = logs.logger('presence')
@@ -106,9 +138,8 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   /** Where the user's presence lives. */
   const scopeOf = (user: AuthUser): PresenceScope => ({ version: config.current().authentication.server.version, userId: user.username })
 
-  /** Publishes one after another: in flight together, the platform could store an earlier update last, and the user's last choice would be lost. */
-  const publishing = new Subject<Observable<never>>()
-  running.add(publishing.pipe(concatMap((outcome$) => outcome$)).subscribe())
+  // One after another: in flight together, the platform could store an earlier update last, and the user's last choice would be lost.
+  const publish = inOrder(running)
 
   const update = (status: string, activity: string, note?: string): void => {
     const published = publishedPerson(status, activity, note)
@@ -120,7 +151,7 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
       const { userId: _self, ...presence } = valueOf('self', person)
       dispatch({ type: 'selfPresenceUpdated', ...presence })
     }
-    publishing.next(settled(publish$, stored, (error) => fail('update', error)))
+    publish(settled(publish$, stored, (error) => fail('update', error)))
   }
 
   const forUsers =
@@ -147,25 +178,7 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
   })
 
   /** Watch or unwatch each user with its own request (Recommendation of §1.5). */
-  const waiting = new Subject<Observable<never>>()
-  running.add(waiting.pipe(mergeMap((outcome$) => outcome$, watchRequestsInFlight)).subscribe())
-  /** The end of each user's latest watch or unwatch not finished yet. */
-  const ends = new Map<string, Observable<never>>()
-  /** Queues `outcome$` to start once the user's previous one ended: in flight together, the platform could apply an unwatch before the watch it follows. */
-  const queued = (userId: string, outcome$: Observable<never>): void => {
-    const end = new AsyncSubject<never>()
-    const before = ends.get(userId) ?? EMPTY
-    ends.set(userId, end)
-    // The queue starts outcomes in order, so `before` holds a slot already (or is done): waiting for it never blocks the queue.
-    waiting.next(
-      concat(before, outcome$).pipe(
-        finalize(() => {
-          end.complete()
-          if (ends.get(userId) === end) ends.delete(userId)
-        }),
-      ),
-    )
-  }
+  const queued = perUserQueue(running, watchRequestsInFlight)
   const watching = (operation: 'subscribe' | 'unsubscribe') =>
     forUsers(operation, operation === 'subscribe' ? 'Add presence user' : 'Remove presence user', (userIds, where) => {
       const [send, type] = operation === 'subscribe' ? ([watchUser, 'userWatched'] as const) : ([unwatchUser, 'userUnwatched'] as const)

@@ -4,6 +4,7 @@ import type { ServiceName } from './context.js'
 import { enqueue, freshFrames, type QueuedFrame } from './channel-queue.js'
 import { ConnChecks } from './connchecks.js'
 import type { Faults } from './faults.js'
+import { chosenDevices, type DeviceFilter } from './devices.js'
 
 /** Who sends the connectivity checks on a channel (`x-connCheckRole`). */
 export type ConnCheckRole = 'client' | 'server'
@@ -285,20 +286,6 @@ export class ChannelHub {
       this.options.clock.later(2000, () => socket.terminate())
     }
   }
-}
-
-/**
- * Some of a user's devices, told apart by the `clientCorrelator` each gave its channel: `only`
- * that device, or every device `except` it. When no channel carries the correlator (the device
- * is not known), `only` means every device and `except` none, so nobody is cut off by mistake.
- */
-export type DeviceFilter = { readonly only: string } | { readonly except: string }
-
-function chosenDevices(channels: readonly ChannelRecord[], devices: DeviceFilter): readonly ChannelRecord[] {
-  const device = 'only' in devices ? devices.only : devices.except
-  const known = channels.some((channel) => channel.clientCorrelator === device)
-  if (!known) return 'only' in devices ? channels : []
-  return channels.filter((channel) => (channel.clientCorrelator === device) === 'only' in devices)
 }
 
 function newestOpen(channel: ChannelRecord): WebSocket | undefined {

@@ -1,5 +1,5 @@
 import type * as t from 'io-ts'
-import type { DeviceFilter } from './channels.js'
+import type { DeviceFilter } from './devices.js'
 import type { PlatformClock } from './clock.js'
 
 /** A seeded or registered user of the local platform. */

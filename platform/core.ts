@@ -12,17 +12,10 @@ import { badInput, forbidden, hostRefused, injectedFault, internalError, methodN
 import { failingField, jsonBodyLimit, parseBody, rawBodyLimit, readBody, refuseUpgrade, writeReply } from './http.js'
 import { Faults } from './faults.js'
 import { adminRefusal, isAdminPath } from './guard.js'
-import { pathSegments, Router, type Method, type Route } from './router.js'
+import { channelSocketOf, pathSegments, Router, type Method, type Route } from './router.js'
 import { Store } from './store.js'
 import { newSecret, TokenIssuer } from './tokens.js'
 import type { TurnService } from './turn.js'
-
-/** The user and channel of a channel's WebSocket path (`/cpaas/notificationchannel/<ver>/<userId>/channels/<channelId>/websocket`), from its decoded segments. */
-function channelSocketOf(segments: readonly string[]): { userId: string; channelId: string } | undefined {
-  const [cpaas, service, version, userId, channels, channelId, websocket] = segments
-  const shaped = segments.length === 7 && cpaas === 'cpaas' && service === 'notificationchannel' && channels === 'channels' && websocket === 'websocket'
-  return shaped && version !== '' && userId !== undefined && userId !== '' && channelId !== undefined && channelId !== '' ? { userId, channelId } : undefined
-}
 
 /** What a core generation is built from; `startPlatform` fills the defaults. */
 export interface CoreOptions {

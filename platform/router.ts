@@ -100,3 +100,10 @@ function moreSpecific(a: Route, b: Route): boolean {
   }
   return false
 }
+
+/** The user and channel of a channel's WebSocket path (`/cpaas/notificationchannel/<ver>/<userId>/channels/<channelId>/websocket`), from its decoded segments. */
+export function channelSocketOf(segments: readonly string[]): { userId: string; channelId: string } | undefined {
+  const [cpaas, service, version, userId, channels, channelId, websocket] = segments
+  const shaped = segments.length === 7 && cpaas === 'cpaas' && service === 'notificationchannel' && channels === 'channels' && websocket === 'websocket'
+  return shaped && version !== '' && userId !== undefined && userId !== '' && channelId !== undefined && channelId !== '' ? { userId, channelId } : undefined
+}

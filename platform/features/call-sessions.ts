@@ -1,7 +1,7 @@
 import type { Account, PlatformContext, PlatformReply } from '../context.js'
 import { serviceError } from '../context.js'
 import type { CallNotificationFrame } from '../../streams/call/codecs.js'
-import type { DeviceFilter } from '../channels.js'
+import type { DeviceFilter } from '../devices.js'
 import type { ClockTimer } from '../clock.js'
 import { timeouts, type Timeouts } from '../timers.js'
 

@@ -352,23 +352,32 @@ describe('integration: messaging', function () {
   })
 
   describe('history', () => {
-    it('pages back with repeated fetchMessages calls, keeping messages in time order', async () => {
-      const bob = await client('bob@example.com')
-      const dave = await client('dave@example.com')
+    /** Bob sends `m1` … `m<count>` to Dave, each once the platform stored it. */
+    const sendToDave = async (bob: TestClient, count: number): Promise<void> => {
       const toDave = chat(bob).create('dave@example.com')
-      for (let i = 1; i <= 7; i++) {
+      for (let i = 1; i <= count; i++) {
         const sent = nextEvent<Json>(bob, 'messages:change', (payload) => payload.messageId !== undefined)
         toDave.createMessage(`m${i}`).send()
         await sent
       }
-      const dave2 = await client('dave@example.com')
-      const conversation = chat(dave2).create('bob@example.com')
+    }
+    /** The reader's conversation with Bob, and `page()`: fetches its next `amount` messages and gives every text held then. */
+    const pagesOf = (reader: TestClient, amount: number) => {
+      const conversation = chat(reader).create('bob@example.com')
       const page = async (): Promise<string[]> => {
-        const fetched = nextEvent<Json>(dave2, 'messages:change')
-        conversation.fetchMessages(3)
+        const fetched = nextEvent<Json>(reader, 'messages:change')
+        conversation.fetchMessages(amount)
         expect(await fetched).to.deep.equal({ destination: ['bob@example.com'], type: 'chat-oneToOne' })
-        return texts(chat(dave2).get('bob@example.com'))
+        return texts(chat(reader).get('bob@example.com'))
       }
+      return { conversation, page }
+    }
+
+    it('pages back with repeated fetchMessages calls, keeping messages in time order', async () => {
+      const bob = await client('bob@example.com')
+      const dave = await client('dave@example.com')
+      await sendToDave(bob, 7)
+      const { page } = pagesOf(await client('dave@example.com'), 3)
       expect(await page()).to.deep.equal(['m5', 'm6', 'm7'])
       expect(await page()).to.deep.equal(['m2', 'm3', 'm4', 'm5', 'm6', 'm7'])
       expect(await page()).to.deep.equal(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'])
@@ -377,21 +386,9 @@ describe('integration: messaging', function () {
     })
 
     it('fetches the newest page again after clearMessages, not the page after the one fetched before the clear', async () => {
-      const bob = await client('bob@example.com')
-      const toDave = chat(bob).create('dave@example.com')
-      for (let i = 1; i <= 5; i++) {
-        const sent = nextEvent<Json>(bob, 'messages:change', (payload) => payload.messageId !== undefined)
-        toDave.createMessage(`m${i}`).send()
-        await sent
-      }
+      await sendToDave(await client('bob@example.com'), 5)
       const dave = await client('dave@example.com')
-      const conversation = chat(dave).create('bob@example.com')
-      const page = async (): Promise<string[]> => {
-        const fetched = nextEvent<Json>(dave, 'messages:change')
-        conversation.fetchMessages(2)
-        await fetched
-        return texts(chat(dave).get('bob@example.com'))
-      }
+      const { conversation, page } = pagesOf(dave, 2)
       expect(await page()).to.deep.equal(['m4', 'm5'])
       const cleared = nextEvent<Json>(dave, 'messages:change')
       conversation.clearMessages()

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, catchError, forkJoin, of, switchMap, tap } from 'rxjs'
+import { EMPTY, catchError, forkJoin, map, of, switchMap, tap, type Observable } from 'rxjs'
 import type { MediaOptions } from '../media/constraints.js'
 import { bandwidthOf, constraintsOf, type AnswerOptions } from './commands.js'
 import { asCallError, endCall, type CallEngine } from './engine.js'
@@ -8,20 +8,44 @@ import { refusalOf } from './steps.js'
 
 type Deps = Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'running' | 'now'>
 
+/**
+ * After a failed answer, a peer that can answer again: a slow-start call's peer is dropped (the next answer makes one); a peer that took our
+ * tracks or our answer (it cannot answer twice) is replaced by a new one with the far end's offer again, as the invitation made it.
+ */
+function unanswered({ store, runtimes, signalling }: Pick<Deps, 'store' | 'runtimes' | 'signalling'>, callId: string, slowStart: boolean): Observable<unknown> {
+  const runtime = runtimes.find(callId)
+  const old = runtime?.peer
+  const offer = old?.connection.remoteDescription?.sdp
+  if (runtime === undefined || old === undefined) return of(undefined)
+  const used = old.connection.localDescription !== null || old.connection.getSenders().some((sender) => sender.track !== null)
+  if (!slowStart && (!used || offer === undefined)) return of(undefined)
+  // Not the call's peer any more first, so its closing is not the call's media connection closing.
+  runtime.peer = undefined
+  old.close()
+  if (slowStart || offer === undefined) return of(undefined)
+  runtimes.endTracks(callId, store.callOf(callId)?.remoteTracks ?? [], false)
+  return signalling.iceServers().pipe(switchMap((servers) => runtimes.newPeer(callId, servers).remoteDescription('offer', offer)))
+}
+
 /** `answer` (calls.md §5; a slow-start invitation is answered with our offer, §6). */
 export function createAnswer({ store, runtimes, signalling, link, now }: Deps, startAudit: (callId: string) => void) {
   return (callId: string, mediaOptions: MediaOptions, options?: AnswerOptions): void => {
     const bandwidth = bandwidthOf(options)
     const call = store.request({ type: 'answerRequested', callId, mediaConstraints: constraintsOf(mediaOptions), bandwidth })
     if (call === undefined) return
-    const failed = (error: unknown): void => {
+    const slowStart = call.isSlowStart === true
+    const report = (error: unknown): void => void store.dispatch({ type: 'operationFailed', callId, operation: 'answer', error: asCallError(error) })
+    // The call stays Ringing: its media stops, and its peer is made ready for the next answer before the failure is told.
+    const failed = (error: unknown): Observable<void> => {
       runtimes.find(callId)?.localStream?.getTracks().forEach((track) => track.stop())
       runtimes.endTracks(callId, store.callOf(callId)?.localTracks ?? [], true)
-      store.dispatch({ type: 'operationFailed', callId, operation: 'answer', error: asCallError(error) })
+      return unanswered({ store, runtimes, signalling }, callId, slowStart).pipe(
+        catchError(() => of(undefined)),
+        map(() => report(error)),
+      )
     }
     const where = signalling.scope()
-    if (E.isLeft(where)) return failed(where.left)
-    const slowStart = call.isSlowStart === true
+    if (E.isLeft(where)) return report(where.left)
     const flow = forkJoin([slowStart ? signalling.iceServers() : of([]), runtimes.localMedia(callId, mediaOptions)]).pipe(
       switchMap(([servers, stream]) => {
         const peer = slowStart ? runtimes.newPeer(callId, servers) : runtimes.peerOf(callId)
@@ -36,7 +60,7 @@ export function createAnswer({ store, runtimes, signalling, link, now }: Deps, s
         startAudit(callId)
       }),
     )
-    runtimes.own(callId, flow.pipe(catchError((error: unknown) => (store.isLive(callId) ? of(failed(error)) : EMPTY))))
+    runtimes.own(callId, flow.pipe(catchError((error: unknown) => (store.isLive(callId) ? failed(error) : EMPTY))))
   }
 }
 

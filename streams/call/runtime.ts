@@ -171,7 +171,15 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     own,
     release,
     newPeer,
-    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = tracks.addLocal(callId, stream)))),
+    localMedia: (callId, options) =>
+      media.commands.userMedia(options).pipe(
+        map((stream) => {
+          // Checked first: media of a call that ended meanwhile must not give it a runtime again.
+          const added = tracks.addLocal(callId, stream)
+          runtime(callId).localStream = added
+          return added
+        }),
+      ),
     ...tracks,
     earlyTracks,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),

@@ -120,6 +120,22 @@ describe('calls in Chromium: renegotiation races and failures', function () {
       expect(await inboundRising(holder, holderCall, true), 'what the holder receives').to.deep.equal({ audio: true, video: true })
     })
 
+  it('a far end whose answer to a hold the platform refuses: it sends as before (its answer is undone); once the hold fails, media flows both ways', async () => {
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
+    const answerPath = (await updatePath(bob, calleeCall)).replace(/\/update$/, '/answer')
+    await harness().platform.admin.fail({ prefix: answerPath, count: 1, status: 503 })
+    await alice.run((client, id) => client.call.hold(id), callerCall)
+    await bob.waitFor('call:stateChange', { callId: calleeCall, error: { name: 'BasicError' } })
+    expect(await viewOf(bob, calleeCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await peerOf(bob)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'sendrecv'] })
+    expect(await inboundRising(alice, callerCall, true), 'what bob sends').to.deep.equal({ audio: true, video: true })
+    // Alice's hold waits for an answer that will not come; once it fails she is back where Bob is.
+    await alice.waitFor('call:stateChange', { callId: callerCall, error: { name: 'BasicError' } }, { timeout: 30000 })
+    expect(await viewOf(alice, callerCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await inboundRising(alice, callerCall, true), 'what alice receives').to.deep.equal({ audio: true, video: true })
+    expect(await inboundRising(bob, calleeCall, true), 'what bob receives').to.deep.equal({ audio: true, video: true })
+  })
+
   it('a failed hold or addMedia (the platform refuses the update) leaves the call as it was, with a BasicError; the next try works', async () => {
     const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })
     const path = await updatePath(alice, callerCall)

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { NEVER, asapScheduler, finalize, of } from 'rxjs'
+import { NEVER, Observable, asapScheduler, finalize, of } from 'rxjs'
 import { createRuntimes } from '../../../streams/call/runtime.js'
 import type { CallEvent, CallRecord } from '../../../streams/call/model.js'
 
@@ -24,7 +24,7 @@ class FakePeerConnection extends EventTarget {
 /** A track whose stop is counted. */
 const fakeTrack = (id: string) => ({ id, stopped: 0, stop() { this.stopped++ } })
 
-function setup(live = true) {
+function setup(live = true, watchPeer: (callId: string, connection: RTCPeerConnection) => Observable<unknown> = () => NEVER) {
   const dispatched: CallEvent[] = []
   const ended: Array<{ trackIds: readonly string[]; local: boolean }> = []
   const call = { id: 'c', localTracks: ['l1'], remoteTracks: ['r1'] } as unknown as CallRecord
@@ -41,7 +41,7 @@ function setup(live = true) {
     environment: { RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection, scheduler: asapScheduler },
     peerConfig: () => ({}),
     logger: { error: () => undefined },
-    watchPeer: () => NEVER,
+    watchPeer,
   })
   return { runtimes, dispatched, ended, camera }
 }
@@ -91,5 +91,23 @@ describe('call runtimes (streams/call/runtime.ts)', () => {
     expect(failure).to.include({ code: 'call:6' })
     expect(camera.stopped).to.equal(1)
     expect(runtimes.find('c')).to.equal(undefined)
+  })
+
+  it('a peer connection’s quality is watched while it is the call’s: a new one replacing it stops the old one’s watch', () => {
+    const watched: string[] = []
+    const names = ['first', 'second']
+    const { runtimes } = setup(true, () => {
+      const name = names.shift()
+      return new Observable(() => {
+        watched.push(`${name} watched`)
+        return () => watched.push(`${name} stopped`)
+      })
+    })
+    runtimes.newPeer('c', [])
+    expect(watched).to.deep.equal(['first watched'])
+    runtimes.newPeer('c', [])
+    expect(watched).to.deep.equal(['first watched', 'first stopped', 'second watched'])
+    runtimes.release('c')
+    expect(watched).to.deep.equal(['first watched', 'first stopped', 'second watched', 'second stopped'])
   })
 })

@@ -73,10 +73,13 @@ export type AnswerNotification = t.TypeOf<typeof AnswerNotification>
 /** `wrtcsOfferNotification`: a remote re-offer; `offer: {}` = slow-start re-offer (`notifications.md` §4.4). */
 export const OfferNotification = notification({ offer: MaybeSdp })
 
-/** `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). */
+/**
+ * `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). `reasonText` and `statusCode`
+ * are taken as they come: the reference reads neither, so a value of another type must not keep a session from ending.
+ */
 export const EventNotification = t.intersection([
   notification({ eventType: t.string }),
-  t.partial({ reasonText: t.string, statusCode: t.number }),
+  t.partial({ reasonText: t.unknown, statusCode: t.unknown }),
 ])
 export type EventNotification = t.TypeOf<typeof EventNotification>
 

@@ -59,10 +59,13 @@ export type Link = t.TypeOf<typeof Link>
 const notification = <P extends t.Props>(props: P) =>
   t.intersection([t.type({ id: t.string, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.number })])
 
-/** `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. */
+/**
+ * `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. The originator fields are taken as they
+ * come (the reference does not check them): one of another type must not keep the call from ringing.
+ */
 export const SessionInvitationNotification = t.intersection([
   notification({ offer: MaybeSdp }),
-  t.partial({ originatorAddress: t.string, originatorName: t.string }),
+  t.partial({ originatorAddress: t.unknown, originatorName: t.unknown }),
 ])
 export type SessionInvitationNotification = t.TypeOf<typeof SessionInvitationNotification>
 

@@ -52,12 +52,13 @@ export const TransferRequest = t.type({
 })
 export type TransferRequest = t.TypeOf<typeof TransferRequest>
 
-/** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`. */
-const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.string })])
+/** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`; `rel` is not examined, whatever its type. */
+const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.unknown })])
 export type Link = t.TypeOf<typeof Link>
 
+// `id` (the connection de-duplicates on it and takes a number too) and `dateTime` are read by no call handler: taken whatever their type.
 const notification = <P extends t.Props>(props: P) =>
-  t.intersection([t.type({ id: t.string, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.number })])
+  t.intersection([t.type({ id: t.unknown, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.unknown })])
 
 /**
  * `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. The originator fields are taken as they

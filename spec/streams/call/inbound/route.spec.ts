@@ -40,11 +40,19 @@ describe('call notifications routed to their call (streams/call/inbound/route.ts
     expect(alice.call.current().calls[callId]?.state).to.equal('Ended')
   })
 
-  it('SessionEnded whose statusCode and reasonText are not a number and a text still ends the call; they are left out of its transition', async () => {
+  it('SessionEnded whose id, statusCode, reasonText, dateTime or link rel are of another type still ends the call; the code and text are left out of its transition', async () => {
     const { alice, callId, aliceSession } = await ringing()
     const ended = next(alice, 'stateChanged', callId)
     await platform().admin.notify('alice@example.com', 'call', {
-      wrtcsEventNotification: { eventType: 'SessionEnded', statusCode: '480', reasonText: null, link: [{ href: `${sessions('alice@example.com')}/${aliceSession}` }] },
+      wrtcsEventNotification: {
+        eventType: 'SessionEnded',
+        statusCode: '480',
+        reasonText: null,
+        // None read by a call handler: a numeric id (the connection takes it), a date as text and a link relation of null change nothing either.
+        id: 4242,
+        dateTime: '2026-12-07T17:00:00Z',
+        link: [{ rel: null, href: `${sessions('alice@example.com')}/${aliceSession}` }],
+      },
     })
     const change = await ended
     expect(change.error).to.equal(undefined)

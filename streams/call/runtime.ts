@@ -24,6 +24,8 @@ interface CallRuntime {
   remoteIntent: string | undefined
   /** The quality watch of its current peer connection (`watchPeer`), stopped when a new one replaces it. */
   watching: Subscription | undefined
+  /** Our answer to the invitation, set on the peer but not taken by the platform (its request failed): the next answer sends it again. */
+  unsentAnswer: string | undefined
 }
 
 /** The one owner of the calls' peer connections, local streams, remote tracks and effects. */
@@ -72,6 +74,7 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   awaitingAnswer: undefined,
   remoteIntent: undefined,
   watching: undefined,
+  unsentAnswer: undefined,
 })
 
 /** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */

@@ -52,8 +52,9 @@ describe('incoming call answered or refused (streams/call/incoming.ts)', functio
     bob.call.commands.answer(calleeCall, { audio: true })
     expect((await failed).error?.code).to.equal('SVC0001')
     expect(bob.call.current().calls[calleeCall]).to.include({ state: 'Ringing', operation: undefined })
-    // The peer that took the refused answer cannot answer again: a new one holds the offer, the first is closed.
-    expect(peers.map((peer) => peer.signalingState)).to.deep.equal(['closed', 'have-remote-offer'])
+    // The peer keeps the answer the platform did not take (it may have met the caller's already): the next answer sends it again.
+    expect(peers.map((peer) => peer.signalingState)).to.deep.equal(['stable'])
+    expect(bob.call.current().calls[calleeCall]?.localTracks).to.deep.equal([])
     const again = next(bob, 'stateChanged', calleeCall)
     bob.call.commands.answer(calleeCall, { audio: true })
     const change = await again
@@ -61,6 +62,9 @@ describe('incoming call answered or refused (streams/call/incoming.ts)', functio
     expect(bob.call.current().calls[calleeCall]?.state).to.equal('Connected')
     await eventually(() => alice.call.current().calls[callerCall]?.state === 'Connected', 'alice connected')
     expect(bob.call.current().calls[calleeCall]?.localTracks).to.have.length(1)
+    // The new microphone is on the sender the answer negotiated.
+    expect(peers[0]?.getSenders().map((sender) => sender.track?.id)).to.deep.equal(bob.call.current().calls[calleeCall]?.localTracks)
+    await eventually(() => ['connected', 'completed'].includes(peers.at(-1)?.iceConnectionState ?? ''), 'media connected', 8000)
   })
 
   it('a slow-start answer the platform refuses closes the peer it made; the call stays Ringing', async () => {

@@ -52,17 +52,21 @@ export const TransferRequest = t.type({
 })
 export type TransferRequest = t.TypeOf<typeof TransferRequest>
 
-/** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`. */
-const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.string })])
+/** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`; `rel` is not examined, whatever its type. */
+const Link = t.intersection([t.type({ href: t.string }), t.partial({ rel: t.unknown })])
 export type Link = t.TypeOf<typeof Link>
 
+// `id` (the connection de-duplicates on it and takes a number too) and `dateTime` are read by no call handler: taken whatever their type.
 const notification = <P extends t.Props>(props: P) =>
-  t.intersection([t.type({ id: t.string, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.number })])
+  t.intersection([t.type({ id: t.unknown, link: t.array(Link) }), t.type(props), t.partial({ dateTime: t.unknown })])
 
-/** `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. */
+/**
+ * `wrtcsSessionInvitationNotification`: an incoming call (`notifications.md` §4.1); `offer: {}` = slow start. The originator fields are taken as they
+ * come (the reference does not check them): one of another type must not keep the call from ringing.
+ */
 export const SessionInvitationNotification = t.intersection([
   notification({ offer: MaybeSdp }),
-  t.partial({ originatorAddress: t.string, originatorName: t.string }),
+  t.partial({ originatorAddress: t.unknown, originatorName: t.unknown }),
 ])
 export type SessionInvitationNotification = t.TypeOf<typeof SessionInvitationNotification>
 
@@ -73,10 +77,13 @@ export type AnswerNotification = t.TypeOf<typeof AnswerNotification>
 /** `wrtcsOfferNotification`: a remote re-offer; `offer: {}` = slow-start re-offer (`notifications.md` §4.4). */
 export const OfferNotification = notification({ offer: MaybeSdp })
 
-/** `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). */
+/**
+ * `wrtcsEventNotification`: session status; only `Ringing`, `SessionEnded`, `Cancelled` act (`notifications.md` §4.5). `reasonText` and `statusCode`
+ * are taken as they come: the reference reads neither, so a value of another type must not keep a session from ending.
+ */
 export const EventNotification = t.intersection([
   notification({ eventType: t.string }),
-  t.partial({ reasonText: t.string, statusCode: t.number }),
+  t.partial({ reasonText: t.unknown, statusCode: t.unknown }),
 ])
 export type EventNotification = t.TypeOf<typeof EventNotification>
 

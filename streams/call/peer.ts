@@ -53,11 +53,26 @@ function setLocalAndGather(connection: RTCPeerConnection, description: RTCSessio
  * offer's directions (a rolled-back `inactive` hold sent nothing on separate audio and video transports until the next negotiation).
  */
 async function replayStable(connection: RTCPeerConnection): Promise<void> {
-  // Hosts without the current descriptions (undefined) have nothing to replay.
+  const stable = negotiated(connection)
+  if (stable !== undefined) await replay(connection, stable)
+}
+
+/** The descriptions of a negotiation: ours and the far end's. */
+export interface Negotiated {
+  readonly ours: RTCSessionDescriptionInit
+  readonly theirs: RTCSessionDescriptionInit
+}
+
+/** The last negotiation that completed, when the connection is stable (hosts without the current descriptions have none). */
+function negotiated(connection: RTCPeerConnection): Negotiated | undefined {
   const local = connection.currentLocalDescription ?? undefined
   const remote = connection.currentRemoteDescription ?? undefined
-  if (local === undefined || remote === undefined || connection.signalingState !== 'stable') return
-  const [ours, theirs] = [{ type: local.type, sdp: local.sdp }, { type: remote.type, sdp: remote.sdp }]
+  if (local === undefined || remote === undefined || connection.signalingState !== 'stable') return undefined
+  return { ours: { type: local.type, sdp: local.sdp }, theirs: { type: remote.type, sdp: remote.sdp } }
+}
+
+/** Sets a negotiation's descriptions again, in its order (see replayStable); the connection must be stable. */
+async function replay(connection: RTCPeerConnection, { ours, theirs }: Negotiated): Promise<void> {
   try {
     if (ours.type === 'offer') {
       await connection.setLocalDescription(ours)
@@ -134,6 +149,17 @@ export function createPeer(
       defer(async () => {
         if (await rollbackPending(connection)) await replayStable(connection)
       }).pipe(failsAs('The offer could not be rolled back')),
+    /** The negotiation in force now (to `restore` later), when the connection is stable. */
+    negotiated: (): Negotiated | undefined => negotiated(connection),
+    /**
+     * Back to `before` (what `negotiated` said before a remote offer was taken): the offer is rolled back while pending; once our answer was set too
+     * (the far end never got it), `before` is set again.
+     */
+    restore: (before: Negotiated | undefined): Observable<void> =>
+      defer(async () => {
+        if (await rollbackPending(connection)) return replayStable(connection)
+        if (before !== undefined && connection.currentRemoteDescription?.sdp !== before.theirs.sdp) await replay(connection, before)
+      }).pipe(failsAs('The remote offer could not be undone')),
     /**
      * Sets each sender's own track again, which re-attaches without a renegotiation the source Chromium leaves detached after a rolled-back local offer
      * (a glare) is negotiated again (`sendrecv`, but no video frame encoded). A host that cannot (no `replaceTrack`, or it fails) keeps what it has.

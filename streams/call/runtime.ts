@@ -22,6 +22,10 @@ interface CallRuntime {
   awaitingAnswer: ((sdp: string) => void) | undefined
   /** The far end's last SDP showing what it wants to send and receive: its offers, and its answers to our non-hold offers (a hold's is `inactive`). */
   remoteIntent: string | undefined
+  /** The quality watch of its current peer connection (`watchPeer`), stopped when a new one replaces it. */
+  watching: Subscription | undefined
+  /** Our answer to the invitation, set on the peer but not taken by the platform (its request failed): the next answer sends it again. */
+  unsentAnswer: string | undefined
 }
 
 /** The one owner of the calls' peer connections, local streams, remote tracks and effects. */
@@ -69,6 +73,8 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   negotiation: createNegotiation((error) => logger.error(`Call ${callId}: a renegotiation failed`, error), scheduler),
   awaitingAnswer: undefined,
   remoteIntent: undefined,
+  watching: undefined,
+  unsentAnswer: undefined,
 })
 
 /** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
@@ -150,7 +156,17 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     // Its media connection states are the call's while it is the call's peer (a recreated peer replaces it).
     const current = (): boolean => runtimes.get(callId)?.peer === peer
     own(callId, mediaConnectionState$(peer.connection).pipe(filter(current), tap((state) => store.dispatch({ type: 'mediaConnectionChanged', callId, state }))))
-    own(callId, watchPeer(callId, peer.connection))
+    // The replaced peer's watch stops (its warnings clear): the new peer's starts from its first sample.
+    const owner = runtime(callId)
+    if (owner.watching !== undefined) {
+      owner.watching.unsubscribe()
+      owner.effects.remove(owner.watching)
+    }
+    const watching = new Subscription()
+    owner.watching = watching
+    owner.effects.add(watching)
+    if (store.callOf(callId) === undefined || store.isLive(callId))
+      watching.add(watchPeer(callId, peer.connection).subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
     return peer
   }
 
@@ -171,7 +187,15 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     own,
     release,
     newPeer,
-    localMedia: (callId, options) => media.commands.userMedia(options).pipe(map((stream) => (runtime(callId).localStream = tracks.addLocal(callId, stream)))),
+    localMedia: (callId, options) =>
+      media.commands.userMedia(options).pipe(
+        map((stream) => {
+          // Checked first: media of a call that ended meanwhile must not give it a runtime again.
+          const added = tracks.addLocal(callId, stream)
+          runtime(callId).localStream = added
+          return added
+        }),
+      ),
     ...tracks,
     earlyTracks,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, catchError, defer, type Observable } from 'rxjs'
-import { shown } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import { asCallError, type CallEngine } from './engine.js'
 import { transferSession } from './requests.js'
 import { remoteAddressOf } from './transfer.js'
@@ -22,7 +22,9 @@ export function createTransfer({ store, link, signalling, runtimes, logger }: Pi
       defer(() => {
         const call = store.callOf(callId)
         const other = store.callOf(otherCallId)
-        if (call?.operation !== 'transfer' || other?.operation !== 'transfer') return EMPTY
+        // A call that ended (or is ending) while the transfer waited: the call left is freed with the failure.
+        if (call?.operation !== 'transfer' || other?.operation !== 'transfer')
+          throw new BasicError(errorCodes.call.INVALID_STATE, `Calls ${callId} and ${otherCallId} cannot be transferred: one of them ended while the transfer waited.`)
         const where = signalling.scope()
         if (E.isLeft(where)) throw where.left
         return transferSession(link, where.right, call.wrtcsSessionId ?? '', remoteAddressOf(other), other.wrtcsSessionId ?? '')

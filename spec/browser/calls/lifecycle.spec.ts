@@ -120,6 +120,20 @@ describe('calls in Chromium: calls that do not connect', function () {
     await alice.expectMediaFlowing(callerCall)
   })
 
+  it('an answer the platform refuses leaves the call Ringing; a second answer connects with media both ways', async () => {
+    const { alice, bob, callerCall, calleeCall } = await ringingPair(harness(), { audio: true, video: true })
+    const sessionId = await bob.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', calleeCall)
+    await harness().platform.admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/${bob.tokens.userId}/sessions/${sessionId}/answer`, count: 1, status: 503 })
+    await bob.run((client, id) => client.call.answer(id, { audio: true, video: true }), calleeCall)
+    await bob.waitFor('call:stateChange', { callId: calleeCall, error: { name: 'BasicError' } })
+    expect(await stateOf(bob, calleeCall)).to.equal('Ringing')
+    await bob.run((client, id) => client.call.answer(id, { audio: true, video: true }), calleeCall)
+    await alice.until((client, id) => client.call.getById(id)?.state === 'Connected', callerCall)
+    await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    await alice.expectMediaFlowing(callerCall)
+    await bob.expectMediaFlowing(calleeCall)
+  })
+
   it('sdpSemantics plan-b is refused with call:5 before anything is sent', async () => {
     const alice = await harness().open('alice@example.com', { config: { call: { sdpSemantics: 'plan-b' } } })
     const callId = await alice.run((client) => client.call.make('bob@example.com', { audio: true }))

@@ -14,6 +14,19 @@ const viewOf = (user: UserPage, callId: string) =>
     return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, local: kinds(call?.localTracks ?? []), remote: kinds(call?.remoteTracks ?? []) }
   }, callId)
 
+/** Whether the call's outbound media rises, per kind, within a few windows of 700 ms (the RTP a side sends, whatever the far end does with it). */
+async function outboundRising(user: UserPage, callId: string): Promise<Record<string, boolean>> {
+  const sent = async (): Promise<Record<string, number>> => Object.fromEntries((await user.rtp(callId)).outbound.map((stream) => [stream.kind, stream.bytes]))
+  let rising: Record<string, boolean> = {}
+  for (let attempt = 0; attempt < 8 && !(Object.keys(rising).length > 0 && Object.values(rising).every(Boolean)); attempt += 1) {
+    const before = await sent()
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    const after = await sent()
+    rising = Object.fromEntries(Object.keys(after).map((kind) => [kind, (after[kind] ?? 0) > (before[kind] ?? 0)]))
+  }
+  return rising
+}
+
 /** Nothing rises on any inbound stream of the call. */
 const stopped = async (user: UserPage, callId: string): Promise<boolean> => !Object.values(await inboundRising(user, callId, false)).includes(true)
 
@@ -119,6 +132,23 @@ describe('calls in Chromium: renegotiation races and failures', function () {
       expect(await inboundRising(other, otherCall, true), 'what the holder sends').to.deep.equal({ audio: true, video: true })
       expect(await inboundRising(holder, holderCall, true), 'what the holder receives').to.deep.equal({ audio: true, video: true })
     })
+
+  it('a far end whose answer to a hold the platform refuses: it sends as before (its answer is undone); once the hold fails, media flows both ways', async () => {
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
+    const answerPath = (await updatePath(bob, calleeCall)).replace(/\/update$/, '/answer')
+    await harness().platform.admin.fail({ prefix: answerPath, count: 1, status: 503 })
+    await alice.run((client, id) => client.call.hold(id), callerCall)
+    await bob.waitFor('call:stateChange', { callId: calleeCall, error: { name: 'BasicError' } })
+    expect(await viewOf(bob, calleeCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await peerOf(bob)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'sendrecv'] })
+    // Measured where Bob sends: Alice, her inactive offer set, may stop receiving before it fails.
+    expect(await outboundRising(bob, calleeCall), 'what bob sends').to.deep.equal({ audio: true, video: true })
+    // Alice's hold waits for an answer that will not come; once it fails she is back where Bob is.
+    await alice.waitFor('call:stateChange', { callId: callerCall, error: { name: 'BasicError' } }, { timeout: 30000 })
+    expect(await viewOf(alice, callerCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await inboundRising(alice, callerCall, true), 'what alice receives').to.deep.equal({ audio: true, video: true })
+    expect(await inboundRising(bob, calleeCall, true), 'what bob receives').to.deep.equal({ audio: true, video: true })
+  })
 
   it('a failed hold or addMedia (the platform refuses the update) leaves the call as it was, with a BasicError; the next try works', async () => {
     const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true })

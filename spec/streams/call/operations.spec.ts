@@ -72,7 +72,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['sendrecv'])
   })
 
-  it('a far end that cannot answer: it reports its error; our hold fails after the answer timeout, rolled back, the call as it was', async () => {
+  it('a far end that cannot answer: it reports its error, its media as before; our hold fails after the answer timeout, rolled back, the call as it was', async () => {
     const { advance, timerSet, alice, bob, callerCall, calleeCall } = await callOnVirtualClock()
     await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionOf(bob, calleeCall)}/answer`, status: 500 })
 
@@ -81,6 +81,8 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect((await bobFailed).error?.name).to.equal('BasicError')
     expect(flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
     expect(peerOf('bob@example.com')?.signalingState).to.equal('stable')
+    // Bob's answer never reached Alice: his peer is back to the negotiation both know, not the hold he could not answer.
+    expect(peerOf('bob@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['sendrecv'])
 
     await timerSet(reofferAnswerTimeout)
     expect(flagsOf(alice, callerCall).operation).to.equal('hold')
@@ -92,6 +94,7 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, operation: undefined })
     await eventually(() => peerOf('alice@example.com')?.signalingState === 'stable', 'alice rolled back')
     expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.direction)).to.deep.equal(['sendrecv'])
+    expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['sendrecv'])
   })
 
   it('glare whose retry is refused again: the error is reported, our hold flags unchanged, the far end’s hold applied', async () => {

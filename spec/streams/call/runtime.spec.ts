@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { NEVER, asapScheduler, finalize } from 'rxjs'
+import { NEVER, Observable, asapScheduler, finalize, of } from 'rxjs'
 import { createRuntimes } from '../../../streams/call/runtime.js'
 import type { CallEvent, CallRecord } from '../../../streams/call/model.js'
 
@@ -24,19 +24,26 @@ class FakePeerConnection extends EventTarget {
 /** A track whose stop is counted. */
 const fakeTrack = (id: string) => ({ id, stopped: 0, stop() { this.stopped++ } })
 
-function setup() {
+function setup(live = true, watchPeer: (callId: string, connection: RTCPeerConnection) => Observable<unknown> = () => NEVER) {
   const dispatched: CallEvent[] = []
   const ended: Array<{ trackIds: readonly string[]; local: boolean }> = []
   const call = { id: 'c', localTracks: ['l1'], remoteTracks: ['r1'] } as unknown as CallRecord
+  const camera = fakeTrack('v1')
   const runtimes = createRuntimes({
-    store: { callOf: (callId) => (callId === 'c' ? call : undefined), isLive: () => true, dispatch: (event) => dispatched.push(event) },
-    media: { commands: { endTracks: (trackIds: readonly string[], local: boolean) => ended.push({ trackIds, local }) }, current: () => ({ tracks: {} }) } as never,
+    store: { callOf: (callId) => (callId === 'c' ? call : undefined), isLive: () => live, dispatch: (event) => dispatched.push(event) },
+    media: {
+      commands: {
+        endTracks: (trackIds: readonly string[], local: boolean) => ended.push({ trackIds, local }),
+        userMedia: () => of({ id: 'm', getTracks: () => [camera] }),
+      },
+      current: () => ({ tracks: {} }),
+    } as never,
     environment: { RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection, scheduler: asapScheduler },
     peerConfig: () => ({}),
     logger: { error: () => undefined },
-    watchPeer: () => NEVER,
+    watchPeer,
   })
-  return { runtimes, dispatched, ended }
+  return { runtimes, dispatched, ended, camera }
 }
 
 describe('call runtimes (streams/call/runtime.ts)', () => {
@@ -75,5 +82,32 @@ describe('call runtimes (streams/call/runtime.ts)', () => {
     expect(queued).to.equal(false)
     expect(runtime.awaitingAnswer).to.equal(undefined)
     expect(runtimes.find('c')).to.equal(undefined)
+  })
+
+  it('media that arrives for a call that ended meanwhile is stopped, and leaves the call no runtime', () => {
+    const { runtimes, camera } = setup(false)
+    let failure: unknown
+    runtimes.localMedia('c', { video: true }).subscribe({ error: (error: unknown) => (failure = error) })
+    expect(failure).to.include({ code: 'call:6' })
+    expect(camera.stopped).to.equal(1)
+    expect(runtimes.find('c')).to.equal(undefined)
+  })
+
+  it('a peer connection’s quality is watched while it is the call’s: a new one replacing it stops the old one’s watch', () => {
+    const watched: string[] = []
+    const names = ['first', 'second']
+    const { runtimes } = setup(true, () => {
+      const name = names.shift()
+      return new Observable(() => {
+        watched.push(`${name} watched`)
+        return () => watched.push(`${name} stopped`)
+      })
+    })
+    runtimes.newPeer('c', [])
+    expect(watched).to.deep.equal(['first watched'])
+    runtimes.newPeer('c', [])
+    expect(watched).to.deep.equal(['first watched', 'first stopped', 'second watched'])
+    runtimes.release('c')
+    expect(watched).to.deep.equal(['first watched', 'first stopped', 'second watched', 'second stopped'])
   })
 })

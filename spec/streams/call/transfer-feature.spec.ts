@@ -87,6 +87,30 @@ describe('call feature in Node over the local platform: consultative transfer; j
     await eventually(() => callOf(alice, withBob.callerCall)?.state === 'Connected', 'unheld after the failure')
   })
 
+  it('a transfer waiting behind a re-offer, whose other call ends meanwhile: it fails ("Transfer Failed") and frees the call left', async () => {
+    const { alice, bob, carol, withBob, withCarol } = await consultation()
+    const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
+    const before = transfers()
+    const sessionId = callOf(alice, withBob.callerCall)?.wrtcsSessionId ?? ''
+    // Alice's answer to Bob's re-offer is held up on the platform: her transfer waits in the call's negotiation queue.
+    await platform().admin.delay(1500, `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}/answer`)
+    const originOf = (sdp: string | undefined) => /^o=.*$/m.exec(sdp ?? '')?.[0]
+    const alicePeer = peers.get('alice@example.com')?.[0]
+    const answered = originOf(alicePeer?.remoteDescription?.sdp)
+    bob.call.commands.hold(withBob.calleeCall)
+    await eventually(() => originOf(alicePeer?.remoteDescription?.sdp) !== answered, 'alice answering bob’s hold')
+    const failed = next(alice, 'stateChanged', withBob.callerCall, (change) => change.error !== undefined)
+    alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
+    carol.call.commands.end(withCarol.callerCall)
+    await eventually(() => callOf(alice, withCarol.calleeCall)?.state === 'Ended', 'carol’s call ended')
+    const change = await failed
+    expect(change.transition).to.deep.equal({ statusCode: -1, reasonText: 'Transfer Failed' })
+    expect(change.error?.code).to.equal('call:6')
+    await eventually(() => callOf(alice, withBob.callerCall)?.remoteHold === true, 'bob’s hold applied')
+    expect(callOf(alice, withBob.callerCall)).to.include({ state: 'On Hold', localHold: true, operation: undefined })
+    expect(transfers()).to.equal(before)
+  })
+
   it('refuses calls that are not both locally held (call:6) and unknown ids (call:7) before any request', async () => {
     const alice = await core('alice@example.com')
     const bob = await core('bob@example.com')

@@ -20,7 +20,8 @@ export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' |
     if (callBySession(store.current(), sessionId) !== undefined) return EMPTY
     const callId = environment.randomId()
     const webrtcSessionId = environment.randomId()
-    const originator = notification.originatorAddress === undefined ? undefined : displayAddress(notification.originatorAddress)
+    const { originatorAddress, originatorName } = notification
+    const originator = typeof originatorAddress === 'string' ? displayAddress(originatorAddress) : undefined
     const offer = notification.offer.sdp
     const to = link.user()?.username
     const arrive = (failure?: BasicError): void => {
@@ -31,7 +32,7 @@ export function createInvitation(engine: Pick<CallEngine, 'store' | 'runtimes' |
         sessionId,
         from: originator,
         to,
-        remoteParticipant: { displayNumber: originator, displayName: notification.originatorName },
+        remoteParticipant: { displayNumber: originator, displayName: typeof originatorName === 'string' ? originatorName : undefined },
         isSlowStart: offer === undefined,
         remoteTracks: runtimes.earlyTracks(callId),
       })

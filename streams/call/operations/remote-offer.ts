@@ -60,6 +60,8 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
     const operation = operationOf(call, intentOf(call.id), offer)
     const shaped = setupActiveAsActpass(call.localHold === true && mediaFlowing(offer) ? inactivated(offer) : offer)
     const previous = current.connection.remoteDescription?.sdp
+    // What the call negotiated before: our answer that never reached the far end is undone, both sides keep this.
+    const before = current.negotiated()
     let used = current
     return (previous !== undefined && sdpSessionId(previous) !== sdpSessionId(offer) ? recreatePeer(deps, call.id) : of(current)).pipe(
       concatMap((peer) => {
@@ -73,7 +75,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
         store.dispatch({ type: 'remoteOfferAnswered', callId: call.id, operation })
       }),
       catchError((error: unknown) =>
-        used.rollback().pipe(
+        (used === current ? used.restore(before) : used.rollback()).pipe(
           catchError(() => of(undefined)),
           concatMap(() => failed(call.id, operation, error)),
         ),

@@ -54,4 +54,17 @@ describe('an incoming invitation (streams/call/inbound/invitation.ts)', function
     const sessions = Object.values(bob.call.current().calls).map((each) => each?.wrtcsSessionId)
     expect(sessions).to.deep.equal(['slow-1', 'slow-2'])
   })
+
+  it('an invitation whose originator name is null (not a text) still rings, without a display name', async () => {
+    const bob = await core('bob@example.com')
+    const received = next(bob, 'callReceived')
+    await platform().admin.notify('bob@example.com', 'call', {
+      wrtcsSessionInvitationNotification: { offer: {}, link: [{ href: `${bobSessions}slow-3` }], originatorAddress: 'carol@example.com', originatorName: null },
+    })
+    const calleeCall = (await received).callId
+    await eventually(() => bob.call.current().calls[calleeCall] !== undefined, 'the call recorded')
+    const call = bob.call.current().calls[calleeCall]
+    expect(call).to.include({ state: 'Ringing', from: 'carol@example.com' })
+    expect(call?.remoteParticipant).to.deep.equal({ displayNumber: 'carol@example.com', displayName: undefined })
+  })
 })

@@ -40,6 +40,26 @@ describe('call notifications routed to their call (streams/call/inbound/route.ts
     expect(alice.call.current().calls[callId]?.state).to.equal('Ended')
   })
 
+  it('SessionEnded whose id, statusCode, reasonText, dateTime or link rel are of another type still ends the call; the code and text are left out of its transition', async () => {
+    const { alice, callId, aliceSession } = await ringing()
+    const ended = next(alice, 'stateChanged', callId)
+    await platform().admin.notify('alice@example.com', 'call', {
+      wrtcsEventNotification: {
+        eventType: 'SessionEnded',
+        statusCode: '480',
+        reasonText: null,
+        // None read by a call handler: a numeric id (the connection takes it), a date as text and a link relation of null change nothing either.
+        id: 4242,
+        dateTime: '2026-12-07T17:00:00Z',
+        link: [{ rel: null, href: `${sessions('alice@example.com')}/${aliceSession}` }],
+      },
+    })
+    const change = await ended
+    expect(change.error).to.equal(undefined)
+    expect(change.transition).to.deep.equal({ prevState: 'Ringing' })
+    expect(alice.call.current().calls[callId]?.state).to.equal('Ended')
+  })
+
   it('a notification for an unknown session is ignored (and said at debug) when no outgoing call awaits its session', async () => {
     const { alice, callId, logs } = await ringing()
     await platform().admin.notify('alice@example.com', 'call', { wrtcsEventNotification: { eventType: 'SessionEnded', link: [{ href: `${sessions('alice@example.com')}/unknown` }] } })

@@ -104,10 +104,39 @@ const callTracks = (store: RuntimeDeps['store'], media: RuntimeDeps['media'], fi
   },
 })
 
+/** Remote tracks of calls not created yet (their invitation is being handled): held until the call takes them. */
+function earlyRemoteTracks(store: RuntimeDeps['store'], media: RuntimeDeps['media']) {
+  const early = new Map<string, string[]>()
+  return {
+    /** A remote track of the call: reported on the call, or held while the call does not exist yet. */
+    arrived: (callId: string, track: MediaStreamTrack, stream: MediaStream | undefined): void => {
+      media.commands.addMedia(stream?.id ?? track.id, false, [track])
+      if (store.callOf(callId) !== undefined) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: false })
+      else early.set(callId, [...(early.get(callId) ?? []), track.id])
+    },
+    take: (callId: string): string[] => {
+      const tracks = early.get(callId) ?? []
+      early.delete(callId)
+      return tracks
+    },
+    forget: (callId: string): void => void early.delete(callId),
+  }
+}
+
+/** Makes `watch` the runtime's quality watch: the watch of the peer it replaces stops, so its warnings clear. */
+function replaceWatch(owner: CallRuntime, watch: Subscription): void {
+  if (owner.watching !== undefined) {
+    owner.watching.unsubscribe()
+    owner.effects.remove(owner.watching)
+  }
+  owner.watching = watch
+  owner.effects.add(watch)
+}
+
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
 export function createRuntimes({ store, media, environment, peerConfig, logger, watchPeer }: RuntimeDeps): Runtimes {
   const runtimes = new Map<string, CallRuntime>()
-  const early = new Map<string, string[]>()
+  const early = earlyRemoteTracks(store, media)
   const tracks = callTracks(store, media, (callId) => runtimes.get(callId))
 
   const runtime = (callId: string): CallRuntime => {
@@ -125,7 +154,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
 
   const release = (callId: string, call: CallRecord | undefined = store.callOf(callId)): void => {
     const found = runtimes.get(callId)
-    early.delete(callId)
+    early.forget(callId)
     if (call !== undefined) {
       media.commands.endTracks(call.localTracks, true)
       media.commands.endTracks(call.remoteTracks, false)
@@ -139,41 +168,22 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     found.effects.unsubscribe()
   }
 
-  // Tracks of a call not created yet wait for it (its invitation is being handled).
-  const remoteTrackArrived = (callId: string, track: MediaStreamTrack, stream: MediaStream | undefined): void => {
-    media.commands.addMedia(stream?.id ?? track.id, false, [track])
-    if (store.callOf(callId) !== undefined) store.dispatch({ type: 'trackAdded', callId, trackId: track.id, local: false })
-    else early.set(callId, [...(early.get(callId) ?? []), track.id])
-  }
-
   const newPeer = (callId: string, servers: RTCIceServer[]): Peer => {
     const PeerConnection = environment.RTCPeerConnection
     if (PeerConnection === undefined) throw new BasicError(errorCodes.call.NOT_SUPPORTED, 'This environment has no RTCPeerConnection.')
     // call.defaultPeerConfig was checked by the config codec when the app set it.
     const peer = createPeer(PeerConnection, peerConfiguration(peerConfig(), servers), environment.scheduler)
     runtime(callId).peer = peer
-    own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => remoteTrackArrived(callId, track, stream))))
+    own(callId, peer.remoteTracks$.pipe(tap(({ track, stream }) => early.arrived(callId, track, stream))))
     // Its media connection states are the call's while it is the call's peer (a recreated peer replaces it).
     const current = (): boolean => runtimes.get(callId)?.peer === peer
     own(callId, mediaConnectionState$(peer.connection).pipe(filter(current), tap((state) => store.dispatch({ type: 'mediaConnectionChanged', callId, state }))))
-    // The replaced peer's watch stops (its warnings clear): the new peer's starts from its first sample.
-    const owner = runtime(callId)
-    if (owner.watching !== undefined) {
-      owner.watching.unsubscribe()
-      owner.effects.remove(owner.watching)
-    }
+    // The new peer's watch starts from its first sample.
     const watching = new Subscription()
-    owner.watching = watching
-    owner.effects.add(watching)
+    replaceWatch(runtime(callId), watching)
     if (store.callOf(callId) === undefined || store.isLive(callId))
       watching.add(watchPeer(callId, peer.connection).subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
     return peer
-  }
-
-  const earlyTracks = (callId: string): string[] => {
-    const tracks = early.get(callId) ?? []
-    early.delete(callId)
-    return tracks
   }
 
   return {
@@ -197,7 +207,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
         }),
       ),
     ...tracks,
-    earlyTracks,
+    earlyTracks: early.take,
     dispose: () => [...runtimes.keys()].forEach((callId) => release(callId)),
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { useHarness, type UserPage } from '../harness.js'
-import { connect, connectedPair, inboundRising, updatePath } from './steps.js'
+import { connect, connectedPair, inboundRising, rtpRising, updatePath } from './steps.js'
 
 // Renegotiation races (protocol/calls.md §7, §8): operations issued back to back on one call run
 // one after the other; both sides re-offering at once (glare: the platform answers 409 to the
@@ -13,19 +13,6 @@ const viewOf = (user: UserPage, callId: string) =>
     const kinds = (ids: readonly string[]) => ids.map((trackId) => client.media.getTrackById(trackId)?.kind).sort()
     return { state: call?.state, localHold: call?.localHold, remoteHold: call?.remoteHold, local: kinds(call?.localTracks ?? []), remote: kinds(call?.remoteTracks ?? []) }
   }, callId)
-
-/** Whether the call's outbound media rises, per kind, within a few windows of 700 ms (the RTP a side sends, whatever the far end does with it). */
-async function outboundRising(user: UserPage, callId: string): Promise<Record<string, boolean>> {
-  const sent = async (): Promise<Record<string, number>> => Object.fromEntries((await user.rtp(callId)).outbound.map((stream) => [stream.kind, stream.bytes]))
-  let rising: Record<string, boolean> = {}
-  for (let attempt = 0; attempt < 8 && !(Object.keys(rising).length > 0 && Object.values(rising).every(Boolean)); attempt += 1) {
-    const before = await sent()
-    await new Promise((resolve) => setTimeout(resolve, 700))
-    const after = await sent()
-    rising = Object.fromEntries(Object.keys(after).map((kind) => [kind, (after[kind] ?? 0) > (before[kind] ?? 0)]))
-  }
-  return rising
-}
 
 /** Nothing rises on any inbound stream of the call. */
 const stopped = async (user: UserPage, callId: string): Promise<boolean> => !Object.values(await inboundRising(user, callId, false)).includes(true)
@@ -142,7 +129,7 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     expect(await viewOf(bob, calleeCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })
     expect(await peerOf(bob)).to.deep.equal({ signalling: 'stable', directions: ['sendrecv', 'sendrecv'] })
     // Measured where Bob sends: Alice, her inactive offer set, may stop receiving before it fails.
-    expect(await outboundRising(bob, calleeCall), 'what bob sends').to.deep.equal({ audio: true, video: true })
+    expect(await rtpRising(bob, calleeCall, 'outbound', true), 'what bob sends').to.deep.equal({ audio: true, video: true })
     // Alice's hold waits for an answer that will not come; once it fails she is back where Bob is.
     await alice.waitFor('call:stateChange', { callId: callerCall, error: { name: 'BasicError' } }, { timeout: 30000 })
     expect(await viewOf(alice, callerCall)).to.deep.include({ state: 'Connected', localHold: false, remoteHold: false })

@@ -75,29 +75,32 @@ export const keptTrackStates = (user: UserPage): Promise<string[]> =>
 /** The newest peer connection of the page is closed. */
 export const peerClosed = (user: UserPage): Promise<boolean> => user.run((_client, _arg, { peers }) => peers.at(-1)?.signalingState === 'closed')
 
-/** Total inbound RTP bytes of a call, per kind (from `call.getStats`). */
-export async function inboundBytes(user: UserPage, callId: string): Promise<Record<string, number>> {
-  const { inbound } = await user.rtp(callId)
+/** Total RTP bytes of a call, per kind, that it received (`inbound`) or sent (`outbound`), from `call.getStats`. */
+export async function rtpBytes(user: UserPage, callId: string, direction: 'inbound' | 'outbound'): Promise<Record<string, number>> {
   const totals: Record<string, number> = {}
-  for (const stream of inbound) totals[stream.kind] = (totals[stream.kind] ?? 0) + stream.bytes
+  for (const stream of (await user.rtp(callId))[direction]) totals[stream.kind] = (totals[stream.kind] ?? 0) + stream.bytes
   return totals
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Whether inbound media of a call rises over a window of `ms`, per kind: `{ audio: true, … }`.
- * Retries (up to `tries` windows) until `expected` holds for every kind, since a change takes a
- * moment to reach the far end; returns the last figures either way.
+ * Whether a call's media rises over a window of `ms`, per kind: `{ audio: true, … }`, as it receives it (`inbound`) or sends it
+ * (`outbound`). Retries (up to `tries` windows) until `expected` holds for every kind, since a change takes a moment to reach the
+ * far end; returns the last figures either way.
  */
-export async function inboundRising(user: UserPage, callId: string, expected: boolean, { ms = 700, tries = 8 } = {}): Promise<Record<string, boolean>> {
+export async function rtpRising(user: UserPage, callId: string, direction: 'inbound' | 'outbound', expected: boolean, { ms = 700, tries = 8 } = {}): Promise<Record<string, boolean>> {
   let rising: Record<string, boolean> = {}
   for (let attempt = 0; attempt < tries; attempt += 1) {
-    const before = await inboundBytes(user, callId)
+    const before = await rtpBytes(user, callId, direction)
     await pause(ms)
-    const after = await inboundBytes(user, callId)
+    const after = await rtpBytes(user, callId, direction)
     rising = Object.fromEntries(Object.keys(after).map((kind) => [kind, after[kind]! > (before[kind] ?? 0)]))
     if ((Object.keys(rising).length > 0 || !expected) && Object.values(rising).every((value) => value === expected)) return rising
   }
   return rising
 }
+
+/** `rtpRising` of what the call receives. */
+export const inboundRising = (user: UserPage, callId: string, expected: boolean, options: { ms?: number; tries?: number } = {}): Promise<Record<string, boolean>> =>
+  rtpRising(user, callId, 'inbound', expected, options)

@@ -16,7 +16,7 @@ export interface AuthUser {
 /** One REST call to the platform. */
 export interface RequestSpec<A> {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
-  /** The path from `/cpaas/...`; ids pasted raw, as the platform expects (`protocol/README.md`). */
+  /** The path from `/cpaas/...`; ids as `pathSegment` writes them (`@`, `+`, `:` raw, as the platform expects: `protocol/README.md`). */
   readonly path: string
   /** JSON body. */
   readonly body?: unknown

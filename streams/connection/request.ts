@@ -23,6 +23,13 @@ const encodeStrict = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /**
+ * A value (an id, an address) as one path segment: `@`, `+` and `:` stay raw, as the reference sends them; the rest is escaped, so that `?`, `#`, `%` or `/` in an id cannot end the path.
+ *
+ * pathSegment('bob@example.com') // 'bob@example.com'; pathSegment('a?b') // 'a%3Fb'
+ */
+export const pathSegment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
+
+/**
  * A query string as the reference builds it: keys sorted, values percent-encoded (RFC 3986 strict), `undefined` skipped; `''` when nothing remains.
  *
  * queryString({ userName: 'bob', max: 10, order: 'asc' }) // '?max=10&order=asc&userName=bob'

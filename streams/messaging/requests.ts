@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
+import { pathSegment as segment } from '../connection/request.js'
 import type { Environment } from '../environment.js'
 import { BasicError, errorCodes } from '../errors.js'
 import { ChatMessageListResponse, ChatSendResponse, ChatSessionListResponse, FileUploadResponse, SmsMessageListResponse, SmsSendResponse, SmsThreadListResponse } from './codecs.js'
@@ -8,9 +9,6 @@ import type { ChatType } from './state.js'
 
 // The messaging REST calls (`protocol/messaging.md` §2), each a cold Observable of one request.
 // `version` is the configured `server.version`, used where the reference uses it (sends); every other path has the literal `v1`.
-
-/** A path segment as the platform reads it: `@`, `+` and `:` stay raw (as the reference sends them), the rest is escaped. */
-const segment = (value: string): string => encodeURIComponent(value).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':')
 
 /** The chat resource of a conversation: `oneToOne/<destination>/adhoc` or `group/<groupId>`. */
 const chatResource = (type: ChatType, destination: string): string =>

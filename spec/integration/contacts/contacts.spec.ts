@@ -67,6 +67,30 @@ describe('integration: contacts', () => {
     expect(client.contacts.getAll()).to.deep.equal({})
   })
 
+  it('reaches a contact whose id holds ?, # or %: fetch, update and remove find the contact that was added', async () => {
+    const client = await alice()
+    for (const contactId of ['who?', 'a#b', '100%', 'x y']) {
+      const added = nextEvent(client, 'contacts:change')
+      client.contacts.add({ contactId, primaryContact: 'bob@example.com', firstName: 'Bob' })
+      await added
+      const updated = nextEvent(client, 'contacts:change')
+      client.contacts.update({ contactId, primaryContact: 'bob@example.com', firstName: 'Robert' })
+      await updated
+      const fetched = nextEvent(client, 'contacts:change')
+      client.contacts.fetch(contactId)
+      await fetched
+      expect(client.contacts.get(contactId), contactId).to.deep.include({ firstName: 'Robert', buddy: 'false' })
+      const removed = nextEvent(client, 'contacts:change')
+      client.contacts.remove(contactId)
+      await removed
+      expect(client.contacts.get(contactId), contactId).to.equal(undefined)
+    }
+    const refreshed = nextEvent(client, 'contacts:change')
+    client.contacts.refresh()
+    await refreshed
+    expect(client.contacts.getAll()).to.deep.equal({})
+  })
+
   it('reports an update without contactId as users:4, sending nothing', async () => {
     const client = await alice()
     const failed = nextEvent<Failure>(client, 'contacts:error')

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom } from 'rxjs'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { AuthUser } from '../../../streams/connection/link.js'
-import { createRequest, httpStatusOf, queryString } from '../../../streams/connection/request.js'
+import { createRequest, httpStatusOf, pathSegment, queryString } from '../../../streams/connection/request.js'
 import { createEnvironment } from '../../../streams/environment.js'
 import { BasicError } from '../../../streams/errors.js'
 
@@ -102,6 +102,11 @@ describe('streams/connection/request', () => {
     await lastValueFrom(make().request({ method: 'POST', path: '/upload', form, operation: 'Upload' }), { defaultValue: undefined })
     expect(seen[0]?.headers['content-type']).to.match(/^multipart\/form-data; boundary=/)
     expect(seen[0]?.body).to.contain('hello')
+  })
+
+  it('writes an id as one path segment: @, + and : raw as the reference sends them, ? # % / escaped', () => {
+    expect(pathSegment('sip:+15551230000@example.com')).to.equal('sip:+15551230000@example.com')
+    expect(pathSegment('who?#100%/x y')).to.equal('who%3F%23100%25%2Fx%20y')
   })
 
   it('builds query strings with sorted keys, strict percent-encoding, and no undefined values', async () => {

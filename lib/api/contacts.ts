@@ -41,12 +41,15 @@ export interface ContactsApi {
   fetch(contactId: string): void
 }
 
+/** A copy of a held contact (its values are scalars): what the app changes in it stays out of the address book. */
+const copied = (contact: Contact): ContactInfo => ({ ...contact })
+
 const toPublic = (event: ContactEvent): PublicEvent[] => {
   switch (event.type) {
     case 'contactAdded':
       // The documented order (Recommendation of events.md §10): the new contact, then the change.
       return [
-        { type: 'contacts:new', payload: event.contact },
+        { type: 'contacts:new', payload: copied(event.contact) },
         { type: 'contacts:change', payload: {} },
       ]
     case 'contactUpdated':
@@ -65,9 +68,10 @@ export function contactsApi({ contacts }: { readonly contacts: ContactsFeature }
     add: (contact) => contacts.commands.add(contact),
     get: (contactId) => {
       const id = stringArgument(contactId, errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
-      return contacts.current().contacts.find((contact) => contact.contactId === id)
+      const found = contacts.current().contacts.find((contact) => contact.contactId === id)
+      return found === undefined ? undefined : copied(found)
     },
-    getAll: () => Object.fromEntries(contacts.current().contacts.map((contact) => [contact.contactId, contact])),
+    getAll: () => Object.fromEntries(contacts.current().contacts.map((contact) => [contact.contactId, copied(contact)])),
     refresh: () => contacts.commands.refresh(),
     remove: (contactId) => contacts.commands.remove(contactId),
     update: (contact) => contacts.commands.update(contact),

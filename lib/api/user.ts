@@ -46,13 +46,19 @@ const toPublic = (event: UserEvent): PublicEvent[] => {
   return [{ type: 'directory:change', payload: event.next === undefined ? { results: event.results } : { results: event.results, next: event.next } }]
 }
 
+/** A copy of a held user (its values are scalars): what the app changes in it stays out of the known users. */
+const copied = (user: User): UserInfo => ({ ...user })
+
 /** The documented `user` namespace over the users feature. */
 export function userApi({ users }: { readonly users: UsersFeature }): Namespace<UserApi> {
   const api: UserApi = {
     fetch: (userId) => users.commands.fetch(userId),
     fetchSelfInfo: () => users.commands.fetchSelfInfo(),
-    get: (userId) => entryOf(users.current().users, stringArgument(userId, errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string')),
-    getAll: () => Object.values(users.current().users),
+    get: (userId) => {
+      const found = entryOf(users.current().users, stringArgument(userId, errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string'))
+      return found === undefined ? undefined : copied(found)
+    },
+    getAll: () => Object.values(users.current().users).map(copied),
     search: (filters, options) => users.commands.search(filters, options),
   }
   return { api, events$: users.events$.pipe(each(toPublic)) }

@@ -91,6 +91,20 @@ describe('integration: contacts', () => {
     expect(client.contacts.getAll()).to.deep.equal({})
   })
 
+  it('hands out copies: what an app writes to get, getAll or the contacts:new payload leaves the address book as it was', async () => {
+    const client = await alice()
+    const added = nextEvent<Record<string, unknown>>(client, 'contacts:new')
+    client.contacts.add(jane)
+    const payload = await added
+    payload.firstName = 'changed by a listener'
+    const got = client.contacts.get('JaneD') as Record<string, unknown>
+    got.firstName = 'changed through get'
+    const all = client.contacts.getAll() as Record<string, Record<string, unknown>>
+    all.JaneD!.lastName = 'changed through getAll'
+    expect(client.contacts.get('JaneD')).to.deep.equal(jane)
+    expect(client.contacts.getAll()).to.deep.equal({ JaneD: jane })
+  })
+
   it('reports an update without contactId as users:4, sending nothing', async () => {
     const client = await alice()
     const failed = nextEvent<Failure>(client, 'contacts:error')

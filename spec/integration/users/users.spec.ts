@@ -38,6 +38,19 @@ describe('integration: users and directory', () => {
     expect(client.user.getAll()).to.deep.equal(results)
   })
 
+  it('hands out copies: what an app writes to get or getAll leaves the known users as they were', async () => {
+    const client = await alice()
+    const changed = nextEvent<Change>(client, 'directory:change')
+    client.user.fetch('bob@example.com')
+    const [bob] = (await changed).results
+    const got = client.user.get('bob@example.com') as Record<string, unknown>
+    got.firstName = 'changed through get'
+    const [listed] = client.user.getAll() as Record<string, unknown>[]
+    listed!.lastName = 'changed through getAll'
+    expect(client.user.get('bob@example.com')).to.deep.equal(bob)
+    expect(client.user.getAll()).to.deep.equal([bob])
+  })
+
   it('fetches the current user with fetchSelfInfo', async () => {
     const client = await alice()
     const changed = nextEvent<Change>(client, 'directory:change')

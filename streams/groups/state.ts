@@ -83,9 +83,10 @@ export const toGroup = (wire: WireGroup): Group => ({
 /** The invitations but the one to `groupId`. */
 const otherInvitations = (state: GroupsState, groupId: string): readonly Invitation[] => state.invitations.filter((invitation) => invitation.id !== groupId)
 
-const withoutGroup = (state: GroupsState, groupId: string, dropInvitation: boolean): GroupsState => {
+/** The state without the group `groupId` and any invitation to it. */
+const withoutGroup = (state: GroupsState, groupId: string): GroupsState => {
   const groups = state.groups.filter((group) => group.id !== groupId)
-  const invitations = dropInvitation ? otherInvitations(state, groupId) : state.invitations
+  const invitations = otherInvitations(state, groupId)
   return groups.length === state.groups.length && invitations.length === state.invitations.length ? state : { groups, invitations }
 }
 
@@ -111,9 +112,9 @@ export function groupsReducer(state: GroupsState, event: GroupEvent): GroupsStat
     case 'invitationRejected':
     case 'groupLeft':
     case 'groupDeleted':
-      return withoutGroup(state, event.groupId, true)
+    // SessionEnded too: an invitation still held then is stale (accepted on another device, or the group was deleted between the accept and its read).
     case 'groupEnded':
-      return withoutGroup(state, event.groupId, event.eventType === 'SessionCancelled')
+      return withoutGroup(state, event.groupId)
     case 'participantRemoved':
       return updateParticipants(state, event.groupId, event.address, (others) => others)
     case 'participantAdded':

@@ -193,6 +193,27 @@ describe('integration: groups', () => {
     expect(dave.groups.getInvitations()).to.deep.equal([])
   })
 
+  it('drops the invitation of a group deleted between the accept and the read of the group that follows it', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    const platform = session.platform()
+    // The accept goes through at once; the read of the group after it waits, long enough for Alice to delete the group.
+    await platform.admin.delay(1, `/cpaas/chat/v1/bob@example.com/group/${id}/participants`)
+    await platform.admin.delay(2000, `/cpaas/chat/v1/bob@example.com/group/${id}`)
+    const aliceSawBob = changeOf(alice, id)
+    const bobEnded = changeOf(bob, id)
+    const bobFailed = nextEvent<Failure>(bob, 'group:change', (payload) => payload.error !== undefined)
+    bob.groups.acceptInvitation(id)
+    await aliceSawBob
+    const deleted = nextEvent(alice, 'group:delete')
+    alice.groups.delete(id)
+    await deleted
+    await bobEnded
+    expectFailure(await bobFailed, 'SVC0004')
+    expect(bob.groups.getInvitations()).to.deep.equal([])
+    expect(bob.groups.getAll()).to.deep.equal([])
+  })
+
   it('reports a missing name or group id with groups:3, readable as params.error.code and params.error.error.code', async () => {
     const alice = await session.client('alice@example.com', chat)
     const failed = nextEvent<Failure>(alice, 'group:new')

@@ -97,10 +97,10 @@ describe('groups reducer', () => {
     expect(groupsReducer(state, { type: 'participantAdded', groupId: 'nope', participant: { address: 'x' } })).to.equal(state)
   })
 
-  it('removes a group on SessionEnded and also its invitation on SessionCancelled', () => {
+  it('removes a group and any invitation to it on SessionEnded and on SessionCancelled', () => {
     const invitation = { id: 'g1', name: 'Team', participants: [] }
     const start = reduce([{ type: 'groupCreated', group: team }, { type: 'invitationReceived', invitation }])
-    expect(groupsReducer(start, { type: 'groupEnded', groupId: 'g1', eventType: 'SessionEnded' })).to.deep.equal({ groups: [], invitations: [invitation] })
+    expect(groupsReducer(start, { type: 'groupEnded', groupId: 'g1', eventType: 'SessionEnded' })).to.deep.equal({ groups: [], invitations: [] })
     expect(groupsReducer(start, { type: 'groupEnded', groupId: 'g1', eventType: 'SessionCancelled' })).to.deep.equal({ groups: [], invitations: [] })
   })
 

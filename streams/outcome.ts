@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, type Subscription } from 'rxjs'
+import { Observable, Subject, concatMap, type Subscription } from 'rxjs'
 import type { AuthUser, PlatformLink } from './connection/link.js'
 import { asBasicError, type BasicError } from './errors.js'
 import { signedIn } from './guards.js'
@@ -43,16 +43,29 @@ export const settler =
   }
 
 /**
+ * Runs outcomes (`settled` requests) one after another under `owner`: two requests in flight together may reach the platform swapped.
+ *
+ * const publish = inOrder(running)
+ * publish(settled(publishPresence(link, scope, correlator, person), stored, (error) => fail('update', error)))
+ */
+export function inOrder(owner: Subscription): (outcome$: Observable<never>) => void {
+  const queue = new Subject<Observable<never>>()
+  owner.add(queue.pipe(concatMap((outcome$) => outcome$)).subscribe())
+  return (outcome$) => queue.next(outcome$)
+}
+
+/**
  * Runs a feature's command requests as the signed-in user, under `owner` as `settler` does: each value becomes the event `done` makes of it,
  * dispatched; without a user nothing is sent and `failure` gets the error `signedIn` makes of `operation`, as it gets the request's.
+ * `run` starts each request: at once by default, one after another with `inOrder(owner)`.
  *
  * const request = userRequests(running, link, dispatch)
  * request('Add Contact Request', (user) => requests.addContact(link, user.username, id, body), () => ({ type: 'contactAdded', contact }), (error) => fail('add', error))
  */
 export const userRequests =
-  <Event>(owner: Subscription, link: Pick<PlatformLink, 'user'>, dispatch: (event: Event) => void) =>
+  <Event>(owner: Subscription, link: Pick<PlatformLink, 'user'>, dispatch: (event: Event) => void, run: (outcome$: Observable<never>) => void = (outcome$) => void owner.add(outcome$.subscribe())) =>
   <A>(operation: string, request$: (user: AuthUser) => Observable<A>, done: (value: A) => Event, failure: (error: BasicError) => void): void => {
     const user = signedIn(link, operation)
     if (E.isLeft(user)) return failure(user.left)
-    owner.add(settled(request$(user.right), (value) => dispatch(done(value)), failure).subscribe())
+    run(settled(request$(user.right), (value) => dispatch(done(value)), failure))
   }

@@ -3,7 +3,7 @@ import { Subscription, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
-import { userRequests } from '../outcome.js'
+import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import * as requests from './requests.js'
@@ -47,7 +47,8 @@ const checkContact = (contact: unknown, operation: 'add' | 'update'): E.Either<B
 export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
   const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
   const running = new Subscription()
-  const asUser = userRequests(running, link, (event: ContactEvent) => void store.dispatch(event))
+  // One after another: an update or a remove sent with the add before it could reach the platform first (a 404).
+  const asUser = userRequests(running, link, (event: ContactEvent) => void store.dispatch(event), inOrder(running))
   const fail = (operation: ContactOperation, error: BasicError, contactId?: string): void => void store.dispatch({ type: 'contactFailed', operation, error, ...definedFields({ contactId }) })
 
   /** Runs one request of the signed-in user's address book; its value becomes the event `done` makes of it. */

@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { AsyncSubject, EMPTY, Subject, Subscription, concat, concatMap, filter, finalize, map, mergeMap, type Observable } from 'rxjs'
+import { AsyncSubject, EMPTY, Subject, Subscription, concat, filter, finalize, map, mergeMap, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logger } from '../logs/logger.js'
-import { settled, settler } from '../outcome.js'
+import { inOrder, settled, settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
 import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
 import { fetchPresence, person, publishPresence, unwatchUser, watchUser, type PresenceScope } from './requests.js'
@@ -90,13 +90,6 @@ const presenceEventOf = (notification: InboundNotification, current: PresenceSta
   if (presence === undefined) return void logger.debug('Ignored a presence notification without presence', notification.id)
   if (isStale(current, presentityUserId, dateTime)) return { type: 'stalePresenceIgnored', userId: presentityUserId, stamp: dateTime ?? 0 }
   return { type: 'presenceReceived', presence: valueOf(presentityUserId, presence.person), stamp: dateTime }
-}
-
-/** Runs outcomes one after another. */
-function inOrder(running: Subscription): (outcome$: Observable<never>) => void {
-  const queue = new Subject<Observable<never>>()
-  running.add(queue.pipe(concatMap((outcome$) => outcome$)).subscribe())
-  return (outcome$) => queue.next(outcome$)
 }
 
 /**

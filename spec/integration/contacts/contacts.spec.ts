@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { isBasicError } from '../../../streams/errors.js'
-import { nextEvent } from '../../helpers/client.js'
+import { nextEvent, until } from '../../helpers/client.js'
 import { record, useSession } from '../presence/session.js'
 
 type Failure = { error: { code: string | number; message: string } }
@@ -103,6 +103,26 @@ describe('integration: contacts', () => {
     all.JaneD!.lastName = 'changed through getAll'
     expect(client.contacts.get('JaneD')).to.deep.equal(jane)
     expect(client.contacts.getAll()).to.deep.equal({ JaneD: jane })
+  })
+
+  it('writes one request after another: an update and a remove right after an add reach the platform after it', async () => {
+    const client = await alice()
+    const events = record(client)
+    // The add is slow on its way; the update and the remove, sent right after it, would overtake it if sent at once.
+    await session.platform().admin.delay(300, '/cpaas/addressbook/v1/alice@example.com/default/contacts')
+    await session.platform().admin.delay(1, '/cpaas/addressbook/v1/alice@example.com/default/contacts/JaneD')
+    const settled = () => events.of('contacts:change').length + events.of('contacts:error').length
+    client.contacts.add(jane)
+    client.contacts.update({ ...jane, firstName: 'Janet' })
+    client.contacts.remove('JaneD')
+    await until(() => settled() === 3, 'the three requests answered')
+    expect(events.of('contacts:error').map((payload: Failure) => payload.error.code)).to.deep.equal([])
+    expect(client.contacts.getAll()).to.deep.equal({})
+    const again = await alice()
+    const refreshed = nextEvent(again, 'contacts:change')
+    again.contacts.refresh()
+    await refreshed
+    expect(again.contacts.getAll()).to.deep.equal({})
   })
 
   it('reports an update without contactId as users:4, sending nothing', async () => {

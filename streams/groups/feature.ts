@@ -5,7 +5,7 @@ import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
-import { userRequests } from '../outcome.js'
+import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
 import { createStore, echoing } from '../store.js'
 import { GroupEventNotification, GroupInvitationNotification, ParticipantStatusNotification, notifiedGroupId } from './codecs.js'
@@ -94,7 +94,8 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
   const store = createStore(initialGroupsState, echoing(groupsReducer), logger)
   const running = new Subscription()
   const dispatch = (event: GroupEvent): void => void store.dispatch(event)
-  const request = userRequests(running, link, dispatch)
+  // One after another: a request sent with the one before it could reach the platform first (a participant removed before being added).
+  const request = userRequests(running, link, dispatch, inOrder(running))
   const fail = (operation: GroupOperation, error: BasicError, groupId?: string): void => dispatch({ type: 'groupFailed', operation, error, ...definedFields({ groupId }) })
 
   const scopeOf = (user: AuthUser): requests.GroupScope => ({ version: config.current().authentication.server.version, userId: user.username, identity: user.identity ?? user.username })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { isBasicError } from '../../../streams/errors.js'
-import { nextEvent, type TestClient } from '../../helpers/client.js'
+import { nextEvent, until, type TestClient } from '../../helpers/client.js'
 import { record, useSession } from '../presence/session.js'
 
 type Ids = { id: string; groupId: string }
@@ -212,6 +212,21 @@ describe('integration: groups', () => {
     expectFailure(await bobFailed, 'SVC0004')
     expect(bob.groups.getInvitations()).to.deep.equal([])
     expect(bob.groups.getAll()).to.deep.equal([])
+  })
+
+  it('sends its requests one after another: a participant removed right after being added is removed', async () => {
+    const [alice, bob] = await members(['alice@example.com', 'bob@example.com'])
+    const id = await team(alice, [bob])
+    const events = record(alice)
+    const participants = `/cpaas/chat/v1/alice@example.com/group/${id}/participants`
+    // The add is slow on its way; the remove, sent right after it, would overtake it if sent at once.
+    await session.platform().admin.delay(300, participants)
+    await session.platform().admin.delay(1, `${participants}/carol@example.com`)
+    alice.groups.addParticipant(id, 'carol@example.com')
+    alice.groups.removeParticipant(id, 'carol@example.com')
+    await until(() => events.of('group:change').length === 2, 'both requests answered')
+    expect(events.of('group:change').filter((payload: Failure) => payload.error !== undefined).map((payload: Failure) => payload.error.code)).to.deep.equal([])
+    expect(alice.groups.getParticipants(id)?.map((participant) => participant.address)).to.deep.equal(['alice@example.com', 'bob@example.com'])
   })
 
   it('reports a missing name or group id with groups:3, readable as params.error.code and params.error.error.code', async () => {

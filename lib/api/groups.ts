@@ -53,7 +53,10 @@ export interface GroupsApi {
   addParticipant(groupId: string, participant: string): void
   /** Removes a participant from a Group (administrator only). Emits `group:change`. */
   removeParticipant(groupId: string, participant: string): void
-  /** Deletes a Group (administrator only). Emits `group:delete { group }`; the other members get `group:change`. */
+  /**
+   * Deletes a Group (its administrator); another member's delete leaves the Group instead (the same request deletes a group
+   * conversation, `protocol/messaging.md` §8). Emits `group:delete { group }`; the other members get `group:change`.
+   */
   delete(groupId: string): void
 }
 

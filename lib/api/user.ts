@@ -16,7 +16,8 @@ export type { SearchFilters, SearchOptions }
 export interface UserApi {
   /**
    * Fetches information about a User. Emits `directory:change { results: [user] }` (nothing when no user matched, as the original
-   * SDK); the User is then available with `user.get`. Errors: `directory:error` with code `users:3`.
+   * SDK); the User is then available with `user.get`. Errors: `directory:error` with code `users:3`; without a user id, `users:4`
+   * and nothing sent.
    *
    * client.user.fetch('jane@example.com')
    */

@@ -1,8 +1,8 @@
 import { expect } from 'chai'
-import { Observable, Subscription, defer, of, throwError } from 'rxjs'
+import { Observable, Subject, Subscription, defer, of, throwError } from 'rxjs'
 import type { AuthUser } from '../../streams/connection/link.js'
 import { BasicError } from '../../streams/errors.js'
-import { userRequests } from '../../streams/outcome.js'
+import { inOrder, userRequests } from '../../streams/outcome.js'
 import { aliceUser } from './presence/link.js'
 
 type Event = { readonly type: 'done'; readonly value: string }
@@ -58,5 +58,42 @@ describe('userRequests', () => {
     run(() => new Observable<string>(() => () => (cancelled = true)), (value) => ({ type: 'done', value }))
     running.unsubscribe()
     expect(cancelled).to.equal(true)
+  })
+})
+
+describe('userRequests in order', () => {
+  it('sends each request once the one before it is answered (failed ones too), and drops those waiting when disposed', () => {
+    const running = new Subscription()
+    const events: Event[] = []
+    const request = userRequests(running, { user: () => aliceUser }, (event: Event) => events.push(event), inOrder(running))
+    const sent: string[] = []
+    const answers = new Map<string, Subject<string>>()
+    const run = (name: string): void => {
+      const answer = new Subject<string>()
+      answers.set(name, answer)
+      const send = defer(() => {
+        sent.push(name)
+        return answer
+      })
+      request('Test request', () => send, (value) => ({ type: 'done', value }), () => events.push({ type: 'done', value: `${name} failed` }))
+    }
+    run('add')
+    run('update')
+    run('remove')
+    expect(sent).to.deep.equal(['add'])
+    answers.get('add')!.error(new BasicError('SVC0001', 'down'))
+    expect(sent).to.deep.equal(['add', 'update'])
+    answers.get('update')!.next('updated')
+    answers.get('update')!.complete()
+    expect(sent).to.deep.equal(['add', 'update', 'remove'])
+    expect(events).to.deep.equal([
+      { type: 'done', value: 'add failed' },
+      { type: 'done', value: 'updated' },
+    ])
+    run('fetch')
+    running.unsubscribe()
+    answers.get('remove')!.next('removed')
+    expect(sent).to.deep.equal(['add', 'update', 'remove'])
+    expect(events).to.have.length(2)
   })
 })

@@ -170,7 +170,8 @@ export class Core {
       if (method === 'OPTIONS') return preflight(response, cors)
       if (!admin) {
         const delay = this.internals.faults.delayFor(path)
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+        // On the platform's clock, so that a spec on a test clock holds the request until it advances.
+        if (delay > 0) await new Promise<void>((resolve) => this.options.clock.later(delay, resolve))
         const fault = this.injectedFault(`${method} ${path}`, path)
         if (fault === 'reset') return void request.socket.destroy()
         if (fault !== undefined) return finish(fault)

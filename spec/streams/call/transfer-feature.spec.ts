@@ -28,7 +28,7 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
 describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
   // The platform's clock moves only when a spec says: a delayed request is held until then (nothing here waits on its other timers).
-  const clock = manualClock()
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
   const platform = usePlatform({ logRequests: true, clock })
   const core = useCallCores(platform, webrtc)
   afterEach(() => platform().admin.clearFaults())

@@ -60,7 +60,7 @@ export interface PlatformAdmin {
   /** Stops answering `connCheck` (and sending server `connCheck`s) for one user or everyone. */
   stopConnectivity(userId?: string): Promise<void>
   resumeConnectivity(userId?: string): Promise<void>
-  /** Delays responses to paths under `prefix` (default all) by `ms`; 0 removes the delay. */
+  /** Delays responses to paths under `prefix` (default all) by `ms` of the platform's clock; 0 removes the delay. */
   delay(ms: number, prefix?: string): Promise<void>
   /** Fails the next requests of a path prefix. */
   fail(options?: FailOptions): Promise<void>

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws'
 import type { ClockTimer, PlatformClock } from './clock.js'
-import type { ServiceName } from './context.js'
+import type { NotificationFrame, ServiceName } from './context.js'
 import { enqueue, freshFrames, type QueuedFrame } from './channel-queue.js'
 import { ConnChecks } from './connchecks.js'
 import type { Faults } from './faults.js'
@@ -31,6 +31,8 @@ export interface ChannelRecord {
   readonly sockets: WebSocket[]
   /** Notifications waiting for a socket (`channel-queue.ts`). */
   queue: QueuedFrame[]
+  /** `<scheme>://<Host>` the newest socket was opened by: links in its notifications name it. */
+  origin: string | undefined
   readonly subscriptions: Map<string, SubscriptionRecord>
   /** Subscriptions per service: a notification goes once per channel whatever the count. */
   readonly services: Map<ServiceName, number>
@@ -47,6 +49,8 @@ export interface HubOptions {
   readonly log: (line: string) => void
   /** Resolves any address form to the canonical userId (or undefined). */
   readonly canonicalUser: (address: string) => string | undefined
+  /** The platform's own origin, for links to a channel that has had no socket yet. */
+  readonly origin: () => string
 }
 
 /**
@@ -70,6 +74,7 @@ export class ChannelHub {
       ...fields,
       sockets: [],
       queue: [],
+      origin: undefined,
       subscriptions: new Map(),
       services: new Map(),
       expiry: undefined,
@@ -150,16 +155,23 @@ export class ChannelHub {
 
   /**
    * Sends `frame` to every channel of the user subscribed to `service` (or to some of them, by
-   * `devices`), once per channel, serialised once; adds an `id` to the kind object when it has none.
+   * `devices`), once per channel, serialised once per origin (a function of the channel's origin
+   * for frames with links); adds the same `id` to the kind object, on every channel, when it has none.
    */
-  notify(userId: string, service: ServiceName, frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>, devices?: DeviceFilter): void {
+  notify(userId: string, service: ServiceName, frame: NotificationFrame | ((origin: string) => NotificationFrame), devices?: DeviceFilter): void {
     const user = this.byUser.has(userId) ? userId : this.options.canonicalUser(userId)
     const channels = user === undefined ? undefined : this.byUser.get(user)
     if (channels === undefined) return
     const subscribed = [...channels.values()].filter((channel) => channel.services.has(service))
-    let data: string | undefined
+    const ids = new Map<string, string>()
+    const serialised = new Map<string, string>()
     for (const channel of devices === undefined ? subscribed : chosenDevices(subscribed, devices)) {
-      data ??= this.serialise(frame)
+      const origin = channel.origin ?? this.options.origin()
+      let data = serialised.get(origin)
+      if (data === undefined) {
+        data = this.serialise(typeof frame === 'function' ? frame(origin) : frame, ids)
+        serialised.set(origin, data)
+      }
       this.deliver(channel, data)
     }
   }
@@ -177,9 +189,10 @@ export class ChannelHub {
     return sent
   }
 
-  /** Attaches an upgraded socket to its channel: queued notifications are flushed in order. */
-  attach(channel: ChannelRecord, socket: WebSocket): void {
+  /** Attaches an upgraded socket, opened by `origin`, to its channel: queued notifications are flushed in order. */
+  attach(channel: ChannelRecord, socket: WebSocket, origin: string): void {
     channel.sockets.push(socket)
+    channel.origin = origin
     channel.expiry?.cancel()
     channel.expiry = undefined
     socket.on('message', (data, isBinary) => this.connChecks.receive(channel, socket, isBinary ? undefined : data.toString()))
@@ -242,10 +255,15 @@ export class ChannelHub {
     for (const channel of this.channels.values()) this.scheduleExpiry(channel)
   }
 
-  private serialise(frame: Readonly<Record<string, Readonly<Record<string, unknown>>>>): string {
+  /** The frame as text; a kind object without an `id` gets the one `ids` holds for its kind (made once). */
+  private serialise(frame: NotificationFrame, ids: Map<string, string>): string {
     const out: Record<string, unknown> = {}
     for (const [kind, body] of Object.entries(frame)) {
-      out[kind] = typeof body === 'object' && body !== null && !('id' in body && body.id) ? { ...body, id: this.options.id() } : body
+      if (typeof body === 'object' && body !== null && !('id' in body && body.id)) {
+        const id = ids.get(kind) ?? this.options.id()
+        ids.set(kind, id)
+        out[kind] = { ...body, id }
+      } else out[kind] = body
     }
     return JSON.stringify(out)
   }

@@ -5,7 +5,7 @@ export interface ClockTimer {
 
 /**
  * Where the platform reads the time and sets its timers (typing idle, ring timeout, channel
- * expiry, token expiry, queued-notification age, connChecks). `startPlatform({ clock })` takes
+ * expiry, token expiry, queued-notification age, connChecks, the delay fault). `startPlatform({ clock })` takes
  * another one so that specs can move time themselves; the default is `systemClock`.
  */
 export interface PlatformClock {

@@ -38,7 +38,12 @@ export interface PlatformRequest<Body> {
   readonly user: Account
   /** The first path segment after `/cpaas/<service>/` (`v1`; any value is an alias of v1). */
   readonly version: string
+  /** `<scheme>://<Host header>`: the address the client reached the platform by, for absolute links handed back to it. */
+  readonly origin: string
 }
+
+/** One notification frame, `{ <kind>: { ... } }`. */
+export type NotificationFrame = Readonly<Record<string, Readonly<Record<string, unknown>>>>
 
 /** What a handler answers. `body` is sent as JSON unless it is a Buffer (then `contentType` applies). */
 export interface PlatformReply {
@@ -80,9 +85,10 @@ export interface PlatformContext {
   /**
    * Delivers one notification frame `{ <kind>: { ... } }` to every channel of `userId` subscribed
    * to `service` (`devices`: only one device's channels, or all but one's, by `clientCorrelator`);
-   * the core adds `id` when missing.
+   * the core adds `id` when missing. A frame with absolute links is a function of the origin each
+   * channel's socket reached the platform by (`ctx.baseUrl()` before any socket opened).
    */
-  notify(userId: string, service: ServiceName, frame: Record<string, Record<string, unknown>>, devices?: DeviceFilter): void
+  notify(userId: string, service: ServiceName, frame: NotificationFrame | ((origin: string) => NotificationFrame), devices?: DeviceFilter): void
   /** Every account. */
   readonly accounts: {
     all(): readonly Account[]
@@ -97,7 +103,7 @@ export interface PlatformContext {
   now(): number
   /** The platform's clock: a module sets its timers on it (`timeouts(ctx.clock)`), so that specs can move time. */
   readonly clock: PlatformClock
-  /** Absolute base URL of this server (`http://127.0.0.1:8080`), for links it hands out. */
+  /** Absolute base URL of this server as it was started (`http://127.0.0.1:8080`); links for a client use the origin it came by (`request.origin`). */
   baseUrl(): string
   /** True when `userId` has at least one open notification WebSocket. */
   isOnline(userId: string): boolean

@@ -105,6 +105,7 @@ export class Core {
       clock,
       log,
       canonicalUser: (address) => accounts.find(address)?.userId,
+      origin: options.baseUrl,
     })
     this.internals = { options, accounts, tokens: new TokenIssuer(signingSecret, options.tokenLifetime, now), hub, faults, store, router, secret: signingSecret }
     this.context = {
@@ -170,7 +171,8 @@ export class Core {
       if (method === 'OPTIONS') return preflight(response, cors)
       if (!admin) {
         const delay = this.internals.faults.delayFor(path)
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+        // On the platform's clock, so that a spec on a test clock holds the request until it advances.
+        if (delay > 0) await new Promise<void>((resolve) => this.options.clock.later(delay, resolve))
         const fault = this.injectedFault(`${method} ${path}`, path)
         if (fault === 'reset') return void request.socket.destroy()
         if (fault !== undefined) return finish(fault)
@@ -236,7 +238,7 @@ export class Core {
       }
     }
     const { method, path, query } = at
-    return route.handler({ method, path, params, query: new URLSearchParams(query), headers: request.headers, body, rawBody, user, version: params.version ?? 'v1' })
+    return route.handler({ method, path, params, query: new URLSearchParams(query), headers: request.headers, body, rawBody, user, version: params.version ?? 'v1', origin: this.originOf(request) })
   }
 
   /** Serves one WebSocket upgrade: only the channel URL, with a valid `access_token` of the channel's owner. */
@@ -263,13 +265,23 @@ export class Core {
       const channel = this.internals.hub.get(user.userId, channelId)
       if (channel === undefined) return refuseUpgrade(socket, notFound(channelId))
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
-        this.internals.hub.attach(channel, ws)
+        this.internals.hub.attach(channel, ws, this.originOf(request))
         this.options.log(`socket open on channel ${channel.id} of ${user.userId}`)
       })
     } catch (error) {
       this.options.log(`upgrade failed: ${(error as Error)?.stack ?? String(error)}`)
       refuseUpgrade(socket, internalError('upgrade'))
     }
+  }
+
+  /**
+   * `<scheme>://<Host>` of a request: the address its client reached the platform by (a LAN address
+   * when the platform listens on 0.0.0.0). The Host was checked to be one of the platform's own names.
+   */
+  private originOf(request: IncomingMessage): string {
+    const base = this.options.baseUrl()
+    const host = request.headers.host
+    return host === undefined ? base : `${base.slice(0, base.indexOf('://'))}://${host}`
   }
 
   /** The account of a valid `Bearer` access token, or why there is none. */

@@ -96,7 +96,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const listening = listener(server, host, options.port ?? 0)
   const url = (): string => `${scheme}://${urlHost}:${listening.port()}`
   const features = [...coreFeatures, ...(options.features ?? platformFeatures).filter((feature) => !coreFeatures.includes(feature))]
-  const fallback = options.staticRoot === false ? undefined : staticFiles(options.staticRoot ?? repositoryRoot(), () => ({ users: accounts, url: url() }))
+  // The home page names the address its reader came by, as attachment links do.
+  const fallback = options.staticRoot === false ? undefined : staticFiles(options.staticRoot ?? repositoryRoot(), (request) => ({ users: accounts, url: request.headers.host === undefined ? url() : `${scheme}://${request.headers.host}` }))
   const { admin, adminSecret } = adminSettings(options, host)
   const hostNames = ownHostNames(host)
   const defaultPort = tls === undefined ? 80 : 443

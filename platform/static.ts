@@ -51,7 +51,7 @@ export interface HomeInfo {
  * (the IIFE build), `/samples/...`, `/dist/...`, and the browser sample's own files at the top
  * level so that its relative links work. Returns false when it has nothing for the path.
  */
-export function staticFiles(root: string, home: () => HomeInfo): (request: IncomingMessage, response: ServerResponse, headers: Record<string, string>) => boolean {
+export function staticFiles(root: string, home: (request: IncomingMessage) => HomeInfo): (request: IncomingMessage, response: ServerResponse, headers: Record<string, string>) => boolean {
   const sample = join(root, 'samples', 'browser')
   return (request, response, headers) => {
     const rawPath = (request.url ?? '/').split('?')[0]!
@@ -65,7 +65,7 @@ export function staticFiles(root: string, home: () => HomeInfo): (request: Incom
     if (parts.length === 0 || (parts.length === 1 && parts[0] === 'index.html')) {
       const index = join(sample, 'index.html')
       if (existsSync(index)) return serveFile(index, request, response, headers)
-      return serveText(homePage(home()), 'text/html; charset=utf-8', request, response, headers)
+      return serveText(homePage(home(request)), 'text/html; charset=utf-8', request, response, headers)
     }
     const [first, ...rest] = parts
     if (first === 'kandy-rx.js' || first === 'kandy-rx.js.map') return serveUnder(join(root, 'dist'), [first, ...rest], request, response, headers)

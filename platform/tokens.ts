@@ -49,7 +49,8 @@ export class TokenIssuer {
     const exp = iat + lifetime
     const base = { sub: account.userId, iat, exp }
     return {
-      accessToken: this.sign({ ...base, typ: 'access', scope: 'openid' }),
+      // A fresh `jti`: two logins of one user in one second get distinct access tokens, by which the platform tells devices apart.
+      accessToken: this.sign({ ...base, typ: 'access', scope: 'openid', jti: randomBytes(12).toString('base64url') }),
       idToken: this.sign({
         ...base,
         typ: 'id',

@@ -17,7 +17,7 @@ export interface Faults {
   stopAnsweringPings(userId?: string): Promise<void>
   /** Answers connectivity checks again. */
   resumeAnsweringPings(userId?: string): Promise<void>
-  /** Delays every request whose path starts with `prefix` (default all) by `ms`; `0` removes the delay. */
+  /** Delays every request whose path starts with `prefix` (default all) by `ms` of the platform's clock; `0` removes the delay. */
   delay(ms: number, prefix?: string): Promise<void>
   /** Fails the next request(s) whose path starts with `prefix` (default `/cpaas/`), WebSocket upgrades included. */
   failNext(prefix?: string, options?: FailOptions): Promise<void>

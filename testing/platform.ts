@@ -47,7 +47,7 @@ export interface StartOptions {
   /** HTTPS and WSS: `true` for a self-signed certificate made at start, or PEM texts (default plain HTTP and WS). */
   readonly tls?: boolean | { readonly cert: string; readonly key: string }
   /**
-   * Where the platform reads the time and sets its timers (ring timeout, typing idle, token and channel expiry, connChecks):
+   * Where the platform reads the time and sets its timers (ring timeout, typing idle, token and channel expiry, connChecks, the `delay` fault):
    * a `createTestClock()` to move them by hand; default the wall clock.
    */
   readonly clock?: PlatformClock

@@ -36,6 +36,11 @@ export interface PlatformCall {
   readonly slowStart: boolean
   pending: PendingAnswer | undefined
   timer: ClockTimer | undefined
+  /**
+   * The callee's devices that reported `Ringing`: the access token of the report → its `clientCorrelator`
+   * (undefined when two devices reported with one token). A reject (a DELETE, which names no device) is told apart by its token.
+   */
+  readonly ringingDevices: Map<string, string | undefined>
 }
 
 /** A session of the table: its call and which party of it the session is. */
@@ -70,8 +75,11 @@ export interface CallSessions {
   link(to: Party): Array<{ rel: string; href: string }>
   /** A `wrtcsEventNotification` to one party. */
   event(to: Party, eventType: 'Ringing' | 'SessionEnded' | 'Cancelled', reason?: { statusCode: number; reasonText: string }): void
-  /** `Cancelled` to the devices of `party` other than the one it answered from (they rang too). */
-  answeredElsewhere(party: Party): void
+  /**
+   * `Cancelled` to the devices of `party` other than `device`, the one it answered or rejected from (they rang too);
+   * nobody when that device is unknown (undefined, or no channel of the party carries it).
+   */
+  stopRinging(party: Party, device: string | undefined): void
   readonly timers: Timeouts
   /** Forgets every session and stops every timer (module stop). */
   stop(): void
@@ -107,8 +115,8 @@ export function callSessions(ctx: PlatformContext, endedRetention: number): Call
     send,
     link,
     event: (to, eventType, reason) => send(to, { wrtcsEventNotification: { eventType, link: link(to), ...reason } }),
-    answeredElsewhere: (party) => {
-      if (party.device !== undefined) notify(party, { wrtcsEventNotification: { eventType: 'Cancelled', link: link(party) } }, { except: party.device })
+    stopRinging: (party, device) => {
+      if (device !== undefined) notify(party, { wrtcsEventNotification: { eventType: 'Cancelled', link: link(party) } }, { except: device })
     },
     timers,
     stop: () => {

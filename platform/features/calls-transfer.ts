@@ -44,6 +44,7 @@ export function transferRoute(ctx: PlatformContext, calls: CallSessions): void {
       slowStart: false,
       pending: { answerer: 'caller', kind: 'wrtcsOfferNotification' },
       timer: undefined,
+      ringingDevices: new Map(),
     }
     calls.end(here.call)
     calls.end(there.call)

@@ -1,4 +1,4 @@
-import type { Account, PlatformContext, PlatformFeature, PlatformReply } from '../context.js'
+import type { Account, PlatformContext, PlatformFeature, PlatformReply, PlatformRequest } from '../context.js'
 import { notFound } from '../context.js'
 import { badInput } from '../errors.js'
 import { AnswerRequest, CreateSessionRequest, OfferRequest, SessionStatusRequest } from '../../streams/call/codecs.js'
@@ -24,6 +24,9 @@ const displayName = (account: Account): string | undefined => {
   return name === '' ? undefined : name
 }
 
+/** The bearer token of a request (the core has checked it); a device's requests carry its own. */
+const tokenOf = (headers: PlatformRequest<unknown>['headers']): string => /^Bearer\s+(\S+)/i.exec(String(headers.authorization ?? ''))?.[1] ?? ''
+
 /** The session of the path if it belongs to the user and its call has not ended. */
 const live = (calls: CallSessions, user: Account, sessionId: string | undefined): OwnedSession | undefined => {
   const found = calls.owned(user, sessionId)
@@ -43,6 +46,7 @@ function inviteRoute(ctx: PlatformContext, calls: CallSessions, ringTimeout: num
       slowStart: offer.sdp === undefined,
       pending: undefined,
       timer: undefined,
+      ringingDevices: new Map(),
     }
     calls.register(call)
     if (!ctx.subscriptions.has(calleeAccount.userId, 'call')) {
@@ -71,15 +75,23 @@ function inviteRoute(ctx: PlatformContext, calls: CallSessions, ringTimeout: num
   })
 }
 
-/** `PUT …/status`: the callee's `Ringing` reaches the caller; any audit of an ended or unknown session reads `Closed`. */
+/**
+ * `PUT …/status`: the callee's `Ringing` reaches the caller (and tells which device rings with which token);
+ * any audit of an ended or unknown session reads `Closed`.
+ */
 function statusRoute(ctx: PlatformContext, calls: CallSessions): void {
-  ctx.route('PUT', `${callsBase}/sessions/:sessionId/status`, { body: SessionStatusRequest }, ({ body, user, params }) => {
+  ctx.route('PUT', `${callsBase}/sessions/:sessionId/status`, { body: SessionStatusRequest }, ({ body, user, params, headers }) => {
     const found = live(calls, user, params.sessionId)
     const reply = (status: string): PlatformReply => ({ status: 200, body: { wrtcsSessionStatus: { status } } })
     if (found === undefined) return reply('Closed')
     const { call, party } = found
-    const status = body.wrtcsSessionStatus.status
-    if (status === 'Ringing' && party.role === 'callee' && call.phase === 'ringing') calls.event(call.caller, 'Ringing')
+    const { status, clientCorrelator } = body.wrtcsSessionStatus
+    if (status === 'Ringing' && party.role === 'callee' && call.phase === 'ringing') {
+      const token = tokenOf(headers)
+      const known = call.ringingDevices
+      known.set(token, known.has(token) && known.get(token) !== clientCorrelator ? undefined : clientCorrelator)
+      calls.event(call.caller, 'Ringing')
+    }
     return reply(status === 'Ringing' ? 'Ringing' : 'Connected')
   })
 }
@@ -94,7 +106,7 @@ function accept(calls: CallSessions, { call, party }: OwnedSession, sdp: string,
   call.timer = undefined
   call.phase = 'connected'
   party.device = device
-  calls.answeredElsewhere(party)
+  calls.stopRinging(party, device)
   if (call.slowStart) {
     // The callee's "answer" is its offer; the gateway caller answers it (calls.md §6).
     call.pending = { answerer: 'caller', kind: 'wrtcsAcceptanceNotification' }
@@ -145,14 +157,20 @@ function updateRoute(ctx: PlatformContext, calls: CallSessions): void {
   })
 }
 
-/** `DELETE …/sessions/:id`: the other party gets `Cancelled` (caller hangs up a ringing call) or `SessionEnded`. */
+/**
+ * `DELETE …/sessions/:id`: the other party gets `Cancelled` (caller hangs up a ringing call) or `SessionEnded`.
+ * A callee's reject also stops its other devices ringing (`Cancelled`); the rejecting one, told apart by the
+ * token it reported `Ringing` with, gets nothing, as a single device does.
+ */
 function hangUpRoute(ctx: PlatformContext, calls: CallSessions): void {
-  ctx.route('DELETE', `${callsBase}/sessions/:sessionId`, {}, ({ user, params }) => {
+  ctx.route('DELETE', `${callsBase}/sessions/:sessionId`, {}, ({ user, params, headers }) => {
     const found = calls.owned(user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
     if (call.phase === 'ended') return { status: 204 }
+    const rejected = call.phase === 'ringing' && party.role === 'callee'
     calls.event(peerOf(call, party), call.phase === 'ringing' && party.role === 'caller' ? 'Cancelled' : 'SessionEnded')
+    if (rejected) calls.stopRinging(party, call.ringingDevices.get(tokenOf(headers)))
     calls.end(call)
     return { status: 204 }
   })

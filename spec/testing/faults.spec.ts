@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, timeout } from 'rxjs'
-import { createTestClient, createTestStreams, nextEvent, startPlatform, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
+import { createTestClient, createTestClock, createTestStreams, nextEvent, startPlatform, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
+import { until } from '../helpers/client.js'
 
 // Each fault as an app's test would use it, observed through a real client. Real delays are
 // short (reconnect 50 ms, ping interval 150 ms): the SDK's own timers must run.
@@ -88,19 +89,23 @@ describe('testing kit: faults', function () {
     expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
   })
 
-  it('delay(ms, prefix) holds requests under the prefix for at least ms; delay(0) removes it', async () => {
+  it('delay(ms, prefix) holds requests under the prefix until the platform’s clock has moved ms; delay(0) removes it', async () => {
+    // On a test clock, as an app's test would hold a request: it goes through when the test advances, not after real time.
+    await platform.stop()
+    const clock = createTestClock()
+    platform = await startPlatform({ clock })
     const tokens = await platform.tokens('alice@example.com')
-    const get = async (): Promise<number> => {
-      const started = Date.now()
-      const response = await fetch(`${platform.url}/cpaas/notificationchannel/v1/alice@example.com/channels`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } })
-      expect(response.status).to.equal(200)
-      return Date.now() - started
-    }
+    const get = () => fetch(`${platform.url}/cpaas/notificationchannel/v1/alice@example.com/channels`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } })
     await platform.faults.delay(300, '/cpaas/notificationchannel/')
-    expect(await get()).to.be.at.least(290)
     expect((await platform.admin.state()).faults.delays).to.deep.equal([{ prefix: '/cpaas/notificationchannel/', ms: 300 }])
+    const timers = clock.pending()
+    const held = get()
+    await until(() => clock.pending() > timers, 'the request held')
+    clock.advance(300)
+    expect((await held).status).to.equal(200)
     await platform.faults.delay(0, '/cpaas/notificationchannel/')
     expect((await platform.admin.state()).faults.delays).to.deep.equal([])
+    expect((await get()).status).to.equal(200)
   })
 
   it('clear() removes every delay, armed failure and connectivity pause', async () => {

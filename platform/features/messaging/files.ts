@@ -70,10 +70,11 @@ export function messagingFiles(ctx: PlatformContext) {
   const { files } = store.value
   const fileOf = (id: string): StoredFile | undefined => (Object.hasOwn(files, id) ? files[id] : undefined)
   const mayRead = (file: StoredFile, userId: string): boolean => file.owner === userId || file.readers.includes(userId)
-  const linkOf = (file: StoredFile): string => `${ctx.baseUrl()}/cpaas/nms/v1/chat/${encodeURIComponent(file.owner)}/objects/${file.id}/raw`
-  const wire = (file: StoredFile): WireAttachment => ({ link: linkOf(file), name: file.name, size: file.size, 'x-id': file.id, 'content-type': file.contentType })
+  // Absolute (`messaging.md` §3.3), on the origin the client came by: a LAN client gets a link it can reach.
+  const linkOf = (file: StoredFile, origin: string): string => `${origin}/cpaas/nms/v1/chat/${encodeURIComponent(file.owner)}/objects/${file.id}/raw`
+  const wire = (file: StoredFile, origin: string): WireAttachment => ({ link: linkOf(file, origin), name: file.name, size: file.size, 'x-id': file.id, 'content-type': file.contentType })
 
-  ctx.route('POST', '/cpaas/nms/:version/chat/:userId/objects', { raw: true }, async ({ rawBody, headers, user }) => {
+  ctx.route('POST', '/cpaas/nms/:version/chat/:userId/objects', { raw: true }, async ({ rawBody, headers, user, origin }) => {
     const raw = await uploadedFile(rawBody, String(headers['content-type'] ?? ''))
     if (!(raw instanceof Blob)) return raw
     const file: StoredFile = {
@@ -87,7 +88,7 @@ export function messagingFiles(ctx: PlatformContext) {
     }
     files[file.id] = file
     store.save()
-    const attachment = wire(file)
+    const attachment = wire(file, origin)
     const attribute = (['name', 'x-id', 'link', 'size', 'content-type'] as const).map((name) => ({ name, value: String(attachment[name]) }))
     return { status: 201, body: { object: { attributes: { attribute } } } }
   })
@@ -105,15 +106,13 @@ export function messagingFiles(ctx: PlatformContext) {
   })
 
   return {
-    /** The attachments of a send, checked: each `x-id` must be a file the sender may read. */
-    attachments(sender: Account, ids: readonly string[]): WireAttachment[] | PlatformReply {
-      const found: WireAttachment[] = []
+    /** Why the attachments of a send are refused (an `x-id` that is not a file the sender may read), or undefined. */
+    refusal(sender: Account, ids: readonly string[]): PlatformReply | undefined {
       for (const id of ids) {
         const file = fileOf(id)
         if (file === undefined || !mayRead(file, sender.userId)) return badInput(`chatMessage.attachment: unknown x-id ${id}`)
-        found.push(wire(file))
       }
-      return found
+      return undefined
     },
     /** Lets these users download these files. */
     share(ids: readonly string[], userIds: readonly string[]): void {
@@ -127,10 +126,10 @@ export function messagingFiles(ctx: PlatformContext) {
       }
       if (changed) store.save()
     },
-    /** The attachment of a stored id (its link may have changed with the base URL). */
-    wire(id: string): WireAttachment | undefined {
+    /** The attachment of a stored id, its link on `origin`. */
+    wire(id: string, origin: string): WireAttachment | undefined {
       const file = fileOf(id)
-      return file === undefined ? undefined : wire(file)
+      return file === undefined ? undefined : wire(file, origin)
     },
   }
 }

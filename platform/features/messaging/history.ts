@@ -41,19 +41,19 @@ export function chatHistoryRoutes(ctx: PlatformContext, conversations: Conversat
     })
     return { status: 200, body: { chatSessionList: { chatSession } } }
   }
-  const history = (user: Account, kind: 'oneToOne' | 'group', remote: string, query: URLSearchParams): PlatformReply => {
+  const history = (user: Account, kind: 'oneToOne' | 'group', remote: string, query: URLSearchParams, origin: string): PlatformReply => {
     const found = pulled(ctx, conversations, user, { kind, remote, local: user.identity }, query)
     if ('status' in found) return found
     const { items, ...next } = found
-    const chatMessage = items.map((message) => ({ resourceURL: chatMessageURL(user.userId, { kind, remote }, message.id), ...wire.chatBody(message), status: message.status }))
+    const chatMessage = items.map((message) => ({ resourceURL: chatMessageURL(user.userId, { kind, remote }, message.id), ...wire.chatBody(message, origin), status: message.status }))
     return { status: 200, body: { chatMessageList: { chatMessage, ...next } } }
   }
   ctx.route('GET', '/cpaas/chat/:version/:userId/oneToOne/sessions', {}, ({ user }) => sessionList(user, 'oneToOne'))
   ctx.route('GET', '/cpaas/chat/:version/:userId/group/sessions', {}, ({ user }) => sessionList(user, 'group'))
-  ctx.route('GET', '/cpaas/chat/:version/:userId/oneToOne/:peer/adhoc/messages', {}, ({ user, params, query }) =>
-    history(user, 'oneToOne', peerAddress(ctx, params.peer!), query),
+  ctx.route('GET', '/cpaas/chat/:version/:userId/oneToOne/:peer/adhoc/messages', {}, ({ user, params, query, origin }) =>
+    history(user, 'oneToOne', peerAddress(ctx, params.peer!), query, origin),
   )
-  ctx.route('GET', '/cpaas/chat/:version/:userId/group/:groupId/messages', {}, ({ user, params, query }) => history(user, 'group', params.groupId!, query))
+  ctx.route('GET', '/cpaas/chat/:version/:userId/group/:groupId/messages', {}, ({ user, params, query, origin }) => history(user, 'group', params.groupId!, query, origin))
 }
 
 /** SMS thread list and paged thread history: `messaging.md` §9. */

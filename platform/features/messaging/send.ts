@@ -21,8 +21,8 @@ export interface ChatSending {
 function deliverChat(ctx: PlatformContext, chat: ChatSending, sender: Account, delivery: Delivery, message: ChatMessageBody['chatMessage'], selfPath: (id: string) => string): PlatformReply {
   const fileIds = (message.attachment ?? []).map((attachment) => attachment['x-id'])
   if (message.text === undefined && fileIds.length === 0) return badInput('chatMessage.text')
-  const checked = chat.files.attachments(sender, fileIds)
-  if (!Array.isArray(checked)) return checked
+  const refused = chat.files.refusal(sender, fileIds)
+  if (refused !== undefined) return refused
   const dateTime = ctx.now()
   const text = message.text === undefined ? {} : { text: message.text }
   const base = { sender: sender.identity, destination: delivery.destination, ...text, ...(fileIds.length > 0 ? { files: fileIds } : {}), dateTime, status: 'Sent' }

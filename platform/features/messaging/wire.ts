@@ -18,7 +18,11 @@ export const smsThreadPath = (userId: string, remote: string, local: string): st
 
 /** Chat messages as history and notifications carry them, and the notifications of one user's view. */
 export interface MessagingWire {
-  chatBody(message: StoredMessage): {
+  /** The message's fields on the wire; attachment links name `origin` (`files.ts`). */
+  chatBody(
+    message: StoredMessage,
+    origin: string,
+  ): {
     senderAddress: string
     'x-destinationAddress': string
     text?: string
@@ -32,14 +36,14 @@ export interface MessagingWire {
 }
 
 export function messagingWire(ctx: PlatformContext, files: MessagingFiles): MessagingWire {
-  const attachmentsOf = (message: StoredMessage): WireAttachment[] =>
+  const attachmentsOf = (message: StoredMessage, origin: string): WireAttachment[] =>
     (message.files ?? []).flatMap((id) => {
-      const attachment = files.wire(id)
+      const attachment = files.wire(id, origin)
       return attachment === undefined ? [] : [attachment]
     })
 
-  const chatBody = (message: StoredMessage) => {
-    const attachment = attachmentsOf(message)
+  const chatBody = (message: StoredMessage, origin: string) => {
+    const attachment = attachmentsOf(message, origin)
     return {
       senderAddress: message.sender,
       'x-destinationAddress': message.destination,
@@ -61,13 +65,13 @@ export function messagingWire(ctx: PlatformContext, files: MessagingFiles): Mess
   return {
     chatBody,
     notifyChat: (userId, session, message) =>
-      ctx.notify(userId, 'chat', {
+      ctx.notify(userId, 'chat', (origin) => ({
         chatMessageNotification: {
           dateTime: message.dateTime,
-          chatMessage: { ...chatBody(message), 'x-type': message.direction },
+          chatMessage: { ...chatBody(message, origin), 'x-type': message.direction },
           link: [{ rel: 'chatMessage', href: chatMessageURL(userId, session, message.id) }],
         },
-      }),
+      })),
     notifyDeletion: (userId, session, messageId) => {
       if (session.kind === 'sms') return smsDeletion(userId, session, messageId)
       ctx.notify(userId, 'chat', {

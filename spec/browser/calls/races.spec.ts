@@ -1,4 +1,6 @@
 import { expect } from 'chai'
+import { until } from '../../helpers/client.js'
+import { manualClock } from '../../platform/clock.js'
 import { useHarness, type UserPage } from '../harness.js'
 import { connect, connectedPair, inboundRising, rtpRising, updatePath } from './steps.js'
 
@@ -26,7 +28,9 @@ const peerOf = (user: UserPage) =>
 
 describe('calls in Chromium: renegotiation races and failures', function () {
   this.timeout(90000)
-  const harness = useHarness()
+  // The platform's clock moves only when a spec says (a delayed request is held until then); the pages run on real time.
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
+  const harness = useHarness({ clock })
   afterEach(async () => {
     await harness().platform.admin.clearFaults()
   })
@@ -82,10 +86,14 @@ describe('calls in Chromium: renegotiation races and failures', function () {
     const glares: string[] = []
     for (const user of [alice, bob]) user.page.on('console', (message) => message.text().includes('glare') && glares.push(user.userId))
     const { callerCall, calleeCall } = await connect(alice, bob, { audio: true, video: true })
-    // Both offers are made before either reaches the platform: the second to arrive meets the first.
+    // Both offers are held on the platform until both are in, then go on together: the second to be served meets the first.
     for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const) await harness().platform.admin.delay(400, await updatePath(user, callId))
-
+    const timers = clock.pending()
     await Promise.all([alice.run((client, id) => client.call.hold(id), callerCall), bob.run((client, id) => client.call.hold(id), calleeCall)])
+    await until(() => clock.pending() >= timers + 2, 'both offers held on the platform')
+    clock.advance(400)
+    // Cleared before the losing side can retry its offer: the retry goes through at once.
+    await harness().platform.admin.clearFaults()
     for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const)
       await user.until((client, id) => client.call.getById(id)?.localHold === true && client.call.getById(id)?.remoteHold === true, callId, 20000)
     expect(glares, 'exactly one side met glare').to.have.length(1)
@@ -96,7 +104,6 @@ describe('calls in Chromium: renegotiation races and failures', function () {
       expect(errors, user.userId).to.deep.equal([])
       expect(await stopped(user, callId), user.userId).to.equal(true)
     }
-    await harness().platform.admin.clearFaults()
 
     await Promise.all([alice.run((client, id) => client.call.unhold(id), callerCall), bob.run((client, id) => client.call.unhold(id), calleeCall)])
     for (const [user, callId] of [[alice, callerCall], [bob, calleeCall]] as const)

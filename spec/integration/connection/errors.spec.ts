@@ -3,15 +3,27 @@ import { WebSocket } from 'ws'
 import { create } from '../../../lib/index.js'
 import type { WebSocketConstructor } from '../../../streams/environment.js'
 import { isBasicError, type BasicError } from '../../../streams/errors.js'
+import { virtualClock } from '../../helpers/clock.js'
 import { createTestClient, nextEvent, testConfig, useDisposedAfterEach, type TestClient } from '../../helpers/client.js'
 import { usePlatformPerTest } from '../../helpers/platform.js'
 import type { UserConfig } from '../../../streams/config/state.js'
+import { manualClock } from '../../platform/clock.js'
 import { noUnhandledErrors } from './unhandled.js'
 
 // Failures the platform really produces (bad tokens, 401, 5xx, resets, refused upgrades, slow
 // answers) and the documented events they give, with no unhandled rejection anywhere.
 
 const codeOf = (payload: { error?: unknown }): unknown => (isBasicError(payload.error) ? payload.error.code : payload.error)
+
+/** Subscribes and resolves with the final event: `subscription:change` (done) or `subscription:error`. */
+const subscribe = (alice: TestClient, services: string[]): Promise<{ type: string; error?: BasicError }> => {
+  const outcome = Promise.race([
+    nextEvent(alice, 'subscription:change', () => !alice.services.getSubscriptions().isPending).then(() => ({ type: 'subscription:change' })),
+    nextEvent<{ error: BasicError }>(alice, 'subscription:error').then(({ error }) => ({ type: 'subscription:error', error })),
+  ])
+  alice.services.subscribe(services)
+  return outcome
+}
 
 describe('integration: authentication and subscription errors', () => {
   noUnhandledErrors()
@@ -22,16 +34,6 @@ describe('integration: authentication and subscription errors', () => {
     clients.push(made)
     return made
   }
-  /** Subscribes and resolves with the final event: `subscription:change` (done) or `subscription:error`. */
-  const subscribe = (alice: TestClient, services: string[]): Promise<{ type: string; error?: BasicError }> => {
-    const outcome = Promise.race([
-      nextEvent(alice, 'subscription:change', () => !alice.services.getSubscriptions().isPending).then(() => ({ type: 'subscription:change' })),
-      nextEvent<{ error: BasicError }>(alice, 'subscription:error').then(({ error }) => ({ type: 'subscription:error', error })),
-    ])
-    alice.services.subscribe(services)
-    return outcome
-  }
-
   it('reports tokens it cannot use as auth:error and keeps the current user', async () => {
     const alice = await client('alice@example.com')
     const before = alice.getUserInfo()
@@ -95,15 +97,6 @@ describe('integration: authentication and subscription errors', () => {
     expect(alice.services.getSubscriptions().subscribed).to.have.members(['call', 'smsinbound', 'chat', 'presence'])
   })
 
-  it('leaves out a service that does not answer within subscription.timeout', async () => {
-    const alice = await client('alice@example.com', { subscription: { timeout: 1 } })
-    await platform().admin.delay(3000, '/cpaas/smsmessaging/')
-    // Answered after 3 s: the 1 s bound has ended the request by then, without smsinbound.
-    const outcome = await subscribe(alice, ['chat', 'smsinbound'])
-    expect(outcome.type).to.equal('subscription:change')
-    expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
-  })
-
   it('reports a WebSocket the platform refuses as subscription:error subscription:1 and deletes the channel', async () => {
     // One attempt only: the refused upgrade is the only request under this prefix before the channel is deleted.
     const alice = await client('alice@example.com', { connectivity: { reconnectLimit: 1 } })
@@ -115,5 +108,25 @@ describe('integration: authentication and subscription errors', () => {
     expect(alice.connection.getSocketState('cpaas')?.connected).to.equal(false)
     for (let tries = 0; (await platform().admin.state()).channels !== 0 && tries < 50; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20))
     expect((await platform().admin.state()).channels).to.equal(0)
+  })
+})
+
+describe('integration: a service that does not answer within subscription.timeout (SDK and platform on one virtual clock)', () => {
+  noUnhandledErrors()
+  const clients = useDisposedAfterEach<{ dispose(): void }>()
+  // The SDK's deadline and the platform's delay fault wait on the same clock: the request is held until the spec moves it.
+  const virtual = virtualClock()
+  const platform = usePlatformPerTest({ clock: manualClock(Math.floor(Date.now() / 1000) * 1000, virtual) })
+
+  it('leaves out a service that does not answer within subscription.timeout', async () => {
+    const alice = await createTestClient(platform(), 'alice@example.com', { services: ['chat'], config: { subscription: { timeout: 1 } }, environment: { scheduler: virtual.clock } })
+    clients.push(alice)
+    await platform().admin.delay(3000, '/cpaas/smsmessaging/')
+    const outcome = subscribe(alice, ['smsinbound'])
+    await virtual.timerSet(3000, 'the smsinbound subscription held on the platform')
+    // The 1 s bound ends the request the platform holds for 3 s: the outcome is without smsinbound, chat kept.
+    virtual.advance(1000)
+    expect((await outcome).type).to.equal('subscription:change')
+    expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
   })
 })

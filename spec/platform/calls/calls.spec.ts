@@ -418,6 +418,36 @@ describe('platform calls module: a callee on several devices', function () {
     expect(await desk.socket.barrier()).to.deep.equal([])
   })
 
+  /** A device reports ringing (`PUT …/status`), as the SDK does on an invitation; its token is its own login's. */
+  const ringing = (device: Party, calleeSession: string, clientCorrelator: string) =>
+    device.api('PUT', `/sessions/${calleeSession}/status`, { wrtcsSessionStatus: { clientCorrelator, status: 'Ringing' } })
+
+  it('rejected on one device: the caller gets SessionEnded, the others get Cancelled, the rejecting device nothing', async () => {
+    const { callerSession, calleeSession } = await ringBoth()
+    for (const [device, correlator] of [[desk, 'bob-desk'], [phone, 'bob-phone']] as const) expect((await ringing(device, calleeSession, correlator)).status).to.equal(200)
+    expect((await alice.socket.barrier()).map((frame) => (JSON.parse(frame) as Frame).wrtcsEventNotification!.eventType)).to.deep.equal(['Ringing', 'Ringing'])
+    expect((await phone.api('DELETE', `/sessions/${calleeSession}`)).status).to.equal(204)
+    const ended = (await alice.socket.nextJson()).wrtcsEventNotification!
+    expect([ended.eventType, sessionOf(linkOf(ended))]).to.deep.equal(['SessionEnded', callerSession])
+    const elsewhere = (await desk.socket.nextJson()).wrtcsEventNotification!
+    expect([elsewhere.eventType, sessionOf(linkOf(elsewhere))]).to.deep.equal(['Cancelled', calleeSession])
+    expect(await phone.socket.barrier()).to.deep.equal([])
+    expect(await desk.socket.barrier()).to.deep.equal([])
+  })
+
+  it('a reject whose device is unknown (it never reported ringing, or two devices rang with one token) cancels no device', async () => {
+    const first = await ringBoth()
+    expect((await ringing(desk, first.calleeSession, 'bob-desk')).status).to.equal(200)
+    expect((await phone.api('DELETE', `/sessions/${first.calleeSession}`)).status).to.equal(204)
+    // One token reported for both devices: which one rejects cannot be told.
+    const second = await ringBoth()
+    for (const correlator of ['bob-desk', 'bob-phone']) expect((await ringing(phone, second.calleeSession, correlator)).status).to.equal(200)
+    expect((await phone.api('DELETE', `/sessions/${second.calleeSession}`)).status).to.equal(204)
+    expect((await alice.socket.barrier()).map((frame) => (JSON.parse(frame) as Frame).wrtcsEventNotification!.eventType)).to.deep.equal(['Ringing', 'SessionEnded', 'Ringing', 'Ringing', 'SessionEnded'])
+    expect(await desk.socket.barrier()).to.deep.equal([])
+    expect(await phone.socket.barrier()).to.deep.equal([])
+  })
+
   it('an answer that names no device of the callee (or none at all) keeps every device informed, and cancels none', async () => {
     for (const clientCorrelator of ['another-app', undefined]) {
       const { callerSession, calleeSession } = await ringBoth()

@@ -1,6 +1,8 @@
 import { expect } from 'chai'
 import type { PlatformContext, PlatformFeature } from '../../../platform/context.js'
+import { until } from '../../helpers/client.js'
 import { startTestPlatform, usePlatform, type LoginTokens } from '../../helpers/platform.js'
+import { manualClock } from '../clock.js'
 import { connect, createChannel, exceptionOf, refusedUpgrade, subscribe } from './wire.js'
 
 let context: PlatformContext | undefined
@@ -118,20 +120,6 @@ describe('platform core: the admin API (faults on purpose)', () => {
   })
 
   describe('HTTP faults', () => {
-    it('delays responses under a path prefix by N ms, and 0 removes the delay', async () => {
-      expect((await admin('POST', 'delay', { ms: 300, prefix: '/cpaas/notificationchannel/' })).status).to.equal(204)
-      let started = Date.now()
-      await platform().fetchAs(alice, 'GET', '/cpaas/notificationchannel/v1/alice@example.com/channels')
-      expect(Date.now() - started).to.be.at.least(290)
-      started = Date.now()
-      await platform().fetchAs(alice, 'GET', '/cpaas/chat/v1/alice@example.com/subscriptions/none')
-      expect(Date.now() - started).to.be.below(250)
-      await platform().admin.delay(0, '/cpaas/notificationchannel/')
-      started = Date.now()
-      await platform().fetchAs(alice, 'GET', '/cpaas/notificationchannel/v1/alice@example.com/channels')
-      expect(Date.now() - started).to.be.below(250)
-    })
-
     it('fails the next N requests of a prefix with a status and the error body, then serves normally', async () => {
       const path = '/cpaas/notificationchannel/v1/alice@example.com/channels'
       expect((await admin('POST', 'fail', { prefix: '/cpaas/notificationchannel/', count: 2, status: 503 })).status).to.equal(204)
@@ -288,5 +276,41 @@ describe('platform core: the admin API (faults on purpose)', () => {
     } finally {
       await closed.stop()
     }
+  })
+})
+
+describe('platform core: the admin API’s delay fault, on the platform’s clock', () => {
+  // The delay waits on the platform's clock: a request is held until the spec moves it, not for wall-clock time.
+  const clock = manualClock()
+  const platform = usePlatform({ clock })
+  let alice: LoginTokens
+  before(async () => {
+    alice = await platform().login('alice@example.com')
+  })
+  afterEach(async () => {
+    await platform().admin.clearFaults()
+  })
+
+  it('holds requests under a path prefix until the clock has moved N ms; other paths are served meanwhile; 0 removes the delay', async () => {
+    const channels = '/cpaas/notificationchannel/v1/alice@example.com/channels'
+    await platform().admin.delay(300, '/cpaas/notificationchannel/')
+    const timers = clock.pending()
+    let answered = false
+    const held = platform()
+      .fetchAs(alice, 'GET', channels)
+      .then((response) => {
+        answered = true
+        return response
+      })
+    await until(() => clock.pending() > timers, 'the delayed request waiting on the platform’s clock')
+    expect((await platform().fetchAs(alice, 'GET', '/cpaas/chat/v1/alice@example.com/subscriptions/none')).status).to.equal(404)
+    clock.advance(299)
+    expect((await platform().fetchAs(alice, 'GET', '/cpaas/chat/v1/alice@example.com/subscriptions/none')).status).to.equal(404)
+    expect(answered).to.equal(false)
+    clock.advance(1)
+    expect((await held).status).to.equal(200)
+    await platform().admin.delay(0, '/cpaas/notificationchannel/')
+    expect((await platform().fetchAs(alice, 'GET', channels)).status).to.equal(200)
+    expect(clock.pending()).to.equal(timers)
   })
 })

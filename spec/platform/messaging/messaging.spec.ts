@@ -1,7 +1,9 @@
 import { expect } from 'chai'
+import { request as httpRequest } from 'node:http'
+import { hostname } from 'node:os'
 import type { Account } from '../../../platform/context.js'
 import { fileSizeLimit } from '../../../platform/features/messaging/files.js'
-import { usePersistedPlatform, usePlatform } from '../../helpers/platform.js'
+import { usePersistedPlatform, usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { manualClock } from '../clock.js'
 import { connect, createChannel, exceptionOf, jsonRequest, received, subscribe, subscribedUsers, useSockets, type Json, type Member } from '../core/wire.js'
 
@@ -664,5 +666,67 @@ describe('platform: messaging persistence', () => {
     expect(item.text).to.equal('kept')
     const file = await fetch(item.attachment[0].link, { headers: { Authorization: `Bearer ${bob.accessToken}` } })
     expect(new Uint8Array(await file.arrayBuffer())).to.deep.equal(new Uint8Array([1, 2, 3]))
+  })
+})
+
+describe('platform: attachment links on a platform listening on 0.0.0.0 (a LAN)', () => {
+  // A LAN browser reaches the machine by its name (any of the machine's names works): requests and sockets carry it as Host.
+  // The spec's own requests go to 127.0.0.1 with that Host header, since the spec's network may have no other interface.
+  const platform = usePlatform({ host: '0.0.0.0' })
+  const sockets = useSockets()
+  const lan = () => `${hostname()}:${platform().port}`
+
+  /** A request to the platform as a LAN browser sends it: `Host` names the machine. */
+  const fromLan = (tokens: LoginTokens, method: string, path: string, body?: { bytes: Buffer; type: string }) =>
+    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      const headers = { Host: lan(), Authorization: `Bearer ${tokens.accessToken}`, ...(body === undefined ? {} : { 'Content-Type': body.type, 'Content-Length': String(body.bytes.length) }) }
+      const sent = httpRequest({ host: '127.0.0.1', port: platform().port, method, path, headers }, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }))
+      })
+      sent.on('error', reject)
+      sent.end(body?.bytes)
+    })
+  /** A user with a socket opened from the LAN (or from the machine itself), subscribed to chat. */
+  const member = async (userId: string, host?: string): Promise<Member> => {
+    const tokens = await platform().login(userId)
+    const channel = await createChannel(platform(), tokens)
+    const socket = await connect(platform(), channel, tokens.accessToken, host === undefined ? {} : { Host: host })
+    sockets.push(socket)
+    await subscribe(platform(), tokens, 'chat', channel)
+    return { tokens, socket }
+  }
+
+  it('names the address each client reached the platform by: in the upload answer, in notifications and in history', async () => {
+    const alice = await member('alice@example.com', lan())
+    const bob = await member('bob@example.com')
+    const form = new FormData()
+    form.append('raw', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'p.png')
+    const encoded = new Request('http://form.local/', { method: 'POST', body: form })
+    const uploaded = await fromLan(alice.tokens, 'POST', '/cpaas/nms/v1/chat/alice@example.com/objects', { bytes: Buffer.from(await encoded.arrayBuffer()), type: encoded.headers.get('content-type')! })
+    expect(uploaded.status).to.equal(201)
+    const attribute = (JSON.parse(uploaded.body.toString()) as Json).object.attributes.attribute as { name: string; value: string }[]
+    const xId = attribute.find((a) => a.name === 'x-id')!.value
+    const path = `/cpaas/nms/v1/chat/alice%40example.com/objects/${xId}/raw`
+    expect(attribute.find((a) => a.name === 'link')!.value).to.equal(`http://${lan()}${path}`)
+
+    await received(alice)
+    const sent = await fromLan(alice.tokens, 'POST', '/cpaas/chat/v1/alice@example.com/oneToOne/bob@example.com/adhoc/messages', {
+      bytes: Buffer.from(JSON.stringify({ chatMessage: { text: 'a file', attachment: [{ name: 'p.png', 'x-id': xId }] } })),
+      type: 'application/json',
+    })
+    expect(sent.status).to.equal(201)
+    // Each device's notification names the address its own socket came by.
+    const [own] = await received(alice)
+    expect(own!.chatMessageNotification.chatMessage.attachment[0].link).to.equal(`http://${lan()}${path}`)
+    const [theirs] = await received(bob)
+    expect(theirs!.chatMessageNotification.chatMessage.attachment[0].link).to.equal(`${platform().url}${path}`)
+
+    const history = await fromLan(bob.tokens, 'GET', '/cpaas/chat/v1/bob@example.com/oneToOne/alice@example.com/adhoc/messages')
+    expect((JSON.parse(history.body.toString()) as Json).chatMessageList.chatMessage.at(-1).attachment[0].link).to.equal(`http://${lan()}${path}`)
+    const file = await fromLan(bob.tokens, 'GET', path)
+    expect(file.status).to.equal(200)
+    expect(new Uint8Array(file.body)).to.deep.equal(new Uint8Array([1, 2, 3]))
   })
 })

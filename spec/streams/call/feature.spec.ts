@@ -36,6 +36,22 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     expect(stateOf(bob, calleeCall)).to.equal('Ended')
   })
 
+  it('a call rejected on one of the callee’s devices: that device Ended, the other stops ringing (Cancelled), the caller Ended', async () => {
+    const alice = await core('alice@example.com')
+    // Two devices of bob, each naming itself with its own clientCorrelator (its channel, its ringing report).
+    const desk = await core('bob@example.com', {}, { authentication: { clientCorrelator: 'bob-desk' } })
+    const phone = await core('bob@example.com', {}, { authentication: { clientCorrelator: 'bob-phone' } })
+    const received = [next(desk, 'callReceived'), next(phone, 'callReceived')]
+    const reports = () => platform().logs.filter((line) => /^PUT \S+\/sessions\/\S+\/status 200 /.test(line)).length
+    const before = reports()
+    const callerCall = alice.call.commands.make('bob@example.com', { audio: true })
+    const [deskCall, phoneCall] = (await Promise.all(received)).map((event) => event.callId) as [string, string]
+    await eventually(() => reports() === before + 2, 'both devices reported ringing')
+    desk.call.commands.reject(deskCall)
+    await eventually(() => stateOf(phone, phoneCall) === 'Cancelled', 'the phone stopped ringing')
+    await eventually(() => stateOf(desk, deskCall) === 'Ended' && stateOf(alice, callerCall) === 'Ended', 'the desk and alice Ended')
+  })
+
   it('dispose closes the peer connections and stops the local media of live calls', async () => {
     const alice = await core('alice@example.com')
     const bob = await core('bob@example.com')

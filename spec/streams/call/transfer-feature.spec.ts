@@ -3,6 +3,7 @@ import type { CallRecord } from '../../../streams/call/model.js'
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { manualClock } from '../../platform/clock.js'
 import { connect, eventually, next, recordingWebrtc, useCallCores } from './node-webrtc.js'
 
 // Consultative transfer and the join's refusals, the call feature in Node over the local platform
@@ -26,7 +27,9 @@ async function hold(user: TestStreams, callId: string): Promise<void> {
 
 describe('call feature in Node over the local platform: consultative transfer; join refused or failed before mixing (streams/call/transfer.ts, join.ts)', function () {
   this.timeout(30000)
-  const platform = usePlatform({ logRequests: true })
+  // The platform's clock moves only when a spec says: a delayed request is held until then (nothing here waits on its other timers).
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
+  const platform = usePlatform({ logRequests: true, clock })
   const core = useCallCores(platform, webrtc)
   afterEach(() => platform().admin.clearFaults())
 
@@ -92,17 +95,21 @@ describe('call feature in Node over the local platform: consultative transfer; j
     const transfers = () => platform().logs.filter((line) => /^PUT \S+\/transfer \d{3} /.test(line)).length
     const before = transfers()
     const sessionId = callOf(alice, withBob.callerCall)?.wrtcsSessionId ?? ''
-    // Alice's answer to Bob's re-offer is held up on the platform: her transfer waits in the call's negotiation queue.
+    // Alice's answer to Bob's re-offer is held up on the platform until its clock moves: her transfer waits in the call's negotiation queue.
     await platform().admin.delay(1500, `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionId}/answer`)
     const originOf = (sdp: string | undefined) => /^o=.*$/m.exec(sdp ?? '')?.[0]
     const alicePeer = peers.get('alice@example.com')?.[0]
     const answered = originOf(alicePeer?.remoteDescription?.sdp)
+    const timers = clock.pending()
     bob.call.commands.hold(withBob.calleeCall)
     await eventually(() => originOf(alicePeer?.remoteDescription?.sdp) !== answered, 'alice answering bob’s hold')
+    await eventually(() => clock.pending() > timers, 'alice’s answer held on the platform')
     const failed = next(alice, 'stateChanged', withBob.callerCall, (change) => change.error !== undefined)
     alice.call.commands.consultativeTransfer(withBob.callerCall, withCarol.calleeCall)
     carol.call.commands.end(withCarol.callerCall)
     await eventually(() => callOf(alice, withCarol.calleeCall)?.state === 'Ended', 'carol’s call ended')
+    // The answer goes through now; the transfer behind it finds carol's call gone.
+    clock.advance(1500)
     const change = await failed
     expect(change.transition).to.deep.equal({ statusCode: -1, reasonText: 'Transfer Failed' })
     expect(change.error?.code).to.equal('call:6')

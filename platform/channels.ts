@@ -5,6 +5,7 @@ import { enqueue, freshFrames, type QueuedFrame } from './channel-queue.js'
 import { ConnChecks } from './connchecks.js'
 import type { Faults } from './faults.js'
 import { chosenDevices, type DeviceFilter } from './devices.js'
+import { frameText } from './frames.js'
 
 /** Who sends the connectivity checks on a channel (`x-connCheckRole`). */
 export type ConnCheckRole = 'client' | 'server'
@@ -163,17 +164,8 @@ export class ChannelHub {
     const channels = user === undefined ? undefined : this.byUser.get(user)
     if (channels === undefined) return
     const subscribed = [...channels.values()].filter((channel) => channel.services.has(service))
-    const ids = new Map<string, string>()
-    const serialised = new Map<string, string>()
-    for (const channel of devices === undefined ? subscribed : chosenDevices(subscribed, devices)) {
-      const origin = channel.origin ?? this.options.origin()
-      let data = serialised.get(origin)
-      if (data === undefined) {
-        data = this.serialise(typeof frame === 'function' ? frame(origin) : frame, ids)
-        serialised.set(origin, data)
-      }
-      this.deliver(channel, data)
-    }
+    const text = frameText(frame, this.options.id)
+    for (const channel of devices === undefined ? subscribed : chosenDevices(subscribed, devices)) this.deliver(channel, text(channel.origin ?? this.options.origin()))
   }
 
   /** Sends text as it is (even invalid JSON) to the newest socket of each channel of the user; returns how many got it. */
@@ -253,19 +245,6 @@ export class ChannelHub {
   /** Starts expiry countdowns again after `stop` (in-process restart). */
   resume(): void {
     for (const channel of this.channels.values()) this.scheduleExpiry(channel)
-  }
-
-  /** The frame as text; a kind object without an `id` gets the one `ids` holds for its kind (made once). */
-  private serialise(frame: NotificationFrame, ids: Map<string, string>): string {
-    const out: Record<string, unknown> = {}
-    for (const [kind, body] of Object.entries(frame)) {
-      if (typeof body === 'object' && body !== null && !('id' in body && body.id)) {
-        const id = ids.get(kind) ?? this.options.id()
-        ids.set(kind, id)
-        out[kind] = { ...body, id }
-      } else out[kind] = body
-    }
-    return JSON.stringify(out)
   }
 
   private deliver(channel: ChannelRecord, data: string): void {

@@ -96,8 +96,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const listening = listener(server, host, options.port ?? 0)
   const url = (): string => `${scheme}://${urlHost}:${listening.port()}`
   const features = [...coreFeatures, ...(options.features ?? platformFeatures).filter((feature) => !coreFeatures.includes(feature))]
-  // The home page names the address its reader came by, as attachment links do.
-  const fallback = options.staticRoot === false ? undefined : staticFiles(options.staticRoot ?? repositoryRoot(), (request) => ({ users: accounts, url: request.headers.host === undefined ? url() : `${scheme}://${request.headers.host}` }))
+  const fallback = staticFallback(options, accounts, scheme, url)
   const { admin, adminSecret } = adminSettings(options, host)
   const hostNames = ownHostNames(host)
   const defaultPort = tls === undefined ? 80 : 443
@@ -167,6 +166,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
 }
 
 /** The HTTP(S) server in front of the current core generation. */
+/** The repository's (or `staticRoot`'s) files, unless `staticRoot` is false; the home page names the address its reader came by, as attachment links do. */
+function staticFallback(options: PlatformOptions, accounts: readonly Account[], scheme: string, url: () => string): ReturnType<typeof staticFiles> | undefined {
+  if (options.staticRoot === false) return undefined
+  return staticFiles(options.staticRoot ?? repositoryRoot(), (request) => ({ users: accounts, url: request.headers.host === undefined ? url() : `${scheme}://${request.headers.host}` }))
+}
+
 function httpServer(tls: { readonly cert: string; readonly key: string } | undefined, core: () => Core): Server {
   const server: Server = tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key })
   server.keepAliveTimeout = 5000

@@ -189,6 +189,8 @@ export class Core {
         if (this.options.logRequests) this.options.log(`${method} ${path}: the client went away mid-body`)
         return
       }
+      const held = admin ? 0 : this.internals.faults.delayFor(path, 'answer')
+      if (held > 0) await new Promise((resolve) => setTimeout(resolve, held))
       finish(reply)
     } catch (error) {
       const reference = randomUUID()

@@ -5,6 +5,7 @@ import { definedFields } from '../record.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
 import { createDeletions } from './deletions.js'
+import { createEarlyStatuses } from './early-statuses.js'
 import { createEffects, failedTo, userRunner, type MessagingContext } from './effects.js'
 import { createHistory } from './history.js'
 import { receive } from './inbound.js'
@@ -62,10 +63,14 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
   const store = createStore(initialMessagingState, messagingStep, logger)
   const running = new Subscription()
   const deletions = createDeletions()
+  const early = createEarlyStatuses()
   const dispatch = (event: MessagingEvent): void => {
     if (running.closed) return
     if (event.type === 'conversationDeleted') deletions.deleted(conversationKey(event.destination, event.chatType))
+    // A receipt faster than its send's answer waits for the answer, which names its message.
+    if (event.type === 'deliveryStatusChanged' && early.kept(event, store.current())) return
     store.dispatch(event)
+    for (const status of early.settled(event, store.current())) store.dispatch(status)
   }
   const effects = createEffects(logger, dispatch)
   const smsSender = (): string => config.current().messaging.smsFrom ?? 'default'

@@ -316,6 +316,25 @@ describe('integration: messaging', function () {
       expect(bobs.messages[0]!.sender).to.equal(alicePhone)
     })
 
+    it('applies a delivery receipt that arrives before its send\'s answer once the answer names the message', async () => {
+      const alice = await client('alice@example.com')
+      await client('bob@example.com')
+      const conversation = chat(alice).create(bobPhone, { type: 'sms' })
+      // The platform sends the receipt 200 ms after it took the SMS; its answer is held far longer.
+      await platform().admin.delay(800, '/cpaas/smsmessaging/v1/alice@example.com/outbound/', { answer: true })
+      const events = record(alice)
+      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+      const receipt = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined && !('sender' in payload))
+      conversation.createMessage('faster than the answer').send()
+      const { messageId } = await sent
+      expect(conversation.getMessage(messageId)).to.deep.include({ deliveryStatus: 'Delivered', isPending: false })
+      expect(await receipt).to.deep.equal({ destination: [bobPhone], messageId, type: 'sms' })
+      expect(events.filter((event) => event.type === 'messages:change').map((event) => event.payload)).to.deep.equal([
+        { destination: [bobPhone], type: 'sms', messageId, sender: 'alice@example.com' },
+        { destination: [bobPhone], messageId, type: 'sms' },
+      ])
+    })
+
     it('sends an SMS to an unknown number: accepted and left pending', async () => {
       const alice = await client('alice@example.com', { config: { messaging: { smsFrom: alicePhone } } })
       const conversation = chat(alice).create('+15559990000', { type: chat(alice).chatTypes.SMS })

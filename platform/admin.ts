@@ -16,6 +16,12 @@ export interface DropOptions {
   readonly terminate?: boolean
 }
 
+/** Options of `delay`. */
+export interface DelayOptions {
+  /** Hold the answer, not the request: the platform serves the request at once, so what it causes (notifications included) comes before its answer. */
+  readonly answer?: boolean
+}
+
 /** Options of `fail`. */
 export interface FailOptions {
   /** Requests whose path starts with this (default `/cpaas/`); WebSocket upgrades count too. */
@@ -60,8 +66,11 @@ export interface PlatformAdmin {
   /** Stops answering `connCheck` (and sending server `connCheck`s) for one user or everyone. */
   stopConnectivity(userId?: string): Promise<void>
   resumeConnectivity(userId?: string): Promise<void>
-  /** Delays responses to paths under `prefix` (default all) by `ms` of the platform's clock; 0 removes the delay. */
-  delay(ms: number, prefix?: string): Promise<void>
+  /**
+   * Delays requests to paths under `prefix` (default all) by `ms` of the platform's clock before they are served, or, `{ answer: true }`, holds their
+   * answers `ms` after they were served; 0 removes the delay.
+   */
+  delay(ms: number, prefix?: string, options?: DelayOptions): Promise<void>
   /** Fails the next requests of a path prefix. */
   fail(options?: FailOptions): Promise<void>
   /** Removes every delay, armed failure and connectivity pause. */
@@ -113,7 +122,7 @@ export function adminOperations(current: () => CoreInternals): PlatformAdmin {
     },
     stopConnectivity: async (userId) => current().faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
     resumeConnectivity: async (userId) => current().faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
-    delay: async (ms, prefix) => current().faults.delay(ms, prefix),
+    delay: async (ms, prefix, options = {}) => current().faults.delay(ms, prefix, options.answer ? 'answer' : 'request'),
     fail: async (options = {}) =>
       current().faults.fail({
         prefix: options.prefix ?? '/cpaas/',

@@ -9,7 +9,7 @@ import type { PlatformClock } from './clock.js'
 import type { Account, FeatureHandle, Handler, PlatformContext, PlatformFeature, PlatformReply, RouteOptions, ServiceName } from './context.js'
 import { notFound } from './context.js'
 import { badInput, forbidden, hostRefused, injectedFault, internalError, methodNotAllowed, tooLarge, unauthorized, unknownPath } from './errors.js'
-import { failingField, jsonBodyLimit, parseBody, rawBodyLimit, readBody, refuseUpgrade, writeReply } from './http.js'
+import { failingField, jsonBodyLimit, originOf, parseBody, preflight, rawBodyLimit, readBody, refuseUpgrade, writeReply } from './http.js'
 import { Faults } from './faults.js'
 import { adminRefusal, isAdminPath } from './guard.js'
 import { channelSocketOf, pathSegments, Router, type Method, type Route } from './router.js'
@@ -170,9 +170,7 @@ export class Core {
       if (adminRefused !== undefined) return finish(adminRefused)
       if (method === 'OPTIONS') return preflight(response, cors)
       if (!admin) {
-        const delay = this.internals.faults.delayFor(path)
-        // On the platform's clock, so that a spec on a test clock holds the request until it advances.
-        if (delay > 0) await new Promise<void>((resolve) => this.options.clock.later(delay, resolve))
+        await this.held(this.internals.faults.delayFor(path))
         const fault = this.injectedFault(`${method} ${path}`, path)
         if (fault === 'reset') return void request.socket.destroy()
         if (fault !== undefined) return finish(fault)
@@ -191,6 +189,7 @@ export class Core {
         if (this.options.logRequests) this.options.log(`${method} ${path}: the client went away mid-body`)
         return
       }
+      if (!admin) await this.held(this.internals.faults.delayFor(path, 'answer'))
       finish(reply)
     } catch (error) {
       const reference = randomUUID()
@@ -238,7 +237,7 @@ export class Core {
       }
     }
     const { method, path, query } = at
-    return route.handler({ method, path, params, query: new URLSearchParams(query), headers: request.headers, body, rawBody, user, version: params.version ?? 'v1', origin: this.originOf(request) })
+    return route.handler({ method, path, params, query: new URLSearchParams(query), headers: request.headers, body, rawBody, user, version: params.version ?? 'v1', origin: originOf(request, this.options.baseUrl()) })
   }
 
   /** Serves one WebSocket upgrade: only the channel URL, with a valid `access_token` of the channel's owner. */
@@ -265,7 +264,7 @@ export class Core {
       const channel = this.internals.hub.get(user.userId, channelId)
       if (channel === undefined) return refuseUpgrade(socket, notFound(channelId))
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
-        this.internals.hub.attach(channel, ws, this.originOf(request))
+        this.internals.hub.attach(channel, ws, originOf(request, this.options.baseUrl()))
         this.options.log(`socket open on channel ${channel.id} of ${user.userId}`)
       })
     } catch (error) {
@@ -274,14 +273,9 @@ export class Core {
     }
   }
 
-  /**
-   * `<scheme>://<Host>` of a request: the address its client reached the platform by (a LAN address
-   * when the platform listens on 0.0.0.0). The Host was checked to be one of the platform's own names.
-   */
-  private originOf(request: IncomingMessage): string {
-    const base = this.options.baseUrl()
-    const host = request.headers.host
-    return host === undefined ? base : `${base.slice(0, base.indexOf('://'))}://${host}`
+  /** Waits `ms` (a delay fault) on the platform's clock, so that a spec on a test clock holds the request until it advances. */
+  private async held(ms: number): Promise<void> {
+    if (ms > 0) await new Promise<void>((resolve) => this.options.clock.later(ms, resolve))
   }
 
   /** The account of a valid `Bearer` access token, or why there is none. */
@@ -293,15 +287,4 @@ export class Core {
     if (typeof claims === 'string') return `${claims} token`
     return this.internals.accounts.byUserId(claims.sub) ?? 'unknown user'
   }
-}
-
-/** Answers a CORS preflight. */
-function preflight(response: ServerResponse, cors: Record<string, string>): void {
-  response.writeHead(204, {
-    ...cors,
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
-    'Access-Control-Max-Age': '600',
-  })
-  response.end()
 }

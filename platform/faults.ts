@@ -13,7 +13,14 @@ export interface FailureRule {
 export interface DelayRule {
   readonly prefix: string
   readonly ms: number
+  /** Holds the answer instead of the request: the platform serves it at once (what it causes, notifications included, happens then). */
+  readonly answer?: true
 }
+
+/** What a delay holds: the request before it is served, or its answer after. */
+export type DelayStage = 'request' | 'answer'
+
+const stageOf = (rule: DelayRule): DelayStage => (rule.answer ? 'answer' : 'request')
 
 /** Faults injected on purpose for reliability tests (`/_admin/`); admin paths themselves are never affected. */
 export class Faults {
@@ -22,16 +29,18 @@ export class Faults {
   private pausedAll = false
   private readonly pausedUsers = new Set<string>()
 
-  /** Delays every request whose path starts with `prefix` (default: all) by `ms`; 0 removes the rule. */
-  delay(ms: number, prefix = '/'): void {
-    this.delays = this.delays.filter((rule) => rule.prefix !== prefix)
-    if (ms > 0) this.delays.push({ prefix, ms })
+  /** Delays every request (or, `stage` `answer`, its answer) whose path starts with `prefix` (default: all) by `ms`; 0 removes the rule. */
+  delay(ms: number, prefix = '/', stage: DelayStage = 'request'): void {
+    this.delays = this.delays.filter((rule) => rule.prefix !== prefix || stageOf(rule) !== stage)
+    if (ms > 0) this.delays.push(stage === 'answer' ? { prefix, ms, answer: true } : { prefix, ms })
   }
 
-  /** The delay for a path: the longest matching prefix wins. */
-  delayFor(path: string): number {
+  /** The delay of a path at one stage: the longest matching prefix wins. */
+  delayFor(path: string, stage: DelayStage = 'request'): number {
     let found: DelayRule | undefined
-    for (const rule of this.delays) if (path.startsWith(rule.prefix) && (found === undefined || rule.prefix.length > found.prefix.length)) found = rule
+    for (const rule of this.delays) {
+      if (stageOf(rule) === stage && path.startsWith(rule.prefix) && (found === undefined || rule.prefix.length > found.prefix.length)) found = rule
+    }
     return found?.ms ?? 0
   }
 

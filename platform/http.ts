@@ -104,3 +104,23 @@ export function failingField(errors: t.Errors): string {
   })
   return keys.length > 0 ? keys.join('.') : 'body'
 }
+
+/** Answers a CORS preflight. */
+export function preflight(response: ServerResponse, cors: Record<string, string>): void {
+  response.writeHead(204, {
+    ...cors,
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
+    'Access-Control-Max-Age': '600',
+  })
+  response.end()
+}
+
+/**
+ * `<scheme>://<Host>` of a request: the address its client reached the platform by (a LAN address when the platform listens on
+ * 0.0.0.0), `base` (the platform's own URL) without a Host. The core checks the Host is one of the platform's own names first.
+ */
+export function originOf(request: IncomingMessage, base: string): string {
+  const host = request.headers.host
+  return host === undefined ? base : `${base.slice(0, base.indexOf('://'))}://${host}`
+}

@@ -1,4 +1,4 @@
-import type { DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions, MediaImpairment, MediaOptions, PlatformAdmin, RestartOptions } from '../platform/index.js'
+import type { DelayOptions, DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions, MediaImpairment, MediaOptions, PlatformAdmin, RestartOptions } from '../platform/index.js'
 
 /** How `dropSockets` closes: a close code and reason, or a cut with no close frame (the admin API's options; the user is an argument). */
 export type DropOptions = Omit<PlatformDropOptions, 'userId'>
@@ -17,8 +17,11 @@ export interface Faults {
   stopAnsweringPings(userId?: string): Promise<void>
   /** Answers connectivity checks again. */
   resumeAnsweringPings(userId?: string): Promise<void>
-  /** Delays every request whose path starts with `prefix` (default all) by `ms` of the platform's clock; `0` removes the delay. */
-  delay(ms: number, prefix?: string): Promise<void>
+  /**
+   * Delays every request whose path starts with `prefix` (default all) by `ms` of the platform's clock before the platform serves it, or, with `{ answer: true }`,
+   * holds its answer `ms` after (what the request causes, notifications included, comes first); `0` removes the delay.
+   */
+  delay(ms: number, prefix?: string, options?: DelayOptions): Promise<void>
   /** Fails the next request(s) whose path starts with `prefix` (default `/cpaas/`), WebSocket upgrades included. */
   failNext(prefix?: string, options?: FailOptions): Promise<void>
   /** Closes every connection and listens again on the same port after `downtime` ms; state is kept unless `fresh`. */
@@ -40,7 +43,7 @@ export function faultsOf(admin: PlatformAdmin): Faults {
     dropSockets: (userId, options = {}) => admin.dropSockets({ ...options, ...(userId === undefined ? {} : { userId }) }),
     stopAnsweringPings: (userId) => admin.stopConnectivity(userId),
     resumeAnsweringPings: (userId) => admin.resumeConnectivity(userId),
-    delay: (ms, prefix) => admin.delay(ms, prefix),
+    delay: (ms, prefix, options) => admin.delay(ms, prefix, options),
     failNext: (prefix, options = {}) => admin.fail({ ...options, ...(prefix === undefined ? {} : { prefix }) }),
     restart: (options) => admin.restart(options),
     clear: () => admin.clearFaults(),

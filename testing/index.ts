@@ -18,7 +18,7 @@ export type { PlatformClock, ClockTimer } from '../platform/index.js'
 export { faultsOf, type Faults, type DropOptions, type FailOptions } from './faults.js'
 export type { MediaOptions, MediaImpairment, TurnState, PlatformState, ServiceName } from '../platform/index.js'
 // The admin API's own options (`platform.admin`), beside the kit's `faults` that take the user or prefix as an argument.
-export type { DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions } from '../platform/index.js'
+export type { DelayOptions, DropOptions as PlatformDropOptions, FailOptions as PlatformFailOptions } from '../platform/index.js'
 export type { ConnCheckRole } from '../platform/channels.js'
 export type { FailureRule, DelayRule } from '../platform/faults.js'
 export type { BotKind, RunningBot, RunningBots } from './bots.js'

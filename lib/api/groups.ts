@@ -26,7 +26,7 @@ export interface GroupsApi {
   create(params: GroupParams): void
   /** Fetches every Group the user is a member of, replacing the known ones. Emits `group:refresh`. */
   fetch(): void
-  /** Retrieves information about all available Groups. */
+  /** Retrieves information about all available Groups: copies, as the original SDK gives them, that the app may change. */
   getAll(): GroupInfo[]
   /**
    * Retrieves information about a single Group, if available.
@@ -75,6 +75,13 @@ const nestedError = (error: BasicError): GroupError =>
 /** `{ id, groupId }`: the reference's key and the tutorials' (Recommendation of events.md §9). */
 const ids = (groupId: string) => ({ id: groupId, groupId })
 
+/** A deep copy of what the state holds (plain objects, arrays and values from the wire), as the original SDK's getters give: the app's changes stay in it. */
+const copied = <T>(value: T): T => {
+  if (Array.isArray(value)) return value.map(copied) as T
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, copied(field)])) as T
+}
+
 const toPublic = (event: GroupEvent): PublicEvent => {
   switch (event.type) {
     case 'groupCreated':
@@ -82,9 +89,9 @@ const toPublic = (event: GroupEvent): PublicEvent => {
     case 'groupsFetched':
       return { type: 'group:refresh', payload: {} }
     case 'groupDeleted':
-      return { type: 'group:delete', payload: { group: event.group } }
+      return { type: 'group:delete', payload: { group: copied(event.group) } }
     case 'invitationReceived':
-      return { type: 'group:invitation_received', payload: { invitation: { ...event.invitation, groupId: event.invitation.id } } }
+      return { type: 'group:invitation_received', payload: { invitation: { ...copied(event.invitation), groupId: event.invitation.id } } }
     case 'invitationAccepted':
       return { type: 'group:change', payload: ids(event.group.id) }
     case 'invitationRejected':
@@ -103,19 +110,17 @@ const checkId = (groupId: unknown, operation: string): string => stringArgument(
 
 /** The documented `groups` namespace over the groups feature. */
 export function groupsApi({ groups }: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
-  const find = (groupId: string): GroupInfo | undefined => groups.current().groups.find((group) => group.id === groupId)
+  // Every getter copies: an app that writes to what it got must not change the state (groups are few; the original SDK copies too).
+  const find = (groupId: string): GroupInfo | undefined => copied(groups.current().groups.find((group) => group.id === groupId))
   const { commands } = groups
   const api: GroupsApi = {
     create: (params) => commands.create(params),
     fetch: () => commands.fetch(),
-    getAll: () => [...groups.current().groups],
+    getAll: () => copied(groups.current().groups) as GroupInfo[],
     get: (groupId) => find(checkId(groupId, 'get')),
     // As the original SDK: undefined for a group it does not know.
-    getParticipants: (groupId) => {
-      const participants = find(checkId(groupId, 'getParticipants'))?.participants
-      return participants === undefined ? undefined : [...participants]
-    },
-    getInvitations: () => [...groups.current().invitations],
+    getParticipants: (groupId) => find(checkId(groupId, 'getParticipants'))?.participants as Participant[] | undefined,
+    getInvitations: () => copied(groups.current().invitations) as GroupInvitation[],
     leave: (groupId) => commands.leave(groupId),
     acceptInvitation: (groupId) => commands.acceptInvitation(groupId),
     rejectInvitation: (groupId) => commands.rejectInvitation(groupId),

@@ -39,15 +39,16 @@ export interface PresenceApi {
    */
   update(status: string, activity: string, note?: string): void
   /**
-   * Retrieves the presence information of the given users from local state; users it does not know are left out.
+   * Retrieves the presence information of the given users from local state; users it does not know are left out. Each entry is
+   * frozen (the same object until the user's presence changes): copy it to add fields of your own.
    *
    * const [alice] = client.presence.get('alice@example.com')
    * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
    */
   get(user: string | readonly string[]): PresenceInfo[]
-  /** Retrieves the presence information for all available users. */
+  /** Retrieves the presence information for all available users: a new array of frozen entries, as `get` gives them. */
   getAll(): PresenceInfo[]
-  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before). */
+  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before), frozen. */
   getSelf(): SelfPresenceInfo
   /** Fetches the presence of the given users once; afterwards `presence.get` has it and one `presence:change` is emitted per user. Errors: `presence:error`. */
   fetch(user: string | readonly string[]): void

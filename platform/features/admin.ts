@@ -6,7 +6,7 @@ import { badInput } from '../errors.js'
 
 const User = t.partial({ userId: t.string })
 const Drop = t.partial({ userId: t.string, code: t.number, reason: t.string, terminate: t.boolean })
-const Delay = t.intersection([t.type({ ms: t.number }), t.partial({ prefix: t.string })])
+const Delay = t.intersection([t.type({ ms: t.number }), t.partial({ prefix: t.string, answer: t.boolean })])
 const Fail = t.partial({ prefix: t.string, count: t.number, status: t.number, reset: t.boolean, body: t.unknown })
 const Restart = t.partial({ downtime: t.number, fresh: t.boolean })
 const Send = t.type({ userId: t.string, data: t.string })
@@ -43,7 +43,7 @@ export function adminFeature(ctx: PlatformContext): void {
   ctx.route('POST', '/_admin/connectivity/resume', { ...open, body: t.union([User, t.undefined]) }, ({ body }) =>
     guarded(async () => (await admin.resumeConnectivity(body?.userId), done)),
   )
-  ctx.route('POST', '/_admin/delay', { ...open, body: Delay }, async ({ body }) => (await admin.delay(body.ms, body.prefix), done))
+  ctx.route('POST', '/_admin/delay', { ...open, body: Delay }, async ({ body }) => (await admin.delay(body.ms, body.prefix, { answer: body.answer }), done))
   ctx.route('POST', '/_admin/fail', { ...open, body: t.union([Fail, t.undefined]) }, async ({ body }) => (await admin.fail(body ?? {}), done))
   ctx.route('DELETE', '/_admin/faults', open, async () => (await admin.clearFaults(), done))
   ctx.route('POST', '/_admin/send', { ...open, body: Send }, ({ body }) => guarded(async () => ({ status: 200, body: { sent: await admin.send(body.userId, body.data) } })))

@@ -108,6 +108,22 @@ describe('testing kit: faults', function () {
     expect((await get()).status).to.equal(200)
   })
 
+  it('delay(ms, prefix, { answer: true }) serves the request at once and holds its answer: what the request causes comes first', async () => {
+    const alice = await client('alice@example.com')
+    const bob = await client('bob@example.com')
+    const sends = '/cpaas/chat/v1/alice@example.com/oneToOne/'
+    await platform.faults.delay(300, sends, { answer: true })
+    expect((await platform.admin.state()).faults.delays).to.deep.equal([{ prefix: sends, ms: 300, answer: true }])
+    const order: string[] = []
+    const received = nextEvent(bob, 'conversations:change').then(() => order.push('bob received it'))
+    const answered = nextEvent<{ messageId?: string }>(alice, 'messages:change', (change) => change.messageId !== undefined).then(() => order.push('alice had the answer'))
+    const started = Date.now()
+    alice.conversation.create('bob@example.com').createMessage('held').send()
+    await Promise.all([received, answered])
+    expect(order).to.deep.equal(['bob received it', 'alice had the answer'])
+    expect(Date.now() - started).to.be.at.least(290)
+  })
+
   it('clear() removes every delay, armed failure and connectivity pause', async () => {
     await platform.faults.delay(1000)
     await platform.faults.failNext('/cpaas/', { count: 5 })

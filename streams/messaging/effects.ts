@@ -4,6 +4,7 @@ import type { AuthUser, PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
 import { BasicError, asBasicError, errorCodes } from '../errors.js'
 import type { Logger } from '../logs/logger.js'
+import type { Deletions } from './deletions.js'
 import type { MessagingEvent, MessagingOperation, MessagingState } from './model.js'
 
 /** The work messaging runs, each piece a stream of the events it causes (dispatched as they come): every piece ends when the feature is disposed. */
@@ -47,6 +48,8 @@ export interface MessagingContext {
   readonly withUser: <A>(work: (user: AuthUser) => Observable<A>) => Observable<A>
   /** The sender address of SMS paths: `messaging.smsFrom`, else `default`. */
   readonly smsSender: () => string
+  /** Keeps a history page from bringing back a conversation deleted while it was fetched. */
+  readonly deletions: Deletions
 }
 
 export const userRunner =

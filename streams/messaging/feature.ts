@@ -4,12 +4,14 @@ import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../fe
 import { definedFields } from '../record.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
+import { createDeletions } from './deletions.js'
+import { createEarlyStatuses } from './early-statuses.js'
 import { createEffects, failedTo, userRunner, type MessagingContext } from './effects.js'
 import { createHistory } from './history.js'
 import { receive } from './inbound.js'
 import { recover } from './recovery.js'
 import { createSend } from './send.js'
-import { findConversation, initialMessagingState, messagingStep, type ChatType, type Conversation, type MessagingEvent, type MessagingOperation, type MessagingState, type Part } from './state.js'
+import { conversationKey, findConversation, initialMessagingState, messagingStep, type ChatType, type Conversation, type MessagingEvent, type MessagingOperation, type MessagingState, type Part } from './state.js'
 import { createTyping } from './typing.js'
 
 export { socketReopened } from './recovery.js'
@@ -60,12 +62,19 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
   const logger = logs.logger('messaging')
   const store = createStore(initialMessagingState, messagingStep, logger)
   const running = new Subscription()
+  const deletions = createDeletions()
+  const early = createEarlyStatuses()
   const dispatch = (event: MessagingEvent): void => {
-    if (!running.closed) store.dispatch(event)
+    if (running.closed) return
+    if (event.type === 'conversationDeleted') deletions.deleted(conversationKey(event.destination, event.chatType))
+    // A receipt faster than its send's answer waits for the answer, which names its message.
+    if (event.type === 'deliveryStatusChanged' && early.kept(event, store.current())) return
+    store.dispatch(event)
+    for (const status of early.settled(event, store.current())) store.dispatch(status)
   }
   const effects = createEffects(logger, dispatch)
   const smsSender = (): string => config.current().messaging.smsFrom ?? 'default'
-  const context: MessagingContext = { link, config, environment, logger, current: store.current, dispatch, effects, withUser: userRunner(link), smsSender }
+  const context: MessagingContext = { link, config, environment, logger, current: store.current, dispatch, effects, withUser: userRunner(link), smsSender, deletions }
   const imageLinks = createImageLinks(context)
 
   running.add(receive(context))

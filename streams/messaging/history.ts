@@ -40,11 +40,11 @@ export const conversationList$ = (link: PlatformLink, user: AuthUser, type: Chat
 export const newIds = (held: Conversation | undefined, messages: readonly Message[]): readonly string[] =>
   messages.flatMap((message) => (message.messageId && !holdsMessage(held, message.messageId) ? [message.messageId] : []))
 
-type Histories = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'effects' | 'withUser'>
+type Histories = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'effects' | 'withUser' | 'deletions'>
 
 /** The history commands: fetching conversations and pages of messages, deleting them on the platform. */
 export function createHistory(context: Histories) {
-  const { link, smsSender, current, dispatch, effects, withUser } = context
+  const { link, smsSender, current, dispatch, effects, withUser, deletions } = context
 
   /** The next page of a conversation: the newest first, then older ones (pages of one conversation one after another). */
   const fetchMessages = (destination: readonly string[], chatType: ChatType, amount: number): void => {
@@ -63,7 +63,7 @@ export function createHistory(context: Histories) {
         (error) => ({ type: 'historyFailed', ...target, error }),
       )
     })
-    effects.enqueue(`history:${conversationKey(destination, chatType)}`, page$)
+    effects.enqueue(`history:${conversationKey(destination, chatType)}`, deletions.guarded(page$))
   }
 
   return {

@@ -41,14 +41,14 @@ function missedMessages$(source: HistorySource, user: AuthUser, found: Conversat
   )
 }
 
-type Recovering = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'withUser' | 'logger'>
+type Recovering = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'withUser' | 'logger' | 'deletions'>
 
 /**
  * After each reconnect, re-fetches back to `lostAt` (less a margin for clock differences) the history of every conversation active since.
  * What the platform queued for the socket arrives too; message ids keep each message once.
  */
 export function recover(context: Recovering, reconnected$: Observable<number>): Subscription {
-  const { link, current, logger, withUser } = context
+  const { link, current, logger, withUser, deletions } = context
   /** Logs a failure of recovery and goes on without the part that failed. */
   const skipped =
     <A>(what: string, instead: Observable<A>) =>
@@ -76,5 +76,6 @@ export function recover(context: Recovering, reconnected$: Observable<number>): 
         filter((event) => event.type !== 'historyFetched' || event.newMessageIds.length > 0),
       )
     }).pipe(catchError(skipped('Could not recover messages after a reconnect', EMPTY)))
-  return reconnected$.pipe(switchMap(recover$)).subscribe(context.dispatch)
+  // Guarded from the list on: a conversation deleted meanwhile is not made again by its page.
+  return reconnected$.pipe(switchMap((lostAt) => deletions.guarded(recover$(lostAt)))).subscribe(context.dispatch)
 }

@@ -267,6 +267,35 @@ describe('integration: groups', () => {
     expect(isBasicError((await failed).error)).to.equal(true)
   })
 
+  it("never lets an app's writes to what the getters and events give change the SDK's groups or invitations", async () => {
+    const [alice, bob, carol] = await members(['alice@example.com', 'bob@example.com', 'carol@example.com'])
+    const carolInvited = nextEvent<InvitationPayload>(carol, 'group:invitation_received')
+    const id = await team(alice, [bob, carol])
+    await accept(bob, id)
+    const group = structuredClone(alice.groups.get(id))
+    const invitations = structuredClone(carol.groups.getInvitations())
+    expect(invitations).to.have.length(1)
+
+    // As a JavaScript app sees them: no readonly.
+    type Writable = { name: string; subject: string; participants: { address: string; status?: string; isAdmin?: boolean }[] }
+    const got = alice.groups.get(id) as unknown as Writable
+    got.name = 'Renamed'
+    got.participants[0]!.status = 'Disconnected'
+    got.participants.pop()
+    const [listed] = alice.groups.getAll() as unknown as Writable[]
+    listed!.subject = 'Changed'
+    listed!.participants.push({ address: 'mallory@example.com' })
+    ;(alice.groups.getParticipants(id)![1] as { isAdmin: boolean }).isAdmin = true
+    const [invitation] = carol.groups.getInvitations() as unknown as Writable[]
+    invitation!.name = 'Renamed'
+    invitation!.participants.length = 0
+    ;(await carolInvited).invitation.participants.push({ address: 'mallory@example.com', status: 'Connected', isAdmin: true })
+
+    expect(alice.groups.get(id)).to.deep.equal(group)
+    expect(alice.groups.getAll()).to.deep.equal([group])
+    expect(carol.groups.getInvitations()).to.deep.equal(invitations)
+  })
+
   it('checks the arguments of the getters', async () => {
     const alice = await session.client('alice@example.com', { services: [] })
     expect(alice.groups.get('unknown')).to.equal(undefined)

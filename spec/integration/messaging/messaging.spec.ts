@@ -51,6 +51,20 @@ describe('integration: messaging', function () {
     await platform().admin.clearFaults()
   })
 
+  /** When the platform last read a page of `reader`'s conversation with Bob (it notes it on the conversation), or undefined. */
+  const lastPull = async (reader: TestClient): Promise<number | undefined> => {
+    const sessions = (await (await platform().fetchAs(reader.tokens, 'GET', `/cpaas/chat/v1/${reader.tokens.userId}/oneToOne/sessions`)).json()) as Json
+    return sessions.chatSessionList.chatSession.find((session: Json) => session.remoteAddress === 'bob@example.com')?.sessionDetails.lastPullTime
+  }
+  /** Resolves once the platform reads a page of `reader`'s conversation with Bob after `before` (its last pull time then). */
+  const pageRead = async (reader: TestClient, before: number | undefined): Promise<void> => {
+    const deadline = Date.now() + 5000
+    while ((await lastPull(reader)) === before) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the platform to read a page')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
   describe('one-to-one chat', () => {
     it('creates a conversation (lower-cased), shows a send as pending, then sent; the recipient gets a new conversation', async () => {
       const alice = await client('alice@example.com')
@@ -302,6 +316,25 @@ describe('integration: messaging', function () {
       expect(bobs.messages[0]!.sender).to.equal(alicePhone)
     })
 
+    it('applies a delivery receipt that arrives before its send\'s answer once the answer names the message', async () => {
+      const alice = await client('alice@example.com')
+      await client('bob@example.com')
+      const conversation = chat(alice).create(bobPhone, { type: 'sms' })
+      // The platform sends the receipt 200 ms after it took the SMS; its answer is held far longer.
+      await platform().admin.delay(800, '/cpaas/smsmessaging/v1/alice@example.com/outbound/', { answer: true })
+      const events = record(alice)
+      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+      const receipt = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined && !('sender' in payload))
+      conversation.createMessage('faster than the answer').send()
+      const { messageId } = await sent
+      expect(conversation.getMessage(messageId)).to.deep.include({ deliveryStatus: 'Delivered', isPending: false })
+      expect(await receipt).to.deep.equal({ destination: [bobPhone], messageId, type: 'sms' })
+      expect(events.filter((event) => event.type === 'messages:change').map((event) => event.payload)).to.deep.equal([
+        { destination: [bobPhone], type: 'sms', messageId, sender: 'alice@example.com' },
+        { destination: [bobPhone], messageId, type: 'sms' },
+      ])
+    })
+
     it('sends an SMS to an unknown number: accepted and left pending', async () => {
       const alice = await client('alice@example.com', { config: { messaging: { smsFrom: alicePhone } } })
       const conversation = chat(alice).create('+15559990000', { type: chat(alice).chatTypes.SMS })
@@ -396,6 +429,34 @@ describe('integration: messaging', function () {
       expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal([])
       expect(await page()).to.deep.equal(['m4', 'm5'])
       expect(await page()).to.deep.equal(['m2', 'm3', 'm4', 'm5'])
+    })
+
+    it('drops a page that arrives after its conversation was deleted: the deleted messages do not come back', async () => {
+      const bob = await client('bob@example.com')
+      await sendToDave(bob, 3)
+      const dave = await client('dave@example.com')
+      const daveElsewhere = await client('dave@example.com', { services: [] })
+      const history = '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages'
+      // The platform reads the page at once and answers it late: a deletion and a new message come in between.
+      await platform().admin.delay(1500, history, { answer: true })
+      const before = await lastPull(dave)
+      chat(dave).create('bob@example.com').fetchMessages()
+      await pageRead(dave, before)
+      const gone = nextEvent<Json[]>(dave, 'conversations:change')
+      chat(daveElsewhere).create('bob@example.com').delete()
+      expect(await gone).to.deep.equal([])
+      const again = nextEvent<Json>(dave, 'conversations:change')
+      chat(bob).create('dave@example.com').createMessage('after the deletion').send()
+      await again
+      expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
+
+      // A second fetch waits for the first page in the conversation's queue: once it fails, the late page has been dealt with.
+      await platform().admin.clearFaults()
+      await platform().admin.fail({ prefix: history, status: 503 })
+      const failed = nextEvent<Json>(dave, 'messages:error')
+      chat(dave).get('bob@example.com')!.fetchMessages()
+      await failed
+      expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
     })
 
     it('reports a failed conversation list as messages:error with messaging:8', async () => {
@@ -580,6 +641,30 @@ describe('integration: messaging', function () {
       expect(texts(chat(bob).get('alice@example.com'))).to.deep.equal(['sent offline from the socket'])
       await platform().admin.clearFaults()
       await until(() => connected(alice), 'alice\'s socket to reopen')
+    })
+
+    it('does not bring back a conversation deleted while a reconnect re-fetched its messages', async () => {
+      const dave = await client('dave@example.com', fast)
+      const daveElsewhere = await client('dave@example.com', { services: [] })
+      const bob = await client('bob@example.com')
+      const arrived = nextEvent<Json>(dave, 'conversations:change')
+      chat(bob).create('dave@example.com').createMessage('before the drop').send()
+      await arrived
+      // The platform reads the re-fetched page at once and answers it late: the deletion comes in between.
+      const held = 1500
+      await platform().admin.delay(held, '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages', { answer: true })
+      const before = await lastPull(dave)
+      await platform().admin.dropSockets({ userId: 'dave@example.com' })
+      await pageRead(dave, before)
+      const read = Date.now()
+      const withBob = (conversations: Json[]) => Array.isArray(conversations) && conversations.some((conversation) => conversation.destination[0] === 'bob@example.com')
+      const gone = nextEvent<Json[]>(dave, 'conversations:change', (conversations) => Array.isArray(conversations) && !withBob(conversations))
+      chat(daveElsewhere).create('bob@example.com').delete()
+      await gone
+      expect(chat(dave).get('bob@example.com')).to.equal(undefined)
+      // Nothing tells when a dropped page would have landed: the platform holds it on its own wall clock, so wait that long.
+      await new Promise((resolve) => setTimeout(resolve, held - (Date.now() - read) + 200))
+      expect(chat(dave).get('bob@example.com')).to.equal(undefined)
     })
 
     it('marks a message failed, with the reason, when the platform cannot be reached', async () => {

@@ -6,6 +6,15 @@ import { record, useSession } from './session.js'
 type Change = { userId: string; status: string; activity: string; note?: string }
 const about = (userId: string) => (payload: Change) => payload.userId === userId
 
+/** What a JavaScript app may do to an object a getter gave it: write a field (a frozen object refuses; in sloppy-mode code silently). */
+const scribble = (target: object, field: string, value: unknown): void => {
+  try {
+    ;(target as Record<string, unknown>)[field] = value
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+  }
+}
+
 describe('integration: presence', () => {
   const session = useSession()
 
@@ -181,6 +190,30 @@ describe('integration: presence', () => {
     const reset = nextEvent<{ error: { code: string } }>(alice, 'presence:error')
     alice.presence.subscribe('bob@example.com')
     expect((await reset).error.code).to.be.a('string').and.not.equal('')
+  })
+
+  it("never lets an app's writes to what get, getAll and getSelf return change the SDK's state", async () => {
+    const [alice, bob] = await Promise.all([session.client('alice@example.com', { services: [] }), session.client('bob@example.com', { services: ['presence'] })])
+    const published = nextEvent(alice, 'presence:selfChange')
+    alice.presence.update('Open', 'ActivitiesOther', 'Out for coffee')
+    await published
+    await watching(bob, 'alice@example.com')
+    const held = { userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false }
+    expect(bob.presence.get('alice@example.com')).to.deep.equal([held])
+
+    const [got] = bob.presence.get('alice@example.com')
+    scribble(got!, 'status', 'Closed')
+    scribble(got!, 'note', 'Gone home')
+    const [listed] = bob.presence.getAll()
+    scribble(listed!, 'activity', 'Vacation')
+    scribble(listed!, 'loading', true)
+    const self = alice.presence.getSelf()
+    scribble(self, 'status', 'Closed')
+    scribble(self, 'note', 'Gone home')
+
+    expect(bob.presence.get('alice@example.com')).to.deep.equal([held])
+    expect(bob.presence.getAll()).to.deep.equal([held])
+    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false, error: false })
   })
 
   it('checks the arguments of get', async () => {

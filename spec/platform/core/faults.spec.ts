@@ -23,6 +23,16 @@ describe('platform core: fault rules', () => {
     expect(faults.summary().delays).to.deep.equal([{ prefix: '/', ms: 500 }])
   })
 
+  it('keeps a delay of answers apart from the delay of requests of the same prefix: each is set and removed alone', () => {
+    const faults = delayed([200, '/cpaas/'])
+    faults.delay(300, '/cpaas/', 'answer')
+    expect(faults.delayFor('/cpaas/chat/v1/x')).to.equal(200)
+    expect(faults.delayFor('/cpaas/chat/v1/x', 'answer')).to.equal(300)
+    faults.delay(0, '/cpaas/')
+    expect(faults.delayFor('/cpaas/chat/v1/x')).to.equal(0)
+    expect(faults.summary().delays).to.deep.equal([{ prefix: '/cpaas/', ms: 300, answer: true }])
+  })
+
   it("resuming everyone also resumes users paused one by one, and the summary says who is paused", () => {
     const faults = new Faults()
     faults.pauseConnectivity(true, 'alice@example.com')

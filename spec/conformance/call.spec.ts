@@ -104,13 +104,15 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     }),
   })
 
-  scenario('media: getDevices, getById, getTrackById, renderTracks, removeTracks', {
+  scenario('media: getDevices, getById, getTrackById, renderTracks, removeTracks, muteTracks of an unknown track', {
     name: 'media',
     justified: [
       ...callEvents(['alice', 'bob']).justified,
       { path: 'alice.steps.getTrackById remote.id', reason: trackIdKey },
       { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
       { path: 'alice.steps.getTrackById remote.disabled', reason: remoteDisabled },
+      { path: 'alice.steps.getTrackById rendered.id', reason: trackIdKey },
+      { path: 'alice.steps.getTrackById rendered.disabled', reason: remoteDisabled },
       ...connectionStates(['bob.steps.getAll ringing[0]']),
       { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
     ],
@@ -125,6 +127,9 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('renderTracks', (client) => client.media.renderTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
       await alice.settle(300)
       await alice.step('rendered', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
+      await alice.step('getTrackById rendered', (client) => client.media.getTrackById((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks[0]!))
+      await alice.step('muteTracks unknown', (client) => client.media.muteTracks(['not-a-track']))
+      await alice.settle(300)
       await alice.step('removeTracks', (client) => client.media.removeTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
       await alice.settle(300)
       await alice.step('rendered after remove', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))

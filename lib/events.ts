@@ -111,7 +111,7 @@ export interface EventApi {
 
 /** An event API bound to a stream of events, plus the teardown of its subscription. */
 interface Emitter extends EventApi {
-  /** Stops delivering events and forgets every listener. */
+  /** Stops delivering events (the rest of a delivery under way too) and forgets every listener, keeping none added later. */
   readonly dispose: () => void
 }
 

@@ -157,6 +157,26 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     }),
   })
 
+  scenario('make with video options as plain numbers (as getUserMedia takes them)', {
+    name: 'call plain video options',
+    justified: [
+      // Bob never operates on his call, so he has no call:operation.
+      ...callEvents(['alice', 'bob']).justified.filter(({ path }) => path !== 'bob.events.call.call:operation'),
+      ...justify(['bob.events.call.call:newTrack', 'bob.events.call.call:trackEnded'], incomingTrack),
+    ],
+    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
+      const media = { audio: true, video: true, videoOptions: { width: 320, height: 240, frameRate: 15 } }
+      await alice.step('make', (client, options) => typeof (client as unknown as CallClient).call.make('bob@example.com', options), media)
+      await alice.settle(3000)
+      const summary = (client: { call: { getAll: () => unknown } }) =>
+        (client.call.getAll() as Array<{ state: string; localTracks: readonly string[] }>).map((call) => ({ state: call.state, localTracks: call.localTracks.length }))
+      await alice.step('calls', summary)
+      await bob.step('calls', summary)
+      await alice.step('end', (client) => (client.call.getAll() as Array<{ id: string }>).forEach((call) => (client as unknown as CallClient).call.end(call.id)))
+      await alice.settle(1000)
+    }),
+  })
+
   scenario('bad input: end, hold and getById of an unknown call', {
     name: 'call bad input',
     justified: [

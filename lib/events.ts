@@ -111,7 +111,7 @@ export interface EventApi {
 
 /** An event API bound to a stream of events, plus the teardown of its subscription. */
 interface Emitter extends EventApi {
-  /** Stops delivering events and forgets every listener. */
+  /** Stops delivering events (the rest of a delivery under way too) and forgets every listener, keeping none added later. */
   readonly dispose: () => void
 }
 
@@ -157,12 +157,16 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
   const listeners = new Map<EventName, readonly ((payload: unknown) => void)[]>()
   let globals: readonly GlobalListener[] = []
 
+  // Set by dispose: a listener that disposes the client mid-delivery stops the delivery, and later listeners are not kept.
+  let disposed = false
+
   const threw = (type: EventName, error: unknown): void => logger.error(`A listener of "${type}" threw`, error)
 
   const deliver = ({ type, payload }: PublicEvent): void => {
     // A malformed event without payload still gives listeners the documented `{}`.
     const given: PublicEvent['payload'] = payload ?? {}
     for (const listener of listeners.get(type) ?? []) {
+      if (disposed) return
       try {
         listener(given)
       } catch (error) {
@@ -170,6 +174,7 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
       }
     }
     for (const listener of globals) {
+      if (disposed) return
       try {
         listener(type, [given])
       } catch (error) {
@@ -198,6 +203,7 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
     on: (type, listener) => {
       const name = checkType(type)
       checkListener(listener)
+      if (disposed) return
       listeners.set(name, withListener(listeners.get(name) ?? [], listener as (payload: unknown) => void))
     },
     off: (type, listener) => {
@@ -206,12 +212,15 @@ export function createEmitter(events$: Observable<PublicEvent>, logger: Logger, 
       listeners.set(name, withoutListener(listeners.get(name) ?? [], listener))
     },
     subscribe: (listener) => {
-      globals = withListener(globals, checkListener(listener))
+      checkListener(listener)
+      if (disposed) return
+      globals = withListener(globals, listener)
     },
     unsubscribe: (listener) => {
       globals = withoutListener(globals, checkListener(listener))
     },
     dispose: () => {
+      disposed = true
       subscription.unsubscribe()
       listeners.clear()
       globals = []

@@ -63,14 +63,15 @@ export interface MediaApi {
    */
   removeTracks(trackIds: readonly string[], cssSelector: string): void
   /**
-   * Mutes tracks at their source (audio silent, video black), a local track for the remote participant too; `media:muted { tracks }` lists them.
+   * Mutes tracks at their source (audio silent, video black), a local track for the remote participant too; `media:muted { tracks }` lists
+   * the live ones among them (`[]` when none is, as the original SDK).
    *
    * client.media.muteTracks(call.localTracks)
    * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
    */
   muteTracks(trackIds: readonly string[]): void
   /**
-   * Unmutes tracks; `media:unmuted { tracks }` lists them.
+   * Unmutes tracks; `media:unmuted { tracks }` lists the live ones among them (`[]` when none is).
    * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids.
    */
   unmuteTracks(trackIds: readonly string[]): void

@@ -104,13 +104,15 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     }),
   })
 
-  scenario('media: getDevices, getById, getTrackById, renderTracks, removeTracks', {
+  scenario('media: getDevices, getById, getTrackById, renderTracks, removeTracks, muteTracks of an unknown track', {
     name: 'media',
     justified: [
       ...callEvents(['alice', 'bob']).justified,
       { path: 'alice.steps.getTrackById remote.id', reason: trackIdKey },
       { path: 'bob.steps.getAll ringing[0].to', reason: incomingTo },
       { path: 'alice.steps.getTrackById remote.disabled', reason: remoteDisabled },
+      { path: 'alice.steps.getTrackById rendered.id', reason: trackIdKey },
+      { path: 'alice.steps.getTrackById rendered.disabled', reason: remoteDisabled },
       ...connectionStates(['bob.steps.getAll ringing[0]']),
       { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
     ],
@@ -125,6 +127,9 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await alice.step('renderTracks', (client) => client.media.renderTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
       await alice.settle(300)
       await alice.step('rendered', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
+      await alice.step('getTrackById rendered', (client) => client.media.getTrackById((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks[0]!))
+      await alice.step('muteTracks unknown', (client) => client.media.muteTracks(['not-a-track']))
+      await alice.settle(300)
       await alice.step('removeTracks', (client) => client.media.removeTracks((client.call.getAll() as Array<{ remoteTracks: readonly string[] }>)[0]!.remoteTracks, '#remote'))
       await alice.settle(300)
       await alice.step('rendered after remove', () => Array.from(document.querySelectorAll('#remote audio, #remote video')).map((element) => element.tagName))
@@ -149,6 +154,26 @@ conformanceSuite('conformance: calls and media', (scenario) => {
       await untilCallState(bob, 'Ringing')
       await hangUp(bob, 'reject', alice)
       await recordCalls('getAll', alice, bob)
+    }),
+  })
+
+  scenario('make with video options as plain numbers (as getUserMedia takes them)', {
+    name: 'call plain video options',
+    justified: [
+      // Bob never operates on his call, so he has no call:operation.
+      ...callEvents(['alice', 'bob']).justified.filter(({ path }) => path !== 'bob.events.call.call:operation'),
+      ...justify(['bob.events.call.call:newTrack', 'bob.events.call.call:trackEnded'], incomingTrack),
+    ],
+    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
+      const media = { audio: true, video: true, videoOptions: { width: 320, height: 240, frameRate: 15 } }
+      await alice.step('make', (client, options) => typeof (client as unknown as CallClient).call.make('bob@example.com', options), media)
+      await alice.settle(3000)
+      const summary = (client: { call: { getAll: () => unknown } }) =>
+        (client.call.getAll() as Array<{ state: string; localTracks: readonly string[] }>).map((call) => ({ state: call.state, localTracks: call.localTracks.length }))
+      await alice.step('calls', summary)
+      await bob.step('calls', summary)
+      await alice.step('end', (client) => (client.call.getAll() as Array<{ id: string }>).forEach((call) => (client as unknown as CallClient).call.end(call.id)))
+      await alice.settle(1000)
     }),
   })
 

@@ -110,6 +110,32 @@ describe('create', () => {
     expect(heard).to.deep.equal([])
   })
 
+  it('dispose() in a listener: no other listener hears of that event or any later one', async () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const heard: string[] = []
+    client.on('contacts:error', () => {
+      heard.push('first')
+      client.dispose()
+    })
+    client.on('contacts:error', () => heard.push('second'))
+    client.subscribe((type) => heard.push(type))
+    client.contacts.remove('') // refused at once: contacts:error waits for the next microtask
+    await new Promise((resolve) => setTimeout(resolve))
+    expect(heard).to.deep.equal(['first'])
+
+    // The same from a subscribe-listener: the global listeners after it are not called either.
+    const other = create({ logs: { logLevel: 'silent' } })
+    const globals: string[] = []
+    other.subscribe(() => {
+      globals.push('first')
+      other.dispose()
+    })
+    other.subscribe(() => globals.push('second'))
+    other.contacts.remove('')
+    await new Promise((resolve) => setTimeout(resolve))
+    expect(globals).to.deep.equal(['first'])
+  })
+
   it('dispose() and destroy() can be called repeatedly', () => {
     const client = create()
     client.dispose()

@@ -249,6 +249,22 @@ describe('events', () => {
     expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])
   })
 
+  it('keeps no listener added after dispose, so that the app objects it holds can be collected', async () => {
+    const { emitter } = setup()
+    emitter.dispose()
+    const add = (): [WeakRef<object>, WeakRef<object>] => {
+      const listener = (): void => undefined
+      const global = (): void => undefined
+      emitter.on('ws:change', listener)
+      emitter.subscribe(global)
+      return [new WeakRef(listener), new WeakRef(global)]
+    }
+    const refs = add()
+    await delivered()
+    collectGarbage()
+    expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])
+  })
+
   it('delivers nothing emitted before dispose, not even to a listener added after it', async () => {
     const { emitter, events$ } = setup()
     const seen: unknown[] = []

@@ -63,6 +63,15 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     reoffered: createRemoteOffers(engine, renegotiation),
   }
   running.add(routeInbound(engine, inbound, (error) => dropped.next(error)).subscribe())
+  // A track its source ended (a device unplugged) leaves its call, which says so with call:trackEnded (protocol/events.md §6), as in the original SDK.
+  running.add(
+    media.endedAtSource$.subscribe((trackId) => {
+      for (const call of Object.values(store.current().calls)) {
+        const local = call.localTracks.includes(trackId)
+        if (local || call.remoteTracks.includes(trackId)) store.dispatch({ type: 'trackRemoved', callId: call.id, trackId, local })
+      }
+    }),
+  )
 
   const base = {
     make: createOutgoing(engine),

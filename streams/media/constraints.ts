@@ -9,25 +9,30 @@ export interface MediaConstraint {
   readonly ideal?: string | number
 }
 
+/** A media option: a MediaConstraint, or a plain value as getUserMedia takes it (the original SDK hands the options to the browser as they are). */
+export type MediaOption = MediaConstraint | string | number
+
 /** The media options of `make`, `answer` (and later `addMedia`, `replaceTrack`): api-reference, Calls. */
 export interface MediaOptions {
   readonly audio?: boolean
   readonly video?: boolean
-  readonly audioOptions?: { readonly deviceId?: MediaConstraint }
+  readonly audioOptions?: { readonly deviceId?: MediaOption }
   readonly videoOptions?: {
-    readonly deviceId?: MediaConstraint
-    readonly height?: MediaConstraint
-    readonly width?: MediaConstraint
-    readonly frameRate?: MediaConstraint
+    readonly deviceId?: MediaOption
+    readonly height?: MediaOption
+    readonly width?: MediaOption
+    readonly frameRate?: MediaOption
   }
 }
 
-const isConstraintValue = (value: unknown): boolean => value === undefined || typeof value === 'string' || typeof value === 'number'
+const isPlainValue = (value: unknown): value is string | number => typeof value === 'string' || typeof value === 'number'
+
+const isConstraintValue = (value: unknown): boolean => value === undefined || isPlainValue(value)
 
 const badConstraint = (path: string, value: unknown): string | undefined => {
-  if (value === undefined) return undefined
+  if (value === undefined || isPlainValue(value)) return undefined
   if (!isRecord(value) || !isConstraintValue(value.exact) || !isConstraintValue(value.ideal) || (value.exact === undefined && value.ideal === undefined))
-    return `${path} must be { exact } or { ideal } with a string or number`
+    return `${path} must be a string, a number, or { exact } or { ideal } with one`
   return undefined
 }
 
@@ -58,12 +63,12 @@ export function checkMediaOptions(media: unknown): E.Either<BasicError, MediaOpt
   return problem === undefined ? E.right(media as MediaOptions) : E.left(new BasicError(errorCodes.call.INVALID_PARAM, `Invalid media: ${problem}.`))
 }
 
-/** A constraint as getUserMedia takes it: `exact` where given, else `ideal`. */
-const constrain = (constraint: MediaConstraint | undefined) =>
-  constraint === undefined ? undefined : constraint.exact !== undefined ? { exact: constraint.exact } : { ideal: constraint.ideal }
+/** A constraint as getUserMedia takes it: a plain value as it is, else `exact` where given, else `ideal`. */
+const constrain = (constraint: MediaOption | undefined) =>
+  constraint === undefined || isPlainValue(constraint) ? constraint : constraint.exact !== undefined ? { exact: constraint.exact } : { ideal: constraint.ideal }
 
 /**
- * The getUserMedia constraints of media options: `exact` where given (else `ideal`).
+ * The getUserMedia constraints of media options: a plain value as it is, else `exact` where given (else `ideal`).
  *
  * constraintsOf({ audio: true, video: true, videoOptions: { height: { ideal: 720 } } })
  * // { audio: true, video: { height: { ideal: 720 } } }
@@ -71,7 +76,7 @@ const constrain = (constraint: MediaConstraint | undefined) =>
 export function constraintsOf(media: MediaOptions): MediaStreamConstraints {
   const track = (wanted: boolean | undefined, group: keyof typeof optionKeys): boolean | MediaTrackConstraints => {
     if (wanted !== true) return false
-    const options: Readonly<Record<string, MediaConstraint>> | undefined = media[group]
+    const options: Readonly<Record<string, MediaOption>> | undefined = media[group]
     const constraints = definedFields(Object.fromEntries(optionKeys[group].map((key) => [key, constrain(options?.[key])])))
     return Object.keys(constraints).length === 0 ? true : (constraints as MediaTrackConstraints)
   }

@@ -1,4 +1,4 @@
-import { Observable, Subscription } from 'rxjs'
+import { Observable, Subject, Subscription } from 'rxjs'
 import type { MediaOptions } from './constraints.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { createStore } from '../store.js'
@@ -39,6 +39,8 @@ export interface MediaFeature extends StoreFeature<MediaState, MediaOutput, Medi
   readonly devices$: Observable<DevicesObject>
   /** The browser's track object of a track id. */
   readonly track: (trackId: string) => MediaStreamTrack | undefined
+  /** Hot; the id of each track its source ended (a device unplugged, a permission revoked), not one ended by `endTracks`. */
+  readonly endedAtSource$: Observable<string>
 }
 
 /** Media: devices, the tracks of calls (local and remote), rendering them and muting them. */
@@ -47,7 +49,12 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const store = createStore(initialMediaState, mediaReducer, logger)
   const dispatch = (event: MediaEvent): void => void store.dispatch(event)
   const running = new Subscription()
-  const live = liveTrackSet((trackId) => dispatch({ type: 'tracksEnded', trackIds: [trackId] }))
+  const endedAtSource = new Subject<string>()
+  running.add(() => endedAtSource.complete())
+  const live = liveTrackSet((trackId) => {
+    dispatch({ type: 'tracksEnded', trackIds: [trackId] })
+    endedAtSource.next(trackId)
+  })
   const devices = environment.mediaDevices
   /** Lists the devices (once the feature is disposed the answer is dropped); a failure is logged. */
   const refreshDevices = (): void => {
@@ -91,6 +98,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     ...storeFeature(store, running),
     devices$: select(store.state$, (state) => state.devices),
     track: live.track,
+    endedAtSource$: endedAtSource.asObservable(),
     commands: {
       userMedia: (media) => userMedia$(environment, media, refreshDevices),
       addMedia,

@@ -41,8 +41,9 @@ export function rendering({ environment, logger, current, dispatch, track: track
     }
   }
 
+  // Children only: the element of a container nested inside is that container's own.
   const rendered = (parent: Element, trackId: string): HTMLMediaElement | undefined =>
-    [...parent.querySelectorAll<HTMLMediaElement>(`[${trackAttribute}]`)].find((element) => element.getAttribute(trackAttribute) === trackId)
+    [...parent.children].find((element): element is HTMLMediaElement => element.getAttribute(trackAttribute) === trackId)
 
   const renderTracks = (trackIds: readonly string[], selector: string, options: RenderOptions = {}): void => {
     const parent = container(selector)

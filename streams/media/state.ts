@@ -106,7 +106,7 @@ export function mediaReducer(state: MediaState, event: MediaEvent): MediaStep {
     case 'tracksUnmuted': {
       const muted = event.type === 'tracksMuted'
       const trackIds = liveTracks(state, event.trackIds)
-      if (trackIds.length === 0) return quiet(state)
+      // Said even when no track was live (`tracks: []`), as the original SDK says every finished muteTracks / unmuteTracks.
       return { state: updateTracks(state, trackIds, (track) => ({ ...track, muted })), outputs: [{ type: muted ? 'muted' : 'unmuted', trackIds }] }
     }
 

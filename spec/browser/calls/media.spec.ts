@@ -73,6 +73,24 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     expect(await alice.run(() => document.querySelectorAll('#local > *').length)).to.equal(2)
   })
 
+  it('renders a track in a container and in one inside it: each keeps its own element, and removing from one leaves the other', async () => {
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true })
+    const remote = await alice.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], callerCall)
+    await alice.run(() => void document.body.insertAdjacentHTML('beforeend', '<div id="stage"><div id="thumbnail"></div></div>'))
+    const held = () =>
+      alice.run(() =>
+        ['#stage', '#thumbnail'].map((selector) => [...(document.querySelector(selector)?.children ?? [])].filter((child) => child instanceof HTMLMediaElement).length),
+      )
+    await alice.run((client, r) => client.media.renderTracks(r, '#thumbnail'), remote)
+    await alice.run((client, r) => client.media.renderTracks(r, '#stage'), remote)
+    expect(await held()).to.deep.equal([1, 1])
+    expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers, remote[0]!)).to.deep.equal(['#thumbnail', '#stage'])
+
+    await alice.run((client, r) => client.media.removeTracks(r, '#stage'), remote)
+    expect(await held()).to.deep.equal([0, 1])
+    expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers, remote[0]!)).to.deep.equal(['#thumbnail'])
+  })
+
   it('plays audio on a chosen speaker where setSinkId exists', async () => {
     const { alice, callerCall } = await connectedPair(harness(), { audio: true })
     const speaker = await alice.until((client) => client.media.getDevices().speaker.find((device) => device.deviceId !== 'default')?.deviceId ?? false)

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import type { CallState } from '../../../streams/call/model.js'
+import type { CallOutput, CallState } from '../../../streams/call/model.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
 import { aliceCallsBob, connect, eventually, next, recordingWebrtc, ring, useCallCores, virtualClock } from './node-webrtc.js'
@@ -50,6 +50,22 @@ describe('call feature in Node over the local platform (streams/call/feature.ts)
     desk.call.commands.reject(deskCall)
     await eventually(() => stateOf(phone, phoneCall) === 'Cancelled', 'the phone stopped ringing')
     await eventually(() => stateOf(desk, deskCall) === 'Ended' && stateOf(alice, callerCall) === 'Ended', 'the desk and alice Ended')
+  })
+
+  it('a local track its source ends (a device unplugged) leaves the call with trackEnded, the call going on', async () => {
+    const { alice, callerCall } = await aliceCallsBob(core)
+    const trackId = alice.call.current().calls[callerCall]?.localTracks[0] ?? ''
+    const outputs: CallOutput[] = []
+    const recording = alice.call.events$.subscribe((output) => outputs.push(output))
+    // Stand-in for unplugging the microphone, which a test machine cannot do: the browser's event for a track its source ended.
+    alice.media.track(trackId)?.dispatchEvent(new Event('ended'))
+    await eventually(() => alice.media.current().tracks[trackId]?.state === 'ended', 'the track ended')
+    recording.unsubscribe()
+    expect(outputs.filter((output) => output.type === 'trackEnded')).to.deep.equal([
+      { type: 'trackEnded', callId: callerCall, trackId, local: true, webrtcSessionId: alice.call.current().calls[callerCall]?.webrtcSessionId },
+    ])
+    expect(alice.call.current().calls[callerCall]).to.include({ state: 'Connected' })
+    expect(alice.call.current().calls[callerCall]?.localTracks).to.deep.equal([])
   })
 
   it('dispose closes the peer connections and stops the local media of live calls', async () => {

@@ -21,6 +21,12 @@ describe('media constraints (streams/media/constraints.ts)', () => {
     })
   })
 
+  it('plain values as getUserMedia takes them, as the original SDK passes them on', () => {
+    const media = { audio: true, audioOptions: { deviceId: 'mic-2' }, video: true, videoOptions: { width: 320, height: 240, frameRate: 15 } }
+    expect(E.isRight(checkMediaOptions(media))).to.equal(true)
+    expect(constraintsOf(media)).to.deep.equal({ audio: { deviceId: 'mic-2' }, video: { height: 240, width: 320, frameRate: 15 } })
+  })
+
   it('video options are ignored when video is not asked for', () => {
     expect(constraintsOf({ audio: true, videoOptions: { height: { ideal: 720 } } })).to.deep.equal({ audio: true, video: false })
   })
@@ -29,7 +35,7 @@ describe('media constraints (streams/media/constraints.ts)', () => {
     ['not an object', 'audio'],
     ['no audio and no video', { audio: false }],
     ['audio not a boolean', { audio: 'yes' }],
-    ['a constraint that is not an object', { audio: true, audioOptions: { deviceId: 'mic' } }],
+    ['a constraint that is neither a value nor an object', { audio: true, audioOptions: { deviceId: true } }],
     ['a constraint without exact or ideal', { video: true, videoOptions: { height: {} } }],
     ['a constraint value of the wrong type', { video: true, videoOptions: { width: { ideal: [1] } } }],
   ]

@@ -130,6 +130,19 @@ describe('media feature (streams/media/feature.ts)', () => {
     remote.stop()
   })
 
+  it('tells which tracks their source ended (endedAtSource$), not those it ended itself', async () => {
+    const unplugged = audioTrack()
+    const hungUp = audioTrack()
+    media.commands.addMedia('stream', true, [unplugged, hungUp])
+    const first = firstValueFrom(media.endedAtSource$)
+    media.commands.endTracks([hungUp.id], true)
+    // Stand-in for unplugging the device, which a test machine cannot do: the browser's event for a track its source ended.
+    unplugged.dispatchEvent(new Event('ended'))
+    expect(await first).to.equal(unplugged.id)
+    expect(media.current().tracks[unplugged.id]).to.include({ state: 'ended', disabled: true })
+    unplugged.stop()
+  })
+
   it('rendering without a document is logged, not thrown, and changes nothing', () => {
     const track = audioTrack()
     media.commands.addMedia('stream', true, [track])

@@ -30,7 +30,7 @@ describe('media state (streams/media/state.ts)', () => {
     expect(mediaObject(state, 'nope')).to.equal(undefined)
   })
 
-  it('mute / unmute live tracks with one output each, skipping unknown and ended tracks', () => {
+  it('mute / unmute live tracks with one output each, skipping unknown and ended tracks (an output without tracks when none is live)', () => {
     const ended = run(added, { type: 'tracksEnded', trackIds: ['v1'] })
     const step = mediaReducer(ended, { type: 'tracksMuted', trackIds: ['a1', 'v1', 'zz', 'a1'] })
     expect(step.outputs).to.deep.equal([{ type: 'muted', trackIds: ['a1'] }])
@@ -39,9 +39,10 @@ describe('media state (streams/media/state.ts)', () => {
     const unmuted = mediaReducer(step.state, { type: 'tracksUnmuted', trackIds: ['a1'] })
     expect(unmuted.outputs).to.deep.equal([{ type: 'unmuted', trackIds: ['a1'] }])
     expect(unmuted.state.tracks.a1.muted).to.equal(false)
-    const nothing = mediaReducer(ended, { type: 'tracksMuted', trackIds: ['zz'] })
-    expect(nothing.outputs).to.deep.equal([])
+    const nothing = mediaReducer(ended, { type: 'tracksMuted', trackIds: ['zz', 'v1'] })
+    expect(nothing.outputs).to.deep.equal([{ type: 'muted', trackIds: [] }])
     expect(nothing.state).to.equal(ended)
+    expect(mediaReducer(ended, { type: 'tracksUnmuted', trackIds: [] }).outputs).to.deep.equal([{ type: 'unmuted', trackIds: [] }])
   })
 
   it('ended tracks are disabled for good', () => {

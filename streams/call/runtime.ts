@@ -26,6 +26,8 @@ interface CallRuntime {
   watching: Subscription | undefined
   /** Our answer to the invitation, set on the peer but not taken by the platform (its request failed): the next answer sends it again. */
   unsentAnswer: string | undefined
+  /** The last answer (`answer`): a reject or an ignore stops its effect; `sent` once its request went to the platform. */
+  answering: { effect: Subscription; sent: boolean } | undefined
 }
 
 /** The one owner of the calls' peer connections, local streams, remote tracks and effects. */
@@ -36,8 +38,8 @@ export interface Runtimes {
   readonly find: (callId: string) => CallRuntime | undefined
   /** The call's peer connection; a `STATE_DESYNC` error when it has none. */
   readonly peerOf: (callId: string) => Peer
-  /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
-  readonly own: (callId: string, effect: Observable<unknown>) => void
+  /** Subscribes an effect of a call (to stop sooner: the subscription); it stops when the call's media is released (or on dispose). */
+  readonly own: (callId: string, effect: Observable<unknown>) => Subscription
   /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
   readonly release: (callId: string, call?: CallRecord) => void
   /** A new peer connection as the call's; its remote tracks and media connection states report themselves. */
@@ -75,6 +77,7 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   remoteIntent: undefined,
   watching: undefined,
   unsentAnswer: undefined,
+  answering: undefined,
 })
 
 /** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
@@ -147,9 +150,11 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     return created
   }
 
-  const own = (callId: string, effect: Observable<unknown>): void => {
-    if (store.callOf(callId) !== undefined && !store.isLive(callId)) return
-    runtime(callId).effects.add(effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
+  const own = (callId: string, effect: Observable<unknown>): Subscription => {
+    if (store.callOf(callId) !== undefined && !store.isLive(callId)) return Subscription.EMPTY
+    const owned = effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) })
+    runtime(callId).effects.add(owned)
+    return owned
   }
 
   const release = (callId: string, call: CallRecord | undefined = store.callOf(callId)): void => {

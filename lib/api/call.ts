@@ -78,13 +78,14 @@ export interface CallApi {
    */
   answer(callId: string, media: MediaOptions, options?: AnswerOptions): void
   /**
-   * Rejects an incoming call in state `Ringing`: it ends, and the caller is told.
+   * Rejects an incoming call in state `Ringing`: it ends, and the caller is told. An answer of it still in progress is abandoned (its media stops).
    *
    * client.call.reject(callId)
    */
   reject(callId: string): void
   /**
-   * Ignores an incoming call in state `Ringing`: it ends here only; the caller keeps ringing.
+   * Ignores an incoming call in state `Ringing`: it ends here only; the caller keeps ringing. An answer of it still in progress is abandoned (its
+   * media stops); if its request already went out, the call is ended on the platform too.
    *
    * client.call.ignore(callId)
    */

@@ -6,7 +6,7 @@ import type { Logger } from '../logs/logger.js'
 import type { MediaOptions } from '../media/constraints.js'
 import type { MediaFeature } from '../media/feature.js'
 import { entryOf } from '../record.js'
-import { mediaConnectionState$ } from './media-connection.js'
+import { mediaConnectionState$, mediaConnectionStateOf } from './media-connection.js'
 import { createNegotiation, type Negotiation } from './negotiation.js'
 import { createPeer, type Peer } from './peer.js'
 import type { CallEvent, CallRecord } from './model.js'
@@ -26,6 +26,8 @@ interface CallRuntime {
   watching: Subscription | undefined
   /** Our answer to the invitation, set on the peer but not taken by the platform (its request failed): the next answer sends it again. */
   unsentAnswer: string | undefined
+  /** The last answer (`answer`): a reject or an ignore stops its effect; `sent` once its request went to the platform. */
+  answering: { effect: Subscription; sent: boolean } | undefined
 }
 
 /** The one owner of the calls' peer connections, local streams, remote tracks and effects. */
@@ -36,12 +38,14 @@ export interface Runtimes {
   readonly find: (callId: string) => CallRuntime | undefined
   /** The call's peer connection; a `STATE_DESYNC` error when it has none. */
   readonly peerOf: (callId: string) => Peer
-  /** Subscribes an effect of a call; it stops when the call's media is released (or on dispose). */
-  readonly own: (callId: string, effect: Observable<unknown>) => void
+  /** Subscribes an effect of a call (to stop sooner: the subscription); it stops when the call's media is released (or on dispose). */
+  readonly own: (callId: string, effect: Observable<unknown>) => Subscription
   /** Stops a call's media, closes its peer connection and stops its effects; `call` is the record before it ended. */
   readonly release: (callId: string, call?: CallRecord) => void
   /** A new peer connection as the call's; its remote tracks and media connection states report themselves. */
   readonly newPeer: (callId: string, servers: RTCIceServer[]) => Peer
+  /** A peer a new one replaced is the call's again (the new one closes), after the replacement failed; a call released meanwhile closes it. */
+  readonly restorePeer: (callId: string, peer: Peer) => void
   /** Acquires local media for a live call, registers it and keeps it as the call's local stream. */
   readonly localMedia: (callId: string, options: MediaOptions) => Observable<MediaStream>
   /** New local media of a live call, in the media feature and in the call; a call that ended meanwhile stops it and throws. */
@@ -75,6 +79,7 @@ const newRuntime = (callId: string, logger: RuntimeDeps['logger'], scheduler: En
   remoteIntent: undefined,
   watching: undefined,
   unsentAnswer: undefined,
+  answering: undefined,
 })
 
 /** A call's local tracks added, ended or replaced: in the media feature, in the call and in its local stream. */
@@ -123,14 +128,30 @@ function earlyRemoteTracks(store: RuntimeDeps['store'], media: RuntimeDeps['medi
   }
 }
 
-/** Makes `watch` the runtime's quality watch: the watch of the peer it replaces stops, so its warnings clear. */
-function replaceWatch(owner: CallRuntime, watch: Subscription): void {
+type WatchDeps = Pick<RuntimeDeps, 'store' | 'watchPeer' | 'logger'>
+
+/** Makes the quality watch of `peer` the runtime's (from its next sample; none for a call that ended): the watch it replaces stops, so its warnings clear. */
+function watchQuality({ store, watchPeer, logger }: WatchDeps, owner: CallRuntime, callId: string, peer: Peer): void {
   if (owner.watching !== undefined) {
     owner.watching.unsubscribe()
     owner.effects.remove(owner.watching)
   }
-  owner.watching = watch
-  owner.effects.add(watch)
+  const watching = new Subscription()
+  owner.watching = watching
+  owner.effects.add(watching)
+  if (store.callOf(callId) === undefined || store.isLive(callId))
+    watching.add(watchPeer(callId, peer.connection).subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
+}
+
+/** `peer` is the call's peer again, in place of the one that replaced it (closed): its quality watch and media connection state are the call's again. */
+function reinstate(deps: WatchDeps, owner: CallRuntime | undefined, callId: string, peer: Peer): void {
+  if (owner === undefined) return peer.close()
+  const replacement = owner.peer
+  owner.peer = peer
+  if (replacement !== peer) replacement?.close()
+  watchQuality(deps, owner, callId, peer)
+  const state = mediaConnectionStateOf(peer.connection.iceConnectionState, peer.connection.connectionState)
+  deps.store.dispatch({ type: 'mediaConnectionChanged', callId, state })
 }
 
 /** The calls' runtimes over the store (for the calls that exist) and the media feature (for tracks). */
@@ -147,9 +168,11 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     return created
   }
 
-  const own = (callId: string, effect: Observable<unknown>): void => {
-    if (store.callOf(callId) !== undefined && !store.isLive(callId)) return
-    runtime(callId).effects.add(effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
+  const own = (callId: string, effect: Observable<unknown>): Subscription => {
+    if (store.callOf(callId) !== undefined && !store.isLive(callId)) return Subscription.EMPTY
+    const owned = effect.subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) })
+    runtime(callId).effects.add(owned)
+    return owned
   }
 
   const release = (callId: string, call: CallRecord | undefined = store.callOf(callId)): void => {
@@ -178,11 +201,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     // Its media connection states are the call's while it is the call's peer (a recreated peer replaces it).
     const current = (): boolean => runtimes.get(callId)?.peer === peer
     own(callId, mediaConnectionState$(peer.connection).pipe(filter(current), tap((state) => store.dispatch({ type: 'mediaConnectionChanged', callId, state }))))
-    // The new peer's watch starts from its first sample.
-    const watching = new Subscription()
-    replaceWatch(runtime(callId), watching)
-    if (store.callOf(callId) === undefined || store.isLive(callId))
-      watching.add(watchPeer(callId, peer.connection).subscribe({ error: (error: unknown) => logger.error(`Call ${callId}: an effect failed`, error) }))
+    watchQuality({ store, watchPeer, logger }, runtime(callId), callId, peer)
     return peer
   }
 
@@ -197,6 +216,7 @@ export function createRuntimes({ store, media, environment, peerConfig, logger, 
     own,
     release,
     newPeer,
+    restorePeer: (callId, peer) => reinstate({ store, watchPeer, logger }, runtimes.get(callId), callId, peer),
     localMedia: (callId, options) =>
       media.commands.userMedia(options).pipe(
         map((stream) => {

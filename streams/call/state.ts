@@ -52,6 +52,9 @@ function refuse(state: CallsState, event: CallEvent, error: BasicError): CallsSt
 const isRingingIncoming = (call: CallRecord): boolean => call.direction === 'incoming' && call.state === callStates.RINGING
 const notRinging = (call: CallRecord, operation: string): BasicError | undefined =>
   isRingingIncoming(call) && call.operation === undefined ? undefined : invalidState(call, operation, 'an incoming call in state Ringing')
+/** Reject and ignore also abandon an answer in progress (the call is still Ringing, as the reference has it). */
+const notRefusable = (call: CallRecord, operation: string): BasicError | undefined =>
+  call.operation === 'answer' && isRingingIncoming(call) ? undefined : notRinging(call, operation)
 const invalidParam = (message: string): BasicError => new BasicError(errorCodes.call.INVALID_PARAM, message)
 
 /** Why a re-offer may not start now (protocol/calls.md §7), or undefined. */
@@ -133,10 +136,10 @@ const handlers: Handlers = {
   answerRequested: (state, call, event) =>
     request(state, call, event, notRinging(call, 'answer'), { operation: 'answer', mediaConstraints: event.mediaConstraints, bandwidth: event.bandwidth }),
   answered: (state, call, event) => (call.operation === 'answer' && isRingingIncoming(call) ? connect(state, call, event.at) : unchanged(state)),
-  rejectRequested: (state, call, event) => request(state, call, event, notRinging(call, 'reject'), { operation: 'reject' }),
+  rejectRequested: (state, call, event) => request(state, call, event, notRefusable(call, 'reject'), { operation: 'reject' }),
   rejected: (state, call, event) => (settling(call, 'reject') ? finish(state, call, callStates.ENDED, event.at) : unchanged(state)),
   ignored: (state, call, event) => {
-    const error = notRinging(call, 'ignore')
+    const error = notRefusable(call, 'ignore')
     return error === undefined ? finish(state, call, callStates.ENDED, event.at) : refuse(state, event, error)
   },
   endRequested: (state, call, event) =>

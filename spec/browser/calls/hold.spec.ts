@@ -86,6 +86,32 @@ describe('calls in Chromium: hold and unhold (protocol/calls.md §7–§9)', fun
     expect(await bob.run((_client, _arg, { peers }) => peers.at(-1)?.signalingState)).to.equal('stable')
   })
 
+  it('a slow-start re-offer whose reply the platform refuses: the call keeps its peer connection and its media both ways, and says why', async () => {
+    const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
+    const sessionId = await alice.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callerCall)
+    const bobSession = await bob.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', calleeCall)
+    await harness().platform.admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/${bob.tokens.userId}/sessions/${bobSession}/answer`, status: 503, count: 1 })
+    const peersBefore = await bob.run((_client, _arg, { peers }) => peers.length)
+    const tracksBefore = await bob.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], calleeCall)
+    const lastBob = (await bob.events()).length - 1
+
+    // What a gateway does (its re-INVITE without SDP): Bob offers on a new peer connection, and the platform refuses his reply.
+    const asked = await harness().platform.fetchAs(alice.tokens, 'PUT', `/cpaas/webrtcsignaling/v1/${alice.tokens.userId}/sessions/${sessionId}/update`, { wrtcsOffer: { clientCorrelator: 'gateway' } })
+    expect(asked.status).to.equal(204)
+    const refused = await bob.waitFor('call:stateChange', { callId: calleeCall }, { after: lastBob })
+    expect(refused.payload).to.deep.include({ previous: { state: 'Connected', localHold: false, remoteHold: false } })
+    expect(refused.payload.error).to.deep.include({ name: 'BasicError' })
+    // The new connection is closed; the one before it is the call's again, open, with the remote tracks it had.
+    expect(await bob.run((_client, from, { peers }) => peers.slice(from).map((peer) => peer.signalingState), peersBefore - 1)).to.deep.equal(['stable', 'closed'])
+    expect(await flagsOf(bob, calleeCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+    expect(await bob.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], calleeCall)).to.deep.equal(tracksBefore)
+    expect((await bob.events('call:trackEnded')).filter((event) => event.index > lastBob)).to.deep.equal([])
+    expect(await bob.until((client, id) => ['connected', 'completed'].includes(client.call.getById(id)?.mediaConnectionState ?? ''), calleeCall)).to.equal(true)
+    expect(await inboundRising(bob, calleeCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
+    expect(await inboundRising(alice, callerCall, true)).to.deep.equal(allRising(['audio', 'video'], true))
+    expect(await flagsOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false })
+  })
+
   it('slow-start re-offers (an offer-less update from the far end): new peer connections on both sides, media flows again; while held it stays held', async () => {
     const { alice, bob, callerCall, calleeCall } = await connectedPair(harness(), { audio: true, video: true })
     const sessionId = await alice.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', callerCall)

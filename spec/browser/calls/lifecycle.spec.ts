@@ -21,6 +21,29 @@ describe('calls in Chromium: calls that do not connect', function () {
     expect(await peerClosed(bob)).to.equal(true)
   })
 
+  it('rejected while its answer request is held at the platform: the answer is abandoned, its media stopped, and the caller’s call ends without connecting', async () => {
+    const { alice, bob, callerCall, calleeCall } = await ringingPair(harness(), { audio: true, video: true })
+    const sessionId = await bob.run((client, id) => client.call.getById(id)?.wrtcsSessionId ?? '', calleeCall)
+    await harness().platform.admin.delay(2000, `/cpaas/webrtcsignaling/v1/${bob.tokens.userId}/sessions/${sessionId}/answer`)
+    await bob.run((client, id) => client.call.answer(id, { audio: true, video: true }), calleeCall)
+    // The answer request goes out as soon as ICE gathering of the answer completes.
+    await bob.until((_client, _arg, { peers }) => peers.at(-1)?.iceGatheringState === 'complete')
+    expect(await keepLocalTracks(bob)).to.equal(2)
+    await bob.run((client, id) => client.call.reject(id), calleeCall)
+    const mine = await bob.waitFor('call:stateChange', { callId: calleeCall, previous: { state: 'Ringing' } })
+    expect(mine.payload.error).to.equal(undefined)
+    expect(await stateOf(bob, calleeCall)).to.equal('Ended')
+    expect(await keptTrackStates(bob)).to.deep.equal(['ended', 'ended'])
+    expect(await peerClosed(bob)).to.equal(true)
+    const theirs = await alice.waitFor('call:stateChange', { callId: callerCall, transition: { prevState: 'Ringing' } })
+    expect(theirs.payload.error).to.equal(undefined)
+    // The held answer is handled once the platform's delay (real time) is over: the caller still never connects.
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    expect(await stateOf(alice, callerCall)).to.equal('Ended')
+    expect((await alice.events('call:stateChange')).filter((event) => event.payload.callId === callerCall)).to.have.length(2)
+    expect((await bob.events('call:stateChange')).filter((event) => event.payload.callId === calleeCall)).to.have.length(1)
+  })
+
   it('ignored: the callee’s call ends locally; the caller is not told and keeps ringing', async () => {
     const { alice, bob, callerCall, calleeCall } = await ringingPair(harness())
     await bob.run((client, id) => client.call.ignore(id), calleeCall)

@@ -1,6 +1,9 @@
 import { expect } from 'chai'
+import { Subscription, type Observable } from 'rxjs'
+import type { CallOutput } from '../../../streams/call/model.js'
+import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
-import { eventually, next, recordingWebrtc, ring, useCallCores } from './node-webrtc.js'
+import { eventually, next, nodeDevices, recordingWebrtc, ring, useCallCores } from './node-webrtc.js'
 
 // Answering and refusing an incoming call (streams/call/incoming.ts), in Node over the local platform with wrtc.
 
@@ -11,6 +14,11 @@ describe('incoming call answered or refused (streams/call/incoming.ts)', functio
   const core = useCallCores(platform, (userId) => recordingWebrtc(userId === 'bob@example.com' ? peers : []))
   afterEach(() => platform().admin.clearFaults())
   afterEach(() => void peers.splice(0))
+  let watching = new Subscription()
+  afterEach(() => {
+    watching.unsubscribe()
+    watching = new Subscription()
+  })
 
   /** Alice calls Bob, whose call rings. */
   async function ringing() {
@@ -42,6 +50,89 @@ describe('incoming call answered or refused (streams/call/incoming.ts)', functio
     expect(change.error?.code).to.equal('SVC0001')
     expect(change.previous?.state).to.equal('Ringing')
     expect(bob.call.current().calls[calleeCall]).to.include({ state: 'Ringing', operation: undefined })
+  })
+
+  /** The states a user's call goes through from now on (read at each call:stateChange). */
+  const statesOf = (user: TestStreams, callId: string): string[] => {
+    const states: string[] = []
+    watching.add(
+      (user.call.events$ as Observable<CallOutput>).subscribe((output) => {
+        if (output.type === 'stateChanged' && output.callId === callId) states.push(user.call.current().calls[callId]?.state ?? '')
+      }),
+    )
+    return states
+  }
+
+  it('reject right after answer: the answer is abandoned before its request, the call ends from Ringing, and the caller is told (never connected)', async () => {
+    const { alice, bob, callerCall, calleeCall } = await ringing()
+    const aliceStates = statesOf(alice, callerCall)
+    const ended = next(bob, 'stateChanged', calleeCall)
+    bob.call.commands.answer(calleeCall, { audio: true })
+    bob.call.commands.reject(calleeCall)
+    const change = await ended
+    expect(change.error).to.equal(undefined)
+    expect(change.previous?.state).to.equal('Ringing')
+    expect(bob.call.current().calls[calleeCall]).to.include({ state: 'Ended', operation: undefined })
+    expect(peers.map((peer) => peer.signalingState)).to.deep.equal(['closed'])
+    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Ended', 'alice told')
+    expect(aliceStates).to.deep.equal(['Ended'])
+  })
+
+  it('a reject the platform refuses while the answer waits for media: call:stateChange with its error, the late media stopped, the call Ringing and free; answering again connects', async () => {
+    // A device that answers when the spec says (as one behind a permission prompt); wrtc's sources answer at once.
+    const acquired: MediaStreamTrack[] = []
+    let grant = (): void => undefined
+    const slowDevices = {
+      ...nodeDevices(),
+      getUserMedia: (constraints: MediaStreamConstraints) =>
+        new Promise<MediaStream>((resolve) => {
+          grant = () =>
+            void nodeDevices()
+              .getUserMedia(constraints)
+              .then((stream) => {
+                acquired.push(...stream.getTracks())
+                resolve(stream)
+              })
+        }),
+    } as unknown as MediaDevices
+    const alice = await core('alice@example.com')
+    const bob = await core('bob@example.com', { mediaDevices: slowDevices })
+    const { callerCall, calleeCall } = await ring(alice, bob)
+    const sessionId = bob.call.current().calls[calleeCall]?.wrtcsSessionId ?? ''
+    await platform().admin.fail({ prefix: `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionId}`, status: 503, count: 1 })
+    bob.call.commands.answer(calleeCall, { audio: true })
+    const failed = next(bob, 'stateChanged', calleeCall)
+    bob.call.commands.reject(calleeCall)
+    expect((await failed).error?.code).to.equal('SVC0001')
+    expect(bob.call.current().calls[calleeCall]).to.include({ state: 'Ringing', operation: undefined })
+    grant()
+    await eventually(() => acquired[0]?.readyState === 'ended', 'the abandoned answer’s media stopped')
+    expect(bob.call.current().calls[calleeCall]?.localTracks).to.deep.equal([])
+    expect(alice.call.current().calls[callerCall]?.state).to.equal('Ringing')
+
+    bob.call.commands.answer(calleeCall, { audio: true })
+    grant()
+    const connected = (user: TestStreams, callId: string): boolean => user.call.current().calls[callId]?.state === 'Connected'
+    await eventually(() => connected(alice, callerCall) && connected(bob, calleeCall), 'both Connected')
+    expect(bob.call.current().calls[calleeCall]?.localTracks).to.deep.equal([acquired[1]?.id])
+  })
+
+  it('ignore while the answer request is at the platform: the call ends here, and its session there (the caller is not left connected to nobody)', async () => {
+    const { alice, bob, callerCall, calleeCall } = await ringing()
+    const aliceStates = statesOf(alice, callerCall)
+    const sessionId = bob.call.current().calls[calleeCall]?.wrtcsSessionId ?? ''
+    await platform().admin.delay(1500, `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionId}/answer`)
+    bob.call.commands.answer(calleeCall, { audio: true })
+    // The answer request goes out as soon as ICE gathering completes.
+    await eventually(() => peers[0]?.iceGatheringState === 'complete', 'answer gathered')
+    const ended = next(bob, 'stateChanged', calleeCall)
+    bob.call.commands.ignore(calleeCall)
+    expect((await ended).error).to.equal(undefined)
+    expect(bob.call.current().calls[calleeCall]?.state).to.equal('Ended')
+    await eventually(() => alice.call.current().calls[callerCall]?.state === 'Ended', 'alice told')
+    // The held answer is handled once the platform's delay (real time, as its faults are) is over: the caller still never connects.
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    expect(aliceStates).to.deep.equal(['Ended'])
   })
 
   it('an answer the platform refuses leaves the call Ringing, and answering again connects it', async () => {

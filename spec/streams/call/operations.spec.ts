@@ -97,6 +97,21 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
     expect(peerOf('alice@example.com')?.getTransceivers().map((transceiver) => transceiver.currentDirection)).to.deep.equal(['sendrecv'])
   })
 
+  it('a call that ends while its slow-start re-offer waits: the new peer connection and the one it replaced both close', async () => {
+    const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
+    await platform().admin.delay(3000, `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionOf(bob, calleeCall)}/answer`)
+    // What a gateway does (its re-INVITE without SDP): Bob offers on a new peer connection; his reply is held at the platform.
+    const asked = await platform().fetchAs(alice.tokens, 'PUT', `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, {
+      wrtcsOffer: { clientCorrelator: 'gateway' },
+    })
+    expect(asked.status).to.equal(204)
+    await eventually(() => peers.get('bob@example.com')?.length === 2, 'bob offering on a new peer connection')
+    const ended = next(bob, 'stateChanged', calleeCall)
+    bob.call.commands.end(calleeCall)
+    await ended
+    await eventually(() => peers.get('bob@example.com')?.every((peer) => peer.signalingState === 'closed') === true, 'both closed')
+  })
+
   it('glare whose retry is refused again: the error is reported, our hold flags unchanged, the far end’s hold applied', async () => {
     const { advance, timerSet, alice, bob, callerCall, calleeCall } = await callOnVirtualClock()
     // Two 409s, as if each of Alice's offers met one of Bob's.

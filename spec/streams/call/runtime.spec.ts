@@ -110,4 +110,39 @@ describe('call runtimes (streams/call/runtime.ts)', () => {
     runtimes.release('c')
     expect(watched).to.deep.equal(['first watched', 'first stopped', 'second watched', 'second stopped'])
   })
+
+  it('a peer restored after its replacement failed is the call’s again: the replacement closes, its quality watched and its media connection state reported again', () => {
+    const watched: string[] = []
+    const { runtimes, dispatched } = setup(true, (_callId, connection) => {
+      const name = connection.signalingState === 'closed' ? 'closed' : 'open'
+      return new Observable(() => {
+        watched.push(`${name} watched`)
+        return () => watched.push('stopped')
+      })
+    })
+    const old = runtimes.newPeer('c', [])
+    ;(old.connection as unknown as FakePeerConnection).set('connected')
+    const replacement = runtimes.newPeer('c', [])
+    dispatched.length = 0
+    watched.length = 0
+    runtimes.restorePeer('c', old)
+    expect(runtimes.peerOf('c')).to.equal(old)
+    expect(replacement.connection.signalingState).to.equal('closed')
+    expect(old.connection.signalingState).to.equal('stable')
+    // The replacement's watch stops, and the restored peer (open) is watched again.
+    expect(watched).to.deep.equal(['stopped', 'open watched'])
+    expect(dispatched).to.deep.equal([{ type: 'mediaConnectionChanged', callId: 'c', state: 'connected' }])
+    // Its state changes are the call's again; the replacement's are not.
+    ;(old.connection as unknown as FakePeerConnection).set('disconnected')
+    expect(dispatched.at(-1)).to.deep.equal({ type: 'mediaConnectionChanged', callId: 'c', state: 'disconnected' })
+  })
+
+  it('a peer restored for a call released meanwhile closes', () => {
+    const { runtimes } = setup()
+    const old = runtimes.newPeer('c', [])
+    runtimes.newPeer('c', [])
+    runtimes.release('c')
+    runtimes.restorePeer('c', old)
+    expect(old.connection.signalingState).to.equal('closed')
+  })
 })

@@ -334,9 +334,29 @@ describe('call state machine (streams/call/state.ts)', () => {
       }
     })
 
-    it('a second answer, a reject or an ignore while an answer is in progress: call:6', () => {
+    it('a second answer while an answer is in progress: call:6', () => {
       const answering = run(invited, { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth }).state
-      for (const event of ringingRequests) expect(refusedCode(answering, event), event.type).to.equal('call:6')
+      expect(refusedCode(answering, ringingRequests[0]!)).to.equal('call:6')
+    })
+
+    it('reject while an answer is in progress abandons it: the late answer changes nothing; rejected ends the call, a failed reject leaves it Ringing and free', () => {
+      const rejecting = run(invited, { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth }, { type: 'rejectRequested', callId: 'in' })
+      expect(refusalOf(rejecting)).to.equal(undefined)
+      expect(rejecting.state.calls.in).to.include({ state: 'Ringing', operation: 'reject' })
+      expect(callsReducer(rejecting.state, { type: 'answered', callId: 'in', at: 2 }).state).to.equal(rejecting.state)
+      expect(callsReducer(rejecting.state, { type: 'operationFailed', callId: 'in', operation: 'answer', error }).state).to.equal(rejecting.state)
+      expect(callsReducer(rejecting.state, { type: 'rejected', callId: 'in', at: 3 }).state.calls.in?.state).to.equal('Ended')
+      const refused = callsReducer(rejecting.state, { type: 'operationFailed', callId: 'in', operation: 'reject', error }).state
+      expect(refused.calls.in).to.include({ state: 'Ringing', operation: undefined })
+      expect(refusedCode(rejecting.state, { type: 'rejectRequested', callId: 'in' }), 'a second reject').to.equal('call:6')
+    })
+
+    it('ignore while an answer is in progress (a slow-start one waiting for the far end too) ends the call; the late answer changes nothing', () => {
+      const answering = run({ ...invited, isSlowStart: true, remoteTracks: [] }, { type: 'answerRequested', callId: 'in', mediaConstraints: {}, bandwidth })
+      const ignored = callsReducer(answering.state, { type: 'ignored', callId: 'in', at: 2 })
+      expect(refusalOf(ignored)).to.equal(undefined)
+      expect(ignored.state.calls.in?.state).to.equal('Ended')
+      expect(callsReducer(ignored.state, { type: 'remoteAnswered', callId: 'in', at: 3 }).state).to.equal(ignored.state)
     })
 
     it('end on an ended or cancelled call, and a second end while ending: call:6', () => {

@@ -40,15 +40,16 @@ export interface PresenceApi {
   update(status: string, activity: string, note?: string): void
   /**
    * Retrieves the presence information of the given users from local state; users it does not know are left out. Each entry is
-   * frozen (the same object until the user's presence changes): copy it to add fields of your own.
+   * the app's own copy: the same object until the user's presence changes (as in the original SDK); what the app writes to it stays out
+   * of the SDK's state.
    *
    * const [alice] = client.presence.get('alice@example.com')
    * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
    */
   get(user: string | readonly string[]): PresenceInfo[]
-  /** Retrieves the presence information for all available users: a new array of frozen entries, as `get` gives them. */
+  /** Retrieves the presence information for all available users: a new array of the entries `get` gives. */
   getAll(): PresenceInfo[]
-  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before), frozen. */
+  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before): the app's own copy, as `get` gives. */
   getSelf(): SelfPresenceInfo
   /** Fetches the presence of the given users once; afterwards `presence.get` has it and one `presence:change` is emitted per user. Errors: `presence:error`. */
   fetch(user: string | readonly string[]): void
@@ -78,18 +79,32 @@ const toPublic = (event: PresenceEvent): PublicEvent[] => {
   }
 }
 
+/**
+ * The app's copy of a state entry: made at its first read, then the same object at every read until the entry changes (the original SDK
+ * hands out the same object too). What the app writes to it stays in it: the state, its events and its streams never see it.
+ */
+function appCopies<Entry extends object>(): (entry: Entry) => Entry {
+  const copies = new WeakMap<Entry, Entry>()
+  return (entry) => {
+    const copy = copies.get(entry) ?? { ...entry }
+    copies.set(entry, copy)
+    return copy
+  }
+}
+
 /** The documented `presence` namespace over the presence feature. */
 export function presenceApi({ presence }: { readonly presence: PresenceFeature }): Namespace<PresenceApi> {
+  const userCopy = appCopies<UserPresence>()
+  const selfCopy = appCopies<SelfPresence>()
   const api: PresenceApi = {
     statuses,
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
-    get: (user) => presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')),
-    // A copy of the state's memoised list: what the app does with it cannot reach the state.
-    getAll: () => presence.current().users.values().slice(),
+    get: (user) => presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')).map(userCopy),
+    getAll: () => presence.current().users.values().map(userCopy),
     getSelf: () => {
       const { self } = presence.current()
-      return untouched(self) ? noSelfPresence : self
+      return untouched(self) ? noSelfPresence : selfCopy(self)
     },
     fetch: (user) => presence.commands.fetch(user),
     subscribe: (users) => presence.commands.subscribe(users),

@@ -49,21 +49,18 @@ export type PresenceEvent =
   | { readonly type: 'userUnwatched'; readonly userId: string }
   | { readonly type: 'presenceFailed'; readonly operation: PresenceOperation; readonly error: BasicError; readonly userIds: readonly string[] }
 
-// Frozen once when made: the getters hand out the state's own entries (as the original SDK), and a copy per read would cost per user.
-const entry = <T extends UserPresence | SelfPresence>(value: T): T => Object.freeze(value)
-
 export const initialPresenceState: PresenceState = {
-  self: entry({ loading: false, error: false }),
+  self: { loading: false, error: false },
   users: Keyed.empty(),
   stamps: Keyed.empty(),
 }
 
 const stored = ({ userId, status, activity, note }: PresenceValue): UserPresence =>
-  entry(note === undefined ? { userId, status, activity, loading: false } : { userId, status, activity, note, loading: false })
+  note === undefined ? { userId, status, activity, loading: false } : { userId, status, activity, note, loading: false }
 
 /** `users` with those of `userIds` still loading stopped, keeping what was known of them (`users` itself when none was). */
 const stopLoading = (users: Keyed<UserPresence>, userIds: readonly string[]): Keyed<UserPresence> =>
-  userIds.reduce((known, userId) => (known.get(userId)?.loading === true ? known.set(userId, entry({ ...known.get(userId)!, loading: false })) : known), users)
+  userIds.reduce((known, userId) => (known.get(userId)?.loading === true ? known.set(userId, { ...known.get(userId)!, loading: false }) : known), users)
 
 /** True when a notification stamped `stamp` is older than the newest one applied for `userId`. */
 export const isStale = (state: PresenceState, userId: string, stamp: number | undefined): boolean => {
@@ -77,11 +74,11 @@ export function presenceReducer(state: PresenceState, event: PresenceEvent): Pre
     case 'selfPresenceUpdated': {
       const { status, activity, note } = event
       const self: SelfPresence = note === undefined ? { status, activity, loading: false, error: false } : { status, activity, note, loading: false, error: false }
-      return { ...state, self: entry(self) }
+      return { ...state, self }
     }
     case 'presenceFetchStarted': {
       if (event.userIds.length === 0) return state
-      const users = event.userIds.reduce((known, userId) => known.set(userId, entry({ ...(known.get(userId) ?? { userId }), loading: true })), state.users)
+      const users = event.userIds.reduce((known, userId) => known.set(userId, { ...(known.get(userId) ?? { userId }), loading: true }), state.users)
       return { ...state, users }
     }
     case 'presenceFetched': {
@@ -103,7 +100,7 @@ export function presenceReducer(state: PresenceState, event: PresenceEvent): Pre
         ? { ...state, users: state.users.remove(event.userId), stamps: state.stamps.remove(event.userId) }
         : state
     case 'presenceFailed': {
-      if (event.operation === 'update') return { ...state, self: entry({ ...state.self, loading: false, error: event.error }) }
+      if (event.operation === 'update') return { ...state, self: { ...state.self, loading: false, error: event.error } }
       const users = event.operation === 'fetch' ? stopLoading(state.users, event.userIds) : state.users
       return users === state.users ? state : { ...state, users }
     }

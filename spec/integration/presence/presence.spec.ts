@@ -6,7 +6,7 @@ import { record, useSession } from './session.js'
 type Change = { userId: string; status: string; activity: string; note?: string }
 const about = (userId: string) => (payload: Change) => payload.userId === userId
 
-/** What a JavaScript app may do to an object a getter gave it: write a field (a frozen object refuses; in sloppy-mode code silently). */
+/** What a JavaScript app may do to an object a getter gave it: write a field (a frozen one refuses: the spec then goes on, as sloppy-mode code would). */
 const scribble = (target: object, field: string, value: unknown): void => {
   try {
     ;(target as Record<string, unknown>)[field] = value
@@ -192,28 +192,36 @@ describe('integration: presence', () => {
     expect((await reset).error.code).to.be.a('string').and.not.equal('')
   })
 
-  it("never lets an app's writes to what get, getAll and getSelf return change the SDK's state", async () => {
-    const [alice, bob] = await Promise.all([session.client('alice@example.com', { services: [] }), session.client('bob@example.com', { services: ['presence'] })])
+  it("keeps an app's writes to what get, getAll and getSelf return in its own copy, out of the SDK's state", async () => {
+    const [alice, bob] = await Promise.all([session.client('alice@example.com', { services: ['presence'] }), session.client('bob@example.com', { services: ['presence'] })])
+    const platform = session.platform()
     const published = nextEvent(alice, 'presence:selfChange')
     alice.presence.update('Open', 'ActivitiesOther', 'Out for coffee')
     await published
     await watching(bob, 'alice@example.com')
     const held = { userId: 'alice@example.com', status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false }
-    expect(bob.presence.get('alice@example.com')).to.deep.equal([held])
-
     const [got] = bob.presence.get('alice@example.com')
+    expect(got).to.deep.equal(held)
+    // The same object at every read until the entry changes, as the original SDK hands out.
+    expect(bob.presence.getAll()[0]).to.equal(got)
     scribble(got!, 'status', 'Closed')
     scribble(got!, 'note', 'Gone home')
-    const [listed] = bob.presence.getAll()
-    scribble(listed!, 'activity', 'Vacation')
-    scribble(listed!, 'loading', true)
     const self = alice.presence.getSelf()
     scribble(self, 'status', 'Closed')
     scribble(self, 'note', 'Gone home')
 
+    // A failed fetch and a failed update make new entries from the state's own ones: the app's writes must not be in them.
+    await platform.admin.fail({ prefix: '/cpaas/presence/v1/bob@example.com/adhocPresenceList', status: 500 })
+    const fetchFailed = nextEvent(bob, 'presence:error')
+    bob.presence.fetch('alice@example.com')
+    await fetchFailed
     expect(bob.presence.get('alice@example.com')).to.deep.equal([held])
     expect(bob.presence.getAll()).to.deep.equal([held])
-    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false, error: false })
+    await platform.admin.fail({ prefix: '/cpaas/presence/v1/alice@example.com/presenceSources', status: 503 })
+    const updateFailed = nextEvent(alice, 'presence:error')
+    alice.presence.update('Open', 'Busy')
+    await updateFailed
+    expect(alice.presence.getSelf()).to.include({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false })
   })
 
   it('checks the arguments of get', async () => {

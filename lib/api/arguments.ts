@@ -22,6 +22,16 @@ export function stringArgument(value: unknown, code: ErrorCode, message: string)
 }
 
 /**
+ * A getter's id: `undefined` gives `undefined` (nothing to look up), as the original SDK answers a lookup of the first track of a call
+ * with none; another non-string throws a `BasicError` with `code` and `message`.
+ *
+ * const callId = lookupId(value, errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
+ */
+export function lookupId(value: unknown, code: ErrorCode, message: string): string | undefined {
+  return value === undefined ? undefined : stringArgument(value, code, message)
+}
+
+/**
  * The argument when it is an array of strings (ids); otherwise a `BasicError` `BAD_INPUT` with `message` is thrown.
  *
  * const trackIds = stringsArgument(value, 'media.muteTracks: the track ids must be an array of strings')

@@ -7,7 +7,7 @@ import { toCallObject } from '../../streams/call/steps.js'
 import { errorCodes, shown } from '../../streams/errors.js'
 import type { MediaOptions } from '../../streams/media/constraints.js'
 import { callEvents$ } from './call-events.js'
-import { argument, Id, stringArgument } from './arguments.js'
+import { argument, Id, lookupId } from './arguments.js'
 import type { Namespace } from '../namespace.js'
 import { entryOf } from '../../streams/record.js'
 
@@ -107,7 +107,7 @@ export interface CallApi {
    * The call with this id, or undefined.
    *
    * const { state, remoteTracks } = client.call.getById(callId)
-   * @throws BasicError `BAD_INPUT` when `callId` is not a string.
+   * @throws BasicError `BAD_INPUT` when `callId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   getById(callId: string): CallObject | undefined
   /**
@@ -216,7 +216,8 @@ export function callApi({ call }: { readonly call: CallFeature }): Namespace<Cal
     end: (callId) => commands.end(id(callId)),
     getAll: () => Object.values(call.current().calls).map((record) => documented(record, call.quality.current())),
     getById: (callId) => {
-      const found = entryOf(call.current().calls, stringArgument(callId, errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string'))
+      const id = lookupId(callId, errorCodes.general.BAD_INPUT, 'call.getById: the call id must be a string')
+      const found = id === undefined ? undefined : entryOf(call.current().calls, id)
       return found === undefined ? undefined : documented(found, call.quality.current())
     },
     mediaRestart: (callId) => commands.mediaRestart(id(callId)),

@@ -4,7 +4,7 @@ import type { Contact, ContactEvent, ContactParams } from '../../streams/contact
 import { errorCodes } from '../../streams/errors.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
-import { stringArgument } from './arguments.js'
+import { lookupId } from './arguments.js'
 
 /** A contact of the personal address book: `contactId` and its other fields. */
 export type ContactInfo = Contact
@@ -22,7 +22,7 @@ export interface ContactsApi {
   add(contact: ContactParams): void
   /**
    * Retrieves local information about a contact, if known.
-   * @throws BasicError `users:4` when `contactId` is not a string.
+   * @throws BasicError `users:4` when `contactId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   get(contactId: string): ContactInfo | undefined
   /**
@@ -67,8 +67,8 @@ export function contactsApi({ contacts }: { readonly contacts: ContactsFeature }
   const api: ContactsApi = {
     add: (contact) => contacts.commands.add(contact),
     get: (contactId) => {
-      const id = stringArgument(contactId, errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
-      const found = contacts.current().contacts.find((contact) => contact.contactId === id)
+      const id = lookupId(contactId, errorCodes.users.INVALID_PARAM, 'contacts.get: the contact id must be a string')
+      const found = id === undefined ? undefined : contacts.current().contacts.find((contact) => contact.contactId === id)
       return found === undefined ? undefined : copied(found)
     },
     getAll: () => Object.fromEntries(contacts.current().contacts.map((contact) => [contact.contactId, copied(contact)])),

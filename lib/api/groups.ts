@@ -5,7 +5,7 @@ import type { Group, GroupEvent, GroupOperation, GroupParams, Invitation, Partic
 import type { GroupError } from '../event-map.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
-import { stringArgument } from './arguments.js'
+import { lookupId } from './arguments.js'
 
 /** A group: `{ id, name, subject, image, participants: [{ address, status, isAdmin }] }`. */
 export type GroupInfo = Group
@@ -30,7 +30,7 @@ export interface GroupsApi {
   getAll(): GroupInfo[]
   /**
    * Retrieves information about a single Group, if available.
-   * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
+   * @throws BasicError `BAD_INPUT` when `groupId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   get(groupId: string): GroupInfo | undefined
   /**
@@ -38,7 +38,7 @@ export interface GroupsApi {
    * reference text says user ids); undefined for an unknown Group.
    *
    * const admins = client.groups.getParticipants(groupId)?.filter((participant) => participant.isAdmin)
-   * @throws BasicError `BAD_INPUT` when `groupId` is not a string.
+   * @throws BasicError `BAD_INPUT` when `groupId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   getParticipants(groupId: string): Participant[] | undefined
   /** Retrieves information about all Group invitations available. */
@@ -106,12 +106,13 @@ const toPublic = (event: GroupEvent): PublicEvent => {
   }
 }
 
-const checkId = (groupId: unknown, operation: string): string => stringArgument(groupId, errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
+const checkId = (groupId: unknown, operation: string): string | undefined => lookupId(groupId, errorCodes.general.BAD_INPUT, `groups.${operation}: the group id must be a string`)
 
 /** The documented `groups` namespace over the groups feature. */
 export function groupsApi({ groups }: { readonly groups: GroupsFeature }): Namespace<GroupsApi> {
   // Every getter copies: an app that writes to what it got must not change the state (groups are few; the original SDK copies too).
-  const find = (groupId: string): GroupInfo | undefined => copied(groups.current().groups.find((group) => group.id === groupId))
+  const find = (groupId: string | undefined): GroupInfo | undefined =>
+    groupId === undefined ? undefined : copied(groups.current().groups.find((group) => group.id === groupId))
   const { commands } = groups
   const api: GroupsApi = {
     create: (params) => commands.create(params),

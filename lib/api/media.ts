@@ -4,7 +4,7 @@ import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js
 import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
-import { stringArgument, stringsArgument } from './arguments.js'
+import { lookupId, stringsArgument } from './arguments.js'
 import { entryOf } from '../../streams/record.js'
 
 export type { DevicesObject, DeviceInfo } from '../../streams/media/state.js'
@@ -37,14 +37,14 @@ export interface MediaApi {
   getDevices(): DevicesObject
   /**
    * The Media object (`id`, `local`, `tracks`: the ids of its tracks) with this id, or undefined.
-   * @throws BasicError `BAD_INPUT` when `mediaId` is not a string.
+   * @throws BasicError `BAD_INPUT` when `mediaId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   getById(mediaId: string): MediaObject | undefined
   /**
    * The Track object (`id` and `trackId`, `kind`, `label`, `muted`, `state`, `streamId`, `containers`, `disabled`) with this id, or undefined.
    *
    * const { kind, state } = client.media.getTrackById(trackId)
-   * @throws BasicError `BAD_INPUT` when `trackId` is not a string.
+   * @throws BasicError `BAD_INPUT` when `trackId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   getTrackById(trackId: string): TrackObject | undefined
   /**
@@ -84,7 +84,7 @@ const selectorOf = (selector: unknown, operation: string): string => {
   return selector
 }
 
-const idOf = (id: unknown, operation: string): string => stringArgument(id, errorCodes.general.BAD_INPUT, `media.${operation}: the id must be a string`)
+const idOf = (id: unknown, operation: string): string | undefined => lookupId(id, errorCodes.general.BAD_INPUT, `media.${operation}: the id must be a string`)
 
 const toPublic = (output: MediaOutput): PublicEvent => {
   switch (output.type) {
@@ -101,11 +101,13 @@ export function mediaApi({ media }: { readonly media: MediaFeature }): Namespace
   const api: MediaApi = {
     getDevices: () => media.current().devices,
     getById: (mediaId) => {
-      const found = mediaObject(media.current(), idOf(mediaId, 'getById'))
+      const id = idOf(mediaId, 'getById')
+      const found = id === undefined ? undefined : mediaObject(media.current(), id)
       return found === undefined ? undefined : { id: found.id, local: found.local, tracks: found.tracks.map((track) => track.id) }
     },
     getTrackById: (trackId) => {
-      const track = entryOf(media.current().tracks, idOf(trackId, 'getTrackById'))
+      const id = idOf(trackId, 'getTrackById')
+      const track = id === undefined ? undefined : entryOf(media.current().tracks, id)
       return track === undefined ? undefined : { ...track, trackId: track.id, disabled: track.disabled || media.track(track.id)?.muted === true }
     },
     renderTracks: (trackIds, cssSelector, options) =>

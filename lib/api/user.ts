@@ -1,7 +1,7 @@
 import { each } from '../../streams/each.js'
 import { errorCodes } from '../../streams/errors.js'
 import { entryOf } from '../../streams/record.js'
-import { stringArgument } from './arguments.js'
+import { lookupId } from './arguments.js'
 import type { UsersFeature } from '../../streams/users/feature.js'
 import type { SearchFilters, SearchOptions, User, UserEvent } from '../../streams/users/state.js'
 import type { PublicEvent } from '../events.js'
@@ -26,7 +26,7 @@ export interface UserApi {
   fetchSelfInfo(): void
   /**
    * Retrieves information about a User, if available.
-   * @throws BasicError `users:4` when `userId` is not a string.
+   * @throws BasicError `users:4` when `userId` is neither a string nor undefined (undefined gives undefined, as in the original SDK).
    */
   get(userId: string): UserInfo | undefined
   /** Retrieves information about all available Users. */
@@ -56,7 +56,8 @@ export function userApi({ users }: { readonly users: UsersFeature }): Namespace<
     fetch: (userId) => users.commands.fetch(userId),
     fetchSelfInfo: () => users.commands.fetchSelfInfo(),
     get: (userId) => {
-      const found = entryOf(users.current().users, stringArgument(userId, errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string'))
+      const id = lookupId(userId, errorCodes.users.INVALID_PARAM, 'user.get: the user id must be a string')
+      const found = id === undefined ? undefined : entryOf(users.current().users, id)
       return found === undefined ? undefined : copied(found)
     },
     getAll: () => Object.values(users.current().users).map(copied),

@@ -177,13 +177,17 @@ conformanceSuite('conformance: calls and media', (scenario) => {
     }),
   })
 
-  scenario('bad input: end, hold and getById of an unknown call', {
+  scenario('bad input: end, hold and getById of an unknown call, getters of an undefined id', {
     name: 'call bad input',
     justified: [
       { path: 'alice.events.call', reason: 'bad input: for an unknown call the original emits call:operation START (4.9) and nothing more; kandy-rx reports the failure as call:stateChange { error } (code call:7)' },
     ],
     run: asAlice({ services: ['call'] }, async (alice) => {
       await alice.step('getById(unknown)', (client) => client.call.getById('no-such-call'))
+      // A page that looks up the first track of a call with none passes undefined: the original answers undefined, no throw.
+      await alice.step('getById(undefined)', (client) => (client.call.getById as (id: unknown) => unknown)(undefined))
+      await alice.step('getTrackById(undefined)', (client) => (client.media.getTrackById as (id: unknown) => unknown)(undefined))
+      await alice.step('media.getById(undefined)', (client) => (client.media.getById as (id: unknown) => unknown)(undefined))
       await alice.step('end(unknown)', (client) => (client as unknown as CallClient).call.end('no-such-call'))
       await alice.step('hold(unknown)', (client) => (client as unknown as CallClient).call.hold('no-such-call'))
       await alice.settle(1000)

@@ -32,6 +32,7 @@ conformanceSuite('conformance: contacts', (scenario) => {
   scenario('bad input: fetch an unknown contact', {
     name: 'contacts bad input',
     run: asAlice({ services: [] }, async (alice) => {
+      await alice.step('get(undefined)', (client) => (client.contacts.get as (id: unknown) => unknown)(undefined))
       await alice.step('fetch(unknown)', (client) => client.contacts.fetch('nobody'))
       await alice.quiet()
       await alice.step('remove(unknown)', (client) => client.contacts.remove('nobody'))

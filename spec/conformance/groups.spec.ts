@@ -70,6 +70,8 @@ conformanceSuite('conformance: groups (participants, invitations)', (scenario) =
     run: asAlice({ services: ['chat'] }, async (alice) => {
       await alice.step('get(unknown)', (client) => client.groups.get('no-such-group'))
       await alice.step('getParticipants(unknown)', (client) => client.groups.getParticipants('no-such-group'))
+      await alice.step('get(undefined)', (client) => (client.groups.get as (id: unknown) => unknown)(undefined))
+      await alice.step('getParticipants(undefined)', (client) => (client.groups.getParticipants as (id: unknown) => unknown)(undefined))
       await alice.step('delete(unknown)', (client) => client.groups.delete('no-such-group'))
       await alice.quiet()
     }),

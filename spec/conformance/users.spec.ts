@@ -26,6 +26,7 @@ conformanceSuite('conformance: users (directory)', (scenario) => {
       await alice.step('fetch(unknown)', (client) => client.user.fetch('nobody@example.com'))
       await alice.settle(1500)
       await alice.step('get(unknown)', (client) => client.user.get('nobody@example.com'))
+      await alice.step('get(undefined)', (client) => (client.user.get as (id: unknown) => unknown)(undefined))
     }),
   })
 })

@@ -55,6 +55,24 @@ describe('public API arguments', () => {
     client.dispose()
   })
 
+  it('answers a lookup of undefined with undefined, as the original SDK (the first track of a call with none), and refuses other non-strings', () => {
+    const client = create({ logs: { logLevel: 'silent' } })
+    const getters: Array<[string, (id: unknown) => unknown, string]> = [
+      ['call.getById', (id) => client.call.getById(id as string), 'BAD_INPUT'],
+      ['media.getById', (id) => client.media.getById(id as string), 'BAD_INPUT'],
+      ['media.getTrackById', (id) => client.media.getTrackById(id as string), 'BAD_INPUT'],
+      ['user.get', (id) => client.user.get(id as string), 'users:4'],
+      ['contacts.get', (id) => client.contacts.get(id as string), 'users:4'],
+      ['groups.get', (id) => client.groups.get(id as string), 'BAD_INPUT'],
+      ['groups.getParticipants', (id) => client.groups.getParticipants(id as string), 'BAD_INPUT'],
+    ]
+    for (const [name, get, code] of getters) {
+      expect(get(undefined), `${name}(undefined)`).to.equal(undefined)
+      expect(() => get(42), `${name}(42)`).to.throw(BasicError).with.property('code', code)
+    }
+    client.dispose()
+  })
+
   it('keeps a __proto__ key of updateConfig as data, never as the configuration\'s prototype', () => {
     const client = create({ logs: { logLevel: 'silent' } })
     client.updateConfig(JSON.parse('{ "logs": { "__proto__": { "polluted": true } } }') as never)

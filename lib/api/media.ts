@@ -1,7 +1,7 @@
 import { map } from 'rxjs'
 import { badInput, errorCodes } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
-import { mediaObject, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
+import { mediaObject, type Container, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 import { lookupId, stringsArgument } from './arguments.js'
@@ -48,20 +48,20 @@ export interface MediaApi {
    */
   getTrackById(trackId: string): TrackObject | undefined
   /**
-   * Renders tracks in the element the CSS selector names: a `<video>` per video track, an `<audio>` per audio track (local tracks
+   * Renders tracks in a container (the element a CSS selector names, or the element itself, as the original SDK takes): a `<video>` per video track, an `<audio>` per audio track (local tracks
    * muted, so nobody hears themselves); audio plays on `options.speakerId` where the browser supports choosing the speaker.
    *
    * client.media.renderTracks(call.remoteTracks, '#remote-media', { speakerId })
-   * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids or `cssSelector` not a string.
+   * @throws BasicError `BAD_INPUT` when `trackIds` is not an array of ids or `cssSelector` neither a selector nor an element.
    */
-  renderTracks(trackIds: readonly string[], cssSelector: string, options?: RenderOptions): void
+  renderTracks(trackIds: readonly string[], cssSelector: Container, options?: RenderOptions): void
   /**
-   * Removes the elements rendering these tracks from the container.
+   * Removes the elements rendering these tracks from the container (a CSS selector, or the element itself).
    *
    * client.media.removeTracks(call.remoteTracks, '#remote-media')
    * @throws BasicError `BAD_INPUT` as for `renderTracks`.
    */
-  removeTracks(trackIds: readonly string[], cssSelector: string): void
+  removeTracks(trackIds: readonly string[], cssSelector: Container): void
   /**
    * Mutes tracks at their source (audio silent, video black), a local track for the remote participant too; `media:muted { tracks }` lists
    * the live ones among them (`[]` when none is, as the original SDK).
@@ -79,8 +79,12 @@ export interface MediaApi {
 
 const trackIdsOf = (trackIds: unknown, operation: string): readonly string[] => stringsArgument(trackIds, `media.${operation}: the track ids must be an array of strings`)
 
-const selectorOf = (selector: unknown, operation: string): string => {
-  if (typeof selector !== 'string' || selector === '') throw badInput(`media.${operation}: the container must be a CSS selector`)
+/** An element of the page (a DOM node of type ELEMENT_NODE): told apart without the DOM's classes, which Node lacks. */
+const isElement = (value: unknown): value is Element => typeof value === 'object' && value !== null && (value as { nodeType?: unknown }).nodeType === 1
+
+const selectorOf = (selector: unknown, operation: string): Container => {
+  if (isElement(selector)) return selector
+  if (typeof selector !== 'string' || selector === '') throw badInput(`media.${operation}: the container must be a CSS selector or an element`)
   return selector
 }
 

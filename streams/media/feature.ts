@@ -4,6 +4,7 @@ import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../fe
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
+  type Container,
   devicesOf,
   initialMediaState,
   liveTracks,
@@ -28,8 +29,8 @@ export interface MediaCommands {
   readonly endTracks: (trackIds: readonly string[], stop: boolean) => void
   readonly muteTracks: (trackIds: readonly string[]) => void
   readonly unmuteTracks: (trackIds: readonly string[]) => void
-  readonly renderTracks: (trackIds: readonly string[], selector: string, options?: RenderOptions) => void
-  readonly removeTracks: (trackIds: readonly string[], selector: string) => void
+  readonly renderTracks: (trackIds: readonly string[], selector: Container, options?: RenderOptions) => void
+  readonly removeTracks: (trackIds: readonly string[], selector: Container) => void
   /** Lists the devices again (after a permission was granted, the labels appear). */
   readonly refreshDevices: () => void
 }

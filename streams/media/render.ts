@@ -1,7 +1,7 @@
 import type { Environment } from '../environment.js'
 import type { Logger } from '../logs/logger.js'
 import { entryOf } from '../record.js'
-import type { MediaEvent, MediaState } from './state.js'
+import type { Container, MediaEvent, MediaState } from './state.js'
 
 export interface RenderOptions {
   /** The speaker (audio output device id) audio tracks play on, where the browser supports `setSinkId`. */
@@ -24,12 +24,14 @@ interface RenderingDeps {
 }
 
 /**
- * Renders tracks in the page, each in its own `<audio>` / `<video>` element (marked `trackAttribute`) inside the container a CSS selector names.
+ * Renders tracks in the page, each in its own `<audio>` / `<video>` element (marked `trackAttribute`) inside a container: the element a CSS
+ * selector names, or an element given as it is.
  *
  * const { renderTracks, removeTracks } = rendering({ environment, logger, current, dispatch, track })
  */
 export function rendering({ environment, logger, current, dispatch, track: trackOf }: RenderingDeps) {
-  const container = (selector: string): Element | undefined => {
+  const container = (selector: Container): Element | undefined => {
+    if (typeof selector !== 'string') return selector
     const document = environment.document
     if (document === undefined) return void logger.error('Cannot render tracks: this environment has no document')
     try {
@@ -45,7 +47,7 @@ export function rendering({ environment, logger, current, dispatch, track: track
   const rendered = (parent: Element, trackId: string): HTMLMediaElement | undefined =>
     [...parent.children].find((element): element is HTMLMediaElement => element.getAttribute(trackAttribute) === trackId)
 
-  const renderTracks = (trackIds: readonly string[], selector: string, options: RenderOptions = {}): void => {
+  const renderTracks = (trackIds: readonly string[], selector: Container, options: RenderOptions = {}): void => {
     const parent = container(selector)
     const document = environment.document
     const MediaStreamClass = environment.MediaStream
@@ -74,7 +76,7 @@ export function rendering({ environment, logger, current, dispatch, track: track
     if (done.length > 0) dispatch({ type: 'tracksRendered', trackIds: done, selector })
   }
 
-  const removeTracks = (trackIds: readonly string[], selector: string): void => {
+  const removeTracks = (trackIds: readonly string[], selector: Container): void => {
     const parent = container(selector)
     if (parent === undefined) return
     const done: string[] = []

@@ -1,6 +1,9 @@
 import { entryOf } from '../record.js'
 import type { Step } from '../store.js'
 
+/** Where tracks render: a CSS selector, or the element itself (the original SDK takes either). */
+export type Container = string | Element
+
 /** A media device (api-reference DeviceInfo). */
 export interface DeviceInfo {
   readonly deviceId: string
@@ -18,8 +21,8 @@ export interface DevicesObject {
 
 /** A stream of audio or video from one source (api-reference TrackObject). */
 export interface TrackObject {
-  /** The CSS selectors of the containers the track is rendered in. */
-  readonly containers: readonly string[]
+  /** The containers the track is rendered in, as the app named them: CSS selectors, or elements. */
+  readonly containers: readonly Container[]
   /** True once the track has ended: it cannot be enabled again. */
   readonly disabled: boolean
   readonly id: string
@@ -52,8 +55,8 @@ export type MediaEvent =
   | { readonly type: 'tracksEnded'; readonly trackIds: readonly string[] }
   | { readonly type: 'tracksMuted'; readonly trackIds: readonly string[] }
   | { readonly type: 'tracksUnmuted'; readonly trackIds: readonly string[] }
-  | { readonly type: 'tracksRendered'; readonly trackIds: readonly string[]; readonly selector: string }
-  | { readonly type: 'tracksUnrendered'; readonly trackIds: readonly string[]; readonly selector: string }
+  | { readonly type: 'tracksRendered'; readonly trackIds: readonly string[]; readonly selector: Container }
+  | { readonly type: 'tracksUnrendered'; readonly trackIds: readonly string[]; readonly selector: Container }
 
 /** What the outside world learns (`devices:change`, `media:muted`, `media:unmuted`). */
 export type MediaOutput =

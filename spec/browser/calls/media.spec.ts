@@ -91,6 +91,20 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers, remote[0]!)).to.deep.equal(['#thumbnail'])
   })
 
+  it('renders in and removes from a container given as an element, as the original SDK takes it besides a selector', async () => {
+    const { alice, callerCall } = await connectedPair(harness(), { audio: true })
+    const remote = await alice.run((client, id) => client.call.getById(id)?.remoteTracks ?? [], callerCall)
+    await alice.run(() => void document.body.insertAdjacentHTML('beforeend', '<div id="tile"></div>'))
+    const held = () => alice.run(() => [...(document.querySelector('#tile')?.children ?? [])].filter((child) => child instanceof HTMLMediaElement).length)
+    await alice.run((client, r) => client.media.renderTracks(r, document.querySelector('#tile')!), remote)
+    expect(await held()).to.equal(1)
+    expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers.map((container) => (typeof container === 'string' ? container : container.id)), remote[0]!)).to.deep.equal(['tile'])
+
+    await alice.run((client, r) => client.media.removeTracks(r, document.querySelector('#tile')!), remote)
+    expect(await held()).to.equal(0)
+    expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers.length, remote[0]!)).to.equal(0)
+  })
+
   it('plays audio on a chosen speaker where setSinkId exists', async () => {
     const { alice, callerCall } = await connectedPair(harness(), { audio: true })
     const speaker = await alice.until((client) => client.media.getDevices().speaker.find((device) => device.deviceId !== 'default')?.deviceId ?? false)

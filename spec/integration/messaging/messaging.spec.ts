@@ -5,7 +5,9 @@ import { resolveObjectURL } from 'node:buffer'
 import type { Conversation, ConversationApi, FilePart, Message } from '../../../lib/api/conversation.js'
 import type { Client } from '../../../lib/index.js'
 import { createTestClient, nextEvent, until, type TestClient, type TestClientOptions } from '../../helpers/client.js'
+import { virtualClock } from '../../helpers/clock.js'
 import { usePersistedPlatform, usePlatform, type TestPlatform } from '../../helpers/platform.js'
+import { manualClock } from '../../platform/clock.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>
@@ -37,6 +39,32 @@ async function caughtUp(platform: TestPlatform, client: Client, userId: string):
 const texts = (conversation: Conversation | undefined): string[] =>
   (conversation?.getMessages() ?? []).map((message) => (message.parts.find((part) => part.type === 'text') as { text: string } | undefined)?.text ?? '')
 
+/** Bob sends `m1` … `m<count>` to Dave, each once the platform stored it. */
+async function sendToDave(bob: Client, count: number): Promise<void> {
+  const toDave = chat(bob).create('dave@example.com')
+  for (let i = 1; i <= count; i++) {
+    const sent = nextEvent<Json>(bob, 'messages:change', (payload) => payload.messageId !== undefined)
+    toDave.createMessage(`m${i}`).send()
+    await sent
+  }
+}
+
+/**
+ * A fetch for a client's environment that counts the answers it read under `path`: the SDK applies an answer in the turn it
+ * reads its text, so this is the one sign that a page it drops has landed.
+ */
+function answersRead(path: string): { readonly fetch: typeof fetch; readonly count: () => number } {
+  let count = 0
+  const counted: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init)
+    const url = input instanceof Request ? input.url : String(input)
+    if (!new URL(url).pathname.startsWith(path)) return response
+    const text = response.text.bind(response)
+    return Object.assign(response, { text: () => text().finally(() => void (count += 1)) })
+  }
+  return { fetch: counted, count: () => count }
+}
+
 describe('integration: messaging', function () {
   this.timeout(30000)
   const platform = usePlatform()
@@ -50,20 +78,6 @@ describe('integration: messaging', function () {
     for (const made of clients.splice(0)) made.dispose()
     await platform().admin.clearFaults()
   })
-
-  /** When the platform last read a page of `reader`'s conversation with Bob (it notes it on the conversation), or undefined. */
-  const lastPull = async (reader: TestClient): Promise<number | undefined> => {
-    const sessions = (await (await platform().fetchAs(reader.tokens, 'GET', `/cpaas/chat/v1/${reader.tokens.userId}/oneToOne/sessions`)).json()) as Json
-    return sessions.chatSessionList.chatSession.find((session: Json) => session.remoteAddress === 'bob@example.com')?.sessionDetails.lastPullTime
-  }
-  /** Resolves once the platform reads a page of `reader`'s conversation with Bob after `before` (its last pull time then). */
-  const pageRead = async (reader: TestClient, before: number | undefined): Promise<void> => {
-    const deadline = Date.now() + 5000
-    while ((await lastPull(reader)) === before) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the platform to read a page')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
 
   describe('one-to-one chat', () => {
     it('creates a conversation (lower-cased), shows a send as pending, then sent; the recipient gets a new conversation', async () => {
@@ -316,25 +330,6 @@ describe('integration: messaging', function () {
       expect(bobs.messages[0]!.sender).to.equal(alicePhone)
     })
 
-    it('applies a delivery receipt that arrives before its send\'s answer once the answer names the message', async () => {
-      const alice = await client('alice@example.com')
-      await client('bob@example.com')
-      const conversation = chat(alice).create(bobPhone, { type: 'sms' })
-      // The platform sends the receipt 200 ms after it took the SMS; its answer is held far longer.
-      await platform().admin.delay(800, '/cpaas/smsmessaging/v1/alice@example.com/outbound/', { answer: true })
-      const events = record(alice)
-      const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
-      const receipt = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined && !('sender' in payload))
-      conversation.createMessage('faster than the answer').send()
-      const { messageId } = await sent
-      expect(conversation.getMessage(messageId)).to.deep.include({ deliveryStatus: 'Delivered', isPending: false })
-      expect(await receipt).to.deep.equal({ destination: [bobPhone], messageId, type: 'sms' })
-      expect(events.filter((event) => event.type === 'messages:change').map((event) => event.payload)).to.deep.equal([
-        { destination: [bobPhone], type: 'sms', messageId, sender: 'alice@example.com' },
-        { destination: [bobPhone], messageId, type: 'sms' },
-      ])
-    })
-
     it('sends an SMS to an unknown number: accepted and left pending', async () => {
       const alice = await client('alice@example.com', { config: { messaging: { smsFrom: alicePhone } } })
       const conversation = chat(alice).create('+15559990000', { type: chat(alice).chatTypes.SMS })
@@ -385,15 +380,6 @@ describe('integration: messaging', function () {
   })
 
   describe('history', () => {
-    /** Bob sends `m1` … `m<count>` to Dave, each once the platform stored it. */
-    const sendToDave = async (bob: TestClient, count: number): Promise<void> => {
-      const toDave = chat(bob).create('dave@example.com')
-      for (let i = 1; i <= count; i++) {
-        const sent = nextEvent<Json>(bob, 'messages:change', (payload) => payload.messageId !== undefined)
-        toDave.createMessage(`m${i}`).send()
-        await sent
-      }
-    }
     /** The reader's conversation with Bob, and `page()`: fetches its next `amount` messages and gives every text held then. */
     const pagesOf = (reader: TestClient, amount: number) => {
       const conversation = chat(reader).create('bob@example.com')
@@ -429,34 +415,6 @@ describe('integration: messaging', function () {
       expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal([])
       expect(await page()).to.deep.equal(['m4', 'm5'])
       expect(await page()).to.deep.equal(['m2', 'm3', 'm4', 'm5'])
-    })
-
-    it('drops a page that arrives after its conversation was deleted: the deleted messages do not come back', async () => {
-      const bob = await client('bob@example.com')
-      await sendToDave(bob, 3)
-      const dave = await client('dave@example.com')
-      const daveElsewhere = await client('dave@example.com', { services: [] })
-      const history = '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages'
-      // The platform reads the page at once and answers it late: a deletion and a new message come in between.
-      await platform().admin.delay(1500, history, { answer: true })
-      const before = await lastPull(dave)
-      chat(dave).create('bob@example.com').fetchMessages()
-      await pageRead(dave, before)
-      const gone = nextEvent<Json[]>(dave, 'conversations:change')
-      chat(daveElsewhere).create('bob@example.com').delete()
-      expect(await gone).to.deep.equal([])
-      const again = nextEvent<Json>(dave, 'conversations:change')
-      chat(bob).create('dave@example.com').createMessage('after the deletion').send()
-      await again
-      expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
-
-      // A second fetch waits for the first page in the conversation's queue: once it fails, the late page has been dealt with.
-      await platform().admin.clearFaults()
-      await platform().admin.fail({ prefix: history, status: 503 })
-      const failed = nextEvent<Json>(dave, 'messages:error')
-      chat(dave).get('bob@example.com')!.fetchMessages()
-      await failed
-      expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
     })
 
     it('reports a failed conversation list as messages:error with messaging:8', async () => {
@@ -643,30 +601,6 @@ describe('integration: messaging', function () {
       await until(() => connected(alice), 'alice\'s socket to reopen')
     })
 
-    it('does not bring back a conversation deleted while a reconnect re-fetched its messages', async () => {
-      const dave = await client('dave@example.com', fast)
-      const daveElsewhere = await client('dave@example.com', { services: [] })
-      const bob = await client('bob@example.com')
-      const arrived = nextEvent<Json>(dave, 'conversations:change')
-      chat(bob).create('dave@example.com').createMessage('before the drop').send()
-      await arrived
-      // The platform reads the re-fetched page at once and answers it late: the deletion comes in between.
-      const held = 1500
-      await platform().admin.delay(held, '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages', { answer: true })
-      const before = await lastPull(dave)
-      await platform().admin.dropSockets({ userId: 'dave@example.com' })
-      await pageRead(dave, before)
-      const read = Date.now()
-      const withBob = (conversations: Json[]) => Array.isArray(conversations) && conversations.some((conversation) => conversation.destination[0] === 'bob@example.com')
-      const gone = nextEvent<Json[]>(dave, 'conversations:change', (conversations) => Array.isArray(conversations) && !withBob(conversations))
-      chat(daveElsewhere).create('bob@example.com').delete()
-      await gone
-      expect(chat(dave).get('bob@example.com')).to.equal(undefined)
-      // Nothing tells when a dropped page would have landed: the platform holds it on its own wall clock, so wait that long.
-      await new Promise((resolve) => setTimeout(resolve, held - (Date.now() - read) + 200))
-      expect(chat(dave).get('bob@example.com')).to.equal(undefined)
-    })
-
     it('marks a message failed, with the reason, when the platform cannot be reached', async () => {
       const alice = await client('alice@example.com', fast)
       await platform().admin.fail({ prefix: '/cpaas/chat/', count: 1, reset: true })
@@ -679,6 +613,104 @@ describe('integration: messaging', function () {
       expect(message!.error).to.have.property('name', 'BasicError')
       expect(message!.error!.message).to.match(/Send chat message request failed/)
     })
+  })
+})
+
+describe('integration: messaging, answers held on the platform\'s clock', function () {
+  this.timeout(30000)
+  // A delayed answer is held until the spec moves the platform's clock; its other timers (the SMS receipt too) wait the same way.
+  const virtual = virtualClock()
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000, virtual)
+  const platform = usePlatform({ clock })
+  const clients: TestClient[] = []
+  const client = async (userId: string, options: TestClientOptions = {}): Promise<TestClient> => {
+    const made = await createTestClient(platform(), userId, { services: ['chat', 'smsinbound'], ...options })
+    clients.push(made)
+    return made
+  }
+  // The platform's time catches up with the SDK's (a reconnect re-fetches what its platform dated within the last 30 s).
+  beforeEach(() => clock.advance(Math.max(Date.now() - clock.now(), 0)))
+  afterEach(async () => {
+    for (const made of clients.splice(0)) made.dispose()
+    await platform().admin.clearFaults()
+  })
+
+  it('applies a delivery receipt that arrives before its send\'s answer once the answer names the message', async () => {
+    const alice = await client('alice@example.com')
+    await client('bob@example.com')
+    const conversation = chat(alice).create(bobPhone, { type: 'sms' })
+    // The platform sends the receipt 200 ms after it took the SMS; its answer is held longer, until the receipt is in.
+    await platform().admin.delay(800, '/cpaas/smsmessaging/v1/alice@example.com/outbound/', { answer: true })
+    const events = record(alice)
+    const sent = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined)
+    const receipt = nextEvent<Json>(alice, 'messages:change', (payload) => payload.messageId !== undefined && !('sender' in payload))
+    conversation.createMessage('faster than the answer').send()
+    await virtual.timerSet(800, 'the send\'s answer held on the platform')
+    // The receipt goes out; the answer is let go only once Alice has it.
+    clock.advance(200)
+    await caughtUp(platform(), alice, 'alice@example.com')
+    clock.advance(600)
+    const { messageId } = await sent
+    expect(conversation.getMessage(messageId)).to.deep.include({ deliveryStatus: 'Delivered', isPending: false })
+    expect(await receipt).to.deep.equal({ destination: [bobPhone], messageId, type: 'sms' })
+    expect(events.filter((event) => event.type === 'messages:change').map((event) => event.payload)).to.deep.equal([
+      { destination: [bobPhone], type: 'sms', messageId, sender: 'alice@example.com' },
+      { destination: [bobPhone], messageId, type: 'sms' },
+    ])
+  })
+
+  it('drops a page that arrives after its conversation was deleted: the deleted messages do not come back', async () => {
+    const bob = await client('bob@example.com')
+    await sendToDave(bob, 3)
+    const dave = await client('dave@example.com')
+    const daveElsewhere = await client('dave@example.com', { services: [] })
+    const history = '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages'
+    // The platform reads the page at once and answers it late: a deletion and a new message come in between.
+    await platform().admin.delay(1500, history, { answer: true })
+    chat(dave).create('bob@example.com').fetchMessages()
+    await virtual.timerSet(1500, 'the page\'s answer held on the platform')
+    const gone = nextEvent<Json[]>(dave, 'conversations:change')
+    chat(daveElsewhere).create('bob@example.com').delete()
+    expect(await gone).to.deep.equal([])
+    const again = nextEvent<Json>(dave, 'conversations:change')
+    chat(bob).create('dave@example.com').createMessage('after the deletion').send()
+    await again
+    expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
+
+    // A second fetch waits for the first page in the conversation's queue: once it fails, the late page has been dealt with.
+    await platform().admin.clearFaults()
+    await platform().admin.fail({ prefix: history, status: 503 })
+    const failed = nextEvent<Json>(dave, 'messages:error')
+    chat(dave).get('bob@example.com')!.fetchMessages()
+    clock.advance(1500)
+    await failed
+    expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
+  })
+
+  it('does not bring back a conversation deleted while a reconnect re-fetched its messages', async () => {
+    const history = '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages'
+    const reads = answersRead(history)
+    const fast: TestClientOptions = { config: { connectivity: { reconnectDelay: 200, reconnectLimit: 0, reconnectTimeMultiplier: 1 } }, environment: { fetch: reads.fetch } }
+    const dave = await client('dave@example.com', fast)
+    const daveElsewhere = await client('dave@example.com', { services: [] })
+    const bob = await client('bob@example.com')
+    const arrived = nextEvent<Json>(dave, 'conversations:change')
+    chat(bob).create('dave@example.com').createMessage('before the drop').send()
+    await arrived
+    // The platform reads the re-fetched page at once and answers it late: the deletion comes in between.
+    await platform().admin.delay(1500, history, { answer: true })
+    const read = reads.count()
+    await platform().admin.dropSockets({ userId: 'dave@example.com' })
+    await virtual.timerSet(1500, 'the re-fetched page\'s answer held on the platform')
+    const withBob = (conversations: Json[]) => Array.isArray(conversations) && conversations.some((conversation) => conversation.destination[0] === 'bob@example.com')
+    const gone = nextEvent<Json[]>(dave, 'conversations:change', (conversations) => Array.isArray(conversations) && !withBob(conversations))
+    chat(daveElsewhere).create('bob@example.com').delete()
+    await gone
+    expect(chat(dave).get('bob@example.com')).to.equal(undefined)
+    // The page lands now: nothing in the SDK tells it dropped one, so the spec waits until the SDK has read the answer.
+    clock.advance(1500)
+    await until(() => reads.count() > read, 'the re-fetched page read by the SDK')
+    expect(chat(dave).get('bob@example.com')).to.equal(undefined)
   })
 })
 

@@ -4,6 +4,7 @@ import { glareWait, reofferAnswerTimeout } from '../../../streams/call/operation
 import type { Environment } from '../../../streams/environment.js'
 import type { TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { manualClock } from '../../platform/clock.js'
 import { aliceCallsBob, connect, eventually, next, nodeDevices, recordingWebrtc, useCallCores, virtualClock } from './node-webrtc.js'
 
 // Mid-call operations of the call feature in Node, over the local platform (real HTTP and
@@ -42,7 +43,9 @@ function mixingContext(): { mixed: MediaStreamTrack; AudioContext: typeof AudioC
 
 describe('mid-call operations in Node over the local platform (streams/call/operations/)', function () {
   this.timeout(20000)
-  const platform = usePlatform()
+  // The platform's clock moves only when a spec says: a delayed request is held until then (nothing here waits on its other timers).
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
+  const platform = usePlatform({ clock })
   const core = useCallCores(platform, webrtc)
   afterEach(() => platform().admin.clearFaults())
 
@@ -100,16 +103,20 @@ describe('mid-call operations in Node over the local platform (streams/call/oper
   it('a call that ends while its slow-start re-offer waits: the new peer connection and the one it replaced both close', async () => {
     const { alice, bob, callerCall, calleeCall } = await aliceCallsBob(core)
     await platform().admin.delay(3000, `/cpaas/webrtcsignaling/v1/bob@example.com/sessions/${sessionOf(bob, calleeCall)}/answer`)
+    const timers = clock.pending()
     // What a gateway does (its re-INVITE without SDP): Bob offers on a new peer connection; his reply is held at the platform.
     const asked = await platform().fetchAs(alice.tokens, 'PUT', `/cpaas/webrtcsignaling/v1/alice@example.com/sessions/${sessionOf(alice, callerCall)}/update`, {
       wrtcsOffer: { clientCorrelator: 'gateway' },
     })
     expect(asked.status).to.equal(204)
     await eventually(() => peers.get('bob@example.com')?.length === 2, 'bob offering on a new peer connection')
+    await eventually(() => clock.pending() > timers, 'bob’s reply held on the platform')
     const ended = next(bob, 'stateChanged', calleeCall)
     bob.call.commands.end(calleeCall)
     await ended
     await eventually(() => peers.get('bob@example.com')?.every((peer) => peer.signalingState === 'closed') === true, 'both closed')
+    // The reply goes on only now, to a call that ended.
+    clock.advance(3000)
   })
 
   it('glare whose retry is refused again: the error is reported, our hold flags unchanged, the far end’s hold applied', async () => {

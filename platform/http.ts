@@ -60,6 +60,8 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       request.socket.destroySoon?.()
       return
     }
+    // Gone already (it waited, held by a delay fault, and its client gave up): no `end` or `close` is left to come.
+    if (request.destroyed) return resolve('aborted')
     const chunks: Buffer[] = []
     let size = 0
     request.on('data', (chunk: Buffer) => {

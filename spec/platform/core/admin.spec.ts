@@ -282,7 +282,7 @@ describe('platform core: the admin API (faults on purpose)', () => {
 describe('platform core: the admin API’s delay fault, on the platform’s clock', () => {
   // The delay waits on the platform's clock: a request is held until the spec moves it, not for wall-clock time.
   const clock = manualClock()
-  const platform = usePlatform({ clock })
+  const platform = usePlatform({ clock, logRequests: true })
   let alice: LoginTokens
   before(async () => {
     alice = await platform().login('alice@example.com')
@@ -312,5 +312,28 @@ describe('platform core: the admin API’s delay fault, on the platform’s cloc
     await platform().admin.delay(0, '/cpaas/notificationchannel/')
     expect((await platform().fetchAs(alice, 'GET', channels)).status).to.equal(200)
     expect(clock.pending()).to.equal(timers)
+  })
+
+  it('settles a held request whose client gave up meanwhile: released, it is logged as gone and not served', async () => {
+    const channels = '/cpaas/notificationchannel/v1/alice@example.com/channels'
+    const before = (await platform().admin.state()).users['alice@example.com']?.channels.length ?? 0
+    await platform().admin.delay(300, '/cpaas/notificationchannel/')
+    const timers = clock.pending()
+    const giveUp = new AbortController()
+    const body = JSON.stringify({ notificationChannel: { channelData: { 'x-channelType': 'websockets' }, clientCorrelator: 'gone', applicationTag: 'spec' } })
+    const held = fetch(`${platform().url}${channels}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'application/json' },
+      body,
+      signal: giveUp.signal,
+    }).catch(() => 'gave up')
+    await until(() => clock.pending() > timers, 'the delayed request waiting on the platform’s clock')
+    giveUp.abort()
+    expect(await held).to.equal('gave up')
+    // The connection's close reaches the platform over TCP, which no clock can move: give it a moment before the release.
+    await pause(100)
+    clock.advance(300)
+    await until(() => platform().logs.some((line) => line === `POST ${channels}: the client went away mid-body`), 'the gone request logged')
+    expect((await platform().admin.state()).users['alice@example.com']?.channels.length ?? 0).to.equal(before)
   })
 })

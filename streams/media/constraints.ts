@@ -16,12 +16,15 @@ export type MediaOption = MediaConstraint | string | number
 export interface MediaOptions {
   readonly audio?: boolean
   readonly video?: boolean
-  readonly audioOptions?: { readonly deviceId?: MediaOption }
+  /** Besides `deviceId`, any other getUserMedia audio constraint (`echoCancellation`, …), handed to the browser as given, as the original SDK does. */
+  readonly audioOptions?: { readonly deviceId?: MediaOption; readonly [constraint: string]: unknown }
+  /** Besides the four documented ones, any other getUserMedia video constraint (`facingMode`, `aspectRatio`, …), handed to the browser as given. */
   readonly videoOptions?: {
     readonly deviceId?: MediaOption
     readonly height?: MediaOption
     readonly width?: MediaOption
     readonly frameRate?: MediaOption
+    readonly [constraint: string]: unknown
   }
 }
 
@@ -68,16 +71,19 @@ const constrain = (constraint: MediaOption | undefined) =>
   constraint === undefined || isPlainValue(constraint) ? constraint : constraint.exact !== undefined ? { exact: constraint.exact } : { ideal: constraint.ideal }
 
 /**
- * The getUserMedia constraints of media options: a plain value as it is, else `exact` where given (else `ideal`).
+ * The getUserMedia constraints of media options: a plain value as it is, else `exact` where given (else `ideal`); the options' other
+ * constraints (`facingMode`, …) as the app gave them, as the original SDK hands its options to the browser.
  *
- * constraintsOf({ audio: true, video: true, videoOptions: { height: { ideal: 720 } } })
- * // { audio: true, video: { height: { ideal: 720 } } }
+ * constraintsOf({ audio: true, video: true, videoOptions: { height: { ideal: 720 }, facingMode: 'user' } })
+ * // { audio: true, video: { facingMode: 'user', height: { ideal: 720 } } }
  */
 export function constraintsOf(media: MediaOptions): MediaStreamConstraints {
   const track = (wanted: boolean | undefined, group: keyof typeof optionKeys): boolean | MediaTrackConstraints => {
     if (wanted !== true) return false
-    const options: Readonly<Record<string, MediaOption>> | undefined = media[group]
-    const constraints = definedFields(Object.fromEntries(optionKeys[group].map((key) => [key, constrain(options?.[key])])))
+    const options: Readonly<Record<string, unknown>> = media[group] ?? {}
+    const keys: readonly string[] = optionKeys[group]
+    const others = Object.entries(options).filter(([key]) => !keys.includes(key))
+    const constraints = definedFields(Object.fromEntries([...others, ...keys.map((key) => [key, constrain(options[key] as MediaOption | undefined)])]))
     return Object.keys(constraints).length === 0 ? true : (constraints as MediaTrackConstraints)
   }
   return { audio: track(media.audio, 'audioOptions'), video: track(media.video, 'videoOptions') }

@@ -27,6 +27,17 @@ describe('media constraints (streams/media/constraints.ts)', () => {
     expect(constraintsOf(media)).to.deep.equal({ audio: { deviceId: 'mic-2' }, video: { height: 240, width: 320, frameRate: 15 } })
   })
 
+  it('other getUserMedia constraints (facingMode, echoCancellation, …) reach the browser as given, as the original SDK hands its options on', () => {
+    const media = { audio: true, audioOptions: { echoCancellation: false }, video: true, videoOptions: { facingMode: { exact: 'environment' }, aspectRatio: 1.5, height: { ideal: 720 } } }
+    expect(E.isRight(checkMediaOptions(media))).to.equal(true)
+    expect(constraintsOf(media)).to.deep.equal({
+      audio: { echoCancellation: false },
+      video: { facingMode: { exact: 'environment' }, aspectRatio: 1.5, height: { ideal: 720 } },
+    })
+    const polluting = constraintsOf({ video: true, videoOptions: JSON.parse('{ "__proto__": { "polluted": true } }') as never }).video
+    expect((polluting as Record<string, unknown>).polluted).to.equal(undefined)
+  })
+
   it('video options are ignored when video is not asked for', () => {
     expect(constraintsOf({ audio: true, videoOptions: { height: { ideal: 720 } } })).to.deep.equal({ audio: true, video: false })
   })

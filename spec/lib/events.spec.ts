@@ -22,6 +22,15 @@ const setup = () => {
   return { ...capture, events$, emitter }
 }
 
+/** A listener and a global listener added from a function of their own, so that only the emitter holds them: weak refs to both. */
+const addHeldByEmitterOnly = (emitter: ReturnType<typeof setup>['emitter']): [WeakRef<object>, WeakRef<object>] => {
+  const listener = (): void => undefined
+  const global = (): void => undefined
+  emitter.on('ws:change', listener)
+  emitter.subscribe(global)
+  return [new WeakRef(listener), new WeakRef(global)]
+}
+
 describe('events', () => {
   it('lists every event of protocol/events.md, the never-emitted ones included', () => {
     expect([...eventNames].sort()).to.deep.equal(
@@ -233,15 +242,7 @@ describe('events', () => {
 
   it('forgets its listeners on dispose, so that the app objects they hold can be collected while the client is still referenced', async () => {
     const { emitter } = setup()
-    // Added from a function of their own, so that only the emitter holds them.
-    const add = (): [WeakRef<object>, WeakRef<object>] => {
-      const listener = (): void => undefined
-      const global = (): void => undefined
-      emitter.on('ws:change', listener)
-      emitter.subscribe(global)
-      return [new WeakRef(listener), new WeakRef(global)]
-    }
-    const refs = add()
+    const refs = addHeldByEmitterOnly(emitter)
     emitter.dispose()
     // A WeakRef holds its target until the current task ends.
     await delivered()
@@ -252,14 +253,7 @@ describe('events', () => {
   it('keeps no listener added after dispose, so that the app objects it holds can be collected', async () => {
     const { emitter } = setup()
     emitter.dispose()
-    const add = (): [WeakRef<object>, WeakRef<object>] => {
-      const listener = (): void => undefined
-      const global = (): void => undefined
-      emitter.on('ws:change', listener)
-      emitter.subscribe(global)
-      return [new WeakRef(listener), new WeakRef(global)]
-    }
-    const refs = add()
+    const refs = addHeldByEmitterOnly(emitter)
     await delivered()
     collectGarbage()
     expect(refs.map((ref) => ref.deref())).to.deep.equal([undefined, undefined])

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { isBasicError } from '../../../streams/errors.js'
-import { nextEvent, until } from '../../helpers/client.js'
+import { nextEvent, until, type TestClient } from '../../helpers/client.js'
 import { record, useSession } from '../presence/session.js'
 
 type Failure = { error: { code: string | number; message: string } }
@@ -16,6 +16,14 @@ const jane = {
   mobilePhoneNumber: '+15555555557',
   list: 'friends',
   buddy: true,
+}
+
+/** The address book as a refresh from the platform finds it. */
+const refreshedAll = async (client: TestClient): Promise<unknown> => {
+  const refreshed = nextEvent(client, 'contacts:change')
+  client.contacts.refresh()
+  await refreshed
+  return client.contacts.getAll()
 }
 
 describe('integration: contacts', () => {
@@ -40,10 +48,7 @@ describe('integration: contacts', () => {
     client.contacts.add({ contactId: 'bob', primaryContact: 'bob@example.com', firstName: 'Bob' })
     await added
     const other = await session.client('alice@example.com', { services: [] })
-    const refreshed = nextEvent(other, 'contacts:change')
-    other.contacts.refresh()
-    await refreshed
-    expect(other.contacts.getAll()).to.deep.equal({ bob: { primaryContact: 'bob@example.com', firstName: 'Bob', list: 'friends', buddy: 'false', contactId: 'bob' } })
+    expect(await refreshedAll(other)).to.deep.equal({ bob: { primaryContact: 'bob@example.com', firstName: 'Bob', list: 'friends', buddy: 'false', contactId: 'bob' } })
   })
 
   it('updates a contact (the stored one replaced), fetches it back, and removes it', async () => {
@@ -85,10 +90,7 @@ describe('integration: contacts', () => {
       await removed
       expect(client.contacts.get(contactId), contactId).to.equal(undefined)
     }
-    const refreshed = nextEvent(client, 'contacts:change')
-    client.contacts.refresh()
-    await refreshed
-    expect(client.contacts.getAll()).to.deep.equal({})
+    expect(await refreshedAll(client)).to.deep.equal({})
   })
 
   it('hands out copies: what an app writes to get, getAll or the contacts:new payload leaves the address book as it was', async () => {
@@ -119,10 +121,7 @@ describe('integration: contacts', () => {
     expect(events.of('contacts:error').map((payload: Failure) => payload.error.code)).to.deep.equal([])
     expect(client.contacts.getAll()).to.deep.equal({})
     const again = await alice()
-    const refreshed = nextEvent(again, 'contacts:change')
-    again.contacts.refresh()
-    await refreshed
-    expect(again.contacts.getAll()).to.deep.equal({})
+    expect(await refreshedAll(again)).to.deep.equal({})
   })
 
   it('reports an update without contactId as users:4, sending nothing', async () => {

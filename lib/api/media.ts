@@ -1,7 +1,7 @@
 import { map } from 'rxjs'
 import { badInput, errorCodes } from '../../streams/errors.js'
 import type { MediaFeature, RenderOptions } from '../../streams/media/feature.js'
-import { mediaObject, type Container, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
+import { mediaObject, type Container, type DeviceInfo, type DevicesObject, type MediaOutput, type TrackObject as CoreTrackObject } from '../../streams/media/state.js'
 import type { PublicEvent } from '../events.js'
 import type { Namespace } from '../namespace.js'
 import { lookupId, stringsArgument } from './arguments.js'
@@ -103,7 +103,12 @@ const toPublic = (output: MediaOutput): PublicEvent => {
 /** The documented `media` namespace over the media feature. */
 export function mediaApi({ media }: { readonly media: MediaFeature }): Namespace<MediaApi> {
   const api: MediaApi = {
-    getDevices: () => media.current().devices,
+    getDevices: () => {
+      // Copies: what the app does with them stays out of the SDK's state.
+      const { camera, microphone, speaker } = media.current().devices
+      const copied = (devices: readonly DeviceInfo[]): DeviceInfo[] => devices.map((device) => ({ ...device }))
+      return { camera: copied(camera), microphone: copied(microphone), speaker: copied(speaker) }
+    },
     getById: (mediaId) => {
       const id = idOf(mediaId, 'getById')
       const found = id === undefined ? undefined : mediaObject(media.current(), id)
@@ -112,7 +117,7 @@ export function mediaApi({ media }: { readonly media: MediaFeature }): Namespace
     getTrackById: (trackId) => {
       const id = idOf(trackId, 'getTrackById')
       const track = id === undefined ? undefined : entryOf(media.current().tracks, id)
-      return track === undefined ? undefined : { ...track, trackId: track.id, disabled: track.disabled || media.track(track.id)?.muted === true }
+      return track === undefined ? undefined : { ...track, containers: [...track.containers], trackId: track.id, disabled: track.disabled || media.track(track.id)?.muted === true }
     },
     renderTracks: (trackIds, cssSelector, options) =>
       media.commands.renderTracks(trackIdsOf(trackIds, 'renderTracks'), selectorOf(cssSelector, 'renderTracks'), typeof options === 'object' && options !== null ? options : {}),

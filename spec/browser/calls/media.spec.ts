@@ -99,6 +99,9 @@ describe('calls in Chromium: media (render, mute, stats, devices)', function () 
     await alice.run((client, r) => client.media.renderTracks(r, document.querySelector('#tile')!), remote)
     expect(await held()).to.equal(1)
     expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers.map((container) => (typeof container === 'string' ? container : container.id)), remote[0]!)).to.deep.equal(['tile'])
+    // The list is the app's copy: emptying it leaves the track rendered where it is.
+    await alice.run((client, id) => void ((client.media.getTrackById(id)?.containers ?? []) as unknown[]).splice(0), remote[0]!)
+    expect(await alice.run((client, id) => client.media.getTrackById(id)?.containers.length, remote[0]!)).to.equal(1)
 
     await alice.run((client, r) => client.media.removeTracks(r, document.querySelector('#tile')!), remote)
     expect(await held()).to.equal(0)

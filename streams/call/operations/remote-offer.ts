@@ -111,7 +111,6 @@ function offerForSlowStart(deps: Deps, { answerTo, intentOf, scopeOf }: Renegoti
 export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (callId: string, sdp: string | undefined) => void {
   const { store, runtimes, signalling, link } = deps
   const { intentOf, scopeOf } = renegotiation
-  const failed = (callId: string, operation: RemoteOperation, error: unknown): Observable<never> => failure(store, callId, operation, error)
 
   /** §8.1: a re-offer with an SDP, answered with `PUT …/answer`. */
   const answerOffer = (call: CallRecord, offer: string): Observable<unknown> => {
@@ -143,7 +142,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
       catchError((error: unknown) =>
         (used === current ? used.restore(before) : used.rollback()).pipe(
           catchError(() => of(undefined)),
-          concatMap(() => failed(call.id, operation, error)),
+          concatMap(() => failure(store, call.id, operation, error)),
         ),
       ),
     )
@@ -155,7 +154,7 @@ export function createRemoteOffers(deps: Deps, renegotiation: Renegotiation): (c
         const call = store.liveOf(callId)
         if (call === undefined) return EMPTY
         return sdp === undefined ? offerForSlowStart(deps, renegotiation, call) : answerOffer(call, sdp)
-      }).pipe(catchError((error: unknown) => failed(callId, 'unknown', error)))
+      }).pipe(catchError((error: unknown) => failure(store, callId, 'unknown', error)))
     runtimes.runtime(callId).negotiation.remote(task)
   }
 }

@@ -1,4 +1,4 @@
-import { defer, filter, finalize, type Observable } from 'rxjs'
+import { defer, filter, finalize, map, type Observable } from 'rxjs'
 import { conversationKey, type MessagingEvent } from './model.js'
 
 /** Which conversations were deleted while requests about them were in flight. */
@@ -6,8 +6,9 @@ export interface Deletions {
   /** Notes that the conversation under `key` was deleted (locally or by a notification). */
   readonly deleted: (key: string) => void
   /**
-   * `request$` without the history pages of a conversation deleted after it was subscribed (the request made): a page read before the
-   * deletion would bring the deleted messages back, or the conversation itself.
+   * `request$` without the history pages of a conversation deleted after it was subscribed (the request made), and without such
+   * conversations in its conversation lists: a page or list read before the deletion would bring the deleted messages back, or the
+   * conversation itself.
    *
    * effects.enqueue(key, deletions.guarded(page$))
    */
@@ -27,10 +28,14 @@ export function createDeletions(): Deletions {
       defer(() => {
         const since = numbered
         running += 1
-        const deletedSince = (event: MessagingEvent): boolean =>
-          event.type === 'historyFetched' && (deletedAt.get(conversationKey(event.destination, event.chatType)) ?? 0) > since
+        const deletedSince = (key: string): boolean => (deletedAt.get(key) ?? 0) > since
+        const withoutDeleted = (event: MessagingEvent): MessagingEvent =>
+          event.type === 'conversationsFetched'
+            ? { ...event, conversations: event.conversations.filter((found) => !deletedSince(conversationKey(found.destination, found.type))) }
+            : event
         return request$.pipe(
-          filter((event) => !deletedSince(event)),
+          filter((event) => event.type !== 'historyFetched' || !deletedSince(conversationKey(event.destination, event.chatType))),
+          map(withoutDeleted),
           finalize(() => {
             running -= 1
             if (running === 0) deletedAt.clear()

@@ -69,7 +69,9 @@ export function createHistory(context: Histories) {
   return {
     fetchMessages,
     fetchConversations: (type: ChatType): void =>
-      effects.run(outcome$(withUser((user) => conversationList$(link, user, type)), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))),
+      effects.run(
+        deletions.guarded(outcome$(withUser((user) => conversationList$(link, user, type)), (conversations) => ({ type: 'conversationsFetched', conversations }), failedTo('fetchConversations'))),
+      ),
     deleteMessages: (destination: readonly string[], chatType: ChatType, messageIds: readonly string[]): void => {
       for (const messageId of messageIds) {
         const deleted$ = withUser((user) => deleteMessage(link, user.username, chatType, destination[0] as string, smsSender(), messageId))

@@ -687,6 +687,28 @@ describe('integration: messaging, answers held on the platform\'s clock', functi
     expect(texts(chat(dave).get('bob@example.com'))).to.deep.equal(['after the deletion'])
   })
 
+  it('does not bring back a conversation deleted while a conversation list was on its way', async () => {
+    const sessions = '/cpaas/chat/v1/dave@example.com/oneToOne/sessions'
+    const reads = answersRead(sessions)
+    const bob = await client('bob@example.com')
+    await sendToDave(bob, 1)
+    const dave = await client('dave@example.com', { environment: { fetch: reads.fetch } })
+    const daveElsewhere = await client('dave@example.com', { services: [] })
+    // The platform reads the list at once and answers it late: the deletion comes in between.
+    await platform().admin.delay(1500, sessions, { answer: true })
+    chat(dave).fetch()
+    await virtual.timerSet(1500, 'the list\'s answer held on the platform')
+    chat(dave).create('bob@example.com')
+    const gone = nextEvent<Json[]>(dave, 'conversations:change')
+    chat(daveElsewhere).create('bob@example.com').delete()
+    expect(await gone).to.deep.equal([])
+    // The list lands now, with the conversation it read before the deletion.
+    clock.advance(1500)
+    await until(() => reads.count() > 0, 'the list read by the SDK')
+    expect(chat(dave).get('bob@example.com')).to.equal(undefined)
+    expect(chat(dave).getAll()).to.deep.equal([])
+  })
+
   it('does not bring back a conversation deleted while a reconnect re-fetched its messages', async () => {
     const history = '/cpaas/chat/v1/dave@example.com/oneToOne/bob@example.com/adhoc/messages'
     const reads = answersRead(history)

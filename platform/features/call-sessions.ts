@@ -16,6 +16,8 @@ export interface Party {
   readonly sessionId: string
   /** The device that answered (its `clientCorrelator`), once a callee answered from one: later notifications go to it alone. */
   device?: string
+  /** Ends the call when the party has been silent (no audit, no request) for the audit timeout; only while the call is connected. */
+  watchdog?: ClockTimer
 }
 
 /**
@@ -71,6 +73,11 @@ export interface CallSessions {
   register(call: PlatformCall): void
   /** Ends a live call (timers stop, its sessions are remembered for a while); tells nobody. Callers never pass an ended call. */
   end(call: PlatformCall): void
+  /**
+   * The party of a connected call was heard from (an audit, an answer, a re-offer): its watchdog starts over. A party silent for the
+   * audit timeout is gone (its page closed, its network lost for good): both parties get `SessionEnded` and the call ends.
+   */
+  heard(call: PlatformCall, party: Party): void
   send(to: Party, frame: CallNotificationFrame): void
   link(to: Party): Array<{ rel: string; href: string }>
   /** A `wrtcsEventNotification` to one party. */
@@ -88,14 +95,35 @@ export interface CallSessions {
 /** The resource path of a party's session (`resourceURL`, notification links). */
 export const sessionPath = (party: Party): string => `/cpaas/webrtcsignaling/v1/${party.account.userId}/sessions/${party.sessionId}`
 
-/** The session table; an ended call's sessions are forgotten `endedRetention` ms after it ended. */
-export function callSessions(ctx: PlatformContext, endedRetention: number): CallSessions {
+/** What `SessionEnded` tells both parties of a call that one of them stopped auditing. */
+export const auditTimedOut = { statusCode: 408, reasonText: 'Session audit timed out' } as const
+
+/**
+ * The session table; an ended call's sessions are forgotten `endedRetention` ms after it ended, a connected call ends when one of its
+ * parties is silent for `auditTimeout` ms.
+ */
+export function callSessions(ctx: PlatformContext, endedRetention: number, auditTimeout: number): CallSessions {
   const sessions = new Map<string, OwnedSession>()
   const timers = timeouts(ctx.clock)
   const link = (to: Party) => [{ rel: 'webrtcSession', href: sessionPath(to) }]
   const notify = (to: Party, frame: CallNotificationFrame, devices: DeviceFilter | undefined): void =>
     ctx.notify(to.account.userId, 'call', frame as unknown as Record<string, Record<string, unknown>>, devices)
   const send = (to: Party, frame: CallNotificationFrame): void => notify(to, frame, to.device === undefined ? undefined : { only: to.device })
+  const event: CallSessions['event'] = (to, eventType, reason) => send(to, { wrtcsEventNotification: { eventType, link: link(to), ...reason } })
+  const end = (call: PlatformCall): void => {
+    call.phase = 'ended'
+    timers.cancel(call.timer)
+    for (const party of [call.caller, call.callee]) timers.cancel(party.watchdog)
+    call.timer = timers.later(endedRetention, () => {
+      // A transferred session belongs to another call by now.
+      for (const { sessionId } of [call.caller, call.callee]) if (sessions.get(sessionId)?.call === call) sessions.delete(sessionId)
+    })
+  }
+  const gone = (call: PlatformCall, party: Party): void => {
+    ctx.log(`call ${party.sessionId}: ${party.account.userId} silent for ${auditTimeout} ms, the call ends`)
+    for (const to of [call.caller, call.callee]) event(to, 'SessionEnded', auditTimedOut)
+    end(call)
+  }
   return {
     owned: (user, sessionId) => {
       const found = sessionId === undefined ? undefined : sessions.get(sessionId)
@@ -104,17 +132,14 @@ export function callSessions(ctx: PlatformContext, endedRetention: number): Call
     register: (call) => {
       for (const party of [call.caller, call.callee]) sessions.set(party.sessionId, { call, party })
     },
-    end: (call) => {
-      call.phase = 'ended'
-      timers.cancel(call.timer)
-      call.timer = timers.later(endedRetention, () => {
-        // A transferred session belongs to another call by now.
-        for (const { sessionId } of [call.caller, call.callee]) if (sessions.get(sessionId)?.call === call) sessions.delete(sessionId)
-      })
+    end,
+    heard: (call, party) => {
+      timers.cancel(party.watchdog)
+      party.watchdog = call.phase === 'connected' ? timers.later(auditTimeout, () => gone(call, party)) : undefined
     },
     send,
     link,
-    event: (to, eventType, reason) => send(to, { wrtcsEventNotification: { eventType, link: link(to), ...reason } }),
+    event,
     stopRinging: (party, device) => {
       if (device !== undefined) notify(party, { wrtcsEventNotification: { eventType: 'Cancelled', link: link(party) } }, { except: device })
     },

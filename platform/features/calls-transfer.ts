@@ -49,6 +49,7 @@ export function transferRoute(ctx: PlatformContext, calls: CallSessions): void {
     calls.end(here.call)
     calls.end(there.call)
     calls.register(paired)
+    for (const party of [paired.caller, paired.callee]) calls.heard(paired, party)
     calls.send(paired.caller, { wrtcsOfferNotification: { offer: {}, link: calls.link(paired.caller) } })
     for (const party of [here.party, there.party]) calls.event(party, 'SessionEnded', transferSucceeded)
     ctx.log(`call transfer by ${user.userId}: ${transferee.account.userId} (${transferee.sessionId}) ↔ ${target.account.userId} (${target.sessionId})`)

@@ -17,6 +17,11 @@ export interface CallsOptions {
   readonly unreachableDelay?: number
   /** How long an ended session is remembered (its DELETE still answers 204, its audit `Closed`), in ms (default 10 min). */
   readonly endedRetention?: number
+  /**
+   * How long a party of a connected call may be silent (no audit, which clients send every 25 s, nor any other request of its session)
+   * before the call ends with `SessionEnded` 408 to both parties, in ms (default 2 min).
+   */
+  readonly auditTimeout?: number
 }
 
 const displayName = (account: Account): string | undefined => {
@@ -85,6 +90,7 @@ function statusRoute(ctx: PlatformContext, calls: CallSessions): void {
     const reply = (status: string): PlatformReply => ({ status: 200, body: { wrtcsSessionStatus: { status } } })
     if (found === undefined) return reply('Closed')
     const { call, party } = found
+    calls.heard(call, party)
     const { status, clientCorrelator } = body.wrtcsSessionStatus
     if (status === 'Ringing' && party.role === 'callee' && call.phase === 'ringing') {
       const token = tokenOf(headers)
@@ -107,6 +113,7 @@ function accept(calls: CallSessions, { call, party }: OwnedSession, sdp: string,
   call.phase = 'connected'
   party.device = device
   calls.stopRinging(party, device)
+  for (const each of [call.caller, call.callee]) calls.heard(call, each)
   if (call.slowStart) {
     // The callee's "answer" is its offer; the gateway caller answers it (calls.md §6).
     call.pending = { answerer: 'caller', kind: 'wrtcsAcceptanceNotification' }
@@ -134,6 +141,7 @@ function answerRoute(ctx: PlatformContext, calls: CallSessions): void {
     const found = live(calls, user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
+    calls.heard(call, party)
     if (call.phase === 'ringing' && party.role === 'callee') return accept(calls, found, body.wrtcsAnswer.sdp, body.wrtcsAnswer.clientCorrelator)
     if (call.pending?.answerer === party.role) return relayAnswer(calls, found, body.wrtcsAnswer.sdp)
     return badInput(`wrtcsAnswer: session ${params.sessionId} has no offer waiting for an answer`)
@@ -146,6 +154,7 @@ function updateRoute(ctx: PlatformContext, calls: CallSessions): void {
     const found = live(calls, user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
+    calls.heard(call, party)
     if (call.phase !== 'connected') return badInput(`wrtcsOffer: session ${params.sessionId} is not answered yet`)
     if (call.pending !== undefined) return requestPending(params.sessionId ?? '')
     const to = peerOf(call, party)
@@ -179,7 +188,7 @@ function hangUpRoute(ctx: PlatformContext, calls: CallSessions): void {
 /** The calls module with chosen timings (`callsFeature` uses the defaults). */
 export function callsFeatureWith(options: CallsOptions = {}): PlatformFeature {
   return (ctx: PlatformContext) => {
-    const calls = callSessions(ctx, options.endedRetention ?? 600_000)
+    const calls = callSessions(ctx, options.endedRetention ?? 600_000, options.auditTimeout ?? 120_000)
     inviteRoute(ctx, calls, options.ringTimeout ?? 60_000, options.unreachableDelay ?? 1_000)
     statusRoute(ctx, calls)
     answerRoute(ctx, calls)

@@ -57,6 +57,13 @@ async function answered(alice: Party, bob: Party) {
   return call
 }
 
+/** An audit of `session` by `who` (calls.md §12): the status the platform answers. */
+async function audit(who: Party, session: string): Promise<string> {
+  const response = await who.api('PUT', `/sessions/${session}/status`, { wrtcsSessionStatus: { clientCorrelator: 'cc', status: 'Connected' } })
+  expect(response.status).to.equal(200)
+  return ((await response.json()) as { wrtcsSessionStatus: { status: string } }).wrtcsSessionStatus.status
+}
+
 describe('platform calls module (platform/features/calls.ts)', function () {
   this.timeout(10000)
   // The module's own timings on a clock only the tests move: calls left ringing by one test never time out into the next one.
@@ -230,11 +237,6 @@ describe('platform calls module (platform/features/calls.ts)', function () {
 
   it('audits: Connected while the session lives, Closed once it ended or for an unknown session (200)', async () => {
     const { callerSession, calleeSession } = await answered(alice, bob)
-    const audit = async (who: Party, session: string) => {
-      const response = await who.api('PUT', `/sessions/${session}/status`, { wrtcsSessionStatus: { clientCorrelator: 'cc', status: 'Connected' } })
-      expect(response.status).to.equal(200)
-      return ((await response.json()) as { wrtcsSessionStatus: { status: string } }).wrtcsSessionStatus.status
-    }
     expect(await audit(alice, callerSession)).to.equal('Connected')
     expect(await audit(bob, calleeSession)).to.equal('Connected')
     await alice.api('DELETE', `/sessions/${callerSession}`)
@@ -343,14 +345,71 @@ describe('platform calls module: ring timeout', function () {
     }
   })
 
-  it('an answered call never times out', async () => {
+  it('an answered call whose parties audit never times out', async () => {
     const alice = await party(platform(), 'alice@example.com')
     const bob = await party(platform(), 'bob@example.com')
     try {
-      await answered(alice, bob)
-      clock.advance(10 * 60_000)
+      const { callerSession, calleeSession } = await answered(alice, bob)
+      // Ten minutes of audits every 25 s, as clients send them (calls.md §12).
+      for (let round = 0; round < 24; round++) {
+        clock.advance(25_000)
+        expect(await audit(alice, callerSession)).to.equal('Connected')
+        expect(await audit(bob, calleeSession)).to.equal('Connected')
+      }
       expect(await alice.socket.barrier()).to.deep.equal([])
       expect(await bob.socket.barrier()).to.deep.equal([])
+      // Hung up, so that its parties' silence ends nothing in the next spec.
+      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+    } finally {
+      await alice.socket.close()
+      await bob.socket.close()
+    }
+  })
+
+  it('a party silent for 2 minutes (no audit, no request) is gone: both get SessionEnded 408 and the call ends', async () => {
+    const alice = await party(platform(), 'alice@example.com')
+    const bob = await party(platform(), 'bob@example.com')
+    try {
+      const { callerSession, calleeSession } = await answered(alice, bob)
+      // Alice audits, Bob's page is gone: his silence counts from the answer.
+      clock.advance(100_000)
+      expect(await audit(alice, callerSession)).to.equal('Connected')
+      clock.advance(19_999)
+      expect(await alice.socket.barrier()).to.deep.equal([])
+      clock.advance(1)
+      const ended = { eventType: 'SessionEnded', statusCode: 408, reasonText: 'Session audit timed out' }
+      expect((await alice.socket.nextJson()).wrtcsEventNotification).to.deep.include(ended)
+      expect((await bob.socket.nextJson()).wrtcsEventNotification).to.deep.include(ended)
+      expect(await audit(alice, callerSession)).to.equal('Closed')
+      expect(await audit(bob, calleeSession)).to.equal('Closed')
+      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+      expect(await bob.socket.barrier()).to.deep.equal([])
+    } finally {
+      await alice.socket.close()
+      await bob.socket.close()
+    }
+  })
+
+  it('a re-offer or an answer counts as hearing from the party, as an audit does', async () => {
+    const alice = await party(platform(), 'alice@example.com')
+    const bob = await party(platform(), 'bob@example.com')
+    try {
+      const { callerSession, calleeSession } = await answered(alice, bob)
+      // Bob's re-offer is all he sends in the first 2 minutes, Alice's answer all she sends in the next.
+      clock.advance(110_000)
+      expect(await audit(alice, callerSession)).to.equal('Connected')
+      expect((await bob.api('PUT', `/sessions/${calleeSession}/update`, { wrtcsOffer: { sdp: offerSdp } })).status).to.equal(204)
+      expect(Object.keys(await alice.socket.nextJson())).to.deep.equal(['wrtcsOfferNotification'])
+      clock.advance(110_000)
+      expect((await alice.api('PUT', `/sessions/${callerSession}/answer`, { wrtcsAnswer: { sdp: answerSdp } })).status).to.equal(204)
+      expect(Object.keys(await bob.socket.nextJson())).to.deep.equal(['wrtcsAnswerNotification'])
+      expect(await audit(bob, calleeSession)).to.equal('Connected')
+      clock.advance(110_000)
+      expect(await audit(alice, callerSession)).to.equal('Connected')
+      expect(await audit(bob, calleeSession)).to.equal('Connected')
+      expect(await alice.socket.barrier()).to.deep.equal([])
+      expect(await bob.socket.barrier()).to.deep.equal([])
+      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
     } finally {
       await alice.socket.close()
       await bob.socket.close()

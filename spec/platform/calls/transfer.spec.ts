@@ -51,6 +51,13 @@ const audit = async (who: Party, session: string): Promise<string> => {
   return ((await response.json()) as { wrtcsSessionStatus: { status: string } }).wrtcsSessionStatus.status
 }
 
+/** alice → bob (alice holds) and carol → alice (alice holds): one outgoing and one incoming call of alice. */
+async function consultation(alice: Party, bob: Party, carol: Party) {
+  const withBob = await heldCall(alice, bob, 'caller')
+  const withCarol = await heldCall(carol, alice, 'callee')
+  return { aliceBob: withBob.callerSession, bob: withBob.calleeSession, aliceCarol: withCarol.calleeSession, carol: withCarol.callerSession }
+}
+
 describe('platform calls module: consultative transfer (platform/features/calls-transfer.ts)', function () {
   this.timeout(10000)
   const clock = manualClock()
@@ -66,15 +73,8 @@ describe('platform calls module: consultative transfer (platform/features/calls-
     await Promise.all([alice, bob, carol].map((user) => user.socket.close()))
   })
 
-  /** alice → bob (alice holds) and carol → alice (alice holds): one outgoing and one incoming call of alice. */
-  async function consultation() {
-    const withBob = await heldCall(alice, bob, 'caller')
-    const withCarol = await heldCall(carol, alice, 'callee')
-    return { aliceBob: withBob.callerSession, bob: withBob.calleeSession, aliceCarol: withCarol.calleeSession, carol: withCarol.callerSession }
-  }
-
   it('re-pairs the two remote parties: an offer-less re-offer to one, its offer to the other, the answer back; SDPs verbatim', async () => {
-    const sessions = await consultation()
+    const sessions = await consultation(alice, bob, carol)
     expect((await transfer(alice, sessions.aliceBob, { address: 'sip:carol@example.com', sessionId: sessions.aliceCarol })).status).to.equal(204)
 
     const reoffer = (await bob.socket.nextJson()).wrtcsOfferNotification
@@ -97,7 +97,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
   })
 
   it('ends both sessions of the transferring user with SessionEnded 9905 "Transfer Successful"', async () => {
-    const sessions = await consultation()
+    const sessions = await consultation(alice, bob, carol)
     expect((await transfer(alice, sessions.aliceCarol, { address: 'sip:bob@example.com', sessionId: sessions.aliceBob })).status).to.equal(204)
     const ended = [(await alice.socket.nextJson()).wrtcsEventNotification, (await alice.socket.nextJson()).wrtcsEventNotification]
     expect(ended.map((event) => [event?.eventType, event?.statusCode, event?.reasonText])).to.deep.equal([
@@ -116,7 +116,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
   })
 
   it('the new pairing lives on: audits Connected (also after the old calls are forgotten), re-offers both ways, DELETE ends the other party', async () => {
-    const sessions = await consultation()
+    const sessions = await consultation(alice, bob, carol)
     await transfer(alice, sessions.aliceBob, { address: 'carol@example.com', sessionId: sessions.aliceCarol })
     expect((await alice.socket.barrier()).length).to.equal(2)
     await bob.socket.nextJson()
@@ -144,7 +144,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
   })
 
   it('refuses a transfer it cannot do, telling nobody: unknown or foreign sessions 404, bad bodies 400, an offer in flight 409', async () => {
-    const sessions = await consultation()
+    const sessions = await consultation(alice, bob, carol)
     const expectRefused = async (response: Response, status: number, variable?: RegExp) => {
       expect(response.status).to.equal(status)
       const { messageId, variables } = await exceptionOf(response)
@@ -173,7 +173,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
   })
 
   it('refuses with 404 a transfer naming a call that has ended, either way round', async () => {
-    const sessions = await consultation()
+    const sessions = await consultation(alice, bob, carol)
     expect((await alice.api('DELETE', `/sessions/${sessions.aliceBob}`)).status).to.equal(204)
     expect((await transfer(alice, sessions.aliceBob, { address: 'sip:carol@example.com', sessionId: sessions.aliceCarol })).status).to.equal(404)
     expect((await transfer(alice, sessions.aliceCarol, { address: 'sip:bob@example.com', sessionId: sessions.aliceBob })).status).to.equal(404)
@@ -189,5 +189,32 @@ describe('platform calls module: consultative transfer (platform/features/calls-
     expect(response.status).to.equal(400)
     expect((await exceptionOf(response)).variables.join(' ')).to.match(/not answered/)
     expect(await bob.socket.barrier()).to.deep.equal([])
+  })
+})
+
+describe('platform calls module: a transferred pair is audited as any call', function () {
+  this.timeout(10000)
+  const clock = manualClock()
+  const platform = usePlatform({ features: [callsFeatureWith({ auditTimeout: 120_000 })], clock })
+
+  it('ends the new pairing when one of its parties goes silent for the audit timeout', async () => {
+    const [alice, bob, carol] = await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com'].map((user) => party(platform(), user)))
+    try {
+      const sessions = await consultation(alice, bob, carol)
+      await transfer(alice, sessions.aliceBob, { address: 'carol@example.com', sessionId: sessions.aliceCarol })
+      expect((await alice.socket.barrier()).length).to.equal(2)
+      await bob.socket.nextJson()
+      await bob.api('PUT', `/sessions/${sessions.bob}/answer`, { wrtcsAnswer: { sdp: sdp(10) } })
+      // Carol gets Bob's offer and is silent from then on (her page closed); Bob audits.
+      await carol.socket.nextJson()
+      clock.advance(100_000)
+      expect(await audit(bob, sessions.bob)).to.equal('Connected')
+      clock.advance(20_000)
+      for (const who of [bob, carol]) expect((await who.socket.nextJson()).wrtcsEventNotification).to.deep.include({ eventType: 'SessionEnded', statusCode: 408 })
+      expect(await audit(bob, sessions.bob)).to.equal('Closed')
+      expect(await alice.socket.barrier()).to.deep.equal([])
+    } finally {
+      await Promise.all([alice, bob, carol].map((user) => user.socket.close()))
+    }
   })
 })

@@ -135,6 +135,15 @@ describe('streams/connection/reconnect', () => {
     })
   })
 
+  it('still makes the attempts to open a connection when autoReconnect is false, as the original SDK: only a lost one is not reopened', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      let attempts = 0
+      const socket$ = defer(() => (++attempts < 3 ? cold<string>('#') : cold<string>('o 9ms #', undefined, new Error('lost'))))
+      const result$ = ending(socket$.pipe(reconnect(policy({ autoReconnect: false, delay: 100, limit: 5 }), scheduler, (value) => value === 'o')))
+      expectObservable(result$).toBe('a 99ms b 99ms o 9ms (e|)', { a: 'r2/100', b: 'r3/100', o: 'o', e: 'error: lost' })
+    })
+  })
+
   it('reads the policy at each decision, so configuration updates apply to the next wait', () => {
     scheduler.run(({ cold, expectObservable }) => {
       let current = policy({ delay: 100, limit: 3 })

@@ -269,16 +269,17 @@ describe('integration: connection faults and recovery', () => {
     await notificationArrives(platform(), alice, 'alice@example.com', 'on the new channel')
   })
 
-  it('gives up after reconnectLimit failed attempts: subscription:change and subscription:error, channel forgotten; a later subscribe starts afresh', async () => {
+  it('gives up after reconnectLimit failed attempts: subscription:change { reason: LOST_CONNECTION } and subscription:error, channel forgotten; a later subscribe starts afresh', async () => {
     await start()
     const alice = await client('alice@example.com', { connectivity: { reconnectDelay: 20, reconnectLimit: 3 } })
     const channelURL = alice.connection.getSocketState('cpaas')?.channelURL ?? ''
     // The platform refuses every upgrade on this channel (the channel itself still exists).
     await platform().admin.fail({ prefix: channelURL, count: 100, status: 503 })
-    const changed = nextEvent(alice, 'subscription:change', () => alice.services.getSubscriptions().subscribed.length === 0)
+    const changed = nextEvent<{ reason?: string }>(alice, 'subscription:change', () => alice.services.getSubscriptions().subscribed.length === 0)
     const failed = nextEvent<{ error: unknown }>(alice, 'subscription:error')
     await platform().admin.dropSockets({ userId: 'alice@example.com' })
-    await changed
+    // The original SDK's reason for dropping every service.
+    expect(await changed).to.deep.equal({ reason: 'LOST_CONNECTION' })
     const { error } = await failed
     expect(isBasicError(error) && error.code).to.equal('subscription:1')
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: false, channelURL: undefined })

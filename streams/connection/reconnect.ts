@@ -1,5 +1,6 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config/state.js'
+import { timerWait } from '../environment.js'
 
 /** How to reconnect (`connectivity` configuration, `channel-and-subscriptions.md` §5). */
 export interface ReconnectPolicy {
@@ -45,9 +46,9 @@ export class ReconnectLimitReached extends Error {
   }
 }
 
-/** The wait before attempt n+1 after n failed attempts in a row: `min(delay × multiplier^(n−1), maxDelay)`. */
+/** The wait before attempt n+1 after n failed attempts in a row: `min(delay × multiplier^(n−1), maxDelay)`, within the timers' range. */
 const reconnectDelay = (policy: ReconnectPolicy, failures: number): number =>
-  Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay)
+  timerWait(Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay))
 
 /**
  * Resubscribes to a failing connection: at once after one that had opened (`isOpen`) unless `autoReconnect` is off, else after `reconnectDelay`,

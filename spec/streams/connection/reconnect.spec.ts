@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { Observable, catchError, defer, map, of, take, toArray } from 'rxjs'
+import { Observable, asyncScheduler, catchError, defer, map, of, take, throwError, toArray } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { defaultConfig } from '../../../streams/config/state.js'
 import { ReconnectLimitReached, reconnect, reconnectPolicy, type ReconnectPolicy, type Reconnecting } from '../../../streams/connection/reconnect.js'
@@ -167,5 +167,18 @@ describe('streams/connection/reconnect', () => {
       expectObservable(ending(socket$.pipe(reconnect(policy({ delay: 1000 }), scheduler))), '^ 1500ms !').toBe('a 999ms b', { a: 'r2/1000', b: 'r3/1000' })
       expectSubscriptions(socket$.subscriptions).toBe(['(^!)', '1000ms (^!)'])
     })
+  })
+
+  it('waits at most 2^31 − 1 ms between attempts: a longer wait on the host timers would retry at once, in a loop', async () => {
+    // Host timers, not virtual time: only they fire a longer timer at once.
+    let attempts = 0
+    const socket$ = defer(() => {
+      attempts += 1
+      return throwError(() => new Error('refused'))
+    })
+    const running = socket$.pipe(reconnect(policy({ delay: 3e9, maxDelay: 1e12, limit: 0 }), asyncScheduler)).subscribe({ error: () => undefined })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    running.unsubscribe()
+    expect(attempts).to.equal(1)
   })
 })

@@ -122,8 +122,11 @@ export interface EventPayloads {
   'auth:error': ErrorPayload
   /** The notification channel was refreshed (`isFailure: false`) or could not be. */
   'auth:resub': { readonly attemptNum: number; readonly isFailure: boolean; readonly error?: BasicError }
-  /** A `services.subscribe` / `unsubscribe` started or finished: read `services.getSubscriptions()`. */
-  'subscription:change': EmptyPayload
+  /**
+   * A `services.subscribe` / `unsubscribe` started or finished: read `services.getSubscriptions()`. `reason: 'LOST_CONNECTION'` (as the original
+   * SDK) when every service was dropped because the channel's connection was lost for good (reconnection gave up).
+   */
+  'subscription:change': { readonly reason?: 'LOST_CONNECTION' }
   /** A subscription request failed as a whole. */
   'subscription:error': ErrorPayload
   /** The WebSocket connected, was lost, or was closed: read `connection.getSocketState('cpaas')`. */

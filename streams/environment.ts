@@ -33,6 +33,12 @@ export interface Environment {
   readonly online$: Observable<void>
 }
 
+/** The longest wait the host's timers keep (ms, about 24.8 days): browsers and Node fire a longer `setTimeout` or `setInterval` at once. */
+export const longestTimer = 2 ** 31 - 1
+
+/** A wait the host's timers keep: `ms`, at most `longestTimer` (a longer one would fire at once, e.g. a ping every millisecond). */
+export const timerWait = (ms: number): number => Math.min(ms, longestTimer)
+
 const host = globalThis as typeof globalThis & { navigator?: Navigator; document?: Document; addEventListener?: unknown }
 
 /** The browser's `online` events; nothing where the global object takes no listeners (Node). */

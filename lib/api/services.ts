@@ -47,6 +47,8 @@ export interface ServicesApi {
 }
 
 const change: PublicEvent = { type: 'subscription:change', payload: {} }
+/** Every service dropped because the channel cannot be reached any more: the original SDK's reason. */
+const lostConnection: PublicEvent = { type: 'subscription:change', payload: { reason: 'LOST_CONNECTION' } }
 
 /** The documented events of the subscription feature (`protocol/events.md` §2–3). */
 const subscriptionPublicEvents = (event: SubscriptionEvent): PublicEvent[] => {
@@ -60,7 +62,7 @@ const subscriptionPublicEvents = (event: SubscriptionEvent): PublicEvent[] => {
     case 'requestRejected':
       return [{ type: 'subscription:error', payload: { error: event.error } }]
     case 'channelLost':
-      return [change, { type: 'subscription:error', payload: { error: event.error } }]
+      return [lostConnection, { type: 'subscription:error', payload: { error: event.error } }]
     case 'channelRefreshed':
       return [{ type: 'auth:resub', payload: { attemptNum: event.attemptNum, isFailure: false } }]
     case 'channelRefreshFailed':

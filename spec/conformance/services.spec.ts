@@ -35,6 +35,36 @@ conformanceSuite('conformance: services (subscribe, unsubscribe, getSubscription
     }),
   })
 
+  scenario('reconnection that gives up drops every service with subscription:change { reason: LOST_CONNECTION }', {
+    name: 'reconnection gives up',
+    justified: [
+      { path: 'alice.events.subscription.order', reason: 'kandy-rx adds subscription:error after the subscription:change when reconnection gives up (the known addition; channel §5 lists none)' },
+      { path: 'alice.events.subscription.subscription:error', reason: 'as above: the subscription:error kandy-rx adds when reconnection gives up' },
+    ],
+    // keepAlive every 100 ms: the original notices the dropped socket at its next ping.
+    run: async ({ open, platform }) => {
+      const alice = await open('alice@example.com', { services: ['chat'], config: { connectivity: { method: 'keepAlive', pingInterval: 100, reconnectDelay: 50, reconnectLimit: 2 } } })
+      await platform.admin.fail({ prefix: '/cpaas/notificationchannel/v1/alice@example.com/channels/', count: 100, status: 503 })
+      await platform.admin.dropSockets({ userId: 'alice@example.com' })
+      await alice.until((client) => client.services.getSubscriptions().subscribed.length === 0)
+      await alice.settle(500)
+      await alice.step('getSubscriptions after giving up', (client) => client.services.getSubscriptions())
+    },
+  })
+
+  scenario('autoReconnect off: a first WebSocket attempt that fails is tried again, and the subscription succeeds', {
+    name: 'autoReconnect off, first attempt refused',
+    run: async ({ open, platform }) => {
+      const alice = await open('alice@example.com', { config: { connectivity: { autoReconnect: false, reconnectDelay: 50, reconnectLimit: 3 } } })
+      await platform.admin.fail({ prefix: '/cpaas/notificationchannel/v1/alice@example.com/channels/', count: 1, status: 503 })
+      await alice.step('subscribe', (client) => client.services.subscribe(['chat']))
+      await alice.until((client) => !client.services.getSubscriptions().isPending)
+      await alice.settle(500)
+      await alice.step('getSubscriptions', (client) => client.services.getSubscriptions())
+      await alice.step('connected', (client) => (client.connection.getSocketState('cpaas') as { connected?: boolean }).connected)
+    },
+  })
+
   scenario('bad input: unknown services, unsubscribing what is not subscribed', {
     name: 'services bad input',
     justified: [

@@ -18,6 +18,7 @@ import {
   type SchedulerLike,
 } from 'rxjs'
 import type { Config } from '../config/state.js'
+import { timerWait } from '../environment.js'
 import { controlFrames } from './codecs.js'
 import { classifyFrame, type FrameKind } from './frames.js'
 import type { SocketSignal } from './socket.js'
@@ -47,7 +48,7 @@ const sendOrLose = (send: Send, frame: string, what: string): void => {
 
 /** Mode A: a keepAlive ping at once and every `pingInterval`; only a failed send counts. */
 const keepAlive = (send: Send, options: ConnectivityOptions, scheduler: SchedulerLike): Observable<never> =>
-  timer(0, options.pingInterval, scheduler).pipe(
+  timer(0, timerWait(options.pingInterval), scheduler).pipe(
     tap(() => sendOrLose(send, controlFrames.keepAlive(), 'keepAlive ping')),
     ignoreElements(),
   )
@@ -62,7 +63,7 @@ const pingPong = (send: Send, frames$: Observable<FrameKind>, options: Connectiv
       filter((frame) => frame.kind === 'connAck'),
       tap(() => (lastAck = scheduler.now())),
     )
-    const pings$ = timer(0, pingInterval, scheduler).pipe(
+    const pings$ = timer(0, timerWait(pingInterval), scheduler).pipe(
       tap((tick) => {
         const silence = scheduler.now() - lastAck
         if (tick > 0 && silence >= pingInterval * maxMissedPings) throw new ConnectionLost(`no connAck for ${silence} ms`)
@@ -81,7 +82,7 @@ const serverResponsible = (send: Send, frames$: Observable<FrameKind>, options: 
     scan((interval, check) => (check.interval === undefined ? interval : check.interval * 1000), serverInitialInterval),
     startWith(serverInitialInterval),
     switchMap((interval) =>
-      timer(interval * tolerated(options), scheduler).pipe(
+      timer(timerWait(interval * tolerated(options)), scheduler).pipe(
         tap(() => {
           throw new ConnectionLost(`no connCheck from the platform for ${interval * tolerated(options)} ms`)
         }),

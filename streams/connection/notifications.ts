@@ -6,40 +6,46 @@ import type { InboundNotification } from './link.js'
 /** Code of a frame that is JSON but not a notification (not an object, or no kind with an id): an SDK string. */
 const invalidNotificationCode = 'INVALID_NOTIFICATION'
 
-/** The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference), in a Set and a ring buffer; 0 remembers nothing. */
+/**
+ * The last `capacity` notification ids, oldest forgotten first (FIFO, as the reference); 0 remembers nothing. Memory follows the ids seen,
+ * never the capacity, so any configured length is safe (a ring preallocated at the capacity threw a RangeError past 2^32 − 1).
+ */
 export class IdCache {
   private readonly ids = new Set<string>()
-  private ring: Array<string | undefined>
-  private next = 0
+  /** The ids in arrival order from `oldest` on (the ones before it are forgotten). */
+  private order: string[] = []
+  private oldest = 0
 
   constructor(private capacity: number) {
     this.capacity = Math.max(0, Math.floor(capacity))
-    this.ring = new Array<string | undefined>(this.capacity)
   }
 
   /** True when `id` is remembered; otherwise remembers it, forgetting the oldest when full. */
   seen(id: string): boolean {
     if (this.ids.has(id)) return true
     if (this.capacity === 0) return false
-    const evicted = this.ring[this.next]
-    if (evicted !== undefined) this.ids.delete(evicted)
-    this.ring[this.next] = id
     this.ids.add(id)
-    this.next = (this.next + 1) % this.capacity
+    this.order.push(id)
+    this.trim()
     return false
   }
 
   /** Changes the capacity, keeping the newest ids that still fit. */
   resize(capacity: number): void {
-    const size = Math.max(0, Math.floor(capacity))
-    if (size === this.capacity) return
-    // The ring from `next` on holds the oldest ids: seen again in order, those that no longer fit are forgotten first.
-    const oldestFirst = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)]
-    this.capacity = size
-    this.ring = new Array<string | undefined>(size)
-    this.ids.clear()
-    this.next = 0
-    for (const id of oldestFirst) if (id !== undefined) this.seen(id)
+    this.capacity = Math.max(0, Math.floor(capacity))
+    this.trim()
+  }
+
+  /** Forgets the oldest ids until no more than `capacity` are left; drops the forgotten part of `order` once it is half of it. */
+  private trim(): void {
+    while (this.ids.size > this.capacity) {
+      this.ids.delete(this.order[this.oldest] ?? '')
+      this.oldest += 1
+    }
+    if (this.oldest > 64 && this.oldest * 2 > this.order.length) {
+      this.order = this.order.slice(this.oldest)
+      this.oldest = 0
+    }
   }
 }
 

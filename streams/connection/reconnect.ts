@@ -1,9 +1,10 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config/state.js'
+import { timerWait } from '../environment.js'
 
 /** How to reconnect (`connectivity` configuration, `channel-and-subscriptions.md` §5). */
 export interface ReconnectPolicy {
-  /** When false, the first failure ends the stream. */
+  /** When false, a connection lost after it opened ends the stream; the attempts to open one still follow the policy (as the original SDK). */
   readonly autoReconnect: boolean
   /** Milliseconds before the second attempt (`reconnectDelay`). */
   readonly delay: number
@@ -45,13 +46,13 @@ export class ReconnectLimitReached extends Error {
   }
 }
 
-/** The wait before attempt n+1 after n failed attempts in a row: `min(delay × multiplier^(n−1), maxDelay)`. */
+/** The wait before attempt n+1 after n failed attempts in a row: `min(delay × multiplier^(n−1), maxDelay)`, within the timers' range. */
 const reconnectDelay = (policy: ReconnectPolicy, failures: number): number =>
-  Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay)
+  timerWait(Math.min(policy.delay * policy.multiplier ** (failures - 1), policy.maxDelay))
 
 /**
- * Resubscribes to a failing connection: at once after one that had opened (`isOpen`), else after `reconnectDelay`, erroring with
- * `ReconnectLimitReached` after `limit` failed attempts (0 = never). A `Reconnecting` value announces each attempt; a policy getter follows config updates.
+ * Resubscribes to a failing connection: at once after one that had opened (`isOpen`) unless `autoReconnect` is off, else after `reconnectDelay`,
+ * erroring with `ReconnectLimitReached` after `limit` failed attempts (0 = never). A `Reconnecting` value announces each attempt; a policy getter follows config updates.
  *
  * socket$.pipe(reconnect({ autoReconnect: true, delay: 5000, multiplier: 2, maxDelay: 640000, limit: 5 }, scheduler, isOpened))
  */
@@ -79,8 +80,7 @@ export function reconnect<T>(
           },
           error: (error: unknown) => {
             const { autoReconnect, limit } = current()
-            if (!autoReconnect) return subscriber.error(error)
-            if (opened) return retry({ type: 'reconnecting', attempt: 1, delay: 0, error })
+            if (opened) return autoReconnect ? retry({ type: 'reconnecting', attempt: 1, delay: 0, error }) : subscriber.error(error)
             failures += 1
             if (limit !== 0 && failures >= limit) return subscriber.error(new ReconnectLimitReached(failures, error))
             retry({ type: 'reconnecting', attempt: failures + 1, delay: reconnectDelay(current(), failures), error })

@@ -35,7 +35,7 @@ export type ConnectionEvent =
   | { readonly type: 'reconnecting' }
   /** An attempt failed (`failures` in a row in this cycle); the next comes after `delay` ms. */
   | { readonly type: 'attemptFailed'; readonly failures: number; readonly delay: number; readonly error: BasicError }
-  /** Every attempt failed (`reconnectLimit`), or the first one with `autoReconnect` off. */
+  /** Every attempt failed (`reconnectLimit`). */
   | { readonly type: 'gaveUp'; readonly channelURL: string; readonly error: BasicError }
   /** The socket was closed on purpose. */
   | { readonly type: 'closed' }

@@ -1,4 +1,5 @@
-import { Observable, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs'
+import { Observable, defer, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs'
+import { timerWait } from '../environment.js'
 import { BasicError, type ErrorCode } from '../errors.js'
 
 /** The moment a subscription request gives up: `subscription.timeout` seconds after it was made. */
@@ -8,8 +9,9 @@ export interface Deadline {
 }
 
 export function deadlineIn(seconds: number, scheduler: SchedulerLike): Deadline {
-  // A timer at a date waits from each subscription until then (at once once it has passed).
-  return { seconds, passed$: timer(new Date(scheduler.now() + seconds * 1000), scheduler) }
+  const at = scheduler.now() + seconds * 1000
+  // From each subscription until then (at once once it has passed), within the timers' range.
+  return { seconds, passed$: defer(() => timer(timerWait(at - scheduler.now()), scheduler)) }
 }
 
 /**

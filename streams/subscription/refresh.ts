@@ -1,4 +1,5 @@
 import { EMPTY, asyncScheduler, catchError, concat, concatMap, defer, map, of, take, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { timerWait } from '../environment.js'
 
 /** One refresh attempt's outcome; `attemptNum` counts attempts since the last success (from 1). */
 export type RefreshOutcome =
@@ -29,7 +30,8 @@ export function refreshBefore(
     defer(() => {
       const left = expiresAt - scheduler.now()
       if (left < minimum) return EMPTY
-      return timer(left / 2, scheduler).pipe(
+      // A lifetime past the timers' range is refreshed early rather than at once, again and again.
+      return timer(timerWait(left / 2), scheduler).pipe(
         concatMap(() =>
           refresh(attemptNum).pipe(
             take(1),

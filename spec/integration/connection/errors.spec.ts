@@ -109,6 +109,15 @@ describe('integration: authentication and subscription errors', () => {
     for (let tries = 0; (await platform().admin.state()).channels !== 0 && tries < 50; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20))
     expect((await platform().admin.state()).channels).to.equal(0)
   })
+
+  it('tries a refused first WebSocket again with autoReconnect off, as the original SDK: the subscription succeeds', async () => {
+    const alice = await client('alice@example.com', { connectivity: { autoReconnect: false, reconnectDelay: 20, reconnectLimit: 3 } })
+    await platform().admin.fail({ prefix: '/cpaas/notificationchannel/v1/alice@example.com/channels/', count: 1, status: 503 })
+    const outcome = await subscribe(alice, ['chat'])
+    expect(outcome.type).to.equal('subscription:change')
+    expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
+    expect(alice.connection.getSocketState('cpaas')?.connected).to.equal(true)
+  })
 })
 
 describe('integration: a service that does not answer within subscription.timeout (SDK and platform on one virtual clock)', () => {

@@ -187,6 +187,22 @@ describe('integration: connection faults and recovery', () => {
     expect(sockets.opened).to.have.length(2)
   })
 
+  it('keeps the socket when the platform promises a connCheck interval beyond the timers\' range, instead of declaring it lost at once', async () => {
+    await start()
+    // Real timers, not the virtual clock: a host timer past 2^31 − 1 ms fires at once, which a virtual clock would not show.
+    const sockets: SocketLog = { opened: [], sent: [], received: [] }
+    const serverChecks: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: { type: 'keepAlive', responsibleParty: 'server' } } }
+    const alice = await client('alice@example.com', serverChecks, ['chat'], { WebSocket: recordingSockets(sockets) })
+    const events = recordEvents(alice)
+    // 10^7 s × 3 missed checks: 3 × 10^10 ms.
+    await platform().admin.send('alice@example.com', JSON.stringify({ connCheck: { interval: 1e7 } }))
+    await until(() => count(sockets.sent, 'connAck') === 1, 'the connAck')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(events).not.to.include('ws:change')
+    expect(sockets.opened).to.have.length(1)
+    expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: true, reconnecting: false })
+  })
+
   it('tolerates at least one missed check when maxMissedPings is 0, instead of reopening the socket in a loop', async () => {
     await start()
     const serverChecks: UserConfig = { connectivity: { ...fastReconnect.connectivity, checkConnectivity: true, method: { type: 'keepAlive', responsibleParty: 'server' }, maxMissedPings: 0 } }
@@ -269,16 +285,17 @@ describe('integration: connection faults and recovery', () => {
     await notificationArrives(platform(), alice, 'alice@example.com', 'on the new channel')
   })
 
-  it('gives up after reconnectLimit failed attempts: subscription:change and subscription:error, channel forgotten; a later subscribe starts afresh', async () => {
+  it('gives up after reconnectLimit failed attempts: subscription:change { reason: LOST_CONNECTION } and subscription:error, channel forgotten; a later subscribe starts afresh', async () => {
     await start()
     const alice = await client('alice@example.com', { connectivity: { reconnectDelay: 20, reconnectLimit: 3 } })
     const channelURL = alice.connection.getSocketState('cpaas')?.channelURL ?? ''
     // The platform refuses every upgrade on this channel (the channel itself still exists).
     await platform().admin.fail({ prefix: channelURL, count: 100, status: 503 })
-    const changed = nextEvent(alice, 'subscription:change', () => alice.services.getSubscriptions().subscribed.length === 0)
+    const changed = nextEvent<{ reason?: string }>(alice, 'subscription:change', () => alice.services.getSubscriptions().subscribed.length === 0)
     const failed = nextEvent<{ error: unknown }>(alice, 'subscription:error')
     await platform().admin.dropSockets({ userId: 'alice@example.com' })
-    await changed
+    // The original SDK's reason for dropping every service.
+    expect(await changed).to.deep.equal({ reason: 'LOST_CONNECTION' })
     const { error } = await failed
     expect(isBasicError(error) && error.code).to.equal('subscription:1')
     expect(alice.connection.getSocketState('cpaas')).to.deep.include({ connected: false, reconnecting: false, channelURL: undefined })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { catchError, map, of, startWith, type Observable } from 'rxjs'
+import { NEVER, asyncScheduler, catchError, map, of, startWith, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { ConnectionLost, connectivityCheck, type ConnectivityOptions } from '../../../streams/connection/connectivityCheck.js'
 import type { SocketSignal } from '../../../streams/connection/socket.js'
@@ -166,6 +166,14 @@ describe('streams/connection/connectivityCheck', () => {
       })
       expect(times(connAck)).to.deep.equal([5001, 25002])
     })
+  })
+
+  it('pings at most every 2^31 − 1 ms: a longer pingInterval on the host timers would ping every millisecond', async () => {
+    // Host timers, not virtual time: only they fire a longer timer at once.
+    const running = NEVER.pipe(startWith(signals.o!), connectivityCheck(of(options({ pingInterval: 3e9 })), asyncScheduler)).subscribe({ error: () => undefined })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    running.unsubscribe()
+    expect(times(keepAlive)).to.have.length(1)
   })
 
   describe('switching at run time', () => {

@@ -95,6 +95,15 @@ describe('streams/connection/notifications', () => {
     expect(accepted(resized, ['b', 'b'])).to.deep.equal(['b', 'b'])
   })
 
+  it('takes an idCacheLength beyond the longest array (2^32 − 1) without throwing, and resizes it down', () => {
+    const intake = notificationIntake(2 ** 32)
+    expect(accepted(intake, ['a', 'b', 'a'])).to.deep.equal(['a', 'b'])
+    intake.resize(5e9)
+    expect(accepted(intake, ['c', 'a'])).to.deep.equal(['c'])
+    intake.resize(1)
+    expect(accepted(intake, ['c', 'b'])).to.deep.equal(['b'])
+  })
+
   it('keeps a 100,000-id window exact', () => {
     const intake = notificationIntake(100000)
     const ids = Array.from({ length: 200000 }, (_, index) => `id-${index % 150000}`)

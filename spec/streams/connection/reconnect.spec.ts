@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { Observable, catchError, defer, map, of, take, toArray } from 'rxjs'
+import { Observable, asyncScheduler, catchError, defer, map, of, take, throwError, toArray } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { defaultConfig } from '../../../streams/config/state.js'
 import { ReconnectLimitReached, reconnect, reconnectPolicy, type ReconnectPolicy, type Reconnecting } from '../../../streams/connection/reconnect.js'
@@ -135,6 +135,15 @@ describe('streams/connection/reconnect', () => {
     })
   })
 
+  it('still makes the attempts to open a connection when autoReconnect is false, as the original SDK: only a lost one is not reopened', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      let attempts = 0
+      const socket$ = defer(() => (++attempts < 3 ? cold<string>('#') : cold<string>('o 9ms #', undefined, new Error('lost'))))
+      const result$ = ending(socket$.pipe(reconnect(policy({ autoReconnect: false, delay: 100, limit: 5 }), scheduler, (value) => value === 'o')))
+      expectObservable(result$).toBe('a 99ms b 99ms o 9ms (e|)', { a: 'r2/100', b: 'r3/100', o: 'o', e: 'error: lost' })
+    })
+  })
+
   it('reads the policy at each decision, so configuration updates apply to the next wait', () => {
     scheduler.run(({ cold, expectObservable }) => {
       let current = policy({ delay: 100, limit: 3 })
@@ -158,5 +167,18 @@ describe('streams/connection/reconnect', () => {
       expectObservable(ending(socket$.pipe(reconnect(policy({ delay: 1000 }), scheduler))), '^ 1500ms !').toBe('a 999ms b', { a: 'r2/1000', b: 'r3/1000' })
       expectSubscriptions(socket$.subscriptions).toBe(['(^!)', '1000ms (^!)'])
     })
+  })
+
+  it('waits at most 2^31 − 1 ms between attempts: a longer wait on the host timers would retry at once, in a loop', async () => {
+    // Host timers, not virtual time: only they fire a longer timer at once.
+    let attempts = 0
+    const socket$ = defer(() => {
+      attempts += 1
+      return throwError(() => new Error('refused'))
+    })
+    const running = socket$.pipe(reconnect(policy({ delay: 3e9, maxDelay: 1e12, limit: 0 }), asyncScheduler)).subscribe({ error: () => undefined })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    running.unsubscribe()
+    expect(attempts).to.equal(1)
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { map, throwError, type Observable } from 'rxjs'
+import { asyncScheduler, map, of, throwError, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { refreshBefore, type RefreshOutcome } from '../../../streams/subscription/refresh.js'
 
@@ -77,5 +77,18 @@ describe('streams/subscription/refresh', () => {
     scheduler.run(({ expectObservable }) => {
       expectObservable(refreshBefore(0, () => throwError(() => new Error('never called')), scheduler)).toBe('|')
     })
+  })
+
+  it('waits at most 2^31 − 1 ms before a refresh: a longer lifetime granted would refresh at once on the host timers, again and again', async () => {
+    // Host timers, not virtual time: only they fire a longer timer at once.
+    let refreshes = 0
+    const refresh = (): Observable<number> => {
+      refreshes += 1
+      return of(1e7)
+    }
+    const running = refreshBefore(1e7, refresh, asyncScheduler).subscribe()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    running.unsubscribe()
+    expect(refreshes).to.equal(0)
   })
 })

@@ -1,6 +1,7 @@
 import { EMPTY, Observable, catchError, concat, defer, exhaustMap, filter, ignoreElements, map, merge, of, race, share, switchMap, take, takeWhile, throwError, timeout, timer, type SchedulerLike } from 'rxjs'
 import { asBasicError, BasicError, errorCodes } from '../errors.js'
 import type { RestartPolicy } from '../config/media-restart.js'
+import { timerWait } from '../environment.js'
 import type { MediaConnectionState } from './model.js'
 
 // A call restarts its media by itself when its media connection failed, stayed disconnected past a grace period, or the browser came back online.
@@ -39,7 +40,7 @@ export function automaticRestarts(signals$: Observable<RestartSignal>, restart: 
 
     const reasons$: Observable<RestartReason> = merge(
       states$.pipe(
-        switchMap((state) => (state === 'failed' ? of<RestartReason>('failed') : state === 'disconnected' ? timer(policy.gracePeriod, scheduler).pipe(map((): RestartReason => 'disconnected')) : EMPTY)),
+        switchMap((state) => (state === 'failed' ? of<RestartReason>('failed') : state === 'disconnected' ? timer(timerWait(policy.gracePeriod), scheduler).pipe(map((): RestartReason => 'disconnected')) : EMPTY)),
       ),
       signals.pipe(
         filter((signal) => signal.type === 'online' && latest !== 'new' && latest !== 'closed'),
@@ -50,10 +51,10 @@ export function automaticRestarts(signals$: Observable<RestartSignal>, restart: 
     const attempt = (): Observable<unknown> =>
       concat(defer(restart).pipe(ignoreElements()), backAgain$).pipe(
         take(1),
-        timeout({ first: policy.timeout, scheduler, with: () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `The media did not come back within ${policy.timeout / 1000} s of a restart`)) }),
+        timeout({ first: timerWait(policy.timeout), scheduler, with: () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, `The media did not come back within ${policy.timeout / 1000} s of a restart`)) }),
       )
 
-    const delayBefore = (next: number): number => Math.min(policy.delay * 2 ** (next - 2), policy.maxDelay)
+    const delayBefore = (next: number): number => timerWait(Math.min(policy.delay * 2 ** (next - 2), policy.maxDelay))
 
     const episode = (reason: RestartReason, number = 1): Observable<RestartOutcome> =>
       concat(

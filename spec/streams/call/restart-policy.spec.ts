@@ -92,4 +92,24 @@ describe('automatic media restart policy (streams/call/restart-policy.ts)', () =
   it('does nothing when turned off', () => {
     run('10ms f', () => timer(10), '|', {}, { ...defaultRestartPolicy, enabled: false })
   })
+
+  it('waits at most 2^31 − 1 ms however long the configured times: the host timers would fire a longer wait at once', () => {
+    // Virtual time keeps any wait; what the host would be asked for is what the policy schedules, recorded here.
+    const waits: number[] = []
+    const recording = { now: () => scheduler.now(), schedule: (...args: Parameters<TestScheduler['schedule']>) => (waits.push(args[1] ?? 0), scheduler.schedule(...args)) }
+    const longest = 2 ** 31 - 1
+    const long: RestartPolicy = { enabled: true, gracePeriod: 3e9, attempts: 2, delay: 3e9, maxDelay: 3e9, timeout: 3e9 }
+    scheduler.run(({ hot, expectObservable }) => {
+      const failing = () => throwError(() => new BasicError(errorCodes.call.GENERIC_ERROR, 'the far end refused the offer'))
+      const outcomes$ = automaticRestarts(hot('10ms d 10ms c 10ms f', signals), failing, long, recording).pipe(map(plain))
+      const error = { code: errorCodes.call.GENERIC_ERROR, message: 'the far end refused the offer' }
+      expectObservable(outcomes$).toBe(`32ms a ${longest - 1}ms (bc|)`, {
+        a: { type: 'restarting', attempt: 1, reason: 'failed' },
+        b: { type: 'restarting', attempt: 2, reason: 'failed' },
+        c: { type: 'gaveUp', attempts: 2, error },
+      })
+    })
+    expect(waits.filter((wait) => wait > 0)).to.include(longest)
+    expect(Math.max(...waits)).to.equal(longest)
+  })
 })

@@ -125,21 +125,28 @@ export const defaultConfig: Config = {
   messaging: { smsFrom: undefined, features: ['base', 'history', 'rich', 'parts', 'isTyping'] },
 }
 
-/** Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. */
-export function deepMerge<T>(base: T, update: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(update)) return (update === undefined ? base : update) as T
-  const merged: Record<string, unknown> = { ...base }
+/**
+ * Merges `update` into `base`: objects deeply, everything else (arrays, functions) replaced. The update's objects are copied, never kept,
+ * so the result can be frozen without freezing the app's own; an object that contains itself gives a copy that contains itself.
+ */
+export function deepMerge<T>(base: T, update: unknown, copying = new Map<object, object>()): T {
+  if (!isPlainObject(update)) return (update === undefined ? base : update) as T
+  const cycle = copying.get(update)
+  if (cycle !== undefined) return cycle as T
+  const merged: Record<string, unknown> = isPlainObject(base) ? { ...base } : {}
+  copying.set(update, merged)
   for (const [key, value] of Object.entries(update)) {
     if (value === undefined) continue
     const current = Object.hasOwn(merged, key) ? merged[key] : undefined
     // defineProperty: a `__proto__` key is data, never the object's prototype.
     Object.defineProperty(merged, key, {
-      value: deepMerge(current, value),
+      value: deepMerge(current, value, copying),
       enumerable: true,
       writable: true,
       configurable: true,
     })
   }
+  copying.delete(update)
   return merged as T
 }
 
@@ -161,8 +168,9 @@ export function mergeConfig(config: Config, values: UserConfig): Config {
 /** Freezes the plain objects of a merged configuration (not the app's own arrays or functions), so `getConfig()` cannot be mutated. */
 function freezeObjects<T>(value: T): T {
   if (isPlainObject(value) && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) freezeObjects(child)
+    // Frozen first: an object that contains itself is not walked again.
     Object.freeze(value)
+    for (const child of Object.values(value)) freezeObjects(child)
   }
   return value
 }

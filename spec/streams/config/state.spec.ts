@@ -122,13 +122,33 @@ describe('mergeConfig, edge cases', () => {
     expect(mergeConfig(on, { logs: { logActions: { collapsed: true } } }).logs.logActions).to.include({ diff: true, collapsed: true })
   })
 
-  it('takes a __proto__ key as data: the object given is kept as the value and the prototype is untouched', () => {
+  it('takes a __proto__ key as data: the object given is the value and the prototype is untouched', () => {
     const update = JSON.parse('{"logs":{"__proto__":{"polluted":true}}}') as { logs: Record<string, unknown> }
-    const given = Object.getOwnPropertyDescriptor(update.logs, '__proto__')?.value as unknown
     const merged = mergeConfig(defaultConfig, update as UserConfig)
     expect(Object.getPrototypeOf(merged.logs)).to.equal(Object.prototype)
-    expect(Object.getOwnPropertyDescriptor(merged.logs, '__proto__')?.value).to.equal(given)
+    expect(Object.getOwnPropertyDescriptor(merged.logs, '__proto__')?.value).to.deep.equal({ polluted: true })
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined)
+  })
+
+  it('copies the application\'s own objects, under any key: they stay the app\'s to change, and changing them changes no config', () => {
+    const mine = { level: 1, nested: { deep: true } }
+    const merged = mergeConfig(defaultConfig, { extra: mine } as UserConfig) as unknown as { extra: typeof mine }
+    expect(Object.isFrozen(mine)).to.equal(false)
+    expect(Object.isFrozen(mine.nested)).to.equal(false)
+    mine.level = 2
+    mine.nested.deep = false
+    expect(merged.extra).to.deep.equal({ level: 1, nested: { deep: true } })
+    expect(Object.isFrozen(merged.extra.nested)).to.equal(true)
+  })
+
+  it('takes an object that refers to itself, as often as it is given', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' }
+    cyclic['self'] = cyclic
+    const once = mergeConfig(defaultConfig, { extra: cyclic } as UserConfig)
+    const twice = mergeConfig(once, { extra: cyclic } as UserConfig) as unknown as { extra: { name: string; self: { name: string; self: unknown } } }
+    expect(twice.extra.name).to.equal('loop')
+    expect(twice.extra.self.name).to.equal('loop')
+    expect(Object.isFrozen(cyclic)).to.equal(false)
   })
 })
 

@@ -62,11 +62,13 @@ export function goertzel(samples: ArrayLike<number>, sampleRate: number, frequen
 }
 
 export interface DetectorOptions {
-  /** Block length in milliseconds; each block is classified once (default 25.6, i.e. 205 samples at 8 kHz). */
+  /** Analysis window in milliseconds (default 25.6, i.e. 205 samples at 8 kHz); windows overlap by half. */
   readonly blockMs?: number
-  /** Consecutive blocks a digit must fill before it counts (default 2: at least about 50 ms of tone). */
-  readonly minBlocks?: number
-  /** Blocks quieter than this RMS (of full scale 1) hold no digit (default 0.005, about −46 dBFS). */
+  /** Milliseconds of tone that always make a digit (default 40, RTCDTMFSender's shortest); tones up to about 15 ms shorter never do. */
+  readonly minToneMs?: number
+  /** Milliseconds without its tone that end a digit (default 50, in steps of half a window); shorter drop-outs inside a tone are bridged. */
+  readonly minPauseMs?: number
+  /** Windows quieter than this RMS (of full scale 1) hold no digit (default 0.005, about −46 dBFS). */
   readonly minLevel?: number
 }
 
@@ -105,38 +107,56 @@ function classify(block: ArrayLike<number>, start: number, length: number, sampl
   return dtmfDigits[row.index * 4 + column.index]!
 }
 
+/** The amplitude of a digit's weaker tone in a block (a sine of amplitude A filling the block gives A; filling half of it, A/2). */
+function pairLevel(block: ArrayLike<number>, sampleRate: number, digit: string): number {
+  const [low, high] = dtmfFrequencies(digit)!
+  const amplitude = (frequency: number): number => (2 * Math.sqrt(goertzel(block, sampleRate, frequency))) / block.length
+  return Math.min(amplitude(low), amplitude(high))
+}
+
 /**
- * A streaming DTMF detector: classifies fixed blocks with Goertzel filters at the eight DTMF
- * frequencies and reports a digit once it fills `minBlocks` consecutive blocks; the same digit
- * counts again only after `minBlocks` blocks without it.
+ * A streaming DTMF detector, timed as ITU-T Q.24 asks of a receiver: Goertzel filters at the
+ * eight DTMF frequencies classify half-overlapping windows; a digit counts once its pair fills
+ * `minToneMs`, and ends only when its own two tones have been gone (below half their level) for
+ * `minPauseMs`. Other sound over a tone (speech, a beep) or a short drop-out does not end it,
+ * so it never counts twice; the same digit keyed again after a pause counts again.
  *
  * const detector = createDtmfDetector(48000)
  * sink.ondata = ({ samples }) => { const digits = detector.push(toFloat(samples)); if (digits) handle(digits) }
  */
 export function createDtmfDetector(sampleRate: number, options: DetectorOptions = {}): DtmfDetector {
-  const blockLength = Math.max(1, Math.round((sampleRate * (options.blockMs ?? 25.6)) / 1000))
-  const minBlocks = options.minBlocks ?? 2
+  const blockLength = Math.max(2, Math.round((sampleRate * (options.blockMs ?? 25.6)) / 1000))
+  const hop = Math.floor(blockLength / 2)
+  const hopMs = (1000 * hop) / sampleRate
+  // A window holds what fills more than half of it, so T ms of tone (or of pause) fill about T / hop consecutive windows.
+  const minTone = Math.round(((options.minToneMs ?? 40) * sampleRate) / 1000)
+  const toneWindows = Math.max(1, Math.floor(minTone / hop))
+  const pauseWindows = Math.max(1, Math.ceil((options.minPauseMs ?? 50) / hopMs))
   const minLevel = options.minLevel ?? 0.005
   const block = new Float32Array(blockLength)
   let filled = 0
   let candidate = ''
   let run = 0
   let reported = ''
+  let level = 0
+  let absent = 0
   let digits = ''
 
-  let quiet = 0
+  /** Ends the reported digit after `pauseWindows` in a row below half the level it was detected at. */
+  const follow = (): void => {
+    if (pairLevel(block, sampleRate, reported) >= level / 2) absent = 0
+    else if (++absent >= pauseWindows) reported = ''
+  }
 
-  const blockDone = (): string => {
+  const windowDone = (): string => {
+    if (reported !== '') follow()
     const digit = classify(block, 0, blockLength, sampleRate, minLevel)
     run = digit === candidate ? run + 1 : 1
     candidate = digit
-    // A digit ends after a pause of `minBlocks` blocks, as a receiver's inter-digit pause does: one
-    // block lost or concealed inside a tone (jitter, packet loss) must not count the tone twice.
-    quiet = digit === reported ? 0 : quiet + 1
-    if (quiet >= minBlocks) reported = ''
-    if (digit === '' || run < minBlocks || digit === reported) return ''
+    if (digit === '' || run < toneWindows || digit === reported) return ''
     reported = digit
-    quiet = 0
+    level = pairLevel(block, sampleRate, digit)
+    absent = 0
     digits += digit
     return digit
   }
@@ -147,8 +167,9 @@ export function createDtmfDetector(sampleRate: number, options: DetectorOptions 
       for (let i = 0; i < samples.length; i++) {
         block[filled++] = samples[i] ?? 0
         if (filled === blockLength) {
-          filled = 0
-          found += blockDone()
+          found += windowDone()
+          block.copyWithin(0, hop)
+          filled = blockLength - hop
         }
       }
       return found

@@ -84,7 +84,8 @@ export function directoryFeature(ctx: PlatformContext): void {
         directoryItemList: {
           directoryItem: page.map((account) => ({
             attribute: [
-              { name: 'primaryContact', value: account.userId },
+              // The public address (as in the example of §4.2): what the SDK makes the user's userId, and what calls, chats and fetches reach.
+              { name: 'primaryContact', value: account.identity },
               { name: 'firstName', value: account.firstName },
               { name: 'lastName', value: account.lastName },
               { name: 'emailAddress', value: account.email },

@@ -157,12 +157,23 @@ describe('platform: directory search with opaque user ids', () => {
   }
 
   it('matches userName on the identity and puts its exact match first', async () => {
-    expect(await ids('userName=ann%40example.com')).to.deep.equal(['u-2'])
-    expect(await ids('userName=ANN')).to.deep.equal(['u-2', 'u-1'])
+    expect(await ids('userName=ann%40example.com')).to.deep.equal(['ann@example.com'])
+    expect(await ids('userName=ANN')).to.deep.equal(['ann@example.com', 'annabel@example.com'])
   })
 
   it('sorts by name as first and last name, ignoring case and accents, then by userId', async () => {
-    expect(await ids('sortBy=name')).to.deep.equal(['u-2', 'u-1'])
-    expect(await ids('sortBy=lastName')).to.deep.equal(['u-1', 'u-2'])
+    expect(await ids('sortBy=name')).to.deep.equal(['ann@example.com', 'annabel@example.com'])
+    expect(await ids('sortBy=lastName')).to.deep.equal(['annabel@example.com', 'ann@example.com'])
+  })
+
+  it('names each user by their public address (the identity), the address their messages come from', async () => {
+    // The SDK makes primaryContact the user's userId (presence-groups-users.md §4.2, example: name@domain); a chat started
+    // with that userId must be the conversation that user's own messages (senderAddress) land in.
+    const [found] = await ids('userName=annabel')
+    expect(found).to.equal('annabel@example.com')
+    expect((await ids(`order=asc&sortBy=name&userName=${encodeURIComponent(found!)}`))[0]).to.equal(found)
+    const annabel = await platform.login('u-1')
+    const sent = await platform.fetchAs(annabel, 'POST', '/cpaas/chat/v1/u-1/oneToOne/ann@example.com/adhoc/messages', { chatMessage: { text: 'hi' } })
+    expect(((await sent.json()) as Json).chatMessage.senderAddress).to.equal(found)
   })
 })

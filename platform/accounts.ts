@@ -42,9 +42,12 @@ const phoneLike = /^\+?[\d\s().-]*\d[\d\s().-]*$/
 /** O(1) lookup of accounts by every address form a destination may take. */
 export class AccountDirectory {
   private readonly byKey = new Map<string, Account>()
+  private readonly accounts: readonly Account[]
 
-  constructor(private readonly accounts: readonly Account[]) {
-    for (const account of accounts) {
+  constructor(accounts: readonly Account[]) {
+    // Addresses go out in lowercase (notifications.md §5.1): the SDK lowercases the destinations of the conversations it creates.
+    this.accounts = accounts.map((account) => ({ ...account, identity: account.identity.toLowerCase() }))
+    for (const account of this.accounts) {
       for (const key of [account.userId, account.identity, account.email]) this.byKey.set(key.toLowerCase(), account)
       this.byKey.set(digits(account.phoneNumber), account)
     }

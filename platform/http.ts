@@ -93,17 +93,31 @@ export function parseBody(raw: Buffer, contentType: string | undefined): Parsed 
   }
 }
 
-/** The dotted path of the first failing field (`notificationChannel.channelType`), `body` for the whole body. */
-export function failingField(errors: t.Errors): string {
-  const first = errors[0]
-  if (first === undefined) return 'body'
+/** The field names of one error's path (`['notificationChannel', 'channelType']`). */
+function keysOf(error: t.ValidationError): string[] {
   const keys: string[] = []
-  first.context.forEach((entry, index) => {
+  error.context.forEach((entry, index) => {
     if (index === 0) return
-    const parentTag = (first.context[index - 1]!.type as { _tag?: string })._tag
+    const parentTag = (error.context[index - 1]!.type as { _tag?: string })._tag
     if (parentTag === 'IntersectionType' || parentTag === 'UnionType') return
     keys.push(entry.key)
   })
+  return keys
+}
+
+/**
+ * The dotted path of the first failing field (`notificationChannel.channelType`), `body` for the whole body. Of a body that
+ * may take several forms (`chatMessage` or `isComposing`), a field of the form the client sent: one whose top-level key is there.
+ */
+export function failingField(errors: t.Errors): string {
+  const sent = (error: t.ValidationError): boolean => {
+    const body = error.context[0]?.actual
+    const top = keysOf(error)[0]
+    return typeof body === 'object' && body !== null && top !== undefined && Object.hasOwn(body, top)
+  }
+  const first = errors.find(sent) ?? errors[0]
+  if (first === undefined) return 'body'
+  const keys = keysOf(first)
   return keys.length > 0 ? keys.join('.') : 'body'
 }
 

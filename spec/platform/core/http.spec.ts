@@ -3,6 +3,7 @@ import * as t from 'io-ts'
 import { request as httpRequest } from 'node:http'
 import type { PlatformFeature } from '../../../platform/context.js'
 import { jsonBodyLimit } from '../../../platform/index.js'
+import { ChatPostBody } from '../../../streams/messaging/codecs.js'
 import { startTestPlatform, usePlatform, type LoginTokens } from '../../helpers/platform.js'
 import { auth, exceptionOf, json } from './wire.js'
 
@@ -12,6 +13,8 @@ const echo: PlatformFeature = (ctx) => {
   ctx.route('GET', `${base}/things/:thing`, {}, (r) => ({ status: 200, body: { params: r.params, version: r.version, user: r.user.userId } }))
   ctx.route('GET', `${base}/things/special`, {}, () => ({ status: 200, body: { literal: true } }))
   ctx.route('POST', `${base}/typed`, { body: t.type({ thing: t.type({ name: t.string, count: t.number }) }) }, (r) => ({ status: 201, body: r.body }))
+  // One URL, two bodies told apart by their top-level key (a chat message or a typing indicator, messaging.md §2).
+  ctx.route('POST', `${base}/either`, { body: ChatPostBody }, () => ({ status: 204 }))
   ctx.route('POST', `${base}/upload`, { raw: true }, (r) => ({ status: 201, body: { size: r.rawBody.length } }))
   ctx.route('GET', `${base}/boom`, {}, () => {
     throw new Error('handler bug')
@@ -179,6 +182,20 @@ describe('platform core: HTTP, routing, CORS and malformed requests', () => {
         const exception = await exceptionOf(response)
         expect(exception).to.include({ kind: 'serviceException', messageId: 'SVC0002', text: 'Invalid input value for message part %1' })
         expect(exception.variables).to.deep.equal([field])
+      }
+    })
+
+    it('names the failing field of the body form the client sent when a route takes one of several forms', async () => {
+      const cases: [unknown, string][] = [
+        [{ isComposing: { state: 'typing' } }, 'isComposing.state'],
+        [{ isComposing: { state: 'active', lastactive: '2020-01-01' } }, 'isComposing.lastactive'],
+        [{ chatMessage: { text: 5 } }, 'chatMessage.text'],
+        [{}, 'chatMessage'],
+      ]
+      for (const [body, field] of cases) {
+        const response = await fetch(url('/cpaas/echo/v1/alice@example.com/either'), { method: 'POST', headers: auth(alice), body: JSON.stringify(body) })
+        expect(response.status, JSON.stringify(body)).to.equal(400)
+        expect((await exceptionOf(response)).variables, JSON.stringify(body)).to.deep.equal([field])
       }
     })
 

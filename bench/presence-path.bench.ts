@@ -9,7 +9,8 @@
 // that queued; the time runs until the listener has the last one. Every watched user is known to
 // the state before the timed run (one notification each), as after `presence.subscribe`.
 // BENCH_NOTIFICATIONS (default 10000), BENCH_WATCHED (default "100,1000"), BENCH_RUNS (default 15). On a shared
-// machine the best run is the figure least disturbed by other processes; the median is printed too.
+// machine the best run is the figure least disturbed by other processes; the median is printed too, of wall time and of
+// the process's CPU time (`process.cpuUsage`: time spent waiting for a core left out, the GC's helper threads counted).
 import { of, Subject } from 'rxjs'
 import { presenceApi } from '../lib/api/presence.js'
 import { createEmitter } from '../lib/events.js'
@@ -46,8 +47,14 @@ const inbound = (text: string): InboundNotification => {
   return { kind: 'presenceNotification', id: String(parsed.presenceNotification.id), body: parsed.presenceNotification, frame: parsed }
 }
 
-/** One client's path from `entry` to a `presence:change` listener, `watched` users known; the µs per notification of each run. */
-async function measure(watched: number, entry: Entry): Promise<number[]> {
+/** The µs per notification of one run, of wall time and of the process's CPU time. */
+interface Figure {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** One client's path from `entry` to a `presence:change` listener, `watched` users known; the figures of each run. */
+async function measure(watched: number, entry: Entry): Promise<Figure[]> {
   const { config, logs, auth, connection, socket } = await connectedInProcess('alice@bench.test')
   const notifications$ = new Subject<InboundNotification>()
   const link: PlatformLink = entry === 'socket' ? connection.link : { ...connection.link, notifications$ }
@@ -72,21 +79,25 @@ async function measure(watched: number, entry: Entry): Promise<number[]> {
     } else {
       const parsed = texts.map(inbound)
       started = process.hrtime.bigint()
+      startedCpu = process.cpuUsage()
       for (const notification of parsed) notifications$.next(notification)
     }
     return delivered
   }
   let started = 0n
+  let startedCpu = process.cpuUsage()
 
   await burst(users.map((userId) => frame(userId, 'watched')))
   if (namespace.api.getAll().length !== watched) throw new Error(`expected ${watched} users known, got ${namespace.api.getAll().length}`)
 
-  const figures: number[] = []
+  const figures: Figure[] = []
   for (let run = 0; run < runs; run++) {
     const texts = Array.from({ length: notifications }, (_, index) => frame(users[index % watched]!, `note ${run}-${index}`))
     started = process.hrtime.bigint()
+    startedCpu = process.cpuUsage()
     await burst(texts)
-    figures.push(Number(process.hrtime.bigint() - started) / 1e3 / notifications)
+    const cpu = process.cpuUsage(startedCpu)
+    figures.push({ wall: Number(process.hrtime.bigint() - started) / 1e3 / notifications, cpu: (cpu.user + cpu.system) / notifications })
     const last = namespace.api.get(users[(notifications - 1) % watched]!)[0]
     if (last?.note !== `note ${run}-${notifications - 1}`) throw new Error(`the last notification did not reach the state (${String(last?.note)})`)
   }
@@ -103,6 +114,10 @@ console.log(`presence path: ${notifications.toLocaleString('en')} notifications 
 for (const entry of ['socket', 'link'] as const) {
   for (const watched of watchedCounts) {
     const figures = await measure(watched, entry)
-    console.log(`from the ${entry}, ${watched.toLocaleString('en')} watched: best ${Math.min(...figures).toFixed(2)}, median ${median(figures).toFixed(2)} µs/notification`)
+    const wall = figures.map((figure) => figure.wall)
+    const cpu = figures.map((figure) => figure.cpu)
+    console.log(
+      `from the ${entry}, ${watched.toLocaleString('en')} watched: best ${Math.min(...wall).toFixed(2)}, median ${median(wall).toFixed(2)} µs/notification; CPU best ${Math.min(...cpu).toFixed(2)}, median ${median(cpu).toFixed(2)}`,
+    )
   }
 }

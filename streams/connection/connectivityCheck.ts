@@ -1,12 +1,12 @@
 import {
   EMPTY,
+  Observable,
+  Subject,
   asyncScheduler,
-  connect,
   defer,
   distinctUntilChanged,
   filter,
   ignoreElements,
-  map,
   merge,
   scan,
   startWith,
@@ -14,8 +14,8 @@ import {
   tap,
   timer,
   type MonoTypeOperatorFunction,
-  type Observable,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs'
 import type { Config } from '../config/state.js'
 import { timerWait } from '../environment.js'
@@ -98,6 +98,17 @@ const sameOptions = (a: ConnectivityOptions, b: ConnectivityOptions): boolean =>
   a.pingInterval === b.pingInterval &&
   a.maxMissedPings === b.maxMissedPings
 
+/** The check of one open socket, in the mode `options$` gives (none while disabled), restarted when they change. */
+const checks = (send: Send, frames$: Observable<FrameKind>, options$: Observable<ConnectivityOptions>, scheduler: SchedulerLike): Observable<never> =>
+  options$.pipe(
+    distinctUntilChanged(sameOptions),
+    switchMap((options): Observable<never> => {
+      if (!options.enabled) return EMPTY
+      if (options.method.responsibleParty === 'server') return serverResponsible(send, frames$, options, scheduler)
+      return options.method.type === 'pingPong' ? pingPong(send, frames$, options, scheduler) : keepAlive(send, options, scheduler)
+    }),
+  )
+
 /**
  * Checks that an open socket is alive (`channel-and-subscriptions.md` §4) in the configured mode (A, B or C above), erroring with `ConnectionLost`
  * when it is not. Signals pass through untouched; a new `options$` value (checking switched on or off) restarts the check at once.
@@ -106,26 +117,35 @@ const sameOptions = (a: ConnectivityOptions, b: ConnectivityOptions): boolean =>
  */
 export function connectivityCheck(options$: Observable<ConnectivityOptions>, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<SocketSignal> {
   return (source) =>
-    source.pipe(
-      connect((signals$) => {
-        const frames$ = signals$.pipe(
-          filter((signal): signal is Extract<SocketSignal, { type: 'frame' }> => signal.type === 'frame'),
-          map((signal) => classifyFrame(signal.value)),
-        )
-        const checks$ = signals$.pipe(
-          filter((signal): signal is Extract<SocketSignal, { type: 'opened' }> => signal.type === 'opened'),
-          switchMap(({ send }) =>
-            options$.pipe(
-              distinctUntilChanged(sameOptions),
-              switchMap((options): Observable<never> => {
-                if (!options.enabled) return EMPTY
-                if (options.method.responsibleParty === 'server') return serverResponsible(send, frames$, options, scheduler)
-                return options.method.type === 'pingPong' ? pingPong(send, frames$, options, scheduler) : keepAlive(send, options, scheduler)
-              }),
-            ),
-          ),
-        )
-        return merge(signals$, checks$)
-      }),
-    )
+    new Observable<SocketSignal>((subscriber) => {
+      // Each signal goes straight on (it is on the path of every notification); frames are classified only while a check reads them (B, C).
+      const frames = new Subject<FrameKind>()
+      let check: Subscription | undefined
+      let ended = false
+      const signals = source.subscribe({
+        next: (signal) => {
+          subscriber.next(signal)
+          if (signal.type === 'frame' && frames.observed) frames.next(classifyFrame(signal.value))
+          if (signal.type !== 'opened' || subscriber.closed) return
+          check?.unsubscribe()
+          check = checks(signal.send, frames, options$, scheduler).subscribe({
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => {
+              if (ended) subscriber.complete()
+            },
+          })
+        },
+        error: (error: unknown) => subscriber.error(error),
+        // As a merge of the signals and the checks: complete once both have.
+        complete: () => {
+          ended = true
+          frames.complete()
+          if (check === undefined || check.closed) subscriber.complete()
+        },
+      })
+      return () => {
+        check?.unsubscribe()
+        signals.unsubscribe()
+      }
+    })
 }

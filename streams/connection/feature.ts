@@ -4,7 +4,7 @@
  * Its `link` (`PlatformLink`, also `streams.link`) is every other feature's `link` dependency: use only `link.user()` / `link.user$`,
  * `link.request(spec)` and `link.notifications$` (filter by `kind`). The subscription feature opens the socket on its channel; no other feature does.
  */
-import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, pairwise, share, switchMap, take } from 'rxjs'
+import { EMPTY, Observable, Subject, Subscription, combineLatest, filter, map, of, pairwise, switchMap, take } from 'rxjs'
 import type { AuthFeature } from '../auth/feature.js'
 import type { ConfigFeature } from '../config/feature.js'
 import type { Environment } from '../environment.js'
@@ -117,12 +117,16 @@ export function createConnection({ config, environment, logs, auth }: Connection
 
   const enableConnectivityChecking = (enable: boolean): void => dispatch({ type: 'checkingSwitched', enabled: enable })
 
-  // One filter for every feature that listens (each filters by kind), not one per listener.
-  const notifications$ = store.outputs$.pipe(
-    filter((event): event is Extract<ConnectionEvent, { type: 'notificationReceived' }> => event.type === 'notificationReceived'),
-    map((event) => event.notification),
-    share(),
-  )
+  // One Subject for every feature that listens (each filters by kind), fed by the store's first subscriber: each notification reaches the
+  // features in one hop, before any other subscriber of the outputs sees it. The store owns the subscription: it ends when the store completes.
+  const notifications = new Subject<InboundNotification>()
+  store.outputs$.subscribe({
+    next: (event) => {
+      if (event.type === 'notificationReceived') notifications.next(event.notification)
+    },
+    complete: () => notifications.complete(),
+  })
+  const notifications$ = notifications.asObservable()
 
   const link: PlatformLink = {
     user$: auth.user$,

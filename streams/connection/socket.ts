@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { Observable, Subject, defer, map, startWith, switchMap } from 'rxjs'
+import { Observable, Subject, Subscription } from 'rxjs'
 import type { WebSocketConstructor, WebSocketLike } from '../environment.js'
 import type { BasicError } from '../errors.js'
 import { parseFrame } from './frames.js'
@@ -16,6 +16,12 @@ export type SocketSignal =
 
 const OPEN = 1
 
+/** A received message as the signal it makes: the frame's JSON value, parsed once, or why it is unreadable. */
+const signalOf = (data: unknown): SocketSignal => {
+  const parsed = parseFrame(data)
+  return E.isLeft(parsed) ? { type: 'unreadable', error: parsed.left } : { type: 'frame', value: parsed.right }
+}
+
 /**
  * One WebSocket as a cold Observable: `opened` once (its `send` writes frames), then every received frame;
  * errors when the socket fails or closes unasked; unsubscribing closes it.
@@ -23,30 +29,35 @@ const OPEN = 1
  * socketSession('wss://host:443/path?access_token=t', WebSocket).subscribe(signal => …)
  */
 export function socketSession(url: string, WebSocket: WebSocketConstructor): Observable<SocketSignal> {
-  return defer(() => {
+  return new Observable<SocketSignal>((subscriber) => {
     let socket: WebSocketLike | undefined
     const makeWebSocket = (target: string, protocols: string | string[]): WebSocketLike => {
       socket = new WebSocket(target, protocols)
       socket.binaryType = 'arraybuffer'
       return socket
     }
-    return makeWebSocketObservable<string | ArrayBuffer>(url, { protocols: [], makeWebSocket }).pipe(
-      switchMap((getResponses) => {
-        const outgoing = new Subject<string>()
-        const send = (frame: string): boolean => {
-          // A socket that is not OPEN would throw (CONNECTING) or drop the frame silently (CLOSED).
-          if (socket?.readyState !== OPEN) return false
-          outgoing.next(frame)
-          return true
-        }
-        return getResponses(outgoing).pipe(
-          map((data): SocketSignal => {
-            const parsed = parseFrame(data)
-            return E.isLeft(parsed) ? { type: 'unreadable', error: parsed.left } : { type: 'frame', value: parsed.right }
-          }),
-          startWith<SocketSignal>({ type: 'opened', send }),
-        )
-      }),
-    )
+    const outgoing = new Subject<string>()
+    const send = (frame: string): boolean => {
+      // A socket that is not OPEN would throw (CONNECTING) or drop the frame silently (CLOSED).
+      if (socket?.readyState !== OPEN) return false
+      outgoing.next(frame)
+      return true
+    }
+    // Each frame goes straight from the socket's messages to the subscriber: it is on the path of every notification.
+    const frames = new Subscription()
+    const session = makeWebSocketObservable<string | ArrayBuffer>(url, { protocols: [], makeWebSocket }).subscribe({
+      next: (getResponses) => {
+        // The outgoing frames are wired before `opened` is told, so that a frame sent on `opened` reaches the socket.
+        const messages$ = getResponses(outgoing)
+        subscriber.next({ type: 'opened', send })
+        frames.add(messages$.subscribe((data) => subscriber.next(signalOf(data))))
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    })
+    return () => {
+      frames.unsubscribe()
+      session.unsubscribe()
+    }
   })
 }

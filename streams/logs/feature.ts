@@ -46,6 +46,13 @@ const actionParts = ({ actionOnly, diff, exposePayloads }: LogActionsConfig, eve
   return parts
 }
 
+/** The level action logs are written at (`logActions.level`, debug by default), or undefined when they are off (`silent` turns them off). */
+const actionLevel = (logs: LogsConfig): LineLevel | undefined => {
+  if (logs.logActions === false) return undefined
+  const level = normaliseLevel(logs.logActions.level)
+  return level === 'silent' || !isEnabled(level, logs.logLevel) ? undefined : level
+}
+
 /**
  * The SDK's loggers, one per feature, writing to `environment.console`: each line reads the current `logs` config (`updateConfig` applies at once)
  * and is redacted of secrets unless `logs.logActions.exposePayloads`.
@@ -62,12 +69,17 @@ export function createLogs(config: Pick<ConfigFeature, 'current'>, environment: 
     write(console, level, lineArgs(logs, `[kandy-rx:${feature}] ${message}`, details))
   }
 
+  // Every dispatch of every feature asks whether to write an action log: answered once per `logs` configuration (frozen, replaced on update).
+  let decided: { readonly logs: LogsConfig; readonly level: LineLevel | undefined } | undefined
+  const actionLevelOf = (logs: LogsConfig): LineLevel | undefined => {
+    if (decided?.logs !== logs) decided = { logs, level: actionLevel(logs) }
+    return decided.level
+  }
+
   const action = (feature: string, event: { readonly type: string }, previous: unknown, next: unknown): void => {
     const { logs } = config.current()
-    if (logs.logActions === false) return
-    // Action logs are written at `logActions.level` (debug by default); `silent` turns them off.
-    const level = normaliseLevel(logs.logActions.level)
-    if (level === 'silent' || !isEnabled(level, logs.logLevel)) return
+    const level = actionLevelOf(logs)
+    if (level === undefined || logs.logActions === false) return
     const title = `[kandy-rx:${feature}] action ${event.type}`
     const grouped = logs.enableGrouping
     write(console, grouped ? (logs.logActions.collapsed ? 'groupCollapsed' : 'group') : level, lineArgs(logs, title, []))

@@ -326,10 +326,20 @@ describe('platform calls module: ring timeout', function () {
   const clock = manualClock()
   const platform = usePlatform({ features: [callsFeature], clock })
 
-  it('an unanswered call rings for 60 s by default, not a millisecond less: then SessionEnded 408 to the caller, Cancelled to the callee', async () => {
+  /** Alice and Bob, each on a device of their own for one spec: their sockets close after it. */
+  async function withParties(work: (alice: Party, bob: Party) => Promise<void>): Promise<void> {
     const alice = await party(platform(), 'alice@example.com')
     const bob = await party(platform(), 'bob@example.com')
     try {
+      await work(alice, bob)
+    } finally {
+      await alice.socket.close()
+      await bob.socket.close()
+    }
+  }
+
+  it('an unanswered call rings for 60 s by default, not a millisecond less: then SessionEnded 408 to the caller, Cancelled to the callee', () =>
+    withParties(async (alice, bob) => {
       const { callerSession } = await placeCall(alice, bob)
       clock.advance(59_999)
       expect(await alice.socket.barrier()).to.deep.equal([])
@@ -339,16 +349,10 @@ describe('platform calls module: ring timeout', function () {
       const callee = (await bob.socket.nextJson()).wrtcsEventNotification!
       expect([caller.eventType, caller.statusCode, callee.eventType]).to.deep.equal(['SessionEnded', 408, 'Cancelled'])
       expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
-    } finally {
-      await alice.socket.close()
-      await bob.socket.close()
-    }
-  })
+    }))
 
-  it('an answered call whose parties audit never times out', async () => {
-    const alice = await party(platform(), 'alice@example.com')
-    const bob = await party(platform(), 'bob@example.com')
-    try {
+  it('an answered call whose parties audit never times out', () =>
+    withParties(async (alice, bob) => {
       const { callerSession, calleeSession } = await answered(alice, bob)
       // Ten minutes of audits every 25 s, as clients send them (calls.md §12).
       for (let round = 0; round < 24; round++) {
@@ -360,16 +364,10 @@ describe('platform calls module: ring timeout', function () {
       expect(await bob.socket.barrier()).to.deep.equal([])
       // Hung up, so that its parties' silence ends nothing in the next spec.
       expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
-    } finally {
-      await alice.socket.close()
-      await bob.socket.close()
-    }
-  })
+    }))
 
-  it('a party silent for 2 minutes (no audit, no request) is gone: both get SessionEnded 408 and the call ends', async () => {
-    const alice = await party(platform(), 'alice@example.com')
-    const bob = await party(platform(), 'bob@example.com')
-    try {
+  it('a party silent for 2 minutes (no audit, no request) is gone: both get SessionEnded 408 and the call ends', () =>
+    withParties(async (alice, bob) => {
       const { callerSession, calleeSession } = await answered(alice, bob)
       // Alice audits, Bob's page is gone: his silence counts from the answer.
       clock.advance(100_000)
@@ -384,16 +382,10 @@ describe('platform calls module: ring timeout', function () {
       expect(await audit(bob, calleeSession)).to.equal('Closed')
       expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
       expect(await bob.socket.barrier()).to.deep.equal([])
-    } finally {
-      await alice.socket.close()
-      await bob.socket.close()
-    }
-  })
+    }))
 
-  it('a re-offer or an answer counts as hearing from the party, as an audit does', async () => {
-    const alice = await party(platform(), 'alice@example.com')
-    const bob = await party(platform(), 'bob@example.com')
-    try {
+  it('a re-offer or an answer counts as hearing from the party, as an audit does', () =>
+    withParties(async (alice, bob) => {
       const { callerSession, calleeSession } = await answered(alice, bob)
       // Bob's re-offer is all he sends in the first 2 minutes, Alice's answer all she sends in the next.
       clock.advance(110_000)
@@ -410,11 +402,7 @@ describe('platform calls module: ring timeout', function () {
       expect(await alice.socket.barrier()).to.deep.equal([])
       expect(await bob.socket.barrier()).to.deep.equal([])
       expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
-    } finally {
-      await alice.socket.close()
-      await bob.socket.close()
-    }
-  })
+    }))
 })
 
 describe('platform calls module: users whose identity is not their userId', function () {

@@ -58,6 +58,17 @@ async function consultation(alice: Party, bob: Party, carol: Party) {
   return { aliceBob: withBob.callerSession, bob: withBob.calleeSession, aliceCarol: withCarol.calleeSession, carol: withCarol.callerSession }
 }
 
+/** Alice transfers Bob to Carol: Bob answers the offer-less re-offer with his offer, which reaches Carol (she owes the answer). */
+async function transferredToCarol(alice: Party, bob: Party, carol: Party) {
+  const sessions = await consultation(alice, bob, carol)
+  await transfer(alice, sessions.aliceBob, { address: 'carol@example.com', sessionId: sessions.aliceCarol })
+  expect((await alice.socket.barrier()).length).to.equal(2)
+  await bob.socket.nextJson()
+  await bob.api('PUT', `/sessions/${sessions.bob}/answer`, { wrtcsAnswer: { sdp: sdp(10) } })
+  await carol.socket.nextJson()
+  return sessions
+}
+
 describe('platform calls module: consultative transfer (platform/features/calls-transfer.ts)', function () {
   this.timeout(10000)
   const clock = manualClock()
@@ -116,12 +127,7 @@ describe('platform calls module: consultative transfer (platform/features/calls-
   })
 
   it('the new pairing lives on: audits Connected (also after the old calls are forgotten), re-offers both ways, DELETE ends the other party', async () => {
-    const sessions = await consultation(alice, bob, carol)
-    await transfer(alice, sessions.aliceBob, { address: 'carol@example.com', sessionId: sessions.aliceCarol })
-    expect((await alice.socket.barrier()).length).to.equal(2)
-    await bob.socket.nextJson()
-    await bob.api('PUT', `/sessions/${sessions.bob}/answer`, { wrtcsAnswer: { sdp: sdp(10) } })
-    await carol.socket.nextJson()
+    const sessions = await transferredToCarol(alice, bob, carol)
     await carol.api('PUT', `/sessions/${sessions.carol}/answer`, { wrtcsAnswer: { sdp: sdp(11) } })
     await bob.socket.nextJson()
 
@@ -200,13 +206,8 @@ describe('platform calls module: a transferred pair is audited as any call', fun
   it('ends the new pairing when one of its parties goes silent for the audit timeout', async () => {
     const [alice, bob, carol] = await Promise.all(['alice@example.com', 'bob@example.com', 'carol@example.com'].map((user) => party(platform(), user)))
     try {
-      const sessions = await consultation(alice, bob, carol)
-      await transfer(alice, sessions.aliceBob, { address: 'carol@example.com', sessionId: sessions.aliceCarol })
-      expect((await alice.socket.barrier()).length).to.equal(2)
-      await bob.socket.nextJson()
-      await bob.api('PUT', `/sessions/${sessions.bob}/answer`, { wrtcsAnswer: { sdp: sdp(10) } })
       // Carol gets Bob's offer and is silent from then on (her page closed); Bob audits.
-      await carol.socket.nextJson()
+      const sessions = await transferredToCarol(alice, bob, carol)
       clock.advance(100_000)
       expect(await audit(bob, sessions.bob)).to.equal('Connected')
       clock.advance(20_000)

@@ -70,17 +70,17 @@ export class Keyed<V> {
     return [...found.values()].sort((a, b) => a.order - b.order).map((entry) => entry.value)
   }
 
-  /** The values in insertion order (one array per version, built on first call: do not mutate it). */
+  /** The values in insertion order (one frozen array per version, built on first call: the next version's is made from it). */
   values(): readonly V[] {
     this.derive()
-    this.ordered ??= this.sorted!.map((entry) => entry.value)
+    this.ordered ??= Object.freeze(this.sorted!.map((entry) => entry.value))
     return this.ordered
   }
 
-  /** The entries as a plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
+  /** The entries as a frozen plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
   toRecord(): Readonly<Record<string, V>> {
     this.derive()
-    this.record ??= Object.fromEntries(this.sorted!.map((entry) => [entry.key, entry.value]))
+    this.record ??= Object.freeze(Object.fromEntries(this.sorted!.map((entry) => [entry.key, entry.value])))
     return this.record
   }
 
@@ -93,7 +93,7 @@ export class Keyed<V> {
     }
     const replay = replayed(this.since)
     this.sorted = replay.entries
-    this.ordered = replay.values
+    this.ordered = replay.values === undefined ? undefined : Object.freeze(replay.values)
     this.since = undefined
   }
 

@@ -83,7 +83,8 @@ export class MessageLog {
     const full = messages.length - (messages.length % width)
     for (let at = 0; at < full; at += width) trie = appended(trie.root, trie.shift, at, messages.slice(at, at + width))
     const log = new MessageLog(trie.root, trie.shift, full, messages.slice(full), messages.filter(isPending).length)
-    log.array = messages
+    // Frozen: it is what `conversation.messages` hands out, and an app that reorders it must not reorder the log.
+    log.array = Object.freeze(messages)
     return log
   }
 
@@ -140,7 +141,8 @@ export class MessageLog {
       const array = new Array<Message>(this.length)
       let at = 0
       for (const leaf of [...leaves, this.tail]) for (const message of leaf) array[at++] = message
-      this.array = array
+      // Frozen: an app that reorders what it read must not reorder the log.
+      this.array = Object.freeze(array)
     }
     return this.array
   }

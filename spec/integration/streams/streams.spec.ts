@@ -1,0 +1,68 @@
+// kandy-rx/streams as an RxJS or Angular app uses it, against the local platform: what its
+// hot state Observables hand out, and what its commands do once the streams are disposed.
+import { expect } from 'chai'
+import { firstValueFrom } from 'rxjs'
+import type { Conversation, UserPresence } from '../../../streams/index.js'
+import { createTestStreams, until, useDisposedAfterEach, type TestStreams } from '../../helpers/client.js'
+import { usePlatform } from '../../helpers/platform.js'
+
+/** What a JavaScript app may do to a value it got (the types say readonly): change it in place; a frozen value throws, which the streams log. */
+const inPlace = (change: () => void): void => {
+  try {
+    change()
+  } catch {
+    // Refused: the value is frozen.
+  }
+}
+
+/** Each conversation as `<destination>:<number of messages>`, in order. */
+const summary = (conversations: readonly Conversation[]): string[] => conversations.map((conversation) => `${conversation.destination[0]}:${conversation.messages.length}`)
+
+describe('integration: kandy-rx/streams', () => {
+  const platform = usePlatform()
+  const made = useDisposedAfterEach<TestStreams>()
+  const streams = async (userId: string, services?: readonly string[]): Promise<TestStreams> => {
+    const made$ = await createTestStreams(platform(), userId, services === undefined ? {} : { services })
+    made.push(made$)
+    return made$
+  }
+
+  /** `alice` sent `text` to each of `to`, and the platform stored each. */
+  const sent = async (alice: TestStreams, to: readonly string[], text: string): Promise<void> => {
+    for (const destination of to) alice.messaging.commands.send([destination], 'chat-oneToOne', [{ type: 'text', text }])
+    await until(() => alice.messaging.current().conversations.values().every((conversation) => conversation.messages.every((message) => message.isPending !== true)), 'the sends answered')
+  }
+
+  it('an app that reorders the conversations or messages it got changes neither what others see nor the later states', async () => {
+    const alice = await streams('alice@example.com', ['chat'])
+    await sent(alice, ['bob@example.com', 'carol@example.com', 'dave@example.com'], 'one')
+    await sent(alice, ['bob@example.com'], 'two')
+    const subscription = alice.messaging.conversations$.subscribe((conversations) => {
+      inPlace(() => (conversations as Conversation[]).reverse())
+      inPlace(() => (conversations[0]!.messages as unknown[]).reverse())
+    })
+    expect(summary(await firstValueFrom(alice.messaging.conversations$))).to.deep.equal(['bob@example.com:2', 'carol@example.com:1', 'dave@example.com:1'])
+    expect((await firstValueFrom(alice.messaging.conversations$))[0]!.messages.map((message) => message.parts[0])).to.deep.equal([
+      { type: 'text', text: 'one' },
+      { type: 'text', text: 'two' },
+    ])
+    subscription.unsubscribe()
+    await sent(alice, ['carol@example.com'], 'three')
+    const later = await firstValueFrom(alice.messaging.conversations$)
+    expect(summary(later)).to.deep.equal(['bob@example.com:2', 'carol@example.com:2', 'dave@example.com:1'])
+    expect(later[0]!.messages.map((message) => message.parts[0])).to.deep.equal([
+      { type: 'text', text: 'one' },
+      { type: 'text', text: 'two' },
+    ])
+  })
+
+  it('an app that deletes a user from the presence it got changes nothing that a later subscriber sees', async () => {
+    const [alice, bob] = await Promise.all([streams('alice@example.com', []), streams('bob@example.com', ['presence'])])
+    bob.presence.commands.subscribe('alice@example.com')
+    alice.presence.commands.update('Open', 'Busy')
+    await until(() => bob.presence.current().users.get('alice@example.com')?.activity === 'ActivitiesBusy' || bob.presence.current().users.get('alice@example.com')?.activity === 'Busy', 'alice busy')
+    const subscription = bob.presence.presence$.subscribe((presence) => inPlace(() => delete (presence as Record<string, UserPresence>)['alice@example.com']))
+    subscription.unsubscribe()
+    expect(Object.keys(await firstValueFrom(bob.presence.presence$))).to.deep.equal(['alice@example.com'])
+  })
+})

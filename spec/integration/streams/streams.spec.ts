@@ -1,7 +1,7 @@
 // kandy-rx/streams as an RxJS or Angular app uses it, against the local platform: what its
 // hot state Observables hand out, and what its commands do once the streams are disposed.
 import { expect } from 'chai'
-import { firstValueFrom } from 'rxjs'
+import { firstValueFrom, type Observable } from 'rxjs'
 import type { Conversation, UserPresence } from '../../../streams/index.js'
 import { createTestStreams, until, useDisposedAfterEach, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
@@ -64,5 +64,33 @@ describe('integration: kandy-rx/streams', () => {
     const subscription = bob.presence.presence$.subscribe((presence) => inPlace(() => delete (presence as Record<string, UserPresence>)['alice@example.com']))
     subscription.unsubscribe()
     expect(Object.keys(await firstValueFrom(bob.presence.presence$))).to.deep.equal(['alice@example.com'])
+  })
+
+  it('after dispose, commands throw nothing and send no request; every state stream has completed', async () => {
+    const sent: string[] = []
+    const counting: typeof fetch = (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${String(input)}`)
+      return fetch(input, init)
+    }
+    const alice = await createTestStreams(platform(), 'alice@example.com', { environment: { fetch: counting } })
+    const completed: string[] = []
+    const features: Record<string, { readonly state$: Observable<unknown> }> = { auth: alice.auth, connection: alice.connection, subscription: alice.subscription, media: alice.media, call: alice.call, messaging: alice.messaging, presence: alice.presence, groups: alice.groups, contacts: alice.contacts, users: alice.users }
+    for (const [name, feature] of Object.entries(features)) feature.state$.subscribe({ complete: () => completed.push(name) })
+    alice.dispose()
+    expect(completed).to.have.members(Object.keys(features))
+    sent.length = 0
+    expect(() => {
+      alice.users.commands.search({ name: 'bob' })
+      alice.users.commands.fetch('bob@example.com')
+      alice.presence.commands.fetch('bob@example.com')
+      alice.presence.commands.update('Open', 'Busy')
+      alice.contacts.commands.refresh()
+      alice.groups.commands.fetch()
+      alice.messaging.commands.fetchConversations('chat-oneToOne')
+      alice.messaging.commands.send(['bob@example.com'], 'chat-oneToOne', [{ type: 'text', text: 'after dispose' }])
+      alice.subscription.commands.subscribe(['chat'])
+    }).not.to.throw()
+    // A command starts its request at once (fetch is called before it returns), or never.
+    expect(sent).to.deep.equal([])
   })
 })

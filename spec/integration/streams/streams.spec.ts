@@ -2,9 +2,11 @@
 // hot state Observables hand out, and what its commands do once the streams are disposed.
 import { expect } from 'chai'
 import { firstValueFrom, type Observable } from 'rxjs'
-import type { Conversation, UserPresence } from '../../../streams/index.js'
-import { createTestStreams, until, useDisposedAfterEach, type TestStreams } from '../../helpers/client.js'
+import { WebSocket } from 'ws'
+import { createCore, withCall, withMedia, withMessaging, withPresence, type Conversation, type UserPresence, type WebSocketConstructor } from '../../../streams/index.js'
+import { createTestStreams, testConfig, until, useDisposedAfterEach, type TestStreams } from '../../helpers/client.js'
 import { usePlatform } from '../../helpers/platform.js'
+import { recordingWebrtc } from '../../streams/call/node-webrtc.js'
 
 /** What a JavaScript app may do to a value it got (the types say readonly): change it in place; a frozen value throws, which the streams log. */
 const inPlace = (change: () => void): void => {
@@ -21,6 +23,7 @@ const summary = (conversations: readonly Conversation[]): string[] => conversati
 describe('integration: kandy-rx/streams', () => {
   const platform = usePlatform()
   const made = useDisposedAfterEach<TestStreams>()
+  const cores = useDisposedAfterEach<{ dispose(): void }>()
   const streams = async (userId: string, services?: readonly string[]): Promise<TestStreams> => {
     const made$ = await createTestStreams(platform(), userId, services === undefined ? {} : { services })
     made.push(made$)
@@ -92,5 +95,21 @@ describe('integration: kandy-rx/streams', () => {
     }).not.to.throw()
     // A command starts its request at once (fetch is called before it returns), or never.
     expect(sent).to.deep.equal([])
+  })
+
+  it('createCore: a feature built twice on a core is the one built first, so withMedia after withCall is the media of its calls', async () => {
+    const core = createCore(testConfig(platform(), 'alice@example.com'), { WebSocket: WebSocket as unknown as WebSocketConstructor, ...recordingWebrtc([]) })
+    cores.push(core)
+    core.auth.commands.setTokens(await platform().login('alice@example.com'))
+    const call = withCall(core)
+    const media = withMedia(core)
+    expect(withCall(core)).to.equal(call)
+    expect(withMessaging(core)).to.equal(withMessaging(core))
+    expect(withPresence(core)).to.equal(withPresence(core))
+    core.subscription.commands.subscribe(['call'])
+    await until(() => core.subscription.subscriptions().subscribed.includes('call'), 'the call service')
+    const callId = call.commands.make('bob@example.com', { audio: true })
+    await until(() => (call.current().calls[callId]?.localTracks.length ?? 0) > 0, 'the local track')
+    expect(Object.keys(media.current().tracks)).to.include.members([...call.current().calls[callId]!.localTracks])
   })
 })

@@ -40,9 +40,11 @@ const isDisposable = (value: unknown): value is Disposable =>
  */
 export function createCore(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const owned: Disposable[] = []
-  /** Registers a feature's teardown (when it has a `dispose`) and returns the feature. */
+  let disposed = false
+  /** Registers a feature's teardown (when it has a `dispose`) and returns the feature; one built on a disposed core is disposed at once. */
   const own = <T>(feature: T): T => {
-    if (isDisposable(feature)) owned.push(feature)
+    if (isDisposable(feature) && disposed) feature.dispose()
+    else if (isDisposable(feature)) owned.push(feature)
     return feature
   }
   const environment = createEnvironment(environmentOverrides)
@@ -55,7 +57,6 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
   const subscription = own(createSubscription({ ...base, link, connection }))
 
   const built = new Map<string, unknown>()
-  let disposed = false
   // An app's subscriber that throws is logged, never re-thrown (it would crash a Node process).
   const forApps = <F extends object>(feature: F): F => withContainedObservables(feature, (error) => logs.logger('streams').error('A subscriber threw', error))
   return {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { isObservable } from 'rxjs'
-import { createStreams, isBasicError } from '../../streams/index.js'
+import { createCore, createStreams, isBasicError, withPresence } from '../../streams/index.js'
 import { captureConsole, settled, useUncaught } from './logs/capture.js'
 
 /** Arguments of the wrong type a JavaScript app may pass (no type checker stops it). */
@@ -33,6 +33,14 @@ describe('createStreams', () => {
     streams.dispose()
     streams.dispose()
     expect(completed).to.equal(1)
+  })
+
+  it('a feature built on a disposed core is disposed at once: its streams complete', () => {
+    const core = createCore({ logs: { logLevel: 'silent' } })
+    core.dispose()
+    let completed = false
+    withPresence(core).state$.subscribe({ complete: () => (completed = true) })
+    expect(completed).to.equal(true)
   })
 
   describe('commands called from JavaScript with arguments of the wrong type', () => {

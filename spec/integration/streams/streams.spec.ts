@@ -112,4 +112,18 @@ describe('integration: kandy-rx/streams', () => {
     await until(() => (call.current().calls[callId]?.localTracks.length ?? 0) > 0, 'the local track')
     expect(Object.keys(media.current().tracks)).to.include.members([...call.current().calls[callId]!.localTracks])
   })
+
+  it('calls$ hands its subscribers one frozen array, and a call that did not change keeps its (frozen) object', async () => {
+    const alice = await streams('alice@example.com', [])
+    const first = alice.call.commands.make('', { audio: true })
+    const [a, b] = await Promise.all([firstValueFrom(alice.call.calls$), firstValueFrom(alice.call.calls$)])
+    expect(a).to.equal(b)
+    inPlace(() => (a as unknown[]).reverse())
+    inPlace(() => ((a[0] as { state: string }).state = 'Connected'))
+    expect((await firstValueFrom(alice.call.calls$))[0]!.state).to.equal('Ended')
+    alice.call.commands.make('', { audio: true })
+    const after = await firstValueFrom(alice.call.calls$)
+    expect(after).to.have.length(2)
+    expect(after.find((call) => call.id === first)).to.equal(a.find((call) => call.id === first))
+  })
 })

@@ -1,7 +1,7 @@
 import { Observable, Subject, Subscription } from 'rxjs'
 import type { MediaOptions } from './constraints.js'
 import { badInput } from '../errors.js'
-import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
@@ -110,7 +110,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   running.add(() => live.forget(live.ids()))
   return {
     ...storeFeature(store, running),
-    devices$: select(store.state$, (state) => state.devices),
+    devices$: selectFrozen(store.state$, (state) => state.devices),
     track: live.track,
     endedAtSource$: endedAtSource.asObservable(),
     commands: {

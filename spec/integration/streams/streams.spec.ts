@@ -126,4 +126,21 @@ describe('integration: kandy-rx/streams', () => {
     expect(after).to.have.length(2)
     expect(after.find((call) => call.id === first)).to.equal(a.find((call) => call.id === first))
   })
+
+  it('an app that changes the contacts or directory users it got changes none of the later states', async () => {
+    const alice = await streams('alice@example.com', [])
+    for (const contactId of ['ann', 'ben']) alice.contacts.commands.add({ contactId, primaryContact: `${contactId}@example.com` })
+    alice.users.commands.fetch('bob@example.com')
+    await until(() => alice.contacts.current().contacts.length === 2 && Object.keys(alice.users.current().users).length === 1, 'two contacts and bob')
+    alice.contacts.contacts$.subscribe((contacts) => {
+      inPlace(() => (contacts as unknown[]).reverse())
+      inPlace(() => ((contacts[0] as unknown as { primaryContact: string }).primaryContact = 'changed@example.com'))
+    })
+    alice.users.users$.subscribe((users) => inPlace(() => delete (users as Record<string, unknown>)['bob@example.com']))
+    alice.contacts.commands.add({ contactId: 'cat', primaryContact: 'cat@example.com' })
+    alice.users.commands.fetch('carol@example.com')
+    await until(() => alice.contacts.current().contacts.length === 3 && Object.keys(alice.users.current().users).length >= 1 && alice.users.current().users['carol@example.com'] !== undefined, 'cat and carol')
+    expect(alice.contacts.current().contacts.map((contact) => `${contact.contactId} ${contact.primaryContact}`)).to.deep.equal(['ann ann@example.com', 'ben ben@example.com', 'cat cat@example.com'])
+    expect(Object.keys(alice.users.current().users)).to.deep.equal(['bob@example.com', 'carol@example.com'])
+  })
 })

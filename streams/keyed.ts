@@ -44,8 +44,9 @@ export class Keyed<V> {
     return find(this.root, hashOf(key), key) !== undefined
   }
 
-  /** This map with `key` set to `value` (this map itself when it already holds that value). */
+  /** This map with `key` set to `value`, frozen (this map itself when it already holds that value): the entries are handed out to apps. */
   set(key: string, value: V): Keyed<V> {
+    if (typeof value === 'object' && value !== null) Object.freeze(value)
     const root = setIn(this.root, key, hashOf(key), value, this.nextOrder)
     if (root === this.root) return this
     const next = lastSetAdded() ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed<V>(root, this.size, this.nextOrder)

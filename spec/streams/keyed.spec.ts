@@ -144,6 +144,11 @@ describe('Keyed (persistent map)', () => {
     expect(map.set('b', 20).values()).to.deep.equal([1, 20, 3])
   })
 
+  it('freezes the entries it is given: an app that writes to one it got cannot change the map', () => {
+    const entry = Keyed.empty<{ status: string }>().set('ann', { status: 'Open' }).get('ann')!
+    expect(() => ((entry as { status: string }).status = 'Closed')).to.throw(TypeError)
+  })
+
   it('returns itself for a change that changes nothing', () => {
     const map = Keyed.empty<number>().set('a', 1)
     expect(map.set('a', 1)).to.equal(map)

@@ -59,7 +59,7 @@ describe('integration: kandy-rx/streams', () => {
     ])
   })
 
-  it('an app that deletes a user from the presence it got changes nothing that a later subscriber sees', async () => {
+  it('an app that deletes a user from the presence it got, or writes to a presence or conversation it got, changes nothing the state holds', async () => {
     const [alice, bob] = await Promise.all([streams('alice@example.com', []), streams('bob@example.com', ['presence'])])
     bob.presence.commands.subscribe('alice@example.com')
     alice.presence.commands.update('Open', 'Busy')
@@ -67,6 +67,12 @@ describe('integration: kandy-rx/streams', () => {
     const subscription = bob.presence.presence$.subscribe((presence) => inPlace(() => delete (presence as Record<string, UserPresence>)['alice@example.com']))
     subscription.unsubscribe()
     expect(Object.keys(await firstValueFrom(bob.presence.presence$))).to.deep.equal(['alice@example.com'])
+    const conversation = bob.messaging.commands.create(['alice@example.com'], 'chat-oneToOne')
+    const alicePresence = (await firstValueFrom(bob.presence.presence$))['alice@example.com']
+    inPlace(() => ((conversation as { type: string }).type = 'sms'))
+    inPlace(() => ((alicePresence as { status: string }).status = 'Closed'))
+    expect(bob.messaging.current().conversations.values()[0]!.type).to.equal('chat-oneToOne')
+    expect(bob.presence.current().users.get('alice@example.com')!.status).to.equal('Open')
   })
 
   it('after dispose, commands throw nothing and send no request; every state stream has completed', async () => {

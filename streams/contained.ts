@@ -1,4 +1,5 @@
 import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs'
+import { isPlainObject } from './guards.js'
 
 type Callbacks<T> = Partial<Observer<T>> | ((value: T) => void) | null | undefined
 
@@ -32,8 +33,11 @@ export function contained<T>(source$: Observable<T>, report: (error: unknown) =>
   return guarded
 }
 
-/** A copy of a feature whose Observables (`state$`, `events$`, `calls$`, …) are `contained`. */
+/** A copy of a feature whose Observables (`state$`, `events$`, `calls$`, …) are `contained`, those of its plain objects too (`call.quality.quality$`, `connection.link.user$`). */
 export function withContainedObservables<F extends object>(feature: F, report: (error: unknown) => void): F {
-  const entries = Object.entries(feature).map(([key, value]) => [key, key.endsWith('$') && value instanceof Observable ? contained(value, report) : value])
-  return Object.fromEntries(entries) as F
+  const member = (key: string, value: unknown): unknown => {
+    if (key.endsWith('$') && value instanceof Observable) return contained(value, report)
+    return isPlainObject(value) ? withContainedObservables(value, report) : value
+  }
+  return Object.fromEntries(Object.entries(feature).map(([key, value]) => [key, member(key, value)])) as F
 }

@@ -47,3 +47,20 @@ export const storeFeature = <State, Event extends { readonly type: string }, Out
 
 /** One part of a state stream: hot as its source, each new value once. */
 export const select = <State, Part>(state$: Observable<State>, part: (state: State) => Part): Observable<Part> => state$.pipe(map(part), distinctUntilChanged())
+
+/**
+ * A view's value frozen with the plain objects and arrays in it (a contact, a group's participants), so that an app's write cannot reach the next
+ * state, which the reducer makes from this one. What is frozen already is left as it is; objects of classes (a Blob, an error) are not walked.
+ *
+ * contacts$: select(store.state$, (state) => state.contacts).pipe(map(deepFrozen))
+ */
+export function deepFrozen<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  const prototype: unknown = Object.getPrototypeOf(value)
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return value
+  for (const member of Object.values(value)) deepFrozen(member)
+  return Object.freeze(value)
+}
+
+/** A part of a state stream as `select` gives it, `deepFrozen` (for the views of small features: contacts, groups, directory users, devices). */
+export const selectFrozen = <State, Part>(state$: Observable<State>, part: (state: State) => Part): Observable<Part> => select(state$, part).pipe(map(deepFrozen))

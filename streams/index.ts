@@ -30,7 +30,8 @@ const isDisposable = (value: unknown): value is Disposable =>
 
 /**
  * What every feature stands on: config, environment, loggers, auth, the connection (its `link` reaches the platform) and the service subscription.
- * `dispose()` tears down what `own` registered, last built first. An app builds only the features it uses on a core, so its bundler leaves out the rest.
+ * `dispose()` tears down what `own` registered, last built first. An app builds only the features it uses on a core, so its bundler leaves out the rest;
+ * each `withX(core)` builds its feature once (a second call, from another part of the app, returns the same feature).
  *
  * const core = createCore({ authentication: { server: { base: 'localhost' } } }, { WebSocket })
  * const messaging = withMessaging(core)
@@ -39,9 +40,11 @@ const isDisposable = (value: unknown): value is Disposable =>
  */
 export function createCore(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const owned: Disposable[] = []
-  /** Registers a feature's teardown (when it has a `dispose`) and returns the feature. */
+  let disposed = false
+  /** Registers a feature's teardown (when it has a `dispose`) and returns the feature; one built on a disposed core is disposed at once. */
   const own = <T>(feature: T): T => {
-    if (isDisposable(feature)) owned.push(feature)
+    if (isDisposable(feature) && disposed) feature.dispose()
+    else if (isDisposable(feature)) owned.push(feature)
     return feature
   }
   const environment = createEnvironment(environmentOverrides)
@@ -53,7 +56,7 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
   const link = connection.link
   const subscription = own(createSubscription({ ...base, link, connection }))
 
-  let disposed = false
+  const built = new Map<string, unknown>()
   // An app's subscriber that throws is logged, never re-thrown (it would crash a Node process).
   const forApps = <F extends object>(feature: F): F => withContainedObservables(feature, (error) => logs.logger('streams').error('A subscriber threw', error))
   return {
@@ -66,6 +69,11 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
     own,
     /** Registers a feature built on this core and hands it out as apps see it (subscribers that throw are contained). */
     expose: <F extends object>(feature: F): F => forApps(own(feature)),
+    /** The feature named `name` on this core: built by `build` the first time, the same one after (two would each hold their own state of one account). */
+    once: <F>(name: string, build: () => F): F => {
+      if (!built.has(name)) built.set(name, build())
+      return built.get(name) as F
+    },
     /** Tears down every feature, last built first. Safe to call twice. */
     dispose: (): void => {
       if (disposed) return
@@ -84,26 +92,29 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
 /** A core built by `createCore`. */
 export type Core = ReturnType<typeof createCore>
 
-/** Media (devices, local tracks) on a core. */
-export const withMedia = (core: Core) => core.expose(createMedia(core))
+// Each `withX(core)` builds its feature once per core: a second call returns the first.
 
-/** Calls on a core, with their media. */
-export const withCall = (core: Core, media = withMedia(core)) => core.expose(createCall({ ...core, media }))
+/** Media (devices, local tracks) on a core. */
+export const withMedia = (core: Core) => core.once('media', () => core.expose(createMedia(core)))
+
+/** Calls on a core, with their media (the core's: `withMedia(core)` is the media that holds the calls' tracks). */
+export const withCall = (core: Core, media = withMedia(core)) => core.once('call', () => core.expose(createCall({ ...core, media })))
 
 /** Chat, group chat and SMS on a core; recovers what a lost socket missed. */
-export const withMessaging = (core: Core) => core.expose(createMessaging({ ...core, reconnected$: socketReopened(core.connection.events$, core.environment.scheduler) }))
+export const withMessaging = (core: Core) =>
+  core.once('messaging', () => core.expose(createMessaging({ ...core, reconnected$: socketReopened(core.connection.events$, core.environment.scheduler) })))
 
 /** Presence on a core (watched users through the `presence` service subscription). */
-export const withPresence = (core: Core) => core.expose(createPresence({ ...core, presenceListId$: core.subscription.presenceListId$ }))
+export const withPresence = (core: Core) => core.once('presence', () => core.expose(createPresence({ ...core, presenceListId$: core.subscription.presenceListId$ })))
 
 /** Groups on a core. */
-export const withGroups = (core: Core) => core.expose(createGroups(core))
+export const withGroups = (core: Core) => core.once('groups', () => core.expose(createGroups(core)))
 
 /** Contacts on a core. */
-export const withContacts = (core: Core) => core.expose(createContacts(core))
+export const withContacts = (core: Core) => core.once('contacts', () => core.expose(createContacts(core)))
 
 /** The user directory on a core. */
-export const withUsers = (core: Core) => core.expose(createUsers(core))
+export const withUsers = (core: Core) => core.once('users', () => core.expose(createUsers(core)))
 
 /**
  * The reactive core: every feature, built in dependency order over one config, environment and set of loggers.
@@ -115,7 +126,7 @@ export const withUsers = (core: Core) => core.expose(createUsers(core))
  */
 export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const core = createCore(config, environmentOverrides)
-  const { own: _own, expose: _expose, ...shared } = core
+  const { own: _own, expose: _expose, once: _once, ...shared } = core
   const media = withMedia(core)
   // ── Features, in dependency order (an object literal builds them in the order written). To add one: a `withX(core)` above, and ONE line here.
   return {

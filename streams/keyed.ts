@@ -44,8 +44,9 @@ export class Keyed<V> {
     return find(this.root, hashOf(key), key) !== undefined
   }
 
-  /** This map with `key` set to `value` (this map itself when it already holds that value). */
+  /** This map with `key` set to `value`, frozen (this map itself when it already holds that value): the entries are handed out to apps. */
   set(key: string, value: V): Keyed<V> {
+    if (typeof value === 'object' && value !== null) Object.freeze(value)
     const root = setIn(this.root, key, hashOf(key), value, this.nextOrder)
     if (root === this.root) return this
     const next = lastSetAdded() ? new Keyed(root, this.size + 1, this.nextOrder + 1) : new Keyed<V>(root, this.size, this.nextOrder)
@@ -70,17 +71,17 @@ export class Keyed<V> {
     return [...found.values()].sort((a, b) => a.order - b.order).map((entry) => entry.value)
   }
 
-  /** The values in insertion order (one array per version, built on first call: do not mutate it). */
+  /** The values in insertion order (one frozen array per version, built on first call: the next version's is made from it). */
   values(): readonly V[] {
     this.derive()
-    this.ordered ??= this.sorted!.map((entry) => entry.value)
+    this.ordered ??= Object.freeze(this.sorted!.map((entry) => entry.value))
     return this.ordered
   }
 
-  /** The entries as a plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
+  /** The entries as a frozen plain object, in insertion order (built once per version; a key such as `__proto__` stays data). */
   toRecord(): Readonly<Record<string, V>> {
     this.derive()
-    this.record ??= Object.fromEntries(this.sorted!.map((entry) => [entry.key, entry.value]))
+    this.record ??= Object.freeze(Object.fromEntries(this.sorted!.map((entry) => [entry.key, entry.value])))
     return this.record
   }
 
@@ -93,7 +94,7 @@ export class Keyed<V> {
     }
     const replay = replayed(this.since)
     this.sorted = replay.entries
-    this.ordered = replay.values
+    this.ordered = replay.values === undefined ? undefined : Object.freeze(replay.values)
     this.since = undefined
   }
 

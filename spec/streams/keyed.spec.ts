@@ -36,11 +36,11 @@ function replay(steps: readonly Step[]): { model: Map<string, number>; map: Keye
   return { model, map }
 }
 
-/** The record holds the model's entries, as own data properties in the model's order (integer-like keys first, as every object has them). */
+/** The record holds the model's entries, as own data properties in the model's order (integer-like keys first, as every object has them), frozen. */
 function expectRecord(record: Readonly<Record<string, number>>, model: Map<string, number>): void {
   const expected = Object.fromEntries(model)
   expect(Object.keys(record)).to.deep.equal(Object.keys(expected))
-  for (const key of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(record, key)).to.deep.equal({ value: expected[key], writable: true, enumerable: true, configurable: true })
+  for (const key of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(record, key)).to.deep.equal({ value: expected[key], writable: false, enumerable: true, configurable: false })
   expect(Object.getPrototypeOf(record)).to.equal(Object.prototype)
 }
 
@@ -135,6 +135,18 @@ describe('Keyed (persistent map)', () => {
     expect(versions.at(-1)!.get('user7')).to.equal(2507)
     expect(removed.has('user7')).to.equal(false)
     expect(removed.size).to.equal(2499)
+  })
+
+  it('hands out frozen values and record: an app that reorders or deletes from them cannot change the next version', () => {
+    const map = Keyed.empty<number>().set('a', 1).set('b', 2).set('c', 3)
+    expect(() => (map.values() as number[]).reverse()).to.throw(TypeError)
+    expect(() => delete (map.toRecord() as Record<string, number>).a).to.throw(TypeError)
+    expect(map.set('b', 20).values()).to.deep.equal([1, 20, 3])
+  })
+
+  it('freezes the entries it is given: an app that writes to one it got cannot change the map', () => {
+    const entry = Keyed.empty<{ status: string }>().set('ann', { status: 'Open' }).get('ann')!
+    expect(() => ((entry as { status: string }).status = 'Closed')).to.throw(TypeError)
   })
 
   it('returns itself for a change that changes nothing', () => {

@@ -24,7 +24,7 @@ import { createOutgoing } from './outgoing.js'
 import { createCallQuality, type CallQualityFeature } from './quality/store.js'
 import { createRuntimes } from './runtime.js'
 import { createSignalling, type SignallingDeps } from './signalling.js'
-import type { CallObject, CallOutput, CallsState } from './model.js'
+import type { CallObject, CallOutput, CallRecord, CallsState } from './model.js'
 import { toCallObject } from './steps.js'
 import { createCallStore } from './store.js'
 import { createTransfer } from './transfer-effects.js'
@@ -41,6 +41,25 @@ export interface CallFeature extends StoreFeature<CallsState, CallOutput, CallCo
   readonly droppedNotifications$: Observable<BasicError>
   /** Each call's quality (sampled every second while its media is connected) and its warnings as they rise and clear. */
   readonly quality: Pick<CallQualityFeature, 'quality$' | 'warnings$' | 'current'>
+}
+
+/**
+ * The CallObjects of a version of the calls, made once and frozen: every subscriber of `calls$` gets the same array, and a call whose record did not
+ * change keeps its object (an app comparing by reference re-renders only what changed).
+ */
+function callObjects(): (calls: CallsState['calls']) => readonly CallObject[] {
+  const lists = new WeakMap<CallsState['calls'], readonly CallObject[]>()
+  const objects = new WeakMap<CallRecord, CallObject>()
+  const objectOf = (record: CallRecord): CallObject => {
+    const made = objects.get(record) ?? Object.freeze(toCallObject(record))
+    objects.set(record, made)
+    return made
+  }
+  return (calls) => {
+    const list = lists.get(calls) ?? Object.freeze(Object.values(calls).map(objectOf))
+    lists.set(calls, list)
+    return list
+  }
 }
 
 /** Calls: making, receiving, answering and ending WebRTC calls through the platform (the parts: README.md). */
@@ -106,7 +125,7 @@ export function createCall({ config, environment, logs, link, media, subscriptio
     ...feature,
     droppedNotifications$: dropped.asObservable(),
     quality: { quality$: quality.quality$, warnings$: quality.warnings$, current: quality.current },
-    calls$: select(store.state$, (current) => current.calls).pipe(map((calls) => Object.values(calls).map(toCallObject))),
+    calls$: select(store.state$, (current) => current.calls).pipe(map(callObjects())),
     commands: joins.route({ ...base, join: joins.join }),
     dispose: () => {
       joins.dispose()

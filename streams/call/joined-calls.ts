@@ -107,17 +107,17 @@ export function jointRouting(parts: Joints): (commands: CallCommands) => CallCom
   const routed =
     <A extends unknown[]>(operation: JointRefusable, base: (callId: string, ...rest: A) => void, joint?: (callId: string, ...rest: A) => void, detail?: (...rest: A) => FailureDetail) =>
     (appCallId: string, ...rest: A): void => {
-      // The documented API passes ids on unchecked: as text, whatever an app gave.
+      // The documented API and apps in JavaScript pass ids on unchecked: as text, whatever an app gave.
       const callId = shown(appCallId)
       if (refusedByLeg(store, callId, operation, detail?.(...rest))) return
       if (joint !== undefined && store.callOf(callId)?.joint !== undefined) joint(callId, ...rest)
-      else base(appCallId, ...rest)
+      else base(callId, ...rest)
     }
   /** A command on two calls: refused if either is a leg. */
   const paired =
     (operation: JointRefusable, base: (callId: string, otherCallId: string) => void) =>
     (callId: string, otherCallId: string): void =>
-      void (refusedByLeg(store, shown(callId), operation) || refusedByLeg(store, shown(otherCallId), operation) || base(callId, otherCallId))
+      void (refusedByLeg(store, shown(callId), operation) || refusedByLeg(store, shown(otherCallId), operation) || base(shown(callId), shown(otherCallId)))
   const trackOf = (trackId?: string): FailureDetail => (trackId === undefined || trackId === null ? {} : { trackId: shown(trackId) })
   const tonesOf = (tones: string): FailureDetail => ({ tones: typeof tones === 'string' ? tones : '' })
 
@@ -134,6 +134,7 @@ export function jointRouting(parts: Joints): (commands: CallCommands) => CallCom
     removeMedia: routed('removeMedia', commands.removeMedia, audioOnly(store, 'removeMedia', 'its microphone can be muted or replaced, not removed')),
     replaceTrack: routed('replaceTrack', commands.replaceTrack, (callId, trackId, media) => jointReplaceTrack(parts, callId, trackId, media)),
     sendDtmf: routed('dtmf', commands.sendDtmf, audioOnly(store, 'dtmf', 'DTMF goes to one remote party; send it before joining'), tonesOf),
+    mediaRestart: (callId) => commands.mediaRestart(shown(callId)),
     consultativeTransfer: paired('transfer', commands.consultativeTransfer),
     join: paired('join', commands.join),
   })

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { EMPTY, forkJoin, switchMap, tap } from 'rxjs'
-import { BasicError, errorCodes } from '../errors.js'
+import { BasicError, errorCodes, shown } from '../errors.js'
 import type { MediaOptions } from '../media/constraints.js'
 import { bandwidthOf, constraintsOf, type MakeOptions } from './commands.js'
 import { displayAddress, normalizeDestination } from './destination.js'
@@ -9,7 +9,7 @@ import { createSession, type CallScope } from './requests.js'
 
 /** The destination as the platform wants it, or undefined for one that is no address. */
 const addressOf = (destination: string, normalize: boolean, domain: string | undefined): string | undefined =>
-  destination.trim() === '' ? undefined : normalize ? normalizeDestination(destination, domain) : destination.trim()
+  typeof destination !== 'string' || destination.trim() === '' ? undefined : normalize ? normalizeDestination(destination, domain) : destination.trim()
 
 /** `make`: an outgoing call (calls.md §3): media and ICE servers, our offer, then `POST …/sessions`. */
 export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | 'signalling' | 'link' | 'config' | 'environment' | 'logger' | 'running' | 'now'>) {
@@ -30,7 +30,7 @@ export function createOutgoing(engine: Pick<CallEngine, 'store' | 'runtimes' | '
     const address = addressOf(destination, config.current().call.normalizeDestination !== false, user?.domain)
     const bandwidth = bandwidthOf(options)
     const remoteParticipant = { displayNumber: address === undefined ? undefined : displayAddress(address), displayName: undefined }
-    store.dispatch({ type: 'callMade', callId, webrtcSessionId, from: user?.username, to: address ?? destination, remoteParticipant, bandwidth, mediaConstraints: constraintsOf(media) })
+    store.dispatch({ type: 'callMade', callId, webrtcSessionId, from: user?.username, to: address ?? shown(destination), remoteParticipant, bandwidth, mediaConstraints: constraintsOf(media) })
     const checked = ready(address)
     if (E.isLeft(checked)) {
       failCall(engine, callId, checked.left)

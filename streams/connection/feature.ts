@@ -131,7 +131,7 @@ export function createConnection({ config, environment, logs, auth }: Connection
   const link: PlatformLink = {
     user$: auth.user$,
     user: auth.user,
-    request: createRequest({ config, environment, user: auth.user }),
+    request: createRequest({ config, environment, user: auth.user, disposed: () => running.closed }),
     notifications$,
   }
 

@@ -119,6 +119,8 @@ interface RequestDeps {
   readonly user: () => AuthUser | undefined
   /** Milliseconds before a request fails with `TimeoutError` (default `requestTimeout`). */
   readonly timeout?: number
+  /** True once the client is disposed: a request is then refused unsent (`BAD_INPUT`). */
+  readonly disposed?: () => boolean
 }
 
 /**
@@ -133,6 +135,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
 
   return function request<A = void>(spec: RequestSpec<A>): Observable<A> {
     const call$ = new Observable<A>((subscriber) => {
+      if (deps.disposed?.() === true) return subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'the client is disposed'))
       const user = deps.user()
       const { server } = deps.config.current().authentication
       if (user === undefined) return subscriber.error(requestFailure(spec, errorCodes.authentication.INVALID_CREDENTIALS, 'no access token; call setTokens first'))

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
@@ -79,7 +79,7 @@ export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
 
   return {
     ...storeFeature(store, running),
-    contacts$: select(store.state$, (state) => state.contacts),
+    contacts$: selectFrozen(store.state$, (state) => state.contacts),
     commands: {
       add: write('add', 'Add Contact Request', ['contactId']),
       update: write('update', 'Update Contact Request', ['contactId', 'name']),

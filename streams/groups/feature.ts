@@ -3,7 +3,7 @@ import type * as t from 'io-ts'
 import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
-import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
@@ -164,7 +164,7 @@ export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature 
 
   return {
     ...storeFeature(store, running),
-    groups$: select(store.state$, (state) => state.groups),
+    groups$: selectFrozen(store.state$, (state) => state.groups),
     commands: { create, fetch, ...commands },
   }
 }

@@ -1,6 +1,7 @@
 import { Observable, Subject, Subscription } from 'rxjs'
 import type { MediaOptions } from './constraints.js'
-import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { badInput } from '../errors.js'
+import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
 import {
@@ -20,6 +21,7 @@ export type { RenderOptions } from './render.js'
 
 export type MediaDeps = Pick<FeatureDeps, 'environment' | 'logs'>
 
+/** Each command that takes track ids or tracks throws a BasicError `BAD_INPUT` for anything but an array of them. */
 export interface MediaCommands {
   /** Local media for options of `make` / `answer` (cold: subscribing asks the browser). Errors: `call:7` bad options (checked again: apps in JavaScript reach it), `call:4` getUserMedia failed. */
   readonly userMedia: (media: MediaOptions) => Observable<MediaStream>
@@ -43,6 +45,15 @@ export interface MediaFeature extends StoreFeature<MediaState, MediaOutput, Medi
   /** Hot; the id of each track its source ended (a device unplugged, a permission revoked), not one ended by `endTracks`. */
   readonly endedAtSource$: Observable<string>
 }
+
+/** The track ids an app gave; anything but an array of strings throws a BasicError `BAD_INPUT` (an app in JavaScript may pass anything). */
+const checkedIds = (command: string, trackIds: unknown): readonly string[] => {
+  if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string')) throw badInput(`media.${command}: the track ids must be an array of strings`)
+  return trackIds
+}
+
+const isTrack = (value: unknown): value is MediaStreamTrack =>
+  typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' && typeof (value as { addEventListener?: unknown }).addEventListener === 'function'
 
 /** Media: devices, the tracks of calls (local and remote), rendering them and muting them. */
 export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
@@ -69,11 +80,13 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   }
 
   const addMedia = (mediaId: string, local: boolean, tracks: readonly MediaStreamTrack[]): void => {
+    if (!Array.isArray(tracks) || !tracks.every(isTrack)) throw badInput('media.addMedia: the tracks must be an array of MediaStreamTracks')
     for (const track of tracks) live.add(track)
     dispatch({ type: 'mediaAdded', mediaId, local, tracks: tracks.map(({ id, kind, label }) => ({ id, kind, label: label ?? '' })) })
   }
 
   const endTracks = (trackIds: readonly string[], stop: boolean): void => {
+    checkedIds('endTracks', trackIds)
     if (stop) for (const id of trackIds) live.track(id)?.stop()
     live.forget(trackIds)
     dispatch({ type: 'tracksEnded', trackIds })
@@ -97,17 +110,17 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   running.add(() => live.forget(live.ids()))
   return {
     ...storeFeature(store, running),
-    devices$: select(store.state$, (state) => state.devices),
+    devices$: selectFrozen(store.state$, (state) => state.devices),
     track: live.track,
     endedAtSource$: endedAtSource.asObservable(),
     commands: {
       userMedia: (media) => userMedia$(environment, media, refreshDevices),
       addMedia,
       endTracks,
-      muteTracks: (trackIds) => setEnabled(trackIds, false),
-      unmuteTracks: (trackIds) => setEnabled(trackIds, true),
-      renderTracks,
-      removeTracks,
+      muteTracks: (trackIds) => setEnabled(checkedIds('muteTracks', trackIds), false),
+      unmuteTracks: (trackIds) => setEnabled(checkedIds('unmuteTracks', trackIds), true),
+      renderTracks: (trackIds, selector, options) => renderTracks(checkedIds('renderTracks', trackIds), selector, options),
+      removeTracks: (trackIds, selector) => removeTracks(checkedIds('removeTracks', trackIds), selector),
       refreshDevices,
     },
   }

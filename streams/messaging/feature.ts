@@ -1,5 +1,5 @@
 import { Subscription, map, type Observable } from 'rxjs'
-import type { BasicError } from '../errors.js'
+import { badInput, shown, type BasicError } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { definedFields } from '../record.js'
 import { createStore } from '../store.js'
@@ -11,6 +11,7 @@ import { createHistory } from './history.js'
 import { receive } from './inbound.js'
 import { recover } from './recovery.js'
 import { createSend } from './send.js'
+import { toChatType } from './model.js'
 import { conversationKey, findConversation, initialMessagingState, messagingStep, type ChatType, type Conversation, type MessagingEvent, type MessagingOperation, type MessagingState, type Part } from './state.js'
 import { createTyping } from './typing.js'
 
@@ -21,6 +22,7 @@ export interface MessagingDeps extends FeatureDeps {
   readonly reconnected$?: Observable<number>
 }
 
+/** Each command but `reportError` throws a BasicError `BAD_INPUT` for a destination that is no non-empty array of strings or a type that is no `ChatType`. */
 export interface MessagingCommands {
   /** The conversation with this identity; created (`conversationCreated`) when missing. */
   create(destination: readonly string[], type: ChatType): Conversation
@@ -49,6 +51,23 @@ export interface MessagingFeature extends StoreFeature<MessagingState, Messaging
   /** Hot; replays the latest conversations (in creation order). */
   readonly conversations$: Observable<readonly Conversation[]>
 }
+
+const isTextArray = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
+
+/** The conversation type an app gave (an alias such as `chat` too); anything else throws a BasicError `BAD_INPUT`. */
+const chatTypeOf = (command: string, type: unknown): ChatType => {
+  const known = toChatType(type)
+  if (known === undefined) throw badInput(`messaging.${command}: the type must be chat-oneToOne, chat-group or sms, not ${shown(type)}`)
+  return known
+}
+
+/** A command on one conversation as an app in JavaScript may call it: a destination that is no non-empty array of strings, or no conversation type, throws a BasicError `BAD_INPUT`. */
+const targeted =
+  <A extends unknown[], R>(command: string, run: (destination: readonly string[], type: ChatType, ...rest: A) => R) =>
+  (destination: readonly string[], type: ChatType, ...rest: A): R => {
+    if (!isTextArray(destination) || destination.length === 0) throw badInput(`messaging.${command}: the destination must be a non-empty array of strings`)
+    return run(destination, chatTypeOf(command, type), ...rest)
+  }
 
 /**
  * Messaging as streams: conversations and their messages as hot state, and commands for chat, group chat and SMS.
@@ -91,14 +110,21 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
     return findConversation(store.current(), destination, type) as Conversation
   }
 
+  const history = createHistory(context)
   const commands: MessagingCommands = {
-    create,
-    send: createSend(context),
-    ...createHistory(context),
-    setIsTyping: createTyping(context),
-    createImageLinks: imageLinks.link,
-    clearMessages: (destination, type) => dispatch({ type: 'messagesCleared', destination, chatType: type }),
-    markRead: (destination, type, messageId) => dispatch({ type: 'messageRead', destination, chatType: type, messageId }),
+    create: targeted('create', create),
+    send: targeted('send', createSend(context)),
+    fetchConversations: (type) => history.fetchConversations(chatTypeOf('fetchConversations', type)),
+    fetchMessages: targeted('fetchMessages', history.fetchMessages),
+    deleteMessages: targeted('deleteMessages', (destination, type, messageIds: readonly string[]) => {
+      if (!isTextArray(messageIds)) throw badInput('messaging.deleteMessages: the message ids must be an array of strings')
+      history.deleteMessages(destination, type, messageIds)
+    }),
+    deleteConversation: targeted('deleteConversation', history.deleteConversation),
+    setIsTyping: targeted('setIsTyping', createTyping(context)),
+    createImageLinks: targeted('createImageLinks', imageLinks.link),
+    clearMessages: targeted('clearMessages', (destination, type) => dispatch({ type: 'messagesCleared', destination, chatType: type })),
+    markRead: targeted('markRead', (destination, type, messageId: string) => dispatch({ type: 'messageRead', destination, chatType: type, messageId })),
     reportError: (operation, error) => dispatch(failedTo(operation)(error)),
   }
 

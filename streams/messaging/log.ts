@@ -79,11 +79,13 @@ export class MessageLog {
   /** The log of these messages, in their order. */
   static from(messages: readonly Message[]): MessageLog {
     if (messages.length === 0) return MessageLog.empty
+    for (const message of messages) Object.freeze(message)
     let trie = { root: [] as Node, shift: bits }
     const full = messages.length - (messages.length % width)
     for (let at = 0; at < full; at += width) trie = appended(trie.root, trie.shift, at, messages.slice(at, at + width))
     const log = new MessageLog(trie.root, trie.shift, full, messages.slice(full), messages.filter(isPending).length)
-    log.array = messages
+    // Frozen: it is what `conversation.messages` hands out, and an app that reorders it must not reorder the log.
+    log.array = Object.freeze(messages)
     return log
   }
 
@@ -101,6 +103,8 @@ export class MessageLog {
 
   /** This log with `message` last. */
   push(message: Message): MessageLog {
+    // Frozen, as every message the log holds: a conversation hands them out to apps.
+    Object.freeze(message)
     const pending = this.pending + Number(isPending(message))
     if (this.tail.length < width) return this.derived(new MessageLog(this.root, this.shift, this.count, this.tail.concat([message]), pending), message)
     const { root, shift } = appended(this.root, this.shift, this.count, this.tail)
@@ -110,6 +114,7 @@ export class MessageLog {
   /** This log with `message` before the message at `index` (last when `index` is the length). */
   insert(index: number, message: Message): MessageLog {
     if (index >= this.length) return this.push(message)
+    Object.freeze(message)
     if (index < this.count) return MessageLog.from([...this.toArray().slice(0, index), message, ...this.toArray().slice(index)])
     const at = index - this.count
     const tail = [...this.tail.slice(0, at), message, ...this.tail.slice(at)]
@@ -121,6 +126,7 @@ export class MessageLog {
 
   /** This log with the message at `index` replaced. */
   set(index: number, message: Message): MessageLog {
+    Object.freeze(message)
     const replaced = this.at(index)!
     const pending = this.pending - Number(isPending(replaced)) + Number(isPending(message))
     const next =
@@ -140,7 +146,8 @@ export class MessageLog {
       const array = new Array<Message>(this.length)
       let at = 0
       for (const leaf of [...leaves, this.tail]) for (const message of leaf) array[at++] = message
-      this.array = array
+      // Frozen: an app that reorders what it read must not reorder the log.
+      this.array = Object.freeze(array)
     }
     return this.array
   }

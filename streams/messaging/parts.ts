@@ -34,6 +34,8 @@ export function partError(part: unknown): BasicError | undefined {
 
 /** Why a message with these parts cannot be sent in a conversation of this type, or undefined when it can. */
 export function messageError(parts: readonly Part[], type: ChatType): BasicError | undefined {
+  // An app in JavaScript may pass anything.
+  if (!Array.isArray(parts)) return badInput('A message needs an array of parts, such as [{ type: "text", text }]')
   const refused = parts.map(partError).find((error) => error !== undefined)
   if (refused) return refused
   if (!parts.some((part) => part.type === 'text')) {

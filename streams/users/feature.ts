@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
-import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
@@ -81,5 +81,5 @@ export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   // The local part of the user's identity (without a user, search$ reports that instead).
   const fetchSelfInfo = (): void => search$('fetchSelfInfo', 'default', byName((link.user()?.identity ?? link.user()?.username ?? '').split('@')[0]!))
 
-  return { ...storeFeature(store, running), users$: select(store.state$, (state) => state.users), commands: { search, fetch, fetchSelfInfo } }
+  return { ...storeFeature(store, running), users$: selectFrozen(store.state$, (state) => state.users), commands: { search, fetch, fetchSelfInfo } }
 }

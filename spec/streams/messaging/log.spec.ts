@@ -107,4 +107,11 @@ describe('MessageLog: a conversation’s messages as a persistent vector', () =>
     const log = MessageLog.empty.push(message('a')).push(message('b'))
     expect(log.toArray()).to.equal(log.toArray())
   })
+
+  it('hands out a frozen array, built or given: an app that reorders it cannot reorder the log', () => {
+    const built = MessageLog.empty.push(message('a')).push(message('b'))
+    expect(() => (built.toArray() as Message[]).reverse()).to.throw(TypeError)
+    expect(() => (MessageLog.from([message('a'), message('b')]).toArray() as Message[]).reverse()).to.throw(TypeError)
+    expect(built.push(message('c')).toArray().map((held) => held.messageId)).to.deep.equal(['a', 'b', 'c'])
+  })
 })

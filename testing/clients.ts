@@ -60,23 +60,30 @@ const missingServices = (requested: readonly string[], subscribed: readonly stri
 
 /**
  * Resolves with the payload of a client's next `name` event that `accept` accepts; rejects
- * after `timeout` ms (default 10000).
+ * after `timeout` ms (default 10000), with what `accept` throws, or at once for a name that is no event.
  *
  * const { callId } = await nextEvent(bob, 'call:receive')
  */
 export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name: EventName, accept: (payload: T) => boolean = () => true, timeout = 10000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const listener = (payload: unknown): void => {
-      if (!accept(payload as T)) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settle = (outcome: () => void): void => {
       clearTimeout(timer)
       client.off(name, listener)
-      resolve(payload as T)
+      outcome()
     }
-    const timer = setTimeout(() => {
-      client.off(name, listener)
-      reject(new Error(`no ${name} event within ${timeout} ms`))
-    }, timeout)
+    const listener = (payload: unknown): void => {
+      let accepted: boolean
+      try {
+        accepted = accept(payload as T)
+      } catch (error) {
+        return settle(() => reject(error))
+      }
+      if (accepted) settle(() => resolve(payload as T))
+    }
+    // Listening first: `on` throws for a name that is no event, before a timer exists to outlive the rejection.
     client.on(name, listener)
+    timer = setTimeout(() => settle(() => reject(new Error(`no ${name} event within ${timeout} ms`))), timeout)
   })
 }
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map, timeout } from 'rxjs'
+import type { EventName } from '../../lib/events.js'
 import { createTestClient, createTestStreams, nextEvent, startPlatform, testConfig, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
 
 describe('testing kit: logged-in clients', function () {
@@ -92,6 +93,31 @@ describe('testing kit: logged-in clients', function () {
     await nextEvent(ann, 'call:receive', () => true, 50).then(
       () => expect.fail('resolved without an event'),
       (error: Error) => expect(error.message).to.equal('no call:receive event within 50 ms'),
+    )
+  })
+
+  it('nextEvent of a name that is no event rejects at once and leaves no timer behind to throw later', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: [] }))
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    const waiting = nextEvent(ann, 'call:recieve' as EventName, () => true, 50)
+    expect(timers()).to.equal(before)
+    await waiting.then(
+      () => expect.fail('resolved for an event that does not exist'),
+      (error: Error) => expect(error.message).to.equal('Invalid event type: call:recieve'),
+    )
+  })
+
+  it('nextEvent rejects with the error its accept throws, not with a timeout', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: ['chat'] }))
+    const ben = keep(await createTestClient(platform, 'ben@example.com', { services: ['chat'] }))
+    const accepted = nextEvent<{ destination: string[] }>(ben, 'conversations:change', () => {
+      throw new Error('accept broke')
+    })
+    ann.conversation.create('ben@example.com').createMessage({ type: 'text', text: 'hello' }).send()
+    await accepted.then(
+      () => expect.fail('resolved although accept threw'),
+      (error: Error) => expect(error.message).to.equal('accept broke'),
     )
   })
 })

@@ -44,7 +44,8 @@ export function testConfig(platform: Pick<PlatformAddress, 'url'>, userId: strin
   const url = new URL(platform.url)
   const defaults: UserConfig = {
     authentication: {
-      server: { base: url.hostname.replace(/^\[|\]$/g, ''), protocol: url.protocol === 'https:' ? 'https' : 'http', port: Number(url.port) },
+      // An IPv6 host keeps its brackets (`[::1]`): the SDK writes `base` into its URLs as it is.
+      server: { base: url.hostname, protocol: url.protocol === 'https:' ? 'https' : 'http', port: Number(url.port) },
       clientCorrelator: `testing-${userId}`,
     },
     logs: { logLevel: 'silent' },

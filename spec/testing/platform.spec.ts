@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { accountOf, startPlatform, type TestPlatform } from '../../testing/index.js'
+import { accountOf, createTestClient, startPlatform, type TestPlatform } from '../../testing/index.js'
 
 const claimsOf = (idToken: string): Record<string, unknown> => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 
@@ -67,6 +67,17 @@ describe('testing kit: startPlatform', () => {
       () => expect.fail('listened on every interface'),
       (error: Error) => expect(error.message).to.match(/loopback only/),
     )
+  })
+
+  it('listens on the IPv6 loopback too, and a test client logs in and subscribes there', async () => {
+    const platform = await start({ host: '::1', users: ['ann@example.com'] })
+    expect(platform.url).to.match(/^http:\/\/\[::1\]:\d+$/)
+    const ann = await createTestClient(platform, 'ann@example.com', { services: ['chat'] })
+    try {
+      expect(ann.connection.getSocketState('cpaas')?.connected).to.equal(true)
+    } finally {
+      ann.dispose()
+    }
   })
 
   it('keeps its log lines and hands them to `log`', async () => {

@@ -24,7 +24,7 @@ export interface TestClientOptions {
   readonly environment?: Partial<Environment>
   /** The user's password, when it is not the account's. */
   readonly password?: string
-  /** Milliseconds to wait for the subscription (default 10000). */
+  /** Milliseconds to wait for each step: the login, the SDK taking the tokens, the subscription (default 10000). */
   readonly timeout?: number
 }
 
@@ -97,11 +97,24 @@ interface SignIn<A> {
   readonly subscribe: (app: A, services: readonly string[], timeout: number) => Promise<readonly string[]>
 }
 
+/** `promise`, or a rejection with `message` once `ms` have passed first. */
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms)
+  })
+  try {
+    return await Promise.race([promise, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** The SDK `make` returns, logged in as `userId` and subscribed to `options.services`; disposed when either fails. */
 async function signedIn<A extends { dispose(): void }>(platform: PlatformAddress, userId: string, options: TestClientOptions, sdk: SignIn<A>): Promise<A & { readonly tokens: TestTokens }> {
-  const tokens = await platform.tokens(userId, options.password)
-  const app = sdk.make()
   const timeout = options.timeout ?? 10000
+  const tokens = await within(platform.tokens(userId, options.password), timeout, `${userId}: no tokens within ${timeout} ms`)
+  const app = sdk.make()
   try {
     await sdk.logIn(app, tokens, timeout)
     const services = options.services ?? allServices

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map, timeout } from 'rxjs'
 import type { EventName } from '../../lib/events.js'
-import { createTestClient, createTestStreams, nextEvent, startPlatform, testConfig, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
+import { createTestClient, createTestClock, createTestStreams, nextEvent, startPlatform, testConfig, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
 
 describe('testing kit: logged-in clients', function () {
   this.timeout(20000)
@@ -86,6 +86,23 @@ describe('testing kit: logged-in clients', function () {
     expect(await reason(createTestStreams(platform, 'nobody@example.com'))).to.match(/401/)
     expect(await reason(createTestClient(platform, 'ann@example.com', { services: ['fax'] }))).not.to.equal('resolved')
     expect(await reason(createTestStreams(platform, 'ann@example.com', { services: ['fax'] }))).not.to.equal('resolved')
+  })
+
+  it('rejects within its timeout when the platform holds the login, saying so', async () => {
+    const clock = createTestClock()
+    const holding = await startPlatform({ users: ['ann@example.com'], clock })
+    try {
+      await holding.faults.delay(1000, '/cpaas/auth/')
+      await createTestClient(holding, 'ann@example.com', { timeout: 200 }).then(
+        (made) => {
+          made.dispose()
+          expect.fail('resolved although the login was held')
+        },
+        (error: Error) => expect(error.message).to.equal('ann@example.com: no tokens within 200 ms'),
+      )
+    } finally {
+      await holding.stop()
+    }
   })
 
   it('nextEvent rejects when the event does not come in time', async () => {

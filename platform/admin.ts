@@ -104,6 +104,14 @@ function checkedMedia(options: MediaOptions): MediaOptions {
   return options
 }
 
+/** A failure the platform can arm: a whole number of requests, answered with an HTTP status. */
+function checkedFailure(options: FailOptions): FailOptions {
+  const { count, status } = options
+  if (count !== undefined && !(Number.isInteger(count) && count >= 0)) throw new AdminInputError(`count must be a whole number of requests, not ${count}`)
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new AdminInputError(`status must be an HTTP status 100..599, not ${status}`)
+  return options
+}
+
 /** The admin operations, each on the current core generation (`restart` goes to the server). */
 export function adminOperations(current: () => CoreInternals): PlatformAdmin {
   const user = (address: string): string => {
@@ -122,15 +130,14 @@ export function adminOperations(current: () => CoreInternals): PlatformAdmin {
     },
     stopConnectivity: async (userId) => current().faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
     resumeConnectivity: async (userId) => current().faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
-    delay: async (ms, prefix, options = {}) => current().faults.delay(ms, prefix, options.answer ? 'answer' : 'request'),
-    fail: async (options = {}) =>
-      current().faults.fail({
-        prefix: options.prefix ?? '/cpaas/',
-        count: options.count ?? 1,
-        status: options.status ?? 500,
-        reset: options.reset ?? false,
-        body: options.body,
-      }),
+    delay: async (ms, prefix, options = {}) => {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new AdminInputError(`ms must be a finite number ≥ 0, not ${ms}`)
+      current().faults.delay(ms, prefix, options.answer ? 'answer' : 'request')
+    },
+    fail: async (options = {}) => {
+      const { prefix, count, status, reset, body } = checkedFailure(options)
+      current().faults.fail({ prefix: prefix ?? '/cpaas/', count: count ?? 1, status: status ?? 500, reset: reset ?? false, body })
+    },
     clearFaults: async () => current().faults.clear(),
     send: async (userId, data) => current().hub.sendRaw(user(userId), data),
     notify: async (userId, service, frame) => current().hub.notify(user(userId), service, frame),

@@ -134,6 +134,19 @@ describe('testing kit: faults', function () {
     expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
   })
 
+  it('refuses a fault it cannot apply with an error that says why, and arms nothing', async () => {
+    const refusal = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'applied', (error: Error) => error.message)
+    expect(await refusal(platform.faults.failNext('/cpaas/', { status: 42 }))).to.equal('status must be an HTTP status 100..599, not 42')
+    expect(await refusal(platform.faults.failNext('/cpaas/', { count: 1.5 }))).to.equal('count must be a whole number of requests, not 1.5')
+    expect(await refusal(platform.faults.failNext('/cpaas/', { count: -1 }))).to.equal('count must be a whole number of requests, not -1')
+    expect(await refusal(platform.faults.delay(-5))).to.equal('ms must be a finite number ≥ 0, not -5')
+    expect(await refusal(platform.faults.delay(Number.NaN))).to.equal('ms must be a finite number ≥ 0, not NaN')
+    expect((await platform.admin.state()).faults).to.deep.equal({ delays: [], failures: [], connectivityPaused: [] })
+    // The HTTP admin API answers them with a 400, as it does other input it cannot apply.
+    const posted = await fetch(`${platform.url}/_admin/fail`, { method: 'POST', headers: { Authorization: `Bearer ${platform.adminSecret}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 42 }) })
+    expect(posted.status).to.equal(400)
+  })
+
   it('restart() closes every connection and listens again on the same port; clients reconnect', async () => {
     const alice = await client('alice@example.com')
     const { port } = platform

@@ -112,6 +112,15 @@ export function accountOf(user: string | TestUser, index: number): Account {
   }
 }
 
+/** The accounts of `users` (default the seeded ones); throws on a user id given twice, in any case, as the platform would keep only one. */
+function accountsOf(users: StartOptions['users']): readonly Account[] {
+  if (users === undefined) return seededAccounts
+  const accounts = users.map(accountOf)
+  const twice = accounts.find((account, index) => accounts.findIndex((other) => other.userId.toLowerCase() === account.userId.toLowerCase()) !== index)
+  if (twice !== undefined) throw new Error(`startPlatform: user ${twice.userId} is given twice`)
+  return accounts
+}
+
 /**
  * Starts the local platform in this process on a free loopback port, with users (and bots),
  * for an app's own tests. Stop it with `stop()`.
@@ -127,7 +136,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   const logs: string[] = []
   const print = options.log === true ? (line: string) => process.stderr.write(`[platform] ${line}\n`) : typeof options.log === 'function' ? options.log : undefined
   const kinds = botsOf(options.bots ?? false)
-  const people = options.users === undefined ? seededAccounts : options.users.map(accountOf)
+  const people = accountsOf(options.users)
   const running = await startLocalPlatform({
     port: options.port ?? 0,
     host,
@@ -147,7 +156,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   })
 
   const tokens = async (userId: string, password?: string): Promise<TestTokens> => {
-    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].includes(userId))
+    // In any case, as the platform finds its accounts.
+    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].some((key) => key.toLowerCase() === userId.toLowerCase()))
     const response = await fetch(`${running.url}/cpaas/auth/v1/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -61,6 +61,18 @@ describe('testing kit: startPlatform', () => {
     )
   })
 
+  it('finds the account of tokens(user) in any case, as the platform does, and refuses a user given twice', async () => {
+    const platform = await start({ users: [{ userId: 'Ann@example.com', password: 's3cret' }] })
+    expect((await platform.tokens('ann@example.com')).userId).to.equal('Ann@example.com')
+    await startPlatform({ users: ['ann@example.com', { userId: 'ANN@example.com', password: 'other' }] }).then(
+      (twice) => {
+        void twice.stop()
+        expect.fail('started with a user given twice')
+      },
+      (error: Error) => expect(error.message).to.equal('startPlatform: user ANN@example.com is given twice'),
+    )
+  })
+
   it('refuses a user without an id and a host that is not loopback', async () => {
     expect(() => accountOf({ userId: ' ' }, 0)).to.throw(/user #0 needs a userId/)
     await startPlatform({ host: '0.0.0.0' }).then(

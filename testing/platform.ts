@@ -162,6 +162,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
+    }).catch((error: unknown) => {
+      throw new Error(`tokens(${userId}): no answer from the platform at ${running.url} (${(error as Error).message})`, { cause: error })
     })
     const body = (await response.json()) as Record<string, unknown>
     if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {

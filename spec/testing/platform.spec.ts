@@ -112,7 +112,7 @@ describe('testing kit: startPlatform', () => {
     expect(platform.bots.running).to.deep.equal([])
   })
 
-  it('stop() closes the port and is safe to call twice', async () => {
+  it('stop() closes the port and is safe to call twice; tokens(user) then says the platform does not answer', async () => {
     const platform = await startPlatform()
     const { url } = platform
     await platform.stop()
@@ -122,5 +122,9 @@ describe('testing kit: startPlatform', () => {
       () => true,
     )
     expect(refused).to.equal(true)
+    await platform.tokens('alice@example.com').then(
+      () => expect.fail('logged in on a stopped platform'),
+      (error: Error) => expect(error.message).to.equal(`tokens(alice@example.com): no answer from the platform at ${url} (fetch failed)`),
+    )
   })
 })

@@ -11,6 +11,7 @@ export interface DropOptions {
   readonly userId?: string
   /** Close code (default 1001); 1000 or 1001–1014 except 1004–1006, or 3000–4999. */
   readonly code?: number
+  /** At most 123 bytes (UTF-8), as a close frame allows. */
   readonly reason?: string
   /** Cut the TCP connection with no close frame (the client sees 1006). */
   readonly terminate?: boolean
@@ -126,6 +127,7 @@ export function adminOperations(current: () => CoreInternals): PlatformAdmin {
   return {
     dropSockets: async (options = {}) => {
       if (options.code !== undefined && !validCloseCode(options.code)) throw new AdminInputError(`invalid close code ${options.code}`)
+      if (options.reason !== undefined && Buffer.byteLength(options.reason) > 123) throw new AdminInputError(`a close reason is at most 123 bytes, not ${Buffer.byteLength(options.reason)}`)
       return current().hub.dropSockets({ ...options, userId: options.userId === undefined ? undefined : user(options.userId) })
     },
     stopConnectivity: async (userId) => current().faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),

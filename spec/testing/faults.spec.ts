@@ -141,6 +141,9 @@ describe('testing kit: faults', function () {
     expect(await refusal(platform.faults.failNext('/cpaas/', { count: -1 }))).to.equal('count must be a whole number of requests, not -1')
     expect(await refusal(platform.faults.delay(-5))).to.equal('ms must be a finite number ≥ 0, not -5')
     expect(await refusal(platform.faults.delay(Number.NaN))).to.equal('ms must be a finite number ≥ 0, not NaN')
+    const alice = await client('alice@example.com')
+    expect(await refusal(platform.faults.dropSockets('alice@example.com', { reason: 'é'.repeat(62) }))).to.equal('a close reason is at most 123 bytes, not 124')
+    expect(socketState(alice)?.connected).to.equal(true)
     expect((await platform.admin.state()).faults).to.deep.equal({ delays: [], failures: [], connectivityPaused: [] })
     // The HTTP admin API answers them with a 400, as it does other input it cannot apply.
     const posted = await fetch(`${platform.url}/_admin/fail`, { method: 'POST', headers: { Authorization: `Bearer ${platform.adminSecret}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 42 }) })

@@ -19,7 +19,7 @@ export interface TestUser {
 export interface StartOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number
-  /** Loopback only: `127.0.0.1` (default), `localhost` or `::1`. */
+  /** Loopback only: `127.0.0.1` (default), another `127.x.y.z` address, `localhost` or `::1`. */
   readonly host?: string
   /** The users (ids or `TestUser`s); default the seeded users (alice, bob, carol, dave `@example.com`, and the bot accounts). */
   readonly users?: readonly (string | TestUser)[]
@@ -132,7 +132,7 @@ function accountsOf(users: StartOptions['users']): readonly Account[] {
  */
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
   const host = options.host ?? '127.0.0.1'
-  if (!loopbackHosts.includes(host) && !host.startsWith('127.')) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
+  if (!loopbackHosts.includes(host) && !/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
   const logs: string[] = []
   const print = options.log === true ? (line: string) => process.stderr.write(`[platform] ${line}\n`) : typeof options.log === 'function' ? options.log : undefined
   const kinds = botsOf(options.bots ?? false)

@@ -75,10 +75,15 @@ describe('testing kit: startPlatform', () => {
 
   it('refuses a user without an id and a host that is not loopback', async () => {
     expect(() => accountOf({ userId: ' ' }, 0)).to.throw(/user #0 needs a userId/)
-    await startPlatform({ host: '0.0.0.0' }).then(
-      () => expect.fail('listened on every interface'),
-      (error: Error) => expect(error.message).to.match(/loopback only/),
-    )
+    for (const host of ['0.0.0.0', '127.example.com']) {
+      await startPlatform({ host }).then(
+        (platform) => {
+          void platform.stop()
+          expect.fail(`listened on ${host}`)
+        },
+        (error: Error) => expect(error.message).to.equal(`startPlatform: a test platform listens on loopback only, not ${host}`),
+      )
+    }
   })
 
   it('listens on the IPv6 loopback too, and a test client logs in and subscribes there', async () => {

@@ -76,7 +76,7 @@ describe('testing kit: faults', function () {
     expect(alice.presence.current().self).to.include({ status: 'Open', activity: 'Busy' })
   })
 
-  it('failNext with count fails that many requests, WebSocket upgrades included, so a login can be refused', async () => {
+  it('failNext with count fails that many requests, so a login can be refused', async () => {
     await platform.faults.failNext('/cpaas/notificationchannel/', { count: 1, status: 500 })
     await createTestClient(platform, 'alice@example.com', { services: ['chat'] }).then(
       (made) => {
@@ -87,6 +87,18 @@ describe('testing kit: faults', function () {
     )
     const alice = await client('alice@example.com')
     expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
+  })
+
+  it('failNext under a channel’s WebSocket path refuses its upgrades (with a status, then a reset) until the rules are used up; then the client gets back in', async () => {
+    const alice = await client('alice@example.com')
+    const [channel] = (await platform.admin.state()).users['alice@example.com']?.channels ?? []
+    const socketPath = `/cpaas/notificationchannel/v1/alice@example.com/channels/${channel?.id}/websocket`
+    await platform.faults.failNext(socketPath, { count: 2, status: 503 })
+    await platform.faults.failNext(socketPath, { reset: true })
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    await platform.faults.dropSockets('alice@example.com')
+    await back
+    expect((await platform.admin.state()).faults.failures).to.deep.equal([])
   })
 
   it('delay(ms, prefix) holds requests under the prefix until the platform’s clock has moved ms; delay(0) removes it', async () => {

@@ -158,13 +158,18 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   const tokens = async (userId: string, password?: string): Promise<TestTokens> => {
     // In any case, as the platform finds its accounts.
     const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].some((key) => key.toLowerCase() === userId.toLowerCase()))
-    const response = await fetch(`${running.url}/cpaas/auth/v1/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
-    }).catch((error: unknown) => {
-      throw new Error(`tokens(${userId}): no answer from the platform at ${running.url} (${(error as Error).message})`, { cause: error })
-    })
+    const ask = (): Promise<Response> =>
+      fetch(`${running.url}/cpaas/auth/v1/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
+      })
+    // A restart closes the connections this process keeps alive, and one reused before the close is seen fails: ask once more, on a new one.
+    const response = await ask()
+      .catch(ask)
+      .catch((error: unknown) => {
+        throw new Error(`tokens(${userId}): no answer from the platform at ${running.url} (${(error as Error).message})`, { cause: error })
+      })
     const body = (await response.json()) as Record<string, unknown>
     if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
       throw new Error(`tokens(${userId}): the token endpoint answered ${response.status} ${JSON.stringify(body)}`)

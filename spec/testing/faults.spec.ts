@@ -170,4 +170,13 @@ describe('testing kit: faults', function () {
     await back
     expect(platform.port).to.equal(port)
   })
+
+  it('restart(): a login right after it succeeds, though the connections kept alive before it were closed', async () => {
+    // Each round reuses the connection the login before it kept alive: the restart has closed it, unseen yet.
+    for (let round = 0; round < 5; round++) {
+      await platform.tokens('alice@example.com')
+      await platform.faults.restart()
+      expect((await platform.tokens('alice@example.com')).userId, `round ${round}`).to.equal('alice@example.com')
+    }
+  })
 })

@@ -59,14 +59,25 @@ const environmentOf = (options: TestClientOptions): Partial<Environment> => ({ W
 const missingServices = (requested: readonly string[], subscribed: readonly string[]): string[] =>
   requested.map((service) => service.toLowerCase()).filter((service) => !subscribed.includes(service))
 
+/** The longest wait a Node timer keeps (it fires a longer one at once). */
+const longestTimeout = 2 ** 31 - 1
+
+/** `ms`, when a timer can wait it. */
+function checkedTimeout(ms: number): number {
+  if (!(ms >= 0 && ms <= longestTimeout)) throw new RangeError(`timeout must be 0..${longestTimeout} ms, not ${ms}`)
+  return ms
+}
+
 /**
  * Resolves with the payload of a client's next `name` event that `accept` accepts; rejects
- * after `timeout` ms (default 10000), with what `accept` throws, or at once for a name that is no event.
+ * after `timeout` ms (default 10000), with what `accept` throws, or at once for a name that is no event or a
+ * `timeout` a timer cannot wait (over 2147483647 ms).
  *
  * const { callId } = await nextEvent(bob, 'call:receive')
  */
 export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name: EventName, accept: (payload: T) => boolean = () => true, timeout = 10000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    checkedTimeout(timeout)
     let timer: ReturnType<typeof setTimeout> | undefined
     const settle = (outcome: () => void): void => {
       clearTimeout(timer)
@@ -112,7 +123,7 @@ async function within<T>(promise: Promise<T>, ms: number, message: string): Prom
 
 /** The SDK `make` returns, logged in as `userId` and subscribed to `options.services`; disposed when either fails. */
 async function signedIn<A extends { dispose(): void }>(platform: PlatformAddress, userId: string, options: TestClientOptions, sdk: SignIn<A>): Promise<A & { readonly tokens: TestTokens }> {
-  const timeout = options.timeout ?? 10000
+  const timeout = checkedTimeout(options.timeout ?? 10000)
   const tokens = await within(platform.tokens(userId, options.password), timeout, `${userId}: no tokens within ${timeout} ms`)
   const app = sdk.make()
   try {

@@ -125,6 +125,13 @@ describe('testing kit: logged-in clients', function () {
     )
   })
 
+  it('refuses a timeout a timer cannot wait, rather than giving up after 1 ms', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: [] }))
+    const refusal = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'waited', (error: Error) => error.message)
+    expect(await refusal(nextEvent(ann, 'call:receive', () => true, Number.POSITIVE_INFINITY))).to.equal('timeout must be 0..2147483647 ms, not Infinity')
+    expect(await refusal(createTestClient(platform, 'ann@example.com', { timeout: 2 ** 31 }))).to.equal('timeout must be 0..2147483647 ms, not 2147483648')
+  })
+
   it('nextEvent rejects with the error its accept throws, not with a timeout', async () => {
     const ann = keep(await createTestClient(platform, 'ann@example.com', { services: ['chat'] }))
     const ben = keep(await createTestClient(platform, 'ben@example.com', { services: ['chat'] }))

@@ -11,6 +11,7 @@ export interface DropOptions {
   readonly userId?: string
   /** Close code (default 1001); 1000 or 1001–1014 except 1004–1006, or 3000–4999. */
   readonly code?: number
+  /** At most 123 bytes (UTF-8), as a close frame allows. */
   readonly reason?: string
   /** Cut the TCP connection with no close frame (the client sees 1006). */
   readonly terminate?: boolean
@@ -104,6 +105,14 @@ function checkedMedia(options: MediaOptions): MediaOptions {
   return options
 }
 
+/** A failure the platform can arm: a whole number of requests, answered with an HTTP status. */
+function checkedFailure(options: FailOptions): FailOptions {
+  const { count, status } = options
+  if (count !== undefined && !(Number.isInteger(count) && count >= 0)) throw new AdminInputError(`count must be a whole number of requests, not ${count}`)
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new AdminInputError(`status must be an HTTP status 100..599, not ${status}`)
+  return options
+}
+
 /** The admin operations, each on the current core generation (`restart` goes to the server). */
 export function adminOperations(current: () => CoreInternals): PlatformAdmin {
   const user = (address: string): string => {
@@ -118,19 +127,19 @@ export function adminOperations(current: () => CoreInternals): PlatformAdmin {
   return {
     dropSockets: async (options = {}) => {
       if (options.code !== undefined && !validCloseCode(options.code)) throw new AdminInputError(`invalid close code ${options.code}`)
+      if (options.reason !== undefined && Buffer.byteLength(options.reason) > 123) throw new AdminInputError(`a close reason is at most 123 bytes, not ${Buffer.byteLength(options.reason)}`)
       return current().hub.dropSockets({ ...options, userId: options.userId === undefined ? undefined : user(options.userId) })
     },
     stopConnectivity: async (userId) => current().faults.pauseConnectivity(true, userId === undefined ? undefined : user(userId)),
     resumeConnectivity: async (userId) => current().faults.pauseConnectivity(false, userId === undefined ? undefined : user(userId)),
-    delay: async (ms, prefix, options = {}) => current().faults.delay(ms, prefix, options.answer ? 'answer' : 'request'),
-    fail: async (options = {}) =>
-      current().faults.fail({
-        prefix: options.prefix ?? '/cpaas/',
-        count: options.count ?? 1,
-        status: options.status ?? 500,
-        reset: options.reset ?? false,
-        body: options.body,
-      }),
+    delay: async (ms, prefix, options = {}) => {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new AdminInputError(`ms must be a finite number ≥ 0, not ${ms}`)
+      current().faults.delay(ms, prefix, options.answer ? 'answer' : 'request')
+    },
+    fail: async (options = {}) => {
+      const { prefix, count, status, reset, body } = checkedFailure(options)
+      current().faults.fail({ prefix: prefix ?? '/cpaas/', count: count ?? 1, status: status ?? 500, reset: reset ?? false, body })
+    },
     clearFaults: async () => current().faults.clear(),
     send: async (userId, data) => current().hub.sendRaw(user(userId), data),
     notify: async (userId, service, frame) => current().hub.notify(user(userId), service, frame),

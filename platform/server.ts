@@ -36,8 +36,8 @@ export interface PlatformOptions {
   readonly tokenLifetime?: number
   /**
    * Where the platform reads the time and sets its timers (typing idle, ring timeout, channel
-   * expiry, token expiry, queued-notification age, connChecks); default the wall clock. Network
-   * I/O and injected faults (request delays, restart downtime, media) stay on real time.
+   * expiry, token expiry, queued-notification age, connChecks, request delays); default the wall clock.
+   * Network I/O and the other injected faults (restart downtime, media) stay on real time.
    */
   readonly clock?: PlatformClock
   /** Receives every log line (default: standard error). */

@@ -24,7 +24,7 @@ export interface TestClientOptions {
   readonly environment?: Partial<Environment>
   /** The user's password, when it is not the account's. */
   readonly password?: string
-  /** Milliseconds to wait for the subscription (default 10000). */
+  /** Milliseconds to wait for each step: the login, the SDK taking the tokens, the subscription (default 10000). */
   readonly timeout?: number
 }
 
@@ -44,7 +44,8 @@ export function testConfig(platform: Pick<PlatformAddress, 'url'>, userId: strin
   const url = new URL(platform.url)
   const defaults: UserConfig = {
     authentication: {
-      server: { base: url.hostname.replace(/^\[|\]$/g, ''), protocol: url.protocol === 'https:' ? 'https' : 'http', port: Number(url.port) },
+      // An IPv6 host keeps its brackets (`[::1]`): the SDK writes `base` into its URLs as it is.
+      server: { base: url.hostname, protocol: url.protocol === 'https:' ? 'https' : 'http', port: Number(url.port) },
       clientCorrelator: `testing-${userId}`,
     },
     logs: { logLevel: 'silent' },
@@ -58,25 +59,43 @@ const environmentOf = (options: TestClientOptions): Partial<Environment> => ({ W
 const missingServices = (requested: readonly string[], subscribed: readonly string[]): string[] =>
   requested.map((service) => service.toLowerCase()).filter((service) => !subscribed.includes(service))
 
+/** The longest wait a Node timer keeps (it fires a longer one at once). */
+const longestTimeout = 2 ** 31 - 1
+
+/** `ms`, when a timer can wait it. */
+function checkedTimeout(ms: number): number {
+  if (!(ms >= 0 && ms <= longestTimeout)) throw new RangeError(`timeout must be 0..${longestTimeout} ms, not ${ms}`)
+  return ms
+}
+
 /**
  * Resolves with the payload of a client's next `name` event that `accept` accepts; rejects
- * after `timeout` ms (default 10000).
+ * after `timeout` ms (default 10000), with what `accept` throws, or at once for a name that is no event or a
+ * `timeout` a timer cannot wait (over 2147483647 ms).
  *
  * const { callId } = await nextEvent(bob, 'call:receive')
  */
 export function nextEvent<T = unknown>(client: Pick<Client, 'on' | 'off'>, name: EventName, accept: (payload: T) => boolean = () => true, timeout = 10000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const listener = (payload: unknown): void => {
-      if (!accept(payload as T)) return
+    checkedTimeout(timeout)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settle = (outcome: () => void): void => {
       clearTimeout(timer)
       client.off(name, listener)
-      resolve(payload as T)
+      outcome()
     }
-    const timer = setTimeout(() => {
-      client.off(name, listener)
-      reject(new Error(`no ${name} event within ${timeout} ms`))
-    }, timeout)
+    const listener = (payload: unknown): void => {
+      let accepted: boolean
+      try {
+        accepted = accept(payload as T)
+      } catch (error) {
+        return settle(() => reject(error))
+      }
+      if (accepted) settle(() => resolve(payload as T))
+    }
+    // Listening first: `on` throws for a name that is no event, before a timer exists to outlive the rejection.
     client.on(name, listener)
+    timer = setTimeout(() => settle(() => reject(new Error(`no ${name} event within ${timeout} ms`))), timeout)
   })
 }
 
@@ -89,11 +108,24 @@ interface SignIn<A> {
   readonly subscribe: (app: A, services: readonly string[], timeout: number) => Promise<readonly string[]>
 }
 
+/** `promise`, or a rejection with `message` once `ms` have passed first. */
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms)
+  })
+  try {
+    return await Promise.race([promise, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** The SDK `make` returns, logged in as `userId` and subscribed to `options.services`; disposed when either fails. */
 async function signedIn<A extends { dispose(): void }>(platform: PlatformAddress, userId: string, options: TestClientOptions, sdk: SignIn<A>): Promise<A & { readonly tokens: TestTokens }> {
-  const tokens = await platform.tokens(userId, options.password)
+  const timeout = checkedTimeout(options.timeout ?? 10000)
+  const tokens = await within(platform.tokens(userId, options.password), timeout, `${userId}: no tokens within ${timeout} ms`)
   const app = sdk.make()
-  const timeout = options.timeout ?? 10000
   try {
     await sdk.logIn(app, tokens, timeout)
     const services = options.services ?? allServices

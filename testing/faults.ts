@@ -7,8 +7,8 @@ export type DropOptions = Omit<PlatformDropOptions, 'userId'>
 export type FailOptions = Omit<PlatformFailOptions, 'prefix'>
 
 /**
- * Faults on purpose, as plain async functions over the platform's admin API. Each affects only
- * platform traffic (`/cpaas/…` and the notification WebSocket), never the admin API itself.
+ * Faults on purpose, as plain async functions over the platform's admin API. None touches the admin API
+ * itself; `failNext` acts on `/cpaas/…` and `delay` on every path (static files too) unless given a prefix.
  */
 export interface Faults {
   /** Closes the notification sockets of one user (any address form) or everyone; channels and subscriptions stay. Resolves with how many. */
@@ -19,7 +19,7 @@ export interface Faults {
   resumeAnsweringPings(userId?: string): Promise<void>
   /**
    * Delays every request whose path starts with `prefix` (default all) by `ms` of the platform's clock before the platform serves it, or, with `{ answer: true }`,
-   * holds its answer `ms` after (what the request causes, notifications included, comes first); `0` removes the delay.
+   * holds its answer `ms` after (what the request causes, notifications included, comes first); `0` removes the delay of that prefix and kind.
    */
   delay(ms: number, prefix?: string, options?: DelayOptions): Promise<void>
   /** Fails the next request(s) whose path starts with `prefix` (default `/cpaas/`), WebSocket upgrades included. */

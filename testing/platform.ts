@@ -19,7 +19,7 @@ export interface TestUser {
 export interface StartOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number
-  /** Loopback only: `127.0.0.1` (default), `localhost` or `::1`. */
+  /** Loopback only: `127.0.0.1` (default), another `127.x.y.z` address, `localhost` or `::1`. */
   readonly host?: string
   /** The users (ids or `TestUser`s); default the seeded users (alice, bob, carol, dave `@example.com`, and the bot accounts). */
   readonly users?: readonly (string | TestUser)[]
@@ -112,6 +112,15 @@ export function accountOf(user: string | TestUser, index: number): Account {
   }
 }
 
+/** The accounts of `users` (default the seeded ones); throws on a user id given twice, in any case, as the platform would keep only one. */
+function accountsOf(users: StartOptions['users']): readonly Account[] {
+  if (users === undefined) return seededAccounts
+  const accounts = users.map(accountOf)
+  const twice = accounts.find((account, index) => accounts.findIndex((other) => other.userId.toLowerCase() === account.userId.toLowerCase()) !== index)
+  if (twice !== undefined) throw new Error(`startPlatform: user ${twice.userId} is given twice`)
+  return accounts
+}
+
 /**
  * Starts the local platform in this process on a free loopback port, with users (and bots),
  * for an app's own tests. Stop it with `stop()`.
@@ -123,11 +132,11 @@ export function accountOf(user: string | TestUser, index: number): Account {
  */
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
   const host = options.host ?? '127.0.0.1'
-  if (!loopbackHosts.includes(host) && !host.startsWith('127.')) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
+  if (!loopbackHosts.includes(host) && !/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`startPlatform: a test platform listens on loopback only, not ${host}`)
   const logs: string[] = []
   const print = options.log === true ? (line: string) => process.stderr.write(`[platform] ${line}\n`) : typeof options.log === 'function' ? options.log : undefined
   const kinds = botsOf(options.bots ?? false)
-  const people = options.users === undefined ? seededAccounts : options.users.map(accountOf)
+  const people = accountsOf(options.users)
   const running = await startLocalPlatform({
     port: options.port ?? 0,
     host,
@@ -147,12 +156,20 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   })
 
   const tokens = async (userId: string, password?: string): Promise<TestTokens> => {
-    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].includes(userId))
-    const response = await fetch(`${running.url}/cpaas/auth/v1/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
-    })
+    // In any case, as the platform finds its accounts.
+    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].some((key) => key.toLowerCase() === userId.toLowerCase()))
+    const ask = (): Promise<Response> =>
+      fetch(`${running.url}/cpaas/auth/v1/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
+      })
+    // A restart closes the connections this process keeps alive, and one reused before the close is seen fails: ask once more, on a new one.
+    const response = await ask()
+      .catch(ask)
+      .catch((error: unknown) => {
+        throw new Error(`tokens(${userId}): no answer from the platform at ${running.url} (${(error as Error).message})`, { cause: error })
+      })
     const body = (await response.json()) as Record<string, unknown>
     if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
       throw new Error(`tokens(${userId}): the token endpoint answered ${response.status} ${JSON.stringify(body)}`)

@@ -43,8 +43,8 @@ export function adminFeature(ctx: PlatformContext): void {
   ctx.route('POST', '/_admin/connectivity/resume', { ...open, body: t.union([User, t.undefined]) }, ({ body }) =>
     guarded(async () => (await admin.resumeConnectivity(body?.userId), done)),
   )
-  ctx.route('POST', '/_admin/delay', { ...open, body: Delay }, async ({ body }) => (await admin.delay(body.ms, body.prefix, { answer: body.answer }), done))
-  ctx.route('POST', '/_admin/fail', { ...open, body: t.union([Fail, t.undefined]) }, async ({ body }) => (await admin.fail(body ?? {}), done))
+  ctx.route('POST', '/_admin/delay', { ...open, body: Delay }, ({ body }) => guarded(async () => (await admin.delay(body.ms, body.prefix, { answer: body.answer }), done)))
+  ctx.route('POST', '/_admin/fail', { ...open, body: t.union([Fail, t.undefined]) }, ({ body }) => guarded(async () => (await admin.fail(body ?? {}), done)))
   ctx.route('DELETE', '/_admin/faults', open, async () => (await admin.clearFaults(), done))
   ctx.route('POST', '/_admin/send', { ...open, body: Send }, ({ body }) => guarded(async () => ({ status: 200, body: { sent: await admin.send(body.userId, body.data) } })))
   ctx.route('POST', '/_admin/notify', { ...open, body: Notify }, ({ body }) =>

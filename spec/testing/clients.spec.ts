@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { filter, firstValueFrom, map, timeout } from 'rxjs'
-import { createTestClient, createTestStreams, nextEvent, startPlatform, testConfig, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
+import type { EventName } from '../../lib/events.js'
+import { createTestClient, createTestClock, createTestStreams, nextEvent, startPlatform, testConfig, type TestClient, type TestPlatform, type TestStreams } from '../../testing/index.js'
 
 describe('testing kit: logged-in clients', function () {
   this.timeout(20000)
@@ -87,11 +88,60 @@ describe('testing kit: logged-in clients', function () {
     expect(await reason(createTestStreams(platform, 'ann@example.com', { services: ['fax'] }))).not.to.equal('resolved')
   })
 
+  it('rejects within its timeout when the platform holds the login, saying so', async () => {
+    const clock = createTestClock()
+    const holding = await startPlatform({ users: ['ann@example.com'], clock })
+    try {
+      await holding.faults.delay(1000, '/cpaas/auth/')
+      await createTestClient(holding, 'ann@example.com', { timeout: 200 }).then(
+        (made) => {
+          made.dispose()
+          expect.fail('resolved although the login was held')
+        },
+        (error: Error) => expect(error.message).to.equal('ann@example.com: no tokens within 200 ms'),
+      )
+    } finally {
+      await holding.stop()
+    }
+  })
+
   it('nextEvent rejects when the event does not come in time', async () => {
     const ann = keep(await createTestClient(platform, 'ann@example.com', { services: [] }))
     await nextEvent(ann, 'call:receive', () => true, 50).then(
       () => expect.fail('resolved without an event'),
       (error: Error) => expect(error.message).to.equal('no call:receive event within 50 ms'),
+    )
+  })
+
+  it('nextEvent of a name that is no event rejects at once and leaves no timer behind to throw later', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: [] }))
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    const waiting = nextEvent(ann, 'call:recieve' as EventName, () => true, 50)
+    expect(timers()).to.equal(before)
+    await waiting.then(
+      () => expect.fail('resolved for an event that does not exist'),
+      (error: Error) => expect(error.message).to.equal('Invalid event type: call:recieve'),
+    )
+  })
+
+  it('refuses a timeout a timer cannot wait, rather than giving up after 1 ms', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: [] }))
+    const refusal = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'waited', (error: Error) => error.message)
+    expect(await refusal(nextEvent(ann, 'call:receive', () => true, Number.POSITIVE_INFINITY))).to.equal('timeout must be 0..2147483647 ms, not Infinity')
+    expect(await refusal(createTestClient(platform, 'ann@example.com', { timeout: 2 ** 31 }))).to.equal('timeout must be 0..2147483647 ms, not 2147483648')
+  })
+
+  it('nextEvent rejects with the error its accept throws, not with a timeout', async () => {
+    const ann = keep(await createTestClient(platform, 'ann@example.com', { services: ['chat'] }))
+    const ben = keep(await createTestClient(platform, 'ben@example.com', { services: ['chat'] }))
+    const accepted = nextEvent<{ destination: string[] }>(ben, 'conversations:change', () => {
+      throw new Error('accept broke')
+    })
+    ann.conversation.create('ben@example.com').createMessage({ type: 'text', text: 'hello' }).send()
+    await accepted.then(
+      () => expect.fail('resolved although accept threw'),
+      (error: Error) => expect(error.message).to.equal('accept broke'),
     )
   })
 })

@@ -46,6 +46,18 @@ describe('testing kit: createTestClock', () => {
       clock.advance(250)
       expect(ran).to.deep.equal([clock.now()])
     })
+    it("reads the same time through its scheduler, the SDK's clock", () => {
+      const clock = createTestClock({ start: 1_000_000 })
+      expect(clock.scheduler.now()).to.equal(1_000_000)
+      clock.advance(250)
+      expect(clock.scheduler.now()).to.equal(1_000_250)
+    })
+
+    it('refuses to move time back or by what is not a number of ms, and keeps its time', () => {
+      const clock = createTestClock({ start: 0 })
+      for (const ms of [-1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => clock.advance(ms), String(ms)).to.throw(RangeError, `advance(${ms})`)
+      expect(clock.now()).to.equal(0)
+    })
   })
 
   describe('the platform and the SDK on it', function () {
@@ -78,6 +90,19 @@ describe('testing kit: createTestClock', () => {
       clock.advance(60_000)
       await idle
       expect(ben.conversation.get('ann@example.com')!.isTypingList).to.deep.equal([])
+    })
+
+    it("stamps what the SDK sends with the clock's time, as the platform stamps what it delivers", async () => {
+      const clock = createTestClock()
+      platform = await startPlatform({ users: ['ann@example.com', 'ben@example.com'], clock })
+      const ann = await client(clock, 'ann@example.com')
+      const ben = await client(clock, 'ben@example.com')
+      clock.advance(5_000)
+      const received = nextEvent(ben, 'conversations:change')
+      ann.conversation.create('ben@example.com').createMessage({ type: 'text', text: 'when?' }).send()
+      await received
+      const [sent] = ann.conversation.get('ben@example.com')!.getMessages()
+      expect(sent?.timestamp).to.equal(clock.now() / 1000)
     })
 
     it("runs the SDK's timers on it too: unanswered pings are noticed when the test moves time past pingInterval × maxMissedPings", async () => {

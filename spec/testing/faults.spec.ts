@@ -76,7 +76,7 @@ describe('testing kit: faults', function () {
     expect(alice.presence.current().self).to.include({ status: 'Open', activity: 'Busy' })
   })
 
-  it('failNext with count fails that many requests, WebSocket upgrades included, so a login can be refused', async () => {
+  it('failNext with count fails that many requests, so a login can be refused', async () => {
     await platform.faults.failNext('/cpaas/notificationchannel/', { count: 1, status: 500 })
     await createTestClient(platform, 'alice@example.com', { services: ['chat'] }).then(
       (made) => {
@@ -87,6 +87,18 @@ describe('testing kit: faults', function () {
     )
     const alice = await client('alice@example.com')
     expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
+  })
+
+  it('failNext under a channel’s WebSocket path refuses its upgrades (with a status, then a reset) until the rules are used up; then the client gets back in', async () => {
+    const alice = await client('alice@example.com')
+    const [channel] = (await platform.admin.state()).users['alice@example.com']?.channels ?? []
+    const socketPath = `/cpaas/notificationchannel/v1/alice@example.com/channels/${channel?.id}/websocket`
+    await platform.faults.failNext(socketPath, { count: 2, status: 503 })
+    await platform.faults.failNext(socketPath, { reset: true })
+    const back = nextEvent(alice, 'ws:change', () => socketState(alice)?.connected === true)
+    await platform.faults.dropSockets('alice@example.com')
+    await back
+    expect((await platform.admin.state()).faults.failures).to.deep.equal([])
   })
 
   it('delay(ms, prefix) holds requests under the prefix until the platform’s clock has moved ms; delay(0) removes it', async () => {
@@ -134,6 +146,22 @@ describe('testing kit: faults', function () {
     expect(alice.services.getSubscriptions().subscribed).to.deep.equal(['chat'])
   })
 
+  it('refuses a fault it cannot apply with an error that says why, and arms nothing', async () => {
+    const refusal = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'applied', (error: Error) => error.message)
+    expect(await refusal(platform.faults.failNext('/cpaas/', { status: 42 }))).to.equal('status must be an HTTP status 100..599, not 42')
+    expect(await refusal(platform.faults.failNext('/cpaas/', { count: 1.5 }))).to.equal('count must be a whole number of requests, not 1.5')
+    expect(await refusal(platform.faults.failNext('/cpaas/', { count: -1 }))).to.equal('count must be a whole number of requests, not -1')
+    expect(await refusal(platform.faults.delay(-5))).to.equal('ms must be a finite number ≥ 0, not -5')
+    expect(await refusal(platform.faults.delay(Number.NaN))).to.equal('ms must be a finite number ≥ 0, not NaN')
+    const alice = await client('alice@example.com')
+    expect(await refusal(platform.faults.dropSockets('alice@example.com', { reason: 'é'.repeat(62) }))).to.equal('a close reason is at most 123 bytes, not 124')
+    expect(socketState(alice)?.connected).to.equal(true)
+    expect((await platform.admin.state()).faults).to.deep.equal({ delays: [], failures: [], connectivityPaused: [] })
+    // The HTTP admin API answers them with a 400, as it does other input it cannot apply.
+    const posted = await fetch(`${platform.url}/_admin/fail`, { method: 'POST', headers: { Authorization: `Bearer ${platform.adminSecret}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 42 }) })
+    expect(posted.status).to.equal(400)
+  })
+
   it('restart() closes every connection and listens again on the same port; clients reconnect', async () => {
     const alice = await client('alice@example.com')
     const { port } = platform
@@ -141,5 +169,14 @@ describe('testing kit: faults', function () {
     await platform.faults.restart({ downtime: 100 })
     await back
     expect(platform.port).to.equal(port)
+  })
+
+  it('restart(): a login right after it succeeds, though the connections kept alive before it were closed', async () => {
+    // Each round reuses the connection the login before it kept alive: the restart has closed it, unseen yet.
+    for (let round = 0; round < 5; round++) {
+      await platform.tokens('alice@example.com')
+      await platform.faults.restart()
+      expect((await platform.tokens('alice@example.com')).userId, `round ${round}`).to.equal('alice@example.com')
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { accountOf, startPlatform, type TestPlatform } from '../../testing/index.js'
+import { accountOf, createTestClient, startPlatform, type TestPlatform } from '../../testing/index.js'
 
 const claimsOf = (idToken: string): Record<string, unknown> => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 
@@ -61,12 +61,40 @@ describe('testing kit: startPlatform', () => {
     )
   })
 
+  it('finds the account of tokens(user) in any case, as the platform does, and refuses a user given twice', async () => {
+    const platform = await start({ users: [{ userId: 'Ann@example.com', password: 's3cret' }] })
+    expect((await platform.tokens('ann@example.com')).userId).to.equal('Ann@example.com')
+    await startPlatform({ users: ['ann@example.com', { userId: 'ANN@example.com', password: 'other' }] }).then(
+      (twice) => {
+        void twice.stop()
+        expect.fail('started with a user given twice')
+      },
+      (error: Error) => expect(error.message).to.equal('startPlatform: user ANN@example.com is given twice'),
+    )
+  })
+
   it('refuses a user without an id and a host that is not loopback', async () => {
     expect(() => accountOf({ userId: ' ' }, 0)).to.throw(/user #0 needs a userId/)
-    await startPlatform({ host: '0.0.0.0' }).then(
-      () => expect.fail('listened on every interface'),
-      (error: Error) => expect(error.message).to.match(/loopback only/),
-    )
+    for (const host of ['0.0.0.0', '127.example.com']) {
+      await startPlatform({ host }).then(
+        (platform) => {
+          void platform.stop()
+          expect.fail(`listened on ${host}`)
+        },
+        (error: Error) => expect(error.message).to.equal(`startPlatform: a test platform listens on loopback only, not ${host}`),
+      )
+    }
+  })
+
+  it('listens on the IPv6 loopback too, and a test client logs in and subscribes there', async () => {
+    const platform = await start({ host: '::1', users: ['ann@example.com'] })
+    expect(platform.url).to.match(/^http:\/\/\[::1\]:\d+$/)
+    const ann = await createTestClient(platform, 'ann@example.com', { services: ['chat'] })
+    try {
+      expect(ann.connection.getSocketState('cpaas')?.connected).to.equal(true)
+    } finally {
+      ann.dispose()
+    }
   })
 
   it('keeps its log lines and hands them to `log`', async () => {
@@ -89,7 +117,7 @@ describe('testing kit: startPlatform', () => {
     expect(platform.bots.running).to.deep.equal([])
   })
 
-  it('stop() closes the port and is safe to call twice', async () => {
+  it('stop() closes the port and is safe to call twice; tokens(user) then says the platform does not answer', async () => {
     const platform = await startPlatform()
     const { url } = platform
     await platform.stop()
@@ -99,5 +127,9 @@ describe('testing kit: startPlatform', () => {
       () => true,
     )
     expect(refused).to.equal(true)
+    await platform.tokens('alice@example.com').then(
+      () => expect.fail('logged in on a stopped platform'),
+      (error: Error) => expect(error.message).to.equal(`tokens(alice@example.com): no answer from the platform at ${url} (fetch failed)`),
+    )
   })
 })

@@ -121,6 +121,32 @@ function accountsOf(users: StartOptions['users']): readonly Account[] {
   return accounts
 }
 
+/** `tokens(userId, password?)` of a running platform: a login through its token endpoint (password grant, real HTTP). */
+function tokensOf(platform: { readonly url: string; readonly users: readonly Account[] }): TestPlatform['tokens'] {
+  return async (userId: string, password?: string): Promise<TestTokens> => {
+    // In any case, as the platform finds its accounts.
+    const account = platform.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].some((key) => key.toLowerCase() === userId.toLowerCase()))
+    const ask = (): Promise<Response> =>
+      fetch(`${platform.url}/cpaas/auth/v1/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
+      })
+    // A restart closes the connections this process keeps alive, and one reused before the close is seen fails: ask once more, on a new one.
+    const response = await ask()
+      .catch(ask)
+      .catch((error: unknown) => {
+        throw new Error(`tokens(${userId}): no answer from the platform at ${platform.url} (${(error as Error).message})`, { cause: error })
+      })
+    const body = (await response.json()) as Record<string, unknown>
+    if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
+      throw new Error(`tokens(${userId}): the token endpoint answered ${response.status} ${JSON.stringify(body)}`)
+    }
+    const claims = JSON.parse(Buffer.from(body.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>
+    return { accessToken: body.access_token, idToken: body.id_token, refreshToken: String(body.refresh_token), userId: claims.preferred_username!, identity: claims['services-identity']! }
+  }
+}
+
 /**
  * Starts the local platform in this process on a free loopback port, with users (and bots),
  * for an app's own tests. Stop it with `stop()`.
@@ -155,28 +181,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     },
   })
 
-  const tokens = async (userId: string, password?: string): Promise<TestTokens> => {
-    // In any case, as the platform finds its accounts.
-    const account = running.users.find((candidate) => [candidate.userId, candidate.identity, candidate.email].some((key) => key.toLowerCase() === userId.toLowerCase()))
-    const ask = (): Promise<Response> =>
-      fetch(`${running.url}/cpaas/auth/v1/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'password', client_id: 'kandy-rx-testing', username: userId, password: password ?? account?.password ?? 'password', scope: 'openid' }).toString(),
-      })
-    // A restart closes the connections this process keeps alive, and one reused before the close is seen fails: ask once more, on a new one.
-    const response = await ask()
-      .catch(ask)
-      .catch((error: unknown) => {
-        throw new Error(`tokens(${userId}): no answer from the platform at ${running.url} (${(error as Error).message})`, { cause: error })
-      })
-    const body = (await response.json()) as Record<string, unknown>
-    if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
-      throw new Error(`tokens(${userId}): the token endpoint answered ${response.status} ${JSON.stringify(body)}`)
-    }
-    const claims = JSON.parse(Buffer.from(body.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>
-    return { accessToken: body.access_token, idToken: body.id_token, refreshToken: String(body.refresh_token), userId: claims.preferred_username!, identity: claims['services-identity']! }
-  }
+  const tokens = tokensOf(running)
 
   const { turn } = await running.admin.state()
   let bots: RunningBots

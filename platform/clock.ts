@@ -1,3 +1,5 @@
+import { timerWait } from '../streams/environment.js'
+
 /** A timer set on a `PlatformClock`; `cancel` is a no-op once it has fired. */
 export interface ClockTimer {
   cancel(): void
@@ -5,7 +7,7 @@ export interface ClockTimer {
 
 /**
  * Where the platform reads the time and sets its timers (typing idle, ring timeout, channel
- * expiry, token expiry, queued-notification age, connChecks, the delay fault). `startPlatform({ clock })` takes
+ * expiry, token expiry, queued-notification age, connChecks, the delay fault, the call audit timeout). `startPlatform({ clock })` takes
  * another one so that specs can move time themselves; the default is `systemClock`.
  */
 export interface PlatformClock {
@@ -15,14 +17,12 @@ export interface PlatformClock {
   later(ms: number, work: () => void): ClockTimer
 }
 
-// Node fires longer timeouts at once (with a warning); a channel may ask for a longer lifetime.
-const maxTimer = 2 ** 31 - 1
-
 /** The wall clock and Node's timers. */
 export const systemClock: PlatformClock = {
   now: () => Date.now(),
   later(ms, work) {
-    const timer = setTimeout(work, Math.min(ms, maxTimer))
+    // Node fires longer timeouts at once (with a warning); a channel may ask for a longer lifetime.
+    const timer = setTimeout(work, timerWait(ms))
     timer.unref()
     return { cancel: () => clearTimeout(timer) }
   },

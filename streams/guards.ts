@@ -12,6 +12,9 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null
 }
 
+/** An array of strings (ids, a destination, track ids), as an app in JavaScript may or may not give one. */
+export const isStrings = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
+
 /** An id an app gave: a non-empty string. */
 export const isId = (value: unknown): value is string => typeof value === 'string' && value !== ''
 

@@ -2,7 +2,7 @@ import { WebSocket } from 'ws'
 import { create, type Client } from '../lib/index.js'
 import type { EventName } from '../lib/events.js'
 import { deepMerge } from '../streams/config/state.js'
-import type { Environment, WebSocketConstructor } from '../streams/environment.js'
+import { longestTimer, type Environment, type WebSocketConstructor } from '../streams/environment.js'
 import { createStreams, type Streams, type UserConfig } from '../streams/index.js'
 import type { TestTokens } from './platform.js'
 
@@ -59,12 +59,9 @@ const environmentOf = (options: TestClientOptions): Partial<Environment> => ({ W
 const missingServices = (requested: readonly string[], subscribed: readonly string[]): string[] =>
   requested.map((service) => service.toLowerCase()).filter((service) => !subscribed.includes(service))
 
-/** The longest wait a Node timer keeps (it fires a longer one at once). */
-const longestTimeout = 2 ** 31 - 1
-
 /** `ms`, when a timer can wait it. */
 function checkedTimeout(ms: number): number {
-  if (!(ms >= 0 && ms <= longestTimeout)) throw new RangeError(`timeout must be 0..${longestTimeout} ms, not ${ms}`)
+  if (!(ms >= 0 && ms <= longestTimer)) throw new RangeError(`timeout must be 0..${longestTimer} ms, not ${ms}`)
   return ms
 }
 

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../../streams/connection/decode.js'
 import { badInput, BasicError, type ErrorCode } from '../../streams/errors.js'
+import { isStrings } from '../../streams/guards.js'
 
 // Codecs of public API arguments, checked at the edge where the reference throws for a wrong type (a TypeError from inside; we throw a BasicError).
 
@@ -37,7 +38,7 @@ export function lookupId(value: unknown, code: ErrorCode, message: string): stri
  * const trackIds = stringsArgument(value, 'media.muteTracks: the track ids must be an array of strings')
  */
 export function stringsArgument(value: unknown, message: string): readonly string[] {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw badInput(message)
+  if (!isStrings(value)) throw badInput(message)
   return value
 }
 

@@ -1,6 +1,7 @@
 import { Observable, Subject, Subscription } from 'rxjs'
 import type { MediaOptions } from './constraints.js'
 import { badInput } from '../errors.js'
+import { isStrings } from '../guards.js'
 import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { createStore } from '../store.js'
 import { rendering, type RenderOptions } from './render.js'
@@ -48,7 +49,7 @@ export interface MediaFeature extends StoreFeature<MediaState, MediaOutput, Medi
 
 /** The track ids an app gave; anything but an array of strings throws a BasicError `BAD_INPUT` (an app in JavaScript may pass anything). */
 const checkedIds = (command: string, trackIds: unknown): readonly string[] => {
-  if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string')) throw badInput(`media.${command}: the track ids must be an array of strings`)
+  if (!isStrings(trackIds)) throw badInput(`media.${command}: the track ids must be an array of strings`)
   return trackIds
 }
 

@@ -1,6 +1,7 @@
 import { Subscription, map, type Observable } from 'rxjs'
 import { badInput, shown, type BasicError } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { isStrings } from '../guards.js'
 import { definedFields } from '../record.js'
 import { createStore } from '../store.js'
 import { createImageLinks } from './attachments.js'
@@ -52,8 +53,6 @@ export interface MessagingFeature extends StoreFeature<MessagingState, Messaging
   readonly conversations$: Observable<readonly Conversation[]>
 }
 
-const isTextArray = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
-
 /** The conversation type an app gave (an alias such as `chat` too); anything else throws a BasicError `BAD_INPUT`. */
 const chatTypeOf = (command: string, type: unknown): ChatType => {
   const known = toChatType(type)
@@ -65,7 +64,7 @@ const chatTypeOf = (command: string, type: unknown): ChatType => {
 const targeted =
   <A extends unknown[], R>(command: string, run: (destination: readonly string[], type: ChatType, ...rest: A) => R) =>
   (destination: readonly string[], type: ChatType, ...rest: A): R => {
-    if (!isTextArray(destination) || destination.length === 0) throw badInput(`messaging.${command}: the destination must be a non-empty array of strings`)
+    if (!isStrings(destination) || destination.length === 0) throw badInput(`messaging.${command}: the destination must be a non-empty array of strings`)
     return run(destination, chatTypeOf(command, type), ...rest)
   }
 
@@ -117,7 +116,7 @@ export function createMessaging({ link, config, environment, logs, reconnected$ 
     fetchConversations: (type) => history.fetchConversations(chatTypeOf('fetchConversations', type)),
     fetchMessages: targeted('fetchMessages', history.fetchMessages),
     deleteMessages: targeted('deleteMessages', (destination, type, messageIds: readonly string[]) => {
-      if (!isTextArray(messageIds)) throw badInput('messaging.deleteMessages: the message ids must be an array of strings')
+      if (!isStrings(messageIds)) throw badInput('messaging.deleteMessages: the message ids must be an array of strings')
       history.deleteMessages(destination, type, messageIds)
     }),
     deleteConversation: targeted('deleteConversation', history.deleteConversation),

@@ -32,10 +32,12 @@ const displayName = (account: Account): string | undefined => {
 /** The bearer token of a request (the core has checked it); a device's requests carry its own. */
 const tokenOf = (headers: PlatformRequest<unknown>['headers']): string => /^Bearer\s+(\S+)/i.exec(String(headers.authorization ?? ''))?.[1] ?? ''
 
-/** The session of the path if it belongs to the user and its call has not ended. */
-const live = (calls: CallSessions, user: Account, sessionId: string | undefined): OwnedSession | undefined => {
+/** The session of the path if it belongs to the user and its call has not ended; its party is heard from (a request of its own). */
+const heardFrom = (calls: CallSessions, user: Account, sessionId: string | undefined): OwnedSession | undefined => {
   const found = calls.owned(user, sessionId)
-  return found === undefined || found.call.phase === 'ended' ? undefined : found
+  if (found === undefined || found.call.phase === 'ended') return undefined
+  calls.heard(found.call, found.party)
+  return found
 }
 
 /** `POST …/sessions`: invites the callee, or ends the call with 480 when they cannot be reached; rings for `ringTimeout`. */
@@ -86,11 +88,10 @@ function inviteRoute(ctx: PlatformContext, calls: CallSessions, ringTimeout: num
  */
 function statusRoute(ctx: PlatformContext, calls: CallSessions): void {
   ctx.route('PUT', `${callsBase}/sessions/:sessionId/status`, { body: SessionStatusRequest }, ({ body, user, params, headers }) => {
-    const found = live(calls, user, params.sessionId)
+    const found = heardFrom(calls, user, params.sessionId)
     const reply = (status: string): PlatformReply => ({ status: 200, body: { wrtcsSessionStatus: { status } } })
     if (found === undefined) return reply('Closed')
     const { call, party } = found
-    calls.heard(call, party)
     const { status, clientCorrelator } = body.wrtcsSessionStatus
     if (status === 'Ringing' && party.role === 'callee' && call.phase === 'ringing') {
       const token = tokenOf(headers)
@@ -138,10 +139,9 @@ function relayAnswer(calls: CallSessions, { call, party }: OwnedSession, sdp: st
 /** `PUT …/answer`: answers the invitation, or whatever offer the session owes an answer to. */
 function answerRoute(ctx: PlatformContext, calls: CallSessions): void {
   ctx.route('PUT', `${callsBase}/sessions/:sessionId/answer`, { body: AnswerRequest }, ({ body, user, params }) => {
-    const found = live(calls, user, params.sessionId)
+    const found = heardFrom(calls, user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
-    calls.heard(call, party)
     if (call.phase === 'ringing' && party.role === 'callee') return accept(calls, found, body.wrtcsAnswer.sdp, body.wrtcsAnswer.clientCorrelator)
     if (call.pending?.answerer === party.role) return relayAnswer(calls, found, body.wrtcsAnswer.sdp)
     return badInput(`wrtcsAnswer: session ${params.sessionId} has no offer waiting for an answer`)
@@ -151,10 +151,9 @@ function answerRoute(ctx: PlatformContext, calls: CallSessions): void {
 /** `PUT …/update`: a re-offer (hold, unhold, media change) to the other party, one at a time. */
 function updateRoute(ctx: PlatformContext, calls: CallSessions): void {
   ctx.route('PUT', `${callsBase}/sessions/:sessionId/update`, { body: OfferRequest }, ({ body, user, params }) => {
-    const found = live(calls, user, params.sessionId)
+    const found = heardFrom(calls, user, params.sessionId)
     if (found === undefined) return notFound(params.sessionId ?? '')
     const { call, party } = found
-    calls.heard(call, party)
     if (call.phase !== 'connected') return badInput(`wrtcsOffer: session ${params.sessionId} is not answered yet`)
     if (call.pending !== undefined) return requestPending(params.sessionId ?? '')
     const to = peerOf(call, party)

@@ -338,6 +338,13 @@ describe('platform calls module: ring timeout', function () {
     }
   }
 
+  /** Nothing reached either party: the call is still up. Alice then hangs up, so that their silence ends nothing in the next spec. */
+  async function stillUpThenHungUp(alice: Party, bob: Party, callerSession: string): Promise<void> {
+    expect(await alice.socket.barrier()).to.deep.equal([])
+    expect(await bob.socket.barrier()).to.deep.equal([])
+    expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+  }
+
   it('an unanswered call rings for 60 s by default, not a millisecond less: then SessionEnded 408 to the caller, Cancelled to the callee', () =>
     withParties(async (alice, bob) => {
       const { callerSession } = await placeCall(alice, bob)
@@ -360,10 +367,7 @@ describe('platform calls module: ring timeout', function () {
         expect(await audit(alice, callerSession)).to.equal('Connected')
         expect(await audit(bob, calleeSession)).to.equal('Connected')
       }
-      expect(await alice.socket.barrier()).to.deep.equal([])
-      expect(await bob.socket.barrier()).to.deep.equal([])
-      // Hung up, so that its parties' silence ends nothing in the next spec.
-      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+      await stillUpThenHungUp(alice, bob, callerSession)
     }))
 
   it('a party silent for 2 minutes (no audit, no request) is gone: both get SessionEnded 408 and the call ends', () =>
@@ -399,9 +403,7 @@ describe('platform calls module: ring timeout', function () {
       clock.advance(110_000)
       expect(await audit(alice, callerSession)).to.equal('Connected')
       expect(await audit(bob, calleeSession)).to.equal('Connected')
-      expect(await alice.socket.barrier()).to.deep.equal([])
-      expect(await bob.socket.barrier()).to.deep.equal([])
-      expect((await alice.api('DELETE', `/sessions/${callerSession}`)).status).to.equal(204)
+      await stillUpThenHungUp(alice, bob, callerSession)
     }))
 })
 

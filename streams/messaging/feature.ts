@@ -60,12 +60,15 @@ const chatTypeOf = (command: string, type: unknown): ChatType => {
   return known
 }
 
-/** A command on one conversation as an app in JavaScript may call it: a destination that is no non-empty array of strings, or no conversation type, throws a BasicError `BAD_INPUT`. */
+/**
+ * A command on one conversation as an app in JavaScript may call it: a destination that is no non-empty array of strings, or no conversation type,
+ * throws a BasicError `BAD_INPUT`. The command gets a copy of the destination: the app may reuse its array.
+ */
 const targeted =
   <A extends unknown[], R>(command: string, run: (destination: readonly string[], type: ChatType, ...rest: A) => R) =>
   (destination: readonly string[], type: ChatType, ...rest: A): R => {
     if (!isStrings(destination) || destination.length === 0) throw badInput(`messaging.${command}: the destination must be a non-empty array of strings`)
-    return run(destination, chatTypeOf(command, type), ...rest)
+    return run(Object.freeze([...destination]), chatTypeOf(command, type), ...rest)
   }
 
 /**

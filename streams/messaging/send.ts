@@ -86,10 +86,12 @@ function sendFailed({ current, link, logger }: MessagingContext, target: Target,
 /** The `send` command (see `MessagingCommands.send`). */
 export const createSend =
   (context: MessagingContext) =>
-  (destination: readonly string[], type: ChatType, parts: readonly Part[]): string | undefined => {
+  (destination: readonly string[], type: ChatType, given: readonly Part[]): string | undefined => {
     const { environment, link, dispatch, effects, withUser } = context
-    const refused = messageError(parts, type)
+    const refused = messageError(given, type)
     if (refused) return void dispatch(failedTo('send')(refused))
+    // The message keeps its own parts: the app may reuse the array and the part objects it gave.
+    const parts = Object.freeze(given.map((part) => Object.freeze({ ...part })))
     const localId = environment.randomId()
     const user = link.user()
     const target = { destination, chatType: type }

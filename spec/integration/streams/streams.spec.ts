@@ -36,6 +36,21 @@ describe('integration: kandy-rx/streams', () => {
     await until(() => alice.messaging.current().conversations.values().every((conversation) => conversation.messages.every((message) => message.isPending !== true)), 'the sends answered')
   }
 
+  it('an app that reuses the arrays it gave a command (destination, parts) changes no conversation or message', async () => {
+    const alice = await streams('alice@example.com', ['chat'])
+    const destination = ['bob@example.com']
+    const parts = [{ type: 'text' as const, text: 'as sent' }]
+    alice.messaging.commands.create(destination, 'chat-oneToOne')
+    alice.messaging.commands.send(destination, 'chat-oneToOne', parts)
+    destination[0] = 'carol@example.com'
+    parts[0] = { type: 'text', text: 'changed after the send' }
+    parts.push({ type: 'text', text: 'added after the send' })
+    await until(() => alice.messaging.current().conversations.values().every((conversation) => conversation.messages.every((message) => message.isPending !== true)), 'the send answered')
+    const [conversation] = await firstValueFrom(alice.messaging.conversations$)
+    expect(conversation!.destination).to.deep.equal(['bob@example.com'])
+    expect(conversation!.messages.map((message) => message.parts)).to.deep.equal([[{ type: 'text', text: 'as sent' }]])
+  })
+
   it('an app that reorders the conversations or messages it got, or writes to a message, changes neither what others see nor the later states', async () => {
     const alice = await streams('alice@example.com', ['chat'])
     await sent(alice, ['bob@example.com', 'carol@example.com', 'dave@example.com'], 'one')

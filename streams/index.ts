@@ -67,11 +67,12 @@ export function createCore(config: UserConfig = {}, environmentOverrides: Partia
     link: forApps(link),
     subscription: forApps(subscription),
     own,
-    /** Registers a feature built on this core and hands it out as apps see it (subscribers that throw are contained). */
-    expose: <F extends object>(feature: F): F => forApps(own(feature)),
-    /** The feature named `name` on this core: built by `build` the first time, the same one after (two would each hold their own state of one account). */
-    once: <F>(name: string, build: () => F): F => {
-      if (!built.has(name)) built.set(name, build())
+    /**
+     * The feature named `name` on this core: built by `build` the first time, registered and handed out as apps see it (subscribers that throw
+     * are contained); the same one after (two would each hold their own state of one account).
+     */
+    feature: <F extends object>(name: string, build: () => F): F => {
+      if (!built.has(name)) built.set(name, forApps(own(build())))
       return built.get(name) as F
     },
     /** Tears down every feature, last built first. Safe to call twice. */
@@ -95,26 +96,26 @@ export type Core = ReturnType<typeof createCore>
 // Each `withX(core)` builds its feature once per core: a second call returns the first.
 
 /** Media (devices, local tracks) on a core. */
-export const withMedia = (core: Core) => core.once('media', () => core.expose(createMedia(core)))
+export const withMedia = (core: Core) => core.feature('media', () => createMedia(core))
 
 /** Calls on a core, with their media (the core's: `withMedia(core)` is the media that holds the calls' tracks). */
-export const withCall = (core: Core, media = withMedia(core)) => core.once('call', () => core.expose(createCall({ ...core, media })))
+export const withCall = (core: Core, media = withMedia(core)) => core.feature('call', () => createCall({ ...core, media }))
 
 /** Chat, group chat and SMS on a core; recovers what a lost socket missed. */
 export const withMessaging = (core: Core) =>
-  core.once('messaging', () => core.expose(createMessaging({ ...core, reconnected$: socketReopened(core.connection.events$, core.environment.scheduler) })))
+  core.feature('messaging', () => createMessaging({ ...core, reconnected$: socketReopened(core.connection.events$, core.environment.scheduler) }))
 
 /** Presence on a core (watched users through the `presence` service subscription). */
-export const withPresence = (core: Core) => core.once('presence', () => core.expose(createPresence({ ...core, presenceListId$: core.subscription.presenceListId$ })))
+export const withPresence = (core: Core) => core.feature('presence', () => createPresence({ ...core, presenceListId$: core.subscription.presenceListId$ }))
 
 /** Groups on a core. */
-export const withGroups = (core: Core) => core.once('groups', () => core.expose(createGroups(core)))
+export const withGroups = (core: Core) => core.feature('groups', () => createGroups(core))
 
 /** Contacts on a core. */
-export const withContacts = (core: Core) => core.once('contacts', () => core.expose(createContacts(core)))
+export const withContacts = (core: Core) => core.feature('contacts', () => createContacts(core))
 
 /** The user directory on a core. */
-export const withUsers = (core: Core) => core.once('users', () => core.expose(createUsers(core)))
+export const withUsers = (core: Core) => core.feature('users', () => createUsers(core))
 
 /**
  * The reactive core: every feature, built in dependency order over one config, environment and set of loggers.
@@ -126,7 +127,7 @@ export const withUsers = (core: Core) => core.once('users', () => core.expose(cr
  */
 export function createStreams(config: UserConfig = {}, environmentOverrides: Partial<Environment> = {}) {
   const core = createCore(config, environmentOverrides)
-  const { own: _own, expose: _expose, once: _once, ...shared } = core
+  const { own: _own, feature: _feature, ...shared } = core
   const media = withMedia(core)
   // ── Features, in dependency order (an object literal builds them in the order written). To add one: a `withX(core)` above, and ONE line here.
   return {

@@ -35,13 +35,15 @@ export function loadAccountsFile(path: string): Account[] {
   return readAccounts(JSON.parse(readFileSync(path, 'utf8')), path)
 }
 
-const digits = (phone: string): string => phone.replace(/[\s().-]/g, '')
+/** A phone number's digits: its `+` and visual separators go, so that `+1 555…` and `1555…` name one number. */
+const digits = (phone: string): string => phone.replace(/[\s().+-]/g, '')
 /** A phone number as written: an optional `+`, digits and visual separators. */
 const phoneLike = /^\+?[\d\s().-]*\d[\d\s().-]*$/
 
 /** O(1) lookup of accounts by every address form a destination may take. */
 export class AccountDirectory {
   private readonly byKey = new Map<string, Account>()
+  private readonly byNumber = new Map<string, Account>()
   private readonly accounts: readonly Account[]
 
   constructor(accounts: readonly Account[]) {
@@ -49,7 +51,7 @@ export class AccountDirectory {
     this.accounts = accounts.map((account) => ({ ...account, identity: account.identity.toLowerCase() }))
     for (const account of this.accounts) {
       for (const key of [account.userId, account.identity, account.email]) this.byKey.set(key.toLowerCase(), account)
-      this.byKey.set(digits(account.phoneNumber), account)
+      this.byNumber.set(digits(account.phoneNumber), account)
     }
   }
 
@@ -68,8 +70,8 @@ export class AccountDirectory {
     const uri = bare === trimmed ? bare : bare.split(';')[0]!
     const at = uri.lastIndexOf('@')
     const userPart = at > 0 ? uri.slice(0, at) : undefined
-    const byNumber = userPart !== undefined && phoneLike.test(userPart) ? this.byKey.get(digits(userPart)) : undefined
-    return this.byKey.get(uri.toLowerCase()) ?? this.byKey.get(digits(uri)) ?? byNumber
+    const number = phoneLike.test(uri) ? uri : userPart !== undefined && phoneLike.test(userPart) ? userPart : undefined
+    return this.byKey.get(uri.toLowerCase()) ?? (number === undefined ? undefined : this.byNumber.get(digits(number)))
   }
 
   /** The account whose `userId` is exactly this (the token subject). */

@@ -14,6 +14,12 @@ describe('platform accounts: finding a user by address', () => {
     }
   })
 
+  it('finds a user by their number written without its `+` (as a keypad gives it), with or without a scheme', () => {
+    for (const address of ['15551230002', '1 (555) 123-0002', 'tel:15551230002', 'sip:15551230002@example.com;user=phone']) {
+      expect(found(address), address).to.equal('bob@example.com')
+    }
+  })
+
   it('finds a user by a SIP URI whose user part is their number (calls.md §3.1 form), URI parameters and all', () => {
     for (const address of ['sip:+15551230002@example.com', 'sip:+15551230002@example.com;user=phone', 'tel:+15551230002;phone-context=example.com']) {
       expect(found(address), address).to.equal('bob@example.com')

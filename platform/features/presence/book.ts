@@ -35,9 +35,9 @@ export interface PresenceBook {
   listOf(userId: string, listId: string): StoredList | undefined
   addList(owner: string, list: StoredList): void
   deleteList(owner: string, list: StoredList): void
-  /** True when the list holds `entry` as written. */
-  holds(list: StoredList, entry: string): boolean
-  /** Adds entries to a list; those not already in it. */
+  /** The list's entry that names `entry` (as written, or in another case: addresses are case-insensitive), if any. */
+  heldAs(list: StoredList, entry: string): string | undefined
+  /** Adds entries to a list; those that name no user it holds yet. */
   addEntries(owner: string, list: StoredList, entries: readonly string[]): string[]
   removeEntries(owner: string, list: StoredList, entries: readonly string[]): void
   /** For each watcher of `presentity`: the entries naming them, each with the lists holding it. */
@@ -48,11 +48,11 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
   const store = ctx.persisted<PresenceData>('presence', () => ({ presence: {}, lists: {} }))
   const data = store.value
   const watchers: Watchers = new Map()
-  /** The entries of each list as a set, so that adding or removing one costs the same however long the list is. */
-  const held = new WeakMap<StoredList, Set<string>>()
-  const heldBy = (list: StoredList): Set<string> => {
+  /** The entries of each list by their lowercase form, so that adding or removing one costs the same however long the list is. */
+  const held = new WeakMap<StoredList, Map<string, string>>()
+  const heldBy = (list: StoredList): Map<string, string> => {
     let entries = held.get(list)
-    if (entries === undefined) held.set(list, (entries = new Set(list.contacts)))
+    if (entries === undefined) held.set(list, (entries = new Map(list.contacts.map((entry) => [entry.toLowerCase(), entry]))))
     return entries
   }
   const canonical = (address: string): string => ctx.accounts.find(address)?.userId ?? address
@@ -95,12 +95,14 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
       data.lists[owner] = listsOf(owner).filter((known) => known !== list)
       store.save()
     },
-    holds: (list, entry) => heldBy(list).has(entry),
+    heldAs: (list, entry) => heldBy(list).get(entry.toLowerCase()),
     addEntries: (owner, list, entries) => {
       const known = heldBy(list)
-      const fresh = entries.filter((entry) => !known.has(entry))
-      for (const entry of fresh) {
-        known.add(entry)
+      const fresh: string[] = []
+      for (const entry of entries) {
+        if (known.has(entry.toLowerCase())) continue
+        fresh.push(entry)
+        known.set(entry.toLowerCase(), entry)
         list.contacts.push(entry)
         index(owner, list, entry, true)
       }
@@ -110,7 +112,7 @@ export function presenceBook(ctx: PlatformContext): PresenceBook {
     removeEntries: (owner, list, entries) => {
       const known = heldBy(list)
       for (const entry of entries) {
-        known.delete(entry)
+        known.delete(entry.toLowerCase())
         list.contacts.splice(list.contacts.indexOf(entry), 1)
         index(owner, list, entry, false)
       }

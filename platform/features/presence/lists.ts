@@ -61,7 +61,7 @@ export function listContactRoutes(ctx: PlatformContext, book: PresenceBook, watc
   ctx.route('DELETE', contact, {}, ({ user, params }) => {
     const list = book.listOf(user.userId, params.listId!)
     if (list === undefined) return notFound(params.listId!)
-    const removed = entries(params.presentity!).filter((entry) => book.holds(list, entry))
+    const removed = [...new Set(entries(params.presentity!).flatMap((entry) => book.heldAs(list, entry) ?? []))]
     if (removed.length === 0) return notFound(params.presentity!)
     book.removeEntries(user.userId, list, removed)
     return { status: 204 }

@@ -163,6 +163,22 @@ describe('platform: presence', () => {
     expect(dave).to.deep.equal([])
   })
 
+  it('takes addresses in any case: a user watched in two spellings is held once, and unwatched in a third', async () => {
+    const carol = await platform().login('carol@example.com')
+    const w = await watcher('alice@example.com')
+    const carols = async () =>
+      ((await call(w.tokens, 'GET', `/presenceLists/${w.listId}`)).body.presenceList.presenceContact as Json[]).filter((c) => /^carol@/i.test(c.presentityUserId))
+    await call(w.tokens, 'DELETE', `/presenceLists/${w.listId}/presenceContacts/carol@example.com`)
+    expect((await watch(w, 'Carol@Example.com')).status).to.equal(201)
+    expect((await watch(w, 'carol@example.com')).status).to.equal(200)
+    expect(await carols()).to.deep.equal([{ presentityUserId: 'Carol@Example.com' }])
+    await w.socket.barrier()
+    expect((await call(w.tokens, 'DELETE', `/presenceLists/${w.listId}/presenceContacts/CAROL@example.com`)).status).to.equal(204)
+    expect(await carols()).to.deep.equal([])
+    await publish(carol, 'Open', 'OnThePhone')
+    expect(presenceFrames(await w.socket.barrier())).to.deep.equal([])
+  })
+
   it("accepts the reference's comma-joined array form when watching (§1.5)", async () => {
     const w = await watcher('alice@example.com')
     const response = await platform().fetchAs(w.tokens, 'PUT', `${base(w.tokens)}/presenceLists/${w.listId}/presenceContacts/bob@example.com,carol@example.com`, {

@@ -48,7 +48,7 @@ export interface PresenceApi {
    * of the SDK's state.
    *
    * const [alice] = client.presence.get('alice@example.com')
-   * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
+   * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them (undefined gives `[]`, as in the original SDK).
    */
   get(user: string | readonly string[]): PresenceInfo[]
   /** Retrieves the presence information for all available users: a new array of the entries `get` gives. */
@@ -104,7 +104,8 @@ export function presenceApi({ presence }: { readonly presence: PresenceFeature }
     statuses,
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
-    get: (user) => presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')).map(userCopy),
+    get: (user) =>
+      user === undefined ? [] : presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')).map(userCopy),
     getAll: () => presence.current().users.values().map(userCopy),
     getSelf: () => {
       const { self } = presence.current()

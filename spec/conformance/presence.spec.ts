@@ -80,6 +80,7 @@ conformanceSuite('conformance: presence', (scenario) => {
       await alice.step('update(unknown)', (client) => (client.presence.update as (status: string, activity: string) => void)('sleeping', 'dreaming'))
       await alice.settle(1000)
       await alice.step('getSelf', (client) => client.presence.getSelf())
+      await alice.step('get(undefined)', (client) => (client.presence.get as (user: unknown) => unknown)(undefined))
     }),
   })
 })

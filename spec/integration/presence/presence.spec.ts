@@ -246,5 +246,7 @@ describe('integration: presence', () => {
     const alice = await session.client('alice@example.com', { services: [] })
     expect(() => alice.presence.get(42 as unknown as string)).to.throw().with.property('code', 'BAD_INPUT')
     expect(alice.presence.get([])).to.deep.equal([])
+    // As the original SDK, which looks up nobody then.
+    expect(alice.presence.get(undefined as unknown as string)).to.deep.equal([])
   })
 })

@@ -64,3 +64,14 @@ export function deepFrozen<T>(value: T): T {
 
 /** A part of a state stream as `select` gives it, `deepFrozen` (for the views of small features: contacts, groups, directory users, devices). */
 export const selectFrozen = <State, Part>(state$: Observable<State>, part: (state: State) => Part): Observable<Part> => select(state$, part).pipe(map(deepFrozen))
+
+/**
+ * A reducer whose every next state is `deepFrozen`, so that no reader of `state$` or `current()` can change what the states after it are
+ * made from (for the small features whose states are plain objects: contacts, groups, directory users). Only the new objects are walked.
+ *
+ * createStore(deepFrozen(initialContactsState), echoing(frozenStates(contactsReducer)), logger)
+ */
+export const frozenStates =
+  <State, Event>(reducer: (state: State, event: Event) => State) =>
+  (state: State, event: Event): State =>
+    deepFrozen(reducer(state, event))

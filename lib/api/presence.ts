@@ -9,7 +9,10 @@ import { stringsArgument } from './arguments.js'
 /** The presence of a user, as `presence.get` and `presence.getAll` return it. */
 export type PresenceInfo = UserPresence
 
-/** The current user's own presence, as `presence.getSelf` returns it: `{}` (no key at all) until the first `presence.update` finished, as in the original SDK. */
+/**
+ * The current user's own presence, as `presence.getSelf` returns it: `{}` (no key at all) until the first `presence.update` is made, then
+ * `loading: true` while an update is under way, as in the original SDK.
+ */
 export type SelfPresenceInfo = SelfPresence | NoSelfPresence
 
 /** `presence.getSelf()` before any update: an empty object. */
@@ -17,8 +20,8 @@ export type NoSelfPresence = Readonly<Record<string, never>>
 
 const noSelfPresence: NoSelfPresence = Object.freeze({})
 
-/** True while no update of the own presence has finished, successfully or not. */
-const untouched = (self: SelfPresence): boolean => self.status === undefined && self.error === false
+/** True while no update of the own presence was made: none under way, none finished (successfully or not). */
+const untouched = (self: SelfPresence): boolean => self.status === undefined && self.error === false && !self.loading
 
 /** The documented `presence` namespace. */
 export interface PresenceApi {
@@ -32,8 +35,9 @@ export interface PresenceApi {
   readonly activities: typeof activities
   /**
    * Updates the current user's presence (`status` one of `presence.statuses`, `activity` one of `presence.activities`, `note` only with
-   * `ACTIVITIES_OTHER`). Emits `presence:selfChange` when done; watchers receive `presence:change`. An invalid status gives
-   * `presence:error` with code `presence:1`, an invalid activity `presence:2`, a note with another activity `BAD_INPUT`; nothing is sent then.
+   * `ACTIVITIES_OTHER`: with another activity, or empty, it is left out, as the original SDK does). `getSelf()` has `loading: true` until
+   * it is done; then `presence:selfChange`, and watchers receive `presence:change`. An invalid status gives `presence:error` with code
+   * `presence:1`, an invalid activity `presence:2`, a note that is not a string `BAD_INPUT`; nothing is sent then.
    *
    * client.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, 'Out for coffee')
    */
@@ -44,12 +48,12 @@ export interface PresenceApi {
    * of the SDK's state.
    *
    * const [alice] = client.presence.get('alice@example.com')
-   * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them.
+   * @throws BasicError `BAD_INPUT` when `user` is not a user id or an array of them (undefined gives `[]`, as in the original SDK).
    */
   get(user: string | readonly string[]): PresenceInfo[]
   /** Retrieves the presence information for all available users: a new array of the entries `get` gives. */
   getAll(): PresenceInfo[]
-  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before): the app's own copy, as `get` gives. */
+  /** Retrieves the presence information for the current user (set with `presence.update`; `{}` before the first): the app's own copy, as `get` gives. */
   getSelf(): SelfPresenceInfo
   /** Fetches the presence of the given users once; afterwards `presence.get` has it and one `presence:change` is emitted per user. Errors: `presence:error`. */
   fetch(user: string | readonly string[]): void
@@ -100,7 +104,8 @@ export function presenceApi({ presence }: { readonly presence: PresenceFeature }
     statuses,
     activities,
     update: (status, activity, note) => presence.commands.update(status, activity, note),
-    get: (user) => presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')).map(userCopy),
+    get: (user) =>
+      user === undefined ? [] : presence.current().users.pick(stringsArgument(typeof user === 'string' ? [user] : user, 'presence.get: expected a user id or an array of user ids')).map(userCopy),
     getAll: () => presence.current().users.values().map(userCopy),
     getSelf: () => {
       const { self } = presence.current()

@@ -9,9 +9,9 @@ const localPart = (id: string): string => id.split('@')[0] ?? id
 const digits = (text: string): string => text.replace(/\D/g, '')
 const contains = (value: string, query: string): boolean => value.toLowerCase().includes(query.toLowerCase())
 
-/** What each sort key reads of an account. */
+/** What each sort key reads of an account: `userId` is the address the results name the user by (`primaryContact`), not the opaque id. */
 const sortValue: Readonly<Record<(typeof searchFilters)[number], (account: Account) => string>> = {
-  userId: (account) => account.userId,
+  userId: (account) => account.identity,
   name: (account) => `${account.firstName} ${account.lastName}`,
   firstName: (account) => account.firstName,
   lastName: (account) => account.lastName,

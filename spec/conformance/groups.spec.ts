@@ -1,4 +1,4 @@
-import { conformanceSuite, justify } from './harness.js'
+import { conformanceSuite, justify, type PageClient } from './harness.js'
 import { asAlice, asAliceAndBob } from './steps.js'
 
 const groupIds = "Recommendation (protocol/events.md §9): kandy-rx also sets groupId (the same value as id), which the vendor's tutorials read"
@@ -60,6 +60,49 @@ conformanceSuite('conformance: groups (participants, invitations)', (scenario) =
       await alice.quiet()
       await alice.step('getAll fetched', (client) => client.groups.getAll())
     }),
+  })
+
+  scenario('membership changed by other members: accept, add, leave, remove, as each member sees it', {
+    name: 'groups other members',
+    justified: [
+      ...justify(['alice.events.group', 'bob.events.group', 'carol.events.group'], groupIds),
+      ...justify(['alice.events.notification', 'bob.events.notification', 'carol.events.notification'], rawNotification),
+    ],
+    run: async ({ open }) => {
+      const [alice, bob, carol] = [await open('alice@example.com', { services: ['chat'] }), await open('bob@example.com', { services: ['chat'] }), await open('carol@example.com', { services: ['chat'] })]
+      await alice.step('create', (client) => client.groups.create({ name: 'Team', participants: [{ address: 'bob@example.com' }, { address: 'carol@example.com' }], type: 'Closed' }))
+      await alice.quiet()
+      await bob.quiet()
+      await carol.quiet()
+      const groupId = await alice.run((client) => (client.groups.getAll() as Array<{ id: string }>)[0]!.id)
+      // Serialised into the page: no closure over the count, which comes as an argument.
+      const connected = (client: PageClient, { id, count }: { id: string; count: number }) =>
+        ((client.groups.getParticipants(id) ?? []) as unknown as Array<{ status: string }>).filter((participant) => participant.status === 'Connected').length === count
+      await bob.step('accept', (client, id) => client.groups.acceptInvitation(id), groupId)
+      await alice.until(connected, { id: groupId, count: 2 })
+      await carol.step('getInvitations', (client) => client.groups.getInvitations())
+      await carol.step('accept', (client, id) => client.groups.acceptInvitation(id), groupId)
+      await alice.until(connected, { id: groupId, count: 3 })
+      await bob.until(connected, { id: groupId, count: 3 })
+      await carol.quiet()
+      await bob.step('getParticipants all connected', (client, id) => client.groups.getParticipants(id), groupId)
+      await carol.step('getParticipants all connected', (client, id) => client.groups.getParticipants(id), groupId)
+      await alice.step('addParticipant', (client, id) => client.groups.addParticipant(id, 'dave@example.com'), groupId)
+      await bob.until((client, id) => JSON.stringify(client.groups.getParticipants(id)).includes('dave'), groupId)
+      await carol.until((client, id) => JSON.stringify(client.groups.getParticipants(id)).includes('dave'), groupId)
+      await bob.step('getParticipants dave invited', (client, id) => client.groups.getParticipants(id), groupId)
+      await carol.step('leave', (client, id) => client.groups.leave(id), groupId)
+      await alice.until(connected, { id: groupId, count: 2 })
+      await bob.until(connected, { id: groupId, count: 2 })
+      await carol.quiet()
+      await carol.step('getAll after leave', (client) => client.groups.getAll())
+      await bob.step('getParticipants carol left', (client, id) => client.groups.getParticipants(id), groupId)
+      await alice.step('removeParticipant bob', (client, id) => client.groups.removeParticipant(id, 'bob@example.com'), groupId)
+      await alice.quiet()
+      await bob.quiet()
+      await bob.step('getAll removed', (client) => client.groups.getAll())
+      await alice.step('getParticipants bob removed', (client, id) => client.groups.getParticipants(id), groupId)
+    },
   })
 
   scenario('bad input: get an unknown group, delete an unknown group', {

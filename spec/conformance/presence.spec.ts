@@ -44,12 +44,43 @@ conformanceSuite('conformance: presence', (scenario) => {
     }),
   })
 
+  scenario('update in flight, a note with another activity, an empty note', {
+    name: 'presence update notes',
+    run: asAliceAndBob({ services: ['presence'] }, async (alice, bob) => {
+      await bob.step('subscribe', (client) => client.presence.subscribe('alice@example.com'))
+      await bob.quiet()
+      await alice.step('getSelf while the first update is under way', (client) => {
+        client.presence.update(client.presence.statuses.OPEN, client.presence.activities.AVAILABLE)
+        return client.presence.getSelf()
+      })
+      await alice.quiet()
+      await bob.quiet()
+      await alice.step('getSelf while another update is under way', (client) => {
+        client.presence.update(client.presence.statuses.OPEN, client.presence.activities.LUNCH)
+        return client.presence.getSelf()
+      })
+      await alice.quiet()
+      await bob.quiet()
+      await alice.step('update busy with a note', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.BUSY, 'back at three'))
+      await alice.quiet()
+      await bob.quiet()
+      await alice.step('getSelf busy', (client) => client.presence.getSelf())
+      await bob.step('get busy', (client) => client.presence.get('alice@example.com'))
+      await alice.step('update other with an empty note', (client) => client.presence.update(client.presence.statuses.OPEN, client.presence.activities.ACTIVITIES_OTHER, ''))
+      await alice.quiet()
+      await bob.quiet()
+      await alice.step('getSelf other', (client) => client.presence.getSelf())
+      await bob.step('get other', (client) => client.presence.get('alice@example.com'))
+    }),
+  })
+
   scenario('bad input: update with an unknown status', {
     name: 'presence bad input',
     run: asAlice({ services: ['presence'] }, async (alice) => {
       await alice.step('update(unknown)', (client) => (client.presence.update as (status: string, activity: string) => void)('sleeping', 'dreaming'))
       await alice.settle(1000)
       await alice.step('getSelf', (client) => client.presence.getSelf())
+      await alice.step('get(undefined)', (client) => (client.presence.get as (user: unknown) => unknown)(undefined))
     }),
   })
 })

@@ -20,6 +20,23 @@ conformanceSuite('conformance: users (directory)', (scenario) => {
     }),
   })
 
+  scenario('search with options: sortBy, order, max (a page), userId sent as userName, phoneNumber', {
+    name: 'users search options',
+    justified: [
+      { path: 'alice.events.directory.directory:change[0][0].next', reason: 'Recommendation (protocol/presence-groups-users.md §4.2): kandy-rx adds the paging token of a page that is not the last' },
+    ],
+    run: asAlice({ services: [] }, async (alice) => {
+      await alice.step('search a page', (client) => client.user.search({ name: 'a' }, { sortBy: 'lastName', order: 'desc', max: 2 }))
+      await alice.quiet()
+      await alice.step('getAll after a page', (client) => client.user.getAll())
+      await alice.step('search by userId', (client) => client.user.search({ userId: 'carol' }, { sortBy: 'firstName', order: 'asc' }))
+      await alice.quiet()
+      await alice.step('search by phoneNumber', (client) => client.user.search({ phoneNumber: '+15551230004' }))
+      await alice.quiet()
+      await alice.step('get dave', (client) => client.user.get('dave@example.com'))
+    }),
+  })
+
   scenario('bad input: fetch an unknown user', {
     name: 'users bad input',
     run: asAlice({ services: [] }, async (alice) => {

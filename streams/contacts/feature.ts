@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
-import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { deepFrozen, frozenStates, selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
@@ -45,7 +45,7 @@ const checkContact = (contact: unknown, operation: 'add' | 'update'): E.Either<B
 
 /** Contacts: the user's personal address book on the platform. */
 export function createContacts({ logs, link }: ContactsDeps): ContactsFeature {
-  const store = createStore(initialContactsState, echoing(contactsReducer), logs.logger('contacts'))
+  const store = createStore(deepFrozen(initialContactsState), echoing(frozenStates(contactsReducer)), logs.logger('contacts'))
   const running = new Subscription()
   // One after another: an update or a remove sent with the add before it could reach the platform first (a 404).
   const asUser = userRequests(running, link, (event: ContactEvent) => void store.dispatch(event), inOrder(running))

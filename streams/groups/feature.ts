@@ -3,7 +3,7 @@ import type * as t from 'io-ts'
 import { Subscription, concatMap, filter, type Observable } from 'rxjs'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { BasicError, badInput, errorCodes } from '../errors.js'
-import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { deepFrozen, frozenStates, selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { inOrder, userRequests } from '../outcome.js'
 import { definedFields } from '../record.js'
@@ -91,7 +91,7 @@ const readers: Readonly<Record<string, (body: unknown) => GroupEvent | string | 
 /** Groups: the user's groups and invitations, kept in step with the platform's chat notifications. */
 export function createGroups({ config, logs, link }: GroupsDeps): GroupsFeature {
   const logger = logs.logger('groups')
-  const store = createStore(initialGroupsState, echoing(groupsReducer), logger)
+  const store = createStore(deepFrozen(initialGroupsState), echoing(frozenStates(groupsReducer)), logger)
   const running = new Subscription()
   const dispatch = (event: GroupEvent): void => void store.dispatch(event)
   // One after another: a request sent with the one before it could reach the platform first (a participant removed before being added).

@@ -30,7 +30,10 @@ export interface PresenceDeps extends Pick<FeatureDeps, 'config' | 'logs' | 'lin
 export type UserIds = string | readonly string[]
 
 export interface PresenceCommands {
-  /** Publishes the user's presence, each update after the previous one answered; `note` only with `ActivitiesOther`. Outcome: `selfPresenceUpdated` or `presenceFailed`. */
+  /**
+   * Publishes the user's presence, each update after the previous one answered; `note` only with `ActivitiesOther` (dropped with another
+   * activity, as the original SDK does). `selfPresenceUpdateStarted` (own presence loading), then `selfPresenceUpdated` or `presenceFailed`.
+   */
   readonly update: (status: string, activity: string, note?: string) => void
   /** Fetches the presence of one user or several, once. Outcome: `presenceFetched` or `presenceFailed`. */
   readonly fetch: (users: UserIds) => void
@@ -72,9 +75,9 @@ const publishedPerson = (status: string, activity: string, note: unknown): E.Eit
   if (wireStatus === undefined) return E.left(new BasicError(errorCodes.presence.INVALID_STATUS, `Invalid presence status: ${shown(status)}`))
   const wireActivity = toWireActivity(activity)
   if (wireActivity === undefined) return E.left(new BasicError(errorCodes.presence.INVALID_ACTIVITY, `Invalid presence activity: ${shown(activity)}`))
-  const text = isAbsent(note) ? undefined : note
+  // As the original SDK: a note goes out only with ActivitiesOther, and an empty one not at all (a page may pass its note field whatever the activity).
+  const text = wireActivity !== 'ActivitiesOther' || isAbsent(note) || note === '' ? undefined : note
   if (text !== undefined && typeof text !== 'string') return E.left(badInput('presence.update: the note must be a string'))
-  if (text !== undefined && wireActivity !== 'ActivitiesOther') return E.left(badInput('presence.update: a note can only be given with the activity ACTIVITIES_OTHER'))
   return E.right(person(wireStatus, wireActivity, text))
 }
 
@@ -139,6 +142,7 @@ export function createPresence({ config, logs, link, presenceListId$ }: Presence
     if (E.isLeft(published)) return fail('update', published.left)
     const user = signedIn(link, 'Presence publish request')
     if (E.isLeft(user)) return fail('update', user.left)
+    dispatch({ type: 'selfPresenceUpdateStarted' })
     const publish$ = publishPresence(link, scopeOf(user.right), config.current().authentication.clientCorrelator, published.right)
     const stored = (person: Person): void => {
       const { userId: _self, ...presence } = valueOf('self', person)

@@ -40,6 +40,7 @@ export interface PresenceValue {
 export type PresenceOperation = 'update' | 'fetch' | 'subscribe' | 'unsubscribe' | 'notification'
 
 export type PresenceEvent =
+  | { readonly type: 'selfPresenceUpdateStarted' }
   | { readonly type: 'selfPresenceUpdated'; readonly status: string; readonly activity: string; readonly note: string | undefined }
   | { readonly type: 'presenceFetchStarted'; readonly userIds: readonly string[] }
   | { readonly type: 'presenceFetched'; readonly userIds: readonly string[]; readonly presences: readonly PresenceValue[] }
@@ -71,6 +72,9 @@ export const isStale = (state: PresenceState, userId: string, stamp: number | un
 /** The pure reducer of presence. */
 export function presenceReducer(state: PresenceState, event: PresenceEvent): PresenceState {
   switch (event.type) {
+    case 'selfPresenceUpdateStarted':
+      // As the original SDK: the own presence is loading from the update's call until its answer, without the error of an earlier one.
+      return { ...state, self: { ...state.self, loading: true, error: false } }
     case 'selfPresenceUpdated': {
       const { status, activity, note } = event
       const self: SelfPresence = note === undefined ? { status, activity, loading: false, error: false } : { status, activity, note, loading: false, error: false }

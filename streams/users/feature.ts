@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import { Subscription, type Observable } from 'rxjs'
 import { BasicError, errorCodes } from '../errors.js'
-import { selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
+import { deepFrozen, frozenStates, selectFrozen, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
 import { isAbsent, isId, isRecord } from '../guards.js'
 import { userRequests } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
@@ -46,7 +46,7 @@ export const searchQuery = (filters: unknown, options: unknown): E.Either<BasicE
 /** Users: the domain's directory and every user found in it. */
 export function createUsers({ logs, link }: UsersDeps): UsersFeature {
   const logger = logs.logger('users')
-  const store = createStore(initialUsersState, echoing(usersReducer), logger)
+  const store = createStore(deepFrozen(initialUsersState), echoing(frozenStates(usersReducer)), logger)
   const running = new Subscription()
   const request = userRequests(running, link, (event: UserEvent) => void store.dispatch(event))
   const fail = (operation: DirectoryOperation, error: BasicError): void => void store.dispatch({ type: 'directoryFailed', operation, error })

@@ -27,22 +27,41 @@ describe('integration: presence', () => {
     expect(Object.keys(alice.presence.activities)).to.deep.equal(['AVAILABLE', 'BUSY', 'LUNCH', 'VACATION', 'ON_THE_PHONE', 'ACTIVITIES_UNKNOWN', 'ACTIVITIES_OTHER'])
   })
 
-  it('updates the own presence: getSelf is {} before (as the original SDK), presence:selfChange, then getSelf has it, with the note of ACTIVITIES_OTHER', async () => {
+  it('updates the own presence: getSelf is {} before, loading while under way (as the original SDK), presence:selfChange, then getSelf has it, with the note of ACTIVITIES_OTHER', async () => {
     const alice = await session.client('alice@example.com', { services: [] })
     const { statuses, activities } = alice.presence
     expect(alice.presence.getSelf()).to.deep.equal({})
     const changed = nextEvent(alice, 'presence:selfChange')
     alice.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, 'Out for coffee')
+    expect(alice.presence.getSelf()).to.deep.equal({ loading: true, error: false })
     expect(await changed).to.deep.equal({})
     expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false, error: false })
+    const again = nextEvent(alice, 'presence:selfChange')
+    alice.presence.update(statuses.OPEN, activities.BUSY)
+    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: true, error: false })
+    await again
+    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'Busy', loading: false, error: false })
   })
 
-  it('rejects a bad status (presence:1), activity (presence:2) or misplaced note with presence:error, changing nothing', async () => {
+  it('leaves out a note given with another activity than ACTIVITIES_OTHER, or empty, as the original SDK: the update goes through', async () => {
+    const alice = await session.client('alice@example.com', { services: [] })
+    const { statuses, activities } = alice.presence
+    const busy = nextEvent(alice, 'presence:selfChange')
+    alice.presence.update(statuses.OPEN, activities.BUSY, 'back at three')
+    await busy
+    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'Busy', loading: false, error: false })
+    const other = nextEvent(alice, 'presence:selfChange')
+    alice.presence.update(statuses.OPEN, activities.ACTIVITIES_OTHER, '')
+    await other
+    expect(alice.presence.getSelf()).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', loading: false, error: false })
+  })
+
+  it('rejects a bad status (presence:1), activity (presence:2) or a note that is not a string with presence:error, changing nothing', async () => {
     const alice = await session.client('alice@example.com', { services: [] })
     const events = record(alice)
     alice.presence.update('Sleepy', alice.presence.activities.AVAILABLE)
     alice.presence.update(alice.presence.statuses.OPEN, 'Snoozing')
-    alice.presence.update(alice.presence.statuses.OPEN, alice.presence.activities.BUSY, 'a note')
+    alice.presence.update(alice.presence.statuses.OPEN, alice.presence.activities.ACTIVITIES_OTHER, 42 as unknown as string)
     const changed = nextEvent(alice, 'presence:selfChange')
     alice.presence.update('open', 'on-the-phone')
     await changed
@@ -227,5 +246,7 @@ describe('integration: presence', () => {
     const alice = await session.client('alice@example.com', { services: [] })
     expect(() => alice.presence.get(42 as unknown as string)).to.throw().with.property('code', 'BAD_INPUT')
     expect(alice.presence.get([])).to.deep.equal([])
+    // As the original SDK, which looks up nobody then.
+    expect(alice.presence.get(undefined as unknown as string)).to.deep.equal([])
   })
 })

@@ -165,4 +165,26 @@ describe('integration: kandy-rx/streams', () => {
     expect(alice.contacts.current().contacts.map((contact) => `${contact.contactId} ${contact.primaryContact}`)).to.deep.equal(['ann ann@example.com', 'ben ben@example.com', 'cat cat@example.com'])
     expect(Object.keys(alice.users.current().users)).to.deep.equal(['bob@example.com', 'carol@example.com'])
   })
+
+  it('an app that changes the state$ it got (invitations, groups, contacts, users) changes none of the later states', async () => {
+    const [alice, bob] = [await streams('alice@example.com', ['chat']), await streams('bob@example.com', ['chat'])]
+    for (const name of ['Team', 'Band']) alice.groups.commands.create({ name, participants: ['bob@example.com'] })
+    await until(() => bob.groups.current().invitations.length === 2, 'two invitations')
+    bob.contacts.commands.add({ contactId: 'ann', primaryContact: 'ann@example.com' })
+    bob.users.commands.fetch('carol@example.com')
+    await until(() => bob.contacts.current().contacts.length === 1 && Object.keys(bob.users.current().users).length === 1, 'a contact and carol')
+    // Only state$ is read: no view (groups$, contacts$, users$) is subscribed.
+    bob.groups.state$.subscribe((state) => {
+      inPlace(() => (state.invitations as unknown[]).reverse())
+      inPlace(() => ((state.invitations[0] as { name: string }).name = 'Renamed'))
+      inPlace(() => (state.invitations[0]!.participants as unknown[]).splice(0))
+    })
+    bob.contacts.state$.subscribe((state) => inPlace(() => ((state.contacts[0] as unknown as { primaryContact: string }).primaryContact = 'changed@example.com')))
+    bob.users.state$.subscribe((state) => inPlace(() => ((state.users['carol@example.com'] as unknown as { firstName: string }).firstName = 'Changed')))
+    alice.groups.commands.create({ name: 'Choir', participants: ['bob@example.com'] })
+    await until(() => bob.groups.current().invitations.length === 3, 'a third invitation')
+    expect(bob.groups.current().invitations.map((invitation) => `${invitation.name} ${invitation.participants.length}`)).to.deep.equal(['Team 2', 'Band 2', 'Choir 2'])
+    expect(bob.contacts.current().contacts[0]?.primaryContact).to.equal('ann@example.com')
+    expect(bob.users.current().users['carol@example.com']?.firstName).to.equal('Carol')
+  })
 })

@@ -166,6 +166,11 @@ describe('platform: directory search with opaque user ids', () => {
     expect(await ids('sortBy=lastName')).to.deep.equal(['annabel@example.com', 'ann@example.com'])
   })
 
+  it('sorts by userId as the userId the results show (the identity), not the opaque id', async () => {
+    expect(await ids('sortBy=userId')).to.deep.equal(['ann@example.com', 'annabel@example.com'])
+    expect(await ids('sortBy=userId&order=desc')).to.deep.equal(['annabel@example.com', 'ann@example.com'])
+  })
+
   it('names each user by their public address (the identity), the address their messages come from', async () => {
     // The SDK makes primaryContact the user's userId (presence-groups-users.md §4.2, example: name@domain); a chat started
     // with that userId must be the conversation that user's own messages (senderAddress) land in.

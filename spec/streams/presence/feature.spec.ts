@@ -29,25 +29,29 @@ describe('presence feature: arguments', () => {
     expect(presence.current().self.error).to.have.property('code', 'presence:2')
   })
 
-  it('rejects a note without ACTIVITIES_OTHER, and a note that is not a string', () => {
-    presence.commands.update('Open', 'Busy', 'in a meeting')
-    expect(failure()).to.include({ code: 'BAD_INPUT' })
-    expect(failure()?.message).to.contain('ACTIVITIES_OTHER')
+  it('rejects a note of ACTIVITIES_OTHER that is not a string, sending nothing', () => {
     presence.commands.update('Open', 'ActivitiesOther', 42 as never) // bad input, as an app without types may pass it
     expect(failure()).to.include({ code: 'BAD_INPUT' })
     expect(link.requests).to.deep.equal([])
   })
 
-  it('publishes legacy values in their wire form, with the note only for ActivitiesOther', () => {
+  it('publishes legacy values in their wire form, with the note only for ActivitiesOther and not empty (as the original SDK)', () => {
     presence.commands.update('open', 'other', 'Out for coffee')
     presence.commands.update('closed', 'away')
+    presence.commands.update('Open', 'Busy', 'back at three')
+    presence.commands.update('Open', 'ActivitiesOther', '')
+    const published = (status: string, activity: string) => ({
+      presenceSource: { presence: { person: { 'overriding-willingness': { overridingWillingnessValue: status }, activities: { activityValue: activity } } } },
+    })
     expect(link.requests.map((request) => request.body)).to.deep.equal([
       {
         presenceSource: {
           presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Open' }, activities: { activityValue: 'ActivitiesOther', other: 'Out for coffee' } } },
         },
       },
-      { presenceSource: { presence: { person: { 'overriding-willingness': { overridingWillingnessValue: 'Closed' }, activities: { activityValue: 'Busy' } } } } },
+      published('Closed', 'Busy'),
+      published('Open', 'Busy'),
+      published('Open', 'ActivitiesOther'),
     ])
     expect(link.requests[0]).to.include({ method: 'POST', path: '/cpaas/presence/v1/alice@example.com/presenceSources', operation: 'Presence publish' })
   })

@@ -11,6 +11,16 @@ describe('presence reducer', () => {
     expect(state.self).to.deep.equal({ status: 'Open', activity: 'ActivitiesOther', note: 'Out for coffee', loading: false, error: false })
   })
 
+  it('marks the own presence loading while an update is under way, clearing the error of an earlier one', () => {
+    const error = new BasicError('presence:1', 'Invalid presence status: x')
+    const state = reduce([
+      { type: 'selfPresenceUpdated', status: 'Open', activity: 'Busy', note: undefined },
+      { type: 'presenceFailed', operation: 'update', error, userIds: [] },
+      { type: 'selfPresenceUpdateStarted' },
+    ])
+    expect(state.self).to.deep.equal({ status: 'Open', activity: 'Busy', loading: true, error: false })
+  })
+
   it('leaves the note out of the own presence when there is none', () => {
     const state = reduce([{ type: 'selfPresenceUpdated', status: 'Closed', activity: 'Busy', note: undefined }])
     expect(state.self).to.deep.equal({ status: 'Closed', activity: 'Busy', loading: false, error: false })

@@ -106,9 +106,8 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
 /** The error of a non-2xx response, reading the platform's `requestError` body when there is one. */
 async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
   const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
-  if (!isJson(response)) return withHttpStatus(requestFailure(spec, response.status, statusText), response.status)
   const exception = pipe(
-    parseJson(await response.text()),
+    isJson(response) ? parseJson(await response.text()) : E.left(undefined),
     E.chainW((body) => RequestErrorBody.decode(body)),
     E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
     E.getOrElseW(() => undefined),

@@ -1,5 +1,4 @@
 import * as t from 'io-ts'
-import { isRecord } from '../guards.js'
 
 // Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7), shared by the SDK and the local platform.
 
@@ -74,30 +73,3 @@ export const PresenceNotification = t.intersection([
   t.partial({ presence: Presence, dateTime: t.number }),
 ])
 export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
-
-// `PresenceNotification.decode`'s checks written out for every notification's path (the codec builds a context per field); the spec holds them equal.
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
-
-const isPerson = (value: unknown): value is Person => {
-  if (!isRecord(value)) return false
-  const willingness = value['overriding-willingness']
-  const activities = value.activities
-  return (
-    isRecord(willingness) &&
-    typeof willingness.overridingWillingnessValue === 'string' &&
-    isRecord(activities) &&
-    typeof activities.activityValue === 'string' &&
-    isOptionalString(activities.other)
-  )
-}
-
-/**
- * True for exactly the values `PresenceNotification.decode` accepts, as its fast path; decode what this refuses, for the codec's report.
- *
- * if (!isPresenceNotification(body)) report(PresenceNotification.decode(body))
- */
-export const isPresenceNotification = (value: unknown): value is PresenceNotification => {
-  if (!isRecord(value) || typeof value.presentityUserId !== 'string') return false
-  const { presence, dateTime } = value
-  return (dateTime === undefined || typeof dateTime === 'number') && (presence === undefined || (isRecord(presence) && isPerson(presence.person)))
-}

@@ -76,7 +76,8 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
     const { WebSocket, scheduler } = deps.environment
     const user = deps.user()
     const base = baseUrl(deps.config.current().authentication.server)
-    const notOpened = (reason: string): Observable<ConnectionEvent> => of<ConnectionEvent[]>(connecting, { type: 'gaveUp', channelURL, error: socketError('not opened', new Error(reason)) })
+    const gaveUp = (what: string, reason: string): ConnectionEvent => ({ type: 'gaveUp', channelURL, error: socketError(what, new Error(reason)) })
+    const notOpened = (reason: string): Observable<ConnectionEvent> => of(connecting, gaveUp('not opened', reason))
     if (WebSocket === undefined) return notOpened('no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)')
     if (user === undefined) return notOpened('no access token (call setTokens first)')
     if (base === undefined) return notOpened(noBase)
@@ -91,7 +92,7 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
       catchError((error: unknown) => {
         if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
         const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)
-        return of<ConnectionEvent>({ type: 'gaveUp', channelURL, error: socketError('could not be opened', new Error(reason)) })
+        return of(gaveUp('could not be opened', reason))
       }),
       startWith(connecting),
     )

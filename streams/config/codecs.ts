@@ -8,9 +8,12 @@ import { QualityThresholdsUpdate } from './quality.js'
 // What an app may pass to `create(config)` and `updateConfig(values)`, one codec per section. Unknown keys are kept
 // (the reference reads some undocumented ones); `undefined` means "leave as it is".
 
+/** A codec that takes a value as it is when `is` holds. */
+const guarded = <A>(name: string, is: (value: unknown) => value is A) =>
+  new t.Type<A, A, unknown>(name, is, (value, context) => (is(value) ? t.success(value) : t.failure(value, context)), t.identity)
+
 /** A value of `typeof` "function": SDP handlers. */
-const fn = <F extends (...args: never[]) => unknown>(name: string) =>
-  new t.Type<F, F, unknown>(name, (value): value is F => typeof value === 'function', (value, context) => (typeof value === 'function' ? t.success(value as F) : t.failure(value, context)), t.identity)
+const fn = <F extends (...args: never[]) => unknown>(name: string) => guarded(name, (value): value is F => typeof value === 'function')
 
 /** A finite number ≥ 0 (delays, limits, lifetimes): NaN or Infinity would break timers. */
 const Amount = numberWhere('Amount', (value) => value >= 0)
@@ -22,7 +25,7 @@ const logLevels = ['silent', 'error', 'warn', 'info', 'debug'] as const
 /** A log level, in any case (`'WARN'` is `'warn'`). */
 export type LogLevel = (typeof logLevels)[number]
 const isLogLevel = (value: unknown): value is LogLevel | Uppercase<LogLevel> => typeof value === 'string' && (logLevels as readonly string[]).includes(value.toLowerCase())
-const LogLevelInput = new t.Type<LogLevel | Uppercase<LogLevel>, string, unknown>('LogLevel', isLogLevel, (value, context) => (isLogLevel(value) ? t.success(value) : t.failure(value, context)), t.identity)
+const LogLevelInput = guarded('LogLevel', isLogLevel)
 
 /** `logs.logActions`: `false` turns action logs off; otherwise flags. */
 const LogActionsUpdate = t.union([t.literal(false), t.partial({ level: LogLevelInput, actionOnly: t.boolean, collapsed: t.boolean, diff: t.boolean, exposePayloads: t.boolean })])

@@ -1,6 +1,5 @@
 import { catchError, defer, of, startWith, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
-import type { Config } from '../config/state.js'
 import type { Environment } from '../environment.js'
 import { each } from '../each.js'
 import { BasicError, errorCodes } from '../errors.js'
@@ -9,6 +8,7 @@ import { connectivityCheck, type ConnectivityOptions } from './connectivityCheck
 import { classifyFrame } from './frames.js'
 import type { AuthUser } from './link.js'
 import type { NotificationIntake } from './notifications.js'
+import { baseUrl, noBase } from './request.js'
 import { ReconnectLimitReached, reconnect, reconnectPolicy, type Reconnecting } from './reconnect.js'
 import { socketSession, type SocketSignal } from './socket.js'
 import type { ConnectionEvent } from './state.js'
@@ -22,9 +22,9 @@ export interface CycleDeps {
   readonly checkOptions$: Observable<ConnectivityOptions>
 }
 
-/** `ws:` for an `http` server, `wss:` otherwise; the token as `access_token` (`channel-and-subscriptions.md` §3). */
-export const socketUrl = (server: Config['authentication']['server'], channelURL: string, accessToken: string): string =>
-  `${server.protocol === 'http' ? 'ws' : 'wss'}://${server.base ?? ''}:${server.port}${channelURL}${channelURL.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(accessToken)}`
+/** The REST base with `ws:` for `http:`, `wss:` for `https:`; the token as `access_token` (`channel-and-subscriptions.md` §3). */
+export const socketUrl = (base: string, channelURL: string, accessToken: string): string =>
+  `${base.replace(/^http/, 'ws')}${channelURL}${channelURL.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(accessToken)}`
 
 const socketError = (what: string, error: unknown): BasicError => {
   const reason = error instanceof Error && error.message !== '' ? error.message : 'no reason given'
@@ -75,15 +75,16 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
     const connecting: ConnectionEvent = { type: 'connecting', channelURL }
     const { WebSocket, scheduler } = deps.environment
     const user = deps.user()
-    const { server } = deps.config.current().authentication
-    const notOpened = (reason: string): Observable<ConnectionEvent> => of<ConnectionEvent[]>(connecting, { type: 'gaveUp', channelURL, error: socketError('not opened', new Error(reason)) })
+    const base = baseUrl(deps.config.current().authentication.server)
+    const gaveUp = (what: string, reason: string): ConnectionEvent => ({ type: 'gaveUp', channelURL, error: socketError(what, new Error(reason)) })
+    const notOpened = (reason: string): Observable<ConnectionEvent> => of(connecting, gaveUp('not opened', reason))
     if (WebSocket === undefined) return notOpened('no WebSocket in the environment (in Node, pass { WebSocket } from the ws package)')
     if (user === undefined) return notOpened('no access token (call setTokens first)')
-    if (server.base === undefined || server.base === '') return notOpened('authentication.server.base is not configured')
+    if (base === undefined) return notOpened(noBase)
 
     let open = false
     // Each attempt carries the newest token (setTokens since): the reference reopens with the first, which the platform refuses once expired.
-    const session$ = defer(() => socketSession(socketUrl(server, channelURL, (deps.user() ?? user).accessToken), WebSocket))
+    const session$ = defer(() => socketSession(socketUrl(base, channelURL, (deps.user() ?? user).accessToken), WebSocket))
     return session$.pipe(
       connectivityCheck(deps.checkOptions$, scheduler),
       reconnect(() => reconnectPolicy(deps.config.current().connectivity), scheduler, (signal) => signal.type === 'opened'),
@@ -91,7 +92,7 @@ export const cycle$ = (channelURL: string, deps: CycleDeps): Observable<Connecti
       catchError((error: unknown) => {
         if (open) return of<ConnectionEvent>({ type: 'lost', error: socketError('connection lost', error), reconnecting: false })
         const reason = error instanceof ReconnectLimitReached ? `every attempt failed, ${error.message}` : error instanceof Error ? error.message : String(error)
-        return of<ConnectionEvent>({ type: 'gaveUp', channelURL, error: socketError('could not be opened', new Error(reason)) })
+        return of(gaveUp('could not be opened', reason))
       }),
       startWith(connecting),
     )

@@ -15,8 +15,12 @@ const requestTimeout = 30000
 /** Code of a 2xx response whose body does not match the operation's codec (an SDK string, `protocol/events.md` §12.2). */
 export const invalidResponseCode = 'INVALID_RESPONSE'
 
-/** `<protocol>://<base>:<port>`: the port is always written, even the default one (`protocol/README.md`). */
-const baseUrl = (server: Config['authentication']['server']): string => `${server.protocol}://${server.base ?? ''}:${server.port}`
+/** `<protocol>://<base>:<port>`, the port always written (`protocol/README.md`); undefined while `base` is not configured. */
+export const baseUrl = (server: Config['authentication']['server']): string | undefined =>
+  server.base === undefined || server.base === '' ? undefined : `${server.protocol}://${server.base}:${server.port}`
+
+/** Why a request or the socket cannot start while `authentication.server.base` is not configured. */
+export const noBase = 'authentication.server.base is not configured'
 
 /** RFC 3986 strict: `encodeURIComponent` plus `!'()*`. */
 const encodeStrict = (value: string): string =>
@@ -102,9 +106,8 @@ async function successBody<A>(response: Response, spec: RequestSpec<A>): Promise
 /** The error of a non-2xx response, reading the platform's `requestError` body when there is one. */
 async function failureBody(response: Response, spec: RequestSpec<unknown>): Promise<BasicError> {
   const statusText = response.statusText === '' ? `HTTP ${response.status}` : response.statusText
-  if (!isJson(response)) return withHttpStatus(requestFailure(spec, response.status, statusText), response.status)
   const exception = pipe(
-    parseJson(await response.text()),
+    isJson(response) ? parseJson(await response.text()) : E.left(undefined),
     E.chainW((body) => RequestErrorBody.decode(body)),
     E.map(({ requestError }) => requestError.serviceException ?? requestError.policyException),
     E.getOrElseW(() => undefined),
@@ -139,7 +142,8 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
       const user = deps.user()
       const { server } = deps.config.current().authentication
       if (user === undefined) return subscriber.error(requestFailure(spec, errorCodes.authentication.INVALID_CREDENTIALS, 'no access token; call setTokens first'))
-      if (server.base === undefined || server.base === '') return subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, 'authentication.server.base is not configured'))
+      const base = baseUrl(server)
+      if (base === undefined) return subscriber.error(requestFailure(spec, errorCodes.general.BAD_INPUT, noBase))
 
       const controller = new AbortController()
       const init: RequestInit = {
@@ -149,7 +153,7 @@ export function createRequest(deps: RequestDeps): <A = void>(spec: RequestSpec<A
         // JSON.stringify(undefined) is undefined: a spec without a body sends none.
         body: spec.form ?? JSON.stringify(spec.body),
       }
-      const url = `${baseUrl(server)}${spec.path}${queryString(spec.query)}`
+      const url = `${base}${spec.path}${queryString(spec.query)}`
 
       // Whatever throws (the host's fetch, a body that is not JSON) fails the request, named after the thrown error.
       const settle = async (): Promise<void> => {

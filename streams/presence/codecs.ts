@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { isRecord } from '../guards.js'
+import { requestBody } from '../connection/codecs.js'
 
 // Wire payloads of presence (`protocol/presence-groups-users.md` §1, `notifications.md` §7), shared by the SDK and the local platform.
 
@@ -21,9 +21,9 @@ export type Person = t.TypeOf<typeof Person>
 const Presence = t.type({ person: Person })
 
 /** `POST .../presenceSources` body (§1.2). */
-export const PresenceSourceRequest = t.type({
-  presenceSource: t.intersection([t.type({ presence: Presence }), t.partial({ clientCorrelator: t.string })]),
-})
+export const PresenceSourceRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ presenceSource: t.intersection([t.type({ presence: Presence }), t.partial({ clientCorrelator: t.string })]) }),
+)
 export type PresenceSourceRequest = t.TypeOf<typeof PresenceSourceRequest>
 
 /** `POST .../presenceSources` response (required, §1.2). */
@@ -35,7 +35,7 @@ export const PresenceSourceResponse = t.type({
 const OneOrMoreUserIds = t.union([t.string, t.array(t.string)])
 
 /** `POST .../adhocPresenceList` body (§1.3). */
-export const AdhocPresenceListRequest = t.type({ adhocPresenceList: t.type({ presentityUserId: OneOrMoreUserIds }) })
+export const AdhocPresenceListRequest = /* @__PURE__ */ requestBody(() => t.type({ adhocPresenceList: t.type({ presentityUserId: OneOrMoreUserIds }) }))
 export type AdhocPresenceListRequest = t.TypeOf<typeof AdhocPresenceListRequest>
 
 export const PresenceContact = t.type({ presentityUserId: t.string, presence: Presence })
@@ -45,20 +45,20 @@ export type PresenceContact = t.TypeOf<typeof PresenceContact>
 export const AdhocPresenceListResponse = t.type({ presenceList: t.partial({ presenceContact: t.array(PresenceContact) }) })
 
 /** `POST .../presenceLists` body (§1.4 step 2). */
-export const CreatePresenceListRequest = t.type({
-  presenceList: t.partial({ 'x-listName': t.string, presenceContact: t.array(t.type({ presentityUserId: t.string })) }),
-})
+export const CreatePresenceListRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ presenceList: t.partial({ 'x-listName': t.string, presenceContact: t.array(t.type({ presentityUserId: t.string })) }) }),
+)
 export type CreatePresenceListRequest = t.TypeOf<typeof CreatePresenceListRequest>
 
-const CallbackReference = t.type({ notifyURL: t.string })
-
 /** `POST .../subscriptions/presenceListSubscriptions/<listId>` body (§1.4 step 3). */
-export const PresenceListSubscriptionRequest = t.type({
-  presenceListSubscription: t.intersection([
-    t.type({ callbackReference: CallbackReference }),
-    t.partial({ clientCorrelator: t.string, duration: t.number }),
-  ]),
-})
+export const PresenceListSubscriptionRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({
+    presenceListSubscription: t.intersection([
+      t.type({ callbackReference: t.type({ notifyURL: t.string }) }),
+      t.partial({ clientCorrelator: t.string, duration: t.number }),
+    ]),
+  }),
+)
 export type PresenceListSubscriptionRequest = t.TypeOf<typeof PresenceListSubscriptionRequest>
 
 /** `PUT .../presenceLists/<listId>/presenceContacts/<user>` body (§1.5). */
@@ -74,30 +74,3 @@ export const PresenceNotification = t.intersection([
   t.partial({ presence: Presence, dateTime: t.number }),
 ])
 export type PresenceNotification = t.TypeOf<typeof PresenceNotification>
-
-// `PresenceNotification.decode`'s checks written out for every notification's path (the codec builds a context per field); the spec holds them equal.
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
-
-const isPerson = (value: unknown): value is Person => {
-  if (!isRecord(value)) return false
-  const willingness = value['overriding-willingness']
-  const activities = value.activities
-  return (
-    isRecord(willingness) &&
-    typeof willingness.overridingWillingnessValue === 'string' &&
-    isRecord(activities) &&
-    typeof activities.activityValue === 'string' &&
-    isOptionalString(activities.other)
-  )
-}
-
-/**
- * True for exactly the values `PresenceNotification.decode` accepts, as its fast path; decode what this refuses, for the codec's report.
- *
- * if (!isPresenceNotification(body)) report(PresenceNotification.decode(body))
- */
-export const isPresenceNotification = (value: unknown): value is PresenceNotification => {
-  if (!isRecord(value) || typeof value.presentityUserId !== 'string') return false
-  const { presence, dateTime } = value
-  return (dateTime === undefined || typeof dateTime === 'number') && (presence === undefined || (isRecord(presence) && isPerson(presence.person)))
-}

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import { AsyncSubject, EMPTY, Subject, Subscription, concat, filter, finalize, map, mergeMap, type Observable } from 'rxjs'
+import { checked } from '../connection/decode.js'
 import type { AuthUser, InboundNotification } from '../connection/link.js'
 import { badInput, BasicError, errorCodes, shown } from '../errors.js'
 import { select, storeFeature, type FeatureDeps, type StoreFeature } from '../feature.js'
@@ -7,7 +8,7 @@ import { isAbsent, isId, signedIn } from '../guards.js'
 import type { Logger } from '../logs/logger.js'
 import { inOrder, settled, settler } from '../outcome.js'
 import { createStore, echoing } from '../store.js'
-import { isPresenceNotification, PresenceNotification, type Person } from './codecs.js'
+import { PresenceNotification, type Person } from './codecs.js'
 import { fetchPresence, person, publishPresence, unwatchUser, watchUser, type PresenceScope } from './requests.js'
 import {
   initialPresenceState,
@@ -83,8 +84,7 @@ const publishedPerson = (status: string, activity: string, note: unknown): E.Eit
 
 /** The event a presence notification makes (its presence, or that it was stale), the error of a malformed one, or nothing. */
 const presenceEventOf = (notification: InboundNotification, current: PresenceState, logger: Logger): PresenceEvent | BasicError | undefined => {
-  // The guard takes every well-formed notification; the codec has the last word on the others.
-  const decoded = isPresenceNotification(notification.body) ? E.right(notification.body) : PresenceNotification.decode(notification.body)
+  const decoded = checked(PresenceNotification, notification.body)
   if (E.isLeft(decoded)) {
     logger.warn('Dropped a malformed presence notification', notification.id)
     return badInput('A presence notification could not be read: presence.person needs overriding-willingness and activities')

@@ -1,5 +1,6 @@
 import { map, type Observable } from 'rxjs'
 import type { PlatformLink } from '../connection/link.js'
+import { definedFields } from '../record.js'
 import {
   AdhocPresenceListResponse,
   PresenceContactResponse,
@@ -20,6 +21,7 @@ export interface PresenceScope {
 }
 
 const base = ({ version, userId }: PresenceScope): string => `/cpaas/presence/${version}/${userId}`
+const contactPath = (scope: PresenceScope, listId: string, userId: string): string => `${base(scope)}/presenceLists/${listId}/presenceContacts/${userId}`
 
 /** The "person" object of a status, an activity and (with `ActivitiesOther` only) a note. */
 export const person = (status: WireStatus, activity: WireActivity, note: string | undefined): Person => ({
@@ -29,9 +31,7 @@ export const person = (status: WireStatus, activity: WireActivity, note: string 
 
 /** Publishes the user's presence (§1.2); emits the presence as stored by the platform. */
 export function publishPresence(link: PlatformLink, scope: PresenceScope, clientCorrelator: string | undefined, value: Person): Observable<Person> {
-  const body: PresenceSourceRequest = {
-    presenceSource: clientCorrelator === undefined ? { presence: { person: value } } : { clientCorrelator, presence: { person: value } },
-  }
+  const body: PresenceSourceRequest = { presenceSource: { ...definedFields({ clientCorrelator }), presence: { person: value } } }
   return link
     .request({ method: 'POST', path: `${base(scope)}/presenceSources`, body, operation: 'Presence publish', response: PresenceSourceResponse })
     .pipe(map((response) => response.presenceSource.presence.person))
@@ -55,7 +55,7 @@ export function watchUser(link: PlatformLink, scope: PresenceScope, listId: stri
   return link
     .request({
       method: 'PUT',
-      path: `${base(scope)}/presenceLists/${listId}/presenceContacts/${userId}`,
+      path: contactPath(scope, listId, userId),
       body: { presenceContact: { presentityUserId: userId } } satisfies PresenceContactRequest,
       operation: 'Add presence user',
       response: PresenceContactResponse,
@@ -65,5 +65,5 @@ export function watchUser(link: PlatformLink, scope: PresenceScope, listId: stri
 
 /** Removes one user from a presence list (§1.5). */
 export function unwatchUser(link: PlatformLink, scope: PresenceScope, listId: string, userId: string): Observable<void> {
-  return link.request({ method: 'DELETE', path: `${base(scope)}/presenceLists/${listId}/presenceContacts/${userId}`, operation: 'Remove presence user' })
+  return link.request({ method: 'DELETE', path: contactPath(scope, listId, userId), operation: 'Remove presence user' })
 }

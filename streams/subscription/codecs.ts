@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { requestBody } from '../connection/codecs.js'
 
 // The notification channel, the service subscriptions and the TURN credentials fetched after a `call` subscription, shared with the local platform
 // (`channel-and-subscriptions.md` §2, §7, §8, `presence-groups-users.md` §1.4, `calls.md` §2).
@@ -12,7 +13,7 @@ const ChannelSettings = t.partial({
 })
 
 /** `POST /cpaas/notificationchannel/<ver>/<userId>/channels` body. */
-export const CreateChannelRequest = t.type({ notificationChannel: t.intersection([t.type({ channelType: t.string }), ChannelSettings]) })
+export const CreateChannelRequest = /* @__PURE__ */ requestBody(() => t.type({ notificationChannel: t.intersection([t.type({ channelType: t.string }), ChannelSettings]) }))
 export type CreateChannelRequest = t.TypeOf<typeof CreateChannelRequest>
 
 /** The `notificationChannel` object the platform answers with (201). */
@@ -33,9 +34,7 @@ const NotificationChannel = t.intersection([
 export const CreateChannelResponse = t.type({ notificationChannel: NotificationChannel })
 
 /** `PUT .../channels/<id>` (and `.../channelLifetime`) body. */
-export const ChannelLifetimeRequest = t.type({
-  notificationChannelLifetime: t.type({ channelLifetime: t.number }),
-})
+export const ChannelLifetimeRequest = /* @__PURE__ */ requestBody(() => t.type({ notificationChannelLifetime: t.type({ channelLifetime: t.number }) }))
 export type ChannelLifetimeRequest = t.TypeOf<typeof ChannelLifetimeRequest>
 
 /** `PUT .../channels/<id>` response: the granted lifetime (200), or nothing (204, read as `{}`). */
@@ -51,26 +50,26 @@ const SubscriptionObject = t.intersection([t.type({ callbackReference: CallbackR
 const SubscriptionResource = t.intersection([SubscriptionObject, t.type({ resourceURL: t.string })])
 
 /** `POST /cpaas/webrtcsignaling/<ver>/<userId>/subscriptions` body. */
-export const CallSubscriptionRequest = t.type({ wrtcsNotificationSubscription: SubscriptionObject })
+export const CallSubscriptionRequest = /* @__PURE__ */ requestBody(() => t.type({ wrtcsNotificationSubscription: SubscriptionObject }))
 export type CallSubscriptionRequest = t.TypeOf<typeof CallSubscriptionRequest>
 export const CallSubscriptionResponse = t.type({ wrtcsNotificationSubscription: SubscriptionResource })
 
 /** `POST /cpaas/chat/<ver>/<userId>/subscriptions` body. */
-export const ChatSubscriptionRequest = t.type({ chatNotificationSubscription: SubscriptionObject })
+export const ChatSubscriptionRequest = /* @__PURE__ */ requestBody(() => t.type({ chatNotificationSubscription: SubscriptionObject }))
 export type ChatSubscriptionRequest = t.TypeOf<typeof ChatSubscriptionRequest>
 export const ChatSubscriptionResponse = t.type({ chatNotificationSubscription: SubscriptionResource })
 
 /** `POST /cpaas/smsmessaging/<ver>/<userId>/inbound/subscriptions` body. */
-export const SmsInboundSubscriptionRequest = t.type({
-  subscription: t.intersection([SubscriptionObject, t.partial({ destinationAddress: t.string })]),
-})
+export const SmsInboundSubscriptionRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ subscription: t.intersection([SubscriptionObject, t.partial({ destinationAddress: t.string })]) }),
+)
 export type SmsInboundSubscriptionRequest = t.TypeOf<typeof SmsInboundSubscriptionRequest>
 export const SmsInboundSubscriptionResponse = t.type({
   subscription: t.intersection([SubscriptionResource, t.partial({ destinationAddress: t.string })]),
 })
 
 /** `POST /cpaas/smsmessaging/<ver>/<userId>/outbound/<userId>/subscriptions` body (disabled in the reference; not offered by the SDK). */
-export const SmsOutboundSubscriptionRequest = t.type({ deliveryReceiptSubscription: SubscriptionObject })
+export const SmsOutboundSubscriptionRequest = /* @__PURE__ */ requestBody(() => t.type({ deliveryReceiptSubscription: SubscriptionObject }))
 
 /** One presence list in `GET /cpaas/presence/<ver>/<userId>/presenceLists`. */
 const PresenceListEntry = t.intersection([t.type({ resourceURL: t.string }), t.partial({ 'x-listName': t.string })])
@@ -92,7 +91,7 @@ export const PresenceListSubscriptionResponse = t.type({
 })
 
 /** `POST /cpaas/webrtcsignaling/<ver>/<userId>/turn` body. */
-export const TurnCredentialsRequest = t.type({ wrtcsTurnCredentials: t.partial({ clientCorrelator: t.string }) })
+export const TurnCredentialsRequest = /* @__PURE__ */ requestBody(() => t.type({ wrtcsTurnCredentials: t.partial({ clientCorrelator: t.string }) }))
 export type TurnCredentialsRequest = t.TypeOf<typeof TurnCredentialsRequest>
 
 /** TURN credentials: used with every configured ICE server (`calls.md` §2). */

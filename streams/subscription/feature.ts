@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/Either'
-import { EMPTY, Subject, Subscription, concatMap, defer, distinctUntilChanged, filter, map, tap, type Observable } from 'rxjs'
+import { EMPTY, Subject, Subscription, concatMap, defer, distinctUntilChanged, map, tap, type Observable } from 'rxjs'
 import type { ConfigFeature } from '../config/feature.js'
-import type { ConnectionEvent } from '../connection/state.js'
 import type { ConnectionFeature } from '../connection/feature.js'
 import type { PlatformLink } from '../connection/link.js'
 import type { Environment } from '../environment.js'
@@ -78,8 +77,7 @@ export function createSubscription({ config, environment, logs, link, connection
   running.add(queue.pipe(concatMap((operation) => operation.pipe(loggedAndDropped(logger, 'error', 'A subscription operation failed unexpectedly')))).subscribe(dispatch))
   const replace = (lost: Channel): void => enqueue(operations.replace(lost))
   running.add(keepChannel({ link, config, connectionEvents$: connection.events$, scheduler, logger, state$: store.state$, current: store.current, dispatch, replace }).subscribe())
-  const gaveUp = (event: ConnectionEvent): event is Extract<ConnectionEvent, { type: 'gaveUp' }> => event.type === 'gaveUp'
-  running.add(connection.events$.pipe(filter(gaveUp)).subscribe((event) => enqueue(operations.forget(event.channelURL, event.error))))
+  running.add(connection.events$.subscribe((event) => (event.type === 'gaveUp' ? enqueue(operations.forget(event.channelURL, event.error)) : undefined)))
 
   const command = (operation: SubscriptionOperation) => (services: readonly string[], type?: string): void => {
     // The app may pass anything: requestedServices checks it.

@@ -44,6 +44,7 @@ const presenceSubscriptionDuration = 86400
 /** `/cpaas/<api>/<version>/<userId>`: where every resource of the user's `api` lives. */
 const userPath = (context: RequestContext, api: string): string => `/cpaas/${api}/${context.config.authentication.server.version}/${context.user.username}`
 const channelsPath = (context: RequestContext): string => `${userPath(context, 'notificationchannel')}/channels`
+const listSubscriptionsPath = (context: RequestContext): string => `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions`
 /** The channel lifetime asked for (seconds): `subscription.expires` when set, as the reference reads it. */
 const wantedLifetime = ({ subscription }: Config): number => subscription.expires ?? subscription.channelLifetime
 const correlator = ({ authentication: { clientCorrelator } }: Config) => definedFields({ clientCorrelator })
@@ -124,14 +125,14 @@ const simpleServices = {
 
 /** The user's first presence list, created when there is none (§1.4). */
 function presenceListId(context: RequestContext): Observable<string> {
-  const base = userPath(context, 'presence')
+  const path = `${userPath(context, 'presence')}/presenceLists`
   const create: CreatePresenceListRequest = { presenceList: { 'x-listName': presenceListName, presenceContact: [] } }
-  return context.link.request({ method: 'GET', path: `${base}/presenceLists`, operation: 'Get presence lists', response: PresenceListCollection }).pipe(
+  return context.link.request({ method: 'GET', path, operation: 'Get presence lists', response: PresenceListCollection }).pipe(
     concatMap(({ presenceListCollection }) => {
       const first = presenceListCollection.presenceList[0]
       if (first !== undefined) return of(first.resourceURL)
       return context.link
-        .request({ method: 'POST', path: `${base}/presenceLists`, body: create, operation: 'Create presence list', response: CreatePresenceListResponse })
+        .request({ method: 'POST', path, body: create, operation: 'Create presence list', response: CreatePresenceListResponse })
         .pipe(map((response) => response.presenceList.resourceURL))
     }),
     map((resourceURL) => idIn(lastSegment(resourceURL), 'Get presence lists', 'presence list')),
@@ -144,7 +145,7 @@ function subscribePresence(context: RequestContext, channel: Channel): Observabl
   return presenceListId(context).pipe(
     concatMap((listId) => {
       const body: PresenceListSubscriptionRequest = { presenceListSubscription: { ...subscriptionObject(context, channel), duration: presenceSubscriptionDuration } }
-      const path = `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions/${listId}`
+      const path = `${listSubscriptionsPath(context)}/${listId}`
       return context.link.request({ method: 'POST', path, body, operation, response: PresenceListSubscriptionResponse })
     }),
     map(({ presenceListSubscription: { resourceURL, presenceListId } }): ServiceSubscription => ({ service: 'presence', id: idIn(lastSegment(resourceURL), operation, 'subscription'), resourceURL, presenceListId })),
@@ -166,7 +167,7 @@ export function subscribeService(context: RequestContext, channel: Channel, serv
 export function unsubscribeService(context: RequestContext, subscription: ServiceSubscription): Observable<void> {
   const { service, id } = subscription
   if (service === 'presence') {
-    const path = `${userPath(context, 'presence')}/subscriptions/presenceListSubscriptions/${subscription.presenceListId ?? ''}/${id}`
+    const path = `${listSubscriptionsPath(context)}/${subscription.presenceListId ?? ''}/${id}`
     return context.link.request({ method: 'DELETE', path, operation: 'Unsubscribe from presence list' })
   }
   const { path, unsubscribeCode } = simpleServices[service]

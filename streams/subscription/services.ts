@@ -33,5 +33,5 @@ export const subscriptionsOf = (state: SubscriptionState): Subscriptions => ({
   isPending: state.isPending,
 })
 
-export const sameSubscriptions = (a: Subscriptions, b: Subscriptions): boolean =>
-  a.isPending === b.isPending && a.subscribed.length === b.subscribed.length && a.subscribed.every((service, index) => b.subscribed[index] === service)
+/** Service names hold no comma: the joined lists compare them in order. */
+export const sameSubscriptions = (a: Subscriptions, b: Subscriptions): boolean => a.isPending === b.isPending && a.subscribed.join() === b.subscribed.join()

@@ -70,6 +70,9 @@ export const initialSubscriptionState: SubscriptionState = { channel: undefined,
 /** The subscribed service names, each once, in subscription order. */
 export const subscribedServices = (state: SubscriptionState): ServiceName[] => [...new Set(state.subscriptions.map((subscription) => subscription.service))]
 
+/** No channel, so no subscription either. */
+const channelGone = (state: SubscriptionState): SubscriptionState => ({ ...state, channel: undefined, subscriptions: [] })
+
 const without = (subscriptions: readonly ServiceSubscription[], services: readonly ServiceName[]): ServiceSubscription[] =>
   subscriptions.filter((subscription) => !services.includes(subscription.service))
 
@@ -87,17 +90,15 @@ export const subscriptionReducer = (state: SubscriptionState, event: Subscriptio
       return { ...state, isPending: false, subscriptions: [...without(state.subscriptions, added), ...event.subscriptions] }
     }
     case 'servicesUnsubscribed':
-      return event.channelDeleted
-        ? { ...state, isPending: false, channel: undefined, subscriptions: [] }
-        : { ...state, isPending: false, subscriptions: without(state.subscriptions, event.services) }
+      return { ...(event.channelDeleted ? channelGone(state) : { ...state, subscriptions: without(state.subscriptions, event.services) }), isPending: false }
     case 'operationFailed':
-      return event.channelDropped ? { ...state, isPending: false, channel: undefined, subscriptions: [] } : { ...state, isPending: false }
+      return { ...(event.channelDropped ? channelGone(state) : state), isPending: false }
     case 'channelRefreshed':
       return state.channel === undefined || state.channel.lifetime === event.lifetime ? state : { ...state, channel: { ...state.channel, lifetime: event.lifetime } }
     case 'channelReplaced':
       return { ...state, channel: event.channel, subscriptions: event.subscriptions }
     case 'channelLost':
-      return { ...state, channel: undefined, subscriptions: [] }
+      return channelGone(state)
     case 'turnCredentialsReceived':
       return { ...state, turnCredentials: event.credentials }
   }

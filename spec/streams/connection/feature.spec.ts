@@ -6,6 +6,7 @@ import { createAuth } from '../../../streams/auth/feature.js'
 import { createConfig } from '../../../streams/config/feature.js'
 import type { UserConfig } from '../../../streams/config/state.js'
 import { createConnection, socketUrl } from '../../../streams/connection/feature.js'
+import { baseUrl } from '../../../streams/connection/request.js'
 import type { ConnectionEvent } from '../../../streams/connection/state.js'
 import { createEnvironment, type WebSocketConstructor } from '../../../streams/environment.js'
 import { BasicError } from '../../../streams/errors.js'
@@ -63,8 +64,8 @@ describe('streams/connection/feature', () => {
 
   it('builds ws: for http and wss: otherwise, with the token percent-encoded as access_token', () => {
     const server = { base: 'api.example.com', protocol: 'http', port: 8080, version: 'v1' } as const
-    expect(socketUrl(server, '/c/1/websocket', 'a b+/=')).to.equal('ws://api.example.com:8080/c/1/websocket?access_token=a%20b%2B%2F%3D')
-    expect(socketUrl({ ...server, protocol: 'https', port: 443 }, '/c/1?x=1', 't')).to.equal('wss://api.example.com:443/c/1?x=1&access_token=t')
+    expect(socketUrl(baseUrl(server) ?? '', '/c/1/websocket', 'a b+/=')).to.equal('ws://api.example.com:8080/c/1/websocket?access_token=a%20b%2B%2F%3D')
+    expect(socketUrl(baseUrl({ ...server, protocol: 'https', port: 443 }) ?? '', '/c/1?x=1', 't')).to.equal('wss://api.example.com:443/c/1?x=1&access_token=t')
   })
 
   it('opens one socket on the channel path with the current token, and connect to the same path again reuses it', async () => {

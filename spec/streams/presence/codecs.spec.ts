@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/Either'
 import fc from 'fast-check'
-import { isPresenceNotification, PresenceNotification } from '../../../streams/presence/codecs.js'
+import { PresenceNotification } from '../../../streams/presence/codecs.js'
 
 const person = (activities: unknown = { activityValue: 'Busy' }, willingness: unknown = { overridingWillingnessValue: 'Open' }) => ({ 'overriding-willingness': willingness, activities })
 const notification = (fields: Record<string, unknown>) => ({ presentityUserId: 'ann@example.com', presence: { person: person() }, dateTime: 1, ...fields })
@@ -44,24 +44,24 @@ const invalid: readonly unknown[] = [
 ]
 
 describe('presence codecs', () => {
-  it('takes every well-formed presence notification through the guard, as the codec does, with the same content', () => {
+  it('takes every well-formed presence notification through the codec’s guard, as its decode does, with the same content', () => {
     expect(valid).to.have.length(9)
     for (const payload of valid) {
-      expect(isPresenceNotification(payload), JSON.stringify(payload)).to.equal(true)
+      expect(PresenceNotification.is(payload), JSON.stringify(payload)).to.equal(true)
       const decoded = PresenceNotification.decode(payload)
       expect(E.isRight(decoded) && decoded.right, JSON.stringify(payload)).to.deep.equal(payload)
     }
   })
 
-  it('refuses every malformed presence notification in the guard, as the codec does', () => {
+  it('refuses every malformed presence notification in the codec’s guard, as its decode does', () => {
     expect(invalid).to.have.length(22)
     for (const payload of invalid) {
-      expect(isPresenceNotification(payload), JSON.stringify(payload)).to.equal(false)
+      expect(PresenceNotification.is(payload), JSON.stringify(payload)).to.equal(false)
       expect(E.isLeft(PresenceNotification.decode(payload)), JSON.stringify(payload)).to.equal(true)
     }
   })
 
-  it('agrees with the codec on arbitrary payloads shaped like a notification', () => {
+  it('the codec’s guard agrees with its decode on arbitrary payloads shaped like a notification', () => {
     // Each field mostly well-formed, else a value of another kind: most payloads are wrong in one place or none.
     const leaf = fc.oneof(fc.string({ maxLength: 2 }), fc.integer(), fc.constant(undefined), fc.constant(null), fc.boolean(), fc.constant([]), fc.constant({}))
     const field = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ arbitrary, weight: 6 }, { arbitrary: leaf, weight: 1 })
@@ -71,7 +71,7 @@ describe('presence codecs', () => {
     const payload = field(fc.record({ presentityUserId: field(fc.string()), presence: field(fc.record({ person: personShape })), dateTime: field(fc.double()) }))
     fc.assert(
       fc.property(payload, (value) => {
-        expect(isPresenceNotification(value)).to.equal(E.isRight(PresenceNotification.decode(value)))
+        expect(PresenceNotification.is(value)).to.equal(E.isRight(PresenceNotification.decode(value)))
       }),
       { seed: 14, numRuns: 2000 },
     )

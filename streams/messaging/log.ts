@@ -1,3 +1,4 @@
+import { IdFilter } from './id-filter.js'
 import type { Message } from './model.js'
 
 const bits = 5
@@ -36,11 +37,11 @@ function leavesOf(node: Node, level: number, leaves: (readonly Message[])[]): vo
 }
 
 /**
- * The platform ids of a log, shared by the logs `push` derives from the newest one and grown in place: an older log's set may hold later
- * ids, so a hit there is confirmed by a scan; a miss is final.
+ * The platform ids of a log, shared by the logs `push` derives from the newest one and grown in place: a filter, whose hit a scan confirms
+ * (an older log's filter may also hold later ids); a miss is final.
  */
 interface IdIndex {
-  readonly ids: Set<string>
+  readonly ids: IdFilter
   /** The newest log the set describes exactly. */
   owner: MessageLog
 }
@@ -160,29 +161,36 @@ export class MessageLog {
 
   /** True when the log holds a message with this platform id, however old. */
   holds(messageId: string): boolean {
-    const index = this.idIndex()
-    if (!index.ids.has(messageId)) return false
-    return index.owner === this || this.findLastIndex((message) => message.messageId === messageId) !== -1
+    // The shared empty log keeps no filter: one would follow whichever conversation first grew from it.
+    if (this.length === 0) return false
+    if (!this.idIndex().ids.mayHold(messageId)) return false
+    return this.findLastIndex((message) => message.messageId === messageId) !== -1
   }
 
   private idIndex(): IdIndex {
-    // The shared empty log keeps no set: one would follow whichever conversation first grew from it.
-    if (this.length === 0) return { ids: new Set(), owner: this }
-    if (this.index === undefined) {
-      const ids = new Set<string>()
-      for (let at = 0; at < this.length; at += 1) {
-        const id = this.at(at)!.messageId
-        if (id) ids.add(id)
-      }
-      this.index = { ids, owner: this }
-    }
+    if (this.index === undefined) this.index = { ids: this.idFilter(), owner: this }
     return this.index
   }
 
-  /** `next`, made from this log by adding or replacing `message`: it takes over this log's id set when this log was its owner. */
+  /** A filter of the platform ids of this log's messages, with room to grow. */
+  private idFilter(): IdFilter {
+    const ids = IdFilter.sized(this.length)
+    for (let at = 0; at < this.length; at += 1) {
+      const id = this.at(at)!.messageId
+      if (id) ids.add(id)
+    }
+    return ids
+  }
+
+  /** `next`, made from this log by adding or replacing `message`: it takes over this log's id filter when this log was its owner. */
   private derived(next: MessageLog, message: Message): MessageLog {
     const index = this.index
     if (index !== undefined && index.owner === this) {
+      // A full filter stays with the older logs, whose ids it holds; `next` gets a larger one (a rebuild per doubling).
+      if (index.ids.full) {
+        next.index = { ids: next.idFilter(), owner: next }
+        return next
+      }
       if (message.messageId) index.ids.add(message.messageId)
       index.owner = next
       next.index = index

@@ -28,6 +28,15 @@ describe('streams/messaging/received', () => {
     expect(message.parts).to.deep.equal([{ type: 'text', text: 'Hi' }])
   })
 
+  it('keeps its timestamp exact, to the millisecond and beyond 2^32, and any other timestamp as given', () => {
+    for (const timestamp of [0, 1, 2 ** 24 - 1, 2 ** 24, 1_700_000_000_123, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER]) {
+      expect(receivedMessage('m-1', 'bob@example.com', timestamp, [{ type: 'text', text: 'Hi' }]).timestamp, String(timestamp)).to.equal(timestamp)
+    }
+    for (const timestamp of [1_700_000_000.5, -1, 2 ** 60]) {
+      expect(receivedMessage('m-1', 'bob@example.com', timestamp, [{ type: 'text', text: 'Hi' }])).to.deep.equal({ ...plain, timestamp })
+    }
+  })
+
   it('keeps any other parts as given', () => {
     const file = { type: 'file' as const, name: 'a.png', rawURL: 'https://x/a.png' }
     const parts = [{ type: 'text' as const, text: 'Hi' }, file]

@@ -6,7 +6,7 @@
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices (parts listed in calls.js)
 //   connection-status.js  the header's connection status
 //   event-log.js every SDK event, for the curious
-import { $, errorText, showError } from './dom.js'
+import { $, errorText, showError, showFieldProblem } from './dom.js'
 import { startCalls } from './calls.js'
 import { startChat } from './chat.js'
 import { startConnectionStatus } from './connection-status.js'
@@ -151,6 +151,12 @@ async function leave(client) {
   await leaving
 }
 
+/** Empties what the signed-out user typed (a message, whom to call, an SMS number, a group name) and the problems shown with it. */
+function clearForms() {
+  for (const form of appView.querySelectorAll('form')) form.reset()
+  for (const field of appView.querySelectorAll('[aria-describedby]')) showFieldProblem(field, $(`#${field.getAttribute('aria-describedby')}`), undefined)
+}
+
 $('#logout').addEventListener('click', async () => {
   const ending = session
   session = undefined
@@ -158,6 +164,7 @@ $('#logout').addEventListener('click', async () => {
   $('#logout').disabled = true
   await ending.stop()
   $('#logout').disabled = false
+  clearForms()
   sessionBar.hidden = true
   appView.hidden = true
   loginView.hidden = false

@@ -139,9 +139,14 @@ async function start(username, password) {
   }
 }
 
+/** Ends the user's calls that are still live. */
+function endCalls(client) {
+  for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
+}
+
 /** Ends the user's calls and publishes them as offline (closed), waiting up to 1.5 s for the platform's answer. */
 async function leave(client) {
-  for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
+  endCalls(client)
   const leaving = new Promise((resolve) => {
     client.on('presence:selfChange', resolve)
     client.on('presence:error', resolve)
@@ -173,4 +178,8 @@ $('#logout').addEventListener('click', async () => {
 })
 
 // The page closes: end calls and leave cleanly where the browser lets us.
-window.addEventListener('pagehide', () => session?.client.dispose())
+window.addEventListener('pagehide', () => {
+  if (session === undefined) return
+  endCalls(session.client)
+  session.client.dispose()
+})

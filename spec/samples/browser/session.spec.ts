@@ -46,4 +46,19 @@ describe('browser sample: signing out, in and reloading (Chromium, through the U
     expect(await page.getByLabel('Call a user or a phone number').getAttribute('aria-invalid')).to.equal(null)
     expect(alice.errors.concat(bob.errors)).to.deep.equal([])
   })
+
+  it('ends a call for the other side at once when the page is reloaded during it', async () => {
+    const alice = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    await dial(bob, 'alice@example.com', 'Audio call')
+    await alice.page.getByRole('group', { name: 'Bob Baker is calling' }).getByRole('button', { name: 'Answer audio only' }).click()
+    const aliceCall = alice.page.getByRole('article', { name: 'Bob Baker' })
+    await waitForText(aliceCall.getByRole('status'), 'Connected')
+    await waitForText(bob.page.getByRole('article', { name: 'Alice Archer' }).getByRole('status'), 'Connected')
+
+    // Without a hang-up the platform would keep Alice's call up until Bob's page missed its audits (2 minutes).
+    await bob.page.reload()
+    await waitForText(aliceCall.getByRole('status'), 'Call ended by Bob Baker', 10000)
+    expect(alice.errors).to.deep.equal([])
+  })
 })

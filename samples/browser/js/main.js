@@ -139,9 +139,14 @@ async function start(username, password) {
   }
 }
 
-/** Ends the user's calls that are still live. */
-function endCalls(client) {
-  for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
+/** Ends the user's calls that are still live; with `keepRinging`, not those that ring here (they ring on in the user's other tabs). */
+function endCalls(client, keepRinging = false) {
+  const { states } = client.call
+  for (const call of client.call.getAll()) {
+    if (call.state === states.ENDED || call.state === states.CANCELLED) continue
+    if (keepRinging && call.direction === 'incoming' && call.state === states.RINGING) continue
+    client.call.end(call.id)
+  }
 }
 
 /** Ends the user's calls and publishes them as offline (closed), waiting up to 1.5 s for the platform's answer. */
@@ -180,6 +185,6 @@ $('#logout').addEventListener('click', async () => {
 // The page closes: end calls and leave cleanly where the browser lets us.
 window.addEventListener('pagehide', () => {
   if (session === undefined) return
-  endCalls(session.client)
+  endCalls(session.client, true)
   session.client.dispose()
 })

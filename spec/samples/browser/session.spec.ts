@@ -61,4 +61,20 @@ describe('browser sample: signing out, in and reloading (Chromium, through the U
     await waitForText(aliceCall.getByRole('status'), 'Call ended by Bob Baker', 10000)
     expect(alice.errors).to.deep.equal([])
   })
+
+  it('leaves a call that rings in two tabs of the same user ringing in the other when one tab closes', async () => {
+    const alice = await sample().open('alice@example.com')
+    const aliceAgain = await sample().open('alice@example.com')
+    const bob = await sample().open('bob@example.com')
+    await dial(bob, 'alice@example.com', 'Audio call')
+    await alice.page.getByRole('group', { name: 'Bob Baker is calling' }).waitFor()
+    const prompt = aliceAgain.page.getByRole('group', { name: 'Bob Baker is calling' })
+    await prompt.waitFor()
+
+    await alice.page.close()
+    await prompt.getByRole('button', { name: 'Answer audio only' }).click()
+    await waitForText(aliceAgain.page.getByRole('article', { name: 'Bob Baker' }).getByRole('status'), 'Connected')
+    await waitForText(bob.page.getByRole('article', { name: 'Alice Archer' }).getByRole('status'), 'Connected')
+    expect(aliceAgain.errors.concat(bob.errors)).to.deep.equal([])
+  })
 })

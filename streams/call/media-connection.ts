@@ -40,6 +40,15 @@ const endedOpen = (before: CallsState, after: CallsState): CallRecord[] =>
     return was !== undefined && !isTerminal(was.state) && isTerminal(call.state) && call.mediaConnectionState !== 'closed'
   })
 
+/** A leg of a joined call: the app saw it end at the join, while its peer connection carries the joined call. */
+const isJoinedLeg = (call: CallRecord | undefined): boolean => call?.joinedInto !== undefined && isTerminal(call.joinedInto.shown.state)
+
+/** The step without the media connection changes of joined calls' legs: they change inside, as the legs' other outputs do (join.ts). */
+const legsQuiet = (before: CallsState, step: CallsStep): CallsStep => ({
+  state: step.state,
+  outputs: step.outputs.filter((output) => output.type !== 'mediaConnectionChanged' || !isJoinedLeg(before.calls[output.callId])),
+})
+
 /** The call machine with media connection states: facts change a live call's; an ending call's becomes `closed` (closing a peer fires no state event). */
 export const withMediaConnection =
   (reducer: CallsReducer): CallsReducer =>
@@ -47,8 +56,8 @@ export const withMediaConnection =
     if (event.type === 'mediaConnectionChanged') {
       const call = state.calls[event.callId]
       if (call === undefined || isTerminal(call.state) || call.mediaConnectionState === event.state) return unchanged(state)
-      return changed(unchanged(state), call, event.state)
+      return legsQuiet(state, changed(unchanged(state), call, event.state))
     }
     const step = reducer(state, event)
-    return endedOpen(state, step.state).reduce((sofar, call) => changed(sofar, call, 'closed'), step)
+    return legsQuiet(state, endedOpen(state, step.state).reduce((sofar, call) => changed(sofar, call, 'closed'), step))
   }

@@ -6,7 +6,7 @@
 //   calls.js    calls, video, mute, hold, DTMF, transfer, join, devices (parts listed in calls.js)
 //   connection-status.js  the header's connection status
 //   event-log.js every SDK event, for the curious
-import { $, errorText, showError } from './dom.js'
+import { $, errorText, showError, showFieldProblem } from './dom.js'
 import { startCalls } from './calls.js'
 import { startChat } from './chat.js'
 import { startConnectionStatus } from './connection-status.js'
@@ -139,9 +139,19 @@ async function start(username, password) {
   }
 }
 
+/** Ends the user's calls that are still live; with `keepRinging`, not those that ring here (they ring on in the user's other tabs). */
+function endCalls(client, keepRinging = false) {
+  const { states } = client.call
+  for (const call of client.call.getAll()) {
+    if (call.state === states.ENDED || call.state === states.CANCELLED) continue
+    if (keepRinging && call.direction === 'incoming' && call.state === states.RINGING) continue
+    client.call.end(call.id)
+  }
+}
+
 /** Ends the user's calls and publishes them as offline (closed), waiting up to 1.5 s for the platform's answer. */
 async function leave(client) {
-  for (const call of client.call.getAll()) if (call.state !== client.call.states.ENDED && call.state !== client.call.states.CANCELLED) client.call.end(call.id)
+  endCalls(client)
   const leaving = new Promise((resolve) => {
     client.on('presence:selfChange', resolve)
     client.on('presence:error', resolve)
@@ -151,6 +161,12 @@ async function leave(client) {
   await leaving
 }
 
+/** Empties what the signed-out user typed (a message, whom to call, an SMS number, a group name) and the problems shown with it. */
+function clearForms() {
+  for (const form of appView.querySelectorAll('form')) form.reset()
+  for (const field of appView.querySelectorAll('[aria-describedby]')) showFieldProblem(field, $(`#${field.getAttribute('aria-describedby')}`), undefined)
+}
+
 $('#logout').addEventListener('click', async () => {
   const ending = session
   session = undefined
@@ -158,6 +174,7 @@ $('#logout').addEventListener('click', async () => {
   $('#logout').disabled = true
   await ending.stop()
   $('#logout').disabled = false
+  clearForms()
   sessionBar.hidden = true
   appView.hidden = true
   loginView.hidden = false
@@ -166,4 +183,8 @@ $('#logout').addEventListener('click', async () => {
 })
 
 // The page closes: end calls and leave cleanly where the browser lets us.
-window.addEventListener('pagehide', () => session?.client.dispose())
+window.addEventListener('pagehide', () => {
+  if (session === undefined) return
+  endCalls(session.client, true)
+  session.client.dispose()
+})

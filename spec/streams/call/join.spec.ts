@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { BasicError } from '../../../streams/errors.js'
 import { joinFailed, joinSucceeded } from '../../../streams/call/join.js'
+import { withMediaConnection } from '../../../streams/call/media-connection.js'
 import type { CallEvent, CallObject, CallRecord, CallsStep } from '../../../streams/call/model.js'
 import { refusalOf, toCallObject } from '../../../streams/call/steps.js'
 import { answered, bandwidth, reduce, reoffer, run, tracks } from './machine.js'
@@ -301,6 +302,30 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       expect(outputs.at(-1)).to.deep.include({ transition: undefined, error: undefined })
       expect(publicView(step, 'j').state).to.equal('Ended')
       expect(step.state.calls.b?.state).to.equal('Ended')
+    })
+
+    it('its legs say nothing of their media connection either: not while joined, nor when they end with the joined call', () => {
+      // As the call store reduces (store.ts): the media connection layer around the joins.
+      const reduceWithMedia = withMediaConnection(reduce)
+      const events: CallEvent[] = [
+        { type: 'mediaConnectionChanged', callId: 'b', state: 'connected' },
+        { type: 'mediaConnectionChanged', callId: 'c', state: 'disconnected' },
+        { type: 'endRequested', callId: 'j' },
+        { type: 'endRequested', callId: 'b' },
+        { type: 'endRequested', callId: 'c' },
+        { type: 'ended', callId: 'j', at: 4000 },
+        { type: 'ended', callId: 'b', at: 4010 },
+        { type: 'ended', callId: 'c', at: 4020 },
+      ]
+      let state = joint().state
+      const outputs: CallsStep['outputs'][number][] = []
+      for (const event of events) {
+        const step = reduceWithMedia(state, event)
+        state = step.state
+        outputs.push(...step.outputs)
+      }
+      expect(outputs.map((output) => `${output.type}:${output.callId}`)).to.deep.equal(['trackEnded:j', 'trackEnded:j', 'trackEnded:j', 'stateChanged:j', 'mediaConnectionChanged:j'])
+      expect(state.calls.b?.mediaConnectionState).to.equal('closed')
     })
   })
 

@@ -53,6 +53,8 @@ describe('calls in Chromium: renegotiation races and failures', function () {
 
     await alice.run((client, id) => client.call.unhold(id), callerCall)
     await bob.until((client, id) => client.call.getById(id)?.state === 'Connected', calleeCall)
+    // Bob is Connected once he answered the re-offer; Alice once that answer reached her.
+    await alice.until((client, id) => client.call.getById(id)?.state === 'Connected', callerCall)
     expect(await viewOf(alice, callerCall)).to.deep.equal({ state: 'Connected', localHold: false, remoteHold: false, local: ['audio'], remote: ['audio'] })
     expect(await inboundRising(bob, calleeCall, true)).to.deep.equal({ audio: true })
     expect(await inboundRising(alice, callerCall, true)).to.deep.equal({ audio: true })

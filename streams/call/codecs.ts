@@ -1,22 +1,26 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
+import { requestBody } from '../connection/codecs.js'
 
 // Wire codecs of WebRTC call signalling (`protocol/calls.md` §1–§12, `notifications.md` §4), shared with the local platform (`platform/features/calls.ts`).
 // The TURN credential codecs live with the subscription that fetches them (`streams/subscription/codecs.ts`).
 
-const clientCorrelator = t.partial({ clientCorrelator: t.string })
+/** The correlator every request body may carry. */
+const clientCorrelator = /* @__PURE__ */ requestBody(() => t.partial({ clientCorrelator: t.string }))
 
 /** An SDP carrier that may be empty: `{}` means "no SDP" (slow start, `calls.md` §6, §8.2). */
 const MaybeSdp = t.partial({ sdp: t.string })
 
 /** `POST .../sessions` body: a new call (`calls.md` §3.2). `offer: {}` is a slow-start caller (a gateway). */
-export const CreateSessionRequest = t.type({
-  wrtcsSession: t.intersection([
-    t.type({ tParticipantAddress: t.string, offer: MaybeSdp }),
-    clientCorrelator,
-    t.partial({ tParticipantName: t.string }),
-  ]),
-})
+export const CreateSessionRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({
+    wrtcsSession: t.intersection([
+      t.type({ tParticipantAddress: t.string, offer: MaybeSdp }),
+      clientCorrelator,
+      t.partial({ tParticipantName: t.string }),
+    ]),
+  }),
+)
 export type CreateSessionRequest = t.TypeOf<typeof CreateSessionRequest>
 
 /** `POST .../sessions` response (201): only `resourceURL` is read (session id = text after `sessions/`). */
@@ -25,31 +29,33 @@ export const CreateSessionResponse = t.type({
 })
 
 /** What a party reports with `PUT .../status`: ringing, or the audit keep-alive (`calls.md` §4, §12). */
-export const ReportedStatus = t.keyof({ Ringing: null, Connected: null })
+export const ReportedStatus = /* @__PURE__ */ requestBody(() => t.keyof({ Ringing: null, Connected: null }))
 export type ReportedStatus = t.TypeOf<typeof ReportedStatus>
 
 /** `PUT .../sessions/<id>/status` body. */
-export const SessionStatusRequest = t.type({ wrtcsSessionStatus: t.intersection([t.type({ status: ReportedStatus }), clientCorrelator]) })
+export const SessionStatusRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ wrtcsSessionStatus: t.intersection([t.type({ status: ReportedStatus }), clientCorrelator]) }),
+)
 export type SessionStatusRequest = t.TypeOf<typeof SessionStatusRequest>
 
 /** `PUT .../status` response (required): `Ringing`, `Connected` or `Closed` (any other value is tolerated). */
 export const SessionStatusResponse = t.type({ wrtcsSessionStatus: t.type({ status: t.string }) })
 
 /** `PUT .../sessions/<id>/answer` body: an answer, or our offer replying to a slow-start request. */
-export const AnswerRequest = t.type({ wrtcsAnswer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) })
+export const AnswerRequest = /* @__PURE__ */ requestBody(() => t.type({ wrtcsAnswer: t.intersection([t.type({ sdp: t.string }), clientCorrelator]) }))
 export type AnswerRequest = t.TypeOf<typeof AnswerRequest>
 
 /**
  * `PUT .../sessions/<id>/update` body: a re-offer (hold, unhold, add / remove media, `calls.md` §7). The SDK always sends an SDP; the local platform
  * also takes an offer-less update (a gateway's re-INVITE without SDP) and relays it as a slow-start re-offer (`calls.md` §8.2).
  */
-export const OfferRequest = t.type({ wrtcsOffer: t.intersection([MaybeSdp, clientCorrelator]) })
+export const OfferRequest = /* @__PURE__ */ requestBody(() => t.type({ wrtcsOffer: t.intersection([MaybeSdp, clientCorrelator]) }))
 export type OfferRequest = t.TypeOf<typeof OfferRequest>
 
 /** `PUT .../sessions/<id>/transfer` body: direct (address) or consultative (address + the other session id). */
-export const TransferRequest = t.type({
-  wrtcsTransfer: t.intersection([t.type({ address: t.string }), clientCorrelator, t.partial({ sessionId: t.string })]),
-})
+export const TransferRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ wrtcsTransfer: t.intersection([t.type({ address: t.string }), clientCorrelator, t.partial({ sessionId: t.string })]) }),
+)
 export type TransferRequest = t.TypeOf<typeof TransferRequest>
 
 /** `{ rel, href }`: the session id is the text after `sessions/` in `link[0].href`; `rel` is not examined, whatever its type. */

@@ -23,13 +23,11 @@ export interface DtmfTiming {
   readonly gap: number
 }
 
-/** Row (low) and column (high) frequencies of each tone in Hz (ITU-T Q.23). */
-const frequencies: Readonly<Record<string, readonly [number, number]>> = {
-  '1': [697, 1209], '2': [697, 1336], '3': [697, 1477],
-  '4': [770, 1209], '5': [770, 1336], '6': [770, 1477],
-  '7': [852, 1209], '8': [852, 1336], '9': [852, 1477],
-  '*': [941, 1209], '0': [941, 1336], '#': [941, 1477],
-}
+/** The keypad, row by row: a tone's row gives its low frequency, its column its high one (ITU-T Q.23). */
+const keypad = '123456789*0#'
+/** Row (low) and column (high) frequencies in Hz. */
+const rows = [697, 770, 852, 941]
+const columns = [1209, 1336, 1477]
 
 /** Checks `call.sendDTMF`'s tones: a non-empty string of `0-9 * # ,`, else a `call:7` BasicError naming the characters that are not tones. */
 export function checkTones(tone: unknown): E.Either<BasicError, string> {
@@ -71,9 +69,9 @@ export function dtmfSchedule(tones: string, timing: DtmfTiming): { readonly tone
   let at = 0
   const scheduled: ScheduledTone[] = []
   for (const tone of tones) {
-    const pair = frequencies[tone]
-    if (pair !== undefined) scheduled.push({ at, low: pair[0], high: pair[1] })
-    at += pair === undefined ? dtmfPause : timing.duration + timing.gap
+    const key = keypad.indexOf(tone)
+    if (key >= 0) scheduled.push({ at, low: rows[Math.floor(key / 3)] as number, high: columns[key % 3] as number })
+    at += key < 0 ? dtmfPause : timing.duration + timing.gap
   }
   return { tones: scheduled, length: at }
 }

@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { requestBody } from '../connection/codecs.js'
 
 // Wire payloads of the personal address book (`protocol/presence-groups-users.md` §3), shared by the SDK and the local platform.
 
@@ -13,9 +14,9 @@ export const WireContact = t.type({ contactId: t.string, attributeList: Attribut
 export type WireContact = t.TypeOf<typeof WireContact>
 
 /** `POST .../contacts` and `PUT .../contacts/<contactId>` body. */
-export const ContactRequest = t.type({
-  contact: t.intersection([t.type({ attributeList: AttributeList }), t.partial({ contactId: t.string })]),
-})
+export const ContactRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({ contact: t.intersection([t.type({ attributeList: AttributeList }), t.partial({ contactId: t.string })]) }),
+)
 export type ContactRequest = t.TypeOf<typeof ContactRequest>
 
 /** `GET .../contacts/<contactId>` response (required); also what add and update answer. */

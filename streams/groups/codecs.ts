@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { requestBody } from '../connection/codecs.js'
 
 // Wire payloads of groups (`protocol/presence-groups-users.md` §2, `notifications.md` §8), shared by the SDK and the local platform.
 
@@ -10,7 +11,7 @@ export const WireParticipant = t.intersection([
 export type WireParticipant = t.TypeOf<typeof WireParticipant>
 
 /** A participant as the SDK sends it: an address, and whether they administer the group. */
-const NewParticipant = t.intersection([t.type({ address: t.string }), t.partial({ 'x-isAdmin': t.boolean })])
+const NewParticipant = /* @__PURE__ */ requestBody(() => t.intersection([t.type({ address: t.string }), t.partial({ 'x-isAdmin': t.boolean })]))
 
 /** The group object (§2.1): `resourceURL` and `participant` are required. */
 export const WireGroup = t.intersection([
@@ -20,12 +21,14 @@ export const WireGroup = t.intersection([
 export type WireGroup = t.TypeOf<typeof WireGroup>
 
 /** `POST .../group` body (§2.2): the creator first, as administrator. */
-export const CreateGroupRequest = t.type({
-  groupChatSessionInformation: t.intersection([
-    t.type({ participant: t.array(NewParticipant) }),
-    t.partial({ subject: t.string, 'x-image': t.string, 'x-name': t.string, 'x-type': t.string }),
-  ]),
-})
+export const CreateGroupRequest = /* @__PURE__ */ requestBody(() =>
+  t.type({
+    groupChatSessionInformation: t.intersection([
+      t.type({ participant: t.array(NewParticipant) }),
+      t.partial({ subject: t.string, 'x-image': t.string, 'x-name': t.string, 'x-type': t.string }),
+    ]),
+  }),
+)
 export type CreateGroupRequest = t.TypeOf<typeof CreateGroupRequest>
 
 /** `POST .../group` and `GET .../group/<groupId>` responses (required). */
@@ -38,14 +41,14 @@ export const GroupListResponse = t.type({
 })
 
 /** `POST .../group/<groupId>/participants` body (§2.5). */
-export const AddParticipantRequest = t.type({ participantInformation: NewParticipant })
+export const AddParticipantRequest = /* @__PURE__ */ requestBody(() => t.type({ participantInformation: NewParticipant }))
 export type AddParticipantRequest = t.TypeOf<typeof AddParticipantRequest>
 
 /** Its response (required, 201). */
 export const AddParticipantResponse = t.type({ participantInformation: WireParticipant })
 
 /** `PUT .../participants/<ownIdentity>/status` body (§2.4). */
-export const ParticipantStatusRequest = t.type({ participantSessionStatus: t.type({ status: t.string }) })
+export const ParticipantStatusRequest = /* @__PURE__ */ requestBody(() => t.type({ participantSessionStatus: t.type({ status: t.string }) }))
 export type ParticipantStatusRequest = t.TypeOf<typeof ParticipantStatusRequest>
 
 const Link = t.type({ rel: t.string, href: t.string })

@@ -16,13 +16,17 @@ import { findConversation } from './state.js'
 
 type Events = E.Either<BasicError, readonly MessagingEvent[]>
 
-const failed = (message: string): Events => E.left(new BasicError(errorCodes.general.NO_CODE, message))
-const malformedChat = (why: string): Events => failed(`Malformed chatMessageNotification: ${why}`)
+/** The error a malformed notification of `kind` is reported as (`messages:error`), saying why. */
+const malformed = (kind: string, why: string): E.Either<BasicError, never> => E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${kind}: ${why}`))
+const malformedChat = (why: string): Events => malformed('chatMessageNotification', why)
+
+/** No state events: a notification messaging ignores (one shared result, as nothing changes it). */
+const none: Events = E.right([])
 
 /** The decoded body, or a decode failure as the error the feature reports (`messages:error`). */
 const decode = <A>(codec: t.Type<A, unknown, unknown>, value: unknown, what: string): E.Either<BasicError, A> => {
   const read = checked(codec, value)
-  return E.isRight(read) ? read : E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${what}: ${describeDecodeErrors(read.left)}`))
+  return E.isRight(read) ? read : malformed(what, describeDecodeErrors(read.left))
 }
 
 /** `then` of the decoded body, or the decode's error (`E.chain` without the allocations of fp-ts's data-first/last dispatch, once per notification). */
@@ -58,7 +62,7 @@ const linkWith = (links: readonly Link[], rel: string): Link | undefined => link
 /** A chat message, or the platform's copy of one's own send (`notifications.md` §5.1). */
 function chatMessageEvents(notification: ChatMessageNotification, chatMessage: NotifiedChatMessage, state: MessagingState): Events {
   const direction = chatMessage['x-type']
-  if (direction !== 'inbound' && direction !== 'outbound') return E.right([])
+  if (direction !== 'inbound' && direction !== 'outbound') return none
   const { link } = notification
   const chatType = chatTypeOfHref((linkWith(link, 'chatMessage') ?? link[0])?.href ?? '')
   const messageId = link[0] === undefined ? undefined : messageIdOf(link[0].href)
@@ -81,12 +85,12 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
 
 /** A typing indicator of someone else (`notifications.md` §6.1). */
 function typingEvents(notification: ChatMessageNotification, isComposing: NotifiedIsComposing): Events {
-  if (isComposing['x-type'] !== 'inbound') return E.right([])
+  if (isComposing['x-type'] !== 'inbound') return none
   const chatType = chatTypeOfHref((linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href ?? '')
   if (!chatType) return E.left(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Cannot tell the conversation type of a typing notification'))
   const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
   if (!remote) return malformedChat('typing indicator without destination')
-  if (isComposing.state !== 'active' && isComposing.state !== 'idle') return E.right([])
+  if (isComposing.state !== 'active' && isComposing.state !== 'idle') return none
   return E.right([{ type: 'typingChanged', destination: [remote], chatType, sender: isComposing.senderAddress, state: isComposing.state }])
 }
 
@@ -95,12 +99,12 @@ const chatNotificationEvents = (notification: ChatMessageNotification, state: Me
     ? chatMessageEvents(notification, notification.chatMessage, state)
     : notification.isComposing
       ? typingEvents(notification, notification.isComposing)
-      : E.right([])
+      : none
 
 function smsNotificationEvents(notification: InboundSmsNotification, state: MessagingState, now: number): Events {
   const sms = notification.inboundSMSMessage
   const sender = sms.senderAddress ?? sms.senderAdress
-  if (!sender || !sms.messageId) return failed('Malformed inboundSMSMessageNotification: no sender or message id')
+  if (!sender || !sms.messageId) return malformed('inboundSMSMessageNotification', 'no sender or message id')
   const destination = [sender]
   const timestamp = notification.dateTime ?? sms.dateTime ?? now
   const message = receivedMessage(sms.messageId, sender, timestamp, [{ type: 'text', text: sms.message ?? '' }])
@@ -110,14 +114,14 @@ function smsNotificationEvents(notification: InboundSmsNotification, state: Mess
 
 function messageEventEvents(kind: string, notification: MessageEventNotification): Events {
   const href = notification.link[0]?.href
-  if (href === undefined) return failed(`Malformed ${kind}: no link`)
+  if (href === undefined) return malformed(kind, 'no link')
   const remote = kind === 'smsEventNotification' ? segmentAfter(href, 'remoteAddresses') : undefined
   const target = kind === 'smsEventNotification' ? (remote ? { destination: [remote], chatType: 'sms' as const } : undefined) : chatTargetOfHref(href)
-  if (!target) return failed(`Malformed ${kind}: cannot tell the conversation of ${href}`)
+  if (!target) return malformed(kind, `cannot tell the conversation of ${href}`)
   const messageId = messageIdOf(href)
   if (notification.eventType === 'SessionDeleted') return E.right([{ type: 'conversationDeleted', ...target, remote: true }])
-  if (notification.eventType !== 'MessageDeleted') return E.right([])
-  return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : failed(`Malformed ${kind}: no message id`)
+  if (notification.eventType !== 'MessageDeleted') return none
+  return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : malformed(kind, 'no message id')
 }
 
 /**
@@ -139,7 +143,7 @@ export function notificationEvents(notification: InboundNotification, state: Mes
     case 'smsEventNotification':
       return andThen(decode(MessageEventNotification, body, kind), (decoded) => messageEventEvents(kind, decoded))
     default:
-      return E.right([])
+      return none
   }
 }
 

@@ -11,7 +11,7 @@ import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIs
 import type { MessagingContext } from './effects.js'
 import { holdsMessage, pendingSendOf } from './messages.js'
 import { receivedMessage } from './received.js'
-import { chatTypes, emptyConversation, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
+import { chatTypes, emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
 
 type Events = E.Either<BasicError, readonly MessagingEvent[]>
@@ -162,19 +162,21 @@ export const receive = ({ link, environment, current, dispatch, logger }: Receiv
 
 // ── Response bodies ─────────────────────────────────────────────────────────────────────────
 
+type ListedDetails = ChatSession['sessionDetails']
+
+/** A listed conversation: a chat session or an SMS thread, with the details both carry. */
+const listed = (remote: string, type: ChatType, address: string | undefined, details: ListedDetails, id?: string): Conversation =>
+  emptyConversation([remote], type, definedFields({ id, address, lastMessage: details.lastText, lastReceived: details.lastMessageTime, lastPull: details.lastPullTime }))
+
 /** A conversation of the list (`messaging.md` §7.1), or undefined when its type is unknown. */
 export function conversationOfSession(session: ChatSession): Conversation | undefined {
   const type = entryOf(chatTypes, session.sessionType.toUpperCase())
   if (!type || session.remoteAddress === undefined) return undefined
-  const { lastText, lastMessageTime, lastPullTime } = session.sessionDetails
-  return emptyConversation([session.remoteAddress], type, definedFields({ id: session.sessionId, address: session.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
+  return listed(session.remoteAddress, type, session.localAddress, session.sessionDetails, session.sessionId)
 }
 
 /** An SMS conversation of the thread list (**Later**). */
-export function conversationOfThread(thread: SmsThread): Conversation {
-  const { lastText, lastMessageTime, lastPullTime } = thread.threadDetails ?? {}
-  return emptyConversation([thread.remoteAddress], 'sms', definedFields({ address: thread.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
-}
+export const conversationOfThread = (thread: SmsThread): Conversation => listed(thread.remoteAddress, 'sms', thread.localAddress, thread.threadDetails ?? {})
 
 /** A message of a chat history page (`messaging.md` §7.2), or undefined without an id. */
 export function messageOfHistory(item: HistoryMessage): Message | undefined {

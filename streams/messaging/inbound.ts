@@ -57,14 +57,15 @@ export const chatTargetOfHref = (href: string): Target | undefined => {
   return chatType && peer ? { destination: [peer], chatType } : undefined
 }
 
-const linkWith = (links: readonly Link[], rel: string): Link | undefined => links.find((link) => link.rel === rel)
+/** The conversation type a chat notification's links tell: its link of this `rel`, else its first. */
+const chatTypeOfLinks = (links: readonly Link[], rel: string): ChatType | undefined => chatTypeOfHref((links.find((link) => link.rel === rel) ?? links[0])?.href ?? '')
 
 /** A chat message, or the platform's copy of one's own send (`notifications.md` §5.1). */
 function chatMessageEvents(notification: ChatMessageNotification, chatMessage: NotifiedChatMessage, state: MessagingState): Events {
   const direction = chatMessage['x-type']
   if (direction !== 'inbound' && direction !== 'outbound') return none
   const { link } = notification
-  const chatType = chatTypeOfHref((linkWith(link, 'chatMessage') ?? link[0])?.href ?? '')
+  const chatType = chatTypeOfLinks(link, 'chatMessage')
   const messageId = link[0] === undefined ? undefined : messageIdOf(link[0].href)
   if (!chatType || !messageId) return malformedChat('no chatMessage link with a message id')
   const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
@@ -86,7 +87,7 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
 /** A typing indicator of someone else (`notifications.md` §6.1). */
 function typingEvents(notification: ChatMessageNotification, isComposing: NotifiedIsComposing): Events {
   if (isComposing['x-type'] !== 'inbound') return none
-  const chatType = chatTypeOfHref((linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href ?? '')
+  const chatType = chatTypeOfLinks(notification.link, 'chatSession')
   if (!chatType) return E.left(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Cannot tell the conversation type of a typing notification'))
   const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
   if (!remote) return malformedChat('typing indicator without destination')

@@ -23,9 +23,7 @@ export const ComposingState = /* @__PURE__ */ requestBody(() => t.keyof({ active
 export type ComposingState = t.TypeOf<typeof ComposingState>
 
 /** `POST .../messages` body of a typing indicator. */
-export const IsComposingBody = /* @__PURE__ */ requestBody(() =>
-  t.type({ isComposing: fields({ state: ComposingState }, { contenttype: t.string, refresh: NumberOrString, lastactive: t.number }) }),
-)
+export const IsComposingBody = /* @__PURE__ */ requestBody(() => t.type({ isComposing: fields({ state: ComposingState }, { contenttype: t.string, refresh: NumberOrString, lastactive: t.number }) }))
 export type IsComposingBody = t.TypeOf<typeof IsComposingBody>
 
 /** What the shared chat URL accepts: a message or a typing indicator. */
@@ -38,9 +36,7 @@ export const ChatSendResponse = t.type({ chatMessage: fields({ resourceURL: t.st
 // ── File upload (§3.3) ──────────────────────────────────────────────────────────────────────
 
 /** The `root-fields` form field the reference sends with every upload. */
-export const UploadRootFields = /* @__PURE__ */ requestBody(() =>
-  t.type({ object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }) }),
-)
+export const UploadRootFields = /* @__PURE__ */ requestBody(() => t.type({ object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }) }))
 
 /** An attribute of a stored object; values are strings, or arrays of strings in the OMA model. */
 const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
@@ -78,9 +74,7 @@ export const ChatMessageListResponse = t.type({ chatMessageList: fields({ chatMe
 const smsText = { outboundSMSTextMessage: t.type({ message: t.string }) }
 
 /** `POST /cpaas/smsmessaging/v1/<userId>/outbound/<sender>/requests` body. */
-export const SmsSendBody = /* @__PURE__ */ requestBody(() =>
-  t.type({ outboundSMSMessageRequest: fields({ address: t.array(t.string), ...smsText }, { clientCorrelator: t.string, senderAddress: t.string }) }),
-)
+export const SmsSendBody = /* @__PURE__ */ requestBody(() => t.type({ outboundSMSMessageRequest: fields({ address: t.array(t.string), ...smsText }, { clientCorrelator: t.string, senderAddress: t.string }) }))
 export type SmsSendBody = t.TypeOf<typeof SmsSendBody>
 
 const DeliveryInfo = fields({ deliveryStatus: t.string }, { address: t.string, messageId: t.string })

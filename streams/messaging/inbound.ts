@@ -163,10 +163,8 @@ export const receive = ({ link, environment, current, dispatch, logger }: Receiv
 
 // ── Response bodies ─────────────────────────────────────────────────────────────────────────
 
-type ListedDetails = ChatSession['sessionDetails']
-
 /** A listed conversation: a chat session or an SMS thread, with the details both carry. */
-const listed = (remote: string, type: ChatType, address: string | undefined, details: ListedDetails, id?: string): Conversation =>
+const listed = (remote: string, type: ChatType, address: string | undefined, details: ChatSession['sessionDetails'], id?: string): Conversation =>
   emptyConversation([remote], type, definedFields({ id, address, lastMessage: details.lastText, lastReceived: details.lastMessageTime, lastPull: details.lastPullTime }))
 
 /** A conversation of the list (`messaging.md` §7.1), or undefined when its type is unknown. */

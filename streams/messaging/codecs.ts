@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { requestBody } from '../connection/codecs.js'
 
 // Wire payloads of messaging (`protocol/messaging.md`, `notifications.md` §5–§6), shared by the SDK and the local platform.
 // Extra fields the reference platform may add are ignored; required fields are those the protocol marks **required**.
@@ -14,19 +15,19 @@ const NumberOrString = t.union([t.number, t.string])
 // ── Sending chat (§3.2) and the typing indicator (§6.1): one URL, told apart by the top key ──
 
 /** `POST .../messages` body of a chat message; an uploaded file is referenced as `{ name, "x-id" }`. */
-export const ChatMessageBody = t.type({ chatMessage: t.partial({ text: t.string, attachment: t.array(t.type({ name: t.string, 'x-id': t.string })) }) })
+export const ChatMessageBody = /* @__PURE__ */ requestBody(() => t.type({ chatMessage: t.partial({ text: t.string, attachment: t.array(t.type({ name: t.string, 'x-id': t.string })) }) }))
 export type ChatMessageBody = t.TypeOf<typeof ChatMessageBody>
 
 /** `active` while the user types, `idle` otherwise. */
-export const ComposingState = t.keyof({ active: null, idle: null })
+export const ComposingState = /* @__PURE__ */ requestBody(() => t.keyof({ active: null, idle: null }))
 export type ComposingState = t.TypeOf<typeof ComposingState>
 
 /** `POST .../messages` body of a typing indicator. */
-export const IsComposingBody = t.type({ isComposing: fields({ state: ComposingState }, { contenttype: t.string, refresh: NumberOrString, lastactive: t.number }) })
+export const IsComposingBody = /* @__PURE__ */ requestBody(() => t.type({ isComposing: fields({ state: ComposingState }, { contenttype: t.string, refresh: NumberOrString, lastactive: t.number }) }))
 export type IsComposingBody = t.TypeOf<typeof IsComposingBody>
 
 /** What the shared chat URL accepts: a message or a typing indicator. */
-export const ChatPostBody = t.union([ChatMessageBody, IsComposingBody])
+export const ChatPostBody = /* @__PURE__ */ requestBody(() => t.union([ChatMessageBody, IsComposingBody]))
 export type ChatPostBody = t.TypeOf<typeof ChatPostBody>
 
 /** 201 answer to a chat send: `resourceURL` holds the message id after `/messages/`. */
@@ -35,7 +36,7 @@ export const ChatSendResponse = t.type({ chatMessage: fields({ resourceURL: t.st
 // ── File upload (§3.3) ──────────────────────────────────────────────────────────────────────
 
 /** The `root-fields` form field the reference sends with every upload. */
-export const UploadRootFields = t.type({ object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }) })
+export const UploadRootFields = /* @__PURE__ */ requestBody(() => t.type({ object: t.type({ attributes: t.type({ attribute: t.array(t.unknown) }), flags: t.type({ flag: t.array(t.unknown) }) }) }))
 
 /** An attribute of a stored object; values are strings, or arrays of strings in the OMA model. */
 const ObjectAttribute = t.type({ name: t.string, value: t.union([t.string, t.number, t.array(t.string)]) })
@@ -73,7 +74,7 @@ export const ChatMessageListResponse = t.type({ chatMessageList: fields({ chatMe
 const smsText = { outboundSMSTextMessage: t.type({ message: t.string }) }
 
 /** `POST /cpaas/smsmessaging/v1/<userId>/outbound/<sender>/requests` body. */
-export const SmsSendBody = t.type({ outboundSMSMessageRequest: fields({ address: t.array(t.string), ...smsText }, { clientCorrelator: t.string, senderAddress: t.string }) })
+export const SmsSendBody = /* @__PURE__ */ requestBody(() => t.type({ outboundSMSMessageRequest: fields({ address: t.array(t.string), ...smsText }, { clientCorrelator: t.string, senderAddress: t.string }) }))
 export type SmsSendBody = t.TypeOf<typeof SmsSendBody>
 
 const DeliveryInfo = fields({ deliveryStatus: t.string }, { address: t.string, messageId: t.string })

@@ -5,7 +5,7 @@ import { failedTo, outcome$, type MessagingContext } from './effects.js'
 import { conversationOfSession, conversationOfThread, messageOfHistory, messageOfSmsHistory } from './inbound.js'
 import { holdsMessage } from './messages.js'
 import { deleteConversation, deleteMessage, fetchChatHistory, fetchChatSessions, fetchSmsHistory, fetchSmsThreads } from './requests.js'
-import { conversationKey, findConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type Target } from './state.js'
+import { conversationKey, findConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Target } from './state.js'
 
 export interface Page {
   readonly messages: readonly Message[]
@@ -37,8 +37,14 @@ export const conversationList$ = (link: PlatformLink, user: AuthUser, type: Chat
     : fetchChatSessions(link, user.username, type).pipe(map(({ chatSessionList }) => chatSessionList.chatSession.map(conversationOfSession).filter(defined)))
 
 /** The ids of `messages` that the conversation does not hold yet. */
-export const newIds = (held: Conversation | undefined, messages: readonly Message[]): readonly string[] =>
+const newIds = (held: Conversation | undefined, messages: readonly Message[]): readonly string[] =>
   messages.flatMap((message) => (message.messageId && !holdsMessage(held, message.messageId) ? [message.messageId] : []))
+
+/** The `historyFetched` event of a page: its new message ids are those the conversation does not hold now; only a recovered page may make a new conversation. */
+export function historyFetched(current: () => MessagingState, target: Target, page: Page, older: boolean, recovered: boolean): MessagingEvent {
+  const held = findConversation(current(), target.destination, target.chatType)
+  return { type: 'historyFetched', ...target, ...page, page: older ? 'older' : 'latest', recovered, newMessageIds: newIds(held, page.messages), newConversation: recovered && held === undefined }
+}
 
 type Histories = Pick<MessagingContext, 'link' | 'smsSender' | 'current' | 'dispatch' | 'effects' | 'withUser' | 'deletions'>
 
@@ -56,10 +62,7 @@ export function createHistory(context: Histories) {
       dispatch({ type: 'historyRequested', ...target })
       return outcome$(
         withUser((user) => historyPage$(context, user, target, amount, next)),
-        (page) => {
-          const newMessageIds = newIds(findConversation(current(), destination, chatType), page.messages)
-          return { type: 'historyFetched', ...target, ...page, page: next === undefined ? 'latest' : 'older', recovered: false, newMessageIds, newConversation: false }
-        },
+        (page) => historyFetched(current, target, page, next !== undefined, false),
         (error) => ({ type: 'historyFailed', ...target, error }),
       )
     })

@@ -11,18 +11,22 @@ import type { ChatSession, HistoryMessage, Link, NotifiedChatMessage, NotifiedIs
 import type { MessagingContext } from './effects.js'
 import { holdsMessage, pendingSendOf } from './messages.js'
 import { receivedMessage } from './received.js'
-import { chatTypes, emptyConversation, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
+import { chatTypes, emptyConversation, type ChatType, type Conversation, type Message, type MessagingEvent, type MessagingState, type Part, type Target } from './model.js'
 import { findConversation } from './state.js'
 
 type Events = E.Either<BasicError, readonly MessagingEvent[]>
 
-const failed = (message: string): Events => E.left(new BasicError(errorCodes.general.NO_CODE, message))
-const malformedChat = (why: string): Events => failed(`Malformed chatMessageNotification: ${why}`)
+/** The error a malformed notification of `kind` is reported as (`messages:error`), saying why. */
+const malformed = (kind: string, why: string): E.Either<BasicError, never> => E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${kind}: ${why}`))
+const malformedChat = (why: string): Events => malformed('chatMessageNotification', why)
+
+/** No state events: a notification messaging ignores (one shared result, as nothing changes it). */
+const none: Events = E.right([])
 
 /** The decoded body, or a decode failure as the error the feature reports (`messages:error`). */
 const decode = <A>(codec: t.Type<A, unknown, unknown>, value: unknown, what: string): E.Either<BasicError, A> => {
   const read = checked(codec, value)
-  return E.isRight(read) ? read : E.left(new BasicError(errorCodes.general.NO_CODE, `Malformed ${what}: ${describeDecodeErrors(read.left)}`))
+  return E.isRight(read) ? read : malformed(what, describeDecodeErrors(read.left))
 }
 
 /** `then` of the decoded body, or the decode's error (`E.chain` without the allocations of fp-ts's data-first/last dispatch, once per notification). */
@@ -53,14 +57,15 @@ export const chatTargetOfHref = (href: string): Target | undefined => {
   return chatType && peer ? { destination: [peer], chatType } : undefined
 }
 
-const linkWith = (links: readonly Link[], rel: string): Link | undefined => links.find((link) => link.rel === rel)
+/** The conversation type a chat notification's links tell: its link of this `rel`, else its first. */
+const chatTypeOfLinks = (links: readonly Link[], rel: string): ChatType | undefined => chatTypeOfHref((links.find((link) => link.rel === rel) ?? links[0])?.href ?? '')
 
 /** A chat message, or the platform's copy of one's own send (`notifications.md` §5.1). */
 function chatMessageEvents(notification: ChatMessageNotification, chatMessage: NotifiedChatMessage, state: MessagingState): Events {
   const direction = chatMessage['x-type']
-  if (direction !== 'inbound' && direction !== 'outbound') return E.right([])
+  if (direction !== 'inbound' && direction !== 'outbound') return none
   const { link } = notification
-  const chatType = chatTypeOfHref((linkWith(link, 'chatMessage') ?? link[0])?.href ?? '')
+  const chatType = chatTypeOfLinks(link, 'chatMessage')
   const messageId = link[0] === undefined ? undefined : messageIdOf(link[0].href)
   if (!chatType || !messageId) return malformedChat('no chatMessage link with a message id')
   const remote = direction === 'outbound' || chatType === 'chat-group' ? chatMessage['x-destinationAddress'] : chatMessage.senderAddress
@@ -81,12 +86,12 @@ function chatMessageEvents(notification: ChatMessageNotification, chatMessage: N
 
 /** A typing indicator of someone else (`notifications.md` §6.1). */
 function typingEvents(notification: ChatMessageNotification, isComposing: NotifiedIsComposing): Events {
-  if (isComposing['x-type'] !== 'inbound') return E.right([])
-  const chatType = chatTypeOfHref((linkWith(notification.link, 'chatSession') ?? notification.link[0])?.href ?? '')
+  if (isComposing['x-type'] !== 'inbound') return none
+  const chatType = chatTypeOfLinks(notification.link, 'chatSession')
   if (!chatType) return E.left(new BasicError(errorCodes.messaging.SET_IS_TYPING_FAIL, 'Cannot tell the conversation type of a typing notification'))
   const remote = chatType === 'chat-group' ? isComposing['x-destinationAddress'] : isComposing.senderAddress
   if (!remote) return malformedChat('typing indicator without destination')
-  if (isComposing.state !== 'active' && isComposing.state !== 'idle') return E.right([])
+  if (isComposing.state !== 'active' && isComposing.state !== 'idle') return none
   return E.right([{ type: 'typingChanged', destination: [remote], chatType, sender: isComposing.senderAddress, state: isComposing.state }])
 }
 
@@ -95,12 +100,12 @@ const chatNotificationEvents = (notification: ChatMessageNotification, state: Me
     ? chatMessageEvents(notification, notification.chatMessage, state)
     : notification.isComposing
       ? typingEvents(notification, notification.isComposing)
-      : E.right([])
+      : none
 
 function smsNotificationEvents(notification: InboundSmsNotification, state: MessagingState, now: number): Events {
   const sms = notification.inboundSMSMessage
   const sender = sms.senderAddress ?? sms.senderAdress
-  if (!sender || !sms.messageId) return failed('Malformed inboundSMSMessageNotification: no sender or message id')
+  if (!sender || !sms.messageId) return malformed('inboundSMSMessageNotification', 'no sender or message id')
   const destination = [sender]
   const timestamp = notification.dateTime ?? sms.dateTime ?? now
   const message = receivedMessage(sms.messageId, sender, timestamp, [{ type: 'text', text: sms.message ?? '' }])
@@ -110,14 +115,14 @@ function smsNotificationEvents(notification: InboundSmsNotification, state: Mess
 
 function messageEventEvents(kind: string, notification: MessageEventNotification): Events {
   const href = notification.link[0]?.href
-  if (href === undefined) return failed(`Malformed ${kind}: no link`)
+  if (href === undefined) return malformed(kind, 'no link')
   const remote = kind === 'smsEventNotification' ? segmentAfter(href, 'remoteAddresses') : undefined
   const target = kind === 'smsEventNotification' ? (remote ? { destination: [remote], chatType: 'sms' as const } : undefined) : chatTargetOfHref(href)
-  if (!target) return failed(`Malformed ${kind}: cannot tell the conversation of ${href}`)
+  if (!target) return malformed(kind, `cannot tell the conversation of ${href}`)
   const messageId = messageIdOf(href)
   if (notification.eventType === 'SessionDeleted') return E.right([{ type: 'conversationDeleted', ...target, remote: true }])
-  if (notification.eventType !== 'MessageDeleted') return E.right([])
-  return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : failed(`Malformed ${kind}: no message id`)
+  if (notification.eventType !== 'MessageDeleted') return none
+  return messageId ? E.right([{ type: 'messageDeleted', ...target, messageId, remote: true }]) : malformed(kind, 'no message id')
 }
 
 /**
@@ -139,7 +144,7 @@ export function notificationEvents(notification: InboundNotification, state: Mes
     case 'smsEventNotification':
       return andThen(decode(MessageEventNotification, body, kind), (decoded) => messageEventEvents(kind, decoded))
     default:
-      return E.right([])
+      return none
   }
 }
 
@@ -158,19 +163,19 @@ export const receive = ({ link, environment, current, dispatch, logger }: Receiv
 
 // ── Response bodies ─────────────────────────────────────────────────────────────────────────
 
+/** A listed conversation: a chat session or an SMS thread, with the details both carry. */
+const listed = (remote: string, type: ChatType, address: string | undefined, details: ChatSession['sessionDetails'], id?: string): Conversation =>
+  emptyConversation([remote], type, definedFields({ id, address, lastMessage: details.lastText, lastReceived: details.lastMessageTime, lastPull: details.lastPullTime }))
+
 /** A conversation of the list (`messaging.md` §7.1), or undefined when its type is unknown. */
 export function conversationOfSession(session: ChatSession): Conversation | undefined {
   const type = entryOf(chatTypes, session.sessionType.toUpperCase())
   if (!type || session.remoteAddress === undefined) return undefined
-  const { lastText, lastMessageTime, lastPullTime } = session.sessionDetails
-  return emptyConversation([session.remoteAddress], type, definedFields({ id: session.sessionId, address: session.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
+  return listed(session.remoteAddress, type, session.localAddress, session.sessionDetails, session.sessionId)
 }
 
 /** An SMS conversation of the thread list (**Later**). */
-export function conversationOfThread(thread: SmsThread): Conversation {
-  const { lastText, lastMessageTime, lastPullTime } = thread.threadDetails ?? {}
-  return emptyConversation([thread.remoteAddress], 'sms', definedFields({ address: thread.localAddress, lastMessage: lastText, lastReceived: lastMessageTime, lastPull: lastPullTime }))
-}
+export const conversationOfThread = (thread: SmsThread): Conversation => listed(thread.remoteAddress, 'sms', thread.localAddress, thread.threadDetails ?? {})
 
 /** A message of a chat history page (`messaging.md` §7.2), or undefined without an id. */
 export function messageOfHistory(item: HistoryMessage): Message | undefined {

@@ -106,10 +106,7 @@ export class MessageLog {
   push(message: Message): MessageLog {
     // Frozen, as every message the log holds: a conversation hands them out to apps.
     Object.freeze(message)
-    const pending = this.pending + Number(isPending(message))
-    if (this.tail.length < width) return this.derived(new MessageLog(this.root, this.shift, this.count, this.tail.concat([message]), pending), message)
-    const { root, shift } = appended(this.root, this.shift, this.count, this.tail)
-    return this.derived(new MessageLog(root, shift, this.count + width, [message], pending), message)
+    return this.withTail(this.tail.concat([message]), message)
   }
 
   /** This log with `message` before the message at `index` (last when `index` is the length). */
@@ -118,7 +115,11 @@ export class MessageLog {
     Object.freeze(message)
     if (index < this.count) return MessageLog.from([...this.toArray().slice(0, index), message, ...this.toArray().slice(index)])
     const at = index - this.count
-    const tail = [...this.tail.slice(0, at), message, ...this.tail.slice(at)]
+    return this.withTail([...this.tail.slice(0, at), message, ...this.tail.slice(at)], message)
+  }
+
+  /** This log with `tail` (its tail and the added `message`, up to 33) after the trie: a full first 32 go into the trie. */
+  private withTail(tail: readonly Message[], message: Message): MessageLog {
     const pending = this.pending + Number(isPending(message))
     if (tail.length <= width) return this.derived(new MessageLog(this.root, this.shift, this.count, tail, pending), message)
     const { root, shift } = appended(this.root, this.shift, this.count, tail.slice(0, width))

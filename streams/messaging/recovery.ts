@@ -2,9 +2,9 @@ import { EMPTY, catchError, expand, filter, forkJoin, from, map, mergeMap, of, r
 import type { AuthUser } from '../connection/link.js'
 import { asBasicError } from '../errors.js'
 import type { MessagingContext } from './effects.js'
-import { conversationList$, historyPage$, newIds, type HistorySource, type Page } from './history.js'
+import { conversationList$, historyFetched, historyPage$, type HistorySource, type Page } from './history.js'
 import { sortTime } from './messages.js'
-import { findConversation, type ChatType, type Conversation, type Message, type MessagingEvent } from './state.js'
+import type { ChatType, Conversation, Message, MessagingEvent } from './state.js'
 
 /** How far before the loss of the socket recovery looks (clocks of client and platform differ). */
 const recoverySlackMs = 30_000
@@ -60,11 +60,7 @@ export function recover(context: Recovering, reconnected$: Observable<number>): 
     conversationList$(link, user, type).pipe(catchError(skipped(`Could not list ${type} conversations after a reconnect`, of([]))))
   const recovered$ = (user: AuthUser, found: Conversation, since: number): Observable<MessagingEvent> =>
     missedMessages$(context, user, found, since).pipe(
-      map((messages): MessagingEvent => {
-        const held = findConversation(current(), found.destination, found.type)
-        const target = { destination: found.destination, chatType: found.type }
-        return { type: 'historyFetched', ...target, messages, next: undefined, page: 'latest', recovered: true, newMessageIds: newIds(held, messages), newConversation: held === undefined }
-      }),
+      map((messages) => historyFetched(current, { destination: found.destination, chatType: found.type }, { messages, next: undefined }, false, true)),
       catchError(skipped('Could not re-fetch a conversation after a reconnect', EMPTY)),
     )
   const recover$ = (lostAt: number): Observable<MessagingEvent> =>

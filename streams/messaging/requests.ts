@@ -47,13 +47,16 @@ export const fetchChatSessions = (link: PlatformLink, userId: string, type: 'cha
 export const fetchSmsThreads = (link: PlatformLink, userId: string) =>
   link.request({ ...listed, path: `/cpaas/smsmessaging/v1/${segment(userId)}/remoteAddresses`, response: SmsThreadListResponse })
 
-/** One page of chat history: the newest `max` messages, or those before `next` (**Later** paging). */
+/** A page of history: the newest `max` messages, or those before `next` (**Later** paging). */
+const page = (max: number, next: string | undefined) => ({ method: 'GET', query: { max, next }, operation: 'Fetch messages' }) as const
+
+/** One page of chat history. */
 export const fetchChatHistory = (link: PlatformLink, userId: string, type: ChatType, destination: string, max: number, next: string | undefined) =>
-  link.request({ method: 'GET', path: chatMessagesPath(userId, 'v1', type, destination), query: { max, next }, operation: 'Fetch messages', response: ChatMessageListResponse })
+  link.request({ ...page(max, next), path: chatMessagesPath(userId, 'v1', type, destination), response: ChatMessageListResponse })
 
 /** One page of an SMS thread's history (**Later**). */
 export const fetchSmsHistory = (link: PlatformLink, userId: string, destination: string, sender: string, max: number, next: string | undefined) =>
-  link.request({ method: 'GET', path: `${smsThreadPath(userId, destination, sender)}/messages`, query: { max, next }, operation: 'Fetch messages', response: SmsMessageListResponse })
+  link.request({ ...page(max, next), path: `${smsThreadPath(userId, destination, sender)}/messages`, response: SmsMessageListResponse })
 
 /** The path of a conversation: the SMS thread, the group, or the 1:1 chat's messages. */
 const conversationPath = (userId: string, type: ChatType, destination: string, smsSender: string): string =>

@@ -1,5 +1,5 @@
-import { conformanceSuite, justify, type Justified } from './harness.js'
-import { act, callEventsSince, calls, install, make, mark, stateChanges, untilState, type CallClient } from './call-steps.js'
+import { conformanceSuite, justify } from './harness.js'
+import { act, callEventsSince, calls, incomingTrack, install, make, mark, shifted, stateChanges, untilState, type CallClient } from './call-steps.js'
 import { asAliceAndBob } from './steps.js'
 
 // Call flows beyond make → answer → end, as a page sees them: cancel, ignore, hold from either side, a
@@ -7,19 +7,12 @@ import { asAliceAndBob } from './steps.js'
 // `call:stateChange` is compared through the `stateChanges` step: the original 4.9 adds a first one per call
 // (KAA-2080, from Initiating), which shifts every later entry of its event list.
 
-const shifted: Justified[] = ['alice', 'bob'].flatMap((page) => [
-  { path: `${page}.events.call.call:operation`, reason: '4.9 addition (KAA-1949): call:operation tracks each operation' },
-  { path: `${page}.events.call.call:stateChange`, reason: '4.9 change (KAA-2080): a first Initiating → … entry per call shifts the list; compared by the stateChanges step instead' },
-  { path: `${page}.events.call.order`, reason: 'follows from the 4.9 additions above' },
-])
-const incomingTrack = 'protocol/events.md: kandy-rx announces an incoming call\'s remote track (call:newTrack), the original lists it but never announces it'
 const participant = 'Recommendation (protocol/calls.md, CallObject table): kandy-rx keeps remoteParticipant when a notification brings none; the original blanks it'
 const displayNumber = 'api-reference CallObject and notifications.md §4.1: remoteParticipant.displayNumber is "username@domain", without the sip: of the normalised destination (which `to` keeps)'
 const failedMake =
   'a make the platform refused (no session): the original keeps the error on the call object (an undocumented key) and sets no bandwidth or times; kandy-rx ends it as any call ends (startTime = endTime, protocol/calls.md §10) and reports the error in call:stateChange'
 const sessionEndedWhy = 'Recommendation (notifications.md §4.4): kandy-rx passes the SessionEnded statusCode / reasonText into the transition; the original only prevState'
 const localOp = '4.9 addition: the original exposes its operation tracking (call:operation) on the call object'
-const trackIdKey = 'superset: the reference documents TrackObject.id; kandy-rx returns it besides the original\'s trackId'
 const forgotten = 'the original forgets an ended track (getTrackById gives undefined); kandy-rx keeps it with state "ended" and disabled: true, as the reference\'s TrackObject describes'
 const incomingTo = '4.9 change (KAA-2014): the original 4.9 leaves `to` unset on incoming calls'
 
@@ -133,60 +126,6 @@ conformanceSuite('conformance: call flows', (scenario) => {
     },
   })
 
-  scenario('misuse: getStats, sendDTMF, renderTracks and removeTracks with bad arguments on a connected call', {
-    name: 'call and media misuse',
-    justified: [
-      ...shifted,
-      { path: 'bob.events.call.call:newTrack', reason: incomingTrack },
-      { path: 'alice.events.call.call:statsReceived[3][0].error.code', reason: 'bad input: kandy-rx checks the track id against the call first (call:7, bad track ids, protocol/events.md §12.1); the original asks the browser, which fails (call:2)' },
-      { path: 'alice.events.call.call:statsReceived[4][0].error.code', reason: 'bad input: kandy-rx refuses the stats of an ended call as a call in the wrong state (call:6); the original asks its closed peer, which fails (call:2)' },
-      ...justify(['alice.steps.track.containers', 'alice.steps.track muted.containers'], 'the original lists a container again at each renderTracks in it (["#local", "#local"]), though the track has one element there; kandy-rx lists it once'),
-      ...justify(['alice.steps.track.id', 'alice.steps.track muted.id'], trackIdKey),
-    ],
-    run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
-      await act(bob, 'answer')
-      await untilState(alice, 'Connected')
-      await alice.settle(1000)
-      await alice.step('getStats', (client) => (client as unknown as CallClient).call.getStats(window.__calls.first()))
-      await alice.waitFor('call:statsReceived')
-      await alice.step('getStats track', (client) => (client as unknown as CallClient).call.getStats(window.__calls.first(), window.__calls.local()[0]))
-      await alice.step('getStats unknown call', (client) => (client as unknown as CallClient).call.getStats('no-such-call'))
-      await alice.step('getStats unknown track', (client) => (client as unknown as CallClient).call.getStats(window.__calls.first(), 'no-such-track'))
-      await alice.settle(1500)
-      await alice.step('sendDTMF bad tone', (client) => (client as unknown as CallClient).call.sendDTMF(window.__calls.first(), 'x'))
-      await alice.step('sendDTMF number', (client) => (client as unknown as CallClient).call.sendDTMF(window.__calls.first(), 5))
-      await alice.step('sendDTMF unknown call', (client) => (client as unknown as CallClient).call.sendDTMF('no-such-call', '1'))
-      await alice.step('sendDTMF', (client) => (client as unknown as CallClient).call.sendDTMF(window.__calls.first(), '1'))
-      await alice.step('renderTracks no such element', (client) => client.media.renderTracks(window.__calls.local(), '#nowhere'))
-      await alice.step('renderTracks unknown track', (client) => client.media.renderTracks(['no-such-track'], '#local'))
-      await alice.step('removeTracks no such element', (client) => client.media.removeTracks(window.__calls.local(), '#nowhere'))
-      await alice.step('removeTracks not rendered', (client) => client.media.removeTracks(window.__calls.local(), '#local'))
-      await alice.step('renderTracks', (client) => client.media.renderTracks(window.__calls.local(), '#local'))
-      await alice.settle(300)
-      await alice.step('rendered', () => Array.from(document.querySelectorAll('#local audio, #local video')).map((element) => element.tagName))
-      await alice.step('renderTracks again', (client) => client.media.renderTracks(window.__calls.local(), '#local'))
-      await alice.settle(300)
-      await alice.step('rendered again', () => Array.from(document.querySelectorAll('#local audio, #local video')).map((element) => element.tagName))
-      await alice.step('track', (client) => client.media.getTrackById(window.__calls.local()[0]!))
-      await alice.step('muteTracks', (client) => client.media.muteTracks(window.__calls.local()))
-      await alice.waitFor('media:muted')
-      await alice.step('muteTracks again', (client) => client.media.muteTracks(window.__calls.local()))
-      await alice.waitFor('media:muted', 2)
-      await alice.step('track muted', (client) => client.media.getTrackById(window.__calls.local()[0]!))
-      await alice.step('unmuteTracks', (client) => client.media.unmuteTracks(window.__calls.local()))
-      await alice.waitFor('media:unmuted')
-      await alice.step('end', (client) => (client as unknown as CallClient).call.end(window.__calls.first()))
-      await untilState(alice, 'Ended')
-      await alice.settle(500)
-      await alice.step('getStats ended', (client) => (client as unknown as CallClient).call.getStats(window.__calls.first()))
-      await alice.step('sendDTMF ended', (client) => (client as unknown as CallClient).call.sendDTMF(window.__calls.first(), '1'))
-      await alice.settle(1000)
-    }),
-  })
   scenario('addMedia (video), replaceTrack, removeMedia on a connected call: events on both sides', {
     name: 'call media changes',
     justified: [

@@ -103,9 +103,11 @@ const callTracks = (store: RuntimeDeps['store'], media: RuntimeDeps['media'], fi
       local.removeTrack(old)
       local.addTrack(replacement)
     }
+    // The TrackObject of the replaced track as it was (live), as the original SDK reports it.
+    const oldTrack = entryOf(media.current().tracks, oldTrackId)
     media.commands.addMedia(stream.id, true, [replacement])
     media.commands.endTracks([oldTrackId], true)
-    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack: entryOf(media.current().tracks, oldTrackId) })
+    store.dispatch({ type: 'trackReplaced', callId, oldTrackId, newTrackId: replacement.id, oldTrack })
   },
 })
 

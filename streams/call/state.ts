@@ -178,7 +178,8 @@ const handlers: Handlers = {
     if (!settling(call, 'replaceTrack')) return unchanged(state)
     const localTracks = call.localTracks.map((trackId) => (trackId === event.oldTrackId ? event.newTrackId : trackId))
     const output: CallOutput = { type: 'trackReplaced', callId: call.id, newTrackId: event.newTrackId, oldTrack: event.oldTrack, error: undefined }
-    return update(state, call, { operation: undefined, localTracks }, output)
+    // The old track left the call: call:trackEnded first, as the original SDK says it.
+    return update(state, call, { operation: undefined, localTracks }, trackOutput('trackEnded', call, event.oldTrackId, true), output)
   },
   replaceFailed: (state, call, event) => (settling(call, 'replaceTrack') ? failed(state, call, 'replaceTrack', event.error) : unchanged(state)),
   dtmfRequested: (state, call, event) =>

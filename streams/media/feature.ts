@@ -65,6 +65,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
   const endedAtSource = new Subject<string>()
   running.add(() => endedAtSource.complete())
   const live = liveTrackSet((trackId) => {
+    removeEnded([trackId])
     dispatch({ type: 'tracksEnded', trackIds: [trackId] })
     endedAtSource.next(trackId)
   })
@@ -90,6 +91,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     checkedIds('endTracks', trackIds)
     if (stop) for (const id of trackIds) live.track(id)?.stop()
     live.forget(trackIds)
+    removeEnded(trackIds)
     dispatch({ type: 'tracksEnded', trackIds })
   }
 
@@ -101,7 +103,7 @@ export function createMedia({ environment, logs }: MediaDeps): MediaFeature {
     dispatch({ type: enabled ? 'tracksUnmuted' : 'tracksMuted', trackIds: ids })
   }
 
-  const { renderTracks, removeTracks } = rendering({ environment, logger, current: store.current, dispatch, track: live.track })
+  const { renderTracks, removeTracks, removeEnded } = rendering({ environment, logger, current: store.current, dispatch, track: live.track })
 
   if (devices !== undefined && typeof devices.addEventListener === 'function') {
     devices.addEventListener('devicechange', refreshDevices)

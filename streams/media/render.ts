@@ -44,8 +44,8 @@ export function rendering({ environment, logger, current, dispatch, track: track
   }
 
   // Children only: the element of a container nested inside is that container's own.
-  const rendered = (parent: Element, trackId: string): HTMLMediaElement | undefined =>
-    [...parent.children].find((element): element is HTMLMediaElement => element.getAttribute(trackAttribute) === trackId)
+  const rendered = (parent: Element | undefined, trackId: string): HTMLMediaElement | undefined =>
+    [...(parent?.children ?? [])].find((element): element is HTMLMediaElement => element.getAttribute(trackAttribute) === trackId)
 
   const renderTracks = (trackIds: readonly string[], selector: Container, options: RenderOptions = {}): void => {
     const parent = container(selector)
@@ -90,5 +90,21 @@ export function rendering({ environment, logger, current, dispatch, track: track
     if (done.length > 0) dispatch({ type: 'tracksUnrendered', trackIds: done, selector })
   }
 
-  return { renderTracks, removeTracks }
+  /** Takes the elements of ended tracks out of every container they were rendered in, as the original SDK does (no dead `<video>` stays). */
+  const removeEnded = (trackIds: readonly string[]): void => {
+    for (const trackId of trackIds) {
+      for (const selector of entryOf(current().tracks, trackId)?.containers ?? []) {
+        // A container the page took away meanwhile has nothing left to clean: no error logged for it.
+        const parent = typeof selector === 'string' ? environment.document?.querySelector(selector) : selector
+        const element = rendered(parent ?? undefined, trackId)
+        if (element !== undefined) {
+          element.srcObject = null
+          element.remove()
+        }
+        dispatch({ type: 'tracksUnrendered', trackIds: [trackId], selector })
+      }
+    }
+  }
+
+  return { renderTracks, removeTracks, removeEnded }
 }

@@ -123,7 +123,10 @@ describe('calls in Chromium: adding, removing and replacing media (protocol/call
     const newVideo = String(replaced.payload.newTrackId)
     expect(replaced.payload.error).to.equal(undefined)
     expect(newVideo).to.not.equal(oldVideo)
-    expect(replaced.payload.oldTrack).to.deep.include({ id: oldVideo, kind: 'video', state: 'ended' })
+    // As the original SDK: the old track as it was when replaced, and call:trackEnded for it just before.
+    expect(replaced.payload.oldTrack).to.deep.include({ id: oldVideo, kind: 'video', state: 'live' })
+    const ended = (await alice.events('call:trackEnded')).filter((event) => event.payload.callId === callerCall)
+    expect(ended.map((event) => [event.payload.trackId, event.payload.local, event.index + 1 === replaced.index])).to.deep.equal([[oldVideo, true, true]])
     expect(await tracksOf(alice, callerCall, 'localTracks', 'video')).to.deep.equal([newVideo])
     const sender = await alice.run((_client, _arg, { peers }) => {
       const found = peers.at(-1)?.getSenders().find((candidate) => candidate.track?.kind === 'video')

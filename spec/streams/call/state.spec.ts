@@ -589,13 +589,16 @@ describe('call state machine (streams/call/state.ts)', () => {
       ])
     })
 
-    it('replaceTrack: a local track of a Connected call; the new id takes the old one’s place, call:trackReplaced with the old TrackObject', () => {
-      const oldTrack = { containers: [], disabled: true, id: 'l-audio', kind: 'audio', label: 'mic', muted: false, state: 'ended' as const, streamId: 'm-1' }
+    it('replaceTrack: a local track of a Connected call; the new id takes the old one’s place, call:trackEnded for it, then call:trackReplaced with the old TrackObject', () => {
+      const oldTrack = { containers: [], disabled: false, id: 'l-audio', kind: 'audio', label: 'mic', muted: false, state: 'live' as const, streamId: 'm-1' }
       const requested = callsReducer(connected(), { type: 'replaceRequested', callId: 'out', trackId: 'l-audio' })
       expect(requested.outputs).to.deep.equal([])
       const done = callsReducer(requested.state, { type: 'trackReplaced', callId: 'out', oldTrackId: 'l-audio', newTrackId: 'l-audio-2', oldTrack })
       expect(done.state.calls.out.localTracks).to.deep.equal(['l-audio-2'])
-      expect(done.outputs).to.deep.equal([{ type: 'trackReplaced', callId: 'out', newTrackId: 'l-audio-2', oldTrack, error: undefined }])
+      expect(done.outputs).to.deep.equal([
+        { type: 'trackEnded', callId: 'out', trackId: 'l-audio', local: true, webrtcSessionId: done.state.calls.out.webrtcSessionId },
+        { type: 'trackReplaced', callId: 'out', newTrackId: 'l-audio-2', oldTrack, error: undefined },
+      ])
       const failed = callsReducer(requested.state, { type: 'replaceFailed', callId: 'out', trackId: 'l-audio', error })
       expect(failed.outputs).to.deep.equal([{ type: 'trackReplaced', callId: 'out', newTrackId: undefined, oldTrack: undefined, error }])
       expect(failed.state.calls.out.localTracks).to.deep.equal(['l-audio'])

@@ -76,6 +76,12 @@ export function rendering({ environment, logger, current, dispatch, track: track
     if (done.length > 0) dispatch({ type: 'tracksRendered', trackIds: done, selector })
   }
 
+  /** Takes a track's element out of the page, its stream released. */
+  const takeOut = (element: HTMLMediaElement): void => {
+    element.srcObject = null
+    element.remove()
+  }
+
   const removeTracks = (trackIds: readonly string[], selector: Container): void => {
     const parent = container(selector)
     if (parent === undefined) return
@@ -83,8 +89,7 @@ export function rendering({ environment, logger, current, dispatch, track: track
     for (const trackId of trackIds) {
       const element = rendered(parent, trackId)
       if (element === undefined) continue
-      element.srcObject = null
-      element.remove()
+      takeOut(element)
       done.push(trackId)
     }
     if (done.length > 0) dispatch({ type: 'tracksUnrendered', trackIds: done, selector })
@@ -97,10 +102,7 @@ export function rendering({ environment, logger, current, dispatch, track: track
         // A container the page took away meanwhile has nothing left to clean: no error logged for it.
         const parent = typeof selector === 'string' ? environment.document?.querySelector(selector) : selector
         const element = rendered(parent ?? undefined, trackId)
-        if (element !== undefined) {
-          element.srcObject = null
-          element.remove()
-        }
+        if (element !== undefined) takeOut(element)
         dispatch({ type: 'tracksUnrendered', trackIds: [trackId], selector })
       }
     }

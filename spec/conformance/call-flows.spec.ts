@@ -1,5 +1,5 @@
 import { conformanceSuite, justify } from './harness.js'
-import { act, callEventsSince, calls, incomingTrack, install, make, mark, shifted, stateChanges, untilState, type CallClient } from './call-steps.js'
+import { act, answeredCall, calls, eventsSince, incomingTrack, install, make, markAll, shifted, stateChanges, untilState, type CallClient } from './call-steps.js'
 import { asAliceAndBob } from './steps.js'
 
 // Call flows beyond make → answer → end, as a page sees them: cancel, ignore, hold from either side, a
@@ -66,13 +66,7 @@ conformanceSuite('conformance: call flows', (scenario) => {
       ...justify(['bob held', 'both held', 'alice held', 'none held', 'ended'].map((step) => `bob.steps.${step}[0].to`), incomingTo),
     ],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
-      await act(bob, 'answer')
-      await untilState(alice, 'Connected')
-      await untilState(bob, 'Connected')
+      await answeredCall(alice, bob, true)
       await alice.settle(500)
       const both = async (label: string): Promise<void> => {
         await alice.settle(1000)
@@ -140,25 +134,16 @@ conformanceSuite('conformance: call flows', (scenario) => {
       { path: 'bob.steps.calls[0].to', reason: incomingTo },
     ],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
-      await act(bob, 'answer')
-      await untilState(alice, 'Connected')
-      await untilState(bob, 'Connected')
+      await answeredCall(alice, bob, true)
       await alice.settle(1000)
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       await alice.step('addMedia', (client) => (client as unknown as CallClient).call.addMedia(window.__calls.first(), { video: true }))
       await alice.waitFor('call:newMedia')
       await alice.settle(1500)
-      await callEventsSince(alice, 'after addMedia')
-      await callEventsSince(bob, 'after addMedia')
+      await eventsSince('after addMedia', alice, bob)
       await alice.step('render local', (client) => client.media.renderTracks(window.__calls.local(), '#local'))
       await alice.settle(300)
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       await alice.step('replaceTrack', (client) => {
         const audio = window.__calls.local().find((id) => (client.media.getTrackById(id) as { kind: string } | undefined)?.kind === 'audio')
         ;(window as unknown as { __old: string }).__old = audio!
@@ -166,13 +151,11 @@ conformanceSuite('conformance: call flows', (scenario) => {
       })
       await alice.waitFor('call:trackReplaced')
       await alice.settle(1000)
-      await callEventsSince(alice, 'after replaceTrack')
-      await callEventsSince(bob, 'after replaceTrack')
+      await eventsSince('after replaceTrack', alice, bob)
       await alice.step('rendered after replaceTrack', () => Array.from(document.querySelectorAll('#local > *')).map((element) => element.tagName))
       await alice.step('old track', (client) => client.media.getTrackById((window as unknown as { __old: string }).__old))
       await alice.step('local kinds', (client) => window.__calls.local().map((id) => (client.media.getTrackById(id) as { kind: string } | undefined)?.kind))
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       await alice.step('removeMedia', (client) =>
         (client as unknown as CallClient).call.removeMedia(
           window.__calls.first(),
@@ -181,8 +164,7 @@ conformanceSuite('conformance: call flows', (scenario) => {
       )
       await alice.waitFor('call:removedMedia')
       await alice.settle(1500)
-      await callEventsSince(alice, 'after removeMedia')
-      await callEventsSince(bob, 'after removeMedia')
+      await eventsSince('after removeMedia', alice, bob)
       await calls(alice, 'calls')
       await calls(bob, 'calls')
       await act(alice, 'end')
@@ -193,12 +175,7 @@ conformanceSuite('conformance: call flows', (scenario) => {
     name: 'call ended while rendered',
     justified: [...shifted, { path: 'bob.events.call.call:newTrack', reason: incomingTrack }, { path: 'alice.steps.tracks after end', reason: forgotten }],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
-      await act(bob, 'answer')
-      await untilState(alice, 'Connected')
+      await answeredCall(alice, bob, false)
       await alice.settle(1000)
       await alice.run((client) => {
         const call = client.call.getById(window.__calls.first())!

@@ -1,5 +1,5 @@
 import { conformanceSuite, justify } from './harness.js'
-import { act, callEventsSince, incomingTrack, install, make, mark, shifted, trackIdKey, untilState, type CallClient } from './call-steps.js'
+import { act, aliceCallsBob, answeredCall, eventsSince, incomingTrack, markAll, shifted, trackIdKey, untilState, type CallClient } from './call-steps.js'
 import { asAliceAndBob } from './steps.js'
 
 // What a page gets when it misuses the call and media functions, side by side with the original:
@@ -17,12 +17,7 @@ conformanceSuite('conformance: call and media misuse', (scenario) => {
       ...justify(['alice.steps.track.id', 'alice.steps.track muted.id'], trackIdKey),
     ],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
-      await act(bob, 'answer')
-      await untilState(alice, 'Connected')
+      await answeredCall(alice, bob, false)
       await alice.settle(1000)
       await alice.step('getStats', (client) => (client as unknown as CallClient).call.getStats(window.__calls.first()))
       await alice.waitFor('call:statsReceived')
@@ -73,25 +68,19 @@ conformanceSuite('conformance: call and media misuse', (scenario) => {
       { path: 'alice.steps.ended misuse[1].payload.error.code', reason: 'bad input: hold of an ended call is refused as a call in the wrong state (call:6); the original fails to make its offer (call:9)' },
     ],
     run: asAliceAndBob({ services: ['call'] }, async (alice, bob) => {
-      await install(alice)
-      await install(bob)
-      await make(alice, 'make')
-      await untilState(bob, 'Ringing')
+      await aliceCallsBob(alice, bob)
       await untilState(alice, 'Ringing')
       await alice.settle(500)
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       for (const operation of ['hold', 'unhold']) await act(bob, operation)
       for (const operation of ['answer', 'reject', 'ignore']) await act(alice, operation)
       await alice.settle(1500)
-      await callEventsSince(alice, 'ringing misuse')
-      await callEventsSince(bob, 'ringing misuse')
+      await eventsSince('ringing misuse', alice, bob)
       await act(bob, 'answer')
       await untilState(alice, 'Connected')
       await untilState(bob, 'Connected')
       await alice.settle(1000)
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       await bob.step('answer again', (client) => (client as unknown as CallClient).call.answer(window.__calls.first(), { audio: true }))
       await alice.step('unhold 1', (client) => (client as unknown as CallClient).call.unhold(window.__calls.first()))
       await alice.step('removeMedia empty', (client) => (client as unknown as CallClient).call.removeMedia(window.__calls.first(), []))
@@ -99,18 +88,15 @@ conformanceSuite('conformance: call and media misuse', (scenario) => {
       await alice.step('replaceTrack unknown', (client) => (client as unknown as CallClient).call.replaceTrack(window.__calls.first(), 'no-such-track', { audio: true }))
       await alice.step('addMedia nothing', (client) => (client as unknown as CallClient).call.addMedia(window.__calls.first(), {}))
       await alice.settle(2000)
-      await callEventsSince(alice, 'connected misuse')
-      await callEventsSince(bob, 'connected misuse')
+      await eventsSince('connected misuse', alice, bob)
       await act(alice, 'end')
       await untilState(bob, 'Ended')
       await alice.settle(500)
-      await mark(alice)
-      await mark(bob)
+      await markAll(alice, bob)
       await alice.step('end again', (client) => (client as unknown as CallClient).call.end(window.__calls.first()))
       await alice.step('hold ended', (client) => (client as unknown as CallClient).call.hold(window.__calls.first()))
       await alice.settle(1500)
-      await callEventsSince(alice, 'ended misuse')
-      await callEventsSince(bob, 'ended misuse')
+      await eventsSince('ended misuse', alice, bob)
     }),
   })
 }, 180000)

@@ -83,3 +83,29 @@ export const callEventsSince = (page: ConformancePage, label: string): Promise<u
       .filter((event) => /^(call|media|devices):/.test(event.type) && !added.includes(event.type))
       .map((event) => ({ type: event.type, payload: event.args[0] }))
   })
+
+/** Alice calls Bob (`make`, both pages installed first) and both wait until his call rings. */
+export async function aliceCallsBob(alice: ConformancePage, bob: ConformancePage): Promise<void> {
+  await install(alice)
+  await install(bob)
+  await make(alice, 'make')
+  await untilState(bob, 'Ringing')
+}
+
+/** Alice calls Bob, who answers: Alice's call is Connected, and Bob's too when `bothSides`. */
+export async function answeredCall(alice: ConformancePage, bob: ConformancePage, bothSides: boolean): Promise<void> {
+  await aliceCallsBob(alice, bob)
+  await act(bob, 'answer')
+  await untilState(alice, 'Connected')
+  if (bothSides) await untilState(bob, 'Connected')
+}
+
+/** `mark` on each page. */
+export const markAll = async (...pages: ConformancePage[]): Promise<void> => {
+  for (const page of pages) await mark(page)
+}
+
+/** `callEventsSince` on each page, under one label. */
+export const eventsSince = async (label: string, ...pages: ConformancePage[]): Promise<void> => {
+  for (const page of pages) await callEventsSince(page, label)
+}

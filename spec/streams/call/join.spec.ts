@@ -286,18 +286,18 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       expect(publicView(both, 'j')).to.deep.include({ state: 'Ended', endTime: 3000, localTracks: [] })
     })
 
+    /** The app ends the joined call, then its legs; the platform confirms each in turn. */
+    const endAll: CallEvent[] = [
+      { type: 'endRequested', callId: 'j' },
+      { type: 'endRequested', callId: 'b' },
+      { type: 'endRequested', callId: 'c' },
+      { type: 'ended', callId: 'j', at: 4000 },
+      { type: 'ended', callId: 'b', at: 4010 },
+      { type: 'ended', callId: 'c', at: 4020 },
+    ]
+
     it('ending the joined call: it ends by itself; its legs ending after say nothing', () => {
-      const { step, outputs } = outputsOf(
-        [
-          { type: 'endRequested', callId: 'j' },
-          { type: 'endRequested', callId: 'b' },
-          { type: 'endRequested', callId: 'c' },
-          { type: 'ended', callId: 'j', at: 4000 },
-          { type: 'ended', callId: 'b', at: 4010 },
-          { type: 'ended', callId: 'c', at: 4020 },
-        ],
-        joint(),
-      )
+      const { step, outputs } = outputsOf(endAll, joint())
       expect(outputs.map((output) => `${output.type}:${output.callId}`)).to.deep.equal(['trackEnded:j', 'trackEnded:j', 'trackEnded:j', 'stateChanged:j'])
       expect(outputs.at(-1)).to.deep.include({ transition: undefined, error: undefined })
       expect(publicView(step, 'j').state).to.equal('Ended')
@@ -310,12 +310,7 @@ describe('joined calls in the call machine (streams/call/join.ts)', () => {
       const events: CallEvent[] = [
         { type: 'mediaConnectionChanged', callId: 'b', state: 'connected' },
         { type: 'mediaConnectionChanged', callId: 'c', state: 'disconnected' },
-        { type: 'endRequested', callId: 'j' },
-        { type: 'endRequested', callId: 'b' },
-        { type: 'endRequested', callId: 'c' },
-        { type: 'ended', callId: 'j', at: 4000 },
-        { type: 'ended', callId: 'b', at: 4010 },
-        { type: 'ended', callId: 'c', at: 4020 },
+        ...endAll,
       ]
       let state = joint().state
       const outputs: CallsStep['outputs'][number][] = []

@@ -13,6 +13,12 @@ export const trackAttribute = 'data-kandy-track-id'
 
 type SinkElement = HTMLMediaElement & { setSinkId?: (sinkId: string) => Promise<void> }
 
+/** Takes a track's element out of the page, its stream released. */
+function takeOut(element: HTMLMediaElement): void {
+  element.srcObject = null
+  element.remove()
+}
+
 /** What rendering tracks uses. */
 interface RenderingDeps {
   readonly environment: Pick<Environment, 'document' | 'MediaStream'>
@@ -74,12 +80,6 @@ export function rendering({ environment, logger, current, dispatch, track: track
       done.push(trackId)
     }
     if (done.length > 0) dispatch({ type: 'tracksRendered', trackIds: done, selector })
-  }
-
-  /** Takes a track's element out of the page, its stream released. */
-  const takeOut = (element: HTMLMediaElement): void => {
-    element.srcObject = null
-    element.remove()
   }
 
   const removeTracks = (trackIds: readonly string[], selector: Container): void => {
